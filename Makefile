@@ -1,0 +1,103 @@
+# dcsim: one non-recursive GNU Makefile.
+#
+#   make                 build ./dcsim
+#   make demo            install missing Debian packages, build, run the default scenario
+#   make check           build and run the whole test suite under prove
+#   make SANITIZE=address,undefined check     the same under ASan + UBSan
+#   make bench           run the benchmarks in bench/
+#   WERROR=0             do not turn warnings into errors
+#
+# Objects go to build/ (build-san/ with SANITIZE) so that sanitized and
+# plain builds never mix.
+
+CC ?= cc
+OPT ?= -O2
+WERROR ?= 1
+SANITIZE ?=
+
+WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wmissing-declarations -Wold-style-definition \
+	-Wpointer-arith -Wwrite-strings -Wformat=2 -Wundef -Wvla \
+	-Wredundant-decls -Wnested-externs -Wimplicit-fallthrough \
+	-Wcast-align -Winit-self -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+
+YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
+YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
+
+CPPFLAGS += -Isrc -D_POSIX_C_SOURCE=200809L
+CFLAGS += -std=c11 $(OPT) -g $(WARNINGS) $(YAML_CFLAGS) -MMD -MP
+LDLIBS += $(YAML_LIBS) -lm
+
+ifneq ($(SANITIZE),)
+B := build-san
+CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+BIN := $(B)/dcsim
+else
+B := build
+BIN := dcsim
+endif
+
+LIB_SRCS := $(sort $(wildcard src/sim/*.c src/pkt/*.c src/fabric/*.c \
+	src/host/*.c src/transport/*.c src/workload/*.c src/scenario/*.c \
+	src/report/*.c))
+CLI_SRCS := $(sort $(wildcard src/cli/*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+LIB := $(B)/libdcsim.a
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+CPPFLAGS += -DDCSIM_VERSION='"$(VERSION)"'
+
+.PHONY: all demo check test bench deps clean
+.SECONDARY:
+all: $(BIN)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJS) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
+
+$(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/unit/tap.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/unit/tap.o $(LIB) $(LDLIBS)
+
+# tap.c is the test harness, not a test.
+UNIT_BINS := $(filter-out $(B)/tests/tap,$(UNIT_BINS))
+
+deps:
+	@scripts/install-deps.sh
+
+demo:
+	@scripts/install-deps.sh
+	@$(MAKE) --no-print-directory all
+	./dcsim run scenarios/spine-leaf.yaml -o results/spine-leaf
+
+# Scripts in tests/cli and tests/scenarios find the binary through
+# DCSIM (and the sanitized build dir through DCSIM_BUILD).
+check:
+	@scripts/install-deps.sh
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
+	DCSIM=$(abspath $(BIN)) DCSIM_BUILD=$(abspath $(B)) \
+	  prove -j2 --exec '' $(UNIT_BINS) $(sort $(wildcard tests/cli/*.sh tests/scenarios/*.sh))
+test: check
+
+bench: $(BIN)
+	bench/run.sh
+
+clean:
+	rm -rf build build-san dcsim results
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(UNIT_SRCS:%.c=$(B)/%.d)

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Installs the Debian 12 packages dcsim needs to build and test, calling
+# apt-get only for those that are missing.  Safe to run repeatedly.
+set -eu
+
+PKGS="gcc make libc6-dev pkg-config libyaml-dev perl"
+
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,111 @@
+/* Topologies: from a parameter set to a graph of hosts, switches and links.
+ *
+ * A topology class (topo-spine-leaf.c, topo-three-tier.c, topo-fattree.c,
+ * topo-explicit.c) turns its `struct topo_spec` into a `struct topo_graph`:
+ * a plain description that net.c instantiates as switches, hosts and links,
+ * and that `dcsim topo` analyses (tier counts, oversubscription, bisection
+ * bandwidth, hop counts, latencies).  Classes are registered by name in the
+ * table in topo.c; the name is the scenario's `topology.type`. */
+#ifndef DCSIM_TOPO_H
+#define DCSIM_TOPO_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Tiers: 0 are hosts; 1 the switches hosts attach to (leaf, access,
+ * edge); 2 the next (spine, aggregation); 3 core.  Explicit topologies may
+ * set any tier 1..3 on a switch, or leave it 0 to have it inferred from
+ * the distance to the nearest host. */
+#define TOPO_MAX_TIERS 4
+
+/* A location in a scenario file, for error messages; line 0 = none. */
+struct src_loc {
+    uint32_t line, col;      /* 1-based. */
+};
+
+struct topo_node {
+    char *name;              /* Unique: "h12", "leaf3", "spine0", ... */
+    bool is_host;
+    uint8_t tier;            /* See above; 0 for hosts. */
+    int32_t rack;            /* Hosts: index of the rack (group of hosts
+                              * under one tier-1 switch); -1 otherwise. */
+    struct src_loc loc;      /* Where an explicit topology declares it. */
+};
+
+struct topo_link {
+    uint32_t a, b;           /* Node indices; a full-duplex cable. */
+    uint64_t rate_bps;       /* Each direction. */
+    uint64_t delay_ps;       /* Propagation, each direction. */
+    struct src_loc loc;
+};
+
+struct topo_graph {
+    const char *type;        /* Class name. */
+    const char *tier_names[TOPO_MAX_TIERS]; /* "host", "leaf", "spine"... */
+    struct topo_node *nodes;
+    uint32_t n_nodes;
+    uint32_t n_hosts;        /* Hosts are also listed in `nodes`. */
+    struct topo_link *links;
+    uint32_t n_links;
+};
+
+struct link_spec {
+    uint64_t rate_bps;
+    uint64_t delay_ps;
+};
+
+struct topo_spine_leaf {
+    uint32_t spines, leaves, servers_per_leaf;
+    struct link_spec server_link;   /* Server <-> leaf. */
+    struct link_spec uplink;        /* Leaf <-> spine. */
+};
+
+/* Classic access/aggregation/core: each access switch connects to every
+ * aggregation switch of its pod, each aggregation switch to every core. */
+struct topo_three_tier {
+    uint32_t cores, pods, aggs_per_pod, access_per_pod, servers_per_access;
+    struct link_spec server_link;   /* Server <-> access. */
+    struct link_spec access_uplink; /* Access <-> aggregation. */
+    struct link_spec agg_uplink;    /* Aggregation <-> core. */
+};
+
+/* k-ary fat-tree (Al-Fares et al., SIGCOMM 2008): k pods of k/2 edge and
+ * k/2 aggregation switches, (k/2)^2 cores, k^3/4 hosts. */
+struct topo_fat_tree {
+    uint32_t k;                     /* Even, >= 2. */
+    struct link_spec server_link;
+    struct link_spec fabric_link;   /* Every switch-switch link. */
+};
+
+struct topo_explicit {
+    struct topo_node *nodes;        /* Owned by the spec. */
+    uint32_t n_nodes;
+    struct topo_link *links;
+    uint32_t n_links;
+};
+
+struct topo_spec {
+    const char *type;               /* "spine-leaf", "three-tier", ... */
+    struct src_loc loc;             /* Of the `topology` key. */
+    struct topo_spine_leaf spine_leaf;
+    struct topo_three_tier three_tier;
+    struct topo_fat_tree fat_tree;
+    struct topo_explicit explicit_;
+};
+
+/* Builds the graph of SPEC into OUT.  Returns 0, or an errno-style code
+ * with *ERR set to an allocated message (e.g. for an unknown type or a
+ * graph whose hosts cannot all reach each other). */
+int topo_build(const struct topo_spec *, struct topo_graph *out, char **err);
+void topo_graph_free(struct topo_graph *);
+/* Index of the node named NAME, or -1. */
+int64_t topo_find(const struct topo_graph *, const char *name);
+const char *topo_type_names(void);   /* "spine-leaf, three-tier, ..." */
+
+/* `dcsim topo`: counts per tier, oversubscription at each tier,
+ * bisection bandwidth, hop count and minimum one-way latency for a
+ * same-rack and a cross-rack server pair, for frames of MTU_BYTES. */
+void topo_print_report(const struct topo_graph *, uint32_t mtu_bytes, FILE *);
+
+#endif

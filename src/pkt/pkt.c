@@ -1,0 +1,206 @@
+/* Header sizes, serialization and the packet pool; see pkt.h. */
+#include "pkt/pkt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/crc32.h"
+#include "sim/util.h"
+
+uint32_t
+wire_bytes_for_ip(uint32_t ip_bytes, bool vlan)
+{
+    uint32_t frame = ETH_HDR_BYTES + (vlan ? VLAN_TAG_BYTES : 0) + ip_bytes +
+                     ETH_FCS_BYTES;
+    if (frame < ETH_MIN_FRAME_BYTES)
+        frame = ETH_MIN_FRAME_BYTES;
+    return frame + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
+}
+
+uint32_t
+pkt_frame_bytes(const struct pkt *p)
+{
+    uint32_t frame = ETH_HDR_BYTES + (p->eth.vlan ? VLAN_TAG_BYTES : 0) +
+                     p->ip.total_len + ETH_FCS_BYTES;
+    return frame < ETH_MIN_FRAME_BYTES ? ETH_MIN_FRAME_BYTES : frame;
+}
+
+uint32_t
+pkt_wire_bytes(const struct pkt *p)
+{
+    return pkt_frame_bytes(p) + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
+}
+
+void
+pkt_set_lengths(struct pkt *p)
+{
+    uint32_t l4;
+    if (p->ip.proto == IPPROTO_NUM_UDP) {
+        l4 = UDP_HDR_BYTES + p->payload_bytes;
+        p->l4.udp.len = (uint16_t)l4;
+    } else {
+        sim_assert(p->ip.proto == IPPROTO_NUM_TCP);
+        l4 = TCP_HDR_BYTES + p->payload_bytes;
+    }
+    sim_assert(IPV4_HDR_BYTES + l4 <= UINT16_MAX);
+    p->ip.total_len = (uint16_t)(IPV4_HDR_BYTES + l4);
+}
+
+static uint8_t *
+put16(uint8_t *b, uint16_t v)
+{
+    b[0] = (uint8_t)(v >> 8);
+    b[1] = (uint8_t)v;
+    return b + 2;
+}
+
+static uint8_t *
+put32(uint8_t *b, uint32_t v)
+{
+    b[0] = (uint8_t)(v >> 24);
+    b[1] = (uint8_t)(v >> 16);
+    b[2] = (uint8_t)(v >> 8);
+    b[3] = (uint8_t)v;
+    return b + 4;
+}
+
+void
+pkt_5tuple_bytes(const struct pkt *p, uint8_t out[13])
+{
+    uint8_t *b = out;
+    b = put32(b, p->ip.src);
+    b = put32(b, p->ip.dst);
+    /* TCP and UDP both start with source and destination ports. */
+    b = put16(b, p->l4.udp.sport);
+    b = put16(b, p->l4.udp.dport);
+    *b = p->ip.proto;
+}
+
+void
+pkt_set_5tuple_hash(struct pkt *p)
+{
+    uint8_t t[13];
+    pkt_5tuple_bytes(p, t);
+    p->hash0 = crc32_update(0, t, sizeof t);
+}
+
+/* RFC 1071 Internet checksum over an IPv4 header. */
+static uint16_t
+ip_checksum(const uint8_t *h, size_t len)
+{
+    uint32_t sum = 0;
+    for (size_t i = 0; i + 1 < len; i += 2)
+        sum += (uint32_t)(h[i] << 8 | h[i + 1]);
+    while (sum >> 16)
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+size_t
+pkt_serialize(const struct pkt *p, uint8_t *buf, size_t cap)
+{
+    size_t frame = pkt_frame_bytes(p) - ETH_FCS_BYTES;
+    sim_assert(cap >= frame);
+    memset(buf, 0, frame);
+    uint8_t *b = buf;
+    memcpy(b, p->eth.dst, 6);
+    memcpy(b + 6, p->eth.src, 6);
+    b += 12;
+    if (p->eth.vlan) {
+        b = put16(b, ETHERTYPE_VLAN);
+        b = put16(b, (uint16_t)((p->eth.pcp & 7) << 13 | (p->eth.vid & 0xFFF)));
+    }
+    b = put16(b, p->eth.ethertype);
+
+    uint8_t *ip = b;
+    *b++ = 0x45; /* Version 4, IHL 5 words. */
+    *b++ = (uint8_t)((p->ip.dscp & 0x3F) << 2 | (p->ip.ecn & 3));
+    b = put16(b, p->ip.total_len);
+    b = put16(b, p->ip.id);
+    b = put16(b, 0x4000); /* DF, fragment offset 0. */
+    *b++ = p->ip.ttl;
+    *b++ = p->ip.proto;
+    uint8_t *csum = b;
+    b = put16(b, 0);
+    b = put32(b, p->ip.src);
+    b = put32(b, p->ip.dst);
+    put16(csum, ip_checksum(ip, IPV4_HDR_BYTES));
+
+    if (p->ip.proto == IPPROTO_NUM_UDP) {
+        b = put16(b, p->l4.udp.sport);
+        b = put16(b, p->l4.udp.dport);
+        b = put16(b, p->l4.udp.len);
+        b = put16(b, 0); /* Checksum optional over IPv4 (RFC 768). */
+    } else if (p->ip.proto == IPPROTO_NUM_TCP) {
+        b = put16(b, p->l4.tcp.sport);
+        b = put16(b, p->l4.tcp.dport);
+        b = put32(b, p->l4.tcp.seq);
+        b = put32(b, p->l4.tcp.ack);
+        *b++ = (TCP_HDR_BYTES / 4) << 4;
+        *b++ = p->l4.tcp.flags;
+        b = put16(b, p->l4.tcp.window);
+        b = put16(b, 0); /* Checksum (not computed). */
+        b = put16(b, 0); /* Urgent pointer. */
+    }
+    return frame;
+}
+
+uint32_t
+pkt_host_ip(uint32_t host_index)
+{
+    /* 10.0.0.0/8; .0 and .255 in the last octet are avoided by using
+     * 250 hosts per /24. */
+    uint32_t x = host_index % 250 + 1;
+    uint32_t net = host_index / 250;
+    return (10u << 24) | ((net >> 8 & 0xFF) << 16) | ((net & 0xFF) << 8) | x;
+}
+
+void
+pkt_host_mac(uint32_t host_index, uint8_t mac[6])
+{
+    /* Locally administered unicast: 02:dc:xx:xx:xx:xx. */
+    mac[0] = 0x02;
+    mac[1] = 0xdc;
+    mac[2] = (uint8_t)(host_index >> 24);
+    mac[3] = (uint8_t)(host_index >> 16);
+    mac[4] = (uint8_t)(host_index >> 8);
+    mac[5] = (uint8_t)host_index;
+}
+
+#define SLAB_PKTS 4096
+struct pkt_slab {
+    struct pkt_slab *next;
+    struct pkt pkts[SLAB_PKTS];
+};
+
+void
+pkt_pool_init(struct pkt_pool *pool)
+{
+    memset(pool, 0, sizeof *pool);
+}
+
+void
+pkt_pool_uninit(struct pkt_pool *pool)
+{
+    struct pkt_slab *s = pool->slabs;
+    while (s) {
+        struct pkt_slab *next = s->next;
+        free(s);
+        s = next;
+    }
+    memset(pool, 0, sizeof *pool);
+}
+
+struct pkt *
+pkt_pool_grow_and_alloc(struct pkt_pool *pool)
+{
+    struct pkt_slab *s = xmalloc(sizeof *s);
+    s->next = pool->slabs;
+    pool->slabs = s;
+    for (int i = SLAB_PKTS - 1; i >= 0; i--) {
+        s->pkts[i].next = pool->free;
+        pool->free = &s->pkts[i];
+    }
+    pool->allocated += SLAB_PKTS;
+    return pkt_alloc(pool);
+}

@@ -1,0 +1,177 @@
+/* Packets: header fields, sizes on the wire, and the packet pool.
+ *
+ * A packet carries its headers as fields (not as bytes) so that the fabric
+ * can read them cheaply; pkt_serialize() lays them out byte for byte as on
+ * the wire (for traces and for tests of the layouts).  Sizes follow the
+ * standards:
+ *   Ethernet II header 14 B (+4 B for an IEEE 802.1Q tag), FCS 4 B,
+ *   minimum frame 64 B including FCS, preamble + SFD 8 B, inter-frame gap
+ *   12 B (IEEE 802.3 clause 3 and 4);
+ *   IPv4 header 20 B without options (RFC 791), UDP 8 B (RFC 768),
+ *   TCP 20 B without options (RFC 9293).
+ *
+ * Ownership: a packet has exactly one owner at a time (a queue, a link, a
+ * host).  Whoever drops it frees it with pkt_free() after counting the
+ * drop with its reason. */
+#ifndef DCSIM_PKT_H
+#define DCSIM_PKT_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ETH_HDR_BYTES 14
+#define VLAN_TAG_BYTES 4
+#define ETH_FCS_BYTES 4
+#define ETH_MIN_FRAME_BYTES 64   /* Including FCS. */
+#define ETH_PREAMBLE_BYTES 8     /* Preamble 7 + SFD 1. */
+#define ETH_IFG_BYTES 12
+#define IPV4_HDR_BYTES 20
+#define UDP_HDR_BYTES 8
+#define TCP_HDR_BYTES 20
+
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_VLAN 0x8100
+
+#define IPPROTO_NUM_TCP 6
+#define IPPROTO_NUM_UDP 17
+
+#define MTU_MIN 576      /* RFC 791's minimum datagram every host accepts. */
+#define MTU_MAX 9216
+#define MTU_DEFAULT 1500
+
+#define N_TC 8           /* 802.1p priorities / traffic classes. */
+
+/* IPv4 ECN codepoints (RFC 3168). */
+enum ecn {
+    ECN_NOT_ECT = 0,
+    ECN_ECT1 = 1,
+    ECN_ECT0 = 2,
+    ECN_CE = 3,
+};
+
+struct eth_hdr {
+    uint8_t dst[6];
+    uint8_t src[6];
+    bool vlan;          /* An 802.1Q tag is present. */
+    uint8_t pcp;        /* 802.1p priority, 0..7 (tag only). */
+    uint16_t vid;       /* VLAN id, 0..4094 (tag only). */
+    uint16_t ethertype; /* Of the payload (after the tag, if any). */
+};
+
+struct ipv4_hdr {
+    uint32_t src;       /* Host byte order. */
+    uint32_t dst;
+    uint8_t dscp;       /* 6 bits. */
+    uint8_t ecn;        /* enum ecn, 2 bits. */
+    uint8_t ttl;
+    uint8_t proto;      /* IPPROTO_NUM_*. */
+    uint16_t total_len; /* Header + payload, bytes. */
+    uint16_t id;
+};
+
+struct udp_hdr {
+    uint16_t sport, dport;
+    uint16_t len;       /* Header + payload, bytes. */
+};
+
+struct tcp_hdr {
+    uint16_t sport, dport;
+    uint32_t seq, ack;
+    uint8_t flags;      /* TCP_F_* */
+    uint16_t window;
+};
+
+#define TCP_F_FIN 0x01
+#define TCP_F_SYN 0x02
+#define TCP_F_RST 0x04
+#define TCP_F_PSH 0x08
+#define TCP_F_ACK 0x10
+#define TCP_F_URG 0x20
+#define TCP_F_ECE 0x40
+#define TCP_F_CWR 0x80
+
+struct pkt {
+    struct pkt *next;        /* Intrusive list: queue or link FIFO. */
+    uint64_t t_ps;           /* Link arrival time while on a link. */
+    uint64_t t_enqueue_ps;   /* When it entered its current queue. */
+    uint64_t t_sent_ps;      /* When the source handed it to the NIC. */
+    uint32_t flow_id;        /* Index of its flow in the workload. */
+    uint32_t seq;            /* Packet index within the flow. */
+    uint32_t payload_bytes;  /* Application bytes carried. */
+    uint32_t hash0;          /* crc32_update(0, 5-tuple); pkt_set_5tuple(). */
+    uint8_t tc;              /* Traffic class chosen at the source. */
+    uint8_t in_port;         /* Port it arrived on at the current node. */
+    uint8_t hops;            /* Links crossed so far. */
+    struct eth_hdr eth;
+    struct ipv4_hdr ip;
+    union {
+        struct udp_hdr udp;
+        struct tcp_hdr tcp;
+    } l4;
+};
+
+/* Bytes of the L2 frame: Ethernet header (+ tag) + IP datagram + FCS,
+ * padded to the 64-byte minimum. */
+uint32_t pkt_frame_bytes(const struct pkt *);
+/* Bytes the frame occupies on the wire: frame + preamble/SFD + IFG. */
+uint32_t pkt_wire_bytes(const struct pkt *);
+/* Wire bytes of an IPv4 datagram of IP_BYTES in an untagged or tagged
+ * frame; the same arithmetic as pkt_wire_bytes() without a packet. */
+uint32_t wire_bytes_for_ip(uint32_t ip_bytes, bool vlan);
+
+/* Fills ip.total_len and l4 length fields from payload_bytes. */
+void pkt_set_lengths(struct pkt *);
+/* Recomputes hash0 from the IPv4 5-tuple (src, dst, proto, ports). */
+void pkt_set_5tuple_hash(struct pkt *);
+/* The 13 bytes the 5-tuple hash covers, in network order:
+ * src ip, dst ip, src port, dst port, protocol. */
+void pkt_5tuple_bytes(const struct pkt *, uint8_t out[13]);
+
+/* Writes the frame as on the wire (without preamble, IFG and FCS) into
+ * BUF (at least pkt_frame_bytes() bytes); payload bytes are zero.
+ * Returns the number of bytes written. */
+size_t pkt_serialize(const struct pkt *, uint8_t *buf, size_t cap);
+
+/* Host addresses: 10.<hi>.<lo>.<x> derived from a host index. */
+uint32_t pkt_host_ip(uint32_t host_index);
+void pkt_host_mac(uint32_t host_index, uint8_t mac[6]);
+
+/* The packet pool.  Packets are carved from slabs that are never returned
+ * to the system until the pool is destroyed; pkt_alloc() only calls malloc
+ * when every packet ever made is in use, so a run in steady state does
+ * not. */
+struct pkt_pool {
+    struct pkt *free;
+    struct pkt_slab *slabs;
+    uint64_t in_use;       /* Packets handed out and not yet freed. */
+    uint64_t allocated;    /* Packets carved so far. */
+    uint64_t peak_in_use;
+};
+
+void pkt_pool_init(struct pkt_pool *);
+void pkt_pool_uninit(struct pkt_pool *);
+struct pkt *pkt_pool_grow_and_alloc(struct pkt_pool *);
+
+static inline struct pkt *
+pkt_alloc(struct pkt_pool *pool)
+{
+    struct pkt *p = pool->free;
+    if (!p)
+        return pkt_pool_grow_and_alloc(pool);
+    pool->free = p->next;
+    if (++pool->in_use > pool->peak_in_use)
+        pool->peak_in_use = pool->in_use;
+    p->next = NULL;
+    return p;
+}
+
+static inline void
+pkt_free(struct pkt_pool *pool, struct pkt *p)
+{
+    p->next = pool->free;
+    pool->free = p;
+    pool->in_use--;
+}
+
+#endif

@@ -1,0 +1,104 @@
+/* Scenario files: YAML in, a validated model description out.
+ *
+ * scenario_load() reads a YAML file (libyaml), applies command-line
+ * overrides (--set KEY=VALUE), checks every key against the schema
+ * documented in docs/scenario.md, builds the topology graph and resolves
+ * host names.  On any error it returns nonzero with one message naming
+ * FILE:LINE:COLUMN and what was expected; nothing else has been done, so
+ * the caller exits 2 without writing anything.
+ *
+ * Everything in `struct scenario` is owned by it and freed by
+ * scenario_free(). */
+#ifndef DCSIM_SCENARIO_H
+#define DCSIM_SCENARIO_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fabric/topo.h"
+
+enum traffic_pattern {
+    PATTERN_FLOWS,        /* An explicit list of flows. */
+    PATTERN_PERMUTATION,  /* Every host sends to one other; each host
+                           * receives exactly one flow (a derangement). */
+    PATTERN_INCAST,       /* N senders to one receiver. */
+    PATTERN_ALL_TO_ALL,   /* Every ordered pair of distinct hosts. */
+    PATTERN_RANDOM,       /* COUNT flows between random distinct pairs. */
+};
+
+struct flow_spec {
+    uint32_t src, dst;        /* Host numbers (0..n_hosts-1). */
+    uint64_t size_bytes;      /* Application payload bytes, > 0. */
+    uint64_t start_ps;
+    uint64_t rate_bps;        /* 0 = the source's line rate. */
+    uint8_t tc;               /* Traffic class 0..7. */
+    struct src_loc loc;
+};
+
+struct traffic_spec {
+    enum traffic_pattern pattern;
+    const char *protocol;     /* "udp" (the only one until transports). */
+    uint64_t size_bytes;      /* Per flow (generated patterns). */
+    uint64_t rate_bps;        /* 0 = line rate. */
+    uint8_t tc;
+    uint64_t start_ps;        /* First (or every) flow's start time. */
+    uint64_t interarrival_ps; /* Nonzero: Poisson starts with this mean
+                               * gap, beginning at start_ps; zero: every
+                               * flow starts at start_ps. */
+    uint32_t count;           /* random: number of flows; incast: senders. */
+    uint32_t receiver;        /* incast: host number. */
+    bool cross_rack_only;     /* random/permutation: src and dst racks
+                               * differ. */
+    struct flow_spec *flows;  /* PATTERN_FLOWS. */
+    size_t n_flows;
+    struct src_loc loc;
+};
+
+enum ecmp_seed_mode {
+    ECMP_SEED_PER_SWITCH,     /* Each switch its own seed (default). */
+    ECMP_SEED_SAME,           /* Every switch the same seed (polarizes). */
+};
+
+struct switch_spec {
+    uint64_t queue_bytes;     /* Tail-drop limit of each egress queue. */
+    uint64_t buffer_bytes;    /* Whole switch; 0 = no shared limit. */
+    uint64_t latency_ps;      /* Forwarding latency per switch hop. */
+    const char *scheduler;    /* "strict" */
+    enum ecmp_seed_mode ecmp_seed_mode;
+    uint32_t ecmp_seed;       /* With ECMP_SEED_SAME. */
+};
+
+struct host_spec {
+    uint64_t nic_queue_bytes; /* Host NIC egress queue per class. */
+};
+
+struct scenario {
+    char *file;               /* Path as given. */
+    char *name;               /* `name`, default: file's base name. */
+    uint64_t seed;
+    uint64_t stop_ps;         /* 0 = run until no event is left. */
+    uint32_t mtu_bytes;       /* IP MTU. */
+    struct topo_spec topo;
+    struct topo_graph graph;  /* Built from `topo`. */
+    struct switch_spec sw;
+    struct host_spec host;
+    struct traffic_spec *traffic;
+    size_t n_traffic;
+};
+
+/* One --set override: a dotted path ("topology.spines", "traffic.0.size")
+ * and a value parsed as a YAML scalar. */
+struct scenario_override {
+    const char *key;
+    const char *value;
+};
+
+/* Returns 0 on success.  On failure returns 2 and sets *ERR to an
+ * allocated message of the form "FILE:LINE:COL: what is wrong; expected
+ * ..." (or "--set KEY=VALUE: ..." for overrides), and leaves *SCN empty. */
+int scenario_load(const char *path, const struct scenario_override *,
+                  size_t n_overrides, struct scenario *scn, char **err);
+void scenario_free(struct scenario *);
+
+#endif

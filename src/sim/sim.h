@@ -1,0 +1,104 @@
+/* The simulation engine: simulated time, the event queue and the run loop.
+ *
+ * A `struct sim` owns everything of one simulation; there is no global
+ * mutable state, so a test may build several simulations in one process.
+ *
+ * Events are intrusive: a model object embeds a `struct event` for each
+ * thing it may have scheduled (a port's end of transmission, a link's next
+ * arrival, a flow's next send), and the handler gets back to the object with
+ * CONTAINER_OF.  Nothing is allocated to schedule such an event.  For
+ * one-shot work that has no natural owner (a flow's start) sim_call() takes
+ * a node from a pool.
+ *
+ * Ordering: events fire in (time, sequence) order, the sequence being
+ * assigned when the event is scheduled, so ties resolve first-in first-out
+ * and a run is deterministic.  The queue is a 4-ary min-heap whose entries
+ * carry their keys inline (no pointer chasing while sifting); every event
+ * knows its heap index, so cancelling or rescheduling is O(log n). */
+#ifndef DCSIM_SIM_H
+#define DCSIM_SIM_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/util.h"
+
+struct sim;
+struct event;
+
+typedef void event_fn(struct sim *, struct event *);
+
+struct event {
+    uint64_t time_ps;   /* When it fires; valid while scheduled. */
+    uint32_t heap_idx;  /* Index in sim's heap, or EVENT_IDLE. */
+    event_fn *fn;       /* Handler, set once by event_init(). */
+};
+
+#define EVENT_IDLE UINT32_MAX
+
+struct heap_entry {
+    uint64_t time_ps;
+    uint64_t seq;
+    struct event *ev;
+};
+
+struct call_node;
+
+struct sim {
+    uint64_t now_ps;          /* Current simulated time. */
+    uint64_t end_ps;          /* Stop before events later than this. */
+    uint64_t seq;             /* Next insertion sequence number. */
+    uint64_t events;          /* Events executed so far. */
+    struct heap_entry *heap;  /* 4-ary min-heap on (time_ps, seq). */
+    uint32_t heap_len;
+    uint32_t heap_cap;
+    bool stop;                /* Set by sim_stop() to leave sim_run(). */
+    struct call_node *free_calls;  /* Pool of sim_call() nodes. */
+    struct call_block *call_blocks;
+    uint64_t seed;            /* Root of every component's RNG stream. */
+};
+
+void sim_init(struct sim *, uint64_t seed);
+void sim_uninit(struct sim *);
+
+static inline void
+event_init(struct event *ev, event_fn *fn)
+{
+    ev->time_ps = 0;
+    ev->heap_idx = EVENT_IDLE;
+    ev->fn = fn;
+}
+
+static inline bool
+event_is_scheduled(const struct event *ev)
+{
+    return ev->heap_idx != EVENT_IDLE;
+}
+
+/* Schedules EV at absolute time T_PS (>= now).  If EV is already scheduled
+ * it is moved, and gets a new sequence number as if newly scheduled. */
+void sim_schedule(struct sim *, struct event *, uint64_t t_ps);
+/* Removes EV from the queue if scheduled; a no-op otherwise. */
+void sim_cancel(struct sim *, struct event *);
+
+/* One-shot call of FN(sim, obj, arg) at T_PS, from a pool.  Not
+ * cancellable; use an embedded event for timers that may be cancelled. */
+typedef void call_fn(struct sim *, void *obj, uint64_t arg);
+void sim_call(struct sim *, uint64_t t_ps, call_fn *, void *obj, uint64_t arg);
+
+/* Runs events until the queue is empty, the next event is after end_ps, or
+ * sim_stop() is called.  PROGRESS, if nonnull, is invoked about every
+ * PROGRESS_EVERY events.  Returns the number of events executed. */
+typedef void progress_fn(struct sim *, void *aux);
+uint64_t sim_run(struct sim *, progress_fn *progress, void *aux);
+void sim_stop(struct sim *);
+
+static inline uint64_t
+sim_now(const struct sim *s)
+{
+    return s->now_ps;
+}
+
+#define SIM_PROGRESS_EVERY (1u << 18)
+
+#endif

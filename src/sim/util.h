@@ -1,0 +1,68 @@
+/* Small helpers shared by every module: allocation that aborts on
+ * out-of-memory, an always-on internal assertion, CONTAINER_OF, and the
+ * time and size unit constants.  Nothing here has state. */
+#ifndef DCSIM_UTIL_H
+#define DCSIM_UTIL_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+/* Simulated time is an integer count of picoseconds (DESIGN.md: at
+ * 800 Gb/s a byte takes 10 ps, so nanoseconds are too coarse). */
+#define PS_PER_NS UINT64_C(1000)
+#define PS_PER_US UINT64_C(1000000)
+#define PS_PER_MS UINT64_C(1000000000)
+#define PS_PER_S UINT64_C(1000000000000)
+#define TIME_NEVER UINT64_MAX
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Given a pointer to MEMBER inside a struct of type TYPE, returns the
+ * enclosing struct.  The member's type is checked at compile time. */
+#define CONTAINER_OF(ptr, type, member)                                      \
+    ((type *)(void *)((char *)(1 ? (ptr) : &((type *)0)->member) -           \
+                      offsetof(type, member)))
+
+#if defined(__GNUC__)
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define PRINTF_FMT(a, b) __attribute__((format(printf, a, b)))
+#else
+#define LIKELY(x) (x)
+#define UNLIKELY(x) (x)
+#define PRINTF_FMT(a, b)
+#endif
+
+noreturn void sim_abort(const char *file, int line, const char *fmt, ...)
+    PRINTF_FMT(3, 4);
+
+/* Internal invariant, checked in every build.  Never use it on external
+ * input: that is rejected with a message and exit status 2. */
+#define sim_assert(cond)                                                     \
+    do {                                                                     \
+        if (UNLIKELY(!(cond)))                                               \
+            sim_abort(__FILE__, __LINE__, "assertion failed: %s", #cond);    \
+    } while (0)
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) PRINTF_FMT(1, 2);
+
+/* Time a frame of WIRE_BYTES occupies a link of RATE_BPS, rounded up to
+ * the next picosecond.  Exact for every rate that divides 8e12 bits*ps. */
+__extension__ typedef unsigned __int128 u128;
+
+static inline uint64_t
+ser_time_ps(uint64_t wire_bytes, uint64_t rate_bps)
+{
+    /* bytes * 8e12 overflows 64 bits beyond ~2.3 MB; use 128 bits. */
+    u128 num = (u128)wire_bytes * 8u * PS_PER_S;
+    return (uint64_t)((num + rate_bps - 1) / rate_bps);
+}
+
+#endif

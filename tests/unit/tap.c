@@ -1,0 +1,72 @@
+/* See tap.h. */
+#include "tap.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static int n_tests, n_failed;
+
+static void
+vreport(bool cond, const char *fmt, va_list ap)
+{
+    n_tests++;
+    if (!cond)
+        n_failed++;
+    printf("%s %d - ", cond ? "ok" : "not ok", n_tests);
+    vprintf(fmt, ap);
+    putchar('\n');
+    fflush(stdout);
+}
+
+bool
+ok(bool cond, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(cond, fmt, ap);
+    va_end(ap);
+    return cond;
+}
+
+bool
+tap_is_u64(uint64_t got, uint64_t want, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(got == want, fmt, ap);
+    va_end(ap);
+    if (got != want)
+        printf("#   got:  %llu\n#   want: %llu\n", (unsigned long long)got,
+               (unsigned long long)want);
+    return got == want;
+}
+
+void
+diag(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("# ");
+    vprintf(fmt, ap);
+    putchar('\n');
+    va_end(ap);
+}
+
+void
+skip(const char *why, const char *fmt, ...)
+{
+    va_list ap;
+    n_tests++;
+    printf("ok %d - ", n_tests);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf(" # SKIP %s\n", why);
+}
+
+int
+done_testing(void)
+{
+    printf("1..%d\n", n_tests);
+    return n_failed ? 1 : 0;
+}
