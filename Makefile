@@ -31,14 +31,20 @@ CPPFLAGS += -Isrc -D_POSIX_C_SOURCE=200809L
 CFLAGS += -std=c11 $(OPT) -g $(WARNINGS) $(YAML_CFLAGS) -MMD -MP
 LDLIBS += $(YAML_LIBS) -lm
 
+# BUILD picks the object directory; only the default one puts the binary
+# at ./dcsim (parallel work trees use their own, e.g. BUILD=build-x).
 ifneq ($(SANITIZE),)
-B := build-san
+BUILD ?= build-san
 CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SANITIZE)
-BIN := $(B)/dcsim
 else
-B := build
+BUILD ?= build
+endif
+B := $(BUILD)
+ifeq ($(B),build)
 BIN := dcsim
+else
+BIN := $(B)/dcsim
 endif
 
 LIB_SRCS := $(sort $(wildcard src/sim/*.c src/pkt/*.c src/fabric/*.c \

@@ -40,6 +40,8 @@ struct topo_link {
     struct src_loc loc;
 };
 
+/* Hosts are nodes 0..n_hosts-1, numbered rack by rack; switches follow.
+ * A host's number in the scenario (flows' src/dst) is its node index. */
 struct topo_graph {
     const char *type;        /* Class name. */
     const char *tier_names[TOPO_MAX_TIERS]; /* "host", "leaf", "spine"... */
@@ -95,9 +97,14 @@ struct topo_spec {
 };
 
 /* Builds the graph of SPEC into OUT.  Returns 0, or an errno-style code
- * with *ERR set to an allocated message (e.g. for an unknown type or a
- * graph whose hosts cannot all reach each other). */
-int topo_build(const struct topo_spec *, struct topo_graph *out, char **err);
+ * with *ERR set to an allocated message without a file name (e.g. "host
+ * 'h3' cannot reach host 'h0'") and *ERR_LOC to the place in the
+ * scenario it concerns (a node's or link's loc, else spec->loc); the
+ * scenario parser prefixes FILE:LINE:COL.  Reasons: unknown type, a graph
+ * whose hosts cannot all reach each other, a host with no link, more
+ * than 255 ports on a node. */
+int topo_build(const struct topo_spec *, struct topo_graph *out, char **err,
+               struct src_loc *err_loc);
 void topo_graph_free(struct topo_graph *);
 /* Index of the node named NAME, or -1. */
 int64_t topo_find(const struct topo_graph *, const char *name);

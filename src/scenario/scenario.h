@@ -69,10 +69,6 @@ struct switch_spec {
     uint32_t ecmp_seed;       /* With ECMP_SEED_SAME. */
 };
 
-struct host_spec {
-    uint64_t nic_queue_bytes; /* Host NIC egress queue per class. */
-};
-
 struct scenario {
     char *file;               /* Path as given. */
     char *name;               /* `name`, default: file's base name. */
@@ -82,7 +78,6 @@ struct scenario {
     struct topo_spec topo;
     struct topo_graph graph;  /* Built from `topo`. */
     struct switch_spec sw;
-    struct host_spec host;
     struct traffic_spec *traffic;
     size_t n_traffic;
 };
