@@ -65,20 +65,25 @@ CPPFLAGS += -DDCSIM_VERSION='"$(VERSION)"'
 .SECONDARY:
 all: $(BIN)
 
+# V=1 shows full command lines.
+Q := $(if $(V),,@)
+
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BIN): $(CLI_OBJS) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDLIBS)
 
 $(B)/tests/%: $(B)/tests/unit/%.o $(B)/tests/unit/tap.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/unit/tap.o $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(B)/tests/unit/tap.o $(LIB) $(LDLIBS)
 
 # tap.c is the test harness, not a test.
 UNIT_BINS := $(filter-out $(B)/tests/tap,$(UNIT_BINS))

@@ -5,7 +5,7 @@
 #include <string.h>
 
 struct call_node {
-    struct event ev;          /* Must stay first: freed via CONTAINER_OF. */
+    struct event ev;
     call_fn *fn;
     void *obj;
     uint64_t arg;
@@ -18,6 +18,9 @@ struct call_block {
     struct call_node nodes[CALL_BLOCK];
 };
 
+#define ID_MASK (EVENT_MAX_IDS - 1)
+#define SEQ_LIMIT (UINT64_C(1) << (64 - EVENT_ID_BITS))
+
 void
 sim_init(struct sim *s, uint64_t seed)
 {
@@ -26,12 +29,17 @@ sim_init(struct sim *s, uint64_t seed)
     s->seed = seed;
     s->heap_cap = 1024;
     s->heap = xmalloc(s->heap_cap * sizeof *s->heap);
+    s->evs_cap = 1024;
+    s->evs = xmalloc(s->evs_cap * sizeof *s->evs);
+    s->heap_pos = xmalloc(s->evs_cap * sizeof *s->heap_pos);
 }
 
 void
 sim_uninit(struct sim *s)
 {
     free(s->heap);
+    free(s->evs);
+    free(s->heap_pos);
     struct call_block *b = s->call_blocks;
     while (b) {
         struct call_block *next = b->next;
@@ -41,61 +49,83 @@ sim_uninit(struct sim *s)
     memset(s, 0, sizeof *s);
 }
 
-static inline bool
-entry_less(const struct heap_entry *a, const struct heap_entry *b)
+void
+event_init(struct sim *s, struct event *ev, event_fn *fn)
 {
-    return a->time_ps < b->time_ps ||
-           (a->time_ps == b->time_ps && a->seq < b->seq);
+    sim_assert(s->n_evs < EVENT_MAX_IDS);
+    if (s->n_evs == s->evs_cap) {
+        s->evs_cap *= 2;
+        s->evs = xrealloc(s->evs, s->evs_cap * sizeof *s->evs);
+        s->heap_pos = xrealloc(s->heap_pos, s->evs_cap * sizeof *s->heap_pos);
+    }
+    ev->time_ps = 0;
+    ev->id = s->n_evs++;
+    ev->fn = fn;
+    s->evs[ev->id] = ev;
+    s->heap_pos[ev->id] = EVENT_IDLE;
+}
+
+static inline uint32_t
+key_id(heap_key k)
+{
+    return (uint32_t)k & ID_MASK;
 }
 
 static inline void
-heap_place(struct sim *s, uint32_t i, struct heap_entry e)
+heap_place(struct sim *s, uint32_t i, heap_key k)
 {
-    s->heap[i] = e;
-    e.ev->heap_idx = i;
+    s->heap[i] = k;
+    s->heap_pos[key_id(k)] = i;
 }
 
 static void
-sift_up(struct sim *s, uint32_t i, struct heap_entry e)
+sift_up(struct sim *s, uint32_t i, heap_key k)
 {
     while (i > 0) {
         uint32_t parent = (i - 1) / 4;
-        if (!entry_less(&e, &s->heap[parent]))
+        if (k >= s->heap[parent])
             break;
         heap_place(s, i, s->heap[parent]);
         i = parent;
     }
-    heap_place(s, i, e);
+    heap_place(s, i, k);
 }
 
 static void
-sift_down(struct sim *s, uint32_t i, struct heap_entry e)
+sift_down(struct sim *s, uint32_t i, heap_key k)
 {
     uint32_t n = s->heap_len;
+    const heap_key *h = s->heap;
     for (;;) {
-        uint32_t first = 4 * i + 1;
-        if (first >= n)
+        uint32_t c = 4 * i + 1;
+        if (c + 3 < n) {
+            /* Minimum of four siblings without data-dependent branches:
+             * a tournament of two pairs, selected by conditional moves. */
+            uint32_t a = h[c + 1] < h[c] ? c + 1 : c;
+            uint32_t b = h[c + 3] < h[c + 2] ? c + 3 : c + 2;
+            c = h[b] < h[a] ? b : a;
+        } else {
+            if (c >= n)
+                break;
+            for (uint32_t j = c + 1; j < n; j++)
+                if (h[j] < h[c])
+                    c = j;
+        }
+        if (h[c] >= k)
             break;
-        uint32_t best = first;
-        uint32_t last = first + 4 < n ? first + 4 : n;
-        for (uint32_t c = first + 1; c < last; c++)
-            if (entry_less(&s->heap[c], &s->heap[best]))
-                best = c;
-        if (!entry_less(&s->heap[best], &e))
-            break;
-        heap_place(s, i, s->heap[best]);
-        i = best;
+        heap_place(s, i, h[c]);
+        i = c;
     }
-    heap_place(s, i, e);
+    heap_place(s, i, k);
 }
 
 static void
 heap_remove_at(struct sim *s, uint32_t i)
 {
-    struct heap_entry last = s->heap[--s->heap_len];
+    heap_key last = s->heap[--s->heap_len];
     if (i == s->heap_len)
         return;
-    if (i > 0 && entry_less(&last, &s->heap[(i - 1) / 4]))
+    if (i > 0 && last < s->heap[(i - 1) / 4])
         sift_up(s, i, last);
     else
         sift_down(s, i, last);
@@ -105,31 +135,32 @@ void
 sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
 {
     sim_assert(t_ps >= s->now_ps);
-    sim_assert(ev->fn != NULL);
-    struct heap_entry e = { t_ps, s->seq++, ev };
+    sim_assert(s->seq < SEQ_LIMIT);
+    heap_key k = (heap_key)t_ps << 64 |
+                 (heap_key)(s->seq++ << EVENT_ID_BITS | ev->id);
     ev->time_ps = t_ps;
-    if (ev->heap_idx != EVENT_IDLE) {
-        uint32_t i = ev->heap_idx;
-        if (i > 0 && entry_less(&e, &s->heap[(i - 1) / 4]))
-            sift_up(s, i, e);
+    uint32_t i = s->heap_pos[ev->id];
+    if (i != EVENT_IDLE) {
+        if (i > 0 && k < s->heap[(i - 1) / 4])
+            sift_up(s, i, k);
         else
-            sift_down(s, i, e);
+            sift_down(s, i, k);
         return;
     }
     if (s->heap_len == s->heap_cap) {
         s->heap_cap *= 2;
         s->heap = xrealloc(s->heap, s->heap_cap * sizeof *s->heap);
     }
-    sift_up(s, s->heap_len++, e);
+    sift_up(s, s->heap_len++, k);
 }
 
 void
 sim_cancel(struct sim *s, struct event *ev)
 {
-    if (ev->heap_idx == EVENT_IDLE)
+    uint32_t i = s->heap_pos[ev->id];
+    if (i == EVENT_IDLE)
         return;
-    uint32_t i = ev->heap_idx;
-    ev->heap_idx = EVENT_IDLE;
+    s->heap_pos[ev->id] = EVENT_IDLE;
     heap_remove_at(s, i);
 }
 
@@ -153,13 +184,13 @@ sim_call(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj, uint64_t arg)
         b->next = s->call_blocks;
         s->call_blocks = b;
         for (int i = CALL_BLOCK - 1; i >= 0; i--) {
+            event_init(s, &b->nodes[i].ev, call_fire);
             b->nodes[i].next_free = s->free_calls;
             s->free_calls = &b->nodes[i];
         }
     }
     struct call_node *c = s->free_calls;
     s->free_calls = c->next_free;
-    event_init(&c->ev, call_fire);
     c->fn = fn;
     c->obj = obj;
     c->arg = arg;
@@ -178,15 +209,18 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
     uint64_t start = s->events;
     s->stop = false;
     while (s->heap_len > 0 && !s->stop) {
-        struct heap_entry top = s->heap[0];
-        if (top.time_ps > s->end_ps)
+        heap_key top = s->heap[0];
+        uint64_t t = (uint64_t)(top >> 64);
+        if (t > s->end_ps)
             break;
-        top.ev->heap_idx = EVENT_IDLE;
+        uint32_t id = key_id(top);
+        s->heap_pos[id] = EVENT_IDLE;
         if (--s->heap_len > 0)
             sift_down(s, 0, s->heap[s->heap_len]);
-        s->now_ps = top.time_ps;
+        s->now_ps = t;
         s->events++;
-        top.ev->fn(s, top.ev);
+        struct event *ev = s->evs[id];
+        ev->fn(s, ev);
         if (UNLIKELY(progress && (s->events & (SIM_PROGRESS_EVERY - 1)) == 0))
             progress(s, aux);
     }

@@ -12,9 +12,13 @@
  *
  * Ordering: events fire in (time, sequence) order, the sequence being
  * assigned when the event is scheduled, so ties resolve first-in first-out
- * and a run is deterministic.  The queue is a 4-ary min-heap whose entries
- * carry their keys inline (no pointer chasing while sifting); every event
- * knows its heap index, so cancelling or rescheduling is O(log n). */
+ * and a run is deterministic.  The queue is a 4-ary min-heap of 16-byte
+ * entries that carry their keys inline (time, and sequence << 24 | event
+ * id), so four siblings share a cache line and sifting never touches the
+ * events themselves.  Each event registered with a sim gets a dense id;
+ * its heap position lives in a dense array indexed by that id, which keeps
+ * cancelling and rescheduling O(log n) without writing into scattered
+ * model objects on every heap move. */
 #ifndef DCSIM_SIM_H
 #define DCSIM_SIM_H 1
 
@@ -30,17 +34,17 @@ typedef void event_fn(struct sim *, struct event *);
 
 struct event {
     uint64_t time_ps;   /* When it fires; valid while scheduled. */
-    uint32_t heap_idx;  /* Index in sim's heap, or EVENT_IDLE. */
-    event_fn *fn;       /* Handler, set once by event_init(). */
+    uint32_t id;        /* Dense id within its sim (event_init()). */
+    event_fn *fn;       /* Handler. */
 };
 
 #define EVENT_IDLE UINT32_MAX
+#define EVENT_ID_BITS 24
+#define EVENT_MAX_IDS (UINT32_C(1) << EVENT_ID_BITS)
 
-struct heap_entry {
-    uint64_t time_ps;
-    uint64_t seq;
-    struct event *ev;
-};
+/* time_ps << 64 | seq << EVENT_ID_BITS | event id: one unsigned 128-bit
+ * compare orders by time, then by insertion sequence. */
+__extension__ typedef unsigned __int128 heap_key;
 
 struct call_node;
 
@@ -49,9 +53,12 @@ struct sim {
     uint64_t end_ps;          /* Stop before events later than this. */
     uint64_t seq;             /* Next insertion sequence number. */
     uint64_t events;          /* Events executed so far. */
-    struct heap_entry *heap;  /* 4-ary min-heap on (time_ps, seq). */
+    heap_key *heap;           /* 4-ary min-heap. */
     uint32_t heap_len;
     uint32_t heap_cap;
+    struct event **evs;       /* By event id. */
+    uint32_t *heap_pos;       /* By event id: heap index or EVENT_IDLE. */
+    uint32_t n_evs, evs_cap;
     bool stop;                /* Set by sim_stop() to leave sim_run(). */
     struct call_node *free_calls;  /* Pool of sim_call() nodes. */
     struct call_block *call_blocks;
@@ -61,18 +68,14 @@ struct sim {
 void sim_init(struct sim *, uint64_t seed);
 void sim_uninit(struct sim *);
 
-static inline void
-event_init(struct event *ev, event_fn *fn)
-{
-    ev->time_ps = 0;
-    ev->heap_idx = EVENT_IDLE;
-    ev->fn = fn;
-}
+/* Registers EV with S (once, at build time) and sets its handler.  The
+ * event must stay at the same address for the life of S. */
+void event_init(struct sim *, struct event *, event_fn *fn);
 
 static inline bool
-event_is_scheduled(const struct event *ev)
+event_is_scheduled(const struct sim *s, const struct event *ev)
 {
-    return ev->heap_idx != EVENT_IDLE;
+    return s->heap_pos[ev->id] != EVENT_IDLE;
 }
 
 /* Schedules EV at absolute time T_PS (>= now).  If EV is already scheduled

@@ -44,7 +44,7 @@ main(void)
     struct rec r[6];
     uint64_t times[6] = { 50, 10, 50, 10, 30, 50 };
     for (int i = 0; i < 6; i++) {
-        event_init(&r[i].ev, rec_fire);
+        event_init(&s, &r[i].ev, rec_fire);
         r[i].id = i;
         r[i].log = log;
         r[i].n = &n;
@@ -63,7 +63,7 @@ main(void)
     sim_cancel(&s, &r[2].ev);
     sim_cancel(&s, &r[2].ev); /* Second cancel is a no-op. */
     sim_schedule(&s, &r[0].ev, 200); /* Move the first to the end. */
-    ok(!event_is_scheduled(&r[2].ev), "cancelled event is idle");
+    ok(!event_is_scheduled(&s, &r[2].ev), "cancelled event is idle");
     sim_run(&s, NULL, NULL);
     int want2[5] = { 1, 3, 4, 5, 0 };
     ok(n == 5 && memcmp(log, want2, sizeof want2) == 0,
@@ -78,7 +78,7 @@ main(void)
     rng_init(&g, 7, rng_stream_id("test"));
     uint64_t base = s.now_ps;
     for (int i = 0; i < N; i++) {
-        event_init(&many[i].ev, rec_fire);
+        event_init(&s, &many[i].ev, rec_fire);
         many[i].id = i;
         many[i].log = big;
         many[i].n = &nb;
@@ -119,7 +119,7 @@ main(void)
     sim_schedule(&s, &r[1].ev, s.now_ps + 1000);
     s.end_ps = s.now_ps + 500;
     sim_run(&s, NULL, NULL);
-    ok(n == 1 && event_is_scheduled(&r[1].ev), "run stops at end_ps");
+    ok(n == 1 && event_is_scheduled(&s, &r[1].ev), "run stops at end_ps");
     sim_uninit(&s);
 
     /* CRC-32 check value (../shared/data/vectors/crc_check_values.txt). */

@@ -1,0 +1,34 @@
+/* Subcommands of the dcsim command line.  Each returns the process exit
+ * status: 0 success, 1 a failure at run time (e.g. results cannot be
+ * written), 2 bad input (scenario, arguments), with a message on stderr
+ * and no output written. */
+#ifndef DCSIM_CLI_H
+#define DCSIM_CLI_H 1
+
+#include <stddef.h>
+
+#include "scenario/scenario.h"
+
+int cmd_run(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_topo(int argc, char **argv);
+
+/* Options shared by the subcommands that load a scenario. */
+struct scenario_args {
+    const char *file;
+    const char *out_dir;           /* -o DIR (run only). */
+    struct scenario_override *set; /* --set KEY=VALUE and --seed N. */
+    size_t n_set;
+    int quiet;
+};
+
+/* Parses ARGV after the subcommand name.  ALLOW_RUN enables -o, --seed
+ * and --quiet.  Returns 0, or 2 after printing a message. */
+int cli_parse_args(const char *cmd, int argc, char **argv, int allow_run,
+                   struct scenario_args *);
+void cli_args_free(struct scenario_args *);
+/* Loads the scenario named in ARGS; prints the error and returns 2 on
+ * failure. */
+int cli_load(const struct scenario_args *, struct scenario *);
+
+#endif

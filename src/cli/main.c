@@ -1,0 +1,61 @@
+/* dcsim's entry point: a table of subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *usage;
+    const char *help;
+} commands[] = {
+    { "run", cmd_run,
+      "run FILE [-o DIR] [--seed N] [--set KEY=VALUE]... [--quiet]",
+      "simulate a scenario and write results to DIR "
+      "(default results/<name>)" },
+    { "validate", cmd_validate, "validate FILE [--set KEY=VALUE]...",
+      "check a scenario without running it" },
+    { "topo", cmd_topo, "topo FILE [--set KEY=VALUE]...",
+      "describe a scenario's topology: tiers, oversubscription, bisection "
+      "bandwidth, hop counts, latencies" },
+};
+
+static void
+usage(FILE *f)
+{
+    fprintf(f, "usage: dcsim COMMAND [ARGS]\n\n"
+               "dcsim is a packet-level discrete-event simulator of "
+               "datacenter networks.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  dcsim %s\n      %s\n", commands[i].usage,
+                commands[i].help);
+    fprintf(f, "  dcsim --version\n  dcsim --help\n\n"
+               "Scenario keys: docs/scenario.md.  Result files: "
+               "docs/output.md.\n"
+               "Exit status: 0 success, 1 run-time failure, 2 bad input.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("dcsim %s\n", DCSIM_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 2, argv + 2);
+    fprintf(stderr, "dcsim: unknown command '%s'; expected one of run, "
+                    "validate, topo (see dcsim --help)\n", argv[1]);
+    return 2;
+}

@@ -1,0 +1,26 @@
+/* Why a packet was dropped.  Every drop is counted under one reason in
+ * summary.json's "drops" object (keys are drop_reason_name()). */
+#ifndef DCSIM_DROP_H
+#define DCSIM_DROP_H 1
+
+enum drop_reason {
+    DROP_QUEUE_FULL,   /* Egress queue at its tail-drop limit. */
+    DROP_BUFFER_FULL,  /* Switch buffer as a whole is full. */
+    DROP_TTL,          /* IPv4 TTL reached zero. */
+    DROP_NO_ROUTE,     /* No route to the destination. */
+    DROP_N_REASONS
+};
+
+static inline const char *
+drop_reason_name(enum drop_reason r)
+{
+    static const char *const names[DROP_N_REASONS] = {
+        [DROP_QUEUE_FULL] = "queue_full",
+        [DROP_BUFFER_FULL] = "buffer_full",
+        [DROP_TTL] = "ttl_expired",
+        [DROP_NO_ROUTE] = "no_route",
+    };
+    return names[r];
+}
+
+#endif

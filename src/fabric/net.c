@@ -1,0 +1,183 @@
+/* Building the network model from a scenario; see net.h. */
+#include "fabric/net.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fabric/port.h"
+#include "fabric/route.h"
+#include "fabric/sched.h"
+#include "fabric/switch.h"
+#include "host/host.h"
+#include "scenario/scenario.h"
+#include "sim/rng.h"
+#include "transport/transport.h"
+#include "workload/flow.h"
+#include "workload/workload.h"
+
+uint32_t
+net_host_of_ip(const struct net *net, uint32_t ip)
+{
+    /* Inverse of pkt_host_ip(): 10.<net hi>.<net lo>.<1..250>. */
+    uint32_t x = ip & 0xFF;
+    if (ip >> 24 != 10 || x < 1 || x > 250)
+        return UINT32_MAX;
+    uint32_t h = ((ip >> 8) & 0xFFFF) * 250 + x - 1;
+    return h < net->n_hosts ? h : UINT32_MAX;
+}
+
+void
+net_drop(struct net *net, struct pkt *p, enum drop_reason why)
+{
+    net->st.drops[why]++;
+    if (p->flow_id < net->n_flows) {
+        struct flow *f = &net->flows[p->flow_id];
+        f->pkts_dropped++;
+        f->bytes_lost += p->payload_bytes;
+    }
+    pkt_free(&net->pool, p);
+}
+
+static uint32_t
+switch_seed(const struct scenario *scn, const char *name)
+{
+    if (scn->sw.ecmp_seed_mode == ECMP_SEED_SAME)
+        return scn->sw.ecmp_seed;
+    char buf[96];
+    snprintf(buf, sizeof buf, "ecmp/%s", name);
+    return (uint32_t)rng_mix64(scn->seed ^ rng_stream_id(buf));
+}
+
+static void
+flow_start(struct sim *s, void *obj, uint64_t arg)
+{
+    struct net *net = net_of(s);
+    struct flow *f = &net->flows[arg];
+    (void)obj;
+    net->st.flows_started++;
+    f->transport->start(net, f);
+}
+
+static void
+build_nodes(struct net *net, const struct scenario *scn)
+{
+    const struct topo_graph *g = &scn->graph;
+    net->n_nodes = g->n_nodes;
+    net->n_hosts = g->n_hosts;
+    net->n_switches = g->n_nodes - g->n_hosts;
+    net->nodes = xcalloc(g->n_nodes, sizeof *net->nodes);
+    net->hosts = xcalloc(net->n_hosts, sizeof *net->hosts);
+    net->switches = xcalloc(net->n_switches, sizeof *net->switches);
+    for (uint32_t i = 0; i < g->n_nodes; i++) {
+        const struct topo_node *tn = &g->nodes[i];
+        if (tn->is_host) {
+            sim_assert(i < g->n_hosts);
+            host_init(&net->hosts[i], i, tn->name);
+            net->nodes[i] = &net->hosts[i].up;
+        } else {
+            struct sw *s = &net->switches[i - g->n_hosts];
+            switch_init(s, i, tn->name, tn->tier, switch_seed(scn, tn->name));
+            mmu_init(&s->mmu, "taildrop", scn->sw.queue_bytes,
+                     scn->sw.buffer_bytes);
+            net->nodes[i] = &s->up;
+        }
+    }
+
+    /* Ports: one per cable end, numbered in link order per node. */
+    uint32_t *deg = xcalloc(g->n_nodes, sizeof *deg);
+    for (uint32_t l = 0; l < g->n_links; l++) {
+        deg[g->links[l].a]++;
+        deg[g->links[l].b]++;
+    }
+    net->n_ports = 2 * g->n_links;
+    net->ports = xcalloc(net->n_ports ? net->n_ports : 1, sizeof *net->ports);
+    uint32_t off = 0;
+    for (uint32_t i = 0; i < g->n_nodes; i++) {
+        sim_assert(deg[i] <= 255);
+        net->nodes[i]->ports = &net->ports[off];
+        off += deg[i];
+    }
+    free(deg);
+
+    const struct sched_class *sched = sched_find(scn->sw.scheduler);
+    sim_assert(sched != NULL);
+    for (uint32_t l = 0; l < g->n_links; l++) {
+        const struct topo_link *tl = &g->links[l];
+        struct node *a = net->nodes[tl->a], *b = net->nodes[tl->b];
+        struct port *pa = &a->ports[a->n_ports];
+        struct port *pb = &b->ports[b->n_ports];
+        struct node *ends[2] = { a, b };
+        struct port *ps[2] = { pa, pb };
+        for (int e = 0; e < 2; e++) {
+            struct node *me = ends[e], *peer = ends[!e];
+            bool sw = me->class == &switch_class;
+            port_init(ps[e], &net->sim, me, (uint8_t)me->n_ports, tl->rate_bps, sched,
+                      sw ? &sw_cast(me)->mmu : NULL);
+            ps[e]->link.peer = peer;
+            ps[e]->link.peer_port = (uint8_t)peer->n_ports;
+            ps[e]->link.prop_ps = tl->delay_ps;
+            /* A switch's forwarding latency is spent between the last bit
+             * arriving and the packet joining an egress queue; adding it
+             * to the delay of the links into the switch models exactly
+             * that without an event per packet. */
+            ps[e]->link.delay_ps =
+                tl->delay_ps +
+                (peer->class == &switch_class ? scn->sw.latency_ps : 0);
+        }
+        a->n_ports++;
+        b->n_ports++;
+    }
+    for (uint32_t i = 0; i < net->n_hosts; i++)
+        host_attach_nic(&net->hosts[i]);
+}
+
+int
+net_create(struct net **out, const struct scenario *scn, char **err)
+{
+    struct net *net = xcalloc(1, sizeof *net);
+    sim_init(&net->sim, scn->seed);
+    pkt_pool_init(&net->pool);
+    net->scn = scn;
+    if (scn->stop_ps)
+        net->sim.end_ps = scn->stop_ps;
+    build_nodes(net, scn);
+    route_compute(net);
+
+    if (workload_generate(scn, &net->flows, &net->n_flows, err)) {
+        net_destroy(net);
+        *out = NULL;
+        return 2;
+    }
+    for (uint32_t i = 0; i < net->n_flows; i++) {
+        struct flow *f = &net->flows[i];
+        f->transport->setup(net, f);
+        net->total_flow_bytes += f->size_bytes;
+        sim_call(&net->sim, f->start_ps, flow_start, NULL, i);
+    }
+    *out = net;
+    return 0;
+}
+
+void
+net_destroy(struct net *net)
+{
+    if (!net)
+        return;
+    for (uint32_t i = 0; i < net->n_flows; i++)
+        if (net->flows[i].transport->teardown)
+            net->flows[i].transport->teardown(net, &net->flows[i]);
+    free(net->flows);
+    for (uint32_t i = 0; i < net->n_switches; i++) {
+        free(net->switches[i].route);
+        free(net->switches[i].groups);
+        free(net->switches[i].group_ports);
+    }
+    free(net->switches);
+    free(net->hosts);
+    free(net->nodes);
+    free(net->ports);
+    free(net->host_group);
+    pkt_pool_uninit(&net->pool);
+    sim_uninit(&net->sim);
+    free(net);
+}

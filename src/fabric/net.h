@@ -1,0 +1,68 @@
+/* The network model of one simulation: nodes, ports, links, routing, flows
+ * and counters, built from a validated scenario.  A `struct net` owns its
+ * `struct sim`, its packet pool and everything it builds; event handlers
+ * get back to it with net_of(sim).  Several nets may live in one process. */
+#ifndef DCSIM_NET_H
+#define DCSIM_NET_H 1
+
+#include <stdint.h>
+
+#include "fabric/drop.h"
+#include "pkt/pkt.h"
+#include "sim/sim.h"
+
+struct flow;
+struct host;
+struct node;
+struct port;
+struct scenario;
+struct sw;
+
+struct net_stats {
+    uint64_t packet_hops;       /* Transmissions of a packet over a link. */
+    uint64_t drops[DROP_N_REASONS];
+    uint64_t pkts_sent;         /* Packets created by sources. */
+    uint64_t pkts_delivered;    /* Packets consumed by their destination. */
+    uint64_t bytes_delivered;   /* Application payload delivered. */
+    uint64_t flows_started;
+    uint64_t flows_completed;
+};
+
+struct net {
+    struct sim sim;
+    struct pkt_pool pool;
+    const struct scenario *scn;
+    uint32_t n_nodes, n_hosts, n_switches;
+    struct node **nodes;        /* By topology node index; hosts first. */
+    struct host *hosts;         /* n_hosts. */
+    struct sw *switches;        /* n_switches. */
+    struct port *ports;         /* Every port, contiguous. */
+    uint32_t n_ports;
+    uint32_t *host_group;       /* Routing destination group of each host. */
+    uint32_t n_groups;
+    struct flow *flows;
+    uint32_t n_flows;
+    struct net_stats st;
+    uint64_t total_flow_bytes;  /* Sum of flow sizes, for progress. */
+};
+
+static inline struct net *
+net_of(struct sim *s)
+{
+    return CONTAINER_OF(s, struct net, sim);
+}
+
+/* Builds the model of SCN (which must outlive the net).  Returns 0, or 2
+ * with *ERR allocated ("FILE:LINE:COL: ...") for a scenario that parses
+ * but cannot be built (e.g. a cross-rack permutation that is impossible). */
+int net_create(struct net **, const struct scenario *scn, char **err);
+void net_destroy(struct net *);
+
+/* Counts and frees a dropped packet. */
+void net_drop(struct net *, struct pkt *, enum drop_reason);
+
+/* Host number of an IPv4 address (inverse of pkt_host_ip()), or
+ * UINT32_MAX if it is not one of ours. */
+uint32_t net_host_of_ip(const struct net *, uint32_t ip);
+
+#endif

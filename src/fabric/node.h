@@ -1,0 +1,36 @@
+/* A node of the network: a switch or a host.  Each has ports; what it does
+ * with a packet that arrives is its class's business (switch.c forwards,
+ * host.c hands it to the transport). */
+#ifndef DCSIM_NODE_H
+#define DCSIM_NODE_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct net;
+struct node;
+struct pkt;
+struct port;
+
+struct node_class {
+    const char *kind;      /* "switch", "host".  Required. */
+    /* The last bit of PKT arrived on port IN_PORT; the node owns PKT now
+     * and must forward, consume or drop it.  Required. */
+    void (*receive)(struct net *, struct node *, struct pkt *,
+                    uint8_t in_port);
+    /* PORT is about to choose its next frame: a chance to move packets
+     * into its queues (a host NIC pulls from its transmit sources here).
+     * Optional. */
+    void (*tx_ready)(struct net *, struct node *, struct port *);
+};
+
+struct node {
+    const struct node_class *class;
+    uint32_t id;           /* Index in net->nodes and in the topology graph. */
+    const char *name;      /* Owned by the scenario's topology graph. */
+    uint8_t tier;          /* 0 hosts, 1..3 switches (topo.h). */
+    uint16_t n_ports;
+    struct port *ports;    /* n_ports, owned by the net. */
+};
+
+#endif

@@ -1,0 +1,32 @@
+/* Path tracing; see path.h. */
+#include "fabric/path.h"
+
+#include "fabric/net.h"
+#include "fabric/port.h"
+#include "fabric/switch.h"
+#include "host/host.h"
+
+void
+path_trace(const struct net *net, uint32_t src, uint32_t dst, uint32_t hash0,
+           struct path *path)
+{
+    const struct node *at = &net->hosts[src].up;
+    const struct port *port = net->hosts[src].nic.port;
+    path->n_links = 0;
+    path->node[0] = at->id;
+    for (;;) {
+        sim_assert(path->n_links < PATH_MAX_LINKS);
+        path->rate_bps[path->n_links] = port->rate_bps;
+        path->delay_ps[path->n_links] = port->link.delay_ps;
+        at = port->link.peer;
+        path->node[++path->n_links] = at->id;
+        if (at->class != &switch_class) {
+            sim_assert(at->id == net->hosts[dst].up.id);
+            return;
+        }
+        const struct sw *s = CONTAINER_OF(at, const struct sw, up);
+        int out = switch_route(net, s, dst, hash0);
+        sim_assert(out >= 0);
+        port = &at->ports[out];
+    }
+}

@@ -1,0 +1,118 @@
+/* Egress queues, serialization and links; see port.h. */
+#include "fabric/port.h"
+
+#include <string.h>
+
+#include "fabric/mmu.h"
+#include "fabric/net.h"
+#include "fabric/node.h"
+#include "fabric/sched.h"
+
+static void port_tx_done(struct sim *, struct event *);
+static void link_arrive(struct sim *, struct event *);
+
+void
+port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
+          uint64_t rate_bps, const struct sched_class *sched, struct mmu *mmu)
+{
+    memset(port, 0, sizeof *port);
+    port->node = node;
+    port->index = index;
+    port->rate_bps = rate_bps;
+    port->sched = sched;
+    port->mmu = mmu;
+    event_init(sim, &port->tx_done, port_tx_done);
+    event_init(sim, &port->link.arrive, link_arrive);
+}
+
+static void
+link_put(struct sim *s, struct link *l, struct pkt *p, uint64_t arrive_ps)
+{
+    p->t_ps = arrive_ps;
+    p->next = NULL;
+    if (l->tail) {
+        l->tail->next = p;
+    } else {
+        /* The link was empty: P is the head and needs the event. */
+        l->head = p;
+        sim_schedule(s, &l->arrive, arrive_ps);
+    }
+    l->tail = p;
+}
+
+static void
+link_arrive(struct sim *s, struct event *ev)
+{
+    struct link *l = CONTAINER_OF(ev, struct link, arrive);
+    struct pkt *p = l->head;
+    l->head = p->next;
+    if (!l->head)
+        l->tail = NULL;
+    else
+        sim_schedule(s, &l->arrive, l->head->t_ps);
+    p->next = NULL;
+    p->in_port = l->peer_port;
+    l->peer->class->receive(net_of(s), l->peer, p, l->peer_port);
+}
+
+void
+port_kick(struct net *net, struct port *port)
+{
+    if (port->busy)
+        return;
+    struct node *node = port->node;
+    if (node->class->tx_ready)
+        node->class->tx_ready(net, node, port);
+    int tc = sched_pick(port->sched, port, port->eligible);
+    if (tc < 0)
+        return;
+    struct queue *q = &port->q[tc];
+    uint32_t frame = pkt_frame_bytes(q->head);
+    uint64_t now = net->sim.now_ps;
+    struct pkt *p = queue_pop(q, frame, now);
+    if (!q->head)
+        port->eligible &= (uint8_t)~(1u << tc);
+    if (port->mmu)
+        mmu_release(port->mmu, port, (uint8_t)tc, frame);
+
+    uint32_t wire = frame + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
+    uint64_t ser = ser_time_ps(wire, port->rate_bps);
+    port->busy = true;
+    sim_schedule(&net->sim, &port->tx_done, now + ser);
+    port->link.wire_bytes += wire;
+    port->link.packets++;
+    net->st.packet_hops++;
+    p->hops++;
+    link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps);
+}
+
+static void
+port_tx_done(struct sim *s, struct event *ev)
+{
+    struct port *port = CONTAINER_OF(ev, struct port, tx_done);
+    port->busy = false;
+    port_kick(net_of(s), port);
+}
+
+void
+port_push(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
+{
+    p->t_enqueue_ps = net->sim.now_ps;
+    queue_push(&port->q[tc], p, pkt_frame_bytes(p), net->sim.now_ps);
+    port->eligible |= (uint8_t)(1u << tc);
+}
+
+void
+port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
+{
+    if (port->mmu) {
+        int why = mmu_admit(port->mmu, port, tc, pkt_frame_bytes(p));
+        if (why >= 0) {
+            port->q[tc].drops++;
+            net_drop(net, p, (enum drop_reason)why);
+            return;
+        }
+    }
+    port_push(net, port, p, tc);
+    port_kick(net, port);
+}

@@ -1,0 +1,66 @@
+/* A port: eight egress queues, a scheduler, and the outgoing direction of
+ * the full-duplex link it is cabled to.
+ *
+ * Transmission: port_send() offers a packet to a queue (through the
+ * switch's MMU, which may refuse it); when the port is idle it picks a
+ * traffic class with its scheduler, takes the head packet and serializes
+ * it for wire_bytes * 8 / rate (rounded up to the picosecond, util.h),
+ * then starts the next.  The packet is on the link from the start of its
+ * serialization and arrives, whole, at the far end after serialization +
+ * propagation delay (store-and-forward).
+ *
+ * The link is a FIFO of packets in flight.  Because every packet on one
+ * link direction has the same delay and they leave in order, they arrive
+ * in order, so only the head needs an event: the link keeps one embedded
+ * event for its next arrival instead of one per packet. */
+#ifndef DCSIM_PORT_H
+#define DCSIM_PORT_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fabric/queue.h"
+#include "sim/sim.h"
+
+struct mmu;
+struct net;
+struct node;
+struct sched_class;
+
+struct link {
+    struct node *peer;        /* Node at the far end. */
+    uint8_t peer_port;        /* Its port index. */
+    uint64_t delay_ps;        /* Propagation (+ peer forwarding latency). */
+    uint64_t prop_ps;         /* Propagation alone, as configured. */
+    struct pkt *head, *tail;  /* In flight, in arrival order. */
+    struct event arrive;      /* Arrival of `head`. */
+    uint64_t wire_bytes;      /* Sent so far, including preamble + IFG. */
+    uint64_t packets;
+};
+
+struct port {
+    struct node *node;
+    uint8_t index;            /* Within node->ports. */
+    uint8_t eligible;         /* Bit tc set: q[tc] is not empty. */
+    bool busy;                /* Serializing a frame now. */
+    uint64_t rate_bps;
+    const struct sched_class *sched;
+    struct mmu *mmu;          /* Switch buffer admission; NULL on hosts. */
+    struct event tx_done;     /* End of the current serialization. */
+    uint64_t sched_state[4];  /* Scheduler's private per-port state. */
+    struct queue q[8];
+    struct link link;
+};
+
+void port_init(struct port *, struct sim *, struct node *, uint8_t index,
+               uint64_t rate_bps, const struct sched_class *, struct mmu *);
+
+/* Offers PKT to queue TC of PORT; drops it (counted) if the MMU refuses.
+ * Starts transmission if the port is idle. */
+void port_send(struct net *, struct port *, struct pkt *, uint8_t tc);
+/* Enqueues without admission (host NICs refilling from their sources). */
+void port_push(struct net *, struct port *, struct pkt *, uint8_t tc);
+/* Starts the next transmission if the port is idle and has work. */
+void port_kick(struct net *, struct port *);
+
+#endif

@@ -1,0 +1,24 @@
+/* Contract for egress scheduler implementations (see sched.h).
+ *
+ * A scheduler is a `static const struct sched_class` registered in the
+ * table in sched.c.  It keeps any per-port state it needs in
+ * `struct port`'s sched_state (zeroed when the port is created). */
+#ifndef DCSIM_SCHED_PROVIDER_H
+#define DCSIM_SCHED_PROVIDER_H 1
+
+#include <stdint.h>
+
+struct port;
+
+struct sched_class {
+    /* Name used in scenario files.  Required. */
+    const char *name;
+    /* Returns the traffic class to serve next among those whose bit is set
+     * in ELIGIBLE (never 0 when called).  Called once per transmission
+     * start, so it must be cheap.  Required. */
+    int (*pick)(struct port *, uint8_t eligible);
+};
+
+extern const struct sched_class sched_strict;
+
+#endif

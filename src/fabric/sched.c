@@ -1,0 +1,28 @@
+/* Scheduler registry; see sched.h. */
+#include "fabric/sched.h"
+
+#include <string.h>
+
+#include "fabric/sched-provider.h"
+#include "sim/util.h"
+
+static const struct sched_class *const sched_table[] = {
+    &sched_strict,
+};
+
+const struct sched_class *
+sched_find(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(sched_table); i++)
+        if (!strcmp(sched_table[i]->name, name))
+            return sched_table[i];
+    return NULL;
+}
+
+int
+sched_pick(const struct sched_class *c, struct port *port, uint8_t eligible)
+{
+    if (!eligible)
+        return -1;
+    return c->pick(port, eligible);
+}

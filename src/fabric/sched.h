@@ -1,0 +1,21 @@
+/* Egress schedulers: which traffic class a port serves next.
+ *
+ * Callers (port.c) use sched_find() once at build time and sched_pick()
+ * per transmission.  Implementations live in sched-<name>.c and are
+ * described by sched-provider.h; the scenario's `switch.scheduler` names
+ * one.  Issue 2 ships strict priority; ETS/DWRR plugs in here. */
+#ifndef DCSIM_SCHED_H
+#define DCSIM_SCHED_H 1
+
+#include <stdint.h>
+
+struct port;
+struct sched_class;
+
+const struct sched_class *sched_find(const char *name);
+
+/* Traffic class to transmit next on PORT, or -1 if nothing is eligible.
+ * ELIGIBLE has bit tc set for every class with a packet ready. */
+int sched_pick(const struct sched_class *, struct port *, uint8_t eligible);
+
+#endif

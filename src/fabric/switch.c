@@ -1,0 +1,79 @@
+/* Switch forwarding; see switch.h. */
+#include "fabric/switch.h"
+
+#include <string.h>
+
+#include "fabric/net.h"
+#include "fabric/port.h"
+#include "host/host.h"
+#include "sim/crc32.h"
+
+uint32_t
+ecmp_select(uint32_t h, uint32_t n)
+{
+    /* MurmurHash3 fmix32 (Appleby, public domain). */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h % n;
+}
+
+void
+switch_init(struct sw *s, uint32_t id, const char *name, uint8_t tier,
+            uint32_t ecmp_seed)
+{
+    memset(s, 0, sizeof *s);
+    s->up.class = &switch_class;
+    s->up.id = id;
+    s->up.name = name;
+    s->up.tier = tier;
+    s->ecmp_seed = ecmp_seed;
+    static const uint8_t zeros[13];
+    s->ecmp_xor = crc32_update(ecmp_seed, zeros, sizeof zeros);
+}
+
+int
+switch_route(const struct net *net, const struct sw *s, uint32_t dst_host,
+             uint32_t hash0)
+{
+    uint16_t g = s->route[net->host_group[dst_host]];
+    if (g == ROUTE_DIRECT)
+        return host_port_towards(&net->hosts[dst_host], s->up.id);
+    const struct ecmp_group *grp = &s->groups[g];
+    if (grp->n == 0)
+        return -1;
+    if (grp->n == 1)
+        return s->group_ports[grp->first];
+    uint32_t h = switch_ecmp_hash(s, hash0);
+    return s->group_ports[grp->first + ecmp_select(h, grp->n)];
+}
+
+static void
+switch_receive(struct net *net, struct node *node, struct pkt *p,
+               uint8_t in_port)
+{
+    struct sw *s = sw_cast(node);
+    (void)in_port;
+    if (p->ip.ttl <= 1) {
+        net_drop(net, p, DROP_TTL);
+        return;
+    }
+    p->ip.ttl--;
+    uint32_t dst = net_host_of_ip(net, p->ip.dst);
+    int out = dst == UINT32_MAX ? -1 : switch_route(net, s, dst, p->hash0);
+    if (out < 0) {
+        net_drop(net, p, DROP_NO_ROUTE);
+        return;
+    }
+    /* Classification: the traffic class is the DSCP class selector
+     * (DSCP >> 3, RFC 2474 CS0..CS7), as on a switch with the default
+     * DSCP-to-priority map. */
+    port_send(net, &node->ports[out], p, (uint8_t)(p->ip.dscp >> 3));
+}
+
+const struct node_class switch_class = {
+    .kind = "switch",
+    .receive = switch_receive,
+};

@@ -1,0 +1,72 @@
+/* An L3 switch: classifies a packet to a traffic class from its DSCP,
+ * decrements the TTL, looks its destination up in a routing table that
+ * holds every shortest path (route.c), and, where several next hops are
+ * equal, picks one by ECMP hashing of the 5-tuple.
+ *
+ * ECMP: the hash is CRC-32 (crc32.h) over the 13-byte 5-tuple (source and
+ * destination address, source and destination port, protocol) with the
+ * switch's seed as the initial CRC register.  CRC is affine over GF(2):
+ * crc(seed, t) = crc(0, t) ^ crc(seed, 0^13).  The packet carries
+ * crc(0, t) (pkt->hash0, computed once per flow) and the switch XORs its
+ * precomputed constant, which gives exactly the seeded CRC for one XOR per
+ * hop.  The same linearity means that two seeds only XOR the result with
+ * a constant: the low bits a modulo reads stay correlated between tiers,
+ * and distinct seeds alone would not stop hash polarization.  Real ASICs
+ * break that with per-switch hash functions and bit selections; dcsim
+ * passes the seeded CRC through a fixed non-linear finalizer (MurmurHash3
+ * fmix32) before taking it modulo the group size.  With every switch on
+ * the same seed (switch.ecmp_seed: N) all switches compute the same
+ * value and the second tier polarizes, as in the field. */
+#ifndef DCSIM_SWITCH_H
+#define DCSIM_SWITCH_H 1
+
+#include <stdint.h>
+
+#include "fabric/mmu.h"
+#include "fabric/node.h"
+#include "sim/util.h"
+
+/* A set of equal-cost egress ports. */
+struct ecmp_group {
+    uint16_t n;                /* Ports in the group (0: no route). */
+    uint16_t first;            /* Index into sw->group_ports. */
+};
+
+#define ROUTE_DIRECT UINT16_MAX  /* Destination host is attached here. */
+
+struct sw {
+    struct node up;
+    struct mmu mmu;
+    uint32_t ecmp_seed;        /* Initial CRC register. */
+    uint32_t ecmp_xor;         /* crc32_update(seed, 13 zero bytes). */
+    uint16_t *route;           /* Per destination group: group index or
+                                * ROUTE_DIRECT. */
+    struct ecmp_group *groups;
+    uint16_t n_groups;
+    uint8_t *group_ports;      /* Port indices, groups back to back. */
+    uint32_t n_group_ports;
+};
+
+extern const struct node_class switch_class;
+
+void switch_init(struct sw *, uint32_t id, const char *name, uint8_t tier,
+                 uint32_t ecmp_seed);
+/* The seeded CRC-32 of the 5-tuple whose unseeded register is HASH0. */
+static inline uint32_t
+switch_ecmp_hash(const struct sw *s, uint32_t hash0)
+{
+    return (hash0 ^ s->ecmp_xor) ^ 0xFFFFFFFFu;
+}
+/* Index 0..n-1 of the group member HASH selects. */
+uint32_t ecmp_select(uint32_t hash, uint32_t n);
+/* Egress port for a packet to host DST with unseeded hash HASH0, or -1. */
+int switch_route(const struct net *, const struct sw *, uint32_t dst_host,
+                 uint32_t hash0);
+
+static inline struct sw *
+sw_cast(struct node *n)
+{
+    return CONTAINER_OF(n, struct sw, up);
+}
+
+#endif

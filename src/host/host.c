@@ -1,0 +1,128 @@
+/* Hosts and their NIC's transmit scheduling; see host.h. */
+#include "host/host.h"
+
+#include <string.h>
+
+#include "fabric/net.h"
+#include "fabric/port.h"
+#include "transport/transport.h"
+#include "workload/flow.h"
+
+static void source_wake(struct sim *, struct event *);
+
+void
+host_init(struct host *h, uint32_t index, const char *name)
+{
+    memset(h, 0, sizeof *h);
+    h->up.class = &host_class;
+    h->up.id = index;
+    h->up.name = name;
+    h->up.tier = 0;
+    h->index = index;
+    h->ip = pkt_host_ip(index);
+    pkt_host_mac(index, h->mac);
+}
+
+void
+host_attach_nic(struct host *h)
+{
+    sim_assert(h->up.n_ports >= 1);
+    h->nic.port = &h->up.ports[0];
+}
+
+int
+host_port_towards(const struct host *h, uint32_t switch_id)
+{
+    for (uint16_t i = 0; i < h->up.n_ports; i++)
+        if (h->up.ports[i].link.peer->id == switch_id)
+            return h->up.ports[i].link.peer_port;
+    return -1;
+}
+
+void
+tx_source_init(struct tx_source *src, struct sim *sim,
+               const struct tx_source_class *class, struct host *h, uint8_t tc)
+{
+    memset(src, 0, sizeof *src);
+    src->class = class;
+    src->host = h;
+    src->tc = tc;
+    event_init(sim, &src->wake, source_wake);
+}
+
+static void
+ready_append(struct nic *nic, struct tx_source *src)
+{
+    src->ready = true;
+    src->next = NULL;
+    if (nic->ready_tail[src->tc])
+        nic->ready_tail[src->tc]->next = src;
+    else
+        nic->ready_head[src->tc] = src;
+    nic->ready_tail[src->tc] = src;
+    nic->ready_mask |= (uint8_t)(1u << src->tc);
+}
+
+void
+nic_activate(struct net *net, struct tx_source *src)
+{
+    if (src->ready)
+        return;
+    sim_cancel(&net->sim, &src->wake);
+    ready_append(&src->host->nic, src);
+    port_kick(net, src->host->nic.port);
+}
+
+static void
+source_wake(struct sim *s, struct event *ev)
+{
+    nic_activate(net_of(s), CONTAINER_OF(ev, struct tx_source, wake));
+}
+
+/* Before the port chooses a frame: for every class with a ready source and
+ * an empty queue, pull one packet from the next source in round robin. */
+static void
+host_tx_ready(struct net *net, struct node *node, struct port *port)
+{
+    struct nic *nic = &host_cast(node)->nic;
+    uint8_t want = nic->ready_mask & (uint8_t)~port->eligible;
+    while (want) {
+        int tc = __builtin_ctz(want);
+        want &= (uint8_t)(want - 1);
+        struct tx_source *src = nic->ready_head[tc];
+        nic->ready_head[tc] = src->next;
+        if (!src->next) {
+            nic->ready_tail[tc] = NULL;
+            nic->ready_mask &= (uint8_t)~(1u << tc);
+        }
+        src->ready = false;
+        uint64_t next_ps;
+        struct pkt *p = src->class->pull(net, src, &next_ps);
+        p->t_sent_ps = net->sim.now_ps;
+        net->st.pkts_sent++;
+        port_push(net, port, p, (uint8_t)tc);
+        if (next_ps <= net->sim.now_ps)
+            ready_append(nic, src);
+        else if (next_ps != TIME_NEVER)
+            sim_schedule(&net->sim, &src->wake, next_ps);
+    }
+}
+
+static void
+host_receive(struct net *net, struct node *node, struct pkt *p,
+             uint8_t in_port)
+{
+    (void)node;
+    (void)in_port;
+    /* Demultiplexing by flow id stands in for a socket lookup on the
+     * 5-tuple; both name the same endpoint. */
+    struct flow *f = &net->flows[p->flow_id];
+    net->st.pkts_delivered++;
+    f->transport->receive(net, f, p);
+}
+
+const struct node_class host_class = {
+    .kind = "host",
+    .receive = host_receive,
+    .tx_ready = host_tx_ready,
+};

@@ -1,0 +1,80 @@
+/* A server: for now one NIC port and the transmit sources (flows) that
+ * share it.  Later issues add more ports, CPU cores and virtual machines;
+ * the NIC already schedules among many sources so that those plug in.
+ *
+ * The NIC pulls: a transport with data to send registers a `tx_source`
+ * as ready; whenever the NIC port is about to choose its next frame and a
+ * class's queue is empty, it takes the next ready source of that class
+ * (round robin) and asks it for one packet.  The source answers with the
+ * time it will next be ready (now, later when paced, or never), so flows
+ * never build an unbounded queue inside the host, just as a socket or a
+ * queue pair is back-pressured by its NIC. */
+#ifndef DCSIM_HOST_H
+#define DCSIM_HOST_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "fabric/node.h"
+#include "pkt/pkt.h"
+#include "sim/sim.h"
+#include "sim/util.h"
+
+struct net;
+struct tx_source;
+
+struct tx_source_class {
+    const char *name;   /* Required. */
+    /* Returns the next packet to transmit (never NULL: a source is only
+     * asked while ready) and sets *NEXT_READY_PS to when it will have
+     * another: the current time (still ready), a later time (paced), or
+     * TIME_NEVER (done for now; it calls nic_activate() again if it
+     * gets more).  Required. */
+    struct pkt *(*pull)(struct net *, struct tx_source *,
+                        uint64_t *next_ready_ps);
+};
+
+struct tx_source {
+    const struct tx_source_class *class;
+    struct host *host;
+    struct tx_source *next;    /* In the NIC's ready list. */
+    uint8_t tc;                /* Traffic class of its packets. */
+    bool ready;                /* In the ready list. */
+    struct event wake;         /* Paced: when it becomes ready again. */
+};
+
+struct nic {
+    struct port *port;         /* The host's (only) port. */
+    struct tx_source *ready_head[N_TC], *ready_tail[N_TC];
+    uint8_t ready_mask;        /* Bit tc: ready list tc not empty. */
+};
+
+struct host {
+    struct node up;
+    uint32_t index;            /* Host number 0..n_hosts-1. */
+    uint32_t ip;
+    uint8_t mac[6];
+    struct nic nic;
+};
+
+extern const struct node_class host_class;
+
+void host_init(struct host *, uint32_t index, const char *name);
+/* Called once the host's ports exist. */
+void host_attach_nic(struct host *);
+
+void tx_source_init(struct tx_source *, struct sim *,
+                    const struct tx_source_class *, struct host *, uint8_t tc);
+/* SRC has data to send now: put it on its NIC's ready list. */
+void nic_activate(struct net *, struct tx_source *);
+
+/* Port index, on switch node SWITCH_ID, of the cable to host H, or -1. */
+int host_port_towards(const struct host *, uint32_t switch_id);
+
+static inline struct host *
+host_cast(struct node *n)
+{
+    return CONTAINER_OF(n, struct host, up);
+}
+
+#endif

@@ -1,0 +1,360 @@
+/* Result files and the human summary; see results.h and docs/output.md. */
+#include "report/results.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fabric/net.h"
+#include "fabric/port.h"
+#include "fabric/switch.h"
+#include "host/host.h"
+#include "report/stats.h"
+#include "scenario/scenario.h"
+#include "transport/transport.h"
+#include "workload/flow.h"
+
+struct flow_summary {
+    struct pctl fct_ps, slowdown;
+    uint64_t incomplete;
+    uint64_t bytes_lost;
+};
+
+static double
+flow_slowdown(const struct flow *f)
+{
+    return (double)(f->end_ps - f->start_ps) / (double)f->ideal_fct_ps;
+}
+
+static void
+summarize(const struct net *net, struct flow_summary *s)
+{
+    double *fct = xmalloc((net->n_flows + 1) * sizeof *fct);
+    double *slow = xmalloc((net->n_flows + 1) * sizeof *slow);
+    size_t n = 0;
+    memset(s, 0, sizeof *s);
+    for (uint32_t i = 0; i < net->n_flows; i++) {
+        const struct flow *f = &net->flows[i];
+        s->bytes_lost += f->bytes_lost;
+        if (!f->completed) {
+            s->incomplete++;
+            continue;
+        }
+        fct[n] = (double)(f->end_ps - f->start_ps);
+        slow[n] = flow_slowdown(f);
+        n++;
+    }
+    stats_percentiles(fct, n, &s->fct_ps);
+    stats_percentiles(slow, n, &s->slowdown);
+    free(fct);
+    free(slow);
+}
+
+static void
+json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static void
+json_pctl(FILE *f, const char *key, const struct pctl *p, int integer)
+{
+    fprintf(f, "  \"%s\": ", key);
+    if (!p->n) {
+        fprintf(f, "{\"count\": 0, \"p50\": null, \"p90\": null, \"p99\": "
+                   "null, \"p999\": null, \"max\": null}");
+        return;
+    }
+    const char *names[5] = { "p50", "p90", "p99", "p999", "max" };
+    double vals[5] = { p->p50, p->p90, p->p99, p->p999, p->max };
+    fprintf(f, "{\"count\": %zu", p->n);
+    for (int i = 0; i < 5; i++) {
+        if (integer)
+            fprintf(f, ", \"%s\": %.0f", names[i], vals[i]);
+        else
+            fprintf(f, ", \"%s\": %.6f", names[i], vals[i]);
+    }
+    fputc('}', f);
+}
+
+static uint64_t
+total_drops(const struct net *net)
+{
+    uint64_t d = 0;
+    for (int r = 0; r < DROP_N_REASONS; r++)
+        d += net->st.drops[r];
+    return d;
+}
+
+static void
+write_summary(FILE *f, const struct net *net, const struct run_info *ri)
+{
+    struct flow_summary s;
+    summarize(net, &s);
+    const struct net_stats *st = &net->st;
+    fprintf(f, "{\n  \"scenario\": ");
+    json_string(f, net->scn->name);
+    fprintf(f, ",\n  \"dcsim_version\": \"%s\"", DCSIM_VERSION);
+    fprintf(f, ",\n  \"seed\": %llu", (unsigned long long)net->scn->seed);
+    fprintf(f, ",\n  \"sim_time_ps\": %llu",
+            (unsigned long long)ri->sim_time_ps);
+    fprintf(f, ",\n  \"wall_seconds\": %.3f", ri->wall_seconds);
+    fprintf(f, ",\n  \"events\": %llu", (unsigned long long)net->sim.events);
+    fprintf(f, ",\n  \"packet_hops\": %llu",
+            (unsigned long long)st->packet_hops);
+    fprintf(f, ",\n  \"hosts\": %u,\n  \"switches\": %u,\n  \"links\": %u",
+            net->n_hosts, net->n_switches, net->n_ports / 2);
+    fprintf(f, ",\n  \"flows\": %u", net->n_flows);
+    fprintf(f, ",\n  \"flows_started\": %llu",
+            (unsigned long long)st->flows_started);
+    fprintf(f, ",\n  \"flows_completed\": %llu",
+            (unsigned long long)st->flows_completed);
+    fprintf(f, ",\n  \"flows_incomplete\": %llu",
+            (unsigned long long)s.incomplete);
+    fprintf(f, ",\n  \"packets_sent\": %llu",
+            (unsigned long long)st->pkts_sent);
+    fprintf(f, ",\n  \"packets_delivered\": %llu",
+            (unsigned long long)st->pkts_delivered);
+    fprintf(f, ",\n  \"packets_in_flight\": %llu",
+            (unsigned long long)net->pool.in_use);
+    fprintf(f, ",\n  \"bytes_delivered\": %llu",
+            (unsigned long long)st->bytes_delivered);
+    fprintf(f, ",\n  \"bytes_lost\": %llu", (unsigned long long)s.bytes_lost);
+    fprintf(f, ",\n  \"drops\": {\"total\": %llu",
+            (unsigned long long)total_drops(net));
+    for (int r = 0; r < DROP_N_REASONS; r++)
+        fprintf(f, ", \"%s\": %llu", drop_reason_name((enum drop_reason)r),
+                (unsigned long long)st->drops[r]);
+    fprintf(f, "},\n");
+    json_pctl(f, "fct_ps", &s.fct_ps, 1);
+    fprintf(f, ",\n");
+    json_pctl(f, "slowdown", &s.slowdown, 0);
+    fprintf(f, "\n}\n");
+}
+
+static void
+write_flows(FILE *f, const struct net *net, const struct run_info *ri)
+{
+    fprintf(f, "id,src,dst,protocol,tc,size_bytes,start_ps,end_ps,fct_ps,"
+               "ideal_fct_ps,slowdown,completed,bytes_delivered,bytes_lost,"
+               "packets_sent,packets_dropped\n");
+    for (uint32_t i = 0; i < net->n_flows; i++) {
+        const struct flow *fl = &net->flows[i];
+        fprintf(f, "%u,%s,%s,%s,%u,%llu,%llu,", fl->id,
+                net->hosts[fl->src].up.name, net->hosts[fl->dst].up.name,
+                fl->transport->name, fl->tc,
+                (unsigned long long)fl->size_bytes,
+                (unsigned long long)fl->start_ps);
+        if (fl->completed)
+            fprintf(f, "%llu,%llu,%llu,%.6f,1,",
+                    (unsigned long long)fl->end_ps,
+                    (unsigned long long)(fl->end_ps - fl->start_ps),
+                    (unsigned long long)fl->ideal_fct_ps, flow_slowdown(fl));
+        else
+            fprintf(f, ",,%llu,,0,", (unsigned long long)fl->ideal_fct_ps);
+        fprintf(f, "%llu,%llu,%u,%u\n",
+                (unsigned long long)fl->bytes_delivered,
+                (unsigned long long)fl->bytes_lost, fl->pkts_sent,
+                fl->pkts_dropped);
+    }
+}
+
+static void
+write_links(FILE *f, const struct net *net, const struct run_info *ri)
+{
+    fprintf(f, "from,to,from_port,to_port,rate_bps,delay_ps,bytes,packets,"
+               "utilization\n");
+    for (uint32_t i = 0; i < net->n_ports; i++) {
+        const struct port *p = &net->ports[i];
+        double util = ri->sim_time_ps
+                          ? (double)p->link.wire_bytes * 8.0 * 1e12 /
+                                ((double)p->rate_bps * (double)ri->sim_time_ps)
+                          : 0.0;
+        fprintf(f, "%s,%s,%u,%u,%llu,%llu,%llu,%llu,%.6f\n", p->node->name,
+                p->link.peer->name, p->index, p->link.peer_port,
+                (unsigned long long)p->rate_bps,
+                (unsigned long long)p->link.prop_ps,
+                (unsigned long long)p->link.wire_bytes,
+                (unsigned long long)p->link.packets, util);
+    }
+}
+
+static void
+write_queues(FILE *f, const struct net *net, const struct run_info *ri)
+{
+    fprintf(f, "switch,port,to,tc,max_bytes,avg_bytes,packets,drops\n");
+    for (uint32_t i = 0; i < net->n_ports; i++) {
+        const struct port *p = &net->ports[i];
+        if (p->node->class != &switch_class)
+            continue;
+        for (int tc = 0; tc < N_TC; tc++) {
+            const struct queue *q = &p->q[tc];
+            if (!q->enqueued && !q->drops)
+                continue;
+            /* Close the occupancy integral at the end of the run. */
+            uint64_t area = q->area_byte_ps;
+            if (ri->sim_time_ps > q->area_since_ps)
+                area += q->bytes * (ri->sim_time_ps - q->area_since_ps);
+            double avg = ri->sim_time_ps
+                             ? (double)area / (double)ri->sim_time_ps
+                             : 0.0;
+            fprintf(f, "%s,%u,%s,%d,%llu,%.3f,%llu,%llu\n", p->node->name,
+                    p->index, p->link.peer->name, tc,
+                    (unsigned long long)q->max_bytes, avg,
+                    (unsigned long long)q->enqueued,
+                    (unsigned long long)q->drops);
+        }
+    }
+}
+
+typedef void writer_fn(FILE *, const struct net *, const struct run_info *);
+
+static const struct {
+    const char *name;
+    writer_fn *write;
+} writers[] = {
+    { "summary.json", write_summary },
+    { "flows.csv", write_flows },
+    { "links.csv", write_links },
+    { "queues.csv", write_queues },
+};
+
+/* mkdir -p */
+static int
+make_dirs(const char *path)
+{
+    char *p = xstrdup(path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) && errno != EEXIST) {
+            int e = errno;
+            free(p);
+            return e;
+        }
+        *s = '/';
+    }
+    int e = mkdir(p, 0777) && errno != EEXIST ? errno : 0;
+    free(p);
+    return e;
+}
+
+int
+results_write(const struct net *net, const struct run_info *ri,
+              const char *dir, char **err)
+{
+    int e = make_dirs(dir);
+    if (e) {
+        *err = xasprintf("cannot create %s: %s", dir, strerror(e));
+        return e;
+    }
+    char *tmp = xasprintf("%s/.dcsim-tmp-%ld", dir, (long)getpid());
+    if (mkdir(tmp, 0777) && errno != EEXIST) {
+        e = errno;
+        *err = xasprintf("cannot create %s: %s", tmp, strerror(e));
+        free(tmp);
+        return e;
+    }
+    size_t n = sizeof writers / sizeof writers[0];
+    size_t done = 0;
+    for (; done < n && !e; done++) {
+        char *path = xasprintf("%s/%s", tmp, writers[done].name);
+        FILE *f = fopen(path, "w");
+        if (!f) {
+            e = errno;
+        } else {
+            writers[done].write(f, net, ri);
+            if (ferror(f))
+                e = EIO;
+            if (fclose(f) && !e)
+                e = errno;
+        }
+        if (e)
+            *err = xasprintf("cannot write %s: %s", path, strerror(e));
+        free(path);
+    }
+    /* Move the complete set into place, or remove the partial one. */
+    for (size_t i = 0; i < n; i++) {
+        char *from = xasprintf("%s/%s", tmp, writers[i].name);
+        char *to = xasprintf("%s/%s", dir, writers[i].name);
+        if (e)
+            unlink(from);
+        else if (rename(from, to)) {
+            e = errno;
+            *err = xasprintf("cannot rename %s to %s: %s", from, to,
+                             strerror(e));
+            unlink(from);
+        }
+        free(from);
+        free(to);
+    }
+    rmdir(tmp);
+    free(tmp);
+    return e;
+}
+
+static void
+print_time(FILE *f, double ps)
+{
+    if (ps >= 1e12)
+        fprintf(f, "%.3f s", ps / 1e12);
+    else if (ps >= 1e9)
+        fprintf(f, "%.3f ms", ps / 1e9);
+    else if (ps >= 1e6)
+        fprintf(f, "%.3f us", ps / 1e6);
+    else
+        fprintf(f, "%.3f ns", ps / 1e3);
+}
+
+void
+results_print_summary(const struct net *net, const struct run_info *ri,
+                      const char *dir, FILE *f)
+{
+    struct flow_summary s;
+    summarize(net, &s);
+    const struct net_stats *st = &net->st;
+    double wall = ri->wall_seconds > 0 ? ri->wall_seconds : 1e-9;
+    fprintf(f, "%s: %u hosts, %u switches, %u flows, seed %llu\n",
+            net->scn->name, net->n_hosts, net->n_switches, net->n_flows,
+            (unsigned long long)net->scn->seed);
+    fprintf(f, "  simulated ");
+    print_time(f, (double)ri->sim_time_ps);
+    fprintf(f, " in %.2f s: %llu events, %llu packet-hops "
+               "(%.2f M packet-hops/s), peak RSS %.1f MiB\n",
+            ri->wall_seconds, (unsigned long long)net->sim.events,
+            (unsigned long long)st->packet_hops,
+            (double)st->packet_hops / wall / 1e6,
+            (double)ri->peak_rss_bytes / (1024.0 * 1024.0));
+    fprintf(f, "  flows: %llu completed, %llu incomplete; %llu bytes "
+               "delivered, %llu lost; %llu drops\n",
+            (unsigned long long)st->flows_completed,
+            (unsigned long long)s.incomplete,
+            (unsigned long long)st->bytes_delivered,
+            (unsigned long long)s.bytes_lost,
+            (unsigned long long)total_drops(net));
+    if (s.fct_ps.n) {
+        fprintf(f, "  FCT p50 ");
+        print_time(f, s.fct_ps.p50);
+        fprintf(f, ", p99 ");
+        print_time(f, s.fct_ps.p99);
+        fprintf(f, ", max ");
+        print_time(f, s.fct_ps.max);
+        fprintf(f, "; slowdown p50 %.3f, p99 %.3f, max %.3f\n",
+                s.slowdown.p50, s.slowdown.p99, s.slowdown.max);
+    }
+    if (dir)
+        fprintf(f, "  results in %s/\n", dir);
+}

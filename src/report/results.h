@@ -1,0 +1,28 @@
+/* Results of a run: the files `dcsim run -o DIR` writes (summary.json,
+ * flows.csv, links.csv, queues.csv; every key and column is documented in
+ * docs/output.md) and the short human summary printed at the end.
+ *
+ * Files are first written into a fresh temporary directory beside DIR and
+ * then renamed into DIR, so a run that fails to write leaves no partial
+ * result files. */
+#ifndef DCSIM_RESULTS_H
+#define DCSIM_RESULTS_H 1
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct net;
+
+struct run_info {
+    uint64_t sim_time_ps;     /* End of the simulated interval. */
+    double wall_seconds;      /* Time spent in the event loop. */
+    uint64_t peak_rss_bytes;  /* Of the process, at the end. */
+};
+
+/* Returns 0, or an errno value with *ERR allocated. */
+int results_write(const struct net *, const struct run_info *,
+                  const char *dir, char **err);
+void results_print_summary(const struct net *, const struct run_info *,
+                           const char *dir, FILE *);
+
+#endif

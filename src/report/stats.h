@@ -1,0 +1,18 @@
+/* Summary statistics for the results: percentiles by the nearest-rank
+ * method (the smallest value with at least p of the samples at or below
+ * it: sorted[ceil(p * n) - 1]), which always returns an observed value. */
+#ifndef DCSIM_STATS_H
+#define DCSIM_STATS_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct pctl {
+    size_t n;
+    double p50, p90, p99, p999, max;
+};
+
+/* Sorts V in place and fills OUT. */
+void stats_percentiles(double *v, size_t n, struct pctl *out);
+
+#endif

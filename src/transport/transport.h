@@ -1,0 +1,37 @@
+/* Transports carry a flow's bytes from its source host to its
+ * destination.  Each is a `static const struct transport_class`,
+ * registered by name (the scenario's `protocol`) in transport.c.  Issue 2
+ * has UDP (udp.c); TCP and RDMA join the table. */
+#ifndef DCSIM_TRANSPORT_H
+#define DCSIM_TRANSPORT_H 1
+
+#include <stdint.h>
+
+struct flow;
+struct net;
+struct pkt;
+
+struct transport_class {
+    const char *name;       /* Scenario `protocol` value.  Required. */
+    /* Called once at build time for every flow of this transport, before
+     * the run: allocate per-flow state (in f->tp) and compute
+     * f->ideal_fct_ps.  Required. */
+    void (*setup)(struct net *, struct flow *);
+    /* At f->start_ps: begin sending.  Required. */
+    void (*start)(struct net *, struct flow *);
+    /* A packet of F arrived at its destination host; the transport owns
+     * it and frees it.  Required. */
+    void (*receive)(struct net *, struct flow *, struct pkt *);
+    /* Frees per-flow state.  Optional. */
+    void (*teardown)(struct net *, struct flow *);
+};
+
+const struct transport_class *transport_find(const char *name);
+
+/* Records that F's last byte was delivered now.  Every transport calls
+ * it exactly once per completed flow. */
+void transport_flow_done(struct net *, struct flow *);
+
+extern const struct transport_class transport_udp;
+
+#endif

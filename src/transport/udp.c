@@ -1,0 +1,132 @@
+/* UDP message source and sink.
+ *
+ * The source cuts the flow's bytes into datagrams of MTU - 28 bytes of
+ * payload (IPv4 20 + UDP 8 headers), the last one shorter, and offers them
+ * to its NIC at line rate or, with a rate, one every
+ * wire_bytes * 8 / rate (a pacer).  There is no feedback: a dropped
+ * datagram is lost, and the flow is then reported incomplete with the
+ * bytes it lost.  The sink counts payload bytes; the flow completes when
+ * all of them have arrived. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fabric/net.h"
+#include "host/host.h"
+#include "scenario/scenario.h"
+#include "transport/transport.h"
+#include "workload/flow.h"
+#include "fabric/path.h"
+
+struct udp_sender {
+    struct tx_source src;
+    struct flow *flow;
+    uint64_t offset;           /* Payload bytes sent so far. */
+    uint32_t seq;              /* Next packet index. */
+    uint32_t mss;              /* Payload bytes per full datagram. */
+    struct pkt proto;          /* Header template for every datagram. */
+};
+
+static struct pkt *
+udp_pull(struct net *net, struct tx_source *src, uint64_t *next_ready_ps)
+{
+    struct udp_sender *u = CONTAINER_OF(src, struct udp_sender, src);
+    struct flow *f = u->flow;
+    struct pkt *p = pkt_alloc(&net->pool);
+    uint64_t left = f->size_bytes - u->offset;
+    *p = u->proto;
+    p->seq = u->seq++;
+    p->payload_bytes = left < u->mss ? (uint32_t)left : u->mss;
+    p->ip.id = (uint16_t)p->seq;
+    pkt_set_lengths(p);
+    u->offset += p->payload_bytes;
+    f->bytes_sent += p->payload_bytes;
+    f->pkts_sent++;
+
+    if (u->offset == f->size_bytes)
+        *next_ready_ps = TIME_NEVER;
+    else if (f->rate_bps == 0)
+        *next_ready_ps = net->sim.now_ps;
+    else
+        *next_ready_ps = net->sim.now_ps +
+                         ser_time_ps(pkt_wire_bytes(p), f->rate_bps);
+    return p;
+}
+
+static const struct tx_source_class udp_source_class = {
+    .name = "udp",
+    .pull = udp_pull,
+};
+
+static void
+udp_setup(struct net *net, struct flow *f)
+{
+    struct udp_sender *u = xcalloc(1, sizeof *u);
+    struct host *src = &net->hosts[f->src];
+    struct host *dst = &net->hosts[f->dst];
+    f->tp = u;
+    u->flow = f;
+    u->mss = net->scn->mtu_bytes - IPV4_HDR_BYTES - UDP_HDR_BYTES;
+    tx_source_init(&u->src, &net->sim, &udp_source_class, src, f->tc);
+
+    struct pkt *p = &u->proto;
+    p->flow_id = f->id;
+    p->tc = f->tc;
+    memcpy(p->eth.src, src->mac, 6);
+    memcpy(p->eth.dst, dst->mac, 6);
+    p->eth.ethertype = ETHERTYPE_IPV4;
+    p->ip.src = src->ip;
+    p->ip.dst = dst->ip;
+    p->ip.dscp = (uint8_t)(f->tc << 3);  /* Class selector CS<tc>. */
+    p->ip.ecn = ECN_NOT_ECT;
+    p->ip.ttl = 64;
+    p->ip.proto = IPPROTO_NUM_UDP;
+    p->l4.udp.sport = f->sport;
+    p->l4.udp.dport = f->dport;
+    pkt_set_5tuple_hash(p);
+
+    /* Ideal FCT: the datagrams' wire sizes on the flow's actual path. */
+    uint64_t n = (f->size_bytes + u->mss - 1) / u->mss;
+    uint32_t last = (uint32_t)(f->size_bytes - (n - 1) * u->mss);
+    uint32_t wire = wire_bytes_for_ip(IPV4_HDR_BYTES + UDP_HDR_BYTES + u->mss,
+                                      false);
+    uint32_t last_wire =
+        wire_bytes_for_ip(IPV4_HDR_BYTES + UDP_HDR_BYTES + last, false);
+    struct path path;
+    path_trace(net, f->src, f->dst, p->hash0, &path);
+    uint64_t gap = f->rate_bps ? ser_time_ps(wire, f->rate_bps) : 0;
+    f->ideal_fct_ps = flow_ideal_fct(n, wire, last_wire, gap, path.rate_bps,
+                                     path.delay_ps, path.n_links);
+}
+
+static void
+udp_start(struct net *net, struct flow *f)
+{
+    struct udp_sender *u = f->tp;
+    nic_activate(net, &u->src);
+}
+
+static void
+udp_receive(struct net *net, struct flow *f, struct pkt *p)
+{
+    f->bytes_delivered += p->payload_bytes;
+    net->st.bytes_delivered += p->payload_bytes;
+    pkt_free(&net->pool, p);
+    if (f->bytes_delivered == f->size_bytes)
+        transport_flow_done(net, f);
+}
+
+static void
+udp_teardown(struct net *net, struct flow *f)
+{
+    (void)net;
+    free(f->tp);
+    f->tp = NULL;
+}
+
+const struct transport_class transport_udp = {
+    .name = "udp",
+    .setup = udp_setup,
+    .start = udp_start,
+    .receive = udp_receive,
+    .teardown = udp_teardown,
+};

@@ -1,0 +1,62 @@
+#!/bin/sh
+# The command line: --version, --help, validate, topo, run's files and
+# summary, --set, and argument errors (exit 2, nothing written).
+set -u
+DCSIM=${DCSIM:-./dcsim}
+here=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+
+"$DCSIM" --version | grep -q '^dcsim [0-9]'; t $? "--version prints the version"
+"$DCSIM" --help | grep -q 'dcsim run FILE'; t $? "--help lists run"
+"$DCSIM" bogus >/dev/null 2>"$tmp/e"; [ $? = 2 ] && grep -q "unknown command" "$tmp/e"
+t $? "unknown command: exit 2 with a message"
+
+"$DCSIM" validate "$here/scenarios/spine-leaf.yaml" >"$tmp/o"
+t $? "default scenario validates"
+grep -q '1024 hosts, 36 switches, 1152 links, 1024 flows' "$tmp/o"
+t $? "validate reports the seeds' 1024-server fabric"
+
+"$DCSIM" topo "$here/scenarios/spine-leaf.yaml" >"$tmp/topo"
+t $? "topo runs"
+grep -q '2.00:1' "$tmp/topo"; t $? "topo shows 2:1 leaf oversubscription"
+grep -qi 'bisection' "$tmp/topo"; t $? "topo shows bisection bandwidth"
+grep -q '6.4 Tb/s' "$tmp/topo"; t $? "bisection is 6.4 Tb/s"
+
+cat >"$tmp/s.yaml" <<'YAML'
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+traffic:
+  - pattern: flows
+    flows: [{src: h0, dst: h3, size: 10KB}]
+YAML
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/out" >"$tmp/o"
+t $? "run succeeds"
+for f in summary.json flows.csv links.csv queues.csv; do
+    [ -s "$tmp/out/$f" ]; t $? "run writes $f"
+done
+grep -q 'packet-hops/s' "$tmp/o"; t $? "run prints a summary with packet-hops/s"
+grep -q '"flows_completed": 1' "$tmp/out/summary.json"; t $? "the flow completed"
+grep -q '"slowdown": {"count": 1, "p50": 1.000000' "$tmp/out/summary.json"
+t $? "a lone flow has slowdown exactly 1"
+[ "$(ls -A "$tmp/out" | wc -l)" = 4 ]; t $? "no temporary files left in the results directory"
+
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/q" --quiet >"$tmp/o"
+[ $? = 0 ] && [ ! -s "$tmp/o" ]; t $? "--quiet prints nothing"
+
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/set" --quiet --set topology.spines=3
+grep -q '"switches": 5' "$tmp/set/summary.json"; t $? "--set topology.spines=3 changes the topology"
+
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/x" --seed abc 2>"$tmp/e"
+[ $? = 2 ] && grep -q -- "--seed abc" "$tmp/e" && [ ! -e "$tmp/x" ]
+t $? "--seed abc: exit 2, message, nothing written"
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/x" --frobnicate 2>"$tmp/e"
+[ $? = 2 ] && grep -q "unknown option" "$tmp/e" && [ ! -e "$tmp/x" ]
+t $? "unknown option: exit 2, nothing written"
+"$DCSIM" run 2>"$tmp/e"; [ $? = 2 ] && grep -q "missing scenario FILE" "$tmp/e"
+t $? "run without FILE: exit 2"
+touch "$tmp/afile"
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/afile" 2>"$tmp/e"; [ $? = 2 ] && grep -q "not a directory" "$tmp/e"
+t $? "-o naming a file: exit 2"
+echo "1..$n"

@@ -1,0 +1,404 @@
+/* The fabric against hand-derived figures: wire sizes and serialization,
+ * exact single-flow FCTs over 1, 2 and 4 links, ECMP balance over four
+ * spines, hash polarization with one seed on every switch, and UDP loss
+ * accounting.  Scenarios are real YAML files loaded by scenario_load(). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fabric/net.h"
+#include "fabric/path.h"
+#include "fabric/port.h"
+#include "fabric/switch.h"
+#include "host/host.h"
+#include "pkt/pkt.h"
+#include "scenario/scenario.h"
+#include "sim/crc32.h"
+#include "tap.h"
+#include "workload/flow.h"
+
+static char tmpdir[] = "/tmp/dcsim-test-fabric-XXXXXX";
+
+/* Loads YAML text as a scenario and builds it; aborts the test on error. */
+static struct net *
+build(const char *yaml, struct scenario *scn)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/s.yaml", tmpdir);
+    FILE *f = fopen(path, "w");
+    fputs(yaml, f);
+    fclose(f);
+    char *err = NULL;
+    if (scenario_load(path, NULL, 0, scn, &err)) {
+        diag("scenario error: %s", err);
+        exit(1);
+    }
+    struct net *net;
+    if (net_create(&net, scn, &err)) {
+        diag("build error: %s", err);
+        exit(1);
+    }
+    return net;
+}
+
+static struct net *
+run(const char *yaml, struct scenario *scn)
+{
+    struct net *net = build(yaml, scn);
+    sim_run(&net->sim, NULL, NULL);
+    return net;
+}
+
+static void
+finish(struct net *net, struct scenario *scn)
+{
+    net_destroy(net);
+    scenario_free(scn);
+}
+
+/* Independent reference for a flow's FCT: the store-and-forward
+ * recurrence evaluated packet by packet (finish[k][i] = max(arrival at
+ * hop i, finish[k-1][i]) + ser), on the flow's traced path. */
+static uint64_t
+recurrence_fct(uint64_t size, uint32_t mtu, const struct path *p)
+{
+    uint32_t mss = mtu - 28;
+    uint64_t n = (size + mss - 1) / mss;
+    uint64_t *fin = calloc(p->n_links, sizeof *fin);
+    uint64_t t_arrive = 0;
+    for (uint64_t k = 0; k < n; k++) {
+        uint32_t payload = k + 1 < n ? mss : (uint32_t)(size - (n - 1) * mss);
+        uint32_t wire = 14 + 20 + 8 + payload + 4 + 8 + 12;
+        if (wire < 84)
+            wire = 84;
+        uint64_t t = 0; /* Ready at the source from time 0. */
+        for (uint32_t i = 0; i < p->n_links; i++) {
+            uint64_t start = t > fin[i] ? t : fin[i];
+            fin[i] = start + ser_time_ps(wire, p->rate_bps[i]);
+            t = fin[i] + p->delay_ps[i];
+        }
+        t_arrive = t;
+    }
+    free(fin);
+    return t_arrive;
+}
+
+static void
+test_wire(void)
+{
+    /* A 1500 B IP packet: 14 B Ethernet + 1500 + 4 B FCS = 1518 B frame,
+     * + 8 B preamble/SFD + 12 B IFG = 1538 B on the wire; at 100 Gb/s
+     * 1538 * 8 / 100e9 s = 123.04 ns. */
+    is_u64(wire_bytes_for_ip(1500, false), 1538, "1500 B IP packet is 1538 B on the wire");
+    is_u64(ser_time_ps(1538, UINT64_C(100000000000)), 123040,
+           "and occupies 100 Gb/s for 123.04 ns (123040 ps)");
+    is_u64(wire_bytes_for_ip(1500, true), 1542, "802.1Q tag adds 4 B");
+    /* A 28 B IP datagram (empty UDP): 14 + 28 + 4 = 46 B, padded to the
+     * 64 B minimum frame, + 20 = 84 B. */
+    is_u64(wire_bytes_for_ip(28, false), 84, "minimum frame padded to 64 B + 20 B");
+    is_u64(ser_time_ps(84, UINT64_C(25000000000)), 26880, "84 B at 25 Gb/s = 26.88 ns");
+
+    struct pkt p;
+    memset(&p, 0, sizeof p);
+    p.eth.vlan = true;
+    p.eth.pcp = 3;
+    p.eth.vid = 100;
+    p.eth.ethertype = ETHERTYPE_IPV4;
+    p.ip.proto = IPPROTO_NUM_UDP;
+    p.ip.src = pkt_host_ip(0);
+    p.ip.dst = pkt_host_ip(1);
+    p.ip.dscp = 26;
+    p.ip.ecn = ECN_ECT0;
+    p.ip.ttl = 64;
+    p.l4.udp.sport = 49152;
+    p.l4.udp.dport = 4791;
+    p.payload_bytes = 100;
+    pkt_set_lengths(&p);
+    uint8_t buf[256];
+    size_t n = pkt_serialize(&p, buf, sizeof buf);
+    /* 14 + 4 (tag) + 20 + 8 + 100 = 146 bytes before the FCS. */
+    is_u64(n, 146, "serialized tagged UDP frame is 146 B without FCS");
+    ok(buf[12] == 0x81 && buf[13] == 0x00 && buf[14] == (3 << 5) && buf[15] == 100,
+       "802.1Q TPID 0x8100, PCP 3, VID 100");
+    ok(buf[16] == 0x08 && buf[17] == 0x00 && buf[18] == 0x45,
+       "EtherType IPv4, version 4 / IHL 5");
+    ok(buf[19] == (26 << 2 | ECN_ECT0), "DSCP and ECN share the TOS byte");
+    ok(buf[20] == 0 && buf[21] == 128 && buf[26] == 64 && buf[27] == 17,
+       "IP total length 128, TTL 64, protocol 17");
+    /* An IPv4 header checksum verifies to zero when summed with itself. */
+    uint32_t sum = 0;
+    for (int i = 0; i < 20; i += 2)
+        sum += (uint32_t)(buf[18 + i] << 8 | buf[19 + i]);
+    while (sum >> 16)
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    ok(sum == 0xFFFF, "IPv4 header checksum is valid");
+    ok(buf[38] == 0xC0 && buf[39] == 0x00 && buf[40] == 0x12 && buf[41] == 0xB7 &&
+           buf[42] == 0 && buf[43] == 108,
+       "UDP ports 49152 -> 4791, length 108");
+
+    /* Seeded CRC through the affine shortcut equals the direct CRC. */
+    uint8_t t[13];
+    pkt_set_5tuple_hash(&p);
+    pkt_5tuple_bytes(&p, t);
+    struct sw s;
+    switch_init(&s, 0, "s", 1, 0xFFFFFFFFu);
+    is_u64(switch_ecmp_hash(&s, p.hash0), crc32(t, 13),
+           "seed 0xFFFFFFFF gives the standard CRC-32 of the 5-tuple");
+    switch_init(&s, 0, "s", 1, 0x12345678u);
+    is_u64(switch_ecmp_hash(&s, p.hash0),
+           crc32_update(0x12345678u, t, 13) ^ 0xFFFFFFFFu,
+           "any seed: hash0 ^ crc(seed, 0^13) equals the seeded CRC");
+}
+
+static const char *two_hosts =
+    "topology:\n"
+    "  type: explicit\n"
+    "  nodes:\n"
+    "    - {name: a, kind: host}\n"
+    "    - {name: sw, kind: switch}\n"
+    "    - {name: b, kind: host}\n"
+    "  links:\n"
+    "    - {a: a, b: sw, rate: 100Gbps, delay: 1us}\n"
+    "    - {a: sw, b: b, rate: 100Gbps, delay: 1us}\n";
+
+static void
+check_single_flow(const char *what, const char *yaml, uint32_t links,
+                  uint64_t hand_fct)
+{
+    struct scenario scn;
+    struct net *net = run(yaml, &scn);
+    struct flow *f = &net->flows[0];
+    struct path p;
+    /* Rebuild the flow's hash from its 5-tuple to trace its path. */
+    struct pkt hp;
+    memset(&hp, 0, sizeof hp);
+    hp.ip.src = net->hosts[f->src].ip;
+    hp.ip.dst = net->hosts[f->dst].ip;
+    hp.ip.proto = IPPROTO_NUM_UDP;
+    hp.l4.udp.sport = f->sport;
+    hp.l4.udp.dport = f->dport;
+    pkt_set_5tuple_hash(&hp);
+    path_trace(net, f->src, f->dst, hp.hash0, &p);
+    ok(f->completed, "%s: flow completes", what);
+    is_u64(p.n_links, links, "%s: path has %u links", what, links);
+    uint64_t fct = f->end_ps - f->start_ps;
+    if (hand_fct)
+        is_u64(fct, hand_fct, "%s: FCT equals the hand-derived value", what);
+    is_u64(fct, recurrence_fct(f->size_bytes, scn.mtu_bytes, &p),
+           "%s: FCT equals the packet-by-packet recurrence", what);
+    is_u64(f->ideal_fct_ps, fct, "%s: ideal_fct (closed form) equals FCT", what);
+    finish(net, &scn);
+}
+
+static void
+test_fct(void)
+{
+    char yaml[2048];
+    /* 1 link: two hosts back to back. 14720 B = 10 x 1472 B payload, so
+     * 10 full 1538 B frames; at 100 Gb/s each takes 123040 ps.  FCT =
+     * n * ser + delay = 10 * 123040 + 1000000 = 2230400 ps. */
+    snprintf(yaml, sizeof yaml,
+             "topology:\n  type: explicit\n  nodes:\n"
+             "    - {name: a, kind: host}\n    - {name: b, kind: host}\n"
+             "  links:\n    - {a: a, b: b, rate: 100Gbps, delay: 1us}\n"
+             "traffic:\n  - pattern: flows\n    flows:\n"
+             "      - {src: a, dst: b, size: 14720B}\n");
+    check_single_flow("1 link", yaml, 1, 2230400);
+
+    /* 2 links through one switch, same 10 packets: the pipeline fills
+     * once: FCT = (n + h - 1) * ser + h * delay = 11 * 123040 + 2 us. */
+    snprintf(yaml, sizeof yaml, "%s%s", two_hosts,
+             "traffic:\n  - pattern: flows\n    flows:\n"
+             "      - {src: a, dst: b, size: 14720B}\n");
+    check_single_flow("2 links", yaml, 2, 11 * UINT64_C(123040) + 2000000);
+
+    /* 2 links, a ragged last packet: 14721 B = 10 full + 1 B.  The last
+     * frame is 84 B (padded), 6720 ps at 100 Gb/s; it waits behind the
+     * previous frame at the switch: FCT = (n - 1) * s + (h - 1) * s +
+     * h * d + l = 10 * 123040 + 123040 + 2 us + 6720. */
+    snprintf(yaml, sizeof yaml, "%s%s", two_hosts,
+             "traffic:\n  - pattern: flows\n    flows:\n"
+             "      - {src: a, dst: b, size: 14721B}\n");
+    check_single_flow("2 links, ragged", yaml, 2,
+                      11 * UINT64_C(123040) + 2000000 + 6720);
+
+    /* 4 links across a spine, 25 Gb/s server links and 100 Gb/s uplinks,
+     * 1 MB (680 packets, the last 480 B): the 25 Gb/s first link is the
+     * bottleneck; checked against the recurrence. */
+    check_single_flow(
+        "4 links, 25G/100G",
+        "topology: {type: spine-leaf, spines: 4, leaves: 2, servers_per_leaf: 2,\n"
+        "  server_link: {rate: 25Gbps, delay: 1us}, uplink: {rate: 100Gbps, delay: 2us}}\n"
+        "switch: {latency: 500ns}\n"
+        "traffic:\n  - pattern: flows\n    flows:\n"
+        "      - {src: h0, dst: h3, size: 1MB}\n",
+        4, 0);
+
+    /* Paced at 10 Gb/s over 2 links: packets leave every 1538 * 8 / 10e9
+     * = 1230400 ps, so the last (10th) leaves the source at 9 gaps and
+     * then crosses both links unhindered: 9 * 1230400 + 2 * 123040 +
+     * 2 us. */
+    snprintf(yaml, sizeof yaml, "%s%s", two_hosts,
+             "traffic:\n  - pattern: flows\n    flows:\n"
+             "      - {src: a, dst: b, size: 14720B, rate: 10Gbps}\n");
+    struct scenario scn;
+    struct net *net = run(yaml, &scn);
+    struct flow *f = &net->flows[0];
+    uint64_t want = 9 * UINT64_C(1230400) + 2 * UINT64_C(123040) + 2000000;
+    is_u64(f->end_ps - f->start_ps, want, "paced 10 Gb/s flow: FCT = 9 gaps + 2 (ser + d)");
+    is_u64(f->ideal_fct_ps, want, "paced flow: ideal_fct matches");
+    finish(net, &scn);
+}
+
+static void
+test_ecmp_balance(void)
+{
+    /* 1000 single-packet cross-rack flows over 4 spines: the count per
+     * spine is Binomial(1000, 1/4): mean 250, sigma sqrt(1000 * 1/4 *
+     * 3/4) = 13.69; 3 sigma = [208.9, 291.1]. */
+    struct scenario scn;
+    struct net *net = run(
+        "seed: 3\n"
+        "topology: {type: spine-leaf, spines: 4, leaves: 8, servers_per_leaf: 8}\n"
+        "traffic:\n  - {pattern: random, count: 1000, size: 100B, cross_rack: true,\n"
+        "              interarrival: 1us}\n",
+        &scn);
+    uint64_t per_spine[4] = { 0 };
+    for (uint32_t i = 0; i < net->n_ports; i++) {
+        const struct port *p = &net->ports[i];
+        if (p->node->tier == 1 && p->link.peer->tier == 2)
+            per_spine[p->link.peer->id - net->n_hosts - 8] += p->link.packets;
+    }
+    double sigma = sqrt(1000 * 0.25 * 0.75);
+    for (int s = 0; s < 4; s++)
+        ok(fabs((double)per_spine[s] - 250) <= 3 * sigma,
+           "spine%d carries %llu of 1000 flows (250 +- %.1f)", s,
+           (unsigned long long)per_spine[s], 3 * sigma);
+    is_u64(per_spine[0] + per_spine[1] + per_spine[2] + per_spine[3], 1000,
+           "every cross-rack flow crossed exactly one spine");
+    finish(net, &scn);
+
+    /* One flow, one path: a 200-packet flow uses a single uplink. */
+    net = run("topology: {type: spine-leaf, spines: 4, leaves: 2, servers_per_leaf: 1}\n"
+              "traffic:\n  - pattern: flows\n    flows: [{src: h0, dst: h1, size: 290KB}]\n",
+              &scn);
+    int used = 0;
+    for (uint32_t i = 0; i < net->n_ports; i++) {
+        const struct port *p = &net->ports[i];
+        if (p->node->tier == 1 && p->link.peer->tier == 2 && p->link.packets)
+            used++;
+    }
+    ok(used == 1, "all packets of one flow take one uplink (%d used)", used);
+    finish(net, &scn);
+}
+
+/* Uplink spread at the aggregation tier of a k=8 fat-tree: for each
+ * aggregation switch, how many of its 4 core uplinks carried traffic,
+ * and the largest share one uplink got. */
+static void
+agg_spread(const char *seed_line, int *min_used, int *max_used, double *max_share)
+{
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "%s"
+             "topology: {type: fat-tree, k: 8}\n"
+             "traffic:\n  - {pattern: random, count: 4000, size: 100B, cross_rack: true,\n"
+             "              interarrival: 200ns}\n",
+             seed_line);
+    struct scenario scn;
+    struct net *net = run(yaml, &scn);
+    *min_used = 99;
+    *max_used = 0;
+    *max_share = 0;
+    for (uint32_t s = 0; s < net->n_switches; s++) {
+        struct sw *sw = &net->switches[s];
+        if (sw->up.tier != 2)
+            continue;
+        uint64_t total = 0, top = 0;
+        int used = 0;
+        for (uint16_t p = 0; p < sw->up.n_ports; p++) {
+            const struct port *port = &sw->up.ports[p];
+            if (port->link.peer->tier != 3)
+                continue;
+            total += port->link.packets;
+            used += port->link.packets > 0;
+            top = port->link.packets > top ? port->link.packets : top;
+        }
+        if (total < 50)
+            continue;
+        *min_used = used < *min_used ? used : *min_used;
+        *max_used = used > *max_used ? used : *max_used;
+        double share = (double)top / (double)total;
+        *max_share = share > *max_share ? share : *max_share;
+    }
+    finish(net, &scn);
+}
+
+static void
+test_polarization(void)
+{
+    int lo, hi;
+    double share;
+    /* Every switch on one seed: an edge switch sends the flows whose hash
+     * selects member j to aggregation switch j, which computes the same
+     * hash and selects member j again: one core uplink of four. */
+    agg_spread("switch: {ecmp_seed: 7}\n", &lo, &hi, &share);
+    ok(lo == 1 && hi == 1,
+       "same seed: each aggregation switch uses exactly 1 of 4 core uplinks (%d..%d)", lo, hi);
+    /* Per-switch seeds: every uplink used, none with more than half. */
+    agg_spread("", &lo, &hi, &share);
+    ok(lo == 4 && share < 0.5,
+       "per-switch seeds: all 4 uplinks used (min %d), largest share %.2f < 0.5", lo, share);
+}
+
+static void
+test_loss(void)
+{
+    /* 8-to-1 UDP incast, 1 MB each, into a 100 KB queue: the receiver's
+     * port overflows; every lost byte is accounted for. */
+    struct scenario scn;
+    struct net *net = run(
+        "topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 9}\n"
+        "switch: {queue: 100KB}\n"
+        "traffic:\n  - {pattern: incast, senders: 8, receiver: h0, size: 1MB}\n",
+        &scn);
+    uint64_t lost = 0, delivered = 0, incomplete = 0;
+    for (uint32_t i = 0; i < net->n_flows; i++) {
+        struct flow *f = &net->flows[i];
+        lost += f->bytes_lost;
+        delivered += f->bytes_delivered;
+        incomplete += !f->completed;
+        if (f->bytes_delivered + f->bytes_lost != f->size_bytes)
+            ok(0, "flow %u: delivered + lost = size", i);
+    }
+    ok(net->st.drops[DROP_QUEUE_FULL] > 0, "incast overflows the queue (%llu drops)",
+       (unsigned long long)net->st.drops[DROP_QUEUE_FULL]);
+    ok(incomplete > 0, "flows that lost packets are incomplete (%llu)",
+       (unsigned long long)incomplete);
+    is_u64(delivered + lost, 8 * UINT64_C(1000000), "delivered + lost = bytes offered");
+    is_u64(net->st.pkts_sent, net->st.pkts_delivered + net->st.drops[DROP_QUEUE_FULL],
+           "conservation: sent = delivered + dropped");
+    is_u64(net->pool.in_use, 0, "no packet left in the network");
+    finish(net, &scn);
+}
+
+int
+main(void)
+{
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    test_wire();
+    test_fct();
+    test_ecmp_balance();
+    test_polarization();
+    test_loss();
+    char path[256];
+    snprintf(path, sizeof path, "%s/s.yaml", tmpdir);
+    unlink(path);
+    rmdir(tmpdir);
+    return done_testing();
+}
