@@ -115,4 +115,31 @@ const char *topo_type_names(void);   /* "spine-leaf, three-tier, ..." */
  * same-rack and a cross-rack server pair, for frames of MTU_BYTES. */
 void topo_print_report(const struct topo_graph *, uint32_t mtu_bytes, FILE *);
 
+/* The analyses behind the report (topo-report.c), for tests and other
+ * modules.  Paths run through switches only: hosts do not forward. */
+
+/* Links on a shortest path from node A to node B; 0 if A == B,
+ * UINT32_MAX if B cannot be reached. */
+uint32_t topo_hops(const struct topo_graph *, uint32_t a, uint32_t b);
+/* Bisection bandwidth: the maximum flow, each direction of a link
+ * carrying up to its rate_bps, from hosts 0..n_hosts/2-1 to the other
+ * hosts (Dinic's algorithm).  Hosts are numbered rack by rack, so for
+ * the generated topologies the halves keep racks whole.  0 with fewer
+ * than two hosts. */
+uint64_t topo_bisection_bps(const struct topo_graph *);
+/* Oversubscription of the switches of TIER (1..3): for each switch, the
+ * capacity of its links to lower tiers (hosts included) over that of its
+ * links to higher tiers; links within the tier do not count.  Sets *MIN
+ * and *MAX over the switches of TIER that have uplinks and returns 0, or
+ * returns ENOENT if none has (e.g. spines), EINVAL for a bad TIER. */
+int topo_oversubscription(const struct topo_graph *, int tier, double *min,
+                          double *max);
+/* Minimum one-way latency from node A to node B of a frame occupying
+ * WIRE_BYTES on the wire (wire_bytes_for_ip()), store-and-forward along
+ * one shortest path: the sum over its links of serialization at the
+ * link's rate plus propagation.  Switch forwarding latency is not
+ * included.  UINT64_MAX if B cannot be reached. */
+uint64_t topo_min_latency_ps(const struct topo_graph *, uint32_t a,
+                             uint32_t b, uint32_t wire_bytes);
+
 #endif
