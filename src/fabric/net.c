@@ -127,8 +127,13 @@ build_nodes(struct net *net, const struct scenario *scn)
         a->n_ports++;
         b->n_ports++;
     }
-    for (uint32_t i = 0; i < net->n_hosts; i++)
-        host_attach_nic(&net->hosts[i]);
+    net->home_port = xmalloc(net->n_hosts ? net->n_hosts : 1);
+    for (uint32_t i = 0; i < net->n_hosts; i++) {
+        struct host *h = &net->hosts[i];
+        host_attach_nic(h);
+        net->home_port[i] = h->up.n_ports == 1 ? h->up.ports[0].link.peer_port
+                                               : HOME_PORT_MULTI;
+    }
 }
 
 int
@@ -177,6 +182,7 @@ net_destroy(struct net *net)
     free(net->nodes);
     free(net->ports);
     free(net->host_group);
+    free(net->home_port);
     pkt_pool_uninit(&net->pool);
     sim_uninit(&net->sim);
     free(net);

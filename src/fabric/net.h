@@ -39,12 +39,17 @@ struct net {
     struct port *ports;         /* Every port, contiguous. */
     uint32_t n_ports;
     uint32_t *host_group;       /* Routing destination group of each host. */
+    uint8_t *home_port;         /* Per host with one port: the port index,
+                                 * on its switch, of its cable (the last
+                                 * hop's egress); HOME_PORT_MULTI else. */
     uint32_t n_groups;
     struct flow *flows;
     uint32_t n_flows;
     struct net_stats st;
     uint64_t total_flow_bytes;  /* Sum of flow sizes, for progress. */
 };
+
+#define HOME_PORT_MULTI UINT8_MAX
 
 static inline struct net *
 net_of(struct sim *s)

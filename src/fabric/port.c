@@ -46,10 +46,14 @@ link_arrive(struct sim *s, struct event *ev)
     struct link *l = CONTAINER_OF(ev, struct link, arrive);
     struct pkt *p = l->head;
     l->head = p->next;
-    if (!l->head)
+    if (!l->head) {
         l->tail = NULL;
-    else
+    } else {
+        /* The next arrival's packet is touched again in a while: start
+         * fetching it now. */
+        __builtin_prefetch(l->head);
         sim_schedule(s, &l->arrive, l->head->t_ps);
+    }
     p->next = NULL;
     p->in_port = l->peer_port;
     l->peer->class->receive(net_of(s), l->peer, p, l->peer_port);
@@ -67,11 +71,13 @@ port_kick(struct net *net, struct port *port)
     if (tc < 0)
         return;
     struct queue *q = &port->q[tc];
-    uint32_t frame = pkt_frame_bytes(q->head);
+    uint32_t frame = q->head->frame_bytes;
     uint64_t now = net->sim.now_ps;
     struct pkt *p = queue_pop(q, frame, now);
     if (!q->head)
         port->eligible &= (uint8_t)~(1u << tc);
+    else
+        __builtin_prefetch(q->head);
     if (port->mmu)
         mmu_release(port->mmu, port, (uint8_t)tc, frame);
 
@@ -98,7 +104,7 @@ void
 port_push(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
 {
     p->t_enqueue_ps = net->sim.now_ps;
-    queue_push(&port->q[tc], p, pkt_frame_bytes(p), net->sim.now_ps);
+    queue_push(&port->q[tc], p, p->frame_bytes, net->sim.now_ps);
     port->eligible |= (uint8_t)(1u << tc);
 }
 
@@ -106,7 +112,7 @@ void
 port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
 {
     if (port->mmu) {
-        int why = mmu_admit(port->mmu, port, tc, pkt_frame_bytes(p));
+        int why = mmu_admit(port->mmu, port, tc, p->frame_bytes);
         if (why >= 0) {
             port->q[tc].drops++;
             net_drop(net, p, (enum drop_reason)why);

@@ -39,8 +39,12 @@ switch_route(const struct net *net, const struct sw *s, uint32_t dst_host,
              uint32_t hash0)
 {
     uint16_t g = s->route[net->host_group[dst_host]];
-    if (g == ROUTE_DIRECT)
-        return host_port_towards(&net->hosts[dst_host], s->up.id);
+    if (g == ROUTE_DIRECT) {
+        uint8_t home = net->home_port[dst_host];
+        return home != HOME_PORT_MULTI
+                   ? home
+                   : host_port_towards(&net->hosts[dst_host], s->up.id);
+    }
     const struct ecmp_group *grp = &s->groups[g];
     if (grp->n == 0)
         return -1;

@@ -44,6 +44,7 @@ pkt_set_lengths(struct pkt *p)
     }
     sim_assert(IPV4_HDR_BYTES + l4 <= UINT16_MAX);
     p->ip.total_len = (uint16_t)(IPV4_HDR_BYTES + l4);
+    p->frame_bytes = (uint16_t)pkt_frame_bytes(p);
 }
 
 static uint8_t *
@@ -204,3 +205,6 @@ pkt_pool_grow_and_alloc(struct pkt_pool *pool)
     pool->allocated += SLAB_PKTS;
     return pkt_alloc(pool);
 }
+
+_Static_assert(offsetof(struct pkt, seq) <= 64,
+               "per-hop fields must fit the first cache line");

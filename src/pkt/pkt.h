@@ -91,25 +91,32 @@ struct tcp_hdr {
 #define TCP_F_ECE 0x40
 #define TCP_F_CWR 0x80
 
+/* Layout: everything a link, queue or switch reads on every hop sits in
+ * the first 64-byte cache line; headers the fabric does not read per hop
+ * follow.  Deep queues hold far more packets than the caches, so a packet
+ * costs one cache miss per hop rather than three. */
 struct pkt {
+    /* Hot: first cache line. */
     struct pkt *next;        /* Intrusive list: queue or link FIFO. */
     uint64_t t_ps;           /* Link arrival time while on a link. */
     uint64_t t_enqueue_ps;   /* When it entered its current queue. */
-    uint64_t t_sent_ps;      /* When the source handed it to the NIC. */
     uint32_t flow_id;        /* Index of its flow in the workload. */
-    uint32_t seq;            /* Packet index within the flow. */
     uint32_t payload_bytes;  /* Application bytes carried. */
     uint32_t hash0;          /* crc32_update(0, 5-tuple); pkt_set_5tuple(). */
+    uint16_t frame_bytes;    /* pkt_frame_bytes(), kept by pkt_set_lengths(). */
     uint8_t tc;              /* Traffic class chosen at the source. */
     uint8_t in_port;         /* Port it arrived on at the current node. */
     uint8_t hops;            /* Links crossed so far. */
-    struct eth_hdr eth;
     struct ipv4_hdr ip;
+    /* Cold. */
+    uint32_t seq;            /* Packet index within the flow. */
+    uint64_t t_sent_ps;      /* When the source handed it to the NIC. */
+    struct eth_hdr eth;
     union {
         struct udp_hdr udp;
         struct tcp_hdr tcp;
     } l4;
-};
+} __attribute__((aligned(64)));
 
 /* Bytes of the L2 frame: Ethernet header (+ tag) + IP datagram + FCS,
  * padded to the 64-byte minimum. */
@@ -120,7 +127,8 @@ uint32_t pkt_wire_bytes(const struct pkt *);
  * frame; the same arithmetic as pkt_wire_bytes() without a packet. */
 uint32_t wire_bytes_for_ip(uint32_t ip_bytes, bool vlan);
 
-/* Fills ip.total_len and l4 length fields from payload_bytes. */
+/* Fills ip.total_len, the L4 length field and frame_bytes from
+ * payload_bytes (and eth.vlan); call again after changing either. */
 void pkt_set_lengths(struct pkt *);
 /* Recomputes hash0 from the IPv4 5-tuple (src, dst, proto, ports). */
 void pkt_set_5tuple_hash(struct pkt *);

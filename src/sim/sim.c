@@ -27,6 +27,7 @@ sim_init(struct sim *s, uint64_t seed)
     memset(s, 0, sizeof *s);
     s->end_ps = TIME_NEVER;
     s->seed = seed;
+    s->ghost_id = EVENT_IDLE;
     s->heap_cap = 1024;
     s->heap = xmalloc(s->heap_cap * sizeof *s->heap);
     s->evs_cap = 1024;
@@ -91,6 +92,11 @@ sift_up(struct sim *s, uint32_t i, heap_key k)
     heap_place(s, i, k);
 }
 
+/* Places K at or below slot I.  Bottom-up (Floyd's variant): the hole at
+ * I walks down to a leaf, each time taking the smallest child, without
+ * comparing K on the way; then K sifts up from there.  A newly scheduled
+ * key usually belongs near the bottom, so the second phase stops at once,
+ * and the first has no data-dependent exit branch to mispredict. */
 static void
 sift_down(struct sim *s, uint32_t i, heap_key k)
 {
@@ -111,12 +117,10 @@ sift_down(struct sim *s, uint32_t i, heap_key k)
                 if (h[j] < h[c])
                     c = j;
         }
-        if (h[c] >= k)
-            break;
         heap_place(s, i, h[c]);
         i = c;
     }
-    heap_place(s, i, k);
+    sift_up(s, i, k);
 }
 
 static void
@@ -140,6 +144,14 @@ sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
                  (heap_key)(s->seq++ << EVENT_ID_BITS | ev->id);
     ev->time_ps = t_ps;
     uint32_t i = s->heap_pos[ev->id];
+    if (ev->id == s->ghost_id) {
+        /* The firing event schedules itself again (a busy port, a link
+         * with more packets): its old key is still the root, so one
+         * sift down from the root replaces a pop and a push. */
+        s->ghost_id = EVENT_IDLE;
+        sift_down(s, 0, k);
+        return;
+    }
     if (i != EVENT_IDLE) {
         if (i > 0 && k < s->heap[(i - 1) / 4])
             sift_up(s, i, k);
@@ -213,14 +225,22 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
         uint64_t t = (uint64_t)(top >> 64);
         if (t > s->end_ps)
             break;
+        /* The event is idle while it fires, but its key stays at the root
+         * (a ghost) until the handler returns, in case it reschedules
+         * itself.  Other keys scheduled meanwhile are larger (same time,
+         * later sequence, or later time), so the ghost stays the root. */
         uint32_t id = key_id(top);
         s->heap_pos[id] = EVENT_IDLE;
-        if (--s->heap_len > 0)
-            sift_down(s, 0, s->heap[s->heap_len]);
+        s->ghost_id = id;
         s->now_ps = t;
         s->events++;
         struct event *ev = s->evs[id];
         ev->fn(s, ev);
+        if (s->ghost_id == id) {
+            s->ghost_id = EVENT_IDLE;
+            if (--s->heap_len > 0)
+                sift_down(s, 0, s->heap[s->heap_len]);
+        }
         if (UNLIKELY(progress && (s->events & (SIM_PROGRESS_EVERY - 1)) == 0))
             progress(s, aux);
     }

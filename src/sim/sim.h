@@ -59,6 +59,8 @@ struct sim {
     struct event **evs;       /* By event id. */
     uint32_t *heap_pos;       /* By event id: heap index or EVENT_IDLE. */
     uint32_t n_evs, evs_cap;
+    uint32_t ghost_id;        /* Event being fired whose key still sits at
+                               * the heap root, or EVENT_IDLE. */
     bool stop;                /* Set by sim_stop() to leave sim_run(). */
     struct call_node *free_calls;  /* Pool of sim_call() nodes. */
     struct call_block *call_blocks;
