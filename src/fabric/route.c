@@ -122,8 +122,11 @@ route_compute(struct net *net)
         const struct host *h = &net->hosts[i];
         keys[i].host = i;
         sim_assert(h->up.n_ports <= MAX_HOMES);
+        /* Only switches route; a host cabled to another host reaches it
+         * over that cable and nowhere else. */
         for (uint16_t p = 0; p < h->up.n_ports; p++)
-            keys[i].sw[keys[i].n++] = h->up.ports[p].link.peer->id;
+            if (is_switch(h->up.ports[p].link.peer))
+                keys[i].sw[keys[i].n++] = h->up.ports[p].link.peer->id;
         qsort(keys[i].sw, keys[i].n, sizeof keys[i].sw[0], cmp_u32);
     }
     qsort(keys, nh, sizeof *keys, cmp_key);
