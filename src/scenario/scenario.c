@@ -1,0 +1,1376 @@
+/* Scenario files: YAML -> checked `struct scenario` (see scenario.h and
+ * docs/scenario.md, which documents every key).
+ *
+ * Loading runs in four steps:
+ *   1. ytree_parse() turns the file into a tree of nodes with positions;
+ *   2. ytree_set() applies each --set override to the tree;
+ *   3. the schema walk below checks every key and value and fills the
+ *      structs, stopping at the first error;
+ *   4. topo_build() makes the graph, and host names in `traffic` are
+ *      resolved against it.
+ * Every error is one message naming the offending place: "FILE:LINE:COL:"
+ * for what the file says, "--set KEY=VALUE:" for what an override put
+ * there.  Values are never clamped or defaulted when they are wrong.
+ *
+ * Paths in messages ("topology.spines", "traffic.0.flows.2.dst") are the
+ * ones --set takes, so a message says how to override the value too. */
+#include "scenario/scenario.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pkt/pkt.h"
+#include "scenario/units.h"
+#include "scenario/ytree.h"
+#include "sim/util.h"
+
+/* Refuse to read more than this: a scenario is a description, and this
+ * keeps /dev/zero and the like from eating memory. */
+#define MAX_FILE_BYTES (UINT64_C(256) << 20)
+
+/* Room for a path such as "traffic.12.flows.345.src"; longer ones are
+ * truncated in messages only. */
+#define PATH_BYTES 160
+
+struct ctx {
+    const char *file;         /* As given, for messages. */
+    char *err;                /* The first error. */
+};
+
+/* Switch schedulers the scenario accepts, by name.  A new scheduler is
+ * added here (and in src/fabric/sched.c). */
+static const char *const scheduler_names[] = { "strict" };
+
+/* Transport protocols a traffic entry may name. */
+static const char *const protocol_names[] = { "udp" };
+
+/* ------------------------------------------------------------------ */
+/* Messages. */
+
+static char *PRINTF_FMT(1, 0)
+vformat(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    sim_assert(n >= 0);
+    char *s = xmalloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+/* Records an error at MARK (a file position, or the override that made
+ * the node) unless one is already recorded.  Always returns false. */
+static bool PRINTF_FMT(3, 4)
+fail_at(struct ctx *c, const struct ymark *mark, const char *fmt, ...)
+{
+    if (c->err)
+        return false;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = vformat(fmt, ap);
+    va_end(ap);
+    if (mark->origin)
+        c->err = xasprintf("%s: %s", mark->origin, msg);
+    else
+        c->err = xasprintf("%s:%" PRIu32 ":%" PRIu32 ": %s", c->file,
+                           mark->line, mark->col, msg);
+    free(msg);
+    return false;
+}
+
+/* How a value reads in a message: "'abc'", "a mapping", "empty". */
+struct desc {
+    char buf[64];
+};
+
+static const char *
+describe(const struct ynode *n, struct desc *d)
+{
+    if (n->kind == YNODE_MAPPING)
+        return "a mapping";
+    if (n->kind == YNODE_SEQUENCE)
+        return "a sequence";
+    if (ytree_is_null(n))
+        return "empty";
+
+    const size_t max = sizeof d->buf - 6;   /* Quotes, "...", NUL. */
+    const char *t = n->text;
+    size_t len = strlen(t), k = 0;
+    bool cut = len > max;
+    if (cut) {
+        len = max;
+        while (len > 0 && ((unsigned char)t[len] & 0xc0) == 0x80)
+            len--;          /* Do not split a UTF-8 sequence. */
+    }
+    d->buf[k++] = '\'';
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char)t[i];
+        d->buf[k++] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+    }
+    if (cut) {
+        memcpy(&d->buf[k], "...", 3);
+        k += 3;
+    }
+    d->buf[k++] = '\'';
+    d->buf[k] = '\0';
+    return d->buf;
+}
+
+/* "PATH is VALUE (WHY); expected FORM", at the value. */
+static bool
+fail_value(struct ctx *c, const struct ynode *n, const char *path,
+           const char *why, const char *form)
+{
+    struct desc d;
+    if (why)
+        return fail_at(c, &n->mark, "%s is %s (%s); expected %s", path,
+                       describe(n, &d), why, form);
+    return fail_at(c, &n->mark, "%s is %s; expected %s", path,
+                   describe(n, &d), form);
+}
+
+/* Formats a path into OUT (PATH_BYTES); a long one is cut short, which
+ * only shortens a message. */
+static void PRINTF_FMT(2, 3)
+path_format(char *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out, PATH_BYTES, fmt, ap);
+    va_end(ap);
+}
+
+static void
+path_key(char *out, const char *parent, const char *key)
+{
+    if (*parent)
+        path_format(out, "%s.%s", parent, key);
+    else
+        path_format(out, "%s", key);
+}
+
+static void
+path_index(char *out, const char *parent, size_t i)
+{
+    path_format(out, "%s.%zu", parent, i);
+}
+
+/* "a, b, c" into OUT (SIZE bytes). */
+static void
+join_names(char *out, size_t size, const char *const *names, size_t n)
+{
+    size_t k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && k < size; i++) {
+        int w = snprintf(out + k, size - k, "%s%s", i ? ", " : "", names[i]);
+        if (w < 0)
+            break;
+        k += (size_t)w;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Keys of a mapping. */
+
+/* Rejects the first key of MAP not in VALID.  WHERE completes "unknown
+ * key 'x' ...": "at the top level", "in topology (type fat-tree)". */
+static bool
+check_keys(struct ctx *c, const struct ynode *map, const char *where,
+           const char *const *valid, size_t n_valid)
+{
+    for (size_t i = 0; i < map->n_pairs; i++) {
+        const struct ypair *pair = &map->pairs[i];
+        bool known = false;
+        for (size_t j = 0; j < n_valid && !known; j++)
+            known = !strcmp(pair->key, valid[j]);
+        if (!known) {
+            char list[512];
+            join_names(list, sizeof list, valid, n_valid);
+            return fail_at(c, &pair->key_mark,
+                           "unknown key '%s' %s; expected one of: %s",
+                           pair->key, where, list);
+        }
+    }
+    return true;
+}
+
+/* Requires KEY in MAP; the error points at the mapping.  PARENT is the
+ * mapping's path ("" at the top). */
+static bool
+require_key(struct ctx *c, const struct ynode *map, const char *parent,
+            const char *key)
+{
+    if (ytree_get(map, key))
+        return true;
+    if (*parent)
+        return fail_at(c, &map->mark, "missing required key '%s' in %s",
+                       key, parent);
+    return fail_at(c, &map->mark,
+                   "missing required key '%s' at the top level", key);
+}
+
+static bool
+require_keys(struct ctx *c, const struct ynode *map, const char *parent,
+             const char *const *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!require_key(c, map, parent, keys[i]))
+            return false;
+    return true;
+}
+
+static bool
+need_mapping(struct ctx *c, const struct ynode *n, const char *path,
+             const char *form)
+{
+    return n->kind == YNODE_MAPPING || fail_value(c, n, path, NULL, form);
+}
+
+static bool
+need_sequence(struct ctx *c, const struct ynode *n, const char *path,
+              bool nonempty, const char *form)
+{
+    if (n->kind != YNODE_SEQUENCE || (nonempty && n->n_items == 0))
+        return fail_value(c, n, path, NULL, form);
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Values. */
+
+static bool
+need_scalar(struct ctx *c, const struct ynode *n, const char *path,
+            const char *form)
+{
+    if (n->kind != YNODE_SCALAR || ytree_is_null(n))
+        return fail_value(c, n, path, NULL, form);
+    return true;
+}
+
+static bool
+read_u64_form(struct ctx *c, const struct ynode *n, const char *path,
+              uint64_t min, uint64_t max, const char *form, uint64_t *out)
+{
+    uint64_t v;
+    const char *why;
+    if (!need_scalar(c, n, path, form))
+        return false;
+    if (!units_parse_u64(n->text, &v, &why))
+        return fail_value(c, n, path, why, form);
+    if (n->quoted)
+        return fail_value(c, n, path, "a quoted string", form);
+    if (v < min || v > max)
+        return fail_value(c, n, path, NULL, form);
+    *out = v;
+    return true;
+}
+
+/* An integer MIN..MAX.  A MAX that is only the limit of the field's
+ * type (2^32-1, 2^64-1) is left out of the expected form. */
+static bool
+read_u64(struct ctx *c, const struct ynode *n, const char *path,
+         uint64_t min, uint64_t max, uint64_t *out)
+{
+    char form[80];
+    if (max == UINT32_MAX || max == UINT64_MAX)
+        snprintf(form, sizeof form, "an integer >= %" PRIu64, min);
+    else
+        snprintf(form, sizeof form, "an integer %" PRIu64 "..%" PRIu64, min,
+                 max);
+    uint64_t v;
+    if (!read_u64_form(c, n, path, min, UINT64_MAX, form, &v))
+        return false;
+    if (v > max) {
+        char why[48];
+        snprintf(why, sizeof why, "greater than %" PRIu64, max);
+        return fail_value(c, n, path, max == UINT32_MAX ? why : NULL, form);
+    }
+    *out = v;
+    return true;
+}
+
+static bool
+read_u32(struct ctx *c, const struct ynode *n, const char *path,
+         uint32_t min, uint32_t max, uint32_t *out)
+{
+    uint64_t v;
+    if (!read_u64(c, n, path, min, max, &v))
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+static bool
+read_bool(struct ctx *c, const struct ynode *n, const char *path, bool *out)
+{
+    static const char form[] = "true or false";
+    if (!need_scalar(c, n, path, form))
+        return false;
+    const char *t = n->text;
+    if (!n->quoted && (!strcmp(t, "true") || !strcmp(t, "True") ||
+                       !strcmp(t, "TRUE"))) {
+        *out = true;
+        return true;
+    }
+    if (!n->quoted && (!strcmp(t, "false") || !strcmp(t, "False") ||
+                       !strcmp(t, "FALSE"))) {
+        *out = false;
+        return true;
+    }
+    return fail_value(c, n, path, n->quoted ? "a quoted string" : NULL,
+                      form);
+}
+
+/* A non-empty string without control characters.  *OUT points into the
+ * tree. */
+static bool
+read_string(struct ctx *c, const struct ynode *n, const char *path,
+            const char *form, const char **out)
+{
+    if (!need_scalar(c, n, path, form))
+        return false;
+    if (!n->text[0])
+        return fail_value(c, n, path, NULL, form);
+    for (const char *p = n->text; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return fail_value(c, n, path, "a control character", form);
+    *out = n->text;
+    return true;
+}
+
+/* One of NAMES; *INDEX is its position. */
+static bool
+read_choice(struct ctx *c, const struct ynode *n, const char *path,
+            const char *const *names, size_t n_names, size_t *index)
+{
+    char form[256];
+    size_t k = (size_t)snprintf(form, sizeof form, "one of: ");
+    join_names(form + k, sizeof form - k, names, n_names);
+    if (!need_scalar(c, n, path, form))
+        return false;
+    for (size_t i = 0; i < n_names; i++) {
+        if (!strcmp(n->text, names[i])) {
+            *index = i;
+            return true;
+        }
+    }
+    return fail_value(c, n, path, NULL, form);
+}
+
+/* A rate; with LINE_OK the word "line" too, stored as 0. */
+static bool
+read_rate(struct ctx *c, const struct ynode *n, const char *path,
+          bool line_ok, uint64_t *out)
+{
+    const char *form = line_ok ? UNITS_RATE_FORM ", or line"
+                               : UNITS_RATE_FORM;
+    const char *why;
+    if (!need_scalar(c, n, path, form))
+        return false;
+    if (line_ok && !strcmp(n->text, "line")) {
+        *out = 0;
+        return true;
+    }
+    if (!units_parse_rate(n->text, out, &why))
+        return fail_value(c, n, path, why, form);
+    return true;
+}
+
+static bool
+read_size(struct ctx *c, const struct ynode *n, const char *path,
+          bool positive, uint64_t *out)
+{
+    const char *why;
+    uint64_t v;
+    if (!need_scalar(c, n, path, UNITS_SIZE_FORM))
+        return false;
+    if (!units_parse_size(n->text, &v, &why))
+        return fail_value(c, n, path, why, UNITS_SIZE_FORM);
+    if (positive && v == 0)
+        return fail_value(c, n, path, "must be greater than zero",
+                          UNITS_SIZE_FORM);
+    *out = v;
+    return true;
+}
+
+static bool
+read_duration(struct ctx *c, const struct ynode *n, const char *path,
+              bool positive, uint64_t *out)
+{
+    const char *why;
+    uint64_t v;
+    if (!need_scalar(c, n, path, UNITS_DURATION_FORM))
+        return false;
+    if (!units_parse_duration(n->text, &v, &why))
+        return fail_value(c, n, path, why, UNITS_DURATION_FORM);
+    if (positive && v == 0)
+        return fail_value(c, n, path, "must be greater than zero",
+                          UNITS_DURATION_FORM);
+    *out = v;
+    return true;
+}
+
+/* Optional keys: each get_*() leaves *OUT (the default) alone when KEY is
+ * absent from MAP, whose path is PARENT. */
+
+static bool
+get_u32(struct ctx *c, const struct ynode *map, const char *parent,
+        const char *key, uint32_t min, uint32_t max, uint32_t *out)
+{
+    const struct ynode *n = ytree_get(map, key);
+    char path[PATH_BYTES];
+    path_key(path, parent, key);
+    return !n || read_u32(c, n, path, min, max, out);
+}
+
+static bool
+get_rate(struct ctx *c, const struct ynode *map, const char *parent,
+         const char *key, bool line_ok, uint64_t *out)
+{
+    const struct ynode *n = ytree_get(map, key);
+    char path[PATH_BYTES];
+    path_key(path, parent, key);
+    return !n || read_rate(c, n, path, line_ok, out);
+}
+
+static bool
+get_size(struct ctx *c, const struct ynode *map, const char *parent,
+         const char *key, bool positive, uint64_t *out)
+{
+    const struct ynode *n = ytree_get(map, key);
+    char path[PATH_BYTES];
+    path_key(path, parent, key);
+    return !n || read_size(c, n, path, positive, out);
+}
+
+static bool
+get_duration(struct ctx *c, const struct ynode *map, const char *parent,
+             const char *key, bool positive, uint64_t *out)
+{
+    const struct ynode *n = ytree_get(map, key);
+    char path[PATH_BYTES];
+    path_key(path, parent, key);
+    return !n || read_duration(c, n, path, positive, out);
+}
+
+static bool
+get_tc(struct ctx *c, const struct ynode *map, const char *parent,
+       uint8_t *out)
+{
+    uint32_t tc = *out;
+    if (!get_u32(c, map, parent, "tc", 0, N_TC - 1, &tc))
+        return false;
+    *out = (uint8_t)tc;
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Topology. */
+
+enum topo_kind {
+    TOPO_SPINE_LEAF,
+    TOPO_THREE_TIER,
+    TOPO_FAT_TREE,
+    TOPO_EXPLICIT,
+};
+
+static const char *const spine_leaf_keys[] = {
+    "type", "spines", "leaves", "servers_per_leaf", "server_link", "uplink",
+};
+static const char *const three_tier_keys[] = {
+    "type", "cores", "pods", "aggs_per_pod", "access_per_pod",
+    "servers_per_access", "server_link", "access_uplink", "agg_uplink",
+};
+static const char *const fat_tree_keys[] = {
+    "type", "k", "server_link", "fabric_link",
+};
+static const char *const explicit_keys[] = { "type", "nodes", "links" };
+
+/* Indexed by enum topo_kind. */
+static const struct topo_kind_desc {
+    const char *name;
+    const char *const *keys;
+    size_t n_keys;
+    size_t n_required;        /* keys[1..n_required] are required. */
+} topo_kinds[] = {
+    [TOPO_SPINE_LEAF] = { "spine-leaf", spine_leaf_keys,
+                          ARRAY_SIZE(spine_leaf_keys), 3 },
+    [TOPO_THREE_TIER] = { "three-tier", three_tier_keys,
+                          ARRAY_SIZE(three_tier_keys), 5 },
+    [TOPO_FAT_TREE] = { "fat-tree", fat_tree_keys,
+                        ARRAY_SIZE(fat_tree_keys), 1 },
+    [TOPO_EXPLICIT] = { "explicit", explicit_keys,
+                        ARRAY_SIZE(explicit_keys), 2 },
+};
+
+static void
+link_default(struct link_spec *ls, uint64_t rate_gbps)
+{
+    ls->rate_bps = rate_gbps * UINT64_C(1000000000);
+    ls->delay_ps = PS_PER_US;
+}
+
+/* A link mapping {rate, delay} under KEY; absent fields keep *LS. */
+static bool
+get_link(struct ctx *c, const struct ynode *map, const char *parent,
+         const char *key, struct link_spec *ls)
+{
+    static const char *const keys[] = { "rate", "delay" };
+    const struct ynode *n = ytree_get(map, key);
+    char path[PATH_BYTES], where[PATH_BYTES + 8];
+    if (!n)
+        return true;
+    path_key(path, parent, key);
+    snprintf(where, sizeof where, "in %s", path);
+    return need_mapping(c, n, path, "a link mapping with rate and delay") &&
+           check_keys(c, n, where, keys, ARRAY_SIZE(keys)) &&
+           get_rate(c, n, path, "rate", false, &ls->rate_bps) &&
+           get_duration(c, n, path, "delay", false, &ls->delay_ps);
+}
+
+/* Node names of an explicit topology, sorted for duplicate checks and
+ * look-ups. */
+struct name_ref {
+    const char *name;
+    uint32_t index;
+};
+
+static int
+name_ref_cmp(const void *a_, const void *b_)
+{
+    const struct name_ref *a = a_, *b = b_;
+    int c = strcmp(a->name, b->name);
+    if (c)
+        return c;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static bool
+has_space(const char *s)
+{
+    for (; *s; s++)
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
+            *s == '\v' || *s == '\f')
+            return true;
+    return false;
+}
+
+static bool
+parse_explicit_nodes(struct ctx *c, const struct ynode *seq,
+                     struct topo_explicit *ex, struct name_ref **sorted)
+{
+    static const char *const keys[] = { "name", "kind", "tier" };
+    static const char *const required[] = { "name", "kind" };
+    static const char *const kinds[] = { "host", "switch" };
+
+    if (seq->n_items > UINT32_MAX)
+        return fail_at(c, &seq->mark, "too many nodes; expected at most %"
+                       PRIu32, UINT32_MAX);
+    ex->nodes = xcalloc(seq->n_items, sizeof *ex->nodes);
+    for (size_t i = 0; i < seq->n_items; i++) {
+        const struct ynode *item = seq->items[i];
+        char path[PATH_BYTES], where[PATH_BYTES + 8];
+        path_index(path, "topology.nodes", i);
+        snprintf(where, sizeof where, "in %s", path);
+        const char *name;
+        size_t kind;
+        if (!need_mapping(c, item, path,
+                          "a node mapping with name, kind and tier") ||
+            !check_keys(c, item, where, keys, ARRAY_SIZE(keys)) ||
+            !require_keys(c, item, path, required, ARRAY_SIZE(required)))
+            return false;
+
+        char sub[PATH_BYTES];
+        const struct ynode *name_node = ytree_get(item, "name");
+        path_key(sub, path, "name");
+        if (!read_string(c, name_node, sub, "a node name without spaces",
+                         &name))
+            return false;
+        if (has_space(name))
+            return fail_value(c, name_node, sub, "contains a space",
+                              "a node name without spaces");
+
+        path_key(sub, path, "kind");
+        if (!read_choice(c, ytree_get(item, "kind"), sub, kinds,
+                         ARRAY_SIZE(kinds), &kind))
+            return false;
+
+        struct topo_node *node = &ex->nodes[ex->n_nodes++];
+        node->name = xstrdup(name);
+        node->is_host = kind == 0;
+        node->rack = -1;
+        node->loc.line = item->mark.line;
+        node->loc.col = item->mark.col;
+
+        const struct ypair *tier = ytree_pair(item, "tier");
+        if (tier && node->is_host)
+            return fail_at(c, &tier->key_mark,
+                           "%s is a host and hosts have no tier; expected "
+                           "'tier' on switches only", path);
+        uint32_t t = 0;
+        if (!get_u32(c, item, path, "tier", 1, TOPO_MAX_TIERS - 1, &t))
+            return false;
+        node->tier = (uint8_t)t;
+    }
+
+    /* Unique names: sort (name, index) and report the earliest second
+     * occurrence. */
+    struct name_ref *refs = xmalloc(ex->n_nodes * sizeof *refs);
+    for (uint32_t i = 0; i < ex->n_nodes; i++) {
+        refs[i].name = ex->nodes[i].name;
+        refs[i].index = i;
+    }
+    qsort(refs, ex->n_nodes, sizeof *refs, name_ref_cmp);
+    uint32_t dup = UINT32_MAX, first = 0, run = 0;
+    for (uint32_t i = 1; i < ex->n_nodes; i++) {
+        if (strcmp(refs[i].name, refs[i - 1].name))
+            run = i;
+        else if (refs[i].index < dup) {
+            dup = refs[i].index;
+            first = refs[run].index;
+        }
+    }
+    *sorted = refs;
+    if (dup != UINT32_MAX) {
+        char sub[PATH_BYTES];
+        snprintf(sub, sizeof sub, "topology.nodes.%" PRIu32 ".name", dup);
+        const struct ynode *n = ytree_get(seq->items[dup], "name");
+        const struct ynode *f = ytree_get(seq->items[first], "name");
+        char why[96];
+        if (f->mark.line)
+            snprintf(why, sizeof why, "already the name of node %" PRIu32
+                     " at line %" PRIu32, first, f->mark.line);
+        else
+            snprintf(why, sizeof why, "already the name of node %" PRIu32,
+                     first);
+        return fail_value(c, n, sub, why, "a unique node name");
+    }
+    return true;
+}
+
+static int
+name_ref_find(const struct name_ref *refs, uint32_t n, const char *name)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int cmp = strcmp(name, refs[mid].name);
+        if (!cmp)
+            return (int)refs[mid].index;
+        if (cmp < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return -1;
+}
+
+static bool
+parse_explicit_links(struct ctx *c, const struct ynode *seq,
+                     struct topo_explicit *ex, const struct name_ref *refs)
+{
+    static const char *const keys[] = { "a", "b", "rate", "delay" };
+    static const char *const required[] = { "a", "b", "rate" };
+    static const char form[] = "the name of a node in topology.nodes";
+
+    if (seq->n_items > UINT32_MAX)
+        return fail_at(c, &seq->mark, "too many links; expected at most %"
+                       PRIu32, UINT32_MAX);
+    ex->links = xcalloc(seq->n_items, sizeof *ex->links);
+    for (size_t i = 0; i < seq->n_items; i++) {
+        const struct ynode *item = seq->items[i];
+        char path[PATH_BYTES], where[PATH_BYTES + 8];
+        path_index(path, "topology.links", i);
+        snprintf(where, sizeof where, "in %s", path);
+        if (!need_mapping(c, item, path,
+                          "a link mapping with a, b, rate and delay") ||
+            !check_keys(c, item, where, keys, ARRAY_SIZE(keys)) ||
+            !require_keys(c, item, path, required, ARRAY_SIZE(required)))
+            return false;
+
+        int end[2];
+        for (int e = 0; e < 2; e++) {
+            char sub[PATH_BYTES];
+            const char *key = e ? "b" : "a";
+            const struct ynode *n = ytree_get(item, key);
+            const char *name;
+            path_key(sub, path, key);
+            if (!read_string(c, n, sub, form, &name))
+                return false;
+            end[e] = name_ref_find(refs, ex->n_nodes, name);
+            if (end[e] < 0)
+                return fail_value(c, n, sub, "no such node", form);
+            if (e == 1 && end[1] == end[0])
+                return fail_value(c, n, sub, "the same node as a",
+                                  "a node other than a");
+        }
+
+        struct topo_link *l = &ex->links[ex->n_links];
+        l->a = (uint32_t)end[0];
+        l->b = (uint32_t)end[1];
+        l->delay_ps = PS_PER_US;
+        l->loc.line = item->mark.line;
+        l->loc.col = item->mark.col;
+        if (!get_rate(c, item, path, "rate", false, &l->rate_bps) ||
+            !get_duration(c, item, path, "delay", false, &l->delay_ps))
+            return false;
+        ex->n_links++;
+    }
+    return true;
+}
+
+static bool
+parse_explicit(struct ctx *c, const struct ynode *map,
+               struct topo_explicit *ex)
+{
+    const struct ynode *nodes = ytree_get(map, "nodes");
+    const struct ynode *links = ytree_get(map, "links");
+    struct name_ref *refs = NULL;
+    bool good =
+        need_sequence(c, nodes, "topology.nodes", true,
+                      "a non-empty sequence of node mappings") &&
+        parse_explicit_nodes(c, nodes, ex, &refs) &&
+        need_sequence(c, links, "topology.links", true,
+                      "a non-empty sequence of link mappings") &&
+        parse_explicit_links(c, links, ex, refs);
+    free(refs);
+    return good;
+}
+
+static bool
+parse_topology(struct ctx *c, const struct ypair *pair, struct topo_spec *t)
+{
+    static const char *const type_names[] = {
+        "spine-leaf", "three-tier", "fat-tree", "explicit",
+    };
+    const struct ynode *map = pair->value;
+    size_t kind;
+
+    t->loc.line = pair->key_mark.line;
+    t->loc.col = pair->key_mark.col;
+    if (!need_mapping(c, map, "topology",
+                      "a mapping with at least 'type'") ||
+        !require_key(c, map, "topology", "type") ||
+        !read_choice(c, ytree_get(map, "type"), "topology.type", type_names,
+                     ARRAY_SIZE(type_names), &kind))
+        return false;
+
+    const struct topo_kind_desc *desc = &topo_kinds[kind];
+    char where[64];
+    snprintf(where, sizeof where, "in topology (type %s)", desc->name);
+    t->type = desc->name;
+    if (!check_keys(c, map, where, desc->keys, desc->n_keys) ||
+        !require_keys(c, map, "topology", desc->keys + 1, desc->n_required))
+        return false;
+
+    const uint32_t max = UINT32_MAX;
+    switch ((enum topo_kind)kind) {
+    case TOPO_SPINE_LEAF: {
+        struct topo_spine_leaf *sl = &t->spine_leaf;
+        link_default(&sl->server_link, 25);
+        link_default(&sl->uplink, 100);
+        return get_u32(c, map, "topology", "spines", 1, max, &sl->spines) &&
+               get_u32(c, map, "topology", "leaves", 1, max, &sl->leaves) &&
+               get_u32(c, map, "topology", "servers_per_leaf", 1, max,
+                       &sl->servers_per_leaf) &&
+               get_link(c, map, "topology", "server_link", &sl->server_link) &&
+               get_link(c, map, "topology", "uplink", &sl->uplink);
+    }
+    case TOPO_THREE_TIER: {
+        struct topo_three_tier *tt = &t->three_tier;
+        link_default(&tt->server_link, 10);
+        link_default(&tt->access_uplink, 40);
+        link_default(&tt->agg_uplink, 100);
+        return get_u32(c, map, "topology", "cores", 1, max, &tt->cores) &&
+               get_u32(c, map, "topology", "pods", 1, max, &tt->pods) &&
+               get_u32(c, map, "topology", "aggs_per_pod", 1, max,
+                       &tt->aggs_per_pod) &&
+               get_u32(c, map, "topology", "access_per_pod", 1, max,
+                       &tt->access_per_pod) &&
+               get_u32(c, map, "topology", "servers_per_access", 1, max,
+                       &tt->servers_per_access) &&
+               get_link(c, map, "topology", "server_link", &tt->server_link) &&
+               get_link(c, map, "topology", "access_uplink",
+                        &tt->access_uplink) &&
+               get_link(c, map, "topology", "agg_uplink", &tt->agg_uplink);
+    }
+    case TOPO_FAT_TREE: {
+        struct topo_fat_tree *ft = &t->fat_tree;
+        const struct ynode *k = ytree_get(map, "k");
+        uint64_t v;
+        static const char form[] = "an even integer >= 2";
+        link_default(&ft->server_link, 100);
+        link_default(&ft->fabric_link, 100);
+        if (!read_u64_form(c, k, "topology.k", 2, UINT32_MAX - 1, form, &v))
+            return false;
+        if (v % 2)
+            return fail_value(c, k, "topology.k", "odd", form);
+        ft->k = (uint32_t)v;
+        return get_link(c, map, "topology", "server_link", &ft->server_link) &&
+               get_link(c, map, "topology", "fabric_link", &ft->fabric_link);
+    }
+    case TOPO_EXPLICIT:
+        return parse_explicit(c, map, &t->explicit_);
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------ */
+/* Switch parameters. */
+
+static bool
+parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
+{
+    static const char *const keys[] = {
+        "queue", "buffer", "latency", "scheduler", "ecmp_seed",
+    };
+    if (!need_mapping(c, map, "switch", "a mapping of switch parameters") ||
+        !check_keys(c, map, "in switch", keys, ARRAY_SIZE(keys)) ||
+        !get_size(c, map, "switch", "queue", true, &sw->queue_bytes) ||
+        !get_size(c, map, "switch", "buffer", false, &sw->buffer_bytes) ||
+        !get_duration(c, map, "switch", "latency", false, &sw->latency_ps))
+        return false;
+
+    const struct ynode *n = ytree_get(map, "scheduler");
+    size_t i;
+    if (n) {
+        if (!read_choice(c, n, "switch.scheduler", scheduler_names,
+                         ARRAY_SIZE(scheduler_names), &i))
+            return false;
+        sw->scheduler = scheduler_names[i];
+    }
+
+    n = ytree_get(map, "ecmp_seed");
+    if (n) {
+        static const char form[] = "per-switch or an integer 0..4294967295";
+        uint64_t v;
+        if (n->kind == YNODE_SCALAR && !strcmp(n->text, "per-switch")) {
+            sw->ecmp_seed_mode = ECMP_SEED_PER_SWITCH;
+        } else {
+            if (!read_u64_form(c, n, "switch.ecmp_seed", 0, UINT32_MAX, form,
+                               &v))
+                return false;
+            sw->ecmp_seed_mode = ECMP_SEED_SAME;
+            sw->ecmp_seed = (uint32_t)v;
+        }
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Traffic, first pass: everything but host names, which need the graph. */
+
+static const char *const pattern_names[] = {
+    [PATTERN_FLOWS] = "flows",
+    [PATTERN_PERMUTATION] = "permutation",
+    [PATTERN_INCAST] = "incast",
+    [PATTERN_ALL_TO_ALL] = "all-to-all",
+    [PATTERN_RANDOM] = "random",
+};
+
+static const char *const flows_keys[] = { "pattern", "protocol", "flows" };
+static const char *const permutation_keys[] = {
+    "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
+    "cross_rack",
+};
+static const char *const incast_keys[] = {
+    "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
+    "senders", "receiver",
+};
+static const char *const all_to_all_keys[] = {
+    "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
+};
+static const char *const random_keys[] = {
+    "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
+    "count", "cross_rack",
+};
+
+/* Indexed by enum traffic_pattern. */
+static const struct pattern_desc {
+    const char *const *keys;
+    size_t n_keys;
+    const char *const *required;
+    size_t n_required;
+} pattern_descs[] = {
+    [PATTERN_FLOWS] = { flows_keys, ARRAY_SIZE(flows_keys),
+                        (const char *const[]){ "flows" }, 1 },
+    [PATTERN_PERMUTATION] = { permutation_keys, ARRAY_SIZE(permutation_keys),
+                              (const char *const[]){ "size" }, 1 },
+    [PATTERN_INCAST] = { incast_keys, ARRAY_SIZE(incast_keys),
+                         (const char *const[]){ "size", "senders",
+                                                "receiver" }, 3 },
+    [PATTERN_ALL_TO_ALL] = { all_to_all_keys, ARRAY_SIZE(all_to_all_keys),
+                             (const char *const[]){ "size" }, 1 },
+    [PATTERN_RANDOM] = { random_keys, ARRAY_SIZE(random_keys),
+                         (const char *const[]){ "size", "count" }, 2 },
+};
+
+static bool
+parse_flow(struct ctx *c, const struct ynode *item, const char *path,
+           struct flow_spec *f)
+{
+    static const char *const keys[] = {
+        "src", "dst", "size", "start", "rate", "tc",
+    };
+    static const char *const required[] = { "src", "dst", "size" };
+    char where[PATH_BYTES + 8], sub[PATH_BYTES];
+    const char *name;
+
+    snprintf(where, sizeof where, "in %s", path);
+    f->loc.line = item->mark.line;
+    f->loc.col = item->mark.col;
+    if (!need_mapping(c, item, path,
+                      "a flow mapping with src, dst and size") ||
+        !check_keys(c, item, where, keys, ARRAY_SIZE(keys)) ||
+        !require_keys(c, item, path, required, ARRAY_SIZE(required)))
+        return false;
+    /* Names are resolved once the graph exists; check the form now. */
+    path_key(sub, path, "src");
+    if (!read_string(c, ytree_get(item, "src"), sub, "a host name", &name))
+        return false;
+    path_key(sub, path, "dst");
+    if (!read_string(c, ytree_get(item, "dst"), sub, "a host name", &name))
+        return false;
+    return get_size(c, item, path, "size", true, &f->size_bytes) &&
+           get_duration(c, item, path, "start", false, &f->start_ps) &&
+           get_rate(c, item, path, "rate", true, &f->rate_bps) &&
+           get_tc(c, item, path, &f->tc);
+}
+
+static bool
+parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
+                    struct traffic_spec *ts)
+{
+    char where[PATH_BYTES + 32], sub[PATH_BYTES];
+    size_t i;
+
+    ts->protocol = protocol_names[0];
+    ts->loc.line = map->mark.line;
+    ts->loc.col = map->mark.col;
+    path_key(sub, path, "pattern");
+    if (!need_mapping(c, map, path, "a traffic mapping with a pattern") ||
+        !require_key(c, map, path, "pattern") ||
+        !read_choice(c, ytree_get(map, "pattern"), sub, pattern_names,
+                     ARRAY_SIZE(pattern_names), &i))
+        return false;
+    ts->pattern = (enum traffic_pattern)i;
+
+    const struct pattern_desc *pd = &pattern_descs[ts->pattern];
+    snprintf(where, sizeof where, "in %s (pattern %s)", path,
+             pattern_names[ts->pattern]);
+    if (!check_keys(c, map, where, pd->keys, pd->n_keys) ||
+        !require_keys(c, map, path, pd->required, pd->n_required))
+        return false;
+
+    const struct ynode *n = ytree_get(map, "protocol");
+    if (n) {
+        path_key(sub, path, "protocol");
+        if (!read_choice(c, n, sub, protocol_names,
+                         ARRAY_SIZE(protocol_names), &i))
+            return false;
+        ts->protocol = protocol_names[i];
+    }
+
+    uint32_t count = 0;
+    if (!get_size(c, map, path, "size", true, &ts->size_bytes) ||
+        !get_rate(c, map, path, "rate", true, &ts->rate_bps) ||
+        !get_tc(c, map, path, &ts->tc) ||
+        !get_duration(c, map, path, "start", false, &ts->start_ps) ||
+        !get_duration(c, map, path, "interarrival", true,
+                      &ts->interarrival_ps) ||
+        !get_u32(c, map, path, "count", 1, UINT32_MAX, &count) ||
+        !get_u32(c, map, path, "senders", 1, UINT32_MAX, &count))
+        return false;
+    ts->count = count;
+
+    n = ytree_get(map, "receiver");
+    const char *name;
+    path_key(sub, path, "receiver");
+    if (n && !read_string(c, n, sub, "a host name", &name))
+        return false;
+
+    n = ytree_get(map, "cross_rack");
+    path_key(sub, path, "cross_rack");
+    if (n && !read_bool(c, n, sub, &ts->cross_rack_only))
+        return false;
+
+    if (ts->pattern == PATTERN_FLOWS) {
+        const struct ynode *seq = ytree_get(map, "flows");
+        path_key(sub, path, "flows");
+        if (!need_sequence(c, seq, sub, true,
+                           "a non-empty sequence of flow mappings"))
+            return false;
+        ts->flows = xcalloc(seq->n_items, sizeof *ts->flows);
+        for (size_t j = 0; j < seq->n_items; j++) {
+            char fpath[PATH_BYTES];
+            path_index(fpath, sub, j);
+            if (!parse_flow(c, seq->items[j], fpath, &ts->flows[j]))
+                return false;
+            ts->n_flows++;
+        }
+    }
+    return true;
+}
+
+static bool
+parse_traffic(struct ctx *c, const struct ynode *seq, struct scenario *scn)
+{
+    if (!need_sequence(c, seq, "traffic", false,
+                       "a sequence of traffic mappings"))
+        return false;
+    scn->traffic = xcalloc(seq->n_items, sizeof *scn->traffic);
+    for (size_t i = 0; i < seq->n_items; i++) {
+        char path[PATH_BYTES];
+        path_index(path, "traffic", i);
+        /* Counted first so that scenario_free() sees partial flows. */
+        scn->n_traffic++;
+        if (!parse_traffic_entry(c, seq->items[i], path, &scn->traffic[i]))
+            return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Traffic, second pass: host names against the built graph. */
+
+static bool
+resolve_host(struct ctx *c, const struct scenario *scn, const struct ynode *n,
+             const char *path, uint32_t *host)
+{
+    const struct topo_graph *g = &scn->graph;
+    int64_t i = topo_find(g, n->text);
+    if (i >= 0 && (uint64_t)i < g->n_hosts && g->nodes[i].is_host) {
+        *host = (uint32_t)i;
+        return true;
+    }
+    const char *what = i >= 0 ? "it is a switch" : "";
+    if (strcmp(scn->topo.type, "explicit") && g->n_hosts > 0)
+        return fail_at(c, &n->mark, "%s: no host named '%s' (%s%shosts are "
+                       "%s..%s)", path, n->text, what, *what ? "; " : "",
+                       g->nodes[0].name, g->nodes[g->n_hosts - 1].name);
+    if (*what)
+        return fail_at(c, &n->mark, "%s: no host named '%s' (%s)", path,
+                       n->text, what);
+    return fail_at(c, &n->mark, "%s: no host named '%s'", path, n->text);
+}
+
+static bool
+graph_has_two_racks(const struct topo_graph *g)
+{
+    for (uint32_t i = 1; i < g->n_hosts; i++)
+        if (g->nodes[i].rack != g->nodes[0].rack)
+            return true;
+    return false;
+}
+
+static bool
+resolve_traffic(struct ctx *c, const struct ynode *seq, struct scenario *scn)
+{
+    const struct topo_graph *g = &scn->graph;
+    for (size_t i = 0; i < scn->n_traffic; i++) {
+        struct traffic_spec *ts = &scn->traffic[i];
+        const struct ynode *map = seq->items[i];
+        char path[PATH_BYTES], sub[PATH_BYTES];
+        path_index(path, "traffic", i);
+
+        for (size_t j = 0; j < ts->n_flows; j++) {
+            const struct ynode *item =
+                ytree_get(map, "flows")->items[j];
+            struct flow_spec *f = &ts->flows[j];
+            char fpath[PATH_BYTES];
+            path_format(fpath, "%s.flows.%zu", path, j);
+            path_key(sub, fpath, "src");
+            if (!resolve_host(c, scn, ytree_get(item, "src"), sub, &f->src))
+                return false;
+            path_key(sub, fpath, "dst");
+            const struct ynode *dst = ytree_get(item, "dst");
+            if (!resolve_host(c, scn, dst, sub, &f->dst))
+                return false;
+            if (f->dst == f->src)
+                return fail_value(c, dst, sub, "the same host as src",
+                                  "a host other than src");
+        }
+
+        const struct ynode *pattern = ytree_get(map, "pattern");
+        path_key(sub, path, "pattern");
+        if (ts->pattern != PATTERN_FLOWS && g->n_hosts < 2)
+            return fail_at(c, &pattern->mark,
+                           "%s: pattern %s needs at least 2 hosts and the "
+                           "topology has %" PRIu32, sub,
+                           pattern_names[ts->pattern], g->n_hosts);
+
+        if (ts->pattern == PATTERN_INCAST) {
+            const struct ynode *n = ytree_get(map, "senders");
+            path_key(sub, path, "senders");
+            char form[96];
+            snprintf(form, sizeof form, "an integer 1..%" PRIu32
+                     " (the topology has %" PRIu32 " hosts)",
+                     g->n_hosts - 1, g->n_hosts);
+            if (ts->count > g->n_hosts - 1)
+                return fail_value(c, n, sub, NULL, form);
+            path_key(sub, path, "receiver");
+            if (!resolve_host(c, scn, ytree_get(map, "receiver"), sub,
+                              &ts->receiver))
+                return false;
+        }
+
+        if (ts->cross_rack_only && !graph_has_two_racks(g)) {
+            path_key(sub, path, "cross_rack");
+            return fail_value(c, ytree_get(map, "cross_rack"), sub,
+                              "every host is in the same rack",
+                              "false, or a topology with at least 2 racks");
+        }
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* The file and the top level. */
+
+/* Reads PATH whole into *TEXT (NUL-terminated) and *LEN. */
+static bool
+read_file(struct ctx *c, const char *path, char **text, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        c->err = xasprintf("%s: cannot open: %s", path, strerror(errno));
+        return false;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            if (cap > MAX_FILE_BYTES) {
+                c->err = xasprintf("%s: larger than %" PRIu64 " MiB; "
+                                   "expected a scenario file", path,
+                                   MAX_FILE_BYTES >> 20);
+                break;
+            }
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f))
+                c->err = xasprintf("%s: cannot read: %s", path,
+                                   strerror(errno));
+            break;
+        }
+    }
+    fclose(f);
+    if (c->err) {
+        free(buf);
+        return false;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return true;
+}
+
+/* The file's base name without a .yaml or .yml suffix. */
+static char *
+default_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    static const char *const suffixes[] = { ".yaml", ".yml" };
+    for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+        size_t k = strlen(suffixes[i]);
+        if (n > k && !strcmp(base + n - k, suffixes[i])) {
+            n -= k;
+            break;
+        }
+    }
+    char *name = xmalloc(n + 1);
+    memcpy(name, base, n);
+    name[n] = '\0';
+    return name;
+}
+
+static bool
+parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
+{
+    static const char *const keys[] = {
+        "name", "seed", "stop", "mtu", "topology", "switch", "traffic",
+    };
+    const struct ynode *n;
+
+    if (!check_keys(c, root, "at the top level", keys, ARRAY_SIZE(keys)) ||
+        !require_key(c, root, "", "topology"))
+        return false;
+
+    n = ytree_get(root, "name");
+    if (n) {
+        /* `dcsim run` writes to results/<name> by default. */
+        static const char form[] =
+            "a non-empty string usable as a directory name";
+        const char *name;
+        if (!read_string(c, n, "name", form, &name))
+            return false;
+        if (strchr(name, '/'))
+            return fail_value(c, n, "name", "contains '/'", form);
+        if (!strcmp(name, ".") || !strcmp(name, ".."))
+            return fail_value(c, n, "name", NULL, form);
+        scn->name = xstrdup(name);
+    } else {
+        scn->name = default_name(scn->file);
+    }
+
+    n = ytree_get(root, "seed");
+    if (n && !read_u64(c, n, "seed", 0, UINT64_MAX, &scn->seed))
+        return false;
+    if (!get_duration(c, root, "", "stop", true, &scn->stop_ps) ||
+        !get_u32(c, root, "", "mtu", MTU_MIN, MTU_MAX, &scn->mtu_bytes) ||
+        !parse_topology(c, ytree_pair(root, "topology"), &scn->topo))
+        return false;
+
+    n = ytree_get(root, "switch");
+    if (n && !parse_switch(c, n, &scn->sw))
+        return false;
+    n = ytree_get(root, "traffic");
+    if (n && !parse_traffic(c, n, scn))
+        return false;
+    return true;
+}
+
+static void
+scenario_defaults(struct scenario *scn)
+{
+    scn->seed = 1;
+    scn->stop_ps = 0;
+    scn->mtu_bytes = MTU_DEFAULT;
+    scn->sw.queue_bytes = UINT64_C(1000000);            /* 1MB */
+    /* 32 MiB: HPCC's simulator (simulation/scratch/third.cc) sizes each
+     * switch's buffer as buffer_size * 1024 * 1024 with buffer_size 32 in
+     * its run.py for 100G links. */
+    scn->sw.buffer_bytes = UINT64_C(32) << 20;
+    scn->sw.latency_ps = 0;
+    scn->sw.scheduler = scheduler_names[0];
+    scn->sw.ecmp_seed_mode = ECMP_SEED_PER_SWITCH;
+}
+
+/* Builds the graph.  A failure the topology class places at the
+ * `topology` key as a whole may come from overrides of its values; the
+ * message then names them too. */
+static bool
+build_graph(struct ctx *c, const struct ynode *root,
+            const struct scenario_override *overrides, size_t n_overrides,
+            struct scenario *scn)
+{
+    char *msg = NULL;
+    struct src_loc loc = { 0, 0 };
+    if (!topo_build(&scn->topo, &scn->graph, &msg, &loc))
+        return true;
+
+    /* topo_build() frees what it built on failure. */
+    memset(&scn->graph, 0, sizeof scn->graph);
+    struct ymark mark = { loc.line, loc.col, NULL };
+    const struct ymark *key_mark = &ytree_pair(root, "topology")->key_mark;
+    bool at_key = loc.line == 0 || (loc.line == key_mark->line &&
+                                    loc.col == key_mark->col);
+    if (at_key)
+        mark = *key_mark;
+
+    char *text = xstrdup(msg ? msg : "cannot build the topology");
+    free(msg);
+    for (size_t i = 0; at_key && !mark.origin && i < n_overrides; i++) {
+        const char *key = overrides[i].key;
+        if (!strncmp(key, "topology", 8) && (!key[8] || key[8] == '.')) {
+            char *t = xasprintf("%s (after --set %s=%s)", text, key,
+                                overrides[i].value ? overrides[i].value
+                                                   : "");
+            free(text);
+            text = t;
+        }
+    }
+    fail_at(c, &mark, "%s", text);
+    free(text);
+    return false;
+}
+
+int
+scenario_load(const char *path, const struct scenario_override *overrides,
+              size_t n_overrides, struct scenario *scn, char **err)
+{
+    struct ctx c = { .file = path, .err = NULL };
+    struct ynode *root = NULL;
+    char **origins = xcalloc(n_overrides, sizeof *origins);
+    char *text = NULL;
+    size_t len = 0;
+
+    memset(scn, 0, sizeof *scn);
+    scn->file = xstrdup(path);
+    scenario_defaults(scn);
+
+    if (!read_file(&c, path, &text, &len) ||
+        !ytree_parse(path, text, len, &root, &c.err))
+        goto out;
+
+    if (!root || ytree_is_null(root)) {
+        struct ymark mark = { 1, 1, NULL };
+        fail_at(&c, root ? &root->mark : &mark,
+                "empty scenario; expected a mapping with at least "
+                "'topology'");
+        goto out;
+    }
+    if (root->kind != YNODE_MAPPING) {
+        fail_value(&c, root, "the scenario",  NULL,
+                   "a mapping with at least 'topology'");
+        goto out;
+    }
+
+    for (size_t i = 0; i < n_overrides; i++) {
+        const char *key = overrides[i].key ? overrides[i].key : "";
+        const char *value = overrides[i].value ? overrides[i].value : "";
+        origins[i] = xasprintf("--set %s=%s", key, value);
+        if (!ytree_set(root, key, value, origins[i], &c.err))
+            goto out;
+    }
+
+    if (parse_top(&c, root, scn) &&
+        build_graph(&c, root, overrides, n_overrides, scn))
+        resolve_traffic(&c, ytree_get(root, "traffic"), scn);
+
+out:
+    ytree_free(root);
+    for (size_t i = 0; i < n_overrides; i++)
+        free(origins[i]);
+    free(origins);
+    free(text);
+    if (c.err) {
+        scenario_free(scn);
+        *err = c.err;
+        return 2;
+    }
+    *err = NULL;
+    return 0;
+}
+
+void
+scenario_free(struct scenario *scn)
+{
+    if (!scn)
+        return;
+    free(scn->file);
+    free(scn->name);
+    struct topo_explicit *ex = &scn->topo.explicit_;
+    for (uint32_t i = 0; i < ex->n_nodes; i++)
+        free(ex->nodes[i].name);
+    free(ex->nodes);
+    free(ex->links);
+    if (scn->graph.nodes || scn->graph.links)
+        topo_graph_free(&scn->graph);
+    for (size_t i = 0; i < scn->n_traffic; i++)
+        free(scn->traffic[i].flows);
+    free(scn->traffic);
+    memset(scn, 0, sizeof *scn);
+}

@@ -1,0 +1,93 @@
+#!/bin/sh
+# Bad input on the command line: for each class of mistake in a scenario
+# (fixtures in tests/cli/bad-input/, one per class), `dcsim validate` and
+# `dcsim run -o DIR` must exit with status 2, print one line on stderr that
+# starts with the place of the mistake (FILE:LINE:COL as the file was named
+# on the command line, or the --set override, or FILE for a file that
+# cannot be opened), print nothing on stdout, and leave no DIR behind.
+# A valid fixture checks that the fixtures fail for their own reason.
+#
+# DCSIM is the binary under test (the Makefile sets it); default ./dcsim.
+
+DCSIM=${DCSIM:-./dcsim}
+dir=$(dirname "$0")/bad-input
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dcsim-bad-input.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
+
+# Each case: name, fixture, expected start of stderr, extra arguments.
+cases='syntax|syntax.yaml|syntax.yaml:4:2: invalid YAML|
+unknown-key|unknown-key.yaml|unknown-key.yaml:4:3: unknown key '"'spine'"'|
+wrong-type|wrong-type.yaml|wrong-type.yaml:4:11: topology.spines is '"'two'"'|
+negative-rate|negative-rate.yaml|negative-rate.yaml:7:23: topology.server_link.rate|
+zero-rate|zero-rate.yaml|zero-rate.yaml:8:11: topology.uplink.rate|
+no-such-host|no-such-host.yaml|no-such-host.yaml:11:24: traffic.0.flows.1.dst: no host named '"'h9'"'|
+unreachable|unreachable.yaml|unreachable.yaml:7:7: host '"'b'"' cannot reach|
+empty|empty.yaml|empty.yaml:1:1: empty scenario|
+missing-file|does-not-exist.yaml|does-not-exist.yaml: cannot open:|
+bad-set|valid.yaml|--set topology.bogus=1: unknown key '"'bogus'"'|--set topology.bogus=1'
+
+n=0
+failed=0
+
+# check NAME CMD FIXTURE WANT [ARGS]: runs CMD (validate or run) on the
+# fixture and prints one TAP line.  POSIX sh has no local variables, hence
+# the c_ prefix.
+check() {
+    c_name=$1 c_cmd=$2 c_file=$3 c_want=$4 c_args=$5
+    n=$((n + 1))
+    out="$tmp/out-$n"
+    case $c_want in
+    --set*) prefix=$c_want ;;
+    *) prefix="$dir/$c_want" ;;
+    esac
+    if [ "$c_cmd" = run ]; then
+        # shellcheck disable=SC2086 # ARGS is split on purpose.
+        "$DCSIM" run "$c_file" -o "$out" $c_args </dev/null >"$tmp/stdout" \
+            2>"$tmp/stderr"
+    else
+        # shellcheck disable=SC2086
+        "$DCSIM" validate "$c_file" $c_args </dev/null >"$tmp/stdout" \
+            2>"$tmp/stderr"
+    fi
+    status=$?
+    why=
+    [ "$status" -eq 2 ] || why="$why exit status $status, not 2;"
+    [ -s "$tmp/stdout" ] && why="$why output on stdout;"
+    lines=$(wc -l <"$tmp/stderr")
+    [ "$lines" -eq 1 ] || why="$why $lines lines on stderr, not 1;"
+    case $(head -n 1 "$tmp/stderr") in
+    "$prefix"*) ;;
+    *) why="$why stderr does not start with '$prefix';" ;;
+    esac
+    [ -e "$out" ] && why="$why $out exists;"
+    if [ -z "$why" ]; then
+        echo "ok $n - $c_cmd $c_name: exit 2, $prefix"
+    else
+        echo "not ok $n - $c_cmd $c_name:$why"
+        sed 's/^/# stderr: /' "$tmp/stderr"
+        sed 's/^/# stdout: /' "$tmp/stdout"
+        failed=$((failed + 1))
+    fi
+}
+
+n_cases=$(printf '%s\n' "$cases" | wc -l)
+echo "1..$((n_cases * 2 + 1))"
+
+# The valid fixture validates.
+n=$((n + 1))
+if "$DCSIM" validate "$dir/valid.yaml" >"$tmp/stdout" 2>"$tmp/stderr"; then
+    echo "ok $n - validate valid.yaml: exit 0"
+else
+    echo "not ok $n - validate valid.yaml: exit $?"
+    sed 's/^/# stderr: /' "$tmp/stderr"
+    failed=$((failed + 1))
+fi
+
+printf '%s\n' "$cases" >"$tmp/cases"
+while IFS='|' read -r name file want args; do
+    check "$name" validate "$dir/$file" "$want" "$args"
+    check "$name" run "$dir/$file" "$want" "$args"
+done <"$tmp/cases"
+
+[ "$failed" -eq 0 ]
