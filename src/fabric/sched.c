@@ -19,6 +19,18 @@ sched_find(const char *name)
     return NULL;
 }
 
+size_t
+sched_count(void)
+{
+    return ARRAY_SIZE(sched_table);
+}
+
+const char *
+sched_name(size_t i)
+{
+    return sched_table[i]->name;
+}
+
 int
 sched_pick(const struct sched_class *c, struct port *port, uint8_t eligible)
 {

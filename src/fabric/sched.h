@@ -7,12 +7,16 @@
 #ifndef DCSIM_SCHED_H
 #define DCSIM_SCHED_H 1
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct port;
 struct sched_class;
 
 const struct sched_class *sched_find(const char *name);
+/* The registered names, for validation and messages: I < sched_count(). */
+size_t sched_count(void);
+const char *sched_name(size_t i);
 
 /* Traffic class to transmit next on PORT, or -1 if nothing is eligible.
  * ELIGIBLE has bit tc set for every class with a packet ready. */

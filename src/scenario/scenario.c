@@ -23,8 +23,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fabric/sched.h"
 #include "pkt/pkt.h"
 #include "scenario/units.h"
+#include "transport/transport.h"
 #include "scenario/ytree.h"
 #include "sim/util.h"
 
@@ -41,12 +43,21 @@ struct ctx {
     char *err;                /* The first error. */
 };
 
-/* Switch schedulers the scenario accepts, by name.  A new scheduler is
- * added here (and in src/fabric/sched.c). */
-static const char *const scheduler_names[] = { "strict" };
+/* Schedulers and transports are validated against their registries
+ * (src/fabric/sched.c, src/transport/transport.c), so a new one is added
+ * in one place.  The first registered is the default. */
+#define MAX_CHOICES 32
 
-/* Transport protocols a traffic entry may name. */
-static const char *const protocol_names[] = { "udp" };
+static size_t
+registry_names(size_t (*count)(void), const char *(*name)(size_t),
+               const char **out)
+{
+    size_t n = count();
+    sim_assert(n <= MAX_CHOICES);
+    for (size_t i = 0; i < n; i++)
+        out[i] = name(i);
+    return n;
+}
 
 /* ------------------------------------------------------------------ */
 /* Messages. */
@@ -840,10 +851,11 @@ parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
     const struct ynode *n = ytree_get(map, "scheduler");
     size_t i;
     if (n) {
-        if (!read_choice(c, n, "switch.scheduler", scheduler_names,
-                         ARRAY_SIZE(scheduler_names), &i))
+        const char *names[MAX_CHOICES];
+        size_t k = registry_names(sched_count, sched_name, names);
+        if (!read_choice(c, n, "switch.scheduler", names, k, &i))
             return false;
-        sw->scheduler = scheduler_names[i];
+        sw->scheduler = names[i];
     }
 
     n = ytree_get(map, "ecmp_seed");
@@ -950,7 +962,7 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
     char where[PATH_BYTES + 32], sub[PATH_BYTES];
     size_t i;
 
-    ts->protocol = protocol_names[0];
+    ts->protocol = transport_name(0);
     ts->loc.line = map->mark.line;
     ts->loc.col = map->mark.col;
     path_key(sub, path, "pattern");
@@ -971,10 +983,11 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
     const struct ynode *n = ytree_get(map, "protocol");
     if (n) {
         path_key(sub, path, "protocol");
-        if (!read_choice(c, n, sub, protocol_names,
-                         ARRAY_SIZE(protocol_names), &i))
+        const char *names[MAX_CHOICES];
+        size_t k = registry_names(transport_count, transport_name, names);
+        if (!read_choice(c, n, sub, names, k, &i))
             return false;
-        ts->protocol = protocol_names[i];
+        ts->protocol = names[i];
     }
 
     uint32_t count = 0;
@@ -1254,7 +1267,7 @@ scenario_defaults(struct scenario *scn)
      * its run.py for 100G links. */
     scn->sw.buffer_bytes = UINT64_C(32) << 20;
     scn->sw.latency_ps = 0;
-    scn->sw.scheduler = scheduler_names[0];
+    scn->sw.scheduler = sched_name(0);
     scn->sw.ecmp_seed_mode = ECMP_SEED_PER_SWITCH;
 }
 

@@ -20,6 +20,18 @@ transport_find(const char *name)
     return NULL;
 }
 
+size_t
+transport_count(void)
+{
+    return ARRAY_SIZE(transport_table);
+}
+
+const char *
+transport_name(size_t i)
+{
+    return transport_table[i]->name;
+}
+
 void
 transport_flow_done(struct net *net, struct flow *f)
 {

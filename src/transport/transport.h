@@ -5,6 +5,7 @@
 #ifndef DCSIM_TRANSPORT_H
 #define DCSIM_TRANSPORT_H 1
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct flow;
@@ -27,6 +28,9 @@ struct transport_class {
 };
 
 const struct transport_class *transport_find(const char *name);
+/* The registered names, for validation and messages: I < transport_count(). */
+size_t transport_count(void);
+const char *transport_name(size_t i);
 
 /* Records that F's last byte was delivered now.  Every transport calls
  * it exactly once per completed flow. */
