@@ -61,7 +61,7 @@ LIB := $(B)/libdcsim.a
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CPPFLAGS += -DDCSIM_VERSION='"$(VERSION)"'
 
-.PHONY: all demo check test bench deps clean
+.PHONY: all demo check test bench deps clean fuzz
 .SECONDARY:
 all: $(BIN)
 
@@ -107,6 +107,17 @@ test: check
 
 bench: $(BIN)
 	bench/run.sh
+
+# Coverage-guided fuzzing of the scenario parser (clang's libFuzzer).
+# FUZZ_SECONDS bounds the run; new crashers belong in tests/fuzz/regress/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@mkdir -p build/fuzz-corpus
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
+	  $(YAML_CFLAGS) tests/fuzz/fuzz-scenario.c $(LIB_SRCS) $(YAML_LIBS) -lm \
+	  -o build/fuzz-scenario
+	build/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  build/fuzz-corpus scenarios tests/cli/bad-input tests/fuzz/regress
 
 clean:
 	rm -rf build build-san dcsim results

@@ -30,7 +30,7 @@ struct progress {
 
 /* The live line on stderr: simulated time done (of the total when the
  * scenario has a stop time), events/s, and an ETA from the fraction of
- * the stop time or, without one, of the flows' bytes delivered. */
+ * the stop time or, without one, of the flows' bytes delivered or lost. */
 static void
 show_progress(struct sim *s, void *aux)
 {
@@ -44,7 +44,8 @@ show_progress(struct sim *s, void *aux)
     if (net->scn->stop_ps)
         frac = (double)s->now_ps / (double)net->scn->stop_ps;
     else if (net->total_flow_bytes)
-        frac = (double)net->st.bytes_delivered / (double)net->total_flow_bytes;
+        frac = (double)(net->st.bytes_delivered + net->st.bytes_lost) /
+               (double)net->total_flow_bytes;
     fprintf(stderr, "\r  sim %.3f us", (double)s->now_ps / 1e6);
     if (net->scn->stop_ps)
         fprintf(stderr, " / %.3f us", (double)net->scn->stop_ps / 1e6);

@@ -30,6 +30,7 @@ void
 net_drop(struct net *net, struct pkt *p, enum drop_reason why)
 {
     net->st.drops[why]++;
+    net->st.bytes_lost += p->payload_bytes;
     if (p->flow_id < net->n_flows) {
         struct flow *f = &net->flows[p->flow_id];
         f->pkts_dropped++;

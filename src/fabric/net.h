@@ -24,6 +24,7 @@ struct net_stats {
     uint64_t pkts_sent;         /* Packets created by sources. */
     uint64_t pkts_delivered;    /* Packets consumed by their destination. */
     uint64_t bytes_delivered;   /* Application payload delivered. */
+    uint64_t bytes_lost;        /* Application payload dropped. */
     uint64_t flows_started;
     uint64_t flows_completed;
 };
