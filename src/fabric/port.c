@@ -62,8 +62,12 @@ link_arrive(struct sim *s, struct event *ev)
 void
 port_kick(struct net *net, struct port *port)
 {
-    if (port->busy)
+    uint64_t now = net->sim.now_ps;
+    if (now < port->busy_until_ps) {
+        if (!event_is_scheduled(&net->sim, &port->tx_done))
+            sim_schedule(&net->sim, &port->tx_done, port->busy_until_ps);
         return;
+    }
     struct node *node = port->node;
     if (node->class->tx_ready)
         node->class->tx_ready(net, node, port);
@@ -72,7 +76,6 @@ port_kick(struct net *net, struct port *port)
         return;
     struct queue *q = &port->q[tc];
     uint32_t frame = q->head->frame_bytes;
-    uint64_t now = net->sim.now_ps;
     struct pkt *p = queue_pop(q, frame, now);
     if (!q->head)
         port->eligible &= (uint8_t)~(1u << tc);
@@ -83,8 +86,10 @@ port_kick(struct net *net, struct port *port)
 
     uint32_t wire = frame + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
     uint64_t ser = ser_time_ps(wire, port->rate_bps);
-    port->busy = true;
-    sim_schedule(&net->sim, &port->tx_done, now + ser);
+    port->busy_until_ps = now + ser;
+    /* Wake up at the end of this frame only if something may follow. */
+    if (port->eligible || node->class->tx_ready)
+        sim_schedule(&net->sim, &port->tx_done, now + ser);
     port->link.wire_bytes += wire;
     port->link.packets++;
     net->st.packet_hops++;
@@ -95,9 +100,7 @@ port_kick(struct net *net, struct port *port)
 static void
 port_tx_done(struct sim *s, struct event *ev)
 {
-    struct port *port = CONTAINER_OF(ev, struct port, tx_done);
-    port->busy = false;
-    port_kick(net_of(s), port);
+    port_kick(net_of(s), CONTAINER_OF(ev, struct port, tx_done));
 }
 
 void
@@ -111,6 +114,11 @@ port_push(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
 void
 port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
 {
+    /* A frame ending now leaves before this one is admitted: departures
+     * precede arrivals at the same instant, whether or not the port had
+     * an event scheduled for its end of transmission. */
+    if (port->eligible && net->sim.now_ps >= port->busy_until_ps)
+        port_kick(net, port);
     if (port->mmu) {
         int why = mmu_admit(port->mmu, port, tc, p->frame_bytes);
         if (why >= 0) {

@@ -5,7 +5,11 @@
  * switch's MMU, which may refuse it); when the port is idle it picks a
  * traffic class with its scheduler, takes the head packet and serializes
  * it for wire_bytes * 8 / rate (rounded up to the picosecond, util.h),
- * then starts the next.  The packet is on the link from the start of its
+ * then starts the next.  A port only schedules its end-of-transmission
+ * event when something is waiting to follow (a queued packet, or a host
+ * NIC that pulls from its sources); an idle switch port just records when
+ * it becomes free, and a packet arriving before then schedules the event.
+ * The packet is on the link from the start of its
  * serialization and arrives, whole, at the far end after serialization +
  * propagation delay (store-and-forward).
  *
@@ -42,11 +46,11 @@ struct port {
     struct node *node;
     uint8_t index;            /* Within node->ports. */
     uint8_t eligible;         /* Bit tc set: q[tc] is not empty. */
-    bool busy;                /* Serializing a frame now. */
+    uint64_t busy_until_ps;   /* End of the frame being serialized. */
     uint64_t rate_bps;
     const struct sched_class *sched;
     struct mmu *mmu;          /* Switch buffer admission; NULL on hosts. */
-    struct event tx_done;     /* End of the current serialization. */
+    struct event tx_done;     /* At busy_until_ps, when work waits. */
     uint64_t sched_state[4];  /* Scheduler's private per-port state. */
     struct queue q[8];
     struct link link;
