@@ -12,13 +12,15 @@
  *
  * Ordering: events fire in (time, sequence) order, the sequence being
  * assigned when the event is scheduled, so ties resolve first-in first-out
- * and a run is deterministic.  The queue is a 4-ary min-heap of 16-byte
- * entries that carry their keys inline (time, and sequence << 24 | event
- * id), so four siblings share a cache line and sifting never touches the
- * events themselves.  Each event registered with a sim gets a dense id;
- * its heap position lives in a dense array indexed by that id, which keeps
- * cancelling and rescheduling O(log n) without writing into scattered
- * model objects on every heap move. */
+ * and a run is deterministic.  A scheduled event is one 128-bit key,
+ * time_ps << 64 | seq << 24 | event id, so one unsigned compare orders two
+ * events.  The queue is a tournament (winner) tree with one leaf per
+ * registered event, holding its key or all-ones when idle; each inner
+ * node holds the smaller key of its children, so the root is the next
+ * event.  Scheduling, moving or cancelling an event rewrites its leaf and
+ * the path above it: log2(events) levels, one branch-free compare each,
+ * with the upper levels always in cache.  (A 4-ary heap spent half of all
+ * instructions sifting; the tree does a fixed, short climb instead.) */
 #ifndef DCSIM_SIM_H
 #define DCSIM_SIM_H 1
 
@@ -38,12 +40,11 @@ struct event {
     event_fn *fn;       /* Handler. */
 };
 
-#define EVENT_IDLE UINT32_MAX
 #define EVENT_ID_BITS 24
 #define EVENT_MAX_IDS (UINT32_C(1) << EVENT_ID_BITS)
 
 /* time_ps << 64 | seq << EVENT_ID_BITS | event id: one unsigned 128-bit
- * compare orders by time, then by insertion sequence. */
+ * compare orders by time, then by insertion sequence.  All ones = idle. */
 __extension__ typedef unsigned __int128 heap_key;
 
 struct call_node;
@@ -53,14 +54,14 @@ struct sim {
     uint64_t end_ps;          /* Stop before events later than this. */
     uint64_t seq;             /* Next insertion sequence number. */
     uint64_t events;          /* Events executed so far. */
-    heap_key *heap;           /* 4-ary min-heap. */
-    uint32_t heap_len;
-    uint32_t heap_cap;
+    heap_key *tree;           /* Winner tree: [1] root, leaves from
+                               * [leaves]; 2 * leaves entries. */
+    uint32_t leaves;          /* Power of two >= registered events. */
+    uint32_t heap_len;        /* Events scheduled. */
     struct event **evs;       /* By event id. */
-    uint32_t *heap_pos;       /* By event id: heap index or EVENT_IDLE. */
     uint32_t n_evs, evs_cap;
-    uint32_t ghost_id;        /* Event being fired whose key still sits at
-                               * the heap root, or EVENT_IDLE. */
+    uint32_t fired_id;        /* Firing event whose leaf is idle but whose
+                               * path above still holds its old key. */
     bool stop;                /* Set by sim_stop() to leave sim_run(). */
     struct call_node *free_calls;  /* Pool of sim_call() nodes. */
     struct call_block *call_blocks;
@@ -74,10 +75,12 @@ void sim_uninit(struct sim *);
  * event must stay at the same address for the life of S. */
 void event_init(struct sim *, struct event *, event_fn *fn);
 
+#define KEY_IDLE (~(heap_key)0)
+
 static inline bool
 event_is_scheduled(const struct sim *s, const struct event *ev)
 {
-    return s->heap_pos[ev->id] != EVENT_IDLE;
+    return s->tree[s->leaves + ev->id] != KEY_IDLE;
 }
 
 /* Schedules EV at absolute time T_PS (>= now).  If EV is already scheduled
