@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "fabric/net.h"
 #include "sim/util.h"
 
 static int
@@ -97,6 +98,22 @@ cli_args_free(struct scenario_args *a)
 {
     free(a->set);
     memset(a, 0, sizeof *a);
+}
+
+int
+cli_build(const struct scenario_args *a, struct scenario *scn,
+          struct net **net)
+{
+    if (cli_load(a, scn))
+        return 2;
+    char *err = NULL;
+    if (net_create(net, scn, &err)) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
+        scenario_free(scn);
+        return 2;
+    }
+    return 0;
 }
 
 int

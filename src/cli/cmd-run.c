@@ -82,19 +82,12 @@ cmd_run(int argc, char **argv)
             return 2;
         }
     }
-    if (cli_load(&a, &scn)) {
-        cli_args_free(&a);
-        return 2;
-    }
     struct net *net;
-    char *err = NULL;
-    if (net_create(&net, &scn, &err)) {
-        fprintf(stderr, "%s\n", err);
-        free(err);
-        scenario_free(&scn);
+    if (cli_build(&a, &scn, &net)) {
         cli_args_free(&a);
         return 2;
     }
+    char *err = NULL;
     char *dir = a.out_dir ? xstrdup(a.out_dir)
                           : xasprintf("results/%s", scn.name);
 

@@ -13,22 +13,15 @@ cmd_validate(int argc, char **argv)
     struct scenario scn;
     if (cli_parse_args("validate", argc, argv, 0, &a))
         return 2;
-    if (cli_load(&a, &scn)) {
+    struct net *net;
+    if (cli_build(&a, &scn, &net)) {
         cli_args_free(&a);
         return 2;
     }
-    struct net *net;
-    char *err = NULL;
-    int rc = net_create(&net, &scn, &err);
-    if (rc) {
-        fprintf(stderr, "%s\n", err);
-        free(err);
-    } else {
-        printf("%s: ok: %u hosts, %u switches, %u links, %u flows\n", a.file,
-               net->n_hosts, net->n_switches, net->n_ports / 2, net->n_flows);
-        net_destroy(net);
-    }
+    printf("%s: ok: %u hosts, %u switches, %u links, %u flows\n", a.file,
+           net->n_hosts, net->n_switches, net->n_ports / 2, net->n_flows);
+    net_destroy(net);
     scenario_free(&scn);
     cli_args_free(&a);
-    return rc ? 2 : 0;
+    return 0;
 }

@@ -50,12 +50,7 @@ topo_fail(char **err, struct src_loc *err_loc, struct src_loc loc,
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    sim_assert(n >= 0);
-    char *msg = xmalloc((size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    char *msg = xvasprintf(fmt, ap);
     va_end(ap);
     free(*err);
     *err = msg;

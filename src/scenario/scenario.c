@@ -62,18 +62,6 @@ registry_names(size_t (*count)(void), const char *(*name)(size_t),
 /* ------------------------------------------------------------------ */
 /* Messages. */
 
-static char *PRINTF_FMT(1, 0)
-vformat(const char *fmt, va_list ap)
-{
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    sim_assert(n >= 0);
-    char *s = xmalloc((size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    return s;
-}
 
 /* Records an error at MARK (a file position, or the override that made
  * the node) unless one is already recorded.  Always returns false. */
@@ -84,7 +72,7 @@ fail_at(struct ctx *c, const struct ymark *mark, const char *fmt, ...)
         return false;
     va_list ap;
     va_start(ap, fmt);
-    char *msg = vformat(fmt, ap);
+    char *msg = xvasprintf(fmt, ap);
     va_end(ap);
     if (mark->origin)
         c->err = xasprintf("%s: %s", mark->origin, msg);

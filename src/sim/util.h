@@ -4,6 +4,7 @@
 #ifndef DCSIM_UTIL_H
 #define DCSIM_UTIL_H 1
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
@@ -52,6 +53,7 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) PRINTF_FMT(1, 2);
+char *xvasprintf(const char *fmt, va_list) PRINTF_FMT(1, 0);
 
 /* Time a frame of WIRE_BYTES occupies a link of RATE_BPS, rounded up to
  * the next picosecond.  Exact for every rate that divides 8e12 bits*ps. */
