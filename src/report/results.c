@@ -132,10 +132,12 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
     fprintf(f, ",\n  \"bytes_delivered\": %llu",
             (unsigned long long)st->bytes_delivered);
     fprintf(f, ",\n  \"bytes_lost\": %llu", (unsigned long long)s.bytes_lost);
-    fprintf(f, ",\n  \"drops\": {\"total\": %llu",
+    fprintf(f, ",\n  \"drops_total\": %llu",
             (unsigned long long)total_drops(net));
+    fprintf(f, ",\n  \"drops\": {");
     for (int r = 0; r < DROP_N_REASONS; r++)
-        fprintf(f, ", \"%s\": %llu", drop_reason_name((enum drop_reason)r),
+        fprintf(f, "%s\"%s\": %llu", r ? ", " : "",
+                drop_reason_name((enum drop_reason)r),
                 (unsigned long long)st->drops[r]);
     fprintf(f, "},\n");
     json_pctl(f, "fct_ps", &s.fct_ps, 1);
