@@ -55,7 +55,6 @@ link_arrive(struct sim *s, struct event *ev)
         sim_schedule(s, &l->arrive, l->head->t_ps);
     }
     p->next = NULL;
-    p->in_port = l->peer_port;
     l->peer->class->receive(net_of(s), l->peer, p, l->peer_port);
 }
 
@@ -93,7 +92,6 @@ port_kick(struct net *net, struct port *port)
     port->link.wire_bytes += wire;
     port->link.packets++;
     net->st.packet_hops++;
-    p->hops++;
     link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps);
 }
 
@@ -106,7 +104,6 @@ port_tx_done(struct sim *s, struct event *ev)
 void
 port_push(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
 {
-    p->t_enqueue_ps = net->sim.now_ps;
     queue_push(&port->q[tc], p, p->frame_bytes, net->sim.now_ps);
     port->eligible |= (uint8_t)(1u << tc);
 }

@@ -14,7 +14,7 @@
 #include "sim/util.h"
 
 /* At most this many links (ports) on any node: a packet records the port
- * it arrived on in a uint8_t (struct pkt's in_port). */
+ * it arrived on in a uint8_t (the node's receive() argument). */
 #define TOPO_MAX_PORTS 255
 
 /* At most this many hosts: pkt_host_ip() gives each host a unique address

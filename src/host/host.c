@@ -98,7 +98,6 @@ host_tx_ready(struct net *net, struct node *node, struct port *port)
         src->ready = false;
         uint64_t next_ps;
         struct pkt *p = src->class->pull(net, src, &next_ps);
-        p->t_sent_ps = net->sim.now_ps;
         net->st.pkts_sent++;
         port_push(net, port, p, (uint8_t)tc);
         if (next_ps <= net->sim.now_ps)

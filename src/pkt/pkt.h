@@ -99,18 +99,13 @@ struct pkt {
     /* Hot: first cache line. */
     struct pkt *next;        /* Intrusive list: queue or link FIFO. */
     uint64_t t_ps;           /* Link arrival time while on a link. */
-    uint64_t t_enqueue_ps;   /* When it entered its current queue. */
     uint32_t flow_id;        /* Index of its flow in the workload. */
     uint32_t payload_bytes;  /* Application bytes carried. */
     uint32_t hash0;          /* crc32_update(0, 5-tuple); pkt_set_5tuple(). */
     uint16_t frame_bytes;    /* pkt_frame_bytes(), kept by pkt_set_lengths(). */
-    uint8_t tc;              /* Traffic class chosen at the source. */
-    uint8_t in_port;         /* Port it arrived on at the current node. */
-    uint8_t hops;            /* Links crossed so far. */
-    struct ipv4_hdr ip;
+    struct ipv4_hdr ip;      /* DSCP carries the traffic class (CS<tc>). */
     /* Cold. */
     uint32_t seq;            /* Packet index within the flow. */
-    uint64_t t_sent_ps;      /* When the source handed it to the NIC. */
     struct eth_hdr eth;
     union {
         struct udp_hdr udp;

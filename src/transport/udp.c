@@ -70,7 +70,6 @@ udp_setup(struct net *net, struct flow *f)
 
     struct pkt *p = &u->proto;
     p->flow_id = f->id;
-    p->tc = f->tc;
     memcpy(p->eth.src, src->mac, 6);
     memcpy(p->eth.dst, dst->mac, 6);
     p->eth.ethertype = ETHERTYPE_IPV4;
