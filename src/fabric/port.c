@@ -74,8 +74,8 @@ port_kick(struct net *net, struct port *port)
     if (tc < 0)
         return;
     struct queue *q = &port->q[tc];
-    uint32_t frame = q->head->frame_bytes;
-    struct pkt *p = queue_pop(q, frame, now);
+    struct pkt *p = queue_pop(q, now);
+    uint32_t frame = p->frame_bytes;
     if (!q->head)
         port->eligible &= (uint8_t)~(1u << tc);
     else
@@ -104,7 +104,7 @@ port_tx_done(struct sim *s, struct event *ev)
 void
 port_push(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
 {
-    queue_push(&port->q[tc], p, p->frame_bytes, net->sim.now_ps);
+    queue_push(&port->q[tc], p, net->sim.now_ps);
     port->eligible |= (uint8_t)(1u << tc);
 }
 

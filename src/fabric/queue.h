@@ -29,8 +29,7 @@ queue_account(struct queue *q, uint64_t now_ps)
 }
 
 static inline void
-queue_push(struct queue *q, struct pkt *p, uint32_t frame_bytes,
-           uint64_t now_ps)
+queue_push(struct queue *q, struct pkt *p, uint64_t now_ps)
 {
     queue_account(q, now_ps);
     p->next = NULL;
@@ -40,14 +39,14 @@ queue_push(struct queue *q, struct pkt *p, uint32_t frame_bytes,
         q->head = p;
     q->tail = p;
     q->packets++;
-    q->bytes += frame_bytes;
+    q->bytes += p->frame_bytes;
     q->enqueued++;
     if (q->bytes > q->max_bytes)
         q->max_bytes = q->bytes;
 }
 
 static inline struct pkt *
-queue_pop(struct queue *q, uint32_t frame_bytes_of_head, uint64_t now_ps)
+queue_pop(struct queue *q, uint64_t now_ps)
 {
     struct pkt *p = q->head;
     queue_account(q, now_ps);
@@ -55,7 +54,7 @@ queue_pop(struct queue *q, uint32_t frame_bytes_of_head, uint64_t now_ps)
     if (!q->head)
         q->tail = NULL;
     q->packets--;
-    q->bytes -= frame_bytes_of_head;
+    q->bytes -= p->frame_bytes;
     p->next = NULL;
     return p;
 }

@@ -13,8 +13,8 @@
 #include "fabric/topo.h"
 #include "sim/util.h"
 
-/* At most this many links (ports) on any node: a packet records the port
- * it arrived on in a uint8_t (the node's receive() argument). */
+/* At most this many links (ports) on any node: port indices are uint8_t
+ * (struct port, route groups, receive()'s ingress port). */
 #define TOPO_MAX_PORTS 255
 
 /* At most this many hosts: pkt_host_ip() gives each host a unique address
