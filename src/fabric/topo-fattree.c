@@ -47,14 +47,10 @@ topo_fat_tree_build(const struct topo_spec *spec, struct topo_graph *g,
     g->tier_names[2] = "aggregation";
     g->tier_names[3] = "core";
 
-    for (uint32_t h = 0; h < hosts; h++)
-        topo_graph_set_node(g, h, xasprintf("h%" PRIu32, h), 0);
-    for (uint32_t e = 0; e < n_edges; e++)
-        topo_graph_set_node(g, edge0 + e, xasprintf("edge%" PRIu32, e), 1);
-    for (uint32_t a = 0; a < n_aggs; a++)
-        topo_graph_set_node(g, agg0 + a, xasprintf("agg%" PRIu32, a), 2);
-    for (uint32_t c = 0; c < n_cores; c++)
-        topo_graph_set_node(g, core0 + c, xasprintf("core%" PRIu32, c), 3);
+    topo_graph_name_run(g, 0, hosts, "h", 0);
+    topo_graph_name_run(g, edge0, n_edges, "edge", 1);
+    topo_graph_name_run(g, agg0, n_aggs, "agg", 2);
+    topo_graph_name_run(g, core0, n_cores, "core", 3);
 
     for (uint32_t h = 0; h < hosts; h++)
         topo_graph_add_link(g, h, edge0 + h / half, &p->server_link);

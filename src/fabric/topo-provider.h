@@ -63,6 +63,9 @@ void topo_graph_alloc(struct topo_graph *g, uint32_t n_nodes,
 /* Node I gets NAME (taken over) and TIER; it is a host iff I < n_hosts. */
 void topo_graph_set_node(struct topo_graph *g, uint32_t i, char *name,
                          uint8_t tier);
+/* Nodes FIRST .. FIRST+COUNT-1 become PREFIX0, PREFIX1, ... at TIER. */
+void topo_graph_name_run(struct topo_graph *g, uint32_t first, uint32_t count,
+                         const char *prefix, uint8_t tier);
 /* Appends a cable between A and B with LS's rate and delay. */
 void topo_graph_add_link(struct topo_graph *g, uint32_t a, uint32_t b,
                          const struct link_spec *ls);

@@ -6,7 +6,6 @@
  * L*servers_per_leaf ..), then leaf0.., then spine0...  Links: each
  * host's link to its leaf in host order, then for each leaf its uplinks
  * to spine0, spine1, ... */
-#include <inttypes.h>
 
 #include "fabric/topo-provider.h"
 #include "sim/util.h"
@@ -45,12 +44,9 @@ topo_spine_leaf_build(const struct topo_spec *spec, struct topo_graph *g,
     g->tier_names[1] = "leaf";
     g->tier_names[2] = "spine";
 
-    for (uint32_t h = 0; h < hosts; h++)
-        topo_graph_set_node(g, h, xasprintf("h%" PRIu32, h), 0);
-    for (uint32_t l = 0; l < p->leaves; l++)
-        topo_graph_set_node(g, leaf0 + l, xasprintf("leaf%" PRIu32, l), 1);
-    for (uint32_t s = 0; s < p->spines; s++)
-        topo_graph_set_node(g, spine0 + s, xasprintf("spine%" PRIu32, s), 2);
+    topo_graph_name_run(g, 0, hosts, "h", 0);
+    topo_graph_name_run(g, leaf0, p->leaves, "leaf", 1);
+    topo_graph_name_run(g, spine0, p->spines, "spine", 2);
 
     for (uint32_t h = 0; h < hosts; h++)
         topo_graph_add_link(g, h, leaf0 + h / p->servers_per_leaf,

@@ -10,7 +10,6 @@
  * is access<p * access_per_pod + j>, likewise agg).  Links: host links in
  * host order, then access-aggregation by access switch, then
  * aggregation-core by aggregation switch. */
-#include <inttypes.h>
 
 #include "fabric/topo-provider.h"
 #include "sim/util.h"
@@ -78,15 +77,10 @@ topo_three_tier_build(const struct topo_spec *spec, struct topo_graph *g,
     g->tier_names[2] = "aggregation";
     g->tier_names[3] = "core";
 
-    for (uint32_t h = 0; h < hosts; h++)
-        topo_graph_set_node(g, h, xasprintf("h%" PRIu32, h), 0);
-    for (uint32_t a = 0; a < n_access; a++)
-        topo_graph_set_node(g, access0 + a, xasprintf("access%" PRIu32, a),
-                            1);
-    for (uint32_t a = 0; a < n_aggs; a++)
-        topo_graph_set_node(g, agg0 + a, xasprintf("agg%" PRIu32, a), 2);
-    for (uint32_t c = 0; c < p->cores; c++)
-        topo_graph_set_node(g, core0 + c, xasprintf("core%" PRIu32, c), 3);
+    topo_graph_name_run(g, 0, hosts, "h", 0);
+    topo_graph_name_run(g, access0, n_access, "access", 1);
+    topo_graph_name_run(g, agg0, n_aggs, "agg", 2);
+    topo_graph_name_run(g, core0, p->cores, "core", 3);
 
     for (uint32_t h = 0; h < hosts; h++)
         topo_graph_add_link(g, h, access0 + h / p->servers_per_access,

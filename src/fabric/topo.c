@@ -120,6 +120,15 @@ topo_graph_set_node(struct topo_graph *g, uint32_t i, char *name,
 }
 
 void
+topo_graph_name_run(struct topo_graph *g, uint32_t first, uint32_t count,
+                    const char *prefix, uint8_t tier)
+{
+    for (uint32_t i = 0; i < count; i++)
+        topo_graph_set_node(g, first + i, xasprintf("%s%" PRIu32, prefix, i),
+                            tier);
+}
+
+void
 topo_graph_add_link(struct topo_graph *g, uint32_t a, uint32_t b,
                     const struct link_spec *ls)
 {
