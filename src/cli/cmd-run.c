@@ -102,6 +102,7 @@ cmd_run(int argc, char **argv)
     /* Cut by the stop time (events remain) or ran dry. */
     ri.sim_time_ps = net->sim.heap_len ? scn.stop_ps : net->sim.now_ps;
     ri.peak_rss_bytes = peak_rss_bytes();
+    results_summarize(net, &ri);
 
     /* Conservation: every packet sent was delivered, dropped (with a
      * reason) or is still in the network. */

@@ -16,28 +16,22 @@
 #include "transport/transport.h"
 #include "workload/flow.h"
 
-struct flow_summary {
-    struct pctl fct_ps, slowdown;
-    uint64_t incomplete;
-    uint64_t bytes_lost;
-};
-
 static double
 flow_slowdown(const struct flow *f)
 {
     return (double)(f->end_ps - f->start_ps) / (double)f->ideal_fct_ps;
 }
 
-static void
-summarize(const struct net *net, struct flow_summary *s)
+void
+results_summarize(const struct net *net, struct run_info *ri)
 {
+    struct flow_summary *s = &ri->flows;
     double *fct = xmalloc((net->n_flows + 1) * sizeof *fct);
     double *slow = xmalloc((net->n_flows + 1) * sizeof *slow);
     size_t n = 0;
     memset(s, 0, sizeof *s);
     for (uint32_t i = 0; i < net->n_flows; i++) {
         const struct flow *f = &net->flows[i];
-        s->bytes_lost += f->bytes_lost;
         if (!f->completed) {
             s->incomplete++;
             continue;
@@ -101,8 +95,7 @@ total_drops(const struct net *net)
 static void
 write_summary(FILE *f, const struct net *net, const struct run_info *ri)
 {
-    struct flow_summary s;
-    summarize(net, &s);
+    const struct flow_summary *s = &ri->flows;
     const struct net_stats *st = &net->st;
     fprintf(f, "{\n  \"scenario\": ");
     json_string(f, net->scn->name);
@@ -122,7 +115,7 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
     fprintf(f, ",\n  \"flows_completed\": %llu",
             (unsigned long long)st->flows_completed);
     fprintf(f, ",\n  \"flows_incomplete\": %llu",
-            (unsigned long long)s.incomplete);
+            (unsigned long long)s->incomplete);
     fprintf(f, ",\n  \"packets_sent\": %llu",
             (unsigned long long)st->pkts_sent);
     fprintf(f, ",\n  \"packets_delivered\": %llu",
@@ -131,7 +124,7 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
             (unsigned long long)net->pool.in_use);
     fprintf(f, ",\n  \"bytes_delivered\": %llu",
             (unsigned long long)st->bytes_delivered);
-    fprintf(f, ",\n  \"bytes_lost\": %llu", (unsigned long long)s.bytes_lost);
+    fprintf(f, ",\n  \"bytes_lost\": %llu", (unsigned long long)net->st.bytes_lost);
     fprintf(f, ",\n  \"drops_total\": %llu",
             (unsigned long long)total_drops(net));
     fprintf(f, ",\n  \"drops\": {");
@@ -140,9 +133,9 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
                 drop_reason_name((enum drop_reason)r),
                 (unsigned long long)st->drops[r]);
     fprintf(f, "},\n");
-    json_pctl(f, "fct_ps", &s.fct_ps, 1);
+    json_pctl(f, "fct_ps", &s->fct_ps, 1);
     fprintf(f, ",\n");
-    json_pctl(f, "slowdown", &s.slowdown, 0);
+    json_pctl(f, "slowdown", &s->slowdown, 0);
     fprintf(f, "\n}\n");
 }
 
@@ -325,8 +318,7 @@ void
 results_print_summary(const struct net *net, const struct run_info *ri,
                       const char *dir, FILE *f)
 {
-    struct flow_summary s;
-    summarize(net, &s);
+    const struct flow_summary *s = &ri->flows;
     const struct net_stats *st = &net->st;
     double wall = ri->wall_seconds > 0 ? ri->wall_seconds : 1e-9;
     fprintf(f, "%s: %u hosts, %u switches, %u flows, seed %llu\n",
@@ -343,19 +335,19 @@ results_print_summary(const struct net *net, const struct run_info *ri,
     fprintf(f, "  flows: %llu completed, %llu incomplete; %llu bytes "
                "delivered, %llu lost; %llu drops\n",
             (unsigned long long)st->flows_completed,
-            (unsigned long long)s.incomplete,
+            (unsigned long long)s->incomplete,
             (unsigned long long)st->bytes_delivered,
-            (unsigned long long)s.bytes_lost,
+            (unsigned long long)net->st.bytes_lost,
             (unsigned long long)total_drops(net));
-    if (s.fct_ps.n) {
+    if (s->fct_ps.n) {
         fprintf(f, "  FCT p50 ");
-        print_time(f, s.fct_ps.p50);
+        print_time(f, s->fct_ps.p50);
         fprintf(f, ", p99 ");
-        print_time(f, s.fct_ps.p99);
+        print_time(f, s->fct_ps.p99);
         fprintf(f, ", max ");
-        print_time(f, s.fct_ps.max);
+        print_time(f, s->fct_ps.max);
         fprintf(f, "; slowdown p50 %.3f, p99 %.3f, max %.3f\n",
-                s.slowdown.p50, s.slowdown.p99, s.slowdown.max);
+                s->slowdown.p50, s->slowdown.p99, s->slowdown.max);
     }
     if (dir)
         fprintf(f, "  results in %s/\n", dir);

@@ -11,13 +11,25 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "report/stats.h"
+
 struct net;
+
+/* Flow figures over the whole run, computed once by results_summarize(). */
+struct flow_summary {
+    struct pctl fct_ps, slowdown;   /* Over completed flows. */
+    uint64_t incomplete;            /* Flows not completed. */
+};
 
 struct run_info {
     uint64_t sim_time_ps;     /* End of the simulated interval. */
     double wall_seconds;      /* Time spent in the event loop. */
     uint64_t peak_rss_bytes;  /* Of the process, at the end. */
+    struct flow_summary flows;
 };
+
+/* Fills RI->flows from the net's flows (sorts their FCTs once). */
+void results_summarize(const struct net *, struct run_info *);
 
 /* Returns 0, or an errno value with *ERR allocated. */
 int results_write(const struct net *, const struct run_info *,
