@@ -19,6 +19,7 @@ port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
     port->node = node;
     port->index = index;
     port->rate_bps = rate_bps;
+    port->ps_per_byte = 8 * PS_PER_S % rate_bps ? 0 : 8 * PS_PER_S / rate_bps;
     port->sched = sched;
     port->mmu = mmu;
     event_init(sim, &port->tx_done, port_tx_done);
@@ -84,7 +85,8 @@ port_kick(struct net *net, struct port *port)
         mmu_release(port->mmu, port, (uint8_t)tc, frame);
 
     uint32_t wire = frame + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
-    uint64_t ser = ser_time_ps(wire, port->rate_bps);
+    uint64_t ser = port->ps_per_byte ? wire * port->ps_per_byte
+                                     : ser_time_ps(wire, port->rate_bps);
     port->busy_until_ps = now + ser;
     /* Wake up at the end of this frame only if something may follow. */
     if (port->eligible || node->class->tx_ready)

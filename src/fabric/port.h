@@ -48,6 +48,8 @@ struct port {
     uint8_t eligible;         /* Bit tc set: q[tc] is not empty. */
     uint64_t busy_until_ps;   /* End of the frame being serialized. */
     uint64_t rate_bps;
+    uint64_t ps_per_byte;     /* 8e12 / rate when exact (every Ethernet
+                               * rate), else 0: ser_time_ps() divides. */
     const struct sched_class *sched;
     struct mmu *mmu;          /* Switch buffer admission; NULL on hosts. */
     struct event tx_done;     /* At busy_until_ps, when work waits. */

@@ -236,6 +236,17 @@ test_fct(void)
         "      - {src: h0, dst: h3, size: 1MB}\n",
         4, 0);
 
+    /* 3 Gb/s does not divide 8e12 ps*bits: serialization takes the
+     * rounded-up division path.  A 1538 B frame: ceil(12304e12 / 3e9) =
+     * 4101334 ps; 10 frames + 1 us = 42013340 ps. */
+    snprintf(yaml, sizeof yaml,
+             "topology:\n  type: explicit\n  nodes:\n"
+             "    - {name: a, kind: host}\n    - {name: b, kind: host}\n"
+             "  links:\n    - {a: a, b: b, rate: 3Gbps, delay: 1us}\n"
+             "traffic:\n  - pattern: flows\n    flows:\n"
+             "      - {src: a, dst: b, size: 14720B}\n");
+    check_single_flow("1 link at 3 Gb/s", yaml, 1, 42013340);
+
     /* Paced at 10 Gb/s over 2 links: packets leave every 1538 * 8 / 10e9
      * = 1230400 ps, so the last (10th) leaves the source at 9 gaps and
      * then crosses both links unhindered: 9 * 1230400 + 2 * 123040 +
