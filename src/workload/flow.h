@@ -28,6 +28,8 @@ struct flow {
     uint64_t bytes_lost;       /* Payload in dropped packets. */
     uint32_t pkts_sent;
     uint32_t pkts_dropped;
+    uint32_t retx_pkts;        /* Reliable transports: packets resent. */
+    uint32_t timeouts;         /* Reliable transports: RTO expiries. */
 };
 
 /* The FCT of a flow alone in the network: the last packet's arrival at
