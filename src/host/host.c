@@ -50,6 +50,14 @@ tx_source_init(struct tx_source *src, struct sim *sim,
     event_init(sim, &src->wake, source_wake);
 }
 
+void
+tx_source_rebind(struct tx_source *src, struct host *h, uint8_t tc)
+{
+    sim_assert(!src->ready);
+    src->host = h;
+    src->tc = tc;
+}
+
 static void
 ready_append(struct nic *nic, struct tx_source *src)
 {
@@ -79,6 +87,27 @@ source_wake(struct sim *s, struct event *ev)
     nic_activate(net_of(s), CONTAINER_OF(ev, struct tx_source, wake));
 }
 
+/* Takes the head source of ready list TC off the list and asks it for a
+ * packet; puts it back at the tail if it stays ready. */
+static struct pkt *
+pull_next(struct net *net, struct nic *nic, int tc)
+{
+    struct tx_source *src = nic->ready_head[tc];
+    nic->ready_head[tc] = src->next;
+    if (!src->next) {
+        nic->ready_tail[tc] = NULL;
+        nic->ready_mask &= (uint8_t)~(1u << tc);
+    }
+    src->ready = false;
+    uint64_t next_ps;
+    struct pkt *p = src->class->pull(net, src, &next_ps);
+    if (next_ps <= net->sim.now_ps)
+        ready_append(nic, src);
+    else if (next_ps != TIME_NEVER)
+        sim_schedule(&net->sim, &src->wake, next_ps);
+    return p;
+}
+
 /* Before the port chooses a frame: for every class with a ready source and
  * an empty queue, pull one packet from the next source in round robin. */
 static void
@@ -89,21 +118,13 @@ host_tx_ready(struct net *net, struct node *node, struct port *port)
     while (want) {
         int tc = __builtin_ctz(want);
         want &= (uint8_t)(want - 1);
-        struct tx_source *src = nic->ready_head[tc];
-        nic->ready_head[tc] = src->next;
-        if (!src->next) {
-            nic->ready_tail[tc] = NULL;
-            nic->ready_mask &= (uint8_t)~(1u << tc);
+        struct pkt *p = NULL;
+        while (!p && nic->ready_head[tc])
+            p = pull_next(net, nic, tc);
+        if (p) {
+            net->st.pkts_sent++;
+            port_push(net, port, p, (uint8_t)tc);
         }
-        src->ready = false;
-        uint64_t next_ps;
-        struct pkt *p = src->class->pull(net, src, &next_ps);
-        net->st.pkts_sent++;
-        port_push(net, port, p, (uint8_t)tc);
-        if (next_ps <= net->sim.now_ps)
-            ready_append(nic, src);
-        else if (next_ps != TIME_NEVER)
-            sim_schedule(&net->sim, &src->wake, next_ps);
     }
 }
 

@@ -25,11 +25,13 @@ struct tx_source;
 
 struct tx_source_class {
     const char *name;   /* Required. */
-    /* Returns the next packet to transmit (never NULL: a source is only
-     * asked while ready) and sets *NEXT_READY_PS to when it will have
-     * another: the current time (still ready), a later time (paced), or
-     * TIME_NEVER (done for now; it calls nic_activate() again if it
-     * gets more).  Required. */
+    /* Returns the next packet to transmit and sets *NEXT_READY_PS to when
+     * it will have another: the current time (still ready), a later time
+     * (paced), or TIME_NEVER (done for now; it calls nic_activate() again
+     * if it gets more).  A source may find that it has nothing after all
+     * (a TCP segment acknowledged while it waited): it returns NULL with
+     * *NEXT_READY_PS = TIME_NEVER, and the NIC asks the next source.
+     * Required. */
     struct pkt *(*pull)(struct net *, struct tx_source *,
                         uint64_t *next_ready_ps);
 };
@@ -65,6 +67,9 @@ void host_attach_nic(struct host *);
 
 void tx_source_init(struct tx_source *, struct sim *,
                     const struct tx_source_class *, struct host *, uint8_t tc);
+/* Moves an idle SRC (not ready, wake not scheduled) to host H and class
+ * TC: sources that are pooled and reused for new flows. */
+void tx_source_rebind(struct tx_source *, struct host *, uint8_t tc);
 /* SRC has data to send now: put it on its NIC's ready list. */
 void nic_activate(struct net *, struct tx_source *);
 
