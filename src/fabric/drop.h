@@ -8,6 +8,7 @@ enum drop_reason {
     DROP_BUFFER_FULL,  /* Switch buffer as a whole is full. */
     DROP_TTL,          /* IPv4 TTL reached zero. */
     DROP_NO_ROUTE,     /* No route to the destination. */
+    DROP_FAULT,        /* Injected loss (scenario `faults`). */
     DROP_N_REASONS
 };
 
@@ -19,6 +20,7 @@ drop_reason_name(enum drop_reason r)
         [DROP_BUFFER_FULL] = "buffer_full",
         [DROP_TTL] = "ttl_expired",
         [DROP_NO_ROUTE] = "no_route",
+        [DROP_FAULT] = "fault_injected",
     };
     return names[r];
 }

@@ -80,6 +80,10 @@ build_nodes(struct net *net, const struct scenario *scn)
             switch_init(s, i, tn->name, tn->tier, switch_seed(scn, tn->name));
             mmu_init(&s->mmu, "taildrop", scn->sw.queue_bytes,
                      scn->sw.buffer_bytes);
+            s->ecn.spec = &scn->sw.ecn;
+            char stream[96];
+            snprintf(stream, sizeof stream, "ecn/%s", tn->name);
+            rng_init(&s->ecn.rng, scn->seed, rng_stream_id(stream));
             net->nodes[i] = &s->up;
         }
     }
@@ -114,6 +118,10 @@ build_nodes(struct net *net, const struct scenario *scn)
             bool sw = me->class == &switch_class;
             port_init(ps[e], &net->sim, me, (uint8_t)me->n_ports, tl->rate_bps, sched,
                       sw ? &sw_cast(me)->mmu : NULL);
+            if (sw && scn->sw.ecn.mode != ECN_MARK_OFF) {
+                ps[e]->ecn = &sw_cast(me)->ecn;
+                ps[e]->ecn_at_enqueue = scn->sw.ecn.at_enqueue;
+            }
             ps[e]->link.peer = peer;
             ps[e]->link.peer_port = (uint8_t)peer->n_ports;
             ps[e]->link.prop_ps = tl->delay_ps;
@@ -147,6 +155,8 @@ net_create(struct net **out, const struct scenario *scn, char **err)
     if (scn->stop_ps)
         net->sim.end_ps = scn->stop_ps;
     build_nodes(net, scn);
+    net->faulty = scn->faults.loss > 0 || scn->faults.reorder > 0;
+    rng_init(&net->fault_rng, scn->seed, rng_stream_id("faults"));
     route_compute(net);
 
     if (workload_generate(scn, &net->flows, &net->n_flows, err)) {
@@ -172,6 +182,7 @@ net_destroy(struct net *net)
     for (uint32_t i = 0; i < net->n_flows; i++)
         if (net->flows[i].transport->teardown)
             net->flows[i].transport->teardown(net, &net->flows[i]);
+    tcp_pool_free(net);
     free(net->flows);
     for (uint32_t i = 0; i < net->n_switches; i++) {
         free(net->switches[i].route);

@@ -5,10 +5,12 @@
 #ifndef DCSIM_NET_H
 #define DCSIM_NET_H 1
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "fabric/drop.h"
 #include "pkt/pkt.h"
+#include "sim/rng.h"
 #include "sim/sim.h"
 
 struct flow;
@@ -17,6 +19,7 @@ struct node;
 struct port;
 struct scenario;
 struct sw;
+struct tcp_pool;
 
 struct net_stats {
     uint64_t packet_hops;       /* Transmissions of a packet over a link. */
@@ -47,6 +50,9 @@ struct net {
     struct flow *flows;
     uint32_t n_flows;
     struct net_stats st;
+    struct tcp_pool *tcp;       /* TCP connection state (tcp.c). */
+    bool faulty;                /* Scenario injects loss or reordering. */
+    struct rng fault_rng;
     uint64_t total_flow_bytes;  /* Sum of flow sizes, for progress. */
 };
 

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "fabric/ecn.h"
 #include "fabric/mmu.h"
 #include "fabric/net.h"
 #include "fabric/node.h"
@@ -83,6 +84,8 @@ port_kick(struct net *net, struct port *port)
         __builtin_prefetch(q->head);
     if (port->mmu)
         mmu_release(port->mmu, port, (uint8_t)tc, frame);
+    if (port->ecn && !port->ecn_at_enqueue)
+        ecn_consider(port->ecn, q, p, q->bytes);
 
     uint32_t wire = frame + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
     uint64_t ser = port->ps_per_byte ? wire * port->ps_per_byte
@@ -126,6 +129,8 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
             return;
         }
     }
+    if (port->ecn && port->ecn_at_enqueue)
+        ecn_consider(port->ecn, &port->q[tc], p, port->q[tc].bytes);
     port_push(net, port, p, tc);
     port_kick(net, port);
 }

@@ -26,6 +26,7 @@
 #include "fabric/queue.h"
 #include "sim/sim.h"
 
+struct ecn_marker;
 struct mmu;
 struct net;
 struct node;
@@ -52,6 +53,8 @@ struct port {
                                * rate), else 0: ser_time_ps() divides. */
     const struct sched_class *sched;
     struct mmu *mmu;          /* Switch buffer admission; NULL on hosts. */
+    struct ecn_marker *ecn;   /* Switch ECN marking; NULL when off. */
+    bool ecn_at_enqueue;
     struct event tx_done;     /* At busy_until_ps, when work waits. */
     uint64_t sched_state[4];  /* Scheduler's private per-port state. */
     struct queue q[8];

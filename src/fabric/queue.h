@@ -18,6 +18,7 @@ struct queue {
     uint64_t area_since_ps;   /* ...up to this time. */
     uint64_t enqueued;        /* Packets admitted. */
     uint64_t drops;           /* Packets refused. */
+    uint64_t ecn_marked;      /* Packets given CE here (ecn.h). */
 };
 
 /* Brings the occupancy integral up to NOW_PS; call before `bytes` changes. */

@@ -6,6 +6,7 @@
 #include "fabric/net.h"
 #include "fabric/port.h"
 #include "host/host.h"
+#include "scenario/scenario.h"
 #include "sim/crc32.h"
 
 uint32_t
@@ -55,11 +56,8 @@ switch_route(const struct net *net, const struct sw *s, uint32_t dst_host,
 }
 
 static void
-switch_receive(struct net *net, struct node *node, struct pkt *p,
-               uint8_t in_port)
+switch_forward(struct net *net, struct sw *s, struct pkt *p)
 {
-    struct sw *s = sw_cast(node);
-    (void)in_port;
     if (p->ip.ttl <= 1) {
         net_drop(net, p, DROP_TTL);
         return;
@@ -74,7 +72,43 @@ switch_receive(struct net *net, struct node *node, struct pkt *p,
     /* Classification: the traffic class is the DSCP class selector
      * (DSCP >> 3, RFC 2474 CS0..CS7), as on a switch with the default
      * DSCP-to-priority map. */
-    port_send(net, &node->ports[out], p, (uint8_t)(p->ip.dscp >> 3));
+    port_send(net, &s->up.ports[out], p, (uint8_t)(p->ip.dscp >> 3));
+}
+
+static void
+forward_late(struct sim *sim, void *obj, uint64_t switch_index)
+{
+    struct net *net = net_of(sim);
+    switch_forward(net, &net->switches[switch_index], obj);
+}
+
+/* Scenario `faults`: lose the packet, or hold it back so that packets
+ * behind it overtake it.  Returns true if it took the packet. */
+static bool
+inject_fault(struct net *net, struct sw *s, struct pkt *p)
+{
+    const struct fault_spec *fs = &net->scn->faults;
+    if (fs->loss > 0 && rng_uniform(&net->fault_rng) < fs->loss) {
+        net_drop(net, p, DROP_FAULT);
+        return true;
+    }
+    if (fs->reorder > 0 && rng_uniform(&net->fault_rng) < fs->reorder) {
+        sim_call(&net->sim, net->sim.now_ps + fs->reorder_delay_ps,
+                 forward_late, p, (uint64_t)(s - net->switches));
+        return true;
+    }
+    return false;
+}
+
+static void
+switch_receive(struct net *net, struct node *node, struct pkt *p,
+               uint8_t in_port)
+{
+    struct sw *s = sw_cast(node);
+    (void)in_port;
+    if (UNLIKELY(net->faulty) && inject_fault(net, s, p))
+        return;
+    switch_forward(net, s, p);
 }
 
 const struct node_class switch_class = {

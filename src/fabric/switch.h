@@ -22,6 +22,7 @@
 
 #include <stdint.h>
 
+#include "fabric/ecn.h"
 #include "fabric/mmu.h"
 #include "fabric/node.h"
 #include "sim/util.h"
@@ -37,6 +38,7 @@ struct ecmp_group {
 struct sw {
     struct node up;
     struct mmu mmu;
+    struct ecn_marker ecn;
     uint32_t ecmp_seed;        /* Initial CRC register. */
     uint32_t ecmp_xor;         /* crc32_update(seed, 13 zero bytes). */
     uint16_t *route;           /* Per destination group: group index or

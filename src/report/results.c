@@ -189,7 +189,8 @@ write_links(FILE *f, const struct net *net, const struct run_info *ri)
 static void
 write_queues(FILE *f, const struct net *net, const struct run_info *ri)
 {
-    fprintf(f, "switch,port,to,tc,max_bytes,avg_bytes,packets,drops\n");
+    fprintf(f, "switch,port,to,tc,max_bytes,avg_bytes,packets,drops,"
+               "ecn_marked\n");
     for (uint32_t i = 0; i < net->n_ports; i++) {
         const struct port *p = &net->ports[i];
         if (p->node->class != &switch_class)
@@ -205,11 +206,12 @@ write_queues(FILE *f, const struct net *net, const struct run_info *ri)
             double avg = ri->sim_time_ps
                              ? (double)area / (double)ri->sim_time_ps
                              : 0.0;
-            fprintf(f, "%s,%u,%s,%d,%llu,%.3f,%llu,%llu\n", p->node->name,
-                    p->index, p->link.peer->name, tc,
+            fprintf(f, "%s,%u,%s,%d,%llu,%.3f,%llu,%llu,%llu\n",
+                    p->node->name, p->index, p->link.peer->name, tc,
                     (unsigned long long)q->max_bytes, avg,
                     (unsigned long long)q->enqueued,
-                    (unsigned long long)q->drops);
+                    (unsigned long long)q->drops,
+                    (unsigned long long)q->ecn_marked);
         }
     }
 }

@@ -415,6 +415,30 @@ read_duration(struct ctx *c, const struct ynode *n, const char *path,
     return true;
 }
 
+/* A plain decimal real (no hex, inf or nan) within [LO, HI]; with
+ * LO_OPEN, LO itself is excluded. */
+static bool
+read_real(struct ctx *c, const struct ynode *n, const char *path, double lo,
+          bool lo_open, double hi, const char *form, double *out)
+{
+    if (!need_scalar(c, n, path, form))
+        return false;
+    if (n->quoted)
+        return fail_value(c, n, path, "a quoted string", form);
+    const char *t = n->text;
+    if (t[strspn(t, "0123456789.eE+-")] != '\0')
+        return fail_value(c, n, path, "not a number", form);
+    char *end;
+    errno = 0;
+    double v = strtod(t, &end);
+    if (end == t || *end || errno)
+        return fail_value(c, n, path, "not a number", form);
+    if (v < lo || (lo_open && v == lo) || v > hi)
+        return fail_value(c, n, path, NULL, form);
+    *out = v;
+    return true;
+}
+
 /* Optional keys: each get_*() leaves *OUT (the default) alone when KEY is
  * absent from MAP, whose path is PARENT. */
 
@@ -456,6 +480,27 @@ get_duration(struct ctx *c, const struct ynode *map, const char *parent,
     char path[PATH_BYTES];
     path_key(path, parent, key);
     return !n || read_duration(c, n, path, positive, out);
+}
+
+static bool
+get_real(struct ctx *c, const struct ynode *map, const char *parent,
+         const char *key, double lo, bool lo_open, double hi,
+         const char *form, double *out)
+{
+    const struct ynode *n = ytree_get(map, key);
+    char path[PATH_BYTES];
+    path_key(path, parent, key);
+    return !n || read_real(c, n, path, lo, lo_open, hi, form, out);
+}
+
+static bool
+get_bool(struct ctx *c, const struct ynode *map, const char *parent,
+         const char *key, bool *out)
+{
+    const struct ynode *n = ytree_get(map, key);
+    char path[PATH_BYTES];
+    path_key(path, parent, key);
+    return !n || read_bool(c, n, path, out);
 }
 
 static bool
@@ -823,11 +868,66 @@ parse_topology(struct ctx *c, const struct ypair *pair, struct topo_spec *t)
 /* ------------------------------------------------------------------ */
 /* Switch parameters. */
 
+static const char *const ecn_mode_names[] = {
+    [ECN_MARK_OFF] = "off",
+    [ECN_MARK_STEP] = "step",
+    [ECN_MARK_RED] = "red",
+};
+
+static bool
+parse_ecn(struct ctx *c, const struct ynode *map, struct ecn_spec *e)
+{
+    static const char *const mode_keys[][5] = {
+        [ECN_MARK_OFF] = { "mode" },
+        [ECN_MARK_STEP] = { "mode", "k", "at" },
+        [ECN_MARK_RED] = { "mode", "kmin", "kmax", "pmax", "at" },
+    };
+    static const size_t n_mode_keys[] = { 1, 3, 5 };
+    static const char *const at_names[] = { "dequeue", "enqueue" };
+    size_t i;
+    if (!need_mapping(c, map, "switch.ecn",
+                      "a mapping with mode: off, step or red") ||
+        !require_key(c, map, "switch.ecn", "mode") ||
+        !read_choice(c, ytree_get(map, "mode"), "switch.ecn.mode",
+                     ecn_mode_names, ARRAY_SIZE(ecn_mode_names), &i))
+        return false;
+    e->mode = (enum ecn_mark_mode)i;
+    char where[48];
+    snprintf(where, sizeof where, "in switch.ecn (mode %s)",
+             ecn_mode_names[i]);
+    if (!check_keys(c, map, where, mode_keys[i], n_mode_keys[i]))
+        return false;
+
+    const struct ynode *n = ytree_get(map, "at");
+    if (n) {
+        if (!read_choice(c, n, "switch.ecn.at", at_names,
+                         ARRAY_SIZE(at_names), &i))
+            return false;
+        e->at_enqueue = i == 1;
+    }
+    if (e->mode == ECN_MARK_STEP)
+        return require_key(c, map, "switch.ecn", "k") &&
+               get_size(c, map, "switch.ecn", "k", true, &e->k_bytes);
+    if (e->mode == ECN_MARK_RED) {
+        static const char *const req[] = { "kmin", "kmax", "pmax" };
+        if (!require_keys(c, map, "switch.ecn", req, ARRAY_SIZE(req)) ||
+            !get_size(c, map, "switch.ecn", "kmin", false, &e->kmin_bytes) ||
+            !get_size(c, map, "switch.ecn", "kmax", true, &e->kmax_bytes) ||
+            !get_real(c, map, "switch.ecn", "pmax", 0, true, 1,
+                      "a probability in (0, 1]", &e->pmax))
+            return false;
+        if (e->kmax_bytes <= e->kmin_bytes)
+            return fail_value(c, ytree_get(map, "kmax"), "switch.ecn.kmax",
+                              "not above kmin", "a size greater than kmin");
+    }
+    return true;
+}
+
 static bool
 parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
 {
     static const char *const keys[] = {
-        "queue", "buffer", "latency", "scheduler", "ecmp_seed",
+        "queue", "buffer", "latency", "scheduler", "ecmp_seed", "ecn",
     };
     if (!need_mapping(c, map, "switch", "a mapping of switch parameters") ||
         !check_keys(c, map, "in switch", keys, ARRAY_SIZE(keys)) ||
@@ -860,6 +960,84 @@ parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
             sw->ecmp_seed = (uint32_t)v;
         }
     }
+    n = ytree_get(map, "ecn");
+    return !n || parse_ecn(c, n, &sw->ecn);
+}
+
+/* ------------------------------------------------------------------ */
+/* TCP parameters and fault injection. */
+
+static bool
+parse_tcp(struct ctx *c, const struct ynode *map, const char *path,
+          struct tcp_spec *t)
+{
+    static const char *const keys[] = {
+        "cc", "ecn", "handshake", "init_cwnd", "min_rto", "init_rto",
+        "max_rto", "delayed_ack", "delayed_ack_timeout", "rcv_buf",
+        "dupack_threshold", "dctcp_g",
+    };
+    char where[PATH_BYTES + 8], sub[PATH_BYTES];
+    snprintf(where, sizeof where, "in %s", path);
+    if (!need_mapping(c, map, path, "a mapping of TCP parameters") ||
+        !check_keys(c, map, where, keys, ARRAY_SIZE(keys)))
+        return false;
+    const struct ynode *n = ytree_get(map, "cc");
+    if (n) {
+        const char *names[MAX_CHOICES];
+        size_t k = registry_names(tcp_cc_count, tcp_cc_name, names), i;
+        path_key(sub, path, "cc");
+        if (!read_choice(c, n, sub, names, k, &i))
+            return false;
+        t->cc = names[i];
+    }
+    if (!get_bool(c, map, path, "ecn", &t->ecn) ||
+        !get_bool(c, map, path, "handshake", &t->handshake) ||
+        !get_u32(c, map, path, "init_cwnd", 1, 1u << 20, &t->init_cwnd) ||
+        !get_duration(c, map, path, "min_rto", true, &t->min_rto_ps) ||
+        !get_duration(c, map, path, "init_rto", true, &t->init_rto_ps) ||
+        !get_duration(c, map, path, "max_rto", true, &t->max_rto_ps) ||
+        !get_u32(c, map, path, "delayed_ack", 1, 64, &t->delack_segs) ||
+        !get_duration(c, map, path, "delayed_ack_timeout", true,
+                      &t->delack_ps) ||
+        !get_size(c, map, path, "rcv_buf", true, &t->rcv_buf_bytes) ||
+        !get_u32(c, map, path, "dupack_threshold", 1, 1000,
+                 &t->dupack_thresh) ||
+        !get_real(c, map, path, "dctcp_g", 0, true, 1,
+                  "a real number in (0, 1], e.g. 0.0625", &t->dctcp_g))
+        return false;
+    /* A window larger than 2^30 cannot be advertised (RFC 7323 2.3). */
+    if (t->rcv_buf_bytes > (UINT64_C(1) << 30)) {
+        path_key(sub, path, "rcv_buf");
+        return fail_value(c, ytree_get(map, "rcv_buf"), sub,
+                          "larger than the 1 GiB TCP window limit",
+                          "a size of at most 1GiB");
+    }
+    if (t->min_rto_ps > t->max_rto_ps) {
+        const char *key = ytree_get(map, "min_rto") ? "min_rto" : "max_rto";
+        path_key(sub, path, key);
+        return fail_value(c, ytree_get(map, key), sub,
+                          "min_rto is greater than max_rto",
+                          "min_rto <= max_rto");
+    }
+    return true;
+}
+
+static bool
+parse_faults(struct ctx *c, const struct ynode *map, struct fault_spec *f)
+{
+    static const char *const keys[] = { "loss", "reorder", "reorder_delay" };
+    static const char prob[] = "a probability in [0, 1)";
+    if (!need_mapping(c, map, "faults", "a mapping of fault probabilities") ||
+        !check_keys(c, map, "in faults", keys, ARRAY_SIZE(keys)) ||
+        !get_real(c, map, "faults", "loss", 0, false, 0.999999, prob,
+                  &f->loss) ||
+        !get_real(c, map, "faults", "reorder", 0, false, 0.999999, prob,
+                  &f->reorder) ||
+        !get_duration(c, map, "faults", "reorder_delay", true,
+                      &f->reorder_delay_ps))
+        return false;
+    if (f->reorder > 0 && !f->reorder_delay_ps)
+        return require_key(c, map, "faults", "reorder_delay");
     return true;
 }
 
@@ -874,21 +1052,24 @@ static const char *const pattern_names[] = {
     [PATTERN_RANDOM] = "random",
 };
 
-static const char *const flows_keys[] = { "pattern", "protocol", "flows" };
+static const char *const flows_keys[] = {
+    "pattern", "protocol", "flows", "tcp",
+};
 static const char *const permutation_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "cross_rack",
+    "cross_rack", "tcp",
 };
 static const char *const incast_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "senders", "receiver",
+    "senders", "receiver", "tcp",
 };
 static const char *const all_to_all_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
+    "tcp",
 };
 static const char *const random_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "count", "cross_rack",
+    "count", "cross_rack", "tcp",
 };
 
 /* Indexed by enum traffic_pattern. */
@@ -945,12 +1126,13 @@ parse_flow(struct ctx *c, const struct ynode *item, const char *path,
 
 static bool
 parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
-                    struct traffic_spec *ts)
+                    const struct tcp_spec *tcp, struct traffic_spec *ts)
 {
     char where[PATH_BYTES + 32], sub[PATH_BYTES];
     size_t i;
 
     ts->protocol = transport_name(0);
+    ts->tcp = *tcp;
     ts->loc.line = map->mark.line;
     ts->loc.col = map->mark.col;
     path_key(sub, path, "pattern");
@@ -976,6 +1158,17 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
         if (!read_choice(c, n, sub, names, k, &i))
             return false;
         ts->protocol = names[i];
+    }
+    n = ytree_get(map, "tcp");
+    if (n) {
+        path_key(sub, path, "tcp");
+        if (strcmp(ts->protocol, "tcp"))
+            return fail_at(c, &ytree_pair(map, "tcp")->key_mark,
+                           "%s: TCP parameters on a %s entry; expected "
+                           "protocol: tcp, or no tcp key", sub,
+                           ts->protocol);
+        if (!parse_tcp(c, n, sub, &ts->tcp))
+            return false;
     }
 
     uint32_t count = 0;
@@ -1025,13 +1218,17 @@ parse_traffic(struct ctx *c, const struct ynode *seq, struct scenario *scn)
     if (!need_sequence(c, seq, "traffic", false,
                        "a sequence of traffic mappings"))
         return false;
+    if (seq->n_items > UINT16_MAX)
+        return fail_at(c, &seq->mark, "traffic: %zu entries; expected at "
+                       "most %u", seq->n_items, UINT16_MAX);
     scn->traffic = xcalloc(seq->n_items, sizeof *scn->traffic);
     for (size_t i = 0; i < seq->n_items; i++) {
         char path[PATH_BYTES];
         path_index(path, "traffic", i);
         /* Counted first so that scenario_free() sees partial flows. */
         scn->n_traffic++;
-        if (!parse_traffic_entry(c, seq->items[i], path, &scn->traffic[i]))
+        if (!parse_traffic_entry(c, seq->items[i], path, &scn->tcp,
+                                 &scn->traffic[i]))
             return false;
     }
     return true;
@@ -1201,7 +1398,8 @@ static bool
 parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
 {
     static const char *const keys[] = {
-        "name", "seed", "stop", "mtu", "topology", "switch", "traffic",
+        "name", "seed", "stop", "mtu", "topology", "switch", "tcp",
+        "faults", "traffic",
     };
     const struct ynode *n;
 
@@ -1237,6 +1435,13 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     n = ytree_get(root, "switch");
     if (n && !parse_switch(c, n, &scn->sw))
         return false;
+    n = ytree_get(root, "faults");
+    if (n && !parse_faults(c, n, &scn->faults))
+        return false;
+    /* Before traffic: entries start from these TCP parameters. */
+    n = ytree_get(root, "tcp");
+    if (n && !parse_tcp(c, n, "tcp", &scn->tcp))
+        return false;
     n = ytree_get(root, "traffic");
     if (n && !parse_traffic(c, n, scn))
         return false;
@@ -1257,6 +1462,19 @@ scenario_defaults(struct scenario *scn)
     scn->sw.latency_ps = 0;
     scn->sw.scheduler = sched_name(0);
     scn->sw.ecmp_seed_mode = ECMP_SEED_PER_SWITCH;
+    scn->sw.ecn.mode = ECN_MARK_OFF;
+
+    struct tcp_spec *t = &scn->tcp;
+    t->cc = tcp_cc_name(0);
+    t->init_cwnd = 10;                       /* RFC 6928. */
+    t->min_rto_ps = 200 * PS_PER_MS;         /* Linux TCP_RTO_MIN. */
+    t->init_rto_ps = PS_PER_S;               /* RFC 6298 2.1. */
+    t->max_rto_ps = 120 * PS_PER_S;          /* Linux TCP_RTO_MAX. */
+    t->delack_segs = 2;                      /* RFC 5681 4.2. */
+    t->delack_ps = 40 * PS_PER_MS;           /* Linux TCP_DELACK_MIN. */
+    t->rcv_buf_bytes = 6291456;              /* Linux tcp_rmem[2]. */
+    t->dupack_thresh = 3;                    /* RFC 5681 3.2. */
+    t->dctcp_g = 1.0 / 16;                   /* RFC 8257 4.2. */
 }
 
 /* Builds the graph.  A failure the topology class places at the

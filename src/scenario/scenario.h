@@ -36,6 +36,26 @@ struct flow_spec {
     struct src_loc loc;
 };
 
+/* TCP parameters (docs/scenario.md, `tcp`): the top-level section sets
+ * them for every TCP traffic entry, and an entry's own `tcp` mapping
+ * overrides them for its flows. */
+struct tcp_spec {
+    const char *cc;           /* Congestion control: tcp_cc_find() name. */
+    bool ecn;                 /* ECT on data, react to ECE (RFC 3168);
+                               * always on with dctcp. */
+    bool handshake;           /* SYN, SYN-ACK before data. */
+    uint32_t init_cwnd;       /* Segments (RFC 6928: 10). */
+    uint64_t min_rto_ps;      /* RTO floor (Linux: 200 ms). */
+    uint64_t init_rto_ps;     /* Before the first RTT sample (RFC 6298). */
+    uint64_t max_rto_ps;      /* Backoff ceiling (Linux TCP_RTO_MAX). */
+    uint32_t delack_segs;     /* ACK every Nth full segment; 1 = each. */
+    uint64_t delack_ps;       /* Delayed-ACK timeout. */
+    uint64_t rcv_buf_bytes;   /* Receive buffer = largest window. */
+    uint32_t dupack_thresh;   /* Duplicate ACKs that trigger fast
+                               * retransmit (RFC 5681: 3). */
+    double dctcp_g;           /* DCTCP alpha gain (RFC 8257: 1/16). */
+};
+
 struct traffic_spec {
     enum traffic_pattern pattern;
     const char *protocol;     /* "udp" (the only one until transports). */
@@ -52,12 +72,39 @@ struct traffic_spec {
                                * differ. */
     struct flow_spec *flows;  /* PATTERN_FLOWS. */
     size_t n_flows;
+    struct tcp_spec tcp;      /* protocol tcp: the top level's, overridden
+                               * by the entry's own `tcp`. */
     struct src_loc loc;
 };
 
 enum ecmp_seed_mode {
     ECMP_SEED_PER_SWITCH,     /* Each switch its own seed (default). */
     ECMP_SEED_SAME,           /* Every switch the same seed (polarizes). */
+};
+
+enum ecn_mark_mode {
+    ECN_MARK_OFF,
+    ECN_MARK_STEP,            /* CE when the queue exceeds K (DCTCP). */
+    ECN_MARK_RED,             /* Probability 0 at Kmin rising to Pmax at
+                               * Kmax, 1 above (RED on the instantaneous
+                               * queue, as DCQCN and HPCC configure it). */
+};
+
+/* Switch ECN marking (RFC 3168 CE on ECT packets), per egress queue. */
+struct ecn_spec {
+    enum ecn_mark_mode mode;
+    bool at_enqueue;          /* Mark on arrival; default on departure. */
+    uint64_t k_bytes;         /* step */
+    uint64_t kmin_bytes, kmax_bytes;  /* red */
+    double pmax;              /* red */
+};
+
+/* Fault injection at every switch a packet crosses (a test knob): drop
+ * with probability LOSS, or hold back by REORDER_DELAY with probability
+ * REORDER so that later packets overtake it. */
+struct fault_spec {
+    double loss, reorder;
+    uint64_t reorder_delay_ps;
 };
 
 struct switch_spec {
@@ -67,6 +114,7 @@ struct switch_spec {
     const char *scheduler;    /* "strict" */
     enum ecmp_seed_mode ecmp_seed_mode;
     uint32_t ecmp_seed;       /* With ECMP_SEED_SAME. */
+    struct ecn_spec ecn;
 };
 
 struct scenario {
@@ -78,6 +126,8 @@ struct scenario {
     struct topo_spec topo;
     struct topo_graph graph;  /* Built from `topo`. */
     struct switch_spec sw;
+    struct tcp_spec tcp;      /* Defaults for TCP traffic entries. */
+    struct fault_spec faults;
     struct traffic_spec *traffic;
     size_t n_traffic;
 };

@@ -4,11 +4,15 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "fabric/path.h"
+#include "host/host.h"
+#include "scenario/scenario.h"
 #include "sim/util.h"
 #include "workload/flow.h"
 
 static const struct transport_class *const transport_table[] = {
     &transport_udp,
+    &transport_tcp,
 };
 
 const struct transport_class *
@@ -39,4 +43,47 @@ transport_flow_done(struct net *net, struct flow *f)
     f->completed = true;
     f->end_ps = net->sim.now_ps;
     net->st.flows_completed++;
+}
+
+void
+transport_proto_pkt(const struct net *net, const struct flow *f, uint8_t proto,
+                    struct pkt *p)
+{
+    const struct host *src = &net->hosts[f->src];
+    const struct host *dst = &net->hosts[f->dst];
+    memset(p, 0, sizeof *p);
+    p->flow_id = f->id;
+    memcpy(p->eth.src, src->mac, 6);
+    memcpy(p->eth.dst, dst->mac, 6);
+    p->eth.ethertype = ETHERTYPE_IPV4;
+    p->ip.src = src->ip;
+    p->ip.dst = dst->ip;
+    p->ip.dscp = (uint8_t)(f->tc << 3);  /* Class selector CS<tc>. */
+    p->ip.ecn = ECN_NOT_ECT;
+    p->ip.ttl = 64;
+    p->ip.proto = proto;
+    /* UDP and TCP headers both begin with the two ports. */
+    if (proto == IPPROTO_NUM_UDP) {
+        p->l4.udp.sport = f->sport;
+        p->l4.udp.dport = f->dport;
+    } else {
+        p->l4.tcp.sport = f->sport;
+        p->l4.tcp.dport = f->dport;
+    }
+    pkt_set_5tuple_hash(p);
+}
+
+void
+transport_set_ideal_fct(const struct net *net, struct flow *f, uint32_t mss,
+                        uint32_t hdr_bytes, uint32_t hash0)
+{
+    uint64_t n = (f->size_bytes + mss - 1) / mss;
+    uint32_t last = (uint32_t)(f->size_bytes - (n - 1) * mss);
+    uint32_t wire = wire_bytes_for_ip(hdr_bytes + mss, false);
+    uint32_t last_wire = wire_bytes_for_ip(hdr_bytes + last, false);
+    struct path path;
+    path_trace(net, f->src, f->dst, hash0, &path);
+    uint64_t gap = f->rate_bps ? ser_time_ps(wire, f->rate_bps) : 0;
+    f->ideal_fct_ps = flow_ideal_fct(n, wire, last_wire, gap, path.rate_bps,
+                                     path.delay_ps, path.n_links);
 }

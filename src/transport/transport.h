@@ -32,10 +32,29 @@ const struct transport_class *transport_find(const char *name);
 size_t transport_count(void);
 const char *transport_name(size_t i);
 
+/* Fills P, a header template for F's packets from its source host to
+ * its destination: addresses, DSCP class selector CS<tc>, TTL, protocol
+ * PROTO and ports, and the 5-tuple hash.  Lengths are left unset. */
+void transport_proto_pkt(const struct net *, const struct flow *,
+                         uint8_t proto, struct pkt *p);
+/* Sets F->ideal_fct_ps: F's SIZE bytes in segments of at most MSS
+ * payload bytes, each with HDR_BYTES of IP + L4 headers, back to back
+ * (or paced at F->rate_bps) over the path HASH0 takes (flow_ideal_fct()). */
+void transport_set_ideal_fct(const struct net *, struct flow *, uint32_t mss,
+                             uint32_t hdr_bytes, uint32_t hash0);
+
 /* Records that F's last byte was delivered now.  Every transport calls
  * it exactly once per completed flow. */
 void transport_flow_done(struct net *, struct flow *);
 
 extern const struct transport_class transport_udp;
+extern const struct transport_class transport_tcp;
+
+/* TCP congestion-control algorithms by name (tcp-cc.c), for the
+ * scenario's `tcp.cc`: I < tcp_cc_count(); the first is the default. */
+size_t tcp_cc_count(void);
+const char *tcp_cc_name(size_t i);
+/* Frees the net's pool of TCP connection state (net_destroy()). */
+void tcp_pool_free(struct net *);
 
 #endif

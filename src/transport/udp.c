@@ -15,7 +15,6 @@
 #include "scenario/scenario.h"
 #include "transport/transport.h"
 #include "workload/flow.h"
-#include "fabric/path.h"
 
 struct udp_sender {
     struct tx_source src;
@@ -61,40 +60,15 @@ static void
 udp_setup(struct net *net, struct flow *f)
 {
     struct udp_sender *u = xcalloc(1, sizeof *u);
-    struct host *src = &net->hosts[f->src];
-    struct host *dst = &net->hosts[f->dst];
     f->tp = u;
     u->flow = f;
     u->mss = net->scn->mtu_bytes - IPV4_HDR_BYTES - UDP_HDR_BYTES;
-    tx_source_init(&u->src, &net->sim, &udp_source_class, src, f->tc);
+    tx_source_init(&u->src, &net->sim, &udp_source_class,
+                   &net->hosts[f->src], f->tc);
 
-    struct pkt *p = &u->proto;
-    p->flow_id = f->id;
-    memcpy(p->eth.src, src->mac, 6);
-    memcpy(p->eth.dst, dst->mac, 6);
-    p->eth.ethertype = ETHERTYPE_IPV4;
-    p->ip.src = src->ip;
-    p->ip.dst = dst->ip;
-    p->ip.dscp = (uint8_t)(f->tc << 3);  /* Class selector CS<tc>. */
-    p->ip.ecn = ECN_NOT_ECT;
-    p->ip.ttl = 64;
-    p->ip.proto = IPPROTO_NUM_UDP;
-    p->l4.udp.sport = f->sport;
-    p->l4.udp.dport = f->dport;
-    pkt_set_5tuple_hash(p);
-
-    /* Ideal FCT: the datagrams' wire sizes on the flow's actual path. */
-    uint64_t n = (f->size_bytes + u->mss - 1) / u->mss;
-    uint32_t last = (uint32_t)(f->size_bytes - (n - 1) * u->mss);
-    uint32_t wire = wire_bytes_for_ip(IPV4_HDR_BYTES + UDP_HDR_BYTES + u->mss,
-                                      false);
-    uint32_t last_wire =
-        wire_bytes_for_ip(IPV4_HDR_BYTES + UDP_HDR_BYTES + last, false);
-    struct path path;
-    path_trace(net, f->src, f->dst, p->hash0, &path);
-    uint64_t gap = f->rate_bps ? ser_time_ps(wire, f->rate_bps) : 0;
-    f->ideal_fct_ps = flow_ideal_fct(n, wire, last_wire, gap, path.rate_bps,
-                                     path.delay_ps, path.n_links);
+    transport_proto_pkt(net, f, IPPROTO_NUM_UDP, &u->proto);
+    transport_set_ideal_fct(net, f, u->mss, IPV4_HDR_BYTES + UDP_HDR_BYTES,
+                            u->proto.hash0);
 }
 
 static void

@@ -20,6 +20,7 @@ struct flow {
     uint16_t sport, dport;
     uint8_t tc;
     bool completed;
+    uint16_t entry;            /* Index of its scenario traffic entry. */
     const struct transport_class *transport;
     void *tp;                  /* The transport's per-flow state. */
     /* Counters. */

@@ -113,6 +113,7 @@ workload_generate(const struct scenario *scn, struct flow **flows, uint32_t *n,
         struct rng r;
         rng_init(&r, scn->seed, rng_stream_id(name));
         uint64_t clock = t->start_ps;
+        uint32_t first = fv.n;
 
         switch (t->pattern) {
         case PATTERN_FLOWS:
@@ -180,6 +181,8 @@ workload_generate(const struct scenario *scn, struct flow **flows, uint32_t *n,
             }
             break;
         }
+        for (uint32_t i = first; i < fv.n; i++)
+            fv.v[i].entry = (uint16_t)ti;
     }
     *flows = fv.v;
     *n = fv.n;

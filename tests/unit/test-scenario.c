@@ -546,7 +546,8 @@ test_schema_errors(struct files *fs)
                  "missing required key 'topology' at the top level");
     expect_error(fs, "unknown top-level key", SPINE_LEAF "bogus: 1\n", "6:1",
                  "unknown key 'bogus' at the top level; expected one of: "
-                 "name, seed, stop, mtu, topology, switch, traffic");
+                 "name, seed, stop, mtu, topology, switch, tcp, faults, "
+                 "traffic");
     expect_error(fs, "key of another topology type",
                  "topology:\n  type: fat-tree\n  k: 4\n  spines: 2\n", "4:3",
                  "unknown key 'spines' in topology (type fat-tree); "
@@ -689,8 +690,8 @@ test_traffic_errors(struct files *fs)
                  "7:5", "missing required key 'count' in traffic.0");
     expect_error(fs, "unknown protocol",
                  SPINE_LEAF "traffic:\n  - {pattern: all-to-all, size: 1MB, "
-                 "protocol: tcp}\n", "7:48",
-                 "traffic.0.protocol is 'tcp'; expected one of: udp");
+                 "protocol: sctp}\n", "7:48",
+                 "traffic.0.protocol is 'sctp'; expected one of: udp, tcp");
     expect_error(fs, "tc out of range",
                  SPINE_LEAF "traffic:\n  - {pattern: all-to-all, size: 1MB, "
                  "tc: 8}\n", "7:42",

@@ -1,0 +1,41 @@
+/* ECN marking at switch egress queues (RFC 3168: a congested queue sets
+ * CE on ECN-capable packets instead of dropping them).
+ *
+ * Two marking rules, configured per switch (`switch.ecn`) and applied to
+ * every egress queue by its own occupancy in frame bytes:
+ *   step  mark when the queue holds more than K bytes: DCTCP's rule
+ *         (Alizadeh et al., SIGCOMM 2010, section 3.1);
+ *   red   mark with probability Pmax (q - Kmin) / (Kmax - Kmin) between
+ *         Kmin and Kmax and always above Kmax, on the instantaneous queue:
+ *         RED as DCQCN (SIGCOMM 2015) and HPCC configure it.
+ * The queue is read either when the packet joins it (the occupancy it
+ * finds, itself excluded) or, by default, when the packet leaves (the
+ * occupancy it leaves behind).  Departure marking is the default because
+ * the mark then reports the queue as it is when the packet starts its
+ * way to the receiver, a queueing delay earlier than arrival marking
+ * would (Wu et al., "Tuning ECN for data center networks", CoNEXT 2012),
+ * and because it is what the ns-3 simulator of the DCQCN and HPCC papers
+ * does (SwitchNode::SwitchNotifyDequeue), so results compare with it. */
+#ifndef DCSIM_ECN_H
+#define DCSIM_ECN_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/rng.h"
+
+struct ecn_spec;
+struct pkt;
+struct queue;
+
+struct ecn_marker {
+    const struct ecn_spec *spec;
+    struct rng rng;            /* RED's coin: one stream per switch. */
+};
+
+/* Marks P (if ECN-capable) by the rule, for a queue of QUEUE_BYTES;
+ * counts the mark in Q. */
+void ecn_consider(struct ecn_marker *, struct queue *q, struct pkt *p,
+                  uint64_t queue_bytes);
+
+#endif
