@@ -49,6 +49,8 @@ struct tcp_spec {
     uint64_t init_rto_ps;     /* Before the first RTT sample (RFC 6298). */
     uint64_t max_rto_ps;      /* Backoff ceiling (Linux TCP_RTO_MAX). */
     uint32_t delack_segs;     /* ACK every Nth full segment; 1 = each. */
+    uint32_t quickacks;       /* Segments acked at once at the start
+                               * (Linux TCP_MAX_QUICKACKS: 16). */
     uint64_t delack_ps;       /* Delayed-ACK timeout. */
     uint64_t rcv_buf_bytes;   /* Receive buffer = largest window. */
     uint32_t dupack_thresh;   /* Duplicate ACKs that trigger fast

@@ -228,7 +228,10 @@ min_u64(uint64_t a, uint64_t b)
 }
 
 /* May a new segment go out now?  Within min(cwnd, rwnd) of snd_una; a
- * sender with nothing in flight may always send one. */
+ * sender with nothing in flight may always send one.  Limited transmit
+ * (RFC 3042): each of the first two duplicate ACKs lets one more new
+ * segment out beyond cwnd, so that a window too small to produce three
+ * duplicate ACKs can still recover without a timeout. */
 static bool
 can_send_new(const struct tcp_conn *c)
 {
@@ -237,7 +240,10 @@ can_send_new(const struct tcp_conn *c)
         return false;
     uint64_t flight = c->snd_nxt - c->snd_una;
     uint64_t len = min_u64(c->mss, size - c->snd_nxt);
-    return flight == 0 || flight + len <= min_u64(c->cwnd, c->rwnd);
+    uint64_t cwnd = c->cwnd;
+    if (!c->in_recovery && c->dupacks < c->cfg->dupack_thresh)
+        cwnd += (uint64_t)(c->dupacks < 2 ? c->dupacks : 2) * c->mss;
+    return flight == 0 || flight + len <= min_u64(cwnd, c->rwnd);
 }
 
 static void
@@ -714,7 +720,10 @@ receiver_data(struct net *net, struct tcp_conn *c, const struct pkt *p)
         ooo_drain(c);
     deliver(net, c, old);
     c->unacked_segs++;
-    if (filled || c->unacked_segs >= c->cfg->delack_segs ||
+    bool quick = c->quickacks > 0;
+    if (quick)
+        c->quickacks--;
+    if (quick || filled || c->unacked_segs >= c->cfg->delack_segs ||
         c->rcv_nxt == c->flow->size_bytes) {
         queue_ack(net, c, ece_now(c), 0);
     } else if (c->unacked_segs == 1) {
@@ -759,6 +768,7 @@ tcp_start(struct net *net, struct flow *f)
     c->rwnd = cfg->rcv_buf_bytes;
     c->rto_ps = clamp_rto(cfg, cfg->init_rto_ps);
     c->rto_deadline_ps = TIME_NEVER;
+    c->quickacks = cfg->quickacks;
     make_protos(net, c);
     tx_source_rebind(&c->data_src, &net->hosts[f->src], f->tc);
     tx_source_rebind(&c->ack_src, &net->hosts[f->dst], f->tc);

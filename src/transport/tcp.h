@@ -137,6 +137,7 @@ struct tcp_conn {
     uint32_t n_ooo, cap_ooo;
     uint64_t ooo_bytes;
     uint32_t unacked_segs;      /* In-order segments not yet acked. */
+    uint32_t quickacks;         /* Left to acknowledge without delay. */
     bool ce_state;              /* DCTCP receiver: last data was CE. */
     bool ece_latch;             /* RFC 3168 receiver: echo until CWR. */
     struct event delack_ev;
