@@ -973,8 +973,8 @@ parse_tcp(struct ctx *c, const struct ynode *map, const char *path,
 {
     static const char *const keys[] = {
         "cc", "ecn", "handshake", "init_cwnd", "min_rto", "init_rto",
-        "max_rto", "delayed_ack", "delayed_ack_timeout", "quickack",
-        "rcv_buf", "dupack_threshold", "dctcp_g",
+        "max_rto", "max_retries", "delayed_ack", "delayed_ack_timeout",
+        "quickack", "ack_jitter", "rcv_buf", "dupack_threshold", "dctcp_g",
     };
     char where[PATH_BYTES + 8], sub[PATH_BYTES];
     snprintf(where, sizeof where, "in %s", path);
@@ -996,8 +996,11 @@ parse_tcp(struct ctx *c, const struct ynode *map, const char *path,
         !get_duration(c, map, path, "min_rto", true, &t->min_rto_ps) ||
         !get_duration(c, map, path, "init_rto", true, &t->init_rto_ps) ||
         !get_duration(c, map, path, "max_rto", true, &t->max_rto_ps) ||
+        !get_u32(c, map, path, "max_retries", 1, 1000, &t->max_retries) ||
         !get_u32(c, map, path, "delayed_ack", 1, 64, &t->delack_segs) ||
         !get_u32(c, map, path, "quickack", 0, 1u << 20, &t->quickacks) ||
+        !get_duration(c, map, path, "ack_jitter", false,
+                      &t->ack_jitter_ps) ||
         !get_duration(c, map, path, "delayed_ack_timeout", true,
                       &t->delack_ps) ||
         !get_size(c, map, path, "rcv_buf", true, &t->rcv_buf_bytes) ||
@@ -1471,6 +1474,7 @@ scenario_defaults(struct scenario *scn)
     t->min_rto_ps = 200 * PS_PER_MS;         /* Linux TCP_RTO_MIN. */
     t->init_rto_ps = PS_PER_S;               /* RFC 6298 2.1. */
     t->max_rto_ps = 120 * PS_PER_S;          /* Linux TCP_RTO_MAX. */
+    t->max_retries = 15;                     /* Linux tcp_retries2. */
     t->delack_segs = 2;                      /* RFC 5681 4.2. */
     t->quickacks = 16;                       /* Linux TCP_MAX_QUICKACKS. */
     t->delack_ps = 40 * PS_PER_MS;           /* Linux TCP_DELACK_MIN. */

@@ -48,10 +48,14 @@ struct tcp_spec {
     uint64_t min_rto_ps;      /* RTO floor (Linux: 200 ms). */
     uint64_t init_rto_ps;     /* Before the first RTT sample (RFC 6298). */
     uint64_t max_rto_ps;      /* Backoff ceiling (Linux TCP_RTO_MAX). */
+    uint32_t max_retries;     /* Timeouts in a row before the connection
+                               * is abandoned (Linux tcp_retries2). */
     uint32_t delack_segs;     /* ACK every Nth full segment; 1 = each. */
     uint32_t quickacks;       /* Segments acked at once at the start
                                * (Linux TCP_MAX_QUICKACKS: 16). */
     uint64_t delack_ps;       /* Delayed-ACK timeout. */
+    uint64_t ack_jitter_ps;   /* Receive-path delay before an ACK leaves:
+                               * uniform in [0, this]; 0 = none. */
     uint64_t rcv_buf_bytes;   /* Receive buffer = largest window. */
     uint32_t dupack_thresh;   /* Duplicate ACKs that trigger fast
                                * retransmit (RFC 5681: 3). */

@@ -40,6 +40,7 @@ struct tcp_pool {
     struct tcp_conn *free;
     struct tcp_conn **all;
     uint32_t n_all, cap_all;
+    struct rng jitter;           /* For tcp.ack_jitter. */
 };
 
 static void tcp_rto_fire(struct sim *, struct event *);
@@ -105,8 +106,10 @@ static struct tcp_conn *
 conn_get(struct net *net)
 {
     struct tcp_pool *pool = net->tcp;
-    if (!pool)
+    if (!pool) {
         pool = net->tcp = xcalloc(1, sizeof *pool);
+        rng_init(&pool->jitter, net->sim.seed, rng_stream_id("tcp/jitter"));
+    }
     struct tcp_conn *c = pool->free;
     if (c) {
         pool->free = c->next_free;
@@ -146,8 +149,9 @@ static void
 conn_maybe_release(struct net *net, struct tcp_conn *c)
 {
     struct flow *f = c->flow;
-    if (!f->completed || c->snd_una < f->size_bytes || c->n_acks ||
-        c->data_src.ready || c->ack_src.ready)
+    bool done = c->aborted || (f->completed && c->snd_una == f->size_bytes);
+    if (!done || c->n_acks || c->data_src.ready || c->ack_src.ready ||
+        event_is_scheduled(&net->sim, &c->ack_src.wake))
         return;
     sim_cancel(&net->sim, &c->rto_ev);
     sim_cancel(&net->sim, &c->delack_ev);
@@ -249,6 +253,8 @@ can_send_new(const struct tcp_conn *c)
 static void
 sender_wake(struct net *net, struct tcp_conn *c)
 {
+    if (c->aborted)
+        return;
     if (c->syn_pending || c->rtx_pending || can_send_new(c))
         nic_activate(net, &c->data_src);
 }
@@ -332,7 +338,7 @@ tcp_data_pull(struct net *net, struct tx_source *src, uint64_t *next_ready)
     struct pkt *p = make_pkt(net, c, false);
     p->payload_bytes = len;
     p->l4.tcp.seq = c->isn_snd + 1 + (uint32_t)off;
-    p->l4.tcp.ack = c->isn_rcv + 1;
+    p->l4.tcp.ack = c->isn_peer + 1;
     p->l4.tcp.flags = TCP_F_ACK;
     if (off + len == f->size_bytes)
         p->l4.tcp.flags |= TCP_F_PSH;
@@ -475,7 +481,7 @@ sender_receive(struct net *net, struct tcp_conn *c, const struct pkt *p)
             h->ack != c->isn_snd + 1)
             return;
         c->established = true;
-        c->isn_rcv = h->seq;
+        c->isn_peer = h->seq;
         if (c->timing && c->backoff == 0)
             rtt_sample(c, net->sim.now_ps - c->timed_at_ps);
         c->timing = false;
@@ -516,17 +522,25 @@ tcp_rto_fire(struct sim *s, struct event *ev)
         sim_schedule(s, ev, c->rto_deadline_ps);
         return;
     }
+    c->flow->timeouts++;
+    if (c->backoff >= c->cfg->max_retries) {
+        /* Give up, as Linux does after tcp_retries2 timeouts: the flow
+         * stays incomplete. */
+        c->aborted = true;
+        c->rto_deadline_ps = TIME_NEVER;
+        c->rtx_pending = c->syn_pending = false;
+        conn_maybe_release(net, c);
+        return;
+    }
     /* RFC 6298 5.4-5.6: back off, and resend from the oldest unacked. */
     c->rto_ps = clamp_rto(c->cfg, c->rto_ps * 2);
     c->backoff++;
     c->timing = false;
     if (!c->established) {
         c->syn_pending = true;
-        c->flow->timeouts++;
         sender_wake(net, c);
         return;
     }
-    c->flow->timeouts++;
     /* RFC 5681 eq. 4 and 7: ssthresh from the class, loss window. */
     c->ssthresh = c->cc->ssthresh(c, TCP_CUT_RTO);
     c->cwnd = c->mss;
@@ -564,7 +578,16 @@ queue_ack(struct net *net, struct tcp_conn *c, bool ece, uint8_t flags)
     a->flags = flags;
     c->n_acks++;
     c->unacked_segs = 0;
-    nic_activate(net, &c->ack_src);
+    uint64_t j = c->cfg->ack_jitter_ps;
+    if (!j) {
+        nic_activate(net, &c->ack_src);
+    } else if (!c->ack_src.ready &&
+               !event_is_scheduled(&net->sim, &c->ack_src.wake)) {
+        /* The receive path takes a variable time; ACKs that queue up
+         * meanwhile leave together. */
+        uint64_t d = rng_below(&net->tcp->jitter, j + 1);
+        sim_schedule(&net->sim, &c->ack_src.wake, net->sim.now_ps + d);
+    }
 }
 
 /* The ECE bit for an ACK sent now. */
@@ -778,6 +801,7 @@ tcp_start(struct net *net, struct flow *f)
     } else {
         c->established = true;
         c->isn_rcv = c->isn_snd;
+        c->isn_peer = ~c->isn_snd;
     }
     sender_wake(net, c);
 }

@@ -80,8 +80,10 @@ struct tcp_conn {
     struct tcp_conn *next_free;  /* In the pool while unused. */
     uint32_t mss;               /* Payload bytes per full segment. */
     uint32_t isn_snd;           /* Sender's initial sequence number. */
+    uint32_t isn_peer;          /* The receiver's, as the sender knows it. */
     bool ecn;                   /* ECN in use on this connection. */
     bool established;           /* Handshake done (or not modelled). */
+    bool aborted;               /* Gave up after max_retries timeouts. */
     struct pkt data_proto;      /* Header template, sender to receiver. */
     struct pkt ack_proto;       /* Receiver to sender. */
 
