@@ -841,6 +841,98 @@ test_explicit_errors(struct files *fs)
 #undef EXPLICIT_HEAD
 }
 
+static void
+test_tcp_ecn_faults(struct files *fs)
+{
+    struct scenario scn;
+    char *err = NULL;
+    const char *path = write_file(
+        fs, "tcp.yaml",
+        SPINE_LEAF
+        "switch: {ecn: {mode: red, kmin: 5KB, kmax: 200KB, pmax: 0.01, "
+        "at: enqueue}}\n"
+        "tcp: {cc: cubic, min_rto: 1ms, delayed_ack: 1, dctcp_g: 0.125}\n"
+        "faults: {loss: 0.001, reorder: 0.5, reorder_delay: 3us}\n"
+        "traffic:\n"
+        "  - {pattern: all-to-all, size: 1MB, protocol: tcp}\n"
+        "  - {pattern: all-to-all, size: 1MB, protocol: tcp,\n"
+        "     tcp: {cc: dctcp, handshake: true}}\n");
+    int rc = scenario_load(path, NULL, 0, &scn, &err);
+    if (!ok(rc == 0, "tcp/ecn/faults scenario loads")) {
+        diag("%s", err);
+        free(err);
+        return;
+    }
+    ok(scn.sw.ecn.mode == ECN_MARK_RED && scn.sw.ecn.at_enqueue,
+       "ecn: red at enqueue");
+    is_u64(scn.sw.ecn.kmin_bytes, 5000, "ecn kmin");
+    is_u64(scn.sw.ecn.kmax_bytes, 200000, "ecn kmax");
+    ok(scn.sw.ecn.pmax == 0.01, "ecn pmax");
+    ok(!strcmp(scn.tcp.cc, "cubic"), "top-level cc");
+    is_u64(scn.tcp.min_rto_ps, PS_PER_MS, "top-level min_rto");
+    is_u64(scn.tcp.init_cwnd, 10, "init_cwnd defaults to 10");
+    is_u64(scn.tcp.max_rto_ps, 120 * PS_PER_S, "max_rto defaults to 120 s");
+    ok(scn.faults.loss == 0.001 && scn.faults.reorder == 0.5 &&
+           scn.faults.reorder_delay_ps == 3 * PS_PER_US,
+       "faults");
+    const struct tcp_spec *a = &scn.traffic[0].tcp, *b = &scn.traffic[1].tcp;
+    ok(!strcmp(a->cc, "cubic") && !a->handshake && a->delack_segs == 1,
+       "entry 0 inherits the top-level tcp");
+    ok(!strcmp(b->cc, "dctcp") && b->handshake && b->delack_segs == 1 &&
+           b->min_rto_ps == PS_PER_MS && b->dctcp_g == 0.125,
+       "entry 1 overrides cc and handshake, inherits the rest");
+    scenario_free(&scn);
+
+    expect_error(fs, "ecn without mode",
+                 SPINE_LEAF "switch: {ecn: {k: 10KB}}\n", "6:15",
+                 "missing required key 'mode' in switch.ecn");
+    expect_error(fs, "step without k",
+                 SPINE_LEAF "switch: {ecn: {mode: step}}\n", "6:15",
+                 "missing required key 'k' in switch.ecn");
+    expect_error(fs, "red key in step mode",
+                 SPINE_LEAF "switch: {ecn: {mode: step, k: 1KB, pmax: 1}}\n",
+                 "6:36", "unknown key 'pmax' in switch.ecn (mode step)");
+    expect_error(fs, "kmax not above kmin",
+                 SPINE_LEAF "switch: {ecn: {mode: red, kmin: 9KB, kmax: 9KB, "
+                 "pmax: 0.1}}\n", "6:44",
+                 "switch.ecn.kmax is '9KB' (not above kmin)");
+    expect_error(fs, "pmax out of range",
+                 SPINE_LEAF "switch: {ecn: {mode: red, kmin: 1KB, kmax: 9KB, "
+                 "pmax: 1.5}}\n", "6:55",
+                 "switch.ecn.pmax is '1.5'; expected a probability in (0, 1]");
+    expect_error(fs, "pmax not a number",
+                 SPINE_LEAF "switch: {ecn: {mode: red, kmin: 1KB, kmax: 9KB, "
+                 "pmax: nan}}\n", "6:55",
+                 "switch.ecn.pmax is 'nan' (not a number)");
+    expect_error(fs, "unknown cc",
+                 SPINE_LEAF "tcp: {cc: vegas}\n", "6:11",
+                 "tcp.cc is 'vegas'; expected one of: newreno, cubic, dctcp");
+    expect_error(fs, "min_rto above max_rto",
+                 SPINE_LEAF "tcp: {min_rto: 2s, max_rto: 1s}\n", "6:16",
+                 "tcp.min_rto is '2s' (min_rto is greater than max_rto)");
+    expect_error(fs, "rcv_buf too large",
+                 SPINE_LEAF "tcp: {rcv_buf: 2GiB}\n", "6:16",
+                 "tcp.rcv_buf is '2GiB' (larger than the 1 GiB TCP window "
+                 "limit)");
+    expect_error(fs, "zero delayed_ack",
+                 SPINE_LEAF "tcp: {delayed_ack: 0}\n", "6:20",
+                 "tcp.delayed_ack is '0'; expected an integer 1..64");
+    expect_error(fs, "tcp on a udp entry",
+                 SPINE_LEAF "traffic:\n  - {pattern: all-to-all, size: 1MB, "
+                 "tcp: {cc: cubic}}\n", "7:38",
+                 "traffic.0.tcp: TCP parameters on a udp entry");
+    expect_error(fs, "bad entry tcp key",
+                 SPINE_LEAF "traffic:\n  - {pattern: all-to-all, size: 1MB, "
+                 "protocol: tcp, tcp: {cwnd: 3}}\n", "7:59",
+                 "unknown key 'cwnd' in traffic.0.tcp");
+    expect_error(fs, "loss of 1",
+                 SPINE_LEAF "faults: {loss: 1}\n", "6:16",
+                 "faults.loss is '1'; expected a probability in [0, 1)");
+    expect_error(fs, "reorder without delay",
+                 SPINE_LEAF "faults: {reorder: 0.1}\n", "6:9",
+                 "missing required key 'reorder_delay' in faults");
+}
+
 int
 main(void)
 {
@@ -859,6 +951,7 @@ main(void)
     test_schema_errors(&fs);
     test_traffic_errors(&fs);
     test_explicit_errors(&fs);
+    test_tcp_ecn_faults(&fs);
 
     /* Remove the files (each path is recorded once). */
     for (size_t i = 0; i < fs.n; i++) {
