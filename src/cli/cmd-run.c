@@ -100,7 +100,7 @@ cmd_run(int argc, char **argv)
     if (pr.shown)
         fprintf(stderr, "\n");
     /* Cut by the stop time (events remain) or ran dry. */
-    ri.sim_time_ps = net->sim.heap_len ? scn.stop_ps : net->sim.now_ps;
+    ri.sim_time_ps = sim_pending(&net->sim) ? scn.stop_ps : net->sim.now_ps;
     ri.peak_rss_bytes = peak_rss_bytes();
     results_summarize(net, &ri);
 
