@@ -16,12 +16,6 @@
 #include "transport/transport.h"
 #include "workload/flow.h"
 
-static double
-flow_slowdown(const struct flow *f)
-{
-    return (double)(f->end_ps - f->start_ps) / (double)f->ideal_fct_ps;
-}
-
 void
 results_summarize(const struct net *net, struct run_info *ri)
 {
@@ -37,13 +31,14 @@ results_summarize(const struct net *net, struct run_info *ri)
             continue;
         }
         fct[n] = (double)(f->end_ps - f->start_ps);
-        slow[n] = flow_slowdown(f);
+        slow[n] = fct_slowdown(f);
         n++;
     }
     stats_percentiles(fct, n, &s->fct_ps);
     stats_percentiles(slow, n, &s->slowdown);
     free(fct);
     free(slow);
+    fct_by_size_compute(net->flows, net->n_flows, &s->by_size);
 }
 
 static void
@@ -136,6 +131,8 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
     json_pctl(f, "fct_ps", &s->fct_ps, 1);
     fprintf(f, ",\n");
     json_pctl(f, "slowdown", &s->slowdown, 0);
+    fprintf(f, ",\n  \"slowdown_by_size\": ");
+    fct_by_size_write_json(f, &s->by_size, 2);
     fprintf(f, "\n}\n");
 }
 
@@ -156,7 +153,7 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
             fprintf(f, "%llu,%llu,%llu,%.6f,1,",
                     (unsigned long long)fl->end_ps,
                     (unsigned long long)(fl->end_ps - fl->start_ps),
-                    (unsigned long long)fl->ideal_fct_ps, flow_slowdown(fl));
+                    (unsigned long long)fl->ideal_fct_ps, fct_slowdown(fl));
         else
             fprintf(f, ",,%llu,,0,", (unsigned long long)fl->ideal_fct_ps);
         fprintf(f, "%llu,%llu,%u,%u,%u,%u\n",
@@ -164,6 +161,12 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
                 (unsigned long long)fl->bytes_lost, fl->pkts_sent,
                 fl->pkts_dropped, fl->retx_pkts, fl->timeouts);
     }
+}
+
+static void
+write_fct_by_size(FILE *f, const struct net *net, const struct run_info *ri)
+{
+    fct_by_size_write_csv(f, &ri->flows.by_size);
 }
 
 static void
@@ -222,6 +225,7 @@ static const struct {
 } writers[] = {
     { "summary.json", write_summary },
     { "flows.csv", write_flows },
+    { "fct_by_size.csv", write_fct_by_size },
     { "links.csv", write_links },
     { "queues.csv", write_queues },
 };

@@ -1,6 +1,7 @@
 /* Results of a run: the files `dcsim run -o DIR` writes (summary.json,
- * flows.csv, links.csv, queues.csv; every key and column is documented in
- * docs/output.md) and the short human summary printed at the end.
+ * flows.csv, fct_by_size.csv, links.csv, queues.csv; every key and column
+ * is documented in docs/output.md) and the short human summary printed at
+ * the end.
  *
  * Files are first written into a fresh temporary directory beside DIR and
  * then renamed into DIR, so a run that fails to write leaves no partial
@@ -11,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "report/fct.h"
 #include "report/stats.h"
 
 struct net;
@@ -19,6 +21,7 @@ struct net;
 struct flow_summary {
     struct pctl fct_ps, slowdown;   /* Over completed flows. */
     uint64_t incomplete;            /* Flows not completed. */
+    struct fct_by_size by_size;     /* Slowdown by flow size. */
 };
 
 struct run_info {
