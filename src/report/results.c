@@ -2,6 +2,7 @@
 #include "report/results.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include "fabric/port.h"
 #include "fabric/switch.h"
 #include "host/host.h"
+#include "report/monitor.h"
 #include "report/stats.h"
 #include "scenario/scenario.h"
 #include "transport/transport.h"
@@ -217,18 +219,39 @@ write_queues(FILE *f, const struct net *net, const struct run_info *ri)
     }
 }
 
+static void
+write_queue_series(FILE *f, const struct net *net, const struct run_info *ri)
+{
+    monitor_write_csv(f, ri->monitor);
+}
+
+static bool
+has_monitor(const struct run_info *ri)
+{
+    return ri->monitor != NULL;
+}
+
 typedef void writer_fn(FILE *, const struct net *, const struct run_info *);
 
 static const struct {
     const char *name;
     writer_fn *write;
+    /* Whether the run has this file; NULL: always. */
+    bool (*wanted)(const struct run_info *);
 } writers[] = {
-    { "summary.json", write_summary },
-    { "flows.csv", write_flows },
-    { "fct_by_size.csv", write_fct_by_size },
-    { "links.csv", write_links },
-    { "queues.csv", write_queues },
+    { "summary.json", write_summary, NULL },
+    { "flows.csv", write_flows, NULL },
+    { "fct_by_size.csv", write_fct_by_size, NULL },
+    { "links.csv", write_links, NULL },
+    { "queues.csv", write_queues, NULL },
+    { "queue_series.csv", write_queue_series, has_monitor },
 };
+
+static bool
+writer_wanted(size_t i, const struct run_info *ri)
+{
+    return !writers[i].wanted || writers[i].wanted(ri);
+}
 
 /* mkdir -p */
 static int
@@ -270,6 +293,8 @@ results_write(const struct net *net, const struct run_info *ri,
     size_t n = sizeof writers / sizeof writers[0];
     size_t done = 0;
     for (; done < n && !e; done++) {
+        if (!writer_wanted(done, ri))
+            continue;
         char *path = xasprintf("%s/%s", tmp, writers[done].name);
         FILE *f = fopen(path, "w");
         if (!f) {
@@ -287,6 +312,8 @@ results_write(const struct net *net, const struct run_info *ri,
     }
     /* Move the complete set into place, or remove the partial one. */
     for (size_t i = 0; i < n; i++) {
+        if (!writer_wanted(i, ri))
+            continue;
         char *from = xasprintf("%s/%s", tmp, writers[i].name);
         char *to = xasprintf("%s/%s", dir, writers[i].name);
         if (e)
