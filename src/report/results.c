@@ -225,32 +225,25 @@ write_queue_series(FILE *f, const struct net *net, const struct run_info *ri)
     monitor_write_csv(f, ri->monitor);
 }
 
-static bool
-has_monitor(const struct run_info *ri)
-{
-    return ri->monitor != NULL;
-}
-
 typedef void writer_fn(FILE *, const struct net *, const struct run_info *);
 
 static const struct {
     const char *name;
     writer_fn *write;
-    /* Whether the run has this file; NULL: always. */
-    bool (*wanted)(const struct run_info *);
+    bool monitor_only;        /* Written only if the run has a monitor. */
 } writers[] = {
-    { "summary.json", write_summary, NULL },
-    { "flows.csv", write_flows, NULL },
-    { "fct_by_size.csv", write_fct_by_size, NULL },
-    { "links.csv", write_links, NULL },
-    { "queues.csv", write_queues, NULL },
-    { "queue_series.csv", write_queue_series, has_monitor },
+    { "summary.json", write_summary, false },
+    { "flows.csv", write_flows, false },
+    { "fct_by_size.csv", write_fct_by_size, false },
+    { "links.csv", write_links, false },
+    { "queues.csv", write_queues, false },
+    { "queue_series.csv", write_queue_series, true },
 };
 
 static bool
 writer_wanted(size_t i, const struct run_info *ri)
 {
-    return !writers[i].wanted || writers[i].wanted(ri);
+    return !writers[i].monitor_only || ri->monitor;
 }
 
 /* mkdir -p */
