@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "fabric/net.h"
+#include "report/monitor.h"
 #include "report/results.h"
 
 static double
@@ -91,6 +92,7 @@ cmd_run(int argc, char **argv)
     char *dir = a.out_dir ? xstrdup(a.out_dir)
                           : xasprintf("results/%s", scn.name);
 
+    struct monitor *mon = monitor_create(net);
     struct progress pr = { 0 };
     pr.t0 = pr.last = wall_now();
     int live = !a.quiet && isatty(STDERR_FILENO);
@@ -100,9 +102,12 @@ cmd_run(int argc, char **argv)
     if (pr.shown)
         fprintf(stderr, "\n");
     /* Cut by the stop time (events remain) or ran dry. */
-    ri.sim_time_ps = net->sim.heap_len ? scn.stop_ps : net->sim.now_ps;
+    ri.sim_time_ps = sim_pending(&net->sim) ? scn.stop_ps : net->sim.now_ps;
     ri.peak_rss_bytes = peak_rss_bytes();
     results_summarize(net, &ri);
+    if (mon)
+        monitor_finish(mon, ri.sim_time_ps);
+    ri.monitor = mon;
 
     /* Conservation: every packet sent was delivered, dropped (with a
      * reason) or is still in the network. */
@@ -121,6 +126,7 @@ cmd_run(int argc, char **argv)
         results_print_summary(net, &ri, dir, stdout);
     }
     free(dir);
+    monitor_destroy(mon);
     net_destroy(net);
     scenario_free(&scn);
     cli_args_free(&a);

@@ -2,6 +2,7 @@
 #include "report/results.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,16 +12,11 @@
 #include "fabric/port.h"
 #include "fabric/switch.h"
 #include "host/host.h"
+#include "report/monitor.h"
 #include "report/stats.h"
 #include "scenario/scenario.h"
 #include "transport/transport.h"
 #include "workload/flow.h"
-
-static double
-flow_slowdown(const struct flow *f)
-{
-    return (double)(f->end_ps - f->start_ps) / (double)f->ideal_fct_ps;
-}
 
 void
 results_summarize(const struct net *net, struct run_info *ri)
@@ -37,13 +33,14 @@ results_summarize(const struct net *net, struct run_info *ri)
             continue;
         }
         fct[n] = (double)(f->end_ps - f->start_ps);
-        slow[n] = flow_slowdown(f);
+        slow[n] = fct_slowdown(f);
         n++;
     }
     stats_percentiles(fct, n, &s->fct_ps);
     stats_percentiles(slow, n, &s->slowdown);
     free(fct);
     free(slow);
+    fct_by_size_compute(net->flows, net->n_flows, &s->by_size);
 }
 
 static void
@@ -136,6 +133,8 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
     json_pctl(f, "fct_ps", &s->fct_ps, 1);
     fprintf(f, ",\n");
     json_pctl(f, "slowdown", &s->slowdown, 0);
+    fprintf(f, ",\n  \"slowdown_by_size\": ");
+    fct_by_size_write_json(f, &s->by_size, 2);
     fprintf(f, "\n}\n");
 }
 
@@ -156,7 +155,7 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
             fprintf(f, "%llu,%llu,%llu,%.6f,1,",
                     (unsigned long long)fl->end_ps,
                     (unsigned long long)(fl->end_ps - fl->start_ps),
-                    (unsigned long long)fl->ideal_fct_ps, flow_slowdown(fl));
+                    (unsigned long long)fl->ideal_fct_ps, fct_slowdown(fl));
         else
             fprintf(f, ",,%llu,,0,", (unsigned long long)fl->ideal_fct_ps);
         fprintf(f, "%llu,%llu,%u,%u,%u,%u\n",
@@ -164,6 +163,12 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
                 (unsigned long long)fl->bytes_lost, fl->pkts_sent,
                 fl->pkts_dropped, fl->retx_pkts, fl->timeouts);
     }
+}
+
+static void
+write_fct_by_size(FILE *f, const struct net *net, const struct run_info *ri)
+{
+    fct_by_size_write_csv(f, &ri->flows.by_size);
 }
 
 static void
@@ -216,17 +221,32 @@ write_queues(FILE *f, const struct net *net, const struct run_info *ri)
     }
 }
 
+static void
+write_queue_series(FILE *f, const struct net *net, const struct run_info *ri)
+{
+    monitor_write_csv(f, ri->monitor);
+}
+
 typedef void writer_fn(FILE *, const struct net *, const struct run_info *);
 
 static const struct {
     const char *name;
     writer_fn *write;
+    bool monitor_only;        /* Written only if the run has a monitor. */
 } writers[] = {
-    { "summary.json", write_summary },
-    { "flows.csv", write_flows },
-    { "links.csv", write_links },
-    { "queues.csv", write_queues },
+    { "summary.json", write_summary, false },
+    { "flows.csv", write_flows, false },
+    { "fct_by_size.csv", write_fct_by_size, false },
+    { "links.csv", write_links, false },
+    { "queues.csv", write_queues, false },
+    { "queue_series.csv", write_queue_series, true },
 };
+
+static bool
+writer_wanted(size_t i, const struct run_info *ri)
+{
+    return !writers[i].monitor_only || ri->monitor;
+}
 
 /* mkdir -p */
 static int
@@ -268,6 +288,8 @@ results_write(const struct net *net, const struct run_info *ri,
     size_t n = sizeof writers / sizeof writers[0];
     size_t done = 0;
     for (; done < n && !e; done++) {
+        if (!writer_wanted(done, ri))
+            continue;
         char *path = xasprintf("%s/%s", tmp, writers[done].name);
         FILE *f = fopen(path, "w");
         if (!f) {
@@ -285,6 +307,8 @@ results_write(const struct net *net, const struct run_info *ri,
     }
     /* Move the complete set into place, or remove the partial one. */
     for (size_t i = 0; i < n; i++) {
+        if (!writer_wanted(i, ri))
+            continue;
         char *from = xasprintf("%s/%s", tmp, writers[i].name);
         char *to = xasprintf("%s/%s", dir, writers[i].name);
         if (e)

@@ -1,6 +1,7 @@
 /* Results of a run: the files `dcsim run -o DIR` writes (summary.json,
- * flows.csv, links.csv, queues.csv; every key and column is documented in
- * docs/output.md) and the short human summary printed at the end.
+ * flows.csv, fct_by_size.csv, links.csv, queues.csv, and queue_series.csv
+ * with a monitor; every key and column is documented in docs/output.md)
+ * and the short human summary printed at the end.
  *
  * Files are first written into a fresh temporary directory beside DIR and
  * then renamed into DIR, so a run that fails to write leaves no partial
@@ -11,14 +12,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "report/fct.h"
 #include "report/stats.h"
 
+struct monitor;
 struct net;
 
 /* Flow figures over the whole run, computed once by results_summarize(). */
 struct flow_summary {
     struct pctl fct_ps, slowdown;   /* Over completed flows. */
     uint64_t incomplete;            /* Flows not completed. */
+    struct fct_by_size by_size;     /* Slowdown by flow size. */
 };
 
 struct run_info {
@@ -26,6 +30,7 @@ struct run_info {
     double wall_seconds;      /* Time spent in the event loop. */
     uint64_t peak_rss_bytes;  /* Of the process, at the end. */
     struct flow_summary flows;
+    const struct monitor *monitor;  /* NULL: no queue_series.csv. */
 };
 
 /* Fills RI->flows from the net's flows (sorts their FCTs once). */

@@ -11,11 +11,17 @@ cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static double
-rank(const double *v, size_t n, double p)
+void
+stats_sort(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+}
+
+double
+stats_rank(const double *sorted, size_t n, double p)
 {
     size_t k = (size_t)ceil(p * (double)n);
-    return v[k ? k - 1 : 0];
+    return sorted[k ? k - 1 : 0];
 }
 
 void
@@ -26,10 +32,10 @@ stats_percentiles(double *v, size_t n, struct pctl *out)
         out->p50 = out->p90 = out->p99 = out->p999 = out->max = 0;
         return;
     }
-    qsort(v, n, sizeof *v, cmp_double);
-    out->p50 = rank(v, n, 0.50);
-    out->p90 = rank(v, n, 0.90);
-    out->p99 = rank(v, n, 0.99);
-    out->p999 = rank(v, n, 0.999);
+    stats_sort(v, n);
+    out->p50 = stats_rank(v, n, 0.50);
+    out->p90 = stats_rank(v, n, 0.90);
+    out->p99 = stats_rank(v, n, 0.99);
+    out->p999 = stats_rank(v, n, 0.999);
     out->max = v[n - 1];
 }

@@ -15,4 +15,9 @@ struct pctl {
 /* Sorts V in place and fills OUT. */
 void stats_percentiles(double *v, size_t n, struct pctl *out);
 
+/* The pieces, for other sets of percentiles: sorts V ascending; the P-th
+ * (0 < P <= 1) nearest-rank percentile of N > 0 SORTED values. */
+void stats_sort(double *v, size_t n);
+double stats_rank(const double *sorted, size_t n, double p);
+
 #endif

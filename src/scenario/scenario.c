@@ -1333,6 +1333,116 @@ resolve_traffic(struct ctx *c, const struct ynode *seq, struct scenario *scn)
 }
 
 /* ------------------------------------------------------------------ */
+/* Monitor: the queue occupancy time series.  Port names need the graph,
+ * so as with traffic they are read first and resolved after it is built. */
+
+static const char monitor_port_form[] =
+    "a node name (all its ports) or NODE->PEER (its ports cabled to PEER)";
+
+static bool
+parse_monitor(struct ctx *c, const struct ynode *map, struct monitor_spec *m)
+{
+    static const char *const keys[] = { "interval", "queues" };
+    if (!need_mapping(c, map, "monitor",
+                      "a mapping with interval and queues") ||
+        !check_keys(c, map, "in monitor", keys, ARRAY_SIZE(keys)) ||
+        !require_keys(c, map, "monitor", keys, ARRAY_SIZE(keys)) ||
+        !get_duration(c, map, "monitor", "interval", true, &m->interval_ps))
+        return false;
+
+    const struct ynode *seq = ytree_get(map, "queues");
+    if (!need_sequence(c, seq, "monitor.queues", true,
+                       "a non-empty sequence of port names"))
+        return false;
+    for (size_t i = 0; i < seq->n_items; i++) {
+        char path[PATH_BYTES];
+        const char *name;
+        path_index(path, "monitor.queues", i);
+        if (!read_string(c, seq->items[i], path, monitor_port_form, &name))
+            return false;
+    }
+    m->select = xcalloc(seq->n_items, sizeof *m->select);
+    m->n_select = seq->n_items;
+    return true;
+}
+
+/* Whether a link joins nodes A and B; with B MONITOR_ALL_PORTS, whether A
+ * has any link. */
+static bool
+graph_has_link(const struct topo_graph *g, uint32_t a, uint32_t b)
+{
+    for (uint32_t i = 0; i < g->n_links; i++) {
+        const struct topo_link *l = &g->links[i];
+        if ((l->a == a && (b == MONITOR_ALL_PORTS || l->b == b)) ||
+            (l->b == a && (b == MONITOR_ALL_PORTS || l->a == b)))
+            return true;
+    }
+    return false;
+}
+
+/* The node named by the LEN bytes at NAME, or fails (at N, whose path is
+ * PATH) saying there is none. */
+static bool
+find_node(struct ctx *c, const struct topo_graph *g, const struct ynode *n,
+          const char *path, const char *name, size_t len, uint32_t *out)
+{
+    char *s = xasprintf("%.*s", (int)len, name);
+    int64_t i = topo_find(g, s);
+    if (i < 0) {
+        char *why = len ? xasprintf("no node named '%s'", s)
+                        : xstrdup("an empty node name");
+        fail_value(c, n, path, why, monitor_port_form);
+        free(why);
+    }
+    free(s);
+    *out = (uint32_t)i;
+    return i >= 0;
+}
+
+/* A whole node name selects all the node's ports, so that a name holding
+ * "->" (possible in explicit topologies) still works; any other name is
+ * split at its first "->". */
+static bool
+resolve_port(struct ctx *c, const struct topo_graph *g, const struct ynode *n,
+             const char *path, struct monitor_select *sel)
+{
+    const char *text = n->text, *arrow = strstr(text, "->");
+    if (topo_find(g, text) >= 0 || !arrow) {
+        sel->peer = MONITOR_ALL_PORTS;
+        if (!find_node(c, g, n, path, text, strlen(text), &sel->node))
+            return false;
+    } else if (!find_node(c, g, n, path, text, (size_t)(arrow - text),
+                          &sel->node) ||
+               !find_node(c, g, n, path, arrow + 2, strlen(arrow + 2),
+                          &sel->peer)) {
+        return false;
+    }
+    if (graph_has_link(g, sel->node, sel->peer))
+        return true;
+    char *why = sel->peer == MONITOR_ALL_PORTS
+                    ? xasprintf("%s has no links", text)
+                    : xasprintf("%s has no link to %s",
+                                g->nodes[sel->node].name,
+                                g->nodes[sel->peer].name);
+    fail_value(c, n, path, why, monitor_port_form);
+    free(why);
+    return false;
+}
+
+static bool
+resolve_monitor(struct ctx *c, const struct ynode *map, struct scenario *scn)
+{
+    for (size_t i = 0; i < scn->monitor.n_select; i++) {
+        char path[PATH_BYTES];
+        path_index(path, "monitor.queues", i);
+        if (!resolve_port(c, &scn->graph, ytree_get(map, "queues")->items[i],
+                          path, &scn->monitor.select[i]))
+            return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
 /* The file and the top level. */
 
 /* Reads PATH whole into *TEXT (NUL-terminated) and *LEN. */
@@ -1403,7 +1513,7 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
 {
     static const char *const keys[] = {
         "name", "seed", "stop", "mtu", "topology", "switch", "tcp",
-        "faults", "traffic",
+        "faults", "traffic", "monitor",
     };
     const struct ynode *n;
 
@@ -1448,6 +1558,9 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
         return false;
     n = ytree_get(root, "traffic");
     if (n && !parse_traffic(c, n, scn))
+        return false;
+    n = ytree_get(root, "monitor");
+    if (n && !parse_monitor(c, n, &scn->monitor))
         return false;
     return true;
 }
@@ -1562,8 +1675,9 @@ scenario_load(const char *path, const struct scenario_override *overrides,
     }
 
     if (parse_top(&c, root, scn) &&
-        build_graph(&c, root, overrides, n_overrides, scn))
-        resolve_traffic(&c, ytree_get(root, "traffic"), scn);
+        build_graph(&c, root, overrides, n_overrides, scn) &&
+        resolve_traffic(&c, ytree_get(root, "traffic"), scn))
+        resolve_monitor(&c, ytree_get(root, "monitor"), scn);
 
 out:
     ytree_free(root);
@@ -1597,5 +1711,6 @@ scenario_free(struct scenario *scn)
     for (size_t i = 0; i < scn->n_traffic; i++)
         free(scn->traffic[i].flows);
     free(scn->traffic);
+    free(scn->monitor.select);
     memset(scn, 0, sizeof *scn);
 }

@@ -123,6 +123,22 @@ struct switch_spec {
     struct ecn_spec ecn;
 };
 
+/* One entry of monitor.queues, resolved against the graph: the egress
+ * ports of NODE, all of them or only those cabled to PEER. */
+struct monitor_select {
+    uint32_t node;            /* Topology node index. */
+    uint32_t peer;            /* Node index; MONITOR_ALL_PORTS: every port. */
+};
+
+#define MONITOR_ALL_PORTS UINT32_MAX
+
+/* The `monitor` section: queue occupancy sampled every interval. */
+struct monitor_spec {
+    uint64_t interval_ps;     /* 0: no monitor section. */
+    struct monitor_select *select;
+    size_t n_select;
+};
+
 struct scenario {
     char *file;               /* Path as given. */
     char *name;               /* `name`, default: file's base name. */
@@ -136,6 +152,7 @@ struct scenario {
     struct fault_spec faults;
     struct traffic_spec *traffic;
     size_t n_traffic;
+    struct monitor_spec monitor;
 };
 
 /* One --set override: a dotted path ("topology.spines", "traffic.0.size")

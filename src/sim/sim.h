@@ -37,6 +37,8 @@ typedef void event_fn(struct sim *, struct event *);
 struct event {
     uint64_t time_ps;   /* When it fires; valid while scheduled. */
     uint32_t id;        /* Dense id within its sim (event_init()). */
+    bool background;    /* Observes without acting: see
+                         * event_init_background(). */
     event_fn *fn;       /* Handler. */
 };
 
@@ -53,11 +55,13 @@ struct sim {
     uint64_t now_ps;          /* Current simulated time. */
     uint64_t end_ps;          /* Stop before events later than this. */
     uint64_t seq;             /* Next insertion sequence number. */
-    uint64_t events;          /* Events executed so far. */
+    uint64_t events;          /* Events executed so far, not counting
+                               * background events. */
     heap_key *tree;           /* Winner tree: [1] root, leaves from
                                * [leaves]; 2 * leaves entries. */
     uint32_t leaves;          /* Power of two >= registered events. */
     uint32_t heap_len;        /* Events scheduled. */
+    uint32_t n_background;    /* Of those, background events. */
     struct event **evs;       /* By event id. */
     uint32_t n_evs, evs_cap;
     uint32_t fired_id;        /* Firing event whose leaf is idle but whose
@@ -74,6 +78,13 @@ void sim_uninit(struct sim *);
 /* Registers EV with S (once, at build time) and sets its handler.  The
  * event must stay at the same address for the life of S. */
 void event_init(struct sim *, struct event *, event_fn *fn);
+/* The same for a background event: one that only looks at the model (a
+ * sampler), so the run must end exactly as it would without it.  sim_run()
+ * returns when nothing but background events is left, without firing
+ * them, so they can neither advance the clock past the last real event
+ * nor keep a run without a stop time going forever; they are not counted
+ * in `events` either. */
+void event_init_background(struct sim *, struct event *, event_fn *fn);
 
 #define KEY_IDLE (~(heap_key)0)
 
@@ -94,9 +105,10 @@ void sim_cancel(struct sim *, struct event *);
 typedef void call_fn(struct sim *, void *obj, uint64_t arg);
 void sim_call(struct sim *, uint64_t t_ps, call_fn *, void *obj, uint64_t arg);
 
-/* Runs events until the queue is empty, the next event is after end_ps, or
- * sim_stop() is called.  PROGRESS, if nonnull, is invoked about every
- * PROGRESS_EVERY events.  Returns the number of events executed. */
+/* Runs events until only background events are left, the next event is
+ * after end_ps, or sim_stop() is called.  PROGRESS, if nonnull, is invoked
+ * about every PROGRESS_EVERY events.  Returns the number of events
+ * executed, background events aside. */
 typedef void progress_fn(struct sim *, void *aux);
 uint64_t sim_run(struct sim *, progress_fn *progress, void *aux);
 void sim_stop(struct sim *);
@@ -105,6 +117,14 @@ static inline uint64_t
 sim_now(const struct sim *s)
 {
     return s->now_ps;
+}
+
+/* Events scheduled, background events aside: nonzero after sim_run() if
+ * the run was cut short by end_ps or sim_stop(). */
+static inline uint32_t
+sim_pending(const struct sim *s)
+{
+    return s->heap_len - s->n_background;
 }
 
 #define SIM_PROGRESS_EVERY (1u << 18)

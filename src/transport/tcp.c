@@ -811,7 +811,7 @@ tcp_receive(struct net *net, struct flow *f, struct pkt *p)
 {
     struct tcp_conn *c = f->tp;
     if (c) {
-        if (p->ip.dst == net->hosts[f->dst].ip)
+        if (p->ip.dst == c->data_proto.ip.dst)
             receiver_data(net, c, p);
         else
             sender_receive(net, c, p);

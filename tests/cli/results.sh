@@ -14,7 +14,7 @@ topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
 traffic:
   - pattern: flows
     flows:
-      - {src: h0, dst: h3, size: 10KB}
+      - {src: h0, dst: h3, size: 10KB, start: 100us}
       - {src: h1, dst: h2, size: 200KB}
 YAML
 "$DCSIM" run "$tmp/s.yaml" -o "$tmp/out" --quiet
@@ -27,4 +27,21 @@ t $? "flows.csv header ends with retx_pkts,timeouts"
 [ "$(awk -F, 'NR > 1 && ($17 != 0 || $18 != 0)' "$tmp/out/flows.csv" | wc -l)" = 0 ] &&
     [ "$(awk -F, 'NR > 1' "$tmp/out/flows.csv" | wc -l)" = 2 ]
 t $? "udp flows have retx_pkts and timeouts 0"
+
+# fct_by_size.csv: each flow is alone in the network (the 200 KB flow
+# takes about 72 us, the 10 KB one starts at 100 us), so slowdown is 1.
+csv=$tmp/out/fct_by_size.csv
+[ "$(head -n 1 "$csv")" = 'protocol,bucket,above_bytes,upto_bytes,flows,completed,mean,p50,p95,p99' ]
+t $? "fct_by_size.csv header"
+[ "$(wc -l <"$csv")" = 11 ]
+t $? "fct_by_size.csv: 5 buckets for all + 5 for udp"
+grep -qx 'all,<=10KB,0,10000,1,1,1.000000,1.000000,1.000000,1.000000' "$csv"
+t $? "the 10 KB flow is in <=10KB with slowdown 1"
+grep -qx 'udp,100KB-1MB,100000,1000000,1,1,1.000000,1.000000,1.000000,1.000000' "$csv"
+t $? "the 200 KB flow is in 100KB-1MB, also under udp"
+grep -qx 'all,>10MB,10000000,,0,0,,,,' "$csv"
+t $? "an empty bucket has no statistics and the last no upper edge"
+grep -q '"10KB-100KB": {"flows": 0, "completed": 0, "mean": null' "$tmp/out/summary.json" &&
+    grep -q '^    "udp": {' "$tmp/out/summary.json"
+t $? "summary.json has slowdown_by_size for all and udp"
 echo "1..$n"

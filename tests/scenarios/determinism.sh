@@ -28,7 +28,7 @@ for seedopt in "" "--seed 9"; do
     "$DCSIM" run "$tmp/s.yaml" -o "$tmp/b" --quiet $seedopt
     rb=$?
     t $((ra + rb)) "two runs succeed ${seedopt:-(scenario seed)}"
-    for f in flows.csv links.csv queues.csv; do
+    for f in flows.csv fct_by_size.csv links.csv queues.csv; do
         cmp -s "$tmp/a/$f" "$tmp/b/$f"
         t $? "$f identical across runs ${seedopt:-(scenario seed)}"
     done

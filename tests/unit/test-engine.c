@@ -1,5 +1,5 @@
 /* Engine: event ordering by (time, insertion), cancellation, rescheduling,
- * one-shot calls, RNG streams, CRC-32 check value. */
+ * one-shot calls, background events, RNG streams, CRC-32 check value. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +21,57 @@ rec_fire(struct sim *s, struct event *ev)
     struct rec *r = CONTAINER_OF(ev, struct rec, ev);
     r->log[(*r->n)++] = r->id;
     (void)s;
+}
+
+/* A periodic background sampler: logs each firing time, then comes back
+ * PERIOD later, unconditionally. */
+struct ticker {
+    struct event ev;
+    uint64_t period_ps;
+    uint64_t fired[16];
+    int n;
+};
+
+static void
+ticker_fire(struct sim *s, struct event *ev)
+{
+    struct ticker *t = CONTAINER_OF(ev, struct ticker, ev);
+    if (t->n < 16)
+        t->fired[t->n++] = s->now_ps;
+    sim_schedule(s, ev, s->now_ps + t->period_ps);
+}
+
+/* Background events: a ticker that always reschedules itself neither
+ * keeps the run going nor moves the clock past the last real event, nor
+ * counts as an event; a cut by end_ps leaves real work pending. */
+static void
+test_background(void)
+{
+    struct sim s;
+    sim_init(&s, 1);
+    int log[4], n = 0;
+    struct rec r = { .id = 0, .log = log, .n = &n };
+    struct ticker t = { .period_ps = 10 };
+    event_init(&s, &r.ev, rec_fire);
+    event_init_background(&s, &t.ev, ticker_fire);
+    sim_schedule(&s, &t.ev, 0);
+    sim_schedule(&s, &r.ev, 35);
+    uint64_t ran = sim_run(&s, NULL, NULL);
+    ok(n == 1 && t.n == 4 && t.fired[3] == 30,
+       "background ticker fires at 0, 10, 20, 30 while real work is left "
+       "(%d firings, last at %llu)", t.n,
+       (unsigned long long)(t.n ? t.fired[t.n - 1] : 0));
+    is_u64(s.now_ps, 35, "the clock stops at the last real event");
+    is_u64(ran, 1, "background firings are not counted as events");
+    ok(event_is_scheduled(&s, &t.ev) && sim_pending(&s) == 0,
+       "the ticker is still scheduled, nothing real is pending");
+
+    sim_schedule(&s, &r.ev, 100);
+    s.end_ps = 60;
+    sim_run(&s, NULL, NULL);
+    ok(t.n == 7 && t.fired[6] == 60 && sim_pending(&s) == 1,
+       "cut at end_ps: ticks up to end_ps, the real event stays pending");
+    sim_uninit(&s);
 }
 
 static void
@@ -121,6 +172,8 @@ main(void)
     sim_run(&s, NULL, NULL);
     ok(n == 1 && event_is_scheduled(&s, &r[1].ev), "run stops at end_ps");
     sim_uninit(&s);
+
+    test_background();
 
     /* CRC-32 check value (../shared/data/vectors/crc_check_values.txt). */
     is_u64(crc32("123456789", 9), 0xCBF43926u, "CRC-32/ISO-HDLC check value");

@@ -1,0 +1,186 @@
+/* FCT slowdown by flow size; see fct.h. */
+#include "report/fct.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/stats.h"
+#include "sim/util.h"
+#include "transport/transport.h"
+#include "workload/flow.h"
+
+/* Upper edges, inclusive, of every bucket but the last. */
+static const uint64_t bucket_upto[FCT_N_BUCKETS - 1] = {
+    UINT64_C(10000), UINT64_C(100000), UINT64_C(1000000), UINT64_C(10000000),
+};
+
+static const char *const bucket_names[FCT_N_BUCKETS] = {
+    "<=10KB", "10KB-100KB", "100KB-1MB", "1MB-10MB", ">10MB",
+};
+
+int
+fct_bucket_of(uint64_t size_bytes)
+{
+    int b = 0;
+    while (b < FCT_N_BUCKETS - 1 && size_bytes > bucket_upto[b])
+        b++;
+    return b;
+}
+
+uint64_t
+fct_bucket_above(int b)
+{
+    return b ? bucket_upto[b - 1] : 0;
+}
+
+uint64_t
+fct_bucket_upto(int b)
+{
+    return b < FCT_N_BUCKETS - 1 ? bucket_upto[b] : UINT64_MAX;
+}
+
+const char *
+fct_bucket_name(int b)
+{
+    return bucket_names[b];
+}
+
+double
+fct_slowdown(const struct flow *f)
+{
+    return (double)(f->end_ps - f->start_ps) / (double)f->ideal_fct_ps;
+}
+
+/* Mean and percentiles of the N slowdowns in V (sorted here). */
+static void
+bucket_stats(struct fct_bucket *b, double *v, size_t n)
+{
+    if (!n)
+        return;
+    stats_sort(v, n);
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    b->mean = sum / (double)n;
+    b->p50 = stats_rank(v, n, 0.50);
+    b->p95 = stats_rank(v, n, 0.95);
+    b->p99 = stats_rank(v, n, 0.99);
+}
+
+/* One group from the N FLOWS.  The completed flows' slowdowns go into
+ * SCRATCH bucket by bucket (a counting sort on the bucket), so that each
+ * bucket is one contiguous run to sort. */
+static void
+group_compute(struct fct_group *g, const struct flow *flows, uint32_t n,
+              double *scratch)
+{
+    const struct transport_class *t = g->transport;
+    size_t start[FCT_N_BUCKETS], fill[FCT_N_BUCKETS] = { 0 };
+    for (uint32_t i = 0; i < n; i++) {
+        const struct flow *f = &flows[i];
+        if (t && f->transport != t)
+            continue;
+        struct fct_bucket *b = &g->b[fct_bucket_of(f->size_bytes)];
+        b->flows++;
+        b->completed += f->completed;
+    }
+    size_t off = 0;
+    for (int k = 0; k < FCT_N_BUCKETS; k++) {
+        start[k] = off;
+        off += g->b[k].completed;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const struct flow *f = &flows[i];
+        if ((t && f->transport != t) || !f->completed)
+            continue;
+        int k = fct_bucket_of(f->size_bytes);
+        scratch[start[k] + fill[k]++] = fct_slowdown(f);
+    }
+    for (int k = 0; k < FCT_N_BUCKETS; k++)
+        bucket_stats(&g->b[k], scratch + start[k], g->b[k].completed);
+}
+
+/* Adds a group for T unless it has one already. */
+static void
+add_transport(struct fct_by_size *out, const struct transport_class *t)
+{
+    for (size_t i = 1; i < out->n_groups; i++)
+        if (out->groups[i].transport == t)
+            return;
+    sim_assert(out->n_groups < FCT_MAX_GROUPS);
+    out->groups[out->n_groups].protocol = t->name;
+    out->groups[out->n_groups].transport = t;
+    out->n_groups++;
+}
+
+void
+fct_by_size_compute(const struct flow *flows, uint32_t n,
+                    struct fct_by_size *out)
+{
+    memset(out, 0, sizeof *out);
+    out->groups[0].protocol = "all";
+    out->n_groups = 1;
+    for (uint32_t i = 0; i < n; i++)
+        add_transport(out, flows[i].transport);
+
+    double *scratch = xmalloc((n + 1) * sizeof *scratch);
+    for (size_t g = 0; g < out->n_groups; g++)
+        group_compute(&out->groups[g], flows, n, scratch);
+    free(scratch);
+}
+
+void
+fct_by_size_write_csv(FILE *f, const struct fct_by_size *s)
+{
+    fprintf(f, "protocol,bucket,above_bytes,upto_bytes,flows,completed,"
+               "mean,p50,p95,p99\n");
+    for (size_t g = 0; g < s->n_groups; g++) {
+        for (int k = 0; k < FCT_N_BUCKETS; k++) {
+            const struct fct_bucket *b = &s->groups[g].b[k];
+            fprintf(f, "%s,%s,%llu,", s->groups[g].protocol,
+                    fct_bucket_name(k),
+                    (unsigned long long)fct_bucket_above(k));
+            if (k < FCT_N_BUCKETS - 1)
+                fprintf(f, "%llu", (unsigned long long)fct_bucket_upto(k));
+            fprintf(f, ",%llu,%llu,", (unsigned long long)b->flows,
+                    (unsigned long long)b->completed);
+            if (b->completed)
+                fprintf(f, "%.6f,%.6f,%.6f,%.6f\n", b->mean, b->p50, b->p95,
+                        b->p99);
+            else
+                fprintf(f, ",,,\n");
+        }
+    }
+}
+
+static void
+json_bucket(FILE *f, const struct fct_bucket *b)
+{
+    fprintf(f, "{\"flows\": %llu, \"completed\": %llu",
+            (unsigned long long)b->flows, (unsigned long long)b->completed);
+    if (b->completed)
+        fprintf(f, ", \"mean\": %.6f, \"p50\": %.6f, \"p95\": %.6f, "
+                   "\"p99\": %.6f}", b->mean, b->p50, b->p95, b->p99);
+    else
+        fprintf(f, ", \"mean\": null, \"p50\": null, \"p95\": null, "
+                   "\"p99\": null}");
+}
+
+void
+fct_by_size_write_json(FILE *f, const struct fct_by_size *s, int indent)
+{
+    fprintf(f, "{");
+    for (size_t g = 0; g < s->n_groups; g++) {
+        /* Names are transport names and fixed bucket labels: nothing
+         * to escape. */
+        fprintf(f, "%s\n%*s\"%s\": {", g ? "," : "", indent + 2, "",
+                s->groups[g].protocol);
+        for (int k = 0; k < FCT_N_BUCKETS; k++) {
+            fprintf(f, "%s\n%*s\"%s\": ", k ? "," : "", indent + 4, "",
+                    fct_bucket_name(k));
+            json_bucket(f, &s->groups[g].b[k]);
+        }
+        fprintf(f, "\n%*s}", indent + 2, "");
+    }
+    fprintf(f, "\n%*s}", indent, "");
+}

@@ -1,0 +1,38 @@
+/* The queue monitor: occupancy of chosen egress ports sampled at a fixed
+ * interval of simulated time, for queue_series.csv (docs/output.md), so
+ * that a user can watch queues build and drain.  queues.csv has only each
+ * queue's peak and time average.
+ *
+ * The scenario's `monitor` section names the ports (resolved to topology
+ * nodes by the scenario parser); monitor_create() finds them in the net
+ * and schedules a background event (sim.h) at time 0 that records every
+ * chosen port's eight queues and comes back one interval later.  Being a
+ * background event, it only reads the model and never keeps the run going
+ * or moves its clock, so results are the same with and without a monitor.
+ * monitor_finish() records the samples due between the last tick and the
+ * end of the run, when nothing changes any more.
+ *
+ * Samples are kept in memory until the results are written: 96 bytes per
+ * chosen port per sample. */
+#ifndef DCSIM_MONITOR_H
+#define DCSIM_MONITOR_H 1
+
+#include <stdint.h>
+#include <stdio.h>
+
+struct net;
+struct monitor;
+
+/* A monitor for NET's scenario, sampling from the current time (0), or
+ * NULL if the scenario has no `monitor` section. */
+struct monitor *monitor_create(struct net *);
+void monitor_destroy(struct monitor *);
+
+/* Records the samples due at or before END_PS (the end of the run) that
+ * the tick has not taken. */
+void monitor_finish(struct monitor *, uint64_t end_ps);
+
+/* queue_series.csv, whole. */
+void monitor_write_csv(FILE *, const struct monitor *);
+
+#endif

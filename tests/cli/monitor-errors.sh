@@ -1,0 +1,88 @@
+#!/bin/sh
+# Bad `monitor` sections: `dcsim validate` and `dcsim run -o DIR` exit 2,
+# print one line on stderr that starts with FILE:LINE:COL of the mistake
+# and names it, print nothing on stdout, and leave no DIR behind.  A good
+# section validates, so the cases fail for their own reason.
+set -u
+DCSIM=${DCSIM:-./dcsim}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi; }
+
+# scenario MONITOR: a small fabric with the given monitor section (lines
+# 5 onwards).
+scenario() {
+    cat <<YAML
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+traffic:
+  - pattern: flows
+    flows: [{src: h0, dst: h3, size: 10KB}]
+$1
+YAML
+}
+
+scenario 'monitor: {interval: 10us, queues: [leaf0->spine1, leaf1, h0]}' >"$tmp/good.yaml"
+"$DCSIM" validate "$tmp/good.yaml" >/dev/null 2>"$tmp/err"
+t $? "a good monitor section validates"
+
+# check NAME MONITOR LINE:COL WANT: both commands reject the scenario.
+check() {
+    f=$tmp/$1.yaml
+    scenario "$2" >"$f"
+    for cmd in validate run; do
+        out=$tmp/out-$1-$cmd
+        if [ $cmd = run ]; then
+            "$DCSIM" run "$f" -o "$out" >"$tmp/stdout" 2>"$tmp/stderr"
+        else
+            "$DCSIM" validate "$f" >"$tmp/stdout" 2>"$tmp/stderr"
+        fi
+        status=$?
+        why=
+        [ $status -eq 2 ] || why="$why exit $status;"
+        [ -s "$tmp/stdout" ] && why="$why stdout not empty;"
+        [ "$(wc -l <"$tmp/stderr")" -eq 1 ] || why="$why not one line on stderr;"
+        case $(cat "$tmp/stderr") in
+        "$f:$3: "*"$4"*) ;;
+        *) why="$why stderr is not '$f:$3: ...$4...';" ;;
+        esac
+        [ -e "$out" ] && why="$why $out exists;"
+        t "$([ -z "$why" ]; echo $?)" "$cmd $1: exit 2 at $3${why:+:$why}"
+        [ -z "$why" ] || sed 's/^/# stderr: /' "$tmp/stderr"
+    done
+}
+
+check unknown-node 'monitor: {interval: 10us, queues: [leaf0->spine1, leaf9]}' \
+    5:51 "monitor.queues.1 is 'leaf9' (no node named 'leaf9')"
+check unknown-peer 'monitor: {interval: 10us, queues: [leaf0->spine7]}' \
+    5:36 "monitor.queues.0 is 'leaf0->spine7' (no node named 'spine7')"
+check unknown-from 'monitor: {interval: 10us, queues: [leaf7->spine0]}' \
+    5:36 "(no node named 'leaf7')"
+check no-link 'monitor: {interval: 10us, queues: [leaf0->leaf1]}' \
+    5:36 "(leaf0 has no link to leaf1)"
+check host-no-link 'monitor: {interval: 10us, queues: [h0->h1]}' \
+    5:36 "(h0 has no link to h1)"
+check empty-peer 'monitor: {interval: 10us, queues: [leaf0->]}' \
+    5:36 "(an empty node name)"
+check no-interval 'monitor: {queues: [leaf0]}' \
+    5:10 "missing required key 'interval' in monitor"
+check no-queues 'monitor: {interval: 1us}' \
+    5:10 "missing required key 'queues' in monitor"
+check zero-interval 'monitor: {interval: 0, queues: [leaf0]}' \
+    5:21 "monitor.interval is '0' (must be greater than zero)"
+check bare-interval 'monitor: {interval: 10, queues: [leaf0]}' \
+    5:21 "monitor.interval is '10'"
+check empty-queues 'monitor: {interval: 1us, queues: []}' \
+    5:34 "monitor.queues is a sequence; expected a non-empty sequence"
+check queues-scalar 'monitor: {interval: 1us, queues: leaf0}' \
+    5:34 "monitor.queues is 'leaf0'; expected a non-empty sequence"
+check queue-mapping 'monitor: {interval: 1us, queues: [{node: leaf0}]}' \
+    5:35 "monitor.queues.0 is a mapping; expected a node name"
+check unknown-key 'monitor: {interval: 1us, queues: [leaf0], tc: 3}' \
+    5:43 "unknown key 'tc' in monitor; expected one of: interval, queues"
+check not-mapping 'monitor: [leaf0]' \
+    5:10 "monitor is a sequence; expected a mapping with interval and queues"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

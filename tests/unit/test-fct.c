@@ -1,0 +1,169 @@
+/* FCT slowdown by flow size (report/fct.c): bucket edges, the statistics
+ * of each bucket on a hand-made set of flows, one group per transport, and
+ * the CSV rows.  Expected figures are worked out in the comments. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/fct.h"
+#include "transport/transport.h"
+#include "workload/flow.h"
+#include "tap.h"
+
+/* Only the name is read. */
+static const struct transport_class tp_a = { .name = "tpa" };
+static const struct transport_class tp_b = { .name = "tpb" };
+
+static void
+test_edges(void)
+{
+    /* Every edge from both sides: (0,1e4], (1e4,1e5], (1e5,1e6],
+     * (1e6,1e7], (1e7,inf). */
+    static const struct {
+        uint64_t size;
+        int bucket;
+    } cases[] = {
+        { 1, 0 },        { 10000, 0 },     { 10001, 1 },
+        { 100000, 1 },   { 100001, 2 },    { 1000000, 2 },
+        { 1000001, 3 },  { 10000000, 3 },  { 10000001, 4 },
+        { UINT64_MAX, 4 },
+        /* 10 KiB is more than 10 KB: SI edges. */
+        { 10240, 1 },
+    };
+    bool good = true;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int b = fct_bucket_of(cases[i].size);
+        if (b != cases[i].bucket) {
+            diag("size %llu: bucket %d, want %d",
+                 (unsigned long long)cases[i].size, b, cases[i].bucket);
+            good = false;
+        }
+    }
+    ok(good, "sizes on either side of every edge land in the right bucket");
+
+    bool edges = true;
+    for (int b = 0; b < FCT_N_BUCKETS; b++) {
+        /* Each bucket holds (above, upto]: above + 1 and upto are in. */
+        edges &= fct_bucket_of(fct_bucket_above(b) + 1) == b;
+        if (b < FCT_N_BUCKETS - 1)
+            edges &= fct_bucket_of(fct_bucket_upto(b)) == b &&
+                     fct_bucket_above(b + 1) == fct_bucket_upto(b);
+    }
+    edges &= fct_bucket_upto(FCT_N_BUCKETS - 1) == UINT64_MAX;
+    ok(edges, "above/upto describe the same buckets, contiguous");
+    ok(!strcmp(fct_bucket_name(0), "<=10KB") &&
+       !strcmp(fct_bucket_name(4), ">10MB"), "bucket names");
+}
+
+static void
+set_flow(struct flow *f, const struct transport_class *t, uint64_t size,
+         uint64_t slowdown_x1000, bool completed)
+{
+    memset(f, 0, sizeof *f);
+    f->transport = t;
+    f->size_bytes = size;
+    f->start_ps = 5000;
+    f->ideal_fct_ps = 1000;
+    f->completed = completed;
+    if (completed)
+        f->end_ps = f->start_ps + slowdown_x1000;
+}
+
+static bool
+bucket_is(const struct fct_bucket *b, uint64_t flows, uint64_t completed,
+          double mean, double p50, double p95, double p99)
+{
+    bool good = b->flows == flows && b->completed == completed &&
+                b->mean == mean && b->p50 == p50 && b->p95 == p95 &&
+                b->p99 == p99;
+    if (!good)
+        diag("got flows %llu completed %llu mean %g p50 %g p95 %g p99 %g",
+             (unsigned long long)b->flows, (unsigned long long)b->completed,
+             b->mean, b->p50, b->p95, b->p99);
+    return good;
+}
+
+/* 10KB-100KB: 20 completed flows with slowdowns 1..20 given in a scrambled
+ * order, odd ones on transport A, even on B, and 2 incomplete ones.  All:
+ * mean 10.5; nearest rank p50 = 10th = 10, p95 = ceil(19)th = 19, p99 =
+ * ceil(19.8)th = 20.  A (1, 3, ..., 19): mean 10, p50 = 5th = 9, p95 =
+ * ceil(9.5)th = 19, p99 = 10th = 19.  B (2, ..., 20): mean 11, p50 10,
+ * p95 and p99 20.  The first flow (slowdown 1) is A's, so A's group comes
+ * before B's.  <=10KB: one flow of exactly 10000 bytes, slowdown 3, on B.
+ * 100KB-1MB: one of 100001 bytes, slowdown 1.5.  1MB-10MB: none.  >10MB:
+ * one incomplete flow. */
+static void
+test_stats(void)
+{
+    struct flow fl[25];
+    size_t n = 0;
+    for (uint64_t i = 0; i < 20; i++) {
+        uint64_t s = (i * 7) % 20 + 1;      /* 1, 8, 15, 2, ... */
+        set_flow(&fl[n++], s % 2 ? &tp_a : &tp_b, 50000, s * 1000, true);
+    }
+    set_flow(&fl[n++], &tp_a, 20000, 0, false);
+    set_flow(&fl[n++], &tp_b, 90000, 0, false);
+    set_flow(&fl[n++], &tp_b, 10000, 3000, true);
+    set_flow(&fl[n++], &tp_a, 100001, 1500, true);
+    set_flow(&fl[n++], &tp_a, 10000001, 0, false);
+
+    struct fct_by_size s;
+    fct_by_size_compute(fl, (uint32_t)n, &s);
+    ok(s.n_groups == 3 && !strcmp(s.groups[0].protocol, "all") &&
+       !strcmp(s.groups[1].protocol, "tpa") &&
+       !strcmp(s.groups[2].protocol, "tpb"),
+       "groups: all, then transports in order of first appearance");
+
+    const struct fct_group *all = &s.groups[0], *a = &s.groups[1],
+                           *b = &s.groups[2];
+    ok(bucket_is(&all->b[1], 22, 20, 10.5, 10, 19, 20),
+       "all 10KB-100KB: 22 flows, 20 completed, mean 10.5, p50 10, p95 19, "
+       "p99 20");
+    ok(bucket_is(&a->b[1], 11, 10, 10, 9, 19, 19),
+       "tpa 10KB-100KB: mean 10, p50 9, p95 19, p99 19");
+    ok(bucket_is(&b->b[1], 11, 10, 11, 10, 20, 20),
+       "tpb 10KB-100KB: mean 11, p50 10, p95 20, p99 20");
+    ok(bucket_is(&all->b[0], 1, 1, 3, 3, 3, 3) &&
+       bucket_is(&b->b[0], 1, 1, 3, 3, 3, 3) &&
+       bucket_is(&a->b[0], 0, 0, 0, 0, 0, 0),
+       "<=10KB holds the flow of exactly 10000 bytes, on tpb only");
+    ok(bucket_is(&all->b[2], 1, 1, 1.5, 1.5, 1.5, 1.5),
+       "100KB-1MB holds the flow of 100001 bytes");
+    ok(bucket_is(&all->b[3], 0, 0, 0, 0, 0, 0), "1MB-10MB is empty");
+    ok(bucket_is(&all->b[4], 1, 0, 0, 0, 0, 0) &&
+       bucket_is(&a->b[4], 1, 0, 0, 0, 0, 0),
+       ">10MB: one flow, not completed, no statistics");
+
+    /* The CSV: one row per group and bucket, empty statistics where no
+     * flow completed, no upper edge on the last bucket. */
+    FILE *f = tmpfile();
+    char buf[4096];
+    size_t len = 0;
+    if (f) {
+        fct_by_size_write_csv(f, &s);
+        rewind(f);
+        len = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+    }
+    buf[len] = '\0';
+    ok(!strncmp(buf, "protocol,bucket,above_bytes,upto_bytes,flows,"
+                     "completed,mean,p50,p95,p99\n", 70),
+       "CSV header");
+    ok(strstr(buf, "\nall,10KB-100KB,10000,100000,22,20,10.500000,"
+                   "10.000000,19.000000,20.000000\n") != NULL,
+       "CSV row of a bucket with completed flows");
+    ok(strstr(buf, "\ntpa,>10MB,10000000,,1,0,,,,\n") != NULL,
+       "CSV row of a bucket without completed flows");
+    size_t rows = 0;
+    for (const char *p = buf; *p; p++)
+        rows += *p == '\n';
+    is_u64(rows, 1 + 3 * FCT_N_BUCKETS, "CSV: header + 3 groups x 5 rows");
+}
+
+int
+main(void)
+{
+    test_edges();
+    test_stats();
+    return done_testing();
+}
