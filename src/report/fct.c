@@ -78,7 +78,7 @@ group_compute(struct fct_group *g, const struct flow *flows, uint32_t n,
     size_t start[FCT_N_BUCKETS], fill[FCT_N_BUCKETS] = { 0 };
     for (uint32_t i = 0; i < n; i++) {
         const struct flow *f = &flows[i];
-        if (t && f->transport != t)
+        if (t && (f->transport != t || f->cc != g->cc))
             continue;
         struct fct_bucket *b = &g->b[fct_bucket_of(f->size_bytes)];
         b->flows++;
@@ -91,7 +91,7 @@ group_compute(struct fct_group *g, const struct flow *flows, uint32_t n,
     }
     for (uint32_t i = 0; i < n; i++) {
         const struct flow *f = &flows[i];
-        if ((t && f->transport != t) || !f->completed)
+        if ((t && (f->transport != t || f->cc != g->cc)) || !f->completed)
             continue;
         int k = fct_bucket_of(f->size_bytes);
         scratch[start[k] + fill[k]++] = fct_slowdown(f);
@@ -100,17 +100,21 @@ group_compute(struct fct_group *g, const struct flow *flows, uint32_t n,
         bucket_stats(&g->b[k], scratch + start[k], g->b[k].completed);
 }
 
-/* Adds a group for T unless it has one already. */
+/* Adds a group for F's transport and congestion control unless it has
+ * one already. */
 static void
-add_transport(struct fct_by_size *out, const struct transport_class *t)
+add_group(struct fct_by_size *out, const struct flow *f)
 {
     for (size_t i = 1; i < out->n_groups; i++)
-        if (out->groups[i].transport == t)
+        if (out->groups[i].transport == f->transport &&
+            out->groups[i].cc == f->cc)
             return;
     sim_assert(out->n_groups < FCT_MAX_GROUPS);
-    out->groups[out->n_groups].protocol = t->name;
-    out->groups[out->n_groups].transport = t;
-    out->n_groups++;
+    struct fct_group *g = &out->groups[out->n_groups++];
+    g->transport = f->transport;
+    g->cc = f->cc;
+    snprintf(g->protocol, sizeof g->protocol, "%s%s%s", f->transport->name,
+             f->cc ? "/" : "", f->cc ? f->cc : "");
 }
 
 void
@@ -118,10 +122,10 @@ fct_by_size_compute(const struct flow *flows, uint32_t n,
                     struct fct_by_size *out)
 {
     memset(out, 0, sizeof *out);
-    out->groups[0].protocol = "all";
+    snprintf(out->groups[0].protocol, sizeof out->groups[0].protocol, "all");
     out->n_groups = 1;
     for (uint32_t i = 0; i < n; i++)
-        add_transport(out, flows[i].transport);
+        add_group(out, &flows[i]);
 
     double *scratch = xmalloc((n + 1) * sizeof *scratch);
     for (size_t g = 0; g < out->n_groups; g++)

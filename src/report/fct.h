@@ -23,8 +23,8 @@ struct flow;
 struct transport_class;
 
 #define FCT_N_BUCKETS 5
-/* "all" plus one group per transport; the transport registry is far
- * smaller. */
+/* "all" plus one group per transport and congestion control; the
+ * registries are far smaller. */
 #define FCT_MAX_GROUPS 16
 
 struct fct_bucket {
@@ -36,15 +36,17 @@ struct fct_bucket {
 };
 
 struct fct_group {
-    const char *protocol;     /* "all", or a transport's name (static). */
+    char protocol[48];        /* "all", a transport's name, or
+                               * "transport/cc" ("tcp/dctcp"). */
     const struct transport_class *transport;  /* NULL for "all". */
+    const char *cc;           /* Flows' cc, or NULL. */
     struct fct_bucket b[FCT_N_BUCKETS];
 };
 
 struct fct_by_size {
     struct fct_group groups[FCT_MAX_GROUPS];
-    size_t n_groups;          /* "all" first, then each transport in the
-                               * order its first flow appears. */
+    size_t n_groups;          /* "all" first, then each transport (and
+                               * cc) in the order its first flow appears. */
 };
 
 /* The bucket of a flow of SIZE_BYTES: 0 .. FCT_N_BUCKETS - 1. */

@@ -768,6 +768,7 @@ static void
 tcp_setup(struct net *net, struct flow *f)
 {
     struct pkt p;
+    f->cc = tcp_cc_find(flow_tcp_spec(net, f)->cc)->name;
     transport_proto_pkt(net, f, IPPROTO_NUM_TCP, &p);
     transport_set_ideal_fct(net, f, tcp_mss(net), TCP_IP_HDR_BYTES, p.hash0);
 }

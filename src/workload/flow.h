@@ -22,6 +22,8 @@ struct flow {
     bool completed;
     uint16_t entry;            /* Index of its scenario traffic entry. */
     const struct transport_class *transport;
+    const char *cc;            /* Its congestion control (static name),
+                                * or NULL for transports without one. */
     void *tp;                  /* The transport's per-flow state. */
     /* Counters. */
     uint64_t bytes_sent;       /* Payload handed to the NIC. */
