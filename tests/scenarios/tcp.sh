@@ -175,6 +175,9 @@ drops=$(grep -o '"fault_injected": [0-9]*' "$tmp/lossy/summary.json" | grep -o '
 echo "# $nflows flows, $bad short or incomplete, $retx retransmitted packets, $drops injected drops"
 ok_if "$nflows == 27 && $bad == 0" "every flow delivers exactly its size despite loss and reordering"
 ok_if "$retx > 0 && $drops > 0" "losses happened and were repaired by retransmission"
+groups=$(awk -F, 'NR > 1 && $2 == "<=10KB" { print $1 }' "$tmp/lossy/fct_by_size.csv" | tr '\n' ' ')
+[ "$groups" = "all tcp/newreno tcp/cubic tcp/dctcp " ]
+t $? "fct_by_size.csv separates the congestion controls ($groups)"
 
 # ---------------------------------------------------------------------
 # 6. The handshake costs one round trip before the first byte.
