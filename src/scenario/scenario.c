@@ -29,6 +29,7 @@
 #include "transport/transport.h"
 #include "scenario/ytree.h"
 #include "sim/util.h"
+#include "workload/cdf.h"
 
 /* Refuse to read more than this: a scenario is a description, and this
  * keeps /dev/zero and the like from eating memory. */
@@ -943,6 +944,70 @@ parse_flow(struct ctx *c, const struct ynode *item, const char *path,
            get_tc(c, item, path, &f->tc);
 }
 
+/* A CDF file named in a scenario is relative to the scenario file's
+ * directory, so a scenario and its CDFs move together. */
+static char *
+cdf_file_path(const char *scenario_file, const char *name)
+{
+    const char *slash = strrchr(scenario_file, '/');
+    if (name[0] == '/' || !slash)
+        return xstrdup(name);
+    return xasprintf("%.*s/%s", (int)(slash - scenario_file), scenario_file,
+                     name);
+}
+
+/* `cdf: NAME_OR_PATH` (node N at PATH): a built-in name, else a file.
+ * *OUT is allocated first so that scenario_free() frees it on error. */
+static bool
+read_cdf(struct ctx *c, const struct ynode *n, const char *path,
+         struct cdf **out)
+{
+    const char *names[MAX_CHOICES];
+    size_t k = registry_names(cdf_builtin_count, cdf_builtin_name, names);
+    char list[192], form[256];
+    join_names(list, sizeof list, names, k);
+    snprintf(form, sizeof form, "%s, or the path of a CDF file", list);
+    const char *name;
+    if (!read_string(c, n, path, form, &name))
+        return false;
+
+    *out = xcalloc(1, sizeof **out);
+    if (cdf_builtin(name, *out))
+        return true;
+    char *file = cdf_file_path(c->file, name), *msg = NULL;
+    int e = cdf_load(file, *out, &msg);
+    free(file);
+    if (e == EINVAL)
+        fail_at(c, &n->mark, "%s: %s", path, msg);
+    else if (e)
+        fail_value(c, n, path, msg, form);
+    free(msg);
+    return !e;
+}
+
+/* `size` of a generated pattern: a size, or {cdf: NAME_OR_PATH}. */
+static bool
+get_flow_size(struct ctx *c, const struct ynode *map, const char *parent,
+              struct traffic_spec *ts)
+{
+    static const char *const keys[] = { "cdf" };
+    const struct ynode *n = ytree_get(map, "size");
+    char path[PATH_BYTES], sub[PATH_BYTES], where[PATH_BYTES + 8];
+    path_key(path, parent, "size");
+    if (!n)
+        return true;
+    if (n->kind == YNODE_SEQUENCE)
+        return fail_value(c, n, path, NULL,
+                          "a size, or a mapping {cdf: NAME_OR_PATH}");
+    if (n->kind != YNODE_MAPPING)
+        return read_size(c, n, path, true, &ts->size_bytes);
+    snprintf(where, sizeof where, "in %s", path);
+    path_key(sub, path, "cdf");
+    return check_keys(c, n, where, keys, ARRAY_SIZE(keys)) &&
+           require_key(c, n, path, "cdf") &&
+           read_cdf(c, ytree_get(n, "cdf"), sub, &ts->size_cdf);
+}
+
 static bool
 parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
                     struct traffic_spec *ts)
@@ -979,7 +1044,7 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
     }
 
     uint32_t count = 0;
-    if (!get_size(c, map, path, "size", true, &ts->size_bytes) ||
+    if (!get_flow_size(c, map, path, ts) ||
         !get_rate(c, map, path, "rate", true, &ts->rate_bps) ||
         !get_tc(c, map, path, &ts->tc) ||
         !get_duration(c, map, path, "start", false, &ts->start_ps) ||
@@ -1370,8 +1435,11 @@ scenario_free(struct scenario *scn)
     free(ex->links);
     if (scn->graph.nodes || scn->graph.links)
         topo_graph_free(&scn->graph);
-    for (size_t i = 0; i < scn->n_traffic; i++)
+    for (size_t i = 0; i < scn->n_traffic; i++) {
         free(scn->traffic[i].flows);
+        cdf_uninit(scn->traffic[i].size_cdf);
+        free(scn->traffic[i].size_cdf);
+    }
     free(scn->traffic);
     memset(scn, 0, sizeof *scn);
 }

@@ -36,10 +36,14 @@ struct flow_spec {
     struct src_loc loc;
 };
 
+struct cdf;
+
 struct traffic_spec {
     enum traffic_pattern pattern;
     const char *protocol;     /* "udp" (the only one until transports). */
     uint64_t size_bytes;      /* Per flow (generated patterns). */
+    struct cdf *size_cdf;     /* Non-NULL: each flow's size is drawn from
+                               * this distribution instead (owned). */
     uint64_t rate_bps;        /* 0 = line rate. */
     uint8_t tc;
     uint64_t start_ps;        /* First (or every) flow's start time. */

@@ -35,9 +35,11 @@ struct cdf {
  * expected ...") and *OUT empty. */
 bool cdf_parse(const char *file, const char *text, size_t len,
                struct cdf *out, char **err);
-/* Reads and parses the file at PATH.  Returns true, or false with *ERR
- * allocated: "PATH: cannot open: REASON" or a cdf_parse() message. */
-bool cdf_load(const char *path, struct cdf *out, char **err);
+/* Reads and parses the file at PATH.  Returns 0; or, with *ERR allocated
+ * and *OUT empty, EINVAL for contents that are not a valid CDF (a
+ * cdf_parse() message), EFBIG for a file larger than 64 MiB, or the errno
+ * of opening or reading it ("PATH: cannot open: REASON"). */
+int cdf_load(const char *path, struct cdf *out, char **err);
 
 /* The built-in distributions, by name ("websearch", ...): I <
  * cdf_builtin_count().  cdf_builtin() fills *OUT and returns true, or

@@ -10,6 +10,7 @@
 #include "sim/rng.h"
 #include "sim/util.h"
 #include "transport/transport.h"
+#include "workload/cdf.h"
 #include "workload/flow.h"
 
 struct flow_vec {
@@ -45,6 +46,13 @@ flow_add(struct flow_vec *fv, struct rng *r, uint32_t src, uint32_t dst,
     f->sport = (uint16_t)(EPHEMERAL_FIRST + rng_below(r, EPHEMERAL_COUNT));
     f->dport = APP_DPORT;
     return f;
+}
+
+/* The size of the entry's next flow: fixed, or drawn from its CDF. */
+static uint64_t
+entry_size(const struct traffic_spec *t, struct rng *r)
+{
+    return t->size_cdf ? cdf_sample(t->size_cdf, r) : t->size_bytes;
 }
 
 /* Start time of the next flow of an entry: all at `start`, or a Poisson
@@ -133,9 +141,11 @@ workload_generate(const struct scenario *scn, struct flow **flows, uint32_t *n,
                                  scn->file, t->loc.line, t->loc.col);
                 return 2;
             }
-            for (uint32_t i = 0; i < nh; i++)
-                flow_add(&fv, &r, i, to[i], t->size_bytes,
-                         next_start(t, &r, &clock), t->rate_bps, t->tc, tp);
+            for (uint32_t i = 0; i < nh; i++) {
+                uint64_t start = next_start(t, &r, &clock);
+                flow_add(&fv, &r, i, to[i], entry_size(t, &r), start,
+                         t->rate_bps, t->tc, tp);
+            }
             free(to);
             break;
         }
@@ -153,19 +163,22 @@ workload_generate(const struct scenario *scn, struct flow **flows, uint32_t *n,
                 uint32_t x = pool[i];
                 pool[i] = pool[j];
                 pool[j] = x;
-                flow_add(&fv, &r, pool[i], t->receiver, t->size_bytes,
-                         next_start(t, &r, &clock), t->rate_bps, t->tc, tp);
+                uint64_t start = next_start(t, &r, &clock);
+                flow_add(&fv, &r, pool[i], t->receiver, entry_size(t, &r),
+                         start, t->rate_bps, t->tc, tp);
             }
             free(pool);
             break;
         }
         case PATTERN_ALL_TO_ALL:
             for (uint32_t s = 0; s < nh; s++)
-                for (uint32_t d = 0; d < nh; d++)
-                    if (s != d)
-                        flow_add(&fv, &r, s, d, t->size_bytes,
-                                 next_start(t, &r, &clock), t->rate_bps,
-                                 t->tc, tp);
+                for (uint32_t d = 0; d < nh; d++) {
+                    if (s == d)
+                        continue;
+                    uint64_t start = next_start(t, &r, &clock);
+                    flow_add(&fv, &r, s, d, entry_size(t, &r), start,
+                             t->rate_bps, t->tc, tp);
+                }
             break;
         case PATTERN_RANDOM:
             for (uint32_t i = 0; i < t->count; i++) {
@@ -175,8 +188,9 @@ workload_generate(const struct scenario *scn, struct flow **flows, uint32_t *n,
                     d = (uint32_t)rng_below(&r, nh);
                 } while (s == d || (t->cross_rack_only &&
                                     rack_of(scn, s) == rack_of(scn, d)));
-                flow_add(&fv, &r, s, d, t->size_bytes,
-                         next_start(t, &r, &clock), t->rate_bps, t->tc, tp);
+                uint64_t start = next_start(t, &r, &clock);
+                flow_add(&fv, &r, s, d, entry_size(t, &r), start,
+                         t->rate_bps, t->tc, tp);
             }
             break;
         }
