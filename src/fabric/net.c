@@ -149,7 +149,7 @@ net_create(struct net **out, const struct scenario *scn, char **err)
     build_nodes(net, scn);
     route_compute(net);
 
-    if (workload_generate(scn, &net->flows, &net->n_flows, err)) {
+    if (workload_create(scn, &net->wl, &net->flows, &net->n_flows, err)) {
         net_destroy(net);
         *out = NULL;
         return 2;
@@ -173,6 +173,7 @@ net_destroy(struct net *net)
         if (net->flows[i].transport->teardown)
             net->flows[i].transport->teardown(net, &net->flows[i]);
     free(net->flows);
+    workload_destroy(net->wl);
     for (uint32_t i = 0; i < net->n_switches; i++) {
         free(net->switches[i].route);
         free(net->switches[i].groups);

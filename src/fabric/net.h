@@ -17,6 +17,7 @@ struct node;
 struct port;
 struct scenario;
 struct sw;
+struct workload;
 
 struct net_stats {
     uint64_t packet_hops;       /* Transmissions of a packet over a link. */
@@ -46,6 +47,7 @@ struct net {
     uint32_t n_groups;
     struct flow *flows;
     uint32_t n_flows;
+    struct workload *wl;        /* What generated the flows. */
     struct net_stats st;
     uint64_t total_flow_bytes;  /* Sum of flow sizes, for progress. */
 };

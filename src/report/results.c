@@ -12,6 +12,7 @@
 #include "fabric/switch.h"
 #include "host/host.h"
 #include "report/stats.h"
+#include "report/workload-report.h"
 #include "scenario/scenario.h"
 #include "transport/transport.h"
 #include "workload/flow.h"
@@ -136,6 +137,7 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
     json_pctl(f, "fct_ps", &s->fct_ps, 1);
     fprintf(f, ",\n");
     json_pctl(f, "slowdown", &s->slowdown, 0);
+    workload_report_json(f, net);
     fprintf(f, "\n}\n");
 }
 
@@ -349,6 +351,7 @@ results_print_summary(const struct net *net, const struct run_info *ri,
         fprintf(f, "; slowdown p50 %.3f, p99 %.3f, max %.3f\n",
                 s->slowdown.p50, s->slowdown.p99, s->slowdown.max);
     }
+    workload_report_print(f, net);
     if (dir)
         fprintf(f, "  results in %s/\n", dir);
 }

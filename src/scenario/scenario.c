@@ -889,7 +889,7 @@ static const char *const all_to_all_keys[] = {
 };
 static const char *const random_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "count", "cross_rack",
+    "load", "count", "duration", "cross_rack",
 };
 
 /* Indexed by enum traffic_pattern. */
@@ -908,8 +908,9 @@ static const struct pattern_desc {
                                                 "receiver" }, 3 },
     [PATTERN_ALL_TO_ALL] = { all_to_all_keys, ARRAY_SIZE(all_to_all_keys),
                              (const char *const[]){ "size" }, 1 },
+    /* `count` or `duration`: checked by check_arrivals(). */
     [PATTERN_RANDOM] = { random_keys, ARRAY_SIZE(random_keys),
-                         (const char *const[]){ "size", "count" }, 2 },
+                         (const char *const[]){ "size" }, 1 },
 };
 
 static bool
@@ -942,6 +943,65 @@ parse_flow(struct ctx *c, const struct ynode *item, const char *path,
            get_duration(c, item, path, "start", false, &f->start_ps) &&
            get_rate(c, item, path, "rate", true, &f->rate_bps) &&
            get_tc(c, item, path, &f->tc);
+}
+
+/* `load`: a fraction of the link rate, 0 < load <= 1. */
+static bool
+get_load(struct ctx *c, const struct ynode *map, const char *parent,
+         double *out)
+{
+    static const char form[] =
+        "a fraction of the link rate, 0 < load <= 1, e.g. 0.5";
+    const struct ynode *n = ytree_get(map, "load");
+    char path[PATH_BYTES];
+    const char *why;
+    path_key(path, parent, "load");
+    if (!n)
+        return true;
+    if (!need_scalar(c, n, path, form))
+        return false;
+    if (!units_parse_fraction(n->text, out, &why))
+        return fail_value(c, n, path, why, form);
+    if (n->quoted)
+        return fail_value(c, n, path, "a quoted string", form);
+    if (*out == 0)
+        return fail_value(c, n, path, NULL, form);
+    return true;
+}
+
+/* Keys A and B of MAP may not both be given; the error is at B. */
+static bool
+exclusive(struct ctx *c, const struct ynode *map, const char *path,
+          const char *a, const char *b)
+{
+    const struct ypair *pb = ytree_pair(map, b);
+    if (!ytree_get(map, a) || !pb)
+        return true;
+    return fail_at(c, &pb->key_mark, "%s.%s cannot be given with %s; "
+                   "expected either %s or %s", path, b, a, a, b);
+}
+
+/* How many flows a random entry makes and when: `count` or `duration`,
+ * the latter only with an arrival process (`load` or `interarrival`). */
+static bool
+check_arrivals(struct ctx *c, const struct ynode *map, const char *path,
+               const struct traffic_spec *ts)
+{
+    if (!exclusive(c, map, path, "load", "interarrival") ||
+        !exclusive(c, map, path, "count", "duration"))
+        return false;
+    if (ts->pattern != PATTERN_RANDOM)
+        return true;
+    if (!ts->count && !ts->duration_ps)
+        return fail_at(c, &map->mark, "missing required key 'count' in %s; "
+                       "expected count, or duration with load or "
+                       "interarrival", path);
+    const struct ypair *d = ytree_pair(map, "duration");
+    if (d && !ts->load && !ts->interarrival_ps)
+        return fail_at(c, &d->key_mark, "%s.duration needs an arrival "
+                       "process; expected load or interarrival with "
+                       "duration", path);
+    return true;
 }
 
 /* A CDF file named in a scenario is relative to the scenario file's
@@ -1050,10 +1110,14 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
         !get_duration(c, map, path, "start", false, &ts->start_ps) ||
         !get_duration(c, map, path, "interarrival", true,
                       &ts->interarrival_ps) ||
+        !get_load(c, map, path, &ts->load) ||
+        !get_duration(c, map, path, "duration", true, &ts->duration_ps) ||
         !get_u32(c, map, path, "count", 1, UINT32_MAX, &count) ||
         !get_u32(c, map, path, "senders", 1, UINT32_MAX, &count))
         return false;
     ts->count = count;
+    if (!check_arrivals(c, map, path, ts))
+        return false;
 
     n = ytree_get(map, "receiver");
     const char *name;

@@ -24,7 +24,8 @@ enum traffic_pattern {
                            * receives exactly one flow (a derangement). */
     PATTERN_INCAST,       /* N senders to one receiver. */
     PATTERN_ALL_TO_ALL,   /* Every ordered pair of distinct hosts. */
-    PATTERN_RANDOM,       /* COUNT flows between random distinct pairs. */
+    PATTERN_RANDOM,       /* Flows between random distinct pairs: COUNT,
+                           * or as many as arrive within DURATION. */
 };
 
 struct flow_spec {
@@ -50,6 +51,13 @@ struct traffic_spec {
     uint64_t interarrival_ps; /* Nonzero: Poisson starts with this mean
                                * gap, beginning at start_ps; zero: every
                                * flow starts at start_ps. */
+    double load;              /* random: offered load of each host, as a
+                               * fraction (0, 1] of its link rate, from
+                               * which Poisson arrivals are derived; 0 =
+                               * not given. */
+    uint64_t duration_ps;     /* random: flows start within [start_ps,
+                               * start_ps + duration_ps); 0 = `count`
+                               * flows. */
     uint32_t count;           /* random: number of flows; incast: senders. */
     uint32_t receiver;        /* incast: host number. */
     bool cross_rack_only;     /* random/permutation: src and dst racks

@@ -24,6 +24,21 @@ struct flow_vec {
 #define EPHEMERAL_COUNT 16384u
 #define APP_DPORT 5001
 
+/* One entry being generated. */
+struct gen {
+    const struct scenario *scn;
+    const struct traffic_spec *t;
+    const struct transport_class *tp;
+    struct rng r;                /* The entry's stream. */
+    uint64_t clock_ps;           /* Last arrival. */
+    double mean_gap_ps;          /* Of the Poisson arrivals; 0: every flow
+                                  * starts at `start`. */
+    const uint64_t *cum_rate;    /* cum_rate[h]: link rates of hosts
+                                  * 0..h, summed. */
+    struct flow_vec *fv;
+    struct workload_entry *e;
+};
+
 static struct flow *
 flow_add(struct flow_vec *fv, struct rng *r, uint32_t src, uint32_t dst,
          uint64_t size, uint64_t start_ps, uint64_t rate_bps, uint8_t tc,
@@ -48,22 +63,29 @@ flow_add(struct flow_vec *fv, struct rng *r, uint32_t src, uint32_t dst,
     return f;
 }
 
-/* The size of the entry's next flow: fixed, or drawn from its CDF. */
-static uint64_t
-entry_size(const struct traffic_spec *t, struct rng *r)
+/* A flow of the entry from SRC to DST at START_PS, its size fixed or
+ * drawn from the entry's CDF. */
+static void
+gen_add(struct gen *g, uint32_t src, uint32_t dst, uint64_t start_ps)
 {
-    return t->size_cdf ? cdf_sample(t->size_cdf, r) : t->size_bytes;
+    const struct traffic_spec *t = g->t;
+    uint64_t size = t->size_cdf ? cdf_sample(t->size_cdf, &g->r)
+                                : t->size_bytes;
+    flow_add(g->fv, &g->r, src, dst, size, start_ps, t->rate_bps, t->tc,
+             g->tp);
+    g->e->flows++;
+    g->e->bytes += size;
 }
 
-/* Start time of the next flow of an entry: all at `start`, or a Poisson
- * process from `start` with mean gap `interarrival`. */
+/* Start time of the next flow of an entry: all at `start`, or the next
+ * arrival of a Poisson process from `start`. */
 static uint64_t
-next_start(const struct traffic_spec *t, struct rng *r, uint64_t *clock)
+next_start(struct gen *g)
 {
-    if (!t->interarrival_ps)
-        return t->start_ps;
-    *clock += (uint64_t)(rng_exponential(r, (double)t->interarrival_ps) + 0.5);
-    return *clock;
+    if (!g->mean_gap_ps)
+        return g->t->start_ps;
+    g->clock_ps += (uint64_t)(rng_exponential(&g->r, g->mean_gap_ps) + 0.5);
+    return g->clock_ps;
 }
 
 static uint32_t
@@ -106,96 +128,262 @@ derangement(const struct scenario *scn, struct rng *r, uint32_t *to, bool cross)
     return true;
 }
 
-int
-workload_generate(const struct scenario *scn, struct flow **flows, uint32_t *n,
-                  char **err)
+static int
+gen_flows(struct gen *g, char **err)
 {
-    struct flow_vec fv = { 0 };
-    uint32_t nh = scn->graph.n_hosts;
-    for (size_t ti = 0; ti < scn->n_traffic; ti++) {
-        const struct traffic_spec *t = &scn->traffic[ti];
-        const struct transport_class *tp = transport_find(t->protocol);
-        sim_assert(tp != NULL);
-        char name[32];
-        snprintf(name, sizeof name, "workload/%zu", ti);
-        struct rng r;
-        rng_init(&r, scn->seed, rng_stream_id(name));
-        uint64_t clock = t->start_ps;
-
-        switch (t->pattern) {
-        case PATTERN_FLOWS:
-            for (size_t i = 0; i < t->n_flows; i++) {
-                const struct flow_spec *fs = &t->flows[i];
-                flow_add(&fv, &r, fs->src, fs->dst, fs->size_bytes,
-                         fs->start_ps, fs->rate_bps, fs->tc, tp);
-            }
-            break;
-        case PATTERN_PERMUTATION: {
-            uint32_t *to = xmalloc(nh * sizeof *to);
-            if (!derangement(scn, &r, to, t->cross_rack_only)) {
-                free(to);
-                free(fv.v);
-                *err = xasprintf("%s:%u:%u: no cross-rack permutation "
-                                 "exists: a rack holds more than half the "
-                                 "hosts; expected cross_rack: false",
-                                 scn->file, t->loc.line, t->loc.col);
-                return 2;
-            }
-            for (uint32_t i = 0; i < nh; i++) {
-                uint64_t start = next_start(t, &r, &clock);
-                flow_add(&fv, &r, i, to[i], entry_size(t, &r), start,
-                         t->rate_bps, t->tc, tp);
-            }
-            free(to);
-            break;
-        }
-        case PATTERN_INCAST: {
-            /* COUNT distinct senders other than the receiver: a partial
-             * Fisher-Yates shuffle of the other hosts. */
-            uint32_t *pool = xmalloc(nh * sizeof *pool);
-            uint32_t m = 0;
-            for (uint32_t i = 0; i < nh; i++)
-                if (i != t->receiver)
-                    pool[m++] = i;
-            sim_assert(t->count <= m);
-            for (uint32_t i = 0; i < t->count; i++) {
-                uint32_t j = i + (uint32_t)rng_below(&r, m - i);
-                uint32_t x = pool[i];
-                pool[i] = pool[j];
-                pool[j] = x;
-                uint64_t start = next_start(t, &r, &clock);
-                flow_add(&fv, &r, pool[i], t->receiver, entry_size(t, &r),
-                         start, t->rate_bps, t->tc, tp);
-            }
-            free(pool);
-            break;
-        }
-        case PATTERN_ALL_TO_ALL:
-            for (uint32_t s = 0; s < nh; s++)
-                for (uint32_t d = 0; d < nh; d++) {
-                    if (s == d)
-                        continue;
-                    uint64_t start = next_start(t, &r, &clock);
-                    flow_add(&fv, &r, s, d, entry_size(t, &r), start,
-                             t->rate_bps, t->tc, tp);
-                }
-            break;
-        case PATTERN_RANDOM:
-            for (uint32_t i = 0; i < t->count; i++) {
-                uint32_t s, d;
-                do {
-                    s = (uint32_t)rng_below(&r, nh);
-                    d = (uint32_t)rng_below(&r, nh);
-                } while (s == d || (t->cross_rack_only &&
-                                    rack_of(scn, s) == rack_of(scn, d)));
-                uint64_t start = next_start(t, &r, &clock);
-                flow_add(&fv, &r, s, d, entry_size(t, &r), start,
-                         t->rate_bps, t->tc, tp);
-            }
-            break;
-        }
+    const struct traffic_spec *t = g->t;
+    for (size_t i = 0; i < t->n_flows; i++) {
+        const struct flow_spec *fs = &t->flows[i];
+        flow_add(g->fv, &g->r, fs->src, fs->dst, fs->size_bytes,
+                 fs->start_ps, fs->rate_bps, fs->tc, g->tp);
+        g->e->flows++;
+        g->e->bytes += fs->size_bytes;
     }
+    return 0;
+}
+
+static int
+gen_permutation(struct gen *g, char **err)
+{
+    const struct scenario *scn = g->scn;
+    const struct traffic_spec *t = g->t;
+    uint32_t nh = scn->graph.n_hosts;
+    uint32_t *to = xmalloc(nh * sizeof *to);
+    if (!derangement(scn, &g->r, to, t->cross_rack_only)) {
+        free(to);
+        *err = xasprintf("%s:%u:%u: no cross-rack permutation exists: a "
+                         "rack holds more than half the hosts; expected "
+                         "cross_rack: false", scn->file, t->loc.line,
+                         t->loc.col);
+        return 2;
+    }
+    for (uint32_t i = 0; i < nh; i++)
+        gen_add(g, i, to[i], next_start(g));
+    free(to);
+    return 0;
+}
+
+/* COUNT distinct senders other than the receiver: a partial Fisher-Yates
+ * shuffle of the other hosts. */
+static int
+gen_incast(struct gen *g, char **err)
+{
+    const struct traffic_spec *t = g->t;
+    uint32_t nh = g->scn->graph.n_hosts;
+    uint32_t *pool = xmalloc(nh * sizeof *pool);
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < nh; i++)
+        if (i != t->receiver)
+            pool[m++] = i;
+    sim_assert(t->count <= m);
+    for (uint32_t i = 0; i < t->count; i++) {
+        uint32_t j = i + (uint32_t)rng_below(&g->r, m - i);
+        uint32_t x = pool[i];
+        pool[i] = pool[j];
+        pool[j] = x;
+        gen_add(g, pool[i], t->receiver, next_start(g));
+    }
+    free(pool);
+    return 0;
+}
+
+static int
+gen_all_to_all(struct gen *g, char **err)
+{
+    uint32_t nh = g->scn->graph.n_hosts;
+    for (uint32_t s = 0; s < nh; s++)
+        for (uint32_t d = 0; d < nh; d++)
+            if (s != d)
+                gen_add(g, s, d, next_start(g));
+    return 0;
+}
+
+/* A source host with probability proportional to its link rate: the
+ * host whose share of [0, total rate) holds a uniform draw. */
+static uint32_t
+pick_source(struct gen *g)
+{
+    uint32_t nh = g->scn->graph.n_hosts;
+    uint64_t x = rng_below(&g->r, g->cum_rate[nh - 1]);
+    uint32_t lo = 0, hi = nh - 1;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (g->cum_rate[mid] > x)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The pair of a random flow.  Under a load, flows arrive at each host in
+ * proportion to its link rate and go to a uniformly chosen other host
+ * (other rack); otherwise the pair is uniform among the allowed ones. */
+static void
+pick_pair(struct gen *g, uint32_t *src, uint32_t *dst)
+{
+    const struct scenario *scn = g->scn;
+    bool cross = g->t->cross_rack_only;
+    uint32_t nh = scn->graph.n_hosts, s, d;
+    if (g->t->load) {
+        s = pick_source(g);
+        do
+            d = (uint32_t)rng_below(&g->r, nh);
+        while (d == s || (cross && rack_of(scn, s) == rack_of(scn, d)));
+    } else {
+        do {
+            s = (uint32_t)rng_below(&g->r, nh);
+            d = (uint32_t)rng_below(&g->r, nh);
+        } while (s == d || (cross && rack_of(scn, s) == rack_of(scn, d)));
+    }
+    *src = s;
+    *dst = d;
+}
+
+/* `count` flows, or those arriving within `duration`.  With `count` and
+ * arrivals, the window ends at the arrival after the last flow: the
+ * window is then the sum of N + 1 exponential gaps, and N / window
+ * estimates the arrival rate without bias (E[N / T_{N+1}] = rate), so
+ * the offered load reported is unbiased too. */
+static int
+gen_random(struct gen *g, char **err)
+{
+    const struct traffic_spec *t = g->t;
+    uint64_t end = t->start_ps + t->duration_ps;
+    if (end < t->start_ps)
+        end = UINT64_MAX;
+    for (uint64_t i = 0;; i++) {
+        if (!t->duration_ps && i == t->count) {
+            if (g->mean_gap_ps)
+                g->e->window_ps = next_start(g) - t->start_ps;
+            return 0;
+        }
+        uint32_t s, d;
+        pick_pair(g, &s, &d);
+        uint64_t start = next_start(g);
+        if (t->duration_ps && start >= end) {
+            g->e->window_ps = t->duration_ps;
+            return 0;
+        }
+        gen_add(g, s, d, start);
+    }
+}
+
+typedef int gen_fn(struct gen *, char **err);
+
+/* Indexed by enum traffic_pattern. */
+static gen_fn *const generators[] = {
+    [PATTERN_FLOWS] = gen_flows,
+    [PATTERN_PERMUTATION] = gen_permutation,
+    [PATTERN_INCAST] = gen_incast,
+    [PATTERN_ALL_TO_ALL] = gen_all_to_all,
+    [PATTERN_RANDOM] = gen_random,
+};
+
+/* cum_rate[h] = the link rates of hosts 0..h, summed (a host's rate is
+ * that of all its links). */
+static uint64_t *
+host_cum_rates(const struct topo_graph *g)
+{
+    uint64_t *cum = xcalloc(g->n_hosts ? g->n_hosts : 1, sizeof *cum);
+    for (uint32_t l = 0; l < g->n_links; l++) {
+        const struct topo_link *tl = &g->links[l];
+        if (tl->a < g->n_hosts)
+            cum[tl->a] += tl->rate_bps;
+        if (tl->b < g->n_hosts)
+            cum[tl->b] += tl->rate_bps;
+    }
+    for (uint32_t h = 1; h < g->n_hosts; h++)
+        cum[h] += cum[h - 1];
+    return cum;
+}
+
+/* The mean gap between the entry's arrivals.  Under a load, each host h
+ * starts flows as a Poisson process of rate load * R_h / (8 * mean size)
+ * (HPCC's traffic_gen.py does the same per host); their superposition is
+ * one Poisson process with the summed rate, each arrival from host h with
+ * probability R_h / sum R (pick_source()). */
+static double
+mean_gap_ps(const struct traffic_spec *t, uint64_t capacity_bps)
+{
+    if (!t->load)
+        return (double)t->interarrival_ps;
+    double mean = t->size_cdf ? t->size_cdf->mean_bytes
+                              : (double)t->size_bytes;
+    return 8.0 * mean * (double)PS_PER_S / (t->load * (double)capacity_bps);
+}
+
+/* Picoseconds are the clock's grain: arrivals closer than that on
+ * average would mostly coincide, and a `duration` would never fill. */
+static int
+too_fast(const struct scenario *scn, size_t i, double gap_ps, char **err)
+{
+    const struct traffic_spec *t = &scn->traffic[i];
+    *err = xasprintf("%s:%u:%u: traffic.%zu.load %g needs a flow every "
+                     "%.3g ps on average; expected at least 1 ps between "
+                     "flows (a lower load, or larger flows)", scn->file,
+                     t->loc.line, t->loc.col, i, t->load, gap_ps);
+    return 2;
+}
+
+int
+workload_create(const struct scenario *scn, struct workload **out,
+                struct flow **flows, uint32_t *n, char **err)
+{
+    struct workload *wl = xcalloc(1, sizeof *wl);
+    struct flow_vec fv = { 0 };
+    uint64_t *cum = host_cum_rates(&scn->graph);
+    int rc = 0;
+    wl->n_entries = scn->n_traffic;
+    wl->entries = xcalloc(scn->n_traffic ? scn->n_traffic : 1,
+                          sizeof *wl->entries);
+    wl->host_capacity_bps = scn->graph.n_hosts
+                                ? cum[scn->graph.n_hosts - 1] : 0;
+    for (size_t i = 0; i < scn->n_traffic && !rc; i++) {
+        const struct traffic_spec *t = &scn->traffic[i];
+        char name[32];
+        snprintf(name, sizeof name, "workload/%zu", i);
+        struct gen g = {
+            .scn = scn, .t = t, .tp = transport_find(t->protocol),
+            .clock_ps = t->start_ps,
+            .mean_gap_ps = mean_gap_ps(t, wl->host_capacity_bps),
+            .cum_rate = cum, .fv = &fv, .e = &wl->entries[i],
+        };
+        sim_assert(g.tp != NULL);
+        rng_init(&g.r, scn->seed, rng_stream_id(name));
+        if (t->load && g.mean_gap_ps < 1)
+            rc = too_fast(scn, i, g.mean_gap_ps, err);
+        else
+            rc = generators[t->pattern](&g, err);
+    }
+    free(cum);
+    if (rc) {
+        free(fv.v);
+        workload_destroy(wl);
+        return rc;
+    }
+    *out = wl;
     *flows = fv.v;
     *n = fv.n;
     return 0;
+}
+
+void
+workload_destroy(struct workload *wl)
+{
+    if (!wl)
+        return;
+    free(wl->entries);
+    free(wl);
+}
+
+bool
+workload_offered_load(const struct workload *wl, size_t i, double *load)
+{
+    const struct workload_entry *e = &wl->entries[i];
+    if (!e->window_ps || !wl->host_capacity_bps)
+        return false;
+    *load = (double)e->bytes * 8.0 * (double)PS_PER_S /
+            ((double)e->window_ps * (double)wl->host_capacity_bps);
+    return true;
 }

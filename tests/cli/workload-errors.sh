@@ -34,11 +34,20 @@ traffic:
 YAML
 }
 
-# bad NAME SIZE WANT_PREFIX [WANT_TOO]: the run fails as described above;
-# stderr starts with WANT_PREFIX (after the scenario path) and contains
-# WANT_TOO.
-bad() {
-    scenario "$2"
+# entry ENTRY: writes $tmp/sc/s.yaml with one traffic entry, ENTRY, a
+# flow mapping starting at line 3, column 5.
+entry() {
+    cat >"$tmp/sc/s.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 2}
+traffic:
+  - $1
+YAML
+}
+
+# check NAME WANT_PREFIX [WANT_TOO]: running s.yaml fails as described
+# above; stderr starts with WANT_PREFIX (after the scenario path) and
+# contains WANT_TOO.
+check() {
     rm -rf "$tmp/out"
     "$DCSIM" run "$tmp/sc/s.yaml" -o "$tmp/out" >"$tmp/stdout" 2>"$tmp/stderr"
     rc=$?
@@ -47,15 +56,21 @@ bad() {
     [ -s "$tmp/stdout" ] && why="$why output on stdout;"
     [ "$(wc -l <"$tmp/stderr")" = 1 ] || why="$why not one line on stderr;"
     case $(cat "$tmp/stderr") in
-    "$tmp/sc/s.yaml:$3"*) ;;
-    *) why="$why stderr does not start with s.yaml:$3;" ;;
+    "$tmp/sc/s.yaml:$2"*) ;;
+    *) why="$why stderr does not start with s.yaml:$2;" ;;
     esac
-    if [ -n "${4:-}" ]; then
-        grep -qF -- "$4" "$tmp/stderr" || why="$why no '$4' in stderr;"
+    if [ -n "${3:-}" ]; then
+        grep -qF -- "$3" "$tmp/stderr" || why="$why no '$3' in stderr;"
     fi
     [ -e "$tmp/out" ] && why="$why output directory exists;"
-    t "$([ -z "$why" ]; echo $?)" "$1: exit 2, s.yaml:$3${4:+ ... $4}${why:+ --$why}"
+    t "$([ -z "$why" ]; echo $?)" "$1: exit 2, s.yaml:$2${3:+ ... $3}${why:+ --$why}"
     [ -z "$why" ] || sed 's/^/# stderr: /' "$tmp/stderr"
+}
+
+# bad NAME SIZE WANT_PREFIX [WANT_TOO]: a random entry with that size.
+bad() {
+    scenario "$2"
+    check "$1" "$3" "${4:-}"
 }
 
 bad "non-numeric cdf value" "{cdf: cdfs/nan.txt}" \
@@ -81,6 +96,38 @@ bad "unknown key in size" "{cdf: websearch, mean: 5}" \
 bad "size mapping without cdf" "{}" \
     "5:11: missing required key 'cdf' in traffic.0.size"
 bad "size a sequence" "[1, 2]" "5:11: traffic.0.size is a sequence; expected a size, or a mapping {cdf: NAME_OR_PATH}"
+
+# Loads and arrival windows.
+R="pattern: random, size: 1KB"
+entry "{$R, count: 5, load: 0}"
+check "load 0" "3:50: traffic.0.load is '0'; expected a fraction of the link rate, 0 < load <= 1, e.g. 0.5"
+entry "{$R, count: 5, load: 1.5}"
+check "load above 1" "3:50: traffic.0.load is '1.5' (greater than 1)"
+entry "{$R, count: 5, load: 50%}"
+check "load in percent" "3:50: traffic.0.load is '50%' (not a fraction)"
+entry "{$R, count: 5, load: '0.5'}"
+check "load quoted" "3:50: traffic.0.load is '0.5' (a quoted string)"
+entry "{$R, count: 5, load: 0.5, interarrival: 1us}"
+check "load and interarrival" "3:55: traffic.0.interarrival cannot be given with load; expected either load or interarrival"
+entry "{$R, count: 5, duration: 1ms, load: 0.5}"
+check "count and duration" "3:44: traffic.0.duration cannot be given with count; expected either count or duration"
+entry "{$R, duration: 1ms}"
+check "duration without arrivals" "3:34: traffic.0.duration needs an arrival process; expected load or interarrival with duration"
+entry "{$R, load: 0.5}"
+check "neither count nor duration" "3:5: missing required key 'count' in traffic.0; expected count, or duration with load or interarrival"
+entry "{$R, count: 5, duration: 0, load: 0.5}"
+check "duration 0" "3:54: traffic.0.duration is '0' (must be greater than zero)"
+entry "{pattern: permutation, size: 1KB, load: 0.5}"
+check "load on a permutation" "3:39: unknown key 'load' in traffic.0 (pattern permutation)"
+# 8 x 1 B x 1e12 ps/s / (1 x 4 hosts x 1 Tb/s) = 2 ps; with 1000 hosts
+# of 1 Tb/s it is 0.008 ps.
+cat >"$tmp/sc/s.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 10, servers_per_leaf: 100,
+           server_link: {rate: 1Tbps}}
+traffic:
+  - {pattern: random, size: 1, load: 1, duration: 1us}
+YAML
+check "a load too fast for the clock" "4:5: traffic.0.load 1 needs a flow every 0.008 ps on average; expected at least 1 ps between flows"
 
 # Valid: a file relative to the scenario and a built-in, from another
 # working directory.
