@@ -1,6 +1,7 @@
 /* The built-in CDF files, as compiled into the binary: the Makefile runs
- * scripts/embed-cdf.sh over every data/cdf/NAME.txt to define the table below in a
- * generated source file.  Only cdf.c reads it (through cdf_builtin()). */
+ * scripts/embed-cdf.sh over every data/cdf/NAME.txt to define the table
+ * below in a generated source file.  Only cdf.c reads it (through
+ * cdf_builtin()). */
 #ifndef DCSIM_CDF_DATA_H
 #define DCSIM_CDF_DATA_H 1
 

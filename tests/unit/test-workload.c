@@ -149,10 +149,14 @@ test_host_rates(void)
         "    - {name: b0, kind: host}\n    - {name: b1, kind: host}\n"
         "    - {name: b2, kind: host}\n    - {name: b3, kind: host}\n"
         "  links:\n"
-        "    - {a: a0, b: s, rate: 10Gbps}\n    - {a: a1, b: s, rate: 10Gbps}\n"
-        "    - {a: a2, b: s, rate: 10Gbps}\n    - {a: a3, b: s, rate: 10Gbps}\n"
-        "    - {a: b0, b: s, rate: 40Gbps}\n    - {a: b1, b: s, rate: 40Gbps}\n"
-        "    - {a: b2, b: s, rate: 40Gbps}\n    - {a: b3, b: s, rate: 40Gbps}\n"
+        "    - {a: a0, b: s, rate: 10Gbps}\n"
+        "    - {a: a1, b: s, rate: 10Gbps}\n"
+        "    - {a: a2, b: s, rate: 10Gbps}\n"
+        "    - {a: a3, b: s, rate: 10Gbps}\n"
+        "    - {a: b0, b: s, rate: 40Gbps}\n"
+        "    - {a: b1, b: s, rate: 40Gbps}\n"
+        "    - {a: b2, b: s, rate: 40Gbps}\n"
+        "    - {a: b3, b: s, rate: 40Gbps}\n"
         "traffic:\n  - {pattern: random, load: 0.5, count: 50000, "
         "size: 10KB}\n";
     if (!ok(run_load(text, &r), "mixed link rates: loads"))
