@@ -154,14 +154,19 @@ net_create(struct net **out, const struct scenario *scn, char **err)
         *out = NULL;
         return 2;
     }
-    for (uint32_t i = 0; i < net->n_flows; i++) {
-        struct flow *f = &net->flows[i];
-        f->transport->setup(net, f);
-        net->total_flow_bytes += f->size_bytes;
-        sim_call(&net->sim, f->start_ps, flow_start, NULL, i);
-    }
+    for (uint32_t i = 0; i < net->n_flows; i++)
+        net_launch_flow(net, i);
     *out = net;
     return 0;
+}
+
+void
+net_launch_flow(struct net *net, uint32_t id)
+{
+    struct flow *f = &net->flows[id];
+    f->transport->setup(net, f);
+    net->total_flow_bytes += f->size_bytes;
+    sim_call(&net->sim, f->start_ps, flow_start, NULL, id);
 }
 
 void

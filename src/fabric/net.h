@@ -66,6 +66,11 @@ net_of(struct sim *s)
 int net_create(struct net **, const struct scenario *scn, char **err);
 void net_destroy(struct net *);
 
+/* Sets up flow ID (< n_flows) with its transport and schedules its start
+ * at its start_ps (>= now).  For every flow: at build time, and for flows
+ * added during the run (later incast rounds, workload.c). */
+void net_launch_flow(struct net *, uint32_t id);
+
 /* Counts and frees a dropped packet. */
 void net_drop(struct net *, struct pkt *, enum drop_reason);
 

@@ -226,6 +226,7 @@ static const struct {
     { "flows.csv", write_flows },
     { "links.csv", write_links },
     { "queues.csv", write_queues },
+    { "incast.csv", workload_report_incast_csv },
 };
 
 /* mkdir -p */

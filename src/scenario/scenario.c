@@ -882,7 +882,7 @@ static const char *const permutation_keys[] = {
 };
 static const char *const incast_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "senders", "receiver",
+    "senders", "receiver", "rounds", "gap",
 };
 static const char *const all_to_all_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
@@ -982,13 +982,16 @@ exclusive(struct ctx *c, const struct ynode *map, const char *path,
 }
 
 /* How many flows a random entry makes and when: `count` or `duration`,
- * the latter only with an arrival process (`load` or `interarrival`). */
+ * the latter only with an arrival process (`load` or `interarrival`).
+ * Incast rounds start all their flows together, so not with
+ * `interarrival`. */
 static bool
 check_arrivals(struct ctx *c, const struct ynode *map, const char *path,
                const struct traffic_spec *ts)
 {
     if (!exclusive(c, map, path, "load", "interarrival") ||
-        !exclusive(c, map, path, "count", "duration"))
+        !exclusive(c, map, path, "count", "duration") ||
+        !exclusive(c, map, path, "interarrival", "rounds"))
         return false;
     if (ts->pattern != PATTERN_RANDOM)
         return true;
@@ -1076,6 +1079,7 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
     size_t i;
 
     ts->protocol = transport_name(0);
+    ts->rounds = 1;
     ts->loc.line = map->mark.line;
     ts->loc.col = map->mark.col;
     path_key(sub, path, "pattern");
@@ -1113,7 +1117,9 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
         !get_load(c, map, path, &ts->load) ||
         !get_duration(c, map, path, "duration", true, &ts->duration_ps) ||
         !get_u32(c, map, path, "count", 1, UINT32_MAX, &count) ||
-        !get_u32(c, map, path, "senders", 1, UINT32_MAX, &count))
+        !get_u32(c, map, path, "senders", 1, UINT32_MAX, &count) ||
+        !get_u32(c, map, path, "rounds", 1, UINT32_MAX, &ts->rounds) ||
+        !get_duration(c, map, path, "gap", false, &ts->gap_ps))
         return false;
     ts->count = count;
     if (!check_arrivals(c, map, path, ts))

@@ -22,7 +22,7 @@ enum traffic_pattern {
     PATTERN_FLOWS,        /* An explicit list of flows. */
     PATTERN_PERMUTATION,  /* Every host sends to one other; each host
                            * receives exactly one flow (a derangement). */
-    PATTERN_INCAST,       /* N senders to one receiver. */
+    PATTERN_INCAST,       /* N senders to one receiver, in rounds. */
     PATTERN_ALL_TO_ALL,   /* Every ordered pair of distinct hosts. */
     PATTERN_RANDOM,       /* Flows between random distinct pairs: COUNT,
                            * or as many as arrive within DURATION. */
@@ -60,6 +60,9 @@ struct traffic_spec {
                                * flows. */
     uint32_t count;           /* random: number of flows; incast: senders. */
     uint32_t receiver;        /* incast: host number. */
+    uint32_t rounds;          /* incast: rounds, >= 1; each starts gap_ps
+                               * after the previous one completed. */
+    uint64_t gap_ps;          /* incast: between rounds. */
     bool cross_rack_only;     /* random/permutation: src and dst racks
                                * differ. */
     struct flow_spec *flows;  /* PATTERN_FLOWS. */

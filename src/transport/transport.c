@@ -6,6 +6,7 @@
 #include "fabric/net.h"
 #include "sim/util.h"
 #include "workload/flow.h"
+#include "workload/workload.h"
 
 static const struct transport_class *const transport_table[] = {
     &transport_udp,
@@ -39,4 +40,5 @@ transport_flow_done(struct net *net, struct flow *f)
     f->completed = true;
     f->end_ps = net->sim.now_ps;
     net->st.flows_completed++;
+    workload_flow_done(net, f);
 }

@@ -14,8 +14,9 @@ struct pkt;
 
 struct transport_class {
     const char *name;       /* Scenario `protocol` value.  Required. */
-    /* Called once at build time for every flow of this transport, before
-     * the run: allocate per-flow state (in f->tp) and compute
+    /* Called once for every flow of this transport before it starts (at
+     * build time, or during the run for flows added then, such as later
+     * incast rounds): allocate per-flow state (in f->tp) and compute
      * f->ideal_fct_ps.  Required. */
     void (*setup)(struct net *, struct flow *);
     /* At f->start_ps: begin sending.  Required. */
@@ -32,8 +33,9 @@ const struct transport_class *transport_find(const char *name);
 size_t transport_count(void);
 const char *transport_name(size_t i);
 
-/* Records that F's last byte was delivered now.  Every transport calls
- * it exactly once per completed flow. */
+/* Records that F's last byte was delivered now and tells the workload
+ * (which may start flows in response).  Every transport calls it exactly
+ * once per completed flow. */
 void transport_flow_done(struct net *, struct flow *);
 
 extern const struct transport_class transport_udp;

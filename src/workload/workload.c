@@ -2,10 +2,12 @@
  * docs/scenario.md for what each pattern means. */
 #include "workload/workload.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fabric/net.h"
 #include "scenario/scenario.h"
 #include "sim/rng.h"
 #include "sim/util.h"
@@ -326,6 +328,84 @@ too_fast(const struct scenario *scn, size_t i, double gap_ps, char **err)
     return 2;
 }
 
+/* The flows of every incast round after the first, summed, into
+ * *RESERVE; 2 with *ERR if they and the N flows made take flow ids past
+ * 32 bits. */
+static int
+rounds_reserve(const struct scenario *scn, uint32_t n, uint32_t *reserve,
+               char **err)
+{
+    uint64_t total = n;
+    for (size_t i = 0; i < scn->n_traffic; i++) {
+        const struct traffic_spec *t = &scn->traffic[i];
+        if (t->pattern != PATTERN_INCAST)
+            continue;
+        total += (uint64_t)t->count * (t->rounds - 1);
+        if (total > UINT32_MAX) {
+            *err = xasprintf("%s:%u:%u: traffic.%zu: senders x rounds "
+                             "makes more than %" PRIu32 " flows in all; "
+                             "expected fewer rounds or senders", scn->file,
+                             t->loc.line, t->loc.col, i, UINT32_MAX);
+            return 2;
+        }
+    }
+    *reserve = (uint32_t)(total - n);
+    return 0;
+}
+
+/* Round 0 of the incast entry E: its flows as generated. */
+static void
+incast_init(struct incast *ic, const struct scenario *scn, size_t e,
+            const struct workload_entry *we, const struct flow_vec *fv)
+{
+    const struct traffic_spec *t = &scn->traffic[e];
+    struct incast_round *r0;
+    ic->entry = e;
+    ic->senders = t->count;
+    ic->rounds = t->rounds;
+    ic->gap_ps = t->gap_ps;
+    ic->round = xcalloc(t->rounds, sizeof *ic->round);
+    r0 = &ic->round[0];
+    r0->first_flow = we->first_flow;
+    r0->started = true;
+    r0->start_ps = UINT64_MAX;
+    for (uint32_t k = 0; k < ic->senders; k++)
+        r0->start_ps = MIN(r0->start_ps, fv->v[we->first_flow + k].start_ps);
+}
+
+/* The incasts' state, and room in the flow array for every round. */
+static int
+incasts_make(const struct scenario *scn, struct workload *wl,
+             struct flow_vec *fv, char **err)
+{
+    uint32_t reserve;
+    int rc = rounds_reserve(scn, fv->n, &reserve, err);
+    if (rc)
+        return rc;
+    wl->flow_cap = fv->n + reserve;
+    if (wl->flow_cap > fv->cap) {
+        fv->cap = wl->flow_cap;
+        fv->v = xrealloc(fv->v, fv->cap * sizeof *fv->v);
+    }
+    wl->incast_of = xmalloc((wl->flow_cap ? wl->flow_cap : 1) *
+                            sizeof *wl->incast_of);
+    for (uint32_t i = 0; i < wl->flow_cap; i++)
+        wl->incast_of[i] = WORKLOAD_NO_INCAST;
+    /* At most one incast per entry. */
+    wl->incasts = xcalloc(scn->n_traffic ? scn->n_traffic : 1,
+                          sizeof *wl->incasts);
+    for (size_t e = 0; e < scn->n_traffic; e++) {
+        if (scn->traffic[e].pattern != PATTERN_INCAST)
+            continue;
+        const struct workload_entry *we = &wl->entries[e];
+        incast_init(&wl->incasts[wl->n_incasts], scn, e, we, fv);
+        for (uint32_t k = 0; k < we->flows; k++)
+            wl->incast_of[we->first_flow + k] = (uint32_t)wl->n_incasts;
+        wl->n_incasts++;
+    }
+    return 0;
+}
+
 int
 workload_create(const struct scenario *scn, struct workload **out,
                 struct flow **flows, uint32_t *n, char **err)
@@ -351,12 +431,15 @@ workload_create(const struct scenario *scn, struct workload **out,
         };
         sim_assert(g.tp != NULL);
         rng_init(&g.r, scn->seed, rng_stream_id(name));
+        g.e->first_flow = fv.n;
         if (t->load && g.mean_gap_ps < 1)
             rc = too_fast(scn, i, g.mean_gap_ps, err);
         else
             rc = generators[t->pattern](&g, err);
     }
     free(cum);
+    if (!rc)
+        rc = incasts_make(scn, wl, &fv, err);
     if (rc) {
         free(fv.v);
         workload_destroy(wl);
@@ -373,8 +456,75 @@ workload_destroy(struct workload *wl)
 {
     if (!wl)
         return;
+    for (size_t i = 0; i < wl->n_incasts; i++)
+        free(wl->incasts[i].round);
+    free(wl->incasts);
+    free(wl->incast_of);
     free(wl->entries);
     free(wl);
+}
+
+/* F's counterpart in a later round: the same hosts, size, ports and
+ * class (a round reuses its connections), starting at START_PS. */
+static void
+flow_repeat(struct flow *f, const struct flow *tmpl, uint32_t id,
+            uint64_t start_ps)
+{
+    memset(f, 0, sizeof *f);
+    f->id = id;
+    f->src = tmpl->src;
+    f->dst = tmpl->dst;
+    f->size_bytes = tmpl->size_bytes;
+    f->rate_bps = tmpl->rate_bps;
+    f->start_ps = start_ps;
+    f->sport = tmpl->sport;
+    f->dport = tmpl->dport;
+    f->tc = tmpl->tc;
+    f->transport = tmpl->transport;
+}
+
+/* The next round of incast ARG: copies of round 0's flows, starting
+ * now, appended to the net's flows (into the room reserved for them). */
+static void
+round_start(struct sim *s, void *obj, uint64_t arg)
+{
+    struct net *net = net_of(s);
+    struct workload *wl = net->wl;
+    struct incast *ic = &wl->incasts[arg];
+    const struct incast_round *r0 = &ic->round[0];
+    struct incast_round *r = &ic->round[++ic->current];
+    (void)obj;
+    r->started = true;
+    r->start_ps = s->now_ps;
+    r->first_flow = net->n_flows;
+    for (uint32_t k = 0; k < ic->senders; k++) {
+        uint32_t id = net->n_flows;
+        sim_assert(id < wl->flow_cap);
+        flow_repeat(&net->flows[id], &net->flows[r0->first_flow + k], id,
+                    s->now_ps);
+        wl->incast_of[id] = (uint32_t)arg;
+        net->n_flows++;
+        net_launch_flow(net, id);
+    }
+}
+
+void
+workload_flow_done(struct net *net, struct flow *f)
+{
+    struct workload *wl = net->wl;
+    uint32_t k = wl->incast_of[f->id];
+    if (k == WORKLOAD_NO_INCAST)
+        return;
+    struct incast *ic = &wl->incasts[k];
+    struct incast_round *r = &ic->round[ic->current];
+    sim_assert(f->id - r->first_flow < ic->senders);
+    if (++r->flows_done < ic->senders)
+        return;
+    r->completed = true;
+    r->end_ps = net->sim.now_ps;
+    /* A gap beyond the end of time (2^64 ps) is a next round never. */
+    if (ic->current + 1 < ic->rounds && ic->gap_ps < TIME_NEVER - r->end_ps)
+        sim_call(&net->sim, r->end_ps + ic->gap_ps, round_start, NULL, k);
 }
 
 bool

@@ -119,6 +119,17 @@ entry "{$R, count: 5, duration: 0, load: 0.5}"
 check "duration 0" "3:54: traffic.0.duration is '0' (must be greater than zero)"
 entry "{pattern: permutation, size: 1KB, load: 0.5}"
 check "load on a permutation" "3:39: unknown key 'load' in traffic.0 (pattern permutation)"
+# Incast rounds.
+I="pattern: incast, senders: 2, receiver: h0, size: 1KB"
+entry "{$I, rounds: 0}"
+check "rounds 0" "3:68: traffic.0.rounds is '0'; expected an integer >= 1"
+entry "{$I, rounds: 2, gap: -1us}"
+check "negative gap" "3:76: traffic.0.gap is '-1us' (negative)"
+entry "{$I, interarrival: 1us, rounds: 2}"
+check "rounds with interarrival" "3:79: traffic.0.rounds cannot be given with interarrival; expected either interarrival or rounds"
+entry "{$R, count: 5, rounds: 2}"
+check "rounds on random" "3:44: unknown key 'rounds' in traffic.0 (pattern random)"
+
 # 8 x 1 B x 1e12 ps/s / (1 x 4 hosts x 1 Tb/s) = 2 ps; with 1000 hosts
 # of 1 Tb/s it is 0.008 ps.
 cat >"$tmp/sc/s.yaml" <<YAML
