@@ -54,6 +54,13 @@ CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+
+# The built-in flow-size CDFs (data/cdf/*.txt) are compiled in through a
+# generated source, so the binary finds them from any working directory.
+CDF_FILES := $(sort $(wildcard data/cdf/*.txt))
+CDF_GEN := $(B)/gen/cdf-data.c
+LIB_OBJS += $(B)/gen/cdf-data.o
+
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/%.o)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 LIB := $(B)/libdcsim.a
@@ -72,6 +79,17 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# data/cdf itself is a prerequisite so that adding or removing a file
+# regenerates the table.
+$(CDF_GEN): $(CDF_FILES) data/cdf scripts/embed-cdf.sh
+	@mkdir -p $(dir $@)
+	$(Q)scripts/embed-cdf.sh $(CDF_FILES) >$@.tmp && mv $@.tmp $@
+
+# Embedded files may exceed ISO C's 4095-byte string literal minimum.
+$(B)/gen/cdf-data.o: $(CDF_GEN)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-overlength-strings -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -111,10 +129,11 @@ bench: $(BIN)
 # Coverage-guided fuzzing of the scenario parser (clang's libFuzzer).
 # FUZZ_SECONDS bounds the run; new crashers belong in tests/fuzz/regress/.
 FUZZ_SECONDS ?= 60
-fuzz:
+fuzz: $(CDF_GEN)
 	@mkdir -p build/fuzz-corpus
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
-	  $(YAML_CFLAGS) tests/fuzz/fuzz-scenario.c $(LIB_SRCS) $(YAML_LIBS) -lm \
+	  $(YAML_CFLAGS) tests/fuzz/fuzz-scenario.c $(LIB_SRCS) $(CDF_GEN) \
+	  $(YAML_LIBS) -lm \
 	  -o build/fuzz-scenario
 	build/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  build/fuzz-corpus scenarios tests/cli/bad-input tests/fuzz/regress

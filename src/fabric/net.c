@@ -159,19 +159,24 @@ net_create(struct net **out, const struct scenario *scn, char **err)
     rng_init(&net->fault_rng, scn->seed, rng_stream_id("faults"));
     route_compute(net);
 
-    if (workload_generate(scn, &net->flows, &net->n_flows, err)) {
+    if (workload_create(scn, &net->wl, &net->flows, &net->n_flows, err)) {
         net_destroy(net);
         *out = NULL;
         return 2;
     }
-    for (uint32_t i = 0; i < net->n_flows; i++) {
-        struct flow *f = &net->flows[i];
-        f->transport->setup(net, f);
-        net->total_flow_bytes += f->size_bytes;
-        sim_call(&net->sim, f->start_ps, flow_start, NULL, i);
-    }
+    for (uint32_t i = 0; i < net->n_flows; i++)
+        net_launch_flow(net, i);
     *out = net;
     return 0;
+}
+
+void
+net_launch_flow(struct net *net, uint32_t id)
+{
+    struct flow *f = &net->flows[id];
+    f->transport->setup(net, f);
+    net->total_flow_bytes += f->size_bytes;
+    sim_call(&net->sim, f->start_ps, flow_start, NULL, id);
 }
 
 void
@@ -184,6 +189,7 @@ net_destroy(struct net *net)
             net->flows[i].transport->teardown(net, &net->flows[i]);
     tcp_pool_free(net);
     free(net->flows);
+    workload_destroy(net->wl);
     for (uint32_t i = 0; i < net->n_switches; i++) {
         free(net->switches[i].route);
         free(net->switches[i].groups);

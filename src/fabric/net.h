@@ -20,6 +20,7 @@ struct port;
 struct scenario;
 struct sw;
 struct tcp_pool;
+struct workload;
 
 struct net_stats {
     uint64_t packet_hops;       /* Transmissions of a packet over a link. */
@@ -49,6 +50,7 @@ struct net {
     uint32_t n_groups;
     struct flow *flows;
     uint32_t n_flows;
+    struct workload *wl;        /* What generated the flows. */
     struct net_stats st;
     struct tcp_pool *tcp;       /* TCP connection state (tcp.c). */
     bool faulty;                /* Scenario injects loss or reordering. */
@@ -69,6 +71,11 @@ net_of(struct sim *s)
  * but cannot be built (e.g. a cross-rack permutation that is impossible). */
 int net_create(struct net **, const struct scenario *scn, char **err);
 void net_destroy(struct net *);
+
+/* Sets up flow ID (< n_flows) with its transport and schedules its start
+ * at its start_ps (>= now).  For every flow: at build time, and for flows
+ * added during the run (later incast rounds, workload.c). */
+void net_launch_flow(struct net *, uint32_t id);
 
 /* Counts and frees a dropped packet. */
 void net_drop(struct net *, struct pkt *, enum drop_reason);

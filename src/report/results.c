@@ -14,6 +14,7 @@
 #include "host/host.h"
 #include "report/monitor.h"
 #include "report/stats.h"
+#include "report/workload-report.h"
 #include "scenario/scenario.h"
 #include "transport/transport.h"
 #include "workload/flow.h"
@@ -135,6 +136,7 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
     json_pctl(f, "slowdown", &s->slowdown, 0);
     fprintf(f, ",\n  \"slowdown_by_size\": ");
     fct_by_size_write_json(f, &s->by_size, 2);
+    workload_report_json(f, net);
     fprintf(f, "\n}\n");
 }
 
@@ -240,6 +242,7 @@ static const struct {
     { "fct_by_size.csv", write_fct_by_size, false },
     { "links.csv", write_links, false },
     { "queues.csv", write_queues, false },
+    { "incast.csv", workload_report_incast_csv, false },
     { "queue_series.csv", write_queue_series, true },
 };
 
@@ -376,6 +379,7 @@ results_print_summary(const struct net *net, const struct run_info *ri,
         fprintf(f, "; slowdown p50 %.3f, p99 %.3f, max %.3f\n",
                 s->slowdown.p50, s->slowdown.p99, s->slowdown.max);
     }
+    workload_report_print(f, net);
     if (dir)
         fprintf(f, "  results in %s/\n", dir);
 }

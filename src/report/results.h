@@ -1,7 +1,7 @@
 /* Results of a run: the files `dcsim run -o DIR` writes (summary.json,
- * flows.csv, fct_by_size.csv, links.csv, queues.csv, and queue_series.csv
- * with a monitor; every key and column is documented in docs/output.md)
- * and the short human summary printed at the end.
+ * flows.csv, fct_by_size.csv, links.csv, queues.csv, incast.csv, and
+ * queue_series.csv with a monitor; every key and column is documented in
+ * docs/output.md) and the short human summary printed at the end.
  *
  * Files are first written into a fresh temporary directory beside DIR and
  * then renamed into DIR, so a run that fails to write leaves no partial

@@ -29,6 +29,7 @@
 #include "transport/transport.h"
 #include "scenario/ytree.h"
 #include "sim/util.h"
+#include "workload/cdf.h"
 
 /* Refuse to read more than this: a scenario is a description, and this
  * keeps /dev/zero and the like from eating memory. */
@@ -1065,7 +1066,7 @@ static const char *const permutation_keys[] = {
 };
 static const char *const incast_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "senders", "receiver", "tcp",
+    "senders", "receiver", "rounds", "gap", "tcp",
 };
 static const char *const all_to_all_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
@@ -1073,7 +1074,7 @@ static const char *const all_to_all_keys[] = {
 };
 static const char *const random_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "count", "cross_rack", "tcp",
+    "load", "count", "duration", "cross_rack", "tcp",
 };
 
 /* Indexed by enum traffic_pattern. */
@@ -1092,8 +1093,9 @@ static const struct pattern_desc {
                                                 "receiver" }, 3 },
     [PATTERN_ALL_TO_ALL] = { all_to_all_keys, ARRAY_SIZE(all_to_all_keys),
                              (const char *const[]){ "size" }, 1 },
+    /* `count` or `duration`: checked by check_arrivals(). */
     [PATTERN_RANDOM] = { random_keys, ARRAY_SIZE(random_keys),
-                         (const char *const[]){ "size", "count" }, 2 },
+                         (const char *const[]){ "size" }, 1 },
 };
 
 static bool
@@ -1128,6 +1130,132 @@ parse_flow(struct ctx *c, const struct ynode *item, const char *path,
            get_tc(c, item, path, &f->tc);
 }
 
+/* `load`: a fraction of the link rate, 0 < load <= 1. */
+static bool
+get_load(struct ctx *c, const struct ynode *map, const char *parent,
+         double *out)
+{
+    static const char form[] =
+        "a fraction of the link rate, 0 < load <= 1, e.g. 0.5";
+    const struct ynode *n = ytree_get(map, "load");
+    char path[PATH_BYTES];
+    const char *why;
+    path_key(path, parent, "load");
+    if (!n)
+        return true;
+    if (!need_scalar(c, n, path, form))
+        return false;
+    if (!units_parse_fraction(n->text, out, &why))
+        return fail_value(c, n, path, why, form);
+    if (n->quoted)
+        return fail_value(c, n, path, "a quoted string", form);
+    if (*out == 0)
+        return fail_value(c, n, path, NULL, form);
+    return true;
+}
+
+/* Keys A and B of MAP may not both be given; the error is at B. */
+static bool
+exclusive(struct ctx *c, const struct ynode *map, const char *path,
+          const char *a, const char *b)
+{
+    const struct ypair *pb = ytree_pair(map, b);
+    if (!ytree_get(map, a) || !pb)
+        return true;
+    return fail_at(c, &pb->key_mark, "%s.%s cannot be given with %s; "
+                   "expected either %s or %s", path, b, a, a, b);
+}
+
+/* How many flows a random entry makes and when: `count` or `duration`,
+ * the latter only with an arrival process (`load` or `interarrival`).
+ * Incast rounds start all their flows together, so not with
+ * `interarrival`. */
+static bool
+check_arrivals(struct ctx *c, const struct ynode *map, const char *path,
+               const struct traffic_spec *ts)
+{
+    if (!exclusive(c, map, path, "load", "interarrival") ||
+        !exclusive(c, map, path, "count", "duration") ||
+        !exclusive(c, map, path, "interarrival", "rounds"))
+        return false;
+    if (ts->pattern != PATTERN_RANDOM)
+        return true;
+    if (!ts->count && !ts->duration_ps)
+        return fail_at(c, &map->mark, "missing required key 'count' in %s; "
+                       "expected count, or duration with load or "
+                       "interarrival", path);
+    const struct ypair *d = ytree_pair(map, "duration");
+    if (d && !ts->load && !ts->interarrival_ps)
+        return fail_at(c, &d->key_mark, "%s.duration needs an arrival "
+                       "process; expected load or interarrival with "
+                       "duration", path);
+    return true;
+}
+
+/* A CDF file named in a scenario is relative to the scenario file's
+ * directory, so a scenario and its CDFs move together. */
+static char *
+cdf_file_path(const char *scenario_file, const char *name)
+{
+    const char *slash = strrchr(scenario_file, '/');
+    if (name[0] == '/' || !slash)
+        return xstrdup(name);
+    return xasprintf("%.*s/%s", (int)(slash - scenario_file), scenario_file,
+                     name);
+}
+
+/* `cdf: NAME_OR_PATH` (node N at PATH): a built-in name, else a file.
+ * *OUT is allocated first so that scenario_free() frees it on error. */
+static bool
+read_cdf(struct ctx *c, const struct ynode *n, const char *path,
+         struct cdf **out)
+{
+    const char *names[MAX_CHOICES];
+    size_t k = registry_names(cdf_builtin_count, cdf_builtin_name, names);
+    char list[192], form[256];
+    join_names(list, sizeof list, names, k);
+    snprintf(form, sizeof form, "%s, or the path of a CDF file", list);
+    const char *name;
+    if (!read_string(c, n, path, form, &name))
+        return false;
+
+    *out = xcalloc(1, sizeof **out);
+    if (cdf_builtin(name, *out))
+        return true;
+    char *file = cdf_file_path(c->file, name), *msg = NULL;
+    int e = cdf_load(file, *out, &msg);
+    free(file);
+    if (e == EINVAL)
+        fail_at(c, &n->mark, "%s: %s", path, msg);
+    else if (e)
+        fail_value(c, n, path, msg, form);
+    free(msg);
+    return !e;
+}
+
+/* `size` of a generated pattern: a size, or {cdf: NAME_OR_PATH}. */
+static bool
+get_flow_size(struct ctx *c, const struct ynode *map, const char *parent,
+              struct traffic_spec *ts)
+{
+    static const char *const keys[] = { "cdf" };
+    const struct ynode *n = ytree_get(map, "size");
+    char path[PATH_BYTES], sub[PATH_BYTES], where[PATH_BYTES + 8];
+    path_key(path, parent, "size");
+    if (!n)
+        return true;
+    if (n->kind == YNODE_SEQUENCE)
+        return fail_value(c, n, path, NULL,
+                          "a size, or a mapping {cdf: NAME_OR_PATH}");
+    if (n->kind != YNODE_MAPPING)
+        return read_size(c, n, path, true, &ts->size_bytes);
+    snprintf(where, sizeof where, "in %s", path);
+    path_key(sub, path, "cdf");
+    return check_keys(c, n, where, keys, ARRAY_SIZE(keys)) &&
+           require_key(c, n, path, "cdf") &&
+           read_cdf(c, ytree_get(n, "cdf"), sub, &ts->size_cdf);
+}
+
 static bool
 parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
                     const struct tcp_spec *tcp, struct traffic_spec *ts)
@@ -1137,6 +1265,7 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
 
     ts->protocol = transport_name(0);
     ts->tcp = *tcp;
+    ts->rounds = 1;
     ts->loc.line = map->mark.line;
     ts->loc.col = map->mark.col;
     path_key(sub, path, "pattern");
@@ -1176,16 +1305,22 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
     }
 
     uint32_t count = 0;
-    if (!get_size(c, map, path, "size", true, &ts->size_bytes) ||
+    if (!get_flow_size(c, map, path, ts) ||
         !get_rate(c, map, path, "rate", true, &ts->rate_bps) ||
         !get_tc(c, map, path, &ts->tc) ||
         !get_duration(c, map, path, "start", false, &ts->start_ps) ||
         !get_duration(c, map, path, "interarrival", true,
                       &ts->interarrival_ps) ||
+        !get_load(c, map, path, &ts->load) ||
+        !get_duration(c, map, path, "duration", true, &ts->duration_ps) ||
         !get_u32(c, map, path, "count", 1, UINT32_MAX, &count) ||
-        !get_u32(c, map, path, "senders", 1, UINT32_MAX, &count))
+        !get_u32(c, map, path, "senders", 1, UINT32_MAX, &count) ||
+        !get_u32(c, map, path, "rounds", 1, UINT32_MAX, &ts->rounds) ||
+        !get_duration(c, map, path, "gap", false, &ts->gap_ps))
         return false;
     ts->count = count;
+    if (!check_arrivals(c, map, path, ts))
+        return false;
 
     n = ytree_get(map, "receiver");
     const char *name;
@@ -1708,8 +1843,11 @@ scenario_free(struct scenario *scn)
     free(ex->links);
     if (scn->graph.nodes || scn->graph.links)
         topo_graph_free(&scn->graph);
-    for (size_t i = 0; i < scn->n_traffic; i++)
+    for (size_t i = 0; i < scn->n_traffic; i++) {
         free(scn->traffic[i].flows);
+        cdf_uninit(scn->traffic[i].size_cdf);
+        free(scn->traffic[i].size_cdf);
+    }
     free(scn->traffic);
     free(scn->monitor.select);
     memset(scn, 0, sizeof *scn);

@@ -22,9 +22,10 @@ enum traffic_pattern {
     PATTERN_FLOWS,        /* An explicit list of flows. */
     PATTERN_PERMUTATION,  /* Every host sends to one other; each host
                            * receives exactly one flow (a derangement). */
-    PATTERN_INCAST,       /* N senders to one receiver. */
+    PATTERN_INCAST,       /* N senders to one receiver, in rounds. */
     PATTERN_ALL_TO_ALL,   /* Every ordered pair of distinct hosts. */
-    PATTERN_RANDOM,       /* COUNT flows between random distinct pairs. */
+    PATTERN_RANDOM,       /* Flows between random distinct pairs: COUNT,
+                           * or as many as arrive within DURATION. */
 };
 
 struct flow_spec {
@@ -35,6 +36,8 @@ struct flow_spec {
     uint8_t tc;               /* Traffic class 0..7. */
     struct src_loc loc;
 };
+
+struct cdf;
 
 /* TCP parameters (docs/scenario.md, `tcp`): the top-level section sets
  * them for every TCP traffic entry, and an entry's own `tcp` mapping
@@ -66,14 +69,26 @@ struct traffic_spec {
     enum traffic_pattern pattern;
     const char *protocol;     /* "udp" (the only one until transports). */
     uint64_t size_bytes;      /* Per flow (generated patterns). */
+    struct cdf *size_cdf;     /* Non-NULL: each flow's size is drawn from
+                               * this distribution instead (owned). */
     uint64_t rate_bps;        /* 0 = line rate. */
     uint8_t tc;
     uint64_t start_ps;        /* First (or every) flow's start time. */
     uint64_t interarrival_ps; /* Nonzero: Poisson starts with this mean
                                * gap, beginning at start_ps; zero: every
                                * flow starts at start_ps. */
+    double load;              /* random: offered load of each host, as a
+                               * fraction (0, 1] of its link rate, from
+                               * which Poisson arrivals are derived; 0 =
+                               * not given. */
+    uint64_t duration_ps;     /* random: flows start within [start_ps,
+                               * start_ps + duration_ps); 0 = `count`
+                               * flows. */
     uint32_t count;           /* random: number of flows; incast: senders. */
     uint32_t receiver;        /* incast: host number. */
+    uint32_t rounds;          /* incast: rounds, >= 1; each starts gap_ps
+                               * after the previous one completed. */
+    uint64_t gap_ps;          /* incast: between rounds. */
     bool cross_rack_only;     /* random/permutation: src and dst racks
                                * differ. */
     struct flow_spec *flows;  /* PATTERN_FLOWS. */

@@ -299,3 +299,25 @@ units_parse_duration(const char *s, uint64_t *ps, const char **why)
     return decimal_scale(&d, u->mult, ps,
                          "not a whole number of picoseconds", why);
 }
+
+bool
+units_parse_fraction(const char *s, double *value, const char **why)
+{
+    struct decimal d;
+    const char *rest;
+    if (!split_number(s, &d, &rest, why))
+        return false;
+    if (*rest) {
+        *why = "not a fraction";
+        return false;
+    }
+    u128 pow10 = 1;
+    for (unsigned i = 0; i < d.frac_digits; i++)
+        pow10 *= 10;
+    if (d.digits > pow10) {
+        *why = "greater than 1";
+        return false;
+    }
+    *value = (double)d.digits / (double)pow10;
+    return true;
+}

@@ -1,6 +1,6 @@
 /* Numbers with units, as written in scenario files: rates ("25Gbps",
  * "2.5 Gb/s"), sizes ("1500", "1.5KB", "64KiB") and durations ("1us",
- * "2.5us", "0"), plus plain non-negative integers.
+ * "2.5us", "0"), plus plain non-negative integers and fractions.
  *
  * Decimal fractions are parsed exactly, without floating point: "2.5Gbps"
  * is 2500000000 bit/s, and a value that does not come out a whole number
@@ -40,5 +40,9 @@ bool units_parse_size(const char *s, uint64_t *bytes, const char **why);
 /* A decimal number, optional spaces, and one of ps, ns, us (or µs), ms,
  * s; or a bare "0".  The result is in picoseconds; zero is allowed. */
 bool units_parse_duration(const char *s, uint64_t *ps, const char **why);
+
+/* A decimal number from 0 to 1 without a unit ("0.5", "1", "0.125"), as
+ * a double: the nearest one when it has at most 15 decimals. */
+bool units_parse_fraction(const char *s, double *value, const char **why);
 
 #endif

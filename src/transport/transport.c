@@ -9,6 +9,7 @@
 #include "scenario/scenario.h"
 #include "sim/util.h"
 #include "workload/flow.h"
+#include "workload/workload.h"
 
 static const struct transport_class *const transport_table[] = {
     &transport_udp,
@@ -43,6 +44,7 @@ transport_flow_done(struct net *net, struct flow *f)
     f->completed = true;
     f->end_ps = net->sim.now_ps;
     net->st.flows_completed++;
+    workload_flow_done(net, f);
 }
 
 void

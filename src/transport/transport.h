@@ -14,8 +14,9 @@ struct pkt;
 
 struct transport_class {
     const char *name;       /* Scenario `protocol` value.  Required. */
-    /* Called once at build time for every flow of this transport, before
-     * the run: allocate per-flow state (in f->tp) and compute
+    /* Called once for every flow of this transport before it starts (at
+     * build time, or during the run for flows added then, such as later
+     * incast rounds): allocate per-flow state (in f->tp) and compute
      * f->ideal_fct_ps.  Required. */
     void (*setup)(struct net *, struct flow *);
     /* At f->start_ps: begin sending.  Required. */
@@ -43,8 +44,9 @@ void transport_proto_pkt(const struct net *, const struct flow *,
 void transport_set_ideal_fct(const struct net *, struct flow *, uint32_t mss,
                              uint32_t hdr_bytes, uint32_t hash0);
 
-/* Records that F's last byte was delivered now.  Every transport calls
- * it exactly once per completed flow. */
+/* Records that F's last byte was delivered now and tells the workload
+ * (which may start flows in response).  Every transport calls it exactly
+ * once per completed flow. */
 void transport_flow_done(struct net *, struct flow *);
 
 extern const struct transport_class transport_udp;

@@ -2,14 +2,17 @@
  * docs/scenario.md for what each pattern means. */
 #include "workload/workload.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fabric/net.h"
 #include "scenario/scenario.h"
 #include "sim/rng.h"
 #include "sim/util.h"
 #include "transport/transport.h"
+#include "workload/cdf.h"
 #include "workload/flow.h"
 
 struct flow_vec {
@@ -22,6 +25,21 @@ struct flow_vec {
 #define EPHEMERAL_FIRST 49152u
 #define EPHEMERAL_COUNT 16384u
 #define APP_DPORT 5001
+
+/* One entry being generated. */
+struct gen {
+    const struct scenario *scn;
+    const struct traffic_spec *t;
+    const struct transport_class *tp;
+    struct rng r;                /* The entry's stream. */
+    uint64_t clock_ps;           /* Last arrival. */
+    double mean_gap_ps;          /* Of the Poisson arrivals; 0: every flow
+                                  * starts at `start`. */
+    const uint64_t *cum_rate;    /* cum_rate[h]: link rates of hosts
+                                  * 0..h, summed. */
+    struct flow_vec *fv;
+    struct workload_entry *e;
+};
 
 static struct flow *
 flow_add(struct flow_vec *fv, struct rng *r, uint32_t src, uint32_t dst,
@@ -47,15 +65,29 @@ flow_add(struct flow_vec *fv, struct rng *r, uint32_t src, uint32_t dst,
     return f;
 }
 
-/* Start time of the next flow of an entry: all at `start`, or a Poisson
- * process from `start` with mean gap `interarrival`. */
-static uint64_t
-next_start(const struct traffic_spec *t, struct rng *r, uint64_t *clock)
+/* A flow of the entry from SRC to DST at START_PS, its size fixed or
+ * drawn from the entry's CDF. */
+static void
+gen_add(struct gen *g, uint32_t src, uint32_t dst, uint64_t start_ps)
 {
-    if (!t->interarrival_ps)
-        return t->start_ps;
-    *clock += (uint64_t)(rng_exponential(r, (double)t->interarrival_ps) + 0.5);
-    return *clock;
+    const struct traffic_spec *t = g->t;
+    uint64_t size = t->size_cdf ? cdf_sample(t->size_cdf, &g->r)
+                                : t->size_bytes;
+    flow_add(g->fv, &g->r, src, dst, size, start_ps, t->rate_bps, t->tc,
+             g->tp);
+    g->e->flows++;
+    g->e->bytes += size;
+}
+
+/* Start time of the next flow of an entry: all at `start`, or the next
+ * arrival of a Poisson process from `start`. */
+static uint64_t
+next_start(struct gen *g)
+{
+    if (!g->mean_gap_ps)
+        return g->t->start_ps;
+    g->clock_ps += (uint64_t)(rng_exponential(&g->r, g->mean_gap_ps) + 0.5);
+    return g->clock_ps;
 }
 
 static uint32_t
@@ -98,93 +130,413 @@ derangement(const struct scenario *scn, struct rng *r, uint32_t *to, bool cross)
     return true;
 }
 
-int
-workload_generate(const struct scenario *scn, struct flow **flows, uint32_t *n,
-                  char **err)
+static int
+gen_flows(struct gen *g, char **err)
 {
-    struct flow_vec fv = { 0 };
-    uint32_t nh = scn->graph.n_hosts;
-    for (size_t ti = 0; ti < scn->n_traffic; ti++) {
-        const struct traffic_spec *t = &scn->traffic[ti];
-        const struct transport_class *tp = transport_find(t->protocol);
-        sim_assert(tp != NULL);
-        char name[32];
-        snprintf(name, sizeof name, "workload/%zu", ti);
-        struct rng r;
-        rng_init(&r, scn->seed, rng_stream_id(name));
-        uint64_t clock = t->start_ps;
-        uint32_t first = fv.n;
-
-        switch (t->pattern) {
-        case PATTERN_FLOWS:
-            for (size_t i = 0; i < t->n_flows; i++) {
-                const struct flow_spec *fs = &t->flows[i];
-                flow_add(&fv, &r, fs->src, fs->dst, fs->size_bytes,
-                         fs->start_ps, fs->rate_bps, fs->tc, tp);
-            }
-            break;
-        case PATTERN_PERMUTATION: {
-            uint32_t *to = xmalloc(nh * sizeof *to);
-            if (!derangement(scn, &r, to, t->cross_rack_only)) {
-                free(to);
-                free(fv.v);
-                *err = xasprintf("%s:%u:%u: no cross-rack permutation "
-                                 "exists: a rack holds more than half the "
-                                 "hosts; expected cross_rack: false",
-                                 scn->file, t->loc.line, t->loc.col);
-                return 2;
-            }
-            for (uint32_t i = 0; i < nh; i++)
-                flow_add(&fv, &r, i, to[i], t->size_bytes,
-                         next_start(t, &r, &clock), t->rate_bps, t->tc, tp);
-            free(to);
-            break;
-        }
-        case PATTERN_INCAST: {
-            /* COUNT distinct senders other than the receiver: a partial
-             * Fisher-Yates shuffle of the other hosts. */
-            uint32_t *pool = xmalloc(nh * sizeof *pool);
-            uint32_t m = 0;
-            for (uint32_t i = 0; i < nh; i++)
-                if (i != t->receiver)
-                    pool[m++] = i;
-            sim_assert(t->count <= m);
-            for (uint32_t i = 0; i < t->count; i++) {
-                uint32_t j = i + (uint32_t)rng_below(&r, m - i);
-                uint32_t x = pool[i];
-                pool[i] = pool[j];
-                pool[j] = x;
-                flow_add(&fv, &r, pool[i], t->receiver, t->size_bytes,
-                         next_start(t, &r, &clock), t->rate_bps, t->tc, tp);
-            }
-            free(pool);
-            break;
-        }
-        case PATTERN_ALL_TO_ALL:
-            for (uint32_t s = 0; s < nh; s++)
-                for (uint32_t d = 0; d < nh; d++)
-                    if (s != d)
-                        flow_add(&fv, &r, s, d, t->size_bytes,
-                                 next_start(t, &r, &clock), t->rate_bps,
-                                 t->tc, tp);
-            break;
-        case PATTERN_RANDOM:
-            for (uint32_t i = 0; i < t->count; i++) {
-                uint32_t s, d;
-                do {
-                    s = (uint32_t)rng_below(&r, nh);
-                    d = (uint32_t)rng_below(&r, nh);
-                } while (s == d || (t->cross_rack_only &&
-                                    rack_of(scn, s) == rack_of(scn, d)));
-                flow_add(&fv, &r, s, d, t->size_bytes,
-                         next_start(t, &r, &clock), t->rate_bps, t->tc, tp);
-            }
-            break;
-        }
-        for (uint32_t i = first; i < fv.n; i++)
-            fv.v[i].entry = (uint16_t)ti;
+    const struct traffic_spec *t = g->t;
+    for (size_t i = 0; i < t->n_flows; i++) {
+        const struct flow_spec *fs = &t->flows[i];
+        flow_add(g->fv, &g->r, fs->src, fs->dst, fs->size_bytes,
+                 fs->start_ps, fs->rate_bps, fs->tc, g->tp);
+        g->e->flows++;
+        g->e->bytes += fs->size_bytes;
     }
+    return 0;
+}
+
+static int
+gen_permutation(struct gen *g, char **err)
+{
+    const struct scenario *scn = g->scn;
+    const struct traffic_spec *t = g->t;
+    uint32_t nh = scn->graph.n_hosts;
+    uint32_t *to = xmalloc(nh * sizeof *to);
+    if (!derangement(scn, &g->r, to, t->cross_rack_only)) {
+        free(to);
+        *err = xasprintf("%s:%u:%u: no cross-rack permutation exists: a "
+                         "rack holds more than half the hosts; expected "
+                         "cross_rack: false", scn->file, t->loc.line,
+                         t->loc.col);
+        return 2;
+    }
+    for (uint32_t i = 0; i < nh; i++)
+        gen_add(g, i, to[i], next_start(g));
+    free(to);
+    return 0;
+}
+
+/* COUNT distinct senders other than the receiver: a partial Fisher-Yates
+ * shuffle of the other hosts. */
+static int
+gen_incast(struct gen *g, char **err)
+{
+    const struct traffic_spec *t = g->t;
+    uint32_t nh = g->scn->graph.n_hosts;
+    uint32_t *pool = xmalloc(nh * sizeof *pool);
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < nh; i++)
+        if (i != t->receiver)
+            pool[m++] = i;
+    sim_assert(t->count <= m);
+    for (uint32_t i = 0; i < t->count; i++) {
+        uint32_t j = i + (uint32_t)rng_below(&g->r, m - i);
+        uint32_t x = pool[i];
+        pool[i] = pool[j];
+        pool[j] = x;
+        gen_add(g, pool[i], t->receiver, next_start(g));
+    }
+    free(pool);
+    return 0;
+}
+
+static int
+gen_all_to_all(struct gen *g, char **err)
+{
+    uint32_t nh = g->scn->graph.n_hosts;
+    for (uint32_t s = 0; s < nh; s++)
+        for (uint32_t d = 0; d < nh; d++)
+            if (s != d)
+                gen_add(g, s, d, next_start(g));
+    return 0;
+}
+
+/* A source host with probability proportional to its link rate: the
+ * host whose share of [0, total rate) holds a uniform draw. */
+static uint32_t
+pick_source(struct gen *g)
+{
+    uint32_t nh = g->scn->graph.n_hosts;
+    uint64_t x = rng_below(&g->r, g->cum_rate[nh - 1]);
+    uint32_t lo = 0, hi = nh - 1;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (g->cum_rate[mid] > x)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The pair of a random flow.  Under a load, flows arrive at each host in
+ * proportion to its link rate and go to a uniformly chosen other host
+ * (other rack); otherwise the pair is uniform among the allowed ones. */
+static void
+pick_pair(struct gen *g, uint32_t *src, uint32_t *dst)
+{
+    const struct scenario *scn = g->scn;
+    bool cross = g->t->cross_rack_only;
+    uint32_t nh = scn->graph.n_hosts, s, d;
+    if (g->t->load) {
+        s = pick_source(g);
+        do
+            d = (uint32_t)rng_below(&g->r, nh);
+        while (d == s || (cross && rack_of(scn, s) == rack_of(scn, d)));
+    } else {
+        do {
+            s = (uint32_t)rng_below(&g->r, nh);
+            d = (uint32_t)rng_below(&g->r, nh);
+        } while (s == d || (cross && rack_of(scn, s) == rack_of(scn, d)));
+    }
+    *src = s;
+    *dst = d;
+}
+
+/* `count` flows, or those arriving within `duration`.  With `count` and
+ * arrivals, the window ends at the arrival after the last flow: the
+ * window is then the sum of N + 1 exponential gaps, and N / window
+ * estimates the arrival rate without bias (E[N / T_{N+1}] = rate), so
+ * the offered load reported is unbiased too. */
+static int
+gen_random(struct gen *g, char **err)
+{
+    const struct traffic_spec *t = g->t;
+    uint64_t end = t->start_ps + t->duration_ps;
+    if (end < t->start_ps)
+        end = UINT64_MAX;
+    for (uint64_t i = 0;; i++) {
+        if (!t->duration_ps && i == t->count) {
+            if (g->mean_gap_ps)
+                g->e->window_ps = next_start(g) - t->start_ps;
+            return 0;
+        }
+        uint32_t s, d;
+        pick_pair(g, &s, &d);
+        uint64_t start = next_start(g);
+        if (t->duration_ps && start >= end) {
+            g->e->window_ps = t->duration_ps;
+            return 0;
+        }
+        gen_add(g, s, d, start);
+    }
+}
+
+typedef int gen_fn(struct gen *, char **err);
+
+/* Indexed by enum traffic_pattern. */
+static gen_fn *const generators[] = {
+    [PATTERN_FLOWS] = gen_flows,
+    [PATTERN_PERMUTATION] = gen_permutation,
+    [PATTERN_INCAST] = gen_incast,
+    [PATTERN_ALL_TO_ALL] = gen_all_to_all,
+    [PATTERN_RANDOM] = gen_random,
+};
+
+/* cum_rate[h] = the link rates of hosts 0..h, summed (a host's rate is
+ * that of all its links). */
+static uint64_t *
+host_cum_rates(const struct topo_graph *g)
+{
+    uint64_t *cum = xcalloc(g->n_hosts ? g->n_hosts : 1, sizeof *cum);
+    for (uint32_t l = 0; l < g->n_links; l++) {
+        const struct topo_link *tl = &g->links[l];
+        if (tl->a < g->n_hosts)
+            cum[tl->a] += tl->rate_bps;
+        if (tl->b < g->n_hosts)
+            cum[tl->b] += tl->rate_bps;
+    }
+    for (uint32_t h = 1; h < g->n_hosts; h++)
+        cum[h] += cum[h - 1];
+    return cum;
+}
+
+/* The mean gap between the entry's arrivals.  Under a load, each host h
+ * starts flows as a Poisson process of rate load * R_h / (8 * mean size)
+ * (HPCC's traffic_gen.py does the same per host); their superposition is
+ * one Poisson process with the summed rate, each arrival from host h with
+ * probability R_h / sum R (pick_source()). */
+static double
+mean_gap_ps(const struct traffic_spec *t, uint64_t capacity_bps)
+{
+    if (!t->load)
+        return (double)t->interarrival_ps;
+    double mean = t->size_cdf ? t->size_cdf->mean_bytes
+                              : (double)t->size_bytes;
+    return 8.0 * mean * (double)PS_PER_S / (t->load * (double)capacity_bps);
+}
+
+/* Picoseconds are the clock's grain: arrivals closer than that on
+ * average would mostly coincide, and a `duration` would never fill. */
+static int
+too_fast(const struct scenario *scn, size_t i, double gap_ps, char **err)
+{
+    const struct traffic_spec *t = &scn->traffic[i];
+    *err = xasprintf("%s:%u:%u: traffic.%zu.load %g needs a flow every "
+                     "%.3g ps on average; expected at least 1 ps between "
+                     "flows (a lower load, or larger flows)", scn->file,
+                     t->loc.line, t->loc.col, i, t->load, gap_ps);
+    return 2;
+}
+
+/* The flows of every incast round after the first, summed, into
+ * *RESERVE; 2 with *ERR if they and the N flows made take flow ids past
+ * 32 bits. */
+static int
+rounds_reserve(const struct scenario *scn, uint32_t n, uint32_t *reserve,
+               char **err)
+{
+    uint64_t total = n;
+    for (size_t i = 0; i < scn->n_traffic; i++) {
+        const struct traffic_spec *t = &scn->traffic[i];
+        if (t->pattern != PATTERN_INCAST)
+            continue;
+        total += (uint64_t)t->count * (t->rounds - 1);
+        if (total > UINT32_MAX) {
+            *err = xasprintf("%s:%u:%u: traffic.%zu: senders x rounds "
+                             "makes more than %" PRIu32 " flows in all; "
+                             "expected fewer rounds or senders", scn->file,
+                             t->loc.line, t->loc.col, i, UINT32_MAX);
+            return 2;
+        }
+    }
+    *reserve = (uint32_t)(total - n);
+    return 0;
+}
+
+/* Round 0 of the incast entry E: its flows as generated. */
+static void
+incast_init(struct incast *ic, const struct scenario *scn, size_t e,
+            const struct workload_entry *we, const struct flow_vec *fv)
+{
+    const struct traffic_spec *t = &scn->traffic[e];
+    struct incast_round *r0;
+    ic->entry = e;
+    ic->senders = t->count;
+    ic->rounds = t->rounds;
+    ic->gap_ps = t->gap_ps;
+    ic->round = xcalloc(t->rounds, sizeof *ic->round);
+    r0 = &ic->round[0];
+    r0->first_flow = we->first_flow;
+    r0->started = true;
+    r0->start_ps = UINT64_MAX;
+    for (uint32_t k = 0; k < ic->senders; k++)
+        r0->start_ps = MIN(r0->start_ps, fv->v[we->first_flow + k].start_ps);
+}
+
+/* The incasts' state, and room in the flow array for every round. */
+static int
+incasts_make(const struct scenario *scn, struct workload *wl,
+             struct flow_vec *fv, char **err)
+{
+    uint32_t reserve;
+    int rc = rounds_reserve(scn, fv->n, &reserve, err);
+    if (rc)
+        return rc;
+    wl->flow_cap = fv->n + reserve;
+    if (wl->flow_cap > fv->cap) {
+        fv->cap = wl->flow_cap;
+        fv->v = xrealloc(fv->v, fv->cap * sizeof *fv->v);
+    }
+    wl->incast_of = xmalloc((wl->flow_cap ? wl->flow_cap : 1) *
+                            sizeof *wl->incast_of);
+    for (uint32_t i = 0; i < wl->flow_cap; i++)
+        wl->incast_of[i] = WORKLOAD_NO_INCAST;
+    /* At most one incast per entry. */
+    wl->incasts = xcalloc(scn->n_traffic ? scn->n_traffic : 1,
+                          sizeof *wl->incasts);
+    for (size_t e = 0; e < scn->n_traffic; e++) {
+        if (scn->traffic[e].pattern != PATTERN_INCAST)
+            continue;
+        const struct workload_entry *we = &wl->entries[e];
+        incast_init(&wl->incasts[wl->n_incasts], scn, e, we, fv);
+        for (uint32_t k = 0; k < we->flows; k++)
+            wl->incast_of[we->first_flow + k] = (uint32_t)wl->n_incasts;
+        wl->n_incasts++;
+    }
+    return 0;
+}
+
+int
+workload_create(const struct scenario *scn, struct workload **out,
+                struct flow **flows, uint32_t *n, char **err)
+{
+    struct workload *wl = xcalloc(1, sizeof *wl);
+    struct flow_vec fv = { 0 };
+    uint64_t *cum = host_cum_rates(&scn->graph);
+    int rc = 0;
+    wl->n_entries = scn->n_traffic;
+    wl->entries = xcalloc(scn->n_traffic ? scn->n_traffic : 1,
+                          sizeof *wl->entries);
+    wl->host_capacity_bps = scn->graph.n_hosts
+                                ? cum[scn->graph.n_hosts - 1] : 0;
+    for (size_t i = 0; i < scn->n_traffic && !rc; i++) {
+        const struct traffic_spec *t = &scn->traffic[i];
+        char name[32];
+        snprintf(name, sizeof name, "workload/%zu", i);
+        struct gen g = {
+            .scn = scn, .t = t, .tp = transport_find(t->protocol),
+            .clock_ps = t->start_ps,
+            .mean_gap_ps = mean_gap_ps(t, wl->host_capacity_bps),
+            .cum_rate = cum, .fv = &fv, .e = &wl->entries[i],
+        };
+        sim_assert(g.tp != NULL);
+        rng_init(&g.r, scn->seed, rng_stream_id(name));
+        g.e->first_flow = fv.n;
+        if (t->load && g.mean_gap_ps < 1)
+            rc = too_fast(scn, i, g.mean_gap_ps, err);
+        else
+            rc = generators[t->pattern](&g, err);
+        for (uint32_t k = g.e->first_flow; k < fv.n; k++)
+            fv.v[k].entry = (uint16_t)i;
+    }
+    free(cum);
+    if (!rc)
+        rc = incasts_make(scn, wl, &fv, err);
+    if (rc) {
+        free(fv.v);
+        workload_destroy(wl);
+        return rc;
+    }
+    *out = wl;
     *flows = fv.v;
     *n = fv.n;
     return 0;
+}
+
+void
+workload_destroy(struct workload *wl)
+{
+    if (!wl)
+        return;
+    for (size_t i = 0; i < wl->n_incasts; i++)
+        free(wl->incasts[i].round);
+    free(wl->incasts);
+    free(wl->incast_of);
+    free(wl->entries);
+    free(wl);
+}
+
+/* F's counterpart in a later round: the same hosts, size, ports and
+ * class (a round reuses its connections), starting at START_PS. */
+static void
+flow_repeat(struct flow *f, const struct flow *tmpl, uint32_t id,
+            uint64_t start_ps)
+{
+    memset(f, 0, sizeof *f);
+    f->id = id;
+    f->src = tmpl->src;
+    f->dst = tmpl->dst;
+    f->size_bytes = tmpl->size_bytes;
+    f->rate_bps = tmpl->rate_bps;
+    f->start_ps = start_ps;
+    f->sport = tmpl->sport;
+    f->dport = tmpl->dport;
+    f->tc = tmpl->tc;
+    f->transport = tmpl->transport;
+    f->entry = tmpl->entry;
+}
+
+/* The next round of incast ARG: copies of round 0's flows, starting
+ * now, appended to the net's flows (into the room reserved for them). */
+static void
+round_start(struct sim *s, void *obj, uint64_t arg)
+{
+    struct net *net = net_of(s);
+    struct workload *wl = net->wl;
+    struct incast *ic = &wl->incasts[arg];
+    const struct incast_round *r0 = &ic->round[0];
+    struct incast_round *r = &ic->round[++ic->current];
+    (void)obj;
+    r->started = true;
+    r->start_ps = s->now_ps;
+    r->first_flow = net->n_flows;
+    for (uint32_t k = 0; k < ic->senders; k++) {
+        uint32_t id = net->n_flows;
+        sim_assert(id < wl->flow_cap);
+        flow_repeat(&net->flows[id], &net->flows[r0->first_flow + k], id,
+                    s->now_ps);
+        wl->incast_of[id] = (uint32_t)arg;
+        net->n_flows++;
+        net_launch_flow(net, id);
+    }
+}
+
+void
+workload_flow_done(struct net *net, struct flow *f)
+{
+    struct workload *wl = net->wl;
+    uint32_t k = wl->incast_of[f->id];
+    if (k == WORKLOAD_NO_INCAST)
+        return;
+    struct incast *ic = &wl->incasts[k];
+    struct incast_round *r = &ic->round[ic->current];
+    sim_assert(f->id - r->first_flow < ic->senders);
+    if (++r->flows_done < ic->senders)
+        return;
+    r->completed = true;
+    r->end_ps = net->sim.now_ps;
+    /* A gap beyond the end of time (2^64 ps) is a next round never. */
+    if (ic->current + 1 < ic->rounds && ic->gap_ps < TIME_NEVER - r->end_ps)
+        sim_call(&net->sim, r->end_ps + ic->gap_ps, round_start, NULL, k);
+}
+
+bool
+workload_offered_load(const struct workload *wl, size_t i, double *load)
+{
+    const struct workload_entry *e = &wl->entries[i];
+    if (!e->window_ps || !wl->host_capacity_bps)
+        return false;
+    *load = (double)e->bytes * 8.0 * (double)PS_PER_S /
+            ((double)e->window_ps * (double)wl->host_capacity_bps);
+    return true;
 }

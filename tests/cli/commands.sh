@@ -33,14 +33,14 @@ traffic:
 YAML
 "$DCSIM" run "$tmp/s.yaml" -o "$tmp/out" >"$tmp/o"
 t $? "run succeeds"
-for f in summary.json flows.csv fct_by_size.csv links.csv queues.csv; do
+for f in summary.json flows.csv fct_by_size.csv links.csv queues.csv incast.csv; do
     [ -s "$tmp/out/$f" ]; t $? "run writes $f"
 done
 grep -q 'packet-hops/s' "$tmp/o"; t $? "run prints a summary with packet-hops/s"
 grep -q '"flows_completed": 1' "$tmp/out/summary.json"; t $? "the flow completed"
 grep -q '"slowdown": {"count": 1, "p50": 1.000000' "$tmp/out/summary.json"
 t $? "a lone flow has slowdown exactly 1"
-[ "$(ls -A "$tmp/out" | wc -l)" = 5 ]; t $? "no temporary files left in the results directory"
+[ "$(ls -A "$tmp/out" | wc -l)" = 6 ]; t $? "no temporary files left in the results directory"
 
 "$DCSIM" run "$tmp/s.yaml" -o "$tmp/q" --quiet >"$tmp/o"
 [ $? = 0 ] && [ ! -s "$tmp/o" ]; t $? "--quiet prints nothing"

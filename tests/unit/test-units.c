@@ -171,6 +171,42 @@ test_durations(void)
     bad(p, "duration", "00", "leading zero");
 }
 
+static void
+test_fractions(void)
+{
+    static const struct {
+        const char *s;
+        double want;
+    } good_cases[] = {
+        { "0", 0 }, { "1", 1 }, { "0.5", 0.5 }, { "0.125", 0.125 },
+        { "1.000", 1 }, { "0.3", 0.3 }, { "0.0001", 0.0001 },
+    };
+    static const struct {
+        const char *s, *why;
+    } bad_cases[] = {
+        { "1.0001", "greater than 1" }, { "2", "greater than 1" },
+        { "-0.5", "negative" }, { "50%", "not a fraction" },
+        { "0.5x", "not a fraction" }, { ".5", "not a number" },
+        { "half", "not a number" }, { "05", "leading zero" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(good_cases); i++) {
+        double v = -1;
+        const char *why = NULL;
+        bool r = units_parse_fraction(good_cases[i].s, &v, &why);
+        ok(r && v == good_cases[i].want, "fraction '%s' = %g",
+           good_cases[i].s, good_cases[i].want);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(bad_cases); i++) {
+        double v = -1;
+        const char *why = NULL;
+        bool r = units_parse_fraction(bad_cases[i].s, &v, &why);
+        if (!ok(!r && why && !strcmp(why, bad_cases[i].why) && v == -1,
+                "fraction '%s' is rejected: %s", bad_cases[i].s,
+                bad_cases[i].why))
+            diag("got %d, why %s", r, why ? why : "(none)");
+    }
+}
+
 int
 main(void)
 {
@@ -178,5 +214,6 @@ main(void)
     test_rates();
     test_sizes();
     test_durations();
+    test_fractions();
     return done_testing();
 }
