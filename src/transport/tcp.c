@@ -722,21 +722,17 @@ receiver_data(struct net *net, struct tcp_conn *c, const struct pkt *p)
     uint64_t end = off + p->payload_bytes;
     if (end <= c->rcv_nxt) {
         /* All old: a spurious retransmission.  Say where we are. */
-        c->dup_bytes += p->payload_bytes;
         queue_ack(net, c, ece_now(c), 0);
         return;
     }
     if (off > c->rcv_nxt) {
         /* A hole before it: keep it and send a duplicate ACK at once
          * (RFC 5681 4.2). */
-        uint64_t before = c->ooo_bytes;
         ooo_insert(c, off, end);
-        c->dup_bytes += p->payload_bytes - (c->ooo_bytes - before);
         queue_ack(net, c, ece_now(c), 0);
         return;
     }
     uint64_t old = c->rcv_nxt;
-    c->dup_bytes += c->rcv_nxt - off;
     c->rcv_nxt = end;
     bool filled = c->n_ooo > 0;
     if (filled)

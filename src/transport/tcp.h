@@ -145,7 +145,6 @@ struct tcp_conn {
     struct event delack_ev;
     struct tcp_ack *acks;       /* Ring of ACKs for the NIC. */
     uint32_t ack_head, n_acks, cap_acks;
-    uint64_t dup_bytes;         /* Payload received more than once. */
 };
 
 #endif
