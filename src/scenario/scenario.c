@@ -416,24 +416,21 @@ read_duration(struct ctx *c, const struct ynode *n, const char *path,
     return true;
 }
 
-/* A plain decimal real (no hex, inf or nan) within [LO, HI]; with
+/* A decimal fraction (units_parse_fraction()) within [LO, HI]; with
  * LO_OPEN, LO itself is excluded. */
 static bool
-read_real(struct ctx *c, const struct ynode *n, const char *path, double lo,
-          bool lo_open, double hi, const char *form, double *out)
+read_fraction(struct ctx *c, const struct ynode *n, const char *path,
+              double lo, bool lo_open, double hi, const char *form,
+              double *out)
 {
+    const char *why;
+    double v;
     if (!need_scalar(c, n, path, form))
         return false;
+    if (!units_parse_fraction(n->text, &v, &why))
+        return fail_value(c, n, path, why, form);
     if (n->quoted)
         return fail_value(c, n, path, "a quoted string", form);
-    const char *t = n->text;
-    if (t[strspn(t, "0123456789.eE+-")] != '\0')
-        return fail_value(c, n, path, "not a number", form);
-    char *end;
-    errno = 0;
-    double v = strtod(t, &end);
-    if (end == t || *end || errno)
-        return fail_value(c, n, path, "not a number", form);
     if (v < lo || (lo_open && v == lo) || v > hi)
         return fail_value(c, n, path, NULL, form);
     *out = v;
@@ -484,14 +481,14 @@ get_duration(struct ctx *c, const struct ynode *map, const char *parent,
 }
 
 static bool
-get_real(struct ctx *c, const struct ynode *map, const char *parent,
-         const char *key, double lo, bool lo_open, double hi,
-         const char *form, double *out)
+get_fraction(struct ctx *c, const struct ynode *map, const char *parent,
+             const char *key, double lo, bool lo_open, double hi,
+             const char *form, double *out)
 {
     const struct ynode *n = ytree_get(map, key);
     char path[PATH_BYTES];
     path_key(path, parent, key);
-    return !n || read_real(c, n, path, lo, lo_open, hi, form, out);
+    return !n || read_fraction(c, n, path, lo, lo_open, hi, form, out);
 }
 
 static bool
@@ -914,7 +911,7 @@ parse_ecn(struct ctx *c, const struct ynode *map, struct ecn_spec *e)
         if (!require_keys(c, map, "switch.ecn", req, ARRAY_SIZE(req)) ||
             !get_size(c, map, "switch.ecn", "kmin", false, &e->kmin_bytes) ||
             !get_size(c, map, "switch.ecn", "kmax", true, &e->kmax_bytes) ||
-            !get_real(c, map, "switch.ecn", "pmax", 0, true, 1,
+            !get_fraction(c, map, "switch.ecn", "pmax", 0, true, 1,
                       "a probability in (0, 1]", &e->pmax))
             return false;
         if (e->kmax_bytes <= e->kmin_bytes)
@@ -1007,7 +1004,7 @@ parse_tcp(struct ctx *c, const struct ynode *map, const char *path,
         !get_size(c, map, path, "rcv_buf", true, &t->rcv_buf_bytes) ||
         !get_u32(c, map, path, "dupack_threshold", 1, 1000,
                  &t->dupack_thresh) ||
-        !get_real(c, map, path, "dctcp_g", 0, true, 1,
+        !get_fraction(c, map, path, "dctcp_g", 0, true, 1,
                   "a real number in (0, 1], e.g. 0.0625", &t->dctcp_g))
         return false;
     /* A window larger than 2^30 cannot be advertised (RFC 7323 2.3). */
@@ -1034,9 +1031,9 @@ parse_faults(struct ctx *c, const struct ynode *map, struct fault_spec *f)
     static const char prob[] = "a probability in [0, 1)";
     if (!need_mapping(c, map, "faults", "a mapping of fault probabilities") ||
         !check_keys(c, map, "in faults", keys, ARRAY_SIZE(keys)) ||
-        !get_real(c, map, "faults", "loss", 0, false, 0.999999, prob,
+        !get_fraction(c, map, "faults", "loss", 0, false, 0.999999, prob,
                   &f->loss) ||
-        !get_real(c, map, "faults", "reorder", 0, false, 0.999999, prob,
+        !get_fraction(c, map, "faults", "reorder", 0, false, 0.999999, prob,
                   &f->reorder) ||
         !get_duration(c, map, "faults", "reorder_delay", true,
                       &f->reorder_delay_ps))
@@ -1135,23 +1132,9 @@ static bool
 get_load(struct ctx *c, const struct ynode *map, const char *parent,
          double *out)
 {
-    static const char form[] =
-        "a fraction of the link rate, 0 < load <= 1, e.g. 0.5";
-    const struct ynode *n = ytree_get(map, "load");
-    char path[PATH_BYTES];
-    const char *why;
-    path_key(path, parent, "load");
-    if (!n)
-        return true;
-    if (!need_scalar(c, n, path, form))
-        return false;
-    if (!units_parse_fraction(n->text, out, &why))
-        return fail_value(c, n, path, why, form);
-    if (n->quoted)
-        return fail_value(c, n, path, "a quoted string", form);
-    if (*out == 0)
-        return fail_value(c, n, path, NULL, form);
-    return true;
+    return get_fraction(c, map, parent, "load", 0, true, 1,
+                        "a fraction of the link rate, 0 < load <= 1, "
+                        "e.g. 0.5", out);
 }
 
 /* Keys A and B of MAP may not both be given; the error is at B. */
