@@ -899,8 +899,8 @@ test_tcp_ecn_faults(struct files *fs)
     expect_error(fs, "pmax out of range",
                  SPINE_LEAF "switch: {ecn: {mode: red, kmin: 1KB, kmax: 9KB, "
                  "pmax: 1.5}}\n", "6:55",
-                 "switch.ecn.pmax is '1.5' (greater than 1); expected a probability "
-                 "in (0, 1]");
+                 "switch.ecn.pmax is '1.5' (greater than 1); expected a "
+                 "probability in (0, 1]");
     expect_error(fs, "pmax not a number",
                  SPINE_LEAF "switch: {ecn: {mode: red, kmin: 1KB, kmax: 9KB, "
                  "pmax: nan}}\n", "6:55",
