@@ -54,6 +54,7 @@ dctcp_ssthresh(struct tcp_conn *c, enum tcp_cut why)
 const struct tcp_cc_class tcp_cc_dctcp = {
     .name = "dctcp",
     .ecn = true,
+    .ece_per_packet = true,
     .init = dctcp_init,
     .cong_avoid = tcp_reno_cong_avoid,
     .on_ack = dctcp_on_ack,

@@ -284,6 +284,18 @@ make_pkt(struct net *net, const struct tcp_conn *c, bool reverse)
     return p;
 }
 
+/* Times the segment ending at END, sent now, unless one is timed already
+ * (one RTT sample per round trip). */
+static void
+start_timing(struct tcp_conn *c, uint64_t end, uint64_t now_ps)
+{
+    if (c->timing)
+        return;
+    c->timing = true;
+    c->timed_end = end;
+    c->timed_at_ps = now_ps;
+}
+
 static struct pkt *
 make_syn(struct net *net, struct tcp_conn *c)
 {
@@ -296,11 +308,7 @@ make_syn(struct net *net, struct tcp_conn *c)
     p->l4.tcp.window = 0xFFFF;
     pkt_set_lengths(p);
     c->syn_pending = false;
-    if (!c->timing) {
-        c->timing = true;
-        c->timed_end = 0;
-        c->timed_at_ps = net->sim.now_ps;
-    }
+    start_timing(c, 0, net->sim.now_ps);
     rto_restart(net, c);
     return p;
 }
@@ -362,10 +370,8 @@ tcp_data_pull(struct net *net, struct tx_source *src, uint64_t *next_ready)
         /* Karn: a retransmitted segment gives no RTT sample. */
         if (c->timing && off < c->timed_end)
             c->timing = false;
-    } else if (!c->timing) {
-        c->timing = true;
-        c->timed_end = off + len;
-        c->timed_at_ps = net->sim.now_ps;
+    } else {
+        start_timing(c, off + len, net->sim.now_ps);
     }
     if (c->rto_deadline_ps == TIME_NEVER)
         rto_restart(net, c);
@@ -488,7 +494,7 @@ sender_receive(struct net *net, struct tcp_conn *c, const struct pkt *p)
         c->backoff = 0;
         /* RFC 3168 6.1.1: ECN is on only if the SYN-ACK agrees. */
         c->ecn = c->ecn && (h->flags & TCP_F_ECE) && !(h->flags & TCP_F_CWR);
-        c->rwnd = (uint64_t)h->window << wscale_for(c->cfg->rcv_buf_bytes);
+        c->rwnd = (uint64_t)h->window << c->wscale;
         rto_stop(net, c);
         sender_wake(net, c);
         return;
@@ -498,7 +504,7 @@ sender_receive(struct net *net, struct tcp_conn *c, const struct pkt *p)
     uint64_t ack = seq_unwrap(h->ack, c->isn_snd + 1, c->snd_una);
     if (ack > c->snd_max)
         return;   /* Acknowledges data never sent: ignore (RFC 9293). */
-    c->rwnd = (uint64_t)h->window << wscale_for(c->cfg->rcv_buf_bytes);
+    c->rwnd = (uint64_t)h->window << c->wscale;
     bool ece = (h->flags & TCP_F_ECE) != 0;
     if (ack > c->snd_una)
         new_ack(net, c, ack, ece);
@@ -596,7 +602,7 @@ ece_now(const struct tcp_conn *c)
 {
     if (!c->ecn)
         return false;
-    return c->cc == &tcp_cc_dctcp ? c->ce_state : c->ece_latch;
+    return c->cc->ece_per_packet ? c->ce_state : c->ece_latch;
 }
 
 static struct pkt *
@@ -614,7 +620,7 @@ tcp_ack_pull(struct net *net, struct tx_source *src, uint64_t *next_ready)
     p->l4.tcp.flags = (uint8_t)(TCP_F_ACK | a.flags | (a.ece ? TCP_F_ECE : 0));
     uint64_t buf = c->cfg->rcv_buf_bytes;
     uint64_t wnd = buf > c->ooo_bytes ? buf - c->ooo_bytes : 0;
-    p->l4.tcp.window = (uint16_t)(wnd >> wscale_for(buf));
+    p->l4.tcp.window = (uint16_t)(wnd >> c->wscale);
     pkt_set_lengths(p);   /* Pure ACKs are not ECN-capable (6.1.4). */
     *next_ready = c->n_acks ? net->sim.now_ps : TIME_NEVER;
     if (!c->n_acks)
@@ -700,12 +706,11 @@ receiver_data(struct net *net, struct tcp_conn *c, const struct pkt *p)
         c->isn_rcv = h->seq;
         bool ecn_ok = (h->flags & (TCP_F_ECE | TCP_F_CWR)) ==
                       (TCP_F_ECE | TCP_F_CWR);
-        queue_ack(net, c, false, TCP_F_SYN);
-        c->acks[(c->ack_head + c->n_acks - 1) % c->cap_acks].ece = ecn_ok;
+        queue_ack(net, c, ecn_ok, TCP_F_SYN);
         return;
     }
     bool ce = p->ip.ecn == ECN_CE;
-    if (c->ecn && c->cc == &tcp_cc_dctcp && ce != c->ce_state) {
+    if (c->ecn && c->cc->ece_per_packet && ce != c->ce_state) {
         /* RFC 8257 3.2: acknowledge what came before the change at once,
          * with the old state, so the sender sees exactly which bytes were
          * marked. */
@@ -786,6 +791,7 @@ tcp_start(struct net *net, struct flow *f)
     c->cwnd = (uint64_t)cfg->init_cwnd * c->mss;
     c->ssthresh = UINT64_MAX;
     c->rwnd = cfg->rcv_buf_bytes;
+    c->wscale = wscale_for(cfg->rcv_buf_bytes);
     c->rto_ps = clamp_rto(cfg, cfg->init_rto_ps);
     c->rto_deadline_ps = TIME_NEVER;
     c->quickacks = cfg->quickacks;

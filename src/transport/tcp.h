@@ -37,6 +37,9 @@ enum tcp_cut {
 struct tcp_cc_class {
     const char *name;
     bool ecn;                   /* Always negotiates ECN (DCTCP). */
+    /* The receiver echoes each packet's CE, acknowledging at once when it
+     * changes (RFC 8257 3.2), instead of latching ECE until CWR. */
+    bool ece_per_packet;
     /* Sets up the class's state at connection start.  Required. */
     void (*init)(struct tcp_conn *);
     /* New data acknowledged (ACKED bytes) outside loss recovery and CWR:
@@ -81,6 +84,7 @@ struct tcp_conn {
     uint32_t mss;               /* Payload bytes per full segment. */
     uint32_t isn_snd;           /* Sender's initial sequence number. */
     uint32_t isn_peer;          /* The receiver's, as the sender knows it. */
+    uint8_t wscale;             /* Window scale of rcv_buf (RFC 7323). */
     bool ecn;                   /* ECN in use on this connection. */
     bool established;           /* Handshake done (or not modelled). */
     bool aborted;               /* Gave up after max_retries timeouts. */
