@@ -1311,9 +1311,7 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
     if (n && !read_string(c, n, sub, "a host name", &name))
         return false;
 
-    n = ytree_get(map, "cross_rack");
-    path_key(sub, path, "cross_rack");
-    if (n && !read_bool(c, n, sub, &ts->cross_rack_only))
+    if (!get_bool(c, map, path, "cross_rack", &ts->cross_rack_only))
         return false;
 
     if (ts->pattern == PATTERN_FLOWS) {
