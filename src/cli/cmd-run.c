@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "fabric/net.h"
+#include "fabric/pfc.h"
 #include "report/monitor.h"
 #include "report/results.h"
 
@@ -92,6 +93,8 @@ cmd_run(int argc, char **argv)
     char *dir = a.out_dir ? xstrdup(a.out_dir)
                           : xasprintf("results/%s", scn.name);
 
+    for (size_t i = 0; i < net->n_warnings; i++)
+        fprintf(stderr, "dcsim: warning: %s\n", net->warnings[i]);
     struct monitor *mon = monitor_create(net);
     struct progress pr = { 0 };
     pr.t0 = pr.last = wall_now();
@@ -104,6 +107,8 @@ cmd_run(int argc, char **argv)
     /* Cut by the stop time (events remain) or ran dry. */
     ri.sim_time_ps = sim_pending(&net->sim) ? scn.stop_ps : net->sim.now_ps;
     ri.peak_rss_bytes = peak_rss_bytes();
+    if (net->pfc)
+        pfc_finish(net);
     results_summarize(net, &ri);
     if (mon)
         monitor_finish(mon, ri.sim_time_ps);
@@ -114,7 +119,7 @@ cmd_run(int argc, char **argv)
     uint64_t drops = 0;
     for (int r = 0; r < DROP_N_REASONS; r++)
         drops += net->st.drops[r];
-    sim_assert(net->st.pkts_sent ==
+    sim_assert(net->st.pkts_sent + net->st.ctrl_in_use ==
                net->st.pkts_delivered + drops + net->pool.in_use);
 
     int rc = 0;

@@ -9,6 +9,9 @@ enum drop_reason {
     DROP_TTL,          /* IPv4 TTL reached zero. */
     DROP_NO_ROUTE,     /* No route to the destination. */
     DROP_FAULT,        /* Injected loss (scenario `faults`). */
+    DROP_THRESHOLD,    /* Lossy queue past its dynamic threshold. */
+    DROP_HEADROOM,     /* Lossless class overran its PFC headroom. */
+    DROP_PFC_WATCHDOG, /* Queue declared stormed by the PFC watchdog. */
     DROP_N_REASONS
 };
 
@@ -21,6 +24,9 @@ drop_reason_name(enum drop_reason r)
         [DROP_TTL] = "ttl_expired",
         [DROP_NO_ROUTE] = "no_route",
         [DROP_FAULT] = "fault_injected",
+        [DROP_THRESHOLD] = "dynamic_threshold",
+        [DROP_HEADROOM] = "headroom_full",
+        [DROP_PFC_WATCHDOG] = "pfc_watchdog",
     };
     return names[r];
 }

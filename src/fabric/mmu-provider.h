@@ -10,16 +10,18 @@ struct port;
 
 struct mmu_class {
     const char *name;  /* Required. */
-    /* Decide whether a frame may be queued; on yes, account for it and
-     * return -1, else return an enum drop_reason.  Required.  Called on
-     * every enqueue, so it must be cheap. */
+    /* Decide whether a frame that entered by IN_PORT may be queued at
+     * queue TC of PORT; on yes, account for it and return -1, else return
+     * an enum drop_reason.  Required.  Called on every enqueue, so it
+     * must be cheap. */
     int (*admit)(struct mmu *, const struct port *, uint8_t tc,
-                 uint32_t frame_bytes);
+                 uint8_t in_port, uint32_t frame_bytes);
     /* Give back what admit() charged.  Required. */
     void (*release)(struct mmu *, const struct port *, uint8_t tc,
-                    uint32_t frame_bytes);
+                    uint8_t in_port, uint32_t frame_bytes);
 };
 
 extern const struct mmu_class mmu_taildrop;
+extern const struct mmu_class mmu_shared;
 
 #endif

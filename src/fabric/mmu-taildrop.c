@@ -9,8 +9,9 @@
 
 static int
 taildrop_admit(struct mmu *m, const struct port *port, uint8_t tc,
-               uint32_t frame_bytes)
+               uint8_t in_port, uint32_t frame_bytes)
 {
+    (void)in_port;
     if (port->q[tc].bytes + frame_bytes > m->queue_limit_bytes)
         return DROP_QUEUE_FULL;
     if (m->buffer_bytes && m->used_bytes + frame_bytes > m->buffer_bytes)
@@ -23,8 +24,9 @@ taildrop_admit(struct mmu *m, const struct port *port, uint8_t tc,
 
 static void
 taildrop_release(struct mmu *m, const struct port *port, uint8_t tc,
-                 uint32_t frame_bytes)
+                 uint8_t in_port, uint32_t frame_bytes)
 {
+    (void)in_port;
     (void)port;
     (void)tc;
     m->used_bytes -= frame_bytes;

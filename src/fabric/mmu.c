@@ -1,6 +1,7 @@
 /* MMU registry and call wrappers; see mmu.h. */
 #include "fabric/mmu.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fabric/mmu-provider.h"
@@ -8,7 +9,20 @@
 
 static const struct mmu_class *const mmu_table[] = {
     &mmu_taildrop,
+    &mmu_shared,
 };
+
+size_t
+mmu_count(void)
+{
+    return ARRAY_SIZE(mmu_table);
+}
+
+const char *
+mmu_name(size_t i)
+{
+    return mmu_table[i]->name;
+}
 
 void
 mmu_init(struct mmu *m, const char *class_name, uint64_t queue_limit_bytes,
@@ -23,16 +37,25 @@ mmu_init(struct mmu *m, const char *class_name, uint64_t queue_limit_bytes,
     m->buffer_bytes = buffer_bytes;
 }
 
+void
+mmu_free(struct mmu *m)
+{
+    free(m->pg);
+    free(m->headroom);
+    m->pg = NULL;
+    m->headroom = NULL;
+}
+
 int
-mmu_admit(struct mmu *m, const struct port *port, uint8_t tc,
+mmu_admit(struct mmu *m, const struct port *port, uint8_t tc, uint8_t in_port,
           uint32_t frame_bytes)
 {
-    return m->class->admit(m, port, tc, frame_bytes);
+    return m->class->admit(m, port, tc, in_port, frame_bytes);
 }
 
 void
 mmu_release(struct mmu *m, const struct port *port, uint8_t tc,
-            uint32_t frame_bytes)
+            uint8_t in_port, uint32_t frame_bytes)
 {
-    m->class->release(m, port, tc, frame_bytes);
+    m->class->release(m, port, tc, in_port, frame_bytes);
 }

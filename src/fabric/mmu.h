@@ -2,13 +2,26 @@
  *
  * Every packet entering an egress queue of a switch asks the switch's MMU
  * first; a refused packet is dropped with the reason the MMU gives.  The
- * MMU is told when a packet leaves so it can release buffer.  Issue 2's
- * MMU is "taildrop" (mmu-taildrop.c): a per-queue limit and an optional
- * whole-switch limit.  A shared-buffer MMU with dynamic thresholds and PFC
- * headroom plugs in through mmu-provider.h. */
+ * MMU is told when a packet leaves so it can release buffer.  Two MMUs
+ * are registered (mmu.c):
+ *
+ *   taildrop (mmu-taildrop.c): a per-queue limit and an optional
+ *     whole-switch limit, as ns-3's DropTailQueue and htsim's queues.
+ *   shared (mmu-shared.c): a shared-buffer switch as Broadcom-style ASICs
+ *     and the HPCC simulator model it.  The buffer is split into a
+ *     reserved part (guaranteed bytes per ingress port and class), PFC
+ *     headroom (per ingress port and lossless class) and a shared pool.
+ *     Packets are charged at ingress, to (ingress port, priority group);
+ *     a lossy class is limited at egress by a dynamic threshold (a queue
+ *     may hold reserve + alpha x the free shared pool), a lossless class
+ *     at ingress: beyond its threshold a priority group spills into its
+ *     headroom and the PFC logic (pfc.c) pauses the upstream neighbour.
+ *     Details, defaults and sources: docs/models.md. */
 #ifndef DCSIM_MMU_H
 #define DCSIM_MMU_H 1
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fabric/drop.h"
@@ -16,23 +29,64 @@
 struct port;
 struct mmu_class;
 
+/* Ingress accounting of one (port, priority group). */
+struct mmu_pg {
+    uint32_t bytes;              /* Charged to reserve + shared pool. */
+    uint32_t hdrm;               /* Charged to headroom. */
+    uint32_t hdrm_max;           /* Peak of hdrm. */
+};
+
 struct mmu {
     const struct mmu_class *class;
-    uint64_t queue_limit_bytes;  /* Per egress queue. */
+    uint64_t queue_limit_bytes;  /* taildrop: per egress queue. */
     uint64_t buffer_bytes;       /* Whole switch; 0 = unlimited. */
     uint64_t used_bytes;         /* Frame bytes held now. */
     uint64_t max_used_bytes;
+
+    /* shared */
+    struct mmu_pg *pg;           /* [ingress port * 8 + class]. */
+    uint32_t *headroom;          /* Per port: bytes per lossless class. */
+    uint16_t n_ports;
+    uint8_t lossless;            /* Bit c: class c is lossless (PFC on). */
+    uint64_t reserve;            /* Per (ingress port, class). */
+    uint64_t shared_size;        /* Buffer - reserves - headroom. */
+    uint64_t shared_used;
+    uint64_t xoff_static;        /* 0: dynamic threshold. */
+    uint64_t xon_offset;
+    double alpha[8];
 };
 
 void mmu_init(struct mmu *, const char *class_name, uint64_t queue_limit_bytes,
               uint64_t buffer_bytes);
+/* The shared MMU's parameters and per-port state for N_PORTS ports.
+ * LOSSLESS is 0 without PFC.  XOFF_STATIC 0 means dynamic. */
+void mmu_shared_setup(struct mmu *, uint16_t n_ports, uint64_t reserve,
+                      uint8_t lossless, const double alpha[8],
+                      uint64_t xoff_static, uint64_t xon_offset);
+/* Headroom of each lossless class of ingress PORT. */
+void mmu_set_headroom(struct mmu *, uint16_t port, uint32_t bytes);
+/* Sizes the shared pool once headrooms are set.  Returns the bytes that
+ * reserves and headroom need beyond the buffer (0 when they fit). */
+uint64_t mmu_shared_commit(struct mmu *);
+void mmu_free(struct mmu *);
 
-/* Returns -1 if a frame of FRAME_BYTES may join queue TC of PORT (and
- * charges it), else the enum drop_reason to drop it with. */
-int mmu_admit(struct mmu *, const struct port *, uint8_t tc,
+/* Returns -1 if a frame of FRAME_BYTES that entered by port IN_PORT may
+ * join queue TC of PORT (and charges it), else the enum drop_reason to
+ * drop it with. */
+int mmu_admit(struct mmu *, const struct port *, uint8_t tc, uint8_t in_port,
               uint32_t frame_bytes);
-/* A frame of FRAME_BYTES left queue TC of PORT. */
+/* A frame of FRAME_BYTES that entered by IN_PORT left queue TC of PORT. */
 void mmu_release(struct mmu *, const struct port *, uint8_t tc,
-                 uint32_t frame_bytes);
+                 uint8_t in_port, uint32_t frame_bytes);
+
+/* PFC thresholds of ingress (PORT, lossless class PG), shared MMU only:
+ * past XOFF (in headroom, or at the pause threshold), and back at XON
+ * (headroom empty and XON_OFFSET below the threshold). */
+bool mmu_pg_past_xoff(const struct mmu *, uint16_t port, uint8_t pg);
+bool mmu_pg_at_xon(const struct mmu *, uint16_t port, uint8_t pg);
+
+/* The registered MMUs, for validation: I < mmu_count(). */
+size_t mmu_count(void);
+const char *mmu_name(size_t i);
 
 #endif

@@ -1,9 +1,12 @@
 /* Building the network model from a scenario; see net.h. */
 #include "fabric/net.h"
 
+#include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fabric/pfc.h"
 #include "fabric/port.h"
 #include "fabric/route.h"
 #include "fabric/sched.h"
@@ -24,6 +27,35 @@ net_host_of_ip(const struct net *net, uint32_t ip)
         return UINT32_MAX;
     uint32_t h = ((ip >> 8) & 0xFFFF) * 250 + x - 1;
     return h < net->n_hosts ? h : UINT32_MAX;
+}
+
+void
+net_pfc_event(struct net *net, const struct port *port, uint8_t tc,
+              const char *what)
+{
+    if (net->n_pfc_events == net->cap_pfc_events) {
+        net->cap_pfc_events = net->cap_pfc_events ? 2 * net->cap_pfc_events
+                                                  : 16;
+        net->pfc_events = xrealloc(net->pfc_events, net->cap_pfc_events *
+                                                        sizeof *net->pfc_events);
+    }
+    struct pfc_event *e = &net->pfc_events[net->n_pfc_events++];
+    e->t_ps = net->sim.now_ps;
+    e->port = (uint32_t)(port - net->ports);
+    e->tc = tc;
+    e->what = what;
+}
+
+static void PRINTF_FMT(2, 3)
+net_warn(struct net *net, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *w = xvasprintf(fmt, ap);
+    va_end(ap);
+    net->warnings = xrealloc(net->warnings,
+                             (net->n_warnings + 1) * sizeof *net->warnings);
+    net->warnings[net->n_warnings++] = w;
 }
 
 void
@@ -78,7 +110,8 @@ build_nodes(struct net *net, const struct scenario *scn)
         } else {
             struct sw *s = &net->switches[i - g->n_hosts];
             switch_init(s, i, tn->name, tn->tier, switch_seed(scn, tn->name));
-            mmu_init(&s->mmu, "taildrop", scn->sw.queue_bytes,
+            s->qos = &scn->qos;
+            mmu_init(&s->mmu, scn->sw.mmu, scn->sw.queue_bytes,
                      scn->sw.buffer_bytes);
             s->ecn.spec = &scn->sw.ecn;
             char stream[96];
@@ -136,6 +169,14 @@ build_nodes(struct net *net, const struct scenario *scn)
         a->n_ports++;
         b->n_ports++;
     }
+    for (uint32_t i = 0; i < net->n_switches; i++) {
+        struct sw *s = &net->switches[i];
+        if (!strcmp(scn->sw.mmu, "shared"))
+            mmu_shared_setup(&s->mmu, s->up.n_ports, scn->sw.reserve_bytes,
+                             scn->pfc.enabled ? scn->qos.lossless : 0,
+                             scn->qos.alpha, scn->pfc.xoff_bytes,
+                             scn->pfc.xon_offset_bytes);
+    }
     net->home_port = xmalloc(net->n_hosts ? net->n_hosts : 1);
     for (uint32_t i = 0; i < net->n_hosts; i++) {
         struct host *h = &net->hosts[i];
@@ -143,6 +184,71 @@ build_nodes(struct net *net, const struct scenario *scn)
         net->home_port[i] = h->up.n_ports == 1 ? h->up.ports[0].link.peer_port
                                                : HOME_PORT_MULTI;
     }
+}
+
+/* PFC state on every port, and each switch port's headroom: the delay
+ * model's value (pfc.c), or the scenario's, with a warning when that is
+ * smaller.  Returns false with *ERR if a switch's reserves and headroom
+ * do not fit in its buffer. */
+static bool
+setup_pfc(struct net *net, const struct scenario *scn, char **err)
+{
+    const struct pfc_spec *spec = &scn->pfc;
+    uint8_t lossless = scn->qos.lossless;
+    int n_lossless = __builtin_popcount(lossless);
+    net->pfc = xcalloc(net->n_ports ? net->n_ports : 1, sizeof *net->pfc);
+    for (uint32_t i = 0; i < net->n_ports; i++) {
+        struct port *port = &net->ports[i];
+        uint64_t resp = spec->response_ps
+                            ? spec->response_ps
+                            : pfc_default_response_ps(port->rate_bps);
+        pfc_port_init(&net->pfc[i], &net->sim, port, spec, lossless, resp);
+    }
+    uint64_t worst_need = 0, worst_have = 0;
+    uint32_t short_ports = 0;
+    const struct port *worst = NULL;
+    for (uint32_t i = 0; i < net->n_switches; i++) {
+        struct sw *s = &net->switches[i];
+        for (uint16_t k = 0; k < s->up.n_ports; k++) {
+            struct port *port = &s->up.ports[k];
+            const struct link *l = &port->link;
+            const struct port *peer = &l->peer->ports[l->peer_port];
+            uint64_t need = pfc_headroom_bytes(
+                port->rate_bps, peer->link.delay_ps, l->prop_ps,
+                peer->pfc->response_ps, scn->mtu_bytes, n_lossless);
+            uint64_t have = spec->headroom_bytes ? spec->headroom_bytes : need;
+            if (have > UINT32_MAX)
+                have = UINT32_MAX;
+            if (have < need) {
+                short_ports++;
+                if (!worst || need - have > worst_need - worst_have) {
+                    worst = port;
+                    worst_need = need;
+                    worst_have = have;
+                }
+            }
+            mmu_set_headroom(&s->mmu, k, (uint32_t)have);
+        }
+        uint64_t over = mmu_shared_commit(&s->mmu);
+        if (over) {
+            *err = xasprintf(
+                "%s:%u:%u: switch %s: its buffer of %" PRIu64 " B cannot hold "
+                "its reserves and PFC headroom (%" PRIu64 " B more is "
+                "needed); expected a larger switch.buffer, a smaller "
+                "switch.reserve or pfc.headroom, or fewer lossless classes",
+                scn->file, scn->sw.loc.line, scn->sw.loc.col, s->up.name,
+                s->mmu.buffer_bytes, over);
+            return false;
+        }
+    }
+    if (short_ports)
+        net_warn(net,
+                 "pfc.headroom %" PRIu64 " B is below what %" PRIu32
+                 " switch port(s) need; lossless classes may drop (e.g. %s "
+                 "port %u to %s needs %" PRIu64 " B)",
+                 spec->headroom_bytes, short_ports, worst->node->name,
+                 worst->index, worst->link.peer->name, worst_need);
+    return true;
 }
 
 int
@@ -157,6 +263,11 @@ net_create(struct net **out, const struct scenario *scn, char **err)
     build_nodes(net, scn);
     net->faulty = scn->faults.loss > 0 || scn->faults.reorder > 0;
     rng_init(&net->fault_rng, scn->seed, rng_stream_id("faults"));
+    if (scn->pfc.enabled && !setup_pfc(net, scn, err)) {
+        net_destroy(net);
+        *out = NULL;
+        return 2;
+    }
     route_compute(net);
 
     if (workload_create(scn, &net->wl, &net->flows, &net->n_flows, err)) {
@@ -191,6 +302,7 @@ net_destroy(struct net *net)
     free(net->flows);
     workload_destroy(net->wl);
     for (uint32_t i = 0; i < net->n_switches; i++) {
+        mmu_free(&net->switches[i].mmu);
         free(net->switches[i].route);
         free(net->switches[i].groups);
         free(net->switches[i].group_ports);
@@ -201,6 +313,11 @@ net_destroy(struct net *net)
     free(net->ports);
     free(net->host_group);
     free(net->home_port);
+    free(net->pfc);
+    free(net->pfc_events);
+    for (size_t i = 0; i < net->n_warnings; i++)
+        free(net->warnings[i]);
+    free(net->warnings);
     pkt_pool_uninit(&net->pool);
     sim_uninit(&net->sim);
     free(net);

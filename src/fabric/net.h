@@ -31,6 +31,16 @@ struct net_stats {
     uint64_t bytes_lost;        /* Application payload dropped. */
     uint64_t flows_started;
     uint64_t flows_completed;
+    uint64_t ctrl_in_use;       /* PFC frames queued or on the wire. */
+    uint64_t last_delivery_ps;  /* Last packet consumed by a host. */
+};
+
+/* A PFC watchdog event, for reports. */
+struct pfc_event {
+    uint64_t t_ps;
+    uint32_t port;              /* Index in net->ports. */
+    uint8_t tc;
+    const char *what;           /* "storm", "restore". */
 };
 
 struct net {
@@ -56,6 +66,11 @@ struct net {
     bool faulty;                /* Scenario injects loss or reordering. */
     struct rng fault_rng;
     uint64_t total_flow_bytes;  /* Sum of flow sizes, for progress. */
+    struct pfc_port *pfc;       /* Per port when PFC is on, else NULL. */
+    struct pfc_event *pfc_events;
+    size_t n_pfc_events, cap_pfc_events;
+    char **warnings;            /* About the model as configured. */
+    size_t n_warnings;
 };
 
 #define HOME_PORT_MULTI UINT8_MAX
@@ -79,6 +94,10 @@ void net_launch_flow(struct net *, uint32_t id);
 
 /* Counts and frees a dropped packet. */
 void net_drop(struct net *, struct pkt *, enum drop_reason);
+
+/* Records a PFC watchdog event at PORT, class TC. */
+void net_pfc_event(struct net *, const struct port *, uint8_t tc,
+                   const char *what);
 
 /* Host number of an IPv4 address (inverse of pkt_host_ip()), or
  * UINT32_MAX if it is not one of ours. */

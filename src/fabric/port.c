@@ -7,6 +7,7 @@
 #include "fabric/mmu.h"
 #include "fabric/net.h"
 #include "fabric/node.h"
+#include "fabric/pfc.h"
 #include "fabric/sched.h"
 
 static void port_tx_done(struct sim *, struct event *);
@@ -60,6 +61,18 @@ link_arrive(struct sim *s, struct event *ev)
     l->peer->class->receive(net_of(s), l->peer, p, l->peer_port);
 }
 
+/* A frame that entered by IN_PORT left queue TC: give its buffer back,
+ * and let the ingress it came by resume its upstream if it may. */
+static void
+port_release(struct net *net, struct port *port, uint8_t tc, uint8_t in_port,
+             uint32_t frame)
+{
+    struct mmu *m = port->mmu;
+    mmu_release(m, port, tc, in_port, frame);
+    if (UNLIKELY(m->lossless >> tc & 1))
+        pfc_check_xon(net, &port->node->ports[in_port], m, tc);
+}
+
 void
 port_kick(struct net *net, struct port *port)
 {
@@ -72,32 +85,64 @@ port_kick(struct net *net, struct port *port)
     struct node *node = port->node;
     if (node->class->tx_ready)
         node->class->tx_ready(net, node, port);
-    int tc = sched_pick(port->sched, port, port->eligible);
-    if (tc < 0)
-        return;
-    struct queue *q = &port->q[tc];
-    struct pkt *p = queue_pop(q, now);
+    struct pkt *p;
+    int tc = -1;
+    if (UNLIKELY(port->pfc && port->pfc->ctrl_head)) {
+        p = pfc_next_ctrl(port->pfc);
+    } else {
+        tc = sched_pick(port->sched, port,
+                        port->eligible & (uint8_t)~port->paused);
+        if (tc < 0)
+            return;
+        struct queue *q = &port->q[tc];
+        p = queue_pop(q, now);
+        if (!q->head)
+            port->eligible &= (uint8_t)~(1u << tc);
+        else
+            __builtin_prefetch(q->head);
+        if (port->ecn && !port->ecn_at_enqueue)
+            ecn_consider(port->ecn, q, p, q->bytes);
+    }
     uint32_t frame = p->frame_bytes;
-    if (!q->head)
-        port->eligible &= (uint8_t)~(1u << tc);
-    else
-        __builtin_prefetch(q->head);
-    if (port->mmu)
-        mmu_release(port->mmu, port, (uint8_t)tc, frame);
-    if (port->ecn && !port->ecn_at_enqueue)
-        ecn_consider(port->ecn, q, p, q->bytes);
+    uint8_t in_port = p->in_port;
 
     uint32_t wire = frame + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
     uint64_t ser = port->ps_per_byte ? wire * port->ps_per_byte
                                      : ser_time_ps(wire, port->rate_bps);
     port->busy_until_ps = now + ser;
     /* Wake up at the end of this frame only if something may follow. */
-    if (port->eligible || node->class->tx_ready)
+    if (port->eligible || node->class->tx_ready ||
+        (port->pfc && port->pfc->ctrl_head))
         sim_schedule(&net->sim, &port->tx_done, now + ser);
     port->link.wire_bytes += wire;
     port->link.packets++;
     net->st.packet_hops++;
+    if (tc < 0) {
+        pfc_frame_sent(net, port, p, now + ser);
+        return;
+    }
     link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps);
+    /* After the frame is on its way: a resume sent from here may start
+     * on this very port. */
+    if (port->mmu)
+        port_release(net, port, (uint8_t)tc, in_port, frame);
+}
+
+uint64_t
+port_flush(struct net *net, struct port *port, uint8_t tc, int why)
+{
+    struct queue *q = &port->q[tc];
+    uint64_t n = 0;
+    while (q->head) {
+        struct pkt *p = queue_pop(q, net->sim.now_ps);
+        if (port->mmu)
+            port_release(net, port, tc, p->in_port, p->frame_bytes);
+        q->drops++;
+        net_drop(net, p, (enum drop_reason)why);
+        n++;
+    }
+    port->eligible &= (uint8_t)~(1u << tc);
+    return n;
 }
 
 static void
@@ -121,13 +166,22 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
      * an event scheduled for its end of transmission. */
     if (port->eligible && net->sim.now_ps >= port->busy_until_ps)
         port_kick(net, port);
+    if (UNLIKELY(port->wd_drop >> tc & 1)) {
+        port->q[tc].drops++;
+        port->pfc->st[tc].wd_drops++;
+        net_drop(net, p, DROP_PFC_WATCHDOG);
+        return;
+    }
     if (port->mmu) {
-        int why = mmu_admit(port->mmu, port, tc, p->frame_bytes);
+        struct mmu *m = port->mmu;
+        int why = mmu_admit(m, port, tc, p->in_port, p->frame_bytes);
         if (why >= 0) {
             port->q[tc].drops++;
             net_drop(net, p, (enum drop_reason)why);
             return;
         }
+        if (UNLIKELY(m->lossless >> tc & 1))
+            pfc_check_xoff(net, &port->node->ports[p->in_port], m, tc);
     }
     if (port->ecn && port->ecn_at_enqueue)
         ecn_consider(port->ecn, &port->q[tc], p, port->q[tc].bytes);

@@ -30,6 +30,7 @@ struct ecn_marker;
 struct mmu;
 struct net;
 struct node;
+struct pfc_port;
 struct sched_class;
 
 struct link {
@@ -47,6 +48,8 @@ struct port {
     struct node *node;
     uint8_t index;            /* Within node->ports. */
     uint8_t eligible;         /* Bit tc set: q[tc] is not empty. */
+    uint8_t paused;           /* Bit tc set: the peer paused tc (PFC). */
+    uint8_t wd_drop;          /* Bit tc set: the PFC watchdog drops tc. */
     uint64_t busy_until_ps;   /* End of the frame being serialized. */
     uint64_t rate_bps;
     uint64_t ps_per_byte;     /* 8e12 / rate when exact (every Ethernet
@@ -55,6 +58,7 @@ struct port {
     struct mmu *mmu;          /* Switch buffer admission; NULL on hosts. */
     struct ecn_marker *ecn;   /* Switch ECN marking; NULL when off. */
     bool ecn_at_enqueue;
+    struct pfc_port *pfc;     /* PFC state (pfc.h); NULL without PFC. */
     struct event tx_done;     /* At busy_until_ps, when work waits. */
     uint64_t sched_state[4];  /* Scheduler's private per-port state. */
     struct queue q[8];
@@ -69,7 +73,10 @@ void port_init(struct port *, struct sim *, struct node *, uint8_t index,
 void port_send(struct net *, struct port *, struct pkt *, uint8_t tc);
 /* Enqueues without admission (host NICs refilling from their sources). */
 void port_push(struct net *, struct port *, struct pkt *, uint8_t tc);
-/* Starts the next transmission if the port is idle and has work. */
+/* Starts the next transmission if the port is idle and has work.  PFC
+ * frames waiting (pfc.h) go first; paused classes wait. */
 void port_kick(struct net *, struct port *);
+/* Drops every packet queued in class TC with reason WHY; returns how many. */
+uint64_t port_flush(struct net *, struct port *, uint8_t tc, int why);
 
 #endif

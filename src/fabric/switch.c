@@ -69,10 +69,7 @@ switch_forward(struct net *net, struct sw *s, struct pkt *p)
         net_drop(net, p, DROP_NO_ROUTE);
         return;
     }
-    /* Classification: the traffic class is the DSCP class selector
-     * (DSCP >> 3, RFC 2474 CS0..CS7), as on a switch with the default
-     * DSCP-to-priority map. */
-    port_send(net, &s->up.ports[out], p, (uint8_t)(p->ip.dscp >> 3));
+    port_send(net, &s->up.ports[out], p, switch_classify(s, p));
 }
 
 static void
@@ -105,7 +102,7 @@ switch_receive(struct net *net, struct node *node, struct pkt *p,
                uint8_t in_port)
 {
     struct sw *s = sw_cast(node);
-    (void)in_port;
+    p->in_port = in_port;
     if (UNLIKELY(net->faulty) && inject_fault(net, s, p))
         return;
     switch_forward(net, s, p);

@@ -25,6 +25,8 @@
 #include "fabric/ecn.h"
 #include "fabric/mmu.h"
 #include "fabric/node.h"
+#include "pkt/pkt.h"
+#include "scenario/scenario.h"
 #include "sim/util.h"
 
 /* A set of equal-cost egress ports. */
@@ -37,6 +39,7 @@ struct ecmp_group {
 
 struct sw {
     struct node up;
+    const struct qos_spec *qos; /* Classification (scenario.h). */
     struct mmu mmu;
     struct ecn_marker ecn;
     uint32_t ecmp_seed;        /* Initial CRC register. */
@@ -59,6 +62,17 @@ switch_ecmp_hash(const struct sw *s, uint32_t hash0)
 {
     return (hash0 ^ s->ecmp_xor) ^ 0xFFFFFFFFu;
 }
+/* Traffic class of P: its priority by the DSCP or the PCP, whichever the
+ * switch trusts (qos.trust), through the configured maps. */
+static inline uint8_t
+switch_classify(const struct sw *s, const struct pkt *p)
+{
+    const struct qos_spec *q = s->qos;
+    if (LIKELY(q->trust == QOS_TRUST_DSCP))
+        return q->dscp_prio[p->ip.dscp & 63];
+    return q->pcp_prio[p->eth.vlan ? p->eth.pcp : 0];
+}
+
 /* Index 0..n-1 of the group member HASH selects. */
 uint32_t ecmp_select(uint32_t hash, uint32_t n);
 /* Egress port for a packet to host DST with unseeded hash HASH0, or -1. */

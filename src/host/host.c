@@ -114,7 +114,7 @@ static void
 host_tx_ready(struct net *net, struct node *node, struct port *port)
 {
     struct nic *nic = &host_cast(node)->nic;
-    uint8_t want = nic->ready_mask & (uint8_t)~port->eligible;
+    uint8_t want = nic->ready_mask & (uint8_t)~(port->eligible | port->paused);
     while (want) {
         int tc = __builtin_ctz(want);
         want &= (uint8_t)(want - 1);
@@ -138,6 +138,7 @@ host_receive(struct net *net, struct node *node, struct pkt *p,
      * 5-tuple; both name the same endpoint. */
     struct flow *f = &net->flows[p->flow_id];
     net->st.pkts_delivered++;
+    net->st.last_delivery_ps = net->sim.now_ps;
     f->transport->receive(net, f, p);
 }
 

@@ -97,10 +97,46 @@ ip_checksum(const uint8_t *h, size_t len)
     return (uint16_t)~sum;
 }
 
+void
+pkt_make_pfc(struct pkt *p, const uint8_t src_mac[6], uint8_t enable,
+             uint16_t quanta)
+{
+    static const uint8_t pfc_dst[6] = { 0x01, 0x80, 0xC2, 0x00, 0x00, 0x01 };
+    memset(&p->ip, 0, sizeof p->ip);
+    p->payload_bytes = 0;
+    p->flow_id = UINT32_MAX;
+    p->frame_bytes = PFC_FRAME_BYTES;
+    memcpy(p->eth.dst, pfc_dst, 6);
+    memcpy(p->eth.src, src_mac, 6);
+    p->eth.vlan = false;
+    p->eth.ethertype = ETHERTYPE_MAC_CONTROL;
+    memset(&p->l4.pfc, 0, sizeof p->l4.pfc);
+    p->l4.pfc.opcode = MAC_CONTROL_OPCODE_PFC;
+    p->l4.pfc.enable = enable;
+    for (int i = 0; i < 8; i++)
+        if (enable >> i & 1)
+            p->l4.pfc.quanta[i] = quanta;
+}
+
+/* MAC control: opcode, then for PFC the priority-enable vector (high
+ * octet reserved, zero) and the eight timers, priority 0 first; the rest
+ * of the minimum frame is zero padding. */
+static void
+serialize_mac_control(const struct pkt *p, uint8_t *b)
+{
+    b = put16(b, p->l4.pfc.opcode);
+    b = put16(b, p->l4.pfc.enable);
+    for (int i = 0; i < 8; i++)
+        b = put16(b, p->l4.pfc.quanta[i]);
+}
+
 size_t
 pkt_serialize(const struct pkt *p, uint8_t *buf, size_t cap)
 {
-    size_t frame = pkt_frame_bytes(p) - ETH_FCS_BYTES;
+    size_t frame = (p->eth.ethertype == ETHERTYPE_MAC_CONTROL
+                        ? PFC_FRAME_BYTES
+                        : pkt_frame_bytes(p)) -
+                   ETH_FCS_BYTES;
     sim_assert(cap >= frame);
     memset(buf, 0, frame);
     uint8_t *b = buf;
@@ -112,6 +148,10 @@ pkt_serialize(const struct pkt *p, uint8_t *buf, size_t cap)
         b = put16(b, (uint16_t)((p->eth.pcp & 7) << 13 | (p->eth.vid & 0xFFF)));
     }
     b = put16(b, p->eth.ethertype);
+    if (p->eth.ethertype == ETHERTYPE_MAC_CONTROL) {
+        serialize_mac_control(p, b);
+        return frame;
+    }
 
     uint8_t *ip = b;
     *b++ = 0x45; /* Version 4, IHL 5 words. */

@@ -32,6 +32,15 @@
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_VLAN 0x8100
+#define ETHERTYPE_MAC_CONTROL 0x8808  /* IEEE 802.3 clause 31. */
+
+/* Priority-based flow control (IEEE 802.1Qbb clause 36; 802.3 Annex
+ * 31D): a MAC control frame to the reserved multicast address
+ * 01-80-C2-00-00-01 with opcode 0x0101, a priority-enable vector and
+ * eight pause timers in quanta of 512 bit times.  Minimum-size frame. */
+#define MAC_CONTROL_OPCODE_PFC 0x0101
+#define PFC_FRAME_BYTES ETH_MIN_FRAME_BYTES
+#define PFC_QUANTUM_BITS 512
 
 #define IPPROTO_NUM_TCP 6
 #define IPPROTO_NUM_UDP 17
@@ -82,6 +91,13 @@ struct tcp_hdr {
     uint16_t window;
 };
 
+/* A PFC frame's MAC control payload. */
+struct pfc_hdr {
+    uint16_t opcode;    /* MAC_CONTROL_OPCODE_PFC. */
+    uint8_t enable;     /* Bit p: quanta[p] is valid. */
+    uint16_t quanta[8]; /* Pause time per priority; 0 = resume. */
+};
+
 #define TCP_F_FIN 0x01
 #define TCP_F_SYN 0x02
 #define TCP_F_RST 0x04
@@ -104,12 +120,14 @@ struct pkt {
     uint32_t hash0;          /* crc32_update(0, 5-tuple); pkt_set_5tuple(). */
     uint16_t frame_bytes;    /* pkt_frame_bytes(), kept by pkt_set_lengths(). */
     struct ipv4_hdr ip;      /* DSCP carries the traffic class (CS<tc>). */
+    uint8_t in_port;         /* Port it entered the current switch by. */
     /* Cold. */
     uint32_t seq;            /* Packet index within the flow. */
     struct eth_hdr eth;
     union {
         struct udp_hdr udp;
         struct tcp_hdr tcp;
+        struct pfc_hdr pfc;  /* eth.ethertype ETHERTYPE_MAC_CONTROL. */
     } l4;
 } __attribute__((aligned(64)));
 
@@ -135,6 +153,11 @@ void pkt_5tuple_bytes(const struct pkt *, uint8_t out[13]);
  * BUF (at least pkt_frame_bytes() bytes); payload bytes are zero.
  * Returns the number of bytes written. */
 size_t pkt_serialize(const struct pkt *, uint8_t *buf, size_t cap);
+
+/* Makes P a PFC frame from SRC_MAC: priorities in ENABLE paused for
+ * QUANTA (0: resumed).  The IP fields are unused. */
+void pkt_make_pfc(struct pkt *, const uint8_t src_mac[6], uint8_t enable,
+                  uint16_t quanta);
 
 /* Host addresses: 10.<hi>.<lo>.<x> derived from a host index. */
 uint32_t pkt_host_ip(uint32_t host_index);

@@ -13,6 +13,7 @@
 #include "fabric/switch.h"
 #include "host/host.h"
 #include "report/monitor.h"
+#include "report/pfc-report.h"
 #include "report/stats.h"
 #include "report/workload-report.h"
 #include "scenario/scenario.h"
@@ -137,7 +138,14 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
     fprintf(f, ",\n  \"slowdown_by_size\": ");
     fct_by_size_write_json(f, &s->by_size, 2);
     workload_report_json(f, net);
-    fprintf(f, "\n}\n");
+    if (net->pfc)
+        pfc_report_json(f, net, ri);
+    fprintf(f, ",\n  \"warnings\": [");
+    for (size_t i = 0; i < net->n_warnings; i++) {
+        fprintf(f, "%s", i ? ", " : "");
+        json_string(f, net->warnings[i]);
+    }
+    fprintf(f, "]\n}\n");
 }
 
 static void
@@ -198,7 +206,7 @@ static void
 write_queues(FILE *f, const struct net *net, const struct run_info *ri)
 {
     fprintf(f, "switch,port,to,tc,max_bytes,avg_bytes,packets,drops,"
-               "ecn_marked\n");
+               "ecn_marked,headroom_max_bytes\n");
     for (uint32_t i = 0; i < net->n_ports; i++) {
         const struct port *p = &net->ports[i];
         if (p->node->class != &switch_class)
@@ -214,12 +222,16 @@ write_queues(FILE *f, const struct net *net, const struct run_info *ri)
             double avg = ri->sim_time_ps
                              ? (double)area / (double)ri->sim_time_ps
                              : 0.0;
-            fprintf(f, "%s,%u,%s,%d,%llu,%.3f,%llu,%llu,%llu\n",
+            /* Headroom belongs to the ingress side of the same port. */
+            uint64_t hdrm = p->mmu->pg ? p->mmu->pg[p->index * 8 + tc].hdrm_max
+                                       : 0;
+            fprintf(f, "%s,%u,%s,%d,%llu,%.3f,%llu,%llu,%llu,%llu\n",
                     p->node->name, p->index, p->link.peer->name, tc,
                     (unsigned long long)q->max_bytes, avg,
                     (unsigned long long)q->enqueued,
                     (unsigned long long)q->drops,
-                    (unsigned long long)q->ecn_marked);
+                    (unsigned long long)q->ecn_marked,
+                    (unsigned long long)hdrm);
         }
     }
 }
@@ -232,24 +244,38 @@ write_queue_series(FILE *f, const struct net *net, const struct run_info *ri)
 
 typedef void writer_fn(FILE *, const struct net *, const struct run_info *);
 
+enum writer_when {
+    ALWAYS,
+    WITH_MONITOR,             /* The run has a monitor. */
+    WITH_PFC,                 /* PFC is on. */
+};
+
 static const struct {
     const char *name;
     writer_fn *write;
-    bool monitor_only;        /* Written only if the run has a monitor. */
+    enum writer_when when;
 } writers[] = {
-    { "summary.json", write_summary, false },
-    { "flows.csv", write_flows, false },
-    { "fct_by_size.csv", write_fct_by_size, false },
-    { "links.csv", write_links, false },
-    { "queues.csv", write_queues, false },
-    { "incast.csv", workload_report_incast_csv, false },
-    { "queue_series.csv", write_queue_series, true },
+    { "summary.json", write_summary, ALWAYS },
+    { "flows.csv", write_flows, ALWAYS },
+    { "fct_by_size.csv", write_fct_by_size, ALWAYS },
+    { "links.csv", write_links, ALWAYS },
+    { "queues.csv", write_queues, ALWAYS },
+    { "incast.csv", workload_report_incast_csv, ALWAYS },
+    { "queue_series.csv", write_queue_series, WITH_MONITOR },
+    { "pfc.csv", pfc_report_csv, WITH_PFC },
 };
 
 static bool
-writer_wanted(size_t i, const struct run_info *ri)
+writer_wanted(size_t i, const struct net *net, const struct run_info *ri)
 {
-    return !writers[i].monitor_only || ri->monitor;
+    switch (writers[i].when) {
+    case WITH_MONITOR:
+        return ri->monitor != NULL;
+    case WITH_PFC:
+        return net->pfc != NULL;
+    default:
+        return true;
+    }
 }
 
 /* mkdir -p */
@@ -292,7 +318,7 @@ results_write(const struct net *net, const struct run_info *ri,
     size_t n = sizeof writers / sizeof writers[0];
     size_t done = 0;
     for (; done < n && !e; done++) {
-        if (!writer_wanted(done, ri))
+        if (!writer_wanted(done, net, ri))
             continue;
         char *path = xasprintf("%s/%s", tmp, writers[done].name);
         FILE *f = fopen(path, "w");
@@ -311,7 +337,7 @@ results_write(const struct net *net, const struct run_info *ri,
     }
     /* Move the complete set into place, or remove the partial one. */
     for (size_t i = 0; i < n; i++) {
-        if (!writer_wanted(i, ri))
+        if (!writer_wanted(i, net, ri))
             continue;
         char *from = xasprintf("%s/%s", tmp, writers[i].name);
         char *to = xasprintf("%s/%s", dir, writers[i].name);
@@ -380,6 +406,8 @@ results_print_summary(const struct net *net, const struct run_info *ri,
                 s->slowdown.p50, s->slowdown.p99, s->slowdown.max);
     }
     workload_report_print(f, net);
+    if (net->pfc)
+        pfc_report_print(f, net, ri);
     if (dir)
         fprintf(f, "  results in %s/\n", dir);
 }

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fabric/mmu.h"
 #include "fabric/sched.h"
 #include "pkt/pkt.h"
 #include "scenario/units.h"
@@ -925,17 +926,46 @@ static bool
 parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
 {
     static const char *const keys[] = {
-        "queue", "buffer", "latency", "scheduler", "ecmp_seed", "ecn",
+        "mmu", "queue", "buffer", "reserve", "latency", "scheduler",
+        "ecmp_seed", "ecn",
     };
-    if (!need_mapping(c, map, "switch", "a mapping of switch parameters") ||
-        !check_keys(c, map, "in switch", keys, ARRAY_SIZE(keys)) ||
+    if (!need_mapping(c, map, "switch", "a mapping of switch parameters"))
+        return false;
+    const struct ypair *bp = ytree_pair(map, "buffer");
+    const struct ymark *at = bp ? &bp->key_mark : &map->mark;
+    sw->loc = (struct src_loc){ at->line, at->col };
+    if (!check_keys(c, map, "in switch", keys, ARRAY_SIZE(keys)) ||
         !get_size(c, map, "switch", "queue", true, &sw->queue_bytes) ||
         !get_size(c, map, "switch", "buffer", false, &sw->buffer_bytes) ||
+        !get_size(c, map, "switch", "reserve", false, &sw->reserve_bytes) ||
         !get_duration(c, map, "switch", "latency", false, &sw->latency_ps))
         return false;
 
-    const struct ynode *n = ytree_get(map, "scheduler");
+    const struct ynode *n = ytree_get(map, "mmu");
     size_t i;
+    if (n) {
+        const char *names[MAX_CHOICES];
+        size_t k = registry_names(mmu_count, mmu_name, names);
+        if (!read_choice(c, n, "switch.mmu", names, k, &i))
+            return false;
+        sw->mmu = names[i];
+    }
+    /* Keys of the other MMU would be silently ignored. */
+    bool shared = !strcmp(sw->mmu, "shared");
+    n = ytree_get(map, shared ? "queue" : "reserve");
+    if (n)
+        return fail_at(c, &ytree_pair(map, shared ? "queue" : "reserve")
+                               ->key_mark,
+                       "switch.%s applies only to the %s MMU (switch.mmu: "
+                       "%s)",
+                       shared ? "queue" : "reserve",
+                       shared ? "taildrop" : "shared", sw->mmu);
+    if (shared && !sw->buffer_bytes)
+        return fail_value(c, ytree_get(map, "buffer"), "switch.buffer",
+                          "the shared MMU needs a finite buffer",
+                          UNITS_SIZE_FORM);
+
+    n = ytree_get(map, "scheduler");
     if (n) {
         const char *names[MAX_CHOICES];
         size_t k = registry_names(sched_count, sched_name, names);
@@ -960,6 +990,209 @@ parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
     }
     n = ytree_get(map, "ecn");
     return !n || parse_ecn(c, n, &sw->ecn);
+}
+
+/* ------------------------------------------------------------------ */
+/* Classification, buffer policy per class, PFC. */
+
+/* An integer key of a mapping, 0..MAX. */
+static bool
+read_int_key(struct ctx *c, const struct ypair *pair, const char *path,
+             const char *what, uint32_t max, uint32_t *out)
+{
+    uint64_t v;
+    const char *why;
+    if (!units_parse_u64(pair->key, &v, &why) || v > max)
+        return fail_at(c, &pair->key_mark,
+                       "%s: key '%s' is not %s; expected an integer 0..%u",
+                       path, pair->key, what, max);
+    *out = (uint32_t)v;
+    return true;
+}
+
+/* A mapping {CODE: PRIORITY, ...}: code points 0..KEY_MAX (DSCP, PCP)
+ * overriding entries of MAP. */
+static bool
+read_prio_map(struct ctx *c, const struct ynode *n, const char *path,
+              const char *what, uint32_t key_max, uint8_t *map)
+{
+    char form[96], sub[PATH_BYTES];
+    snprintf(form, sizeof form,
+             "a mapping of %s values 0..%u to priorities 0..7, e.g. {%u: 3}",
+             what, key_max, key_max == 63 ? 26 : 3);
+    if (!need_mapping(c, n, path, form))
+        return false;
+    for (size_t i = 0; i < n->n_pairs; i++) {
+        uint32_t code = 0, prio;
+        path_key(sub, path, n->pairs[i].key);
+        if (!read_int_key(c, &n->pairs[i], path, what, key_max, &code) ||
+            !read_u32(c, n->pairs[i].value, sub, 0, 7, &prio))
+            return false;
+        map[code] = (uint8_t)prio;
+    }
+    return true;
+}
+
+/* A list of distinct priorities [3, 4, ...] as a bit mask. */
+static bool
+read_prio_set(struct ctx *c, const struct ynode *n, const char *path,
+              uint8_t *mask)
+{
+    char sub[PATH_BYTES];
+    if (!need_sequence(c, n, path, false,
+                       "a list of distinct priorities 0..7, e.g. [3, 4]"))
+        return false;
+    *mask = 0;
+    for (size_t i = 0; i < n->n_items; i++) {
+        uint32_t p;
+        path_index(sub, path, i);
+        if (!read_u32(c, n->items[i], sub, 0, 7, &p))
+            return false;
+        if (*mask >> p & 1)
+            return fail_value(c, n->items[i], sub, "listed twice",
+                              "a list of distinct priorities 0..7");
+        *mask |= (uint8_t)(1u << p);
+    }
+    return true;
+}
+
+/* A dynamic-threshold factor: a power of two from 1/128 to 64, written
+ * "1/8" or "8" (switch ASICs take alpha as an exponent: SAI
+ * SAI_BUFFER_PROFILE_ATTR_SHARED_DYNAMIC_TH, SONiC dynamic_th). */
+static bool
+read_alpha(struct ctx *c, const struct ynode *n, const char *path,
+           double *out)
+{
+    static const char form[] =
+        "a power of two from 1/128 to 64, e.g. 1/8 or 8";
+    if (!need_scalar(c, n, path, form))
+        return false;
+    const char *t = n->text, *why;
+    bool inverse = !strncmp(t, "1/", 2);
+    uint64_t v;
+    if (n->quoted || !units_parse_u64(inverse ? t + 2 : t, &v, &why) ||
+        v == 0 || (v & (v - 1)) || v > (inverse ? 128u : 64u))
+        return fail_value(c, n, path, NULL, form);
+    *out = inverse ? 1.0 / (double)v : (double)v;
+    return true;
+}
+
+static bool
+parse_qos(struct ctx *c, const struct ynode *map, struct qos_spec *q)
+{
+    static const char *const keys[] = {
+        "trust", "dscp", "pcp", "lossless", "alpha",
+    };
+    static const char *const trusts[] = { "dscp", "pcp" };
+    if (!need_mapping(c, map, "qos", "a mapping of QoS settings") ||
+        !check_keys(c, map, "in qos", keys, ARRAY_SIZE(keys)))
+        return false;
+    const struct ynode *n = ytree_get(map, "trust");
+    size_t i;
+    if (n) {
+        if (!read_choice(c, n, "qos.trust", trusts, 2, &i))
+            return false;
+        q->trust = (enum qos_trust)i;
+    }
+    n = ytree_get(map, "dscp");
+    if (n && !read_prio_map(c, n, "qos.dscp", "DSCP", 63, q->dscp_prio))
+        return false;
+    n = ytree_get(map, "pcp");
+    if (n && !read_prio_map(c, n, "qos.pcp", "PCP", 7, q->pcp_prio))
+        return false;
+    n = ytree_get(map, "lossless");
+    if (n && !read_prio_set(c, n, "qos.lossless", &q->lossless))
+        return false;
+    n = ytree_get(map, "alpha");
+    if (n) {
+        char sub[PATH_BYTES];
+        if (!need_mapping(c, n, "qos.alpha",
+                          "a mapping of priorities to dynamic-threshold "
+                          "factors, e.g. {0: 8, 3: 1/8}"))
+            return false;
+        for (i = 0; i < n->n_pairs; i++) {
+            uint32_t p = 0;
+            path_key(sub, "qos.alpha", n->pairs[i].key);
+            if (!read_int_key(c, &n->pairs[i], "qos.alpha", "a priority", 7,
+                              &p) ||
+                !read_alpha(c, n->pairs[i].value, sub, &q->alpha[p]))
+                return false;
+        }
+    }
+    return true;
+}
+
+static bool
+parse_pfc_watchdog(struct ctx *c, const struct ynode *map,
+                   struct pfc_spec *p)
+{
+    static const char *const keys[] = {
+        "enabled", "detection", "restoration", "action",
+    };
+    static const char *const actions[] = { "drop", "forward" };
+    p->watchdog = true;
+    if (!need_mapping(c, map, "pfc.watchdog",
+                      "a mapping of PFC watchdog settings") ||
+        !check_keys(c, map, "in pfc.watchdog", keys, ARRAY_SIZE(keys)) ||
+        !get_bool(c, map, "pfc.watchdog", "enabled", &p->watchdog) ||
+        !get_duration(c, map, "pfc.watchdog", "detection", true,
+                      &p->wd_detect_ps) ||
+        !get_duration(c, map, "pfc.watchdog", "restoration", true,
+                      &p->wd_restore_ps))
+        return false;
+    const struct ynode *n = ytree_get(map, "action");
+    size_t i;
+    if (n) {
+        if (!read_choice(c, n, "pfc.watchdog.action", actions, 2, &i))
+            return false;
+        p->wd_action = (enum pfc_wd_action)i;
+    }
+    return true;
+}
+
+/* KEY of MAP: WORD (stored as 0, the computed default) or a positive
+ * size (DURATION false) or duration. */
+static bool
+get_auto(struct ctx *c, const struct ynode *map, const char *parent,
+         const char *key, const char *word, bool duration, uint64_t *out)
+{
+    const struct ynode *n = ytree_get(map, key);
+    char path[PATH_BYTES];
+    path_key(path, parent, key);
+    if (!n)
+        return true;
+    if (n->kind == YNODE_SCALAR && !n->quoted && !strcmp(n->text, word)) {
+        *out = 0;
+        return true;
+    }
+    return duration ? read_duration(c, n, path, true, out)
+                    : read_size(c, n, path, true, out);
+}
+
+static bool
+parse_pfc(struct ctx *c, const struct ynode *map, struct pfc_spec *p)
+{
+    static const char *const keys[] = {
+        "enabled", "headroom", "xoff", "xon_offset", "quanta", "response",
+        "watchdog",
+    };
+    uint32_t quanta = p->quanta;
+    p->enabled = true;
+    p->loc = (struct src_loc){ map->mark.line, map->mark.col };
+    if (!need_mapping(c, map, "pfc", "a mapping of PFC settings") ||
+        !check_keys(c, map, "in pfc", keys, ARRAY_SIZE(keys)) ||
+        !get_bool(c, map, "pfc", "enabled", &p->enabled) ||
+        !get_auto(c, map, "pfc", "headroom", "auto", false,
+                  &p->headroom_bytes) ||
+        !get_auto(c, map, "pfc", "xoff", "dynamic", false, &p->xoff_bytes) ||
+        !get_size(c, map, "pfc", "xon_offset", false,
+                  &p->xon_offset_bytes) ||
+        !get_u32(c, map, "pfc", "quanta", 1, 65535, &quanta) ||
+        !get_auto(c, map, "pfc", "response", "auto", true, &p->response_ps))
+        return false;
+    p->quanta = (uint16_t)quanta;
+    const struct ynode *n = ytree_get(map, "watchdog");
+    return !n || parse_pfc_watchdog(c, n, p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1628,8 +1861,8 @@ static bool
 parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
 {
     static const char *const keys[] = {
-        "name", "seed", "stop", "mtu", "topology", "switch", "tcp",
-        "faults", "traffic", "monitor",
+        "name", "seed", "stop", "mtu", "topology", "switch", "qos", "pfc",
+        "tcp", "faults", "traffic", "monitor",
     };
     const struct ynode *n;
 
@@ -1662,9 +1895,36 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
         !parse_topology(c, ytree_pair(root, "topology"), &scn->topo))
         return false;
 
+    /* PFC first: it makes the shared-buffer MMU the default. */
+    n = ytree_get(root, "pfc");
+    if (n && !parse_pfc(c, n, &scn->pfc))
+        return false;
+    if (scn->pfc.enabled) {
+        scn->sw.mmu = "shared";
+        scn->sw.loc = scn->pfc.loc;
+        /* A PFC deadlock holds traffic forever while pauses keep being
+         * refreshed; only an end time ends such a run. */
+        if (!scn->stop_ps)
+            return fail_at(c, &ytree_get(root, "pfc")->mark,
+                           "a run with PFC needs a stop time: paused "
+                           "traffic can wait forever (a PFC deadlock); "
+                           "expected a top-level 'stop', e.g. stop: 10ms");
+    }
     n = ytree_get(root, "switch");
     if (n && !parse_switch(c, n, &scn->sw))
         return false;
+    if (scn->pfc.enabled && strcmp(scn->sw.mmu, "shared"))
+        return fail_at(c, &ytree_get(ytree_get(root, "switch"), "mmu")->mark,
+                       "switch.mmu is %s, but PFC needs the shared-buffer "
+                       "MMU (ingress accounting and headroom); expected "
+                       "shared, or pfc.enabled: false",
+                       scn->sw.mmu);
+    n = ytree_get(root, "qos");
+    if (n && !parse_qos(c, n, &scn->qos))
+        return false;
+    for (int i = 0; i < 8; i++)
+        if (scn->qos.alpha[i] == 0)
+            scn->qos.alpha[i] = scn->qos.lossless >> i & 1 ? 1.0 / 8 : 8.0;
     n = ytree_get(root, "faults");
     if (n && !parse_faults(c, n, &scn->faults))
         return false;
@@ -1687,7 +1947,11 @@ scenario_defaults(struct scenario *scn)
     scn->seed = 1;
     scn->stop_ps = 0;
     scn->mtu_bytes = MTU_DEFAULT;
+    scn->sw.mmu = "taildrop";
     scn->sw.queue_bytes = UINT64_C(1000000);            /* 1MB */
+    /* HPCC's simulator (simulation/src/point-to-point/model/
+     * switch-mmu.cc): reserve = 4 KB. */
+    scn->sw.reserve_bytes = 4096;
     /* 32 MiB: HPCC's simulator (simulation/scratch/third.cc) sizes each
      * switch's buffer as buffer_size * 1024 * 1024 with buffer_size 32 in
      * its run.py for 100G links. */
@@ -1696,6 +1960,29 @@ scenario_defaults(struct scenario *scn)
     scn->sw.scheduler = sched_name(0);
     scn->sw.ecmp_seed_mode = ECMP_SEED_PER_SWITCH;
     scn->sw.ecn.mode = ECN_MARK_OFF;
+
+    /* Classification: DSCP class selectors (RFC 2474: CSn -> n), PCP as
+     * priority.  Lossless: the seeds' priorities 3 (RDMA), 4 (iSCSI) and
+     * 5 (FCoE).  Alpha: 1/8 for lossless ingress (HPCC third.cc
+     * pfc_a_shift 3 at NIC rate), 8 for lossy egress queues (SONiC
+     * egress_lossy_profile dynamic_th 3). */
+    struct qos_spec *q = &scn->qos;
+    q->trust = QOS_TRUST_DSCP;
+    for (int i = 0; i < 64; i++)
+        q->dscp_prio[i] = (uint8_t)(i >> 3);
+    for (int i = 0; i < 8; i++)
+        q->pcp_prio[i] = (uint8_t)i;
+    q->lossless = 1u << 3 | 1u << 4 | 1u << 5;
+
+    /* PFC: off.  XON 3 KB below XOFF (HPCC switch-mmu.cc resume_offset);
+     * the largest pause time; watchdog (when on) as SONiC's pfcwd
+     * defaults: 200 ms detection and restoration, action drop. */
+    struct pfc_spec *pf = &scn->pfc;
+    pf->xon_offset_bytes = 3072;
+    pf->quanta = 65535;
+    pf->wd_detect_ps = 200 * PS_PER_MS;
+    pf->wd_restore_ps = 200 * PS_PER_MS;
+    pf->wd_action = PFC_WD_DROP;
 
     struct tcp_spec *t = &scn->tcp;
     t->cc = tcp_cc_name(0);

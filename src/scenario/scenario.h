@@ -129,13 +129,58 @@ struct fault_spec {
 };
 
 struct switch_spec {
-    uint64_t queue_bytes;     /* Tail-drop limit of each egress queue. */
-    uint64_t buffer_bytes;    /* Whole switch; 0 = no shared limit. */
+    const char *mmu;          /* "taildrop" or "shared" (mmu.h). */
+    uint64_t queue_bytes;     /* taildrop: limit of each egress queue. */
+    uint64_t buffer_bytes;    /* Whole switch; 0 = no shared limit
+                               * (taildrop only). */
+    uint64_t reserve_bytes;   /* shared: guaranteed per (port, class). */
     uint64_t latency_ps;      /* Forwarding latency per switch hop. */
     const char *scheduler;    /* "strict" */
     enum ecmp_seed_mode ecmp_seed_mode;
     uint32_t ecmp_seed;       /* With ECMP_SEED_SAME. */
     struct ecn_spec ecn;
+    struct src_loc loc;       /* For buffer errors found at build time:
+                               * switch.buffer, switch, or pfc. */
+};
+
+enum qos_trust {
+    QOS_TRUST_DSCP,           /* Classify IP packets by DSCP. */
+    QOS_TRUST_PCP,            /* By the 802.1Q tag's PCP (untagged: 0). */
+};
+
+/* Classification and per-class buffer policy (docs/scenario.md `qos`),
+ * the same at every switch and host.  Priority and traffic class are one
+ * number: priority p uses egress queue p and ingress priority group p. */
+struct qos_spec {
+    enum qos_trust trust;
+    uint8_t dscp_prio[64];    /* DSCP -> priority. */
+    uint8_t pcp_prio[8];      /* PCP -> priority. */
+    uint8_t lossless;         /* Bit p: priority p is lossless (with PFC). */
+    double alpha[8];          /* Dynamic-threshold factor per class. */
+};
+
+enum pfc_wd_action {
+    PFC_WD_DROP,              /* Drop the stormed queue's packets. */
+    PFC_WD_FORWARD,           /* Ignore pauses and transmit. */
+};
+
+/* Priority-based flow control (IEEE 802.1Qbb) on lossless classes. */
+struct pfc_spec {
+    bool enabled;
+    uint64_t headroom_bytes;  /* Per port and lossless class; 0 = the
+                               * delay-model value for each port. */
+    uint64_t xoff_bytes;      /* Static XOFF threshold on a priority
+                               * group's reserved + shared bytes; 0 =
+                               * dynamic (alpha x free shared buffer). */
+    uint64_t xon_offset_bytes;/* XON this far below XOFF. */
+    uint16_t quanta;          /* Pause time sent, in 512-bit quanta. */
+    uint64_t response_ps;     /* Time from a pause frame's arrival to its
+                               * effect; 0 = by link rate (table). */
+    bool watchdog;
+    uint64_t wd_detect_ps;    /* Paused this long with packets: storm. */
+    uint64_t wd_restore_ps;   /* No pause received this long: restore. */
+    enum pfc_wd_action wd_action;
+    struct src_loc loc;       /* Of the `pfc` section. */
 };
 
 /* One entry of monitor.queues, resolved against the graph: the egress
@@ -163,6 +208,8 @@ struct scenario {
     struct topo_spec topo;
     struct topo_graph graph;  /* Built from `topo`. */
     struct switch_spec sw;
+    struct qos_spec qos;
+    struct pfc_spec pfc;
     struct tcp_spec tcp;      /* Defaults for TCP traffic entries. */
     struct fault_spec faults;
     struct traffic_spec *traffic;

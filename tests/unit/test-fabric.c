@@ -152,6 +152,46 @@ test_wire(void)
            "any seed: hash0 ^ crc(seed, 0^13) equals the seeded CRC");
 }
 
+/* IEEE 802.1Qbb / 802.3 Annex 31D: the PFC frame byte by byte. */
+static void
+test_pfc_frame(void)
+{
+    struct pkt p;
+    memset(&p, 0xAA, sizeof p);
+    const uint8_t mac[6] = { 0x02, 0xdc, 0, 0, 0, 7 };
+    pkt_make_pfc(&p, mac, 1u << 3 | 1u << 5, 0xFFFF);
+    is_u64(p.frame_bytes, 64, "a PFC frame is a 64 B minimum frame");
+    is_u64(p.frame_bytes + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES, 84,
+           "and takes 84 B = 672 bit times on the wire (D_pause)");
+    uint8_t buf[128];
+    memset(buf, 0x55, sizeof buf);
+    size_t n = pkt_serialize(&p, buf, sizeof buf);
+    is_u64(n, 60, "serialized without FCS: 60 B");
+    ok(buf[0] == 0x01 && buf[1] == 0x80 && buf[2] == 0xC2 && buf[3] == 0 &&
+           buf[4] == 0 && buf[5] == 0x01,
+       "destination 01-80-C2-00-00-01");
+    ok(!memcmp(buf + 6, mac, 6), "source is the sending port's MAC");
+    ok(buf[12] == 0x88 && buf[13] == 0x08, "EtherType 0x8808 (MAC control)");
+    ok(buf[14] == 0x01 && buf[15] == 0x01, "opcode 0x0101 (PFC)");
+    ok(buf[16] == 0 && buf[17] == 0x28, "priority-enable vector: 3 and 5");
+    int timers_ok = 1;
+    for (int i = 0; i < 8; i++) {
+        unsigned q = (unsigned)buf[18 + 2 * i] << 8 | buf[19 + 2 * i];
+        timers_ok &= q == (i == 3 || i == 5 ? 0xFFFFu : 0u);
+    }
+    ok(timers_ok, "eight timers, priority 0 first: 0xFFFF for 3 and 5, 0 else");
+    int pad_ok = 1;
+    for (size_t i = 34; i < 60; i++)
+        pad_ok &= buf[i] == 0;
+    ok(pad_ok, "bytes 34..59 are zero padding");
+    ok(buf[60] == 0x55, "nothing written past the frame");
+
+    pkt_make_pfc(&p, mac, 1u << 3, 0);
+    pkt_serialize(&p, buf, sizeof buf);
+    ok(buf[17] == 0x08 && buf[24] == 0 && buf[25] == 0,
+       "a resume frame: priority 3 enabled with quanta 0");
+}
+
 static const char *two_hosts =
     "topology:\n"
     "  type: explicit\n"
@@ -403,6 +443,7 @@ main(void)
         return 1;
     }
     test_wire();
+    test_pfc_frame();
     test_fct();
     test_ecmp_balance();
     test_polarization();

@@ -546,8 +546,8 @@ test_schema_errors(struct files *fs)
                  "missing required key 'topology' at the top level");
     expect_error(fs, "unknown top-level key", SPINE_LEAF "bogus: 1\n", "6:1",
                  "unknown key 'bogus' at the top level; expected one of: "
-                 "name, seed, stop, mtu, topology, switch, tcp, faults, "
-                 "traffic");
+                 "name, seed, stop, mtu, topology, switch, qos, pfc, tcp, "
+                 "faults, traffic");
     expect_error(fs, "key of another topology type",
                  "topology:\n  type: fat-tree\n  k: 4\n  spines: 2\n", "4:3",
                  "unknown key 'spines' in topology (type fat-tree); "
@@ -653,8 +653,8 @@ test_schema_errors(struct files *fs)
                  "expected per-switch or an integer 0..4294967295");
     expect_error(fs, "unknown switch key",
                  SPINE_LEAF "switch: {pfc: true}\n", "6:10",
-                 "unknown key 'pfc' in switch; expected one of: queue, "
-                 "buffer, latency, scheduler, ecmp_seed");
+                 "unknown key 'pfc' in switch; expected one of: mmu, queue, "
+                 "buffer, reserve, latency, scheduler, ecmp_seed");
 }
 
 static void

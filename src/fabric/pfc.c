@@ -1,0 +1,399 @@
+/* Priority-based flow control; see pfc.h. */
+#include "fabric/pfc.h"
+
+#include <string.h>
+
+#include "fabric/mmu.h"
+#include "fabric/net.h"
+#include "fabric/node.h"
+#include "fabric/port.h"
+#include "host/host.h"
+#include "pkt/pkt.h"
+#include "scenario/scenario.h"
+
+static void pfc_expire(struct sim *, struct event *);
+static void pfc_refresh(struct sim *, struct event *);
+static void pfc_watchdog(struct sim *, struct event *);
+
+void
+pfc_port_init(struct pfc_port *pf, struct sim *sim, struct port *port,
+              const struct pfc_spec *spec, uint8_t lossless,
+              uint64_t response_ps)
+{
+    memset(pf, 0, sizeof *pf);
+    pf->port = port;
+    pf->spec = spec;
+    pf->lossless = lossless;
+    pf->response_ps = response_ps;
+    event_init(sim, &pf->expire, pfc_expire);
+    event_init(sim, &pf->refresh, pfc_refresh);
+    event_init(sim, &pf->watchdog, pfc_watchdog);
+    port->pfc = pf;
+}
+
+/* IEEE 802.1Qbb Annex N's higher-layer response delay D_resp, in bit
+ * times at the tabulated rates (Cisco Press, "Data Center Bridging",
+ * ch. 7; ../shared/data/published-values.tsv), linear in between and
+ * clamped outside. */
+uint64_t
+pfc_default_response_ps(uint64_t rate_bps)
+{
+    static const struct {
+        uint64_t gbps, bits;
+    } t[] = {
+        { 10, 30720 }, { 25, 40960 }, { 40, 60416 }, { 100, 201728 },
+        { 400, 463360 },
+    };
+    const size_t n = sizeof t / sizeof t[0];
+    double g = (double)rate_bps / 1e9, bits;
+    if (g <= (double)t[0].gbps) {
+        bits = (double)t[0].bits;
+    } else if (g >= (double)t[n - 1].gbps) {
+        bits = (double)t[n - 1].bits;
+    } else {
+        size_t i = 1;
+        while ((double)t[i].gbps < g)
+            i++;
+        double f = (g - (double)t[i - 1].gbps) /
+                   (double)(t[i].gbps - t[i - 1].gbps);
+        bits = (double)t[i - 1].bits +
+               f * (double)(t[i].bits - t[i - 1].bits);
+    }
+    return (uint64_t)(bits * 1e12 / (double)rate_bps + 0.5);
+}
+
+/* What can arrive at a lossless ingress after the frame that crossed
+ * XOFF (all in wire bytes at the link rate):
+ *   - bytes already on the way: DATA_DELAY (the peer's propagation plus
+ *     our forwarding latency, which dcsim spends before admission);
+ *   - the pause waits for a frame in progress on our egress (one max
+ *     frame), then takes the wire itself (one PFC frame per lossless
+ *     class, in the worst case queued behind the others) and travels
+ *     PAUSE_DELAY (propagation);
+ *   - the peer reacts after RESPONSE, and finishes a frame in progress
+ *     (one max frame);
+ * the IEEE 802.1Qbb Annex N delay model (2 x cable delay + 2 x max frame
+ * + PFC frame + response), with dcsim's own latency in the data path. */
+uint64_t
+pfc_headroom_bytes(uint64_t rate_bps, uint64_t data_delay_ps,
+                   uint64_t pause_delay_ps, uint64_t response_ps,
+                   uint32_t mtu, int n_lossless)
+{
+    uint64_t max_frame = (uint64_t)mtu + ETH_HDR_BYTES + VLAN_TAG_BYTES +
+                         ETH_FCS_BYTES + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
+    uint64_t pfc_wire = PFC_FRAME_BYTES + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
+    u128 bits = (u128)rate_bps *
+                             (data_delay_ps + pause_delay_ps + response_ps);
+    uint64_t in_flight = (uint64_t)((bits + 8 * PS_PER_S - 1) /
+                                    (8 * PS_PER_S));
+    return in_flight + 2 * max_frame + (uint64_t)n_lossless * pfc_wire;
+}
+
+static uint64_t
+pause_ps(const struct port *port, uint16_t quanta)
+{
+    u128 bits = (u128)quanta * PFC_QUANTUM_BITS;
+    return (uint64_t)((bits * PS_PER_S + port->rate_bps - 1) / port->rate_bps);
+}
+
+static void
+port_mac(const struct port *port, uint8_t mac[6])
+{
+    const struct node *n = port->node;
+    if (n->class == &host_class) {
+        memcpy(mac, host_cast((struct node *)n)->mac, 6);
+        return;
+    }
+    /* Locally administered, from the switch's node id and the port. */
+    mac[0] = 0x02;
+    mac[1] = 0xdd;
+    mac[2] = (uint8_t)(n->id >> 16);
+    mac[3] = (uint8_t)(n->id >> 8);
+    mac[4] = (uint8_t)n->id;
+    mac[5] = port->index;
+}
+
+static void
+pfc_send(struct net *net, struct port *port, uint8_t classes, uint16_t quanta)
+{
+    struct pfc_port *pf = port->pfc;
+    struct pkt *p = pkt_alloc(&net->pool);
+    uint8_t mac[6];
+    port_mac(port, mac);
+    pkt_make_pfc(p, mac, classes, quanta);
+    net->st.ctrl_in_use++;
+    p->next = NULL;
+    if (pf->ctrl_tail)
+        pf->ctrl_tail->next = p;
+    else
+        pf->ctrl_head = p;
+    pf->ctrl_tail = p;
+    for (int c = 0; c < 8; c++)
+        if (classes >> c & 1) {
+            if (quanta)
+                pf->st[c].pause_sent++;
+            else
+                pf->st[c].resume_sent++;
+        }
+    port_kick(net, port);
+}
+
+struct pkt *
+pfc_next_ctrl(struct pfc_port *pf)
+{
+    struct pkt *p = pf->ctrl_head;
+    pf->ctrl_head = p->next;
+    if (!pf->ctrl_head)
+        pf->ctrl_tail = NULL;
+    p->next = NULL;
+    return p;
+}
+
+static void
+pause_begin(struct pfc_port *pf, int c, uint64_t now)
+{
+    pf->port->paused |= (uint8_t)(1u << c);
+    pf->since_ps[c] = now;
+}
+
+static void
+pause_end(struct pfc_port *pf, int c, uint64_t now)
+{
+    struct pfc_stats *st = &pf->st[c];
+    uint64_t d = now - pf->since_ps[c];
+    pf->port->paused &= (uint8_t)~(1u << c);
+    st->paused_ps += d;
+    if (d > st->longest_ps)
+        st->longest_ps = d;
+}
+
+static void
+arm(struct sim *sim, struct event *ev, uint64_t t)
+{
+    if (!event_is_scheduled(sim, ev) || ev->time_ps > t)
+        sim_schedule(sim, ev, t);
+}
+
+/* A PFC frame arrived at PORT and its response time has passed. */
+static void
+pfc_apply(struct net *net, struct port *port, const struct pfc_hdr *h)
+{
+    struct pfc_port *pf = port->pfc;
+    uint64_t now = net->sim.now_ps;
+    bool resumed = false;
+    for (int c = 0; c < 8; c++) {
+        if (!(h->enable >> c & 1))
+            continue;
+        uint16_t q = h->quanta[c];
+        uint8_t bit = (uint8_t)(1u << c);
+        if (q)
+            pf->st[c].pause_rcvd++;
+        else
+            pf->st[c].resume_rcvd++;
+        if (pf->storm & bit) {
+            /* The watchdog ignores pauses, and restores the class only
+             * after a quiet `restoration` period. */
+            if (q)
+                pf->storm_rx_ps[c] = now;
+            continue;
+        }
+        if (!q) {
+            if (port->paused & bit) {
+                pause_end(pf, c, now);
+                resumed = true;
+            }
+            continue;
+        }
+        if (!(port->paused & bit)) {
+            pause_begin(pf, c, now);
+            if (pf->spec->watchdog)
+                arm(&net->sim, &pf->watchdog, now + pf->spec->wd_detect_ps);
+        }
+        pf->until_ps[c] = now + pause_ps(port, q);
+        arm(&net->sim, &pf->expire, pf->until_ps[c]);
+    }
+    if (resumed)
+        port_kick(net, port);
+}
+
+static void
+pfc_arrive(struct sim *sim, void *obj, uint64_t port_index)
+{
+    struct net *net = net_of(sim);
+    struct pkt *p = obj;
+    struct port *port = &net->ports[port_index];
+    if (port->pfc)
+        pfc_apply(net, port, &p->l4.pfc);
+    net->st.ctrl_in_use--;
+    pkt_free(&net->pool, p);
+}
+
+void
+pfc_frame_sent(struct net *net, struct port *port, struct pkt *p,
+               uint64_t end_of_frame_ps)
+{
+    const struct link *l = &port->link;
+    struct port *peer = &l->peer->ports[l->peer_port];
+    uint64_t response = peer->pfc ? peer->pfc->response_ps : 0;
+    sim_call(&net->sim, end_of_frame_ps + l->prop_ps + response, pfc_arrive,
+             p, (uint64_t)(peer - net->ports));
+}
+
+static void
+pfc_expire(struct sim *sim, struct event *ev)
+{
+    struct pfc_port *pf = CONTAINER_OF(ev, struct pfc_port, expire);
+    struct net *net = net_of(sim);
+    uint64_t now = sim->now_ps, next = TIME_NEVER;
+    bool resumed = false;
+    for (int c = 0; c < 8; c++) {
+        if (!(pf->port->paused >> c & 1))
+            continue;
+        if (pf->until_ps[c] <= now) {
+            pause_end(pf, c, now);
+            resumed = true;
+        } else if (pf->until_ps[c] < next) {
+            next = pf->until_ps[c];
+        }
+    }
+    if (next != TIME_NEVER)
+        sim_schedule(sim, ev, next);
+    if (resumed)
+        port_kick(net, pf->port);
+}
+
+static uint64_t
+refresh_interval(const struct pfc_port *pf)
+{
+    uint64_t t = pause_ps(pf->port, pf->spec->quanta) / 2;
+    return t ? t : 1;
+}
+
+void
+pfc_check_xoff(struct net *net, struct port *port, const struct mmu *m,
+               uint8_t pg)
+{
+    struct pfc_port *pf = port->pfc;
+    uint8_t bit = (uint8_t)(1u << pg);
+    if (!pf || (pf->xoff & bit) || !mmu_pg_past_xoff(m, port->index, pg))
+        return;
+    pf->xoff |= bit;
+    pfc_send(net, port, bit, pf->spec->quanta);
+    arm(&net->sim, &pf->refresh, net->sim.now_ps + refresh_interval(pf));
+}
+
+void
+pfc_check_xon(struct net *net, struct port *port, const struct mmu *m,
+              uint8_t pg)
+{
+    struct pfc_port *pf = port->pfc;
+    uint8_t bit = (uint8_t)(1u << pg);
+    if (!pf || !(pf->xoff & bit) || !mmu_pg_at_xon(m, port->index, pg))
+        return;
+    pf->xoff &= (uint8_t)~bit;
+    pfc_send(net, port, bit, 0);
+    if (!pf->xoff)
+        sim_cancel(&net->sim, &pf->refresh);
+}
+
+/* Before a pause we sent would lapse: resume what is back at XON, pause
+ * the rest again. */
+static void
+pfc_refresh(struct sim *sim, struct event *ev)
+{
+    struct pfc_port *pf = CONTAINER_OF(ev, struct pfc_port, refresh);
+    struct net *net = net_of(sim);
+    const struct mmu *m = pf->port->mmu;
+    uint8_t resume = 0;
+    for (int c = 0; c < 8; c++)
+        if ((pf->xoff >> c & 1) && mmu_pg_at_xon(m, pf->port->index, (uint8_t)c))
+            resume |= (uint8_t)(1u << c);
+    pf->xoff &= (uint8_t)~resume;
+    if (resume)
+        pfc_send(net, pf->port, resume, 0);
+    if (pf->xoff) {
+        pfc_send(net, pf->port, pf->xoff, pf->spec->quanta);
+        sim_schedule(sim, ev, sim->now_ps + refresh_interval(pf));
+    }
+}
+
+static void
+declare_storm(struct net *net, struct pfc_port *pf, int c)
+{
+    struct port *port = pf->port;
+    uint64_t now = net->sim.now_ps;
+    uint8_t bit = (uint8_t)(1u << c);
+    pause_end(pf, c, now);
+    pf->storm |= bit;
+    pf->storm_rx_ps[c] = now;
+    pf->st[c].storms++;
+    net_pfc_event(net, port, (uint8_t)c, "storm");
+    if (pf->spec->wd_action == PFC_WD_DROP) {
+        port->wd_drop |= bit;
+        pf->st[c].wd_drops += port_flush(net, port, (uint8_t)c,
+                                         DROP_PFC_WATCHDOG);
+    }
+    port_kick(net, port);
+}
+
+/* Detection: a class paused for `detection` with packets waiting.  The
+ * queue is looked at when its pause has lasted that long and, if it is
+ * empty then, again every quarter of the detection time while the pause
+ * lasts (as a poller would).  Restoration: `restoration` without a
+ * pause frame. */
+static void
+pfc_watchdog(struct sim *sim, struct event *ev)
+{
+    struct pfc_port *pf = CONTAINER_OF(ev, struct pfc_port, watchdog);
+    struct net *net = net_of(sim);
+    const struct pfc_spec *spec = pf->spec;
+    struct port *port = pf->port;
+    uint64_t now = sim->now_ps, next = TIME_NEVER, t;
+    for (int c = 0; c < 8; c++) {
+        uint8_t bit = (uint8_t)(1u << c);
+        if (pf->storm & bit) {
+            t = pf->storm_rx_ps[c] + spec->wd_restore_ps;
+            if (t <= now) {
+                pf->storm &= (uint8_t)~bit;
+                port->wd_drop &= (uint8_t)~bit;
+                pf->st[c].restores++;
+                net_pfc_event(net, port, (uint8_t)c, "restore");
+                port_kick(net, port);
+                continue;
+            }
+        } else if (port->paused & bit) {
+            t = pf->since_ps[c] + spec->wd_detect_ps;
+            if (t <= now) {
+                if (port->eligible & bit) {
+                    declare_storm(net, pf, c);
+                    t = now + spec->wd_restore_ps;
+                } else {
+                    t = now + (spec->wd_detect_ps / 4 ? spec->wd_detect_ps / 4
+                                                      : 1);
+                }
+            }
+        } else {
+            continue;
+        }
+        if (t < next)
+            next = t;
+    }
+    if (next != TIME_NEVER)
+        sim_schedule(sim, ev, next);
+}
+
+void
+pfc_finish(struct net *net)
+{
+    for (uint32_t i = 0; i < net->n_ports; i++) {
+        struct port *port = &net->ports[i];
+        if (!port->pfc)
+            continue;
+        for (int c = 0; c < 8; c++)
+            if (port->paused >> c & 1) {
+                pause_end(port->pfc, c, net->sim.now_ps);
+                /* Still paused: reports count it as paused. */
+                port->paused |= (uint8_t)(1u << c);
+            }
+    }
+}

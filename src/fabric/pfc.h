@@ -1,0 +1,94 @@
+/* Priority-based flow control (IEEE 802.1Qbb) at every port of a run
+ * with `pfc` on, switches and host NICs alike.
+ *
+ * Generating (a switch's ingress side): after a lossless frame is
+ * admitted, if its ingress priority group is past XOFF (mmu.h), the port
+ * it came in by sends a PFC frame with the class's timer at `pfc.quanta`;
+ * once the group is back at XON it sends the class with quanta 0.  While
+ * a class stays paused the port re-sends the pause every half pause time
+ * so that it never lapses.  PFC frames are real 64 B MAC control frames
+ * (pkt_make_pfc()); they wait in a control queue that goes before every
+ * traffic class, take the wire like any frame, and are never paused.
+ *
+ * Honouring (any egress): a PFC frame reaches the neighbour after its
+ * serialization and the cable's propagation delay, and takes effect after
+ * the neighbour's response time; then the neighbour stops starting frames
+ * of the class (a frame in progress finishes) until the timer runs out or
+ * a resume arrives.  Other classes keep going.
+ *
+ * Watchdog (off by default): an egress class paused for `detection` with
+ * packets waiting is declared stormed; it then ignores pauses and either
+ * drops its packets or transmits them, until no pause has arrived for
+ * `restoration`. */
+#ifndef DCSIM_PFC_H
+#define DCSIM_PFC_H 1
+
+#include <stdint.h>
+
+#include "sim/sim.h"
+
+struct mmu;
+struct net;
+struct pkt;
+struct port;
+struct pfc_spec;
+
+/* Per class of one port; the generating counters describe its ingress
+ * side, the others its egress side. */
+struct pfc_stats {
+    uint64_t pause_sent, resume_sent;    /* Frames with the class enabled. */
+    uint64_t pause_rcvd, resume_rcvd;
+    uint64_t paused_ps, longest_ps;      /* Egress stopped by the peer. */
+    uint64_t storms, restores;           /* Watchdog. */
+    uint64_t wd_drops;
+};
+
+struct pfc_port {
+    struct port *port;
+    const struct pfc_spec *spec;
+    struct pkt *ctrl_head, *ctrl_tail;   /* Frames waiting for the wire. */
+    uint8_t xoff;             /* Ingress: classes we hold paused. */
+    uint8_t storm;            /* Egress: classes declared stormed. */
+    uint8_t lossless;         /* Classes PFC applies to. */
+    uint64_t quantum_x512;    /* 512 x one quantum in ps (exact). */
+    uint64_t response_ps;     /* Our reaction time to a received frame. */
+    uint64_t until_ps[8];     /* Egress: current pause ends. */
+    uint64_t since_ps[8];     /* Egress: current pause began. */
+    uint64_t storm_rx_ps[8];  /* Stormed: last pause received (or storm
+                               * start). */
+    struct event expire;      /* Earliest until_ps of a paused class. */
+    struct event refresh;     /* Re-send pauses for `xoff` classes. */
+    struct event watchdog;    /* Next detection or restoration check. */
+    struct pfc_stats st[8];
+};
+
+void pfc_port_init(struct pfc_port *, struct sim *, struct port *,
+                   const struct pfc_spec *, uint8_t lossless,
+                   uint64_t response_ps);
+
+/* The peer's pause takes this long to stop our egress, for link RATE_BPS
+ * (the IEEE 802.1Qbb higher-layer response delay, docs/models.md). */
+uint64_t pfc_default_response_ps(uint64_t rate_bps);
+/* Headroom one lossless class needs at the ingress of a port: everything
+ * that can still arrive after it decides to pause (docs/models.md). */
+uint64_t pfc_headroom_bytes(uint64_t rate_bps, uint64_t data_delay_ps,
+                            uint64_t pause_delay_ps, uint64_t response_ps,
+                            uint32_t mtu, int n_lossless);
+
+/* A lossless frame of class PG entered by PORT was admitted by MMU (or
+ * one left): pause or resume the upstream class as the thresholds say. */
+void pfc_check_xoff(struct net *, struct port *, const struct mmu *,
+                    uint8_t pg);
+void pfc_check_xon(struct net *, struct port *, const struct mmu *,
+                   uint8_t pg);
+
+/* Port transmit path: the next control frame, if any (port.c sends it
+ * with pfc_frame_sent() once it is on the wire). */
+struct pkt *pfc_next_ctrl(struct pfc_port *);
+void pfc_frame_sent(struct net *, struct port *, struct pkt *,
+                    uint64_t end_of_frame_ps);
+
+/* Closes open pause intervals at the end of the run, for reports. */
+void pfc_finish(struct net *);
+
+#endif
