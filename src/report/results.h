@@ -1,6 +1,6 @@
 /* Results of a run: the files `dcsim run -o DIR` writes (summary.json,
- * flows.csv, fct_by_size.csv, links.csv, queues.csv, incast.csv, and
- * queue_series.csv with a monitor; every key and column is documented in
+ * flows.csv, fct_by_size.csv, links.csv, queues.csv, incast.csv,
+ * queue_series.csv with a monitor, pfc.csv with PFC; every key and column is documented in
  * docs/output.md) and the short human summary printed at the end.
  *
  * Files are first written into a fresh temporary directory beside DIR and
