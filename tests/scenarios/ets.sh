@@ -75,52 +75,47 @@ near() {
         END { exit !found || bad }'
 }
 
+# check NAME SWITCH HOST FLOWS WHAT TC=WANT...: one test, that each TC
+# has share WANT in scenario NAME; the measured shares are printed.
+check() {
+    c_name=$1 c_what=$5
+    scenario "$1" "$2" "$3" "$4"
+    shift 5
+    s=$(window "$c_name")
+    c_rc=0
+    for w in "$@"; do
+        near "$s" "${w%=*}" "${w#*=}" || c_rc=1
+    done
+    t $c_rc "$c_what ($s)"
+}
+
 two="$(flow a 0)
 $(flow b 3)"
-
-scenario half '{scheduler: ets}' '{}' "$two"
-s=$(window half)
-near "$s" 0 0.5 && near "$s" 3 0.5
-t $? "default ets (0: 50, 3: 50): each class half the bottleneck ($s)"
-
-scenario seventy '{scheduler: ets, ets: {weights: {0: 70, 3: 30}}}' '{}' "$two"
-s=$(window seventy)
-near "$s" 0 0.7 && near "$s" 3 0.3
-t $? "weights 0: 70, 3: 30: shares 70/30 ($s)"
-
-scenario strict-sched '{}' '{}' "$two"
-s=$(window strict-sched)
-near "$s" 3 1 && near "$s" 0 0
-t $? "strict scheduler instead: class 3 takes the link ($s)"
-
-scenario paced '{scheduler: ets}' '{}' "$two
-$(flow c 6 10Gbps)"
-s=$(window paced)
-near "$s" 6 0.4 && near "$s" 0 0.3 && near "$s" 3 0.3
-t $? "strict class 6 at 10 Gb/s keeps 0.4; ETS classes split the rest ($s)"
-
-scenario starved '{scheduler: ets}' '{}' "$two
-$(flow c 6)"
-s=$(window starved)
-near "$s" 6 1 && near "$s" 0 0 && near "$s" 3 0
-t $? "strict class 6 at line rate: the ETS classes get nothing ($s)"
+check half '{scheduler: ets}' '{}' "$two" \
+    "default ets (0: 50, 3: 50): each class half the bottleneck" 0=0.5 3=0.5
+check seventy '{scheduler: ets, ets: {weights: {0: 70, 3: 30}}}' '{}' \
+    "$two" "weights 0: 70, 3: 30: shares 70/30" 0=0.7 3=0.3
+check strict-sched '{}' '{}' "$two" \
+    "strict scheduler instead: class 3 takes the link" 0=0 3=1
+check paced '{scheduler: ets}' '{}' "$two
+$(flow c 6 10Gbps)" \
+    "strict class 6 at 10 Gb/s keeps 0.4; ETS classes split the rest" \
+    0=0.3 3=0.3 6=0.4
+check starved '{scheduler: ets}' '{}' "$two
+$(flow c 6)" \
+    "strict class 6 at line rate: the ETS classes get nothing" 0=0 3=0 6=1
 
 # Host side: a alone sends classes 0 and 3 at line rate; its NIC link
 # is the bottleneck (the switch only forwards), so the shares are the
 # NIC's.
 one="$(flow a 0)
 $(flow a 3)"
-scenario nic '{}' '{scheduler: ets, ets: {weights: {0: 70, 3: 30}}}' "$one"
-s=$(window nic)
-near "$s" 0 0.7 && near "$s" 3 0.3
-t $? "host.scheduler ets 70/30: the NIC sends 70/30 ($s)"
+check nic '{}' '{scheduler: ets, ets: {weights: {0: 70, 3: 30}}}' "$one" \
+    "host.scheduler ets 70/30: the NIC sends 70/30" 0=0.7 3=0.3
 awk -F, '$1 == "a" && $2 == "s" { exit !($9 > 0.99) }' "$tmp/nic-3/links.csv"
 t $? "and its link a->s is saturated"
-
-scenario nic-strict '{scheduler: ets}' '{scheduler: strict}' "$one"
-s=$(window nic-strict)
-near "$s" 3 1 && near "$s" 0 0
-t $? "host.scheduler strict under ets switches: class 3 takes the NIC ($s)"
+check nic-strict '{scheduler: ets}' '{scheduler: strict}' "$one" \
+    "host.scheduler strict under ets switches: class 3 takes the NIC" 0=0 3=1
 
 "$DCSIM" run "$tmp/paced.yaml" -o "$tmp/again" --quiet --set stop=3ms
 for f in flows.csv links.csv queues.csv; do
