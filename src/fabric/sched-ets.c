@@ -35,9 +35,10 @@
  * quantum is 1550 bytes, one full frame per turn.
  *
  * A class that has packets but is not eligible (PFC-paused) is skipped:
- * it gets no quantum while skipped, keeps what it had (so its deficit
- * never grows beyond one quantum plus one frame), and the others go on
- * taking turns.
+ * it gets no quantum while skipped and keeps what it had (less than a
+ * quantum plus a frame), so however long the pause, its first turn after
+ * it sends at most that much beyond a quantum; the others go on taking
+ * turns meanwhile.
  *
  * A pick is a few bit operations and, at the start of a turn, one
  * addition; nothing loops over classes except the reset of classes with
