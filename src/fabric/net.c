@@ -137,8 +137,9 @@ build_nodes(struct net *net, const struct scenario *scn)
     }
     free(deg);
 
-    const struct sched_class *sched = sched_find(scn->sw.scheduler);
-    sim_assert(sched != NULL);
+    const struct sched_class *sw_sched = sched_find(scn->sw.scheduler);
+    const struct sched_class *host_sched = sched_find(scn->host.scheduler);
+    sim_assert(sw_sched && host_sched);
     for (uint32_t l = 0; l < g->n_links; l++) {
         const struct topo_link *tl = &g->links[l];
         struct node *a = net->nodes[tl->a], *b = net->nodes[tl->b];
@@ -149,8 +150,10 @@ build_nodes(struct net *net, const struct scenario *scn)
         for (int e = 0; e < 2; e++) {
             struct node *me = ends[e], *peer = ends[!e];
             bool sw = me->class == &switch_class;
-            port_init(ps[e], &net->sim, me, (uint8_t)me->n_ports, tl->rate_bps, sched,
+            port_init(ps[e], &net->sim, me, (uint8_t)me->n_ports,
+                      tl->rate_bps, sw ? sw_sched : host_sched,
                       sw ? &sw_cast(me)->mmu : NULL);
+            ps[e]->ets = sw ? &scn->sw.ets : &scn->host.ets;
             if (sw && scn->sw.ecn.mode != ECN_MARK_OFF) {
                 ps[e]->ecn = &sw_cast(me)->ecn;
                 ps[e]->ecn_at_enqueue = scn->sw.ecn.at_enqueue;

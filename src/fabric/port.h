@@ -27,6 +27,7 @@
 #include "sim/sim.h"
 
 struct ecn_marker;
+struct ets_spec;
 struct mmu;
 struct net;
 struct node;
@@ -55,12 +56,13 @@ struct port {
     uint64_t ps_per_byte;     /* 8e12 / rate when exact (every Ethernet
                                * rate), else 0: ser_time_ps() divides. */
     const struct sched_class *sched;
+    const struct ets_spec *ets;  /* Read by the ets scheduler. */
     struct mmu *mmu;          /* Switch buffer admission; NULL on hosts. */
     struct ecn_marker *ecn;   /* Switch ECN marking; NULL when off. */
     bool ecn_at_enqueue;
     struct pfc_port *pfc;     /* PFC state (pfc.h); NULL without PFC. */
     struct event tx_done;     /* At busy_until_ps, when work waits. */
-    uint64_t sched_state[4];  /* Scheduler's private per-port state. */
+    uint32_t sched_state[10]; /* Scheduler's private per-port state. */
     struct queue q[8];
     struct link link;
 };

@@ -2,7 +2,14 @@
  *
  * A scheduler is a `static const struct sched_class` registered in the
  * table in sched.c.  It keeps any per-port state it needs in
- * `struct port`'s sched_state (zeroed when the port is created). */
+ * `struct port`'s sched_state (zeroed when the port is created) and reads
+ * its configuration from the port (`ets` for sched-ets.c), which the
+ * network builder sets and the scenario owns.
+ *
+ * ELIGIBLE may leave out classes whose queues hold packets (a class that
+ * PFC has paused, say); a scheduler must not count that against the
+ * class, and must keep serving the others.  Whether queue tc holds
+ * packets is `port->q[tc].head != NULL`. */
 #ifndef DCSIM_SCHED_PROVIDER_H
 #define DCSIM_SCHED_PROVIDER_H 1
 
@@ -20,5 +27,6 @@ struct sched_class {
 };
 
 extern const struct sched_class sched_strict;
+extern const struct sched_class sched_ets;
 
 #endif

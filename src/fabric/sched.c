@@ -8,6 +8,7 @@
 
 static const struct sched_class *const sched_table[] = {
     &sched_strict,
+    &sched_ets,
 };
 
 const struct sched_class *

@@ -2,14 +2,16 @@
  *
  * Callers (port.c) use sched_find() once at build time and sched_pick()
  * per transmission.  Implementations live in sched-<name>.c and are
- * described by sched-provider.h; the scenario's `switch.scheduler` names
- * one.  Issue 2 ships strict priority; ETS/DWRR plugs in here. */
+ * described by sched-provider.h; the scenario's `switch.scheduler` and
+ * `host.scheduler` name one: `strict` priority, or `ets` (802.1Qaz strict
+ * classes above DWRR among the others). */
 #ifndef DCSIM_SCHED_H
 #define DCSIM_SCHED_H 1
 
 #include <stddef.h>
 #include <stdint.h>
 
+struct ets_spec;
 struct port;
 struct sched_class;
 
@@ -21,5 +23,9 @@ const char *sched_name(size_t i);
 /* Traffic class to transmit next on PORT, or -1 if nothing is eligible.
  * ELIGIBLE has bit tc set for every class with a packet ready. */
 int sched_pick(const struct sched_class *, struct port *, uint8_t eligible);
+
+/* Sets the DWRR quanta of ETS from its weights, for frames of at most
+ * MAX_WIRE_BYTES on the wire (sched-ets.c says how). */
+void sched_ets_set_quanta(struct ets_spec *, uint32_t max_wire_bytes);
 
 #endif

@@ -922,12 +922,127 @@ parse_ecn(struct ctx *c, const struct ynode *map, struct ecn_spec *e)
     return true;
 }
 
+/* `ets` (at PATH): keys given replace those of *ETS, which holds the
+ * defaults (or, for `host.ets`, the switches'). */
+static bool
+parse_ets(struct ctx *c, const struct ynode *map, const char *path,
+          struct ets_spec *ets)
+{
+    static const char *const keys[] = { "strict", "weights" };
+    static const char class_form[] = "a traffic class 0..7";
+    char where[PATH_BYTES + 8], sub[PATH_BYTES], item[PATH_BYTES];
+    snprintf(where, sizeof where, "in %s", path);
+    if (!need_mapping(c, map, path, "a mapping with strict and weights") ||
+        !check_keys(c, map, where, keys, ARRAY_SIZE(keys)))
+        return false;
+
+    const struct ynode *strict = ytree_get(map, "strict");
+    size_t strict_at[N_TC] = { 0 };     /* 1 + index in strict; 0: not. */
+    if (strict) {
+        path_key(sub, path, "strict");
+        if (!need_sequence(c, strict, sub, false,
+                           "a sequence of traffic classes, e.g. [6, 7]"))
+            return false;
+        ets->strict_mask = 0;
+        for (size_t i = 0; i < strict->n_items; i++) {
+            const struct ynode *n = strict->items[i];
+            uint32_t tc;
+            path_index(item, sub, i);
+            if (!read_u32(c, n, item, 0, N_TC - 1, &tc))
+                return false;
+            if (strict_at[tc])
+                return fail_value(c, n, item, "already listed",
+                                  "each class listed once");
+            strict_at[tc] = i + 1;
+            ets->strict_mask |= (uint8_t)(1u << tc);
+        }
+    }
+
+    const struct ynode *weights = ytree_get(map, "weights");
+    const struct ymark *weight_at[N_TC] = { NULL };
+    if (weights) {
+        path_key(sub, path, "weights");
+        if (!need_mapping(c, weights, sub, "a mapping of traffic class to "
+                          "percentage, e.g. {0: 50, 3: 50}"))
+            return false;
+        char key_path[PATH_BYTES + 8];
+        snprintf(key_path, sizeof key_path, "%s key", sub);
+        memset(ets->weight_pct, 0, sizeof ets->weight_pct);
+        ets->ets_mask = ets->weighted_mask = 0;
+        uint32_t sum = 0;
+        for (size_t i = 0; i < weights->n_pairs; i++) {
+            const struct ypair *pair = &weights->pairs[i];
+            /* The key as a node, so that it reads like a value. */
+            struct ynode key = { .kind = YNODE_SCALAR,
+                                 .mark = pair->key_mark,
+                                 .text = pair->key };
+            uint64_t tc;
+            uint32_t pct;
+            if (!read_u64_form(c, &key, key_path, 0, N_TC - 1, class_form,
+                               &tc))
+                return false;
+            path_key(item, sub, pair->key);
+            if (!read_u32(c, pair->value, item, 0, 100, &pct))
+                return false;
+            weight_at[tc] = &pair->key_mark;
+            ets->ets_mask |= (uint8_t)(1u << tc);
+            ets->weighted_mask |= (uint8_t)((pct > 0) << tc);
+            ets->weight_pct[tc] = (uint8_t)pct;
+            sum += pct;
+        }
+        if (sum != 100)
+            return fail_at(c, &weights->mark, "%s sum to %" PRIu32 "; "
+                           "expected percentages that sum to 100", sub, sum);
+    }
+
+    uint32_t both = ets->strict_mask & ets->ets_mask;
+    if (!both)
+        return true;
+    /* Reported where this mapping names the class. */
+    int tc = __builtin_ctz(both);
+    if (weight_at[tc])
+        return fail_at(c, weight_at[tc], "%s.weights.%d: class %d is also "
+                       "strict; expected each class in strict or in "
+                       "weights, not both", path, tc, tc);
+    size_t i = strict_at[tc] - 1;
+    return fail_at(c, &strict->items[i]->mark, "%s.strict.%zu: class %d is "
+                   "also in weights; expected each class in strict or in "
+                   "weights, not both", path, i, tc);
+}
+
+/* `scheduler` and `ets` of MAP (`switch` or `host`, at PATH). */
+static bool
+parse_scheduler(struct ctx *c, const struct ynode *map, const char *path,
+                const char **scheduler, struct ets_spec *ets)
+{
+    char sub[PATH_BYTES];
+    const struct ynode *n = ytree_get(map, "scheduler");
+    if (n) {
+        const char *names[MAX_CHOICES];
+        size_t k = registry_names(sched_count, sched_name, names), i;
+        path_key(sub, path, "scheduler");
+        if (!read_choice(c, n, sub, names, k, &i))
+            return false;
+        *scheduler = names[i];
+    }
+    const struct ypair *pair = ytree_pair(map, "ets");
+    if (!pair)
+        return true;
+    path_key(sub, path, "ets");
+    /* A section that would be ignored is a mistake. */
+    if (strcmp(*scheduler, "ets"))
+        return fail_at(c, &pair->key_mark, "%s given with scheduler %s; "
+                       "expected scheduler: ets, or no ets key", sub,
+                       *scheduler);
+    return parse_ets(c, pair->value, sub, ets);
+}
+
 static bool
 parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
 {
     static const char *const keys[] = {
         "mmu", "queue", "buffer", "reserve", "latency", "scheduler",
-        "ecmp_seed", "ecn",
+        "ecmp_seed", "ecn", "ets",
     };
     if (!need_mapping(c, map, "switch", "a mapping of switch parameters"))
         return false;
@@ -938,7 +1053,8 @@ parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
         !get_size(c, map, "switch", "queue", true, &sw->queue_bytes) ||
         !get_size(c, map, "switch", "buffer", false, &sw->buffer_bytes) ||
         !get_size(c, map, "switch", "reserve", false, &sw->reserve_bytes) ||
-        !get_duration(c, map, "switch", "latency", false, &sw->latency_ps))
+        !get_duration(c, map, "switch", "latency", false, &sw->latency_ps) ||
+        !parse_scheduler(c, map, "switch", &sw->scheduler, &sw->ets))
         return false;
 
     const struct ynode *n = ytree_get(map, "mmu");
@@ -965,15 +1081,6 @@ parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
                           "the shared MMU needs a finite buffer",
                           UNITS_SIZE_FORM);
 
-    n = ytree_get(map, "scheduler");
-    if (n) {
-        const char *names[MAX_CHOICES];
-        size_t k = registry_names(sched_count, sched_name, names);
-        if (!read_choice(c, n, "switch.scheduler", names, k, &i))
-            return false;
-        sw->scheduler = names[i];
-    }
-
     n = ytree_get(map, "ecmp_seed");
     if (n) {
         static const char form[] = "per-switch or an integer 0..4294967295";
@@ -990,6 +1097,16 @@ parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
     }
     n = ytree_get(map, "ecn");
     return !n || parse_ecn(c, n, &sw->ecn);
+}
+
+/* The hosts' NICs.  *H starts as a copy of the switches' settings. */
+static bool
+parse_host(struct ctx *c, const struct ynode *map, struct host_spec *h)
+{
+    static const char *const keys[] = { "scheduler", "ets" };
+    return need_mapping(c, map, "host", "a mapping of host parameters") &&
+           check_keys(c, map, "in host", keys, ARRAY_SIZE(keys)) &&
+           parse_scheduler(c, map, "host", &h->scheduler, &h->ets);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1861,8 +1978,8 @@ static bool
 parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
 {
     static const char *const keys[] = {
-        "name", "seed", "stop", "mtu", "topology", "switch", "qos", "pfc",
-        "tcp", "faults", "traffic", "monitor",
+        "name", "seed", "stop", "mtu", "topology", "switch", "host", "qos",
+        "pfc", "tcp", "faults", "traffic", "monitor",
     };
     const struct ynode *n;
 
@@ -1925,6 +2042,14 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     for (int i = 0; i < 8; i++)
         if (scn->qos.alpha[i] == 0)
             scn->qos.alpha[i] = scn->qos.lossless >> i & 1 ? 1.0 / 8 : 8.0;
+    scn->host.scheduler = scn->sw.scheduler;
+    scn->host.ets = scn->sw.ets;
+    n = ytree_get(root, "host");
+    if (n && !parse_host(c, n, &scn->host))
+        return false;
+    uint32_t max_wire = wire_bytes_for_ip(scn->mtu_bytes, true);
+    sched_ets_set_quanta(&scn->sw.ets, max_wire);
+    sched_ets_set_quanta(&scn->host.ets, max_wire);
     n = ytree_get(root, "faults");
     if (n && !parse_faults(c, n, &scn->faults))
         return false;
@@ -1958,6 +2083,13 @@ scenario_defaults(struct scenario *scn)
     scn->sw.buffer_bytes = UINT64_C(32) << 20;
     scn->sw.latency_ps = 0;
     scn->sw.scheduler = sched_name(0);
+    /* IEEE 802.1Qaz's example split, as the seeds give it: RDMA
+     * (priority 3) and best effort (0) 50% each; CNPs and control (6)
+     * and network control (7) strict above them. */
+    scn->sw.ets.strict_mask = 1u << 6 | 1u << 7;
+    scn->sw.ets.ets_mask = scn->sw.ets.weighted_mask = 1u << 0 | 1u << 3;
+    scn->sw.ets.weight_pct[0] = 50;
+    scn->sw.ets.weight_pct[3] = 50;
     scn->sw.ecmp_seed_mode = ECMP_SEED_PER_SWITCH;
     scn->sw.ecn.mode = ECN_MARK_OFF;
 

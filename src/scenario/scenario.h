@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "fabric/topo.h"
+#include "pkt/pkt.h"
 
 enum traffic_pattern {
     PATTERN_FLOWS,        /* An explicit list of flows. */
@@ -128,6 +129,19 @@ struct fault_spec {
     uint64_t reorder_delay_ps;
 };
 
+/* ETS transmission selection (IEEE 802.1Qaz), read by the `ets`
+ * scheduler (sched-ets.c).  Classes in neither mask, or weighted 0, are
+ * served only when no strict or positively weighted class can be. */
+struct ets_spec {
+    uint8_t strict_mask;      /* Bit tc: class tc is strict priority. */
+    uint8_t ets_mask;         /* Bit tc: class tc is listed in weights. */
+    uint8_t weighted_mask;    /* Bit tc: weight_pct[tc] > 0. */
+    uint8_t weight_pct[N_TC]; /* Bandwidth percentages, summing to 100. */
+    uint32_t quantum_bytes[N_TC]; /* DWRR quantum, wire bytes per round;
+                               * set from the weights and the MTU by
+                               * sched_ets_set_quanta(). */
+};
+
 struct switch_spec {
     const char *mmu;          /* "taildrop" or "shared" (mmu.h). */
     uint64_t queue_bytes;     /* taildrop: limit of each egress queue. */
@@ -135,7 +149,8 @@ struct switch_spec {
                                * (taildrop only). */
     uint64_t reserve_bytes;   /* shared: guaranteed per (port, class). */
     uint64_t latency_ps;      /* Forwarding latency per switch hop. */
-    const char *scheduler;    /* "strict" */
+    const char *scheduler;    /* sched_find() name: "strict", "ets". */
+    struct ets_spec ets;      /* With scheduler "ets". */
     enum ecmp_seed_mode ecmp_seed_mode;
     uint32_t ecmp_seed;       /* With ECMP_SEED_SAME. */
     struct ecn_spec ecn;
@@ -183,6 +198,13 @@ struct pfc_spec {
     struct src_loc loc;       /* Of the `pfc` section. */
 };
 
+/* The hosts' NICs (the `host` section); each field defaults to the
+ * switches' one. */
+struct host_spec {
+    const char *scheduler;    /* Egress scheduler of every host port. */
+    struct ets_spec ets;      /* With scheduler "ets". */
+};
+
 /* One entry of monitor.queues, resolved against the graph: the egress
  * ports of NODE, all of them or only those cabled to PEER. */
 struct monitor_select {
@@ -210,6 +232,7 @@ struct scenario {
     struct switch_spec sw;
     struct qos_spec qos;
     struct pfc_spec pfc;
+    struct host_spec host;
     struct tcp_spec tcp;      /* Defaults for TCP traffic entries. */
     struct fault_spec faults;
     struct traffic_spec *traffic;

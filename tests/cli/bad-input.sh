@@ -25,7 +25,19 @@ no-such-host|no-such-host.yaml|no-such-host.yaml:11:24: traffic.0.flows.1.dst: n
 unreachable|unreachable.yaml|unreachable.yaml:7:7: host '"'b'"' cannot reach|
 empty|empty.yaml|empty.yaml:1:1: empty scenario|
 missing-file|does-not-exist.yaml|does-not-exist.yaml: cannot open:|
-bad-set|valid.yaml|--set topology.bogus=1: unknown key '"'bogus'"'|--set topology.bogus=1'
+bad-set|valid.yaml|--set topology.bogus=1: unknown key '"'bogus'"'|--set topology.bogus=1
+ets-class-range|ets-class-range.yaml|ets-class-range.yaml:10:17: switch.ets.strict.1 is '"'8'"'; expected an integer 0..7|
+ets-weight-class|ets-weight-class.yaml|ets-weight-class.yaml:10:22: switch.ets.weights key is '"'9'"'; expected a traffic class 0..7|
+ets-both|ets-both.yaml|ets-both.yaml:11:22: switch.ets.weights.6: class 6 is also strict|
+ets-duplicate|ets-duplicate.yaml|ets-duplicate.yaml:10:20: switch.ets.strict.2 is '"'6'"' (already listed)|
+ets-duplicate-weight|ets-duplicate-weight.yaml|ets-duplicate-weight.yaml:10:29: duplicate key '"'3'"'|
+ets-weight-range|ets-weight-range.yaml|ets-weight-range.yaml:10:18: switch.ets.weights.0 is '"'101'"'; expected an integer 0..100|
+ets-sum|ets-sum.yaml|ets-sum.yaml:11:7: switch.ets.weights sum to 90; expected percentages that sum to 100|
+ets-sum-set|valid.yaml|--set switch.ets.weights.3=70: switch.ets.weights sum to 70|--set switch.scheduler=ets --set switch.ets.weights.3=70
+ets-no-scheduler|ets-no-scheduler.yaml|ets-no-scheduler.yaml:8:3: switch.ets given with scheduler strict; expected scheduler: ets, or no ets key|
+ets-unknown-key|ets-unknown-key.yaml|ets-unknown-key.yaml:10:5: unknown key '"'weight'"' in switch.ets|
+host-unknown-key|host-unknown-key.yaml|host-unknown-key.yaml:8:3: unknown key '"'schedule'"' in host|
+host-ets-no-scheduler|host-ets-no-scheduler.yaml|host-ets-no-scheduler.yaml:9:3: host.ets given with scheduler strict|'
 
 n=0
 failed=0

@@ -546,8 +546,8 @@ test_schema_errors(struct files *fs)
                  "missing required key 'topology' at the top level");
     expect_error(fs, "unknown top-level key", SPINE_LEAF "bogus: 1\n", "6:1",
                  "unknown key 'bogus' at the top level; expected one of: "
-                 "name, seed, stop, mtu, topology, switch, qos, pfc, tcp, "
-                 "faults, traffic");
+                 "name, seed, stop, mtu, topology, switch, host, qos, pfc, "
+                 "tcp, faults, traffic");
     expect_error(fs, "key of another topology type",
                  "topology:\n  type: fat-tree\n  k: 4\n  spines: 2\n", "4:3",
                  "unknown key 'spines' in topology (type fat-tree); "
@@ -934,6 +934,91 @@ test_tcp_ecn_faults(struct files *fs)
                  "missing required key 'reorder_delay' in faults");
 }
 
+/* Loads TEXT (a valid scenario) with overrides; NULL on failure. */
+static struct scenario *
+load_ok(struct files *fs, const char *what, const char *text,
+        const struct scenario_override *ov, size_t n_ov,
+        struct scenario *scn)
+{
+    char *err = NULL;
+    if (ok(load(fs, text, ov, n_ov, scn, &err) == 0, "%s loads", what))
+        return scn;
+    diag("%s", err);
+    free(err);
+    return NULL;
+}
+
+/* ETS configuration: the defaults (802.1Qaz's example), keys replacing
+ * them one by one, the host section inheriting from the switch, quanta
+ * from the MTU, and mistakes that would otherwise go unnoticed. */
+static void
+test_ets(struct files *fs)
+{
+    struct scenario scn;
+    if (load_ok(fs, "default switch", SPINE_LEAF, NULL, 0, &scn)) {
+        const struct ets_spec *e = &scn.sw.ets;
+        ok(e->strict_mask == 0xC0 && e->weighted_mask == 0x09 &&
+               e->weight_pct[0] == 50 && e->weight_pct[3] == 50,
+           "ets defaults: strict [6, 7], weights {0: 50, 3: 50}");
+        /* ceil(1542 / 50) x 50 at MTU 1500. */
+        ok(e->quantum_bytes[0] == 1550 && e->quantum_bytes[3] == 1550,
+           "quanta 1550 at MTU 1500");
+        ok(!strcmp(scn.host.scheduler, "strict") &&
+               !memcmp(&scn.host.ets, e, sizeof *e),
+           "host defaults to the switch's scheduler and ets");
+        scenario_free(&scn);
+    }
+    if (load_ok(fs, "ets weights only",
+                SPINE_LEAF "mtu: 9000\n"
+                "switch: {scheduler: ets, ets: {weights: {0: 70, 3: 30}}}\n"
+                "host: {ets: {strict: [7], weights: {1: 0, 2: 100}}}\n",
+                NULL, 0, &scn)) {
+        const struct ets_spec *e = &scn.sw.ets, *h = &scn.host.ets;
+        ok(e->strict_mask == 0xC0 && e->weight_pct[0] == 70 &&
+               e->weight_pct[3] == 30,
+           "switch: weights replaced, strict kept");
+        /* 9000 + 42 = 9042 B; ceil(9042 / 30) = 302. */
+        ok(e->quantum_bytes[0] == 70 * 302 && e->quantum_bytes[3] == 30 * 302,
+           "quanta from MTU 9000: %u, %u", e->quantum_bytes[0],
+           e->quantum_bytes[3]);
+        ok(!strcmp(scn.host.scheduler, "ets"), "host: scheduler inherited");
+        ok(h->strict_mask == 0x80 && h->ets_mask == 0x06 &&
+               h->weighted_mask == 0x04 && h->weight_pct[0] == 0 &&
+               h->quantum_bytes[2] == 100 * 91,
+           "host: its own strict and weights, quantum 100 x ceil(9042 / "
+           "100)");
+        scenario_free(&scn);
+    }
+    static const struct scenario_override ov[] = {
+        { "switch.scheduler", "ets" },
+        { "switch.ets.weights.5", "100" },
+        { "host.scheduler", "strict" },
+    };
+    if (load_ok(fs, "ets by --set", SPINE_LEAF, ov, ARRAY_SIZE(ov), &scn)) {
+        ok(scn.sw.ets.weighted_mask == 0x20 &&
+               !strcmp(scn.host.scheduler, "strict"),
+           "--set switch.ets.weights.5=100, host.scheduler=strict");
+        scenario_free(&scn);
+    }
+
+    expect_error(fs, "host ets against inherited strict",
+                 SPINE_LEAF "switch: {scheduler: ets}\n"
+                 "host: {ets: {weights: {0: 50, 7: 50}}}\n", "7:31",
+                 "host.ets.weights.7: class 7 is also strict");
+    expect_error(fs, "host ets with the switch's strict scheduler",
+                 SPINE_LEAF "host: {ets: {strict: [5]}}\n", "6:8",
+                 "host.ets given with scheduler strict; expected "
+                 "scheduler: ets, or no ets key");
+    static const struct scenario_override ov70[] = {
+        { "switch.scheduler", "ets" },
+        { "switch.ets.weights.3", "70" },
+    };
+    expect_error_ov(fs, "weights by --set not summing to 100", SPINE_LEAF,
+                    ov70, ARRAY_SIZE(ov70), "--set switch.ets.weights.3=70",
+                    "switch.ets.weights sum to 70; expected percentages "
+                    "that sum to 100");
+}
+
 int
 main(void)
 {
@@ -953,6 +1038,7 @@ main(void)
     test_traffic_errors(&fs);
     test_explicit_errors(&fs);
     test_tcp_ecn_faults(&fs);
+    test_ets(&fs);
 
     /* Remove the files (each path is recorded once). */
     for (size_t i = 0; i < fs.n; i++) {
