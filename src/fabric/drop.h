@@ -12,6 +12,7 @@ enum drop_reason {
     DROP_THRESHOLD,    /* Lossy queue past its dynamic threshold. */
     DROP_HEADROOM,     /* Lossless class overran its PFC headroom. */
     DROP_PFC_WATCHDOG, /* Queue declared stormed by the PFC watchdog. */
+    DROP_HOST_RX,      /* Host NIC receive buffer full (host.rx_rate). */
     DROP_N_REASONS
 };
 
@@ -27,6 +28,7 @@ drop_reason_name(enum drop_reason r)
         [DROP_THRESHOLD] = "dynamic_threshold",
         [DROP_HEADROOM] = "headroom_full",
         [DROP_PFC_WATCHDOG] = "pfc_watchdog",
+        [DROP_HOST_RX] = "nic_rx_full",
     };
     return names[r];
 }

@@ -254,6 +254,53 @@ setup_pfc(struct net *net, const struct scenario *scn, char **err)
     return true;
 }
 
+/* Host NIC receive buffers (host.rx_rate).  With PFC, the top of the
+ * buffer is headroom: what can still arrive after the NIC pauses, by the
+ * same delay model as a switch port's. */
+static bool
+setup_host_rx(struct net *net, const struct scenario *scn, char **err)
+{
+    const struct host_spec *hs = &scn->host;
+    net->host_rx = xcalloc(net->n_hosts ? net->n_hosts : 1,
+                           sizeof *net->host_rx);
+    for (uint32_t i = 0; i < net->n_hosts; i++) {
+        struct host *h = &net->hosts[i];
+        struct host_rx *rx = &net->host_rx[i];
+        host_rx_init(h, rx, &net->sim);
+        rx->cap = rx->xoff = rx->xon = hs->rx_buffer_bytes;
+        rx->rate_bps = hs->rx_rate_bps;
+        rx->qos = &scn->qos;
+        if (scn->pfc.enabled) {
+            const struct port *port = h->nic.port;
+            const struct link *l = &port->link;
+            const struct port *peer = &l->peer->ports[l->peer_port];
+            uint64_t need = pfc_headroom_bytes(
+                port->rate_bps, peer->link.delay_ps, l->prop_ps,
+                peer->pfc->response_ps, scn->mtu_bytes,
+                __builtin_popcount(scn->qos.lossless));
+            if (need + scn->pfc.xon_offset_bytes >= rx->cap) {
+                *err = xasprintf(
+                    "%s:%u:%u: host.rx_buffer %" PRIu64 " B leaves no room "
+                    "below the PFC headroom host %s needs (%" PRIu64
+                    " B, plus pfc.xon_offset %" PRIu64 " B); expected a "
+                    "larger host.rx_buffer",
+                    scn->file, hs->rx_loc.line, hs->rx_loc.col, rx->cap,
+                    h->up.name, need, scn->pfc.xon_offset_bytes);
+                return false;
+            }
+            rx->xoff = rx->cap - need;
+            rx->xon = rx->xoff - scn->pfc.xon_offset_bytes;
+            rx->lossless = scn->qos.lossless;
+        }
+    }
+    for (size_t i = 0; i < hs->n_stall_hosts; i++) {
+        struct host_rx *rx = &net->host_rx[hs->stall_hosts[i]];
+        rx->stall_from_ps = hs->stall_start_ps;
+        rx->stall_to_ps = hs->stall_start_ps + hs->stall_ps;
+    }
+    return true;
+}
+
 int
 net_create(struct net **out, const struct scenario *scn, char **err)
 {
@@ -266,7 +313,8 @@ net_create(struct net **out, const struct scenario *scn, char **err)
     build_nodes(net, scn);
     net->faulty = scn->faults.loss > 0 || scn->faults.reorder > 0;
     rng_init(&net->fault_rng, scn->seed, rng_stream_id("faults"));
-    if (scn->pfc.enabled && !setup_pfc(net, scn, err)) {
+    if ((scn->pfc.enabled && !setup_pfc(net, scn, err)) ||
+        (scn->host.rx_rate_bps && !setup_host_rx(net, scn, err))) {
         net_destroy(net);
         *out = NULL;
         return 2;
@@ -317,6 +365,7 @@ net_destroy(struct net *net)
     free(net->host_group);
     free(net->home_port);
     free(net->pfc);
+    free(net->host_rx);
     free(net->pfc_events);
     for (size_t i = 0; i < net->n_warnings; i++)
         free(net->warnings[i]);

@@ -67,6 +67,7 @@ struct net {
     struct rng fault_rng;
     uint64_t total_flow_bytes;  /* Sum of flow sizes, for progress. */
     struct pfc_port *pfc;       /* Per port when PFC is on, else NULL. */
+    struct host_rx *host_rx;    /* Per host with host.rx_rate, else NULL. */
     struct pfc_event *pfc_events;
     size_t n_pfc_events, cap_pfc_events;
     char **warnings;            /* About the model as configured. */

@@ -270,12 +270,11 @@ refresh_interval(const struct pfc_port *pf)
 }
 
 void
-pfc_check_xoff(struct net *net, struct port *port, const struct mmu *m,
-               uint8_t pg)
+pfc_pause(struct net *net, struct port *port, uint8_t pg)
 {
     struct pfc_port *pf = port->pfc;
     uint8_t bit = (uint8_t)(1u << pg);
-    if (!pf || (pf->xoff & bit) || !mmu_pg_past_xoff(m, port->index, pg))
+    if (!pf || (pf->xoff & bit))
         return;
     pf->xoff |= bit;
     pfc_send(net, port, bit, pf->spec->quanta);
@@ -283,17 +282,43 @@ pfc_check_xoff(struct net *net, struct port *port, const struct mmu *m,
 }
 
 void
-pfc_check_xon(struct net *net, struct port *port, const struct mmu *m,
-              uint8_t pg)
+pfc_resume(struct net *net, struct port *port, uint8_t pg)
 {
     struct pfc_port *pf = port->pfc;
     uint8_t bit = (uint8_t)(1u << pg);
-    if (!pf || !(pf->xoff & bit) || !mmu_pg_at_xon(m, port->index, pg))
+    if (!pf || !(pf->xoff & bit))
         return;
     pf->xoff &= (uint8_t)~bit;
     pfc_send(net, port, bit, 0);
     if (!pf->xoff)
         sim_cancel(&net->sim, &pf->refresh);
+}
+
+void
+pfc_check_xoff(struct net *net, struct port *port, const struct mmu *m,
+               uint8_t pg)
+{
+    if (port->pfc && !(port->pfc->xoff >> pg & 1) &&
+        mmu_pg_past_xoff(m, port->index, pg))
+        pfc_pause(net, port, pg);
+}
+
+void
+pfc_check_xon(struct net *net, struct port *port, const struct mmu *m,
+              uint8_t pg)
+{
+    if (port->pfc && (port->pfc->xoff >> pg & 1) &&
+        mmu_pg_at_xon(m, port->index, pg))
+        pfc_resume(net, port, pg);
+}
+
+/* The ingress of PORT may let class PG flow again. */
+static bool
+at_xon(const struct port *port, uint8_t pg)
+{
+    if (port->mmu)
+        return mmu_pg_at_xon(port->mmu, port->index, pg);
+    return host_rx_at_xon(host_cast(port->node));
 }
 
 /* Before a pause we sent would lapse: resume what is back at XON, pause
@@ -303,10 +328,9 @@ pfc_refresh(struct sim *sim, struct event *ev)
 {
     struct pfc_port *pf = CONTAINER_OF(ev, struct pfc_port, refresh);
     struct net *net = net_of(sim);
-    const struct mmu *m = pf->port->mmu;
     uint8_t resume = 0;
     for (int c = 0; c < 8; c++)
-        if ((pf->xoff >> c & 1) && mmu_pg_at_xon(m, pf->port->index, (uint8_t)c))
+        if ((pf->xoff >> c & 1) && at_xon(pf->port, (uint8_t)c))
             resume |= (uint8_t)(1u << c);
     pf->xoff &= (uint8_t)~resume;
     if (resume)

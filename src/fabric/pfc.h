@@ -75,6 +75,10 @@ uint64_t pfc_headroom_bytes(uint64_t rate_bps, uint64_t data_delay_ps,
                             uint64_t pause_delay_ps, uint64_t response_ps,
                             uint32_t mtu, int n_lossless);
 
+/* The ingress of PORT asks its peer to stop (or restart) class PG; no-op
+ * if it already has.  Host NICs call these from their receive buffer. */
+void pfc_pause(struct net *, struct port *, uint8_t pg);
+void pfc_resume(struct net *, struct port *, uint8_t pg);
 /* A lossless frame of class PG entered by PORT was admitted by MMU (or
  * one left): pause or resume the upstream class as the thresholds say. */
 void pfc_check_xoff(struct net *, struct port *, const struct mmu *,

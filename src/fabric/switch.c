@@ -69,7 +69,7 @@ switch_forward(struct net *net, struct sw *s, struct pkt *p)
         net_drop(net, p, DROP_NO_ROUTE);
         return;
     }
-    port_send(net, &s->up.ports[out], p, switch_classify(s, p));
+    port_send(net, &s->up.ports[out], p, qos_classify(s->qos, p));
 }
 
 static void

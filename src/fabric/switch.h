@@ -62,12 +62,12 @@ switch_ecmp_hash(const struct sw *s, uint32_t hash0)
 {
     return (hash0 ^ s->ecmp_xor) ^ 0xFFFFFFFFu;
 }
-/* Traffic class of P: its priority by the DSCP or the PCP, whichever the
- * switch trusts (qos.trust), through the configured maps. */
+/* Traffic class of P: its priority by the DSCP or the PCP, whichever Q
+ * trusts (qos.trust), through the configured maps.  Switches and host
+ * NICs classify alike. */
 static inline uint8_t
-switch_classify(const struct sw *s, const struct pkt *p)
+qos_classify(const struct qos_spec *q, const struct pkt *p)
 {
-    const struct qos_spec *q = s->qos;
     if (LIKELY(q->trust == QOS_TRUST_DSCP))
         return q->dscp_prio[p->ip.dscp & 63];
     return q->pcp_prio[p->eth.vlan ? p->eth.pcp : 0];

@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "fabric/pfc.h"
 #include "fabric/port.h"
+#include "fabric/switch.h"
 #include "transport/transport.h"
 #include "workload/flow.h"
 
@@ -129,17 +131,102 @@ host_tx_ready(struct net *net, struct node *node, struct port *port)
 }
 
 static void
-host_receive(struct net *net, struct node *node, struct pkt *p,
-             uint8_t in_port)
+deliver(struct net *net, struct pkt *p)
 {
-    (void)node;
-    (void)in_port;
     /* Demultiplexing by flow id stands in for a socket lookup on the
      * 5-tuple; both name the same endpoint. */
     struct flow *f = &net->flows[p->flow_id];
     net->st.pkts_delivered++;
     net->st.last_delivery_ps = net->sim.now_ps;
     f->transport->receive(net, f, p);
+}
+
+static void host_rx_drain(struct sim *, struct event *);
+
+void
+host_rx_init(struct host *h, struct host_rx *rx, struct sim *sim)
+{
+    h->rx = rx;
+    rx->host = h;
+    event_init(sim, &rx->drain, host_rx_drain);
+}
+
+bool
+host_rx_at_xon(const struct host *h)
+{
+    return h->rx->bytes <= h->rx->xon;
+}
+
+/* Schedules the end of the head frame's transfer, starting now or at the
+ * end of a stall. */
+static void
+rx_start(struct net *net, struct host_rx *rx)
+{
+    uint64_t t = net->sim.now_ps;
+    if (t >= rx->stall_from_ps && t < rx->stall_to_ps)
+        t = rx->stall_to_ps;
+    sim_schedule(&net->sim, &rx->drain,
+                 t + ser_time_ps(rx->head->frame_bytes, rx->rate_bps));
+}
+
+static void
+host_rx_drain(struct sim *sim, struct event *ev)
+{
+    struct host_rx *rx = CONTAINER_OF(ev, struct host_rx, drain);
+    struct net *net = net_of(sim);
+    struct pkt *p = rx->head;
+    struct host *h = rx->host;
+    rx->head = p->next;
+    if (!rx->head)
+        rx->tail = NULL;
+    p->next = NULL;
+    rx->bytes -= p->frame_bytes;
+    if (rx->head)
+        rx_start(net, rx);
+    struct port *port = h->nic.port;
+    if (port->pfc && port->pfc->xoff && rx->bytes <= rx->xon)
+        for (uint8_t c = 0; c < 8; c++)
+            if (port->pfc->xoff >> c & 1)
+                pfc_resume(net, port, c);
+    deliver(net, p);
+}
+
+static void
+host_rx_arrive(struct net *net, struct host *h, struct pkt *p)
+{
+    struct host_rx *rx = h->rx;
+    uint8_t c = qos_classify(rx->qos, p);
+    bool lossless = rx->lossless >> c & 1;
+    if (rx->bytes + p->frame_bytes > (lossless ? rx->cap : rx->xoff)) {
+        rx->drops++;
+        net_drop(net, p, DROP_HOST_RX);
+        return;
+    }
+    p->next = NULL;
+    if (rx->tail)
+        rx->tail->next = p;
+    else
+        rx->head = p;
+    rx->tail = p;
+    rx->bytes += p->frame_bytes;
+    if (rx->bytes > rx->max_bytes)
+        rx->max_bytes = rx->bytes;
+    if (lossless && rx->bytes >= rx->xoff)
+        pfc_pause(net, h->nic.port, c);
+    if (rx->head == p)
+        rx_start(net, rx);
+}
+
+static void
+host_receive(struct net *net, struct node *node, struct pkt *p,
+             uint8_t in_port)
+{
+    struct host *h = host_cast(node);
+    (void)in_port;
+    if (h->rx)
+        host_rx_arrive(net, h, p);
+    else
+        deliver(net, p);
 }
 
 const struct node_class host_class = {

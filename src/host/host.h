@@ -21,6 +21,7 @@
 #include "sim/util.h"
 
 struct net;
+struct qos_spec;
 struct tx_source;
 
 struct tx_source_class {
@@ -51,12 +52,33 @@ struct nic {
     uint8_t ready_mask;        /* Bit tc: ready list tc not empty. */
 };
 
+/* The NIC's receive buffer, when the host drains it at a finite rate
+ * (`host.rx_rate`: PCIe, DMA or a slow receiver); without it packets reach
+ * the transport as they arrive.  One FIFO of frames drained at RATE_BPS.
+ * With PFC the NIC pauses a lossless class that arrives while the buffer
+ * holds XOFF bytes or more (the rest, up to CAP, is headroom) and resumes
+ * at XON; lossy frames are dropped above XOFF, lossless ones above CAP. */
+struct host_rx {
+    struct host *host;
+    struct pkt *head, *tail;
+    uint64_t bytes, max_bytes; /* Frame bytes held, and the peak. */
+    uint64_t cap, xoff, xon;
+    uint64_t rate_bps;
+    uint64_t stall_from_ps;    /* Drains nothing in [from, to): a stuck */
+    uint64_t stall_to_ps;      /* receiver (`host.rx_stall`). */
+    uint8_t lossless;          /* Classes it pauses; 0 without PFC. */
+    const struct qos_spec *qos;
+    struct event drain;        /* End of the head frame's transfer. */
+    uint64_t drops;
+};
+
 struct host {
     struct node up;
     uint32_t index;            /* Host number 0..n_hosts-1. */
     uint32_t ip;
     uint8_t mac[6];
     struct nic nic;
+    struct host_rx *rx;        /* NULL: no receive-rate limit. */
 };
 
 extern const struct node_class host_class;
@@ -72,6 +94,11 @@ void tx_source_init(struct tx_source *, struct sim *,
 void tx_source_rebind(struct tx_source *, struct host *, uint8_t tc);
 /* SRC has data to send now: put it on its NIC's ready list. */
 void nic_activate(struct net *, struct tx_source *);
+
+/* Gives host H a receive buffer (see struct host_rx). */
+void host_rx_init(struct host *, struct host_rx *, struct sim *);
+/* The receive buffer is back at XON. */
+bool host_rx_at_xon(const struct host *);
 
 /* Port index, on switch node SWITCH_ID, of the cable to host H, or -1. */
 int host_port_towards(const struct host *, uint32_t switch_id);

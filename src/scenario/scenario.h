@@ -203,6 +203,12 @@ struct pfc_spec {
 struct host_spec {
     const char *scheduler;    /* Egress scheduler of every host port. */
     struct ets_spec ets;      /* With scheduler "ets". */
+    uint64_t rx_rate_bps;     /* NIC receive drain rate; 0: none. */
+    uint64_t rx_buffer_bytes; /* NIC receive buffer (with rx_rate). */
+    uint32_t *stall_hosts;    /* rx_stall: these hosts drain nothing */
+    size_t n_stall_hosts;     /* in [stall_start_ps, + stall_ps). */
+    uint64_t stall_start_ps, stall_ps;
+    struct src_loc rx_loc;    /* Of host.rx_buffer, for build errors. */
 };
 
 /* One entry of monitor.queues, resolved against the graph: the egress
