@@ -71,6 +71,16 @@ net_drop(struct net *net, struct pkt *p, enum drop_reason why)
     pkt_free(&net->pool, p);
 }
 
+/* Node ID's classification: its own (qos.nodes) or the common one. */
+static const struct qos_spec *
+qos_for(const struct scenario *scn, uint32_t id)
+{
+    for (size_t i = 0; i < scn->n_qos_nodes; i++)
+        if (scn->qos_nodes[i].node == id)
+            return &scn->qos_nodes[i].qos;
+    return &scn->qos;
+}
+
 static uint32_t
 switch_seed(const struct scenario *scn, const char *name)
 {
@@ -110,7 +120,7 @@ build_nodes(struct net *net, const struct scenario *scn)
         } else {
             struct sw *s = &net->switches[i - g->n_hosts];
             switch_init(s, i, tn->name, tn->tier, switch_seed(scn, tn->name));
-            s->qos = &scn->qos;
+            s->qos = qos_for(scn, i);
             mmu_init(&s->mmu, scn->sw.mmu, scn->sw.queue_bytes,
                      scn->sw.buffer_bytes);
             s->ecn.spec = &scn->sw.ecn;
@@ -205,7 +215,8 @@ setup_pfc(struct net *net, const struct scenario *scn, char **err)
         uint64_t resp = spec->response_ps
                             ? spec->response_ps
                             : pfc_default_response_ps(port->rate_bps);
-        pfc_port_init(&net->pfc[i], &net->sim, port, spec, lossless, resp);
+        pfc_port_init(&net->pfc[i], &net->sim, port, spec,
+                      qos_for(scn, port->node->id), lossless, resp);
     }
     uint64_t worst_need = 0, worst_have = 0;
     uint32_t short_ports = 0;
@@ -269,7 +280,7 @@ setup_host_rx(struct net *net, const struct scenario *scn, char **err)
         host_rx_init(h, rx, &net->sim);
         rx->cap = rx->xoff = rx->xon = hs->rx_buffer_bytes;
         rx->rate_bps = hs->rx_rate_bps;
-        rx->qos = &scn->qos;
+        rx->qos = qos_for(scn, i);
         if (scn->pfc.enabled) {
             const struct port *port = h->nic.port;
             const struct link *l = &port->link;

@@ -17,12 +17,14 @@ static void pfc_watchdog(struct sim *, struct event *);
 
 void
 pfc_port_init(struct pfc_port *pf, struct sim *sim, struct port *port,
-              const struct pfc_spec *spec, uint8_t lossless,
-              uint64_t response_ps)
+              const struct pfc_spec *spec, const struct qos_spec *qos,
+              uint8_t lossless, uint64_t response_ps)
 {
     memset(pf, 0, sizeof *pf);
     pf->port = port;
     pf->spec = spec;
+    pf->qos = qos;
+    pf->host = port->node->class == &host_class;
     pf->lossless = lossless;
     pf->response_ps = response_ps;
     event_init(sim, &pf->expire, pfc_expire);
@@ -113,14 +115,39 @@ port_mac(const struct port *port, uint8_t mac[6])
     mac[5] = port->index;
 }
 
+/* The priorities to name in a frame about our ingress CLASSES. */
+static uint8_t
+priorities_of(const struct pfc_port *pf, uint8_t classes)
+{
+    if (pf->host || pf->qos->trust != QOS_TRUST_PCP)
+        return classes;
+    uint8_t prios = 0;
+    for (int p = 0; p < 8; p++)
+        if (classes >> pf->qos->pcp_prio[p] & 1)
+            prios |= (uint8_t)(1u << p);
+    return prios;
+}
+
+/* Our egress class that priority PRIO is sent in. */
+static int
+class_of(const struct pfc_port *pf, int prio)
+{
+    if (pf->host || pf->qos->trust != QOS_TRUST_PCP)
+        return prio;
+    return pf->qos->pcp_prio[prio];
+}
+
 static void
 pfc_send(struct net *net, struct port *port, uint8_t classes, uint16_t quanta)
 {
     struct pfc_port *pf = port->pfc;
+    uint8_t prios = priorities_of(pf, classes);
+    if (!prios)
+        return;  /* No priority reaches the class: nothing to pause. */
     struct pkt *p = pkt_alloc(&net->pool);
     uint8_t mac[6];
     port_mac(port, mac);
-    pkt_make_pfc(p, mac, classes, quanta);
+    pkt_make_pfc(p, mac, prios, quanta);
     net->st.ctrl_in_use++;
     p->next = NULL;
     if (pf->ctrl_tail)
@@ -181,10 +208,11 @@ pfc_apply(struct net *net, struct port *port, const struct pfc_hdr *h)
     struct pfc_port *pf = port->pfc;
     uint64_t now = net->sim.now_ps;
     bool resumed = false;
-    for (int c = 0; c < 8; c++) {
-        if (!(h->enable >> c & 1))
+    for (int prio = 0; prio < 8; prio++) {
+        if (!(h->enable >> prio & 1))
             continue;
-        uint16_t q = h->quanta[c];
+        uint16_t q = h->quanta[prio];
+        int c = class_of(pf, prio);
         uint8_t bit = (uint8_t)(1u << c);
         if (q)
             pf->st[c].pause_rcvd++;

@@ -10,6 +10,13 @@
  * (pkt_make_pfc()); they wait in a control queue that goes before every
  * traffic class, take the wire like any frame, and are never paused.
  *
+ * A PFC frame names priorities (the 802.1Q PCP values a neighbour sends)
+ * and dcsim's classes are priorities after classification: under DSCP
+ * trust the two are one number; under PCP trust a switch pauses class c
+ * by naming every PCP its map sends to c, and stops, for a priority it
+ * is told to pause, the class its map sends that PCP to.  Hosts send
+ * class c as PCP c.
+ *
  * Honouring (any egress): a PFC frame reaches the neighbour after its
  * serialization and the cable's propagation delay, and takes effect after
  * the neighbour's response time; then the neighbour stops starting frames
@@ -23,12 +30,14 @@
 #ifndef DCSIM_PFC_H
 #define DCSIM_PFC_H 1
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/sim.h"
 
 struct mmu;
 struct net;
+struct qos_spec;
 struct pkt;
 struct port;
 struct pfc_spec;
@@ -46,6 +55,8 @@ struct pfc_stats {
 struct pfc_port {
     struct port *port;
     const struct pfc_spec *spec;
+    const struct qos_spec *qos;  /* The node's classification. */
+    bool host;                /* A host NIC: its classes are priorities. */
     struct pkt *ctrl_head, *ctrl_tail;   /* Frames waiting for the wire. */
     uint8_t xoff;             /* Ingress: classes we hold paused. */
     uint8_t storm;            /* Egress: classes declared stormed. */
@@ -63,8 +74,8 @@ struct pfc_port {
 };
 
 void pfc_port_init(struct pfc_port *, struct sim *, struct port *,
-                   const struct pfc_spec *, uint8_t lossless,
-                   uint64_t response_ps);
+                   const struct pfc_spec *, const struct qos_spec *,
+                   uint8_t lossless, uint64_t response_ps);
 
 /* The peer's pause takes this long to stop our egress, for link RATE_BPS
  * (the IEEE 802.1Qbb higher-layer response delay, docs/models.md). */

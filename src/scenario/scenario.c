@@ -1127,14 +1127,20 @@ static bool
 parse_host(struct ctx *c, const struct ynode *map, struct host_spec *h)
 {
     static const char *const keys[] = {
-        "scheduler", "ets", "rx_rate", "rx_buffer", "rx_stall",
+        "scheduler", "ets", "vlan", "rx_rate", "rx_buffer", "rx_stall",
     };
+    uint32_t vid = UINT32_MAX;
     if (!need_mapping(c, map, "host", "a mapping of host parameters") ||
         !check_keys(c, map, "in host", keys, ARRAY_SIZE(keys)) ||
         !parse_scheduler(c, map, "host", &h->scheduler, &h->ets) ||
         !get_rate(c, map, "host", "rx_rate", false, &h->rx_rate_bps) ||
-        !get_size(c, map, "host", "rx_buffer", true, &h->rx_buffer_bytes))
+        !get_size(c, map, "host", "rx_buffer", true, &h->rx_buffer_bytes) ||
+        !get_u32(c, map, "host", "vlan", 0, 4094, &vid))
         return false;
+    if (vid != UINT32_MAX) {
+        h->vlan = true;
+        h->vid = (uint16_t)vid;
+    }
     /* The buffer and the stall mean nothing without a drain rate, and a
      * drain rate needs a buffer to drain. */
     static const char *const needs_rate[] = { "rx_buffer", "rx_stall" };
@@ -1236,30 +1242,69 @@ read_alpha(struct ctx *c, const struct ynode *n, const char *path,
     return true;
 }
 
+/* The classification keys of MAP (at PATH): trust, dscp, pcp. */
 static bool
-parse_qos(struct ctx *c, const struct ynode *map, struct qos_spec *q)
+parse_classify(struct ctx *c, const struct ynode *map, const char *path,
+               struct qos_spec *q)
 {
-    static const char *const keys[] = {
-        "trust", "dscp", "pcp", "lossless", "alpha",
-    };
     static const char *const trusts[] = { "dscp", "pcp" };
-    if (!need_mapping(c, map, "qos", "a mapping of QoS settings") ||
-        !check_keys(c, map, "in qos", keys, ARRAY_SIZE(keys)))
-        return false;
+    char sub[PATH_BYTES];
     const struct ynode *n = ytree_get(map, "trust");
     size_t i;
     if (n) {
-        if (!read_choice(c, n, "qos.trust", trusts, 2, &i))
+        path_key(sub, path, "trust");
+        if (!read_choice(c, n, sub, trusts, 2, &i))
             return false;
         q->trust = (enum qos_trust)i;
     }
     n = ytree_get(map, "dscp");
-    if (n && !read_prio_map(c, n, "qos.dscp", "DSCP", 63, q->dscp_prio))
+    path_key(sub, path, "dscp");
+    if (n && !read_prio_map(c, n, sub, "DSCP", 63, q->dscp_prio))
         return false;
     n = ytree_get(map, "pcp");
-    if (n && !read_prio_map(c, n, "qos.pcp", "PCP", 7, q->pcp_prio))
+    path_key(sub, path, "pcp");
+    return !n || read_prio_map(c, n, sub, "PCP", 7, q->pcp_prio);
+}
+
+/* qos.nodes: per-node classification on top of the rest of `qos` (which
+ * must be complete).  Names are resolved once the graph exists
+ * (resolve_qos_nodes()). */
+static bool
+parse_qos_nodes(struct ctx *c, const struct ynode *map, struct scenario *scn)
+{
+    static const char *const keys[] = { "trust", "dscp", "pcp" };
+    char sub[PATH_BYTES], where[PATH_BYTES + 8];
+    if (!need_mapping(c, map, "qos.nodes",
+                      "a mapping of node names to {trust, dscp, pcp}"))
         return false;
-    n = ytree_get(map, "lossless");
+    scn->qos_nodes = xcalloc(map->n_pairs + 1, sizeof *scn->qos_nodes);
+    for (size_t i = 0; i < map->n_pairs; i++) {
+        const struct ypair *pr = &map->pairs[i];
+        struct qos_node *qn = &scn->qos_nodes[scn->n_qos_nodes++];
+        qn->qos = scn->qos;
+        path_key(sub, "qos.nodes", pr->key);
+        snprintf(where, sizeof where, "in %s", sub);
+        if (!need_mapping(c, pr->value, sub,
+                          "a mapping with trust, dscp and/or pcp") ||
+            !check_keys(c, pr->value, where, keys, ARRAY_SIZE(keys)) ||
+            !parse_classify(c, pr->value, sub, &qn->qos))
+            return false;
+    }
+    return true;
+}
+
+static bool
+parse_qos(struct ctx *c, const struct ynode *map, struct qos_spec *q)
+{
+    static const char *const keys[] = {
+        "trust", "dscp", "pcp", "lossless", "alpha", "nodes",
+    };
+    if (!need_mapping(c, map, "qos", "a mapping of QoS settings") ||
+        !check_keys(c, map, "in qos", keys, ARRAY_SIZE(keys)) ||
+        !parse_classify(c, map, "qos", q))
+        return false;
+    size_t i;
+    const struct ynode *n = ytree_get(map, "lossless");
     if (n && !read_prio_set(c, n, "qos.lossless", &q->lossless))
         return false;
     n = ytree_get(map, "alpha");
@@ -1938,6 +1983,28 @@ resolve_port(struct ctx *c, const struct topo_graph *g, const struct ynode *n,
 }
 
 static bool
+resolve_qos_nodes(struct ctx *c, const struct ynode *root,
+                  struct scenario *scn)
+{
+    const struct ynode *q = ytree_get(root, "qos");
+    const struct ynode *map = q ? ytree_get(q, "nodes") : NULL;
+    for (size_t i = 0; map && i < map->n_pairs; i++) {
+        int64_t k = topo_find(&scn->graph, map->pairs[i].key);
+        if (k < 0)
+            return fail_at(c, &map->pairs[i].key_mark,
+                           "qos.nodes: no node named '%s'",
+                           map->pairs[i].key);
+        for (size_t j = 0; j < i; j++)
+            if (scn->qos_nodes[j].node == (uint32_t)k)
+                return fail_at(c, &map->pairs[i].key_mark,
+                               "qos.nodes: '%s' is listed twice",
+                               map->pairs[i].key);
+        scn->qos_nodes[i].node = (uint32_t)k;
+    }
+    return true;
+}
+
+static bool
 resolve_stall(struct ctx *c, const struct ynode *root, struct scenario *scn)
 {
     const struct ynode *host = ytree_get(root, "host");
@@ -2105,6 +2172,9 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     for (int i = 0; i < 8; i++)
         if (scn->qos.alpha[i] == 0)
             scn->qos.alpha[i] = scn->qos.lossless >> i & 1 ? 1.0 / 8 : 8.0;
+    n = n ? ytree_get(n, "nodes") : NULL;
+    if (n && !parse_qos_nodes(c, n, scn))
+        return false;
     scn->host.scheduler = scn->sw.scheduler;
     scn->host.ets = scn->sw.ets;
     n = ytree_get(root, "host");
@@ -2275,7 +2345,8 @@ scenario_load(const char *path, const struct scenario_override *overrides,
     if (parse_top(&c, root, scn) &&
         build_graph(&c, root, overrides, n_overrides, scn) &&
         resolve_traffic(&c, ytree_get(root, "traffic"), scn) &&
-        resolve_monitor(&c, ytree_get(root, "monitor"), scn))
+        resolve_monitor(&c, ytree_get(root, "monitor"), scn) &&
+        resolve_qos_nodes(&c, root, scn))
         resolve_stall(&c, root, scn);
 
 out:
@@ -2315,5 +2386,6 @@ scenario_free(struct scenario *scn)
     free(scn->traffic);
     free(scn->monitor.select);
     free(scn->host.stall_hosts);
+    free(scn->qos_nodes);
     memset(scn, 0, sizeof *scn);
 }

@@ -174,6 +174,12 @@ struct qos_spec {
     double alpha[8];          /* Dynamic-threshold factor per class. */
 };
 
+/* qos.nodes: one node's own classification (the rest as `qos`). */
+struct qos_node {
+    uint32_t node;            /* Topology node index. */
+    struct qos_spec qos;
+};
+
 enum pfc_wd_action {
     PFC_WD_DROP,              /* Drop the stormed queue's packets. */
     PFC_WD_FORWARD,           /* Ignore pauses and transmit. */
@@ -203,6 +209,8 @@ struct pfc_spec {
 struct host_spec {
     const char *scheduler;    /* Egress scheduler of every host port. */
     struct ets_spec ets;      /* With scheduler "ets". */
+    bool vlan;                /* Tag every frame (802.1Q), VID vid and */
+    uint16_t vid;             /* PCP = the flow's traffic class. */
     uint64_t rx_rate_bps;     /* NIC receive drain rate; 0: none. */
     uint64_t rx_buffer_bytes; /* NIC receive buffer (with rx_rate). */
     uint32_t *stall_hosts;    /* rx_stall: these hosts drain nothing */
@@ -237,6 +245,8 @@ struct scenario {
     struct topo_graph graph;  /* Built from `topo`. */
     struct switch_spec sw;
     struct qos_spec qos;
+    struct qos_node *qos_nodes;
+    size_t n_qos_nodes;
     struct pfc_spec pfc;
     struct host_spec host;
     struct tcp_spec tcp;      /* Defaults for TCP traffic entries. */

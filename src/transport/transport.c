@@ -58,6 +58,12 @@ transport_proto_pkt(const struct net *net, const struct flow *f, uint8_t proto,
     memcpy(p->eth.src, src->mac, 6);
     memcpy(p->eth.dst, dst->mac, 6);
     p->eth.ethertype = ETHERTYPE_IPV4;
+    if (net->scn->host.vlan) {
+        /* 802.1Q: the priority travels as the PCP too. */
+        p->eth.vlan = true;
+        p->eth.vid = net->scn->host.vid;
+        p->eth.pcp = f->tc;
+    }
     p->ip.src = src->ip;
     p->ip.dst = dst->ip;
     p->ip.dscp = (uint8_t)(f->tc << 3);  /* Class selector CS<tc>. */
@@ -81,8 +87,9 @@ transport_set_ideal_fct(const struct net *net, struct flow *f, uint32_t mss,
 {
     uint64_t n = (f->size_bytes + mss - 1) / mss;
     uint32_t last = (uint32_t)(f->size_bytes - (n - 1) * mss);
-    uint32_t wire = wire_bytes_for_ip(hdr_bytes + mss, false);
-    uint32_t last_wire = wire_bytes_for_ip(hdr_bytes + last, false);
+    bool vlan = net->scn->host.vlan;
+    uint32_t wire = wire_bytes_for_ip(hdr_bytes + mss, vlan);
+    uint32_t last_wire = wire_bytes_for_ip(hdr_bytes + last, vlan);
     struct path path;
     path_trace(net, f->src, f->dst, hash0, &path);
     uint64_t gap = f->rate_bps ? ser_time_ps(wire, f->rate_bps) : 0;
