@@ -251,10 +251,10 @@ commit_buffers(struct net *net, const struct scenario *scn, char **err)
         uint64_t over = mmu_shared_commit(&s->mmu);
         if (over) {
             *err = xasprintf(
-                "%s:%u:%u: switch %s: its buffer of %" PRIu64 " B cannot hold "
+                "%s: switch %s: its buffer of %" PRIu64 " B cannot hold "
                 "its reserves%s (%" PRIu64 " B more is needed); expected a "
                 "larger switch.buffer, a smaller switch.reserve%s",
-                scn->file, scn->sw.loc.line, scn->sw.loc.col, s->up.name,
+                scn->sw.where ? scn->sw.where : scn->file, s->up.name,
                 s->mmu.buffer_bytes,
                 scn->pfc.enabled ? " and PFC headroom" : "", over,
                 scn->pfc.enabled ? " or pfc.headroom, or fewer lossless "

@@ -123,6 +123,17 @@ describe(const struct ynode *n, struct desc *d)
     return d->buf;
 }
 
+/* Where MARK is, as fail_at() would name it, for errors found later;
+ * replaces *WHERE (owned). */
+static void
+set_where(struct ctx *c, const struct ymark *mark, char **where)
+{
+    free(*where);
+    *where = mark->origin ? xstrdup(mark->origin)
+                          : xasprintf("%s:%" PRIu32 ":%" PRIu32, c->file,
+                                      mark->line, mark->col);
+}
+
 /* "PATH is VALUE (WHY); expected FORM", at the value. */
 static bool
 fail_value(struct ctx *c, const struct ynode *n, const char *path,
@@ -932,8 +943,7 @@ parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
     if (!need_mapping(c, map, "switch", "a mapping of switch parameters"))
         return false;
     const struct ypair *bp = ytree_pair(map, "buffer");
-    const struct ymark *at = bp ? &bp->key_mark : &map->mark;
-    sw->loc = (struct src_loc){ at->line, at->col };
+    set_where(c, bp ? &bp->key_mark : &map->mark, &sw->where);
     if (!check_keys(c, map, "in switch", keys, ARRAY_SIZE(keys)) ||
         !get_size(c, map, "switch", "queue", true, &sw->queue_bytes) ||
         !get_size(c, map, "switch", "buffer", false, &sw->buffer_bytes) ||
@@ -1178,7 +1188,6 @@ parse_pfc(struct ctx *c, const struct ynode *map, struct pfc_spec *p)
     };
     uint32_t quanta = p->quanta;
     p->enabled = true;
-    p->loc = (struct src_loc){ map->mark.line, map->mark.col };
     if (!need_mapping(c, map, "pfc", "a mapping of PFC settings") ||
         !check_keys(c, map, "in pfc", keys, ARRAY_SIZE(keys)) ||
         !get_bool(c, map, "pfc", "enabled", &p->enabled) ||
@@ -1901,7 +1910,7 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
         return false;
     if (scn->pfc.enabled) {
         scn->sw.mmu = "shared";
-        scn->sw.loc = scn->pfc.loc;
+        set_where(c, &ytree_get(root, "pfc")->mark, &scn->sw.where);
         /* A PFC deadlock holds traffic forever while pauses keep being
          * refreshed; only an end time ends such a run. */
         if (!scn->stop_ps)
@@ -2118,5 +2127,6 @@ scenario_free(struct scenario *scn)
     }
     free(scn->traffic);
     free(scn->monitor.select);
+    free(scn->sw.where);
     memset(scn, 0, sizeof *scn);
 }

@@ -25,7 +25,8 @@ no-such-host|no-such-host.yaml|no-such-host.yaml:11:24: traffic.0.flows.1.dst: n
 unreachable|unreachable.yaml|unreachable.yaml:7:7: host '"'b'"' cannot reach|
 empty|empty.yaml|empty.yaml:1:1: empty scenario|
 missing-file|does-not-exist.yaml|does-not-exist.yaml: cannot open:|
-bad-set|valid.yaml|--set topology.bogus=1: unknown key '"'bogus'"'|--set topology.bogus=1'
+bad-set|valid.yaml|--set topology.bogus=1: unknown key '"'bogus'"'|--set topology.bogus=1
+buffer-set|valid.yaml|--set switch.buffer=100KB: switch leaf0: its buffer|--set pfc.enabled=true --set stop=1ms --set switch.buffer=100KB'
 
 n=0
 failed=0
