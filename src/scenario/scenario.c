@@ -1199,6 +1199,25 @@ parse_pfc(struct ctx *c, const struct ynode *map, struct pfc_spec *p)
         !get_u32(c, map, "pfc", "quanta", 1, 65535, &quanta) ||
         !get_auto(c, map, "pfc", "response", "auto", true, &p->response_ps))
         return false;
+    /* A static XON is XOFF - xon_offset; below zero, a priority group
+     * would never be resumed (the dynamic threshold resumes an empty
+     * group whatever the offset). */
+    if (p->xoff_bytes && p->xon_offset_bytes > p->xoff_bytes) {
+        const struct ynode *off = ytree_get(map, "xon_offset");
+        char why[96];
+        if (off) {
+            snprintf(why, sizeof why,
+                     "above pfc.xoff, %" PRIu64 " B: XON would be below 0",
+                     p->xoff_bytes);
+            return fail_value(c, off, "pfc.xon_offset", why,
+                              "a size not above pfc.xoff");
+        }
+        snprintf(why, sizeof why,
+                 "below pfc.xon_offset, %" PRIu64 " B by default",
+                 p->xon_offset_bytes);
+        return fail_value(c, ytree_get(map, "xoff"), "pfc.xoff", why,
+                          "dynamic, or a size not below pfc.xon_offset");
+    }
     p->quanta = (uint16_t)quanta;
     const struct ynode *n = ytree_get(map, "watchdog");
     return !n || parse_pfc_watchdog(c, n, p);
