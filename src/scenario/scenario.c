@@ -934,7 +934,8 @@ parse_ecn(struct ctx *c, const struct ynode *map, struct ecn_spec *e)
 }
 
 static bool
-parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
+parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw,
+             bool pfc)
 {
     static const char *const keys[] = {
         "mmu", "queue", "buffer", "reserve", "latency", "scheduler",
@@ -960,16 +961,25 @@ parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
             return false;
         sw->mmu = names[i];
     }
-    /* Keys of the other MMU would be silently ignored. */
+    /* Keys of the other MMU would be silently ignored.  Without
+     * switch.mmu the MMU is the default: shared with PFC, else taildrop. */
     bool shared = !strcmp(sw->mmu, "shared");
-    n = ytree_get(map, shared ? "queue" : "reserve");
-    if (n)
-        return fail_at(c, &ytree_pair(map, shared ? "queue" : "reserve")
-                               ->key_mark,
-                       "switch.%s applies only to the %s MMU (switch.mmu: "
-                       "%s)",
-                       shared ? "queue" : "reserve",
-                       shared ? "taildrop" : "shared", sw->mmu);
+    const char *dflt = ytree_get(map, "mmu") ? ""
+                       : pfc                 ? " (the default with PFC)"
+                                             : " (the default)";
+    const struct ypair *other = ytree_pair(map, shared ? "queue" : "reserve");
+    if (other && shared)
+        return fail_at(c, &other->key_mark,
+                       "switch.queue applies only to the taildrop MMU, but "
+                       "switch.mmu is shared%s; expected no switch.queue "
+                       "(the shared MMU limits queues by qos.alpha)%s",
+                       dflt, pfc ? "" : ", or switch.mmu: taildrop");
+    if (other)
+        return fail_at(c, &other->key_mark,
+                       "switch.reserve applies only to the shared MMU, but "
+                       "switch.mmu is taildrop%s; expected switch.mmu: "
+                       "shared, or no switch.reserve",
+                       dflt);
     if (shared && !sw->buffer_bytes)
         return fail_value(c, ytree_get(map, "buffer"), "switch.buffer",
                           "the shared MMU needs a finite buffer",
@@ -1026,7 +1036,8 @@ static bool
 read_prio_map(struct ctx *c, const struct ynode *n, const char *path,
               const char *what, uint32_t key_max, uint8_t *map)
 {
-    char form[96], sub[PATH_BYTES];
+    char form[96], value[32], sub[PATH_BYTES];
+    snprintf(value, sizeof value, "a %s value", what);
     snprintf(form, sizeof form,
              "a mapping of %s values 0..%u to priorities 0..7, e.g. {%u: 3}",
              what, key_max, key_max == 63 ? 26 : 3);
@@ -1035,7 +1046,7 @@ read_prio_map(struct ctx *c, const struct ynode *n, const char *path,
     for (size_t i = 0; i < n->n_pairs; i++) {
         uint32_t code = 0, prio;
         path_key(sub, path, n->pairs[i].key);
-        if (!read_int_key(c, &n->pairs[i], path, what, key_max, &code) ||
+        if (!read_int_key(c, &n->pairs[i], path, value, key_max, &code) ||
             !read_u32(c, n->pairs[i].value, sub, 0, 7, &prio))
             return false;
         map[code] = (uint8_t)prio;
@@ -1939,7 +1950,7 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
                            "expected a top-level 'stop', e.g. stop: 10ms");
     }
     n = ytree_get(root, "switch");
-    if (n && !parse_switch(c, n, &scn->sw))
+    if (n && !parse_switch(c, n, &scn->sw, scn->pfc.enabled))
         return false;
     if (scn->pfc.enabled && strcmp(scn->sw.mmu, "shared"))
         return fail_at(c, &ytree_get(ytree_get(root, "switch"), "mmu")->mark,

@@ -985,6 +985,26 @@ test_qos_pfc(struct files *fs)
                  "pfc.xoff is '2KB' (below pfc.xon_offset, 3072 B by "
                  "default); expected dynamic, or a size not below "
                  "pfc.xon_offset");
+    expect_error(fs, "switch.queue with the shared MMU PFC implies",
+                 "stop: 5ms\n" SPINE_LEAF "switch: {queue: 1MB}\npfc: {}\n",
+                 "7:10",
+                 "switch.queue applies only to the taildrop MMU, but "
+                 "switch.mmu is shared (the default with PFC); expected no "
+                 "switch.queue (the shared MMU limits queues by qos.alpha)");
+    expect_error(fs, "switch.queue with switch.mmu: shared",
+                 SPINE_LEAF "switch: {mmu: shared, queue: 1MB}\n", "6:23",
+                 "switch.queue applies only to the taildrop MMU, but "
+                 "switch.mmu is shared; expected no switch.queue (the shared "
+                 "MMU limits queues by qos.alpha), or switch.mmu: taildrop");
+    expect_error(fs, "switch.reserve with the default MMU",
+                 SPINE_LEAF "switch: {reserve: 1KB}\n", "6:10",
+                 "switch.reserve applies only to the shared MMU, but "
+                 "switch.mmu is taildrop (the default); expected switch.mmu: "
+                 "shared, or no switch.reserve");
+    expect_error(fs, "DSCP 64",
+                 SPINE_LEAF "qos: {dscp: {64: 3}}\n", "6:14",
+                 "qos.dscp: key '64' is not a DSCP value; expected an "
+                 "integer 0..63");
 }
 
 int
