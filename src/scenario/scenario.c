@@ -943,8 +943,13 @@ parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw,
     };
     if (!need_mapping(c, map, "switch", "a mapping of switch parameters"))
         return false;
+    /* The key in the file; a --set replaces only the value. */
     const struct ypair *bp = ytree_pair(map, "buffer");
-    set_where(c, bp ? &bp->key_mark : &map->mark, &sw->where);
+    set_where(c,
+              !bp                       ? &map->mark
+              : bp->value->mark.origin ? &bp->value->mark
+                                       : &bp->key_mark,
+              &sw->where);
     if (!check_keys(c, map, "in switch", keys, ARRAY_SIZE(keys)) ||
         !get_size(c, map, "switch", "queue", true, &sw->queue_bytes) ||
         !get_size(c, map, "switch", "buffer", false, &sw->buffer_bytes) ||

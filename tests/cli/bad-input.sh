@@ -36,7 +36,8 @@ shared-queue|shared-queue.yaml|shared-queue.yaml:8:10: switch.queue applies only
 pfc-quanta-0|pfc-quanta-0.yaml|pfc-quanta-0.yaml:8:30: pfc.quanta is '"'0'"'; expected an integer 1..65535|
 pfc-watchdog-action|pfc-watchdog-action.yaml|pfc-watchdog-action.yaml:10:54: pfc.watchdog.action is '"'bogus'"'; expected one of: drop, forward|
 pfc-xon-offset|pfc-xon-offset.yaml|pfc-xon-offset.yaml:9:46: pfc.xon_offset is '"'20KB'"' (above pfc.xoff|
-pfc-small-buffer|pfc-small-buffer.yaml|pfc-small-buffer.yaml:15:3: switch leaf0: its buffer of 500000 B cannot hold its reserves and PFC headroom (87498 B more is needed)|'
+pfc-small-buffer|pfc-small-buffer.yaml|pfc-small-buffer.yaml:15:3: switch leaf0: its buffer of 500000 B cannot hold its reserves and PFC headroom (87498 B more is needed)|
+buffer-set-in-file|valid-pfc.yaml|--set switch.buffer=400KB: switch leaf0: its buffer of 400000 B|--set switch.buffer=400KB'
 
 n=0
 failed=0
