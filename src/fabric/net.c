@@ -201,10 +201,9 @@ build_nodes(struct net *net, const struct scenario *scn)
 
 /* PFC state on every port, and each switch port's headroom: the delay
  * model's value (pfc.c), or the scenario's, with a warning when that is
- * smaller.  Returns false with *ERR if a switch's reserves and headroom
- * do not fit in its buffer. */
-static bool
-setup_pfc(struct net *net, const struct scenario *scn, char **err)
+ * smaller. */
+static void
+setup_pfc(struct net *net, const struct scenario *scn)
 {
     const struct pfc_spec *spec = &scn->pfc;
     uint8_t lossless = scn->qos.lossless;
@@ -243,17 +242,6 @@ setup_pfc(struct net *net, const struct scenario *scn, char **err)
             }
             mmu_set_headroom(&s->mmu, k, (uint32_t)have);
         }
-        uint64_t over = mmu_shared_commit(&s->mmu);
-        if (over) {
-            *err = xasprintf(
-                "%s:%u:%u: switch %s: its buffer of %" PRIu64 " B cannot hold "
-                "its reserves and PFC headroom (%" PRIu64 " B more is "
-                "needed); expected a larger switch.buffer, a smaller "
-                "switch.reserve or pfc.headroom, or fewer lossless classes",
-                scn->file, scn->sw.loc.line, scn->sw.loc.col, s->up.name,
-                s->mmu.buffer_bytes, over);
-            return false;
-        }
     }
     if (short_ports)
         net_warn(net,
@@ -262,6 +250,33 @@ setup_pfc(struct net *net, const struct scenario *scn, char **err)
                  "port %u to %s needs %" PRIu64 " B)",
                  spec->headroom_bytes, short_ports, worst->node->name,
                  worst->index, worst->link.peer->name, worst_need);
+}
+
+/* Sizes each shared-buffer switch's shared pool: what its buffer leaves
+ * after the reserves and (with PFC) the headroom.  Returns false with
+ * *ERR if they do not fit. */
+static bool
+commit_buffers(struct net *net, const struct scenario *scn, char **err)
+{
+    if (strcmp(scn->sw.mmu, "shared"))
+        return true;
+    for (uint32_t i = 0; i < net->n_switches; i++) {
+        struct sw *s = &net->switches[i];
+        uint64_t over = mmu_shared_commit(&s->mmu);
+        if (over) {
+            *err = xasprintf(
+                "%s: switch %s: its buffer of %" PRIu64 " B cannot hold "
+                "its reserves%s (%" PRIu64 " B more is needed); expected a "
+                "larger switch.buffer, a smaller switch.reserve%s",
+                scn->sw.where ? scn->sw.where : scn->file, s->up.name,
+                s->mmu.buffer_bytes,
+                scn->pfc.enabled ? " and PFC headroom" : "", over,
+                scn->pfc.enabled ? " or pfc.headroom, or fewer lossless "
+                                   "classes"
+                                 : "");
+            return false;
+        }
+    }
     return true;
 }
 
@@ -324,7 +339,9 @@ net_create(struct net **out, const struct scenario *scn, char **err)
     build_nodes(net, scn);
     net->faulty = scn->faults.loss > 0 || scn->faults.reorder > 0;
     rng_init(&net->fault_rng, scn->seed, rng_stream_id("faults"));
-    if ((scn->pfc.enabled && !setup_pfc(net, scn, err)) ||
+    if (scn->pfc.enabled)
+        setup_pfc(net, scn);
+    if (!commit_buffers(net, scn, err) ||
         (scn->host.rx_rate_bps && !setup_host_rx(net, scn, err))) {
         net_destroy(net);
         *out = NULL;

@@ -123,6 +123,17 @@ describe(const struct ynode *n, struct desc *d)
     return d->buf;
 }
 
+/* Where MARK is, as fail_at() would name it, for errors found later;
+ * replaces *WHERE (owned). */
+static void
+set_where(struct ctx *c, const struct ymark *mark, char **where)
+{
+    free(*where);
+    *where = mark->origin ? xstrdup(mark->origin)
+                          : xasprintf("%s:%" PRIu32 ":%" PRIu32, c->file,
+                                      mark->line, mark->col);
+}
+
 /* "PATH is VALUE (WHY); expected FORM", at the value. */
 static bool
 fail_value(struct ctx *c, const struct ynode *n, const char *path,
@@ -1038,7 +1049,8 @@ parse_scheduler(struct ctx *c, const struct ynode *map, const char *path,
 }
 
 static bool
-parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
+parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw,
+             bool pfc)
 {
     static const char *const keys[] = {
         "mmu", "queue", "buffer", "reserve", "latency", "scheduler",
@@ -1046,9 +1058,13 @@ parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
     };
     if (!need_mapping(c, map, "switch", "a mapping of switch parameters"))
         return false;
+    /* The key in the file; a --set replaces only the value. */
     const struct ypair *bp = ytree_pair(map, "buffer");
-    const struct ymark *at = bp ? &bp->key_mark : &map->mark;
-    sw->loc = (struct src_loc){ at->line, at->col };
+    set_where(c,
+              !bp                       ? &map->mark
+              : bp->value->mark.origin ? &bp->value->mark
+                                       : &bp->key_mark,
+              &sw->where);
     if (!check_keys(c, map, "in switch", keys, ARRAY_SIZE(keys)) ||
         !get_size(c, map, "switch", "queue", true, &sw->queue_bytes) ||
         !get_size(c, map, "switch", "buffer", false, &sw->buffer_bytes) ||
@@ -1066,16 +1082,25 @@ parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw)
             return false;
         sw->mmu = names[i];
     }
-    /* Keys of the other MMU would be silently ignored. */
+    /* Keys of the other MMU would be silently ignored.  Without
+     * switch.mmu the MMU is the default: shared with PFC, else taildrop. */
     bool shared = !strcmp(sw->mmu, "shared");
-    n = ytree_get(map, shared ? "queue" : "reserve");
-    if (n)
-        return fail_at(c, &ytree_pair(map, shared ? "queue" : "reserve")
-                               ->key_mark,
-                       "switch.%s applies only to the %s MMU (switch.mmu: "
-                       "%s)",
-                       shared ? "queue" : "reserve",
-                       shared ? "taildrop" : "shared", sw->mmu);
+    const char *dflt = ytree_get(map, "mmu") ? ""
+                       : pfc                 ? " (the default with PFC)"
+                                             : " (the default)";
+    const struct ypair *other = ytree_pair(map, shared ? "queue" : "reserve");
+    if (other && shared)
+        return fail_at(c, &other->key_mark,
+                       "switch.queue applies only to the taildrop MMU, but "
+                       "switch.mmu is shared%s; expected no switch.queue "
+                       "(the shared MMU limits queues by qos.alpha)%s",
+                       dflt, pfc ? "" : ", or switch.mmu: taildrop");
+    if (other)
+        return fail_at(c, &other->key_mark,
+                       "switch.reserve applies only to the shared MMU, but "
+                       "switch.mmu is taildrop%s; expected switch.mmu: "
+                       "shared, or no switch.reserve",
+                       dflt);
     if (shared && !sw->buffer_bytes)
         return fail_value(c, ytree_get(map, "buffer"), "switch.buffer",
                           "the shared MMU needs a finite buffer",
@@ -1181,7 +1206,8 @@ static bool
 read_prio_map(struct ctx *c, const struct ynode *n, const char *path,
               const char *what, uint32_t key_max, uint8_t *map)
 {
-    char form[96], sub[PATH_BYTES];
+    char form[96], value[32], sub[PATH_BYTES];
+    snprintf(value, sizeof value, "a %s value", what);
     snprintf(form, sizeof form,
              "a mapping of %s values 0..%u to priorities 0..7, e.g. {%u: 3}",
              what, key_max, key_max == 63 ? 26 : 3);
@@ -1190,7 +1216,7 @@ read_prio_map(struct ctx *c, const struct ynode *n, const char *path,
     for (size_t i = 0; i < n->n_pairs; i++) {
         uint32_t code = 0, prio;
         path_key(sub, path, n->pairs[i].key);
-        if (!read_int_key(c, &n->pairs[i], path, what, key_max, &code) ||
+        if (!read_int_key(c, &n->pairs[i], path, value, key_max, &code) ||
             !read_u32(c, n->pairs[i].value, sub, 0, 7, &prio))
             return false;
         map[code] = (uint8_t)prio;
@@ -1382,7 +1408,6 @@ parse_pfc(struct ctx *c, const struct ynode *map, struct pfc_spec *p)
     };
     uint32_t quanta = p->quanta;
     p->enabled = true;
-    p->loc = (struct src_loc){ map->mark.line, map->mark.col };
     if (!need_mapping(c, map, "pfc", "a mapping of PFC settings") ||
         !check_keys(c, map, "in pfc", keys, ARRAY_SIZE(keys)) ||
         !get_bool(c, map, "pfc", "enabled", &p->enabled) ||
@@ -1394,6 +1419,25 @@ parse_pfc(struct ctx *c, const struct ynode *map, struct pfc_spec *p)
         !get_u32(c, map, "pfc", "quanta", 1, 65535, &quanta) ||
         !get_auto(c, map, "pfc", "response", "auto", true, &p->response_ps))
         return false;
+    /* A static XON is XOFF - xon_offset; below zero, a priority group
+     * would never be resumed (the dynamic threshold resumes an empty
+     * group whatever the offset). */
+    if (p->xoff_bytes && p->xon_offset_bytes > p->xoff_bytes) {
+        const struct ynode *off = ytree_get(map, "xon_offset");
+        char why[96];
+        if (off) {
+            snprintf(why, sizeof why,
+                     "above pfc.xoff, %" PRIu64 " B: XON would be below 0",
+                     p->xoff_bytes);
+            return fail_value(c, off, "pfc.xon_offset", why,
+                              "a size not above pfc.xoff");
+        }
+        snprintf(why, sizeof why,
+                 "below pfc.xon_offset, %" PRIu64 " B by default",
+                 p->xon_offset_bytes);
+        return fail_value(c, ytree_get(map, "xoff"), "pfc.xoff", why,
+                          "dynamic, or a size not below pfc.xon_offset");
+    }
     p->quanta = (uint16_t)quanta;
     const struct ynode *n = ytree_get(map, "watchdog");
     return !n || parse_pfc_watchdog(c, n, p);
@@ -2148,7 +2192,7 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
         return false;
     if (scn->pfc.enabled) {
         scn->sw.mmu = "shared";
-        scn->sw.loc = scn->pfc.loc;
+        set_where(c, &ytree_get(root, "pfc")->mark, &scn->sw.where);
         /* A PFC deadlock holds traffic forever while pauses keep being
          * refreshed; only an end time ends such a run. */
         if (!scn->stop_ps)
@@ -2158,7 +2202,7 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
                            "expected a top-level 'stop', e.g. stop: 10ms");
     }
     n = ytree_get(root, "switch");
-    if (n && !parse_switch(c, n, &scn->sw))
+    if (n && !parse_switch(c, n, &scn->sw, scn->pfc.enabled))
         return false;
     if (scn->pfc.enabled && strcmp(scn->sw.mmu, "shared"))
         return fail_at(c, &ytree_get(ytree_get(root, "switch"), "mmu")->mark,
@@ -2387,5 +2431,6 @@ scenario_free(struct scenario *scn)
     free(scn->monitor.select);
     free(scn->host.stall_hosts);
     free(scn->qos_nodes);
+    free(scn->sw.where);
     memset(scn, 0, sizeof *scn);
 }

@@ -154,8 +154,10 @@ struct switch_spec {
     enum ecmp_seed_mode ecmp_seed_mode;
     uint32_t ecmp_seed;       /* With ECMP_SEED_SAME. */
     struct ecn_spec ecn;
-    struct src_loc loc;       /* For buffer errors found at build time:
-                               * switch.buffer, switch, or pfc. */
+    char *where;              /* For buffer errors found at build time:
+                               * "FILE:LINE:COL" of switch.buffer, switch
+                               * or pfc, or the "--set KEY=VALUE" that
+                               * made it; NULL without either (owned). */
 };
 
 enum qos_trust {
@@ -201,7 +203,6 @@ struct pfc_spec {
     uint64_t wd_detect_ps;    /* Paused this long with packets: storm. */
     uint64_t wd_restore_ps;   /* No pause received this long: restore. */
     enum pfc_wd_action wd_action;
-    struct src_loc loc;       /* Of the `pfc` section. */
 };
 
 /* The hosts' NICs (the `host` section); each field defaults to the

@@ -5,7 +5,7 @@
 # starts with the place of the mistake (FILE:LINE:COL as the file was named
 # on the command line, or the --set override, or FILE for a file that
 # cannot be opened), print nothing on stdout, and leave no DIR behind.
-# A valid fixture checks that the fixtures fail for their own reason.
+# Valid fixtures check that the fixtures fail for their own reason.
 #
 # DCSIM is the binary under test (the Makefile sets it); default ./dcsim.
 
@@ -37,7 +37,19 @@ ets-sum-set|valid.yaml|--set switch.ets.weights.3=70: switch.ets.weights sum to 
 ets-no-scheduler|ets-no-scheduler.yaml|ets-no-scheduler.yaml:8:3: switch.ets given with scheduler strict; expected scheduler: ets, or no ets key|
 ets-unknown-key|ets-unknown-key.yaml|ets-unknown-key.yaml:10:5: unknown key '"'weight'"' in switch.ets|
 host-unknown-key|host-unknown-key.yaml|host-unknown-key.yaml:8:3: unknown key '"'schedule'"' in host|
-host-ets-no-scheduler|host-ets-no-scheduler.yaml|host-ets-no-scheduler.yaml:9:3: host.ets given with scheduler strict|'
+host-ets-no-scheduler|host-ets-no-scheduler.yaml|host-ets-no-scheduler.yaml:9:3: host.ets given with scheduler strict|
+buffer-set|valid.yaml|--set switch.buffer=100KB: switch leaf0: its buffer|--set pfc.enabled=true --set stop=1ms --set switch.buffer=100KB
+pfc-no-stop|pfc-no-stop.yaml|pfc-no-stop.yaml:7:6: a run with PFC needs a stop time|
+qos-dscp-64|qos-dscp-64.yaml|qos-dscp-64.yaml:10:17: qos.dscp: key '"'64'"' is not a DSCP value; expected an integer 0..63|
+qos-alpha-3|qos-alpha-3.yaml|qos-alpha-3.yaml:10:20: qos.alpha.3 is '"'3'"'; expected a power of two|
+qos-lossless-twice|qos-lossless-twice.yaml|qos-lossless-twice.yaml:10:20: qos.lossless.2 is '"'3'"' (listed twice)|
+pfc-taildrop|pfc-taildrop.yaml|pfc-taildrop.yaml:8:15: switch.mmu is taildrop, but PFC needs the shared-buffer MMU|
+shared-queue|shared-queue.yaml|shared-queue.yaml:8:10: switch.queue applies only to the taildrop MMU, but switch.mmu is shared (the default with PFC)|
+pfc-quanta-0|pfc-quanta-0.yaml|pfc-quanta-0.yaml:8:30: pfc.quanta is '"'0'"'; expected an integer 1..65535|
+pfc-watchdog-action|pfc-watchdog-action.yaml|pfc-watchdog-action.yaml:10:54: pfc.watchdog.action is '"'bogus'"'; expected one of: drop, forward|
+pfc-xon-offset|pfc-xon-offset.yaml|pfc-xon-offset.yaml:9:46: pfc.xon_offset is '"'20KB'"' (above pfc.xoff|
+pfc-small-buffer|pfc-small-buffer.yaml|pfc-small-buffer.yaml:15:3: switch leaf0: its buffer of 500000 B cannot hold its reserves and PFC headroom (87498 B more is needed)|
+buffer-set-in-file|valid-pfc.yaml|--set switch.buffer=400KB: switch leaf0: its buffer of 400000 B|--set switch.buffer=400KB'
 
 n=0
 failed=0
@@ -84,17 +96,19 @@ check() {
 }
 
 n_cases=$(printf '%s\n' "$cases" | wc -l)
-echo "1..$((n_cases * 2 + 1))"
+echo "1..$((n_cases * 2 + 2))"
 
-# The valid fixture validates.
-n=$((n + 1))
-if "$DCSIM" validate "$dir/valid.yaml" >"$tmp/stdout" 2>"$tmp/stderr"; then
-    echo "ok $n - validate valid.yaml: exit 0"
-else
-    echo "not ok $n - validate valid.yaml: exit $?"
-    sed 's/^/# stderr: /' "$tmp/stderr"
-    failed=$((failed + 1))
-fi
+# The valid fixtures validate.
+for v in valid.yaml valid-pfc.yaml; do
+    n=$((n + 1))
+    if "$DCSIM" validate "$dir/$v" >"$tmp/stdout" 2>"$tmp/stderr"; then
+        echo "ok $n - validate $v: exit 0"
+    else
+        echo "not ok $n - validate $v: exit $?"
+        sed 's/^/# stderr: /' "$tmp/stderr"
+        failed=$((failed + 1))
+    fi
+done
 
 printf '%s\n' "$cases" >"$tmp/cases"
 while IFS='|' read -r name file want args; do

@@ -1,7 +1,7 @@
 /* The fabric against hand-derived figures: wire sizes and serialization,
  * exact single-flow FCTs over 1, 2 and 4 links, ECMP balance over four
- * spines, hash polarization with one seed on every switch, and UDP loss
- * accounting.  Scenarios are real YAML files loaded by scenario_load(). */
+ * spines, hash polarization with one seed on every switch, UDP loss
+ * accounting, and the shared MMU's pool with and without PFC.  Scenarios are real YAML files loaded by scenario_load(). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -435,6 +435,42 @@ test_loss(void)
     finish(net, &scn);
 }
 
+/* The shared MMU's pool is what the buffer leaves after the reserves and,
+ * with PFC, the headroom: one leaf with 9 hosts and one spine, 10 ports,
+ * 2 MB (2 000 000 B) of buffer, 4 KiB reserved per (port, class).
+ * Without PFC: 2 000 000 - 10 x 8 x 4096 = 1 672 320 B.  With PFC, the
+ * 802.1Qbb delay model at 100 Gb/s over 500 ns cables: (500 + 500 ns of
+ * propagation + 201 728 bit times of response = 2017.28 ns) x 12.5 B/ns =
+ * 37 716 B in flight, plus 2 x 1542 B max frames and 3 x 84 B PFC frames
+ * = 41 052 B per port and lossless class, so 1 672 320 - 10 x 3 x 41 052
+ * = 440 760 B. */
+static void
+test_shared_pool(void)
+{
+#define SHARED_POOL_YAML(pfc)                                                 \
+    "stop: 1ms\n"                                                             \
+    "topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 9,\n" \
+    "           server_link: {rate: 100Gbps, delay: 500ns},\n"                \
+    "           uplink: {rate: 100Gbps, delay: 500ns}}\n"                     \
+    "switch: {mmu: shared, buffer: 2MB}\n"                                    \
+    "pfc: {enabled: " pfc "}\n"
+    struct scenario scn;
+    struct net *net = build(SHARED_POOL_YAML("false"), &scn);
+    const struct mmu *m = &net->switches[0].mmu;
+    is_u64(m->n_ports, 10, "leaf0 has 10 ports");
+    is_u64(m->shared_size, 1672320,
+           "shared MMU without PFC: pool = buffer - reserves");
+    finish(net, &scn);
+
+    net = build(SHARED_POOL_YAML("true"), &scn);
+    m = &net->switches[0].mmu;
+    is_u64(m->headroom[0], 41052, "PFC headroom at 100 Gb/s, 500 ns: 41 052 B");
+    is_u64(m->shared_size, 440760,
+           "with PFC: pool = buffer - reserves - 3 lossless x headroom");
+    finish(net, &scn);
+#undef SHARED_POOL_YAML
+}
+
 int
 main(void)
 {
@@ -448,6 +484,7 @@ main(void)
     test_ecmp_balance();
     test_polarization();
     test_loss();
+    test_shared_pool();
     char path[256];
     snprintf(path, sizeof path, "%s/s.yaml", tmpdir);
     unlink(path);

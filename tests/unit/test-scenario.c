@@ -1019,6 +1019,79 @@ test_ets(struct files *fs)
                     "that sum to 100");
 }
 
+/* qos and pfc: a full section read back, and the static XON that would
+ * lie below zero (a class that, once paused, is never resumed). */
+static void
+test_qos_pfc(struct files *fs)
+{
+    struct scenario scn;
+    char *err = NULL;
+    const char *path = write_file(
+        fs, "pfc.yaml",
+        "stop: 5ms\n" SPINE_LEAF
+        "qos: {trust: pcp, dscp: {46: 5}, pcp: {1: 3}, lossless: [3, 6],\n"
+        "      alpha: {0: 4, 3: 1/16}}\n"
+        "pfc: {headroom: 64KB, xoff: 20KB, xon_offset: 20KB, quanta: 1000,\n"
+        "      response: 2us, watchdog: {detection: 10ms, action: forward}}\n");
+    int rc = scenario_load(path, NULL, 0, &scn, &err);
+    if (!ok(rc == 0, "qos/pfc scenario loads")) {
+        diag("%s", err);
+        free(err);
+        return;
+    }
+    ok(scn.qos.trust == QOS_TRUST_PCP && scn.qos.dscp_prio[46] == 5 &&
+           scn.qos.dscp_prio[26] == 3 && scn.qos.pcp_prio[1] == 3 &&
+           scn.qos.pcp_prio[2] == 2,
+       "qos: trust pcp; dscp and pcp maps over the defaults");
+    is_u64(scn.qos.lossless, 1u << 3 | 1u << 6, "qos.lossless [3, 6]");
+    ok(scn.qos.alpha[0] == 4 && scn.qos.alpha[3] == 1.0 / 16 &&
+           scn.qos.alpha[6] == 1.0 / 8 && scn.qos.alpha[1] == 8,
+       "alpha as given; else 1/8 lossless, 8 lossy");
+    ok(scn.pfc.enabled && !strcmp(scn.sw.mmu, "shared"),
+       "a pfc section turns PFC on, and the shared MMU with it");
+    is_u64(scn.pfc.headroom_bytes, 64000, "pfc.headroom");
+    is_u64(scn.pfc.xoff_bytes, 20000, "pfc.xoff");
+    is_u64(scn.pfc.xon_offset_bytes, 20000, "pfc.xon_offset may equal xoff");
+    is_u64(scn.pfc.quanta, 1000, "pfc.quanta");
+    is_u64(scn.pfc.response_ps, 2000000, "pfc.response");
+    ok(scn.pfc.watchdog && scn.pfc.wd_detect_ps == 10000000000u &&
+           scn.pfc.wd_restore_ps == 200000000000u &&
+           scn.pfc.wd_action == PFC_WD_FORWARD,
+       "pfc.watchdog: on, detection given, restoration default, forward");
+    scenario_free(&scn);
+
+    expect_error(fs, "xon_offset above a static xoff",
+                 "stop: 5ms\n" SPINE_LEAF
+                 "pfc: {xoff: 10KB, xon_offset: 20KB}\n", "7:31",
+                 "pfc.xon_offset is '20KB' (above pfc.xoff, 10000 B: XON "
+                 "would be below 0); expected a size not above pfc.xoff");
+    expect_error(fs, "static xoff below the default xon_offset",
+                 "stop: 5ms\n" SPINE_LEAF "pfc: {xoff: 2KB}\n", "7:13",
+                 "pfc.xoff is '2KB' (below pfc.xon_offset, 3072 B by "
+                 "default); expected dynamic, or a size not below "
+                 "pfc.xon_offset");
+    expect_error(fs, "switch.queue with the shared MMU PFC implies",
+                 "stop: 5ms\n" SPINE_LEAF "switch: {queue: 1MB}\npfc: {}\n",
+                 "7:10",
+                 "switch.queue applies only to the taildrop MMU, but "
+                 "switch.mmu is shared (the default with PFC); expected no "
+                 "switch.queue (the shared MMU limits queues by qos.alpha)");
+    expect_error(fs, "switch.queue with switch.mmu: shared",
+                 SPINE_LEAF "switch: {mmu: shared, queue: 1MB}\n", "6:23",
+                 "switch.queue applies only to the taildrop MMU, but "
+                 "switch.mmu is shared; expected no switch.queue (the shared "
+                 "MMU limits queues by qos.alpha), or switch.mmu: taildrop");
+    expect_error(fs, "switch.reserve with the default MMU",
+                 SPINE_LEAF "switch: {reserve: 1KB}\n", "6:10",
+                 "switch.reserve applies only to the shared MMU, but "
+                 "switch.mmu is taildrop (the default); expected switch.mmu: "
+                 "shared, or no switch.reserve");
+    expect_error(fs, "DSCP 64",
+                 SPINE_LEAF "qos: {dscp: {64: 3}}\n", "6:14",
+                 "qos.dscp: key '64' is not a DSCP value; expected an "
+                 "integer 0..63");
+}
+
 int
 main(void)
 {
@@ -1039,6 +1112,7 @@ main(void)
     test_explicit_errors(&fs);
     test_tcp_ecn_faults(&fs);
     test_ets(&fs);
+    test_qos_pfc(&fs);
 
     /* Remove the files (each path is recorded once). */
     for (size_t i = 0; i < fs.n; i++) {
