@@ -2213,9 +2213,12 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     n = ytree_get(root, "qos");
     if (n && !parse_qos(c, n, &scn->qos))
         return false;
+    /* Without PFC every class is lossy, and gets the lossy default. */
     for (int i = 0; i < 8; i++)
         if (scn->qos.alpha[i] == 0)
-            scn->qos.alpha[i] = scn->qos.lossless >> i & 1 ? 1.0 / 8 : 8.0;
+            scn->qos.alpha[i] = scn->pfc.enabled && scn->qos.lossless >> i & 1
+                                    ? 1.0 / 8
+                                    : 8.0;
     n = n ? ytree_get(n, "nodes") : NULL;
     if (n && !parse_qos_nodes(c, n, scn))
         return false;

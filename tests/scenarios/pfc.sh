@@ -94,7 +94,7 @@ hmax=$(max "$p" 'c["headroom_max_bytes"]')
 ok_if "$over == 0 && $hmax > 0" "headroom used (peak $hmax B) and nowhere beyond headroom_bytes ($over ports over)"
 
 # The same without PFC, on the same shared-buffer MMU: priority 3 is now
-# lossy with its alpha of 1/8.  The pool is the 2 MB buffer less leaf0's
+# lossy, and so takes the lossy default alpha, 8.  The pool is the 2 MB buffer less leaf0's
 # reserves, 10 ports x 8 classes x 4 KiB: 1 672 320 B.
 run "$tmp/incast.yaml" -o "$tmp/off" --set pfc.enabled=false --set switch.mmu=shared
 t $? "the incast without PFC runs"
@@ -106,7 +106,7 @@ t $? "PFC off: $dt dynamic_threshold drops, $lost of 8000000 bytes lost"
 [ ! -e "$tmp/off/pfc.csv" ] && ! grep -q '"pfc"' "$s"
 t $? "PFC off: no pfc.csv, no pfc object"
 q=$(max "$tmp/off/queues.csv" 'c["max_bytes"]' 'c["to"] == "h0"')
-b=$(dt_bound 1672320 0.125)
+b=$(dt_bound 1672320 8)
 ok_if "$q <= $b && $q > $b - 1518" "the lossy queue to h0 peaks at $q B, within a frame of the threshold's $b B"
 
 # A lossy class next to it: the same incast in priority 0 with PFC on.
