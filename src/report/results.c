@@ -213,7 +213,10 @@ write_queues(FILE *f, const struct net *net, const struct run_info *ri)
             continue;
         for (int tc = 0; tc < N_TC; tc++) {
             const struct queue *q = &p->q[tc];
-            if (!q->enqueued && !q->drops)
+            /* Headroom belongs to the ingress side of the same port. */
+            uint64_t hdrm = p->mmu->pg ? p->mmu->pg[p->index * 8 + tc].hdrm_max
+                                       : 0;
+            if (!q->enqueued && !q->drops && !hdrm)
                 continue;
             /* Close the occupancy integral at the end of the run. */
             uint64_t area = q->area_byte_ps;
@@ -222,9 +225,6 @@ write_queues(FILE *f, const struct net *net, const struct run_info *ri)
             double avg = ri->sim_time_ps
                              ? (double)area / (double)ri->sim_time_ps
                              : 0.0;
-            /* Headroom belongs to the ingress side of the same port. */
-            uint64_t hdrm = p->mmu->pg ? p->mmu->pg[p->index * 8 + tc].hdrm_max
-                                       : 0;
             fprintf(f, "%s,%u,%s,%d,%llu,%.3f,%llu,%llu,%llu,%llu\n",
                     p->node->name, p->index, p->link.peer->name, tc,
                     (unsigned long long)q->max_bytes, avg,
