@@ -21,13 +21,13 @@ should_mark(struct ecn_marker *m, uint64_t q)
 }
 
 void
-ecn_consider(struct ecn_marker *m, struct queue *q, struct pkt *p,
+ecn_consider(struct ecn_marker *m, uint64_t *marked, struct pkt *p,
              uint64_t queue_bytes)
 {
     if (p->ip.ecn == ECN_NOT_ECT || p->ip.ecn == ECN_CE)
         return;
     if (should_mark(m, queue_bytes)) {
         p->ip.ecn = ECN_CE;
-        q->ecn_marked++;
+        (*marked)++;
     }
 }

@@ -34,8 +34,8 @@ struct ecn_marker {
 };
 
 /* Marks P (if ECN-capable) by the rule, for a queue of QUEUE_BYTES;
- * counts the mark in Q. */
-void ecn_consider(struct ecn_marker *, struct queue *q, struct pkt *p,
+ * counts the mark in *MARKED. */
+void ecn_consider(struct ecn_marker *, uint64_t *marked, struct pkt *p,
                   uint64_t queue_bytes);
 
 #endif

@@ -138,7 +138,10 @@ build_nodes(struct net *net, const struct scenario *scn)
         deg[g->links[l].b]++;
     }
     net->n_ports = 2 * g->n_links;
-    net->ports = xcalloc(net->n_ports ? net->n_ports : 1, sizeof *net->ports);
+    /* Aligned as struct port asks, so that its hot fields share a line. */
+    size_t ports_size = (net->n_ports ? net->n_ports : 1) * sizeof *net->ports;
+    net->ports = xmalloc_aligned(_Alignof(struct port), ports_size);
+    memset(net->ports, 0, ports_size);
     uint32_t off = 0;
     for (uint32_t i = 0; i < g->n_nodes; i++) {
         sim_assert(deg[i] <= 255);

@@ -101,7 +101,7 @@ port_kick(struct net *net, struct port *port)
         else
             __builtin_prefetch(q->head);
         if (port->ecn && !port->ecn_at_enqueue)
-            ecn_consider(port->ecn, q, p, q->bytes);
+            ecn_consider(port->ecn, &port->qs[tc].ecn_marked, p, q->bytes);
     }
     uint32_t frame = p->frame_bytes;
     uint8_t in_port = p->in_port;
@@ -137,7 +137,7 @@ port_flush(struct net *net, struct port *port, uint8_t tc, int why)
         struct pkt *p = queue_pop(q, net->sim.now_ps);
         if (port->mmu)
             port_release(net, port, tc, p->in_port, p->frame_bytes);
-        q->drops++;
+        port->qs[tc].drops++;
         net_drop(net, p, (enum drop_reason)why);
         n++;
     }
@@ -167,7 +167,7 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     if (port->eligible && net->sim.now_ps >= port->busy_until_ps)
         port_kick(net, port);
     if (UNLIKELY(port->wd_drop >> tc & 1)) {
-        port->q[tc].drops++;
+        port->qs[tc].drops++;
         port->pfc->st[tc].wd_drops++;
         net_drop(net, p, DROP_PFC_WATCHDOG);
         return;
@@ -176,7 +176,7 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
         struct mmu *m = port->mmu;
         int why = mmu_admit(m, port, tc, p->in_port, p->frame_bytes);
         if (why >= 0) {
-            port->q[tc].drops++;
+            port->qs[tc].drops++;
             net_drop(net, p, (enum drop_reason)why);
             return;
         }
@@ -184,7 +184,8 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
             pfc_check_xoff(net, &port->node->ports[p->in_port], m, tc);
     }
     if (port->ecn && port->ecn_at_enqueue)
-        ecn_consider(port->ecn, &port->q[tc], p, port->q[tc].bytes);
+        ecn_consider(port->ecn, &port->qs[tc].ecn_marked, p,
+                     port->q[tc].bytes);
     port_push(net, port, p, tc);
     port_kick(net, port);
 }

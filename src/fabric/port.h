@@ -46,26 +46,30 @@ struct link {
 };
 
 struct port {
+    /* Hot: what every transmission and admission reads, in the first
+     * cache line (ports are allocated cache-line aligned). */
     struct node *node;
+    uint64_t busy_until_ps;   /* End of the frame being serialized. */
+    uint64_t ps_per_byte;     /* 8e12 / rate when exact (every Ethernet
+                               * rate), else 0: ser_time_ps() divides. */
+    const struct sched_class *sched;
+    struct mmu *mmu;          /* Switch buffer admission; NULL on hosts. */
+    struct ecn_marker *ecn;   /* Switch ECN marking; NULL when off. */
+    struct pfc_port *pfc;     /* PFC state (pfc.h); NULL without PFC. */
     uint8_t index;            /* Within node->ports. */
     uint8_t eligible;         /* Bit tc set: q[tc] is not empty. */
     uint8_t paused;           /* Bit tc set: the peer paused tc (PFC). */
     uint8_t wd_drop;          /* Bit tc set: the PFC watchdog drops tc. */
-    uint64_t busy_until_ps;   /* End of the frame being serialized. */
-    uint64_t rate_bps;
-    uint64_t ps_per_byte;     /* 8e12 / rate when exact (every Ethernet
-                               * rate), else 0: ser_time_ps() divides. */
-    const struct sched_class *sched;
-    const struct ets_spec *ets;  /* Read by the ets scheduler. */
-    struct mmu *mmu;          /* Switch buffer admission; NULL on hosts. */
-    struct ecn_marker *ecn;   /* Switch ECN marking; NULL when off. */
     bool ecn_at_enqueue;
-    struct pfc_port *pfc;     /* PFC state (pfc.h); NULL without PFC. */
+    /* Warm. */
+    uint64_t rate_bps;
+    const struct ets_spec *ets;  /* Read by the ets scheduler. */
     struct event tx_done;     /* At busy_until_ps, when work waits. */
     uint32_t sched_state[10]; /* Scheduler's private per-port state. */
     struct queue q[8];
+    struct queue_stats qs[8];
     struct link link;
-};
+} __attribute__((aligned(64)));
 
 void port_init(struct port *, struct sim *, struct node *, uint8_t index,
                uint64_t rate_bps, const struct sched_class *, struct mmu *);

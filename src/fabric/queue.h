@@ -1,6 +1,6 @@
 /* A FIFO of packets with the statistics queues.csv reports: bytes queued,
  * peak bytes, the time integral of bytes (for the time-averaged occupancy)
- * and drops.  Occupancy is counted in frame bytes (what a switch buffer
+ * and, in struct queue_stats, drops and marks.  Occupancy is counted in frame bytes (what a switch buffer
  * holds: no preamble or inter-frame gap). */
 #ifndef DCSIM_QUEUE_H
 #define DCSIM_QUEUE_H 1
@@ -11,12 +11,17 @@
 
 struct queue {
     struct pkt *head, *tail;
-    uint32_t packets;
     uint64_t bytes;           /* Frame bytes queued now. */
     uint64_t max_bytes;       /* Peak of `bytes`. */
     uint64_t area_byte_ps;    /* Integral of bytes over time... */
     uint64_t area_since_ps;   /* ...up to this time. */
     uint64_t enqueued;        /* Packets admitted. */
+    uint32_t packets;
+} __attribute__((aligned(64)));  /* One cache line per queue operation. */
+
+/* What a queue counts off the packet path (struct port keeps them apart,
+ * so that struct queue stays one cache line). */
+struct queue_stats {
     uint64_t drops;           /* Packets refused. */
     uint64_t ecn_marked;      /* Packets given CE here (ecn.h). */
 };

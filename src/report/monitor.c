@@ -127,7 +127,7 @@ classes_used(const struct port *p)
 {
     uint8_t mask = 0;
     for (int tc = 0; tc < N_TC; tc++)
-        if (p->q[tc].enqueued || p->q[tc].drops)
+        if (p->q[tc].enqueued || p->qs[tc].drops)
             mask |= (uint8_t)(1u << tc);
     return mask ? mask : 1;
 }

@@ -216,7 +216,7 @@ write_queues(FILE *f, const struct net *net, const struct run_info *ri)
             /* Headroom belongs to the ingress side of the same port. */
             uint64_t hdrm = p->mmu->pg ? p->mmu->pg[p->index * 8 + tc].hdrm_max
                                        : 0;
-            if (!q->enqueued && !q->drops && !hdrm)
+            if (!q->enqueued && !p->qs[tc].drops && !hdrm)
                 continue;
             /* Close the occupancy integral at the end of the run. */
             uint64_t area = q->area_byte_ps;
@@ -229,8 +229,8 @@ write_queues(FILE *f, const struct net *net, const struct run_info *ri)
                     p->node->name, p->index, p->link.peer->name, tc,
                     (unsigned long long)q->max_bytes, avg,
                     (unsigned long long)q->enqueued,
-                    (unsigned long long)q->drops,
-                    (unsigned long long)q->ecn_marked,
+                    (unsigned long long)p->qs[tc].drops,
+                    (unsigned long long)p->qs[tc].ecn_marked,
                     (unsigned long long)hdrm);
         }
     }

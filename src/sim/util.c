@@ -28,6 +28,17 @@ xmalloc(size_t n)
 }
 
 void *
+xmalloc_aligned(size_t align, size_t n)
+{
+    /* aligned_alloc() wants a size that is a multiple of the alignment. */
+    size_t size = (n + align - 1) / align * align;
+    void *p = aligned_alloc(align, size ? size : align);
+    if (!p)
+        sim_abort(__FILE__, __LINE__, "out of memory (%zu bytes)", n);
+    return p;
+}
+
+void *
 xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size ? size : 1);

@@ -49,6 +49,8 @@ noreturn void sim_abort(const char *file, int line, const char *fmt, ...)
     } while (0)
 
 void *xmalloc(size_t n);
+/* Memory aligned to ALIGN (a power of two); free() it as usual. */
+void *xmalloc_aligned(size_t align, size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
