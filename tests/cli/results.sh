@@ -3,11 +3,7 @@
 # fct_by_size.csv.  Headers are compared exactly, so a renamed, dropped or
 # reordered column fails.
 set -u
-DCSIM=${DCSIM:-./dcsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/../lib.sh"
 
 cat >"$tmp/s.yaml" <<'YAML'
 topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}

@@ -3,11 +3,7 @@
 # result files (summary.json compared without wall_seconds); a different
 # seed gives different flows.
 set -u
-DCSIM=${DCSIM:-./dcsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/../lib.sh"
 
 cat >"$tmp/s.yaml" <<'YAML'
 name: det

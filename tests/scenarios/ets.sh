@@ -17,11 +17,7 @@
 # 0.4 for it and 0.3 each for the ETS classes; with class 6 at line rate,
 # all of it.  Tolerance 0.02 of the link.
 set -u
-DCSIM=${DCSIM:-./dcsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/../lib.sh"
 
 # scenario NAME SWITCH HOST FLOWS: writes $tmp/NAME.yaml.
 scenario() {

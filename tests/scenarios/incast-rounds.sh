@@ -17,11 +17,7 @@
 # 4 x 14720 x 8 bits / 22178560 ps = 21238529463 b/s.  With gap 10 us the
 # rounds start at 0, 32178560 and 64357120 ps.
 set -u
-DCSIM=${DCSIM:-./dcsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/../lib.sh"
 
 # run NAME: runs $tmp/NAME.yaml twice into $tmp/NAME and $tmp/NAME-2 and
 # checks that the results are identical.

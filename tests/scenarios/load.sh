@@ -6,11 +6,7 @@
 # two runs are identical.  (The accuracy of the generator against its
 # target is tests/unit/test-workload.c.)
 set -u
-DCSIM=${DCSIM:-./dcsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/../lib.sh"
 
 # 0.3 x 400 Gb/s / (8 x 20 KB) = 750 000 flows/s: about 150 in 200 us.
 cat >"$tmp/s.yaml" <<'YAML'

@@ -5,11 +5,7 @@
 # is bounded by `timeout`, so a sampler that kept a run going forever
 # fails instead of hanging the suite.
 set -u
-DCSIM=${DCSIM:-./dcsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/../lib.sh"
 run() { timeout 20 "$DCSIM" run "$@" --quiet; }
 
 # UDP incast, 8 senders of 100 KB to h0, all at 25 Gb/s.  Five of the 11

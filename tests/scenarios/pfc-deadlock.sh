@@ -15,13 +15,8 @@
 # storms are declared and reported, and traffic keeps being delivered to
 # the end.  With action forward, traffic flows without drops.
 set -u
-DCSIM=${DCSIM:-./dcsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/../lib.sh"
 run() { timeout 60 "$DCSIM" run "$@" --quiet; }
-num() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p" "$2" | head -n 1; }
 
 {
     echo "name: ring-deadlock"

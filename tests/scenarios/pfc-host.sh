@@ -7,13 +7,8 @@
 # the storm after `detection`, drops the queue, and restores the class
 # `restoration` after the last pause frame.
 set -u
-DCSIM=${DCSIM:-./dcsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/../lib.sh"
 run() { timeout 60 "$DCSIM" run "$@" --quiet; }
-num() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p" "$2" | head -n 1; }
 # Column COL of pfc.csv's row for NODE's port facing PEER, class 3.
 col() { awk -F, -v a="$2" -v b="$3" -v c="$4" '$1 == a && $3 == b && $4 == 3 {print $c}' "$1"; }
 

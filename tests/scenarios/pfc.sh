@@ -8,12 +8,8 @@
 # with a bound derived here (the comments say how), not with a value a run
 # once produced.  Every run is bounded by `timeout`.
 set -u
-DCSIM=${DCSIM:-./dcsim}
+. "$(dirname "$0")/../lib.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 # ok_if AWK-CONDITION MESSAGE: an awk expression over the shell's numbers.
 ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
 run() { timeout 20 "$DCSIM" run "$@" --quiet; }

@@ -8,13 +8,8 @@
 # 4 more bytes per frame, also when a PCP map moves them to another class
 # (pause frames name the PCP).
 set -u
-DCSIM=${DCSIM:-./dcsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/../lib.sh"
 run() { timeout 60 "$DCSIM" run "$@" --quiet; }
-num() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p" "$2" | head -n 1; }
 
 cat >"$tmp/incast.yaml" <<'YAML'
 name: qos-incast

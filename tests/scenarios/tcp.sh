@@ -4,11 +4,7 @@
 # comments) and compares them with a bound derived here, not with a value
 # a run once produced.
 set -u
-DCSIM=${DCSIM:-./dcsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/../lib.sh"
 # ok_if AWK-CONDITION MESSAGE: an awk expression over the shell's numbers.
 ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
 
