@@ -36,7 +36,7 @@ pkt_set_lengths(struct pkt *p)
 {
     uint32_t l4;
     if (p->ip.proto == IPPROTO_NUM_UDP) {
-        l4 = UDP_HDR_BYTES + p->payload_bytes;
+        l4 = UDP_HDR_BYTES + p->l4_extra + p->payload_bytes;
         p->l4.udp.len = (uint16_t)l4;
     } else {
         sim_assert(p->ip.proto == IPPROTO_NUM_TCP);

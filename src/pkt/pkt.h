@@ -91,6 +91,39 @@ struct tcp_hdr {
     uint16_t window;
 };
 
+/* RoCEv2 (IBTA Annex A17): the InfiniBand transport over UDP port 4791.
+ * The base transport header (BTH, 12 B) is on every packet; the RDMA
+ * extended header (RETH, 16 B) on the first packet of a WRITE or READ
+ * request; the ACK extended header (AETH, 4 B) on ACKs; the invariant
+ * CRC (ICRC, 4 B) ends every packet. */
+#define ROCE_UDP_PORT 4791
+#define IB_BTH_BYTES 12
+#define IB_RETH_BYTES 16
+#define IB_AETH_BYTES 4
+#define IB_ICRC_BYTES 4
+#define IB_PSN_MASK 0xFFFFFFu
+
+/* RC opcodes (IBTA table 38). */
+#define IB_OP_WRITE_FIRST 0x06
+#define IB_OP_WRITE_MIDDLE 0x07
+#define IB_OP_WRITE_LAST 0x08
+#define IB_OP_WRITE_ONLY 0x0A
+#define IB_OP_ACK 0x11
+
+/* AETH syndromes: ACK, or NAK PSN sequence error (IBTA 9.7.5.2.8). */
+#define IB_AETH_ACK 0x00
+#define IB_AETH_NAK_SEQ 0x60
+
+struct roce_hdr {
+    struct udp_hdr udp;  /* First: UDP's fields keep their place. */
+    uint8_t opcode;      /* IB_OP_*. */
+    bool ack_req;        /* BTH A bit. */
+    uint32_t dest_qp;    /* 24 bits. */
+    uint32_t psn;        /* 24 bits. */
+    uint8_t syndrome;    /* AETH, on ACKs. */
+    uint32_t msn;        /* AETH message sequence number. */
+};
+
 /* A PFC frame's MAC control payload. */
 struct pfc_hdr {
     uint16_t opcode;    /* MAC_CONTROL_OPCODE_PFC. */
@@ -128,7 +161,11 @@ struct pkt {
         struct udp_hdr udp;
         struct tcp_hdr tcp;
         struct pfc_hdr pfc;  /* eth.ethertype ETHERTYPE_MAC_CONTROL. */
+        struct roce_hdr roce;  /* UDP to ROCE_UDP_PORT. */
     } l4;
+    uint8_t l4_extra;        /* Header bytes carried after the UDP header
+                              * besides the payload (RoCE: BTH, RETH,
+                              * AETH, ICRC); in every length. */
 } __attribute__((aligned(64)));
 
 /* Bytes of the L2 frame: Ethernet header (+ tag) + IP datagram + FCS,

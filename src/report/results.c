@@ -153,7 +153,7 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
 {
     fprintf(f, "id,src,dst,protocol,tc,size_bytes,start_ps,end_ps,fct_ps,"
                "ideal_fct_ps,slowdown,completed,bytes_delivered,bytes_lost,"
-               "packets_sent,packets_dropped,retx_pkts,timeouts,cc\n");
+               "packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps\n");
     for (uint32_t i = 0; i < net->n_flows; i++) {
         const struct flow *fl = &net->flows[i];
         fprintf(f, "%u,%s,%s,%s,%u,%llu,%llu,", fl->id,
@@ -168,11 +168,14 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
                     (unsigned long long)fl->ideal_fct_ps, fct_slowdown(fl));
         else
             fprintf(f, ",,%llu,,0,", (unsigned long long)fl->ideal_fct_ps);
-        fprintf(f, "%llu,%llu,%u,%u,%u,%u,%s\n",
+        fprintf(f, "%llu,%llu,%u,%u,%u,%u,%s,",
                 (unsigned long long)fl->bytes_delivered,
                 (unsigned long long)fl->bytes_lost, fl->pkts_sent,
                 fl->pkts_dropped, fl->retx_pkts, fl->timeouts,
                 fl->cc ? fl->cc : "");
+        if (fl->acked_ps)
+            fprintf(f, "%llu", (unsigned long long)fl->acked_ps);
+        fputc('\n', f);
     }
 }
 

@@ -1506,6 +1506,32 @@ parse_tcp(struct ctx *c, const struct ynode *map, const char *path,
 }
 
 static bool
+parse_rdma(struct ctx *c, const struct ynode *map, struct rdma_spec *r)
+{
+    static const char *const keys[] = {
+        "mtu", "ack_every", "timeout", "retry_cnt",
+    };
+    if (!need_mapping(c, map, "rdma", "a mapping of RDMA parameters") ||
+        !check_keys(c, map, "in rdma", keys, ARRAY_SIZE(keys)) ||
+        !get_u32(c, map, "rdma", "ack_every", 1, 1u << 16, &r->ack_every) ||
+        !get_duration(c, map, "rdma", "timeout", true, &r->timeout_ps) ||
+        !get_u32(c, map, "rdma", "retry_cnt", 0, 7, &r->retry_cnt))
+        return false;
+    const struct ynode *n = ytree_get(map, "mtu");
+    if (n) {
+        /* IBTA path MTUs: 256, 512, 1024, 2048, 4096. */
+        uint32_t v;
+        if (!read_u32(c, n, "rdma.mtu", 256, 4096, &v))
+            return false;
+        if (v & (v - 1))
+            return fail_value(c, n, "rdma.mtu", NULL,
+                              "one of 256, 512, 1024, 2048, 4096");
+        r->mtu = v;
+    }
+    return true;
+}
+
+static bool
 parse_faults(struct ctx *c, const struct ynode *map, struct fault_spec *f)
 {
     static const char *const keys[] = { "loss", "reorder", "reorder_delay" };
@@ -2153,7 +2179,7 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
 {
     static const char *const keys[] = {
         "name", "seed", "stop", "mtu", "topology", "switch", "host", "qos",
-        "pfc", "tcp", "faults", "traffic", "monitor",
+        "pfc", "tcp", "rdma", "faults", "traffic", "monitor",
     };
     const struct ynode *n;
 
@@ -2233,6 +2259,9 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     n = ytree_get(root, "faults");
     if (n && !parse_faults(c, n, &scn->faults))
         return false;
+    n = ytree_get(root, "rdma");
+    if (n && !parse_rdma(c, n, &scn->rdma))
+        return false;
     /* Before traffic: entries start from these TCP parameters. */
     n = ytree_get(root, "tcp");
     if (n && !parse_tcp(c, n, "tcp", &scn->tcp))
@@ -2295,6 +2324,15 @@ scenario_defaults(struct scenario *scn)
     pf->wd_detect_ps = 200 * PS_PER_MS;
     pf->wd_restore_ps = 200 * PS_PER_MS;
     pf->wd_action = PFC_WD_DROP;
+
+    /* RDMA: path MTU 1024 as the HPCC simulator's packets (1000 B payload,
+     * rounded to the IBTA MTU); an ACK per packet (its L2_ACK_INTERVAL
+     * 1); timeout 4.096 us x 2^14 = 67 ms (IBTA 9.7.6.1.3, the common
+     * Local ACK Timeout 14); retry count 7, the IBTA maximum. */
+    scn->rdma.mtu = 1024;
+    scn->rdma.ack_every = 1;
+    scn->rdma.timeout_ps = UINT64_C(4096000) << 14;
+    scn->rdma.retry_cnt = 7;
 
     struct tcp_spec *t = &scn->tcp;
     t->cc = tcp_cc_name(0);

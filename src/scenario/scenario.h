@@ -66,6 +66,16 @@ struct tcp_spec {
     double dctcp_g;           /* DCTCP alpha gain (RFC 8257: 1/16). */
 };
 
+/* RDMA parameters (docs/scenario.md, `rdma`): RoCEv2 reliable
+ * connections. */
+struct rdma_spec {
+    uint32_t mtu;             /* Path MTU: payload bytes per packet. */
+    uint32_t ack_every;       /* The responder ACKs every Nth packet (and
+                               * a message's last). */
+    uint64_t timeout_ps;      /* Requester's retransmission timeout. */
+    uint32_t retry_cnt;       /* Timeouts in a row before the QP fails. */
+};
+
 struct traffic_spec {
     enum traffic_pattern pattern;
     const char *protocol;     /* "udp" (the only one until transports). */
@@ -251,6 +261,7 @@ struct scenario {
     struct pfc_spec pfc;
     struct host_spec host;
     struct tcp_spec tcp;      /* Defaults for TCP traffic entries. */
+    struct rdma_spec rdma;
     struct fault_spec faults;
     struct traffic_spec *traffic;
     size_t n_traffic;

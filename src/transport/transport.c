@@ -14,6 +14,7 @@
 static const struct transport_class *const transport_table[] = {
     &transport_udp,
     &transport_tcp,
+    &transport_roce,
 };
 
 const struct transport_class *

@@ -51,6 +51,7 @@ void transport_flow_done(struct net *, struct flow *);
 
 extern const struct transport_class transport_udp;
 extern const struct transport_class transport_tcp;
+extern const struct transport_class transport_roce;
 
 /* TCP congestion-control algorithms by name (tcp-cc.c), for the
  * scenario's `tcp.cc`: I < tcp_cc_count(); the first is the default. */

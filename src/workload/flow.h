@@ -16,6 +16,9 @@ struct flow {
     uint64_t rate_bps;         /* Source pacing rate; 0 = line rate. */
     uint64_t start_ps;
     uint64_t end_ps;           /* Last byte delivered; 0 until then. */
+    uint64_t acked_ps;         /* RDMA: the requester saw the last ACK
+                                * (the work request's completion); 0
+                                * until then and for other transports. */
     uint64_t ideal_fct_ps;     /* Alone on its path (flow_ideal_fct()). */
     uint16_t sport, dport;
     uint8_t tc;

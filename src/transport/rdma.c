@@ -1,0 +1,330 @@
+/* RoCEv2 reliable connection (RC): one queue pair per flow, the flow's
+ * bytes one RDMA WRITE message.
+ *
+ * Requester (the flow's source): cuts the message into packets of the
+ * path MTU (`rdma.mtu`) of payload, each with BTH + ICRC and the first
+ * with RETH (IBTA 9.2-9.4), numbered by a 24-bit PSN from a random initial
+ * PSN.  It sends at line rate (or the flow's `rate`: the QP's rate
+ * limiter), one packet per NIC turn: the NIC round-robins among ready
+ * QPs of a class (host.c).  A NAK (PSN sequence error) makes it go back
+ * to the NAKed PSN and resend everything from there (go-back-N); a
+ * retransmission timeout does the same from the oldest unacknowledged
+ * PSN, and after `retry_cnt` timeouts in a row the QP fails (IBTA
+ * 9.7.6.1.3: the flow stays incomplete).
+ *
+ * Responder (the destination): accepts only the expected PSN.  In order,
+ * it takes the payload and ACKs every `ack_every` packets and the
+ * message's last (coalesced: one ACK names the newest PSN); out of order
+ * ahead, it sends one NAK for the expected PSN and drops the packet
+ * until the expected one arrives, or until it sees the requester going
+ * back (an out-of-order PSN no higher than one already seen: the resent
+ * expected packet was lost too), which starts a new NAK; a duplicate is
+ * re-ACKed.  ACKs carry
+ * BTH + AETH + ICRC and travel in the flow's class.
+ *
+ * The flow completes when the responder has the whole message (as for
+ * the other transports); `acked_ps` records when the requester saw the
+ * last ACK, i.e. the WRITE's completion. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fabric/net.h"
+#include "host/host.h"
+#include "scenario/scenario.h"
+#include "transport/transport.h"
+#include "workload/flow.h"
+
+struct rdma_qp {
+    struct flow *flow;
+    const struct rdma_spec *cfg;
+    struct tx_source data_src;   /* At the requester. */
+    struct tx_source ack_src;    /* At the responder. */
+    struct event rto;
+    struct pkt proto;            /* Request template. */
+    struct pkt ack_proto;        /* ACK template (reverse direction). */
+    uint32_t isn;                /* PSN of packet 0. */
+    uint64_t n_pkts;
+    /* Requester, in packet indices 0..n_pkts. */
+    uint64_t next;               /* Next to send. */
+    uint64_t una;                /* Oldest not acknowledged. */
+    uint64_t high;               /* One past the highest ever sent. */
+    uint32_t retries;            /* Timeouts in a row. */
+    bool failed;
+    /* Responder. */
+    uint64_t expected;           /* Next in-order packet. */
+    uint32_t since_ack;          /* In-order packets not yet ACKed. */
+    bool nak_sent;               /* For `expected`, until it arrives... */
+    uint64_t ooo_high;           /* ...or the requester is seen going back
+                                  * (an out-of-order PSN at or below the
+                                  * highest one since the NAK). */
+    bool ack_pending;
+    uint8_t ack_syndrome;
+    uint64_t ack_idx;            /* ACK: newest in order; NAK: expected. */
+};
+
+static uint32_t
+psn_of(const struct rdma_qp *qp, uint64_t idx)
+{
+    return (uint32_t)((qp->isn + idx) & IB_PSN_MASK);
+}
+
+/* The packet index of PSN, taken as the one nearest to REF (24-bit
+ * serial arithmetic). */
+static uint64_t
+idx_of(const struct rdma_qp *qp, uint32_t psn, uint64_t ref)
+{
+    int32_t d = (int32_t)(((psn - psn_of(qp, ref)) & IB_PSN_MASK) << 8) >> 8;
+    return d < 0 && (uint64_t)-d > ref ? 0 : ref + (uint64_t)(int64_t)d;
+}
+
+static void
+arm_rto(struct net *net, struct rdma_qp *qp)
+{
+    sim_schedule(&net->sim, &qp->rto, net->sim.now_ps + qp->cfg->timeout_ps);
+}
+
+static struct pkt *
+rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
+{
+    struct rdma_qp *qp = CONTAINER_OF(src, struct rdma_qp, data_src);
+    struct flow *f = qp->flow;
+    if (qp->failed || qp->next >= qp->n_pkts) {
+        *next_ready = TIME_NEVER;
+        return NULL;
+    }
+    uint64_t i = qp->next++;
+    uint32_t mtu = qp->cfg->mtu;
+    struct pkt *p = pkt_alloc(&net->pool);
+    *p = qp->proto;
+    p->seq = (uint32_t)i;
+    p->payload_bytes = i + 1 < qp->n_pkts
+                           ? mtu
+                           : (uint32_t)(f->size_bytes - i * mtu);
+    bool first = i == 0, last = i + 1 == qp->n_pkts;
+    p->l4.roce.opcode = first && last ? IB_OP_WRITE_ONLY
+                        : first       ? IB_OP_WRITE_FIRST
+                        : last        ? IB_OP_WRITE_LAST
+                                      : IB_OP_WRITE_MIDDLE;
+    p->l4.roce.psn = psn_of(qp, i);
+    p->l4.roce.ack_req = last || (i + 1) % qp->cfg->ack_every == 0;
+    p->l4_extra = IB_BTH_BYTES + (first ? IB_RETH_BYTES : 0) + IB_ICRC_BYTES;
+    p->ip.id = (uint16_t)i;
+    pkt_set_lengths(p);
+    f->pkts_sent++;
+    if (i < qp->high) {
+        f->retx_pkts++;
+    } else {
+        qp->high = i + 1;
+        f->bytes_sent += p->payload_bytes;
+    }
+    if (!event_is_scheduled(&net->sim, &qp->rto))
+        arm_rto(net, qp);
+    if (qp->next >= qp->n_pkts)
+        *next_ready = TIME_NEVER;
+    else if (f->rate_bps)
+        *next_ready = net->sim.now_ps +
+                      ser_time_ps(pkt_wire_bytes(p), f->rate_bps);
+    else
+        *next_ready = net->sim.now_ps;
+    return p;
+}
+
+static struct pkt *
+rdma_pull_ack(struct net *net, struct tx_source *src, uint64_t *next_ready)
+{
+    struct rdma_qp *qp = CONTAINER_OF(src, struct rdma_qp, ack_src);
+    *next_ready = TIME_NEVER;
+    if (!qp->ack_pending)
+        return NULL;
+    qp->ack_pending = false;
+    struct pkt *p = pkt_alloc(&net->pool);
+    *p = qp->ack_proto;
+    p->payload_bytes = 0;
+    p->l4.roce.opcode = IB_OP_ACK;
+    p->l4.roce.psn = psn_of(qp, qp->ack_idx);
+    p->l4.roce.syndrome = qp->ack_syndrome;
+    p->l4.roce.msn = qp->expected == qp->n_pkts ? 1 : 0;
+    p->l4_extra = IB_BTH_BYTES + IB_AETH_BYTES + IB_ICRC_BYTES;
+    pkt_set_lengths(p);
+    return p;
+}
+
+static const struct tx_source_class rdma_data_class = {
+    .name = "roce",
+    .pull = rdma_pull_data,
+};
+
+static const struct tx_source_class rdma_ack_class = {
+    .name = "roce-ack",
+    .pull = rdma_pull_ack,
+};
+
+/* Go back to packet IDX and resend from there. */
+static void
+go_back(struct net *net, struct rdma_qp *qp, uint64_t idx)
+{
+    if (idx < qp->next) {
+        qp->next = idx;
+        nic_activate(net, &qp->data_src);
+    }
+}
+
+static void
+rdma_timeout(struct sim *sim, struct event *ev)
+{
+    struct rdma_qp *qp = CONTAINER_OF(ev, struct rdma_qp, rto);
+    struct net *net = net_of(sim);
+    if (qp->una >= qp->n_pkts || qp->failed)
+        return;
+    qp->flow->timeouts++;
+    if (++qp->retries > qp->cfg->retry_cnt) {
+        /* Retry count exceeded: the QP goes to the error state. */
+        qp->failed = true;
+        return;
+    }
+    go_back(net, qp, qp->una);
+    arm_rto(net, qp);
+}
+
+static void
+queue_ack(struct net *net, struct rdma_qp *qp, uint8_t syndrome, uint64_t idx)
+{
+    /* A NAK not yet sent for the same point is not downgraded. */
+    if (qp->ack_pending && qp->ack_syndrome != IB_AETH_ACK &&
+        syndrome == IB_AETH_ACK && idx + 1 == qp->ack_idx)
+        return;
+    qp->ack_pending = true;
+    qp->ack_syndrome = syndrome;
+    qp->ack_idx = idx;
+    nic_activate(net, &qp->ack_src);
+}
+
+static void
+responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
+{
+    struct flow *f = qp->flow;
+    uint64_t i = idx_of(qp, p->l4.roce.psn, qp->expected);
+    bool ack_req = p->l4.roce.ack_req;
+    if (i == qp->expected) {
+        f->bytes_delivered += p->payload_bytes;
+        net->st.bytes_delivered += p->payload_bytes;
+        qp->expected++;
+        qp->nak_sent = false;
+        if (ack_req || ++qp->since_ack >= qp->cfg->ack_every) {
+            qp->since_ack = 0;
+            queue_ack(net, qp, IB_AETH_ACK, i);
+        }
+        if (qp->expected == qp->n_pkts && !f->completed)
+            transport_flow_done(net, f);
+    } else if (i > qp->expected) {
+        /* One NAK per sequence error; a requester that went back and
+         * lost `expected` again starts a new one. */
+        if (!qp->nak_sent || i <= qp->ooo_high) {
+            qp->nak_sent = true;
+            qp->ooo_high = i;
+            queue_ack(net, qp, IB_AETH_NAK_SEQ, qp->expected);
+        } else {
+            qp->ooo_high = i;
+        }
+    } else if (qp->expected > 0) {
+        queue_ack(net, qp, IB_AETH_ACK, qp->expected - 1);
+    }
+    pkt_free(&net->pool, p);
+}
+
+static void
+requester_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
+{
+    struct flow *f = qp->flow;
+    uint64_t i = idx_of(qp, p->l4.roce.psn, qp->una);
+    uint8_t syndrome = p->l4.roce.syndrome;
+    pkt_free(&net->pool, p);
+    if (qp->failed || i > qp->high)
+        return;
+    uint64_t acked = syndrome == IB_AETH_ACK ? i + 1 : i;
+    if (acked > qp->una) {
+        qp->una = acked;
+        qp->retries = 0;
+        if (qp->una >= qp->n_pkts) {
+            sim_cancel(&net->sim, &qp->rto);
+            f->acked_ps = net->sim.now_ps;
+        } else {
+            arm_rto(net, qp);
+        }
+    }
+    if (syndrome != IB_AETH_ACK)
+        go_back(net, qp, i);
+}
+
+static void
+rdma_receive(struct net *net, struct flow *f, struct pkt *p)
+{
+    struct rdma_qp *qp = f->tp;
+    if (p->l4.roce.opcode == IB_OP_ACK)
+        requester_receive(net, qp, p);
+    else
+        responder_receive(net, qp, p);
+}
+
+static void
+rdma_setup(struct net *net, struct flow *f)
+{
+    struct rdma_qp *qp = xcalloc(1, sizeof *qp);
+    f->tp = qp;
+    qp->flow = f;
+    qp->cfg = &net->scn->rdma;
+    uint32_t mtu = qp->cfg->mtu;
+    qp->n_pkts = (f->size_bytes + mtu - 1) / mtu;
+    /* The initial PSN, per QP, from the flow's own stream. */
+    struct rng r;
+    rng_init(&r, net->scn->seed, rng_stream_id("rdma/isn") ^ f->id);
+    qp->isn = (uint32_t)rng_below(&r, IB_PSN_MASK + 1);
+    tx_source_init(&qp->data_src, &net->sim, &rdma_data_class,
+                   &net->hosts[f->src], f->tc);
+    tx_source_init(&qp->ack_src, &net->sim, &rdma_ack_class,
+                   &net->hosts[f->dst], f->tc);
+    event_init(&net->sim, &qp->rto, rdma_timeout);
+
+    transport_proto_pkt(net, f, IPPROTO_NUM_UDP, &qp->proto);
+    qp->proto.l4.udp.dport = ROCE_UDP_PORT;
+    qp->proto.l4.roce.dest_qp = f->id & IB_PSN_MASK;
+    pkt_set_5tuple_hash(&qp->proto);
+    struct pkt *a = &qp->ack_proto;
+    *a = qp->proto;
+    memcpy(a->eth.src, qp->proto.eth.dst, 6);
+    memcpy(a->eth.dst, qp->proto.eth.src, 6);
+    a->ip.src = qp->proto.ip.dst;
+    a->ip.dst = qp->proto.ip.src;
+    /* RoCEv2 ACKs go to the requester's port 4791 too; the source port
+     * stays the flow's entropy. */
+    pkt_set_5tuple_hash(a);
+
+    transport_set_ideal_fct(net, f, mtu,
+                            IPV4_HDR_BYTES + UDP_HDR_BYTES + IB_BTH_BYTES +
+                                IB_ICRC_BYTES,
+                            qp->proto.hash0);
+}
+
+static void
+rdma_start(struct net *net, struct flow *f)
+{
+    struct rdma_qp *qp = f->tp;
+    nic_activate(net, &qp->data_src);
+}
+
+static void
+rdma_teardown(struct net *net, struct flow *f)
+{
+    struct rdma_qp *qp = f->tp;
+    sim_cancel(&net->sim, &qp->rto);
+    free(qp);
+    f->tp = NULL;
+}
+
+const struct transport_class transport_roce = {
+    .name = "roce",
+    .setup = rdma_setup,
+    .start = rdma_start,
+    .receive = rdma_receive,
+    .teardown = rdma_teardown,
+};

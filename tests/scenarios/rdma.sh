@@ -1,0 +1,105 @@
+#!/bin/sh
+# RoCEv2 RC WRITEs (protocol: roce): goodput from the real header sizes,
+# the small-message round trip, go-back-N's cost under loss, and no
+# retransmission when PFC keeps the fabric lossless.
+set -u
+. "$(dirname "$0")/../lib.sh"
+run() { timeout 60 "$DCSIM" run "$@" --quiet; }
+# Column NAME of flows.csv's row for flow 0.
+col() { awk -F, -v k="$2" 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR == 2 {print $c[k]}' "$1/flows.csv"; }
+
+cat >"$tmp/one.yaml" <<'YAML'
+name: roce-one
+topology:
+  type: explicit
+  nodes: [{name: a, kind: host}, {name: sw, kind: switch}, {name: b, kind: host}]
+  links:
+    - {a: a, b: sw, rate: 100Gbps, delay: 1us}
+    - {a: sw, b: b, rate: 100Gbps, delay: 1us}
+traffic:
+  - pattern: flows
+    protocol: roce
+    flows: [{src: a, dst: b, size: 10MB}]
+YAML
+
+# 12. Goodput on an idle 100 Gb/s path.  A full packet carries 1024 B of
+# payload (rdma.mtu) in Ethernet 14 + IPv4 20 + UDP 8 + BTH 12 + ICRC 4 +
+# FCS 4, plus preamble 8 and gap 12 on the wire: 1106 B; the first also
+# has RETH (16 B).  Goodput = 1024 / 1106 x 100 Gb/s = 92.586 Gb/s,
+# measured over the first packet's arrival to the last's (the time the
+# message's bytes take through the bottleneck).
+run "$tmp/one.yaml" -o "$tmp/g"
+t $? "a 10 MB WRITE runs"
+fct=$(col "$tmp/g" fct_ps)
+[ "$(col "$tmp/g" completed)" = 1 ] && [ "$(col "$tmp/g" bytes_delivered)" = 10000000 ]
+t $? "every byte delivered"
+# Alone on the path: FCT = serialization of all packets at the first hop
+# + 2 x 1 us + one packet's serialization at the switch.
+awk -v fct="$fct" 'BEGIN {
+    n = int((10000000 + 1023) / 1024); last = 10000000 - (n - 1) * 1024
+    wire = 1024 + 14 + 20 + 8 + 12 + 4 + 4 + 20
+    span = fct - 2000000 - (last + 82) * 8 * 10
+    gp = 10000000 * 8 / (span / 1e12)
+    want = 1024 / wire * 100e9
+    printf "%.4f %.4f\n", gp / 1e9, want / 1e9
+    exit !(gp > 0.99 * want && gp < 1.01 * want)
+}' >"$tmp/gp"
+st=$?
+t $st "goodput $(cut -d' ' -f1 "$tmp/gp") Gb/s = 1024/1106 x 100 Gb/s ($(cut -d' ' -f2 "$tmp/gp")) within 1%"
+
+# 13. An 8-byte WRITE's round trip, one switch: the request frame is
+# 14 + 20 + 8 + 12 + 16 (RETH) + 8 + 4 + 4 = 86 B (106 on the wire,
+# 8.48 ns at 100 Gb/s), the ACK 14 + 20 + 8 + 12 + 4 (AETH) + 4 + 4 = 66 B
+# (86, 6.88 ns); each crosses two links of 1 us and is serialized twice:
+# 2 x 8.48 + 2 x 6.88 + 4 x 1000 = 4030.72 ns, and with a switch latency
+# of 500 ns, 1 us more.
+run "$tmp/one.yaml" -o "$tmp/s" --set traffic.0.flows.0.size=8
+rtt=$(col "$tmp/s" acked_ps)
+[ "$rtt" = 4030720 ]
+t $? "8-byte WRITE completes after $rtt ps = 4030.72 ns"
+run "$tmp/one.yaml" -o "$tmp/s2" --set traffic.0.flows.0.size=8 --set switch.latency=500ns
+rtt=$(col "$tmp/s2" acked_ps)
+[ "$rtt" = 5030720 ]
+t $? "with 500 ns switch latency: $rtt ps"
+
+# 16. Loss without PFC.  When packet i is lost the responder notices at
+# i + 1 and NAKs; until the NAK is back the requester keeps sending, at
+# least a minimal round trip (4.03 us, test 13) of 88.48 ns packets: 45
+# packets, all discarded and resent.  So each loss costs >= 45 packets
+# unless losses fall in one window, and with loss rate p the efficiency
+# (ideal FCT / FCT) is at most about 1 / (1 + 45 p); we allow half of that
+# waste, 1 / (1 + 22.5 p).  Selective repeat would lose only ~p.
+for p in 0.002 0.005; do
+    run "$tmp/one.yaml" -o "$tmp/l$p" --set faults.loss=$p --set rdma.timeout=100us
+    awk -v p="$p" -v fct="$(col "$tmp/l$p" fct_ps)" -v ideal="$(col "$tmp/l$p" ideal_fct_ps)" \
+        -v retx="$(col "$tmp/l$p" retx_pkts)" 'BEGIN {
+        eff = ideal / fct; bound = 1 / (1 + 22.5 * p)
+        printf "loss %s: efficiency %.4f <= %.4f and < 1 - 10p, %d packets resent\n", p, eff, bound, retx
+        exit !(eff <= bound && eff < 1 - 10 * p && retx > 0)
+    }' >"$tmp/e"
+    st=$?
+    t $st "go-back-N, $(cat "$tmp/e")"
+done
+
+# No loss, PFC on: an 8-to-1 incast of WRITEs never retransmits.
+cat >"$tmp/incast.yaml" <<'YAML'
+name: roce-incast
+stop: 10ms
+topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 9,
+           server_link: {rate: 100Gbps, delay: 1us},
+           uplink: {rate: 100Gbps, delay: 1us}}
+switch: {buffer: 2MB}
+pfc: {enabled: true}
+traffic:
+  - {pattern: incast, senders: 8, receiver: h0, size: 1MB, tc: 3, protocol: roce}
+YAML
+run "$tmp/incast.yaml" -o "$tmp/i"
+r=$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR > 1 {s += $c["retx_pkts"]; d += $c["completed"]} END {print s + 0, d + 0}' "$tmp/i/flows.csv")
+[ "$r" = "0 8" ] && [ "$(num drops_total "$tmp/i/summary.json")" = 0 ] &&
+    [ "$(num pause_frames_sent "$tmp/i/summary.json")" -gt 0 ]
+t $? "with PFC: 8 WRITEs complete, no retransmission, no drop, pauses sent ($r)"
+run "$tmp/incast.yaml" -o "$tmp/i2" --set pfc.enabled=false --set switch.mmu=shared
+[ "$(num drops_total "$tmp/i2/summary.json")" -gt 0 ] && [ "$(num flows_completed "$tmp/i2/summary.json")" -lt 8 ]
+t $? "without PFC the same incast drops, and WRITEs that lose their tail wait for the 67 ms timeout"
+
+echo "1..$n"
