@@ -109,6 +109,7 @@ struct tcp_hdr {
 #define IB_OP_WRITE_LAST 0x08
 #define IB_OP_WRITE_ONLY 0x0A
 #define IB_OP_ACK 0x11
+#define IB_OP_CNP 0x81  /* RoCEv2 congestion notification packet. */
 
 /* AETH syndromes: ACK, or NAK PSN sequence error (IBTA 9.7.5.2.8). */
 #define IB_AETH_ACK 0x00

@@ -1509,14 +1509,40 @@ static bool
 parse_rdma(struct ctx *c, const struct ynode *map, struct rdma_spec *r)
 {
     static const char *const keys[] = {
-        "mtu", "ack_every", "timeout", "retry_cnt",
+        "mtu", "ack_every", "timeout", "retry_cnt", "cc", "dcqcn_profile",
+        "cnp_tc",
     };
+    static const char *const ccs[] = { "none", "dcqcn" };
+    static const char *const profiles[] = { "paper", "mellanox" };
+    size_t i;
     if (!need_mapping(c, map, "rdma", "a mapping of RDMA parameters") ||
-        !check_keys(c, map, "in rdma", keys, ARRAY_SIZE(keys)) ||
+        !check_keys(c, map, "in rdma", keys, ARRAY_SIZE(keys)))
+        return false;
+    const struct ynode *cc = ytree_get(map, "cc");
+    if (cc) {
+        if (!read_choice(c, cc, "rdma.cc", ccs, 2, &i))
+            return false;
+        r->cc = (enum rdma_cc)i;
+        r->cc_name = ccs[i];
+    }
+    const struct ynode *pr = ytree_get(map, "dcqcn_profile");
+    if (pr) {
+        if (!read_choice(c, pr, "rdma.dcqcn_profile", profiles, 2, &i))
+            return false;
+        if (r->cc != RDMA_CC_DCQCN)
+            return fail_at(c, &ytree_pair(map, "dcqcn_profile")->key_mark,
+                           "rdma.dcqcn_profile given with rdma.cc %s; "
+                           "expected cc: dcqcn, or no dcqcn_profile",
+                           r->cc_name);
+        r->profile = profiles[i];
+    }
+    uint32_t tc = r->cnp_tc;
+    if (!get_u32(c, map, "rdma", "cnp_tc", 0, N_TC - 1, &tc) ||
         !get_u32(c, map, "rdma", "ack_every", 1, 1u << 16, &r->ack_every) ||
         !get_duration(c, map, "rdma", "timeout", true, &r->timeout_ps) ||
         !get_u32(c, map, "rdma", "retry_cnt", 0, 7, &r->retry_cnt))
         return false;
+    r->cnp_tc = (uint8_t)tc;
     const struct ynode *n = ytree_get(map, "mtu");
     if (n) {
         /* IBTA path MTUs: 256, 512, 1024, 2048, 4096. */
@@ -2262,6 +2288,7 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     n = ytree_get(root, "rdma");
     if (n && !parse_rdma(c, n, &scn->rdma))
         return false;
+    rdma_dcqcn_profile(scn->rdma.profile, &scn->rdma.dcqcn);
     /* Before traffic: entries start from these TCP parameters. */
     n = ytree_get(root, "tcp");
     if (n && !parse_tcp(c, n, "tcp", &scn->tcp))
@@ -2333,6 +2360,12 @@ scenario_defaults(struct scenario *scn)
     scn->rdma.ack_every = 1;
     scn->rdma.timeout_ps = UINT64_C(4096000) << 14;
     scn->rdma.retry_cnt = 7;
+    /* No congestion control; DCQCN's profile "paper"; CNPs in priority 6
+     * (Mellanox firmware: cnp_802p_prio 6, cnp_dscp 48 = CS6). */
+    scn->rdma.cc = RDMA_CC_NONE;
+    scn->rdma.cc_name = "none";
+    scn->rdma.profile = "paper";
+    scn->rdma.cnp_tc = 6;
 
     struct tcp_spec *t = &scn->tcp;
     t->cc = tcp_cc_name(0);

@@ -68,8 +68,33 @@ struct tcp_spec {
 
 /* RDMA parameters (docs/scenario.md, `rdma`): RoCEv2 reliable
  * connections. */
+enum rdma_cc {
+    RDMA_CC_NONE,             /* Line rate; PFC keeps it lossless. */
+    RDMA_CC_DCQCN,            /* DCQCN (Zhu et al., SIGCOMM 2015). */
+};
+
+/* DCQCN's parameters (rdma.c cites each profile's sources). */
+struct dcqcn_params {
+    double g;                 /* Alpha gain. */
+    double alpha0;            /* Alpha at start. */
+    uint64_t cnp_interval_ps; /* NP: at most one CNP per QP per this. */
+    uint64_t alpha_period_ps; /* RP: alpha decays every this. */
+    uint64_t dec_period_ps;   /* RP: at most one cut per this. */
+    uint64_t inc_period_ps;   /* RP: rate-increase timer T. */
+    uint64_t byte_counter;    /* RP: rate-increase byte counter B. */
+    uint32_t fast_recovery;   /* F: steps before additive increase. */
+    uint64_t ai_bps, hai_bps; /* Additive and hyper increase steps. */
+    uint64_t min_rate_bps;
+    double min_dec_factor;    /* A cut leaves at least this share. */
+};
+
 struct rdma_spec {
     uint32_t mtu;             /* Path MTU: payload bytes per packet. */
+    enum rdma_cc cc;
+    const char *cc_name;      /* "none", "dcqcn", for reports. */
+    const char *profile;      /* DCQCN: "paper" or "mellanox". */
+    struct dcqcn_params dcqcn;
+    uint8_t cnp_tc;           /* Class CNPs travel in. */
     uint32_t ack_every;       /* The responder ACKs every Nth packet (and
                                * a message's last). */
     uint64_t timeout_ps;      /* Requester's retransmission timeout. */

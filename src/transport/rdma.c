@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "fabric/port.h"
 #include "host/host.h"
 #include "scenario/scenario.h"
 #include "transport/transport.h"
@@ -39,7 +40,21 @@ struct rdma_qp {
     const struct rdma_spec *cfg;
     struct tx_source data_src;   /* At the requester. */
     struct tx_source ack_src;    /* At the responder. */
+    struct tx_source cnp_src;    /* At the responder (DCQCN NP). */
     struct event rto;
+    /* DCQCN reaction point (requester). */
+    uint64_t line_bps;
+    double rate, target;         /* Rc, Rt in bit/s. */
+    double alpha;
+    bool cnp_alpha, cnp_dec;     /* CNPs since the last alpha update and
+                                  * since the last decrease check. */
+    uint32_t t_stage, b_stage;   /* Rate-increase events since the cut. */
+    uint64_t inc_bytes;          /* Bytes sent toward the byte counter. */
+    struct event alpha_timer, dec_timer, inc_timer;
+    uint32_t cnps;               /* CNPs received. */
+    /* DCQCN notification point (responder). */
+    uint64_t last_cnp_ps;
+    bool cnp_ever, cnp_pending;
     struct pkt proto;            /* Request template. */
     struct pkt ack_proto;        /* ACK template (reverse direction). */
     uint32_t isn;                /* PSN of packet 0. */
@@ -83,6 +98,201 @@ arm_rto(struct net *net, struct rdma_qp *qp)
     sim_schedule(&net->sim, &qp->rto, net->sim.now_ps + qp->cfg->timeout_ps);
 }
 
+/* ---- DCQCN (Zhu et al., "Congestion Control for Large-Scale RDMA
+ * Deployments", SIGCOMM 2015), as the ns-3 simulator of the DCQCN and
+ * HPCC papers runs it (RdmaHw: periodic alpha update and decrease check,
+ * rate increase by timer and byte counter). ---- */
+
+void
+rdma_dcqcn_profile(const char *name, struct dcqcn_params *d)
+{
+    memset(d, 0, sizeof *d);
+    if (name && !strcmp(name, "mellanox")) {
+        /* NVIDIA/Mellanox firmware defaults (mlxconfig dump and DOCA's
+         * DCQCN parameter table; published-values.tsv mlnx_fw):
+         * dce_tcp_g 1019/1024 keeps 1019/1024 of alpha per update, so
+         * g = 5/1024; alpha period 1 us; rate_reduce_monitor_period
+         * 4 us; min_time_between_cnps 4 us (the doc table; a dump shows
+         * 2); rpg_time_reset 300 us; rpg_byte_reset 32767 B;
+         * rpg_threshold 1; rpg_ai_rate 5 Mb/s; rpg_hai_rate 50 Mb/s;
+         * rpg_min_rate 1 Mb/s; rpg_min_dec_fac 50%; initial alpha
+         * 1023/1024. */
+        d->g = 5.0 / 1024;
+        d->alpha0 = 1023.0 / 1024;
+        d->cnp_interval_ps = 4 * PS_PER_US;
+        d->alpha_period_ps = 1 * PS_PER_US;
+        d->dec_period_ps = 4 * PS_PER_US;
+        d->inc_period_ps = 300 * PS_PER_US;
+        d->byte_counter = 32767;
+        d->fast_recovery = 1;
+        d->ai_bps = 5000000;
+        d->hai_bps = 50000000;
+        d->min_rate_bps = 1000000;
+        d->min_dec_factor = 0.5;
+        return;
+    }
+    /* The paper's values (published-values.tsv dcqcn_paper): g = 1/256,
+     * CNPs at most every 50 us, alpha timer K = 55 us, rate-increase
+     * timer T = 55 us, byte counter B = 10 MB, F = 5, R_AI = 40 Mb/s.
+     * R_HAI is not in that summary: 10 x R_AI, the ratio of the HPCC
+     * simulator's run.py (rate_ai 5, rate_hai 50 per 25G).  One cut per
+     * CNP interval; alpha starts at 1 (ns-3 RdmaHw); no floor on a cut
+     * but a 1 Mb/s minimum rate. */
+    d->g = 1.0 / 256;
+    d->alpha0 = 1.0;
+    d->cnp_interval_ps = 50 * PS_PER_US;
+    d->alpha_period_ps = 55 * PS_PER_US;
+    d->dec_period_ps = 50 * PS_PER_US;
+    d->inc_period_ps = 55 * PS_PER_US;
+    d->byte_counter = 10000000;
+    d->fast_recovery = 5;
+    d->ai_bps = 40000000;
+    d->hai_bps = 400000000;
+    d->min_rate_bps = 1000000;
+    d->min_dec_factor = 0;
+}
+
+static bool
+qp_active(const struct rdma_qp *qp)
+{
+    return !qp->failed && qp->una < qp->n_pkts;
+}
+
+static void
+dcqcn_increase(struct net *net, struct rdma_qp *qp)
+{
+    const struct dcqcn_params *d = &qp->cfg->dcqcn;
+    uint32_t f = d->fast_recovery;
+    if (qp->t_stage >= f && qp->b_stage >= f) {
+        uint32_t i = (qp->t_stage < qp->b_stage ? qp->t_stage : qp->b_stage) -
+                     f + 1;
+        qp->target += (double)i * (double)d->hai_bps;
+    } else if (qp->t_stage >= f || qp->b_stage >= f) {
+        qp->target += (double)d->ai_bps;
+    }
+    if (qp->target > (double)qp->line_bps)
+        qp->target = (double)qp->line_bps;
+    qp->rate = (qp->rate + qp->target) / 2;
+    /* Back at line rate: let the NIC send as fast as it can again. */
+    if (qp->rate > (double)qp->line_bps * 0.999999)
+        qp->rate = (double)qp->line_bps;
+    (void)net;
+}
+
+static void
+dcqcn_inc_timer(struct sim *sim, struct event *ev)
+{
+    struct rdma_qp *qp = CONTAINER_OF(ev, struct rdma_qp, inc_timer);
+    if (!qp_active(qp) || qp->rate >= (double)qp->line_bps)
+        return;
+    qp->t_stage++;
+    dcqcn_increase(net_of(sim), qp);
+    sim_schedule(sim, ev, sim->now_ps + qp->cfg->dcqcn.inc_period_ps);
+}
+
+/* The byte counter: every B bytes sent since the last cut is an
+ * increase event. */
+static void
+dcqcn_sent(struct net *net, struct rdma_qp *qp, uint32_t wire_bytes)
+{
+    if (qp->rate >= (double)qp->line_bps)
+        return;
+    qp->inc_bytes += wire_bytes;
+    if (qp->inc_bytes >= qp->cfg->dcqcn.byte_counter) {
+        qp->inc_bytes -= qp->cfg->dcqcn.byte_counter;
+        qp->b_stage++;
+        dcqcn_increase(net, qp);
+    }
+}
+
+static void
+dcqcn_cut(struct net *net, struct rdma_qp *qp)
+{
+    const struct dcqcn_params *d = &qp->cfg->dcqcn;
+    double keep = 1 - qp->alpha / 2;
+    if (keep < d->min_dec_factor)
+        keep = d->min_dec_factor;
+    qp->target = qp->rate;
+    qp->rate *= keep;
+    if (qp->rate < (double)d->min_rate_bps)
+        qp->rate = (double)d->min_rate_bps;
+    qp->t_stage = qp->b_stage = 0;
+    qp->inc_bytes = 0;
+    sim_schedule(&net->sim, &qp->inc_timer, net->sim.now_ps + d->inc_period_ps);
+}
+
+static void
+dcqcn_dec_timer(struct sim *sim, struct event *ev)
+{
+    struct rdma_qp *qp = CONTAINER_OF(ev, struct rdma_qp, dec_timer);
+    if (!qp->cnp_dec || !qp_active(qp))
+        return;  /* Quiet for a period: the next CNP cuts at once. */
+    qp->cnp_dec = false;
+    dcqcn_cut(net_of(sim), qp);
+    sim_schedule(sim, ev, sim->now_ps + qp->cfg->dcqcn.dec_period_ps);
+}
+
+static void
+dcqcn_alpha_timer(struct sim *sim, struct event *ev)
+{
+    struct rdma_qp *qp = CONTAINER_OF(ev, struct rdma_qp, alpha_timer);
+    const struct dcqcn_params *d = &qp->cfg->dcqcn;
+    if (!qp_active(qp))
+        return;
+    qp->alpha = (1 - d->g) * qp->alpha + (qp->cnp_alpha ? d->g : 0);
+    qp->cnp_alpha = false;
+    sim_schedule(sim, ev, sim->now_ps + d->alpha_period_ps);
+}
+
+static void
+dcqcn_cnp(struct net *net, struct rdma_qp *qp)
+{
+    qp->cnps++;
+    qp->cnp_alpha = qp->cnp_dec = true;
+    if (!event_is_scheduled(&net->sim, &qp->alpha_timer))
+        sim_schedule(&net->sim, &qp->alpha_timer,
+                     net->sim.now_ps + qp->cfg->dcqcn.alpha_period_ps);
+    if (!event_is_scheduled(&net->sim, &qp->dec_timer))
+        sim_schedule(&net->sim, &qp->dec_timer, net->sim.now_ps);
+}
+
+static struct pkt *
+rdma_pull_cnp(struct net *net, struct tx_source *src, uint64_t *next_ready)
+{
+    struct rdma_qp *qp = CONTAINER_OF(src, struct rdma_qp, cnp_src);
+    *next_ready = TIME_NEVER;
+    if (!qp->cnp_pending)
+        return NULL;
+    qp->cnp_pending = false;
+    struct pkt *p = pkt_alloc(&net->pool);
+    *p = qp->ack_proto;
+    p->payload_bytes = 0;
+    p->ip.dscp = (uint8_t)(qp->cfg->cnp_tc << 3);
+    p->l4.roce.opcode = IB_OP_CNP;
+    /* BTH, 16 reserved bytes, ICRC (RoCEv2 CNP, IBTA A17.9.4). */
+    p->l4_extra = IB_BTH_BYTES + 16 + IB_ICRC_BYTES;
+    pkt_set_lengths(p);
+    return p;
+}
+
+static const struct tx_source_class rdma_cnp_class = {
+    .name = "roce-cnp",
+    .pull = rdma_pull_cnp,
+};
+
+/* NP: a CE-marked packet asks for a CNP, at most one per interval. */
+static void
+dcqcn_marked(struct net *net, struct rdma_qp *qp)
+{
+    uint64_t now = net->sim.now_ps;
+    if (qp->cnp_ever && now - qp->last_cnp_ps < qp->cfg->dcqcn.cnp_interval_ps)
+        return;
+    qp->cnp_ever = true;
+    qp->last_cnp_ps = now;
+    qp->cnp_pending = true;
+    nic_activate(net, &qp->cnp_src);
+}
+
 static struct pkt *
 rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
 {
@@ -119,11 +329,17 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     }
     if (!event_is_scheduled(&net->sim, &qp->rto))
         arm_rto(net, qp);
+    uint64_t rate = f->rate_bps;
+    if (qp->cfg->cc == RDMA_CC_DCQCN) {
+        dcqcn_sent(net, qp, pkt_wire_bytes(p));
+        if ((uint64_t)qp->rate < qp->line_bps &&
+            (!rate || (uint64_t)qp->rate < rate))
+            rate = (uint64_t)qp->rate;
+    }
     if (qp->next >= qp->n_pkts)
         *next_ready = TIME_NEVER;
-    else if (f->rate_bps)
-        *next_ready = net->sim.now_ps +
-                      ser_time_ps(pkt_wire_bytes(p), f->rate_bps);
+    else if (rate)
+        *next_ready = net->sim.now_ps + ser_time_ps(pkt_wire_bytes(p), rate);
     else
         *next_ready = net->sim.now_ps;
     return p;
@@ -204,6 +420,8 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
 {
     struct flow *f = qp->flow;
     uint64_t i = idx_of(qp, p->l4.roce.psn, qp->expected);
+    if (p->ip.ecn == ECN_CE && qp->cfg->cc == RDMA_CC_DCQCN)
+        dcqcn_marked(net, qp);
     bool ack_req = p->l4.roce.ack_req;
     if (i == qp->expected) {
         f->bytes_delivered += p->payload_bytes;
@@ -260,7 +478,10 @@ static void
 rdma_receive(struct net *net, struct flow *f, struct pkt *p)
 {
     struct rdma_qp *qp = f->tp;
-    if (p->l4.roce.opcode == IB_OP_ACK)
+    if (p->l4.roce.opcode == IB_OP_CNP) {
+        dcqcn_cnp(net, qp);
+        pkt_free(&net->pool, p);
+    } else if (p->l4.roce.opcode == IB_OP_ACK)
         requester_receive(net, qp, p);
     else
         responder_receive(net, qp, p);
@@ -284,9 +505,22 @@ rdma_setup(struct net *net, struct flow *f)
     tx_source_init(&qp->ack_src, &net->sim, &rdma_ack_class,
                    &net->hosts[f->dst], f->tc);
     event_init(&net->sim, &qp->rto, rdma_timeout);
+    f->cc = qp->cfg->cc_name;
+    if (qp->cfg->cc == RDMA_CC_DCQCN) {
+        tx_source_init(&qp->cnp_src, &net->sim, &rdma_cnp_class,
+                       &net->hosts[f->dst], qp->cfg->cnp_tc);
+        event_init(&net->sim, &qp->alpha_timer, dcqcn_alpha_timer);
+        event_init(&net->sim, &qp->dec_timer, dcqcn_dec_timer);
+        event_init(&net->sim, &qp->inc_timer, dcqcn_inc_timer);
+        qp->line_bps = net->hosts[f->src].nic.port->rate_bps;
+        qp->rate = qp->target = (double)qp->line_bps;
+        qp->alpha = qp->cfg->dcqcn.alpha0;
+    }
 
     transport_proto_pkt(net, f, IPPROTO_NUM_UDP, &qp->proto);
     qp->proto.l4.udp.dport = ROCE_UDP_PORT;
+    if (qp->cfg->cc == RDMA_CC_DCQCN)
+        qp->proto.ip.ecn = ECN_ECT0;
     qp->proto.l4.roce.dest_qp = f->id & IB_PSN_MASK;
     pkt_set_5tuple_hash(&qp->proto);
     struct pkt *a = &qp->ack_proto;
@@ -295,6 +529,7 @@ rdma_setup(struct net *net, struct flow *f)
     memcpy(a->eth.dst, qp->proto.eth.src, 6);
     a->ip.src = qp->proto.ip.dst;
     a->ip.dst = qp->proto.ip.src;
+    a->ip.ecn = ECN_NOT_ECT;  /* Only data is ECN-capable. */
     /* RoCEv2 ACKs go to the requester's port 4791 too; the source port
      * stays the flow's entropy. */
     pkt_set_5tuple_hash(a);
@@ -317,6 +552,11 @@ rdma_teardown(struct net *net, struct flow *f)
 {
     struct rdma_qp *qp = f->tp;
     sim_cancel(&net->sim, &qp->rto);
+    if (qp->cfg->cc == RDMA_CC_DCQCN) {
+        sim_cancel(&net->sim, &qp->alpha_timer);
+        sim_cancel(&net->sim, &qp->dec_timer);
+        sim_cancel(&net->sim, &qp->inc_timer);
+    }
     free(qp);
     f->tp = NULL;
 }

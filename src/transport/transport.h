@@ -53,6 +53,10 @@ extern const struct transport_class transport_udp;
 extern const struct transport_class transport_tcp;
 extern const struct transport_class transport_roce;
 
+struct dcqcn_params;
+/* DCQCN's parameters of profile NAME ("paper" or "mellanox"). */
+void rdma_dcqcn_profile(const char *name, struct dcqcn_params *);
+
 /* TCP congestion-control algorithms by name (tcp-cc.c), for the
  * scenario's `tcp.cc`: I < tcp_cc_count(); the first is the default. */
 size_t tcp_cc_count(void);

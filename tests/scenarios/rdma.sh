@@ -102,4 +102,50 @@ run "$tmp/incast.yaml" -o "$tmp/i2" --set pfc.enabled=false --set switch.mmu=sha
 [ "$(num drops_total "$tmp/i2/summary.json")" -gt 0 ] && [ "$(num flows_completed "$tmp/i2/summary.json")" -lt 8 ]
 t $? "without PFC the same incast drops, and WRITEs that lose their tail wait for the 67 ms timeout"
 
+# 14. DCQCN: two WRITEs into one 100 Gb/s receiver port, the second 2 ms
+# after the first, RED marking (Kmin 12 KB, Kmax 500 KB, Pmax 1%) and PFC
+# on.  Bytes each flow delivers in [10, 20] ms come from two runs that
+# stop at 10 and 20 ms (the first is a prefix of the second: same seed,
+# same events).
+cat >"$tmp/dcqcn.yaml" <<'YAML'
+name: dcqcn-two
+stop: 20ms
+topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 3,
+           server_link: {rate: 100Gbps, delay: 1us},
+           uplink: {rate: 100Gbps, delay: 1us}}
+switch:
+  buffer: 16MB
+  ecn: {mode: red, kmin: 12KB, kmax: 500KB, pmax: 0.01}
+pfc: {enabled: true}
+rdma: {cc: dcqcn}
+traffic:
+  - pattern: flows
+    protocol: roce
+    flows: [{src: h1, dst: h0, size: 1GB, tc: 3},
+            {src: h2, dst: h0, size: 1GB, start: 2ms, tc: 3}]
+YAML
+run "$tmp/dcqcn.yaml" -o "$tmp/d10" --set stop=10ms
+run "$tmp/dcqcn.yaml" -o "$tmp/d20"
+delivered() { awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR > 1 {printf "%s ", $c["bytes_delivered"]}' "$1/flows.csv"; }
+awk -v a="$(delivered "$tmp/d10")" -v b="$(delivered "$tmp/d20")" 'BEGIN {
+    split(a, x, " "); split(b, y, " ")
+    r1 = y[1] - x[1]; r2 = y[2] - x[2]
+    jain = (r1 + r2) ^ 2 / (2 * (r1 ^ 2 + r2 ^ 2))
+    util = (r1 + r2) * 8 / 0.010 / (1024 / 1106 * 100e9)
+    printf "Jain %.4f, %.1f and %.1f MB, %.3f of goodput capacity\n", jain, r1 / 1e6, r2 / 1e6, util
+    exit !(jain >= 0.95 && util > 0.9)
+}' >"$tmp/j"
+st=$?
+t $st "DCQCN converges: $(cat "$tmp/j")"
+q=$(awk -F, '$1 == "leaf0" && $3 == "h0" && $4 == 3 {print $5, $6}' "$tmp/d20/queues.csv")
+cnps=$(awk -F, '$1 == "leaf0" && $3 == "h0" && $4 == 3 {print $9}' "$tmp/d20/queues.csv")
+awk -v q="$q" -v m="$cnps" 'BEGIN { split(q, v, " "); exit !(v[2] < 50000 && v[1] < 1000000 && m > 0) }'
+t $? "the bottleneck queue stays bounded: peak/average $q B, $cnps packets marked"
+[ "$(num pause_frames_sent "$tmp/d20/summary.json")" = 0 ]
+t $? "DCQCN keeps PFC from firing: no pause frame"
+run "$tmp/dcqcn.yaml" -o "$tmp/dn" --set stop=10ms --set rdma.cc=none
+qn=$(awk -F, '$1 == "leaf0" && $3 == "h0" && $4 == 3 {print $6}' "$tmp/dn/queues.csv")
+[ "$(num pause_frames_sent "$tmp/dn/summary.json")" -gt 0 ] && [ "$(num drops_total "$tmp/dn/summary.json")" = 0 ]
+t $? "without congestion control the same pair relies on PFC: $(num pause_frames_sent "$tmp/dn/summary.json") pauses, average queue $qn B"
+
 echo "1..$n"
