@@ -153,7 +153,7 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
 {
     fprintf(f, "id,src,dst,protocol,tc,size_bytes,start_ps,end_ps,fct_ps,"
                "ideal_fct_ps,slowdown,completed,bytes_delivered,bytes_lost,"
-               "packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps\n");
+               "packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps,naks,cnps\n");
     for (uint32_t i = 0; i < net->n_flows; i++) {
         const struct flow *fl = &net->flows[i];
         fprintf(f, "%u,%s,%s,%s,%u,%llu,%llu,", fl->id,
@@ -175,7 +175,7 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
                 fl->cc ? fl->cc : "");
         if (fl->acked_ps)
             fprintf(f, "%llu", (unsigned long long)fl->acked_ps);
-        fputc('\n', f);
+        fprintf(f, ",%u,%u\n", fl->naks, fl->cnps);
     }
 }
 

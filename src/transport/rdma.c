@@ -51,7 +51,6 @@ struct rdma_qp {
     uint32_t t_stage, b_stage;   /* Rate-increase events since the cut. */
     uint64_t inc_bytes;          /* Bytes sent toward the byte counter. */
     struct event alpha_timer, dec_timer, inc_timer;
-    uint32_t cnps;               /* CNPs received. */
     /* DCQCN notification point (responder). */
     uint64_t last_cnp_ps;
     bool cnp_ever, cnp_pending;
@@ -247,7 +246,7 @@ dcqcn_alpha_timer(struct sim *sim, struct event *ev)
 static void
 dcqcn_cnp(struct net *net, struct rdma_qp *qp)
 {
-    qp->cnps++;
+    qp->flow->cnps++;
     qp->cnp_alpha = qp->cnp_dec = true;
     if (!event_is_scheduled(&net->sim, &qp->alpha_timer))
         sim_schedule(&net->sim, &qp->alpha_timer,
@@ -470,8 +469,10 @@ requester_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
             arm_rto(net, qp);
         }
     }
-    if (syndrome != IB_AETH_ACK)
+    if (syndrome != IB_AETH_ACK) {
+        f->naks++;
         go_back(net, qp, i);
+    }
 }
 
 static void

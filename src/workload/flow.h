@@ -36,6 +36,8 @@ struct flow {
     uint32_t pkts_dropped;
     uint32_t retx_pkts;        /* Reliable transports: packets resent. */
     uint32_t timeouts;         /* Reliable transports: RTO expiries. */
+    uint32_t naks;             /* RDMA: NAKs the requester received. */
+    uint32_t cnps;             /* RDMA: CNPs the requester received. */
 };
 
 /* The FCT of a flow alone in the network: the last packet's arrival at

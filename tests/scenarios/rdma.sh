@@ -72,10 +72,10 @@ t $? "with 500 ns switch latency: $rtt ps"
 for p in 0.002 0.005; do
     run "$tmp/one.yaml" -o "$tmp/l$p" --set faults.loss=$p --set rdma.timeout=100us
     awk -v p="$p" -v fct="$(col "$tmp/l$p" fct_ps)" -v ideal="$(col "$tmp/l$p" ideal_fct_ps)" \
-        -v retx="$(col "$tmp/l$p" retx_pkts)" 'BEGIN {
+        -v retx="$(col "$tmp/l$p" retx_pkts)" -v naks="$(col "$tmp/l$p" naks)" 'BEGIN {
         eff = ideal / fct; bound = 1 / (1 + 22.5 * p)
-        printf "loss %s: efficiency %.4f <= %.4f and < 1 - 10p, %d packets resent\n", p, eff, bound, retx
-        exit !(eff <= bound && eff < 1 - 10 * p && retx > 0)
+        printf "loss %s: efficiency %.4f <= %.4f and < 1 - 10p, %d packets resent after %d NAKs\n", p, eff, bound, retx, naks
+        exit !(eff <= bound && eff < 1 - 10 * p && retx > 0 && naks > 0)
     }' >"$tmp/e"
     st=$?
     t $st "go-back-N, $(cat "$tmp/e")"
@@ -143,6 +143,9 @@ awk -v q="$q" -v m="$cnps" 'BEGIN { split(q, v, " "); exit !(v[2] < 50000 && v[1
 t $? "the bottleneck queue stays bounded: peak/average $q B, $cnps packets marked"
 [ "$(num pause_frames_sent "$tmp/d20/summary.json")" = 0 ]
 t $? "DCQCN keeps PFC from firing: no pause frame"
+c=$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR > 1 {printf "%s ", $c["cnps"]}' "$tmp/d20/flows.csv")
+awk -v c="$c" 'BEGIN { n = split(c, v, " "); exit !(n == 2 && v[1] > 0 && v[2] > 0) }'
+t $? "both requesters received CNPs: $c"
 run "$tmp/dcqcn.yaml" -o "$tmp/dn" --set stop=10ms --set rdma.cc=none
 qn=$(awk -F, '$1 == "leaf0" && $3 == "h0" && $4 == 3 {print $6}' "$tmp/dn/queues.csv")
 [ "$(num pause_frames_sent "$tmp/dn/summary.json")" -gt 0 ] && [ "$(num drops_total "$tmp/dn/summary.json")" = 0 ]
