@@ -151,4 +151,19 @@ qn=$(awk -F, '$1 == "leaf0" && $3 == "h0" && $4 == 3 {print $6}' "$tmp/dn/queues
 [ "$(num pause_frames_sent "$tmp/dn/summary.json")" -gt 0 ] && [ "$(num drops_total "$tmp/dn/summary.json")" = 0 ]
 t $? "without congestion control the same pair relies on PFC: $(num pause_frames_sent "$tmp/dn/summary.json") pauses, average queue $qn B"
 
+# The storage example (scenarios/rdma-storage.yaml): RDMA WRITEs with
+# DCQCN in the lossless class beside DCTCP in the lossy one.  Shortened
+# here (200 us of arrivals) to keep the suite fast.
+ex=$(dirname "$0")/../../scenarios/rdma-storage.yaml
+"$DCSIM" validate "$ex" >/dev/null
+t $? "scenarios/rdma-storage.yaml validates"
+run "$ex" -o "$tmp/st" --set traffic.0.duration=200us --set traffic.1.duration=200us --set stop=1ms
+r=$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i}
+    NR > 1 && $c["protocol"] == "roce" {n++; x += $c["retx_pkts"]; m += $c["cnps"]}
+    NR > 1 && $c["cc"] == "dctcp" {d++}
+    END {print n + 0, x + 0, m + 0, d + 0}' "$tmp/st/flows.csv")
+awk -v r="$r" 'BEGIN { split(r, v, " "); exit !(v[1] > 0 && v[2] == 0 && v[3] > 0 && v[4] > 0) }' &&
+    [ "$(num drops_total "$tmp/st/summary.json")" = 0 ]
+t $? "storage example: RoCE flows, retransmissions, CNPs, DCTCP flows = $r; no drop"
+
 echo "1..$n"
