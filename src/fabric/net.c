@@ -357,6 +357,14 @@ net_create(struct net **out, const struct scenario *scn, char **err)
         *out = NULL;
         return 2;
     }
+    for (uint32_t i = 0; i < net->n_flows; i++) {
+        const struct flow *f = &net->flows[i];
+        if (f->transport->check && f->transport->check(net, f, err)) {
+            net_destroy(net);
+            *out = NULL;
+            return 2;
+        }
+    }
     for (uint32_t i = 0; i < net->n_flows; i++)
         net_launch_flow(net, i);
     *out = net;
@@ -378,7 +386,8 @@ net_destroy(struct net *net)
     if (!net)
         return;
     for (uint32_t i = 0; i < net->n_flows; i++)
-        if (net->flows[i].transport->teardown)
+        /* Flows never set up (a build error) have no state. */
+        if (net->flows[i].transport->teardown && net->flows[i].tp)
             net->flows[i].transport->teardown(net, &net->flows[i]);
     tcp_pool_free(net);
     free(net->flows);

@@ -35,6 +35,14 @@ void
 pkt_set_lengths(struct pkt *p)
 {
     uint32_t l4;
+    if (p->eth.ethertype == ETHERTYPE_ROCEV1) {
+        /* GRH in place of IPv4 + UDP; ip.total_len carries the length
+         * after the Ethernet header all the same. */
+        p->ip.total_len = (uint16_t)(IB_GRH_BYTES + p->l4_extra +
+                                     p->payload_bytes);
+        p->frame_bytes = (uint16_t)pkt_frame_bytes(p);
+        return;
+    }
     if (p->ip.proto == IPPROTO_NUM_UDP) {
         l4 = UDP_HDR_BYTES + p->l4_extra + p->payload_bytes;
         p->l4.udp.len = (uint16_t)l4;

@@ -33,6 +33,8 @@
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_VLAN 0x8100
 #define ETHERTYPE_MAC_CONTROL 0x8808  /* IEEE 802.3 clause 31. */
+#define ETHERTYPE_ROCEV1 0x8915       /* RoCE v1: IB transport over L2. */
+#define IB_GRH_BYTES 40               /* InfiniBand global route header. */
 
 /* Priority-based flow control (IEEE 802.1Qbb clause 36; 802.3 Annex
  * 31D): a MAC control frame to the reserved multicast address

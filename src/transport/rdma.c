@@ -520,6 +520,9 @@ rdma_setup(struct net *net, struct flow *f)
 
     transport_proto_pkt(net, f, IPPROTO_NUM_UDP, &qp->proto);
     qp->proto.l4.udp.dport = ROCE_UDP_PORT;
+    bool v1 = f->transport == &transport_rocev1;
+    if (v1)
+        qp->proto.eth.ethertype = ETHERTYPE_ROCEV1;
     if (qp->cfg->cc == RDMA_CC_DCQCN)
         qp->proto.ip.ecn = ECN_ECT0;
     qp->proto.l4.roce.dest_qp = f->id & IB_PSN_MASK;
@@ -536,8 +539,9 @@ rdma_setup(struct net *net, struct flow *f)
     pkt_set_5tuple_hash(a);
 
     transport_set_ideal_fct(net, f, mtu,
-                            IPV4_HDR_BYTES + UDP_HDR_BYTES + IB_BTH_BYTES +
-                                IB_ICRC_BYTES,
+                            (v1 ? IB_GRH_BYTES
+                                : IPV4_HDR_BYTES + UDP_HDR_BYTES) +
+                                IB_BTH_BYTES + IB_ICRC_BYTES,
                             qp->proto.hash0);
 }
 
@@ -568,4 +572,39 @@ const struct transport_class transport_roce = {
     .start = rdma_start,
     .receive = rdma_receive,
     .teardown = rdma_teardown,
+};
+
+/* RoCEv1 carries the IB transport straight in Ethernet frames (EtherType
+ * 0x8915, a GRH where RoCEv2 has IPv4 + UDP), so it cannot cross an IP
+ * router: both hosts must hang off the same switch.  (dcsim's switches
+ * still look up the destination by its host address; in one L2 domain
+ * that is the port its MAC address is learnt on.  The GRH's traffic
+ * class stands in for the DSCP.) */
+static int
+rocev1_check(const struct net *net, const struct flow *f, char **err)
+{
+    const struct node *sa = net->hosts[f->src].nic.port->link.peer;
+    const struct node *sb = net->hosts[f->dst].nic.port->link.peer;
+    if (sa == sb)
+        return 0;
+    const struct scenario *scn = net->scn;
+    const struct traffic_spec *ts = &scn->traffic[f->entry];
+    *err = xasprintf(
+        "%s:%u:%u: traffic.%u: protocol rocev1 cannot carry %s -> %s: they "
+        "hang off different switches (%s, %s) and a RoCEv1 frame (EtherType "
+        "0x8915, no IP header) cannot cross a router; expected protocol roce "
+        "(RoCEv2, over UDP/IP) or both hosts on one switch",
+        scn->file, ts->loc.line, ts->loc.col, (unsigned)f->entry,
+        net->hosts[f->src].up.name, net->hosts[f->dst].up.name, sa->name,
+        sb->name);
+    return 2;
+}
+
+const struct transport_class transport_rocev1 = {
+    .name = "rocev1",
+    .setup = rdma_setup,
+    .start = rdma_start,
+    .receive = rdma_receive,
+    .teardown = rdma_teardown,
+    .check = rocev1_check,
 };

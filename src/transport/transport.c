@@ -15,6 +15,7 @@ static const struct transport_class *const transport_table[] = {
     &transport_udp,
     &transport_tcp,
     &transport_roce,
+    &transport_rocev1,
 };
 
 const struct transport_class *

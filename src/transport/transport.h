@@ -26,6 +26,9 @@ struct transport_class {
     void (*receive)(struct net *, struct flow *, struct pkt *);
     /* Frees per-flow state.  Optional. */
     void (*teardown)(struct net *, struct flow *);
+    /* Before the run: can F be carried at all in this network?  Returns
+     * 0, or 2 with *ERR allocated ("FILE:LINE:COL: ...").  Optional. */
+    int (*check)(const struct net *, const struct flow *, char **err);
 };
 
 const struct transport_class *transport_find(const char *name);
@@ -52,6 +55,7 @@ void transport_flow_done(struct net *, struct flow *);
 extern const struct transport_class transport_udp;
 extern const struct transport_class transport_tcp;
 extern const struct transport_class transport_roce;
+extern const struct transport_class transport_rocev1;
 
 struct dcqcn_params;
 /* DCQCN's parameters of profile NAME ("paper" or "mellanox"). */

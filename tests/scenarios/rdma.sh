@@ -151,6 +151,28 @@ qn=$(awk -F, '$1 == "leaf0" && $3 == "h0" && $4 == 3 {print $6}' "$tmp/dn/queues
 [ "$(num pause_frames_sent "$tmp/dn/summary.json")" -gt 0 ] && [ "$(num drops_total "$tmp/dn/summary.json")" = 0 ]
 t $? "without congestion control the same pair relies on PFC: $(num pause_frames_sent "$tmp/dn/summary.json") pauses, average queue $qn B"
 
+# 17. RoCEv1: the IB transport straight over Ethernet (EtherType 0x8915;
+# a 40 B GRH where RoCEv2 has IPv4 20 + UDP 8).  Inside one switch it
+# works: the 8-byte WRITE's frames are 12 B longer each way, 2 x 0.96 +
+# 2 x 0.96 ns more: 4034.56 ns.  Across a router it is refused.
+run "$tmp/one.yaml" -o "$tmp/v1" --set traffic.0.protocol=rocev1 --set traffic.0.flows.0.size=8
+rtt=$(col "$tmp/v1" acked_ps)
+[ "$rtt" = 4034560 ]
+t $? "RoCEv1 8-byte WRITE on one switch: $rtt ps"
+cat >"$tmp/v1x.yaml" <<'YAML'
+name: rocev1-across
+topology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 2}
+traffic:
+  - pattern: flows
+    protocol: rocev1
+    flows: [{src: h0, dst: h1, size: 1MB}, {src: h0, dst: h2, size: 1MB}]
+YAML
+"$DCSIM" run "$tmp/v1x.yaml" -o "$tmp/v1x" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" = 2 ] && [ ! -e "$tmp/v1x" ] && [ ! -s "$tmp/out" ] &&
+    grep -q "v1x.yaml:4:5: traffic.0: protocol rocev1 cannot carry h0 -> h2: they hang off different switches (leaf0, leaf1)" "$tmp/err"
+t $? "RoCEv1 across a router: exit $rc, no results, $(cut -c1-90 "$tmp/err")..."
+
 # The storage example (scenarios/rdma-storage.yaml): RDMA WRITEs with
 # DCQCN in the lossless class beside DCTCP in the lossy one.  Shortened
 # here (200 us of arrivals) to keep the suite fast.
