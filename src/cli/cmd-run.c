@@ -108,7 +108,7 @@ cmd_run(int argc, char **argv)
     ri.sim_time_ps = sim_pending(&net->sim) ? scn.stop_ps : net->sim.now_ps;
     ri.peak_rss_bytes = peak_rss_bytes();
     if (net->pfc)
-        pfc_finish(net);
+        pfc_finish(net, ri.sim_time_ps);
     results_summarize(net, &ri);
     if (mon)
         monitor_finish(mon, ri.sim_time_ps);

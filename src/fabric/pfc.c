@@ -435,17 +435,22 @@ pfc_watchdog(struct sim *sim, struct event *ev)
 }
 
 void
-pfc_finish(struct net *net)
+pfc_finish(struct net *net, uint64_t end_ps)
 {
     for (uint32_t i = 0; i < net->n_ports; i++) {
-        struct port *port = &net->ports[i];
-        if (!port->pfc)
+        struct pfc_port *pf = net->ports[i].pfc;
+        if (!pf)
             continue;
-        for (int c = 0; c < 8; c++)
-            if (port->paused >> c & 1) {
-                pause_end(port->pfc, c, net->sim.now_ps);
-                /* Still paused: reports count it as paused. */
-                port->paused |= (uint8_t)(1u << c);
-            }
+        for (int c = 0; c < 8; c++) {
+            if (!(pf->port->paused >> c & 1))
+                continue;
+            /* Still paused: count the pause up to the end of the run,
+             * and leave the class marked paused for the reports. */
+            struct pfc_stats *st = &pf->st[c];
+            uint64_t d = end_ps - pf->since_ps[c];
+            st->paused_ps += d;
+            if (d > st->longest_ps)
+                st->longest_ps = d;
+        }
     }
 }

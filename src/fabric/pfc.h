@@ -103,7 +103,8 @@ struct pkt *pfc_next_ctrl(struct pfc_port *);
 void pfc_frame_sent(struct net *, struct port *, struct pkt *,
                     uint64_t end_of_frame_ps);
 
-/* Closes open pause intervals at the end of the run, for reports. */
-void pfc_finish(struct net *);
+/* Counts the pauses still open at END_PS, the end of the run, for the
+ * reports (once). */
+void pfc_finish(struct net *, uint64_t end_ps);
 
 #endif
