@@ -106,6 +106,10 @@ struct tcp_hdr {
 #define IB_PSN_MASK 0xFFFFFFu
 
 /* RC opcodes (IBTA table 38). */
+#define IB_OP_SEND_FIRST 0x00
+#define IB_OP_SEND_MIDDLE 0x01
+#define IB_OP_SEND_LAST 0x02
+#define IB_OP_SEND_ONLY 0x04
 #define IB_OP_WRITE_FIRST 0x06
 #define IB_OP_WRITE_MIDDLE 0x07
 #define IB_OP_WRITE_LAST 0x08
@@ -116,6 +120,7 @@ struct tcp_hdr {
 /* AETH syndromes: ACK, or NAK PSN sequence error (IBTA 9.7.5.2.8). */
 #define IB_AETH_ACK 0x00
 #define IB_AETH_NAK_SEQ 0x60
+#define IB_AETH_RNR 0x20     /* Receiver not ready (+ the timer code). */
 
 struct roce_hdr {
     struct udp_hdr udp;  /* First: UDP's fields keep their place. */

@@ -1510,7 +1510,7 @@ parse_rdma(struct ctx *c, const struct ynode *map, struct rdma_spec *r)
 {
     static const char *const keys[] = {
         "mtu", "ack_every", "timeout", "retry_cnt", "cc", "dcqcn_profile",
-        "cnp_tc",
+        "cnp_tc", "rnr_timer", "rnr_retry",
     };
     static const char *const ccs[] = { "none", "dcqcn" };
     static const char *const profiles[] = { "paper", "mellanox" };
@@ -1540,7 +1540,9 @@ parse_rdma(struct ctx *c, const struct ynode *map, struct rdma_spec *r)
     if (!get_u32(c, map, "rdma", "cnp_tc", 0, N_TC - 1, &tc) ||
         !get_u32(c, map, "rdma", "ack_every", 1, 1u << 16, &r->ack_every) ||
         !get_duration(c, map, "rdma", "timeout", true, &r->timeout_ps) ||
-        !get_u32(c, map, "rdma", "retry_cnt", 0, 7, &r->retry_cnt))
+        !get_u32(c, map, "rdma", "retry_cnt", 0, 7, &r->retry_cnt) ||
+        !get_duration(c, map, "rdma", "rnr_timer", true, &r->rnr_timer_ps) ||
+        !get_u32(c, map, "rdma", "rnr_retry", 0, 7, &r->rnr_retry))
         return false;
     r->cnp_tc = (uint8_t)tc;
     const struct ynode *n = ytree_get(map, "mtu");
@@ -1588,23 +1590,23 @@ static const char *const pattern_names[] = {
 };
 
 static const char *const flows_keys[] = {
-    "pattern", "protocol", "flows", "tcp",
+    "pattern", "protocol", "flows", "tcp", "verb", "recv_at",
 };
 static const char *const permutation_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "cross_rack", "tcp",
+    "cross_rack", "tcp", "verb", "recv_at",
 };
 static const char *const incast_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "senders", "receiver", "rounds", "gap", "tcp",
+    "senders", "receiver", "rounds", "gap", "tcp", "verb", "recv_at",
 };
 static const char *const all_to_all_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "tcp",
+    "tcp", "verb", "recv_at",
 };
 static const char *const random_keys[] = {
     "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "load", "count", "duration", "cross_rack", "tcp",
+    "load", "count", "duration", "cross_rack", "tcp", "verb", "recv_at",
 };
 
 /* Indexed by enum traffic_pattern. */
@@ -1772,6 +1774,41 @@ get_flow_size(struct ctx *c, const struct ynode *map, const char *parent,
            read_cdf(c, ytree_get(n, "cdf"), sub, &ts->size_cdf);
 }
 
+/* The RDMA keys of a traffic entry: the verb and when the receiver posts
+ * its receives. */
+static bool
+parse_verb(struct ctx *c, const struct ynode *map, const char *path,
+           struct traffic_spec *ts)
+{
+    static const char *const verbs[] = { "write", "send" };
+    static const char *const keys[] = { "verb", "recv_at" };
+    bool rdma = !strncmp(ts->protocol, "roce", 4);
+    char sub[PATH_BYTES];
+    for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+        const struct ypair *pr = ytree_pair(map, keys[k]);
+        if (pr && !rdma)
+            return fail_at(c, &pr->key_mark,
+                           "%s.%s on a %s entry; expected protocol roce or "
+                           "rocev1, or no %s key",
+                           path, keys[k], ts->protocol, keys[k]);
+    }
+    const struct ynode *n = ytree_get(map, "verb");
+    size_t i;
+    if (n) {
+        path_key(sub, path, "verb");
+        if (!read_choice(c, n, sub, verbs, ARRAY_SIZE(verbs), &i))
+            return false;
+        ts->verb = (enum rdma_verb)i;
+    }
+    if (!get_duration(c, map, path, "recv_at", false, &ts->recv_at_ps))
+        return false;
+    if (ytree_get(map, "recv_at") && ts->verb != RDMA_VERB_SEND)
+        return fail_at(c, &ytree_pair(map, "recv_at")->key_mark,
+                       "%s.recv_at: only a SEND consumes a posted receive; "
+                       "expected verb: send, or no recv_at key", path);
+    return true;
+}
+
 static bool
 parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
                     const struct tcp_spec *tcp, struct traffic_spec *ts)
@@ -1820,6 +1857,8 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
             return false;
     }
 
+    if (!parse_verb(c, map, path, ts))
+        return false;
     uint32_t count = 0;
     if (!get_flow_size(c, map, path, ts) ||
         !get_rate(c, map, path, "rate", true, &ts->rate_bps) ||
@@ -2360,6 +2399,11 @@ scenario_defaults(struct scenario *scn)
     scn->rdma.ack_every = 1;
     scn->rdma.timeout_ps = UINT64_C(4096000) << 14;
     scn->rdma.retry_cnt = 7;
+    /* RNR: the IBTA minimum RNR NAK timer code 12, 0.64 ms (table 45),
+     * what libibverbs examples and most applications set; rnr_retry 7
+     * means retry forever. */
+    scn->rdma.rnr_timer_ps = 640 * PS_PER_US;
+    scn->rdma.rnr_retry = 7;
     /* No congestion control; DCQCN's profile "paper"; CNPs in priority 6
      * (Mellanox firmware: cnp_802p_prio 6, cnp_dscp 48 = CS6). */
     scn->rdma.cc = RDMA_CC_NONE;

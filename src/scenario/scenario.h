@@ -99,6 +99,13 @@ struct rdma_spec {
                                * a message's last). */
     uint64_t timeout_ps;      /* Requester's retransmission timeout. */
     uint32_t retry_cnt;       /* Timeouts in a row before the QP fails. */
+    uint64_t rnr_timer_ps;    /* Wait after an RNR NAK before retrying. */
+    uint32_t rnr_retry;       /* RNR retries before failing; 7: forever. */
+};
+
+enum rdma_verb {
+    RDMA_VERB_WRITE,          /* RDMA WRITE: no receive consumed. */
+    RDMA_VERB_SEND,           /* SEND: consumes a posted receive. */
 };
 
 struct traffic_spec {
@@ -131,6 +138,9 @@ struct traffic_spec {
     size_t n_flows;
     struct tcp_spec tcp;      /* protocol tcp: the top level's, overridden
                                * by the entry's own `tcp`. */
+    enum rdma_verb verb;      /* protocol roce/rocev1. */
+    uint64_t recv_at_ps;      /* verb send: the receiver posts its receive
+                               * at this time; SENDs before get RNR NAKs. */
     struct src_loc loc;
 };
 

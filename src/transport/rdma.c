@@ -54,6 +54,7 @@ struct rdma_qp {
     /* DCQCN notification point (responder). */
     uint64_t last_cnp_ps;
     bool cnp_ever, cnp_pending;
+    uint64_t recv_at_ps;         /* SEND: the receive is posted then. */
     struct pkt proto;            /* Request template. */
     struct pkt ack_proto;        /* ACK template (reverse direction). */
     uint32_t isn;                /* PSN of packet 0. */
@@ -63,6 +64,9 @@ struct rdma_qp {
     uint64_t una;                /* Oldest not acknowledged. */
     uint64_t high;               /* One past the highest ever sent. */
     uint32_t retries;            /* Timeouts in a row. */
+    uint32_t rnr_retries;        /* RNR NAKs in a row. */
+    uint64_t hold_until_ps;      /* After an RNR NAK: wait until then. */
+    bool send;                   /* Verb SEND (else WRITE). */
     bool failed;
     /* Responder. */
     uint64_t expected;           /* Next in-order packet. */
@@ -301,6 +305,10 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
         *next_ready = TIME_NEVER;
         return NULL;
     }
+    if (net->sim.now_ps < qp->hold_until_ps) {
+        *next_ready = qp->hold_until_ps;
+        return NULL;
+    }
     uint64_t i = qp->next++;
     uint32_t mtu = qp->cfg->mtu;
     struct pkt *p = pkt_alloc(&net->pool);
@@ -310,13 +318,20 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
                            ? mtu
                            : (uint32_t)(f->size_bytes - i * mtu);
     bool first = i == 0, last = i + 1 == qp->n_pkts;
-    p->l4.roce.opcode = first && last ? IB_OP_WRITE_ONLY
-                        : first       ? IB_OP_WRITE_FIRST
-                        : last        ? IB_OP_WRITE_LAST
-                                      : IB_OP_WRITE_MIDDLE;
+    if (qp->send)
+        p->l4.roce.opcode = first && last ? IB_OP_SEND_ONLY
+                            : first       ? IB_OP_SEND_FIRST
+                            : last        ? IB_OP_SEND_LAST
+                                          : IB_OP_SEND_MIDDLE;
+    else
+        p->l4.roce.opcode = first && last ? IB_OP_WRITE_ONLY
+                            : first       ? IB_OP_WRITE_FIRST
+                            : last        ? IB_OP_WRITE_LAST
+                                          : IB_OP_WRITE_MIDDLE;
     p->l4.roce.psn = psn_of(qp, i);
     p->l4.roce.ack_req = last || (i + 1) % qp->cfg->ack_every == 0;
-    p->l4_extra = IB_BTH_BYTES + (first ? IB_RETH_BYTES : 0) + IB_ICRC_BYTES;
+    p->l4_extra = IB_BTH_BYTES + (first && !qp->send ? IB_RETH_BYTES : 0) +
+                  IB_ICRC_BYTES;
     p->ip.id = (uint16_t)i;
     pkt_set_lengths(p);
     f->pkts_sent++;
@@ -422,6 +437,15 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
     if (p->ip.ecn == ECN_CE && qp->cfg->cc == RDMA_CC_DCQCN)
         dcqcn_marked(net, qp);
     bool ack_req = p->l4.roce.ack_req;
+    if (qp->send && qp->expected == 0 && net->sim.now_ps < qp->recv_at_ps) {
+        /* A SEND with no receive posted: RNR NAK for its first packet,
+         * then silence for the rest of the message until it comes back
+         * (IBTA 9.7.5.2.8). */
+        if (i == 0)
+            queue_ack(net, qp, IB_AETH_RNR, 0);
+        pkt_free(&net->pool, p);
+        return;
+    }
     if (i == qp->expected) {
         f->bytes_delivered += p->payload_bytes;
         net->st.bytes_delivered += p->payload_bytes;
@@ -462,6 +486,7 @@ requester_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
     if (acked > qp->una) {
         qp->una = acked;
         qp->retries = 0;
+        qp->rnr_retries = 0;
         if (qp->una >= qp->n_pkts) {
             sim_cancel(&net->sim, &qp->rto);
             f->acked_ps = net->sim.now_ps;
@@ -469,7 +494,20 @@ requester_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
             arm_rto(net, qp);
         }
     }
-    if (syndrome != IB_AETH_ACK) {
+    if (syndrome == IB_AETH_RNR) {
+        f->naks++;
+        /* rnr_retry 7 means forever (IBTA 9.7.5.2.8). */
+        if (qp->cfg->rnr_retry < 7 && ++qp->rnr_retries > qp->cfg->rnr_retry) {
+            qp->failed = true;
+            sim_cancel(&net->sim, &qp->rto);
+            return;
+        }
+        qp->hold_until_ps = net->sim.now_ps + qp->cfg->rnr_timer_ps;
+        /* The timeout would fire while we wait on purpose. */
+        sim_schedule(&net->sim, &qp->rto,
+                     qp->hold_until_ps + qp->cfg->timeout_ps);
+        go_back(net, qp, i);
+    } else if (syndrome != IB_AETH_ACK) {
         f->naks++;
         go_back(net, qp, i);
     }
@@ -495,6 +533,9 @@ rdma_setup(struct net *net, struct flow *f)
     f->tp = qp;
     qp->flow = f;
     qp->cfg = &net->scn->rdma;
+    const struct traffic_spec *ts = &net->scn->traffic[f->entry];
+    qp->send = ts->verb == RDMA_VERB_SEND;
+    qp->recv_at_ps = ts->recv_at_ps;
     uint32_t mtu = qp->cfg->mtu;
     qp->n_pkts = (f->size_bytes + mtu - 1) / mtu;
     /* The initial PSN, per QP, from the flow's own stream. */

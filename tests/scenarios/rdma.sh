@@ -173,6 +173,24 @@ rc=$?
     grep -q "v1x.yaml:4:5: traffic.0: protocol rocev1 cannot carry h0 -> h2: they hang off different switches (leaf0, leaf1)" "$tmp/err"
 t $? "RoCEv1 across a router: exit $rc, no results, $(cut -c1-90 "$tmp/err")..."
 
+# 18. SEND/RECV.  A SEND needs a receive posted at the responder.  With
+# one posted from the start it runs as the WRITE does without RETH: the
+# FCT equals the ideal exactly.  With the receive posted only at 2 ms,
+# each attempt draws an RNR NAK and the requester waits rdma.rnr_timer
+# (0.64 ms) before retrying: attempts at ~0, 0.64, 1.28, 1.92 ms are
+# refused and the one at ~2.57 ms goes through, so the FCT is 2.57 ms +
+# the 0.866 ms transfer.  With rnr_retry 1 the QP gives up after two.
+run "$tmp/one.yaml" -o "$tmp/snd" --set traffic.0.verb=send
+[ "$(col "$tmp/snd" fct_ps)" = "$(col "$tmp/snd" ideal_fct_ps)" ] && [ "$(col "$tmp/snd" naks)" = 0 ]
+t $? "SEND with a receive posted: FCT $(col "$tmp/snd" fct_ps) ps = ideal, no NAK"
+run "$tmp/one.yaml" -o "$tmp/rnr" --set traffic.0.verb=send --set traffic.0.recv_at=2ms
+fct=$(col "$tmp/rnr" fct_ps) naks=$(col "$tmp/rnr" naks)
+[ "$naks" = 4 ] && [ "$fct" -gt 3430000000 ] && [ "$fct" -lt 3460000000 ] && [ "$(col "$tmp/rnr" completed)" = 1 ]
+t $? "SEND before the receive is posted: $naks RNR NAKs, retried, done after $fct ps"
+run "$tmp/one.yaml" -o "$tmp/rnr1" --set traffic.0.verb=send --set traffic.0.recv_at=2ms --set rdma.rnr_retry=1
+[ "$(col "$tmp/rnr1" completed)" = 0 ] && [ "$(col "$tmp/rnr1" naks)" = 2 ]
+t $? "rnr_retry 1: the QP fails after 2 RNR NAKs, the flow stays incomplete"
+
 # The storage example (scenarios/rdma-storage.yaml): RDMA WRITEs with
 # DCQCN in the lossless class beside DCTCP in the lossy one.  Shortened
 # here (200 us of arrivals) to keep the suite fast.
