@@ -114,6 +114,11 @@ struct tcp_hdr {
 #define IB_OP_WRITE_MIDDLE 0x07
 #define IB_OP_WRITE_LAST 0x08
 #define IB_OP_WRITE_ONLY 0x0A
+#define IB_OP_READ_REQUEST 0x0C
+#define IB_OP_READ_RESP_FIRST 0x0D
+#define IB_OP_READ_RESP_MIDDLE 0x0E
+#define IB_OP_READ_RESP_LAST 0x0F
+#define IB_OP_READ_RESP_ONLY 0x10
 #define IB_OP_ACK 0x11
 #define IB_OP_CNP 0x81  /* RoCEv2 congestion notification packet. */
 

@@ -1780,7 +1780,7 @@ static bool
 parse_verb(struct ctx *c, const struct ynode *map, const char *path,
            struct traffic_spec *ts)
 {
-    static const char *const verbs[] = { "write", "send" };
+    static const char *const verbs[] = { "write", "send", "read" };
     static const char *const keys[] = { "verb", "recv_at" };
     bool rdma = !strncmp(ts->protocol, "roce", 4);
     char sub[PATH_BYTES];

@@ -106,6 +106,7 @@ struct rdma_spec {
 enum rdma_verb {
     RDMA_VERB_WRITE,          /* RDMA WRITE: no receive consumed. */
     RDMA_VERB_SEND,           /* SEND: consumes a posted receive. */
+    RDMA_VERB_READ,           /* RDMA READ: the destination sends. */
 };
 
 struct traffic_spec {

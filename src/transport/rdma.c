@@ -55,8 +55,9 @@ struct rdma_qp {
     uint64_t last_cnp_ps;
     bool cnp_ever, cnp_pending;
     uint64_t recv_at_ps;         /* SEND: the receive is posted then. */
-    struct pkt proto;            /* Request template. */
-    struct pkt ack_proto;        /* ACK template (reverse direction). */
+    struct pkt data_proto;       /* Template of data packets. */
+    struct pkt ctl_proto;        /* Template of ACKs, CNPs, READ requests:
+                                  * the reverse direction. */
     uint32_t isn;                /* PSN of packet 0. */
     uint64_t n_pkts;
     /* Requester, in packet indices 0..n_pkts. */
@@ -66,7 +67,13 @@ struct rdma_qp {
     uint32_t retries;            /* Timeouts in a row. */
     uint32_t rnr_retries;        /* RNR NAKs in a row. */
     uint64_t hold_until_ps;      /* After an RNR NAK: wait until then. */
-    bool send;                   /* Verb SEND (else WRITE). */
+    bool send;                   /* Verb SEND. */
+    bool read;                   /* Verb READ: data flows from the flow's
+                                  * destination (responder) back to its
+                                  * source (requester), which asks for it
+                                  * with READ requests. */
+    uint64_t req_from;           /* READ: the next request asks from here. */
+    bool req_pending;
     bool failed;
     /* Responder. */
     uint64_t expected;           /* Next in-order packet. */
@@ -268,7 +275,7 @@ rdma_pull_cnp(struct net *net, struct tx_source *src, uint64_t *next_ready)
         return NULL;
     qp->cnp_pending = false;
     struct pkt *p = pkt_alloc(&net->pool);
-    *p = qp->ack_proto;
+    *p = qp->ctl_proto;
     p->payload_bytes = 0;
     p->ip.dscp = (uint8_t)(qp->cfg->cnp_tc << 3);
     p->l4.roce.opcode = IB_OP_CNP;
@@ -312,13 +319,18 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     uint64_t i = qp->next++;
     uint32_t mtu = qp->cfg->mtu;
     struct pkt *p = pkt_alloc(&net->pool);
-    *p = qp->proto;
+    *p = qp->data_proto;
     p->seq = (uint32_t)i;
     p->payload_bytes = i + 1 < qp->n_pkts
                            ? mtu
                            : (uint32_t)(f->size_bytes - i * mtu);
     bool first = i == 0, last = i + 1 == qp->n_pkts;
-    if (qp->send)
+    if (qp->read)
+        p->l4.roce.opcode = first && last ? IB_OP_READ_RESP_ONLY
+                            : first       ? IB_OP_READ_RESP_FIRST
+                            : last        ? IB_OP_READ_RESP_LAST
+                                          : IB_OP_READ_RESP_MIDDLE;
+    else if (qp->send)
         p->l4.roce.opcode = first && last ? IB_OP_SEND_ONLY
                             : first       ? IB_OP_SEND_FIRST
                             : last        ? IB_OP_SEND_LAST
@@ -330,8 +342,14 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
                                           : IB_OP_WRITE_MIDDLE;
     p->l4.roce.psn = psn_of(qp, i);
     p->l4.roce.ack_req = last || (i + 1) % qp->cfg->ack_every == 0;
-    p->l4_extra = IB_BTH_BYTES + (first && !qp->send ? IB_RETH_BYTES : 0) +
-                  IB_ICRC_BYTES;
+    /* WRITE: RETH on the first packet; READ responses: AETH on the first
+     * and the last. */
+    if (qp->read)
+        p->l4_extra = IB_BTH_BYTES + (first || last ? IB_AETH_BYTES : 0) +
+                      IB_ICRC_BYTES;
+    else
+        p->l4_extra = IB_BTH_BYTES + (first && !qp->send ? IB_RETH_BYTES : 0) +
+                      IB_ICRC_BYTES;
     p->ip.id = (uint16_t)i;
     pkt_set_lengths(p);
     f->pkts_sent++;
@@ -341,7 +359,8 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
         qp->high = i + 1;
         f->bytes_sent += p->payload_bytes;
     }
-    if (!event_is_scheduled(&net->sim, &qp->rto))
+    /* The requester times out; a READ responder does not. */
+    if (!qp->read && !event_is_scheduled(&net->sim, &qp->rto))
         arm_rto(net, qp);
     uint64_t rate = f->rate_bps;
     if (qp->cfg->cc == RDMA_CC_DCQCN) {
@@ -364,11 +383,24 @@ rdma_pull_ack(struct net *net, struct tx_source *src, uint64_t *next_ready)
 {
     struct rdma_qp *qp = CONTAINER_OF(src, struct rdma_qp, ack_src);
     *next_ready = TIME_NEVER;
+    if (qp->read) {
+        if (!qp->req_pending)
+            return NULL;
+        qp->req_pending = false;
+        struct pkt *p = pkt_alloc(&net->pool);
+        *p = qp->ctl_proto;
+        p->payload_bytes = 0;
+        p->l4.roce.opcode = IB_OP_READ_REQUEST;
+        p->l4.roce.psn = psn_of(qp, qp->req_from);
+        p->l4_extra = IB_BTH_BYTES + IB_RETH_BYTES + IB_ICRC_BYTES;
+        pkt_set_lengths(p);
+        return p;
+    }
     if (!qp->ack_pending)
         return NULL;
     qp->ack_pending = false;
     struct pkt *p = pkt_alloc(&net->pool);
-    *p = qp->ack_proto;
+    *p = qp->ctl_proto;
     p->payload_bytes = 0;
     p->l4.roce.opcode = IB_OP_ACK;
     p->l4.roce.psn = psn_of(qp, qp->ack_idx);
@@ -399,11 +431,33 @@ go_back(struct net *net, struct rdma_qp *qp, uint64_t idx)
     }
 }
 
+/* READ requester: ask for the data from packet FROM on (IBTA 9.7.4.1.4:
+ * a READ re-issued from the first missing PSN). */
+static void
+read_request(struct net *net, struct rdma_qp *qp, uint64_t from)
+{
+    qp->req_from = from;
+    qp->req_pending = true;
+    nic_activate(net, &qp->ack_src);
+    arm_rto(net, qp);
+}
+
 static void
 rdma_timeout(struct sim *sim, struct event *ev)
 {
     struct rdma_qp *qp = CONTAINER_OF(ev, struct rdma_qp, rto);
     struct net *net = net_of(sim);
+    if (qp->read) {
+        if (qp->expected >= qp->n_pkts || qp->failed)
+            return;
+        qp->flow->timeouts++;
+        if (++qp->retries > qp->cfg->retry_cnt) {
+            qp->failed = true;
+            return;
+        }
+        read_request(net, qp, qp->expected);
+        return;
+    }
     if (qp->una >= qp->n_pkts || qp->failed)
         return;
     qp->flow->timeouts++;
@@ -451,7 +505,18 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
         net->st.bytes_delivered += p->payload_bytes;
         qp->expected++;
         qp->nak_sent = false;
-        if (ack_req || ++qp->since_ack >= qp->cfg->ack_every) {
+        if (qp->read) {
+            /* READ responses are not acknowledged; the requester's own
+             * progress resets its timeout. */
+            qp->retries = 0;
+            if (qp->expected == qp->n_pkts) {
+                sim_cancel(&net->sim, &qp->rto);
+                f->acked_ps = net->sim.now_ps;
+                transport_flow_done(net, f);
+            } else {
+                arm_rto(net, qp);
+            }
+        } else if (ack_req || ++qp->since_ack >= qp->cfg->ack_every) {
             qp->since_ack = 0;
             queue_ack(net, qp, IB_AETH_ACK, i);
         }
@@ -463,11 +528,16 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
         if (!qp->nak_sent || i <= qp->ooo_high) {
             qp->nak_sent = true;
             qp->ooo_high = i;
-            queue_ack(net, qp, IB_AETH_NAK_SEQ, qp->expected);
+            if (qp->read) {
+                f->naks++;
+                read_request(net, qp, qp->expected);
+            } else {
+                queue_ack(net, qp, IB_AETH_NAK_SEQ, qp->expected);
+            }
         } else {
             qp->ooo_high = i;
         }
-    } else if (qp->expected > 0) {
+    } else if (qp->expected > 0 && !qp->read) {
         queue_ack(net, qp, IB_AETH_ACK, qp->expected - 1);
     }
     pkt_free(&net->pool, p);
@@ -517,13 +587,23 @@ static void
 rdma_receive(struct net *net, struct flow *f, struct pkt *p)
 {
     struct rdma_qp *qp = f->tp;
-    if (p->l4.roce.opcode == IB_OP_CNP) {
+    uint8_t op = p->l4.roce.opcode;
+    if (op == IB_OP_CNP) {
         dcqcn_cnp(net, qp);
         pkt_free(&net->pool, p);
-    } else if (p->l4.roce.opcode == IB_OP_ACK)
+    } else if (op == IB_OP_ACK) {
         requester_receive(net, qp, p);
-    else
+    } else if (op == IB_OP_READ_REQUEST) {
+        /* Responder: send (again) from the PSN asked for. */
+        uint64_t k = idx_of(qp, p->l4.roce.psn, qp->next);
+        pkt_free(&net->pool, p);
+        if (k <= qp->next && k < qp->n_pkts) {
+            qp->next = k;
+            nic_activate(net, &qp->data_src);
+        }
+    } else {
         responder_receive(net, qp, p);
+    }
 }
 
 static void
@@ -535,6 +615,10 @@ rdma_setup(struct net *net, struct flow *f)
     qp->cfg = &net->scn->rdma;
     const struct traffic_spec *ts = &net->scn->traffic[f->entry];
     qp->send = ts->verb == RDMA_VERB_SEND;
+    qp->read = ts->verb == RDMA_VERB_READ;
+    /* The data sender and receiver: the flow's ends, swapped for READ. */
+    uint32_t from = qp->read ? f->dst : f->src;
+    uint32_t to = qp->read ? f->src : f->dst;
     qp->recv_at_ps = ts->recv_at_ps;
     uint32_t mtu = qp->cfg->mtu;
     qp->n_pkts = (f->size_bytes + mtu - 1) / mtu;
@@ -543,54 +627,68 @@ rdma_setup(struct net *net, struct flow *f)
     rng_init(&r, net->scn->seed, rng_stream_id("rdma/isn") ^ f->id);
     qp->isn = (uint32_t)rng_below(&r, IB_PSN_MASK + 1);
     tx_source_init(&qp->data_src, &net->sim, &rdma_data_class,
-                   &net->hosts[f->src], f->tc);
+                   &net->hosts[from], f->tc);
     tx_source_init(&qp->ack_src, &net->sim, &rdma_ack_class,
-                   &net->hosts[f->dst], f->tc);
+                   &net->hosts[to], f->tc);
     event_init(&net->sim, &qp->rto, rdma_timeout);
     f->cc = qp->cfg->cc_name;
     if (qp->cfg->cc == RDMA_CC_DCQCN) {
         tx_source_init(&qp->cnp_src, &net->sim, &rdma_cnp_class,
-                       &net->hosts[f->dst], qp->cfg->cnp_tc);
+                       &net->hosts[to], qp->cfg->cnp_tc);
         event_init(&net->sim, &qp->alpha_timer, dcqcn_alpha_timer);
         event_init(&net->sim, &qp->dec_timer, dcqcn_dec_timer);
         event_init(&net->sim, &qp->inc_timer, dcqcn_inc_timer);
-        qp->line_bps = net->hosts[f->src].nic.port->rate_bps;
+        qp->line_bps = net->hosts[from].nic.port->rate_bps;
         qp->rate = qp->target = (double)qp->line_bps;
         qp->alpha = qp->cfg->dcqcn.alpha0;
     }
 
-    transport_proto_pkt(net, f, IPPROTO_NUM_UDP, &qp->proto);
-    qp->proto.l4.udp.dport = ROCE_UDP_PORT;
+    transport_proto_pkt(net, f, IPPROTO_NUM_UDP, &qp->data_proto);
+    struct pkt *d = &qp->data_proto, *a = &qp->ctl_proto;
+    d->l4.udp.dport = ROCE_UDP_PORT;
     bool v1 = f->transport == &transport_rocev1;
     if (v1)
-        qp->proto.eth.ethertype = ETHERTYPE_ROCEV1;
+        d->eth.ethertype = ETHERTYPE_ROCEV1;
+    d->l4.roce.dest_qp = f->id & IB_PSN_MASK;
+    *a = *d;
+    if (qp->read) {
+        /* Data (responses) travel from the flow's destination. */
+        memcpy(d->eth.src, a->eth.dst, 6);
+        memcpy(d->eth.dst, a->eth.src, 6);
+        d->ip.src = a->ip.dst;
+        d->ip.dst = a->ip.src;
+    } else {
+        memcpy(a->eth.src, d->eth.dst, 6);
+        memcpy(a->eth.dst, d->eth.src, 6);
+        a->ip.src = d->ip.dst;
+        a->ip.dst = d->ip.src;
+    }
+    /* Only data is ECN-capable.  RoCEv2 control packets go to port 4791
+     * too; the source port stays the flow's entropy. */
     if (qp->cfg->cc == RDMA_CC_DCQCN)
-        qp->proto.ip.ecn = ECN_ECT0;
-    qp->proto.l4.roce.dest_qp = f->id & IB_PSN_MASK;
-    pkt_set_5tuple_hash(&qp->proto);
-    struct pkt *a = &qp->ack_proto;
-    *a = qp->proto;
-    memcpy(a->eth.src, qp->proto.eth.dst, 6);
-    memcpy(a->eth.dst, qp->proto.eth.src, 6);
-    a->ip.src = qp->proto.ip.dst;
-    a->ip.dst = qp->proto.ip.src;
-    a->ip.ecn = ECN_NOT_ECT;  /* Only data is ECN-capable. */
-    /* RoCEv2 ACKs go to the requester's port 4791 too; the source port
-     * stays the flow's entropy. */
+        d->ip.ecn = ECN_ECT0;
+    a->ip.ecn = ECN_NOT_ECT;
+    pkt_set_5tuple_hash(d);
     pkt_set_5tuple_hash(a);
 
-    transport_set_ideal_fct(net, f, mtu,
-                            (v1 ? IB_GRH_BYTES
-                                : IPV4_HDR_BYTES + UDP_HDR_BYTES) +
-                                IB_BTH_BYTES + IB_ICRC_BYTES,
-                            qp->proto.hash0);
+    uint32_t hdr = (v1 ? IB_GRH_BYTES : IPV4_HDR_BYTES + UDP_HDR_BYTES) +
+                   IB_BTH_BYTES + IB_ICRC_BYTES;
+    f->ideal_fct_ps = transport_ideal_fct(net, from, to, f->size_bytes, mtu,
+                                          hdr, f->rate_bps, d->hash0);
+    if (qp->read)  /* The request's trip comes first. */
+        f->ideal_fct_ps += transport_ideal_fct(net, f->src, f->dst, 0, mtu,
+                                               hdr + IB_RETH_BYTES, 0,
+                                               a->hash0);
 }
 
 static void
 rdma_start(struct net *net, struct flow *f)
 {
     struct rdma_qp *qp = f->tp;
-    nic_activate(net, &qp->data_src);
+    if (qp->read)
+        read_request(net, qp, 0);
+    else
+        nic_activate(net, &qp->data_src);
 }
 
 static void

@@ -83,18 +83,27 @@ transport_proto_pkt(const struct net *net, const struct flow *f, uint8_t proto,
     pkt_set_5tuple_hash(p);
 }
 
-void
-transport_set_ideal_fct(const struct net *net, struct flow *f, uint32_t mss,
-                        uint32_t hdr_bytes, uint32_t hash0)
+uint64_t
+transport_ideal_fct(const struct net *net, uint32_t from, uint32_t to,
+                    uint64_t size, uint32_t mss, uint32_t hdr_bytes,
+                    uint64_t rate_bps, uint32_t hash0)
 {
-    uint64_t n = (f->size_bytes + mss - 1) / mss;
-    uint32_t last = (uint32_t)(f->size_bytes - (n - 1) * mss);
+    uint64_t n = size ? (size + mss - 1) / mss : 1;
+    uint32_t last = (uint32_t)(size - (n - 1) * mss);
     bool vlan = net->scn->host.vlan;
     uint32_t wire = wire_bytes_for_ip(hdr_bytes + mss, vlan);
     uint32_t last_wire = wire_bytes_for_ip(hdr_bytes + last, vlan);
     struct path path;
-    path_trace(net, f->src, f->dst, hash0, &path);
-    uint64_t gap = f->rate_bps ? ser_time_ps(wire, f->rate_bps) : 0;
-    f->ideal_fct_ps = flow_ideal_fct(n, wire, last_wire, gap, path.rate_bps,
-                                     path.delay_ps, path.n_links);
+    path_trace(net, from, to, hash0, &path);
+    uint64_t gap = rate_bps ? ser_time_ps(wire, rate_bps) : 0;
+    return flow_ideal_fct(n, wire, last_wire, gap, path.rate_bps,
+                          path.delay_ps, path.n_links);
+}
+
+void
+transport_set_ideal_fct(const struct net *net, struct flow *f, uint32_t mss,
+                        uint32_t hdr_bytes, uint32_t hash0)
+{
+    f->ideal_fct_ps = transport_ideal_fct(net, f->src, f->dst, f->size_bytes,
+                                          mss, hdr_bytes, f->rate_bps, hash0);
 }

@@ -46,6 +46,11 @@ void transport_proto_pkt(const struct net *, const struct flow *,
  * (or paced at F->rate_bps) over the path HASH0 takes (flow_ideal_fct()). */
 void transport_set_ideal_fct(const struct net *, struct flow *, uint32_t mss,
                              uint32_t hdr_bytes, uint32_t hash0);
+/* The same for SIZE bytes from host FROM to host TO (0 bytes: one
+ * header-only packet). */
+uint64_t transport_ideal_fct(const struct net *, uint32_t from, uint32_t to,
+                             uint64_t size, uint32_t mss, uint32_t hdr_bytes,
+                             uint64_t rate_bps, uint32_t hash0);
 
 /* Records that F's last byte was delivered now and tells the workload
  * (which may start flows in response).  Every transport calls it exactly
