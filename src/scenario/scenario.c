@@ -1780,7 +1780,8 @@ static bool
 parse_verb(struct ctx *c, const struct ynode *map, const char *path,
            struct traffic_spec *ts)
 {
-    static const char *const verbs[] = { "write", "send", "read" };
+    static const char *const verbs[] = { "write", "send", "read",
+                                         "write_imm" };
     static const char *const keys[] = { "verb", "recv_at" };
     bool rdma = !strncmp(ts->protocol, "roce", 4);
     char sub[PATH_BYTES];
@@ -1802,10 +1803,12 @@ parse_verb(struct ctx *c, const struct ynode *map, const char *path,
     }
     if (!get_duration(c, map, path, "recv_at", false, &ts->recv_at_ps))
         return false;
-    if (ytree_get(map, "recv_at") && ts->verb != RDMA_VERB_SEND)
+    if (ytree_get(map, "recv_at") && ts->verb != RDMA_VERB_SEND &&
+        ts->verb != RDMA_VERB_WRITE_IMM)
         return fail_at(c, &ytree_pair(map, "recv_at")->key_mark,
-                       "%s.recv_at: only a SEND consumes a posted receive; "
-                       "expected verb: send, or no recv_at key", path);
+                       "%s.recv_at: only a SEND or a WRITE with immediate "
+                       "consumes a posted receive; expected verb: send or "
+                       "write_imm, or no recv_at key", path);
     return true;
 }
 

@@ -107,6 +107,8 @@ enum rdma_verb {
     RDMA_VERB_WRITE,          /* RDMA WRITE: no receive consumed. */
     RDMA_VERB_SEND,           /* SEND: consumes a posted receive. */
     RDMA_VERB_READ,           /* RDMA READ: the destination sends. */
+    RDMA_VERB_WRITE_IMM,      /* WRITE with immediate: consumes a posted
+                               * receive with its last packet. */
 };
 
 struct traffic_spec {

@@ -68,6 +68,10 @@ struct rdma_qp {
     uint32_t rnr_retries;        /* RNR NAKs in a row. */
     uint64_t hold_until_ps;      /* After an RNR NAK: wait until then. */
     bool send;                   /* Verb SEND. */
+    bool imm;                    /* Verb WRITE with immediate. */
+    uint64_t wqe_idx;            /* The packet that consumes the posted
+                                  * receive (SEND: the first; WRITE with
+                                  * immediate: the last); UINT64_MAX: none. */
     bool read;                   /* Verb READ: data flows from the flow's
                                   * destination (responder) back to its
                                   * source (requester), which asks for it
@@ -336,10 +340,12 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
                             : last        ? IB_OP_SEND_LAST
                                           : IB_OP_SEND_MIDDLE;
     else
-        p->l4.roce.opcode = first && last ? IB_OP_WRITE_ONLY
-                            : first       ? IB_OP_WRITE_FIRST
-                            : last        ? IB_OP_WRITE_LAST
-                                          : IB_OP_WRITE_MIDDLE;
+        p->l4.roce.opcode = first && last ? (qp->imm ? IB_OP_WRITE_ONLY_IMM
+                                                     : IB_OP_WRITE_ONLY)
+                            : first ? IB_OP_WRITE_FIRST
+                            : last  ? (qp->imm ? IB_OP_WRITE_LAST_IMM
+                                               : IB_OP_WRITE_LAST)
+                                    : IB_OP_WRITE_MIDDLE;
     p->l4.roce.psn = psn_of(qp, i);
     p->l4.roce.ack_req = last || (i + 1) % qp->cfg->ack_every == 0;
     /* WRITE: RETH on the first packet; READ responses: AETH on the first
@@ -349,7 +355,7 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
                       IB_ICRC_BYTES;
     else
         p->l4_extra = IB_BTH_BYTES + (first && !qp->send ? IB_RETH_BYTES : 0) +
-                      IB_ICRC_BYTES;
+                      (last && qp->imm ? IB_IMMDT_BYTES : 0) + IB_ICRC_BYTES;
     p->ip.id = (uint16_t)i;
     pkt_set_lengths(p);
     f->pkts_sent++;
@@ -491,12 +497,12 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
     if (p->ip.ecn == ECN_CE && qp->cfg->cc == RDMA_CC_DCQCN)
         dcqcn_marked(net, qp);
     bool ack_req = p->l4.roce.ack_req;
-    if (qp->send && qp->expected == 0 && net->sim.now_ps < qp->recv_at_ps) {
-        /* A SEND with no receive posted: RNR NAK for its first packet,
-         * then silence for the rest of the message until it comes back
-         * (IBTA 9.7.5.2.8). */
-        if (i == 0)
-            queue_ack(net, qp, IB_AETH_RNR, 0);
+    if (qp->expected == qp->wqe_idx && net->sim.now_ps < qp->recv_at_ps) {
+        /* The packet that needs a receive finds none posted: RNR NAK for
+         * it, then silence for the rest of the message until it comes
+         * back (IBTA 9.7.5.2.8). */
+        if (i == qp->wqe_idx)
+            queue_ack(net, qp, IB_AETH_RNR, i);
         pkt_free(&net->pool, p);
         return;
     }
@@ -616,12 +622,16 @@ rdma_setup(struct net *net, struct flow *f)
     const struct traffic_spec *ts = &net->scn->traffic[f->entry];
     qp->send = ts->verb == RDMA_VERB_SEND;
     qp->read = ts->verb == RDMA_VERB_READ;
+    qp->imm = ts->verb == RDMA_VERB_WRITE_IMM;
     /* The data sender and receiver: the flow's ends, swapped for READ. */
     uint32_t from = qp->read ? f->dst : f->src;
     uint32_t to = qp->read ? f->src : f->dst;
     qp->recv_at_ps = ts->recv_at_ps;
     uint32_t mtu = qp->cfg->mtu;
     qp->n_pkts = (f->size_bytes + mtu - 1) / mtu;
+    qp->wqe_idx = qp->send  ? 0
+                  : qp->imm ? qp->n_pkts - 1
+                            : UINT64_MAX;
     /* The initial PSN, per QP, from the flow's own stream. */
     struct rng r;
     rng_init(&r, net->scn->seed, rng_stream_id("rdma/isn") ^ f->id);

@@ -191,6 +191,15 @@ run "$tmp/one.yaml" -o "$tmp/rnr1" --set traffic.0.verb=send --set traffic.0.rec
 [ "$(col "$tmp/rnr1" completed)" = 0 ] && [ "$(col "$tmp/rnr1" naks)" = 2 ]
 t $? "rnr_retry 1: the QP fails after 2 RNR NAKs, the flow stays incomplete"
 
+# WRITE with immediate consumes the receive with its last packet (which
+# carries 4 B of immediate data): posted at 2 ms, the last packet (at
+# ~0.87 ms) draws RNR NAKs at ~0.87 and ~1.51 ms and gets in at ~2.15.
+run "$tmp/one.yaml" -o "$tmp/wi" --set traffic.0.verb=write_imm --set traffic.0.recv_at=2ms
+fct=$(col "$tmp/wi" fct_ps)
+[ "$(col "$tmp/wi" naks)" = 2 ] && [ "$(col "$tmp/wi" retx_pkts)" = 2 ] &&
+    [ "$fct" -gt 2140000000 ] && [ "$fct" -lt 2170000000 ]
+t $? "WRITE with immediate before the receive: 2 RNR NAKs for its last packet only, done after $fct ps"
+
 # 18. READ: the requester (a) sends a READ request (BTH + RETH + ICRC,
 # 78 B, 98 on the wire) and b answers with response packets (AETH on the
 # first and last).  It returns exactly the requested length; an 8-byte
