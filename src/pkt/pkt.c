@@ -48,7 +48,7 @@ pkt_set_lengths(struct pkt *p)
         p->l4.udp.len = (uint16_t)l4;
     } else {
         sim_assert(p->ip.proto == IPPROTO_NUM_TCP);
-        l4 = TCP_HDR_BYTES + p->payload_bytes;
+        l4 = TCP_HDR_BYTES + p->l4_extra + p->payload_bytes;
     }
     sim_assert(IPV4_HDR_BYTES + l4 <= UINT16_MAX);
     p->ip.total_len = (uint16_t)(IPV4_HDR_BYTES + l4);

@@ -179,9 +179,10 @@ struct pkt {
         struct pfc_hdr pfc;  /* eth.ethertype ETHERTYPE_MAC_CONTROL. */
         struct roce_hdr roce;  /* UDP to ROCE_UDP_PORT. */
     } l4;
-    uint8_t l4_extra;        /* Header bytes carried after the UDP header
-                              * besides the payload (RoCE: BTH, RETH,
-                              * AETH, ICRC); in every length. */
+    uint8_t l4_extra;        /* Header bytes carried after the UDP or TCP
+                              * header besides the payload (RoCE: BTH,
+                              * RETH, AETH, ICRC; iWARP: MPA, DDP, RDMAP,
+                              * CRC); in every length. */
 } __attribute__((aligned(64)));
 
 /* Bytes of the L2 frame: Ethernet header (+ tag) + IP datagram + FCS,

@@ -1851,7 +1851,7 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
     n = ytree_get(map, "tcp");
     if (n) {
         path_key(sub, path, "tcp");
-        if (strcmp(ts->protocol, "tcp"))
+        if (strcmp(ts->protocol, "tcp") && strcmp(ts->protocol, "iwarp"))
             return fail_at(c, &ytree_pair(map, "tcp")->key_mark,
                            "%s: TCP parameters on a %s entry; expected "
                            "protocol: tcp, or no tcp key", sub,

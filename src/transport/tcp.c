@@ -66,6 +66,29 @@ flow_tcp_spec(const struct net *net, const struct flow *f)
     return &net->scn->traffic[f->entry].tcp;
 }
 
+/* iWARP (RFC 5040 RDMAP, 5041 DDP, 5044 MPA) over this TCP: each segment
+ * carries one FPDU, MPA's marker-free, segment-aligned framing as iWARP
+ * NICs send it: MPA length 2 B, the tagged DDP header with RDMAP's
+ * control byte 14 B (RDMA WRITE), pad to 4 B, MPA CRC32c 4 B.  dcsim's
+ * sequence numbers count application bytes; the framing is on the wire
+ * (l4_extra) but not in the sequence space. */
+#define IWARP_FPDU_HDR_BYTES (2 + 14 + 4)
+
+static bool
+is_iwarp(const struct flow *f)
+{
+    return f->transport == &transport_iwarp;
+}
+
+/* The framing of a segment carrying LEN application bytes. */
+static uint8_t
+iwarp_overhead(uint32_t len)
+{
+    uint32_t ulpdu = 14 + len;
+    return (uint8_t)(IWARP_FPDU_HDR_BYTES + (4 - (2 + ulpdu) % 4) % 4);
+}
+
+
 /* ------------------------------------------------------------------ */
 /* Sequence numbers. */
 
@@ -345,6 +368,8 @@ tcp_data_pull(struct net *net, struct tx_source *src, uint64_t *next_ready)
 
     struct pkt *p = make_pkt(net, c, false);
     p->payload_bytes = len;
+    if (is_iwarp(f))
+        p->l4_extra = iwarp_overhead(len);
     p->l4.tcp.seq = c->isn_snd + 1 + (uint32_t)off;
     p->l4.tcp.ack = c->isn_peer + 1;
     p->l4.tcp.flags = TCP_F_ACK;
@@ -759,10 +784,14 @@ receiver_data(struct net *net, struct tcp_conn *c, const struct pkt *p)
 /* ------------------------------------------------------------------ */
 /* The transport class. */
 
+/* Application bytes per full segment. */
 static uint32_t
-tcp_mss(const struct net *net)
+tcp_mss(const struct net *net, const struct flow *f)
 {
-    return net->scn->mtu_bytes - TCP_IP_HDR_BYTES;
+    uint32_t mss = net->scn->mtu_bytes - TCP_IP_HDR_BYTES;
+    if (is_iwarp(f))
+        mss = (mss - IWARP_FPDU_HDR_BYTES) & ~3u;
+    return mss;
 }
 
 static void
@@ -771,7 +800,11 @@ tcp_setup(struct net *net, struct flow *f)
     struct pkt p;
     f->cc = tcp_cc_find(flow_tcp_spec(net, f)->cc)->name;
     transport_proto_pkt(net, f, IPPROTO_NUM_TCP, &p);
-    transport_set_ideal_fct(net, f, tcp_mss(net), TCP_IP_HDR_BYTES, p.hash0);
+    uint32_t mss = tcp_mss(net, f);
+    transport_set_ideal_fct(net, f, mss,
+                            TCP_IP_HDR_BYTES +
+                                (is_iwarp(f) ? iwarp_overhead(mss) : 0),
+                            p.hash0);
 }
 
 static void
@@ -785,7 +818,7 @@ tcp_start(struct net *net, struct flow *f)
     c->cfg = cfg;
     c->cc = tcp_cc_find(cfg->cc);
     sim_assert(c->cc != NULL);
-    c->mss = tcp_mss(net);
+    c->mss = tcp_mss(net, f);
     c->isn_snd = isn_of(net, f);
     c->ecn = cfg->ecn || c->cc->ecn;
     c->cwnd = (uint64_t)cfg->init_cwnd * c->mss;
@@ -824,6 +857,13 @@ tcp_receive(struct net *net, struct flow *f, struct pkt *p)
 
 const struct transport_class transport_tcp = {
     .name = "tcp",
+    .setup = tcp_setup,
+    .start = tcp_start,
+    .receive = tcp_receive,
+};
+
+const struct transport_class transport_iwarp = {
+    .name = "iwarp",
     .setup = tcp_setup,
     .start = tcp_start,
     .receive = tcp_receive,

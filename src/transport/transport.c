@@ -16,6 +16,7 @@ static const struct transport_class *const transport_table[] = {
     &transport_tcp,
     &transport_roce,
     &transport_rocev1,
+    &transport_iwarp,
 };
 
 const struct transport_class *

@@ -61,6 +61,9 @@ extern const struct transport_class transport_udp;
 extern const struct transport_class transport_tcp;
 extern const struct transport_class transport_roce;
 extern const struct transport_class transport_rocev1;
+/* RDMA WRITEs over dcsim's TCP (tcp.c): TCP's reliability and congestion
+ * control, with iWARP's per-segment framing on the wire. */
+extern const struct transport_class transport_iwarp;
 
 struct dcqcn_params;
 /* DCQCN's parameters of profile NAME ("paper" or "mellanox"). */
