@@ -91,6 +91,45 @@ total_drops(const struct net *net)
     return d;
 }
 
+/* "transports": per protocol that has flows, its totals. */
+static void
+write_transport_totals(FILE *f, const struct net *net)
+{
+    fprintf(f, ",\n  \"transports\": {");
+    int first = 1;
+    for (size_t t = 0; t < transport_count(); t++) {
+        const char *name = transport_name(t);
+        uint64_t n = 0, done = 0, bytes = 0, lost = 0, retx = 0, to = 0,
+                 naks = 0, cnps = 0;
+        for (uint32_t i = 0; i < net->n_flows; i++) {
+            const struct flow *fl = &net->flows[i];
+            if (strcmp(fl->transport->name, name))
+                continue;
+            n++;
+            done += fl->completed;
+            bytes += fl->bytes_delivered;
+            lost += fl->bytes_lost;
+            retx += fl->retx_pkts;
+            to += fl->timeouts;
+            naks += fl->naks;
+            cnps += fl->cnps;
+        }
+        if (!n)
+            continue;
+        fprintf(f, "%s\n    \"%s\": {\"flows\": %llu, \"completed\": %llu, "
+                   "\"bytes_delivered\": %llu, \"bytes_lost\": %llu, "
+                   "\"retx_pkts\": %llu, \"timeouts\": %llu, \"naks\": %llu, "
+                   "\"cnps\": %llu}",
+                first ? "" : ",", name, (unsigned long long)n,
+                (unsigned long long)done, (unsigned long long)bytes,
+                (unsigned long long)lost, (unsigned long long)retx,
+                (unsigned long long)to, (unsigned long long)naks,
+                (unsigned long long)cnps);
+        first = 0;
+    }
+    fprintf(f, "%s}", first ? "" : "\n  ");
+}
+
 static void
 write_summary(FILE *f, const struct net *net, const struct run_info *ri)
 {
@@ -137,6 +176,7 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
     json_pctl(f, "slowdown", &s->slowdown, 0);
     fprintf(f, ",\n  \"slowdown_by_size\": ");
     fct_by_size_write_json(f, &s->by_size, 2);
+    write_transport_totals(f, net);
     workload_report_json(f, net);
     if (net->pfc)
         pfc_report_json(f, net, ri);

@@ -249,5 +249,8 @@ r=$(awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i}
 awk -v r="$r" 'BEGIN { split(r, v, " "); exit !(v[1] > 0 && v[2] == 0 && v[3] > 0 && v[4] > 0) }' &&
     [ "$(num drops_total "$tmp/st/summary.json")" = 0 ]
 t $? "storage example: RoCE flows, retransmissions, CNPs, DCTCP flows = $r; no drop"
+tot=$(sed -n 's/.*"roce": {"flows": \([0-9]*\),.*"cnps": \([0-9]*\)}.*/\1 \2/p' "$tmp/st/summary.json")
+[ "$tot" = "$(echo "$r" | cut -d' ' -f1,3)" ]
+t $? "summary.json transports.roce totals match flows.csv ($tot)"
 
 echo "1..$n"
