@@ -357,6 +357,21 @@ net_create(struct net **out, const struct scenario *scn, char **err)
         *out = NULL;
         return 2;
     }
+    const struct monitor_spec *ms = &scn->monitor;
+    for (size_t i = 0; i < ms->n_qps; i++) {
+        uint32_t id = ms->qps[i];
+        if (id < net->n_flows && !strncmp(net->flows[id].transport->name,
+                                          "roce", 4))
+            continue;
+        *err = xasprintf("%s:%u:%u: monitor.qps.%zu: flow %u is %s; expected "
+                         "the id (flows.csv) of a roce or rocev1 flow",
+                         scn->file, ms->qps_loc.line, ms->qps_loc.col, i, id,
+                         id < net->n_flows ? "not a RoCE flow"
+                                           : "not in the workload");
+        net_destroy(net);
+        *out = NULL;
+        return 2;
+    }
     for (uint32_t i = 0; i < net->n_flows; i++) {
         const struct flow *f = &net->flows[i];
         if (f->transport->check && f->transport->check(net, f, err)) {

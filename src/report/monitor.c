@@ -9,6 +9,8 @@
 #include "fabric/port.h"
 #include "scenario/scenario.h"
 #include "sim/sim.h"
+#include "transport/transport.h"
+#include "workload/flow.h"
 
 /* One port at one sample time. */
 struct monitor_sample {
@@ -16,8 +18,17 @@ struct monitor_sample {
     uint32_t packets[N_TC];
 };
 
+/* One QP at one sample time. */
+struct qp_sample {
+    double rate, target, alpha;
+};
+
 struct monitor {
     struct event tick;        /* Background: the next sample. */
+    const struct net *net;
+    const uint32_t *qps;      /* Flow ids (monitor.qps). */
+    size_t n_qps;
+    struct qp_sample *qp_samples;  /* n_samples rows of n_qps. */
     uint64_t interval_ps;
     uint64_t next_ps;         /* Time of the next sample; TIME_NEVER once
                                * it would not fit in 64 bits. */
@@ -34,6 +45,18 @@ monitor_record(struct monitor *m)
         m->cap_samples = m->cap_samples ? 2 * m->cap_samples : 64;
         m->samples = xrealloc(m->samples, m->cap_samples * m->n_ports *
                                               sizeof *m->samples);
+    }
+    if (m->n_qps) {
+        if (m->n_samples == 0 || (m->n_samples & (m->n_samples - 1)) == 0)
+            m->qp_samples = xrealloc(m->qp_samples,
+                                     (m->n_samples ? 2 * m->n_samples : 1) *
+                                         m->n_qps * sizeof *m->qp_samples);
+        struct qp_sample *q = &m->qp_samples[m->n_samples * m->n_qps];
+        for (size_t i = 0; i < m->n_qps; i++) {
+            const struct flow *f = &m->net->flows[m->qps[i]];
+            if (!rdma_qp_rate(f, &q[i].rate, &q[i].target, &q[i].alpha))
+                q[i].rate = q[i].target = q[i].alpha = 0;
+        }
     }
     struct monitor_sample *row = &m->samples[m->n_samples * m->n_ports];
     for (size_t i = 0; i < m->n_ports; i++) {
@@ -91,7 +114,10 @@ monitor_create(struct net *net)
             m->ports[m->n_ports++] = &net->ports[i];
     free(chosen);
     /* The parser accepts only names of nodes with links. */
-    sim_assert(m->n_ports > 0);
+    sim_assert(m->n_ports > 0 || spec->n_qps > 0);
+    m->net = net;
+    m->qps = spec->qps;
+    m->n_qps = spec->n_qps;
 
     m->interval_ps = spec->interval_ps;
     m->next_ps = 0;
@@ -107,6 +133,7 @@ monitor_destroy(struct monitor *m)
         return;
     free(m->ports);
     free(m->samples);
+    free(m->qp_samples);
     free(m);
 }
 
@@ -155,4 +182,23 @@ monitor_write_csv(FILE *f, const struct monitor *m)
         }
     }
     free(used);
+}
+
+bool
+monitor_has_qps(const struct monitor *m)
+{
+    return m && m->n_qps > 0;
+}
+
+void
+monitor_write_rates_csv(FILE *f, const struct monitor *m)
+{
+    fprintf(f, "time_ps,flow,rate_bps,target_bps,alpha\n");
+    for (size_t k = 0; k < m->n_samples; k++) {
+        const struct qp_sample *q = &m->qp_samples[k * m->n_qps];
+        unsigned long long t = (unsigned long long)(k * m->interval_ps);
+        for (size_t i = 0; i < m->n_qps; i++)
+            fprintf(f, "%llu,%u,%.0f,%.0f,%.6f\n", t, m->qps[i], q[i].rate,
+                    q[i].target, q[i].alpha);
+    }
 }

@@ -17,6 +17,7 @@
 #ifndef DCSIM_MONITOR_H
 #define DCSIM_MONITOR_H 1
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -34,5 +35,9 @@ void monitor_finish(struct monitor *, uint64_t end_ps);
 
 /* queue_series.csv, whole. */
 void monitor_write_csv(FILE *, const struct monitor *);
+/* rate_series.csv (monitor.qps: each chosen RoCE flow's DCQCN rate, target
+ * and alpha), whole; only when monitor_has_qps(). */
+bool monitor_has_qps(const struct monitor *);
+void monitor_write_rates_csv(FILE *, const struct monitor *);
 
 #endif

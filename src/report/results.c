@@ -285,12 +285,20 @@ write_queue_series(FILE *f, const struct net *net, const struct run_info *ri)
     monitor_write_csv(f, ri->monitor);
 }
 
+static void
+write_rate_series(FILE *f, const struct net *net, const struct run_info *ri)
+{
+    (void)net;
+    monitor_write_rates_csv(f, ri->monitor);
+}
+
 typedef void writer_fn(FILE *, const struct net *, const struct run_info *);
 
 enum writer_when {
     ALWAYS,
     WITH_MONITOR,             /* The run has a monitor. */
     WITH_PFC,                 /* PFC is on. */
+    WITH_QPS,                 /* The monitor samples QP rates. */
 };
 
 static const struct {
@@ -306,6 +314,7 @@ static const struct {
     { "incast.csv", workload_report_incast_csv, ALWAYS },
     { "queue_series.csv", write_queue_series, WITH_MONITOR },
     { "pfc.csv", pfc_report_csv, WITH_PFC },
+    { "rate_series.csv", write_rate_series, WITH_QPS },
 };
 
 static bool
@@ -313,9 +322,11 @@ writer_wanted(size_t i, const struct net *net, const struct run_info *ri)
 {
     switch (writers[i].when) {
     case WITH_MONITOR:
-        return ri->monitor != NULL;
+        return ri->monitor != NULL && net->scn->monitor.n_select > 0;
     case WITH_PFC:
         return net->pfc != NULL;
+    case WITH_QPS:
+        return monitor_has_qps(ri->monitor);
     default:
         return true;
     }

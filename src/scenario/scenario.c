@@ -2033,15 +2033,35 @@ static const char monitor_port_form[] =
 static bool
 parse_monitor(struct ctx *c, const struct ynode *map, struct monitor_spec *m)
 {
-    static const char *const keys[] = { "interval", "queues" };
+    static const char *const keys[] = { "interval", "queues", "qps" };
     if (!need_mapping(c, map, "monitor",
-                      "a mapping with interval and queues") ||
+                      "a mapping with interval and queues and/or qps") ||
         !check_keys(c, map, "in monitor", keys, ARRAY_SIZE(keys)) ||
-        !require_keys(c, map, "monitor", keys, ARRAY_SIZE(keys)) ||
+        !require_key(c, map, "monitor", "interval") ||
         !get_duration(c, map, "monitor", "interval", true, &m->interval_ps))
         return false;
+    const struct ynode *qps = ytree_get(map, "qps");
+    if (qps) {
+        if (!need_sequence(c, qps, "monitor.qps", true,
+                           "a non-empty sequence of flow ids (flows.csv id)"))
+            return false;
+        m->qps = xcalloc(qps->n_items, sizeof *m->qps);
+        m->qps_loc = (struct src_loc){ qps->mark.line, qps->mark.col };
+        for (size_t i = 0; i < qps->n_items; i++) {
+            char path[PATH_BYTES];
+            path_index(path, "monitor.qps", i);
+            if (!read_u32(c, qps->items[i], path, 0, UINT32_MAX - 1,
+                          &m->qps[m->n_qps]))
+                return false;
+            m->n_qps++;
+        }
+    }
 
     const struct ynode *seq = ytree_get(map, "queues");
+    if (!seq && qps)
+        return true;
+    if (!seq)
+        return require_key(c, map, "monitor", "queues");
     if (!need_sequence(c, seq, "monitor.queues", true,
                        "a non-empty sequence of port names"))
         return false;
@@ -2550,6 +2570,7 @@ scenario_free(struct scenario *scn)
     }
     free(scn->traffic);
     free(scn->monitor.select);
+    free(scn->monitor.qps);
     free(scn->host.stall_hosts);
     free(scn->qos_nodes);
     free(scn->sw.where);

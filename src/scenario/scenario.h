@@ -282,6 +282,9 @@ struct monitor_spec {
     uint64_t interval_ps;     /* 0: no monitor section. */
     struct monitor_select *select;
     size_t n_select;
+    uint32_t *qps;            /* monitor.qps: flow ids whose RDMA rate is */
+    size_t n_qps;             /* sampled (rate_series.csv). */
+    struct src_loc qps_loc;
 };
 
 struct scenario {

@@ -757,3 +757,22 @@ const struct transport_class transport_rocev1 = {
     .teardown = rdma_teardown,
     .check = rocev1_check,
 };
+
+bool
+rdma_qp_rate(const struct flow *f, double *rate_bps, double *target_bps,
+             double *alpha)
+{
+    const struct rdma_qp *qp = f->tp;
+    if (!qp || (f->transport != &transport_roce &&
+                f->transport != &transport_rocev1))
+        return false;
+    if (qp->cfg->cc == RDMA_CC_DCQCN) {
+        *rate_bps = qp->rate;
+        *target_bps = qp->target;
+        *alpha = qp->alpha;
+    } else {
+        *rate_bps = *target_bps = (double)(f->rate_bps ? f->rate_bps : 0);
+        *alpha = 0;
+    }
+    return true;
+}

@@ -5,6 +5,7 @@
 #ifndef DCSIM_TRANSPORT_H
 #define DCSIM_TRANSPORT_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,6 +65,12 @@ extern const struct transport_class transport_rocev1;
 /* RDMA WRITEs over dcsim's TCP (tcp.c): TCP's reliability and congestion
  * control, with iWARP's per-segment framing on the wire. */
 extern const struct transport_class transport_iwarp;
+
+/* The sending rate of RoCE flow F's queue pair now (DCQCN's Rc and Rt,
+ * and alpha; without congestion control the QP's rate limit, 0 for line
+ * rate).  False if F is not a RoCE flow or has not been set up. */
+bool rdma_qp_rate(const struct flow *f, double *rate_bps, double *target_bps,
+                  double *alpha);
 
 struct dcqcn_params;
 /* DCQCN's parameters of profile NAME ("paper" or "mellanox"). */

@@ -235,6 +235,18 @@ run "$tmp/one.yaml" -o "$tmp/iwl" --set traffic.0.protocol=iwarp --set faults.lo
     [ "$(col "$tmp/iwl" retx_pkts)" -gt 0 ]
 t $? "iWARP on a 1% lossy path delivers all 10 MB ($(col "$tmp/iwl" retx_pkts) segments resent, cc $(col "$tmp/iwl" cc))"
 
+# The per-QP rate series shows DCQCN reacting: flow 0 alone at line rate
+# until flow 1 joins at 2 ms; from then on both are cut below it.
+sed '/^monitor:/d' "$tmp/dcqcn.yaml" >"$tmp/dq.yaml"
+printf 'monitor: {interval: 100us, qps: [0, 1]}\n' >>"$tmp/dq.yaml"
+run "$tmp/dq.yaml" -o "$tmp/dq" --set stop=5ms
+rs=$tmp/dq/rate_series.csv
+[ "$(head -n 1 "$rs")" = "time_ps,flow,rate_bps,target_bps,alpha" ] &&
+awk -F, 'NR > 1 && $2 == 0 && $1 < 2000000000 && $3 != 100000000000 {bad = 1}
+         NR > 1 && $1 >= 2500000000 && $3 >= 90000000000 {bad = 1}
+         NR > 1 {n++} END {exit bad || n != 102}' "$rs"
+t $? "rate_series.csv: flow 0 at 100 Gb/s alone, both below 90 Gb/s from 2.5 ms ($(awk -F, '$1 == 5000000000 {printf "%s ", $3}' "$rs")b/s at 5 ms)"
+
 # The storage example (scenarios/rdma-storage.yaml): RDMA WRITEs with
 # DCQCN in the lossless class beside DCTCP in the lossy one.  Shortened
 # here (200 us of arrivals) to keep the suite fast.
