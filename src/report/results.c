@@ -193,7 +193,7 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
 {
     fprintf(f, "id,src,dst,protocol,tc,size_bytes,start_ps,end_ps,fct_ps,"
                "ideal_fct_ps,slowdown,completed,bytes_delivered,bytes_lost,"
-               "packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps,naks,cnps\n");
+               "packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps,naks,cnps,verb\n");
     for (uint32_t i = 0; i < net->n_flows; i++) {
         const struct flow *fl = &net->flows[i];
         fprintf(f, "%u,%s,%s,%s,%u,%llu,%llu,", fl->id,
@@ -215,7 +215,14 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
                 fl->cc ? fl->cc : "");
         if (fl->acked_ps)
             fprintf(f, "%llu", (unsigned long long)fl->acked_ps);
-        fprintf(f, ",%u,%u\n", fl->naks, fl->cnps);
+        static const char *const verbs[] = {
+            [RDMA_VERB_WRITE] = "write", [RDMA_VERB_SEND] = "send",
+            [RDMA_VERB_READ] = "read", [RDMA_VERB_WRITE_IMM] = "write_imm",
+        };
+        bool rdma = !strncmp(fl->transport->name, "roce", 4) ||
+                    !strcmp(fl->transport->name, "iwarp");
+        fprintf(f, ",%u,%u,%s\n", fl->naks, fl->cnps,
+                rdma ? verbs[net->scn->traffic[fl->entry].verb] : "");
     }
 }
 

@@ -16,9 +16,9 @@ YAML
 "$DCSIM" run "$tmp/s.yaml" -o "$tmp/out" --quiet
 t $? "run succeeds"
 
-want='id,src,dst,protocol,tc,size_bytes,start_ps,end_ps,fct_ps,ideal_fct_ps,slowdown,completed,bytes_delivered,bytes_lost,packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps,naks,cnps'
+want='id,src,dst,protocol,tc,size_bytes,start_ps,end_ps,fct_ps,ideal_fct_ps,slowdown,completed,bytes_delivered,bytes_lost,packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps,naks,cnps,verb'
 [ "$(head -n 1 "$tmp/out/flows.csv")" = "$want" ]
-t $? "flows.csv header ends with retx_pkts,timeouts,cc,acked_ps,naks,cnps"
+t $? "flows.csv header ends with retx_pkts,timeouts,cc,acked_ps,naks,cnps,verb"
 # UDP never retransmits: both counters are 0 on every row.
 [ "$(awk -F, 'NR > 1 && ($17 != 0 || $18 != 0)' "$tmp/out/flows.csv" | wc -l)" = 0 ] &&
     [ "$(awk -F, 'NR > 1' "$tmp/out/flows.csv" | wc -l)" = 2 ]

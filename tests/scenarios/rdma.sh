@@ -207,7 +207,8 @@ t $? "WRITE with immediate before the receive: 2 RNR NAKs for its last packet on
 # 4 x 1 us = 4030.72 ns; under loss the requester re-issues the READ from
 # the first missing PSN.
 run "$tmp/one.yaml" -o "$tmp/rd" --set traffic.0.verb=read
-[ "$(col "$tmp/rd" completed)" = 1 ] && [ "$(col "$tmp/rd" bytes_delivered)" = 10000000 ]
+[ "$(col "$tmp/rd" completed)" = 1 ] && [ "$(col "$tmp/rd" bytes_delivered)" = 10000000 ] &&
+    [ "$(col "$tmp/rd" verb)" = read ] && [ "$(col "$tmp/g" verb)" = write ]
 t $? "a 10 MB READ returns exactly 10000000 bytes, in $(col "$tmp/rd" fct_ps) ps (ideal $(col "$tmp/rd" ideal_fct_ps))"
 b2a=$(awk -F, '$1 == "sw" && $2 == "a" {print $7}' "$tmp/rd/links.csv")
 a2b=$(awk -F, '$1 == "a" {print $7}' "$tmp/rd/links.csv")
