@@ -215,14 +215,10 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
                 fl->cc ? fl->cc : "");
         if (fl->acked_ps)
             fprintf(f, "%llu", (unsigned long long)fl->acked_ps);
-        static const char *const verbs[] = {
-            [RDMA_VERB_WRITE] = "write", [RDMA_VERB_SEND] = "send",
-            [RDMA_VERB_READ] = "read", [RDMA_VERB_WRITE_IMM] = "write_imm",
-        };
         bool rdma = !strncmp(fl->transport->name, "roce", 4) ||
                     !strcmp(fl->transport->name, "iwarp");
         fprintf(f, ",%u,%u,%s\n", fl->naks, fl->cnps,
-                rdma ? verbs[net->scn->traffic[fl->entry].verb] : "");
+                rdma ? rdma_verb_name(net->scn->traffic[fl->entry].verb) : "");
     }
 }
 

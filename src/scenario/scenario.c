@@ -1776,12 +1776,23 @@ get_flow_size(struct ctx *c, const struct ynode *map, const char *parent,
 
 /* The RDMA keys of a traffic entry: the verb and when the receiver posts
  * its receives. */
+static const char *const verbs[] = {
+    [RDMA_VERB_WRITE] = "write",
+    [RDMA_VERB_SEND] = "send",
+    [RDMA_VERB_READ] = "read",
+    [RDMA_VERB_WRITE_IMM] = "write_imm",
+};
+
+const char *
+rdma_verb_name(enum rdma_verb v)
+{
+    return verbs[v];
+}
+
 static bool
 parse_verb(struct ctx *c, const struct ynode *map, const char *path,
            struct traffic_spec *ts)
 {
-    static const char *const verbs[] = { "write", "send", "read",
-                                         "write_imm" };
     static const char *const keys[] = { "verb", "recv_at" };
     bool rdma = !strncmp(ts->protocol, "roce", 4);
     char sub[PATH_BYTES];

@@ -111,6 +111,9 @@ enum rdma_verb {
                                * receive with its last packet. */
 };
 
+/* "write", "send", "read", "write_imm": the scenario's names. */
+const char *rdma_verb_name(enum rdma_verb);
+
 struct traffic_spec {
     enum traffic_pattern pattern;
     const char *protocol;     /* "udp" (the only one until transports). */

@@ -67,8 +67,7 @@ struct rdma_qp {
     uint32_t retries;            /* Timeouts in a row. */
     uint32_t rnr_retries;        /* RNR NAKs in a row. */
     uint64_t hold_until_ps;      /* After an RNR NAK: wait until then. */
-    bool send;                   /* Verb SEND. */
-    bool imm;                    /* Verb WRITE with immediate. */
+    enum rdma_verb verb;
     uint64_t wqe_idx;            /* The packet that consumes the posted
                                   * receive (SEND: the first; WRITE with
                                   * immediate: the last); UINT64_MAX: none. */
@@ -307,6 +306,38 @@ dcqcn_marked(struct net *net, struct rdma_qp *qp)
     nic_activate(net, &qp->cnp_src);
 }
 
+/* Per verb, the opcode and the extended headers (besides BTH and ICRC)
+ * of a message's only, first, middle and last packet (IBTA 9.2-9.4, table
+ * 38): RETH opens a WRITE, 4 B of immediate data close a WRITE with
+ * immediate, AETH opens and closes a READ response. */
+enum { PKT_ONLY, PKT_FIRST, PKT_MIDDLE, PKT_LAST };
+
+static const struct {
+    uint8_t opcode[4];
+    uint8_t ext_bytes[4];
+} verb_pkts[] = {
+    [RDMA_VERB_WRITE] = {
+        { IB_OP_WRITE_ONLY, IB_OP_WRITE_FIRST, IB_OP_WRITE_MIDDLE,
+          IB_OP_WRITE_LAST },
+        { IB_RETH_BYTES, IB_RETH_BYTES, 0, 0 },
+    },
+    [RDMA_VERB_SEND] = {
+        { IB_OP_SEND_ONLY, IB_OP_SEND_FIRST, IB_OP_SEND_MIDDLE,
+          IB_OP_SEND_LAST },
+        { 0, 0, 0, 0 },
+    },
+    [RDMA_VERB_READ] = {
+        { IB_OP_READ_RESP_ONLY, IB_OP_READ_RESP_FIRST,
+          IB_OP_READ_RESP_MIDDLE, IB_OP_READ_RESP_LAST },
+        { IB_AETH_BYTES, IB_AETH_BYTES, 0, IB_AETH_BYTES },
+    },
+    [RDMA_VERB_WRITE_IMM] = {
+        { IB_OP_WRITE_ONLY_IMM, IB_OP_WRITE_FIRST, IB_OP_WRITE_MIDDLE,
+          IB_OP_WRITE_LAST_IMM },
+        { IB_RETH_BYTES + IB_IMMDT_BYTES, IB_RETH_BYTES, 0, IB_IMMDT_BYTES },
+    },
+};
+
 static struct pkt *
 rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
 {
@@ -328,34 +359,14 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     p->payload_bytes = i + 1 < qp->n_pkts
                            ? mtu
                            : (uint32_t)(f->size_bytes - i * mtu);
-    bool first = i == 0, last = i + 1 == qp->n_pkts;
-    if (qp->read)
-        p->l4.roce.opcode = first && last ? IB_OP_READ_RESP_ONLY
-                            : first       ? IB_OP_READ_RESP_FIRST
-                            : last        ? IB_OP_READ_RESP_LAST
-                                          : IB_OP_READ_RESP_MIDDLE;
-    else if (qp->send)
-        p->l4.roce.opcode = first && last ? IB_OP_SEND_ONLY
-                            : first       ? IB_OP_SEND_FIRST
-                            : last        ? IB_OP_SEND_LAST
-                                          : IB_OP_SEND_MIDDLE;
-    else
-        p->l4.roce.opcode = first && last ? (qp->imm ? IB_OP_WRITE_ONLY_IMM
-                                                     : IB_OP_WRITE_ONLY)
-                            : first ? IB_OP_WRITE_FIRST
-                            : last  ? (qp->imm ? IB_OP_WRITE_LAST_IMM
-                                               : IB_OP_WRITE_LAST)
-                                    : IB_OP_WRITE_MIDDLE;
+    bool last = i + 1 == qp->n_pkts;
+    int pos = i == 0 ? (last ? PKT_ONLY : PKT_FIRST)
+                     : (last ? PKT_LAST : PKT_MIDDLE);
+    p->l4.roce.opcode = verb_pkts[qp->verb].opcode[pos];
     p->l4.roce.psn = psn_of(qp, i);
     p->l4.roce.ack_req = last || (i + 1) % qp->cfg->ack_every == 0;
-    /* WRITE: RETH on the first packet; READ responses: AETH on the first
-     * and the last. */
-    if (qp->read)
-        p->l4_extra = IB_BTH_BYTES + (first || last ? IB_AETH_BYTES : 0) +
-                      IB_ICRC_BYTES;
-    else
-        p->l4_extra = IB_BTH_BYTES + (first && !qp->send ? IB_RETH_BYTES : 0) +
-                      (last && qp->imm ? IB_IMMDT_BYTES : 0) + IB_ICRC_BYTES;
+    p->l4_extra = IB_BTH_BYTES + verb_pkts[qp->verb].ext_bytes[pos] +
+                  IB_ICRC_BYTES;
     p->ip.id = (uint16_t)i;
     pkt_set_lengths(p);
     f->pkts_sent++;
@@ -620,18 +631,17 @@ rdma_setup(struct net *net, struct flow *f)
     qp->flow = f;
     qp->cfg = &net->scn->rdma;
     const struct traffic_spec *ts = &net->scn->traffic[f->entry];
-    qp->send = ts->verb == RDMA_VERB_SEND;
+    qp->verb = ts->verb;
     qp->read = ts->verb == RDMA_VERB_READ;
-    qp->imm = ts->verb == RDMA_VERB_WRITE_IMM;
     /* The data sender and receiver: the flow's ends, swapped for READ. */
     uint32_t from = qp->read ? f->dst : f->src;
     uint32_t to = qp->read ? f->src : f->dst;
     qp->recv_at_ps = ts->recv_at_ps;
     uint32_t mtu = qp->cfg->mtu;
     qp->n_pkts = (f->size_bytes + mtu - 1) / mtu;
-    qp->wqe_idx = qp->send  ? 0
-                  : qp->imm ? qp->n_pkts - 1
-                            : UINT64_MAX;
+    qp->wqe_idx = qp->verb == RDMA_VERB_SEND        ? 0
+                  : qp->verb == RDMA_VERB_WRITE_IMM ? qp->n_pkts - 1
+                                                    : UINT64_MAX;
     /* The initial PSN, per QP, from the flow's own stream. */
     struct rng r;
     rng_init(&r, net->scn->seed, rng_stream_id("rdma/isn") ^ f->id);
