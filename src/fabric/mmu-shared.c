@@ -75,14 +75,23 @@ over_threshold(const struct mmu *m, uint8_t pg, uint64_t bytes)
 }
 
 static void
-charge(struct mmu *m, struct mmu_pg *g, uint32_t frame_bytes)
+hold(struct mmu *m, uint32_t frame_bytes)
 {
-    m->shared_used += shared_part(m, (uint64_t)g->bytes + frame_bytes) -
-                      shared_part(m, g->bytes);
-    g->bytes += frame_bytes;
     m->used_bytes += frame_bytes;
     if (m->used_bytes > m->max_used_bytes)
         m->max_used_bytes = m->used_bytes;
+}
+
+/* Charges G's reserve and the shared pool: its bytes become AFTER, of
+ * which GROW more are shared. */
+static int
+charge(struct mmu *m, struct mmu_pg *g, uint64_t after, uint64_t grow,
+       uint32_t frame_bytes)
+{
+    m->shared_used += grow;
+    g->bytes = (uint32_t)after;
+    hold(m, frame_bytes);
+    return -1;
 }
 
 static int
@@ -95,18 +104,14 @@ shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
     bool pool_ok = grow <= m->shared_size - m->shared_used;
 
     if (m->lossless >> tc & 1) {
-        if (pool_ok && !over_threshold(m, tc, after)) {
-            charge(m, g, frame_bytes);
-            return -1;
-        }
+        if (pool_ok && !over_threshold(m, tc, after))
+            return charge(m, g, after, grow, frame_bytes);
         if ((uint64_t)g->hdrm + frame_bytes > m->headroom[in_port])
             return DROP_HEADROOM;
         g->hdrm += frame_bytes;
         if (g->hdrm > g->hdrm_max)
             g->hdrm_max = g->hdrm;
-        m->used_bytes += frame_bytes;
-        if (m->used_bytes > m->max_used_bytes)
-            m->max_used_bytes = m->used_bytes;
+        hold(m, frame_bytes);
         return -1;
     }
     double limit = (double)m->reserve + m->alpha[tc] * free_shared(m);
@@ -114,8 +119,7 @@ shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
         return DROP_THRESHOLD;
     if (!pool_ok)
         return DROP_BUFFER_FULL;
-    charge(m, g, frame_bytes);
-    return -1;
+    return charge(m, g, after, grow, frame_bytes);
 }
 
 static void

@@ -183,15 +183,22 @@ pause_begin(struct pfc_port *pf, int c, uint64_t now)
     pf->since_ps[c] = now;
 }
 
+/* Counts class C's pause from its start to NOW. */
 static void
-pause_end(struct pfc_port *pf, int c, uint64_t now)
+pause_account(struct pfc_port *pf, int c, uint64_t now)
 {
     struct pfc_stats *st = &pf->st[c];
     uint64_t d = now - pf->since_ps[c];
-    pf->port->paused &= (uint8_t)~(1u << c);
     st->paused_ps += d;
     if (d > st->longest_ps)
         st->longest_ps = d;
+}
+
+static void
+pause_end(struct pfc_port *pf, int c, uint64_t now)
+{
+    pf->port->paused &= (uint8_t)~(1u << c);
+    pause_account(pf, c, now);
 }
 
 static void
@@ -441,16 +448,10 @@ pfc_finish(struct net *net, uint64_t end_ps)
         struct pfc_port *pf = net->ports[i].pfc;
         if (!pf)
             continue;
-        for (int c = 0; c < 8; c++) {
-            if (!(pf->port->paused >> c & 1))
-                continue;
-            /* Still paused: count the pause up to the end of the run,
-             * and leave the class marked paused for the reports. */
-            struct pfc_stats *st = &pf->st[c];
-            uint64_t d = end_ps - pf->since_ps[c];
-            st->paused_ps += d;
-            if (d > st->longest_ps)
-                st->longest_ps = d;
-        }
+        /* Still paused: count the pause up to the end of the run, and
+         * leave the class marked paused for the reports. */
+        for (int c = 0; c < 8; c++)
+            if (pf->port->paused >> c & 1)
+                pause_account(pf, c, end_ps);
     }
 }
