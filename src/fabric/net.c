@@ -290,8 +290,10 @@ static bool
 setup_host_rx(struct net *net, const struct scenario *scn, char **err)
 {
     const struct host_spec *hs = &scn->host;
-    net->host_rx = xcalloc(net->n_hosts ? net->n_hosts : 1,
-                           sizeof *net->host_rx);
+    /* Aligned: struct host_rx holds a cache-line aligned struct queue. */
+    size_t size = (net->n_hosts ? net->n_hosts : 1) * sizeof *net->host_rx;
+    net->host_rx = xmalloc_aligned(_Alignof(struct host_rx), size);
+    memset(net->host_rx, 0, size);
     for (uint32_t i = 0; i < net->n_hosts; i++) {
         struct host *h = &net->hosts[i];
         struct host_rx *rx = &net->host_rx[i];

@@ -154,7 +154,7 @@ host_rx_init(struct host *h, struct host_rx *rx, struct sim *sim)
 bool
 host_rx_at_xon(const struct host *h)
 {
-    return h->rx->bytes <= h->rx->xon;
+    return h->rx->q.bytes <= h->rx->xon;
 }
 
 /* Schedules the end of the head frame's transfer, starting now or at the
@@ -166,7 +166,7 @@ rx_start(struct net *net, struct host_rx *rx)
     if (t >= rx->stall_from_ps && t < rx->stall_to_ps)
         t = rx->stall_to_ps;
     sim_schedule(&net->sim, &rx->drain,
-                 t + ser_time_ps(rx->head->frame_bytes, rx->rate_bps));
+                 t + ser_time_ps(rx->q.head->frame_bytes, rx->rate_bps));
 }
 
 static void
@@ -174,17 +174,11 @@ host_rx_drain(struct sim *sim, struct event *ev)
 {
     struct host_rx *rx = CONTAINER_OF(ev, struct host_rx, drain);
     struct net *net = net_of(sim);
-    struct pkt *p = rx->head;
-    struct host *h = rx->host;
-    rx->head = p->next;
-    if (!rx->head)
-        rx->tail = NULL;
-    p->next = NULL;
-    rx->bytes -= p->frame_bytes;
-    if (rx->head)
+    struct pkt *p = queue_pop(&rx->q, sim->now_ps);
+    if (rx->q.head)
         rx_start(net, rx);
-    struct port *port = h->nic.port;
-    if (port->pfc && port->pfc->xoff && rx->bytes <= rx->xon)
+    struct port *port = rx->host->nic.port;
+    if (port->pfc && port->pfc->xoff && rx->q.bytes <= rx->xon)
         for (uint8_t c = 0; c < 8; c++)
             if (port->pfc->xoff >> c & 1)
                 pfc_resume(net, port, c);
@@ -197,23 +191,14 @@ host_rx_arrive(struct net *net, struct host *h, struct pkt *p)
     struct host_rx *rx = h->rx;
     uint8_t c = qos_classify(rx->qos, p);
     bool lossless = rx->lossless >> c & 1;
-    if (rx->bytes + p->frame_bytes > (lossless ? rx->cap : rx->xoff)) {
-        rx->drops++;
+    if (rx->q.bytes + p->frame_bytes > (lossless ? rx->cap : rx->xoff)) {
         net_drop(net, p, DROP_HOST_RX);
         return;
     }
-    p->next = NULL;
-    if (rx->tail)
-        rx->tail->next = p;
-    else
-        rx->head = p;
-    rx->tail = p;
-    rx->bytes += p->frame_bytes;
-    if (rx->bytes > rx->max_bytes)
-        rx->max_bytes = rx->bytes;
-    if (lossless && rx->bytes >= rx->xoff)
+    queue_push(&rx->q, p, net->sim.now_ps);
+    if (lossless && rx->q.bytes >= rx->xoff)
         pfc_pause(net, h->nic.port, c);
-    if (rx->head == p)
+    if (rx->q.head == p)
         rx_start(net, rx);
 }
 

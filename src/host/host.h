@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "fabric/node.h"
+#include "fabric/queue.h"
 #include "pkt/pkt.h"
 #include "sim/sim.h"
 #include "sim/util.h"
@@ -60,8 +61,7 @@ struct nic {
  * at XON; lossy frames are dropped above XOFF, lossless ones above CAP. */
 struct host_rx {
     struct host *host;
-    struct pkt *head, *tail;
-    uint64_t bytes, max_bytes; /* Frame bytes held, and the peak. */
+    struct queue q;            /* Frames waiting for the host. */
     uint64_t cap, xoff, xon;
     uint64_t rate_bps;
     uint64_t stall_from_ps;    /* Drains nothing in [from, to): a stuck */
@@ -69,7 +69,6 @@ struct host_rx {
     uint8_t lossless;          /* Classes it pauses; 0 without PFC. */
     const struct qos_spec *qos;
     struct event drain;        /* End of the head frame's transfer. */
-    uint64_t drops;
 };
 
 struct host {
