@@ -227,11 +227,8 @@ setup_pfc(struct net *net, const struct scenario *scn)
         struct sw *s = &net->switches[i];
         for (uint16_t k = 0; k < s->up.n_ports; k++) {
             struct port *port = &s->up.ports[k];
-            const struct link *l = &port->link;
-            const struct port *peer = &l->peer->ports[l->peer_port];
-            uint64_t need = pfc_headroom_bytes(
-                port->rate_bps, peer->link.delay_ps, l->prop_ps,
-                peer->pfc->response_ps, scn->mtu_bytes, n_lossless);
+            uint64_t need = pfc_headroom_bytes(port, scn->mtu_bytes,
+                                               n_lossless);
             uint64_t have = spec->headroom_bytes ? spec->headroom_bytes : need;
             if (have > UINT32_MAX)
                 have = UINT32_MAX;
@@ -302,12 +299,8 @@ setup_host_rx(struct net *net, const struct scenario *scn, char **err)
         rx->rate_bps = hs->rx_rate_bps;
         rx->qos = qos_for(scn, i);
         if (scn->pfc.enabled) {
-            const struct port *port = h->nic.port;
-            const struct link *l = &port->link;
-            const struct port *peer = &l->peer->ports[l->peer_port];
             uint64_t need = pfc_headroom_bytes(
-                port->rate_bps, peer->link.delay_ps, l->prop_ps,
-                peer->pfc->response_ps, scn->mtu_bytes,
+                h->nic.port, scn->mtu_bytes,
                 __builtin_popcount(scn->qos.lossless));
             if (need + scn->pfc.xon_offset_bytes >= rx->cap) {
                 *err = xasprintf(

@@ -64,23 +64,27 @@ pfc_default_response_ps(uint64_t rate_bps)
     return (uint64_t)(bits * 1e12 / (double)rate_bps + 0.5);
 }
 
-/* What can arrive at a lossless ingress after the frame that crossed
- * XOFF (all in wire bytes at the link rate):
- *   - bytes already on the way: DATA_DELAY (the peer's propagation plus
- *     our forwarding latency, which dcsim spends before admission);
+/* What can arrive at PORT's lossless ingress after the frame that
+ * crossed XOFF (all in wire bytes at the link rate):
+ *   - bytes already on the way: the peer's link delay (its propagation
+ *     plus our forwarding latency, which dcsim spends before admission);
  *   - the pause waits for a frame in progress on our egress (one max
  *     frame), then takes the wire itself (one PFC frame per lossless
- *     class, in the worst case queued behind the others) and travels
- *     PAUSE_DELAY (propagation);
- *   - the peer reacts after RESPONSE, and finishes a frame in progress
- *     (one max frame);
+ *     class, in the worst case queued behind the others) and travels our
+ *     link's propagation;
+ *   - the peer reacts after its response time, and finishes a frame in
+ *     progress (one max frame);
  * the IEEE 802.1Qbb Annex N delay model (2 x cable delay + 2 x max frame
  * + PFC frame + response), with dcsim's own latency in the data path. */
 uint64_t
-pfc_headroom_bytes(uint64_t rate_bps, uint64_t data_delay_ps,
-                   uint64_t pause_delay_ps, uint64_t response_ps,
-                   uint32_t mtu, int n_lossless)
+pfc_headroom_bytes(const struct port *port, uint32_t mtu, int n_lossless)
 {
+    const struct link *l = &port->link;
+    const struct port *peer = &l->peer->ports[l->peer_port];
+    uint64_t rate_bps = port->rate_bps;
+    uint64_t data_delay_ps = peer->link.delay_ps;
+    uint64_t pause_delay_ps = l->prop_ps;
+    uint64_t response_ps = peer->pfc->response_ps;
     uint64_t max_frame = (uint64_t)mtu + ETH_HDR_BYTES + VLAN_TAG_BYTES +
                          ETH_FCS_BYTES + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
     uint64_t pfc_wire = PFC_FRAME_BYTES + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;

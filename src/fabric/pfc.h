@@ -80,11 +80,11 @@ void pfc_port_init(struct pfc_port *, struct sim *, struct port *,
 /* The peer's pause takes this long to stop our egress, for link RATE_BPS
  * (the IEEE 802.1Qbb higher-layer response delay, docs/models.md). */
 uint64_t pfc_default_response_ps(uint64_t rate_bps);
-/* Headroom one lossless class needs at the ingress of a port: everything
- * that can still arrive after it decides to pause (docs/models.md). */
-uint64_t pfc_headroom_bytes(uint64_t rate_bps, uint64_t data_delay_ps,
-                            uint64_t pause_delay_ps, uint64_t response_ps,
-                            uint32_t mtu, int n_lossless);
+/* Headroom one lossless class needs at the ingress of PORT (whose peer
+ * has its PFC state): everything that can still arrive after it decides
+ * to pause (docs/models.md). */
+uint64_t pfc_headroom_bytes(const struct port *, uint32_t mtu,
+                            int n_lossless);
 
 /* The ingress of PORT asks its peer to stop (or restart) class PG; no-op
  * if it already has.  Host NICs call these from their receive buffer. */
