@@ -85,6 +85,13 @@ void mmu_release(struct mmu *, const struct port *, uint8_t tc,
 bool mmu_pg_past_xoff(const struct mmu *, uint16_t port, uint8_t pg);
 bool mmu_pg_at_xon(const struct mmu *, uint16_t port, uint8_t pg);
 
+/* Peak PFC headroom use of ingress (PORT, PG); 0 without a shared MMU. */
+static inline uint32_t
+mmu_headroom_peak(const struct mmu *m, uint16_t port, uint8_t pg)
+{
+    return m && m->pg ? m->pg[port * 8 + pg].hdrm_max : 0;
+}
+
 /* The registered MMUs, for validation: I < mmu_count(). */
 size_t mmu_count(void);
 const char *mmu_name(size_t i);

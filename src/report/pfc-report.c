@@ -4,11 +4,11 @@
 #include <inttypes.h>
 #include <stdbool.h>
 
+#include "fabric/mmu.h"
 #include "fabric/net.h"
 #include "fabric/node.h"
 #include "fabric/pfc.h"
 #include "fabric/port.h"
-#include "fabric/switch.h"
 #include "report/results.h"
 #include "workload/flow.h"
 
@@ -25,12 +25,9 @@ struct pfc_totals {
 static void
 headroom_of(const struct port *p, int tc, uint64_t *size, uint64_t *peak)
 {
-    *size = *peak = 0;
-    if (p->node->class != &switch_class || !p->mmu->pg)
-        return;
-    if (p->mmu->lossless >> tc & 1)
-        *size = p->mmu->headroom[p->index];
-    *peak = p->mmu->pg[p->index * 8 + tc].hdrm_max;
+    const struct mmu *m = p->mmu;  /* NULL at hosts. */
+    *peak = mmu_headroom_peak(m, p->index, (uint8_t)tc);
+    *size = m && m->pg && (m->lossless >> tc & 1) ? m->headroom[p->index] : 0;
 }
 
 static void

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fabric/mmu.h"
 #include "fabric/net.h"
 #include "fabric/port.h"
 #include "fabric/switch.h"
@@ -260,8 +261,7 @@ write_queues(FILE *f, const struct net *net, const struct run_info *ri)
         for (int tc = 0; tc < N_TC; tc++) {
             const struct queue *q = &p->q[tc];
             /* Headroom belongs to the ingress side of the same port. */
-            uint64_t hdrm = p->mmu->pg ? p->mmu->pg[p->index * 8 + tc].hdrm_max
-                                       : 0;
+            uint64_t hdrm = mmu_headroom_peak(p->mmu, p->index, (uint8_t)tc);
             if (!q->enqueued && !p->qs[tc].drops && !hdrm)
                 continue;
             /* Close the occupancy integral at the end of the run. */
