@@ -12,6 +12,7 @@
 #include "fabric/sched.h"
 #include "fabric/switch.h"
 #include "host/host.h"
+#include "host/server.h"
 #include "scenario/scenario.h"
 #include "sim/rng.h"
 #include "transport/transport.h"
@@ -98,7 +99,11 @@ flow_start(struct sim *s, void *obj, uint64_t arg)
     struct flow *f = &net->flows[arg];
     (void)obj;
     net->st.flows_started++;
-    f->transport->start(net, f);
+    /* An RDMA message starts when its work request has been posted. */
+    if (UNLIKELY(net->servers) && f->transport->nic_offload)
+        server_rdma_post(net, f);
+    else
+        f->transport->start(net, f);
 }
 
 static void
@@ -346,6 +351,11 @@ net_create(struct net **out, const struct scenario *scn, char **err)
         return 2;
     }
     route_compute(net);
+    if (scn->has_server && servers_create(net, err)) {
+        net_destroy(net);
+        *out = NULL;
+        return 2;
+    }
 
     if (workload_create(scn, &net->wl, &net->flows, &net->n_flows, err)) {
         net_destroy(net);
@@ -400,6 +410,7 @@ net_destroy(struct net *net)
         if (net->flows[i].transport->teardown && net->flows[i].tp)
             net->flows[i].transport->teardown(net, &net->flows[i]);
     tcp_pool_free(net);
+    servers_destroy(net);
     free(net->flows);
     workload_destroy(net->wl);
     for (uint32_t i = 0; i < net->n_switches; i++) {

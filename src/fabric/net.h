@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "fabric/drop.h"
+#include "host/cpu.h"
 #include "pkt/pkt.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
@@ -18,6 +19,7 @@ struct host;
 struct node;
 struct port;
 struct scenario;
+struct server;
 struct sw;
 struct tcp_pool;
 struct workload;
@@ -68,6 +70,9 @@ struct net {
     uint64_t total_flow_bytes;  /* Sum of flow sizes, for progress. */
     struct pfc_port *pfc;       /* Per port when PFC is on, else NULL. */
     struct host_rx *host_rx;    /* Per host with host.rx_rate, else NULL. */
+    struct server *servers;     /* Per host with a `server` section, else
+                                 * NULL (server.h). */
+    struct cpu_pool cpu_pool;   /* Their cores' work items. */
     struct pfc_event *pfc_events;
     size_t n_pfc_events, cap_pfc_events;
     char **warnings;            /* About the model as configured. */

@@ -7,6 +7,7 @@
 #include "fabric/pfc.h"
 #include "fabric/port.h"
 #include "fabric/switch.h"
+#include "host/server.h"
 #include "transport/transport.h"
 #include "workload/flow.h"
 
@@ -76,6 +77,11 @@ ready_append(struct nic *nic, struct tx_source *src)
 void
 nic_activate(struct net *net, struct tx_source *src)
 {
+    if (UNLIKELY(src->host->srv) &&
+        !net->flows[src->flow_id].transport->nic_offload) {
+        server_activate(net, src);
+        return;
+    }
     if (src->ready)
         return;
     sim_cancel(&net->sim, &src->wake);
@@ -116,6 +122,8 @@ static void
 host_tx_ready(struct net *net, struct node *node, struct port *port)
 {
     struct nic *nic = &host_cast(node)->nic;
+    if (UNLIKELY(host_cast(node)->srv))
+        server_tx_ready(net, host_cast(node)->srv);
     uint8_t want = nic->ready_mask & (uint8_t)~(port->eligible | port->paused);
     while (want) {
         int tc = __builtin_ctz(want);
@@ -130,8 +138,8 @@ host_tx_ready(struct net *net, struct node *node, struct port *port)
     }
 }
 
-static void
-deliver(struct net *net, struct pkt *p)
+void
+host_deliver(struct net *net, struct pkt *p)
 {
     /* Demultiplexing by flow id stands in for a socket lookup on the
      * 5-tuple; both name the same endpoint. */
@@ -182,7 +190,7 @@ host_rx_drain(struct sim *sim, struct event *ev)
         for (uint8_t c = 0; c < 8; c++)
             if (port->pfc->xoff >> c & 1)
                 pfc_resume(net, port, c);
-    deliver(net, p);
+    host_deliver(net, p);
 }
 
 static void
@@ -208,10 +216,12 @@ host_receive(struct net *net, struct node *node, struct pkt *p,
 {
     (void)in_port;
     /* net->host_rx, not h->rx: the net's line is hot, the host's not. */
-    if (UNLIKELY(net->host_rx))
+    if (UNLIKELY(net->servers))
+        server_receive(net, host_cast(node)->srv, p);
+    else if (UNLIKELY(net->host_rx))
         host_rx_arrive(net, host_cast(node), p);
     else
-        deliver(net, p);
+        host_deliver(net, p);
 }
 
 const struct node_class host_class = {

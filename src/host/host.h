@@ -23,6 +23,7 @@
 
 struct net;
 struct qos_spec;
+struct server;
 struct tx_source;
 
 struct tx_source_class {
@@ -36,6 +37,9 @@ struct tx_source_class {
      * Required. */
     struct pkt *(*pull)(struct net *, struct tx_source *,
                         uint64_t *next_ready_ps);
+    /* Its packets answer received ones (ACKs): with a server model they
+     * are built on the receive path's core. */
+    bool rx_driven;
 };
 
 struct tx_source {
@@ -43,6 +47,7 @@ struct tx_source {
     struct host *host;
     struct tx_source *next;    /* In the NIC's ready list. */
     uint8_t tc;                /* Traffic class of its packets. */
+    uint32_t flow_id;          /* The flow it sends for. */
     bool ready;                /* In the ready list. */
     struct event wake;         /* Paced: when it becomes ready again. */
 };
@@ -78,6 +83,7 @@ struct host {
     uint8_t mac[6];
     struct nic nic;
     struct host_rx *rx;        /* NULL: no receive-rate limit. */
+    struct server *srv;        /* NULL: no CPU model (server.h). */
 };
 
 extern const struct node_class host_class;
@@ -93,6 +99,10 @@ void tx_source_init(struct tx_source *, struct sim *,
 void tx_source_rebind(struct tx_source *, struct host *, uint8_t tc);
 /* SRC has data to send now: put it on its NIC's ready list. */
 void nic_activate(struct net *, struct tx_source *);
+
+/* P reached the transport of its flow at this host (after the host's
+ * processing, if any). */
+void host_deliver(struct net *, struct pkt *);
 
 /* Gives host H a receive buffer (see struct host_rx). */
 void host_rx_init(struct host *, struct host_rx *, struct sim *);

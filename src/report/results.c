@@ -15,6 +15,8 @@
 #include "host/host.h"
 #include "report/monitor.h"
 #include "report/pfc-report.h"
+#include "host/server.h"
+#include "report/host-report.h"
 #include "report/stats.h"
 #include "report/workload-report.h"
 #include "scenario/scenario.h"
@@ -181,6 +183,8 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
     workload_report_json(f, net);
     if (net->pfc)
         pfc_report_json(f, net, ri);
+    if (net->servers)
+        host_report_json(f, net, ri);
     fprintf(f, ",\n  \"warnings\": [");
     for (size_t i = 0; i < net->n_warnings; i++) {
         fprintf(f, "%s", i ? ", " : "");
@@ -302,6 +306,8 @@ enum writer_when {
     WITH_MONITOR,             /* The run has a monitor. */
     WITH_PFC,                 /* PFC is on. */
     WITH_QPS,                 /* The monitor samples QP rates. */
+    WITH_SERVERS,             /* A `server` section. */
+    WITH_VMS,                 /* Some server runs VMs. */
 };
 
 static const struct {
@@ -318,6 +324,8 @@ static const struct {
     { "queue_series.csv", write_queue_series, WITH_MONITOR },
     { "pfc.csv", pfc_report_csv, WITH_PFC },
     { "rate_series.csv", write_rate_series, WITH_QPS },
+    { "hosts.csv", host_report_csv, WITH_SERVERS },
+    { "vms.csv", host_report_vms_csv, WITH_VMS },
 };
 
 static bool
@@ -330,6 +338,13 @@ writer_wanted(size_t i, const struct net *net, const struct run_info *ri)
         return net->pfc != NULL;
     case WITH_QPS:
         return monitor_has_qps(ri->monitor);
+    case WITH_SERVERS:
+        return net->servers != NULL;
+    case WITH_VMS:
+        for (uint32_t h = 0; net->servers && h < net->n_hosts; h++)
+            if (net->servers[h].n_vms)
+                return true;
+        return false;
     default:
         return true;
     }
@@ -465,6 +480,8 @@ results_print_summary(const struct net *net, const struct run_info *ri,
     workload_report_print(f, net);
     if (net->pfc)
         pfc_report_print(f, net, ri);
+    if (net->servers)
+        host_report_print(f, net, ri);
     if (dir)
         fprintf(f, "  results in %s/\n", dir);
 }

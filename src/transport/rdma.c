@@ -650,11 +650,13 @@ rdma_setup(struct net *net, struct flow *f)
                    &net->hosts[from], f->tc);
     tx_source_init(&qp->ack_src, &net->sim, &rdma_ack_class,
                    &net->hosts[to], f->tc);
+    qp->data_src.flow_id = qp->ack_src.flow_id = f->id;
     event_init(&net->sim, &qp->rto, rdma_timeout);
     f->cc = qp->cfg->cc_name;
     if (qp->cfg->cc == RDMA_CC_DCQCN) {
         tx_source_init(&qp->cnp_src, &net->sim, &rdma_cnp_class,
                        &net->hosts[to], qp->cfg->cnp_tc);
+        qp->cnp_src.flow_id = f->id;
         event_init(&net->sim, &qp->alpha_timer, dcqcn_alpha_timer);
         event_init(&net->sim, &qp->dec_timer, dcqcn_dec_timer);
         event_init(&net->sim, &qp->inc_timer, dcqcn_inc_timer);
@@ -727,6 +729,7 @@ rdma_teardown(struct net *net, struct flow *f)
 
 const struct transport_class transport_roce = {
     .name = "roce",
+    .nic_offload = true,
     .setup = rdma_setup,
     .start = rdma_start,
     .receive = rdma_receive,
@@ -761,6 +764,7 @@ rocev1_check(const struct net *net, const struct flow *f, char **err)
 
 const struct transport_class transport_rocev1 = {
     .name = "rocev1",
+    .nic_offload = true,
     .setup = rdma_setup,
     .start = rdma_start,
     .receive = rdma_receive,

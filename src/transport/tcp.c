@@ -58,6 +58,7 @@ static const struct tx_source_class tcp_data_class = {
 static const struct tx_source_class tcp_ack_class = {
     .name = "tcp-ack",
     .pull = tcp_ack_pull,
+    .rx_driven = true,
 };
 
 static const struct tcp_spec *
@@ -831,6 +832,7 @@ tcp_start(struct net *net, struct flow *f)
     make_protos(net, c);
     tx_source_rebind(&c->data_src, &net->hosts[f->src], f->tc);
     tx_source_rebind(&c->ack_src, &net->hosts[f->dst], f->tc);
+    c->data_src.flow_id = c->ack_src.flow_id = f->id;
     c->cc->init(c);
     if (cfg->handshake) {
         c->syn_pending = true;
@@ -864,6 +866,8 @@ const struct transport_class transport_tcp = {
 
 const struct transport_class transport_iwarp = {
     .name = "iwarp",
+    /* An RNIC runs TCP, MPA and DDP itself (RFC 5040-5044). */
+    .nic_offload = true,
     .setup = tcp_setup,
     .start = tcp_start,
     .receive = tcp_receive,

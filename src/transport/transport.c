@@ -6,6 +6,7 @@
 #include "fabric/net.h"
 #include "fabric/path.h"
 #include "host/host.h"
+#include "host/server.h"
 #include "scenario/scenario.h"
 #include "sim/util.h"
 #include "workload/flow.h"
@@ -47,6 +48,8 @@ transport_flow_done(struct net *net, struct flow *f)
     f->completed = true;
     f->end_ps = net->sim.now_ps;
     net->st.flows_completed++;
+    if (UNLIKELY(net->servers) && f->transport->nic_offload)
+        server_rdma_poll(net, f);
     workload_flow_done(net, f);
 }
 

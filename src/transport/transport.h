@@ -15,6 +15,9 @@ struct pkt;
 
 struct transport_class {
     const char *name;       /* Scenario `protocol` value.  Required. */
+    /* The NIC runs it (RDMA): with a server model, no CPU per packet,
+     * only a work-request post and a completion poll. */
+    bool nic_offload;
     /* Called once for every flow of this transport before it starts (at
      * build time, or during the run for flows added then, such as later
      * incast rounds): allocate per-flow state (in f->tp) and compute

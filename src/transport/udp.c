@@ -65,6 +65,7 @@ udp_setup(struct net *net, struct flow *f)
     u->mss = net->scn->mtu_bytes - IPV4_HDR_BYTES - UDP_HDR_BYTES;
     tx_source_init(&u->src, &net->sim, &udp_source_class,
                    &net->hosts[f->src], f->tc);
+    u->src.flow_id = f->id;
 
     transport_proto_pkt(net, f, IPPROTO_NUM_UDP, &u->proto);
     transport_set_ideal_fct(net, f, u->mss, IPV4_HDR_BYTES + UDP_HDR_BYTES,

@@ -1,0 +1,877 @@
+/* The host's network processing on its cores: the kernel stack on bare
+ * metal and the four I/O paths of virtual machines.  See server.h for the
+ * overview; the stages of each path are below, each one a piece of work
+ * on a core (cpu.h) or a transfer over PCIe.
+ *
+ * Send, software transports:
+ *   bare metal   app core: syscall + copy (APP), TCP/IP + driver (STACK)
+ *                -> PCIe DMA read -> NIC queue
+ *   SR-IOV VF    vCPU: the same in the guest; the doorbell is a write to
+ *                the VF's BAR, mapped into the guest: no exit -> DMA
+ *                through the IOMMU (IOTLB; a miss stalls the DMA engine)
+ *   emulated     vCPU: guest stack; each register write (TDT) traps:
+ *                exit + user-space emulation; the VMM then copies the
+ *                frame to its tap device (VMM + host STACK) -> DMA
+ *   virtio       vCPU: guest stack, descriptor on the avail ring, a kick
+ *                (an I/O exit to the user-space VMM) unless EVENT_IDX
+ *                says the backend is still running; backend thread:
+ *                copy out of the ring (VMM), tap + bridge (STACK) -> DMA
+ *   vhost        as virtio, but the kick is an ioeventfd handled in the
+ *                kernel (no return to user space) and the backend is the
+ *                vhost worker (VHOST)
+ * Receive: PCIe DMA write -> receive queue -> interrupt (moderated) ->
+ *   NAPI poll on the queue's core: the stack (bare metal), or the bridge
+ *   (VM paths) -> backend copy into the guest's ring -> interrupt
+ *   injection (an external-interrupt exit and an EOI exit unless posted
+ *   interrupts; e1000's register accesses in its handler trap) -> guest
+ *   NAPI poll: the guest stack; then the application's copy (APP).
+ *   A VF's queue interrupts the guest directly.
+ * RDMA runs in the NIC (server_rdma_post/poll).
+ *
+ * Copies go through the core's TLB (cpu.h): the application's buffer
+ * and, in a guest, two-dimensional walks; without VPID every VM entry
+ * flushes the vCPU's TLB. */
+#include "host/server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fabric/net.h"
+#include "fabric/port.h"
+#include "host/host.h"
+#include "transport/transport.h"
+#include "workload/flow.h"
+
+#define VIRTQUEUE_SIZE 256     /* virtio-net's default queue size (QEMU
+                                * rx/tx_queue_size). */
+#define RING_BUF_BYTES 2048    /* One receive/send buffer of a ring. */
+
+static uint64_t
+cyc(const struct server *srv, double cycles)
+{
+    return (uint64_t)(cycles * srv->ps_per_cycle + 0.5);
+}
+
+static struct flow *
+flow_of(struct net *net, const struct pkt *p)
+{
+    return &net->flows[p->flow_id];
+}
+
+/* The VM a flow's endpoint on SRV runs in, or NULL on bare metal. */
+static struct vm *
+vm_of(struct server *srv, const struct flow *f)
+{
+    return srv->n_vms ? &srv->vms[f->id % srv->n_vms] : NULL;
+}
+
+static struct core *
+app_core(struct server *srv, const struct flow *f)
+{
+    struct vm *vm = vm_of(srv, f);
+    if (vm)
+        return vm->vcpu[f->id % vm->n_vcpus];
+    const struct server_spec *s = srv->spec;
+    return &srv->cores[s->app_cores[f->id % s->n_app_cores]];
+}
+
+static struct rxq *
+rss_queue(struct server *srv, const struct flow *f)
+{
+    /* RSS steers each flow to one queue; dcsim steers by flow. */
+    return &srv->rxqs[f->id % srv->n_rxqs];
+}
+
+static struct cpu_work *
+work(struct net *net, uint8_t act, uint64_t cost_ps, cpu_done_fn *done,
+     void *obj, struct pkt *p)
+{
+    struct cpu_work *w = cpu_work_alloc(&net->cpu_pool);
+    w->act = act;
+    w->cost_ps = cost_ps;
+    w->done = done;
+    w->obj = obj;
+    w->pkt = p;
+    return w;
+}
+
+static void
+submit(struct net *net, struct core *c, uint8_t act, uint64_t cost_ps,
+       cpu_done_fn *done, void *obj, struct pkt *p)
+{
+    core_submit(net, c, work(net, act, cost_ps, done, obj, p));
+}
+
+/* ---- Copies and their TLB misses. ---- */
+
+/* Cycles to copy the payload of P between the application's buffer and
+ * the kernel's on core C: per byte, NUMA legs, and TLB misses on the
+ * application's buffer pages. */
+static double
+copy_cycles(struct server *srv, struct core *c, struct vm *vm,
+            const struct flow *f, const struct pkt *p)
+{
+    const struct server_spec *s = srv->spec;
+    uint64_t len = p->payload_bytes;
+    double cyc = s->cost.copy_byte * (double)len;
+    /* The copy reads or writes the application's buffer (buffer_node) and
+     * the packet's buffer, which the NIC's DMA put in (or takes from) its
+     * own node's memory. */
+    int legs = (c->socket != s->buffer_node) + (c->socket != s->nic_node);
+    cyc += s->cost.remote_byte * (double)len * legs;
+    uint64_t off = (uint64_t)p->seq * len % s->app_buffer_bytes;
+    uint64_t base = ((uint64_t)(vm ? vm->index + 1 : 0) << 44) |
+                    ((uint64_t)(f->id & 0xFFFF) << 28);
+    uint32_t page = vm ? vm->srv->spec->vm.guest_page : s->page_bytes;
+    uint32_t misses = tlb_touch(&c->tlb, base + off, len, page);
+    uint32_t refs = page_walk_refs(vm ? page : 0, s->page_bytes);
+    if (vm) {
+        vm->tlb_misses += misses;
+        vm->walk_refs += (uint64_t)misses * refs;
+    }
+    return cyc + s->cost.walk_ref * refs * misses;
+}
+
+/* How many CHUNK-byte pieces of its flow's bytes begin in P: a
+ * send()/recv() per write_size, a TSO segment or GRO packet per 64 KiB.
+ * The flow's first packet always begins one. */
+static uint64_t
+chunks_begun(const struct pkt *p, uint64_t chunk)
+{
+    uint64_t a = (uint64_t)p->seq * p->payload_bytes;
+    uint64_t b = a + p->payload_bytes;
+    uint64_t n = (b + chunk - 1) / chunk - (a + chunk - 1) / chunk;
+    return a == 0 && n == 0 ? 1 : n;
+}
+
+#define SEGMENT_BYTES 65536    /* Largest TSO / GRO packet (GSO_MAX_SIZE). */
+
+/* Packets a virtio path handles per frame P: with TSO / GRO negotiated
+ * (VIRTIO_NET_F_HOST_TSO4, GUEST_TSO4) the guest and the backend pass
+ * whole 64 KiB packets, and a frame begins one only at the 64 KiB
+ * boundaries of its flow; without, every frame is a packet.  Payload-free
+ * frames (ACKs) are packets of their own. */
+static double
+offload_packets(const struct server *srv, const struct pkt *p)
+{
+    if (!p->payload_bytes || !(srv->spec->tso && srv->spec->gro))
+        return 1;
+    return (double)chunks_begun(p, SEGMENT_BYTES);
+}
+
+static double
+syscall_cycles(struct server *srv, const struct pkt *p)
+{
+    return srv->spec->cost.syscall *
+           (double)chunks_begun(p, srv->spec->write_bytes);
+}
+
+/* The stack's cost of receiving P in a NAPI poll: the driver's per frame,
+ * and the stack's per packet, which GRO pays once per run of a flow's
+ * frames merged up to 64 KiB (*FLOW and *BYTES: the run so far). */
+static double
+rx_cycles(struct server *srv, const struct pkt *p, uint32_t *flow,
+          uint64_t *bytes)
+{
+    const struct cpu_costs *k = &srv->spec->cost;
+    if (!p->payload_bytes) {
+        *flow = UINT32_MAX;
+        return k->driver_pkt + k->ack_pkt;
+    }
+    if (srv->spec->gro && *flow == p->flow_id &&
+        *bytes + p->payload_bytes <= SEGMENT_BYTES) {
+        *bytes += p->payload_bytes;
+        return k->driver_pkt;
+    }
+    *flow = p->flow_id;
+    *bytes = p->payload_bytes;
+    return k->driver_pkt + k->rx_pkt;
+}
+
+/* ---- VM exits. ---- */
+
+static void
+exit_done(struct net *net, struct cpu_work *w)
+{
+    (void)net;
+    struct core *c = w->obj;
+    /* Without VPID the entry back into the guest flushes the TLB. */
+    if (!c->srv->spec->vm.vpid)
+        tlb_flush(&c->tlb);
+}
+
+/* Queues an exit of REASON on vCPU core C: the transition and its
+ * handling (EXIT); for USER exits also the trip to the user-space VMM and
+ * its EMULATE cycles of device-model work (VMM). */
+static void
+vm_exit(struct net *net, struct vm *vm, struct core *c,
+        enum vm_exit_reason reason, bool user, double emulate)
+{
+    const struct vm_costs *k = &vm->srv->spec->vm.cost;
+    double cycles = k->exit_entry + k->handle[reason] +
+                    (user ? k->exit_user : 0);
+    vm->exits[reason]++;
+    if (emulate > 0) {
+        submit(net, c, ACT_EXIT, cyc(vm->srv, cycles), NULL, NULL, NULL);
+        submit(net, c, ACT_VMM, cyc(vm->srv, emulate), exit_done, c, NULL);
+    } else {
+        submit(net, c, ACT_EXIT, cyc(vm->srv, cycles), exit_done, c, NULL);
+    }
+}
+
+/* Delivers a virtual interrupt to VM on vCPU C: with posted interrupts
+ * the device's interrupt reaches the running vCPU without an exit and
+ * the guest's EOI is virtualized; without, an external-interrupt exit
+ * injects it and the guest's EOI write exits too.  The guest's handler
+ * runs in between (IRQ); e1000's handler reads ICR and rewrites IMS,
+ * each an MMIO exit to the device model.  DONE runs after it all. */
+static void
+vm_interrupt(struct net *net, struct vm *vm, struct core *c,
+             cpu_done_fn *done, void *obj)
+{
+    const struct vm_spec *v = &vm->srv->spec->vm;
+    vm->irqs_injected++;
+    if (v->posted_interrupts)
+        vm->irqs_posted++;
+    else
+        vm_exit(net, vm, c, EXIT_EXTINT, false, 0);
+    if (v->io == VM_IO_EMULATED)
+        for (uint32_t i = 0; i < v->e1000_irq_exits; i++)
+            vm_exit(net, vm, c, EXIT_MMIO, true, v->cost.emulate);
+    struct cpu_work *w =
+        work(net, ACT_IRQ, cyc(vm->srv, vm->srv->spec->cost.irq), NULL,
+             obj, NULL);
+    if (v->posted_interrupts) {
+        w->done = done;
+        core_submit(net, c, w);
+        return;
+    }
+    core_submit(net, c, w);
+    vm_exit(net, vm, c, EXIT_EOI, false, 0);
+    submit(net, c, ACT_EXIT, 0, done, obj, NULL);
+}
+
+/* ---- PCIe. ---- */
+
+static void
+dma_put(struct net *net, struct dma_chan *d, struct pkt *p, uint64_t stall_ps)
+{
+    const struct server_spec *s = d->srv->spec;
+    uint64_t now = net->sim.now_ps;
+    uint64_t start = d->busy_until_ps > now ? d->busy_until_ps : now;
+    d->busy_until_ps = start + stall_ps +
+                       ser_time_ps(p->frame_bytes, s->pcie_rate_bps);
+    d->bytes += p->frame_bytes;
+    p->t_ps = d->busy_until_ps + s->pcie_latency_ps;
+    p->next = NULL;
+    if (d->tail)
+        d->tail->next = p;
+    else
+        d->head = p;
+    d->tail = p;
+    if (d->head == p)
+        sim_schedule(&net->sim, &d->ev, p->t_ps);
+}
+
+/* The IOMMU translates the pages of a VF's DMA buffer number SLOT: a
+ * miss walks the I/O page table while the DMA engine waits. */
+static uint64_t
+iotlb_stall(struct vm *vm, uint64_t slot)
+{
+    const struct server_spec *s = vm->srv->spec;
+    uint64_t addr = ((uint64_t)(vm->index + 1) << 44) +
+                    slot % (4 * VIRTQUEUE_SIZE) * RING_BUF_BYTES;
+    uint32_t m = tlb_touch(&vm->iotlb, addr, RING_BUF_BYTES, s->page_bytes);
+    vm->iotlb_misses += m;
+    return m * s->vm.cost.iotlb_miss_ps;
+}
+
+static void ring_release(struct net *, struct server *, struct ring *);
+static void rx_arrive(struct net *, struct server *, struct pkt *);
+
+static void
+dma_done(struct sim *s, struct event *ev)
+{
+    struct dma_chan *d = CONTAINER_OF(ev, struct dma_chan, ev);
+    struct net *net = net_of(s);
+    struct pkt *p = d->head;
+    d->head = p->next;
+    if (!d->head)
+        d->tail = NULL;
+    else
+        sim_schedule(s, &d->ev, d->head->t_ps);
+    p->next = NULL;
+    if (d->rx) {
+        rx_arrive(net, d->srv, p);
+        return;
+    }
+    struct server *srv = d->srv;
+    struct flow *f = flow_of(net, p);
+    struct port *port = srv->host->nic.port;
+    port_push(net, port, p, f->tc);
+    /* A NIC send ring's descriptor is free once its frame is queued for
+     * the wire: the ring's limit counts the port's queue. */
+    struct vm *vm = vm_of(srv, f);
+    if (!vm || srv->spec->vm.io == VM_IO_SRIOV ||
+        srv->spec->vm.io == VM_IO_EMULATED)
+        ring_release(net, srv, vm && srv->spec->vm.io == VM_IO_SRIOV
+                                   ? &vm->ring : &srv->ring);
+    port_kick(net, port);
+}
+
+void
+server_dma_init(struct dma_chan *d, struct sim *sim, struct server *srv, bool rx)
+{
+    memset(d, 0, sizeof *d);
+    d->srv = srv;
+    d->rx = rx;
+    event_init(sim, &d->ev, dma_done);
+}
+
+/* ---- Send. ---- */
+
+static struct ring *
+ring_of(struct server *srv, const struct flow *f)
+{
+    struct vm *vm = vm_of(srv, f);
+    return vm && srv->spec->vm.io != VM_IO_EMULATED ? &vm->ring : &srv->ring;
+}
+
+static bool
+ring_room(struct server *srv, const struct ring *r)
+{
+    uint32_t used = r->used;
+    if (r->nic) {
+        const struct port *port = srv->host->nic.port;
+        for (int tc = 0; tc < N_TC; tc++)
+            used += port->q[tc].packets;
+    }
+    return used < r->size;
+}
+
+static void pump(struct net *, struct core *);
+
+static void
+ring_release(struct net *net, struct server *srv, struct ring *r)
+{
+    sim_assert(r->used > 0);
+    r->used--;
+    for (uint32_t i = 0; i < srv->n_cores; i++)
+        if (srv->cores[i].pump_blocked && core_idle(&srv->cores[i]))
+            pump(net, &srv->cores[i]);
+}
+
+static void backend_next(struct net *, struct vm *);
+
+static void
+to_nic(struct net *net, struct cpu_work *w)
+{
+    struct server *srv = w->obj;
+    dma_put(net, &srv->tx_dma, w->pkt, 0);
+}
+
+static void
+kick_done(struct net *net, struct cpu_work *w)
+{
+    struct vm *vm = w->obj;
+    if (!vm->backend_busy) {
+        vm->backend_busy = true;
+        backend_next(net, vm);
+    }
+}
+
+/* After the (guest or host) stack has built P: the I/O path to the NIC. */
+static void
+tx_stacked(struct net *net, struct cpu_work *w)
+{
+    struct server *srv = w->obj;
+    struct pkt *p = w->pkt;
+    struct flow *f = flow_of(net, p);
+    struct vm *vm = vm_of(srv, f);
+    srv->pkts_tx++;
+    if (!vm) {
+        dma_put(net, &srv->tx_dma, p, 0);
+        return;
+    }
+    vm->pkts_tx++;
+    const struct vm_spec *v = &srv->spec->vm;
+    struct core *c = app_core(srv, f);
+    switch (v->io) {
+    case VM_IO_SRIOV:
+        dma_put(net, &srv->tx_dma, p, iotlb_stall(vm, vm->pkts_tx));
+        return;
+    case VM_IO_EMULATED:
+        for (uint32_t i = 0; i < v->e1000_tx_exits; i++)
+            vm_exit(net, vm, c, EXIT_MMIO, true, v->cost.emulate);
+        /* The device model reads the frame from guest memory and writes
+         * it to its tap device, in the vCPU's thread. */
+        submit(net, c, ACT_VMM,
+               cyc(srv, v->cost.backend_pkt +
+                            srv->spec->cost.copy_byte * p->payload_bytes),
+               NULL, NULL, NULL);
+        submit(net, c, ACT_STACK, cyc(srv, srv->spec->cost.bridge_pkt),
+               to_nic, srv, p);
+        return;
+    case VM_IO_VIRTIO:
+    case VM_IO_VHOST:
+        p->next = NULL;
+        if (vm->txq_tail)
+            vm->txq_tail->next = p;
+        else
+            vm->txq_head = p;
+        vm->txq_tail = p;
+        if (v->event_idx && vm->backend_busy) {
+            /* The backend has not caught up to avail_event: no kick. */
+            vm->kicks_suppressed++;
+            return;
+        }
+        vm->kicks++;
+        /* A virtio-pci kick is a port write, virtio-mmio's an MMIO
+         * write; vhost's ioeventfd completes it in the kernel. */
+        vm_exit(net, vm, c, v->mmio ? EXIT_MMIO : EXIT_IO,
+                v->io == VM_IO_VIRTIO, 0);
+        submit(net, c, ACT_EXIT, 0, kick_done, vm, NULL);
+        return;
+    }
+}
+
+static void
+backend_sent(struct net *net, struct cpu_work *w)
+{
+    struct vm *vm = w->obj;
+    dma_put(net, &vm->srv->tx_dma, w->pkt, 0);
+    backend_next(net, vm);
+}
+
+void
+server_tb_wake(struct sim *s, struct event *ev)
+{
+    struct vm *vm = CONTAINER_OF(ev, struct vm, tb_wake);
+    vm->tb_waiting = false;
+    backend_next(net_of(s), vm);
+}
+
+/* Firecracker's token bucket: TOKENS refill at the rate up to the
+ * bucket's size; a frame waits for as many tokens as it has bytes. */
+static bool
+tb_take(struct net *net, struct vm *vm, uint32_t bytes)
+{
+    const struct vm_spec *v = &vm->srv->spec->vm;
+    if (!v->rl_rate_bps)
+        return true;
+    uint64_t now = net->sim.now_ps;
+    vm->tokens += (double)(now - vm->tokens_at_ps) * 1e-12 *
+                  (double)v->rl_rate_bps / 8;
+    if (vm->tokens > (double)v->rl_burst_bytes)
+        vm->tokens = (double)v->rl_burst_bytes;
+    vm->tokens_at_ps = now;
+    if (vm->tokens >= bytes) {
+        vm->tokens -= bytes;
+        return true;
+    }
+    double wait_s = ((double)bytes - vm->tokens) * 8 / (double)v->rl_rate_bps;
+    vm->tb_waiting = true;
+    sim_schedule(&net->sim, &vm->tb_wake,
+                 now + (uint64_t)(wait_s * 1e12) + 1);
+    return false;
+}
+
+/* The virtio / vhost backend takes the next frame off the transmit
+ * virtqueue; when the queue is empty it stops and re-arms notifications
+ * (with EVENT_IDX, avail_event moves to the next index). */
+static void
+backend_next(struct net *net, struct vm *vm)
+{
+    struct pkt *p = vm->txq_head;
+    if (vm->tb_waiting)
+        return;
+    if (!p) {
+        vm->backend_busy = false;
+        return;
+    }
+    if (!tb_take(net, vm, p->frame_bytes))
+        return;
+    vm->txq_head = p->next;
+    if (!vm->txq_head)
+        vm->txq_tail = NULL;
+    p->next = NULL;
+    struct server *srv = vm->srv;
+    const struct vm_spec *v = &srv->spec->vm;
+    bool vhost = v->io == VM_IO_VHOST;
+    double n = offload_packets(srv, p);
+    double cycles = (vhost ? v->cost.vhost_pkt : v->cost.backend_pkt) * n +
+                    srv->spec->cost.copy_byte * p->payload_bytes;
+    submit(net, vm->backend, vhost ? ACT_VHOST : ACT_VMM, cyc(srv, cycles),
+           NULL, NULL, NULL);
+    submit(net, vm->backend, ACT_STACK,
+           cyc(srv, srv->spec->cost.bridge_pkt * n), backend_sent, vm, p);
+    /* The descriptor returns to the guest's used ring. */
+    ring_release(net, srv, &vm->ring);
+}
+
+static void
+ready_append(struct core *c, struct tx_source *src)
+{
+    src->ready = true;
+    src->next = NULL;
+    if (c->ready_tail)
+        c->ready_tail->next = src;
+    else
+        c->ready_head = src;
+    c->ready_tail = src;
+}
+
+/* Core C builds the next packet of its ready senders, if it is free and
+ * their send ring has room. */
+static void
+pump(struct net *net, struct core *c)
+{
+    struct server *srv = c->srv;
+    c->pump_blocked = false;
+    while (core_idle(c) && c->ready_head) {
+        struct tx_source *prev = NULL, *src = c->ready_head;
+        struct ring *r = NULL;
+        for (; src; prev = src, src = src->next) {
+            r = ring_of(srv, &net->flows[src->flow_id]);
+            if (ring_room(srv, r))
+                break;
+        }
+        if (!src) {
+            c->pump_blocked = true;
+            return;
+        }
+        if (prev)
+            prev->next = src->next;
+        else
+            c->ready_head = src->next;
+        if (c->ready_tail == src)
+            c->ready_tail = prev;
+        src->ready = false;
+        uint64_t next_ps;
+        struct pkt *p = src->class->pull(net, src, &next_ps);
+        if (next_ps <= net->sim.now_ps)
+            ready_append(c, src);
+        else if (next_ps != TIME_NEVER)
+            sim_schedule(&net->sim, &src->wake, next_ps);
+        if (!p)
+            continue;
+        net->st.pkts_sent++;
+        r->used++;
+        struct flow *f = flow_of(net, p);
+        struct vm *vm = vm_of(srv, f);
+        const struct cpu_costs *k = &srv->spec->cost;
+        if (p->payload_bytes) {
+            double app = syscall_cycles(srv, p) + copy_cycles(srv, c, vm, f, p);
+            /* With TSO the stack builds one packet per 64 KiB and the NIC
+             * cuts it into frames. */
+            double stack = srv->spec->tso
+                               ? k->tx_pkt * (double)chunks_begun(p, SEGMENT_BYTES)
+                               : k->tx_pkt;
+            submit(net, c, ACT_APP, cyc(srv, app), NULL, NULL, NULL);
+            submit(net, c, ACT_STACK, cyc(srv, stack), tx_stacked, srv, p);
+        } else {
+            submit(net, c, ACT_STACK, cyc(srv, k->ack_pkt), tx_stacked, srv, p);
+        }
+    }
+}
+
+static struct core *
+tx_core(struct net *net, struct server *srv, const struct tx_source *src)
+{
+    const struct flow *f = &net->flows[src->flow_id];
+    /* ACKs leave from the receive path's softirq (in a guest: its vCPU). */
+    if (src->class->rx_driven && !vm_of(srv, f))
+        return rss_queue(srv, f)->core;
+    return app_core(srv, f);
+}
+
+void
+server_activate(struct net *net, struct tx_source *src)
+{
+    if (src->ready)
+        return;
+    struct server *srv = src->host->srv;
+    sim_cancel(&net->sim, &src->wake);
+    struct core *c = tx_core(net, srv, src);
+    ready_append(c, src);
+    if (core_idle(c))
+        pump(net, c);
+}
+
+void
+server_tx_ready(struct net *net, struct server *srv)
+{
+    for (uint32_t i = 0; i < srv->n_cores; i++)
+        if (srv->cores[i].pump_blocked && core_idle(&srv->cores[i]))
+            pump(net, &srv->cores[i]);
+}
+
+void
+server_core_idle(struct net *net, struct core *c)
+{
+    if (c->ready_head)
+        pump(net, c);
+}
+
+/* ---- Receive. ---- */
+
+static void
+deliver_done(struct net *net, struct cpu_work *w)
+{
+    host_deliver(net, w->pkt);
+}
+
+/* The application's recv(): the copy out of the kernel (or guest
+ * kernel), then the transport sees the data. */
+static void
+to_app(struct net *net, struct server *srv, struct pkt *p)
+{
+    struct flow *f = flow_of(net, p);
+    if (!p->payload_bytes) {
+        host_deliver(net, p);
+        return;
+    }
+    struct core *c = app_core(srv, f);
+    double app = syscall_cycles(srv, p) +
+                 copy_cycles(srv, c, vm_of(srv, f), f, p);
+    submit(net, c, ACT_APP, cyc(srv, app), deliver_done, NULL, p);
+}
+
+static void rxq_poll(struct net *, struct rxq *);
+
+static void
+polled(struct net *net, struct cpu_work *w)
+{
+    struct rxq *q = w->obj;
+    struct pkt *p = w->pkt;
+    to_app(net, q->srv, p);
+    rxq_poll(net, q);
+}
+
+static void guest_rx(struct net *, struct vm *, struct pkt *);
+
+static void
+backend_rx_done(struct net *net, struct cpu_work *w)
+{
+    guest_rx(net, w->obj, w->pkt);
+}
+
+static void
+bridged(struct net *net, struct cpu_work *w)
+{
+    struct rxq *q = w->obj;
+    struct pkt *p = w->pkt;
+    struct server *srv = q->srv;
+    struct vm *vm = vm_of(srv, flow_of(net, p));
+    const struct vm_spec *v = &srv->spec->vm;
+    /* The backend copies the frame into a buffer of the guest's receive
+     * virtqueue (e1000: the device model into its RX descriptors). */
+    double cycles = srv->spec->cost.copy_byte * p->payload_bytes;
+    double n = v->io == VM_IO_EMULATED ? 1 : offload_packets(srv, p);
+    uint8_t act = ACT_VMM;
+    if (v->io == VM_IO_VHOST) {
+        cycles += v->cost.vhost_pkt * n;
+        act = ACT_VHOST;
+    } else {
+        cycles += v->cost.backend_pkt * n;
+    }
+    submit(net, vm->backend, act, cyc(srv, cycles), backend_rx_done, vm, p);
+    rxq_poll(net, q);
+}
+
+/* NAPI: take the next packet of Q; when none is left, leave polling mode
+ * and re-enable the interrupt. */
+static void
+rxq_poll(struct net *net, struct rxq *q)
+{
+    struct pkt *p = q->head;
+    if (!p) {
+        q->polling = false;
+        q->gro_flow = UINT32_MAX;
+        return;
+    }
+    q->head = p->next;
+    if (!q->head)
+        q->tail = NULL;
+    p->next = NULL;
+    q->pending--;
+    struct server *srv = q->srv;
+    const struct cpu_costs *k = &srv->spec->cost;
+    if (!q->vm && vm_of(srv, flow_of(net, p))) {
+        /* For a VM behind the host's bridge: driver, tap and bridge (on
+         * GRO-merged packets for virtio and vhost). */
+        double n = srv->spec->vm.io == VM_IO_EMULATED
+                       ? 1 : offload_packets(srv, p);
+        submit(net, q->core, ACT_STACK,
+               cyc(srv, k->driver_pkt + k->bridge_pkt * n), bridged, q, p);
+        return;
+    }
+    double stack = rx_cycles(srv, p, &q->gro_flow, &q->gro_bytes);
+    submit(net, q->core, ACT_STACK, cyc(srv, stack), polled, q, p);
+}
+
+static void
+irq_done(struct net *net, struct cpu_work *w)
+{
+    rxq_poll(net, w->obj);
+}
+
+static void
+rxq_interrupt(struct net *net, struct rxq *q)
+{
+    sim_cancel(&net->sim, &q->timer);
+    q->polling = true;
+    q->irqs++;
+    if (q->vm) {
+        vm_interrupt(net, q->vm, q->core, irq_done, q);
+        return;
+    }
+    submit(net, q->core, ACT_IRQ, cyc(q->srv, q->srv->spec->cost.irq),
+           irq_done, q, NULL);
+}
+
+void
+server_rxq_timer(struct sim *s, struct event *ev)
+{
+    struct rxq *q = CONTAINER_OF(ev, struct rxq, timer);
+    if (!q->polling && q->head)
+        rxq_interrupt(net_of(s), q);
+}
+
+/* Interrupt moderation (ethtool rx-usecs, rx-frames): the NIC interrupts
+ * when rx-frames frames wait or rx-usecs after the first one. */
+static void
+rxq_add(struct net *net, struct rxq *q, struct pkt *p)
+{
+    p->next = NULL;
+    if (q->tail)
+        q->tail->next = p;
+    else
+        q->head = p;
+    q->tail = p;
+    q->pending++;
+    if (q->polling)
+        return;
+    const struct server_spec *s = q->srv->spec;
+    if (q->pending >= s->coalesce_frames || !s->coalesce_ps)
+        rxq_interrupt(net, q);
+    else if (!event_is_scheduled(&net->sim, &q->timer))
+        sim_schedule(&net->sim, &q->timer, net->sim.now_ps + s->coalesce_ps);
+}
+
+static void guest_poll(struct net *, struct vm *);
+
+static void
+guest_polled(struct net *net, struct cpu_work *w)
+{
+    struct vm *vm = w->obj;
+    to_app(net, vm->srv, w->pkt);
+    guest_poll(net, vm);
+}
+
+static void
+guest_poll(struct net *net, struct vm *vm)
+{
+    struct pkt *p = vm->rx_head;
+    if (!p) {
+        vm->guest_polling = false;
+        vm->gro_flow = UINT32_MAX;
+        return;
+    }
+    vm->rx_head = p->next;
+    if (!vm->rx_head)
+        vm->rx_tail = NULL;
+    p->next = NULL;
+    struct server *srv = vm->srv;
+    struct core *c = app_core(srv, flow_of(net, p));
+    submit(net, c, ACT_STACK,
+           cyc(srv, rx_cycles(srv, p, &vm->gro_flow, &vm->gro_bytes)),
+           guest_polled, vm, p);
+}
+
+static void
+guest_irq_done(struct net *net, struct cpu_work *w)
+{
+    struct vm *vm = w->obj;
+    if (!vm->guest_polling) {
+        vm->guest_polling = true;
+        guest_poll(net, vm);
+    }
+}
+
+/* A frame is in the guest's receive ring.  The guest's NAPI asks for an
+ * interrupt only when it is not polling (EVENT_IDX's used_event); without
+ * EVENT_IDX every used buffer interrupts. */
+static void
+guest_rx(struct net *net, struct vm *vm, struct pkt *p)
+{
+    vm->pkts_rx++;
+    p->next = NULL;
+    if (vm->rx_tail)
+        vm->rx_tail->next = p;
+    else
+        vm->rx_head = p;
+    vm->rx_tail = p;
+    if (vm->guest_polling && vm->srv->spec->vm.event_idx)
+        return;
+    struct core *c = app_core(vm->srv, flow_of(net, p));
+    vm_interrupt(net, vm, c, guest_irq_done, vm);
+}
+
+/* A frame has crossed PCIe into host memory (or, for a VF, the guest's
+ * memory). */
+static void
+rx_arrive(struct net *net, struct server *srv, struct pkt *p)
+{
+    struct flow *f = flow_of(net, p);
+    if (f->transport->nic_offload) {
+        /* RDMA: the NIC placed the data; no CPU is involved. */
+        host_deliver(net, p);
+        return;
+    }
+    srv->pkts_rx++;
+    struct vm *vm = vm_of(srv, f);
+    if (vm && srv->spec->vm.io == VM_IO_SRIOV) {
+        vm->pkts_rx++;
+        rxq_add(net, &vm->vf_rxq, p);
+    } else {
+        rxq_add(net, rss_queue(srv, f), p);
+    }
+}
+
+void
+server_receive(struct net *net, struct server *srv, struct pkt *p)
+{
+    struct flow *f = flow_of(net, p);
+    struct vm *vm = vm_of(srv, f);
+    uint64_t stall = 0;
+    if (vm && srv->spec->vm.io == VM_IO_SRIOV)
+        stall = iotlb_stall(vm, vm->pkts_rx);
+    dma_put(net, &srv->rx_dma, p, stall);
+}
+
+/* ---- RDMA: the CPU posts and polls; the NIC does the rest. ---- */
+
+static void
+post_done(struct net *net, struct cpu_work *w)
+{
+    struct flow *f = w->obj;
+    f->transport->start(net, f);
+}
+
+void
+server_rdma_post(struct net *net, struct flow *f)
+{
+    struct server *srv = net->hosts[f->src].srv;
+    submit(net, app_core(srv, f), ACT_RDMA, cyc(srv, srv->spec->cost.rdma_post),
+           post_done, f, NULL);
+}
+
+void
+server_rdma_poll(struct net *net, struct flow *f)
+{
+    struct server *srv = net->hosts[f->src].srv;
+    submit(net, app_core(srv, f), ACT_RDMA, cyc(srv, srv->spec->cost.rdma_poll),
+           NULL, NULL, NULL);
+}
