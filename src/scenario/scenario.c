@@ -449,6 +449,27 @@ read_fraction(struct ctx *c, const struct ynode *n, const char *path,
     return true;
 }
 
+/* A non-negative decimal number within [LO, HI]; with LO_OPEN, LO itself
+ * is excluded. */
+static bool
+read_decimal(struct ctx *c, const struct ynode *n, const char *path,
+             double lo, bool lo_open, double hi, const char *form,
+             double *out)
+{
+    const char *why;
+    double v;
+    if (!need_scalar(c, n, path, form))
+        return false;
+    if (!units_parse_decimal(n->text, &v, &why))
+        return fail_value(c, n, path, why, form);
+    if (n->quoted)
+        return fail_value(c, n, path, "a quoted string", form);
+    if (v < lo || (lo_open && v == lo) || v > hi)
+        return fail_value(c, n, path, NULL, form);
+    *out = v;
+    return true;
+}
+
 /* Optional keys: each get_*() leaves *OUT (the default) alone when KEY is
  * absent from MAP, whose path is PARENT. */
 
@@ -1192,8 +1213,8 @@ get_cycles(struct ctx *c, const struct ynode *map, const char *parent,
     const struct ynode *n = ytree_get(map, key);
     char path[PATH_BYTES];
     path_key(path, parent, key);
-    return !n || read_fraction(c, n, path, 0, false, 1e9,
-                               "a number of cycles, 0..1e9", out);
+    return !n || read_decimal(c, n, path, 0, false, 1e9,
+                              "a number of cycles, 0..1e9", out);
 }
 
 /* A list of core numbers below N_CORES. */
@@ -1394,8 +1415,8 @@ parse_server_map(struct ctx *c, const struct ynode *map, const char *path,
     char sub[PATH_BYTES];
     if (n) {
         path_key(sub, path, "ghz");
-        if (!read_fraction(c, n, sub, 0, true, 10, "a clock in GHz, (0, 10]",
-                           &s->ghz))
+        if (!read_decimal(c, n, sub, 0, true, 10, "a clock in GHz, (0, 10]",
+                          &s->ghz))
             return false;
     }
     uint32_t n_cores = s->sockets * s->cores_per_socket;
@@ -1421,20 +1442,6 @@ parse_server_map(struct ctx *c, const struct ynode *map, const char *path,
         !get_bool(c, map, path, "tso", &s->tso) ||
         !get_bool(c, map, path, "gro", &s->gro))
         return false;
-    /* Core lists checked against a core count given later in the same
-     * mapping, or changed by it, are checked again here. */
-    const uint32_t *lists[] = { s->app_cores, s->irq_cores };
-    const size_t counts[] = { s->n_app_cores, s->n_irq_cores };
-    static const char *const list_keys[] = { "app_cores", "irq_cores" };
-    for (size_t l = 0; l < 2; l++)
-        for (size_t i = 0; i < counts[l]; i++)
-            if (lists[l][i] >= n_cores)
-                return fail_at(c, &(ytree_get(map, list_keys[l])
-                                        ? ytree_get(map, list_keys[l])
-                                        : map)->mark,
-                               "%s.%s: core %u does not exist: the server "
-                               "has %u cores (sockets x cores_per_socket)",
-                               path, list_keys[l], lists[l][i], n_cores);
     n = ytree_get(map, "costs");
     if (n) {
         path_key(sub, path, "costs");

@@ -301,23 +301,34 @@ units_parse_duration(const char *s, uint64_t *ps, const char **why)
 }
 
 bool
-units_parse_fraction(const char *s, double *value, const char **why)
+units_parse_decimal(const char *s, double *value, const char **why)
 {
     struct decimal d;
     const char *rest;
     if (!split_number(s, &d, &rest, why))
         return false;
     if (*rest) {
-        *why = "not a fraction";
+        *why = "not a number";
         return false;
     }
     u128 pow10 = 1;
     for (unsigned i = 0; i < d.frac_digits; i++)
         pow10 *= 10;
-    if (d.digits > pow10) {
+    *value = (double)d.digits / (double)pow10;
+    return true;
+}
+
+bool
+units_parse_fraction(const char *s, double *value, const char **why)
+{
+    if (!units_parse_decimal(s, value, why)) {
+        if (!strcmp(*why, "not a number"))
+            *why = "not a fraction";
+        return false;
+    }
+    if (*value > 1) {
         *why = "greater than 1";
         return false;
     }
-    *value = (double)d.digits / (double)pow10;
     return true;
 }

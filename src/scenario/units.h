@@ -44,5 +44,7 @@ bool units_parse_duration(const char *s, uint64_t *ps, const char **why);
 /* A decimal number from 0 to 1 without a unit ("0.5", "1", "0.125"), as
  * a double: the nearest one when it has at most 15 decimals. */
 bool units_parse_fraction(const char *s, double *value, const char **why);
+/* A non-negative decimal number ("2.5", "1500"), without a unit. */
+bool units_parse_decimal(const char *s, double *value, const char **why);
 
 #endif
