@@ -300,15 +300,18 @@ units_parse_duration(const char *s, uint64_t *ps, const char **why)
                          "not a whole number of picoseconds", why);
 }
 
-bool
-units_parse_decimal(const char *s, double *value, const char **why)
+/* A decimal number without a unit; TRAILING names the mistake of
+ * characters after it.  *VALUE is set only on success. */
+static bool
+parse_decimal(const char *s, double *value, const char **why,
+              const char *trailing)
 {
     struct decimal d;
     const char *rest;
     if (!split_number(s, &d, &rest, why))
         return false;
     if (*rest) {
-        *why = "not a number";
+        *why = trailing;
         return false;
     }
     u128 pow10 = 1;
@@ -319,16 +322,21 @@ units_parse_decimal(const char *s, double *value, const char **why)
 }
 
 bool
+units_parse_decimal(const char *s, double *value, const char **why)
+{
+    return parse_decimal(s, value, why, "not a number");
+}
+
+bool
 units_parse_fraction(const char *s, double *value, const char **why)
 {
-    if (!units_parse_decimal(s, value, why)) {
-        if (!strcmp(*why, "not a number"))
-            *why = "not a fraction";
+    double v;
+    if (!parse_decimal(s, &v, why, "not a fraction"))
         return false;
-    }
-    if (*value > 1) {
+    if (v > 1) {
         *why = "greater than 1";
         return false;
     }
+    *value = v;
     return true;
 }
