@@ -126,7 +126,7 @@ host_report_json(FILE *f, const struct net *net, const struct run_info *ri)
         if (!b)
             continue;
         fprintf(f, "%s{\"host\": \"%s\", \"cores_busy\": %.6f, "
-                   "\"cpu_percent\": %.4f}",
+                   "\"cpu_percent\": %.6f}",
                 first ? "" : ", ", net->hosts[h].up.name, (double)b / t,
                 100.0 * (double)b / t / srv->n_cores);
         first = false;
