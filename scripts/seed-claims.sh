@@ -218,8 +218,8 @@ function get(k) {
     return v[k]
 }
 function has(k) { return k in v }
-# X with D significant digits (at least D0 decimals is not forced: 2
-# digits after the first non-zero one, no exponent).
+# X with D significant digits, in fixed notation (never an exponent), and
+# no decimals once D digits are whole.
 function sig(x, d,   e, dec) {
     if (x == 0) return "0"
     e = int(log(x < 0 ? -x : x) / log(10) + 1e-9)
@@ -285,6 +285,19 @@ function top_act(r, h, c,   j, best, ba) {
     return ba
 }
 function vm(r, h, k) { return get(r ".vm." h "." k) }
+function heading(t) { print "### " t; print "" }
+# A table's head: its columns separated by ";", each one's alignment
+# ("l" or "r") a letter of ALIGN.
+function table(cols, align,   c, n, i, h, a) {
+    n = split(cols, c, ";")
+    h = "|"; a = "|"
+    for (i = 1; i <= n; i++) {
+        h = h " " c[i] " |"
+        a = a (substr(align, i, 1) == "r" ? "---:|" : "---|")
+    }
+    print h
+    print a
+}
 BEGIN {
     NA = split("app stack irq vhost vmm exits rdma", A, " ")
     NP = split("emulated virtio vhost sriov bare", P, " ")
@@ -365,10 +378,8 @@ END {
     print "The seeds have one virtio-net row; it is set beside both of dcsim's virtio"
     print "paths, the user-space backend (QEMU's own virtio-net device) and vhost-net."
     print ""
-    print "### Throughput"
-    print ""
-    print "| I/O path | seed | dcsim | ratio |"
-    print "|---|---:|---:|---:|"
+    heading("Throughput")
+    table("I/O path;seed;dcsim;ratio", "lrrr")
     nb = 0
     for (i = 1; i <= NP; i++) {
         p = P[i]; x = get("tput-" p ".gbps"); r = ratio(x, ST[p])
@@ -400,10 +411,8 @@ END {
     }
 
     print ""
-    print "### Latency"
-    print ""
-    print "| I/O path | seed | dcsim (p50) | ratio | dcsim with rx-usecs 0 | ratio |"
-    print "|---|---:|---:|---:|---:|---:|"
+    heading("Latency")
+    table("I/O path;seed;dcsim (p50);ratio;dcsim with rx-usecs 0;ratio", "lrrrrr")
     for (i = 1; i <= NP; i++) {
         p = P[i]; x = get("lat-" p ".p50_us"); x0 = get("lat0-" p ".p50_us")
         printf "| %s | %s us | %s us | %s | %s us | %s |\n", label(p), SL[p], f1(x), fmt_ratio(ratio(x, SL[p])), f1(x0), fmt_ratio(ratio(x0, SL[p]))
@@ -468,13 +477,11 @@ END {
     if (!nl) print "- None."
 
     print ""
-    print "### CPU"
-    print ""
+    heading("CPU")
     print "Busy cores of the sender (h0) and the receiver (h1) during the throughput"
     print "run; the two readings of the busier host against the seeds' figure."
     print ""
-    print "| I/O path | seed | h0 cores | h1 cores | busier: % of one core | ratio | busier: % of host | ratio |"
-    print "|---|---:|---:|---:|---:|---:|---:|---:|"
+    table("I/O path;seed;h0 cores;h1 cores;busier: % of one core;ratio;busier: % of host;ratio", "lrrrrrrr")
     for (i = 1; i <= NP; i++) {
         p = P[i]; r = "tput-" p; h = busier(r)
         one = 100 * cores(r, h); host = pct(r, h)
@@ -519,10 +526,8 @@ END {
     }
 
     print ""
-    print "### The VMs' counters (throughput runs)"
-    print ""
-    print "| I/O path | host | packets tx / rx | exits | exits per packet | kicks / suppressed | virtual interrupts (posted) | IOTLB misses |"
-    print "|---|---|---:|---:|---:|---:|---:|---:|"
+    heading("The VMs' counters (throughput runs)")
+    table("I/O path;host;packets tx / rx;exits;exits per packet;kicks / suppressed;virtual interrupts (posted);IOTLB misses", "llrrrrrr")
     for (i = 1; i <= NP; i++) {
         p = P[i]; r = "tput-" p
         if (p == "bare") continue
@@ -548,8 +553,7 @@ END {
     print "(150 ns) and one completion poll (50 ns) per WRITE, does not depend on it:"
     print "the NIC moves the data, the receiver's CPU does nothing."
     print ""
-    print "| transport | link | goodput | h0 cores | h1 cores | busier: % of one core | busier: % of host | busiest core |"
-    print "|---|---:|---:|---:|---:|---:|---:|---|"
+    table("transport;link;goodput;h0 cores;h1 cores;busier: % of one core;busier: % of host;busiest core", "lrrrrrrl")
     nr = split("tput-bare tcp-100 roce-10 roce-100 roces-10 roces-100", R, " ")
     RL["tput-bare"] = "TCP, one flow"; RR["tput-bare"] = 10
     RL["tcp-100"] = "TCP, one flow"; RR["tcp-100"] = 100
@@ -579,10 +583,8 @@ END {
     print "busy " f2(get("tput-bare.core.h1.0.busy")) ". As in Linux, RSS steers a flow to one receive queue"
     print "and so to one core; filling 100 Gb/s takes several flows on several cores."
     print ""
-    print "### Against the seeds"
-    print ""
-    print "| claim | seed | dcsim | ratio |"
-    print "|---|---|---|---|"
+    heading("Against the seeds")
+    table("claim;seed;dcsim;ratio", "llll")
     t10 = 100 * cores("tput-bare", busier("tput-bare")); t10h = pct("tput-bare", busier("tput-bare"))
     t100 = 100 * cores("tcp-100", busier("tcp-100")); t100h = pct("tcp-100", busier("tcp-100"))
     rs = "roces-100"; rsc = cores(rs, "h0"); rsh = 100 * rsc / ncores
