@@ -5,6 +5,7 @@
 #   make check           build and run the whole test suite under prove
 #   make SANITIZE=address,undefined check     the same under ASan + UBSan
 #   make bench           run the benchmarks in bench/
+#   make seed-claims     rewrite docs/seed-claims.md: the seeds' claims beside dcsim's figures
 #   WERROR=0             do not turn warnings into errors
 #
 # Objects go to build/ (build-san/ with SANITIZE) so that sanitized and
@@ -68,7 +69,7 @@ LIB := $(B)/libdcsim.a
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CPPFLAGS += -DDCSIM_VERSION='"$(VERSION)"'
 
-.PHONY: all demo check test bench deps clean fuzz
+.PHONY: all demo check test bench deps clean fuzz seed-claims
 .SECONDARY:
 all: $(BIN)
 
@@ -125,6 +126,9 @@ test: check
 
 bench: $(BIN)
 	bench/run.sh
+
+seed-claims: $(BIN)
+	DCSIM=$(abspath $(BIN)) scripts/seed-claims.sh
 
 # Coverage-guided fuzzing of the scenario parser (clang's libFuzzer).
 # FUZZ_SECONDS bounds the run; new crashers belong in tests/fuzz/regress/.

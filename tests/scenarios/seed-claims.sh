@@ -1,0 +1,33 @@
+#!/bin/sh
+# scripts/seed-claims.sh (make seed-claims): it writes the page wherever
+# -o says, with a row for each of the seeds' five I/O paths in each of
+# the virtualization tables and the RDMA and TCP rows of item 11, and two
+# runs give the same file byte for byte.
+set -u
+. "$(dirname "$0")/../lib.sh"
+script=$(dirname "$0")/../../scripts/seed-claims.sh
+DCSIM=$DCSIM "$script" -o "$tmp/a.md" 2>"$tmp/err"
+t $? "seed-claims.sh runs ($(cat "$tmp/err"))"
+for path in 'Emulated e1000' 'user-space backend' 'vhost-net' 'SR-IOV VF' 'Bare metal'; do
+    c=$(grep -c "^| $path\|^| virtio-net, $path" "$tmp/a.md")
+    # Throughput, latency, CPU; the VM paths also in the counters table
+    # (one row per host).
+    want=5
+    [ "$path" = 'Bare metal' ] && want=3
+    [ "$c" = "$want" ]
+    t $? "$path: $c table rows"
+done
+for row in '| TCP, one flow | 10 Gb/s' '| TCP, one flow | 100 Gb/s' '| RoCE, one WRITE | 10 Gb/s' \
+    '| RoCE, one WRITE | 100 Gb/s' '| RDMA CPU at 100 Gb/s | <5%' '| TCP CPU at 10 Gb/s | 30-50%'; do
+    grep -qF "$row" "$tmp/a.md"
+    t $? "row: $row"
+done
+# No row with an empty cell, no missing value.
+! grep -q '| |\|nan\|inf' "$tmp/a.md"
+t $? "no empty cell, no nan or inf"
+DCSIM=$DCSIM "$script" -o "$tmp/b.md" 2>/dev/null && cmp -s "$tmp/a.md" "$tmp/b.md"
+t $? "a second run gives the same file"
+DCSIM=$tmp/none "$script" -o "$tmp/c.md" 2>"$tmp/err"
+[ $? = 1 ] && [ ! -e "$tmp/c.md" ] && grep -q "no dcsim binary at $tmp/none" "$tmp/err"
+t $? "without a binary it fails clearly: $(cat "$tmp/err")"
+echo "1..$n"
