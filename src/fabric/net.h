@@ -15,6 +15,7 @@
 
 struct flow;
 struct host;
+struct ib_port;
 struct node;
 struct port;
 struct scenario;
@@ -31,7 +32,8 @@ struct net_stats {
     uint64_t bytes_lost;        /* Application payload dropped. */
     uint64_t flows_started;
     uint64_t flows_completed;
-    uint64_t ctrl_in_use;       /* PFC frames queued or on the wire. */
+    uint64_t ctrl_in_use;       /* PFC frames or IB flow-control packets
+                                 * queued or on the wire. */
     uint64_t last_delivery_ps;  /* Last packet consumed by a host. */
 };
 
@@ -67,6 +69,7 @@ struct net {
     struct rng fault_rng;
     uint64_t total_flow_bytes;  /* Sum of flow sizes, for progress. */
     struct pfc_port *pfc;       /* Per port when PFC is on, else NULL. */
+    struct ib_port *ib;         /* Per port on an IB fabric, else NULL. */
     struct host_rx *host_rx;    /* Per host with host.rx_rate, else NULL. */
     struct pfc_event *pfc_events;
     size_t n_pfc_events, cap_pfc_events;
