@@ -13,6 +13,7 @@
 #include "fabric/port.h"
 #include "fabric/switch.h"
 #include "host/host.h"
+#include "report/ib-report.h"
 #include "report/monitor.h"
 #include "report/pfc-report.h"
 #include "report/stats.h"
@@ -181,6 +182,8 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
     workload_report_json(f, net);
     if (net->pfc)
         pfc_report_json(f, net, ri);
+    if (net->ib)
+        ib_report_json(f, net, ri);
     fprintf(f, ",\n  \"warnings\": [");
     for (size_t i = 0; i < net->n_warnings; i++) {
         fprintf(f, "%s", i ? ", " : "");
@@ -217,7 +220,8 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
         if (fl->acked_ps)
             fprintf(f, "%llu", (unsigned long long)fl->acked_ps);
         bool rdma = !strncmp(fl->transport->name, "roce", 4) ||
-                    !strcmp(fl->transport->name, "iwarp");
+                    !strcmp(fl->transport->name, "iwarp") ||
+                    fl->transport == &transport_ib;
         fprintf(f, ",%u,%u,%s\n", fl->naks, fl->cnps,
                 rdma ? rdma_verb_name(net->scn->traffic[fl->entry].verb) : "");
     }
@@ -302,6 +306,7 @@ enum writer_when {
     WITH_MONITOR,             /* The run has a monitor. */
     WITH_PFC,                 /* PFC is on. */
     WITH_QPS,                 /* The monitor samples QP rates. */
+    WITH_IB,                  /* The fabric is InfiniBand. */
 };
 
 static const struct {
@@ -318,6 +323,7 @@ static const struct {
     { "queue_series.csv", write_queue_series, WITH_MONITOR },
     { "pfc.csv", pfc_report_csv, WITH_PFC },
     { "rate_series.csv", write_rate_series, WITH_QPS },
+    { "ib.csv", ib_report_csv, WITH_IB },
 };
 
 static bool
@@ -330,6 +336,8 @@ writer_wanted(size_t i, const struct net *net, const struct run_info *ri)
         return net->pfc != NULL;
     case WITH_QPS:
         return monitor_has_qps(ri->monitor);
+    case WITH_IB:
+        return net->ib != NULL;
     default:
         return true;
     }
@@ -465,6 +473,8 @@ results_print_summary(const struct net *net, const struct run_info *ri,
     workload_report_print(f, net);
     if (net->pfc)
         pfc_report_print(f, net, ri);
+    if (net->ib)
+        ib_report_print(f, net, ri);
     if (dir)
         fprintf(f, "  results in %s/\n", dir);
 }

@@ -1,6 +1,7 @@
 /* Results of a run: the files `dcsim run -o DIR` writes (summary.json,
  * flows.csv, fct_by_size.csv, links.csv, queues.csv, incast.csv,
- * queue_series.csv with a monitor, pfc.csv with PFC; every key and column is documented in
+ * queue_series.csv with a monitor, pfc.csv with PFC, ib.csv on an IB
+ * fabric; every key and column is documented in
  * docs/output.md) and the short human summary printed at the end.
  *
  * Files are first written into a fresh temporary directory beside DIR and
