@@ -51,9 +51,6 @@ ib_report_csv(FILE *f, const struct net *net, const struct run_info *ri)
             const struct ib_vl_stats *s = &ib->st[vl];
             if (!s->packets_rcvd && !s->fc_rcvd && !s->stalls)
                 continue;
-            double frac = ri->sim_time_ps ? (double)s->wait_ps /
-                                                (double)ri->sim_time_ps
-                                          : 0.0;
             fprintf(f,
                     "%s,%u,%s,%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64
                     ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64
@@ -62,8 +59,8 @@ ib_report_csv(FILE *f, const struct net *net, const struct run_info *ri)
                     (uint64_t)ib->cap_blocks * IB_CREDIT_BYTES,
                     (uint64_t)s->peak_blocks * IB_CREDIT_BYTES,
                     s->packets_rcvd, s->fc_sent, s->fc_rcvd, s->wait_ps,
-                    frac, s->longest_wait_ps, s->stalls,
-                    ib->starved >> vl & 1);
+                    run_fraction(ri, s->wait_ps), s->longest_wait_ps,
+                    s->stalls, ib->starved >> vl & 1);
         }
     }
 }

@@ -34,6 +34,13 @@ struct run_info {
     const struct monitor *monitor;  /* NULL: no queue_series.csv. */
 };
 
+/* PS as a share of the simulated interval (0 for an empty run). */
+static inline double
+run_fraction(const struct run_info *ri, uint64_t ps)
+{
+    return ri->sim_time_ps ? (double)ps / (double)ri->sim_time_ps : 0.0;
+}
+
 /* Fills RI->flows from the net's flows (sorts their FCTs once). */
 void results_summarize(const struct net *, struct run_info *);
 
