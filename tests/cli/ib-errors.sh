@@ -7,11 +7,7 @@
 # no DIR.  The valid scenario they are made from validates and runs, so
 # each case fails for its own reason.
 set -u
-DCSIM=${DCSIM:-./dcsim}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/dcsim-ib-errors.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
+. "$(dirname "$0")/../lib.sh"
 s=$tmp/s.yaml
 
 # scenario FABRIC PROTOCOL [LINES]: writes s.yaml: `fabric` on line 2, a
@@ -26,30 +22,8 @@ scenario() {
     } >"$s"
 }
 
-# check NAME WANT: both commands fail as described, stderr starting with
-# s.yaml:WANT.
-check() {
-    for cmd in run validate; do
-        rm -rf "$tmp/out"
-        if [ "$cmd" = run ]; then
-            "$DCSIM" run "$s" -o "$tmp/out" >"$tmp/stdout" 2>"$tmp/stderr"
-        else
-            "$DCSIM" validate "$s" >"$tmp/stdout" 2>"$tmp/stderr"
-        fi
-        rc=$?
-        why=
-        [ "$rc" = 2 ] || why="$why exit $rc;"
-        [ -s "$tmp/stdout" ] && why="$why output on stdout;"
-        [ "$(wc -l <"$tmp/stderr")" = 1 ] || why="$why not one line on stderr;"
-        case $(cat "$tmp/stderr") in
-        "$s:$2"*) ;;
-        *) why="$why stderr does not start with s.yaml:$2;" ;;
-        esac
-        [ -e "$tmp/out" ] && why="$why output directory exists;"
-        t "$([ -z "$why" ]; echo $?)" "$cmd $1: exit 2, s.yaml:$2${why:+ --$why}"
-        [ -z "$why" ] || sed 's/^/# stderr: /' "$tmp/stderr"
-    done
-}
+# check NAME WANT: s.yaml is refused at WANT (lib.sh's `refused`).
+check() { refused "$1" "$s" "$2"; }
 
 # bad NAME LINES WANT: an IB scenario with LINES.
 bad() {

@@ -10,23 +10,6 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 run() { timeout 60 "$DCSIM" run "$@" --quiet 2>>"$tmp/warnings"; }
 # Column NAME of flows.csv's row for flow 0.
 col() { awk -F, -v k="$2" 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR == 2 {print $c[k]}' "$1/flows.csv"; }
-# csv FILE MODE EXPR [FILTER]: sum (MODE sum) or largest value (max) of
-# EXPR over the rows FILTER accepts; c["name"] is a column by header.
-csv() {
-    awk -F, -v mode="$2" '
-        NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-        { for (k in h) c[k] = $h[k] }
-        '"${4:-1}"' { v = '"$3"'; if (mode == "sum") r += v; else if (!seen || v > r) r = v; seen = 1 }
-        END { printf "%.0f\n", r }' "$1"
-}
-# js FILE KEY: the first number after "KEY": in a summary.json.
-js() { sed -n 's/.*"'"$2"'": \([0-9][0-9]*\).*/\1/p' "$1" | head -n 1; }
-# The sum of every drop reason in summary.json's "drops" object.
-all_drops() {
-    sed -n 's/.*"drops": {\([^}]*\)}.*/\1/p' "$1" | tr ',' '\n' |
-        awk -F': ' '{ s += $2 } END { print s + 0 }'
-}
-
 # IB header sizes (IBTA Vol 1 ch. 7 and 9): LRH 8, BTH 12, RETH 16,
 # AETH 4, ICRC 4, VCRC 2; a flow-control packet 6.  No preamble or gap.
 LRH=8 BTH=12 RETH=16 AETH=4 ICRC=4 VCRC=2 FC=6
@@ -70,7 +53,7 @@ t $? "goodput $(cat "$tmp/gp") within 1%"
 # flow-control packet for every ACK it took in (no Ethernet framing:
 # RoCEv2 would put 1106 B on the wire per 1024).
 bytes=$(awk -F, '$1 == "a" {print $7}' "$tmp/g/links.csv")
-fca=$(csv "$tmp/g/ib.csv" sum 'c["fc_sent"]' 'c["node"] == "a"')
+fca=$(csv "$tmp/g/ib.csv" 'c["fc_sent"]' 'c["node"] == "a"')
 want=$((9765 * (1024 + LRH + BTH + ICRC + VCRC) + 640 + LRH + BTH + ICRC + VCRC + RETH + FC * fca))
 [ "$bytes" = "$want" ] && [ "$fca" = 9766 ]
 t $? "the sender's link carried $bytes B = 9765 x 1050 + 666 + 16 + $fca x 6 ($want)"
@@ -82,30 +65,19 @@ t $? "the sender's link carried $bytes B = 9765 x 1050 + 666 + 16 + $fca x 6 ($w
 # 2 x 4.00 + 2 x 2.40 + 4 x 1000 ns.  The responder's HCA frees the
 # request's buffer as it takes it and sends its 6 B flow-control packet
 # (0.48 ns) before the ACK: 4013.28 ns.  With 500 ns of switch latency
-# (paid by the request and by the ACK) 1000 ns more.
-cat >"$tmp/rtt.yaml" <<'YAML'
-name: ib-rtt
-fabric: infiniband
-topology:
-  type: explicit
-  nodes: [{name: a, kind: host}, {name: sw, kind: switch}, {name: b, kind: host}]
-  links:
-    - {a: a, b: sw, rate: 100Gbps, delay: 1us}
-    - {a: sw, b: b, rate: 100Gbps, delay: 1us}
-traffic:
-  - pattern: flows
-    flows: [{src: a, dst: b, size: 8}]
-YAML
+# (paid by the request and by the ACK) 1000 ns more.  rtt: the scenario
+# above with two 1 us links (about 200 m of fibre) and 8 bytes.
+rtt() { run "$tmp/one.yaml" --set topology.links.0.delay=1us --set topology.links.1.delay=1us --set traffic.0.flows.0.size=8 "$@"; }
 want=$(awk -v r=$((LRH + BTH + RETH + 8 + ICRC + VCRC)) -v k=$((LRH + BTH + AETH + ICRC + VCRC)) -v fc=$FC \
     'BEGIN { printf "%d\n", (2 * r + 2 * k + fc) * 80 + 4 * 1000000 }')
-run "$tmp/rtt.yaml" -o "$tmp/r"
-rtt=$(col "$tmp/r" acked_ps)
-[ "$want" = 4013280 ] && [ "$rtt" = "$want" ]
-t $? "8-byte WRITE completes after $rtt ps = 2 x 50 B + 2 x 30 B + 6 B at 100 Gb/s + 4 x 1 us ($want)"
-run "$tmp/rtt.yaml" -o "$tmp/r2" --set switch.latency=500ns
-rtt=$(col "$tmp/r2" acked_ps)
-[ "$rtt" = $((want + 1000000)) ]
-t $? "with 500 ns switch latency: $rtt ps"
+rtt -o "$tmp/r"
+got=$(col "$tmp/r" acked_ps)
+[ "$want" = 4013280 ] && [ "$got" = "$want" ]
+t $? "8-byte WRITE completes after $got ps = 2 x 50 B + 2 x 30 B + 6 B at 100 Gb/s + 4 x 1 us ($want)"
+rtt -o "$tmp/r2" --set switch.latency=500ns
+got=$(col "$tmp/r2" acked_ps)
+[ "$got" = $((want + 1000000)) ]
+t $? "with 500 ns switch latency: $got ps"
 # One way, the last byte reaches b after 2 x 4.00 ns + 2 us.
 [ "$(col "$tmp/r" fct_ps)" = 2008000 ]
 t $? "the 8-byte WRITE's last byte arrives after $(col "$tmp/r" fct_ps) ps = 2 x 50 B at 100 Gb/s + 2 x 1 us"
@@ -136,31 +108,31 @@ for v in fast slow; do
     t $? "16-to-1 IB incast ($v receiver) runs"
     s=$tmp/$v/summary.json
     d=$(all_drops "$s")
-    [ "$d" = 0 ] && [ "$(js "$s" drops_total)" = 0 ] && [ "$(js "$s" bytes_lost)" = 0 ]
+    [ "$d" = 0 ] && [ "$(num drops_total "$s")" = 0 ] && [ "$(num bytes_lost "$s")" = 0 ]
     t $? "$v: no drop of any reason ($d)"
-    got=$(js "$s" bytes_delivered) done_=$(js "$s" flows_completed)
-    retx=$(csv "$tmp/$v/flows.csv" sum 'c["retx_pkts"] + c["timeouts"]')
+    got=$(num bytes_delivered "$s") done_=$(num flows_completed "$s")
+    retx=$(csv "$tmp/$v/flows.csv" 'c["retx_pkts"] + c["timeouts"]')
     [ "$got" = 16000000 ] && [ "$done_" = 16 ] && [ "$retx" = 0 ]
     t $? "$v: all 16 x 1000000 bytes delivered ($got), 16 flows done, $retx retransmissions"
     ib=$tmp/$v/ib.csv
-    over=$(csv "$ib" sum '1' 'c["peak_bytes"] > c["buffer_bytes"]')
-    peak=$(csv "$ib" max 'c["peak_bytes"]')
-    rows=$(csv "$ib" sum '1')
-    [ "$over" = 0 ] && [ "$peak" -le 2048 ] && [ "$peak" -gt $((2048 - 1088)) ] && [ "$(js "$s" peak_buffer_bytes)" = "$peak" ]
+    over=$(csv "$ib" '1' 'c["peak_bytes"] > c["buffer_bytes"]')
+    peak=$(max "$ib" 'c["peak_bytes"]')
+    rows=$(csv "$ib" '1')
+    [ "$over" = 0 ] && [ "$peak" -le 2048 ] && [ "$peak" -gt $((2048 - 1088)) ] && [ "$(num peak_buffer_bytes "$s")" = "$peak" ]
     t $? "$v: no receive buffer overran its 2048 B in $rows (port, VL) rows; the fullest reached $peak B (more than 2048 - 1088: they did fill)"
-    wait=$(csv "$ib" sum 'c["credit_wait_ps"]' 'c["node"] ~ /^h/ && c["node"] != "h0" && c["vl"] == 3')
-    stalls=$(csv "$ib" sum 'c["credit_stalls"]' 'c["node"] ~ /^h/ && c["node"] != "h0" && c["vl"] == 3')
+    wait=$(csv "$ib" 'c["credit_wait_ps"]' 'c["node"] ~ /^h/ && c["node"] != "h0" && c["vl"] == 3')
+    stalls=$(csv "$ib" 'c["credit_stalls"]' 'c["node"] ~ /^h/ && c["node"] != "h0" && c["vl"] == 3')
     [ "$wait" -gt 0 ] && [ "$stalls" -gt 0 ]
     t $? "$v: the senders waited for credits: $stalls times, $wait ps in all"
-    fcs=$(csv "$ib" sum 'c["fc_sent"]') fcr=$(csv "$ib" sum 'c["fc_received"]')
-    [ "$fcs" = "$fcr" ] && [ "$fcs" = "$(js "$s" fc_packets_sent)" ] && [ "$(js "$s" waiting_at_end)" = 0 ]
+    fcs=$(csv "$ib" 'c["fc_sent"]') fcr=$(csv "$ib" 'c["fc_received"]')
+    [ "$fcs" = "$fcr" ] && [ "$fcs" = "$(num fc_packets_sent "$s")" ] && [ "$(num waiting_at_end "$s")" = 0 ]
     t $? "$v: every flow-control packet arrived ($fcs sent, $fcr received), none waiting at the end"
 done
 # The slow receiver's own buffer fills, and the wait spreads two hops up:
 # the spines wait for the leaf's credits (congestion spreading).
-h0peak=$(csv "$tmp/slow/ib.csv" max 'c["peak_bytes"]' 'c["node"] == "h0"')
-spine=$(csv "$tmp/slow/ib.csv" sum 'c["credit_wait_ps"]' 'c["node"] ~ /^spine/ && c["to"] == "leaf0"')
-spine_fast=$(csv "$tmp/fast/ib.csv" sum 'c["credit_wait_ps"]' 'c["node"] ~ /^spine/ && c["to"] == "leaf0"')
+h0peak=$(max "$tmp/slow/ib.csv" 'c["peak_bytes"]' 'c["node"] == "h0"')
+spine=$(csv "$tmp/slow/ib.csv" 'c["credit_wait_ps"]' 'c["node"] ~ /^spine/ && c["to"] == "leaf0"')
+spine_fast=$(csv "$tmp/fast/ib.csv" 'c["credit_wait_ps"]' 'c["node"] ~ /^spine/ && c["to"] == "leaf0"')
 [ "$h0peak" -le 2048 ] && [ "$h0peak" -gt $((2048 - 1088)) ] && [ "$spine" -gt "$spine_fast" ]
 t $? "slow receiver: h0's buffer peaks at $h0peak B <= 2048, spines wait $spine ps for leaf0's credits (fast receiver: $spine_fast ps)"
 run "$tmp/incast.yaml" -o "$tmp/fast2"
@@ -183,7 +155,7 @@ traffic:
   - {pattern: incast, senders: 16, receiver: h0, size: 1MB, tc: 3, protocol: roce}
 YAML
 run "$tmp/eth.yaml" -o "$tmp/eth"
-d=$(js "$tmp/eth/summary.json" drops_total)
+d=$(num drops_total "$tmp/eth/summary.json")
 [ "$d" -gt 0 ]
 t $? "the same incast as RoCEv2 on lossy Ethernet with 32 KiB queues drops $d packets"
 
@@ -192,7 +164,7 @@ ex=$here/scenarios/ib-incast.yaml
 "$DCSIM" validate "$ex" >/dev/null
 t $? "scenarios/ib-incast.yaml validates"
 run "$ex" -o "$tmp/ex" --set traffic.0.size=200KB
-[ "$(js "$tmp/ex/summary.json" drops_total)" = 0 ] && [ "$(js "$tmp/ex/summary.json" flows_incomplete)" = 0 ]
+[ "$(num drops_total "$tmp/ex/summary.json")" = 0 ] && [ "$(num flows_incomplete "$tmp/ex/summary.json")" = 0 ]
 t $? "scenarios/ib-incast.yaml runs: every flow completes, no drop"
 
 echo "1..$n"
