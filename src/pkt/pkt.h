@@ -215,7 +215,8 @@ struct pkt {
     uint32_t hash0;          /* crc32_update(0, 5-tuple); pkt_set_5tuple(). */
     uint16_t frame_bytes;    /* pkt_frame_bytes(), kept by pkt_set_lengths(). */
     struct ipv4_hdr ip;      /* DSCP carries the traffic class (CS<tc>). */
-    uint8_t in_port;         /* Port it entered the current switch by. */
+    uint8_t in_port;         /* Port it entered the current switch (on
+                              * IB, also HCA) by. */
     /* Cold. */
     uint32_t seq;            /* Packet index within the flow. */
     struct eth_hdr eth;
