@@ -5,9 +5,60 @@
 #                          "not ok N - ..."; the script ends with
 #                          echo "1..$n".
 #   num KEY FILE           the first integer value of "KEY" in a JSON file.
+#   csv FILE EXPR [FILTER] the sum of EXPR over the rows of a CSV file that
+#                          FILTER accepts; both are awk expressions over
+#                          columns named by the header (c["name"] is the
+#                          column's value in this row), so added columns
+#                          break nothing.  max FILE EXPR [FILTER]: the
+#                          largest value instead.
+#   all_drops FILE         the sum of every reason in summary.json's
+#                          "drops" object.
+#   refused NAME FILE WANT [ALSO]
+#                          `dcsim run FILE -o DIR` and `dcsim validate
+#                          FILE` each exit 2, print nothing on stdout and
+#                          one line on stderr that starts with FILE:WANT
+#                          (and holds ALSO), and leave no DIR: one TAP
+#                          line each.
 DCSIM=${DCSIM:-./dcsim}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 n=0
 t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 num() { sed -n "s/.*\"$1\": \([0-9]*\).*/\1/p" "$2" | head -n 1; }
+csv_awk() {
+    awk -F, -v mode="$1" '
+        NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+        { for (k in h) c[k] = $h[k] }
+        '"${4:-1}"' { v = '"$3"'; if (mode == "sum") r += v; else if (!seen || v > r) r = v; seen = 1 }
+        END { printf "%.0f\n", r }' "$2"
+}
+csv() { csv_awk sum "$@"; }
+max() { csv_awk max "$@"; }
+all_drops() {
+    sed -n 's/.*"drops": {\([^}]*\)}.*/\1/p' "$1" | tr ',' '\n' |
+        awk -F': ' '{ s += $2 } END { print s + 0 }'
+}
+refused() {
+    for r_cmd in run validate; do
+        rm -rf "$tmp/refused"
+        if [ "$r_cmd" = run ]; then
+            "$DCSIM" run "$2" -o "$tmp/refused" >"$tmp/stdout" 2>"$tmp/stderr"
+        else
+            "$DCSIM" validate "$2" >"$tmp/stdout" 2>"$tmp/stderr"
+        fi
+        r_rc=$? r_why=
+        [ "$r_rc" = 2 ] || r_why="$r_why exit $r_rc;"
+        [ -s "$tmp/stdout" ] && r_why="$r_why output on stdout;"
+        [ "$(wc -l <"$tmp/stderr")" = 1 ] || r_why="$r_why not one line on stderr;"
+        case $(cat "$tmp/stderr") in
+        "$2:$3"*) ;;
+        *) r_why="$r_why stderr does not start with FILE:$3;" ;;
+        esac
+        if [ -n "${4:-}" ]; then
+            grep -qF -- "$4" "$tmp/stderr" || r_why="$r_why no '$4' in stderr;"
+        fi
+        [ -e "$tmp/refused" ] && r_why="$r_why output directory exists;"
+        t "$([ -z "$r_why" ]; echo $?)" "$r_cmd $1: exit 2, $(basename "$2"):$3${4:+ ... $4}${r_why:+ --$r_why}"
+        [ -z "$r_why" ] || sed 's/^/# stderr: /' "$tmp/stderr"
+    done
+}

@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "fabric/net.h"
+#include "fabric/ib.h"
 #include "fabric/pfc.h"
 #include "report/monitor.h"
 #include "report/results.h"
@@ -109,6 +110,8 @@ cmd_run(int argc, char **argv)
     ri.peak_rss_bytes = peak_rss_bytes();
     if (net->pfc)
         pfc_finish(net, ri.sim_time_ps);
+    if (net->ib)
+        ib_finish(net, ri.sim_time_ps);
     results_summarize(net, &ri);
     if (mon)
         monitor_finish(mon, ri.sim_time_ps);

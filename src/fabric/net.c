@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fabric/ib.h"
 #include "fabric/pfc.h"
 #include "fabric/port.h"
 #include "fabric/route.h"
@@ -168,9 +169,12 @@ build_nodes(struct net *net, const struct scenario *scn)
         for (int e = 0; e < 2; e++) {
             struct node *me = ends[e], *peer = ends[!e];
             bool sw = me->class == &switch_class;
+            /* IB switches have no MMU: credits fill their input buffers
+             * (setup_ib()). */
+            bool mmu = sw && scn->fabric != FABRIC_INFINIBAND;
             port_init(ps[e], &net->sim, me, (uint8_t)me->n_ports,
                       tl->rate_bps, sw ? sw_sched : host_sched,
-                      sw ? &sw_cast(me)->mmu : NULL);
+                      mmu ? &sw_cast(me)->mmu : NULL);
             ps[e]->ets = sw ? &scn->sw.ets : &scn->host.ets;
             if (sw && scn->sw.ecn.mode != ECN_MARK_OFF) {
                 ps[e]->ecn = &sw_cast(me)->ecn;
@@ -257,6 +261,43 @@ setup_pfc(struct net *net, const struct scenario *scn)
                  worst->index, worst->link.peer->name, worst_need);
 }
 
+/* Credit state on every port of an IB fabric, each receive buffer
+ * ib.vl_buffer per VL; a warning names the ports whose buffer is below
+ * their credit round trip (they cannot keep their link busy on one VL). */
+static void
+setup_ib(struct net *net, const struct scenario *scn)
+{
+    uint32_t cap = (uint32_t)(scn->ib.vl_buffer_bytes / IB_CREDIT_BYTES);
+    uint32_t max_packet = ib_packet_bytes(IB_LRH_BYTES + IB_BTH_BYTES +
+                                              IB_ICRC_BYTES + IB_VCRC_BYTES,
+                                          scn->rdma.mtu);
+    net->ib = xcalloc(net->n_ports ? net->n_ports : 1, sizeof *net->ib);
+    uint32_t short_ports = 0;
+    uint64_t worst_need = 0;
+    const struct port *worst = NULL;
+    for (uint32_t i = 0; i < net->n_ports; i++) {
+        struct port *port = &net->ports[i];
+        bool sw = port->node->class == &switch_class;
+        ib_port_init(&net->ib[i], port, sw ? IB_PORT_SWITCH : IB_PORT_HCA,
+                     cap, cap);
+        uint64_t need = ib_credit_loop_bytes(port, max_packet);
+        if (need > scn->ib.vl_buffer_bytes) {
+            short_ports++;
+            if (need > worst_need) {
+                worst_need = need;
+                worst = port;
+            }
+        }
+    }
+    if (short_ports)
+        net_warn(net,
+                 "ib.vl_buffer %" PRIu64 " B is below the credit round trip "
+                 "of %" PRIu32 " port(s); one VL cannot keep their link busy "
+                 "(e.g. %s port %u to %s needs %" PRIu64 " B)",
+                 scn->ib.vl_buffer_bytes, short_ports, worst->node->name,
+                 worst->index, worst->link.peer->name, worst_need);
+}
+
 /* Sizes each shared-buffer switch's shared pool: what its buffer leaves
  * after the reserves and (with PFC) the headroom.  Returns false with
  * *ERR if they do not fit. */
@@ -300,7 +341,10 @@ setup_host_rx(struct net *net, const struct scenario *scn, char **err)
         struct host *h = &net->hosts[i];
         struct host_rx *rx = &net->host_rx[i];
         host_rx_init(h, rx, &net->sim);
-        rx->cap = rx->xoff = rx->xon = hs->rx_buffer_bytes;
+        /* On IB the credits of each VL's buffer bound it instead. */
+        rx->cap = rx->xoff = rx->xon = scn->fabric == FABRIC_INFINIBAND
+                                           ? UINT64_MAX
+                                           : hs->rx_buffer_bytes;
         rx->rate_bps = hs->rx_rate_bps;
         rx->qos = qos_for(scn, i);
         if (scn->pfc.enabled) {
@@ -344,6 +388,8 @@ net_create(struct net **out, const struct scenario *scn, char **err)
     rng_init(&net->fault_rng, scn->seed, rng_stream_id("faults"));
     if (scn->pfc.enabled)
         setup_pfc(net, scn);
+    if (scn->fabric == FABRIC_INFINIBAND)
+        setup_ib(net, scn);
     if (!commit_buffers(net, scn, err) ||
         (scn->host.rx_rate_bps && !setup_host_rx(net, scn, err))) {
         net_destroy(net);
@@ -365,13 +411,14 @@ net_create(struct net **out, const struct scenario *scn, char **err)
     const struct monitor_spec *ms = &scn->monitor;
     for (size_t i = 0; i < ms->n_qps; i++) {
         uint32_t id = ms->qps[i];
-        if (id < net->n_flows && !strncmp(net->flows[id].transport->name,
-                                          "roce", 4))
+        if (id < net->n_flows && (!strncmp(net->flows[id].transport->name,
+                                           "roce", 4) ||
+                                  net->flows[id].transport == &transport_ib))
             continue;
         *err = xasprintf("%s:%u:%u: monitor.qps.%zu: flow %u is %s; expected "
-                         "the id (flows.csv) of a roce or rocev1 flow",
+                         "the id (flows.csv) of a roce, rocev1 or ib flow",
                          scn->file, ms->qps_loc.line, ms->qps_loc.col, i, id,
-                         id < net->n_flows ? "not a RoCE flow"
+                         id < net->n_flows ? "not an RDMA flow"
                                            : "not in the workload");
         net_destroy(net);
         *out = NULL;
@@ -426,6 +473,7 @@ net_destroy(struct net *net)
     free(net->host_group);
     free(net->home_port);
     free(net->pfc);
+    free(net->ib);
     free(net->host_rx);
     free(net->pfc_events);
     for (size_t i = 0; i < net->n_warnings; i++)

@@ -16,6 +16,7 @@
 
 struct flow;
 struct host;
+struct ib_port;
 struct node;
 struct port;
 struct scenario;
@@ -33,7 +34,8 @@ struct net_stats {
     uint64_t bytes_lost;        /* Application payload dropped. */
     uint64_t flows_started;
     uint64_t flows_completed;
-    uint64_t ctrl_in_use;       /* PFC frames queued or on the wire. */
+    uint64_t ctrl_in_use;       /* PFC frames or IB flow-control packets
+                                 * queued or on the wire. */
     uint64_t last_delivery_ps;  /* Last packet consumed by a host. */
 };
 
@@ -69,6 +71,7 @@ struct net {
     struct rng fault_rng;
     uint64_t total_flow_bytes;  /* Sum of flow sizes, for progress. */
     struct pfc_port *pfc;       /* Per port when PFC is on, else NULL. */
+    struct ib_port *ib;         /* Per port on an IB fabric, else NULL. */
     struct host_rx *host_rx;    /* Per host with host.rx_rate, else NULL. */
     struct server *servers;     /* Per host with a `server` section, else
                                  * NULL (server.h). */

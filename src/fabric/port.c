@@ -1,9 +1,11 @@
 /* Egress queues, serialization and links; see port.h. */
 #include "fabric/port.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "fabric/ecn.h"
+#include "fabric/ib.h"
 #include "fabric/mmu.h"
 #include "fabric/net.h"
 #include "fabric/node.h"
@@ -22,6 +24,7 @@ port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
     port->index = index;
     port->rate_bps = rate_bps;
     port->ps_per_byte = 8 * PS_PER_S % rate_bps ? 0 : 8 * PS_PER_S / rate_bps;
+    port->framing_bytes = ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
     port->sched = sched;
     port->mmu = mmu;
     event_init(sim, &port->tx_done, port_tx_done);
@@ -43,10 +46,10 @@ link_put(struct sim *s, struct link *l, struct pkt *p, uint64_t arrive_ps)
     l->tail = p;
 }
 
-static void
-link_arrive(struct sim *s, struct event *ev)
+/* Takes the arriving head packet off L and schedules the next arrival. */
+static inline struct pkt *
+link_pop(struct sim *s, struct link *l)
 {
-    struct link *l = CONTAINER_OF(ev, struct link, arrive);
     struct pkt *p = l->head;
     l->head = p->next;
     if (!l->head) {
@@ -58,7 +61,37 @@ link_arrive(struct sim *s, struct event *ev)
         sim_schedule(s, &l->arrive, l->head->t_ps);
     }
     p->next = NULL;
+    return p;
+}
+
+static void
+link_arrive(struct sim *s, struct event *ev)
+{
+    struct link *l = CONTAINER_OF(ev, struct link, arrive);
+    struct pkt *p = link_pop(s, l);
     l->peer->class->receive(net_of(s), l->peer, p, l->peer_port);
+}
+
+/* On IB a packet fills its VL's buffer at the port it enters by before
+ * the node sees it; Ethernet links never come here. */
+static void
+link_arrive_ib(struct sim *s, struct event *ev)
+{
+    struct link *l = CONTAINER_OF(ev, struct link, arrive);
+    struct net *net = net_of(s);
+    struct pkt *p = link_pop(s, l);
+    p->in_port = l->peer_port;
+    ib_arrive(net, &l->peer->ports[l->peer_port], p);
+    l->peer->class->receive(net, l->peer, p, l->peer_port);
+}
+
+void
+port_attach_ib(struct port *port, struct ib_port *ib, uint8_t kind)
+{
+    port->ib = kind;
+    port->ibp = ib;
+    port->framing_bytes = 0;
+    port->link.arrive.fn = link_arrive_ib;
 }
 
 /* A frame that entered by IN_PORT left queue TC: give its buffer back,
@@ -87,45 +120,51 @@ port_kick(struct net *net, struct port *port)
         node->class->tx_ready(net, node, port);
     struct pkt *p;
     int tc = -1;
-    if (UNLIKELY(port->pfc && port->pfc->ctrl_head)) {
+    if (UNLIKELY(port->ib)) {
+        p = ib_next(net, port, &tc);
+        if (!p)
+            return;
+    } else if (UNLIKELY(port->pfc && port->pfc->ctrl_head)) {
         p = pfc_next_ctrl(port->pfc);
     } else {
         tc = sched_pick(port->sched, port,
                         port->eligible & (uint8_t)~port->paused);
         if (tc < 0)
             return;
-        struct queue *q = &port->q[tc];
-        p = queue_pop(q, now);
-        if (!q->head)
-            port->eligible &= (uint8_t)~(1u << tc);
-        else
-            __builtin_prefetch(q->head);
+        p = port_dequeue(port, tc, now);
         if (port->ecn && !port->ecn_at_enqueue)
-            ecn_consider(port->ecn, &port->qs[tc].ecn_marked, p, q->bytes);
+            ecn_consider(port->ecn, &port->qs[tc].ecn_marked, p,
+                         port->q[tc].bytes);
     }
     uint32_t frame = p->frame_bytes;
     uint8_t in_port = p->in_port;
 
-    uint32_t wire = frame + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
+    uint32_t wire = port_wire_bytes(port, frame);
     uint64_t ser = port->ps_per_byte ? wire * port->ps_per_byte
                                      : ser_time_ps(wire, port->rate_bps);
     port->busy_until_ps = now + ser;
     /* Wake up at the end of this frame only if something may follow. */
     if (port->eligible || node->class->tx_ready ||
-        (port->pfc && port->pfc->ctrl_head))
+        (port->pfc && port->pfc->ctrl_head) ||
+        (UNLIKELY(port->ib) && port->ibp->fc_due))
         sim_schedule(&net->sim, &port->tx_done, now + ser);
     port->link.wire_bytes += wire;
     port->link.packets++;
     net->st.packet_hops++;
     if (tc < 0) {
-        pfc_frame_sent(net, port, p, now + ser);
+        if (port->ib)
+            ib_fc_sent(net, port, p, now + ser);
+        else
+            pfc_frame_sent(net, port, p, now + ser);
         return;
     }
     link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps);
-    /* After the frame is on its way: a resume sent from here may start
-     * on this very port. */
+    /* After the frame is on its way: a resume or a credit update sent
+     * from here may start on this very port. */
     if (port->mmu)
         port_release(net, port, (uint8_t)tc, in_port, frame);
+    else if (UNLIKELY(port->ib == IB_PORT_SWITCH))
+        ib_free(net, &node->ports[in_port], (uint8_t)tc, frame);
 }
 
 uint64_t
@@ -189,3 +228,6 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     port_push(net, port, p, tc);
     port_kick(net, port);
 }
+
+_Static_assert(offsetof(struct port, framing_bytes) < 64,
+               "port_kick's fields must fit the first cache line");

@@ -69,7 +69,7 @@ highest(uint32_t mask)
 static uint32_t
 head_wire_bytes(const struct port *port, int tc)
 {
-    return port->q[tc].head->frame_bytes + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
+    return port_wire_bytes(port, port->q[tc].head->frame_bytes);
 }
 
 /* Charges the head frame of TC to its deficit, which covers it. */

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "fabric/ib.h"
 #include "fabric/net.h"
 #include "fabric/port.h"
 #include "host/host.h"
@@ -55,18 +56,28 @@ switch_route(const struct net *net, const struct sw *s, uint32_t dst_host,
     return s->group_ports[grp->first + ecmp_select(h, grp->n)];
 }
 
+/* Drops P inside S; on IB its blocks leave the input buffer it filled. */
+static void
+switch_drop(struct net *net, struct sw *s, struct pkt *p,
+            enum drop_reason why)
+{
+    if (UNLIKELY(net->ib))
+        ib_free(net, &s->up.ports[p->in_port], p->lrh.vl, p->frame_bytes);
+    net_drop(net, p, why);
+}
+
 static void
 switch_forward(struct net *net, struct sw *s, struct pkt *p)
 {
     if (p->ip.ttl <= 1) {
-        net_drop(net, p, DROP_TTL);
+        switch_drop(net, s, p, DROP_TTL);
         return;
     }
     p->ip.ttl--;
     uint32_t dst = net_host_of_ip(net, p->ip.dst);
     int out = dst == UINT32_MAX ? -1 : switch_route(net, s, dst, p->hash0);
     if (out < 0) {
-        net_drop(net, p, DROP_NO_ROUTE);
+        switch_drop(net, s, p, DROP_NO_ROUTE);
         return;
     }
     port_send(net, &s->up.ports[out], p, qos_classify(s->qos, p));
@@ -86,7 +97,7 @@ inject_fault(struct net *net, struct sw *s, struct pkt *p)
 {
     const struct fault_spec *fs = &net->scn->faults;
     if (fs->loss > 0 && rng_uniform(&net->fault_rng) < fs->loss) {
-        net_drop(net, p, DROP_FAULT);
+        switch_drop(net, s, p, DROP_FAULT);
         return true;
     }
     if (fs->reorder > 0 && rng_uniform(&net->fault_rng) < fs->reorder) {

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "fabric/ib.h"
 #include "fabric/net.h"
 #include "fabric/pfc.h"
 #include "fabric/port.h"
@@ -190,6 +191,11 @@ host_rx_drain(struct sim *sim, struct event *ev)
         for (uint8_t c = 0; c < 8; c++)
             if (port->pfc->xoff >> c & 1)
                 pfc_resume(net, port, c);
+    /* On IB the packet leaves its VL's buffer at the HCA port it came
+     * by (p->in_port, set on arrival). */
+    if (UNLIKELY(net->ib))
+        ib_free(net, &rx->host->up.ports[p->in_port], p->lrh.vl,
+                p->frame_bytes);
     host_deliver(net, p);
 }
 

@@ -18,8 +18,19 @@ wire_bytes_for_ip(uint32_t ip_bytes, bool vlan)
 }
 
 uint32_t
+ib_packet_bytes(uint32_t hdr_bytes, uint32_t payload_bytes)
+{
+    return hdr_bytes + ((payload_bytes + 3) & ~3u);
+}
+
+uint32_t
 pkt_frame_bytes(const struct pkt *p)
 {
+    if (p->framing == PKT_IB)
+        return ib_packet_bytes(IB_LRH_BYTES + p->l4_extra + IB_VCRC_BYTES,
+                               p->payload_bytes);
+    if (p->framing == PKT_IB_FC)
+        return IB_FC_PACKET_BYTES;
     uint32_t frame = ETH_HDR_BYTES + (p->eth.vlan ? VLAN_TAG_BYTES : 0) +
                      p->ip.total_len + ETH_FCS_BYTES;
     return frame < ETH_MIN_FRAME_BYTES ? ETH_MIN_FRAME_BYTES : frame;
@@ -28,6 +39,8 @@ pkt_frame_bytes(const struct pkt *p)
 uint32_t
 pkt_wire_bytes(const struct pkt *p)
 {
+    if (p->framing != PKT_ETHERNET)
+        return pkt_frame_bytes(p);
     return pkt_frame_bytes(p) + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
 }
 
@@ -35,6 +48,10 @@ void
 pkt_set_lengths(struct pkt *p)
 {
     uint32_t l4;
+    if (p->framing != PKT_ETHERNET) {
+        p->frame_bytes = (uint16_t)pkt_frame_bytes(p);
+        return;
+    }
     if (p->eth.ethertype == ETHERTYPE_ROCEV1) {
         /* GRH in place of IPv4 + UDP; ip.total_len carries the length
          * after the Ethernet header all the same. */
@@ -93,6 +110,57 @@ pkt_set_5tuple_hash(struct pkt *p)
     p->hash0 = crc32_update(0, t, sizeof t);
 }
 
+void
+pkt_make_ib(struct pkt *p, uint32_t src_host, uint32_t dst_host, uint8_t tc)
+{
+    p->framing = PKT_IB;
+    p->lrh.vl = tc;
+    p->lrh.sl = tc;
+    p->lrh.slid = pkt_host_lid(src_host);
+    p->lrh.dlid = pkt_host_lid(dst_host);
+}
+
+void
+pkt_set_route_hash(struct pkt *p)
+{
+    if (p->framing != PKT_IB) {
+        pkt_set_5tuple_hash(p);
+        return;
+    }
+    uint8_t dlid[2];
+    put16(dlid, p->lrh.dlid);
+    p->hash0 = crc32_update(0, dlid, sizeof dlid);
+}
+
+void
+pkt_reverse(struct pkt *p)
+{
+    uint8_t mac[6];
+    memcpy(mac, p->eth.src, 6);
+    memcpy(p->eth.src, p->eth.dst, 6);
+    memcpy(p->eth.dst, mac, 6);
+    uint32_t ip = p->ip.src;
+    p->ip.src = p->ip.dst;
+    p->ip.dst = ip;
+    uint16_t lid = p->lrh.slid;
+    p->lrh.slid = p->lrh.dlid;
+    p->lrh.dlid = lid;
+}
+
+void
+pkt_make_ib_fc(struct pkt *p, uint8_t vl, uint32_t fctbs, uint32_t fccl)
+{
+    memset(&p->ip, 0, sizeof p->ip);
+    p->payload_bytes = 0;
+    p->flow_id = UINT32_MAX;
+    p->framing = PKT_IB_FC;
+    p->frame_bytes = IB_FC_PACKET_BYTES;
+    p->l4.fc.op = IB_FC_OP_NORMAL;
+    p->l4.fc.vl = vl;
+    p->l4.fc.fctbs = (uint16_t)(fctbs % IB_CREDIT_MOD);
+    p->l4.fc.fccl = (uint16_t)(fccl % IB_CREDIT_MOD);
+}
+
 /* RFC 1071 Internet checksum over an IPv4 header. */
 static uint16_t
 ip_checksum(const uint8_t *h, size_t len)
@@ -113,6 +181,7 @@ pkt_make_pfc(struct pkt *p, const uint8_t src_mac[6], uint8_t enable,
     memset(&p->ip, 0, sizeof p->ip);
     p->payload_bytes = 0;
     p->flow_id = UINT32_MAX;
+    p->framing = PKT_ETHERNET;
     p->frame_bytes = PFC_FRAME_BYTES;
     memcpy(p->eth.dst, pfc_dst, 6);
     memcpy(p->eth.src, src_mac, 6);
@@ -138,9 +207,60 @@ serialize_mac_control(const struct pkt *p, uint8_t *b)
         b = put16(b, p->l4.pfc.quanta[i]);
 }
 
+/* Does OPCODE's packet carry an AETH first among its extended headers
+ * (IBTA table 38)? */
+static bool
+ib_has_aeth(uint8_t opcode)
+{
+    return opcode == IB_OP_ACK || opcode == IB_OP_READ_RESP_FIRST ||
+           opcode == IB_OP_READ_RESP_LAST || opcode == IB_OP_READ_RESP_ONLY;
+}
+
+/* A native IB data packet (IBTA 7.7, 9.2): LRH, BTH, extended headers,
+ * payload and pad, ICRC, VCRC.  RETH, ImmDt, payload and both CRCs are
+ * zero (dcsim tracks no addresses and computes no CRC). */
+static void
+serialize_ib(const struct pkt *p, uint8_t *b, size_t len)
+{
+    const struct roce_hdr *t = &p->l4.roce;
+    uint32_t pad = (4 - (p->payload_bytes & 3)) & 3;
+    *b++ = (uint8_t)(p->lrh.vl << 4);                /* VL, LVer 0. */
+    *b++ = (uint8_t)(p->lrh.sl << 4 | IB_LNH_IBA_LOCAL);
+    b = put16(b, p->lrh.dlid);
+    /* PktLen: 4-byte words from the LRH through the ICRC. */
+    b = put16(b, (uint16_t)((len - IB_VCRC_BYTES) / 4 & 0x7FF));
+    b = put16(b, p->lrh.slid);
+    *b++ = t->opcode;
+    *b++ = (uint8_t)(pad << 4);                      /* SE 0, M 0, TVer 0. */
+    b = put16(b, IB_PKEY_DEFAULT);
+    b = put32(b, t->dest_qp & IB_PSN_MASK);          /* FECN, BECN, resv 0. */
+    b = put32(b, (uint32_t)t->ack_req << 31 | (t->psn & IB_PSN_MASK));
+    if (ib_has_aeth(t->opcode))
+        put32(b, (uint32_t)t->syndrome << 24 | (t->msn & IB_PSN_MASK));
+}
+
+/* A flow-control packet (IBTA 7.9.4): Op, FCTBS, VL, FCCL; LPCRC zero. */
+static void
+serialize_ib_fc(const struct pkt *p, uint8_t *b)
+{
+    const struct ib_fc_hdr *fc = &p->l4.fc;
+    b = put16(b, (uint16_t)(fc->op << 12 | (fc->fctbs & 0xFFF)));
+    put16(b, (uint16_t)(fc->vl << 12 | (fc->fccl & 0xFFF)));
+}
+
 size_t
 pkt_serialize(const struct pkt *p, uint8_t *buf, size_t cap)
 {
+    if (p->framing != PKT_ETHERNET) {
+        size_t len = pkt_frame_bytes(p);
+        sim_assert(cap >= len);
+        memset(buf, 0, len);
+        if (p->framing == PKT_IB)
+            serialize_ib(p, buf, len);
+        else
+            serialize_ib_fc(p, buf);
+        return len;
+    }
     size_t frame = (p->eth.ethertype == ETHERTYPE_MAC_CONTROL
                         ? PFC_FRAME_BYTES
                         : pkt_frame_bytes(p)) -

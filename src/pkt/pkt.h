@@ -8,7 +8,11 @@
  *   minimum frame 64 B including FCS, preamble + SFD 8 B, inter-frame gap
  *   12 B (IEEE 802.3 clause 3 and 4);
  *   IPv4 header 20 B without options (RFC 791), UDP 8 B (RFC 768),
- *   TCP 20 B without options (RFC 9293).
+ *   TCP 20 B without options (RFC 9293);
+ *   native InfiniBand (IBTA Vol 1 ch. 7): local route header (LRH) 8 B,
+ *   then the transport headers, the invariant CRC 4 B and the variant CRC
+ *   (VCRC) 2 B; no preamble, inter-frame gap or minimum size: a packet
+ *   occupies the wire for exactly its bytes at the link's data rate.
  *
  * Ownership: a packet has exactly one owner at a time (a queue, a link, a
  * host).  Whoever drops it frees it with pkt_free() after counting the
@@ -130,6 +134,24 @@ struct tcp_hdr {
 #define IB_AETH_NAK_SEQ 0x60
 #define IB_AETH_RNR 0x20     /* Receiver not ready (+ the timer code). */
 
+/* Native InfiniBand packets (IBTA Vol 1 ch. 7; `fabric: infiniband`).
+ * A data packet is LRH + BTH (+ RETH/AETH/ImmDt) + payload padded to a
+ * multiple of 4 bytes (BTH PadCnt) + ICRC + VCRC.  The LRH's PktLen
+ * counts 4-byte words from the LRH through the ICRC (7.7.8); LNH 2 means
+ * "IBA local": BTH follows, no GRH (a packet within one subnet).
+ * Link-level flow-control packets (7.9.4) are 6 bytes: Op 4 bits, FCTBS
+ * 12, VL 4, FCCL 12, LPCRC 16.  Credits are 64-byte blocks (7.9.2);
+ * FCTBS and FCCL count blocks modulo 4096. */
+#define IB_LRH_BYTES 8
+#define IB_VCRC_BYTES 2
+#define IB_LNH_IBA_LOCAL 2
+#define IB_PKEY_DEFAULT 0xFFFF
+#define IB_FC_PACKET_BYTES 6
+#define IB_FC_OP_NORMAL 0
+#define IB_CREDIT_BYTES 64
+#define IB_CREDIT_MOD 4096       /* FCTBS and FCCL are 12 bits. */
+#define IB_LID_UNICAST_MAX 0xBFFF
+
 struct roce_hdr {
     struct udp_hdr udp;  /* First: UDP's fields keep their place. */
     uint8_t opcode;      /* IB_OP_*. */
@@ -138,6 +160,30 @@ struct roce_hdr {
     uint32_t psn;        /* 24 bits. */
     uint8_t syndrome;    /* AETH, on ACKs. */
     uint32_t msn;        /* AETH message sequence number. */
+};
+
+/* Native IB: the fields of the local route header.  dcsim keeps the
+ * IPv4 fields of an IB packet too, as its internal routing key (ip.dst
+ * names the host the DLID names, ip.dscp carries the SL as CS<sl>); they
+ * are not on the wire. */
+struct ib_lrh {
+    uint8_t vl;          /* Virtual lane, 0..7 here (15: management). */
+    uint8_t sl;          /* Service level. */
+    uint16_t dlid, slid; /* Local identifiers (pkt_host_lid()). */
+};
+
+/* A link-level flow-control packet for one VL. */
+struct ib_fc_hdr {
+    uint8_t op;          /* IB_FC_OP_NORMAL. */
+    uint8_t vl;
+    uint16_t fctbs;      /* Blocks sent on VL so far, mod 4096. */
+    uint16_t fccl;       /* Credit limit granted, mod 4096. */
+};
+
+enum pkt_framing {
+    PKT_ETHERNET,        /* Ethernet II frame (the default). */
+    PKT_IB,              /* Native IB data packet: LRH ... VCRC. */
+    PKT_IB_FC,           /* Native IB flow-control packet. */
 };
 
 /* A PFC frame's MAC control payload. */
@@ -169,7 +215,8 @@ struct pkt {
     uint32_t hash0;          /* crc32_update(0, 5-tuple); pkt_set_5tuple(). */
     uint16_t frame_bytes;    /* pkt_frame_bytes(), kept by pkt_set_lengths(). */
     struct ipv4_hdr ip;      /* DSCP carries the traffic class (CS<tc>). */
-    uint8_t in_port;         /* Port it entered the current switch by. */
+    uint8_t in_port;         /* Port it entered the current switch (on
+                              * IB, also HCA) by. */
     /* Cold. */
     uint32_t seq;            /* Packet index within the flow. */
     struct eth_hdr eth;
@@ -177,19 +224,35 @@ struct pkt {
         struct udp_hdr udp;
         struct tcp_hdr tcp;
         struct pfc_hdr pfc;  /* eth.ethertype ETHERTYPE_MAC_CONTROL. */
-        struct roce_hdr roce;  /* UDP to ROCE_UDP_PORT. */
+        struct roce_hdr roce;  /* UDP to ROCE_UDP_PORT, or native IB
+                                * (its BTH/AETH fields; udp unused). */
+        struct ib_fc_hdr fc;   /* framing PKT_IB_FC. */
     } l4;
     uint8_t l4_extra;        /* Header bytes carried after the UDP or TCP
                               * header besides the payload (RoCE: BTH,
                               * RETH, AETH, ICRC; iWARP: MPA, DDP, RDMAP,
-                              * CRC); in every length. */
+                              * CRC); in every length.  Native IB:
+                              * BTH + extended headers + ICRC. */
+    uint8_t framing;         /* enum pkt_framing. */
+    struct ib_lrh lrh;       /* framing PKT_IB. */
 } __attribute__((aligned(64)));
 
 /* Bytes of the L2 frame: Ethernet header (+ tag) + IP datagram + FCS,
- * padded to the 64-byte minimum. */
+ * padded to the 64-byte minimum; a native IB packet's bytes, LRH through
+ * VCRC. */
 uint32_t pkt_frame_bytes(const struct pkt *);
-/* Bytes the frame occupies on the wire: frame + preamble/SFD + IFG. */
+/* Bytes the frame occupies on the wire: frame + preamble/SFD + IFG for
+ * Ethernet, the packet alone for native IB. */
 uint32_t pkt_wire_bytes(const struct pkt *);
+/* Bytes of a native IB data packet with HDR_BYTES of headers and CRCs
+ * (LRH, BTH, ..., ICRC, VCRC) and PAYLOAD bytes, padded to 4 bytes. */
+uint32_t ib_packet_bytes(uint32_t hdr_bytes, uint32_t payload_bytes);
+/* Credits (64-byte blocks) a native IB packet of BYTES needs. */
+static inline uint32_t
+ib_blocks(uint32_t bytes)
+{
+    return (bytes + IB_CREDIT_BYTES - 1) / IB_CREDIT_BYTES;
+}
 /* Wire bytes of an IPv4 datagram of IP_BYTES in an untagged or tagged
  * frame; the same arithmetic as pkt_wire_bytes() without a packet. */
 uint32_t wire_bytes_for_ip(uint32_t ip_bytes, bool vlan);
@@ -199,13 +262,26 @@ uint32_t wire_bytes_for_ip(uint32_t ip_bytes, bool vlan);
 void pkt_set_lengths(struct pkt *);
 /* Recomputes hash0 from the IPv4 5-tuple (src, dst, proto, ports). */
 void pkt_set_5tuple_hash(struct pkt *);
+/* Makes P (a template from SRC_HOST to DST_HOST) a native IB data
+ * packet: LRH from the hosts' LIDs, SL = VL = TC, LNH "IBA local". */
+void pkt_make_ib(struct pkt *, uint32_t src_host, uint32_t dst_host,
+                 uint8_t tc);
+/* Recomputes hash0, the key of every switch's path choice: the 5-tuple
+ * (pkt_set_5tuple_hash()), or for native IB the DLID alone, so that all
+ * packets to one destination go one way (a subnet manager's linear
+ * forwarding table, docs/models.md). */
+void pkt_set_route_hash(struct pkt *);
+/* Swaps P's source and destination addresses: Ethernet, IPv4 and LIDs
+ * (not the ports, nor hash0). */
+void pkt_reverse(struct pkt *);
 /* The 13 bytes the 5-tuple hash covers, in network order:
  * src ip, dst ip, src port, dst port, protocol. */
 void pkt_5tuple_bytes(const struct pkt *, uint8_t out[13]);
 
 /* Writes the frame as on the wire (without preamble, IFG and FCS) into
- * BUF (at least pkt_frame_bytes() bytes); payload bytes are zero.
- * Returns the number of bytes written. */
+ * BUF (at least pkt_frame_bytes() bytes); payload bytes are zero.  A
+ * native IB packet is written whole, LRH through VCRC (its CRCs, not
+ * computed, are zero).  Returns the number of bytes written. */
 size_t pkt_serialize(const struct pkt *, uint8_t *buf, size_t cap);
 
 /* Makes P a PFC frame from SRC_MAC: priorities in ENABLE paused for
@@ -213,8 +289,18 @@ size_t pkt_serialize(const struct pkt *, uint8_t *buf, size_t cap);
 void pkt_make_pfc(struct pkt *, const uint8_t src_mac[6], uint8_t enable,
                   uint16_t quanta);
 
-/* Host addresses: 10.<hi>.<lo>.<x> derived from a host index. */
+/* Makes P a native IB flow-control packet for VL with FCTBS and FCCL
+ * (each taken mod 4096). */
+void pkt_make_ib_fc(struct pkt *, uint8_t vl, uint32_t fctbs, uint32_t fccl);
+
+/* Host addresses: 10.<hi>.<lo>.<x> derived from a host index; LID
+ * index + 1 (LID 0 is reserved, IBTA 4.1.3). */
 uint32_t pkt_host_ip(uint32_t host_index);
+static inline uint16_t
+pkt_host_lid(uint32_t host_index)
+{
+    return (uint16_t)(host_index + 1);
+}
 void pkt_host_mac(uint32_t host_index, uint8_t mac[6]);
 
 /* The packet pool.  Packets are carved from slabs that are never returned

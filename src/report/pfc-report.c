@@ -80,16 +80,14 @@ pfc_report_csv(FILE *f, const struct net *net, const struct run_info *ri)
                 continue;
             if (!s->pause_sent && !s->pause_rcvd && !hr_max)
                 continue;
-            double frac = ri->sim_time_ps ? (double)s->paused_ps /
-                                                (double)ri->sim_time_ps
-                                          : 0.0;
             fprintf(f,
                     "%s,%u,%s,%d,%" PRIu64 ",%" PRIu64 ",%" PRIu64
                     ",%" PRIu64 ",%" PRIu64 ",%.6f,%" PRIu64 ",%d,%" PRIu64
                     ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n",
                     p->node->name, p->index, p->link.peer->name, c,
                     s->pause_sent, s->resume_sent, s->pause_rcvd,
-                    s->resume_rcvd, s->paused_ps, frac, s->longest_ps,
+                    s->resume_rcvd, s->paused_ps,
+                    run_fraction(ri, s->paused_ps), s->longest_ps,
                     p->paused >> c & 1, hr, hr_max, s->storms, s->restores,
                     s->wd_drops);
         }

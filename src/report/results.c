@@ -13,6 +13,7 @@
 #include "fabric/port.h"
 #include "fabric/switch.h"
 #include "host/host.h"
+#include "report/ib-report.h"
 #include "report/monitor.h"
 #include "report/pfc-report.h"
 #include "host/server.h"
@@ -185,6 +186,8 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
         pfc_report_json(f, net, ri);
     if (net->servers)
         host_report_json(f, net, ri);
+    if (net->ib)
+        ib_report_json(f, net, ri);
     fprintf(f, ",\n  \"warnings\": [");
     for (size_t i = 0; i < net->n_warnings; i++) {
         fprintf(f, "%s", i ? ", " : "");
@@ -221,7 +224,8 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
         if (fl->acked_ps)
             fprintf(f, "%llu", (unsigned long long)fl->acked_ps);
         bool rdma = !strncmp(fl->transport->name, "roce", 4) ||
-                    !strcmp(fl->transport->name, "iwarp");
+                    !strcmp(fl->transport->name, "iwarp") ||
+                    fl->transport == &transport_ib;
         fprintf(f, ",%u,%u,%s\n", fl->naks, fl->cnps,
                 rdma ? rdma_verb_name(net->scn->traffic[fl->entry].verb) : "");
     }
@@ -308,6 +312,7 @@ enum writer_when {
     WITH_QPS,                 /* The monitor samples QP rates. */
     WITH_SERVERS,             /* A `server` section. */
     WITH_VMS,                 /* Some server runs VMs. */
+    WITH_IB,                  /* The fabric is InfiniBand. */
 };
 
 static const struct {
@@ -326,6 +331,7 @@ static const struct {
     { "rate_series.csv", write_rate_series, WITH_QPS },
     { "hosts.csv", host_report_csv, WITH_SERVERS },
     { "vms.csv", host_report_vms_csv, WITH_VMS },
+    { "ib.csv", ib_report_csv, WITH_IB },
 };
 
 static bool
@@ -345,6 +351,8 @@ writer_wanted(size_t i, const struct net *net, const struct run_info *ri)
             if (net->servers[h].n_vms)
                 return true;
         return false;
+    case WITH_IB:
+        return net->ib != NULL;
     default:
         return true;
     }
@@ -482,6 +490,8 @@ results_print_summary(const struct net *net, const struct run_info *ri,
         pfc_report_print(f, net, ri);
     if (net->servers)
         host_report_print(f, net, ri);
+    if (net->ib)
+        ib_report_print(f, net, ri);
     if (dir)
         fprintf(f, "  results in %s/\n", dir);
 }

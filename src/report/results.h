@@ -1,6 +1,7 @@
 /* Results of a run: the files `dcsim run -o DIR` writes (summary.json,
  * flows.csv, fct_by_size.csv, links.csv, queues.csv, incast.csv,
- * queue_series.csv with a monitor, pfc.csv with PFC; every key and column is documented in
+ * queue_series.csv with a monitor, pfc.csv with PFC, ib.csv on an IB
+ * fabric; every key and column is documented in
  * docs/output.md) and the short human summary printed at the end.
  *
  * Files are first written into a fresh temporary directory beside DIR and
@@ -32,6 +33,13 @@ struct run_info {
     struct flow_summary flows;
     const struct monitor *monitor;  /* NULL: no queue_series.csv. */
 };
+
+/* PS as a share of the simulated interval (0 for an empty run). */
+static inline double
+run_fraction(const struct run_info *ri, uint64_t ps)
+{
+    return ri->sim_time_ps ? (double)ps / (double)ri->sim_time_ps : 0.0;
+}
 
 /* Fills RI->flows from the net's flows (sorts their FCTs once). */
 void results_summarize(const struct net *, struct run_info *);

@@ -1169,8 +1169,11 @@ parse_rx_stall(struct ctx *c, const struct ynode *map, struct host_spec *h)
                          "a non-empty list of host names");
 }
 
+/* IB: the receive buffer is ib.vl_buffer per VL (host.rx_buffer is
+ * refused, see ib_refused). */
 static bool
-parse_host(struct ctx *c, const struct ynode *map, struct host_spec *h)
+parse_host(struct ctx *c, const struct ynode *map, struct host_spec *h,
+           bool ib)
 {
     static const char *const keys[] = {
         "scheduler", "ets", "vlan", "rx_rate", "rx_buffer", "rx_stall",
@@ -1193,9 +1196,9 @@ parse_host(struct ctx *c, const struct ynode *map, struct host_spec *h)
     for (size_t i = 0; i < ARRAY_SIZE(needs_rate); i++)
         if (ytree_get(map, needs_rate[i]) && !h->rx_rate_bps)
             return require_key(c, map, "host", "rx_rate");
-    if (h->rx_rate_bps && !h->rx_buffer_bytes)
+    if (h->rx_rate_bps && !h->rx_buffer_bytes && !ib)
         return require_key(c, map, "host", "rx_buffer");
-    if (h->rx_rate_bps) {
+    if (h->rx_rate_bps && !ib) {
         const struct ymark *m = &ytree_pair(map, "rx_buffer")->key_mark;
         h->rx_loc = (struct src_loc){ m->line, m->col };
     }
@@ -2183,14 +2186,15 @@ parse_verb(struct ctx *c, const struct ynode *map, const char *path,
            struct traffic_spec *ts)
 {
     static const char *const keys[] = { "verb", "recv_at" };
-    bool rdma = !strncmp(ts->protocol, "roce", 4);
+    bool rdma = !strncmp(ts->protocol, "roce", 4) ||
+                !strcmp(ts->protocol, "ib");
     char sub[PATH_BYTES];
     for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
         const struct ypair *pr = ytree_pair(map, keys[k]);
         if (pr && !rdma)
             return fail_at(c, &pr->key_mark,
-                           "%s.%s on a %s entry; expected protocol roce or "
-                           "rocev1, or no %s key",
+                           "%s.%s on a %s entry; expected protocol roce, "
+                           "rocev1 or ib, or no %s key",
                            path, keys[k], ts->protocol, keys[k]);
     }
     const struct ynode *n = ytree_get(map, "verb");
@@ -2212,14 +2216,36 @@ parse_verb(struct ctx *c, const struct ynode *map, const char *path,
     return true;
 }
 
+/* PROTOCOL (read from N, or NULL: the default) against the fabric: a
+ * native IB fabric carries only `ib`, and `ib` needs one. */
+static bool
+check_protocol_fabric(struct ctx *c, const struct ynode *n, const char *path,
+                      const char *protocol, enum fabric fabric)
+{
+    bool ib = !strcmp(protocol, "ib");
+    if (fabric == FABRIC_INFINIBAND && !ib)
+        return fail_value(c, n, path,
+                          "fabric infiniband carries no Ethernet, IP, UDP "
+                          "or TCP",
+                          "ib (RDMA reliable connections over native IB)");
+    if (fabric != FABRIC_INFINIBAND && ib)
+        return fail_value(c, n, path,
+                          "native InfiniBand needs fabric: infiniband",
+                          "udp, tcp, roce, rocev1 or iwarp, or a top-level "
+                          "fabric: infiniband");
+    return true;
+}
+
 static bool
 parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
-                    const struct tcp_spec *tcp, struct traffic_spec *ts)
+                    const struct tcp_spec *tcp, enum fabric fabric,
+                    struct traffic_spec *ts)
 {
     char where[PATH_BYTES + 32], sub[PATH_BYTES];
     size_t i;
 
-    ts->protocol = transport_name(0);
+    /* Native IB carries nothing but its own transport. */
+    ts->protocol = fabric == FABRIC_INFINIBAND ? "ib" : transport_name(0);
     ts->tcp = *tcp;
     ts->rounds = 1;
     ts->loc.line = map->mark.line;
@@ -2244,7 +2270,8 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
         path_key(sub, path, "protocol");
         const char *names[MAX_CHOICES];
         size_t k = registry_names(transport_count, transport_name, names);
-        if (!read_choice(c, n, sub, names, k, &i))
+        if (!read_choice(c, n, sub, names, k, &i) ||
+            !check_protocol_fabric(c, n, sub, names[i], fabric))
             return false;
         ts->protocol = names[i];
     }
@@ -2323,7 +2350,7 @@ parse_traffic(struct ctx *c, const struct ynode *seq, struct scenario *scn)
         /* Counted first so that scenario_free() sees partial flows. */
         scn->n_traffic++;
         if (!parse_traffic_entry(c, seq->items[i], path, &scn->tcp,
-                                 &scn->traffic[i]))
+                                 scn->fabric, &scn->traffic[i]))
             return false;
     }
     return true;
@@ -2662,12 +2689,163 @@ default_name(const char *path)
     return name;
 }
 
+/* ------------------------------------------------------------------ */
+/* Native InfiniBand: `fabric` and `ib`, and the Ethernet keys that mean
+ * nothing on an IB fabric. */
+
+static const char *const fabric_names[] = {
+    [FABRIC_ETHERNET] = "ethernet",
+    [FABRIC_INFINIBAND] = "infiniband",
+};
+
+/* The largest native IB packet of path MTU MTU: LRH + BTH + the longest
+ * extended headers (RETH + ImmDt, a WRITE with immediate's only packet)
+ * + payload + ICRC + VCRC. */
+static uint32_t
+ib_max_packet_bytes(uint32_t mtu)
+{
+    return ib_packet_bytes(IB_LRH_BYTES + IB_BTH_BYTES + IB_RETH_BYTES +
+                               IB_IMMDT_BYTES + IB_ICRC_BYTES +
+                               IB_VCRC_BYTES,
+                           mtu);
+}
+
+/* FCCL and FCTBS are 12 bits: a receiver can grant at most 2048 credits
+ * beyond what it has received (IBTA 7.9.4). */
+#define IB_VL_BUFFER_MAX (2048 * IB_CREDIT_BYTES)
+
+static bool
+parse_ib(struct ctx *c, const struct ynode *map, struct ib_spec *ib)
+{
+    static const char *const keys[] = { "vl_buffer" };
+    if (!need_mapping(c, map, "ib", "a mapping of InfiniBand parameters") ||
+        !check_keys(c, map, "in ib", keys, ARRAY_SIZE(keys)) ||
+        !get_size(c, map, "ib", "vl_buffer", true, &ib->vl_buffer_bytes))
+        return false;
+    const struct ynode *n = ytree_get(map, "vl_buffer");
+    static const char form[] =
+        "a multiple of 64 B (one credit) up to 128KiB (2048 credits)";
+    if (n && ib->vl_buffer_bytes % IB_CREDIT_BYTES)
+        return fail_value(c, n, "ib.vl_buffer",
+                          "not a whole number of 64-byte credits", form);
+    if (n && ib->vl_buffer_bytes > IB_VL_BUFFER_MAX)
+        return fail_value(c, n, "ib.vl_buffer",
+                          "more than the 2048 credits a 12-bit credit "
+                          "limit can grant",
+                          form);
+    return true;
+}
+
+/* Keys of an Ethernet fabric that an IB fabric refuses, and why. */
+static const struct {
+    const char *section;      /* "" for the top level. */
+    const char *key;
+    const char *why;
+} ib_refused[] = {
+    { "", "mtu", "the IP MTU sizes Ethernet frames; IB packets carry up "
+                 "to rdma.mtu bytes of payload" },
+    { "", "qos", "each service level travels in the virtual lane of the "
+                 "same number (tc = SL = VL); DSCP and PCP classification "
+                 "are Ethernet's" },
+    { "switch", "mmu", "IB switches buffer per input port and VL "
+                       "(ib.vl_buffer), filled only against credits" },
+    { "switch", "queue", "IB switches buffer per input port and VL "
+                         "(ib.vl_buffer), filled only against credits" },
+    { "switch", "buffer", "IB switches buffer per input port and VL "
+                          "(ib.vl_buffer), filled only against credits" },
+    { "switch", "reserve", "IB switches buffer per input port and VL "
+                           "(ib.vl_buffer), filled only against credits" },
+    { "switch", "ecn", "IB packets have no IP ECN field (IB's FECN/BECN "
+                       "congestion control is not modeled)" },
+    { "host", "vlan", "IB packets have no Ethernet header to tag" },
+    { "host", "rx_buffer", "an HCA receives into ib.vl_buffer per VL" },
+};
+
+static bool
+check_ib_refused(struct ctx *c, const struct ynode *root)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(ib_refused); i++) {
+        const char *sec = ib_refused[i].section;
+        const struct ynode *map = *sec ? ytree_get(root, sec) : root;
+        const struct ypair *pr = map && map->kind == YNODE_MAPPING
+                                     ? ytree_pair(map, ib_refused[i].key)
+                                     : NULL;
+        if (pr)
+            return fail_at(c, &pr->key_mark,
+                           "%s%s%s under fabric: infiniband: %s; expected "
+                           "no %s key",
+                           sec, *sec ? "." : "", ib_refused[i].key,
+                           ib_refused[i].why, ib_refused[i].key);
+    }
+    return true;
+}
+
+/* `fabric` and `ib`, before the sections they constrain. */
+static bool
+parse_fabric(struct ctx *c, const struct ynode *root, struct scenario *scn)
+{
+    const struct ynode *n = ytree_get(root, "fabric");
+    size_t i;
+    if (n) {
+        if (!read_choice(c, n, "fabric", fabric_names,
+                         ARRAY_SIZE(fabric_names), &i))
+            return false;
+        scn->fabric = (enum fabric)i;
+    }
+    const struct ypair *ib = ytree_pair(root, "ib");
+    if (ib && scn->fabric != FABRIC_INFINIBAND)
+        return fail_at(c, &ib->key_mark,
+                       "ib given with fabric %s; expected fabric: "
+                       "infiniband, or no ib key",
+                       fabric_names[scn->fabric]);
+    if (scn->fabric != FABRIC_INFINIBAND)
+        return true;
+    return (!ib || parse_ib(c, ib->value, &scn->ib)) &&
+           check_ib_refused(c, root);
+}
+
+/* Once `pfc` and `rdma` are read: what an IB fabric cannot have. */
+static bool
+check_ib(struct ctx *c, const struct ynode *root, struct scenario *scn)
+{
+    if (scn->fabric != FABRIC_INFINIBAND)
+        return true;
+    if (scn->pfc.enabled)
+        return fail_at(c, &ytree_pair(root, "pfc")->key_mark,
+                       "pfc under fabric: infiniband: IB links are "
+                       "lossless by credit-based flow control (ib.vl_buffer"
+                       "); PFC is Ethernet's; expected no pfc section, or "
+                       "pfc.enabled: false");
+    if (scn->rdma.cc == RDMA_CC_DCQCN)
+        return fail_value(c, ytree_get(ytree_get(root, "rdma"), "cc"),
+                          "rdma.cc",
+                          "DCQCN reacts to ECN marks in IP headers, which "
+                          "native IB packets do not have",
+                          "none under fabric: infiniband");
+    uint32_t need = ib_blocks(ib_max_packet_bytes(scn->rdma.mtu)) *
+                    IB_CREDIT_BYTES;
+    if (scn->ib.vl_buffer_bytes < need) {
+        char why[128];
+        snprintf(why, sizeof why,
+                 "smaller than one packet of rdma.mtu %" PRIu32 ": %" PRIu32
+                 " B in %" PRIu32 " credits",
+                 scn->rdma.mtu, need, need / IB_CREDIT_BYTES);
+        char form[96];
+        snprintf(form, sizeof form,
+                 "a multiple of 64 B from %" PRIu32 " B up to 128KiB", need);
+        return fail_value(c, ytree_get(ytree_get(root, "ib"), "vl_buffer"),
+                          "ib.vl_buffer", why, form);
+    }
+    return true;
+}
+
 static bool
 parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
 {
     static const char *const keys[] = {
-        "name", "seed", "stop", "mtu", "topology", "switch", "host", "qos",
-        "pfc", "tcp", "rdma", "faults", "traffic", "monitor", "server",
+        "name", "seed", "stop", "mtu", "topology", "fabric", "ib", "switch",
+        "host", "qos", "pfc", "tcp", "rdma", "faults", "traffic", "monitor",
+        "server",
     };
     const struct ynode *n;
 
@@ -2697,13 +2875,16 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
         return false;
     if (!get_duration(c, root, "", "stop", true, &scn->stop_ps) ||
         !get_u32(c, root, "", "mtu", MTU_MIN, MTU_MAX, &scn->mtu_bytes) ||
-        !parse_topology(c, ytree_pair(root, "topology"), &scn->topo))
+        !parse_topology(c, ytree_pair(root, "topology"), &scn->topo) ||
+        !parse_fabric(c, root, scn))
         return false;
 
     /* PFC first: it makes the shared-buffer MMU the default. */
     n = ytree_get(root, "pfc");
     if (n && !parse_pfc(c, n, &scn->pfc))
         return false;
+    if (scn->pfc.enabled && scn->fabric == FABRIC_INFINIBAND)
+        return check_ib(c, root, scn);
     if (scn->pfc.enabled) {
         scn->sw.mmu = "shared";
         set_where(c, &ytree_get(root, "pfc")->mark, &scn->sw.where);
@@ -2739,7 +2920,8 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     scn->host.scheduler = scn->sw.scheduler;
     scn->host.ets = scn->sw.ets;
     n = ytree_get(root, "host");
-    if (n && !parse_host(c, n, &scn->host))
+    if (n && !parse_host(c, n, &scn->host,
+                         scn->fabric == FABRIC_INFINIBAND))
         return false;
     uint32_t max_wire = wire_bytes_for_ip(scn->mtu_bytes, true);
     sched_ets_set_quanta(&scn->sw.ets, max_wire);
@@ -2747,6 +2929,12 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     n = ytree_get(root, "server");
     if (n && !parse_server(c, n, scn))
         return false;
+    if (n && scn->fabric == FABRIC_INFINIBAND)
+        return fail_at(c, &ytree_pair(root, "server")->key_mark,
+                       "a server section is not supported on a "
+                       "fabric: infiniband yet (the HCA's credits are "
+                       "returned by the fabric-only receive path); "
+                       "expected fabric: ethernet, or no server section");
     if (n && scn->host.rx_rate_bps)
         return fail_at(c, &ytree_pair(ytree_get(root, "host"), "rx_rate")
                                ->key_mark,
@@ -2760,6 +2948,8 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     if (n && !parse_rdma(c, n, &scn->rdma))
         return false;
     rdma_dcqcn_profile(scn->rdma.profile, &scn->rdma.dcqcn);
+    if (!check_ib(c, root, scn))
+        return false;
     /* Before traffic: entries start from these TCP parameters. */
     n = ytree_get(root, "tcp");
     if (n && !parse_tcp(c, n, "tcp", &scn->tcp))
@@ -2904,6 +3094,13 @@ scenario_defaults(struct scenario *scn)
     scn->rdma.profile = "paper";
     scn->rdma.cnp_tc = 6;
 
+    /* InfiniBand: 200 credits (12800 B) per VL at every input port, as
+     * Mellanox's flit-level IB model sets its input buffers
+     * (ib_flit_sim, src/modules.ini: ibuf.maxStatic 200 flits of 64 B,
+     * "IN Is4 Total of flits in IBUF = 1000"). */
+    scn->fabric = FABRIC_ETHERNET;
+    scn->ib.vl_buffer_bytes = 200 * IB_CREDIT_BYTES;
+
     struct tcp_spec *t = &scn->tcp;
     t->cc = tcp_cc_name(0);
     t->init_cwnd = 10;                       /* RFC 6928. */
@@ -2958,6 +3155,22 @@ build_graph(struct ctx *c, const struct ynode *root,
     return false;
 }
 
+/* One IB subnet addresses at most 49151 end ports by unicast LID. */
+static bool
+check_ib_lids(struct ctx *c, const struct ynode *root,
+              const struct scenario *scn)
+{
+    if (scn->fabric != FABRIC_INFINIBAND ||
+        scn->graph.n_hosts <= IB_LID_UNICAST_MAX)
+        return true;
+    return fail_at(c, &ytree_get(root, "fabric")->mark,
+                   "fabric infiniband: %" PRIu32 " hosts, more than the "
+                   "%u unicast LIDs of one IB subnet; expected at most %u "
+                   "hosts",
+                   scn->graph.n_hosts, IB_LID_UNICAST_MAX,
+                   IB_LID_UNICAST_MAX);
+}
+
 int
 scenario_load(const char *path, const struct scenario_override *overrides,
               size_t n_overrides, struct scenario *scn, char **err)
@@ -2999,6 +3212,7 @@ scenario_load(const char *path, const struct scenario_override *overrides,
 
     if (parse_top(&c, root, scn) &&
         build_graph(&c, root, overrides, n_overrides, scn) &&
+        check_ib_lids(&c, root, scn) &&
         resolve_traffic(&c, ytree_get(root, "traffic"), scn) &&
         resolve_monitor(&c, ytree_get(root, "monitor"), scn) &&
         resolve_qos_nodes(&c, root, scn) &&

@@ -116,7 +116,8 @@ const char *rdma_verb_name(enum rdma_verb);
 
 struct traffic_spec {
     enum traffic_pattern pattern;
-    const char *protocol;     /* "udp" (the only one until transports). */
+    const char *protocol;     /* transport_find() name: "udp" by default,
+                               * "ib" under fabric: infiniband. */
     uint64_t size_bytes;      /* Per flow (generated patterns). */
     struct cdf *size_cdf;     /* Non-NULL: each flow's size is drawn from
                                * this distribution instead (owned). */
@@ -390,6 +391,20 @@ struct server_node {
     struct server_spec spec;
 };
 
+/* The link layer of every link: Ethernet (the default) or native
+ * InfiniBand (`fabric: infiniband`, docs/scenario.md). */
+enum fabric {
+    FABRIC_ETHERNET,
+    FABRIC_INFINIBAND,
+};
+
+/* Native InfiniBand's link-level flow control (fabric/ib.h). */
+struct ib_spec {
+    uint64_t vl_buffer_bytes; /* Receive buffer of every port (switch
+                               * input port, HCA) per virtual lane, a
+                               * multiple of the 64-byte credit. */
+};
+
 /* One entry of monitor.queues, resolved against the graph: the egress
  * ports of NODE, all of them or only those cabled to PEER. */
 struct monitor_select {
@@ -415,6 +430,8 @@ struct scenario {
     uint64_t seed;
     uint64_t stop_ps;         /* 0 = run until no event is left. */
     uint32_t mtu_bytes;       /* IP MTU. */
+    enum fabric fabric;
+    struct ib_spec ib;        /* With FABRIC_INFINIBAND. */
     struct topo_spec topo;
     struct topo_graph graph;  /* Built from `topo`. */
     struct switch_spec sw;

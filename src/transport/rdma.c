@@ -1,5 +1,7 @@
 /* RoCEv2 reliable connection (RC): one queue pair per flow, the flow's
- * bytes one RDMA WRITE message.
+ * bytes one RDMA WRITE message.  The same state machine carries RoCEv1
+ * (GRH in Ethernet) and native InfiniBand (LRH ... VCRC); only the
+ * framing of the packet templates differs (rdma_setup()).
  *
  * Requester (the flow's source): cuts the message into packets of the
  * path MTU (`rdma.mtu`) of payload, each with BTH + ICRC and the first
@@ -669,31 +671,26 @@ rdma_setup(struct net *net, struct flow *f)
     struct pkt *d = &qp->data_proto, *a = &qp->ctl_proto;
     d->l4.udp.dport = ROCE_UDP_PORT;
     bool v1 = f->transport == &transport_rocev1;
+    bool ib = f->transport == &transport_ib;
     if (v1)
         d->eth.ethertype = ETHERTYPE_ROCEV1;
+    if (ib)
+        pkt_make_ib(d, f->src, f->dst, f->tc);
     d->l4.roce.dest_qp = f->id & IB_PSN_MASK;
     *a = *d;
-    if (qp->read) {
-        /* Data (responses) travel from the flow's destination. */
-        memcpy(d->eth.src, a->eth.dst, 6);
-        memcpy(d->eth.dst, a->eth.src, 6);
-        d->ip.src = a->ip.dst;
-        d->ip.dst = a->ip.src;
-    } else {
-        memcpy(a->eth.src, d->eth.dst, 6);
-        memcpy(a->eth.dst, d->eth.src, 6);
-        a->ip.src = d->ip.dst;
-        a->ip.dst = d->ip.src;
-    }
+    /* Data (READ responses) travel from the flow's destination. */
+    pkt_reverse(qp->read ? d : a);
     /* Only data is ECN-capable.  RoCEv2 control packets go to port 4791
      * too; the source port stays the flow's entropy. */
     if (qp->cfg->cc == RDMA_CC_DCQCN)
         d->ip.ecn = ECN_ECT0;
     a->ip.ecn = ECN_NOT_ECT;
-    pkt_set_5tuple_hash(d);
-    pkt_set_5tuple_hash(a);
+    pkt_set_route_hash(d);
+    pkt_set_route_hash(a);
 
-    uint32_t hdr = (v1 ? IB_GRH_BYTES : IPV4_HDR_BYTES + UDP_HDR_BYTES) +
+    uint32_t hdr = (v1   ? IB_GRH_BYTES
+                    : ib ? IB_LRH_BYTES + IB_VCRC_BYTES
+                         : IPV4_HDR_BYTES + UDP_HDR_BYTES) +
                    IB_BTH_BYTES + IB_ICRC_BYTES;
     f->ideal_fct_ps = transport_ideal_fct(net, from, to, f->size_bytes, mtu,
                                           hdr, f->rate_bps, d->hash0);
@@ -772,13 +769,26 @@ const struct transport_class transport_rocev1 = {
     .check = rocev1_check,
 };
 
+/* Native InfiniBand (protocol ib, on a `fabric: infiniband`): the same
+ * RC transport in IB's own packets, LRH + BTH (+ RETH/AETH/ImmDt) +
+ * payload + ICRC + VCRC, with no Ethernet, IP or UDP (pkt_make_ib()).
+ * The links' credits keep it lossless (fabric/ib.h). */
+const struct transport_class transport_ib = {
+    .name = "ib",
+    .setup = rdma_setup,
+    .start = rdma_start,
+    .receive = rdma_receive,
+    .teardown = rdma_teardown,
+};
+
 bool
 rdma_qp_rate(const struct flow *f, double *rate_bps, double *target_bps,
              double *alpha)
 {
     const struct rdma_qp *qp = f->tp;
     if (!qp || (f->transport != &transport_roce &&
-                f->transport != &transport_rocev1))
+                f->transport != &transport_rocev1 &&
+                f->transport != &transport_ib))
         return false;
     if (qp->cfg->cc == RDMA_CC_DCQCN) {
         *rate_bps = qp->rate;

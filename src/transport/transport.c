@@ -18,6 +18,7 @@ static const struct transport_class *const transport_table[] = {
     &transport_roce,
     &transport_rocev1,
     &transport_iwarp,
+    &transport_ib,
 };
 
 const struct transport_class *
@@ -95,8 +96,15 @@ transport_ideal_fct(const struct net *net, uint32_t from, uint32_t to,
     uint64_t n = size ? (size + mss - 1) / mss : 1;
     uint32_t last = (uint32_t)(size - (n - 1) * mss);
     bool vlan = net->scn->host.vlan;
-    uint32_t wire = wire_bytes_for_ip(hdr_bytes + mss, vlan);
-    uint32_t last_wire = wire_bytes_for_ip(hdr_bytes + last, vlan);
+    uint32_t wire, last_wire;
+    if (net->scn->fabric == FABRIC_INFINIBAND) {
+        /* Native IB: the packet alone, HDR_BYTES from LRH to VCRC. */
+        wire = ib_packet_bytes(hdr_bytes, mss);
+        last_wire = ib_packet_bytes(hdr_bytes, last);
+    } else {
+        wire = wire_bytes_for_ip(hdr_bytes + mss, vlan);
+        last_wire = wire_bytes_for_ip(hdr_bytes + last, vlan);
+    }
     struct path path;
     path_trace(net, from, to, hash0, &path);
     uint64_t gap = rate_bps ? ser_time_ps(wire, rate_bps) : 0;

@@ -51,7 +51,8 @@ void transport_proto_pkt(const struct net *, const struct flow *,
 void transport_set_ideal_fct(const struct net *, struct flow *, uint32_t mss,
                              uint32_t hdr_bytes, uint32_t hash0);
 /* The same for SIZE bytes from host FROM to host TO (0 bytes: one
- * header-only packet). */
+ * header-only packet).  On a `fabric: infiniband` HDR_BYTES are a native
+ * IB packet's headers and CRCs, LRH through VCRC. */
 uint64_t transport_ideal_fct(const struct net *, uint32_t from, uint32_t to,
                              uint64_t size, uint32_t mss, uint32_t hdr_bytes,
                              uint64_t rate_bps, uint32_t hash0);
@@ -65,13 +66,15 @@ extern const struct transport_class transport_udp;
 extern const struct transport_class transport_tcp;
 extern const struct transport_class transport_roce;
 extern const struct transport_class transport_rocev1;
+/* The RC transport in native InfiniBand packets (fabric: infiniband). */
+extern const struct transport_class transport_ib;
 /* RDMA WRITEs over dcsim's TCP (tcp.c): TCP's reliability and congestion
  * control, with iWARP's per-segment framing on the wire. */
 extern const struct transport_class transport_iwarp;
 
-/* The sending rate of RoCE flow F's queue pair now (DCQCN's Rc and Rt,
+/* The sending rate of RDMA (roce, rocev1, ib) flow F's queue pair now (DCQCN's Rc and Rt,
  * and alpha; without congestion control the QP's rate limit, 0 for line
- * rate).  False if F is not a RoCE flow or has not been set up. */
+ * rate).  False if F is not such a flow or has not been set up. */
 bool rdma_qp_rate(const struct flow *f, double *rate_bps, double *target_bps,
                   double *alpha);
 

@@ -1,18 +1,14 @@
 #!/bin/sh
 # Bad workload input: flow-size CDF files and the traffic keys of the
 # workload (size: {cdf: ...}).  Each case must make `dcsim run -o DIR`
-# exit 2 with one line on stderr that starts with the scenario's
+# and `dcsim validate` exit 2 with one line on stderr that starts with the scenario's
 # FILE:LINE:COL, and (for a bad CDF file) names the CDF file's own
 # FILE:LINE:COL too; nothing on stdout and no DIR.  Valid cases check that
 # CDFs are found from any working directory.
 set -u
-DCSIM=${DCSIM:-./dcsim}
+. "$(dirname "$0")/../lib.sh"
 # Some cases run from another directory.
 case $DCSIM in /*) ;; *) DCSIM=$PWD/$DCSIM ;; esac
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/dcsim-wl-errors.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
-n=0
-t() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
 mkdir -p "$tmp/sc/cdfs"
 printf '# size cdf\n0 0\n1000 0.5\n3000 1\n' >"$tmp/sc/cdfs/good.txt"
@@ -44,28 +40,9 @@ traffic:
 YAML
 }
 
-# check NAME WANT_PREFIX [WANT_TOO]: running s.yaml fails as described
-# above; stderr starts with WANT_PREFIX (after the scenario path) and
-# contains WANT_TOO.
-check() {
-    rm -rf "$tmp/out"
-    "$DCSIM" run "$tmp/sc/s.yaml" -o "$tmp/out" >"$tmp/stdout" 2>"$tmp/stderr"
-    rc=$?
-    why=
-    [ "$rc" = 2 ] || why="$why exit $rc;"
-    [ -s "$tmp/stdout" ] && why="$why output on stdout;"
-    [ "$(wc -l <"$tmp/stderr")" = 1 ] || why="$why not one line on stderr;"
-    case $(cat "$tmp/stderr") in
-    "$tmp/sc/s.yaml:$2"*) ;;
-    *) why="$why stderr does not start with s.yaml:$2;" ;;
-    esac
-    if [ -n "${3:-}" ]; then
-        grep -qF -- "$3" "$tmp/stderr" || why="$why no '$3' in stderr;"
-    fi
-    [ -e "$tmp/out" ] && why="$why output directory exists;"
-    t "$([ -z "$why" ]; echo $?)" "$1: exit 2, s.yaml:$2${3:+ ... $3}${why:+ --$why}"
-    [ -z "$why" ] || sed 's/^/# stderr: /' "$tmp/stderr"
-}
+# check NAME WANT_PREFIX [WANT_TOO]: s.yaml is refused (lib.sh's
+# `refused`) at WANT_PREFIX, and stderr contains WANT_TOO.
+check() { refused "$1" "$tmp/sc/s.yaml" "$2" "${3:-}"; }
 
 # bad NAME SIZE WANT_PREFIX [WANT_TOO]: a random entry with that size.
 bad() {

@@ -14,26 +14,9 @@ here=$(cd "$(dirname "$0")/../.." && pwd)
 ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
 run() { timeout 20 "$DCSIM" run "$@" --quiet; }
 
-# csv FILE EXPR [FILTER]: sums EXPR over the rows of FILE that FILTER
-# accepts; both are awk expressions over columns named by the header
-# (c["name"] is the column's value in this row), so added columns do not
-# break this.  max FILE EXPR [FILTER]: the largest value instead.
-csv_awk() {
-    awk -F, -v mode="$1" '
-        NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-        { for (k in h) c[k] = $h[k] }
-        '"${4:-1}"' { v = '"$3"'; if (mode == "sum") r += v; else if (!seen || v > r) r = v; seen = 1 }
-        END { printf "%.0f\n", r }' "$2"
-}
-csv() { csv_awk sum "$@"; }
-max() { csv_awk max "$@"; }
+# csv, max and all_drops: tests/lib.sh.
 # js FILE KEY: the number after "KEY": in a summary.json (first match).
 js() { sed -n 's/.*"'"$2"'": \([0-9][0-9]*\).*/\1/p' "$1" | head -n 1; }
-# The sum of every drop reason in summary.json's "drops" object.
-all_drops() {
-    sed -n 's/.*"drops": {\([^}]*\)}.*/\1/p' "$1" | tr ',' '\n' |
-        awk -F': ' '{ s += $2 } END { print s + 0 }'
-}
 
 # The largest queue a dynamic threshold allows (Choudhury and Hahne): a
 # frame of F bytes joins a lossy queue holding Q if Q + F <= R + A x (P -

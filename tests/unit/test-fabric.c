@@ -1,4 +1,5 @@
-/* The fabric against hand-derived figures: wire sizes and serialization,
+/* The fabric against hand-derived figures: wire sizes and serialization
+ * (Ethernet, PFC and native InfiniBand),
  * exact single-flow FCTs over 1, 2 and 4 links, ECMP balance over four
  * spines, hash polarization with one seed on every switch, UDP loss
  * accounting, and the shared MMU's pool with and without PFC.  Scenarios are real YAML files loaded by scenario_load(). */
@@ -190,6 +191,70 @@ test_pfc_frame(void)
     pkt_serialize(&p, buf, sizeof buf);
     ok(buf[17] == 0x08 && buf[24] == 0 && buf[25] == 0,
        "a resume frame: priority 3 enabled with quanta 0");
+}
+
+/* Native InfiniBand packets, byte by byte (IBTA Vol 1 7.7, 9.2, 7.9.4). */
+static void
+test_ib_packets(void)
+{
+    struct pkt p;
+    memset(&p, 0, sizeof p);
+    p.ip.src = pkt_host_ip(4);
+    p.ip.dst = pkt_host_ip(9);
+    pkt_make_ib(&p, 4, 9, 3);
+    p.l4.roce.opcode = IB_OP_WRITE_FIRST;
+    p.l4.roce.dest_qp = 0x123456;
+    p.l4.roce.psn = 0xABCDEF;
+    p.l4.roce.ack_req = true;
+    p.l4_extra = IB_BTH_BYTES + IB_RETH_BYTES + IB_ICRC_BYTES;
+    p.payload_bytes = 1023;   /* Padded to 1024. */
+    pkt_set_lengths(&p);
+    /* LRH 8 + BTH 12 + RETH 16 + 1023 + pad 1 + ICRC 4 + VCRC 2. */
+    is_u64(p.frame_bytes, 1066, "IB WRITE First: 8+12+16+1023+1+4+2 = 1066 B");
+    is_u64(pkt_wire_bytes(&p), 1066, "no preamble, gap or minimum on IB");
+    is_u64(ib_blocks(p.frame_bytes), 17, "it needs 17 credits of 64 B");
+    uint8_t buf[1200];
+    memset(buf, 0x55, sizeof buf);
+    size_t n = pkt_serialize(&p, buf, sizeof buf);
+    is_u64(n, 1066, "serialized whole, LRH through VCRC");
+    ok(buf[0] == 0x30 && buf[1] == 0x32,
+       "LRH: VL 3, LVer 0; SL 3, LNH 2 (IBA local, BTH next)");
+    ok(buf[2] == 0 && buf[3] == 10 && buf[6] == 0 && buf[7] == 5,
+       "DLID 10 and SLID 5 (host index + 1)");
+    /* PktLen counts 4-byte words from the LRH through the ICRC. */
+    is_u64((unsigned)(buf[4] << 8 | buf[5]), (1066 - 2) / 4,
+           "PktLen 266 words (LRH..ICRC, without the VCRC)");
+    ok(buf[8] == IB_OP_WRITE_FIRST && buf[9] == 0x10 && buf[10] == 0xFF &&
+           buf[11] == 0xFF,
+       "BTH: opcode, PadCnt 1 (TVer 0), P_Key 0xFFFF");
+    ok(buf[12] == 0 && buf[13] == 0x12 && buf[14] == 0x34 && buf[15] == 0x56,
+       "BTH: FECN/BECN/reserved 0, DestQP 0x123456");
+    ok(buf[16] == 0x80 && buf[17] == 0xAB && buf[18] == 0xCD && buf[19] == 0xEF,
+       "BTH: AckReq, PSN 0xABCDEF");
+    ok(buf[1065] == 0 && buf[1066] == 0x55,
+       "VCRC last (zero: not computed), nothing past it");
+
+    p.l4.roce.opcode = IB_OP_ACK;
+    p.l4.roce.syndrome = IB_AETH_NAK_SEQ;
+    p.l4.roce.msn = 7;
+    p.l4_extra = IB_BTH_BYTES + IB_AETH_BYTES + IB_ICRC_BYTES;
+    p.payload_bytes = 0;
+    pkt_set_lengths(&p);
+    n = pkt_serialize(&p, buf, sizeof buf);
+    is_u64(n, 30, "IB ACK: LRH 8 + BTH 12 + AETH 4 + ICRC 4 + VCRC 2 = 30 B");
+    ok(buf[5] == 7 && buf[9] == 0 && buf[20] == IB_AETH_NAK_SEQ &&
+           buf[21] == 0 && buf[22] == 0 && buf[23] == 7,
+       "PktLen 7 words; AETH: syndrome, MSN 7");
+
+    pkt_make_ib_fc(&p, 5, 4096 + 0x123, 0xFED);
+    is_u64(pkt_wire_bytes(&p), IB_FC_PACKET_BYTES,
+           "a flow-control packet is 6 B on the wire");
+    memset(buf, 0x55, sizeof buf);
+    n = pkt_serialize(&p, buf, sizeof buf);
+    ok(n == 6 && buf[0] == 0x01 && buf[1] == 0x23 && buf[2] == 0x5F &&
+           buf[3] == 0xED && buf[4] == 0 && buf[5] == 0 && buf[6] == 0x55,
+       "FC packet: Op 0 | FCTBS 0x123 (mod 4096) | VL 5 | FCCL 0xFED | "
+       "LPCRC");
 }
 
 static const char *two_hosts =
@@ -480,6 +545,7 @@ main(void)
     }
     test_wire();
     test_pfc_frame();
+    test_ib_packets();
     test_fct();
     test_ecmp_balance();
     test_polarization();

@@ -546,8 +546,8 @@ test_schema_errors(struct files *fs)
                  "missing required key 'topology' at the top level");
     expect_error(fs, "unknown top-level key", SPINE_LEAF "bogus: 1\n", "6:1",
                  "unknown key 'bogus' at the top level; expected one of: "
-                 "name, seed, stop, mtu, topology, switch, host, qos, pfc, "
-                 "tcp, rdma, faults, traffic");
+                 "name, seed, stop, mtu, topology, fabric, ib, switch, "
+                 "host, qos, pfc, tcp, rdma, faults, traffic");
     expect_error(fs, "key of another topology type",
                  "topology:\n  type: fat-tree\n  k: 4\n  spines: 2\n", "4:3",
                  "unknown key 'spines' in topology (type fat-tree); "

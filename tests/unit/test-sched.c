@@ -53,6 +53,7 @@ bench_init(struct bench *b, uint8_t strict, const uint8_t weights[N_TC])
     b->ets.ets_mask = b->ets.weighted_mask;
     sched_ets_set_quanta(&b->ets, MAX_WIRE);
     b->port.ets = &b->ets;
+    b->port.framing_bytes = OVERHEAD;
 }
 
 static void
