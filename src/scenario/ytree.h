@@ -9,7 +9,8 @@
  * replaces carry the override's text as their origin, so that an error
  * about them names the override instead of a file position.
  *
- * Only scenario.c uses this; the tree knows nothing of the schema. */
+ * scenario.c and the host profiles of src/host/kvm-profile.c use this;
+ * the tree knows nothing of either schema. */
 #ifndef DCSIM_YTREE_H
 #define DCSIM_YTREE_H 1
 
