@@ -137,10 +137,16 @@ notes(const struct kvm_probe_result *r)
                                 "to time");
     if (r->hypercall_note[0])
         add_line(&t, "hypercall_kernel: %s.", r->hypercall_note);
+    if (!strcmp(r->kvm_module, "kvm_pvm"))
+        add_line(&t, "KVM here is kvm_pvm: guests run in ring 3 with shadow "
+                     "page tables, without VMX or SVM, and exits are "
+                     "exceptions the host kernel takes; figures differ "
+                     "from hardware-assisted KVM's.");
     if (p->nested)
-        add_line(&t, "Nested virtualization (the CPU has the hypervisor "
-                     "flag%s): exits also go through the outer hypervisor, "
-                     "so the figures are far above bare-metal ones.",
+        add_line(&t, "This kernel is itself a guest (the CPU has the "
+                     "hypervisor flag%s): the outer hypervisor adds to "
+                     "whatever it intercepts, so figures are above "
+                     "bare-metal ones.",
                  strcmp(p->hw_virt_flag, "none")
                      ? ""
                      : " and advertises neither vmx nor svm");

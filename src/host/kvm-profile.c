@@ -73,7 +73,7 @@ kvm_profile_write(const struct kvm_profile *p, const char *comment,
         fprintf(f, "    %s:%*s{median_ns: %.1f, p99_ns: %.1f, "
                    "median_cycles: %.0f, p99_cycles: %.0f}\n",
                 kvm_exit_kinds[i].name,
-                (int)(20 - strlen(kvm_exit_kinds[i].name)), "",
+                (int)(19 - strlen(kvm_exit_kinds[i].name)), "",
                 c->median_ns, c->p99_ns, c->median_cycles, c->p99_cycles);
     }
 }
