@@ -464,9 +464,21 @@ set_cpuid(struct probe *p, struct kvm_probe_result *res)
                                  !strcmp(vendor, "HygonGenuine")
                              ? "vmmcall"
                              : "vmcall";
-        for (uint32_t i = 0; i < c->nent; i++)
-            if (c->entries[i].function == CPUID_MARKER_LEAF)
-                c->entries[i].ebx = CPUID_MARKER;
+        uint32_t m = 0;
+        while (m < c->nent && c->entries[m].function != CPUID_MARKER_LEAF)
+            m++;
+        if (m == c->nent) {
+            /* KVM lists its features leaf; if it did not, add one (in a
+             * larger buffer if this one is full). */
+            if (m == n) {
+                free(c);
+                continue;
+            }
+            memset(&c->entries[m], 0, sizeof c->entries[m]);
+            c->entries[m].function = CPUID_MARKER_LEAF;
+            c->nent++;
+        }
+        c->entries[m].ebx = CPUID_MARKER;
         int rc = ioctl(p->vcpu_fd, KVM_SET_CPUID2, c);
         free(c);
         if (rc < 0)
