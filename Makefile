@@ -54,7 +54,11 @@ LIB_SRCS := $(sort $(wildcard src/sim/*.c src/pkt/*.c src/fabric/*.c \
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 
-LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
+# Assembly: the guest programs of the KVM probe (src/host/kvm-guest.S),
+# preprocessed by the C compiler; data for the host, not host code.
+LIB_ASM := $(sort $(wildcard src/host/*.S))
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o) $(LIB_ASM:%.S=$(B)/%.o)
 
 # The built-in flow-size CDFs (data/cdf/*.txt) are compiled in through a
 # generated source, so the binary finds them from any working directory.
@@ -80,6 +84,11 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(B)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) $(CPPFLAGS) -MMD -MP -c $< -o $@
 
 # data/cdf itself is a prerequisite so that adding or removing a file
 # regenerates the table.

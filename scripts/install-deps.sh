@@ -3,7 +3,7 @@
 # apt-get only for those that are missing.  Safe to run repeatedly.
 set -eu
 
-PKGS="gcc make libc6-dev pkg-config libyaml-dev perl"
+PKGS="gcc make libc6-dev linux-libc-dev pkg-config libyaml-dev perl"
 
 missing=""
 for p in $PKGS; do

@@ -1,4 +1,5 @@
 /* Argument parsing shared by the subcommands; see cli.h. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,11 +8,22 @@
 #include "fabric/net.h"
 #include "sim/util.h"
 
+int
+cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "dcsim %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, " (see dcsim --help)\n");
+    va_end(ap);
+    return 2;
+}
+
 static int
 bad(const char *cmd, const char *what)
 {
-    fprintf(stderr, "dcsim %s: %s (see dcsim --help)\n", cmd, what);
-    return 2;
+    return cli_usage_error(cmd, "%s", what);
 }
 
 static void

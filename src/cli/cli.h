@@ -8,10 +8,15 @@
 #include <stddef.h>
 
 #include "scenario/scenario.h"
+#include "sim/util.h"
 
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_topo(int argc, char **argv);
+int cmd_kvm_probe(int argc, char **argv);
+
+/* Prints "dcsim CMD: MESSAGE (see dcsim --help)" on stderr; returns 2. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) PRINTF_FMT(2, 3);
 
 /* Options shared by the subcommands that load a scenario. */
 struct scenario_args {

@@ -19,6 +19,12 @@ static const struct command {
     { "topo", cmd_topo, "topo FILE [--set KEY=VALUE]...",
       "describe a scenario's topology: tiers, oversubscription, bisection "
       "bandwidth, hop counts, latencies" },
+    { "kvm-probe", cmd_kvm_probe,
+      "kvm-probe [-o FILE] [--iterations N] [--device PATH] | "
+      "kvm-probe --show FILE",
+      "measure this machine's VM-exit costs with KVM guests; -o writes "
+      "them as a host profile (default 10000 iterations, at most 100000; "
+      "device /dev/kvm); --show prints a saved profile" },
 };
 
 static void
@@ -56,6 +62,6 @@ main(int argc, char **argv)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 2, argv + 2);
     fprintf(stderr, "dcsim: unknown command '%s'; expected one of run, "
-                    "validate, topo (see dcsim --help)\n", argv[1]);
+                    "validate, topo, kvm-probe (see dcsim --help)\n", argv[1]);
     return 2;
 }

@@ -74,14 +74,8 @@ fail_at(struct ctx *c, const struct ymark *mark, const char *fmt, ...)
         return false;
     va_list ap;
     va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
+    c->err = ytree_vmessage(c->file, mark, fmt, ap);
     va_end(ap);
-    if (mark->origin)
-        c->err = xasprintf("%s: %s", mark->origin, msg);
-    else
-        c->err = xasprintf("%s:%" PRIu32 ":%" PRIu32 ": %s", c->file,
-                           mark->line, mark->col, msg);
-    free(msg);
     return false;
 }
 
@@ -2630,42 +2624,8 @@ resolve_monitor(struct ctx *c, const struct ynode *map, struct scenario *scn)
 static bool
 read_file(struct ctx *c, const char *path, char **text, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        c->err = xasprintf("%s: cannot open: %s", path, strerror(errno));
-        return false;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = xmalloc(cap);
-    for (;;) {
-        if (n + 1 >= cap) {
-            if (cap > MAX_FILE_BYTES) {
-                c->err = xasprintf("%s: larger than %" PRIu64 " MiB; "
-                                   "expected a scenario file", path,
-                                   MAX_FILE_BYTES >> 20);
-                break;
-            }
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f))
-                c->err = xasprintf("%s: cannot read: %s", path,
-                                   strerror(errno));
-            break;
-        }
-    }
-    fclose(f);
-    if (c->err) {
-        free(buf);
-        return false;
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return true;
+    return !read_whole_file(path, MAX_FILE_BYTES >> 20, "a scenario file",
+                            text, len, &c->err);
 }
 
 /* The file's base name without a .yaml or .yml suffix. */

@@ -545,6 +545,19 @@ ytree_get(const struct ynode *map, const char *key)
     return pair ? pair->value : NULL;
 }
 
+char *
+ytree_vmessage(const char *file, const struct ymark *mark, const char *fmt,
+               va_list ap)
+{
+    char *msg = xvasprintf(fmt, ap);
+    char *full = mark->origin
+                     ? xasprintf("%s: %s", mark->origin, msg)
+                     : xasprintf("%s:%" PRIu32 ":%" PRIu32 ": %s", file,
+                                 mark->line, mark->col, msg);
+    free(msg);
+    return full;
+}
+
 bool
 ytree_is_null(const struct ynode *n)
 {

@@ -9,13 +9,17 @@
  * replaces carry the override's text as their origin, so that an error
  * about them names the override instead of a file position.
  *
- * Only scenario.c uses this; the tree knows nothing of the schema. */
+ * scenario.c and the host profiles of src/host/kvm-profile.c use this;
+ * the tree knows nothing of either schema. */
 #ifndef DCSIM_YTREE_H
 #define DCSIM_YTREE_H 1
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "sim/util.h"
 
 enum ynode_kind {
     YNODE_SCALAR,
@@ -75,6 +79,11 @@ bool ytree_set(struct ynode *root, const char *key, const char *value,
 struct ynode *ytree_get(const struct ynode *map, const char *key);
 /* The pair of KEY in mapping MAP, or NULL. */
 const struct ypair *ytree_pair(const struct ynode *map, const char *key);
+
+/* A message about the node at MARK of FILE, allocated: "FILE:LINE:COL:
+ * MESSAGE", or "ORIGIN: MESSAGE" for a node an override made. */
+char *ytree_vmessage(const char *file, const struct ymark *mark,
+                     const char *fmt, va_list ap) PRINTF_FMT(3, 0);
 
 /* A plain scalar that YAML reads as null: empty, "~" or "null". */
 bool ytree_is_null(const struct ynode *);

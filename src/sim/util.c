@@ -1,6 +1,9 @@
-/* Allocation wrappers and the fatal-error path used by sim_assert(). */
+/* Allocation wrappers, the fatal-error path used by sim_assert(), and
+ * reading a whole input file. */
 #include "sim/util.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,4 +88,50 @@ xasprintf(const char *fmt, ...)
     char *s = xvasprintf(fmt, ap);
     va_end(ap);
     return s;
+}
+
+int
+read_whole_file(const char *path, uint64_t max_mib, const char *what,
+                char **text, size_t *len, char **err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        int e = errno;
+        *err = xasprintf("%s: cannot open: %s", path, strerror(e));
+        return e;
+    }
+    size_t cap = 4096, n = 0;
+    char *buf = xmalloc(cap);
+    int e = 0;
+    for (;;) {
+        if (n + 1 >= cap) {           /* Room for the NUL. */
+            if (cap > max_mib << 20) {
+                e = EFBIG;
+                *err = xasprintf("%s: larger than %" PRIu64 " MiB; "
+                                 "expected %s", path, max_mib, what);
+                break;
+            }
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+        errno = 0;
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0) {
+            if (ferror(f)) {
+                e = errno ? errno : EIO;
+                *err = xasprintf("%s: cannot read: %s", path, strerror(e));
+            }
+            break;
+        }
+    }
+    fclose(f);
+    if (e) {
+        free(buf);
+        return e;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
 }

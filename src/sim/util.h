@@ -57,6 +57,14 @@ char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) PRINTF_FMT(1, 2);
 char *xvasprintf(const char *fmt, va_list) PRINTF_FMT(1, 0);
 
+/* Reads the file PATH whole into *TEXT (allocated, with a NUL after its
+ * *LEN bytes).  Returns 0, or an errno value with *ERR allocated:
+ * "PATH: cannot open: REASON", "PATH: cannot read: REASON", or for a
+ * file beyond MAX_MIB MiB, "PATH: larger than MAX_MIB MiB; expected
+ * WHAT". */
+int read_whole_file(const char *path, uint64_t max_mib, const char *what,
+                    char **text, size_t *len, char **err);
+
 /* Time a frame of WIRE_BYTES occupies a link of RATE_BPS, rounded up to
  * the next picosecond.  Exact for every rate that divides 8e12 bits*ps. */
 __extension__ typedef unsigned __int128 u128;

@@ -333,58 +333,14 @@ cdf_parse(const char *file, const char *text, size_t len, struct cdf *out,
     return false;
 }
 
-/* Reads PATH whole into *TEXT and *LEN.  Returns 0, or an errno value
- * with *ERR allocated. */
-static int
-read_all(const char *path, char **text, size_t *len, char **err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        int e = errno;
-        *err = xasprintf("%s: cannot open: %s", path, strerror(e));
-        return e;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = xmalloc(cap);
-    int e = 0;
-    for (;;) {
-        if (n == cap) {
-            if (cap >= MAX_FILE_BYTES) {
-                e = EFBIG;
-                *err = xasprintf("%s: larger than %" PRIu64 " MiB; expected "
-                                 "a CDF file", path, MAX_FILE_BYTES >> 20);
-                break;
-            }
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f)) {
-                e = errno ? errno : EIO;
-                *err = xasprintf("%s: cannot read: %s", path, strerror(e));
-            }
-            break;
-        }
-    }
-    fclose(f);
-    if (e) {
-        free(buf);
-        return e;
-    }
-    *text = buf;
-    *len = n;
-    return 0;
-}
-
 int
 cdf_load(const char *path, struct cdf *out, char **err)
 {
     char *text = NULL;
     size_t len = 0;
     memset(out, 0, sizeof *out);
-    int e = read_all(path, &text, &len, err);
+    int e = read_whole_file(path, MAX_FILE_BYTES >> 20, "a CDF file", &text,
+                            &len, err);
     if (e)
         return e;
     e = cdf_parse(path, text, len, out, err) ? 0 : EINVAL;

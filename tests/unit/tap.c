@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static int n_tests, n_failed;
 
@@ -62,6 +63,26 @@ skip(const char *why, const char *fmt, ...)
     vprintf(fmt, ap);
     va_end(ap);
     printf(" # SKIP %s\n", why);
+}
+
+void
+tap_write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) == EOF || fclose(f)) {
+        diag("cannot write %s", path);
+        exit(1);
+    }
+}
+
+bool
+tap_is_zero(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        if (b[i])
+            return false;
+    return true;
 }
 
 int

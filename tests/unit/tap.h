@@ -5,6 +5,7 @@
 #define DCSIM_TAP_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #if defined(__GNUC__)
@@ -17,6 +18,12 @@ bool ok(bool cond, const char *fmt, ...) TAP_FMT(2, 3);
 void diag(const char *fmt, ...) TAP_FMT(1, 2);
 void skip(const char *why, const char *fmt, ...) TAP_FMT(2, 3);
 int done_testing(void);
+
+/* Helpers for tests that write input files or check outputs: writes
+ * TEXT to PATH (the test stops with a diagnostic if it cannot); whether
+ * the N bytes at P are all zero. */
+void tap_write_file(const char *path, const char *text);
+bool tap_is_zero(const void *p, size_t n);
 
 #define is_u64(got, want, ...)                                               \
     tap_is_u64((uint64_t)(got), (uint64_t)(want), __VA_ARGS__)

@@ -36,19 +36,14 @@ write_file(struct files *fs, const char *name, const char *text)
         diag("too many scenario files");
         exit(1);
     }
-    FILE *f = fopen(path, "w");
-    if (!f || fputs(text, f) == EOF || fclose(f)) {
-        diag("cannot write %s", path);
-        exit(1);
-    }
+    tap_write_file(path, text);
     return path;
 }
 
 static bool
 is_zeroed(const struct scenario *scn)
 {
-    static const struct scenario zero;
-    return !memcmp(scn, &zero, sizeof zero);
+    return tap_is_zero(scn, sizeof *scn);
 }
 
 /* Loads TEXT (written as t.yaml) with overrides; returns rc. */
