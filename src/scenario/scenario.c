@@ -25,6 +25,7 @@
 
 #include "fabric/mmu.h"
 #include "fabric/sched.h"
+#include "host/kvm-profile.h"
 #include "pkt/pkt.h"
 #include "scenario/units.h"
 #include "transport/transport.h"
@@ -1315,6 +1316,49 @@ parse_vm_costs(struct ctx *c, const struct ynode *map, const char *parent,
     return get_duration(c, map, parent, "iotlb_miss", false, &k->iotlb_miss_ps);
 }
 
+/* A file named in a scenario (a CDF, a kvm-probe profile) is relative to
+ * the scenario file's directory, so a scenario and its files move
+ * together. */
+static char *
+scenario_file_path(const char *scenario_file, const char *name)
+{
+    const char *slash = strrchr(scenario_file, '/');
+    if (name[0] == '/' || !slash)
+        return xstrdup(name);
+    return xasprintf("%.*s/%s", (int)(slash - scenario_file), scenario_file,
+                     name);
+}
+
+/* `profile: FILE`, a host profile written by `dcsim kvm-probe` (relative
+ * to the scenario's directory): its medians, in time, become the exit
+ * costs in cycles of this server's clock (docs/models.md, "KVM exit
+ * costs"): an exit handled in KVM is CPUID's round trip; one returning to
+ * the user-space VMM costs a port write's round trip, the difference
+ * being exit_user; an MMIO exit's decoding is what an MMIO read costs
+ * beyond a port write. */
+static bool
+read_vm_profile(struct ctx *c, const struct ynode *n, const char *path,
+                struct vm_spec *v)
+{
+    const char *name;
+    if (!read_string(c, n, path, "the path of a kvm-probe profile", &name))
+        return false;
+    char *file = scenario_file_path(c->file, name), *msg = NULL;
+    struct kvm_profile prof;
+    int e = kvm_profile_load(file, &prof, &msg);
+    free(file);
+    if (e) {
+        fail_at(c, &n->mark, "%s: %s", path, msg);
+        free(msg);
+        return false;
+    }
+    v->profile_ghz_ns = true;
+    v->prof_kernel_ns = prof.cpuid_kernel.median_ns;
+    v->prof_user_ns = prof.pio_user.median_ns;
+    v->prof_mmio_ns = prof.mmio_user.median_ns;
+    return true;
+}
+
 static bool
 parse_vm(struct ctx *c, const struct ynode *map, const char *parent,
          uint32_t n_cores, struct vm_spec *v)
@@ -1323,7 +1367,7 @@ parse_vm(struct ctx *c, const struct ynode *map, const char *parent,
         "io", "count", "vcpus", "vcpu_cores", "backend_cores", "event_idx",
         "posted_interrupts", "vpid", "mmio", "migrate", "guest_page",
         "iotlb_entries", "e1000_tx_exits", "e1000_irq_exits", "rate_limit",
-        "costs",
+        "costs", "profile",
     };
     static const char *const ios[] = { "emulated", "virtio", "vhost", "sriov" };
     char path[PATH_BYTES], where[PATH_BYTES + 8];
@@ -1381,6 +1425,13 @@ parse_vm(struct ctx *c, const struct ynode *map, const char *parent,
                               "smaller than one frame",
                               "a size of at least 9238 B (one jumbo frame)");
     }
+    n = ytree_get(map, "profile");
+    if (n) {
+        path_key(sub, path, "profile");
+        if (!read_vm_profile(c, n, sub, v))
+            return false;
+    }
+    /* Costs given explicitly override the profile's. */
     n = ytree_get(map, "costs");
     if (n) {
         path_key(sub, path, "costs");
@@ -1490,6 +1541,20 @@ static bool
 server_finish(struct ctx *c, const struct ynode *map, const char *path,
               struct server_spec *s)
 {
+    struct vm_spec *v = &s->vm;
+    if (v->profile_ghz_ns) {
+        /* Explicit vm.costs keys win over the profile. */
+        const struct ynode *vm = ytree_get(map, "vm");
+        const struct ynode *k = vm ? ytree_get(vm, "costs") : NULL;
+        double user = v->prof_user_ns - v->prof_kernel_ns;
+        double mmio = v->prof_mmio_ns - v->prof_user_ns;
+        if (!k || !ytree_get(k, "exit_entry"))
+            v->cost.exit_entry = v->prof_kernel_ns * s->ghz;
+        if (!k || !ytree_get(k, "exit_user"))
+            v->cost.exit_user = (user > 0 ? user : 0) * s->ghz;
+        if (!k || !ytree_get(k, "mmio"))
+            v->cost.handle[EXIT_MMIO] = (mmio > 0 ? mmio : 0) * s->ghz;
+    }
     uint32_t n_cores = s->sockets * s->cores_per_socket;
     static const uint32_t core0 = 0, core1 = 1;
     if (!s->irq_cores) {
@@ -2096,18 +2161,6 @@ check_arrivals(struct ctx *c, const struct ynode *map, const char *path,
     return true;
 }
 
-/* A CDF file named in a scenario is relative to the scenario file's
- * directory, so a scenario and its CDFs move together. */
-static char *
-cdf_file_path(const char *scenario_file, const char *name)
-{
-    const char *slash = strrchr(scenario_file, '/');
-    if (name[0] == '/' || !slash)
-        return xstrdup(name);
-    return xasprintf("%.*s/%s", (int)(slash - scenario_file), scenario_file,
-                     name);
-}
-
 /* `cdf: NAME_OR_PATH` (node N at PATH): a built-in name, else a file.
  * *OUT is allocated first so that scenario_free() frees it on error. */
 static bool
@@ -2126,7 +2179,7 @@ read_cdf(struct ctx *c, const struct ynode *n, const char *path,
     *out = xcalloc(1, sizeof **out);
     if (cdf_builtin(name, *out))
         return true;
-    char *file = cdf_file_path(c->file, name), *msg = NULL;
+    char *file = scenario_file_path(c->file, name), *msg = NULL;
     int e = cdf_load(file, *out, &msg);
     free(file);
     if (e == EINVAL)

@@ -351,6 +351,10 @@ struct vm_spec {
     uint32_t e1000_irq_exits; /* Register accesses per interrupt. */
     uint64_t rl_rate_bps;     /* Firecracker token bucket on the vNIC: */
     uint64_t rl_burst_bytes;  /* refill rate and size; 0: none. */
+    bool profile_ghz_ns;      /* vm.profile given: its medians (ns), */
+    double prof_kernel_ns;    /* applied to the costs once the clock */
+    double prof_user_ns;      /* is known. */
+    double prof_mmio_ns;
     struct vm_costs cost;
     struct src_loc loc;       /* Of the `vm` key. */
 };

@@ -108,6 +108,8 @@ check nodes-twice 'server: {nodes: {h1: {}, h1: {}}}' 5:26 "duplicate key 'h1'"
 check rx-rate 'server: {}
 host: {rx_rate: 10Gbps, rx_buffer: 1MB}' 6:8 "host.rx_rate models a receiver of fixed speed"
 
+check vm-profile-missing 'server: {vm: {io: virtio, profile: no-such.yaml}}' 5:36 "server.vm.profile: "
+check vm-profile-type 'server: {vm: {io: virtio, profile: [a]}}' 5:36 "server.vm.profile is a sequence"
 check ib 'server: {}
 fabric: infiniband' 5:1 "a server section is not supported on a fabric: infiniband yet"
 
