@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "host/cpu.h"
+#include "pkt/pkt.h"
 #include "scenario/scenario.h"
 #include "sim/sim.h"
 
@@ -36,7 +37,7 @@ struct tx_source;
  * latency; like a network link, only the head needs an event. */
 struct dma_chan {
     struct server *srv;
-    struct pkt *head, *tail;
+    struct pkt_fifo q;
     uint64_t busy_until_ps;
     struct event ev;
     bool rx;
@@ -49,7 +50,7 @@ struct rxq {
     struct server *srv;
     struct vm *vm;             /* A VF's queue: the guest's; else NULL. */
     struct core *core;         /* Where its interrupt and poll run. */
-    struct pkt *head, *tail;   /* DMA'd, not yet polled. */
+    struct pkt_fifo q;         /* DMA'd, not yet polled. */
     uint32_t pending;
     bool polling;              /* NAPI: interrupts off while polling. */
     uint32_t gro_flow;         /* GRO: the flow being merged, and */
@@ -72,10 +73,10 @@ struct vm {
     struct core *backend;      /* virtio / vhost backend thread. */
     struct ring ring;          /* Its send ring (virtqueue, VF). */
     /* virtio / vhost: the transmit virtqueue as the backend sees it. */
-    struct pkt *txq_head, *txq_tail;
+    struct pkt_fifo txq;
     bool backend_busy;         /* Processing: kicks are suppressed. */
     /* Packets for the guest, not yet taken by its NAPI poll. */
-    struct pkt *rx_head, *rx_tail;
+    struct pkt_fifo rxq;
     bool guest_polling;
     uint32_t gro_flow;         /* The guest's GRO (as struct rxq). */
     uint64_t gro_bytes;

@@ -264,13 +264,8 @@ dma_put(struct net *net, struct dma_chan *d, struct pkt *p, uint64_t stall_ps)
                        ser_time_ps(p->frame_bytes, s->pcie_rate_bps);
     d->bytes += p->frame_bytes;
     p->t_ps = d->busy_until_ps + s->pcie_latency_ps;
-    p->next = NULL;
-    if (d->tail)
-        d->tail->next = p;
-    else
-        d->head = p;
-    d->tail = p;
-    if (d->head == p)
+    pkt_fifo_push(&d->q, p);
+    if (d->q.head == p)
         sim_schedule(&net->sim, &d->ev, p->t_ps);
 }
 
@@ -295,13 +290,9 @@ dma_done(struct sim *s, struct event *ev)
 {
     struct dma_chan *d = CONTAINER_OF(ev, struct dma_chan, ev);
     struct net *net = net_of(s);
-    struct pkt *p = d->head;
-    d->head = p->next;
-    if (!d->head)
-        d->tail = NULL;
-    else
-        sim_schedule(s, &d->ev, d->head->t_ps);
-    p->next = NULL;
+    struct pkt *p = pkt_fifo_pop(&d->q);
+    if (d->q.head)
+        sim_schedule(s, &d->ev, d->q.head->t_ps);
     if (d->rx) {
         rx_arrive(net, d->srv, p);
         return;
@@ -415,12 +406,7 @@ tx_stacked(struct net *net, struct cpu_work *w)
         return;
     case VM_IO_VIRTIO:
     case VM_IO_VHOST:
-        p->next = NULL;
-        if (vm->txq_tail)
-            vm->txq_tail->next = p;
-        else
-            vm->txq_head = p;
-        vm->txq_tail = p;
+        pkt_fifo_push(&vm->txq, p);
         if (v->event_idx && vm->backend_busy) {
             /* The backend has not caught up to avail_event: no kick. */
             vm->kicks_suppressed++;
@@ -483,7 +469,7 @@ tb_take(struct net *net, struct vm *vm, uint32_t bytes)
 static void
 backend_next(struct net *net, struct vm *vm)
 {
-    struct pkt *p = vm->txq_head;
+    struct pkt *p = vm->txq.head;
     if (vm->tb_waiting)
         return;
     if (!p) {
@@ -492,10 +478,7 @@ backend_next(struct net *net, struct vm *vm)
     }
     if (!tb_take(net, vm, p->frame_bytes))
         return;
-    vm->txq_head = p->next;
-    if (!vm->txq_head)
-        vm->txq_tail = NULL;
-    p->next = NULL;
+    pkt_fifo_pop(&vm->txq);
     struct server *srv = vm->srv;
     const struct vm_spec *v = &srv->spec->vm;
     bool vhost = v->io == VM_IO_VHOST;
@@ -694,16 +677,12 @@ bridged(struct net *net, struct cpu_work *w)
 static void
 rxq_poll(struct net *net, struct rxq *q)
 {
-    struct pkt *p = q->head;
+    struct pkt *p = pkt_fifo_pop(&q->q);
     if (!p) {
         q->polling = false;
         q->gro_flow = UINT32_MAX;
         return;
     }
-    q->head = p->next;
-    if (!q->head)
-        q->tail = NULL;
-    p->next = NULL;
     q->pending--;
     struct server *srv = q->srv;
     const struct cpu_costs *k = &srv->spec->cost;
@@ -744,7 +723,7 @@ void
 server_rxq_timer(struct sim *s, struct event *ev)
 {
     struct rxq *q = CONTAINER_OF(ev, struct rxq, timer);
-    if (!q->polling && q->head)
+    if (!q->polling && q->q.head)
         rxq_interrupt(net_of(s), q);
 }
 
@@ -753,12 +732,7 @@ server_rxq_timer(struct sim *s, struct event *ev)
 static void
 rxq_add(struct net *net, struct rxq *q, struct pkt *p)
 {
-    p->next = NULL;
-    if (q->tail)
-        q->tail->next = p;
-    else
-        q->head = p;
-    q->tail = p;
+    pkt_fifo_push(&q->q, p);
     q->pending++;
     if (q->polling)
         return;
@@ -782,16 +756,12 @@ guest_polled(struct net *net, struct cpu_work *w)
 static void
 guest_poll(struct net *net, struct vm *vm)
 {
-    struct pkt *p = vm->rx_head;
+    struct pkt *p = pkt_fifo_pop(&vm->rxq);
     if (!p) {
         vm->guest_polling = false;
         vm->gro_flow = UINT32_MAX;
         return;
     }
-    vm->rx_head = p->next;
-    if (!vm->rx_head)
-        vm->rx_tail = NULL;
-    p->next = NULL;
     struct server *srv = vm->srv;
     struct core *c = app_core(srv, flow_of(net, p));
     submit(net, c, ACT_STACK,
@@ -816,12 +786,7 @@ static void
 guest_rx(struct net *net, struct vm *vm, struct pkt *p)
 {
     vm->pkts_rx++;
-    p->next = NULL;
-    if (vm->rx_tail)
-        vm->rx_tail->next = p;
-    else
-        vm->rx_head = p;
-    vm->rx_tail = p;
+    pkt_fifo_push(&vm->rxq, p);
     if (vm->guest_polling && vm->srv->spec->vm.event_idx)
         return;
     struct core *c = app_core(vm->srv, flow_of(net, p));

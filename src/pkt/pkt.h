@@ -303,6 +303,37 @@ pkt_host_lid(uint32_t host_index)
 }
 void pkt_host_mac(uint32_t host_index, uint8_t mac[6]);
 
+/* A FIFO of packets linked through `next`, for holders that need no
+ * statistics (struct queue keeps them). */
+struct pkt_fifo {
+    struct pkt *head, *tail;
+};
+
+static inline void
+pkt_fifo_push(struct pkt_fifo *f, struct pkt *p)
+{
+    p->next = NULL;
+    if (f->tail)
+        f->tail->next = p;
+    else
+        f->head = p;
+    f->tail = p;
+}
+
+/* The head, or NULL when empty. */
+static inline struct pkt *
+pkt_fifo_pop(struct pkt_fifo *f)
+{
+    struct pkt *p = f->head;
+    if (!p)
+        return NULL;
+    f->head = p->next;
+    if (!f->head)
+        f->tail = NULL;
+    p->next = NULL;
+    return p;
+}
+
 /* The packet pool.  Packets are carved from slabs that are never returned
  * to the system until the pool is destroyed; pkt_alloc() only calls malloc
  * when every packet ever made is in use, so a run in steady state does
