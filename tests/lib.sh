@@ -19,6 +19,9 @@
 #                          one line on stderr that starts with FILE:WANT
 #                          (and holds ALSO), and leave no DIR: one TAP
 #                          line each.
+#   same_results A B FILE...  status 0 if result directories A and B hold
+#                          identical FILEs, and summary.json but for
+#                          wall_seconds.
 DCSIM=${DCSIM:-./dcsim}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -61,4 +64,14 @@ refused() {
         t "$([ -z "$r_why" ]; echo $?)" "$r_cmd $1: exit 2, $(basename "$2"):$3${4:+ ... $4}${r_why:+ --$r_why}"
         [ -z "$r_why" ] || sed 's/^/# stderr: /' "$tmp/stderr"
     done
+}
+same_results() {
+    sr_a=$1 sr_b=$2
+    shift 2
+    for sr_f in "$@"; do
+        cmp -s "$sr_a/$sr_f" "$sr_b/$sr_f" || return 1
+    done
+    grep -v wall_seconds "$sr_a/summary.json" >"$tmp/same-a.json"
+    grep -v wall_seconds "$sr_b/summary.json" >"$tmp/same-b.json"
+    cmp -s "$tmp/same-a.json" "$tmp/same-b.json"
 }

@@ -380,6 +380,9 @@ net_create(struct net **out, const struct scenario *scn, char **err)
     struct net *net = xcalloc(1, sizeof *net);
     sim_init(&net->sim, scn->seed);
     pkt_pool_init(&net->pool);
+    /* HPCC's telemetry needs room beside each packet (pkt.h). */
+    if (scn->rdma.cc == RDMA_CC_HPCC)
+        pkt_pool_enable_int(&net->pool);
     net->scn = scn;
     if (scn->stop_ps)
         net->sim.end_ps = scn->stop_ps;

@@ -30,3 +30,12 @@ path_trace(const struct net *net, uint32_t src, uint32_t dst, uint32_t hash0,
         port = &at->ports[out];
     }
 }
+
+uint64_t
+path_latency_ps(const struct path *path, uint32_t wire_bytes)
+{
+    uint64_t t_ps = 0;
+    for (uint32_t i = 0; i < path->n_links; i++)
+        t_ps += ser_time_ps(wire_bytes, path->rate_bps[i]) + path->delay_ps[i];
+    return t_ps;
+}

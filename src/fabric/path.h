@@ -24,4 +24,8 @@ struct path {
 void path_trace(const struct net *, uint32_t src, uint32_t dst, uint32_t hash0,
                 struct path *);
 
+/* Time one packet of WIRE_BYTES takes along PATH alone: serialization
+ * and delay of every link (store-and-forward). */
+uint64_t path_latency_ps(const struct path *, uint32_t wire_bytes);
+
 #endif

@@ -106,6 +106,26 @@ port_release(struct net *net, struct port *port, uint8_t tc, uint8_t in_port,
         pfc_check_xon(net, &port->node->ports[in_port], m, tc);
 }
 
+/* HPCC's in-band telemetry (pkt.h): P, about to be serialized, gets a hop
+ * record of this port, as the simulator's SwitchNotifyDequeue pushes one:
+ * the time, the bytes sent before it, what stays queued (every class)
+ * and the line rate.  Full records are left alone. */
+static void
+int_push(const struct port *port, struct pkt *p, uint64_t now)
+{
+    struct int_hdr *h = pkt_int(p);
+    if (h->nhop >= INT_MAX_HOPS)
+        return;
+    uint64_t qlen = 0;
+    for (unsigned m = port->eligible; m; m &= m - 1)
+        qlen += port->q[__builtin_ctz(m)].bytes;
+    struct int_hop *hop = &h->hop[h->nhop++];
+    hop->ts_ps = now;
+    hop->rate_bps = port->rate_bps;
+    hop->tx_bytes = (uint32_t)port->link.wire_bytes;
+    hop->qlen_bytes = qlen > UINT32_MAX ? UINT32_MAX : (uint32_t)qlen;
+}
+
 void
 port_kick(struct net *net, struct port *port)
 {
@@ -135,6 +155,9 @@ port_kick(struct net *net, struct port *port)
         if (port->ecn && !port->ecn_at_enqueue)
             ecn_consider(port->ecn, &port->qs[tc].ecn_marked, p,
                          port->q[tc].bytes);
+        /* Switches only: a host NIC adds no record. */
+        if (UNLIKELY(p->int_collect) && port->mmu)
+            int_push(port, p, now);
     }
     uint32_t frame = p->frame_bytes;
     uint8_t in_port = p->in_port;

@@ -179,6 +179,7 @@ pkt_make_pfc(struct pkt *p, const uint8_t src_mac[6], uint8_t enable,
 {
     static const uint8_t pfc_dst[6] = { 0x01, 0x80, 0xC2, 0x00, 0x00, 0x01 };
     memset(&p->ip, 0, sizeof p->ip);
+    p->int_collect = false;
     p->payload_bytes = 0;
     p->flow_id = UINT32_MAX;
     p->framing = PKT_ETHERNET;
@@ -336,16 +337,31 @@ pkt_host_mac(uint32_t host_index, uint8_t mac[6])
     mac[5] = (uint8_t)host_index;
 }
 
-#define SLAB_PKTS 4096
+/* With INT, PKT_SLAB_PKTS slots of sizeof(struct pkt) bytes follow
+ * `pkts` in the same allocation (pkt.h). */
 struct pkt_slab {
     struct pkt_slab *next;
-    struct pkt pkts[SLAB_PKTS];
+    struct pkt pkts[PKT_SLAB_PKTS];
 };
+
+_Static_assert(sizeof(struct int_hdr) <= sizeof(struct pkt),
+               "an INT slot is the size of a packet");
+_Static_assert(offsetof(struct pkt_slab, pkts) +
+                       PKT_SLAB_PKTS * sizeof(struct pkt) ==
+                   sizeof(struct pkt_slab),
+               "INT slots start where the packets end");
 
 void
 pkt_pool_init(struct pkt_pool *pool)
 {
     memset(pool, 0, sizeof *pool);
+}
+
+void
+pkt_pool_enable_int(struct pkt_pool *pool)
+{
+    sim_assert(!pool->slabs);
+    pool->with_int = true;
 }
 
 void
@@ -365,14 +381,16 @@ pkt_pool_grow_and_alloc(struct pkt_pool *pool)
 {
     /* Cache-line aligned, as struct pkt asks: malloc() alone aligns to
      * 16 bytes, which would split each packet's hot line in two. */
-    struct pkt_slab *s = xmalloc_aligned(_Alignof(struct pkt_slab), sizeof *s);
+    size_t size = sizeof(struct pkt_slab) +
+                  (pool->with_int ? PKT_SLAB_PKTS * sizeof(struct pkt) : 0);
+    struct pkt_slab *s = xmalloc_aligned(_Alignof(struct pkt_slab), size);
     s->next = pool->slabs;
     pool->slabs = s;
-    for (int i = SLAB_PKTS - 1; i >= 0; i--) {
+    for (int i = PKT_SLAB_PKTS - 1; i >= 0; i--) {
         s->pkts[i].next = pool->free;
         pool->free = &s->pkts[i];
     }
-    pool->allocated += SLAB_PKTS;
+    pool->allocated += PKT_SLAB_PKTS;
     return pkt_alloc(pool);
 }
 

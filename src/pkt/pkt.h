@@ -109,6 +109,42 @@ struct tcp_hdr {
 #define IB_ICRC_BYTES 4
 #define IB_PSN_MASK 0xFFFFFFu
 
+/* In-band network telemetry as HPCC carries it (Li et al., "HPCC: High
+ * Precision Congestion Control", SIGCOMM 2019; its ns-3 simulator,
+ * simulation/src/network/utils/int-header.h): a fixed header on every
+ * data packet of an HPCC queue pair, room for five hop records of 8 B
+ * and a 2-byte hop count, 42 B whatever the number of hops filled
+ * (published-values.tsv rows hpcc int_*).  The ACK echoes it, at the same
+ * size.  Its bytes are counted in l4_extra, so every length, wire size
+ * and serialization includes them.
+ *
+ * The records themselves do not live in struct pkt (whose two lines every
+ * other packet would then carry): a pool with INT enabled gives each
+ * packet a slot of its own beside it (pkt_int()).  A slot holds the
+ * records at full precision, where the real 8-byte hop quantizes them
+ * (the simulator's 24-bit ns timestamp, tx bytes in units of 128 B, queue
+ * length in units of 80 B, a 3-bit rate code). */
+#define INT_MAX_HOPS 5
+#define INT_HOP_BYTES 8
+#define INT_HDR_BYTES (INT_MAX_HOPS * INT_HOP_BYTES + 2)
+
+/* What a switch egress port reports as a packet starts to leave it (the
+ * simulator's SwitchNotifyDequeue). */
+struct int_hop {
+    uint64_t ts_ps;           /* When its transmission started. */
+    uint64_t rate_bps;        /* The port's line rate. */
+    uint32_t tx_bytes;        /* Wire bytes the port sent before it, modulo
+                               * 2^32 (differences of two records are
+                               * exact up to 4 GiB apart). */
+    uint32_t qlen_bytes;      /* Frame bytes queued at the port, all
+                               * classes, once it left its queue. */
+};
+
+struct int_hdr {
+    uint8_t nhop;             /* Records filled, 0..INT_MAX_HOPS. */
+    struct int_hop hop[INT_MAX_HOPS];  /* Source side first. */
+};
+
 /* RC opcodes (IBTA table 38). */
 #define IB_OP_SEND_FIRST 0x00
 #define IB_OP_SEND_MIDDLE 0x01
@@ -217,6 +253,8 @@ struct pkt {
     struct ipv4_hdr ip;      /* DSCP carries the traffic class (CS<tc>). */
     uint8_t in_port;         /* Port it entered the current switch (on
                               * IB, also HCA) by. */
+    bool int_collect;        /* Switch egress ports append an INT hop
+                              * record (HPCC data; the pool has INT). */
     /* Cold. */
     uint32_t seq;            /* Packet index within the flow. */
     struct eth_hdr eth;
@@ -231,7 +269,7 @@ struct pkt {
     uint8_t l4_extra;        /* Header bytes carried after the UDP or TCP
                               * header besides the payload (RoCE: BTH,
                               * RETH, AETH, ICRC; iWARP: MPA, DDP, RDMAP,
-                              * CRC); in every length.  Native IB:
+                              * CRC; HPCC: INT); in every length.  Native IB:
                               * BTH + extended headers + ICRC. */
     uint8_t framing;         /* enum pkt_framing. */
     struct ib_lrh lrh;       /* framing PKT_IB. */
@@ -337,16 +375,27 @@ pkt_fifo_pop(struct pkt_fifo *f)
 /* The packet pool.  Packets are carved from slabs that are never returned
  * to the system until the pool is destroyed; pkt_alloc() only calls malloc
  * when every packet ever made is in use, so a run in steady state does
- * not. */
+ * not.
+ *
+ * INT: a pool told so before its first packet gives every packet an INT
+ * slot.  A slab then holds its PKT_SLAB_PKTS packets followed by as many
+ * slots of the packets' size, so the slot of a packet lies at a fixed
+ * distance from it: no pointer in the packet, nothing to free, and a
+ * pool without INT (every run without HPCC) carries no extra byte. */
+#define PKT_SLAB_PKTS 4096
+
 struct pkt_pool {
     struct pkt *free;
     struct pkt_slab *slabs;
     uint64_t in_use;       /* Packets handed out and not yet freed. */
     uint64_t allocated;    /* Packets carved so far. */
     uint64_t peak_in_use;
+    bool with_int;         /* Slabs carry INT slots (pkt_int()). */
 };
 
 void pkt_pool_init(struct pkt_pool *);
+/* Gives the packets of POOL INT slots; before its first pkt_alloc(). */
+void pkt_pool_enable_int(struct pkt_pool *);
 void pkt_pool_uninit(struct pkt_pool *);
 struct pkt *pkt_pool_grow_and_alloc(struct pkt_pool *);
 
@@ -361,6 +410,14 @@ pkt_alloc(struct pkt_pool *pool)
         pool->peak_in_use = pool->in_use;
     p->next = NULL;
     return p;
+}
+
+/* The INT slot of P, a packet of a pool with INT enabled. */
+static inline struct int_hdr *
+pkt_int(struct pkt *p)
+{
+    return (struct int_hdr *)(void *)((char *)p +
+                                      PKT_SLAB_PKTS * sizeof(struct pkt));
 }
 
 static inline void

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fabric/net.h"
 #include "fabric/node.h"
@@ -18,17 +19,12 @@ struct monitor_sample {
     uint32_t packets[N_TC];
 };
 
-/* One QP at one sample time. */
-struct qp_sample {
-    double rate, target, alpha;
-};
-
 struct monitor {
     struct event tick;        /* Background: the next sample. */
     const struct net *net;
     const uint32_t *qps;      /* Flow ids (monitor.qps). */
     size_t n_qps;
-    struct qp_sample *qp_samples;  /* n_samples rows of n_qps. */
+    struct rdma_qp_sample *qp_samples;  /* n_samples rows of n_qps. */
     uint64_t interval_ps;
     uint64_t next_ps;         /* Time of the next sample; TIME_NEVER once
                                * it would not fit in 64 bits. */
@@ -51,12 +47,10 @@ monitor_record(struct monitor *m)
             m->qp_samples = xrealloc(m->qp_samples,
                                      (m->n_samples ? 2 * m->n_samples : 1) *
                                          m->n_qps * sizeof *m->qp_samples);
-        struct qp_sample *q = &m->qp_samples[m->n_samples * m->n_qps];
-        for (size_t i = 0; i < m->n_qps; i++) {
-            const struct flow *f = &m->net->flows[m->qps[i]];
-            if (!rdma_qp_rate(f, &q[i].rate, &q[i].target, &q[i].alpha))
-                q[i].rate = q[i].target = q[i].alpha = 0;
-        }
+        struct rdma_qp_sample *q = &m->qp_samples[m->n_samples * m->n_qps];
+        for (size_t i = 0; i < m->n_qps; i++)
+            if (!rdma_qp_sample(&m->net->flows[m->qps[i]], &q[i]))
+                memset(&q[i], 0, sizeof q[i]);
     }
     struct monitor_sample *row = &m->samples[m->n_samples * m->n_ports];
     for (size_t i = 0; i < m->n_ports; i++) {
@@ -193,12 +187,13 @@ monitor_has_qps(const struct monitor *m)
 void
 monitor_write_rates_csv(FILE *f, const struct monitor *m)
 {
-    fprintf(f, "time_ps,flow,rate_bps,target_bps,alpha\n");
+    fprintf(f, "time_ps,flow,rate_bps,target_bps,alpha,window_bytes,util\n");
     for (size_t k = 0; k < m->n_samples; k++) {
-        const struct qp_sample *q = &m->qp_samples[k * m->n_qps];
+        const struct rdma_qp_sample *q = &m->qp_samples[k * m->n_qps];
         unsigned long long t = (unsigned long long)(k * m->interval_ps);
         for (size_t i = 0; i < m->n_qps; i++)
-            fprintf(f, "%llu,%u,%.0f,%.0f,%.6f\n", t, m->qps[i], q[i].rate,
-                    q[i].target, q[i].alpha);
+            fprintf(f, "%llu,%u,%.0f,%.0f,%.6f,%.0f,%.6f\n", t, m->qps[i],
+                    q[i].rate_bps, q[i].target_bps, q[i].alpha,
+                    q[i].window_bytes, q[i].util);
     }
 }

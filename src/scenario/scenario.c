@@ -1957,13 +1957,27 @@ parse_tcp(struct ctx *c, const struct ynode *map, const char *path,
 }
 
 static bool
+parse_hpcc(struct ctx *c, const struct ynode *map, struct hpcc_params *h)
+{
+    static const char *const keys[] = { "eta", "max_stage", "r_ai", "t" };
+    return need_mapping(c, map, "rdma.hpcc", "a mapping of HPCC parameters") &&
+           check_keys(c, map, "in rdma.hpcc", keys, ARRAY_SIZE(keys)) &&
+           get_fraction(c, map, "rdma.hpcc", "eta", 0, true, 1,
+                        "a real number in (0, 1], e.g. 0.95", &h->eta) &&
+           get_u32(c, map, "rdma.hpcc", "max_stage", 0, 1000,
+                   &h->max_stage) &&
+           get_rate(c, map, "rdma.hpcc", "r_ai", false, &h->r_ai_bps) &&
+           get_duration(c, map, "rdma.hpcc", "t", true, &h->t_ps);
+}
+
+static bool
 parse_rdma(struct ctx *c, const struct ynode *map, struct rdma_spec *r)
 {
     static const char *const keys[] = {
         "mtu", "ack_every", "timeout", "retry_cnt", "cc", "dcqcn_profile",
-        "cnp_tc", "rnr_timer", "rnr_retry",
+        "cnp_tc", "rnr_timer", "rnr_retry", "hpcc",
     };
-    static const char *const ccs[] = { "none", "dcqcn" };
+    static const char *const ccs[] = { "none", "dcqcn", "hpcc" };
     static const char *const profiles[] = { "paper", "mellanox" };
     size_t i;
     if (!need_mapping(c, map, "rdma", "a mapping of RDMA parameters") ||
@@ -1971,7 +1985,7 @@ parse_rdma(struct ctx *c, const struct ynode *map, struct rdma_spec *r)
         return false;
     const struct ynode *cc = ytree_get(map, "cc");
     if (cc) {
-        if (!read_choice(c, cc, "rdma.cc", ccs, 2, &i))
+        if (!read_choice(c, cc, "rdma.cc", ccs, ARRAY_SIZE(ccs), &i))
             return false;
         r->cc = (enum rdma_cc)i;
         r->cc_name = ccs[i];
@@ -1986,6 +2000,16 @@ parse_rdma(struct ctx *c, const struct ynode *map, struct rdma_spec *r)
                            "expected cc: dcqcn, or no dcqcn_profile",
                            r->cc_name);
         r->profile = profiles[i];
+    }
+    const struct ynode *hp = ytree_get(map, "hpcc");
+    if (hp) {
+        if (r->cc != RDMA_CC_HPCC)
+            return fail_at(c, &ytree_pair(map, "hpcc")->key_mark,
+                           "rdma.hpcc given with rdma.cc %s; expected cc: "
+                           "hpcc, or no hpcc key",
+                           r->cc_name);
+        if (!parse_hpcc(c, hp, &r->hpcc))
+            return false;
     }
     uint32_t tc = r->cnp_tc;
     if (!get_u32(c, map, "rdma", "cnp_tc", 0, N_TC - 1, &tc) ||
@@ -2399,6 +2423,15 @@ parse_traffic(struct ctx *c, const struct ynode *seq, struct scenario *scn)
         if (!parse_traffic_entry(c, seq->items[i], path, &scn->tcp,
                                  scn->fabric, &scn->traffic[i]))
             return false;
+        /* HPCC's feedback rides on ACKs, and READ responses have none. */
+        if (scn->traffic[i].verb == RDMA_VERB_READ &&
+            scn->rdma.cc == RDMA_CC_HPCC)
+            return fail_at(c, &ytree_pair(seq->items[i], "verb")->key_mark,
+                           "%s.verb read with rdma.cc hpcc: READ responses "
+                           "are not acknowledged, so no ACK brings their "
+                           "INT back to the responder that sends them; "
+                           "expected verb write, write_imm or send, or "
+                           "rdma.cc none or dcqcn", path);
     }
     return true;
 }
@@ -2835,6 +2868,13 @@ check_ib(struct ctx *c, const struct ynode *root, struct scenario *scn)
                           "DCQCN reacts to ECN marks in IP headers, which "
                           "native IB packets do not have",
                           "none under fabric: infiniband");
+    if (scn->rdma.cc == RDMA_CC_HPCC)
+        return fail_value(c, ytree_get(ytree_get(root, "rdma"), "cc"),
+                          "rdma.cc",
+                          "HPCC's INT records are written by Ethernet "
+                          "switches' egress pipelines, which dcsim's IB "
+                          "switches do not have",
+                          "none under fabric: infiniband");
     uint32_t need = ib_blocks(ib_max_packet_bytes(scn->rdma.mtu)) *
                     IB_CREDIT_BYTES;
     if (scn->ib.vl_buffer_bytes < need) {
@@ -3106,6 +3146,15 @@ scenario_defaults(struct scenario *scn)
     scn->rdma.cc_name = "none";
     scn->rdma.profile = "paper";
     scn->rdma.cnp_tc = 6;
+    /* HPCC as the simulator's run.py runs it (published-values.tsv rows
+     * hpcc): eta 0.95 (--utgt 95), maxStage 0 (--mi 0: every round
+     * multiplicative; the project page calls the paper's maxStage = 5 a
+     * typo), R_AI 10 x bw / 25 Mb/s, 40 Mb/s at 100 Gb/s (scaled to each
+     * NIC: r_ai_bps 0), T each flow's base RTT (t_ps 0). */
+    scn->rdma.hpcc.eta = 0.95;
+    scn->rdma.hpcc.max_stage = 0;
+    scn->rdma.hpcc.r_ai_bps = 0;
+    scn->rdma.hpcc.t_ps = 0;
 
     /* InfiniBand: 200 credits (12800 B) per VL at every input port, as
      * Mellanox's flit-level IB model sets its input buffers

@@ -71,6 +71,7 @@ struct tcp_spec {
 enum rdma_cc {
     RDMA_CC_NONE,             /* Line rate; PFC keeps it lossless. */
     RDMA_CC_DCQCN,            /* DCQCN (Zhu et al., SIGCOMM 2015). */
+    RDMA_CC_HPCC,             /* HPCC (Li et al., SIGCOMM 2019). */
 };
 
 /* DCQCN's parameters (rdma.c cites each profile's sources). */
@@ -88,12 +89,23 @@ struct dcqcn_params {
     double min_dec_factor;    /* A cut leaves at least this share. */
 };
 
+/* HPCC's parameters (`rdma.hpcc`; rdma-hpcc.h cites the defaults). */
+struct hpcc_params {
+    double eta;               /* Target utilization. */
+    uint32_t max_stage;       /* Additive-only rounds before a
+                               * multiplicative one (maxStage). */
+    uint64_t r_ai_bps;        /* Additive increase R_AI; 0: the NIC's rate
+                               * / 2500 (40 Mb/s at 100 Gb/s). */
+    uint64_t t_ps;            /* Base RTT T; 0: each flow's own. */
+};
+
 struct rdma_spec {
     uint32_t mtu;             /* Path MTU: payload bytes per packet. */
     enum rdma_cc cc;
-    const char *cc_name;      /* "none", "dcqcn", for reports. */
+    const char *cc_name;      /* "none", "dcqcn", "hpcc", for reports. */
     const char *profile;      /* DCQCN: "paper" or "mellanox". */
     struct dcqcn_params dcqcn;
+    struct hpcc_params hpcc;
     uint8_t cnp_tc;           /* Class CNPs travel in. */
     uint32_t ack_every;       /* The responder ACKs every Nth packet (and
                                * a message's last). */

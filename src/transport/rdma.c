@@ -31,11 +31,24 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "fabric/path.h"
 #include "fabric/port.h"
 #include "host/host.h"
 #include "scenario/scenario.h"
+#include "transport/rdma-hpcc.h"
 #include "transport/transport.h"
 #include "workload/flow.h"
+
+/* An HPCC queue pair's own state, apart so that others do not carry it. */
+struct rdma_hpcc {
+    struct hpcc hp;              /* Requester: the window. */
+    uint64_t next_tx_ps;         /* Paced: the next packet waits until
+                                  * then, the last one's start... */
+    uint64_t last_tx_ps;
+    uint32_t last_wire;          /* ...plus its serialization at `rate`. */
+    struct int_hdr ack_int;      /* Responder: the INT the next ACK
+                                  * echoes. */
+};
 
 struct rdma_qp {
     struct flow *flow;
@@ -44,15 +57,16 @@ struct rdma_qp {
     struct tx_source ack_src;    /* At the responder. */
     struct tx_source cnp_src;    /* At the responder (DCQCN NP). */
     struct event rto;
-    /* DCQCN reaction point (requester). */
+    /* DCQCN or HPCC reaction point (requester). */
     uint64_t line_bps;
-    double rate, target;         /* Rc, Rt in bit/s. */
+    double rate, target;         /* Rc, Rt in bit/s (HPCC: rate W / T). */
     double alpha;
     bool cnp_alpha, cnp_dec;     /* CNPs since the last alpha update and
                                   * since the last decrease check. */
     uint32_t t_stage, b_stage;   /* Rate-increase events since the cut. */
     uint64_t inc_bytes;          /* Bytes sent toward the byte counter. */
     struct event alpha_timer, dec_timer, inc_timer;
+    struct rdma_hpcc *hpcc;      /* HPCC's state; NULL without HPCC. */
     /* DCQCN notification point (responder). */
     uint64_t last_cnp_ps;
     bool cnp_ever, cnp_pending;
@@ -340,6 +354,90 @@ static const struct {
     },
 };
 
+/* ---- HPCC (rdma-hpcc.h): the requester's window and pacing; the
+ * switches fill the INT (port.c), the responder echoes it. ---- */
+
+/* Bytes of INT header on the QP's data packets and ACKs. */
+static uint32_t
+int_bytes(const struct rdma_qp *qp)
+{
+    return qp->hpcc ? INT_HDR_BYTES : 0;
+}
+
+/* Payload bytes of the packets before index IDX. */
+static uint64_t
+bytes_before(const struct rdma_qp *qp, uint64_t idx)
+{
+    uint64_t b = idx * qp->cfg->mtu;
+    return b < qp->flow->size_bytes ? b : qp->flow->size_bytes;
+}
+
+/* Unacknowledged payload has reached the window W (the simulator's
+ * IsWinBound: it may overshoot by the last packet). */
+static bool
+hpcc_window_full(const struct rdma_qp *qp)
+{
+    uint64_t inflight = qp->next > qp->una ? bytes_before(qp, qp->next) -
+                                                 bytes_before(qp, qp->una)
+                                           : 0;
+    return (double)inflight >= qp->hpcc->hp.w;
+}
+
+/* May the QP send now?  If not, *NEXT_READY says when to ask again:
+ * its pacing time, or never (an ACK will open the window). */
+static bool
+hpcc_may_send(const struct net *net, const struct rdma_qp *qp,
+              uint64_t *next_ready)
+{
+    if (net->sim.now_ps < qp->hpcc->next_tx_ps) {
+        *next_ready = qp->hpcc->next_tx_ps;
+        return false;
+    }
+    if (hpcc_window_full(qp)) {
+        *next_ready = TIME_NEVER;
+        return false;
+    }
+    return true;
+}
+
+/* Data packet P of WIRE bytes leaves now, paced to leave the next at
+ * NEXT_PS: its INT starts empty, and the pacing is kept for a change of
+ * rate.  Returns when to send again: NEXT_PS, or never with the window
+ * full. */
+static uint64_t
+hpcc_sent(struct rdma_qp *qp, struct pkt *p, uint64_t now, uint32_t wire,
+          uint64_t next_ps)
+{
+    pkt_int(p)->nhop = 0;
+    qp->hpcc->last_tx_ps = now;
+    qp->hpcc->last_wire = wire;
+    qp->hpcc->next_tx_ps = next_ps;
+    return hpcc_window_full(qp) ? TIME_NEVER : next_ps;
+}
+
+/* After an ACK changed the window: the rate applies to the gap after the
+ * last packet (the simulator's ChangeRate), and a QP that waited for the
+ * window or for its pacing time is woken when it may send. */
+static void
+hpcc_resume(struct net *net, struct rdma_qp *qp)
+{
+    struct rdma_hpcc *h = qp->hpcc;
+    qp->rate = hpcc_rate_bps(&h->hp);
+    uint64_t rate = (uint64_t)qp->rate;
+    if (qp->flow->rate_bps && qp->flow->rate_bps < rate)
+        rate = qp->flow->rate_bps;
+    h->next_tx_ps = rate < qp->line_bps
+                        ? h->last_tx_ps + ser_time_ps(h->last_wire, rate)
+                        : h->last_tx_ps;
+    if (qp->data_src.ready || qp->failed || qp->next >= qp->n_pkts ||
+        hpcc_window_full(qp))
+        return;
+    if (h->next_tx_ps <= net->sim.now_ps)
+        nic_activate(net, &qp->data_src);
+    else
+        sim_schedule(&net->sim, &qp->data_src.wake, h->next_tx_ps);
+}
+
 static struct pkt *
 rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
 {
@@ -353,6 +451,8 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
         *next_ready = qp->hold_until_ps;
         return NULL;
     }
+    if (UNLIKELY(qp->hpcc) && !hpcc_may_send(net, qp, next_ready))
+        return NULL;
     uint64_t i = qp->next++;
     uint32_t mtu = qp->cfg->mtu;
     struct pkt *p = pkt_alloc(&net->pool);
@@ -368,7 +468,7 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     p->l4.roce.psn = psn_of(qp, i);
     p->l4.roce.ack_req = last || (i + 1) % qp->cfg->ack_every == 0;
     p->l4_extra = IB_BTH_BYTES + verb_pkts[qp->verb].ext_bytes[pos] +
-                  IB_ICRC_BYTES;
+                  IB_ICRC_BYTES + int_bytes(qp);
     p->ip.id = (uint16_t)i;
     pkt_set_lengths(p);
     f->pkts_sent++;
@@ -381,19 +481,20 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     /* The requester times out; a READ responder does not. */
     if (!qp->read && !event_is_scheduled(&net->sim, &qp->rto))
         arm_rto(net, qp);
+    uint32_t wire = pkt_wire_bytes(p);
     uint64_t rate = f->rate_bps;
-    if (qp->cfg->cc == RDMA_CC_DCQCN) {
-        dcqcn_sent(net, qp, pkt_wire_bytes(p));
+    if (qp->cfg->cc != RDMA_CC_NONE) {
+        if (qp->cfg->cc == RDMA_CC_DCQCN)
+            dcqcn_sent(net, qp, wire);
         if ((uint64_t)qp->rate < qp->line_bps &&
             (!rate || (uint64_t)qp->rate < rate))
             rate = (uint64_t)qp->rate;
     }
-    if (qp->next >= qp->n_pkts)
-        *next_ready = TIME_NEVER;
-    else if (rate)
-        *next_ready = net->sim.now_ps + ser_time_ps(pkt_wire_bytes(p), rate);
-    else
-        *next_ready = net->sim.now_ps;
+    uint64_t now = net->sim.now_ps;
+    uint64_t next = rate ? now + ser_time_ps(wire, rate) : now;
+    if (UNLIKELY(qp->hpcc))
+        next = hpcc_sent(qp, p, now, wire, next);
+    *next_ready = qp->next >= qp->n_pkts ? TIME_NEVER : next;
     return p;
 }
 
@@ -425,7 +526,9 @@ rdma_pull_ack(struct net *net, struct tx_source *src, uint64_t *next_ready)
     p->l4.roce.psn = psn_of(qp, qp->ack_idx);
     p->l4.roce.syndrome = qp->ack_syndrome;
     p->l4.roce.msn = qp->expected == qp->n_pkts ? 1 : 0;
-    p->l4_extra = IB_BTH_BYTES + IB_AETH_BYTES + IB_ICRC_BYTES;
+    p->l4_extra = IB_BTH_BYTES + IB_AETH_BYTES + IB_ICRC_BYTES + int_bytes(qp);
+    if (UNLIKELY(qp->hpcc))
+        *pkt_int(p) = qp->hpcc->ack_int;
     pkt_set_lengths(p);
     return p;
 }
@@ -489,13 +592,18 @@ rdma_timeout(struct sim *sim, struct event *ev)
     arm_rto(net, qp);
 }
 
+/* The responder owes an ACK (or NAK) naming IDX, for data packet P. */
 static void
-queue_ack(struct net *net, struct rdma_qp *qp, uint8_t syndrome, uint64_t idx)
+queue_ack(struct net *net, struct rdma_qp *qp, uint8_t syndrome, uint64_t idx,
+          struct pkt *p)
 {
     /* A NAK not yet sent for the same point is not downgraded. */
     if (qp->ack_pending && qp->ack_syndrome != IB_AETH_ACK &&
         syndrome == IB_AETH_ACK && idx + 1 == qp->ack_idx)
         return;
+    /* HPCC: the ACK echoes the INT of the newest packet it answers. */
+    if (UNLIKELY(qp->hpcc))
+        qp->hpcc->ack_int = *pkt_int(p);
     qp->ack_pending = true;
     qp->ack_syndrome = syndrome;
     qp->ack_idx = idx;
@@ -515,7 +623,7 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
          * it, then silence for the rest of the message until it comes
          * back (IBTA 9.7.5.2.8). */
         if (i == qp->wqe_idx)
-            queue_ack(net, qp, IB_AETH_RNR, i);
+            queue_ack(net, qp, IB_AETH_RNR, i, p);
         pkt_free(&net->pool, p);
         return;
     }
@@ -537,7 +645,7 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
             }
         } else if (ack_req || ++qp->since_ack >= qp->cfg->ack_every) {
             qp->since_ack = 0;
-            queue_ack(net, qp, IB_AETH_ACK, i);
+            queue_ack(net, qp, IB_AETH_ACK, i, p);
         }
         if (qp->expected == qp->n_pkts && !f->completed)
             transport_flow_done(net, f);
@@ -551,13 +659,13 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
                 f->naks++;
                 read_request(net, qp, qp->expected);
             } else {
-                queue_ack(net, qp, IB_AETH_NAK_SEQ, qp->expected);
+                queue_ack(net, qp, IB_AETH_NAK_SEQ, qp->expected, p);
             }
         } else {
             qp->ooo_high = i;
         }
     } else if (qp->expected > 0 && !qp->read) {
-        queue_ack(net, qp, IB_AETH_ACK, qp->expected - 1);
+        queue_ack(net, qp, IB_AETH_ACK, qp->expected - 1, p);
     }
     pkt_free(&net->pool, p);
 }
@@ -568,10 +676,15 @@ requester_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
     struct flow *f = qp->flow;
     uint64_t i = idx_of(qp, p->l4.roce.psn, qp->una);
     uint8_t syndrome = p->l4.roce.syndrome;
-    pkt_free(&net->pool, p);
-    if (qp->failed || i > qp->high)
+    if (qp->failed || i > qp->high) {
+        pkt_free(&net->pool, p);
         return;
+    }
     uint64_t acked = syndrome == IB_AETH_ACK ? i + 1 : i;
+    /* An ACK or NAK alike carries INT (the simulator's HandleAckHp). */
+    if (qp->hpcc)
+        hpcc_ack(&qp->hpcc->hp, pkt_int(p), acked, qp->next);
+    pkt_free(&net->pool, p);
     if (acked > qp->una) {
         qp->una = acked;
         qp->retries = 0;
@@ -600,6 +713,8 @@ requester_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
         f->naks++;
         go_back(net, qp, i);
     }
+    if (qp->hpcc)
+        hpcc_resume(net, qp);
 }
 
 static void
@@ -623,6 +738,25 @@ rdma_receive(struct net *net, struct flow *f, struct pkt *p)
     } else {
         responder_receive(net, qp, p);
     }
+}
+
+/* HPCC's T unless rdma.hpcc.t sets it: the flow's own base round trip,
+ * a full data packet out and its ACK back, alone on the paths they take
+ * (HDR: the bytes besides payload and AETH after the Ethernet header).
+ * The simulator's pairRtt is the same trip but for the ACK's
+ * serialization. */
+static uint64_t
+base_rtt_ps(const struct net *net, const struct rdma_qp *qp, uint32_t from,
+            uint32_t to, uint32_t hdr)
+{
+    bool vlan = net->scn->host.vlan;
+    struct path path;
+    path_trace(net, from, to, qp->data_proto.hash0, &path);
+    uint64_t t_ps = path_latency_ps(
+        &path, wire_bytes_for_ip(hdr + qp->cfg->mtu, vlan));
+    path_trace(net, to, from, qp->ctl_proto.hash0, &path);
+    return t_ps + path_latency_ps(
+                      &path, wire_bytes_for_ip(hdr + IB_AETH_BYTES, vlan));
 }
 
 static void
@@ -655,6 +789,8 @@ rdma_setup(struct net *net, struct flow *f)
     qp->data_src.flow_id = qp->ack_src.flow_id = f->id;
     event_init(&net->sim, &qp->rto, rdma_timeout);
     f->cc = qp->cfg->cc_name;
+    qp->line_bps = net->hosts[from].nic.port->rate_bps;
+    qp->rate = qp->target = (double)qp->line_bps;
     if (qp->cfg->cc == RDMA_CC_DCQCN) {
         tx_source_init(&qp->cnp_src, &net->sim, &rdma_cnp_class,
                        &net->hosts[to], qp->cfg->cnp_tc);
@@ -662,8 +798,6 @@ rdma_setup(struct net *net, struct flow *f)
         event_init(&net->sim, &qp->alpha_timer, dcqcn_alpha_timer);
         event_init(&net->sim, &qp->dec_timer, dcqcn_dec_timer);
         event_init(&net->sim, &qp->inc_timer, dcqcn_inc_timer);
-        qp->line_bps = net->hosts[from].nic.port->rate_bps;
-        qp->rate = qp->target = (double)qp->line_bps;
         qp->alpha = qp->cfg->dcqcn.alpha0;
     }
 
@@ -687,11 +821,22 @@ rdma_setup(struct net *net, struct flow *f)
     a->ip.ecn = ECN_NOT_ECT;
     pkt_set_route_hash(d);
     pkt_set_route_hash(a);
+    /* HPCC: switches fill the data packets' INT; ACKs carry it back. */
+    if (qp->cfg->cc == RDMA_CC_HPCC) {
+        sim_assert(!qp->read);  /* Refused by the parser: no ACKs. */
+        qp->hpcc = xcalloc(1, sizeof *qp->hpcc);
+        d->int_collect = true;
+    }
 
     uint32_t hdr = (v1   ? IB_GRH_BYTES
                     : ib ? IB_LRH_BYTES + IB_VCRC_BYTES
                          : IPV4_HDR_BYTES + UDP_HDR_BYTES) +
-                   IB_BTH_BYTES + IB_ICRC_BYTES;
+                   IB_BTH_BYTES + IB_ICRC_BYTES + int_bytes(qp);
+    if (qp->hpcc) {
+        uint64_t t = qp->cfg->hpcc.t_ps;
+        hpcc_init(&qp->hpcc->hp, &qp->cfg->hpcc, qp->line_bps,
+                  t ? t : base_rtt_ps(net, qp, from, to, hdr));
+    }
     f->ideal_fct_ps = transport_ideal_fct(net, from, to, f->size_bytes, mtu,
                                           hdr, f->rate_bps, d->hash0);
     if (qp->read)  /* The request's trip comes first. */
@@ -720,6 +865,7 @@ rdma_teardown(struct net *net, struct flow *f)
         sim_cancel(&net->sim, &qp->dec_timer);
         sim_cancel(&net->sim, &qp->inc_timer);
     }
+    free(qp->hpcc);
     free(qp);
     f->tp = NULL;
 }
@@ -782,21 +928,30 @@ const struct transport_class transport_ib = {
 };
 
 bool
-rdma_qp_rate(const struct flow *f, double *rate_bps, double *target_bps,
-             double *alpha)
+rdma_qp_sample(const struct flow *f, struct rdma_qp_sample *out)
 {
     const struct rdma_qp *qp = f->tp;
     if (!qp || (f->transport != &transport_roce &&
                 f->transport != &transport_rocev1 &&
                 f->transport != &transport_ib))
         return false;
-    if (qp->cfg->cc == RDMA_CC_DCQCN) {
-        *rate_bps = qp->rate;
-        *target_bps = qp->target;
-        *alpha = qp->alpha;
-    } else {
-        *rate_bps = *target_bps = (double)(f->rate_bps ? f->rate_bps : 0);
-        *alpha = 0;
+    memset(out, 0, sizeof *out);
+    switch (qp->cfg->cc) {
+    case RDMA_CC_DCQCN:
+        out->rate_bps = qp->rate;
+        out->target_bps = qp->target;
+        out->alpha = qp->alpha;
+        break;
+    case RDMA_CC_HPCC:
+        out->rate_bps = qp->rate;
+        out->target_bps = qp->hpcc->hp.w_c * 8.0 * (double)PS_PER_S /
+                          (double)qp->hpcc->hp.t_ps;
+        out->window_bytes = qp->hpcc->hp.w;
+        out->util = qp->hpcc->hp.u;
+        break;
+    case RDMA_CC_NONE:
+        out->rate_bps = out->target_bps = (double)f->rate_bps;
+        break;
     }
     return true;
 }

@@ -72,11 +72,21 @@ extern const struct transport_class transport_ib;
  * control, with iWARP's per-segment framing on the wire. */
 extern const struct transport_class transport_iwarp;
 
-/* The sending rate of RDMA (roce, rocev1, ib) flow F's queue pair now (DCQCN's Rc and Rt,
- * and alpha; without congestion control the QP's rate limit, 0 for line
- * rate).  False if F is not such a flow or has not been set up. */
-bool rdma_qp_rate(const struct flow *f, double *rate_bps, double *target_bps,
-                  double *alpha);
+/* A RoCE queue pair's congestion control at one moment (monitor.qps,
+ * rate_series.csv). */
+struct rdma_qp_sample {
+    double rate_bps;          /* Sending rate: DCQCN's Rc, HPCC's W / T;
+                               * without congestion control the QP's rate
+                               * limit, 0 for line rate. */
+    double target_bps;        /* DCQCN's Rt; HPCC's W_c / T. */
+    double alpha;             /* DCQCN's alpha; else 0. */
+    double window_bytes;      /* HPCC's window W; else 0 (none). */
+    double util;              /* HPCC's U averaged over T; else 0. */
+};
+
+/* Samples RDMA (roce, rocev1, ib) flow F's queue pair into *OUT.  False
+ * if F is not such a flow or has not been set up. */
+bool rdma_qp_sample(const struct flow *f, struct rdma_qp_sample *out);
 
 struct dcqcn_params;
 /* DCQCN's parameters of profile NAME ("paper" or "mellanox"). */

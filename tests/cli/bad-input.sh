@@ -49,7 +49,17 @@ pfc-quanta-0|pfc-quanta-0.yaml|pfc-quanta-0.yaml:8:30: pfc.quanta is '"'0'"'; ex
 pfc-watchdog-action|pfc-watchdog-action.yaml|pfc-watchdog-action.yaml:10:54: pfc.watchdog.action is '"'bogus'"'; expected one of: drop, forward|
 pfc-xon-offset|pfc-xon-offset.yaml|pfc-xon-offset.yaml:9:46: pfc.xon_offset is '"'20KB'"' (above pfc.xoff|
 pfc-small-buffer|pfc-small-buffer.yaml|pfc-small-buffer.yaml:15:3: switch leaf0: its buffer of 500000 B cannot hold its reserves and PFC headroom (87498 B more is needed)|
-buffer-set-in-file|valid-pfc.yaml|--set switch.buffer=400KB: switch leaf0: its buffer of 400000 B|--set switch.buffer=400KB'
+buffer-set-in-file|valid-pfc.yaml|--set switch.buffer=400KB: switch leaf0: its buffer of 400000 B|--set switch.buffer=400KB
+rdma-cc-unknown|rdma-cc-unknown.yaml|rdma-cc-unknown.yaml:7:12: rdma.cc is '"'timely'"'; expected one of: none, dcqcn, hpcc|
+hpcc-eta|hpcc-eta.yaml|hpcc-eta.yaml:7:30: rdma.hpcc.eta is '"'1.5'"' (greater than 1); expected a real number in (0, 1]|
+hpcc-eta-set|valid.yaml|--set rdma.hpcc.eta=0: rdma.hpcc.eta is '"'0'"'|--set rdma.cc=hpcc --set rdma.hpcc.eta=0
+hpcc-max-stage|hpcc-max-stage.yaml|hpcc-max-stage.yaml:7:36: rdma.hpcc.max_stage is '"'-1'"' (negative); expected an integer 0..1000|
+hpcc-r-ai|hpcc-r-ai.yaml|hpcc-r-ai.yaml:7:31: rdma.hpcc.r_ai is '"'0Mbps'"' (must be greater than zero)|
+hpcc-t|hpcc-t.yaml|hpcc-t.yaml:7:28: rdma.hpcc.t is '"'0us'"' (must be greater than zero)|
+hpcc-unknown-key|hpcc-unknown-key.yaml|hpcc-unknown-key.yaml:7:25: unknown key '"'w_ai'"' in rdma.hpcc; expected one of: eta, max_stage, r_ai, t|
+hpcc-not-mapping|hpcc-not-mapping.yaml|hpcc-not-mapping.yaml:7:24: rdma.hpcc is '"'0.95'"'; expected a mapping of HPCC parameters|
+hpcc-without-cc|hpcc-without-cc.yaml|hpcc-without-cc.yaml:7:19: rdma.hpcc given with rdma.cc dcqcn; expected cc: hpcc, or no hpcc key|
+hpcc-read|hpcc-read.yaml|hpcc-read.yaml:11:5: traffic.0.verb read with rdma.cc hpcc: READ responses are not acknowledged|'
 
 n=0
 failed=0

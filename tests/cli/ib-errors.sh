@@ -64,6 +64,8 @@ pfc: {enabled: true}" \
     "7:1: pfc under fabric: infiniband: IB links are lossless by credit-based flow control"
 bad "DCQCN on IB" "rdma: {cc: dcqcn}" \
     "6:12: rdma.cc is 'dcqcn' (DCQCN reacts to ECN marks in IP headers, which native IB packets do not have); expected none under fabric: infiniband"
+bad "HPCC on IB" "rdma: {cc: hpcc}" \
+    "6:12: rdma.cc is 'hpcc' (HPCC's INT records are written by Ethernet switches' egress pipelines"
 bad "mtu on IB" "mtu: 9000" "6:1: mtu under fabric: infiniband: the IP MTU sizes Ethernet frames"
 bad "qos on IB" "qos: {lossless: [3]}" "6:1: qos under fabric: infiniband: each service level travels in the virtual lane of the same number"
 for k in "mmu: shared" "queue: 1MB" "buffer: 8MB" "reserve: 4KB" "ecn: {mode: step, k: 40KB}"; do

@@ -1,7 +1,7 @@
 #!/bin/sh
 # RoCEv2 RC WRITEs (protocol: roce): goodput from the real header sizes,
 # the small-message round trip, go-back-N's cost under loss, and no
-# retransmission when PFC keeps the fabric lossless.
+# retransmission when PFC keeps the fabric lossless; DCQCN and HPCC.
 set -u
 . "$(dirname "$0")/../lib.sh"
 run() { timeout 60 "$DCSIM" run "$@" --quiet; }
@@ -127,16 +127,22 @@ YAML
 run "$tmp/dcqcn.yaml" -o "$tmp/d10" --set stop=10ms
 run "$tmp/dcqcn.yaml" -o "$tmp/d20"
 delivered() { awk -F, 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR > 1 {printf "%s ", $c["bytes_delivered"]}' "$1/flows.csv"; }
-awk -v a="$(delivered "$tmp/d10")" -v b="$(delivered "$tmp/d20")" 'BEGIN {
-    split(a, x, " "); split(b, y, " ")
-    r1 = y[1] - x[1]; r2 = y[2] - x[2]
-    jain = (r1 + r2) ^ 2 / (2 * (r1 ^ 2 + r2 ^ 2))
-    util = (r1 + r2) * 8 / 0.010 / (1024 / 1106 * 100e9)
-    printf "Jain %.4f, %.1f and %.1f MB, %.3f of goodput capacity\n", jain, r1 / 1e6, r2 / 1e6, util
-    exit !(jain >= 0.95 && util > 0.9)
-}' >"$tmp/j"
-st=$?
-t $st "DCQCN converges: $(cat "$tmp/j")"
+# share DIR10 DIR20 WIRE: of the bytes the two flows delivered in [10, 20]
+# ms, Jain's index, the share of goodput capacity (1024 B of payload per
+# WIRE bytes at 100 Gb/s), and MB each, into $tmp/share.
+share() {
+    awk -v a="$(delivered "$1")" -v b="$(delivered "$2")" -v wire="$3" 'BEGIN {
+        split(a, x, " "); split(b, y, " ")
+        r1 = y[1] - x[1]; r2 = y[2] - x[2]
+        jain = (r1 + r2) ^ 2 / (2 * (r1 ^ 2 + r2 ^ 2))
+        util = (r1 + r2) * 8 / 0.010 / (1024 / wire * 100e9)
+        printf "%.4f %.4f %.1f %.1f\n", jain, util, r1 / 1e6, r2 / 1e6
+    }' >"$tmp/share"
+}
+share "$tmp/d10" "$tmp/d20" 1106
+read -r jain util m1 m2 <"$tmp/share"
+awk -v j="$jain" -v u="$util" 'BEGIN { exit !(j >= 0.95 && u > 0.9) }'
+t $? "DCQCN converges: Jain $jain, $m1 and $m2 MB, $util of goodput capacity"
 q=$(awk -F, '$1 == "leaf0" && $3 == "h0" && $4 == 3 {print $5, $6}' "$tmp/d20/queues.csv")
 cnps=$(awk -F, '$1 == "leaf0" && $3 == "h0" && $4 == 3 {print $9}' "$tmp/d20/queues.csv")
 awk -v q="$q" -v m="$cnps" 'BEGIN { split(q, v, " "); exit !(v[2] < 50000 && v[1] < 1000000 && m > 0) }'
@@ -150,6 +156,113 @@ run "$tmp/dcqcn.yaml" -o "$tmp/dn" --set stop=10ms --set rdma.cc=none
 qn=$(awk -F, '$1 == "leaf0" && $3 == "h0" && $4 == 3 {print $6}' "$tmp/dn/queues.csv")
 [ "$(num pause_frames_sent "$tmp/dn/summary.json")" -gt 0 ] && [ "$(num drops_total "$tmp/dn/summary.json")" = 0 ]
 t $? "without congestion control the same pair relies on PFC: $(num pause_frames_sent "$tmp/dn/summary.json") pauses, average queue $qn B"
+
+# 15. HPCC on the same pair (HPCC on one path follows).  Its
+# packets carry 42 B of INT: 1024 B of payload per 1148 wire bytes.  HPCC
+# aims the port at eta = 95% of its rate: the two flows settle where U =
+# eta + 2 R_AI / B = 0.9508 less the queue's term, so utilization is
+# asserted within 0.5% of eta, and the queue should stay far below
+# DCQCN's.  The 20 ms run samples both QPs (monitor.qps) and runs twice
+# to show determinism.
+sed '/^monitor:/d' "$tmp/dcqcn.yaml" >"$tmp/pair.yaml"
+printf 'monitor: {interval: 100us, qps: [0, 1]}\n' >>"$tmp/pair.yaml"
+run "$tmp/pair.yaml" -o "$tmp/h10" --set stop=10ms --set rdma.cc=hpcc
+run "$tmp/pair.yaml" -o "$tmp/h20" --set rdma.cc=hpcc
+share "$tmp/h10" "$tmp/h20" 1148
+read -r jain util m1 m2 <"$tmp/share"
+awk -v u="$util" 'BEGIN { exit !(u >= 0.945 && u <= 0.955) }'
+t $? "HPCC on the pair: $util of goodput capacity (eta 0.95) in [10, 20] ms"
+awk -v j="$jain" 'BEGIN { exit !(j >= 0.99) }'
+t $? "two HPCC flows share fairly: Jain $jain ($m1 and $m2 MB)"
+qavg() { awk -F, '$1 == "leaf0" && $3 == "h0" && $4 == 3 {print $6}' "$1/queues.csv"; }
+qh=$(qavg "$tmp/h20") qd=$(qavg "$tmp/d20")
+awk -v h="$qh" -v d="$qd" 'BEGIN { exit !(h < d && h < 2000) }'
+t $? "the bottleneck's time-averaged queue over 20 ms: HPCC $qh B < DCQCN $qd B"
+[ "$(num pause_frames_sent "$tmp/h20/summary.json")" = 0 ] && [ "$(num drops_total "$tmp/h20/summary.json")" = 0 ]
+t $? "HPCC: no pause frame, no drop"
+awk -F, 'NR > 1 && $1 >= 5000000000 {n++; if ($2 == 0) a += $3; else b += $3} END {
+    r = a / b; printf "%.4f\n", r; exit !(n > 0 && r > 0.8 && r < 1.25) }' "$tmp/h20/rate_series.csv" >"$tmp/r"
+t $? "rate_series.csv: the two HPCC QPs' mean rates from 5 ms within 25% (ratio $(cat "$tmp/r"))"
+run "$tmp/pair.yaml" -o "$tmp/h20b" --set rdma.cc=hpcc
+same_results "$tmp/h20" "$tmp/h20b" flows.csv links.csv queues.csv rate_series.csv pfc.csv
+t $? "HPCC: two runs give identical flows, links, queues, rates, PFC and summary"
+
+# HPCC on one path: the INT header's bytes on the wire, the window and
+# rate an idle path converges to, its goodput, and ACK coalescing.
+# Wire bytes and packets of the link FROM -> TO in links.csv.
+link() { awk -F, -v a="$2" -v b="$3" '$1 == a && $2 == b {print $7, $8}' "$1/links.csv"; }
+{ cat "$tmp/one.yaml"; printf 'rdma: {cc: hpcc}\nmonitor: {interval: 10us, qps: [0]}\n'; } >"$tmp/hone.yaml"
+
+# The INT header (42 B: five 8-byte hop records and a 2-byte count) rides
+# on every data packet and every ACK.  An 8-byte WRITE: the request frame
+# is 14 + 20 + 8 + 12 (BTH) + 16 (RETH) + 42 (INT) + 8 + 4 (ICRC) + 4
+# (FCS) = 128 B, 148 B on the wire (11.84 ns at 100 Gb/s); the ACK 14 + 20
+# + 8 + 12 + 4 (AETH) + 42 + 4 + 4 = 108 B, 128 on the wire (10.24 ns).
+# Round trip over two 1 us links each way: 2 x 11.84 + 2 x 10.24 + 4000 =
+# 4044.16 ns (test 13: 4030.72 ns without INT).
+run "$tmp/hone.yaml" -o "$tmp/hs" --set traffic.0.flows.0.size=8
+t $? "an 8-byte HPCC WRITE runs"
+[ "$(link "$tmp/hs" a sw)" = "148 1" ] && [ "$(link "$tmp/hs" sw a)" = "128 1" ]
+t $? "wire sizes with INT: request 148 B ($(link "$tmp/hs" a sw | cut -d' ' -f1)), ACK 128 B ($(link "$tmp/hs" sw a | cut -d' ' -f1))"
+[ "$(col "$tmp/hs" acked_ps)" = 4044160 ]
+t $? "the WRITE completes after $(col "$tmp/hs" acked_ps) ps = 4044.16 ns"
+
+# A 10 MB WRITE on the idle path: 9766 packets, each 1024 B of payload
+# (the last 640) + 124 B of frame, INT, preamble and gap, the first 16 B
+# more (RETH): 10000000 + 9766 x 124 + 16 = 11211000 wire bytes; 9766
+# ACKs of 128 B back.
+run "$tmp/hone.yaml" -o "$tmp/hg"
+t $? "a 10 MB HPCC WRITE runs"
+[ "$(link "$tmp/hg" a sw)" = "11211000 9766" ] && [ "$(link "$tmp/hg" sw a)" = "1250048 9766" ] &&
+    [ "$(col "$tmp/hg" completed)" = 1 ] && [ "$(col "$tmp/hg" cc)" = hpcc ]
+t $? "every data packet carries INT: $(link "$tmp/hg" a sw) wire bytes and packets out, ACKs $(link "$tmp/hg" sw a)"
+
+# T is the flow's base round trip: a full data packet out (1148 B on the
+# wire, 91.84 ns a hop) and its ACK back (10.24 ns a hop), plus 4 x 1 us:
+# 4204.16 ns.  The window starts at line rate x T = 52552 B.  Alone on the
+# path, the switch's port reports u = 1 (it sends at line rate, no queue),
+# so W = W_c / (u / eta) + W_AI shrinks to eta x line x T + W_AI: the QP
+# settles at eta x 100 Gb/s + R_AI = 95 + 0.04 = 95.04 Gb/s (HPCC keeps
+# 5% headroom by design), window 49946 B.
+rs=$tmp/hg/rate_series.csv
+first=$(awk -F, 'NR == 2 {print $3, $6}' "$rs")
+last=$(tail -n 1 "$rs" | awk -F, '{print $3, $6, $7}')
+[ "$first" = "100000000000 52552" ] &&
+awk -v l="$last" 'BEGIN { split(l, v, " "); exit !(v[1] > 95.035e9 && v[1] < 95.045e9 && v[2] == 49946 && v[3] > 0.9503 && v[3] < 0.9505) }'
+t $? "rate and window: $first at start (line x T), $last (rate, W, u) at the end"
+awk -v w="$(echo "$last" | cut -d' ' -f2)" -v r="$(echo "$last" | cut -d' ' -f1)" 'BEGIN {
+    exit !(w > r * 4204.16e-9 / 8 - 1 && w < r * 4204.16e-9 / 8 + 1) }'
+t $? "W = rate x T / 8 with T = 4204.16 ns"
+run "$tmp/hone.yaml" -o "$tmp/ht8" --set rdma.hpcc.t=8us --set traffic.0.flows.0.size=1MB
+[ "$(awk -F, 'NR == 2 {print $6}' "$tmp/ht8/rate_series.csv")" = 100000 ]
+t $? "rdma.hpcc.t: 8us starts the window at 100 Gb/s x 8 us = 100000 B"
+
+# Goodput near line rate: 95.04% of 100 Gb/s carries 1024 B of payload
+# per 1148 wire bytes: 84.774 Gb/s, measured over the FCT less the
+# one-way trip of the last packet (the startup transient is one round
+# trip in ~900 us).
+awk -v fct="$(col "$tmp/hg" fct_ps)" 'BEGIN {
+    span = fct - 2000000 - 2 * 1148 * 8 * 10
+    gp = 10000000 * 8 / (span / 1e12)
+    want = (0.95 + 40e6 / 100e9) * 1024 / 1148 * 100e9
+    printf "%.3f %.3f\n", gp / 1e9, want / 1e9
+    exit !(gp > 0.99 * want && gp < 1.01 * want)
+}' >"$tmp/hgp"
+t $? "idle-path goodput $(cut -d' ' -f1 "$tmp/hgp") Gb/s = 0.9504 x 1024/1148 x 100 Gb/s ($(cut -d' ' -f2 "$tmp/hgp")) within 1%"
+
+# ACK coalescing: one ACK per 4 packets and the message's last (2442 of
+# 128 B), each echoing the newest packet's INT; the rate converges the
+# same.
+run "$tmp/hone.yaml" -o "$tmp/hc4" --set rdma.ack_every=4
+last4=$(tail -n 1 "$tmp/hc4/rate_series.csv" | cut -d, -f3)
+[ "$(link "$tmp/hc4" sw a)" = "312576 2442" ] &&
+    awk -v r="$last4" 'BEGIN { exit !(r > 95.035e9 && r < 95.045e9) }'
+t $? "ack_every 4: $(link "$tmp/hc4" sw a) ACK bytes and packets, rate $last4 b/s"
+
+# Without HPCC the packets carry no INT (rdma.sh's figures).
+run "$tmp/hone.yaml" -o "$tmp/hn" --set rdma.cc=none --set traffic.0.flows.0.size=8
+[ "$(link "$tmp/hn" a sw)" = "106 1" ] && [ "$(link "$tmp/hn" sw a)" = "86 1" ]
+t $? "rdma.cc none: request 106 B, ACK 86 B on the wire"
 
 # 17. RoCEv1: the IB transport straight over Ethernet (EtherType 0x8915;
 # a 40 B GRH where RoCEv2 has IPv4 20 + UDP 8).  Inside one switch it
@@ -238,11 +351,9 @@ t $? "iWARP on a 1% lossy path delivers all 10 MB ($(col "$tmp/iwl" retx_pkts) s
 
 # The per-QP rate series shows DCQCN reacting: flow 0 alone at line rate
 # until flow 1 joins at 2 ms; from then on both are cut below it.
-sed '/^monitor:/d' "$tmp/dcqcn.yaml" >"$tmp/dq.yaml"
-printf 'monitor: {interval: 100us, qps: [0, 1]}\n' >>"$tmp/dq.yaml"
-run "$tmp/dq.yaml" -o "$tmp/dq" --set stop=5ms
+run "$tmp/pair.yaml" -o "$tmp/dq" --set stop=5ms
 rs=$tmp/dq/rate_series.csv
-[ "$(head -n 1 "$rs")" = "time_ps,flow,rate_bps,target_bps,alpha" ] &&
+[ "$(head -n 1 "$rs")" = "time_ps,flow,rate_bps,target_bps,alpha,window_bytes,util" ] &&
 awk -F, 'NR > 1 && $2 == 0 && $1 < 2000000000 && $3 != 100000000000 {bad = 1}
          NR > 1 && $1 >= 2500000000 && $3 >= 90000000000 {bad = 1}
          NR > 1 {n++} END {exit bad || n != 102}' "$rs"

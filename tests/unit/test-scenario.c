@@ -1087,6 +1087,36 @@ test_qos_pfc(struct files *fs)
                  "integer 0..63");
 }
 
+/* rdma.cc: hpcc and rdma.hpcc: the simulator's defaults (eta 0.95,
+ * maxStage 0, R_AI and T derived per flow), and each key as given. */
+static void
+test_hpcc(struct files *fs)
+{
+    struct scenario scn;
+    char *err = NULL;
+    int rc = load(fs, SPINE_LEAF "rdma: {cc: hpcc}\n", NULL, 0, &scn, &err);
+    if (!ok(rc == 0, "rdma.cc hpcc loads")) {
+        diag("%s", err);
+        free(err);
+        return;
+    }
+    const struct hpcc_params *h = &scn.rdma.hpcc;
+    ok(scn.rdma.cc == RDMA_CC_HPCC && !strcmp(scn.rdma.cc_name, "hpcc") &&
+           h->eta == 0.95 && h->max_stage == 0 && h->r_ai_bps == 0 &&
+           h->t_ps == 0,
+       "hpcc defaults: eta 0.95, max_stage 0, r_ai and t per flow");
+    scenario_free(&scn);
+    rc = load(fs, SPINE_LEAF
+              "rdma: {cc: hpcc, hpcc: {eta: 0.9, max_stage: 5, r_ai: 50Mbps, "
+              "t: 9us}}\n",
+              NULL, 0, &scn, &err);
+    h = &scn.rdma.hpcc;
+    ok(rc == 0 && h->eta == 0.9 && h->max_stage == 5 &&
+           h->r_ai_bps == 50000000 && h->t_ps == 9 * PS_PER_US,
+       "rdma.hpcc keys as given");
+    scenario_free(&scn);
+}
+
 int
 main(void)
 {
@@ -1108,6 +1138,7 @@ main(void)
     test_tcp_ecn_faults(&fs);
     test_ets(&fs);
     test_qos_pfc(&fs);
+    test_hpcc(&fs);
 
     /* Remove the files (each path is recorded once). */
     for (size_t i = 0; i < fs.n; i++) {
