@@ -423,18 +423,19 @@ read_duration(struct ctx *c, const struct ynode *n, const char *path,
     return true;
 }
 
-/* A decimal fraction (units_parse_fraction()) within [LO, HI]; with
- * LO_OPEN, LO itself is excluded. */
+/* A number PARSE accepts (units_parse_decimal(), units_parse_fraction())
+ * within [LO, HI]; with LO_OPEN, LO itself is excluded. */
 static bool
-read_fraction(struct ctx *c, const struct ynode *n, const char *path,
-              double lo, bool lo_open, double hi, const char *form,
-              double *out)
+read_number(struct ctx *c, const struct ynode *n, const char *path,
+            bool (*parse)(const char *, double *, const char **),
+            double lo, bool lo_open, double hi, const char *form,
+            double *out)
 {
     const char *why;
     double v;
     if (!need_scalar(c, n, path, form))
         return false;
-    if (!units_parse_fraction(n->text, &v, &why))
+    if (!parse(n->text, &v, &why))
         return fail_value(c, n, path, why, form);
     if (n->quoted)
         return fail_value(c, n, path, "a quoted string", form);
@@ -444,25 +445,22 @@ read_fraction(struct ctx *c, const struct ynode *n, const char *path,
     return true;
 }
 
-/* A non-negative decimal number within [LO, HI]; with LO_OPEN, LO itself
- * is excluded. */
+static bool
+read_fraction(struct ctx *c, const struct ynode *n, const char *path,
+              double lo, bool lo_open, double hi, const char *form,
+              double *out)
+{
+    return read_number(c, n, path, units_parse_fraction, lo, lo_open, hi,
+                       form, out);
+}
+
 static bool
 read_decimal(struct ctx *c, const struct ynode *n, const char *path,
              double lo, bool lo_open, double hi, const char *form,
              double *out)
 {
-    const char *why;
-    double v;
-    if (!need_scalar(c, n, path, form))
-        return false;
-    if (!units_parse_decimal(n->text, &v, &why))
-        return fail_value(c, n, path, why, form);
-    if (n->quoted)
-        return fail_value(c, n, path, "a quoted string", form);
-    if (v < lo || (lo_open && v == lo) || v > hi)
-        return fail_value(c, n, path, NULL, form);
-    *out = v;
-    return true;
+    return read_number(c, n, path, units_parse_decimal, lo, lo_open, hi,
+                       form, out);
 }
 
 /* Optional keys: each get_*() leaves *OUT (the default) alone when KEY is
@@ -1232,12 +1230,13 @@ get_cores(struct ctx *c, const struct ynode *map, const char *parent,
     uint32_t *v = xcalloc(n->n_items, sizeof *v);
     for (size_t i = 0; i < n->n_items; i++) {
         path_index(item, path, i);
+        uint64_t core;
         if (!read_u64_form(c, n->items[i], item, 0, n_cores - 1, form,
-                           &(uint64_t){ 0 })) {
+                           &core)) {
             free(v);
             return false;
         }
-        v[i] = (uint32_t)strtoul(n->items[i]->text, NULL, 0);
+        v[i] = (uint32_t)core;
     }
     free(*out);
     *out = v;
