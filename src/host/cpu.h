@@ -73,7 +73,8 @@ struct core {
     uint8_t socket;
     /* Software senders whose packets this core builds (see stack.c). */
     struct tx_source *ready_head, *ready_tail;
-    bool pump_blocked;     /* Waiting for room in a send ring. */
+    bool pump_blocked;     /* Waiting for room in a send ring (counted
+                            * in server.n_blocked). */
     struct tlb tlb;
 };
 

@@ -103,6 +103,8 @@ struct server {
     struct core *cores;
     uint32_t n_cores;
     struct ring ring;          /* The NIC's send ring. */
+    uint32_t n_blocked;        /* Cores waiting for room in a ring: only
+                                * then does a freed descriptor wake any. */
     struct dma_chan tx_dma, rx_dma;
     struct rxq *rxqs;          /* One per irq core (RSS). */
     uint32_t n_rxqs;

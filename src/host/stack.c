@@ -343,14 +343,22 @@ ring_room(struct server *srv, const struct ring *r)
 
 static void pump(struct net *, struct core *);
 
+/* Room may have opened in a send ring: the idle cores that waited for
+ * one try again. */
+static void
+wake_blocked(struct net *net, struct server *srv)
+{
+    for (uint32_t i = 0; srv->n_blocked && i < srv->n_cores; i++)
+        if (srv->cores[i].pump_blocked && core_idle(&srv->cores[i]))
+            pump(net, &srv->cores[i]);
+}
+
 static void
 ring_release(struct net *net, struct server *srv, struct ring *r)
 {
     sim_assert(r->used > 0);
     r->used--;
-    for (uint32_t i = 0; i < srv->n_cores; i++)
-        if (srv->cores[i].pump_blocked && core_idle(&srv->cores[i]))
-            pump(net, &srv->cores[i]);
+    wake_blocked(net, srv);
 }
 
 static void backend_next(struct net *, struct vm *);
@@ -520,7 +528,10 @@ static void
 pump(struct net *net, struct core *c)
 {
     struct server *srv = c->srv;
-    c->pump_blocked = false;
+    if (c->pump_blocked) {
+        c->pump_blocked = false;
+        srv->n_blocked--;
+    }
     while (core_idle(c) && c->ready_head) {
         struct tx_source *prev = NULL, *src = c->ready_head;
         struct ring *r = NULL;
@@ -531,6 +542,7 @@ pump(struct net *net, struct core *c)
         }
         if (!src) {
             c->pump_blocked = true;
+            srv->n_blocked++;
             return;
         }
         if (prev)
@@ -594,9 +606,7 @@ server_activate(struct net *net, struct tx_source *src)
 void
 server_tx_ready(struct net *net, struct server *srv)
 {
-    for (uint32_t i = 0; i < srv->n_cores; i++)
-        if (srv->cores[i].pump_blocked && core_idle(&srv->cores[i]))
-            pump(net, &srv->cores[i]);
+    wake_blocked(net, srv);
 }
 
 void
