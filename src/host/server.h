@@ -78,6 +78,7 @@ struct vm {
     /* Packets for the guest, not yet taken by its NAPI poll. */
     struct pkt_fifo rxq;
     bool guest_polling;
+    bool irq_pending;          /* Injected, its handler not yet run. */
     uint32_t gro_flow;         /* The guest's GRO (as struct rxq). */
     uint64_t gro_bytes;
     struct rxq vf_rxq;         /* SR-IOV: the VF's receive queue. */

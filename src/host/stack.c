@@ -783,6 +783,7 @@ static void
 guest_irq_done(struct net *net, struct cpu_work *w)
 {
     struct vm *vm = w->obj;
+    vm->irq_pending = false;
     if (!vm->guest_polling) {
         vm->guest_polling = true;
         guest_poll(net, vm);
@@ -791,14 +792,19 @@ guest_irq_done(struct net *net, struct cpu_work *w)
 
 /* A frame is in the guest's receive ring.  The guest's NAPI asks for an
  * interrupt only when it is not polling (EVENT_IDX's used_event); without
- * EVENT_IDX every used buffer interrupts. */
+ * EVENT_IDX every used buffer interrupts.  An interrupt still pending
+ * (injected, its handler not yet run) absorbs the next: the vector's bit
+ * is already set in the virtual APIC's IRR (or the posted-interrupt
+ * descriptor), and with EVENT_IDX used_event has not moved either. */
 static void
 guest_rx(struct net *net, struct vm *vm, struct pkt *p)
 {
     vm->pkts_rx++;
     pkt_fifo_push(&vm->rxq, p);
-    if (vm->guest_polling && vm->srv->spec->vm.event_idx)
+    if (vm->irq_pending ||
+        (vm->guest_polling && vm->srv->spec->vm.event_idx))
         return;
+    vm->irq_pending = true;
     struct core *c = app_core(vm->srv, flow_of(net, p));
     vm_interrupt(net, vm, c, guest_irq_done, vm);
 }
