@@ -108,7 +108,9 @@ TPUT100_BYTES=200000000
 for p in $PATHS; do
     one_flow "$TPUT_BYTES" | scenario "tput-$p" 10Gbps "$(server_of "$p")" tcp >"$tmp/tput-$p.yaml"
     run "tput-$p"
-    messages | scenario "lat-$p" 10Gbps "$(server_of "$p")" tcp >"$tmp/lat-$p.yaml"
+    # The first message's packet is broken down by where its time went.
+    messages | scenario "lat-$p" 10Gbps "$(server_of "$p")
+monitor: {breakdown: 0}" tcp >"$tmp/lat-$p.yaml"
     run "lat-$p"
     cp "$tmp/lat-$p.yaml" "$tmp/lat0-$p.yaml"
     run "lat0-$p" --set server.rx_usecs=0
@@ -191,6 +193,12 @@ facts() {
             }
         }
         END { for (i = 1; i <= n; i++) printf "%s.cores.%s %s\n", r, o[i], list[o[i]] }' "$d/hosts.csv"
+    # breakdown.csv: the parts of the broken-down flow's (one) packet.
+    if [ -f "$d/breakdown.csv" ]; then
+        awk -F, -v r="$1" '
+            NR == 1 { for (i = 1; i <= NF; i++) h[i] = $i; next }
+            NR == 2 { for (i = 6; i <= NF; i++) printf "%s.bd.%s %s\n", r, h[i], $i }' "$d/breakdown.csv"
+    fi
     # vms.csv: each VM's counters.
     if [ -f "$d/vms.csv" ]; then
         awk -F, -v r="$1" '
@@ -493,6 +501,28 @@ END {
         print m
     }
     if (!nl) print "- None."
+
+    print ""
+    print "Where the first message's time goes, from `monitor.breakdown` (us; the"
+    print "parts add up to the total, which is that message's FCT). CPU parts are"
+    print "what the cores on its way ran while it waited for them; `nic` is the"
+    print "receive queue's interrupt moderation (and the sender's NIC queue):"
+    print ""
+    nb = split("app stack irq exits backend rate_limit iommu pcie nic wire switch", B, " ")
+    hdr = "I/O path;total"; al = "lr"; nc = 0
+    for (j = 1; j <= nb; j++) {
+        used = 0
+        for (i = 1; i <= NP; i++)
+            if (get("lat-" P[i] ".bd." B[j] "_ns") > 0) used = 1
+        if (!used) continue
+        C[++nc] = B[j]; hdr = hdr ";" B[j]; al = al "r"
+    }
+    table(hdr, al)
+    for (i = 1; i <= NP; i++) {
+        p = P[i]; row = "| " label(p) " | " f1(get("lat-" p ".bd.total_ns") / 1e3)
+        for (j = 1; j <= nc; j++) row = row " | " f1(get("lat-" p ".bd." C[j] "_ns") / 1e3)
+        print row " |"
+    }
 
     print ""
     heading("CPU")

@@ -11,6 +11,7 @@
 #include "fabric/port.h"
 #include "fabric/route.h"
 #include "fabric/sched.h"
+#include "report/breakdown.h"
 #include "fabric/switch.h"
 #include "host/host.h"
 #include "host/server.h"
@@ -63,6 +64,8 @@ net_warn(struct net *net, const char *fmt, ...)
 void
 net_drop(struct net *net, struct pkt *p, enum drop_reason why)
 {
+    if (UNLIKELY(pkt_traced(p)))
+        bd_drop(net, p, why);
     net->st.drops[why]++;
     net->st.bytes_lost += p->payload_bytes;
     if (p->flow_id < net->n_flows) {
@@ -427,6 +430,20 @@ net_create(struct net **out, const struct scenario *scn, char **err)
         *out = NULL;
         return 2;
     }
+    if (ms->breakdown) {
+        if (ms->breakdown_flow >= net->n_flows) {
+            *err = xasprintf("%s:%u:%u: monitor.breakdown: flow %u is not in "
+                             "the workload (%u flows at the start); expected "
+                             "the id (flows.csv) of one of them",
+                             scn->file, ms->breakdown_loc.line,
+                             ms->breakdown_loc.col, ms->breakdown_flow,
+                             net->n_flows);
+            net_destroy(net);
+            *out = NULL;
+            return 2;
+        }
+        net->bd = breakdown_create(ms->breakdown_flow);
+    }
     for (uint32_t i = 0; i < net->n_flows; i++) {
         const struct flow *f = &net->flows[i];
         if (f->transport->check && f->transport->check(net, f, err)) {
@@ -461,6 +478,7 @@ net_destroy(struct net *net)
             net->flows[i].transport->teardown(net, &net->flows[i]);
     tcp_pool_free(net);
     servers_destroy(net);
+    breakdown_destroy(net->bd);
     free(net->flows);
     workload_destroy(net->wl);
     for (uint32_t i = 0; i < net->n_switches; i++) {

@@ -76,6 +76,7 @@ struct net {
     struct server *servers;     /* Per host with a `server` section, else
                                  * NULL (server.h). */
     struct cpu_pool cpu_pool;   /* Their cores' work items. */
+    struct breakdown *bd;       /* monitor.breakdown's records, else NULL. */
     struct pfc_event *pfc_events;
     size_t n_pfc_events, cap_pfc_events;
     char **warnings;            /* About the model as configured. */

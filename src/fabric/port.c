@@ -11,6 +11,8 @@
 #include "fabric/node.h"
 #include "fabric/pfc.h"
 #include "fabric/sched.h"
+#include "fabric/switch.h"
+#include "report/breakdown.h"
 
 static void port_tx_done(struct sim *, struct event *);
 static void link_arrive(struct sim *, struct event *);
@@ -126,6 +128,19 @@ int_push(const struct port *port, struct pkt *p, uint64_t now)
     hop->qlen_bytes = qlen > UINT32_MAX ? UINT32_MAX : (uint32_t)qlen;
 }
 
+/* P (data, hooked) starts onto PORT's link now, for SER_PS. */
+static void
+port_hooks(struct net *net, const struct port *port, struct pkt *p,
+           uint64_t now, uint64_t ser)
+{
+    /* Switches only: a host NIC adds no record. */
+    if ((p->hooks & PKT_HOOK_INT) && port->mmu)
+        int_push(port, p, now);
+    if (pkt_traced(p))
+        bd_wire(net, p, ser, port->link.prop_ps,
+                port->link.peer->class == &switch_class);
+}
+
 void
 port_kick(struct net *net, struct port *port)
 {
@@ -155,9 +170,6 @@ port_kick(struct net *net, struct port *port)
         if (port->ecn && !port->ecn_at_enqueue)
             ecn_consider(port->ecn, &port->qs[tc].ecn_marked, p,
                          port->q[tc].bytes);
-        /* Switches only: a host NIC adds no record. */
-        if (UNLIKELY(p->int_collect) && port->mmu)
-            int_push(port, p, now);
     }
     uint32_t frame = p->frame_bytes;
     uint8_t in_port = p->in_port;
@@ -165,6 +177,8 @@ port_kick(struct net *net, struct port *port)
     uint32_t wire = port_wire_bytes(port, frame);
     uint64_t ser = port->ps_per_byte ? wire * port->ps_per_byte
                                      : ser_time_ps(wire, port->rate_bps);
+    if (UNLIKELY(p->hooks))
+        port_hooks(net, port, p, now, ser);
     port->busy_until_ps = now + ser;
     /* Wake up at the end of this frame only if something may follow. */
     if (port->eligible || node->class->tx_ready ||

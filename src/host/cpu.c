@@ -6,6 +6,7 @@
 
 #include "fabric/net.h"
 #include "host/server.h"
+#include "report/breakdown.h"
 
 const char *const cpu_act_names[ACT_N] = {
     "app", "stack", "irq", "vhost", "vmm", "exits", "rdma",
@@ -69,6 +70,8 @@ void
 core_submit(struct net *net, struct core *c, struct cpu_work *w)
 {
     w->next = NULL;
+    if (w->pkt && UNLIKELY(pkt_traced(w->pkt)))
+        bd_wait(net, w->pkt, c, BD_NIC);
     if (c->tail) {
         c->tail->next = w;
         c->tail = w;
@@ -76,6 +79,17 @@ core_submit(struct net *net, struct core *c, struct cpu_work *w)
     }
     c->head = c->tail = w;
     sim_schedule(&net->sim, &c->done, net->sim.now_ps + w->cost_ps);
+}
+
+void
+core_busy_at(const struct core *c, uint64_t now_ps, uint64_t out_ps[ACT_N])
+{
+    for (int a = 0; a < ACT_N; a++)
+        out_ps[a] = c->busy_ps[a];
+    /* The head started its cost before the end it is scheduled for. */
+    if (c->head)
+        out_ps[c->head->act] += now_ps -
+                                (c->done.time_ps - c->head->cost_ps);
 }
 
 static void

@@ -101,6 +101,11 @@ core_idle(const struct core *c)
     return !c->head;
 }
 
+/* C's busy time by activity up to NOW, the running item's elapsed part
+ * included (report/breakdown.c reads it twice to split a wait). */
+void core_busy_at(const struct core *, uint64_t now_ps,
+                  uint64_t out_ps[ACT_N]);
+
 /* Looks up the pages of [ADDR, ADDR + LEN) in C's TLB (pages of
  * PAGE_BYTES), filling misses; returns the number of misses. */
 uint32_t tlb_touch(struct tlb *, uint64_t addr, uint64_t len,

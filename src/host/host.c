@@ -9,6 +9,7 @@
 #include "fabric/port.h"
 #include "fabric/switch.h"
 #include "host/server.h"
+#include "report/breakdown.h"
 #include "transport/transport.h"
 #include "workload/flow.h"
 
@@ -133,21 +134,32 @@ host_tx_ready(struct net *net, struct node *node, struct port *port)
         while (!p && nic->ready_head[tc])
             p = pull_next(net, nic, tc);
         if (p) {
+            bd_begin(net, net->bd, p, BD_NIC);
             net->st.pkts_sent++;
             port_push(net, port, p, (uint8_t)tc);
         }
     }
 }
 
-void
-host_deliver(struct net *net, struct pkt *p)
+/* host_deliver(), kept inline on the receive path of hosts without a
+ * server (every packet of most runs). */
+static inline void
+deliver(struct net *net, struct pkt *p)
 {
     /* Demultiplexing by flow id stands in for a socket lookup on the
      * 5-tuple; both name the same endpoint. */
     struct flow *f = &net->flows[p->flow_id];
+    if (UNLIKELY(pkt_traced(p)))
+        bd_end(net, p);
     net->st.pkts_delivered++;
     net->st.last_delivery_ps = net->sim.now_ps;
     f->transport->receive(net, f, p);
+}
+
+void
+host_deliver(struct net *net, struct pkt *p)
+{
+    deliver(net, p);
 }
 
 static void host_rx_drain(struct sim *, struct event *);
@@ -196,7 +208,7 @@ host_rx_drain(struct sim *sim, struct event *ev)
     if (UNLIKELY(net->ib))
         ib_free(net, &rx->host->up.ports[p->in_port], p->lrh.vl,
                 p->frame_bytes);
-    host_deliver(net, p);
+    deliver(net, p);
 }
 
 static void
@@ -227,7 +239,7 @@ host_receive(struct net *net, struct node *node, struct pkt *p,
     else if (UNLIKELY(net->host_rx))
         host_rx_arrive(net, host_cast(node), p);
     else
-        host_deliver(net, p);
+        deliver(net, p);
 }
 
 const struct node_class host_class = {

@@ -40,6 +40,7 @@
 #include "fabric/net.h"
 #include "fabric/port.h"
 #include "host/host.h"
+#include "report/breakdown.h"
 #include "transport/transport.h"
 #include "workload/flow.h"
 
@@ -264,6 +265,10 @@ dma_put(struct net *net, struct dma_chan *d, struct pkt *p, uint64_t stall_ps)
                        ser_time_ps(p->frame_bytes, s->pcie_rate_bps);
     d->bytes += p->frame_bytes;
     p->t_ps = d->busy_until_ps + s->pcie_latency_ps;
+    if (UNLIKELY(pkt_traced(p))) {
+        bd_to(net, p, BD_PCIE);
+        bd_credit(net, p, BD_IOMMU, stall_ps);
+    }
     pkt_fifo_push(&d->q, p);
     if (d->q.head == p)
         sim_schedule(&net->sim, &d->ev, p->t_ps);
@@ -300,6 +305,8 @@ dma_done(struct sim *s, struct event *ev)
     struct server *srv = d->srv;
     struct flow *f = flow_of(net, p);
     struct port *port = srv->host->nic.port;
+    if (UNLIKELY(pkt_traced(p)))
+        bd_to(net, p, BD_NIC);
     port_push(net, port, p, f->tc);
     /* A NIC send ring's descriptor is free once its frame is queued for
      * the wire: the ring's limit counts the port's queue. */
@@ -415,6 +422,11 @@ tx_stacked(struct net *net, struct cpu_work *w)
     case VM_IO_VIRTIO:
     case VM_IO_VHOST:
         pkt_fifo_push(&vm->txq, p);
+        /* Until the backend takes it: the backend's work, or, while it
+         * idles, the kick's exit on its way (or the token bucket). */
+        if (UNLIKELY(pkt_traced(p)))
+            bd_wait(net, p, vm->backend,
+                    v->rl_rate_bps ? BD_RATE_LIMIT : BD_EXITS);
         if (v->event_idx && vm->backend_busy) {
             /* The backend has not caught up to avail_event: no kick. */
             vm->kicks_suppressed++;
@@ -484,8 +496,11 @@ backend_next(struct net *net, struct vm *vm)
         vm->backend_busy = false;
         return;
     }
-    if (!tb_take(net, vm, p->frame_bytes))
+    if (!tb_take(net, vm, p->frame_bytes)) {
+        if (UNLIKELY(pkt_traced(p)))
+            bd_to(net, p, BD_RATE_LIMIT);
         return;
+    }
     pkt_fifo_pop(&vm->txq);
     struct server *srv = vm->srv;
     const struct vm_spec *v = &srv->spec->vm;
@@ -554,6 +569,8 @@ pump(struct net *net, struct core *c)
         src->ready = false;
         uint64_t next_ps;
         struct pkt *p = src->class->pull(net, src, &next_ps);
+        if (p)
+            bd_begin(net, net->bd, p, BD_APP);
         if (next_ps <= net->sim.now_ps)
             ready_append(c, src);
         else if (next_ps != TIME_NEVER)
@@ -743,6 +760,10 @@ static void
 rxq_add(struct net *net, struct rxq *q, struct pkt *p)
 {
     pkt_fifo_push(&q->q, p);
+    /* Until NAPI takes it: the interrupt and the polls ahead of it on
+     * the queue's core; while the core idles, moderation holds it. */
+    if (UNLIKELY(pkt_traced(p)))
+        bd_wait(net, p, q->core, BD_NIC);
     q->pending++;
     if (q->polling)
         return;
@@ -801,6 +822,8 @@ guest_rx(struct net *net, struct vm *vm, struct pkt *p)
 {
     vm->pkts_rx++;
     pkt_fifo_push(&vm->rxq, p);
+    if (UNLIKELY(pkt_traced(p)))
+        bd_wait(net, p, app_core(vm->srv, flow_of(net, p)), BD_NIC);
     if (vm->irq_pending ||
         (vm->guest_polling && vm->srv->spec->vm.event_idx))
         return;

@@ -151,6 +151,7 @@ void
 pkt_make_ib_fc(struct pkt *p, uint8_t vl, uint32_t fctbs, uint32_t fccl)
 {
     memset(&p->ip, 0, sizeof p->ip);
+    p->hooks = 0;
     p->payload_bytes = 0;
     p->flow_id = UINT32_MAX;
     p->framing = PKT_IB_FC;
@@ -179,7 +180,7 @@ pkt_make_pfc(struct pkt *p, const uint8_t src_mac[6], uint8_t enable,
 {
     static const uint8_t pfc_dst[6] = { 0x01, 0x80, 0xC2, 0x00, 0x00, 0x01 };
     memset(&p->ip, 0, sizeof p->ip);
-    p->int_collect = false;
+    p->hooks = 0;
     p->payload_bytes = 0;
     p->flow_id = UINT32_MAX;
     p->framing = PKT_ETHERNET;

@@ -253,8 +253,8 @@ struct pkt {
     struct ipv4_hdr ip;      /* DSCP carries the traffic class (CS<tc>). */
     uint8_t in_port;         /* Port it entered the current switch (on
                               * IB, also HCA) by. */
-    bool int_collect;        /* Switch egress ports append an INT hop
-                              * record (HPCC data; the pool has INT). */
+    uint8_t hooks;           /* PKT_HOOK_*: work beyond forwarding, one
+                              * test on the hot path for all of it. */
     /* Cold. */
     uint32_t seq;            /* Packet index within the flow. */
     struct eth_hdr eth;
@@ -273,7 +273,21 @@ struct pkt {
                               * BTH + extended headers + ICRC. */
     uint8_t framing;         /* enum pkt_framing. */
     struct ib_lrh lrh;       /* framing PKT_IB. */
+    uint32_t bd_rec;         /* With PKT_HOOK_TRACE: its breakdown
+                              * record. */
 } __attribute__((aligned(64)));
+
+/* struct pkt's hooks. */
+#define PKT_HOOK_INT 1u      /* Switch egress ports append an INT hop
+                              * record (HPCC data; the pool has INT). */
+#define PKT_HOOK_TRACE 2u    /* Its latency is broken down by stage
+                              * (report/breakdown.h; record bd_rec). */
+
+static inline bool
+pkt_traced(const struct pkt *p)
+{
+    return p->hooks & PKT_HOOK_TRACE;
+}
 
 /* Bytes of the L2 frame: Ethernet header (+ tag) + IP datagram + FCS,
  * padded to the 64-byte minimum; a native IB packet's bytes, LRH through

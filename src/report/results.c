@@ -13,6 +13,7 @@
 #include "fabric/port.h"
 #include "fabric/switch.h"
 #include "host/host.h"
+#include "report/breakdown.h"
 #include "report/ib-report.h"
 #include "report/monitor.h"
 #include "report/pfc-report.h"
@@ -188,6 +189,8 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
         host_report_json(f, net, ri);
     if (net->ib)
         ib_report_json(f, net, ri);
+    if (net->bd)
+        breakdown_json(f, net, ri);
     fprintf(f, ",\n  \"warnings\": [");
     for (size_t i = 0; i < net->n_warnings; i++) {
         fprintf(f, "%s", i ? ", " : "");
@@ -313,6 +316,7 @@ enum writer_when {
     WITH_SERVERS,             /* A `server` section. */
     WITH_VMS,                 /* Some server runs VMs. */
     WITH_IB,                  /* The fabric is InfiniBand. */
+    WITH_BREAKDOWN,           /* monitor.breakdown names a flow. */
 };
 
 static const struct {
@@ -332,6 +336,7 @@ static const struct {
     { "hosts.csv", host_report_csv, WITH_SERVERS },
     { "vms.csv", host_report_vms_csv, WITH_VMS },
     { "ib.csv", ib_report_csv, WITH_IB },
+    { "breakdown.csv", breakdown_csv, WITH_BREAKDOWN },
 };
 
 static bool
@@ -353,6 +358,8 @@ writer_wanted(size_t i, const struct net *net, const struct run_info *ri)
         return false;
     case WITH_IB:
         return net->ib != NULL;
+    case WITH_BREAKDOWN:
+        return net->bd != NULL;
     default:
         return true;
     }
@@ -492,6 +499,8 @@ results_print_summary(const struct net *net, const struct run_info *ri,
         host_report_print(f, net, ri);
     if (net->ib)
         ib_report_print(f, net, ri);
+    if (net->bd)
+        breakdown_print(f, net, ri);
     if (dir)
         fprintf(f, "  results in %s/\n", dir);
 }

@@ -2539,14 +2539,35 @@ static const char monitor_port_form[] =
 static bool
 parse_monitor(struct ctx *c, const struct ynode *map, struct monitor_spec *m)
 {
-    static const char *const keys[] = { "interval", "queues", "qps" };
+    static const char *const keys[] = { "interval", "queues", "qps",
+                                        "breakdown" };
     if (!need_mapping(c, map, "monitor",
-                      "a mapping with interval and queues and/or qps") ||
-        !check_keys(c, map, "in monitor", keys, ARRAY_SIZE(keys)) ||
-        !require_key(c, map, "monitor", "interval") ||
+                      "a mapping with interval and queues and/or qps, "
+                      "and/or breakdown") ||
+        !check_keys(c, map, "in monitor", keys, ARRAY_SIZE(keys)))
+        return false;
+    const struct ynode *bd = ytree_get(map, "breakdown");
+    if (bd) {
+        if (!read_u32(c, bd, "monitor.breakdown", 0, UINT32_MAX - 1,
+                      &m->breakdown_flow))
+            return false;
+        m->breakdown = true;
+        m->breakdown_loc = (struct src_loc){ bd->mark.line, bd->mark.col };
+    }
+    const struct ynode *qps = ytree_get(map, "qps");
+    if (bd && !qps && !ytree_get(map, "queues")) {
+        /* The breakdown alone samples nothing. */
+        const struct ynode *iv = ytree_get(map, "interval");
+        if (iv) {
+            return fail_at(c, &iv->mark, "monitor.interval: nothing to "
+                                         "sample; expected queues or qps "
+                                         "beside it, or no interval");
+        }
+        return true;
+    }
+    if (!require_key(c, map, "monitor", "interval") ||
         !get_duration(c, map, "monitor", "interval", true, &m->interval_ps))
         return false;
-    const struct ynode *qps = ytree_get(map, "qps");
     if (qps) {
         if (!need_sequence(c, qps, "monitor.qps", true,
                            "a non-empty sequence of flow ids (flows.csv id)"))

@@ -438,6 +438,9 @@ struct monitor_spec {
     uint32_t *qps;            /* monitor.qps: flow ids whose RDMA rate is */
     size_t n_qps;             /* sampled (rate_series.csv). */
     struct src_loc qps_loc;
+    bool breakdown;           /* monitor.breakdown: the flow whose */
+    uint32_t breakdown_flow;  /* packets' latency is broken down. */
+    struct src_loc breakdown_loc;
 };
 
 struct scenario {

@@ -825,7 +825,7 @@ rdma_setup(struct net *net, struct flow *f)
     if (qp->cfg->cc == RDMA_CC_HPCC) {
         sim_assert(!qp->read);  /* Refused by the parser: no ACKs. */
         qp->hpcc = xcalloc(1, sizeof *qp->hpcc);
-        d->int_collect = true;
+        d->hooks |= PKT_HOOK_INT;
     }
 
     uint32_t hdr = (v1   ? IB_GRH_BYTES

@@ -84,5 +84,29 @@ check unknown-key 'monitor: {interval: 1us, queues: [leaf0], tc: 3}' \
 check not-mapping 'monitor: [leaf0]' \
     5:10 "monitor is a sequence; expected a mapping with interval and queues"
 
+
+# monitor.breakdown: one flow id of the workload, alone or beside a
+# sampler.
+scenario 'monitor: {breakdown: 0}' >"$tmp/good-bd.yaml"
+"$DCSIM" validate "$tmp/good-bd.yaml" >/dev/null 2>"$tmp/err"
+t $? "a breakdown alone validates"
+scenario 'monitor: {interval: 1us, queues: [leaf0], breakdown: 0}' >"$tmp/good-bd2.yaml"
+"$DCSIM" validate "$tmp/good-bd2.yaml" >/dev/null 2>"$tmp/err"
+t $? "a breakdown beside queues validates"
+check bd-negative 'monitor: {breakdown: -1}' \
+    5:22 "monitor.breakdown is '-1'"
+check bd-name 'monitor: {breakdown: h0}' \
+    5:22 "monitor.breakdown is 'h0'"
+check bd-sequence 'monitor: {breakdown: [0]}' \
+    5:22 "monitor.breakdown is a sequence"
+check bd-fraction 'monitor: {breakdown: 0.5}' \
+    5:22 "monitor.breakdown is '0.5'"
+check bd-no-flow 'monitor: {breakdown: 1}' \
+    5:22 "monitor.breakdown: flow 1 is not in the workload (1 flows at the start)"
+check bd-interval 'monitor: {interval: 1us, breakdown: 0}' \
+    5:21 "monitor.interval: nothing to sample; expected queues or qps"
+check bd-no-interval 'monitor: {queues: [leaf0], breakdown: 0}' \
+    5:10 "missing required key 'interval' in monitor"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]
