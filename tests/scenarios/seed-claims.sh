@@ -1,8 +1,9 @@
 #!/bin/sh
 # scripts/seed-claims.sh (make seed-claims): it writes the page wherever
 # -o says, with a row for each of the seeds' five I/O paths in each of
-# the virtualization tables and the RDMA and TCP rows of item 11, and two
-# runs give the same file byte for byte.
+# the virtualization tables (the latency breakdown's included) and the
+# RDMA and TCP rows of item 11, and two runs give the same file byte for
+# byte.
 set -u
 . "$(dirname "$0")/../lib.sh"
 script=$(dirname "$0")/../../scripts/seed-claims.sh
@@ -10,10 +11,10 @@ DCSIM=$DCSIM "$script" -o "$tmp/a.md" 2>"$tmp/err"
 t $? "seed-claims.sh runs ($(cat "$tmp/err"))"
 for path in 'Emulated e1000' 'user-space backend' 'vhost-net' 'SR-IOV VF' 'Bare metal'; do
     c=$(grep -c "^| $path\|^| virtio-net, $path" "$tmp/a.md")
-    # Throughput, latency, CPU; the VM paths also in the counters table
-    # (one row per host).
-    want=5
-    [ "$path" = 'Bare metal' ] && want=3
+    # Throughput, latency, the latency breakdown, CPU; the VM paths also
+    # in the counters table (one row per host).
+    want=6
+    [ "$path" = 'Bare metal' ] && want=4
     [ "$c" = "$want" ]
     t $? "$path: $c table rows"
 done
