@@ -42,6 +42,19 @@ cpu_pool_free(struct cpu_pool *pool)
     memset(pool, 0, sizeof *pool);
 }
 
+void
+core_run(struct net *net, struct core *c, uint8_t act, uint64_t cost_ps,
+         cpu_done_fn *done, void *obj, struct pkt *p)
+{
+    struct cpu_work *w = cpu_work_alloc(&net->cpu_pool);
+    w->act = act;
+    w->cost_ps = cost_ps;
+    w->done = done;
+    w->obj = obj;
+    w->pkt = p;
+    core_submit(net, c, w);
+}
+
 static void core_done(struct sim *, struct event *);
 
 void

@@ -94,6 +94,9 @@ void core_init(struct core *, struct sim *, struct server *, uint32_t index,
 void core_uninit(struct core *);
 /* Queues W on C; it starts when everything before it has run. */
 void core_submit(struct net *, struct core *, struct cpu_work *);
+/* Queues a new item on C: ACT for COST_PS, then DONE(OBJ, P). */
+void core_run(struct net *, struct core *, uint8_t act, uint64_t cost_ps,
+              cpu_done_fn *done, void *obj, struct pkt *p);
 /* True if C has nothing to run. */
 static inline bool
 core_idle(const struct core *c)

@@ -138,7 +138,20 @@ void server_core_idle(struct net *, struct core *);
 void server_rdma_post(struct net *, struct flow *);
 void server_rdma_poll(struct net *, struct flow *);
 
-/* Internal to server.c and stack.c. */
+/* Internal to server.c, stack.c and blk.c. */
+static inline uint64_t
+server_ps(const struct server *srv, double cycles)
+{
+    return (uint64_t)(cycles * srv->ps_per_cycle + 0.5);
+}
+/* virtio-mmio's interrupt handler reads InterruptStatus and writes
+ * InterruptACK (Linux drivers/virtio/virtio_mmio.c, vm_interrupt()). */
+#define VIRTIO_MMIO_IRQ_EXITS 2
+/* VM exits and virtual interrupts on vCPU core C (stack.c). */
+void vm_exit(struct net *, struct vm *, struct core *,
+             enum vm_exit_reason, bool user, double emulate);
+void vm_interrupt(struct net *, struct vm *, struct core *,
+                  uint32_t reg_exits, cpu_done_fn *done, void *obj);
 void server_dma_init(struct dma_chan *, struct sim *, struct server *, bool rx);
 void server_tb_wake(struct sim *, struct event *);
 void server_rxq_timer(struct sim *, struct event *);

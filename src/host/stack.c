@@ -48,12 +48,6 @@
                                 * rx/tx_queue_size). */
 #define RING_BUF_BYTES 2048    /* One receive/send buffer of a ring. */
 
-static uint64_t
-cyc(const struct server *srv, double cycles)
-{
-    return (uint64_t)(cycles * srv->ps_per_cycle + 0.5);
-}
-
 static struct flow *
 flow_of(struct net *net, const struct pkt *p)
 {
@@ -82,26 +76,6 @@ rss_queue(struct server *srv, const struct flow *f)
 {
     /* RSS steers each flow to one queue; dcsim steers by flow. */
     return &srv->rxqs[f->id % srv->n_rxqs];
-}
-
-static struct cpu_work *
-work(struct net *net, uint8_t act, uint64_t cost_ps, cpu_done_fn *done,
-     void *obj, struct pkt *p)
-{
-    struct cpu_work *w = cpu_work_alloc(&net->cpu_pool);
-    w->act = act;
-    w->cost_ps = cost_ps;
-    w->done = done;
-    w->obj = obj;
-    w->pkt = p;
-    return w;
-}
-
-static void
-submit(struct net *net, struct core *c, uint8_t act, uint64_t cost_ps,
-       cpu_done_fn *done, void *obj, struct pkt *p)
-{
-    core_submit(net, c, work(net, act, cost_ps, done, obj, p));
 }
 
 /* ---- Copies and their TLB misses. ---- */
@@ -205,7 +179,7 @@ exit_done(struct net *net, struct cpu_work *w)
 /* Queues an exit of REASON on vCPU core C: the transition and its
  * handling (EXIT); for USER exits also the trip to the user-space VMM and
  * its EMULATE cycles of device-model work (VMM). */
-static void
+void
 vm_exit(struct net *net, struct vm *vm, struct core *c,
         enum vm_exit_reason reason, bool user, double emulate)
 {
@@ -214,10 +188,10 @@ vm_exit(struct net *net, struct vm *vm, struct core *c,
                     (user ? k->exit_user : 0);
     vm->exits[reason]++;
     if (emulate > 0) {
-        submit(net, c, ACT_EXIT, cyc(vm->srv, cycles), NULL, NULL, NULL);
-        submit(net, c, ACT_VMM, cyc(vm->srv, emulate), exit_done, c, NULL);
+        core_run(net, c, ACT_EXIT, server_ps(vm->srv, cycles), NULL, NULL, NULL);
+        core_run(net, c, ACT_VMM, server_ps(vm->srv, emulate), exit_done, c, NULL);
     } else {
-        submit(net, c, ACT_EXIT, cyc(vm->srv, cycles), exit_done, c, NULL);
+        core_run(net, c, ACT_EXIT, server_ps(vm->srv, cycles), exit_done, c, NULL);
     }
 }
 
@@ -225,11 +199,13 @@ vm_exit(struct net *net, struct vm *vm, struct core *c,
  * the device's interrupt reaches the running vCPU without an exit and
  * the guest's EOI is virtualized; without, an external-interrupt exit
  * injects it and the guest's EOI write exits too.  The guest's handler
- * runs in between (IRQ); e1000's handler reads ICR and rewrites IMS,
- * each an MMIO exit to the device model.  DONE runs after it all. */
-static void
+ * runs in between (IRQ) and makes REG_EXITS register accesses, each an
+ * MMIO exit to the device model (e1000: ICR read, IMC and IMS writes;
+ * virtio-mmio: InterruptStatus read, InterruptACK write).  DONE runs
+ * after it all. */
+void
 vm_interrupt(struct net *net, struct vm *vm, struct core *c,
-             cpu_done_fn *done, void *obj)
+             uint32_t reg_exits, cpu_done_fn *done, void *obj)
 {
     const struct vm_spec *v = &vm->srv->spec->vm;
     vm->irqs_injected++;
@@ -237,20 +213,25 @@ vm_interrupt(struct net *net, struct vm *vm, struct core *c,
         vm->irqs_posted++;
     else
         vm_exit(net, vm, c, EXIT_EXTINT, false, 0);
-    if (v->io == VM_IO_EMULATED)
-        for (uint32_t i = 0; i < v->e1000_irq_exits; i++)
-            vm_exit(net, vm, c, EXIT_MMIO, true, v->cost.emulate);
-    struct cpu_work *w =
-        work(net, ACT_IRQ, cyc(vm->srv, vm->srv->spec->cost.irq), NULL,
-             obj, NULL);
+    for (uint32_t i = 0; i < reg_exits; i++)
+        vm_exit(net, vm, c, EXIT_MMIO, true, v->cost.emulate);
+    uint64_t irq = server_ps(vm->srv, vm->srv->spec->cost.irq);
     if (v->posted_interrupts) {
-        w->done = done;
-        core_submit(net, c, w);
+        core_run(net, c, ACT_IRQ, irq, done, obj, NULL);
         return;
     }
-    core_submit(net, c, w);
+    core_run(net, c, ACT_IRQ, irq, NULL, obj, NULL);
     vm_exit(net, vm, c, EXIT_EOI, false, 0);
-    submit(net, c, ACT_EXIT, 0, done, obj, NULL);
+    core_run(net, c, ACT_EXIT, 0, done, obj, NULL);
+}
+
+/* Register accesses of the NIC's interrupt handler in the guest. */
+static uint32_t
+nic_irq_exits(const struct vm_spec *v)
+{
+    if (v->io == VM_IO_EMULATED)
+        return v->e1000_irq_exits;
+    return v->mmio && v->io != VM_IO_SRIOV ? VIRTIO_MMIO_IRQ_EXITS : 0;
 }
 
 /* ---- PCIe. ---- */
@@ -412,11 +393,11 @@ tx_stacked(struct net *net, struct cpu_work *w)
             vm_exit(net, vm, c, EXIT_MMIO, true, v->cost.emulate);
         /* The device model reads the frame from guest memory and writes
          * it to its tap device, in the vCPU's thread. */
-        submit(net, c, ACT_VMM,
-               cyc(srv, v->cost.backend_pkt +
+        core_run(net, c, ACT_VMM,
+               server_ps(srv, v->cost.backend_pkt +
                             srv->spec->cost.copy_byte * p->payload_bytes),
                NULL, NULL, NULL);
-        submit(net, c, ACT_STACK, cyc(srv, srv->spec->cost.bridge_pkt),
+        core_run(net, c, ACT_STACK, server_ps(srv, srv->spec->cost.bridge_pkt),
                to_nic, srv, p);
         return;
     case VM_IO_VIRTIO:
@@ -437,7 +418,7 @@ tx_stacked(struct net *net, struct cpu_work *w)
          * write; vhost's ioeventfd completes it in the kernel. */
         vm_exit(net, vm, c, v->mmio ? EXIT_MMIO : EXIT_IO,
                 v->io == VM_IO_VIRTIO, 0);
-        submit(net, c, ACT_EXIT, 0, kick_done, vm, NULL);
+        core_run(net, c, ACT_EXIT, 0, kick_done, vm, NULL);
         return;
     }
 }
@@ -508,10 +489,10 @@ backend_next(struct net *net, struct vm *vm)
     double n = offload_packets(srv, p);
     double cycles = (vhost ? v->cost.vhost_pkt : v->cost.backend_pkt) * n +
                     srv->spec->cost.copy_byte * p->payload_bytes;
-    submit(net, vm->backend, vhost ? ACT_VHOST : ACT_VMM, cyc(srv, cycles),
+    core_run(net, vm->backend, vhost ? ACT_VHOST : ACT_VMM, server_ps(srv, cycles),
            NULL, NULL, NULL);
-    submit(net, vm->backend, ACT_STACK,
-           cyc(srv, srv->spec->cost.bridge_pkt * n), backend_sent, vm, p);
+    core_run(net, vm->backend, ACT_STACK,
+           server_ps(srv, srv->spec->cost.bridge_pkt * n), backend_sent, vm, p);
     /* The descriptor returns to the guest's used ring. */
     ring_release(net, srv, &vm->ring);
 }
@@ -589,10 +570,10 @@ pump(struct net *net, struct core *c)
             double stack = tso_of(srv, vm)
                                ? k->tx_pkt * (double)chunks_begun(p, SEGMENT_BYTES)
                                : k->tx_pkt;
-            submit(net, c, ACT_APP, cyc(srv, app), NULL, NULL, NULL);
-            submit(net, c, ACT_STACK, cyc(srv, stack), tx_stacked, srv, p);
+            core_run(net, c, ACT_APP, server_ps(srv, app), NULL, NULL, NULL);
+            core_run(net, c, ACT_STACK, server_ps(srv, stack), tx_stacked, srv, p);
         } else {
-            submit(net, c, ACT_STACK, cyc(srv, k->ack_pkt), tx_stacked, srv, p);
+            core_run(net, c, ACT_STACK, server_ps(srv, k->ack_pkt), tx_stacked, srv, p);
         }
     }
 }
@@ -654,7 +635,7 @@ to_app(struct net *net, struct server *srv, struct pkt *p)
     struct core *c = app_core(srv, f);
     double app = syscall_cycles(srv, p) +
                  copy_cycles(srv, c, vm_of(srv, f), f, p);
-    submit(net, c, ACT_APP, cyc(srv, app), deliver_done, NULL, p);
+    core_run(net, c, ACT_APP, server_ps(srv, app), deliver_done, NULL, p);
 }
 
 static void rxq_poll(struct net *, struct rxq *);
@@ -695,7 +676,7 @@ bridged(struct net *net, struct cpu_work *w)
     } else {
         cycles += v->cost.backend_pkt * n;
     }
-    submit(net, vm->backend, act, cyc(srv, cycles), backend_rx_done, vm, p);
+    core_run(net, vm->backend, act, server_ps(srv, cycles), backend_rx_done, vm, p);
     rxq_poll(net, q);
 }
 
@@ -718,12 +699,12 @@ rxq_poll(struct net *net, struct rxq *q)
          * GRO-merged packets for virtio and vhost). */
         double n = srv->spec->vm.io == VM_IO_EMULATED
                        ? 1 : offload_packets(srv, p);
-        submit(net, q->core, ACT_STACK,
-               cyc(srv, k->driver_pkt + k->bridge_pkt * n), bridged, q, p);
+        core_run(net, q->core, ACT_STACK,
+               server_ps(srv, k->driver_pkt + k->bridge_pkt * n), bridged, q, p);
         return;
     }
     double stack = rx_cycles(srv, p, &q->gro_flow, &q->gro_bytes);
-    submit(net, q->core, ACT_STACK, cyc(srv, stack), polled, q, p);
+    core_run(net, q->core, ACT_STACK, server_ps(srv, stack), polled, q, p);
 }
 
 static void
@@ -739,10 +720,10 @@ rxq_interrupt(struct net *net, struct rxq *q)
     q->polling = true;
     q->irqs++;
     if (q->vm) {
-        vm_interrupt(net, q->vm, q->core, irq_done, q);
+        vm_interrupt(net, q->vm, q->core, 0, irq_done, q);
         return;
     }
-    submit(net, q->core, ACT_IRQ, cyc(q->srv, q->srv->spec->cost.irq),
+    core_run(net, q->core, ACT_IRQ, server_ps(q->srv, q->srv->spec->cost.irq),
            irq_done, q, NULL);
 }
 
@@ -795,8 +776,8 @@ guest_poll(struct net *net, struct vm *vm)
     }
     struct server *srv = vm->srv;
     struct core *c = app_core(srv, flow_of(net, p));
-    submit(net, c, ACT_STACK,
-           cyc(srv, rx_cycles(srv, p, &vm->gro_flow, &vm->gro_bytes)),
+    core_run(net, c, ACT_STACK,
+           server_ps(srv, rx_cycles(srv, p, &vm->gro_flow, &vm->gro_bytes)),
            guest_polled, vm, p);
 }
 
@@ -829,7 +810,8 @@ guest_rx(struct net *net, struct vm *vm, struct pkt *p)
         return;
     vm->irq_pending = true;
     struct core *c = app_core(vm->srv, flow_of(net, p));
-    vm_interrupt(net, vm, c, guest_irq_done, vm);
+    vm_interrupt(net, vm, c, nic_irq_exits(&vm->srv->spec->vm), guest_irq_done,
+                 vm);
 }
 
 /* A frame has crossed PCIe into host memory (or, for a VF, the guest's
@@ -877,7 +859,7 @@ void
 server_rdma_post(struct net *net, struct flow *f)
 {
     struct server *srv = net->hosts[f->src].srv;
-    submit(net, app_core(srv, f), ACT_RDMA, cyc(srv, srv->spec->cost.rdma_post),
+    core_run(net, app_core(srv, f), ACT_RDMA, server_ps(srv, srv->spec->cost.rdma_post),
            post_done, f, NULL);
 }
 
@@ -885,6 +867,6 @@ void
 server_rdma_poll(struct net *net, struct flow *f)
 {
     struct server *srv = net->hosts[f->src].srv;
-    submit(net, app_core(srv, f), ACT_RDMA, cyc(srv, srv->spec->cost.rdma_poll),
+    core_run(net, app_core(srv, f), ACT_RDMA, server_ps(srv, srv->spec->cost.rdma_poll),
            NULL, NULL, NULL);
 }
