@@ -48,6 +48,8 @@ vm_init(struct net *net, struct server *srv, struct vm *vm, uint32_t index)
     vm->tokens = (double)v->rl_burst_bytes;
     vm->gro_flow = UINT32_MAX;
     event_init(&net->sim, &vm->tb_wake, server_tb_wake);
+    if (v->blk.on)
+        vblk_init(net, vm);
 }
 
 static void
@@ -114,6 +116,7 @@ servers_destroy(struct net *net)
             free(srv->vms[i].vcpu);
             free(srv->vms[i].iotlb.tag);
             free(srv->vms[i].iotlb.age);
+            vblk_free(srv->vms[i].blk);
         }
         free(srv->vms);
     }

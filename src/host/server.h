@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "host/blk.h"
 #include "host/cpu.h"
 #include "pkt/pkt.h"
 #include "scenario/scenario.h"
@@ -83,6 +84,7 @@ struct vm {
     uint64_t gro_bytes;
     struct rxq vf_rxq;         /* SR-IOV: the VF's receive queue. */
     struct tlb iotlb;          /* SR-IOV: the IOMMU's IOTLB. */
+    struct vblk *blk;          /* Its virtio-blk drive (blk.h), or NULL. */
     /* Firecracker-style token bucket on the vNIC's transmit side. */
     double tokens;
     uint64_t tokens_at_ps;
@@ -112,6 +114,7 @@ struct server {
     struct vm *vms;
     uint32_t n_vms;
     uint64_t pkts_tx, pkts_rx; /* Through the CPU path. */
+    struct blk_dev blk_dev;    /* Backing the VMs' drives. */
 };
 
 /* Builds every host's server (net->servers) from the scenario.  Returns

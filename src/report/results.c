@@ -13,6 +13,7 @@
 #include "fabric/port.h"
 #include "fabric/switch.h"
 #include "host/host.h"
+#include "report/blk-report.h"
 #include "report/breakdown.h"
 #include "report/ib-report.h"
 #include "report/monitor.h"
@@ -189,6 +190,8 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
         host_report_json(f, net, ri);
     if (net->ib)
         ib_report_json(f, net, ri);
+    if (blk_report_wanted(net))
+        blk_report_json(f, net, ri);
     if (net->bd)
         breakdown_json(f, net, ri);
     fprintf(f, ",\n  \"warnings\": [");
@@ -317,6 +320,7 @@ enum writer_when {
     WITH_VMS,                 /* Some server runs VMs. */
     WITH_IB,                  /* The fabric is InfiniBand. */
     WITH_BREAKDOWN,           /* monitor.breakdown names a flow. */
+    WITH_BLOCK,               /* Some VM has a drive (server.vm.block). */
 };
 
 static const struct {
@@ -337,6 +341,7 @@ static const struct {
     { "vms.csv", host_report_vms_csv, WITH_VMS },
     { "ib.csv", ib_report_csv, WITH_IB },
     { "breakdown.csv", breakdown_csv, WITH_BREAKDOWN },
+    { "block.csv", blk_report_csv, WITH_BLOCK },
 };
 
 static bool
@@ -360,6 +365,8 @@ writer_wanted(size_t i, const struct net *net, const struct run_info *ri)
         return net->ib != NULL;
     case WITH_BREAKDOWN:
         return net->bd != NULL;
+    case WITH_BLOCK:
+        return blk_report_wanted(net);
     default:
         return true;
     }
@@ -499,6 +506,8 @@ results_print_summary(const struct net *net, const struct run_info *ri,
         host_report_print(f, net, ri);
     if (net->ib)
         ib_report_print(f, net, ri);
+    if (blk_report_wanted(net))
+        blk_report_print(f, net, ri);
     if (net->bd)
         breakdown_print(f, net, ri);
     if (dir)

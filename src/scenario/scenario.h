@@ -340,6 +340,35 @@ enum vm_io {
     VM_IO_SRIOV,              /* SR-IOV VF passed through (VFIO). */
 };
 
+/* Firecracker's TokenBucket (its API's RateLimiter.bandwidth and .ops):
+ * SIZE tokens, refilled from empty in REFILL_PS (continuously, at
+ * SIZE / REFILL_PS), full at the start, plus ONE_TIME_BURST tokens spent
+ * first and never refilled.  SIZE 0: no bucket. */
+struct token_bucket_spec {
+    uint64_t size;
+    uint64_t one_time_burst;
+    uint64_t refill_ps;
+};
+
+/* server.vm.block: a virtio-blk drive in every VM, its requests served by
+ * the VMM's block backend from a device shared by the host's VMs, behind
+ * a rate limiter; each VM runs a closed-loop job on it (fio-like). */
+struct blk_spec {
+    bool on;
+    uint64_t read_latency_ps, write_latency_ps;  /* The device's. */
+    uint64_t read_rate_bps, write_rate_bps;
+    struct token_bucket_spec bw, ops;            /* Bytes; requests. */
+    bool async;               /* io_engine Async (io_uring), else Sync:
+                               * the backend waits for each I/O. */
+    bool write;                                  /* The job's op. */
+    uint64_t size;                               /* Bytes per request. */
+    uint32_t iodepth;                            /* Outstanding. */
+    uint64_t requests;                           /* Per VM. */
+    uint64_t start_ps;
+    double submit, complete;  /* Guest block layer + driver per request,
+                               * cycles. */
+};
+
 struct vm_spec {
     enum vm_io io;
     uint32_t count;           /* VMs per host; flows spread over them. */
@@ -368,6 +397,7 @@ struct vm_spec {
     double prof_user_ns;      /* is known. */
     double prof_mmio_ns;
     struct vm_costs cost;
+    struct blk_spec blk;
     struct src_loc loc;       /* Of the `vm` key. */
 };
 

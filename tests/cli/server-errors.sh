@@ -90,4 +90,32 @@ check vm-profile-type 'server: {vm: {io: virtio, profile: [a]}}' 5:36 "server.vm
 check ib 'server: {}
 fabric: infiniband' 5:1 "a server section is not supported on a fabric: infiniband yet"
 
+
+# server.vm.block: a virtio-blk drive, its rate limiter and its job.
+check blk-scalar 'server: {vm: {io: virtio, block: yes}}' 5:34 "server.vm.block is 'yes'; expected a mapping with job"
+check blk-unknown 'server: {vm: {io: virtio, block: {job: {requests: 1}, disk: 1}}}' 5:55 "unknown key 'disk' in server.vm.block"
+check blk-no-job 'server: {vm: {io: virtio, block: {engine: sync}}}' 5:34 "missing required key 'job' in server.vm.block"
+check blk-engine 'server: {vm: {io: virtio, block: {engine: aio, job: {requests: 1}}}}' 5:43 "server.vm.block.engine is 'aio'"
+check blk-job-scalar 'server: {vm: {io: virtio, block: {job: 5}}}' 5:40 "server.vm.block.job is '5'; expected a mapping with requests"
+check blk-no-requests 'server: {vm: {io: virtio, block: {job: {op: read}}}}' 5:40 "missing required key 'requests' in server.vm.block.job"
+check blk-requests-0 'server: {vm: {io: virtio, block: {job: {requests: 0}}}}' 5:51 "server.vm.block.job.requests is '0'"
+check blk-requests-big 'server: {vm: {io: virtio, block: {job: {requests: 20000000}}}}' 5:51 "server.vm.block.job.requests is '20000000'"
+check blk-op 'server: {vm: {io: virtio, block: {job: {requests: 1, op: trim}}}}' 5:58 "server.vm.block.job.op is 'trim'"
+check blk-size 'server: {vm: {io: virtio, block: {job: {requests: 1, size: 0}}}}' 5:60 "server.vm.block.job.size is '0'"
+check blk-iodepth 'server: {vm: {io: virtio, block: {job: {requests: 1, iodepth: 0}}}}' 5:63 "server.vm.block.job.iodepth is '0'"
+check blk-start 'server: {vm: {io: virtio, block: {job: {requests: 1, start: 5}}}}' 5:61 "server.vm.block.job.start is '5'"
+check blk-job-key 'server: {vm: {io: virtio, block: {job: {requests: 1, rw: read}}}}' 5:54 "unknown key 'rw' in server.vm.block.job"
+check blk-device 'server: {vm: {io: virtio, block: {device: {read_latency: soon}, job: {requests: 1}}}}' 5:58 "server.vm.block.device.read_latency is 'soon'"
+check blk-device-rate 'server: {vm: {io: virtio, block: {device: {write_rate: 0}, job: {requests: 1}}}}' 5:56 "server.vm.block.device.write_rate is '0'"
+check blk-device-key 'server: {vm: {io: virtio, block: {device: {iops: 5}, job: {requests: 1}}}}' 5:44 "unknown key 'iops' in server.vm.block.device"
+check blk-rl-key 'server: {vm: {io: virtio, block: {rate_limiter: {bytes: 1}, job: {requests: 1}}}}' 5:50 "unknown key 'bytes' in server.vm.block.rate_limiter"
+check blk-tb-no-size 'server: {vm: {io: virtio, block: {rate_limiter: {ops: {refill_time: 1s}}, job: {requests: 1}}}}' 5:55 "missing required key 'size' in server.vm.block.rate_limiter.ops"
+check blk-tb-refill 'server: {vm: {io: virtio, block: {rate_limiter: {ops: {size: 10, refill_time: 0}}, job: {requests: 1}}}}' 5:79 "server.vm.block.rate_limiter.ops.refill_time is '0'"
+check blk-tb-ops-0 'server: {vm: {io: virtio, block: {rate_limiter: {ops: {size: 0, refill_time: 1s}}, job: {requests: 1}}}}' 5:62 "server.vm.block.rate_limiter.ops.size is '0'"
+check blk-tb-bw-size 'server: {vm: {io: virtio, block: {rate_limiter: {bandwidth: {size: 10x, refill_time: 1s}}, job: {requests: 1}}}}' 5:68 "server.vm.block.rate_limiter.bandwidth.size is '10x'"
+check blk-tb-burst 'server: {vm: {io: virtio, block: {rate_limiter: {ops: {size: 10, refill_time: 1s, one_time_burst: -1}}, job: {requests: 1}}}}' 5:99 "server.vm.block.rate_limiter.ops.one_time_burst is '-1'"
+check blk-tb-small 'server: {vm: {io: virtio, block: {rate_limiter: {bandwidth: {size: 1KiB, refill_time: 1s}}, job: {requests: 1, size: 4KiB}}}}' 5:118 "server.vm.block.job.size is '4KiB' (more than the bandwidth bucket's size, 1024 B)"
+check blk-tb-small-default 'server: {vm: {io: virtio, block: {rate_limiter: {bandwidth: {size: 1KiB, refill_time: 1s}}, job: {requests: 1}}}}' 5:98 "server.vm.block.job.size: the default request size (4096 B) is more than the bandwidth bucket's size, 1024 B"
+check blk-costs 'server: {vm: {io: virtio, block: {costs: {submit: -1}, job: {requests: 1}}}}' 5:51 "server.vm.block.costs.submit is '-1'"
+
 echo "1..$n"
