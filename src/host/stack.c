@@ -188,10 +188,13 @@ vm_exit(struct net *net, struct vm *vm, struct core *c,
                     (user ? k->exit_user : 0);
     vm->exits[reason]++;
     if (emulate > 0) {
-        core_run(net, c, ACT_EXIT, server_ps(vm->srv, cycles), NULL, NULL, NULL);
-        core_run(net, c, ACT_VMM, server_ps(vm->srv, emulate), exit_done, c, NULL);
+        core_run(net, c, ACT_EXIT, server_ps(vm->srv, cycles), NULL, NULL,
+                 NULL);
+        core_run(net, c, ACT_VMM, server_ps(vm->srv, emulate), exit_done, c,
+                 NULL);
     } else {
-        core_run(net, c, ACT_EXIT, server_ps(vm->srv, cycles), exit_done, c, NULL);
+        core_run(net, c, ACT_EXIT, server_ps(vm->srv, cycles), exit_done, c,
+                 NULL);
     }
 }
 
@@ -394,11 +397,12 @@ tx_stacked(struct net *net, struct cpu_work *w)
         /* The device model reads the frame from guest memory and writes
          * it to its tap device, in the vCPU's thread. */
         core_run(net, c, ACT_VMM,
-               server_ps(srv, v->cost.backend_pkt +
-                            srv->spec->cost.copy_byte * p->payload_bytes),
-               NULL, NULL, NULL);
+                 server_ps(srv, v->cost.backend_pkt +
+                                    srv->spec->cost.copy_byte *
+                                        p->payload_bytes),
+                 NULL, NULL, NULL);
         core_run(net, c, ACT_STACK, server_ps(srv, srv->spec->cost.bridge_pkt),
-               to_nic, srv, p);
+                 to_nic, srv, p);
         return;
     case VM_IO_VIRTIO:
     case VM_IO_VHOST:
@@ -489,10 +493,11 @@ backend_next(struct net *net, struct vm *vm)
     double n = offload_packets(srv, p);
     double cycles = (vhost ? v->cost.vhost_pkt : v->cost.backend_pkt) * n +
                     srv->spec->cost.copy_byte * p->payload_bytes;
-    core_run(net, vm->backend, vhost ? ACT_VHOST : ACT_VMM, server_ps(srv, cycles),
-           NULL, NULL, NULL);
+    core_run(net, vm->backend, vhost ? ACT_VHOST : ACT_VMM,
+             server_ps(srv, cycles), NULL, NULL, NULL);
     core_run(net, vm->backend, ACT_STACK,
-           server_ps(srv, srv->spec->cost.bridge_pkt * n), backend_sent, vm, p);
+             server_ps(srv, srv->spec->cost.bridge_pkt * n), backend_sent, vm,
+             p);
     /* The descriptor returns to the guest's used ring. */
     ring_release(net, srv, &vm->ring);
 }
@@ -550,14 +555,13 @@ pump(struct net *net, struct core *c)
         src->ready = false;
         uint64_t next_ps;
         struct pkt *p = src->class->pull(net, src, &next_ps);
-        if (p)
-            bd_begin(net, net->bd, p, BD_APP);
         if (next_ps <= net->sim.now_ps)
             ready_append(c, src);
         else if (next_ps != TIME_NEVER)
             sim_schedule(&net->sim, &src->wake, next_ps);
         if (!p)
             continue;
+        bd_begin(net, net->bd, p, BD_APP);
         net->st.pkts_sent++;
         r->used++;
         struct flow *f = flow_of(net, p);
@@ -571,9 +575,11 @@ pump(struct net *net, struct core *c)
                                ? k->tx_pkt * (double)chunks_begun(p, SEGMENT_BYTES)
                                : k->tx_pkt;
             core_run(net, c, ACT_APP, server_ps(srv, app), NULL, NULL, NULL);
-            core_run(net, c, ACT_STACK, server_ps(srv, stack), tx_stacked, srv, p);
+            core_run(net, c, ACT_STACK, server_ps(srv, stack), tx_stacked, srv,
+                     p);
         } else {
-            core_run(net, c, ACT_STACK, server_ps(srv, k->ack_pkt), tx_stacked, srv, p);
+            core_run(net, c, ACT_STACK, server_ps(srv, k->ack_pkt), tx_stacked,
+                     srv, p);
         }
     }
 }
@@ -676,7 +682,8 @@ bridged(struct net *net, struct cpu_work *w)
     } else {
         cycles += v->cost.backend_pkt * n;
     }
-    core_run(net, vm->backend, act, server_ps(srv, cycles), backend_rx_done, vm, p);
+    core_run(net, vm->backend, act, server_ps(srv, cycles), backend_rx_done,
+             vm, p);
     rxq_poll(net, q);
 }
 
@@ -700,7 +707,8 @@ rxq_poll(struct net *net, struct rxq *q)
         double n = srv->spec->vm.io == VM_IO_EMULATED
                        ? 1 : offload_packets(srv, p);
         core_run(net, q->core, ACT_STACK,
-               server_ps(srv, k->driver_pkt + k->bridge_pkt * n), bridged, q, p);
+                 server_ps(srv, k->driver_pkt + k->bridge_pkt * n), bridged, q,
+                 p);
         return;
     }
     double stack = rx_cycles(srv, p, &q->gro_flow, &q->gro_bytes);
@@ -724,7 +732,7 @@ rxq_interrupt(struct net *net, struct rxq *q)
         return;
     }
     core_run(net, q->core, ACT_IRQ, server_ps(q->srv, q->srv->spec->cost.irq),
-           irq_done, q, NULL);
+             irq_done, q, NULL);
 }
 
 void
@@ -777,8 +785,8 @@ guest_poll(struct net *net, struct vm *vm)
     struct server *srv = vm->srv;
     struct core *c = app_core(srv, flow_of(net, p));
     core_run(net, c, ACT_STACK,
-           server_ps(srv, rx_cycles(srv, p, &vm->gro_flow, &vm->gro_bytes)),
-           guest_polled, vm, p);
+             server_ps(srv, rx_cycles(srv, p, &vm->gro_flow, &vm->gro_bytes)),
+             guest_polled, vm, p);
 }
 
 static void
@@ -801,15 +809,15 @@ guest_irq_done(struct net *net, struct cpu_work *w)
 static void
 guest_rx(struct net *net, struct vm *vm, struct pkt *p)
 {
+    struct core *c = app_core(vm->srv, flow_of(net, p));
     vm->pkts_rx++;
     pkt_fifo_push(&vm->rxq, p);
     if (UNLIKELY(pkt_traced(p)))
-        bd_wait(net, p, app_core(vm->srv, flow_of(net, p)), BD_NIC);
+        bd_wait(net, p, c, BD_NIC);
     if (vm->irq_pending ||
         (vm->guest_polling && vm->srv->spec->vm.event_idx))
         return;
     vm->irq_pending = true;
-    struct core *c = app_core(vm->srv, flow_of(net, p));
     vm_interrupt(net, vm, c, nic_irq_exits(&vm->srv->spec->vm), guest_irq_done,
                  vm);
 }
@@ -859,14 +867,14 @@ void
 server_rdma_post(struct net *net, struct flow *f)
 {
     struct server *srv = net->hosts[f->src].srv;
-    core_run(net, app_core(srv, f), ACT_RDMA, server_ps(srv, srv->spec->cost.rdma_post),
-           post_done, f, NULL);
+    core_run(net, app_core(srv, f), ACT_RDMA,
+             server_ps(srv, srv->spec->cost.rdma_post), post_done, f, NULL);
 }
 
 void
 server_rdma_poll(struct net *net, struct flow *f)
 {
     struct server *srv = net->hosts[f->src].srv;
-    core_run(net, app_core(srv, f), ACT_RDMA, server_ps(srv, srv->spec->cost.rdma_poll),
-           NULL, NULL, NULL);
+    core_run(net, app_core(srv, f), ACT_RDMA,
+             server_ps(srv, srv->spec->cost.rdma_poll), NULL, NULL, NULL);
 }
