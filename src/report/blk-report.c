@@ -10,7 +10,7 @@
 #include "host/host.h"
 #include "host/server.h"
 #include "report/results.h"
-#include "report/stats.h"
+#include "sim/stats.h"
 
 /* Calls FN for every VM with a drive. */
 #define FOR_EACH_DRIVE(edge, h, i, d)                                        \

@@ -11,7 +11,7 @@
 #include "scenario/scenario.h"
 #include "world/world.h"
 #include "report/results.h"
-#include "report/stats.h"
+#include "sim/stats.h"
 
 const char *const bd_part_names[BD_N] = {
     "app", "stack", "irq", "exits", "backend", "rate_limit", "iommu",

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/stats.h"
+#include "sim/stats.h"
 #include "sim/util.h"
 #include "transport/transport.h"
 #include "transport/flow.h"

@@ -21,7 +21,7 @@
 #include "report/pfc-report.h"
 #include "host/server.h"
 #include "report/host-report.h"
-#include "report/stats.h"
+#include "sim/stats.h"
 #include "report/workload-report.h"
 #include "scenario/scenario.h"
 #include "transport/transport.h"

@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "report/fct.h"
-#include "report/stats.h"
+#include "sim/stats.h"
 
 struct breakdown;
 struct monitor;

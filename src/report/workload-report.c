@@ -5,7 +5,7 @@
 
 #include "fabric/net.h"
 #include "world/world.h"
-#include "report/stats.h"
+#include "sim/stats.h"
 #include "scenario/scenario.h"
 #include "sim/util.h"
 #include "transport/flow.h"
