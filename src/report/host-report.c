@@ -58,7 +58,8 @@ vm_exits(const struct vm *vm)
 }
 
 void
-host_report_vms_csv(FILE *f, const struct world *world, const struct run_info *ri)
+host_report_vms_csv(FILE *f, const struct world *world,
+                    const struct run_info *ri)
 {
     const struct net *net = world_net_const(world);
     const struct edge *edge = &world->edge;

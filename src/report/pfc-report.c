@@ -32,7 +32,8 @@ headroom_of(const struct port *p, int tc, uint64_t *size, uint64_t *peak)
 }
 
 static void
-totals(const struct world *world, const struct run_info *ri, struct pfc_totals *t)
+totals(const struct world *world, const struct run_info *ri,
+       struct pfc_totals *t)
 {
     const struct net *net = world_net_const(world);
     const struct edge *edge = &world->edge;

@@ -306,7 +306,8 @@ write_queues(FILE *f, const struct world *world, const struct run_info *ri)
 }
 
 static void
-write_queue_series(FILE *f, const struct world *world, const struct run_info *ri)
+write_queue_series(FILE *f, const struct world *world,
+                   const struct run_info *ri)
 {
     monitor_write_csv(f, ri->monitor);
 }

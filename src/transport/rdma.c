@@ -889,11 +889,12 @@ const struct transport_class transport_roce = {
 static int
 rocev1_check(const struct net *net, const struct flow *f, char **err)
 {
-    const struct node *sa = edge_of_const(net)->hosts[f->src].nic.port->link.peer;
-    const struct node *sb = edge_of_const(net)->hosts[f->dst].nic.port->link.peer;
+    const struct edge *edge = edge_of_const(net);
+    const struct node *sa = edge->hosts[f->src].nic.port->link.peer;
+    const struct node *sb = edge->hosts[f->dst].nic.port->link.peer;
     if (sa == sb)
         return 0;
-    const struct scenario *scn = edge_of_const(net)->scn;
+    const struct scenario *scn = edge->scn;
     const struct traffic_spec *ts = &scn->traffic[f->entry];
     *err = xasprintf(
         "%s:%u:%u: traffic.%u: protocol rocev1 cannot carry %s -> %s: they "
@@ -901,7 +902,7 @@ rocev1_check(const struct net *net, const struct flow *f, char **err)
         "0x8915, no IP header) cannot cross a router; expected protocol roce "
         "(RoCEv2, over UDP/IP) or both hosts on one switch",
         scn->file, ts->loc.line, ts->loc.col, (unsigned)f->entry,
-        edge_of_const(net)->hosts[f->src].up.name, edge_of_const(net)->hosts[f->dst].up.name, sa->name,
+        edge->hosts[f->src].up.name, edge->hosts[f->dst].up.name, sa->name,
         sb->name);
     return 2;
 }

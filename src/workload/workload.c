@@ -487,26 +487,28 @@ flow_repeat(struct flow *f, const struct flow *tmpl, uint32_t id,
     f->entry = tmpl->entry;
 }
 
-/* The next round of incast ARG: copies of round 0's flows, starting
- * now, appended to the net's flows (into the room reserved for them). */
+/* The next round of incast ARG of workload OBJ: copies of round 0's
+ * flows, starting now, appended to the edge's flows (into the room
+ * reserved for them). */
 static void
 round_start(struct sim *s, void *obj, uint64_t arg)
 {
     struct net *net = net_of(s);
+    struct edge *edge = edge_of(net);
     struct workload *wl = obj;
     struct incast *ic = &wl->incasts[arg];
     const struct incast_round *r0 = &ic->round[0];
     struct incast_round *r = &ic->round[++ic->current];
     r->started = true;
     r->start_ps = s->now_ps;
-    r->first_flow = edge_of(net)->n_flows;
+    r->first_flow = edge->n_flows;
     for (uint32_t k = 0; k < ic->senders; k++) {
-        uint32_t id = edge_of(net)->n_flows;
+        uint32_t id = edge->n_flows;
         sim_assert(id < wl->flow_cap);
-        flow_repeat(&edge_of(net)->flows[id], &edge_of(net)->flows[r0->first_flow + k], id,
+        flow_repeat(&edge->flows[id], &edge->flows[r0->first_flow + k], id,
                     s->now_ps);
         wl->incast_of[id] = (uint32_t)arg;
-        edge_of(net)->n_flows++;
+        edge->n_flows++;
         transport_launch_flow(net, id);
     }
 }

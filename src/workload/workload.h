@@ -12,8 +12,8 @@
  * the first: a round is closed-loop, starting `gap` after the previous
  * one's last flow completed, so workload_flow_done() (called by the
  * world, which transport_flow_done() tells) adds its flows to the edge's
- * (host/edge.h) then, as copies of the first round's.  Room for them is reserved in
- * the flow array up front, so flows never move. */
+ * (host/edge.h) then, as copies of the first round's.  Room for them is
+ * reserved in the flow array up front, so flows never move. */
 #ifndef DCSIM_WORKLOAD_H
 #define DCSIM_WORKLOAD_H 1
 

@@ -496,7 +496,8 @@ test_loss(void)
     ok(incomplete > 0, "flows that lost packets are incomplete (%llu)",
        (unsigned long long)incomplete);
     is_u64(delivered + lost, 8 * UINT64_C(1000000), "delivered + lost = bytes offered");
-    is_u64(edge_of(net)->st.pkts_sent, edge_of(net)->st.pkts_delivered + net->st.drops[DROP_QUEUE_FULL],
+    is_u64(edge_of(net)->st.pkts_sent,
+           edge_of(net)->st.pkts_delivered + net->st.drops[DROP_QUEUE_FULL],
            "conservation: sent = delivered + dropped");
     is_u64(net->pool.in_use, 0, "no packet left in the network");
     finish(net, &scn);
