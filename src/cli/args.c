@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "fabric/net.h"
+#include "world/world.h"
 #include "sim/util.h"
 
 int
@@ -114,12 +114,12 @@ cli_args_free(struct scenario_args *a)
 
 int
 cli_build(const struct scenario_args *a, struct scenario *scn,
-          struct net **net)
+          struct world **world)
 {
     if (cli_load(a, scn))
         return 2;
     char *err = NULL;
-    if (net_create(net, scn, &err)) {
+    if (world_create(world, scn, &err)) {
         fprintf(stderr, "%s\n", err);
         free(err);
         scenario_free(scn);

@@ -35,9 +35,10 @@ void cli_args_free(struct scenario_args *);
 /* Loads the scenario named in ARGS; prints the error and returns 2 on
  * failure. */
 int cli_load(const struct scenario_args *, struct scenario *);
-struct net;
-/* cli_load() and net_create(): on failure prints the error, frees what
+struct world;
+/* cli_load() and world_create(): on failure prints the error, frees what
  * it made and returns 2. */
-int cli_build(const struct scenario_args *, struct scenario *, struct net **);
+int cli_build(const struct scenario_args *, struct scenario *,
+              struct world **);
 
 #endif

@@ -12,10 +12,14 @@
 
 #include "cli/cli.h"
 #include "fabric/net.h"
+#include "host/edge.h"
 #include "fabric/ib.h"
 #include "fabric/pfc.h"
 #include "report/monitor.h"
+#include "report/breakdown.h"
 #include "report/results.h"
+#include "scenario/scenario.h"
+#include "world/world.h"
 
 static double
 wall_now(void)
@@ -38,20 +42,20 @@ static void
 show_progress(struct sim *s, void *aux)
 {
     struct progress *pr = aux;
-    struct net *net = net_of(s);
+    const struct edge *edge = edge_of(net_of(s));
     double now = wall_now();
     if (now - pr->last < 0.25)
         return;
     double rate = (double)(s->events - pr->last_events) / (now - pr->last);
     double frac = 0;
-    if (net->scn->stop_ps)
-        frac = (double)s->now_ps / (double)net->scn->stop_ps;
-    else if (net->total_flow_bytes)
-        frac = (double)(net->st.bytes_delivered + net->st.bytes_lost) /
-               (double)net->total_flow_bytes;
+    if (edge->scn->stop_ps)
+        frac = (double)s->now_ps / (double)edge->scn->stop_ps;
+    else if (edge->total_flow_bytes)
+        frac = (double)(edge->st.bytes_delivered + edge->net.st.bytes_lost) /
+               (double)edge->total_flow_bytes;
     fprintf(stderr, "\r  sim %.3f us", (double)s->now_ps / 1e6);
-    if (net->scn->stop_ps)
-        fprintf(stderr, " / %.3f us", (double)net->scn->stop_ps / 1e6);
+    if (edge->scn->stop_ps)
+        fprintf(stderr, " / %.3f us", (double)edge->scn->stop_ps / 1e6);
     fprintf(stderr, "  %.2f M events/s", rate / 1e6);
     if (frac > 0.001)
         fprintf(stderr, "  %3.0f%%  ETA %.0f s   ", frac * 100,
@@ -85,8 +89,8 @@ cmd_run(int argc, char **argv)
             return 2;
         }
     }
-    struct net *net;
-    if (cli_build(&a, &scn, &net)) {
+    struct world *world;
+    if (cli_build(&a, &scn, &world)) {
         cli_args_free(&a);
         return 2;
     }
@@ -94,9 +98,12 @@ cmd_run(int argc, char **argv)
     char *dir = a.out_dir ? xstrdup(a.out_dir)
                           : xasprintf("results/%s", scn.name);
 
+    struct net *net = world_net(world);
+    const struct edge *edge = &world->edge;
     for (size_t i = 0; i < net->n_warnings; i++)
         fprintf(stderr, "dcsim: warning: %s\n", net->warnings[i]);
-    struct monitor *mon = monitor_create(net);
+    struct monitor *mon = monitor_create(world);
+    struct breakdown *bd = breakdown_attach(world);
     struct progress pr = { 0 };
     pr.t0 = pr.last = wall_now();
     int live = !a.quiet && isatty(STDERR_FILENO);
@@ -112,30 +119,32 @@ cmd_run(int argc, char **argv)
         pfc_finish(net, ri.sim_time_ps);
     if (net->ib)
         ib_finish(net, ri.sim_time_ps);
-    results_summarize(net, &ri);
+    results_summarize(world, &ri);
     if (mon)
         monitor_finish(mon, ri.sim_time_ps);
     ri.monitor = mon;
+    ri.breakdown = bd;
 
     /* Conservation: every packet sent was delivered, dropped (with a
      * reason) or is still in the network. */
     uint64_t drops = 0;
     for (int r = 0; r < DROP_N_REASONS; r++)
         drops += net->st.drops[r];
-    sim_assert(net->st.pkts_sent + net->st.ctrl_in_use ==
-               net->st.pkts_delivered + drops + net->pool.in_use);
+    sim_assert(edge->st.pkts_sent + net->st.ctrl_in_use ==
+               edge->st.pkts_delivered + drops + net->pool.in_use);
 
     int rc = 0;
-    if (results_write(net, &ri, dir, &err)) {
+    if (results_write(world, &ri, dir, &err)) {
         fprintf(stderr, "dcsim run: %s\n", err);
         free(err);
         rc = 1;
     } else if (!a.quiet) {
-        results_print_summary(net, &ri, dir, stdout);
+        results_print_summary(world, &ri, dir, stdout);
     }
     free(dir);
     monitor_destroy(mon);
-    net_destroy(net);
+    breakdown_destroy(bd);
+    world_destroy(world);
     scenario_free(&scn);
     cli_args_free(&a);
     return rc;

@@ -5,6 +5,8 @@
 
 #include "cli/cli.h"
 #include "fabric/net.h"
+#include "host/edge.h"
+#include "world/world.h"
 
 int
 cmd_validate(int argc, char **argv)
@@ -13,14 +15,15 @@ cmd_validate(int argc, char **argv)
     struct scenario scn;
     if (cli_parse_args("validate", argc, argv, 0, &a))
         return 2;
-    struct net *net;
-    if (cli_build(&a, &scn, &net)) {
+    struct world *world;
+    if (cli_build(&a, &scn, &world)) {
         cli_args_free(&a);
         return 2;
     }
     printf("%s: ok: %u hosts, %u switches, %u links, %u flows\n", a.file,
-           net->n_hosts, net->n_switches, net->n_ports / 2, net->n_flows);
-    net_destroy(net);
+           world->edge.net.n_hosts, world->edge.net.n_switches,
+           world->edge.net.n_ports / 2, world->edge.n_flows);
+    world_destroy(world);
     scenario_free(&scn);
     cli_args_free(&a);
     return 0;

@@ -156,7 +156,7 @@ ib_arrive(struct net *net, struct port *port, const struct pkt *p)
     ib->st[vl].packets_rcvd++;
     /* An HCA without a receive queue hands the packet to its host as it
      * arrives: the blocks are free again at once. */
-    if (port->ib == IB_PORT_HCA && !net->host_rx)
+    if (port->ib == IB_PORT_HCA && !net->cfg.hca_rx_queue)
         ib_free(net, port, vl, p->frame_bytes);
 }
 

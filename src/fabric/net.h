@@ -1,42 +1,48 @@
-/* The network model of one simulation: nodes, ports, links, routing, flows
- * and counters, built from a validated scenario.  A `struct net` owns its
- * `struct sim`, its packet pool and everything it builds; event handlers
- * get back to it with net_of(sim).  Several nets may live in one process. */
+/* The fabric of one simulation: nodes, ports, links, switches, routing
+ * and link-level flow control, with the engine (`struct sim`) and the
+ * packet pool its events and packets come from.
+ *
+ * A `struct net` is the lowest part of the built simulation: the world
+ * (world/world.h) embeds it, inside the edge of hosts (host/edge.h), so
+ * that every event handler gets back to the fabric with net_of(sim), and
+ * the floors above to their own part from it, with no pointer to chase.
+ * The fabric knows the hosts only as nodes (node.h): the builder above
+ * puts each host's node in net->nodes before net_connect().  It tells the
+ * floors above about packets only through small interfaces it declares:
+ * per-packet observers (observer.h) and its owner's drop callback below. */
 #ifndef DCSIM_NET_H
 #define DCSIM_NET_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fabric/drop.h"
-#include "host/cpu.h"
+#include "fabric/observer.h"
 #include "pkt/pkt.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
 
-struct flow;
-struct host;
+struct ets_spec;
+struct fault_spec;
 struct ib_port;
+struct ib_spec;
+struct net_observer;
 struct node;
+struct pfc_spec;
 struct port;
-struct scenario;
-struct server;
+struct qos_node;
+struct qos_spec;
 struct sw;
-struct tcp_pool;
-struct workload;
+struct switch_spec;
+struct topo_graph;
 
 struct net_stats {
     uint64_t packet_hops;       /* Transmissions of a packet over a link. */
     uint64_t drops[DROP_N_REASONS];
-    uint64_t pkts_sent;         /* Packets created by sources. */
-    uint64_t pkts_delivered;    /* Packets consumed by their destination. */
-    uint64_t bytes_delivered;   /* Application payload delivered. */
     uint64_t bytes_lost;        /* Application payload dropped. */
-    uint64_t flows_started;
-    uint64_t flows_completed;
     uint64_t ctrl_in_use;       /* PFC frames or IB flow-control packets
                                  * queued or on the wire. */
-    uint64_t last_delivery_ps;  /* Last packet consumed by a host. */
 };
 
 /* A PFC watchdog event, for reports. */
@@ -47,13 +53,50 @@ struct pfc_event {
     const char *what;           /* "storm", "restore". */
 };
 
+/* What the fabric is built from: pieces of the validated scenario, which
+ * must outlive the net (the spec structs are the scenario's). */
+struct net_config {
+    const struct topo_graph *graph;   /* Nodes (hosts first) and cables. */
+    const char *file;                 /* The scenario's path, for build
+                                       * errors with no place of their own. */
+    uint64_t seed;                    /* Roots the switches' ECMP and ECN
+                                       * streams and the fault stream. */
+    uint32_t mtu_bytes;               /* IP MTU: PFC headroom. */
+    bool infiniband;                  /* Native IB links, credit flow
+                                       * control, no switch MMU. */
+    const struct ib_spec *ib;         /* With INFINIBAND. */
+    uint32_t ib_mtu_bytes;            /* IB MTU of the largest packet, for
+                                       * the credit round trip. */
+    const struct switch_spec *sw;     /* Every switch. */
+    const char *host_scheduler;       /* sched_find() name of host ports. */
+    const struct ets_spec *host_ets;  /* With host scheduler "ets". */
+    const struct qos_spec *qos;       /* Classification of every node... */
+    const struct qos_node *qos_nodes; /* ...but these (qos.nodes). */
+    size_t n_qos_nodes;
+    const struct pfc_spec *pfc;       /* PFC on lossless classes, if its
+                                       * `enabled`. */
+    const struct fault_spec *faults;  /* Loss and reordering at switches. */
+    bool hca_rx_queue;                /* Hosts queue what they receive
+                                       * (host.rx_rate): on IB an HCA frees
+                                       * its credits when the host takes a
+                                       * packet, else as it arrives. */
+};
+
+/* The floors above, as the fabric sees them (set by the builder). */
+struct net_owner_class {
+    /* P, of flow P->flow_id, is being dropped by the fabric or a host
+     * (counted in net->st already; freed after the call): the owner counts
+     * it against its flow.  Required. */
+    void (*dropped)(struct net *, const struct pkt *);
+};
+
 struct net {
     struct sim sim;
     struct pkt_pool pool;
-    const struct scenario *scn;
+    struct net_config cfg;
+    const struct net_owner_class *owner;
     uint32_t n_nodes, n_hosts, n_switches;
     struct node **nodes;        /* By topology node index; hosts first. */
-    struct host *hosts;         /* n_hosts. */
     struct sw *switches;        /* n_switches. */
     struct port *ports;         /* Every port, contiguous. */
     uint32_t n_ports;
@@ -62,21 +105,13 @@ struct net {
                                  * on its switch, of its cable (the last
                                  * hop's egress); HOME_PORT_MULTI else. */
     uint32_t n_groups;
-    struct flow *flows;
-    uint32_t n_flows;
-    struct workload *wl;        /* What generated the flows. */
     struct net_stats st;
-    struct tcp_pool *tcp;       /* TCP connection state (tcp.c). */
     bool faulty;                /* Scenario injects loss or reordering. */
     struct rng fault_rng;
-    uint64_t total_flow_bytes;  /* Sum of flow sizes, for progress. */
     struct pfc_port *pfc;       /* Per port when PFC is on, else NULL. */
     struct ib_port *ib;         /* Per port on an IB fabric, else NULL. */
-    struct host_rx *host_rx;    /* Per host with host.rx_rate, else NULL. */
-    struct server *servers;     /* Per host with a `server` section, else
-                                 * NULL (server.h). */
-    struct cpu_pool cpu_pool;   /* Their cores' work items. */
-    struct breakdown *bd;       /* monitor.breakdown's records, else NULL. */
+    struct net_observer *observers[NET_N_HOOKS]; /* By hook bit. */
+    struct net_observer int_collector; /* HPCC's INT, when on (int.h). */
     struct pfc_event *pfc_events;
     size_t n_pfc_events, cap_pfc_events;
     char **warnings;            /* About the model as configured. */
@@ -91,16 +126,21 @@ net_of(struct sim *s)
     return CONTAINER_OF(s, struct net, sim);
 }
 
-/* Builds the model of SCN (which must outlive the net).  Returns 0, or 2
- * with *ERR allocated ("FILE:LINE:COL: ...") for a scenario that parses
- * but cannot be built (e.g. a cross-rack permutation that is impossible). */
-int net_create(struct net **, const struct scenario *scn, char **err);
-void net_destroy(struct net *);
+/* Building, in three steps.  net_init() starts the engine and the packet
+ * pool and makes the switches and the node table, whose first
+ * graph->n_hosts entries the caller fills with its hosts' nodes;
+ * net_connect() then makes every port and link; net_finish() sets up
+ * flow control and buffers and computes the routes: it returns 0, or 2
+ * with *ERR allocated ("FILE:...: ...") for a fabric that parses but
+ * cannot be built (buffers that cannot hold their reserves). */
+void net_init(struct net *, const struct net_config *, uint64_t stop_ps);
+void net_connect(struct net *);
+int net_finish(struct net *, char **err);
+/* Frees what the net owns, not the struct itself (embedded). */
+void net_uninit(struct net *);
 
-/* Sets up flow ID (< n_flows) with its transport and schedules its start
- * at its start_ps (>= now).  For every flow: at build time, and for flows
- * added during the run (later incast rounds, workload.c). */
-void net_launch_flow(struct net *, uint32_t id);
+/* Node ID's classification: its own (qos.nodes) or the common one. */
+const struct qos_spec *net_qos_of(const struct net *, uint32_t id);
 
 /* Counts and frees a dropped packet. */
 void net_drop(struct net *, struct pkt *, enum drop_reason);
@@ -108,6 +148,9 @@ void net_drop(struct net *, struct pkt *, enum drop_reason);
 /* Records a PFC watchdog event at PORT, class TC. */
 void net_pfc_event(struct net *, const struct port *, uint8_t tc,
                    const char *what);
+
+/* Adds a warning about the model as configured (printf-style). */
+void net_warn(struct net *, const char *fmt, ...) PRINTF_FMT(2, 3);
 
 /* Host number of an IPv4 address (inverse of pkt_host_ip()), or
  * UINT32_MAX if it is not one of ours. */

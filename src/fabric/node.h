@@ -1,6 +1,7 @@
 /* A node of the network: a switch or a host.  Each has ports; what it does
  * with a packet that arrives is its class's business (switch.c forwards,
- * host.c hands it to the transport). */
+ * host.c hands it to the transport).  This is how the fabric talks to the
+ * hosts above it: it knows them only through their node class. */
 #ifndef DCSIM_NODE_H
 #define DCSIM_NODE_H 1
 
@@ -22,6 +23,13 @@ struct node_class {
      * into its queues (a host NIC pulls from its transmit sources here).
      * Optional. */
     void (*tx_ready)(struct net *, struct node *, struct port *);
+    /* The node's MAC address (PFC frames' source).  Optional: without
+     * it, one is made from the node id and the port (pfc.c). */
+    void (*mac)(const struct node *, uint8_t mac[6]);
+    /* Its ports have no MMU (a host): whether its receive buffer is back
+     * at XON, so that PFC may resume its upstream.  Required for such
+     * nodes when PFC is on. */
+    bool (*rx_at_xon)(const struct node *);
 };
 
 struct node {

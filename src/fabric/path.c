@@ -4,14 +4,13 @@
 #include "fabric/net.h"
 #include "fabric/port.h"
 #include "fabric/switch.h"
-#include "host/host.h"
 
 void
 path_trace(const struct net *net, uint32_t src, uint32_t dst, uint32_t hash0,
            struct path *path)
 {
-    const struct node *at = &net->hosts[src].up;
-    const struct port *port = net->hosts[src].nic.port;
+    const struct node *at = net->nodes[src];   /* Hosts come first. */
+    const struct port *port = &at->ports[0];  /* Its NIC (host.h). */
     path->n_links = 0;
     path->node[0] = at->id;
     for (;;) {
@@ -21,7 +20,7 @@ path_trace(const struct net *net, uint32_t src, uint32_t dst, uint32_t hash0,
         at = port->link.peer;
         path->node[++path->n_links] = at->id;
         if (at->class != &switch_class) {
-            sim_assert(at->id == net->hosts[dst].up.id);
+            sim_assert(at->id == dst);
             return;
         }
         const struct sw *s = CONTAINER_OF(at, const struct sw, up);

@@ -7,7 +7,7 @@
 #include "fabric/net.h"
 #include "fabric/node.h"
 #include "fabric/port.h"
-#include "host/host.h"
+#include "fabric/switch.h"
 #include "pkt/pkt.h"
 #include "scenario/scenario.h"
 
@@ -24,7 +24,7 @@ pfc_port_init(struct pfc_port *pf, struct sim *sim, struct port *port,
     pf->port = port;
     pf->spec = spec;
     pf->qos = qos;
-    pf->host = port->node->class == &host_class;
+    pf->host = port->node->class != &switch_class;
     pf->lossless = lossless;
     pf->response_ps = response_ps;
     event_init(sim, &pf->expire, pfc_expire);
@@ -106,8 +106,8 @@ static void
 port_mac(const struct port *port, uint8_t mac[6])
 {
     const struct node *n = port->node;
-    if (n->class == &host_class) {
-        memcpy(mac, host_cast((struct node *)n)->mac, 6);
+    if (n->class->mac) {
+        n->class->mac(n, mac);
         return;
     }
     /* Locally administered, from the switch's node id and the port. */
@@ -357,7 +357,7 @@ at_xon(const struct port *port, uint8_t pg)
 {
     if (port->mmu)
         return mmu_pg_at_xon(port->mmu, port->index, pg);
-    return host_rx_at_xon(host_cast(port->node));
+    return port->node->class->rx_at_xon(port->node);
 }
 
 /* Before a pause we sent would lapse: resume what is back at XON, pause

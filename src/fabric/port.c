@@ -9,10 +9,10 @@
 #include "fabric/mmu.h"
 #include "fabric/net.h"
 #include "fabric/node.h"
+#include "fabric/observer.h"
 #include "fabric/pfc.h"
 #include "fabric/sched.h"
 #include "fabric/switch.h"
-#include "report/breakdown.h"
 
 static void port_tx_done(struct sim *, struct event *);
 static void link_arrive(struct sim *, struct event *);
@@ -108,39 +108,6 @@ port_release(struct net *net, struct port *port, uint8_t tc, uint8_t in_port,
         pfc_check_xon(net, &port->node->ports[in_port], m, tc);
 }
 
-/* HPCC's in-band telemetry (pkt.h): P, about to be serialized, gets a hop
- * record of this port, as the simulator's SwitchNotifyDequeue pushes one:
- * the time, the bytes sent before it, what stays queued (every class)
- * and the line rate.  Full records are left alone. */
-static void
-int_push(const struct port *port, struct pkt *p, uint64_t now)
-{
-    struct int_hdr *h = pkt_int(p);
-    if (h->nhop >= INT_MAX_HOPS)
-        return;
-    uint64_t qlen = 0;
-    for (unsigned m = port->eligible; m; m &= m - 1)
-        qlen += port->q[__builtin_ctz(m)].bytes;
-    struct int_hop *hop = &h->hop[h->nhop++];
-    hop->ts_ps = now;
-    hop->rate_bps = port->rate_bps;
-    hop->tx_bytes = (uint32_t)port->link.wire_bytes;
-    hop->qlen_bytes = qlen > UINT32_MAX ? UINT32_MAX : (uint32_t)qlen;
-}
-
-/* P (data, hooked) starts onto PORT's link now, for SER_PS. */
-static void
-port_hooks(struct net *net, const struct port *port, struct pkt *p,
-           uint64_t now, uint64_t ser)
-{
-    /* Switches only: a host NIC adds no record. */
-    if ((p->hooks & PKT_HOOK_INT) && port->mmu)
-        int_push(port, p, now);
-    if (pkt_traced(p))
-        bd_wire(net, p, ser, port->link.prop_ps,
-                port->link.peer->class == &switch_class);
-}
-
 void
 port_kick(struct net *net, struct port *port)
 {
@@ -178,7 +145,7 @@ port_kick(struct net *net, struct port *port)
     uint64_t ser = port->ps_per_byte ? wire * port->ps_per_byte
                                      : ser_time_ps(wire, port->rate_bps);
     if (UNLIKELY(p->hooks))
-        port_hooks(net, port, p, now, ser);
+        net_observe_depart(net, port, p, ser);
     port->busy_until_ps = now + ser;
     /* Wake up at the end of this frame only if something may follow. */
     if (port->eligible || node->class->tx_ready ||

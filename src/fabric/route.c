@@ -7,7 +7,6 @@
 #include "fabric/net.h"
 #include "fabric/port.h"
 #include "fabric/switch.h"
-#include "host/host.h"
 
 #define MAX_HOMES 8
 
@@ -119,14 +118,14 @@ route_compute(struct net *net)
     /* 1. Destination groups: hosts with the same set of switches. */
     struct host_key *keys = xcalloc(nh, sizeof *keys);
     for (uint32_t i = 0; i < nh; i++) {
-        const struct host *h = &net->hosts[i];
+        const struct node *h = net->nodes[i];   /* Hosts come first. */
         keys[i].host = i;
-        sim_assert(h->up.n_ports <= MAX_HOMES);
+        sim_assert(h->n_ports <= MAX_HOMES);
         /* Only switches route; a host cabled to another host reaches it
          * over that cable and nowhere else. */
-        for (uint16_t p = 0; p < h->up.n_ports; p++)
-            if (is_switch(h->up.ports[p].link.peer))
-                keys[i].sw[keys[i].n++] = h->up.ports[p].link.peer->id;
+        for (uint16_t p = 0; p < h->n_ports; p++)
+            if (is_switch(h->ports[p].link.peer))
+                keys[i].sw[keys[i].n++] = h->ports[p].link.peer->id;
         qsort(keys[i].sw, keys[i].n, sizeof keys[i].sw[0], cmp_u32);
     }
     qsort(keys, nh, sizeof *keys, cmp_key);

@@ -6,7 +6,6 @@
 #include "fabric/ib.h"
 #include "fabric/net.h"
 #include "fabric/port.h"
-#include "host/host.h"
 #include "scenario/scenario.h"
 #include "sim/crc32.h"
 
@@ -36,6 +35,16 @@ switch_init(struct sw *s, uint32_t id, const char *name, uint8_t tier,
     s->ecmp_xor = crc32_update(ecmp_seed, zeros, sizeof zeros);
 }
 
+/* Port index, on switch node SWITCH_ID, of the cable to node N, or -1. */
+static int
+port_towards(const struct node *n, uint32_t switch_id)
+{
+    for (uint16_t i = 0; i < n->n_ports; i++)
+        if (n->ports[i].link.peer->id == switch_id)
+            return n->ports[i].link.peer_port;
+    return -1;
+}
+
 int
 switch_route(const struct net *net, const struct sw *s, uint32_t dst_host,
              uint32_t hash0)
@@ -45,7 +54,7 @@ switch_route(const struct net *net, const struct sw *s, uint32_t dst_host,
         uint8_t home = net->home_port[dst_host];
         return home != HOME_PORT_MULTI
                    ? home
-                   : host_port_towards(&net->hosts[dst_host], s->up.id);
+                   : port_towards(net->nodes[dst_host], s->up.id);
     }
     const struct ecmp_group *grp = &s->groups[g];
     if (grp->n == 0)
@@ -95,7 +104,7 @@ forward_late(struct sim *sim, void *obj, uint64_t switch_index)
 static bool
 inject_fault(struct net *net, struct sw *s, struct pkt *p)
 {
-    const struct fault_spec *fs = &net->scn->faults;
+    const struct fault_spec *fs = net->cfg.faults;
     if (fs->loss > 0 && rng_uniform(&net->fault_rng) < fs->loss) {
         switch_drop(net, s, p, DROP_FAULT);
         return true;

@@ -6,7 +6,7 @@
 
 #include "fabric/net.h"
 #include "host/server.h"
-#include "report/breakdown.h"
+#include "host/host-observer.h"
 
 const char *const cpu_act_names[ACT_N] = {
     "app", "stack", "irq", "vhost", "vmm", "exits", "rdma",
@@ -46,7 +46,7 @@ void
 core_run(struct net *net, struct core *c, uint8_t act, uint64_t cost_ps,
          cpu_done_fn *done, void *obj, struct pkt *p)
 {
-    struct cpu_work *w = cpu_work_alloc(&net->cpu_pool);
+    struct cpu_work *w = cpu_work_alloc(&edge_of(net)->cpu_pool);
     w->act = act;
     w->cost_ps = cost_ps;
     w->done = done;
@@ -84,7 +84,7 @@ core_submit(struct net *net, struct core *c, struct cpu_work *w)
 {
     w->next = NULL;
     if (w->pkt && UNLIKELY(pkt_traced(w->pkt)))
-        bd_wait(net, w->pkt, c, BD_NIC);
+        host_observe_wait(net, w->pkt, c, BD_NIC);
     if (c->tail) {
         c->tail->next = w;
         c->tail = w;
@@ -120,8 +120,8 @@ core_done(struct sim *s, struct event *ev)
     c->busy_total_ps += w->cost_ps;
     if (w->done)
         w->done(net, w);
-    w->next = net->cpu_pool.free;
-    net->cpu_pool.free = w;
+    w->next = edge_of(net)->cpu_pool.free;
+    edge_of(net)->cpu_pool.free = w;
     if (!c->head)
         server_core_idle(net, c);
 }

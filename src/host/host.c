@@ -9,9 +9,9 @@
 #include "fabric/port.h"
 #include "fabric/switch.h"
 #include "host/server.h"
-#include "report/breakdown.h"
+#include "host/host-observer.h"
 #include "transport/transport.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
 
 static void source_wake(struct sim *, struct event *);
 
@@ -33,15 +33,6 @@ host_attach_nic(struct host *h)
 {
     sim_assert(h->up.n_ports >= 1);
     h->nic.port = &h->up.ports[0];
-}
-
-int
-host_port_towards(const struct host *h, uint32_t switch_id)
-{
-    for (uint16_t i = 0; i < h->up.n_ports; i++)
-        if (h->up.ports[i].link.peer->id == switch_id)
-            return h->up.ports[i].link.peer_port;
-    return -1;
 }
 
 void
@@ -80,7 +71,7 @@ void
 nic_activate(struct net *net, struct tx_source *src)
 {
     if (UNLIKELY(src->host->srv) &&
-        !net->flows[src->flow_id].transport->nic_offload) {
+        !edge_of(net)->flows[src->flow_id].transport->nic_offload) {
         server_activate(net, src);
         return;
     }
@@ -134,8 +125,8 @@ host_tx_ready(struct net *net, struct node *node, struct port *port)
         while (!p && nic->ready_head[tc])
             p = pull_next(net, nic, tc);
         if (p) {
-            bd_begin(net, net->bd, p, BD_NIC);
-            net->st.pkts_sent++;
+            host_observe_begin(net, p, BD_NIC);
+            edge_of(net)->st.pkts_sent++;
             port_push(net, port, p, (uint8_t)tc);
         }
     }
@@ -148,11 +139,11 @@ deliver(struct net *net, struct pkt *p)
 {
     /* Demultiplexing by flow id stands in for a socket lookup on the
      * 5-tuple; both name the same endpoint. */
-    struct flow *f = &net->flows[p->flow_id];
+    struct flow *f = &edge_of(net)->flows[p->flow_id];
     if (UNLIKELY(pkt_traced(p)))
-        bd_end(net, p);
-    net->st.pkts_delivered++;
-    net->st.last_delivery_ps = net->sim.now_ps;
+        host_observe_end(net, p);
+    edge_of(net)->st.pkts_delivered++;
+    edge_of(net)->st.last_delivery_ps = net->sim.now_ps;
     f->transport->receive(net, f, p);
 }
 
@@ -172,10 +163,18 @@ host_rx_init(struct host *h, struct host_rx *rx, struct sim *sim)
     event_init(sim, &rx->drain, host_rx_drain);
 }
 
-bool
-host_rx_at_xon(const struct host *h)
+/* The receive buffer is back at XON (PFC's node class method). */
+static bool
+host_rx_at_xon(const struct node *node)
 {
+    const struct host *h = CONTAINER_OF(node, const struct host, up);
     return h->rx->q.bytes <= h->rx->xon;
+}
+
+static void
+host_mac(const struct node *node, uint8_t mac[6])
+{
+    memcpy(mac, CONTAINER_OF(node, const struct host, up)->mac, 6);
 }
 
 /* Schedules the end of the head frame's transfer, starting now or at the
@@ -233,10 +232,11 @@ host_receive(struct net *net, struct node *node, struct pkt *p,
              uint8_t in_port)
 {
     (void)in_port;
-    /* net->host_rx, not h->rx: the net's line is hot, the host's not. */
-    if (UNLIKELY(net->servers))
+    /* The edge's host_rx, not h->rx: the edge's line is hot, the host's
+     * not. */
+    if (UNLIKELY(edge_of(net)->servers))
         server_receive(net, host_cast(node)->srv, p);
-    else if (UNLIKELY(net->host_rx))
+    else if (UNLIKELY(edge_of(net)->host_rx))
         host_rx_arrive(net, host_cast(node), p);
     else
         deliver(net, p);
@@ -246,4 +246,6 @@ const struct node_class host_class = {
     .kind = "host",
     .receive = host_receive,
     .tx_ready = host_tx_ready,
+    .mac = host_mac,
+    .rx_at_xon = host_rx_at_xon,
 };

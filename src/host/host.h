@@ -106,11 +106,6 @@ void host_deliver(struct net *, struct pkt *);
 
 /* Gives host H a receive buffer (see struct host_rx). */
 void host_rx_init(struct host *, struct host_rx *, struct sim *);
-/* The receive buffer is back at XON. */
-bool host_rx_at_xon(const struct host *);
-
-/* Port index, on switch node SWITCH_ID, of the cable to host H, or -1. */
-int host_port_towards(const struct host *, uint32_t switch_id);
 
 static inline struct host *
 host_cast(struct node *n)

@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/stats.h"
+#include "sim/stats.h"
 #include "sim/util.h"
 
 /* ------------------------------------------------------------------ */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "host/edge.h"
 #include "host/host.h"
 
 const struct server_spec *
@@ -68,13 +69,13 @@ int
 servers_create(struct net *net, char **err)
 {
     (void)err;
-    const struct scenario *scn = net->scn;
-    net->servers = xcalloc(net->n_hosts ? net->n_hosts : 1,
-                           sizeof *net->servers);
+    const struct scenario *scn = edge_of(net)->scn;
+    edge_of(net)->servers = xcalloc(net->n_hosts ? net->n_hosts : 1,
+                           sizeof *edge_of(net)->servers);
     for (uint32_t h = 0; h < net->n_hosts; h++) {
-        struct server *srv = &net->servers[h];
+        struct server *srv = &edge_of(net)->servers[h];
         const struct server_spec *s = server_spec_of(scn, h);
-        srv->host = &net->hosts[h];
+        srv->host = &edge_of(net)->hosts[h];
         srv->host->srv = srv;
         srv->spec = s;
         srv->ps_per_cycle = 1000.0 / s->ghz;
@@ -104,10 +105,10 @@ servers_create(struct net *net, char **err)
 void
 servers_destroy(struct net *net)
 {
-    if (!net->servers)
+    if (!edge_of(net)->servers)
         return;
     for (uint32_t h = 0; h < net->n_hosts; h++) {
-        struct server *srv = &net->servers[h];
+        struct server *srv = &edge_of(net)->servers[h];
         for (uint32_t i = 0; i < srv->n_cores; i++)
             core_uninit(&srv->cores[i]);
         free(srv->cores);
@@ -120,7 +121,7 @@ servers_destroy(struct net *net)
         }
         free(srv->vms);
     }
-    free(net->servers);
-    net->servers = NULL;
-    cpu_pool_free(&net->cpu_pool);
+    free(edge_of(net)->servers);
+    edge_of(net)->servers = NULL;
+    cpu_pool_free(&edge_of(net)->cpu_pool);
 }

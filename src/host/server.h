@@ -117,7 +117,7 @@ struct server {
     struct blk_dev blk_dev;    /* Backing the VMs' drives. */
 };
 
-/* Builds every host's server (net->servers) from the scenario.  Returns
+/* Builds every host's server (edge->servers) from the scenario.  Returns
  * 0, or 2 with *ERR allocated. */
 int servers_create(struct net *, char **err);
 void servers_destroy(struct net *);

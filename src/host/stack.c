@@ -40,9 +40,9 @@
 #include "fabric/net.h"
 #include "fabric/port.h"
 #include "host/host.h"
-#include "report/breakdown.h"
+#include "host/host-observer.h"
 #include "transport/transport.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
 
 #define VIRTQUEUE_SIZE 256     /* virtio-net's default queue size (QEMU
                                 * rx/tx_queue_size). */
@@ -51,7 +51,7 @@
 static struct flow *
 flow_of(struct net *net, const struct pkt *p)
 {
-    return &net->flows[p->flow_id];
+    return &edge_of(net)->flows[p->flow_id];
 }
 
 /* The VM a flow's endpoint on SRV runs in, or NULL on bare metal. */
@@ -250,8 +250,8 @@ dma_put(struct net *net, struct dma_chan *d, struct pkt *p, uint64_t stall_ps)
     d->bytes += p->frame_bytes;
     p->t_ps = d->busy_until_ps + s->pcie_latency_ps;
     if (UNLIKELY(pkt_traced(p))) {
-        bd_to(net, p, BD_PCIE);
-        bd_credit(net, p, BD_IOMMU, stall_ps);
+        host_observe_to(net, p, BD_PCIE);
+        host_observe_credit(net, p, BD_IOMMU, stall_ps);
     }
     pkt_fifo_push(&d->q, p);
     if (d->q.head == p)
@@ -290,7 +290,7 @@ dma_done(struct sim *s, struct event *ev)
     struct flow *f = flow_of(net, p);
     struct port *port = srv->host->nic.port;
     if (UNLIKELY(pkt_traced(p)))
-        bd_to(net, p, BD_NIC);
+        host_observe_to(net, p, BD_NIC);
     port_push(net, port, p, f->tc);
     /* A NIC send ring's descriptor is free once its frame is queued for
      * the wire: the ring's limit counts the port's queue. */
@@ -410,7 +410,7 @@ tx_stacked(struct net *net, struct cpu_work *w)
         /* Until the backend takes it: the backend's work, or, while it
          * idles, the kick's exit on its way (or the token bucket). */
         if (UNLIKELY(pkt_traced(p)))
-            bd_wait(net, p, vm->backend,
+            host_observe_wait(net, p, vm->backend,
                     v->rl_rate_bps ? BD_RATE_LIMIT : BD_EXITS);
         if (v->event_idx && vm->backend_busy) {
             /* The backend has not caught up to avail_event: no kick. */
@@ -483,7 +483,7 @@ backend_next(struct net *net, struct vm *vm)
     }
     if (!tb_take(net, vm, p->frame_bytes)) {
         if (UNLIKELY(pkt_traced(p)))
-            bd_to(net, p, BD_RATE_LIMIT);
+            host_observe_to(net, p, BD_RATE_LIMIT);
         return;
     }
     pkt_fifo_pop(&vm->txq);
@@ -537,7 +537,7 @@ pump(struct net *net, struct core *c)
         struct tx_source *prev = NULL, *src = c->ready_head;
         struct ring *r = NULL;
         for (; src; prev = src, src = src->next) {
-            r = ring_of(srv, &net->flows[src->flow_id]);
+            r = ring_of(srv, &edge_of(net)->flows[src->flow_id]);
             if (ring_room(srv, r))
                 break;
         }
@@ -561,8 +561,8 @@ pump(struct net *net, struct core *c)
             sim_schedule(&net->sim, &src->wake, next_ps);
         if (!p)
             continue;
-        bd_begin(net, net->bd, p, BD_APP);
-        net->st.pkts_sent++;
+        host_observe_begin(net, p, BD_APP);
+        edge_of(net)->st.pkts_sent++;
         r->used++;
         struct flow *f = flow_of(net, p);
         struct vm *vm = vm_of(srv, f);
@@ -587,7 +587,7 @@ pump(struct net *net, struct core *c)
 static struct core *
 tx_core(struct net *net, struct server *srv, const struct tx_source *src)
 {
-    const struct flow *f = &net->flows[src->flow_id];
+    const struct flow *f = &edge_of(net)->flows[src->flow_id];
     /* ACKs leave from the receive path's softirq (in a guest: its vCPU). */
     if (src->class->rx_driven && !vm_of(srv, f))
         return rss_queue(srv, f)->core;
@@ -752,7 +752,7 @@ rxq_add(struct net *net, struct rxq *q, struct pkt *p)
     /* Until NAPI takes it: the interrupt and the polls ahead of it on
      * the queue's core; while the core idles, moderation holds it. */
     if (UNLIKELY(pkt_traced(p)))
-        bd_wait(net, p, q->core, BD_NIC);
+        host_observe_wait(net, p, q->core, BD_NIC);
     q->pending++;
     if (q->polling)
         return;
@@ -813,7 +813,7 @@ guest_rx(struct net *net, struct vm *vm, struct pkt *p)
     vm->pkts_rx++;
     pkt_fifo_push(&vm->rxq, p);
     if (UNLIKELY(pkt_traced(p)))
-        bd_wait(net, p, c, BD_NIC);
+        host_observe_wait(net, p, c, BD_NIC);
     if (vm->irq_pending ||
         (vm->guest_polling && vm->srv->spec->vm.event_idx))
         return;
@@ -866,7 +866,7 @@ post_done(struct net *net, struct cpu_work *w)
 void
 server_rdma_post(struct net *net, struct flow *f)
 {
-    struct server *srv = net->hosts[f->src].srv;
+    struct server *srv = edge_of(net)->hosts[f->src].srv;
     core_run(net, app_core(srv, f), ACT_RDMA,
              server_ps(srv, srv->spec->cost.rdma_post), post_done, f, NULL);
 }
@@ -874,7 +874,7 @@ server_rdma_post(struct net *net, struct flow *f)
 void
 server_rdma_poll(struct net *net, struct flow *f)
 {
-    struct server *srv = net->hosts[f->src].srv;
+    struct server *srv = edge_of(net)->hosts[f->src].srv;
     core_run(net, app_core(srv, f), ACT_RDMA,
              server_ps(srv, srv->spec->cost.rdma_poll), NULL, NULL, NULL);
 }

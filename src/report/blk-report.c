@@ -6,22 +6,23 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "world/world.h"
 #include "host/host.h"
 #include "host/server.h"
 #include "report/results.h"
-#include "report/stats.h"
+#include "sim/stats.h"
 
 /* Calls FN for every VM with a drive. */
-#define FOR_EACH_DRIVE(net, h, i, d)                                         \
-    for (uint32_t h = 0; (net)->servers && h < (net)->n_hosts; h++)          \
-        for (uint32_t i = 0; i < (net)->servers[h].n_vms; i++)               \
-            for (const struct vblk *d = (net)->servers[h].vms[i].blk; d;     \
+#define FOR_EACH_DRIVE(edge, h, i, d)                                        \
+    for (uint32_t h = 0; (edge)->servers && h < (edge)->net.n_hosts; h++)    \
+        for (uint32_t i = 0; i < (edge)->servers[h].n_vms; i++)              \
+            for (const struct vblk *d = (edge)->servers[h].vms[i].blk; d;    \
                  d = NULL)
 
 bool
-blk_report_wanted(const struct net *net)
+blk_report_wanted(const struct world *world)
 {
-    FOR_EACH_DRIVE(net, h, i, d)
+    FOR_EACH_DRIVE(&world->edge, h, i, d)
         return true;
     return false;
 }
@@ -44,15 +45,16 @@ seconds(const struct vblk *d)
 }
 
 void
-blk_report_csv(FILE *f, const struct net *net, const struct run_info *ri)
+blk_report_csv(FILE *f, const struct world *world, const struct run_info *ri)
 {
+    const struct edge *edge = &world->edge;
     (void)ri;
     fprintf(f, "host,vm,op,size_bytes,iodepth,engine,requests,completed,"
                "bytes,seconds,iops,mb_per_s,lat_mean_us,lat_p50_us,"
                "lat_p99_us,lat_max_us,kicks,kicks_suppressed,irqs,"
                "throttles,throttled_fraction\n");
-    FOR_EACH_DRIVE(net, h, i, d) {
-        const struct blk_spec *b = &net->servers[h].spec->vm.blk;
+    FOR_EACH_DRIVE(&world->edge, h, i, d) {
+        const struct blk_spec *b = &edge->servers[h].spec->vm.blk;
         struct pctl p;
         lat_pctl(d->lat_ps, d->completed, &p);
         double sum = 0, s = seconds(d);
@@ -61,7 +63,7 @@ blk_report_csv(FILE *f, const struct net *net, const struct run_info *ri)
         fprintf(f, "%s,%u,%s,%" PRIu64 ",%u,%s,%" PRIu64 ",%" PRIu64
                    ",%" PRIu64 ",%.9f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%" PRIu64
                    ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.6f\n",
-                net->hosts[h].up.name, i, b->write ? "write" : "read",
+                edge->hosts[h].up.name, i, b->write ? "write" : "read",
                 b->size, b->iodepth, b->async ? "async" : "sync",
                 b->requests, d->completed, d->bytes, s,
                 s > 0 ? (double)d->completed / s : 0,
@@ -80,18 +82,19 @@ struct blk_totals {
 };
 
 static void
-totals(const struct net *net, struct blk_totals *t)
+totals(const struct world *world, struct blk_totals *t)
 {
+    const struct edge *edge = &world->edge;
     memset(t, 0, sizeof *t);
     size_t n = 0;
-    FOR_EACH_DRIVE(net, h, i, d)
+    FOR_EACH_DRIVE(&world->edge, h, i, d)
         n += d->completed;
     double *all = xcalloc(n ? n : 1, sizeof *all);
     n = 0;
-    FOR_EACH_DRIVE(net, h, i, d) {
+    FOR_EACH_DRIVE(&world->edge, h, i, d) {
         double s = seconds(d);
         t->drives++;
-        t->requests += net->servers[h].spec->vm.blk.requests;
+        t->requests += edge->servers[h].spec->vm.blk.requests;
         t->completed += d->completed;
         t->bytes += d->bytes;
         t->throttled_ps += d->throttled_ps;
@@ -106,11 +109,11 @@ totals(const struct net *net, struct blk_totals *t)
 }
 
 void
-blk_report_json(FILE *f, const struct net *net, const struct run_info *ri)
+blk_report_json(FILE *f, const struct world *world, const struct run_info *ri)
 {
     (void)ri;
     struct blk_totals t;
-    totals(net, &t);
+    totals(world, &t);
     fprintf(f, ",\n  \"block\": {\"drives\": %zu, \"requests\": %" PRIu64
                ", \"completed\": %" PRIu64 ", \"bytes\": %" PRIu64
                ", \"iops\": %.3f, \"mb_per_s\": %.3f, "
@@ -125,11 +128,11 @@ blk_report_json(FILE *f, const struct net *net, const struct run_info *ri)
 }
 
 void
-blk_report_print(FILE *f, const struct net *net, const struct run_info *ri)
+blk_report_print(FILE *f, const struct world *world, const struct run_info *ri)
 {
     (void)ri;
     struct blk_totals t;
-    totals(net, &t);
+    totals(world, &t);
     fprintf(f, "  block: %zu drives, %" PRIu64 " of %" PRIu64
                " requests completed, %.0f IOPS, %.1f MB/s",
             t.drives, t.completed, t.requests, t.iops, t.mbps);

@@ -8,12 +8,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-struct net;
+struct world;
 struct run_info;
 
-bool blk_report_wanted(const struct net *);
-void blk_report_csv(FILE *, const struct net *, const struct run_info *);
-void blk_report_json(FILE *, const struct net *, const struct run_info *);
-void blk_report_print(FILE *, const struct net *, const struct run_info *);
+bool blk_report_wanted(const struct world *);
+void blk_report_csv(FILE *, const struct world *, const struct run_info *);
+void blk_report_json(FILE *, const struct world *, const struct run_info *);
+void blk_report_print(FILE *, const struct world *, const struct run_info *);
 
 #endif

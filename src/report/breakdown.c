@@ -6,8 +6,12 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "fabric/port.h"
+#include "fabric/switch.h"
+#include "scenario/scenario.h"
+#include "world/world.h"
 #include "report/results.h"
-#include "report/stats.h"
+#include "sim/stats.h"
 
 const char *const bd_part_names[BD_N] = {
     "app", "stack", "irq", "exits", "backend", "rate_limit", "iommu",
@@ -21,14 +25,6 @@ static const uint8_t act_part[ACT_N] = {
     [ACT_RDMA] = BD_APP,
 };
 
-struct breakdown *
-breakdown_create(uint32_t flow)
-{
-    struct breakdown *bd = xcalloc(1, sizeof *bd);
-    bd->flow = flow;
-    return bd;
-}
-
 void
 breakdown_destroy(struct breakdown *bd)
 {
@@ -39,16 +35,33 @@ breakdown_destroy(struct breakdown *bd)
 }
 
 static struct bd_rec *
-rec_of(struct net *net, const struct pkt *p)
+rec_of(struct breakdown *bd, const struct pkt *p)
 {
-    sim_assert(pkt_traced(p) && p->bd_rec < net->bd->n);
-    return &net->bd->rec[p->bd_rec];
+    sim_assert(pkt_traced(p) && p->bd_rec < bd->n);
+    return &bd->rec[p->bd_rec];
 }
 
-void
-bd_begin_slow(struct net *net, struct breakdown *bd, struct pkt *p,
-              enum bd_part part)
+static struct breakdown *
+of_host(struct host_observer *obs)
 {
+    return CONTAINER_OF(obs, struct breakdown, up_host);
+}
+
+static struct breakdown *
+of_net(struct net_observer *obs)
+{
+    return CONTAINER_OF(obs, struct breakdown, up_net);
+}
+
+/* P has just been created by its transport; its first stage is PART.
+ * Traces it if it is a data packet of the chosen flow. */
+static void
+bd_begin(struct host_observer *obs, struct net *net, struct pkt *p,
+         enum bd_part part)
+{
+    struct breakdown *bd = of_host(obs);
+    if (p->flow_id != bd->flow || !p->payload_bytes)
+        return;
     if (bd->n == bd->cap) {
         bd->cap = bd->cap ? 2 * bd->cap : 256;
         bd->rec = xrealloc(bd->rec, bd->cap * sizeof *bd->rec);
@@ -88,19 +101,20 @@ close_stage(struct bd_rec *r, uint64_t now)
     r->stamp_ps = now;
 }
 
-void
-bd_to(struct net *net, struct pkt *p, enum bd_part part)
+static void
+bd_to(struct host_observer *obs, struct net *net, struct pkt *p,
+      enum bd_part part)
 {
-    struct bd_rec *r = rec_of(net, p);
+    struct bd_rec *r = rec_of(of_host(obs), p);
     close_stage(r, net->sim.now_ps);
     r->cur = (uint8_t)part;
 }
 
-void
-bd_wait(struct net *net, struct pkt *p, const struct core *c,
-        enum bd_part idle)
+static void
+bd_wait(struct host_observer *obs, struct net *net, struct pkt *p,
+        const struct core *c, enum bd_part idle)
 {
-    struct bd_rec *r = rec_of(net, p);
+    struct bd_rec *r = rec_of(of_host(obs), p);
     uint64_t now = net->sim.now_ps;
     close_stage(r, now);
     r->wait = c;
@@ -108,20 +122,26 @@ bd_wait(struct net *net, struct pkt *p, const struct core *c,
     core_busy_at(c, now, r->snap_ps);
 }
 
-void
-bd_credit(struct net *net, struct pkt *p, enum bd_part part, uint64_t ps)
+static void
+bd_credit(struct host_observer *obs, struct net *net, struct pkt *p,
+          enum bd_part part, uint64_t ps)
 {
-    struct bd_rec *r = rec_of(net, p);
+    (void)net;
+    struct bd_rec *r = rec_of(of_host(obs), p);
     sim_assert(!r->wait);
     r->part_ps[part] += ps;
     r->stamp_ps += ps;
 }
 
-void
-bd_wire(struct net *net, struct pkt *p, uint64_t ser_ps, uint64_t prop_ps,
-        bool to_switch)
+/* P starts onto PORT's link now: SER_PS of serialization and the link's
+ * propagation; then the next node (a switch, or a host's NIC) has it. */
+static void
+bd_wire(struct net_observer *obs, struct net *net, const struct port *port,
+        struct pkt *p, uint64_t ser_ps)
 {
-    struct bd_rec *r = rec_of(net, p);
+    struct bd_rec *r = rec_of(of_net(obs), p);
+    uint64_t prop_ps = port->link.prop_ps;
+    bool to_switch = port->link.peer->class == &switch_class;
     close_stage(r, net->sim.now_ps);
     r->part_ps[BD_WIRE] += ser_ps + prop_ps;
     r->stamp_ps += ser_ps + prop_ps;
@@ -130,25 +150,56 @@ bd_wire(struct net *net, struct pkt *p, uint64_t ser_ps, uint64_t prop_ps,
     r->cur = to_switch ? BD_SWITCH : BD_NIC;
 }
 
-void
-bd_end(struct net *net, struct pkt *p)
+static void
+bd_end(struct host_observer *obs, struct net *net, struct pkt *p)
 {
-    struct bd_rec *r = rec_of(net, p);
+    struct bd_rec *r = rec_of(of_host(obs), p);
     close_stage(r, net->sim.now_ps);
     r->end_ps = net->sim.now_ps;
     r->status = BD_DELIVERED;
     p->hooks &= (uint8_t)~PKT_HOOK_TRACE;
 }
 
-void
-bd_drop(struct net *net, struct pkt *p, enum drop_reason why)
+static void
+bd_drop(struct net_observer *obs, struct net *net, struct pkt *p,
+        enum drop_reason why)
 {
-    struct bd_rec *r = rec_of(net, p);
+    struct bd_rec *r = rec_of(of_net(obs), p);
     close_stage(r, net->sim.now_ps);
     r->end_ps = net->sim.now_ps;
     r->status = BD_DROPPED;
     r->drop = (uint8_t)why;
     p->hooks &= (uint8_t)~PKT_HOOK_TRACE;
+}
+
+static const struct net_observer_class bd_net_class = {
+    .name = "breakdown",
+    .depart = bd_wire,
+    .drop = bd_drop,
+};
+
+static const struct host_observer_class bd_host_class = {
+    .name = "breakdown",
+    .begin = bd_begin,
+    .to = bd_to,
+    .wait = bd_wait,
+    .credit = bd_credit,
+    .end = bd_end,
+};
+
+struct breakdown *
+breakdown_attach(struct world *w)
+{
+    const struct monitor_spec *ms = &w->edge.scn->monitor;
+    if (!ms->breakdown)
+        return NULL;
+    struct breakdown *bd = xcalloc(1, sizeof *bd);
+    bd->up_net.class = &bd_net_class;
+    bd->up_host.class = &bd_host_class;
+    bd->flow = ms->breakdown_flow;
+    net_observe(world_net(w), PKT_HOOK_TRACE, &bd->up_net);
+    w->edge.obs = &bd->up_host;
+    return bd;
 }
 
 /* ---- Results. ---- */
@@ -160,10 +211,10 @@ ns(uint64_t ps)
 }
 
 void
-breakdown_csv(FILE *f, const struct net *net, const struct run_info *ri)
+breakdown_csv(FILE *f, const struct world *w, const struct run_info *ri)
 {
-    (void)ri;
-    const struct breakdown *bd = net->bd;
+    (void)w;
+    const struct breakdown *bd = ri->breakdown;
     fprintf(f, "flow,seq,start_ns,end_ns,status,total_ns");
     for (int k = 0; k < BD_N; k++)
         fprintf(f, ",%s_ns", bd_part_names[k]);
@@ -223,14 +274,15 @@ summarize(const struct breakdown *bd, struct bd_sum *s)
 }
 
 void
-breakdown_json(FILE *f, const struct net *net, const struct run_info *ri)
+breakdown_json(FILE *f, const struct world *w, const struct run_info *ri)
 {
-    (void)ri;
+    (void)w;
+    const struct breakdown *bd = ri->breakdown;
     struct bd_sum s;
-    summarize(net->bd, &s);
+    summarize(bd, &s);
     fprintf(f, ",\n  \"breakdown\": {\"flow\": %u, \"packets\": %zu, "
                "\"delivered\": %zu, \"dropped\": %zu, \"in_flight\": %zu",
-            net->bd->flow, net->bd->n, s.delivered, s.dropped, s.in_flight);
+            bd->flow, bd->n, s.delivered, s.dropped, s.in_flight);
     if (!s.delivered) {
         fprintf(f, ", \"mean_ns\": null, \"latency_ns\": null}");
         return;
@@ -244,13 +296,14 @@ breakdown_json(FILE *f, const struct net *net, const struct run_info *ri)
 }
 
 void
-breakdown_print(FILE *f, const struct net *net, const struct run_info *ri)
+breakdown_print(FILE *f, const struct world *w, const struct run_info *ri)
 {
-    (void)ri;
+    (void)w;
+    const struct breakdown *bd = ri->breakdown;
     struct bd_sum s;
-    summarize(net->bd, &s);
+    summarize(bd, &s);
     fprintf(f, "  latency breakdown of flow %u: %zu packets delivered",
-            net->bd->flow, s.delivered);
+            bd->flow, s.delivered);
     if (s.dropped)
         fprintf(f, ", %zu dropped", s.dropped);
     if (!s.delivered) {

@@ -22,7 +22,12 @@
  * The record is kept outside the packet (the packet carries its index):
  * the flow's records stay after the packets are freed, for
  * breakdown.csv and summary.json (docs/output.md).  Tracing only reads
- * the model: results are identical with and without it. */
+ * the model: results are identical with and without it.
+ *
+ * The model never calls this module by name: a breakdown is an observer
+ * of the fabric (fabric/observer.h: links, drops) and of the hosts
+ * (host/host-observer.h: the stages, enum bd_part, inside them),
+ * attached to a built world by breakdown_attach(). */
 #ifndef DCSIM_BREAKDOWN_H
 #define DCSIM_BREAKDOWN_H 1
 
@@ -30,29 +35,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "fabric/drop.h"
+#include "fabric/observer.h"
 #include "host/cpu.h"
+#include "host/host-observer.h"
 #include "pkt/pkt.h"
 #include "sim/util.h"
 
-struct net;
 struct run_info;
-
-enum bd_part {
-    BD_APP,         /* The application's system calls and copies. */
-    BD_STACK,       /* Kernel TCP/IP, driver, bridge: host or guest. */
-    BD_IRQ,         /* Interrupt handling. */
-    BD_EXITS,       /* VM exits and entries and their handling. */
-    BD_BACKEND,     /* The VMM's device model or virtio backend, vhost. */
-    BD_RATE_LIMIT,  /* A VM's token bucket. */
-    BD_IOMMU,       /* IOTLB misses stalling a VF's DMA. */
-    BD_PCIE,        /* DMA across PCIe, waiting for the channel included. */
-    BD_NIC,         /* NIC queues: waiting to be sent, waiting for an
-                     * interrupt (moderation), a slow receive buffer. */
-    BD_WIRE,        /* Serialization and propagation on every link. */
-    BD_SWITCH,      /* Forwarding latency and queueing in switches. */
-    BD_N,
-};
+struct world;
 
 extern const char *const bd_part_names[BD_N];
 
@@ -73,44 +63,24 @@ struct bd_rec {
 };
 
 struct breakdown {
+    struct net_observer up_net;    /* Links and drops (PKT_HOOK_TRACE). */
+    struct host_observer up_host;  /* Stages inside hosts. */
     uint32_t flow;
     struct bd_rec *rec;
     size_t n, cap;
 };
 
-struct breakdown *breakdown_create(uint32_t flow);
+/* With the scenario's monitor.breakdown: a breakdown of that flow,
+ * attached to W's fabric and hosts before its run; else NULL.  The caller
+ * owns it and destroys it after W's results are written. */
+struct breakdown *breakdown_attach(struct world *w);
 void breakdown_destroy(struct breakdown *);
 
-/* P has just been created by its transport; its first stage is PART.
- * Traces it if it is a data packet of the chosen flow. */
-void bd_begin_slow(struct net *, struct breakdown *, struct pkt *,
-                   enum bd_part);
-static inline void
-bd_begin(struct net *net, struct breakdown *bd, struct pkt *p,
-         enum bd_part part)
-{
-    if (UNLIKELY(bd != NULL) && p->flow_id == bd->flow && p->payload_bytes)
-        bd_begin_slow(net, bd, p, part);
-}
-
-/* The stages of a traced packet (call only if pkt_traced(p)). */
-void bd_to(struct net *, struct pkt *, enum bd_part);
-void bd_wait(struct net *, struct pkt *, const struct core *,
-             enum bd_part idle);
-/* PS of the time from now on is PART's, whatever the open stage
- * (a stall known in advance, inside a place's time). */
-void bd_credit(struct net *, struct pkt *, enum bd_part, uint64_t ps);
-/* P starts onto a link now: SER_PS of serialization and PROP_PS of
- * propagation; then the next node (a switch if TO_SWITCH) has it. */
-void bd_wire(struct net *, struct pkt *, uint64_t ser_ps, uint64_t prop_ps,
-             bool to_switch);
-void bd_end(struct net *, struct pkt *);
-void bd_drop(struct net *, struct pkt *, enum drop_reason);
-
 /* Results: breakdown.csv, the "breakdown" object of summary.json (as
- * ",\n  \"breakdown\": {...}") and the human summary's lines. */
-void breakdown_csv(FILE *, const struct net *, const struct run_info *);
-void breakdown_json(FILE *, const struct net *, const struct run_info *);
-void breakdown_print(FILE *, const struct net *, const struct run_info *);
+ * ",\n  \"breakdown\": {...}") and the human summary's lines, of
+ * RI->breakdown. */
+void breakdown_csv(FILE *, const struct world *, const struct run_info *);
+void breakdown_json(FILE *, const struct world *, const struct run_info *);
+void breakdown_print(FILE *, const struct world *, const struct run_info *);
 
 #endif

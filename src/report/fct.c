@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/stats.h"
+#include "sim/stats.h"
 #include "sim/util.h"
 #include "transport/transport.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
 
 /* Upper edges, inclusive, of every bucket but the last. */
 static const uint64_t bucket_upto[FCT_N_BUCKETS - 1] = {

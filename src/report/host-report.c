@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "fabric/net.h"
+#include "world/world.h"
 #include "host/host.h"
 #include "host/server.h"
 #include "report/results.h"
@@ -24,19 +25,21 @@ share(uint64_t part_ps, uint64_t whole_ps)
 }
 
 void
-host_report_csv(FILE *f, const struct net *net, const struct run_info *ri)
+host_report_csv(FILE *f, const struct world *world, const struct run_info *ri)
 {
+    const struct net *net = world_net_const(world);
+    const struct edge *edge = &world->edge;
     fprintf(f, "host,core,socket,busy");
     for (int a = 0; a < ACT_N; a++)
         fprintf(f, ",%s", cpu_act_names[a]);
     fprintf(f, ",tlb_misses\n");
     for (uint32_t h = 0; h < net->n_hosts; h++) {
-        const struct server *srv = &net->servers[h];
+        const struct server *srv = &edge->servers[h];
         for (uint32_t i = 0; i < srv->n_cores; i++) {
             const struct core *c = &srv->cores[i];
             if (!c->busy_total_ps)
                 continue;
-            fprintf(f, "%s,%u,%u,%.6f", net->hosts[h].up.name, i, c->socket,
+            fprintf(f, "%s,%u,%u,%.6f", edge->hosts[h].up.name, i, c->socket,
                     share(c->busy_total_ps, ri->sim_time_ps));
             for (int a = 0; a < ACT_N; a++)
                 fprintf(f, ",%.6f", share(c->busy_ps[a], ri->sim_time_ps));
@@ -55,8 +58,11 @@ vm_exits(const struct vm *vm)
 }
 
 void
-host_report_vms_csv(FILE *f, const struct net *net, const struct run_info *ri)
+host_report_vms_csv(FILE *f, const struct world *world,
+                    const struct run_info *ri)
 {
+    const struct net *net = world_net_const(world);
+    const struct edge *edge = &world->edge;
     (void)ri;
     fprintf(f, "host,vm,io,packets_tx,packets_rx,exits");
     for (int r = 0; r < EXIT_N_REASONS; r++)
@@ -64,12 +70,12 @@ host_report_vms_csv(FILE *f, const struct net *net, const struct run_info *ri)
     fprintf(f, ",exits_per_packet,kicks,kicks_suppressed,irqs_injected,"
                "irqs_posted,tlb_misses,walk_refs,iotlb_misses\n");
     for (uint32_t h = 0; h < net->n_hosts; h++) {
-        const struct server *srv = &net->servers[h];
+        const struct server *srv = &edge->servers[h];
         for (uint32_t i = 0; i < srv->n_vms; i++) {
             const struct vm *vm = &srv->vms[i];
             uint64_t pkts = vm->pkts_tx + vm->pkts_rx;
             fprintf(f, "%s,%u,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64,
-                    net->hosts[h].up.name, i, io_names[srv->spec->vm.io],
+                    edge->hosts[h].up.name, i, io_names[srv->spec->vm.io],
                     vm->pkts_tx, vm->pkts_rx, vm_exits(vm));
             for (int r = 0; r < EXIT_N_REASONS; r++)
                 fprintf(f, ",%" PRIu64, vm->exits[r]);
@@ -85,14 +91,16 @@ host_report_vms_csv(FILE *f, const struct net *net, const struct run_info *ri)
 
 /* Busy time summed over every core of every host, per activity. */
 static void
-totals(const struct net *net, uint64_t busy[ACT_N], uint64_t *all,
+totals(const struct world *world, uint64_t busy[ACT_N], uint64_t *all,
        uint64_t *exits, uint64_t *vm_pkts)
 {
+    const struct net *net = world_net_const(world);
+    const struct edge *edge = &world->edge;
     for (int a = 0; a < ACT_N; a++)
         busy[a] = 0;
     *all = *exits = *vm_pkts = 0;
     for (uint32_t h = 0; h < net->n_hosts; h++) {
-        const struct server *srv = &net->servers[h];
+        const struct server *srv = &edge->servers[h];
         for (uint32_t i = 0; i < srv->n_cores; i++) {
             for (int a = 0; a < ACT_N; a++)
                 busy[a] += srv->cores[i].busy_ps[a];
@@ -106,10 +114,12 @@ totals(const struct net *net, uint64_t busy[ACT_N], uint64_t *all,
 }
 
 void
-host_report_json(FILE *f, const struct net *net, const struct run_info *ri)
+host_report_json(FILE *f, const struct world *world, const struct run_info *ri)
 {
+    const struct net *net = world_net_const(world);
+    const struct edge *edge = &world->edge;
     uint64_t busy[ACT_N], all, exits, vm_pkts;
-    totals(net, busy, &all, &exits, &vm_pkts);
+    totals(world, busy, &all, &exits, &vm_pkts);
     double t = ri->sim_time_ps ? (double)ri->sim_time_ps : 1;
     fprintf(f, ",\n  \"servers\": {\"cores_busy\": %.6f, \"by_activity\": {",
             (double)all / t);
@@ -119,7 +129,7 @@ host_report_json(FILE *f, const struct net *net, const struct run_info *ri)
     fprintf(f, "}, \"hosts\": [");
     bool first = true;
     for (uint32_t h = 0; h < net->n_hosts; h++) {
-        const struct server *srv = &net->servers[h];
+        const struct server *srv = &edge->servers[h];
         uint64_t b = 0;
         for (uint32_t i = 0; i < srv->n_cores; i++)
             b += srv->cores[i].busy_total_ps;
@@ -127,7 +137,7 @@ host_report_json(FILE *f, const struct net *net, const struct run_info *ri)
             continue;
         fprintf(f, "%s{\"host\": \"%s\", \"cores_busy\": %.6f, "
                    "\"cpu_percent\": %.6f}",
-                first ? "" : ", ", net->hosts[h].up.name, (double)b / t,
+                first ? "" : ", ", edge->hosts[h].up.name, (double)b / t,
                 100.0 * (double)b / t / srv->n_cores);
         first = false;
     }
@@ -136,10 +146,10 @@ host_report_json(FILE *f, const struct net *net, const struct run_info *ri)
 }
 
 void
-host_report_print(FILE *f, const struct net *net, const struct run_info *ri)
+host_report_print(FILE *f, const struct world *world, const struct run_info *ri)
 {
     uint64_t busy[ACT_N], all, exits, vm_pkts;
-    totals(net, busy, &all, &exits, &vm_pkts);
+    totals(world, busy, &all, &exits, &vm_pkts);
     double t = ri->sim_time_ps ? (double)ri->sim_time_ps : 1;
     fprintf(f, "  CPU: %.3f cores busy on average (", (double)all / t);
     for (int a = 0, first = 1; a < ACT_N; a++) {

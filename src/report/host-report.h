@@ -7,12 +7,12 @@
 
 #include <stdio.h>
 
-struct net;
+struct world;
 struct run_info;
 
-void host_report_csv(FILE *, const struct net *, const struct run_info *);
-void host_report_vms_csv(FILE *, const struct net *, const struct run_info *);
-void host_report_json(FILE *, const struct net *, const struct run_info *);
-void host_report_print(FILE *, const struct net *, const struct run_info *);
+void host_report_csv(FILE *, const struct world *, const struct run_info *);
+void host_report_vms_csv(FILE *, const struct world *, const struct run_info *);
+void host_report_json(FILE *, const struct world *, const struct run_info *);
+void host_report_print(FILE *, const struct world *, const struct run_info *);
 
 #endif

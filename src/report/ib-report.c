@@ -6,6 +6,7 @@
 
 #include "fabric/ib.h"
 #include "fabric/net.h"
+#include "world/world.h"
 #include "fabric/node.h"
 #include "fabric/port.h"
 #include "report/results.h"
@@ -18,8 +19,9 @@ struct ib_totals {
 };
 
 static void
-totals(const struct net *net, struct ib_totals *t)
+totals(const struct world *world, struct ib_totals *t)
 {
+    const struct net *net = world_net_const(world);
     *t = (struct ib_totals){ 0 };
     for (uint32_t i = 0; i < net->n_ports; i++) {
         const struct ib_port *ib = net->ports[i].ibp;
@@ -39,8 +41,9 @@ totals(const struct net *net, struct ib_totals *t)
 }
 
 void
-ib_report_csv(FILE *f, const struct net *net, const struct run_info *ri)
+ib_report_csv(FILE *f, const struct world *world, const struct run_info *ri)
 {
+    const struct net *net = world_net_const(world);
     fprintf(f, "node,port,to,vl,buffer_bytes,peak_bytes,packets_received,"
                "fc_sent,fc_received,credit_wait_ps,credit_wait_fraction,"
                "longest_credit_wait_ps,credit_stalls,waiting_at_end\n");
@@ -66,11 +69,12 @@ ib_report_csv(FILE *f, const struct net *net, const struct run_info *ri)
 }
 
 void
-ib_report_json(FILE *f, const struct net *net, const struct run_info *ri)
+ib_report_json(FILE *f, const struct world *world, const struct run_info *ri)
 {
+    const struct net *net = world_net_const(world);
     (void)ri;
     struct ib_totals t;
-    totals(net, &t);
+    totals(world, &t);
     uint64_t cap = net->n_ports ? net->ports[0].ibp->cap_blocks : 0;
     fprintf(f, ",\n  \"infiniband\": {\"vl_buffer_bytes\": %" PRIu64
                ", \"peak_buffer_bytes\": %" PRIu64
@@ -86,11 +90,11 @@ ib_report_json(FILE *f, const struct net *net, const struct run_info *ri)
 }
 
 void
-ib_report_print(FILE *f, const struct net *net, const struct run_info *ri)
+ib_report_print(FILE *f, const struct world *world, const struct run_info *ri)
 {
     (void)ri;
     struct ib_totals t;
-    totals(net, &t);
+    totals(world, &t);
     fprintf(f, "  InfiniBand: %" PRIu64 " flow-control packets; buffers "
                "peaked at %" PRIu64 " B of a VL; %" PRIu64
                " waits for credits, %.3f us in all\n",

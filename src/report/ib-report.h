@@ -6,11 +6,11 @@
 
 #include <stdio.h>
 
-struct net;
+struct world;
 struct run_info;
 
-void ib_report_csv(FILE *, const struct net *, const struct run_info *);
-void ib_report_json(FILE *, const struct net *, const struct run_info *);
-void ib_report_print(FILE *, const struct net *, const struct run_info *);
+void ib_report_csv(FILE *, const struct world *, const struct run_info *);
+void ib_report_json(FILE *, const struct world *, const struct run_info *);
+void ib_report_print(FILE *, const struct world *, const struct run_info *);
 
 #endif

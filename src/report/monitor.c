@@ -6,12 +6,13 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "world/world.h"
 #include "fabric/node.h"
 #include "fabric/port.h"
 #include "scenario/scenario.h"
 #include "sim/sim.h"
 #include "transport/transport.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
 
 /* One port at one sample time. */
 struct monitor_sample {
@@ -21,7 +22,7 @@ struct monitor_sample {
 
 struct monitor {
     struct event tick;        /* Background: the next sample. */
-    const struct net *net;
+    const struct edge *edge;
     const uint32_t *qps;      /* Flow ids (monitor.qps). */
     size_t n_qps;
     struct rdma_qp_sample *qp_samples;  /* n_samples rows of n_qps. */
@@ -49,7 +50,7 @@ monitor_record(struct monitor *m)
                                          m->n_qps * sizeof *m->qp_samples);
         struct rdma_qp_sample *q = &m->qp_samples[m->n_samples * m->n_qps];
         for (size_t i = 0; i < m->n_qps; i++)
-            if (!rdma_qp_sample(&m->net->flows[m->qps[i]], &q[i]))
+            if (!rdma_qp_sample(&m->edge->flows[m->qps[i]], &q[i]))
                 memset(&q[i], 0, sizeof q[i]);
     }
     struct monitor_sample *row = &m->samples[m->n_samples * m->n_ports];
@@ -77,9 +78,10 @@ monitor_tick(struct sim *s, struct event *ev)
 
 /* Marks in CHOSEN (one flag per port of NET) the ports SEL names. */
 static void
-mark_ports(const struct net *net, const struct monitor_select *sel,
+mark_ports(const struct world *world, const struct monitor_select *sel,
            bool *chosen)
 {
+    const struct net *net = world_net_const(world);
     const struct node *node = net->nodes[sel->node];
     for (uint16_t i = 0; i < node->n_ports; i++) {
         const struct port *p = &node->ports[i];
@@ -89,9 +91,11 @@ mark_ports(const struct net *net, const struct monitor_select *sel,
 }
 
 struct monitor *
-monitor_create(struct net *net)
+monitor_create(struct world *world)
 {
-    const struct monitor_spec *spec = &net->scn->monitor;
+    struct net *net = world_net(world);
+    struct edge *edge = &world->edge;
+    const struct monitor_spec *spec = &edge->scn->monitor;
     if (!spec->interval_ps)
         return NULL;
     sim_assert(sim_now(&net->sim) == 0);
@@ -100,7 +104,7 @@ monitor_create(struct net *net)
      * sampled once, in topology order as in links.csv. */
     bool *chosen = xcalloc(net->n_ports, sizeof *chosen);
     for (size_t i = 0; i < spec->n_select; i++)
-        mark_ports(net, &spec->select[i], chosen);
+        mark_ports(world, &spec->select[i], chosen);
     struct monitor *m = xcalloc(1, sizeof *m);
     m->ports = xmalloc(net->n_ports * sizeof *m->ports);
     for (uint32_t i = 0; i < net->n_ports; i++)
@@ -109,7 +113,7 @@ monitor_create(struct net *net)
     free(chosen);
     /* The parser accepts only names of nodes with links. */
     sim_assert(m->n_ports > 0 || spec->n_qps > 0);
-    m->net = net;
+    m->edge = edge;
     m->qps = spec->qps;
     m->n_qps = spec->n_qps;
 

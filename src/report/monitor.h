@@ -21,12 +21,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct net;
+struct world;
 struct monitor;
 
 /* A monitor for NET's scenario, sampling from the current time (0), or
  * NULL if the scenario has no `monitor` section. */
-struct monitor *monitor_create(struct net *);
+struct monitor *monitor_create(struct world *);
 void monitor_destroy(struct monitor *);
 
 /* Records the samples due at or before END_PS (the end of the run) that

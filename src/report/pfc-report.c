@@ -6,11 +6,12 @@
 
 #include "fabric/mmu.h"
 #include "fabric/net.h"
+#include "world/world.h"
 #include "fabric/node.h"
 #include "fabric/pfc.h"
 #include "fabric/port.h"
 #include "report/results.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
 
 struct pfc_totals {
     uint64_t pause_sent, resume_sent, pause_rcvd, resume_rcvd;
@@ -31,8 +32,11 @@ headroom_of(const struct port *p, int tc, uint64_t *size, uint64_t *peak)
 }
 
 static void
-totals(const struct net *net, const struct run_info *ri, struct pfc_totals *t)
+totals(const struct world *world, const struct run_info *ri,
+       struct pfc_totals *t)
 {
+    const struct net *net = world_net_const(world);
+    const struct edge *edge = &world->edge;
     *t = (struct pfc_totals){ 0 };
     for (uint32_t i = 0; i < net->n_ports; i++) {
         const struct port *p = &net->ports[i];
@@ -60,12 +64,13 @@ totals(const struct net *net, const struct run_info *ri, struct pfc_totals *t)
      * the last tenth of the run. */
     uint64_t end = ri->sim_time_ps;
     t->deadlock = t->stuck_at_end > 0 && ri->flows.incomplete > 0 &&
-                  end - net->st.last_delivery_ps >= end / 10;
+                  end - edge->st.last_delivery_ps >= end / 10;
 }
 
 void
-pfc_report_csv(FILE *f, const struct net *net, const struct run_info *ri)
+pfc_report_csv(FILE *f, const struct world *world, const struct run_info *ri)
 {
+    const struct net *net = world_net_const(world);
     fprintf(f, "node,port,to,tc,pause_sent,resume_sent,pause_received,"
                "resume_received,paused_ps,paused_fraction,longest_pause_ps,"
                "paused_at_end,headroom_bytes,headroom_max_bytes,storms,"
@@ -95,10 +100,12 @@ pfc_report_csv(FILE *f, const struct net *net, const struct run_info *ri)
 }
 
 void
-pfc_report_json(FILE *f, const struct net *net, const struct run_info *ri)
+pfc_report_json(FILE *f, const struct world *world, const struct run_info *ri)
 {
+    const struct net *net = world_net_const(world);
+    const struct edge *edge = &world->edge;
     struct pfc_totals t;
-    totals(net, ri, &t);
+    totals(world, ri, &t);
     fprintf(f, ",\n  \"pfc\": {\"pause_frames_sent\": %" PRIu64
                ", \"resume_frames_sent\": %" PRIu64
                ", \"pause_frames_received\": %" PRIu64
@@ -108,7 +115,7 @@ pfc_report_json(FILE *f, const struct net *net, const struct run_info *ri)
                ", \"last_delivery_ps\": %" PRIu64 ", \"deadlock\": %s",
             t.pause_sent, t.resume_sent, t.pause_rcvd, t.resume_rcvd,
             t.paused_ps, t.longest_ps, t.paused_at_end, t.stuck_at_end,
-            net->st.last_delivery_ps, t.deadlock ? "true" : "false");
+            edge->st.last_delivery_ps, t.deadlock ? "true" : "false");
     fprintf(f, ",\n    \"watchdog\": {\"storms\": %" PRIu64
                ", \"restores\": %" PRIu64 ", \"drops\": %" PRIu64
                ", \"events\": [",
@@ -126,10 +133,11 @@ pfc_report_json(FILE *f, const struct net *net, const struct run_info *ri)
 }
 
 void
-pfc_report_print(FILE *f, const struct net *net, const struct run_info *ri)
+pfc_report_print(FILE *f, const struct world *world, const struct run_info *ri)
 {
+    const struct edge *edge = &world->edge;
     struct pfc_totals t;
-    totals(net, ri, &t);
+    totals(world, ri, &t);
     fprintf(f, "  PFC: %" PRIu64 " pause and %" PRIu64
                " resume frames sent; longest pause %.3f us; %u classes "
                "paused at the end\n",
@@ -142,5 +150,5 @@ pfc_report_print(FILE *f, const struct net *net, const struct run_info *ri)
     if (t.deadlock)
         fprintf(f, "  PFC deadlock: nothing delivered since %.3f us, %u "
                    "paused queues hold packets; throughput is zero\n",
-                (double)net->st.last_delivery_ps / 1e6, t.stuck_at_end);
+                (double)edge->st.last_delivery_ps / 1e6, t.stuck_at_end);
 }

@@ -10,6 +10,7 @@
 
 #include "fabric/mmu.h"
 #include "fabric/net.h"
+#include "world/world.h"
 #include "fabric/port.h"
 #include "fabric/switch.h"
 #include "host/host.h"
@@ -20,22 +21,23 @@
 #include "report/pfc-report.h"
 #include "host/server.h"
 #include "report/host-report.h"
-#include "report/stats.h"
+#include "sim/stats.h"
 #include "report/workload-report.h"
 #include "scenario/scenario.h"
 #include "transport/transport.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
 
 void
-results_summarize(const struct net *net, struct run_info *ri)
+results_summarize(const struct world *world, struct run_info *ri)
 {
+    const struct edge *edge = &world->edge;
     struct flow_summary *s = &ri->flows;
-    double *fct = xmalloc((net->n_flows + 1) * sizeof *fct);
-    double *slow = xmalloc((net->n_flows + 1) * sizeof *slow);
+    double *fct = xmalloc((edge->n_flows + 1) * sizeof *fct);
+    double *slow = xmalloc((edge->n_flows + 1) * sizeof *slow);
     size_t n = 0;
     memset(s, 0, sizeof *s);
-    for (uint32_t i = 0; i < net->n_flows; i++) {
-        const struct flow *f = &net->flows[i];
+    for (uint32_t i = 0; i < edge->n_flows; i++) {
+        const struct flow *f = &edge->flows[i];
         if (!f->completed) {
             s->incomplete++;
             continue;
@@ -48,7 +50,7 @@ results_summarize(const struct net *net, struct run_info *ri)
     stats_percentiles(slow, n, &s->slowdown);
     free(fct);
     free(slow);
-    fct_by_size_compute(net->flows, net->n_flows, &s->by_size);
+    fct_by_size_compute(edge->flows, edge->n_flows, &s->by_size);
 }
 
 static void
@@ -89,8 +91,9 @@ json_pctl(FILE *f, const char *key, const struct pctl *p, int integer)
 }
 
 static uint64_t
-total_drops(const struct net *net)
+total_drops(const struct world *world)
 {
+    const struct net *net = world_net_const(world);
     uint64_t d = 0;
     for (int r = 0; r < DROP_N_REASONS; r++)
         d += net->st.drops[r];
@@ -99,16 +102,17 @@ total_drops(const struct net *net)
 
 /* "transports": per protocol that has flows, its totals. */
 static void
-write_transport_totals(FILE *f, const struct net *net)
+write_transport_totals(FILE *f, const struct world *world)
 {
+    const struct edge *edge = &world->edge;
     fprintf(f, ",\n  \"transports\": {");
     int first = 1;
     for (size_t t = 0; t < transport_count(); t++) {
         const char *name = transport_name(t);
         uint64_t n = 0, done = 0, bytes = 0, lost = 0, retx = 0, to = 0,
                  naks = 0, cnps = 0;
-        for (uint32_t i = 0; i < net->n_flows; i++) {
-            const struct flow *fl = &net->flows[i];
+        for (uint32_t i = 0; i < edge->n_flows; i++) {
+            const struct flow *fl = &edge->flows[i];
             if (strcmp(fl->transport->name, name))
                 continue;
             n++;
@@ -137,14 +141,16 @@ write_transport_totals(FILE *f, const struct net *net)
 }
 
 static void
-write_summary(FILE *f, const struct net *net, const struct run_info *ri)
+write_summary(FILE *f, const struct world *world, const struct run_info *ri)
 {
+    const struct net *net = world_net_const(world);
+    const struct edge *edge = &world->edge;
     const struct flow_summary *s = &ri->flows;
     const struct net_stats *st = &net->st;
     fprintf(f, "{\n  \"scenario\": ");
-    json_string(f, net->scn->name);
+    json_string(f, edge->scn->name);
     fprintf(f, ",\n  \"dcsim_version\": \"%s\"", DCSIM_VERSION);
-    fprintf(f, ",\n  \"seed\": %llu", (unsigned long long)net->scn->seed);
+    fprintf(f, ",\n  \"seed\": %llu", (unsigned long long)edge->scn->seed);
     fprintf(f, ",\n  \"sim_time_ps\": %llu",
             (unsigned long long)ri->sim_time_ps);
     fprintf(f, ",\n  \"wall_seconds\": %.3f", ri->wall_seconds);
@@ -153,24 +159,24 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
             (unsigned long long)st->packet_hops);
     fprintf(f, ",\n  \"hosts\": %u,\n  \"switches\": %u,\n  \"links\": %u",
             net->n_hosts, net->n_switches, net->n_ports / 2);
-    fprintf(f, ",\n  \"flows\": %u", net->n_flows);
+    fprintf(f, ",\n  \"flows\": %u", edge->n_flows);
     fprintf(f, ",\n  \"flows_started\": %llu",
-            (unsigned long long)st->flows_started);
+            (unsigned long long)edge->st.flows_started);
     fprintf(f, ",\n  \"flows_completed\": %llu",
-            (unsigned long long)st->flows_completed);
+            (unsigned long long)edge->st.flows_completed);
     fprintf(f, ",\n  \"flows_incomplete\": %llu",
             (unsigned long long)s->incomplete);
     fprintf(f, ",\n  \"packets_sent\": %llu",
-            (unsigned long long)st->pkts_sent);
+            (unsigned long long)edge->st.pkts_sent);
     fprintf(f, ",\n  \"packets_delivered\": %llu",
-            (unsigned long long)st->pkts_delivered);
+            (unsigned long long)edge->st.pkts_delivered);
     fprintf(f, ",\n  \"packets_in_flight\": %llu",
             (unsigned long long)net->pool.in_use);
     fprintf(f, ",\n  \"bytes_delivered\": %llu",
-            (unsigned long long)st->bytes_delivered);
-    fprintf(f, ",\n  \"bytes_lost\": %llu", (unsigned long long)net->st.bytes_lost);
+            (unsigned long long)edge->st.bytes_delivered);
+    fprintf(f, ",\n  \"bytes_lost\": %llu", (unsigned long long)st->bytes_lost);
     fprintf(f, ",\n  \"drops_total\": %llu",
-            (unsigned long long)total_drops(net));
+            (unsigned long long)total_drops(world));
     fprintf(f, ",\n  \"drops\": {");
     for (int r = 0; r < DROP_N_REASONS; r++)
         fprintf(f, "%s\"%s\": %llu", r ? ", " : "",
@@ -182,18 +188,18 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
     json_pctl(f, "slowdown", &s->slowdown, 0);
     fprintf(f, ",\n  \"slowdown_by_size\": ");
     fct_by_size_write_json(f, &s->by_size, 2);
-    write_transport_totals(f, net);
-    workload_report_json(f, net);
+    write_transport_totals(f, world);
+    workload_report_json(f, world);
     if (net->pfc)
-        pfc_report_json(f, net, ri);
-    if (net->servers)
-        host_report_json(f, net, ri);
+        pfc_report_json(f, world, ri);
+    if (edge->servers)
+        host_report_json(f, world, ri);
     if (net->ib)
-        ib_report_json(f, net, ri);
-    if (blk_report_wanted(net))
-        blk_report_json(f, net, ri);
-    if (net->bd)
-        breakdown_json(f, net, ri);
+        ib_report_json(f, world, ri);
+    if (blk_report_wanted(world))
+        blk_report_json(f, world, ri);
+    if (ri->breakdown)
+        breakdown_json(f, world, ri);
     fprintf(f, ",\n  \"warnings\": [");
     for (size_t i = 0; i < net->n_warnings; i++) {
         fprintf(f, "%s", i ? ", " : "");
@@ -203,15 +209,16 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
 }
 
 static void
-write_flows(FILE *f, const struct net *net, const struct run_info *ri)
+write_flows(FILE *f, const struct world *world, const struct run_info *ri)
 {
+    const struct edge *edge = &world->edge;
     fprintf(f, "id,src,dst,protocol,tc,size_bytes,start_ps,end_ps,fct_ps,"
                "ideal_fct_ps,slowdown,completed,bytes_delivered,bytes_lost,"
                "packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps,naks,cnps,verb\n");
-    for (uint32_t i = 0; i < net->n_flows; i++) {
-        const struct flow *fl = &net->flows[i];
+    for (uint32_t i = 0; i < edge->n_flows; i++) {
+        const struct flow *fl = &edge->flows[i];
         fprintf(f, "%u,%s,%s,%s,%u,%llu,%llu,", fl->id,
-                net->hosts[fl->src].up.name, net->hosts[fl->dst].up.name,
+                edge->hosts[fl->src].up.name, edge->hosts[fl->dst].up.name,
                 fl->transport->name, fl->tc,
                 (unsigned long long)fl->size_bytes,
                 (unsigned long long)fl->start_ps);
@@ -233,19 +240,20 @@ write_flows(FILE *f, const struct net *net, const struct run_info *ri)
                     !strcmp(fl->transport->name, "iwarp") ||
                     fl->transport == &transport_ib;
         fprintf(f, ",%u,%u,%s\n", fl->naks, fl->cnps,
-                rdma ? rdma_verb_name(net->scn->traffic[fl->entry].verb) : "");
+                rdma ? rdma_verb_name(edge->scn->traffic[fl->entry].verb) : "");
     }
 }
 
 static void
-write_fct_by_size(FILE *f, const struct net *net, const struct run_info *ri)
+write_fct_by_size(FILE *f, const struct world *world, const struct run_info *ri)
 {
     fct_by_size_write_csv(f, &ri->flows.by_size);
 }
 
 static void
-write_links(FILE *f, const struct net *net, const struct run_info *ri)
+write_links(FILE *f, const struct world *world, const struct run_info *ri)
 {
+    const struct net *net = world_net_const(world);
     fprintf(f, "from,to,from_port,to_port,rate_bps,delay_ps,bytes,packets,"
                "utilization\n");
     for (uint32_t i = 0; i < net->n_ports; i++) {
@@ -264,8 +272,9 @@ write_links(FILE *f, const struct net *net, const struct run_info *ri)
 }
 
 static void
-write_queues(FILE *f, const struct net *net, const struct run_info *ri)
+write_queues(FILE *f, const struct world *world, const struct run_info *ri)
 {
+    const struct net *net = world_net_const(world);
     fprintf(f, "switch,port,to,tc,max_bytes,avg_bytes,packets,drops,"
                "ecn_marked,headroom_max_bytes\n");
     for (uint32_t i = 0; i < net->n_ports; i++) {
@@ -297,19 +306,21 @@ write_queues(FILE *f, const struct net *net, const struct run_info *ri)
 }
 
 static void
-write_queue_series(FILE *f, const struct net *net, const struct run_info *ri)
+write_queue_series(FILE *f, const struct world *world,
+                   const struct run_info *ri)
 {
     monitor_write_csv(f, ri->monitor);
 }
 
 static void
-write_rate_series(FILE *f, const struct net *net, const struct run_info *ri)
+write_rate_series(FILE *f, const struct world *world, const struct run_info *ri)
 {
+    const struct net *net = world_net_const(world);
     (void)net;
     monitor_write_rates_csv(f, ri->monitor);
 }
 
-typedef void writer_fn(FILE *, const struct net *, const struct run_info *);
+typedef void writer_fn(FILE *, const struct world *, const struct run_info *);
 
 enum writer_when {
     ALWAYS,
@@ -345,28 +356,30 @@ static const struct {
 };
 
 static bool
-writer_wanted(size_t i, const struct net *net, const struct run_info *ri)
+writer_wanted(size_t i, const struct world *world, const struct run_info *ri)
 {
+    const struct net *net = world_net_const(world);
+    const struct edge *edge = &world->edge;
     switch (writers[i].when) {
     case WITH_MONITOR:
-        return ri->monitor != NULL && net->scn->monitor.n_select > 0;
+        return ri->monitor != NULL && edge->scn->monitor.n_select > 0;
     case WITH_PFC:
         return net->pfc != NULL;
     case WITH_QPS:
         return monitor_has_qps(ri->monitor);
     case WITH_SERVERS:
-        return net->servers != NULL;
+        return edge->servers != NULL;
     case WITH_VMS:
-        for (uint32_t h = 0; net->servers && h < net->n_hosts; h++)
-            if (net->servers[h].n_vms)
+        for (uint32_t h = 0; edge->servers && h < net->n_hosts; h++)
+            if (edge->servers[h].n_vms)
                 return true;
         return false;
     case WITH_IB:
         return net->ib != NULL;
     case WITH_BREAKDOWN:
-        return net->bd != NULL;
+        return ri->breakdown != NULL;
     case WITH_BLOCK:
-        return blk_report_wanted(net);
+        return blk_report_wanted(world);
     default:
         return true;
     }
@@ -394,7 +407,7 @@ make_dirs(const char *path)
 }
 
 int
-results_write(const struct net *net, const struct run_info *ri,
+results_write(const struct world *world, const struct run_info *ri,
               const char *dir, char **err)
 {
     int e = make_dirs(dir);
@@ -412,14 +425,14 @@ results_write(const struct net *net, const struct run_info *ri,
     size_t n = sizeof writers / sizeof writers[0];
     size_t done = 0;
     for (; done < n && !e; done++) {
-        if (!writer_wanted(done, net, ri))
+        if (!writer_wanted(done, world, ri))
             continue;
         char *path = xasprintf("%s/%s", tmp, writers[done].name);
         FILE *f = fopen(path, "w");
         if (!f) {
             e = errno;
         } else {
-            writers[done].write(f, net, ri);
+            writers[done].write(f, world, ri);
             if (ferror(f))
                 e = EIO;
             if (fclose(f) && !e)
@@ -431,7 +444,7 @@ results_write(const struct net *net, const struct run_info *ri,
     }
     /* Move the complete set into place, or remove the partial one. */
     for (size_t i = 0; i < n; i++) {
-        if (!writer_wanted(i, net, ri))
+        if (!writer_wanted(i, world, ri))
             continue;
         char *from = xasprintf("%s/%s", tmp, writers[i].name);
         char *to = xasprintf("%s/%s", dir, writers[i].name);
@@ -465,15 +478,17 @@ print_time(FILE *f, double ps)
 }
 
 void
-results_print_summary(const struct net *net, const struct run_info *ri,
+results_print_summary(const struct world *world, const struct run_info *ri,
                       const char *dir, FILE *f)
 {
+    const struct net *net = world_net_const(world);
+    const struct edge *edge = &world->edge;
     const struct flow_summary *s = &ri->flows;
     const struct net_stats *st = &net->st;
     double wall = ri->wall_seconds > 0 ? ri->wall_seconds : 1e-9;
     fprintf(f, "%s: %u hosts, %u switches, %u flows, seed %llu\n",
-            net->scn->name, net->n_hosts, net->n_switches, net->n_flows,
-            (unsigned long long)net->scn->seed);
+            edge->scn->name, net->n_hosts, net->n_switches, edge->n_flows,
+            (unsigned long long)edge->scn->seed);
     fprintf(f, "  simulated ");
     print_time(f, (double)ri->sim_time_ps);
     fprintf(f, " in %.2f s: %llu events, %llu packet-hops "
@@ -484,11 +499,11 @@ results_print_summary(const struct net *net, const struct run_info *ri,
             (double)ri->peak_rss_bytes / (1024.0 * 1024.0));
     fprintf(f, "  flows: %llu completed, %llu incomplete; %llu bytes "
                "delivered, %llu lost; %llu drops\n",
-            (unsigned long long)st->flows_completed,
+            (unsigned long long)edge->st.flows_completed,
             (unsigned long long)s->incomplete,
-            (unsigned long long)st->bytes_delivered,
-            (unsigned long long)net->st.bytes_lost,
-            (unsigned long long)total_drops(net));
+            (unsigned long long)edge->st.bytes_delivered,
+            (unsigned long long)st->bytes_lost,
+            (unsigned long long)total_drops(world));
     if (s->fct_ps.n) {
         fprintf(f, "  FCT p50 ");
         print_time(f, s->fct_ps.p50);
@@ -499,17 +514,17 @@ results_print_summary(const struct net *net, const struct run_info *ri,
         fprintf(f, "; slowdown p50 %.3f, p99 %.3f, max %.3f\n",
                 s->slowdown.p50, s->slowdown.p99, s->slowdown.max);
     }
-    workload_report_print(f, net);
+    workload_report_print(f, world);
     if (net->pfc)
-        pfc_report_print(f, net, ri);
-    if (net->servers)
-        host_report_print(f, net, ri);
+        pfc_report_print(f, world, ri);
+    if (edge->servers)
+        host_report_print(f, world, ri);
     if (net->ib)
-        ib_report_print(f, net, ri);
-    if (blk_report_wanted(net))
-        blk_report_print(f, net, ri);
-    if (net->bd)
-        breakdown_print(f, net, ri);
+        ib_report_print(f, world, ri);
+    if (blk_report_wanted(world))
+        blk_report_print(f, world, ri);
+    if (ri->breakdown)
+        breakdown_print(f, world, ri);
     if (dir)
         fprintf(f, "  results in %s/\n", dir);
 }

@@ -14,10 +14,11 @@
 #include <stdio.h>
 
 #include "report/fct.h"
-#include "report/stats.h"
+#include "sim/stats.h"
 
+struct breakdown;
 struct monitor;
-struct net;
+struct world;
 
 /* Flow figures over the whole run, computed once by results_summarize(). */
 struct flow_summary {
@@ -32,6 +33,7 @@ struct run_info {
     uint64_t peak_rss_bytes;  /* Of the process, at the end. */
     struct flow_summary flows;
     const struct monitor *monitor;  /* NULL: no queue_series.csv. */
+    const struct breakdown *breakdown;  /* NULL: no breakdown.csv. */
 };
 
 /* PS as a share of the simulated interval (0 for an empty run). */
@@ -42,12 +44,12 @@ run_fraction(const struct run_info *ri, uint64_t ps)
 }
 
 /* Fills RI->flows from the net's flows (sorts their FCTs once). */
-void results_summarize(const struct net *, struct run_info *);
+void results_summarize(const struct world *, struct run_info *);
 
 /* Returns 0, or an errno value with *ERR allocated. */
-int results_write(const struct net *, const struct run_info *,
+int results_write(const struct world *, const struct run_info *,
                   const char *dir, char **err);
-void results_print_summary(const struct net *, const struct run_info *,
+void results_print_summary(const struct world *, const struct run_info *,
                            const char *dir, FILE *);
 
 #endif

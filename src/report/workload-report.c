@@ -4,29 +4,31 @@
 #include <stdlib.h>
 
 #include "fabric/net.h"
-#include "report/stats.h"
+#include "world/world.h"
+#include "sim/stats.h"
 #include "scenario/scenario.h"
 #include "sim/util.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
 #include "workload/workload.h"
 
 /* Payload bytes delivered to the receiver in round R of IC (so far). */
 static uint64_t
-round_bytes(const struct net *net, const struct incast *ic,
+round_bytes(const struct world *world, const struct incast *ic,
             const struct incast_round *r)
 {
+    const struct edge *edge = &world->edge;
     uint64_t bytes = 0;
     for (uint32_t k = 0; r->started && k < ic->senders; k++)
-        bytes += net->flows[r->first_flow + k].bytes_delivered;
+        bytes += edge->flows[r->first_flow + k].bytes_delivered;
     return bytes;
 }
 
 /* Of a completed round: its bytes over its completion time. */
 static double
-round_goodput_bps(const struct net *net, const struct incast *ic,
+round_goodput_bps(const struct world *world, const struct incast *ic,
                   const struct incast_round *r)
 {
-    return (double)round_bytes(net, ic, r) * 8.0 * (double)PS_PER_S /
+    return (double)round_bytes(world, ic, r) * 8.0 * (double)PS_PER_S /
            (double)(r->end_ps - r->start_ps);
 }
 
@@ -38,7 +40,7 @@ struct incast_summary {
 };
 
 static void
-incast_summarize(const struct net *net, const struct incast *ic,
+incast_summarize(const struct world *world, const struct incast *ic,
                  struct incast_summary *s)
 {
     double *t = xmalloc(ic->rounds * sizeof *t);
@@ -52,7 +54,7 @@ incast_summarize(const struct net *net, const struct incast *ic,
         double c = (double)(r->end_ps - r->start_ps);
         t[s->completed++] = c;
         sum_t += c;
-        sum_g += round_goodput_bps(net, ic, r);
+        sum_g += round_goodput_bps(world, ic, r);
     }
     stats_percentiles(t, s->completed, &s->completion_ps);
     s->mean_completion_ps = s->completed ? sum_t / s->completed : 0;
@@ -61,14 +63,14 @@ incast_summarize(const struct net *net, const struct incast *ic,
 }
 
 static void
-incast_json(FILE *f, const struct net *net)
+incast_json(FILE *f, const struct world *world)
 {
-    const struct workload *wl = net->wl;
+    const struct workload *wl = world->wl;
     fprintf(f, ",\n  \"incast\": [");
     for (size_t i = 0; i < wl->n_incasts; i++) {
         const struct incast *ic = &wl->incasts[i];
         struct incast_summary s;
-        incast_summarize(net, ic, &s);
+        incast_summarize(world, ic, &s);
         fprintf(f, "%s\n    {\"entry\": %zu, \"senders\": %u, \"rounds\": "
                    "%u, \"rounds_started\": %u, \"rounds_completed\": %u",
                 i ? "," : "", ic->entry, ic->senders, ic->rounds, s.started,
@@ -87,13 +89,13 @@ incast_json(FILE *f, const struct net *net)
 }
 
 static void
-incast_print(FILE *f, const struct net *net)
+incast_print(FILE *f, const struct world *world)
 {
-    const struct workload *wl = net->wl;
+    const struct workload *wl = world->wl;
     for (size_t i = 0; i < wl->n_incasts; i++) {
         const struct incast *ic = &wl->incasts[i];
         struct incast_summary s;
-        incast_summarize(net, ic, &s);
+        incast_summarize(world, ic, &s);
         fprintf(f, "  incast traffic.%zu: %u of %u rounds completed",
                 ic->entry, s.completed, ic->rounds);
         if (s.completed)
@@ -105,10 +107,10 @@ incast_print(FILE *f, const struct net *net)
 }
 
 void
-workload_report_incast_csv(FILE *f, const struct net *net,
+workload_report_incast_csv(FILE *f, const struct world *world,
                            const struct run_info *ri)
 {
-    const struct workload *wl = net->wl;
+    const struct workload *wl = world->wl;
     fprintf(f, "entry,round,start_ps,end_ps,completion_ps,bytes,goodput_bps,"
                "completed\n");
     for (size_t i = 0; i < wl->n_incasts; i++) {
@@ -122,23 +124,24 @@ workload_report_incast_csv(FILE *f, const struct net *net,
                 fprintf(f, ",%llu,%llu,%llu,%.0f,1\n",
                         (unsigned long long)r->end_ps,
                         (unsigned long long)(r->end_ps - r->start_ps),
-                        (unsigned long long)round_bytes(net, ic, r),
-                        round_goodput_bps(net, ic, r));
+                        (unsigned long long)round_bytes(world, ic, r),
+                        round_goodput_bps(world, ic, r));
             else
                 fprintf(f, ",,,%llu,,0\n",
-                        (unsigned long long)round_bytes(net, ic, r));
+                        (unsigned long long)round_bytes(world, ic, r));
         }
     }
 }
 
 void
-workload_report_json(FILE *f, const struct net *net)
+workload_report_json(FILE *f, const struct world *world)
 {
-    const struct workload *wl = net->wl;
+    const struct edge *edge = &world->edge;
+    const struct workload *wl = world->wl;
     fprintf(f, ",\n  \"traffic\": [");
     for (size_t i = 0; i < wl->n_entries; i++) {
         const struct workload_entry *e = &wl->entries[i];
-        const struct traffic_spec *t = &net->scn->traffic[i];
+        const struct traffic_spec *t = &edge->scn->traffic[i];
         double load;
         fprintf(f, "%s\n    {\"entry\": %zu, \"flows\": %llu, \"bytes\": "
                    "%llu, \"window_ps\": %llu", i ? "," : "", i,
@@ -154,15 +157,16 @@ workload_report_json(FILE *f, const struct net *net)
             fprintf(f, ", \"offered_load\": null}");
     }
     fprintf(f, "%s]", wl->n_entries ? "\n  " : "");
-    incast_json(f, net);
+    incast_json(f, world);
 }
 
 void
-workload_report_print(FILE *f, const struct net *net)
+workload_report_print(FILE *f, const struct world *world)
 {
-    const struct workload *wl = net->wl;
+    const struct edge *edge = &world->edge;
+    const struct workload *wl = world->wl;
     for (size_t i = 0; i < wl->n_entries; i++) {
-        const struct traffic_spec *t = &net->scn->traffic[i];
+        const struct traffic_spec *t = &edge->scn->traffic[i];
         double load;
         if (!workload_offered_load(wl, i, &load))
             continue;
@@ -173,5 +177,5 @@ workload_report_print(FILE *f, const struct net *net)
             fprintf(f, " (target %.4f)", t->load);
         fprintf(f, "\n");
     }
-    incast_print(f, net);
+    incast_print(f, world);
 }

@@ -9,16 +9,16 @@
 
 #include <stdio.h>
 
-struct net;
+struct world;
 struct run_info;
 
 /* Writes ",\n  \"traffic\": [...],\n  \"incast\": [...]", the keys
  * summary.json gains. */
-void workload_report_json(FILE *, const struct net *);
+void workload_report_json(FILE *, const struct world *);
 /* One line per entry with an offered load, one per incast entry. */
-void workload_report_print(FILE *, const struct net *);
+void workload_report_print(FILE *, const struct world *);
 /* incast.csv: one row per round of every incast entry. */
-void workload_report_incast_csv(FILE *, const struct net *,
+void workload_report_incast_csv(FILE *, const struct world *,
                                 const struct run_info *);
 
 #endif

@@ -31,13 +31,14 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "host/edge.h"
 #include "fabric/path.h"
 #include "fabric/port.h"
 #include "host/host.h"
 #include "scenario/scenario.h"
 #include "transport/rdma-hpcc.h"
 #include "transport/transport.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
 
 /* An HPCC queue pair's own state, apart so that others do not carry it. */
 struct rdma_hpcc {
@@ -629,7 +630,7 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
     }
     if (i == qp->expected) {
         f->bytes_delivered += p->payload_bytes;
-        net->st.bytes_delivered += p->payload_bytes;
+        edge_of(net)->st.bytes_delivered += p->payload_bytes;
         qp->expected++;
         qp->nak_sent = false;
         if (qp->read) {
@@ -749,7 +750,7 @@ static uint64_t
 base_rtt_ps(const struct net *net, const struct rdma_qp *qp, uint32_t from,
             uint32_t to, uint32_t hdr)
 {
-    bool vlan = net->scn->host.vlan;
+    bool vlan = edge_of_const(net)->scn->host.vlan;
     struct path path;
     path_trace(net, from, to, qp->data_proto.hash0, &path);
     uint64_t t_ps = path_latency_ps(
@@ -765,8 +766,8 @@ rdma_setup(struct net *net, struct flow *f)
     struct rdma_qp *qp = xcalloc(1, sizeof *qp);
     f->tp = qp;
     qp->flow = f;
-    qp->cfg = &net->scn->rdma;
-    const struct traffic_spec *ts = &net->scn->traffic[f->entry];
+    qp->cfg = &edge_of(net)->scn->rdma;
+    const struct traffic_spec *ts = &edge_of(net)->scn->traffic[f->entry];
     qp->verb = ts->verb;
     qp->read = ts->verb == RDMA_VERB_READ;
     /* The data sender and receiver: the flow's ends, swapped for READ. */
@@ -780,20 +781,20 @@ rdma_setup(struct net *net, struct flow *f)
                                                     : UINT64_MAX;
     /* The initial PSN, per QP, from the flow's own stream. */
     struct rng r;
-    rng_init(&r, net->scn->seed, rng_stream_id("rdma/isn") ^ f->id);
+    rng_init(&r, edge_of(net)->scn->seed, rng_stream_id("rdma/isn") ^ f->id);
     qp->isn = (uint32_t)rng_below(&r, IB_PSN_MASK + 1);
     tx_source_init(&qp->data_src, &net->sim, &rdma_data_class,
-                   &net->hosts[from], f->tc);
+                   &edge_of(net)->hosts[from], f->tc);
     tx_source_init(&qp->ack_src, &net->sim, &rdma_ack_class,
-                   &net->hosts[to], f->tc);
+                   &edge_of(net)->hosts[to], f->tc);
     qp->data_src.flow_id = qp->ack_src.flow_id = f->id;
     event_init(&net->sim, &qp->rto, rdma_timeout);
     f->cc = qp->cfg->cc_name;
-    qp->line_bps = net->hosts[from].nic.port->rate_bps;
+    qp->line_bps = edge_of(net)->hosts[from].nic.port->rate_bps;
     qp->rate = qp->target = (double)qp->line_bps;
     if (qp->cfg->cc == RDMA_CC_DCQCN) {
         tx_source_init(&qp->cnp_src, &net->sim, &rdma_cnp_class,
-                       &net->hosts[to], qp->cfg->cnp_tc);
+                       &edge_of(net)->hosts[to], qp->cfg->cnp_tc);
         qp->cnp_src.flow_id = f->id;
         event_init(&net->sim, &qp->alpha_timer, dcqcn_alpha_timer);
         event_init(&net->sim, &qp->dec_timer, dcqcn_dec_timer);
@@ -888,11 +889,12 @@ const struct transport_class transport_roce = {
 static int
 rocev1_check(const struct net *net, const struct flow *f, char **err)
 {
-    const struct node *sa = net->hosts[f->src].nic.port->link.peer;
-    const struct node *sb = net->hosts[f->dst].nic.port->link.peer;
+    const struct edge *edge = edge_of_const(net);
+    const struct node *sa = edge->hosts[f->src].nic.port->link.peer;
+    const struct node *sb = edge->hosts[f->dst].nic.port->link.peer;
     if (sa == sb)
         return 0;
-    const struct scenario *scn = net->scn;
+    const struct scenario *scn = edge->scn;
     const struct traffic_spec *ts = &scn->traffic[f->entry];
     *err = xasprintf(
         "%s:%u:%u: traffic.%u: protocol rocev1 cannot carry %s -> %s: they "
@@ -900,7 +902,7 @@ rocev1_check(const struct net *net, const struct flow *f, char **err)
         "0x8915, no IP header) cannot cross a router; expected protocol roce "
         "(RoCEv2, over UDP/IP) or both hosts on one switch",
         scn->file, ts->loc.line, ts->loc.col, (unsigned)f->entry,
-        net->hosts[f->src].up.name, net->hosts[f->dst].up.name, sa->name,
+        edge->hosts[f->src].up.name, edge->hosts[f->dst].up.name, sa->name,
         sb->name);
     return 2;
 }

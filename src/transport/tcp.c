@@ -29,10 +29,11 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "host/edge.h"
 #include "scenario/scenario.h"
 #include "sim/rng.h"
 #include "transport/transport.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
 
 #define TCP_IP_HDR_BYTES (IPV4_HDR_BYTES + TCP_HDR_BYTES)
 
@@ -64,7 +65,7 @@ static const struct tx_source_class tcp_ack_class = {
 static const struct tcp_spec *
 flow_tcp_spec(const struct net *net, const struct flow *f)
 {
-    return &net->scn->traffic[f->entry].tcp;
+    return &edge_of_const(net)->scn->traffic[f->entry].tcp;
 }
 
 /* iWARP (RFC 5040 RDMAP, 5041 DDP, 5044 MPA) over this TCP: each segment
@@ -129,9 +130,9 @@ wscale_for(uint64_t buf)
 static struct tcp_conn *
 conn_get(struct net *net)
 {
-    struct tcp_pool *pool = net->tcp;
+    struct tcp_pool *pool = edge_of(net)->tcp;
     if (!pool) {
-        pool = net->tcp = xcalloc(1, sizeof *pool);
+        pool = edge_of(net)->tcp = xcalloc(1, sizeof *pool);
         rng_init(&pool->jitter, net->sim.seed, rng_stream_id("tcp/jitter"));
     }
     struct tcp_conn *c = pool->free;
@@ -181,14 +182,14 @@ conn_maybe_release(struct net *net, struct tcp_conn *c)
     sim_cancel(&net->sim, &c->delack_ev);
     f->tp = NULL;
     c->flow = NULL;
-    c->next_free = net->tcp->free;
-    net->tcp->free = c;
+    c->next_free = edge_of(net)->tcp->free;
+    edge_of(net)->tcp->free = c;
 }
 
 void
 tcp_pool_free(struct net *net)
 {
-    struct tcp_pool *pool = net->tcp;
+    struct tcp_pool *pool = edge_of(net)->tcp;
     if (!pool)
         return;
     for (uint32_t i = 0; i < pool->n_all; i++) {
@@ -198,7 +199,7 @@ tcp_pool_free(struct net *net)
     }
     free(pool->all);
     free(pool);
-    net->tcp = NULL;
+    edge_of(net)->tcp = NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -617,7 +618,7 @@ queue_ack(struct net *net, struct tcp_conn *c, bool ece, uint8_t flags)
                !event_is_scheduled(&net->sim, &c->ack_src.wake)) {
         /* The receive path takes a variable time; ACKs that queue up
          * meanwhile leave together. */
-        uint64_t d = rng_below(&net->tcp->jitter, j + 1);
+        uint64_t d = rng_below(&edge_of(net)->tcp->jitter, j + 1);
         sim_schedule(&net->sim, &c->ack_src.wake, net->sim.now_ps + d);
     }
 }
@@ -717,7 +718,7 @@ deliver(struct net *net, struct tcp_conn *c, uint64_t old_nxt)
     struct flow *f = c->flow;
     uint64_t n = c->rcv_nxt - old_nxt;
     f->bytes_delivered += n;
-    net->st.bytes_delivered += n;
+    edge_of(net)->st.bytes_delivered += n;
     sim_assert(f->bytes_delivered <= f->size_bytes);
     if (c->rcv_nxt == f->size_bytes)
         transport_flow_done(net, f);
@@ -789,7 +790,7 @@ receiver_data(struct net *net, struct tcp_conn *c, const struct pkt *p)
 static uint32_t
 tcp_mss(const struct net *net, const struct flow *f)
 {
-    uint32_t mss = net->scn->mtu_bytes - TCP_IP_HDR_BYTES;
+    uint32_t mss = edge_of_const(net)->scn->mtu_bytes - TCP_IP_HDR_BYTES;
     if (is_iwarp(f))
         mss = (mss - IWARP_FPDU_HDR_BYTES) & ~3u;
     return mss;
@@ -830,8 +831,8 @@ tcp_start(struct net *net, struct flow *f)
     c->rto_deadline_ps = TIME_NEVER;
     c->quickacks = cfg->quickacks;
     make_protos(net, c);
-    tx_source_rebind(&c->data_src, &net->hosts[f->src], f->tc);
-    tx_source_rebind(&c->ack_src, &net->hosts[f->dst], f->tc);
+    tx_source_rebind(&c->data_src, &edge_of(net)->hosts[f->src], f->tc);
+    tx_source_rebind(&c->ack_src, &edge_of(net)->hosts[f->dst], f->tc);
     c->data_src.flow_id = c->ack_src.flow_id = f->id;
     c->cc->init(c);
     if (cfg->handshake) {

@@ -4,13 +4,13 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "host/edge.h"
 #include "fabric/path.h"
 #include "host/host.h"
 #include "host/server.h"
 #include "scenario/scenario.h"
 #include "sim/util.h"
-#include "workload/flow.h"
-#include "workload/workload.h"
+#include "transport/flow.h"
 
 static const struct transport_class *const transport_table[] = {
     &transport_udp,
@@ -48,27 +48,50 @@ transport_flow_done(struct net *net, struct flow *f)
     sim_assert(!f->completed);
     f->completed = true;
     f->end_ps = net->sim.now_ps;
-    net->st.flows_completed++;
-    if (UNLIKELY(net->servers) && f->transport->nic_offload)
+    edge_of(net)->st.flows_completed++;
+    if (UNLIKELY(edge_of(net)->servers) && f->transport->nic_offload)
         server_rdma_poll(net, f);
-    workload_flow_done(net, f);
+    edge_of(net)->owner->flow_done(edge_of(net), f);
+}
+
+static void
+flow_start(struct sim *s, void *obj, uint64_t arg)
+{
+    struct net *net = net_of(s);
+    struct flow *f = &edge_of(net)->flows[arg];
+    (void)obj;
+    edge_of(net)->st.flows_started++;
+    /* An RDMA message starts when its work request has been posted. */
+    if (UNLIKELY(edge_of(net)->servers) && f->transport->nic_offload)
+        server_rdma_post(net, f);
+    else
+        f->transport->start(net, f);
+}
+
+void
+transport_launch_flow(struct net *net, uint32_t id)
+{
+    struct flow *f = &edge_of(net)->flows[id];
+    f->transport->setup(net, f);
+    edge_of(net)->total_flow_bytes += f->size_bytes;
+    sim_call(&net->sim, f->start_ps, flow_start, NULL, id);
 }
 
 void
 transport_proto_pkt(const struct net *net, const struct flow *f, uint8_t proto,
                     struct pkt *p)
 {
-    const struct host *src = &net->hosts[f->src];
-    const struct host *dst = &net->hosts[f->dst];
+    const struct host *src = &edge_of_const(net)->hosts[f->src];
+    const struct host *dst = &edge_of_const(net)->hosts[f->dst];
     memset(p, 0, sizeof *p);
     p->flow_id = f->id;
     memcpy(p->eth.src, src->mac, 6);
     memcpy(p->eth.dst, dst->mac, 6);
     p->eth.ethertype = ETHERTYPE_IPV4;
-    if (net->scn->host.vlan) {
+    if (edge_of_const(net)->scn->host.vlan) {
         /* 802.1Q: the priority travels as the PCP too. */
         p->eth.vlan = true;
-        p->eth.vid = net->scn->host.vid;
+        p->eth.vid = edge_of_const(net)->scn->host.vid;
         p->eth.pcp = f->tc;
     }
     p->ip.src = src->ip;
@@ -95,9 +118,9 @@ transport_ideal_fct(const struct net *net, uint32_t from, uint32_t to,
 {
     uint64_t n = size ? (size + mss - 1) / mss : 1;
     uint32_t last = (uint32_t)(size - (n - 1) * mss);
-    bool vlan = net->scn->host.vlan;
+    bool vlan = edge_of_const(net)->scn->host.vlan;
     uint32_t wire, last_wire;
-    if (net->scn->fabric == FABRIC_INFINIBAND) {
+    if (edge_of_const(net)->scn->fabric == FABRIC_INFINIBAND) {
         /* Native IB: the packet alone, HDR_BYTES from LRH to VCRC. */
         wire = ib_packet_bytes(hdr_bytes, mss);
         last_wire = ib_packet_bytes(hdr_bytes, last);

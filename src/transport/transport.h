@@ -57,9 +57,14 @@ uint64_t transport_ideal_fct(const struct net *, uint32_t from, uint32_t to,
                              uint64_t size, uint32_t mss, uint32_t hdr_bytes,
                              uint64_t rate_bps, uint32_t hash0);
 
-/* Records that F's last byte was delivered now and tells the workload
- * (which may start flows in response).  Every transport calls it exactly
- * once per completed flow. */
+/* Sets up flow ID (< edge->n_flows, host/edge.h) with its transport and
+ * schedules its start at its start_ps (>= now).  For every flow: at build
+ * time, and for flows added during the run (later incast rounds). */
+void transport_launch_flow(struct net *, uint32_t id);
+
+/* Records that F's last byte was delivered now and tells the edge's
+ * owner (whose workload may start flows in response).  Every transport
+ * calls it exactly once per completed flow. */
 void transport_flow_done(struct net *, struct flow *);
 
 extern const struct transport_class transport_udp;
@@ -96,7 +101,7 @@ void rdma_dcqcn_profile(const char *name, struct dcqcn_params *);
  * scenario's `tcp.cc`: I < tcp_cc_count(); the first is the default. */
 size_t tcp_cc_count(void);
 const char *tcp_cc_name(size_t i);
-/* Frees the net's pool of TCP connection state (net_destroy()). */
+/* Frees the edge's pool of TCP connection state (world_destroy()). */
 void tcp_pool_free(struct net *);
 
 #endif

@@ -11,10 +11,11 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "host/edge.h"
 #include "host/host.h"
 #include "scenario/scenario.h"
 #include "transport/transport.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
 
 struct udp_sender {
     struct tx_source src;
@@ -62,9 +63,9 @@ udp_setup(struct net *net, struct flow *f)
     struct udp_sender *u = xcalloc(1, sizeof *u);
     f->tp = u;
     u->flow = f;
-    u->mss = net->scn->mtu_bytes - IPV4_HDR_BYTES - UDP_HDR_BYTES;
+    u->mss = edge_of(net)->scn->mtu_bytes - IPV4_HDR_BYTES - UDP_HDR_BYTES;
     tx_source_init(&u->src, &net->sim, &udp_source_class,
-                   &net->hosts[f->src], f->tc);
+                   &edge_of(net)->hosts[f->src], f->tc);
     u->src.flow_id = f->id;
 
     transport_proto_pkt(net, f, IPPROTO_NUM_UDP, &u->proto);
@@ -83,7 +84,7 @@ static void
 udp_receive(struct net *net, struct flow *f, struct pkt *p)
 {
     f->bytes_delivered += p->payload_bytes;
-    net->st.bytes_delivered += p->payload_bytes;
+    edge_of(net)->st.bytes_delivered += p->payload_bytes;
     pkt_free(&net->pool, p);
     if (f->bytes_delivered == f->size_bytes)
         transport_flow_done(net, f);

@@ -8,12 +8,13 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "host/edge.h"
 #include "scenario/scenario.h"
 #include "sim/rng.h"
 #include "sim/util.h"
 #include "transport/transport.h"
 #include "workload/cdf.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
 
 struct flow_vec {
     struct flow *v;
@@ -486,35 +487,35 @@ flow_repeat(struct flow *f, const struct flow *tmpl, uint32_t id,
     f->entry = tmpl->entry;
 }
 
-/* The next round of incast ARG: copies of round 0's flows, starting
- * now, appended to the net's flows (into the room reserved for them). */
+/* The next round of incast ARG of workload OBJ: copies of round 0's
+ * flows, starting now, appended to the edge's flows (into the room
+ * reserved for them). */
 static void
 round_start(struct sim *s, void *obj, uint64_t arg)
 {
     struct net *net = net_of(s);
-    struct workload *wl = net->wl;
+    struct edge *edge = edge_of(net);
+    struct workload *wl = obj;
     struct incast *ic = &wl->incasts[arg];
     const struct incast_round *r0 = &ic->round[0];
     struct incast_round *r = &ic->round[++ic->current];
-    (void)obj;
     r->started = true;
     r->start_ps = s->now_ps;
-    r->first_flow = net->n_flows;
+    r->first_flow = edge->n_flows;
     for (uint32_t k = 0; k < ic->senders; k++) {
-        uint32_t id = net->n_flows;
+        uint32_t id = edge->n_flows;
         sim_assert(id < wl->flow_cap);
-        flow_repeat(&net->flows[id], &net->flows[r0->first_flow + k], id,
+        flow_repeat(&edge->flows[id], &edge->flows[r0->first_flow + k], id,
                     s->now_ps);
         wl->incast_of[id] = (uint32_t)arg;
-        net->n_flows++;
-        net_launch_flow(net, id);
+        edge->n_flows++;
+        transport_launch_flow(net, id);
     }
 }
 
 void
-workload_flow_done(struct net *net, struct flow *f)
+workload_flow_done(struct workload *wl, struct net *net, struct flow *f)
 {
-    struct workload *wl = net->wl;
     uint32_t k = wl->incast_of[f->id];
     if (k == WORKLOAD_NO_INCAST)
         return;
@@ -527,7 +528,7 @@ workload_flow_done(struct net *net, struct flow *f)
     r->end_ps = net->sim.now_ps;
     /* A gap beyond the end of time (2^64 ps) is a next round never. */
     if (ic->current + 1 < ic->rounds && ic->gap_ps < TIME_NEVER - r->end_ps)
-        sim_call(&net->sim, r->end_ps + ic->gap_ps, round_start, NULL, k);
+        sim_call(&net->sim, r->end_ps + ic->gap_ps, round_start, wl, k);
 }
 
 bool

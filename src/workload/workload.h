@@ -11,9 +11,9 @@
  * Every flow is made at build time except those of incast rounds after
  * the first: a round is closed-loop, starting `gap` after the previous
  * one's last flow completed, so workload_flow_done() (called by the
- * transports through transport_flow_done()) adds its flows to the net
- * then, as copies of the first round's.  Room for them is reserved in
- * the flow array up front, so flows never move. */
+ * world, which transport_flow_done() tells) adds its flows to the edge's
+ * (host/edge.h) then, as copies of the first round's.  Room for them is
+ * reserved in the flow array up front, so flows never move. */
 #ifndef DCSIM_WORKLOAD_H
 #define DCSIM_WORKLOAD_H 1
 
@@ -82,9 +82,9 @@ int workload_create(const struct scenario *, struct workload **wl,
                      struct flow **flows, uint32_t *n, char **err);
 void workload_destroy(struct workload *);
 
-/* F (of NET, whose workload made it) completed now: if that completes an
+/* F (of NET's edge, whose flows WL made) completed now: if that completes an
  * incast round, schedules the next round, if any, gap_ps later. */
-void workload_flow_done(struct net *, struct flow *);
+void workload_flow_done(struct workload *, struct net *, struct flow *);
 
 /* The load entry I offered the hosts: its bytes over its window, as a
  * fraction of host_capacity_bps.  False if it has no window. */

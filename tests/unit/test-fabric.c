@@ -13,12 +13,14 @@
 #include "fabric/path.h"
 #include "fabric/port.h"
 #include "fabric/switch.h"
+#include "host/edge.h"
 #include "host/host.h"
 #include "pkt/pkt.h"
 #include "scenario/scenario.h"
 #include "sim/crc32.h"
 #include "tap.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
+#include "world/world.h"
 
 static char tmpdir[] = "/tmp/dcsim-test-fabric-XXXXXX";
 
@@ -36,12 +38,12 @@ build(const char *yaml, struct scenario *scn)
         diag("scenario error: %s", err);
         exit(1);
     }
-    struct net *net;
-    if (net_create(&net, scn, &err)) {
+    struct world *world;
+    if (world_create(&world, scn, &err)) {
         diag("build error: %s", err);
         exit(1);
     }
-    return net;
+    return world_net(world);
 }
 
 static struct net *
@@ -55,7 +57,7 @@ run(const char *yaml, struct scenario *scn)
 static void
 finish(struct net *net, struct scenario *scn)
 {
-    net_destroy(net);
+    world_destroy(world_of(net));
     scenario_free(scn);
 }
 
@@ -274,13 +276,13 @@ check_single_flow(const char *what, const char *yaml, uint32_t links,
 {
     struct scenario scn;
     struct net *net = run(yaml, &scn);
-    struct flow *f = &net->flows[0];
+    struct flow *f = &edge_of(net)->flows[0];
     struct path p;
     /* Rebuild the flow's hash from its 5-tuple to trace its path. */
     struct pkt hp;
     memset(&hp, 0, sizeof hp);
-    hp.ip.src = net->hosts[f->src].ip;
-    hp.ip.dst = net->hosts[f->dst].ip;
+    hp.ip.src = edge_of(net)->hosts[f->src].ip;
+    hp.ip.dst = edge_of(net)->hosts[f->dst].ip;
     hp.ip.proto = IPPROTO_NUM_UDP;
     hp.l4.udp.sport = f->sport;
     hp.l4.udp.dport = f->dport;
@@ -361,7 +363,7 @@ test_fct(void)
              "      - {src: a, dst: b, size: 14720B, rate: 10Gbps}\n");
     struct scenario scn;
     struct net *net = run(yaml, &scn);
-    struct flow *f = &net->flows[0];
+    struct flow *f = &edge_of(net)->flows[0];
     uint64_t want = 9 * UINT64_C(1230400) + 2 * UINT64_C(123040) + 2000000;
     is_u64(f->end_ps - f->start_ps, want, "paced 10 Gb/s flow: FCT = 9 gaps + 2 (ser + d)");
     is_u64(f->ideal_fct_ps, want, "paced flow: ideal_fct matches");
@@ -481,8 +483,8 @@ test_loss(void)
         "traffic:\n  - {pattern: incast, senders: 8, receiver: h0, size: 1MB}\n",
         &scn);
     uint64_t lost = 0, delivered = 0, incomplete = 0;
-    for (uint32_t i = 0; i < net->n_flows; i++) {
-        struct flow *f = &net->flows[i];
+    for (uint32_t i = 0; i < edge_of(net)->n_flows; i++) {
+        struct flow *f = &edge_of(net)->flows[i];
         lost += f->bytes_lost;
         delivered += f->bytes_delivered;
         incomplete += !f->completed;
@@ -494,7 +496,8 @@ test_loss(void)
     ok(incomplete > 0, "flows that lost packets are incomplete (%llu)",
        (unsigned long long)incomplete);
     is_u64(delivered + lost, 8 * UINT64_C(1000000), "delivered + lost = bytes offered");
-    is_u64(net->st.pkts_sent, net->st.pkts_delivered + net->st.drops[DROP_QUEUE_FULL],
+    is_u64(edge_of(net)->st.pkts_sent,
+           edge_of(net)->st.pkts_delivered + net->st.drops[DROP_QUEUE_FULL],
            "conservation: sent = delivered + dropped");
     is_u64(net->pool.in_use, 0, "no packet left in the network");
     finish(net, &scn);

@@ -7,7 +7,7 @@
 
 #include "report/fct.h"
 #include "transport/transport.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
 #include "tap.h"
 
 /* Only the name is read. */

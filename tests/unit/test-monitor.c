@@ -10,6 +10,7 @@
 #include "report/monitor.h"
 #include "scenario/scenario.h"
 #include "tap.h"
+#include "world/world.h"
 
 /* Host "x->y" sends 3 full packets to host h2 through switch sw; the
  * first link runs at 10 Gb/s, the second at 1 Gb/s, so packets queue at
@@ -69,12 +70,13 @@ main(void)
        m->select[2].node == 2 && m->select[2].peer == MONITOR_ALL_PORTS,
        "x->y is the node so named, sw->h2 a link, sw every port");
 
-    struct net *net;
-    if (net_create(&net, &scn, &err)) {
+    struct world *world;
+    if (world_create(&world, &scn, &err)) {
         diag("%s", err);
         return 1;
     }
-    struct monitor *mon = monitor_create(net);
+    struct net *net = world_net(world);
+    struct monitor *mon = monitor_create(world);
     sim_run(&net->sim, NULL, NULL);
     monitor_finish(mon, net->sim.now_ps);
     FILE *out = tmpfile();
@@ -125,7 +127,7 @@ main(void)
     is_u64(rows, 1 + 9 * 3, "9 samples (0..40 us) of 3 ports");
 
     monitor_destroy(mon);
-    net_destroy(net);
+    world_destroy(world);
     scenario_free(&scn);
     unlink(path);
     rmdir(dir);

@@ -11,7 +11,7 @@
 #include "scenario/scenario.h"
 #include "sim/util.h"
 #include "tap.h"
-#include "workload/flow.h"
+#include "transport/flow.h"
 #include "workload/workload.h"
 
 static char dir[64];

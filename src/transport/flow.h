@@ -10,7 +10,7 @@
 struct transport_class;
 
 struct flow {
-    uint32_t id;               /* Index in net->flows. */
+    uint32_t id;               /* Index in edge->flows (host/edge.h). */
     uint32_t src, dst;         /* Host numbers. */
     uint64_t size_bytes;       /* Application payload. */
     uint64_t rate_bps;         /* Source pacing rate; 0 = line rate. */

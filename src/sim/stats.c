@@ -1,5 +1,5 @@
 /* Percentiles; see stats.h. */
-#include "report/stats.h"
+#include "sim/stats.h"
 
 #include <math.h>
 #include <stdlib.h>

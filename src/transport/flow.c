@@ -1,5 +1,5 @@
 /* Ideal flow completion time; see flow.h. */
-#include "workload/flow.h"
+#include "transport/flow.h"
 
 #include "sim/util.h"
 

@@ -1,6 +1,7 @@
-/* Summary statistics for the results: percentiles by the nearest-rank
- * method (the smallest value with at least p of the samples at or below
- * it: sorted[ceil(p * n) - 1]), which always returns an observed value. */
+/* Summary statistics, for results and measurements (report/, the KVM
+ * probe): percentiles by the nearest-rank method (the smallest value with
+ * at least p of the samples at or below it: sorted[ceil(p * n) - 1]),
+ * which always returns an observed value. */
 #ifndef DCSIM_STATS_H
 #define DCSIM_STATS_H 1
 

@@ -1,0 +1,187 @@
+/* The world's builder: a validated scenario in, a world ready to run out
+ * (world.h).  The fabric builds itself from the parts of the scenario it
+ * is given (net_init(), net_connect(), net_finish()); this file makes
+ * the hosts, their receive buffers and servers, the flows, and checks
+ * what only a built world can tell (a flow that no transport can carry
+ * here, a monitored flow that does not exist). */
+#include "world/world.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fabric/int.h"
+#include "fabric/net.h"
+#include "fabric/pfc.h"
+#include "host/edge.h"
+#include "host/host.h"
+#include "host/server.h"
+#include "scenario/scenario.h"
+#include "transport/flow.h"
+#include "transport/transport.h"
+#include "workload/workload.h"
+
+/* The fabric's inputs, from the scenario. */
+static struct net_config
+fabric_config(const struct scenario *scn)
+{
+    return (struct net_config){
+        .graph = &scn->graph,
+        .file = scn->file,
+        .seed = scn->seed,
+        .mtu_bytes = scn->mtu_bytes,
+        .infiniband = scn->fabric == FABRIC_INFINIBAND,
+        .ib = &scn->ib,
+        .ib_mtu_bytes = scn->rdma.mtu,
+        .sw = &scn->sw,
+        .host_scheduler = scn->host.scheduler,
+        .host_ets = &scn->host.ets,
+        .qos = &scn->qos,
+        .qos_nodes = scn->qos_nodes,
+        .n_qos_nodes = scn->n_qos_nodes,
+        .pfc = &scn->pfc,
+        .faults = &scn->faults,
+        .hca_rx_queue = scn->host.rx_rate_bps != 0,
+    };
+}
+
+/* The hosts, in the fabric's node table (hosts come first). */
+static void
+build_hosts(struct edge *edge, const struct topo_graph *g)
+{
+    struct net *net = &edge->net;
+    edge->hosts = xcalloc(net->n_hosts ? net->n_hosts : 1,
+                          sizeof *edge->hosts);
+    for (uint32_t i = 0; i < net->n_hosts; i++) {
+        host_init(&edge->hosts[i], i, g->nodes[i].name);
+        net->nodes[i] = &edge->hosts[i].up;
+    }
+}
+
+/* Host NIC receive buffers (host.rx_rate).  With PFC, the top of the
+ * buffer is headroom: what can still arrive after the NIC pauses, by the
+ * same delay model as a switch port's. */
+static bool
+setup_host_rx(struct edge *edge, const struct scenario *scn, char **err)
+{
+    struct net *net = &edge->net;
+    const struct host_spec *hs = &scn->host;
+    /* Aligned: struct host_rx holds a cache-line aligned struct queue. */
+    size_t size = (net->n_hosts ? net->n_hosts : 1) * sizeof *edge->host_rx;
+    edge->host_rx = xmalloc_aligned(_Alignof(struct host_rx), size);
+    memset(edge->host_rx, 0, size);
+    for (uint32_t i = 0; i < net->n_hosts; i++) {
+        struct host *h = &edge->hosts[i];
+        struct host_rx *rx = &edge->host_rx[i];
+        host_rx_init(h, rx, &net->sim);
+        /* On IB the credits of each VL's buffer bound it instead. */
+        rx->cap = rx->xoff = rx->xon = scn->fabric == FABRIC_INFINIBAND
+                                           ? UINT64_MAX
+                                           : hs->rx_buffer_bytes;
+        rx->rate_bps = hs->rx_rate_bps;
+        rx->qos = net_qos_of(net, i);
+        if (scn->pfc.enabled) {
+            uint64_t need = pfc_headroom_bytes(
+                h->nic.port, scn->mtu_bytes,
+                __builtin_popcount(scn->qos.lossless));
+            if (need + scn->pfc.xon_offset_bytes >= rx->cap) {
+                *err = xasprintf(
+                    "%s:%u:%u: host.rx_buffer %" PRIu64 " B leaves no room "
+                    "below the PFC headroom host %s needs (%" PRIu64
+                    " B, plus pfc.xon_offset %" PRIu64 " B); expected a "
+                    "larger host.rx_buffer",
+                    scn->file, hs->rx_loc.line, hs->rx_loc.col, rx->cap,
+                    h->up.name, need, scn->pfc.xon_offset_bytes);
+                return false;
+            }
+            rx->xoff = rx->cap - need;
+            rx->xon = rx->xoff - scn->pfc.xon_offset_bytes;
+            rx->lossless = scn->qos.lossless;
+        }
+    }
+    for (size_t i = 0; i < hs->n_stall_hosts; i++) {
+        struct host_rx *rx = &edge->host_rx[hs->stall_hosts[i]];
+        rx->stall_from_ps = hs->stall_start_ps;
+        rx->stall_to_ps = hs->stall_start_ps + hs->stall_ps;
+    }
+    return true;
+}
+
+/* monitor.qps and monitor.breakdown name flows of the workload. */
+static bool
+check_monitor(const struct world *w, const struct scenario *scn, char **err)
+{
+    const struct edge *edge = &w->edge;
+    const struct monitor_spec *ms = &scn->monitor;
+    for (size_t i = 0; i < ms->n_qps; i++) {
+        uint32_t id = ms->qps[i];
+        if (id < edge->n_flows && (!strncmp(edge->flows[id].transport->name,
+                                            "roce", 4) ||
+                                   edge->flows[id].transport == &transport_ib))
+            continue;
+        *err = xasprintf("%s:%u:%u: monitor.qps.%zu: flow %u is %s; expected "
+                         "the id (flows.csv) of a roce, rocev1 or ib flow",
+                         scn->file, ms->qps_loc.line, ms->qps_loc.col, i, id,
+                         id < edge->n_flows ? "not an RDMA flow"
+                                            : "not in the workload");
+        return false;
+    }
+    if (ms->breakdown && ms->breakdown_flow >= edge->n_flows) {
+        *err = xasprintf("%s:%u:%u: monitor.breakdown: flow %u is not in "
+                         "the workload (%u flows at the start); expected "
+                         "the id (flows.csv) of one of them",
+                         scn->file, ms->breakdown_loc.line,
+                         ms->breakdown_loc.col, ms->breakdown_flow,
+                         edge->n_flows);
+        return false;
+    }
+    return true;
+}
+
+static int
+build(struct world *w, const struct scenario *scn, char **err)
+{
+    struct edge *edge = &w->edge;
+    struct net *net = &edge->net;
+    struct net_config cfg = fabric_config(scn);
+    net_init(net, &cfg, scn->stop_ps);
+    world_own(w);
+    edge->scn = scn;
+    /* HPCC's telemetry needs room beside each packet (pkt.h). */
+    if (scn->rdma.cc == RDMA_CC_HPCC)
+        int_enable(net);
+    build_hosts(edge, &scn->graph);
+    net_connect(net);
+    for (uint32_t i = 0; i < net->n_hosts; i++)
+        host_attach_nic(&edge->hosts[i]);
+    if (net_finish(net, err) ||
+        (scn->host.rx_rate_bps && !setup_host_rx(edge, scn, err)))
+        return 2;
+    if (scn->has_server && servers_create(net, err))
+        return 2;
+    if (workload_create(scn, &w->wl, &edge->flows, &edge->n_flows, err))
+        return 2;
+    if (!check_monitor(w, scn, err))
+        return 2;
+    for (uint32_t i = 0; i < edge->n_flows; i++) {
+        const struct flow *f = &edge->flows[i];
+        if (f->transport->check && f->transport->check(net, f, err))
+            return 2;
+    }
+    for (uint32_t i = 0; i < edge->n_flows; i++)
+        transport_launch_flow(net, i);
+    return 0;
+}
+
+int
+world_create(struct world **out, const struct scenario *scn, char **err)
+{
+    struct world *w = xcalloc(1, sizeof *w);
+    if (build(w, scn, err)) {
+        world_destroy(w);
+        *out = NULL;
+        return 2;
+    }
+    *out = w;
+    return 0;
+}

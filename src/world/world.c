@@ -1,0 +1,68 @@
+/* The world as the fabric's and the edge's owner, and its teardown; the
+ * builder is world-build.c.  See world.h. */
+#include "world/world.h"
+
+#include <stdlib.h>
+
+#include "fabric/net.h"
+#include "host/edge.h"
+#include "host/server.h"
+#include "transport/flow.h"
+#include "transport/transport.h"
+#include "workload/workload.h"
+
+/* A packet of a flow was dropped: the flow's loss counters. */
+static void
+world_dropped(struct net *net, const struct pkt *p)
+{
+    struct edge *edge = edge_of(net);
+    if (p->flow_id < edge->n_flows) {
+        struct flow *f = &edge->flows[p->flow_id];
+        f->pkts_dropped++;
+        f->bytes_lost += p->payload_bytes;
+    }
+}
+
+static const struct net_owner_class world_net_owner = {
+    .dropped = world_dropped,
+};
+
+/* A flow completed: its workload may start the next round. */
+static void
+world_flow_done(struct edge *edge, struct flow *f)
+{
+    struct world *w = CONTAINER_OF(edge, struct world, edge);
+    workload_flow_done(w->wl, &edge->net, f);
+}
+
+static const struct edge_owner_class world_edge_owner = {
+    .flow_done = world_flow_done,
+};
+
+void
+world_own(struct world *w)
+{
+    w->edge.net.owner = &world_net_owner;
+    w->edge.owner = &world_edge_owner;
+}
+
+void
+world_destroy(struct world *w)
+{
+    if (!w)
+        return;
+    struct edge *edge = &w->edge;
+    struct net *net = &edge->net;
+    for (uint32_t i = 0; i < edge->n_flows; i++)
+        /* Flows never set up (a build error) have no state. */
+        if (edge->flows[i].transport->teardown && edge->flows[i].tp)
+            edge->flows[i].transport->teardown(net, &edge->flows[i]);
+    tcp_pool_free(net);
+    servers_destroy(net);
+    free(edge->flows);
+    workload_destroy(w->wl);
+    free(edge->hosts);
+    free(edge->host_rx);
+    net_uninit(net);
+    free(w);
+}
