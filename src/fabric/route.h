@@ -23,7 +23,7 @@
  * group otherwise.  Cost: O(classes x links) for the searches and the
  * next-hop sets, O(switches x groups) to fill the tables; for a k-ary
  * fat-tree O(k^4) = O(links^(4/3)), in the size of its tables (one
- * entry per switch and rack).  tests/unit/test-route.c checks every table
+ * entry per switch and rack).  tests/unit/test-fabric.c checks every table
  * against one search per group. */
 #ifndef DCSIM_ROUTE_H
 #define DCSIM_ROUTE_H 1
