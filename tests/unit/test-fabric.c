@@ -809,9 +809,7 @@ static const char *irregular =
     "    - {a: g, b: lone, rate: 100Gbps}\n"
     "    - {a: g, b: r1, rate: 100Gbps}\n";
 
-/* Two pods of a fat-tree-like fabric written out by hand, with one
- * edge-aggregation cable missing, so that two edge switches of a pod are
- * no longer twins. */
+/* Appends printf-style text to the allocated string *Y. */
 static void PRINTF_FMT(2, 3)
 append(char **y, const char *fmt, ...)
 {
@@ -825,6 +823,9 @@ append(char **y, const char *fmt, ...)
     *y = both;
 }
 
+/* Two pods of a fat-tree-like fabric written out by hand, with one
+ * edge-aggregation cable missing, so that two edge switches of a pod are
+ * no longer twins. */
 static char *
 lopsided(void)
 {
