@@ -289,8 +289,9 @@ route_compute(struct net *net)
                 }
             }
         }
-        qsort(near.v + near_start[g], near.n - near_start[g],
-              sizeof *near.v, cmp_u32);
+        if (near.n - near_start[g] > 1)
+            qsort(near.v + near_start[g], near.n - near_start[g],
+                  sizeof *near.v, cmp_u32);
     }
     near_start[n_groups] = near.n;
 
@@ -317,7 +318,7 @@ route_compute(struct net *net)
             uint32_t r = class_rep[slots[h] - 1];
             size_t rn = near_start[r + 1] - near_start[r];
             if (rn == n &&
-                !memcmp(near.v + near_start[r], v, n * sizeof *v))
+                (n == 0 || !memcmp(near.v + near_start[r], v, n * sizeof *v)))
                 break;
         }
         class_of[g] = slots[h] - 1;
