@@ -4,7 +4,8 @@
 #   make demo            install missing Debian packages, build, run the default scenario
 #   make check           build and run the whole test suite under prove
 #   make SANITIZE=address,undefined check     the same under ASan + UBSan
-#   make bench           run the benchmarks in bench/
+#   make bench           run the quick benchmarks in bench/
+#   make bench-scale     run the scaling set in bench/scale/ (long: about an hour)
 #   make seed-claims     rewrite docs/seed-claims.md: the seeds' claims beside dcsim's figures
 #   WERROR=0             do not turn warnings into errors
 #
@@ -73,7 +74,7 @@ LIB := $(B)/libdcsim.a
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CPPFLAGS += -DDCSIM_VERSION='"$(VERSION)"'
 
-.PHONY: all demo check test bench deps clean fuzz seed-claims
+.PHONY: all demo check test bench bench-scale deps clean fuzz seed-claims
 .SECONDARY:
 all: $(BIN)
 
@@ -135,6 +136,9 @@ test: check
 
 bench: $(BIN)
 	bench/run.sh
+
+bench-scale: $(BIN)
+	bench/run.sh bench/scale/*.yaml
 
 seed-claims: $(BIN)
 	DCSIM=$(abspath $(BIN)) scripts/seed-claims.sh

@@ -65,6 +65,14 @@ show_progress(struct sim *s, void *aux)
     pr->shown = 1;
 }
 
+static double
+user_cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6;
+}
+
 static uint64_t
 peak_rss_bytes(void)
 {
@@ -76,6 +84,7 @@ peak_rss_bytes(void)
 int
 cmd_run(int argc, char **argv)
 {
+    double t_start = wall_now();
     struct scenario_args a;
     struct scenario scn;
     if (cli_parse_args("run", argc, argv, 1, &a))
@@ -107,9 +116,12 @@ cmd_run(int argc, char **argv)
     struct progress pr = { 0 };
     pr.t0 = pr.last = wall_now();
     int live = !a.quiet && isatty(STDERR_FILENO);
+    double cpu0 = user_cpu_seconds();
     sim_run(&net->sim, live ? show_progress : NULL, &pr);
     struct run_info ri = { 0 };
     ri.wall_seconds = wall_now() - pr.t0;
+    ri.cpu_seconds = user_cpu_seconds() - cpu0;
+    ri.setup_seconds = pr.t0 - t_start;
     if (pr.shown)
         fprintf(stderr, "\n");
     /* Cut by the stop time (events remain) or ran dry. */

@@ -110,6 +110,128 @@ is_switch(const struct node *n)
     return n->class == &switch_class;
 }
 
+/* The switch graph as plain arrays: the peers of switch X (0-based) are
+ * peer[start[X]] .. peer[start[X + 1] - 1], one per port in port order,
+ * UINT32_MAX where the port leads to a host.  Scanning these instead of
+ * the ports themselves keeps each step of a search in a few cache lines. */
+struct sw_adj {
+    uint32_t *start;          /* ns + 1 offsets. */
+    uint32_t *peer;           /* Peer switch index, or UINT32_MAX. */
+};
+
+static void
+sw_adj_init(struct sw_adj *a, const struct net *net)
+{
+    uint32_t ns = net->n_switches, first_sw = net->n_hosts;
+    a->start = xmalloc(((size_t)ns + 1) * sizeof *a->start);
+    a->start[0] = 0;
+    for (uint32_t x = 0; x < ns; x++)
+        a->start[x + 1] = a->start[x] + net->switches[x].up.n_ports;
+    a->peer = xmalloc(((size_t)a->start[ns] + 1) * sizeof *a->peer);
+    for (uint32_t x = 0; x < ns; x++) {
+        const struct sw *s = &net->switches[x];
+        for (uint16_t p = 0; p < s->up.n_ports; p++) {
+            const struct node *peer = s->up.ports[p].link.peer;
+            a->peer[a->start[x] + p] =
+                is_switch(peer) ? peer->id - first_sw : UINT32_MAX;
+        }
+    }
+}
+
+static void
+sw_adj_uninit(struct sw_adj *a)
+{
+    free(a->start);
+    free(a->peer);
+}
+
+/* Growable array of uint32_t. */
+struct u32_vec {
+    uint32_t *v;
+    size_t n, cap;
+};
+
+static void
+u32_vec_push(struct u32_vec *vec, uint32_t x)
+{
+    if (vec->n == vec->cap) {
+        vec->cap = vec->cap ? 2 * vec->cap : 64;
+        vec->v = xrealloc(vec->v, vec->cap * sizeof *vec->v);
+    }
+    vec->v[vec->n++] = x;
+}
+
+#define UNREACHED UINT32_MAX
+
+/* Distances to a group whose switches' neighbours are NEAR[0..N-1]:
+ * 2 at those neighbours, counting on from there (see route.h). */
+static void
+bfs_from_near(const struct sw_adj *a, uint32_t ns, const uint32_t *near,
+              uint32_t n, uint32_t *dist, uint32_t *fifo)
+{
+    for (uint32_t x = 0; x < ns; x++)
+        dist[x] = UNREACHED;
+    uint32_t head = 0, tail = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        dist[near[i]] = 2;
+        fifo[tail++] = near[i];
+    }
+    while (head < tail) {
+        uint32_t x = fifo[head++];
+        for (uint32_t k = a->start[x]; k < a->start[x + 1]; k++) {
+            uint32_t y = a->peer[k];
+            if (y != UINT32_MAX && dist[y] == UNREACHED) {
+                dist[y] = dist[x] + 1;
+                fifo[tail++] = y;
+            }
+        }
+    }
+}
+
+/* Interns X's ports whose peer has distance DIST[X] - 1 in DIST. */
+static uint16_t
+intern_closer(struct sw *s, struct group_table *t, const struct sw_adj *a,
+              uint32_t x, const uint32_t *dist, uint8_t *set)
+{
+    uint32_t n = 0;
+    if (dist[x] != UNREACHED)
+        for (uint32_t k = a->start[x]; k < a->start[x + 1]; k++) {
+            uint32_t y = a->peer[k];
+            if (y != UINT32_MAX && dist[y] + 1 == dist[x])
+                set[n++] = (uint8_t)(k - a->start[x]);
+        }
+    return group_intern(s, t, set, n);
+}
+
+/* Interns X's ports to the switches HOMES[0..N-1] (node ids). */
+static uint16_t
+intern_homes(struct sw *s, struct group_table *t, const struct sw_adj *a,
+             uint32_t x, const uint32_t *homes, uint32_t n_homes,
+             uint32_t first_sw, uint8_t *set)
+{
+    uint32_t n = 0;
+    for (uint32_t k = a->start[x]; k < a->start[x + 1]; k++) {
+        uint32_t y = a->peer[k];
+        if (y == UINT32_MAX)
+            continue;
+        for (uint32_t i = 0; i < n_homes; i++)
+            if (homes[i] == y + first_sw) {
+                set[n++] = (uint8_t)(k - a->start[x]);
+                break;
+            }
+    }
+    return group_intern(s, t, set, n);
+}
+
+static uint32_t
+list_hash(const uint32_t *v, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ v[i]) * 16777619u;
+    return h ^ (uint32_t)n;
+}
+
 void
 route_compute(struct net *net)
 {
@@ -139,62 +261,148 @@ route_compute(struct net *net)
     }
     net->n_groups = n_groups;
 
-    /* 2. One BFS over the switches per group. */
     uint32_t first_sw = nh;   /* Switches follow hosts in node order. */
-    uint16_t *dist = xmalloc(ns * sizeof *dist);
-    uint32_t *fifo = xmalloc(ns * sizeof *fifo);
-    uint8_t *set = xmalloc(256);
-    struct group_table *tables = xcalloc(ns, sizeof *tables);
-    for (uint32_t s = 0; s < ns; s++)
-        net->switches[s].route = xmalloc(n_groups * sizeof(uint16_t));
+    struct sw_adj adj;
+    sw_adj_init(&adj, net);
 
+    /* 2. Each group's neighbourhood: the switches next to its switches,
+     * sorted; group G's is near.v[near_start[G] .. near_start[G + 1]). */
+    uint32_t *mark = xmalloc(((size_t)ns + 1) * sizeof *mark);
+    for (uint32_t x = 0; x < ns; x++)
+        mark[x] = UINT32_MAX;
+    struct u32_vec near = { 0 };
+    size_t *near_start = xmalloc(((size_t)n_groups + 1) * sizeof *near_start);
     for (uint32_t g = 0; g < n_groups; g++) {
         const struct host_key *k = &keys[group_rep[g]];
-        memset(dist, 0xFF, ns * sizeof *dist);
-        uint32_t head = 0, tail = 0;
+        near_start[g] = near.n;
+        for (uint32_t i = 0; i < k->n; i++)
+            mark[k->sw[i] - first_sw] = 2 * g;           /* A home. */
         for (uint32_t i = 0; i < k->n; i++) {
-            uint32_t s = k->sw[i] - first_sw;
-            if (dist[s] != UINT16_MAX)
-                continue;
-            dist[s] = 1;
-            fifo[tail++] = s;
-        }
-        while (head < tail) {
-            struct sw *s = &net->switches[fifo[head++]];
-            for (uint16_t p = 0; p < s->up.n_ports; p++) {
-                const struct node *peer = s->up.ports[p].link.peer;
-                if (!is_switch(peer))
-                    continue;
-                uint32_t q = peer->id - first_sw;
-                if (dist[q] == UINT16_MAX) {
-                    dist[q] = (uint16_t)(dist[s->up.id - first_sw] + 1);
-                    fifo[tail++] = q;
+            uint32_t x = k->sw[i] - first_sw;
+            for (uint32_t j = adj.start[x]; j < adj.start[x + 1]; j++) {
+                uint32_t y = adj.peer[j];
+                if (y != UINT32_MAX && mark[y] != 2 * g &&
+                    mark[y] != 2 * g + 1) {
+                    mark[y] = 2 * g + 1;                 /* Near. */
+                    u32_vec_push(&near, y);
                 }
             }
         }
-        for (uint32_t si = 0; si < ns; si++) {
-            struct sw *s = &net->switches[si];
-            if (dist[si] == 1) {
-                s->route[g] = ROUTE_DIRECT;
+        if (near.n - near_start[g] > 1)
+            qsort(near.v + near_start[g], near.n - near_start[g],
+                  sizeof *near.v, cmp_u32);
+    }
+    near_start[n_groups] = near.n;
+
+    /* 3. Classes of groups with the same neighbourhood, and one BFS per
+     * class: dist[c * ns + x] is switch X's distance to every group of
+     * class C, except at the group's own switches (distance 1). */
+    uint32_t *class_of = xmalloc(((size_t)n_groups + 1) * sizeof *class_of);
+    uint32_t *class_rep = xmalloc(((size_t)n_groups + 1) * sizeof *class_rep);
+    uint32_t n_classes = 0;
+    uint32_t cap = 64;
+    while (cap < 2 * (uint64_t)n_groups)
+        cap *= 2;
+    uint32_t *slots = xcalloc(cap, sizeof *slots);   /* Class + 1. */
+    for (uint32_t g = 0; g < n_groups; g++) {
+        const uint32_t *v = near.v + near_start[g];
+        size_t n = near_start[g + 1] - near_start[g];
+        uint32_t h = list_hash(v, n) & (cap - 1);
+        for (;; h = (h + 1) & (cap - 1)) {
+            if (!slots[h]) {
+                class_rep[n_classes] = g;
+                slots[h] = ++n_classes;
+                break;
+            }
+            uint32_t r = class_rep[slots[h] - 1];
+            size_t rn = near_start[r + 1] - near_start[r];
+            if (rn == n &&
+                (n == 0 || !memcmp(near.v + near_start[r], v, n * sizeof *v)))
+                break;
+        }
+        class_of[g] = slots[h] - 1;
+    }
+    free(slots);
+    uint32_t *dist = xmalloc(((size_t)n_classes * ns + 1) * sizeof *dist);
+    uint32_t *fifo = xmalloc(((size_t)ns + 1) * sizeof *fifo);
+    for (uint32_t c = 0; c < n_classes; c++) {
+        uint32_t r = class_rep[c];
+        bfs_from_near(&adj, ns, near.v + near_start[r],
+                      (uint32_t)(near_start[r + 1] - near_start[r]),
+                      &dist[(size_t)c * ns], fifo);
+    }
+
+    /* 4. Per switch, the groups it is home to or near, in group order. */
+    uint32_t *sp_start = xcalloc((size_t)ns + 1, sizeof *sp_start);
+    for (uint32_t g = 0; g < n_groups; g++) {
+        const struct host_key *k = &keys[group_rep[g]];
+        for (uint32_t i = 0; i < k->n; i++)
+            sp_start[k->sw[i] - first_sw + 1]++;
+        for (size_t i = near_start[g]; i < near_start[g + 1]; i++)
+            sp_start[near.v[i] + 1]++;
+    }
+    for (uint32_t x = 0; x < ns; x++)
+        sp_start[x + 1] += sp_start[x];
+    uint32_t *sp_group = xmalloc(((size_t)sp_start[ns] + 1) *
+                                 sizeof *sp_group);
+    uint32_t *fill = xmalloc(((size_t)ns + 1) * sizeof *fill);
+    memcpy(fill, sp_start, (size_t)ns * sizeof *fill);
+    for (uint32_t g = 0; g < n_groups; g++) {
+        const struct host_key *k = &keys[group_rep[g]];
+        for (uint32_t i = 0; i < k->n; i++)
+            sp_group[fill[k->sw[i] - first_sw]++] = g;
+        for (size_t i = near_start[g]; i < near_start[g + 1]; i++)
+            sp_group[fill[near.v[i]]++] = g;
+    }
+    free(fill);
+
+    /* 5. The tables, switch by switch, each switch interning its port sets
+     * in group order (so group indices come out as a search per group
+     * would number them).  Away from a group, a switch's next hops depend
+     * on the group's class only, and are interned once per class. */
+    uint8_t *set = xmalloc(256);
+    uint16_t *memo = xmalloc(((size_t)n_classes + 1) * sizeof *memo);
+    struct group_table table = { 0 };
+    for (uint32_t x = 0; x < ns; x++) {
+        struct sw *s = &net->switches[x];
+        s->route = xmalloc(((size_t)n_groups + 1) * sizeof *s->route);
+        for (uint32_t c = 0; c < n_classes; c++)
+            memo[c] = UINT16_MAX;
+        if (table.cap)
+            memset(table.slots, 0, table.cap * sizeof *table.slots);
+        uint32_t sp = sp_start[x];
+        for (uint32_t g = 0; g < n_groups; g++) {
+            if (sp < sp_start[x + 1] && sp_group[sp] == g) {
+                sp++;
+                const struct host_key *k = &keys[group_rep[g]];
+                if (bsearch(&(uint32_t){ x + first_sw }, k->sw, k->n,
+                            sizeof k->sw[0], cmp_u32))
+                    s->route[g] = ROUTE_DIRECT;
+                else
+                    s->route[g] = intern_homes(s, &table, &adj, x, k->sw,
+                                               k->n, first_sw, set);
                 continue;
             }
-            uint32_t n = 0;
-            if (dist[si] != UINT16_MAX)
-                for (uint16_t p = 0; p < s->up.n_ports; p++) {
-                    const struct node *peer = s->up.ports[p].link.peer;
-                    if (is_switch(peer) &&
-                        dist[peer->id - first_sw] + 1 == dist[si])
-                        set[n++] = (uint8_t)p;
-                }
-            s->route[g] = group_intern(s, &tables[si], set, n);
+            uint32_t c = class_of[g];
+            if (memo[c] == UINT16_MAX)
+                memo[c] = intern_closer(s, &table, &adj, x,
+                                        &dist[(size_t)c * ns], set);
+            s->route[g] = memo[c];
         }
     }
-    for (uint32_t s = 0; s < ns; s++)
-        free(tables[s].slots);
-    free(tables);
+    free(table.slots);
+    free(memo);
     free(set);
+    free(sp_group);
+    free(sp_start);
     free(fifo);
     free(dist);
+    free(class_rep);
+    free(class_of);
+    free(near_start);
+    free(near.v);
+    free(mark);
+    sw_adj_uninit(&adj);
     free(group_rep);
     free(keys);
 }

@@ -6,7 +6,25 @@
  * group a breadth-first search from its switches gives every switch its
  * hop distance; a switch's next hops towards the group are all its
  * neighbours one hop closer, which is the ECMP group switch_route()
- * hashes over.  Cost: one BFS per rack, O(racks x links). */
+ * hashes over.
+ *
+ * One search serves many groups.  Call A the switches next to a group's
+ * switches S (its neighbourhood).  Every path from a switch outside S to
+ * S enters it from A, and every switch of A is one hop from S, so the
+ * distance of a switch X outside S is 2 + its distance to A: the search
+ * may start from A at distance 2 and needs S only to mark it 1.  Groups
+ * with the same neighbourhood therefore share one search and, away from
+ * their own switches and neighbourhood, the same next hops.  In a
+ * fat-tree or three-tier every rack of a pod has the pod's aggregation
+ * switches as neighbourhood, in a spine-leaf every rack the spines: one
+ * search per pod (one in all for a spine-leaf) instead of one per rack,
+ * exactly, with no knowledge of the topology's class; explicit graphs
+ * get it wherever racks share their neighbours, and one search per
+ * group otherwise.  Cost: O(classes x links) for the searches and the
+ * next-hop sets, O(switches x groups) to fill the tables; for a k-ary
+ * fat-tree O(k^4) = O(links^(4/3)), in the size of its tables (one
+ * entry per switch and rack).  tests/unit/test-fabric.c checks every table
+ * against one search per group. */
 #ifndef DCSIM_ROUTE_H
 #define DCSIM_ROUTE_H 1
 

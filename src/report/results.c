@@ -497,6 +497,11 @@ results_print_summary(const struct world *world, const struct run_info *ri,
             (unsigned long long)st->packet_hops,
             (double)st->packet_hops / wall / 1e6,
             (double)ri->peak_rss_bytes / (1024.0 * 1024.0));
+    fprintf(f, "  setup %.2f s; event loop %.2f s of user CPU (%.2f M "
+               "packet-hops per CPU second)\n",
+            ri->setup_seconds, ri->cpu_seconds,
+            (double)st->packet_hops /
+                (ri->cpu_seconds > 0 ? ri->cpu_seconds : 1e-9) / 1e6);
     fprintf(f, "  flows: %llu completed, %llu incomplete; %llu bytes "
                "delivered, %llu lost; %llu drops\n",
             (unsigned long long)edge->st.flows_completed,

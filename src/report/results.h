@@ -30,6 +30,8 @@ struct flow_summary {
 struct run_info {
     uint64_t sim_time_ps;     /* End of the simulated interval. */
     double wall_seconds;      /* Time spent in the event loop. */
+    double setup_seconds;     /* Wall time to load and build the model. */
+    double cpu_seconds;       /* User CPU time of the event loop. */
     uint64_t peak_rss_bytes;  /* Of the process, at the end. */
     struct flow_summary flows;
     const struct monitor *monitor;  /* NULL: no queue_series.csv. */

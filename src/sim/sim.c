@@ -1,6 +1,7 @@
 /* Event queue and run loop; see sim.h for the model. */
 #include "sim/sim.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,8 +19,17 @@ struct call_block {
     struct call_node nodes[CALL_BLOCK];
 };
 
-#define ID_MASK (EVENT_MAX_IDS - 1)
-#define SEQ_LIMIT (UINT64_C(1) << (64 - EVENT_ID_BITS))
+#define INITIAL_LEAVES 1024u
+
+/* Bits that hold ids 0 .. LEAVES - 1 (at least 1, at most 32). */
+static uint32_t
+id_bits_for(uint32_t leaves)
+{
+    uint32_t b = 1;
+    while (b < 32 && (UINT64_C(1) << b) < leaves)
+        b++;
+    return b;
+}
 
 void
 sim_init(struct sim *s, uint64_t seed)
@@ -28,11 +38,13 @@ sim_init(struct sim *s, uint64_t seed)
     s->end_ps = TIME_NEVER;
     s->seed = seed;
     s->fired_id = UINT32_MAX;
-    s->leaves = 1024;
-    s->tree = xmalloc(2 * s->leaves * sizeof *s->tree);
-    for (uint32_t i = 0; i < 2 * s->leaves; i++)
+    s->leaves = INITIAL_LEAVES;
+    s->id_bits = id_bits_for(s->leaves);
+    s->seq_limit = UINT64_C(1) << (64 - s->id_bits);
+    s->tree = xmalloc(2 * (size_t)s->leaves * sizeof *s->tree);
+    for (size_t i = 0; i < 2 * (size_t)s->leaves; i++)
         s->tree[i] = KEY_IDLE;
-    s->evs_cap = 1024;
+    s->evs_cap = INITIAL_LEAVES;
     s->evs = xmalloc(s->evs_cap * sizeof *s->evs);
 }
 
@@ -56,31 +68,91 @@ key_min(heap_key a, heap_key b)
     return b < a ? b : a;
 }
 
-/* Doubles the number of leaves, keeping every key. */
-static void
-tree_grow(struct sim *s)
+static inline uint32_t
+key_id(const struct sim *s, heap_key k)
 {
-    uint32_t old = s->leaves, n = 2 * old;
+    return (uint32_t)((uint64_t)k & ((UINT64_C(1) << s->id_bits) - 1));
+}
+
+static inline uint64_t
+key_seq(const struct sim *s, heap_key k)
+{
+    return (uint64_t)k >> s->id_bits;
+}
+
+static int
+cmp_key(const void *a, const void *b)
+{
+    heap_key x = *(const heap_key *)a, y = *(const heap_key *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Moves the queue to a tree of LEAVES (>= registered events) leaves, its
+ * ids taking as few bits as LEAVES allows.  Scheduled events keep their
+ * order; their sequence numbers are kept too unless RENUMBER is set or
+ * they would not fit the narrower field, and then become 0, 1, ... in
+ * queue order (s->seq continuing after them), which orders every later
+ * event after them exactly as before.  O(leaves), plus a sort of the
+ * scheduled events when renumbering. */
+static void
+tree_rebuild(struct sim *s, uint32_t leaves, bool renumber)
+{
+    uint32_t bits = id_bits_for(leaves);
+    uint64_t limit = UINT64_C(1) << (64 - bits);
+    size_t n = leaves;
     heap_key *t = xmalloc(2 * n * sizeof *t);
-    for (uint32_t i = 0; i < n; i++)
-        t[n + i] = i < old ? s->tree[old + i] : KEY_IDLE;
-    for (uint32_t i = n - 1; i >= 1; i--)
+    for (size_t i = 0; i < n; i++)
+        t[n + i] = KEY_IDLE;
+    if (renumber || s->seq >= limit) {
+        heap_key *pending = xmalloc(((size_t)s->heap_len + 1) *
+                                    sizeof *pending);
+        uint32_t k = 0;
+        for (uint32_t id = 0; id < s->n_evs; id++)
+            if (s->tree[s->leaves + id] != KEY_IDLE)
+                pending[k++] = s->tree[s->leaves + id];
+        sim_assert(k == s->heap_len);
+        qsort(pending, k, sizeof *pending, cmp_key);
+        for (uint32_t r = 0; r < k; r++) {
+            uint32_t id = key_id(s, pending[r]);
+            t[n + id] = (pending[r] >> 64) << 64 |
+                        (heap_key)((uint64_t)r << bits | id);
+        }
+        s->seq = k;
+        free(pending);
+    } else {
+        for (uint32_t id = 0; id < s->n_evs; id++) {
+            heap_key old = s->tree[s->leaves + id];
+            if (old != KEY_IDLE)
+                t[n + id] = (old >> 64) << 64 |
+                            (heap_key)(key_seq(s, old) << bits | id);
+        }
+    }
+    for (size_t i = n - 1; i >= 1; i--)
         t[i] = key_min(t[2 * i], t[2 * i + 1]);
     free(s->tree);
     s->tree = t;
-    s->leaves = n;
+    s->leaves = leaves;
+    s->id_bits = bits;
+    s->seq_limit = limit;
 }
 
 void
 event_init(struct sim *s, struct event *ev, event_fn *fn)
 {
-    sim_assert(s->n_evs < EVENT_MAX_IDS);
+    if (UNLIKELY(s->n_evs == EVENT_MAX_IDS - 1))
+        sim_abort(__FILE__, __LINE__,
+                  "more than %" PRIu32 " events registered in one simulation",
+                  EVENT_MAX_IDS - 1);
     if (s->n_evs == s->evs_cap) {
-        s->evs_cap *= 2;
-        s->evs = xrealloc(s->evs, s->evs_cap * sizeof *s->evs);
+        s->evs_cap += s->evs_cap / 2;
+        s->evs = xrealloc(s->evs, (size_t)s->evs_cap * sizeof *s->evs);
     }
-    if (s->n_evs == s->leaves)
-        tree_grow(s);
+    if (s->n_evs == s->leaves) {
+        /* Growing by half (not doubling) wastes a fifth of the tree on
+         * average, against a third. */
+        uint64_t grown = (uint64_t)s->leaves + s->leaves / 2;
+        tree_rebuild(s, (uint32_t)MIN(grown, EVENT_MAX_IDS - 1), false);
+    }
     ev->time_ps = 0;
     ev->id = s->n_evs++;
     ev->background = false;
@@ -93,12 +165,6 @@ event_init_background(struct sim *s, struct event *ev, event_fn *fn)
 {
     event_init(s, ev, fn);
     ev->background = true;
-}
-
-static inline uint32_t
-key_id(heap_key k)
-{
-    return (uint32_t)k & ID_MASK;
 }
 
 /* Writes K into leaf ID and replays the matches above it. */
@@ -116,9 +182,10 @@ void
 sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
 {
     sim_assert(t_ps >= s->now_ps);
-    sim_assert(s->seq < SEQ_LIMIT);
+    if (UNLIKELY(s->seq >= s->seq_limit))
+        tree_rebuild(s, s->leaves, true);
     heap_key k = (heap_key)t_ps << 64 |
-                 (heap_key)(s->seq++ << EVENT_ID_BITS | ev->id);
+                 (heap_key)(s->seq++ << s->id_bits | ev->id);
     ev->time_ps = t_ps;
     if (s->tree[s->leaves + ev->id] == KEY_IDLE) {
         s->heap_len++;
@@ -191,7 +258,7 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
         uint64_t t = (uint64_t)(top >> 64);
         if (t > s->end_ps)
             break;
-        uint32_t id = key_id(top);
+        uint32_t id = key_id(s, top);
         struct event *ev = s->evs[id];
         /* Whether anything real is left is asked only when a background
          * event is due, which keeps the common path to one predictable

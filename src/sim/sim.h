@@ -13,14 +13,26 @@
  * Ordering: events fire in (time, sequence) order, the sequence being
  * assigned when the event is scheduled, so ties resolve first-in first-out
  * and a run is deterministic.  A scheduled event is one 128-bit key,
- * time_ps << 64 | seq << 24 | event id, so one unsigned compare orders two
- * events.  The queue is a tournament (winner) tree with one leaf per
- * registered event, holding its key or all-ones when idle; each inner
- * node holds the smaller key of its children, so the root is the next
- * event.  Scheduling, moving or cancelling an event rewrites its leaf and
- * the path above it: log2(events) levels, one branch-free compare each,
- * with the upper levels always in cache.  (A 4-ary heap spent half of all
- * instructions sifting; the tree does a fixed, short climb instead.) */
+ * time_ps << 64 | seq << id_bits | event id, so one unsigned compare
+ * orders two events; id_bits is just wide enough for the registered
+ * events and grows with them, the sequence taking the rest of the low
+ * 64 bits.  When the sequence would overflow its field (after 2^40
+ * schedules with a million events, 2^32 with four billion), the pending
+ * events are renumbered 0, 1, ... in their order, which changes no
+ * order.  So neither events nor schedules have a ceiling short of
+ * memory (and of 2^32 - 1 event ids).
+ *
+ * The queue is a tournament (winner) tree with one leaf per registered
+ * event, holding its key or all-ones when idle; each inner node holds
+ * the smaller key of its children, so the root is the next event.  The
+ * tree is implicit: `leaves` leaves at [leaves, 2 * leaves), node i's
+ * children at 2i and 2i + 1, for any number of leaves (not only powers
+ * of two), so it grows by half its size when full.  Scheduling, moving
+ * or cancelling an event rewrites its leaf and the path above it:
+ * log2(events) levels, one branch-free compare each, with the upper
+ * levels always in cache.  (A 4-ary heap spent half of all instructions
+ * sifting; the tree does a fixed, short climb instead.)  Memory: 32 B of
+ * tree and 8 B of index per registered event. */
 #ifndef DCSIM_SIM_H
 #define DCSIM_SIM_H 1
 
@@ -42,10 +54,11 @@ struct event {
     event_fn *fn;       /* Handler. */
 };
 
-#define EVENT_ID_BITS 24
-#define EVENT_MAX_IDS (UINT32_C(1) << EVENT_ID_BITS)
+/* Registered events a sim can hold: ids are 32-bit, and all ones is no
+ * event. */
+#define EVENT_MAX_IDS UINT32_MAX
 
-/* time_ps << 64 | seq << EVENT_ID_BITS | event id: one unsigned 128-bit
+/* time_ps << 64 | seq << id_bits | event id: one unsigned 128-bit
  * compare orders by time, then by insertion sequence.  All ones = idle. */
 __extension__ typedef unsigned __int128 heap_key;
 
@@ -57,9 +70,11 @@ struct sim {
     uint64_t seq;             /* Next insertion sequence number. */
     uint64_t events;          /* Events executed so far, not counting
                                * background events. */
+    uint64_t seq_limit;       /* 1 << (64 - id_bits): renumber there. */
     heap_key *tree;           /* Winner tree: [1] root, leaves from
                                * [leaves]; 2 * leaves entries. */
-    uint32_t leaves;          /* Power of two >= registered events. */
+    uint32_t leaves;          /* >= registered events. */
+    uint32_t id_bits;         /* Bits of the key that hold the id. */
     uint32_t heap_len;        /* Events scheduled. */
     uint32_t n_background;    /* Of those, background events. */
     struct event **evs;       /* By event id. */

@@ -84,6 +84,50 @@ call_log(struct sim *s, void *obj, uint64_t arg)
     log[0]++;
 }
 
+/* No ceiling on schedules: when the sequence field fills up, the pending
+ * events are renumbered in queue order, and ties still fire first-in
+ * first-out across the renumbering; registering events while others are
+ * pending widens the id field without reordering them either. */
+static void
+test_renumber(void)
+{
+    struct sim s;
+    sim_init(&s, 1);
+    enum { N = 3000 };
+    struct rec *r = calloc(N, sizeof *r);
+    int *log = calloc(N, sizeof *log), n = 0;
+    for (int i = 0; i < N; i++) {
+        r[i].id = i;
+        r[i].log = log;
+        r[i].n = &n;
+    }
+    /* Events 0..99 pending at two tie times; registering the rest grows
+     * the tree (1024 -> 1536 -> 2304 -> 3456 leaves) under them. */
+    for (int i = 0; i < 100; i++) {
+        event_init(&s, &r[i].ev, rec_fire);
+        sim_schedule(&s, &r[i].ev, 10 + (uint64_t)(i % 2));
+    }
+    for (int i = 100; i < N; i++)
+        event_init(&s, &r[i].ev, rec_fire);
+    uint32_t bits = s.id_bits;
+    /* Three schedules before the field is full, then a renumbering. */
+    s.seq = s.seq_limit - 3;
+    for (int i = 100; i < N; i++)
+        sim_schedule(&s, &r[i].ev, 10 + (uint64_t)(i % 2));
+    ok(s.seq == N && s.seq_limit == UINT64_C(1) << (64 - bits),
+       "the sequence is renumbered when full (now %llu)",
+       (unsigned long long)s.seq);
+    sim_run(&s, NULL, NULL);
+    bool fifo = n == N;
+    for (int i = 0; fifo && i < N / 2; i++)
+        fifo = log[i] == 2 * i && log[N / 2 + i] == 2 * i + 1;
+    ok(fifo, "%d tied events fire first-in first-out across growth and "
+       "renumbering", N);
+    free(r);
+    free(log);
+    sim_uninit(&s);
+}
+
 int
 main(void)
 {
@@ -174,6 +218,7 @@ main(void)
     sim_uninit(&s);
 
     test_background();
+    test_renumber();
 
     /* CRC-32 check value (../shared/data/vectors/crc_check_values.txt). */
     is_u64(crc32("123456789", 9), 0xCBF43926u, "CRC-32/ISO-HDLC check value");
