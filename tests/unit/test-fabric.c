@@ -563,11 +563,11 @@ is_switch(const struct node *n)
 static uint32_t
 homes_of(const struct net *net, uint32_t h, uint32_t *homes)
 {
-    const struct host *host = &net->hosts[h];
+    const struct node *host = net->nodes[h];
     uint32_t n = 0;
-    for (uint16_t p = 0; p < host->up.n_ports; p++)
-        if (is_switch(host->up.ports[p].link.peer))
-            homes[n++] = host->up.ports[p].link.peer->id - net->n_hosts;
+    for (uint16_t p = 0; p < host->n_ports; p++)
+        if (is_switch(host->ports[p].link.peer))
+            homes[n++] = host->ports[p].link.peer->id - net->n_hosts;
     return n;
 }
 
@@ -716,8 +716,7 @@ check_routes(const char *what, const char *yaml)
     free(rep);
     free(fifo);
     free(dist);
-    net_destroy(net);
-    scenario_free(&scn);
+    finish(net, &scn);
 }
 
 static void
