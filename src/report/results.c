@@ -164,8 +164,12 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
             (unsigned long long)st->pkts_sent);
     fprintf(f, ",\n  \"packets_delivered\": %llu",
             (unsigned long long)st->pkts_delivered);
+    /* The pool also holds the control frames (PFC, IB flow control) in
+     * flight, which no source sent: they are counted apart. */
     fprintf(f, ",\n  \"packets_in_flight\": %llu",
-            (unsigned long long)net->pool.in_use);
+            (unsigned long long)(net->pool.in_use - st->ctrl_in_use));
+    fprintf(f, ",\n  \"control_frames_in_flight\": %llu",
+            (unsigned long long)st->ctrl_in_use);
     fprintf(f, ",\n  \"bytes_delivered\": %llu",
             (unsigned long long)st->bytes_delivered);
     fprintf(f, ",\n  \"bytes_lost\": %llu", (unsigned long long)net->st.bytes_lost);
