@@ -49,18 +49,31 @@ fail(const char *dir, int e, const char *fmt, ...)
 
 /* Whether directory NAME (in AT) may be replaced: it is empty or holds a
  * summary.json, as every directory dcsim writes does.  0, or an errno. */
+/* Opens directory NAME in AT for reading, not through a symbolic link
+ * when NOFOLLOW.  0 with *D set, or an errno. */
 static int
-replaceable(int at, const char *name, bool *ok)
+open_dir(int at, const char *name, bool nofollow, DIR **d)
 {
-    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+                                  (nofollow ? O_NOFOLLOW : 0));
     if (fd < 0)
         return errno;
-    DIR *d = fdopendir(fd);
-    if (!d) {
+    *d = fdopendir(fd);
+    if (!*d) {
         int e = errno;
         close(fd);
         return e;
     }
+    return 0;
+}
+
+static int
+replaceable(int at, const char *name, bool *ok)
+{
+    DIR *d;
+    int e = open_dir(at, name, false, &d);
+    if (e)
+        return e;
     bool empty = true, summary = false;
     const struct dirent *de;
     while ((de = readdir(d))) {
@@ -84,16 +97,10 @@ remove_tree(int at, const char *name)
         return 0;
     if (errno != EISDIR && errno != EPERM)
         return errno;
-    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return errno;
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        int e = errno;
-        close(fd);
+    DIR *d;
+    int e = open_dir(at, name, true, &d);
+    if (e)
         return e;
-    }
-    int e = 0;
     const struct dirent *de;
     while ((de = readdir(d))) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))

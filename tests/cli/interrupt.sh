@@ -7,16 +7,7 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 
-# About 8 800 web-search flows over 1 s of simulated time: tens of seconds
-# of wall time, so every signal below lands mid-run.
-cat >"$tmp/long.yaml" <<'YAML'
-name: long
-stop: 1s
-topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 4}
-traffic:
-  - {pattern: random, protocol: tcp, size: {cdf: websearch}, load: 0.6,
-     duration: 1s}
-YAML
+long=$(cd "$(dirname "$0")" && pwd)/long-run.yaml
 
 # start DIR [PERL-SIGNAL-SETUP]: starts a long run writing to DIR in the
 # background (through perl, which sets the signal dispositions the run
@@ -24,7 +15,7 @@ YAML
 # until its staging directory exists, i.e. until it is about to simulate.
 start() {
     perl -e "${2:-}"'; exec @ARGV or die "exec: $!"' \
-        "$DCSIM" run "$tmp/long.yaml" -o "$1" >"$tmp/stdout" 2>"$tmp/stderr" &
+        "$DCSIM" run "$long" -o "$1" >"$tmp/stdout" 2>"$tmp/stderr" &
     pid=$!
     i=0
     while [ $i -lt 200 ] && ! ls -a "$(dirname "$1")" | grep -q '^\.dcsim-tmp-'; do

@@ -20,23 +20,16 @@ traffic:
   - pattern: flows
     flows: [{src: h0, dst: h3, size: 10KB}]
 YAML
-# Thousands of flows: simulating takes seconds, so a refusal that comes
-# after the run (or a run that simulates first) shows.
-cat >"$tmp/long.yaml" <<'YAML'
-name: long
-stop: 1s
-topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 4}
-traffic:
-  - {pattern: random, protocol: tcp, size: {cdf: websearch}, load: 0.6,
-     duration: 1s}
-YAML
+# Simulating it takes seconds, so a refusal that comes after the run (or
+# a run that simulates first) shows.
+long=$(cd "$(dirname "$0")" && pwd)/long-run.yaml
 no_staging() { ! ls -a "$1" | grep -q '^\.dcsim-tmp-'; }
 
 # refuse NAME DIR WANT [SCENARIO]: run exits 2 at once (no simulation: the
 # long scenario would be cut by the timeout), nothing on stdout, one line
 # on stderr holding WANT.
 refuse() {
-    timeout 20 "$DCSIM" run "${4:-$tmp/long.yaml}" -o "$2" >"$tmp/o" 2>"$tmp/e"
+    timeout 20 "$DCSIM" run "${4:-$long}" -o "$2" >"$tmp/o" 2>"$tmp/e"
     rc=$?
     [ $rc = 2 ] && [ ! -s "$tmp/o" ] && [ "$(wc -l <"$tmp/e")" = 1 ] &&
         grep -qF -- "$3" "$tmp/e"
@@ -77,8 +70,8 @@ refuse "-o a regular file" "$tmp/afile" "not a directory"
 refuse "-o inside a regular file" "$tmp/afile/out" "Not a directory"
 refuse "-o under /proc" /proc/dcsim-results "/proc"
 [ ! -e /proc/dcsim-results ]; t $? "... and nothing is created there"
-long=$(awk 'BEGIN { for (i = 0; i < 40; i++) printf "d%0200d/", i; printf "out" }')
-refuse "-o a path longer than PATH_MAX" "$tmp/$long" "File name too long"
+longpath=$(awk 'BEGIN { for (i = 0; i < 40; i++) printf "d%0200d/", i; printf "out" }')
+refuse "-o a path longer than PATH_MAX" "$tmp/$longpath" "File name too long"
 deep="a/b/c/$(awk 'BEGIN { for (i = 0; i < 300; i++) printf "x" }')/out"
 refuse "-o with a component longer than NAME_MAX" "$tmp/$deep" "File name too long"
 [ ! -e "$tmp/a" ] && [ ! -e "$tmp/d$(printf '%0200d' 0)" ]
@@ -95,7 +88,7 @@ if unshare -rm true 2>/dev/null; then
     mkdir "$tmp/ro" "$tmp/full"
     unshare -rm sh -c 'mount -t tmpfs -o ro tmpfs "$1" &&
         exec timeout 20 "$2" run "$3" -o "$1/out"' sh "$tmp/ro" "$DCSIM" \
-        "$tmp/long.yaml" >"$tmp/o" 2>"$tmp/e"
+        "$long" >"$tmp/o" 2>"$tmp/e"
     rc=$?
     [ $rc = 2 ] && grep -q "Read-only file system" "$tmp/e"
     t $? "-o on a read-only mount: exit 2 before simulating, 'Read-only file system' (exit $rc)"
@@ -103,7 +96,7 @@ if unshare -rm true 2>/dev/null; then
     unshare -rm sh -c 'mount -t tmpfs -o size=24k tmpfs "$1" &&
         "$2" run "$3" -o "$1/out" --set traffic.0.duration=5ms; rc=$?;
         ls -A "$1" >&2; exit $rc' sh "$tmp/full" "$DCSIM" \
-        "$tmp/long.yaml" >"$tmp/o" 2>"$tmp/e"
+        "$long" >"$tmp/o" 2>"$tmp/e"
     rc=$?
     [ $rc = 1 ] && grep -Eq "cannot write $tmp/full/out/[a-z_]+\.(csv|json): No space left on device" "$tmp/e" &&
         [ "$(wc -l <"$tmp/e")" = 1 ]
@@ -115,7 +108,7 @@ else
 fi
 
 # A file size limit (EFBIG): the real reason, not "Input/output error".
-(trap '' XFSZ; ulimit -f 8 && exec "$DCSIM" run "$tmp/long.yaml" -o "$tmp/big" \
+(trap '' XFSZ; ulimit -f 8 && exec "$DCSIM" run "$long" -o "$tmp/big" \
     --set traffic.0.duration=5ms) >"$tmp/o" 2>"$tmp/e"
 rc=$?
 [ $rc = 1 ] && grep -Eq "cannot write $tmp/big/[a-z_]+\.(csv|json): File too large" "$tmp/e" &&
