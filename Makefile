@@ -144,15 +144,20 @@ seed-claims: $(BIN)
 	DCSIM=$(abspath $(BIN)) scripts/seed-claims.sh
 
 # Coverage-guided fuzzing of the scenario parser (clang's libFuzzer).
-# FUZZ_SECONDS bounds the run; new crashers belong in tests/fuzz/regress/.
+# FUZZ_SECONDS bounds the run; new corpus entries go to build/fuzz-corpus,
+# crashers to build/fuzz-artifacts/ (copy them to tests/fuzz/regress/).
 FUZZ_SECONDS ?= 60
-fuzz: $(CDF_GEN)
-	@mkdir -p build/fuzz-corpus
+FUZZ_BIN := build/fuzz-scenario
+$(FUZZ_BIN): tests/fuzz/fuzz-scenario.c $(LIB_SRCS) $(LIB_ASM) $(CDF_GEN)
+	@mkdir -p $(dir $@)
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
-	  $(YAML_CFLAGS) tests/fuzz/fuzz-scenario.c $(LIB_SRCS) $(CDF_GEN) \
-	  $(YAML_LIBS) -lm \
-	  -o build/fuzz-scenario
-	build/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  $(YAML_CFLAGS) tests/fuzz/fuzz-scenario.c $(LIB_SRCS) $(LIB_ASM) \
+	  $(CDF_GEN) $(YAML_LIBS) -lm -o $@
+
+fuzz: $(FUZZ_BIN)
+	@mkdir -p build/fuzz-corpus build/fuzz-artifacts
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -artifact_prefix=build/fuzz-artifacts/ \
 	  build/fuzz-corpus scenarios tests/cli/bad-input tests/fuzz/regress
 
 clean:

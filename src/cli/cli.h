@@ -1,7 +1,8 @@
 /* Subcommands of the dcsim command line.  Each returns the process exit
- * status: 0 success, 1 a failure at run time (e.g. results cannot be
- * written), 2 bad input (scenario, arguments), with a message on stderr
- * and no output written. */
+ * status: 0 success, 1 a failure at run time (e.g. a full disk), 2 bad
+ * input (scenario, arguments, a results directory that cannot be written),
+ * with a message on stderr and no output written; `run` returns 128 + N
+ * when signal N stopped it and its partial results were written. */
 #ifndef DCSIM_CLI_H
 #define DCSIM_CLI_H 1
 

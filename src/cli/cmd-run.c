@@ -1,12 +1,16 @@
-/* `dcsim run FILE`: load, build, simulate, write results.
+/* `dcsim run FILE`: load, build, check the results directory, simulate,
+ * write results.
  *
- * Everything that can be wrong with the input is found before the first
- * event runs, so bad input never leaves a results directory behind. */
+ * Everything that can be wrong with the input or the results directory is
+ * found before the first event runs, so bad input never leaves a results
+ * directory behind and a run never simulates for nothing.  SIGINT, SIGTERM
+ * and SIGHUP stop the simulation at the next event boundary and write the
+ * results reached so far, marked incomplete; a second one quits at once. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +22,7 @@
 #include "report/monitor.h"
 #include "report/breakdown.h"
 #include "report/results.h"
+#include "report/results-dir.h"
 #include "scenario/scenario.h"
 #include "world/world.h"
 
@@ -81,6 +86,132 @@ peak_rss_bytes(void)
     return (uint64_t)ru.ru_maxrss * 1024; /* Linux reports KiB. */
 }
 
+/* What the signal handlers reach.  A handler gets nothing but the signal
+ * number, so these are the program's only globals: set before the
+ * handlers are installed, cleared after they are removed. */
+static struct sim *run_sim;
+static struct results_dir *run_dir;
+static volatile sig_atomic_t run_signal;  /* The first stop signal. */
+
+/* SIGINT, SIGTERM and SIGHUP end the run at the next event boundary with
+ * the results reached so far (exit status 128 + the signal); their exit
+ * statuses and names. */
+static const struct {
+    int sig;
+    const char *name;
+} stop_signals[] = {
+    { SIGINT, "SIGINT" },
+    { SIGTERM, "SIGTERM" },
+    { SIGHUP, "SIGHUP" },
+};
+
+/* Signals that end the process (an internal error's abort(), a fault):
+ * the staging directory is removed and the earlier disposition (the
+ * default, or a sanitizer's report) takes over. */
+static const int fatal_signals[] = { SIGABRT, SIGFPE, SIGSEGV, SIGBUS };
+
+#define N_HANDLED (ARRAY_SIZE(stop_signals) + ARRAY_SIZE(fatal_signals))
+static struct sigaction saved_actions[N_HANDLED];
+
+static const char *
+stop_signal_name(int sig)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+        if (stop_signals[i].sig == sig)
+            return stop_signals[i].name;
+    return "a signal";
+}
+
+static void
+on_stop_signal(int sig)
+{
+    if (run_signal) {
+        /* The second: quit at once, without results. */
+        results_dir_discard_now(run_dir);
+        signal(sig, SIG_DFL);
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, sig);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        raise(sig);
+        _exit(128 + sig);
+    }
+    run_signal = sig;
+    sim_stop(run_sim);
+}
+
+static void
+on_fatal_signal(int sig, siginfo_t *info, void *context)
+{
+    (void)context;
+    results_dir_discard_now(run_dir);
+    for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++)
+        if (fatal_signals[i] == sig)
+            sigaction(sig, &saved_actions[ARRAY_SIZE(stop_signals) + i],
+                      NULL);
+    /* With the earlier disposition back, a fault repeats when the handler
+     * returns; a sent signal (kill, abort()'s raise) is sent again and
+     * delivered on return. */
+    if (info->si_code <= 0)
+        raise(sig);
+}
+
+static void
+stop_signal_set(sigset_t *set)
+{
+    sigemptyset(set);
+    for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+        sigaddset(set, stop_signals[i].sig);
+}
+
+static void
+install_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    stop_signal_set(&sa.sa_mask);
+    sa.sa_handler = on_stop_signal;
+    for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++) {
+        /* A signal ignored by whoever started us (nohup) stays so. */
+        sigaction(stop_signals[i].sig, NULL, &saved_actions[i]);
+        if (saved_actions[i].sa_handler != SIG_IGN)
+            sigaction(stop_signals[i].sig, &sa, NULL);
+    }
+    sa.sa_handler = NULL;
+    sa.sa_sigaction = on_fatal_signal;
+    sa.sa_flags = SA_SIGINFO;
+    for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++)
+        sigaction(fatal_signals[i], &sa,
+                  &saved_actions[ARRAY_SIZE(stop_signals) + i]);
+}
+
+static void
+remove_handlers(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(stop_signals); i++)
+        sigaction(stop_signals[i].sig, &saved_actions[i], NULL);
+    for (size_t i = 0; i < ARRAY_SIZE(fatal_signals); i++)
+        sigaction(fatal_signals[i],
+                  &saved_actions[ARRAY_SIZE(stop_signals) + i], NULL);
+}
+
+/* Writes the results into RD and puts them in place, or discards RD.
+ * Returns 0, or 1 after printing why not. */
+static int
+write_results(const struct world *world, const struct run_info *ri,
+              struct results_dir *rd)
+{
+    char *err = NULL;
+    if (results_write(world, ri, rd, &err)) {
+        results_dir_discard(rd);
+    } else if (!results_dir_commit(rd, &err)) {
+        return 0;
+    }
+    fprintf(stderr, "dcsim run: %s\n", err);
+    free(err);
+    return 1;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -89,26 +220,40 @@ cmd_run(int argc, char **argv)
     struct scenario scn;
     if (cli_parse_args("run", argc, argv, 1, &a))
         return 2;
-    if (a.out_dir) {
-        struct stat st;
-        if (!*a.out_dir ||
-            (stat(a.out_dir, &st) == 0 && !S_ISDIR(st.st_mode))) {
-            fprintf(stderr, "dcsim run: -o %s: not a directory\n", a.out_dir);
-            cli_args_free(&a);
-            return 2;
-        }
-    }
     struct world *world;
     if (cli_build(&a, &scn, &world)) {
         cli_args_free(&a);
         return 2;
     }
-    char *err = NULL;
     char *dir = a.out_dir ? xstrdup(a.out_dir)
                           : xasprintf("results/%s", scn.name);
 
     struct net *net = world_net(world);
     const struct edge *edge = &world->edge;
+    /* The results directory is checked and staged before the first
+     * event; from then on a stop signal ends the run with results and
+     * any ending removes the staging directory. */
+    sigset_t stops, saved_mask;
+    stop_signal_set(&stops);
+    sigprocmask(SIG_BLOCK, &stops, &saved_mask);
+    struct results_dir rd;
+    char *err = NULL;
+    if (results_dir_open(&rd, dir, &err)) {
+        sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+        fprintf(stderr, "dcsim run: %s\n", err);
+        free(err);
+        free(dir);
+        world_destroy(world);
+        scenario_free(&scn);
+        cli_args_free(&a);
+        return 2;
+    }
+    run_sim = &net->sim;
+    run_dir = &rd;
+    run_signal = 0;
+    install_handlers();
+    sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+
     for (size_t i = 0; i < net->n_warnings; i++)
         fprintf(stderr, "dcsim: warning: %s\n", net->warnings[i]);
     struct monitor *mon = monitor_create(world);
@@ -118,14 +263,26 @@ cmd_run(int argc, char **argv)
     int live = !a.quiet && isatty(STDERR_FILENO);
     double cpu0 = user_cpu_seconds();
     sim_run(&net->sim, live ? show_progress : NULL, &pr);
+    int sig = run_signal;
     struct run_info ri = { 0 };
     ri.wall_seconds = wall_now() - pr.t0;
     ri.cpu_seconds = user_cpu_seconds() - cpu0;
     ri.setup_seconds = pr.t0 - t_start;
     if (pr.shown)
         fprintf(stderr, "\n");
-    /* Cut by the stop time (events remain) or ran dry. */
-    ri.sim_time_ps = sim_pending(&net->sim) ? scn.stop_ps : net->sim.now_ps;
+    if (sig) {
+        /* Stopped at an event boundary: the results reach that far. */
+        ri.interrupted_by = stop_signal_name(sig);
+        ri.sim_time_ps = net->sim.now_ps;
+        fprintf(stderr, "dcsim run: %s: stopped at simulated time "
+                        "%.6f ms; writing the results reached so far (a "
+                        "second signal quits without them)\n",
+                ri.interrupted_by, (double)ri.sim_time_ps / 1e9);
+    } else {
+        /* Cut by the stop time (events remain) or ran dry. */
+        ri.sim_time_ps = sim_pending(&net->sim) ? scn.stop_ps
+                                                : net->sim.now_ps;
+    }
     ri.peak_rss_bytes = peak_rss_bytes();
     if (net->pfc)
         pfc_finish(net, ri.sim_time_ps);
@@ -145,14 +302,14 @@ cmd_run(int argc, char **argv)
     sim_assert(edge->st.pkts_sent + net->st.ctrl_in_use ==
                edge->st.pkts_delivered + drops + net->pool.in_use);
 
-    int rc = 0;
-    if (results_write(world, &ri, dir, &err)) {
-        fprintf(stderr, "dcsim run: %s\n", err);
-        free(err);
-        rc = 1;
-    } else if (!a.quiet) {
+    int rc = write_results(world, &ri, &rd);
+    remove_handlers();
+    run_dir = NULL;
+    run_sim = NULL;
+    if (!rc && !a.quiet)
         results_print_summary(world, &ri, dir, stdout);
-    }
+    if (!rc && sig)
+        rc = 128 + sig;
     free(dir);
     monitor_destroy(mon);
     breakdown_destroy(bd);

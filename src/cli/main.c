@@ -39,7 +39,10 @@ usage(FILE *f)
     fprintf(f, "  dcsim --version\n  dcsim --help\n\n"
                "Scenario keys: docs/scenario.md.  Result files: "
                "docs/output.md.\n"
-               "Exit status: 0 success, 1 run-time failure, 2 bad input.\n");
+               "Exit status: 0 success, 1 run-time failure, 2 bad input "
+               "(or results directory),\n128 + N when signal N (SIGINT, "
+               "SIGTERM, SIGHUP) stopped a run, which writes partial "
+               "results.\n");
 }
 
 int

@@ -95,7 +95,8 @@ ib_report_print(FILE *f, const struct world *world, const struct run_info *ri)
     (void)ri;
     struct ib_totals t;
     totals(world, &t);
-    fprintf(f, "  InfiniBand: %" PRIu64 " flow-control packets; buffers "
+    fprintf(f, "  InfiniBand: %" PRIu64 " flow-control packets (counted "
+               "in the packet-hops); buffers "
                "peaked at %" PRIu64 " B of a VL; %" PRIu64
                " waits for credits, %.3f us in all\n",
             t.fc_sent, (uint64_t)t.peak_blocks * IB_CREDIT_BYTES, t.stalls,

@@ -5,8 +5,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fabric/mmu.h"
 #include "fabric/net.h"
@@ -18,6 +16,7 @@
 #include "report/breakdown.h"
 #include "report/ib-report.h"
 #include "report/monitor.h"
+#include "report/results-dir.h"
 #include "report/pfc-report.h"
 #include "host/server.h"
 #include "report/host-report.h"
@@ -153,6 +152,12 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
     fprintf(f, ",\n  \"seed\": %llu", (unsigned long long)edge->scn->seed);
     fprintf(f, ",\n  \"sim_time_ps\": %llu",
             (unsigned long long)ri->sim_time_ps);
+    fprintf(f, ",\n  \"complete\": %s,\n  \"interrupted_by\": ",
+            ri->interrupted_by ? "false" : "true");
+    if (ri->interrupted_by)
+        json_string(f, ri->interrupted_by);
+    else
+        fprintf(f, "null");
     fprintf(f, ",\n  \"wall_seconds\": %.3f", ri->wall_seconds);
     fprintf(f, ",\n  \"events\": %llu", (unsigned long long)net->sim.events);
     fprintf(f, ",\n  \"packet_hops\": %llu",
@@ -170,8 +175,12 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
             (unsigned long long)edge->st.pkts_sent);
     fprintf(f, ",\n  \"packets_delivered\": %llu",
             (unsigned long long)edge->st.pkts_delivered);
+    /* The pool also holds the control frames (PFC, IB flow control) in
+     * flight, which no source sent: they are counted apart. */
     fprintf(f, ",\n  \"packets_in_flight\": %llu",
-            (unsigned long long)net->pool.in_use);
+            (unsigned long long)(net->pool.in_use - st->ctrl_in_use));
+    fprintf(f, ",\n  \"control_frames_in_flight\": %llu",
+            (unsigned long long)st->ctrl_in_use);
     fprintf(f, ",\n  \"bytes_delivered\": %llu",
             (unsigned long long)edge->st.bytes_delivered);
     fprintf(f, ",\n  \"bytes_lost\": %llu", (unsigned long long)st->bytes_lost);
@@ -385,82 +394,32 @@ writer_wanted(size_t i, const struct world *world, const struct run_info *ri)
     }
 }
 
-/* mkdir -p */
-static int
-make_dirs(const char *path)
-{
-    char *p = xstrdup(path);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0777) && errno != EEXIST) {
-            int e = errno;
-            free(p);
-            return e;
-        }
-        *s = '/';
-    }
-    int e = mkdir(p, 0777) && errno != EEXIST ? errno : 0;
-    free(p);
-    return e;
-}
-
 int
 results_write(const struct world *world, const struct run_info *ri,
-              const char *dir, char **err)
+              struct results_dir *rd, char **err)
 {
-    int e = make_dirs(dir);
-    if (e) {
-        *err = xasprintf("cannot create %s: %s", dir, strerror(e));
-        return e;
-    }
-    char *tmp = xasprintf("%s/.dcsim-tmp-%ld", dir, (long)getpid());
-    if (mkdir(tmp, 0777) && errno != EEXIST) {
-        e = errno;
-        *err = xasprintf("cannot create %s: %s", tmp, strerror(e));
-        free(tmp);
-        return e;
-    }
-    size_t n = sizeof writers / sizeof writers[0];
-    size_t done = 0;
-    for (; done < n && !e; done++) {
-        if (!writer_wanted(done, world, ri))
-            continue;
-        char *path = xasprintf("%s/%s", tmp, writers[done].name);
-        FILE *f = fopen(path, "w");
-        if (!f) {
-            e = errno;
-        } else {
-            writers[done].write(f, world, ri);
-            if (ferror(f))
-                e = EIO;
-            if (fclose(f) && !e)
-                e = errno;
-        }
-        if (e)
-            *err = xasprintf("cannot write %s: %s", path, strerror(e));
-        free(path);
-    }
-    /* Move the complete set into place, or remove the partial one. */
-    for (size_t i = 0; i < n; i++) {
+    int e = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(writers) && !e; i++) {
         if (!writer_wanted(i, world, ri))
             continue;
-        char *from = xasprintf("%s/%s", tmp, writers[i].name);
-        char *to = xasprintf("%s/%s", dir, writers[i].name);
-        if (e)
-            unlink(from);
-        else if (rename(from, to)) {
-            e = errno;
-            *err = xasprintf("cannot rename %s to %s: %s", from, to,
-                             strerror(e));
-            unlink(from);
+        FILE *f = results_dir_create(rd, writers[i].name, &e);
+        if (f) {
+            /* A failed write sets errno (ENOSPC, EFBIG...) but the
+             * stream keeps only an error flag: errno is read here, and a
+             * last fflush() that fails sets it afresh. */
+            errno = 0;
+            writers[i].write(f, world, ri);
+            int werr = ferror(f) ? (errno ? errno : EIO) : 0;
+            if (fflush(f))
+                werr = errno;
+            if (fclose(f) && !werr)
+                werr = errno;
+            e = werr;
         }
-        free(from);
-        free(to);
+        if (e)
+            *err = xasprintf("cannot write %s/%s: %s", rd->dir,
+                             writers[i].name, strerror(e));
     }
-    rmdir(tmp);
-    free(tmp);
     return e;
 }
 
@@ -489,6 +448,11 @@ results_print_summary(const struct world *world, const struct run_info *ri,
     fprintf(f, "%s: %u hosts, %u switches, %u flows, seed %llu\n",
             edge->scn->name, net->n_hosts, net->n_switches, edge->n_flows,
             (unsigned long long)edge->scn->seed);
+    if (ri->interrupted_by) {
+        fprintf(f, "  INTERRUPTED by %s at simulated ", ri->interrupted_by);
+        print_time(f, (double)ri->sim_time_ps);
+        fprintf(f, ": partial results, complete up to then\n");
+    }
     fprintf(f, "  simulated ");
     print_time(f, (double)ri->sim_time_ps);
     fprintf(f, " in %.2f s: %llu events, %llu packet-hops "

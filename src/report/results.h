@@ -4,9 +4,9 @@
  * fabric; every key and column is documented in
  * docs/output.md) and the short human summary printed at the end.
  *
- * Files are first written into a fresh temporary directory beside DIR and
- * then renamed into DIR, so a run that fails to write leaves no partial
- * result files. */
+ * Files are written into the staging directory of a results_dir
+ * (report/results-dir.h), which replaces DIR as a whole once all are
+ * written, so a run that fails to write leaves no partial result files. */
 #ifndef DCSIM_RESULTS_H
 #define DCSIM_RESULTS_H 1
 
@@ -18,6 +18,7 @@
 
 struct breakdown;
 struct monitor;
+struct results_dir;
 struct world;
 
 /* Flow figures over the whole run, computed once by results_summarize(). */
@@ -29,6 +30,9 @@ struct flow_summary {
 
 struct run_info {
     uint64_t sim_time_ps;     /* End of the simulated interval. */
+    const char *interrupted_by;  /* NULL for a run that ended by itself
+                                  * (stop time or no events left); else
+                                  * what cut it short, e.g. "SIGINT". */
     double wall_seconds;      /* Time spent in the event loop. */
     double setup_seconds;     /* Wall time to load and build the model. */
     double cpu_seconds;       /* User CPU time of the event loop. */
@@ -48,9 +52,11 @@ run_fraction(const struct run_info *ri, uint64_t ps)
 /* Fills RI->flows from the net's flows (sorts their FCTs once). */
 void results_summarize(const struct world *, struct run_info *);
 
-/* Returns 0, or an errno value with *ERR allocated. */
+/* Writes every file of the run into RD's staging directory.  Returns 0,
+ * or an errno value with *ERR allocated naming the file; the caller then
+ * discards RD. */
 int results_write(const struct world *, const struct run_info *,
-                  const char *dir, char **err);
+                  struct results_dir *rd, char **err);
 void results_print_summary(const struct world *, const struct run_info *,
                            const char *dir, FILE *);
 

@@ -252,7 +252,6 @@ uint64_t
 sim_run(struct sim *s, progress_fn *progress, void *aux)
 {
     uint64_t start = s->events;
-    s->stop = false;
     while (s->heap_len > 0 && !s->stop) {
         heap_key top = s->tree[1];
         uint64_t t = (uint64_t)(top >> 64);
@@ -285,5 +284,6 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
         if (UNLIKELY(progress && (s->events & (SIM_PROGRESS_EVERY - 1)) == 0))
             progress(s, aux);
     }
+    s->stop = false;
     return s->events - start;
 }

@@ -36,6 +36,7 @@
 #ifndef DCSIM_SIM_H
 #define DCSIM_SIM_H 1
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -81,7 +82,9 @@ struct sim {
     uint32_t n_evs, evs_cap;
     uint32_t fired_id;        /* Firing event whose leaf is idle but whose
                                * path above still holds its old key. */
-    bool stop;                /* Set by sim_stop() to leave sim_run(). */
+    volatile sig_atomic_t stop;  /* Set by sim_stop() to leave sim_run()
+                                  * (volatile: a signal handler may set
+                                  * it). */
     struct call_node *free_calls;  /* Pool of sim_call() nodes. */
     struct call_block *call_blocks;
     uint64_t seed;            /* Root of every component's RNG stream. */
@@ -126,6 +129,9 @@ void sim_call(struct sim *, uint64_t t_ps, call_fn *, void *obj, uint64_t arg);
  * executed, background events aside. */
 typedef void progress_fn(struct sim *, void *aux);
 uint64_t sim_run(struct sim *, progress_fn *progress, void *aux);
+/* Makes the running sim_run() return before its next event, or the next
+ * one return at once; the request is consumed when sim_run() returns.
+ * Async-signal-safe: a SIGINT handler may call it. */
 void sim_stop(struct sim *);
 
 static inline uint64_t
