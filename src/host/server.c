@@ -6,6 +6,7 @@
 
 #include "fabric/net.h"
 #include "host/host.h"
+#include "scenario/scenario.h"
 
 const struct server_spec *
 server_spec_of(const struct scenario *scn, uint32_t h)
