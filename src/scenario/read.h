@@ -1,0 +1,120 @@
+/* Shared readers of the scenario parser (read.c), used by every section
+ * (scn-*.c).  A reader checks one value or mapping and fills a field, or
+ * records the first error in the ctx as one message naming the place
+ * (FILE:LINE:COL, or "--set KEY=VALUE") and the expected form; it never
+ * clamps or guesses.  PATH arguments are dotted paths as --set takes them
+ * ("traffic.0.flows.2.dst").  Internal to src/scenario/. */
+#ifndef DCSIM_SCENARIO_READ_H
+#define DCSIM_SCENARIO_READ_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/util.h"
+
+struct ymark;
+struct ynode;
+struct ypair;
+
+/* Room for a path such as "traffic.12.flows.345.src"; longer ones are
+ * truncated in messages only. */
+#define PATH_BYTES 160
+
+/* Schedulers, transports and other registries are validated against
+ * their own tables, so a new one is added in one place.  The first
+ * registered is the default. */
+#define MAX_CHOICES 32
+
+struct ctx {
+    const char *file;         /* As given, for messages. */
+    char *err;                /* The first error. */
+};
+
+/* How a value reads in a message: "'abc'", "a mapping", "empty". */
+struct desc {
+    char buf[64];
+};
+
+size_t registry_names(size_t (*count)(void), const char *(*name)(size_t),
+                      const char **out);
+bool fail_at(struct ctx *c, const struct ymark *mark, const char *fmt,
+             ...) PRINTF_FMT(3, 4);
+const char *describe(const struct ynode *n, struct desc *d);
+void set_where(struct ctx *c, const struct ymark *mark, char **where);
+bool fail_value(struct ctx *c, const struct ynode *n, const char *path,
+                const char *why, const char *form);
+void path_format(char *out, const char *fmt, ...) PRINTF_FMT(2, 3);
+void path_key(char *out, const char *parent, const char *key);
+void path_index(char *out, const char *parent, size_t i);
+void join_names(char *out, size_t size, const char *const *names, size_t n);
+bool check_keys(struct ctx *c, const struct ynode *map, const char *where,
+                const char *const *valid, size_t n_valid);
+bool require_key(struct ctx *c, const struct ynode *map, const char *parent,
+                 const char *key);
+bool require_keys(struct ctx *c, const struct ynode *map, const char *parent,
+                  const char *const *keys, size_t n);
+bool need_mapping(struct ctx *c, const struct ynode *n, const char *path,
+                  const char *form);
+bool need_sequence(struct ctx *c, const struct ynode *n, const char *path,
+                   bool nonempty, const char *form);
+bool need_scalar(struct ctx *c, const struct ynode *n, const char *path,
+                 const char *form);
+bool read_u64_form(struct ctx *c, const struct ynode *n, const char *path,
+                   uint64_t min, uint64_t max, const char *form,
+                   uint64_t *out);
+bool read_u64(struct ctx *c, const struct ynode *n, const char *path,
+              uint64_t min, uint64_t max, uint64_t *out);
+bool read_u32(struct ctx *c, const struct ynode *n, const char *path,
+              uint32_t min, uint32_t max, uint32_t *out);
+bool read_bool(struct ctx *c, const struct ynode *n, const char *path,
+               bool *out);
+bool read_string(struct ctx *c, const struct ynode *n, const char *path,
+                 const char *form, const char **out);
+bool read_choice(struct ctx *c, const struct ynode *n, const char *path,
+                 const char *const *names, size_t n_names, size_t *index);
+bool read_rate(struct ctx *c, const struct ynode *n, const char *path,
+               bool line_ok, uint64_t *out);
+bool read_size(struct ctx *c, const struct ynode *n, const char *path,
+               bool positive, uint64_t *out);
+bool read_duration(struct ctx *c, const struct ynode *n, const char *path,
+                   bool positive, uint64_t *out);
+bool read_number(struct ctx *c, const struct ynode *n, const char *path,
+                 bool (*parse)(const char *, double *, const char **),
+                 double lo, bool lo_open, double hi, const char *form,
+                 double *out);
+bool read_fraction(struct ctx *c, const struct ynode *n, const char *path,
+                   double lo, bool lo_open, double hi, const char *form,
+                   double *out);
+bool read_decimal(struct ctx *c, const struct ynode *n, const char *path,
+                  double lo, bool lo_open, double hi, const char *form,
+                  double *out);
+bool get_u32(struct ctx *c, const struct ynode *map, const char *parent,
+             const char *key, uint32_t min, uint32_t max, uint32_t *out);
+bool get_rate(struct ctx *c, const struct ynode *map, const char *parent,
+              const char *key, bool line_ok, uint64_t *out);
+bool get_size(struct ctx *c, const struct ynode *map, const char *parent,
+              const char *key, bool positive, uint64_t *out);
+bool get_duration(struct ctx *c, const struct ynode *map, const char *parent,
+                  const char *key, bool positive, uint64_t *out);
+bool get_fraction(struct ctx *c, const struct ynode *map, const char *parent,
+                  const char *key, double lo, bool lo_open, double hi,
+                  const char *form, double *out);
+bool get_bool(struct ctx *c, const struct ynode *map, const char *parent,
+              const char *key, bool *out);
+bool get_tc(struct ctx *c, const struct ynode *map, const char *parent,
+            uint8_t *out);
+bool get_cycles(struct ctx *c, const struct ynode *map, const char *parent,
+                const char *key, double *out);
+bool need_keyed(struct ctx *c, const struct ynode *map, const char *path,
+                const char *const *keys, size_t n_keys, const char *form);
+char *scenario_file_path(const char *scenario_file, const char *name);
+bool get_auto(struct ctx *c, const struct ynode *map, const char *parent,
+              const char *key, const char *word, bool duration,
+              uint64_t *out);
+bool exclusive(struct ctx *c, const struct ynode *map, const char *path,
+               const char *a, const char *b);
+bool read_int_key(struct ctx *c, const struct ypair *pair, const char *path,
+                  const char *what, uint32_t max, uint32_t *out);
+
+#endif
