@@ -566,3 +566,140 @@ read_int_key(struct ctx *c, const struct ypair *pair, const char *path,
     *out = (uint32_t)v;
     return true;
 }
+
+/* ------------------------------------------------------------------ */
+/* Key tables (keys.h). */
+
+static bool
+key_in_variant(const struct key *k, unsigned variant)
+{
+    return !k->variants || (k->variants & variant);
+}
+
+bool
+keys_check(struct ctx *c, const struct ynode *map, const char *where,
+           const struct key_section *sec, unsigned variant)
+{
+    const char *names[64];
+    size_t n = 0;
+    sim_assert(sec->n_keys <= ARRAY_SIZE(names));
+    for (size_t i = 0; i < sec->n_keys; i++)
+        if (key_in_variant(&sec->keys[i], variant))
+            names[n++] = sec->keys[i].name;
+    return check_keys(c, map, where, names, n);
+}
+
+const struct key *
+key_find(const struct key_section *sec, const char *name)
+{
+    for (size_t i = 0; i < sec->n_keys; i++)
+        if (!strcmp(sec->keys[i].name, name))
+            return &sec->keys[i];
+    sim_assert(!"no such key in the section's table");
+    return NULL;
+}
+
+bool
+key_read(struct ctx *c, const struct ynode *n, const char *path,
+         const struct key *k, void *base)
+{
+    char *p = (char *)base + k->offset;
+    uint64_t u = 0;
+    switch (k->type) {
+    case KEY_U8:
+    case KEY_U16:
+    case KEY_U32:
+    case KEY_U64:
+    case KEY_TC:
+        if (!read_u64(c, n, path, k->min, k->type == KEY_TC ? N_TC - 1
+                                                            : k->max, &u))
+            return false;
+        if (k->type == KEY_U8 || k->type == KEY_TC)
+            *(uint8_t *)p = (uint8_t)u;
+        else if (k->type == KEY_U16)
+            *(uint16_t *)(void *)p = (uint16_t)u;
+        else if (k->type == KEY_U32)
+            *(uint32_t *)(void *)p = (uint32_t)u;
+        else
+            *(uint64_t *)(void *)p = u;
+        return true;
+    case KEY_BOOL:
+        return read_bool(c, n, path, (bool *)(void *)p);
+    case KEY_SIZE:
+        return read_size(c, n, path, k->min > 0, (uint64_t *)(void *)p);
+    case KEY_DURATION:
+        return read_duration(c, n, path, k->min > 0, (uint64_t *)(void *)p);
+    case KEY_RATE:
+    case KEY_RATE_LINE:
+        return read_rate(c, n, path, k->type == KEY_RATE_LINE,
+                         (uint64_t *)(void *)p);
+    case KEY_SIZE_AUTO:
+    case KEY_DURATION_AUTO:
+        if (n->kind == YNODE_SCALAR && !n->quoted &&
+            !strcmp(n->text, k->word)) {
+            *(uint64_t *)(void *)p = 0;
+            return true;
+        }
+        return k->type == KEY_SIZE_AUTO
+                   ? read_size(c, n, path, true, (uint64_t *)(void *)p)
+                   : read_duration(c, n, path, true, (uint64_t *)(void *)p);
+    case KEY_FRACTION:
+        return read_fraction(c, n, path, k->lo, k->lo_open, k->hi, k->form,
+                             (double *)(void *)p);
+    case KEY_DECIMAL:
+        return read_decimal(c, n, path, k->lo, k->lo_open, k->hi, k->form,
+                            (double *)(void *)p);
+    case KEY_CYCLES:
+        return read_decimal(c, n, path, 0, false, 1e9,
+                            "a number of cycles, 0..1e9", (double *)(void *)p);
+    case KEY_CUSTOM:
+        break;
+    }
+    sim_assert(!"a custom key has no typed reader");
+    return false;
+}
+
+bool
+key_get(struct ctx *c, const struct ynode *map, const char *parent,
+        const struct key_section *sec, const char *name, void *base)
+{
+    const struct ynode *n = ytree_get(map, name);
+    char path[PATH_BYTES];
+    if (!n)
+        return true;
+    path_key(path, parent, name);
+    return key_read(c, n, path, key_find(sec, name), base);
+}
+
+bool
+keys_read(struct ctx *c, const struct ynode *map, const char *parent,
+          const struct key_section *sec, unsigned variant, void *base)
+{
+    for (size_t i = 0; i < sec->n_keys; i++) {
+        const struct key *k = &sec->keys[i];
+        const struct ynode *n = ytree_get(map, k->name);
+        char path[PATH_BYTES];
+        if (!n || k->type == KEY_CUSTOM || !key_in_variant(k, variant))
+            continue;
+        path_key(path, parent, k->name);
+        if (!key_read(c, n, path, k, base))
+            return false;
+    }
+    return true;
+}
+
+void
+keys_defaults(const struct key_section *sec, void *base)
+{
+    for (size_t i = 0; i < sec->n_keys; i++) {
+        const struct key *k = &sec->keys[i];
+        if (!k->dflt || k->type == KEY_CUSTOM)
+            continue;
+        /* The default is read as a file's value would be, so the table's
+         * text is the one source of both. */
+        struct ynode n = { .kind = YNODE_SCALAR, .text = (char *)k->dflt };
+        struct ctx c = { .file = "default", .err = NULL };
+        bool good = key_read(&c, &n, k->name, k, base);
+        sim_assert(good);
+    }
+}

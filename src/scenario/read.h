@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "scenario/keys.h"
 #include "sim/util.h"
 
 struct ymark;
@@ -116,5 +117,40 @@ bool exclusive(struct ctx *c, const struct ynode *map, const char *path,
                const char *a, const char *b);
 bool read_int_key(struct ctx *c, const struct ypair *pair, const char *path,
                   const char *what, uint32_t max, uint32_t *out);
+
+/* Key tables (keys.h).  VARIANT is the bit of the section's variant in
+ * force (a traffic pattern, a topology type); keys valid in every
+ * variant always count. */
+
+/* Rejects the first key of MAP not in SEC's table, as check_keys(). */
+bool keys_check(struct ctx *c, const struct ynode *map, const char *where,
+                const struct key_section *sec, unsigned variant);
+
+/* The key NAME of SEC; it must be there. */
+const struct key *key_find(const struct key_section *sec, const char *name);
+
+/* Reads node N (at PATH) as typed key K into BASE + K's offset. */
+bool key_read(struct ctx *c, const struct ynode *n, const char *path,
+              const struct key *k, void *base);
+
+/* Key NAME of MAP (at PARENT), if present, as key_read(). */
+bool key_get(struct ctx *c, const struct ynode *map, const char *parent,
+             const struct key_section *sec, const char *name, void *base);
+
+/* Every typed key of SEC (in VARIANT) present in MAP, in table order. */
+bool keys_read(struct ctx *c, const struct ynode *map, const char *parent,
+               const struct key_section *sec, unsigned variant, void *base);
+
+/* Sets every typed key of SEC that has a default in BASE. */
+void keys_defaults(const struct key_section *sec, void *base);
+
+/* Shorthands for tables: a key section named after its array. */
+#define KEY_SECTION(PATH, KEYS)                                              \
+    { .path = PATH, .keys = KEYS, .n_keys = ARRAY_SIZE(KEYS) }
+#define KEY_SECTION_ONLY(PATH, ONLY, KEYS)                                   \
+    { .path = PATH, .only = ONLY, .keys = KEYS, .n_keys = ARRAY_SIZE(KEYS) }
+#define KEY_SECTION_V(PATH, KEYS, VARIANTS)                                  \
+    { .path = PATH, .keys = KEYS, .n_keys = ARRAY_SIZE(KEYS),               \
+      .variants = VARIANTS, .n_variants = ARRAY_SIZE(VARIANTS) }
 
 #endif

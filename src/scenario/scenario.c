@@ -198,16 +198,10 @@ scenario_defaults(struct scenario *scn)
     scn->seed = 1;
     scn->stop_ps = 0;
     scn->mtu_bytes = MTU_DEFAULT;
+    /* The switch's sizes and latency: scn-switch.c's table; the choices
+     * follow. */
+    keys_defaults(&scn_switch_keys, &scn->sw);
     scn->sw.mmu = "taildrop";
-    scn->sw.queue_bytes = UINT64_C(1000000);            /* 1MB */
-    /* HPCC's simulator (simulation/src/point-to-point/model/
-     * switch-mmu.cc): reserve = 4 KB. */
-    scn->sw.reserve_bytes = 4096;
-    /* 32 MiB: HPCC's simulator (simulation/scratch/third.cc) sizes each
-     * switch's buffer as buffer_size * 1024 * 1024 with buffer_size 32 in
-     * its run.py for 100G links. */
-    scn->sw.buffer_bytes = UINT64_C(32) << 20;
-    scn->sw.latency_ps = 0;
     scn->sw.scheduler = sched_name(0);
     /* IEEE 802.1Qaz's example split, as the seeds give it: RDMA
      * (priority 3) and best effort (0) 50% each; CNPs and control (6)
@@ -232,65 +226,28 @@ scenario_defaults(struct scenario *scn)
         q->pcp_prio[i] = (uint8_t)i;
     q->lossless = 1u << 3 | 1u << 4 | 1u << 5;
 
-    /* PFC: off.  XON 3 KB below XOFF (HPCC switch-mmu.cc resume_offset);
-     * the largest pause time; watchdog (when on) as SONiC's pfcwd
-     * defaults: 200 ms detection and restoration, action drop. */
-    struct pfc_spec *pf = &scn->pfc;
-    pf->xon_offset_bytes = 3072;
-    pf->quanta = 65535;
-    pf->wd_detect_ps = 200 * PS_PER_MS;
-    pf->wd_restore_ps = 200 * PS_PER_MS;
-    pf->wd_action = PFC_WD_DROP;
-
-    /* RDMA: path MTU 1024 as the HPCC simulator's packets (1000 B payload,
-     * rounded to the IBTA MTU); an ACK per packet (its L2_ACK_INTERVAL
-     * 1); timeout 4.096 us x 2^14 = 67 ms (IBTA 9.7.6.1.3, the common
-     * Local ACK Timeout 14); retry count 7, the IBTA maximum. */
+    /* PFC: off; the rest of its defaults, and RDMA's, are in their key
+     * tables (scn-pfc.c, scn-rdma.c). */
+    keys_defaults(&scn_pfc_keys, &scn->pfc);
+    keys_defaults(&scn_pfc_watchdog_keys, &scn->pfc);
+    scn->pfc.wd_action = PFC_WD_DROP;
+    keys_defaults(&scn_rdma_keys, &scn->rdma);
+    keys_defaults(&scn_hpcc_keys, &scn->rdma.hpcc);
+    /* Not plain values: the path MTU is a choice of five, and so are the
+     * congestion control (none) and DCQCN's profile ("paper"). */
     scn->rdma.mtu = 1024;
-    scn->rdma.ack_every = 1;
-    scn->rdma.timeout_ps = UINT64_C(4096000) << 14;
-    scn->rdma.retry_cnt = 7;
-    /* RNR: the IBTA minimum RNR NAK timer code 12, 0.64 ms (table 45),
-     * what libibverbs examples and most applications set; rnr_retry 7
-     * means retry forever. */
-    scn->rdma.rnr_timer_ps = 640 * PS_PER_US;
-    scn->rdma.rnr_retry = 7;
-    /* No congestion control; DCQCN's profile "paper"; CNPs in priority 6
-     * (Mellanox firmware: cnp_802p_prio 6, cnp_dscp 48 = CS6). */
     scn->rdma.cc = RDMA_CC_NONE;
     scn->rdma.cc_name = "none";
     scn->rdma.profile = "paper";
-    scn->rdma.cnp_tc = 6;
-    /* HPCC as the simulator's run.py runs it (published-values.tsv rows
-     * hpcc): eta 0.95 (--utgt 95), maxStage 0 (--mi 0: every round
-     * multiplicative; the project page calls the paper's maxStage = 5 a
-     * typo), R_AI 10 x bw / 25 Mb/s, 40 Mb/s at 100 Gb/s (scaled to each
-     * NIC: r_ai_bps 0), T each flow's base RTT (t_ps 0). */
-    scn->rdma.hpcc.eta = 0.95;
-    scn->rdma.hpcc.max_stage = 0;
-    scn->rdma.hpcc.r_ai_bps = 0;
-    scn->rdma.hpcc.t_ps = 0;
 
-    /* InfiniBand: 200 credits (12800 B) per VL at every input port, as
-     * Mellanox's flit-level IB model sets its input buffers
-     * (ib_flit_sim, src/modules.ini: ibuf.maxStatic 200 flits of 64 B,
-     * "IN Is4 Total of flits in IBUF = 1000"). */
+    /* InfiniBand: scn-ib.c's table. */
     scn->fabric = FABRIC_ETHERNET;
-    scn->ib.vl_buffer_bytes = 200 * IB_CREDIT_BYTES;
+    keys_defaults(&scn_ib_keys, &scn->ib);
 
-    struct tcp_spec *t = &scn->tcp;
-    t->cc = tcp_cc_name(0);
-    t->init_cwnd = 10;                       /* RFC 6928. */
-    t->min_rto_ps = 200 * PS_PER_MS;         /* Linux TCP_RTO_MIN. */
-    t->init_rto_ps = PS_PER_S;               /* RFC 6298 2.1. */
-    t->max_rto_ps = 120 * PS_PER_S;          /* Linux TCP_RTO_MAX. */
-    t->max_retries = 15;                     /* Linux tcp_retries2. */
-    t->delack_segs = 2;                      /* RFC 5681 4.2. */
-    t->quickacks = 16;                       /* Linux TCP_MAX_QUICKACKS. */
-    t->delack_ps = 40 * PS_PER_MS;           /* Linux TCP_DELACK_MIN. */
-    t->rcv_buf_bytes = 6291456;              /* Linux tcp_rmem[2]. */
-    t->dupack_thresh = 3;                    /* RFC 5681 3.2. */
-    t->dctcp_g = 1.0 / 16;                   /* RFC 8257 4.2. */
+    /* TCP: the key table's defaults (scn-tcp.c); the congestion control
+     * is the first registered. */
+    keys_defaults(&scn_tcp_keys, &scn->tcp);
+    scn->tcp.cc = tcp_cc_name(0);
 }
 
 int

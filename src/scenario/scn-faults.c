@@ -13,19 +13,29 @@
 #include "scenario/ytree.h"
 #include "sim/util.h"
 
+#define PROB "a probability in [0, 1)"
+
+static const struct key fault_keys[] = {
+    { "loss", KEY_FRACTION, offsetof(struct fault_spec, loss),
+      .hi = 0.999999, .form = PROB, .dflt = "0",
+      .help = "Probability that a packet is dropped at a switch." },
+    { "reorder", KEY_FRACTION, offsetof(struct fault_spec, reorder),
+      .hi = 0.999999, .form = PROB, .dflt = "0",
+      .help = "Probability that a packet is held back by reorder_delay." },
+    { "reorder_delay", KEY_DURATION,
+      offsetof(struct fault_spec, reorder_delay_ps), .min = 1,
+      .note = "required with reorder", .help = "How long." },
+};
+
+const struct key_section scn_faults_keys = KEY_SECTION("faults", fault_keys);
+
 bool
 scn_parse_faults(struct ctx *c, const struct ynode *map, struct fault_spec *f)
 {
-    static const char *const keys[] = { "loss", "reorder", "reorder_delay" };
-    static const char prob[] = "a probability in [0, 1)";
+    const struct key_section *sec = &scn_faults_keys;
     if (!need_mapping(c, map, "faults", "a mapping of fault probabilities") ||
-        !check_keys(c, map, "in faults", keys, ARRAY_SIZE(keys)) ||
-        !get_fraction(c, map, "faults", "loss", 0, false, 0.999999, prob,
-                  &f->loss) ||
-        !get_fraction(c, map, "faults", "reorder", 0, false, 0.999999, prob,
-                  &f->reorder) ||
-        !get_duration(c, map, "faults", "reorder_delay", true,
-                      &f->reorder_delay_ps))
+        !keys_check(c, map, "in faults", sec, 0) ||
+        !keys_read(c, map, "faults", sec, 0, f))
         return false;
     if (f->reorder > 0 && !f->reorder_delay_ps)
         return require_key(c, map, "faults", "reorder_delay");

@@ -16,21 +16,50 @@
 /* The hosts' NICs.  *H starts as a copy of the switches' settings. */
 /* host.rx_stall's times; its hosts are resolved once the graph exists
  * (scn_resolve_stall()). */
+/* Host keys.  The scheduler and ETS classes start as the switches'
+ * (scenario.c); the rest is off unless given. */
+#define H(F) offsetof(struct host_spec, F)
+static const struct key host_keys[] = {
+    { "scheduler", KEY_CUSTOM, .what = "strict, ets",
+      .note = "switch.scheduler", .help = "As switch.scheduler, for every "
+      "host port." },
+    { "ets", KEY_CUSTOM, .what = "mapping", .note = "switch.ets",
+      .help = "As switch.ets; keys given replace the switches'." },
+    { "vlan", KEY_U16, H(vid), 0, 4094, .note = "none (untagged)",
+      .help = "Tag every frame with this 802.1Q VLAN id." },
+    { "rx_rate", KEY_RATE, H(rx_rate_bps), .note = "none",
+      .help = "Rate at which every NIC hands received frames to the host." },
+    { "rx_buffer", KEY_SIZE, H(rx_buffer_bytes), 1,
+      .note = "required with rx_rate", .help = "The NIC's receive buffer." },
+    { "rx_stall", KEY_CUSTOM, .what = "mapping", .note = "none",
+      .help = "Hosts whose NICs hand nothing to the host for a while." },
+};
+
+static const struct key stall_keys[] = {
+    { "hosts", KEY_CUSTOM, .what = "non-empty list of host names",
+      .note = "required", .help = "The stalled hosts." },
+    { "start", KEY_DURATION, H(stall_start_ps), .dflt = "0",
+      .help = "When the stall begins." },
+    { "duration", KEY_DURATION, H(stall_ps), 1, .note = "required",
+      .help = "How long it lasts." },
+};
+#undef H
+
+const struct key_section scn_host_keys = KEY_SECTION("host", host_keys);
+const struct key_section scn_stall_keys =
+    KEY_SECTION("host.rx_stall", stall_keys);
+
 static bool
 parse_rx_stall(struct ctx *c, const struct ynode *map, struct host_spec *h)
 {
-    static const char *const keys[] = { "hosts", "start", "duration" };
     static const char *const required[] = { "hosts", "duration" };
     const struct ynode *n;
     if (!need_mapping(c, map, "host.rx_stall",
                       "a mapping with hosts, start and duration") ||
-        !check_keys(c, map, "in host.rx_stall", keys, ARRAY_SIZE(keys)) ||
+        !keys_check(c, map, "in host.rx_stall", &scn_stall_keys, 0) ||
         !require_keys(c, map, "host.rx_stall", required,
                       ARRAY_SIZE(required)) ||
-        !get_duration(c, map, "host.rx_stall", "start", false,
-                      &h->stall_start_ps) ||
-        !get_duration(c, map, "host.rx_stall", "duration", true,
-                      &h->stall_ps))
+        !keys_read(c, map, "host.rx_stall", &scn_stall_keys, 0, h))
         return false;
     n = ytree_get(map, "hosts");
     return need_sequence(c, n, "host.rx_stall.hosts", true,
@@ -43,21 +72,12 @@ bool
 scn_parse_host(struct ctx *c, const struct ynode *map, struct host_spec *h,
            bool ib)
 {
-    static const char *const keys[] = {
-        "scheduler", "ets", "vlan", "rx_rate", "rx_buffer", "rx_stall",
-    };
-    uint32_t vid = UINT32_MAX;
     if (!need_mapping(c, map, "host", "a mapping of host parameters") ||
-        !check_keys(c, map, "in host", keys, ARRAY_SIZE(keys)) ||
+        !keys_check(c, map, "in host", &scn_host_keys, 0) ||
         !scn_parse_scheduler(c, map, "host", &h->scheduler, &h->ets) ||
-        !get_rate(c, map, "host", "rx_rate", false, &h->rx_rate_bps) ||
-        !get_size(c, map, "host", "rx_buffer", true, &h->rx_buffer_bytes) ||
-        !get_u32(c, map, "host", "vlan", 0, 4094, &vid))
+        !keys_read(c, map, "host", &scn_host_keys, 0, h))
         return false;
-    if (vid != UINT32_MAX) {
-        h->vlan = true;
-        h->vid = (uint16_t)vid;
-    }
+    h->vlan = ytree_get(map, "vlan") != NULL;
     /* The buffer and the stall mean nothing without a drain rate, and a
      * drain rate needs a buffer to drain. */
     static const char *const needs_rate[] = { "rx_buffer", "rx_stall" };

@@ -38,13 +38,25 @@ ib_max_packet_bytes(uint32_t mtu)
                            mtu);
 }
 
+/* 200 credits (12800 B) per VL at every input port, as Mellanox's
+ * flit-level IB model sets its input buffers (ib_flit_sim,
+ * src/modules.ini: ibuf.maxStatic 200 flits of 64 B, "IN Is4 Total of
+ * flits in IBUF = 1000"). */
+static const struct key ib_keys[] = {
+    { "vl_buffer", KEY_SIZE, offsetof(struct ib_spec, vl_buffer_bytes), 1,
+      .dflt = "12800",
+      .help = "Receive buffer of every port per virtual lane, a multiple of "
+              "64 B up to 128KiB." },
+};
+
+const struct key_section scn_ib_keys = KEY_SECTION("ib", ib_keys);
+
 static bool
 parse_ib(struct ctx *c, const struct ynode *map, struct ib_spec *ib)
 {
-    static const char *const keys[] = { "vl_buffer" };
     if (!need_mapping(c, map, "ib", "a mapping of InfiniBand parameters") ||
-        !check_keys(c, map, "in ib", keys, ARRAY_SIZE(keys)) ||
-        !get_size(c, map, "ib", "vl_buffer", true, &ib->vl_buffer_bytes))
+        !keys_check(c, map, "in ib", &scn_ib_keys, 0) ||
+        !keys_read(c, map, "ib", &scn_ib_keys, 0, ib))
         return false;
     const struct ynode *n = ytree_get(map, "vl_buffer");
     static const char form[] =

@@ -13,23 +13,61 @@
 #include "scenario/ytree.h"
 #include "sim/util.h"
 
+/* Defaults: XON 3 KiB below XOFF (HPCC switch-mmu.cc resume_offset), the
+ * largest pause time, and SONiC pfcwd's 200 ms detection and
+ * restoration with action drop.  `enabled` is true once the section is
+ * there (PFC is off without it), and so is the watchdog's once its
+ * mapping is. */
+#define P(F) offsetof(struct pfc_spec, F)
+static const struct key pfc_keys[] = {
+    { "enabled", KEY_BOOL, P(enabled), .note = "true with a pfc section",
+      .help = "PFC on or off." },
+    { "headroom", KEY_SIZE_AUTO, P(headroom_bytes), .word = "auto",
+      .dflt = "auto",
+      .help = "Headroom per (switch port, lossless class); auto: the "
+              "delay model's." },
+    { "xoff", KEY_SIZE_AUTO, P(xoff_bytes), .word = "dynamic",
+      .dflt = "dynamic",
+      .help = "Pause threshold of an ingress priority group." },
+    { "xon_offset", KEY_SIZE, P(xon_offset_bytes), .dflt = "3KiB",
+      .help = "Resume this far below the pause threshold." },
+    { "quanta", KEY_U16, P(quanta), 1, 65535, .dflt = "65535",
+      .help = "Pause time sent, in quanta of 512 bit times." },
+    { "response", KEY_DURATION_AUTO, P(response_ps), .word = "auto",
+      .dflt = "auto",
+      .help = "Pause frame arrival to transmission stop; auto: 802.1Qbb's "
+              "by link rate." },
+    { "watchdog", KEY_CUSTOM, .what = "mapping", .note = "off",
+      .help = "PFC storm watchdog; its presence turns it on." },
+};
+
+static const struct key watchdog_keys[] = {
+    { "enabled", KEY_BOOL, P(watchdog), .note = "true with a watchdog "
+      "mapping", .help = "The watchdog on or off." },
+    { "detection", KEY_DURATION, P(wd_detect_ps), 1, .dflt = "200ms",
+      .help = "A class paused this long with packets waiting is stormed." },
+    { "restoration", KEY_DURATION, P(wd_restore_ps), 1, .dflt = "200ms",
+      .help = "A stormed class returns after this long without a pause." },
+    { "action", KEY_CUSTOM, .what = "drop, forward", .note = "drop",
+      .help = "Drop the stormed queue's packets, or ignore pauses." },
+};
+#undef P
+
+const struct key_section scn_pfc_keys = KEY_SECTION("pfc", pfc_keys);
+const struct key_section scn_pfc_watchdog_keys =
+    KEY_SECTION("pfc.watchdog", watchdog_keys);
+
 static bool
 parse_pfc_watchdog(struct ctx *c, const struct ynode *map,
                    struct pfc_spec *p)
 {
-    static const char *const keys[] = {
-        "enabled", "detection", "restoration", "action",
-    };
+    const struct key_section *sec = &scn_pfc_watchdog_keys;
     static const char *const actions[] = { "drop", "forward" };
     p->watchdog = true;
     if (!need_mapping(c, map, "pfc.watchdog",
                       "a mapping of PFC watchdog settings") ||
-        !check_keys(c, map, "in pfc.watchdog", keys, ARRAY_SIZE(keys)) ||
-        !get_bool(c, map, "pfc.watchdog", "enabled", &p->watchdog) ||
-        !get_duration(c, map, "pfc.watchdog", "detection", true,
-                      &p->wd_detect_ps) ||
-        !get_duration(c, map, "pfc.watchdog", "restoration", true,
-                      &p->wd_restore_ps))
+        !keys_check(c, map, "in pfc.watchdog", sec, 0) ||
+        !keys_read(c, map, "pfc.watchdog", sec, 0, p))
         return false;
     const struct ynode *n = ytree_get(map, "action");
     size_t i;
@@ -44,22 +82,11 @@ parse_pfc_watchdog(struct ctx *c, const struct ynode *map,
 bool
 scn_parse_pfc(struct ctx *c, const struct ynode *map, struct pfc_spec *p)
 {
-    static const char *const keys[] = {
-        "enabled", "headroom", "xoff", "xon_offset", "quanta", "response",
-        "watchdog",
-    };
-    uint32_t quanta = p->quanta;
+    const struct key_section *sec = &scn_pfc_keys;
     p->enabled = true;
     if (!need_mapping(c, map, "pfc", "a mapping of PFC settings") ||
-        !check_keys(c, map, "in pfc", keys, ARRAY_SIZE(keys)) ||
-        !get_bool(c, map, "pfc", "enabled", &p->enabled) ||
-        !get_auto(c, map, "pfc", "headroom", "auto", false,
-                  &p->headroom_bytes) ||
-        !get_auto(c, map, "pfc", "xoff", "dynamic", false, &p->xoff_bytes) ||
-        !get_size(c, map, "pfc", "xon_offset", false,
-                  &p->xon_offset_bytes) ||
-        !get_u32(c, map, "pfc", "quanta", 1, 65535, &quanta) ||
-        !get_auto(c, map, "pfc", "response", "auto", true, &p->response_ps))
+        !keys_check(c, map, "in pfc", sec, 0) ||
+        !keys_read(c, map, "pfc", sec, 0, p))
         return false;
     /* A static XON is XOFF - xon_offset; below zero, a priority group
      * would never be resumed (the dynamic threshold resumes an empty
@@ -80,7 +107,6 @@ scn_parse_pfc(struct ctx *c, const struct ynode *map, struct pfc_spec *p)
         return fail_value(c, ytree_get(map, "xoff"), "pfc.xoff", why,
                           "dynamic, or a size not below pfc.xon_offset");
     }
-    p->quanta = (uint16_t)quanta;
     const struct ynode *n = ytree_get(map, "watchdog");
     return !n || parse_pfc_watchdog(c, n, p);
 }

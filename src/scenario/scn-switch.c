@@ -17,21 +17,90 @@
 #include "scenario/ytree.h"
 #include "sim/util.h"
 
+/* Switch keys.  Defaults: a 1 MB tail-drop limit; 32 MiB, the HPCC
+ * simulator's buffer (simulation/scratch/third.cc: buffer_size * 1024 *
+ * 1024 with buffer_size 32 in its run.py for 100G links); reserve 4 KiB
+ * (its switch-mmu.cc).  The choices' defaults are set by
+ * scenario_defaults(): the MMU taildrop (shared with PFC), the first
+ * registered scheduler, ECMP seeds per switch, IEEE 802.1Qaz's example
+ * ETS split and ECN off. */
+#define S(F) offsetof(struct switch_spec, F)
+static const struct key switch_keys[] = {
+    { "mmu", KEY_CUSTOM, .what = "taildrop, shared",
+      .note = "taildrop; shared with pfc", .help = "Buffer model." },
+    { "queue", KEY_SIZE, S(queue_bytes), 1, .dflt = "1MB",
+      .help = "taildrop: limit of each egress queue." },
+    { "buffer", KEY_SIZE, S(buffer_bytes), .dflt = "32MiB",
+      .help = "Whole-switch buffer; 0: no limit (taildrop only)." },
+    { "reserve", KEY_SIZE, S(reserve_bytes), .dflt = "4KiB",
+      .help = "shared: bytes guaranteed to each (ingress port, class)." },
+    { "latency", KEY_DURATION, S(latency_ps), .dflt = "0",
+      .help = "Forwarding latency of every switch." },
+    { "scheduler", KEY_CUSTOM, .what = "strict, ets", .note = "strict",
+      .help = "How an egress port picks among its traffic classes." },
+    { "ecmp_seed", KEY_CUSTOM, .what = "per-switch or integer 0..4294967295",
+      .note = "per-switch", .help = "Seed of the ECMP hash." },
+    { "ecn", KEY_CUSTOM, .what = "mapping", .note = "{mode: off}",
+      .help = "ECN marking at every egress queue." },
+    { "ets", KEY_CUSTOM, .what = "mapping",
+      .note = "{strict: [6, 7], weights: {0: 50, 3: 50}}",
+      .help = "ETS classes and shares; only with scheduler ets." },
+};
+#undef S
+
 static const char *const ecn_mode_names[] = {
     [ECN_MARK_OFF] = "off",
     [ECN_MARK_STEP] = "step",
     [ECN_MARK_RED] = "red",
 };
 
+static const char *const ecn_variants[] = {
+    [ECN_MARK_OFF] = "mode off",
+    [ECN_MARK_STEP] = "mode step",
+    [ECN_MARK_RED] = "mode red",
+};
+
+#define E(F) offsetof(struct ecn_spec, F)
+#define STEP (1u << ECN_MARK_STEP)
+#define RED (1u << ECN_MARK_RED)
+static const struct key ecn_keys[] = {
+    { "mode", KEY_CUSTOM, .what = "off, step, red", .note = "required",
+      .help = "step: mark above k; red: mark with a probability rising "
+              "from kmin to kmax." },
+    { "k", KEY_SIZE, E(k_bytes), 1, .note = "required", .variants = STEP,
+      .help = "Threshold." },
+    { "kmin", KEY_SIZE, E(kmin_bytes), .note = "required", .variants = RED,
+      .help = "Below it, no mark." },
+    { "kmax", KEY_SIZE, E(kmax_bytes), 1, .note = "required",
+      .variants = RED, .help = "At or above it, every packet is marked." },
+    { "pmax", KEY_FRACTION, E(pmax), .lo_open = true, .hi = 1,
+      .form = "a probability in (0, 1]", .note = "required",
+      .variants = RED, .help = "Marking probability just below kmax." },
+    { "at", KEY_CUSTOM, .what = "dequeue, enqueue", .note = "dequeue",
+      .variants = STEP | RED,
+      .help = "Read the queue as the packet leaves, or as it arrives." },
+};
+#undef E
+#undef STEP
+#undef RED
+
+static const struct key ets_keys[] = {
+    { "strict", KEY_CUSTOM, .what = "sequence of traffic classes 0..7",
+      .note = "[6, 7]", .help = "Classes served by strict priority." },
+    { "weights", KEY_CUSTOM,
+      .what = "mapping of traffic class to percentage 0..100",
+      .note = "{0: 50, 3: 50}",
+      .help = "ETS classes and their shares, summing to 100." },
+};
+
+const struct key_section scn_switch_keys = KEY_SECTION("switch", switch_keys);
+const struct key_section scn_ecn_keys =
+    KEY_SECTION_V("switch.ecn", ecn_keys, ecn_variants);
+const struct key_section scn_ets_keys = KEY_SECTION("switch.ets", ets_keys);
+
 static bool
 parse_ecn(struct ctx *c, const struct ynode *map, struct ecn_spec *e)
 {
-    static const char *const mode_keys[][5] = {
-        [ECN_MARK_OFF] = { "mode" },
-        [ECN_MARK_STEP] = { "mode", "k", "at" },
-        [ECN_MARK_RED] = { "mode", "kmin", "kmax", "pmax", "at" },
-    };
-    static const size_t n_mode_keys[] = { 1, 3, 5 };
     static const char *const at_names[] = { "dequeue", "enqueue" };
     size_t i;
     if (!need_mapping(c, map, "switch.ecn",
@@ -44,7 +113,7 @@ parse_ecn(struct ctx *c, const struct ynode *map, struct ecn_spec *e)
     char where[48];
     snprintf(where, sizeof where, "in switch.ecn (mode %s)",
              ecn_mode_names[i]);
-    if (!check_keys(c, map, where, mode_keys[i], n_mode_keys[i]))
+    if (!keys_check(c, map, where, &scn_ecn_keys, 1u << i))
         return false;
 
     const struct ynode *n = ytree_get(map, "at");
@@ -56,14 +125,13 @@ parse_ecn(struct ctx *c, const struct ynode *map, struct ecn_spec *e)
     }
     if (e->mode == ECN_MARK_STEP)
         return require_key(c, map, "switch.ecn", "k") &&
-               get_size(c, map, "switch.ecn", "k", true, &e->k_bytes);
+               keys_read(c, map, "switch.ecn", &scn_ecn_keys,
+                         1u << ECN_MARK_STEP, e);
     if (e->mode == ECN_MARK_RED) {
         static const char *const req[] = { "kmin", "kmax", "pmax" };
         if (!require_keys(c, map, "switch.ecn", req, ARRAY_SIZE(req)) ||
-            !get_size(c, map, "switch.ecn", "kmin", false, &e->kmin_bytes) ||
-            !get_size(c, map, "switch.ecn", "kmax", true, &e->kmax_bytes) ||
-            !get_fraction(c, map, "switch.ecn", "pmax", 0, true, 1,
-                      "a probability in (0, 1]", &e->pmax))
+            !keys_read(c, map, "switch.ecn", &scn_ecn_keys,
+                       1u << ECN_MARK_RED, e))
             return false;
         if (e->kmax_bytes <= e->kmin_bytes)
             return fail_value(c, ytree_get(map, "kmax"), "switch.ecn.kmax",
@@ -78,12 +146,11 @@ static bool
 parse_ets(struct ctx *c, const struct ynode *map, const char *path,
           struct ets_spec *ets)
 {
-    static const char *const keys[] = { "strict", "weights" };
     static const char class_form[] = "a traffic class 0..7";
     char where[PATH_BYTES + 8], sub[PATH_BYTES], item[PATH_BYTES];
     snprintf(where, sizeof where, "in %s", path);
     if (!need_mapping(c, map, path, "a mapping with strict and weights") ||
-        !check_keys(c, map, where, keys, ARRAY_SIZE(keys)))
+        !keys_check(c, map, where, &scn_ets_keys, 0))
         return false;
 
     const struct ynode *strict = ytree_get(map, "strict");
@@ -191,10 +258,6 @@ bool
 scn_parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw,
              bool pfc)
 {
-    static const char *const keys[] = {
-        "mmu", "queue", "buffer", "reserve", "latency", "scheduler",
-        "ecmp_seed", "ecn", "ets",
-    };
     if (!need_mapping(c, map, "switch", "a mapping of switch parameters"))
         return false;
     /* The key in the file; a --set replaces only the value. */
@@ -204,11 +267,8 @@ scn_parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw,
               : bp->value->mark.origin ? &bp->value->mark
                                        : &bp->key_mark,
               &sw->where);
-    if (!check_keys(c, map, "in switch", keys, ARRAY_SIZE(keys)) ||
-        !get_size(c, map, "switch", "queue", true, &sw->queue_bytes) ||
-        !get_size(c, map, "switch", "buffer", false, &sw->buffer_bytes) ||
-        !get_size(c, map, "switch", "reserve", false, &sw->reserve_bytes) ||
-        !get_duration(c, map, "switch", "latency", false, &sw->latency_ps) ||
+    if (!keys_check(c, map, "in switch", &scn_switch_keys, 0) ||
+        !keys_read(c, map, "switch", &scn_switch_keys, 0, sw) ||
         !scn_parse_scheduler(c, map, "switch", &sw->scheduler, &sw->ets))
         return false;
 

@@ -13,19 +13,58 @@
 #include "sim/util.h"
 #include "transport/transport.h"
 
+/* Defaults: RFC 6928 (init_cwnd), RFC 6298 2.1 (init_rto), RFC 5681 4.2
+ * and 3.2 (delayed_ack, dupack_threshold), RFC 8257 4.2 (dctcp_g), and
+ * Linux's TCP_RTO_MIN, TCP_RTO_MAX, tcp_retries2, TCP_MAX_QUICKACKS,
+ * TCP_DELACK_MIN and tcp_rmem[2] for the rest.  `cc`'s is the first
+ * registered algorithm (scenario_defaults()). */
+#define T(F) offsetof(struct tcp_spec, F)
+static const struct key tcp_keys[] = {
+    { "cc", KEY_CUSTOM, .what = "newreno, cubic, dctcp", .note = "newreno",
+      .help = "Congestion control (tcp_cc_find() names)." },
+    { "ecn", KEY_BOOL, T(ecn), .dflt = "false",
+      .help = "Negotiate ECN (RFC 3168); always on with dctcp." },
+    { "handshake", KEY_BOOL, T(handshake), .dflt = "false",
+      .help = "Open with SYN, SYN-ACK before data." },
+    { "init_cwnd", KEY_U32, T(init_cwnd), 1, 1u << 20, .dflt = "10",
+      .help = "Initial window in segments." },
+    { "min_rto", KEY_DURATION, T(min_rto_ps), 1, .dflt = "200ms",
+      .help = "Floor of the retransmission timeout." },
+    { "init_rto", KEY_DURATION, T(init_rto_ps), 1, .dflt = "1s",
+      .help = "RTO before the first RTT sample." },
+    { "max_rto", KEY_DURATION, T(max_rto_ps), 1, .dflt = "120s",
+      .help = "Ceiling of the backed-off RTO, >= min_rto." },
+    { "max_retries", KEY_U32, T(max_retries), 1, 1000, .dflt = "15",
+      .help = "Timeouts in a row before the connection is abandoned." },
+    { "delayed_ack", KEY_U32, T(delack_segs), 1, 64, .dflt = "2",
+      .help = "Acknowledge every Nth in-order segment." },
+    { "delayed_ack_timeout", KEY_DURATION, T(delack_ps), 1, .dflt = "40ms",
+      .help = "Longest an in-order segment waits for its ACK." },
+    { "quickack", KEY_U32, T(quickacks), 0, 1u << 20, .dflt = "16",
+      .help = "Segments acknowledged at once at a connection's start." },
+    { "ack_jitter", KEY_DURATION, T(ack_jitter_ps), .dflt = "0",
+      .help = "ACKs leave after a uniform random 0..this delay." },
+    { "rcv_buf", KEY_SIZE, T(rcv_buf_bytes), 1, .dflt = "6291456",
+      .help = "Receive buffer (largest window), at most 1GiB." },
+    { "dupack_threshold", KEY_U32, T(dupack_thresh), 1, 1000, .dflt = "3",
+      .help = "Duplicate ACKs that trigger fast retransmit." },
+    { "dctcp_g", KEY_FRACTION, T(dctcp_g), .lo_open = true, .hi = 1,
+      .form = "a real number in (0, 1], e.g. 0.0625", .dflt = "0.0625",
+      .help = "DCTCP's alpha gain g." },
+};
+#undef T
+
+const struct key_section scn_tcp_keys = KEY_SECTION("tcp", tcp_keys);
+
 bool
 scn_parse_tcp(struct ctx *c, const struct ynode *map, const char *path,
-          struct tcp_spec *t)
+              struct tcp_spec *t)
 {
-    static const char *const keys[] = {
-        "cc", "ecn", "handshake", "init_cwnd", "min_rto", "init_rto",
-        "max_rto", "max_retries", "delayed_ack", "delayed_ack_timeout",
-        "quickack", "ack_jitter", "rcv_buf", "dupack_threshold", "dctcp_g",
-    };
+    const struct key_section *sec = &scn_tcp_keys;
     char where[PATH_BYTES + 8], sub[PATH_BYTES];
     snprintf(where, sizeof where, "in %s", path);
     if (!need_mapping(c, map, path, "a mapping of TCP parameters") ||
-        !check_keys(c, map, where, keys, ARRAY_SIZE(keys)))
+        !keys_check(c, map, where, sec, 0))
         return false;
     const struct ynode *n = ytree_get(map, "cc");
     if (n) {
@@ -36,24 +75,7 @@ scn_parse_tcp(struct ctx *c, const struct ynode *map, const char *path,
             return false;
         t->cc = names[i];
     }
-    if (!get_bool(c, map, path, "ecn", &t->ecn) ||
-        !get_bool(c, map, path, "handshake", &t->handshake) ||
-        !get_u32(c, map, path, "init_cwnd", 1, 1u << 20, &t->init_cwnd) ||
-        !get_duration(c, map, path, "min_rto", true, &t->min_rto_ps) ||
-        !get_duration(c, map, path, "init_rto", true, &t->init_rto_ps) ||
-        !get_duration(c, map, path, "max_rto", true, &t->max_rto_ps) ||
-        !get_u32(c, map, path, "max_retries", 1, 1000, &t->max_retries) ||
-        !get_u32(c, map, path, "delayed_ack", 1, 64, &t->delack_segs) ||
-        !get_u32(c, map, path, "quickack", 0, 1u << 20, &t->quickacks) ||
-        !get_duration(c, map, path, "ack_jitter", false,
-                      &t->ack_jitter_ps) ||
-        !get_duration(c, map, path, "delayed_ack_timeout", true,
-                      &t->delack_ps) ||
-        !get_size(c, map, path, "rcv_buf", true, &t->rcv_buf_bytes) ||
-        !get_u32(c, map, path, "dupack_threshold", 1, 1000,
-                 &t->dupack_thresh) ||
-        !get_fraction(c, map, path, "dctcp_g", 0, true, 1,
-                  "a real number in (0, 1], e.g. 0.0625", &t->dctcp_g))
+    if (!keys_read(c, map, path, sec, 0, t))
         return false;
     /* A window larger than 2^30 cannot be advertised (RFC 7323 2.3). */
     if (t->rcv_buf_bytes > (UINT64_C(1) << 30)) {

@@ -21,36 +21,117 @@ enum topo_kind {
     TOPO_EXPLICIT,
 };
 
-static const char *const spine_leaf_keys[] = {
-    "type", "spines", "leaves", "servers_per_leaf", "server_link", "uplink",
+/* Keys of each topology class, `type` first.  The links' defaults differ
+ * by class and are set by link_default() before the keys are read. */
+#define TYPE_KEY                                                             \
+    { "type", KEY_CUSTOM, .what = "spine-leaf, three-tier, fat-tree, "     \
+      "explicit", .note = "required", .help = "The topology class." }
+#define COUNT_KEY(NAME, MEMBER, HELP)                                        \
+    { NAME, KEY_U32, offsetof(struct topo_spec, MEMBER), 1, UINT32_MAX,     \
+      .note = "required", .help = HELP }
+#define LINK_KEY(NAME, DFLT, HELP)                                           \
+    { NAME, KEY_CUSTOM, .what = "link {rate, delay}", .note = DFLT,         \
+      .help = HELP }
+
+static const struct key spine_leaf_keys[] = {
+    TYPE_KEY,
+    COUNT_KEY("spines", spine_leaf.spines, "Spine switches."),
+    COUNT_KEY("leaves", spine_leaf.leaves, "Leaf (top-of-rack) switches."),
+    COUNT_KEY("servers_per_leaf", spine_leaf.servers_per_leaf,
+              "Hosts under each leaf."),
+    LINK_KEY("server_link", "25Gbps, 1us", "Host <-> leaf."),
+    LINK_KEY("uplink", "100Gbps, 1us", "Leaf <-> spine."),
 };
 
-static const char *const three_tier_keys[] = {
-    "type", "cores", "pods", "aggs_per_pod", "access_per_pod",
-    "servers_per_access", "server_link", "access_uplink", "agg_uplink",
+static const struct key three_tier_keys[] = {
+    TYPE_KEY,
+    COUNT_KEY("cores", three_tier.cores, "Core switches."),
+    COUNT_KEY("pods", three_tier.pods, "Pods."),
+    COUNT_KEY("aggs_per_pod", three_tier.aggs_per_pod,
+              "Aggregation switches per pod."),
+    COUNT_KEY("access_per_pod", three_tier.access_per_pod,
+              "Access switches per pod."),
+    COUNT_KEY("servers_per_access", three_tier.servers_per_access,
+              "Hosts under each access switch."),
+    LINK_KEY("server_link", "10Gbps, 1us", "Host <-> access."),
+    LINK_KEY("access_uplink", "40Gbps, 1us", "Access <-> aggregation."),
+    LINK_KEY("agg_uplink", "100Gbps, 1us", "Aggregation <-> core."),
 };
 
-static const char *const fat_tree_keys[] = {
-    "type", "k", "server_link", "fabric_link",
+static const struct key fat_tree_keys[] = {
+    TYPE_KEY,
+    { "k", KEY_CUSTOM, .what = "even integer >= 2", .note = "required",
+      .help = "Ports per switch." },
+    LINK_KEY("server_link", "100Gbps, 1us", "Host <-> edge."),
+    LINK_KEY("fabric_link", "100Gbps, 1us", "Every switch <-> switch link."),
 };
 
-static const char *const explicit_keys[] = { "type", "nodes", "links" };
+static const struct key explicit_keys[] = {
+    TYPE_KEY,
+    { "nodes", KEY_CUSTOM, .what = "non-empty sequence of node mappings",
+      .note = "required", .help = "Every host and switch." },
+    { "links", KEY_CUSTOM, .what = "non-empty sequence of link mappings",
+      .note = "required", .help = "Every cable." },
+};
+#undef TYPE_KEY
+#undef COUNT_KEY
+#undef LINK_KEY
 
-/* Indexed by enum topo_kind. */
+static const struct key link_keys[] = {
+    { "rate", KEY_RATE, offsetof(struct link_spec, rate_bps),
+      .note = "by class", .help = "Rate in each direction." },
+    { "delay", KEY_DURATION, offsetof(struct link_spec, delay_ps),
+      .note = "1us", .help = "One-way propagation delay." },
+};
+
+static const struct key node_keys[] = {
+    { "name", KEY_CUSTOM, .what = "string without spaces",
+      .note = "required", .help = "Unique among the nodes." },
+    { "kind", KEY_CUSTOM, .what = "host, switch", .note = "required",
+      .help = "A host or a switch." },
+    { "tier", KEY_U8, offsetof(struct topo_node, tier), 1,
+      TOPO_MAX_TIERS - 1, .note = "inferred",
+      .help = "Switches only: 1 next to hosts, 2 above, 3 core." },
+};
+
+static const struct key cable_keys[] = {
+    { "a", KEY_CUSTOM, .what = "node name", .note = "required",
+      .help = "One end." },
+    { "b", KEY_CUSTOM, .what = "node name", .note = "required",
+      .help = "The other end." },
+    { "rate", KEY_RATE, offsetof(struct topo_link, rate_bps),
+      .note = "required", .help = "Rate in each direction." },
+    { "delay", KEY_DURATION, offsetof(struct topo_link, delay_ps),
+      .dflt = "1us", .help = "One-way propagation delay." },
+};
+
+const struct key_section scn_topology_keys[] = {
+    [TOPO_SPINE_LEAF] = KEY_SECTION_ONLY("topology", "type spine-leaf",
+                                         spine_leaf_keys),
+    [TOPO_THREE_TIER] = KEY_SECTION_ONLY("topology", "type three-tier",
+                                         three_tier_keys),
+    [TOPO_FAT_TREE] = KEY_SECTION_ONLY("topology", "type fat-tree",
+                                       fat_tree_keys),
+    [TOPO_EXPLICIT] = KEY_SECTION_ONLY("topology", "type explicit",
+                                       explicit_keys),
+};
+const struct key_section scn_link_keys =
+    KEY_SECTION("topology.LINK", link_keys);
+const struct key_section scn_node_keys =
+    KEY_SECTION_ONLY("topology.nodes[]", "type explicit", node_keys);
+const struct key_section scn_cable_keys =
+    KEY_SECTION_ONLY("topology.links[]", "type explicit", cable_keys);
+
+/* Indexed by enum topo_kind: the name, and how many keys after `type`
+ * are required. */
 static const struct topo_kind_desc {
     const char *name;
-    const char *const *keys;
-    size_t n_keys;
-    size_t n_required;        /* keys[1..n_required] are required. */
+    size_t n_required;
 } topo_kinds[] = {
-    [TOPO_SPINE_LEAF] = { "spine-leaf", spine_leaf_keys,
-                          ARRAY_SIZE(spine_leaf_keys), 3 },
-    [TOPO_THREE_TIER] = { "three-tier", three_tier_keys,
-                          ARRAY_SIZE(three_tier_keys), 5 },
-    [TOPO_FAT_TREE] = { "fat-tree", fat_tree_keys,
-                        ARRAY_SIZE(fat_tree_keys), 1 },
-    [TOPO_EXPLICIT] = { "explicit", explicit_keys,
-                        ARRAY_SIZE(explicit_keys), 2 },
+    [TOPO_SPINE_LEAF] = { "spine-leaf", 3 },
+    [TOPO_THREE_TIER] = { "three-tier", 5 },
+    [TOPO_FAT_TREE] = { "fat-tree", 1 },
+    [TOPO_EXPLICIT] = { "explicit", 2 },
 };
 
 /* Node names of an explicit topology, sorted for duplicate checks and
@@ -72,7 +153,6 @@ static bool
 get_link(struct ctx *c, const struct ynode *map, const char *parent,
          const char *key, struct link_spec *ls)
 {
-    static const char *const keys[] = { "rate", "delay" };
     const struct ynode *n = ytree_get(map, key);
     char path[PATH_BYTES], where[PATH_BYTES + 8];
     if (!n)
@@ -80,9 +160,8 @@ get_link(struct ctx *c, const struct ynode *map, const char *parent,
     path_key(path, parent, key);
     snprintf(where, sizeof where, "in %s", path);
     return need_mapping(c, n, path, "a link mapping with rate and delay") &&
-           check_keys(c, n, where, keys, ARRAY_SIZE(keys)) &&
-           get_rate(c, n, path, "rate", false, &ls->rate_bps) &&
-           get_duration(c, n, path, "delay", false, &ls->delay_ps);
+           keys_check(c, n, where, &scn_link_keys, 0) &&
+           keys_read(c, n, path, &scn_link_keys, 0, ls);
 }
 
 static int
@@ -109,7 +188,6 @@ static bool
 parse_explicit_nodes(struct ctx *c, const struct ynode *seq,
                      struct topo_explicit *ex, struct name_ref **sorted)
 {
-    static const char *const keys[] = { "name", "kind", "tier" };
     static const char *const required[] = { "name", "kind" };
     static const char *const kinds[] = { "host", "switch" };
 
@@ -126,7 +204,7 @@ parse_explicit_nodes(struct ctx *c, const struct ynode *seq,
         size_t kind;
         if (!need_mapping(c, item, path,
                           "a node mapping with name, kind and tier") ||
-            !check_keys(c, item, where, keys, ARRAY_SIZE(keys)) ||
+            !keys_check(c, item, where, &scn_node_keys, 0) ||
             !require_keys(c, item, path, required, ARRAY_SIZE(required)))
             return false;
 
@@ -157,10 +235,8 @@ parse_explicit_nodes(struct ctx *c, const struct ynode *seq,
             return fail_at(c, &tier->key_mark,
                            "%s is a host and hosts have no tier; expected "
                            "'tier' on switches only", path);
-        uint32_t t = 0;
-        if (!get_u32(c, item, path, "tier", 1, TOPO_MAX_TIERS - 1, &t))
+        if (!keys_read(c, item, path, &scn_node_keys, 0, node))
             return false;
-        node->tier = (uint8_t)t;
     }
 
     /* Unique names: sort (name, index) and report the earliest second
@@ -219,7 +295,6 @@ static bool
 parse_explicit_links(struct ctx *c, const struct ynode *seq,
                      struct topo_explicit *ex, const struct name_ref *refs)
 {
-    static const char *const keys[] = { "a", "b", "rate", "delay" };
     static const char *const required[] = { "a", "b", "rate" };
     static const char form[] = "the name of a node in topology.nodes";
 
@@ -234,7 +309,7 @@ parse_explicit_links(struct ctx *c, const struct ynode *seq,
         snprintf(where, sizeof where, "in %s", path);
         if (!need_mapping(c, item, path,
                           "a link mapping with a, b, rate and delay") ||
-            !check_keys(c, item, where, keys, ARRAY_SIZE(keys)) ||
+            !keys_check(c, item, where, &scn_cable_keys, 0) ||
             !require_keys(c, item, path, required, ARRAY_SIZE(required)))
             return false;
 
@@ -258,11 +333,10 @@ parse_explicit_links(struct ctx *c, const struct ynode *seq,
         struct topo_link *l = &ex->links[ex->n_links];
         l->a = (uint32_t)end[0];
         l->b = (uint32_t)end[1];
-        l->delay_ps = PS_PER_US;
+        keys_defaults(&scn_cable_keys, l);
         l->loc.line = item->mark.line;
         l->loc.col = item->mark.col;
-        if (!get_rate(c, item, path, "rate", false, &l->rate_bps) ||
-            !get_duration(c, item, path, "delay", false, &l->delay_ps))
+        if (!keys_read(c, item, path, &scn_cable_keys, 0, l))
             return false;
         ex->n_links++;
     }
@@ -306,23 +380,22 @@ scn_parse_topology(struct ctx *c, const struct ypair *pair, struct topo_spec *t)
         return false;
 
     const struct topo_kind_desc *desc = &topo_kinds[kind];
+    const struct key_section *sec = &scn_topology_keys[kind];
     char where[64];
     snprintf(where, sizeof where, "in topology (type %s)", desc->name);
     t->type = desc->name;
-    if (!check_keys(c, map, where, desc->keys, desc->n_keys) ||
-        !require_keys(c, map, "topology", desc->keys + 1, desc->n_required))
+    if (!keys_check(c, map, where, sec, 0))
         return false;
+    for (size_t i = 1; i <= desc->n_required; i++)
+        if (!require_key(c, map, "topology", sec->keys[i].name))
+            return false;
 
-    const uint32_t max = UINT32_MAX;
     switch ((enum topo_kind)kind) {
     case TOPO_SPINE_LEAF: {
         struct topo_spine_leaf *sl = &t->spine_leaf;
         link_default(&sl->server_link, 25);
         link_default(&sl->uplink, 100);
-        return get_u32(c, map, "topology", "spines", 1, max, &sl->spines) &&
-               get_u32(c, map, "topology", "leaves", 1, max, &sl->leaves) &&
-               get_u32(c, map, "topology", "servers_per_leaf", 1, max,
-                       &sl->servers_per_leaf) &&
+        return keys_read(c, map, "topology", sec, 0, t) &&
                get_link(c, map, "topology", "server_link", &sl->server_link) &&
                get_link(c, map, "topology", "uplink", &sl->uplink);
     }
@@ -331,14 +404,7 @@ scn_parse_topology(struct ctx *c, const struct ypair *pair, struct topo_spec *t)
         link_default(&tt->server_link, 10);
         link_default(&tt->access_uplink, 40);
         link_default(&tt->agg_uplink, 100);
-        return get_u32(c, map, "topology", "cores", 1, max, &tt->cores) &&
-               get_u32(c, map, "topology", "pods", 1, max, &tt->pods) &&
-               get_u32(c, map, "topology", "aggs_per_pod", 1, max,
-                       &tt->aggs_per_pod) &&
-               get_u32(c, map, "topology", "access_per_pod", 1, max,
-                       &tt->access_per_pod) &&
-               get_u32(c, map, "topology", "servers_per_access", 1, max,
-                       &tt->servers_per_access) &&
+        return keys_read(c, map, "topology", sec, 0, t) &&
                get_link(c, map, "topology", "server_link", &tt->server_link) &&
                get_link(c, map, "topology", "access_uplink",
                         &tt->access_uplink) &&

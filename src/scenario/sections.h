@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "scenario/keys.h"
 #include "scenario/scenario.h"
 
 struct ctx;
@@ -89,5 +90,22 @@ bool scn_check_ib(struct ctx *c, const struct ynode *root,
                   struct scenario *scn);
 bool scn_check_ib_lids(struct ctx *c, const struct ynode *root,
                        const struct scenario *scn);
+/* The key tables of the sections (keys.h), for the reference. */
+extern const struct key_section scn_faults_keys;
+extern const struct key_section scn_tcp_keys;
+extern const struct key_section scn_pfc_keys;
+extern const struct key_section scn_pfc_watchdog_keys;
+extern const struct key_section scn_rdma_keys;
+extern const struct key_section scn_hpcc_keys;
+extern const struct key_section scn_ib_keys;
+extern const struct key_section scn_switch_keys;
+extern const struct key_section scn_ecn_keys;
+extern const struct key_section scn_ets_keys;
+extern const struct key_section scn_host_keys;
+extern const struct key_section scn_stall_keys;
+extern const struct key_section scn_topology_keys[4];
+extern const struct key_section scn_link_keys;
+extern const struct key_section scn_node_keys;
+extern const struct key_section scn_cable_keys;
 
 #endif
