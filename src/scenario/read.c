@@ -17,6 +17,11 @@
 #include "scenario/ytree.h"
 #include "sim/util.h"
 
+/* How a value reads in a message: "'abc'", "a mapping", "empty". */
+struct desc {
+    char buf[64];
+};
+
 size_t
 registry_names(size_t (*count)(void), const char *(*name)(size_t),
                const char **out)
@@ -42,7 +47,7 @@ fail_at(struct ctx *c, const struct ymark *mark, const char *fmt, ...)
     return false;
 }
 
-const char *
+static const char *
 describe(const struct ynode *n, struct desc *d)
 {
     if (n->kind == YNODE_MAPPING)
@@ -141,7 +146,7 @@ join_names(char *out, size_t size, const char *const *names, size_t n)
 
 /* Rejects the first key of MAP not in VALID.  WHERE completes "unknown
  * key 'x' ...": "at the top level", "in topology (type fat-tree)". */
-bool
+static bool
 check_keys(struct ctx *c, const struct ynode *map, const char *where,
            const char *const *valid, size_t n_valid)
 {
@@ -264,7 +269,7 @@ read_u32(struct ctx *c, const struct ynode *n, const char *path,
     return true;
 }
 
-bool
+static bool
 read_bool(struct ctx *c, const struct ynode *n, const char *path, bool *out)
 {
     static const char form[] = "true or false";
@@ -357,7 +362,7 @@ read_size(struct ctx *c, const struct ynode *n, const char *path,
     return true;
 }
 
-bool
+static bool
 read_duration(struct ctx *c, const struct ynode *n, const char *path,
               bool positive, uint64_t *out)
 {
@@ -376,7 +381,7 @@ read_duration(struct ctx *c, const struct ynode *n, const char *path,
 
 /* A number PARSE accepts (units_parse_decimal(), units_parse_fraction())
  * within [LO, HI]; with LO_OPEN, LO itself is excluded. */
-bool
+static bool
 read_number(struct ctx *c, const struct ynode *n, const char *path,
             bool (*parse)(const char *, double *, const char **),
             double lo, bool lo_open, double hi, const char *form,
@@ -396,7 +401,7 @@ read_number(struct ctx *c, const struct ynode *n, const char *path,
     return true;
 }
 
-bool
+static bool
 read_fraction(struct ctx *c, const struct ynode *n, const char *path,
               double lo, bool lo_open, double hi, const char *form,
               double *out)
@@ -405,7 +410,7 @@ read_fraction(struct ctx *c, const struct ynode *n, const char *path,
                        form, out);
 }
 
-bool
+static bool
 read_decimal(struct ctx *c, const struct ynode *n, const char *path,
              double lo, bool lo_open, double hi, const char *form,
              double *out)
@@ -424,90 +429,6 @@ get_u32(struct ctx *c, const struct ynode *map, const char *parent,
     return !n || read_u32(c, n, path, min, max, out);
 }
 
-bool
-get_rate(struct ctx *c, const struct ynode *map, const char *parent,
-         const char *key, bool line_ok, uint64_t *out)
-{
-    const struct ynode *n = ytree_get(map, key);
-    char path[PATH_BYTES];
-    path_key(path, parent, key);
-    return !n || read_rate(c, n, path, line_ok, out);
-}
-
-bool
-get_size(struct ctx *c, const struct ynode *map, const char *parent,
-         const char *key, bool positive, uint64_t *out)
-{
-    const struct ynode *n = ytree_get(map, key);
-    char path[PATH_BYTES];
-    path_key(path, parent, key);
-    return !n || read_size(c, n, path, positive, out);
-}
-
-bool
-get_duration(struct ctx *c, const struct ynode *map, const char *parent,
-             const char *key, bool positive, uint64_t *out)
-{
-    const struct ynode *n = ytree_get(map, key);
-    char path[PATH_BYTES];
-    path_key(path, parent, key);
-    return !n || read_duration(c, n, path, positive, out);
-}
-
-bool
-get_fraction(struct ctx *c, const struct ynode *map, const char *parent,
-             const char *key, double lo, bool lo_open, double hi,
-             const char *form, double *out)
-{
-    const struct ynode *n = ytree_get(map, key);
-    char path[PATH_BYTES];
-    path_key(path, parent, key);
-    return !n || read_fraction(c, n, path, lo, lo_open, hi, form, out);
-}
-
-bool
-get_bool(struct ctx *c, const struct ynode *map, const char *parent,
-         const char *key, bool *out)
-{
-    const struct ynode *n = ytree_get(map, key);
-    char path[PATH_BYTES];
-    path_key(path, parent, key);
-    return !n || read_bool(c, n, path, out);
-}
-
-bool
-get_tc(struct ctx *c, const struct ynode *map, const char *parent,
-       uint8_t *out)
-{
-    uint32_t tc = *out;
-    if (!get_u32(c, map, parent, "tc", 0, N_TC - 1, &tc))
-        return false;
-    *out = (uint8_t)tc;
-    return true;
-}
-
-bool
-get_cycles(struct ctx *c, const struct ynode *map, const char *parent,
-           const char *key, double *out)
-{
-    const struct ynode *n = ytree_get(map, key);
-    char path[PATH_BYTES];
-    path_key(path, parent, key);
-    return !n || read_decimal(c, n, path, 0, false, 1e9,
-                              "a number of cycles, 0..1e9", out);
-}
-
-/* A mapping with exactly KEYS allowed, at PATH (its parent's key). */
-bool
-need_keyed(struct ctx *c, const struct ynode *map, const char *path,
-           const char *const *keys, size_t n_keys, const char *form)
-{
-    char where[PATH_BYTES + 8];
-    snprintf(where, sizeof where, "in %s", path);
-    return need_mapping(c, map, path, form) &&
-           check_keys(c, map, where, keys, n_keys);
-}
-
 /* A file named in a scenario (a CDF, a kvm-probe profile) is relative to
  * the scenario file's directory, so a scenario and its files move
  * together. */
@@ -519,25 +440,6 @@ scenario_file_path(const char *scenario_file, const char *name)
         return xstrdup(name);
     return xasprintf("%.*s/%s", (int)(slash - scenario_file), scenario_file,
                      name);
-}
-
-/* KEY of MAP: WORD (stored as 0, the computed default) or a positive
- * size (DURATION false) or duration. */
-bool
-get_auto(struct ctx *c, const struct ynode *map, const char *parent,
-         const char *key, const char *word, bool duration, uint64_t *out)
-{
-    const struct ynode *n = ytree_get(map, key);
-    char path[PATH_BYTES];
-    path_key(path, parent, key);
-    if (!n)
-        return true;
-    if (n->kind == YNODE_SCALAR && !n->quoted && !strcmp(n->text, word)) {
-        *out = 0;
-        return true;
-    }
-    return duration ? read_duration(c, n, path, true, out)
-                    : read_size(c, n, path, true, out);
 }
 
 /* Keys A and B of MAP may not both be given; the error is at B. */
@@ -567,6 +469,48 @@ read_int_key(struct ctx *c, const struct ypair *pair, const char *path,
     return true;
 }
 
+/* A list of core numbers below N_CORES. */
+bool
+read_cores(struct ctx *c, const struct ynode *n, const char *path,
+           uint32_t n_cores, uint32_t **out, size_t *n_out)
+{
+    char item[PATH_BYTES], form[96];
+    snprintf(form, sizeof form, "a non-empty list of core numbers 0..%u",
+             n_cores - 1);
+    if (!need_sequence(c, n, path, true, form))
+        return false;
+    uint32_t *v = xcalloc(n->n_items, sizeof *v);
+    for (size_t i = 0; i < n->n_items; i++) {
+        path_index(item, path, i);
+        uint64_t core;
+        if (!read_u64_form(c, n->items[i], item, 0, n_cores - 1, form,
+                           &core)) {
+            free(v);
+            return false;
+        }
+        v[i] = (uint32_t)core;
+    }
+    free(*out);
+    *out = v;
+    *n_out = n->n_items;
+    return true;
+}
+
+/* A page size: 4 KiB, 2 MiB or 1 GiB. */
+bool
+read_page(struct ctx *c, const struct ynode *n, const char *path,
+          uint32_t *out)
+{
+    static const char form[] = "a page size: 4KiB, 2MiB or 1GiB";
+    uint64_t v;
+    if (!read_size(c, n, path, true, &v))
+        return false;
+    if (v != 4096 && v != (UINT64_C(2) << 20) && v != (UINT64_C(1) << 30))
+        return fail_value(c, n, path, NULL, form);
+    *out = (uint32_t)v;
+    return true;
+}
+
 /* ------------------------------------------------------------------ */
 /* Key tables (keys.h). */
 
@@ -589,7 +533,7 @@ keys_check(struct ctx *c, const struct ynode *map, const char *where,
     return check_keys(c, map, where, names, n);
 }
 
-const struct key *
+static const struct key *
 key_find(const struct key_section *sec, const char *name)
 {
     for (size_t i = 0; i < sec->n_keys; i++)
@@ -599,7 +543,7 @@ key_find(const struct key_section *sec, const char *name)
     return NULL;
 }
 
-bool
+static bool
 key_read(struct ctx *c, const struct ynode *n, const char *path,
          const struct key *k, void *base)
 {
@@ -672,20 +616,30 @@ key_get(struct ctx *c, const struct ynode *map, const char *parent,
 }
 
 bool
-keys_read(struct ctx *c, const struct ynode *map, const char *parent,
-          const struct key_section *sec, unsigned variant, void *base)
+keys_read_with(struct ctx *c, const struct ynode *map, const char *parent,
+               const struct key_section *sec, unsigned variant, void *base,
+               key_reader *custom, void *arg)
 {
     for (size_t i = 0; i < sec->n_keys; i++) {
         const struct key *k = &sec->keys[i];
         const struct ynode *n = ytree_get(map, k->name);
         char path[PATH_BYTES];
-        if (!n || k->type == KEY_CUSTOM || !key_in_variant(k, variant))
+        if (!n || !key_in_variant(k, variant) ||
+            (k->type == KEY_CUSTOM && !custom))
             continue;
         path_key(path, parent, k->name);
-        if (!key_read(c, n, path, k, base))
+        if (k->type == KEY_CUSTOM ? !custom(c, n, path, k, base, arg)
+                                  : !key_read(c, n, path, k, base))
             return false;
     }
     return true;
+}
+
+bool
+keys_read(struct ctx *c, const struct ynode *map, const char *parent,
+          const struct key_section *sec, unsigned variant, void *base)
+{
+    return keys_read_with(c, map, parent, sec, variant, base, NULL, NULL);
 }
 
 void

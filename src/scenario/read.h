@@ -32,25 +32,29 @@ struct ctx {
     char *err;                /* The first error. */
 };
 
-/* How a value reads in a message: "'abc'", "a mapping", "empty". */
-struct desc {
-    char buf[64];
-};
-
+/* The names of a registry (schedulers, MMUs, transports, CDFs) into OUT
+ * (MAX_CHOICES entries); returns how many. */
 size_t registry_names(size_t (*count)(void), const char *(*name)(size_t),
                       const char **out);
+
+/* Messages.  fail_at() records an error at MARK (a file position, or the
+ * override that made the node) unless one is already recorded, and
+ * returns false; fail_value() words it "PATH is VALUE (WHY); expected
+ * FORM"; set_where() keeps MARK's place for errors found later. */
 bool fail_at(struct ctx *c, const struct ymark *mark, const char *fmt,
              ...) PRINTF_FMT(3, 4);
-const char *describe(const struct ynode *n, struct desc *d);
 void set_where(struct ctx *c, const struct ymark *mark, char **where);
 bool fail_value(struct ctx *c, const struct ynode *n, const char *path,
                 const char *why, const char *form);
+
+/* Dotted paths (PATH_BYTES) and name lists for messages. */
 void path_format(char *out, const char *fmt, ...) PRINTF_FMT(2, 3);
 void path_key(char *out, const char *parent, const char *key);
 void path_index(char *out, const char *parent, size_t i);
 void join_names(char *out, size_t size, const char *const *names, size_t n);
-bool check_keys(struct ctx *c, const struct ynode *map, const char *where,
-                const char *const *valid, size_t n_valid);
+
+/* Mappings, sequences and values: each reader checks node N at PATH and
+ * stores the value, or fails with the expected FORM. */
 bool require_key(struct ctx *c, const struct ynode *map, const char *parent,
                  const char *key);
 bool require_keys(struct ctx *c, const struct ynode *map, const char *parent,
@@ -68,8 +72,6 @@ bool read_u64(struct ctx *c, const struct ynode *n, const char *path,
               uint64_t min, uint64_t max, uint64_t *out);
 bool read_u32(struct ctx *c, const struct ynode *n, const char *path,
               uint32_t min, uint32_t max, uint32_t *out);
-bool read_bool(struct ctx *c, const struct ynode *n, const char *path,
-               bool *out);
 bool read_string(struct ctx *c, const struct ynode *n, const char *path,
                  const char *form, const char **out);
 bool read_choice(struct ctx *c, const struct ynode *n, const char *path,
@@ -78,68 +80,57 @@ bool read_rate(struct ctx *c, const struct ynode *n, const char *path,
                bool line_ok, uint64_t *out);
 bool read_size(struct ctx *c, const struct ynode *n, const char *path,
                bool positive, uint64_t *out);
-bool read_duration(struct ctx *c, const struct ynode *n, const char *path,
-                   bool positive, uint64_t *out);
-bool read_number(struct ctx *c, const struct ynode *n, const char *path,
-                 bool (*parse)(const char *, double *, const char **),
-                 double lo, bool lo_open, double hi, const char *form,
-                 double *out);
-bool read_fraction(struct ctx *c, const struct ynode *n, const char *path,
-                   double lo, bool lo_open, double hi, const char *form,
-                   double *out);
-bool read_decimal(struct ctx *c, const struct ynode *n, const char *path,
-                  double lo, bool lo_open, double hi, const char *form,
-                  double *out);
+
+/* KEY of MAP (at PARENT), if present: an integer MIN..MAX. */
 bool get_u32(struct ctx *c, const struct ynode *map, const char *parent,
              const char *key, uint32_t min, uint32_t max, uint32_t *out);
-bool get_rate(struct ctx *c, const struct ynode *map, const char *parent,
-              const char *key, bool line_ok, uint64_t *out);
-bool get_size(struct ctx *c, const struct ynode *map, const char *parent,
-              const char *key, bool positive, uint64_t *out);
-bool get_duration(struct ctx *c, const struct ynode *map, const char *parent,
-                  const char *key, bool positive, uint64_t *out);
-bool get_fraction(struct ctx *c, const struct ynode *map, const char *parent,
-                  const char *key, double lo, bool lo_open, double hi,
-                  const char *form, double *out);
-bool get_bool(struct ctx *c, const struct ynode *map, const char *parent,
-              const char *key, bool *out);
-bool get_tc(struct ctx *c, const struct ynode *map, const char *parent,
-            uint8_t *out);
-bool get_cycles(struct ctx *c, const struct ynode *map, const char *parent,
-                const char *key, double *out);
-bool need_keyed(struct ctx *c, const struct ynode *map, const char *path,
-                const char *const *keys, size_t n_keys, const char *form);
+/* A file named in a scenario (a CDF, a kvm-probe profile), relative to
+ * the scenario file's directory; allocated. */
 char *scenario_file_path(const char *scenario_file, const char *name);
-bool get_auto(struct ctx *c, const struct ynode *map, const char *parent,
-              const char *key, const char *word, bool duration,
-              uint64_t *out);
+/* Keys A and B of MAP may not both be given; the error is at B. */
 bool exclusive(struct ctx *c, const struct ynode *map, const char *path,
                const char *a, const char *b);
+/* An integer key of a mapping, 0..MAX. */
 bool read_int_key(struct ctx *c, const struct ypair *pair, const char *path,
                   const char *what, uint32_t max, uint32_t *out);
+
+/* A list of core numbers below N_CORES, replacing *OUT (allocated) and
+ * *N_OUT. */
+bool read_cores(struct ctx *c, const struct ynode *n, const char *path,
+                uint32_t n_cores, uint32_t **out, size_t *n_out);
+/* A page size: 4KiB, 2MiB or 1GiB. */
+bool read_page(struct ctx *c, const struct ynode *n, const char *path,
+               uint32_t *out);
 
 /* Key tables (keys.h).  VARIANT is the bit of the section's variant in
  * force (a traffic pattern, a topology type); keys valid in every
  * variant always count. */
 
-/* Rejects the first key of MAP not in SEC's table, as check_keys(). */
+/* Rejects the first key of MAP not in SEC's table (in VARIANT): "unknown
+ * key 'x' WHERE; expected one of: " and the table's keys in order. */
 bool keys_check(struct ctx *c, const struct ynode *map, const char *where,
                 const struct key_section *sec, unsigned variant);
 
-/* The key NAME of SEC; it must be there. */
-const struct key *key_find(const struct key_section *sec, const char *name);
-
-/* Reads node N (at PATH) as typed key K into BASE + K's offset. */
-bool key_read(struct ctx *c, const struct ynode *n, const char *path,
-              const struct key *k, void *base);
-
-/* Key NAME of MAP (at PARENT), if present, as key_read(). */
+/* Typed key NAME of SEC from MAP (at PARENT), if present, into BASE. */
 bool key_get(struct ctx *c, const struct ynode *map, const char *parent,
              const struct key_section *sec, const char *name, void *base);
 
 /* Every typed key of SEC (in VARIANT) present in MAP, in table order. */
 bool keys_read(struct ctx *c, const struct ynode *map, const char *parent,
                const struct key_section *sec, unsigned variant, void *base);
+
+/* A section's reader of its custom keys: node N (at PATH) of key K into
+ * BASE, with ARG the section's context; true for a key it leaves to the
+ * section's code after the walk. */
+typedef bool key_reader(struct ctx *c, const struct ynode *n,
+                        const char *path, const struct key *k, void *base,
+                        void *arg);
+
+/* As keys_read(), with the custom keys read by CUSTOM in table order. */
+bool keys_read_with(struct ctx *c, const struct ynode *map,
+                    const char *parent, const struct key_section *sec,
+                    unsigned variant, void *base, key_reader *custom,
+                    void *arg);
 
 /* Sets every typed key of SEC that has a default in BASE. */
 void keys_defaults(const struct key_section *sec, void *base);

@@ -39,6 +39,40 @@
 #define MAX_FILE_BYTES (UINT64_C(256) << 20)
 
 /* Reads PATH whole into *TEXT (NUL-terminated) and *LEN. */
+/* Top-level keys; the sections are read by their scn-*.c files. */
+#define S(F) offsetof(struct scenario, F)
+#define SECTION(NAME, NOTE, HELP)                                            \
+    { NAME, KEY_CUSTOM, .what = "mapping", .note = NOTE, .help = HELP }
+static const struct key top_keys[] = {
+    { "name", KEY_CUSTOM, .what = "string without /, not . or ..",
+      .note = "the file's base name", .help = "Names the run (results/NAME)." },
+    { "seed", KEY_U64, S(seed), 0, UINT64_MAX, .dflt = "1",
+      .help = "Root of every random stream." },
+    { "stop", KEY_DURATION, S(stop_ps), 1, .note = "none",
+      .help = "Simulated time at which the run stops." },
+    { "mtu", KEY_U32, S(mtu_bytes), MTU_MIN, MTU_MAX, .dflt = "1500",
+      .help = "IP MTU in bytes." },
+    SECTION("topology", "required", "The fabric's topology."),
+    { "fabric", KEY_CUSTOM, .what = "ethernet, infiniband",
+      .note = "ethernet", .help = "The link layer of every link." },
+    SECTION("ib", "all defaults", "InfiniBand link parameters."),
+    SECTION("switch", "all defaults", "Parameters every switch shares."),
+    SECTION("host", "as switch", "The hosts' NICs."),
+    SECTION("qos", "all defaults", "Classification and per-class buffers."),
+    SECTION("pfc", "off", "Priority flow control and its watchdog."),
+    SECTION("tcp", "all defaults", "TCP parameters of TCP traffic."),
+    SECTION("rdma", "all defaults", "RDMA reliable connections."),
+    SECTION("faults", "no faults", "Loss and reordering at switches."),
+    { "traffic", KEY_CUSTOM, .what = "sequence of traffic mappings",
+      .note = "no traffic", .help = "What the hosts send." },
+    SECTION("monitor", "no monitor", "Time series and latency breakdown."),
+    SECTION("server", "none", "CPU, NUMA, PCIe and VMs of every host."),
+};
+#undef S
+#undef SECTION
+
+const struct key_section scn_top_keys = KEY_SECTION("", top_keys);
+
 static bool
 read_file(struct ctx *c, const char *path, char **text, size_t *len)
 {
@@ -70,14 +104,9 @@ default_name(const char *path)
 static bool
 parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
 {
-    static const char *const keys[] = {
-        "name", "seed", "stop", "mtu", "topology", "fabric", "ib", "switch",
-        "host", "qos", "pfc", "tcp", "rdma", "faults", "traffic", "monitor",
-        "server",
-    };
     const struct ynode *n;
 
-    if (!check_keys(c, root, "at the top level", keys, ARRAY_SIZE(keys)) ||
+    if (!keys_check(c, root, "at the top level", &scn_top_keys, 0) ||
         !require_key(c, root, "", "topology"))
         return false;
 
@@ -98,11 +127,7 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
         scn->name = default_name(scn->file);
     }
 
-    n = ytree_get(root, "seed");
-    if (n && !read_u64(c, n, "seed", 0, UINT64_MAX, &scn->seed))
-        return false;
-    if (!get_duration(c, root, "", "stop", true, &scn->stop_ps) ||
-        !get_u32(c, root, "", "mtu", MTU_MIN, MTU_MAX, &scn->mtu_bytes) ||
+    if (!keys_read(c, root, "", &scn_top_keys, 0, scn) ||
         !scn_parse_topology(c, ytree_pair(root, "topology"), &scn->topo) ||
         !scn_parse_fabric(c, root, scn))
         return false;
@@ -195,9 +220,7 @@ static void
 scenario_defaults(struct scenario *scn)
 {
     scn_server_defaults(&scn->server);
-    scn->seed = 1;
-    scn->stop_ps = 0;
-    scn->mtu_bytes = MTU_DEFAULT;
+    keys_defaults(&scn_top_keys, scn);
     /* The switch's sizes and latency: scn-switch.c's table; the choices
      * follow. */
     keys_defaults(&scn_switch_keys, &scn->sw);

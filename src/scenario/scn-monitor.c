@@ -15,18 +15,31 @@
 #include "scenario/ytree.h"
 #include "sim/util.h"
 
+static const struct key monitor_keys[] = {
+    { "interval", KEY_DURATION, offsetof(struct monitor_spec, interval_ps),
+      1, .note = "required with queues or qps",
+      .help = "Time between samples." },
+    { "queues", KEY_CUSTOM, .what = "non-empty sequence of port names",
+      .note = "none", .help = "Ports whose queues are sampled." },
+    { "qps", KEY_CUSTOM, .what = "non-empty sequence of flow ids",
+      .note = "none", .help = "RoCE flows whose sending rate is sampled." },
+    { "breakdown", KEY_CUSTOM, .what = "flow id", .note = "none",
+      .help = "A flow whose packets' latency is broken down." },
+};
+
+const struct key_section scn_monitor_keys =
+    KEY_SECTION("monitor", monitor_keys);
+
 static const char monitor_port_form[] =
     "a node name (all its ports) or NODE->PEER (its ports cabled to PEER)";
 
 bool
 scn_parse_monitor(struct ctx *c, const struct ynode *map, struct monitor_spec *m)
 {
-    static const char *const keys[] = { "interval", "queues", "qps",
-                                        "breakdown" };
     if (!need_mapping(c, map, "monitor",
                       "a mapping with interval and queues and/or qps, "
                       "and/or breakdown") ||
-        !check_keys(c, map, "in monitor", keys, ARRAY_SIZE(keys)))
+        !keys_check(c, map, "in monitor", &scn_monitor_keys, 0))
         return false;
     const struct ynode *bd = ytree_get(map, "breakdown");
     if (bd) {
@@ -48,7 +61,7 @@ scn_parse_monitor(struct ctx *c, const struct ynode *map, struct monitor_spec *m
         return true;
     }
     if (!require_key(c, map, "monitor", "interval") ||
-        !get_duration(c, map, "monitor", "interval", true, &m->interval_ps))
+        !keys_read(c, map, "monitor", &scn_monitor_keys, 0, m))
         return false;
     if (qps) {
         if (!need_sequence(c, qps, "monitor.qps", true,

@@ -14,6 +14,37 @@
 #include "scenario/ytree.h"
 #include "sim/util.h"
 
+/* QoS keys; every one is a map, a list or a choice, read below.  The
+ * defaults (scenario_defaults()): DSCP class selectors (RFC 2474: CSn ->
+ * n), PCP as priority, lossless 3, 4, 5 (the seeds' RDMA, iSCSI, FCoE),
+ * alpha 1/8 lossless with PFC (HPCC third.cc pfc_a_shift 3), else 8
+ * (SONiC egress_lossy_profile dynamic_th 3). */
+#define CLASSIFY_KEYS                                                        \
+    { "trust", KEY_CUSTOM, .what = "dscp, pcp", .note = "dscp",             \
+      .help = "The field switches classify on." },                          \
+    { "dscp", KEY_CUSTOM, .what = "mapping DSCP 0..63 -> priority 0..7",    \
+      .note = "DSCP >> 3", .help = "Entries override the default map." },   \
+    { "pcp", KEY_CUSTOM, .what = "mapping PCP 0..7 -> priority 0..7",       \
+      .note = "identity", .help = "Entries override the default map." }
+static const struct key qos_keys[] = {
+    CLASSIFY_KEYS,
+    { "lossless", KEY_CUSTOM, .what = "list of priorities 0..7",
+      .note = "[3, 4, 5]", .help = "Classes PFC protects when it is on." },
+    { "alpha", KEY_CUSTOM,
+      .what = "mapping priority -> power of two 1/128..64",
+      .note = "1/8 lossless with pfc, 8 lossy",
+      .help = "Dynamic-threshold factor of each class (shared MMU)." },
+    { "nodes", KEY_CUSTOM, .what = "mapping node name -> {trust, dscp, pcp}",
+      .note = "none", .help = "One switch's or host's own classification." },
+};
+
+static const struct key qos_node_keys[] = { CLASSIFY_KEYS };
+#undef CLASSIFY_KEYS
+
+const struct key_section scn_qos_keys = KEY_SECTION("qos", qos_keys);
+const struct key_section scn_qos_node_keys =
+    KEY_SECTION("qos.nodes.NODE", qos_node_keys);
+
 /* A mapping {CODE: PRIORITY, ...}: code points 0..KEY_MAX (DSCP, PCP)
  * overriding entries of MAP. */
 static bool
@@ -112,7 +143,6 @@ parse_classify(struct ctx *c, const struct ynode *map, const char *path,
 bool
 scn_parse_qos_nodes(struct ctx *c, const struct ynode *map, struct scenario *scn)
 {
-    static const char *const keys[] = { "trust", "dscp", "pcp" };
     char sub[PATH_BYTES], where[PATH_BYTES + 8];
     if (!need_mapping(c, map, "qos.nodes",
                       "a mapping of node names to {trust, dscp, pcp}"))
@@ -126,7 +156,7 @@ scn_parse_qos_nodes(struct ctx *c, const struct ynode *map, struct scenario *scn
         snprintf(where, sizeof where, "in %s", sub);
         if (!need_mapping(c, pr->value, sub,
                           "a mapping with trust, dscp and/or pcp") ||
-            !check_keys(c, pr->value, where, keys, ARRAY_SIZE(keys)) ||
+            !keys_check(c, pr->value, where, &scn_qos_node_keys, 0) ||
             !parse_classify(c, pr->value, sub, &qn->qos))
             return false;
     }
@@ -136,11 +166,8 @@ scn_parse_qos_nodes(struct ctx *c, const struct ynode *map, struct scenario *scn
 bool
 scn_parse_qos(struct ctx *c, const struct ynode *map, struct qos_spec *q)
 {
-    static const char *const keys[] = {
-        "trust", "dscp", "pcp", "lossless", "alpha", "nodes",
-    };
     if (!need_mapping(c, map, "qos", "a mapping of QoS settings") ||
-        !check_keys(c, map, "in qos", keys, ARRAY_SIZE(keys)) ||
+        !keys_check(c, map, "in qos", &scn_qos_keys, 0) ||
         !parse_classify(c, map, "qos", q))
         return false;
     size_t i;

@@ -25,49 +25,124 @@ static const char *const pattern_names[] = {
     [PATTERN_RANDOM] = "random",
 };
 
-static const char *const flows_keys[] = {
-    "pattern", "protocol", "flows", "tcp", "verb", "recv_at",
+static const char *const pattern_variants[] = {
+    [PATTERN_FLOWS] = "pattern flows",
+    [PATTERN_PERMUTATION] = "pattern permutation",
+    [PATTERN_INCAST] = "pattern incast",
+    [PATTERN_ALL_TO_ALL] = "pattern all-to-all",
+    [PATTERN_RANDOM] = "pattern random",
 };
 
-static const char *const permutation_keys[] = {
-    "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "cross_rack", "tcp", "verb", "recv_at",
+/* Keys of a traffic entry; each pattern takes those whose bit it has,
+ * in this order. */
+#define FLOWS (1u << PATTERN_FLOWS)
+#define PERM (1u << PATTERN_PERMUTATION)
+#define INCAST (1u << PATTERN_INCAST)
+#define A2A (1u << PATTERN_ALL_TO_ALL)
+#define RANDOM (1u << PATTERN_RANDOM)
+#define GENERATED (PERM | INCAST | A2A | RANDOM)
+#define T(F) offsetof(struct traffic_spec, F)
+static const struct key traffic_keys[] = {
+    { "pattern", KEY_CUSTOM,
+      .what = "flows, permutation, incast, all-to-all, random",
+      .note = "required", .help = "How flows are made." },
+    { "protocol", KEY_CUSTOM, .what = "udp, tcp, roce, rocev1, iwarp, ib",
+      .note = "udp; ib with fabric infiniband",
+      .help = "Transport of the flows." },
+    { "flows", KEY_CUSTOM, .what = "non-empty sequence of flow mappings",
+      .note = "required", .variants = FLOWS, .help = "The flows, one by one." },
+    { "size", KEY_CUSTOM, .what = "size > 0, or {cdf: NAME_OR_PATH}",
+      .note = "required", .variants = GENERATED,
+      .help = "Bytes per flow, or a distribution of them." },
+    { "rate", KEY_RATE_LINE, T(rate_bps), .dflt = "line",
+      .variants = GENERATED, .help = "Pacing rate of each flow." },
+    { "tc", KEY_TC, T(tc), .dflt = "0", .variants = GENERATED,
+      .help = "Traffic class of the flows." },
+    { "start", KEY_DURATION, T(start_ps), .dflt = "0",
+      .variants = GENERATED, .help = "When the flows start." },
+    { "interarrival", KEY_DURATION, T(interarrival_ps), 1, .note = "none",
+      .variants = GENERATED, .help = "Mean gap of Poisson starts." },
+    { "senders", KEY_U32, T(count), 1, UINT32_MAX, .note = "required",
+      .variants = INCAST, .help = "Number of distinct senders." },
+    { "receiver", KEY_CUSTOM, .what = "host name", .note = "required",
+      .variants = INCAST, .help = "The host all senders send to." },
+    { "rounds", KEY_U32, T(rounds), 1, UINT32_MAX, .dflt = "1",
+      .variants = INCAST, .help = "Rounds of the incast, one after "
+      "another." },
+    { "gap", KEY_DURATION, T(gap_ps), .dflt = "0", .variants = INCAST,
+      .help = "From a round's completion to the next round's start." },
+    { "load", KEY_FRACTION, T(load), .lo_open = true, .hi = 1,
+      .form = "a fraction of the link rate, 0 < load <= 1, e.g. 0.5",
+      .note = "none", .variants = RANDOM,
+      .help = "Offered load of every host, a fraction of its link rate." },
+    { "count", KEY_U32, T(count), 1, UINT32_MAX,
+      .note = "required, or duration", .variants = RANDOM,
+      .help = "Number of flows." },
+    { "duration", KEY_DURATION, T(duration_ps), 1, .note = "none",
+      .variants = RANDOM, .help = "Instead of count: flows arriving within "
+      "it." },
+    { "cross_rack", KEY_BOOL, T(cross_rack_only), .dflt = "false",
+      .variants = PERM | RANDOM,
+      .help = "Only pairs in different racks." },
+    { "tcp", KEY_CUSTOM, .what = "mapping of tcp keys",
+      .note = "the top-level tcp",
+      .help = "TCP parameters of this entry's flows (protocol tcp)." },
+    { "verb", KEY_CUSTOM, .what = "write, send, read, write_imm",
+      .note = "write", .help = "RDMA operation of each flow (roce, rocev1, "
+      "ib)." },
+    { "recv_at", KEY_DURATION, T(recv_at_ps), .note = "0",
+      .help = "verb send or write_imm: when the receiver posts its "
+      "receives." },
+};
+#undef T
+#undef FLOWS
+#undef PERM
+#undef INCAST
+#undef A2A
+#undef RANDOM
+#undef GENERATED
+
+#define F(M) offsetof(struct flow_spec, M)
+static const struct key flow_keys[] = {
+    { "src", KEY_CUSTOM, .what = "host name", .note = "required",
+      .help = "Sender." },
+    { "dst", KEY_CUSTOM, .what = "host name", .note = "required",
+      .help = "Receiver; not the sender." },
+    { "size", KEY_SIZE, F(size_bytes), 1, .note = "required",
+      .help = "Application bytes." },
+    { "start", KEY_DURATION, F(start_ps), .dflt = "0",
+      .help = "When it starts." },
+    { "rate", KEY_RATE_LINE, F(rate_bps), .dflt = "line",
+      .help = "Pacing rate." },
+    { "tc", KEY_TC, F(tc), .dflt = "0", .help = "Traffic class." },
+};
+#undef F
+
+static const struct key flow_size_keys[] = {
+    { "cdf", KEY_CUSTOM, .what = "built-in name or file path",
+      .note = "required", .help = "Distribution each flow's size is drawn "
+      "from." },
 };
 
-static const char *const incast_keys[] = {
-    "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "senders", "receiver", "rounds", "gap", "tcp", "verb", "recv_at",
-};
+const struct key_section scn_traffic_keys =
+    KEY_SECTION_V("traffic[]", traffic_keys, pattern_variants);
+const struct key_section scn_flow_keys =
+    KEY_SECTION_ONLY("traffic[].flows[]", "pattern flows", flow_keys);
+const struct key_section scn_flow_size_keys =
+    KEY_SECTION("traffic[].size", flow_size_keys);
 
-static const char *const all_to_all_keys[] = {
-    "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "tcp", "verb", "recv_at",
-};
-
-static const char *const random_keys[] = {
-    "pattern", "protocol", "size", "rate", "tc", "start", "interarrival",
-    "load", "count", "duration", "cross_rack", "tcp", "verb", "recv_at",
-};
-
-/* Indexed by enum traffic_pattern. */
+/* Indexed by enum traffic_pattern: the keys required. */
 static const struct pattern_desc {
-    const char *const *keys;
-    size_t n_keys;
     const char *const *required;
     size_t n_required;
 } pattern_descs[] = {
-    [PATTERN_FLOWS] = { flows_keys, ARRAY_SIZE(flows_keys),
-                        (const char *const[]){ "flows" }, 1 },
-    [PATTERN_PERMUTATION] = { permutation_keys, ARRAY_SIZE(permutation_keys),
-                              (const char *const[]){ "size" }, 1 },
-    [PATTERN_INCAST] = { incast_keys, ARRAY_SIZE(incast_keys),
-                         (const char *const[]){ "size", "senders",
+    [PATTERN_FLOWS] = { (const char *const[]){ "flows" }, 1 },
+    [PATTERN_PERMUTATION] = { (const char *const[]){ "size" }, 1 },
+    [PATTERN_INCAST] = { (const char *const[]){ "size", "senders",
                                                 "receiver" }, 3 },
-    [PATTERN_ALL_TO_ALL] = { all_to_all_keys, ARRAY_SIZE(all_to_all_keys),
-                             (const char *const[]){ "size" }, 1 },
+    [PATTERN_ALL_TO_ALL] = { (const char *const[]){ "size" }, 1 },
     /* `count` or `duration`: checked by check_arrivals(). */
-    [PATTERN_RANDOM] = { random_keys, ARRAY_SIZE(random_keys),
-                         (const char *const[]){ "size" }, 1 },
+    [PATTERN_RANDOM] = { (const char *const[]){ "size" }, 1 },
 };
 
 /* The RDMA keys of a traffic entry: the verb and when the receiver posts
@@ -83,9 +158,6 @@ static bool
 parse_flow(struct ctx *c, const struct ynode *item, const char *path,
            struct flow_spec *f)
 {
-    static const char *const keys[] = {
-        "src", "dst", "size", "start", "rate", "tc",
-    };
     static const char *const required[] = { "src", "dst", "size" };
     char where[PATH_BYTES + 8], sub[PATH_BYTES];
     const char *name;
@@ -95,7 +167,7 @@ parse_flow(struct ctx *c, const struct ynode *item, const char *path,
     f->loc.col = item->mark.col;
     if (!need_mapping(c, item, path,
                       "a flow mapping with src, dst and size") ||
-        !check_keys(c, item, where, keys, ARRAY_SIZE(keys)) ||
+        !keys_check(c, item, where, &scn_flow_keys, 0) ||
         !require_keys(c, item, path, required, ARRAY_SIZE(required)))
         return false;
     /* Names are resolved once the graph exists; check the form now. */
@@ -105,20 +177,7 @@ parse_flow(struct ctx *c, const struct ynode *item, const char *path,
     path_key(sub, path, "dst");
     if (!read_string(c, ytree_get(item, "dst"), sub, "a host name", &name))
         return false;
-    return get_size(c, item, path, "size", true, &f->size_bytes) &&
-           get_duration(c, item, path, "start", false, &f->start_ps) &&
-           get_rate(c, item, path, "rate", true, &f->rate_bps) &&
-           get_tc(c, item, path, &f->tc);
-}
-
-/* `load`: a fraction of the link rate, 0 < load <= 1. */
-static bool
-get_load(struct ctx *c, const struct ynode *map, const char *parent,
-         double *out)
-{
-    return get_fraction(c, map, parent, "load", 0, true, 1,
-                        "a fraction of the link rate, 0 < load <= 1, "
-                        "e.g. 0.5", out);
+    return keys_read(c, item, path, &scn_flow_keys, 0, f);
 }
 
 /* How many flows a random entry makes and when: `count` or `duration`,
@@ -181,7 +240,6 @@ static bool
 get_flow_size(struct ctx *c, const struct ynode *map, const char *parent,
               struct traffic_spec *ts)
 {
-    static const char *const keys[] = { "cdf" };
     const struct ynode *n = ytree_get(map, "size");
     char path[PATH_BYTES], sub[PATH_BYTES], where[PATH_BYTES + 8];
     path_key(path, parent, "size");
@@ -194,7 +252,7 @@ get_flow_size(struct ctx *c, const struct ynode *map, const char *parent,
         return read_size(c, n, path, true, &ts->size_bytes);
     snprintf(where, sizeof where, "in %s", path);
     path_key(sub, path, "cdf");
-    return check_keys(c, n, where, keys, ARRAY_SIZE(keys)) &&
+    return keys_check(c, n, where, &scn_flow_size_keys, 0) &&
            require_key(c, n, path, "cdf") &&
            read_cdf(c, ytree_get(n, "cdf"), sub, &ts->size_cdf);
 }
@@ -229,7 +287,7 @@ parse_verb(struct ctx *c, const struct ynode *map, const char *path,
             return false;
         ts->verb = (enum rdma_verb)i;
     }
-    if (!get_duration(c, map, path, "recv_at", false, &ts->recv_at_ps))
+    if (!key_get(c, map, path, &scn_traffic_keys, "recv_at", ts))
         return false;
     if (ytree_get(map, "recv_at") && ts->verb != RDMA_VERB_SEND &&
         ts->verb != RDMA_VERB_WRITE_IMM)
@@ -285,7 +343,7 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
     const struct pattern_desc *pd = &pattern_descs[ts->pattern];
     snprintf(where, sizeof where, "in %s (pattern %s)", path,
              pattern_names[ts->pattern]);
-    if (!check_keys(c, map, where, pd->keys, pd->n_keys) ||
+    if (!keys_check(c, map, where, &scn_traffic_keys, 1u << ts->pattern) ||
         !require_keys(c, map, path, pd->required, pd->n_required))
         return false;
 
@@ -313,21 +371,20 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
 
     if (!parse_verb(c, map, path, ts))
         return false;
-    uint32_t count = 0;
-    if (!get_flow_size(c, map, path, ts) ||
-        !get_rate(c, map, path, "rate", true, &ts->rate_bps) ||
-        !get_tc(c, map, path, &ts->tc) ||
-        !get_duration(c, map, path, "start", false, &ts->start_ps) ||
-        !get_duration(c, map, path, "interarrival", true,
-                      &ts->interarrival_ps) ||
-        !get_load(c, map, path, &ts->load) ||
-        !get_duration(c, map, path, "duration", true, &ts->duration_ps) ||
-        !get_u32(c, map, path, "count", 1, UINT32_MAX, &count) ||
-        !get_u32(c, map, path, "senders", 1, UINT32_MAX, &count) ||
-        !get_u32(c, map, path, "rounds", 1, UINT32_MAX, &ts->rounds) ||
-        !get_duration(c, map, path, "gap", false, &ts->gap_ps))
+    /* The typed keys in the order their errors have always come in (the
+     * pattern's keys were checked above); then the table's walk, which
+     * finds them read and reads any typed key the list lacks. */
+    static const char *const order[] = {
+        "rate", "tc", "start", "interarrival", "load", "duration", "count",
+        "senders", "rounds", "gap",
+    };
+    if (!get_flow_size(c, map, path, ts))
         return false;
-    ts->count = count;
+    for (size_t k = 0; k < ARRAY_SIZE(order); k++)
+        if (!key_get(c, map, path, &scn_traffic_keys, order[k], ts))
+            return false;
+    if (!keys_read(c, map, path, &scn_traffic_keys, 1u << ts->pattern, ts))
+        return false;
     if (!check_arrivals(c, map, path, ts))
         return false;
 
@@ -337,7 +394,7 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
     if (n && !read_string(c, n, sub, "a host name", &name))
         return false;
 
-    if (!get_bool(c, map, path, "cross_rack", &ts->cross_rack_only))
+    if (!key_get(c, map, path, &scn_traffic_keys, "cross_rack", ts))
         return false;
 
     if (ts->pattern == PATTERN_FLOWS) {

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "scenario/keys.h"
 #include "scenario/scenario.h"
@@ -43,6 +44,11 @@ bool scn_parse_server(struct ctx *c, const struct ynode *map,
 bool scn_resolve_server_nodes(struct ctx *c, const struct ynode *root,
                               struct scenario *scn);
 void scn_server_defaults(struct server_spec *s);
+
+/* scn-vm.c */
+bool scn_parse_vm(struct ctx *c, const struct ynode *map, const char *parent,
+                  uint32_t n_cores, struct vm_spec *v);
+void scn_vm_defaults(struct vm_spec *v);
 
 /* scn-qos.c */
 bool scn_parse_qos_nodes(struct ctx *c, const struct ynode *map,
@@ -107,5 +113,24 @@ extern const struct key_section scn_topology_keys[4];
 extern const struct key_section scn_link_keys;
 extern const struct key_section scn_node_keys;
 extern const struct key_section scn_cable_keys;
+extern const struct key_section scn_server_keys;
+extern const struct key_section scn_cpu_cost_keys;
+extern const struct key_section scn_vm_keys;
+extern const struct key_section scn_vm_rate_limit_keys;
+extern const struct key_section scn_vm_cost_keys;
+extern const struct key_section scn_blk_keys;
+extern const struct key_section scn_blk_device_keys;
+extern const struct key_section scn_blk_limiter_keys;
+extern const struct key_section scn_bucket_bytes_keys;
+extern const struct key_section scn_bucket_ops_keys;
+extern const struct key_section scn_blk_job_keys;
+extern const struct key_section scn_blk_cost_keys;
+extern const struct key_section scn_qos_keys;
+extern const struct key_section scn_qos_node_keys;
+extern const struct key_section scn_monitor_keys;
+extern const struct key_section scn_traffic_keys;
+extern const struct key_section scn_flow_keys;
+extern const struct key_section scn_flow_size_keys;
+extern const struct key_section scn_top_keys;
 
 #endif
