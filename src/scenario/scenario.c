@@ -45,7 +45,8 @@
     { NAME, KEY_CUSTOM, .what = "mapping", .note = NOTE, .help = HELP }
 static const struct key top_keys[] = {
     { "name", KEY_CUSTOM, .what = "string without /, not . or ..",
-      .note = "the file's base name", .help = "Names the run (results/NAME)." },
+      .note = "the file's base name",
+      .help = "Names the run (results/NAME)." },
     { "seed", KEY_U64, S(seed), 0, UINT64_MAX, .dflt = "1",
       .help = "Root of every random stream." },
     { "stop", KEY_DURATION, S(stop_ps), 1, .note = "none",

@@ -1,11 +1,6 @@
 /* The `faults` section (docs/scenario.md, "faults"): loss and reordering
  * injected at every switch, into struct fault_spec
  * (fabric/fabric-spec.h). */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "scenario/read.h"
 #include "scenario/scenario.h"

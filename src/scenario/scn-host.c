@@ -1,11 +1,7 @@
 /* The `host` section (docs/scenario.md, "host"): the NICs' scheduler,
  * VLAN tag, receive drain rate and buffer, and the receive stall, into
  * struct host_spec (host/host-spec.h). */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "scenario/read.h"
 #include "scenario/scenario.h"
@@ -70,7 +66,7 @@ parse_rx_stall(struct ctx *c, const struct ynode *map, struct host_spec *h)
  * refused, see ib_refused). */
 bool
 scn_parse_host(struct ctx *c, const struct ynode *map, struct host_spec *h,
-           bool ib)
+               bool ib)
 {
     if (!need_mapping(c, map, "host", "a mapping of host parameters") ||
         !keys_check(c, map, "in host", &scn_host_keys, 0) ||
@@ -95,7 +91,8 @@ scn_parse_host(struct ctx *c, const struct ynode *map, struct host_spec *h,
 }
 
 bool
-scn_resolve_stall(struct ctx *c, const struct ynode *root, struct scenario *scn)
+scn_resolve_stall(struct ctx *c, const struct ynode *root,
+                  struct scenario *scn)
 {
     const struct ynode *host = ytree_get(root, "host");
     const struct ynode *st = host ? ytree_get(host, "rx_stall") : NULL;

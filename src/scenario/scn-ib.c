@@ -3,11 +3,8 @@
  * fabric/fabric-spec.h), the Ethernet keys an IB fabric refuses, and the
  * checks that need the other sections (PFC, RDMA congestion control, MTU)
  * or the graph (LIDs). */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "fabric/ib.h"
 #include "pkt/pkt.h"
@@ -185,7 +182,7 @@ scn_check_ib(struct ctx *c, const struct ynode *root, struct scenario *scn)
 /* One IB subnet addresses at most 49151 end ports by unicast LID. */
 bool
 scn_check_ib_lids(struct ctx *c, const struct ynode *root,
-              const struct scenario *scn)
+                  const struct scenario *scn)
 {
     if (scn->fabric != FABRIC_INFINIBAND ||
         scn->graph.n_hosts <= IB_LID_UNICAST_MAX)

@@ -3,8 +3,6 @@
  * latency breakdown of one flow, into struct monitor_spec
  * (scenario/scenario.h).  Port names need the graph, so as with traffic
  * they are read first and resolved after it is built. */
-#include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +32,8 @@ static const char monitor_port_form[] =
     "a node name (all its ports) or NODE->PEER (its ports cabled to PEER)";
 
 bool
-scn_parse_monitor(struct ctx *c, const struct ynode *map, struct monitor_spec *m)
+scn_parse_monitor(struct ctx *c, const struct ynode *map,
+                  struct monitor_spec *m)
 {
     if (!need_mapping(c, map, "monitor",
                       "a mapping with interval and queues and/or qps, "
@@ -163,7 +162,8 @@ resolve_port(struct ctx *c, const struct topo_graph *g, const struct ynode *n,
 }
 
 bool
-scn_resolve_monitor(struct ctx *c, const struct ynode *map, struct scenario *scn)
+scn_resolve_monitor(struct ctx *c, const struct ynode *map,
+                    struct scenario *scn)
 {
     for (size_t i = 0; i < scn->monitor.n_select; i++) {
         char path[PATH_BYTES];

@@ -1,11 +1,8 @@
 /* The `pfc` section (docs/scenario.md, "pfc"): IEEE 802.1Qbb priority
  * flow control and its watchdog, into struct pfc_spec
  * (fabric/fabric-spec.h). */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "scenario/read.h"
 #include "scenario/scenario.h"

@@ -1,8 +1,6 @@
 /* The `qos` section (docs/scenario.md, "qos"): classification (trust,
  * DSCP and PCP maps), lossless priorities, dynamic-threshold factors and
  * per-node classification, into struct qos_spec (fabric/fabric-spec.h). */
-#include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,7 +139,8 @@ parse_classify(struct ctx *c, const struct ynode *map, const char *path,
  * must be complete).  Names are resolved once the graph exists
  * (scn_resolve_qos_nodes()). */
 bool
-scn_parse_qos_nodes(struct ctx *c, const struct ynode *map, struct scenario *scn)
+scn_parse_qos_nodes(struct ctx *c, const struct ynode *map,
+                    struct scenario *scn)
 {
     char sub[PATH_BYTES], where[PATH_BYTES + 8];
     if (!need_mapping(c, map, "qos.nodes",
@@ -195,7 +194,7 @@ scn_parse_qos(struct ctx *c, const struct ynode *map, struct qos_spec *q)
 
 bool
 scn_resolve_qos_nodes(struct ctx *c, const struct ynode *root,
-                  struct scenario *scn)
+                      struct scenario *scn)
 {
     const struct ynode *q = ytree_get(root, "qos");
     const struct ynode *map = q ? ytree_get(q, "nodes") : NULL;

@@ -1,11 +1,6 @@
 /* The `rdma` section (docs/scenario.md, "rdma"): RoCE/IB reliable
  * connections and their congestion control (DCQCN profile, `rdma.hpcc`),
  * into struct rdma_spec (transport/transport-spec.h). */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "scenario/read.h"
 #include "scenario/scenario.h"

@@ -265,7 +265,7 @@ scn_parse_server(struct ctx *c, const struct ynode *map, struct scenario *scn)
 
 bool
 scn_resolve_server_nodes(struct ctx *c, const struct ynode *root,
-                     struct scenario *scn)
+                         struct scenario *scn)
 {
     const struct ynode *s = ytree_get(root, "server");
     const struct ynode *map = s ? ytree_get(s, "nodes") : NULL;

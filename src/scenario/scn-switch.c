@@ -2,10 +2,8 @@
  * limits, forwarding latency, ECMP seed, and the egress scheduler with its
  * ETS classes (shared with `host`) and ECN marking, into struct
  * switch_spec (fabric/fabric-spec.h). */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "fabric/mmu.h"
@@ -230,7 +228,7 @@ parse_ets(struct ctx *c, const struct ynode *map, const char *path,
 /* `scheduler` and `ets` of MAP (`switch` or `host`, at PATH). */
 bool
 scn_parse_scheduler(struct ctx *c, const struct ynode *map, const char *path,
-                const char **scheduler, struct ets_spec *ets)
+                    const char **scheduler, struct ets_spec *ets)
 {
     char sub[PATH_BYTES];
     const struct ynode *n = ytree_get(map, "scheduler");
@@ -255,8 +253,8 @@ scn_parse_scheduler(struct ctx *c, const struct ynode *map, const char *path,
 }
 
 bool
-scn_parse_switch(struct ctx *c, const struct ynode *map, struct switch_spec *sw,
-             bool pfc)
+scn_parse_switch(struct ctx *c, const struct ynode *map,
+                 struct switch_spec *sw, bool pfc)
 {
     if (!need_mapping(c, map, "switch", "a mapping of switch parameters"))
         return false;

@@ -1,9 +1,6 @@
 /* The `tcp` section and a traffic entry's `tcp` mapping (docs/scenario.md,
  * "tcp") into struct tcp_spec (transport/transport-spec.h). */
-#include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "scenario/read.h"

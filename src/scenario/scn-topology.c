@@ -1,7 +1,6 @@
 /* The `topology` section (docs/scenario.md, "topology"): the class
  * (spine-leaf, three-tier, fat-tree, explicit) and its parameters into
  * struct topo_spec (fabric/topo.h), and the graph built from it. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,7 +361,8 @@ parse_explicit(struct ctx *c, const struct ynode *map,
 }
 
 bool
-scn_parse_topology(struct ctx *c, const struct ypair *pair, struct topo_spec *t)
+scn_parse_topology(struct ctx *c, const struct ypair *pair,
+                   struct topo_spec *t)
 {
     static const char *const type_names[] = {
         "spine-leaf", "three-tier", "fat-tree", "explicit",
@@ -436,8 +436,8 @@ scn_parse_topology(struct ctx *c, const struct ypair *pair, struct topo_spec *t)
  * message then names them too. */
 bool
 scn_build_graph(struct ctx *c, const struct ynode *root,
-            const struct scenario_override *overrides, size_t n_overrides,
-            struct scenario *scn)
+                const struct scenario_override *overrides, size_t n_overrides,
+                struct scenario *scn)
 {
     char *msg = NULL;
     struct src_loc loc = { 0, 0 };

@@ -50,7 +50,8 @@ static const struct key traffic_keys[] = {
       .note = "udp; ib with fabric infiniband",
       .help = "Transport of the flows." },
     { "flows", KEY_CUSTOM, .what = "non-empty sequence of flow mappings",
-      .note = "required", .variants = FLOWS, .help = "The flows, one by one." },
+      .note = "required", .variants = FLOWS,
+      .help = "The flows, one by one." },
     { "size", KEY_CUSTOM, .what = "size > 0, or {cdf: NAME_OR_PATH}",
       .note = "required", .variants = GENERATED,
       .help = "Bytes per flow, or a distribution of them." },
@@ -447,8 +448,8 @@ scn_parse_traffic(struct ctx *c, const struct ynode *seq, struct scenario *scn)
 }
 
 bool
-scn_resolve_host(struct ctx *c, const struct scenario *scn, const struct ynode *n,
-             const char *path, uint32_t *host)
+scn_resolve_host(struct ctx *c, const struct scenario *scn,
+                 const struct ynode *n, const char *path, uint32_t *host)
 {
     const struct topo_graph *g = &scn->graph;
     int64_t i = topo_find(g, n->text);
@@ -477,7 +478,8 @@ graph_has_two_racks(const struct topo_graph *g)
 }
 
 bool
-scn_resolve_traffic(struct ctx *c, const struct ynode *seq, struct scenario *scn)
+scn_resolve_traffic(struct ctx *c, const struct ynode *seq,
+                    struct scenario *scn)
 {
     const struct topo_graph *g = &scn->graph;
     for (size_t i = 0; i < scn->n_traffic; i++) {
@@ -493,7 +495,8 @@ scn_resolve_traffic(struct ctx *c, const struct ynode *seq, struct scenario *scn
             char fpath[PATH_BYTES];
             path_format(fpath, "%s.flows.%zu", path, j);
             path_key(sub, fpath, "src");
-            if (!scn_resolve_host(c, scn, ytree_get(item, "src"), sub, &f->src))
+            if (!scn_resolve_host(c, scn, ytree_get(item, "src"), sub,
+                                  &f->src))
                 return false;
             path_key(sub, fpath, "dst");
             const struct ynode *dst = ytree_get(item, "dst");

@@ -31,7 +31,8 @@ static const struct key vm_keys[] = {
     { "vcpu_cores", KEY_CUSTOM, .what = "list of core numbers",
       .note = "after the host's own cores", .help = "Pinning of the vCPUs." },
     { "backend_cores", KEY_CUSTOM, .what = "list of core numbers",
-      .note = "[1]", .help = "The virtio backend or vhost worker of each VM." },
+      .note = "[1]",
+      .help = "The virtio backend or vhost worker of each VM." },
     { "event_idx", KEY_BOOL, V(event_idx), .dflt = "true",
       .help = "VIRTIO_RING_F_EVENT_IDX: fewer kicks and interrupts." },
     { "posted_interrupts", KEY_BOOL, V(posted_interrupts), .dflt = "true",
@@ -381,9 +382,10 @@ read_vm_key(struct ctx *c, const struct ynode *n, const char *path,
 
 bool
 scn_parse_vm(struct ctx *c, const struct ynode *map, const char *parent,
-         uint32_t n_cores, struct vm_spec *v)
+             uint32_t n_cores, struct vm_spec *v)
 {
-    static const char *const ios[] = { "emulated", "virtio", "vhost", "sriov" };
+    static const char *const ios[] = { "emulated", "virtio", "vhost",
+                                       "sriov" };
     char path[PATH_BYTES], where[PATH_BYTES + 8];
     path_key(path, parent, "vm");
     snprintf(where, sizeof where, "in %s", path);
