@@ -642,6 +642,19 @@ keys_read(struct ctx *c, const struct ynode *map, const char *parent,
     return keys_read_with(c, map, parent, sec, variant, base, NULL, NULL);
 }
 
+bool
+keys_read_first(struct ctx *c, const struct ynode *map, const char *parent,
+                const struct key_section *sec, unsigned variant, void *base,
+                const char *const *first, size_t n_first)
+{
+    /* The walk finds the first keys read and valid, so reading them again
+     * changes nothing; it reads any typed key FIRST lacks. */
+    for (size_t i = 0; i < n_first; i++)
+        if (!key_get(c, map, parent, sec, first[i], base))
+            return false;
+    return keys_read(c, map, parent, sec, variant, base);
+}
+
 void
 keys_defaults(const struct key_section *sec, void *base)
 {

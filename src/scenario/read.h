@@ -119,6 +119,14 @@ bool key_get(struct ctx *c, const struct ynode *map, const char *parent,
 bool keys_read(struct ctx *c, const struct ynode *map, const char *parent,
                const struct key_section *sec, unsigned variant, void *base);
 
+/* As keys_read(), but the typed keys FIRST before the others: for a
+ * section whose errors have always come in an order other than its
+ * table's, which lists keys in the order messages name them. */
+bool keys_read_first(struct ctx *c, const struct ynode *map,
+                     const char *parent, const struct key_section *sec,
+                     unsigned variant, void *base, const char *const *first,
+                     size_t n_first);
+
 /* A section's reader of its custom keys: node N (at PATH) of key K into
  * BASE, with ARG the section's context; true for a key it leaves to the
  * section's code after the walk. */

@@ -68,10 +68,14 @@ bool
 scn_parse_host(struct ctx *c, const struct ynode *map, struct host_spec *h,
                bool ib)
 {
+    /* vlan after the others, the order in which errors have always
+     * come. */
+    static const char *const first[] = { "rx_rate", "rx_buffer" };
     if (!need_mapping(c, map, "host", "a mapping of host parameters") ||
         !keys_check(c, map, "in host", &scn_host_keys, 0) ||
         !scn_parse_scheduler(c, map, "host", &h->scheduler, &h->ets) ||
-        !keys_read(c, map, "host", &scn_host_keys, 0, h))
+        !keys_read_first(c, map, "host", &scn_host_keys, 0, h, first,
+                         ARRAY_SIZE(first)))
         return false;
     h->vlan = ytree_get(map, "vlan") != NULL;
     /* The buffer and the stall mean nothing without a drain rate, and a

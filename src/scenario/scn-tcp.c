@@ -72,7 +72,13 @@ scn_parse_tcp(struct ctx *c, const struct ynode *map, const char *path,
             return false;
         t->cc = names[i];
     }
-    if (!keys_read(c, map, path, sec, 0, t))
+    /* quickack and ack_jitter before delayed_ack_timeout, the order in
+     * which errors have always come. */
+    static const char *const first[] = {
+        "ecn", "handshake", "init_cwnd", "min_rto", "init_rto", "max_rto",
+        "max_retries", "delayed_ack", "quickack", "ack_jitter",
+    };
+    if (!keys_read_first(c, map, path, sec, 0, t, first, ARRAY_SIZE(first)))
         return false;
     /* A window larger than 2^30 cannot be advertised (RFC 7323 2.3). */
     if (t->rcv_buf_bytes > (UINT64_C(1) << 30)) {

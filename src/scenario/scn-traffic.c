@@ -373,19 +373,17 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
     if (!parse_verb(c, map, path, ts))
         return false;
     /* The typed keys in the order their errors have always come in (the
-     * pattern's keys were checked above); then the table's walk, which
-     * finds them read and reads any typed key the list lacks. */
-    static const char *const order[] = {
+     * pattern's keys were checked above); cross_rack after the arrivals
+     * and the receiver, and the table's walk last. */
+    static const char *const first[] = {
         "rate", "tc", "start", "interarrival", "load", "duration", "count",
         "senders", "rounds", "gap",
     };
     if (!get_flow_size(c, map, path, ts))
         return false;
-    for (size_t k = 0; k < ARRAY_SIZE(order); k++)
-        if (!key_get(c, map, path, &scn_traffic_keys, order[k], ts))
+    for (size_t k = 0; k < ARRAY_SIZE(first); k++)
+        if (!key_get(c, map, path, &scn_traffic_keys, first[k], ts))
             return false;
-    if (!keys_read(c, map, path, &scn_traffic_keys, 1u << ts->pattern, ts))
-        return false;
     if (!check_arrivals(c, map, path, ts))
         return false;
 
@@ -395,7 +393,10 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
     if (n && !read_string(c, n, sub, "a host name", &name))
         return false;
 
-    if (!key_get(c, map, path, &scn_traffic_keys, "cross_rack", ts))
+    /* The walk finds every typed key read and valid, and reads any the
+     * list above lacks. */
+    if (!key_get(c, map, path, &scn_traffic_keys, "cross_rack", ts) ||
+        !keys_read(c, map, path, &scn_traffic_keys, 1u << ts->pattern, ts))
         return false;
 
     if (ts->pattern == PATTERN_FLOWS) {

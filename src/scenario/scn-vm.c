@@ -286,6 +286,8 @@ parse_blk(struct ctx *c, const struct ynode *map, const char *path,
     static const char *const engines[] = { "sync", "async" };
     static const char *const rl_keys[] = { "bandwidth", "ops" };
     static const char *const ops[] = { "read", "write" };
+    /* requests after start, the order in which errors have always come. */
+    static const char *const job_first[] = { "size", "iodepth", "start" };
     char sub[PATH_BYTES], sub2[PATH_BYTES];
     if (!need_keyed(c, map, path, &scn_blk_keys,
                     "a mapping with job and optionally engine, device, "
@@ -333,7 +335,8 @@ parse_blk(struct ctx *c, const struct ynode *map, const char *path,
                     "a mapping with requests and optionally op, size, "
                     "iodepth and start") ||
         !require_key(c, n, sub, "requests") ||
-        !keys_read(c, n, sub, &scn_blk_job_keys, 0, b))
+        !keys_read_first(c, n, sub, &scn_blk_job_keys, 0, b, job_first,
+                         ARRAY_SIZE(job_first)))
         return false;
     const struct ynode *op = ytree_get(n, "op");
     size_t which = 0;
