@@ -25,6 +25,9 @@ static const struct command {
       "measure this machine's VM-exit costs with KVM guests; -o writes "
       "them as a host profile (default 10000 iterations, at most 100000; "
       "device /dev/kvm); --show prints a saved profile" },
+    { "keys", cmd_keys, "keys",
+      "list every scenario key: path, type and range, default, help "
+      "(tab-separated)" },
 };
 
 static void
@@ -37,7 +40,7 @@ usage(FILE *f)
         fprintf(f, "  dcsim %s\n      %s\n", commands[i].usage,
                 commands[i].help);
     fprintf(f, "  dcsim --version\n  dcsim --help\n\n"
-               "Scenario keys: docs/scenario.md.  Result files: "
+               "Scenario keys: docs/scenario.md and dcsim keys.  Result files: "
                "docs/output.md.\n"
                "Exit status: 0 success, 1 run-time failure, 2 bad input "
                "(or results directory),\n128 + N when signal N (SIGINT, "
@@ -65,6 +68,7 @@ main(int argc, char **argv)
         if (!strcmp(argv[1], commands[i].name))
             return commands[i].run(argc - 2, argv + 2);
     fprintf(stderr, "dcsim: unknown command '%s'; expected one of run, "
-                    "validate, topo, kvm-probe (see dcsim --help)\n", argv[1]);
+                    "validate, topo, kvm-probe, keys (see dcsim --help)\n",
+            argv[1]);
     return 2;
 }

@@ -1,9 +1,9 @@
 /* ECN marking; see ecn.h. */
 #include "fabric/ecn.h"
 
+#include "fabric/fabric-spec.h"
 #include "fabric/queue.h"
 #include "pkt/pkt.h"
-#include "scenario/scenario.h"
 
 static bool
 should_mark(struct ecn_marker *m, uint64_t q)

@@ -3,13 +3,13 @@
 
 #include <string.h>
 
+#include "fabric/fabric-spec.h"
 #include "fabric/mmu.h"
 #include "fabric/net.h"
 #include "fabric/node.h"
 #include "fabric/port.h"
 #include "fabric/switch.h"
 #include "pkt/pkt.h"
-#include "scenario/scenario.h"
 
 static void pfc_expire(struct sim *, struct event *);
 static void pfc_refresh(struct sim *, struct event *);

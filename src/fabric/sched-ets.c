@@ -43,10 +43,10 @@
  * A pick is a few bit operations and, at the start of a turn, one
  * addition; nothing loops over classes except the reset of classes with
  * leftover credit that have gone idle. */
+#include "fabric/fabric-spec.h"
 #include "fabric/port.h"
 #include "fabric/sched-provider.h"
 #include "fabric/sched.h"
-#include "scenario/scenario.h"
 #include "sim/util.h"
 
 /* port->sched_state: the deficits of classes 0..7 in wire bytes, then: */

@@ -23,10 +23,10 @@
 #include <stdint.h>
 
 #include "fabric/ecn.h"
+#include "fabric/fabric-spec.h"
 #include "fabric/mmu.h"
 #include "fabric/node.h"
 #include "pkt/pkt.h"
-#include "scenario/scenario.h"
 #include "sim/util.h"
 
 /* A set of equal-cost egress ports. */

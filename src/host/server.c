@@ -7,6 +7,7 @@
 #include "fabric/net.h"
 #include "host/edge.h"
 #include "host/host.h"
+#include "scenario/scenario.h"
 
 const struct server_spec *
 server_spec_of(const struct scenario *scn, uint32_t h)

@@ -23,14 +23,15 @@
 
 #include "host/blk.h"
 #include "host/cpu.h"
+#include "host/host-spec.h"
 #include "pkt/pkt.h"
-#include "scenario/scenario.h"
 #include "sim/sim.h"
 
 struct flow;
 struct host;
 struct net;
 struct pkt;
+struct scenario;
 struct tx_source;
 
 /* A direction of the NIC's PCIe link: DMA transfers in order, each

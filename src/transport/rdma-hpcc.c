@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include "scenario/scenario.h"
 #include "sim/util.h"
+#include "transport/transport-spec.h"
 
 /* Bytes a rate of RATE_BPS sends in T_PS. */
 static double

@@ -9,8 +9,8 @@
  *     cwnd = cwnd * (1 - alpha / 2).
  * Growth is Reno's.  A loss is handled as by conventional TCP: halve
  * (RFC 8257 3.5). */
-#include "scenario/scenario.h"
 #include "transport/tcp.h"
+#include "transport/transport-spec.h"
 
 static void
 dctcp_init(struct tcp_conn *c)

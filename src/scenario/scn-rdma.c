@@ -1,0 +1,129 @@
+/* The `rdma` section (docs/scenario.md, "rdma"): RoCE/IB reliable
+ * connections and their congestion control (DCQCN profile, `rdma.hpcc`),
+ * into struct rdma_spec (transport/transport-spec.h). */
+
+#include "scenario/read.h"
+#include "scenario/scenario.h"
+#include "scenario/sections.h"
+#include "scenario/ytree.h"
+#include "sim/util.h"
+
+/* Defaults: path MTU 1024 (the HPCC simulator's 1000 B payloads, rounded
+ * to an IBTA MTU); an ACK per packet (its L2_ACK_INTERVAL 1); timeout
+ * 4.096 us x 2^14 (IBTA 9.7.6.1.3, the common Local ACK Timeout 14);
+ * retry count 7, the IBTA maximum; RNR NAK timer code 12, 0.64 ms (IBTA
+ * table 45), with rnr_retry 7, forever; CNPs in priority 6 (Mellanox
+ * firmware: cnp_802p_prio 6, cnp_dscp 48 = CS6).  The choices' defaults
+ * (cc none, profile paper) and mtu are set by scenario_defaults(). */
+#define R(F) offsetof(struct rdma_spec, F)
+static const struct key rdma_keys[] = {
+    { "mtu", KEY_CUSTOM, .what = "256, 512, 1024, 2048, 4096",
+      .note = "1024", .help = "Path MTU: payload bytes per packet." },
+    { "ack_every", KEY_U32, R(ack_every), 1, 1u << 16, .dflt = "1",
+      .help = "The responder ACKs every Nth packet and a message's last." },
+    { "timeout", KEY_DURATION, R(timeout_ps), 1, .dflt = "67.108864ms",
+      .help = "Retransmission timeout." },
+    { "retry_cnt", KEY_U32, R(retry_cnt), 0, 7, .dflt = "7",
+      .help = "Timeouts in a row before the QP fails." },
+    { "cc", KEY_CUSTOM, .what = "none, dcqcn, hpcc", .note = "none",
+      .help = "Congestion control." },
+    { "dcqcn_profile", KEY_CUSTOM, .what = "paper, mellanox",
+      .note = "paper", .help = "DCQCN's parameter set; only with cc dcqcn." },
+    { "cnp_tc", KEY_TC, R(cnp_tc), .dflt = "6",
+      .help = "Traffic class of CNPs." },
+    { "rnr_timer", KEY_DURATION, R(rnr_timer_ps), 1, .dflt = "640us",
+      .help = "Wait after an RNR NAK before retrying a SEND." },
+    { "rnr_retry", KEY_U32, R(rnr_retry), 0, 7, .dflt = "7",
+      .help = "RNR NAKs in a row before the QP fails; 7: forever." },
+    { "hpcc", KEY_CUSTOM, .what = "mapping", .note = "see rdma.hpcc",
+      .help = "HPCC's parameters; only with cc hpcc." },
+};
+#undef R
+
+/* HPCC as the simulator's run.py runs it (published-values.tsv rows
+ * hpcc): eta 0.95 (--utgt 95), maxStage 0 (--mi 0: every round
+ * multiplicative; the project page calls the paper's maxStage = 5 a
+ * typo), R_AI 10 x bw / 25 Mb/s, 40 Mb/s at 100 Gb/s (scaled to each
+ * NIC: r_ai_bps 0), T each flow's base RTT (t_ps 0). */
+#define H(F) offsetof(struct hpcc_params, F)
+static const struct key hpcc_keys[] = {
+    { "eta", KEY_FRACTION, H(eta), .lo_open = true, .hi = 1,
+      .form = "a real number in (0, 1], e.g. 0.95", .dflt = "0.95",
+      .help = "Target utilization." },
+    { "max_stage", KEY_U32, H(max_stage), 0, 1000, .dflt = "0",
+      .help = "Additive rounds in a row before a multiplicative one." },
+    { "r_ai", KEY_RATE, H(r_ai_bps), .note = "NIC rate / 2500",
+      .help = "Additive increase per round." },
+    { "t", KEY_DURATION, H(t_ps), 1, .note = "the flow's base RTT",
+      .help = "Base RTT the window is measured against." },
+};
+#undef H
+
+const struct key_section scn_rdma_keys = KEY_SECTION("rdma", rdma_keys);
+const struct key_section scn_hpcc_keys = KEY_SECTION("rdma.hpcc", hpcc_keys);
+
+static bool
+parse_hpcc(struct ctx *c, const struct ynode *map, struct hpcc_params *h)
+{
+    const struct key_section *sec = &scn_hpcc_keys;
+    return need_mapping(c, map, "rdma.hpcc", "a mapping of HPCC parameters") &&
+           keys_check(c, map, "in rdma.hpcc", sec, 0) &&
+           keys_read(c, map, "rdma.hpcc", sec, 0, h);
+}
+
+bool
+scn_parse_rdma(struct ctx *c, const struct ynode *map, struct rdma_spec *r)
+{
+    const struct key_section *sec = &scn_rdma_keys;
+    static const char *const ccs[] = { "none", "dcqcn", "hpcc" };
+    static const char *const profiles[] = { "paper", "mellanox" };
+    size_t i;
+    if (!need_mapping(c, map, "rdma", "a mapping of RDMA parameters") ||
+        !keys_check(c, map, "in rdma", sec, 0))
+        return false;
+    const struct ynode *cc = ytree_get(map, "cc");
+    if (cc) {
+        if (!read_choice(c, cc, "rdma.cc", ccs, ARRAY_SIZE(ccs), &i))
+            return false;
+        r->cc = (enum rdma_cc)i;
+        r->cc_name = ccs[i];
+    }
+    const struct ynode *pr = ytree_get(map, "dcqcn_profile");
+    if (pr) {
+        if (!read_choice(c, pr, "rdma.dcqcn_profile", profiles, 2, &i))
+            return false;
+        if (r->cc != RDMA_CC_DCQCN)
+            return fail_at(c, &ytree_pair(map, "dcqcn_profile")->key_mark,
+                           "rdma.dcqcn_profile given with rdma.cc %s; "
+                           "expected cc: dcqcn, or no dcqcn_profile",
+                           r->cc_name);
+        r->profile = profiles[i];
+    }
+    const struct ynode *hp = ytree_get(map, "hpcc");
+    if (hp) {
+        if (r->cc != RDMA_CC_HPCC)
+            return fail_at(c, &ytree_pair(map, "hpcc")->key_mark,
+                           "rdma.hpcc given with rdma.cc %s; expected cc: "
+                           "hpcc, or no hpcc key",
+                           r->cc_name);
+        if (!parse_hpcc(c, hp, &r->hpcc))
+            return false;
+    }
+    /* cnp_tc before the others, the order errors have always come in;
+     * mtu, a power of two, below. */
+    if (!key_get(c, map, "rdma", sec, "cnp_tc", r) ||
+        !keys_read(c, map, "rdma", sec, 0, r))
+        return false;
+    const struct ynode *n = ytree_get(map, "mtu");
+    if (n) {
+        /* IBTA path MTUs: 256, 512, 1024, 2048, 4096. */
+        uint32_t v;
+        if (!read_u32(c, n, "rdma.mtu", 256, 4096, &v))
+            return false;
+        if (v & (v - 1))
+            return fail_value(c, n, "rdma.mtu", NULL,
+                              "one of 256, 512, 1024, 2048, 4096");
+        r->mtu = v;
+    }
+    return true;
+}

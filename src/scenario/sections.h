@@ -1,0 +1,136 @@
+/* The scenario's sections, one file each (scn-*.c), as scenario.c calls
+ * them: scn_parse_X() reads section X of the file into its struct, and
+ * scn_resolve_X() resolves the names it holds once the graph is built.
+ * Each returns false with the first error recorded in the ctx (read.h).
+ * Internal to src/scenario/. */
+#ifndef DCSIM_SCENARIO_SECTIONS_H
+#define DCSIM_SCENARIO_SECTIONS_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario/keys.h"
+#include "scenario/scenario.h"
+
+struct ctx;
+struct ynode;
+struct ypair;
+
+/* scn-topology.c */
+bool scn_parse_topology(struct ctx *c, const struct ypair *pair,
+                        struct topo_spec *t);
+bool scn_build_graph(struct ctx *c, const struct ynode *root,
+                     const struct scenario_override *overrides,
+                     size_t n_overrides, struct scenario *scn);
+
+/* scn-switch.c */
+bool scn_parse_scheduler(struct ctx *c, const struct ynode *map,
+                         const char *path, const char **scheduler,
+                         struct ets_spec *ets);
+bool scn_parse_switch(struct ctx *c, const struct ynode *map,
+                      struct switch_spec *sw, bool pfc);
+
+/* scn-host.c */
+bool scn_parse_host(struct ctx *c, const struct ynode *map,
+                    struct host_spec *h, bool ib);
+bool scn_resolve_stall(struct ctx *c, const struct ynode *root,
+                       struct scenario *scn);
+
+/* scn-server.c */
+void scn_server_spec_free(struct server_spec *s);
+bool scn_parse_server(struct ctx *c, const struct ynode *map,
+                      struct scenario *scn);
+bool scn_resolve_server_nodes(struct ctx *c, const struct ynode *root,
+                              struct scenario *scn);
+void scn_server_defaults(struct server_spec *s);
+
+/* scn-vm.c */
+bool scn_parse_vm(struct ctx *c, const struct ynode *map, const char *parent,
+                  uint32_t n_cores, struct vm_spec *v);
+void scn_vm_defaults(struct vm_spec *v);
+
+/* scn-qos.c */
+bool scn_parse_qos_nodes(struct ctx *c, const struct ynode *map,
+                         struct scenario *scn);
+bool scn_parse_qos(struct ctx *c, const struct ynode *map,
+                   struct qos_spec *q);
+bool scn_resolve_qos_nodes(struct ctx *c, const struct ynode *root,
+                           struct scenario *scn);
+
+/* scn-pfc.c */
+bool scn_parse_pfc(struct ctx *c, const struct ynode *map,
+                   struct pfc_spec *p);
+
+/* scn-tcp.c */
+bool scn_parse_tcp(struct ctx *c, const struct ynode *map, const char *path,
+                   struct tcp_spec *t);
+
+/* scn-rdma.c */
+bool scn_parse_rdma(struct ctx *c, const struct ynode *map,
+                    struct rdma_spec *r);
+
+/* scn-faults.c */
+bool scn_parse_faults(struct ctx *c, const struct ynode *map,
+                      struct fault_spec *f);
+
+/* scn-traffic.c */
+bool scn_parse_traffic(struct ctx *c, const struct ynode *seq,
+                       struct scenario *scn);
+bool scn_resolve_host(struct ctx *c, const struct scenario *scn,
+                      const struct ynode *n, const char *path,
+                      uint32_t *host);
+bool scn_resolve_traffic(struct ctx *c, const struct ynode *seq,
+                         struct scenario *scn);
+
+/* scn-monitor.c */
+bool scn_parse_monitor(struct ctx *c, const struct ynode *map,
+                       struct monitor_spec *m);
+bool scn_resolve_monitor(struct ctx *c, const struct ynode *map,
+                         struct scenario *scn);
+
+/* scn-ib.c */
+bool scn_parse_fabric(struct ctx *c, const struct ynode *root,
+                      struct scenario *scn);
+bool scn_check_ib(struct ctx *c, const struct ynode *root,
+                  struct scenario *scn);
+bool scn_check_ib_lids(struct ctx *c, const struct ynode *root,
+                       const struct scenario *scn);
+/* The key tables of the sections (keys.h), for the reference. */
+extern const struct key_section scn_faults_keys;
+extern const struct key_section scn_tcp_keys;
+extern const struct key_section scn_pfc_keys;
+extern const struct key_section scn_pfc_watchdog_keys;
+extern const struct key_section scn_rdma_keys;
+extern const struct key_section scn_hpcc_keys;
+extern const struct key_section scn_ib_keys;
+extern const struct key_section scn_switch_keys;
+extern const struct key_section scn_ecn_keys;
+extern const struct key_section scn_ets_keys;
+extern const struct key_section scn_host_keys;
+extern const struct key_section scn_stall_keys;
+extern const struct key_section scn_topology_keys[4];
+extern const struct key_section scn_link_keys;
+extern const struct key_section scn_node_keys;
+extern const struct key_section scn_cable_keys;
+extern const struct key_section scn_server_keys;
+extern const struct key_section scn_cpu_cost_keys;
+extern const struct key_section scn_vm_keys;
+extern const struct key_section scn_vm_rate_limit_keys;
+extern const struct key_section scn_vm_cost_keys;
+extern const struct key_section scn_blk_keys;
+extern const struct key_section scn_blk_device_keys;
+extern const struct key_section scn_blk_limiter_keys;
+extern const struct key_section scn_bucket_bytes_keys;
+extern const struct key_section scn_bucket_ops_keys;
+extern const struct key_section scn_blk_job_keys;
+extern const struct key_section scn_blk_cost_keys;
+extern const struct key_section scn_qos_keys;
+extern const struct key_section scn_qos_node_keys;
+extern const struct key_section scn_monitor_keys;
+extern const struct key_section scn_traffic_keys;
+extern const struct key_section scn_flow_keys;
+extern const struct key_section scn_flow_size_keys;
+extern const struct key_section scn_top_keys;
+
+#endif

@@ -1,0 +1,94 @@
+/* The transports' configuration: the scenario's `tcp` and `rdma`
+ * sections (docs/scenario.md), read by scenario/scn-tcp.c and
+ * scenario/scn-rdma.c. */
+#ifndef DCSIM_TRANSPORT_SPEC_H
+#define DCSIM_TRANSPORT_SPEC_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* TCP parameters (docs/scenario.md, `tcp`): the top-level section sets
+ * them for every TCP traffic entry, and an entry's own `tcp` mapping
+ * overrides them for its flows. */
+struct tcp_spec {
+    const char *cc;           /* Congestion control: tcp_cc_find() name. */
+    bool ecn;                 /* ECT on data, react to ECE (RFC 3168);
+                               * always on with dctcp. */
+    bool handshake;           /* SYN, SYN-ACK before data. */
+    uint32_t init_cwnd;       /* Segments (RFC 6928: 10). */
+    uint64_t min_rto_ps;      /* RTO floor (Linux: 200 ms). */
+    uint64_t init_rto_ps;     /* Before the first RTT sample (RFC 6298). */
+    uint64_t max_rto_ps;      /* Backoff ceiling (Linux TCP_RTO_MAX). */
+    uint32_t max_retries;     /* Timeouts in a row before the connection
+                               * is abandoned (Linux tcp_retries2). */
+    uint32_t delack_segs;     /* ACK every Nth full segment; 1 = each. */
+    uint32_t quickacks;       /* Segments acked at once at the start
+                               * (Linux TCP_MAX_QUICKACKS: 16). */
+    uint64_t delack_ps;       /* Delayed-ACK timeout. */
+    uint64_t ack_jitter_ps;   /* Receive-path delay before an ACK leaves:
+                               * uniform in [0, this]; 0 = none. */
+    uint64_t rcv_buf_bytes;   /* Receive buffer = largest window. */
+    uint32_t dupack_thresh;   /* Duplicate ACKs that trigger fast
+                               * retransmit (RFC 5681: 3). */
+    double dctcp_g;           /* DCTCP alpha gain (RFC 8257: 1/16). */
+};
+
+/* RDMA parameters (docs/scenario.md, `rdma`): RoCEv2 reliable
+ * connections. */
+enum rdma_cc {
+    RDMA_CC_NONE,             /* Line rate; PFC keeps it lossless. */
+    RDMA_CC_DCQCN,            /* DCQCN (Zhu et al., SIGCOMM 2015). */
+    RDMA_CC_HPCC,             /* HPCC (Li et al., SIGCOMM 2019). */
+};
+
+/* DCQCN's parameters (rdma.c cites each profile's sources). */
+struct dcqcn_params {
+    double g;                 /* Alpha gain. */
+    double alpha0;            /* Alpha at start. */
+    uint64_t cnp_interval_ps; /* NP: at most one CNP per QP per this. */
+    uint64_t alpha_period_ps; /* RP: alpha decays every this. */
+    uint64_t dec_period_ps;   /* RP: at most one cut per this. */
+    uint64_t inc_period_ps;   /* RP: rate-increase timer T. */
+    uint64_t byte_counter;    /* RP: rate-increase byte counter B. */
+    uint32_t fast_recovery;   /* F: steps before additive increase. */
+    uint64_t ai_bps, hai_bps; /* Additive and hyper increase steps. */
+    uint64_t min_rate_bps;
+    double min_dec_factor;    /* A cut leaves at least this share. */
+};
+
+/* HPCC's parameters (`rdma.hpcc`; rdma-hpcc.h cites the defaults). */
+struct hpcc_params {
+    double eta;               /* Target utilization. */
+    uint32_t max_stage;       /* Additive-only rounds before a
+                               * multiplicative one (maxStage). */
+    uint64_t r_ai_bps;        /* Additive increase R_AI; 0: the NIC's rate
+                               * / 2500 (40 Mb/s at 100 Gb/s). */
+    uint64_t t_ps;            /* Base RTT T; 0: each flow's own. */
+};
+
+struct rdma_spec {
+    uint32_t mtu;             /* Path MTU: payload bytes per packet. */
+    enum rdma_cc cc;
+    const char *cc_name;      /* "none", "dcqcn", "hpcc", for reports. */
+    const char *profile;      /* DCQCN: "paper" or "mellanox". */
+    struct dcqcn_params dcqcn;
+    struct hpcc_params hpcc;
+    uint8_t cnp_tc;           /* Class CNPs travel in. */
+    uint32_t ack_every;       /* The responder ACKs every Nth packet (and
+                               * a message's last). */
+    uint64_t timeout_ps;      /* Requester's retransmission timeout. */
+    uint32_t retry_cnt;       /* Timeouts in a row before the QP fails. */
+    uint64_t rnr_timer_ps;    /* Wait after an RNR NAK before retrying. */
+    uint32_t rnr_retry;       /* RNR retries before failing; 7: forever. */
+};
+
+enum rdma_verb {
+    RDMA_VERB_WRITE,          /* RDMA WRITE: no receive consumed. */
+    RDMA_VERB_SEND,           /* SEND: consumes a posted receive. */
+    RDMA_VERB_READ,           /* RDMA READ: the destination sends. */
+    RDMA_VERB_WRITE_IMM,      /* WRITE with immediate: consumes a posted
+                               * receive with its last packet. */
+};
+
+
+#endif
