@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "host/kvm-probe.h"
 #include "host/kvm-profile.h"
+#include "scenario/scn-profile.h"
 #include "scenario/units.h"
 #include "sim/util.h"
 

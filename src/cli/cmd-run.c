@@ -47,20 +47,21 @@ static void
 show_progress(struct sim *s, void *aux)
 {
     struct progress *pr = aux;
-    const struct edge *edge = edge_of(net_of(s));
+    const struct world *world = world_of(net_of(s));
+    const struct edge *edge = &world->edge;
     double now = wall_now();
     if (now - pr->last < 0.25)
         return;
     double rate = (double)(s->events - pr->last_events) / (now - pr->last);
     double frac = 0;
-    if (edge->scn->stop_ps)
-        frac = (double)s->now_ps / (double)edge->scn->stop_ps;
+    if (world->scn->stop_ps)
+        frac = (double)s->now_ps / (double)world->scn->stop_ps;
     else if (edge->total_flow_bytes)
         frac = (double)(edge->st.bytes_delivered + edge->net.st.bytes_lost) /
                (double)edge->total_flow_bytes;
     fprintf(stderr, "\r  sim %.3f us", (double)s->now_ps / 1e6);
-    if (edge->scn->stop_ps)
-        fprintf(stderr, " / %.3f us", (double)edge->scn->stop_ps / 1e6);
+    if (world->scn->stop_ps)
+        fprintf(stderr, " / %.3f us", (double)world->scn->stop_ps / 1e6);
     fprintf(stderr, "  %.2f M events/s", rate / 1e6);
     if (frac > 0.001)
         fprintf(stderr, "  %3.0f%%  ETA %.0f s   ", frac * 100,

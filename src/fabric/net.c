@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,7 @@
 #include "fabric/route.h"
 #include "fabric/sched.h"
 #include "fabric/switch.h"
-#include "scenario/scenario.h"
+#include "fabric/topo.h"
 #include "sim/rng.h"
 
 uint32_t

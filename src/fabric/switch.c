@@ -6,7 +6,6 @@
 #include "fabric/ib.h"
 #include "fabric/net.h"
 #include "fabric/port.h"
-#include "scenario/scenario.h"
 #include "sim/crc32.h"
 
 uint32_t

@@ -14,15 +14,17 @@
 #include <stdint.h>
 
 #include "fabric/net.h"
+#include "fabric/topo.h"
 #include "host/cpu.h"
+#include "host/host-spec.h"
 #include "sim/util.h"
+#include "transport/transport-spec.h"
 
 struct edge;
 struct flow;
 struct host;
 struct host_observer;
 struct host_rx;
-struct scenario;
 struct server;
 struct tcp_pool;
 
@@ -35,6 +37,30 @@ struct edge_stats {
     uint64_t last_delivery_ps;  /* Last packet consumed by a host. */
 };
 
+/* What a traffic entry asks of the transports of its flows. */
+struct edge_entry {
+    const struct tcp_spec *tcp;  /* Protocol tcp: its TCP parameters. */
+    enum rdma_verb verb;         /* Protocol roce/rocev1. */
+    uint64_t recv_at_ps;         /* Verb send: when the receive is posted. */
+    struct src_loc loc;          /* Where the entry is written. */
+};
+
+/* What hosts, servers and transports read of the configuration, set by
+ * the builder; the structs it points to outlive the edge. */
+struct edge_config {
+    const char *file;            /* The scenario's path, for messages. */
+    uint64_t seed;               /* Roots the transports' streams. */
+    uint32_t mtu_bytes;          /* IP MTU. */
+    bool infiniband;             /* Native IB packets, no Ethernet. */
+    const struct host_spec *host;     /* Every host's NIC. */
+    const struct rdma_spec *rdma;     /* RDMA transports. */
+    const struct edge_entry *entries; /* By flow->entry (owned by the
+                                       * builder). */
+    const struct server_spec *server; /* Servers but these... */
+    const struct server_node *server_nodes; /* ...(server.nodes). */
+    size_t n_server_nodes;
+};
+
 /* The floors above the edge, as it sees them (set by the builder). */
 struct edge_owner_class {
     /* Flow F's last byte was delivered now (its counters are final); the
@@ -45,7 +71,7 @@ struct edge_owner_class {
 
 struct edge {
     struct net net;             /* The fabric, engine and packet pool. */
-    const struct scenario *scn; /* Settings of transports and servers. */
+    struct edge_config cfg;     /* Settings of transports and servers. */
     const struct edge_owner_class *owner;
     struct host *hosts;         /* net.n_hosts, node index = host number. */
     struct host_rx *host_rx;    /* Per host with host.rx_rate, else NULL. */

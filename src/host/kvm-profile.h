@@ -2,7 +2,7 @@
  * real machine (src/host/kvm-probe.c), as a YAML file that the
  * virtualization model reads to set its exit costs.
  *
- * kvm_profile_write() writes the file, kvm_profile_load() reads it back
+ * kvm_profile_write() writes the file, kvm_profile_load() (scenario/scn-profile.h) reads it back
  * and checks it the way scenario files are checked: an unknown key, a
  * missing one, or a value of the wrong form is an error naming
  * FILE:LINE:COLUMN and the expected form.  docs/models.md ("KVM exit
@@ -58,12 +58,8 @@ struct kvm_exit_cost *kvm_profile_exit(struct kvm_profile *p, size_t i);
 const struct kvm_exit_cost *kvm_profile_exit_c(const struct kvm_profile *p,
                                                size_t i);
 
-/* Reads the profile at PATH into *OUT.  Returns 0, or 2 with *ERR
- * allocated ("FILE:LINE:COL: what is wrong; expected ...", or
- * "FILE: cannot open: ...") and *OUT zeroed. */
-int kvm_profile_load(const char *path, struct kvm_profile *out, char **err);
-
-/* Writes P as a profile file that kvm_profile_load() reads back.
+/* Writes P as a profile file that kvm_profile_load()
+ * (scenario/scn-profile.h) reads back.
  * COMMENT (or NULL) is written first as YAML comment lines: how the
  * figures were obtained, for people. */
 void kvm_profile_write(const struct kvm_profile *p, const char *comment,

@@ -7,15 +7,14 @@
 #include "fabric/net.h"
 #include "host/edge.h"
 #include "host/host.h"
-#include "scenario/scenario.h"
 
 const struct server_spec *
-server_spec_of(const struct scenario *scn, uint32_t h)
+server_spec_of(const struct edge_config *cfg, uint32_t h)
 {
-    for (size_t i = 0; i < scn->n_server_nodes; i++)
-        if (scn->server_nodes[i].host == h)
-            return &scn->server_nodes[i].spec;
-    return &scn->server;
+    for (size_t i = 0; i < cfg->n_server_nodes; i++)
+        if (cfg->server_nodes[i].host == h)
+            return &cfg->server_nodes[i].spec;
+    return cfg->server;
 }
 
 static void rxq_init(struct rxq *q, struct sim *sim, struct server *srv,
@@ -70,12 +69,12 @@ int
 servers_create(struct net *net, char **err)
 {
     (void)err;
-    const struct scenario *scn = edge_of(net)->scn;
+    const struct edge_config *cfg = &edge_of(net)->cfg;
     edge_of(net)->servers = xcalloc(net->n_hosts ? net->n_hosts : 1,
                            sizeof *edge_of(net)->servers);
     for (uint32_t h = 0; h < net->n_hosts; h++) {
         struct server *srv = &edge_of(net)->servers[h];
-        const struct server_spec *s = server_spec_of(scn, h);
+        const struct server_spec *s = server_spec_of(cfg, h);
         srv->host = &edge_of(net)->hosts[h];
         srv->host->srv = srv;
         srv->spec = s;

@@ -31,7 +31,7 @@ struct flow;
 struct host;
 struct net;
 struct pkt;
-struct scenario;
+struct edge_config;
 struct tx_source;
 
 /* A direction of the NIC's PCIe link: DMA transfers in order, each
@@ -125,7 +125,8 @@ void servers_destroy(struct net *);
 
 /* The spec that applies to host H (its server.nodes entry or the
  * section's). */
-const struct server_spec *server_spec_of(const struct scenario *, uint32_t h);
+const struct server_spec *server_spec_of(const struct edge_config *,
+                                         uint32_t h);
 
 /* SRC (a software transport's sender on a host with a server) has data:
  * its core will build its packets. */

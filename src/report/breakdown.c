@@ -190,7 +190,7 @@ static const struct host_observer_class bd_host_class = {
 struct breakdown *
 breakdown_attach(struct world *w)
 {
-    const struct monitor_spec *ms = &w->edge.scn->monitor;
+    const struct monitor_spec *ms = &w->scn->monitor;
     if (!ms->breakdown)
         return NULL;
     struct breakdown *bd = xcalloc(1, sizeof *bd);

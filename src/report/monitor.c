@@ -95,7 +95,7 @@ monitor_create(struct world *world)
 {
     struct net *net = world_net(world);
     struct edge *edge = &world->edge;
-    const struct monitor_spec *spec = &edge->scn->monitor;
+    const struct monitor_spec *spec = &world->scn->monitor;
     if (!spec->interval_ps)
         return NULL;
     sim_assert(sim_now(&net->sim) == 0);

@@ -147,9 +147,9 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
     const struct flow_summary *s = &ri->flows;
     const struct net_stats *st = &net->st;
     fprintf(f, "{\n  \"scenario\": ");
-    json_string(f, edge->scn->name);
+    json_string(f, world->scn->name);
     fprintf(f, ",\n  \"dcsim_version\": \"%s\"", DCSIM_VERSION);
-    fprintf(f, ",\n  \"seed\": %llu", (unsigned long long)edge->scn->seed);
+    fprintf(f, ",\n  \"seed\": %llu", (unsigned long long)world->scn->seed);
     fprintf(f, ",\n  \"sim_time_ps\": %llu",
             (unsigned long long)ri->sim_time_ps);
     fprintf(f, ",\n  \"complete\": %s,\n  \"interrupted_by\": ",
@@ -249,7 +249,7 @@ write_flows(FILE *f, const struct world *world, const struct run_info *ri)
                     !strcmp(fl->transport->name, "iwarp") ||
                     fl->transport == &transport_ib;
         fprintf(f, ",%u,%u,%s\n", fl->naks, fl->cnps,
-                rdma ? rdma_verb_name(edge->scn->traffic[fl->entry].verb) : "");
+                rdma ? rdma_verb_name(world->scn->traffic[fl->entry].verb) : "");
     }
 }
 
@@ -371,7 +371,7 @@ writer_wanted(size_t i, const struct world *world, const struct run_info *ri)
     const struct edge *edge = &world->edge;
     switch (writers[i].when) {
     case WITH_MONITOR:
-        return ri->monitor != NULL && edge->scn->monitor.n_select > 0;
+        return ri->monitor != NULL && world->scn->monitor.n_select > 0;
     case WITH_PFC:
         return net->pfc != NULL;
     case WITH_QPS:
@@ -446,8 +446,8 @@ results_print_summary(const struct world *world, const struct run_info *ri,
     const struct net_stats *st = &net->st;
     double wall = ri->wall_seconds > 0 ? ri->wall_seconds : 1e-9;
     fprintf(f, "%s: %u hosts, %u switches, %u flows, seed %llu\n",
-            edge->scn->name, net->n_hosts, net->n_switches, edge->n_flows,
-            (unsigned long long)edge->scn->seed);
+            world->scn->name, net->n_hosts, net->n_switches, edge->n_flows,
+            (unsigned long long)world->scn->seed);
     if (ri->interrupted_by) {
         fprintf(f, "  INTERRUPTED by %s at simulated ", ri->interrupted_by);
         print_time(f, (double)ri->sim_time_ps);

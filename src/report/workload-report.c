@@ -136,12 +136,11 @@ workload_report_incast_csv(FILE *f, const struct world *world,
 void
 workload_report_json(FILE *f, const struct world *world)
 {
-    const struct edge *edge = &world->edge;
     const struct workload *wl = world->wl;
     fprintf(f, ",\n  \"traffic\": [");
     for (size_t i = 0; i < wl->n_entries; i++) {
         const struct workload_entry *e = &wl->entries[i];
-        const struct traffic_spec *t = &edge->scn->traffic[i];
+        const struct traffic_spec *t = &world->scn->traffic[i];
         double load;
         fprintf(f, "%s\n    {\"entry\": %zu, \"flows\": %llu, \"bytes\": "
                    "%llu, \"window_ps\": %llu", i ? "," : "", i,
@@ -163,10 +162,9 @@ workload_report_json(FILE *f, const struct world *world)
 void
 workload_report_print(FILE *f, const struct world *world)
 {
-    const struct edge *edge = &world->edge;
     const struct workload *wl = world->wl;
     for (size_t i = 0; i < wl->n_entries; i++) {
-        const struct traffic_spec *t = &edge->scn->traffic[i];
+        const struct traffic_spec *t = &world->scn->traffic[i];
         double load;
         if (!workload_offered_load(wl, i, &load))
             continue;

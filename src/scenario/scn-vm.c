@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "host/kvm-profile.h"
+#include "scenario/scn-profile.h"
 #include "pkt/pkt.h"
 #include "scenario/read.h"
 #include "scenario/scenario.h"

@@ -35,7 +35,6 @@
 #include "fabric/path.h"
 #include "fabric/port.h"
 #include "host/host.h"
-#include "scenario/scenario.h"
 #include "transport/rdma-hpcc.h"
 #include "transport/transport.h"
 #include "transport/flow.h"
@@ -750,7 +749,7 @@ static uint64_t
 base_rtt_ps(const struct net *net, const struct rdma_qp *qp, uint32_t from,
             uint32_t to, uint32_t hdr)
 {
-    bool vlan = edge_of_const(net)->scn->host.vlan;
+    bool vlan = edge_of_const(net)->cfg.host->vlan;
     struct path path;
     path_trace(net, from, to, qp->data_proto.hash0, &path);
     uint64_t t_ps = path_latency_ps(
@@ -766,8 +765,8 @@ rdma_setup(struct net *net, struct flow *f)
     struct rdma_qp *qp = xcalloc(1, sizeof *qp);
     f->tp = qp;
     qp->flow = f;
-    qp->cfg = &edge_of(net)->scn->rdma;
-    const struct traffic_spec *ts = &edge_of(net)->scn->traffic[f->entry];
+    qp->cfg = edge_of(net)->cfg.rdma;
+    const struct edge_entry *ts = &edge_of(net)->cfg.entries[f->entry];
     qp->verb = ts->verb;
     qp->read = ts->verb == RDMA_VERB_READ;
     /* The data sender and receiver: the flow's ends, swapped for READ. */
@@ -781,7 +780,7 @@ rdma_setup(struct net *net, struct flow *f)
                                                     : UINT64_MAX;
     /* The initial PSN, per QP, from the flow's own stream. */
     struct rng r;
-    rng_init(&r, edge_of(net)->scn->seed, rng_stream_id("rdma/isn") ^ f->id);
+    rng_init(&r, edge_of(net)->cfg.seed, rng_stream_id("rdma/isn") ^ f->id);
     qp->isn = (uint32_t)rng_below(&r, IB_PSN_MASK + 1);
     tx_source_init(&qp->data_src, &net->sim, &rdma_data_class,
                    &edge_of(net)->hosts[from], f->tc);
@@ -894,14 +893,13 @@ rocev1_check(const struct net *net, const struct flow *f, char **err)
     const struct node *sb = edge->hosts[f->dst].nic.port->link.peer;
     if (sa == sb)
         return 0;
-    const struct scenario *scn = edge->scn;
-    const struct traffic_spec *ts = &scn->traffic[f->entry];
+    const struct edge_entry *ts = &edge->cfg.entries[f->entry];
     *err = xasprintf(
         "%s:%u:%u: traffic.%u: protocol rocev1 cannot carry %s -> %s: they "
         "hang off different switches (%s, %s) and a RoCEv1 frame (EtherType "
         "0x8915, no IP header) cannot cross a router; expected protocol roce "
         "(RoCEv2, over UDP/IP) or both hosts on one switch",
-        scn->file, ts->loc.line, ts->loc.col, (unsigned)f->entry,
+        edge->cfg.file, ts->loc.line, ts->loc.col, (unsigned)f->entry,
         edge->hosts[f->src].up.name, edge->hosts[f->dst].up.name, sa->name,
         sb->name);
     return 2;

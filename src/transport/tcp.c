@@ -30,7 +30,6 @@
 
 #include "fabric/net.h"
 #include "host/edge.h"
-#include "scenario/scenario.h"
 #include "sim/rng.h"
 #include "transport/transport.h"
 #include "transport/flow.h"
@@ -65,7 +64,7 @@ static const struct tx_source_class tcp_ack_class = {
 static const struct tcp_spec *
 flow_tcp_spec(const struct net *net, const struct flow *f)
 {
-    return &edge_of_const(net)->scn->traffic[f->entry].tcp;
+    return edge_of_const(net)->cfg.entries[f->entry].tcp;
 }
 
 /* iWARP (RFC 5040 RDMAP, 5041 DDP, 5044 MPA) over this TCP: each segment
@@ -790,7 +789,7 @@ receiver_data(struct net *net, struct tcp_conn *c, const struct pkt *p)
 static uint32_t
 tcp_mss(const struct net *net, const struct flow *f)
 {
-    uint32_t mss = edge_of_const(net)->scn->mtu_bytes - TCP_IP_HDR_BYTES;
+    uint32_t mss = edge_of_const(net)->cfg.mtu_bytes - TCP_IP_HDR_BYTES;
     if (is_iwarp(f))
         mss = (mss - IWARP_FPDU_HDR_BYTES) & ~3u;
     return mss;

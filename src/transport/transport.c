@@ -8,7 +8,6 @@
 #include "fabric/path.h"
 #include "host/host.h"
 #include "host/server.h"
-#include "scenario/scenario.h"
 #include "sim/util.h"
 #include "transport/flow.h"
 
@@ -88,10 +87,10 @@ transport_proto_pkt(const struct net *net, const struct flow *f, uint8_t proto,
     memcpy(p->eth.src, src->mac, 6);
     memcpy(p->eth.dst, dst->mac, 6);
     p->eth.ethertype = ETHERTYPE_IPV4;
-    if (edge_of_const(net)->scn->host.vlan) {
+    if (edge_of_const(net)->cfg.host->vlan) {
         /* 802.1Q: the priority travels as the PCP too. */
         p->eth.vlan = true;
-        p->eth.vid = edge_of_const(net)->scn->host.vid;
+        p->eth.vid = edge_of_const(net)->cfg.host->vid;
         p->eth.pcp = f->tc;
     }
     p->ip.src = src->ip;
@@ -118,9 +117,9 @@ transport_ideal_fct(const struct net *net, uint32_t from, uint32_t to,
 {
     uint64_t n = size ? (size + mss - 1) / mss : 1;
     uint32_t last = (uint32_t)(size - (n - 1) * mss);
-    bool vlan = edge_of_const(net)->scn->host.vlan;
+    bool vlan = edge_of_const(net)->cfg.host->vlan;
     uint32_t wire, last_wire;
-    if (edge_of_const(net)->scn->fabric == FABRIC_INFINIBAND) {
+    if (edge_of_const(net)->cfg.infiniband) {
         /* Native IB: the packet alone, HDR_BYTES from LRH to VCRC. */
         wire = ib_packet_bytes(hdr_bytes, mss);
         last_wire = ib_packet_bytes(hdr_bytes, last);

@@ -13,7 +13,6 @@
 #include "fabric/net.h"
 #include "host/edge.h"
 #include "host/host.h"
-#include "scenario/scenario.h"
 #include "transport/transport.h"
 #include "transport/flow.h"
 
@@ -63,7 +62,7 @@ udp_setup(struct net *net, struct flow *f)
     struct udp_sender *u = xcalloc(1, sizeof *u);
     f->tp = u;
     u->flow = f;
-    u->mss = edge_of(net)->scn->mtu_bytes - IPV4_HDR_BYTES - UDP_HDR_BYTES;
+    u->mss = edge_of(net)->cfg.mtu_bytes - IPV4_HDR_BYTES - UDP_HDR_BYTES;
     tx_source_init(&u->src, &net->sim, &udp_source_class,
                    &edge_of(net)->hosts[f->src], f->tc);
     u->src.flow_id = f->id;

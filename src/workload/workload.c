@@ -9,12 +9,12 @@
 
 #include "fabric/net.h"
 #include "host/edge.h"
-#include "scenario/scenario.h"
 #include "sim/rng.h"
 #include "sim/util.h"
+#include "transport/flow.h"
 #include "transport/transport.h"
 #include "workload/cdf.h"
-#include "transport/flow.h"
+#include "workload/workload-spec.h"
 
 struct flow_vec {
     struct flow *v;
@@ -29,7 +29,7 @@ struct flow_vec {
 
 /* One entry being generated. */
 struct gen {
-    const struct scenario *scn;
+    const struct workload_config *cfg;
     const struct traffic_spec *t;
     const struct transport_class *tp;
     struct rng r;                /* The entry's stream. */
@@ -92,9 +92,9 @@ next_start(struct gen *g)
 }
 
 static uint32_t
-rack_of(const struct scenario *scn, uint32_t host)
+rack_of(const struct workload_config *cfg, uint32_t host)
 {
-    return (uint32_t)scn->graph.nodes[host].rack;
+    return (uint32_t)cfg->graph->nodes[host].rack;
 }
 
 /* A permutation with no fixed point (and, with CROSS, no host mapped into
@@ -102,9 +102,9 @@ rack_of(const struct scenario *scn, uint32_t host)
  * repaired by swapping its target with a random position where both
  * become good.  Returns false if none could be found. */
 static bool
-derangement(const struct scenario *scn, struct rng *r, uint32_t *to, bool cross)
+derangement(const struct workload_config *cfg, struct rng *r, uint32_t *to, bool cross)
 {
-    uint32_t n = scn->graph.n_hosts;
+    uint32_t n = cfg->graph->n_hosts;
     for (uint32_t i = 0; i < n; i++)
         to[i] = i;
     for (uint32_t i = n - 1; i > 0; i--) {
@@ -113,7 +113,7 @@ derangement(const struct scenario *scn, struct rng *r, uint32_t *to, bool cross)
         to[i] = to[j];
         to[j] = x;
     }
-#define BAD(i, d) ((d) == (i) || (cross && rack_of(scn, d) == rack_of(scn, i)))
+#define BAD(i, d) ((d) == (i) || (cross && rack_of(cfg, d) == rack_of(cfg, i)))
     for (uint32_t i = 0; i < n; i++) {
         uint32_t tries = 0;
         while (BAD(i, to[i])) {
@@ -148,15 +148,15 @@ gen_flows(struct gen *g, char **err)
 static int
 gen_permutation(struct gen *g, char **err)
 {
-    const struct scenario *scn = g->scn;
+    const struct workload_config *cfg = g->cfg;
     const struct traffic_spec *t = g->t;
-    uint32_t nh = scn->graph.n_hosts;
+    uint32_t nh = cfg->graph->n_hosts;
     uint32_t *to = xmalloc(nh * sizeof *to);
-    if (!derangement(scn, &g->r, to, t->cross_rack_only)) {
+    if (!derangement(cfg, &g->r, to, t->cross_rack_only)) {
         free(to);
         *err = xasprintf("%s:%u:%u: no cross-rack permutation exists: a "
                          "rack holds more than half the hosts; expected "
-                         "cross_rack: false", scn->file, t->loc.line,
+                         "cross_rack: false", cfg->file, t->loc.line,
                          t->loc.col);
         return 2;
     }
@@ -172,7 +172,7 @@ static int
 gen_incast(struct gen *g, char **err)
 {
     const struct traffic_spec *t = g->t;
-    uint32_t nh = g->scn->graph.n_hosts;
+    uint32_t nh = g->cfg->graph->n_hosts;
     uint32_t *pool = xmalloc(nh * sizeof *pool);
     uint32_t m = 0;
     for (uint32_t i = 0; i < nh; i++)
@@ -193,7 +193,7 @@ gen_incast(struct gen *g, char **err)
 static int
 gen_all_to_all(struct gen *g, char **err)
 {
-    uint32_t nh = g->scn->graph.n_hosts;
+    uint32_t nh = g->cfg->graph->n_hosts;
     for (uint32_t s = 0; s < nh; s++)
         for (uint32_t d = 0; d < nh; d++)
             if (s != d)
@@ -206,7 +206,7 @@ gen_all_to_all(struct gen *g, char **err)
 static uint32_t
 pick_source(struct gen *g)
 {
-    uint32_t nh = g->scn->graph.n_hosts;
+    uint32_t nh = g->cfg->graph->n_hosts;
     uint64_t x = rng_below(&g->r, g->cum_rate[nh - 1]);
     uint32_t lo = 0, hi = nh - 1;
     while (lo < hi) {
@@ -225,19 +225,19 @@ pick_source(struct gen *g)
 static void
 pick_pair(struct gen *g, uint32_t *src, uint32_t *dst)
 {
-    const struct scenario *scn = g->scn;
+    const struct workload_config *cfg = g->cfg;
     bool cross = g->t->cross_rack_only;
-    uint32_t nh = scn->graph.n_hosts, s, d;
+    uint32_t nh = cfg->graph->n_hosts, s, d;
     if (g->t->load) {
         s = pick_source(g);
         do
             d = (uint32_t)rng_below(&g->r, nh);
-        while (d == s || (cross && rack_of(scn, s) == rack_of(scn, d)));
+        while (d == s || (cross && rack_of(cfg, s) == rack_of(cfg, d)));
     } else {
         do {
             s = (uint32_t)rng_below(&g->r, nh);
             d = (uint32_t)rng_below(&g->r, nh);
-        } while (s == d || (cross && rack_of(scn, s) == rack_of(scn, d)));
+        } while (s == d || (cross && rack_of(cfg, s) == rack_of(cfg, d)));
     }
     *src = s;
     *dst = d;
@@ -319,12 +319,12 @@ mean_gap_ps(const struct traffic_spec *t, uint64_t capacity_bps)
 /* Picoseconds are the clock's grain: arrivals closer than that on
  * average would mostly coincide, and a `duration` would never fill. */
 static int
-too_fast(const struct scenario *scn, size_t i, double gap_ps, char **err)
+too_fast(const struct workload_config *cfg, size_t i, double gap_ps, char **err)
 {
-    const struct traffic_spec *t = &scn->traffic[i];
+    const struct traffic_spec *t = &cfg->traffic[i];
     *err = xasprintf("%s:%u:%u: traffic.%zu.load %g needs a flow every "
                      "%.3g ps on average; expected at least 1 ps between "
-                     "flows (a lower load, or larger flows)", scn->file,
+                     "flows (a lower load, or larger flows)", cfg->file,
                      t->loc.line, t->loc.col, i, t->load, gap_ps);
     return 2;
 }
@@ -333,19 +333,19 @@ too_fast(const struct scenario *scn, size_t i, double gap_ps, char **err)
  * *RESERVE; 2 with *ERR if they and the N flows made take flow ids past
  * 32 bits. */
 static int
-rounds_reserve(const struct scenario *scn, uint32_t n, uint32_t *reserve,
+rounds_reserve(const struct workload_config *cfg, uint32_t n, uint32_t *reserve,
                char **err)
 {
     uint64_t total = n;
-    for (size_t i = 0; i < scn->n_traffic; i++) {
-        const struct traffic_spec *t = &scn->traffic[i];
+    for (size_t i = 0; i < cfg->n_traffic; i++) {
+        const struct traffic_spec *t = &cfg->traffic[i];
         if (t->pattern != PATTERN_INCAST)
             continue;
         total += (uint64_t)t->count * (t->rounds - 1);
         if (total > UINT32_MAX) {
             *err = xasprintf("%s:%u:%u: traffic.%zu: senders x rounds "
                              "makes more than %" PRIu32 " flows in all; "
-                             "expected fewer rounds or senders", scn->file,
+                             "expected fewer rounds or senders", cfg->file,
                              t->loc.line, t->loc.col, i, UINT32_MAX);
             return 2;
         }
@@ -356,10 +356,10 @@ rounds_reserve(const struct scenario *scn, uint32_t n, uint32_t *reserve,
 
 /* Round 0 of the incast entry E: its flows as generated. */
 static void
-incast_init(struct incast *ic, const struct scenario *scn, size_t e,
+incast_init(struct incast *ic, const struct workload_config *cfg, size_t e,
             const struct workload_entry *we, const struct flow_vec *fv)
 {
-    const struct traffic_spec *t = &scn->traffic[e];
+    const struct traffic_spec *t = &cfg->traffic[e];
     struct incast_round *r0;
     ic->entry = e;
     ic->senders = t->count;
@@ -376,11 +376,11 @@ incast_init(struct incast *ic, const struct scenario *scn, size_t e,
 
 /* The incasts' state, and room in the flow array for every round. */
 static int
-incasts_make(const struct scenario *scn, struct workload *wl,
+incasts_make(const struct workload_config *cfg, struct workload *wl,
              struct flow_vec *fv, char **err)
 {
     uint32_t reserve;
-    int rc = rounds_reserve(scn, fv->n, &reserve, err);
+    int rc = rounds_reserve(cfg, fv->n, &reserve, err);
     if (rc)
         return rc;
     wl->flow_cap = fv->n + reserve;
@@ -393,13 +393,13 @@ incasts_make(const struct scenario *scn, struct workload *wl,
     for (uint32_t i = 0; i < wl->flow_cap; i++)
         wl->incast_of[i] = WORKLOAD_NO_INCAST;
     /* At most one incast per entry. */
-    wl->incasts = xcalloc(scn->n_traffic ? scn->n_traffic : 1,
+    wl->incasts = xcalloc(cfg->n_traffic ? cfg->n_traffic : 1,
                           sizeof *wl->incasts);
-    for (size_t e = 0; e < scn->n_traffic; e++) {
-        if (scn->traffic[e].pattern != PATTERN_INCAST)
+    for (size_t e = 0; e < cfg->n_traffic; e++) {
+        if (cfg->traffic[e].pattern != PATTERN_INCAST)
             continue;
         const struct workload_entry *we = &wl->entries[e];
-        incast_init(&wl->incasts[wl->n_incasts], scn, e, we, fv);
+        incast_init(&wl->incasts[wl->n_incasts], cfg, e, we, fv);
         for (uint32_t k = 0; k < we->flows; k++)
             wl->incast_of[we->first_flow + k] = (uint32_t)wl->n_incasts;
         wl->n_incasts++;
@@ -408,33 +408,33 @@ incasts_make(const struct scenario *scn, struct workload *wl,
 }
 
 int
-workload_create(const struct scenario *scn, struct workload **out,
+workload_create(const struct workload_config *cfg, struct workload **out,
                 struct flow **flows, uint32_t *n, char **err)
 {
     struct workload *wl = xcalloc(1, sizeof *wl);
     struct flow_vec fv = { 0 };
-    uint64_t *cum = host_cum_rates(&scn->graph);
+    uint64_t *cum = host_cum_rates(cfg->graph);
     int rc = 0;
-    wl->n_entries = scn->n_traffic;
-    wl->entries = xcalloc(scn->n_traffic ? scn->n_traffic : 1,
+    wl->n_entries = cfg->n_traffic;
+    wl->entries = xcalloc(cfg->n_traffic ? cfg->n_traffic : 1,
                           sizeof *wl->entries);
-    wl->host_capacity_bps = scn->graph.n_hosts
-                                ? cum[scn->graph.n_hosts - 1] : 0;
-    for (size_t i = 0; i < scn->n_traffic && !rc; i++) {
-        const struct traffic_spec *t = &scn->traffic[i];
+    wl->host_capacity_bps = cfg->graph->n_hosts
+                                ? cum[cfg->graph->n_hosts - 1] : 0;
+    for (size_t i = 0; i < cfg->n_traffic && !rc; i++) {
+        const struct traffic_spec *t = &cfg->traffic[i];
         char name[32];
         snprintf(name, sizeof name, "workload/%zu", i);
         struct gen g = {
-            .scn = scn, .t = t, .tp = transport_find(t->protocol),
+            .cfg = cfg, .t = t, .tp = transport_find(t->protocol),
             .clock_ps = t->start_ps,
             .mean_gap_ps = mean_gap_ps(t, wl->host_capacity_bps),
             .cum_rate = cum, .fv = &fv, .e = &wl->entries[i],
         };
         sim_assert(g.tp != NULL);
-        rng_init(&g.r, scn->seed, rng_stream_id(name));
+        rng_init(&g.r, cfg->seed, rng_stream_id(name));
         g.e->first_flow = fv.n;
         if (t->load && g.mean_gap_ps < 1)
-            rc = too_fast(scn, i, g.mean_gap_ps, err);
+            rc = too_fast(cfg, i, g.mean_gap_ps, err);
         else
             rc = generators[t->pattern](&g, err);
         for (uint32_t k = g.e->first_flow; k < fv.n; k++)
@@ -442,7 +442,7 @@ workload_create(const struct scenario *scn, struct workload **out,
     }
     free(cum);
     if (!rc)
-        rc = incasts_make(scn, wl, &fv, err);
+        rc = incasts_make(cfg, wl, &fv, err);
     if (rc) {
         free(fv.v);
         workload_destroy(wl);

@@ -23,7 +23,6 @@
 
 struct flow;
 struct net;
-struct scenario;
 
 /* What one traffic entry generated. */
 struct workload_entry {
@@ -73,12 +72,23 @@ struct workload {
 
 #define WORKLOAD_NO_INCAST UINT32_MAX
 
+/* What the workload reads of the configuration (the structs it points to
+ * outlive the workload). */
+struct workload_config {
+    const char *file;                  /* The scenario's path, for
+                                        * messages. */
+    uint64_t seed;                     /* Roots each entry's stream. */
+    const struct topo_graph *graph;    /* Hosts, their racks and rates. */
+    const struct traffic_spec *traffic;
+    size_t n_traffic;
+};
+
 /* Generates every entry's flows into *FLOWS (allocated with room for
  * WL->flow_cap) and *N, and makes *WL.  Returns 0, or 2 with *ERR
  * allocated ("FILE:LINE:COL: ...") and nothing made when an entry cannot
  * be satisfied (e.g. a cross-rack permutation where one rack holds more
  * than half the hosts). */
-int workload_create(const struct scenario *, struct workload **wl,
+int workload_create(const struct workload_config *, struct workload **wl,
                      struct flow **flows, uint32_t *n, char **err);
 void workload_destroy(struct workload *);
 

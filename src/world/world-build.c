@@ -58,6 +58,47 @@ build_hosts(struct edge *edge, const struct topo_graph *g)
     }
 }
 
+struct workload_config
+world_workload_config(const struct scenario *scn)
+{
+    return (struct workload_config){
+        .file = scn->file,
+        .seed = scn->seed,
+        .graph = &scn->graph,
+        .traffic = scn->traffic,
+        .n_traffic = scn->n_traffic,
+    };
+}
+
+/* The edge's inputs, from the scenario. */
+static void
+edge_config(struct world *w, const struct scenario *scn)
+{
+    w->entries = xcalloc(scn->n_traffic ? scn->n_traffic : 1,
+                         sizeof *w->entries);
+    for (size_t i = 0; i < scn->n_traffic; i++) {
+        const struct traffic_spec *t = &scn->traffic[i];
+        w->entries[i] = (struct edge_entry){
+            .tcp = &t->tcp,
+            .verb = t->verb,
+            .recv_at_ps = t->recv_at_ps,
+            .loc = t->loc,
+        };
+    }
+    w->edge.cfg = (struct edge_config){
+        .file = scn->file,
+        .seed = scn->seed,
+        .mtu_bytes = scn->mtu_bytes,
+        .infiniband = scn->fabric == FABRIC_INFINIBAND,
+        .host = &scn->host,
+        .rdma = &scn->rdma,
+        .entries = w->entries,
+        .server = &scn->server,
+        .server_nodes = scn->server_nodes,
+        .n_server_nodes = scn->n_server_nodes,
+    };
+}
+
 /* Host NIC receive buffers (host.rx_rate).  With PFC, the top of the
  * buffer is headroom: what can still arrive after the NIC pauses, by the
  * same delay model as a switch port's. */
@@ -146,7 +187,8 @@ build(struct world *w, const struct scenario *scn, char **err)
     struct net_config cfg = fabric_config(scn);
     net_init(net, &cfg, scn->stop_ps);
     world_own(w);
-    edge->scn = scn;
+    w->scn = scn;
+    edge_config(w, scn);
     /* HPCC's telemetry needs room beside each packet (pkt.h). */
     if (scn->rdma.cc == RDMA_CC_HPCC)
         int_enable(net);
@@ -159,7 +201,8 @@ build(struct world *w, const struct scenario *scn, char **err)
         return 2;
     if (scn->has_server && servers_create(net, err))
         return 2;
-    if (workload_create(scn, &w->wl, &edge->flows, &edge->n_flows, err))
+    struct workload_config wcfg = world_workload_config(scn);
+    if (workload_create(&wcfg, &w->wl, &edge->flows, &edge->n_flows, err))
         return 2;
     if (!check_monitor(w, scn, err))
         return 2;

@@ -63,6 +63,7 @@ world_destroy(struct world *w)
     workload_destroy(w->wl);
     free(edge->hosts);
     free(edge->host_rx);
+    free(w->entries);
     net_uninit(net);
     free(w);
 }

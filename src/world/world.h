@@ -23,15 +23,17 @@
 #define DCSIM_WORLD_H 1
 
 #include "host/edge.h"
+#include "workload/workload.h"
 #include "sim/util.h"
 
 struct scenario;
 struct workload;
 
 struct world {
-    struct edge edge;           /* Hosts and flows, around the fabric;
-                                 * edge.scn is what it was built from. */
+    struct edge edge;           /* Hosts and flows, around the fabric. */
+    const struct scenario *scn; /* What it was built from. */
     struct workload *wl;        /* What generated the flows. */
+    struct edge_entry *entries; /* Per traffic entry, for edge.cfg. */
 };
 
 static inline struct world *
@@ -59,6 +61,9 @@ world_net_const(const struct world *w)
  * permutation that is impossible). */
 int world_create(struct world **, const struct scenario *scn, char **err);
 void world_destroy(struct world *);
+
+/* The workload's inputs, from SCN (which must outlive them). */
+struct workload_config world_workload_config(const struct scenario *scn);
 
 /* For the builder: makes W the owner its fabric and edge report to
  * (drops and completions, counted per flow; world.c). */

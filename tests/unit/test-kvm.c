@@ -12,6 +12,7 @@
 
 #include "host/kvm-probe.h"
 #include "host/kvm-profile.h"
+#include "scenario/scn-profile.h"
 #include "sim/util.h"
 #include "tap.h"
 

@@ -13,6 +13,7 @@
 #include "tap.h"
 #include "transport/flow.h"
 #include "workload/workload.h"
+#include "world/world.h"
 
 static char dir[64];
 
@@ -30,9 +31,11 @@ run_load(const char *text, struct run *r)
     char *path = xasprintf("%s/t.yaml", dir), *err = NULL;
     FILE *f = fopen(path, "w");
     bool good = f && fputs(text, f) != EOF && !fclose(f);
-    if (good && scenario_load(path, NULL, 0, &r->scn, &err) == 0 &&
-        workload_create(&r->scn, &r->wl, &r->flows, &r->n, &err) != 0)
-        scenario_free(&r->scn);
+    if (good && scenario_load(path, NULL, 0, &r->scn, &err) == 0) {
+        struct workload_config cfg = world_workload_config(&r->scn);
+        if (workload_create(&cfg, &r->wl, &r->flows, &r->n, &err) != 0)
+            scenario_free(&r->scn);
+    }
     if (err)
         diag("%s", err);
     good = good && !err;
