@@ -11,9 +11,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "fabric/fc.h"
 #include "fabric/net.h"
-#include "fabric/ib.h"
-#include "fabric/pfc.h"
 #include "report/monitor.h"
 #include "report/results.h"
 
@@ -108,10 +107,7 @@ cmd_run(int argc, char **argv)
     /* Cut by the stop time (events remain) or ran dry. */
     ri.sim_time_ps = sim_pending(&net->sim) ? scn.stop_ps : net->sim.now_ps;
     ri.peak_rss_bytes = peak_rss_bytes();
-    if (net->pfc)
-        pfc_finish(net, ri.sim_time_ps);
-    if (net->ib)
-        ib_finish(net, ri.sim_time_ps);
+    fc_finish(net, ri.sim_time_ps);
     results_summarize(net, &ri);
     if (mon)
         monitor_finish(mon, ri.sim_time_ps);

@@ -16,7 +16,7 @@
 
 struct flow;
 struct host;
-struct ib_port;
+struct fc_class;
 struct node;
 struct port;
 struct scenario;
@@ -70,8 +70,8 @@ struct net {
     bool faulty;                /* Scenario injects loss or reordering. */
     struct rng fault_rng;
     uint64_t total_flow_bytes;  /* Sum of flow sizes, for progress. */
-    struct pfc_port *pfc;       /* Per port when PFC is on, else NULL. */
-    struct ib_port *ib;         /* Per port on an IB fabric, else NULL. */
+    const struct fc_class *fc;  /* Flow control at every port (fc.h): PFC,
+                                 * IB credits, or NULL for none. */
     struct host_rx *host_rx;    /* Per host with host.rx_rate, else NULL. */
     struct server *servers;     /* Per host with a `server` section, else
                                  * NULL (server.h). */

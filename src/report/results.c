@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fabric/fc.h"
 #include "fabric/mmu.h"
 #include "fabric/net.h"
 #include "fabric/port.h"
@@ -184,11 +185,11 @@ write_summary(FILE *f, const struct net *net, const struct run_info *ri)
     fct_by_size_write_json(f, &s->by_size, 2);
     write_transport_totals(f, net);
     workload_report_json(f, net);
-    if (net->pfc)
+    if (net->fc == &fc_pfc)
         pfc_report_json(f, net, ri);
     if (net->servers)
         host_report_json(f, net, ri);
-    if (net->ib)
+    if (net->fc == &fc_ib)
         ib_report_json(f, net, ri);
     if (blk_report_wanted(net))
         blk_report_json(f, net, ri);
@@ -351,7 +352,7 @@ writer_wanted(size_t i, const struct net *net, const struct run_info *ri)
     case WITH_MONITOR:
         return ri->monitor != NULL && net->scn->monitor.n_select > 0;
     case WITH_PFC:
-        return net->pfc != NULL;
+        return net->fc == &fc_pfc;
     case WITH_QPS:
         return monitor_has_qps(ri->monitor);
     case WITH_SERVERS:
@@ -362,7 +363,7 @@ writer_wanted(size_t i, const struct net *net, const struct run_info *ri)
                 return true;
         return false;
     case WITH_IB:
-        return net->ib != NULL;
+        return net->fc == &fc_ib;
     case WITH_BREAKDOWN:
         return net->bd != NULL;
     case WITH_BLOCK:
@@ -500,11 +501,11 @@ results_print_summary(const struct net *net, const struct run_info *ri,
                 s->slowdown.p50, s->slowdown.p99, s->slowdown.max);
     }
     workload_report_print(f, net);
-    if (net->pfc)
+    if (net->fc == &fc_pfc)
         pfc_report_print(f, net, ri);
     if (net->servers)
         host_report_print(f, net, ri);
-    if (net->ib)
+    if (net->fc == &fc_ib)
         ib_report_print(f, net, ri);
     if (blk_report_wanted(net))
         blk_report_print(f, net, ri);
