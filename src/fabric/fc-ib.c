@@ -115,8 +115,8 @@ ib_ctrl_next(struct net *net, struct fc_port *fc)
     return p;
 }
 
-static void ib_rx_leave(struct net *, struct fc_port *, uint8_t vl,
-                        uint32_t frame_bytes);
+static void ib_free(struct net *, struct ib_port *, uint8_t vl,
+                    uint32_t frame_bytes);
 
 /* A data packet started: its blocks are charged against the peer's
  * credits, and at a switch they leave the input buffer they filled. */
@@ -128,7 +128,8 @@ ib_tx_sent(struct net *net, struct fc_port *fc, uint8_t vl, uint8_t in_port,
     ib->fctbs[vl] = (uint16_t)((ib->fctbs[vl] + ib_blocks(frame_bytes)) %
                                IB_CREDIT_MOD);
     if (ib->kind == IB_PORT_SWITCH)
-        ib_rx_leave(net, fc->port->node->ports[in_port].fc, vl, frame_bytes);
+        ib_free(net, ib_of(fc->port->node->ports[in_port].fc), vl,
+                frame_bytes);
 }
 
 /* A flow-control packet reached the port that sends data the other way. */
@@ -181,21 +182,28 @@ ib_rx_arrive(struct net *net, struct fc_port *fc, const struct pkt *p)
     /* An HCA without a receive queue hands the packet to its host as it
      * arrives: the blocks are free again at once. */
     if (ib->kind == IB_PORT_HCA)
-        ib_rx_leave(net, fc, vl, p->frame_bytes);
+        ib_free(net, ib, vl, p->frame_bytes);
 }
 
-/* A packet of FRAME_BYTES on VL left the receive buffer: give the blocks
- * back and owe the peer a flow-control packet. */
+/* A packet of FRAME_BYTES on VL left IB's receive buffer: give the
+ * blocks back and owe the peer a flow-control packet. */
 static void
-ib_rx_leave(struct net *net, struct fc_port *fc, uint8_t vl,
-            uint32_t frame_bytes)
+ib_free(struct net *net, struct ib_port *ib, uint8_t vl, uint32_t frame_bytes)
 {
-    struct ib_port *ib = ib_of(fc);
+    struct port *port = ib->up.port;
     uint32_t blocks = ib_blocks(frame_bytes);
     sim_assert(ib->used_blocks[vl] >= blocks);
     ib->used_blocks[vl] -= blocks;
-    fc->port->fc_ctrl |= (uint8_t)(1u << vl);
-    port_kick(net, fc->port);
+    port->fc_ctrl |= (uint8_t)(1u << vl);
+    port_kick(net, port);
+}
+
+/* Dropped inside a switch, or taken by the host from its receive queue
+ * (the packet left at its HCA port, p->in_port). */
+static void
+ib_rx_leave(struct net *net, struct fc_port *fc, const struct pkt *p)
+{
+    ib_free(net, ib_of(fc), p->lrh.vl, p->frame_bytes);
 }
 
 uint64_t

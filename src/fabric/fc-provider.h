@@ -85,11 +85,11 @@ struct fc_class {
      * port through the hooked arrival (port.c); without it, arrivals pay
      * nothing. */
     void (*rx_arrive)(struct net *, struct fc_port *, const struct pkt *);
-    /* A packet of FRAME_BYTES on class TC that `rx_arrive` saw has left
-     * the node: started on an egress port, dropped inside the node, or
-     * taken by the host.  Optional. */
-    void (*rx_leave)(struct net *, struct fc_port *, uint8_t tc,
-                     uint32_t frame_bytes);
+    /* Packet P, which `rx_arrive` saw, is leaving the node: dropped
+     * inside it, or taken by the host (the node still owns P).  A
+     * provider whose port forwards hears of the rest in `tx_sent` of the
+     * egress port.  Optional. */
+    void (*rx_leave)(struct net *, struct fc_port *, const struct pkt *);
     /* A switch's MMU admitted (`rx_admitted`) or released
      * (`rx_released`) a frame of lossless class TC that entered by the
      * port: a chance to compare the port's ingress accounting with its

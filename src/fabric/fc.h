@@ -80,12 +80,11 @@ fc_rx_arrive(struct net *net, struct port *port, const struct pkt *p)
 }
 
 static inline void
-fc_rx_leave(struct net *net, struct port *port, uint8_t tc,
-            uint32_t frame_bytes)
+fc_rx_leave(struct net *net, struct port *port, const struct pkt *p)
 {
     struct fc_port *fc = port->fc;
     if (fc && fc->class->rx_leave)
-        fc->class->rx_leave(net, fc, tc, frame_bytes);
+        fc->class->rx_leave(net, fc, p);
 }
 
 /* Out of line: the port's transmit path calls them on a cold branch. */

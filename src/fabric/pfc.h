@@ -69,7 +69,6 @@ struct pfc_port {
     uint8_t xoff;             /* Ingress: classes we hold paused. */
     uint8_t storm;            /* Egress: classes declared stormed. */
     uint8_t lossless;         /* Classes PFC applies to. */
-    uint64_t quantum_x512;    /* 512 x one quantum in ps (exact). */
     uint64_t response_ps;     /* Our reaction time to a received frame. */
     uint64_t until_ps[8];     /* Egress: current pause ends. */
     uint64_t since_ps[8];     /* Egress: current pause began. */

@@ -62,7 +62,7 @@ static void
 switch_drop(struct net *net, struct sw *s, struct pkt *p,
             enum drop_reason why)
 {
-    fc_rx_leave(net, &s->up.ports[p->in_port], p->lrh.vl, p->frame_bytes);
+    fc_rx_leave(net, &s->up.ports[p->in_port], p);
     net_drop(net, p, why);
 }
 

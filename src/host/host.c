@@ -199,10 +199,9 @@ host_rx_drain(struct sim *sim, struct event *ev)
         rx_start(net, rx);
     if (rx->lossless && rx->q.bytes <= rx->xon)
         fc_rx_resume(net, rx->host->nic.port, rx->lossless);
-    /* On IB the packet leaves its VL's buffer at the HCA port it came
-     * by (p->in_port, set on arrival). */
-    fc_rx_leave(net, &rx->host->up.ports[p->in_port], p->lrh.vl,
-                p->frame_bytes);
+    /* The packet leaves the receive buffer of the port it came by
+     * (p->in_port, set on arrival), where flow control watches it (IB). */
+    fc_rx_leave(net, &rx->host->up.ports[p->in_port], p);
     deliver(net, p);
 }
 
