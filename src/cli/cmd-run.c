@@ -15,10 +15,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "fabric/fc.h"
 #include "fabric/net.h"
 #include "host/edge.h"
-#include "fabric/ib.h"
-#include "fabric/pfc.h"
 #include "report/monitor.h"
 #include "report/breakdown.h"
 #include "report/results.h"
@@ -285,10 +284,7 @@ cmd_run(int argc, char **argv)
                                                 : net->sim.now_ps;
     }
     ri.peak_rss_bytes = peak_rss_bytes();
-    if (net->pfc)
-        pfc_finish(net, ri.sim_time_ps);
-    if (net->ib)
-        ib_finish(net, ri.sim_time_ps);
+    fc_finish(net, ri.sim_time_ps);
     results_summarize(world, &ri);
     if (mon)
         monitor_finish(mon, ri.sim_time_ps);

@@ -25,12 +25,17 @@
  * link packets, which dcsim does not have; it is not modeled.
  *
  * Traffic class = service level = virtual lane (0..7; VL15, management,
- * carries no traffic here). */
+ * carries no traffic here).
+ *
+ * This is the "ib" flow-control provider (fc.h, fc-provider.h; fc-ib.c):
+ * the port's transmit path and the nodes' buffers reach it through fc.h,
+ * and this header holds what only the builder and the reports need. */
 #ifndef DCSIM_IB_H
 #define DCSIM_IB_H 1
 
 #include <stdint.h>
 
+#include "fabric/fc-provider.h"
 #include "pkt/pkt.h"
 
 struct net;
@@ -38,8 +43,10 @@ struct pkt;
 struct port;
 
 enum ib_port_kind {
-    IB_PORT_NONE,             /* Ethernet. */
-    IB_PORT_HCA,              /* A host's channel adapter. */
+    IB_PORT_HCA,              /* A host's channel adapter whose host
+                               * frees its buffer as packets arrive. */
+    IB_PORT_HCA_RX,           /* One whose host frees it as it takes
+                               * packets from a receive queue. */
     IB_PORT_SWITCH,           /* A switch port: frees its input buffer
                                * when a packet leaves another port. */
 };
@@ -57,13 +64,15 @@ struct ib_vl_stats {
     uint64_t stalls;          /* Egress: times a wait began. */
 };
 
+/* A port's credit state; `up.port` is the port, whose fc_ctrl has bit vl
+ * set while a flow-control packet is owed for VL. */
 struct ib_port {
-    struct port *port;
+    struct fc_port up;
+    uint8_t kind;             /* enum ib_port_kind. */
     uint32_t cap_blocks;      /* Receive buffer per VL, in credits. */
     /* Ingress. */
     uint32_t used_blocks[N_TC];
     uint16_t abr[N_TC];       /* Adjusted blocks received, mod 4096. */
-    uint8_t fc_due;           /* Bit vl: a flow-control packet is owed. */
     /* Egress. */
     uint8_t starved;          /* Bit vl: its head waits for credits... */
     uint16_t fctbs[N_TC];     /* Blocks sent, mod 4096. */
@@ -72,27 +81,21 @@ struct ib_port {
     struct ib_vl_stats st[N_TC];
 };
 
-/* Makes PORT an IB port of KIND with IB's state: its own receive buffer
- * of CAP_BLOCKS per VL, and credits for the peer's of PEER_CAP_BLOCKS (the
- * limits link initialization exchanges). */
-void ib_port_init(struct ib_port *, struct port *, enum ib_port_kind kind,
-                  uint32_t cap_blocks, uint32_t peer_cap_blocks);
+/* Makes PORT an IB port of KIND with credit state: its own receive
+ * buffer of CAP_BLOCKS per VL, and credits for the peer's of
+ * PEER_CAP_BLOCKS (the limits link initialization exchanges); the port
+ * sends no Ethernet framing.  At build time, once PORT is cabled. */
+struct ib_port *ib_port_create(struct port *, enum ib_port_kind kind,
+                               uint32_t cap_blocks,
+                               uint32_t peer_cap_blocks);
 
-/* Port transmit path (port_kick()): the next packet PORT may send, a
- * flow-control packet (*TC = -1; port.c hands it to ib_fc_sent() once it
- * is on the wire) or the head of a class with credits, whose blocks it
- * charges (*TC = its class); NULL if none. */
-struct pkt *ib_next(struct net *, struct port *, int *tc);
-void ib_fc_sent(struct net *, struct port *, struct pkt *,
-                uint64_t end_of_packet_ps);
-
-/* Data packet P arrived at PORT (before its node sees it): its blocks
- * fill PORT's buffer of its VL, always within the buffer since the sender
- * held the credits.  An HCA without host.rx_rate frees them at once. */
-void ib_arrive(struct net *, struct port *, const struct pkt *);
-/* A packet of FRAME_BYTES on VL left PORT's receive buffer: give the
- * blocks back and owe the peer a flow-control packet. */
-void ib_free(struct net *, struct port *, uint8_t vl, uint32_t frame_bytes);
+/* FC, which must be IB credit state, as such. */
+static inline struct ib_port *
+ib_port_cast(struct fc_port *fc)
+{
+    sim_assert(fc->class == &fc_ib);
+    return CONTAINER_OF(fc, struct ib_port, up);
+}
 
 /* Bytes one VL of PORT's peer must be able to hold to keep the link busy
  * with packets of MAX_PACKET bytes: the credit round trip (a packet's
@@ -100,9 +103,5 @@ void ib_free(struct net *, struct port *, uint8_t vl, uint32_t frame_bytes);
  * ways, a flow-control packet, and a packet in progress it may wait
  * behind) at the link's rate. */
 uint64_t ib_credit_loop_bytes(const struct port *, uint32_t max_packet);
-
-/* Counts the credit waits still open at END_PS, the end of the run, for
- * the reports (once). */
-void ib_finish(struct net *, uint64_t end_ps);
 
 #endif

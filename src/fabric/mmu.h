@@ -15,7 +15,7 @@
  *     a lossy class is limited at egress by a dynamic threshold (a queue
  *     may hold reserve + alpha x the free shared pool), a lossless class
  *     at ingress: beyond its threshold a priority group spills into its
- *     headroom and the PFC logic (pfc.c) pauses the upstream neighbour.
+ *     headroom and the PFC logic (fc-pfc.c) pauses the upstream neighbour.
  *     Details, defaults and sources: docs/models.md. */
 #ifndef DCSIM_MMU_H
 #define DCSIM_MMU_H 1

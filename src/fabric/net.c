@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fabric/fc.h"
 #include "fabric/ib.h"
 #include "fabric/observer.h"
 #include "fabric/pfc.h"
@@ -225,9 +226,8 @@ net_connect(struct net *net)
     }
 }
 
-
 /* PFC state on every port, and each switch port's headroom: the delay
- * model's value (pfc.c), or the scenario's, with a warning when that is
+ * model's value (fc-pfc.c), or the scenario's, with a warning when that is
  * smaller. */
 static void
 setup_pfc(struct net *net, const struct net_config *cfg)
@@ -235,14 +235,14 @@ setup_pfc(struct net *net, const struct net_config *cfg)
     const struct pfc_spec *spec = cfg->pfc;
     uint8_t lossless = cfg->qos->lossless;
     int n_lossless = __builtin_popcount(lossless);
-    net->pfc = xcalloc(net->n_ports ? net->n_ports : 1, sizeof *net->pfc);
+    net->fc = &fc_pfc;
     for (uint32_t i = 0; i < net->n_ports; i++) {
         struct port *port = &net->ports[i];
         uint64_t resp = spec->response_ps
                             ? spec->response_ps
                             : pfc_default_response_ps(port->rate_bps);
-        pfc_port_init(&net->pfc[i], &net->sim, port, spec,
-                      net_qos_of(net, port->node->id), lossless, resp);
+        pfc_port_create(&net->sim, port, spec,
+                        net_qos_of(net, port->node->id), lossless, resp);
     }
     uint64_t worst_need = 0, worst_have = 0;
     uint32_t short_ports = 0;
@@ -286,15 +286,17 @@ setup_ib(struct net *net, const struct net_config *cfg)
     uint32_t max_packet = ib_packet_bytes(IB_LRH_BYTES + IB_BTH_BYTES +
                                               IB_ICRC_BYTES + IB_VCRC_BYTES,
                                           cfg->ib_mtu_bytes);
-    net->ib = xcalloc(net->n_ports ? net->n_ports : 1, sizeof *net->ib);
+    /* A host with host.rx_rate frees its HCA's buffer as it takes packets
+     * from its receive queue (setup_host_rx()), else as they arrive. */
+    enum ib_port_kind hca = cfg->hca_rx_queue ? IB_PORT_HCA_RX : IB_PORT_HCA;
+    net->fc = &fc_ib;
     uint32_t short_ports = 0;
     uint64_t worst_need = 0;
     const struct port *worst = NULL;
     for (uint32_t i = 0; i < net->n_ports; i++) {
         struct port *port = &net->ports[i];
         bool sw = port->node->class == &switch_class;
-        ib_port_init(&net->ib[i], port, sw ? IB_PORT_SWITCH : IB_PORT_HCA,
-                     cap, cap);
+        ib_port_create(port, sw ? IB_PORT_SWITCH : hca, cap, cap);
         uint64_t need = ib_credit_loop_bytes(port, max_packet);
         if (need > cfg->ib->vl_buffer_bytes) {
             short_ports++;
@@ -367,11 +369,11 @@ net_uninit(struct net *net)
     }
     free(net->switches);
     free(net->nodes);
+    for (uint32_t i = 0; i < net->n_ports; i++)
+        fc_port_destroy(&net->ports[i]);
     free(net->ports);
     free(net->host_group);
     free(net->home_port);
-    free(net->pfc);
-    free(net->ib);
     free(net->pfc_events);
     for (size_t i = 0; i < net->n_warnings; i++)
         free(net->warnings[i]);

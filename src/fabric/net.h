@@ -25,7 +25,7 @@
 
 struct ets_spec;
 struct fault_spec;
-struct ib_port;
+struct fc_class;
 struct ib_spec;
 struct net_observer;
 struct node;
@@ -108,8 +108,8 @@ struct net {
     struct net_stats st;
     bool faulty;                /* Scenario injects loss or reordering. */
     struct rng fault_rng;
-    struct pfc_port *pfc;       /* Per port when PFC is on, else NULL. */
-    struct ib_port *ib;         /* Per port on an IB fabric, else NULL. */
+    const struct fc_class *fc;  /* Flow control at every port (fc.h): PFC,
+                                 * IB credits, or NULL for none. */
     struct net_observer *observers[NET_N_HOOKS]; /* By hook bit. */
     struct net_observer int_collector; /* HPCC's INT, when on (int.h). */
     struct pfc_event *pfc_events;

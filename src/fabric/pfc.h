@@ -26,13 +26,19 @@
  * Watchdog (off by default): an egress class paused for `detection` with
  * packets waiting is declared stormed; it then ignores pauses and either
  * drops its packets or transmits them, until no pause has arrived for
- * `restoration`. */
+ * `restoration`.
+ *
+ * This is the "pfc" flow-control provider (fc.h, fc-provider.h;
+ * fc-pfc.c): the port's transmit path and the nodes' buffers reach it
+ * through fc.h, and this header holds what only the builder and the
+ * reports need. */
 #ifndef DCSIM_PFC_H
 #define DCSIM_PFC_H 1
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "fabric/fc-provider.h"
 #include "sim/sim.h"
 
 struct mmu;
@@ -52,16 +58,17 @@ struct pfc_stats {
     uint64_t wd_drops;
 };
 
+/* A port's PFC state; `up.port` is the port. */
 struct pfc_port {
-    struct port *port;
+    struct fc_port up;
     const struct pfc_spec *spec;
     const struct qos_spec *qos;  /* The node's classification. */
     bool host;                /* A host NIC: its classes are priorities. */
-    struct pkt *ctrl_head, *ctrl_tail;   /* Frames waiting for the wire. */
+    struct pkt *ctrl_head, *ctrl_tail;   /* Frames waiting for the wire;
+                               * port->fc_ctrl is 1 while there are. */
     uint8_t xoff;             /* Ingress: classes we hold paused. */
     uint8_t storm;            /* Egress: classes declared stormed. */
     uint8_t lossless;         /* Classes PFC applies to. */
-    uint64_t quantum_x512;    /* 512 x one quantum in ps (exact). */
     uint64_t response_ps;     /* Our reaction time to a received frame. */
     uint64_t until_ps[8];     /* Egress: current pause ends. */
     uint64_t since_ps[8];     /* Egress: current pause began. */
@@ -73,9 +80,22 @@ struct pfc_port {
     struct pfc_stats st[8];
 };
 
-void pfc_port_init(struct pfc_port *, struct sim *, struct port *,
-                   const struct pfc_spec *, const struct qos_spec *,
-                   uint8_t lossless, uint64_t response_ps);
+/* Gives PORT PFC state: SPEC and QOS (the node's classification) are the
+ * scenario's and must outlive it; LOSSLESS the classes PFC applies to;
+ * RESPONSE_PS the time the port takes to act on a received frame.  At
+ * build time, once PORT is cabled. */
+struct pfc_port *pfc_port_create(struct sim *, struct port *,
+                                 const struct pfc_spec *,
+                                 const struct qos_spec *, uint8_t lossless,
+                                 uint64_t response_ps);
+
+/* FC, which must be PFC state, as such. */
+static inline struct pfc_port *
+pfc_port_cast(struct fc_port *fc)
+{
+    sim_assert(fc->class == &fc_pfc);
+    return CONTAINER_OF(fc, struct pfc_port, up);
+}
 
 /* The peer's pause takes this long to stop our egress, for link RATE_BPS
  * (the IEEE 802.1Qbb higher-layer response delay, docs/models.md). */
@@ -85,26 +105,5 @@ uint64_t pfc_default_response_ps(uint64_t rate_bps);
  * to pause (docs/models.md). */
 uint64_t pfc_headroom_bytes(const struct port *, uint32_t mtu,
                             int n_lossless);
-
-/* The ingress of PORT asks its peer to stop (or restart) class PG; no-op
- * if it already has.  Host NICs call these from their receive buffer. */
-void pfc_pause(struct net *, struct port *, uint8_t pg);
-void pfc_resume(struct net *, struct port *, uint8_t pg);
-/* A lossless frame of class PG entered by PORT was admitted by MMU (or
- * one left): pause or resume the upstream class as the thresholds say. */
-void pfc_check_xoff(struct net *, struct port *, const struct mmu *,
-                    uint8_t pg);
-void pfc_check_xon(struct net *, struct port *, const struct mmu *,
-                   uint8_t pg);
-
-/* Port transmit path: the next control frame, if any (port.c sends it
- * with pfc_frame_sent() once it is on the wire). */
-struct pkt *pfc_next_ctrl(struct pfc_port *);
-void pfc_frame_sent(struct net *, struct port *, struct pkt *,
-                    uint64_t end_of_frame_ps);
-
-/* Counts the pauses still open at END_PS, the end of the run, for the
- * reports (once). */
-void pfc_finish(struct net *, uint64_t end_ps);
 
 #endif

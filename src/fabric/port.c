@@ -5,12 +5,11 @@
 #include <string.h>
 
 #include "fabric/ecn.h"
-#include "fabric/ib.h"
+#include "fabric/fc.h"
 #include "fabric/mmu.h"
 #include "fabric/net.h"
 #include "fabric/node.h"
 #include "fabric/observer.h"
-#include "fabric/pfc.h"
 #include "fabric/sched.h"
 #include "fabric/switch.h"
 
@@ -74,26 +73,29 @@ link_arrive(struct sim *s, struct event *ev)
     l->peer->class->receive(net_of(s), l->peer, p, l->peer_port);
 }
 
-/* On IB a packet fills its VL's buffer at the port it enters by before
- * the node sees it; Ethernet links never come here. */
+/* Into a port whose flow control watches arrivals (an IB port fills its
+ * VL's buffer): the provider sees the packet before the node does. */
 static void
-link_arrive_ib(struct sim *s, struct event *ev)
+link_arrive_fc(struct sim *s, struct event *ev)
 {
     struct link *l = CONTAINER_OF(ev, struct link, arrive);
     struct net *net = net_of(s);
     struct pkt *p = link_pop(s, l);
     p->in_port = l->peer_port;
-    ib_arrive(net, &l->peer->ports[l->peer_port], p);
+    fc_rx_arrive(net, &l->peer->ports[l->peer_port], p);
     l->peer->class->receive(net, l->peer, p, l->peer_port);
 }
 
 void
-port_attach_ib(struct port *port, struct ib_port *ib, uint8_t kind)
+port_attach_fc(struct port *port, struct fc_port *fc)
 {
-    port->ib = kind;
-    port->ibp = ib;
-    port->framing_bytes = 0;
-    port->link.arrive.fn = link_arrive_ib;
+    port->fc = fc;
+    port->fc_tx = (uint8_t)((fc->class->tx_gate ? PORT_FC_GATE : 0) |
+                            (fc->class->tx_sent ? PORT_FC_SENT : 0));
+    if (fc->class->rx_arrive) {
+        struct port *peer = &port->link.peer->ports[port->link.peer_port];
+        peer->link.arrive.fn = link_arrive_fc;
+    }
 }
 
 /* A frame that entered by IN_PORT left queue TC: give its buffer back,
@@ -105,7 +107,7 @@ port_release(struct net *net, struct port *port, uint8_t tc, uint8_t in_port,
     struct mmu *m = port->mmu;
     mmu_release(m, port, tc, in_port, frame);
     if (UNLIKELY(m->lossless >> tc & 1))
-        pfc_check_xon(net, &port->node->ports[in_port], m, tc);
+        fc_rx_released(net, &port->node->ports[in_port], tc);
 }
 
 void
@@ -122,15 +124,14 @@ port_kick(struct net *net, struct port *port)
         node->class->tx_ready(net, node, port);
     struct pkt *p;
     int tc = -1;
-    if (UNLIKELY(port->ib)) {
-        p = ib_next(net, port, &tc);
-        if (!p)
-            return;
-    } else if (UNLIKELY(port->pfc && port->pfc->ctrl_head)) {
-        p = pfc_next_ctrl(port->pfc);
+    struct fc_port *fc = port->fc;
+    if (UNLIKELY(port->fc_ctrl)) {
+        p = fc_ctrl_next(net, fc);
     } else {
-        tc = sched_pick(port->sched, port,
-                        port->eligible & (uint8_t)~port->paused);
+        uint8_t ready = port->eligible & (uint8_t)~port->paused;
+        if (UNLIKELY(port->fc_tx & PORT_FC_GATE))
+            ready = fc_tx_gate(net, fc, ready);
+        tc = sched_pick(port->sched, port, ready);
         if (tc < 0)
             return;
         p = port_dequeue(port, tc, now);
@@ -148,18 +149,13 @@ port_kick(struct net *net, struct port *port)
         net_observe_depart(net, port, p, ser);
     port->busy_until_ps = now + ser;
     /* Wake up at the end of this frame only if something may follow. */
-    if (port->eligible || node->class->tx_ready ||
-        (port->pfc && port->pfc->ctrl_head) ||
-        (UNLIKELY(port->ib) && port->ibp->fc_due))
+    if (port->eligible || node->class->tx_ready || port->fc_ctrl)
         sim_schedule(&net->sim, &port->tx_done, now + ser);
     port->link.wire_bytes += wire;
     port->link.packets++;
     net->st.packet_hops++;
     if (tc < 0) {
-        if (port->ib)
-            ib_fc_sent(net, port, p, now + ser);
-        else
-            pfc_frame_sent(net, port, p, now + ser);
+        fc_ctrl_sent(net, fc, p, now + ser);
         return;
     }
     link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps);
@@ -167,8 +163,8 @@ port_kick(struct net *net, struct port *port)
      * from here may start on this very port. */
     if (port->mmu)
         port_release(net, port, (uint8_t)tc, in_port, frame);
-    else if (UNLIKELY(port->ib == IB_PORT_SWITCH))
-        ib_free(net, &node->ports[in_port], (uint8_t)tc, frame);
+    if (UNLIKELY(port->fc_tx & PORT_FC_SENT))
+        fc_tx_sent(net, fc, (uint8_t)tc, in_port, frame);
 }
 
 uint64_t
@@ -209,10 +205,9 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
      * an event scheduled for its end of transmission. */
     if (port->eligible && net->sim.now_ps >= port->busy_until_ps)
         port_kick(net, port);
-    if (UNLIKELY(port->wd_drop >> tc & 1)) {
+    if (UNLIKELY(port->fc_drop >> tc & 1)) {
         port->qs[tc].drops++;
-        port->pfc->st[tc].wd_drops++;
-        net_drop(net, p, DROP_PFC_WATCHDOG);
+        net_drop(net, p, (enum drop_reason)fc_tx_refuse(port->fc, tc));
         return;
     }
     if (port->mmu) {
@@ -224,7 +219,7 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
             return;
         }
         if (UNLIKELY(m->lossless >> tc & 1))
-            pfc_check_xoff(net, &port->node->ports[p->in_port], m, tc);
+            fc_rx_admitted(net, &port->node->ports[p->in_port], tc);
     }
     if (port->ecn && port->ecn_at_enqueue)
         ecn_consider(port->ecn, &port->qs[tc].ecn_marked, p,
@@ -233,5 +228,5 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     port_kick(net, port);
 }
 
-_Static_assert(offsetof(struct port, framing_bytes) < 64,
+_Static_assert(offsetof(struct port, fc_tx) < 64,
                "port_kick's fields must fit the first cache line");

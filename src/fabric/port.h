@@ -13,12 +13,13 @@
  * serialization and arrives, whole, at the far end after serialization +
  * propagation delay (store-and-forward).
  *
- * On a native InfiniBand fabric (ib.h) a port also holds credits for its
- * peer's receive buffer per virtual lane: a class whose head packet needs
- * more credits than it holds waits, link-level flow-control packets go
- * before every class, and a packet occupies the wire for its own bytes
- * (no preamble or inter-frame gap).  Ethernet ports pay one predictable
- * branch for this (`ib` is 0).
+ * Link-level flow control (fc.h) plugs into the transmit path: a port
+ * with it (`fc` not NULL) sends the control frames its provider has
+ * waiting before every class, lets only the classes the provider allows
+ * start, and tells the provider what it sent.  A port without it pays
+ * a test of two bytes of its first cache line per transmission.  An InfiniBand port besides
+ * sends no Ethernet framing: a packet occupies the wire for its own
+ * bytes (no preamble or inter-frame gap).
  *
  * The link is a FIFO of packets in flight.  Because every packet on one
  * link direction has the same delay and they leave in order, they arrive
@@ -35,12 +36,15 @@
 
 struct ecn_marker;
 struct ets_spec;
-struct ib_port;
+struct fc_port;
 struct mmu;
 struct net;
 struct node;
-struct pfc_port;
 struct sched_class;
+
+/* Bits of port->fc_tx: the provider has tx_gate, tx_sent. */
+#define PORT_FC_GATE 1u
+#define PORT_FC_SENT 2u
 
 struct link {
     struct node *peer;        /* Node at the far end. */
@@ -63,19 +67,22 @@ struct port {
     const struct sched_class *sched;
     struct mmu *mmu;          /* Switch buffer admission; NULL on hosts. */
     struct ecn_marker *ecn;   /* Switch ECN marking; NULL when off. */
-    struct pfc_port *pfc;     /* PFC state (pfc.h); NULL without PFC. */
+    struct fc_port *fc;       /* Flow-control state (fc.h), owned by the
+                               * port; NULL without flow control. */
     uint8_t index;            /* Within node->ports. */
     uint8_t eligible;         /* Bit tc set: q[tc] is not empty. */
     uint8_t paused;           /* Bit tc set: the peer paused tc (PFC). */
-    uint8_t wd_drop;          /* Bit tc set: the PFC watchdog drops tc. */
+    uint8_t fc_drop;          /* Bit tc set: flow control drops what
+                               * arrives for tc (the PFC watchdog). */
+    uint8_t fc_ctrl;          /* Nonzero: a control frame of `fc` waits
+                               * for the wire (fc-provider.h). */
     bool ecn_at_enqueue;
-    uint8_t ib;               /* enum ib_port_kind: IB_PORT_NONE (0) on
-                               * Ethernet; then `ibp` is NULL. */
     uint8_t framing_bytes;    /* Wire bytes besides the frame: preamble +
                                * SFD + IFG (20) on Ethernet, 0 on IB. */
+    uint8_t fc_tx;            /* PORT_FC_* bits: what `fc` wants to hear
+                               * of each data frame (port_attach_fc()). */
     /* Warm. */
     uint64_t rate_bps;
-    struct ib_port *ibp;      /* Credit state on an IB fabric (ib.h). */
     const struct ets_spec *ets;  /* Read by the ets scheduler. */
     struct event tx_done;     /* At busy_until_ps, when work waits. */
     uint32_t sched_state[10]; /* Scheduler's private per-port state. */
@@ -92,14 +99,14 @@ void port_init(struct port *, struct sim *, struct node *, uint8_t index,
 void port_send(struct net *, struct port *, struct pkt *, uint8_t tc);
 /* Enqueues without admission (host NICs refilling from their sources). */
 void port_push(struct net *, struct port *, struct pkt *, uint8_t tc);
-/* Starts the next transmission if the port is idle and has work.  PFC
- * frames waiting (pfc.h) go first; paused classes wait.  On IB, flow-
- * control packets go first and classes without credits wait (ib.h). */
+/* Starts the next transmission if the port is idle and has work.
+ * Control frames of its flow control (fc.h) go first; then a class that
+ * is neither paused nor held back by the flow control. */
 void port_kick(struct net *, struct port *);
-/* Makes PORT a port of an IB fabric of KIND (enum ib_port_kind) with
- * credit state IB: no Ethernet framing, and what it sends fills the
- * peer's receive buffer on arrival (ib_arrive()).  At build time. */
-void port_attach_ib(struct port *, struct ib_port *, uint8_t kind);
+/* Makes FC PORT's flow control (fc_port_attach() calls this at build
+ * time): with a provider that watches arrivals, the link into PORT
+ * reports each packet to it before PORT's node sees it. */
+void port_attach_fc(struct port *, struct fc_port *);
 
 /* Takes the head packet of class TC (not empty) off PORT's queue. */
 static inline struct pkt *

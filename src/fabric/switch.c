@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "fabric/ib.h"
+#include "fabric/fc.h"
 #include "fabric/net.h"
 #include "fabric/port.h"
 #include "sim/crc32.h"
@@ -64,13 +64,13 @@ switch_route(const struct net *net, const struct sw *s, uint32_t dst_host,
     return s->group_ports[grp->first + ecmp_select(h, grp->n)];
 }
 
-/* Drops P inside S; on IB its blocks leave the input buffer it filled. */
+/* Drops P inside S; under flow control that watches arrivals (IB) it
+ * leaves the input buffer it filled. */
 static void
 switch_drop(struct net *net, struct sw *s, struct pkt *p,
             enum drop_reason why)
 {
-    if (UNLIKELY(net->ib))
-        ib_free(net, &s->up.ports[p->in_port], p->lrh.vl, p->frame_bytes);
+    fc_rx_leave(net, &s->up.ports[p->in_port], p);
     net_drop(net, p, why);
 }
 

@@ -3,9 +3,8 @@
 
 #include <string.h>
 
-#include "fabric/ib.h"
+#include "fabric/fc.h"
 #include "fabric/net.h"
-#include "fabric/pfc.h"
 #include "fabric/port.h"
 #include "fabric/switch.h"
 #include "host/server.h"
@@ -197,16 +196,11 @@ host_rx_drain(struct sim *sim, struct event *ev)
     struct pkt *p = queue_pop(&rx->q, sim->now_ps);
     if (rx->q.head)
         rx_start(net, rx);
-    struct port *port = rx->host->nic.port;
-    if (port->pfc && port->pfc->xoff && rx->q.bytes <= rx->xon)
-        for (uint8_t c = 0; c < 8; c++)
-            if (port->pfc->xoff >> c & 1)
-                pfc_resume(net, port, c);
-    /* On IB the packet leaves its VL's buffer at the HCA port it came
-     * by (p->in_port, set on arrival). */
-    if (UNLIKELY(net->ib))
-        ib_free(net, &rx->host->up.ports[p->in_port], p->lrh.vl,
-                p->frame_bytes);
+    if (rx->lossless && rx->q.bytes <= rx->xon)
+        fc_rx_resume(net, rx->host->nic.port, rx->lossless);
+    /* The packet leaves the receive buffer of the port it came by
+     * (p->in_port, set on arrival), where flow control watches it (IB). */
+    fc_rx_leave(net, &rx->host->up.ports[p->in_port], p);
     deliver(net, p);
 }
 
@@ -222,7 +216,7 @@ host_rx_arrive(struct net *net, struct host *h, struct pkt *p)
     }
     queue_push(&rx->q, p, net->sim.now_ps);
     if (lossless && rx->q.bytes >= rx->xoff)
-        pfc_pause(net, h->nic.port, c);
+        fc_rx_pause(net, h->nic.port, c);
     if (rx->q.head == p)
         rx_start(net, rx);
 }

@@ -24,7 +24,7 @@ totals(const struct world *world, struct ib_totals *t)
     const struct net *net = world_net_const(world);
     *t = (struct ib_totals){ 0 };
     for (uint32_t i = 0; i < net->n_ports; i++) {
-        const struct ib_port *ib = net->ports[i].ibp;
+        const struct ib_port *ib = ib_port_cast(net->ports[i].fc);
         for (int vl = 0; vl < N_TC; vl++) {
             const struct ib_vl_stats *s = &ib->st[vl];
             t->fc_sent += s->fc_sent;
@@ -49,7 +49,7 @@ ib_report_csv(FILE *f, const struct world *world, const struct run_info *ri)
                "longest_credit_wait_ps,credit_stalls,waiting_at_end\n");
     for (uint32_t i = 0; i < net->n_ports; i++) {
         const struct port *p = &net->ports[i];
-        const struct ib_port *ib = p->ibp;
+        const struct ib_port *ib = ib_port_cast(p->fc);
         for (int vl = 0; vl < N_TC; vl++) {
             const struct ib_vl_stats *s = &ib->st[vl];
             if (!s->packets_rcvd && !s->fc_rcvd && !s->stalls)
@@ -75,7 +75,7 @@ ib_report_json(FILE *f, const struct world *world, const struct run_info *ri)
     (void)ri;
     struct ib_totals t;
     totals(world, &t);
-    uint64_t cap = net->n_ports ? net->ports[0].ibp->cap_blocks : 0;
+    uint64_t cap = net->n_ports ? ib_port_cast(net->ports[0].fc)->cap_blocks : 0;
     fprintf(f, ",\n  \"infiniband\": {\"vl_buffer_bytes\": %" PRIu64
                ", \"peak_buffer_bytes\": %" PRIu64
                ", \"fc_packets_sent\": %" PRIu64

@@ -40,8 +40,9 @@ totals(const struct world *world, const struct run_info *ri,
     *t = (struct pfc_totals){ 0 };
     for (uint32_t i = 0; i < net->n_ports; i++) {
         const struct port *p = &net->ports[i];
+        const struct pfc_port *pf = pfc_port_cast(p->fc);
         for (int c = 0; c < 8; c++) {
-            const struct pfc_stats *s = &p->pfc->st[c];
+            const struct pfc_stats *s = &pf->st[c];
             t->pause_sent += s->pause_sent;
             t->resume_sent += s->resume_sent;
             t->pause_rcvd += s->pause_rcvd;
@@ -77,11 +78,12 @@ pfc_report_csv(FILE *f, const struct world *world, const struct run_info *ri)
                "restores,watchdog_drops\n");
     for (uint32_t i = 0; i < net->n_ports; i++) {
         const struct port *p = &net->ports[i];
+        const struct pfc_port *pf = pfc_port_cast(p->fc);
         for (int c = 0; c < 8; c++) {
-            const struct pfc_stats *s = &p->pfc->st[c];
+            const struct pfc_stats *s = &pf->st[c];
             uint64_t hr, hr_max;
             headroom_of(p, c, &hr, &hr_max);
-            if (!(p->pfc->lossless >> c & 1) && !s->pause_rcvd)
+            if (!(pf->lossless >> c & 1) && !s->pause_rcvd)
                 continue;
             if (!s->pause_sent && !s->pause_rcvd && !hr_max)
                 continue;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fabric/fc.h"
 #include "fabric/mmu.h"
 #include "fabric/net.h"
 #include "world/world.h"
@@ -199,11 +200,11 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
     fct_by_size_write_json(f, &s->by_size, 2);
     write_transport_totals(f, world);
     workload_report_json(f, world);
-    if (net->pfc)
+    if (net->fc == &fc_pfc)
         pfc_report_json(f, world, ri);
     if (edge->servers)
         host_report_json(f, world, ri);
-    if (net->ib)
+    if (net->fc == &fc_ib)
         ib_report_json(f, world, ri);
     if (blk_report_wanted(world))
         blk_report_json(f, world, ri);
@@ -373,7 +374,7 @@ writer_wanted(size_t i, const struct world *world, const struct run_info *ri)
     case WITH_MONITOR:
         return ri->monitor != NULL && world->scn->monitor.n_select > 0;
     case WITH_PFC:
-        return net->pfc != NULL;
+        return net->fc == &fc_pfc;
     case WITH_QPS:
         return monitor_has_qps(ri->monitor);
     case WITH_SERVERS:
@@ -384,7 +385,7 @@ writer_wanted(size_t i, const struct world *world, const struct run_info *ri)
                 return true;
         return false;
     case WITH_IB:
-        return net->ib != NULL;
+        return net->fc == &fc_ib;
     case WITH_BREAKDOWN:
         return ri->breakdown != NULL;
     case WITH_BLOCK:
@@ -484,11 +485,11 @@ results_print_summary(const struct world *world, const struct run_info *ri,
                 s->slowdown.p50, s->slowdown.p99, s->slowdown.max);
     }
     workload_report_print(f, world);
-    if (net->pfc)
+    if (net->fc == &fc_pfc)
         pfc_report_print(f, world, ri);
     if (edge->servers)
         host_report_print(f, world, ri);
-    if (net->ib)
+    if (net->fc == &fc_ib)
         ib_report_print(f, world, ri);
     if (blk_report_wanted(world))
         blk_report_print(f, world, ri);

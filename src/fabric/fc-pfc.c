@@ -1,9 +1,12 @@
-/* Priority-based flow control; see pfc.h. */
+/* Priority-based flow control, the "pfc" flow-control provider; see
+ * pfc.h for the model and fc-provider.h for the contract. */
 #include "fabric/pfc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fabric/fabric-spec.h"
+#include "fabric/fc.h"
 #include "fabric/mmu.h"
 #include "fabric/net.h"
 #include "fabric/node.h"
@@ -11,17 +14,25 @@
 #include "fabric/switch.h"
 #include "pkt/pkt.h"
 
+/* FC as PFC state, in the members of fc_pfc: they are only ever called
+ * through fc->class, so the class is known (pfc_port_cast() checks it
+ * where it is not). */
+static inline struct pfc_port *
+pfc_of(struct fc_port *fc)
+{
+    return CONTAINER_OF(fc, struct pfc_port, up);
+}
+
 static void pfc_expire(struct sim *, struct event *);
 static void pfc_refresh(struct sim *, struct event *);
 static void pfc_watchdog(struct sim *, struct event *);
 
-void
-pfc_port_init(struct pfc_port *pf, struct sim *sim, struct port *port,
-              const struct pfc_spec *spec, const struct qos_spec *qos,
-              uint8_t lossless, uint64_t response_ps)
+struct pfc_port *
+pfc_port_create(struct sim *sim, struct port *port,
+                const struct pfc_spec *spec, const struct qos_spec *qos,
+                uint8_t lossless, uint64_t response_ps)
 {
-    memset(pf, 0, sizeof *pf);
-    pf->port = port;
+    struct pfc_port *pf = xcalloc(1, sizeof *pf);
     pf->spec = spec;
     pf->qos = qos;
     pf->host = port->node->class != &switch_class;
@@ -30,7 +41,8 @@ pfc_port_init(struct pfc_port *pf, struct sim *sim, struct port *port,
     event_init(sim, &pf->expire, pfc_expire);
     event_init(sim, &pf->refresh, pfc_refresh);
     event_init(sim, &pf->watchdog, pfc_watchdog);
-    port->pfc = pf;
+    fc_port_attach(&pf->up, &fc_pfc, port);
+    return pf;
 }
 
 /* IEEE 802.1Qbb Annex N's higher-layer response delay D_resp, in bit
@@ -84,7 +96,7 @@ pfc_headroom_bytes(const struct port *port, uint32_t mtu, int n_lossless)
     uint64_t rate_bps = port->rate_bps;
     uint64_t data_delay_ps = peer->link.delay_ps;
     uint64_t pause_delay_ps = l->prop_ps;
-    uint64_t response_ps = peer->pfc->response_ps;
+    uint64_t response_ps = pfc_port_cast(peer->fc)->response_ps;
     uint64_t max_frame = (uint64_t)mtu + ETH_HDR_BYTES + VLAN_TAG_BYTES +
                          ETH_FCS_BYTES + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
     uint64_t pfc_wire = PFC_FRAME_BYTES + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
@@ -142,9 +154,10 @@ class_of(const struct pfc_port *pf, int prio)
 }
 
 static void
-pfc_send(struct net *net, struct port *port, uint8_t classes, uint16_t quanta)
+pfc_send(struct net *net, struct pfc_port *pf, uint8_t classes,
+         uint16_t quanta)
 {
-    struct pfc_port *pf = port->pfc;
+    struct port *port = pf->up.port;
     uint8_t prios = priorities_of(pf, classes);
     if (!prios)
         return;  /* No priority reaches the class: nothing to pause. */
@@ -159,6 +172,7 @@ pfc_send(struct net *net, struct port *port, uint8_t classes, uint16_t quanta)
     else
         pf->ctrl_head = p;
     pf->ctrl_tail = p;
+    port->fc_ctrl = 1;
     for (int c = 0; c < 8; c++)
         if (classes >> c & 1) {
             if (quanta)
@@ -169,13 +183,17 @@ pfc_send(struct net *net, struct port *port, uint8_t classes, uint16_t quanta)
     port_kick(net, port);
 }
 
-struct pkt *
-pfc_next_ctrl(struct pfc_port *pf)
+static struct pkt *
+pfc_ctrl_next(struct net *net, struct fc_port *fc)
 {
+    struct pfc_port *pf = pfc_of(fc);
     struct pkt *p = pf->ctrl_head;
+    (void)net;
     pf->ctrl_head = p->next;
-    if (!pf->ctrl_head)
+    if (!pf->ctrl_head) {
         pf->ctrl_tail = NULL;
+        fc->port->fc_ctrl = 0;
+    }
     p->next = NULL;
     return p;
 }
@@ -183,7 +201,7 @@ pfc_next_ctrl(struct pfc_port *pf)
 static void
 pause_begin(struct pfc_port *pf, int c, uint64_t now)
 {
-    pf->port->paused |= (uint8_t)(1u << c);
+    pf->up.port->paused |= (uint8_t)(1u << c);
     pf->since_ps[c] = now;
 }
 
@@ -201,7 +219,7 @@ pause_account(struct pfc_port *pf, int c, uint64_t now)
 static void
 pause_end(struct pfc_port *pf, int c, uint64_t now)
 {
-    pf->port->paused &= (uint8_t)~(1u << c);
+    pf->up.port->paused &= (uint8_t)~(1u << c);
     pause_account(pf, c, now);
 }
 
@@ -214,9 +232,9 @@ arm(struct sim *sim, struct event *ev, uint64_t t)
 
 /* A PFC frame arrived at PORT and its response time has passed. */
 static void
-pfc_apply(struct net *net, struct port *port, const struct pfc_hdr *h)
+pfc_apply(struct net *net, struct pfc_port *pf, const struct pfc_hdr *h)
 {
-    struct pfc_port *pf = port->pfc;
+    struct port *port = pf->up.port;
     uint64_t now = net->sim.now_ps;
     bool resumed = false;
     for (int prio = 0; prio < 8; prio++) {
@@ -261,21 +279,21 @@ pfc_arrive(struct sim *sim, void *obj, uint64_t port_index)
     struct net *net = net_of(sim);
     struct pkt *p = obj;
     struct port *port = &net->ports[port_index];
-    if (port->pfc)
-        pfc_apply(net, port, &p->l4.pfc);
+    if (port->fc)
+        pfc_apply(net, pfc_port_cast(port->fc), &p->l4.pfc);
     net->st.ctrl_in_use--;
     pkt_free(&net->pool, p);
 }
 
-void
-pfc_frame_sent(struct net *net, struct port *port, struct pkt *p,
-               uint64_t end_of_frame_ps)
+static void
+pfc_ctrl_sent(struct net *net, struct fc_port *fc, struct pkt *p,
+              uint64_t end_ps)
 {
-    const struct link *l = &port->link;
+    const struct link *l = &fc->port->link;
     struct port *peer = &l->peer->ports[l->peer_port];
-    uint64_t response = peer->pfc ? peer->pfc->response_ps : 0;
-    sim_call(&net->sim, end_of_frame_ps + l->prop_ps + response, pfc_arrive,
-             p, (uint64_t)(peer - net->ports));
+    uint64_t response = peer->fc ? pfc_port_cast(peer->fc)->response_ps : 0;
+    sim_call(&net->sim, end_ps + l->prop_ps + response, pfc_arrive, p,
+             (uint64_t)(peer - net->ports));
 }
 
 static void
@@ -286,7 +304,7 @@ pfc_expire(struct sim *sim, struct event *ev)
     uint64_t now = sim->now_ps, next = TIME_NEVER;
     bool resumed = false;
     for (int c = 0; c < 8; c++) {
-        if (!(pf->port->paused >> c & 1))
+        if (!(pf->up.port->paused >> c & 1))
             continue;
         if (pf->until_ps[c] <= now) {
             pause_end(pf, c, now);
@@ -298,57 +316,76 @@ pfc_expire(struct sim *sim, struct event *ev)
     if (next != TIME_NEVER)
         sim_schedule(sim, ev, next);
     if (resumed)
-        port_kick(net, pf->port);
+        port_kick(net, pf->up.port);
 }
 
 static uint64_t
 refresh_interval(const struct pfc_port *pf)
 {
-    uint64_t t = pause_ps(pf->port, pf->spec->quanta) / 2;
+    uint64_t t = pause_ps(pf->up.port, pf->spec->quanta) / 2;
     return t ? t : 1;
 }
 
-void
-pfc_pause(struct net *net, struct port *port, uint8_t pg)
+/* The ingress of PF's port asks its peer to stop (or restart) class PG;
+ * no-op if it already has. */
+static void
+pfc_pause(struct net *net, struct pfc_port *pf, uint8_t pg)
 {
-    struct pfc_port *pf = port->pfc;
     uint8_t bit = (uint8_t)(1u << pg);
-    if (!pf || (pf->xoff & bit))
+    if (pf->xoff & bit)
         return;
     pf->xoff |= bit;
-    pfc_send(net, port, bit, pf->spec->quanta);
+    pfc_send(net, pf, bit, pf->spec->quanta);
     arm(&net->sim, &pf->refresh, net->sim.now_ps + refresh_interval(pf));
 }
 
-void
-pfc_resume(struct net *net, struct port *port, uint8_t pg)
+static void
+pfc_resume(struct net *net, struct pfc_port *pf, uint8_t pg)
 {
-    struct pfc_port *pf = port->pfc;
     uint8_t bit = (uint8_t)(1u << pg);
-    if (!pf || !(pf->xoff & bit))
+    if (!(pf->xoff & bit))
         return;
     pf->xoff &= (uint8_t)~bit;
-    pfc_send(net, port, bit, 0);
+    pfc_send(net, pf, bit, 0);
     if (!pf->xoff)
         sim_cancel(&net->sim, &pf->refresh);
 }
 
-void
-pfc_check_xoff(struct net *net, struct port *port, const struct mmu *m,
-               uint8_t pg)
+/* A lossless frame of class PG entered by the port was admitted by its
+ * switch's MMU (or one left): pause or resume the upstream class as the
+ * thresholds say. */
+static void
+pfc_rx_admitted(struct net *net, struct fc_port *fc, uint8_t pg)
 {
-    if (port->pfc && !(port->pfc->xoff >> pg & 1) &&
-        mmu_pg_past_xoff(m, port->index, pg))
-        pfc_pause(net, port, pg);
+    struct pfc_port *pf = pfc_of(fc);
+    if (!(pf->xoff >> pg & 1) &&
+        mmu_pg_past_xoff(fc->port->mmu, fc->port->index, pg))
+        pfc_pause(net, pf, pg);
 }
 
-void
-pfc_check_xon(struct net *net, struct port *port, const struct mmu *m,
-              uint8_t pg)
+static void
+pfc_rx_released(struct net *net, struct fc_port *fc, uint8_t pg)
 {
-    if (port->pfc && (port->pfc->xoff >> pg & 1) &&
-        mmu_pg_at_xon(m, port->index, pg))
-        pfc_resume(net, port, pg);
+    struct pfc_port *pf = pfc_of(fc);
+    if ((pf->xoff >> pg & 1) &&
+        mmu_pg_at_xon(fc->port->mmu, fc->port->index, pg))
+        pfc_resume(net, pf, pg);
+}
+
+/* A host NIC's receive buffer: past XOFF for PG, or back at XON. */
+static void
+pfc_rx_pause(struct net *net, struct fc_port *fc, uint8_t pg)
+{
+    pfc_pause(net, pfc_of(fc), pg);
+}
+
+static void
+pfc_rx_resume(struct net *net, struct fc_port *fc, uint8_t classes)
+{
+    struct pfc_port *pf = pfc_of(fc);
+    for (uint8_t c = 0; pf->xoff & classes && c < 8; c++)
+        if (classes >> c & 1)
+            pfc_resume(net, pf, c);
 }
 
 /* The ingress of PORT may let class PG flow again. */
@@ -369,13 +406,13 @@ pfc_refresh(struct sim *sim, struct event *ev)
     struct net *net = net_of(sim);
     uint8_t resume = 0;
     for (int c = 0; c < 8; c++)
-        if ((pf->xoff >> c & 1) && at_xon(pf->port, (uint8_t)c))
+        if ((pf->xoff >> c & 1) && at_xon(pf->up.port, (uint8_t)c))
             resume |= (uint8_t)(1u << c);
     pf->xoff &= (uint8_t)~resume;
     if (resume)
-        pfc_send(net, pf->port, resume, 0);
+        pfc_send(net, pf, resume, 0);
     if (pf->xoff) {
-        pfc_send(net, pf->port, pf->xoff, pf->spec->quanta);
+        pfc_send(net, pf, pf->xoff, pf->spec->quanta);
         sim_schedule(sim, ev, sim->now_ps + refresh_interval(pf));
     }
 }
@@ -383,7 +420,7 @@ pfc_refresh(struct sim *sim, struct event *ev)
 static void
 declare_storm(struct net *net, struct pfc_port *pf, int c)
 {
-    struct port *port = pf->port;
+    struct port *port = pf->up.port;
     uint64_t now = net->sim.now_ps;
     uint8_t bit = (uint8_t)(1u << c);
     pause_end(pf, c, now);
@@ -392,7 +429,7 @@ declare_storm(struct net *net, struct pfc_port *pf, int c)
     pf->st[c].storms++;
     net_pfc_event(net, port, (uint8_t)c, "storm");
     if (pf->spec->wd_action == PFC_WD_DROP) {
-        port->wd_drop |= bit;
+        port->fc_drop |= bit;
         pf->st[c].wd_drops += port_flush(net, port, (uint8_t)c,
                                          DROP_PFC_WATCHDOG);
     }
@@ -410,7 +447,7 @@ pfc_watchdog(struct sim *sim, struct event *ev)
     struct pfc_port *pf = CONTAINER_OF(ev, struct pfc_port, watchdog);
     struct net *net = net_of(sim);
     const struct pfc_spec *spec = pf->spec;
-    struct port *port = pf->port;
+    struct port *port = pf->up.port;
     uint64_t now = sim->now_ps, next = TIME_NEVER, t;
     for (int c = 0; c < 8; c++) {
         uint8_t bit = (uint8_t)(1u << c);
@@ -418,7 +455,7 @@ pfc_watchdog(struct sim *sim, struct event *ev)
             t = pf->storm_rx_ps[c] + spec->wd_restore_ps;
             if (t <= now) {
                 pf->storm &= (uint8_t)~bit;
-                port->wd_drop &= (uint8_t)~bit;
+                port->fc_drop &= (uint8_t)~bit;
                 pf->st[c].restores++;
                 net_pfc_event(net, port, (uint8_t)c, "restore");
                 port_kick(net, port);
@@ -445,17 +482,39 @@ pfc_watchdog(struct sim *sim, struct event *ev)
         sim_schedule(sim, ev, next);
 }
 
-void
-pfc_finish(struct net *net, uint64_t end_ps)
+static int
+pfc_tx_refuse(struct fc_port *fc, uint8_t tc)
 {
-    for (uint32_t i = 0; i < net->n_ports; i++) {
-        struct pfc_port *pf = net->ports[i].pfc;
-        if (!pf)
-            continue;
-        /* Still paused: count the pause up to the end of the run, and
-         * leave the class marked paused for the reports. */
-        for (int c = 0; c < 8; c++)
-            if (pf->port->paused >> c & 1)
-                pause_account(pf, c, end_ps);
-    }
+    pfc_of(fc)->st[tc].wd_drops++;
+    return DROP_PFC_WATCHDOG;
 }
+
+/* Still paused at the end: count the pause up to the end of the run, and
+ * leave the class marked paused for the reports. */
+static void
+pfc_finish(struct fc_port *fc, uint64_t end_ps)
+{
+    struct pfc_port *pf = pfc_of(fc);
+    for (int c = 0; c < 8; c++)
+        if (fc->port->paused >> c & 1)
+            pause_account(pf, c, end_ps);
+}
+
+static void
+pfc_destroy(struct fc_port *fc)
+{
+    free(pfc_of(fc));
+}
+
+const struct fc_class fc_pfc = {
+    .name = "pfc",
+    .ctrl_next = pfc_ctrl_next,
+    .ctrl_sent = pfc_ctrl_sent,
+    .tx_refuse = pfc_tx_refuse,
+    .rx_admitted = pfc_rx_admitted,
+    .rx_released = pfc_rx_released,
+    .rx_pause = pfc_rx_pause,
+    .rx_resume = pfc_rx_resume,
+    .finish = pfc_finish,
+    .destroy = pfc_destroy,
+};
