@@ -1,0 +1,139 @@
+/* VXLAN and Geneve headers, sizes and serialization; see encap.h. */
+#include "overlay/encap.h"
+
+#include <string.h>
+
+#include "sim/crc32.h"
+#include "sim/util.h"
+
+static uint8_t *
+put16(uint8_t *b, uint16_t v)
+{
+    b[0] = (uint8_t)(v >> 8);
+    b[1] = (uint8_t)v;
+    return b + 2;
+}
+
+static uint8_t *
+put32(uint8_t *b, uint32_t v)
+{
+    b[0] = (uint8_t)(v >> 24);
+    b[1] = (uint8_t)(v >> 16);
+    b[2] = (uint8_t)(v >> 8);
+    b[3] = (uint8_t)v;
+    return b + 4;
+}
+
+static uint32_t
+tunnel_hdr_bytes(const struct encap *e)
+{
+    return e->kind == ENCAP_VXLAN ? VXLAN_HDR_BYTES
+                                  : GENEVE_BASE_BYTES + e->opt_bytes;
+}
+
+uint32_t
+encap_overhead_bytes(const struct encap *e)
+{
+    return ETH_HDR_BYTES + IPV4_HDR_BYTES + UDP_HDR_BYTES +
+           tunnel_hdr_bytes(e);
+}
+
+uint16_t
+encap_dport(const struct encap *e)
+{
+    return e->kind == ENCAP_VXLAN ? VXLAN_UDP_PORT : GENEVE_UDP_PORT;
+}
+
+uint16_t
+encap_sport(const struct encap *e, uint32_t inner_hash)
+{
+    if (e->fixed_sport)
+        return e->sport;
+    /* Fold the 32-bit hash into the 14 bits of the dynamic range. */
+    uint32_t h = inner_hash ^ (inner_hash >> 14) ^ (inner_hash >> 28);
+    return (uint16_t)(ENCAP_SPORT_MIN + (h & 0x3FFF));
+}
+
+uint32_t
+encap_outer_hash(const struct encap *e, const struct encap_outer *o)
+{
+    /* The same 13 bytes as pkt_5tuple_bytes(): src ip, dst ip, src port,
+     * dst port, protocol. */
+    uint8_t t[13];
+    uint8_t *b = put32(t, o->src_ip);
+    b = put32(b, o->dst_ip);
+    b = put16(b, o->sport);
+    b = put16(b, encap_dport(e));
+    *b = IPPROTO_NUM_UDP;
+    return crc32_update(0, t, sizeof t);
+}
+
+uint32_t
+encap_frame_bytes(const struct encap *e, const struct pkt *inner)
+{
+    /* The inner frame loses its FCS; the outer frame brings one. */
+    return pkt_frame_bytes(inner) + encap_overhead_bytes(e);
+}
+
+uint32_t
+encap_outer_ip_bytes(const struct encap *e, const struct pkt *inner)
+{
+    return encap_frame_bytes(e, inner) - ETH_HDR_BYTES - ETH_FCS_BYTES;
+}
+
+/* The tunnel header and options at B; returns the end. */
+static uint8_t *
+serialize_tunnel(const struct encap *e, uint32_t vni, uint8_t *b)
+{
+    if (e->kind == ENCAP_VXLAN) {
+        *b = VXLAN_FLAG_I;
+        put32(b + 4, (vni & VNI_MAX) << 8);
+        return b + VXLAN_HDR_BYTES;
+    }
+    *b++ = (uint8_t)(e->opt_bytes / 4);  /* Version 0, Opt Len. */
+    *b++ = 0;                            /* O, C, reserved. */
+    b = put16(b, GENEVE_PROTO_ETHERNET);
+    b = put32(b, (vni & VNI_MAX) << 8);
+    /* The option bytes as TLVs of at most 4 + 124 bytes each. */
+    for (uint32_t left = e->opt_bytes; left > 0;) {
+        uint32_t len = left < GENEVE_OPT_HDR_BYTES + 124 ? left
+                                                      : GENEVE_OPT_HDR_BYTES + 124;
+        b = put16(b, GENEVE_OPT_CLASS);
+        *b++ = 0;                                  /* Type. */
+        *b++ = (uint8_t)((len - GENEVE_OPT_HDR_BYTES) / 4);
+        b += len - GENEVE_OPT_HDR_BYTES;           /* Data, zero. */
+        left -= len;
+    }
+    return b;
+}
+
+size_t
+encap_serialize(const struct encap *e, const struct encap_outer *o,
+                const struct pkt *inner, uint8_t *buf, size_t cap)
+{
+    /* The outer headers are a UDP packet's; pkt_serialize() lays them
+     * out (with the IPv4 checksum), and the tunnel header and the inner
+     * frame are its payload. */
+    uint32_t inner_bytes = pkt_frame_bytes(inner) - ETH_FCS_BYTES;
+    struct pkt outer;
+    memset(&outer, 0, sizeof outer);
+    memcpy(outer.eth.dst, o->dst_mac, 6);
+    memcpy(outer.eth.src, o->src_mac, 6);
+    outer.eth.ethertype = ETHERTYPE_IPV4;
+    outer.ip.src = o->src_ip;
+    outer.ip.dst = o->dst_ip;
+    outer.ip.ttl = o->ttl;
+    outer.ip.proto = IPPROTO_NUM_UDP;
+    outer.ip.dscp = inner->ip.dscp;  /* RFC 7348 section 5: copy the ToS. */
+    outer.l4.udp.sport = o->sport;
+    outer.l4.udp.dport = encap_dport(e);
+    outer.payload_bytes = tunnel_hdr_bytes(e) + inner_bytes;
+    pkt_set_lengths(&outer);
+    size_t n = pkt_serialize(&outer, buf, cap);
+    sim_assert(n == encap_frame_bytes(e, inner) - ETH_FCS_BYTES);
+    uint8_t *b = buf + ETH_HDR_BYTES + IPV4_HDR_BYTES + UDP_HDR_BYTES;
+    b = serialize_tunnel(e, o->vni, b);
+    size_t m = pkt_serialize(inner, b, cap - (size_t)(b - buf));
+    sim_assert(m == inner_bytes);
+    return n;
+}
