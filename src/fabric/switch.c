@@ -6,6 +6,7 @@
 #include "fabric/fc.h"
 #include "fabric/net.h"
 #include "fabric/port.h"
+#include "fabric/tunnel.h"
 #include "sim/crc32.h"
 
 uint32_t
@@ -122,6 +123,13 @@ switch_receive(struct net *net, struct node *node, struct pkt *p,
 {
     struct sw *s = sw_cast(node);
     p->in_port = in_port;
+    if (UNLIKELY(s->tunnel != NULL)) {
+        enum drop_reason why = sw_tunnel_receive(s->tunnel, net, s, p);
+        if (why != DROP_N_REASONS) {
+            switch_drop(net, s, p, why);
+            return;
+        }
+    }
     if (UNLIKELY(net->faulty) && inject_fault(net, s, p))
         return;
     switch_forward(net, s, p);
