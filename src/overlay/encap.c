@@ -34,8 +34,27 @@ tunnel_hdr_bytes(const struct encap *e)
 uint32_t
 encap_overhead_bytes(const struct encap *e)
 {
+    if (e->kind == ENCAP_VLAN)
+        return VLAN_TAG_BYTES;
     return ETH_HDR_BYTES + IPV4_HDR_BYTES + UDP_HDR_BYTES +
            tunnel_hdr_bytes(e);
+}
+
+uint32_t
+encap_ip_overhead_bytes(const struct encap *e)
+{
+    return e->kind == ENCAP_VLAN ? 0 : encap_overhead_bytes(e);
+}
+
+const char *
+encap_name(const struct encap *e)
+{
+    static const char *const names[] = {
+        [ENCAP_VXLAN] = "vxlan",
+        [ENCAP_GENEVE] = "geneve",
+        [ENCAP_VLAN] = "vlan",
+    };
+    return names[e->kind];
 }
 
 uint16_t
@@ -71,6 +90,9 @@ encap_outer_hash(const struct encap *e, const struct encap_outer *o)
 uint32_t
 encap_frame_bytes(const struct encap *e, const struct pkt *inner)
 {
+    if (e->kind == ENCAP_VLAN)
+        return wire_bytes_for_ip(inner->ip.total_len, true) -
+               ETH_PREAMBLE_BYTES - ETH_IFG_BYTES;
     /* The inner frame loses its FCS; the outer frame brings one. */
     return pkt_frame_bytes(inner) + encap_overhead_bytes(e);
 }
@@ -78,6 +100,8 @@ encap_frame_bytes(const struct encap *e, const struct pkt *inner)
 uint32_t
 encap_outer_ip_bytes(const struct encap *e, const struct pkt *inner)
 {
+    if (e->kind == ENCAP_VLAN)
+        return inner->ip.total_len;
     return encap_frame_bytes(e, inner) - ETH_HDR_BYTES - ETH_FCS_BYTES;
 }
 
@@ -114,6 +138,12 @@ encap_serialize(const struct encap *e, const struct encap_outer *o,
     /* The outer headers are a UDP packet's; pkt_serialize() lays them
      * out (with the IPv4 checksum), and the tunnel header and the inner
      * frame are its payload. */
+    if (e->kind == ENCAP_VLAN) {
+        struct pkt tagged = *inner;
+        tagged.eth.vlan = true;
+        tagged.eth.vid = (uint16_t)o->vni;
+        return pkt_serialize(&tagged, buf, cap);
+    }
     uint32_t inner_bytes = pkt_frame_bytes(inner) - ETH_FCS_BYTES;
     struct pkt outer;
     memset(&outer, 0, sizeof outer);

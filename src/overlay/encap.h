@@ -16,7 +16,12 @@
  * section 5, RFC 8926 section 3.3): a hash of the inner headers in the
  * dynamic range 49152..65535, so that the underlay's ECMP, which hashes
  * the outer headers only, spreads tunneled flows; or one fixed port,
- * which puts every flow between two VTEPs on one path. */
+ * which puts every flow between two VTEPs on one path.
+ *
+ * IEEE 802.1Q VLANs are the third, older kind of tenant segment: no outer
+ * headers, a 4-byte tag (TPID 0x8100, PCP, 12-bit VID) in the frame
+ * itself, so at most 4094 segments (VIDs 0 and 4095 are reserved); the
+ * underlay hashes the frame's own 5-tuple. */
 #ifndef DCSIM_OVERLAY_ENCAP_H
 #define DCSIM_OVERLAY_ENCAP_H 1
 
@@ -37,11 +42,13 @@
 #define GENEVE_OPT_CLASS 0x0103      /* An experimental class, used for
                                       * every option dcsim writes. */
 #define VNI_MAX 0xFFFFFFu            /* 24 bits. */
+#define VLAN_VID_MAX 4094            /* 12 bits; 4095 is reserved. */
 #define ENCAP_SPORT_MIN 49152        /* RFC 7348 section 5. */
 
 enum encap_kind {
     ENCAP_VXLAN,
     ENCAP_GENEVE,
+    ENCAP_VLAN,                /* An 802.1Q tag, no tunnel. */
 };
 
 /* How a VTEP encapsulates. */
@@ -63,9 +70,15 @@ struct encap_outer {
 };
 
 /* Bytes an encapsulation adds to the inner frame: outer Ethernet + IPv4
- * + UDP + tunnel header (+ Geneve options); 50 for VXLAN. */
+ * + UDP + tunnel header (+ Geneve options); 50 for VXLAN; 4 for a VLAN
+ * tag (which the minimum frame's padding may absorb). */
 uint32_t encap_overhead_bytes(const struct encap *);
-/* The outer UDP destination port. */
+/* Bytes the underlay's IP MTU must carry beyond an inner datagram: the
+ * overhead, but for a VLAN tag, which is outside the datagram (0). */
+uint32_t encap_ip_overhead_bytes(const struct encap *);
+/* "vxlan", "geneve", "vlan": the scenario's word for it. */
+const char *encap_name(const struct encap *);
+/* The outer UDP destination port (VXLAN and Geneve, as the next three). */
 uint16_t encap_dport(const struct encap *);
 /* The outer UDP source port for a packet whose inner 5-tuple hashes to
  * INNER_HASH (pkt->hash0), or the fixed one. */
@@ -74,15 +87,18 @@ uint16_t encap_sport(const struct encap *, uint32_t inner_hash);
  * ECMP hashes; the pkt->hash0 of the tunnel packet). */
 uint32_t encap_outer_hash(const struct encap *, const struct encap_outer *);
 /* Outer IPv4 datagram bytes of a tunnel packet around INNER (its total
- * length, what the underlay's MTU must carry). */
+ * length, what the underlay's MTU must carry); a tagged frame's is the
+ * inner datagram's. */
 uint32_t encap_outer_ip_bytes(const struct encap *, const struct pkt *inner);
-/* Frame bytes (with FCS) of the tunnel packet around INNER. */
+/* Frame bytes (with FCS) of the tunnel packet around INNER, or of INNER
+ * tagged (INNER untagged). */
 uint32_t encap_frame_bytes(const struct encap *, const struct pkt *inner);
 
 /* Writes the tunnel packet around INNER as on the wire (without preamble,
  * IFG and FCS) into BUF of CAP bytes: outer headers, tunnel header and
  * options, then the inner frame as pkt_serialize() writes it without its
- * FCS.  Returns the bytes written. */
+ * FCS; for a VLAN, INNER with the tag of VID O->vni.  Returns the bytes
+ * written. */
 size_t encap_serialize(const struct encap *, const struct encap_outer *,
                        const struct pkt *inner, uint8_t *buf, size_t cap);
 

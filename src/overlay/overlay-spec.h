@@ -18,7 +18,8 @@ enum vtep_place {
 /* One tenant: a virtual network with its own VNI and address space. */
 struct tenant_spec {
     char *name;
-    uint32_t vni;             /* 1..VNI_MAX, unique. */
+    uint32_t vni;             /* 1..VNI_MAX, unique; with ENCAP_VLAN the
+                               * VLAN ID, 1..VLAN_VID_MAX. */
     uint32_t subnet;          /* Tenant addresses, host order: member i
                                * gets subnet + i + 1.  Tenants may share
                                * (overlap) address ranges. */

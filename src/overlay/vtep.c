@@ -65,19 +65,26 @@ vtep_encap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
         v->st.mtu_drops++;
         return DROP_MTU_EXCEEDED;
     }
+    uint32_t frame = encap_frame_bytes(&ov->encap, p);
+    v->st.encap_pkts++;
+    v->st.encap_bytes += frame;
+    v->st.overhead_bytes += frame - p->frame_bytes;
+    p->frame_bytes = (uint16_t)frame;
+    p->vni = vni;
+    if (ov->encap.kind == ENCAP_VLAN) {
+        /* The access port tags; the trunks forward on the frame's own
+         * headers. */
+        p->eth.vlan = true;
+        p->eth.vid = (uint16_t)vni;
+        return DROP_N_REASONS;
+    }
     struct encap_outer o = {
         .src_ip = v->ip,
         .dst_ip = ov->vteps[e->vtep].ip,
         .sport = encap_sport(&ov->encap, p->hash0),
         .vni = vni,
     };
-    uint32_t frame = encap_frame_bytes(&ov->encap, p);
-    v->st.encap_pkts++;
-    v->st.encap_bytes += frame;
-    v->st.overhead_bytes += frame - p->frame_bytes;
-    p->frame_bytes = (uint16_t)frame;
     p->hash0 = encap_outer_hash(&ov->encap, &o);
-    p->vni = vni;
     return DROP_N_REASONS;
 }
 
@@ -97,6 +104,7 @@ vtep_decap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
     v->st.decap_pkts++;
     v->st.decap_bytes += p->frame_bytes;
     p->vni = 0;
+    p->eth.vlan = false;     /* Hosts send untagged frames (scn-overlay.c). */
     p->frame_bytes = (uint16_t)pkt_frame_bytes(p);
     pkt_set_route_hash(p);
     return DROP_N_REASONS;
@@ -201,7 +209,7 @@ overlay_warn_mtu(const struct overlay *ov, struct net *net,
 {
     /* A full inner datagram of MTU bytes, in its Ethernet frame, inside
      * the outer IPv4 datagram. */
-    uint32_t over = encap_overhead_bytes(&ov->encap);
+    uint32_t over = encap_ip_overhead_bytes(&ov->encap);
     uint32_t need = mtu_bytes + over;
     if (need <= ov->underlay_mtu_bytes)
         return false;
@@ -209,8 +217,7 @@ overlay_warn_mtu(const struct overlay *ov, struct net *net,
              "underlay (%u B of %s overhead) and overlay.underlay_mtu is "
              "%u B: full-size packets will be dropped as mtu_exceeded "
              "(raise overlay.underlay_mtu, e.g. to 9216, or lower mtu to "
-             "%u)", mtu_bytes, need, over,
-             ov->encap.kind == ENCAP_VXLAN ? "VXLAN" : "Geneve",
+             "%u)", mtu_bytes, need, over, encap_name(&ov->encap),
              ov->underlay_mtu_bytes, ov->underlay_mtu_bytes - over);
     return true;
 }

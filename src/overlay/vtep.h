@@ -13,6 +13,9 @@
  *     A packet to a host behind the same VTEP is bridged locally;
  *   - from the fabric, a tunnel packet for a host attached here is
  *     decapsulated: the inner frame, its size and hash, go on.
+ * With VLAN segments (ENCAP_VLAN) the ingress leaf, an access port, tags
+ * the frame with the tenant's VID instead (4 B, no outer headers, the
+ * route hash unchanged) and the egress leaf removes the tag.
  * The underlay switches forward tunnel packets on the outer hash towards
  * the egress VTEP's routing group (the group of the inner destination's
  * leaf, so the same path as towards the VTEP address).
@@ -53,7 +56,7 @@ struct vtep {
 
 /* One entry of the VTEPs' forwarding table. */
 struct vtep_entry {
-    uint32_t vni;
+    uint32_t vni;              /* Or VLAN ID. */
     uint32_t addr;             /* Tenant address. */
     uint32_t host;             /* Host number. */
     uint32_t vtep;             /* Index in ov->vteps. */

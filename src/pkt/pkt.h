@@ -276,7 +276,8 @@ struct pkt {
     uint32_t bd_rec;         /* With PKT_HOOK_TRACE: its breakdown
                               * record. */
     uint32_t vni;            /* Inside an overlay tunnel (overlay/): its
-                              * VNI, 1..2^24-1; 0 outside one.  Written by
+                              * VNI, 1..2^24-1, or VLAN segment's VID; 0
+                              * outside one.  Written by
                               * the first switch only in runs with an
                               * overlay, read only by VTEPs. */
 } __attribute__((aligned(64)));

@@ -71,9 +71,8 @@ overlay_report_json(FILE *f, const struct world *world,
                ", \"decap_bytes\": %" PRIu64 ", \"overhead_bytes\": %" PRIu64
                ", \"local_packets\": %" PRIu64 ", \"mtu_drops\": %" PRIu64
                ", \"isolation_drops\": %" PRIu64 "}",
-            ov->encap.kind == ENCAP_VXLAN ? "vxlan" : "geneve",
-            encap_overhead_bytes(&ov->encap), ov->underlay_mtu_bytes,
-            ov->spec->n_tenants, ov->n_vteps, t.encap_pkts, t.encap_bytes,
+            encap_name(&ov->encap), encap_overhead_bytes(&ov->encap),
+            ov->underlay_mtu_bytes, ov->spec->n_tenants, ov->n_vteps, t.encap_pkts, t.encap_bytes,
             t.decap_pkts, t.decap_bytes, t.overhead_bytes, t.local_pkts,
             t.mtu_drops, t.isolation_drops);
 }
@@ -88,9 +87,8 @@ overlay_report_print(FILE *f, const struct world *world,
     fprintf(f, "  overlay: %s, %zu tenants, %" PRIu32 " VTEPs; %" PRIu64
                " packets encapsulated (+%" PRIu64 " B), %" PRIu64
                " decapsulated, %" PRIu64 " MTU drops\n",
-            ov->encap.kind == ENCAP_VXLAN ? "VXLAN" : "Geneve",
-            ov->spec->n_tenants, ov->n_vteps, t.encap_pkts, t.overhead_bytes,
-            t.decap_pkts, t.mtu_drops);
+            encap_name(&ov->encap), ov->spec->n_tenants, ov->n_vteps,
+            t.encap_pkts, t.overhead_bytes, t.decap_pkts, t.mtu_drops);
 }
 
 const char *

@@ -16,8 +16,10 @@
 
 #define O(F) offsetof(struct overlay_spec, F)
 static const struct key overlay_keys[] = {
-    { "encapsulation", KEY_CUSTOM, .what = "vxlan, geneve", .dflt = "vxlan",
-      .help = "VXLAN (RFC 7348, UDP 4789) or Geneve (RFC 8926, UDP 6081)." },
+    { "encapsulation", KEY_CUSTOM, .what = "vxlan, geneve, vlan",
+      .dflt = "vxlan",
+      .help = "VXLAN (RFC 7348, UDP 4789), Geneve (RFC 8926, UDP 6081) or "
+              "802.1Q VLAN segments." },
     { "geneve_option_bytes", KEY_U16, O(encap.opt_bytes), 0,
       GENEVE_OPT_MAX_BYTES, .dflt = "0",
       .help = "Geneve TLV option bytes per packet, headers included; a "
@@ -42,8 +44,11 @@ static const struct key overlay_keys[] = {
 static const struct key tenant_keys[] = {
     { "name", KEY_CUSTOM, .what = "string", .note = "required",
       .help = "Names the tenant (flows.csv, overlay.csv)." },
-    { "vni", KEY_U32, T(vni), 1, VNI_MAX, .note = "required",
+    { "vni", KEY_U32, T(vni), 1, VNI_MAX, .note = "required (vxlan, geneve)",
       .help = "VXLAN/Geneve network identifier, 24 bits, unique." },
+    { "vlan", KEY_CUSTOM, .what = "integer 1..4094",
+      .note = "required (vlan)",
+      .help = "802.1Q VLAN ID of the tenant's segment, 12 bits, unique." },
     { "hosts", KEY_CUSTOM, .what = "sequence of host names",
       .note = "required", .help = "Member hosts; a host is in one tenant "
                                   "at most." },
@@ -86,22 +91,60 @@ parse_subnet(struct ctx *c, const struct ynode *n, const char *path,
     return true;
 }
 
+/* The tenant's VLAN ID, into t->vni: 12 bits, 0 and 4095 reserved. */
+static bool
+parse_vlan(struct ctx *c, const struct ynode *n, const char *path,
+           struct tenant_spec *t)
+{
+    static const char form[] = "a VLAN ID 1..4094";
+    uint64_t vid;
+    if (!read_u64_form(c, n, path, 0, UINT32_MAX, form, &vid))
+        return false;
+    if (vid == 0)
+        return fail_value(c, n, path, "IEEE 802.1Q's VID 0 tags a frame's "
+                          "priority only, in no VLAN", form);
+    if (vid == 4095)
+        return fail_value(c, n, path, "reserved by IEEE 802.1Q: the VID is "
+                          "12 bits and 0 and 4095 are not VLANs", form);
+    if (vid > 4095)
+        return fail_value(c, n, path, "the 802.1Q VID is 12 bits", form);
+    t->vni = (uint32_t)vid;
+    return true;
+}
+
 static bool
 parse_tenant(struct ctx *c, const struct ynode *map, const char *path,
              struct overlay_spec *o, size_t i)
 {
     static const char *const required[] = { "name", "vni", "hosts" };
+    static const char *const required_vlan[] = { "name", "vlan", "hosts" };
+    bool vlan = o->encap.kind == ENCAP_VLAN;
+    const char *id = vlan ? "vlan" : "vni";
     struct tenant_spec *t = &o->tenants[i];
     char sub[PATH_BYTES], where[PATH_BYTES + 4];
     snprintf(where, sizeof where, "in %s", path);
     t->subnet = 0xC0A80000u;  /* 192.168.0.0/24 */
     t->prefix_len = 24;
-    if (!need_mapping(c, map, path, "a mapping with name, vni and hosts") ||
+    if (!need_mapping(c, map, path, vlan ? "a mapping with name, vlan and "
+                                           "hosts"
+                                         : "a mapping with name, vni and "
+                                           "hosts") ||
         !keys_check(c, map, where, &scn_tenant_keys, 0) ||
-        !require_keys(c, map, path, required, ARRAY_SIZE(required)) ||
-        !keys_read(c, map, path, &scn_tenant_keys, 0, t))
+        !require_keys(c, map, path, vlan ? required_vlan : required, 3))
         return false;
-    const struct ynode *n = ytree_get(map, "name");
+    const struct ynode *n = ytree_get(map, vlan ? "vni" : "vlan");
+    if (n) {
+        path_key(sub, path, vlan ? "vni" : "vlan");
+        return fail_at(c, &n->mark, vlan ? "%s: a VLAN segment has a VLAN "
+                       "ID, not a VNI (encapsulation: vlan)"
+                                         : "%s: only with encapsulation: "
+                       "vlan (VXLAN and Geneve segments have a VNI)", sub);
+    }
+    path_key(sub, path, "vlan");
+    if (!keys_read(c, map, path, &scn_tenant_keys, 0, t) ||
+        (vlan && !parse_vlan(c, ytree_get(map, "vlan"), sub, t)))
+        return false;
+    n = ytree_get(map, "name");
     const char *name;
     path_key(sub, path, "name");
     if (!read_string(c, n, sub, "a non-empty string", &name))
@@ -111,10 +154,12 @@ parse_tenant(struct ctx *c, const struct ynode *map, const char *path,
             return fail_value(c, n, sub, "another tenant has this name",
                               "a name no other tenant has");
         if (o->tenants[j].vni == t->vni) {
-            path_key(sub, path, "vni");
-            return fail_value(c, ytree_get(map, "vni"), sub,
-                              "another tenant has this VNI",
-                              "a VNI no other tenant has");
+            path_key(sub, path, id);
+            return fail_value(c, ytree_get(map, id), sub,
+                              vlan ? "another tenant has this VLAN ID"
+                                   : "another tenant has this VNI",
+                              vlan ? "a VLAN ID no other tenant has"
+                                   : "a VNI no other tenant has");
         }
     }
     t->name = xstrdup(name);
@@ -132,7 +177,7 @@ bool
 scn_parse_overlay(struct ctx *c, const struct ynode *map,
                   struct overlay_spec *o)
 {
-    static const char *const encaps[] = { "vxlan", "geneve" };
+    static const char *const encaps[] = { "vxlan", "geneve", "vlan" };
     static const char *const places[] = { "leaf" };
     const struct key_section *sec = &scn_overlay_keys;
     o->enabled = true;
@@ -144,14 +189,15 @@ scn_parse_overlay(struct ctx *c, const struct ynode *map,
     const struct ynode *n = ytree_get(map, "encapsulation");
     size_t k;
     if (n) {
-        if (!read_choice(c, n, "overlay.encapsulation", encaps, 2, &k))
+        if (!read_choice(c, n, "overlay.encapsulation", encaps, 3, &k))
             return false;
         o->encap.kind = (enum encap_kind)k;
     }
     n = ytree_get(map, "geneve_option_bytes");
     if (n && o->encap.kind != ENCAP_GENEVE)
         return fail_at(c, &n->mark, "overlay.geneve_option_bytes: only "
-                       "with encapsulation: geneve (VXLAN has no options)");
+                       "with encapsulation: geneve (VXLAN and VLAN tags "
+                       "have no options)");
     if (n && o->encap.opt_bytes % 4)
         return fail_value(c, n, "overlay.geneve_option_bytes",
                           "Geneve options are whole 4-byte words",
@@ -170,10 +216,20 @@ scn_parse_overlay(struct ctx *c, const struct ynode *map,
         o->encap.fixed_sport = true;
         o->encap.sport = (uint16_t)port;
     }
+    if (n && o->encap.kind == ENCAP_VLAN)
+        return fail_at(c, &n->mark, "overlay.source_port: only with "
+                       "encapsulation: vxlan or geneve (a VLAN tag has no "
+                       "outer UDP header)");
     n = ytree_get(map, "tenants");
     if (!need_sequence(c, n, "overlay.tenants", true,
                        "a non-empty sequence of tenant mappings"))
         return false;
+    if (o->encap.kind == ENCAP_VLAN && n->n_items > VLAN_VID_MAX)
+        return fail_at(c, &n->mark, "overlay.tenants: %zu VLAN segments, "
+                       "but the 802.1Q VID is 12 bits and gives 4094 (1..4094;"
+                       " 0 and 4095 are reserved); expected at most 4094 "
+                       "tenants, or encapsulation: vxlan or geneve (24-bit "
+                       "VNIs)", n->n_items);
     o->tenants = xcalloc(n->n_items, sizeof *o->tenants);
     o->n_tenants = n->n_items;
     for (size_t i = 0; i < n->n_items; i++) {
@@ -243,6 +299,11 @@ scn_resolve_overlay(struct ctx *c, const struct ynode *root,
     if (scn->fabric == FABRIC_INFINIBAND)
         return fail_at(c, &map->mark, "overlay: VXLAN and Geneve run over "
                        "an Ethernet/IPv4 underlay, not fabric: infiniband");
+    const struct ynode *hv = ytree_get(ytree_get(root, "host"), "vlan");
+    if (o->encap.kind == ENCAP_VLAN && hv)
+        return fail_at(c, &hv->mark, "host.vlan: with overlay.encapsulation: "
+                       "vlan the hosts send untagged frames and their "
+                       "leaf's access port tags them with the tenant's VLAN");
     const struct ynode *seq = ytree_get(map, "tenants");
     o->host_tenant = xcalloc(scn->graph.n_hosts, sizeof *o->host_tenant);
     for (size_t i = 0; i < o->n_tenants; i++) {

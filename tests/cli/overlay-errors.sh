@@ -64,6 +64,37 @@ check subnet-full 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0, h1, h2], su
 check cross-tenant 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0]}, {name: b, vni: 2, hosts: [h2]}]}' 4:13 "traffic.0.flows.0: h0 (a) and h2 (b) are in different tenants"
 check tenant-to-none 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0]}]}' 4:13 "h2 (no tenant)"
 
+V='{name: a, vlan: 10, hosts: [h0, h2]}'
+scenario "overlay: {encapsulation: vlan, tenants: [$V]}" >"$tmp/good-vlan.yaml"
+"$DCSIM" validate "$tmp/good-vlan.yaml" >/dev/null 2>"$tmp/err"
+t $? "a good VLAN overlay validates"
+check vlan-4095 'overlay: {encapsulation: vlan, tenants: [{name: a, vlan: 4095, hosts: [h0, h2]}]}' 5:58 "overlay.tenants.0.vlan is '4095' (reserved by IEEE 802.1Q: the VID is 12 bits and 0 and 4095 are not VLANs); expected a VLAN ID 1..4094"
+check vlan-0 'overlay: {encapsulation: vlan, tenants: [{name: a, vlan: 0, hosts: [h0, h2]}]}' 5:58 "VID 0 tags a frame's priority only"
+check vlan-13-bits 'overlay: {encapsulation: vlan, tenants: [{name: a, vlan: 5000, hosts: [h0, h2]}]}' 5:58 "the 802.1Q VID is 12 bits"
+check vlan-word 'overlay: {encapsulation: vlan, tenants: [{name: a, vlan: x, hosts: [h0, h2]}]}' 5:58 "overlay.tenants.0.vlan is 'x' (not an integer); expected a VLAN ID 1..4094"
+check vlan-twice "overlay: {encapsulation: vlan, tenants: [$V, {name: b, vlan: 10, hosts: [h1]}]}" 5:96 "another tenant has this VLAN ID"
+check vlan-missing 'overlay: {encapsulation: vlan, tenants: [{name: a, vni: 10, hosts: [h0, h2]}]}' 5:42 "missing required key 'vlan' in overlay.tenants.0"
+check vni-with-vlan 'overlay: {encapsulation: vlan, tenants: [{name: a, vlan: 10, vni: 10, hosts: [h0, h2]}]}' 5:67 "overlay.tenants.0.vni: a VLAN segment has a VLAN ID, not a VNI"
+check vlan-with-vxlan "overlay: {tenants: [{name: a, vni: 10, vlan: 10, hosts: [h0, h2]}]}" 5:46 "overlay.tenants.0.vlan: only with encapsulation: vlan"
+check source-port-vlan "overlay: {encapsulation: vlan, source_port: 5, tenants: [$V]}" 5:45 "a VLAN tag has no outer UDP header"
+check option-vlan "overlay: {encapsulation: vlan, geneve_option_bytes: 4, tenants: [$V]}" 5:53 "only with encapsulation: geneve"
+cat >"$tmp/host-vlan.yaml" <<YAML
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+host: {vlan: 5}
+overlay: {encapsulation: vlan, tenants: [$V]}
+YAML
+refused host-vlan "$tmp/host-vlan.yaml" "2:14: " "host.vlan: with overlay.encapsulation: vlan the hosts send untagged frames"
+{
+    printf 'topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}\n'
+    printf 'overlay:\n  encapsulation: vlan\n  tenants:\n'
+    i=1
+    while [ $i -le 4095 ]; do
+        echo "    - {name: t$i, vlan: $((i > 4094 ? 1 : i)), hosts: [h0]}"
+        i=$((i + 1))
+    done
+} >"$tmp/vlans.yaml"
+refused too-many-vlans "$tmp/vlans.yaml" "5:5: " "overlay.tenants: 4095 VLAN segments, but the 802.1Q VID is 12 bits and gives 4094"
+
 # A generated pattern pairs any hosts: refused unless all share a tenant.
 cat >"$tmp/pattern.yaml" <<YAML
 topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}

@@ -17,8 +17,9 @@
 #   MTU: 1500 B inner datagrams + 50 B do not fit a 1500 B underlay: every
 #     full packet is dropped as mtu_exceeded, with the warning; on a
 #     9216 B underlay none is.
+#   VLAN segments: the leaf tags instead, 4 B: 1492 B, 477440 ps.
 #   Isolation: two tenants on the same subnet (overlapping addresses);
-#     each flow reaches its own tenant's host.
+#     each flow reaches its own tenant's host, with VNIs or VLAN IDs.
 set -u
 . "$(dirname "$0")/../lib.sh"
 run() { timeout 60 "$DCSIM" run "$@" --quiet; }
@@ -37,23 +38,27 @@ traffic:
   - {pattern: flows, protocol: udp, flows: [{src: h0, dst: h1, size: 1422000}]}
 YAML
 
-# goodput NAME WIRE_PS [SET...]: the FCT difference of 3000 and 1000
-# packets against 2000 x WIRE_PS.
+# goodput NAME WIRE_PS FILE [SET...]: the FCT difference of 3000 and
+# 1000 packets against 2000 x WIRE_PS.
 goodput() {
-    g_name=$1 g_ps=$2
-    shift 2
-    run "$tmp/goodput.yaml" -o "$tmp/$g_name-1" "$@"
-    run "$tmp/goodput.yaml" -o "$tmp/$g_name-3" "$@" --set traffic.0.flows.0.size=4266000
+    g_name=$1 g_ps=$2 g_file=$3
+    shift 3
+    run "$g_file" -o "$tmp/$g_name-1" "$@"
+    run "$g_file" -o "$tmp/$g_name-3" "$@" --set traffic.0.flows.0.size=4266000
     g_d=$(( $(fct "$tmp/$g_name-3") - $(fct "$tmp/$g_name-1") ))
     g_drops=$(all_drops "$tmp/$g_name-3/summary.json")
     echo "# $g_name: FCT(3000 pkts) - FCT(1000 pkts) = $g_d ps, want 2000 x $g_ps = $((2000 * g_ps)); goodput $(awk -v d="$g_d" 'BEGIN { printf "%.4f", 2000 * 1422 * 8 / (d / 1e12) / 1e9 }') Gb/s; drops $g_drops"
     t "$([ "$g_d" = $((2000 * g_ps)) ] && [ "$g_drops" = 0 ]; echo $?)" \
         "$g_name: one packet per $g_ps ps at the bottleneck, no drop"
 }
-goodput vxlan 492160
+goodput vxlan 492160 "$tmp/goodput.yaml"
 awk 'BEGIN { printf "# VXLAN goodput bound: 25 x 1422 / 1538 = %.4f Gb/s\n", 25 * 1422 / 1538 }'
-goodput geneve 494720 --set overlay.encapsulation=geneve --set overlay.geneve_option_bytes=8 \
+goodput geneve 494720 "$tmp/goodput.yaml" --set overlay.encapsulation=geneve --set overlay.geneve_option_bytes=8 \
     --set overlay.underlay_mtu=1508
+# VLAN segments: the leaf tags (4 B), no tunnel: 1468 + 4 + 20 = 1492 B,
+# 477.44 ns at 25 Gb/s.
+sed 's/^  underlay_mtu: 1500/  encapsulation: vlan/; s/vni: 100/vlan: 100/' "$tmp/goodput.yaml" >"$tmp/vlan.yaml"
+goodput vlan 477440 "$tmp/vlan.yaml"
 over=$(csv "$tmp/vxlan-3/overlay.csv" 'c["overhead_bytes"]')
 t "$([ "$over" = 150000 ]; echo $?)" "VXLAN: 3000 packets x 50 B = $over B of overhead in overlay.csv"
 over=$(num overhead_bytes "$tmp/geneve-3/summary.json")
@@ -132,6 +137,16 @@ dec=$(csv "$tmp/tenants/overlay.csv" 'c["decap_packets"]')
 enc=$(csv "$tmp/tenants/overlay.csv" 'c["encap_packets"]')
 t "$([ "$iso" = 0 ] && [ "$enc" = "$dec" ] && [ "$enc" -gt 0 ]; echo $?)" \
     "$enc packets encapsulated, $dec decapsulated, $iso isolation drops"
+# The same with VLAN segments 100 and 200 instead of VNIs.
+sed 's/^  underlay_mtu: 9216/  encapsulation: vlan/; s/vni: /vlan: /' "$tmp/tenants.yaml" >"$tmp/vlans.yaml"
+run "$tmp/vlans.yaml" -o "$tmp/vlans"
+rows=$(awk -F, 'NR > 1 { printf "%s->%s %s %s %s; ", $2, $3, $12, $13, $NF }' "$tmp/vlans/flows.csv")
+over=$(csv "$tmp/vlans/overlay.csv" 'c["overhead_bytes"]')
+enc=$(csv "$tmp/vlans/overlay.csv" 'c["encap_packets"]')
+echo "# VLAN segments: $rows $enc packets tagged, $over B of tags"
+t "$([ "$rows" = 'h0->h2 1 1000000 red; h3->h1 1 2000000 blue; ' ] && [ "$enc" -gt 0 ] &&
+     [ "$over" -le $((4 * enc)) ] && [ "$over" -gt $((4 * enc / 2)) ]; echo $?)" \
+    "VLAN segments: each tenant's flow reaches its own host; at most 4 B per packet"
 run "$tmp/tenants.yaml" -o "$tmp/tenants2"
 same_results "$tmp/tenants" "$tmp/tenants2" flows.csv links.csv overlay.csv
 t $? "the same scenario twice gives identical results"

@@ -1,6 +1,7 @@
 /* Unit tests of src/overlay/encap.c: the VXLAN (RFC 7348 section 5) and
  * Geneve (RFC 8926 section 3) layouts against hand-assembled bytes, their
- * overheads, and the outer source port's entropy. */
+ * overheads, an 802.1Q VLAN segment's tag, and the outer source port's
+ * entropy. */
 #include <string.h>
 
 #include "overlay/encap.h"
@@ -112,6 +113,30 @@ test_geneve(void)
 }
 
 static void
+test_vlan(void)
+{
+    struct encap e = { .kind = ENCAP_VLAN };
+    is_u64(encap_overhead_bytes(&e), 4, "VLAN: a 4 B 802.1Q tag");
+    is_u64(encap_ip_overhead_bytes(&e), 0,
+           "VLAN: the tag is outside the IP datagram");
+    struct pkt in;
+    make_inner(&in, 1410);
+    is_u64(encap_frame_bytes(&e, &in), 1472, "tagged frame 1468 + 4 B");
+    is_u64(encap_outer_ip_bytes(&e, &in), 1450, "IP datagram unchanged");
+    make_inner(&in, 0);
+    is_u64(encap_frame_bytes(&e, &in), 64,
+           "a minimum frame's padding absorbs the tag (64 B either way)");
+    struct encap_outer o = outer;
+    o.vni = 4094;
+    uint8_t buf[128];
+    size_t n = encap_serialize(&e, &o, &in, buf, sizeof buf);
+    static const uint8_t tag[6] = { 0x81, 0x00, 0x0F, 0xFE, 0x08, 0x00 };
+    ok(n == 60 && !memcmp(buf + 12, tag, 6) && buf[18] == 0x45,
+       "serialized: TPID 0x8100, PCP 0, VID 4094, then EtherType IPv4");
+    ok(!strcmp(encap_name(&e), "vlan"), "named vlan in scenarios");
+}
+
+static void
 test_sport(void)
 {
     struct encap e = { .kind = ENCAP_VXLAN };
@@ -146,6 +171,7 @@ main(void)
 {
     test_vxlan();
     test_geneve();
+    test_vlan();
     test_sport();
     return done_testing();
 }
