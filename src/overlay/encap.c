@@ -3,25 +3,15 @@
 
 #include <string.h>
 
-#include "sim/crc32.h"
 #include "sim/util.h"
 
+/* Writes the N low bytes of V at B in network order; returns the end. */
 static uint8_t *
-put16(uint8_t *b, uint16_t v)
+put_be(uint8_t *b, uint32_t v, int n)
 {
-    b[0] = (uint8_t)(v >> 8);
-    b[1] = (uint8_t)v;
-    return b + 2;
-}
-
-static uint8_t *
-put32(uint8_t *b, uint32_t v)
-{
-    b[0] = (uint8_t)(v >> 24);
-    b[1] = (uint8_t)(v >> 16);
-    b[2] = (uint8_t)(v >> 8);
-    b[3] = (uint8_t)v;
-    return b + 4;
+    for (int i = n - 1; i >= 0; i--, v >>= 8)
+        b[i] = (uint8_t)v;
+    return b + n;
 }
 
 static uint32_t
@@ -76,15 +66,16 @@ encap_sport(const struct encap *e, uint32_t inner_hash)
 uint32_t
 encap_outer_hash(const struct encap *e, const struct encap_outer *o)
 {
-    /* The same 13 bytes as pkt_5tuple_bytes(): src ip, dst ip, src port,
-     * dst port, protocol. */
-    uint8_t t[13];
-    uint8_t *b = put32(t, o->src_ip);
-    b = put32(b, o->dst_ip);
-    b = put16(b, o->sport);
-    b = put16(b, encap_dport(e));
-    *b = IPPROTO_NUM_UDP;
-    return crc32_update(0, t, sizeof t);
+    /* The outer headers' 5-tuple, hashed as any packet's. */
+    struct pkt outer;
+    memset(&outer, 0, sizeof outer);
+    outer.ip.src = o->src_ip;
+    outer.ip.dst = o->dst_ip;
+    outer.ip.proto = IPPROTO_NUM_UDP;
+    outer.l4.udp.sport = o->sport;
+    outer.l4.udp.dport = encap_dport(e);
+    pkt_set_5tuple_hash(&outer);
+    return outer.hash0;
 }
 
 uint32_t
@@ -111,18 +102,19 @@ serialize_tunnel(const struct encap *e, uint32_t vni, uint8_t *b)
 {
     if (e->kind == ENCAP_VXLAN) {
         *b = VXLAN_FLAG_I;
-        put32(b + 4, (vni & VNI_MAX) << 8);
+        put_be(b + 4, vni & VNI_MAX, 3);
         return b + VXLAN_HDR_BYTES;
     }
     *b++ = (uint8_t)(e->opt_bytes / 4);  /* Version 0, Opt Len. */
     *b++ = 0;                            /* O, C, reserved. */
-    b = put16(b, GENEVE_PROTO_ETHERNET);
-    b = put32(b, (vni & VNI_MAX) << 8);
+    b = put_be(b, GENEVE_PROTO_ETHERNET, 2);
+    b = put_be(b, vni & VNI_MAX, 3);
+    b++;                                 /* Reserved. */
     /* The option bytes as TLVs of at most 4 + 124 bytes each. */
     for (uint32_t left = e->opt_bytes; left > 0;) {
         uint32_t len = left < GENEVE_OPT_HDR_BYTES + 124 ? left
                                                       : GENEVE_OPT_HDR_BYTES + 124;
-        b = put16(b, GENEVE_OPT_CLASS);
+        b = put_be(b, GENEVE_OPT_CLASS, 2);
         *b++ = 0;                                  /* Type. */
         *b++ = (uint8_t)((len - GENEVE_OPT_HDR_BYTES) / 4);
         b += len - GENEVE_OPT_HDR_BYTES;           /* Data, zero. */
