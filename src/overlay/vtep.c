@@ -93,7 +93,7 @@ vtep_decap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
 {
     struct overlay *ov = v->ov;
     uint32_t dst = net_host_of_ip(net, p->ip.dst);
-    if (s->route[net->host_group[dst]] != ROUTE_DIRECT)
+    if (dst == UINT32_MAX || s->route[net->host_group[dst]] != ROUTE_DIRECT)
         return DROP_N_REASONS;   /* In transit (not a leaf-spine path). */
     const struct vtep_entry *e =
         overlay_lookup(ov, p->vni, ov->host_addr[dst]);
