@@ -13,6 +13,8 @@ enum drop_reason {
     DROP_HEADROOM,     /* Lossless class overran its PFC headroom. */
     DROP_PFC_WATCHDOG, /* Queue declared stormed by the PFC watchdog. */
     DROP_HOST_RX,      /* Host NIC receive buffer full (host.rx_rate). */
+    DROP_MTU_EXCEEDED, /* A tunnel packet larger than the underlay MTU
+                        * (overlays do not fragment). */
     DROP_N_REASONS
 };
 
@@ -29,6 +31,7 @@ drop_reason_name(enum drop_reason r)
         [DROP_HEADROOM] = "headroom_full",
         [DROP_PFC_WATCHDOG] = "pfc_watchdog",
         [DROP_HOST_RX] = "nic_rx_full",
+        [DROP_MTU_EXCEEDED] = "mtu_exceeded",
     };
     return names[r];
 }

@@ -6,6 +6,7 @@
 #include "fabric/fc.h"
 #include "fabric/net.h"
 #include "fabric/port.h"
+#include "fabric/tunnel.h"
 #include "sim/crc32.h"
 
 uint32_t
@@ -116,14 +117,34 @@ inject_fault(struct net *net, struct sw *s, struct pkt *p)
     return false;
 }
 
+/* A packet at a switch with a tunnel endpoint or faults: the endpoint
+ * first, then the faults, then forwarding.  Kept out of line so that the
+ * common path below is a test and a tail call. */
+static void __attribute__((noinline))
+switch_receive_slow(struct net *net, struct sw *s, struct pkt *p)
+{
+    if (s->tunnel) {
+        enum drop_reason why = sw_tunnel_receive(s->tunnel, net, s, p);
+        if (why != DROP_N_REASONS) {
+            switch_drop(net, s, p, why);
+            return;
+        }
+    }
+    if (net->faulty && inject_fault(net, s, p))
+        return;
+    switch_forward(net, s, p);
+}
+
 static void
 switch_receive(struct net *net, struct node *node, struct pkt *p,
                uint8_t in_port)
 {
     struct sw *s = sw_cast(node);
     p->in_port = in_port;
-    if (UNLIKELY(net->faulty) && inject_fault(net, s, p))
+    if (UNLIKELY(net->faulty | (s->tunnel != NULL))) {
+        switch_receive_slow(net, s, p);
         return;
+    }
     switch_forward(net, s, p);
 }
 

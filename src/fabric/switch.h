@@ -29,6 +29,8 @@
 #include "pkt/pkt.h"
 #include "sim/util.h"
 
+struct sw_tunnel;
+
 /* A set of equal-cost egress ports. */
 struct ecmp_group {
     uint16_t n;                /* Ports in the group (0: no route). */
@@ -50,6 +52,8 @@ struct sw {
     uint16_t n_groups;
     uint8_t *group_ports;      /* Port indices, groups back to back. */
     uint32_t n_group_ports;
+    struct sw_tunnel *tunnel;  /* A tunnel endpoint (tunnel.h) that sees
+                                * every packet received, or NULL. */
 };
 
 extern const struct node_class switch_class;

@@ -275,6 +275,11 @@ struct pkt {
     struct ib_lrh lrh;       /* framing PKT_IB. */
     uint32_t bd_rec;         /* With PKT_HOOK_TRACE: its breakdown
                               * record. */
+    uint32_t vni;            /* Inside an overlay tunnel (overlay/): its
+                              * VNI, 1..2^24-1, or VLAN segment's VID; 0
+                              * outside one.  Written by
+                              * the first switch only in runs with an
+                              * overlay, read only by VTEPs. */
 } __attribute__((aligned(64)));
 
 /* struct pkt's hooks. */

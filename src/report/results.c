@@ -17,6 +17,7 @@
 #include "report/breakdown.h"
 #include "report/ib-report.h"
 #include "report/monitor.h"
+#include "report/overlay-report.h"
 #include "report/results-dir.h"
 #include "report/pfc-report.h"
 #include "host/server.h"
@@ -188,10 +189,14 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
     fprintf(f, ",\n  \"drops_total\": %llu",
             (unsigned long long)total_drops(world));
     fprintf(f, ",\n  \"drops\": {");
-    for (int r = 0; r < DROP_N_REASONS; r++)
+    for (int r = 0; r < DROP_N_REASONS; r++) {
+        /* Only an overlay drops for its MTU: the key is there with one. */
+        if (r == DROP_MTU_EXCEEDED && !world->overlay)
+            continue;
         fprintf(f, "%s\"%s\": %llu", r ? ", " : "",
                 drop_reason_name((enum drop_reason)r),
                 (unsigned long long)st->drops[r]);
+    }
     fprintf(f, "},\n");
     json_pctl(f, "fct_ps", &s->fct_ps, 1);
     fprintf(f, ",\n");
@@ -210,6 +215,8 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
         blk_report_json(f, world, ri);
     if (ri->breakdown)
         breakdown_json(f, world, ri);
+    if (world->overlay)
+        overlay_report_json(f, world, ri);
     fprintf(f, ",\n  \"warnings\": [");
     for (size_t i = 0; i < net->n_warnings; i++) {
         fprintf(f, "%s", i ? ", " : "");
@@ -224,7 +231,8 @@ write_flows(FILE *f, const struct world *world, const struct run_info *ri)
     const struct edge *edge = &world->edge;
     fprintf(f, "id,src,dst,protocol,tc,size_bytes,start_ps,end_ps,fct_ps,"
                "ideal_fct_ps,slowdown,completed,bytes_delivered,bytes_lost,"
-               "packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps,naks,cnps,verb\n");
+               "packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps,naks,cnps,verb%s\n",
+            world->overlay ? ",tenant" : "");
     for (uint32_t i = 0; i < edge->n_flows; i++) {
         const struct flow *fl = &edge->flows[i];
         fprintf(f, "%u,%s,%s,%s,%u,%llu,%llu,", fl->id,
@@ -249,8 +257,11 @@ write_flows(FILE *f, const struct world *world, const struct run_info *ri)
         bool rdma = !strncmp(fl->transport->name, "roce", 4) ||
                     !strcmp(fl->transport->name, "iwarp") ||
                     fl->transport == &transport_ib;
-        fprintf(f, ",%u,%u,%s\n", fl->naks, fl->cnps,
+        fprintf(f, ",%u,%u,%s", fl->naks, fl->cnps,
                 rdma ? rdma_verb_name(world->scn->traffic[fl->entry].verb) : "");
+        if (world->overlay)
+            fprintf(f, ",%s", overlay_report_tenant(world, fl->src));
+        fputc('\n', f);
     }
 }
 
@@ -342,6 +353,7 @@ enum writer_when {
     WITH_IB,                  /* The fabric is InfiniBand. */
     WITH_BREAKDOWN,           /* monitor.breakdown names a flow. */
     WITH_BLOCK,               /* Some VM has a drive (server.vm.block). */
+    WITH_OVERLAY,             /* An `overlay` section. */
 };
 
 static const struct {
@@ -363,6 +375,7 @@ static const struct {
     { "ib.csv", ib_report_csv, WITH_IB },
     { "breakdown.csv", breakdown_csv, WITH_BREAKDOWN },
     { "block.csv", blk_report_csv, WITH_BLOCK },
+    { "overlay.csv", overlay_report_csv, WITH_OVERLAY },
 };
 
 static bool
@@ -390,6 +403,8 @@ writer_wanted(size_t i, const struct world *world, const struct run_info *ri)
         return ri->breakdown != NULL;
     case WITH_BLOCK:
         return blk_report_wanted(world);
+    case WITH_OVERLAY:
+        return world->overlay != NULL;
     default:
         return true;
     }
@@ -493,6 +508,8 @@ results_print_summary(const struct world *world, const struct run_info *ri,
         ib_report_print(f, world, ri);
     if (blk_report_wanted(world))
         blk_report_print(f, world, ri);
+    if (world->overlay)
+        overlay_report_print(f, world, ri);
     if (ri->breakdown)
         breakdown_print(f, world, ri);
     if (dir)

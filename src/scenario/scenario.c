@@ -68,6 +68,7 @@ static const struct key top_keys[] = {
       .note = "no traffic", .help = "What the hosts send." },
     SECTION("monitor", "no monitor", "Time series and latency breakdown."),
     SECTION("server", "none", "CPU, NUMA, PCIe and VMs of every host."),
+    SECTION("overlay", "none", "VXLAN/Geneve tunnels and tenants."),
 };
 #undef S
 #undef SECTION
@@ -214,6 +215,9 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     n = ytree_get(root, "monitor");
     if (n && !scn_parse_monitor(c, n, &scn->monitor))
         return false;
+    n = ytree_get(root, "overlay");
+    if (n && !scn_parse_overlay(c, n, &scn->overlay))
+        return false;
     return true;
 }
 
@@ -319,8 +323,9 @@ scenario_load(const char *path, const struct scenario_override *overrides,
         scn_resolve_traffic(&c, ytree_get(root, "traffic"), scn) &&
         scn_resolve_monitor(&c, ytree_get(root, "monitor"), scn) &&
         scn_resolve_qos_nodes(&c, root, scn) &&
-        scn_resolve_server_nodes(&c, root, scn))
-        scn_resolve_stall(&c, root, scn);
+        scn_resolve_server_nodes(&c, root, scn) &&
+        scn_resolve_stall(&c, root, scn))
+        scn_resolve_overlay(&c, root, scn);
 
 out:
     ytree_free(root);
@@ -366,5 +371,6 @@ scenario_free(struct scenario *scn)
         scn_server_spec_free(&scn->server_nodes[i].spec);
     free(scn->server_nodes);
     free(scn->sw.where);
+    scn_overlay_spec_free(&scn->overlay);
     memset(scn, 0, sizeof *scn);
 }

@@ -19,6 +19,7 @@
 #include "fabric/fabric-spec.h"
 #include "fabric/topo.h"
 #include "host/host-spec.h"
+#include "overlay/overlay-spec.h"
 #include "pkt/pkt.h"
 #include "transport/transport-spec.h"
 #include "workload/workload-spec.h"
@@ -74,6 +75,7 @@ struct scenario {
     struct traffic_spec *traffic;
     size_t n_traffic;
     struct monitor_spec monitor;
+    struct overlay_spec overlay;  /* enabled: an `overlay` section. */
 };
 
 /* One --set override: a dotted path ("topology.spines", "traffic.0.size")

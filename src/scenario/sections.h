@@ -96,6 +96,13 @@ bool scn_check_ib(struct ctx *c, const struct ynode *root,
                   struct scenario *scn);
 bool scn_check_ib_lids(struct ctx *c, const struct ynode *root,
                        const struct scenario *scn);
+/* scn-overlay.c */
+bool scn_parse_overlay(struct ctx *c, const struct ynode *map,
+                       struct overlay_spec *o);
+bool scn_resolve_overlay(struct ctx *c, const struct ynode *root,
+                         struct scenario *scn);
+void scn_overlay_spec_free(struct overlay_spec *o);
+
 /* The key tables of the sections (keys.h), for the reference. */
 extern const struct key_section scn_faults_keys;
 extern const struct key_section scn_tcp_keys;
@@ -131,6 +138,8 @@ extern const struct key_section scn_monitor_keys;
 extern const struct key_section scn_traffic_keys;
 extern const struct key_section scn_flow_keys;
 extern const struct key_section scn_flow_size_keys;
+extern const struct key_section scn_overlay_keys;
+extern const struct key_section scn_tenant_keys;
 extern const struct key_section scn_top_keys;
 
 #endif

@@ -16,6 +16,7 @@
 #include "host/edge.h"
 #include "host/host.h"
 #include "host/server.h"
+#include "overlay/vtep.h"
 #include "scenario/scenario.h"
 #include "transport/flow.h"
 #include "transport/transport.h"
@@ -201,6 +202,10 @@ build(struct world *w, const struct scenario *scn, char **err)
         return 2;
     if (scn->has_server && servers_create(net, err))
         return 2;
+    if (scn->overlay.enabled) {
+        w->overlay = overlay_create(&scn->overlay, net, scn->mtu_bytes);
+        overlay_warn_mtu(w->overlay, net, scn->mtu_bytes);
+    }
     struct workload_config wcfg = world_workload_config(scn);
     if (workload_create(&wcfg, &w->wl, &edge->flows, &edge->n_flows, err))
         return 2;

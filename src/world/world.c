@@ -7,6 +7,7 @@
 #include "fabric/net.h"
 #include "host/edge.h"
 #include "host/server.h"
+#include "overlay/vtep.h"
 #include "transport/flow.h"
 #include "transport/transport.h"
 #include "workload/workload.h"
@@ -64,6 +65,7 @@ world_destroy(struct world *w)
     free(edge->hosts);
     free(edge->host_rx);
     free(w->entries);
+    overlay_destroy(w->overlay);
     net_uninit(net);
     free(w);
 }

@@ -26,6 +26,8 @@
 #include "workload/workload.h"
 #include "sim/util.h"
 
+struct overlay;
+
 struct scenario;
 struct workload;
 
@@ -34,6 +36,7 @@ struct world {
     const struct scenario *scn; /* What it was built from. */
     struct workload *wl;        /* What generated the flows. */
     struct edge_entry *entries; /* Per traffic entry, for edge.cfg. */
+    struct overlay *overlay;    /* VTEPs and tenants, or NULL. */
 };
 
 static inline struct world *

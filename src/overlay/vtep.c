@@ -1,0 +1,229 @@
+/* Hardware VTEPs: encapsulation at the ingress leaf, decapsulation at the
+ * egress leaf; see vtep.h. */
+#include "overlay/vtep.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fabric/net.h"
+#include "fabric/port.h"
+#include "fabric/switch.h"
+#include "sim/util.h"
+
+#define VTEP_NET 0xAC100000u   /* 172.16.0.0/16: the VTEPs' loopbacks. */
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+    const struct vtep_entry *x = a, *y = b;
+    if (x->vni != y->vni)
+        return x->vni < y->vni ? -1 : 1;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static const struct vtep_entry *
+overlay_lookup(const struct overlay *ov, uint32_t vni, uint32_t addr)
+{
+    struct vtep_entry key = { .vni = vni, .addr = addr };
+    return bsearch(&key, ov->table, ov->n_table, sizeof key, entry_cmp);
+}
+
+static bool
+from_host(const struct sw *s, const struct pkt *p)
+{
+    return s->up.ports[p->in_port].link.peer->class != &switch_class;
+}
+
+static enum drop_reason
+vtep_encap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
+{
+    struct overlay *ov = v->ov;
+    uint32_t src = net_host_of_ip(net, p->ip.src);
+    uint32_t dst = net_host_of_ip(net, p->ip.dst);
+    uint32_t vni = src == UINT32_MAX ? 0 : ov->host_vni[src];
+    p->vni = 0;
+    if (!vni) {
+        /* Not a tenant's: routed natively, but never into a tenant. */
+        if (dst != UINT32_MAX && ov->host_vni[dst]) {
+            v->st.isolation_drops++;
+            return DROP_NO_ROUTE;
+        }
+        return DROP_N_REASONS;
+    }
+    const struct vtep_entry *e =
+        dst == UINT32_MAX ? NULL
+                          : overlay_lookup(ov, vni, ov->host_addr[dst]);
+    if (!e || e->host != dst) {
+        v->st.isolation_drops++;
+        return DROP_NO_ROUTE;
+    }
+    if (s->route[net->host_group[dst]] == ROUTE_DIRECT) {
+        v->st.local_pkts++;
+        return DROP_N_REASONS;
+    }
+    if (encap_outer_ip_bytes(&ov->encap, p) > ov->underlay_mtu_bytes) {
+        v->st.mtu_drops++;
+        return DROP_MTU_EXCEEDED;
+    }
+    uint32_t frame = encap_frame_bytes(&ov->encap, p);
+    v->st.encap_pkts++;
+    v->st.encap_bytes += frame;
+    v->st.overhead_bytes += frame - p->frame_bytes;
+    p->frame_bytes = (uint16_t)frame;
+    p->vni = vni;
+    if (ov->encap.kind == ENCAP_VLAN) {
+        /* The access port tags; the trunks forward on the frame's own
+         * headers. */
+        p->eth.vlan = true;
+        p->eth.vid = (uint16_t)vni;
+        return DROP_N_REASONS;
+    }
+    struct encap_outer o = {
+        .src_ip = v->ip,
+        .dst_ip = ov->vteps[e->vtep].ip,
+        .sport = encap_sport(&ov->encap, p->hash0),
+        .vni = vni,
+    };
+    p->hash0 = encap_outer_hash(&ov->encap, &o);
+    return DROP_N_REASONS;
+}
+
+static enum drop_reason
+vtep_decap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
+{
+    struct overlay *ov = v->ov;
+    uint32_t dst = net_host_of_ip(net, p->ip.dst);
+    if (dst == UINT32_MAX || s->route[net->host_group[dst]] != ROUTE_DIRECT)
+        return DROP_N_REASONS;   /* In transit (not a leaf-spine path). */
+    const struct vtep_entry *e =
+        overlay_lookup(ov, p->vni, ov->host_addr[dst]);
+    if (!e || e->host != dst) {
+        v->st.isolation_drops++;
+        return DROP_NO_ROUTE;
+    }
+    v->st.decap_pkts++;
+    v->st.decap_bytes += p->frame_bytes;
+    p->vni = 0;
+    p->eth.vlan = false;     /* Hosts send untagged frames (scn-overlay.c). */
+    p->frame_bytes = (uint16_t)pkt_frame_bytes(p);
+    pkt_set_route_hash(p);
+    return DROP_N_REASONS;
+}
+
+static enum drop_reason
+vtep_receive(struct sw_tunnel *t, struct net *net, struct sw *s,
+             struct pkt *p)
+{
+    struct vtep *v = CONTAINER_OF(t, struct vtep, up);
+    if (from_host(s, p))
+        return vtep_encap(v, net, s, p);
+    return p->vni ? vtep_decap(v, net, s, p) : DROP_N_REASONS;
+}
+
+static const struct sw_tunnel_class vtep_class = {
+    .name = "vtep",
+    .receive = vtep_receive,
+};
+
+/* The switch host H attaches to (by its first port). */
+static uint32_t
+host_switch(const struct net *net, uint32_t h)
+{
+    return net->nodes[h]->ports[0].link.peer->id;
+}
+
+struct overlay *
+overlay_create(const struct overlay_spec *spec, struct net *net,
+               uint32_t scenario_mtu_bytes)
+{
+    struct overlay *ov = xcalloc(1, sizeof *ov);
+    uint32_t n_hosts = net->n_hosts;
+    ov->spec = spec;
+    ov->encap = spec->encap;
+    ov->underlay_mtu_bytes = spec->underlay_mtu_bytes
+                                 ? spec->underlay_mtu_bytes
+                                 : scenario_mtu_bytes;
+    ov->host_vni = xcalloc(n_hosts, sizeof *ov->host_vni);
+    ov->host_addr = xcalloc(n_hosts, sizeof *ov->host_addr);
+    ov->host_vtep = xcalloc(n_hosts, sizeof *ov->host_vtep);
+
+    /* A VTEP in every switch with a host attached, in switch order. */
+    uint32_t *vtep_of = xmalloc(net->n_nodes * sizeof *vtep_of);
+    for (uint32_t i = 0; i < net->n_nodes; i++)
+        vtep_of[i] = UINT32_MAX;
+    for (uint32_t h = 0; h < n_hosts; h++)
+        for (uint16_t i = 0; i < net->nodes[h]->n_ports; i++)
+            vtep_of[net->nodes[h]->ports[i].link.peer->id] = 0;
+    ov->vteps = xcalloc(net->n_switches, sizeof *ov->vteps);
+    for (uint32_t i = 0; i < net->n_switches; i++) {
+        struct sw *s = &net->switches[i];
+        if (vtep_of[s->up.id] == UINT32_MAX)
+            continue;
+        struct vtep *v = &ov->vteps[ov->n_vteps];
+        vtep_of[s->up.id] = ov->n_vteps++;
+        v->up.class = &vtep_class;
+        v->ov = ov;
+        v->switch_id = s->up.id;
+        v->ip = VTEP_NET | ov->n_vteps;
+        s->tunnel = &v->up;
+    }
+    for (uint32_t h = 0; h < n_hosts; h++)
+        ov->host_vtep[h] = vtep_of[host_switch(net, h)];
+    free(vtep_of);
+
+    /* The forwarding table: every tenant member by (VNI, address). */
+    for (size_t i = 0; i < spec->n_tenants; i++)
+        ov->n_table += spec->tenants[i].n_hosts;
+    ov->table = xcalloc(ov->n_table ? ov->n_table : 1, sizeof *ov->table);
+    size_t k = 0;
+    for (size_t i = 0; i < spec->n_tenants; i++) {
+        const struct tenant_spec *t = &spec->tenants[i];
+        for (size_t j = 0; j < t->n_hosts; j++) {
+            uint32_t h = t->hosts[j];
+            ov->host_vni[h] = t->vni;
+            ov->host_addr[h] = t->subnet + (uint32_t)j + 1;
+            ov->table[k++] = (struct vtep_entry){ t->vni, ov->host_addr[h], h,
+                                                  ov->host_vtep[h] };
+        }
+    }
+    qsort(ov->table, ov->n_table, sizeof *ov->table, entry_cmp);
+    return ov;
+}
+
+void
+overlay_destroy(struct overlay *ov)
+{
+    if (!ov)
+        return;
+    free(ov->host_vni);
+    free(ov->host_addr);
+    free(ov->host_vtep);
+    free(ov->table);
+    free(ov->vteps);
+    free(ov);
+}
+
+bool
+overlay_warn_mtu(const struct overlay *ov, struct net *net,
+                 uint32_t mtu_bytes)
+{
+    /* A full inner datagram of MTU bytes, in its Ethernet frame, inside
+     * the outer IPv4 datagram. */
+    uint32_t over = encap_ip_overhead_bytes(&ov->encap);
+    uint32_t need = mtu_bytes + over;
+    if (need <= ov->underlay_mtu_bytes)
+        return false;
+    net_warn(net, "overlay: a %u B inner datagram needs %u B on the "
+             "underlay (%u B of %s overhead) and overlay.underlay_mtu is "
+             "%u B: full-size packets will be dropped as mtu_exceeded "
+             "(raise overlay.underlay_mtu, e.g. to 9216, or lower mtu to "
+             "%u)", mtu_bytes, need, over, encap_name(&ov->encap),
+             ov->underlay_mtu_bytes, ov->underlay_mtu_bytes - over);
+    return true;
+}
+
+uint32_t
+overlay_tenant_addr(const struct overlay *ov, uint32_t h)
+{
+    return ov->host_addr[h];
+}

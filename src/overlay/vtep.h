@@ -1,0 +1,90 @@
+/* Hardware VTEPs: tunnel endpoints in the switches the hosts attach to
+ * (the leaf switches of a spine-leaf fabric, the EVPN design).
+ *
+ * A VTEP sees every packet its switch receives (fabric/tunnel.h):
+ *   - from a host port, a packet of a tenant host to a host behind
+ *     another VTEP is encapsulated: its VNI is looked up by the tenant
+ *     and the destination's tenant address, the frame grows by the
+ *     encapsulation's overhead (encap.h), and its route hash becomes the
+ *     outer 5-tuple's (VTEP addresses, a source port hashed from the
+ *     inner headers, the tunnel's UDP port), so the underlay's ECMP sees
+ *     the outer headers only.  A tunnel packet larger than the underlay
+ *     MTU is dropped (mtu_exceeded): VXLAN and Geneve do not fragment.
+ *     A packet to a host behind the same VTEP is bridged locally;
+ *   - from the fabric, a tunnel packet for a host attached here is
+ *     decapsulated: the inner frame, its size and hash, go on.
+ * With VLAN segments (ENCAP_VLAN) the ingress leaf, an access port, tags
+ * the frame with the tenant's VID instead (4 B, no outer headers, the
+ * route hash unchanged) and the egress leaf removes the tag.
+ * The underlay switches forward tunnel packets on the outer hash towards
+ * the egress VTEP's routing group (the group of the inner destination's
+ * leaf, so the same path as towards the VTEP address).
+ *
+ * Addresses: dcsim's packets carry each host's fabric address
+ * (pkt_host_ip()) as their routing key; a tenant's own addresses (its
+ * subnet, overlapping other tenants') live in the VTEPs' table, keyed by
+ * (VNI, tenant address), as in a real VTEP's MAC/IP-to-VTEP table. */
+#ifndef DCSIM_OVERLAY_VTEP_H
+#define DCSIM_OVERLAY_VTEP_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fabric/tunnel.h"
+#include "overlay/encap.h"
+#include "overlay/overlay-spec.h"
+
+struct net;
+
+struct vtep_stats {
+    uint64_t encap_pkts, encap_bytes;   /* Frame bytes after encapsulation. */
+    uint64_t decap_pkts, decap_bytes;   /* Frame bytes before decapsulation. */
+    uint64_t overhead_bytes;            /* Added by this VTEP. */
+    uint64_t local_pkts;                /* Bridged without a tunnel. */
+    uint64_t mtu_drops;                 /* Tunnel packets over the MTU. */
+    uint64_t isolation_drops;           /* No entry for (VNI, address). */
+};
+
+struct vtep {
+    struct sw_tunnel up;
+    struct overlay *ov;
+    uint32_t switch_id;        /* Its switch's node id. */
+    uint32_t ip;               /* Its underlay address, 172.16.0.0/16. */
+    struct vtep_stats st;
+};
+
+/* One entry of the VTEPs' forwarding table. */
+struct vtep_entry {
+    uint32_t vni;              /* Or VLAN ID. */
+    uint32_t addr;             /* Tenant address. */
+    uint32_t host;             /* Host number. */
+    uint32_t vtep;             /* Index in ov->vteps. */
+};
+
+struct overlay {
+    const struct overlay_spec *spec;
+    struct encap encap;
+    uint32_t underlay_mtu_bytes;
+    uint32_t *host_vni;        /* Per host: its tenant's VNI, 0: none. */
+    uint32_t *host_addr;       /* Per host: its tenant address. */
+    uint32_t *host_vtep;       /* Per host: its VTEP, in vteps. */
+    struct vtep_entry *table;  /* Sorted by (vni, addr). */
+    size_t n_table;
+    struct vtep *vteps;
+    uint32_t n_vteps;
+};
+
+/* Builds the overlay of SPEC over the finished net NET and attaches a
+ * VTEP to every switch with a host attached.  N_HOSTS: net->n_hosts. */
+struct overlay *overlay_create(const struct overlay_spec *, struct net *,
+                               uint32_t scenario_mtu_bytes);
+void overlay_destroy(struct overlay *);
+/* Warns (net_warn()) when a full-size inner datagram of MTU_BYTES cannot
+ * fit the underlay once encapsulated; returns whether it did. */
+bool overlay_warn_mtu(const struct overlay *, struct net *,
+                      uint32_t mtu_bytes);
+/* The tenant address of host H (0 if it is in no tenant). */
+uint32_t overlay_tenant_addr(const struct overlay *, uint32_t h);
+
+#endif

@@ -1,0 +1,112 @@
+#!/bin/sh
+# Bad `overlay` sections (issue 14: every key): `dcsim validate` and
+# `dcsim run -o DIR` exit 2, print one line on stderr that starts with
+# FILE:LINE:COL of the mistake and names it, print nothing on stdout, and
+# leave no DIR behind.  A good section validates, so the cases fail for
+# their own reason.
+set -u
+. "$(dirname "$0")/../lib.sh"
+
+# scenario OVERLAY: a small fabric with the given overlay section (line 5).
+scenario() {
+    cat <<YAML
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+traffic:
+  - pattern: flows
+    flows: [{src: h0, dst: h2, size: 10KB}]
+$1
+YAML
+}
+
+T='{name: a, vni: 1, hosts: [h0, h2]}'
+scenario "overlay: {tenants: [$T]}" >"$tmp/good.yaml"
+"$DCSIM" validate "$tmp/good.yaml" >/dev/null 2>"$tmp/err"
+t $? "a good overlay section validates"
+
+# check NAME OVERLAY LINE:COL WANT: both commands refuse the scenario at
+# LINE:COL with a message holding WANT (lib.sh's `refused`).
+check() {
+    scenario "$2" >"$tmp/$1.yaml"
+    refused "$1" "$tmp/$1.yaml" "$3: " "$4"
+}
+
+check not-mapping 'overlay: 5' 5:10 "overlay is '5'; expected a mapping"
+check unknown-key 'overlay: {tenant: []}' 5:11 "unknown key 'tenant' in overlay"
+check no-tenants 'overlay: {encapsulation: vxlan}' 5:10 "missing required key 'tenants' in overlay"
+check encapsulation "overlay: {encapsulation: gre, tenants: [$T]}" 5:26 "overlay.encapsulation is 'gre'; expected one of: vxlan, geneve"
+check option-vxlan "overlay: {geneve_option_bytes: 8, tenants: [$T]}" 5:32 "only with encapsulation: geneve"
+check option-words "overlay: {encapsulation: geneve, geneve_option_bytes: 6, tenants: [$T]}" 5:55 "whole 4-byte words"
+check option-range "overlay: {encapsulation: geneve, geneve_option_bytes: 256, tenants: [$T]}" 5:55 "expected an integer 0..252"
+check vteps "overlay: {vteps: server, tenants: [$T]}" 5:18 "overlay.vteps is 'server'; expected one of: leaf"
+check source-port "overlay: {source_port: 0, tenants: [$T]}" 5:24 "overlay.source_port is '0'; expected an integer 1..65535"
+check source-port-word "overlay: {source_port: random, tenants: [$T]}" 5:24 "overlay.source_port is 'random'"
+check underlay-mtu "overlay: {underlay_mtu: 100, tenants: [$T]}" 5:25 "overlay.underlay_mtu is '100'; expected an integer 576..9216"
+check tenants-empty 'overlay: {tenants: []}' 5:20 "overlay.tenants is a sequence; expected a non-empty sequence"
+check tenants-mapping 'overlay: {tenants: {a: 1}}' 5:20 "overlay.tenants is a mapping"
+check tenant-scalar 'overlay: {tenants: [a]}' 5:21 "overlay.tenants.0 is 'a'; expected a mapping"
+check tenant-unknown-key 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0], vni_: 5}]}' 5:52 "unknown key 'vni_' in overlay.tenants.0"
+check no-name 'overlay: {tenants: [{vni: 1, hosts: [h0, h2]}]}' 5:21 "missing required key 'name' in overlay.tenants.0"
+check no-vni 'overlay: {tenants: [{name: a, hosts: [h0, h2]}]}' 5:21 "missing required key 'vni'"
+check no-hosts 'overlay: {tenants: [{name: a, vni: 1}]}' 5:21 "missing required key 'hosts'"
+check vni-zero 'overlay: {tenants: [{name: a, vni: 0, hosts: [h0, h2]}]}' 5:36 "overlay.tenants.0.vni is '0'; expected an integer 1..16777215"
+check vni-24-bits 'overlay: {tenants: [{name: a, vni: 16777216, hosts: [h0, h2]}]}' 5:36 "expected an integer 1..16777215"
+check vni-twice 'overlay: {tenants: [{name: a, vni: 7, hosts: [h0, h2]}, {name: b, vni: 7, hosts: [h1]}]}' 5:72 "another tenant has this VNI"
+check name-twice 'overlay: {tenants: [{name: a, vni: 7, hosts: [h0, h2]}, {name: a, vni: 8, hosts: [h1]}]}' 5:64 "another tenant has this name"
+check name-empty "overlay: {tenants: [{name: '', vni: 7, hosts: [h0, h2]}]}" 5:28 "overlay.tenants.0.name is ''"
+check hosts-empty 'overlay: {tenants: [{name: a, vni: 1, hosts: []}]}' 5:46 "overlay.tenants.0.hosts is a sequence; expected a non-empty"
+check host-unknown 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0, h9]}]}' 5:51 "overlay.tenants.0.hosts.1: no host named 'h9'"
+check host-switch 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0, leaf0]}]}' 5:51 "it is a switch"
+check host-twice 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0, h2]}, {name: b, vni: 2, hosts: [h2]}]}' 5:83 "host h2 is already in tenant a"
+check subnet 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0, h2], subnet: 10.0.0.0}]}' 5:64 "overlay.tenants.0.subnet is '10.0.0.0'; expected an IPv4 prefix"
+check subnet-length 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0, h2], subnet: 10.0.0.0/31}]}' 5:64 "prefix length out of range"
+check subnet-host-bits 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0, h2], subnet: 10.0.0.1/24}]}' 5:64 "host bits set"
+check subnet-full 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0, h1, h2], subnet: 10.0.0.0/30}]}' 5:46 "3 hosts do not fit the tenant's subnet, which has 2 addresses"
+check cross-tenant 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0]}, {name: b, vni: 2, hosts: [h2]}]}' 4:13 "traffic.0.flows.0: h0 (a) and h2 (b) are in different tenants"
+check tenant-to-none 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0]}]}' 4:13 "h2 (no tenant)"
+
+V='{name: a, vlan: 10, hosts: [h0, h2]}'
+scenario "overlay: {encapsulation: vlan, tenants: [$V]}" >"$tmp/good-vlan.yaml"
+"$DCSIM" validate "$tmp/good-vlan.yaml" >/dev/null 2>"$tmp/err"
+t $? "a good VLAN overlay validates"
+check vlan-4095 'overlay: {encapsulation: vlan, tenants: [{name: a, vlan: 4095, hosts: [h0, h2]}]}' 5:58 "overlay.tenants.0.vlan is '4095' (reserved by IEEE 802.1Q: the VID is 12 bits and 0 and 4095 are not VLANs); expected a VLAN ID 1..4094"
+check vlan-0 'overlay: {encapsulation: vlan, tenants: [{name: a, vlan: 0, hosts: [h0, h2]}]}' 5:58 "VID 0 tags a frame's priority only"
+check vlan-13-bits 'overlay: {encapsulation: vlan, tenants: [{name: a, vlan: 5000, hosts: [h0, h2]}]}' 5:58 "the 802.1Q VID is 12 bits"
+check vlan-word 'overlay: {encapsulation: vlan, tenants: [{name: a, vlan: x, hosts: [h0, h2]}]}' 5:58 "overlay.tenants.0.vlan is 'x' (not an integer); expected a VLAN ID 1..4094"
+check vlan-twice "overlay: {encapsulation: vlan, tenants: [$V, {name: b, vlan: 10, hosts: [h1]}]}" 5:96 "another tenant has this VLAN ID"
+check vlan-missing 'overlay: {encapsulation: vlan, tenants: [{name: a, vni: 10, hosts: [h0, h2]}]}' 5:42 "missing required key 'vlan' in overlay.tenants.0"
+check vni-with-vlan 'overlay: {encapsulation: vlan, tenants: [{name: a, vlan: 10, vni: 10, hosts: [h0, h2]}]}' 5:67 "overlay.tenants.0.vni: a VLAN segment has a VLAN ID, not a VNI"
+check vlan-with-vxlan "overlay: {tenants: [{name: a, vni: 10, vlan: 10, hosts: [h0, h2]}]}" 5:46 "overlay.tenants.0.vlan: only with encapsulation: vlan"
+check source-port-vlan "overlay: {encapsulation: vlan, source_port: 5, tenants: [$V]}" 5:45 "a VLAN tag has no outer UDP header"
+check option-vlan "overlay: {encapsulation: vlan, geneve_option_bytes: 4, tenants: [$V]}" 5:53 "only with encapsulation: geneve"
+cat >"$tmp/host-vlan.yaml" <<YAML
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+host: {vlan: 5}
+overlay: {encapsulation: vlan, tenants: [$V]}
+YAML
+refused host-vlan "$tmp/host-vlan.yaml" "2:14: " "host.vlan: with overlay.encapsulation: vlan the hosts send untagged frames"
+{
+    printf 'topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}\n'
+    printf 'overlay:\n  encapsulation: vlan\n  tenants:\n'
+    i=1
+    while [ $i -le 4095 ]; do
+        echo "    - {name: t$i, vlan: $((i > 4094 ? 1 : i)), hosts: [h0]}"
+        i=$((i + 1))
+    done
+} >"$tmp/vlans.yaml"
+refused too-many-vlans "$tmp/vlans.yaml" "5:5: " "overlay.tenants: 4095 VLAN segments, but the 802.1Q VID is 12 bits and gives 4094"
+
+# A generated pattern pairs any hosts: refused unless all share a tenant.
+cat >"$tmp/pattern.yaml" <<YAML
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+traffic:
+  - {pattern: permutation, size: 10KB}
+overlay: {tenants: [{name: a, vni: 1, hosts: [h0, h1]}, {name: b, vni: 2, hosts: [h2, h3]}]}
+YAML
+refused pattern-cross "$tmp/pattern.yaml" "3:15: " "traffic.0: h0 (a) and h2 (b) are in different tenants"
+cat >"$tmp/ib.yaml" <<YAML
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+fabric: infiniband
+overlay: {tenants: [$T]}
+YAML
+refused infiniband "$tmp/ib.yaml" "3:10: " "not fabric: infiniband"
+echo "1..$n"
