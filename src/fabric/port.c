@@ -247,3 +247,7 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
 
 _Static_assert(offsetof(struct port, fc_tx) < 64,
                "port_kick's fields must fit the first cache line");
+_Static_assert(offsetof(struct port, link.arrive) + sizeof(struct event) <= 128,
+               "the link's ring and event must fit the second cache line");
+_Static_assert(offsetof(struct port, ets) + sizeof(void *) <= 192,
+               "the transmit path's fields must fit three cache lines");

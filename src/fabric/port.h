@@ -57,18 +57,21 @@ struct link_slot {
     uint64_t arrive_ps;
 };
 
+/* The outgoing direction of a port's cable.  Its first 64 bytes are what
+ * sending and arriving read (struct port puts them in its second cache
+ * line); the counters and the configured propagation follow. */
 struct link {
-    struct node *peer;        /* Node at the far end. */
-    uint8_t peer_port;        /* Its port index. */
+    struct link_slot *ring;   /* In flight, in arrival order from `first`. */
     uint32_t first;           /* Ring index of the next arrival. */
     uint32_t n;               /* Packets in flight. */
     uint32_t cap;             /* Slots in `ring`: 0 or a power of two. */
-    struct link_slot *ring;   /* In flight, in arrival order from `first`. */
+    uint8_t peer_port;        /* Port index at the far end. */
+    struct node *peer;        /* Node at the far end. */
     uint64_t delay_ps;        /* Propagation (+ peer forwarding latency). */
-    uint64_t prop_ps;         /* Propagation alone, as configured. */
     struct event arrive;      /* Arrival of the packet at `first`. */
     uint64_t wire_bytes;      /* Sent so far, including preamble + IFG. */
     uint64_t packets;
+    uint64_t prop_ps;         /* Propagation alone, as configured. */
 };
 
 struct port {
@@ -95,14 +98,16 @@ struct port {
                                * SFD + IFG (20) on Ethernet, 0 on IB. */
     uint8_t fc_tx;            /* PORT_FC_* bits: what `fc` wants to hear
                                * of each data frame (port_attach_fc()). */
-    /* Warm. */
+    /* Second and third lines: the link, then the rest of what every
+     * transmission touches. */
+    struct link link;
+    struct event tx_done;     /* At busy_until_ps, when work waits. */
     uint64_t rate_bps;
     const struct ets_spec *ets;  /* Read by the ets scheduler. */
-    struct event tx_done;     /* At busy_until_ps, when work waits. */
+    /* Per class, and the ets scheduler's state. */
     uint32_t sched_state[10]; /* Scheduler's private per-port state. */
     struct queue q[8];
     struct queue_stats qs[8];
-    struct link link;
 } __attribute__((aligned(64)));
 
 void port_init(struct port *, struct sim *, struct node *, uint8_t index,
