@@ -123,7 +123,7 @@ port_release(struct net *net, struct port *port, uint8_t tc, uint8_t in_port,
 {
     struct mmu *m = port->mmu;
     mmu_release(m, port, tc, in_port, frame);
-    if (UNLIKELY(m->lossless >> tc & 1))
+    if (UNLIKELY(m->lossless >> tc & 1) && mmu_pg_resume_due(m, in_port, tc))
         fc_rx_released(net, &port->node->ports[in_port], tc);
 }
 
@@ -235,7 +235,8 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
             net_drop(net, p, (enum drop_reason)why);
             return;
         }
-        if (UNLIKELY(m->lossless >> tc & 1))
+        if (UNLIKELY(m->lossless >> tc & 1) &&
+            mmu_pg_pause_due(m, p->in_port, tc))
             fc_rx_admitted(net, &port->node->ports[p->in_port], tc);
     }
     if (port->ecn && port->ecn_at_enqueue)
