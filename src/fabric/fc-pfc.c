@@ -326,6 +326,21 @@ refresh_interval(const struct pfc_port *pf)
     return t ? t : 1;
 }
 
+/* Sets the classes PF's ingress holds paused, and on a switch records
+ * them beside the MMU's counters, where the transmit path looks
+ * (mmu_pg_pause_due()). */
+static void
+set_xoff(struct pfc_port *pf, uint8_t xoff)
+{
+    struct port *port = pf->up.port;
+    uint8_t changed = pf->xoff ^ xoff;
+    pf->xoff = xoff;
+    if (port->mmu && port->mmu->pg)
+        for (uint8_t c = 0; changed >> c; c++)
+            if (changed >> c & 1)
+                mmu_pg_set_held(port->mmu, port->index, c, xoff >> c & 1);
+}
+
 /* The ingress of PF's port asks its peer to stop (or restart) class PG;
  * no-op if it already has. */
 static void
@@ -334,7 +349,7 @@ pfc_pause(struct net *net, struct pfc_port *pf, uint8_t pg)
     uint8_t bit = (uint8_t)(1u << pg);
     if (pf->xoff & bit)
         return;
-    pf->xoff |= bit;
+    set_xoff(pf, pf->xoff | bit);
     pfc_send(net, pf, bit, pf->spec->quanta);
     arm(&net->sim, &pf->refresh, net->sim.now_ps + refresh_interval(pf));
 }
@@ -345,31 +360,26 @@ pfc_resume(struct net *net, struct pfc_port *pf, uint8_t pg)
     uint8_t bit = (uint8_t)(1u << pg);
     if (!(pf->xoff & bit))
         return;
-    pf->xoff &= (uint8_t)~bit;
+    set_xoff(pf, pf->xoff & (uint8_t)~bit);
     pfc_send(net, pf, bit, 0);
     if (!pf->xoff)
         sim_cancel(&net->sim, &pf->refresh);
 }
 
 /* A lossless frame of class PG entered by the port was admitted by its
- * switch's MMU (or one left): pause or resume the upstream class as the
- * thresholds say. */
+ * switch's MMU past XOFF, or one left and the group is back at XON
+ * (fc-provider.h: the transmit path checked the thresholds and the held
+ * bit that set_xoff() keeps): pause or resume the upstream class. */
 static void
 pfc_rx_admitted(struct net *net, struct fc_port *fc, uint8_t pg)
 {
-    struct pfc_port *pf = pfc_of(fc);
-    if (!(pf->xoff >> pg & 1) &&
-        mmu_pg_past_xoff(fc->port->mmu, fc->port->index, pg))
-        pfc_pause(net, pf, pg);
+    pfc_pause(net, pfc_of(fc), pg);
 }
 
 static void
 pfc_rx_released(struct net *net, struct fc_port *fc, uint8_t pg)
 {
-    struct pfc_port *pf = pfc_of(fc);
-    if ((pf->xoff >> pg & 1) &&
-        mmu_pg_at_xon(fc->port->mmu, fc->port->index, pg))
-        pfc_resume(net, pf, pg);
+    pfc_resume(net, pfc_of(fc), pg);
 }
 
 /* A host NIC's receive buffer: past XOFF for PG, or back at XON. */
@@ -408,7 +418,7 @@ pfc_refresh(struct sim *sim, struct event *ev)
     for (int c = 0; c < 8; c++)
         if ((pf->xoff >> c & 1) && at_xon(pf->up.port, (uint8_t)c))
             resume |= (uint8_t)(1u << c);
-    pf->xoff &= (uint8_t)~resume;
+    set_xoff(pf, pf->xoff & (uint8_t)~resume);
     if (resume)
         pfc_send(net, pf, resume, 0);
     if (pf->xoff) {

@@ -94,7 +94,11 @@ struct fc_class {
      * (`rx_released`) a frame of lossless class TC that entered by the
      * port: a chance to compare the port's ingress accounting with its
      * thresholds (mmu.h) and stop or restart the peer.  Called only for
-     * classes the MMU holds lossless, on every such frame.  Optional. */
+     * classes the MMU holds lossless, and only when the thresholds call
+     * for it: on admission when the ingress group is past XOFF and not
+     * held, on release when it is held and back at XON (mmu_pg_pause_due(),
+     * mmu_pg_resume_due()).  A provider that stops the peer records it
+     * with mmu_pg_set_held() for as long as it does.  Optional. */
     void (*rx_admitted)(struct net *, struct fc_port *, uint8_t tc);
     void (*rx_released)(struct net *, struct fc_port *, uint8_t tc);
     /* A host's receive buffer behind the port is past its XOFF for class

@@ -34,6 +34,8 @@ struct mmu_pg {
     uint32_t bytes;              /* Charged to reserve + shared pool. */
     uint32_t hdrm;               /* Charged to headroom. */
     uint32_t hdrm_max;           /* Peak of hdrm. */
+    bool held;                   /* Flow control keeps the upstream
+                                  * stopped (mmu_pg_set_held()). */
 };
 
 struct mmu {
@@ -84,6 +86,30 @@ void mmu_release(struct mmu *, const struct port *, uint8_t tc,
  * (headroom empty and XON_OFFSET below the threshold). */
 bool mmu_pg_past_xoff(const struct mmu *, uint16_t port, uint8_t pg);
 bool mmu_pg_at_xon(const struct mmu *, uint16_t port, uint8_t pg);
+
+/* Whether the flow control of ingress PORT holds its upstream's class PG
+ * stopped, as it records with mmu_pg_set_held().  The transmit path
+ * tells flow control of a lossless frame admitted only when the group is
+ * not held and past XOFF, and of one released only when it is held and
+ * back at XON (fc-provider.h): the bit sits beside the counters the
+ * admission has just touched, so a hop reads no flow-control state. */
+static inline bool
+mmu_pg_pause_due(const struct mmu *m, uint16_t port, uint8_t pg)
+{
+    return !m->pg[port * 8 + pg].held && mmu_pg_past_xoff(m, port, pg);
+}
+
+static inline bool
+mmu_pg_resume_due(const struct mmu *m, uint16_t port, uint8_t pg)
+{
+    return m->pg[port * 8 + pg].held && mmu_pg_at_xon(m, port, pg);
+}
+
+static inline void
+mmu_pg_set_held(struct mmu *m, uint16_t port, uint8_t pg, bool held)
+{
+    m->pg[port * 8 + pg].held = held;
+}
 
 /* Peak PFC headroom use of ingress (PORT, PG); 0 without a shared MMU. */
 static inline uint32_t

@@ -369,8 +369,10 @@ net_uninit(struct net *net)
     }
     free(net->switches);
     free(net->nodes);
-    for (uint32_t i = 0; i < net->n_ports; i++)
+    for (uint32_t i = 0; i < net->n_ports; i++) {
         fc_port_destroy(&net->ports[i]);
+        port_uninit(&net->ports[i]);
+    }
     free(net->ports);
     free(net->host_group);
     free(net->home_port);

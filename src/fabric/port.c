@@ -2,6 +2,7 @@
 #include "fabric/port.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fabric/ecn.h"
@@ -32,36 +33,52 @@ port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
     event_init(sim, &port->link.arrive, link_arrive);
 }
 
+void
+port_uninit(struct port *port)
+{
+    free(port->link.ring);
+}
+
+/* Doubles L's ring (full, or never used), keeping the order from slot 0. */
+static void
+link_grow(struct link *l)
+{
+    uint32_t cap = l->cap ? 2 * l->cap : 16;
+    struct link_slot *ring = xmalloc(cap * sizeof *ring);
+    for (uint32_t i = 0; i < l->n; i++)
+        ring[i] = l->ring[(l->first + i) & (l->cap - 1)];
+    free(l->ring);
+    l->ring = ring;
+    l->cap = cap;
+    l->first = 0;
+}
+
 static void
 link_put(struct sim *s, struct link *l, struct pkt *p, uint64_t arrive_ps)
 {
-    p->t_ps = arrive_ps;
-    p->next = NULL;
-    if (l->tail) {
-        l->tail->next = p;
-    } else {
-        /* The link was empty: P is the head and needs the event. */
-        l->head = p;
+    if (UNLIKELY(l->n == l->cap))
+        link_grow(l);
+    struct link_slot *slot = &l->ring[(l->first + l->n) & (l->cap - 1)];
+    slot->p = p;
+    slot->arrive_ps = arrive_ps;
+    /* The link was empty: P is the head and needs the event. */
+    if (!l->n++)
         sim_schedule(s, &l->arrive, arrive_ps);
-    }
-    l->tail = p;
 }
 
 /* Takes the arriving head packet off L and schedules the next arrival. */
 static inline struct pkt *
 link_pop(struct sim *s, struct link *l)
 {
-    struct pkt *p = l->head;
-    l->head = p->next;
-    if (!l->head) {
-        l->tail = NULL;
-    } else {
+    struct pkt *p = l->ring[l->first].p;
+    l->first = (l->first + 1) & (l->cap - 1);
+    if (--l->n) {
+        const struct link_slot *next = &l->ring[l->first];
         /* The next arrival's packet is touched again in a while: start
          * fetching it now. */
-        __builtin_prefetch(l->head);
-        sim_schedule(s, &l->arrive, l->head->t_ps);
+        __builtin_prefetch(next->p);
+        sim_schedule(s, &l->arrive, next->arrive_ps);
     }
-    p->next = NULL;
     return p;
 }
 
@@ -106,7 +123,7 @@ port_release(struct net *net, struct port *port, uint8_t tc, uint8_t in_port,
 {
     struct mmu *m = port->mmu;
     mmu_release(m, port, tc, in_port, frame);
-    if (UNLIKELY(m->lossless >> tc & 1))
+    if (UNLIKELY(m->lossless >> tc & 1) && mmu_pg_resume_due(m, in_port, tc))
         fc_rx_released(net, &port->node->ports[in_port], tc);
 }
 
@@ -218,7 +235,8 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
             net_drop(net, p, (enum drop_reason)why);
             return;
         }
-        if (UNLIKELY(m->lossless >> tc & 1))
+        if (UNLIKELY(m->lossless >> tc & 1) &&
+            mmu_pg_pause_due(m, p->in_port, tc))
             fc_rx_admitted(net, &port->node->ports[p->in_port], tc);
     }
     if (port->ecn && port->ecn_at_enqueue)
@@ -230,3 +248,7 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
 
 _Static_assert(offsetof(struct port, fc_tx) < 64,
                "port_kick's fields must fit the first cache line");
+_Static_assert(offsetof(struct port, link.arrive) + sizeof(struct event) <= 128,
+               "the link's ring and event must fit the second cache line");
+_Static_assert(offsetof(struct port, ets) + sizeof(void *) <= 192,
+               "the transmit path's fields must fit three cache lines");

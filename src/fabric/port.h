@@ -24,7 +24,12 @@
  * The link is a FIFO of packets in flight.  Because every packet on one
  * link direction has the same delay and they leave in order, they arrive
  * in order, so only the head needs an event: the link keeps one embedded
- * event for its next arrival instead of one per packet. */
+ * event for its next arrival instead of one per packet.  The FIFO is a
+ * ring of (packet, arrival time) slots rather than a list through the
+ * packets: sending writes no earlier packet, and an arrival finds the
+ * next one's time in the ring, not in a packet last touched long ago
+ * (docs/performance.md).  The ring doubles when full; a link that never
+ * carries a packet has none. */
 #ifndef DCSIM_PORT_H
 #define DCSIM_PORT_H 1
 
@@ -46,15 +51,27 @@ struct sched_class;
 #define PORT_FC_GATE 1u
 #define PORT_FC_SENT 2u
 
+/* A packet in flight on a link and when it arrives at the far end. */
+struct link_slot {
+    struct pkt *p;
+    uint64_t arrive_ps;
+};
+
+/* The outgoing direction of a port's cable.  Its first 64 bytes are what
+ * sending and arriving read (struct port puts them in its second cache
+ * line); the counters and the configured propagation follow. */
 struct link {
+    struct link_slot *ring;   /* In flight, in arrival order from `first`. */
+    uint32_t first;           /* Ring index of the next arrival. */
+    uint32_t n;               /* Packets in flight. */
+    uint32_t cap;             /* Slots in `ring`: 0 or a power of two. */
+    uint8_t peer_port;        /* Port index at the far end. */
     struct node *peer;        /* Node at the far end. */
-    uint8_t peer_port;        /* Its port index. */
     uint64_t delay_ps;        /* Propagation (+ peer forwarding latency). */
-    uint64_t prop_ps;         /* Propagation alone, as configured. */
-    struct pkt *head, *tail;  /* In flight, in arrival order. */
-    struct event arrive;      /* Arrival of `head`. */
+    struct event arrive;      /* Arrival of the packet at `first`. */
     uint64_t wire_bytes;      /* Sent so far, including preamble + IFG. */
     uint64_t packets;
+    uint64_t prop_ps;         /* Propagation alone, as configured. */
 };
 
 struct port {
@@ -81,18 +98,23 @@ struct port {
                                * SFD + IFG (20) on Ethernet, 0 on IB. */
     uint8_t fc_tx;            /* PORT_FC_* bits: what `fc` wants to hear
                                * of each data frame (port_attach_fc()). */
-    /* Warm. */
+    /* Second and third lines: the link, then the rest of what every
+     * transmission touches. */
+    struct link link;
+    struct event tx_done;     /* At busy_until_ps, when work waits. */
     uint64_t rate_bps;
     const struct ets_spec *ets;  /* Read by the ets scheduler. */
-    struct event tx_done;     /* At busy_until_ps, when work waits. */
+    /* Per class, and the ets scheduler's state. */
     uint32_t sched_state[10]; /* Scheduler's private per-port state. */
     struct queue q[8];
     struct queue_stats qs[8];
-    struct link link;
 } __attribute__((aligned(64)));
 
 void port_init(struct port *, struct sim *, struct node *, uint8_t index,
                uint64_t rate_bps, const struct sched_class *, struct mmu *);
+/* Frees what PORT allocated as it ran (its link's ring); the packets in
+ * it belong to the pool. */
+void port_uninit(struct port *);
 
 /* Offers PKT to queue TC of PORT; drops it (counted) if the MMU refuses.
  * Starts transmission if the port is idle. */

@@ -244,8 +244,9 @@ struct pfc_hdr {
  * costs one cache miss per hop rather than three. */
 struct pkt {
     /* Hot: first cache line. */
-    struct pkt *next;        /* Intrusive list: queue or link FIFO. */
-    uint64_t t_ps;           /* Link arrival time while on a link. */
+    struct pkt *next;        /* Intrusive list: queue, pool, host FIFOs. */
+    uint64_t t_ps;           /* When a host I/O stage hands it on
+                              * (host/stack.c). */
     uint32_t flow_id;        /* Index of its flow in the workload. */
     uint32_t payload_bytes;  /* Application bytes carried. */
     uint32_t hash0;          /* crc32_update(0, 5-tuple); pkt_set_5tuple(). */
