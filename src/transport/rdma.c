@@ -810,7 +810,9 @@ rdma_setup(struct net *net, struct flow *f)
         d->eth.ethertype = ETHERTYPE_ROCEV1;
     if (ib)
         pkt_make_ib(d, f->src, f->dst, f->tc);
-    d->l4.roce.dest_qp = f->id & IB_PSN_MASK;
+    /* QP numbers 0 and 1 are the subnet management and general services
+     * QPs (IBTA 3.5.1): data QPs start at 2. */
+    d->l4.roce.dest_qp = 2 + f->id % (IB_PSN_MASK - 1);
     *a = *d;
     /* Data (READ responses) travel from the flow's destination. */
     pkt_reverse(qp->read ? d : a);
