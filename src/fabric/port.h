@@ -49,6 +49,8 @@ struct sched_class;
 struct link {
     struct node *peer;        /* Node at the far end. */
     uint8_t peer_port;        /* Its port index. */
+    uint8_t capture;          /* Nonzero: net->capture sees every frame
+                               * that starts onto this link (observer.h). */
     uint64_t delay_ps;        /* Propagation (+ peer forwarding latency). */
     uint64_t prop_ps;         /* Propagation alone, as configured. */
     struct pkt *head, *tail;  /* In flight, in arrival order. */

@@ -49,6 +49,7 @@ static const struct key_section *const sections[] = {
     &scn_flow_size_keys,
     &scn_flow_keys,
     &scn_monitor_keys,
+    &scn_monitor_pcap_keys,
 };
 
 const struct key_section *const *

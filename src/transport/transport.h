@@ -93,6 +93,21 @@ struct rdma_qp_sample {
  * if F is not such a flow or has not been set up. */
 bool rdma_qp_sample(const struct flow *f, struct rdma_qp_sample *out);
 
+/* A TCP connection's sender at one moment (monitor.tcp,
+ * tcp_series.csv). */
+struct tcp_sample {
+    uint64_t cwnd_bytes;
+    uint64_t ssthresh_bytes;  /* UINT64_MAX until the first cut. */
+    uint64_t inflight_bytes;  /* Sent and not yet acknowledged. */
+    uint64_t srtt_ps;         /* RFC 6298's smoothed RTT; 0 before the
+                               * first measurement. */
+    uint64_t rto_ps;
+};
+
+/* Samples TCP (tcp, iwarp) flow F's sender into *OUT.  False if F is not
+ * such a flow or has no open connection (not started, or closed). */
+bool tcp_sample(const struct flow *f, struct tcp_sample *out);
+
 struct dcqcn_params;
 /* DCQCN's parameters of profile NAME ("paper" or "mellanox"). */
 void rdma_dcqcn_profile(const char *name, struct dcqcn_params *);

@@ -148,7 +148,8 @@ setup_host_rx(struct edge *edge, const struct scenario *scn, char **err)
     return true;
 }
 
-/* monitor.qps and monitor.breakdown name flows of the workload. */
+/* monitor.qps, monitor.tcp and monitor.breakdown name flows of the
+ * workload. */
 static bool
 check_monitor(const struct world *w, const struct scenario *scn, char **err)
 {
@@ -164,6 +165,18 @@ check_monitor(const struct world *w, const struct scenario *scn, char **err)
                          "the id (flows.csv) of a roce, rocev1 or ib flow",
                          scn->file, ms->qps_loc.line, ms->qps_loc.col, i, id,
                          id < edge->n_flows ? "not an RDMA flow"
+                                            : "not in the workload");
+        return false;
+    }
+    for (size_t i = 0; i < ms->n_tcp; i++) {
+        uint32_t id = ms->tcp[i];
+        if (id < edge->n_flows && (edge->flows[id].transport == &transport_tcp ||
+                                   edge->flows[id].transport == &transport_iwarp))
+            continue;
+        *err = xasprintf("%s:%u:%u: monitor.tcp.%zu: flow %u is %s; expected "
+                         "the id (flows.csv) of a tcp or iwarp flow",
+                         scn->file, ms->tcp_loc.line, ms->tcp_loc.col, i, id,
+                         id < edge->n_flows ? "not a TCP flow"
                                             : "not in the workload");
         return false;
     }
