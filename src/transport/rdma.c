@@ -841,6 +841,9 @@ rdma_setup(struct net *net, struct flow *f)
     }
     f->ideal_fct_ps = transport_ideal_fct(net, from, to, f->size_bytes, mtu,
                                           hdr, f->rate_bps, d->hash0);
+    f->route_hash = d->hash0;
+    f->route_reversed = qp->read;
+    f->route_set = true;
     if (qp->read)  /* The request's trip comes first. */
         f->ideal_fct_ps += transport_ideal_fct(net, f->src, f->dst, 0, mtu,
                                                hdr + IB_RETH_BYTES, 0,

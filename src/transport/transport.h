@@ -48,6 +48,7 @@ void transport_proto_pkt(const struct net *, const struct flow *,
 /* Sets F->ideal_fct_ps: F's SIZE bytes in segments of at most MSS
  * payload bytes, each with HDR_BYTES of IP + L4 headers, back to back
  * (or paced at F->rate_bps) over the path HASH0 takes (flow_ideal_fct()). */
+/* (Also records HASH0 as F's route_hash, flow.h.) */
 void transport_set_ideal_fct(const struct net *, struct flow *, uint32_t mss,
                              uint32_t hdr_bytes, uint32_t hash0);
 /* The same for SIZE bytes from host FROM to host TO (0 bytes: one

@@ -89,6 +89,19 @@ same_results "$tmp/tcp" "$tmp/plain" flows.csv links.csv queues.csv fct_by_size.
 t $? "every other result is the same without the capture"
 [ ! -e "$tmp/plain/monitor.pcap" ]; t $? "no monitor.pcap without monitor.pcap"
 
+# flows.csv's path against the trace: the senders whose packets cross
+# spineN's port to leaf1 are those whose path names spineN.
+for sp in spine0 spine1; do
+    sed "s/pcap: {ports: \[h0, leaf0->h0, leaf1->h3\]}/pcap: {ports: [$sp->leaf1]}/" \
+        "$tmp/tcp.yaml" >"$tmp/$sp.yaml"
+    run "$tmp/$sp.yaml" -o "$tmp/$sp"
+    seen=$(ts "$tmp/$sp/monitor.pcap" -Y 'tcp.len>0' -T fields -e ip.src | sort -u | tr '\n' ' ')
+    want=$(awk -F, -v sp="$sp" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+        $col["path"] ~ ("(^|>)" sp "(>|$)") { sub(/^h/, "", $col["src"]); printf "10.0.0.%d\n", $col["src"] + 1 }' \
+        "$tmp/tcp/flows.csv" | sort -u | tr '\n' ' ')
+    tcheck "$([ "$seen" = "$want" ]; echo $?)" "senders seen on $sp->leaf1 are the flows whose path names $sp ($seen; $want)"
+done
+
 # The window and the snap length: frames of h0 from 10 us up to 30 us,
 # 64 bytes of each.
 sed 's/pcap: {ports: \[h0, leaf0->h0, leaf1->h3\]}/pcap: {ports: [h0], start: 10us, stop: 30us, snaplen: 64}/' \
