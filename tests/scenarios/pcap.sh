@@ -161,6 +161,32 @@ tcheck $? "PFC frames: to 01:80:c2:00:00:01, opcode 0x0101, class 3 enabled, qua
 ce=$(frames "$pcap" -Y 'ip.dsfield.ecn==3')
 tcheck "$([ "$ce" = 0 ]; echo $?)" "no CE mark on these ports' traffic before a switch queue ($ce)"
 
+# --- 802.1Q-tagged hosts, a RoCE v1 WRITE (a GRH, no IP) within leaf0 and
+# a RoCE v2 READ across the fabric.
+cat >"$tmp/v1.yaml" <<'YAML'
+stop: 1ms
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+host: {vlan: 100}
+traffic:
+  - {pattern: flows, protocol: rocev1, flows: [{src: h0, dst: h1, size: 20KB}]}
+  - {pattern: flows, protocol: roce, verb: read, flows: [{src: h1, dst: h3, size: 20KB}]}
+monitor:
+  pcap: {ports: [h0, h1, h3]}
+YAML
+run "$tmp/v1.yaml" -o "$tmp/v1"; t $? "a run of tagged RoCE v1 and v2 READ with a capture"
+dir=$tmp/v1 pcap=$tmp/v1/monitor.pcap
+clean "$pcap" -d udp.port==4791,infiniband; tcheck $? "tshark: no malformed frame, no bad checksum"
+all=$(frames "$pcap")
+want=$(($(packets h0 leaf0) + $(packets h1 leaf0) + $(packets h3 leaf1)))
+tagged=$(frames "$pcap" -Y 'vlan.id == 100')
+tcheck "$([ "$all" = "$want" ] && [ "$tagged" = "$all" ]; echo $?)" "frames = links.csv packets, every one tagged VLAN 100 ($all, $want, $tagged)"
+grh=$(frames "$pcap" -Y 'infiniband.grh.sgid == ::ffff:10.0.0.1 || infiniband.grh.dgid == ::ffff:10.0.0.1')
+tcheck "$([ "$grh" -gt 20 ]; echo $?)" "RoCE v1 frames carry a GRH with h0's IPv4-mapped GID ($grh)"
+ts "$pcap" -d udp.port==4791,infiniband -Y 'udp' -T fields -e infiniband.bth.opcode | sort -n | uniq -c >"$tmp/read"
+awk '$2 == 12 { q = $1 } $2 == 13 || $2 == 15 { fl += $1 } $2 == 14 { m++ }
+     END { exit !(q == 1 && fl == 2 && m == 1) }' "$tmp/read"
+tcheck $? "the READ: one request (12), a response First (13), Middles (14) and a Last (15)"
+
 # --- Native InfiniBand: ERF records, read as InfiniBand.
 cat >"$tmp/ib.yaml" <<'YAML'
 fabric: infiniband
