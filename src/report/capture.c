@@ -41,7 +41,6 @@ struct capture {
     const char *dir;            /* The results directory, for messages. */
     uint64_t start_ps, stop_ps; /* The window; stop TIME_NEVER: none. */
     uint32_t snaplen;
-    uint64_t frames;
     bool erf;                   /* Native IB: each frame in an ERF record. */
     uint8_t buf[ERF_HDR_BYTES + CAPTURE_FRAME_MAX];
 };
@@ -91,7 +90,6 @@ capture_depart(struct net_observer *obs, struct net *net,
     h.len = (bpf_u_int32)(hdr + len);
     h.caplen = (bpf_u_int32)(hdr + caplen);
     pcap_dump((u_char *)c->dumper, &h, c->buf);
-    c->frames++;
 }
 
 static const struct net_observer_class capture_class = {
@@ -163,12 +161,6 @@ capture_finish(struct capture *c, char **err)
         *err = xasprintf("cannot write %s/%s: %s", c->dir, capture_file,
                          strerror(e));
     return e;
-}
-
-uint64_t
-capture_frames(const struct capture *c)
-{
-    return c ? c->frames : 0;
 }
 
 void

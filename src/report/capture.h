@@ -37,9 +37,6 @@ int capture_attach(struct world *, struct results_dir *rd,
  * an errno value with *ERR allocated naming the file. */
 int capture_finish(struct capture *, char **err);
 
-/* Frames written so far. */
-uint64_t capture_frames(const struct capture *);
-
 void capture_destroy(struct capture *);
 
 #endif
