@@ -28,10 +28,13 @@ endif
 
 YAML_CFLAGS := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
+# libpcap writes monitor.pcap (report/pcap.c).
+PCAP_CFLAGS := $(shell pkg-config --cflags libpcap 2>/dev/null)
+PCAP_LIBS := $(shell pkg-config --libs libpcap 2>/dev/null || echo -lpcap)
 
 CPPFLAGS += -Isrc -D_POSIX_C_SOURCE=200809L
-CFLAGS += -std=c11 $(OPT) -g $(WARNINGS) $(YAML_CFLAGS) -MMD -MP
-LDLIBS += $(YAML_LIBS) -lm
+CFLAGS += -std=c11 $(OPT) -g $(WARNINGS) $(YAML_CFLAGS) $(PCAP_CFLAGS) -MMD -MP
+LDLIBS += $(YAML_LIBS) $(PCAP_LIBS) -lm
 
 # BUILD picks the object directory; only the default one puts the binary
 # at ./dcsim (parallel work trees use their own, e.g. BUILD=build-x).
@@ -152,8 +155,8 @@ FUZZ_BIN := build/fuzz-scenario
 $(FUZZ_BIN): tests/fuzz/fuzz-scenario.c $(LIB_SRCS) $(LIB_ASM) $(CDF_GEN)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
-	  $(YAML_CFLAGS) tests/fuzz/fuzz-scenario.c $(LIB_SRCS) $(LIB_ASM) \
-	  $(CDF_GEN) $(YAML_LIBS) -lm -o $@
+	  $(YAML_CFLAGS) $(PCAP_CFLAGS) tests/fuzz/fuzz-scenario.c $(LIB_SRCS) \
+	  $(LIB_ASM) $(CDF_GEN) $(YAML_LIBS) $(PCAP_LIBS) -lm -o $@
 
 fuzz: $(FUZZ_BIN)
 	@mkdir -p build/fuzz-corpus build/fuzz-artifacts

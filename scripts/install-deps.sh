@@ -3,7 +3,10 @@
 # apt-get only for those that are missing.  Safe to run repeatedly.
 set -eu
 
-PKGS="gcc make libc6-dev linux-libc-dev pkg-config libyaml-dev perl"
+# libpcap-dev: monitor.pcap.  tshark: tests/scenarios/pcap.sh reads the
+# traces (the test skips without it).
+PKGS="gcc make libc6-dev linux-libc-dev pkg-config libyaml-dev libpcap-dev
+perl tshark"
 
 missing=""
 for p in $PKGS; do
@@ -16,5 +19,9 @@ done
 echo "install-deps: installing:$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 $SUDO apt-get update -q
+# tshark's package asks whether non-root users may capture; say no
+# without asking (dcsim only reads files with it).
+echo "wireshark-common wireshark-common/install-setuid boolean false" |
+    $SUDO debconf-set-selections
 # shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing

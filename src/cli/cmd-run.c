@@ -20,6 +20,7 @@
 #include "host/edge.h"
 #include "report/monitor.h"
 #include "report/breakdown.h"
+#include "report/capture.h"
 #include "report/results.h"
 #include "report/results-dir.h"
 #include "scenario/scenario.h"
@@ -195,14 +196,17 @@ remove_handlers(void)
                   &saved_actions[ARRAY_SIZE(stop_signals) + i], NULL);
 }
 
-/* Writes the results into RD and puts them in place, or discards RD.
- * Returns 0, or 1 after printing why not. */
+/* Closes the files written during the run (capture, series), writes the
+ * results into RD and puts them in place, or discards RD.  Returns 0, or
+ * 1 after printing why not. */
 static int
 write_results(const struct world *world, const struct run_info *ri,
+              struct capture *cap, struct monitor *mon,
               struct results_dir *rd)
 {
     char *err = NULL;
-    if (results_write(world, ri, rd, &err)) {
+    if (capture_finish(cap, &err) || monitor_close_series(mon, &err) ||
+        results_write(world, ri, rd, &err)) {
         results_dir_discard(rd);
     } else if (!results_dir_commit(rd, &err)) {
         return 0;
@@ -256,7 +260,24 @@ cmd_run(int argc, char **argv)
 
     for (size_t i = 0; i < net->n_warnings; i++)
         fprintf(stderr, "dcsim: warning: %s\n", net->warnings[i]);
+    struct capture *cap;
     struct monitor *mon = monitor_create(world);
+    if (capture_attach(world, &rd, &cap, &err) ||
+        monitor_open_series(mon, &rd, &err)) {
+        fprintf(stderr, "dcsim run: %s\n", err);
+        free(err);
+        results_dir_discard(&rd);
+        capture_destroy(cap);
+        monitor_destroy(mon);
+        remove_handlers();
+        run_dir = NULL;
+        run_sim = NULL;
+        free(dir);
+        world_destroy(world);
+        scenario_free(&scn);
+        cli_args_free(&a);
+        return 1;
+    }
     struct breakdown *bd = breakdown_attach(world);
     struct progress pr = { 0 };
     pr.t0 = pr.last = wall_now();
@@ -299,7 +320,7 @@ cmd_run(int argc, char **argv)
     sim_assert(edge->st.pkts_sent + net->st.ctrl_in_use ==
                edge->st.pkts_delivered + drops + net->pool.in_use);
 
-    int rc = write_results(world, &ri, &rd);
+    int rc = write_results(world, &ri, cap, mon, &rd);
     remove_handlers();
     run_dir = NULL;
     run_sim = NULL;
@@ -310,6 +331,7 @@ cmd_run(int argc, char **argv)
     free(dir);
     monitor_destroy(mon);
     breakdown_destroy(bd);
+    capture_destroy(cap);
     world_destroy(world);
     scenario_free(&scn);
     cli_args_free(&a);

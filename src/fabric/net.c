@@ -69,6 +69,15 @@ net_observe(struct net *net, uint8_t hook, struct net_observer *obs)
 }
 
 void
+net_capture(struct net *net, struct port *port, struct net_observer *obs)
+{
+    sim_assert(obs && obs->class->depart);
+    sim_assert(!net->capture || net->capture == obs);
+    net->capture = obs;
+    port->link.capture = 1;
+}
+
+void
 net_observe_depart(struct net *net, const struct port *port, struct pkt *p,
                    uint64_t ser_ps)
 {
@@ -77,6 +86,8 @@ net_observe_depart(struct net *net, const struct port *port, struct pkt *p,
         if (o && o->class->depart)
             o->class->depart(o, net, port, p, ser_ps);
     }
+    if (port->link.capture)
+        net->capture->class->depart(net->capture, net, port, p, ser_ps);
 }
 
 void

@@ -111,6 +111,7 @@ struct net {
     const struct fc_class *fc;  /* Flow control at every port (fc.h): PFC,
                                  * IB credits, or NULL for none. */
     struct net_observer *observers[NET_N_HOOKS]; /* By hook bit. */
+    struct net_observer *capture; /* Of links with `capture` (observer.h). */
     struct net_observer int_collector; /* HPCC's INT, when on (int.h). */
     struct pfc_event *pfc_events;
     size_t n_pfc_events, cap_pfc_events;

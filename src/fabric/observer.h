@@ -10,6 +10,12 @@
  * one flag test per hop and nothing else; only hooked packets reach the
  * observers, in the order of their bits (lowest first).
  *
+ * A port's link may also be captured: one observer, attached with
+ * net_capture(), is shown every frame (data or control, hooked or not)
+ * that starts onto a link whose `capture` flag it set.  The transmit path
+ * tests `p->hooks | link.capture` as one flag, so ports not captured pay
+ * nothing more.  report/pcap.c (monitor.pcap) is that observer.
+ *
  * An implementation embeds `struct net_observer` as `up` and gets back to
  * itself with CONTAINER_OF; the class is a `static const struct
  * net_observer_class` with designated initializers.  The observer is
@@ -51,7 +57,14 @@ struct net_observer {
  * whose slot must be free). */
 void net_observe(struct net *, uint8_t hook, struct net_observer *obs);
 
-/* The hooks of P start onto PORT's link (port.c, only when p->hooks). */
+/* Makes OBS the capture observer and shows it every frame that starts
+ * onto PORT's link from now on (its `depart`; `drop` is not called for
+ * captures).  One capture observer per net: every call names the same. */
+void net_capture(struct net *, struct port *port, struct net_observer *obs);
+
+/* The hooks of P start onto PORT's link, and the capture observer sees P
+ * if the link is captured (port.c, only when p->hooks or
+ * port->link.capture). */
 void net_observe_depart(struct net *, const struct port *, struct pkt *,
                         uint64_t ser_ps);
 

@@ -162,7 +162,7 @@ port_kick(struct net *net, struct port *port)
     uint32_t wire = port_wire_bytes(port, frame);
     uint64_t ser = port->ps_per_byte ? wire * port->ps_per_byte
                                      : ser_time_ps(wire, port->rate_bps);
-    if (UNLIKELY(p->hooks))
+    if (UNLIKELY(p->hooks | port->link.capture))
         net_observe_depart(net, port, p, ser);
     port->busy_until_ps = now + ser;
     /* Wake up at the end of this frame only if something may follow. */

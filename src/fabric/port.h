@@ -66,6 +66,8 @@ struct link {
     uint32_t n;               /* Packets in flight. */
     uint32_t cap;             /* Slots in `ring`: 0 or a power of two. */
     uint8_t peer_port;        /* Port index at the far end. */
+    uint8_t capture;          /* Nonzero: net->capture sees every frame
+                               * that starts onto this link (observer.h). */
     struct node *peer;        /* Node at the far end. */
     uint64_t delay_ps;        /* Propagation (+ peer forwarding latency). */
     struct event arrive;      /* Arrival of the packet at `first`. */

@@ -162,11 +162,11 @@ pkt_make_ib_fc(struct pkt *p, uint8_t vl, uint32_t fctbs, uint32_t fccl)
     p->l4.fc.fccl = (uint16_t)(fccl % IB_CREDIT_MOD);
 }
 
-/* RFC 1071 Internet checksum over an IPv4 header. */
+/* RFC 1071 Internet checksum over the LEN bytes at H (even) and SUM, a
+ * sum of 16-bit words already taken (a pseudo-header). */
 static uint16_t
-ip_checksum(const uint8_t *h, size_t len)
+ip_checksum(const uint8_t *h, size_t len, uint32_t sum)
 {
-    uint32_t sum = 0;
     for (size_t i = 0; i + 1 < len; i += 2)
         sum += (uint32_t)(h[i] << 8 | h[i + 1]);
     while (sum >> 16)
@@ -218,13 +218,132 @@ ib_has_aeth(uint8_t opcode)
            opcode == IB_OP_READ_RESP_LAST || opcode == IB_OP_READ_RESP_ONLY;
 }
 
+/* Whether OPCODE's packet carries a RETH (the first of a WRITE, a READ
+ * request). */
+static bool
+ib_has_reth(uint8_t opcode)
+{
+    return opcode == IB_OP_WRITE_FIRST || opcode == IB_OP_WRITE_ONLY ||
+           opcode == IB_OP_WRITE_ONLY_IMM || opcode == IB_OP_READ_REQUEST;
+}
+
+/* The BTH and extended headers of P at B (IBTA 9.2-9.4): RETH and
+ * immediate data are zero (dcsim tracks no addresses), AETH carries the
+ * syndrome and MSN; a CNP's 16 reserved bytes follow its BTH as zeros
+ * (the caller cleared the buffer).  PAD is the BTH's PadCnt. */
+static void
+serialize_bth(const struct pkt *p, uint8_t *b, uint32_t pad)
+{
+    const struct roce_hdr *t = &p->l4.roce;
+    *b++ = t->opcode;
+    *b++ = (uint8_t)(pad << 4);                      /* SE 0, M 0, TVer 0. */
+    b = put16(b, IB_PKEY_DEFAULT);
+    b = put32(b, t->dest_qp & IB_PSN_MASK);          /* FECN, BECN, resv 0. */
+    b = put32(b, (uint32_t)t->ack_req << 31 | (t->psn & IB_PSN_MASK));
+    if (ib_has_reth(t->opcode))
+        b += IB_RETH_BYTES;
+    else if (ib_has_aeth(t->opcode))
+        b = put32(b, (uint32_t)t->syndrome << 24 | (t->msn & IB_PSN_MASK));
+    (void)b;
+}
+
+/* The invariant CRC (IBTA 7.8.1; RoCE: Annex A16.4 and A17.3.3): CRC-32
+ * over the packet from its first routing header to the ICRC, with the
+ * fields a switch may change masked to ones: PRE_LRH 8 bytes of ones in
+ * place of a LRH (RoCE), then HDR (HDR_BYTES of network headers and the
+ * BTH, a copy that is masked here: MASK lists byte offsets and values to
+ * OR in, ending at an offset of 0xFF), then REST.  Stored least
+ * significant byte first, as the Linux rxe driver and ConnectX NICs do. */
+static void
+put_icrc(uint8_t *icrc, bool pre_lrh, const uint8_t *hdr, size_t hdr_bytes,
+         const uint8_t (*mask)[2], const uint8_t *rest, size_t rest_bytes)
+{
+    static const uint8_t ones[8] = { 0xFF, 0xFF, 0xFF, 0xFF,
+                                     0xFF, 0xFF, 0xFF, 0xFF };
+    uint8_t h[IB_GRH_BYTES + UDP_HDR_BYTES + IB_BTH_BYTES];
+    sim_assert(hdr_bytes <= sizeof h);
+    memcpy(h, hdr, hdr_bytes);
+    for (; mask[0][0] != 0xFF; mask++)
+        h[mask[0][0]] |= mask[0][1];
+    uint32_t crc = 0xFFFFFFFFu;
+    if (pre_lrh)
+        crc = crc32_update(crc, ones, sizeof ones);
+    crc = crc32_update(crc, h, hdr_bytes);
+    crc = ~crc32_update(crc, rest, rest_bytes);
+    for (int i = 0; i < 4; i++)
+        icrc[i] = (uint8_t)(crc >> (8 * i));
+}
+
+uint32_t
+pkt_roce_icrc(const uint8_t *ip, size_t ip_bytes)
+{
+    /* IPv4 TOS, TTL and header checksum; UDP checksum; BTH resv8a. */
+    static const uint8_t mask[][2] = {
+        { 1, 0xFF }, { 8, 0xFF }, { 10, 0xFF }, { 11, 0xFF },
+        { IPV4_HDR_BYTES + 6, 0xFF }, { IPV4_HDR_BYTES + 7, 0xFF },
+        { IPV4_HDR_BYTES + UDP_HDR_BYTES + 4, 0xFF }, { 0xFF, 0 },
+    };
+    size_t hdr = IPV4_HDR_BYTES + UDP_HDR_BYTES + IB_BTH_BYTES;
+    sim_assert(ip_bytes >= hdr + IB_ICRC_BYTES);
+    uint8_t icrc[4];
+    put_icrc(icrc, true, ip, hdr, mask, ip + hdr,
+             ip_bytes - hdr - IB_ICRC_BYTES);
+    return (uint32_t)icrc[0] << 24 | (uint32_t)icrc[1] << 16 |
+           (uint32_t)icrc[2] << 8 | icrc[3];
+}
+
+/* Writes the ICRC of the RoCE v2 datagram at IP into its last bytes. */
+static void
+put_roce_icrc(uint8_t *ip, size_t ip_bytes)
+{
+    uint32_t icrc = pkt_roce_icrc(ip, ip_bytes);
+    put32(ip + ip_bytes - IB_ICRC_BYTES, icrc);
+}
+
+/* RoCE v1 (IBTA Annex A16): a GRH in place of IPv4 and UDP, then the BTH.
+ * The GIDs are the hosts' IPv4 addresses mapped into IPv6
+ * (::ffff:a.b.c.d, as RoCE NICs derive them); traffic class from the
+ * DSCP and ECN, hop limit from the TTL; the ICRC masks the traffic
+ * class, flow label and hop limit. */
+static void
+serialize_rocev1(const struct pkt *p, uint8_t *b)
+{
+    static const uint8_t mask[][2] = {
+        { 0, 0x0F }, { 1, 0xFF }, { 2, 0xFF }, { 3, 0xFF }, { 7, 0xFF },
+        { IB_GRH_BYTES + 4, 0xFF }, { 0xFF, 0 },
+    };
+    static const uint8_t next_bth = 0x1B;   /* IBTA 8.3.1: a BTH follows. */
+    uint8_t *grh = b;
+    uint8_t tclass = (uint8_t)((p->ip.dscp & 0x3F) << 2 | (p->ip.ecn & 3));
+    b = put32(b, 6u << 28 | (uint32_t)tclass << 20);
+    b = put16(b, (uint16_t)(p->ip.total_len - IB_GRH_BYTES));
+    *b++ = next_bth;
+    *b++ = p->ip.ttl;
+    for (int i = 0; i < 2; i++) {
+        uint32_t addr = i ? p->ip.dst : p->ip.src;
+        b += 10;
+        b = put16(b, 0xFFFF);
+        b = put32(b, addr);
+    }
+    serialize_bth(p, b, 0);
+    size_t hdr = IB_GRH_BYTES + IB_BTH_BYTES;
+    size_t icrc_at = p->ip.total_len - IB_ICRC_BYTES;
+    uint8_t icrc[4];
+    put_icrc(icrc, true, grh, hdr, mask, grh + hdr, icrc_at - hdr);
+    memcpy(grh + icrc_at, icrc, 4);
+}
+
 /* A native IB data packet (IBTA 7.7, 9.2): LRH, BTH, extended headers,
- * payload and pad, ICRC, VCRC.  RETH, ImmDt, payload and both CRCs are
- * zero (dcsim tracks no addresses and computes no CRC). */
+ * payload and pad, ICRC, VCRC.  RETH, ImmDt and payload are zero; the
+ * ICRC is computed, the VCRC is not (zero). */
 static void
 serialize_ib(const struct pkt *p, uint8_t *b, size_t len)
 {
-    const struct roce_hdr *t = &p->l4.roce;
+    /* LRH VL; BTH resv8a. */
+    static const uint8_t mask[][2] = {
+        { 0, 0xF0 }, { IB_LRH_BYTES + 4, 0xFF }, { 0xFF, 0 },
+    };
+    uint8_t *start = b;
     uint32_t pad = (4 - (p->payload_bytes & 3)) & 3;
     *b++ = (uint8_t)(p->lrh.vl << 4);                /* VL, LVer 0. */
     *b++ = (uint8_t)(p->lrh.sl << 4 | IB_LNH_IBA_LOCAL);
@@ -232,13 +351,11 @@ serialize_ib(const struct pkt *p, uint8_t *b, size_t len)
     /* PktLen: 4-byte words from the LRH through the ICRC. */
     b = put16(b, (uint16_t)((len - IB_VCRC_BYTES) / 4 & 0x7FF));
     b = put16(b, p->lrh.slid);
-    *b++ = t->opcode;
-    *b++ = (uint8_t)(pad << 4);                      /* SE 0, M 0, TVer 0. */
-    b = put16(b, IB_PKEY_DEFAULT);
-    b = put32(b, t->dest_qp & IB_PSN_MASK);          /* FECN, BECN, resv 0. */
-    b = put32(b, (uint32_t)t->ack_req << 31 | (t->psn & IB_PSN_MASK));
-    if (ib_has_aeth(t->opcode))
-        put32(b, (uint32_t)t->syndrome << 24 | (t->msn & IB_PSN_MASK));
+    serialize_bth(p, b, pad);
+    size_t hdr = IB_LRH_BYTES + IB_BTH_BYTES;
+    size_t icrc_at = len - IB_VCRC_BYTES - IB_ICRC_BYTES;
+    put_icrc(start + icrc_at, false, start, hdr, mask, start + hdr,
+             icrc_at - hdr);
 }
 
 /* A flow-control packet (IBTA 7.9.4): Op, FCTBS, VL, FCCL; LPCRC zero. */
@@ -283,6 +400,10 @@ pkt_serialize(const struct pkt *p, uint8_t *buf, size_t cap)
         return frame;
     }
 
+    if (p->eth.ethertype == ETHERTYPE_ROCEV1) {
+        serialize_rocev1(p, b);
+        return frame;
+    }
     uint8_t *ip = b;
     *b++ = 0x45; /* Version 4, IHL 5 words. */
     *b++ = (uint8_t)((p->ip.dscp & 0x3F) << 2 | (p->ip.ecn & 3));
@@ -295,14 +416,19 @@ pkt_serialize(const struct pkt *p, uint8_t *buf, size_t cap)
     b = put16(b, 0);
     b = put32(b, p->ip.src);
     b = put32(b, p->ip.dst);
-    put16(csum, ip_checksum(ip, IPV4_HDR_BYTES));
+    put16(csum, ip_checksum(ip, IPV4_HDR_BYTES, 0));
 
     if (p->ip.proto == IPPROTO_NUM_UDP) {
         b = put16(b, p->l4.udp.sport);
         b = put16(b, p->l4.udp.dport);
         b = put16(b, p->l4.udp.len);
         b = put16(b, 0); /* Checksum optional over IPv4 (RFC 768). */
+        if (p->l4.udp.dport == ROCE_UDP_PORT) {
+            serialize_bth(p, b, 0);
+            put_roce_icrc(ip, p->ip.total_len);
+        }
     } else if (p->ip.proto == IPPROTO_NUM_TCP) {
+        uint8_t *tcp = b;
         b = put16(b, p->l4.tcp.sport);
         b = put16(b, p->l4.tcp.dport);
         b = put32(b, p->l4.tcp.seq);
@@ -310,8 +436,16 @@ pkt_serialize(const struct pkt *p, uint8_t *buf, size_t cap)
         *b++ = (TCP_HDR_BYTES / 4) << 4;
         *b++ = p->l4.tcp.flags;
         b = put16(b, p->l4.tcp.window);
-        b = put16(b, 0); /* Checksum (not computed). */
+        csum = b;
+        b = put16(b, 0);
         b = put16(b, 0); /* Urgent pointer. */
+        /* RFC 9293 3.1: over the pseudo-header (addresses, protocol,
+         * TCP length) and the segment, whose payload bytes are zero. */
+        uint32_t pseudo = (p->ip.src >> 16) + (p->ip.src & 0xFFFF) +
+                          (p->ip.dst >> 16) + (p->ip.dst & 0xFFFF) +
+                          IPPROTO_NUM_TCP +
+                          (uint32_t)(p->ip.total_len - IPV4_HDR_BYTES);
+        put16(csum, ip_checksum(tcp, TCP_HDR_BYTES, pseudo));
     }
     return frame;
 }

@@ -337,10 +337,18 @@ void pkt_reverse(struct pkt *);
 void pkt_5tuple_bytes(const struct pkt *, uint8_t out[13]);
 
 /* Writes the frame as on the wire (without preamble, IFG and FCS) into
- * BUF (at least pkt_frame_bytes() bytes); payload bytes are zero.  A
- * native IB packet is written whole, LRH through VCRC (its CRCs, not
- * computed, are zero).  Returns the number of bytes written. */
+ * BUF (at least pkt_frame_bytes() bytes); payload bytes are zero.  IPv4
+ * and TCP carry their checksums (UDP's is 0: none, RFC 768); RoCE v2
+ * (UDP to ROCE_UDP_PORT) and v1 (ETHERTYPE_ROCEV1, a GRH with the hosts'
+ * IPv4-mapped GIDs) their BTH, RETH or AETH and ICRC.  A native IB packet
+ * is written whole, LRH through VCRC, its ICRC computed and its VCRC
+ * zero.  Returns the number of bytes written. */
 size_t pkt_serialize(const struct pkt *, uint8_t *buf, size_t cap);
+
+/* The ICRC of the RoCE v2 IPv4 datagram of IP_BYTES at IP (IPv4, UDP,
+ * BTH, ..., ICRC; the ICRC's own bytes are not read), as the 32-bit
+ * number whose big-endian bytes are on the wire. */
+uint32_t pkt_roce_icrc(const uint8_t *ip, size_t ip_bytes);
 
 /* Makes P a PFC frame from SRC_MAC: priorities in ENABLE paused for
  * QUANTA (0: resumed).  The IP fields are unused. */

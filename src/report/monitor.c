@@ -1,6 +1,7 @@
 /* The queue monitor; see monitor.h. */
 #include "report/monitor.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "world/world.h"
 #include "fabric/node.h"
 #include "fabric/port.h"
+#include "report/results-dir.h"
 #include "scenario/scenario.h"
 #include "sim/sim.h"
 #include "transport/transport.h"
@@ -33,7 +35,68 @@ struct monitor {
     size_t n_ports;
     struct monitor_sample *samples;  /* n_samples rows of n_ports. */
     size_t n_samples, cap_samples;
+    /* Series written as they are sampled (monitor_open_series()). */
+    struct port **links;      /* monitor.links, in net->ports order. */
+    size_t n_links;
+    double *link_sent;        /* Per link: bytes on the wire at the last
+                               * sample. */
+    FILE *link_csv;           /* link_series.csv, or NULL. */
+    const uint32_t *tcp;      /* monitor.tcp: flow ids. */
+    size_t n_tcp;
+    FILE *tcp_csv;            /* tcp_series.csv, or NULL. */
+    const char *dir;          /* The results directory, for messages. */
 };
+
+/* Wire bytes PORT has put on its link by NOW_PS: those of every frame
+ * begun, less the part of the frame in progress not yet sent (its
+ * serialization at the line rate). */
+static double
+link_sent_bytes(const struct port *port, uint64_t now_ps)
+{
+    double sent = (double)port->link.wire_bytes;
+    if (port->busy_until_ps > now_ps)
+        sent -= (double)(port->busy_until_ps - now_ps) *
+                (double)port->rate_bps / 8e12;
+    return sent;
+}
+
+/* One row per chosen link of link_series.csv at T_PS: its utilization
+ * over the interval that ends then (none at time 0). */
+static void
+record_links(struct monitor *m, uint64_t t_ps)
+{
+    for (size_t i = 0; i < m->n_links; i++) {
+        const struct port *p = m->links[i];
+        double sent = link_sent_bytes(p, t_ps);
+        if (t_ps) {
+            double bytes = sent - m->link_sent[i];
+            double util = bytes * 8e12 /
+                          ((double)p->rate_bps * (double)m->interval_ps);
+            fprintf(m->link_csv, "%llu,%s,%u,%s,%.0f,%.6f\n",
+                    (unsigned long long)t_ps, p->node->name, p->index,
+                    p->link.peer->name, bytes, util);
+        }
+        m->link_sent[i] = sent;
+    }
+}
+
+/* One row per chosen TCP flow with an open connection at T_PS. */
+static void
+record_tcp(struct monitor *m, uint64_t t_ps)
+{
+    for (size_t i = 0; i < m->n_tcp; i++) {
+        struct tcp_sample s;
+        if (!tcp_sample(&m->edge->flows[m->tcp[i]], &s))
+            continue;
+        fprintf(m->tcp_csv, "%llu,%u,%llu,", (unsigned long long)t_ps,
+                m->tcp[i], (unsigned long long)s.cwnd_bytes);
+        if (s.ssthresh_bytes != UINT64_MAX)
+            fprintf(m->tcp_csv, "%llu", (unsigned long long)s.ssthresh_bytes);
+        fprintf(m->tcp_csv, ",%llu,%.3f,%.3f\n",
+                (unsigned long long)s.inflight_bytes,
+                (double)s.srtt_ps / 1e3, (double)s.rto_ps / 1e3);
+    }
+}
 
 static void
 monitor_record(struct monitor *m)
@@ -53,6 +116,11 @@ monitor_record(struct monitor *m)
             if (!rdma_qp_sample(&m->edge->flows[m->qps[i]], &q[i]))
                 memset(&q[i], 0, sizeof q[i]);
     }
+    uint64_t t_ps = m->n_samples * m->interval_ps;
+    if (m->link_csv)
+        record_links(m, t_ps);
+    if (m->tcp_csv)
+        record_tcp(m, t_ps);
     struct monitor_sample *row = &m->samples[m->n_samples * m->n_ports];
     for (size_t i = 0; i < m->n_ports; i++) {
         for (int tc = 0; tc < N_TC; tc++) {
@@ -90,6 +158,26 @@ mark_ports(const struct world *world, const struct monitor_select *sel,
     }
 }
 
+struct port **
+monitor_select_ports(struct world *world, const struct monitor_select *sel,
+                     size_t n_sel, size_t *n_out)
+{
+    /* Selections may overlap ("leaf0" and "leaf0->spine1"); each port is
+     * taken once, in topology order as in links.csv. */
+    struct net *net = world_net(world);
+    bool *chosen = xcalloc(net->n_ports, sizeof *chosen);
+    for (size_t i = 0; i < n_sel; i++)
+        mark_ports(world, &sel[i], chosen);
+    struct port **ports = xmalloc(net->n_ports * sizeof *ports);
+    size_t n = 0;
+    for (uint32_t i = 0; i < net->n_ports; i++)
+        if (chosen[i])
+            ports[n++] = &net->ports[i];
+    free(chosen);
+    *n_out = n;
+    return ports;
+}
+
 struct monitor *
 monitor_create(struct world *world)
 {
@@ -100,19 +188,15 @@ monitor_create(struct world *world)
         return NULL;
     sim_assert(sim_now(&net->sim) == 0);
 
-    /* Selections may overlap ("leaf0" and "leaf0->spine1"); each port is
-     * sampled once, in topology order as in links.csv. */
-    bool *chosen = xcalloc(net->n_ports, sizeof *chosen);
-    for (size_t i = 0; i < spec->n_select; i++)
-        mark_ports(world, &spec->select[i], chosen);
     struct monitor *m = xcalloc(1, sizeof *m);
-    m->ports = xmalloc(net->n_ports * sizeof *m->ports);
-    for (uint32_t i = 0; i < net->n_ports; i++)
-        if (chosen[i])
-            m->ports[m->n_ports++] = &net->ports[i];
-    free(chosen);
-    /* The parser accepts only names of nodes with links. */
-    sim_assert(m->n_ports > 0 || spec->n_qps > 0);
+    m->ports = (const struct port **)monitor_select_ports(
+        world, spec->select, spec->n_select, &m->n_ports);
+    m->links = monitor_select_ports(world, spec->links, spec->n_links,
+                                    &m->n_links);
+    m->link_sent = xcalloc(m->n_links ? m->n_links : 1,
+                           sizeof *m->link_sent);
+    m->tcp = spec->tcp;
+    m->n_tcp = spec->n_tcp;
     m->edge = edge;
     m->qps = spec->qps;
     m->n_qps = spec->n_qps;
@@ -129,10 +213,85 @@ monitor_destroy(struct monitor *m)
 {
     if (!m)
         return;
+    if (m->link_csv)
+        fclose(m->link_csv);
+    if (m->tcp_csv)
+        fclose(m->tcp_csv);
+    free(m->links);
+    free(m->link_sent);
     free(m->ports);
     free(m->samples);
     free(m->qp_samples);
     free(m);
+}
+
+/* Creates NAME in RD and writes HEADER, into *OUT.  0 or an errno. */
+static int
+open_series(struct results_dir *rd, const char *name, const char *header,
+            FILE **out, char **err)
+{
+    int e = 0;
+    *out = results_dir_create(rd, name, &e);
+    if (!*out) {
+        *err = xasprintf("cannot write %s/%s: %s", rd->dir, name,
+                         strerror(e));
+        return e;
+    }
+    fputs(header, *out);
+    return 0;
+}
+
+static const char link_series_name[] = "link_series.csv";
+static const char tcp_series_name[] = "tcp_series.csv";
+
+int
+monitor_open_series(struct monitor *m, struct results_dir *rd, char **err)
+{
+    if (!m)
+        return 0;
+    sim_assert(m->n_samples == 0);
+    m->dir = rd->dir;
+    int e = 0;
+    if (m->n_links)
+        e = open_series(rd, link_series_name,
+                        "time_ps,node,port,to,bytes,utilization\n",
+                        &m->link_csv, err);
+    if (!e && m->n_tcp)
+        e = open_series(rd, tcp_series_name,
+                        "time_ps,flow,cwnd_bytes,ssthresh_bytes,"
+                        "inflight_bytes,srtt_ns,rto_ns\n",
+                        &m->tcp_csv, err);
+    return e;
+}
+
+/* Flushes and closes *F (NAME), if open: 0 or an errno, *ERR set. */
+static int
+close_series(FILE **f, const char *dir, const char *name, char **err)
+{
+    if (!*f)
+        return 0;
+    /* As results_write(): the stream keeps only an error flag. */
+    errno = 0;
+    int e = ferror(*f) ? (errno ? errno : EIO) : 0;
+    if (fflush(*f) && !e)
+        e = errno;
+    if (fclose(*f) && !e)
+        e = errno;
+    *f = NULL;
+    if (e)
+        *err = xasprintf("cannot write %s/%s: %s", dir, name, strerror(e));
+    return e;
+}
+
+int
+monitor_close_series(struct monitor *m, char **err)
+{
+    if (!m)
+        return 0;
+    int e = close_series(&m->link_csv, m->dir, link_series_name, err);
+    if (!e)
+        e = close_series(&m->tcp_csv, m->dir, tcp_series_name, err);
+    return e;
 }
 
 void

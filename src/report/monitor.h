@@ -12,8 +12,11 @@
  * monitor_finish() records the samples due between the last tick and the
  * end of the run, when nothing changes any more.
  *
- * Samples are kept in memory until the results are written: 96 bytes per
- * chosen port per sample. */
+ * Queue and QP samples are kept in memory until the results are written:
+ * 96 bytes per chosen port per sample.  Link utilization
+ * (link_series.csv, monitor.links) and TCP state (tcp_series.csv,
+ * monitor.tcp) are written as they are sampled, into files that
+ * monitor_open_series() creates before the run. */
 #ifndef DCSIM_MONITOR_H
 #define DCSIM_MONITOR_H 1
 
@@ -23,11 +26,30 @@
 
 struct world;
 struct monitor;
+struct monitor_select;
+struct port;
+struct results_dir;
+
+/* The ports SEL (N_SEL selections of the scenario's monitor section)
+ * name, each once, in the order of net->ports (links.csv's); an array of
+ * *N_OUT that the caller frees. */
+struct port **monitor_select_ports(struct world *,
+                                   const struct monitor_select *sel,
+                                   size_t n_sel, size_t *n_out);
 
 /* A monitor for NET's scenario, sampling from the current time (0), or
  * NULL if the scenario has no `monitor` section. */
 struct monitor *monitor_create(struct world *);
 void monitor_destroy(struct monitor *);
+
+/* Creates link_series.csv and tcp_series.csv in RD's staging directory
+ * for the series the scenario asks for, before the first sample (a NULL
+ * monitor: nothing).  Returns 0, or an errno value with *ERR allocated. */
+int monitor_open_series(struct monitor *, struct results_dir *rd,
+                        char **err);
+/* Flushes and closes them after monitor_finish().  Returns 0, or an
+ * errno value with *ERR allocated naming the file. */
+int monitor_close_series(struct monitor *, char **err);
 
 /* Records the samples due at or before END_PS (the end of the run) that
  * the tick has not taken. */

@@ -9,6 +9,7 @@
 #include "fabric/fc.h"
 #include "fabric/mmu.h"
 #include "fabric/net.h"
+#include "fabric/path.h"
 #include "world/world.h"
 #include "fabric/port.h"
 #include "fabric/switch.h"
@@ -225,13 +226,29 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
     fprintf(f, "]\n}\n");
 }
 
+/* The switches FL's data packets cross, in order, joined by '>'
+ * ("leaf0>spine3>leaf5"); nothing for a flow not set up, or whose hosts
+ * share no switch (a direct cable). */
+static void
+write_path(FILE *f, const struct net *net, const struct flow *fl)
+{
+    if (!fl->route_set)
+        return;
+    struct path path;
+    path_trace(net, fl->route_reversed ? fl->dst : fl->src,
+               fl->route_reversed ? fl->src : fl->dst, fl->route_hash, &path);
+    for (uint32_t i = 1; i < path.n_links; i++)
+        fprintf(f, "%s%s", i > 1 ? ">" : "", net->nodes[path.node[i]]->name);
+}
+
 static void
 write_flows(FILE *f, const struct world *world, const struct run_info *ri)
 {
     const struct edge *edge = &world->edge;
     fprintf(f, "id,src,dst,protocol,tc,size_bytes,start_ps,end_ps,fct_ps,"
                "ideal_fct_ps,slowdown,completed,bytes_delivered,bytes_lost,"
-               "packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps,naks,cnps,verb%s\n",
+               "packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps,naks,cnps,verb,"
+               "entry,path%s\n",
             world->overlay ? ",tenant" : "");
     for (uint32_t i = 0; i < edge->n_flows; i++) {
         const struct flow *fl = &edge->flows[i];
@@ -257,8 +274,10 @@ write_flows(FILE *f, const struct world *world, const struct run_info *ri)
         bool rdma = !strncmp(fl->transport->name, "roce", 4) ||
                     !strcmp(fl->transport->name, "iwarp") ||
                     fl->transport == &transport_ib;
-        fprintf(f, ",%u,%u,%s", fl->naks, fl->cnps,
-                rdma ? rdma_verb_name(world->scn->traffic[fl->entry].verb) : "");
+        fprintf(f, ",%u,%u,%s,%u,", fl->naks, fl->cnps,
+                rdma ? rdma_verb_name(world->scn->traffic[fl->entry].verb) : "",
+                fl->entry);
+        write_path(f, world_net_const(world), fl);
         if (world->overlay)
             fprintf(f, ",%s", overlay_report_tenant(world, fl->src));
         fputc('\n', f);

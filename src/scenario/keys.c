@@ -51,6 +51,7 @@ static const struct key_section *const sections[] = {
     &scn_monitor_keys,
     &scn_overlay_keys,
     &scn_tenant_keys,
+    &scn_monitor_pcap_keys,
 };
 
 const struct key_section *const *

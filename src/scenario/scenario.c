@@ -66,7 +66,8 @@ static const struct key top_keys[] = {
     SECTION("faults", "no faults", "Loss and reordering at switches."),
     { "traffic", KEY_CUSTOM, .what = "sequence of traffic mappings",
       .note = "no traffic", .help = "What the hosts send." },
-    SECTION("monitor", "no monitor", "Time series and latency breakdown."),
+    SECTION("monitor", "no monitor",
+            "Time series, latency breakdown and packet capture."),
     SECTION("server", "none", "CPU, NUMA, PCIe and VMs of every host."),
     SECTION("overlay", "none", "VXLAN/Geneve tunnels and tenants."),
 };
@@ -363,6 +364,9 @@ scenario_free(struct scenario *scn)
     }
     free(scn->traffic);
     free(scn->monitor.select);
+    free(scn->monitor.links);
+    free(scn->monitor.tcp);
+    free(scn->monitor.pcap.select);
     free(scn->monitor.qps);
     free(scn->host.stall_hosts);
     free(scn->qos_nodes);

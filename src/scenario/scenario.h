@@ -36,11 +36,27 @@ struct monitor_select {
 
 #define MONITOR_ALL_PORTS UINT32_MAX
 
+/* monitor.pcap: frames of chosen ports written to monitor.pcap. */
+struct monitor_pcap {
+    bool on;                  /* The key is present. */
+    struct monitor_select *select;  /* monitor.pcap.ports. */
+    size_t n_select;
+    uint64_t start_ps;        /* Frames that start onto the link from */
+    uint64_t stop_ps;         /* START up to (not at) STOP; 0: the end. */
+    uint32_t snaplen;         /* Bytes of each frame kept. */
+};
+
 /* The `monitor` section: queue occupancy sampled every interval. */
 struct monitor_spec {
-    uint64_t interval_ps;     /* 0: no monitor section. */
+    uint64_t interval_ps;     /* 0: no series sampled. */
     struct monitor_select *select;
     size_t n_select;
+    struct monitor_select *links;  /* monitor.links: link_series.csv. */
+    size_t n_links;
+    uint32_t *tcp;            /* monitor.tcp: flow ids whose TCP state is */
+    size_t n_tcp;             /* sampled (tcp_series.csv). */
+    struct src_loc tcp_loc;
+    struct monitor_pcap pcap;
     uint32_t *qps;            /* monitor.qps: flow ids whose RDMA rate is */
     size_t n_qps;             /* sampled (rate_series.csv). */
     struct src_loc qps_loc;

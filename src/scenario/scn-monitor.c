@@ -15,7 +15,7 @@
 
 static const struct key monitor_keys[] = {
     { "interval", KEY_DURATION, offsetof(struct monitor_spec, interval_ps),
-      1, .note = "required with queues or qps",
+      1, .note = "required with queues, qps, links or tcp",
       .help = "Time between samples." },
     { "queues", KEY_CUSTOM, .what = "non-empty sequence of port names",
       .note = "none", .help = "Ports whose queues are sampled." },
@@ -23,13 +23,100 @@ static const struct key monitor_keys[] = {
       .note = "none", .help = "RoCE flows whose sending rate is sampled." },
     { "breakdown", KEY_CUSTOM, .what = "flow id", .note = "none",
       .help = "A flow whose packets' latency is broken down." },
+    { "links", KEY_CUSTOM, .what = "non-empty sequence of port names",
+      .note = "none",
+      .help = "Ports whose links' utilization is sampled." },
+    { "tcp", KEY_CUSTOM, .what = "non-empty sequence of flow ids",
+      .note = "none",
+      .help = "TCP flows whose window and RTT estimate are sampled." },
+    { "pcap", KEY_CUSTOM, .what = "mapping", .note = "none",
+      .help = "Frames of chosen ports written to monitor.pcap." },
 };
+
+#define P(f) offsetof(struct monitor_pcap, f)
+static const struct key pcap_keys[] = {
+    { "ports", KEY_CUSTOM, .what = "non-empty sequence of port names",
+      .note = "required", .help = "Ports whose frames are captured." },
+    { "start", KEY_DURATION, P(start_ps), 0, .dflt = "0",
+      .help = "Capture frames that start onto the link from this time." },
+    { "stop", KEY_DURATION_AUTO, P(stop_ps), .word = "end", .dflt = "end",
+      .help = "Capture frames that start before this time." },
+    { "snaplen", KEY_U32, P(snaplen), 1, 262144, .dflt = "262144",
+      .help = "Bytes of each frame kept in the file." },
+};
+#undef P
 
 const struct key_section scn_monitor_keys =
     KEY_SECTION("monitor", monitor_keys);
+const struct key_section scn_monitor_pcap_keys =
+    KEY_SECTION("monitor.pcap", pcap_keys);
 
 static const char monitor_port_form[] =
     "a node name (all its ports) or NODE->PEER (its ports cabled to PEER)";
+
+/* A non-empty sequence of port names at N (key PATH), checked to be
+ * strings; they are resolved once the graph is built.  *OUT gets room
+ * for them. */
+static bool
+read_ports(struct ctx *c, const struct ynode *n, const char *path,
+           struct monitor_select **out, size_t *n_out)
+{
+    if (!need_sequence(c, n, path, true, "a non-empty sequence of port names"))
+        return false;
+    for (size_t i = 0; i < n->n_items; i++) {
+        char p[PATH_BYTES];
+        const char *name;
+        path_index(p, path, i);
+        if (!read_string(c, n->items[i], p, monitor_port_form, &name))
+            return false;
+    }
+    *out = xcalloc(n->n_items, sizeof **out);
+    *n_out = n->n_items;
+    return true;
+}
+
+/* A non-empty sequence of flow ids at N (key PATH) into *OUT. */
+static bool
+read_flow_ids(struct ctx *c, const struct ynode *n, const char *path,
+              uint32_t **out, size_t *n_out, struct src_loc *loc)
+{
+    if (!need_sequence(c, n, path, true,
+                       "a non-empty sequence of flow ids (flows.csv id)"))
+        return false;
+    *out = xcalloc(n->n_items, sizeof **out);
+    *loc = (struct src_loc){ n->mark.line, n->mark.col };
+    for (size_t i = 0; i < n->n_items; i++) {
+        char p[PATH_BYTES];
+        path_index(p, path, i);
+        if (!read_u32(c, n->items[i], p, 0, UINT32_MAX - 1, &(*out)[*n_out]))
+            return false;
+        (*n_out)++;
+    }
+    return true;
+}
+
+static bool
+parse_pcap(struct ctx *c, const struct ynode *map, struct monitor_pcap *pc)
+{
+    const struct key_section *sec = &scn_monitor_pcap_keys;
+    keys_defaults(sec, pc);
+    pc->on = true;
+    if (!need_mapping(c, map, "monitor.pcap",
+                      "a mapping with ports and optionally start, stop and "
+                      "snaplen") ||
+        !keys_check(c, map, "in monitor.pcap", sec, 0) ||
+        !require_key(c, map, "monitor.pcap", "ports") ||
+        !keys_read(c, map, "monitor.pcap", sec, 0, pc) ||
+        !read_ports(c, ytree_get(map, "ports"), "monitor.pcap.ports",
+                    &pc->select, &pc->n_select))
+        return false;
+    const struct ynode *stop = ytree_get(map, "stop");
+    if (pc->stop_ps && pc->stop_ps <= pc->start_ps)
+        return fail_value(c, stop, "monitor.pcap.stop",
+                          "not after monitor.pcap.start",
+                          "a duration after start, or end");
+    return true;
+}
 
 bool
 scn_parse_monitor(struct ctx *c, const struct ynode *map,
@@ -48,54 +135,41 @@ scn_parse_monitor(struct ctx *c, const struct ynode *map,
         m->breakdown = true;
         m->breakdown_loc = (struct src_loc){ bd->mark.line, bd->mark.col };
     }
+    const struct ynode *pcap = ytree_get(map, "pcap");
+    if (pcap && !parse_pcap(c, pcap, &m->pcap))
+        return false;
     const struct ynode *qps = ytree_get(map, "qps");
-    if (bd && !qps && !ytree_get(map, "queues")) {
-        /* The breakdown alone samples nothing. */
+    const struct ynode *seq = ytree_get(map, "queues");
+    const struct ynode *links = ytree_get(map, "links");
+    const struct ynode *tcp = ytree_get(map, "tcp");
+    if ((bd || pcap) && !qps && !seq && !links && !tcp) {
+        /* The breakdown and the capture alone sample nothing. */
         const struct ynode *iv = ytree_get(map, "interval");
         if (iv) {
             return fail_at(c, &iv->mark, "monitor.interval: nothing to "
-                                         "sample; expected queues or qps "
-                                         "beside it, or no interval");
+                                         "sample; expected queues, qps, "
+                                         "links or tcp beside it, or no "
+                                         "interval");
         }
         return true;
     }
     if (!require_key(c, map, "monitor", "interval") ||
         !keys_read(c, map, "monitor", &scn_monitor_keys, 0, m))
         return false;
-    if (qps) {
-        if (!need_sequence(c, qps, "monitor.qps", true,
-                           "a non-empty sequence of flow ids (flows.csv id)"))
-            return false;
-        m->qps = xcalloc(qps->n_items, sizeof *m->qps);
-        m->qps_loc = (struct src_loc){ qps->mark.line, qps->mark.col };
-        for (size_t i = 0; i < qps->n_items; i++) {
-            char path[PATH_BYTES];
-            path_index(path, "monitor.qps", i);
-            if (!read_u32(c, qps->items[i], path, 0, UINT32_MAX - 1,
-                          &m->qps[m->n_qps]))
-                return false;
-            m->n_qps++;
-        }
-    }
-
-    const struct ynode *seq = ytree_get(map, "queues");
-    if (!seq && qps)
+    if (qps && !read_flow_ids(c, qps, "monitor.qps", &m->qps, &m->n_qps,
+                              &m->qps_loc))
+        return false;
+    if (tcp && !read_flow_ids(c, tcp, "monitor.tcp", &m->tcp, &m->n_tcp,
+                              &m->tcp_loc))
+        return false;
+    if (links && !read_ports(c, links, "monitor.links", &m->links,
+                             &m->n_links))
+        return false;
+    if (!seq && (qps || links || tcp))
         return true;
     if (!seq)
         return require_key(c, map, "monitor", "queues");
-    if (!need_sequence(c, seq, "monitor.queues", true,
-                       "a non-empty sequence of port names"))
-        return false;
-    for (size_t i = 0; i < seq->n_items; i++) {
-        char path[PATH_BYTES];
-        const char *name;
-        path_index(path, "monitor.queues", i);
-        if (!read_string(c, seq->items[i], path, monitor_port_form, &name))
-            return false;
-    }
-    m->select = xcalloc(seq->n_items, sizeof *m->select);
-    m->n_select = seq->n_items;
-    return true;
+    return read_ports(c, seq, "monitor.queues", &m->select, &m->n_select);
 }
 
 /* Whether a link joins nodes A and B; with B MONITOR_ALL_PORTS, whether A
@@ -161,16 +235,35 @@ resolve_port(struct ctx *c, const struct topo_graph *g, const struct ynode *n,
     return false;
 }
 
+/* Resolves the port names of sequence SEQ (key PATH) into SEL. */
+static bool
+resolve_ports(struct ctx *c, const struct topo_graph *g,
+              const struct ynode *seq, const char *path,
+              struct monitor_select *sel, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char p[PATH_BYTES];
+        path_index(p, path, i);
+        if (!resolve_port(c, g, seq->items[i], p, &sel[i]))
+            return false;
+    }
+    return true;
+}
+
 bool
 scn_resolve_monitor(struct ctx *c, const struct ynode *map,
                     struct scenario *scn)
 {
-    for (size_t i = 0; i < scn->monitor.n_select; i++) {
-        char path[PATH_BYTES];
-        path_index(path, "monitor.queues", i);
-        if (!resolve_port(c, &scn->graph, ytree_get(map, "queues")->items[i],
-                          path, &scn->monitor.select[i]))
-            return false;
-    }
-    return true;
+    struct monitor_spec *m = &scn->monitor;
+    if (!map)
+        return true;
+    const struct ynode *pcap = m->pcap.on ? ytree_get(map, "pcap") : NULL;
+    return resolve_ports(c, &scn->graph, ytree_get(map, "queues"),
+                         "monitor.queues", m->select, m->n_select) &&
+           resolve_ports(c, &scn->graph, ytree_get(map, "links"),
+                         "monitor.links", m->links, m->n_links) &&
+           (!pcap ||
+            resolve_ports(c, &scn->graph, ytree_get(pcap, "ports"),
+                          "monitor.pcap.ports", m->pcap.select,
+                          m->pcap.n_select));
 }

@@ -135,6 +135,7 @@ extern const struct key_section scn_blk_cost_keys;
 extern const struct key_section scn_qos_keys;
 extern const struct key_section scn_qos_node_keys;
 extern const struct key_section scn_monitor_keys;
+extern const struct key_section scn_monitor_pcap_keys;
 extern const struct key_section scn_traffic_keys;
 extern const struct key_section scn_flow_keys;
 extern const struct key_section scn_flow_size_keys;

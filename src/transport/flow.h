@@ -24,6 +24,12 @@ struct flow {
     uint8_t tc;
     bool completed;
     uint16_t entry;            /* Index of its scenario traffic entry. */
+    bool route_set;            /* route_hash is known (the flow is set
+                                * up). */
+    bool route_reversed;       /* Its data goes dst to src (RDMA READ). */
+    uint32_t route_hash;       /* hash0 of its data packets: their path is
+                                * path_trace(src, dst, route_hash), or
+                                * (dst, src) when route_reversed. */
     const struct transport_class *transport;
     const char *cc;            /* Its congestion control (static name),
                                 * or NULL for transports without one. */

@@ -810,7 +810,9 @@ rdma_setup(struct net *net, struct flow *f)
         d->eth.ethertype = ETHERTYPE_ROCEV1;
     if (ib)
         pkt_make_ib(d, f->src, f->dst, f->tc);
-    d->l4.roce.dest_qp = f->id & IB_PSN_MASK;
+    /* QP numbers 0 and 1 are the subnet management and general services
+     * QPs (IBTA 3.5.1): data QPs start at 2. */
+    d->l4.roce.dest_qp = 2 + f->id % (IB_PSN_MASK - 1);
     *a = *d;
     /* Data (READ responses) travel from the flow's destination. */
     pkt_reverse(qp->read ? d : a);
@@ -839,6 +841,9 @@ rdma_setup(struct net *net, struct flow *f)
     }
     f->ideal_fct_ps = transport_ideal_fct(net, from, to, f->size_bytes, mtu,
                                           hdr, f->rate_bps, d->hash0);
+    f->route_hash = d->hash0;
+    f->route_reversed = qp->read;
+    f->route_set = true;
     if (qp->read)  /* The request's trip comes first. */
         f->ideal_fct_ps += transport_ideal_fct(net, f->src, f->dst, 0, mtu,
                                                hdr + IB_RETH_BYTES, 0,

@@ -857,6 +857,21 @@ tcp_receive(struct net *net, struct flow *f, struct pkt *p)
     pkt_free(&net->pool, p);
 }
 
+bool
+tcp_sample(const struct flow *f, struct tcp_sample *out)
+{
+    const struct tcp_conn *c = f->tp;
+    if (!c || (f->transport != &transport_tcp &&
+               f->transport != &transport_iwarp))
+        return false;
+    out->cwnd_bytes = c->cwnd;
+    out->ssthresh_bytes = c->ssthresh;
+    out->inflight_bytes = c->snd_nxt - c->snd_una;
+    out->srtt_ps = c->rtt_valid ? c->srtt_ps : 0;
+    out->rto_ps = c->rto_ps;
+    return true;
+}
+
 const struct transport_class transport_tcp = {
     .name = "tcp",
     .setup = tcp_setup,

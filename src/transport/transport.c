@@ -140,4 +140,6 @@ transport_set_ideal_fct(const struct net *net, struct flow *f, uint32_t mss,
 {
     f->ideal_fct_ps = transport_ideal_fct(net, f->src, f->dst, f->size_bytes,
                                           mss, hdr_bytes, f->rate_bps, hash0);
+    f->route_hash = hash0;
+    f->route_set = true;
 }

@@ -48,6 +48,7 @@ void transport_proto_pkt(const struct net *, const struct flow *,
 /* Sets F->ideal_fct_ps: F's SIZE bytes in segments of at most MSS
  * payload bytes, each with HDR_BYTES of IP + L4 headers, back to back
  * (or paced at F->rate_bps) over the path HASH0 takes (flow_ideal_fct()). */
+/* (Also records HASH0 as F's route_hash, flow.h.) */
 void transport_set_ideal_fct(const struct net *, struct flow *, uint32_t mss,
                              uint32_t hdr_bytes, uint32_t hash0);
 /* The same for SIZE bytes from host FROM to host TO (0 bytes: one
@@ -92,6 +93,21 @@ struct rdma_qp_sample {
 /* Samples RDMA (roce, rocev1, ib) flow F's queue pair into *OUT.  False
  * if F is not such a flow or has not been set up. */
 bool rdma_qp_sample(const struct flow *f, struct rdma_qp_sample *out);
+
+/* A TCP connection's sender at one moment (monitor.tcp,
+ * tcp_series.csv). */
+struct tcp_sample {
+    uint64_t cwnd_bytes;
+    uint64_t ssthresh_bytes;  /* UINT64_MAX until the first cut. */
+    uint64_t inflight_bytes;  /* Sent and not yet acknowledged. */
+    uint64_t srtt_ps;         /* RFC 6298's smoothed RTT; 0 before the
+                               * first measurement. */
+    uint64_t rto_ps;
+};
+
+/* Samples TCP (tcp, iwarp) flow F's sender into *OUT.  False if F is not
+ * such a flow or has no open connection (not started, or closed). */
+bool tcp_sample(const struct flow *f, struct tcp_sample *out);
 
 struct dcqcn_params;
 /* DCQCN's parameters of profile NAME ("paper" or "mellanox"). */

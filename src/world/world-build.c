@@ -149,25 +149,57 @@ setup_host_rx(struct edge *edge, const struct scenario *scn, char **err)
     return true;
 }
 
-/* monitor.qps and monitor.breakdown name flows of the workload. */
+static bool
+is_rdma_flow(const struct flow *f)
+{
+    return !strncmp(f->transport->name, "roce", 4) ||
+           f->transport == &transport_ib;
+}
+
+static bool
+is_tcp_flow(const struct flow *f)
+{
+    return f->transport == &transport_tcp || f->transport == &transport_iwarp;
+}
+
+/* The N ids IDS of monitor.KEY (at LOC) name flows of the workload that
+ * OK accepts; else *ERR says the first that does not (NOT_OK: what it is
+ * then; EXPECTED: what it should be). */
+static bool
+check_flow_ids(const struct world *w, const struct scenario *scn,
+               const char *key, const uint32_t *ids, size_t n,
+               struct src_loc loc, bool (*ok)(const struct flow *),
+               const char *not_ok, const char *expected, char **err)
+{
+    const struct edge *edge = &w->edge;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t id = ids[i];
+        if (id < edge->n_flows && ok(&edge->flows[id]))
+            continue;
+        *err = xasprintf("%s:%u:%u: monitor.%s.%zu: flow %u is %s; expected "
+                         "the id (flows.csv) of %s",
+                         scn->file, loc.line, loc.col, key, i, id,
+                         id < edge->n_flows ? not_ok : "not in the workload",
+                         expected);
+        return false;
+    }
+    return true;
+}
+
+/* monitor.qps, monitor.tcp and monitor.breakdown name flows of the
+ * workload. */
 static bool
 check_monitor(const struct world *w, const struct scenario *scn, char **err)
 {
     const struct edge *edge = &w->edge;
     const struct monitor_spec *ms = &scn->monitor;
-    for (size_t i = 0; i < ms->n_qps; i++) {
-        uint32_t id = ms->qps[i];
-        if (id < edge->n_flows && (!strncmp(edge->flows[id].transport->name,
-                                            "roce", 4) ||
-                                   edge->flows[id].transport == &transport_ib))
-            continue;
-        *err = xasprintf("%s:%u:%u: monitor.qps.%zu: flow %u is %s; expected "
-                         "the id (flows.csv) of a roce, rocev1 or ib flow",
-                         scn->file, ms->qps_loc.line, ms->qps_loc.col, i, id,
-                         id < edge->n_flows ? "not an RDMA flow"
-                                            : "not in the workload");
+    if (!check_flow_ids(w, scn, "qps", ms->qps, ms->n_qps, ms->qps_loc,
+                        is_rdma_flow, "not an RDMA flow",
+                        "a roce, rocev1 or ib flow", err) ||
+        !check_flow_ids(w, scn, "tcp", ms->tcp, ms->n_tcp, ms->tcp_loc,
+                        is_tcp_flow, "not a TCP flow", "a tcp or iwarp flow",
+                        err))
         return false;
-    }
     if (ms->breakdown && ms->breakdown_flow >= edge->n_flows) {
         *err = xasprintf("%s:%u:%u: monitor.breakdown: flow %u is not in "
                          "the workload (%u flows at the start); expected "

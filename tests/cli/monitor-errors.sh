@@ -104,9 +104,62 @@ check bd-fraction 'monitor: {breakdown: 0.5}' \
 check bd-no-flow 'monitor: {breakdown: 1}' \
     5:22 "monitor.breakdown: flow 1 is not in the workload (1 flows at the start)"
 check bd-interval 'monitor: {interval: 1us, breakdown: 0}' \
-    5:21 "monitor.interval: nothing to sample; expected queues or qps"
+    5:21 "monitor.interval: nothing to sample; expected queues, qps, links or tcp"
 check bd-no-interval 'monitor: {queues: [leaf0], breakdown: 0}' \
     5:10 "missing required key 'interval' in monitor"
+
+
+# monitor.links and monitor.tcp: series written as they are sampled.
+scenario 'monitor: {interval: 1us, links: [leaf0->spine1, h0], tcp: [0]}' \
+    | sed 's/flows: \[/protocol: tcp\n    flows: [/' >"$tmp/good-series.yaml"
+"$DCSIM" validate "$tmp/good-series.yaml" >/dev/null 2>"$tmp/err"
+t $? "links and tcp validate"
+check links-unknown 'monitor: {interval: 1us, links: [leaf0->spine9]}' \
+    5:34 "monitor.links.0 is 'leaf0->spine9' (no node named 'spine9')"
+check links-empty 'monitor: {interval: 1us, links: []}' \
+    5:33 "monitor.links is a sequence; expected a non-empty sequence"
+check links-scalar 'monitor: {interval: 1us, links: h0}' \
+    5:33 "monitor.links is 'h0'; expected a non-empty sequence"
+check links-no-interval 'monitor: {links: [h0]}' \
+    5:10 "missing required key 'interval' in monitor"
+check tcp-name 'monitor: {interval: 1us, tcp: [h0]}' \
+    5:32 "monitor.tcp.0 is 'h0'"
+check tcp-empty 'monitor: {interval: 1us, tcp: []}' \
+    5:31 "monitor.tcp is a sequence; expected a non-empty sequence"
+check tcp-not-tcp 'monitor: {interval: 1us, tcp: [0]}' \
+    5:31 "monitor.tcp.0: flow 0 is not a TCP flow"
+check tcp-no-flow 'monitor: {interval: 1us, tcp: [7]}' \
+    5:31 "monitor.tcp.0: flow 7 is not in the workload"
+
+# monitor.pcap: a mapping of ports, start, stop and snaplen.
+scenario 'monitor: {pcap: {ports: [h0, leaf0->h0], start: 1us, stop: 2ms, snaplen: 96}}' \
+    >"$tmp/good-pcap.yaml"
+"$DCSIM" validate "$tmp/good-pcap.yaml" >/dev/null 2>"$tmp/err"
+t $? "a capture alone validates"
+check pcap-scalar 'monitor: {pcap: h0}' \
+    5:17 "monitor.pcap is 'h0'; expected a mapping with ports"
+check pcap-no-ports 'monitor: {pcap: {snaplen: 64}}' \
+    5:17 "missing required key 'ports' in monitor.pcap"
+check pcap-unknown-key 'monitor: {pcap: {ports: [h0], count: 3}}' \
+    5:31 "unknown key 'count' in monitor.pcap; expected one of: ports, start, stop, snaplen"
+check pcap-empty-ports 'monitor: {pcap: {ports: []}}' \
+    5:25 "monitor.pcap.ports is a sequence; expected a non-empty sequence"
+check pcap-unknown-port 'monitor: {pcap: {ports: [h0->h9]}}' \
+    5:26 "monitor.pcap.ports.0 is 'h0->h9' (no node named 'h9')"
+check pcap-no-link 'monitor: {pcap: {ports: [h0->h1]}}' \
+    5:26 "(h0 has no link to h1)"
+check pcap-snaplen-zero 'monitor: {pcap: {ports: [h0], snaplen: 0}}' \
+    5:40 "monitor.pcap.snaplen is '0'"
+check pcap-snaplen-big 'monitor: {pcap: {ports: [h0], snaplen: 262145}}' \
+    5:40 "monitor.pcap.snaplen is '262145'"
+check pcap-start-bare 'monitor: {pcap: {ports: [h0], start: 10}}' \
+    5:38 "monitor.pcap.start is '10'"
+check pcap-stop-word 'monitor: {pcap: {ports: [h0], stop: never}}' \
+    5:37 "monitor.pcap.stop is 'never'"
+check pcap-stop-before 'monitor: {pcap: {ports: [h0], start: 1ms, stop: 1ms}}' \
+    5:49 "monitor.pcap.stop is '1ms' (not after monitor.pcap.start)"
+check pcap-interval 'monitor: {interval: 1us, pcap: {ports: [h0]}}' \
+    5:21 "monitor.interval: nothing to sample"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -16,9 +16,12 @@ YAML
 "$DCSIM" run "$tmp/s.yaml" -o "$tmp/out" --quiet
 t $? "run succeeds"
 
-want='id,src,dst,protocol,tc,size_bytes,start_ps,end_ps,fct_ps,ideal_fct_ps,slowdown,completed,bytes_delivered,bytes_lost,packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps,naks,cnps,verb'
+want='id,src,dst,protocol,tc,size_bytes,start_ps,end_ps,fct_ps,ideal_fct_ps,slowdown,completed,bytes_delivered,bytes_lost,packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps,naks,cnps,verb,entry,path'
 [ "$(head -n 1 "$tmp/out/flows.csv")" = "$want" ]
-t $? "flows.csv header ends with retx_pkts,timeouts,cc,acked_ps,naks,cnps,verb"
+t $? "flows.csv header ends with retx_pkts,timeouts,cc,acked_ps,naks,cnps,verb,entry,path"
+# Both flows come from traffic entry 0 and cross leaf0, a spine, leaf1.
+[ "$(awk -F, 'NR > 1 && !($24 == 0 && $25 ~ /^leaf0>spine[01]>leaf1$/)' "$tmp/out/flows.csv" | wc -l)" = 0 ]
+t $? "flows.csv entry 0 and path leaf0>spineN>leaf1 on every row"
 # UDP never retransmits: both counters are 0 on every row.
 [ "$(awk -F, 'NR > 1 && ($17 != 0 || $18 != 0)' "$tmp/out/flows.csv" | wc -l)" = 0 ] &&
     [ "$(awk -F, 'NR > 1' "$tmp/out/flows.csv" | wc -l)" = 2 ]

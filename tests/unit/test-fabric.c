@@ -264,6 +264,55 @@ test_ib_packets(void)
        "LPCRC");
 }
 
+/* RoCE v2's ICRC against a CNP a ConnectX-4 Lx sent (the capture in
+ * Scapy's test/contrib/roce.uts): IPv4 from TOS 0xC2 (ECN CE), BTH with
+ * BECN set, 16 reserved bytes; the NIC's ICRC is 82 fd 00 2a on the wire.
+ * Then a CNP of dcsim's own, serialized: its ICRC is the same function's,
+ * and changing what the ICRC masks (ECN, TTL) leaves it alone. */
+static void
+test_roce_icrc(void)
+{
+    static const uint8_t cnp[] = {
+        0x45, 0xc2, 0x00, 0x3c, 0x71, 0x8c, 0x40, 0x00, 0x40, 0x11,
+        0x91, 0x61, 0x0a, 0x00, 0x11, 0x01, 0x0a, 0x00, 0x12, 0x01,
+        0x00, 0x00, 0x12, 0xb7, 0x00, 0x28, 0x00, 0x00,
+        0x81, 0x00, 0xff, 0xff, 0x40, 0x00, 0x01, 0x18, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0x82, 0xfd, 0x00, 0x2a,
+    };
+    is_u64(pkt_roce_icrc(cnp, sizeof cnp), 0x82fd002a,
+           "ICRC of a ConnectX-4 Lx CNP: 0x82fd002a");
+
+    struct pkt p;
+    memset(&p, 0, sizeof p);
+    p.eth.ethertype = ETHERTYPE_IPV4;
+    p.ip.src = pkt_host_ip(1);
+    p.ip.dst = pkt_host_ip(2);
+    p.ip.proto = IPPROTO_NUM_UDP;
+    p.ip.ttl = 64;
+    p.l4.roce.udp.sport = 49152;
+    p.l4.roce.udp.dport = ROCE_UDP_PORT;
+    p.l4.roce.opcode = IB_OP_CNP;
+    p.l4.roce.dest_qp = 0xd2;
+    p.l4_extra = IB_BTH_BYTES + 16 + IB_ICRC_BYTES;
+    pkt_set_lengths(&p);
+    uint8_t buf[128], again[128];
+    size_t n = pkt_serialize(&p, buf, sizeof buf);
+    is_u64(n, 74, "a CNP: Ethernet 14 + IPv4 20 + UDP 8 + BTH 12 + 16 + "
+                  "ICRC 4 = 74 B without FCS");
+    const uint8_t *ip = buf + ETH_HDR_BYTES;
+    uint32_t icrc = (uint32_t)ip[56] << 24 | (uint32_t)ip[57] << 16 |
+                    (uint32_t)ip[58] << 8 | ip[59];
+    is_u64(icrc, pkt_roce_icrc(ip, 60), "the serialized CNP ends in its ICRC");
+    ok(ip[20 + 8] == IB_OP_CNP && ip[20 + 8 + 7] == 0xd2,
+       "BTH after UDP: opcode 0x81, DestQP");
+    p.ip.ecn = ECN_CE;
+    p.ip.ttl = 3;
+    pkt_serialize(&p, again, sizeof again);
+    ok(!memcmp(buf + n - 4, again + n - 4, 4),
+       "ECN and TTL are masked out of the ICRC");
+}
+
 static const char *two_hosts =
     "topology:\n"
     "  type: explicit\n"
@@ -867,6 +916,7 @@ main(void)
     test_wire();
     test_pfc_frame();
     test_ib_packets();
+    test_roce_icrc();
     test_fct();
     test_ecmp_balance();
     test_polarization();
