@@ -103,6 +103,7 @@ extern const struct key_section scn_pfc_keys;
 extern const struct key_section scn_pfc_watchdog_keys;
 extern const struct key_section scn_rdma_keys;
 extern const struct key_section scn_hpcc_keys;
+extern const struct key_section scn_dcqcn_keys;
 extern const struct key_section scn_ib_keys;
 extern const struct key_section scn_switch_keys;
 extern const struct key_section scn_ecn_keys;

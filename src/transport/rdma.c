@@ -69,7 +69,9 @@ struct rdma_qp {
     struct rdma_hpcc *hpcc;      /* HPCC's state; NULL without HPCC. */
     /* DCQCN notification point (responder). */
     uint64_t last_cnp_ps;
-    bool cnp_ever, cnp_pending;
+    bool cnp_ever;
+    uint32_t cnp_pending;        /* CNPs owed: at most 1 unless the CNP
+                                  * interval is 0. */
     uint64_t recv_at_ps;         /* SEND: the receive is posted then. */
     struct pkt data_proto;       /* Template of data packets. */
     struct pkt ctl_proto;        /* Template of ACKs, CNPs, READ requests:
@@ -128,14 +130,49 @@ arm_rto(struct net *net, struct rdma_qp *qp)
 }
 
 /* ---- DCQCN (Zhu et al., "Congestion Control for Large-Scale RDMA
- * Deployments", SIGCOMM 2015), as the ns-3 simulator of the DCQCN and
- * HPCC papers runs it (RdmaHw: periodic alpha update and decrease check,
- * rate increase by timer and byte counter). ---- */
+ * Deployments", SIGCOMM 2015): periodic alpha update and decrease check,
+ * rate increase by timer and byte counter, each rule's variant a key of
+ * rdma.dcqcn (docs/models.md says which implementation does what). ---- */
 
 void
 rdma_dcqcn_profile(const char *name, struct dcqcn_params *d)
 {
     memset(d, 0, sizeof *d);
+    /* The paper's and the firmware's profiles as dcsim has always run
+     * them: a cut always clamps the target, the i-th hyper increase adds
+     * i x R_HAI. */
+    d->clamp = true;
+    d->hyper = DCQCN_HYPER_LINEAR;
+    if (name && !strcmp(name, "ns3")) {
+        /* The HPCC repository's ns-3 simulator as its shipped
+         * simulation/mix/config.txt sets it (CC_MODE 1 with that file's
+         * DCQCN lines) and rdma-hw.cc runs it (RdmaHw::*Mlx):
+         * EWMA_GAIN 0.00390625; alpha 1 at the first CNP
+         * (cnp_received_mlx); ALPHA_RESUME_INTERVAL 1 us;
+         * RATE_DECREASE_INTERVAL 4 us; RP_TIMER 900 us; no byte counter
+         * (RateIncEventTimerMlx is the only increase event);
+         * FAST_RECOVERY_TIMES 1; RATE_AI 50 Mb/s; RATE_HAI 100 Mb/s, added
+         * once per step (HyperIncreaseMlx); MIN_RATE 100 Mb/s; no floor
+         * on a cut; CLAMP_TARGET_RATE 0 (CheckRateDecreaseMlx: the target
+         * follows a cut only after a timer increase); every ACK of a
+         * CE-marked packet carries a CNP (ReceiveUdp; L2_ACK_INTERVAL 1:
+         * an ACK per packet), so no CNP interval. */
+        d->g = 1.0 / 256;
+        d->alpha0 = 1.0;
+        d->cnp_interval_ps = 0;
+        d->alpha_period_ps = 1 * PS_PER_US;
+        d->dec_period_ps = 4 * PS_PER_US;
+        d->inc_period_ps = 900 * PS_PER_US;
+        d->byte_counter = 0;
+        d->fast_recovery = 1;
+        d->ai_bps = 50000000;
+        d->hai_bps = 100000000;
+        d->min_rate_bps = 100000000;
+        d->min_dec_factor = 0;
+        d->clamp = false;
+        d->hyper = DCQCN_HYPER_CONSTANT;
+        return;
+    }
     if (name && !strcmp(name, "mellanox")) {
         /* NVIDIA/Mellanox firmware defaults (mlxconfig dump and DOCA's
          * DCQCN parameter table; published-values.tsv mlnx_fw):
@@ -187,18 +224,36 @@ qp_active(const struct rdma_qp *qp)
     return !qp->failed && qp->una < qp->n_pkts;
 }
 
+/* A rate-increase event.  With the byte counter (the paper's rule, after
+ * QCN): T and B count events since the cut, this one included; fewer
+ * than F of both, fast recovery; F or more of one, additive
+ * increase; F or more of both, hyper increase, the i-th adding i x R_HAI
+ * (or R_HAI).  Without it (Mellanox firmware, the HPCC simulator's
+ * RateIncEventMlx): the timer's stage before the event; below F, fast
+ * recovery; F, additive; above F, hyper, the i-th (stage F + i) adding
+ * i x R_HAI (or R_HAI). */
 static void
 dcqcn_increase(struct net *net, struct rdma_qp *qp)
 {
     const struct dcqcn_params *d = &qp->cfg->dcqcn;
     uint32_t f = d->fast_recovery;
-    if (qp->t_stage >= f && qp->b_stage >= f) {
-        uint32_t i = (qp->t_stage < qp->b_stage ? qp->t_stage : qp->b_stage) -
-                     f + 1;
-        qp->target += (double)i * (double)d->hai_bps;
-    } else if (qp->t_stage >= f || qp->b_stage >= f) {
-        qp->target += (double)d->ai_bps;
+    uint32_t hyper = 0;   /* The i of a hyper increase; 0: none. */
+    bool additive = false;
+    if (d->byte_counter == 0) {
+        uint32_t s = qp->t_stage - 1;  /* Counted already. */
+        hyper = s > f ? s - f : 0;
+        additive = s == f;
+    } else if (qp->t_stage >= f && qp->b_stage >= f) {
+        hyper = (qp->t_stage < qp->b_stage ? qp->t_stage : qp->b_stage) -
+                f + 1;
+    } else {
+        additive = qp->t_stage >= f || qp->b_stage >= f;
     }
+    if (hyper)
+        qp->target += (d->hyper == DCQCN_HYPER_LINEAR ? (double)hyper : 1.0) *
+                      (double)d->hai_bps;
+    else if (additive)
+        qp->target += (double)d->ai_bps;
     if (qp->target > (double)qp->line_bps)
         qp->target = (double)qp->line_bps;
     qp->rate = (qp->rate + qp->target) / 2;
@@ -224,7 +279,7 @@ dcqcn_inc_timer(struct sim *sim, struct event *ev)
 static void
 dcqcn_sent(struct net *net, struct rdma_qp *qp, uint32_t wire_bytes)
 {
-    if (qp->rate >= (double)qp->line_bps)
+    if (qp->rate >= (double)qp->line_bps || !qp->cfg->dcqcn.byte_counter)
         return;
     qp->inc_bytes += wire_bytes;
     if (qp->inc_bytes >= qp->cfg->dcqcn.byte_counter) {
@@ -241,7 +296,11 @@ dcqcn_cut(struct net *net, struct rdma_qp *qp)
     double keep = 1 - qp->alpha / 2;
     if (keep < d->min_dec_factor)
         keep = d->min_dec_factor;
-    qp->target = qp->rate;
+    /* Clamp off: cuts in a row keep the target of the first (Mellanox
+     * clamp_tgt_rate 0 with clamp_tgt_rate_after_time_inc 1; the HPCC
+     * simulator's CheckRateDecreaseMlx with ClampTargetRate false). */
+    if (d->clamp || qp->t_stage > 0)
+        qp->target = qp->rate;
     qp->rate *= keep;
     if (qp->rate < (double)d->min_rate_bps)
         qp->rate = (double)d->min_rate_bps;
@@ -292,7 +351,8 @@ rdma_pull_cnp(struct net *net, struct tx_source *src, uint64_t *next_ready)
     *next_ready = TIME_NEVER;
     if (!qp->cnp_pending)
         return NULL;
-    qp->cnp_pending = false;
+    if (--qp->cnp_pending)
+        *next_ready = net->sim.now_ps;
     struct pkt *p = pkt_alloc(&net->pool);
     *p = qp->ctl_proto;
     p->payload_bytes = 0;
@@ -309,16 +369,20 @@ static const struct tx_source_class rdma_cnp_class = {
     .pull = rdma_pull_cnp,
 };
 
-/* NP: a CE-marked packet asks for a CNP, at most one per interval. */
+/* NP: a CE-marked packet asks for a CNP, at most one per interval; with
+ * interval 0, one each (as the HPCC simulator's ReceiveUdp flags every
+ * ACK of a marked packet), sent one after another if they wait. */
 static void
 dcqcn_marked(struct net *net, struct rdma_qp *qp)
 {
     uint64_t now = net->sim.now_ps;
-    if (qp->cnp_ever && now - qp->last_cnp_ps < qp->cfg->dcqcn.cnp_interval_ps)
+    uint64_t interval = qp->cfg->dcqcn.cnp_interval_ps;
+    if (qp->cnp_ever && now - qp->last_cnp_ps < interval)
         return;
     qp->cnp_ever = true;
     qp->last_cnp_ps = now;
-    qp->cnp_pending = true;
+    if (qp->cnp_pending < 1 || interval == 0)
+        qp->cnp_pending++;
     nic_activate(net, &qp->cnp_src);
 }
 

@@ -41,19 +41,35 @@ enum rdma_cc {
     RDMA_CC_HPCC,             /* HPCC (Li et al., SIGCOMM 2019). */
 };
 
-/* DCQCN's parameters (rdma.c cites each profile's sources). */
+/* DCQCN's hyper-increase step: the n-th hyper increase since a cut adds
+ * n x R_HAI (the paper's i x R_HAI) or R_HAI each time (Mellanox
+ * firmware, the HPCC simulator's HyperIncreaseMlx). */
+enum dcqcn_hyper {
+    DCQCN_HYPER_LINEAR,       /* i x R_HAI. */
+    DCQCN_HYPER_CONSTANT,     /* R_HAI per step. */
+};
+
+/* DCQCN's parameters (`rdma.dcqcn`; rdma.c cites each preset's
+ * sources). */
 struct dcqcn_params {
     double g;                 /* Alpha gain. */
     double alpha0;            /* Alpha at start. */
-    uint64_t cnp_interval_ps; /* NP: at most one CNP per QP per this. */
+    uint64_t cnp_interval_ps; /* NP: at most one CNP per QP per this;
+                               * 0: one per CE-marked packet. */
     uint64_t alpha_period_ps; /* RP: alpha decays every this. */
     uint64_t dec_period_ps;   /* RP: at most one cut per this. */
     uint64_t inc_period_ps;   /* RP: rate-increase timer T. */
-    uint64_t byte_counter;    /* RP: rate-increase byte counter B. */
+    uint64_t byte_counter;    /* RP: rate-increase byte counter B, in
+                               * wire bytes; 0: off, the timer alone
+                               * counts increase events. */
     uint32_t fast_recovery;   /* F: steps before additive increase. */
     uint64_t ai_bps, hai_bps; /* Additive and hyper increase steps. */
     uint64_t min_rate_bps;
     double min_dec_factor;    /* A cut leaves at least this share. */
+    bool clamp;               /* A cut sets Rt = Rc always; false: only
+                               * if the timer raised the rate since the
+                               * last cut. */
+    enum dcqcn_hyper hyper;   /* The hyper-increase step. */
 };
 
 /* HPCC's parameters (`rdma.hpcc`; rdma-hpcc.h cites the defaults). */
@@ -70,7 +86,8 @@ struct rdma_spec {
     uint32_t mtu;             /* Path MTU: payload bytes per packet. */
     enum rdma_cc cc;
     const char *cc_name;      /* "none", "dcqcn", "hpcc", for reports. */
-    const char *profile;      /* DCQCN: "paper" or "mellanox". */
+    const char *profile;      /* DCQCN's preset: "paper", "mellanox" or
+                               * "ns3". */
     struct dcqcn_params dcqcn;
     struct hpcc_params hpcc;
     uint8_t cnp_tc;           /* Class CNPs travel in. */

@@ -1,0 +1,64 @@
+#!/bin/sh
+# Bad RDMA input: every key of rdma.dcqcn with a value out of its range
+# or of the wrong form, rdma.dcqcn where it does not belong, and the
+# preset named twice.  Each case must make `dcsim run -o DIR` and
+# `dcsim validate` exit 2 with one line on stderr that starts with the
+# scenario's FILE:LINE:COL and says what is wrong, print nothing on
+# stdout and leave no DIR.  The valid scenario they are made from
+# validates, so each case fails for its own reason.
+set -u
+. "$(dirname "$0")/../lib.sh"
+s=$tmp/s.yaml
+
+# scenario RDMA: a small spine-leaf with one RoCE flow and `rdma: RDMA`
+# on line 3 (its value at column 7).
+scenario() {
+    {
+        printf 'name: rdma-bad\ntopology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 2}\n'
+        printf 'rdma: %s\n' "$1"
+        printf 'traffic:\n  - {pattern: flows, protocol: roce, flows: [{src: h0, dst: h3, size: 1MB}]}\n'
+    } >"$s"
+}
+# bad NAME KEY VALUE WANT: rdma.dcqcn.KEY is VALUE, refused at line 3
+# where the value starts: `rdma: {cc: dcqcn, dcqcn: {KEY: ` is 28 + the
+# key's length long.
+bad() {
+    scenario "{cc: dcqcn, dcqcn: {$2: $3}}"
+    refused "$1" "$s" "3:$((29 + ${#2})): rdma.dcqcn.$2 is '$3'" "$4"
+}
+
+scenario "{cc: dcqcn, dcqcn: {preset: ns3, g: 0.5, clamp: true}}"
+"$DCSIM" validate "$s" >/dev/null 2>"$tmp/stderr"
+t $? "the valid scenario the cases are made from validates"
+
+bad "preset" preset bogus "expected one of: paper, mellanox, ns3"
+bad "g 0" g 0 "expected a real number in (0, 1]"
+bad "g above 1" g 1.5 "expected a real number in (0, 1]"
+bad "initial_alpha" initial_alpha 2 "expected a real number in [0, 1]"
+bad "alpha_period 0" alpha_period 0us "must be greater than zero"
+bad "decrease_period 0" decrease_period 0us "must be greater than zero"
+bad "increase_timer 0" increase_timer 0us "must be greater than zero"
+bad "increase_timer a word" increase_timer soon "expected"
+bad "byte_counter" byte_counter none "expected"
+bad "byte_counter 0" byte_counter 0 "greater than zero"
+bad "fast_recovery" fast_recovery -1 "expected an integer 0..1000"
+bad "r_ai" r_ai 0Mbps "must be greater than zero"
+bad "r_hai" r_hai fast "expected"
+bad "min_rate" min_rate 0Gbps "must be greater than zero"
+bad "min_dec_factor" min_dec_factor 1.5 "expected a real number in [0, 1]"
+bad "cnp_interval" cnp_interval -1us "expected"
+bad "clamp" clamp maybe "expected"
+bad "hyper" hyper quadratic "expected one of: linear, constant"
+
+scenario "{cc: dcqcn, dcqcn: {ai: 5Mbps}}"
+refused "unknown key" "$s" "3:27: unknown key 'ai' in rdma.dcqcn; expected one of: preset, g,"
+scenario "{cc: dcqcn, dcqcn: 5}"
+refused "not a mapping" "$s" "3:26: rdma.dcqcn is '5'; expected a mapping of DCQCN parameters"
+scenario "{cc: hpcc, dcqcn: {g: 0.5}}"
+refused "without cc dcqcn" "$s" "3:18: rdma.dcqcn given with rdma.cc hpcc; expected cc: dcqcn, or no dcqcn key"
+scenario "{cc: dcqcn, dcqcn_profile: paper, dcqcn: {preset: ns3}}"
+refused "preset twice" "$s" "3:49: rdma.dcqcn.preset given with rdma.dcqcn_profile; expected one of the two"
+scenario "{cc: dcqcn, dcqcn_profile: ns2}"
+refused "dcqcn_profile" "$s" "3:34: rdma.dcqcn_profile is 'ns2'; expected one of: paper, mellanox, ns3"
+
+echo "1..$n"
