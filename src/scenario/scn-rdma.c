@@ -101,6 +101,17 @@ static const struct key hpcc_keys[] = {
       .help = "Additive increase per round." },
     { "t", KEY_DURATION, H(t_ps), 1, .note = "the flow's base RTT",
       .help = "Base RTT the window is measured against." },
+    { "w_ai", KEY_SIZE, H(w_ai_bytes), 1, .note = "r_ai x t",
+      .help = "Additive increase of the window per round; not with r_ai." },
+    { "fast_react", KEY_BOOL, H(fast_react), .dflt = "true",
+      .help = "The window follows every ACK, not once per round." },
+    { "sample_feedback", KEY_BOOL, H(sample_feedback), .dflt = "false",
+      .help = "Between rounds, hops with an empty queue are skipped." },
+    { "int_multi", KEY_U32, H(int_multi), 0, 1024, .dflt = "0",
+      .help = "Telemetry in the simulator's units x this; 0: exact." },
+    { "window", KEY_CUSTOM, .what = "variable, fixed, off",
+      .note = "variable", .help = "The in-flight bound: W, line rate x T, "
+                                  "or none." },
 };
 #undef H
 
@@ -158,10 +169,25 @@ parse_dcqcn(struct ctx *c, const struct ynode *map, bool have_profile,
 static bool
 parse_hpcc(struct ctx *c, const struct ynode *map, struct hpcc_params *h)
 {
+    static const char *const windows[] = { "variable", "fixed", "off" };
     const struct key_section *sec = &scn_hpcc_keys;
-    return need_mapping(c, map, "rdma.hpcc", "a mapping of HPCC parameters") &&
-           keys_check(c, map, "in rdma.hpcc", sec, 0) &&
-           keys_read(c, map, "rdma.hpcc", sec, 0, h);
+    if (!need_mapping(c, map, "rdma.hpcc", "a mapping of HPCC parameters") ||
+        !keys_check(c, map, "in rdma.hpcc", sec, 0) ||
+        !keys_read(c, map, "rdma.hpcc", sec, 0, h))
+        return false;
+    if (ytree_get(map, "w_ai") && ytree_get(map, "r_ai"))
+        return fail_at(c, &ytree_pair(map, "w_ai")->key_mark,
+                       "rdma.hpcc.w_ai given with rdma.hpcc.r_ai; expected "
+                       "one of the two");
+    const struct ynode *n = ytree_get(map, "window");
+    if (n) {
+        size_t i;
+        if (!read_choice(c, n, "rdma.hpcc.window", windows,
+                         ARRAY_SIZE(windows), &i))
+            return false;
+        h->window = (enum hpcc_window)i;
+    }
+    return true;
 }
 
 bool

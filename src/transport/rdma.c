@@ -436,15 +436,21 @@ bytes_before(const struct rdma_qp *qp, uint64_t idx)
     return b < qp->flow->size_bytes ? b : qp->flow->size_bytes;
 }
 
-/* Unacknowledged payload has reached the window W (the simulator's
- * IsWinBound: it may overshoot by the last packet). */
+/* Unacknowledged payload has reached the window: W, line rate x T with
+ * a fixed window, none without (the simulator's IsWinBound and GetWin:
+ * it may overshoot by the last packet). */
 static bool
 hpcc_window_full(const struct rdma_qp *qp)
 {
+    enum hpcc_window mode = qp->cfg->hpcc.window;
+    if (mode == HPCC_WINDOW_OFF)
+        return false;
     uint64_t inflight = qp->next > qp->una ? bytes_before(qp, qp->next) -
                                                  bytes_before(qp, qp->una)
                                            : 0;
-    return (double)inflight >= qp->hpcc->hp.w;
+    return (double)inflight >= (mode == HPCC_WINDOW_FIXED
+                                    ? qp->hpcc->hp.w_max
+                                    : qp->hpcc->hp.w);
 }
 
 /* May the QP send now?  If not, *NEXT_READY says when to ask again:

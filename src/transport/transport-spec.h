@@ -72,6 +72,13 @@ struct dcqcn_params {
     enum dcqcn_hyper hyper;   /* The hyper-increase step. */
 };
 
+/* HPCC's window (the simulator's HAS_WIN and VAR_WIN). */
+enum hpcc_window {
+    HPCC_WINDOW_VARIABLE,     /* At most W unacknowledged (VAR_WIN 1). */
+    HPCC_WINDOW_FIXED,        /* At most line rate x T (VAR_WIN 0). */
+    HPCC_WINDOW_OFF,          /* No bound but the pacing (HAS_WIN 0). */
+};
+
 /* HPCC's parameters (`rdma.hpcc`; rdma-hpcc.h cites the defaults). */
 struct hpcc_params {
     double eta;               /* Target utilization. */
@@ -79,7 +86,17 @@ struct hpcc_params {
                                * multiplicative one (maxStage). */
     uint64_t r_ai_bps;        /* Additive increase R_AI; 0: the NIC's rate
                                * / 2500 (40 Mb/s at 100 Gb/s). */
+    uint64_t w_ai_bytes;      /* W_AI given instead; 0: R_AI x T. */
     uint64_t t_ps;            /* Base RTT T; 0: each flow's own. */
+    bool fast_react;          /* W follows every ACK, not only one per
+                               * round (FAST_REACT). */
+    bool sample_feedback;     /* Between rounds, a hop with an empty
+                               * queue is skipped (SAMPLE_FEEDBACK). */
+    uint32_t int_multi;       /* Telemetry in the simulator's units
+                               * (INT_MULTI): bytes sent in 128 x this,
+                               * queue in 80 x this, time in ns; 0:
+                               * exact. */
+    enum hpcc_window window;
 };
 
 struct rdma_spec {

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Bad RDMA input: every key of rdma.dcqcn with a value out of its range
-# or of the wrong form, rdma.dcqcn where it does not belong, and the
-# preset named twice.  Each case must make `dcsim run -o DIR` and
+# or of the wrong form, rdma.dcqcn where it does not belong, the preset
+# named twice, and rdma.hpcc's simulator options.  Each case must make `dcsim run -o DIR` and
 # `dcsim validate` exit 2 with one line on stderr that starts with the
 # scenario's FILE:LINE:COL and says what is wrong, print nothing on
 # stdout and leave no DIR.  The valid scenario they are made from
@@ -60,5 +60,19 @@ scenario "{cc: dcqcn, dcqcn_profile: paper, dcqcn: {preset: ns3}}"
 refused "preset twice" "$s" "3:49: rdma.dcqcn.preset given with rdma.dcqcn_profile; expected one of the two"
 scenario "{cc: dcqcn, dcqcn_profile: ns2}"
 refused "dcqcn_profile" "$s" "3:34: rdma.dcqcn_profile is 'ns2'; expected one of: paper, mellanox, ns3"
+
+# rdma.hpcc's options from the simulator: `rdma: {cc: hpcc, hpcc: {KEY: `
+# is 26 + the key's length long.
+hbad() {
+    scenario "{cc: hpcc, hpcc: {$2: $3}}"
+    refused "$1" "$s" "3:$((27 + ${#2})): rdma.hpcc.$2 is '$3'" "$4"
+}
+hbad "hpcc w_ai 0" w_ai 0 "greater than zero"
+hbad "hpcc fast_react" fast_react often "expected true or false"
+hbad "hpcc sample_feedback" sample_feedback 2 "expected true or false"
+hbad "hpcc int_multi" int_multi 2000 "expected an integer 0..1024"
+hbad "hpcc window" window open "expected one of: variable, fixed, off"
+scenario "{cc: hpcc, hpcc: {r_ai: 50Mbps, w_ai: 100}}"
+refused "hpcc w_ai with r_ai" "$s" "3:39: rdma.hpcc.w_ai given with rdma.hpcc.r_ai; expected one of the two"
 
 echo "1..$n"
