@@ -210,6 +210,8 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     n = ytree_get(root, "traffic");
     if (n && !scn_parse_traffic(c, n, scn))
         return false;
+    if (!scn_check_rdma(c, root, scn))
+        return false;
     n = ytree_get(root, "monitor");
     if (n && !scn_parse_monitor(c, n, &scn->monitor))
         return false;

@@ -1,7 +1,12 @@
 /* The `rdma` section (docs/scenario.md, "rdma"): RoCE/IB reliable
- * connections and their congestion control (DCQCN profile, `rdma.hpcc`),
- * into struct rdma_spec (transport/transport-spec.h). */
+ * connections and their congestion control (`rdma.dcqcn`, `rdma.hpcc`),
+ * into struct rdma_spec (transport/transport-spec.h); and the check that
+ * RoCE packets fit the IP MTU, once the traffic is known. */
 
+#include <inttypes.h>
+#include <string.h>
+
+#include "pkt/pkt.h"
 #include "scenario/read.h"
 #include "scenario/scenario.h"
 #include "scenario/sections.h"
@@ -20,6 +25,8 @@
 static const struct key rdma_keys[] = {
     { "mtu", KEY_CUSTOM, .what = "256, 512, 1024, 2048, 4096",
       .note = "1024", .help = "Path MTU: payload bytes per packet." },
+    { "payload", KEY_CUSTOM, .what = "integer 1..4096, at most mtu",
+      .note = "mtu", .help = "Payload bytes per packet, any size." },
     { "ack_every", KEY_U32, R(ack_every), 1, 1u << 16, .dflt = "1",
       .help = "The responder ACKs every Nth packet and a message's last." },
     { "timeout", KEY_DURATION, R(timeout_ps), 1, .dflt = "67.108864ms",
@@ -251,6 +258,72 @@ scn_parse_rdma(struct ctx *c, const struct ynode *map, struct rdma_spec *r)
             return fail_value(c, n, "rdma.mtu", NULL,
                               "one of 256, 512, 1024, 2048, 4096");
         r->mtu = v;
+    }
+    n = ytree_get(map, "payload");
+    if (n) {
+        /* Any size (the HPCC simulator's PACKET_PAYLOAD_SIZE, 1000 by
+         * default), within the path MTU. */
+        uint32_t v;
+        if (!read_u32(c, n, "rdma.payload", 1, r->mtu, &v))
+            return false;
+        r->mtu = v;
+    }
+    return true;
+}
+
+/* Bytes of a RoCE packet besides its payload at the IP layer (RoCEv2:
+ * IPv4 + UDP; RoCEv1: the GRH in the Ethernet payload), for the largest
+ * extended headers VERB puts on a data packet (IBTA table 38). */
+static uint32_t
+roce_overhead_bytes(bool v1, enum rdma_verb verb, bool hpcc)
+{
+    uint32_t ext = verb == RDMA_VERB_WRITE       ? IB_RETH_BYTES
+                   : verb == RDMA_VERB_WRITE_IMM ? IB_RETH_BYTES +
+                                                       IB_IMMDT_BYTES
+                   : verb == RDMA_VERB_READ      ? IB_AETH_BYTES
+                                                 : 0;
+    return (v1 ? IB_GRH_BYTES : IPV4_HDR_BYTES + UDP_HDR_BYTES) +
+           IB_BTH_BYTES + ext + IB_ICRC_BYTES + (hpcc ? INT_HDR_BYTES : 0);
+}
+
+bool
+scn_check_rdma(struct ctx *c, const struct ynode *root,
+               const struct scenario *scn)
+{
+    if (scn->fabric == FABRIC_INFINIBAND)
+        return true;  /* scn_check_ib() sizes IB's packets. */
+    for (size_t i = 0; i < scn->n_traffic; i++) {
+        const struct traffic_spec *t = &scn->traffic[i];
+        bool v1 = !strcmp(t->protocol, "rocev1");
+        if (!v1 && strcmp(t->protocol, "roce"))
+            continue;
+        uint32_t hdr = roce_overhead_bytes(v1, t->verb,
+                                           scn->rdma.cc == RDMA_CC_HPCC);
+        uint32_t need = scn->rdma.mtu + hdr;
+        if (need <= scn->mtu_bytes)
+            continue;
+        /* The place: the RDMA size given, else the IP MTU given (the
+         * defaults fit). */
+        const struct ynode *rd = ytree_get(root, "rdma");
+        const struct ynode *at = rd ? ytree_get(rd, "payload") : NULL;
+        if (!at && rd)
+            at = ytree_get(rd, "mtu");
+        const char *what = at ? (ytree_get(rd, "payload") ? "rdma.payload"
+                                                          : "rdma.mtu")
+                              : "mtu";
+        if (!at)
+            at = ytree_get(root, "mtu");
+        sim_assert(at);
+        return fail_at(c, &at->mark,
+                       "%s: a %s packet of traffic.%zu (verb %s) carries "
+                       "%" PRIu32 " B of payload in %" PRIu32 " B at the IP "
+                       "layer, more than the IP mtu %" PRIu32 " lets an "
+                       "Ethernet frame hold; expected rdma.payload (or "
+                       "rdma.mtu) of at most %" PRIu32 " B, or mtu of at "
+                       "least %" PRIu32,
+                       what, t->protocol, i, rdma_verb_name(t->verb),
+                       scn->rdma.mtu, need, scn->mtu_bytes,
+                       scn->mtu_bytes > hdr ? scn->mtu_bytes - hdr : 0, need);
     }
     return true;
 }

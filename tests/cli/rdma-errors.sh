@@ -61,6 +61,25 @@ refused "preset twice" "$s" "3:49: rdma.dcqcn.preset given with rdma.dcqcn_profi
 scenario "{cc: dcqcn, dcqcn_profile: ns2}"
 refused "dcqcn_profile" "$s" "3:34: rdma.dcqcn_profile is 'ns2'; expected one of: paper, mellanox, ns3"
 
+# Payloads and MTUs: RoCE packets must fit the IP mtu (1500 by default):
+# a 4096 B payload is 4156 B at the IP layer with IPv4, UDP, BTH, RETH
+# and ICRC.
+scenario "{mtu: 4096}"
+refused "rdma.mtu above the IP mtu" "$s" "3:13: rdma.mtu: a roce packet of traffic.0 (verb write) carries 4096 B of payload in 4156 B at the IP layer, more than the IP mtu 1500"
+scenario "{mtu: 2048, payload: 1500}"
+refused "rdma.payload above the IP mtu" "$s" "3:28: rdma.payload: a roce packet" "at most 1440 B, or mtu of at least 1560"
+scenario "{mtu: 1024, payload: 1025}"
+refused "rdma.payload above rdma.mtu" "$s" "3:28: rdma.payload is '1025'; expected an integer 1..1024"
+scenario "{payload: 0}"
+refused "rdma.payload 0" "$s" "3:17: rdma.payload is '0'; expected an integer 1..1024"
+scenario "{cc: none}"
+printf 'mtu: 1000\n' >>"$s"
+refused "IP mtu below the RoCE packets" "$s" "6:6: mtu: a roce packet of traffic.0 (verb write) carries 1024 B of payload in 1084 B"
+scenario "{mtu: 2048}"
+printf 'mtu: 2200\n' >>"$s"
+"$DCSIM" validate "$s" >/dev/null 2>&1
+t $? "rdma.mtu 2048 in an IP mtu of 2200 validates"
+
 # rdma.hpcc's options from the simulator: `rdma: {cc: hpcc, hpcc: {KEY: `
 # is 26 + the key's length long.
 hbad() {
