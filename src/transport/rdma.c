@@ -134,88 +134,72 @@ arm_rto(struct net *net, struct rdma_qp *qp)
  * rate increase by timer and byte counter, each rule's variant a key of
  * rdma.dcqcn (docs/models.md says which implementation does what). ---- */
 
-void
-rdma_dcqcn_profile(const char *name, struct dcqcn_params *d)
-{
-    memset(d, 0, sizeof *d);
-    /* The paper's and the firmware's profiles as dcsim has always run
-     * them: a cut always clamps the target, the i-th hyper increase adds
-     * i x R_HAI. */
-    d->clamp = true;
-    d->hyper = DCQCN_HYPER_LINEAR;
-    if (name && !strcmp(name, "ns3")) {
-        /* The HPCC repository's ns-3 simulator as its shipped
-         * simulation/mix/config.txt sets it (CC_MODE 1 with that file's
-         * DCQCN lines) and rdma-hw.cc runs it (RdmaHw::*Mlx):
-         * EWMA_GAIN 0.00390625; alpha 1 at the first CNP
-         * (cnp_received_mlx); ALPHA_RESUME_INTERVAL 1 us;
-         * RATE_DECREASE_INTERVAL 4 us; RP_TIMER 900 us; no byte counter
-         * (RateIncEventTimerMlx is the only increase event);
-         * FAST_RECOVERY_TIMES 1; RATE_AI 50 Mb/s; RATE_HAI 100 Mb/s, added
-         * once per step (HyperIncreaseMlx); MIN_RATE 100 Mb/s; no floor
-         * on a cut; CLAMP_TARGET_RATE 0 (CheckRateDecreaseMlx: the target
-         * follows a cut only after a timer increase); every ACK of a
-         * CE-marked packet carries a CNP (ReceiveUdp; L2_ACK_INTERVAL 1:
-         * an ACK per packet), so no CNP interval. */
-        d->g = 1.0 / 256;
-        d->alpha0 = 1.0;
-        d->cnp_interval_ps = 0;
-        d->alpha_period_ps = 1 * PS_PER_US;
-        d->dec_period_ps = 4 * PS_PER_US;
-        d->inc_period_ps = 900 * PS_PER_US;
-        d->byte_counter = 0;
-        d->fast_recovery = 1;
-        d->ai_bps = 50000000;
-        d->hai_bps = 100000000;
-        d->min_rate_bps = 100000000;
-        d->min_dec_factor = 0;
-        d->clamp = false;
-        d->hyper = DCQCN_HYPER_CONSTANT;
-        return;
-    }
-    if (name && !strcmp(name, "mellanox")) {
-        /* NVIDIA/Mellanox firmware defaults (mlxconfig dump and DOCA's
-         * DCQCN parameter table; published-values.tsv mlnx_fw):
-         * dce_tcp_g 1019/1024 keeps 1019/1024 of alpha per update, so
-         * g = 5/1024; alpha period 1 us; rate_reduce_monitor_period
-         * 4 us; min_time_between_cnps 4 us (the doc table; a dump shows
-         * 2); rpg_time_reset 300 us; rpg_byte_reset 32767 B;
-         * rpg_threshold 1; rpg_ai_rate 5 Mb/s; rpg_hai_rate 50 Mb/s;
-         * rpg_min_rate 1 Mb/s; rpg_min_dec_fac 50%; initial alpha
-         * 1023/1024. */
-        d->g = 5.0 / 1024;
-        d->alpha0 = 1023.0 / 1024;
-        d->cnp_interval_ps = 4 * PS_PER_US;
-        d->alpha_period_ps = 1 * PS_PER_US;
-        d->dec_period_ps = 4 * PS_PER_US;
-        d->inc_period_ps = 300 * PS_PER_US;
-        d->byte_counter = 32767;
-        d->fast_recovery = 1;
-        d->ai_bps = 5000000;
-        d->hai_bps = 50000000;
-        d->min_rate_bps = 1000000;
-        d->min_dec_factor = 0.5;
-        return;
-    }
+/* DCQCN's presets, by name; the first is the default. */
+static const struct dcqcn_preset {
+    const char *name;
+    struct dcqcn_params p;
+} dcqcn_presets[] = {
     /* The paper's values (published-values.tsv dcqcn_paper): g = 1/256,
      * CNPs at most every 50 us, alpha timer K = 55 us, rate-increase
      * timer T = 55 us, byte counter B = 10 MB, F = 5, R_AI = 40 Mb/s.
      * R_HAI is not in that summary: 10 x R_AI, the ratio of the HPCC
      * simulator's run.py (rate_ai 5, rate_hai 50 per 25G).  One cut per
      * CNP interval; alpha starts at 1 (ns-3 RdmaHw); no floor on a cut
-     * but a 1 Mb/s minimum rate. */
-    d->g = 1.0 / 256;
-    d->alpha0 = 1.0;
-    d->cnp_interval_ps = 50 * PS_PER_US;
-    d->alpha_period_ps = 55 * PS_PER_US;
-    d->dec_period_ps = 50 * PS_PER_US;
-    d->inc_period_ps = 55 * PS_PER_US;
-    d->byte_counter = 10000000;
-    d->fast_recovery = 5;
-    d->ai_bps = 40000000;
-    d->hai_bps = 400000000;
-    d->min_rate_bps = 1000000;
-    d->min_dec_factor = 0;
+     * but a 1 Mb/s minimum rate; a cut always clamps the target, the i-th
+     * hyper increase adds i x R_HAI. */
+    { "paper", {
+        .g = 1.0 / 256, .alpha0 = 1.0, .cnp_interval_ps = 50 * PS_PER_US,
+        .alpha_period_ps = 55 * PS_PER_US, .dec_period_ps = 50 * PS_PER_US,
+        .inc_period_ps = 55 * PS_PER_US, .byte_counter = 10000000,
+        .fast_recovery = 5, .ai_bps = 40000000, .hai_bps = 400000000,
+        .min_rate_bps = 1000000, .min_dec_factor = 0, .clamp = true,
+        .hyper = DCQCN_HYPER_LINEAR } },
+    /* NVIDIA/Mellanox firmware defaults (mlxconfig dump and DOCA's DCQCN
+     * parameter table; published-values.tsv mlnx_fw): dce_tcp_g 1019/1024
+     * keeps 1019/1024 of alpha per update, so g = 5/1024; alpha period
+     * 1 us; rate_reduce_monitor_period 4 us; min_time_between_cnps 4 us
+     * (the doc table; a dump shows 2); rpg_time_reset 300 us;
+     * rpg_byte_reset 32767 B; rpg_threshold 1; rpg_ai_rate 5 Mb/s;
+     * rpg_hai_rate 50 Mb/s; rpg_min_rate 1 Mb/s; rpg_min_dec_fac 50%;
+     * initial alpha 1023/1024.  Clamp and hyper increase as dcsim has
+     * always run this profile (the firmware's clamp_tgt_rate is 0:
+     * `clamp: false`). */
+    { "mellanox", {
+        .g = 5.0 / 1024, .alpha0 = 1023.0 / 1024,
+        .cnp_interval_ps = 4 * PS_PER_US, .alpha_period_ps = 1 * PS_PER_US,
+        .dec_period_ps = 4 * PS_PER_US, .inc_period_ps = 300 * PS_PER_US,
+        .byte_counter = 32767, .fast_recovery = 1, .ai_bps = 5000000,
+        .hai_bps = 50000000, .min_rate_bps = 1000000, .min_dec_factor = 0.5,
+        .clamp = true, .hyper = DCQCN_HYPER_LINEAR } },
+    /* The HPCC repository's ns-3 simulator as its shipped
+     * simulation/mix/config.txt sets it (CC_MODE 1 with that file's DCQCN
+     * lines) and rdma-hw.cc runs it (RdmaHw::*Mlx): EWMA_GAIN 0.00390625;
+     * alpha 1 at the first CNP (cnp_received_mlx); ALPHA_RESUME_INTERVAL
+     * 1 us; RATE_DECREASE_INTERVAL 4 us; RP_TIMER 900 us; no byte counter
+     * (RateIncEventTimerMlx is the only increase event);
+     * FAST_RECOVERY_TIMES 1; RATE_AI 50 Mb/s; RATE_HAI 100 Mb/s, added
+     * once per step (HyperIncreaseMlx); MIN_RATE 100 Mb/s; no floor on a
+     * cut; CLAMP_TARGET_RATE 0 (CheckRateDecreaseMlx: the target follows
+     * a cut only after a timer increase); every ACK of a CE-marked packet
+     * carries a CNP (ReceiveUdp; L2_ACK_INTERVAL 1: an ACK per packet), so
+     * no CNP interval. */
+    { "ns3", {
+        .g = 1.0 / 256, .alpha0 = 1.0, .cnp_interval_ps = 0,
+        .alpha_period_ps = 1 * PS_PER_US, .dec_period_ps = 4 * PS_PER_US,
+        .inc_period_ps = 900 * PS_PER_US, .byte_counter = 0,
+        .fast_recovery = 1, .ai_bps = 50000000, .hai_bps = 100000000,
+        .min_rate_bps = 100000000, .min_dec_factor = 0, .clamp = false,
+        .hyper = DCQCN_HYPER_CONSTANT } },
+};
+
+void
+rdma_dcqcn_profile(const char *name, struct dcqcn_params *d)
+{
+    const struct dcqcn_preset *pr = &dcqcn_presets[0];
+    for (size_t i = 0; name && i < ARRAY_SIZE(dcqcn_presets); i++)
+        if (!strcmp(name, dcqcn_presets[i].name))
+            pr = &dcqcn_presets[i];
+    *d = pr->p;
 }
 
 static bool
