@@ -43,6 +43,7 @@ static const struct key_section *const sections[] = {
     &scn_tcp_keys,
     &scn_rdma_keys,
     &scn_hpcc_keys,
+    &scn_dcqcn_keys,
     &scn_ib_keys,
     &scn_faults_keys,
     &scn_traffic_keys,

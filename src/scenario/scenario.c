@@ -203,7 +203,6 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     n = ytree_get(root, "rdma");
     if (n && !scn_parse_rdma(c, n, &scn->rdma))
         return false;
-    rdma_dcqcn_profile(scn->rdma.profile, &scn->rdma.dcqcn);
     if (!scn_check_ib(c, root, scn))
         return false;
     /* Before traffic: entries start from these TCP parameters. */
@@ -212,6 +211,8 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
         return false;
     n = ytree_get(root, "traffic");
     if (n && !scn_parse_traffic(c, n, scn))
+        return false;
+    if (!scn_check_rdma(c, root, scn))
         return false;
     n = ytree_get(root, "monitor");
     if (n && !scn_parse_monitor(c, n, &scn->monitor))
@@ -268,6 +269,7 @@ scenario_defaults(struct scenario *scn)
     scn->rdma.cc = RDMA_CC_NONE;
     scn->rdma.cc_name = "none";
     scn->rdma.profile = "paper";
+    rdma_dcqcn_profile(scn->rdma.profile, &scn->rdma.dcqcn);
 
     /* InfiniBand: scn-ib.c's table. */
     scn->fabric = FABRIC_ETHERNET;

@@ -92,6 +92,9 @@ bool scn_resolve_monitor(struct ctx *c, const struct ynode *map,
 /* scn-ib.c */
 bool scn_parse_fabric(struct ctx *c, const struct ynode *root,
                       struct scenario *scn);
+/* RoCE packets of rdma.mtu (or rdma.payload) bytes fit the IP mtu. */
+bool scn_check_rdma(struct ctx *c, const struct ynode *root,
+                    const struct scenario *scn);
 bool scn_check_ib(struct ctx *c, const struct ynode *root,
                   struct scenario *scn);
 bool scn_check_ib_lids(struct ctx *c, const struct ynode *root,
@@ -110,6 +113,7 @@ extern const struct key_section scn_pfc_keys;
 extern const struct key_section scn_pfc_watchdog_keys;
 extern const struct key_section scn_rdma_keys;
 extern const struct key_section scn_hpcc_keys;
+extern const struct key_section scn_dcqcn_keys;
 extern const struct key_section scn_ib_keys;
 extern const struct key_section scn_switch_keys;
 extern const struct key_section scn_ecn_keys;

@@ -28,7 +28,11 @@ hpcc_init(struct hpcc *h, const struct hpcc_params *p, uint64_t line_bps,
                                                   : HPCC_MIN_RATE_BPS;
     h->w_max = bytes_in((double)line_bps, t_ps);
     h->w_min = bytes_in((double)r_min, t_ps);
-    h->w_ai = bytes_in((double)r_ai, t_ps);
+    h->w_ai = p->w_ai_bytes ? (double)p->w_ai_bytes
+                            : bytes_in((double)r_ai, t_ps);
+    h->fast_react = p->fast_react;
+    h->sample_feedback = p->sample_feedback;
+    h->int_multi = p->int_multi;
     h->w = h->w_c = h->w_max;
     h->u = 1;
 }
@@ -53,11 +57,33 @@ keep(struct hpcc *h, const struct int_hdr *in)
     memcpy(h->last.hop, in->hop, in->nhop * sizeof in->hop[0]);
 }
 
+/* IN's records as the simulator's IntHop holds them with INT_MULTI M
+ * (int-header.h, IntHop::Set): time in whole ns, bytes sent in units of
+ * 128 M B and the queue in units of 80 M B, rounded down.  (The byte
+ * counter wraps at 2^32 here, at 2^20 units there.) */
+static void
+int_round(const struct int_hdr *in, uint32_t m, struct int_hdr *out)
+{
+    out->nhop = in->nhop;
+    for (uint32_t i = 0; i < in->nhop; i++) {
+        struct int_hop *o = &out->hop[i];
+        *o = in->hop[i];
+        o->ts_ps -= o->ts_ps % PS_PER_NS;
+        o->tx_bytes -= o->tx_bytes % (128 * m);
+        o->qlen_bytes -= o->qlen_bytes % (80 * m);
+    }
+}
+
 bool
 hpcc_ack(struct hpcc *h, const struct int_hdr *in, uint64_t acked,
          uint64_t next)
 {
     sim_assert(in->nhop <= INT_MAX_HOPS);
+    struct int_hdr rounded;
+    if (h->int_multi) {
+        int_round(in, h->int_multi, &rounded);
+        in = &rounded;
+    }
     if (!h->started) {
         /* The first round: nothing to compare with yet. */
         h->started = true;
@@ -66,6 +92,8 @@ hpcc_ack(struct hpcc *h, const struct int_hdr *in, uint64_t acked,
         return false;
     }
     bool round = acked > h->last_update;
+    if (!round && !h->fast_react)
+        return false;
     bool any = false;
     if (in->nhop == h->last.nhop) {
         double max_u = 0;
@@ -75,6 +103,8 @@ hpcc_ack(struct hpcc *h, const struct int_hdr *in, uint64_t acked,
             /* The same record again, or an older one (ACKs reordered):
              * no interval to measure. */
             if (cur->ts_ps <= prev->ts_ps)
+                continue;
+            if (h->sample_feedback && !round && cur->qlen_bytes == 0)
                 continue;
             double u = hpcc_hop_util(cur, prev, h->t_ps);
             if (!any || u > max_u) {

@@ -28,6 +28,14 @@
  * update (the simulator's lastUpdateSeq).  The QP sends at W / T and keeps
  * at most W bytes of payload unacknowledged.
  *
+ * The simulator's other options (`rdma.hpcc`): FAST_REACT 0, W changes
+ * only on a round's ACK (FastReactHp does nothing); SAMPLE_FEEDBACK 1,
+ * between rounds a hop whose record shows an empty queue is neither used
+ * nor kept (UpdateRateHp); INT_MULTI m, each record read as the
+ * simulator's IntHop stores it: bytes sent in units of 128 m B, the
+ * queue in units of 80 m B, time in ns (int-header.h); HAS_WIN/VAR_WIN,
+ * the window bound (rdma.c).
+ *
  * Units: windows in bytes (doubles, as the simulator's rates), times in
  * picoseconds. */
 #ifndef DCSIM_RDMA_HPCC_H
@@ -62,6 +70,9 @@ struct hpcc {
                                * multiplicative one. */
     uint64_t last_update;     /* Packet index: an ACK of more starts a new
                                * round (lastUpdateSeq). */
+    bool fast_react;          /* W changes on every ACK, else per round. */
+    bool sample_feedback;     /* Between rounds, skip hops with no queue. */
+    uint32_t int_multi;       /* Telemetry rounding (INT_MULTI); 0: none. */
     bool started;             /* `last` holds a first ACK's records. */
     struct int_hdr last;      /* The previous ACK's records. */
 };

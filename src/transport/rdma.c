@@ -69,7 +69,9 @@ struct rdma_qp {
     struct rdma_hpcc *hpcc;      /* HPCC's state; NULL without HPCC. */
     /* DCQCN notification point (responder). */
     uint64_t last_cnp_ps;
-    bool cnp_ever, cnp_pending;
+    bool cnp_ever;
+    uint32_t cnp_pending;        /* CNPs owed: at most 1 unless the CNP
+                                  * interval is 0. */
     uint64_t recv_at_ps;         /* SEND: the receive is posted then. */
     struct pkt data_proto;       /* Template of data packets. */
     struct pkt ctl_proto;        /* Template of ACKs, CNPs, READ requests:
@@ -128,57 +130,76 @@ arm_rto(struct net *net, struct rdma_qp *qp)
 }
 
 /* ---- DCQCN (Zhu et al., "Congestion Control for Large-Scale RDMA
- * Deployments", SIGCOMM 2015), as the ns-3 simulator of the DCQCN and
- * HPCC papers runs it (RdmaHw: periodic alpha update and decrease check,
- * rate increase by timer and byte counter). ---- */
+ * Deployments", SIGCOMM 2015): periodic alpha update and decrease check,
+ * rate increase by timer and byte counter, each rule's variant a key of
+ * rdma.dcqcn (docs/models.md says which implementation does what). ---- */
 
-void
-rdma_dcqcn_profile(const char *name, struct dcqcn_params *d)
-{
-    memset(d, 0, sizeof *d);
-    if (name && !strcmp(name, "mellanox")) {
-        /* NVIDIA/Mellanox firmware defaults (mlxconfig dump and DOCA's
-         * DCQCN parameter table; published-values.tsv mlnx_fw):
-         * dce_tcp_g 1019/1024 keeps 1019/1024 of alpha per update, so
-         * g = 5/1024; alpha period 1 us; rate_reduce_monitor_period
-         * 4 us; min_time_between_cnps 4 us (the doc table; a dump shows
-         * 2); rpg_time_reset 300 us; rpg_byte_reset 32767 B;
-         * rpg_threshold 1; rpg_ai_rate 5 Mb/s; rpg_hai_rate 50 Mb/s;
-         * rpg_min_rate 1 Mb/s; rpg_min_dec_fac 50%; initial alpha
-         * 1023/1024. */
-        d->g = 5.0 / 1024;
-        d->alpha0 = 1023.0 / 1024;
-        d->cnp_interval_ps = 4 * PS_PER_US;
-        d->alpha_period_ps = 1 * PS_PER_US;
-        d->dec_period_ps = 4 * PS_PER_US;
-        d->inc_period_ps = 300 * PS_PER_US;
-        d->byte_counter = 32767;
-        d->fast_recovery = 1;
-        d->ai_bps = 5000000;
-        d->hai_bps = 50000000;
-        d->min_rate_bps = 1000000;
-        d->min_dec_factor = 0.5;
-        return;
-    }
+/* DCQCN's presets, by name; the first is the default. */
+static const struct dcqcn_preset {
+    const char *name;
+    struct dcqcn_params p;
+} dcqcn_presets[] = {
     /* The paper's values (published-values.tsv dcqcn_paper): g = 1/256,
      * CNPs at most every 50 us, alpha timer K = 55 us, rate-increase
      * timer T = 55 us, byte counter B = 10 MB, F = 5, R_AI = 40 Mb/s.
      * R_HAI is not in that summary: 10 x R_AI, the ratio of the HPCC
      * simulator's run.py (rate_ai 5, rate_hai 50 per 25G).  One cut per
      * CNP interval; alpha starts at 1 (ns-3 RdmaHw); no floor on a cut
-     * but a 1 Mb/s minimum rate. */
-    d->g = 1.0 / 256;
-    d->alpha0 = 1.0;
-    d->cnp_interval_ps = 50 * PS_PER_US;
-    d->alpha_period_ps = 55 * PS_PER_US;
-    d->dec_period_ps = 50 * PS_PER_US;
-    d->inc_period_ps = 55 * PS_PER_US;
-    d->byte_counter = 10000000;
-    d->fast_recovery = 5;
-    d->ai_bps = 40000000;
-    d->hai_bps = 400000000;
-    d->min_rate_bps = 1000000;
-    d->min_dec_factor = 0;
+     * but a 1 Mb/s minimum rate; a cut always clamps the target, the i-th
+     * hyper increase adds i x R_HAI. */
+    { "paper", {
+        .g = 1.0 / 256, .alpha0 = 1.0, .cnp_interval_ps = 50 * PS_PER_US,
+        .alpha_period_ps = 55 * PS_PER_US, .dec_period_ps = 50 * PS_PER_US,
+        .inc_period_ps = 55 * PS_PER_US, .byte_counter = 10000000,
+        .fast_recovery = 5, .ai_bps = 40000000, .hai_bps = 400000000,
+        .min_rate_bps = 1000000, .min_dec_factor = 0, .clamp = true,
+        .hyper = DCQCN_HYPER_LINEAR } },
+    /* NVIDIA/Mellanox firmware defaults (mlxconfig dump and DOCA's DCQCN
+     * parameter table; published-values.tsv mlnx_fw): dce_tcp_g 1019/1024
+     * keeps 1019/1024 of alpha per update, so g = 5/1024; alpha period
+     * 1 us; rate_reduce_monitor_period 4 us; min_time_between_cnps 4 us
+     * (the doc table; a dump shows 2); rpg_time_reset 300 us;
+     * rpg_byte_reset 32767 B; rpg_threshold 1; rpg_ai_rate 5 Mb/s;
+     * rpg_hai_rate 50 Mb/s; rpg_min_rate 1 Mb/s; rpg_min_dec_fac 50%;
+     * initial alpha 1023/1024.  Clamp and hyper increase as dcsim has
+     * always run this profile (the firmware's clamp_tgt_rate is 0:
+     * `clamp: false`). */
+    { "mellanox", {
+        .g = 5.0 / 1024, .alpha0 = 1023.0 / 1024,
+        .cnp_interval_ps = 4 * PS_PER_US, .alpha_period_ps = 1 * PS_PER_US,
+        .dec_period_ps = 4 * PS_PER_US, .inc_period_ps = 300 * PS_PER_US,
+        .byte_counter = 32767, .fast_recovery = 1, .ai_bps = 5000000,
+        .hai_bps = 50000000, .min_rate_bps = 1000000, .min_dec_factor = 0.5,
+        .clamp = true, .hyper = DCQCN_HYPER_LINEAR } },
+    /* The HPCC repository's ns-3 simulator as its shipped
+     * simulation/mix/config.txt sets it (CC_MODE 1 with that file's DCQCN
+     * lines) and rdma-hw.cc runs it (RdmaHw::*Mlx): EWMA_GAIN 0.00390625;
+     * alpha 1 at the first CNP (cnp_received_mlx); ALPHA_RESUME_INTERVAL
+     * 1 us; RATE_DECREASE_INTERVAL 4 us; RP_TIMER 900 us; no byte counter
+     * (RateIncEventTimerMlx is the only increase event);
+     * FAST_RECOVERY_TIMES 1; RATE_AI 50 Mb/s; RATE_HAI 100 Mb/s, added
+     * once per step (HyperIncreaseMlx); MIN_RATE 100 Mb/s; no floor on a
+     * cut; CLAMP_TARGET_RATE 0 (CheckRateDecreaseMlx: the target follows
+     * a cut only after a timer increase); every ACK of a CE-marked packet
+     * carries a CNP (ReceiveUdp; L2_ACK_INTERVAL 1: an ACK per packet), so
+     * no CNP interval. */
+    { "ns3", {
+        .g = 1.0 / 256, .alpha0 = 1.0, .cnp_interval_ps = 0,
+        .alpha_period_ps = 1 * PS_PER_US, .dec_period_ps = 4 * PS_PER_US,
+        .inc_period_ps = 900 * PS_PER_US, .byte_counter = 0,
+        .fast_recovery = 1, .ai_bps = 50000000, .hai_bps = 100000000,
+        .min_rate_bps = 100000000, .min_dec_factor = 0, .clamp = false,
+        .hyper = DCQCN_HYPER_CONSTANT } },
+};
+
+void
+rdma_dcqcn_profile(const char *name, struct dcqcn_params *d)
+{
+    const struct dcqcn_preset *pr = &dcqcn_presets[0];
+    for (size_t i = 0; name && i < ARRAY_SIZE(dcqcn_presets); i++)
+        if (!strcmp(name, dcqcn_presets[i].name))
+            pr = &dcqcn_presets[i];
+    *d = pr->p;
 }
 
 static bool
@@ -187,18 +208,36 @@ qp_active(const struct rdma_qp *qp)
     return !qp->failed && qp->una < qp->n_pkts;
 }
 
+/* A rate-increase event.  With the byte counter (the paper's rule, after
+ * QCN): T and B count events since the cut, this one included; fewer
+ * than F of both, fast recovery; F or more of one, additive
+ * increase; F or more of both, hyper increase, the i-th adding i x R_HAI
+ * (or R_HAI).  Without it (Mellanox firmware, the HPCC simulator's
+ * RateIncEventMlx): the timer's stage before the event; below F, fast
+ * recovery; F, additive; above F, hyper, the i-th (stage F + i) adding
+ * i x R_HAI (or R_HAI). */
 static void
 dcqcn_increase(struct net *net, struct rdma_qp *qp)
 {
     const struct dcqcn_params *d = &qp->cfg->dcqcn;
     uint32_t f = d->fast_recovery;
-    if (qp->t_stage >= f && qp->b_stage >= f) {
-        uint32_t i = (qp->t_stage < qp->b_stage ? qp->t_stage : qp->b_stage) -
-                     f + 1;
-        qp->target += (double)i * (double)d->hai_bps;
-    } else if (qp->t_stage >= f || qp->b_stage >= f) {
-        qp->target += (double)d->ai_bps;
+    uint32_t hyper = 0;   /* The i of a hyper increase; 0: none. */
+    bool additive = false;
+    if (d->byte_counter == 0) {
+        uint32_t s = qp->t_stage - 1;  /* Counted already. */
+        hyper = s > f ? s - f : 0;
+        additive = s == f;
+    } else if (qp->t_stage >= f && qp->b_stage >= f) {
+        hyper = (qp->t_stage < qp->b_stage ? qp->t_stage : qp->b_stage) -
+                f + 1;
+    } else {
+        additive = qp->t_stage >= f || qp->b_stage >= f;
     }
+    if (hyper)
+        qp->target += (d->hyper == DCQCN_HYPER_LINEAR ? (double)hyper : 1.0) *
+                      (double)d->hai_bps;
+    else if (additive)
+        qp->target += (double)d->ai_bps;
     if (qp->target > (double)qp->line_bps)
         qp->target = (double)qp->line_bps;
     qp->rate = (qp->rate + qp->target) / 2;
@@ -224,7 +263,7 @@ dcqcn_inc_timer(struct sim *sim, struct event *ev)
 static void
 dcqcn_sent(struct net *net, struct rdma_qp *qp, uint32_t wire_bytes)
 {
-    if (qp->rate >= (double)qp->line_bps)
+    if (qp->rate >= (double)qp->line_bps || !qp->cfg->dcqcn.byte_counter)
         return;
     qp->inc_bytes += wire_bytes;
     if (qp->inc_bytes >= qp->cfg->dcqcn.byte_counter) {
@@ -241,7 +280,11 @@ dcqcn_cut(struct net *net, struct rdma_qp *qp)
     double keep = 1 - qp->alpha / 2;
     if (keep < d->min_dec_factor)
         keep = d->min_dec_factor;
-    qp->target = qp->rate;
+    /* Clamp off: cuts in a row keep the target of the first (Mellanox
+     * clamp_tgt_rate 0 with clamp_tgt_rate_after_time_inc 1; the HPCC
+     * simulator's CheckRateDecreaseMlx with ClampTargetRate false). */
+    if (d->clamp || qp->t_stage > 0)
+        qp->target = qp->rate;
     qp->rate *= keep;
     if (qp->rate < (double)d->min_rate_bps)
         qp->rate = (double)d->min_rate_bps;
@@ -292,7 +335,8 @@ rdma_pull_cnp(struct net *net, struct tx_source *src, uint64_t *next_ready)
     *next_ready = TIME_NEVER;
     if (!qp->cnp_pending)
         return NULL;
-    qp->cnp_pending = false;
+    if (--qp->cnp_pending)
+        *next_ready = net->sim.now_ps;
     struct pkt *p = pkt_alloc(&net->pool);
     *p = qp->ctl_proto;
     p->payload_bytes = 0;
@@ -309,16 +353,20 @@ static const struct tx_source_class rdma_cnp_class = {
     .pull = rdma_pull_cnp,
 };
 
-/* NP: a CE-marked packet asks for a CNP, at most one per interval. */
+/* NP: a CE-marked packet asks for a CNP, at most one per interval; with
+ * interval 0, one each (as the HPCC simulator's ReceiveUdp flags every
+ * ACK of a marked packet), sent one after another if they wait. */
 static void
 dcqcn_marked(struct net *net, struct rdma_qp *qp)
 {
     uint64_t now = net->sim.now_ps;
-    if (qp->cnp_ever && now - qp->last_cnp_ps < qp->cfg->dcqcn.cnp_interval_ps)
+    uint64_t interval = qp->cfg->dcqcn.cnp_interval_ps;
+    if (qp->cnp_ever && now - qp->last_cnp_ps < interval)
         return;
     qp->cnp_ever = true;
     qp->last_cnp_ps = now;
-    qp->cnp_pending = true;
+    if (qp->cnp_pending < 1 || interval == 0)
+        qp->cnp_pending++;
     nic_activate(net, &qp->cnp_src);
 }
 
@@ -372,15 +420,21 @@ bytes_before(const struct rdma_qp *qp, uint64_t idx)
     return b < qp->flow->size_bytes ? b : qp->flow->size_bytes;
 }
 
-/* Unacknowledged payload has reached the window W (the simulator's
- * IsWinBound: it may overshoot by the last packet). */
+/* Unacknowledged payload has reached the window: W, line rate x T with
+ * a fixed window, none without (the simulator's IsWinBound and GetWin:
+ * it may overshoot by the last packet). */
 static bool
 hpcc_window_full(const struct rdma_qp *qp)
 {
+    enum hpcc_window mode = qp->cfg->hpcc.window;
+    if (mode == HPCC_WINDOW_OFF)
+        return false;
     uint64_t inflight = qp->next > qp->una ? bytes_before(qp, qp->next) -
                                                  bytes_before(qp, qp->una)
                                            : 0;
-    return (double)inflight >= qp->hpcc->hp.w;
+    return (double)inflight >= (mode == HPCC_WINDOW_FIXED
+                                    ? qp->hpcc->hp.w_max
+                                    : qp->hpcc->hp.w);
 }
 
 /* May the QP send now?  If not, *NEXT_READY says when to ask again:

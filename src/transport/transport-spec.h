@@ -41,19 +41,42 @@ enum rdma_cc {
     RDMA_CC_HPCC,             /* HPCC (Li et al., SIGCOMM 2019). */
 };
 
-/* DCQCN's parameters (rdma.c cites each profile's sources). */
+/* DCQCN's hyper-increase step: the n-th hyper increase since a cut adds
+ * n x R_HAI (the paper's i x R_HAI) or R_HAI each time (Mellanox
+ * firmware, the HPCC simulator's HyperIncreaseMlx). */
+enum dcqcn_hyper {
+    DCQCN_HYPER_LINEAR,       /* i x R_HAI. */
+    DCQCN_HYPER_CONSTANT,     /* R_HAI per step. */
+};
+
+/* DCQCN's parameters (`rdma.dcqcn`; rdma.c cites each preset's
+ * sources). */
 struct dcqcn_params {
     double g;                 /* Alpha gain. */
     double alpha0;            /* Alpha at start. */
-    uint64_t cnp_interval_ps; /* NP: at most one CNP per QP per this. */
+    uint64_t cnp_interval_ps; /* NP: at most one CNP per QP per this;
+                               * 0: one per CE-marked packet. */
     uint64_t alpha_period_ps; /* RP: alpha decays every this. */
     uint64_t dec_period_ps;   /* RP: at most one cut per this. */
     uint64_t inc_period_ps;   /* RP: rate-increase timer T. */
-    uint64_t byte_counter;    /* RP: rate-increase byte counter B. */
+    uint64_t byte_counter;    /* RP: rate-increase byte counter B, in
+                               * wire bytes; 0: off, the timer alone
+                               * counts increase events. */
     uint32_t fast_recovery;   /* F: steps before additive increase. */
     uint64_t ai_bps, hai_bps; /* Additive and hyper increase steps. */
     uint64_t min_rate_bps;
     double min_dec_factor;    /* A cut leaves at least this share. */
+    bool clamp;               /* A cut sets Rt = Rc always; false: only
+                               * if the timer raised the rate since the
+                               * last cut. */
+    enum dcqcn_hyper hyper;   /* The hyper-increase step. */
+};
+
+/* HPCC's window (the simulator's HAS_WIN and VAR_WIN). */
+enum hpcc_window {
+    HPCC_WINDOW_VARIABLE,     /* At most W unacknowledged (VAR_WIN 1). */
+    HPCC_WINDOW_FIXED,        /* At most line rate x T (VAR_WIN 0). */
+    HPCC_WINDOW_OFF,          /* No bound but the pacing (HAS_WIN 0). */
 };
 
 /* HPCC's parameters (`rdma.hpcc`; rdma-hpcc.h cites the defaults). */
@@ -63,14 +86,25 @@ struct hpcc_params {
                                * multiplicative one (maxStage). */
     uint64_t r_ai_bps;        /* Additive increase R_AI; 0: the NIC's rate
                                * / 2500 (40 Mb/s at 100 Gb/s). */
+    uint64_t w_ai_bytes;      /* W_AI given instead; 0: R_AI x T. */
     uint64_t t_ps;            /* Base RTT T; 0: each flow's own. */
+    bool fast_react;          /* W follows every ACK, not only one per
+                               * round (FAST_REACT). */
+    bool sample_feedback;     /* Between rounds, a hop with an empty
+                               * queue is skipped (SAMPLE_FEEDBACK). */
+    uint32_t int_multi;       /* Telemetry in the simulator's units
+                               * (INT_MULTI): bytes sent in 128 x this,
+                               * queue in 80 x this, time in ns; 0:
+                               * exact. */
+    enum hpcc_window window;
 };
 
 struct rdma_spec {
     uint32_t mtu;             /* Path MTU: payload bytes per packet. */
     enum rdma_cc cc;
     const char *cc_name;      /* "none", "dcqcn", "hpcc", for reports. */
-    const char *profile;      /* DCQCN: "paper" or "mellanox". */
+    const char *profile;      /* DCQCN's preset: "paper", "mellanox" or
+                               * "ns3". */
     struct dcqcn_params dcqcn;
     struct hpcc_params hpcc;
     uint8_t cnp_tc;           /* Class CNPs travel in. */

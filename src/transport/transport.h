@@ -110,7 +110,7 @@ struct tcp_sample {
 bool tcp_sample(const struct flow *f, struct tcp_sample *out);
 
 struct dcqcn_params;
-/* DCQCN's parameters of profile NAME ("paper" or "mellanox"). */
+/* DCQCN's parameters of preset NAME ("paper", "mellanox" or "ns3"). */
 void rdma_dcqcn_profile(const char *name, struct dcqcn_params *);
 
 /* TCP congestion-control algorithms by name (tcp-cc.c), for the

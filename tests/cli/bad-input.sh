@@ -56,7 +56,7 @@ hpcc-eta-set|valid.yaml|--set rdma.hpcc.eta=0: rdma.hpcc.eta is '"'0'"'|--set rd
 hpcc-max-stage|hpcc-max-stage.yaml|hpcc-max-stage.yaml:7:36: rdma.hpcc.max_stage is '"'-1'"' (negative); expected an integer 0..1000|
 hpcc-r-ai|hpcc-r-ai.yaml|hpcc-r-ai.yaml:7:31: rdma.hpcc.r_ai is '"'0Mbps'"' (must be greater than zero)|
 hpcc-t|hpcc-t.yaml|hpcc-t.yaml:7:28: rdma.hpcc.t is '"'0us'"' (must be greater than zero)|
-hpcc-unknown-key|hpcc-unknown-key.yaml|hpcc-unknown-key.yaml:7:25: unknown key '"'w_ai'"' in rdma.hpcc; expected one of: eta, max_stage, r_ai, t|
+hpcc-unknown-key|hpcc-unknown-key.yaml|hpcc-unknown-key.yaml:7:25: unknown key '"'beta'"' in rdma.hpcc; expected one of: eta, max_stage, r_ai, t, w_ai, fast_react, sample_feedback, int_multi, window|
 hpcc-not-mapping|hpcc-not-mapping.yaml|hpcc-not-mapping.yaml:7:24: rdma.hpcc is '"'0.95'"'; expected a mapping of HPCC parameters|
 hpcc-without-cc|hpcc-without-cc.yaml|hpcc-without-cc.yaml:7:19: rdma.hpcc given with rdma.cc dcqcn; expected cc: hpcc, or no hpcc key|
 hpcc-read|hpcc-read.yaml|hpcc-read.yaml:11:5: traffic.0.verb read with rdma.cc hpcc: READ responses are not acknowledged|'

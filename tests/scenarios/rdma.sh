@@ -377,4 +377,21 @@ tot=$(sed -n 's/.*"roce": {"flows": \([0-9]*\),.*"cnps": \([0-9]*\)}.*/\1 \2/p' 
 [ "$tot" = "$(echo "$r" | cut -d' ' -f1,3)" ]
 t $? "summary.json transports.roce totals match flows.csv ($tot)"
 
+# Payloads of any size (rdma.payload; the HPCC simulator's 1000 B): a
+# 1 MB WRITE is 1000 packets of 1000 B, each 1000 + 14 + 20 + 8 + 12
+# (BTH) + 4 (ICRC) + 4 (FCS) + 20 (preamble, gap) = 1082 B on the wire,
+# the first 16 B more (RETH): 1082016 B on the first link.
+cat >"$tmp/pay.yaml" <<'YAML'
+name: roce-payload
+topology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 2}
+rdma: {payload: 1000}
+traffic:
+  - {pattern: flows, protocol: roce, flows: [{src: h0, dst: h3, size: 1MB}]}
+YAML
+run "$tmp/pay.yaml" -o "$tmp/pay"
+pk=$(col "$tmp/pay" packets_sent)
+wb=$(awk -F, '$1 == "h0" {print $7}' "$tmp/pay/links.csv")
+[ "$pk" = 1000 ] && [ "$wb" = 1082016 ] && [ "$(col "$tmp/pay" completed)" = 1 ]
+t $? "rdma.payload 1000: $pk packets, $wb B on the first link"
+
 echo "1..$n"

@@ -69,7 +69,8 @@ one_hop(struct int_hop h)
 static void
 test_window(void)
 {
-    struct hpcc_params p = { .eta = 0.95, .max_stage = 0 };
+    struct hpcc_params p = { .eta = 0.95, .max_stage = 0,
+                             .fast_react = true };
     struct hpcc h;
     hpcc_init(&h, &p, LINE, T);
     ok(near(h.w, 50000) && near(h.w_c, 50000) && near(h.w_ai, 20) &&
@@ -119,7 +120,8 @@ test_window(void)
 static void
 test_stages(void)
 {
-    struct hpcc_params p = { .eta = 0.95, .max_stage = 2 };
+    struct hpcc_params p = { .eta = 0.95, .max_stage = 2,
+                             .fast_react = true };
     struct hpcc h;
     hpcc_init(&h, &p, LINE, T);
     struct int_hdr in = one_hop(hop(1 * US, 0, 30000));
@@ -156,6 +158,64 @@ test_stages(void)
        "0", h.w, want);
 }
 
+/* The simulator's options.  The records of test_window: a first ACK with
+ * (1 us, 0 B sent, 30000 B queued), then one within the round. */
+static void
+test_options(void)
+{
+    struct hpcc_params p = { .eta = 0.95, .fast_react = false };
+    struct hpcc h;
+    struct int_hdr a = one_hop(hop(1 * US, 0, 30000));
+    struct int_hdr b = one_hop(hop(2 * US, 11000, 20000));
+    hpcc_init(&h, &p, LINE, T);
+    hpcc_ack(&h, &a, 1, 10);
+    bool changed = hpcc_ack(&h, &b, 2, 12);
+    ok(!changed && near(h.w, 50000) && h.u == 1,
+       "fast_react off: an ACK within the round changes nothing (W %.0f)",
+       h.w);
+    hpcc_ack(&h, &b, 11, 20);
+    double w1 = 50000 / (1.07 / 0.95) + 20;
+    ok(near(h.w, w1) && near(h.w_c, w1),
+       "fast_react off: the round's ACK updates W = W_c = %.6f", h.w);
+
+    /* Sample feedback: within a round, a record of an empty queue is
+     * skipped; the same with a queue is used. */
+    p = (struct hpcc_params){ .eta = 0.95, .fast_react = true,
+                              .sample_feedback = true };
+    hpcc_init(&h, &p, LINE, T);
+    hpcc_ack(&h, &a, 1, 10);
+    struct int_hdr e = one_hop(hop(2 * US, 11000, 0));
+    changed = hpcc_ack(&h, &e, 2, 12);
+    ok(!changed && near(h.w, 50000),
+       "sample_feedback: no queue, within the round: skipped");
+    changed = hpcc_ack(&h, &b, 3, 12);
+    ok(changed && near(h.w, w1),
+       "sample_feedback: a queue of 20000 B is used: W %.6f", h.w);
+
+    /* INT_MULTI 1: 11000 B sent reads 85 x 128 = 10880 B, 0 stays 0; the
+     * queues 20000 and 30000 B are whole units of 80.  U = 10880 B / 1 us
+     * / 12.5 B/ns + 0.4 = 1.2704; u = (3 + 1.2704) / 4 = 1.0676. */
+    p = (struct hpcc_params){ .eta = 0.95, .fast_react = true,
+                              .int_multi = 1 };
+    hpcc_init(&h, &p, LINE, T);
+    hpcc_ack(&h, &a, 1, 10);
+    hpcc_ack(&h, &b, 2, 12);
+    ok(near(h.u, 1.0676), "int_multi 1: bytes sent in units of 128 B: "
+                          "u %.6f (exact: 1.07)", h.u);
+    /* INT_MULTI 4: units of 512 and 320 B: 11000 -> 10752 B, 20000 ->
+     * 19840, 30000 -> 29760 B: U = 0.86016 + 0.3968 = 1.25696. */
+    p.int_multi = 4;
+    hpcc_init(&h, &p, LINE, T);
+    hpcc_ack(&h, &a, 1, 10);
+    hpcc_ack(&h, &b, 2, 12);
+    ok(near(h.u, (3 + 1.25696) / 4), "int_multi 4: units of 512 and 320 B: "
+                                    "u %.6f", h.u);
+    /* W_AI given: 1000 B instead of R_AI x T. */
+    p = (struct hpcc_params){ .eta = 0.95, .w_ai_bytes = 1000 };
+    hpcc_init(&h, &p, LINE, T);
+    ok(near(h.w_ai, 1000), "w_ai 1000 B: W_AI %.0f", h.w_ai);
+}
+
 /* Two packets of a pool with INT have separate slots, apart from the
  * packets (ASan would see an overrun). */
 static void
@@ -186,6 +246,7 @@ main(void)
     test_hop_util();
     test_window();
     test_stages();
+    test_options();
     test_pool_slots();
     return done_testing();
 }

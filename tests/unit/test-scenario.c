@@ -1117,6 +1117,75 @@ test_hpcc(struct files *fs)
     scenario_free(&scn);
 }
 
+/* rdma.dcqcn: the ns3 preset holds the HPCC repository's ns-3 simulator's
+ * DCQCN values (simulation/mix/config.txt: EWMA_GAIN 0.00390625,
+ * ALPHA_RESUME_INTERVAL 1, RATE_DECREASE_INTERVAL 4, RP_TIMER 900,
+ * FAST_RECOVERY_TIMES 1, RATE_AI 50Mb/s, RATE_HAI 100Mb/s, MIN_RATE
+ * 100Mb/s, CLAMP_TARGET_RATE 0; rdma-hw.cc: alpha 1 at the first CNP, no
+ * byte counter, a CNP on every ACK of a marked packet, R_HAI per hyper
+ * step); keys given override the preset, in either spelling of it; the
+ * old profiles are unchanged. */
+static void
+test_dcqcn(struct files *fs)
+{
+    struct scenario scn;
+    char *err = NULL;
+    int rc = load(fs, SPINE_LEAF "rdma: {cc: dcqcn, dcqcn: {preset: ns3}}\n",
+                  NULL, 0, &scn, &err);
+    if (!ok(rc == 0, "rdma.dcqcn.preset ns3 loads")) {
+        diag("%s", err);
+        free(err);
+        return;
+    }
+    const struct dcqcn_params *d = &scn.rdma.dcqcn;
+    ok(d->g == 0.00390625 && d->alpha0 == 1 && d->alpha_period_ps == PS_PER_US &&
+           d->dec_period_ps == 4 * PS_PER_US &&
+           d->inc_period_ps == 900 * PS_PER_US && d->byte_counter == 0 &&
+           d->fast_recovery == 1 && d->ai_bps == 50000000 &&
+           d->hai_bps == 100000000 && d->min_rate_bps == 100000000 &&
+           d->min_dec_factor == 0 && d->cnp_interval_ps == 0 && !d->clamp &&
+           d->hyper == DCQCN_HYPER_CONSTANT,
+       "ns3 preset: g 1/256, alpha 1, periods 1/4/900 us, no byte counter, "
+       "F 1, R_AI 50M, R_HAI 100M per step, min 100M, clamp off, CNP per mark");
+    scenario_free(&scn);
+    rc = load(fs, SPINE_LEAF
+              "rdma: {cc: dcqcn, dcqcn_profile: ns3, dcqcn: {g: 0.0625, "
+              "r_ai: 5Mbps, byte_counter: 1MB, clamp: true, hyper: linear, "
+              "cnp_interval: 2us, initial_alpha: 0.5, alpha_period: 55us, "
+              "decrease_period: 50us, increase_timer: 300us, "
+              "fast_recovery: 5, r_hai: 1Gbps, min_rate: 1Gbps, "
+              "min_dec_factor: 0.5}}\n",
+              NULL, 0, &scn, &err);
+    d = &scn.rdma.dcqcn;
+    ok(rc == 0 && d->g == 0.0625 && d->ai_bps == 5000000 &&
+           d->byte_counter == 1000000 && d->clamp &&
+           d->hyper == DCQCN_HYPER_LINEAR &&
+           d->cnp_interval_ps == 2 * PS_PER_US && d->alpha0 == 0.5 &&
+           d->alpha_period_ps == 55 * PS_PER_US &&
+           d->dec_period_ps == 50 * PS_PER_US &&
+           d->inc_period_ps == 300 * PS_PER_US && d->fast_recovery == 5 &&
+           d->hai_bps == 1000000000 && d->min_rate_bps == 1000000000 &&
+           d->min_dec_factor == 0.5,
+       "rdma.dcqcn keys override the preset");
+    scenario_free(&scn);
+    rc = load(fs, SPINE_LEAF "rdma: {cc: dcqcn, dcqcn: {r_ai: 1Gbps}}\n",
+              NULL, 0, &scn, &err);
+    d = &scn.rdma.dcqcn;
+    ok(rc == 0 && !strcmp(scn.rdma.profile, "paper") && d->g == 1.0 / 256 &&
+           d->byte_counter == 10000000 && d->ai_bps == 1000000000 &&
+           d->clamp && d->hyper == DCQCN_HYPER_LINEAR,
+       "without a preset the keys override the paper's");
+    scenario_free(&scn);
+    rc = load(fs, SPINE_LEAF "rdma: {cc: dcqcn, dcqcn_profile: mellanox}\n",
+              NULL, 0, &scn, &err);
+    d = &scn.rdma.dcqcn;
+    ok(rc == 0 && d->g == 5.0 / 1024 && d->byte_counter == 32767 &&
+           d->cnp_interval_ps == 4 * PS_PER_US && d->clamp &&
+           d->hyper == DCQCN_HYPER_LINEAR,
+       "dcqcn_profile mellanox unchanged");
+    scenario_free(&scn);
+}
+
 int
 main(void)
 {
@@ -1139,6 +1208,7 @@ main(void)
     test_ets(&fs);
     test_qos_pfc(&fs);
     test_hpcc(&fs);
+    test_dcqcn(&fs);
 
     /* Remove the files (each path is recorded once). */
     for (size_t i = 0; i < fs.n; i++) {
