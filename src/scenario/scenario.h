@@ -38,6 +38,7 @@ struct monitor_select {
 /* The `monitor` section: queue occupancy sampled every interval. */
 struct monitor_spec {
     uint64_t interval_ps;     /* 0: no monitor section. */
+    struct src_loc interval_loc;
     struct monitor_select *select;
     size_t n_select;
     uint32_t *qps;            /* monitor.qps: flow ids whose RDMA rate is */

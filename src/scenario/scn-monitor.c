@@ -62,6 +62,8 @@ scn_parse_monitor(struct ctx *c, const struct ynode *map,
     if (!require_key(c, map, "monitor", "interval") ||
         !keys_read(c, map, "monitor", &scn_monitor_keys, 0, m))
         return false;
+    const struct ynode *iv = ytree_get(map, "interval");
+    m->interval_loc = (struct src_loc){ iv->mark.line, iv->mark.col };
     if (qps) {
         if (!need_sequence(c, qps, "monitor.qps", true,
                            "a non-empty sequence of flow ids (flows.csv id)"))

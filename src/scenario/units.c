@@ -272,7 +272,15 @@ units_parse_size(const char *s, uint64_t *bytes, const char **why)
         }
         mult = u->mult;
     }
-    return decimal_scale(&d, mult, bytes, "not a whole number of bytes", why);
+    uint64_t v;
+    if (!decimal_scale(&d, mult, &v, "not a whole number of bytes", why))
+        return false;
+    if (v > UNITS_SIZE_MAX_BYTES) {
+        *why = UNITS_SIZE_TOO_LARGE;
+        return false;
+    }
+    *bytes = v;
+    return true;
 }
 
 bool
@@ -296,8 +304,16 @@ units_parse_duration(const char *s, uint64_t *ps, const char **why)
         *why = "unknown unit";
         return false;
     }
-    return decimal_scale(&d, u->mult, ps,
-                         "not a whole number of picoseconds", why);
+    uint64_t v;
+    if (!decimal_scale(&d, u->mult, &v, "not a whole number of picoseconds",
+                       why))
+        return false;
+    if (v > UNITS_DURATION_MAX_PS) {
+        *why = UNITS_DURATION_TOO_LARGE;
+        return false;
+    }
+    *ps = v;
+    return true;
 }
 
 /* A decimal number without a unit; TRAILING names the mistake of

@@ -125,7 +125,7 @@ setup_host_rx(struct edge *edge, const struct scenario *scn, char **err)
             uint64_t need = pfc_headroom_bytes(
                 h->nic.port, scn->mtu_bytes,
                 __builtin_popcount(scn->qos.lossless));
-            if (need + scn->pfc.xon_offset_bytes >= rx->cap) {
+            if (sat_add_u64(need, scn->pfc.xon_offset_bytes) >= rx->cap) {
                 *err = xasprintf(
                     "%s:%u:%u: host.rx_buffer %" PRIu64 " B leaves no room "
                     "below the PFC headroom host %s needs (%" PRIu64

@@ -123,7 +123,11 @@ test_sizes(void)
     good(p, "size", "1TB", UINT64_C(1000000000000));
     good(p, "size", "1TiB", UINT64_C(1099511627776));
     good(p, "size", "0.0009765625KiB", 1);  /* 2^-10 KiB. */
-    good(p, "size", "18446744073709551615", UINT64_MAX);
+    /* The largest size (units.h), and one byte more. */
+    good(p, "size", "1125899906842624", UNITS_SIZE_MAX_BYTES);
+    good(p, "size", "1024TiB", UNITS_SIZE_MAX_BYTES);
+    bad(p, "size", "1125899906842625", UNITS_SIZE_TOO_LARGE);
+    bad(p, "size", "18446744073709551615", UNITS_SIZE_TOO_LARGE);
     bad(p, "size", "18446744073709551616", "too large");
     bad(p, "size", "16777216TiB", "too large");
     bad(p, "size", "1.5", "not a whole number of bytes");
@@ -155,7 +159,10 @@ test_durations(void)
     good(p, "duration", "1s", PS_PER_S);
     good(p, "duration", "0.001ns", 1);
     good(p, "duration", "1.000000000001s", PS_PER_S + 1);
-    good(p, "duration", "18446744.073709551615s", UINT64_MAX);
+    /* The longest duration (units.h), and one picosecond more. */
+    good(p, "duration", "1000000s", UNITS_DURATION_MAX_PS);
+    bad(p, "duration", "1000000.000000000001s", UNITS_DURATION_TOO_LARGE);
+    bad(p, "duration", "18446744.073709551615s", UNITS_DURATION_TOO_LARGE);
     bad(p, "duration", "18446744.073709551616s", "too large");
     bad(p, "duration", "18446745s", "too large");
     bad(p, "duration", "5", "missing unit");
