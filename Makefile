@@ -155,7 +155,8 @@ FUZZ_SEEDS := scenarios tests/cli/bad-input tests/fuzz/regress
 build/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-world.h $(LIB_SRCS) \
 		$(LIB_ASM) $(CDF_GEN)
 	@mkdir -p $(dir $@)
-	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all $(CPPFLAGS) \
 	  $(YAML_CFLAGS) $< $(LIB_SRCS) $(LIB_ASM) \
 	  $(CDF_GEN) $(YAML_LIBS) -lm -o $@
 

@@ -23,7 +23,7 @@ cmd_validate(int argc, char **argv)
         cli_args_free(&a);
         return 2;
     }
-    printf("%s: ok: %u hosts, %u switches, %u links, %u flows\n", a.file,
+    printf("%s: ok: %u hosts, %u switches, %u links, %u flows\n", scn.file,
            world->edge.net.n_hosts, world->edge.net.n_switches,
            world->edge.net.n_ports / 2, world->edge.n_flows);
     cli_print_cost(&est, stdout);

@@ -180,6 +180,12 @@ split_number(const char *s, struct decimal *d, const char **unit,
     const char *p = s;
     if (!decimal_parse(&p, d, why))
         return false;
+    if ((*p == 'e' || *p == 'E') &&
+        (is_digit(p[1]) || ((p[1] == '+' || p[1] == '-') && is_digit(p[2])))) {
+        /* No unit starts with e: "1e2Gbps" is an exponent. */
+        *why = UNITS_NO_EXPONENT;
+        return false;
+    }
     while (*p == ' ')
         p++;
     *unit = p;

@@ -28,6 +28,10 @@
 #define UNITS_DURATION_MAX_TEXT "1000000s"
 #define UNITS_SIZE_MAX_BYTES (UINT64_C(1) << 50)
 #define UNITS_SIZE_MAX_TEXT "1125899906842624 B (2^50, 1 PiB)"
+/* Why "1e2Gbps" is refused: exponents are not part of the number form. */
+#define UNITS_NO_EXPONENT \
+    "an exponent; write the number out in full: 100 for 1e2"
+
 /* Why a value above them is refused. */
 #define UNITS_DURATION_TOO_LARGE \
     "more than " UNITS_DURATION_MAX_TEXT ", the longest duration dcsim " \

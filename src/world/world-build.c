@@ -179,6 +179,32 @@ check_monitor(const struct world *w, const struct scenario *scn, char **err)
     return true;
 }
 
+/* Traffic that starts at or after the stop time never runs: most likely
+ * a unit written wrong, so it is warned about, at its place. */
+static void
+warn_late_starts(struct net *net, const struct scenario *scn)
+{
+    if (!scn->stop_ps)
+        return;
+    for (size_t i = 0; i < scn->n_traffic; i++) {
+        const struct traffic_spec *t = &scn->traffic[i];
+        if (t->pattern != PATTERN_FLOWS && t->start_ps >= scn->stop_ps)
+            net_warn(net, "%s:%u:%u: traffic.%zu starts at %.6g us, at or "
+                     "after stop (%.6g us): none of its flows will start",
+                     scn->file, t->loc.line, t->loc.col, i,
+                     (double)t->start_ps / 1e6, (double)scn->stop_ps / 1e6);
+        for (size_t k = 0; k < t->n_flows; k++) {
+            const struct flow_spec *fs = &t->flows[k];
+            if (fs->start_ps >= scn->stop_ps)
+                net_warn(net, "%s:%u:%u: traffic.%zu.flows.%zu starts at "
+                         "%.6g us, at or after stop (%.6g us): it will not "
+                         "start", scn->file, fs->loc.line, fs->loc.col, i, k,
+                         (double)fs->start_ps / 1e6,
+                         (double)scn->stop_ps / 1e6);
+        }
+    }
+}
+
 static int
 build(struct world *w, const struct scenario *scn, char **err)
 {
@@ -206,6 +232,7 @@ build(struct world *w, const struct scenario *scn, char **err)
         return 2;
     if (!check_monitor(w, scn, err))
         return 2;
+    warn_late_starts(net, scn);
     for (uint32_t i = 0; i < edge->n_flows; i++) {
         const struct flow *f = &edge->flows[i];
         if (f->transport->check && f->transport->check(net, f, err))

@@ -94,9 +94,10 @@ test_rates(void)
     bad(p, "rate", "line", "not a number");
     bad(p, "rate", ".5Gbps", "not a number");
     bad(p, "rate", "5.Gbps", "not a number");
-    bad(p, "rate", "1e9bps", "unknown unit");
+    bad(p, "rate", "1e9bps", UNITS_NO_EXPONENT);
     bad(p, "rate", "025Gbps", "leading zero");
     bad(p, "rate", "1.2.3Gbps", "unknown unit");
+    bad(p, "rate", "1e2Gbps", UNITS_NO_EXPONENT);
     bad(p, "rate", "1000000000000000000000Gbps", "too large");
     bad(p, "rate", "1.00000000000000000000000000000000000001Tbps",
         "too many digits");
@@ -140,6 +141,8 @@ test_sizes(void)
     bad(p, "size", "KB", "not a number");
     bad(p, "size", "", "not a number");
     bad(p, "size", "1,500", "unknown unit");
+    bad(p, "size", "1e3", UNITS_NO_EXPONENT);
+    bad(p, "size", "1.5E+3KB", UNITS_NO_EXPONENT);
 }
 
 static void
@@ -175,6 +178,7 @@ test_durations(void)
     bad(p, "duration", "1h", "unknown unit");
     bad(p, "duration", "1US", "unknown unit");
     bad(p, "duration", "us", "not a number");
+    bad(p, "duration", "1e-3s", UNITS_NO_EXPONENT);
     bad(p, "duration", "00", "leading zero");
 }
 
