@@ -152,8 +152,8 @@ seed-claims: $(BIN)
 FUZZ_SECONDS ?= 60
 FUZZ_BINS := build/fuzz-scenario build/fuzz-world
 FUZZ_SEEDS := scenarios tests/cli/bad-input tests/fuzz/regress
-build/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-world.h $(LIB_SRCS) \
-		$(LIB_ASM) $(CDF_GEN)
+build/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-world.h tests/fuzz/fuzz-input.h \
+		$(LIB_SRCS) $(LIB_ASM) $(CDF_GEN)
 	@mkdir -p $(dir $@)
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all $(CPPFLAGS) \
