@@ -147,22 +147,32 @@ bench-scale: $(BIN)
 seed-claims: $(BIN)
 	DCSIM=$(abspath $(BIN)) scripts/seed-claims.sh
 
-# Coverage-guided fuzzing of the scenario parser (clang's libFuzzer).
-# FUZZ_SECONDS bounds the run; new corpus entries go to build/fuzz-corpus,
-# crashers to build/fuzz-artifacts/ (copy them to tests/fuzz/regress/).
+# Coverage-guided fuzzing (clang's libFuzzer) with two harnesses:
+# fuzz-scenario feeds the parser; fuzz-world loads, builds the whole
+# world and runs a few simulated microseconds of it.  `make fuzz` builds
+# both and runs each for FUZZ_SECONDS; new corpus entries go to
+# build/fuzz-corpus(-world), crashers to build/fuzz-artifacts/ (copy them
+# to tests/fuzz/regress/, which `make check` replays through both).
 FUZZ_SECONDS ?= 60
-FUZZ_BIN := build/fuzz-scenario
-$(FUZZ_BIN): tests/fuzz/fuzz-scenario.c $(LIB_SRCS) $(LIB_ASM) $(CDF_GEN)
+FUZZ_BINS := build/fuzz-scenario build/fuzz-world
+FUZZ_SEEDS := scenarios tests/cli/bad-input tests/fuzz/regress
+build/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-world.h tests/fuzz/fuzz-input.h \
+		$(LIB_SRCS) $(LIB_ASM) $(CDF_GEN)
 	@mkdir -p $(dir $@)
-	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) \
-	  $(YAML_CFLAGS) $(PCAP_CFLAGS) tests/fuzz/fuzz-scenario.c $(LIB_SRCS) \
-	  $(LIB_ASM) $(CDF_GEN) $(YAML_LIBS) $(PCAP_LIBS) -lm -o $@
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all $(CPPFLAGS) \
+	  $(YAML_CFLAGS) $(PCAP_CFLAGS) $< $(LIB_SRCS) $(LIB_ASM) \
+	  $(CDF_GEN) $(YAML_LIBS) $(PCAP_LIBS) -lm -o $@
 
-fuzz: $(FUZZ_BIN)
-	@mkdir -p build/fuzz-corpus build/fuzz-artifacts
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+fuzz: $(FUZZ_BINS)
+	@mkdir -p build/fuzz-corpus build/fuzz-corpus-world build/fuzz-artifacts
+	build/fuzz-scenario -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -artifact_prefix=build/fuzz-artifacts/ \
-	  build/fuzz-corpus scenarios tests/cli/bad-input tests/fuzz/regress
+	  build/fuzz-corpus $(FUZZ_SEEDS)
+	build/fuzz-world -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -timeout=60 -rss_limit_mb=2048 \
+	  -artifact_prefix=build/fuzz-artifacts/world- \
+	  build/fuzz-corpus-world $(FUZZ_SEEDS)
 
 clean:
 	rm -rf build build-san dcsim results

@@ -114,10 +114,14 @@ cli_args_free(struct scenario_args *a)
 
 int
 cli_build(const struct scenario_args *a, struct scenario *scn,
-          struct world **world)
+          struct world_estimate *est, struct world **world)
 {
     if (cli_load(a, scn))
         return 2;
+    if (cli_check_cost(scn, est)) {
+        scenario_free(scn);
+        return 2;
+    }
     char *err = NULL;
     if (world_create(world, scn, &err)) {
         fprintf(stderr, "%s\n", err);

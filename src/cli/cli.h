@@ -7,6 +7,7 @@
 #define DCSIM_CLI_H 1
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "scenario/scenario.h"
 #include "sim/util.h"
@@ -38,9 +39,22 @@ void cli_args_free(struct scenario_args *);
  * failure. */
 int cli_load(const struct scenario_args *, struct scenario *);
 struct world;
-/* cli_load() and world_create(): on failure prints the error, frees what
- * it made and returns 2. */
+struct world_estimate;
+/* cli_load(), cli_check_cost() into *EST, and world_create(): on failure
+ * prints the error, frees what it made and returns 2. */
 int cli_build(const struct scenario_args *, struct scenario *,
-              struct world **);
+              struct world_estimate *est, struct world **);
+
+struct net;
+/* Estimates what running SCN costs into *E (world_estimate()) and checks
+ * it against the memory available: returns 0, or 2 after printing a
+ * located message with the estimate when the built world or the monitor
+ * series would not fit (cost.c). */
+int cli_check_cost(const struct scenario *, struct world_estimate *);
+/* One line: flows, memory (static, queued packets, series), events. */
+void cli_print_cost(const struct world_estimate *, FILE *);
+/* The warnings about the model as built, on stderr, as `run` and
+ * `validate` print them. */
+void cli_print_warnings(const struct net *);
 
 #endif

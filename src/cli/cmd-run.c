@@ -225,7 +225,8 @@ cmd_run(int argc, char **argv)
     if (cli_parse_args("run", argc, argv, 1, &a))
         return 2;
     struct world *world;
-    if (cli_build(&a, &scn, &world)) {
+    struct world_estimate est;
+    if (cli_build(&a, &scn, &est, &world)) {
         cli_args_free(&a);
         return 2;
     }
@@ -258,8 +259,7 @@ cmd_run(int argc, char **argv)
     install_handlers();
     sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 
-    for (size_t i = 0; i < net->n_warnings; i++)
-        fprintf(stderr, "dcsim: warning: %s\n", net->warnings[i]);
+    cli_print_warnings(net);
     struct capture *cap;
     struct monitor *mon = monitor_create(world);
     if (capture_attach(world, &rd, &cap, &err) ||
@@ -300,9 +300,10 @@ cmd_run(int argc, char **argv)
                         "second signal quits without them)\n",
                 ri.interrupted_by, (double)ri.sim_time_ps / 1e9);
     } else {
-        /* Cut by the stop time (events remain) or ran dry. */
-        ri.sim_time_ps = sim_pending(&net->sim) ? scn.stop_ps
-                                                : net->sim.now_ps;
+        /* Cut by the stop time (events remain) or ran dry (but for
+         * events that would happen after the end of time, sim.h). */
+        ri.sim_time_ps = sim_pending(&net->sim) && scn.stop_ps
+                             ? scn.stop_ps : net->sim.now_ps;
     }
     ri.peak_rss_bytes = peak_rss_bytes();
     fc_finish(net, ri.sim_time_ps);

@@ -1,5 +1,7 @@
 /* `dcsim validate FILE`: everything `run` checks before simulating (the
- * scenario, the topology, the traffic), without simulating. */
+ * scenario, the cost against the machine's memory, the built world, and
+ * the warnings about it), without simulating; then what the run will
+ * cost (cost.c). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -16,13 +18,16 @@ cmd_validate(int argc, char **argv)
     if (cli_parse_args("validate", argc, argv, 0, &a))
         return 2;
     struct world *world;
-    if (cli_build(&a, &scn, &world)) {
+    struct world_estimate est;
+    if (cli_build(&a, &scn, &est, &world)) {
         cli_args_free(&a);
         return 2;
     }
-    printf("%s: ok: %u hosts, %u switches, %u links, %u flows\n", a.file,
+    printf("%s: ok: %u hosts, %u switches, %u links, %u flows\n", scn.file,
            world->edge.net.n_hosts, world->edge.net.n_switches,
            world->edge.net.n_ports / 2, world->edge.n_flows);
+    cli_print_cost(&est, stdout);
+    cli_print_warnings(&world->edge.net);
     world_destroy(world);
     scenario_free(&scn);
     cli_args_free(&a);

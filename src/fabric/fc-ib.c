@@ -216,7 +216,8 @@ ib_credit_loop_bytes(const struct port *port, uint32_t max_packet)
                   ser_time_ps(IB_FC_PACKET_BYTES, peer->rate_bps) +
                   peer->link.prop_ps;
     u128 bits = (u128)port->rate_bps * ps;
-    return (uint64_t)((bits + 8 * PS_PER_S - 1) / (8 * PS_PER_S));
+    u128 bytes = (bits + 8 * PS_PER_S - 1) / (8 * PS_PER_S);
+    return bytes > UINT64_MAX ? UINT64_MAX : (uint64_t)bytes;
 }
 
 /* Still waiting at the end: count the wait up to the end of the run, and

@@ -102,9 +102,12 @@ pfc_headroom_bytes(const struct port *port, uint32_t mtu, int n_lossless)
     uint64_t pfc_wire = PFC_FRAME_BYTES + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
     u128 bits = (u128)rate_bps *
                              (data_delay_ps + pause_delay_ps + response_ps);
-    uint64_t in_flight = (uint64_t)((bits + 8 * PS_PER_S - 1) /
-                                    (8 * PS_PER_S));
-    return in_flight + 2 * max_frame + (uint64_t)n_lossless * pfc_wire;
+    u128 in_flight = (bits + 8 * PS_PER_S - 1) / (8 * PS_PER_S);
+    /* Saturated: a headroom past 64 bits is refused as too large for any
+     * buffer all the same. */
+    return sat_add_u64(in_flight > UINT64_MAX ? UINT64_MAX
+                                              : (uint64_t)in_flight,
+                       2 * max_frame + (uint64_t)n_lossless * pfc_wire);
 }
 
 static uint64_t

@@ -35,6 +35,8 @@ path_latency_ps(const struct path *path, uint32_t wire_bytes)
 {
     uint64_t t_ps = 0;
     for (uint32_t i = 0; i < path->n_links; i++)
-        t_ps += ser_time_ps(wire_bytes, path->rate_bps[i]) + path->delay_ps[i];
+        t_ps = sat_add_u64(t_ps, sat_add_u64(ser_time_ps(wire_bytes,
+                                                         path->rate_bps[i]),
+                                             path->delay_ps[i]));
     return t_ps;
 }

@@ -293,6 +293,10 @@ route_compute(struct net *net)
                   sizeof *near.v, cmp_u32);
     }
     near_start[n_groups] = near.n;
+    /* No group may have neighbours (one switch and its hosts); near.v +
+     * 0 below must still point at an array, not be NULL + 0. */
+    if (!near.v)
+        near.v = xmalloc(sizeof *near.v);
 
     /* 3. Classes of groups with the same neighbourhood, and one BFS per
      * class: dist[c * ns + x] is switch X's distance to every group of

@@ -46,7 +46,9 @@ topo_path_latency_ps(const struct topo_graph *g, const uint32_t *parent_link,
     uint64_t t_ps = 0;
     for (uint32_t n = b; parent_link[n] != UINT32_MAX;) {
         const struct topo_link *l = &g->links[parent_link[n]];
-        t_ps += ser_time_ps(wire_bytes, l->rate_bps) + l->delay_ps;
+        t_ps = sat_add_u64(t_ps, sat_add_u64(ser_time_ps(wire_bytes,
+                                                         l->rate_bps),
+                                             l->delay_ps));
         n = topo_link_peer(l, n);
     }
     return t_ps;

@@ -72,10 +72,23 @@ integer_text(char *buf, size_t size, uint64_t min, uint64_t max)
         snprintf(buf, size, "integer %" PRIu64 "..%" PRIu64, min, max);
 }
 
+/* ", at most 1TiB" for a key with its own maximum: LIMIT up to its
+ * colon. */
+static void
+max_text(const struct key *k, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (k->max && k->limit)
+        snprintf(buf, size, ", at most %.*s", (int)strcspn(k->limit, ":"),
+                 k->limit);
+}
+
 void
 key_type_text(const struct key *k, char *buf, size_t size)
 {
     const char *gt0 = k->min ? " > 0" : "";
+    char most[64];
+    max_text(k, most, sizeof most);
     switch (k->type) {
     case KEY_U8:
     case KEY_U16:
@@ -90,10 +103,10 @@ key_type_text(const struct key *k, char *buf, size_t size)
         snprintf(buf, size, "bool");
         return;
     case KEY_SIZE:
-        snprintf(buf, size, "size%s", gt0);
+        snprintf(buf, size, "size%s%s", gt0, most);
         return;
     case KEY_DURATION:
-        snprintf(buf, size, "duration%s", gt0);
+        snprintf(buf, size, "duration%s%s", gt0, most);
         return;
     case KEY_RATE:
         snprintf(buf, size, "rate");
@@ -102,10 +115,10 @@ key_type_text(const struct key *k, char *buf, size_t size)
         snprintf(buf, size, "rate, or line");
         return;
     case KEY_SIZE_AUTO:
-        snprintf(buf, size, "%s, or size > 0", k->word);
+        snprintf(buf, size, "%s, or size > 0%s", k->word, most);
         return;
     case KEY_DURATION_AUTO:
-        snprintf(buf, size, "%s, or duration > 0", k->word);
+        snprintf(buf, size, "%s, or duration > 0%s", k->word, most);
         return;
     case KEY_FRACTION:
     case KEY_DECIMAL:

@@ -45,8 +45,14 @@ struct key {
                                * struct; unused with KEY_CUSTOM. */
     uint64_t min, max;        /* KEY_U8 .. KEY_U64: the range
                                * (a MAX that is the type's limit is not
-                               * shown); KEY_SIZE, KEY_DURATION: min 1
-                               * refuses zero. */
+                               * shown); KEY_SIZE, KEY_DURATION (and
+                               * their _AUTO forms): min 1 refuses zero,
+                               * and a nonzero MAX is a maximum below the
+                               * units' own (units.h), with LIMIT. */
+    const char *limit;        /* KEY_SIZE, KEY_DURATION with MAX: the
+                               * maximum as a scenario writes it, a colon
+                               * and why ("1TiB: ..."), for the reference
+                               * and the message that refuses more. */
     double lo, hi;            /* KEY_FRACTION, KEY_DECIMAL: the range, */
     bool lo_open;             /* LO itself excluded, */
     const char *form;         /* and the expected form in messages. */

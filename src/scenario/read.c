@@ -345,9 +345,21 @@ read_rate(struct ctx *c, const struct ynode *n, const char *path,
     return true;
 }
 
+/* Refuses V above MAX (nonzero), with LIMIT ("1TiB: why"). */
+static bool
+check_max(struct ctx *c, const struct ynode *n, const char *path,
+          uint64_t v, uint64_t max, const char *limit, const char *form)
+{
+    if (!max || v <= max)
+        return true;
+    char why[256];
+    snprintf(why, sizeof why, "more than %s", limit);
+    return fail_value(c, n, path, why, form);
+}
+
 bool
-read_size(struct ctx *c, const struct ynode *n, const char *path,
-          bool positive, uint64_t *out)
+read_size_max(struct ctx *c, const struct ynode *n, const char *path,
+              bool positive, uint64_t max, const char *limit, uint64_t *out)
 {
     const char *why;
     uint64_t v;
@@ -358,13 +370,22 @@ read_size(struct ctx *c, const struct ynode *n, const char *path,
     if (positive && v == 0)
         return fail_value(c, n, path, "must be greater than zero",
                           UNITS_SIZE_FORM);
+    if (!check_max(c, n, path, v, max, limit, UNITS_SIZE_FORM))
+        return false;
     *out = v;
     return true;
 }
 
+bool
+read_size(struct ctx *c, const struct ynode *n, const char *path,
+          bool positive, uint64_t *out)
+{
+    return read_size_max(c, n, path, positive, 0, NULL, out);
+}
+
 static bool
 read_duration(struct ctx *c, const struct ynode *n, const char *path,
-              bool positive, uint64_t *out)
+              bool positive, uint64_t max, const char *limit, uint64_t *out)
 {
     const char *why;
     uint64_t v;
@@ -375,6 +396,8 @@ read_duration(struct ctx *c, const struct ynode *n, const char *path,
     if (positive && v == 0)
         return fail_value(c, n, path, "must be greater than zero",
                           UNITS_DURATION_FORM);
+    if (!check_max(c, n, path, v, max, limit, UNITS_DURATION_FORM))
+        return false;
     *out = v;
     return true;
 }
@@ -570,9 +593,11 @@ key_read(struct ctx *c, const struct ynode *n, const char *path,
     case KEY_BOOL:
         return read_bool(c, n, path, (bool *)(void *)p);
     case KEY_SIZE:
-        return read_size(c, n, path, k->min > 0, (uint64_t *)(void *)p);
+        return read_size_max(c, n, path, k->min > 0, k->max, k->limit,
+                             (uint64_t *)(void *)p);
     case KEY_DURATION:
-        return read_duration(c, n, path, k->min > 0, (uint64_t *)(void *)p);
+        return read_duration(c, n, path, k->min > 0, k->max, k->limit,
+                             (uint64_t *)(void *)p);
     case KEY_RATE:
     case KEY_RATE_LINE:
         return read_rate(c, n, path, k->type == KEY_RATE_LINE,
@@ -585,8 +610,10 @@ key_read(struct ctx *c, const struct ynode *n, const char *path,
             return true;
         }
         return k->type == KEY_SIZE_AUTO
-                   ? read_size(c, n, path, true, (uint64_t *)(void *)p)
-                   : read_duration(c, n, path, true, (uint64_t *)(void *)p);
+                   ? read_size_max(c, n, path, true, k->max, k->limit,
+                                   (uint64_t *)(void *)p)
+                   : read_duration(c, n, path, true, k->max, k->limit,
+                                   (uint64_t *)(void *)p);
     case KEY_FRACTION:
         return read_fraction(c, n, path, k->lo, k->lo_open, k->hi, k->form,
                              (double *)(void *)p);

@@ -80,6 +80,10 @@ bool read_rate(struct ctx *c, const struct ynode *n, const char *path,
                bool line_ok, uint64_t *out);
 bool read_size(struct ctx *c, const struct ynode *n, const char *path,
                bool positive, uint64_t *out);
+/* The same, refusing more than MAX (nonzero) with LIMIT ("1TiB: why"). */
+bool read_size_max(struct ctx *c, const struct ynode *n, const char *path,
+                   bool positive, uint64_t max, const char *limit,
+                   uint64_t *out);
 
 /* KEY of MAP (at PARENT), if present: an integer MIN..MAX. */
 bool get_u32(struct ctx *c, const struct ynode *map, const char *parent,

@@ -49,6 +49,7 @@ struct monitor_pcap {
 /* The `monitor` section: queue occupancy sampled every interval. */
 struct monitor_spec {
     uint64_t interval_ps;     /* 0: no series sampled. */
+    struct src_loc interval_loc;
     struct monitor_select *select;
     size_t n_select;
     struct monitor_select *links;  /* monitor.links: link_series.csv. */
@@ -103,7 +104,12 @@ struct scenario_override {
 
 /* Returns 0 on success.  On failure returns 2 and sets *ERR to an
  * allocated message of the form "FILE:LINE:COL: what is wrong; expected
- * ..." (or "--set KEY=VALUE: ..." for overrides), and leaves *SCN empty. */
+ * ..." (or "--set KEY=VALUE: ..." for overrides), and leaves *SCN empty.
+ * PATH "-" reads standard input, called SCENARIO_STDIN_NAME in messages
+ * and scn->file (its default name is "stdin"; files it names, such as a
+ * CDF, are relative to the working directory). */
+#define SCENARIO_STDIN_NAME "<stdin>"
+
 int scenario_load(const char *path, const struct scenario_override *,
                   size_t n_overrides, struct scenario *scn, char **err);
 void scenario_free(struct scenario *);

@@ -156,6 +156,8 @@ scn_parse_monitor(struct ctx *c, const struct ynode *map,
     if (!require_key(c, map, "monitor", "interval") ||
         !keys_read(c, map, "monitor", &scn_monitor_keys, 0, m))
         return false;
+    const struct ynode *iv = ytree_get(map, "interval");
+    m->interval_loc = (struct src_loc){ iv->mark.line, iv->mark.col };
     if (qps && !read_flow_ids(c, qps, "monitor.qps", &m->qps, &m->n_qps,
                               &m->qps_loc))
         return false;

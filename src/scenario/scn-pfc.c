@@ -19,8 +19,9 @@
 static const struct key pfc_keys[] = {
     { "enabled", KEY_BOOL, P(enabled), .note = "true with a pfc section",
       .help = "PFC on or off." },
-    { "headroom", KEY_SIZE_AUTO, P(headroom_bytes), .word = "auto",
-      .dflt = "auto",
+    { "headroom", KEY_SIZE_AUTO, P(headroom_bytes), .max = UINT32_MAX,
+      .limit = "4294967295B: a port's headroom is counted in 32 bits",
+      .word = "auto", .dflt = "auto",
       .help = "Headroom per (switch port, lossless class); auto: the "
               "delay model's." },
     { "xoff", KEY_SIZE_AUTO, P(xoff_bytes), .word = "dynamic",

@@ -52,7 +52,8 @@ static const struct key traffic_keys[] = {
     { "flows", KEY_CUSTOM, .what = "non-empty sequence of flow mappings",
       .note = "required", .variants = FLOWS,
       .help = "The flows, one by one." },
-    { "size", KEY_CUSTOM, .what = "size > 0, or {cdf: NAME_OR_PATH}",
+    { "size", KEY_CUSTOM,
+      .what = "size > 0, at most 1TiB, or {cdf: NAME_OR_PATH}",
       .note = "required", .variants = GENERATED,
       .help = "Bytes per flow, or a distribution of them." },
     { "rate", KEY_RATE_LINE, T(rate_bps), .dflt = "line",
@@ -109,7 +110,8 @@ static const struct key flow_keys[] = {
       .help = "Sender." },
     { "dst", KEY_CUSTOM, .what = "host name", .note = "required",
       .help = "Receiver; not the sender." },
-    { "size", KEY_SIZE, F(size_bytes), 1, .note = "required",
+    { "size", KEY_SIZE, F(size_bytes), 1, FLOW_SIZE_MAX_BYTES,
+      .limit = FLOW_SIZE_LIMIT, .note = "required",
       .help = "Application bytes." },
     { "start", KEY_DURATION, F(start_ps), .dflt = "0",
       .help = "When it starts." },
@@ -250,7 +252,8 @@ get_flow_size(struct ctx *c, const struct ynode *map, const char *parent,
         return fail_value(c, n, path, NULL,
                           "a size, or a mapping {cdf: NAME_OR_PATH}");
     if (n->kind != YNODE_MAPPING)
-        return read_size(c, n, path, true, &ts->size_bytes);
+        return read_size_max(c, n, path, true, FLOW_SIZE_MAX_BYTES,
+                             FLOW_SIZE_LIMIT, &ts->size_bytes);
     snprintf(where, sizeof where, "in %s", path);
     path_key(sub, path, "cdf");
     return keys_check(c, n, where, &scn_flow_size_keys, 0) &&

@@ -180,6 +180,12 @@ split_number(const char *s, struct decimal *d, const char **unit,
     const char *p = s;
     if (!decimal_parse(&p, d, why))
         return false;
+    if ((*p == 'e' || *p == 'E') &&
+        (is_digit(p[1]) || ((p[1] == '+' || p[1] == '-') && is_digit(p[2])))) {
+        /* No unit starts with e: "1e2Gbps" is an exponent. */
+        *why = UNITS_NO_EXPONENT;
+        return false;
+    }
     while (*p == ' ')
         p++;
     *unit = p;
@@ -272,7 +278,15 @@ units_parse_size(const char *s, uint64_t *bytes, const char **why)
         }
         mult = u->mult;
     }
-    return decimal_scale(&d, mult, bytes, "not a whole number of bytes", why);
+    uint64_t v;
+    if (!decimal_scale(&d, mult, &v, "not a whole number of bytes", why))
+        return false;
+    if (v > UNITS_SIZE_MAX_BYTES) {
+        *why = UNITS_SIZE_TOO_LARGE;
+        return false;
+    }
+    *bytes = v;
+    return true;
 }
 
 bool
@@ -296,8 +310,16 @@ units_parse_duration(const char *s, uint64_t *ps, const char **why)
         *why = "unknown unit";
         return false;
     }
-    return decimal_scale(&d, u->mult, ps,
-                         "not a whole number of picoseconds", why);
+    uint64_t v;
+    if (!decimal_scale(&d, u->mult, &v, "not a whole number of picoseconds",
+                       why))
+        return false;
+    if (v > UNITS_DURATION_MAX_PS) {
+        *why = UNITS_DURATION_TOO_LARGE;
+        return false;
+    }
+    *ps = v;
+    return true;
 }
 
 /* A decimal number without a unit; TRAILING names the mistake of

@@ -17,6 +17,29 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The largest duration and size any key accepts (a key may set a smaller
+ * maximum in its table, keys.h).  10^6 s of simulated time, eleven and a
+ * half days, leaves a factor of eighteen below 2^64 ps, so that the sum of
+ * a start time, a stop time and a few delays cannot wrap; a sum that could
+ * still pass 2^64 - 1 ps is saturated where it is made (sim.h).  1 PiB is
+ * more than any buffer or memory a scenario describes, and its bits times
+ * 8e12 ps/s still fit in 128 bits. */
+#define UNITS_DURATION_MAX_PS (UINT64_C(1000000) * UINT64_C(1000000000000))
+#define UNITS_DURATION_MAX_TEXT "1000000s"
+#define UNITS_SIZE_MAX_BYTES (UINT64_C(1) << 50)
+#define UNITS_SIZE_MAX_TEXT "1125899906842624 B (2^50, 1 PiB)"
+/* Why "1e2Gbps" is refused: exponents are not part of the number form. */
+#define UNITS_NO_EXPONENT \
+    "an exponent; write the number out in full: 100 for 1e2"
+
+/* Why a value above them is refused. */
+#define UNITS_DURATION_TOO_LARGE \
+    "more than " UNITS_DURATION_MAX_TEXT ", the longest duration dcsim " \
+    "simulates: simulated time is 64-bit picoseconds, and sums of " \
+    "durations must fit"
+#define UNITS_SIZE_TOO_LARGE \
+    "more than " UNITS_SIZE_MAX_TEXT ", the largest size dcsim accepts"
+
 #define UNITS_RATE_FORM "a rate with a unit, e.g. 25Gbps"
 #define UNITS_SIZE_FORM \
     "a size in bytes, optionally with a unit (B, KB, MB, GB, TB, KiB, " \
@@ -34,11 +57,13 @@ bool units_parse_rate(const char *s, uint64_t *bps, const char **why);
 
 /* A non-negative integer number of bytes, or a decimal number, optional
  * spaces, and one of B, KB, MB, GB, TB (powers of 1000; "kB" too) or KiB,
- * MiB, GiB, TiB (powers of 1024).  Zero is allowed. */
+ * MiB, GiB, TiB (powers of 1024).  Zero is allowed; more than
+ * UNITS_SIZE_MAX_BYTES is not. */
 bool units_parse_size(const char *s, uint64_t *bytes, const char **why);
 
 /* A decimal number, optional spaces, and one of ps, ns, us (or µs), ms,
- * s; or a bare "0".  The result is in picoseconds; zero is allowed. */
+ * s; or a bare "0".  The result is in picoseconds; zero is allowed, more
+ * than UNITS_DURATION_MAX_PS is not. */
 bool units_parse_duration(const char *s, uint64_t *ps, const char **why);
 
 /* A decimal number from 0 to 1 without a unit ("0.5", "1", "0.125"), as

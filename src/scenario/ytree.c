@@ -245,6 +245,13 @@ parse_mapping(struct yparser *p, struct ynode *map, int depth)
                         : ev.type == YAML_SEQUENCE_START_EVENT
                             ? "sequence"
                             : "alias");
+        else if (ev.data.scalar.plain_implicit &&
+                 !strcmp((const char *)ev.data.scalar.value, "<<"))
+            /* YAML 1.1's merge key: it would pull in keys written
+             * elsewhere (and needs anchors, refused as well). */
+            good = fail(p, ev.start_mark,
+                        "YAML merge keys (<<) are not supported; expected "
+                        "the keys written out in full");
         else
             good = check_plain_node(p, &ev, ev.data.scalar.anchor,
                                     ev.data.scalar.tag) &&

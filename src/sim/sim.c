@@ -35,7 +35,7 @@ void
 sim_init(struct sim *s, uint64_t seed)
 {
     memset(s, 0, sizeof *s);
-    s->end_ps = TIME_NEVER;
+    s->end_ps = TIME_NEVER - 1;
     s->seed = seed;
     s->fired_id = UINT32_MAX;
     s->leaves = INITIAL_LEAVES;
@@ -181,7 +181,13 @@ tree_set(struct sim *s, uint32_t id, heap_key k)
 void
 sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
 {
-    sim_assert(t_ps >= s->now_ps);
+    if (UNLIKELY(t_ps < s->now_ps)) {
+        /* now + delay passed 2^64 - 1 ps and wrapped: every delay is below
+         * 2^63 ps (units.h), so a wrapped time is more than 2^63 ps behind
+         * now, while an event scheduled in the past by mistake is not. */
+        sim_assert(s->now_ps - t_ps > TIME_WRAP_PS);
+        t_ps = TIME_NEVER;
+    }
     if (UNLIKELY(s->seq >= s->seq_limit))
         tree_rebuild(s, s->leaves, true);
     heap_key k = (heap_key)t_ps << 64 |

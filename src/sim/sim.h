@@ -106,6 +106,10 @@ void event_init_background(struct sim *, struct event *, event_fn *fn);
 
 #define KEY_IDLE (~(heap_key)0)
 
+/* Scheduling more than this behind now is a time that wrapped (see
+ * sim_schedule()). */
+#define TIME_WRAP_PS (UINT64_C(1) << 63)
+
 static inline bool
 event_is_scheduled(const struct sim *s, const struct event *ev)
 {
@@ -113,7 +117,11 @@ event_is_scheduled(const struct sim *s, const struct event *ev)
 }
 
 /* Schedules EV at absolute time T_PS (>= now).  If EV is already scheduled
- * it is moved, and gets a new sequence number as if newly scheduled. */
+ * it is moved, and gets a new sequence number as if newly scheduled.
+ * A T_PS that wrapped past 2^64 - 1 ps (now + a delay, more than
+ * TIME_WRAP_PS behind now) saturates to TIME_NEVER: the event is kept but
+ * never fires, since sim_run() stops before TIME_NEVER whatever end_ps
+ * says. */
 void sim_schedule(struct sim *, struct event *, uint64_t t_ps);
 /* Removes EV from the queue if scheduled; a no-op otherwise. */
 void sim_cancel(struct sim *, struct event *);

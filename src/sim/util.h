@@ -69,12 +69,30 @@ int read_whole_file(const char *path, uint64_t max_mib, const char *what,
  * the next picosecond.  Exact for every rate that divides 8e12 bits*ps. */
 __extension__ typedef unsigned __int128 u128;
 
+/* A + B and A * B, or UINT64_MAX when they do not fit: for times and
+ * sizes that sums of valid inputs could still carry past 64 bits. */
+static inline uint64_t
+sat_add_u64(uint64_t a, uint64_t b)
+{
+    uint64_t r;
+    return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+static inline uint64_t
+sat_mul_u64(uint64_t a, uint64_t b)
+{
+    uint64_t r;
+    return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
 static inline uint64_t
 ser_time_ps(uint64_t wire_bytes, uint64_t rate_bps)
 {
-    /* bytes * 8e12 overflows 64 bits beyond ~2.3 MB; use 128 bits. */
+    /* bytes * 8e12 overflows 64 bits beyond ~2.3 MB; use 128 bits, and
+     * saturate a time past 2^64 - 1 ps (a huge size at a tiny rate). */
     u128 num = (u128)wire_bytes * 8u * PS_PER_S;
-    return (uint64_t)((num + rate_bps - 1) / rate_bps);
+    u128 t = (num + rate_bps - 1) / rate_bps;
+    return t > UINT64_MAX ? UINT64_MAX : (uint64_t)t;
 }
 
 #endif

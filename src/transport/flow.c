@@ -10,7 +10,7 @@ flow_ideal_fct(uint64_t n, uint32_t wire, uint32_t last_wire, uint64_t gap_ps,
     sim_assert(n >= 1 && h >= 1 && h <= 64);
     uint64_t delay_sum = 0;
     for (uint32_t i = 0; i < h; i++)
-        delay_sum += delays[i];
+        delay_sum = sat_add_u64(delay_sum, delays[i]);
 
     /* Cell weights by column: column 0 is the pacer (packet k's release
      * is gap_ps after packet k-1's), columns 1..h the links.  Row types:
@@ -26,8 +26,8 @@ flow_ideal_fct(uint64_t n, uint32_t wire, uint32_t last_wire, uint64_t gap_ps,
     if (n == 1) {
         uint64_t t = 0;
         for (uint32_t i = 0; i <= h; i++)
-            t += first[i];
-        return t + delay_sum;
+            t = sat_add_u64(t, first[i]);
+        return sat_add_u64(t, delay_sum);
     }
 
     /* Longest monotone path from (first, 0) to (last, h): down the first
@@ -38,23 +38,24 @@ flow_ideal_fct(uint64_t n, uint32_t wire, uint32_t last_wire, uint64_t gap_ps,
     for (uint32_t a = 0; a <= h; a++) {
         uint64_t pre = 0;
         for (uint32_t i = 0; i <= a; i++)
-            pre += first[i];
+            pre = sat_add_u64(pre, first[i]);
         if (m == 0) {
             uint64_t t = pre;
             for (uint32_t i = a; i <= h; i++)
-                t += last[i];
+                t = sat_add_u64(t, last[i]);
             best = MAX(best, t);
             continue;
         }
         uint64_t span = 0, heavy = 0;
         for (uint32_t b = a; b <= h; b++) {
-            span += mid[b];
+            span = sat_add_u64(span, mid[b]);
             heavy = MAX(heavy, mid[b]);
-            uint64_t t = pre + span + (m - 1) * heavy;
+            uint64_t t = sat_add_u64(sat_add_u64(pre, span),
+                                     sat_mul_u64(m - 1, heavy));
             for (uint32_t i = b; i <= h; i++)
-                t += last[i];
+                t = sat_add_u64(t, last[i]);
             best = MAX(best, t);
         }
     }
-    return best + delay_sum;
+    return sat_add_u64(best, delay_sum);
 }

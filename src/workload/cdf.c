@@ -12,11 +12,13 @@
 #include "sim/rng.h"
 #include "sim/util.h"
 #include "workload/cdf-data.h"
+#include "workload/workload-spec.h"
 
-/* Sizes beyond 2^53 bytes would no longer be whole numbers as doubles;
- * nothing near that is a flow. */
-#define SIZE_MAX_BYTES 9007199254740992.0
-#define SIZE_FORM "a number of bytes, 0 to 2^53"
+/* The largest flow (FLOW_SIZE_MAX_BYTES, workload-spec.h: its packets
+ * are counted in 32 bits); well below 2^53, where sizes would no longer be
+ * whole numbers as doubles. */
+#define SIZE_MAX_BYTES ((double)FLOW_SIZE_MAX_BYTES)
+#define SIZE_FORM "a number of bytes, 0 to 2^40 (1 TiB, the largest flow)"
 #define CDF_FORM "a fraction 0..1"
 #define LINE_FORM "two columns: size_bytes cdf"
 

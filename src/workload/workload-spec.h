@@ -20,6 +20,13 @@ enum traffic_pattern {
                            * or as many as arrive within DURATION. */
 };
 
+/* The largest flow: its packets are counted in 32 bits, and 1 TiB is
+ * fewer than 2^32 packets at the smallest payload per packet (a UDP
+ * datagram at the 576-byte MTU carries 548 B, an RDMA packet at least
+ * 256 B: 2^32 of those). */
+#define FLOW_SIZE_MAX_BYTES (UINT64_C(1) << 40)
+#define FLOW_SIZE_LIMIT "1TiB: a flow's packets are counted in 32 bits"
+
 struct flow_spec {
     uint32_t src, dst;        /* Host numbers (0..n_hosts-1). */
     uint64_t size_bytes;      /* Application payload bytes, > 0. */

@@ -3,6 +3,7 @@
 #include "workload/workload.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +315,65 @@ mean_gap_ps(const struct traffic_spec *t, uint64_t capacity_bps)
     double mean = t->size_cdf ? t->size_cdf->mean_bytes
                               : (double)t->size_bytes;
     return 8.0 * mean * (double)PS_PER_S / (t->load * (double)capacity_bps);
+}
+
+void
+workload_estimate(const struct workload_config *cfg, double *flows,
+                  double *bytes, uint64_t *last_start_ps)
+{
+    uint64_t *cum = host_cum_rates(cfg->graph);
+    uint64_t capacity = cfg->graph->n_hosts ? cum[cfg->graph->n_hosts - 1]
+                                            : 0;
+    double nh = cfg->graph->n_hosts;
+    *flows = *bytes = 0;
+    *last_start_ps = 0;
+    for (size_t i = 0; i < cfg->n_traffic; i++) {
+        const struct traffic_spec *t = &cfg->traffic[i];
+        double n = 0, gap = mean_gap_ps(t, capacity);
+        double size = t->size_cdf ? t->size_cdf->mean_bytes
+                                  : (double)t->size_bytes;
+        uint64_t last = t->start_ps;
+        switch (t->pattern) {
+        case PATTERN_FLOWS:
+            for (size_t k = 0; k < t->n_flows; k++) {
+                *bytes += (double)t->flows[k].size_bytes;
+                last = MAX(last, t->flows[k].start_ps);
+            }
+            n = (double)t->n_flows;
+            size = 0;
+            break;
+        case PATTERN_PERMUTATION:
+            n = nh;
+            break;
+        case PATTERN_INCAST:
+            n = (double)t->count * t->rounds;
+            break;
+        case PATTERN_ALL_TO_ALL:
+            n = nh * (nh - 1);
+            break;
+        case PATTERN_RANDOM:
+            /* Arrivals closer than 1 ps are refused by the builder
+             * (too_fast()): count none here, so that its message is the
+             * one given. */
+            n = t->count;
+            if (t->duration_ps) {
+                n = gap >= 1 ? (double)t->duration_ps / gap : 0;
+                n += 6 * sqrt(n);
+            }
+            if (t->load && gap < 1)
+                n = 0;
+            break;
+        }
+        if (gap > 0)
+            last = (uint64_t)MIN((double)last + gap * n, (double)UINT64_MAX);
+        if (t->pattern == PATTERN_RANDOM && t->duration_ps)
+            last = MIN(last, t->start_ps + MIN(t->duration_ps,
+                                               UINT64_MAX - t->start_ps));
+        *flows += n;
+        *bytes += n * size;
+        *last_start_ps = MAX(*last_start_ps, last);
+    }
+    free(cum);
 }
 
 /* Picoseconds are the clock's grain: arrivals closer than that on

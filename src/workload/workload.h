@@ -92,6 +92,17 @@ int workload_create(const struct workload_config *, struct workload **wl,
                      struct flow **flows, uint32_t *n, char **err);
 void workload_destroy(struct workload *);
 
+/* What the entries of CFG will generate, known before generating them:
+ * *FLOWS flows over the whole run (every incast round; for `random` with
+ * arrivals over a `duration`, the expected number, duration / mean gap,
+ * plus six standard deviations of the Poisson count, so that a run
+ * exceeds it with a probability below 1e-9), *BYTES their sizes summed
+ * (CDF sizes at the mean), and *LAST_START_PS the latest start.
+ * Cheap: nothing is allocated per flow, so `validate` can size a run of
+ * billions of flows before deciding whether to build it. */
+void workload_estimate(const struct workload_config *, double *flows,
+                       double *bytes, uint64_t *last_start_ps);
+
 /* F (of NET's edge, whose flows WL made) completed now: if that completes an
  * incast round, schedules the next round, if any, gap_ps later. */
 void workload_flow_done(struct workload *, struct net *, struct flow *);

@@ -126,7 +126,7 @@ setup_host_rx(struct edge *edge, const struct scenario *scn, char **err)
             uint64_t need = pfc_headroom_bytes(
                 h->nic.port, scn->mtu_bytes,
                 __builtin_popcount(scn->qos.lossless));
-            if (need + scn->pfc.xon_offset_bytes >= rx->cap) {
+            if (sat_add_u64(need, scn->pfc.xon_offset_bytes) >= rx->cap) {
                 *err = xasprintf(
                     "%s:%u:%u: host.rx_buffer %" PRIu64 " B leaves no room "
                     "below the PFC headroom host %s needs (%" PRIu64
@@ -212,6 +212,32 @@ check_monitor(const struct world *w, const struct scenario *scn, char **err)
     return true;
 }
 
+/* Traffic that starts at or after the stop time never runs: most likely
+ * a unit written wrong, so it is warned about, at its place. */
+static void
+warn_late_starts(struct net *net, const struct scenario *scn)
+{
+    if (!scn->stop_ps)
+        return;
+    for (size_t i = 0; i < scn->n_traffic; i++) {
+        const struct traffic_spec *t = &scn->traffic[i];
+        if (t->pattern != PATTERN_FLOWS && t->start_ps >= scn->stop_ps)
+            net_warn(net, "%s:%u:%u: traffic.%zu starts at %.6g us, at or "
+                     "after stop (%.6g us): none of its flows will start",
+                     scn->file, t->loc.line, t->loc.col, i,
+                     (double)t->start_ps / 1e6, (double)scn->stop_ps / 1e6);
+        for (size_t k = 0; k < t->n_flows; k++) {
+            const struct flow_spec *fs = &t->flows[k];
+            if (fs->start_ps >= scn->stop_ps)
+                net_warn(net, "%s:%u:%u: traffic.%zu.flows.%zu starts at "
+                         "%.6g us, at or after stop (%.6g us): it will not "
+                         "start", scn->file, fs->loc.line, fs->loc.col, i, k,
+                         (double)fs->start_ps / 1e6,
+                         (double)scn->stop_ps / 1e6);
+        }
+    }
+}
+
 static int
 build(struct world *w, const struct scenario *scn, char **err)
 {
@@ -243,6 +269,7 @@ build(struct world *w, const struct scenario *scn, char **err)
         return 2;
     if (!check_monitor(w, scn, err))
         return 2;
+    warn_late_starts(net, scn);
     for (uint32_t i = 0; i < edge->n_flows; i++) {
         const struct flow *f = &edge->flows[i];
         if (f->transport->check && f->transport->check(net, f, err))

@@ -65,6 +65,22 @@ world_net_const(const struct world *w)
 int world_create(struct world **, const struct scenario *scn, char **err);
 void world_destroy(struct world *);
 
+/* What running a scenario costs, estimated from the scenario alone
+ * (world-estimate.c says how each figure is made).  Doubles: a scenario
+ * may ask for more than 64 bits can count. */
+struct world_estimate {
+    double flows;             /* Over the whole run, every incast round. */
+    double static_bytes;      /* The built world: nodes, ports, routes,
+                               * flows and their state, the engine. */
+    double queue_bytes;       /* Bound on packets the buffers can hold. */
+    double series_bytes;      /* Monitor series at the end of the run. */
+    double events;            /* Events the run will execute, roughly. */
+    double length_ps;         /* The run's simulated length: the stop time,
+                               * or an estimate without one. */
+};
+
+void world_estimate(const struct scenario *, struct world_estimate *);
+
 /* The workload's inputs, from SCN (which must outlive them). */
 struct workload_config world_workload_config(const struct scenario *scn);
 

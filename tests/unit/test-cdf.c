@@ -234,16 +234,17 @@ test_errors(void)
 {
     bad("not a number", "abc 0.5\n",
         "t.txt:1:1: size is 'abc' (not a number); expected a number of "
-        "bytes, 0 to 2^53");
+        "bytes, 0 to 2^40 (1 TiB, the largest flow)");
     bad("negative size", "0 0\n  -5 1\n",
         "t.txt:2:3: size is '-5' (negative); expected a number of bytes, 0 "
-        "to 2^53");
+        "to 2^40 (1 TiB, the largest flow)");
     bad("hex", "0x10 1\n", "t.txt:1:1: size is '0x10' (not a number); "
-        "expected a number of bytes, 0 to 2^53");
+        "expected a number of bytes, 0 to 2^40 (1 TiB, the largest flow)");
     bad("infinite", "1e400 1\n", "t.txt:1:1: size is '1e400' (too large); "
-        "expected a number of bytes, 0 to 2^53");
-    bad("above 2^53", "1e16 1\n", "t.txt:1:1: size is '1e16' (too large); "
-        "expected a number of bytes, 0 to 2^53");
+        "expected a number of bytes, 0 to 2^40 (1 TiB, the largest flow)");
+    bad("above 2^40", "1099511627777 1\n", "t.txt:1:1: size is "
+        "'1099511627777' (too large); expected a number of bytes, 0 to 2^40 "
+        "(1 TiB, the largest flow)");
     bad("decreasing size", "100 0.5\n# x\n50 1\n",
         "t.txt:3:1: size is '50' (less than 100 on line 1); expected sizes "
         "in non-decreasing order");
@@ -269,7 +270,8 @@ test_errors(void)
     bad("all zero", "0 0\n0 1\n", "t.txt:2:1: the largest size is '0'; "
         "expected at least 1 byte");
     bad("control character", "1\x01 1\n", "t.txt:1:1: size is '1?' (not a "
-        "number); expected a number of bytes, 0 to 2^53");
+        "number); expected a number of bytes, 0 to 2^40 (1 TiB, the largest "
+        "flow)");
 
     struct cdf d;
     char *err = NULL;

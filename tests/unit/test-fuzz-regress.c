@@ -1,12 +1,16 @@
 /* Replays every input in tests/fuzz/regress/ (and the example and
  * bad-input scenarios) through the scenario parser: each must load or be
- * rejected with a located message and status 2, never crash.  Under
+ * rejected with a located message and status 2, never crash.  The inputs
+ * of tests/fuzz/regress/ go through the world harness too
+ * (tests/fuzz/fuzz-world.h): loaded, built and run for a few simulated
+ * microseconds, or refused with a located message.  Under
  * SANITIZE=address,undefined this also checks for leaks and UB. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../fuzz/fuzz-world.h"
 #include "scenario/scenario.h"
 #include "tap.h"
 
@@ -17,7 +21,7 @@ cmp_str(const void *a, const void *b)
 }
 
 static void
-replay_dir(const char *dir)
+replay_dir(const char *dir, bool world)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -52,6 +56,16 @@ replay_dir(const char *dir)
                "%s rejected with a located message", path);
         }
         free(err);
+        if (world) {
+            /* The same input through the world harness. */
+            err = NULL;
+            rc = fuzz_world_one(path, &err);
+            ok(rc == 0 ? err == NULL
+                       : rc == 2 && err && !strncmp(err, path, strlen(path)),
+               "%s builds and runs, or is refused with a located message",
+               path);
+            free(err);
+        }
         free(names[i]);
     }
     free(names);
@@ -63,9 +77,9 @@ main(int argc, char **argv)
     /* Paths are relative to the repository root (make check runs there). */
     (void)argc;
     (void)argv;
-    replay_dir("tests/fuzz/regress");
-    replay_dir("tests/cli/bad-input");
-    replay_dir("scenarios");
-    replay_dir("bench");
+    replay_dir("tests/fuzz/regress", true);
+    replay_dir("tests/cli/bad-input", false);
+    replay_dir("scenarios", false);
+    replay_dir("bench", false);
     return done_testing();
 }

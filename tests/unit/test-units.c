@@ -94,9 +94,10 @@ test_rates(void)
     bad(p, "rate", "line", "not a number");
     bad(p, "rate", ".5Gbps", "not a number");
     bad(p, "rate", "5.Gbps", "not a number");
-    bad(p, "rate", "1e9bps", "unknown unit");
+    bad(p, "rate", "1e9bps", UNITS_NO_EXPONENT);
     bad(p, "rate", "025Gbps", "leading zero");
     bad(p, "rate", "1.2.3Gbps", "unknown unit");
+    bad(p, "rate", "1e2Gbps", UNITS_NO_EXPONENT);
     bad(p, "rate", "1000000000000000000000Gbps", "too large");
     bad(p, "rate", "1.00000000000000000000000000000000000001Tbps",
         "too many digits");
@@ -123,7 +124,11 @@ test_sizes(void)
     good(p, "size", "1TB", UINT64_C(1000000000000));
     good(p, "size", "1TiB", UINT64_C(1099511627776));
     good(p, "size", "0.0009765625KiB", 1);  /* 2^-10 KiB. */
-    good(p, "size", "18446744073709551615", UINT64_MAX);
+    /* The largest size (units.h), and one byte more. */
+    good(p, "size", "1125899906842624", UNITS_SIZE_MAX_BYTES);
+    good(p, "size", "1024TiB", UNITS_SIZE_MAX_BYTES);
+    bad(p, "size", "1125899906842625", UNITS_SIZE_TOO_LARGE);
+    bad(p, "size", "18446744073709551615", UNITS_SIZE_TOO_LARGE);
     bad(p, "size", "18446744073709551616", "too large");
     bad(p, "size", "16777216TiB", "too large");
     bad(p, "size", "1.5", "not a whole number of bytes");
@@ -136,6 +141,8 @@ test_sizes(void)
     bad(p, "size", "KB", "not a number");
     bad(p, "size", "", "not a number");
     bad(p, "size", "1,500", "unknown unit");
+    bad(p, "size", "1e3", UNITS_NO_EXPONENT);
+    bad(p, "size", "1.5E+3KB", UNITS_NO_EXPONENT);
 }
 
 static void
@@ -155,7 +162,10 @@ test_durations(void)
     good(p, "duration", "1s", PS_PER_S);
     good(p, "duration", "0.001ns", 1);
     good(p, "duration", "1.000000000001s", PS_PER_S + 1);
-    good(p, "duration", "18446744.073709551615s", UINT64_MAX);
+    /* The longest duration (units.h), and one picosecond more. */
+    good(p, "duration", "1000000s", UNITS_DURATION_MAX_PS);
+    bad(p, "duration", "1000000.000000000001s", UNITS_DURATION_TOO_LARGE);
+    bad(p, "duration", "18446744.073709551615s", UNITS_DURATION_TOO_LARGE);
     bad(p, "duration", "18446744.073709551616s", "too large");
     bad(p, "duration", "18446745s", "too large");
     bad(p, "duration", "5", "missing unit");
@@ -168,6 +178,7 @@ test_durations(void)
     bad(p, "duration", "1h", "unknown unit");
     bad(p, "duration", "1US", "unknown unit");
     bad(p, "duration", "us", "not a number");
+    bad(p, "duration", "1e-3s", UNITS_NO_EXPONENT);
     bad(p, "duration", "00", "leading zero");
 }
 

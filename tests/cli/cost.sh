@@ -1,0 +1,68 @@
+#!/bin/sh
+# `dcsim validate` is the dry run of `run` (issue 21 item 4): the same
+# warnings, and an estimate of the run's cost; `run` and `validate` refuse
+# a scenario whose memory would not fit in the machine, before building
+# it, with a located message that gives the estimate.
+set -u
+. "$(dirname "$0")/../lib.sh"
+here=$(cd "$(dirname "$0")/../.." && pwd)
+fix="$here/tests/cli/limits"
+
+# 1. Warnings: a headroom below what the ports need, and an IB buffer below
+# the credit round trip, are printed by validate as by run.
+for c in "ethernet pfc.headroom=1KB pfc.headroom" "ib ib.vl_buffer=4KiB ib.vl_buffer"; do
+    set -- $c
+    "$DCSIM" validate "$fix/$1.yaml" --set "$2" >"$tmp/v.out" 2>"$tmp/v.err"
+    t $? "validate $1 --set $2: exit 0"
+    grep -q "^dcsim: warning: $3 " "$tmp/v.err"
+    t $? "validate warns about $3"
+    "$DCSIM" run "$fix/$1.yaml" --set "$2" -q -o "$tmp/r" >/dev/null 2>"$tmp/r.err"
+    grep "^dcsim: warning:" "$tmp/r.err" | diff - "$tmp/v.err" >/dev/null
+    t $? "the warnings of validate are those of run"
+done
+
+# 2. The estimate: one line with flows, memory and events.  A permutation
+# of 4 hosts is 4 flows, known exactly.
+"$DCSIM" validate "$fix/hpcc.yaml" >"$tmp/v.out" 2>&1
+grep -Eq '^estimate: 4 flows; memory [0-9.]+ KiB static, up to [0-9.]+ [KMG]iB of queued packets, 0 B of monitor series; about [0-9.e+]+ events$' "$tmp/v.out"
+t $? "validate prints the estimate: $(tail -1 "$tmp/v.out")"
+
+# 3. Too many flows: refused before anything is built, at the traffic
+# entry, with the estimate; run leaves no results directory.
+cat >"$tmp/big.yaml" <<'YAML'
+topology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 4}
+traffic:
+  - {pattern: random, count: 4294967295, size: 64B}
+YAML
+for cmd in validate "run -o $tmp/big"; do
+    "$DCSIM" $cmd "$tmp/big.yaml" >"$tmp/out" 2>"$tmp/err" || rc=$?
+    [ "${rc:-0}" = 2 ] && [ ! -s "$tmp/out" ] && [ ! -e "$tmp/big" ] &&
+        grep -q "^$tmp/big.yaml:3:5: traffic.0: the run needs about [0-9.]* TiB of memory, more than the .* available (4.295e+09 flows" "$tmp/err"
+    t $? "${cmd%% *}: 2^32 flows refused with the estimate: $(cat "$tmp/err")"
+    unset rc
+done 2>/dev/null
+
+# 4. All-to-all on a large fabric: n^2 flows, refused at once.
+cat >"$tmp/a2a.yaml" <<'YAML'
+topology: {type: fat-tree, k: 64}
+traffic:
+  - {pattern: all-to-all, size: 1KB}
+YAML
+"$DCSIM" validate "$tmp/a2a.yaml" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q "^$tmp/a2a.yaml:3:5: traffic.0: .*(4.295e+09 flows" "$tmp/err"
+t $? "all-to-all over 65536 hosts refused: $(cat "$tmp/err")"
+
+# 5. Monitor series that would not fit: refused at monitor.interval.
+cat >"$tmp/mon.yaml" <<'YAML'
+stop: 1s
+topology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 4}
+traffic:
+  - {pattern: permutation, size: 1MB}
+monitor: {interval: 1ps, queues: [leaf0]}
+YAML
+"$DCSIM" run "$tmp/mon.yaml" -o "$tmp/mon" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && [ ! -e "$tmp/mon" ] &&
+    grep -q "^$tmp/mon.yaml:5:21: monitor.interval: 1 ps over 1 s of simulated time makes about" "$tmp/err"
+t $? "a 1 ps monitor over 1 s refused: $(cat "$tmp/err")"
+
+echo "1..$n"
