@@ -285,51 +285,6 @@ scenario_defaults(struct scenario *scn)
     scn->tcp.cc = tcp_cc_name(0);
 }
 
-/* On Ethernet, a RoCE packet of a full rdma.mtu payload must fit in the
- * IP MTU: with IPv4 and UDP (RoCEv2) or the GRH (RoCE v1), the BTH, a
- * RETH (on a WRITE's first packet), the ICRC and, under HPCC, the INT
- * header.  Refused at rdma.mtu, or at mtu when rdma.mtu is the default. */
-static bool
-check_roce_mtu(struct ctx *c, const struct ynode *root,
-               const struct scenario *scn)
-{
-    if (scn->fabric != FABRIC_ETHERNET)
-        return true;
-    for (size_t i = 0; i < scn->n_traffic; i++) {
-        const char *proto = scn->traffic[i].protocol;
-        bool v1 = !strcmp(proto, "rocev1");
-        if (!v1 && strcmp(proto, "roce"))
-            continue;
-        uint32_t hdr = (v1 ? IB_GRH_BYTES : IPV4_HDR_BYTES + UDP_HDR_BYTES) +
-                       IB_BTH_BYTES + IB_RETH_BYTES + IB_ICRC_BYTES +
-                       (scn->rdma.cc == RDMA_CC_HPCC ? INT_HDR_BYTES : 0);
-        uint64_t need = (uint64_t)scn->rdma.mtu + hdr;
-        if (need <= scn->mtu_bytes)
-            continue;
-        const struct ynode *rdma = ytree_get(root, "rdma");
-        const struct ynode *at = rdma ? ytree_get(rdma, "mtu") : NULL;
-        if (!at)
-            at = ytree_get(root, "mtu");
-        /* The largest rdma.mtu (a power of two from 256) that fits. */
-        uint32_t fit = 0;
-        for (uint32_t m = 256; m <= 4096; m *= 2)
-            if (m + hdr <= scn->mtu_bytes)
-                fit = m;
-        char want[64];
-        if (fit)
-            snprintf(want, sizeof want, "rdma.mtu %u or less", fit);
-        else
-            snprintf(want, sizeof want, "an mtu of at least %u", 256 + hdr);
-        return fail_at(c, at ? &at->mark : &root->mark,
-                       "rdma.mtu %u makes %s packets of %" PRIu64 " B "
-                       "(with %u B of headers), more than the Ethernet mtu "
-                       "%u that traffic.%zu crosses; expected %s",
-                       scn->rdma.mtu, v1 ? "RoCE v1" : "RoCEv2", need, hdr,
-                       scn->mtu_bytes, i, want);
-    }
-    return true;
-}
-
 int
 scenario_load(const char *path, const struct scenario_override *overrides,
               size_t n_overrides, struct scenario *scn, char **err)
@@ -379,7 +334,6 @@ scenario_load(const char *path, const struct scenario_override *overrides,
         scn_resolve_monitor(&c, ytree_get(root, "monitor"), scn) &&
         scn_resolve_qos_nodes(&c, root, scn) &&
         scn_resolve_server_nodes(&c, root, scn) &&
-        check_roce_mtu(&c, root, scn) &&
         scn_resolve_stall(&c, root, scn))
         scn_resolve_overlay(&c, root, scn);
 

@@ -52,7 +52,7 @@ done
 # 5. RoCE packets larger than the Ethernet MTU: refused at rdma.mtu (or at
 # mtu when rdma.mtu is the default).  HPCC adds its INT header.
 "$DCSIM" validate "$fix/hpcc.yaml" --set rdma.mtu=2048 >/dev/null 2>"$tmp/err"
-[ $? = 2 ] && grep -q "^--set rdma.mtu=2048: rdma.mtu 2048 makes RoCEv2 packets of 2150 B (with 102 B of headers), more than the Ethernet mtu 1500 that traffic.0 crosses; expected rdma.mtu 1024 or less$" "$tmp/err"
+[ $? = 2 ] && grep -q "^--set rdma.mtu=2048: rdma.mtu: a roce packet of traffic.0 (verb write) carries 2048 B of payload in 2150 B at the IP layer, more than the IP mtu 1500 lets an Ethernet frame hold; expected rdma.payload (or rdma.mtu) of at most 1398 B, or mtu of at least 2150$" "$tmp/err"
 t $? "rdma.mtu 2048 over mtu 1500 refused: $(cat "$tmp/err")"
 cat >"$tmp/v1.yaml" <<'YAML'
 mtu: 1000
@@ -62,7 +62,7 @@ traffic:
 YAML
 "$DCSIM" run "$tmp/v1.yaml" -o "$tmp/v1" >/dev/null 2>"$tmp/err"
 [ $? = 2 ] && [ ! -e "$tmp/v1" ] &&
-    grep -q "^$tmp/v1.yaml:1:6: rdma.mtu 1024 makes RoCE v1 packets of 1096 B (with 72 B of headers), more than the Ethernet mtu 1000 that traffic.0 crosses; expected rdma.mtu 512 or less$" "$tmp/err"
+    grep -q "^$tmp/v1.yaml:1:6: mtu: a rocev1 packet of traffic.0 (verb write) carries 1024 B of payload in 1096 B at the IP layer, more than the IP mtu 1000 lets an Ethernet frame hold; expected rdma.payload (or rdma.mtu) of at most 928 B, or mtu of at least 1096$" "$tmp/err"
 t $? "the default rdma.mtu over mtu 1000 refused at mtu: $(cat "$tmp/err")"
 "$DCSIM" validate "$tmp/v1.yaml" --set rdma.mtu=512 >/dev/null 2>&1
 t $? "rdma.mtu 512 fits"
