@@ -116,8 +116,10 @@ port_attach_fc(struct port *port, struct fc_port *fc)
 }
 
 /* A frame that entered by IN_PORT left queue TC: give its buffer back,
- * and let the ingress it came by resume its upstream if it may. */
-static void
+ * and let the ingress it came by resume its upstream if it may.  Inlined
+ * into port_kick: out of line it cost 1.7-1.9% of all instructions on
+ * the k=8 scaling runs (callgrind). */
+static ALWAYS_INLINE void
 port_release(struct net *net, struct port *port, uint8_t tc, uint8_t in_port,
              uint32_t frame)
 {

@@ -31,10 +31,12 @@
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define PRINTF_FMT(a, b) __attribute__((format(printf, a, b)))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define LIKELY(x) (x)
 #define UNLIKELY(x) (x)
 #define PRINTF_FMT(a, b)
+#define ALWAYS_INLINE inline
 #endif
 
 noreturn void sim_abort(const char *file, int line, const char *fmt, ...)
