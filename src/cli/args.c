@@ -85,6 +85,8 @@ cli_parse_args(const char *cmd, int argc, char **argv, int allow_run,
             add_set(a, "seed", v);
         } else if (allow_run && (!strcmp(arg, "--quiet") || !strcmp(arg, "-q"))) {
             a->quiet = 1;
+        } else if (allow_run && !strcmp(arg, "--progress")) {
+            a->progress = 1;
         } else if (arg[0] == '-' && arg[1]) {
             char *m = xasprintf("unknown option '%s'", arg);
             bad(cmd, m);

@@ -28,6 +28,8 @@ struct scenario_args {
     struct scenario_override *set; /* --set KEY=VALUE and --seed N. */
     size_t n_set;
     int quiet;
+    int progress;             /* --progress: progress lines on stderr even
+                               * when it is not a terminal. */
 };
 
 /* Parses ARGV after the subcommand name.  ALLOW_RUN enables -o, --seed

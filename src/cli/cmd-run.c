@@ -38,6 +38,8 @@ struct progress {
     double t0, last;
     uint64_t last_events;
     int shown;
+    int lines;                /* Not a terminal: a line every second
+                               * instead of one line redrawn. */
 };
 
 /* The live line on stderr: simulated time done (of the total when the
@@ -50,7 +52,7 @@ show_progress(struct sim *s, void *aux)
     const struct world *world = world_of(net_of(s));
     const struct edge *edge = &world->edge;
     double now = wall_now();
-    if (now - pr->last < 0.25)
+    if (now - pr->last < (pr->lines ? 1.0 : 0.25))
         return;
     double rate = (double)(s->events - pr->last_events) / (now - pr->last);
     double frac = 0;
@@ -59,16 +61,19 @@ show_progress(struct sim *s, void *aux)
     else if (edge->total_flow_bytes)
         frac = (double)(edge->st.bytes_delivered + edge->net.st.bytes_lost) /
                (double)edge->total_flow_bytes;
-    fprintf(stderr, "\r  sim %.3f us", (double)s->now_ps / 1e6);
+    fprintf(stderr, "%s  sim %.3f us", pr->lines ? "" : "\r",
+            (double)s->now_ps / 1e6);
     if (world->scn->stop_ps)
         fprintf(stderr, " / %.3f us", (double)world->scn->stop_ps / 1e6);
     fprintf(stderr, "  %.2f M events/s", rate / 1e6);
     if (frac > 0.001)
         fprintf(stderr, "  %3.0f%%  ETA %.0f s   ", frac * 100,
                 (now - pr->t0) * (1 - frac) / frac);
+    if (pr->lines)
+        fputc('\n', stderr);
     pr->last = now;
     pr->last_events = s->events;
-    pr->shown = 1;
+    pr->shown = !pr->lines;
 }
 
 static double
@@ -281,7 +286,9 @@ cmd_run(int argc, char **argv)
     struct breakdown *bd = breakdown_attach(world);
     struct progress pr = { 0 };
     pr.t0 = pr.last = wall_now();
-    int live = !a.quiet && isatty(STDERR_FILENO);
+    int tty = isatty(STDERR_FILENO);
+    int live = a.progress || (!a.quiet && tty);
+    pr.lines = !tty;
     double cpu0 = user_cpu_seconds();
     sim_run(&net->sim, live ? show_progress : NULL, &pr);
     int sig = run_signal;

@@ -11,9 +11,12 @@ static const struct command {
     const char *help;
 } commands[] = {
     { "run", cmd_run,
-      "run FILE [-o DIR] [--seed N] [--set KEY=VALUE]... [--quiet]",
+      "run FILE [-o DIR] [--seed N] [--set KEY=VALUE]... [--quiet] "
+      "[--progress]",
       "simulate a scenario and write results to DIR "
-      "(default results/<name>)" },
+      "(default results/<name>); --quiet prints no summary, --progress "
+      "prints a progress line every second on stderr even when it is not "
+      "a terminal (FILE - reads standard input)" },
     { "validate", cmd_validate, "validate FILE [--set KEY=VALUE]...",
       "check a scenario without running it" },
     { "topo", cmd_topo, "topo FILE [--set KEY=VALUE]...",
@@ -30,6 +33,35 @@ static const struct command {
       "(tab-separated)" },
 };
 
+/* The command named NAME, or NULL. */
+static const struct command *
+find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(name, commands[i].name))
+            return &commands[i];
+    return NULL;
+}
+
+/* `dcsim help COMMAND` and `dcsim COMMAND --help`. */
+static int
+command_help(const struct command *c)
+{
+    printf("usage: dcsim %s\n\n%s.\n\nScenario keys: docs/scenario.md and "
+           "dcsim keys.  Result files: docs/output.md.\n",
+           c->usage, c->help);
+    return 0;
+}
+
+static int
+unknown_command(const char *name)
+{
+    fprintf(stderr, "dcsim: unknown command '%s'; expected one of run, "
+                    "validate, topo, kvm-probe, keys (see dcsim --help)\n",
+            name);
+    return 2;
+}
+
 static void
 usage(FILE *f)
 {
@@ -39,7 +71,9 @@ usage(FILE *f)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(f, "  dcsim %s\n      %s\n", commands[i].usage,
                 commands[i].help);
-    fprintf(f, "  dcsim --version\n  dcsim --help\n\n"
+    fprintf(f, "  dcsim help COMMAND | dcsim COMMAND --help\n"
+               "      what COMMAND does and takes\n"
+               "  dcsim --version\n  dcsim --help\n\n"
                "Scenario keys: docs/scenario.md and dcsim keys.  Result files: "
                "docs/output.md.\n"
                "Exit status: 0 success, 1 run-time failure, 2 bad input "
@@ -55,6 +89,17 @@ main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (!strcmp(argv[1], "help") && argc > 2) {
+        const struct command *c = find_command(argv[2]);
+        if (!c)
+            return unknown_command(argv[2]);
+        if (argc > 3) {
+            fprintf(stderr, "dcsim help: unexpected argument '%s'; "
+                            "expected dcsim help COMMAND\n", argv[3]);
+            return 2;
+        }
+        return command_help(c);
+    }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         usage(stdout);
@@ -64,11 +109,17 @@ main(int argc, char **argv)
         printf("dcsim %s\n", DCSIM_VERSION);
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(argv[1], commands[i].name))
-            return commands[i].run(argc - 2, argv + 2);
-    fprintf(stderr, "dcsim: unknown command '%s'; expected one of run, "
-                    "validate, topo, kvm-probe, keys (see dcsim --help)\n",
-            argv[1]);
-    return 2;
+    const struct command *c = find_command(argv[1]);
+    if (!c)
+        return unknown_command(argv[1]);
+    /* COMMAND --help (or -h) anywhere but as the value of --set. */
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--set")) {
+            i++;
+            continue;
+        }
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return command_help(c);
+    }
+    return c->run(argc - 2, argv + 2);
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
-# The command line: --version, --help, validate, topo, run's files and
-# summary, --set, and argument errors (exit 2, nothing written).
+# The command line: --version, --help, help COMMAND, validate, topo, run's
+# files and summary, --set, --progress, and argument errors (exit 2,
+# nothing written).
 set -u
 DCSIM=${DCSIM:-./dcsim}
 here=$(cd "$(dirname "$0")/../.." && pwd)
@@ -59,4 +60,24 @@ t $? "run without FILE: exit 2"
 touch "$tmp/afile"
 "$DCSIM" run "$tmp/s.yaml" -o "$tmp/afile" 2>"$tmp/e"; [ $? = 2 ] && grep -q "not a directory" "$tmp/e"
 t $? "-o naming a file: exit 2"
+
+# Help per command: `dcsim help COMMAND` and `dcsim COMMAND --help` print
+# its usage on stdout and exit 0; an unknown one is exit 2.
+"$DCSIM" help run >"$tmp/h1"; [ $? = 0 ] && grep -q '^usage: dcsim run FILE' "$tmp/h1"
+t $? "dcsim help run prints run's usage"
+"$DCSIM" run --help >"$tmp/h2"; [ $? = 0 ] && cmp -s "$tmp/h1" "$tmp/h2"
+t $? "dcsim run --help prints the same"
+"$DCSIM" validate "$tmp/s.yaml" -h >"$tmp/h3"; [ $? = 0 ] && grep -q '^usage: dcsim validate FILE' "$tmp/h3"
+t $? "dcsim validate FILE -h prints validate's usage"
+"$DCSIM" help frob >/dev/null 2>"$tmp/e"; [ $? = 2 ] && grep -q "unknown command 'frob'" "$tmp/e"
+t $? "dcsim help frob: exit 2"
+
+# --progress: progress lines on stderr although it is not a terminal; the
+# results are those of a run without it.
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/p1" --quiet --progress 2>"$tmp/e" >/dev/null
+rc=$?
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/p2" --quiet 2>"$tmp/e2" >/dev/null
+[ $rc = 0 ] && [ ! -s "$tmp/e2" ] && cmp -s "$tmp/p1/flows.csv" "$tmp/p2/flows.csv" &&
+    cmp -s "$tmp/p1/links.csv" "$tmp/p2/links.csv"
+t $? "--progress changes no result; without it a script's stderr stays empty"
 echo "1..$n"
