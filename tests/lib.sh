@@ -19,6 +19,10 @@
 #                          one line on stderr that starts with FILE:WANT
 #                          (and holds ALSO), and leave no DIR: one TAP
 #                          line each.
+#   refused_as NAME TEXT LINE:COL WANT
+#                          writes the script's own `scenario TEXT` to
+#                          NAME.yaml and checks it is `refused` at
+#                          LINE:COL with a message holding WANT.
 #   same_results A B FILE...  status 0 if result directories A and B hold
 #                          identical FILEs, and summary.json but for
 #                          wall_seconds.
@@ -64,6 +68,10 @@ refused() {
         t "$([ -z "$r_why" ]; echo $?)" "$r_cmd $1: exit 2, $(basename "$2"):$3${4:+ ... $4}${r_why:+ --$r_why}"
         [ -z "$r_why" ] || sed 's/^/# stderr: /' "$tmp/stderr"
     done
+}
+refused_as() {
+    scenario "$2" >"$tmp/$1.yaml"
+    refused "$1" "$tmp/$1.yaml" "$3: " "$4"
 }
 same_results() {
     sr_a=$1 sr_b=$2

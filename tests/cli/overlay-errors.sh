@@ -23,12 +23,8 @@ scenario "overlay: {tenants: [$T]}" >"$tmp/good.yaml"
 "$DCSIM" validate "$tmp/good.yaml" >/dev/null 2>"$tmp/err"
 t $? "a good overlay section validates"
 
-# check NAME OVERLAY LINE:COL WANT: both commands refuse the scenario at
-# LINE:COL with a message holding WANT (lib.sh's `refused`).
-check() {
-    scenario "$2" >"$tmp/$1.yaml"
-    refused "$1" "$tmp/$1.yaml" "$3: " "$4"
-}
+# check NAME TEXT LINE:COL WANT: lib.sh's refused_as.
+check() { refused_as "$@"; }
 
 check not-mapping 'overlay: 5' 5:10 "overlay is '5'; expected a mapping"
 check unknown-key 'overlay: {tenant: []}' 5:11 "unknown key 'tenant' in overlay"

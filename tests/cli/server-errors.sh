@@ -22,12 +22,8 @@ scenario 'server: {sockets: 2, cores_per_socket: 4, vm: {io: vhost, vcpu_cores: 
 "$DCSIM" validate "$tmp/good.yaml" >/dev/null 2>"$tmp/err"
 t $? "a good server section validates"
 
-# check NAME SERVER LINE:COL WANT: both commands refuse the scenario at
-# LINE:COL with a message holding WANT (lib.sh's `refused`).
-check() {
-    scenario "$2" >"$tmp/$1.yaml"
-    refused "$1" "$tmp/$1.yaml" "$3: " "$4"
-}
+# check NAME TEXT LINE:COL WANT: lib.sh's refused_as.
+check() { refused_as "$@"; }
 
 check unknown-key 'server: {cores: 4}' 5:10 "unknown key 'cores' in server"
 check sockets 'server: {sockets: 0}' 5:19 "server.sockets is '0'; expected an integer 1..8"
