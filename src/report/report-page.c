@@ -425,6 +425,7 @@ struct bar {
     char *label;
     double v[8];
     double rank;
+    size_t index;             /* Order of addition: breaks rank ties. */
 };
 
 struct bars {
@@ -439,9 +440,10 @@ bars_add(struct bars *bs, const char *label)
         bs->cap = bs->cap ? 2 * bs->cap : 16;
         bs->b = xrealloc(bs->b, bs->cap * sizeof *bs->b);
     }
-    struct bar *b = &bs->b[bs->n++];
+    struct bar *b = &bs->b[bs->n];
     memset(b, 0, sizeof *b);
     b->label = xstrdup(label);
+    b->index = bs->n++;
     return b;
 }
 
@@ -468,7 +470,7 @@ cmp_bar_rank(const void *a, const void *b)
     const struct bar *x = a, *y = b;
     if (x->rank != y->rank)
         return x->rank < y->rank ? 1 : -1;
-    return 0;
+    return x->index < y->index ? -1 : x->index > y->index;
 }
 
 /* Draws BS's bars (the MAX_BARS of highest rank when RANKED, else all in
@@ -487,18 +489,7 @@ plot_bars(struct page *pg, struct bars *bs, const char *title,
         return;
     size_t n = bs->n;
     if (ranked) {
-        /* A stable order: qsort is not, so the ties keep their index. */
-        for (size_t i = 0; i < n; i++)
-            bs->b[i].v[7] = (double)i;
         qsort(bs->b, n, sizeof *bs->b, cmp_bar_rank);
-        for (size_t i = 1; i < n; i++)
-            for (size_t j = i; j > 0 && bs->b[j].rank == bs->b[j - 1].rank &&
-                               bs->b[j].v[7] < bs->b[j - 1].v[7];
-                 j--) {
-                struct bar t = bs->b[j];
-                bs->b[j] = bs->b[j - 1];
-                bs->b[j - 1] = t;
-            }
         if (n > MAX_BARS)
             n = MAX_BARS;
     }
@@ -616,6 +607,58 @@ plot_slowdown_cdf(struct page *pg)
     free(v);
 }
 
+/* Reads a file of per-port samples (link_series.csv, queue_series.csv)
+ * into SS: one series per port (and class, when BY_TC) of column VALUE
+ * over time_ps, ranked by the sum of its values, or their peak when PEAK.
+ * Closes C. */
+static void
+read_port_series(struct csv *c, const char *value, bool by_tc, bool peak,
+                 struct series_set *ss)
+{
+    int t = csv_col(c, "time_ps"), node = csv_col(c, "node"),
+        port = csv_col(c, "port"), to = csv_col(c, "to"),
+        tc = csv_col(c, "tc"), v = csv_col(c, value);
+    while (csv_next(c)) {
+        const char *k = by_tc ? csv_get(c, tc) : "";
+        char *key = xasprintf("%s,%s,%s", csv_get(c, node), csv_get(c, port),
+                              k);
+        char *label = xasprintf("%s > %s%s%s", csv_get(c, node),
+                                csv_get(c, to), by_tc ? " tc " : "", k);
+        struct series *s = series_find(ss, key, label);
+        free(key);
+        free(label);
+        double y = csv_num(c, v);
+        series_add(s, csv_num(c, t), y);
+        s->rank = peak ? (y > s->rank ? y : s->rank) : s->rank + y;
+    }
+    csv_close(c);
+}
+
+/* Reads into BS one bar per row of FILE whose column VALUE is positive,
+ * ranked by it and labelled "FROM>to" (and " tcN" with column TC).
+ * False if the run did not write FILE. */
+static bool
+read_ranked_bars(struct page *pg, const char *file, const char *from,
+                 const char *tc, const char *value, struct bars *bs)
+{
+    struct csv c;
+    if (!csv_open(pg, file, &c))
+        return false;
+    int a = csv_col(&c, from), b = csv_col(&c, "to"),
+        k = tc ? csv_col(&c, tc) : -1, v = csv_col(&c, value);
+    while (csv_next(&c)) {
+        if (csv_num(&c, v) <= 0)
+            continue;
+        char *label = xasprintf("%s>%s%s%s", csv_get(&c, a), csv_get(&c, b),
+                                tc ? " tc" : "", csv_get(&c, k));
+        struct bar *bar = bars_add(bs, label);
+        free(label);
+        bar->v[0] = bar->rank = csv_num(&c, v);
+    }
+    csv_close(&c);
+    return true;
+}
+
 /* Link utilization over time (link_series.csv), or without it the run's
  * average for the busiest links (links.csv). */
 static void
@@ -623,25 +666,11 @@ plot_links(struct page *pg)
 {
     struct csv c;
     if (csv_open(pg, "link_series.csv", &c)) {
-        int t = csv_col(&c, "time_ps"), node = csv_col(&c, "node"),
-            port = csv_col(&c, "port"), to = csv_col(&c, "to"),
-            util = csv_col(&c, "utilization");
         struct series_set ss = { 0 };
-        while (csv_next(&c)) {
-            char *key = xasprintf("%s,%s", csv_get(&c, node),
-                                  csv_get(&c, port));
-            char *label = xasprintf("%s > %s", csv_get(&c, node),
-                                    csv_get(&c, to));
-            struct series *s = series_find(&ss, key, label);
-            free(key);
-            free(label);
-            series_add(s, csv_num(&c, t), csv_num(&c, util));
-            s->rank += csv_num(&c, util);
-        }
-        csv_close(&c);
+        read_port_series(&c, "utilization", false, false, &ss);
         plot_lines(pg, &ss, "Link utilization over time",
                    xasprintf("The %d busiest of the %zu monitored links "
-                             "(most bytes over the run), each interval's "
+                             "(highest mean utilization), each interval's "
                              "utilization (<a href=\"link_series.csv\">"
                              "link_series.csv</a>).",
                              ss.n < MAX_LINES ? (int)ss.n : MAX_LINES,
@@ -650,21 +679,9 @@ plot_links(struct page *pg)
         series_free(&ss);
         return;
     }
-    if (!csv_open(pg, "links.csv", &c))
-        return;
-    int from = csv_col(&c, "from"), to = csv_col(&c, "to"),
-        util = csv_col(&c, "utilization");
     struct bars bs = { 0 };
-    while (csv_next(&c)) {
-        if (csv_num(&c, util) <= 0)
-            continue;
-        char *label = xasprintf("%s>%s", csv_get(&c, from),
-                                csv_get(&c, to));
-        struct bar *b = bars_add(&bs, label);
-        free(label);
-        b->v[0] = b->rank = csv_num(&c, util);
-    }
-    csv_close(&c);
+    if (!read_ranked_bars(pg, "links.csv", "from", NULL, "utilization", &bs))
+        return;
     static const char *const names[] = { "utilization" };
     plot_bars(pg, &bs, "Busiest links",
               xstrdup("Average utilization over the run of the busiest link "
@@ -683,23 +700,8 @@ plot_queues(struct page *pg)
     struct csv c;
     if (!csv_open(pg, "queue_series.csv", &c))
         return;
-    int t = csv_col(&c, "time_ps"), node = csv_col(&c, "node"),
-        port = csv_col(&c, "port"), to = csv_col(&c, "to"),
-        tc = csv_col(&c, "tc"), bytes = csv_col(&c, "bytes");
     struct series_set ss = { 0 };
-    while (csv_next(&c)) {
-        char *key = xasprintf("%s,%s,%s", csv_get(&c, node),
-                              csv_get(&c, port), csv_get(&c, tc));
-        char *label = xasprintf("%s > %s tc %s", csv_get(&c, node),
-                                csv_get(&c, to), csv_get(&c, tc));
-        struct series *s = series_find(&ss, key, label);
-        free(key);
-        free(label);
-        double b = csv_num(&c, bytes);
-        series_add(s, csv_num(&c, t), b);
-        s->rank = b > s->rank ? b : s->rank;
-    }
-    csv_close(&c);
+    read_port_series(&c, "bytes", true, true, &ss);
     plot_lines(pg, &ss, "Queue occupancy",
                xasprintf("Egress queue bytes of the monitored ports: the %d "
                          "with the highest peak of %zu queues, each point "
@@ -714,22 +716,10 @@ plot_queues(struct page *pg)
 static void
 plot_pfc(struct page *pg)
 {
-    struct csv c;
-    if (!csv_open(pg, "pfc.csv", &c))
-        return;
-    int node = csv_col(&c, "node"), to = csv_col(&c, "to"),
-        tc = csv_col(&c, "tc"), frac = csv_col(&c, "paused_fraction");
     struct bars bs = { 0 };
-    while (csv_next(&c)) {
-        if (csv_num(&c, frac) <= 0)
-            continue;
-        char *label = xasprintf("%s>%s tc%s", csv_get(&c, node),
-                                csv_get(&c, to), csv_get(&c, tc));
-        struct bar *b = bars_add(&bs, label);
-        free(label);
-        b->v[0] = b->rank = csv_num(&c, frac);
-    }
-    csv_close(&c);
+    if (!read_ranked_bars(pg, "pfc.csv", "node", "tc", "paused_fraction",
+                          &bs))
+        return;
     static const char *const names[] = { "paused fraction" };
     if (!bs.n)
         page_note(pg, "PFC is on and no port was paused.");
