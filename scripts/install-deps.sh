@@ -4,9 +4,11 @@
 set -eu
 
 # libpcap-dev: monitor.pcap.  tshark: tests/scenarios/pcap.sh reads the
-# traces (the test skips without it).
+# traces (the test skips without it).  gnuplot-nox: draws the plots of
+# report.html (a run without it warns and writes no report).  chromium:
+# tests/cli/report.sh renders report.html headless (skips without it).
 PKGS="gcc make libc6-dev linux-libc-dev pkg-config libyaml-dev libpcap-dev
-perl tshark"
+perl tshark gnuplot-nox chromium"
 
 missing=""
 for p in $PKGS; do

@@ -7,6 +7,7 @@
  * and SIGHUP stop the simulation at the next event boundary and write the
  * results reached so far, marked incomplete; a second one quits at once. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "report/breakdown.h"
 #include "report/capture.h"
 #include "report/results.h"
+#include "report/report-page.h"
 #include "report/results-dir.h"
 #include "scenario/scenario.h"
 #include "world/world.h"
@@ -202,8 +204,8 @@ remove_handlers(void)
 }
 
 /* Closes the files written during the run (capture, series), writes the
- * results into RD and puts them in place, or discards RD.  Returns 0, or
- * 1 after printing why not. */
+ * results and, with gnuplot, report.html from them into RD and puts them
+ * in place, or discards RD.  Returns 0, or 1 after printing why not. */
 static int
 write_results(const struct world *world, const struct run_info *ri,
               struct capture *cap, struct monitor *mon,
@@ -211,7 +213,8 @@ write_results(const struct world *world, const struct run_info *ri,
 {
     char *err = NULL;
     if (capture_finish(cap, &err) || monitor_close_series(mon, &err) ||
-        results_write(world, ri, rd, &err)) {
+        results_write(world, ri, rd, &err) ||
+        (ri->report_page && report_page_write(rd, &err))) {
         results_dir_discard(rd);
     } else if (!results_dir_commit(rd, &err)) {
         return 0;
@@ -265,6 +268,12 @@ cmd_run(int argc, char **argv)
     sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 
     cli_print_warnings(net);
+    /* Once, before the run: without gnuplot there is no report page. */
+    bool report_page = report_page_gnuplot();
+    if (!report_page)
+        fprintf(stderr, "dcsim run: warning: gnuplot not found on PATH "
+                        "(Debian package gnuplot-nox): no %s\n",
+                REPORT_PAGE_FILE);
     struct capture *cap;
     struct monitor *mon = monitor_create(world);
     if (capture_attach(world, &rd, &cap, &err) ||
@@ -313,6 +322,7 @@ cmd_run(int argc, char **argv)
                              ? scn.stop_ps : net->sim.now_ps;
     }
     ri.peak_rss_bytes = peak_rss_bytes();
+    ri.report_page = report_page;
     fc_finish(net, ri.sim_time_ps);
     results_summarize(world, &ri);
     if (mon)

@@ -14,9 +14,13 @@ static const struct command {
       "run FILE [-o DIR] [--seed N] [--set KEY=VALUE]... [--quiet] "
       "[--progress]",
       "simulate a scenario and write results to DIR "
-      "(default results/<name>); --quiet prints no summary, --progress "
+      "(default results/<name>), with report.html to open first when "
+      "gnuplot is installed; --quiet prints no summary, --progress "
       "prints a progress line every second on stderr even when it is not "
       "a terminal (FILE - reads standard input)" },
+    { "report", cmd_report, "report DIR",
+      "rebuild report.html, the page of summary and plots, in results "
+      "directory DIR from its files (needs gnuplot)" },
     { "validate", cmd_validate, "validate FILE [--set KEY=VALUE]...",
       "check a scenario without running it" },
     { "topo", cmd_topo, "topo FILE [--set KEY=VALUE]...",
@@ -57,8 +61,8 @@ static int
 unknown_command(const char *name)
 {
     fprintf(stderr, "dcsim: unknown command '%s'; expected one of run, "
-                    "validate, topo, kvm-probe, keys (see dcsim --help)\n",
-            name);
+                    "report, validate, topo, kvm-probe, keys (see dcsim "
+                    "--help)\n", name);
     return 2;
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #ifdef __linux__
 #include <sys/syscall.h>
@@ -314,15 +315,31 @@ results_dir_open(struct results_dir *rd, const char *dir, char **err)
     return 0;
 }
 
+int
+results_dir_note(struct results_dir *rd, const char *name)
+{
+    if (rd->n_files >= RESULTS_DIR_MAX_FILES)
+        return EMFILE;
+    rd->files[rd->n_files] = name;
+    rd->n_files++;
+    return 0;
+}
+
+int
+results_dir_mkwork(struct results_dir *rd, const char *name, int *fd)
+{
+    rd->work_dir = name;
+    if (mkdirat(rd->tmp_fd, name, 0777))
+        return errno;
+    *fd = openat(rd->tmp_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    return *fd < 0 ? errno : 0;
+}
+
 FILE *
 results_dir_create(struct results_dir *rd, const char *name, int *err)
 {
-    if (rd->n_files >= RESULTS_DIR_MAX_FILES) {
-        *err = EMFILE;
+    if ((*err = results_dir_note(rd, name)))
         return NULL;
-    }
-    rd->files[rd->n_files] = name;
-    rd->n_files++;
     int fd = openat(rd->tmp_fd, name,
                     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) {
@@ -430,8 +447,14 @@ results_dir_discard_now(struct results_dir *rd)
 {
     if (!rd || !rd->staging)
         return;
+    if (rd->helper_pid > 0) {
+        kill((pid_t)rd->helper_pid, SIGKILL);
+        waitpid((pid_t)rd->helper_pid, NULL, 0);
+    }
     for (sig_atomic_t i = 0; i < rd->n_files; i++)
         unlinkat(rd->tmp_fd, rd->files[i], 0);
+    if (rd->work_dir)
+        unlinkat(rd->tmp_fd, rd->work_dir, AT_REMOVEDIR);
     unlinkat(rd->parent_fd, rd->tmp_name, AT_REMOVEDIR);
     for (size_t i = rd->n_made_dirs; i-- > 0;)
         rmdir(rd->made_dirs[i]);

@@ -27,8 +27,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-/* Most files one run can write (report/results.c's table). */
-#define RESULTS_DIR_MAX_FILES 32
+/* Most files one run can write (report/results.c's table, and the
+ * report page's work files: report/report-page.c). */
+#define RESULTS_DIR_MAX_FILES 96
 
 struct results_dir {
     char *dir;                 /* DIR as given: for messages. */
@@ -47,6 +48,11 @@ struct results_dir {
     volatile sig_atomic_t n_files;
     volatile sig_atomic_t staging;  /* 1 from open() until commit() or
                                      * discard() has run. */
+    /* A work directory inside the staging directory (a static name, or
+     * NULL), removed after the files above by the signal-time discard,
+     * and a helper process writing into it (0: none), killed first. */
+    const char *volatile work_dir;
+    volatile sig_atomic_t helper_pid;
 };
 
 /* Checks DIR and prepares it as described above.  Returns 0, or an errno
@@ -57,6 +63,16 @@ int results_dir_open(struct results_dir *rd, const char *dir, char **err);
 /* Creates file NAME (a string that outlives RD) in the staging directory
  * and opens it for writing.  Returns NULL with *ERR = errno on failure. */
 FILE *results_dir_create(struct results_dir *rd, const char *name, int *err);
+
+/* Records NAME (a static string, a path relative to the staging
+ * directory) as a file that may exist there, so that the signal-time
+ * discard removes it: for files another process creates.  Returns 0, or
+ * EMFILE when the table is full. */
+int results_dir_note(struct results_dir *rd, const char *name);
+
+/* Creates directory NAME (a static string) in the staging directory as
+ * RD's work directory and opens it: *FD.  Returns 0 or an errno value. */
+int results_dir_mkwork(struct results_dir *rd, const char *name, int *fd);
 
 /* Replaces DIR with the staging directory, then closes RD.  Returns 0, or
  * an errno value with *ERR allocated after discarding the staging

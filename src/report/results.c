@@ -533,4 +533,7 @@ results_print_summary(const struct world *world, const struct run_info *ri,
         breakdown_print(f, world, ri);
     if (dir)
         fprintf(f, "  results in %s/\n", dir);
+    if (dir && ri->report_page)
+        fprintf(f, "  next: open %s/report.html (the summary and plots)\n",
+                dir);
 }

@@ -10,6 +10,7 @@
 #ifndef DCSIM_RESULTS_H
 #define DCSIM_RESULTS_H 1
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -40,6 +41,8 @@ struct run_info {
     struct flow_summary flows;
     const struct monitor *monitor;  /* NULL: no queue_series.csv. */
     const struct breakdown *breakdown;  /* NULL: no breakdown.csv. */
+    bool report_page;         /* report.html is written (gnuplot is there):
+                               * the summary says to open it. */
 };
 
 /* PS as a share of the simulated interval (0 for an empty run). */

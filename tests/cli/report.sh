@@ -1,0 +1,169 @@
+#!/bin/sh
+# report.html: written by every run when gnuplot is on PATH (a warning and
+# no page when it is not, the other files the same either way), the same
+# bytes twice, self-contained, rebuilt by `dcsim report DIR`, refused
+# input and a failing gnuplot leave nothing behind; headless Chromium
+# renders every plot (skipped where Chromium is missing).
+set -u
+. "$(dirname "$0")/../lib.sh"
+case $DCSIM in /*) ;; *) DCSIM=$PWD/$DCSIM ;; esac
+nogp=/nonexistent-dcsim-path
+files="flows.csv fct_by_size.csv links.csv queues.csv incast.csv pfc.csv
+queue_series.csv rate_series.csv link_series.csv tcp_series.csv hosts.csv vms.csv"
+no_staging() { ! ls -a "$1" | grep -q '^\.dcsim-tmp-'; }
+
+# Every kind of plot: TCP and RoCE (PFC, lossless class 3) and UDP into
+# small buffers (drops), VMs with virtio NICs (CPU, exits), a monitor of
+# links, queues, TCP windows and QP rates.
+cat >"$tmp/rich.yaml" <<'YAML'
+name: rich
+stop: 2ms
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 4}
+switch: {buffer: 800KB}
+server: {vm: {io: virtio}}
+pfc: {enabled: true}
+traffic:
+  - pattern: flows
+    protocol: tcp
+    flows: [{src: h0, dst: h7, size: 1MB}, {src: h1, dst: h7, size: 1MB},
+            {src: h2, dst: h7, size: 500KB}]
+  - pattern: flows
+    protocol: roce
+    flows: [{src: h4, dst: h3, size: 1MB, tc: 3}, {src: h5, dst: h3, size: 1MB, tc: 3},
+            {src: h6, dst: h3, size: 1MB, tc: 3}]
+  - pattern: flows
+    protocol: udp
+    flows: [{src: h3, dst: h6, size: 200KB}, {src: h2, dst: h6, size: 200KB},
+            {src: h1, dst: h6, size: 200KB}, {src: h0, dst: h6, size: 200KB}]
+monitor:
+  interval: 10us
+  links: [leaf1->h7, leaf0->h3, h0, h4]
+  queues: [leaf1->h7, leaf0->h3]
+  tcp: [0, 1, 2]
+  qps: [3, 4]
+YAML
+
+# Without gnuplot: one warning, no page, exit 0.
+PATH=$nogp "$DCSIM" run "$tmp/rich.yaml" -o "$tmp/plain" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 0 ] && [ ! -e "$tmp/plain/report.html" ] && [ "$(wc -l <"$tmp/e")" = 1 ] &&
+    grep -q 'warning: gnuplot not found on PATH (Debian package gnuplot-nox): no report.html' "$tmp/e" &&
+    ! grep -q report.html "$tmp/o"
+t $? "without gnuplot: exit 0, one warning, no report.html, the summary names none (exit $rc)"
+
+if ! command -v gnuplot >/dev/null; then
+    i=0
+    while [ $i -lt 22 ]; do
+        t 0 "# SKIP gnuplot is not installed (scripts/install-deps.sh)"
+        i=$((i + 1))
+    done
+    echo "1..$n"
+    exit 0
+fi
+
+"$DCSIM" run "$tmp/rich.yaml" -o "$tmp/a" >"$tmp/o" 2>"$tmp/e"
+[ $? = 0 ] && [ -s "$tmp/a/report.html" ] && [ ! -s "$tmp/e" ]
+t $? "with gnuplot the run writes report.html, nothing on stderr"
+tail -n 1 "$tmp/o" | grep -qF "next: open $tmp/a/report.html"
+t $? "the summary ends naming report.html as the next thing to open"
+same_results "$tmp/a" "$tmp/plain" $files
+t $? "every other file is the same with and without the page"
+"$DCSIM" run "$tmp/rich.yaml" -o "$tmp/b" --quiet && cmp -s "$tmp/a/report.html" "$tmp/b/report.html"
+t $? "the same scenario and seed give the same report.html, byte for byte"
+[ ! -e "$tmp/a/report.tmp" ] && no_staging "$tmp"
+t $? "no work directory or staging directory is left"
+
+# Self-contained: no script, style sheet or image loaded; every link is a
+# file of the directory or a fragment.
+page=$tmp/a/report.html
+ok=0
+grep -Eqi '<(script|link|img|iframe)|src=|@import|url\((https?:)?//' "$page" && ok=1
+for h in $(grep -o 'href="[^"]*"' "$page" | sed 's/^href="//; s/"$//' | sort -u); do
+    case $h in '#'*) ;; *) [ -f "$tmp/a/$h" ] || { echo "# dangling $h"; ok=1; } ;; esac
+done
+t $ok "report.html loads nothing: its links are the directory's files"
+figs=$(grep -c '<figure' "$page") svgs=$(grep -c '<svg' "$page")
+[ "$figs" = 10 ] && [ "$svgs" = 10 ]
+t $? "ten plots, each an inlined SVG ($figs figures, $svgs SVGs)"
+[ "$(grep -o "id='[^']*'" "$page" | sort | uniq -d | wc -l)" = 0 ]
+t $? "the inlined SVGs' ids are unique in the page"
+! grep -q 'wall_seconds' "$page"; t $? "the page leaves out the wall-clock time"
+
+# dcsim report DIR: the same page from the files alone.
+cp -r "$tmp/plain" "$tmp/plain0"
+"$DCSIM" report "$tmp/plain" >"$tmp/o" 2>"$tmp/e" &&
+    cmp -s "$tmp/a/report.html" "$tmp/plain/report.html" &&
+    [ "$(cat "$tmp/o")" = "$tmp/plain/report.html" ] && [ ! -s "$tmp/e" ]
+t $? "dcsim report DIR rebuilds the run's report.html from its files"
+rm "$tmp/plain/report.html"
+diff -r "$tmp/plain" "$tmp/plain0" >/dev/null && no_staging "$tmp"
+t $? "... and leaves every other file as it was"
+
+# Refused: one line, DIR untouched, nothing left.
+report_refused() {
+    want_rc=$1 what=$2 want=$3
+    shift 3
+    "$@" >"$tmp/o" 2>"$tmp/e"
+    rc=$?
+    [ $rc = "$want_rc" ] && [ ! -s "$tmp/o" ] && [ "$(wc -l <"$tmp/e")" = 1 ] &&
+        grep -qF -- "$want" "$tmp/e" && no_staging "$tmp"
+    t $? "dcsim report $what: exit $want_rc, '$want', nothing written (exit $rc)"
+    [ $rc = "$want_rc" ] || sed 's/^/# /' "$tmp/e"
+}
+report_refused 2 "without DIR" "expected a results directory" "$DCSIM" report
+report_refused 2 "with two DIRs" "unexpected argument" "$DCSIM" report "$tmp/a" "$tmp/b"
+report_refused 2 "--frob" "unknown option '--frob'" "$DCSIM" report --frob
+mkdir "$tmp/notes" && echo x >"$tmp/notes/x.txt"
+report_refused 2 "of a directory without summary.json" "not a results directory (no summary.json)" \
+    "$DCSIM" report "$tmp/notes"
+mkdir "$tmp/b/sub"
+report_refused 2 "of a results directory holding a directory" "is not a result file" \
+    "$DCSIM" report "$tmp/b"
+[ -d "$tmp/b/sub" ] && cmp -s "$tmp/a/report.html" "$tmp/b/report.html"
+t $? "... which is left as it was"
+rm "$tmp/plain/report.html" 2>/dev/null
+report_refused 1 "without gnuplot" "gnuplot not found on PATH" env PATH=$nogp "$DCSIM" report "$tmp/plain"
+
+# A gnuplot that fails: the run writes nothing (no partial results).
+mkdir "$tmp/bin"
+printf '#!/bin/sh\necho "plots.gp, line 3: invented error" >&2\nexit 1\n' >"$tmp/bin/gnuplot"
+chmod +x "$tmp/bin/gnuplot"
+PATH=$tmp/bin:$PATH "$DCSIM" run "$tmp/rich.yaml" -o "$tmp/fail" >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 1 ] && [ ! -e "$tmp/fail" ] && no_staging "$tmp" &&
+    grep -q "gnuplot failed (exit status 1): plots.gp, line 3: invented error" "$tmp/e"
+t $? "a failing gnuplot: exit 1 with its message, no results directory (exit $rc)"
+
+# Headless Chromium: every plot is drawn (an SVG with paths) in the
+# rich page and in the default scenario's, whose screenshot is not blank.
+if command -v chromium >/dev/null; then
+    here=$(cd "$(dirname "$0")/../.." && pwd)
+    chrome() {
+        timeout 120 chromium --headless --no-sandbox --disable-gpu \
+            --user-data-dir="$tmp/chrome" "$@" 2>/dev/null
+    }
+    # Figures whose SVG has at least one path with a drawing.
+    drawn() {
+        awk '/<figure/ { f++; inside = 1 }
+             inside && /<svg/ { s = 1 }
+             inside && s && /<path[^>]* d="M/ { p = 1 }
+             /<\/figure>/ { if (s && p) ok++; inside = s = p = 0 }
+             END { print ok + 0 "/" f + 0 }' "$1"
+    }
+    chrome --dump-dom "file://$page" >"$tmp/rich.dom"
+    d=$(drawn "$tmp/rich.dom")
+    [ "$d" = 10/10 ]; t $? "Chromium renders the rich page: $d plots drawn"
+    "$DCSIM" run "$here/scenarios/spine-leaf.yaml" -o "$tmp/default" --quiet
+    chrome --dump-dom "file://$tmp/default/report.html" >"$tmp/default.dom"
+    d=$(drawn "$tmp/default.dom")
+    [ "${d%/*}" = "${d#*/}" ] && [ "${d%/*}" -ge 3 ]
+    t $? "Chromium renders the default scenario's page: $d plots drawn"
+    chrome --screenshot="$tmp/default.png" --window-size=1100,2400 \
+        "file://$tmp/default/report.html" >/dev/null
+    size=$(wc -c <"$tmp/default.png" 2>/dev/null || echo 0)
+    # A blank page of that size compresses to a few KB.
+    [ "$size" -gt 40000 ]; t $? "its screenshot is not blank ($size bytes of PNG)"
+else
+    for i in 1 2 3; do t 0 "# SKIP chromium is not installed (scripts/install-deps.sh)"; done
+fi
+echo "1..$n"

@@ -1,0 +1,169 @@
+#!/bin/sh
+# The guide's labs (scenarios/guide/, indexed in docs/guide.md): every lab
+# states its claim, what to run and what it shows, and docs/guide.md names
+# it; each lab runs as its header says and the result points the way the
+# guide's claim does (a direction, not the guide's numbers: the guide
+# gives no setup for them, see docs/seed-claims.md).
+set -u
+. "$(dirname "$0")/../lib.sh"
+here=$(cd "$(dirname "$0")/../.." && pwd)
+labs=$here/scenarios/guide
+run() { lab=$1 out=$2; shift 2; "$DCSIM" run "$labs/$lab.yaml" -o "$tmp/$out" --quiet "$@"; }
+# Runs a copy of LAB without its `vm` line (bare metal) into OUT.
+run_bare() {
+    sed '/^  vm: {io: [a-z]*}$/d; s/^server:$/server: {}/' "$labs/$1.yaml" >"$tmp/$1-bare.yaml"
+    "$DCSIM" run "$tmp/$1-bare.yaml" -o "$tmp/$2" --quiet
+}
+# less A B: A < B (decimals).
+less() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+# col FILE NAME [FILTER]: the values of column NAME, one a line, of the
+# rows FILTER (an awk expression over c["name"]) accepts.
+col() {
+    awk -F, -v name="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+        { for (k in h) c[k] = $h[k] } '"${3:-1}"' { print c[name] }' "$1"
+}
+fct() { col "$1/flows.csv" fct_ps "c[\"id\"] == $2"; }
+busy() { sed -n 's/.*"servers": {"cores_busy": \([0-9.]*\).*/\1/p' "$1/summary.json"; }
+pauses() { num pause_frames_sent "$1/summary.json"; }
+
+# Every lab: a header with the claim, the commands, what it shows; a row
+# in docs/guide.md.
+ok=0
+for f in "$labs"/*.yaml; do
+    b=$(basename "$f")
+    for want in "The guide's claim" "# Run" "What it shows:" "dcsim run scenarios/guide/$b"; do
+        grep -q "$want" "$f" || { echo "# $b: no '$want'"; ok=1; }
+    done
+    grep -q "(\.\./scenarios/guide/$b)" "$here/docs/guide.md" || { echo "# $b: not in docs/guide.md"; ok=1; }
+done
+t $ok "every lab states its claim, how to run it and what it shows, and docs/guide.md lists it"
+
+# Spine-leaf against 3-tier: more switches and oversubscription, so the
+# messages and the transfers both take longer on the tree.
+run topology-spine-leaf sl && run topology-three-tier tt
+t $? "topology labs run"
+"$DCSIM" topo "$labs/topology-three-tier.yaml" | grep -q 'access  *4.00:1' &&
+    "$DCSIM" topo "$labs/topology-spine-leaf.yaml" | grep -q 'leaf  *1.00:1'
+t $? "topo: the tree's access tier is 4:1 oversubscribed, the leaves 1:1"
+small() { col "$1/flows.csv" fct_ps 'c["size_bytes"] == 64' | awk '{ s += $1 } END { print s / NR }'; }
+big() { col "$1/flows.csv" fct_ps 'c["size_bytes"] > 64' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+less "$(small "$tmp/sl")" "$(small "$tmp/tt")"
+t $? "64 B messages: spine-leaf $(small "$tmp/sl") ps < 3-tier $(small "$tmp/tt") ps"
+less "$(big "$tmp/sl")" "$(big "$tmp/tt")"
+t $? "2 MB transfers, median FCT: spine-leaf $(big "$tmp/sl") ps < 3-tier $(big "$tmp/tt") ps"
+
+# ECMP: per-switch seeds use every aggregation-to-core link; one seed
+# everywhere polarizes onto half of them.
+used() { col "$1/links.csv" bytes 'c["from"] ~ /^agg/ && c["to"] ~ /^core/' | awk '$1 > 0 { n++ } END { print n + 0 }'; }
+run ecmp-polarization ecmp && run ecmp-polarization polar --set switch.ecmp_seed=7
+t $? "ECMP lab runs, with one seed and with a seed per switch"
+[ "$(used "$tmp/ecmp")" = 16 ] && [ "$(used "$tmp/polar")" = 8 ]
+t $? "aggregation-to-core links used: $(used "$tmp/ecmp") of 16 per switch, $(used "$tmp/polar") polarized"
+less "$(big "$tmp/ecmp")" "$(big "$tmp/polar")"
+t $? "... and polarized transfers take longer"
+
+# PFC: lossless with it, drops and an unfinished incast without.
+run pfc-lossless pfc && run pfc-lossless nopfc --set pfc.enabled=false
+t $? "PFC lab runs with and without PFC"
+[ "$(all_drops "$tmp/pfc/summary.json")" = 0 ] && [ "$(pauses "$tmp/pfc")" -gt 0 ] &&
+    [ "$(col "$tmp/pfc/incast.csv" completed)" = 1 ]
+t $? "with PFC: no drop, $(pauses "$tmp/pfc") pause frames, the incast completes"
+[ "$(all_drops "$tmp/nopfc/summary.json")" -gt 0 ] && [ "$(col "$tmp/nopfc/incast.csv" completed)" = 0 ]
+t $? "without: $(all_drops "$tmp/nopfc/summary.json") drops, the incast does not complete"
+
+# ETS: the weights are the shares, and swap with them.
+share() { col "$1/flows.csv" bytes_delivered | awk '{ v[NR] = $1 } END { printf "%.3f", v[1] / (v[1] + v[2]) }'; }
+run ets-sharing ets && run ets-sharing ets2 --set switch.ets.weights.0=30 --set switch.ets.weights.3=70
+t $? "ETS lab runs with 70/30 and 30/70"
+s1=$(share "$tmp/ets") s2=$(share "$tmp/ets2")
+less 0.68 "$s1" && less "$s1" 0.72 && less 0.28 "$s2" && less "$s2" 0.32
+t $? "class 0's share: $s1 at 70/30, $s2 at 30/70"
+run ets-sharing ets-again && same_results "$tmp/ets" "$tmp/ets-again" flows.csv links.csv queues.csv report.html
+t $? "the ETS lab twice: the same results"
+
+# ECN + DCQCN: fewer pauses than without congestion control.
+run ecn-dcqcn dcqcn && run ecn-dcqcn nocc --set rdma.cc=none
+t $? "ECN lab runs with DCQCN and without congestion control"
+[ "$(col "$tmp/dcqcn/flows.csv" cnps | awk '{ s += $1 } END { print s }')" -gt 0 ] &&
+    less "$(pauses "$tmp/dcqcn")" "$(( $(pauses "$tmp/nocc") / 10 ))"
+t $? "DCQCN: CNPs, and $(pauses "$tmp/dcqcn") pause frames against $(pauses "$tmp/nocc") without"
+
+# RDMA against TCP: far less CPU and latency.
+run rdma-vs-tcp-cpu tcp && run rdma-vs-tcp-cpu roce --set traffic.0.protocol=roce --set traffic.1.protocol=roce
+t $? "RDMA lab runs over TCP and RoCE"
+less "$(awk -v b="$(busy "$tmp/roce")" 'BEGIN { print b * 10 }')" "$(busy "$tmp/tcp")"
+t $? "cores busy: TCP $(busy "$tmp/tcp"), RoCE $(busy "$tmp/roce") (under a tenth)"
+less "$(small "$tmp/roce")" "$(small "$tmp/tcp")"
+t $? "64 B messages: RoCE $(small "$tmp/roce") ps < TCP $(small "$tmp/tcp") ps"
+
+# The five I/O paths: throughput up, CPU and latency down along the table.
+ok=0
+for io in emulated virtio vhost sriov; do
+    run vm-io-paths "io-$io" --set server.vm.io=$io || ok=1
+done
+run_bare vm-io-paths io-bare || ok=1
+t $ok "I/O path lab runs for emulated, virtio, vhost, sriov and bare metal"
+prev_f= prev_b= prev_s= ok=0 line=
+for p in emulated virtio vhost sriov bare; do
+    f=$(fct "$tmp/io-$p" 0) b=$(busy "$tmp/io-$p") s=$(small "$tmp/io-$p")
+    [ -z "$b" ] && b=0
+    if [ -n "$prev_f" ]; then
+        less "$f" "$prev_f" && less "$b" "$prev_b" && less "$s" "$prev_s" || ok=1
+    fi
+    prev_f=$f prev_b=$b prev_s=$s
+    line="$line $p $(awk -v f="$f" 'BEGIN { printf "%.2f", 40e6 / f * 1000 }') Gb/s, $b cores;"
+done
+t $ok "each path is faster, cheaper and lower-latency than the one before:$line"
+ex() { col "$1/vms.csv" exits_per_packet | head -n 1; }
+less "$(awk -v e="$(ex "$tmp/io-virtio")" 'BEGIN { print e * 5 }')" "$(ex "$tmp/io-emulated")"
+t $? "VM exits per packet: emulated $(ex "$tmp/io-emulated") against virtio $(ex "$tmp/io-virtio")"
+
+# EPT, VPID, huge pages: 24 references a walk, huge pages cut the misses,
+# no VPID raises them.
+misses() { col "$1/vms.csv" tlb_misses | head -n 1; }
+run ept-vpid-hugepages ept && run ept-vpid-hugepages huge --set server.vm.guest_page=2MiB --set server.page=2MiB &&
+    run ept-vpid-hugepages novpid --set server.vm.vpid=false
+t $? "EPT lab runs with 4 KiB pages, 2 MiB pages and without VPID"
+[ "$(col "$tmp/ept/vms.csv" walk_refs | head -n 1)" = "$(( $(misses "$tmp/ept") * 24 ))" ]
+t $? "a 4 KiB miss walks 24 references (two dimensions)"
+less "$(( $(misses "$tmp/huge") * 100 ))" "$(misses "$tmp/ept")" && less "$(misses "$tmp/ept")" "$(misses "$tmp/novpid")"
+t $? "TLB misses: 2 MiB $(misses "$tmp/huge") < 4 KiB $(misses "$tmp/ept") < no VPID $(misses "$tmp/novpid")"
+
+# RDMA in a VM over SR-IOV: bare metal's times; TCP through the VF is
+# much slower.
+run sriov-rdma-vm vf && run_bare sriov-rdma-vm vf-bare &&
+    run sriov-rdma-vm vf-tcp --set traffic.0.protocol=tcp --set traffic.1.protocol=tcp
+t $? "SR-IOV lab runs: RoCE in VMs, on bare metal, TCP in VMs"
+less "$(fct "$tmp/vf" 0)" "$(awk -v f="$(fct "$tmp/vf-bare" 0)" 'BEGIN { print f * 1.05 }')" &&
+    less "$(small "$tmp/vf")" "$(awk -v f="$(small "$tmp/vf-bare")" 'BEGIN { print f * 1.05 }')" &&
+    [ "$(col "$tmp/vf/vms.csv" exits | sort -u)" = 0 ]
+t $? "RoCE through a VF: within 5% of bare metal, no VM exit"
+less "$(( $(fct "$tmp/vf" 0) * 3 ))" "$(fct "$tmp/vf-tcp" 0)"
+t $? "TCP through the same VF: over 3 times slower"
+
+# microVM rate limits: goodput at the bucket's rate.
+gbps() { awk -v f="$(fct "$1" 0)" 'BEGIN { printf "%.3f", 16e6 / f * 1000 }'; }
+sed '/rate_limit: {rate/d' "$labs/microvm-rate-limit.yaml" >"$tmp/nolimit.yaml"
+run microvm-rate-limit rl && run microvm-rate-limit rl-half --set server.vm.rate_limit.rate=500Mbps &&
+    "$DCSIM" run "$tmp/nolimit.yaml" -o "$tmp/rl-none" --quiet
+t $? "microVM lab runs at 1 Gb/s, 500 Mb/s and unlimited"
+less "$(gbps "$tmp/rl")" 1.01 && less 0.9 "$(gbps "$tmp/rl")" &&
+    less "$(gbps "$tmp/rl-half")" 0.505 && less 0.45 "$(gbps "$tmp/rl-half")" &&
+    less 5 "$(gbps "$tmp/rl-none")"
+t $? "goodput: $(gbps "$tmp/rl") Gb/s at 1 Gb/s, $(gbps "$tmp/rl-half") at 500 Mb/s, $(gbps "$tmp/rl-none") unlimited"
+mbps=$(col "$tmp/rl/block.csv" mb_per_s | head -n 1)
+less "$mbps" 120; t $? "the drive's writes are held near 100 MB/s ($mbps MB/s)"
+
+# Overlays: 50 B a VXLAN packet, 58 with 8 B of Geneve options, drops
+# with a 1500 B underlay.
+per() { col "$1/overlay.csv" overhead_bytes 'c["vtep"] == "leaf0"'; }
+pkts() { col "$1/overlay.csv" encap_packets 'c["vtep"] == "leaf0"'; }
+run overlay-vxlan vx && run overlay-vxlan gen --set overlay.encapsulation=geneve --set overlay.geneve_option_bytes=8 &&
+    run overlay-vxlan mtu --set overlay.underlay_mtu=1500 2>/dev/null
+t $? "overlay lab runs with VXLAN, Geneve and a 1500 B underlay"
+[ "$(per "$tmp/vx")" = "$(( $(pkts "$tmp/vx") * 50 ))" ] && [ "$(per "$tmp/gen")" = "$(( $(pkts "$tmp/gen") * 58 ))" ] &&
+    [ "$(num flows_completed "$tmp/vx/summary.json")" = 2 ]
+t $? "VXLAN adds 50 B a packet, Geneve with options 58, the flows complete"
+[ "$(num mtu_exceeded "$tmp/mtu/summary.json")" -gt 0 ] && [ "$(num flows_completed "$tmp/mtu/summary.json")" = 0 ]
+t $? "a 1500 B underlay drops full-size tunnel packets ($(num mtu_exceeded "$tmp/mtu/summary.json")), no flow completes"
+echo "1..$n"
