@@ -100,18 +100,30 @@ enum pfc_wd_action {
     PFC_WD_FORWARD,           /* Ignore pauses and transmit. */
 };
 
+/* pfc.response given as `auto`: 802.1Qbb's response time by link rate
+ * (0 is a response time of zero). */
+#define PFC_RESPONSE_AUTO UINT64_MAX
+
 /* Priority-based flow control (IEEE 802.1Qbb) on lossless classes. */
 struct pfc_spec {
     bool enabled;
     uint64_t headroom_bytes;  /* Per port and lossless class; 0 = the
                                * delay-model value for each port. */
+    bool headroom_ns3;        /* With headroom_bytes 0: the HPCC
+                               * simulator's 3 x rate x propagation
+                               * instead of the delay model. */
+    bool alpha_by_rate;       /* A switch port faster than the host NICs
+                               * doubles its lossless classes' alpha per
+                               * factor of two, up to 1 (the simulator's
+                               * pfc_a_shift). */
     uint64_t xoff_bytes;      /* Static XOFF threshold on a priority
                                * group's reserved + shared bytes; 0 =
                                * dynamic (alpha x free shared buffer). */
     uint64_t xon_offset_bytes;/* XON this far below XOFF. */
     uint16_t quanta;          /* Pause time sent, in 512-bit quanta. */
     uint64_t response_ps;     /* Time from a pause frame's arrival to its
-                               * effect; 0 = by link rate (table). */
+                               * effect; PFC_RESPONSE_AUTO = by link rate
+                               * (table). */
     bool watchdog;
     uint64_t wd_detect_ps;    /* Paused this long with packets: storm. */
     uint64_t wd_restore_ps;   /* No pause received this long: restore. */

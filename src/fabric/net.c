@@ -156,6 +156,22 @@ net_init(struct net *net, const struct net_config *cfg, uint64_t stop_ps)
     rng_init(&net->fault_rng, cfg->seed, rng_stream_id("faults"));
 }
 
+/* The slowest host NIC: the rate that pfc.alpha_by_rate compares switch
+ * ports with (the HPCC simulator takes its first server's, the same when
+ * every NIC has one rate). */
+static uint64_t
+slowest_nic_bps(const struct net *net)
+{
+    uint64_t r = UINT64_MAX;
+    for (uint32_t i = 0; i < net->n_hosts; i++) {
+        const struct node *h = net->nodes[i];
+        for (uint16_t k = 0; k < h->n_ports; k++)
+            if (h->ports[k].rate_bps < r)
+                r = h->ports[k].rate_bps;
+    }
+    return r;
+}
+
 void
 net_connect(struct net *net)
 {
@@ -229,6 +245,15 @@ net_connect(struct net *net)
                              cfg->qos->alpha, cfg->pfc->xoff_bytes,
                              cfg->pfc->xon_offset_bytes);
     }
+    if (cfg->pfc->enabled && cfg->pfc->alpha_by_rate &&
+        !strcmp(cfg->sw->mmu, "shared")) {
+        uint64_t nic_bps = slowest_nic_bps(net);
+        for (uint32_t i = 0; i < net->n_switches; i++) {
+            struct sw *s = &net->switches[i];
+            for (uint16_t k = 0; k < s->up.n_ports; k++)
+                mmu_scale_alpha(&s->mmu, k, s->up.ports[k].rate_bps, nic_bps);
+        }
+    }
     net->home_port = xmalloc(net->n_hosts ? net->n_hosts : 1);
     for (uint32_t i = 0; i < net->n_hosts; i++) {
         const struct node *h = net->nodes[i];
@@ -249,7 +274,7 @@ setup_pfc(struct net *net, const struct net_config *cfg)
     net->fc = &fc_pfc;
     for (uint32_t i = 0; i < net->n_ports; i++) {
         struct port *port = &net->ports[i];
-        uint64_t resp = spec->response_ps
+        uint64_t resp = spec->response_ps != PFC_RESPONSE_AUTO
                             ? spec->response_ps
                             : pfc_default_response_ps(port->rate_bps);
         pfc_port_create(&net->sim, port, spec,
@@ -264,7 +289,9 @@ setup_pfc(struct net *net, const struct net_config *cfg)
             struct port *port = &s->up.ports[k];
             uint64_t need = pfc_headroom_bytes(port, cfg->mtu_bytes,
                                                n_lossless);
-            uint64_t have = spec->headroom_bytes ? spec->headroom_bytes : need;
+            uint64_t have = spec->headroom_bytes ? spec->headroom_bytes
+                            : spec->headroom_ns3 ? pfc_headroom_ns3_bytes(port)
+                                                 : need;
             if (have > UINT32_MAX)
                 have = UINT32_MAX;
             if (have < need) {
@@ -278,7 +305,15 @@ setup_pfc(struct net *net, const struct net_config *cfg)
             mmu_set_headroom(&s->mmu, k, (uint32_t)have);
         }
     }
-    if (short_ports)
+    if (short_ports && spec->headroom_ns3)
+        net_warn(net,
+                 "pfc.headroom ns3 (3 x rate x propagation) is below what "
+                 "%" PRIu32 " switch port(s) need; lossless classes may drop "
+                 "(e.g. %s port %u to %s has %" PRIu64 " B, needs %" PRIu64
+                 " B)",
+                 short_ports, worst->node->name, worst->index,
+                 worst->link.peer->name, worst_have, worst_need);
+    else if (short_ports)
         net_warn(net,
                  "pfc.headroom %" PRIu64 " B is below what %" PRIu32
                  " switch port(s) need; lossless classes may drop (e.g. %s "

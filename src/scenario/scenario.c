@@ -265,6 +265,7 @@ scenario_defaults(struct scenario *scn)
     keys_defaults(&scn_pfc_keys, &scn->pfc);
     keys_defaults(&scn_pfc_watchdog_keys, &scn->pfc);
     scn->pfc.wd_action = PFC_WD_DROP;
+    scn->pfc.response_ps = PFC_RESPONSE_AUTO;
     keys_defaults(&scn_rdma_keys, &scn->rdma);
     keys_defaults(&scn_hpcc_keys, &scn->rdma.hpcc);
     /* Not plain values: the path MTU is a choice of five, and so are the

@@ -1,0 +1,108 @@
+#!/bin/sh
+# The HPCC simulator's switch and NIC options (issue 17 item 5), each
+# moving the behaviour the way its definition says, with the figures
+# printed and bounds derived here (the comments say how):
+#   2. pfc.alpha_by_rate: a 100G ingress over 25G NICs pauses at alpha 1/2
+#      instead of 1/8 of the free shared pool, so its egress queue peaks
+#      where the dynamic threshold says;
+#   3. pfc.headroom: ns3 gives each switch port 3 x rate x propagation;
+#   4. pfc.response: 0 stops a class as the pause arrives: the headroom
+#      the delay model needs shrinks by rate x response, and the headroom
+#      a pause costs grows with the response time;
+# Every run is bounded by `timeout`; one scene runs twice (determinism).
+set -u
+. "$(dirname "$0")/../lib.sh"
+run() { timeout 30 "$DCSIM" run "$@" --quiet; }
+# ok_if AWK-CONDITION MESSAGE: an awk expression over the shell's numbers.
+ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
+# row FILE PREFIX COLUMN: COLUMN (a header name) of FILE's first row that
+# starts with PREFIX.
+row() {
+    awk -F, -v p="$2" -v col="$3" '
+        NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+        index($0, p) == 1 { print $h[col]; exit }' "$1"
+}
+
+# ---------------------------------------------------------------------
+# 2-4. PFC.  Four 1 MB UDP flows in lossless class 3 from h0..h3 (leaf0)
+# to h4 (leaf1), hosts at 25G, the spine at 100G, 1 us cables, a 2 MB
+# shared buffer.  h4's port is the bottleneck; its queue is fed by one
+# ingress priority group, leaf1's 100G uplink's, whose pauses hold it.
+cat >"$tmp/pfc.yaml" <<'YAML'
+name: pfc-by-rate
+stop: 5ms
+topology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 4,
+           server_link: {rate: 25Gbps, delay: 1us},
+           uplink: {rate: 100Gbps, delay: 1us}}
+switch: {buffer: 2MB}
+pfc: {enabled: true}
+traffic:
+  - {pattern: flows, protocol: udp,
+     flows: [{src: h0, dst: h4, size: 1MB, tc: 3}, {src: h1, dst: h4, size: 1MB, tc: 3},
+             {src: h2, dst: h4, size: 1MB, tc: 3}, {src: h3, dst: h4, size: 1MB, tc: 3}]}
+YAML
+run "$tmp/pfc.yaml" -o "$tmp/p0"; t $? "PFC scene runs"
+run "$tmp/pfc.yaml" -o "$tmp/pf" --set pfc.alpha_by_rate=false
+same_results "$tmp/p0" "$tmp/pf" flows.csv queues.csv pfc.csv
+t $? "alpha_by_rate: false is the default"
+run "$tmp/pfc.yaml" -o "$tmp/pa" --set pfc.alpha_by_rate=true
+t $? "PFC scene with alpha_by_rate runs"
+
+# The group holds its reserve R = 4096 B, then pauses once its shared
+# bytes S reach alpha x (P - S) (it is the only one in the pool), S =
+# alpha / (1 + alpha) x P, then fills headroom while the pause travels:
+# the queue peaks at R + S + the headroom used, within one frame (1518 B,
+# the packets come whole).  P = 2 MB - reserves (8 classes x 4096 B x 5
+# ports) - headroom (3 lossless classes x the five ports' headroom, four
+# host ports like leaf0's and the uplink).
+hh=$(row "$tmp/p0/pfc.csv" leaf0,0,h0, headroom_bytes)
+hu=$(row "$tmp/p0/pfc.csv" leaf1,4,spine0, headroom_bytes)
+pool=$((2000000 - 8 * 4096 * 5 - 3 * (4 * hh + hu)))
+for x in p0:0.125 pa:0.5; do
+    d=${x%%:*} a=${x#*:}
+    peak=$(row "$tmp/$d/queues.csv" leaf1,0,h4, max_bytes)
+    used=$(row "$tmp/$d/pfc.csv" leaf1,4,spine0, headroom_max_bytes)
+    want=$(awk -v a="$a" -v p="$pool" -v h="$used" 'BEGIN { printf "%.0f", 4096 + a / (1 + a) * p + h }')
+    ok_if "$peak - $want <= 1518 && $want - $peak <= 1518" "alpha $a at leaf1's 100G uplink: h4's queue peaks at $peak B, 4096 + $a/(1 + $a) x $pool + $used = $want"
+done
+s0=$(row "$tmp/p0/pfc.csv" leaf1,4,spine0, pause_sent)
+sa=$(row "$tmp/pa/pfc.csv" leaf1,4,spine0, pause_sent)
+f0=$(row "$tmp/p0/pfc.csv" spine0,1,leaf1, paused_fraction)
+fa=$(row "$tmp/pa/pfc.csv" spine0,1,leaf1, paused_fraction)
+ok_if "$sa < $s0 && $fa < $f0" "the uplink pauses the spine less: $s0 -> $sa pause frames, paused $f0 -> $fa of the run"
+
+# 3. headroom ns3: 3 x rate x propagation, rounded down to bytes first:
+# 25 Gb/s x 1 us = 3125 B -> 9375 B; 100 Gb/s x 1 us = 12500 B -> 37500 B;
+# below the delay model's, so the run warns.
+run "$tmp/pfc.yaml" -o "$tmp/pn" --set pfc.headroom=ns3 2>"$tmp/pn.err"
+t $? "PFC scene with headroom ns3 runs"
+h25=$(row "$tmp/pn/pfc.csv" leaf0,0,h0, headroom_bytes)
+h100=$(row "$tmp/pn/pfc.csv" leaf1,4,spine0, headroom_bytes)
+[ "$h25" = 9375 ] && [ "$h100" = 37500 ]
+t $? "headroom ns3: $h25 B at 25G ports (auto: $hh), $h100 B at 100G ports (auto: $hu)"
+grep -q "pfc.headroom ns3 (3 x rate x propagation) is below what 12 switch port(s) need" "$tmp/pn.err" &&
+    grep -q '"warnings": \["pfc.headroom ns3' "$tmp/pn/summary.json"
+t $? "and a warning says it is below what the delay model asks"
+
+# 4. response.  The delay model's headroom holds rate x response / 8
+# bytes of the response time (fc-pfc.c): at 100G, 0 takes 12.5 B/ns x
+# 2017.28 ns (auto, 802.1Qbb's 201728 bit times) off, leaving 12.5 x
+# (1000 + 1000) + 2 x 1542 + 3 x 84 = 28336 B; 500 ns adds 6250 B, 5 us
+# 62500 B.  The headroom a pause costs grows with the response time.
+prev=-1 order=0
+for r in 0 500ns auto 5us; do
+    run "$tmp/pfc.yaml" -o "$tmp/r$r" --set pfc.response=$r
+    eval "hr_$(echo $r | tr -d a-z)=$(row "$tmp/r$r/pfc.csv" leaf1,4,spine0, headroom_bytes)"
+    used=$(row "$tmp/r$r/pfc.csv" leaf1,4,spine0, headroom_max_bytes)
+    lost=$(all_drops "$tmp/r$r/summary.json")
+    echo "# response $r: leaf1 uplink headroom $(row "$tmp/r$r/pfc.csv" leaf1,4,spine0, headroom_bytes) B, used $used B, drops $lost"
+    [ "$used" -gt "$prev" ] && [ "$lost" = 0 ] || order=1
+    prev=$used
+done
+[ "$hr_0" = 28336 ] && [ "$((hr_500 - hr_0))" = 6250 ] && [ "$((hr_5 - hr_0))" = 62500 ]
+t $? "response 0: headroom $hr_0 B; 500ns: +$((hr_500 - hr_0)) B; 5us: +$((hr_5 - hr_0)) B"
+t $order "headroom used grows with the response time (0 < 500ns < auto < 5us), nothing dropped"
+same_results "$tmp/rauto" "$tmp/p0" flows.csv queues.csv pfc.csv
+t $? "response auto is the default"
+
+echo "1..$n"
