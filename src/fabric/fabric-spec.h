@@ -8,6 +8,7 @@
 #define DCSIM_FABRIC_SPEC_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pkt/pkt.h"
@@ -25,6 +26,8 @@ enum ecn_mark_mode {
                                * queue, as DCQCN and HPCC configure it). */
 };
 
+struct ecn_rate;
+
 /* Switch ECN marking (RFC 3168 CE on ECT packets), per egress queue. */
 struct ecn_spec {
     enum ecn_mark_mode mode;
@@ -32,6 +35,19 @@ struct ecn_spec {
     uint64_t k_bytes;         /* step */
     uint64_t kmin_bytes, kmax_bytes;  /* red */
     double pmax;              /* red */
+    struct ecn_rate *by_rate; /* red: the thresholds of ports of these
+                               * link rates (switch.ecn.by_rate), in the
+                               * file's order; the ones above for other
+                               * rates.  Owned; NULL when none. */
+    size_t n_by_rate;
+};
+
+/* The marking of switch ports whose link runs at RATE_BPS: SPEC is the
+ * switch's with kmin, kmax and pmax of this rate (and no by_rate), as
+ * the HPCC simulator's KMIN_MAP, KMAX_MAP and PMAX_MAP give them. */
+struct ecn_rate {
+    uint64_t rate_bps;
+    struct ecn_spec spec;
 };
 
 /* Fault injection at every switch a packet crosses (a test knob): drop

@@ -147,13 +147,31 @@ net_init(struct net *net, const struct net_config *cfg, uint64_t stop_ps)
         s->qos = net_qos_of(net, i);
         mmu_init(&s->mmu, sw->mmu, sw->queue_bytes, sw->buffer_bytes);
         s->ecn.spec = &sw->ecn;
+        s->ecn.rng = &s->ecn_rng;
+        if (sw->ecn.n_by_rate) {
+            s->ecn_by_rate = xcalloc(sw->ecn.n_by_rate, sizeof *s->ecn_by_rate);
+            for (size_t k = 0; k < sw->ecn.n_by_rate; k++) {
+                s->ecn_by_rate[k].spec = &sw->ecn.by_rate[k].spec;
+                s->ecn_by_rate[k].rng = &s->ecn_rng;
+            }
+        }
         char stream[96];
         snprintf(stream, sizeof stream, "ecn/%s", tn->name);
-        rng_init(&s->ecn.rng, cfg->seed, rng_stream_id(stream));
+        rng_init(&s->ecn_rng, cfg->seed, rng_stream_id(stream));
         net->nodes[i] = &s->up;
     }
     net->faulty = cfg->faults->loss > 0 || cfg->faults->reorder > 0;
     rng_init(&net->fault_rng, cfg->seed, rng_stream_id("faults"));
+}
+
+/* S's marker for its ports whose link runs at RATE_BPS. */
+static struct ecn_marker *
+ecn_marker_for(struct sw *s, const struct ecn_spec *e, uint64_t rate_bps)
+{
+    for (size_t k = 0; k < e->n_by_rate; k++)
+        if (e->by_rate[k].rate_bps == rate_bps)
+            return &s->ecn_by_rate[k];
+    return &s->ecn;
 }
 
 /* The slowest host NIC: the rate that pfc.alpha_by_rate compares switch
@@ -220,7 +238,8 @@ net_connect(struct net *net)
                       mmu ? &sw_cast(me)->mmu : NULL);
             ps[e]->ets = sw ? &cfg->sw->ets : cfg->host_ets;
             if (sw && cfg->sw->ecn.mode != ECN_MARK_OFF) {
-                ps[e]->ecn = &sw_cast(me)->ecn;
+                ps[e]->ecn = ecn_marker_for(sw_cast(me), &cfg->sw->ecn,
+                                            tl->rate_bps);
                 ps[e]->ecn_at_enqueue = cfg->sw->ecn.at_enqueue;
             }
             ps[e]->link.peer = peer;
@@ -409,6 +428,7 @@ net_uninit(struct net *net)
 {
     for (uint32_t i = 0; i < net->n_switches; i++) {
         mmu_free(&net->switches[i].mmu);
+        free(net->switches[i].ecn_by_rate);
         free(net->switches[i].route);
         free(net->switches[i].groups);
         free(net->switches[i].group_ports);

@@ -385,6 +385,7 @@ scenario_free(struct scenario *scn)
         scn_server_spec_free(&scn->server_nodes[i].spec);
     free(scn->server_nodes);
     free(scn->sw.where);
+    free(scn->sw.ecn.by_rate);
     scn_overlay_spec_free(&scn->overlay);
     memset(scn, 0, sizeof *scn);
 }

@@ -1,7 +1,10 @@
 #!/bin/sh
-# The HPCC simulator's switch and NIC options (issue 17 item 5), each
+# The HPCC simulator's switch and NIC options (issue 17 items 4-5), each
 # moving the behaviour the way its definition says, with the figures
 # printed and bounds derived here (the comments say how):
+#   1. switch.ecn.by_rate: lower RED thresholds for the 25G ports mark
+#      more at the 25G bottleneck; an entry equal to the common thresholds,
+#      or for a rate no port has, changes nothing;
 #   2. pfc.alpha_by_rate: a 100G ingress over 25G NICs pauses at alpha 1/2
 #      instead of 1/8 of the free shared pool, so its egress queue peaks
 #      where the dynamic threshold says;
@@ -22,6 +25,48 @@ row() {
         NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
         index($0, p) == 1 { print $h[col]; exit }' "$1"
 }
+
+# ---------------------------------------------------------------------
+# 1. ECN per link rate.  Four DCQCN WRITEs of 2 MB into h4 (25 Gb/s),
+# three across the 100G spine; the common thresholds are the simulator's
+# 100G ones (400 KB / 1600 KB / 0.2), by_rate gives the 25G ports its
+# 25G ones (100 KB / 400 KB / 0.2, config.txt's KMIN_MAP and KMAX_MAP).
+ecn() {
+    cat <<YAML
+name: ecn-by-rate
+stop: 5ms
+topology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 4,
+           server_link: {rate: 25Gbps, delay: 1us},
+           uplink: {rate: 100Gbps, delay: 1us}}
+switch:
+  queue: 4MB
+  ecn: {mode: red, kmin: 400KB, kmax: 1600KB, pmax: 0.2$1}
+rdma: {cc: dcqcn, dcqcn: {preset: ns3}}
+traffic:
+  - {pattern: flows, protocol: roce,
+     flows: [{src: h0, dst: h4, size: 2MB}, {src: h1, dst: h4, size: 2MB},
+             {src: h2, dst: h4, size: 2MB}, {src: h5, dst: h4, size: 2MB}]}
+YAML
+}
+ecn "" >"$tmp/e0.yaml"
+ecn ", by_rate: {25Gbps: {kmin: 100KB, kmax: 400KB, pmax: 0.2}}" >"$tmp/e25.yaml"
+ecn ", by_rate: {25Gbps: {kmin: 400KB, kmax: 1600KB, pmax: 0.2}}" >"$tmp/esame.yaml"
+ecn ", by_rate: {40Gbps: {kmin: 1KB, kmax: 2KB, pmax: 1}}" >"$tmp/e40.yaml"
+for x in e0 e25 esame e40; do run "$tmp/$x.yaml" -o "$tmp/$x"; t $? "ECN scene $x runs"; done
+run "$tmp/e25.yaml" -o "$tmp/e25b"
+same_results "$tmp/e25" "$tmp/e25b" flows.csv queues.csv
+t $? "by_rate: the same run twice gives the same results"
+same_results "$tmp/e0" "$tmp/esame" flows.csv queues.csv fct_by_size.csv
+t $? "a by_rate entry equal to the common thresholds changes nothing (one RED coin per switch)"
+same_results "$tmp/e0" "$tmp/e40" flows.csv queues.csv fct_by_size.csv
+t $? "a by_rate entry for a rate no port has changes nothing"
+m0=$(row "$tmp/e0/queues.csv" leaf1,0,h4, ecn_marked)
+m25=$(row "$tmp/e25/queues.csv" leaf1,0,h4, ecn_marked)
+q0=$(row "$tmp/e0/queues.csv" leaf1,0,h4, avg_bytes)
+q25=$(row "$tmp/e25/queues.csv" leaf1,0,h4, avg_bytes)
+c0=$(num cnps "$tmp/e0/summary.json") c25=$(num cnps "$tmp/e25/summary.json")
+ok_if "$m25 > $m0 && $c25 > $c0" "25G thresholds at the 25G port: more marks ($m0 -> $m25) and CNPs ($c0 -> $c25)"
+ok_if "$q25 < $q0" "and a shorter queue at h4 (average $q0 -> $q25 B)"
 
 # ---------------------------------------------------------------------
 # 2-4. PFC.  Four 1 MB UDP flows in lossless class 3 from h0..h3 (leaf0)
