@@ -31,7 +31,7 @@ static const struct key pfc_keys[] = {
       .help = "Resume this far below the pause threshold." },
     { "quanta", KEY_U16, P(quanta), 1, 65535, .dflt = "65535",
       .help = "Pause time sent, in quanta of 512 bit times." },
-    { "response", KEY_CUSTOM, .what = "auto or duration", .note = "auto",
+    { "response", KEY_CUSTOM, .what = "auto, or duration", .note = "auto",
       .help = "Pause frame arrival to transmission stop; auto: 802.1Qbb's "
               "by link rate." },
     { "alpha_by_rate", KEY_BOOL, P(alpha_by_rate), .dflt = "false",
