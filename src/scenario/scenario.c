@@ -271,6 +271,7 @@ scenario_defaults(struct scenario *scn)
     /* Not plain values: the path MTU is a choice of five, and so are the
      * congestion control (none) and DCQCN's profile ("paper"). */
     scn->rdma.mtu = 1024;
+    scn->rdma.ack_tc = RDMA_ACK_TC_DATA;
     scn->rdma.cc = RDMA_CC_NONE;
     scn->rdma.cc_name = "none";
     scn->rdma.profile = "paper";

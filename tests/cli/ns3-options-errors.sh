@@ -1,11 +1,12 @@
 #!/bin/sh
 # Bad input for the HPCC simulator's switch and NIC options (issue 17
-# items 4-5): switch.ecn.by_rate and its entries, pfc.headroom (ns3),
-# pfc.response (0 allowed) and pfc.alpha_by_rate.  Each case must make
-# `dcsim run -o DIR` and `dcsim validate` exit 2 with one line on stderr
-# that starts with the scenario's FILE:LINE:COL and says what is wrong,
-# print nothing on stdout and leave no DIR.  A good scenario with each
-# group's keys validates, so each case fails for its own reason.
+# items 4-6): switch.ecn.by_rate and its entries, pfc.headroom (ns3),
+# pfc.response (0 allowed), pfc.alpha_by_rate, rdma.ack_tc and
+# rdma.ack_first.  Each case must make `dcsim run -o DIR` and `dcsim
+# validate` exit 2 with one line on stderr that starts with the
+# scenario's FILE:LINE:COL and says what is wrong, print nothing on
+# stdout and leave no DIR.  A good scenario with each group's keys
+# validates, so each case fails for its own reason.
 set -u
 . "$(dirname "$0")/../lib.sh"
 
@@ -64,5 +65,12 @@ stop: 1ms' 3:17 "pfc.response is '5'"
 # pfc.alpha_by_rate: a bool.
 check alpha-by-rate 'pfc: {alpha_by_rate: yes please}
 stop: 1ms' 3:22 "pfc.alpha_by_rate is 'yes please'"
+
+good ack 'rdma: {ack_tc: 7, ack_first: true}'
+# rdma.ack_tc: data or a class 0..7; rdma.ack_first: a bool.
+check ack-tc-range 'rdma: {ack_tc: 8}' 3:16 "rdma.ack_tc is '8'; expected data or a traffic class 0..7"
+check ack-tc-word 'rdma: {ack_tc: control}' 3:16 "rdma.ack_tc is 'control' (not an integer); expected data or a traffic class 0..7"
+check ack-tc-seq 'rdma: {ack_tc: [7]}' 3:16 "rdma.ack_tc is a sequence; expected data or a traffic class 0..7"
+check ack-first 'rdma: {ack_first: 2}' 3:19 "rdma.ack_first is '2'"
 
 echo "1..$n"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The HPCC simulator's switch and NIC options (issue 17 items 4-5), each
+# The HPCC simulator's switch and NIC options (issue 17 items 4-6), each
 # moving the behaviour the way its definition says, with the figures
 # printed and bounds derived here (the comments say how):
 #   1. switch.ecn.by_rate: lower RED thresholds for the 25G ports mark
@@ -12,6 +12,9 @@
 #   4. pfc.response: 0 stops a class as the pause arrives: the headroom
 #      the delay model needs shrinks by rate x response, and the headroom
 #      a pause costs grows with the response time;
+#   5. rdma.ack_tc: ACKs in class 7 no longer wait out the pauses of
+#      class 3;
+#   6. rdma.ack_first: the NIC sends an ACK before the data of its class.
 # Every run is bounded by `timeout`; one scene runs twice (determinism).
 set -u
 . "$(dirname "$0")/../lib.sh"
@@ -149,5 +152,78 @@ t $? "response 0: headroom $hr_0 B; 500ns: +$((hr_500 - hr_0)) B; 5us: +$((hr_5 
 t $order "headroom used grows with the response time (0 < 500ns < auto < 5us), nothing dropped"
 same_results "$tmp/rauto" "$tmp/p0" flows.csv queues.csv pfc.csv
 t $? "response auto is the default"
+
+# ---------------------------------------------------------------------
+# 5. ACK class.  h1..h4 WRITE 1 MB each to h0 in lossless class 3, so
+# the leaf pauses their NICs' class 3 (25G, one leaf, 1 MB buffer); h0
+# WRITEs 200 KB to h1 meanwhile.  h1's ACKs of that flow go in class 3
+# by default, and wait out h1's pauses; with ack_tc 7 (lossy, served
+# first by the strict scheduler) they wait at most for the frame in
+# progress at h1's NIC and at the leaf's port to h0: the last ACK
+# reaches h0 within 2 x 1 us + 2 x 27.52 ns (86 B) + 2 x 359.04 ns (a
+# 1122 B data frame) = 2773.12 ns of the last data packet's arrival.
+cat >"$tmp/ack.yaml" <<'YAML'
+name: ack-tc
+stop: 5ms
+topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 5,
+           server_link: {rate: 25Gbps, delay: 1us},
+           uplink: {rate: 100Gbps, delay: 1us}}
+switch: {buffer: 1MB}
+pfc: {enabled: true}
+traffic:
+  - {pattern: flows, protocol: roce,
+     flows: [{src: h1, dst: h0, size: 1MB, tc: 3}, {src: h2, dst: h0, size: 1MB, tc: 3},
+             {src: h3, dst: h0, size: 1MB, tc: 3}, {src: h4, dst: h0, size: 1MB, tc: 3},
+             {src: h0, dst: h1, size: 200KB, tc: 3}]}
+YAML
+run "$tmp/ack.yaml" -o "$tmp/a0"; t $? "ACK scene runs"
+run "$tmp/ack.yaml" -o "$tmp/ad" --set rdma.ack_tc=data
+same_results "$tmp/a0" "$tmp/ad" flows.csv queues.csv pfc.csv
+t $? "ack_tc data is the default"
+run "$tmp/ack.yaml" -o "$tmp/a7" --set rdma.ack_tc=7; t $? "ACK scene with ack_tc 7 runs"
+w0=$(csv "$tmp/a0/flows.csv" 'c["acked_ps"] - c["end_ps"]' 'c["src"] == "h0"')
+w7=$(csv "$tmp/a7/flows.csv" 'c["acked_ps"] - c["end_ps"]' 'c["src"] == "h0"')
+pf=$(row "$tmp/a0/pfc.csv" h1,0,leaf0, paused_fraction)
+ok_if "$w0 > 10000000" "ACKs in class 3: the last ACK of h0 -> h1 comes $w0 ps after its data (h1 paused $pf of the run)"
+ok_if "$w7 <= 2773120" "ACKs in class 7: $w7 ps, within 2773120"
+k3=$(row "$tmp/a0/queues.csv" leaf0,0,h0,3, packets)
+k37=$(row "$tmp/a7/queues.csv" leaf0,0,h0,3, packets)
+k7=$(row "$tmp/a7/queues.csv" leaf0,0,h0,7, packets)
+# Class 3 to h0 then carries only the incast's 4 x 977 data packets
+# (1000000 B / 1024), class 7 an ACK per data packet of h0 -> h1 (200000
+# B / 1024 = 196); in class 3 the ACKs that waited were coalesced (one
+# names the newest PSN), so fewer went.
+[ "$k7" = 196 ] && [ "$k37" = 3908 ] && [ "$((k3 - 3908))" -lt 196 ]
+t $? "class 7 to h0 carries all 196 ACKs, class 3 the 3908 data packets; in class 3, $((k3 - 3908)) coalesced ACKs went"
+
+# ---------------------------------------------------------------------
+# 6. ACKs first at the NIC.  h1 WRITEs four 2 MB messages to h0 at line
+# rate (no congestion control) in class 3, so four of h1's sources are
+# always ready; meanwhile h0 WRITEs ten 16 KB messages to h1, one every
+# 20 us, whose ACKs h1 sends in class 3 too.  In round robin an ACK may
+# wait for the four data frames ahead; with ack_first only for the frame
+# in progress at h1 (and the two at most at the leaf's port to h0, which
+# h1's data keeps busy at the same rate): within 2 x 1 us + 2 x 27.52 ns
+# + 3 x 359.04 ns = 3132.16 ns of the data's arrival.
+{
+    printf 'name: ack-first\nstop: 5ms\n'
+    printf 'topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 2,\n'
+    printf '           server_link: {rate: 25Gbps, delay: 1us}}\n'
+    printf 'traffic:\n  - pattern: flows\n    protocol: roce\n    flows:\n'
+    for i in 0 1 2 3 4 5 6 7 8 9; do
+        printf '      - {src: h0, dst: h1, size: 16KB, tc: 3, start: %dus}\n' $((20 * i + 5))
+    done
+    for i in 0 1 2 3; do
+        printf '      - {src: h1, dst: h0, size: 2MB, tc: 3}\n'
+    done
+} >"$tmp/first.yaml"
+run "$tmp/first.yaml" -o "$tmp/f0"; t $? "ACK-first scene runs"
+run "$tmp/first.yaml" -o "$tmp/f1" --set rdma.ack_first=true; t $? "ACK-first scene with ack_first runs"
+for x in f0 f1; do
+    eval "max_$x=$(max "$tmp/$x/flows.csv" 'c["acked_ps"] - c["end_ps"]' 'c["src"] == "h0"')"
+    eval "sum_$x=$(csv "$tmp/$x/flows.csv" 'c["acked_ps"] - c["end_ps"]' 'c["src"] == "h0"')"
+done
+ok_if "$max_f1 <= 3132160 && $max_f0 > 3132160" "ack_first: the last ACK comes at most $max_f1 ps after the data (round robin: up to $max_f0)"
+ok_if "$sum_f1 < $sum_f0" "and $((sum_f1 / 10)) ps on average instead of $((sum_f0 / 10))"
 
 echo "1..$n"
