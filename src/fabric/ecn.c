@@ -17,7 +17,7 @@ should_mark(struct ecn_marker *m, uint64_t q)
         return true;
     double p = e->pmax * (double)(q - e->kmin_bytes) /
                (double)(e->kmax_bytes - e->kmin_bytes);
-    return rng_uniform(&m->rng) < p;
+    return rng_uniform(m->rng) < p;
 }
 
 void

@@ -1,8 +1,9 @@
 /* ECN marking at switch egress queues (RFC 3168: a congested queue sets
  * CE on ECN-capable packets instead of dropping them).
  *
- * Two marking rules, configured per switch (`switch.ecn`) and applied to
- * every egress queue by its own occupancy in frame bytes:
+ * Two marking rules, configured per switch (`switch.ecn`, RED's
+ * thresholds optionally per link rate) and applied to every egress queue
+ * by its own occupancy in frame bytes:
  *   step  mark when the queue holds more than K bytes: DCTCP's rule
  *         (Alizadeh et al., SIGCOMM 2010, section 3.1);
  *   red   mark with probability Pmax (q - Kmin) / (Kmax - Kmin) between
@@ -28,9 +29,12 @@ struct ecn_spec;
 struct pkt;
 struct queue;
 
+/* The marking of a switch's ports of one link rate (switch.ecn.by_rate)
+ * or of all its other ports. */
 struct ecn_marker {
     const struct ecn_spec *spec;
-    struct rng rng;            /* RED's coin: one stream per switch. */
+    struct rng *rng;           /* RED's coin: one stream per switch, shared
+                                * by its markers. */
 };
 
 /* Marks P (if ECN-capable) by the rule, for a queue of QUEUE_BYTES;

@@ -8,6 +8,7 @@
 #define DCSIM_FABRIC_SPEC_H 1
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pkt/pkt.h"
@@ -25,6 +26,8 @@ enum ecn_mark_mode {
                                * queue, as DCQCN and HPCC configure it). */
 };
 
+struct ecn_rate;
+
 /* Switch ECN marking (RFC 3168 CE on ECT packets), per egress queue. */
 struct ecn_spec {
     enum ecn_mark_mode mode;
@@ -32,6 +35,19 @@ struct ecn_spec {
     uint64_t k_bytes;         /* step */
     uint64_t kmin_bytes, kmax_bytes;  /* red */
     double pmax;              /* red */
+    struct ecn_rate *by_rate; /* red: the thresholds of ports of these
+                               * link rates (switch.ecn.by_rate), in the
+                               * file's order; the ones above for other
+                               * rates.  Owned; NULL when none. */
+    size_t n_by_rate;
+};
+
+/* The marking of switch ports whose link runs at RATE_BPS: SPEC is the
+ * switch's with kmin, kmax and pmax of this rate (and no by_rate), as
+ * the HPCC simulator's KMIN_MAP, KMAX_MAP and PMAX_MAP give them. */
+struct ecn_rate {
+    uint64_t rate_bps;
+    struct ecn_spec spec;
 };
 
 /* Fault injection at every switch a packet crosses (a test knob): drop
@@ -100,18 +116,30 @@ enum pfc_wd_action {
     PFC_WD_FORWARD,           /* Ignore pauses and transmit. */
 };
 
+/* pfc.response given as `auto`: 802.1Qbb's response time by link rate
+ * (0 is a response time of zero). */
+#define PFC_RESPONSE_AUTO UINT64_MAX
+
 /* Priority-based flow control (IEEE 802.1Qbb) on lossless classes. */
 struct pfc_spec {
     bool enabled;
     uint64_t headroom_bytes;  /* Per port and lossless class; 0 = the
                                * delay-model value for each port. */
+    bool headroom_ns3;        /* With headroom_bytes 0: the HPCC
+                               * simulator's 3 x rate x propagation
+                               * instead of the delay model. */
+    bool alpha_by_rate;       /* A switch port faster than the host NICs
+                               * doubles its lossless classes' alpha per
+                               * factor of two, up to 1 (the simulator's
+                               * pfc_a_shift). */
     uint64_t xoff_bytes;      /* Static XOFF threshold on a priority
                                * group's reserved + shared bytes; 0 =
                                * dynamic (alpha x free shared buffer). */
     uint64_t xon_offset_bytes;/* XON this far below XOFF. */
     uint16_t quanta;          /* Pause time sent, in 512-bit quanta. */
     uint64_t response_ps;     /* Time from a pause frame's arrival to its
-                               * effect; 0 = by link rate (table). */
+                               * effect; PFC_RESPONSE_AUTO = by link rate
+                               * (table). */
     bool watchdog;
     uint64_t wd_detect_ps;    /* Paused this long with packets: storm. */
     uint64_t wd_restore_ps;   /* No pause received this long: restore. */

@@ -110,6 +110,17 @@ pfc_headroom_bytes(const struct port *port, uint32_t mtu, int n_lossless)
                        2 * max_frame + (uint64_t)n_lossless * pfc_wire);
 }
 
+/* simulation/scratch/third.cc: headroom = rate * delay / 8 / 1000000000
+ * * 3, the delay in ns-3 time steps (ns); rounded down before the
+ * product as there. */
+uint64_t
+pfc_headroom_ns3_bytes(const struct port *port)
+{
+    u128 bits = (u128)port->rate_bps * port->link.prop_ps;
+    u128 bytes = bits / (8 * PS_PER_S) * 3;
+    return bytes > UINT64_MAX ? UINT64_MAX : (uint64_t)bytes;
+}
+
 static uint64_t
 pause_ps(const struct port *port, uint16_t quanta)
 {

@@ -8,7 +8,8 @@
  * first, then from the shared part, so headroom is the first to empty.
  * The pause threshold of a priority group is alpha x the free shared pool
  * (the dynamic threshold of Choudhury and Hahne, IEEE/ACM ToN 1998), or a
- * static XOFF.  Lossy queues are limited at egress by the same dynamic
+ * static XOFF; alpha is the class's, or with pfc.alpha_by_rate larger on
+ * ports faster than the NICs, as the simulator's pfc_a_shift makes it.  Lossy queues are limited at egress by the same dynamic
  * rule on the queue's length (reserve + alpha x free), as Broadcom-style
  * egress service pools do. */
 #include <stdlib.h>
@@ -30,8 +31,23 @@ mmu_shared_setup(struct mmu *m, uint16_t n_ports, uint64_t reserve,
     m->lossless = lossless;
     for (int i = 0; i < 8; i++)
         m->alpha[i] = alpha[i];
+    for (size_t i = 0; i < (size_t)n_ports * 8; i++)
+        m->pg[i].alpha = alpha[i % 8];
     m->xoff_static = xoff_static;
     m->xon_offset = xon_offset;
+}
+
+void
+mmu_scale_alpha(struct mmu *m, uint16_t port, uint64_t rate_bps,
+                uint64_t nic_bps)
+{
+    for (int c = 0; c < 8; c++) {
+        if (!(m->lossless >> c & 1))
+            continue;
+        struct mmu_pg *g = &m->pg[port * 8 + c];
+        for (uint64_t r = rate_bps; r > nic_bps && g->alpha < 1; r /= 2)
+            g->alpha *= 2;
+    }
 }
 
 void
@@ -65,13 +81,13 @@ free_shared(const struct mmu *m)
     return (double)(m->shared_size - m->shared_used);
 }
 
-/* Would PG, holding BYTES, be past its pause threshold? */
+/* Would G, holding BYTES, be past its pause threshold? */
 static inline bool
-over_threshold(const struct mmu *m, uint8_t pg, uint64_t bytes)
+over_threshold(const struct mmu *m, const struct mmu_pg *g, uint64_t bytes)
 {
     if (m->xoff_static)
         return bytes > m->xoff_static;
-    return (double)shared_part(m, bytes) > m->alpha[pg] * free_shared(m);
+    return (double)shared_part(m, bytes) > g->alpha * free_shared(m);
 }
 
 static void
@@ -104,7 +120,7 @@ shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
     bool pool_ok = grow <= m->shared_size - m->shared_used;
 
     if (m->lossless >> tc & 1) {
-        if (pool_ok && !over_threshold(m, tc, after))
+        if (pool_ok && !over_threshold(m, g, after))
             return charge(m, g, after, grow, frame_bytes);
         if ((uint64_t)g->hdrm + frame_bytes > m->headroom[in_port])
             return DROP_HEADROOM;
@@ -144,7 +160,7 @@ mmu_pg_past_xoff(const struct mmu *m, uint16_t port, uint8_t pg)
     return g->hdrm > 0 || (m->xoff_static
                                ? g->bytes >= m->xoff_static
                                : (double)shared_part(m, g->bytes) >=
-                                     m->alpha[pg] * free_shared(m));
+                                     g->alpha * free_shared(m));
 }
 
 bool
@@ -157,7 +173,7 @@ mmu_pg_at_xon(const struct mmu *m, uint16_t port, uint8_t pg)
         return g->bytes + m->xon_offset <= m->xoff_static;
     uint64_t sh = shared_part(m, g->bytes);
     return sh == 0 ||
-           (double)(sh + m->xon_offset) <= m->alpha[pg] * free_shared(m);
+           (double)(sh + m->xon_offset) <= g->alpha * free_shared(m);
 }
 
 const struct mmu_class mmu_shared = {

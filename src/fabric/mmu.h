@@ -34,6 +34,9 @@ struct mmu_pg {
     uint32_t bytes;              /* Charged to reserve + shared pool. */
     uint32_t hdrm;               /* Charged to headroom. */
     uint32_t hdrm_max;           /* Peak of hdrm. */
+    double alpha;                /* Lossless: the dynamic threshold's
+                                  * factor (qos.alpha, scaled by
+                                  * mmu_scale_alpha()). */
     bool held;                   /* Flow control keeps the upstream
                                   * stopped (mmu_pg_set_held()). */
 };
@@ -55,7 +58,8 @@ struct mmu {
     uint64_t shared_used;
     uint64_t xoff_static;        /* 0: dynamic threshold. */
     uint64_t xon_offset;
-    double alpha[8];
+    double alpha[8];             /* qos.alpha (lossy classes' egress
+                                  * threshold; mmu_pg.alpha's start). */
 };
 
 void mmu_init(struct mmu *, const char *class_name, uint64_t queue_limit_bytes,
@@ -65,6 +69,11 @@ void mmu_init(struct mmu *, const char *class_name, uint64_t queue_limit_bytes,
 void mmu_shared_setup(struct mmu *, uint16_t n_ports, uint64_t reserve,
                       uint8_t lossless, const double alpha[8],
                       uint64_t xoff_static, uint64_t xon_offset);
+/* pfc.alpha_by_rate: ingress PORT, of RATE_BPS, doubles the alpha of
+ * each lossless class below 1 while its rate, halved each time, is above
+ * NIC_BPS (the HPCC simulator's pfc_a_shift, third.cc). */
+void mmu_scale_alpha(struct mmu *, uint16_t port, uint64_t rate_bps,
+                     uint64_t nic_bps);
 /* Headroom of each lossless class of ingress PORT. */
 void mmu_set_headroom(struct mmu *, uint16_t port, uint32_t bytes);
 /* Sizes the shared pool once headrooms are set.  Returns the bytes that

@@ -147,13 +147,47 @@ net_init(struct net *net, const struct net_config *cfg, uint64_t stop_ps)
         s->qos = net_qos_of(net, i);
         mmu_init(&s->mmu, sw->mmu, sw->queue_bytes, sw->buffer_bytes);
         s->ecn.spec = &sw->ecn;
+        s->ecn.rng = &s->ecn_rng;
+        if (sw->ecn.n_by_rate) {
+            s->ecn_by_rate = xcalloc(sw->ecn.n_by_rate, sizeof *s->ecn_by_rate);
+            for (size_t k = 0; k < sw->ecn.n_by_rate; k++) {
+                s->ecn_by_rate[k].spec = &sw->ecn.by_rate[k].spec;
+                s->ecn_by_rate[k].rng = &s->ecn_rng;
+            }
+        }
         char stream[96];
         snprintf(stream, sizeof stream, "ecn/%s", tn->name);
-        rng_init(&s->ecn.rng, cfg->seed, rng_stream_id(stream));
+        rng_init(&s->ecn_rng, cfg->seed, rng_stream_id(stream));
         net->nodes[i] = &s->up;
     }
     net->faulty = cfg->faults->loss > 0 || cfg->faults->reorder > 0;
     rng_init(&net->fault_rng, cfg->seed, rng_stream_id("faults"));
+}
+
+/* S's marker for its ports whose link runs at RATE_BPS. */
+static struct ecn_marker *
+ecn_marker_for(struct sw *s, const struct ecn_spec *e, uint64_t rate_bps)
+{
+    for (size_t k = 0; k < e->n_by_rate; k++)
+        if (e->by_rate[k].rate_bps == rate_bps)
+            return &s->ecn_by_rate[k];
+    return &s->ecn;
+}
+
+/* The slowest host NIC: the rate that pfc.alpha_by_rate compares switch
+ * ports with (the HPCC simulator takes its first server's, the same when
+ * every NIC has one rate). */
+static uint64_t
+slowest_nic_bps(const struct net *net)
+{
+    uint64_t r = UINT64_MAX;
+    for (uint32_t i = 0; i < net->n_hosts; i++) {
+        const struct node *h = net->nodes[i];
+        for (uint16_t k = 0; k < h->n_ports; k++)
+            if (h->ports[k].rate_bps < r)
+                r = h->ports[k].rate_bps;
+    }
+    return r;
 }
 
 void
@@ -204,7 +238,8 @@ net_connect(struct net *net)
                       mmu ? &sw_cast(me)->mmu : NULL);
             ps[e]->ets = sw ? &cfg->sw->ets : cfg->host_ets;
             if (sw && cfg->sw->ecn.mode != ECN_MARK_OFF) {
-                ps[e]->ecn = &sw_cast(me)->ecn;
+                ps[e]->ecn = ecn_marker_for(sw_cast(me), &cfg->sw->ecn,
+                                            tl->rate_bps);
                 ps[e]->ecn_at_enqueue = cfg->sw->ecn.at_enqueue;
             }
             ps[e]->link.peer = peer;
@@ -229,6 +264,15 @@ net_connect(struct net *net)
                              cfg->qos->alpha, cfg->pfc->xoff_bytes,
                              cfg->pfc->xon_offset_bytes);
     }
+    if (cfg->pfc->enabled && cfg->pfc->alpha_by_rate &&
+        !strcmp(cfg->sw->mmu, "shared")) {
+        uint64_t nic_bps = slowest_nic_bps(net);
+        for (uint32_t i = 0; i < net->n_switches; i++) {
+            struct sw *s = &net->switches[i];
+            for (uint16_t k = 0; k < s->up.n_ports; k++)
+                mmu_scale_alpha(&s->mmu, k, s->up.ports[k].rate_bps, nic_bps);
+        }
+    }
     net->home_port = xmalloc(net->n_hosts ? net->n_hosts : 1);
     for (uint32_t i = 0; i < net->n_hosts; i++) {
         const struct node *h = net->nodes[i];
@@ -249,7 +293,7 @@ setup_pfc(struct net *net, const struct net_config *cfg)
     net->fc = &fc_pfc;
     for (uint32_t i = 0; i < net->n_ports; i++) {
         struct port *port = &net->ports[i];
-        uint64_t resp = spec->response_ps
+        uint64_t resp = spec->response_ps != PFC_RESPONSE_AUTO
                             ? spec->response_ps
                             : pfc_default_response_ps(port->rate_bps);
         pfc_port_create(&net->sim, port, spec,
@@ -264,7 +308,9 @@ setup_pfc(struct net *net, const struct net_config *cfg)
             struct port *port = &s->up.ports[k];
             uint64_t need = pfc_headroom_bytes(port, cfg->mtu_bytes,
                                                n_lossless);
-            uint64_t have = spec->headroom_bytes ? spec->headroom_bytes : need;
+            uint64_t have = spec->headroom_bytes ? spec->headroom_bytes
+                            : spec->headroom_ns3 ? pfc_headroom_ns3_bytes(port)
+                                                 : need;
             if (have > UINT32_MAX)
                 have = UINT32_MAX;
             if (have < need) {
@@ -278,7 +324,15 @@ setup_pfc(struct net *net, const struct net_config *cfg)
             mmu_set_headroom(&s->mmu, k, (uint32_t)have);
         }
     }
-    if (short_ports)
+    if (short_ports && spec->headroom_ns3)
+        net_warn(net,
+                 "pfc.headroom ns3 (3 x rate x propagation) is below what "
+                 "%" PRIu32 " switch port(s) need; lossless classes may drop "
+                 "(e.g. %s port %u to %s has %" PRIu64 " B, needs %" PRIu64
+                 " B)",
+                 short_ports, worst->node->name, worst->index,
+                 worst->link.peer->name, worst_have, worst_need);
+    else if (short_ports)
         net_warn(net,
                  "pfc.headroom %" PRIu64 " B is below what %" PRIu32
                  " switch port(s) need; lossless classes may drop (e.g. %s "
@@ -374,6 +428,7 @@ net_uninit(struct net *net)
 {
     for (uint32_t i = 0; i < net->n_switches; i++) {
         mmu_free(&net->switches[i].mmu);
+        free(net->switches[i].ecn_by_rate);
         free(net->switches[i].route);
         free(net->switches[i].groups);
         free(net->switches[i].group_ports);

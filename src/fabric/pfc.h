@@ -105,5 +105,8 @@ uint64_t pfc_default_response_ps(uint64_t rate_bps);
  * to pause (docs/models.md). */
 uint64_t pfc_headroom_bytes(const struct port *, uint32_t mtu,
                             int n_lossless);
+/* The HPCC simulator's headroom of switch PORT (pfc.headroom ns3): three
+ * times what its link carries in its propagation delay. */
+uint64_t pfc_headroom_ns3_bytes(const struct port *);
 
 #endif

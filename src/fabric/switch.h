@@ -43,7 +43,9 @@ struct sw {
     struct node up;
     const struct qos_spec *qos; /* Classification (scenario.h). */
     struct mmu mmu;
-    struct ecn_marker ecn;
+    struct ecn_marker ecn;     /* Ports of rates not in ecn_by_rate. */
+    struct ecn_marker *ecn_by_rate; /* Per switch.ecn.by_rate entry. */
+    struct rng ecn_rng;        /* The markers' coin. */
     uint32_t ecmp_seed;        /* Initial CRC register. */
     uint32_t ecmp_xor;         /* crc32_update(seed, 13 zero bytes). */
     uint16_t *route;           /* Per destination group: group index or

@@ -53,10 +53,37 @@ tx_source_rebind(struct tx_source *src, struct host *h, uint8_t tc)
     src->tc = tc;
 }
 
-static void
+/* SRC, marked `first`, joins its ready list behind the other `first`
+ * sources and ahead of the rest.  first_tail is the last of them, and
+ * pull_next() takes sources off the head without updating it: when it
+ * is no longer ready (or is SRC itself, not ready until now), every
+ * `first` source ahead of it has been taken too, and SRC leads. */
+static void __attribute__((noinline))
+ready_insert_first(struct nic *nic, struct tx_source *src)
+{
+    uint8_t tc = src->tc;
+    struct tx_source *after = nic->first_tail[tc];
+    if (after && after != src && after->ready) {
+        src->next = after->next;
+        after->next = src;
+    } else {
+        src->next = nic->ready_head[tc];
+        nic->ready_head[tc] = src;
+    }
+    if (!src->next)
+        nic->ready_tail[tc] = src;
+    nic->first_tail[tc] = src;
+    nic->ready_mask |= (uint8_t)(1u << tc);
+}
+
+static ALWAYS_INLINE void
 ready_append(struct nic *nic, struct tx_source *src)
 {
     src->ready = true;
+    if (UNLIKELY(src->first)) {
+        ready_insert_first(nic, src);
+        return;
+    }
     src->next = NULL;
     if (nic->ready_tail[src->tc])
         nic->ready_tail[src->tc]->next = src;

@@ -5,10 +5,11 @@
  * The NIC pulls: a transport with data to send registers a `tx_source`
  * as ready; whenever the NIC port is about to choose its next frame and a
  * class's queue is empty, it takes the next ready source of that class
- * (round robin) and asks it for one packet.  The source answers with the
- * time it will next be ready (now, later when paced, or never), so flows
- * never build an unbounded queue inside the host, just as a socket or a
- * queue pair is back-pressured by its NIC. */
+ * (round robin; sources marked `first` ahead of the others, in round
+ * robin among themselves) and asks it for one packet.  The source
+ * answers with the time it will next be ready (now, later when paced, or
+ * never), so flows never build an unbounded queue inside the host, just
+ * as a socket or a queue pair is back-pressured by its NIC. */
 #ifndef DCSIM_HOST_H
 #define DCSIM_HOST_H 1
 
@@ -49,12 +50,17 @@ struct tx_source {
     uint8_t tc;                /* Traffic class of its packets. */
     uint32_t flow_id;          /* The flow it sends for. */
     bool ready;                /* In the ready list. */
+    bool first;                /* Goes before the other sources of its
+                                * class (RDMA control, rdma.ack_first). */
     struct event wake;         /* Paced: when it becomes ready again. */
 };
 
 struct nic {
     struct port *port;         /* The host's (only) port. */
     struct tx_source *ready_head[N_TC], *ready_tail[N_TC];
+    struct tx_source *first_tail[N_TC]; /* The last `first` source of
+                                * ready list tc, while it is ready: they
+                                * lead it. */
     uint8_t ready_mask;        /* Bit tc: ready list tc not empty. */
 };
 

@@ -22,6 +22,7 @@ static const struct key_section *const sections[] = {
     &scn_switch_keys,
     &scn_ets_keys,
     &scn_ecn_keys,
+    &scn_ecn_rate_keys,
     &scn_qos_keys,
     &scn_qos_node_keys,
     &scn_pfc_keys,

@@ -383,7 +383,7 @@ read_size(struct ctx *c, const struct ynode *n, const char *path,
     return read_size_max(c, n, path, positive, 0, NULL, out);
 }
 
-static bool
+bool
 read_duration(struct ctx *c, const struct ynode *n, const char *path,
               bool positive, uint64_t max, const char *limit, uint64_t *out)
 {

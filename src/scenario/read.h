@@ -84,6 +84,11 @@ bool read_size(struct ctx *c, const struct ynode *n, const char *path,
 bool read_size_max(struct ctx *c, const struct ynode *n, const char *path,
                    bool positive, uint64_t max, const char *limit,
                    uint64_t *out);
+/* A duration in picoseconds, refusing more than MAX (nonzero) with
+ * LIMIT, and zero if POSITIVE. */
+bool read_duration(struct ctx *c, const struct ynode *n, const char *path,
+                   bool positive, uint64_t max, const char *limit,
+                   uint64_t *out);
 
 /* KEY of MAP (at PARENT), if present: an integer MIN..MAX. */
 bool get_u32(struct ctx *c, const struct ynode *map, const char *parent,

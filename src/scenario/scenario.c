@@ -265,11 +265,13 @@ scenario_defaults(struct scenario *scn)
     keys_defaults(&scn_pfc_keys, &scn->pfc);
     keys_defaults(&scn_pfc_watchdog_keys, &scn->pfc);
     scn->pfc.wd_action = PFC_WD_DROP;
+    scn->pfc.response_ps = PFC_RESPONSE_AUTO;
     keys_defaults(&scn_rdma_keys, &scn->rdma);
     keys_defaults(&scn_hpcc_keys, &scn->rdma.hpcc);
     /* Not plain values: the path MTU is a choice of five, and so are the
      * congestion control (none) and DCQCN's profile ("paper"). */
     scn->rdma.mtu = 1024;
+    scn->rdma.ack_tc = RDMA_ACK_TC_DATA;
     scn->rdma.cc = RDMA_CC_NONE;
     scn->rdma.cc_name = "none";
     scn->rdma.profile = "paper";
@@ -384,6 +386,7 @@ scenario_free(struct scenario *scn)
         scn_server_spec_free(&scn->server_nodes[i].spec);
     free(scn->server_nodes);
     free(scn->sw.where);
+    free(scn->sw.ecn.by_rate);
     scn_overlay_spec_free(&scn->overlay);
     memset(scn, 0, sizeof *scn);
 }

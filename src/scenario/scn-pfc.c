@@ -3,6 +3,7 @@
  * (fabric/fabric-spec.h). */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "scenario/read.h"
 #include "scenario/scenario.h"
@@ -19,11 +20,10 @@
 static const struct key pfc_keys[] = {
     { "enabled", KEY_BOOL, P(enabled), .note = "true with a pfc section",
       .help = "PFC on or off." },
-    { "headroom", KEY_SIZE_AUTO, P(headroom_bytes), .max = UINT32_MAX,
-      .limit = "4294967295B: a port's headroom is counted in 32 bits",
-      .word = "auto", .dflt = "auto",
+    { "headroom", KEY_CUSTOM,
+      .what = "auto, ns3, or size > 0, at most 4294967295B", .note = "auto",
       .help = "Headroom per (switch port, lossless class); auto: the "
-              "delay model's." },
+              "delay model's; ns3: 3 x rate x propagation." },
     { "xoff", KEY_SIZE_AUTO, P(xoff_bytes), .word = "dynamic",
       .dflt = "dynamic",
       .help = "Pause threshold of an ingress priority group." },
@@ -31,10 +31,12 @@ static const struct key pfc_keys[] = {
       .help = "Resume this far below the pause threshold." },
     { "quanta", KEY_U16, P(quanta), 1, 65535, .dflt = "65535",
       .help = "Pause time sent, in quanta of 512 bit times." },
-    { "response", KEY_DURATION_AUTO, P(response_ps), .word = "auto",
-      .dflt = "auto",
+    { "response", KEY_CUSTOM, .what = "auto, or duration", .note = "auto",
       .help = "Pause frame arrival to transmission stop; auto: 802.1Qbb's "
               "by link rate." },
+    { "alpha_by_rate", KEY_BOOL, P(alpha_by_rate), .dflt = "false",
+      .help = "Ports faster than the NICs double alpha per factor of two, "
+              "up to 1." },
     { "watchdog", KEY_CUSTOM, .what = "mapping", .note = "off",
       .help = "PFC storm watchdog; its presence turns it on." },
 };
@@ -77,14 +79,56 @@ parse_pfc_watchdog(struct ctx *c, const struct ynode *map,
     return true;
 }
 
+/* An unquoted scalar N that is WORD. */
+static bool
+is_word(const struct ynode *n, const char *word)
+{
+    return n->kind == YNODE_SCALAR && !n->quoted && !strcmp(n->text, word);
+}
+
+/* pfc.headroom: auto, ns3 (the HPCC simulator's third.cc), or a size
+ * that fits the MMU's 32-bit counters. */
+static bool
+read_headroom(struct ctx *c, const struct ynode *n, struct pfc_spec *p)
+{
+    p->headroom_bytes = 0;
+    p->headroom_ns3 = is_word(n, "ns3");
+    if (p->headroom_ns3 || is_word(n, "auto"))
+        return true;
+    return read_size_max(c, n, "pfc.headroom", true, UINT32_MAX,
+                         "4294967295B: a port's headroom is counted in 32 "
+                         "bits",
+                         &p->headroom_bytes);
+}
+
+/* pfc.response: auto, or a duration, zero included (the pause then
+ * stops the class as it arrives, as in the HPCC simulator). */
+static bool
+read_response(struct ctx *c, const struct ynode *n, struct pfc_spec *p)
+{
+    if (is_word(n, "auto")) {
+        p->response_ps = PFC_RESPONSE_AUTO;
+        return true;
+    }
+    return read_duration(c, n, "pfc.response", false, 0, NULL,
+                         &p->response_ps);
+}
+
 bool
 scn_parse_pfc(struct ctx *c, const struct ynode *map, struct pfc_spec *p)
 {
     const struct key_section *sec = &scn_pfc_keys;
     p->enabled = true;
     if (!need_mapping(c, map, "pfc", "a mapping of PFC settings") ||
-        !keys_check(c, map, "in pfc", sec, 0) ||
-        !keys_read(c, map, "pfc", sec, 0, p))
+        !keys_check(c, map, "in pfc", sec, 0))
+        return false;
+    const struct ynode *hr = ytree_get(map, "headroom");
+    if (hr && !read_headroom(c, hr, p))
+        return false;
+    if (!keys_read(c, map, "pfc", sec, 0, p))
+        return false;
+    const struct ynode *rs = ytree_get(map, "response");
+    if (rs && !read_response(c, rs, p))
         return false;
     /* A static XON is XOFF - xon_offset; below zero, a priority group
      * would never be resumed (the dynamic threshold resumes an empty

@@ -40,6 +40,12 @@ static const struct key rdma_keys[] = {
                                "with cc dcqcn." },
     { "cnp_tc", KEY_TC, R(cnp_tc), .dflt = "6",
       .help = "Traffic class of CNPs." },
+    { "ack_tc", KEY_CUSTOM, .what = "data or traffic class 0..7",
+      .note = "data", .help = "Traffic class of ACKs, NAKs and READ "
+                              "requests; data: the flow's." },
+    { "ack_first", KEY_BOOL, R(ack_first), .dflt = "false",
+      .help = "The NIC sends ACKs, NAKs and CNPs before data of their "
+              "class." },
     { "rnr_timer", KEY_DURATION, R(rnr_timer_ps), 1, .dflt = "640us",
       .help = "Wait after an RNR NAK before retrying a SEND." },
     { "rnr_retry", KEY_U32, R(rnr_retry), 0, 7, .dflt = "7",
@@ -248,7 +254,18 @@ scn_parse_rdma(struct ctx *c, const struct ynode *map, struct rdma_spec *r)
     if (!key_get(c, map, "rdma", sec, "cnp_tc", r) ||
         !keys_read(c, map, "rdma", sec, 0, r))
         return false;
-    const struct ynode *n = ytree_get(map, "mtu");
+    const struct ynode *n = ytree_get(map, "ack_tc");
+    if (n) {
+        uint64_t v;
+        if (n->kind == YNODE_SCALAR && !n->quoted && !strcmp(n->text, "data"))
+            r->ack_tc = RDMA_ACK_TC_DATA;
+        else if (!read_u64_form(c, n, "rdma.ack_tc", 0, N_TC - 1,
+                                "data or a traffic class 0..7", &v))
+            return false;
+        else
+            r->ack_tc = (uint8_t)v;
+    }
+    n = ytree_get(map, "mtu");
     if (n) {
         /* IBTA path MTUs: 256, 512, 1024, 2048, 4096. */
         uint32_t v;

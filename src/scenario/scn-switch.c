@@ -77,10 +77,25 @@ static const struct key ecn_keys[] = {
     { "at", KEY_CUSTOM, .what = "dequeue, enqueue", .note = "dequeue",
       .variants = STEP | RED,
       .help = "Read the queue as the packet leaves, or as it arrives." },
+    { "by_rate", KEY_CUSTOM, .what = "mapping rate -> {kmin, kmax, pmax}",
+      .note = "none", .variants = RED,
+      .help = "kmin, kmax and pmax of the ports of each link rate." },
 };
-#undef E
 #undef STEP
 #undef RED
+
+/* One link rate's RED thresholds (the HPCC simulator's KMIN_MAP,
+ * KMAX_MAP and PMAX_MAP entries), into that rate's copy of the spec. */
+static const struct key ecn_rate_keys[] = {
+    { "kmin", KEY_SIZE, E(kmin_bytes), .note = "required",
+      .help = "Below it, no mark." },
+    { "kmax", KEY_SIZE, E(kmax_bytes), 1, .note = "required",
+      .help = "At or above it, every packet is marked." },
+    { "pmax", KEY_FRACTION, E(pmax), .lo_open = true, .hi = 1,
+      .form = "a probability in (0, 1]", .note = "required",
+      .help = "Marking probability just below kmax." },
+};
+#undef E
 
 static const struct key ets_keys[] = {
     { "strict", KEY_CUSTOM, .what = "sequence of traffic classes 0..7",
@@ -94,7 +109,64 @@ static const struct key ets_keys[] = {
 const struct key_section scn_switch_keys = KEY_SECTION("switch", switch_keys);
 const struct key_section scn_ecn_keys =
     KEY_SECTION_V("switch.ecn", ecn_keys, ecn_variants);
+const struct key_section scn_ecn_rate_keys =
+    KEY_SECTION("switch.ecn.by_rate.RATE", ecn_rate_keys);
 const struct key_section scn_ets_keys = KEY_SECTION("switch.ets", ets_keys);
+
+/* kmax of the mapping MAP (at PATH) above kmin, as E holds them. */
+static bool
+check_red(struct ctx *c, const struct ynode *map, const char *path,
+          const struct ecn_spec *e)
+{
+    char sub[PATH_BYTES];
+    if (e->kmax_bytes > e->kmin_bytes)
+        return true;
+    path_key(sub, path, "kmax");
+    return fail_value(c, ytree_get(map, "kmax"), sub, "not above kmin",
+                      "a size greater than kmin");
+}
+
+/* switch.ecn.by_rate: per link rate, RED's thresholds over E's. */
+static bool
+parse_ecn_by_rate(struct ctx *c, const struct ynode *map, struct ecn_spec *e)
+{
+    static const char path[] = "switch.ecn.by_rate";
+    static const char *const req[] = { "kmin", "kmax", "pmax" };
+    if (!need_mapping(c, map, path, "a mapping of link rate to {kmin, "
+                      "kmax, pmax}, e.g. {25Gbps: {kmin: 100KB, kmax: "
+                      "400KB, pmax: 0.2}}"))
+        return false;
+    e->by_rate = xcalloc(map->n_pairs + 1, sizeof *e->by_rate);
+    for (size_t i = 0; i < map->n_pairs; i++) {
+        const struct ypair *pair = &map->pairs[i];
+        /* The key as a node, so that it reads like a value. */
+        struct ynode key = { .kind = YNODE_SCALAR, .mark = pair->key_mark,
+                             .text = pair->key };
+        char key_path[PATH_BYTES + 8], sub[PATH_BYTES], where[PATH_BYTES + 8];
+        snprintf(key_path, sizeof key_path, "%s key", path);
+        path_key(sub, path, pair->key);
+        snprintf(where, sizeof where, "in %s", sub);
+        struct ecn_rate *r = &e->by_rate[e->n_by_rate];
+        if (!read_rate(c, &key, key_path, false, &r->rate_bps))
+            return false;
+        for (size_t k = 0; k < e->n_by_rate; k++)
+            if (e->by_rate[k].rate_bps == r->rate_bps)
+                return fail_value(c, &key, key_path, "a rate already listed",
+                                  "each link rate once");
+        r->spec = *e;
+        r->spec.by_rate = NULL;
+        r->spec.n_by_rate = 0;
+        if (!need_mapping(c, pair->value, sub,
+                          "a mapping with kmin, kmax and pmax") ||
+            !keys_check(c, pair->value, where, &scn_ecn_rate_keys, 0) ||
+            !require_keys(c, pair->value, sub, req, ARRAY_SIZE(req)) ||
+            !keys_read(c, pair->value, sub, &scn_ecn_rate_keys, 0, &r->spec) ||
+            !check_red(c, pair->value, sub, &r->spec))
+            return false;
+        e->n_by_rate++;
+    }
+    return true;
+}
 
 static bool
 parse_ecn(struct ctx *c, const struct ynode *map, struct ecn_spec *e)
@@ -129,11 +201,11 @@ parse_ecn(struct ctx *c, const struct ynode *map, struct ecn_spec *e)
         static const char *const req[] = { "kmin", "kmax", "pmax" };
         if (!require_keys(c, map, "switch.ecn", req, ARRAY_SIZE(req)) ||
             !keys_read(c, map, "switch.ecn", &scn_ecn_keys,
-                       1u << ECN_MARK_RED, e))
+                       1u << ECN_MARK_RED, e) ||
+            !check_red(c, map, "switch.ecn", e))
             return false;
-        if (e->kmax_bytes <= e->kmin_bytes)
-            return fail_value(c, ytree_get(map, "kmax"), "switch.ecn.kmax",
-                              "not above kmin", "a size greater than kmin");
+        n = ytree_get(map, "by_rate");
+        return !n || parse_ecn_by_rate(c, n, e);
     }
     return true;
 }

@@ -117,6 +117,7 @@ extern const struct key_section scn_dcqcn_keys;
 extern const struct key_section scn_ib_keys;
 extern const struct key_section scn_switch_keys;
 extern const struct key_section scn_ecn_keys;
+extern const struct key_section scn_ecn_rate_keys;
 extern const struct key_section scn_ets_keys;
 extern const struct key_section scn_host_keys;
 extern const struct key_section scn_stall_keys;

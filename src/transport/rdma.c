@@ -838,8 +838,11 @@ rdma_setup(struct net *net, struct flow *f)
     qp->isn = (uint32_t)rng_below(&r, IB_PSN_MASK + 1);
     tx_source_init(&qp->data_src, &net->sim, &rdma_data_class,
                    &edge_of(net)->hosts[from], f->tc);
+    uint8_t ack_tc = qp->cfg->ack_tc == RDMA_ACK_TC_DATA ? f->tc
+                                                          : qp->cfg->ack_tc;
     tx_source_init(&qp->ack_src, &net->sim, &rdma_ack_class,
-                   &edge_of(net)->hosts[to], f->tc);
+                   &edge_of(net)->hosts[to], ack_tc);
+    qp->ack_src.first = qp->cfg->ack_first;
     qp->data_src.flow_id = qp->ack_src.flow_id = f->id;
     event_init(&net->sim, &qp->rto, rdma_timeout);
     f->cc = qp->cfg->cc_name;
@@ -849,6 +852,7 @@ rdma_setup(struct net *net, struct flow *f)
         tx_source_init(&qp->cnp_src, &net->sim, &rdma_cnp_class,
                        &edge_of(net)->hosts[to], qp->cfg->cnp_tc);
         qp->cnp_src.flow_id = f->id;
+        qp->cnp_src.first = qp->cfg->ack_first;
         event_init(&net->sim, &qp->alpha_timer, dcqcn_alpha_timer);
         event_init(&net->sim, &qp->dec_timer, dcqcn_dec_timer);
         event_init(&net->sim, &qp->inc_timer, dcqcn_inc_timer);
@@ -875,6 +879,15 @@ rdma_setup(struct net *net, struct flow *f)
     if (qp->cfg->cc == RDMA_CC_DCQCN)
         d->ip.ecn = ECN_ECT0;
     a->ip.ecn = ECN_NOT_ECT;
+    /* ACKs, NAKs and READ requests in their own class (rdma.ack_tc), as
+     * the HPCC simulator's ACK_HIGH_PRIO puts them in its queue 0. */
+    if (ack_tc != f->tc) {
+        a->ip.dscp = (uint8_t)(ack_tc << 3);
+        if (a->eth.vlan)
+            a->eth.pcp = ack_tc;
+        if (ib)
+            a->lrh.sl = a->lrh.vl = ack_tc;
+    }
     pkt_set_route_hash(d);
     pkt_set_route_hash(a);
     /* HPCC: switches fill the data packets' INT; ACKs carry it back. */

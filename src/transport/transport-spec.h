@@ -99,6 +99,9 @@ struct hpcc_params {
     enum hpcc_window window;
 };
 
+/* rdma.ack_tc `data`: ACKs travel in their flow's class. */
+#define RDMA_ACK_TC_DATA UINT8_MAX
+
 struct rdma_spec {
     uint32_t mtu;             /* Path MTU: payload bytes per packet. */
     enum rdma_cc cc;
@@ -108,6 +111,11 @@ struct rdma_spec {
     struct dcqcn_params dcqcn;
     struct hpcc_params hpcc;
     uint8_t cnp_tc;           /* Class CNPs travel in. */
+    uint8_t ack_tc;           /* Class ACKs, NAKs and READ requests
+                               * travel in; RDMA_ACK_TC_DATA: the
+                               * flow's. */
+    bool ack_first;           /* The NIC sends them and CNPs before data
+                               * of their class (ns-3's ACK queue). */
     uint32_t ack_every;       /* The responder ACKs every Nth packet (and
                                * a message's last). */
     uint64_t timeout_ps;      /* Requester's retransmission timeout. */

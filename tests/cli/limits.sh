@@ -14,14 +14,15 @@ fix="$here/tests/cli/limits"
 fixtures="ethernet server hpcc dcqcn ib explicit three-tier fat-tree"
 
 # The --set path of a key of the reference: [] is entry $3, LINK a named
-# topology's server_link; a link key gets its delay.
+# topology's server_link, RATE the link rate a fixture lists (25Gbps); a
+# link key gets its delay.
 set_path() {
     case $2 in
     link*) p="$1.delay" ;;
     *) p=$1 ;;
     esac
     echo "$p" | sed -e "s/\[\]/.$3/" -e 's/\[\]/.0/g' \
-        -e 's/\.LINK\./.server_link./'
+        -e 's/\.LINK\./.server_link./' -e 's/\.RATE\./.25Gbps./'
 }
 
 # The maximum of TYPE as a scenario writes it, and one unit more.
