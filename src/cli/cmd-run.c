@@ -24,6 +24,7 @@
 #include "report/results.h"
 #include "report/results-dir.h"
 #include "scenario/scenario.h"
+#include "workload/workload.h"
 #include "world/world.h"
 
 static double
@@ -291,6 +292,25 @@ cmd_run(int argc, char **argv)
     pr.lines = !tty;
     double cpu0 = user_cpu_seconds();
     sim_run(&net->sim, live ? show_progress : NULL, &pr);
+    if (pr.shown && workload_error(world->wl))
+        fprintf(stderr, "\n");
+    if (workload_error(world->wl)) {
+        /* A flow file changed under the run to hold a bad line: bad
+         * input, so no results. */
+        fprintf(stderr, "%s\n", workload_error(world->wl));
+        results_dir_discard(&rd);
+        capture_destroy(cap);
+        monitor_destroy(mon);
+        breakdown_destroy(bd);
+        remove_handlers();
+        run_dir = NULL;
+        run_sim = NULL;
+        free(dir);
+        world_destroy(world);
+        scenario_free(&scn);
+        cli_args_free(&a);
+        return 2;
+    }
     int sig = run_signal;
     struct run_info ri = { 0 };
     ri.wall_seconds = wall_now() - pr.t0;
