@@ -44,6 +44,24 @@ struct gen {
     struct workload_entry *e;
 };
 
+/* F as flow ID from SRC to DST of SIZE bytes, starting at START_PS at
+ * RATE_BPS in class TC over TP; every counter zero. */
+static void
+flow_init(struct flow *f, uint32_t id, uint32_t src, uint32_t dst,
+          uint64_t size, uint64_t start_ps, uint64_t rate_bps, uint8_t tc,
+          const struct transport_class *tp)
+{
+    memset(f, 0, sizeof *f);
+    f->id = id;
+    f->src = src;
+    f->dst = dst;
+    f->size_bytes = size;
+    f->start_ps = start_ps;
+    f->rate_bps = rate_bps;
+    f->tc = tc;
+    f->transport = tp;
+}
+
 static struct flow *
 flow_add(struct flow_vec *fv, struct rng *r, uint32_t src, uint32_t dst,
          uint64_t size, uint64_t start_ps, uint64_t rate_bps, uint8_t tc,
@@ -54,15 +72,8 @@ flow_add(struct flow_vec *fv, struct rng *r, uint32_t src, uint32_t dst,
         fv->v = xrealloc(fv->v, fv->cap * sizeof *fv->v);
     }
     struct flow *f = &fv->v[fv->n];
-    memset(f, 0, sizeof *f);
-    f->id = fv->n++;
-    f->src = src;
-    f->dst = dst;
-    f->size_bytes = size;
-    f->start_ps = start_ps;
-    f->rate_bps = rate_bps;
-    f->tc = tc;
-    f->transport = tp;
+    flow_init(f, fv->n, src, dst, size, start_ps, rate_bps, tc, tp);
+    fv->n++;
     f->sport = (uint16_t)(EPHEMERAL_FIRST + rng_below(r, EPHEMERAL_COUNT));
     f->dport = APP_DPORT;
     return f;
@@ -562,17 +573,10 @@ static void
 flow_repeat(struct flow *f, const struct flow *tmpl, uint32_t id,
             uint64_t start_ps)
 {
-    memset(f, 0, sizeof *f);
-    f->id = id;
-    f->src = tmpl->src;
-    f->dst = tmpl->dst;
-    f->size_bytes = tmpl->size_bytes;
-    f->rate_bps = tmpl->rate_bps;
-    f->start_ps = start_ps;
+    flow_init(f, id, tmpl->src, tmpl->dst, tmpl->size_bytes, start_ps,
+              tmpl->rate_bps, tmpl->tc, tmpl->transport);
     f->sport = tmpl->sport;
     f->dport = tmpl->dport;
-    f->tc = tmpl->tc;
-    f->transport = tmpl->transport;
     f->entry = tmpl->entry;
 }
 
@@ -642,15 +646,8 @@ feed_make(struct net *net, struct workload *wl, struct workload_feed *fd)
     uint32_t id = edge->n_flows;
     sim_assert(id < wl->flow_cap);
     struct flow *f = &edge->flows[id];
-    memset(f, 0, sizeof *f);
-    f->id = id;
-    f->src = ff->src;
-    f->dst = ff->dst;
-    f->size_bytes = ff->size_bytes;
-    f->start_ps = ff->start_ps;
-    f->rate_bps = ff->rate_bps;
-    f->tc = ff->tc;
-    f->transport = fd->tp;
+    flow_init(f, id, ff->src, ff->dst, ff->size_bytes, ff->start_ps,
+              ff->rate_bps, ff->tc, fd->tp);
     f->entry = (uint16_t)fd->entry;
     /* As the HPCC simulator numbers them: from 10000, per source. */
     f->sport = (uint16_t)(10000 + wl->feed_sport[ff->src]++ % 55536);

@@ -69,6 +69,21 @@ set_flow(struct flow *f, const struct transport_class *t, uint64_t size,
         f->end_ps = f->start_ps + slowdown_x1000;
 }
 
+/* fct_by_size.csv of S into BUF (SIZE bytes, NUL-terminated). */
+static void
+csv_of(const struct fct_by_size *s, char *buf, size_t size)
+{
+    FILE *f = tmpfile();
+    size_t len = 0;
+    if (f) {
+        fct_by_size_write_csv(f, s);
+        rewind(f);
+        len = fread(buf, 1, size - 1, f);
+        fclose(f);
+    }
+    buf[len] = '\0';
+}
+
 static bool
 bucket_is(const struct fct_bucket *b, uint64_t flows, uint64_t completed,
           double mean, double p50, double p95, double p99)
@@ -136,16 +151,8 @@ test_stats(void)
 
     /* The CSV: one row per group and bucket, empty statistics where no
      * flow completed, no upper edge on the last bucket. */
-    FILE *f = tmpfile();
     char buf[4096];
-    size_t len = 0;
-    if (f) {
-        fct_by_size_write_csv(f, &s);
-        rewind(f);
-        len = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-    }
-    buf[len] = '\0';
+    csv_of(&s, buf, sizeof buf);
     ok(!strncmp(buf, "protocol,bucket,above_bytes,upto_bytes,flows,"
                      "completed,mean,p50,p95,p99\n", 70),
        "CSV header");
@@ -198,16 +205,8 @@ test_sender(void)
     diag("sender: completed %llu mean %g p50 %g p95 %g p99 %g",
          (unsigned long long)b->sender_completed, b->sender_mean,
          b->sender_p50, b->sender_p95, b->sender_p99);
-    FILE *f = tmpfile();
     char buf[4096];
-    size_t len = 0;
-    if (f) {
-        fct_by_size_write_csv(f, &s);
-        rewind(f);
-        len = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-    }
-    buf[len] = '\0';
+    csv_of(&s, buf, sizeof buf);
     ok(strstr(buf, "\nall,10KB-100KB,10000,100000,6,5,1.400000,1.500000,"
                    "1.500000,1.500000,5,2.200000,2.000000,4.000000,"
                    "4.000000\n") != NULL,
