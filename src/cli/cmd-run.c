@@ -26,6 +26,7 @@
 #include "report/report-page.h"
 #include "report/results-dir.h"
 #include "scenario/scenario.h"
+#include "workload/workload.h"
 #include "world/world.h"
 
 static double
@@ -224,6 +225,27 @@ write_results(const struct world *world, const struct run_info *ri,
     return 1;
 }
 
+/* A run that ends without results: discards RD and frees the rest;
+ * returns RC. */
+static int
+abandon(struct results_dir *rd, struct capture *cap, struct monitor *mon,
+        struct breakdown *bd, char *dir, struct world *world,
+        struct scenario *scn, struct scenario_args *a, int rc)
+{
+    results_dir_discard(rd);
+    capture_destroy(cap);
+    monitor_destroy(mon);
+    breakdown_destroy(bd);
+    remove_handlers();
+    run_dir = NULL;
+    run_sim = NULL;
+    free(dir);
+    world_destroy(world);
+    scenario_free(scn);
+    cli_args_free(a);
+    return rc;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -280,17 +302,7 @@ cmd_run(int argc, char **argv)
         monitor_open_series(mon, &rd, &err)) {
         fprintf(stderr, "dcsim run: %s\n", err);
         free(err);
-        results_dir_discard(&rd);
-        capture_destroy(cap);
-        monitor_destroy(mon);
-        remove_handlers();
-        run_dir = NULL;
-        run_sim = NULL;
-        free(dir);
-        world_destroy(world);
-        scenario_free(&scn);
-        cli_args_free(&a);
-        return 1;
+        return abandon(&rd, cap, mon, NULL, dir, world, &scn, &a, 1);
     }
     struct breakdown *bd = breakdown_attach(world);
     struct progress pr = { 0 };
@@ -300,6 +312,14 @@ cmd_run(int argc, char **argv)
     pr.lines = !tty;
     double cpu0 = user_cpu_seconds();
     sim_run(&net->sim, live ? show_progress : NULL, &pr);
+    if (pr.shown && workload_error(world->wl))
+        fprintf(stderr, "\n");
+    if (workload_error(world->wl)) {
+        /* A flow file changed under the run to hold a bad line: bad
+         * input, so no results. */
+        fprintf(stderr, "%s\n", workload_error(world->wl));
+        return abandon(&rd, cap, mon, bd, dir, world, &scn, &a, 2);
+    }
     int sig = run_signal;
     struct run_info ri = { 0 };
     ri.wall_seconds = wall_now() - pr.t0;

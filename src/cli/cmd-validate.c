@@ -23,9 +23,13 @@ cmd_validate(int argc, char **argv)
         cli_args_free(&a);
         return 2;
     }
-    printf("%s: ok: %u hosts, %u switches, %u links, %u flows\n", scn.file,
+    /* Flows made at the start, and those flow files will make. */
+    uint64_t flows = world->edge.n_flows;
+    for (size_t i = 0; i < scn.n_traffic; i++)
+        flows += scn.traffic[i].file_flows;
+    printf("%s: ok: %u hosts, %u switches, %u links, %llu flows\n", scn.file,
            world->edge.net.n_hosts, world->edge.net.n_switches,
-           world->edge.net.n_ports / 2, world->edge.n_flows);
+           world->edge.net.n_ports / 2, (unsigned long long)flows);
     cli_print_cost(&est, stdout);
     cli_print_warnings(&world->edge.net);
     world_destroy(world);

@@ -32,6 +32,12 @@ static const struct command {
       "measure this machine's VM-exit costs with KVM guests; -o writes "
       "them as a host profile (default 10000 iterations, at most 100000; "
       "device /dev/kvm); --show prints a saved profile" },
+    { "import", cmd_import, "import ns3 CONFIG [-o SCENARIO]",
+      "turn a run of the HPCC repository's ns-3 simulator (its config "
+      "file and the topology, flow and trace files it names) into a "
+      "scenario, SCENARIO (default CONFIG's base name + .yaml), and its "
+      "flows into STEM.flows.csv beside it; options the scenario cannot "
+      "express are listed at its top and on stderr (docs/ns3.md)" },
     { "keys", cmd_keys, "keys",
       "list every scenario key: path, type and range, default, help "
       "(tab-separated)" },
@@ -61,8 +67,8 @@ static int
 unknown_command(const char *name)
 {
     fprintf(stderr, "dcsim: unknown command '%s'; expected one of run, "
-                    "report, validate, topo, kvm-probe, keys (see dcsim "
-                    "--help)\n", name);
+                    "report, validate, topo, kvm-probe, import, keys (see "
+                    "dcsim --help)\n", name);
     return 2;
 }
 

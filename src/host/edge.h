@@ -27,6 +27,7 @@ struct host_observer;
 struct host_rx;
 struct server;
 struct tcp_pool;
+struct rdma_qp;
 
 struct edge_stats {
     uint64_t pkts_sent;         /* Packets created by sources. */
@@ -43,6 +44,10 @@ struct edge_entry {
     enum rdma_verb verb;         /* Protocol roce/rocev1. */
     uint64_t recv_at_ps;         /* Verb send: when the receive is posted. */
     struct src_loc loc;          /* Where the entry is written. */
+    bool release_done;           /* Free a flow's transport state once
+                                  * both its ends are done (flow files:
+                                  * memory follows the flows in progress,
+                                  * not all those made so far). */
 };
 
 /* What hosts, servers and transports read of the configuration, set by
@@ -82,6 +87,9 @@ struct edge {
     uint32_t n_flows;
     uint64_t total_flow_bytes;  /* Sum of flow sizes, for progress. */
     struct tcp_pool *tcp;       /* TCP connection state (tcp.c). */
+    struct rdma_qp *rdma_free;  /* Released queue pairs, kept for reuse
+                                 * with their registered events (rdma.c);
+                                 * freed with the edge. */
     struct host_observer *obs;  /* Packets' stages inside hosts, or NULL
                                  * (host-observer.h). */
     struct edge_stats st;

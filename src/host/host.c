@@ -46,6 +46,19 @@ tx_source_init(struct tx_source *src, struct sim *sim,
 }
 
 void
+tx_source_reinit(struct tx_source *src, const struct tx_source_class *class,
+                 struct host *h, uint8_t tc)
+{
+    struct event wake = src->wake;
+    sim_assert(!src->ready);
+    memset(src, 0, sizeof *src);
+    src->wake = wake;
+    src->class = class;
+    src->host = h;
+    src->tc = tc;
+}
+
+void
 tx_source_rebind(struct tx_source *src, struct host *h, uint8_t tc)
 {
     sim_assert(!src->ready);

@@ -103,6 +103,11 @@ void tx_source_init(struct tx_source *, struct sim *,
 /* Moves an idle SRC (not ready, wake not scheduled) to host H and class
  * TC: sources that are pooled and reused for new flows. */
 void tx_source_rebind(struct tx_source *, struct host *, uint8_t tc);
+/* As tx_source_init() for an idle SRC initialized before, whose wake
+ * event stays registered with the engine: a pooled source given to a new
+ * sender of CLASS. */
+void tx_source_reinit(struct tx_source *, const struct tx_source_class *,
+                      struct host *, uint8_t tc);
 /* SRC has data to send now: put it on its NIC's ready list. */
 void nic_activate(struct net *, struct tx_source *);
 

@@ -51,9 +51,34 @@ fct_slowdown(const struct flow *f)
     return (double)(f->end_ps - f->start_ps) / (double)f->ideal_fct_ps;
 }
 
-/* Mean and percentiles of the N slowdowns in V (sorted here). */
+bool
+fct_sender_done(const struct flow *f)
+{
+    return f->acked_ps != 0;
+}
+
+uint64_t
+fct_sender_ps(const struct flow *f)
+{
+    return f->acked_ps - f->start_ps;
+}
+
+uint64_t
+fct_standalone_ps(const struct flow *f)
+{
+    return f->ideal_fct_ps + f->ideal_ack_ps;
+}
+
+double
+fct_sender_slowdown(const struct flow *f)
+{
+    return (double)fct_sender_ps(f) / (double)fct_standalone_ps(f);
+}
+
+/* Mean and the three percentiles of the N slowdowns in V (sorted here)
+ * into OUT[0..3]. */
 static void
-bucket_stats(struct fct_bucket *b, double *v, size_t n)
+bucket_stats(double out[4], double *v, size_t n)
 {
     if (!n)
         return;
@@ -61,43 +86,82 @@ bucket_stats(struct fct_bucket *b, double *v, size_t n)
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += v[i];
-    b->mean = sum / (double)n;
-    b->p50 = stats_rank(v, n, 0.50);
-    b->p95 = stats_rank(v, n, 0.95);
-    b->p99 = stats_rank(v, n, 0.99);
+    out[0] = sum / (double)n;
+    out[1] = stats_rank(v, n, 0.50);
+    out[2] = stats_rank(v, n, 0.95);
+    out[3] = stats_rank(v, n, 0.99);
 }
 
-/* One group from the N FLOWS.  The completed flows' slowdowns go into
- * SCRATCH bucket by bucket (a counting sort on the bucket), so that each
- * bucket is one contiguous run to sort. */
+/* Whether F belongs to group G. */
+static bool
+in_group(const struct fct_group *g, const struct flow *f)
+{
+    return !g->transport || (f->transport == g->transport && f->cc == g->cc);
+}
+
+/* One group's statistics of SLOWDOWN over the flows for which DONE holds
+ * from the N FLOWS, whose numbers per bucket are COUNT[]: the slowdowns go
+ * into SCRATCH bucket by bucket (a counting sort on the bucket), so that
+ * each bucket is one contiguous run to sort, and each bucket's mean and
+ * percentiles into OUT[k][0..3]. */
+static void
+group_stats(const struct fct_group *g, const struct flow *flows, uint32_t n,
+            bool (*done)(const struct flow *),
+            double (*slowdown)(const struct flow *),
+            const uint64_t count[FCT_N_BUCKETS], double out[][4],
+            double *scratch)
+{
+    size_t start[FCT_N_BUCKETS], fill[FCT_N_BUCKETS] = { 0 };
+    size_t off = 0;
+    for (int k = 0; k < FCT_N_BUCKETS; k++) {
+        start[k] = off;
+        off += count[k];
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const struct flow *f = &flows[i];
+        if (!in_group(g, f) || !done(f))
+            continue;
+        int k = fct_bucket_of(f->size_bytes);
+        scratch[start[k] + fill[k]++] = slowdown(f);
+    }
+    for (int k = 0; k < FCT_N_BUCKETS; k++)
+        bucket_stats(out[k], scratch + start[k], count[k]);
+}
+
+static bool
+flow_done(const struct flow *f)
+{
+    return f->completed;
+}
+
+/* One group from the N FLOWS. */
 static void
 group_compute(struct fct_group *g, const struct flow *flows, uint32_t n,
               double *scratch)
 {
-    const struct transport_class *t = g->transport;
-    size_t start[FCT_N_BUCKETS], fill[FCT_N_BUCKETS] = { 0 };
+    uint64_t done[FCT_N_BUCKETS] = { 0 }, sender[FCT_N_BUCKETS] = { 0 };
+    double st[FCT_N_BUCKETS][4] = { { 0 } }, ss[FCT_N_BUCKETS][4] = { { 0 } };
     for (uint32_t i = 0; i < n; i++) {
         const struct flow *f = &flows[i];
-        if (t && (f->transport != t || f->cc != g->cc))
-            continue;
-        struct fct_bucket *b = &g->b[fct_bucket_of(f->size_bytes)];
-        b->flows++;
-        b->completed += f->completed;
-    }
-    size_t off = 0;
-    for (int k = 0; k < FCT_N_BUCKETS; k++) {
-        start[k] = off;
-        off += g->b[k].completed;
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        const struct flow *f = &flows[i];
-        if ((t && (f->transport != t || f->cc != g->cc)) || !f->completed)
+        if (!in_group(g, f))
             continue;
         int k = fct_bucket_of(f->size_bytes);
-        scratch[start[k] + fill[k]++] = fct_slowdown(f);
+        g->b[k].flows++;
+        done[k] += f->completed;
+        sender[k] += fct_sender_done(f);
     }
-    for (int k = 0; k < FCT_N_BUCKETS; k++)
-        bucket_stats(&g->b[k], scratch + start[k], g->b[k].completed);
+    group_stats(g, flows, n, flow_done, fct_slowdown, done, st, scratch);
+    group_stats(g, flows, n, fct_sender_done, fct_sender_slowdown, sender, ss,
+                scratch);
+    for (int k = 0; k < FCT_N_BUCKETS; k++) {
+        struct fct_bucket *b = &g->b[k];
+        b->completed = done[k];
+        b->mean = st[k][0], b->p50 = st[k][1];
+        b->p95 = st[k][2], b->p99 = st[k][3];
+        b->sender_completed = sender[k];
+        b->sender_mean = ss[k][0], b->sender_p50 = ss[k][1];
+        b->sender_p95 = ss[k][2], b->sender_p99 = ss[k][3];
+    }
 }
 
 /* Adds a group for F's transport and congestion control unless it has
@@ -137,7 +201,8 @@ void
 fct_by_size_write_csv(FILE *f, const struct fct_by_size *s)
 {
     fprintf(f, "protocol,bucket,above_bytes,upto_bytes,flows,completed,"
-               "mean,p50,p95,p99\n");
+               "mean,p50,p95,p99,sender_completed,sender_mean,sender_p50,"
+               "sender_p95,sender_p99\n");
     for (size_t g = 0; g < s->n_groups; g++) {
         for (int k = 0; k < FCT_N_BUCKETS; k++) {
             const struct fct_bucket *b = &s->groups[g].b[k];
@@ -149,20 +214,33 @@ fct_by_size_write_csv(FILE *f, const struct fct_by_size *s)
             fprintf(f, ",%llu,%llu,", (unsigned long long)b->flows,
                     (unsigned long long)b->completed);
             if (b->completed)
-                fprintf(f, "%.6f,%.6f,%.6f,%.6f\n", b->mean, b->p50, b->p95,
+                fprintf(f, "%.6f,%.6f,%.6f,%.6f,", b->mean, b->p50, b->p95,
                         b->p99);
+            else
+                fprintf(f, ",,,,");
+            fprintf(f, "%llu,", (unsigned long long)b->sender_completed);
+            if (b->sender_completed)
+                fprintf(f, "%.6f,%.6f,%.6f,%.6f\n", b->sender_mean,
+                        b->sender_p50, b->sender_p95, b->sender_p99);
             else
                 fprintf(f, ",,,\n");
         }
     }
 }
 
+/* A bucket's object; SENDER: of its statistics over the flows the sender
+ * saw complete ("completed" counts those). */
 static void
-json_bucket(FILE *f, const struct fct_bucket *b)
+json_bucket(FILE *f, const struct fct_bucket *b, bool sender)
 {
+    uint64_t done = sender ? b->sender_completed : b->completed;
     fprintf(f, "{\"flows\": %llu, \"completed\": %llu",
-            (unsigned long long)b->flows, (unsigned long long)b->completed);
-    if (b->completed)
+            (unsigned long long)b->flows, (unsigned long long)done);
+    if (done && sender)
+        fprintf(f, ", \"mean\": %.6f, \"p50\": %.6f, \"p95\": %.6f, "
+                   "\"p99\": %.6f}", b->sender_mean, b->sender_p50,
+                b->sender_p95, b->sender_p99);
+    else if (done)
         fprintf(f, ", \"mean\": %.6f, \"p50\": %.6f, \"p95\": %.6f, "
                    "\"p99\": %.6f}", b->mean, b->p50, b->p95, b->p99);
     else
@@ -171,7 +249,8 @@ json_bucket(FILE *f, const struct fct_bucket *b)
 }
 
 void
-fct_by_size_write_json(FILE *f, const struct fct_by_size *s, int indent)
+fct_by_size_write_json(FILE *f, const struct fct_by_size *s, int indent,
+                       bool sender)
 {
     fprintf(f, "{");
     for (size_t g = 0; g < s->n_groups; g++) {
@@ -182,7 +261,7 @@ fct_by_size_write_json(FILE *f, const struct fct_by_size *s, int indent)
         for (int k = 0; k < FCT_N_BUCKETS; k++) {
             fprintf(f, "%s\n%*s\"%s\": ", k ? "," : "", indent + 4, "",
                     fct_bucket_name(k));
-            json_bucket(f, &s->groups[g].b[k]);
+            json_bucket(f, &s->groups[g].b[k], sender);
         }
         fprintf(f, "\n%*s}", indent + 2, "");
     }

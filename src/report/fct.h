@@ -11,10 +11,18 @@
  *
  * Statistics are kept for all flows together ("all") and for each
  * transport separately, so that a run mixing, say, DCTCP and UDP can be
- * read one transport at a time. */
+ * read one transport at a time.
+ *
+ * Beside it, the same table for the FCT as the HPCC simulator (ns-3)
+ * defines it, for RDMA flows that the sender saw complete: from the start
+ * to the sender's receipt of the last ACK (`acked_ps`), over the
+ * standalone FCT, the flow alone on its path including that ACK's trip
+ * back (ideal_fct_ps + ideal_ack_ps).  Its columns and keys are
+ * "sender_*" (docs/output.md). */
 #ifndef DCSIM_FCT_H
 #define DCSIM_FCT_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +41,9 @@ struct fct_bucket {
     /* Slowdown over the completed flows (nearest-rank percentiles,
      * stats.h); 0 when none completed. */
     double mean, p50, p95, p99;
+    /* The same over the flows the sender saw complete (RDMA). */
+    uint64_t sender_completed;
+    double sender_mean, sender_p50, sender_p95, sender_p99;
 };
 
 struct fct_group {
@@ -60,15 +71,25 @@ const char *fct_bucket_name(int b);
 /* fct / ideal fct of a completed flow. */
 double fct_slowdown(const struct flow *);
 
+/* Whether the sender of F saw it complete (an RDMA flow whose requester
+ * received the last ACK, or a READ's last response). */
+bool fct_sender_done(const struct flow *);
+/* F's FCT as the sender sees it, its standalone FCT (both ps), and their
+ * ratio, for a flow fct_sender_done(). */
+uint64_t fct_sender_ps(const struct flow *);
+uint64_t fct_standalone_ps(const struct flow *);
+double fct_sender_slowdown(const struct flow *);
+
 /* Fills OUT from N flows. */
 void fct_by_size_compute(const struct flow *flows, uint32_t n,
                          struct fct_by_size *out);
 
 /* fct_by_size.csv, whole. */
 void fct_by_size_write_csv(FILE *, const struct fct_by_size *);
-/* The value of summary.json's "slowdown_by_size" key: an object of
- * groups, each an object of buckets; INDENT spaces before each line but
- * the first. */
-void fct_by_size_write_json(FILE *, const struct fct_by_size *, int indent);
+/* The value of summary.json's "slowdown_by_size" key, or with SENDER of
+ * "slowdown_sender"'s "by_size": an object of groups, each an object of
+ * buckets; INDENT spaces before each line but the first. */
+void fct_by_size_write_json(FILE *, const struct fct_by_size *, int indent,
+                            bool sender);
 
 #endif

@@ -36,8 +36,14 @@ results_summarize(const struct world *world, struct run_info *ri)
     struct flow_summary *s = &ri->flows;
     double *fct = xmalloc((edge->n_flows + 1) * sizeof *fct);
     double *slow = xmalloc((edge->n_flows + 1) * sizeof *slow);
-    size_t n = 0;
+    size_t n = 0, n_sender = 0;
     memset(s, 0, sizeof *s);
+    for (uint32_t i = 0; i < edge->n_flows; i++) {
+        const struct flow *f = &edge->flows[i];
+        if (fct_sender_done(f))
+            fct[n_sender++] = fct_sender_slowdown(f);
+    }
+    stats_percentiles(fct, n_sender, &s->slowdown_sender);
     for (uint32_t i = 0; i < edge->n_flows; i++) {
         const struct flow *f = &edge->flows[i];
         if (!f->completed) {
@@ -71,13 +77,15 @@ json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* The key and object of percentiles P, its closing brace left for the
+ * caller to write after any more members. */
 static void
-json_pctl(FILE *f, const char *key, const struct pctl *p, int integer)
+json_pctl_open(FILE *f, const char *key, const struct pctl *p, int integer)
 {
     fprintf(f, "  \"%s\": ", key);
     if (!p->n) {
         fprintf(f, "{\"count\": 0, \"p50\": null, \"p90\": null, \"p99\": "
-                   "null, \"p999\": null, \"max\": null}");
+                   "null, \"p999\": null, \"max\": null");
         return;
     }
     const char *names[5] = { "p50", "p90", "p99", "p999", "max" };
@@ -89,6 +97,12 @@ json_pctl(FILE *f, const char *key, const struct pctl *p, int integer)
         else
             fprintf(f, ", \"%s\": %.6f", names[i], vals[i]);
     }
+}
+
+static void
+json_pctl(FILE *f, const char *key, const struct pctl *p, int integer)
+{
+    json_pctl_open(f, key, p, integer);
     fputc('}', f);
 }
 
@@ -203,7 +217,12 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
     fprintf(f, ",\n");
     json_pctl(f, "slowdown", &s->slowdown, 0);
     fprintf(f, ",\n  \"slowdown_by_size\": ");
-    fct_by_size_write_json(f, &s->by_size, 2);
+    fct_by_size_write_json(f, &s->by_size, 2, false);
+    fprintf(f, ",\n");
+    json_pctl_open(f, "slowdown_sender", &s->slowdown_sender, 0);
+    fprintf(f, ", \"by_size\": ");
+    fct_by_size_write_json(f, &s->by_size, 2, true);
+    fprintf(f, "}");
     write_transport_totals(f, world);
     workload_report_json(f, world);
     if (net->fc == &fc_pfc)
@@ -248,7 +267,8 @@ write_flows(FILE *f, const struct world *world, const struct run_info *ri)
     fprintf(f, "id,src,dst,protocol,tc,size_bytes,start_ps,end_ps,fct_ps,"
                "ideal_fct_ps,slowdown,completed,bytes_delivered,bytes_lost,"
                "packets_sent,packets_dropped,retx_pkts,timeouts,cc,acked_ps,naks,cnps,verb,"
-               "entry,path%s\n",
+               "entry,path,sender_fct_ps,standalone_fct_ps,"
+               "sender_slowdown%s\n",
             world->overlay ? ",tenant" : "");
     for (uint32_t i = 0; i < edge->n_flows; i++) {
         const struct flow *fl = &edge->flows[i];
@@ -278,10 +298,76 @@ write_flows(FILE *f, const struct world *world, const struct run_info *ri)
                 rdma ? rdma_verb_name(world->scn->traffic[fl->entry].verb) : "",
                 fl->entry);
         write_path(f, world_net_const(world), fl);
+        if (fct_sender_done(fl))
+            fprintf(f, ",%llu,%llu,%.6f",
+                    (unsigned long long)fct_sender_ps(fl),
+                    (unsigned long long)fct_standalone_ps(fl),
+                    fct_sender_slowdown(fl));
+        else
+            fprintf(f, ",,,");
         if (world->overlay)
             fprintf(f, ",%s", overlay_report_tenant(world, fl->src));
         fputc('\n', f);
     }
+}
+
+/* Orders flows by when their sender saw them complete, then by id. */
+static int
+by_acked(const void *a, const void *b)
+{
+    const struct flow *x = *(const struct flow *const *)a;
+    const struct flow *y = *(const struct flow *const *)b;
+    if (x->acked_ps != y->acked_ps)
+        return x->acked_ps < y->acked_ps ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The address the HPCC simulator gives host H: node N's is 11.0.0.1 +
+ * (N / 256) << 16 + (N % 256) << 8 (its node_id_to_ip()), with N read
+ * from a host name hN (dcsim's generated names, and `dcsim import ns3`'s
+ * for node N); a host named otherwise keeps its dcsim address. */
+static uint32_t
+ns3_ip(const struct host *h)
+{
+    const char *name = h->up.name;
+    char *end;
+    if (name[0] != 'h' || name[1] < '0' || name[1] > '9' ||
+        (name[1] == '0' && name[2]))
+        return h->ip;
+    unsigned long n = strtoul(name + 1, &end, 10);
+    if (*end || n > 0xFFFF)
+        return h->ip;
+    return 0x0b000001u + (uint32_t)(n / 256) * 0x10000u +
+           (uint32_t)(n % 256) * 0x100u;
+}
+
+/* fct.txt (monitor.fct_txt): the HPCC simulator's FCT file, one line per
+ * flow whose sender saw it complete, in the order it did, as its
+ * qp_finish() prints them: source and destination IPv4 addresses in hex
+ * (ns3_ip()), ports, size, start, FCT and standalone FCT in ns
+ * (fct.h). */
+static void
+write_fct_txt(FILE *f, const struct world *world, const struct run_info *ri)
+{
+    const struct edge *edge = &world->edge;
+    const struct flow **v = xmalloc((edge->n_flows + 1) * sizeof *v);
+    size_t n = 0;
+    (void)ri;
+    for (uint32_t i = 0; i < edge->n_flows; i++)
+        if (fct_sender_done(&edge->flows[i]))
+            v[n++] = &edge->flows[i];
+    qsort(v, n, sizeof *v, by_acked);
+    for (size_t i = 0; i < n; i++) {
+        const struct flow *fl = v[i];
+        fprintf(f, "%08x %08x %u %u %llu %llu %llu %llu\n",
+                ns3_ip(&edge->hosts[fl->src]), ns3_ip(&edge->hosts[fl->dst]),
+                fl->sport,
+                fl->dport, (unsigned long long)fl->size_bytes,
+                (unsigned long long)(fl->start_ps / PS_PER_NS),
+                (unsigned long long)(fct_sender_ps(fl) / PS_PER_NS),
+                (unsigned long long)(fct_standalone_ps(fl) / PS_PER_NS));
+    }
+    free(v);
 }
 
 static void
@@ -373,6 +459,7 @@ enum writer_when {
     WITH_BREAKDOWN,           /* monitor.breakdown names a flow. */
     WITH_BLOCK,               /* Some VM has a drive (server.vm.block). */
     WITH_OVERLAY,             /* An `overlay` section. */
+    WITH_FCT_TXT,             /* monitor.fct_txt. */
 };
 
 static const struct {
@@ -395,6 +482,7 @@ static const struct {
     { "breakdown.csv", breakdown_csv, WITH_BREAKDOWN },
     { "block.csv", blk_report_csv, WITH_BLOCK },
     { "overlay.csv", overlay_report_csv, WITH_OVERLAY },
+    { "fct.txt", write_fct_txt, WITH_FCT_TXT },
 };
 
 static bool
@@ -424,6 +512,8 @@ writer_wanted(size_t i, const struct world *world, const struct run_info *ri)
         return blk_report_wanted(world);
     case WITH_OVERLAY:
         return world->overlay != NULL;
+    case WITH_FCT_TXT:
+        return world->scn->monitor.fct_txt;
     default:
         return true;
     }

@@ -25,6 +25,8 @@ struct world;
 /* Flow figures over the whole run, computed once by results_summarize(). */
 struct flow_summary {
     struct pctl fct_ps, slowdown;   /* Over completed flows. */
+    struct pctl slowdown_sender;    /* Over the flows whose sender saw
+                                     * them complete (fct.h). */
     uint64_t incomplete;            /* Flows not completed. */
     struct fct_by_size by_size;     /* Slowdown by flow size. */
 };

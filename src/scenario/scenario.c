@@ -370,6 +370,7 @@ scenario_free(struct scenario *scn)
         topo_graph_free(&scn->graph);
     for (size_t i = 0; i < scn->n_traffic; i++) {
         free(scn->traffic[i].flows);
+        free(scn->traffic[i].file);
         cdf_uninit(scn->traffic[i].size_cdf);
         free(scn->traffic[i].size_cdf);
     }

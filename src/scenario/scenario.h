@@ -64,6 +64,7 @@ struct monitor_spec {
     bool breakdown;           /* monitor.breakdown: the flow whose */
     uint32_t breakdown_flow;  /* packets' latency is broken down. */
     struct src_loc breakdown_loc;
+    bool fct_txt;             /* monitor.fct_txt: write fct.txt. */
 };
 
 struct scenario {

@@ -31,6 +31,9 @@ static const struct key monitor_keys[] = {
       .help = "TCP flows whose window and RTT estimate are sampled." },
     { "pcap", KEY_CUSTOM, .what = "mapping", .note = "none",
       .help = "Frames of chosen ports written to monitor.pcap." },
+    { "fct_txt", KEY_BOOL, offsetof(struct monitor_spec, fct_txt),
+      .dflt = "false",
+      .help = "Write fct.txt, the HPCC simulator's FCT file." },
 };
 
 #define P(f) offsetof(struct monitor_pcap, f)
@@ -138,12 +141,15 @@ scn_parse_monitor(struct ctx *c, const struct ynode *map,
     const struct ynode *pcap = ytree_get(map, "pcap");
     if (pcap && !parse_pcap(c, pcap, &m->pcap))
         return false;
+    const struct ynode *fct_txt = ytree_get(map, "fct_txt");
+    if (!key_get(c, map, "monitor", &scn_monitor_keys, "fct_txt", m))
+        return false;
     const struct ynode *qps = ytree_get(map, "qps");
     const struct ynode *seq = ytree_get(map, "queues");
     const struct ynode *links = ytree_get(map, "links");
     const struct ynode *tcp = ytree_get(map, "tcp");
-    if ((bd || pcap) && !qps && !seq && !links && !tcp) {
-        /* The breakdown and the capture alone sample nothing. */
+    if ((bd || pcap || fct_txt) && !qps && !seq && !links && !tcp) {
+        /* The breakdown, the capture and fct.txt alone sample nothing. */
         const struct ynode *iv = ytree_get(map, "interval");
         if (iv) {
             return fail_at(c, &iv->mark, "monitor.interval: nothing to "

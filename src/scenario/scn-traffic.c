@@ -16,6 +16,7 @@
 #include "sim/util.h"
 #include "transport/transport.h"
 #include "workload/cdf.h"
+#include "workload/flowfile.h"
 
 static const char *const pattern_names[] = {
     [PATTERN_FLOWS] = "flows",
@@ -23,6 +24,7 @@ static const char *const pattern_names[] = {
     [PATTERN_INCAST] = "incast",
     [PATTERN_ALL_TO_ALL] = "all-to-all",
     [PATTERN_RANDOM] = "random",
+    [PATTERN_FILE] = "file",
 };
 
 static const char *const pattern_variants[] = {
@@ -31,6 +33,7 @@ static const char *const pattern_variants[] = {
     [PATTERN_INCAST] = "pattern incast",
     [PATTERN_ALL_TO_ALL] = "pattern all-to-all",
     [PATTERN_RANDOM] = "pattern random",
+    [PATTERN_FILE] = "pattern file",
 };
 
 /* Keys of a traffic entry; each pattern takes those whose bit it has,
@@ -40,11 +43,12 @@ static const char *const pattern_variants[] = {
 #define INCAST (1u << PATTERN_INCAST)
 #define A2A (1u << PATTERN_ALL_TO_ALL)
 #define RANDOM (1u << PATTERN_RANDOM)
+#define FILE_ (1u << PATTERN_FILE)
 #define GENERATED (PERM | INCAST | A2A | RANDOM)
 #define T(F) offsetof(struct traffic_spec, F)
 static const struct key traffic_keys[] = {
     { "pattern", KEY_CUSTOM,
-      .what = "flows, permutation, incast, all-to-all, random",
+      .what = "flows, permutation, incast, all-to-all, random, file",
       .note = "required", .help = "How flows are made." },
     { "protocol", KEY_CUSTOM, .what = "udp, tcp, roce, rocev1, iwarp, ib",
       .note = "udp; ib with fabric infiniband",
@@ -52,6 +56,11 @@ static const struct key traffic_keys[] = {
     { "flows", KEY_CUSTOM, .what = "non-empty sequence of flow mappings",
       .note = "required", .variants = FLOWS,
       .help = "The flows, one by one." },
+    { "file", KEY_CUSTOM, .what = "path of a flow file", .note = "required",
+      .variants = FILE_, .help = "The flows, read from this file as the "
+      "run goes." },
+    { "format", KEY_CUSTOM, .what = "csv, ns3", .dflt = "csv",
+      .variants = FILE_, .help = "The flow file's format." },
     { "size", KEY_CUSTOM,
       .what = "size > 0, at most 1TiB, or {cdf: NAME_OR_PATH}",
       .note = "required", .variants = GENERATED,
@@ -102,6 +111,7 @@ static const struct key traffic_keys[] = {
 #undef INCAST
 #undef A2A
 #undef RANDOM
+#undef FILE_
 #undef GENERATED
 
 #define F(M) offsetof(struct flow_spec, M)
@@ -146,6 +156,7 @@ static const struct pattern_desc {
     [PATTERN_ALL_TO_ALL] = { (const char *const[]){ "size" }, 1 },
     /* `count` or `duration`: checked by check_arrivals(). */
     [PATTERN_RANDOM] = { (const char *const[]){ "size" }, 1 },
+    [PATTERN_FILE] = { (const char *const[]){ "file" }, 1 },
 };
 
 /* The RDMA keys of a traffic entry: the verb and when the receiver posts
@@ -322,6 +333,37 @@ check_protocol_fabric(struct ctx *c, const struct ynode *n, const char *path,
     return true;
 }
 
+/* `file` and `format` of a file entry.  The file is read once the
+ * graph is built (scn_resolve_traffic()). */
+static bool
+parse_file(struct ctx *c, const struct ynode *map, const char *path,
+           struct traffic_spec *ts)
+{
+    char sub[PATH_BYTES];
+    const char *name;
+    size_t i;
+    path_key(sub, path, "file");
+    if (!read_string(c, ytree_get(map, "file"), sub, "the path of a flow "
+                     "file", &name))
+        return false;
+    ts->file = scenario_file_path(c->file, name);
+    const struct ynode *n = ytree_get(map, "format");
+    path_key(sub, path, "format");
+    if (n && !read_choice(c, n, sub, flowfile_format_names,
+                          ARRAY_SIZE(flowfile_format_names), &i))
+        return false;
+    ts->file_format = n ? (uint8_t)i : FLOWFILE_CSV;
+    /* A RoCEv1 flow is checked against the switches its hosts hang off
+     * when it is made; a file's flows are made during the run. */
+    if (!strcmp(ts->protocol, "rocev1"))
+        return fail_at(c, &ytree_pair(map, "protocol")->key_mark,
+                       "%s.protocol rocev1 with pattern file: RoCEv1 "
+                       "flows are checked against the topology before the "
+                       "run, and a file's are made during it; expected "
+                       "protocol roce, udp, tcp, iwarp or ib", path);
+    return true;
+}
+
 static bool
 parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
                     const struct tcp_spec *tcp, enum fabric fabric,
@@ -402,6 +444,8 @@ parse_traffic_entry(struct ctx *c, const struct ynode *map, const char *path,
         !keys_read(c, map, path, &scn_traffic_keys, 1u << ts->pattern, ts))
         return false;
 
+    if (ts->pattern == PATTERN_FILE && !parse_file(c, map, path, ts))
+        return false;
     if (ts->pattern == PATTERN_FLOWS) {
         const struct ynode *seq = ytree_get(map, "flows");
         path_key(sub, path, "flows");
@@ -509,6 +553,32 @@ scn_resolve_traffic(struct ctx *c, const struct ynode *seq,
             if (f->dst == f->src)
                 return fail_value(c, dst, sub, "the same host as src",
                                   "a host other than src");
+        }
+
+        if (ts->pattern == PATTERN_FILE) {
+            struct flowfile_stats st;
+            char *err = NULL;
+            FILE *fp = fopen(ts->file, "r");
+            path_key(sub, path, "file");
+            if (!fp)
+                return fail_at(c, &ytree_get(map, "file")->mark,
+                               "%s: cannot open %s: %s; expected the path "
+                               "of a flow file, relative to the scenario's "
+                               "directory", sub, ts->file, strerror(errno));
+            fclose(fp);
+            if (flowfile_scan(ts->file, (enum flowfile_format)ts->file_format,
+                              g, &st, &err)) {
+                /* The flow file's own position first. */
+                path_key(sub, path, "file");
+                if (!c->err)
+                    c->err = xasprintf("%s (%s)", err, sub);
+                free(err);
+                return false;
+            }
+            ts->file_flows = st.flows;
+            ts->file_bytes = st.bytes;
+            ts->file_first_ps = st.first_start_ps;
+            ts->file_last_ps = st.last_start_ps;
         }
 
         const struct ynode *pattern = ytree_get(map, "pattern");

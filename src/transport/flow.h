@@ -20,6 +20,11 @@ struct flow {
                                 * (the work request's completion); 0
                                 * until then and for other transports. */
     uint64_t ideal_fct_ps;     /* Alone on its path (flow_ideal_fct()). */
+    uint64_t ideal_ack_ps;     /* RDMA WRITE and SEND: the last ACK's
+                                * trip back to the requester, alone on its
+                                * path; ideal_fct_ps + ideal_ack_ps is the
+                                * standalone FCT of the HPCC simulator
+                                * (fct.h).  0 for other flows. */
     uint16_t sport, dport;
     uint8_t tc;
     bool completed;

@@ -52,6 +52,7 @@ struct rdma_hpcc {
 
 struct rdma_qp {
     struct flow *flow;
+    struct rdma_qp *next_free;   /* In edge->rdma_free once released. */
     const struct rdma_spec *cfg;
     struct tx_source data_src;   /* At the requester. */
     struct tx_source ack_src;    /* At the responder. */
@@ -771,11 +772,36 @@ requester_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
         hpcc_resume(net, qp);
 }
 
+static void rdma_release(struct net *, struct flow *);
+
+/* With its traffic entry's release_done, frees F's queue pair once the
+ * message is whole at the responder and acknowledged at the requester
+ * and nothing of it is queued or scheduled to send: its later packets
+ * (duplicates, CNPs) find f->tp NULL and are discarded, as those of a
+ * closed TCP connection are. */
+static void
+rdma_maybe_release(struct net *net, struct flow *f)
+{
+    const struct rdma_qp *qp = f->tp;
+    if (!qp || !edge_of(net)->cfg.entries[f->entry].release_done ||
+        !f->completed || !f->acked_ps || qp->data_src.ready ||
+        qp->ack_src.ready || qp->cnp_src.ready ||
+        event_is_scheduled(&net->sim, &qp->data_src.wake) ||
+        event_is_scheduled(&net->sim, &qp->ack_src.wake) ||
+        event_is_scheduled(&net->sim, &qp->cnp_src.wake))
+        return;
+    rdma_release(net, f);
+}
+
 static void
 rdma_receive(struct net *net, struct flow *f, struct pkt *p)
 {
     struct rdma_qp *qp = f->tp;
     uint8_t op = p->l4.roce.opcode;
+    if (!qp) {
+        pkt_free(&net->pool, p);
+        return;
+    }
     if (op == IB_OP_CNP) {
         dcqcn_cnp(net, qp);
         pkt_free(&net->pool, p);
@@ -792,6 +818,7 @@ rdma_receive(struct net *net, struct flow *f, struct pkt *p)
     } else {
         responder_receive(net, qp, p);
     }
+    rdma_maybe_release(net, f);
 }
 
 /* HPCC's T unless rdma.hpcc.t sets it: the flow's own base round trip,
@@ -813,10 +840,47 @@ base_rtt_ps(const struct net *net, const struct rdma_qp *qp, uint32_t from,
                       &path, wire_bytes_for_ip(hdr + IB_AETH_BYTES, vlan));
 }
 
+/* A queue pair for a new flow: a released one, whose events stay
+ * registered with the engine (*REUSED), or a new one. */
+static struct rdma_qp *
+qp_alloc(struct net *net, bool *reused)
+{
+    struct rdma_qp *qp = edge_of(net)->rdma_free;
+    *reused = qp != NULL;
+    if (!qp)
+        return xcalloc(1, sizeof *qp);
+    edge_of(net)->rdma_free = qp->next_free;
+    struct event keep[4] = { qp->rto, qp->alpha_timer, qp->dec_timer,
+                             qp->inc_timer };
+    struct tx_source src[3] = { qp->data_src, qp->ack_src, qp->cnp_src };
+    memset(qp, 0, sizeof *qp);
+    qp->rto = keep[0];
+    qp->alpha_timer = keep[1];
+    qp->dec_timer = keep[2];
+    qp->inc_timer = keep[3];
+    qp->data_src = src[0];
+    qp->ack_src = src[1];
+    qp->cnp_src = src[2];
+    return qp;
+}
+
+/* tx_source_init(), or for a reused queue pair tx_source_reinit(). */
+static void
+qp_source_init(struct net *net, bool reused, struct tx_source *src,
+               const struct tx_source_class *class, struct host *h,
+               uint8_t tc)
+{
+    if (reused)
+        tx_source_reinit(src, class, h, tc);
+    else
+        tx_source_init(src, &net->sim, class, h, tc);
+}
+
 static void
 rdma_setup(struct net *net, struct flow *f)
 {
-    struct rdma_qp *qp = xcalloc(1, sizeof *qp);
+    bool reused;
+    struct rdma_qp *qp = qp_alloc(net, &reused);
     f->tp = qp;
     qp->flow = f;
     qp->cfg = edge_of(net)->cfg.rdma;
@@ -836,26 +900,29 @@ rdma_setup(struct net *net, struct flow *f)
     struct rng r;
     rng_init(&r, edge_of(net)->cfg.seed, rng_stream_id("rdma/isn") ^ f->id);
     qp->isn = (uint32_t)rng_below(&r, IB_PSN_MASK + 1);
-    tx_source_init(&qp->data_src, &net->sim, &rdma_data_class,
+    qp_source_init(net, reused, &qp->data_src, &rdma_data_class,
                    &edge_of(net)->hosts[from], f->tc);
     uint8_t ack_tc = qp->cfg->ack_tc == RDMA_ACK_TC_DATA ? f->tc
                                                           : qp->cfg->ack_tc;
-    tx_source_init(&qp->ack_src, &net->sim, &rdma_ack_class,
+    qp_source_init(net, reused, &qp->ack_src, &rdma_ack_class,
                    &edge_of(net)->hosts[to], ack_tc);
     qp->ack_src.first = qp->cfg->ack_first;
     qp->data_src.flow_id = qp->ack_src.flow_id = f->id;
-    event_init(&net->sim, &qp->rto, rdma_timeout);
+    if (!reused)
+        event_init(&net->sim, &qp->rto, rdma_timeout);
     f->cc = qp->cfg->cc_name;
     qp->line_bps = edge_of(net)->hosts[from].nic.port->rate_bps;
     qp->rate = qp->target = (double)qp->line_bps;
     if (qp->cfg->cc == RDMA_CC_DCQCN) {
-        tx_source_init(&qp->cnp_src, &net->sim, &rdma_cnp_class,
+        qp_source_init(net, reused, &qp->cnp_src, &rdma_cnp_class,
                        &edge_of(net)->hosts[to], qp->cfg->cnp_tc);
         qp->cnp_src.flow_id = f->id;
         qp->cnp_src.first = qp->cfg->ack_first;
-        event_init(&net->sim, &qp->alpha_timer, dcqcn_alpha_timer);
-        event_init(&net->sim, &qp->dec_timer, dcqcn_dec_timer);
-        event_init(&net->sim, &qp->inc_timer, dcqcn_inc_timer);
+        if (!reused) {
+            event_init(&net->sim, &qp->alpha_timer, dcqcn_alpha_timer);
+            event_init(&net->sim, &qp->dec_timer, dcqcn_dec_timer);
+            event_init(&net->sim, &qp->inc_timer, dcqcn_inc_timer);
+        }
         qp->alpha = qp->cfg->dcqcn.alpha0;
     }
 
@@ -915,6 +982,10 @@ rdma_setup(struct net *net, struct flow *f)
         f->ideal_fct_ps += transport_ideal_fct(net, f->src, f->dst, 0, mtu,
                                                hdr + IB_RETH_BYTES, 0,
                                                a->hash0);
+    else  /* The last ACK's trip back, which the requester waits for. */
+        f->ideal_ack_ps = transport_ideal_fct(net, to, from, 0, mtu,
+                                              hdr + IB_AETH_BYTES, 0,
+                                              a->hash0);
 }
 
 static void
@@ -927,8 +998,9 @@ rdma_start(struct net *net, struct flow *f)
         nic_activate(net, &qp->data_src);
 }
 
-static void
-rdma_teardown(struct net *net, struct flow *f)
+/* Cancels F's queue pair's timers and frees what only it uses. */
+static struct rdma_qp *
+qp_stop(struct net *net, struct flow *f)
 {
     struct rdma_qp *qp = f->tp;
     sim_cancel(&net->sim, &qp->rto);
@@ -938,8 +1010,37 @@ rdma_teardown(struct net *net, struct flow *f)
         sim_cancel(&net->sim, &qp->inc_timer);
     }
     free(qp->hpcc);
-    free(qp);
+    qp->hpcc = NULL;
     f->tp = NULL;
+    return qp;
+}
+
+static void
+rdma_teardown(struct net *net, struct flow *f)
+{
+    free(qp_stop(net, f));
+}
+
+/* F's queue pair to the free list, its events still registered. */
+static void
+rdma_release(struct net *net, struct flow *f)
+{
+    struct rdma_qp *qp = qp_stop(net, f);
+    qp->flow = NULL;
+    qp->next_free = edge_of(net)->rdma_free;
+    edge_of(net)->rdma_free = qp;
+}
+
+void
+rdma_pool_free(struct net *net)
+{
+    struct rdma_qp *qp = edge_of(net)->rdma_free;
+    while (qp) {
+        struct rdma_qp *next = qp->next_free;
+        free(qp);
+        qp = next;
+    }
+    edge_of(net)->rdma_free = NULL;
 }
 
 const struct transport_class transport_roce = {

@@ -119,5 +119,7 @@ size_t tcp_cc_count(void);
 const char *tcp_cc_name(size_t i);
 /* Frees the edge's pool of TCP connection state (world_destroy()). */
 void tcp_pool_free(struct net *);
+/* Frees the queue pairs released during the run (rdma.c). */
+void rdma_pool_free(struct net *);
 
 #endif

@@ -18,6 +18,8 @@ enum traffic_pattern {
     PATTERN_ALL_TO_ALL,   /* Every ordered pair of distinct hosts. */
     PATTERN_RANDOM,       /* Flows between random distinct pairs: COUNT,
                            * or as many as arrive within DURATION. */
+    PATTERN_FILE,         /* The flows of a flow file (flowfile.h), made
+                           * as the run reaches their start times. */
 };
 
 /* The largest flow: its packets are counted in 32 bits, and 1 TiB is
@@ -66,6 +68,14 @@ struct traffic_spec {
                                * differ. */
     struct flow_spec *flows;  /* PATTERN_FLOWS. */
     size_t n_flows;
+    char *file;               /* PATTERN_FILE: the flow file's path (as
+                               * given, joined to the scenario file's
+                               * directory if relative). */
+    uint8_t file_format;      /* enum flowfile_format. */
+    uint64_t file_flows;      /* Its flows, bytes and first and last */
+    uint64_t file_bytes;      /* start, counted when the scenario is */
+    uint64_t file_first_ps;   /* read (flowfile_scan()). */
+    uint64_t file_last_ps;
     struct tcp_spec tcp;      /* protocol tcp: the top level's, overridden
                                * by the entry's own `tcp`. */
     enum rdma_verb verb;      /* protocol roce/rocev1. */

@@ -15,6 +15,7 @@
 #include "transport/flow.h"
 #include "transport/transport.h"
 #include "workload/cdf.h"
+#include "workload/flowfile.h"
 #include "workload/workload-spec.h"
 
 struct flow_vec {
@@ -43,6 +44,24 @@ struct gen {
     struct workload_entry *e;
 };
 
+/* F as flow ID from SRC to DST of SIZE bytes, starting at START_PS at
+ * RATE_BPS in class TC over TP; every counter zero. */
+static void
+flow_init(struct flow *f, uint32_t id, uint32_t src, uint32_t dst,
+          uint64_t size, uint64_t start_ps, uint64_t rate_bps, uint8_t tc,
+          const struct transport_class *tp)
+{
+    memset(f, 0, sizeof *f);
+    f->id = id;
+    f->src = src;
+    f->dst = dst;
+    f->size_bytes = size;
+    f->start_ps = start_ps;
+    f->rate_bps = rate_bps;
+    f->tc = tc;
+    f->transport = tp;
+}
+
 static struct flow *
 flow_add(struct flow_vec *fv, struct rng *r, uint32_t src, uint32_t dst,
          uint64_t size, uint64_t start_ps, uint64_t rate_bps, uint8_t tc,
@@ -53,15 +72,8 @@ flow_add(struct flow_vec *fv, struct rng *r, uint32_t src, uint32_t dst,
         fv->v = xrealloc(fv->v, fv->cap * sizeof *fv->v);
     }
     struct flow *f = &fv->v[fv->n];
-    memset(f, 0, sizeof *f);
-    f->id = fv->n++;
-    f->src = src;
-    f->dst = dst;
-    f->size_bytes = size;
-    f->start_ps = start_ps;
-    f->rate_bps = rate_bps;
-    f->tc = tc;
-    f->transport = tp;
+    flow_init(f, fv->n, src, dst, size, start_ps, rate_bps, tc, tp);
+    fv->n++;
     f->sport = (uint16_t)(EPHEMERAL_FIRST + rng_below(r, EPHEMERAL_COUNT));
     f->dport = APP_DPORT;
     return f;
@@ -273,6 +285,15 @@ gen_random(struct gen *g, char **err)
     }
 }
 
+/* A file entry's flows are made as the run goes (workload_launch()). */
+static int
+gen_file(struct gen *g, char **err)
+{
+    (void)g;
+    (void)err;
+    return 0;
+}
+
 typedef int gen_fn(struct gen *, char **err);
 
 /* Indexed by enum traffic_pattern. */
@@ -282,6 +303,7 @@ static gen_fn *const generators[] = {
     [PATTERN_INCAST] = gen_incast,
     [PATTERN_ALL_TO_ALL] = gen_all_to_all,
     [PATTERN_RANDOM] = gen_random,
+    [PATTERN_FILE] = gen_file,
 };
 
 /* cum_rate[h] = the link rates of hosts 0..h, summed (a host's rate is
@@ -363,6 +385,12 @@ workload_estimate(const struct workload_config *cfg, double *flows,
             if (t->load && gap < 1)
                 n = 0;
             break;
+        case PATTERN_FILE:
+            n = (double)t->file_flows;
+            *bytes += (double)t->file_bytes;
+            last = t->file_last_ps;
+            size = 0;
+            break;
         }
         if (gap > 0)
             last = (uint64_t)MIN((double)last + gap * n, (double)UINT64_MAX);
@@ -389,8 +417,8 @@ too_fast(const struct workload_config *cfg, size_t i, double gap_ps, char **err)
     return 2;
 }
 
-/* The flows of every incast round after the first, summed, into
- * *RESERVE; 2 with *ERR if they and the N flows made take flow ids past
+/* The flows of every incast round after the first and of every flow file,
+ * summed, into *RESERVE; 2 with *ERR if they and the N flows made take flow ids past
  * 32 bits. */
 static int
 rounds_reserve(const struct workload_config *cfg, uint32_t n, uint32_t *reserve,
@@ -399,14 +427,21 @@ rounds_reserve(const struct workload_config *cfg, uint32_t n, uint32_t *reserve,
     uint64_t total = n;
     for (size_t i = 0; i < cfg->n_traffic; i++) {
         const struct traffic_spec *t = &cfg->traffic[i];
-        if (t->pattern != PATTERN_INCAST)
+        if (t->pattern == PATTERN_FILE)
+            total += t->file_flows;
+        else if (t->pattern == PATTERN_INCAST)
+            total += (uint64_t)t->count * (t->rounds - 1);
+        else
             continue;
-        total += (uint64_t)t->count * (t->rounds - 1);
         if (total > UINT32_MAX) {
-            *err = xasprintf("%s:%u:%u: traffic.%zu: senders x rounds "
-                             "makes more than %" PRIu32 " flows in all; "
-                             "expected fewer rounds or senders", cfg->file,
-                             t->loc.line, t->loc.col, i, UINT32_MAX);
+            *err = xasprintf("%s:%u:%u: traffic.%zu: %s makes more than "
+                             "%" PRIu32 " flows in all; expected fewer %s",
+                             cfg->file, t->loc.line, t->loc.col, i,
+                             t->pattern == PATTERN_FILE ? "the flow file"
+                                                        : "senders x rounds",
+                             UINT32_MAX,
+                             t->pattern == PATTERN_FILE ? "flows"
+                                                        : "rounds or senders");
             return 2;
         }
     }
@@ -448,10 +483,10 @@ incasts_make(const struct workload_config *cfg, struct workload *wl,
         fv->cap = wl->flow_cap;
         fv->v = xrealloc(fv->v, fv->cap * sizeof *fv->v);
     }
-    wl->incast_of = xmalloc((wl->flow_cap ? wl->flow_cap : 1) *
+    /* Zeroed, so that the room reserved for a flow file's flows costs
+     * no memory until they are made. */
+    wl->incast_of = xcalloc(wl->flow_cap ? wl->flow_cap : 1,
                             sizeof *wl->incast_of);
-    for (uint32_t i = 0; i < wl->flow_cap; i++)
-        wl->incast_of[i] = WORKLOAD_NO_INCAST;
     /* At most one incast per entry. */
     wl->incasts = xcalloc(cfg->n_traffic ? cfg->n_traffic : 1,
                           sizeof *wl->incasts);
@@ -461,7 +496,7 @@ incasts_make(const struct workload_config *cfg, struct workload *wl,
         const struct workload_entry *we = &wl->entries[e];
         incast_init(&wl->incasts[wl->n_incasts], cfg, e, we, fv);
         for (uint32_t k = 0; k < we->flows; k++)
-            wl->incast_of[we->first_flow + k] = (uint32_t)wl->n_incasts;
+            wl->incast_of[we->first_flow + k] = (uint32_t)wl->n_incasts + 1;
         wl->n_incasts++;
     }
     return 0;
@@ -519,6 +554,11 @@ workload_destroy(struct workload *wl)
 {
     if (!wl)
         return;
+    for (size_t i = 0; i < wl->n_feeds; i++)
+        flowfile_close(wl->feeds[i].ff);
+    free(wl->feeds);
+    free(wl->feed_sport);
+    free(wl->err);
     for (size_t i = 0; i < wl->n_incasts; i++)
         free(wl->incasts[i].round);
     free(wl->incasts);
@@ -533,17 +573,10 @@ static void
 flow_repeat(struct flow *f, const struct flow *tmpl, uint32_t id,
             uint64_t start_ps)
 {
-    memset(f, 0, sizeof *f);
-    f->id = id;
-    f->src = tmpl->src;
-    f->dst = tmpl->dst;
-    f->size_bytes = tmpl->size_bytes;
-    f->rate_bps = tmpl->rate_bps;
-    f->start_ps = start_ps;
+    flow_init(f, id, tmpl->src, tmpl->dst, tmpl->size_bytes, start_ps,
+              tmpl->rate_bps, tmpl->tc, tmpl->transport);
     f->sport = tmpl->sport;
     f->dport = tmpl->dport;
-    f->tc = tmpl->tc;
-    f->transport = tmpl->transport;
     f->entry = tmpl->entry;
 }
 
@@ -567,7 +600,7 @@ round_start(struct sim *s, void *obj, uint64_t arg)
         sim_assert(id < wl->flow_cap);
         flow_repeat(&edge->flows[id], &edge->flows[r0->first_flow + k], id,
                     s->now_ps);
-        wl->incast_of[id] = (uint32_t)arg;
+        wl->incast_of[id] = (uint32_t)arg + 1;
         edge->n_flows++;
         transport_launch_flow(net, id);
     }
@@ -579,6 +612,7 @@ workload_flow_done(struct workload *wl, struct net *net, struct flow *f)
     uint32_t k = wl->incast_of[f->id];
     if (k == WORKLOAD_NO_INCAST)
         return;
+    k--;
     struct incast *ic = &wl->incasts[k];
     struct incast_round *r = &ic->round[ic->current];
     sim_assert(f->id - r->first_flow < ic->senders);
@@ -600,4 +634,107 @@ workload_offered_load(const struct workload *wl, size_t i, double *load)
     *load = (double)e->bytes * 8.0 * (double)PS_PER_S /
             ((double)e->window_ps * (double)wl->host_capacity_bps);
     return true;
+}
+
+/* Makes FEED's pending flow, the next of its file, in the room reserved
+ * for it, and launches it (it starts now or later at its start time). */
+static void
+feed_make(struct net *net, struct workload *wl, struct workload_feed *fd)
+{
+    struct edge *edge = edge_of(net);
+    const struct flowfile_flow *ff = &fd->next;
+    uint32_t id = edge->n_flows;
+    sim_assert(id < wl->flow_cap);
+    struct flow *f = &edge->flows[id];
+    flow_init(f, id, ff->src, ff->dst, ff->size_bytes, ff->start_ps,
+              ff->rate_bps, ff->tc, fd->tp);
+    f->entry = (uint16_t)fd->entry;
+    /* As the HPCC simulator numbers them: from 10000, per source. */
+    f->sport = (uint16_t)(10000 + wl->feed_sport[ff->src]++ % 55536);
+    f->dport = ff->dport ? ff->dport : APP_DPORT;
+    edge->n_flows++;
+    wl->entries[fd->entry].flows++;
+    wl->entries[fd->entry].bytes += ff->size_bytes;
+    transport_launch_flow(net, id);
+}
+
+static void feed_run(struct sim *, void *obj, uint64_t arg);
+
+/* Reads FEED's next flow into fd->next: true, or false at the end of
+ * the file (closed then) or at a bad line (the error kept in WL). */
+static bool
+feed_read(struct workload *wl, struct workload_feed *fd, char **err)
+{
+    int rc = flowfile_next(fd->ff, &fd->next, err);
+    if (rc == 1)
+        return true;
+    flowfile_close(fd->ff);
+    fd->ff = NULL;
+    return false;
+}
+
+/* Makes every flow of feed ARG that starts now, then schedules the making
+ * of the next one, as the simulator's ScheduleFlowInputs() does.  A bad
+ * line stops the run with the error kept in the workload. */
+static void
+feed_run(struct sim *s, void *obj, uint64_t arg)
+{
+    struct workload *wl = obj;
+    struct net *net = net_of(s);
+    struct workload_feed *fd = &wl->feeds[arg];
+    char *err = NULL;
+    do {
+        feed_make(net, wl, fd);
+        if (!feed_read(wl, fd, &err)) {
+            if (err && !wl->err) {
+                wl->err = err;
+                sim_stop(s);
+            } else {
+                free(err);
+            }
+            return;
+        }
+    } while (fd->next.start_ps <= s->now_ps);
+    sim_call(s, fd->next.start_ps, feed_run, wl, arg);
+}
+
+int
+workload_launch(struct workload *wl, struct net *net,
+                const struct workload_config *cfg, char **err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cfg->n_traffic; i++)
+        n += cfg->traffic[i].pattern == PATTERN_FILE;
+    if (!n)
+        return 0;
+    wl->feeds = xcalloc(n, sizeof *wl->feeds);
+    wl->feed_sport = xcalloc(cfg->graph->n_hosts ? cfg->graph->n_hosts : 1,
+                             sizeof *wl->feed_sport);
+    for (size_t i = 0; i < cfg->n_traffic; i++) {
+        const struct traffic_spec *t = &cfg->traffic[i];
+        if (t->pattern != PATTERN_FILE)
+            continue;
+        struct workload_feed *fd = &wl->feeds[wl->n_feeds++];
+        fd->entry = i;
+        fd->tp = transport_find(t->protocol);
+        sim_assert(fd->tp != NULL);
+        if (flowfile_open(t->file, (enum flowfile_format)t->file_format,
+                          cfg->graph, &fd->ff, err))
+            return 2;
+        *err = NULL;
+        if (!feed_read(wl, fd, err)) {
+            if (*err)
+                return 2;
+            continue;
+        }
+        sim_call(&net->sim, fd->next.start_ps, feed_run, wl,
+                 (uint64_t)(wl->n_feeds - 1));
+    }
+    return 0;
+}
+
+const char *
+workload_error(const struct workload *wl)
+{
+    return wl ? wl->err : NULL;
 }

@@ -21,8 +21,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "workload/flowfile.h"
+
 struct flow;
 struct net;
+struct transport_class;
+
 
 /* What one traffic entry generated. */
 struct workload_entry {
@@ -57,6 +61,14 @@ struct incast {
     struct incast_round *round;   /* [rounds]. */
 };
 
+/* A file entry's reader and the flow it has read but not yet made. */
+struct workload_feed {
+    struct flowfile *ff;              /* NULL once the file is done. */
+    struct flowfile_flow next;
+    size_t entry;                     /* Index of the traffic entry. */
+    const struct transport_class *tp;
+};
+
 struct workload {
     struct workload_entry *entries;   /* One per traffic entry. */
     size_t n_entries;
@@ -66,11 +78,17 @@ struct workload {
     size_t n_incasts;
     uint32_t flow_cap;                /* Flows the flow array has room for:
                                        * every round of every incast. */
-    uint32_t *incast_of;              /* By flow id (< flow_cap): index in
-                                       * incasts, or WORKLOAD_NO_INCAST. */
+    uint32_t *incast_of;              /* By flow id (< flow_cap): 1 + index
+                                       * in incasts, or WORKLOAD_NO_INCAST. */
+    struct workload_feed *feeds;      /* File entries, in file order. */
+    size_t n_feeds;
+    uint32_t *feed_sport;             /* By source host: source ports its
+                                       * file flows have taken. */
+    char *err;                        /* A flow file's bad line met during
+                                       * the run, or NULL. */
 };
 
-#define WORKLOAD_NO_INCAST UINT32_MAX
+#define WORKLOAD_NO_INCAST 0
 
 /* What the workload reads of the configuration (the structs it points to
  * outlive the workload). */
@@ -91,6 +109,17 @@ struct workload_config {
 int workload_create(const struct workload_config *, struct workload **wl,
                      struct flow **flows, uint32_t *n, char **err);
 void workload_destroy(struct workload *);
+
+/* Opens the flow files of CFG's file entries and schedules the making of
+ * their first flows (each is made at its start time, the next line read
+ * then).  Returns 0, or 2 with *ERR for a file that cannot be opened or
+ * whose first flow is bad. */
+int workload_launch(struct workload *, struct net *,
+                    const struct workload_config *cfg, char **err);
+
+/* A flow file's error met during the run (it stopped the run: the
+ * results must not be written), or NULL. */
+const char *workload_error(const struct workload *);
 
 /* What the entries of CFG will generate, known before generating them:
  * *FLOWS flows over the whole run (every incast round; for `random` with

@@ -84,6 +84,7 @@ edge_config(struct world *w, const struct scenario *scn)
             .verb = t->verb,
             .recv_at_ps = t->recv_at_ps,
             .loc = t->loc,
+            .release_done = t->pattern == PATTERN_FILE,
         };
     }
     w->edge.cfg = (struct edge_config){
@@ -277,7 +278,7 @@ build(struct world *w, const struct scenario *scn, char **err)
     }
     for (uint32_t i = 0; i < edge->n_flows; i++)
         transport_launch_flow(net, i);
-    return 0;
+    return workload_launch(w->wl, net, &wcfg, err);
 }
 
 int

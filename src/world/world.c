@@ -59,6 +59,7 @@ world_destroy(struct world *w)
         if (edge->flows[i].transport->teardown && edge->flows[i].tp)
             edge->flows[i].transport->teardown(net, &edge->flows[i]);
     tcp_pool_free(net);
+    rdma_pool_free(net);
     servers_destroy(net);
     free(edge->flows);
     workload_destroy(w->wl);

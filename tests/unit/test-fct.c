@@ -69,6 +69,21 @@ set_flow(struct flow *f, const struct transport_class *t, uint64_t size,
         f->end_ps = f->start_ps + slowdown_x1000;
 }
 
+/* fct_by_size.csv of S into BUF (SIZE bytes, NUL-terminated). */
+static void
+csv_of(const struct fct_by_size *s, char *buf, size_t size)
+{
+    FILE *f = tmpfile();
+    size_t len = 0;
+    if (f) {
+        fct_by_size_write_csv(f, s);
+        rewind(f);
+        len = fread(buf, 1, size - 1, f);
+        fclose(f);
+    }
+    buf[len] = '\0';
+}
+
 static bool
 bucket_is(const struct fct_bucket *b, uint64_t flows, uint64_t completed,
           double mean, double p50, double p95, double p99)
@@ -136,23 +151,15 @@ test_stats(void)
 
     /* The CSV: one row per group and bucket, empty statistics where no
      * flow completed, no upper edge on the last bucket. */
-    FILE *f = tmpfile();
     char buf[4096];
-    size_t len = 0;
-    if (f) {
-        fct_by_size_write_csv(f, &s);
-        rewind(f);
-        len = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-    }
-    buf[len] = '\0';
+    csv_of(&s, buf, sizeof buf);
     ok(!strncmp(buf, "protocol,bucket,above_bytes,upto_bytes,flows,"
                      "completed,mean,p50,p95,p99\n", 70),
        "CSV header");
     ok(strstr(buf, "\nall,10KB-100KB,10000,100000,22,20,10.500000,"
-                   "10.000000,19.000000,20.000000\n") != NULL,
+                   "10.000000,19.000000,20.000000,0,,,,\n") != NULL,
        "CSV row of a bucket with completed flows");
-    ok(strstr(buf, "\ntpa,>10MB,10000000,,1,0,,,,\n") != NULL,
+    ok(strstr(buf, "\ntpa,>10MB,10000000,,1,0,,,,,0,,,,\n") != NULL,
        "CSV row of a bucket without completed flows");
     size_t rows = 0;
     for (const char *p = buf; *p; p++)
@@ -160,10 +167,57 @@ test_stats(void)
     is_u64(rows, 1 + 3 * FCT_N_BUCKETS, "CSV: header + 3 groups x 5 rows");
 }
 
+/* The sender's FCT (the HPCC simulator's): over the flows whose sender
+ * saw the last ACK, (acked - start) / (ideal + ideal ACK).  Four RDMA-like
+ * flows of 50 KB, ideal 1000 ps plus an ACK's 1000 ps back, completed at
+ * the receiver after 1500 ps and acked after 8000, 6000, 4000 and 2000
+ * ps: sender slowdowns 4, 3, 2, 1; a fifth completed (slowdown 1) but not
+ * acked, which counts at the receiver only; and one acked after 2000 ps
+ * (sender slowdown 1) but not completed at the receiver, which counts at
+ * the sender only (the two views are independent). */
+static void
+test_sender(void)
+{
+    struct flow fl[6];
+    for (int i = 0; i < 4; i++) {
+        set_flow(&fl[i], &tp_a, 50000, 1500, true);
+        fl[i].ideal_ack_ps = 1000;
+        fl[i].acked_ps = fl[i].start_ps + 2000 * (uint64_t)(4 - i);
+    }
+    set_flow(&fl[4], &tp_a, 50000, 1000, true);
+    set_flow(&fl[5], &tp_a, 50000, 0, false);
+    fl[5].ideal_ack_ps = 1000;
+    fl[5].acked_ps = fl[5].start_ps + 2000;
+    ok(fct_sender_done(&fl[0]) && !fct_sender_done(&fl[4]) &&
+       fct_sender_ps(&fl[0]) == 8000 && fct_standalone_ps(&fl[0]) == 2000 &&
+       fct_sender_slowdown(&fl[0]) == 4.0,
+       "a flow acked 8000 ps after its start, standalone 1000 + 1000 ps: "
+       "sender slowdown 4");
+    struct fct_by_size s;
+    fct_by_size_compute(fl, 6, &s);
+    const struct fct_bucket *b = &s.groups[0].b[1];
+    ok(b->flows == 6 && b->completed == 5 && b->mean == 1.4 &&
+       b->p50 == 1.5 && b->sender_completed == 5 && b->sender_mean == 2.2 &&
+       b->sender_p50 == 2.0 && b->sender_p95 == 4.0 && b->sender_p99 == 4.0,
+       "10KB-100KB: 6 flows; 5 completed at the receiver (slowdowns 1.5 x 4 "
+       "and 1: mean 1.4, p50 1.5); 5 acked (sender slowdowns 1 1 2 3 4: "
+       "mean 2.2, p50 2, p95 and p99 4)");
+    diag("sender: completed %llu mean %g p50 %g p95 %g p99 %g",
+         (unsigned long long)b->sender_completed, b->sender_mean,
+         b->sender_p50, b->sender_p95, b->sender_p99);
+    char buf[4096];
+    csv_of(&s, buf, sizeof buf);
+    ok(strstr(buf, "\nall,10KB-100KB,10000,100000,6,5,1.400000,1.500000,"
+                   "1.500000,1.500000,5,2.200000,2.000000,4.000000,"
+                   "4.000000\n") != NULL,
+       "CSV row with the sender's columns");
+}
+
 int
 main(void)
 {
     test_edges();
     test_stats();
+    test_sender();
     return done_testing();
 }

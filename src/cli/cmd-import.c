@@ -1,0 +1,1034 @@
+/* `dcsim import ns3 CONFIG [-o SCENARIO]`: turns a run of the HPCC
+ * repository's ns-3 simulator (alibaba-edu/High-Precision-Congestion-
+ * Control, simulation/scratch/third.cc) into a dcsim scenario.
+ *
+ * It reads the simulator's config file (KEY VALUE... tokens, as third.cc
+ * reads them) and the topology, flow and trace files it names, and writes
+ * SCENARIO (default: the config's base name with .yaml, in the current
+ * directory) and beside it SCENARIO's stem + ".flows.csv", the flows as a
+ * dcsim flow file (workload/flowfile.h).  docs/ns3.md gives the mapping
+ * of every key.  Whatever the scenario cannot express (an option with no
+ * dcsim equivalent, a value dcsim would run differently) is listed in a
+ * comment at the top of the scenario and on stderr, one line each, never
+ * dropped in silence.
+ *
+ * The simulator opens the files its config names from its working
+ * directory (simulation/, with names like mix/topology.txt); the importer
+ * looks there (the current directory), then in the config file's
+ * directory and in its parent.
+ *
+ * Bad input (a value not of its key's form, a topology or flow line that
+ * does not parse or names a missing node) is reported as FILE:LINE:COL
+ * with exit status 2, and nothing is written.  The written scenario is
+ * loaded back before the files are put in place, so an import that would
+ * not validate is refused too. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "fabric/topo.h"
+#include "scenario/units.h"
+#include "workload/flowfile.h"
+
+/* A token of an input file and where it starts. */
+struct tok {
+    const char *path;
+    const char *text;         /* NUL-terminated inside the file's copy. */
+    uint32_t line, col;
+};
+
+/* A whitespace-separated input file, as C++'s `>>` reads it. */
+struct tokens {
+    const char *path;
+    char *buf;                /* The file; tokens NUL-terminated in it. */
+    struct tok *v;
+    size_t n, next;
+};
+
+static int
+tokens_read(struct tokens *t, const char *path, char **err)
+{
+    size_t len, cap = 0;
+    memset(t, 0, sizeof *t);
+    t->path = path;
+    if (read_whole_file(path, 1024, "an input file of the simulator",
+                        &t->buf, &len, err))
+        return 2;
+    uint32_t line = 1, col = 1;
+    for (size_t i = 0; i < len;) {
+        char c = t->buf[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            t->buf[i++] = '\0';
+            line += c == '\n';
+            col = c == '\n' ? 1 : col + 1;
+            continue;
+        }
+        if (t->n == cap) {
+            cap = cap ? 2 * cap : 256;
+            t->v = xrealloc(t->v, cap * sizeof *t->v);
+        }
+        t->v[t->n++] = (struct tok){ path, &t->buf[i], line, col };
+        while (i < len && !strchr(" \t\r\n", t->buf[i]))
+            i++, col++;
+    }
+    return 0;
+}
+
+static void
+tokens_free(struct tokens *t)
+{
+    free(t->buf);
+    free(t->v);
+}
+
+/* The config keys third.cc reads, with the number of values each takes
+ * (-1: a map, a count N then N pairs). */
+enum cfg_key {
+    K_ENABLE_QCN, K_USE_DYNAMIC_PFC_THRESHOLD, K_CLAMP_TARGET_RATE,
+    K_PAUSE_TIME, K_DATA_RATE, K_LINK_DELAY, K_PACKET_PAYLOAD_SIZE,
+    K_L2_CHUNK_SIZE, K_L2_ACK_INTERVAL, K_L2_BACK_TO_ZERO, K_TOPOLOGY_FILE,
+    K_FLOW_FILE, K_TRACE_FILE, K_TRACE_OUTPUT_FILE, K_SIMULATOR_STOP_TIME,
+    K_ALPHA_RESUME_INTERVAL, K_RP_TIMER, K_EWMA_GAIN, K_FAST_RECOVERY_TIMES,
+    K_RATE_AI, K_RATE_HAI, K_ERROR_RATE_PER_LINK, K_CC_MODE,
+    K_RATE_DECREASE_INTERVAL, K_MIN_RATE, K_FCT_OUTPUT_FILE, K_HAS_WIN,
+    K_GLOBAL_T, K_MI_THRESH, K_VAR_WIN, K_FAST_REACT, K_U_TARGET, K_INT_MULTI,
+    K_RATE_BOUND, K_ACK_HIGH_PRIO, K_DCTCP_RATE_AI, K_PFC_OUTPUT_FILE,
+    K_LINK_DOWN, K_ENABLE_TRACE, K_KMAX_MAP, K_KMIN_MAP, K_PMAX_MAP,
+    K_BUFFER_SIZE, K_QLEN_MON_FILE, K_QLEN_MON_START, K_QLEN_MON_END,
+    K_MULTI_RATE, K_SAMPLE_FEEDBACK, K_PINT_LOG_BASE, K_PINT_PROB,
+    N_KEYS,
+};
+
+static const struct {
+    const char *name;
+    int arity;
+} cfg_keys[N_KEYS] = {
+#define K(N, A) [K_##N] = { #N, A }
+    K(ENABLE_QCN, 1), K(USE_DYNAMIC_PFC_THRESHOLD, 1),
+    K(CLAMP_TARGET_RATE, 1), K(PAUSE_TIME, 1), K(DATA_RATE, 1),
+    K(LINK_DELAY, 1), K(PACKET_PAYLOAD_SIZE, 1), K(L2_CHUNK_SIZE, 1),
+    K(L2_ACK_INTERVAL, 1), K(L2_BACK_TO_ZERO, 1), K(TOPOLOGY_FILE, 1),
+    K(FLOW_FILE, 1), K(TRACE_FILE, 1), K(TRACE_OUTPUT_FILE, 1),
+    K(SIMULATOR_STOP_TIME, 1), K(ALPHA_RESUME_INTERVAL, 1), K(RP_TIMER, 1),
+    K(EWMA_GAIN, 1), K(FAST_RECOVERY_TIMES, 1), K(RATE_AI, 1),
+    K(RATE_HAI, 1), K(ERROR_RATE_PER_LINK, 1), K(CC_MODE, 1),
+    K(RATE_DECREASE_INTERVAL, 1), K(MIN_RATE, 1), K(FCT_OUTPUT_FILE, 1),
+    K(HAS_WIN, 1), K(GLOBAL_T, 1), K(MI_THRESH, 1), K(VAR_WIN, 1),
+    K(FAST_REACT, 1), K(U_TARGET, 1), K(INT_MULTI, 1), K(RATE_BOUND, 1),
+    K(ACK_HIGH_PRIO, 1), K(DCTCP_RATE_AI, 1), K(PFC_OUTPUT_FILE, 1),
+    K(LINK_DOWN, 3), K(ENABLE_TRACE, 1), K(KMAX_MAP, -1), K(KMIN_MAP, -1),
+    K(PMAX_MAP, -1), K(BUFFER_SIZE, 1), K(QLEN_MON_FILE, 1),
+    K(QLEN_MON_START, 1), K(QLEN_MON_END, 1), K(MULTI_RATE, 1),
+    K(SAMPLE_FEEDBACK, 1), K(PINT_LOG_BASE, 1), K(PINT_PROB, 1),
+#undef K
+};
+
+/* A map key's entries: link rate (bit/s) -> value. */
+struct rate_map {
+    const struct tok *at;     /* The key, or NULL if not given. */
+    size_t n;
+    uint64_t rate[16];
+    const struct tok *value[16];
+};
+
+struct import {
+    const char *config;
+    char *err;                /* The first error (FILE:LINE:COL: ...). */
+    FILE *notes;              /* What the scenario does not express. */
+    char *notes_buf;
+    size_t notes_len;
+    size_t n_notes;
+    const struct tok *val[N_KEYS];   /* Each key's first value, if given. */
+    const struct tok *key[N_KEYS];   /* Each key, if given. */
+    struct rate_map map[3];          /* KMAX, KMIN, PMAX. */
+    struct tokens conf;
+    /* The topology: node i is ns-3 node i, named hI or sI. */
+    struct topo_graph g;
+    char *topo_path, *flow_path, *trace_path;
+    uint64_t *host_rate;      /* By node: its (first) link's rate. */
+    bool pg_used[8];
+    uint64_t n_flows;
+};
+
+static bool PRINTF_FMT(3, 4)
+fail(struct import *im, const struct tok *at, const char *fmt, ...)
+{
+    if (im->err)
+        return false;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    im->err = xasprintf("%s:%u:%u: %s", at->path, at->line, at->col, msg);
+    free(msg);
+    return false;
+}
+
+/* One line of the not-expressed list, about KEY (of the config) if
+ * given. */
+static void PRINTF_FMT(3, 4)
+note(struct import *im, enum cfg_key k, const char *fmt, ...)
+{
+    va_list ap;
+    const struct tok *at = k < N_KEYS ? im->key[k] : NULL;
+    fprintf(im->notes, "#   ");
+    if (at)
+        fprintf(im->notes, "%s:%u: %s: ", at->path, at->line,
+                cfg_keys[k].name);
+    va_start(ap, fmt);
+    vfprintf(im->notes, fmt, ap);
+    va_end(ap);
+    fputc('\n', im->notes);
+    im->n_notes++;
+}
+
+/* The value of key K as a number: an integer 0..MAX. */
+static bool
+cfg_uint(struct import *im, enum cfg_key k, uint64_t max, uint64_t dflt,
+         uint64_t *out)
+{
+    const char *why = "more than the largest accepted";
+    const struct tok *v = im->val[k];
+    *out = dflt;
+    if (!v)
+        return true;
+    if (!units_parse_u64(v->text, out, &why) || *out > max)
+        return fail(im, v, "%s '%s' (%s); expected an integer 0..%" PRIu64,
+                    cfg_keys[k].name, v->text, why, max);
+    return true;
+}
+
+static bool
+cfg_bool(struct import *im, enum cfg_key k, bool dflt, bool *out)
+{
+    uint64_t v;
+    if (!cfg_uint(im, k, UINT32_MAX, dflt, &v))
+        return false;
+    *out = v != 0;
+    return true;
+}
+
+/* A non-negative decimal. */
+static bool
+cfg_real(struct import *im, enum cfg_key k, double dflt, double *out)
+{
+    const char *why;
+    const struct tok *v = im->val[k];
+    *out = dflt;
+    if (v && !units_parse_decimal(v->text, out, &why))
+        return fail(im, v, "%s '%s' (%s); expected a decimal number, e.g. "
+                    "0.5", cfg_keys[k].name, v->text, why);
+    return true;
+}
+
+/* A rate as ns-3's DataRate writes it ("50Mb/s", "100Gbps"); dcsim reads
+ * the same forms. */
+static bool
+check_rate(struct import *im, const struct tok *v, const char *what)
+{
+    uint64_t bps;
+    const char *why;
+    if (!units_parse_rate(v->text, &bps, &why))
+        return fail(im, v, "%s '%s' (%s); expected %s", what, v->text, why,
+                    UNITS_RATE_FORM);
+    return true;
+}
+
+/* A number of microseconds as the config gives DCQCN's periods. */
+static bool
+check_us(struct import *im, enum cfg_key k, char *out, size_t size)
+{
+    uint64_t ps;
+    const char *why;
+    const struct tok *v = im->val[k];
+    snprintf(out, size, "%sus", v->text);
+    if (!units_parse_duration(out, &ps, &why) || !ps)
+        return fail(im, v, "%s '%s' (%s); expected a number of "
+                    "microseconds > 0", cfg_keys[k].name, v->text,
+                    ps ? why : "zero");
+    return true;
+}
+
+/* Reads the config's tokens: each known key and its values; an unknown
+ * word is skipped with what follows it on its line, as third.cc skips
+ * it (it reads every word as a key, and matches none). */
+static bool
+read_config(struct import *im)
+{
+    struct tokens *t = &im->conf;
+    for (size_t i = 0; i < t->n;) {
+        const struct tok *kt = &t->v[i++];
+        int k = 0;
+        while (k < N_KEYS && strcmp(cfg_keys[k].name, kt->text))
+            k++;
+        if (k == N_KEYS) {
+            fprintf(im->notes, "#   %s:%u: %s: not a key of the simulator "
+                    "(it ignores it too)\n", kt->path, kt->line, kt->text);
+            im->n_notes++;
+            while (i < t->n && t->v[i].line == kt->line)
+                i++;
+            continue;
+        }
+        im->key[k] = kt;
+        int arity = cfg_keys[k].arity;
+        if (arity < 0) {
+            struct rate_map *m = &im->map[k - K_KMAX_MAP];
+            uint64_t n;
+            const char *why = "more than 16";
+            if (i == t->n)
+                return fail(im, kt, "%s without its count; expected %s N "
+                            "then N pairs RATE VALUE", kt->text, kt->text);
+            if (!units_parse_u64(t->v[i].text, &n, &why) || n > 16)
+                return fail(im, &t->v[i], "%s count '%s' (%s); expected "
+                            "0..16", kt->text, t->v[i].text, why);
+            i++;
+            m->at = kt;
+            m->n = n;
+            for (size_t j = 0; j < n; j++, i += 2) {
+                if (i + 1 >= t->n)
+                    return fail(im, kt, "%s: %zu pairs of %" PRIu64 "; "
+                                "expected N pairs RATE VALUE", kt->text, j,
+                                n);
+                if (!units_parse_u64(t->v[i].text, &m->rate[j], &why) ||
+                    !m->rate[j])
+                    return fail(im, &t->v[i], "%s rate '%s'; expected a "
+                                "link rate in bit/s, e.g. 100000000000",
+                                kt->text, t->v[i].text);
+                m->value[j] = &t->v[i + 1];
+            }
+            continue;
+        }
+        if (i + (size_t)arity > t->n)
+            return fail(im, kt, "%s without its value%s; expected %s and "
+                        "%d value%s", kt->text, arity > 1 ? "s" : "",
+                        kt->text, arity, arity > 1 ? "s" : "");
+        im->val[k] = &t->v[i];
+        i += (size_t)arity;
+    }
+    return true;
+}
+
+/* The file NAME of config key K: from the working directory, else from
+ * the config's directory or its parent (the simulator runs in
+ * simulation/ with its files in mix/). */
+static char *
+find_input(struct import *im, enum cfg_key k)
+{
+    const struct tok *v = im->val[k];
+    if (!v)
+        return NULL;
+    if (!access(v->text, R_OK) || v->text[0] == '/')
+        return xstrdup(v->text);
+    char *dir = xstrdup(im->config);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    else
+        strcpy(dir, ".");
+    char *p = xasprintf("%s/%s", dir, v->text);
+    if (access(p, R_OK)) {
+        free(p);
+        p = xasprintf("%s/../%s", dir, v->text);
+    }
+    free(dir);
+    if (access(p, R_OK)) {
+        free(p);
+        fail(im, v, "%s %s: cannot open it (%s) from the working "
+             "directory, the config's directory or its parent; expected "
+             "the path of a file, as the simulator opens it",
+             cfg_keys[k].name, v->text, strerror(errno));
+        return NULL;
+    }
+    return p;
+}
+
+/* An integer token 0..MAX of a topology or trace file. */
+static bool
+tok_uint(struct import *im, const struct tokens *t, size_t i,
+         const char *what, uint64_t max, uint64_t *out)
+{
+    const char *why = "more than the largest accepted";
+    if (i >= t->n) {
+        struct tok end = { t->path, "", t->n ? t->v[t->n - 1].line + 1 : 1,
+                           1 };
+        return fail(im, &end, "the file ends before its %s; expected %s",
+                    what, what);
+    }
+    if (!units_parse_u64(t->v[i].text, out, &why) || *out > max)
+        return fail(im, &t->v[i], "%s '%s' (%s); expected an integer "
+                    "0..%" PRIu64, what, t->v[i].text, why, max);
+    return true;
+}
+
+/* The topology file: "NODES SWITCHES LINKS", the switches' ids, then a
+ * line per link "A B RATE DELAY ERROR_RATE". */
+static bool
+read_topology(struct import *im, FILE *out)
+{
+    struct tokens t;
+    uint64_t nodes, switches, links;
+    if (tokens_read(&t, im->topo_path, &im->err))
+        return false;
+    bool ok = tok_uint(im, &t, 0, "node count", 100000, &nodes) &&
+              tok_uint(im, &t, 1, "switch count", nodes, &switches) &&
+              tok_uint(im, &t, 2, "link count", 10000000, &links);
+    size_t i = 3;
+    bool *is_switch = xcalloc(nodes + 1, sizeof *is_switch);
+    for (uint64_t s = 0; ok && s < switches; s++, i++) {
+        uint64_t id;
+        ok = tok_uint(im, &t, i, "switch id", nodes ? nodes - 1 : 0, &id);
+        if (ok && is_switch[id])
+            ok = fail(im, &t.v[i], "switch %" PRIu64 " listed twice; "
+                      "expected each switch id once", id);
+        if (ok)
+            is_switch[id] = true;
+    }
+    if (ok) {
+        im->g.n_nodes = (uint32_t)nodes;
+        im->g.nodes = xcalloc(nodes + 1, sizeof *im->g.nodes);
+        im->host_rate = xcalloc(nodes + 1, sizeof *im->host_rate);
+        for (uint32_t n = 0; n < nodes; n++) {
+            im->g.nodes[n].is_host = !is_switch[n];
+            im->g.nodes[n].name = xasprintf("%s%u", is_switch[n] ? "s" : "h",
+                                            n);
+            im->g.n_hosts += !is_switch[n];
+        }
+        fprintf(out, "topology:\n  type: explicit\n  nodes:\n");
+        for (uint32_t n = 0; n < nodes; n++)
+            fprintf(out, "    - {name: %s, kind: %s}\n", im->g.nodes[n].name,
+                    is_switch[n] ? "switch" : "host");
+        fprintf(out, "  links:\n");
+        im->g.links = xcalloc(links + 1, sizeof *im->g.links);
+    }
+    bool lossy = false;
+    for (uint64_t l = 0; ok && l < links; l++, i += 5) {
+        uint64_t a, b, ps;
+        double er;
+        const char *why;
+        ok = tok_uint(im, &t, i, "link's first node", nodes - 1, &a) &&
+             tok_uint(im, &t, i + 1, "link's second node", nodes - 1, &b);
+        if (ok && a == b)
+            ok = fail(im, &t.v[i + 1], "a link from node %" PRIu64 " to "
+                      "itself; expected two different nodes", a);
+        if (ok && i + 4 >= t.n)
+            ok = tok_uint(im, &t, t.n, "link's rate, delay and error rate",
+                          0, &ps);
+        if (!ok)
+            break;
+        if (!check_rate(im, &t.v[i + 2], "link rate"))
+            ok = false;
+        else if (!units_parse_duration(t.v[i + 3].text, &ps, &why))
+            ok = fail(im, &t.v[i + 3], "link delay '%s' (%s); expected %s",
+                      t.v[i + 3].text, why, UNITS_DURATION_FORM);
+        else if (!units_parse_decimal(t.v[i + 4].text, &er, &why) || er > 1)
+            ok = fail(im, &t.v[i + 4], "link error rate '%s'; expected a "
+                      "probability 0..1", t.v[i + 4].text);
+        if (!ok)
+            break;
+        lossy |= er > 0;
+        uint64_t bps;
+        units_parse_rate(t.v[i + 2].text, &bps, &why);
+        im->g.links[im->g.n_links++] = (struct topo_link){
+            (uint32_t)a, (uint32_t)b, bps, ps, { 0, 0 } };
+        if (!im->host_rate[a])
+            im->host_rate[a] = bps;
+        if (!im->host_rate[b])
+            im->host_rate[b] = bps;
+        fprintf(out, "    - {a: %s, b: %s, rate: %s, delay: %s}\n",
+                im->g.nodes[a].name, im->g.nodes[b].name, t.v[i + 2].text,
+                t.v[i + 3].text);
+    }
+    if (ok && lossy)
+        note(im, N_KEYS, "%s: links with an error rate > 0: dcsim drops no "
+             "packets on links (faults.loss drops at switches, on every "
+             "path alike)", im->topo_path);
+    free(is_switch);
+    tokens_free(&t);
+    return ok;
+}
+
+/* ECN: one red setting if every map gives one value for the rates the
+ * switches' ports run at, else the NIC rate's and a note. */
+static bool
+write_ecn(struct import *im, FILE *out, uint64_t nic_bps)
+{
+    bool on;
+    if (!cfg_bool(im, K_ENABLE_QCN, true, &on))
+        return false;
+    if (!on) {
+        fprintf(out, "  ecn: {mode: off}\n");
+        return true;
+    }
+    const struct tok *v[3] = { NULL, NULL, NULL };
+    bool several = false;
+    for (int m = 0; m < 3; m++) {
+        const struct rate_map *rm = &im->map[m];
+        if (!rm->at) {
+            note(im, N_KEYS, "%s not given: the simulator stops (it needs "
+                 "a value for each link rate); the scenario has no ECN",
+                 cfg_keys[K_KMAX_MAP + m].name);
+            fprintf(out, "  ecn: {mode: off}\n");
+            return true;
+        }
+        /* Each rate a switch port runs at needs an entry (the simulator
+         * asserts it); they may differ only if the map does. */
+        for (uint32_t l = 0; l < im->g.n_links; l++) {
+            const struct tok *lv = NULL;
+            for (size_t j = 0; j < rm->n; j++)
+                if (rm->rate[j] == im->g.links[l].rate_bps)
+                    lv = rm->value[j];
+            if (!lv)
+                return fail(im, rm->at, "%s has no entry for the link rate "
+                            "%" PRIu64 " bit/s of the topology; expected "
+                            "one for each link rate (the simulator stops "
+                            "without)", cfg_keys[K_KMAX_MAP + m].name,
+                            im->g.links[l].rate_bps);
+            if (im->g.links[l].rate_bps == nic_bps)
+                v[m] = lv;
+            several |= v[m] && strcmp(lv->text, v[m]->text);
+        }
+        if (!v[m])
+            return fail(im, rm->at, "%s: no link at the hosts' rate; "
+                        "expected a topology with hosts",
+                        cfg_keys[K_KMAX_MAP + m].name);
+    }
+    uint64_t kmax, kmin;
+    double pmax;
+    const char *why = "";
+    if (!units_parse_u64(v[0]->text, &kmax, &why) ||
+        !units_parse_u64(v[1]->text, &kmin, &why) || kmin >= kmax)
+        return fail(im, v[1], "KMIN %s and KMAX %s; expected integers (KB) "
+                    "with KMIN < KMAX", v[1]->text, v[0]->text);
+    if (!units_parse_fraction(v[2]->text, &pmax, &why) || pmax <= 0)
+        return fail(im, v[2], "PMAX '%s'; expected a probability in (0, 1]",
+                    v[2]->text);
+    fprintf(out, "  ecn: {mode: red, kmin: %" PRIu64 "KB, kmax: %" PRIu64
+            "KB, pmax: %s}\n", kmin, kmax, v[2]->text);
+    if (several)
+        note(im, K_KMIN_MAP, "thresholds that differ by link rate: every "
+             "port uses the hosts' link rate's (%" PRIu64 " bit/s)",
+             nic_bps);
+    return true;
+}
+
+/* The largest base RTT over host pairs as third.cc computes maxRtt: a
+ * breadth-first search from each host through switches, each node's
+ * delay and store-and-forward time of one payload taken on the path
+ * that first reaches it; rtt = 2 x delay + that time (ns). */
+static uint64_t
+max_rtt_ns(const struct import *im, uint64_t payload)
+{
+    const struct topo_link *links = im->g.links;
+    uint32_t n_links = im->g.n_links, n = im->g.n_nodes;
+    uint64_t *dly = xmalloc((n + 1) * sizeof *dly);
+    uint64_t *tx = xmalloc((n + 1) * sizeof *tx);
+    uint32_t *q = xmalloc((n + 1) * sizeof *q);
+    uint64_t max = 0;
+    for (uint32_t h = 0; h < n; h++) {
+        if (!im->g.nodes[h].is_host)
+            continue;
+        for (uint32_t i = 0; i < n; i++)
+            dly[i] = UINT64_MAX;
+        size_t head = 0, tail = 0;
+        dly[h] = tx[h] = 0;
+        q[tail++] = h;
+        while (head < tail) {
+            uint32_t x = q[head++];
+            for (uint32_t l = 0; l < n_links; l++) {
+                uint32_t y;
+                if (links[l].a == x)
+                    y = links[l].b;
+                else if (links[l].b == x)
+                    y = links[l].a;
+                else
+                    continue;
+                if (dly[y] != UINT64_MAX)
+                    continue;
+                dly[y] = dly[x] + links[l].delay_ps / 1000;
+                tx[y] = tx[x] + payload * 8 * 1000000000 / links[l].rate_bps;
+                if (!im->g.nodes[y].is_host)
+                    q[tail++] = y;
+                else
+                    max = MAX(max, 2 * dly[y] + tx[y]);
+            }
+        }
+    }
+    free(dly);
+    free(tx);
+    free(q);
+    return max;
+}
+
+/* The flow file: converted line by line into OUT, a dcsim CSV flow file,
+ * with the simulator's node ids as host names. */
+static bool
+convert_flows(struct import *im, FILE *out)
+{
+    struct flowfile *ff;
+    struct flowfile_flow f;
+    char *err = NULL;
+    int rc = flowfile_open(im->flow_path, FLOWFILE_NS3, &im->g, &ff, &err);
+    if (rc) {
+        im->err = err;
+        return false;
+    }
+    fprintf(out, "src,dst,size_bytes,start_ps,tc,dport\n");
+    while ((rc = flowfile_next(ff, &f, &err)) == 1) {
+        fprintf(out, "%s,%s,%" PRIu64 ",%" PRIu64 ",%u,%u\n",
+                im->g.nodes[f.src].name, im->g.nodes[f.dst].name,
+                f.size_bytes, f.start_ps, f.tc, f.dport);
+        im->pg_used[f.tc] = true;
+        im->n_flows++;
+    }
+    flowfile_close(ff);
+    if (rc) {
+        im->err = err;
+        return false;
+    }
+    return true;
+}
+
+/* The trace file: a count then node ids, whose packet-level events the
+ * simulator writes to TRACE_OUTPUT_FILE. */
+static bool
+read_trace(struct import *im)
+{
+    struct tokens t;
+    uint64_t n, id;
+    bool on;
+    if (!cfg_bool(im, K_ENABLE_TRACE, true, &on))
+        return false;
+    if (!im->trace_path)
+        return true;
+    if (tokens_read(&t, im->trace_path, &im->err))
+        return false;
+    bool ok = tok_uint(im, &t, 0, "trace node count", UINT32_MAX, &n);
+    for (uint64_t i = 0; ok && i < n; i++)
+        ok = tok_uint(im, &t, 1 + i, "traced node id", UINT32_MAX, &id);
+    if (ok && on && n)
+        note(im, K_TRACE_FILE, "the packet-level events (enqueue, dequeue, "
+             "PFC) of %" PRIu64 " nodes in %s: dcsim writes no such trace "
+             "(monitor.pcap captures the frames of chosen ports, "
+             "monitor.queues samples their queues)", n,
+             im->val[K_TRACE_OUTPUT_FILE] ? im->val[K_TRACE_OUTPUT_FILE]->text
+                                          : "mix.tr");
+    tokens_free(&t);
+    return ok;
+}
+
+/* Options third.cc reads that the scenario cannot express, or that only
+ * name outputs dcsim writes otherwise. */
+static bool
+note_unexpressed(struct import *im, uint64_t cc)
+{
+    bool b;
+    uint64_t v;
+    double x;
+    if (im->val[K_DATA_RATE] || im->val[K_LINK_DELAY])
+        note(im, im->val[K_DATA_RATE] ? K_DATA_RATE : K_LINK_DELAY,
+             "unused by the simulator (each link's rate and delay come "
+             "from the topology file)");
+    if (im->val[K_PAUSE_TIME])
+        note(im, K_PAUSE_TIME, "the simulator's pause time; dcsim pauses "
+             "for pfc.quanta (default 65535 quanta), re-sent while the "
+             "class stays past XON");
+    if (!cfg_bool(im, K_USE_DYNAMIC_PFC_THRESHOLD, true, &b))
+        return false;
+    if (!b)
+        note(im, K_USE_DYNAMIC_PFC_THRESHOLD, "0 (a static threshold of "
+             "the simulator's own); the scenario keeps pfc.xoff dynamic");
+    note(im, N_KEYS, "the simulator's PFC headroom (3 x rate x delay per "
+         "port) and its pause threshold scaled per port speed (pfc_a_shift)"
+         ": dcsim's pfc.headroom auto and one alpha (qos.alpha) for all "
+         "ports");
+    if (!cfg_bool(im, K_L2_BACK_TO_ZERO, false, &b))
+        return false;
+    if (b)
+        note(im, K_L2_BACK_TO_ZERO, "1 (go back to the chunk's start): "
+             "dcsim goes back N, to the NAKed packet");
+    if (!cfg_real(im, K_ERROR_RATE_PER_LINK, 0, &x))
+        return false;
+    if (x > 0)
+        note(im, K_ERROR_RATE_PER_LINK, "%s: dcsim has no per-link error "
+             "rate", im->val[K_ERROR_RATE_PER_LINK]->text);
+    if (!cfg_bool(im, K_ACK_HIGH_PRIO, false, &b))
+        return false;
+    if (b)
+        note(im, K_ACK_HIGH_PRIO, "1: ACKs in a never-paused queue ahead of "
+             "data; dcsim sends ACKs in the flow's class");
+    if (im->val[K_LINK_DOWN]) {
+        if (!cfg_uint(im, K_LINK_DOWN, UINT64_MAX, 0, &v))
+            return false;
+        if (v)
+            note(im, K_LINK_DOWN, "a link taken down during the run: dcsim "
+                 "has no link failures");
+    }
+    if (cc == 1) {
+        if (!cfg_bool(im, K_HAS_WIN, true, &b))
+            return false;
+        if (b)
+            note(im, K_HAS_WIN, "1 with CC_MODE 1: the simulator bounds "
+                 "each DCQCN QP's bytes in flight by the largest BDP; "
+                 "dcsim's DCQCN QPs have no window");
+    }
+    if (cc == 3) {
+        if (!cfg_bool(im, K_MULTI_RATE, true, &b))
+            return false;
+        if (b)
+            note(im, K_MULTI_RATE, "1 (a rate per hop): dcsim's HPCC keeps "
+                 "one rate for the path");
+        if (!cfg_bool(im, K_RATE_BOUND, true, &b))
+            return false;
+        if (!b)
+            note(im, K_RATE_BOUND, "0 (no rate limiter): dcsim's HPCC "
+                 "always paces at W / T");
+    }
+    for (enum cfg_key k = K_TRACE_OUTPUT_FILE; k < N_KEYS;
+         k = k == K_TRACE_OUTPUT_FILE ? K_PFC_OUTPUT_FILE
+             : k == K_PFC_OUTPUT_FILE ? K_QLEN_MON_FILE : N_KEYS)
+        if (im->val[k])
+            note(im, k, "%s: an output file of the simulator; dcsim writes "
+                 "its results to the run's directory (docs/output.md: "
+                 "pfc.csv, queues.csv, queue_series.csv with monitor)",
+                 im->val[k]->text);
+    if (im->val[K_FCT_OUTPUT_FILE])
+        note(im, K_FCT_OUTPUT_FILE, "%s: written as fct.txt in the run's "
+             "directory (monitor.fct_txt)", im->val[K_FCT_OUTPUT_FILE]->text);
+    if (im->val[K_DCTCP_RATE_AI] && cc != 8)
+        note(im, K_DCTCP_RATE_AI, "only for CC_MODE 8, unused here");
+    if ((im->val[K_PINT_LOG_BASE] || im->val[K_PINT_PROB]) && cc != 10)
+        note(im, im->val[K_PINT_PROB] ? K_PINT_PROB : K_PINT_LOG_BASE,
+             "only for CC_MODE 10 (HPCC-PINT), unused here");
+    return true;
+}
+
+/* rdma: the payload, ACKs, and the congestion control of CC_MODE. */
+static bool
+write_rdma(struct import *im, FILE *out, uint64_t nic_bps)
+{
+    uint64_t cc, payload, ack, chunk, v;
+    double x;
+    char buf[4][64];
+    if (!cfg_uint(im, K_CC_MODE, UINT32_MAX, 1, &cc) ||
+        !cfg_uint(im, K_PACKET_PAYLOAD_SIZE, 4096, 1000, &payload) ||
+        !cfg_uint(im, K_L2_ACK_INTERVAL, UINT32_MAX, 0, &ack) ||
+        !cfg_uint(im, K_L2_CHUNK_SIZE, UINT32_MAX, 0, &chunk))
+        return false;
+    if (!payload)
+        return fail(im, im->val[K_PACKET_PAYLOAD_SIZE], "PACKET_PAYLOAD_SIZE "
+                    "0; expected 1..4096 bytes");
+    if (!ack)
+        return fail(im, im->key[K_L2_ACK_INTERVAL] ? im->val[K_L2_ACK_INTERVAL]
+                                                   : &im->conf.v[0],
+                    "L2_ACK_INTERVAL %s: the simulator's responder then "
+                    "sends no ACK and its QPs never complete; expected a "
+                    "number of bytes >= 1", im->val[K_L2_ACK_INTERVAL]
+                                                ? "0" : "not given (0)");
+    /* The simulator ACKs when the bytes received pass a multiple of the
+     * interval, and at each multiple of the chunk. */
+    uint64_t every = ack <= payload ? 1 : ack / payload;
+    if (ack > payload && (ack % payload || (chunk && chunk < ack)))
+        note(im, K_L2_ACK_INTERVAL, "%" PRIu64 " bytes (with L2_CHUNK_SIZE "
+             "%" PRIu64 "): dcsim ACKs every %" PRIu64 " packets", ack,
+             chunk, every);
+    fprintf(out, "rdma:\n  payload: %" PRIu64 "\n  ack_every: %" PRIu64 "\n",
+            payload, every);
+    if (payload > 1024)
+        fprintf(out, "  mtu: %u\n", payload > 2048 ? 4096 : 2048);
+    if (cc == 1) {
+        fprintf(out, "  cc: dcqcn\n  dcqcn:\n    preset: ns3\n");
+        const char *why;
+        if (im->val[K_EWMA_GAIN]) {
+            if (!units_parse_fraction(im->val[K_EWMA_GAIN]->text, &x, &why) ||
+                x <= 0)
+                return fail(im, im->val[K_EWMA_GAIN], "EWMA_GAIN '%s'; "
+                            "expected a gain in (0, 1]",
+                            im->val[K_EWMA_GAIN]->text);
+            fprintf(out, "    g: %s\n", im->val[K_EWMA_GAIN]->text);
+        }
+        static const struct { enum cfg_key k; const char *name; } periods[] = {
+            { K_ALPHA_RESUME_INTERVAL, "alpha_period" },
+            { K_RATE_DECREASE_INTERVAL, "decrease_period" },
+            { K_RP_TIMER, "increase_timer" },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(periods); i++)
+            if (im->val[periods[i].k]) {
+                if (!check_us(im, periods[i].k, buf[0], sizeof buf[0]))
+                    return false;
+                fprintf(out, "    %s: %s\n", periods[i].name, buf[0]);
+            }
+        if (!cfg_uint(im, K_FAST_RECOVERY_TIMES, 1000, 5, &v))
+            return false;
+        if (im->val[K_FAST_RECOVERY_TIMES])
+            fprintf(out, "    fast_recovery: %" PRIu64 "\n", v);
+        static const struct { enum cfg_key k; const char *name; } rates[] = {
+            { K_RATE_AI, "r_ai" }, { K_RATE_HAI, "r_hai" },
+            { K_MIN_RATE, "min_rate" },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(rates); i++)
+            if (im->val[rates[i].k]) {
+                if (!check_rate(im, im->val[rates[i].k],
+                                cfg_keys[rates[i].k].name))
+                    return false;
+                fprintf(out, "    %s: %s\n", rates[i].name,
+                        im->val[rates[i].k]->text);
+            }
+        bool clamp;
+        if (!cfg_bool(im, K_CLAMP_TARGET_RATE, false, &clamp))
+            return false;
+        fprintf(out, "    clamp: %s\n", clamp ? "true" : "false");
+    } else if (cc == 3) {
+        bool has_win, var_win, fast_react, sample, global_t;
+        uint64_t mi, multi;
+        double eta;
+        if (!cfg_bool(im, K_HAS_WIN, true, &has_win) ||
+            !cfg_bool(im, K_VAR_WIN, false, &var_win) ||
+            !cfg_bool(im, K_FAST_REACT, true, &fast_react) ||
+            !cfg_bool(im, K_SAMPLE_FEEDBACK, false, &sample) ||
+            !cfg_bool(im, K_GLOBAL_T, true, &global_t) ||
+            !cfg_uint(im, K_MI_THRESH, 1000, 5, &mi) ||
+            !cfg_uint(im, K_INT_MULTI, 1024, 1, &multi) ||
+            !cfg_real(im, K_U_TARGET, 0.95, &eta))
+            return false;
+        if (eta <= 0 || eta > 1)
+            return fail(im, im->val[K_U_TARGET], "U_TARGET %s; expected a "
+                        "utilization in (0, 1]", im->val[K_U_TARGET]->text);
+        fprintf(out, "  cc: hpcc\n  hpcc:\n    eta: %s\n    max_stage: %"
+                PRIu64 "\n    fast_react: %s\n    sample_feedback: %s\n"
+                "    int_multi: %" PRIu64 "\n    window: %s\n",
+                im->val[K_U_TARGET] ? im->val[K_U_TARGET]->text : "0.95", mi,
+                fast_react ? "true" : "false", sample ? "true" : "false",
+                multi, !has_win ? "off" : var_win ? "variable" : "fixed");
+        if (im->val[K_RATE_AI]) {
+            if (!check_rate(im, im->val[K_RATE_AI], "RATE_AI"))
+                return false;
+            fprintf(out, "    r_ai: %s\n", im->val[K_RATE_AI]->text);
+        }
+        if (global_t)
+            fprintf(out, "    t: %" PRIu64 "ns\n",
+                    max_rtt_ns(im, payload));
+    } else {
+        fprintf(out, "  cc: none\n");
+        note(im, K_CC_MODE, "%" PRIu64 " (%s): dcsim's RDMA has DCQCN (1) "
+             "and HPCC (3) only; the scenario runs without congestion "
+             "control", cc, cc == 7 ? "TIMELY" : cc == 8 ? "DCTCP"
+                            : cc == 10 ? "HPCC-PINT" : "unknown");
+    }
+    (void)nic_bps;
+    return note_unexpressed(im, cc);
+}
+
+/* Writes the scenario and flow file of IM into OUT and FLOWS (FLOWS_NAME
+ * as the scenario names it). */
+static bool
+import_write(struct import *im, FILE *out, FILE *flows, const char *name,
+             const char *flows_name)
+{
+    uint64_t buffer, ps;
+    const char *why;
+    char stop[64];
+    if (!cfg_uint(im, K_BUFFER_SIZE, 1u << 20, 16, &buffer))
+        return false;
+    snprintf(stop, sizeof stop, "%ss", im->val[K_SIMULATOR_STOP_TIME]
+                                           ? im->val[K_SIMULATOR_STOP_TIME]->text
+                                           : "3.01");
+    if (!units_parse_duration(stop, &ps, &why) || !ps)
+        return fail(im, im->val[K_SIMULATOR_STOP_TIME], "SIMULATOR_STOP_TIME "
+                    "'%s' (%s); expected seconds > 0, e.g. 4.00",
+                    im->val[K_SIMULATOR_STOP_TIME]->text,
+                    ps ? why : "zero");
+    fprintf(out, "name: %s\nseed: 1\nstop: %s\n", name, stop);
+    if (!read_topology(im, out) || !convert_flows(im, flows) ||
+        !read_trace(im))
+        return false;
+    uint64_t nic_bps = 0;
+    for (uint32_t n = 0; n < im->g.n_nodes && !nic_bps; n++)
+        if (im->g.nodes[n].is_host)
+            nic_bps = im->host_rate[n];
+    fprintf(out, "switch:\n  buffer: %" PRIu64 "MiB\n", buffer);
+    if (!write_ecn(im, out, nic_bps))
+        return false;
+    fprintf(out, "qos: {lossless: [");
+    bool any = false;
+    for (int pg = 0; pg < 8; pg++)
+        if (im->pg_used[pg] || (!im->n_flows && pg == 3)) {
+            fprintf(out, "%s%d", any ? ", " : "", pg);
+            any = true;
+        }
+    fprintf(out, "]}\npfc: {enabled: true}\n");
+    if (!write_rdma(im, out, nic_bps))
+        return false;
+    fprintf(out, "monitor: {fct_txt: true}\n");
+    if (im->n_flows)
+        fprintf(out, "traffic:\n  - {pattern: file, file: %s, protocol: "
+                "roce}\n", flows_name);
+    return true;
+}
+
+/* Base name of PATH without its directory and its last extension. */
+static char *
+stem_of(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    char *s = xstrdup(b ? b + 1 : path);
+    char *dot = strrchr(s, '.');
+    if (dot && dot != s)
+        *dot = '\0';
+    return s;
+}
+
+int
+cmd_import(int argc, char **argv)
+{
+    const char *config = NULL, *out_path = NULL;
+    if (argc < 1 || strcmp(argv[0], "ns3"))
+        return cli_usage_error("import", "%s%s%s; expected import ns3 CONFIG "
+                               "[-o SCENARIO]", argc ? "unknown format '" : "",
+                               argc ? argv[0] : "no format",
+                               argc ? "'" : "");
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-o")) {
+            if (++i == argc)
+                return cli_usage_error("import", "-o needs a file name");
+            out_path = argv[i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return cli_usage_error("import", "unknown option '%s'", argv[i]);
+        } else if (config) {
+            return cli_usage_error("import", "unexpected argument '%s'",
+                                   argv[i]);
+        } else {
+            config = argv[i];
+        }
+    }
+    if (!config)
+        return cli_usage_error("import", "no config file; expected import "
+                               "ns3 CONFIG [-o SCENARIO]");
+
+    struct import im = { .config = config };
+    char *stem = stem_of(out_path ? out_path : config);
+    char *scn_path = out_path ? xstrdup(out_path) : xasprintf("%s.yaml", stem);
+    char *dir = xstrdup(scn_path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        slash[1] = '\0';
+    else
+        dir[0] = '\0';
+    char *flows_name = xasprintf("%s.flows.csv", stem);
+    char *flows_path = xasprintf("%s%s", dir, flows_name);
+    char *scn_tmp = xasprintf("%s.tmp", scn_path);
+    char *flows_tmp = xasprintf("%s.tmp", flows_path);
+    char *body = NULL;
+    size_t body_len = 0;
+    FILE *out = open_memstream(&body, &body_len);
+    im.notes = open_memstream(&im.notes_buf, &im.notes_len);
+    FILE *flows = NULL, *scn = NULL;
+    int rc = 2;
+
+    if (tokens_read(&im.conf, config, &im.err) || !read_config(&im))
+        goto done;
+    for (enum cfg_key k = K_TOPOLOGY_FILE; k <= K_FLOW_FILE; k++)
+        if (!im.val[k]) {
+            struct tok at = { config, "", 1, 1 };
+            fail(&im, &at, "no %s; expected the simulator's %s key",
+                 cfg_keys[k].name, cfg_keys[k].name);
+            goto done;
+        }
+    if (!(im.topo_path = find_input(&im, K_TOPOLOGY_FILE)) ||
+        !(im.flow_path = find_input(&im, K_FLOW_FILE)) ||
+        (im.val[K_TRACE_FILE] &&
+         !(im.trace_path = find_input(&im, K_TRACE_FILE))))
+        goto done;
+    flows = fopen(flows_tmp, "w");
+    if (!flows) {
+        im.err = xasprintf("%s: cannot create: %s", flows_tmp,
+                           strerror(errno));
+        goto done;
+    }
+    if (!import_write(&im, out, flows, stem, flows_name))
+        goto done;
+    fflush(out);
+    fflush(im.notes);
+    scn = fopen(scn_tmp, "w");
+    if (!scn) {
+        im.err = xasprintf("%s: cannot create: %s", scn_tmp, strerror(errno));
+        goto done;
+    }
+    fprintf(scn, "# Imported by dcsim import ns3 from %s (the HPCC "
+            "simulator's config;\n# docs/ns3.md maps each key).  %zu "
+            "flow%s in %s.\n", config, (size_t)im.n_flows,
+            im.n_flows == 1 ? "" : "s", flows_name);
+    if (im.n_notes)
+        fprintf(scn, "# Not expressed: the simulator's run differs here "
+                "(%zu):\n%s", im.n_notes, im.notes_buf);
+    else
+        fprintf(scn, "# Everything in it is expressed.\n");
+    fwrite(body, 1, body_len, scn);
+    if (fclose(scn) | fclose(flows)) {
+        scn = flows = NULL;
+        im.err = xasprintf("%s: cannot write: %s", scn_path, strerror(errno));
+        goto done;
+    }
+    scn = flows = NULL;
+    /* The scenario names its flow file; load it under its final name. */
+    if (rename(flows_tmp, flows_path)) {
+        im.err = xasprintf("%s: cannot create: %s", flows_path,
+                           strerror(errno));
+        goto done;
+    }
+    struct scenario check;
+    char *err = NULL;
+    if (scenario_load(scn_tmp, NULL, 0, &check, &err)) {
+        im.err = xasprintf("dcsim import: the scenario made from %s does "
+                           "not load: %s", config, err);
+        free(err);
+        unlink(flows_path);
+        goto done;
+    }
+    scenario_free(&check);
+    if (rename(scn_tmp, scn_path)) {
+        im.err = xasprintf("%s: cannot create: %s", scn_path,
+                           strerror(errno));
+        unlink(flows_path);
+        goto done;
+    }
+    /* The same list as the scenario's comment, on stderr. */
+    if (im.n_notes)
+        fprintf(stderr, "dcsim import: %zu option%s of %s not expressed "
+                "(listed at the top of %s):\n%s", im.n_notes,
+                im.n_notes == 1 ? "" : "s", config, scn_path, im.notes_buf);
+    rc = 0;
+done:
+    if (rc) {
+        fprintf(stderr, "%s\n", im.err);
+        if (scn)
+            fclose(scn);
+        if (flows)
+            fclose(flows);
+        unlink(scn_tmp);
+        unlink(flows_tmp);
+    }
+    fclose(out);
+    fclose(im.notes);
+    free(body);
+    free(im.notes_buf);
+    free(im.err);
+    tokens_free(&im.conf);
+    free(im.topo_path);
+    free(im.flow_path);
+    free(im.trace_path);
+    free(im.host_rate);
+    topo_graph_free(&im.g);
+    free(stem);
+    free(scn_path);
+    free(dir);
+    free(flows_name);
+    free(flows_path);
+    free(scn_tmp);
+    free(flows_tmp);
+    return rc;
+}

@@ -1,0 +1,141 @@
+#!/bin/sh
+# `dcsim import ns3`: the HPCC simulator's example inputs (tests/cli/ns3/,
+# from its repository) round-trip into a scenario that validates and runs,
+# with the topology, the flows and every congestion-control value of the
+# config carried over, what cannot be expressed listed at the top and on
+# stderr, and the two flows' FCTs within 5% of what that simulator, built
+# from the same commit, reports for them (fct.ns3.txt).  Bad input files:
+# FILE:LINE:COL, exit 2, nothing written.
+set -u
+. "$(dirname "$0")/../lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+cp -r "$here/ns3" "$tmp/sim"
+cd "$tmp/sim" || exit 1
+
+"$DCSIM" import ns3 mix/config.txt -o "$tmp/ex.yaml" 2>"$tmp/err"
+t $? "import ns3 of the simulator's example: exit 0"
+[ -s "$tmp/ex.yaml" ] && [ -s "$tmp/ex.flows.csv" ]
+t $? "writes the scenario and ex.flows.csv beside it"
+[ "$(grep -c '^    - {name: h[0-9]*, kind: host}$' "$tmp/ex.yaml")" = 65 ] &&
+    [ "$(grep -c '^    - {name: s0, kind: switch}$' "$tmp/ex.yaml")" = 1 ] &&
+    [ "$(grep -c '^    - {a: s0, b: h[0-9]*, rate: 100Gbps, delay: 0.001ms}$' "$tmp/ex.yaml")" = 65 ]
+t $? "topology: switch s0, hosts h1..h65 (node ids kept), 65 links at 100Gbps, 0.001ms"
+# flow.txt counts 2 flows; the simulator reads those and ignores the rest.
+[ "$(cat "$tmp/ex.flows.csv")" = "src,dst,size_bytes,start_ps,tc,dport
+h2,h1,200000000,2000000000000,3,100
+h3,h1,200000000,2000000000000,3,100" ]
+t $? "flows: the 2 the file counts, pg 3, dport 100, start 2 s"
+for kv in 'stop: 4.00s' 'buffer: 32MiB' 'ecn: {mode: red, kmin: 400KB, kmax: 1600KB, pmax: 0.2}' \
+          'payload: 1000' 'ack_every: 1' 'cc: hpcc' 'eta: 0.95' 'max_stage: 0' \
+          'fast_react: true' 'sample_feedback: false' 'int_multi: 1' 'window: variable' \
+          'r_ai: 50Mb/s' 't: 4160ns' 'monitor: {fct_txt: true}' \
+          '{pattern: file, file: ex.flows.csv, protocol: roce}'; do
+    grep -qF -- "$kv" "$tmp/ex.yaml" || { echo "# missing: $kv"; false; }
+done
+t $? "config: stop, buffer, ECN at 100 Gb/s, payload, ACKs, HPCC's keys; T = the simulator's maxRtt 4160 ns"
+notes=$(grep -c '^#   ' "$tmp/ex.yaml")
+[ "$notes" -gt 0 ] && [ "$(grep -c '^#   ' "$tmp/err")" = "$notes" ] &&
+    grep -q "^dcsim import: $notes options of mix/config.txt not expressed" "$tmp/err" &&
+    grep -q '^#   mix/config.txt:8: TRACE_FILE: the packet-level events' "$tmp/ex.yaml" &&
+    grep -q '^#   mix/config.txt:42: PINT_PROB: only for CC_MODE 10' "$tmp/ex.yaml"
+t $? "$notes options not expressed, listed at the top and on stderr (TRACE_FILE, PINT_PROB, ...)"
+"$DCSIM" validate "$tmp/ex.yaml" >/dev/null
+t $? "the scenario validates"
+"$DCSIM" run "$tmp/ex.yaml" -o "$tmp/out" --quiet
+t $? "and runs"
+# fct.txt: the simulator's columns and addresses; FCTs within 5%.
+awk 'NR == FNR { ns[$1 " " $2] = $7; next }
+     { k = $1 " " $2; d = $7 / ns[k] - 1; if (d < 0) d = -d;
+       printf "# %s: dcsim %d ns, ns-3 %d ns (%+.1f%%)\n", k, $7, ns[k], 100 * ($7 / ns[k] - 1);
+       if (!(k in ns) || NF != 8 || $3 != 10000 || $4 != 100 || d > 0.05) bad = 1; n++ }
+     END { exit bad || n != 2 }' mix/fct.ns3.txt "$tmp/out/fct.txt"
+t $? "fct.txt: the simulator's addresses and ports; both FCTs within 5% of the simulator's"
+
+# CC_MODE 1: DCQCN's keys from the config.
+sed "s/^CC_MODE 3/CC_MODE 1/; s/^ENABLE_QCN 1/BOGUS_KEY 7\nENABLE_QCN 1/" mix/config.txt >mix/dcqcn.txt
+"$DCSIM" import ns3 mix/dcqcn.txt -o "$tmp/dc.yaml" 2>"$tmp/err"
+t $? "CC_MODE 1 imports"
+for kv in 'cc: dcqcn' 'preset: ns3' 'g: 0.00390625' 'alpha_period: 1us' \
+          'decrease_period: 4us' 'increase_timer: 900us' 'fast_recovery: 1' \
+          'r_ai: 50Mb/s' 'r_hai: 100Mb/s' 'min_rate: 100Mb/s' 'clamp: false'; do
+    grep -qF -- "$kv" "$tmp/dc.yaml" || { echo "# missing: $kv"; false; }
+done
+t $? "DCQCN: every value of the config as an rdma.dcqcn key over preset ns3"
+grep -q 'HAS_WIN: 1 with CC_MODE 1: the simulator bounds each DCQCN QP' "$tmp/err"
+t $? "DCQCN with HAS_WIN 1: the window dcsim's DCQCN lacks is listed"
+grep -q '^#   mix/dcqcn.txt:1: BOGUS_KEY: not a key of the simulator' "$tmp/dc.yaml" &&
+    grep -q '^ecn: \|  ecn: {mode: red' "$tmp/dc.yaml"
+t $? "a word that is no key of the simulator is listed, and skipped with its line"
+"$DCSIM" validate "$tmp/dc.yaml" >/dev/null
+t $? "the DCQCN scenario validates"
+
+# Bad input: FILE:LINE:COL, exit 2, one line, nothing written.
+bad() {  # NAME WANT_PREFIX WANT_TEXT (config: mix/bad.txt)
+    rm -f "$tmp/b.yaml" "$tmp/b.flows.csv"
+    "$DCSIM" import ns3 mix/bad.txt -o "$tmp/b.yaml" >"$tmp/out1" 2>"$tmp/err"
+    rc=$?
+    case $(cat "$tmp/err") in
+    "$2"*"$3"*) good=0 ;;
+    *) good=1 ;;
+    esac
+    [ $rc = 2 ] && [ $good = 0 ] && [ ! -s "$tmp/out1" ] &&
+        [ "$(wc -l <"$tmp/err")" = 1 ] && [ ! -e "$tmp/b.yaml" ] &&
+        [ ! -e "$tmp/b.flows.csv" ] && [ -z "$(ls "$tmp" | grep tmp$)" ]
+    t $? "$1: exit 2, $2 ... $3, nothing written"
+    [ $rc = 2 ] && [ $good = 0 ] || sed 's/^/# /' "$tmp/err"
+}
+conf() { sed "$1" mix/config.txt >mix/bad.txt; }
+conf 's/^CC_MODE 3/CC_MODE three/'
+bad "CC_MODE not a number" mix/bad.txt:15:9: "CC_MODE 'three'"
+conf 's/^RATE_AI 50Mb.s/RATE_AI fast/'
+bad "RATE_AI not a rate" mix/bad.txt:22:9: "RATE_AI 'fast'"
+conf 's/^KMAX_MAP 3/KMAX_MAP x/'
+bad "a map without its count" mix/bad.txt:52:10: "KMAX_MAP count 'x'"
+conf 's/^KMIN_MAP 3 25000000000 100 50000000000 200 100000000000 400/KMIN_MAP 1 25000000000 100/'
+bad "no KMIN for the topology's rate" mix/bad.txt:53:1: "KMIN_MAP has no entry for the link rate 100000000000"
+conf '/^TOPOLOGY_FILE/d'
+bad "no TOPOLOGY_FILE" mix/bad.txt:1:1: "no TOPOLOGY_FILE"
+conf 's#^FLOW_FILE mix/flow.txt#FLOW_FILE mix/none.txt#'
+bad "a flow file that is not there" mix/bad.txt:7:11: "FLOW_FILE mix/none.txt: cannot open"
+conf 's/^PACKET_PAYLOAD_SIZE 1000/PACKET_PAYLOAD_SIZE 5000/'
+bad "payload above 4096" mix/bad.txt:4:21: "PACKET_PAYLOAD_SIZE '5000'"
+conf 's/^L2_ACK_INTERVAL 1/L2_ACK_INTERVAL 0/'
+bad "no ACKs" mix/bad.txt:29:17: "L2_ACK_INTERVAL 0"
+conf 's/^SIMULATOR_STOP_TIME 4.00/SIMULATOR_STOP_TIME soon/'
+bad "stop time not a number" mix/bad.txt:13:21: "SIMULATOR_STOP_TIME 'soon"
+conf 's/^U_TARGET 0.95/U_TARGET 1.5/'
+bad "eta above 1" mix/bad.txt:36:10: "U_TARGET 1.5"
+conf 's/^CC_MODE 3/CC_MODE 1/; s/^EWMA_GAIN 0.00390625/EWMA_GAIN 2/'
+bad "EWMA_GAIN above 1" mix/bad.txt:20:11: "EWMA_GAIN '2'"
+conf 's#mix/topology.txt#mix/t.txt#'
+topo() { sed "$1" mix/topology.txt >mix/t.txt; }
+topo '3s/100Gbps/100Gbpx/'
+bad "a link rate that is not one" mix/t.txt:3:5: "link rate '100Gbpx'"
+topo '4s/^0 2 /0 99 /'
+bad "a link to a node that is not there" mix/t.txt:4:3: "link's second node '99'"
+topo '5s/0.001ms/1 furlong/'
+bad "a link delay that is not one" mix/t.txt:5:13: "link delay '1' (missing unit)"
+head -n 10 mix/topology.txt >mix/t.txt
+bad "fewer links than counted" mix/t.txt:11:1: "the file ends before its link's first node"
+topo '3s/^0 1 /1 1 /'
+bad "a link from a node to itself" mix/t.txt:3:3: "a link from node 1 to itself"
+conf 's#mix/flow.txt#mix/f.txt#'
+printf '2\n2 1 3 100 200000000 2\n3 1 3 100 lots 2\n' >mix/f.txt
+bad "a flow size that is not one" mix/f.txt:3:11: "size 'lots'"
+printf '1\n0 1 3 100 200000000 2\n' >mix/f.txt
+bad "a flow from a switch" mix/f.txt:2:1: "src node 0: no host named h0"
+printf '3\n2 1 3 100 200000000 2\n' >mix/f.txt
+bad "fewer flows than counted" mix/f.txt:3:1: "2 flows short"
+conf 's#mix/trace.txt#mix/tr.txt#'
+printf '2\n1 x\n' >mix/tr.txt
+bad "a trace node that is not a number" mix/tr.txt:2:3: "traced node id 'x'"
+
+"$DCSIM" import ns3 >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q 'no config file' "$tmp/err"
+t $? "import ns3 without a config: exit 2"
+"$DCSIM" import ns4 x >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q "unknown format 'ns4'" "$tmp/err"
+t $? "import of an unknown format: exit 2"
+"$DCSIM" help import | grep -q '^usage: dcsim import ns3 CONFIG \[-o SCENARIO\]'
+t $? "dcsim help import"
+echo "1..$n"
