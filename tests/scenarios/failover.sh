@@ -19,6 +19,14 @@
 #     surviving spine carries some: ECMP spreads the flows over the three
 #     groups members left.  After a repair (link_up at 1 ms, carrier_up 100
 #     us) flows started later use spine0 again: the groups grew back.
+#   PFC across a failure: four RoCE flows in lossless class 3 from
+#     leaf0's hosts into one host of leaf1 make spine0 pause leaf0's
+#     uplink; spine0 fails at 200 us.  What it held is lost (switch_down),
+#     the flows finish over spine1 (go-back-N resends), and leaf0's port
+#     to spine0 does not stay paused: the pause it last received is never
+#     refreshed nor answered by a resume, and runs out after its quanta,
+#     65535 x 512 bit times = 335.5392 us at 100 Gb/s (802.1Qbb), which is
+#     then that port's longest pause; nothing is paused at the end.
 #   Byte-identical without events: a control section without events
 #     changes nothing, and writes no events.csv and no link_down drops.
 set -u
@@ -105,6 +113,45 @@ c=$(ev "$tmp/late" converged_ps 1)
 s0=$(csv "$tmp/late/flows.csv" 1 'c["path"] ~ /spine0/')
 [ "$c" = 1150000000 ] && [ "$s0" -gt 0 ]
 t $? "repaired: converged at 1 ms + 100 us + 50 us ($c ps); $s0 later flows use spine0 again"
+
+cat >"$tmp/pfc.yaml" <<'YAML'
+name: pfc-failover
+stop: 20ms
+topology:
+  type: spine-leaf
+  spines: 2
+  leaves: 2
+  servers_per_leaf: 4
+  server_link: {rate: 100Gbps, delay: 1us}
+  uplink: {rate: 100Gbps, delay: 1us}
+switch: {buffer: 2MB}
+qos: {lossless: [3]}
+pfc: {enabled: true}
+rdma: {cc: none}
+traffic:
+  - pattern: flows
+    protocol: roce
+    flows:
+      - {src: h0, dst: h4, size: 4MB, tc: 3}
+      - {src: h1, dst: h4, size: 4MB, tc: 3}
+      - {src: h2, dst: h4, size: 4MB, tc: 3}
+      - {src: h3, dst: h4, size: 4MB, tc: 3}
+events:
+  - {at: 200us, switch_down: spine0}
+YAML
+run "$tmp/pfc.yaml" -o "$tmp/pfc"
+t $? "a lossless incast through a spine that fails runs"
+held=$(ev "$tmp/pfc" lost_switch_down)
+done_=$(csv "$tmp/pfc/flows.csv" 'c["completed"]')
+[ "$held" -gt 0 ] && [ "$done_" = 4 ]
+t $? "spine0 loses the $held packets it held; the 4 flows complete over spine1"
+up='c["node"] == "leaf0" && c["to"] == "spine0" && c["tc"] == 3'
+unanswered=$(csv "$tmp/pfc/pfc.csv" 'c["pause_received"] - c["resume_received"]' "$up")
+longest=$(csv "$tmp/pfc/pfc.csv" 'c["longest_pause_ps"]' "$up")
+quanta=$((65535 * 512 * 10))
+[ "$unanswered" -ge 1 ] && [ "$longest" = "$quanta" ] &&
+    [ "$(num paused_at_end "$tmp/pfc/summary.json")" = 0 ]
+t $? "leaf0's uplink to the dead spine: $unanswered pause unanswered, ran out after $longest ps (65535 quanta), none paused at the end"
 
 run "$tmp/cut.yaml" -o "$tmp/again"
 same_results "$tmp/carrier" "$tmp/again" flows.csv links.csv queues.csv events.csv

@@ -16,6 +16,7 @@
 #include "fabric/net.h"
 #include "fabric/path.h"
 #include "fabric/port.h"
+#include "fabric/route.h"
 #include "fabric/switch.h"
 #include "host/edge.h"
 #include "host/host.h"
@@ -607,6 +608,15 @@ is_switch(const struct node *n)
     return n->class == &switch_class;
 }
 
+/* Whether routing may use PORT's cable: neither end has withdrawn it
+ * (a failure detected at run time, src/control/). */
+static bool
+cable_ok(const struct port *port)
+{
+    const struct link *l = &port->link;
+    return !l->withdrawn && !l->peer->ports[l->peer_port].link.withdrawn;
+}
+
 /* The switches (0-based) host H is cabled to, into HOMES; returns how
  * many. */
 static uint32_t
@@ -615,7 +625,7 @@ homes_of(const struct net *net, uint32_t h, uint32_t *homes)
     const struct node *host = net->nodes[h];
     uint32_t n = 0;
     for (uint16_t p = 0; p < host->n_ports; p++)
-        if (is_switch(host->ports[p].link.peer))
+        if (is_switch(host->ports[p].link.peer) && cable_ok(&host->ports[p]))
             homes[n++] = host->ports[p].link.peer->id - net->n_hosts;
     return n;
 }
@@ -651,7 +661,8 @@ check_group(const struct net *net, uint32_t g, uint32_t h,
         uint32_t d = dist[s->up.id - first];
         for (uint16_t p = 0; p < s->up.n_ports; p++) {
             const struct node *peer = s->up.ports[p].link.peer;
-            if (is_switch(peer) && dist[peer->id - first] == UINT32_MAX) {
+            if (is_switch(peer) && cable_ok(&s->up.ports[p]) &&
+                dist[peer->id - first] == UINT32_MAX) {
                 dist[peer->id - first] = d + 1;
                 fifo[tail++] = peer->id - first;
             }
@@ -674,7 +685,8 @@ check_group(const struct net *net, uint32_t g, uint32_t h,
         if (dist[x] != UINT32_MAX)
             for (uint16_t p = 0; p < s->up.n_ports; p++) {
                 const struct node *peer = s->up.ports[p].link.peer;
-                if (is_switch(peer) && dist[peer->id - first] != UINT32_MAX &&
+                if (is_switch(peer) && cable_ok(&s->up.ports[p]) &&
+                    dist[peer->id - first] != UINT32_MAX &&
                     dist[peer->id - first] + 1 == dist[x])
                     want.ports[want.n++] = (uint8_t)p;
             }
@@ -701,12 +713,10 @@ check_group(const struct net *net, uint32_t g, uint32_t h,
     return bad;
 }
 
-/* Builds YAML and compares every table with the reference. */
+/* Compares every table of NET with the reference. */
 static void
-check_routes(const char *what, const char *yaml)
+check_net_routes(const char *what, const struct net *net)
 {
-    struct scenario scn;
-    struct net *net = build(yaml, &scn);
     uint32_t ns = net->n_switches;
     uint32_t *dist = xmalloc((ns + 1) * sizeof *dist);
     uint32_t *fifo = xmalloc((ns + 1) * sizeof *fifo);
@@ -765,7 +775,59 @@ check_routes(const char *what, const char *yaml)
     free(rep);
     free(fifo);
     free(dist);
+}
+
+/* Builds YAML and compares every table with the reference. */
+static void
+check_routes(const char *what, const char *yaml)
+{
+    struct scenario scn;
+    struct net *net = build(yaml, &scn);
+    check_net_routes(what, net);
     finish(net, &scn);
+}
+
+/* Tables recomputed at run time (route_compute() again, as the control
+ * plane does after a detected failure) skip withdrawn cables: YAML's
+ * net with every STRIDE-th port's cable withdrawn, from the end where
+ * it is seen first, against the reference that ignores those cables;
+ * then with every cable back, against the fresh tables. */
+static void
+check_withdrawn_routes(const char *what, const char *yaml, uint32_t stride)
+{
+    struct scenario scn;
+    struct net *net = build(yaml, &scn);
+    uint32_t cut = 0;
+    for (uint32_t i = 0; i < net->n_ports; i += stride) {
+        struct port *p = &net->ports[i];
+        if (is_switch(p->node) && !p->link.withdrawn && cable_ok(p)) {
+            p->link.withdrawn = 1;
+            cut++;
+        }
+    }
+    route_compute(net);
+    char *w = xasprintf("%s, %u cables withdrawn", what, cut);
+    check_net_routes(w, net);
+    free(w);
+    for (uint32_t i = 0; i < net->n_ports; i++)
+        net->ports[i].link.withdrawn = 0;
+    route_compute(net);
+    w = xasprintf("%s, every cable back", what);
+    check_net_routes(w, net);
+    free(w);
+    finish(net, &scn);
+}
+
+static void
+test_routes_withdrawn(void)
+{
+    check_withdrawn_routes("fat-tree k=4",
+                           "name: r\ntopology: {type: fat-tree, k: 4}\n", 7);
+    check_withdrawn_routes("fat-tree k=8",
+                           "name: r\ntopology: {type: fat-tree, k: 8}\n", 11);
+    check_withdrawn_routes("spine-leaf 4 spines, 6 leaves",
+                           "name: r\ntopology: {type: spine-leaf, spines: 4, "
+                           "leaves: 6, servers_per_leaf: 3}\n", 5);
 }
 
 static void
@@ -923,6 +985,7 @@ main(void)
     test_loss();
     test_shared_pool();
     test_routes_generated();
+    test_routes_withdrawn();
     check_routes("explicit, irregular", irregular);
     char *y = lopsided();
     check_routes("explicit, a fat-tree missing a cable", y);
