@@ -19,6 +19,12 @@
 #     surviving spine carries some: ECMP spreads the flows over the three
 #     groups members left.  After a repair (link_up at 1 ms, carrier_up 100
 #     us) flows started later use spine0 again: the groups grew back.
+#   A switch comes back: spine0 fails at 200 us and returns at 1 ms while
+#     a link_down at 100 us still holds its cable to leaf0 cut.  Its other
+#     cables work again (detected carrier_up = 100 us later, converged
+#     oracle_delay = 50 us after that: 1.15 ms).  Flows started at 2 ms
+#     between leaf1 and leaf2 use spine0 again; none between leaf0 and
+#     leaf1 crosses spine0, since its cable to leaf0 is still cut.
 #   PFC across a failure: four RoCE flows in lossless class 3 from
 #     leaf0's hosts into one host of leaf1 make spine0 pause leaf0's
 #     uplink; spine0 fails at 200 us.  What it held is lost (switch_down),
@@ -113,6 +119,38 @@ c=$(ev "$tmp/late" converged_ps 1)
 s0=$(csv "$tmp/late/flows.csv" 1 'c["path"] ~ /spine0/')
 [ "$c" = 1150000000 ] && [ "$s0" -gt 0 ]
 t $? "repaired: converged at 1 ms + 100 us + 50 us ($c ps); $s0 later flows use spine0 again"
+
+{
+    cat <<'YAML'
+name: switch-back
+stop: 50ms
+topology: {type: spine-leaf, spines: 4, leaves: 3, servers_per_leaf: 8}
+traffic:
+  - pattern: flows
+    protocol: tcp
+    flows:
+YAML
+    for i in 0 1 2 3 4 5 6 7; do
+        echo "      - {src: h$((i + 8)), dst: h$((i + 16)), size: 100KB, start: 2ms}"
+        echo "      - {src: h$((i + 16)), dst: h$((i + 8)), size: 100KB, start: 2ms}"
+        echo "      - {src: h$i, dst: h$((i + 8)), size: 100KB, start: 2ms}"
+        echo "      - {src: h$((i + 8)), dst: h$i, size: 100KB, start: 2ms}"
+    done
+    cat <<'YAML'
+events:
+  - {at: 100us, link_down: [leaf0, spine0]}
+  - {at: 200us, switch_down: spine0}
+  - {at: 1ms, switch_up: spine0}
+control: {carrier_up: 100us, oracle_delay: 50us}
+YAML
+} >"$tmp/back.yaml"
+run "$tmp/back.yaml" -o "$tmp/back"
+c=$(ev "$tmp/back" converged_ps 2)
+back=$(csv "$tmp/back/flows.csv" 1 'c["path"] ~ /leaf[12]>spine0>leaf[12]/')
+cut=$(csv "$tmp/back/flows.csv" 1 'c["path"] ~ /leaf0>spine0|spine0>leaf0/')
+done_=$(csv "$tmp/back/flows.csv" 'c["completed"]')
+[ "$c" = 1150000000 ] && [ "$back" -gt 0 ] && [ "$cut" = 0 ] && [ "$done_" = 32 ]
+t $? "spine0 back at 1 ms, converged at $c ps: $back leaf1-leaf2 flows use it, $cut cross its still-cut cable to leaf0; $done_ of 32 complete"
 
 cat >"$tmp/pfc.yaml" <<'YAML'
 name: pfc-failover
