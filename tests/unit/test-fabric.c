@@ -830,6 +830,75 @@ test_routes_withdrawn(void)
                            "leaves: 6, servers_per_leaf: 3}\n", 5);
 }
 
+/* The node of NET named NAME; aborts the test if there is none. */
+static struct node *
+node_named(const struct net *net, const char *name)
+{
+    for (uint32_t i = 0; i < net->n_hosts + net->n_switches; i++)
+        if (!strcmp(net->nodes[i]->name, name))
+            return net->nodes[i];
+    diag("no node %s", name);
+    exit(1);
+}
+
+/* The peers of switch SW's next hops towards host DST, by name, in port
+ * order, joined by ','. */
+static void
+next_hops(const struct net *net, const char *sw, const char *dst,
+          char *buf, size_t size)
+{
+    const struct node *n = node_named(net, sw);
+    const struct sw *s = &net->switches[n->id - net->n_hosts];
+    const struct ecmp_group *g =
+        &s->groups[s->route[net->host_group[node_named(net, dst)->id]]];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (uint16_t k = 0; k < g->n; k++) {
+        const struct node *peer =
+            n->ports[s->group_ports[g->first + k]].link.peer;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                k ? "," : "", peer->name);
+    }
+}
+
+/* Shortest paths after a cut may bounce (down, up, down: an up-down
+ * violation), and route_compute() keeps them, as BFS does: in a k=4
+ * fat-tree without the cable agg1-edge0, agg1 reaches edge0 through the
+ * other edge of its pod (agg1, edge1, agg0, edge0: 3 hops, against 7
+ * through a core), and core2 and core3 through agg1.  agg3 of the next pod
+ * has 5 hops both ways, through its cores or bouncing at its edges; but
+ * edge2 goes to agg2 (4 hops, against 6), so no host's traffic reaches a
+ * bouncing table: with one cut cable nothing bounces (failover-deadlock.sh
+ * cuts two). */
+static void
+test_routes_bounce(void)
+{
+    struct scenario scn;
+    struct net *net = build("name: r\ntopology: {type: fat-tree, k: 4}\n", &scn);
+    struct node *agg1 = node_named(net, "agg1");
+    for (uint16_t p = 0; p < agg1->n_ports; p++)
+        if (agg1->ports[p].link.peer == node_named(net, "edge0"))
+            agg1->ports[p].link.withdrawn = 1;
+    route_compute(net);
+    static const char *const want[][2] = {
+        {"agg1", "edge1"},
+        {"core2", "agg1"},
+        {"core3", "agg1"},
+        {"agg3", "edge2,edge3,core2,core3"},
+        {"edge2", "agg2"},
+        {"edge1", "agg0"},
+        {"agg0", "edge0"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char got[128];
+        next_hops(net, want[i][0], "h0", got, sizeof got);
+        ok(!strcmp(got, want[i][1]),
+           "fat-tree k=4 without agg1-edge0: %s's next hops to h0 are %s "
+           "(want %s)", want[i][0], got, want[i][1]);
+    }
+    finish(net, &scn);
+}
+
 static void
 test_routes_generated(void)
 {
@@ -986,6 +1055,7 @@ main(void)
     test_shared_pool();
     test_routes_generated();
     test_routes_withdrawn();
+    test_routes_bounce();
     check_routes("explicit, irregular", irregular);
     char *y = lopsided();
     check_routes("explicit, a fat-tree missing a cable", y);
