@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "control/control.h"
 #include "fabric/fc.h"
 #include "fabric/net.h"
 #include "host/edge.h"
@@ -344,6 +345,8 @@ cmd_run(int argc, char **argv)
     ri.peak_rss_bytes = peak_rss_bytes();
     ri.report_page = report_page;
     fc_finish(net, ri.sim_time_ps);
+    if (world->control)
+        control_finish(world->control);
     results_summarize(world, &ri);
     if (mon)
         monitor_finish(mon, ri.sim_time_ps);

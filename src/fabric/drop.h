@@ -15,6 +15,9 @@ enum drop_reason {
     DROP_HOST_RX,      /* Host NIC receive buffer full (host.rx_rate). */
     DROP_MTU_EXCEEDED, /* A tunnel packet larger than the underlay MTU
                         * (overlays do not fragment). */
+    DROP_LINK_DOWN,    /* On, or sent into, a failed link (scenario
+                        * `events`). */
+    DROP_SWITCH_DOWN,  /* Held in a switch when it failed. */
     DROP_N_REASONS
 };
 
@@ -32,6 +35,8 @@ drop_reason_name(enum drop_reason r)
         [DROP_PFC_WATCHDOG] = "pfc_watchdog",
         [DROP_HOST_RX] = "nic_rx_full",
         [DROP_MTU_EXCEEDED] = "mtu_exceeded",
+        [DROP_LINK_DOWN] = "link_down",
+        [DROP_SWITCH_DOWN] = "switch_down",
     };
     return names[r];
 }

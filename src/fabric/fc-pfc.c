@@ -293,7 +293,10 @@ pfc_arrive(struct sim *sim, void *obj, uint64_t port_index)
     struct net *net = net_of(sim);
     struct pkt *p = obj;
     struct port *port = &net->ports[port_index];
-    if (port->fc)
+    /* A frame on a cable cut meanwhile (port_link_set_down()) is lost:
+     * a pause from a dead peer is never refreshed, and expires. */
+    const struct port *from = &port->link.peer->ports[port->link.peer_port];
+    if (port->fc && !from->link.down)
         pfc_apply(net, pfc_port_cast(port->fc), &p->l4.pfc);
     net->st.ctrl_in_use--;
     pkt_free(&net->pool, p);

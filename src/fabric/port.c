@@ -103,6 +103,37 @@ link_arrive_fc(struct sim *s, struct event *ev)
     l->peer->class->receive(net, l->peer, p, l->peer_port);
 }
 
+/* Into a cut cable: the frame is lost at the far end. */
+static void
+link_arrive_dead(struct sim *s, struct event *ev)
+{
+    struct link *l = CONTAINER_OF(ev, struct link, arrive);
+    net_drop(net_of(s), link_pop(s, l), DROP_LINK_DOWN);
+}
+
+void
+port_link_set_down(struct net *net, struct port *port, bool down)
+{
+    struct link *l = &port->link;
+    if (l->down == down)
+        return;
+    l->down = down;
+    sim_cancel(&net->sim, &l->arrive);
+    while (l->n) {
+        struct pkt *p = l->ring[l->first].p;
+        l->first = (l->first + 1) & (l->cap - 1);
+        l->n--;
+        net_drop(net, p, DROP_LINK_DOWN);
+    }
+    const struct port *peer = &l->peer->ports[l->peer_port];
+    if (down)
+        l->arrive.fn = link_arrive_dead;
+    else if (peer->fc && peer->fc->class->rx_arrive)
+        l->arrive.fn = link_arrive_fc;
+    else
+        l->arrive.fn = link_arrive;
+}
+
 void
 port_attach_fc(struct port *port, struct fc_port *fc)
 {

@@ -68,6 +68,10 @@ struct link {
     uint8_t peer_port;        /* Port index at the far end. */
     uint8_t capture;          /* Nonzero: net->capture sees every frame
                                * that starts onto this link (observer.h). */
+    uint8_t down;             /* Nonzero: the cable is cut (scenario
+                               * `events`, port_link_set_down()). */
+    uint8_t withdrawn;        /* Nonzero: the port's switch has detected
+                               * the cut and routes around it (route.h). */
     struct node *peer;        /* Node at the far end. */
     uint64_t delay_ps;        /* Propagation (+ peer forwarding latency). */
     struct event arrive;      /* Arrival of the packet at `first`. */
@@ -150,6 +154,16 @@ port_wire_bytes(const struct port *port, uint32_t frame_bytes)
 {
     return frame_bytes + port->framing_bytes;
 }
+/* Cuts (DOWN true) or mends the outgoing direction of PORT's cable, at
+ * run time (src/control/).  Cutting drops the frames on the wire now;
+ * while cut, the port goes on serializing what it is given (a sender
+ * learns of the cut only when it detects it), and every frame that
+ * reaches the far end is dropped there instead of delivered, all with
+ * reason link_down.  Mending drops the frames still on the wire, which
+ * were started into a dead cable.  Packets are never delayed by the
+ * hook: the arrival event's handler is swapped, so a link that never
+ * fails pays nothing. */
+void port_link_set_down(struct net *, struct port *, bool down);
 /* Drops every packet queued in class TC with reason WHY; returns how many. */
 uint64_t port_flush(struct net *, struct port *, uint8_t tc, int why);
 

@@ -110,6 +110,14 @@ is_switch(const struct node *n)
     return n->class == &switch_class;
 }
 
+/* Whether routing may use PORT's cable: neither end has withdrawn it. */
+static bool
+usable(const struct port *port)
+{
+    const struct link *l = &port->link;
+    return !l->withdrawn && !l->peer->ports[l->peer_port].link.withdrawn;
+}
+
 /* The switch graph as plain arrays: the peers of switch X (0-based) are
  * peer[start[X]] .. peer[start[X + 1] - 1], one per port in port order,
  * UINT32_MAX where the port leads to a host.  Scanning these instead of
@@ -133,7 +141,9 @@ sw_adj_init(struct sw_adj *a, const struct net *net)
         for (uint16_t p = 0; p < s->up.n_ports; p++) {
             const struct node *peer = s->up.ports[p].link.peer;
             a->peer[a->start[x] + p] =
-                is_switch(peer) ? peer->id - first_sw : UINT32_MAX;
+                is_switch(peer) && usable(&s->up.ports[p])
+                    ? peer->id - first_sw
+                    : UINT32_MAX;
         }
     }
 }
@@ -232,10 +242,44 @@ list_hash(const uint32_t *v, size_t n)
     return h ^ (uint32_t)n;
 }
 
+/* Forgets every table, for a new computation. */
+static void
+route_clear(struct net *net)
+{
+    for (uint32_t x = 0; x < net->n_switches; x++) {
+        struct sw *s = &net->switches[x];
+        free(s->route);
+        free(s->groups);
+        free(s->group_ports);
+        s->route = NULL;
+        s->groups = NULL;
+        s->group_ports = NULL;
+        s->n_groups = 0;
+        s->n_group_ports = 0;
+    }
+    free(net->host_group);
+    net->host_group = NULL;
+}
+
+void
+route_withdraw_port(struct sw *s, uint8_t port)
+{
+    for (uint16_t i = 0; i < s->n_groups; i++) {
+        struct ecmp_group *g = &s->groups[i];
+        uint8_t *ports = &s->group_ports[g->first];
+        uint16_t n = 0;
+        for (uint16_t k = 0; k < g->n; k++)
+            if (ports[k] != port)
+                ports[n++] = ports[k];
+        g->n = n;
+    }
+}
+
 void
 route_compute(struct net *net)
 {
     uint32_t nh = net->n_hosts, ns = net->n_switches;
+    route_clear(net);
 
     /* 1. Destination groups: hosts with the same set of switches. */
     struct host_key *keys = xcalloc(nh, sizeof *keys);
@@ -246,7 +290,7 @@ route_compute(struct net *net)
         /* Only switches route; a host cabled to another host reaches it
          * over that cable and nowhere else. */
         for (uint16_t p = 0; p < h->n_ports; p++)
-            if (is_switch(h->ports[p].link.peer))
+            if (is_switch(h->ports[p].link.peer) && usable(&h->ports[p]))
                 keys[i].sw[keys[i].n++] = h->ports[p].link.peer->id;
         qsort(keys[i].sw, keys[i].n, sizeof keys[i].sw[0], cmp_u32);
     }

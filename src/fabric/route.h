@@ -28,9 +28,23 @@
 #ifndef DCSIM_ROUTE_H
 #define DCSIM_ROUTE_H 1
 
-struct net;
+#include <stdint.h>
 
-/* Fills net->host_group, net->n_groups and every switch's route table. */
+struct net;
+struct sw;
+
+/* Fills net->host_group, net->n_groups and every switch's route table,
+ * replacing any earlier ones.  A cable that either end has withdrawn
+ * (link.withdrawn, port.h) is left out, as if it were not cabled: the
+ * control plane (src/control/) calls this again, at run time, when the
+ * switches reconverge after a failure or a repair.  Forwarding reads the
+ * tables as before, so a run without failures pays nothing for it. */
 void route_compute(struct net *);
+
+/* Takes PORT out of every ECMP group of S, in place: what a switch's
+ * forwarding hardware does when it sees one of its ports go down, before
+ * any routing protocol has reacted.  A group left empty routes nothing
+ * (its traffic is dropped as no_route). */
+void route_withdraw_port(struct sw *, uint8_t port);
 
 #endif

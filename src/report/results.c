@@ -15,6 +15,7 @@
 #include "fabric/switch.h"
 #include "host/host.h"
 #include "report/blk-report.h"
+#include "report/control-report.h"
 #include "report/breakdown.h"
 #include "report/ib-report.h"
 #include "report/monitor.h"
@@ -208,6 +209,10 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
         /* Only an overlay drops for its MTU: the key is there with one. */
         if (r == DROP_MTU_EXCEEDED && !world->overlay)
             continue;
+        /* Only scenario events fail links and switches. */
+        if ((r == DROP_LINK_DOWN || r == DROP_SWITCH_DOWN) &&
+            !world->control)
+            continue;
         fprintf(f, "%s\"%s\": %llu", r ? ", " : "",
                 drop_reason_name((enum drop_reason)r),
                 (unsigned long long)st->drops[r]);
@@ -237,6 +242,8 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
         breakdown_json(f, world, ri);
     if (world->overlay)
         overlay_report_json(f, world, ri);
+    if (world->control)
+        control_report_json(f, world, ri);
     fprintf(f, ",\n  \"warnings\": [");
     for (size_t i = 0; i < net->n_warnings; i++) {
         fprintf(f, "%s", i ? ", " : "");
@@ -460,6 +467,7 @@ enum writer_when {
     WITH_BLOCK,               /* Some VM has a drive (server.vm.block). */
     WITH_OVERLAY,             /* An `overlay` section. */
     WITH_FCT_TXT,             /* monitor.fct_txt. */
+    WITH_EVENTS,              /* An `events` list. */
 };
 
 static const struct {
@@ -483,6 +491,7 @@ static const struct {
     { "block.csv", blk_report_csv, WITH_BLOCK },
     { "overlay.csv", overlay_report_csv, WITH_OVERLAY },
     { "fct.txt", write_fct_txt, WITH_FCT_TXT },
+    { "events.csv", control_report_csv, WITH_EVENTS },
 };
 
 static bool
@@ -514,6 +523,8 @@ writer_wanted(size_t i, const struct world *world, const struct run_info *ri)
         return world->overlay != NULL;
     case WITH_FCT_TXT:
         return world->scn->monitor.fct_txt;
+    case WITH_EVENTS:
+        return world->control != NULL;
     default:
         return true;
     }
@@ -619,6 +630,8 @@ results_print_summary(const struct world *world, const struct run_info *ri,
         blk_report_print(f, world, ri);
     if (world->overlay)
         overlay_report_print(f, world, ri);
+    if (world->control)
+        control_report_print(f, world, ri);
     if (ri->breakdown)
         breakdown_print(f, world, ri);
     if (dir)

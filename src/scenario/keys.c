@@ -47,6 +47,8 @@ static const struct key_section *const sections[] = {
     &scn_dcqcn_keys,
     &scn_ib_keys,
     &scn_faults_keys,
+    &scn_event_keys,
+    &scn_control_keys,
     &scn_traffic_keys,
     &scn_flow_size_keys,
     &scn_flow_keys,

@@ -71,6 +71,10 @@ static const struct key top_keys[] = {
             "Time series, latency breakdown and packet capture."),
     SECTION("server", "none", "CPU, NUMA, PCIe and VMs of every host."),
     SECTION("overlay", "none", "VXLAN/Geneve tunnels and tenants."),
+    { "events", KEY_CUSTOM, .what = "sequence of event mappings",
+      .note = "none", .help = "Links and switches that fail and come back." },
+    SECTION("control", "all defaults",
+            "Failure detection and route reconvergence."),
 };
 #undef S
 #undef SECTION
@@ -204,6 +208,9 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     n = ytree_get(root, "faults");
     if (n && !scn_parse_faults(c, n, &scn->faults))
         return false;
+    n = ytree_get(root, "control");
+    if (n && !scn_parse_control(c, n, &scn->control))
+        return false;
     n = ytree_get(root, "rdma");
     if (n && !scn_parse_rdma(c, n, &scn->rdma))
         return false;
@@ -284,6 +291,7 @@ scenario_defaults(struct scenario *scn)
     /* TCP: the key table's defaults (scn-tcp.c); the congestion control
      * is the first registered. */
     keys_defaults(&scn_tcp_keys, &scn->tcp);
+    scn_control_defaults(&scn->control);
     scn->tcp.cc = tcp_cc_name(0);
 }
 
@@ -336,8 +344,9 @@ scenario_load(const char *path, const struct scenario_override *overrides,
         scn_resolve_monitor(&c, ytree_get(root, "monitor"), scn) &&
         scn_resolve_qos_nodes(&c, root, scn) &&
         scn_resolve_server_nodes(&c, root, scn) &&
-        scn_resolve_stall(&c, root, scn))
-        scn_resolve_overlay(&c, root, scn);
+        scn_resolve_stall(&c, root, scn) &&
+        scn_resolve_overlay(&c, root, scn))
+        scn_resolve_events(&c, root, scn);
 
 out:
     ytree_free(root);
@@ -389,5 +398,6 @@ scenario_free(struct scenario *scn)
     free(scn->sw.where);
     free(scn->sw.ecn.by_rate);
     scn_overlay_spec_free(&scn->overlay);
+    scn_control_spec_free(&scn->control);
     memset(scn, 0, sizeof *scn);
 }

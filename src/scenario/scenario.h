@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "control/control-spec.h"
 #include "fabric/fabric-spec.h"
 #include "fabric/topo.h"
 #include "host/host-spec.h"
@@ -94,6 +95,8 @@ struct scenario {
     size_t n_traffic;
     struct monitor_spec monitor;
     struct overlay_spec overlay;  /* enabled: an `overlay` section. */
+    struct control_spec control;  /* `control` and `events`; no events: no
+                                   * control plane is built. */
 };
 
 /* One --set override: a dotted path ("topology.spines", "traffic.0.size")

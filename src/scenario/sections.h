@@ -74,6 +74,14 @@ bool scn_parse_rdma(struct ctx *c, const struct ynode *map,
 bool scn_parse_faults(struct ctx *c, const struct ynode *map,
                       struct fault_spec *f);
 
+/* scn-control.c */
+bool scn_parse_control(struct ctx *c, const struct ynode *map,
+                       struct control_spec *s);
+void scn_control_defaults(struct control_spec *s);
+bool scn_resolve_events(struct ctx *c, const struct ynode *root,
+                        struct scenario *scn);
+void scn_control_spec_free(struct control_spec *s);
+
 /* scn-traffic.c */
 bool scn_parse_traffic(struct ctx *c, const struct ynode *seq,
                        struct scenario *scn);
@@ -108,6 +116,8 @@ void scn_overlay_spec_free(struct overlay_spec *o);
 
 /* The key tables of the sections (keys.h), for the reference. */
 extern const struct key_section scn_faults_keys;
+extern const struct key_section scn_control_keys;
+extern const struct key_section scn_event_keys;
 extern const struct key_section scn_tcp_keys;
 extern const struct key_section scn_pfc_keys;
 extern const struct key_section scn_pfc_watchdog_keys;

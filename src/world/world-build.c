@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control/control.h"
 #include "fabric/int.h"
 #include "fabric/net.h"
 #include "fabric/pfc.h"
@@ -265,6 +266,7 @@ build(struct world *w, const struct scenario *scn, char **err)
         w->overlay = overlay_create(&scn->overlay, net, scn->mtu_bytes);
         overlay_warn_mtu(w->overlay, net, scn->mtu_bytes);
     }
+    w->control = control_create(net, &scn->control);
     struct workload_config wcfg = world_workload_config(scn);
     if (workload_create(&wcfg, &w->wl, &edge->flows, &edge->n_flows, err))
         return 2;

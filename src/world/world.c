@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "control/control.h"
 #include "fabric/net.h"
 #include "host/edge.h"
 #include "host/server.h"
@@ -67,6 +68,7 @@ world_destroy(struct world *w)
     free(edge->host_rx);
     free(w->entries);
     overlay_destroy(w->overlay);
+    control_destroy(w->control);
     net_uninit(net);
     free(w);
 }

@@ -26,6 +26,7 @@
 #include "workload/workload.h"
 #include "sim/util.h"
 
+struct control;
 struct overlay;
 
 struct scenario;
@@ -37,6 +38,7 @@ struct world {
     struct workload *wl;        /* What generated the flows. */
     struct edge_entry *entries; /* Per traffic entry, for edge.cfg. */
     struct overlay *overlay;    /* VTEPs and tenants, or NULL. */
+    struct control *control;    /* Scenario events, or NULL: none. */
 };
 
 static inline struct world *

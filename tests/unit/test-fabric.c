@@ -16,6 +16,7 @@
 #include "fabric/net.h"
 #include "fabric/path.h"
 #include "fabric/port.h"
+#include "fabric/route.h"
 #include "fabric/switch.h"
 #include "host/edge.h"
 #include "host/host.h"
@@ -607,6 +608,15 @@ is_switch(const struct node *n)
     return n->class == &switch_class;
 }
 
+/* Whether routing may use PORT's cable: neither end has withdrawn it
+ * (a failure detected at run time, src/control/). */
+static bool
+cable_ok(const struct port *port)
+{
+    const struct link *l = &port->link;
+    return !l->withdrawn && !l->peer->ports[l->peer_port].link.withdrawn;
+}
+
 /* The switches (0-based) host H is cabled to, into HOMES; returns how
  * many. */
 static uint32_t
@@ -615,7 +625,7 @@ homes_of(const struct net *net, uint32_t h, uint32_t *homes)
     const struct node *host = net->nodes[h];
     uint32_t n = 0;
     for (uint16_t p = 0; p < host->n_ports; p++)
-        if (is_switch(host->ports[p].link.peer))
+        if (is_switch(host->ports[p].link.peer) && cable_ok(&host->ports[p]))
             homes[n++] = host->ports[p].link.peer->id - net->n_hosts;
     return n;
 }
@@ -651,7 +661,8 @@ check_group(const struct net *net, uint32_t g, uint32_t h,
         uint32_t d = dist[s->up.id - first];
         for (uint16_t p = 0; p < s->up.n_ports; p++) {
             const struct node *peer = s->up.ports[p].link.peer;
-            if (is_switch(peer) && dist[peer->id - first] == UINT32_MAX) {
+            if (is_switch(peer) && cable_ok(&s->up.ports[p]) &&
+                dist[peer->id - first] == UINT32_MAX) {
                 dist[peer->id - first] = d + 1;
                 fifo[tail++] = peer->id - first;
             }
@@ -674,7 +685,8 @@ check_group(const struct net *net, uint32_t g, uint32_t h,
         if (dist[x] != UINT32_MAX)
             for (uint16_t p = 0; p < s->up.n_ports; p++) {
                 const struct node *peer = s->up.ports[p].link.peer;
-                if (is_switch(peer) && dist[peer->id - first] != UINT32_MAX &&
+                if (is_switch(peer) && cable_ok(&s->up.ports[p]) &&
+                    dist[peer->id - first] != UINT32_MAX &&
                     dist[peer->id - first] + 1 == dist[x])
                     want.ports[want.n++] = (uint8_t)p;
             }
@@ -701,12 +713,10 @@ check_group(const struct net *net, uint32_t g, uint32_t h,
     return bad;
 }
 
-/* Builds YAML and compares every table with the reference. */
+/* Compares every table of NET with the reference. */
 static void
-check_routes(const char *what, const char *yaml)
+check_net_routes(const char *what, const struct net *net)
 {
-    struct scenario scn;
-    struct net *net = build(yaml, &scn);
     uint32_t ns = net->n_switches;
     uint32_t *dist = xmalloc((ns + 1) * sizeof *dist);
     uint32_t *fifo = xmalloc((ns + 1) * sizeof *fifo);
@@ -765,6 +775,127 @@ check_routes(const char *what, const char *yaml)
     free(rep);
     free(fifo);
     free(dist);
+}
+
+/* Builds YAML and compares every table with the reference. */
+static void
+check_routes(const char *what, const char *yaml)
+{
+    struct scenario scn;
+    struct net *net = build(yaml, &scn);
+    check_net_routes(what, net);
+    finish(net, &scn);
+}
+
+/* Tables recomputed at run time (route_compute() again, as the control
+ * plane does after a detected failure) skip withdrawn cables: YAML's
+ * net with every STRIDE-th port's cable withdrawn, from the end where
+ * it is seen first, against the reference that ignores those cables;
+ * then with every cable back, against the fresh tables. */
+static void
+check_withdrawn_routes(const char *what, const char *yaml, uint32_t stride)
+{
+    struct scenario scn;
+    struct net *net = build(yaml, &scn);
+    uint32_t cut = 0;
+    for (uint32_t i = 0; i < net->n_ports; i += stride) {
+        struct port *p = &net->ports[i];
+        if (is_switch(p->node) && !p->link.withdrawn && cable_ok(p)) {
+            p->link.withdrawn = 1;
+            cut++;
+        }
+    }
+    route_compute(net);
+    char *w = xasprintf("%s, %u cables withdrawn", what, cut);
+    check_net_routes(w, net);
+    free(w);
+    for (uint32_t i = 0; i < net->n_ports; i++)
+        net->ports[i].link.withdrawn = 0;
+    route_compute(net);
+    w = xasprintf("%s, every cable back", what);
+    check_net_routes(w, net);
+    free(w);
+    finish(net, &scn);
+}
+
+static void
+test_routes_withdrawn(void)
+{
+    check_withdrawn_routes("fat-tree k=4",
+                           "name: r\ntopology: {type: fat-tree, k: 4}\n", 7);
+    check_withdrawn_routes("fat-tree k=8",
+                           "name: r\ntopology: {type: fat-tree, k: 8}\n", 11);
+    check_withdrawn_routes("spine-leaf 4 spines, 6 leaves",
+                           "name: r\ntopology: {type: spine-leaf, spines: 4, "
+                           "leaves: 6, servers_per_leaf: 3}\n", 5);
+}
+
+/* The node of NET named NAME; aborts the test if there is none. */
+static struct node *
+node_named(const struct net *net, const char *name)
+{
+    for (uint32_t i = 0; i < net->n_hosts + net->n_switches; i++)
+        if (!strcmp(net->nodes[i]->name, name))
+            return net->nodes[i];
+    diag("no node %s", name);
+    exit(1);
+}
+
+/* The peers of switch SW's next hops towards host DST, by name, in port
+ * order, joined by ','. */
+static void
+next_hops(const struct net *net, const char *sw, const char *dst,
+          char *buf, size_t size)
+{
+    const struct node *n = node_named(net, sw);
+    const struct sw *s = &net->switches[n->id - net->n_hosts];
+    const struct ecmp_group *g =
+        &s->groups[s->route[net->host_group[node_named(net, dst)->id]]];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (uint16_t k = 0; k < g->n; k++) {
+        const struct node *peer =
+            n->ports[s->group_ports[g->first + k]].link.peer;
+        len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                k ? "," : "", peer->name);
+    }
+}
+
+/* Shortest paths after a cut may bounce (down, up, down: an up-down
+ * violation), and route_compute() keeps them, as BFS does: in a k=4
+ * fat-tree without the cable agg1-edge0, agg1 reaches edge0 through the
+ * other edge of its pod (agg1, edge1, agg0, edge0: 3 hops, against 7
+ * through a core), and core2 and core3 through agg1.  agg3 of the next pod
+ * has 5 hops both ways, through its cores or bouncing at its edges; but
+ * edge2 goes to agg2 (4 hops, against 6), so no host's traffic reaches a
+ * bouncing table: with one cut cable nothing bounces (failover-deadlock.sh
+ * cuts two). */
+static void
+test_routes_bounce(void)
+{
+    struct scenario scn;
+    struct net *net = build("name: r\ntopology: {type: fat-tree, k: 4}\n", &scn);
+    struct node *agg1 = node_named(net, "agg1");
+    for (uint16_t p = 0; p < agg1->n_ports; p++)
+        if (agg1->ports[p].link.peer == node_named(net, "edge0"))
+            agg1->ports[p].link.withdrawn = 1;
+    route_compute(net);
+    static const char *const want[][2] = {
+        {"agg1", "edge1"},
+        {"core2", "agg1"},
+        {"core3", "agg1"},
+        {"agg3", "edge2,edge3,core2,core3"},
+        {"edge2", "agg2"},
+        {"edge1", "agg0"},
+        {"agg0", "edge0"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        char got[128];
+        next_hops(net, want[i][0], "h0", got, sizeof got);
+        ok(!strcmp(got, want[i][1]),
+           "fat-tree k=4 without agg1-edge0: %s's next hops to h0 are %s "
+           "(want %s)", want[i][0], got, want[i][1]);
+    }
     finish(net, &scn);
 }
 
@@ -923,6 +1054,8 @@ main(void)
     test_loss();
     test_shared_pool();
     test_routes_generated();
+    test_routes_withdrawn();
+    test_routes_bounce();
     check_routes("explicit, irregular", irregular);
     char *y = lopsided();
     check_routes("explicit, a fat-tree missing a cable", y);

@@ -1,0 +1,63 @@
+/* What the control plane is built from: the scenario's `control` section
+ * (failure detection and reconvergence) and its `events` list (links and
+ * switches that fail and come back at run time), read by
+ * scenario/scn-control.c (docs/scenario.md, "events" and "control"). */
+#ifndef DCSIM_CONTROL_SPEC_H
+#define DCSIM_CONTROL_SPEC_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fabric/topo.h"
+
+/* How a switch learns that a neighbour is gone. */
+enum ctl_detection {
+    CTL_DETECT_CARRIER,       /* Loss of light on the port itself, after
+                               * the port's carrier delay. */
+    CTL_DETECT_BFD,           /* A BFD session per link (RFC 5880, RFC
+                               * 7130): no control packet for interval x
+                               * multiplier. */
+};
+
+/* How the switches recompute their routes once a failure is detected. */
+enum ctl_convergence {
+    CTL_CONVERGE_ORACLE,      /* Every switch installs the shortest paths
+                               * of the surviving graph after a fixed
+                               * delay (the HPCC simulator's global
+                               * recomputation). */
+};
+
+enum ctl_event_kind {
+    CTL_LINK_DOWN,
+    CTL_LINK_UP,
+    CTL_SWITCH_DOWN,
+    CTL_SWITCH_UP,
+};
+
+/* One entry of `events`, resolved against the graph. */
+struct ctl_event_spec {
+    uint64_t at_ps;           /* When it happens. */
+    enum ctl_event_kind kind;
+    uint32_t a, b;            /* Topology node indices: the cable's ends
+                               * (links: every cable between the two);
+                               * the switch in A for switch events. */
+    struct src_loc loc;       /* Of the entry, for messages. */
+};
+
+struct control_spec {
+    enum ctl_detection detection;
+    uint64_t carrier_down_ps; /* Carrier delay before a port reports down,
+                               * */
+    uint64_t carrier_up_ps;   /* and before it reports up. */
+    uint64_t bfd_interval_ps; /* Agreed transmit interval of every BFD
+                               * session. */
+    uint32_t bfd_multiplier;  /* Detect Mult. */
+    enum ctl_convergence convergence;
+    uint64_t oracle_delay_ps; /* With CTL_CONVERGE_ORACLE: from detection
+                               * to every switch's new table. */
+    struct ctl_event_spec *events;  /* In time order (ties: file order). */
+    size_t n_events;
+};
+
+#endif

@@ -1,0 +1,226 @@
+/* Failures, their detection and the underlay's reconvergence; see
+ * control.h. */
+#include "control/control.h"
+
+#include <stdlib.h>
+
+#include "fabric/net.h"
+#include "fabric/port.h"
+#include "fabric/route.h"
+#include "fabric/switch.h"
+#include "sim/util.h"
+
+static const enum drop_reason loss_reason[CTL_N_LOSSES] = {
+    [CTL_LOSS_LINK_DOWN] = DROP_LINK_DOWN,
+    [CTL_LOSS_SWITCH_DOWN] = DROP_SWITCH_DOWN,
+    [CTL_LOSS_NO_ROUTE] = DROP_NO_ROUTE,
+    [CTL_LOSS_TTL] = DROP_TTL,
+};
+
+enum drop_reason
+control_loss_reason(enum ctl_loss l)
+{
+    return loss_reason[l];
+}
+
+const char *
+control_event_name(enum ctl_event_kind k)
+{
+    static const char *const names[] = {
+        [CTL_LINK_DOWN] = "link_down",
+        [CTL_LINK_UP] = "link_up",
+        [CTL_SWITCH_DOWN] = "switch_down",
+        [CTL_SWITCH_UP] = "switch_up",
+    };
+    return names[k];
+}
+
+static bool
+is_down_event(enum ctl_event_kind k)
+{
+    return k == CTL_LINK_DOWN || k == CTL_SWITCH_DOWN;
+}
+
+/* Whether node N is a switch that has failed. */
+static bool
+node_failed(const struct control *ctl, const struct node *n)
+{
+    const struct net *net = ctl->net;
+    return n->class == &switch_class && ctl->sw_down[n->id - net->n_hosts];
+}
+
+static struct port *
+peer_of(struct port *port)
+{
+    return &port->link.peer->ports[port->link.peer_port];
+}
+
+/* Cuts or mends both directions of PORT's cable as the events so far
+ * say: it works unless a link event cut it or an end has failed. */
+static void
+cable_apply(struct control *ctl, struct port *port)
+{
+    struct port *peer = peer_of(port);
+    bool down = ctl->cut[port - ctl->net->ports] ||
+                node_failed(ctl, port->node) || node_failed(ctl, peer->node);
+    port_link_set_down(ctl->net, port, down);
+    port_link_set_down(ctl->net, peer, down);
+}
+
+/* Whether the cable of port P of event E's first node is one E is
+ * about. */
+static bool
+event_covers(const struct ctl_event_spec *e, const struct port *p)
+{
+    return e->kind == CTL_SWITCH_DOWN || e->kind == CTL_SWITCH_UP ||
+           p->link.peer->id == e->b;
+}
+
+static void
+snapshot(const struct net *net, uint64_t *out)
+{
+    for (int l = 0; l < CTL_N_LOSSES; l++)
+        out[l] = net->st.drops[loss_reason[l]];
+}
+
+static void
+count_losses(struct control *ctl, struct ctl_record *r)
+{
+    uint64_t now[CTL_N_LOSSES];
+    snapshot(ctl->net, now);
+    for (int l = 0; l < CTL_N_LOSSES; l++)
+        r->lost[l] = now[l] - r->at_start[l];
+}
+
+/* Every switch installs the routes of the graph without the withdrawn
+ * cables. */
+static void
+converge(struct sim *sim, void *obj, uint64_t i)
+{
+    struct control *ctl = obj;
+    struct ctl_record *r = &ctl->rec[i];
+    route_compute(ctl->net);
+    r->converged_ps = sim->now_ps;
+    count_losses(ctl, r);
+}
+
+/* End END of a cable of event R, on its node, has noticed. */
+static void
+end_detects(struct control *ctl, const struct ctl_record *r,
+            struct port *end)
+{
+    if (end->node->class != &switch_class || node_failed(ctl, end->node))
+        return;
+    if (is_down_event(r->spec->kind)) {
+        /* Mended before the detection ran out: nothing to withdraw. */
+        if (!end->link.down || end->link.withdrawn)
+            return;
+        end->link.withdrawn = 1;
+        route_withdraw_port(sw_cast(end->node), end->index);
+    } else if (!end->link.down) {
+        end->link.withdrawn = 0;
+    }
+}
+
+static void
+detect(struct sim *sim, void *obj, uint64_t i)
+{
+    struct control *ctl = obj;
+    struct ctl_record *r = &ctl->rec[i];
+    const struct ctl_event_spec *e = r->spec;
+    struct node *a = ctl->net->nodes[e->a];
+    for (uint16_t k = 0; k < a->n_ports; k++) {
+        struct port *p = &a->ports[k];
+        if (!event_covers(e, p))
+            continue;
+        end_detects(ctl, r, p);
+        end_detects(ctl, r, peer_of(p));
+    }
+    r->detected_ps = sim->now_ps;
+    sim_call(sim, sim->now_ps + ctl->spec->oracle_delay_ps, converge, ctl, i);
+}
+
+/* When the ends of a cable whose state changed at T notice it. */
+static uint64_t
+detection_ps(const struct control_spec *s, bool down, uint64_t t)
+{
+    if (s->detection == CTL_DETECT_CARRIER)
+        return t + (down ? s->carrier_down_ps : s->carrier_up_ps);
+    uint64_t iv = s->bfd_interval_ps;
+    return down ? t / iv * iv + s->bfd_multiplier * iv : (t / iv + 2) * iv;
+}
+
+static void
+fire(struct sim *sim, void *obj, uint64_t i)
+{
+    struct control *ctl = obj;
+    struct net *net = ctl->net;
+    struct ctl_record *r = &ctl->rec[i];
+    const struct ctl_event_spec *e = r->spec;
+    struct node *a = net->nodes[e->a];
+    snapshot(net, r->at_start);
+    r->fired = true;
+    if (e->kind == CTL_SWITCH_DOWN || e->kind == CTL_SWITCH_UP) {
+        bool down = e->kind == CTL_SWITCH_DOWN;
+        ctl->sw_down[e->a - net->n_hosts] = down;
+        /* A switch that loses power loses what its buffers held. */
+        for (uint16_t k = 0; down && k < a->n_ports; k++)
+            for (uint8_t tc = 0; tc < 8; tc++)
+                port_flush(net, &a->ports[k], tc, DROP_SWITCH_DOWN);
+    }
+    for (uint16_t k = 0; k < a->n_ports; k++) {
+        struct port *p = &a->ports[k];
+        if (!event_covers(e, p))
+            continue;
+        if (e->kind == CTL_LINK_DOWN || e->kind == CTL_LINK_UP) {
+            uint8_t cut = e->kind == CTL_LINK_DOWN;
+            ctl->cut[p - net->ports] = cut;
+            ctl->cut[peer_of(p) - net->ports] = cut;
+        }
+        cable_apply(ctl, p);
+    }
+    sim_call(sim, detection_ps(ctl->spec, is_down_event(e->kind), e->at_ps),
+             detect, ctl, i);
+}
+
+struct control *
+control_create(struct net *net, const struct control_spec *spec)
+{
+    if (!spec->n_events)
+        return NULL;
+    struct control *ctl = xcalloc(1, sizeof *ctl);
+    ctl->net = net;
+    ctl->spec = spec;
+    ctl->n_rec = spec->n_events;
+    ctl->rec = xcalloc(ctl->n_rec, sizeof *ctl->rec);
+    ctl->cut = xcalloc(net->n_ports ? net->n_ports : 1, 1);
+    ctl->sw_down = xcalloc(net->n_switches ? net->n_switches : 1, 1);
+    for (size_t i = 0; i < ctl->n_rec; i++) {
+        struct ctl_record *r = &ctl->rec[i];
+        r->spec = &spec->events[i];
+        r->detected_ps = r->converged_ps = UINT64_MAX;
+        sim_call(&net->sim, r->spec->at_ps, fire, ctl, i);
+    }
+    return ctl;
+}
+
+void
+control_finish(struct control *ctl)
+{
+    for (size_t i = 0; i < ctl->n_rec; i++) {
+        struct ctl_record *r = &ctl->rec[i];
+        if (r->fired && r->converged_ps == UINT64_MAX)
+            count_losses(ctl, r);
+    }
+}
+
+void
+control_destroy(struct control *ctl)
+{
+    if (!ctl)
+        return;
+    free(ctl->rec);
+    free(ctl->cut);
+    free(ctl->sw_down);
+    free(ctl);
+}

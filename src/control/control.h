@@ -1,0 +1,93 @@
+/* The control plane at run time: the scenario's events (links and
+ * switches that fail and come back), their detection by the switches
+ * next to them, and the underlay's reconvergence.
+ *
+ * A failure is physical first.  At the event's time the cables concerned
+ * are cut (port_link_set_down(): frames on the wire are lost, and so is
+ * every frame sent into the cable until it is mended), and a failed
+ * switch loses everything in its queues.  Nobody knows yet: the switches
+ * at the other end of each cable go on sending into it.
+ *
+ * Detection comes next, per cable end on a live switch, after the delay
+ * of the configured mechanism (control-spec.h): the port's carrier delay
+ * for loss of light, or BFD's detection time (RFC 5880 section 6.8.4: the
+ * remote's Detect Mult times the agreed interval since the last control
+ * packet received; packets are sent at multiples of the interval from
+ * time 0, so the last one before a failure at T came at T rounded down
+ * to the interval).  On detection the switch's forwarding hardware takes
+ * the port out of every ECMP group at once (route_withdraw_port()); a
+ * group left empty black-holes its traffic (dropped as no_route) until
+ * the routing protocol moves it.
+ *
+ * Reconvergence last: with the `oracle` model every switch installs the
+ * shortest paths of the graph without the withdrawn cables
+ * (route_compute()) a fixed delay after the detection, all at once, as
+ * the HPCC simulator's global recomputation does; ECMP groups shrink,
+ * and grow back the same way after a repair.  A repair is detected by
+ * carrier after the carrier's up delay, or by BFD once its three-way
+ * handshake has run (Down, Init, Up: the second interval boundary after
+ * the repair).
+ *
+ * Each event gets a record (struct ctl_record) for events.csv: when it
+ * was detected, when every switch had converged, and the packets lost in
+ * between.  A run without events builds no control plane at all. */
+#ifndef DCSIM_CONTROL_H
+#define DCSIM_CONTROL_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "control/control-spec.h"
+#include "fabric/drop.h"
+
+struct net;
+
+/* Reasons a failure loses packets for, counted per event. */
+enum ctl_loss {
+    CTL_LOSS_LINK_DOWN,       /* On or into a cut cable. */
+    CTL_LOSS_SWITCH_DOWN,     /* In a switch when it failed. */
+    CTL_LOSS_NO_ROUTE,        /* Black-holed: an empty ECMP group. */
+    CTL_LOSS_TTL,             /* Looping until the TTL ran out. */
+    CTL_N_LOSSES
+};
+
+/* What happened to one event. */
+struct ctl_record {
+    const struct ctl_event_spec *spec;
+    bool fired;               /* Its time came before the end. */
+    uint64_t detected_ps;     /* First detection; UINT64_MAX: none (the
+                               * run ended first, or no live switch was
+                               * next to it). */
+    uint64_t converged_ps;    /* Every switch's table updated;
+                               * UINT64_MAX: not before the end. */
+    uint64_t lost[CTL_N_LOSSES];  /* Drops from the event until it had
+                                   * converged (or the end). */
+    uint64_t at_start[CTL_N_LOSSES];  /* The fabric's counts at the event
+                                       * (internal). */
+};
+
+struct control {
+    struct net *net;
+    const struct control_spec *spec;
+    struct ctl_record *rec;   /* One per spec->events entry. */
+    size_t n_rec;
+    uint8_t *cut;             /* Per port (net->ports): its cable is cut
+                               * by a link event. */
+    uint8_t *sw_down;         /* Per switch (net->switches): failed. */
+};
+
+/* Builds the control plane of a built net and schedules SPEC's events;
+ * NULL when SPEC has none (nothing is scheduled then). */
+struct control *control_create(struct net *, const struct control_spec *);
+void control_destroy(struct control *);
+
+/* The run has ended: closes the loss counts of the events still
+ * converging, at the end. */
+void control_finish(struct control *);
+
+/* Name of event kind K in scenarios and events.csv ("link_down"). */
+const char *control_event_name(enum ctl_event_kind k);
+/* The drop reason counted under loss L. */
+enum drop_reason control_loss_reason(enum ctl_loss l);
+
+#endif

@@ -1,0 +1,19 @@
+/* Results of the scenario's events: events.csv (one row per event), the
+ * "events" object of summary.json and the events line of the human
+ * summary.  Written only for runs with events; docs/output.md describes
+ * every column. */
+#ifndef DCSIM_CONTROL_REPORT_H
+#define DCSIM_CONTROL_REPORT_H 1
+
+#include <stdio.h>
+
+struct world;
+struct run_info;
+
+void control_report_csv(FILE *, const struct world *, const struct run_info *);
+void control_report_json(FILE *, const struct world *,
+                         const struct run_info *);
+void control_report_print(FILE *, const struct world *,
+                          const struct run_info *);
+
+#endif
