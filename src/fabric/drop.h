@@ -15,6 +15,8 @@ enum drop_reason {
     DROP_HOST_RX,      /* Host NIC receive buffer full (host.rx_rate). */
     DROP_MTU_EXCEEDED, /* A tunnel packet larger than the underlay MTU
                         * (overlays do not fragment). */
+    DROP_POLICY,       /* Denied by a vswitch's ACL or identity policy
+                        * (overlay/vswitch.h). */
     DROP_N_REASONS
 };
 
@@ -32,6 +34,7 @@ drop_reason_name(enum drop_reason r)
         [DROP_PFC_WATCHDOG] = "pfc_watchdog",
         [DROP_HOST_RX] = "nic_rx_full",
         [DROP_MTU_EXCEEDED] = "mtu_exceeded",
+        [DROP_POLICY] = "policy_denied",
     };
     return names[r];
 }

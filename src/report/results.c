@@ -18,6 +18,7 @@
 #include "report/breakdown.h"
 #include "report/ib-report.h"
 #include "report/monitor.h"
+#include "overlay/vtep.h"
 #include "report/overlay-report.h"
 #include "report/results-dir.h"
 #include "report/pfc-report.h"
@@ -193,6 +194,10 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
     for (int r = 0; r < DROP_N_REASONS; r++) {
         /* Only an overlay drops for its MTU: the key is there with one. */
         if (r == DROP_MTU_EXCEEDED && !world->overlay)
+            continue;
+        /* Only a vswitch drops by policy. */
+        if (r == DROP_POLICY &&
+            !(world->overlay && overlay_has_vswitch(world->overlay)))
             continue;
         fprintf(f, "%s\"%s\": %llu", r ? ", " : "",
                 drop_reason_name((enum drop_reason)r),
