@@ -12,10 +12,12 @@
  * The datapath answers at once from its flow caches (the fast path):
  * the packet may go on, perhaps rewritten (tagged or encapsulated), or be
  * dropped; the bridging core spends the fast path's cycles either way.
- * On a cache miss the packet also takes an upcall: it waits for the
- * handler thread's work (activity ACT_UPCALL on the datapath's handler
- * core), then the slow path may hold it longer (a controller's delay)
- * before it goes on.
+ * On a cache miss the packet also takes an upcall: once the bridging core
+ * has done the fast path, it queues for the handler thread's work
+ * (activity ACT_UPCALL on the datapath's handler core), then the slow
+ * path may hold it longer (a controller's delay) before it goes on.  A
+ * packet that hits an entry whose upcall is still queued goes through
+ * the handler's queue too, at no cost, so that it does not overtake it.
  *
  * An implementation embeds `struct server_dp` as `up` and gets back to
  * itself with CONTAINER_OF; the class is a `static const struct
@@ -41,7 +43,9 @@ struct dp_verdict {
     double cycles;            /* Fast-path work beyond the bridge's cost
                                * (cache probes, flooded copies), cycles
                                * on the bridging core. */
-    uint64_t upcall_ps;       /* Nonzero: a miss; the handler's work. */
+    bool upcall;              /* Through the handler's queue. */
+    uint64_t cookie;          /* With UPCALL: the datapath's, handed back
+                               * to upcall_start() and upcall_done(). */
 };
 
 struct server_dp_class {
@@ -52,10 +56,14 @@ struct server_dp_class {
     void (*receive)(struct server_dp *, struct net *, struct server *,
                     struct pkt *, uint32_t vm, bool rx,
                     struct dp_verdict *v);
-    /* The handler has done P's upcall: returns how much longer the slow
-     * path holds it (a reactive controller), 0 for none.  Optional. */
+    /* P, of verdict COOKIE, joins the handler's queue: returns the
+     * handler's work for it (0: it only keeps its place).  Required. */
+    uint64_t (*upcall_start)(struct server_dp *, struct pkt *,
+                             uint64_t cookie);
+    /* The handler is done with P: returns how much longer the slow path
+     * holds it (a reactive controller), 0 for none.  Required. */
     uint64_t (*upcall_done)(struct server_dp *, struct net *,
-                            struct server *, struct pkt *);
+                            struct pkt *, uint64_t cookie);
 };
 
 struct server_dp {
@@ -72,11 +80,16 @@ server_dp_receive(struct server_dp *dp, struct net *net, struct server *srv,
 }
 
 static inline uint64_t
-server_dp_upcall_done(struct server_dp *dp, struct net *net,
-                      struct server *srv, struct pkt *p)
+server_dp_upcall_start(struct server_dp *dp, struct pkt *p, uint64_t cookie)
 {
-    return dp->class->upcall_done ? dp->class->upcall_done(dp, net, srv, p)
-                                  : 0;
+    return dp->class->upcall_start(dp, p, cookie);
+}
+
+static inline uint64_t
+server_dp_upcall_done(struct server_dp *dp, struct net *net, struct pkt *p,
+                      uint64_t cookie)
+{
+    return dp->class->upcall_done(dp, net, p, cookie);
 }
 
 #endif

@@ -363,7 +363,7 @@ to_nic(struct net *net, struct cpu_work *w)
         dma_put(net, &srv->tx_dma, w->pkt, 0);
 }
 
-static void bridge(struct net *, struct server *, struct core *, double,
+static inline void bridge(struct net *, struct server *, struct core *, double,
                    struct pkt *, bool rx, cpu_done_fn *, void *);
 
 static void
@@ -669,7 +669,7 @@ backend_rx_done(struct net *net, struct cpu_work *w)
 
 /* The backend copies P into a buffer of its guest's receive virtqueue
  * (e1000: the device model into its RX descriptors). */
-static void
+static inline void
 to_guest(struct net *net, struct server *srv, struct pkt *p)
 {
     struct vm *vm = vm_of(srv, flow_of(net, p));
@@ -715,12 +715,14 @@ dp_released(struct sim *s, void *obj, uint64_t host)
     dp_forward(net, &edge_of(net)->servers[host], obj);
 }
 
-/* The handler thread has run P's upcall; the slow path may hold it. */
+/* The handler thread has run P's upcall; the slow path may hold it.
+ * P's t_ps holds its verdict's cookie while it is in the handler's
+ * queue (bridge_dp()). */
 static void
 upcall_done(struct net *net, struct cpu_work *w)
 {
     struct server *srv = w->obj;
-    uint64_t hold = server_dp_upcall_done(srv->dp, net, srv, w->pkt);
+    uint64_t hold = server_dp_upcall_done(srv->dp, net, w->pkt, w->pkt->t_ps);
     if (hold)
         sim_call(&net->sim, net->sim.now_ps + hold, dp_released, w->pkt,
                  srv->host->index);
@@ -734,23 +736,16 @@ dp_missed(struct net *net, struct cpu_work *w)
 {
     struct server *srv = w->obj;
     struct pkt *p = w->pkt;
-    core_run(net, srv->dp->handler, ACT_UPCALL, p->t_ps, upcall_done, srv,
+    core_run(net, srv->dp->handler, ACT_UPCALL,
+             server_dp_upcall_start(srv->dp, p, p->t_ps), upcall_done, srv,
              p);
 }
 
-/* The host's switch between its VMs and the NIC, on core C, for P (RX:
- * from the NIC).  Without a vswitch: the host bridge's CYCLES, then
- * DONE(OBJ, P).  With one: the bridge's cycles and its fast path's, then
- * DONE(OBJ, P) if P goes on at once, or DONE(OBJ, NULL) if it was
- * dropped or waits for an upcall (which forwards it when done). */
+/* The vswitch's part of bridge(). */
 static void
-bridge(struct net *net, struct server *srv, struct core *c, double cycles,
-       struct pkt *p, bool rx, cpu_done_fn *done, void *obj)
+bridge_dp(struct net *net, struct server *srv, struct core *c, double cycles,
+          struct pkt *p, bool rx, cpu_done_fn *done, void *obj)
 {
-    if (LIKELY(!srv->dp)) {
-        core_run(net, c, ACT_STACK, server_ps(srv, cycles), done, obj, p);
-        return;
-    }
     struct dp_verdict v;
     server_dp_receive(srv->dp, net, srv, p,
                       vm_of(srv, flow_of(net, p))->index, rx, &v);
@@ -758,20 +753,36 @@ bridge(struct net *net, struct server *srv, struct core *c, double cycles,
     if (v.drop != DROP_N_REASONS) {
         if (!rx && srv->spec->vm.io == VM_IO_EMULATED)
             ring_release(net, srv, &srv->ring);   /* See dma_done(). */
-        if (v.upcall_ps)
-            core_run(net, srv->dp->handler, ACT_UPCALL, v.upcall_ps, NULL,
+        if (v.upcall)
+            core_run(net, srv->dp->handler, ACT_UPCALL,
+                     server_dp_upcall_start(srv->dp, p, v.cookie), NULL,
                      NULL, NULL);
         net_drop(net, p, v.drop);
         core_run(net, c, ACT_STACK, fast_ps, done, obj, NULL);
         return;
     }
-    if (!v.upcall_ps) {
+    if (!v.upcall) {
         core_run(net, c, ACT_STACK, fast_ps, done, obj, p);
         return;
     }
-    p->t_ps = v.upcall_ps;   /* Read by dp_missed(). */
+    p->t_ps = v.cookie;   /* Read by dp_missed() and upcall_done(). */
     core_run(net, c, ACT_STACK, fast_ps, dp_missed, srv, p);
     core_run(net, c, ACT_STACK, 0, done, obj, NULL);
+}
+
+/* The host's switch between its VMs and the NIC, on core C, for P (RX:
+ * from the NIC).  Without a vswitch: the host bridge's CYCLES, then
+ * DONE(OBJ, P).  With one: the bridge's cycles and its fast path's, then
+ * DONE(OBJ, P) if P goes on at once, or DONE(OBJ, NULL) if it was
+ * dropped or waits for an upcall (which forwards it when done). */
+static inline void
+bridge(struct net *net, struct server *srv, struct core *c, double cycles,
+       struct pkt *p, bool rx, cpu_done_fn *done, void *obj)
+{
+    if (UNLIKELY(srv->dp))
+        bridge_dp(net, srv, c, cycles, p, rx, done, obj);
+    else
+        core_run(net, c, ACT_STACK, server_ps(srv, cycles), done, obj, p);
 }
 
 /* NAPI: take the next packet of Q; when none is left, leave polling mode

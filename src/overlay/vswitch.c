@@ -109,7 +109,7 @@ rule_act(struct vsw_rule *r, uint8_t type, uint32_t arg, uint32_t arg2)
  * every entry examined adds its fields to *WC (the megaflow's mask). */
 static struct vsw_rule *
 table_lookup(struct vswitch *v, struct vsw_table *t, const struct vsw_key *k,
-             uint64_t now, uint32_t *wc)
+             uint64_t now, uint32_t *wc, uint64_t *expires)
 {
     for (size_t i = 0; i < t->n; i++) {
         struct vsw_rule *r = &t->rules[i];
@@ -123,8 +123,11 @@ table_lookup(struct vswitch *v, struct vsw_table *t, const struct vsw_key *k,
             continue;
         }
         *wc |= r->fields;
-        if (rule_matches(r, k))
+        if (rule_matches(r, k)) {
+            if (r->used_ps)
+                *expires = r->used_ps + v->spec->mac_aging_ps;
             return r;
+        }
     }
     return NULL;
 }
@@ -193,9 +196,10 @@ controller_install(struct vswitch *v, const struct vsw_key *k)
  * it depended on in *WC. */
 static void
 pipeline(struct vswitch *v, const struct vsw_key *k, uint32_t src,
-         uint64_t now, struct vsw_result *r, uint32_t *wc)
+         uint64_t now, struct vsw_result *r, uint32_t *wc, uint64_t *expires)
 {
     memset(r, 0, sizeof *r);
+    *expires = 0;
     r->outcome = VSW_DROP;
     r->drop = DROP_NO_ROUTE;
     *wc = VF_IN_PORT;
@@ -203,7 +207,8 @@ pipeline(struct vswitch *v, const struct vsw_key *k, uint32_t src,
         learn(v, k->dl_src, src, now);
     uint32_t t = 0;
     for (int hop = 0; hop < VSW_N_TABLES; hop++) {
-        struct vsw_rule *m = table_lookup(v, &v->tables[t], k, now, wc);
+        struct vsw_rule *m =
+            table_lookup(v, &v->tables[t], k, now, wc, expires);
         if (!m)
             return;
         bool next = false;
@@ -334,21 +339,27 @@ megaflow_remove(struct vswitch *v, uint32_t i)
     lru_unlink(v, i);
     mask_ref(v, e->mask, -1);
     e->used = false;
+    e->inflight = 0;
     e->serial++;
     e->next = v->free_head;
     v->free_head = i;
     v->mf_n--;
 }
 
+/* Revalidation: a flooding megaflow once a MAC has been learned since,
+ * and one that used a learned entry once that entry has aged out. */
 static bool
-megaflow_stale(const struct vswitch *v, const struct vsw_megaflow *e)
+megaflow_stale(const struct vswitch *v, const struct vsw_megaflow *e,
+               uint64_t now)
 {
-    return e->res.outcome == VSW_FLOOD && e->gen != v->mac_gen;
+    return (e->res.outcome == VSW_FLOOD && e->gen != v->mac_gen) ||
+           (e->expires_ps && now >= e->expires_ps);
 }
 
 /* Tuple space search: K under each mask in turn; *PROBES counts them. */
 static uint32_t
-megaflow_lookup(struct vswitch *v, const struct vsw_key *k, uint32_t *probes)
+megaflow_lookup(struct vswitch *v, const struct vsw_key *k, uint64_t now,
+                uint32_t *probes)
 {
     *probes = 0;
     for (uint32_t m = 0; m < v->n_masks; m++) {
@@ -361,7 +372,7 @@ megaflow_lookup(struct vswitch *v, const struct vsw_key *k, uint32_t *probes)
             struct vsw_megaflow *e = &v->mf[i];
             if (e->mask != mask || !key_eq(&e->key, &mk))
                 continue;
-            if (megaflow_stale(v, e)) {
+            if (megaflow_stale(v, e, now)) {
                 megaflow_remove(v, i);
                 return NONE;
             }
@@ -373,7 +384,7 @@ megaflow_lookup(struct vswitch *v, const struct vsw_key *k, uint32_t *probes)
 
 static uint32_t
 megaflow_install(struct vswitch *v, const struct vsw_key *k, uint32_t mask,
-                 const struct vsw_result *r)
+                 const struct vsw_result *r, uint64_t expires_ps)
 {
     if (v->mf_n == v->mf_cap) {
         megaflow_remove(v, v->lru_tail);
@@ -396,6 +407,8 @@ megaflow_install(struct vswitch *v, const struct vsw_key *k, uint32_t mask,
     e->mask = mask;
     e->res = *r;
     e->gen = v->mac_gen;
+    e->expires_ps = expires_ps;
+    e->inflight = 0;
     e->used = true;
     uint32_t *head = &v->buckets[key_hash(&e->key, mask) & (v->n_buckets - 1)];
     e->next = *head;
@@ -408,6 +421,30 @@ megaflow_install(struct vswitch *v, const struct vsw_key *k, uint32_t mask,
 }
 
 /* ---- The datapath. ---- */
+
+/* A verdict's cookie: bit 63 set for a miss (the handler's work), the
+ * megaflow's serial (31 bits) and index, or NONE for none. */
+#define COOKIE_MISS (UINT64_C(1) << 63)
+
+static uint64_t
+cookie_of(const struct vswitch *v, uint32_t i, bool miss)
+{
+    uint64_t c = miss ? COOKIE_MISS : 0;
+    if (i == NONE)
+        return c | NONE;
+    return c | (uint64_t)(v->mf[i].serial & 0x7FFFFFFF) << 32 | i;
+}
+
+/* The megaflow of COOKIE if it still holds the same entry, or NULL. */
+static struct vsw_megaflow *
+cookie_megaflow(struct vswitch *v, uint64_t cookie)
+{
+    uint32_t i = (uint32_t)cookie;
+    if (i == NONE || i >= v->mf_alloc ||
+        (v->mf[i].serial & 0x7FFFFFFF) != (uint32_t)(cookie >> 32 & 0x7FFFFFFF))
+        return NULL;
+    return &v->mf[i];
+}
 
 static void
 extract(struct vswitch *v, struct net *net, const struct pkt *p, bool rx,
@@ -495,53 +532,83 @@ vsw_receive(struct server_dp *dp, struct net *net, struct server *srv,
     (void)srv;
     out->drop = DROP_N_REASONS;
     out->cycles = 0;
-    out->upcall_ps = 0;
+    out->upcall = false;
+    out->cookie = NONE;
     v->st.pkts++;
     struct vsw_key k;
     uint32_t src;
     extract(v, net, p, rx, vm, &k, &src);
     if (rx && p->vni && v->ov->spec->vteps == VTEP_SERVER)
         overlay_decap(&v->st.tun, p);
+    uint64_t now = net->sim.now_ps;
     uint32_t h = key_hash(&k, 0);
     struct vsw_micro *m = &v->micro[h & (v->n_micro - 1)];
     uint32_t i = NONE;
     if (m->valid && key_eq(&m->key, &k) && v->mf[m->mega].serial == m->serial &&
-        !megaflow_stale(v, &v->mf[m->mega])) {
+        !megaflow_stale(v, &v->mf[m->mega], now)) {
         i = m->mega;
         v->st.microflow_hits++;
     } else {
         uint32_t probes;
-        i = megaflow_lookup(v, &k, &probes);
+        i = megaflow_lookup(v, &k, now, &probes);
         out->cycles += probes * v->spec->mask_probe;
         if (i != NONE) {
             v->st.megaflow_hits++;
         } else {
             struct vsw_result r;
             uint32_t wc;
+            uint64_t expires;
             v->st.upcalls++;
-            out->upcall_ps = v->spec->upcall_ps;
-            pipeline(v, &k, src, net->sim.now_ps, &r, &wc);
+            out->upcall = true;
+            out->cookie = cookie_of(v, NONE, true);
+            pipeline(v, &k, src, now, &r, &wc, &expires);
             if (r.controller) {
                 v->st.controller_pkts++;
                 apply(v, net, p, rx, &r, out);
                 return;
             }
-            i = megaflow_install(v, &k, wc, &r);
+            i = megaflow_install(v, &k, wc, &r, expires);
+            if (r.outcome != VSW_DROP) {
+                /* Packets that hit it wait behind this one. */
+                v->mf[i].inflight++;
+                out->cookie = cookie_of(v, i, true);
+            }
         }
         *m = (struct vsw_micro){ .key = k, .mega = i,
                                  .serial = v->mf[i].serial, .valid = true };
     }
+    if (!out->upcall && v->mf[i].inflight) {
+        /* Its upcall is still queued: keep behind it (OVS would upcall
+         * this one too). */
+        v->mf[i].inflight++;
+        out->upcall = true;
+        out->cookie = cookie_of(v, i, false);
+    }
+    if (rx && v->spec->tables == VSW_LEARNING)
+        learn(v, k.dl_src, src, now);  /* Revalidators refresh it. */
     lru_unlink(v, i);
     lru_push(v, i);
     apply(v, net, p, rx, &v->mf[i].res, out);
 }
 
 static uint64_t
-vsw_upcall_done(struct server_dp *dp, struct net *net, struct server *srv,
-                struct pkt *p)
+vsw_upcall_start(struct server_dp *dp, struct pkt *p, uint64_t cookie)
 {
     struct vswitch *v = CONTAINER_OF(dp, struct vswitch, up);
-    (void)srv;
+    (void)p;
+    return cookie & COOKIE_MISS ? v->spec->upcall_ps : 0;
+}
+
+static uint64_t
+vsw_upcall_done(struct server_dp *dp, struct net *net, struct pkt *p,
+                uint64_t cookie)
+{
+    struct vswitch *v = CONTAINER_OF(dp, struct vswitch, up);
+    struct vsw_megaflow *e = cookie_megaflow(v, cookie);
+    if (e) {
+        sim_assert(e->inflight > 0);
+        e->inflight--;
+    }
     if (v->spec->tables != VSW_REACTIVE)
         return 0;
     const struct flow *f = &edge_of(net)->flows[p->flow_id];
@@ -559,6 +626,7 @@ vsw_upcall_done(struct server_dp *dp, struct net *net, struct server *srv,
 static const struct server_dp_class vswitch_class = {
     .name = "vswitch",
     .receive = vsw_receive,
+    .upcall_start = vsw_upcall_start,
     .upcall_done = vsw_upcall_done,
 };
 

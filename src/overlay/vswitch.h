@@ -126,6 +126,9 @@ struct vsw_megaflow {
     uint32_t lru_prev, lru_next;
     uint32_t serial;          /* Bumped at every eviction. */
     uint32_t gen;             /* Floods: the MAC table's generation. */
+    uint64_t expires_ps;      /* When a learned entry it used ages out
+                               * (it is stale then); 0: never. */
+    uint32_t inflight;        /* Its packets in the handler's queue. */
     bool used;
     struct vsw_result res;
 };

@@ -62,7 +62,8 @@ static const struct key vswitch_keys[] = {
       .note = "required (reactive)",
       .help = "Reactive: from a packet-in to the entry's installation." },
     { "mac_aging", KEY_DURATION, V(mac_aging_ps), 1, .dflt = "300s",
-      .help = "Learning: a learned MAC's idle lifetime (OVS's default)." },
+      .help = "Learning: a learned MAC's lifetime after it was last "
+              "seen." },
     { "handler_core", KEY_U32, V(handler_core), 0, 2047,
       .note = "the server's last core",
       .help = "Core of the handler thread that runs upcalls." },

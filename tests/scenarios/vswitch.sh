@@ -16,6 +16,8 @@
 #     destination never speaks, so all its N packets are flooded; with a
 #     TCP flow only those sent before the first ACK is learned.
 #     Prepopulated tables flood nothing.
+#   Aging: a MAC learned once is flooded to again mac_aging after it
+#     was last seen.
 #   Reactive: a table miss waits controller_delay D for the controller.
 #     A one-packet flow's FCT is exactly D longer than with prepopulated
 #     tables (both take the same upcalls); a flow paced at one packet per
@@ -122,6 +124,18 @@ t "$([ "$fl" = "$sent" ] && [ "$flp" = 0 ]; echo $?)" \
 ok_if "$flt > 0 && $flt < $sent && $flpt == 0 && $learned == 2" \
     "TCP: the first ACK teaches h0 where h2 is; floods stop ($flt)"
 t "$([ "$(csv "$tmp/learn-tcp/flows.csv" 'c["completed"]')" = 1 ]; echo $?)" "the TCP flow completes"
+
+# Aging: h1 sends h3 a paced UDP flow (one packet every 12.3 us, for
+# 1.23 ms) and h3 answers once at 200 us.  h1 floods until that answer
+# teaches it h3's MAC (about 17 packets); with mac_aging 100 us the
+# entry ages out at 300 us and h1 floods again for the remaining ~76.
+scen aging "$VM" "" "{tables: learning}" "{src: h1, dst: h3, size: 147200, rate: 1Gbps}" \
+    "{src: h3, dst: h1, size: 1472, start: 200us}"
+run "$tmp/aging.yaml" -o "$tmp/aging-long"
+run "$tmp/aging.yaml" -o "$tmp/aging-short" --set overlay.vswitch.mac_aging=100us
+fa=$(ov "$tmp/aging-long" floods 'c["vtep"] == "h1"') fb=$(ov "$tmp/aging-short" floods 'c["vtep"] == "h1"')
+echo "# h1's floods to h3: mac_aging 300 s $fa, 100 us $fb"
+ok_if "$fa > 10 && $fa < 25 && $fb > $fa + 60" "a learned MAC ages out: flooding resumes ($fa -> $fb)"
 
 # ---- Reactive: the controller delay on exactly the first packet. ------
 D=20000000   # 20 us
