@@ -13,6 +13,7 @@
 #include "scenario/sections.h"
 #include "scenario/ytree.h"
 #include "sim/util.h"
+#include "transport/transport.h"
 
 #define O(F) offsetof(struct overlay_spec, F)
 static const struct key overlay_keys[] = {
@@ -517,7 +518,8 @@ spec_of(const struct scenario *scn, uint32_t h)
 /* A vswitch needs every tenant host to be a server with VMs behind a
  * software I/O path, and its handler core; identities name hosts. */
 static bool
-check_vswitch(struct ctx *c, const struct ynode *map, struct scenario *scn)
+check_vswitch(struct ctx *c, const struct ynode *root, const struct ynode *map,
+              struct scenario *scn)
 {
     struct vswitch_spec *v = &scn->overlay.vswitch;
     const struct overlay_spec *o = &scn->overlay;
@@ -543,6 +545,19 @@ check_vswitch(struct ctx *c, const struct ynode *map, struct scenario *scn)
             return fail_at(c, &ytree_get(vm, "handler_core")->mark,
                            "overlay.vswitch.handler_core: host %s has %u "
                            "cores (0..%u)", name, cores, cores - 1);
+    }
+    /* RDMA runs in the NIC, past the host's switch: with software VTEPs
+     * its packets would leave untunneled. */
+    const struct ynode *traffic = ytree_get(root, "traffic");
+    for (size_t i = 0; o->vteps == VTEP_SERVER && i < scn->n_traffic; i++) {
+        const struct transport_class *tp =
+            transport_find(scn->traffic[i].protocol);
+        if (tp && tp->nic_offload)
+            return fail_at(c, &ytree_get(traffic->items[i], "protocol")->mark,
+                           "traffic.%zu.protocol: %s runs in the NIC and "
+                           "bypasses the vswitch, which holds the VTEPs with "
+                           "overlay.vteps: server; expected tcp or udp, or "
+                           "vteps: leaf", i, tp->name);
     }
     const struct ynode *seq = ytree_get(vm, "identities");
     if (!seq)
@@ -613,7 +628,7 @@ scn_resolve_overlay(struct ctx *c, const struct ynode *root,
             t->hosts[j] = h;
         }
     }
-    return check_vswitch(c, map, scn) && check_traffic(c, root, scn);
+    return check_vswitch(c, root, map, scn) && check_traffic(c, root, scn);
 }
 
 void

@@ -154,6 +154,14 @@ refused vswitch-identity-host-twice "$tmp/id-twice.yaml" "6:185: " "host h0 alre
 scenario "$S
 overlay: {encapsulation: geneve, geneve_option_bytes: 8, vteps: server, $G, vswitch: {identities: [{name: w, hosts: [h7]}]}}" >"$tmp/id-host.yaml"
 refused vswitch-identity-host "$tmp/id-host.yaml" "6:161: " "no host named 'h7'"
+cat >"$tmp/roce.yaml" <<YAML
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+$S
+traffic:
+  - {pattern: flows, protocol: roce, flows: [{src: h0, dst: h2, size: 10KB}]}
+overlay: {vteps: server, $G, vswitch: {}}
+YAML
+refused vswitch-roce "$tmp/roce.yaml" "4:32: " "traffic.0.protocol: roce runs in the NIC and bypasses the vswitch"
 scenario "overlay: {$G, vswitch: {}}" >"$tmp/no-vm.yaml"
 refused vswitch-no-vm "$tmp/no-vm.yaml" "5:67: " "overlay.vswitch: host h0 has no VMs"
 scenario "server: {vm: {io: sriov}}
