@@ -18,6 +18,8 @@ enum drop_reason {
     DROP_LINK_DOWN,    /* On, or sent into, a failed link (scenario
                         * `events`). */
     DROP_SWITCH_DOWN,  /* Held in a switch when it failed. */
+    DROP_POLICY,       /* Denied by a vswitch's ACL or identity policy
+                        * (overlay/vswitch.h). */
     DROP_N_REASONS
 };
 
@@ -37,6 +39,7 @@ drop_reason_name(enum drop_reason r)
         [DROP_MTU_EXCEEDED] = "mtu_exceeded",
         [DROP_LINK_DOWN] = "link_down",
         [DROP_SWITCH_DOWN] = "switch_down",
+        [DROP_POLICY] = "policy_denied",
     };
     return names[r];
 }

@@ -9,7 +9,7 @@
 #include "host/host-observer.h"
 
 const char *const cpu_act_names[ACT_N] = {
-    "app", "stack", "irq", "vhost", "vmm", "exits", "rdma",
+    "app", "stack", "irq", "vhost", "vmm", "exits", "rdma", "upcall",
 };
 
 #define WORK_SLAB 1024

@@ -37,6 +37,9 @@ enum cpu_act {
     ACT_VMM,        /* User-space VMM: device emulation, virtio backend. */
     ACT_EXIT,       /* VM exit and entry transitions and exit handling. */
     ACT_RDMA,       /* RDMA work-request posts and completion polls. */
+    ACT_UPCALL,     /* A virtual switch's handler thread: flow-cache
+                     * misses through the OpenFlow pipeline (datapath.h).
+                     * Last: results show it only with a vswitch. */
     ACT_N,
 };
 

@@ -29,6 +29,7 @@
 
 struct flow;
 struct host;
+struct server_dp;
 struct net;
 struct pkt;
 struct edge_config;
@@ -116,6 +117,8 @@ struct server {
     uint32_t n_vms;
     uint64_t pkts_tx, pkts_rx; /* Through the CPU path. */
     struct blk_dev blk_dev;    /* Backing the VMs' drives. */
+    struct server_dp *dp;      /* Its virtual switch (datapath.h) in place
+                                * of the host bridge, or NULL. */
 };
 
 /* Builds every host's server (edge->servers) from the scenario.  Returns

@@ -39,6 +39,7 @@
 
 #include "fabric/net.h"
 #include "fabric/port.h"
+#include "host/datapath.h"
 #include "host/host.h"
 #include "host/host-observer.h"
 #include "transport/transport.h"
@@ -358,8 +359,12 @@ static void
 to_nic(struct net *net, struct cpu_work *w)
 {
     struct server *srv = w->obj;
-    dma_put(net, &srv->tx_dma, w->pkt, 0);
+    if (w->pkt)   /* NULL: the vswitch kept or dropped it (bridge()). */
+        dma_put(net, &srv->tx_dma, w->pkt, 0);
 }
+
+static inline void bridge(struct net *, struct server *, struct core *, double,
+                   struct pkt *, bool rx, cpu_done_fn *, void *);
 
 static void
 kick_done(struct net *net, struct cpu_work *w)
@@ -401,8 +406,7 @@ tx_stacked(struct net *net, struct cpu_work *w)
                                     srv->spec->cost.copy_byte *
                                         p->payload_bytes),
                  NULL, NULL, NULL);
-        core_run(net, c, ACT_STACK, server_ps(srv, srv->spec->cost.bridge_pkt),
-                 to_nic, srv, p);
+        bridge(net, srv, c, srv->spec->cost.bridge_pkt, p, false, to_nic, srv);
         return;
     case VM_IO_VIRTIO:
     case VM_IO_VHOST:
@@ -431,7 +435,8 @@ static void
 backend_sent(struct net *net, struct cpu_work *w)
 {
     struct vm *vm = w->obj;
-    dma_put(net, &vm->srv->tx_dma, w->pkt, 0);
+    if (w->pkt)
+        dma_put(net, &vm->srv->tx_dma, w->pkt, 0);
     backend_next(net, vm);
 }
 
@@ -495,9 +500,8 @@ backend_next(struct net *net, struct vm *vm)
                     srv->spec->cost.copy_byte * p->payload_bytes;
     core_run(net, vm->backend, vhost ? ACT_VHOST : ACT_VMM,
              server_ps(srv, cycles), NULL, NULL, NULL);
-    core_run(net, vm->backend, ACT_STACK,
-             server_ps(srv, srv->spec->cost.bridge_pkt * n), backend_sent, vm,
-             p);
+    bridge(net, srv, vm->backend, srv->spec->cost.bridge_pkt * n, p, false,
+           backend_sent, vm);
     /* The descriptor returns to the guest's used ring. */
     ring_release(net, srv, &vm->ring);
 }
@@ -663,16 +667,13 @@ backend_rx_done(struct net *net, struct cpu_work *w)
     guest_rx(net, w->obj, w->pkt);
 }
 
-static void
-bridged(struct net *net, struct cpu_work *w)
+/* The backend copies P into a buffer of its guest's receive virtqueue
+ * (e1000: the device model into its RX descriptors). */
+static inline void
+to_guest(struct net *net, struct server *srv, struct pkt *p)
 {
-    struct rxq *q = w->obj;
-    struct pkt *p = w->pkt;
-    struct server *srv = q->srv;
     struct vm *vm = vm_of(srv, flow_of(net, p));
     const struct vm_spec *v = &srv->spec->vm;
-    /* The backend copies the frame into a buffer of the guest's receive
-     * virtqueue (e1000: the device model into its RX descriptors). */
     double cycles = srv->spec->cost.copy_byte * p->payload_bytes;
     double n = v->io == VM_IO_EMULATED ? 1 : offload_packets(srv, p);
     uint8_t act = ACT_VMM;
@@ -684,7 +685,104 @@ bridged(struct net *net, struct cpu_work *w)
     }
     core_run(net, vm->backend, act, server_ps(srv, cycles), backend_rx_done,
              vm, p);
+}
+
+static void
+bridged(struct net *net, struct cpu_work *w)
+{
+    struct rxq *q = w->obj;
+    if (w->pkt)   /* NULL: the vswitch kept or dropped it (bridge()). */
+        to_guest(net, q->srv, w->pkt);
     rxq_poll(net, q);
+}
+
+/* ---- The virtual switch (datapath.h) in place of the host bridge. ---- */
+
+/* P goes on past the vswitch: to its VM, or to the NIC. */
+static void
+dp_forward(struct net *net, struct server *srv, struct pkt *p)
+{
+    if (p->ip.dst == srv->host->ip)
+        to_guest(net, srv, p);
+    else
+        dma_put(net, &srv->tx_dma, p, 0);
+}
+
+static void
+dp_released(struct sim *s, void *obj, uint64_t host)
+{
+    struct net *net = net_of(s);
+    dp_forward(net, &edge_of(net)->servers[host], obj);
+}
+
+/* The handler thread has run P's upcall; the slow path may hold it.
+ * P's t_ps holds its verdict's cookie while it is in the handler's
+ * queue (bridge_dp()). */
+static void
+upcall_done(struct net *net, struct cpu_work *w)
+{
+    struct server *srv = w->obj;
+    uint64_t hold = server_dp_upcall_done(srv->dp, net, w->pkt, w->pkt->t_ps);
+    if (hold)
+        sim_call(&net->sim, net->sim.now_ps + hold, dp_released, w->pkt,
+                 srv->host->index);
+    else
+        dp_forward(net, srv, w->pkt);
+}
+
+/* The fast path has missed for P: its upcall queues for the handler. */
+static void
+dp_missed(struct net *net, struct cpu_work *w)
+{
+    struct server *srv = w->obj;
+    struct pkt *p = w->pkt;
+    core_run(net, srv->dp->handler, ACT_UPCALL,
+             server_dp_upcall_start(srv->dp, p, p->t_ps), upcall_done, srv,
+             p);
+}
+
+/* The vswitch's part of bridge(). */
+static void
+bridge_dp(struct net *net, struct server *srv, struct core *c, double cycles,
+          struct pkt *p, bool rx, cpu_done_fn *done, void *obj)
+{
+    struct dp_verdict v;
+    server_dp_receive(srv->dp, net, srv, p,
+                      vm_of(srv, flow_of(net, p))->index, rx, &v);
+    uint64_t fast_ps = server_ps(srv, cycles + v.cycles);
+    if (v.drop != DROP_N_REASONS) {
+        if (!rx && srv->spec->vm.io == VM_IO_EMULATED)
+            ring_release(net, srv, &srv->ring);   /* See dma_done(). */
+        if (v.upcall)
+            core_run(net, srv->dp->handler, ACT_UPCALL,
+                     server_dp_upcall_start(srv->dp, p, v.cookie), NULL,
+                     NULL, NULL);
+        net_drop(net, p, v.drop);
+        core_run(net, c, ACT_STACK, fast_ps, done, obj, NULL);
+        return;
+    }
+    if (!v.upcall) {
+        core_run(net, c, ACT_STACK, fast_ps, done, obj, p);
+        return;
+    }
+    p->t_ps = v.cookie;   /* Read by dp_missed() and upcall_done(). */
+    core_run(net, c, ACT_STACK, fast_ps, dp_missed, srv, p);
+    core_run(net, c, ACT_STACK, 0, done, obj, NULL);
+}
+
+/* The host's switch between its VMs and the NIC, on core C, for P (RX:
+ * from the NIC).  Without a vswitch: the host bridge's CYCLES, then
+ * DONE(OBJ, P).  With one: the bridge's cycles and its fast path's, then
+ * DONE(OBJ, P) if P goes on at once, or DONE(OBJ, NULL) if it was
+ * dropped or waits for an upcall (which forwards it when done). */
+static inline void
+bridge(struct net *net, struct server *srv, struct core *c, double cycles,
+       struct pkt *p, bool rx, cpu_done_fn *done, void *obj)
+{
+    if (UNLIKELY(srv->dp))
+        bridge_dp(net, srv, c, cycles, p, rx, done, obj);
+    else
+        core_run(net, c, ACT_STACK, server_ps(srv, cycles), done, obj, p);
 }
 
 /* NAPI: take the next packet of Q; when none is left, leave polling mode
@@ -706,9 +804,8 @@ rxq_poll(struct net *net, struct rxq *q)
          * GRO-merged packets for virtio and vhost). */
         double n = srv->spec->vm.io == VM_IO_EMULATED
                        ? 1 : offload_packets(srv, p);
-        core_run(net, q->core, ACT_STACK,
-                 server_ps(srv, k->driver_pkt + k->bridge_pkt * n), bridged, q,
-                 p);
+        bridge(net, srv, q->core, k->driver_pkt + k->bridge_pkt * n, p, true,
+               bridged, q);
         return;
     }
     double stack = rx_cycles(srv, p, &q->gro_flow, &q->gro_bytes);

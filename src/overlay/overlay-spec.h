@@ -13,6 +13,41 @@
 enum vtep_place {
     VTEP_LEAF,                /* Hardware VTEPs in the switches the hosts
                                * attach to (the EVPN design). */
+    VTEP_SERVER,              /* Software VTEPs in each server's vswitch
+                               * (the OVS / Cilium design). */
+};
+
+/* How a vswitch's OpenFlow tables get their forwarding entries. */
+enum vsw_tables {
+    VSW_PREPOPULATED,         /* Every entry before traffic starts (a
+                               * proactive controller). */
+    VSW_LEARNING,             /* MAC learning: unknown destinations are
+                               * flooded; learned entries age. */
+    VSW_REACTIVE,             /* A table miss goes to the controller,
+                               * which installs the entry after a delay. */
+};
+
+/* overlay.vswitch: an Open vSwitch-style virtual switch on every server
+ * with VMs (docs/scenario.md, "overlay.vswitch"). */
+struct vswitch_spec {
+    bool enabled;
+    enum vsw_tables tables;
+    uint32_t microflow_entries;   /* Exact-match cache, a power of two. */
+    uint32_t megaflow_entries;    /* Wildcarded cache; LRU beyond. */
+    uint64_t upcall_ps;           /* Handler work per miss. */
+    double mask_probe;            /* Cycles per megaflow mask probed. */
+    uint64_t controller_delay_ps; /* Reactive: flow setup. */
+    uint64_t mac_aging_ps;        /* Learning: entries' idle lifetime. */
+    uint32_t handler_core;        /* UINT32_MAX: the server's last. */
+    uint16_t *deny_ports;         /* ACL: TCP/UDP ports dropped. */
+    size_t n_deny_ports;
+    /* Identity (Cilium): per host, its identity index + 1 (0: none);
+     * allowed (source, destination) identity pairs. */
+    char **identities;
+    size_t n_identities;
+    uint32_t *host_identity;
+    uint32_t (*allow)[2];
+    size_t n_allow;
 };
 
 /* One tenant: a virtual network with its own VNI and address space. */
@@ -38,6 +73,7 @@ struct overlay_spec {
     size_t n_tenants;
     uint32_t *host_tenant;    /* Per host: tenant index + 1, 0: none
                                * (n_hosts entries). */
+    struct vswitch_spec vswitch;
 };
 
 #endif

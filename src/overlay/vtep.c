@@ -8,6 +8,7 @@
 #include "fabric/net.h"
 #include "fabric/port.h"
 #include "fabric/switch.h"
+#include "overlay/vswitch.h"
 #include "sim/util.h"
 
 #define VTEP_NET 0xAC100000u   /* 172.16.0.0/16: the VTEPs' loopbacks. */
@@ -21,7 +22,7 @@ entry_cmp(const void *a, const void *b)
     return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-static const struct vtep_entry *
+const struct vtep_entry *
 overlay_lookup(const struct overlay *ov, uint32_t vni, uint32_t addr)
 {
     struct vtep_entry key = { .vni = vni, .addr = addr };
@@ -61,14 +62,21 @@ vtep_encap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
         v->st.local_pkts++;
         return DROP_N_REASONS;
     }
+    return overlay_encap(ov, &v->st, v->ip, ov->vteps[e->vtep].ip, vni, p);
+}
+
+enum drop_reason
+overlay_encap(const struct overlay *ov, struct vtep_stats *st,
+              uint32_t src_ip, uint32_t dst_ip, uint32_t vni, struct pkt *p)
+{
     if (encap_outer_ip_bytes(&ov->encap, p) > ov->underlay_mtu_bytes) {
-        v->st.mtu_drops++;
+        st->mtu_drops++;
         return DROP_MTU_EXCEEDED;
     }
     uint32_t frame = encap_frame_bytes(&ov->encap, p);
-    v->st.encap_pkts++;
-    v->st.encap_bytes += frame;
-    v->st.overhead_bytes += frame - p->frame_bytes;
+    st->encap_pkts++;
+    st->encap_bytes += frame;
+    st->overhead_bytes += frame - p->frame_bytes;
     p->frame_bytes = (uint16_t)frame;
     p->vni = vni;
     if (ov->encap.kind == ENCAP_VLAN) {
@@ -79,13 +87,24 @@ vtep_encap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
         return DROP_N_REASONS;
     }
     struct encap_outer o = {
-        .src_ip = v->ip,
-        .dst_ip = ov->vteps[e->vtep].ip,
+        .src_ip = src_ip,
+        .dst_ip = dst_ip,
         .sport = encap_sport(&ov->encap, p->hash0),
         .vni = vni,
     };
     p->hash0 = encap_outer_hash(&ov->encap, &o);
     return DROP_N_REASONS;
+}
+
+void
+overlay_decap(struct vtep_stats *st, struct pkt *p)
+{
+    st->decap_pkts++;
+    st->decap_bytes += p->frame_bytes;
+    p->vni = 0;
+    p->eth.vlan = false;     /* Hosts send untagged frames (scn-overlay.c). */
+    p->frame_bytes = (uint16_t)pkt_frame_bytes(p);
+    pkt_set_route_hash(p);
 }
 
 static enum drop_reason
@@ -101,12 +120,7 @@ vtep_decap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
         v->st.isolation_drops++;
         return DROP_NO_ROUTE;
     }
-    v->st.decap_pkts++;
-    v->st.decap_bytes += p->frame_bytes;
-    p->vni = 0;
-    p->eth.vlan = false;     /* Hosts send untagged frames (scn-overlay.c). */
-    p->frame_bytes = (uint16_t)pkt_frame_bytes(p);
-    pkt_set_route_hash(p);
+    overlay_decap(&v->st, p);
     return DROP_N_REASONS;
 }
 
@@ -165,7 +179,8 @@ overlay_create(const struct overlay_spec *spec, struct net *net,
         v->ov = ov;
         v->switch_id = s->up.id;
         v->ip = VTEP_NET | ov->n_vteps;
-        s->tunnel = &v->up;
+        if (spec->vteps == VTEP_LEAF)
+            s->tunnel = &v->up;
     }
     for (uint32_t h = 0; h < n_hosts; h++)
         ov->host_vtep[h] = vtep_of[host_switch(net, h)];
@@ -200,6 +215,7 @@ overlay_destroy(struct overlay *ov)
     free(ov->host_vtep);
     free(ov->table);
     free(ov->vteps);
+    vswitches_destroy(ov);
     free(ov);
 }
 
@@ -226,4 +242,10 @@ uint32_t
 overlay_tenant_addr(const struct overlay *ov, uint32_t h)
 {
     return ov->host_addr[h];
+}
+
+bool
+overlay_has_vswitch(const struct overlay *ov)
+{
+    return ov->n_vswitches > 0;
 }

@@ -36,6 +36,8 @@
 #include "overlay/overlay-spec.h"
 
 struct net;
+struct pkt;
+struct vswitch;
 
 struct vtep_stats {
     uint64_t encap_pkts, encap_bytes;   /* Frame bytes after encapsulation. */
@@ -71,8 +73,11 @@ struct overlay {
     uint32_t *host_vtep;       /* Per host: its VTEP, in vteps. */
     struct vtep_entry *table;  /* Sorted by (vni, addr). */
     size_t n_table;
-    struct vtep *vteps;
+    struct vtep *vteps;        /* With VTEP_SERVER, none is attached:
+                                * the vswitches encapsulate. */
     uint32_t n_vteps;
+    struct vswitch *vswitches; /* One per server with VMs (vswitch.h), */
+    uint32_t n_vswitches;      /* or none. */
 };
 
 /* Builds the overlay of SPEC over the finished net NET and attaches a
@@ -84,6 +89,20 @@ void overlay_destroy(struct overlay *);
  * fit the underlay once encapsulated; returns whether it did. */
 bool overlay_warn_mtu(const struct overlay *, struct net *,
                       uint32_t mtu_bytes);
+/* The entry of (VNI, tenant address ADDR), or NULL. */
+const struct vtep_entry *overlay_lookup(const struct overlay *, uint32_t vni,
+                                        uint32_t addr);
+/* Encapsulates P, of tenant VNI, from the VTEP at SRC_IP to the one at
+ * DST_IP (or tags it with VLAN segments), counting into ST; returns
+ * DROP_MTU_EXCEEDED if the tunnel packet would not fit the underlay,
+ * else DROP_N_REASONS. */
+enum drop_reason overlay_encap(const struct overlay *, struct vtep_stats *,
+                               uint32_t src_ip, uint32_t dst_ip,
+                               uint32_t vni, struct pkt *);
+/* Takes P out of its tunnel (or its tag off), counting into ST. */
+void overlay_decap(struct vtep_stats *, struct pkt *);
+/* Whether the overlay has vswitches. */
+bool overlay_has_vswitch(const struct overlay *);
 /* The tenant address of host H (0 if it is in no tenant). */
 uint32_t overlay_tenant_addr(const struct overlay *, uint32_t h);
 

@@ -22,7 +22,7 @@ const char *const bd_part_names[BD_N] = {
 static const uint8_t act_part[ACT_N] = {
     [ACT_APP] = BD_APP,     [ACT_STACK] = BD_STACK, [ACT_IRQ] = BD_IRQ,
     [ACT_VHOST] = BD_BACKEND, [ACT_VMM] = BD_BACKEND, [ACT_EXIT] = BD_EXITS,
-    [ACT_RDMA] = BD_APP,
+    [ACT_RDMA] = BD_APP, [ACT_UPCALL] = BD_STACK,
 };
 
 void

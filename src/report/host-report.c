@@ -8,6 +8,7 @@
 #include "world/world.h"
 #include "host/host.h"
 #include "host/server.h"
+#include "overlay/vtep.h"
 #include "report/results.h"
 
 static const char *const exit_names[EXIT_N_REASONS] = {
@@ -17,6 +18,14 @@ static const char *const exit_names[EXIT_N_REASONS] = {
 
 static const char *const io_names[] = { "emulated", "virtio", "vhost",
                                         "sriov" };
+
+/* The activities results show: the vswitch's upcalls only with one. */
+static int
+n_acts(const struct world *world)
+{
+    return world->overlay && overlay_has_vswitch(world->overlay) ? ACT_N
+                                                                 : ACT_UPCALL;
+}
 
 static double
 share(uint64_t part_ps, uint64_t whole_ps)
@@ -29,8 +38,9 @@ host_report_csv(FILE *f, const struct world *world, const struct run_info *ri)
 {
     const struct net *net = world_net_const(world);
     const struct edge *edge = &world->edge;
+    int n_act = n_acts(world);
     fprintf(f, "host,core,socket,busy");
-    for (int a = 0; a < ACT_N; a++)
+    for (int a = 0; a < n_act; a++)
         fprintf(f, ",%s", cpu_act_names[a]);
     fprintf(f, ",tlb_misses\n");
     for (uint32_t h = 0; h < net->n_hosts; h++) {
@@ -41,7 +51,7 @@ host_report_csv(FILE *f, const struct world *world, const struct run_info *ri)
                 continue;
             fprintf(f, "%s,%u,%u,%.6f", edge->hosts[h].up.name, i, c->socket,
                     share(c->busy_total_ps, ri->sim_time_ps));
-            for (int a = 0; a < ACT_N; a++)
+            for (int a = 0; a < n_act; a++)
                 fprintf(f, ",%.6f", share(c->busy_ps[a], ri->sim_time_ps));
             fprintf(f, ",%" PRIu64 "\n", c->tlb.misses);
         }
@@ -123,7 +133,7 @@ host_report_json(FILE *f, const struct world *world, const struct run_info *ri)
     double t = ri->sim_time_ps ? (double)ri->sim_time_ps : 1;
     fprintf(f, ",\n  \"servers\": {\"cores_busy\": %.6f, \"by_activity\": {",
             (double)all / t);
-    for (int a = 0; a < ACT_N; a++)
+    for (int a = 0; a < n_acts(world); a++)
         fprintf(f, "%s\"%s\": %.6f", a ? ", " : "", cpu_act_names[a],
                 (double)busy[a] / t);
     fprintf(f, "}, \"hosts\": [");

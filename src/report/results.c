@@ -19,6 +19,7 @@
 #include "report/breakdown.h"
 #include "report/ib-report.h"
 #include "report/monitor.h"
+#include "overlay/vtep.h"
 #include "report/overlay-report.h"
 #include "report/results-dir.h"
 #include "report/pfc-report.h"
@@ -212,6 +213,10 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
         /* Only scenario events fail links and switches. */
         if ((r == DROP_LINK_DOWN || r == DROP_SWITCH_DOWN) &&
             !world->control)
+            continue;
+        /* Only a vswitch drops by policy. */
+        if (r == DROP_POLICY &&
+            !(world->overlay && overlay_has_vswitch(world->overlay)))
             continue;
         fprintf(f, "%s\"%s\": %llu", r ? ", " : "",
                 drop_reason_name((enum drop_reason)r),

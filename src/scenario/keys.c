@@ -55,6 +55,9 @@ static const struct key_section *const sections[] = {
     &scn_monitor_keys,
     &scn_overlay_keys,
     &scn_tenant_keys,
+    &scn_vswitch_keys,
+    &scn_identity_keys,
+    &scn_allow_keys,
     &scn_monitor_pcap_keys,
 };
 

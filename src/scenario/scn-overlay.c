@@ -13,6 +13,7 @@
 #include "scenario/sections.h"
 #include "scenario/ytree.h"
 #include "sim/util.h"
+#include "transport/transport.h"
 
 #define O(F) offsetof(struct overlay_spec, F)
 static const struct key overlay_keys[] = {
@@ -24,9 +25,9 @@ static const struct key overlay_keys[] = {
       GENEVE_OPT_MAX_BYTES, .dflt = "0",
       .help = "Geneve TLV option bytes per packet, headers included; a "
               "multiple of 4." },
-    { "vteps", KEY_CUSTOM, .what = "leaf", .dflt = "leaf",
+    { "vteps", KEY_CUSTOM, .what = "leaf, server", .dflt = "leaf",
       .help = "Where packets are encapsulated: the switches hosts attach "
-              "to." },
+              "to, or each server's vswitch." },
     { "source_port", KEY_CUSTOM, .what = "hash, or integer 1..65535",
       .dflt = "hash",
       .help = "Outer UDP source port: a hash of the inner headers, or "
@@ -37,8 +38,63 @@ static const struct key overlay_keys[] = {
               "fit." },
     { "tenants", KEY_CUSTOM, .what = "sequence of tenant mappings",
       .note = "required", .help = "The virtual networks." },
+    { "vswitch", KEY_CUSTOM, .what = "mapping", .note = "none",
+      .help = "An Open vSwitch-style switch on every tenant server with "
+              "VMs." },
 };
 #undef O
+
+#define V(F) offsetof(struct vswitch_spec, F)
+static const struct key vswitch_keys[] = {
+    { "tables", KEY_CUSTOM, .what = "prepopulated, learning, reactive",
+      .dflt = "prepopulated",
+      .help = "How the OpenFlow tables get their forwarding entries." },
+    { "microflow_entries", KEY_U32, V(microflow_entries), 1, 1u << 20,
+      .dflt = "8192",
+      .help = "Exact-match cache entries, a power of two (OVS's EMC)." },
+    { "megaflow_entries", KEY_U32, V(megaflow_entries), 1, 1u << 24,
+      .dflt = "200000",
+      .help = "Megaflow cache bound (OVS's flow-limit); LRU eviction." },
+    { "upcall", KEY_DURATION, V(upcall_ps), 1, .dflt = "5.4us",
+      .help = "Handler-thread time per cache miss (Pfaff et al. 2015)." },
+    { "mask_probe", KEY_CYCLES, V(mask_probe), .dflt = "100",
+      .help = "Cycles per megaflow mask probed after a microflow miss." },
+    { "controller_delay", KEY_DURATION, V(controller_delay_ps), 1,
+      .note = "required (reactive)",
+      .help = "Reactive: from a packet-in to the entry's installation." },
+    { "mac_aging", KEY_DURATION, V(mac_aging_ps), 1, .dflt = "300s",
+      .help = "Learning: a learned MAC's lifetime after it was last "
+              "seen." },
+    { "handler_core", KEY_U32, V(handler_core), 0, 2047,
+      .note = "the server's last core",
+      .help = "Core of the handler thread that runs upcalls." },
+    { "deny_ports", KEY_CUSTOM, .what = "sequence of ports 1..65535",
+      .note = "none",
+      .help = "ACL: TCP and UDP packets from or to these ports are "
+              "dropped." },
+    { "identities", KEY_CUSTOM, .what = "sequence of identity mappings",
+      .note = "none",
+      .help = "Cilium-style security identities (Geneve option)." },
+    { "allow", KEY_CUSTOM, .what = "sequence of {from, to} mappings",
+      .note = "none",
+      .help = "Identity pairs allowed; others are dropped." },
+};
+#undef V
+
+static const struct key identity_keys[] = {
+    { "name", KEY_CUSTOM, .what = "string", .note = "required",
+      .help = "Names the identity (in allow)." },
+    { "hosts", KEY_CUSTOM, .what = "sequence of host names",
+      .note = "required",
+      .help = "Hosts whose VMs carry it; a host has one at most." },
+};
+
+static const struct key allow_keys[] = {
+    { "from", KEY_CUSTOM, .what = "identity name", .note = "required",
+      .help = "Source identity." },
+    { "to", KEY_CUSTOM, .what = "identity name", .note = "required",
+      .help = "Destination identity." },
+};
 
 #define T(F) offsetof(struct tenant_spec, F)
 static const struct key tenant_keys[] = {
@@ -63,6 +119,12 @@ const struct key_section scn_overlay_keys =
     KEY_SECTION("overlay", overlay_keys);
 const struct key_section scn_tenant_keys =
     KEY_SECTION("overlay.tenants[]", tenant_keys);
+const struct key_section scn_vswitch_keys =
+    KEY_SECTION("overlay.vswitch", vswitch_keys);
+const struct key_section scn_identity_keys =
+    KEY_SECTION("overlay.vswitch.identities[]", identity_keys);
+const struct key_section scn_allow_keys =
+    KEY_SECTION("overlay.vswitch.allow[]", allow_keys);
 
 static const char subnet_form[] = "an IPv4 prefix A.B.C.D/LEN, LEN 8..30";
 
@@ -173,12 +235,149 @@ parse_tenant(struct ctx *c, const struct ynode *map, const char *path,
                                           "names");
 }
 
+/* An identity's name in overlay.vswitch.allow (index into *OUT). */
+static bool
+read_identity(struct ctx *c, const struct ynode *map, const char *path,
+              const char *key, const struct vswitch_spec *v, uint32_t *out)
+{
+    char sub[PATH_BYTES];
+    const char *name;
+    const struct ynode *n = ytree_get(map, key);
+    path_key(sub, path, key);
+    if (!read_string(c, n, sub, "the name of an identity", &name))
+        return false;
+    for (size_t i = 0; i < v->n_identities; i++) {
+        if (!strcmp(v->identities[i], name)) {
+            *out = (uint32_t)i;
+            return true;
+        }
+    }
+    return fail_value(c, n, sub, "no identity has this name",
+                      "the name of one of overlay.vswitch.identities");
+}
+
+static bool
+parse_vswitch(struct ctx *c, const struct ynode *map, struct overlay_spec *o)
+{
+    static const char *const tables[] = { "prepopulated", "learning",
+                                          "reactive" };
+    static const char *const ident_required[] = { "name", "hosts" };
+    static const char *const allow_required[] = { "from", "to" };
+    struct vswitch_spec *v = &o->vswitch;
+    const struct key_section *sec = &scn_vswitch_keys;
+    v->enabled = true;
+    v->handler_core = UINT32_MAX;
+    keys_defaults(sec, v);
+    if (!need_mapping(c, map, "overlay.vswitch",
+                      "a mapping of vswitch settings") ||
+        !keys_check(c, map, "in overlay.vswitch", sec, 0) ||
+        !keys_read(c, map, "overlay.vswitch", sec, 0, v))
+        return false;
+    const struct ynode *n = ytree_get(map, "tables");
+    size_t k;
+    if (n) {
+        if (!read_choice(c, n, "overlay.vswitch.tables", tables, 3, &k))
+            return false;
+        v->tables = (enum vsw_tables)k;
+    }
+    n = ytree_get(map, "microflow_entries");
+    if (n && (v->microflow_entries & (v->microflow_entries - 1)))
+        return fail_value(c, n, "overlay.vswitch.microflow_entries",
+                          "the exact-match cache is indexed by hash bits",
+                          "a power of two, 1..1048576");
+    n = ytree_get(map, "controller_delay");
+    if (v->tables == VSW_REACTIVE && !n)
+        return fail_at(c, &map->mark, "overlay.vswitch: tables: reactive "
+                       "needs controller_delay (the time from a packet-in "
+                       "to the controller's entry)");
+    if (n && v->tables != VSW_REACTIVE)
+        return fail_at(c, &n->mark, "overlay.vswitch.controller_delay: "
+                       "only with tables: reactive");
+    n = ytree_get(map, "mac_aging");
+    if (n && v->tables != VSW_LEARNING)
+        return fail_at(c, &n->mark, "overlay.vswitch.mac_aging: only with "
+                       "tables: learning");
+    n = ytree_get(map, "deny_ports");
+    if (n) {
+        if (!need_sequence(c, n, "overlay.vswitch.deny_ports", false,
+                           "a sequence of ports 1..65535"))
+            return false;
+        v->deny_ports = xcalloc(n->n_items + 1, sizeof *v->deny_ports);
+        v->n_deny_ports = n->n_items;
+        for (size_t i = 0; i < n->n_items; i++) {
+            char path[PATH_BYTES];
+            uint32_t port;
+            path_index(path, "overlay.vswitch.deny_ports", i);
+            if (!read_u32(c, n->items[i], path, 1, 65535, &port))
+                return false;
+            v->deny_ports[i] = (uint16_t)port;
+        }
+    }
+    n = ytree_get(map, "identities");
+    if (n) {
+        if (!need_sequence(c, n, "overlay.vswitch.identities", true,
+                           "a non-empty sequence of identity mappings"))
+            return false;
+        v->identities = xcalloc(n->n_items, sizeof *v->identities);
+        for (size_t i = 0; i < n->n_items; i++) {
+            const struct ynode *m = n->items[i];
+            char path[PATH_BYTES], sub[PATH_BYTES], where[PATH_BYTES + 4];
+            const char *name;
+            path_index(path, "overlay.vswitch.identities", i);
+            snprintf(where, sizeof where, "in %s", path);
+            if (!need_mapping(c, m, path, "a mapping with name and hosts") ||
+                !keys_check(c, m, where, &scn_identity_keys, 0) ||
+                !require_keys(c, m, path, ident_required, 2))
+                return false;
+            path_key(sub, path, "name");
+            if (!read_string(c, ytree_get(m, "name"), sub,
+                             "a non-empty string", &name))
+                return false;
+            for (size_t j = 0; j < i; j++)
+                if (!strcmp(v->identities[j], name))
+                    return fail_value(c, ytree_get(m, "name"), sub,
+                                      "another identity has this name",
+                                      "a name no other identity has");
+            path_key(sub, path, "hosts");
+            if (!need_sequence(c, ytree_get(m, "hosts"), sub, true,
+                               "a non-empty sequence of host names"))
+                return false;
+            v->identities[v->n_identities++] = xstrdup(name);
+        }
+    }
+    n = ytree_get(map, "allow");
+    if (n && !v->n_identities)
+        return fail_at(c, &n->mark, "overlay.vswitch.allow: names pairs of "
+                       "identities, and overlay.vswitch.identities is not "
+                       "given");
+    if (n) {
+        if (!need_sequence(c, n, "overlay.vswitch.allow", false,
+                           "a sequence of {from, to} mappings"))
+            return false;
+        v->allow = xcalloc(n->n_items + 1, sizeof *v->allow);
+        for (size_t i = 0; i < n->n_items; i++) {
+            const struct ynode *m = n->items[i];
+            char path[PATH_BYTES], where[PATH_BYTES + 4];
+            path_index(path, "overlay.vswitch.allow", i);
+            snprintf(where, sizeof where, "in %s", path);
+            if (!need_mapping(c, m, path, "a mapping with from and to") ||
+                !keys_check(c, m, where, &scn_allow_keys, 0) ||
+                !require_keys(c, m, path, allow_required, 2) ||
+                !read_identity(c, m, path, "from", v, &v->allow[i][0]) ||
+                !read_identity(c, m, path, "to", v, &v->allow[i][1]))
+                return false;
+            v->n_allow++;
+        }
+    }
+    return true;
+}
+
 bool
 scn_parse_overlay(struct ctx *c, const struct ynode *map,
                   struct overlay_spec *o)
 {
     static const char *const encaps[] = { "vxlan", "geneve", "vlan" };
-    static const char *const places[] = { "leaf" };
+    static const char *const places[] = { "leaf", "server" };
     const struct key_section *sec = &scn_overlay_keys;
     o->enabled = true;
     if (!need_mapping(c, map, "overlay", "a mapping of overlay settings") ||
@@ -204,7 +403,7 @@ scn_parse_overlay(struct ctx *c, const struct ynode *map,
                           "a multiple of 4, 0..252");
     n = ytree_get(map, "vteps");
     if (n) {
-        if (!read_choice(c, n, "overlay.vteps", places, 1, &k))
+        if (!read_choice(c, n, "overlay.vteps", places, 2, &k))
             return false;
         o->vteps = (enum vtep_place)k;
     }
@@ -238,6 +437,24 @@ scn_parse_overlay(struct ctx *c, const struct ynode *map,
         if (!parse_tenant(c, n->items[i], path, o, i))
             return false;
     }
+    n = ytree_get(map, "vswitch");
+    if (n && !parse_vswitch(c, n, o))
+        return false;
+    n = ytree_get(map, "vteps");
+    if (o->vteps == VTEP_SERVER && !o->vswitch.enabled)
+        return fail_at(c, &n->mark, "overlay.vteps: server puts the VTEPs "
+                       "in the servers' vswitches, and overlay.vswitch is "
+                       "not given");
+    n = ytree_get(map, "vswitch");
+    if (o->vswitch.n_identities &&
+        !(o->encap.kind == ENCAP_GENEVE && o->vteps == VTEP_SERVER &&
+          o->encap.opt_bytes >= 8))
+        return fail_at(c, &ytree_get(n, "identities")->mark,
+                       "overlay.vswitch.identities: the source's identity "
+                       "travels in a Geneve option (4 B header + 4 B "
+                       "identity) between software VTEPs; expected "
+                       "encapsulation: geneve, geneve_option_bytes >= 8 and "
+                       "vteps: server");
     return true;
 }
 
@@ -288,6 +505,84 @@ check_traffic(struct ctx *c, const struct ynode *root,
     return true;
 }
 
+/* The server spec of host H (its server.nodes entry or the section's). */
+static const struct server_spec *
+spec_of(const struct scenario *scn, uint32_t h)
+{
+    for (size_t i = 0; i < scn->n_server_nodes; i++)
+        if (scn->server_nodes[i].host == h)
+            return &scn->server_nodes[i].spec;
+    return &scn->server;
+}
+
+/* A vswitch needs every tenant host to be a server with VMs behind a
+ * software I/O path, and its handler core; identities name hosts. */
+static bool
+check_vswitch(struct ctx *c, const struct ynode *root, const struct ynode *map,
+              struct scenario *scn)
+{
+    struct vswitch_spec *v = &scn->overlay.vswitch;
+    const struct overlay_spec *o = &scn->overlay;
+    if (!v->enabled)
+        return true;
+    const struct ynode *vm = ytree_get(map, "vswitch");
+    for (uint32_t h = 0; h < scn->graph.n_hosts; h++) {
+        if (!o->host_tenant[h])
+            continue;
+        const struct server_spec *s = spec_of(scn, h);
+        const char *name = scn->graph.nodes[h].name;
+        if (!scn->has_server || !s->has_vm)
+            return fail_at(c, &vm->mark, "overlay.vswitch: host %s has no "
+                           "VMs; a vswitch sits between VMs and the NIC "
+                           "(expected a server section with vm)", name);
+        if (s->vm.io == VM_IO_SRIOV)
+            return fail_at(c, &vm->mark, "overlay.vswitch: host %s's VMs "
+                           "use SR-IOV VFs, which bypass the host's switch "
+                           "(expected server.vm.io emulated, virtio or "
+                           "vhost)", name);
+        uint32_t cores = s->sockets * s->cores_per_socket;
+        if (v->handler_core != UINT32_MAX && v->handler_core >= cores)
+            return fail_at(c, &ytree_get(vm, "handler_core")->mark,
+                           "overlay.vswitch.handler_core: host %s has %u "
+                           "cores (0..%u)", name, cores, cores - 1);
+    }
+    /* RDMA runs in the NIC, past the host's switch: with software VTEPs
+     * its packets would leave untunneled. */
+    const struct ynode *traffic = ytree_get(root, "traffic");
+    for (size_t i = 0; o->vteps == VTEP_SERVER && i < scn->n_traffic; i++) {
+        const struct transport_class *tp =
+            transport_find(scn->traffic[i].protocol);
+        if (tp && tp->nic_offload)
+            return fail_at(c, &ytree_get(traffic->items[i], "protocol")->mark,
+                           "traffic.%zu.protocol: %s runs in the NIC and "
+                           "bypasses the vswitch, which holds the VTEPs with "
+                           "overlay.vteps: server; expected tcp or udp, or "
+                           "vteps: leaf", i, tp->name);
+    }
+    const struct ynode *seq = ytree_get(vm, "identities");
+    if (!seq)
+        return true;
+    v->host_identity = xcalloc(scn->graph.n_hosts, sizeof *v->host_identity);
+    for (size_t i = 0; i < seq->n_items; i++) {
+        const struct ynode *hosts = ytree_get(seq->items[i], "hosts");
+        for (size_t j = 0; j < hosts->n_items; j++) {
+            char sub[PATH_BYTES];
+            uint32_t h;
+            path_format(sub, "overlay.vswitch.identities.%zu.hosts.%zu", i,
+                        j);
+            if (!scn_resolve_host(c, scn, hosts->items[j], sub, &h))
+                return false;
+            if (v->host_identity[h])
+                return fail_at(c, &hosts->items[j]->mark, "%s: host %s "
+                               "already has identity %s", sub,
+                               hosts->items[j]->text,
+                               v->identities[v->host_identity[h] - 1]);
+            v->host_identity[h] = (uint32_t)i + 1;
+        }
+    }
+    return true;
+}
+
 bool
 scn_resolve_overlay(struct ctx *c, const struct ynode *root,
                     struct scenario *scn)
@@ -333,7 +628,7 @@ scn_resolve_overlay(struct ctx *c, const struct ynode *root,
             t->hosts[j] = h;
         }
     }
-    return check_traffic(c, root, scn);
+    return check_vswitch(c, root, map, scn) && check_traffic(c, root, scn);
 }
 
 void
@@ -345,4 +640,11 @@ scn_overlay_spec_free(struct overlay_spec *o)
     }
     free(o->tenants);
     free(o->host_tenant);
+    struct vswitch_spec *v = &o->vswitch;
+    for (size_t i = 0; i < v->n_identities; i++)
+        free(v->identities[i]);
+    free(v->identities);
+    free(v->host_identity);
+    free(v->deny_ports);
+    free(v->allow);
 }

@@ -156,6 +156,9 @@ extern const struct key_section scn_flow_keys;
 extern const struct key_section scn_flow_size_keys;
 extern const struct key_section scn_overlay_keys;
 extern const struct key_section scn_tenant_keys;
+extern const struct key_section scn_vswitch_keys;
+extern const struct key_section scn_identity_keys;
+extern const struct key_section scn_allow_keys;
 extern const struct key_section scn_top_keys;
 
 #endif

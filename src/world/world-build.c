@@ -17,6 +17,7 @@
 #include "host/edge.h"
 #include "host/host.h"
 #include "host/server.h"
+#include "overlay/vswitch.h"
 #include "overlay/vtep.h"
 #include "scenario/scenario.h"
 #include "transport/flow.h"
@@ -265,6 +266,8 @@ build(struct world *w, const struct scenario *scn, char **err)
     if (scn->overlay.enabled) {
         w->overlay = overlay_create(&scn->overlay, net, scn->mtu_bytes);
         overlay_warn_mtu(w->overlay, net, scn->mtu_bytes);
+        if (scn->overlay.vswitch.enabled)
+            vswitches_create(w->overlay, net);
     }
     w->control = control_create(net, &scn->control);
     struct workload_config wcfg = world_workload_config(scn);

@@ -11,7 +11,8 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
 fix="$here/tests/cli/limits"
-fixtures="ethernet server hpcc dcqcn ib explicit three-tier fat-tree"
+fixtures="ethernet server hpcc dcqcn ib explicit three-tier fat-tree vswitch-learning
+          vswitch-reactive"
 
 # The --set path of a key of the reference: [] is entry $3, LINK a named
 # topology's server_link, RATE the link rate a fixture lists (25Gbps); a

@@ -33,7 +33,8 @@ check encapsulation "overlay: {encapsulation: gre, tenants: [$T]}" 5:26 "overlay
 check option-vxlan "overlay: {geneve_option_bytes: 8, tenants: [$T]}" 5:32 "only with encapsulation: geneve"
 check option-words "overlay: {encapsulation: geneve, geneve_option_bytes: 6, tenants: [$T]}" 5:55 "whole 4-byte words"
 check option-range "overlay: {encapsulation: geneve, geneve_option_bytes: 256, tenants: [$T]}" 5:55 "expected an integer 0..252"
-check vteps "overlay: {vteps: server, tenants: [$T]}" 5:18 "overlay.vteps is 'server'; expected one of: leaf"
+check vteps "overlay: {vteps: spine, tenants: [$T]}" 5:18 "overlay.vteps is 'spine'; expected one of: leaf, server"
+check vteps-no-vswitch "overlay: {vteps: server, tenants: [$T]}" 5:18 "overlay.vteps: server puts the VTEPs in the servers' vswitches, and overlay.vswitch is not given"
 check source-port "overlay: {source_port: 0, tenants: [$T]}" 5:24 "overlay.source_port is '0'; expected an integer 1..65535"
 check source-port-word "overlay: {source_port: random, tenants: [$T]}" 5:24 "overlay.source_port is 'random'"
 check underlay-mtu "overlay: {underlay_mtu: 100, tenants: [$T]}" 5:25 "overlay.underlay_mtu is '100'; expected an integer 576..9216"
@@ -105,4 +106,65 @@ fabric: infiniband
 overlay: {tenants: [$T]}
 YAML
 refused infiniband "$tmp/ib.yaml" "3:10: " "not fabric: infiniband"
+
+# overlay.vswitch: every key.  S puts VMs on every server (line 5), so the
+# overlay is on line 6.
+S='server: {vm: {io: vhost, count: 2}}'
+G="tenants: [$T]"
+vsw() { printf '%s\noverlay: {%s, vswitch: {%s}}' "$S" "$G" "$1"; }
+scenario "$(vsw 'tables: learning, deny_ports: [23]')" >"$tmp/good-vswitch.yaml"
+"$DCSIM" validate "$tmp/good-vswitch.yaml" >/dev/null 2>"$tmp/err"
+t $? "a good vswitch validates"
+scenario "$S
+overlay: {encapsulation: geneve, geneve_option_bytes: 8, vteps: server, $G, vswitch: {identities: [{name: w, hosts: [h0]}, {name: d, hosts: [h2]}], allow: [{from: w, to: d}]}}" >"$tmp/good-identity.yaml"
+"$DCSIM" validate "$tmp/good-identity.yaml" >/dev/null 2>"$tmp/err"
+t $? "a good vswitch with identities validates"
+check vswitch-scalar "$S
+overlay: {$G, vswitch: 5}" 6:67 "overlay.vswitch is '5'; expected a mapping of vswitch settings"
+check vswitch-unknown "$(vsw 'cache: 5')" 6:68 "unknown key 'cache' in overlay.vswitch"
+check vswitch-tables "$(vsw 'tables: magic')" 6:76 "overlay.vswitch.tables is 'magic'; expected one of: prepopulated, learning, reactive"
+check vswitch-microflow "$(vsw 'microflow_entries: 0')" 6:87 "overlay.vswitch.microflow_entries is '0'; expected an integer 1..1048576"
+check vswitch-microflow-pow2 "$(vsw 'microflow_entries: 1000')" 6:87 "indexed by hash bits"
+check vswitch-megaflow "$(vsw 'megaflow_entries: 0')" 6:86 "overlay.vswitch.megaflow_entries is '0'"
+check vswitch-upcall "$(vsw 'upcall: 0us')" 6:76 "overlay.vswitch.upcall is '0us'"
+check vswitch-mask-probe "$(vsw 'mask_probe: -1')" 6:80 "overlay.vswitch.mask_probe is '-1'"
+check vswitch-reactive "$(vsw 'tables: reactive')" 6:67 "tables: reactive needs controller_delay"
+check vswitch-delay-only "$(vsw 'controller_delay: 1ms')" 6:86 "overlay.vswitch.controller_delay: only with tables: reactive"
+check vswitch-delay "$(vsw 'tables: reactive, controller_delay: 0s')" 6:104 "overlay.vswitch.controller_delay is '0s'"
+check vswitch-aging-only "$(vsw 'mac_aging: 1s')" 6:79 "overlay.vswitch.mac_aging: only with tables: learning"
+check vswitch-aging "$(vsw 'tables: learning, mac_aging: x')" 6:97 "overlay.vswitch.mac_aging is 'x'"
+check vswitch-handler "$(vsw 'handler_core: 5000')" 6:82 "overlay.vswitch.handler_core is '5000'; expected an integer 0..2047"
+check vswitch-handler-cores "$(vsw 'handler_core: 100')" 6:82 "overlay.vswitch.handler_core: host h0 has 32 cores (0..31)"
+check vswitch-deny "$(vsw 'deny_ports: [0]')" 6:81 "overlay.vswitch.deny_ports.0 is '0'; expected an integer 1..65535"
+check vswitch-deny-scalar "$(vsw 'deny_ports: 22')" 6:80 "overlay.vswitch.deny_ports is '22'; expected a sequence of ports"
+check vswitch-identities "$(vsw 'identities: []')" 6:80 "overlay.vswitch.identities is a sequence; expected a non-empty sequence"
+check vswitch-identity-unknown "$(vsw 'identities: [{name: w, hosts: [h0], color: red}]')" 6:104 "unknown key 'color' in overlay.vswitch.identities.0"
+check vswitch-identity-name "$(vsw 'identities: [{hosts: [h0]}]')" 6:81 "missing required key 'name' in overlay.vswitch.identities.0"
+check vswitch-identity-hosts "$(vsw 'identities: [{name: w}]')" 6:81 "missing required key 'hosts'"
+check vswitch-identity-twice "$(vsw 'identities: [{name: w, hosts: [h0]}, {name: w, hosts: [h2]}]')" 6:112 "another identity has this name"
+check vswitch-identity-geneve "$(vsw 'identities: [{name: w, hosts: [h0]}]')" 6:80 "the source's identity travels in a Geneve option"
+check vswitch-allow-alone "$(vsw 'allow: [{from: a, to: b}]')" 6:75 "overlay.vswitch.allow: names pairs of identities"
+I='identities: [{name: w, hosts: [h0]}, {name: d, hosts: [h2]}]'
+check vswitch-allow-name "$(vsw "$I, allow: [{from: w, to: x}]")" 6:152 "overlay.vswitch.allow.0.to is 'x' (no identity has this name)"
+check vswitch-allow-key "$(vsw "$I, allow: [{from: w, by: d}]")" 6:148 "unknown key 'by' in overlay.vswitch.allow.0"
+check vswitch-allow-missing "$(vsw "$I, allow: [{from: w}]")" 6:138 "missing required key 'to' in overlay.vswitch.allow.0"
+scenario "$S
+overlay: {encapsulation: geneve, geneve_option_bytes: 8, vteps: server, $G, vswitch: {identities: [{name: w, hosts: [h0]}, {name: d, hosts: [h0]}]}}" >"$tmp/id-twice.yaml"
+refused vswitch-identity-host-twice "$tmp/id-twice.yaml" "6:185: " "host h0 already has identity w"
+scenario "$S
+overlay: {encapsulation: geneve, geneve_option_bytes: 8, vteps: server, $G, vswitch: {identities: [{name: w, hosts: [h7]}]}}" >"$tmp/id-host.yaml"
+refused vswitch-identity-host "$tmp/id-host.yaml" "6:161: " "no host named 'h7'"
+cat >"$tmp/roce.yaml" <<YAML
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+$S
+traffic:
+  - {pattern: flows, protocol: roce, flows: [{src: h0, dst: h2, size: 10KB}]}
+overlay: {vteps: server, $G, vswitch: {}}
+YAML
+refused vswitch-roce "$tmp/roce.yaml" "4:32: " "traffic.0.protocol: roce runs in the NIC and bypasses the vswitch"
+scenario "overlay: {$G, vswitch: {}}" >"$tmp/no-vm.yaml"
+refused vswitch-no-vm "$tmp/no-vm.yaml" "5:67: " "overlay.vswitch: host h0 has no VMs"
+scenario "server: {vm: {io: sriov}}
+overlay: {$G, vswitch: {}}" >"$tmp/sriov.yaml"
+refused vswitch-sriov "$tmp/sriov.yaml" "6:67: " "use SR-IOV VFs, which bypass the host's switch"
 echo "1..$n"
