@@ -53,8 +53,8 @@ BIN := $(B)/dcsim
 endif
 
 LIB_SRCS := $(sort $(wildcard src/sim/*.c src/pkt/*.c src/fabric/*.c \
-	src/host/*.c src/transport/*.c src/overlay/*.c src/workload/*.c \
-	src/scenario/*.c \
+	src/host/*.c src/transport/*.c src/overlay/*.c src/storage/*.c \
+	src/workload/*.c src/scenario/*.c \
 	src/world/*.c src/report/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))

@@ -15,6 +15,7 @@
 #include "fabric/switch.h"
 #include "host/host.h"
 #include "report/blk-report.h"
+#include "report/storage-report.h"
 #include "report/breakdown.h"
 #include "report/ib-report.h"
 #include "report/monitor.h"
@@ -214,6 +215,8 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
         ib_report_json(f, world, ri);
     if (blk_report_wanted(world))
         blk_report_json(f, world, ri);
+    if (storage_report_wanted(world))
+        storage_report_json(f, world, ri);
     if (ri->breakdown)
         breakdown_json(f, world, ri);
     if (world->overlay)
@@ -373,6 +376,7 @@ enum writer_when {
     WITH_BREAKDOWN,           /* monitor.breakdown names a flow. */
     WITH_BLOCK,               /* Some VM has a drive (server.vm.block). */
     WITH_OVERLAY,             /* An `overlay` section. */
+    WITH_STORAGE,             /* A `storage` section. */
 };
 
 static const struct {
@@ -395,6 +399,7 @@ static const struct {
     { "breakdown.csv", breakdown_csv, WITH_BREAKDOWN },
     { "block.csv", blk_report_csv, WITH_BLOCK },
     { "overlay.csv", overlay_report_csv, WITH_OVERLAY },
+    { "storage.csv", storage_report_csv, WITH_STORAGE },
 };
 
 static bool
@@ -424,6 +429,8 @@ writer_wanted(size_t i, const struct world *world, const struct run_info *ri)
         return blk_report_wanted(world);
     case WITH_OVERLAY:
         return world->overlay != NULL;
+    case WITH_STORAGE:
+        return storage_report_wanted(world);
     default:
         return true;
     }
@@ -527,6 +534,8 @@ results_print_summary(const struct world *world, const struct run_info *ri,
         ib_report_print(f, world, ri);
     if (blk_report_wanted(world))
         blk_report_print(f, world, ri);
+    if (storage_report_wanted(world))
+        storage_report_print(f, world, ri);
     if (world->overlay)
         overlay_report_print(f, world, ri);
     if (ri->breakdown)

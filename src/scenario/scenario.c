@@ -71,6 +71,7 @@ static const struct key top_keys[] = {
             "Time series, latency breakdown and packet capture."),
     SECTION("server", "none", "CPU, NUMA, PCIe and VMs of every host."),
     SECTION("overlay", "none", "VXLAN/Geneve tunnels and tenants."),
+    SECTION("storage", "none", "NVMe SSDs, storage protocols and jobs."),
 };
 #undef S
 #undef SECTION
@@ -224,6 +225,14 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     n = ytree_get(root, "overlay");
     if (n && !scn_parse_overlay(c, n, &scn->overlay))
         return false;
+    n = ytree_get(root, "storage");
+    if (n && !scn_parse_storage(c, n, &scn->storage))
+        return false;
+    if (n && scn->fabric == FABRIC_INFINIBAND)
+        return fail_at(c, &ytree_pair(root, "storage")->key_mark,
+                       "a storage section is not supported on a fabric: "
+                       "infiniband yet (its TCP protocols need IP); "
+                       "expected fabric: ethernet, or no storage section");
     return true;
 }
 
@@ -231,6 +240,7 @@ static void
 scenario_defaults(struct scenario *scn)
 {
     scn_server_defaults(&scn->server);
+    scn_storage_defaults(&scn->storage);
     keys_defaults(&scn_top_keys, scn);
     /* The switch's sizes and latency: scn-switch.c's table; the choices
      * follow. */
@@ -334,8 +344,9 @@ scenario_load(const char *path, const struct scenario_override *overrides,
         scn_resolve_monitor(&c, ytree_get(root, "monitor"), scn) &&
         scn_resolve_qos_nodes(&c, root, scn) &&
         scn_resolve_server_nodes(&c, root, scn) &&
-        scn_resolve_stall(&c, root, scn))
-        scn_resolve_overlay(&c, root, scn);
+        scn_resolve_stall(&c, root, scn) &&
+        scn_resolve_overlay(&c, root, scn))
+        scn_resolve_storage(&c, ytree_get(root, "storage"), scn);
 
 out:
     ytree_free(root);
@@ -385,5 +396,6 @@ scenario_free(struct scenario *scn)
     free(scn->server_nodes);
     free(scn->sw.where);
     scn_overlay_spec_free(&scn->overlay);
+    scn_storage_spec_free(&scn->storage);
     memset(scn, 0, sizeof *scn);
 }

@@ -21,6 +21,7 @@
 #include "host/host-spec.h"
 #include "overlay/overlay-spec.h"
 #include "pkt/pkt.h"
+#include "storage/storage-spec.h"
 #include "transport/transport-spec.h"
 #include "workload/workload-spec.h"
 
@@ -93,6 +94,7 @@ struct scenario {
     size_t n_traffic;
     struct monitor_spec monitor;
     struct overlay_spec overlay;  /* enabled: an `overlay` section. */
+    struct storage_spec storage;  /* on: a `storage` section. */
 };
 
 /* One --set override: a dotted path ("topology.spines", "traffic.0.size")

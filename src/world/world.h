@@ -27,6 +27,7 @@
 #include "sim/util.h"
 
 struct overlay;
+struct storage;
 
 struct scenario;
 struct workload;
@@ -37,6 +38,7 @@ struct world {
     struct workload *wl;        /* What generated the flows. */
     struct edge_entry *entries; /* Per traffic entry, for edge.cfg. */
     struct overlay *overlay;    /* VTEPs and tenants, or NULL. */
+    struct storage *storage;    /* Storage jobs and targets, or NULL. */
 };
 
 static inline struct world *

@@ -11,7 +11,7 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
 fix="$here/tests/cli/limits"
-fixtures="ethernet server hpcc dcqcn ib explicit three-tier fat-tree"
+fixtures="ethernet server hpcc dcqcn ib explicit three-tier fat-tree storage"
 
 # The --set path of a key of the reference: [] is entry $3, LINK a named
 # topology's server_link; a link key gets its delay.

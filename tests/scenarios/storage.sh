@@ -1,0 +1,200 @@
+#!/bin/sh
+# Storage over the fabric (issue 16): NVMe SSDs, NVMe-oF over RDMA,
+# NVMe/TCP, iSCSI and fio-style jobs.  Each expectation is computed here
+# from the mechanism and the parameters (the SSD's latency and rate, each
+# message's frames on the wire, the costs in cycles); none is a value a
+# run once produced.  Figures are printed as TAP comments.
+set -u
+. "$(dirname "$0")/../lib.sh"
+ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
+# col DIR NAME [ROW]: column NAME of storage.csv's data row ROW (1).
+col() {
+    awk -F, -v name="$2" -v row="${3:-1}" '
+        NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+        NR == row + 1 { print $c }' "$1/storage.csv"
+}
+
+# Two hosts under one leaf: h0 -> leaf0 -> h1 is two 100 Gb/s links of
+# 1 us each, switches forwarding in no time (switch.latency 0).
+# run NAME STORAGE [SERVER]: runs it into $tmp/NAME.
+run() {
+    cat >"$tmp/$1.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 2,
+           server_link: {rate: 100Gbps, delay: 1us}}
+${3:-}
+storage: $2
+YAML
+    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1" --quiet
+    t $? "$1 runs"
+}
+
+# ---- 11. One 4 KiB read on an idle path is the sum of its parts. ----
+# The SSD (P4800X defaults): 9 us, then 4096 B at 19.2 Gb/s.
+dev_ps=$(awk 'BEGIN { printf "%.3f", 9e6 + 4096 * 8 / 19.2e9 * 1e12 }')
+# msg_ps WIRE...: a message of frames of WIRE bytes (preamble to IFG)
+# over both links, store and forward: the max-plus recurrence over
+# (frame x link) with 80 ps a byte at 100 Gb/s, plus 1 us per link.
+msg_ps() {
+    echo "$@" | awk '{
+        a = 0; b = 0
+        for (k = 1; k <= NF; k++) {
+            s = $k * 80
+            a = a + s                    # link 1: back to back
+            b = (a > b ? a : b) + s      # link 2: after link 1 and k-1
+        }
+        printf "%.0f\n", b + 2e6 }'
+}
+# Frame bytes on the wire for IP_BYTES of IP packet: Ethernet header 14,
+# FCS 4 (64 B at least), preamble and SFD 8, inter-frame gap 12.
+wire() { awk -v ip="$1" 'BEGIN { f = 14 + ip + 4; if (f < 64) f = 64; print f + 20 }'; }
+# RoCEv2: IP 20, UDP 8, BTH 12, ICRC 4, plus EXT (RETH 16 on a WRITE's
+# first packet); rdma.mtu 1024 B of payload a packet.
+roce() { wire $((20 + 8 + 12 + $2 + $1 + 4)); }
+# TCP: IP 20 + TCP 20 and at most MSS 1460 B a segment.
+tcp_msg() {
+    awk -v n="$1" 'BEGIN { while (n > 0) { s = n > 1460 ? 1460 : n; printf "%d ", s; n -= s }; print "" }' |
+        while read -r segs; do
+            out=
+            for s in $segs; do out="$out $(wire $((40 + s)))"; done
+            echo "$out"
+        done
+}
+# NVMe-oF/RDMA: SEND of the 64 B command; the SSD; RDMA WRITE of 4096 B
+# (four 1024 B packets, RETH on the first); SEND of the 16 B completion.
+rdma_ps=$(awk -v a="$(msg_ps "$(roce 64 0)")" \
+              -v b="$(msg_ps "$(roce 1024 16) $(roce 1024 0) $(roce 1024 0) $(roce 1024 0)")" \
+              -v c="$(msg_ps "$(roce 16 0)")" -v d="$dev_ps" \
+              'BEGIN { printf "%.3f", a + b + c + d }')
+# NVMe/TCP: CapsuleCmd 72 B; the SSD; C2HData 24 B + 4096 B and
+# CapsuleResp 24 B in one write (4144 B: segments 1460, 1460, 1224).
+ntcp_ps=$(awk -v a="$(msg_ps "$(tcp_msg 72)")" -v b="$(msg_ps "$(tcp_msg 4144)")" \
+              -v d="$dev_ps" 'BEGIN { printf "%.3f", a + b + d }')
+# iSCSI: SCSI Command 48 B; the SSD; Data-In 48 B + 4096 B and the SCSI
+# Response 48 B (4192 B).
+iscsi_ps=$(awk -v a="$(msg_ps "$(tcp_msg 48)")" -v b="$(msg_ps "$(tcp_msg 4192)")" \
+               -v d="$dev_ps" 'BEGIN { printf "%.3f", a + b + d }')
+for p in local:$dev_ps nvme-rdma:$rdma_ps nvme-tcp:$ntcp_ps iscsi:$iscsi_ps; do
+    proto=${p%%:*} want=${p#*:}
+    tgt=", target: h1"
+    [ "$proto" = local ] && tgt=
+    run "one-$proto" "{jobs: [{initiator: h0$tgt, protocol: $proto, count: 1}]}"
+    got=$(col "$tmp/one-$proto" lat_max_us)
+    echo "# $proto: one 4 KiB read $got us, analytic $(awk -v w="$want" 'BEGIN { printf "%.3f", w / 1e6 }') us"
+    ok_if "$got * 1e6 - $want < 1500 && $want - $got * 1e6 < 1500" \
+        "$proto: one 4 KiB read on an idle path is the sum of its parts (to the ns)"
+done
+# Host costs: a local read on a server pays the initiator's submission
+# and completion, 8400 cycles each at 3 GHz.
+run cpu-local "{jobs: [{initiator: h0, protocol: local, count: 1}]}" "server: {}"
+got=$(col "$tmp/cpu-local" lat_max_us)
+want=$(awk -v d="$dev_ps" 'BEGIN { printf "%.3f", (d + 2 * 8400 / 3 * 1e3) / 1e6 }')
+echo "# local on a server: $got us, analytic $want us"
+ok_if "$got - $want < 0.0015 && $want - $got < 0.0015" "local read with host costs: device plus 2 x 8400 cycles"
+
+# ---- 12. Little's law, and the ceiling. ----
+# Below saturation (4 outstanding, 5 units): IOPS x mean latency is the
+# iodepth of a closed loop.
+run little "{jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, iodepth: 4, count: 3000}]}"
+iops=$(col "$tmp/little" iops) lat=$(col "$tmp/little" lat_mean_us)
+echo "# nvme-rdma iodepth 4: $iops IOPS x $lat us = $(awk -v i="$iops" -v l="$lat" 'BEGIN { print i * l / 1e6 }')"
+ok_if "$iops * $lat / 1e6 > 4 * 0.98 && $iops * $lat / 1e6 < 4 * 1.02" "Little's law: IOPS x latency = iodepth within 2%"
+# IOPS grow with the queue depth (more units at work).
+prev=0
+for q in 1 2 4; do
+    run "qd$q" "{jobs: [{initiator: h0, protocol: local, iodepth: $q, count: 2000}]}"
+    cur=$(col "$tmp/qd$q" iops)
+    echo "# local iodepth $q: $cur IOPS"
+    ok_if "$cur > 1.8 * $prev" "iodepth $q: IOPS nearly double with the queue depth below the units"
+    prev=$cur
+done
+# Far above it, the SSD's ceiling: min(5 units / 9 us, 19.2 Gb/s / 4 KiB).
+ceil=$(awk 'BEGIN { a = 5 / 9e-6; b = 19.2e9 / (8 * 4096); printf "%.1f", a < b ? a : b }')
+run sat-local "{jobs: [{initiator: h0, protocol: local, iodepth: 64, count: 20000}]}"
+run sat-rdma "{jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, iodepth: 32, numjobs: 2, count: 10000}]}"
+for r in sat-local sat-rdma; do
+    got=$(col "$tmp/$r" iops)
+    echo "# $r: $got IOPS, ceiling $ceil"
+    ok_if "$got > $ceil * 0.98 && $got < $ceil * 1.02" "$r: IOPS saturate at the SSD's ceiling within 2%"
+done
+# Writes: the data path first (16 Gb/s), then a unit for 10 us:
+# min(5 / 10 us, 16 Gb/s / 4 KiB).
+wceil=$(awk 'BEGIN { a = 5 / 10e-6; b = 16e9 / (8 * 4096); printf "%.1f", a < b ? a : b }')
+run sat-write "{jobs: [{initiator: h0, protocol: local, rw: randwrite, iodepth: 64, count: 20000}]}"
+got=$(col "$tmp/sat-write" iops)
+echo "# sat-write: $got IOPS, ceiling $wceil"
+ok_if "$got > $wceil * 0.98 && $got < $wceil * 1.02" "writes saturate at the SSD's write ceiling within 2%"
+lat64=$(col "$tmp/sat-local" lat_mean_us)
+ok_if "$lat64 > 64 / $ceil * 1e6 * 0.98" "beyond the ceiling the latency grows instead (Little: 64 / ceiling)"
+
+# ---- 14. CPU per I/O: RDMA targets against TCP targets. ----
+# A kernel target's own work per command is the same for all three; TCP
+# targets also run the kernel stack for every packet and copy every byte,
+# RDMA targets only post and poll.
+for proto in nvme-rdma nvme-tcp iscsi; do
+    run "cpu-$proto" "{jobs: [{initiator: h0, target: h1, protocol: $proto, bs: 128KiB, count: 200}]}" "server: {}"
+done
+r=$(col "$tmp/cpu-nvme-rdma" target_cpu_us_per_io)
+tn=$(col "$tmp/cpu-nvme-tcp" target_cpu_us_per_io)
+ti=$(col "$tmp/cpu-iscsi" target_cpu_us_per_io)
+echo "# 128 KiB reads, target CPU per I/O: nvme-rdma $r us, nvme-tcp $tn us, iscsi $ti us (ratio $(awk -v a="$tn" -v b="$r" 'BEGIN { printf "%.1f", a / b }'))"
+ok_if "$tn > 3 * $r && $ti > 3 * $r" "RDMA targets use far less CPU per I/O (over 3x) than TCP targets"
+# The RDMA target's figure is its own work, the interrupt and the posts
+# and polls of its RDMA WRITE and SEND: (8200 + 3000 + 2 x 450 + ...) /
+# 3 GHz, about 4 us.
+ok_if "$r > (8200 + 3000) / 3000 && $r < (8200 + 3000 + 2 * 600 + 600) / 3000" "the RDMA target's CPU is its command work, an interrupt and its posts and polls"
+# SPDK polls: one reactor (the target's one app core) busy from the
+# first command to the last serves the SSD's ceiling, so its time per I/O
+# is 1 / ceiling; a kernel target on that one core is CPU-bound instead,
+# at 3 GHz / (8200 + 3000 + 2 x (450 + 150)) cycles per I/O.  The
+# initiator has four cores, one per worker.
+srv="server: {app_cores: [1, 2, 3, 4], nodes: {h1: {app_cores: [1]}}}"
+job="{initiator: h0, target: h1, protocol: nvme-rdma, iodepth: 16, numjobs: 4, count: 2000}"
+run spdk "{target: spdk, jobs: [$job]}" "$srv"
+run kernel "{jobs: [$job]}" "$srv"
+s=$(col "$tmp/spdk" target_cpu_us_per_io) k=$(col "$tmp/kernel" target_cpu_us_per_io)
+si=$(col "$tmp/spdk" iops) ki=$(col "$tmp/kernel" iops)
+kceil=$(awk 'BEGIN { printf "%.1f", 3e9 / (8200 + 3000 + 2 * (450 + 150)) }')
+echo "# one target core: spdk $si IOPS at $s us CPU per I/O; kernel $ki IOPS at $k us (its CPU ceiling $kceil)"
+ok_if "$s < $k / 2" "an SPDK target spends less CPU per I/O than a kernel target at load"
+ok_if "$si > $ceil * 0.98" "the SPDK target reaches the SSD's ceiling on one core"
+ok_if "$ki > $kceil * 0.98 && $ki < $kceil * 1.02" "the kernel target saturates at its core's ceiling within 2%"
+
+# ---- Messages: sizes and counts. ----
+run msgs "{jobs: [{initiator: h0, target: h1, protocol: nvme-tcp, rw: write, bs: 64KiB, count: 10}]}"
+# A 64 KiB write over NVMe/TCP, beyond in_capsule: CapsuleCmd 72, R2T
+# 24, H2CData 24 + 65536, CapsuleResp 24.
+m=$(num messages "$tmp/msgs/summary.json")
+b=$(num message_bytes "$tmp/msgs/summary.json")
+ok_if "$m == 40 && $b == 10 * (72 + 24 + 24 + 65536 + 24)" "NVMe/TCP write: CapsuleCmd, R2T, H2CData, CapsuleResp ($m messages, $b bytes)"
+run msgs-iscsi "{immediate_data: true, jobs: [{initiator: h0, target: h1, protocol: iscsi, rw: write, bs: 64KiB, count: 10}]}"
+# iSCSI: the command with 8 KiB immediate data; R2T; Data-Out for the
+# other 56 KiB in 7 PDUs of 8 KiB; the response.
+b=$(num message_bytes "$tmp/msgs-iscsi/summary.json")
+ok_if "$b == 10 * ((48 + 8192) + 48 + (7 * 48 + 57344) + 48)" "iSCSI write: immediate data, R2T, Data-Out PDUs, response ($b bytes)"
+# A mix draws reads and writes from the job's stream.
+run mix "{jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, rw: randrw, read_fraction: 0.7, count: 2000}]}"
+rd=$(col "$tmp/mix" reads)
+ok_if "$rd > 1300 && $rd < 1500" "randrw 70/30: $rd reads of 2000"
+# rate caps a worker's I/Os per second.
+run rate "{jobs: [{initiator: h0, protocol: local, iodepth: 8, rate: 10000, count: 100}]}"
+got=$(col "$tmp/rate" iops)
+ok_if "$got > 9900 && $got < 10100" "rate 10000: $got IOPS"
+# duration: workers stop issuing at start + duration.
+run dur "{jobs: [{initiator: h0, protocol: local, duration: 1ms}]}"
+got=$(col "$tmp/dur" ios)
+want=$(awk -v d="$dev_ps" 'BEGIN { printf "%d", 1e9 / d + 0.999 }')
+ok_if "$got == $want" "duration 1ms at iodepth 1: $got I/Os, the reads that start within it"
+
+# ---- 15. Runs without storage are untouched; determinism. ----
+cat >"$tmp/none.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 2}
+traffic:
+  - {pattern: flows, protocol: tcp, flows: [{src: h0, dst: h1, size: 20KB}]}
+YAML
+"$DCSIM" run "$tmp/none.yaml" -o "$tmp/none" --quiet
+[ ! -e "$tmp/none/storage.csv" ] && ! grep -q '"storage"' "$tmp/none/summary.json"
+t $? "a run without storage has no storage.csv and no storage summary"
+"$DCSIM" run "$tmp/mix.yaml" -o "$tmp/mix2" --quiet
+same_results "$tmp/mix" "$tmp/mix2" storage.csv flows.csv
+t $? "the same storage run twice gives identical results"
+echo "1..$n"
