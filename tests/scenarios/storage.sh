@@ -6,13 +6,9 @@
 # run once produced.  Figures are printed as TAP comments.
 set -u
 . "$(dirname "$0")/../lib.sh"
-ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
-# col DIR NAME [ROW]: column NAME of storage.csv's data row ROW (1).
-col() {
-    awk -F, -v name="$2" -v row="${3:-1}" '
-        NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
-        NR == row + 1 { print $c }' "$1/storage.csv"
-}
+# ok_if and col: tests/lib.sh; sto DIR NAME [ROW]: a column of
+# storage.csv.
+sto() { col "$1" storage.csv "$2" "${3:-1}"; }
 
 # Two hosts under one leaf: h0 -> leaf0 -> h1 is two 100 Gb/s links of
 # 1 us each, switches forwarding in no time (switch.latency 0).
@@ -78,7 +74,7 @@ for p in local:$dev_ps nvme-rdma:$rdma_ps nvme-tcp:$ntcp_ps iscsi:$iscsi_ps; do
     tgt=", target: h1"
     [ "$proto" = local ] && tgt=
     run "one-$proto" "{jobs: [{initiator: h0$tgt, protocol: $proto, count: 1}]}"
-    got=$(col "$tmp/one-$proto" lat_max_us)
+    got=$(sto "$tmp/one-$proto" lat_max_us)
     echo "# $proto: one 4 KiB read $got us, analytic $(awk -v w="$want" 'BEGIN { printf "%.3f", w / 1e6 }') us"
     ok_if "$got * 1e6 - $want < 1500 && $want - $got * 1e6 < 1500" \
         "$proto: one 4 KiB read on an idle path is the sum of its parts (to the ns)"
@@ -86,7 +82,7 @@ done
 # Host costs: a local read on a server pays the initiator's submission
 # and completion, 8400 cycles each at 3 GHz.
 run cpu-local "{jobs: [{initiator: h0, protocol: local, count: 1}]}" "server: {}"
-got=$(col "$tmp/cpu-local" lat_max_us)
+got=$(sto "$tmp/cpu-local" lat_max_us)
 want=$(awk -v d="$dev_ps" 'BEGIN { printf "%.3f", (d + 2 * 8400 / 3 * 1e3) / 1e6 }')
 echo "# local on a server: $got us, analytic $want us"
 ok_if "$got - $want < 0.0015 && $want - $got < 0.0015" "local read with host costs: device plus 2 x 8400 cycles"
@@ -95,14 +91,14 @@ ok_if "$got - $want < 0.0015 && $want - $got < 0.0015" "local read with host cos
 # Below saturation (4 outstanding, 5 units): IOPS x mean latency is the
 # iodepth of a closed loop.
 run little "{jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, iodepth: 4, count: 3000}]}"
-iops=$(col "$tmp/little" iops) lat=$(col "$tmp/little" lat_mean_us)
+iops=$(sto "$tmp/little" iops) lat=$(sto "$tmp/little" lat_mean_us)
 echo "# nvme-rdma iodepth 4: $iops IOPS x $lat us = $(awk -v i="$iops" -v l="$lat" 'BEGIN { print i * l / 1e6 }')"
 ok_if "$iops * $lat / 1e6 > 4 * 0.98 && $iops * $lat / 1e6 < 4 * 1.02" "Little's law: IOPS x latency = iodepth within 2%"
 # IOPS grow with the queue depth (more units at work).
 prev=0
 for q in 1 2 4; do
     run "qd$q" "{jobs: [{initiator: h0, protocol: local, iodepth: $q, count: 2000}]}"
-    cur=$(col "$tmp/qd$q" iops)
+    cur=$(sto "$tmp/qd$q" iops)
     echo "# local iodepth $q: $cur IOPS"
     ok_if "$cur > 1.8 * $prev" "iodepth $q: IOPS nearly double with the queue depth below the units"
     prev=$cur
@@ -112,7 +108,7 @@ ceil=$(awk 'BEGIN { a = 5 / 9e-6; b = 19.2e9 / (8 * 4096); printf "%.1f", a < b 
 run sat-local "{jobs: [{initiator: h0, protocol: local, iodepth: 64, count: 20000}]}"
 run sat-rdma "{jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, iodepth: 32, numjobs: 2, count: 10000}]}"
 for r in sat-local sat-rdma; do
-    got=$(col "$tmp/$r" iops)
+    got=$(sto "$tmp/$r" iops)
     echo "# $r: $got IOPS, ceiling $ceil"
     ok_if "$got > $ceil * 0.98 && $got < $ceil * 1.02" "$r: IOPS saturate at the SSD's ceiling within 2%"
 done
@@ -120,10 +116,10 @@ done
 # min(5 / 10 us, 16 Gb/s / 4 KiB).
 wceil=$(awk 'BEGIN { a = 5 / 10e-6; b = 16e9 / (8 * 4096); printf "%.1f", a < b ? a : b }')
 run sat-write "{jobs: [{initiator: h0, protocol: local, rw: randwrite, iodepth: 64, count: 20000}]}"
-got=$(col "$tmp/sat-write" iops)
+got=$(sto "$tmp/sat-write" iops)
 echo "# sat-write: $got IOPS, ceiling $wceil"
 ok_if "$got > $wceil * 0.98 && $got < $wceil * 1.02" "writes saturate at the SSD's write ceiling within 2%"
-lat64=$(col "$tmp/sat-local" lat_mean_us)
+lat64=$(sto "$tmp/sat-local" lat_mean_us)
 ok_if "$lat64 > 64 / $ceil * 1e6 * 0.98" "beyond the ceiling the latency grows instead (Little: 64 / ceiling)"
 
 # ---- 14. CPU per I/O: RDMA targets against TCP targets. ----
@@ -133,9 +129,9 @@ ok_if "$lat64 > 64 / $ceil * 1e6 * 0.98" "beyond the ceiling the latency grows i
 for proto in nvme-rdma nvme-tcp iscsi; do
     run "cpu-$proto" "{jobs: [{initiator: h0, target: h1, protocol: $proto, bs: 128KiB, count: 200}]}" "server: {}"
 done
-r=$(col "$tmp/cpu-nvme-rdma" target_cpu_us_per_io)
-tn=$(col "$tmp/cpu-nvme-tcp" target_cpu_us_per_io)
-ti=$(col "$tmp/cpu-iscsi" target_cpu_us_per_io)
+r=$(sto "$tmp/cpu-nvme-rdma" target_cpu_us_per_io)
+tn=$(sto "$tmp/cpu-nvme-tcp" target_cpu_us_per_io)
+ti=$(sto "$tmp/cpu-iscsi" target_cpu_us_per_io)
 echo "# 128 KiB reads, target CPU per I/O: nvme-rdma $r us, nvme-tcp $tn us, iscsi $ti us (ratio $(awk -v a="$tn" -v b="$r" 'BEGIN { printf "%.1f", a / b }'))"
 ok_if "$tn > 3 * $r && $ti > 3 * $r" "RDMA targets use far less CPU per I/O (over 3x) than TCP targets"
 # The RDMA target's figure is its own work, the interrupt and the posts
@@ -151,8 +147,8 @@ srv="server: {app_cores: [1, 2, 3, 4], nodes: {h1: {app_cores: [1]}}}"
 job="{initiator: h0, target: h1, protocol: nvme-rdma, iodepth: 16, numjobs: 4, count: 2000}"
 run spdk "{target: spdk, jobs: [$job]}" "$srv"
 run kernel "{jobs: [$job]}" "$srv"
-s=$(col "$tmp/spdk" target_cpu_us_per_io) k=$(col "$tmp/kernel" target_cpu_us_per_io)
-si=$(col "$tmp/spdk" iops) ki=$(col "$tmp/kernel" iops)
+s=$(sto "$tmp/spdk" target_cpu_us_per_io) k=$(sto "$tmp/kernel" target_cpu_us_per_io)
+si=$(sto "$tmp/spdk" iops) ki=$(sto "$tmp/kernel" iops)
 kceil=$(awk 'BEGIN { printf "%.1f", 3e9 / (8200 + 3000 + 2 * (450 + 150)) }')
 echo "# one target core: spdk $si IOPS at $s us CPU per I/O; kernel $ki IOPS at $k us (its CPU ceiling $kceil)"
 ok_if "$s < $k / 2" "an SPDK target spends less CPU per I/O than a kernel target at load"
@@ -173,17 +169,30 @@ b=$(num message_bytes "$tmp/msgs-iscsi/summary.json")
 ok_if "$b == 10 * ((48 + 8192) + 48 + (7 * 48 + 57344) + 48)" "iSCSI write: immediate data, R2T, Data-Out PDUs, response ($b bytes)"
 # A mix draws reads and writes from the job's stream.
 run mix "{jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, rw: randrw, read_fraction: 0.7, count: 2000}]}"
-rd=$(col "$tmp/mix" reads)
+rd=$(sto "$tmp/mix" reads)
 ok_if "$rd > 1300 && $rd < 1500" "randrw 70/30: $rd reads of 2000"
 # rate caps a worker's I/Os per second.
 run rate "{jobs: [{initiator: h0, protocol: local, iodepth: 8, rate: 10000, count: 100}]}"
-got=$(col "$tmp/rate" iops)
+got=$(sto "$tmp/rate" iops)
 ok_if "$got > 9900 && $got < 10100" "rate 10000: $got IOPS"
 # duration: workers stop issuing at start + duration.
 run dur "{jobs: [{initiator: h0, protocol: local, duration: 1ms}]}"
-got=$(col "$tmp/dur" ios)
+got=$(sto "$tmp/dur" ios)
 want=$(awk -v d="$dev_ps" 'BEGIN { printf "%d", 1e9 / d + 0.999 }')
 ok_if "$got == $want" "duration 1ms at iodepth 1: $got I/Os, the reads that start within it"
+
+# ---- The example (scenarios/storage-fabric.yaml). ----
+ex=$(dirname "$0")/../../scenarios/storage-fabric.yaml
+"$DCSIM" validate "$ex" >/dev/null; t $? "scenarios/storage-fabric.yaml validates"
+"$DCSIM" run "$ex" -o "$tmp/ex" --quiet; t $? "scenarios/storage-fabric.yaml runs"
+rd=$(csv "$tmp/ex/storage.csv" 'c["iops"]' 'c["protocol"] == "nvme-rdma"')
+is=$(csv "$tmp/ex/storage.csv" 'c["iops"]' 'c["protocol"] == "iscsi"')
+echo "# example: NVMe-oF/RDMA jobs $rd IOPS to h24, iSCSI jobs $is IOPS to h25"
+# h24's SSD with 32 outstanding: 5 units, each I/O holding one 9 us (70%
+# reads) or 10 us (30% writes); the mix is drawn, so within 5%.
+mceil=$(awk 'BEGIN { printf "%.0f", 5 / (0.7 * 9e-6 + 0.3 * 10e-6) }')
+ok_if "$rd > 0.95 * $mceil && $rd < 1.05 * $mceil && $rd > $is" "the RDMA jobs run at h24's SSD ceiling for the mix ($mceil), above the iSCSI jobs"
+ok_if "$(all_drops "$tmp/ex/summary.json") == 0" "no drops in the example"
 
 # ---- 15. Runs without storage are untouched; determinism. ----
 cat >"$tmp/none.yaml" <<YAML
