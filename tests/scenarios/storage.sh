@@ -155,6 +155,36 @@ ok_if "$s < $k / 2" "an SPDK target spends less CPU per I/O than a kernel target
 ok_if "$si > $ceil * 0.98" "the SPDK target reaches the SSD's ceiling on one core"
 ok_if "$ki > $kceil * 0.98 && $ki < $kceil * 1.02" "the kernel target saturates at its core's ceiling within 2%"
 
+# An incast of iSCSI writes in lossless class 4: seven initiators write
+# 64 KiB blocks to h0 through one leaf.  With PFC the leaf pauses them
+# and drops nothing; without, its queue to h0 overflows and TCP
+# resends (tcp.min_rto 1 ms), and every I/O still completes.
+for pfc in true false; do
+    jobs=
+    for i in 1 2 3 4 5 6 7; do
+        jobs="$jobs{initiator: h$i, target: h0, protocol: iscsi, rw: write, bs: 64KiB, iodepth: 4, count: 8, tc: 4}, "
+    done
+    cat >"$tmp/incast-$pfc.yaml" <<YAML
+stop: 5ms
+topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 8,
+           server_link: {rate: 100Gbps, delay: 1us}}
+switch: {buffer: 4MB}
+pfc: {enabled: $pfc}
+tcp: {min_rto: 1ms}
+storage: {jobs: [${jobs%, }]}
+YAML
+    "$DCSIM" run "$tmp/incast-$pfc.yaml" -o "$tmp/incast-$pfc" --quiet
+    t $? "incast of iSCSI writes, pfc $pfc, runs"
+done
+dp=$(all_drops "$tmp/incast-true/summary.json")
+dn=$(all_drops "$tmp/incast-false/summary.json")
+pp=$(num pause_frames_sent "$tmp/incast-true/summary.json")
+iop=$(num ios "$tmp/incast-true/summary.json") ion=$(num ios "$tmp/incast-false/summary.json")
+echo "# iSCSI write incast: with PFC $dp drops ($pp pauses), without $dn drops; I/Os $iop and $ion of 56"
+ok_if "$dp == 0 && $pp > 0" "lossless class 4 with PFC: pauses, no drops"
+ok_if "$dn > 0" "without PFC the incast drops"
+ok_if "$iop == 56 && $ion == 56" "every I/O completes either way (TCP recovers the losses)"
+
 # ---- Messages: sizes and counts. ----
 run msgs "{jobs: [{initiator: h0, target: h1, protocol: nvme-tcp, rw: write, bs: 64KiB, count: 10}]}"
 # A 64 KiB write over NVMe/TCP, beyond in_capsule: CapsuleCmd 72, R2T
