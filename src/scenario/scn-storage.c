@@ -30,6 +30,8 @@ static const struct key storage_keys[] = {
       .help = "NVMe/TCP DDGST and iSCSI DataDigest (CRC32C)." },
     { "immediate_data", KEY_BOOL, S(immediate_data), .dflt = "true",
       .help = "iSCSI ImmediateData: write data in the command PDU." },
+    { "initial_r2t", KEY_BOOL, S(initial_r2t), .dflt = "true",
+      .help = "iSCSI InitialR2T: no unsolicited Data-Out before an R2T." },
     { "first_burst", KEY_SIZE, S(first_burst_bytes), 1, 16777215,
       .limit = "16777215B: RFC 7143's FirstBurstLength is 24 bits",
       .dflt = "64KiB", .help = "iSCSI FirstBurstLength, at least 512B." },

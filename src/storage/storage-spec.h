@@ -71,6 +71,8 @@ struct storage_spec {
     bool header_digest;       /* NVMe/TCP HDGST, iSCSI HeaderDigest. */
     bool data_digest;         /* NVMe/TCP DDGST, iSCSI DataDigest. */
     bool immediate_data;      /* iSCSI ImmediateData. */
+    bool initial_r2t;         /* iSCSI InitialR2T: no unsolicited
+                               * Data-Out before the first R2T. */
     uint64_t first_burst_bytes;  /* iSCSI FirstBurstLength. */
     uint64_t max_segment_bytes;  /* iSCSI MaxRecvDataSegmentLength. */
     struct storage_costs cost;

@@ -21,9 +21,10 @@
  *                    PDUs (48 B each, MaxRecvDataSegmentLength of data
  *                    each) and the SCSI Response (48 B), written at once
  *   iscsi write      SCSI Command with immediate data (up to
- *                    FirstBurstLength and one segment); for the rest
- *                    T->I R2T (48 B), I->T Data-Out PDUs; the SSD; T->I
- *                    SCSI Response
+ *                    FirstBurstLength and one segment), with InitialR2T
+ *                    No followed by unsolicited Data-Out PDUs up to
+ *                    FirstBurstLength; for the rest T->I R2T (48 B), I->T
+ *                    Data-Out PDUs; the SSD; T->I SCSI Response
  * Digests add 4 B per header (header_digest) and per data segment
  * (data_digest); iSCSI pads data segments to 4 B.
  *
@@ -263,16 +264,20 @@ program_build(const struct storage_spec *s, const struct storage_job_spec *j,
             put_msg(p, CARRY_TCP, true, iscsi_pdus(s, bs) + bare);
             break;
         }
-        uint64_t imm = 0;
-        if (s->immediate_data) {
-            imm = MIN(bs, s->first_burst_bytes);
-            imm = MIN(imm, s->max_segment_bytes);
-        }
-        put_msg(p, CARRY_TCP, false, iscsi_pdus(s, imm));
+        /* Unsolicited data (RFC 7143 13.11, 13.14): immediate data in
+         * the command, and with InitialR2T No, Data-Out PDUs written
+         * right behind it, together up to FirstBurstLength. */
+        uint64_t first = MIN(bs, s->first_burst_bytes), imm = 0, unsol = 0;
+        if (s->immediate_data)
+            imm = MIN(first, s->max_segment_bytes);
+        if (!s->initial_r2t)
+            unsol = first - imm;
+        put_msg(p, CARRY_TCP, false,
+                iscsi_pdus(s, imm) + (unsol ? iscsi_pdus(s, unsol) : 0));
         put(p, STEP_TARGET);
-        if (bs > imm) {
+        if (bs > imm + unsol) {
             put_msg(p, CARRY_TCP, true, bare);
-            put_msg(p, CARRY_TCP, false, iscsi_pdus(s, bs - imm));
+            put_msg(p, CARRY_TCP, false, iscsi_pdus(s, bs - imm - unsol));
         }
         put(p, STEP_DEVICE);
         put_msg(p, CARRY_TCP, true, bare);

@@ -34,6 +34,7 @@ check in-capsule "storage: {in_capsule: -1, jobs: [$J]}" 2:23 "storage.in_capsul
 check header-digest "storage: {header_digest: 1, jobs: [$J]}" 2:26 "storage.header_digest is '1'"
 check data-digest "storage: {data_digest: yes, jobs: [$J]}" 2:24 "storage.data_digest is 'yes'"
 check immediate-data "storage: {immediate_data: 2, jobs: [$J]}" 2:27 "storage.immediate_data is '2'"
+check initial-r2t "storage: {initial_r2t: no, jobs: [$J]}" 2:24 "storage.initial_r2t is 'no'"
 check first-burst-low "storage: {first_burst: 100, jobs: [$J]}" 2:24 "storage.first_burst is '100' (below RFC 7143's 512 bytes)"
 check first-burst-high "storage: {first_burst: 16MiB, jobs: [$J]}" 2:24 "storage.first_burst"
 check max-segment-low "storage: {max_segment: 511, jobs: [$J]}" 2:24 "storage.max_segment is '511' (below RFC 7143's 512 bytes)"

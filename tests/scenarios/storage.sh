@@ -197,6 +197,14 @@ run msgs-iscsi "{immediate_data: true, jobs: [{initiator: h0, target: h1, protoc
 # other 56 KiB in 7 PDUs of 8 KiB; the response.
 b=$(num message_bytes "$tmp/msgs-iscsi/summary.json")
 ok_if "$b == 10 * ((48 + 8192) + 48 + (7 * 48 + 57344) + 48)" "iSCSI write: immediate data, R2T, Data-Out PDUs, response ($b bytes)"
+# With InitialR2T No the first burst (64 KiB) goes unsolicited: the
+# command with 8 KiB, Data-Out PDUs for 56 KiB in the same write; no
+# R2T for a 64 KiB block, and for a 128 KiB one an R2T for the other
+# 64 KiB (8 PDUs).
+run msgs-unsol "{initial_r2t: false, jobs: [{initiator: h0, target: h1, protocol: iscsi, rw: write, bs: 128KiB, count: 10}]}"
+b=$(num message_bytes "$tmp/msgs-unsol/summary.json")
+m=$(num messages "$tmp/msgs-unsol/summary.json")
+ok_if "$m == 40 && $b == 10 * ((48 + 8192 + 7 * 48 + 57344) + 48 + (8 * 48 + 65536) + 48)" "iSCSI write with InitialR2T No: unsolicited Data-Out up to FirstBurstLength ($m messages, $b bytes)"
 # A mix draws reads and writes from the job's stream.
 run mix "{jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, rw: randrw, read_fraction: 0.7, count: 2000}]}"
 rd=$(sto "$tmp/mix" reads)
