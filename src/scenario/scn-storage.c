@@ -91,9 +91,10 @@ static const struct key job_keys[] = {
     { "initiator", KEY_CUSTOM, .what = "host name", .note = "required",
       .help = "The host that runs the job." },
     { "target", KEY_CUSTOM, .what = "host name",
-      .note = "required but with local",
+      .note = "required but with local and objects",
       .help = "The host whose SSD serves it." },
-    { "protocol", KEY_CUSTOM, .what = "local, nvme-rdma, nvme-tcp, iscsi",
+    { "protocol", KEY_CUSTOM,
+      .what = "local, nvme-rdma, nvme-tcp, iscsi, object-tcp, object-rdma",
       .note = "required", .help = "How the initiator reaches the SSD." },
     { "rw", KEY_CUSTOM,
       .what = "read, write, randread, randwrite, rw, randrw",
@@ -118,6 +119,11 @@ static const struct key job_keys[] = {
       .help = "When the workers start." },
     { "tc", KEY_TC, J(tc), .dflt = "0",
       .help = "Traffic class of the job's messages." },
+    { "pool", KEY_CUSTOM, .what = "non-empty list of host names",
+      .note = "required with objects",
+      .help = "Object protocols: the hosts objects are placed on." },
+    { "replicas", KEY_U32, J(replicas), 1, STORAGE_MAX_REPLICAS,
+      .dflt = "3", .help = "Object protocols: copies of each object." },
 };
 #undef J
 
@@ -186,6 +192,8 @@ parse_job(struct ctx *c, const struct ynode *map, const char *path,
         if (n && !read_string(c, n, sub, "a host name", &name))
             return false;
     }
+    bool object = j->proto == STORAGE_OBJECT_TCP ||
+                  j->proto == STORAGE_OBJECT_RDMA;
     n = ytree_get(map, "target");
     if (j->proto == STORAGE_LOCAL && n) {
         path_key(sub, path, "target");
@@ -193,7 +201,28 @@ parse_job(struct ctx *c, const struct ynode *map, const char *path,
                           "the initiator's own SSD",
                           "no target with protocol local");
     }
-    if (j->proto != STORAGE_LOCAL && !require_key(c, map, path, "target"))
+    if (object && n) {
+        path_key(sub, path, "target");
+        return fail_value(c, n, sub, "given with an object protocol, which "
+                          "places each object on the pool",
+                          "a pool and no target");
+    }
+    n = ytree_get(map, "replicas");
+    path_key(sub, path, "replicas");
+    if (n && !object)
+        return fail_value(c, n, sub, "given with a block protocol",
+                          "replicas only with object-tcp or object-rdma");
+    n = ytree_get(map, "pool");
+    path_key(sub, path, "pool");
+    if (n && !object)
+        return fail_value(c, n, sub, "given with a block protocol",
+                          "a pool only with object-tcp or object-rdma");
+    if (object && (!require_key(c, map, path, "pool") ||
+                   !need_sequence(c, n, sub, true,
+                                  "a non-empty list of host names")))
+        return false;
+    if (!object && j->proto != STORAGE_LOCAL &&
+        !require_key(c, map, path, "target"))
         return false;
     if (!exclusive(c, map, path, "count", "duration"))
         return false;
@@ -261,6 +290,46 @@ scn_parse_storage(struct ctx *c, const struct ynode *map,
     return true;
 }
 
+/* A job's pool: hosts other than its initiator, at most once each, in
+ * at least `replicas` racks. */
+static bool
+resolve_pool(struct ctx *c, const struct scenario *scn,
+             const struct ynode *seq, const char *path,
+             struct storage_job_spec *j)
+{
+    char sub[PATH_BYTES], at[PATH_BYTES];
+    path_key(sub, path, "pool");
+    j->n_pool = seq->n_items;
+    j->pool = xcalloc(seq->n_items, sizeof *j->pool);
+    j->pool_rack = xcalloc(seq->n_items, sizeof *j->pool_rack);
+    size_t racks = 0;
+    for (size_t i = 0; i < seq->n_items; i++) {
+        const struct ynode *n = seq->items[i];
+        path_index(at, sub, i);
+        if (!need_scalar(c, n, at, "a host name") ||
+            !scn_resolve_host(c, scn, n, at, &j->pool[i]))
+            return false;
+        if (j->pool[i] == j->initiator)
+            return fail_value(c, n, at, "the job's initiator",
+                              "hosts other than the initiator");
+        j->pool_rack[i] = scn->graph.nodes[j->pool[i]].rack;
+        bool seen_rack = false;
+        for (size_t k = 0; k < i; k++) {
+            if (j->pool[k] == j->pool[i])
+                return fail_value(c, n, at, "listed twice",
+                                  "each host once");
+            seen_rack |= j->pool_rack[k] == j->pool_rack[i];
+        }
+        racks += !seen_rack;
+    }
+    if (racks < j->replicas)
+        return fail_at(c, &seq->mark, "%s: its hosts are in %zu rack%s, "
+                       "fewer than the %u replicas, each in its own rack; "
+                       "expected hosts in more racks, or fewer replicas",
+                       sub, racks, racks == 1 ? "" : "s", j->replicas);
+    return true;
+}
+
 bool
 scn_resolve_storage(struct ctx *c, const struct ynode *map,
                     struct scenario *scn)
@@ -281,6 +350,11 @@ scn_resolve_storage(struct ctx *c, const struct ynode *map,
             j->target = j->initiator;
             continue;
         }
+        const struct ynode *pool = ytree_get(item, "pool");
+        if (pool && !resolve_pool(c, scn, pool, path, j))
+            return false;
+        if (pool)
+            continue;
         const struct ynode *t = ytree_get(item, "target");
         path_key(sub, path, "target");
         if (!scn_resolve_host(c, scn, t, sub, &j->target))
@@ -295,6 +369,10 @@ scn_resolve_storage(struct ctx *c, const struct ynode *map,
 void
 scn_storage_spec_free(struct storage_spec *s)
 {
+    for (size_t i = 0; i < s->n_jobs; i++) {
+        free(s->jobs[i].pool);
+        free(s->jobs[i].pool_rack);
+    }
     free(s->jobs);
     s->jobs = NULL;
     s->n_jobs = 0;

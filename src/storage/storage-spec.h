@@ -16,6 +16,9 @@ enum storage_proto {
     STORAGE_NVME_RDMA,        /* NVMe-oF 1.1, RDMA transport (RoCEv2). */
     STORAGE_NVME_TCP,         /* NVMe/TCP (NVMe-oF TCP transport, TP 8000). */
     STORAGE_ISCSI,            /* iSCSI (RFC 7143) over TCP. */
+    STORAGE_OBJECT_TCP,       /* Replicated object store (Ceph-style),
+                               * its messages over TCP, */
+    STORAGE_OBJECT_RDMA,      /* or as RoCE SENDs. */
     STORAGE_N_PROTOS,
 };
 
@@ -42,6 +45,9 @@ struct storage_costs {
     double spdk_io;           /* SPDK target: one command, polled. */
 };
 
+/* Most replicas of an object. */
+#define STORAGE_MAX_REPLICAS 16
+
 /* One entry of storage.jobs: a fio job, numjobs workers of iodepth each. */
 struct storage_job_spec {
     uint32_t initiator;       /* Host numbers. */
@@ -59,6 +65,13 @@ struct storage_job_spec {
     uint64_t rate_iops;       /* Per worker; 0: no limit. */
     uint64_t start_ps;
     uint8_t tc;               /* Traffic class of its messages. */
+    /* Object protocols: objects of bs bytes placed on REPLICAS of the
+     * POOL's hosts in distinct racks (by a hash of the object's name);
+     * the first is the primary. */
+    uint32_t replicas;
+    uint32_t *pool;           /* Host numbers, n_pool of them. */
+    int32_t *pool_rack;       /* Their racks. */
+    size_t n_pool;
     struct src_loc loc;
 };
 

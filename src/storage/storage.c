@@ -25,6 +25,14 @@
  *                    No followed by unsolicited Data-Out PDUs up to
  *                    FirstBurstLength; for the rest T->I R2T (48 B), I->T
  *                    Data-Out PDUs; the SSD; T->I SCSI Response
+ *   object put       (object-tcp over TCP, object-rdma as RoCE SENDs) I->P
+ *                    the object; P writes it to its SSD and, in parallel,
+ *                    sends it to each other replica R, which writes it
+ *                    and answers P with a 16 B acknowledgment; when all
+ *                    have, P->I 16 B acknowledgment
+ *   object get       I->P 16 B request; P's SSD; P->I the object
+ * (P: the object's primary, placed by a hash of its name over the
+ * pool's hosts, the replicas in racks distinct from it and each other.)
  * Digests add 4 B per header (header_digest) and per data segment
  * (data_digest); iSCSI pads data segments to 4 B.
  *
@@ -52,6 +60,8 @@ const char *const storage_proto_names[STORAGE_N_PROTOS] = {
     [STORAGE_NVME_RDMA] = "nvme-rdma",
     [STORAGE_NVME_TCP] = "nvme-tcp",
     [STORAGE_ISCSI] = "iscsi",
+    [STORAGE_OBJECT_TCP] = "object-tcp",
+    [STORAGE_OBJECT_RDMA] = "object-rdma",
 };
 
 const char *const storage_rw_names[STORAGE_N_RW] = {
@@ -77,6 +87,10 @@ const char *const storage_rw_names[STORAGE_N_RW] = {
  * the dynamic range, one per worker. */
 #define NVME_TCP_PORT 4420
 #define ISCSI_PORT 3260
+#define OBJECT_PORT 6800             /* Ceph's OSDs: 6800 on. */
+/* An object store's acknowledgments and GET requests: 16 B (their
+ * messengers' headers are left out, as are the PUT's). */
+#define OBJECT_SMALL_BYTES 16
 #define INITIATOR_PORT0 49152
 
 /* What carries a message: the index of its edge entry after the
@@ -94,6 +108,8 @@ enum step_kind {
     STEP_TARGET,              /* Target software, per command. */
     STEP_DEVICE,              /* The SSD. */
     STEP_MSG,                 /* A message. */
+    STEP_FANOUT,              /* Object PUT at the primary: its own write
+                               * and every replica's, in parallel. */
     STEP_COMPLETE,            /* Initiator software, after. */
     STEP_END,
 };
@@ -113,13 +129,26 @@ struct program {
 };
 
 struct sto_worker;
+struct sto_io;
+
+/* One replica's part of an object PUT (leg 0: the primary's own write):
+ * the object to it, its software and SSD, its acknowledgment. */
+struct sto_leg {
+    struct sto_io *io;
+    struct nvme_cmd cmd;
+    uint32_t host;
+    uint8_t stage;
+};
 
 struct sto_io {
     struct sto_worker *w;
     struct nvme_cmd cmd;
     bool write;
     uint8_t step;
+    uint32_t target;          /* The target, or the object's primary. */
     uint64_t issued_ps;
+    struct sto_leg *legs;     /* Object jobs: replicas of them. */
+    uint32_t legs_left;
 };
 
 struct sto_job {
@@ -154,6 +183,7 @@ struct storage {
     uint32_t first_flow, next_flow, end_flow;
     uint16_t first_entry;
     struct sto_io **io_of;    /* By flow id - first_flow. */
+    int8_t *leg_of;           /* Its leg, or -1: the I/O's own step. */
     struct tcp_spec tcp;      /* Its TCP messages' parameters. */
     uint64_t msgs, msg_bytes;
 };
@@ -283,6 +313,23 @@ program_build(const struct storage_spec *s, const struct storage_job_spec *j,
         put_msg(p, CARRY_TCP, true, bare);
         break;
     }
+    case STORAGE_OBJECT_TCP:
+    case STORAGE_OBJECT_RDMA: {
+        enum carrier c = j->proto == STORAGE_OBJECT_TCP ? CARRY_TCP
+                                                        : CARRY_SEND;
+        put_msg(p, c, false, write ? bs : OBJECT_SMALL_BYTES);
+        put(p, STEP_TARGET);
+        if (write) {
+            put(p, STEP_FANOUT);
+            /* Each other replica: the object out, an acknowledgment
+             * back. */
+            p->msgs = (uint8_t)(p->msgs + 2 * (j->replicas - 1));
+        } else {
+            put(p, STEP_DEVICE);
+        }
+        put_msg(p, c, true, write ? OBJECT_SMALL_BYTES : bs);
+        break;
+    }
     default:
         sim_assert(false);
     }
@@ -346,7 +393,8 @@ storage_flow_cap(const struct storage_spec *s, const char *file,
 /* What storage's messages ask of the transports.  Storage connections
  * live long: dcsim's TCP carries one message per connection, so each
  * message's connection starts with the window a warmed-up connection
- * has (the receive buffer's worth of segments), not slow start. */
+ * has (the receive buffer's worth of segments), not slow start, and
+ * its RTO. */
 static void
 entries_fill(struct storage *st, const struct net *net,
              const struct tcp_spec *tcp, struct edge_entry *out)
@@ -356,6 +404,9 @@ entries_fill(struct storage *st, const struct net *net,
     st->tcp.init_cwnd = (uint32_t)MAX(tcp->init_cwnd,
                                       MIN(tcp->rcv_buf_bytes / mss,
                                           UINT32_C(1) << 20));
+    /* And the RTO a connection with RTT samples has in a datacenter:
+     * its floor, not RFC 6298's 1 s before the first sample. */
+    st->tcp.init_rto_ps = MIN(tcp->init_rto_ps, tcp->min_rto_ps);
     out[CARRY_SEND] = (struct edge_entry){ .verb = RDMA_VERB_SEND };
     out[CARRY_WRITE] = (struct edge_entry){ .verb = RDMA_VERB_WRITE };
     out[CARRY_READ] = (struct edge_entry){ .verb = RDMA_VERB_READ };
@@ -395,28 +446,53 @@ carrier_transport(const struct net *net, enum carrier c)
                                               : &transport_roce;
 }
 
-/* Flow F as message STEP of worker W's I/O (its id set). */
+static uint16_t
+target_port(enum storage_proto proto)
+{
+    return proto == STORAGE_ISCSI          ? ISCSI_PORT
+           : proto == STORAGE_NVME_TCP ||
+                   proto == STORAGE_NVME_RDMA ? NVME_TCP_PORT
+                                              : OBJECT_PORT;
+}
+
+/* Flow F (its id set): BYTES by CARRIER from host SRC (port SPORT) to
+ * DST (DPORT) in job J's class. */
 static void
 flow_fill(const struct net *net, const struct storage *st,
-          const struct sto_worker *w, const struct step *step,
+          const struct storage_job_spec *j, uint32_t src, uint16_t sport,
+          uint32_t dst, uint16_t dport, enum carrier carrier, uint64_t bytes,
           struct flow *f)
+{
+    f->src = src;
+    f->dst = dst;
+    f->sport = sport;
+    f->dport = dport;
+    f->size_bytes = bytes;
+    f->tc = j->tc;
+    f->transport = carrier_transport(net, carrier);
+    f->entry = (uint16_t)(st->first_entry + carrier);
+}
+
+/* Message STEP of worker W's I/O to or from TARGET. */
+static void
+flow_fill_step(const struct net *net, const struct storage *st,
+               const struct sto_worker *w, uint32_t target,
+               const struct step *step, struct flow *f)
 {
     const struct storage_job_spec *j = w->job->spec;
     uint16_t iport = (uint16_t)(INITIATOR_PORT0 + w->index % 16384);
-    uint16_t tport = j->proto == STORAGE_ISCSI ? ISCSI_PORT : NVME_TCP_PORT;
-    f->src = step->to_initiator ? j->target : j->initiator;
-    f->dst = step->to_initiator ? j->initiator : j->target;
-    f->sport = step->to_initiator ? tport : iport;
-    f->dport = step->to_initiator ? iport : tport;
-    f->size_bytes = step->bytes;
-    f->tc = j->tc;
-    f->transport = carrier_transport(net, step->carrier);
-    f->entry = (uint16_t)(st->first_entry + step->carrier);
+    uint16_t tport = target_port(j->proto);
+    if (step->to_initiator)
+        flow_fill(net, st, j, target, tport, j->initiator, iport,
+                  step->carrier, step->bytes, f);
+    else
+        flow_fill(net, st, j, j->initiator, iport, target, tport,
+                  step->carrier, step->bytes, f);
 }
 
-static void
-send_msg(struct net *net, struct storage *st, struct sto_io *io,
-         const struct step *step)
+/* A new message flow for IO (its LEG, or -1), to be filled. */
+static struct flow *
+msg_new(struct net *net, struct storage *st, struct sto_io *io, int leg)
 {
     struct edge *edge = edge_of(net);
     sim_assert(st->next_flow < st->end_flow);
@@ -424,12 +500,161 @@ send_msg(struct net *net, struct storage *st, struct sto_io *io,
     struct flow *f = &edge->flows[id];
     memset(f, 0, sizeof *f);
     f->id = id;
-    flow_fill(net, st, io->w, step, f);
     f->start_ps = net->sim.now_ps;
     st->io_of[id - st->first_flow] = io;
+    st->leg_of[id - st->first_flow] = (int8_t)leg;
+    return f;
+}
+
+static void
+msg_send(struct net *net, struct storage *st, struct flow *f)
+{
     st->msgs++;
-    st->msg_bytes += step->bytes;
-    transport_launch_flow(net, id);
+    st->msg_bytes += f->size_bytes;
+    transport_launch_flow(net, f->id);
+}
+
+static void
+send_msg(struct net *net, struct storage *st, struct sto_io *io,
+         const struct step *step)
+{
+    struct flow *f = msg_new(net, st, io, -1);
+    flow_fill_step(net, st, io->w, io->target, step, f);
+    msg_send(net, st, f);
+}
+
+/* ---- Object PUTs: the replicas' legs. ---- */
+
+static void leg_advance(struct net *, struct sto_leg *);
+
+static void
+leg_cpu_done(struct net *net, struct cpu_work *w)
+{
+    leg_advance(net, w->obj);
+}
+
+static void
+leg_device_done(struct net *net, struct nvme_cmd *c)
+{
+    leg_advance(net, CONTAINER_OF(c, struct sto_leg, cmd));
+}
+
+/* The host's first command as a target (an SPDK target polls from it). */
+static void
+target_busy(struct storage *st, uint32_t h, uint64_t now)
+{
+    if (!st->hosts[h].used) {
+        st->hosts[h].used = true;
+        st->hosts[h].first_ps = now;
+    }
+}
+
+/* Runs the target's software for one command on host H's worker core;
+ * false without a server (nothing to run). */
+static bool
+target_work(struct net *net, struct storage *st, uint32_t h, uint32_t worker,
+            bool rdma, cpu_done_fn *done, void *obj)
+{
+    target_busy(st, h, net->sim.now_ps);
+    struct core *c = core_of(net, h, worker);
+    if (!c)
+        return false;
+    bool spdk = st->spec->target == STORAGE_TARGET_SPDK;
+    /* RDMA's receive completion interrupts a kernel target; TCP's
+     * interrupts are the stack's. */
+    if (!spdk && rdma)
+        core_run(net, c, ACT_IRQ, server_ps(c->srv, c->srv->spec->cost.irq),
+                 NULL, NULL, NULL);
+    core_run(net, c, ACT_STACK,
+             server_ps(c->srv, spdk ? st->spec->cost.spdk_io
+                                    : st->spec->cost.kernel_io),
+             done, obj, NULL);
+    return true;
+}
+
+/* Leg 0 writes at the primary; the others: 0 the object to the
+ * replica, 1 its software, 2 its SSD, 3 its acknowledgment, 4 done. */
+static void
+leg_advance(struct net *net, struct sto_leg *leg)
+{
+    struct sto_io *io = leg->io;
+    struct sto_worker *w = io->w;
+    struct storage *st = w->st;
+    const struct storage_job_spec *j = w->job->spec;
+    enum carrier c = j->proto == STORAGE_OBJECT_TCP ? CARRY_TCP : CARRY_SEND;
+    uint16_t port = (uint16_t)(INITIATOR_PORT0 + io->target % 16384);
+    int k = (int)(leg - io->legs);
+    for (;;) {
+        uint8_t stage = leg->stage++;
+        if (k == 0 && stage == 0)
+            stage = 2;
+        else if (k == 0)
+            stage = 4;
+        struct flow *f;
+        switch (stage) {
+        case 0:
+            f = msg_new(net, st, io, k);
+            flow_fill(net, st, j, io->target, port, leg->host, OBJECT_PORT,
+                      c, j->bs, f);
+            msg_send(net, st, f);
+            return;
+        case 1:
+            if (target_work(net, st, leg->host, w->index,
+                            j->proto == STORAGE_OBJECT_RDMA, leg_cpu_done,
+                            leg))
+                return;
+            continue;
+        case 2:
+            leg->cmd.write = true;
+            leg->cmd.bytes = j->bs;
+            leg->cmd.done = leg_device_done;
+            nvme_submit(net, &st->hosts[leg->host].dev, &leg->cmd);
+            return;
+        case 3:
+            st->hosts[leg->host].ios_target++;
+            st->hosts[leg->host].last_ps = net->sim.now_ps;
+            f = msg_new(net, st, io, k);
+            flow_fill(net, st, j, leg->host, OBJECT_PORT, io->target, port,
+                      c, OBJECT_SMALL_BYTES, f);
+            msg_send(net, st, f);
+            return;
+        default:
+            if (--io->legs_left == 0)
+                advance(net, io);
+            return;
+        }
+    }
+}
+
+/* Places object number SEQ of job J (index JI) on its replicas: the
+ * pool's hosts ranked by a hash of the name and the host (rendezvous
+ * hashing), the first the primary, each next one the best in a rack not
+ * yet used. */
+static void
+place(const struct storage_job_spec *j, size_t ji, uint64_t seq,
+      struct sto_leg *legs)
+{
+    uint64_t name = rng_mix64(((uint64_t)ji << 40) ^ seq);
+    int32_t racks[STORAGE_MAX_REPLICAS];
+    uint32_t n = 0;
+    while (n < j->replicas) {
+        uint64_t best = 0;
+        size_t pick = SIZE_MAX;
+        for (size_t i = 0; i < j->n_pool; i++) {
+            bool used = false;
+            for (uint32_t k = 0; k < n; k++)
+                used |= racks[k] == j->pool_rack[i];
+            uint64_t score = rng_mix64(name ^ rng_mix64(j->pool[i] + 1));
+            if (!used && (pick == SIZE_MAX || score > best)) {
+                best = score;
+                pick = i;
+            }
+        }
+        sim_assert(pick != SIZE_MAX);  /* Racks checked by the parser. */
+        racks[n] = j->pool_rack[pick];
+        legs[n].host = j->pool[pick];
+        n++;
+    }
 }
 
 /* The I/O is over: its figures, and the worker's next. */
@@ -450,8 +675,8 @@ io_end(struct net *net, struct sto_io *io)
     s->last_ps = now;
     st->hosts[j->initiator].ios_init++;
     if (j->proto != STORAGE_LOCAL) {
-        st->hosts[j->target].ios_target++;
-        st->hosts[j->target].last_ps = now;
+        st->hosts[io->target].ios_target++;
+        st->hosts[io->target].last_ps = now;
     }
     issue(net, io->w, io);
 }
@@ -468,7 +693,7 @@ advance(struct net *net, struct sto_io *io)
     for (;;) {
         const struct step *step = &p->s[io->step++];
         uint32_t dev_host = j->proto == STORAGE_LOCAL ? j->initiator
-                                                      : j->target;
+                                                      : io->target;
         struct core *c;
         switch (step->kind) {
         case STEP_SUBMIT:
@@ -482,28 +707,20 @@ advance(struct net *net, struct sto_io *io)
                                            : cost->initiator_complete),
                      cpu_done, io, NULL);
             return;
-        case STEP_TARGET: {
-            struct sto_host *th = &st->hosts[j->target];
-            if (!th->used) {
-                th->used = true;
-                th->first_ps = net->sim.now_ps;
+        case STEP_TARGET:
+            if (target_work(net, st, io->target, w->index,
+                            j->proto == STORAGE_NVME_RDMA ||
+                                j->proto == STORAGE_OBJECT_RDMA,
+                            cpu_done, io))
+                return;
+            continue;
+        case STEP_FANOUT:
+            io->legs_left = j->replicas;
+            for (uint32_t k = 0; k < j->replicas; k++) {
+                io->legs[k].stage = 0;
+                leg_advance(net, &io->legs[k]);
             }
-            c = core_of(net, j->target, w->index);
-            if (!c)
-                continue;
-            double cycles = st->spec->target == STORAGE_TARGET_SPDK
-                                ? cost->spdk_io
-                                : cost->kernel_io;
-            /* RDMA's receive completion interrupts a kernel target; TCP's
-             * interrupts are the stack's. */
-            if (st->spec->target == STORAGE_TARGET_KERNEL &&
-                j->proto == STORAGE_NVME_RDMA)
-                core_run(net, c, ACT_IRQ, server_ps(c->srv, c->srv->spec->cost.irq),
-                         NULL, NULL, NULL);
-            core_run(net, c, ACT_STACK, server_ps(c->srv, cycles), cpu_done,
-                     io, NULL);
             return;
-        }
         case STEP_DEVICE:
             io->cmd.write = io->write;
             io->cmd.bytes = j->bs;
@@ -566,6 +783,11 @@ issue(struct net *net, struct sto_worker *w, struct sto_io *io)
         job->st.writes++;
     else
         job->st.reads++;
+    io->target = j->target;
+    if (io->legs) {
+        place(j, (size_t)(job - w->st->jobs), job->st.issued - 1, io->legs);
+        io->target = io->legs[0].host;
+    }
     w->issued++;
     io->step = 0;
     io->issued_ps = now;
@@ -595,6 +817,7 @@ storage_create(struct storage **out, struct net *net,
     st->end_flow = first_flow + cap;
     st->first_entry = first_entry;
     st->io_of = xcalloc(cap ? cap : 1, sizeof *st->io_of);
+    st->leg_of = xcalloc(cap ? cap : 1, sizeof *st->leg_of);
     st->hosts = xcalloc(net->n_hosts ? net->n_hosts : 1, sizeof *st->hosts);
     for (uint32_t h = 0; h < net->n_hosts; h++)
         nvme_init(&st->hosts[h].dev, &spec->device);
@@ -617,7 +840,8 @@ storage_create(struct storage **out, struct net *net,
                     continue;
                 struct flow f = { .id = first_flow };
                 struct sto_worker tmp = { .job = job };
-                flow_fill(net, st, &tmp, &p->s[k], &f);
+                uint32_t t = j->n_pool ? j->pool[0] : j->target;
+                flow_fill_step(net, st, &tmp, t, &p->s[k], &f);
                 if (f.transport->check && f.transport->check(net, &f, err))
                     return 2;
             }
@@ -634,8 +858,15 @@ storage_create(struct storage **out, struct net *net,
             w->job = &st->jobs[i];
             w->index = k;
             w->ios = xcalloc(j->iodepth, sizeof *w->ios);
-            for (uint32_t d = 0; d < j->iodepth; d++)
-                w->ios[d].w = w;
+            for (uint32_t d = 0; d < j->iodepth; d++) {
+                struct sto_io *io = &w->ios[d];
+                io->w = w;
+                if (!j->n_pool)
+                    continue;
+                io->legs = xcalloc(j->replicas, sizeof *io->legs);
+                for (uint32_t r = 0; r < j->replicas; r++)
+                    io->legs[r].io = io;
+            }
             sim_call(&net->sim, j->start_ps, worker_start, w, 0);
         }
     }
@@ -653,14 +884,19 @@ storage_destroy(struct storage *st, struct net *net)
         if (f->transport->teardown && f->tp)
             f->transport->teardown(net, f);
     }
-    for (uint32_t k = 0; k < st->n_workers; k++)
-        free(st->workers[k].ios);
+    for (uint32_t k = 0; k < st->n_workers; k++) {
+        const struct sto_worker *w = &st->workers[k];
+        for (uint32_t d = 0; w->ios && d < w->job->spec->iodepth; d++)
+            free(w->ios[d].legs);
+        free(w->ios);
+    }
     for (size_t i = 0; i < st->spec->n_jobs; i++)
         free(st->jobs[i].st.lat_ps);
     free(st->workers);
     free(st->jobs);
     free(st->hosts);
     free(st->io_of);
+    free(st->leg_of);
     free(st);
 }
 
@@ -673,7 +909,12 @@ storage_owns_flow(const struct storage *st, const struct flow *f)
 void
 storage_flow_done(struct storage *st, struct net *net, struct flow *f)
 {
-    advance(net, st->io_of[f->id - st->first_flow]);
+    struct sto_io *io = st->io_of[f->id - st->first_flow];
+    int leg = st->leg_of[f->id - st->first_flow];
+    if (leg < 0)
+        advance(net, io);
+    else
+        leg_advance(net, &io->legs[leg]);
 }
 
 size_t

@@ -77,6 +77,17 @@ check neither 'storage: {jobs: [{initiator: h0, protocol: local}]}' 2:18 "storag
 check rate "$(job ', rate: 0')" 2:67 "storage.jobs.0.rate is '0'; expected an integer 1..1000000000"
 check start "$(job ', start: -1us')" 2:68 "storage.jobs.0.start is '-1us'"
 check tc "$(job ', tc: 8')" 2:65 "storage.jobs.0.tc is '8'; expected an integer 0..7"
+O='initiator: h0, protocol: object-tcp, count: 1'
+check obj-target "storage: {jobs: [{$O, target: h1, pool: [h1]}]}" 2:74 "given with an object protocol"
+check obj-no-pool "storage: {jobs: [{$O}]}" 2:18 "missing required key 'pool' in storage.jobs.0"
+check pool-block "storage: {jobs: [{initiator: h0, target: h1, protocol: iscsi, count: 1, pool: [h1]}]}" 2:79 "storage.jobs.0.pool is a sequence (given with a block protocol)"
+check pool-empty "storage: {jobs: [{$O, pool: []}]}" 2:72 "storage.jobs.0.pool is a sequence; expected a non-empty list of host names"
+check pool-host "storage: {jobs: [{$O, replicas: 1, pool: [h5]}]}" 2:86 "storage.jobs.0.pool.0: no host named 'h5'"
+check pool-initiator "storage: {jobs: [{$O, replicas: 1, pool: [h0]}]}" 2:86 "storage.jobs.0.pool.0 is 'h0' (the job's initiator)"
+check pool-twice "storage: {jobs: [{$O, replicas: 1, pool: [h1, h1]}]}" 2:90 "storage.jobs.0.pool.1 is 'h1' (listed twice)"
+check pool-racks "storage: {jobs: [{$O, pool: [h1]}]}" 2:72 "storage.jobs.0.pool: its hosts are in 1 rack, fewer than the 3 replicas"
+check replicas "storage: {jobs: [{$O, replicas: 17, pool: [h1]}]}" 2:76 "storage.jobs.0.replicas is '17'; expected an integer 1..16"
+check replicas-block "$(job ', replicas: 2')" 2:71 "storage.jobs.0.replicas is '2' (given with a block protocol)"
 check too-many "storage: {jobs: [{initiator: h0, target: h1, protocol: iscsi, duration: 100s}]}" 2:18 "storage.jobs.0: the jobs up to this one would send up to"
 cat >"$tmp/ib.yaml" <<YAML
 topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 2}

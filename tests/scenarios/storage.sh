@@ -219,6 +219,52 @@ got=$(sto "$tmp/dur" ios)
 want=$(awk -v d="$dev_ps" 'BEGIN { printf "%d", 1e9 / d + 0.999 }')
 ok_if "$got == $want" "duration 1ms at iodepth 1: $got I/Os, the reads that start within it"
 
+# ---- 13. Replicated object writes. ----
+# Four racks of two under one spine, every link 100 Gb/s and 1 us: a
+# cross-rack message crosses four links.  The client h7 (rack 3) puts
+# 1 KiB objects on a pool of one host in each of racks 0-2, so wherever
+# the hash places them every message crosses racks: one 1102 B frame
+# (1024 B + TCP/IP and Ethernet) out, one 94 B acknowledgment back.
+x4() { awk -v w="$1" 'BEGIN { printf "%.0f", 4 * w * 80 + 4e6 }'; }
+obj=$(x4 1102) ack=$(x4 94)
+devw=$(awk 'BEGIN { printf "%.0f", 10e6 + 1024 * 8 / 16e9 * 1e12 }')
+for r in 1 2 3; do
+    cat >"$tmp/put$r.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 4, servers_per_leaf: 2,
+           server_link: {rate: 100Gbps, delay: 1us},
+           uplink: {rate: 100Gbps, delay: 1us}}
+storage: {jobs: [{initiator: h7, protocol: object-tcp, rw: write, bs: 1KiB,
+                  replicas: $r, pool: [h0, h2, h4], count: 1}]}
+YAML
+    "$DCSIM" run "$tmp/put$r.yaml" -o "$tmp/put$r" --quiet
+    t $? "object PUT with $r replicas runs"
+done
+l1=$(sto "$tmp/put1" lat_max_us) l2=$(sto "$tmp/put2" lat_max_us) l3=$(sto "$tmp/put3" lat_max_us)
+echo "# 1 KiB PUT: 1 replica $l1 us, 2 replicas $l2 us, 3 replicas $l3 us"
+# One copy: the object to the primary, its SSD, the acknowledgment.
+want=$(awk -v a="$obj" -v b="$devw" -v c="$ack" 'BEGIN { printf "%.3f", (a + b + c) / 1e6 }')
+ok_if "$l1 - $want < 0.0015 && $want - $l1 < 0.0015" "one replica: the object's trip, the SSD and the ack ($want us)"
+# A second copy adds its leg: the object to another rack and the ack
+# back, four links each way (the primary's own write overlaps), within
+# 20 ns: a TCP ACK of the client's message may leave the primary first.
+d=$(awk -v a="$obj" -v c="$ack" 'BEGIN { printf "%.3f", (a + c) / 1e6 }')
+ok_if "$l2 - $l1 > $d - 0.0015 && $l2 - $l1 < $d + 0.02" "a replica in another rack adds its cross-rack hops: $d us"
+# A third runs in parallel with the second: the PUT waits for the
+# slowest, whose object left the primary one frame (1102 B, 88 ns) later.
+ok_if "$l3 - $l2 > 0.088 - 0.0015 && $l3 - $l2 < 0.088 + 0.02" "three replicas: set by the slowest leg, not their sum (+$(awk -v a="$l3" -v b="$l2" 'BEGIN { printf "%.3f", a - b }') us)"
+# The object crosses the network once per replica; each copy and the
+# PUT are acknowledged with 16 B.
+b=$(num message_bytes "$tmp/put3/summary.json")
+ok_if "$b == 3 * 1024 + 3 * 16" "the write's network bytes are 3 x the object ($b bytes with the acks)"
+# RDMA: the messages as SENDs.  A GET is a 16 B request to the primary
+# and the object back; a PUT with one replica the object and a 16 B
+# acknowledgment: 64 KiB + 16 B per I/O either way.
+run obj-rdma "{jobs: [{initiator: h0, protocol: object-rdma, rw: randrw, bs: 64KiB, replicas: 1, pool: [h1], count: 40}]}"
+b=$(num message_bytes "$tmp/obj-rdma/summary.json")
+rd=$(sto "$tmp/obj-rdma" reads) wr=$(sto "$tmp/obj-rdma" writes)
+echo "# object-rdma 64 KiB: $rd GETs, $wr PUTs, $b message bytes"
+ok_if "$rd + $wr == 40 && $rd > 0 && $wr > 0 && $b == 40 * (65536 + 16)" "object-rdma GETs and PUTs: one object and 16 B each"
+
 # ---- The example (scenarios/storage-fabric.yaml). ----
 ex=$(dirname "$0")/../../scenarios/storage-fabric.yaml
 "$DCSIM" validate "$ex" >/dev/null; t $? "scenarios/storage-fabric.yaml validates"
