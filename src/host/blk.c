@@ -7,6 +7,7 @@
 
 #include "fabric/net.h"
 #include "host/server.h"
+#include "sim/stats.h"
 
 static const struct blk_spec *
 spec_of(const struct vblk *d)
@@ -176,11 +177,8 @@ completed(struct net *net, struct cpu_work *w)
     struct vblk *d = r->d;
     const struct blk_spec *b = spec_of(d);
     uint64_t now = net->sim.now_ps;
-    if (d->completed == d->lat_cap) {
-        d->lat_cap = d->lat_cap ? 2 * d->lat_cap : 64;
-        d->lat_ps = xrealloc(d->lat_ps, d->lat_cap * sizeof *d->lat_ps);
-    }
-    d->lat_ps[d->completed++] = (double)(now - r->issued_ps);
+    stats_append(&d->lat_ps, &d->completed, &d->lat_cap,
+                 (double)(now - r->issued_ps));
     d->bytes += b->size;
     d->last_ps = now;
     if (d->issued < b->requests)

@@ -51,6 +51,7 @@
 #include "host/edge.h"
 #include "host/host.h"
 #include "host/server.h"
+#include "sim/stats.h"
 #include "sim/util.h"
 #include "transport/flow.h"
 #include "transport/transport.h"
@@ -666,11 +667,8 @@ io_end(struct net *net, struct sto_io *io)
     const struct storage_job_spec *j = job->spec;
     struct storage_job_stats *s = &job->st;
     uint64_t now = net->sim.now_ps;
-    if (s->completed == s->lat_cap) {
-        s->lat_cap = s->lat_cap ? 2 * s->lat_cap : 64;
-        s->lat_ps = xrealloc(s->lat_ps, s->lat_cap * sizeof *s->lat_ps);
-    }
-    s->lat_ps[s->completed++] = (double)(now - io->issued_ps);
+    stats_append(&s->lat_ps, &s->completed, &s->lat_cap,
+                 (double)(now - io->issued_ps));
     s->bytes += j->bs;
     s->last_ps = now;
     st->hosts[j->initiator].ios_init++;
