@@ -54,7 +54,7 @@ endif
 
 LIB_SRCS := $(sort $(wildcard src/sim/*.c src/pkt/*.c src/fabric/*.c \
 	src/host/*.c src/transport/*.c src/overlay/*.c src/control/*.c \
-	src/workload/*.c \
+	src/storage/*.c src/workload/*.c \
 	src/scenario/*.c \
 	src/world/*.c src/report/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))

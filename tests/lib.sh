@@ -23,6 +23,9 @@
 #                          writes the script's own `scenario TEXT` to
 #                          NAME.yaml and checks it is `refused` at
 #                          LINE:COL with a message holding WANT.
+#   ok_if EXPR DESCRIPTION  t with the status of the awk condition EXPR.
+#   col DIR FILE NAME [ROW]  column NAME of data row ROW (default 1) of the
+#                          CSV file DIR/FILE.
 #   same_results A B FILE...  status 0 if result directories A and B hold
 #                          identical FILEs, and summary.json but for
 #                          wall_seconds.
@@ -38,6 +41,12 @@ csv_awk() {
         { for (k in h) c[k] = $h[k] }
         '"${4:-1}"' { v = '"$3"'; if (mode == "sum") r += v; else if (!seen || v > r) r = v; seen = 1 }
         END { printf "%.0f\n", r }' "$2"
+}
+ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
+col() {
+    awk -F, -v name="$3" -v row="${4:-1}" '
+        NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+        NR == row + 1 { print $c }' "$1/$2"
 }
 csv() { csv_awk sum "$@"; }
 max() { csv_awk max "$@"; }

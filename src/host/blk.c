@@ -7,6 +7,7 @@
 
 #include "fabric/net.h"
 #include "host/server.h"
+#include "sim/stats.h"
 
 static const struct blk_spec *
 spec_of(const struct vblk *d)
@@ -176,11 +177,8 @@ completed(struct net *net, struct cpu_work *w)
     struct vblk *d = r->d;
     const struct blk_spec *b = spec_of(d);
     uint64_t now = net->sim.now_ps;
-    if (d->completed == d->lat_cap) {
-        d->lat_cap = d->lat_cap ? 2 * d->lat_cap : 64;
-        d->lat_ps = xrealloc(d->lat_ps, d->lat_cap * sizeof *d->lat_ps);
-    }
-    d->lat_ps[d->completed++] = (double)(now - r->issued_ps);
+    stats_append(&d->lat_ps, &d->completed, &d->lat_cap,
+                 (double)(now - r->issued_ps));
     d->bytes += b->size;
     d->last_ps = now;
     if (d->issued < b->requests)
@@ -334,4 +332,145 @@ vblk_free(struct vblk *d)
     free(d->reqs);
     free(d->lat_ps);
     free(d);
+}
+
+/* ---- NVMe SSD (blk.h). ---- */
+
+void
+nvme_init(struct nvme_dev *dev, const struct nvme_spec *spec)
+{
+    memset(dev, 0, sizeof *dev);
+    dev->spec = spec;
+}
+
+double
+nvme_ceiling_iops(const struct nvme_spec *s, bool write, uint64_t bytes)
+{
+    double lat_s = (double)(write ? s->write_latency_ps : s->read_latency_ps)
+                   / (double)PS_PER_S;
+    double rate = (double)(write ? s->write_rate_bps : s->read_rate_bps);
+    double by_units = (double)s->units / lat_s;
+    double by_path = rate / (8.0 * (double)bytes);
+    return by_units < by_path ? by_units : by_path;
+}
+
+static void nvme_dispatch(struct net *, struct nvme_dev *);
+
+/* CMD is complete: room in the submission queue for a waiting one. */
+static void
+nvme_complete(struct sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    struct nvme_cmd *c = obj;
+    struct nvme_dev *dev = c->dev;
+    struct net *net = net_of(s);
+    dev->in_device--;
+    struct nvme_cmd *w = dev->host;
+    if (w) {
+        dev->host = w->next;
+        if (!dev->host)
+            dev->host_tail = NULL;
+        nvme_submit(net, dev, w);
+    }
+    c->done(net, c);
+}
+
+/* A read's media access is over: its unit is free, and its data takes
+ * the data path. */
+static void
+nvme_read_sensed(struct sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    struct nvme_cmd *c = obj;
+    struct nvme_dev *dev = c->dev;
+    uint64_t now = s->now_ps;
+    uint64_t start = dev->path_until_ps > now ? dev->path_until_ps : now;
+    dev->path_until_ps = start + ser_time_ps(c->bytes, dev->spec->read_rate_bps);
+    dev->units_busy--;
+    sim_call(s, dev->path_until_ps, nvme_complete, c, 0);
+    nvme_dispatch(net_of(s), dev);
+}
+
+/* A write's media program is over: its unit is free. */
+static void
+nvme_write_done(struct sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    struct nvme_cmd *c = obj;
+    c->dev->units_busy--;
+    nvme_dispatch(net_of(s), c->dev);
+    nvme_complete(s, c, 0);
+}
+
+/* Free units take the oldest queued commands. */
+static void
+nvme_dispatch(struct net *net, struct nvme_dev *dev)
+{
+    const struct nvme_spec *s = dev->spec;
+    while (dev->sq && dev->units_busy < s->units) {
+        struct nvme_cmd *c = dev->sq;
+        dev->sq = c->next;
+        if (!dev->sq)
+            dev->sq_tail = NULL;
+        dev->units_busy++;
+        uint64_t now = net->sim.now_ps;
+        if (c->write)
+            sim_call(&net->sim, now + s->write_latency_ps, nvme_write_done,
+                     c, 0);
+        else
+            sim_call(&net->sim, now + s->read_latency_ps, nvme_read_sensed,
+                     c, 0);
+    }
+}
+
+static void
+sq_put(struct nvme_dev *dev, struct nvme_cmd *c)
+{
+    c->next = NULL;
+    if (dev->sq_tail)
+        dev->sq_tail->next = c;
+    else
+        dev->sq = c;
+    dev->sq_tail = c;
+}
+
+/* A write's data is in the controller's buffer: it waits for a unit. */
+static void
+nvme_write_buffered(struct sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    struct nvme_cmd *c = obj;
+    sq_put(c->dev, c);
+    nvme_dispatch(net_of(s), c->dev);
+}
+
+void
+nvme_submit(struct net *net, struct nvme_dev *dev, struct nvme_cmd *c)
+{
+    c->dev = dev;
+    c->next = NULL;
+    if (dev->in_device >= dev->spec->queue_depth) {
+        dev->host_waits++;
+        if (dev->host_tail)
+            dev->host_tail->next = c;
+        else
+            dev->host = c;
+        dev->host_tail = c;
+        return;
+    }
+    dev->in_device++;
+    dev->bytes += c->bytes;
+    if (!c->write) {
+        dev->reads++;
+        sq_put(dev, c);
+        nvme_dispatch(net, dev);
+        return;
+    }
+    /* A write's data crosses the data path first. */
+    dev->writes++;
+    uint64_t now = net->sim.now_ps;
+    uint64_t start = dev->path_until_ps > now ? dev->path_until_ps : now;
+    dev->path_until_ps = start + ser_time_ps(c->bytes,
+                                             dev->spec->write_rate_bps);
+    sim_call(&net->sim, dev->path_until_ps, nvme_write_buffered, c, 0);
 }

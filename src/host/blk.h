@@ -31,6 +31,7 @@
 #include "sim/sim.h"
 
 struct net;
+struct nvme_spec;
 struct server;
 struct vm;
 struct vblk;
@@ -77,6 +78,55 @@ struct blk_dev {
     uint64_t busy_until_ps;
     uint64_t bytes;
 };
+
+/* An NVMe SSD (storage targets and local jobs; spec in host-spec.h).
+ *
+ *   submission queue  a command enters the device's submission queue if
+ *            it holds fewer than queue_depth; else it waits in the host's
+ *            driver, in order, for a completion to make room
+ *   units    the controller hands the oldest queued command to a free
+ *            media unit (channel x die).  A read holds its unit for the
+ *            read latency, then its data crosses the device's data path
+ *            (shared, in order, at read_rate); a write's data crosses the
+ *            path first (at write_rate) into the controller's buffer,
+ *            then the write waits for a unit and holds it for the write
+ *            latency
+ *   completion  posted to the completion queue: the command's DONE is
+ *            called.
+ * So IOPS grow with the queue depth, min(depth, units) / latency, up to
+ * the ceiling min(units / latency, rate / size), and latency grows
+ * beyond it (queueing), by construction. */
+struct nvme_cmd;
+typedef void nvme_done_fn(struct net *, struct nvme_cmd *);
+
+struct nvme_cmd {
+    struct nvme_cmd *next;
+    struct nvme_dev *dev;
+    bool write;
+    uint64_t bytes;
+    nvme_done_fn *done;        /* Called at completion. */
+};
+
+struct nvme_dev {
+    const struct nvme_spec *spec;
+    struct nvme_cmd *sq, *sq_tail;      /* In the device, waiting for a
+                                         * unit. */
+    struct nvme_cmd *host, *host_tail;  /* Beyond queue_depth: in the
+                                         * driver. */
+    uint32_t in_device;        /* Commands in the device (<= depth). */
+    uint32_t units_busy;
+    uint64_t path_until_ps;    /* The data path is busy until then. */
+    /* Results. */
+    uint64_t reads, writes, bytes;
+    uint64_t host_waits;       /* Commands that found the SQ full. */
+};
+
+void nvme_init(struct nvme_dev *, const struct nvme_spec *);
+/* Queues CMD (its write, bytes and done set) on DEV. */
+void nvme_submit(struct net *, struct nvme_dev *, struct nvme_cmd *);
+/* The ceiling of 4 KiB-like commands of BYTES: min(units / latency,
+ * rate / size), in commands per second. */
+double nvme_ceiling_iops(const struct nvme_spec *, bool write, uint64_t bytes);
 
 /* Sets up VM's drive (its spec has block on) and schedules its job. */
 void vblk_init(struct net *, struct vm *);

@@ -111,6 +111,21 @@ struct blk_spec {
                                * cycles. */
 };
 
+/* An NVMe SSD (storage.device, docs/scenario.md): the device that serves
+ * the storage section's targets and local jobs (blk.h, nvme_submit()).
+ * Defaults: Intel Optane SSD DC P4800X (docs/models.md). */
+struct nvme_spec {
+    uint64_t read_latency_ps;  /* Media access of one read command. */
+    uint64_t write_latency_ps; /* Media access of one write command. */
+    uint64_t read_rate_bps;    /* The device's data path, device to host. */
+    uint64_t write_rate_bps;   /* Host to device. */
+    uint32_t units;            /* Media units that work in parallel
+                                * (channels x dies). */
+    uint32_t queue_depth;      /* Submission queue entries: commands the
+                                * device holds at once; more wait in the
+                                * host's driver. */
+};
+
 struct vm_spec {
     enum vm_io io;
     uint32_t count;           /* VMs per host; flows spread over them. */

@@ -16,6 +16,7 @@
 #include "host/host.h"
 #include "report/blk-report.h"
 #include "report/control-report.h"
+#include "report/storage-report.h"
 #include "report/breakdown.h"
 #include "report/ib-report.h"
 #include "report/monitor.h"
@@ -243,6 +244,8 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
         ib_report_json(f, world, ri);
     if (blk_report_wanted(world))
         blk_report_json(f, world, ri);
+    if (storage_report_wanted(world))
+        storage_report_json(f, world, ri);
     if (ri->breakdown)
         breakdown_json(f, world, ri);
     if (world->overlay)
@@ -473,6 +476,7 @@ enum writer_when {
     WITH_OVERLAY,             /* An `overlay` section. */
     WITH_FCT_TXT,             /* monitor.fct_txt. */
     WITH_EVENTS,              /* An `events` list. */
+    WITH_STORAGE,             /* A `storage` section. */
 };
 
 static const struct {
@@ -497,6 +501,7 @@ static const struct {
     { "overlay.csv", overlay_report_csv, WITH_OVERLAY },
     { "fct.txt", write_fct_txt, WITH_FCT_TXT },
     { "events.csv", control_report_csv, WITH_EVENTS },
+    { "storage.csv", storage_report_csv, WITH_STORAGE },
 };
 
 static bool
@@ -530,6 +535,8 @@ writer_wanted(size_t i, const struct world *world, const struct run_info *ri)
         return world->scn->monitor.fct_txt;
     case WITH_EVENTS:
         return world->control != NULL;
+    case WITH_STORAGE:
+        return storage_report_wanted(world);
     default:
         return true;
     }
@@ -633,6 +640,8 @@ results_print_summary(const struct world *world, const struct run_info *ri,
         ib_report_print(f, world, ri);
     if (blk_report_wanted(world))
         blk_report_print(f, world, ri);
+    if (storage_report_wanted(world))
+        storage_report_print(f, world, ri);
     if (world->overlay)
         overlay_report_print(f, world, ri);
     if (world->control)

@@ -59,6 +59,10 @@ static const struct key_section *const sections[] = {
     &scn_identity_keys,
     &scn_allow_keys,
     &scn_monitor_pcap_keys,
+    &scn_storage_keys,
+    &scn_storage_device_keys,
+    &scn_storage_cost_keys,
+    &scn_storage_job_keys,
 };
 
 const struct key_section *const *

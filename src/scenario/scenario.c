@@ -75,6 +75,7 @@ static const struct key top_keys[] = {
       .note = "none", .help = "Links and switches that fail and come back." },
     SECTION("control", "all defaults",
             "Failure detection and route reconvergence."),
+    SECTION("storage", "none", "NVMe SSDs, storage protocols and jobs."),
 };
 #undef S
 #undef SECTION
@@ -231,6 +232,14 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     n = ytree_get(root, "overlay");
     if (n && !scn_parse_overlay(c, n, &scn->overlay))
         return false;
+    n = ytree_get(root, "storage");
+    if (n && !scn_parse_storage(c, n, &scn->storage))
+        return false;
+    if (n && scn->fabric == FABRIC_INFINIBAND)
+        return fail_at(c, &ytree_pair(root, "storage")->key_mark,
+                       "a storage section is not supported on a fabric: "
+                       "infiniband yet (its TCP protocols need IP); "
+                       "expected fabric: ethernet, or no storage section");
     return true;
 }
 
@@ -238,6 +247,7 @@ static void
 scenario_defaults(struct scenario *scn)
 {
     scn_server_defaults(&scn->server);
+    scn_storage_defaults(&scn->storage);
     keys_defaults(&scn_top_keys, scn);
     /* The switch's sizes and latency: scn-switch.c's table; the choices
      * follow. */
@@ -347,6 +357,7 @@ scenario_load(const char *path, const struct scenario_override *overrides,
         scn_resolve_stall(&c, root, scn) &&
         scn_resolve_overlay(&c, root, scn))
         scn_resolve_events(&c, root, scn);
+        scn_resolve_storage(&c, ytree_get(root, "storage"), scn);
 
 out:
     ytree_free(root);
@@ -399,5 +410,6 @@ scenario_free(struct scenario *scn)
     free(scn->sw.ecn.by_rate);
     scn_overlay_spec_free(&scn->overlay);
     scn_control_spec_free(&scn->control);
+    scn_storage_spec_free(&scn->storage);
     memset(scn, 0, sizeof *scn);
 }

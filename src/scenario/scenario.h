@@ -22,6 +22,7 @@
 #include "host/host-spec.h"
 #include "overlay/overlay-spec.h"
 #include "pkt/pkt.h"
+#include "storage/storage-spec.h"
 #include "transport/transport-spec.h"
 #include "workload/workload-spec.h"
 
@@ -97,6 +98,7 @@ struct scenario {
     struct overlay_spec overlay;  /* enabled: an `overlay` section. */
     struct control_spec control;  /* `control` and `events`; no events: no
                                    * control plane is built. */
+    struct storage_spec storage;  /* on: a `storage` section. */
 };
 
 /* One --set override: a dotted path ("topology.spines", "traffic.0.size")

@@ -114,6 +114,14 @@ bool scn_resolve_overlay(struct ctx *c, const struct ynode *root,
                          struct scenario *scn);
 void scn_overlay_spec_free(struct overlay_spec *o);
 
+/* scn-storage.c */
+bool scn_parse_storage(struct ctx *c, const struct ynode *map,
+                       struct storage_spec *s);
+bool scn_resolve_storage(struct ctx *c, const struct ynode *map,
+                         struct scenario *scn);
+void scn_storage_defaults(struct storage_spec *s);
+void scn_storage_spec_free(struct storage_spec *s);
+
 /* The key tables of the sections (keys.h), for the reference. */
 extern const struct key_section scn_faults_keys;
 extern const struct key_section scn_control_keys;
@@ -159,6 +167,10 @@ extern const struct key_section scn_tenant_keys;
 extern const struct key_section scn_vswitch_keys;
 extern const struct key_section scn_identity_keys;
 extern const struct key_section scn_allow_keys;
+extern const struct key_section scn_storage_keys;
+extern const struct key_section scn_storage_device_keys;
+extern const struct key_section scn_storage_cost_keys;
+extern const struct key_section scn_storage_job_keys;
 extern const struct key_section scn_top_keys;
 
 #endif

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "sim/util.h"
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -38,4 +40,14 @@ stats_percentiles(double *v, size_t n, struct pctl *out)
     out->p99 = stats_rank(v, n, 0.99);
     out->p999 = stats_rank(v, n, 0.999);
     out->max = v[n - 1];
+}
+
+void
+stats_append(double **v, uint64_t *n, uint64_t *cap, double x)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 64;
+        *v = xrealloc(*v, *cap * sizeof **v);
+    }
+    (*v)[(*n)++] = x;
 }

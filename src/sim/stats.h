@@ -13,6 +13,10 @@ struct pctl {
     double p50, p90, p99, p999, max;
 };
 
+/* Appends X to *V, which holds *N values and has room for *CAP (grown
+ * by doubling, from 64): samples collected during a run. */
+void stats_append(double **v, uint64_t *n, uint64_t *cap, double x);
+
 /* Sorts V in place and fills OUT. */
 void stats_percentiles(double *v, size_t n, struct pctl *out);
 

@@ -19,6 +19,7 @@
 #include "host/server.h"
 #include "overlay/vswitch.h"
 #include "overlay/vtep.h"
+#include "storage/storage.h"
 #include "scenario/scenario.h"
 #include "transport/flow.h"
 #include "transport/transport.h"
@@ -241,6 +242,25 @@ warn_late_starts(struct net *net, const struct scenario *scn)
     }
 }
 
+/* The storage section: its messages' edge entries after the traffic
+ * entries, room for its flows after the workload's, and its jobs. */
+static int
+build_storage(struct world *w, const struct scenario *scn, char **err)
+{
+    struct edge *edge = &w->edge;
+    uint32_t cap, first = w->wl->flow_cap;
+    if (!storage_flow_cap(&scn->storage, scn->file, &cap, err))
+        return 2;
+    w->entries = xrealloc(w->entries, (scn->n_traffic + STORAGE_N_ENTRIES) *
+                                          sizeof *w->entries);
+    edge->cfg.entries = w->entries;
+    edge->flows = xrealloc(edge->flows,
+                           ((size_t)first + cap + 1) * sizeof *edge->flows);
+    return storage_create(&w->storage, &edge->net, &scn->storage, scn->file,
+                          first, cap, &scn->tcp, &w->entries[scn->n_traffic],
+                          (uint16_t)scn->n_traffic, err);
+}
+
 static int
 build(struct world *w, const struct scenario *scn, char **err)
 {
@@ -276,6 +296,8 @@ build(struct world *w, const struct scenario *scn, char **err)
     if (!check_monitor(w, scn, err))
         return 2;
     warn_late_starts(net, scn);
+    if (scn->storage.on && build_storage(w, scn, err))
+        return 2;
     for (uint32_t i = 0; i < edge->n_flows; i++) {
         const struct flow *f = &edge->flows[i];
         if (f->transport->check && f->transport->check(net, f, err))

@@ -33,6 +33,7 @@
 #include "host/host.h"
 #include "pkt/pkt.h"
 #include "scenario/scenario.h"
+#include "storage/storage.h"
 #include "transport/flow.h"
 #include "transport/tcp.h"
 #include "transport/transport.h"
@@ -120,6 +121,18 @@ world_estimate(const struct scenario *scn, struct world_estimate *e)
                          (strcmp(scn->traffic[i].protocol, "tcp")
                               ? OTHER_STATE_BYTES : TCP_STATE_BYTES));
     }
+
+    /* Storage's messages: a flow record each, with its transport's
+     * state (a storage section too large is refused at build). */
+    uint32_t sto_cap;
+    char *sto_err = NULL;
+    if (scn->storage.on &&
+        storage_flow_cap(&scn->storage, scn->file, &sto_cap, &sto_err))
+        flow_mem += (double)sto_cap *
+                    (sizeof(struct flow) + sizeof(void *) +
+                     EVENTS_PER_FLOW * EVENT_BYTES + MALLOC_OVERHEAD_BYTES +
+                     TCP_STATE_BYTES);
+    free(sto_err);
 
     e->static_bytes = hosts * (sizeof(struct host) + sizeof(struct host_rx) +
                                EVENTS_PER_HOST * EVENT_BYTES) +

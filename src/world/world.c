@@ -9,6 +9,7 @@
 #include "host/edge.h"
 #include "host/server.h"
 #include "overlay/vtep.h"
+#include "storage/storage.h"
 #include "transport/flow.h"
 #include "transport/transport.h"
 #include "workload/workload.h"
@@ -29,12 +30,16 @@ static const struct net_owner_class world_net_owner = {
     .dropped = world_dropped,
 };
 
-/* A flow completed: its workload may start the next round. */
+/* A flow completed: a storage message moves its I/O on; the workload
+ * may start the next round. */
 static void
 world_flow_done(struct edge *edge, struct flow *f)
 {
     struct world *w = CONTAINER_OF(edge, struct world, edge);
-    workload_flow_done(w->wl, &edge->net, f);
+    if (storage_owns_flow(w->storage, f))
+        storage_flow_done(w->storage, &edge->net, f);
+    else
+        workload_flow_done(w->wl, &edge->net, f);
 }
 
 static const struct edge_owner_class world_edge_owner = {
@@ -59,6 +64,7 @@ world_destroy(struct world *w)
         /* Flows never set up (a build error) have no state. */
         if (edge->flows[i].transport->teardown && edge->flows[i].tp)
             edge->flows[i].transport->teardown(net, &edge->flows[i]);
+    storage_destroy(w->storage, net);
     tcp_pool_free(net);
     rdma_pool_free(net);
     servers_destroy(net);

@@ -28,6 +28,7 @@
 
 struct control;
 struct overlay;
+struct storage;
 
 struct scenario;
 struct workload;
@@ -39,6 +40,7 @@ struct world {
     struct edge_entry *entries; /* Per traffic entry, for edge.cfg. */
     struct overlay *overlay;    /* VTEPs and tenants, or NULL. */
     struct control *control;    /* Scenario events, or NULL: none. */
+    struct storage *storage;    /* Storage jobs and targets, or NULL. */
 };
 
 static inline struct world *

@@ -5,13 +5,7 @@
 # mechanism and the parameters; none is a value a run once produced.
 set -u
 . "$(dirname "$0")/../lib.sh"
-ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
-# col DIR FILE NAME [ROW]: column NAME of data row ROW (default 1).
-col() {
-    awk -F, -v name="$3" -v row="${4:-1}" '
-        NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
-        NR == row + 1 { print $c }' "$1/$2"
-}
+# ok_if and col: tests/lib.sh.
 colsum() {
     awk -F, -v name="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
                           { s += $c } END { printf "%.6f\n", s }' "$1/$2"

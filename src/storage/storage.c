@@ -1,0 +1,979 @@
+/* Storage jobs and protocols; see storage.h for the model.
+ *
+ * The protocols' message sequences (NVMe base 1.4 and NVMe-oF 1.1 for the
+ * NVMe capsules; NVMe-oF's RDMA transport binding; the NVMe/TCP transport
+ * binding, TP 8000; RFC 7143 for iSCSI), for a read and a write of BS
+ * bytes, I the initiator and T the target:
+ *
+ *   nvme-rdma read   I->T SEND command capsule (64 B SQE); the SSD; T->I
+ *                    RDMA WRITE of the data; T->I SEND response capsule
+ *                    (16 B CQE)
+ *   nvme-rdma write  BS <= in_capsule: I->T SEND capsule of 64 B + data;
+ *                    else I->T SEND 64 B, then T RDMA READs the data from
+ *                    I; the SSD; T->I SEND 16 B
+ *   nvme-tcp read    I->T CapsuleCmd (72 B); the SSD; T->I C2HData (24 B
+ *                    header + data) and CapsuleResp (24 B), written at
+ *                    once
+ *   nvme-tcp write   BS <= in_capsule: CapsuleCmd with the data; else
+ *                    CapsuleCmd, T->I R2T (24 B), I->T H2CData (24 B +
+ *                    data); the SSD; T->I CapsuleResp
+ *   iscsi read       I->T SCSI Command (48 B BHS); the SSD; T->I Data-In
+ *                    PDUs (48 B each, MaxRecvDataSegmentLength of data
+ *                    each) and the SCSI Response (48 B), written at once
+ *   iscsi write      SCSI Command with immediate data (up to
+ *                    FirstBurstLength and one segment), with InitialR2T
+ *                    No followed by unsolicited Data-Out PDUs up to
+ *                    FirstBurstLength; for the rest T->I R2T (48 B), I->T
+ *                    Data-Out PDUs; the SSD; T->I SCSI Response
+ *   object put       (object-tcp over TCP, object-rdma as RoCE SENDs) I->P
+ *                    the object; P writes it to its SSD and, in parallel,
+ *                    sends it to each other replica R, which writes it
+ *                    and answers P with a 16 B acknowledgment; when all
+ *                    have, P->I 16 B acknowledgment
+ *   object get       I->P 16 B request; P's SSD; P->I the object
+ * (P: the object's primary, placed by a hash of its name over the
+ * pool's hosts, the replicas in racks distinct from it and each other.)
+ * Digests add 4 B per header (header_digest) and per data segment
+ * (data_digest); iSCSI pads data segments to 4 B.
+ *
+ * A message starts when the step before it is over: the RDMA response
+ * capsule after the RDMA WRITE has been delivered (dcsim's flows have no
+ * order between them; a real RC QP sends the SEND right behind the
+ * WRITE, so this costs the read about one one-way path latency). */
+#include "storage/storage.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fabric/net.h"
+#include "host/edge.h"
+#include "host/host.h"
+#include "host/server.h"
+#include "sim/stats.h"
+#include "sim/util.h"
+#include "transport/flow.h"
+#include "transport/transport.h"
+
+const char *const storage_proto_names[STORAGE_N_PROTOS] = {
+    [STORAGE_LOCAL] = "local",
+    [STORAGE_NVME_RDMA] = "nvme-rdma",
+    [STORAGE_NVME_TCP] = "nvme-tcp",
+    [STORAGE_ISCSI] = "iscsi",
+    [STORAGE_OBJECT_TCP] = "object-tcp",
+    [STORAGE_OBJECT_RDMA] = "object-rdma",
+};
+
+const char *const storage_rw_names[STORAGE_N_RW] = {
+    [STORAGE_READ] = "read",
+    [STORAGE_WRITE] = "write",
+    [STORAGE_RANDREAD] = "randread",
+    [STORAGE_RANDWRITE] = "randwrite",
+    [STORAGE_RW] = "rw",
+    [STORAGE_RANDRW] = "randrw",
+};
+
+/* Sizes of the protocols' units (see the top of this file). */
+#define NVME_SQE_BYTES 64
+#define NVME_CQE_BYTES 16
+#define NVME_TCP_CH_BYTES 8          /* PDU common header. */
+#define NVME_TCP_CMD_BYTES (NVME_TCP_CH_BYTES + NVME_SQE_BYTES)   /* 72 */
+#define NVME_TCP_RESP_BYTES (NVME_TCP_CH_BYTES + NVME_CQE_BYTES)  /* 24 */
+#define NVME_TCP_DATA_HDR_BYTES 24   /* C2HData, H2CData. */
+#define NVME_TCP_R2T_BYTES 24
+#define ISCSI_BHS_BYTES 48
+#define DIGEST_BYTES 4               /* CRC32C. */
+/* Well-known ports: NVMe/TCP (IANA 4420), iSCSI (3260); initiators' from
+ * the dynamic range, one per worker. */
+#define NVME_TCP_PORT 4420
+#define ISCSI_PORT 3260
+#define OBJECT_PORT 6800             /* Ceph's OSDs: 6800 on. */
+/* An object store's acknowledgments and GET requests: 16 B (their
+ * messengers' headers are left out, as are the PUT's). */
+#define OBJECT_SMALL_BYTES 16
+#define INITIATOR_PORT0 49152
+
+/* What carries a message: the index of its edge entry after the
+ * workload's. */
+enum carrier {
+    CARRY_SEND,               /* RoCE SEND. */
+    CARRY_WRITE,              /* RDMA WRITE. */
+    CARRY_READ,               /* RDMA READ: the flow's source is the
+                               * requester; the data comes to it. */
+    CARRY_TCP,
+};
+
+enum step_kind {
+    STEP_SUBMIT,              /* Initiator software, before. */
+    STEP_TARGET,              /* Target software, per command. */
+    STEP_DEVICE,              /* The SSD. */
+    STEP_MSG,                 /* A message. */
+    STEP_FANOUT,              /* Object PUT at the primary: its own write
+                               * and every replica's, in parallel. */
+    STEP_COMPLETE,            /* Initiator software, after. */
+    STEP_END,
+};
+
+struct step {
+    uint8_t kind;             /* enum step_kind */
+    uint8_t carrier;          /* STEP_MSG: enum carrier. */
+    bool to_initiator;        /* STEP_MSG: the flow's source is the
+                               * target. */
+    uint64_t bytes;           /* STEP_MSG: its size. */
+};
+
+#define MAX_STEPS 10
+struct program {
+    struct step s[MAX_STEPS];
+    uint8_t n, msgs;
+};
+
+struct sto_worker;
+struct sto_io;
+
+/* One replica's part of an object PUT (leg 0: the primary's own write):
+ * the object to it, its software and SSD, its acknowledgment. */
+struct sto_leg {
+    struct sto_io *io;
+    struct nvme_cmd cmd;
+    uint32_t host;
+    uint8_t stage;
+};
+
+struct sto_io {
+    struct sto_worker *w;
+    struct nvme_cmd cmd;
+    bool write;
+    uint8_t step;
+    uint32_t target;          /* The target, or the object's primary. */
+    uint64_t issued_ps;
+    struct sto_leg *legs;     /* Object jobs: replicas of them. */
+    uint32_t legs_left;
+};
+
+struct sto_job {
+    const struct storage_job_spec *spec;
+    struct program prog[2];   /* Read, write. */
+    struct storage_job_stats st;
+    struct rng rng;           /* Read or write, for mixes. */
+};
+
+struct sto_worker {
+    struct storage *st;
+    struct sto_job *job;
+    uint32_t index;           /* Over every job: its port and cores. */
+    struct sto_io *ios;       /* iodepth of them. */
+    uint64_t issued;
+    uint64_t next_ok_ps;      /* rate: the next issue no earlier. */
+};
+
+struct sto_host {
+    struct nvme_dev dev;
+    uint64_t ios_init, ios_target;
+    uint64_t first_ps, last_ps;  /* As a target: first command, last. */
+    bool used;
+};
+
+struct storage {
+    const struct storage_spec *spec;
+    struct sto_job *jobs;
+    struct sto_worker *workers;
+    uint32_t n_workers;
+    struct sto_host *hosts;   /* Per host. */
+    uint32_t first_flow, next_flow, end_flow;
+    uint16_t first_entry;
+    struct sto_io **io_of;    /* By flow id - first_flow. */
+    int8_t *leg_of;           /* Its leg, or -1: the I/O's own step. */
+    struct tcp_spec tcp;      /* Its TCP messages' parameters. */
+    uint64_t msgs, msg_bytes;
+};
+
+static void advance(struct net *, struct sto_io *);
+static void issue(struct net *, struct sto_worker *, struct sto_io *);
+
+/* ---- Programs. ---- */
+
+static void
+put(struct program *p, enum step_kind kind)
+{
+    sim_assert(p->n < MAX_STEPS);
+    p->s[p->n++] = (struct step){ .kind = (uint8_t)kind };
+}
+
+static void
+put_msg(struct program *p, enum carrier c, bool to_initiator, uint64_t bytes)
+{
+    sim_assert(p->n < MAX_STEPS);
+    p->s[p->n++] = (struct step){ .kind = STEP_MSG, .carrier = (uint8_t)c,
+                                  .to_initiator = to_initiator,
+                                  .bytes = bytes };
+    p->msgs++;
+}
+
+/* NVMe/TCP: a PDU of HDR bytes of header and DATA bytes of data. */
+static uint64_t
+nvme_tcp_pdu(const struct storage_spec *s, uint64_t hdr, uint64_t data)
+{
+    return hdr + (s->header_digest ? DIGEST_BYTES : 0) + data +
+           (data && s->data_digest ? DIGEST_BYTES : 0);
+}
+
+/* iSCSI: DATA bytes as PDUs of at most max_segment, or one PDU without
+ * data (RFC 7143 10.2: BHS, padding to 4 B, digests). */
+static uint64_t
+iscsi_pdus(const struct storage_spec *s, uint64_t data)
+{
+    uint64_t seg = s->max_segment_bytes;
+    uint64_t n = data ? (data + seg - 1) / seg : 1;
+    uint64_t per = ISCSI_BHS_BYTES + (s->header_digest ? DIGEST_BYTES : 0);
+    uint64_t pad = (4 - data % 4) % 4;
+    return n * per + data + pad +
+           (data && s->data_digest ? n * DIGEST_BYTES : 0);
+}
+
+static void
+program_build(const struct storage_spec *s, const struct storage_job_spec *j,
+              bool write, struct program *p)
+{
+    uint64_t bs = j->bs;
+    memset(p, 0, sizeof *p);
+    put(p, STEP_SUBMIT);
+    switch (j->proto) {
+    case STORAGE_LOCAL:
+        put(p, STEP_DEVICE);
+        break;
+    case STORAGE_NVME_RDMA:
+        if (!write) {
+            put_msg(p, CARRY_SEND, false, NVME_SQE_BYTES);
+            put(p, STEP_TARGET);
+            put(p, STEP_DEVICE);
+            put_msg(p, CARRY_WRITE, true, bs);
+        } else if (bs <= s->in_capsule_bytes) {
+            put_msg(p, CARRY_SEND, false, NVME_SQE_BYTES + bs);
+            put(p, STEP_TARGET);
+            put(p, STEP_DEVICE);
+        } else {
+            put_msg(p, CARRY_SEND, false, NVME_SQE_BYTES);
+            put(p, STEP_TARGET);
+            put_msg(p, CARRY_READ, true, bs);
+            put(p, STEP_DEVICE);
+        }
+        put_msg(p, CARRY_SEND, true, NVME_CQE_BYTES);
+        break;
+    case STORAGE_NVME_TCP: {
+        uint64_t resp = nvme_tcp_pdu(s, NVME_TCP_RESP_BYTES, 0);
+        if (!write) {
+            put_msg(p, CARRY_TCP, false, nvme_tcp_pdu(s, NVME_TCP_CMD_BYTES, 0));
+            put(p, STEP_TARGET);
+            put(p, STEP_DEVICE);
+            put_msg(p, CARRY_TCP, true,
+                    nvme_tcp_pdu(s, NVME_TCP_DATA_HDR_BYTES, bs) + resp);
+            break;
+        }
+        if (bs <= s->in_capsule_bytes) {
+            put_msg(p, CARRY_TCP, false,
+                    nvme_tcp_pdu(s, NVME_TCP_CMD_BYTES, bs));
+            put(p, STEP_TARGET);
+        } else {
+            put_msg(p, CARRY_TCP, false, nvme_tcp_pdu(s, NVME_TCP_CMD_BYTES, 0));
+            put(p, STEP_TARGET);
+            put_msg(p, CARRY_TCP, true, nvme_tcp_pdu(s, NVME_TCP_R2T_BYTES, 0));
+            put_msg(p, CARRY_TCP, false,
+                    nvme_tcp_pdu(s, NVME_TCP_DATA_HDR_BYTES, bs));
+        }
+        put(p, STEP_DEVICE);
+        put_msg(p, CARRY_TCP, true, resp);
+        break;
+    }
+    case STORAGE_ISCSI: {
+        uint64_t bare = iscsi_pdus(s, 0);
+        if (!write) {
+            put_msg(p, CARRY_TCP, false, bare);
+            put(p, STEP_TARGET);
+            put(p, STEP_DEVICE);
+            put_msg(p, CARRY_TCP, true, iscsi_pdus(s, bs) + bare);
+            break;
+        }
+        /* Unsolicited data (RFC 7143 13.11, 13.14): immediate data in
+         * the command, and with InitialR2T No, Data-Out PDUs written
+         * right behind it, together up to FirstBurstLength. */
+        uint64_t first = MIN(bs, s->first_burst_bytes), imm = 0, unsol = 0;
+        if (s->immediate_data)
+            imm = MIN(first, s->max_segment_bytes);
+        if (!s->initial_r2t)
+            unsol = first - imm;
+        put_msg(p, CARRY_TCP, false,
+                iscsi_pdus(s, imm) + (unsol ? iscsi_pdus(s, unsol) : 0));
+        put(p, STEP_TARGET);
+        if (bs > imm + unsol) {
+            put_msg(p, CARRY_TCP, true, bare);
+            put_msg(p, CARRY_TCP, false, iscsi_pdus(s, bs - imm - unsol));
+        }
+        put(p, STEP_DEVICE);
+        put_msg(p, CARRY_TCP, true, bare);
+        break;
+    }
+    case STORAGE_OBJECT_TCP:
+    case STORAGE_OBJECT_RDMA: {
+        enum carrier c = j->proto == STORAGE_OBJECT_TCP ? CARRY_TCP
+                                                        : CARRY_SEND;
+        put_msg(p, c, false, write ? bs : OBJECT_SMALL_BYTES);
+        put(p, STEP_TARGET);
+        if (write) {
+            put(p, STEP_FANOUT);
+            /* Each other replica: the object out, an acknowledgment
+             * back. */
+            p->msgs = (uint8_t)(p->msgs + 2 * (j->replicas - 1));
+        } else {
+            put(p, STEP_DEVICE);
+        }
+        put_msg(p, c, true, write ? OBJECT_SMALL_BYTES : bs);
+        break;
+    }
+    default:
+        sim_assert(false);
+    }
+    put(p, STEP_COMPLETE);
+    put(p, STEP_END);
+}
+
+/* ---- Sizing. ---- */
+
+/* Models beyond this many message records are refused (a flow record is
+ * about 170 bytes). */
+#define STORAGE_MAX_FLOWS (UINT32_C(1) << 24)
+
+static uint32_t
+program_msgs_max(const struct storage_spec *s, const struct storage_job_spec *j)
+{
+    struct program r, w;
+    program_build(s, j, false, &r);
+    program_build(s, j, true, &w);
+    return MAX(r.msgs, w.msgs);
+}
+
+bool
+storage_flow_cap(const struct storage_spec *s, const char *file,
+                 uint32_t *cap, char **err)
+{
+    double total = 0;
+    for (size_t i = 0; i < s->n_jobs; i++) {
+        const struct storage_job_spec *j = &s->jobs[i];
+        double ios;
+        if (j->count) {
+            ios = (double)j->count * j->numjobs;
+        } else {
+            /* Closed loop: an I/O is issued when one completes, and the
+             * SSD completes at most its ceiling (plus a unit's worth at
+             * the start); a rate limit bounds it too. */
+            double dur_s = (double)j->duration_ps / (double)PS_PER_S;
+            double ceil = MAX(nvme_ceiling_iops(&s->device, false, j->bs),
+                              nvme_ceiling_iops(&s->device, true, j->bs));
+            ios = ceil * dur_s + s->device.units + 1;
+            if (j->rate_iops)
+                ios = MIN(ios, ((double)j->rate_iops * dur_s + 1) * j->numjobs);
+            ios += (double)j->iodepth * j->numjobs;
+        }
+        total += ceil(ios) * program_msgs_max(s, j);
+        if (total > STORAGE_MAX_FLOWS) {
+            *err = xasprintf("%s:%u:%u: storage.jobs.%zu: the jobs up to "
+                             "this one would send up to %.0f messages, "
+                             "more than the %" PRIu32 " this model keeps; "
+                             "expected fewer I/Os (a smaller count or a "
+                             "shorter duration)",
+                             file, j->loc.line, j->loc.col, i, total,
+                             STORAGE_MAX_FLOWS);
+            return false;
+        }
+    }
+    *cap = (uint32_t)total;
+    return true;
+}
+
+/* What storage's messages ask of the transports.  Storage connections
+ * live long: dcsim's TCP carries one message per connection, so each
+ * message's connection starts with the window a warmed-up connection
+ * has (the receive buffer's worth of segments), not slow start, and
+ * its RTO. */
+static void
+entries_fill(struct storage *st, const struct net *net,
+             const struct tcp_spec *tcp, struct edge_entry *out)
+{
+    st->tcp = *tcp;
+    uint64_t mss = edge_of_const(net)->cfg.mtu_bytes - 40;
+    st->tcp.init_cwnd = (uint32_t)MAX(tcp->init_cwnd,
+                                      MIN(tcp->rcv_buf_bytes / mss,
+                                          UINT32_C(1) << 20));
+    /* And the RTO a connection with RTT samples has in a datacenter:
+     * its floor, not RFC 6298's 1 s before the first sample. */
+    st->tcp.init_rto_ps = MIN(tcp->init_rto_ps, tcp->min_rto_ps);
+    out[CARRY_SEND] = (struct edge_entry){ .verb = RDMA_VERB_SEND };
+    out[CARRY_WRITE] = (struct edge_entry){ .verb = RDMA_VERB_WRITE };
+    out[CARRY_READ] = (struct edge_entry){ .verb = RDMA_VERB_READ };
+    out[CARRY_TCP] = (struct edge_entry){ .tcp = &st->tcp };
+}
+
+/* ---- Running. ---- */
+
+static struct core *
+core_of(struct net *net, uint32_t h, uint32_t worker)
+{
+    struct server *srv = edge_of(net)->hosts[h].srv;
+    if (!srv)
+        return NULL;
+    const struct server_spec *s = srv->spec;
+    return &srv->cores[s->app_cores[worker % s->n_app_cores]];
+}
+
+static void
+cpu_done(struct net *net, struct cpu_work *w)
+{
+    advance(net, w->obj);
+}
+
+static void
+device_done(struct net *net, struct nvme_cmd *c)
+{
+    advance(net, CONTAINER_OF(c, struct sto_io, cmd));
+}
+
+static const struct transport_class *
+carrier_transport(const struct net *net, enum carrier c)
+{
+    if (c == CARRY_TCP)
+        return &transport_tcp;
+    return edge_of_const(net)->cfg.infiniband ? &transport_ib
+                                              : &transport_roce;
+}
+
+static uint16_t
+target_port(enum storage_proto proto)
+{
+    return proto == STORAGE_ISCSI          ? ISCSI_PORT
+           : proto == STORAGE_NVME_TCP ||
+                   proto == STORAGE_NVME_RDMA ? NVME_TCP_PORT
+                                              : OBJECT_PORT;
+}
+
+/* Flow F (its id set): BYTES by CARRIER from host SRC (port SPORT) to
+ * DST (DPORT) in job J's class. */
+static void
+flow_fill(const struct net *net, const struct storage *st,
+          const struct storage_job_spec *j, uint32_t src, uint16_t sport,
+          uint32_t dst, uint16_t dport, enum carrier carrier, uint64_t bytes,
+          struct flow *f)
+{
+    f->src = src;
+    f->dst = dst;
+    f->sport = sport;
+    f->dport = dport;
+    f->size_bytes = bytes;
+    f->tc = j->tc;
+    f->transport = carrier_transport(net, carrier);
+    f->entry = (uint16_t)(st->first_entry + carrier);
+}
+
+/* Message STEP of worker W's I/O to or from TARGET. */
+static void
+flow_fill_step(const struct net *net, const struct storage *st,
+               const struct sto_worker *w, uint32_t target,
+               const struct step *step, struct flow *f)
+{
+    const struct storage_job_spec *j = w->job->spec;
+    uint16_t iport = (uint16_t)(INITIATOR_PORT0 + w->index % 16384);
+    uint16_t tport = target_port(j->proto);
+    if (step->to_initiator)
+        flow_fill(net, st, j, target, tport, j->initiator, iport,
+                  step->carrier, step->bytes, f);
+    else
+        flow_fill(net, st, j, j->initiator, iport, target, tport,
+                  step->carrier, step->bytes, f);
+}
+
+/* A new message flow for IO (its LEG, or -1), to be filled. */
+static struct flow *
+msg_new(struct net *net, struct storage *st, struct sto_io *io, int leg)
+{
+    struct edge *edge = edge_of(net);
+    sim_assert(st->next_flow < st->end_flow);
+    uint32_t id = st->next_flow++;
+    struct flow *f = &edge->flows[id];
+    memset(f, 0, sizeof *f);
+    f->id = id;
+    f->start_ps = net->sim.now_ps;
+    st->io_of[id - st->first_flow] = io;
+    st->leg_of[id - st->first_flow] = (int8_t)leg;
+    return f;
+}
+
+static void
+msg_send(struct net *net, struct storage *st, struct flow *f)
+{
+    st->msgs++;
+    st->msg_bytes += f->size_bytes;
+    transport_launch_flow(net, f->id);
+}
+
+static void
+send_msg(struct net *net, struct storage *st, struct sto_io *io,
+         const struct step *step)
+{
+    struct flow *f = msg_new(net, st, io, -1);
+    flow_fill_step(net, st, io->w, io->target, step, f);
+    msg_send(net, st, f);
+}
+
+/* ---- Object PUTs: the replicas' legs. ---- */
+
+static void leg_advance(struct net *, struct sto_leg *);
+
+static void
+leg_cpu_done(struct net *net, struct cpu_work *w)
+{
+    leg_advance(net, w->obj);
+}
+
+static void
+leg_device_done(struct net *net, struct nvme_cmd *c)
+{
+    leg_advance(net, CONTAINER_OF(c, struct sto_leg, cmd));
+}
+
+/* The host's first command as a target (an SPDK target polls from it). */
+static void
+target_busy(struct storage *st, uint32_t h, uint64_t now)
+{
+    if (!st->hosts[h].used) {
+        st->hosts[h].used = true;
+        st->hosts[h].first_ps = now;
+    }
+}
+
+/* Runs the target's software for one command on host H's worker core;
+ * false without a server (nothing to run). */
+static bool
+target_work(struct net *net, struct storage *st, uint32_t h, uint32_t worker,
+            bool rdma, cpu_done_fn *done, void *obj)
+{
+    target_busy(st, h, net->sim.now_ps);
+    struct core *c = core_of(net, h, worker);
+    if (!c)
+        return false;
+    bool spdk = st->spec->target == STORAGE_TARGET_SPDK;
+    /* RDMA's receive completion interrupts a kernel target; TCP's
+     * interrupts are the stack's. */
+    if (!spdk && rdma)
+        core_run(net, c, ACT_IRQ, server_ps(c->srv, c->srv->spec->cost.irq),
+                 NULL, NULL, NULL);
+    core_run(net, c, ACT_STACK,
+             server_ps(c->srv, spdk ? st->spec->cost.spdk_io
+                                    : st->spec->cost.kernel_io),
+             done, obj, NULL);
+    return true;
+}
+
+/* Leg 0 writes at the primary; the others: 0 the object to the
+ * replica, 1 its software, 2 its SSD, 3 its acknowledgment, 4 done. */
+static void
+leg_advance(struct net *net, struct sto_leg *leg)
+{
+    struct sto_io *io = leg->io;
+    struct sto_worker *w = io->w;
+    struct storage *st = w->st;
+    const struct storage_job_spec *j = w->job->spec;
+    enum carrier c = j->proto == STORAGE_OBJECT_TCP ? CARRY_TCP : CARRY_SEND;
+    uint16_t port = (uint16_t)(INITIATOR_PORT0 + io->target % 16384);
+    int k = (int)(leg - io->legs);
+    for (;;) {
+        uint8_t stage = leg->stage++;
+        if (k == 0 && stage == 0)
+            stage = 2;
+        else if (k == 0)
+            stage = 4;
+        struct flow *f;
+        switch (stage) {
+        case 0:
+            f = msg_new(net, st, io, k);
+            flow_fill(net, st, j, io->target, port, leg->host, OBJECT_PORT,
+                      c, j->bs, f);
+            msg_send(net, st, f);
+            return;
+        case 1:
+            if (target_work(net, st, leg->host, w->index,
+                            j->proto == STORAGE_OBJECT_RDMA, leg_cpu_done,
+                            leg))
+                return;
+            continue;
+        case 2:
+            leg->cmd.write = true;
+            leg->cmd.bytes = j->bs;
+            leg->cmd.done = leg_device_done;
+            nvme_submit(net, &st->hosts[leg->host].dev, &leg->cmd);
+            return;
+        case 3:
+            st->hosts[leg->host].ios_target++;
+            st->hosts[leg->host].last_ps = net->sim.now_ps;
+            f = msg_new(net, st, io, k);
+            flow_fill(net, st, j, leg->host, OBJECT_PORT, io->target, port,
+                      c, OBJECT_SMALL_BYTES, f);
+            msg_send(net, st, f);
+            return;
+        default:
+            if (--io->legs_left == 0)
+                advance(net, io);
+            return;
+        }
+    }
+}
+
+/* Places object number SEQ of job J (index JI) on its replicas: the
+ * pool's hosts ranked by a hash of the name and the host (rendezvous
+ * hashing), the first the primary, each next one the best in a rack not
+ * yet used. */
+static void
+place(const struct storage_job_spec *j, size_t ji, uint64_t seq,
+      struct sto_leg *legs)
+{
+    uint64_t name = rng_mix64(((uint64_t)ji << 40) ^ seq);
+    int32_t racks[STORAGE_MAX_REPLICAS];
+    uint32_t n = 0;
+    while (n < j->replicas) {
+        uint64_t best = 0;
+        size_t pick = SIZE_MAX;
+        for (size_t i = 0; i < j->n_pool; i++) {
+            bool used = false;
+            for (uint32_t k = 0; k < n; k++)
+                used |= racks[k] == j->pool_rack[i];
+            uint64_t score = rng_mix64(name ^ rng_mix64(j->pool[i] + 1));
+            if (!used && (pick == SIZE_MAX || score > best)) {
+                best = score;
+                pick = i;
+            }
+        }
+        sim_assert(pick != SIZE_MAX);  /* Racks checked by the parser. */
+        racks[n] = j->pool_rack[pick];
+        legs[n].host = j->pool[pick];
+        n++;
+    }
+}
+
+/* The I/O is over: its figures, and the worker's next. */
+static void
+io_end(struct net *net, struct sto_io *io)
+{
+    struct storage *st = io->w->st;
+    struct sto_job *job = io->w->job;
+    const struct storage_job_spec *j = job->spec;
+    struct storage_job_stats *s = &job->st;
+    uint64_t now = net->sim.now_ps;
+    stats_append(&s->lat_ps, &s->completed, &s->lat_cap,
+                 (double)(now - io->issued_ps));
+    s->bytes += j->bs;
+    s->last_ps = now;
+    st->hosts[j->initiator].ios_init++;
+    if (j->proto != STORAGE_LOCAL) {
+        st->hosts[io->target].ios_target++;
+        st->hosts[io->target].last_ps = now;
+    }
+    issue(net, io->w, io);
+}
+
+/* Runs the I/O's steps until one has to wait. */
+static void
+advance(struct net *net, struct sto_io *io)
+{
+    struct sto_worker *w = io->w;
+    struct storage *st = w->st;
+    const struct storage_job_spec *j = w->job->spec;
+    const struct storage_costs *cost = &st->spec->cost;
+    const struct program *p = &w->job->prog[io->write];
+    for (;;) {
+        const struct step *step = &p->s[io->step++];
+        uint32_t dev_host = j->proto == STORAGE_LOCAL ? j->initiator
+                                                      : io->target;
+        struct core *c;
+        switch (step->kind) {
+        case STEP_SUBMIT:
+        case STEP_COMPLETE:
+            c = core_of(net, j->initiator, w->index);
+            if (!c)
+                continue;
+            core_run(net, c, ACT_APP,
+                     server_ps(c->srv, step->kind == STEP_SUBMIT
+                                           ? cost->initiator_submit
+                                           : cost->initiator_complete),
+                     cpu_done, io, NULL);
+            return;
+        case STEP_TARGET:
+            if (target_work(net, st, io->target, w->index,
+                            j->proto == STORAGE_NVME_RDMA ||
+                                j->proto == STORAGE_OBJECT_RDMA,
+                            cpu_done, io))
+                return;
+            continue;
+        case STEP_FANOUT:
+            io->legs_left = j->replicas;
+            for (uint32_t k = 0; k < j->replicas; k++) {
+                io->legs[k].stage = 0;
+                leg_advance(net, &io->legs[k]);
+            }
+            return;
+        case STEP_DEVICE:
+            io->cmd.write = io->write;
+            io->cmd.bytes = j->bs;
+            io->cmd.done = device_done;
+            nvme_submit(net, &st->hosts[dev_host].dev, &io->cmd);
+            return;
+        case STEP_MSG:
+            send_msg(net, st, io, step);
+            return;
+        case STEP_END:
+            io_end(net, io);
+            return;
+        default:
+            sim_assert(false);
+        }
+    }
+}
+
+static void
+issue_later(struct sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    struct sto_io *io = obj;
+    issue(net_of(s), io->w, io);
+}
+
+/* Worker W issues IO, if its count, duration and rate let it. */
+static void
+issue(struct net *net, struct sto_worker *w, struct sto_io *io)
+{
+    struct sto_job *job = w->job;
+    const struct storage_job_spec *j = job->spec;
+    uint64_t now = net->sim.now_ps;
+    if (j->count && w->issued >= j->count)
+        return;
+    if (j->duration_ps && now >= j->start_ps + j->duration_ps)
+        return;
+    if (j->rate_iops) {
+        if (now < w->next_ok_ps) {
+            sim_call(&net->sim, w->next_ok_ps, issue_later, io, 0);
+            return;
+        }
+        w->next_ok_ps = now + PS_PER_S / j->rate_iops;
+    }
+    switch (j->rw) {
+    case STORAGE_READ:
+    case STORAGE_RANDREAD:
+        io->write = false;
+        break;
+    case STORAGE_WRITE:
+    case STORAGE_RANDWRITE:
+        io->write = true;
+        break;
+    default:
+        io->write = !(rng_uniform(&job->rng) < j->read_fraction);
+    }
+    if (!job->st.issued++)
+        job->st.first_ps = now;
+    if (io->write)
+        job->st.writes++;
+    else
+        job->st.reads++;
+    io->target = j->target;
+    if (io->legs) {
+        place(j, (size_t)(job - w->st->jobs), job->st.issued - 1, io->legs);
+        io->target = io->legs[0].host;
+    }
+    w->issued++;
+    io->step = 0;
+    io->issued_ps = now;
+    advance(net, io);
+}
+
+static void
+worker_start(struct sim *s, void *obj, uint64_t arg)
+{
+    (void)arg;
+    struct sto_worker *w = obj;
+    for (uint32_t i = 0; i < w->job->spec->iodepth; i++)
+        issue(net_of(s), w, &w->ios[i]);
+}
+
+int
+storage_create(struct storage **out, struct net *net,
+               const struct storage_spec *spec, const char *file,
+               uint32_t first_flow, uint32_t cap, const struct tcp_spec *tcp,
+               struct edge_entry *entries, uint16_t first_entry, char **err)
+{
+    struct storage *st = xcalloc(1, sizeof *st);
+    *out = st;
+    entries_fill(st, net, tcp, entries);
+    st->spec = spec;
+    st->first_flow = st->next_flow = first_flow;
+    st->end_flow = first_flow + cap;
+    st->first_entry = first_entry;
+    st->io_of = xcalloc(cap ? cap : 1, sizeof *st->io_of);
+    st->leg_of = xcalloc(cap ? cap : 1, sizeof *st->leg_of);
+    st->hosts = xcalloc(net->n_hosts ? net->n_hosts : 1, sizeof *st->hosts);
+    for (uint32_t h = 0; h < net->n_hosts; h++)
+        nvme_init(&st->hosts[h].dev, &spec->device);
+    st->jobs = xcalloc(spec->n_jobs ? spec->n_jobs : 1, sizeof *st->jobs);
+    for (size_t i = 0; i < spec->n_jobs; i++) {
+        const struct storage_job_spec *j = &spec->jobs[i];
+        struct sto_job *job = &st->jobs[i];
+        job->spec = j;
+        program_build(spec, j, false, &job->prog[0]);
+        program_build(spec, j, true, &job->prog[1]);
+        rng_init(&job->rng, edge_of(net)->cfg.seed,
+                 rng_stream_id("storage/job") ^ i);
+        st->n_workers += j->numjobs;
+        /* Every carrier a job uses must be able to carry its messages
+         * here (the transports' own checks, on a message of the job). */
+        for (int op = 0; op < 2; op++) {
+            const struct program *p = &job->prog[op];
+            for (uint8_t k = 0; k < p->n; k++) {
+                if (p->s[k].kind != STEP_MSG)
+                    continue;
+                struct flow f = { .id = first_flow };
+                struct sto_worker tmp = { .job = job };
+                uint32_t t = j->n_pool ? j->pool[0] : j->target;
+                flow_fill_step(net, st, &tmp, t, &p->s[k], &f);
+                if (f.transport->check && f.transport->check(net, &f, err))
+                    return 2;
+            }
+        }
+    }
+    st->workers = xcalloc(st->n_workers ? st->n_workers : 1,
+                          sizeof *st->workers);
+    uint32_t k = 0;
+    for (size_t i = 0; i < spec->n_jobs; i++) {
+        const struct storage_job_spec *j = &spec->jobs[i];
+        for (uint32_t n = 0; n < j->numjobs; n++, k++) {
+            struct sto_worker *w = &st->workers[k];
+            w->st = st;
+            w->job = &st->jobs[i];
+            w->index = k;
+            w->ios = xcalloc(j->iodepth, sizeof *w->ios);
+            for (uint32_t d = 0; d < j->iodepth; d++) {
+                struct sto_io *io = &w->ios[d];
+                io->w = w;
+                if (!j->n_pool)
+                    continue;
+                io->legs = xcalloc(j->replicas, sizeof *io->legs);
+                for (uint32_t r = 0; r < j->replicas; r++)
+                    io->legs[r].io = io;
+            }
+            sim_call(&net->sim, j->start_ps, worker_start, w, 0);
+        }
+    }
+    return 0;
+}
+
+void
+storage_destroy(struct storage *st, struct net *net)
+{
+    if (!st)
+        return;
+    struct edge *edge = edge_of(net);
+    for (uint32_t id = st->first_flow; id < st->next_flow; id++) {
+        struct flow *f = &edge->flows[id];
+        if (f->transport->teardown && f->tp)
+            f->transport->teardown(net, f);
+    }
+    for (uint32_t k = 0; k < st->n_workers; k++) {
+        const struct sto_worker *w = &st->workers[k];
+        for (uint32_t d = 0; w->ios && d < w->job->spec->iodepth; d++)
+            free(w->ios[d].legs);
+        free(w->ios);
+    }
+    for (size_t i = 0; i < st->spec->n_jobs; i++)
+        free(st->jobs[i].st.lat_ps);
+    free(st->workers);
+    free(st->jobs);
+    free(st->hosts);
+    free(st->io_of);
+    free(st->leg_of);
+    free(st);
+}
+
+bool
+storage_owns_flow(const struct storage *st, const struct flow *f)
+{
+    return st && f->id >= st->first_flow && f->id < st->end_flow;
+}
+
+void
+storage_flow_done(struct storage *st, struct net *net, struct flow *f)
+{
+    struct sto_io *io = st->io_of[f->id - st->first_flow];
+    int leg = st->leg_of[f->id - st->first_flow];
+    if (leg < 0)
+        advance(net, io);
+    else
+        leg_advance(net, &io->legs[leg]);
+}
+
+size_t
+storage_n_jobs(const struct storage *st)
+{
+    return st->spec->n_jobs;
+}
+
+const struct storage_job_spec *
+storage_job(const struct storage *st, size_t i)
+{
+    return st->jobs[i].spec;
+}
+
+const struct storage_job_stats *
+storage_job_stats(const struct storage *st, size_t i)
+{
+    return &st->jobs[i].st;
+}
+
+uint64_t
+storage_messages(const struct storage *st)
+{
+    return st->msgs;
+}
+
+uint64_t
+storage_message_bytes(const struct storage *st)
+{
+    return st->msg_bytes;
+}
+
+uint64_t
+storage_cpu_ps(const struct storage *st, const struct net *net, uint32_t h,
+               bool target)
+{
+    const struct server *srv = edge_of_const(net)->hosts[h].srv;
+    if (!srv)
+        return 0;
+    const struct sto_host *sh = &st->hosts[h];
+    bool spdk = target && st->spec->target == STORAGE_TARGET_SPDK && sh->used;
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < srv->n_cores; i++) {
+        const struct core *c = &srv->cores[i];
+        bool reactor = false;
+        for (size_t a = 0; spdk && a < srv->spec->n_app_cores; a++)
+            reactor |= srv->spec->app_cores[a] == i;
+        if (reactor) {
+            total += sh->last_ps - sh->first_ps;
+        } else {
+            uint64_t by[ACT_N];
+            core_busy_at(c, net->sim.now_ps, by);
+            for (int a = 0; a < ACT_N; a++)
+                total += by[a];
+        }
+    }
+    return total;
+}
+
+uint64_t
+storage_host_ios(const struct storage *st, uint32_t h, bool target)
+{
+    return target ? st->hosts[h].ios_target : st->hosts[h].ios_init;
+}

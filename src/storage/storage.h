@@ -1,0 +1,89 @@
+/* Storage over the fabric: fio-style jobs at initiators issue block I/Os
+ * to NVMe SSDs at targets, through NVMe-oF over RDMA, NVMe/TCP or iSCSI,
+ * or to their own SSD (local).
+ *
+ * An I/O is a short program of steps (storage.c builds one per job and
+ * operation): software at the initiator (submission), the protocol's
+ * messages, software at the target, the SSD (host/blk.h, nvme_submit()),
+ * more messages, and the initiator's completion.  Each message is one
+ * flow of the existing transports, of the protocol's real size: a RoCE
+ * SEND, RDMA WRITE or RDMA READ (transport/rdma.c), or a TCP message
+ * (transport/tcp.c) holding the PDUs one side writes at once.  The next
+ * step starts when the message has been delivered (the edge's owner
+ * hands the flow's completion to storage_flow_done()).  Software steps
+ * run on the servers' cores, when the hosts have a `server` section;
+ * without one they cost nothing.
+ *
+ * The messages' flows live in edge->flows after the workload's room
+ * (from FIRST_FLOW on), beyond edge->n_flows, so flows.csv and the
+ * flow statistics hold the workload's flows only; storage.csv holds the
+ * jobs (report/storage-report.c). */
+#ifndef DCSIM_STORAGE_H
+#define DCSIM_STORAGE_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "host/blk.h"
+#include "sim/rng.h"
+#include "storage/storage-spec.h"
+
+struct edge_entry;
+struct flow;
+struct net;
+struct storage;
+struct tcp_spec;
+
+/* What a job has done (storage.csv). */
+struct storage_job_stats {
+    uint64_t issued, completed, reads, writes, bytes;
+    uint64_t first_ps, last_ps;   /* First issue, last completion. */
+    double *lat_ps;               /* Per completed I/O, in order. */
+    uint64_t lat_cap;
+};
+
+/* The edge entries storage's messages use (edge.h, flow->entry), from
+ * FIRST_ENTRY on: STORAGE_N_ENTRIES of them. */
+#define STORAGE_N_ENTRIES 4
+
+/* The flows SPEC's jobs can need at most (their messages); 0 with only
+ * local jobs.  Returns false, with *ERR allocated, if there would be
+ * more than the model keeps (a duration too long for the device). */
+bool storage_flow_cap(const struct storage_spec *, const char *file,
+                      uint32_t *cap, char **err);
+
+/* Builds the storage of SPEC on NET (its hosts and servers built, its
+ * flow array with room for CAP flows from FIRST_FLOW) and schedules its
+ * jobs.  ENTRIES (STORAGE_N_ENTRIES of them, edge->cfg.entries from
+ * FIRST_ENTRY on) get what its messages ask of the transports; TCP's
+ * start from the scenario's TCP parameters.  Returns 0, or 2 with *ERR
+ * allocated if a job's messages cannot be carried here. */
+int storage_create(struct storage **, struct net *, const struct storage_spec *,
+                   const char *file, uint32_t first_flow, uint32_t cap,
+                   const struct tcp_spec *tcp, struct edge_entry *entries,
+                   uint16_t first_entry, char **err);
+/* Frees it and its flows' transport state. */
+void storage_destroy(struct storage *, struct net *);
+
+/* Flow F (one of storage's: id >= its first flow) has been delivered. */
+bool storage_owns_flow(const struct storage *, const struct flow *);
+void storage_flow_done(struct storage *, struct net *, struct flow *);
+
+/* Results, for report/. */
+size_t storage_n_jobs(const struct storage *);
+const struct storage_job_spec *storage_job(const struct storage *, size_t i);
+const struct storage_job_stats *storage_job_stats(const struct storage *,
+                                                  size_t i);
+/* Messages and their payload bytes on the wire, over the run. */
+uint64_t storage_messages(const struct storage *);
+uint64_t storage_message_bytes(const struct storage *);
+/* CPU time of host H's server over the run spent on storage's behalf in
+ * ROLE (true: as a target), picoseconds: every core's busy time, and an
+ * SPDK target's polling app_cores for all of [first I/O, last]. */
+uint64_t storage_cpu_ps(const struct storage *, const struct net *,
+                        uint32_t h, bool target);
+/* I/Os completed by the jobs with host H as initiator (TARGET false) or
+ * as target. */
+uint64_t storage_host_ios(const struct storage *, uint32_t h, bool target);
+
+#endif

@@ -1,0 +1,293 @@
+#!/bin/sh
+# Storage over the fabric (issue 16): NVMe SSDs, NVMe-oF over RDMA,
+# NVMe/TCP, iSCSI and fio-style jobs.  Each expectation is computed here
+# from the mechanism and the parameters (the SSD's latency and rate, each
+# message's frames on the wire, the costs in cycles); none is a value a
+# run once produced.  Figures are printed as TAP comments.
+set -u
+. "$(dirname "$0")/../lib.sh"
+# ok_if and col: tests/lib.sh; sto DIR NAME [ROW]: a column of
+# storage.csv.
+sto() { col "$1" storage.csv "$2" "${3:-1}"; }
+
+# Two hosts under one leaf: h0 -> leaf0 -> h1 is two 100 Gb/s links of
+# 1 us each, switches forwarding in no time (switch.latency 0).
+# run NAME STORAGE [SERVER]: runs it into $tmp/NAME.
+run() {
+    cat >"$tmp/$1.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 2,
+           server_link: {rate: 100Gbps, delay: 1us}}
+${3:-}
+storage: $2
+YAML
+    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1" --quiet
+    t $? "$1 runs"
+}
+
+# ---- 11. One 4 KiB read on an idle path is the sum of its parts. ----
+# The SSD (P4800X defaults): 9 us, then 4096 B at 19.2 Gb/s.
+dev_ps=$(awk 'BEGIN { printf "%.3f", 9e6 + 4096 * 8 / 19.2e9 * 1e12 }')
+# msg_ps WIRE...: a message of frames of WIRE bytes (preamble to IFG)
+# over both links, store and forward: the max-plus recurrence over
+# (frame x link) with 80 ps a byte at 100 Gb/s, plus 1 us per link.
+msg_ps() {
+    echo "$@" | awk '{
+        a = 0; b = 0
+        for (k = 1; k <= NF; k++) {
+            s = $k * 80
+            a = a + s                    # link 1: back to back
+            b = (a > b ? a : b) + s      # link 2: after link 1 and k-1
+        }
+        printf "%.0f\n", b + 2e6 }'
+}
+# Frame bytes on the wire for IP_BYTES of IP packet: Ethernet header 14,
+# FCS 4 (64 B at least), preamble and SFD 8, inter-frame gap 12.
+wire() { awk -v ip="$1" 'BEGIN { f = 14 + ip + 4; if (f < 64) f = 64; print f + 20 }'; }
+# RoCEv2: IP 20, UDP 8, BTH 12, ICRC 4, plus EXT (RETH 16 on a WRITE's
+# first packet); rdma.mtu 1024 B of payload a packet.
+roce() { wire $((20 + 8 + 12 + $2 + $1 + 4)); }
+# TCP: IP 20 + TCP 20 and at most MSS 1460 B a segment.
+tcp_msg() {
+    awk -v n="$1" 'BEGIN { while (n > 0) { s = n > 1460 ? 1460 : n; printf "%d ", s; n -= s }; print "" }' |
+        while read -r segs; do
+            out=
+            for s in $segs; do out="$out $(wire $((40 + s)))"; done
+            echo "$out"
+        done
+}
+# NVMe-oF/RDMA: SEND of the 64 B command; the SSD; RDMA WRITE of 4096 B
+# (four 1024 B packets, RETH on the first); SEND of the 16 B completion.
+rdma_ps=$(awk -v a="$(msg_ps "$(roce 64 0)")" \
+              -v b="$(msg_ps "$(roce 1024 16) $(roce 1024 0) $(roce 1024 0) $(roce 1024 0)")" \
+              -v c="$(msg_ps "$(roce 16 0)")" -v d="$dev_ps" \
+              'BEGIN { printf "%.3f", a + b + c + d }')
+# NVMe/TCP: CapsuleCmd 72 B; the SSD; C2HData 24 B + 4096 B and
+# CapsuleResp 24 B in one write (4144 B: segments 1460, 1460, 1224).
+ntcp_ps=$(awk -v a="$(msg_ps "$(tcp_msg 72)")" -v b="$(msg_ps "$(tcp_msg 4144)")" \
+              -v d="$dev_ps" 'BEGIN { printf "%.3f", a + b + d }')
+# iSCSI: SCSI Command 48 B; the SSD; Data-In 48 B + 4096 B and the SCSI
+# Response 48 B (4192 B).
+iscsi_ps=$(awk -v a="$(msg_ps "$(tcp_msg 48)")" -v b="$(msg_ps "$(tcp_msg 4192)")" \
+               -v d="$dev_ps" 'BEGIN { printf "%.3f", a + b + d }')
+for p in local:$dev_ps nvme-rdma:$rdma_ps nvme-tcp:$ntcp_ps iscsi:$iscsi_ps; do
+    proto=${p%%:*} want=${p#*:}
+    tgt=", target: h1"
+    [ "$proto" = local ] && tgt=
+    run "one-$proto" "{jobs: [{initiator: h0$tgt, protocol: $proto, count: 1}]}"
+    got=$(sto "$tmp/one-$proto" lat_max_us)
+    echo "# $proto: one 4 KiB read $got us, analytic $(awk -v w="$want" 'BEGIN { printf "%.3f", w / 1e6 }') us"
+    ok_if "$got * 1e6 - $want < 1500 && $want - $got * 1e6 < 1500" \
+        "$proto: one 4 KiB read on an idle path is the sum of its parts (to the ns)"
+done
+# Host costs: a local read on a server pays the initiator's submission
+# and completion, 8400 cycles each at 3 GHz.
+run cpu-local "{jobs: [{initiator: h0, protocol: local, count: 1}]}" "server: {}"
+got=$(sto "$tmp/cpu-local" lat_max_us)
+want=$(awk -v d="$dev_ps" 'BEGIN { printf "%.3f", (d + 2 * 8400 / 3 * 1e3) / 1e6 }')
+echo "# local on a server: $got us, analytic $want us"
+ok_if "$got - $want < 0.0015 && $want - $got < 0.0015" "local read with host costs: device plus 2 x 8400 cycles"
+
+# ---- 12. Little's law, and the ceiling. ----
+# Below saturation (4 outstanding, 5 units): IOPS x mean latency is the
+# iodepth of a closed loop.
+run little "{jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, iodepth: 4, count: 3000}]}"
+iops=$(sto "$tmp/little" iops) lat=$(sto "$tmp/little" lat_mean_us)
+echo "# nvme-rdma iodepth 4: $iops IOPS x $lat us = $(awk -v i="$iops" -v l="$lat" 'BEGIN { print i * l / 1e6 }')"
+ok_if "$iops * $lat / 1e6 > 4 * 0.98 && $iops * $lat / 1e6 < 4 * 1.02" "Little's law: IOPS x latency = iodepth within 2%"
+# IOPS grow with the queue depth (more units at work).
+prev=0
+for q in 1 2 4; do
+    run "qd$q" "{jobs: [{initiator: h0, protocol: local, iodepth: $q, count: 2000}]}"
+    cur=$(sto "$tmp/qd$q" iops)
+    echo "# local iodepth $q: $cur IOPS"
+    ok_if "$cur > 1.8 * $prev" "iodepth $q: IOPS nearly double with the queue depth below the units"
+    prev=$cur
+done
+# Far above it, the SSD's ceiling: min(5 units / 9 us, 19.2 Gb/s / 4 KiB).
+ceil=$(awk 'BEGIN { a = 5 / 9e-6; b = 19.2e9 / (8 * 4096); printf "%.1f", a < b ? a : b }')
+run sat-local "{jobs: [{initiator: h0, protocol: local, iodepth: 64, count: 20000}]}"
+run sat-rdma "{jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, iodepth: 32, numjobs: 2, count: 10000}]}"
+for r in sat-local sat-rdma; do
+    got=$(sto "$tmp/$r" iops)
+    echo "# $r: $got IOPS, ceiling $ceil"
+    ok_if "$got > $ceil * 0.98 && $got < $ceil * 1.02" "$r: IOPS saturate at the SSD's ceiling within 2%"
+done
+# Writes: the data path first (16 Gb/s), then a unit for 10 us:
+# min(5 / 10 us, 16 Gb/s / 4 KiB).
+wceil=$(awk 'BEGIN { a = 5 / 10e-6; b = 16e9 / (8 * 4096); printf "%.1f", a < b ? a : b }')
+run sat-write "{jobs: [{initiator: h0, protocol: local, rw: randwrite, iodepth: 64, count: 20000}]}"
+got=$(sto "$tmp/sat-write" iops)
+echo "# sat-write: $got IOPS, ceiling $wceil"
+ok_if "$got > $wceil * 0.98 && $got < $wceil * 1.02" "writes saturate at the SSD's write ceiling within 2%"
+lat64=$(sto "$tmp/sat-local" lat_mean_us)
+ok_if "$lat64 > 64 / $ceil * 1e6 * 0.98" "beyond the ceiling the latency grows instead (Little: 64 / ceiling)"
+
+# ---- 14. CPU per I/O: RDMA targets against TCP targets. ----
+# A kernel target's own work per command is the same for all three; TCP
+# targets also run the kernel stack for every packet and copy every byte,
+# RDMA targets only post and poll.
+for proto in nvme-rdma nvme-tcp iscsi; do
+    run "cpu-$proto" "{jobs: [{initiator: h0, target: h1, protocol: $proto, bs: 128KiB, count: 200}]}" "server: {}"
+done
+r=$(sto "$tmp/cpu-nvme-rdma" target_cpu_us_per_io)
+tn=$(sto "$tmp/cpu-nvme-tcp" target_cpu_us_per_io)
+ti=$(sto "$tmp/cpu-iscsi" target_cpu_us_per_io)
+echo "# 128 KiB reads, target CPU per I/O: nvme-rdma $r us, nvme-tcp $tn us, iscsi $ti us (ratio $(awk -v a="$tn" -v b="$r" 'BEGIN { printf "%.1f", a / b }'))"
+ok_if "$tn > 3 * $r && $ti > 3 * $r" "RDMA targets use far less CPU per I/O (over 3x) than TCP targets"
+# The RDMA target's figure is its own work, the interrupt and the posts
+# and polls of its RDMA WRITE and SEND: (8200 + 3000 + 2 x 450 + ...) /
+# 3 GHz, about 4 us.
+ok_if "$r > (8200 + 3000) / 3000 && $r < (8200 + 3000 + 2 * 600 + 600) / 3000" "the RDMA target's CPU is its command work, an interrupt and its posts and polls"
+# SPDK polls: one reactor (the target's one app core) busy from the
+# first command to the last serves the SSD's ceiling, so its time per I/O
+# is 1 / ceiling; a kernel target on that one core is CPU-bound instead,
+# at 3 GHz / (8200 + 3000 + 2 x (450 + 150)) cycles per I/O.  The
+# initiator has four cores, one per worker.
+srv="server: {app_cores: [1, 2, 3, 4], nodes: {h1: {app_cores: [1]}}}"
+job="{initiator: h0, target: h1, protocol: nvme-rdma, iodepth: 16, numjobs: 4, count: 2000}"
+run spdk "{target: spdk, jobs: [$job]}" "$srv"
+run kernel "{jobs: [$job]}" "$srv"
+s=$(sto "$tmp/spdk" target_cpu_us_per_io) k=$(sto "$tmp/kernel" target_cpu_us_per_io)
+si=$(sto "$tmp/spdk" iops) ki=$(sto "$tmp/kernel" iops)
+kceil=$(awk 'BEGIN { printf "%.1f", 3e9 / (8200 + 3000 + 2 * (450 + 150)) }')
+echo "# one target core: spdk $si IOPS at $s us CPU per I/O; kernel $ki IOPS at $k us (its CPU ceiling $kceil)"
+ok_if "$s < $k / 2" "an SPDK target spends less CPU per I/O than a kernel target at load"
+ok_if "$si > $ceil * 0.98" "the SPDK target reaches the SSD's ceiling on one core"
+ok_if "$ki > $kceil * 0.98 && $ki < $kceil * 1.02" "the kernel target saturates at its core's ceiling within 2%"
+
+# An incast of iSCSI writes in lossless class 4: seven initiators write
+# 64 KiB blocks to h0 through one leaf.  With PFC the leaf pauses them
+# and drops nothing; without, its queue to h0 overflows and TCP
+# resends (tcp.min_rto 1 ms), and every I/O still completes.
+for pfc in true false; do
+    jobs=
+    for i in 1 2 3 4 5 6 7; do
+        jobs="$jobs{initiator: h$i, target: h0, protocol: iscsi, rw: write, bs: 64KiB, iodepth: 4, count: 8, tc: 4}, "
+    done
+    cat >"$tmp/incast-$pfc.yaml" <<YAML
+stop: 5ms
+topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 8,
+           server_link: {rate: 100Gbps, delay: 1us}}
+switch: {buffer: 4MB}
+pfc: {enabled: $pfc}
+tcp: {min_rto: 1ms}
+storage: {jobs: [${jobs%, }]}
+YAML
+    "$DCSIM" run "$tmp/incast-$pfc.yaml" -o "$tmp/incast-$pfc" --quiet
+    t $? "incast of iSCSI writes, pfc $pfc, runs"
+done
+dp=$(all_drops "$tmp/incast-true/summary.json")
+dn=$(all_drops "$tmp/incast-false/summary.json")
+pp=$(num pause_frames_sent "$tmp/incast-true/summary.json")
+iop=$(num ios "$tmp/incast-true/summary.json") ion=$(num ios "$tmp/incast-false/summary.json")
+echo "# iSCSI write incast: with PFC $dp drops ($pp pauses), without $dn drops; I/Os $iop and $ion of 56"
+ok_if "$dp == 0 && $pp > 0" "lossless class 4 with PFC: pauses, no drops"
+ok_if "$dn > 0" "without PFC the incast drops"
+ok_if "$iop == 56 && $ion == 56" "every I/O completes either way (TCP recovers the losses)"
+
+# ---- Messages: sizes and counts. ----
+run msgs "{jobs: [{initiator: h0, target: h1, protocol: nvme-tcp, rw: write, bs: 64KiB, count: 10}]}"
+# A 64 KiB write over NVMe/TCP, beyond in_capsule: CapsuleCmd 72, R2T
+# 24, H2CData 24 + 65536, CapsuleResp 24.
+m=$(num messages "$tmp/msgs/summary.json")
+b=$(num message_bytes "$tmp/msgs/summary.json")
+ok_if "$m == 40 && $b == 10 * (72 + 24 + 24 + 65536 + 24)" "NVMe/TCP write: CapsuleCmd, R2T, H2CData, CapsuleResp ($m messages, $b bytes)"
+run msgs-iscsi "{immediate_data: true, jobs: [{initiator: h0, target: h1, protocol: iscsi, rw: write, bs: 64KiB, count: 10}]}"
+# iSCSI: the command with 8 KiB immediate data; R2T; Data-Out for the
+# other 56 KiB in 7 PDUs of 8 KiB; the response.
+b=$(num message_bytes "$tmp/msgs-iscsi/summary.json")
+ok_if "$b == 10 * ((48 + 8192) + 48 + (7 * 48 + 57344) + 48)" "iSCSI write: immediate data, R2T, Data-Out PDUs, response ($b bytes)"
+# With InitialR2T No the first burst (64 KiB) goes unsolicited: the
+# command with 8 KiB, Data-Out PDUs for 56 KiB in the same write; no
+# R2T for a 64 KiB block, and for a 128 KiB one an R2T for the other
+# 64 KiB (8 PDUs).
+run msgs-unsol "{initial_r2t: false, jobs: [{initiator: h0, target: h1, protocol: iscsi, rw: write, bs: 128KiB, count: 10}]}"
+b=$(num message_bytes "$tmp/msgs-unsol/summary.json")
+m=$(num messages "$tmp/msgs-unsol/summary.json")
+ok_if "$m == 40 && $b == 10 * ((48 + 8192 + 7 * 48 + 57344) + 48 + (8 * 48 + 65536) + 48)" "iSCSI write with InitialR2T No: unsolicited Data-Out up to FirstBurstLength ($m messages, $b bytes)"
+# A mix draws reads and writes from the job's stream.
+run mix "{jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, rw: randrw, read_fraction: 0.7, count: 2000}]}"
+rd=$(sto "$tmp/mix" reads)
+ok_if "$rd > 1300 && $rd < 1500" "randrw 70/30: $rd reads of 2000"
+# rate caps a worker's I/Os per second.
+run rate "{jobs: [{initiator: h0, protocol: local, iodepth: 8, rate: 10000, count: 100}]}"
+got=$(sto "$tmp/rate" iops)
+ok_if "$got > 9900 && $got < 10100" "rate 10000: $got IOPS"
+# duration: workers stop issuing at start + duration.
+run dur "{jobs: [{initiator: h0, protocol: local, duration: 1ms}]}"
+got=$(sto "$tmp/dur" ios)
+want=$(awk -v d="$dev_ps" 'BEGIN { printf "%d", 1e9 / d + 0.999 }')
+ok_if "$got == $want" "duration 1ms at iodepth 1: $got I/Os, the reads that start within it"
+
+# ---- 13. Replicated object writes. ----
+# Four racks of two under one spine, every link 100 Gb/s and 1 us: a
+# cross-rack message crosses four links.  The client h7 (rack 3) puts
+# 1 KiB objects on a pool of one host in each of racks 0-2, so wherever
+# the hash places them every message crosses racks: one 1102 B frame
+# (1024 B + TCP/IP and Ethernet) out, one 94 B acknowledgment back.
+x4() { awk -v w="$1" 'BEGIN { printf "%.0f", 4 * w * 80 + 4e6 }'; }
+obj=$(x4 1102) ack=$(x4 94)
+devw=$(awk 'BEGIN { printf "%.0f", 10e6 + 1024 * 8 / 16e9 * 1e12 }')
+for r in 1 2 3; do
+    cat >"$tmp/put$r.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 4, servers_per_leaf: 2,
+           server_link: {rate: 100Gbps, delay: 1us},
+           uplink: {rate: 100Gbps, delay: 1us}}
+storage: {jobs: [{initiator: h7, protocol: object-tcp, rw: write, bs: 1KiB,
+                  replicas: $r, pool: [h0, h2, h4], count: 1}]}
+YAML
+    "$DCSIM" run "$tmp/put$r.yaml" -o "$tmp/put$r" --quiet
+    t $? "object PUT with $r replicas runs"
+done
+l1=$(sto "$tmp/put1" lat_max_us) l2=$(sto "$tmp/put2" lat_max_us) l3=$(sto "$tmp/put3" lat_max_us)
+echo "# 1 KiB PUT: 1 replica $l1 us, 2 replicas $l2 us, 3 replicas $l3 us"
+# One copy: the object to the primary, its SSD, the acknowledgment.
+want=$(awk -v a="$obj" -v b="$devw" -v c="$ack" 'BEGIN { printf "%.3f", (a + b + c) / 1e6 }')
+ok_if "$l1 - $want < 0.0015 && $want - $l1 < 0.0015" "one replica: the object's trip, the SSD and the ack ($want us)"
+# A second copy adds its leg: the object to another rack and the ack
+# back, four links each way (the primary's own write overlaps), within
+# 20 ns: a TCP ACK of the client's message may leave the primary first.
+d=$(awk -v a="$obj" -v c="$ack" 'BEGIN { printf "%.3f", (a + c) / 1e6 }')
+ok_if "$l2 - $l1 > $d - 0.0015 && $l2 - $l1 < $d + 0.02" "a replica in another rack adds its cross-rack hops: $d us"
+# A third runs in parallel with the second: the PUT waits for the
+# slowest, whose object left the primary one frame (1102 B, 88 ns) later.
+ok_if "$l3 - $l2 > 0.088 - 0.0015 && $l3 - $l2 < 0.088 + 0.02" "three replicas: set by the slowest leg, not their sum (+$(awk -v a="$l3" -v b="$l2" 'BEGIN { printf "%.3f", a - b }') us)"
+# The object crosses the network once per replica; each copy and the
+# PUT are acknowledged with 16 B.
+b=$(num message_bytes "$tmp/put3/summary.json")
+ok_if "$b == 3 * 1024 + 3 * 16" "the write's network bytes are 3 x the object ($b bytes with the acks)"
+# RDMA: the messages as SENDs.  A GET is a 16 B request to the primary
+# and the object back; a PUT with one replica the object and a 16 B
+# acknowledgment: 64 KiB + 16 B per I/O either way.
+run obj-rdma "{jobs: [{initiator: h0, protocol: object-rdma, rw: randrw, bs: 64KiB, replicas: 1, pool: [h1], count: 40}]}"
+b=$(num message_bytes "$tmp/obj-rdma/summary.json")
+rd=$(sto "$tmp/obj-rdma" reads) wr=$(sto "$tmp/obj-rdma" writes)
+echo "# object-rdma 64 KiB: $rd GETs, $wr PUTs, $b message bytes"
+ok_if "$rd + $wr == 40 && $rd > 0 && $wr > 0 && $b == 40 * (65536 + 16)" "object-rdma GETs and PUTs: one object and 16 B each"
+
+# ---- The example (scenarios/storage-fabric.yaml). ----
+ex=$(dirname "$0")/../../scenarios/storage-fabric.yaml
+"$DCSIM" validate "$ex" >/dev/null; t $? "scenarios/storage-fabric.yaml validates"
+"$DCSIM" run "$ex" -o "$tmp/ex" --quiet; t $? "scenarios/storage-fabric.yaml runs"
+rd=$(csv "$tmp/ex/storage.csv" 'c["iops"]' 'c["protocol"] == "nvme-rdma"')
+is=$(csv "$tmp/ex/storage.csv" 'c["iops"]' 'c["protocol"] == "iscsi"')
+echo "# example: NVMe-oF/RDMA jobs $rd IOPS to h24, iSCSI jobs $is IOPS to h25"
+# h24's SSD with 32 outstanding: 5 units, each I/O holding one 9 us (70%
+# reads) or 10 us (30% writes); the mix is drawn, so within 5%.
+mceil=$(awk 'BEGIN { printf "%.0f", 5 / (0.7 * 9e-6 + 0.3 * 10e-6) }')
+ok_if "$rd > 0.95 * $mceil && $rd < 1.05 * $mceil && $rd > $is" "the RDMA jobs run at h24's SSD ceiling for the mix ($mceil), above the iSCSI jobs"
+ok_if "$(all_drops "$tmp/ex/summary.json") == 0" "no drops in the example"
+
+# ---- 15. Runs without storage are untouched; determinism. ----
+cat >"$tmp/none.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 2}
+traffic:
+  - {pattern: flows, protocol: tcp, flows: [{src: h0, dst: h1, size: 20KB}]}
+YAML
+"$DCSIM" run "$tmp/none.yaml" -o "$tmp/none" --quiet
+[ ! -e "$tmp/none/storage.csv" ] && ! grep -q '"storage"' "$tmp/none/summary.json"
+t $? "a run without storage has no storage.csv and no storage summary"
+"$DCSIM" run "$tmp/mix.yaml" -o "$tmp/mix2" --quiet
+same_results "$tmp/mix" "$tmp/mix2" storage.csv flows.csv
+t $? "the same storage run twice gives identical results"
+echo "1..$n"
