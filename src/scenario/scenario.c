@@ -355,8 +355,8 @@ scenario_load(const char *path, const struct scenario_override *overrides,
         scn_resolve_qos_nodes(&c, root, scn) &&
         scn_resolve_server_nodes(&c, root, scn) &&
         scn_resolve_stall(&c, root, scn) &&
-        scn_resolve_overlay(&c, root, scn))
-        scn_resolve_events(&c, root, scn);
+        scn_resolve_overlay(&c, root, scn) &&
+        scn_resolve_events(&c, root, scn))
         scn_resolve_storage(&c, ytree_get(root, "storage"), scn);
 
 out:
