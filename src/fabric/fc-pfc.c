@@ -167,6 +167,15 @@ class_of(const struct pfc_port *pf, int prio)
     return pf->qos->pcp_prio[prio];
 }
 
+/* Class C's statistics at PF, allocated at the first use. */
+static struct pfc_stats *
+stats_of(struct pfc_port *pf, int c)
+{
+    if (UNLIKELY(!pf->st))
+        pf->st = xcalloc(8, sizeof *pf->st);
+    return &pf->st[c];
+}
+
 static void
 pfc_send(struct net *net, struct pfc_port *pf, uint8_t classes,
          uint16_t quanta)
@@ -190,9 +199,9 @@ pfc_send(struct net *net, struct pfc_port *pf, uint8_t classes,
     for (int c = 0; c < 8; c++)
         if (classes >> c & 1) {
             if (quanta)
-                pf->st[c].pause_sent++;
+                stats_of(pf, c)->pause_sent++;
             else
-                pf->st[c].resume_sent++;
+                stats_of(pf, c)->resume_sent++;
         }
     port_kick(net, port);
 }
@@ -223,7 +232,7 @@ pause_begin(struct pfc_port *pf, int c, uint64_t now)
 static void
 pause_account(struct pfc_port *pf, int c, uint64_t now)
 {
-    struct pfc_stats *st = &pf->st[c];
+    struct pfc_stats *st = stats_of(pf, c);
     uint64_t d = now - pf->since_ps[c];
     st->paused_ps += d;
     if (d > st->longest_ps)
@@ -258,9 +267,9 @@ pfc_apply(struct net *net, struct pfc_port *pf, const struct pfc_hdr *h)
         int c = class_of(pf, prio);
         uint8_t bit = (uint8_t)(1u << c);
         if (q)
-            pf->st[c].pause_rcvd++;
+            stats_of(pf, c)->pause_rcvd++;
         else
-            pf->st[c].resume_rcvd++;
+            stats_of(pf, c)->resume_rcvd++;
         if (pf->storm & bit) {
             /* The watchdog ignores pauses, and restores the class only
              * after a quiet `restoration` period. */
@@ -453,11 +462,11 @@ declare_storm(struct net *net, struct pfc_port *pf, int c)
     pause_end(pf, c, now);
     pf->storm |= bit;
     pf->storm_rx_ps[c] = now;
-    pf->st[c].storms++;
+    stats_of(pf, c)->storms++;
     net_pfc_event(net, port, (uint8_t)c, "storm");
     if (pf->spec->wd_action == PFC_WD_DROP) {
         port->fc_drop |= bit;
-        pf->st[c].wd_drops += port_flush(net, port, (uint8_t)c,
+        stats_of(pf, c)->wd_drops += port_flush(net, port, (uint8_t)c,
                                          DROP_PFC_WATCHDOG);
     }
     port_kick(net, port);
@@ -483,7 +492,7 @@ pfc_watchdog(struct sim *sim, struct event *ev)
             if (t <= now) {
                 pf->storm &= (uint8_t)~bit;
                 port->fc_drop &= (uint8_t)~bit;
-                pf->st[c].restores++;
+                stats_of(pf, c)->restores++;
                 net_pfc_event(net, port, (uint8_t)c, "restore");
                 port_kick(net, port);
                 continue;
@@ -512,7 +521,7 @@ pfc_watchdog(struct sim *sim, struct event *ev)
 static int
 pfc_tx_refuse(struct fc_port *fc, uint8_t tc)
 {
-    pfc_of(fc)->st[tc].wd_drops++;
+    stats_of(pfc_of(fc), tc)->wd_drops++;
     return DROP_PFC_WATCHDOG;
 }
 
@@ -530,6 +539,7 @@ pfc_finish(struct fc_port *fc, uint64_t end_ps)
 static void
 pfc_destroy(struct fc_port *fc)
 {
+    free(pfc_of(fc)->st);
     free(pfc_of(fc));
 }
 

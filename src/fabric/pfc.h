@@ -77,8 +77,19 @@ struct pfc_port {
     struct event expire;      /* Earliest until_ps of a paused class. */
     struct event refresh;     /* Re-send pauses for `xoff` classes. */
     struct event watchdog;    /* Next detection or restoration check. */
-    struct pfc_stats st[8];
+    struct pfc_stats *st;     /* By class, allocated at the port's first
+                               * PFC frame or watchdog action (out of
+                               * line: 576 B a port that most runs never
+                               * touch); read with pfc_port_stats(). */
 };
+
+/* Class C's statistics at PF: all zero before its first PFC event. */
+static inline const struct pfc_stats *
+pfc_port_stats(const struct pfc_port *pf, int c)
+{
+    static const struct pfc_stats zero;
+    return pf->st ? &pf->st[c] : &zero;
+}
 
 /* Gives PORT PFC state: SPEC and QOS (the node's classification) are the
  * scenario's and must outlive it; LOSSLESS the classes PFC applies to;

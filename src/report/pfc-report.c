@@ -42,7 +42,7 @@ totals(const struct world *world, const struct run_info *ri,
         const struct port *p = &net->ports[i];
         const struct pfc_port *pf = pfc_port_cast(p->fc);
         for (int c = 0; c < 8; c++) {
-            const struct pfc_stats *s = &pf->st[c];
+            const struct pfc_stats *s = pfc_port_stats(pf, c);
             t->pause_sent += s->pause_sent;
             t->resume_sent += s->resume_sent;
             t->pause_rcvd += s->pause_rcvd;
@@ -80,7 +80,7 @@ pfc_report_csv(FILE *f, const struct world *world, const struct run_info *ri)
         const struct port *p = &net->ports[i];
         const struct pfc_port *pf = pfc_port_cast(p->fc);
         for (int c = 0; c < 8; c++) {
-            const struct pfc_stats *s = &pf->st[c];
+            const struct pfc_stats *s = pfc_port_stats(pf, c);
             uint64_t hr, hr_max;
             headroom_of(p, c, &hr, &hr_max);
             if (!(pf->lossless >> c & 1) && !s->pause_rcvd)

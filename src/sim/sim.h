@@ -22,17 +22,32 @@
  * order.  So neither events nor schedules have a ceiling short of
  * memory (and of 2^32 - 1 event ids).
  *
- * The queue is a tournament (winner) tree with one leaf per registered
- * event, holding its key or all-ones when idle; each inner node holds
- * the smaller key of its children, so the root is the next event.  The
- * tree is implicit: `leaves` leaves at [leaves, 2 * leaves), node i's
- * children at 2i and 2i + 1, for any number of leaves (not only powers
- * of two), so it grows by half its size when full.  Scheduling, moving
- * or cancelling an event rewrites its leaf and the path above it:
- * log2(events) levels, one branch-free compare each, with the upper
- * levels always in cache.  (A 4-ary heap spent half of all instructions
- * sifting; the tree does a fixed, short climb instead.)  Memory: 32 B of
- * tree and 8 B of index per registered event. */
+ * The queue has two parts, and sim_run() fires whichever holds the
+ * smaller key, so the order is exactly that of the keys whatever part an
+ * event is in.  Near events, due within NEAR_BUCKETS buckets of
+ * 2^bucket_shift ps from now, sit in a calendar: one sorted array of
+ * keys per bucket (a ring indexed by time >> bucket_shift), a bitmap of
+ * the nonempty ones, and each event's index in its bucket by id.
+ * Scheduling one is an insertion from the bucket's end, which mostly
+ * stops at once since keys mostly come in order; the next event is the
+ * earliest nonempty bucket's key at first_head.  Far events (timers, and
+ * anything beyond the calendar) go to a tournament (winner) tree with one
+ * leaf per registered event, holding its key or all-ones when idle; each
+ * inner node holds the smaller key of its children, so the root is the
+ * next far event.  The tree is implicit: `leaves` leaves at [leaves,
+ * 2 * leaves), node i's children at 2i and 2i + 1, for any number of
+ * leaves, and it grows by half its size when full.  Scheduling a far
+ * event rewrites its leaf and the path above it.  The bucket width
+ * adapts to the queue's density (sim.c), which changes where events sit,
+ * never their order.  Most events are near: a port's end of
+ * transmission or a link's next arrival, rescheduled by its own handler
+ * a few hundred nanoseconds ahead; the calendar costs them O(1)
+ * amortized where the tree's climb over every registered event cost
+ * log2(events) levels (docs/performance.md gives the figures).  Memory:
+ * 32 B of tree, 4 B of position and 8 B of index per registered event,
+ * 16 B per pending near event (in arrays of at least 8 that an emptied
+ * bucket hands to the next one to fill, so that the calendar's keys stay
+ * in cache), and 257 KiB of bucket headers, bitmap and spare arrays. */
 #ifndef DCSIM_SIM_H
 #define DCSIM_SIM_H 1
 
@@ -65,6 +80,22 @@ __extension__ typedef unsigned __int128 heap_key;
 
 struct call_node;
 
+/* One calendar bucket: the keys of the near events due in one
+ * 2^bucket_shift ps slice of time, ascending (from sim.first_head in the
+ * bucket events are popped from). */
+struct sim_bucket {
+    heap_key *keys;
+    uint32_t len, cap;
+};
+
+/* Buckets in the calendar ring (a power of two). */
+#define NEAR_BUCKETS 8192u
+
+/* sim.pos[] for an idle event and for one in the far tree; any other
+ * value is the event's index in its bucket. */
+#define POS_IDLE UINT32_MAX
+#define POS_FAR (UINT32_MAX - 1)
+
 struct sim {
     uint64_t now_ps;          /* Current simulated time. */
     uint64_t end_ps;          /* Stop before events later than this. */
@@ -72,11 +103,28 @@ struct sim {
     uint64_t events;          /* Events executed so far, not counting
                                * background events. */
     uint64_t seq_limit;       /* 1 << (64 - id_bits): renumber there. */
-    heap_key *tree;           /* Winner tree: [1] root, leaves from
-                               * [leaves]; 2 * leaves entries. */
+    heap_key *tree;           /* Far events' winner tree: [1] root,
+                               * leaves from [leaves]; 2 * leaves
+                               * entries. */
+    uint32_t *pos;            /* By event id: POS_IDLE, POS_FAR or the
+                               * index in its bucket. */
+    struct sim_bucket *buckets;  /* NEAR_BUCKETS, by (time >> shift). */
+    uint64_t *nonempty;       /* Bitmap of the nonempty buckets. */
+    struct sim_bucket *spare; /* Key arrays of emptied buckets, the
+                               * last emptied (still cached) on top. */
+    uint32_t n_spare;
+    uint32_t near_len;        /* Events in the calendar. */
+    uint32_t first_b;         /* The bucket events are popped from, or
+                               * UINT32_MAX. */
+    uint32_t first_head;      /* Its keys before this one have fired. */
+    uint32_t bucket_shift;    /* log2 of a bucket's width in ps. */
+    uint32_t puts;            /* Since the last width check: events */
+    uint32_t near_misses;     /* filed, far ones a bucket twice as wide
+                               * would have kept near, and places keys */
+    uint64_t moves;           /* moved to make room for earlier ones. */
     uint32_t leaves;          /* >= registered events. */
     uint32_t id_bits;         /* Bits of the key that hold the id. */
-    uint32_t heap_len;        /* Events scheduled. */
+    uint32_t heap_len;        /* Events scheduled, near and far. */
     uint32_t n_background;    /* Of those, background events. */
     struct event **evs;       /* By event id. */
     uint32_t n_evs, evs_cap;
@@ -113,7 +161,7 @@ void event_init_background(struct sim *, struct event *, event_fn *fn);
 static inline bool
 event_is_scheduled(const struct sim *s, const struct event *ev)
 {
-    return s->tree[s->leaves + ev->id] != KEY_IDLE;
+    return s->pos[ev->id] != POS_IDLE;
 }
 
 /* Schedules EV at absolute time T_PS (>= now).  If EV is already scheduled

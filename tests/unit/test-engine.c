@@ -128,6 +128,100 @@ test_renumber(void)
     sim_uninit(&s);
 }
 
+/* The queue against a model: events that reschedule themselves at
+ * delays from 0 to milliseconds (so they land in the calendar, in the far
+ * tree and in the bucket being fired from, and the bucket width adapts
+ * both ways), move or cancel others, and tie often; every firing is
+ * checked to be the pending event with the smallest (time, sequence) of
+ * a plain array kept beside the queue, across a renumbering.  Halfway,
+ * the common delay grows past the calendar's horizon, so that the width
+ * grows again. */
+enum { MODEL_N = 400, MODEL_FIRINGS = 300000 };
+
+struct model {
+    struct sim s;
+    struct event ev[MODEL_N];
+    bool pending[MODEL_N];
+    uint64_t time_ps[MODEL_N], seq[MODEL_N], next_seq;
+    struct rng g;
+    int fired, wrong, scheduled_wrong;
+};
+
+static void
+model_schedule(struct model *m, int i, uint64_t t_ps)
+{
+    sim_schedule(&m->s, &m->ev[i], t_ps);
+    m->pending[i] = true;
+    m->time_ps[i] = t_ps;
+    m->seq[i] = m->next_seq++;
+}
+
+static uint64_t
+model_delay(struct model *m)
+{
+    uint64_t r = rng_below(&m->g, 100);
+    if (r < 20)
+        return 0;                                   /* Ties at now. */
+    if (r < 30)
+        return rng_below(&m->g, 4) * 8;             /* Near ties. */
+    if (r < 85)   /* A frame time; in the second half, a long link. */
+        return (m->fired < MODEL_FIRINGS / 2 ? 80000 : 6000000) +
+               rng_below(&m->g, 3) * 8192;
+    if (r < 97)
+        return rng_below(&m->g, 2000000);           /* Up to 2 us. */
+    return rng_below(&m->g, UINT64_C(5000000000));  /* A timer. */
+}
+
+static void
+model_fire(struct sim *s, struct event *ev)
+{
+    struct model *m = CONTAINER_OF(s, struct model, s);
+    int me = (int)(ev - m->ev), want = -1;
+    for (int i = 0; i < MODEL_N; i++)
+        if (m->pending[i] &&
+            (want < 0 || m->time_ps[i] < m->time_ps[want] ||
+             (m->time_ps[i] == m->time_ps[want] && m->seq[i] < m->seq[want])))
+            want = i;
+    if (want != me || m->time_ps[me] != s->now_ps)
+        m->wrong++;
+    m->pending[me] = false;
+    if (++m->fired == MODEL_FIRINGS / 2)
+        s->seq = s->seq_limit - 2;  /* Renumber in mid-run. */
+    if (m->fired >= MODEL_FIRINGS)
+        return;
+    if (rng_below(&m->g, 10) < 9)
+        model_schedule(m, me, s->now_ps + model_delay(m));
+    int other = (int)rng_below(&m->g, MODEL_N);
+    uint64_t r = rng_below(&m->g, 10);
+    if (r == 0) {
+        sim_cancel(s, &m->ev[other]);
+        m->pending[other] = false;
+    } else if (r < 3) {
+        model_schedule(m, other, s->now_ps + model_delay(m));
+    }
+    if (event_is_scheduled(s, &m->ev[other]) != m->pending[other])
+        m->scheduled_wrong++;
+}
+
+static void
+test_model(void)
+{
+    struct model *m = calloc(1, sizeof *m);
+    sim_init(&m->s, 1);
+    rng_init(&m->g, 5, rng_stream_id("model"));
+    for (int i = 0; i < MODEL_N; i++) {
+        event_init(&m->s, &m->ev[i], model_fire);
+        model_schedule(m, i, rng_below(&m->g, 1000));
+    }
+    sim_run(&m->s, NULL, NULL);
+    ok(m->fired >= MODEL_FIRINGS && m->wrong == 0 && m->scheduled_wrong == 0,
+       "%d firings of %d self-rescheduling events match a model of the "
+       "queue (%d out of order, %d wrong scheduled states)", m->fired,
+       MODEL_N, m->wrong, m->scheduled_wrong);
+    sim_uninit(&m->s);
+    free(m);
+}
+
 int
 main(void)
 {
@@ -219,6 +313,7 @@ main(void)
 
     test_background();
     test_renumber();
+    test_model();
 
     /* CRC-32 check value (../shared/data/vectors/crc_check_values.txt). */
     is_u64(crc32("123456789", 9), 0xCBF43926u, "CRC-32/ISO-HDLC check value");
