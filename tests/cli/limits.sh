@@ -69,7 +69,19 @@ while IFS='	' read -r key type dflt; do
     max=$(max_of "$type")
     over=$(plus_one "$max")
     found=
+    # The fixtures named after a part of the key's path first (storage.*
+    # in storage, rdma.dcqcn.* in dcqcn), then the rest in order: each
+    # miss costs a validate.
+    parts=$(printf '%s\n' "$key" | tr '.' ' ' | sed 's/\[\]//g')
+    mine= rest=
     for f in $fixtures; do
+        hit=
+        for w in $parts; do
+            case $f in "$w"*) hit=1 ;; esac
+        done
+        if [ -n "$hit" ]; then mine="$mine $f"; else rest="$rest $f"; fi
+    done
+    for f in $mine $rest; do
         for i in 0 1 2 3; do
             p=$(set_path "$key" "$type" $i)
             if "$DCSIM" validate "$fix/$f.yaml" --set "$p=$sane" \
