@@ -786,20 +786,25 @@ write_rdma(struct import *im, FILE *out, uint64_t nic_bps)
         fprintf(out, "  mtu: %u\n", payload > 2048 ? 4096 : 2048);
     /* The simulator's NIC sends its ACK queue (ACKs, NAKs, and CNPs,
      * which ride on ACKs) before any QP's data, whatever ACK_HIGH_PRIO
-     * (RdmaEgressQueue::GetNextQindex).  ACK_HIGH_PRIO 1 also puts them
-     * in queue 0 (third.cc: ack_q_idx 0; switch-node.cc SendToDev),
-     * served before every other and never paused: here class 7, the
-     * highest under the strict scheduler and not lossless. */
+     * (RdmaEgressQueue::GetNextQindex).  ACK_HIGH_PRIO 1 only makes
+     * that queue the NIC's queue 0, never paused (third.cc: ack_q_idx);
+     * switches would put ACKs in queue 0 with SwitchNode's AckHighPrio,
+     * which third.cc never sets, so there they keep the flow's class
+     * (ch.ack.pg, the data's pg): rdma.ack_tc data. */
     bool high;
     if (!cfg_bool(im, K_ACK_HIGH_PRIO, false, &high))
         return false;
     fprintf(out, "  ack_first: true\n");
-    if (high && im->pg_used[7])
-        note(im, K_ACK_HIGH_PRIO, "1: ACKs in a queue above every class "
-             "that is never paused; dcsim's highest class, 7, carries "
-             "lossless flows here, so ACKs stay in the flow's class");
-    else if (high)
-        fprintf(out, "  ack_tc: 7\n  cnp_tc: 7\n");
+    if (high) {
+        fprintf(out, "  ack_tc: data            # ACK_HIGH_PRIO 1: switches "
+                "keep ACKs in the flow's class\n");
+        note(im, K_ACK_HIGH_PRIO, "1: the simulator's NIC sends ACKs from "
+             "its queue 0, which PFC never pauses; dcsim sends them first "
+             "in the flow's class (rdma.ack_first), held while a pause "
+             "stops that class at the host's port (switches keep ACKs in "
+             "the flow's class in both: third.cc never sets SwitchNode's "
+             "AckHighPrio)");
+    }
     if (cc == 1) {
         fprintf(out, "  cc: dcqcn\n  dcqcn:\n    preset: ns3\n");
         const char *why;
