@@ -452,8 +452,42 @@ read_topology(struct import *im, FILE *out)
     return ok;
 }
 
-/* ECN: one red setting if every map gives one value for the rates the
- * switches' ports run at, else the NIC rate's and a note. */
+/* Parses one link rate's RED thresholds, the maps' values at KMIN,
+ * KMAX and PMAX, as switch.ecn's kmin (KB), kmax (KB) and pmax. */
+static bool
+red_parse(struct import *im, const struct tok *kmin_tok,
+          const struct tok *kmax_tok, const struct tok *pmax_tok,
+          uint64_t *kmin, uint64_t *kmax)
+{
+    double pmax;
+    const char *why = "";
+    if (!units_parse_u64(kmax_tok->text, kmax, &why) ||
+        !units_parse_u64(kmin_tok->text, kmin, &why) || *kmin >= *kmax)
+        return fail(im, kmin_tok, "KMIN %s and KMAX %s; expected integers "
+                    "(KB) with KMIN < KMAX", kmin_tok->text, kmax_tok->text);
+    if (!units_parse_fraction(pmax_tok->text, &pmax, &why) || pmax <= 0)
+        return fail(im, pmax_tok, "PMAX '%s'; expected a probability in "
+                    "(0, 1]", pmax_tok->text);
+    return true;
+}
+
+/* A link rate as the scenario writes it: 100Gbps, 2500Mbps, ... */
+static void
+rate_format(uint64_t bps, char *buf, size_t size)
+{
+    if (bps % 1000000000 == 0)
+        snprintf(buf, size, "%" PRIu64 "Gbps", bps / 1000000000);
+    else if (bps % 1000000 == 0)
+        snprintf(buf, size, "%" PRIu64 "Mbps", bps / 1000000);
+    else
+        snprintf(buf, size, "%" PRIu64 "bps", bps);
+}
+
+/* ECN: red with the maps' values at the hosts' link rate, and, if the
+ * maps give other values at other link rates of the topology, those in
+ * switch.ecn.by_rate, as the simulator configures each switch port from
+ * its own rate.  Each link rate needs an entry in each map (the
+ * simulator asserts it). */
 static bool
 write_ecn(struct import *im, FILE *out, uint64_t nic_bps)
 {
@@ -464,56 +498,75 @@ write_ecn(struct import *im, FILE *out, uint64_t nic_bps)
         fprintf(out, "  ecn: {mode: off}\n");
         return true;
     }
-    const struct tok *v[3] = { NULL, NULL, NULL };
-    bool several = false;
-    for (int m = 0; m < 3; m++) {
+    /* v[m][l]: map m's value for link l's rate; at: the NIC rate's. */
+    uint32_t n_links = im->g.n_links;
+    const struct tok **v[3];
+    const struct tok *at[3] = { NULL, NULL, NULL };
+    bool several = false, ok = true;
+    for (int m = 0; m < 3; m++)
+        v[m] = xmalloc((n_links + 1) * sizeof *v[m]);
+    for (int m = 0; ok && m < 3; m++) {
         const struct rate_map *rm = &im->map[m];
         if (!rm->at) {
             note(im, N_KEYS, "%s not given: the simulator stops (it needs "
                  "a value for each link rate); the scenario has no ECN",
                  cfg_keys[K_KMAX_MAP + m].name);
             fprintf(out, "  ecn: {mode: off}\n");
-            return true;
+            goto out;
         }
-        /* Each rate a switch port runs at needs an entry (the simulator
-         * asserts it); they may differ only if the map does. */
-        for (uint32_t l = 0; l < im->g.n_links; l++) {
-            const struct tok *lv = NULL;
+        for (uint32_t l = 0; ok && l < n_links; l++) {
+            v[m][l] = NULL;
             for (size_t j = 0; j < rm->n; j++)
                 if (rm->rate[j] == im->g.links[l].rate_bps)
-                    lv = rm->value[j];
-            if (!lv)
-                return fail(im, rm->at, "%s has no entry for the link rate "
-                            "%" PRIu64 " bit/s of the topology; expected "
-                            "one for each link rate (the simulator stops "
-                            "without)", cfg_keys[K_KMAX_MAP + m].name,
-                            im->g.links[l].rate_bps);
-            if (im->g.links[l].rate_bps == nic_bps)
-                v[m] = lv;
-            several |= v[m] && strcmp(lv->text, v[m]->text);
+                    v[m][l] = rm->value[j];
+            if (!v[m][l])
+                ok = fail(im, rm->at, "%s has no entry for the link rate "
+                          "%" PRIu64 " bit/s of the topology; expected "
+                          "one for each link rate (the simulator stops "
+                          "without)", cfg_keys[K_KMAX_MAP + m].name,
+                          im->g.links[l].rate_bps);
+            else if (im->g.links[l].rate_bps == nic_bps)
+                at[m] = v[m][l];
         }
-        if (!v[m])
-            return fail(im, rm->at, "%s: no link at the hosts' rate; "
-                        "expected a topology with hosts",
-                        cfg_keys[K_KMAX_MAP + m].name);
+        if (ok && !at[m])
+            ok = fail(im, rm->at, "%s: no link at the hosts' rate; "
+                      "expected a topology with hosts",
+                      cfg_keys[K_KMAX_MAP + m].name);
+        for (uint32_t l = 0; ok && l < n_links; l++)
+            several |= strcmp(v[m][l]->text, at[m]->text) != 0;
     }
-    uint64_t kmax, kmin;
-    double pmax;
-    const char *why = "";
-    if (!units_parse_u64(v[0]->text, &kmax, &why) ||
-        !units_parse_u64(v[1]->text, &kmin, &why) || kmin >= kmax)
-        return fail(im, v[1], "KMIN %s and KMAX %s; expected integers (KB) "
-                    "with KMIN < KMAX", v[1]->text, v[0]->text);
-    if (!units_parse_fraction(v[2]->text, &pmax, &why) || pmax <= 0)
-        return fail(im, v[2], "PMAX '%s'; expected a probability in (0, 1]",
-                    v[2]->text);
-    fprintf(out, "  ecn: {mode: red, kmin: %" PRIu64 "KB, kmax: %" PRIu64
-            "KB, pmax: %s}\n", kmin, kmax, v[2]->text);
-    if (several)
-        note(im, K_KMIN_MAP, "thresholds that differ by link rate: every "
-             "port uses the hosts' link rate's (%" PRIu64 " bit/s)",
-             nic_bps);
-    return true;
+    uint64_t kmin, kmax;
+    if (!ok || !red_parse(im, at[1], at[0], at[2], &kmin, &kmax)) {
+        ok = false;
+        goto out;
+    }
+    if (!several) {
+        fprintf(out, "  ecn: {mode: red, kmin: %" PRIu64 "KB, kmax: %"
+                PRIu64 "KB, pmax: %s}\n", kmin, kmax, at[2]->text);
+        goto out;
+    }
+    fprintf(out, "  ecn:\n    mode: red\n    kmin: %" PRIu64 "KB\n"
+            "    kmax: %" PRIu64 "KB\n    pmax: %s\n    by_rate:\n",
+            kmin, kmax, at[2]->text);
+    /* Each other rate once, at its first link. */
+    for (uint32_t l = 0; ok && l < n_links; l++) {
+        uint64_t bps = im->g.links[l].rate_bps;
+        bool first = bps != nic_bps;
+        for (uint32_t e = 0; first && e < l; e++)
+            first = im->g.links[e].rate_bps != bps;
+        if (!first)
+            continue;
+        char rate[32];
+        rate_format(bps, rate, sizeof rate);
+        ok = red_parse(im, v[1][l], v[0][l], v[2][l], &kmin, &kmax);
+        if (ok)
+            fprintf(out, "      %s: {kmin: %" PRIu64 "KB, kmax: %" PRIu64
+                    "KB, pmax: %s}\n", rate, kmin, kmax, v[2][l]->text);
+    }
+out:
+    for (int m = 0; m < 3; m++)
+        free(v[m]);
+    return ok;
 }
 
 /* The largest base RTT over host pairs as third.cc computes maxRtt: a
@@ -642,10 +695,6 @@ note_unexpressed(struct import *im, uint64_t cc)
     if (!b)
         note(im, K_USE_DYNAMIC_PFC_THRESHOLD, "0 (a static threshold of "
              "the simulator's own); the scenario keeps pfc.xoff dynamic");
-    note(im, N_KEYS, "the simulator's PFC headroom (3 x rate x delay per "
-         "port) and its pause threshold scaled per port speed (pfc_a_shift)"
-         ": dcsim's pfc.headroom auto and one alpha (qos.alpha) for all "
-         "ports");
     if (!cfg_bool(im, K_L2_BACK_TO_ZERO, false, &b))
         return false;
     if (b)
@@ -656,11 +705,6 @@ note_unexpressed(struct import *im, uint64_t cc)
     if (x > 0)
         note(im, K_ERROR_RATE_PER_LINK, "%s: dcsim has no per-link error "
              "rate", im->val[K_ERROR_RATE_PER_LINK]->text);
-    if (!cfg_bool(im, K_ACK_HIGH_PRIO, false, &b))
-        return false;
-    if (b)
-        note(im, K_ACK_HIGH_PRIO, "1: ACKs in a never-paused queue ahead of "
-             "data; dcsim sends ACKs in the flow's class");
     if (im->val[K_LINK_DOWN]) {
         if (!cfg_uint(im, K_LINK_DOWN, UINT64_MAX, 0, &v))
             return false;
@@ -740,6 +784,27 @@ write_rdma(struct import *im, FILE *out, uint64_t nic_bps)
             payload, every);
     if (payload > 1024)
         fprintf(out, "  mtu: %u\n", payload > 2048 ? 4096 : 2048);
+    /* The simulator's NIC sends its ACK queue (ACKs, NAKs, and CNPs,
+     * which ride on ACKs) before any QP's data, whatever ACK_HIGH_PRIO
+     * (RdmaEgressQueue::GetNextQindex).  ACK_HIGH_PRIO 1 only makes
+     * that queue the NIC's queue 0, never paused (third.cc: ack_q_idx);
+     * switches would put ACKs in queue 0 with SwitchNode's AckHighPrio,
+     * which third.cc never sets, so there they keep the flow's class
+     * (ch.ack.pg, the data's pg): rdma.ack_tc data. */
+    bool high;
+    if (!cfg_bool(im, K_ACK_HIGH_PRIO, false, &high))
+        return false;
+    fprintf(out, "  ack_first: true\n");
+    if (high) {
+        fprintf(out, "  ack_tc: data            # ACK_HIGH_PRIO 1: switches "
+                "keep ACKs in the flow's class\n");
+        note(im, K_ACK_HIGH_PRIO, "1: the simulator's NIC sends ACKs from "
+             "its queue 0, which PFC never pauses; dcsim sends them first "
+             "in the flow's class (rdma.ack_first), held while a pause "
+             "stops that class at the host's port (switches keep ACKs in "
+             "the flow's class in both: third.cc never sets SwitchNode's "
+             "AckHighPrio)");
+    }
     if (cc == 1) {
         fprintf(out, "  cc: dcqcn\n  dcqcn:\n    preset: ns3\n");
         const char *why;
@@ -860,7 +925,20 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
             fprintf(out, "%s%d", any ? ", " : "", pg);
             any = true;
         }
-    fprintf(out, "]}\npfc: {enabled: true}\n");
+    /* The simulator's switch MMU: headroom 3 x rate x delay per port,
+     * pause on receipt, and alpha 1/8 (qos.alpha's default) doubled per
+     * factor of two a port is faster than the first host's NIC. */
+    fprintf(out, "]}\npfc: {enabled: true, headroom: ns3, response: 0, "
+            "alpha_by_rate: true}\n");
+    uint64_t slowest = nic_bps;
+    for (uint32_t n = 0; n < im->g.n_nodes; n++)
+        if (im->g.nodes[n].is_host && im->host_rate[n])
+            slowest = MIN(slowest, im->host_rate[n]);
+    if (slowest != nic_bps)
+        note(im, N_KEYS, "hosts of several link rates: the simulator scales "
+             "each switch port's PFC alpha by its rate over the first "
+             "host's (%" PRIu64 " bit/s), pfc.alpha_by_rate over the "
+             "slowest host's (%" PRIu64 " bit/s)", nic_bps, slowest);
     if (!write_rdma(im, out, nic_bps))
         return false;
     fprintf(out, "monitor: {fct_txt: true}\n");

@@ -70,13 +70,17 @@ tx_source_rebind(struct tx_source *src, struct host *h, uint8_t tc)
  * sources and ahead of the rest.  first_tail is the last of them, and
  * pull_next() takes sources off the head without updating it: when it
  * is no longer ready (or is SRC itself, not ready until now), every
- * `first` source ahead of it has been taken too, and SRC leads. */
+ * `first` source ahead of it has been taken too, and SRC leads.  A
+ * source taken off may also be reinitialised for another host or class
+ * (a released queue pair's, reused) and be ready in that list: it then
+ * no longer leads this one either. */
 static void __attribute__((noinline))
 ready_insert_first(struct nic *nic, struct tx_source *src)
 {
     uint8_t tc = src->tc;
     struct tx_source *after = nic->first_tail[tc];
-    if (after && after != src && after->ready) {
+    if (after && after != src && after->ready && after->host == src->host &&
+        after->tc == tc) {
         src->next = after->next;
         after->next = src;
     } else {
