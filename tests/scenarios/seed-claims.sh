@@ -2,8 +2,8 @@
 # scripts/seed-claims.sh (make seed-claims): it writes the page wherever
 # -o says, with a row for each of the seeds' five I/O paths in each of
 # the virtualization tables (the latency breakdown's included) and the
-# RDMA and TCP rows of item 11, and two runs give the same file byte for
-# byte.
+# RDMA and TCP rows of item 11, the storage rows of issue 16, and two
+# runs give the same file byte for byte.
 set -u
 . "$(dirname "$0")/../lib.sh"
 script=$(dirname "$0")/../../scripts/seed-claims.sh
@@ -23,6 +23,18 @@ for row in '| TCP, one flow | 10 Gb/s' '| TCP, one flow | 100 Gb/s' '| RoCE, one
     grep -qF "$row" "$tmp/a.md"
     t $? "row: $row"
 done
+# The storage rows (issue 16): each path's 4 KB read, both replications,
+# the four target-server runs.
+for row in '| Local NVMe (`local`) | ~10 us' '| NVMe-oF/RDMA (`nvme-rdma`) | 23 us' \
+    '| NVMe/TCP (`nvme-tcp`) |' '| iSCSI (`iscsi`) | 150-200 us' '| TCP | 400 us' '| RDMA | 360 us' \
+    '| NVMe-oF/RDMA, kernel target | 1M+' '| NVMe-oF/RDMA, SPDK target | 1M+' \
+    '| iSCSI, kernel target | 100K' '| iSCSI, SPDK target | 100K'; do
+    grep -qF "$row" "$tmp/a.md"
+    t $? "row: $row"
+done
+# Every storage ratio beyond 2x is explained: no fallback line.
+! grep -q 'this script has no explanation' "$tmp/a.md"
+t $? "every difference beyond 2x has its explanation"
 # No row with an empty cell, no missing value.
 ! grep -q '| |\|nan\|inf' "$tmp/a.md"
 t $? "no empty cell, no nan or inf"
