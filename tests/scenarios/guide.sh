@@ -96,6 +96,18 @@ t $? "cores busy: TCP $(busy "$tmp/tcp"), RoCE $(busy "$tmp/roce") (under a tent
 less "$(small "$tmp/roce")" "$(small "$tmp/tcp")"
 t $? "64 B messages: RoCE $(small "$tmp/roce") ps < TCP $(small "$tmp/tcp") ps"
 
+# Storage: NVMe-oF/RDMA against iSCSI, job 0 against job 1 of storage.csv.
+stc() { col "$1/storage.csv" "$3" "c[\"job\"] == $2"; }
+run storage-rdma st4 &&
+    run storage-rdma st128 --set storage.jobs.0.bs=128KiB --set storage.jobs.1.bs=128KiB
+t $? "storage lab runs with 4 KiB and 128 KiB blocks"
+less "$(stc "$tmp/st4" 0 lat_mean_us)" "$(stc "$tmp/st4" 1 lat_mean_us)"
+t $? "4 KiB read: NVMe-oF/RDMA $(stc "$tmp/st4" 0 lat_mean_us) us < iSCSI $(stc "$tmp/st4" 1 lat_mean_us) us"
+less "$(stc "$tmp/st4" 0 target_cpu_us_per_io)" "$(stc "$tmp/st4" 1 target_cpu_us_per_io)"
+t $? "4 KiB target CPU per I/O: RDMA $(stc "$tmp/st4" 0 target_cpu_us_per_io) us < iSCSI $(stc "$tmp/st4" 1 target_cpu_us_per_io) us"
+less "$(awk -v r="$(stc "$tmp/st128" 0 target_cpu_us_per_io)" 'BEGIN { print r * 5 }')" "$(stc "$tmp/st128" 1 target_cpu_us_per_io)"
+t $? "128 KiB target CPU per I/O: RDMA $(stc "$tmp/st128" 0 target_cpu_us_per_io) us, under a fifth of iSCSI's $(stc "$tmp/st128" 1 target_cpu_us_per_io) us"
+
 # The five I/O paths: throughput up, CPU and latency down along the table.
 ok=0
 for io in emulated virtio vhost sriov; do
