@@ -2,6 +2,7 @@
  * see report-page.h and docs/output.md. */
 #define _DEFAULT_SOURCE 1     /* fdopendir(), setpgid(). */
 #include "report/report-page.h"
+#include "report/page-plot.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,7 +23,6 @@
 /* The work directory in the staging directory, and its files: static
  * names, because the signal-time discard removes them by name. */
 #define WORK_DIR "report.tmp"
-#define MAX_PLOTS 12
 #define PLOT_NAMES(ext) { \
     WORK_DIR "/p0." ext, WORK_DIR "/p1." ext, WORK_DIR "/p2." ext, \
     WORK_DIR "/p3." ext, WORK_DIR "/p4." ext, WORK_DIR "/p5." ext, \
@@ -33,34 +33,9 @@ static const char *const svg_names[MAX_PLOTS] = PLOT_NAMES("svg");
 static const char script_name[] = WORK_DIR "/plots.gp";
 static const char errors_name[] = WORK_DIR "/gnuplot.err";
 
-/* Lines a plot draws at most (the ones that rank highest), and points a
- * line keeps: longer series are cut into that many runs of consecutive
- * samples, each drawn as one point (the runs' mean, or for queues their
- * peak), so that a page stays small however long the run. */
-#define MAX_LINES 6
-#define MAX_POINTS 600
-/* Bars a bar chart shows at most (the highest). */
-#define MAX_BARS 16
 
-struct plot {
-    const char *title;
-    char *caption;            /* HTML. */
-};
 
-struct page {
-    struct results_dir *rd;
-    FILE *gp;                 /* The gnuplot script. */
-    struct plot plots[MAX_PLOTS];
-    size_t n_plots;
-    char *notes;              /* HTML list items: what has no plot. */
-    int err;                  /* The first error, with `msg`. */
-    char *msg;
-};
-
-static void page_fail(struct page *, int e, const char *fmt, ...)
-    PRINTF_FMT(3, 4);
-
-static void
+void
 page_fail(struct page *pg, int e, const char *fmt, ...)
 {
     if (pg->err)
@@ -75,9 +50,7 @@ page_fail(struct page *pg, int e, const char *fmt, ...)
     free(what);
 }
 
-static void page_note(struct page *, const char *fmt, ...) PRINTF_FMT(2, 3);
-
-static void
+void
 page_note(struct page *pg, const char *fmt, ...)
 {
     va_list ap;
@@ -122,15 +95,6 @@ gp_text(FILE *f, const char *s)
 
 /* ---- Reading the result files: CSV by column name. ---- */
 
-struct csv {
-    FILE *f;
-    char *line;
-    size_t cap;
-    char **names;             /* The header's column names. */
-    size_t n_names;
-    char **fields;            /* This row's, pointing into `line`. */
-    size_t n_fields, cap_fields;
-};
 
 /* Splits LINE at commas into C's fields. */
 static void
@@ -156,7 +120,7 @@ csv_split(struct csv *c, char *line)
 /* Opens result file NAME and reads its header.  False if the run did not
  * write it (or it has no header); an error other than its absence fails
  * the page. */
-static bool
+bool
 csv_open(struct page *pg, const char *name, struct csv *c)
 {
     memset(c, 0, sizeof *c);
@@ -185,7 +149,7 @@ csv_open(struct page *pg, const char *name, struct csv *c)
     return true;
 }
 
-static bool
+bool
 csv_next(struct csv *c)
 {
     if (getline(&c->line, &c->cap, c->f) < 0)
@@ -195,7 +159,7 @@ csv_next(struct csv *c)
 }
 
 /* The index of column NAME, or -1. */
-static int
+int
 csv_col(const struct csv *c, const char *name)
 {
     for (size_t i = 0; i < c->n_names; i++)
@@ -205,19 +169,19 @@ csv_col(const struct csv *c, const char *name)
 }
 
 /* Column COL of this row ("" for a column the file lacks). */
-static const char *
+const char *
 csv_get(const struct csv *c, int col)
 {
     return col >= 0 && (size_t)col < c->n_fields ? c->fields[col] : "";
 }
 
-static double
+double
 csv_num(const struct csv *c, int col)
 {
     return strtod(csv_get(c, col), NULL);
 }
 
-static void
+void
 csv_close(struct csv *c)
 {
     if (c->f)
@@ -234,7 +198,7 @@ csv_close(struct csv *c)
 /* Starts plot TITLE: its data file (returned; NULL after an error or
  * when the page has MAX_PLOTS) and its part of the script, which the
  * caller finishes with a `plot` command naming pg_dat(). */
-static FILE *
+FILE *
 plot_begin(struct page *pg, const char *title, char *caption)
 {
     if (pg->err || pg->n_plots == MAX_PLOTS) {
@@ -264,13 +228,13 @@ plot_begin(struct page *pg, const char *title, char *caption)
 }
 
 /* The current plot's data file, as the script names it. */
-static const char *
+const char *
 plot_dat(const struct page *pg)
 {
     return dat_names[pg->n_plots - 1] + sizeof WORK_DIR;
 }
 
-static void
+void
 plot_end(struct page *pg, FILE *f)
 {
     int e = ferror(f) ? (errno ? errno : EIO) : 0;
@@ -281,23 +245,9 @@ plot_end(struct page *pg, FILE *f)
                   strerror(e));
 }
 
-/* Keyed series: (x, y) points of one port, queue or flow. */
-struct series {
-    char *key;                /* Identity, e.g. "leaf0,3,0". */
-    char *label;              /* The plot's legend. */
-    double *x, *y;
-    size_t n, cap;
-    double rank;              /* The highest rank are drawn. */
-};
 
-struct series_set {
-    struct series *s;
-    size_t n, cap;
-    size_t next;              /* Where the next key probably is: rows
-                               * cycle through the keys in one order. */
-};
 
-static struct series *
+struct series *
 series_find(struct series_set *ss, const char *key, const char *label)
 {
     for (size_t k = 0; k < ss->n; k++) {
@@ -319,7 +269,7 @@ series_find(struct series_set *ss, const char *key, const char *label)
     return s;
 }
 
-static void
+void
 series_add(struct series *s, double x, double y)
 {
     if (s->n == s->cap) {
@@ -332,7 +282,7 @@ series_add(struct series *s, double x, double y)
     s->n++;
 }
 
-static void
+void
 series_free(struct series_set *ss)
 {
     for (size_t i = 0; i < ss->n; i++) {
@@ -354,8 +304,6 @@ cmp_rank(const void *a, const void *b)
     return *x < *y ? -1 : *x > *y;
 }
 
-enum thin { THIN_MEAN, THIN_MAX };
-
 /* A time axis: picoseconds shown in us, or in ms for runs of 10 ms and
  * more. */
 static double
@@ -371,7 +319,7 @@ time_scale(const struct series_set *ss, const char **unit)
 
 /* Draws the MAX_LINES highest-ranked series of SS as lines over time
  * (y multiplied by Y_SCALE), each thinned to MAX_POINTS by THIN. */
-static void
+void
 plot_lines(struct page *pg, struct series_set *ss, const char *title,
            char *caption, const char *ylabel, double y_scale,
            enum thin thin, const char *style)
@@ -420,20 +368,9 @@ plot_lines(struct page *pg, struct series_set *ss, const char *title,
     free(order);
 }
 
-/* Bars: a label and up to 8 values stacked or side by side. */
-struct bar {
-    char *label;
-    double v[8];
-    double rank;
-    size_t index;             /* Order of addition: breaks rank ties. */
-};
 
-struct bars {
-    struct bar *b;
-    size_t n, cap;
-};
 
-static struct bar *
+struct bar *
 bars_add(struct bars *bs, const char *label)
 {
     if (bs->n == bs->cap) {
@@ -447,7 +384,7 @@ bars_add(struct bars *bs, const char *label)
     return b;
 }
 
-static struct bar *
+struct bar *
 bars_find(struct bars *bs, const char *label)
 {
     for (size_t i = bs->n; i-- > 0;)
@@ -456,7 +393,7 @@ bars_find(struct bars *bs, const char *label)
     return bars_add(bs, label);
 }
 
-static void
+void
 bars_free(struct bars *bs)
 {
     for (size_t i = 0; i < bs->n; i++)
@@ -475,7 +412,7 @@ cmp_bar_rank(const void *a, const void *b)
 
 /* Draws BS's bars (the MAX_BARS of highest rank when RANKED, else all in
  * order), values NAMES[0..N_VALUES), clustered or stacked. */
-static void
+void
 plot_bars(struct page *pg, struct bars *bs, const char *title,
           char *caption, const char *ylabel, const char *const *names,
           size_t n_values, bool stacked, bool ranked, bool log_y)
@@ -514,354 +451,6 @@ plot_bars(struct page *pg, struct bars *bs, const char *title,
         gp_text(pg->gp, names[v]);
     }
     fputc('\n', pg->gp);
-}
-
-/* FCT slowdown by flow size: fct_by_size.csv's rows for all flows. */
-static void
-plot_slowdown_by_size(struct page *pg)
-{
-    struct csv c;
-    if (!csv_open(pg, "fct_by_size.csv", &c))
-        return;
-    int protocol = csv_col(&c, "protocol"), bucket = csv_col(&c, "bucket"),
-        completed = csv_col(&c, "completed"), p50 = csv_col(&c, "p50"),
-        p95 = csv_col(&c, "p95"), p99 = csv_col(&c, "p99");
-    struct bars bs = { 0 };
-    double lo = INFINITY, hi = 0;
-    while (csv_next(&c)) {
-        if (strcmp(csv_get(&c, protocol), "all") || !csv_num(&c, completed))
-            continue;
-        struct bar *b = bars_add(&bs, csv_get(&c, bucket));
-        b->v[0] = csv_num(&c, p50);
-        b->v[1] = csv_num(&c, p95);
-        b->v[2] = csv_num(&c, p99);
-        lo = b->v[0] < lo ? b->v[0] : lo;
-        hi = b->v[2] > hi ? b->v[2] : hi;
-    }
-    csv_close(&c);
-    static const char *const names[] = { "p50", "p95", "p99" };
-    if (!bs.n)
-        page_note(pg, "No flow completed: no FCT slowdown to plot.");
-    plot_bars(pg, &bs, "FCT slowdown by flow size",
-              xstrdup("Percentiles of FCT / ideal FCT over the completed "
-                      "flows of each size bucket (<a href=\"fct_by_size.csv"
-                      "\">fct_by_size.csv</a>, protocol <code>all</code>)."),
-              "slowdown", names, 3, false, false, lo > 0 && hi / lo > 20);
-    bars_free(&bs);
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* The CDF of every completed flow's slowdown (flows.csv). */
-static void
-plot_slowdown_cdf(struct page *pg)
-{
-    struct csv c;
-    if (!csv_open(pg, "flows.csv", &c))
-        return;
-    int slowdown = csv_col(&c, "slowdown"),
-        completed = csv_col(&c, "completed");
-    double *v = NULL;
-    size_t n = 0, cap = 0;
-    while (csv_next(&c)) {
-        if (strcmp(csv_get(&c, completed), "1"))
-            continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 1024;
-            v = xrealloc(v, cap * sizeof *v);
-        }
-        v[n++] = csv_num(&c, slowdown);
-    }
-    csv_close(&c);
-    if (n) {
-        qsort(v, n, sizeof *v, cmp_double);
-        FILE *f = plot_begin(pg, "FCT slowdown CDF",
-                             xasprintf("The fraction of the %zu completed "
-                                       "flows whose slowdown is at most x "
-                                       "(<a href=\"flows.csv\">flows.csv"
-                                       "</a>).", n));
-        if (f) {
-            /* At most MAX_POINTS steps: the nearest-rank quantiles. */
-            size_t steps = n < MAX_POINTS ? n : MAX_POINTS;
-            for (size_t i = 1; i <= steps; i++) {
-                size_t rank = (size_t)ceil((double)i * (double)n /
-                                           (double)steps);
-                fprintf(f, "%.9g %.9g\n", v[rank - 1],
-                        (double)rank / (double)n);
-            }
-            plot_end(pg, f);
-            fprintf(pg->gp, "set xlabel \"FCT slowdown\"\nset ylabel "
-                            "\"fraction of flows\"\nset yrange [0:1]\n%s"
-                            "plot \"%s\" using 1:2 with steps lw 2 title "
-                            "\"all flows\"\n",
-                    v[0] > 0 && v[n - 1] / v[0] > 10 ? "set logscale x\n"
-                                                      : "",
-                    plot_dat(pg));
-        }
-    }
-    free(v);
-}
-
-/* Reads a file of per-port samples (link_series.csv, queue_series.csv)
- * into SS: one series per port (and class, when BY_TC) of column VALUE
- * over time_ps, ranked by the sum of its values, or their peak when PEAK.
- * Closes C. */
-static void
-read_port_series(struct csv *c, const char *value, bool by_tc, bool peak,
-                 struct series_set *ss)
-{
-    int t = csv_col(c, "time_ps"), node = csv_col(c, "node"),
-        port = csv_col(c, "port"), to = csv_col(c, "to"),
-        tc = csv_col(c, "tc"), v = csv_col(c, value);
-    while (csv_next(c)) {
-        const char *k = by_tc ? csv_get(c, tc) : "";
-        char *key = xasprintf("%s,%s,%s", csv_get(c, node), csv_get(c, port),
-                              k);
-        char *label = xasprintf("%s > %s%s%s", csv_get(c, node),
-                                csv_get(c, to), by_tc ? " tc " : "", k);
-        struct series *s = series_find(ss, key, label);
-        free(key);
-        free(label);
-        double y = csv_num(c, v);
-        series_add(s, csv_num(c, t), y);
-        s->rank = peak ? (y > s->rank ? y : s->rank) : s->rank + y;
-    }
-    csv_close(c);
-}
-
-/* Reads into BS one bar per row of FILE whose column VALUE is positive,
- * ranked by it and labelled "FROM>to" (and " tcN" with column TC).
- * False if the run did not write FILE. */
-static bool
-read_ranked_bars(struct page *pg, const char *file, const char *from,
-                 const char *tc, const char *value, struct bars *bs)
-{
-    struct csv c;
-    if (!csv_open(pg, file, &c))
-        return false;
-    int a = csv_col(&c, from), b = csv_col(&c, "to"),
-        k = tc ? csv_col(&c, tc) : -1, v = csv_col(&c, value);
-    while (csv_next(&c)) {
-        if (csv_num(&c, v) <= 0)
-            continue;
-        char *label = xasprintf("%s>%s%s%s", csv_get(&c, a), csv_get(&c, b),
-                                tc ? " tc" : "", csv_get(&c, k));
-        struct bar *bar = bars_add(bs, label);
-        free(label);
-        bar->v[0] = bar->rank = csv_num(&c, v);
-    }
-    csv_close(&c);
-    return true;
-}
-
-/* Link utilization over time (link_series.csv), or without it the run's
- * average for the busiest links (links.csv). */
-static void
-plot_links(struct page *pg)
-{
-    struct csv c;
-    if (csv_open(pg, "link_series.csv", &c)) {
-        struct series_set ss = { 0 };
-        read_port_series(&c, "utilization", false, false, &ss);
-        plot_lines(pg, &ss, "Link utilization over time",
-                   xasprintf("The %d busiest of the %zu monitored links "
-                             "(highest mean utilization), each interval's "
-                             "utilization (<a href=\"link_series.csv\">"
-                             "link_series.csv</a>).",
-                             ss.n < MAX_LINES ? (int)ss.n : MAX_LINES,
-                             ss.n),
-                   "utilization", 1.0, THIN_MEAN, "lines");
-        series_free(&ss);
-        return;
-    }
-    struct bars bs = { 0 };
-    if (!read_ranked_bars(pg, "links.csv", "from", NULL, "utilization", &bs))
-        return;
-    static const char *const names[] = { "utilization" };
-    plot_bars(pg, &bs, "Busiest links",
-              xstrdup("Average utilization over the run of the busiest link "
-                      "directions (<a href=\"links.csv\">links.csv</a>); "
-                      "<code>monitor.links</code> samples it over time."),
-              "utilization", names, 1, false, true, false);
-    if (!bs.n)
-        page_note(pg, "No link carried a byte.");
-    bars_free(&bs);
-}
-
-/* Queue occupancy of the monitored ports (queue_series.csv). */
-static void
-plot_queues(struct page *pg)
-{
-    struct csv c;
-    if (!csv_open(pg, "queue_series.csv", &c))
-        return;
-    struct series_set ss = { 0 };
-    read_port_series(&c, "bytes", true, true, &ss);
-    plot_lines(pg, &ss, "Queue occupancy",
-               xasprintf("Egress queue bytes of the monitored ports: the %d "
-                         "with the highest peak of %zu queues, each point "
-                         "the peak of its samples (<a href=\""
-                         "queue_series.csv\">queue_series.csv</a>).",
-                         ss.n < MAX_LINES ? (int)ss.n : MAX_LINES, ss.n),
-               "queued (KB)", 1e-3, THIN_MAX, "steps");
-    series_free(&ss);
-}
-
-/* Time each port and class spent paused (pfc.csv). */
-static void
-plot_pfc(struct page *pg)
-{
-    struct bars bs = { 0 };
-    if (!read_ranked_bars(pg, "pfc.csv", "node", "tc", "paused_fraction",
-                          &bs))
-        return;
-    static const char *const names[] = { "paused fraction" };
-    if (!bs.n)
-        page_note(pg, "PFC is on and no port was paused.");
-    plot_bars(pg, &bs, "PFC pauses",
-              xstrdup("The fraction of the run each port's class could not "
-                      "send because its peer paused it, most paused first "
-                      "(<a href=\"pfc.csv\">pfc.csv</a>)."),
-              "fraction of the run paused", names, 1, false, true, false);
-    bars_free(&bs);
-}
-
-/* Drops by traffic class: queues.csv's switch queues. */
-static void
-plot_drops(struct page *pg)
-{
-    struct csv c;
-    if (!csv_open(pg, "queues.csv", &c))
-        return;
-    int tc = csv_col(&c, "tc"), drops = csv_col(&c, "drops");
-    double by_tc[8] = { 0 }, total = 0;
-    while (csv_next(&c)) {
-        long k = strtol(csv_get(&c, tc), NULL, 10);
-        if (k >= 0 && k < 8) {
-            by_tc[k] += csv_num(&c, drops);
-            total += csv_num(&c, drops);
-        }
-    }
-    csv_close(&c);
-    if (!total) {
-        page_note(pg, "No switch queue dropped a packet "
-                      "(<a href=\"queues.csv\">queues.csv</a>).");
-        return;
-    }
-    struct bars bs = { 0 };
-    for (int k = 0; k < 8; k++) {
-        char label[16];
-        snprintf(label, sizeof label, "tc %d", k);
-        bars_add(&bs, label)->v[0] = by_tc[k];
-    }
-    static const char *const names[] = { "drops" };
-    plot_bars(pg, &bs, "Drops by traffic class",
-              xstrdup("Packets the switch queues of each class refused "
-                      "(<a href=\"queues.csv\">queues.csv</a>; by reason in "
-                      "summary.json's <code>drops</code>)."),
-              "packets dropped", names, 1, false, false, false);
-    bars_free(&bs);
-}
-
-/* Cores busy per host, by activity (hosts.csv). */
-static void
-plot_cpu(struct page *pg)
-{
-    static const char *const acts[] = { "app", "stack", "irq", "vhost",
-                                        "vmm", "exits", "rdma" };
-    struct csv c;
-    if (!csv_open(pg, "hosts.csv", &c))
-        return;
-    int host = csv_col(&c, "host"), col[ARRAY_SIZE(acts)];
-    for (size_t a = 0; a < ARRAY_SIZE(acts); a++)
-        col[a] = csv_col(&c, acts[a]);
-    struct bars bs = { 0 };
-    while (csv_next(&c)) {
-        struct bar *b = bars_find(&bs, csv_get(&c, host));
-        for (size_t a = 0; a < ARRAY_SIZE(acts); a++) {
-            b->v[a] += csv_num(&c, col[a]);
-            b->rank += csv_num(&c, col[a]);
-        }
-    }
-    csv_close(&c);
-    plot_bars(pg, &bs, "CPU by activity",
-              xstrdup("Cores busy per host (the busiest), by what they ran "
-                      "(<a href=\"hosts.csv\">hosts.csv</a>, summed over each "
-                      "host's cores)."),
-              "cores busy", acts, ARRAY_SIZE(acts), true, true, false);
-    bars_free(&bs);
-}
-
-/* VM exits by reason (vms.csv). */
-static void
-plot_exits(struct page *pg)
-{
-    static const char *const reasons[] = {
-        "io", "mmio", "hlt", "ept_violation", "interrupt_window", "eoi",
-        "external_interrupt",
-    };
-    struct csv c;
-    if (!csv_open(pg, "vms.csv", &c))
-        return;
-    int host = csv_col(&c, "host"), vm = csv_col(&c, "vm"),
-        col[ARRAY_SIZE(reasons)];
-    for (size_t r = 0; r < ARRAY_SIZE(reasons); r++) {
-        char name[40];
-        snprintf(name, sizeof name, "exits_%s", reasons[r]);
-        col[r] = csv_col(&c, name);
-    }
-    struct bars bs = { 0 };
-    while (csv_next(&c)) {
-        char *label = xasprintf("%s/%s", csv_get(&c, host), csv_get(&c, vm));
-        struct bar *b = bars_add(&bs, label);
-        free(label);
-        for (size_t r = 0; r < ARRAY_SIZE(reasons); r++) {
-            b->v[r] = csv_num(&c, col[r]);
-            b->rank += b->v[r];
-        }
-    }
-    csv_close(&c);
-    plot_bars(pg, &bs, "VM exits",
-              xstrdup("VM exits of each VM (the most), by reason "
-                      "(<a href=\"vms.csv\">vms.csv</a>)."),
-              "exits", reasons, ARRAY_SIZE(reasons), true, true, false);
-    bars_free(&bs);
-}
-
-/* A chosen flow's series over time, from FILE's column COLUMN. */
-static void
-plot_flow_series(struct page *pg, const char *file, const char *column,
-                 const char *title, const char *what, const char *ylabel,
-                 double y_scale)
-{
-    struct csv c;
-    if (!csv_open(pg, file, &c))
-        return;
-    int t = csv_col(&c, "time_ps"), flow = csv_col(&c, "flow"),
-        y = csv_col(&c, column);
-    struct series_set ss = { 0 };
-    while (csv_next(&c)) {
-        char *label = xasprintf("flow %s", csv_get(&c, flow));
-        struct series *s = series_find(&ss, csv_get(&c, flow), label);
-        free(label);
-        series_add(s, csv_num(&c, t), csv_num(&c, y));
-    }
-    csv_close(&c);
-    /* The first flows chosen, in the file's order. */
-    for (size_t i = 0; i < ss.n; i++)
-        ss.s[i].rank = -(double)i;
-    plot_lines(pg, &ss, title,
-               xasprintf("%s of the first %d of the %zu chosen flows "
-                         "(<a href=\"%s\">%s</a>).",
-                         what, ss.n < MAX_LINES ? (int)ss.n : MAX_LINES,
-                         ss.n, file, file),
-               ylabel, y_scale, THIN_MEAN, "steps");
-    series_free(&ss);
 }
 
 /* ---- The summary. ---- */
@@ -1172,20 +761,7 @@ report_page_write(struct results_dir *rd, char **err)
         page_fail(&pg, e, "cannot create %s: %s", script_name, strerror(e));
     } else {
         fputs("# The plots of report.html (dcsim report-page.c).\n", pg.gp);
-        plot_slowdown_by_size(&pg);
-        plot_slowdown_cdf(&pg);
-        plot_links(&pg);
-        plot_queues(&pg);
-        plot_pfc(&pg);
-        plot_drops(&pg);
-        plot_cpu(&pg);
-        plot_exits(&pg);
-        plot_flow_series(&pg, "rate_series.csv", "rate_bps",
-                         "DCQCN / HPCC rates", "Sending rate", "Gb/s",
-                         1e-9);
-        plot_flow_series(&pg, "tcp_series.csv", "cwnd_bytes",
-                         "TCP congestion windows", "Congestion window",
-                         "cwnd (KB)", 1e-3);
+        page_plots_draw(&pg);
         e = ferror(pg.gp) ? EIO : 0;
         if (fclose(pg.gp) && !e)
             e = errno;
