@@ -43,7 +43,9 @@ csv_awk() {
         END { printf "%.0f\n", r }' "$2"
 }
 ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
-col() {
+# cell DIR FILE NAME [ROW]: column NAME of data row ROW (default 1) of
+# DIR/FILE.  Not `col`, which several tests define for themselves.
+cell() {
     awk -F, -v name="$3" -v row="${4:-1}" '
         NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
         NR == row + 1 { print $c }' "$1/$2"

@@ -6,9 +6,9 @@
 # run once produced.  Figures are printed as TAP comments.
 set -u
 . "$(dirname "$0")/../lib.sh"
-# ok_if and col: tests/lib.sh; sto DIR NAME [ROW]: a column of
+# ok_if and cell: tests/lib.sh; sto DIR NAME [ROW]: a column of
 # storage.csv.
-sto() { col "$1" storage.csv "$2" "${3:-1}"; }
+sto() { cell "$1" storage.csv "$2" "${3:-1}"; }
 
 # Two hosts under one leaf: h0 -> leaf0 -> h1 is two 100 Gb/s links of
 # 1 us each, switches forwarding in no time (switch.latency 0).
