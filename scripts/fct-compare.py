@@ -6,7 +6,11 @@ destination, size and start (within 2 ns); both runs' slowdowns are taken over t
 REFERENCE file's standalone FCT, so that they differ only by their FCTs.
 Usage: fct-compare.py REFERENCE.txt OTHER.txt [NAME_REF NAME_OTHER]
 Prints a markdown table: overall and per size bucket (docs/output.md's
-buckets), p50/p95/p99 (nearest rank) of each and the relative difference."""
+buckets), p50/p95/p99 (nearest rank) of each and the relative difference.
+Either side may be a comma-separated list of files, runs of the same
+inputs with other seeds: its flows are pooled (each run's slowdowns over
+the first reference file's standalone FCTs), so that a percentile rests
+on every run's flows."""
 import math, sys
 
 def load(path):
@@ -39,20 +43,28 @@ def pct(v, p):
     v = sorted(v)
     return v[max(0, math.ceil(p * len(v)) - 1)] if v else float('nan')
 
-ref, oth = load(sys.argv[1]), load(sys.argv[2])
+refs = [load(p) for p in sys.argv[1].split(',')]
+oths = [load(p) for p in sys.argv[2].split(',')]
+ref = refs[0]
 na, nb = (sys.argv[3], sys.argv[4]) if len(sys.argv) > 4 else ('reference', 'other')
-keys, oth_m = match(ref, oth)
+# Each run of either side, re-keyed to the first reference's flows.
+ref_runs = [match(ref, r)[1] for r in refs]
+oth_runs = [match(ref, o)[1] for o in oths]
+keys = [k for k in ref if all(k in r for r in ref_runs + oth_runs)]
+oth = oths[0]
 buckets = [('all', 0, 1 << 62), ('<=10KB', 0, 10000), ('10KB-100KB', 10000, 100000),
            ('100KB-1MB', 100000, 1000000), ('1MB-10MB', 1000000, 10000000),
            ('>10MB', 10000000, 1 << 62)]
-print(f"flows: {len(ref)} in {na}, {len(oth)} in {nb}, {len(keys)} matched")
+runs = lambda n: f" x {n} runs pooled" if n > 1 else ""
+print(f"flows: {len(ref)} in {na}{runs(len(refs))}, {len(oth)} in {nb}"
+      f"{runs(len(oths))}, {len(keys)} matched")
 print()
 print(f"| sizes | flows | {na} p50 | {nb} p50 | diff | {na} p95 | {nb} p95 | diff | {na} p99 | {nb} p99 | diff |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 for name, lo, hi in buckets:
     ks = [k for k in keys if lo < k[2] <= hi]
-    a = [ref[k][0] / ref[k][1] for k in ks]
-    b = [oth_m[k][0] / ref[k][1] for k in ks]
+    a = [r[k][0] / ref[k][1] for r in ref_runs for k in ks]
+    b = [o[k][0] / ref[k][1] for o in oth_runs for k in ks]
     row = f"| {name} | {len(ks)} |"
     for p in (0.50, 0.95, 0.99):
         x, y = pct(a, p), pct(b, p)

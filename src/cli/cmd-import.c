@@ -773,15 +773,18 @@ write_rdma(struct import *im, FILE *out, uint64_t nic_bps)
                     "sends no ACK and its QPs never complete; expected a "
                     "number of bytes >= 1", im->val[K_L2_ACK_INTERVAL]
                                                 ? "0" : "not given (0)");
-    /* The simulator ACKs when the bytes received pass a multiple of the
-     * interval, and at each multiple of the chunk. */
-    uint64_t every = ack <= payload ? 1 : ack / payload;
-    if (ack > payload && (ack % payload || (chunk && chunk < ack)))
+    /* The simulator ACKs an in-order packet once the bytes received reach
+     * the interval, and at each multiple of the chunk before: ReceiveUdp
+     * sets the milestone back to the interval on every packet, so past
+     * the first interval every packet is ACKed (rdma-hw.cc, ReceiveUdp
+     * and ReceiverCheckSeq).  dcsim ACKs every packet. */
+    if (ack > payload)
         note(im, K_L2_ACK_INTERVAL, "%" PRIu64 " bytes (with L2_CHUNK_SIZE "
-             "%" PRIu64 "): dcsim ACKs every %" PRIu64 " packets", ack,
-             chunk, every);
-    fprintf(out, "rdma:\n  payload: %" PRIu64 "\n  ack_every: %" PRIu64 "\n",
-            payload, every);
+             "%" PRIu64 "): the simulator ACKs each packet once a QP has "
+             "received %" PRIu64 " bytes, before that only at chunk "
+             "multiples; dcsim ACKs every packet", ack, chunk, ack);
+    fprintf(out, "rdma:\n  payload: %" PRIu64 "\n  ack_every: 1\n",
+            payload);
     if (payload > 1024)
         fprintf(out, "  mtu: %u\n", payload > 2048 ? 4096 : 2048);
     /* The simulator's NIC sends its ACK queue (ACKs, NAKs, and CNPs,
@@ -806,7 +809,10 @@ write_rdma(struct import *im, FILE *out, uint64_t nic_bps)
              "AckHighPrio)");
     }
     if (cc == 1) {
-        fprintf(out, "  cc: dcqcn\n  dcqcn:\n    preset: ns3\n");
+        /* The simulator's CNP is a flag on the ACK of the marked packet
+         * (ReceiveUdp: SetCnp). */
+        fprintf(out, "  cc: dcqcn\n  dcqcn:\n    preset: ns3\n"
+                     "    cnp_on_ack: true\n");
         const char *why;
         if (im->val[K_EWMA_GAIN]) {
             if (!units_parse_fraction(im->val[K_EWMA_GAIN]->text, &x, &why) ||
@@ -907,7 +913,8 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
                     "'%s' (%s); expected seconds > 0, e.g. 4.00",
                     im->val[K_SIMULATOR_STOP_TIME]->text,
                     ps ? why : "zero");
-    fprintf(out, "name: %s\nseed: 1\nstop: %s\n", name, stop);
+    /* Its links: PPP frames, no preamble or gap; its RDMA headers. */
+    fprintf(out, "name: %s\nseed: 1\nstop: %s\nfabric: ns3\n", name, stop);
     if (!read_topology(im, out) || !convert_flows(im, flows) ||
         !read_trace(im))
         return false;

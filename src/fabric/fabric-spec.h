@@ -147,11 +147,13 @@ struct pfc_spec {
 };
 
 
-/* The link layer of every link: Ethernet (the default) or native
- * InfiniBand (`fabric: infiniband`, docs/scenario.md). */
+/* The link layer of every link: Ethernet (the default), native
+ * InfiniBand (`fabric: infiniband`, docs/scenario.md), or the HPCC ns-3
+ * simulator's PPP-framed point-to-point links (`fabric: ns3`, pkt.h). */
 enum fabric {
     FABRIC_ETHERNET,
     FABRIC_INFINIBAND,
+    FABRIC_NS3,
 };
 
 /* Native InfiniBand's link-level flow control (fabric/ib.h). */

@@ -64,6 +64,8 @@ struct net_config {
     uint32_t mtu_bytes;               /* IP MTU: PFC headroom. */
     bool infiniband;                  /* Native IB links, credit flow
                                        * control, no switch MMU. */
+    bool ppp;                         /* The ns-3 simulator's PPP links:
+                                       * no preamble or gap (pkt.h). */
     const struct ib_spec *ib;         /* With INFINIBAND. */
     uint32_t ib_mtu_bytes;            /* IB MTU of the largest packet, for
                                        * the credit round trip. */

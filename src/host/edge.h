@@ -57,6 +57,8 @@ struct edge_config {
     uint64_t seed;               /* Roots the transports' streams. */
     uint32_t mtu_bytes;          /* IP MTU. */
     bool infiniband;             /* Native IB packets, no Ethernet. */
+    bool ppp;                    /* The ns-3 simulator's PPP frames and
+                                  * RDMA headers (pkt.h, PKT_PPP). */
     const struct host_spec *host;     /* Every host's NIC. */
     const struct rdma_spec *rdma;     /* RDMA transports. */
     const struct edge_entry *entries; /* By flow->entry (owned by the

@@ -195,6 +195,8 @@ struct roce_hdr {
     uint32_t dest_qp;    /* 24 bits. */
     uint32_t psn;        /* 24 bits. */
     uint8_t syndrome;    /* AETH, on ACKs. */
+    bool becn;           /* BTH BECN: an ACK or NAK that carries a CNP
+                          * (rdma.dcqcn.cnp_on_ack). */
     uint32_t msn;        /* AETH message sequence number. */
 };
 
@@ -216,8 +218,23 @@ struct ib_fc_hdr {
     uint16_t fccl;       /* Credit limit granted, mod 4096. */
 };
 
+/* The links of the HPCC ns-3 simulator (`fabric: ns3`;
+ * github.com/alibaba-edu/High-Precision-Congestion-Control at 9f4be2a,
+ * simulation/src/point-to-point/model/qbb-net-device.cc and rdma-hw.cc):
+ * a frame is a 2-byte PPP header and the IP datagram, and it occupies the
+ * wire for exactly its bytes (TransmitStart: no preamble, gap, FCS or
+ * minimum size).  Its RDMA packets carry the simulator's headers in place
+ * of RoCE's: data UDP + a 6-byte SeqTsHeader (+ INT); ACKs and NAKs a
+ * 12-byte qbbHeader (+ INT) with no UDP header, in an IP datagram of at
+ * least 46 bytes (ReceiveUdp pads the qbbHeader to 60 - 14 - 20 B). */
+#define PPP_HDR_BYTES 2
+#define NS3_SEQTS_BYTES 6
+#define NS3_QBB_BYTES 12
+#define NS3_ACK_MIN_IP_BYTES 46
+
 enum pkt_framing {
     PKT_ETHERNET,        /* Ethernet II frame (the default). */
+    PKT_PPP,             /* The ns-3 simulator's PPP frame (`fabric: ns3`). */
     PKT_IB,              /* Native IB data packet: LRH ... VCRC. */
     PKT_IB_FC,           /* Native IB flow-control packet. */
 };
@@ -296,11 +313,11 @@ pkt_traced(const struct pkt *p)
 }
 
 /* Bytes of the L2 frame: Ethernet header (+ tag) + IP datagram + FCS,
- * padded to the 64-byte minimum; a native IB packet's bytes, LRH through
- * VCRC. */
+ * padded to the 64-byte minimum; PPP header + IP datagram; a native IB
+ * packet's bytes, LRH through VCRC. */
 uint32_t pkt_frame_bytes(const struct pkt *);
 /* Bytes the frame occupies on the wire: frame + preamble/SFD + IFG for
- * Ethernet, the packet alone for native IB. */
+ * Ethernet, the frame alone for PPP and the packet alone for native IB. */
 uint32_t pkt_wire_bytes(const struct pkt *);
 /* Bytes of a native IB data packet with HDR_BYTES of headers and CRCs
  * (LRH, BTH, ..., ICRC, VCRC) and PAYLOAD bytes, padded to 4 bytes. */

@@ -55,8 +55,9 @@ static const struct key top_keys[] = {
     { "mtu", KEY_U32, S(mtu_bytes), MTU_MIN, MTU_MAX, .dflt = "1500",
       .help = "IP MTU in bytes." },
     SECTION("topology", "required", "The fabric's topology."),
-    { "fabric", KEY_CUSTOM, .what = "ethernet, infiniband",
-      .note = "ethernet", .help = "The link layer of every link." },
+    { "fabric", KEY_CUSTOM, .what = "ethernet, infiniband, ns3",
+      .note = "ethernet", .help = "The link layer of every link; ns3: the "
+      "HPCC ns-3 simulator's PPP frames and RDMA headers." },
     SECTION("ib", "all defaults", "InfiniBand link parameters."),
     SECTION("switch", "all defaults", "Parameters every switch shares."),
     SECTION("host", "as switch", "The hosts' NICs."),

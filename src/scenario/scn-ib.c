@@ -1,8 +1,9 @@
 /* Native InfiniBand (docs/scenario.md, "fabric: infiniband"): the
  * top-level `fabric` key and the `ib` section (struct ib_spec,
- * fabric/fabric-spec.h), the Ethernet keys an IB fabric refuses, and the
- * checks that need the other sections (PFC, RDMA congestion control, MTU)
- * or the graph (LIDs). */
+ * fabric/fabric-spec.h), the Ethernet keys an IB fabric (or the ns-3
+ * simulator's, `fabric: ns3`) refuses, and the checks that need the
+ * other sections (PFC, RDMA congestion control, MTU) or the graph
+ * (LIDs). */
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -17,6 +18,7 @@
 static const char *const fabric_names[] = {
     [FABRIC_ETHERNET] = "ethernet",
     [FABRIC_INFINIBAND] = "infiniband",
+    [FABRIC_NS3] = "ns3",
 };
 
 /* FCCL and FCTBS are 12 bits: a receiver can grant at most 2048 credits
@@ -69,12 +71,14 @@ parse_ib(struct ctx *c, const struct ynode *map, struct ib_spec *ib)
     return true;
 }
 
-/* Keys of an Ethernet fabric that an IB fabric refuses, and why. */
-static const struct {
+/* Keys of an Ethernet fabric that another fabric refuses, and why. */
+struct refused_key {
     const char *section;      /* "" for the top level. */
     const char *key;
     const char *why;
-} ib_refused[] = {
+};
+
+static const struct refused_key ib_refused[] = {
     { "", "mtu", "the IP MTU sizes Ethernet frames; IB packets carry up "
                  "to rdma.mtu bytes of payload" },
     { "", "qos", "each service level travels in the virtual lane of the "
@@ -94,21 +98,32 @@ static const struct {
     { "host", "rx_buffer", "an HCA receives into ib.vl_buffer per VL" },
 };
 
+static const struct refused_key ns3_refused[] = {
+    { "host", "vlan", "the simulator's PPP frames have no Ethernet header "
+                      "to tag" },
+    { "", "overlay", "VXLAN and Geneve carry Ethernet frames, and the "
+                     "simulator's links carry PPP frames" },
+    { "monitor", "pcap", "its RDMA packets carry the simulator's headers, "
+                         "which are not the bytes of a real protocol" },
+};
+
+/* The first of the N keys of TABLE that ROOT has is refused under
+ * fabric FABRIC. */
 static bool
-check_ib_refused(struct ctx *c, const struct ynode *root)
+check_refused(struct ctx *c, const struct ynode *root, const char *fabric,
+              const struct refused_key *table, size_t n)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(ib_refused); i++) {
-        const char *sec = ib_refused[i].section;
+    for (size_t i = 0; i < n; i++) {
+        const char *sec = table[i].section;
         const struct ynode *map = *sec ? ytree_get(root, sec) : root;
         const struct ypair *pr = map && map->kind == YNODE_MAPPING
-                                     ? ytree_pair(map, ib_refused[i].key)
+                                     ? ytree_pair(map, table[i].key)
                                      : NULL;
         if (pr)
             return fail_at(c, &pr->key_mark,
-                           "%s%s%s under fabric: infiniband: %s; expected "
-                           "no %s key",
-                           sec, *sec ? "." : "", ib_refused[i].key,
-                           ib_refused[i].why, ib_refused[i].key);
+                           "%s%s%s under fabric: %s: %s; expected no %s key",
+                           sec, *sec ? "." : "", table[i].key, fabric,
+                           table[i].why, table[i].key);
     }
     return true;
 }
@@ -131,10 +146,14 @@ scn_parse_fabric(struct ctx *c, const struct ynode *root, struct scenario *scn)
                        "ib given with fabric %s; expected fabric: "
                        "infiniband, or no ib key",
                        fabric_names[scn->fabric]);
+    if (scn->fabric == FABRIC_NS3)
+        return check_refused(c, root, "ns3", ns3_refused,
+                             ARRAY_SIZE(ns3_refused));
     if (scn->fabric != FABRIC_INFINIBAND)
         return true;
     return (!ib || parse_ib(c, ib->value, &scn->ib)) &&
-           check_ib_refused(c, root);
+           check_refused(c, root, "infiniband", ib_refused,
+                         ARRAY_SIZE(ib_refused));
 }
 
 /* Once `pfc` and `rdma` are read: what an IB fabric cannot have. */

@@ -95,6 +95,9 @@ static const struct key dcqcn_keys[] = {
       .help = "A cut always sets the target to the current rate." },
     { "hyper", KEY_CUSTOM, .what = "linear, constant", .note = "the preset's",
       .help = "Hyper increase: i x R_HAI, or R_HAI per step." },
+    { "cnp_on_ack", KEY_BOOL, D(cnp_on_ack), .note = "false",
+      .help = "NP: the CNP rides on the next ACK or NAK, not in a packet "
+              "of its own." },
 };
 #undef D
 

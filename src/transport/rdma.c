@@ -22,7 +22,8 @@
  * back (an out-of-order PSN no higher than one already seen: the resent
  * expected packet was lost too), which starts a new NAK; a duplicate is
  * re-ACKed.  ACKs carry
- * BTH + AETH + ICRC and travel in the flow's class.
+ * BTH + AETH + ICRC and travel in the flow's class.  Under `fabric: ns3`
+ * the packets carry the HPCC ns-3 simulator's headers instead (pkt.h).
  *
  * The flow completes when the responder has the whole message (as for
  * the other transports); `acked_ps` records when the requester saw the
@@ -73,6 +74,8 @@ struct rdma_qp {
     bool cnp_ever;
     uint32_t cnp_pending;        /* CNPs owed: at most 1 unless the CNP
                                   * interval is 0. */
+    bool ack_becn;               /* With cnp_on_ack: the next ACK or NAK
+                                  * carries a CNP. */
     uint64_t recv_at_ps;         /* SEND: the receive is posted then. */
     struct pkt data_proto;       /* Template of data packets. */
     struct pkt ctl_proto;        /* Template of ACKs, CNPs, READ requests:
@@ -128,6 +131,33 @@ static void
 arm_rto(struct net *net, struct rdma_qp *qp)
 {
     sim_schedule(&net->sim, &qp->rto, net->sim.now_ps + qp->cfg->timeout_ps);
+}
+
+/* Bytes of INT header on the QP's data packets and ACKs. */
+static uint32_t
+int_bytes(const struct rdma_qp *qp)
+{
+    return qp->hpcc ? INT_HDR_BYTES : 0;
+}
+
+/* `fabric: ns3`: the simulator's headers in place of RoCE's (pkt.h). */
+static bool
+ns3_headers(const struct rdma_qp *qp)
+{
+    return qp->data_proto.framing == PKT_PPP;
+}
+
+/* Header bytes after the UDP header of a control packet (ACK, NAK, CNP,
+ * READ request) under `fabric: ns3`: the simulator's qbbHeader (+ INT),
+ * padded to its minimum datagram, less the UDP header dcsim counts
+ * (the simulator's ACK has none). */
+static uint8_t
+ns3_ctl_extra(const struct rdma_qp *qp)
+{
+    uint32_t ip_payload = NS3_QBB_BYTES + int_bytes(qp);
+    if (ip_payload < NS3_ACK_MIN_IP_BYTES - IPV4_HDR_BYTES)
+        ip_payload = NS3_ACK_MIN_IP_BYTES - IPV4_HDR_BYTES;
+    return (uint8_t)(ip_payload - UDP_HDR_BYTES);
 }
 
 /* ---- DCQCN (Zhu et al., "Congestion Control for Large-Scale RDMA
@@ -343,8 +373,10 @@ rdma_pull_cnp(struct net *net, struct tx_source *src, uint64_t *next_ready)
     p->payload_bytes = 0;
     p->ip.dscp = (uint8_t)(qp->cfg->cnp_tc << 3);
     p->l4.roce.opcode = IB_OP_CNP;
-    /* BTH, 16 reserved bytes, ICRC (RoCEv2 CNP, IBTA A17.9.4). */
-    p->l4_extra = IB_BTH_BYTES + 16 + IB_ICRC_BYTES;
+    /* BTH, 16 reserved bytes, ICRC (RoCEv2 CNP, IBTA A17.9.4); under
+     * fabric: ns3 the size of the simulator's ACK, which carries its CNPs. */
+    p->l4_extra = ns3_headers(qp) ? ns3_ctl_extra(qp)
+                                  : IB_BTH_BYTES + 16 + IB_ICRC_BYTES;
     pkt_set_lengths(p);
     return p;
 }
@@ -366,6 +398,12 @@ dcqcn_marked(struct net *net, struct rdma_qp *qp)
         return;
     qp->cnp_ever = true;
     qp->last_cnp_ps = now;
+    if (qp->cfg->dcqcn.cnp_on_ack) {
+        /* The ACK this packet asks for (queued next) or, if it asks for
+         * none, the next one carries the CNP. */
+        qp->ack_becn = true;
+        return;
+    }
     if (qp->cnp_pending < 1 || interval == 0)
         qp->cnp_pending++;
     nic_activate(net, &qp->cnp_src);
@@ -405,13 +443,6 @@ static const struct {
 
 /* ---- HPCC (rdma-hpcc.h): the requester's window and pacing; the
  * switches fill the INT (port.c), the responder echoes it. ---- */
-
-/* Bytes of INT header on the QP's data packets and ACKs. */
-static uint32_t
-int_bytes(const struct rdma_qp *qp)
-{
-    return qp->hpcc ? INT_HDR_BYTES : 0;
-}
 
 /* Payload bytes of the packets before index IDX. */
 static uint64_t
@@ -522,8 +553,10 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     p->l4.roce.opcode = verb_pkts[qp->verb].opcode[pos];
     p->l4.roce.psn = psn_of(qp, i);
     p->l4.roce.ack_req = last || (i + 1) % qp->cfg->ack_every == 0;
-    p->l4_extra = IB_BTH_BYTES + verb_pkts[qp->verb].ext_bytes[pos] +
-                  IB_ICRC_BYTES + int_bytes(qp);
+    p->l4_extra = ns3_headers(qp)
+                      ? NS3_SEQTS_BYTES + int_bytes(qp)
+                      : IB_BTH_BYTES + verb_pkts[qp->verb].ext_bytes[pos] +
+                            IB_ICRC_BYTES + int_bytes(qp);
     p->ip.id = (uint16_t)i;
     pkt_set_lengths(p);
     f->pkts_sent++;
@@ -567,7 +600,9 @@ rdma_pull_ack(struct net *net, struct tx_source *src, uint64_t *next_ready)
         p->payload_bytes = 0;
         p->l4.roce.opcode = IB_OP_READ_REQUEST;
         p->l4.roce.psn = psn_of(qp, qp->req_from);
-        p->l4_extra = IB_BTH_BYTES + IB_RETH_BYTES + IB_ICRC_BYTES;
+        p->l4_extra = ns3_headers(qp)
+                          ? ns3_ctl_extra(qp)
+                          : IB_BTH_BYTES + IB_RETH_BYTES + IB_ICRC_BYTES;
         pkt_set_lengths(p);
         return p;
     }
@@ -581,7 +616,11 @@ rdma_pull_ack(struct net *net, struct tx_source *src, uint64_t *next_ready)
     p->l4.roce.psn = psn_of(qp, qp->ack_idx);
     p->l4.roce.syndrome = qp->ack_syndrome;
     p->l4.roce.msn = qp->expected == qp->n_pkts ? 1 : 0;
-    p->l4_extra = IB_BTH_BYTES + IB_AETH_BYTES + IB_ICRC_BYTES + int_bytes(qp);
+    p->l4.roce.becn = qp->ack_becn;
+    qp->ack_becn = false;
+    p->l4_extra = ns3_headers(qp) ? ns3_ctl_extra(qp)
+                                  : IB_BTH_BYTES + IB_AETH_BYTES +
+                                        IB_ICRC_BYTES + int_bytes(qp);
     if (UNLIKELY(qp->hpcc))
         *pkt_int(p) = qp->hpcc->ack_int;
     pkt_set_lengths(p);
@@ -806,6 +845,8 @@ rdma_receive(struct net *net, struct flow *f, struct pkt *p)
         dcqcn_cnp(net, qp);
         pkt_free(&net->pool, p);
     } else if (op == IB_OP_ACK) {
+        if (p->l4.roce.becn)
+            dcqcn_cnp(net, qp);
         requester_receive(net, qp, p);
     } else if (op == IB_OP_READ_REQUEST) {
         /* Responder: send (again) from the PSN asked for. */
@@ -823,21 +864,24 @@ rdma_receive(struct net *net, struct flow *f, struct pkt *p)
 
 /* HPCC's T unless rdma.hpcc.t sets it: the flow's own base round trip,
  * a full data packet out and its ACK back, alone on the paths they take
- * (HDR: the bytes besides payload and AETH after the Ethernet header).
- * The simulator's pairRtt is the same trip but for the ACK's
+ * (HDR: a data packet's bytes besides payload after the L2 header;
+ * ACK_HDR: an ACK's).  The simulator's pairRtt is the same trip but for the ACK's
  * serialization. */
 static uint64_t
 base_rtt_ps(const struct net *net, const struct rdma_qp *qp, uint32_t from,
-            uint32_t to, uint32_t hdr)
+            uint32_t to, uint32_t hdr, uint32_t ack_hdr)
 {
     bool vlan = edge_of_const(net)->cfg.host->vlan;
+    bool ppp = ns3_headers(qp);
     struct path path;
     path_trace(net, from, to, qp->data_proto.hash0, &path);
     uint64_t t_ps = path_latency_ps(
-        &path, wire_bytes_for_ip(hdr + qp->cfg->mtu, vlan));
+        &path, ppp ? PPP_HDR_BYTES + hdr + qp->cfg->mtu
+                   : wire_bytes_for_ip(hdr + qp->cfg->mtu, vlan));
     path_trace(net, to, from, qp->ctl_proto.hash0, &path);
-    return t_ps + path_latency_ps(
-                      &path, wire_bytes_for_ip(hdr + IB_AETH_BYTES, vlan));
+    return t_ps + path_latency_ps(&path, ppp ? PPP_HDR_BYTES + ack_hdr
+                                             : wire_bytes_for_ip(ack_hdr,
+                                                                 vlan));
 }
 
 /* A queue pair for a new flow: a released one, whose events stay
@@ -968,10 +1012,15 @@ rdma_setup(struct net *net, struct flow *f)
                     : ib ? IB_LRH_BYTES + IB_VCRC_BYTES
                          : IPV4_HDR_BYTES + UDP_HDR_BYTES) +
                    IB_BTH_BYTES + IB_ICRC_BYTES + int_bytes(qp);
+    uint32_t ack_hdr = hdr + IB_AETH_BYTES;
+    if (ns3_headers(qp)) {
+        hdr = IPV4_HDR_BYTES + UDP_HDR_BYTES + NS3_SEQTS_BYTES + int_bytes(qp);
+        ack_hdr = IPV4_HDR_BYTES + UDP_HDR_BYTES + ns3_ctl_extra(qp);
+    }
     if (qp->hpcc) {
         uint64_t t = qp->cfg->hpcc.t_ps;
         hpcc_init(&qp->hpcc->hp, &qp->cfg->hpcc, qp->line_bps,
-                  t ? t : base_rtt_ps(net, qp, from, to, hdr));
+                  t ? t : base_rtt_ps(net, qp, from, to, hdr, ack_hdr));
     }
     f->ideal_fct_ps = transport_ideal_fct(net, from, to, f->size_bytes, mtu,
                                           hdr, f->rate_bps, d->hash0);
@@ -979,13 +1028,12 @@ rdma_setup(struct net *net, struct flow *f)
     f->route_reversed = qp->read;
     f->route_set = true;
     if (qp->read)  /* The request's trip comes first. */
-        f->ideal_fct_ps += transport_ideal_fct(net, f->src, f->dst, 0, mtu,
-                                               hdr + IB_RETH_BYTES, 0,
-                                               a->hash0);
+        f->ideal_fct_ps += transport_ideal_fct(
+            net, f->src, f->dst, 0, mtu,
+            ns3_headers(qp) ? ack_hdr : hdr + IB_RETH_BYTES, 0, a->hash0);
     else  /* The last ACK's trip back, which the requester waits for. */
-        f->ideal_ack_ps = transport_ideal_fct(net, to, from, 0, mtu,
-                                              hdr + IB_AETH_BYTES, 0,
-                                              a->hash0);
+        f->ideal_ack_ps = transport_ideal_fct(net, to, from, 0, mtu, ack_hdr,
+                                              0, a->hash0);
 }
 
 static void

@@ -70,6 +70,9 @@ struct dcqcn_params {
                                * if the timer raised the rate since the
                                * last cut. */
     enum dcqcn_hyper hyper;   /* The hyper-increase step. */
+    bool cnp_on_ack;          /* NP: no CNP packet; the next ACK or NAK
+                               * carries it (BTH BECN), as the HPCC
+                               * simulator's ACKs do. */
 };
 
 /* HPCC's window (the simulator's HAS_WIN and VAR_WIN). */

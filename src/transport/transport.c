@@ -87,6 +87,8 @@ transport_proto_pkt(const struct net *net, const struct flow *f, uint8_t proto,
     memcpy(p->eth.src, src->mac, 6);
     memcpy(p->eth.dst, dst->mac, 6);
     p->eth.ethertype = ETHERTYPE_IPV4;
+    if (edge_of_const(net)->cfg.ppp)
+        p->framing = PKT_PPP;
     if (edge_of_const(net)->cfg.host->vlan) {
         /* 802.1Q: the priority travels as the PCP too. */
         p->eth.vlan = true;
@@ -123,6 +125,9 @@ transport_ideal_fct(const struct net *net, uint32_t from, uint32_t to,
         /* Native IB: the packet alone, HDR_BYTES from LRH to VCRC. */
         wire = ib_packet_bytes(hdr_bytes, mss);
         last_wire = ib_packet_bytes(hdr_bytes, last);
+    } else if (edge_of_const(net)->cfg.ppp) {
+        wire = PPP_HDR_BYTES + hdr_bytes + mss;
+        last_wire = PPP_HDR_BYTES + hdr_bytes + last;
     } else {
         wire = wire_bytes_for_ip(hdr_bytes + mss, vlan);
         last_wire = wire_bytes_for_ip(hdr_bytes + last, vlan);

@@ -37,7 +37,7 @@ t $? "the valid IB scenario the cases are made from runs"
 
 # fabric and ib.
 scenario fddi ib
-check "unknown fabric" "2:9: fabric is 'fddi'; expected one of: ethernet, infiniband"
+check "unknown fabric" "2:9: fabric is 'fddi'; expected one of: ethernet, infiniband, ns3"
 scenario ethernet udp "ib: {vl_buffer: 8KiB}"
 check "ib on an Ethernet fabric" "6:1: ib given with fabric ethernet; expected fabric: infiniband, or no ib key"
 bad "unknown key in ib" "ib: {vl_buf: 8KiB}" "6:6: unknown key 'vl_buf' in ib; expected one of: vl_buffer"

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Bad input for the HPCC simulator's switch and NIC options (issue 17
 # items 4-6): switch.ecn.by_rate and its entries, pfc.headroom (ns3),
-# pfc.response (0 allowed), pfc.alpha_by_rate, rdma.ack_tc and
-# rdma.ack_first.  Each case must make `dcsim run -o DIR` and `dcsim
+# pfc.response (0 allowed), pfc.alpha_by_rate, rdma.ack_tc,
+# rdma.ack_first, rdma.dcqcn.cnp_on_ack, and the keys fabric: ns3
+# refuses.  Each case must make `dcsim run -o DIR` and `dcsim
 # validate` exit 2 with one line on stderr that starts with the
 # scenario's FILE:LINE:COL and says what is wrong, print nothing on
 # stdout and leave no DIR.  A good scenario with each group's keys
@@ -72,5 +73,21 @@ check ack-tc-range 'rdma: {ack_tc: 8}' 3:16 "rdma.ack_tc is '8'; expected data o
 check ack-tc-word 'rdma: {ack_tc: control}' 3:16 "rdma.ack_tc is 'control' (not an integer); expected data or a traffic class 0..7"
 check ack-tc-seq 'rdma: {ack_tc: [7]}' 3:16 "rdma.ack_tc is a sequence; expected data or a traffic class 0..7"
 check ack-first 'rdma: {ack_first: 2}' 3:19 "rdma.ack_first is '2'"
+
+good cnp-on-ack 'rdma: {cc: dcqcn, dcqcn: {preset: ns3, cnp_on_ack: true}}'
+# rdma.dcqcn.cnp_on_ack: a bool, with cc dcqcn.
+check cnp-on-ack-word 'rdma: {cc: dcqcn, dcqcn: {cnp_on_ack: always}}' 3:39 "rdma.dcqcn.cnp_on_ack is 'always'; expected true or false"
+check cnp-on-ack-hpcc 'rdma: {cc: hpcc, dcqcn: {cnp_on_ack: true}}' 3:18 "rdma.dcqcn given with rdma.cc hpcc"
+
+good fabric-ns3 'fabric: ns3
+pfc: {enabled: true}
+stop: 1ms'
+# fabric: ns3 refuses what needs Ethernet frames or real RoCE headers.
+check ns3-vlan 'fabric: ns3
+host: {vlan: 5}' 4:8 "host.vlan under fabric: ns3: the simulator's PPP frames have no Ethernet header to tag; expected no vlan key"
+check ns3-pcap 'fabric: ns3
+monitor: {pcap: {ports: [h0]}}' 4:11 "monitor.pcap under fabric: ns3: its RDMA packets carry the simulator's headers"
+check ns3-overlay 'fabric: ns3
+overlay: {encapsulation: vxlan}' 4:1 "overlay under fabric: ns3: VXLAN and Geneve carry Ethernet frames"
 
 echo "1..$n"

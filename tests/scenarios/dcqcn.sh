@@ -85,6 +85,20 @@ m0=$(marked "$tmp/c0") m50=$(marked "$tmp/c50") n0=$(cnps "$tmp/c0") n50=$(cnps 
 [ "$n0" = "$m0" ] && [ "$m0" = "$m50" ] && gt "$n0" "$n50"
 t $? "cnp_interval 0: $n0 CNPs for $m0 marked packets; 50us: $n50 CNPs for $m50"
 
+# cnp_on_ack: the same CNPs ride on ACKs (BTH BECN), so no CNP packet
+# crosses the fabric: class 6 carries nothing, and h0's link carries
+# the CNPs' 98 B each fewer (BTH, 16 reserved bytes, ICRC: a 78-byte
+# frame + preamble and gap).
+scene ca $C --set rdma.dcqcn.cnp_interval=0 --set rdma.dcqcn.cnp_on_ack=true
+ma=$(marked "$tmp/ca") na=$(cnps "$tmp/ca")
+tc6() { awk -F, 'NR > 1 && $4 == 6 {s += $7} END {print s + 0}' "$1/queues.csv"; }
+h0b() { awk -F, '$1 == "h0" {print $7}' "$1/links.csv"; }
+q0=$(tc6 "$tmp/c0") qa=$(tc6 "$tmp/ca") b0=$(h0b "$tmp/c0") ba=$(h0b "$tmp/ca")
+[ "$na" = "$ma" ] && [ "$ma" = "$m0" ] && [ "$q0" = "$n0" ] && [ "$qa" = 0 ]
+t $? "cnp_on_ack: $na CNPs for $ma marked packets, none in class 6 (without: $q0 CNP packets there)"
+[ "$((b0 - ba))" = "$((98 * n0))" ]
+t $? "and h0 sends $((b0 - ba)) B fewer: $n0 CNP frames of 98 B"
+
 # min_rate: no cut goes below it.
 scene p0
 scene minr --set rdma.dcqcn.min_rate=40Gbps

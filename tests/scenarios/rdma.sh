@@ -394,4 +394,26 @@ wb=$(awk -F, '$1 == "h0" {print $7}' "$tmp/pay/links.csv")
 [ "$pk" = 1000 ] && [ "$wb" = 1082016 ] && [ "$(col "$tmp/pay" completed)" = 1 ]
 t $? "rdma.payload 1000: $pk packets, $wb B on the first link"
 
+# fabric: ns3, the HPCC simulator's frames and headers: the same WRITE's
+# data packets are PPP 2 + IPv4 20 + UDP 8 + SeqTsHeader 6 + 1000 = 1036
+# B on the wire (no preamble, gap or FCS; no RETH), with HPCC's INT 42 B
+# more: 1078 B; its ACKs a 12-byte qbbHeader padded to a 46-byte
+# datagram, 48 B with PPP, with HPCC 2 + 20 + 12 + 42 = 76 B (Ethernet: 86
+# B).  So the flow alone (h0 -> leaf0 -> spine -> leaf1 -> h3 at 25, 100,
+# 100 and 25 Gb/s: 320, 80, 80, 320 ps a byte) finishes sooner by its
+# 1000 x 46 B at the first hop (14.72 us), the last packet's 46 B at the
+# three after it (14.72 + 3.68 + 3.68 ns) and the first packet's RETH at
+# all four (5.12 + 1.28 + 1.28 + 5.12 ns): 14754880 ps.
+run "$tmp/pay.yaml" -o "$tmp/pn" --set fabric=ns3; t $? "fabric ns3 runs"
+run "$tmp/pay.yaml" -o "$tmp/ph" --set fabric=ns3 --set rdma.cc=hpcc; t $? "and with HPCC"
+hb() { awk -F, -v h="$2" '$1 == h {print $7}' "$1/links.csv"; }
+[ "$(hb "$tmp/pay" h3)" = 86000 ] &&
+    [ "$(hb "$tmp/pn" h0) $(hb "$tmp/pn" h3)" = "1036000 48000" ] &&
+    [ "$(hb "$tmp/ph" h0) $(hb "$tmp/ph" h3)" = "1078000 76000" ]
+t $? "fabric ns3: 1000 x 1036 B of data and 1000 x 48 B of ACKs (HPCC: 1078 and 76; Ethernet: $wb and 86000)"
+fe=$(col "$tmp/pay" fct_ps) fn=$(col "$tmp/pn" fct_ps)
+ok_if "$fe - $fn == 14754880" "fabric ns3: the flow alone takes $fn ps instead of $fe"
+[ "$(col "$tmp/pn" ideal_fct_ps)" = "$fn" ]
+t $? "and its ideal FCT counts the same bytes: $fn ps"
+
 echo "1..$n"
