@@ -16,8 +16,10 @@
  * has done the fast path, it queues for the handler thread's work
  * (activity ACT_UPCALL on the datapath's handler core), then the slow
  * path may hold it longer (a controller's delay) before it goes on.  A
- * packet that hits an entry whose upcall is still queued goes through
- * the handler's queue too, at no cost, so that it does not overtake it.
+ * packet that hits an entry whose upcalls are still queued goes through
+ * the handler's queue too, so that it does not overtake them; the
+ * datapath's upcall_start() says what the handler spends on each packet
+ * (an upcall of its own, or nothing for one that only keeps its place).
  *
  * An implementation embeds `struct server_dp` as `up` and gets back to
  * itself with CONTAINER_OF; the class is a `static const struct

@@ -340,6 +340,7 @@ megaflow_remove(struct vswitch *v, uint32_t i)
     mask_ref(v, e->mask, -1);
     e->used = false;
     e->inflight = 0;
+    e->pending = false;
     e->serial++;
     e->next = v->free_head;
     v->free_head = i;
@@ -409,6 +410,7 @@ megaflow_install(struct vswitch *v, const struct vsw_key *k, uint32_t mask,
     e->gen = v->mac_gen;
     e->expires_ps = expires_ps;
     e->inflight = 0;
+    e->pending = false;
     e->used = true;
     uint32_t *head = &v->buckets[key_hash(&e->key, mask) & (v->n_buckets - 1)];
     e->next = *head;
@@ -422,17 +424,19 @@ megaflow_install(struct vswitch *v, const struct vsw_key *k, uint32_t mask,
 
 /* ---- The datapath. ---- */
 
-/* A verdict's cookie: bit 63 set for a miss (the handler's work), the
- * megaflow's serial (31 bits) and index, or NONE for none. */
+/* A verdict's cookie: bit 63 set for a miss (the handler's work), bit
+ * 62 for the upcall that installs its megaflow in the datapath, the
+ * megaflow's serial (30 bits) and index, or NONE for none. */
 #define COOKIE_MISS (UINT64_C(1) << 63)
+#define COOKIE_INSTALL (UINT64_C(1) << 62)
+#define COOKIE_SERIAL 0x3FFFFFFFu
 
 static uint64_t
-cookie_of(const struct vswitch *v, uint32_t i, bool miss)
+cookie_of(const struct vswitch *v, uint32_t i, uint64_t flags)
 {
-    uint64_t c = miss ? COOKIE_MISS : 0;
     if (i == NONE)
-        return c | NONE;
-    return c | (uint64_t)(v->mf[i].serial & 0x7FFFFFFF) << 32 | i;
+        return flags | NONE;
+    return flags | (uint64_t)(v->mf[i].serial & COOKIE_SERIAL) << 32 | i;
 }
 
 /* The megaflow of COOKIE if it still holds the same entry, or NULL. */
@@ -441,7 +445,8 @@ cookie_megaflow(struct vswitch *v, uint64_t cookie)
 {
     uint32_t i = (uint32_t)cookie;
     if (i == NONE || i >= v->mf_alloc ||
-        (v->mf[i].serial & 0x7FFFFFFF) != (uint32_t)(cookie >> 32 & 0x7FFFFFFF))
+        (v->mf[i].serial & COOKIE_SERIAL) !=
+            (uint32_t)(cookie >> 32 & COOKIE_SERIAL))
         return NULL;
     return &v->mf[i];
 }
@@ -544,23 +549,22 @@ vsw_receive(struct server_dp *dp, struct net *net, struct server *srv,
     uint32_t h = key_hash(&k, 0);
     struct vsw_micro *m = &v->micro[h & (v->n_micro - 1)];
     uint32_t i = NONE;
+    bool micro = false;
     if (m->valid && key_eq(&m->key, &k) && v->mf[m->mega].serial == m->serial &&
         !megaflow_stale(v, &v->mf[m->mega], now)) {
         i = m->mega;
-        v->st.microflow_hits++;
+        micro = true;
     } else {
         uint32_t probes;
         i = megaflow_lookup(v, &k, now, &probes);
         out->cycles += probes * v->spec->mask_probe;
-        if (i != NONE) {
-            v->st.megaflow_hits++;
-        } else {
+        if (i == NONE) {
             struct vsw_result r;
             uint32_t wc;
             uint64_t expires;
             v->st.upcalls++;
             out->upcall = true;
-            out->cookie = cookie_of(v, NONE, true);
+            out->cookie = cookie_of(v, NONE, COOKIE_MISS);
             pipeline(v, &k, src, now, &r, &wc, &expires);
             if (r.controller) {
                 v->st.controller_pkts++;
@@ -569,26 +573,57 @@ vsw_receive(struct server_dp *dp, struct net *net, struct server *srv,
             }
             i = megaflow_install(v, &k, wc, &r, expires);
             if (r.outcome != VSW_DROP) {
-                /* Packets that hit it wait behind this one. */
+                /* The datapath has it once the handler is done with this
+                 * upcall; packets that hit it wait behind this one. */
                 v->mf[i].inflight++;
-                out->cookie = cookie_of(v, i, true);
+                v->mf[i].pending = true;
+                out->cookie = cookie_of(v, i, COOKIE_MISS | COOKIE_INSTALL);
             }
         }
         *m = (struct vsw_micro){ .key = k, .mega = i,
                                  .serial = v->mf[i].serial, .valid = true };
     }
-    if (!out->upcall && v->mf[i].inflight) {
-        /* Its upcall is still queued: keep behind it (OVS would upcall
-         * this one too). */
+    if (!out->upcall && v->mf[i].pending) {
+        /* The upcall that installs its megaflow is still in the handler's
+         * queue: the datapath does not have the flow yet, so this packet
+         * misses too and is an upcall of its own (OVS upcalls every packet
+         * that misses; the handler's flow put then finds the flow there),
+         * queued behind the first. */
+        v->mf[i].inflight++;
+        v->st.upcalls++;
+        v->st.pending_upcalls++;
+        out->upcall = true;
+        out->cookie = cookie_of(v, i, COOKIE_MISS);
+    } else if (!out->upcall && v->mf[i].inflight) {
+        /* Installed, but upcalls of its packets are still queued: a hit
+         * that keeps behind them, at no handler cost, so that it does not
+         * overtake them. */
         v->mf[i].inflight++;
         out->upcall = true;
-        out->cookie = cookie_of(v, i, false);
+        out->cookie = cookie_of(v, i, 0);
+    }
+    if (!(out->cookie & COOKIE_MISS)) {
+        if (micro)
+            v->st.microflow_hits++;
+        else
+            v->st.megaflow_hits++;
     }
     if (rx && v->spec->tables == VSW_LEARNING)
         learn(v, k.dl_src, src, now);  /* Revalidators refresh it. */
     lru_unlink(v, i);
     lru_push(v, i);
     apply(v, net, p, rx, &v->mf[i].res, out);
+    if (out->drop != DROP_N_REASONS && out->upcall) {
+        /* Dropped after the lookup (the tunnel's MTU): the handler does
+         * its upcall's work, but the packet keeps no place in its queue
+         * (host/datapath.h), and the flow is in the datapath. */
+        struct vsw_megaflow *e = cookie_megaflow(v, out->cookie);
+        if (e) {
+            e->inflight--;
+            if (out->cookie & COOKIE_INSTALL)
+                e->pending = false;
+        }
+    }
 }
 
 static uint64_t
@@ -608,6 +643,8 @@ vsw_upcall_done(struct server_dp *dp, struct net *net, struct pkt *p,
     if (e) {
         sim_assert(e->inflight > 0);
         e->inflight--;
+        if (cookie & COOKIE_INSTALL)
+            e->pending = false;   /* The datapath has the flow now. */
     }
     if (v->spec->tables != VSW_REACTIVE)
         return 0;

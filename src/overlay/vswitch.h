@@ -129,6 +129,8 @@ struct vsw_megaflow {
     uint64_t expires_ps;      /* When a learned entry it used ages out
                                * (it is stale then); 0: never. */
     uint32_t inflight;        /* Its packets in the handler's queue. */
+    bool pending;             /* The upcall that installs it is queued:
+                               * the datapath does not have it yet. */
     bool used;
     struct vsw_result res;
 };
@@ -143,6 +145,8 @@ struct vswitch_stats {
     uint64_t pkts;
     uint64_t microflow_hits, megaflow_hits;
     uint64_t upcalls;         /* Misses of both caches. */
+    uint64_t pending_upcalls; /* Of which misses of a flow whose first
+                               * upcall was still queued. */
     uint64_t installs, evictions;
     uint64_t floods, flood_copies;
     uint64_t controller_pkts; /* Sent to the controller (reactive). */
