@@ -458,7 +458,7 @@ extract(struct vswitch *v, struct net *net, const struct pkt *p, bool rx,
     const struct overlay *ov = v->ov;
     const struct flow *f = &edge_of(net)->flows[p->flow_id];
     uint32_t src = net_host_of_ip(net, p->ip.src);
-    uint32_t dst = net_host_of_ip(net, p->ip.dst);
+    uint32_t dst = overlay_inner_dst(net, p);
     memset(k, 0, sizeof *k);
     k->in_port = (uint16_t)(rx ? VSW_UPLINK : 1 + vm);
     k->dl_src = vm_mac(src, flow_vm(net, f, src));
@@ -480,8 +480,8 @@ extract(struct vswitch *v, struct net *net, const struct pkt *p, bool rx,
             k->vlan = (uint16_t)p->vni;
         else
             k->tun_id = p->vni;
-        if (v->spec->host_identity && ov->encap.kind == ENCAP_GENEVE)
-            k->identity = v->spec->host_identity[src];
+        if (overlay_has_identity(ov))
+            k->identity = overlay_identity(ov, src);  /* Its option. */
     }
     *src_out = src;
 }
@@ -499,6 +499,39 @@ flood_copies(const struct vswitch *v, bool rx)
         n += (uint32_t)t->n_hosts - 2;
     }
     return n;
+}
+
+/* Head-end replication of the flooded packet PRE (before its tunnel):
+ * a copy tunneled to every other member of the tenant but DST, onto
+ * OUT's list for the NIC.  Each is a packet its host sends and the far
+ * host consumes (edge counters), not its flow's. */
+static void
+flood_out(struct vswitch *v, struct net *net, const struct pkt *pre,
+          uint32_t dst, const struct vsw_result *r, struct dp_verdict *out)
+{
+    const struct overlay_spec *o = v->ov->spec;
+    const struct tenant_spec *t = &o->tenants[o->host_tenant[v->host] - 1];
+    struct edge *edge = edge_of(net);
+    struct pkt **tail = &out->copies;
+    for (size_t j = 0; j < t->n_hosts; j++) {
+        uint32_t h = t->hosts[j];
+        if (h == v->host || h == dst)
+            continue;
+        struct pkt *c = pkt_alloc(&net->pool);
+        *c = *pre;
+        c->hooks = 0;            /* Traces follow the packet itself. */
+        c->flood_copy = true;
+        c->ip.dst = edge->hosts[h].ip;
+        enum drop_reason why = overlay_encap(v->ov, &v->st.tun,
+                                             edge->hosts[v->host].ip,
+                                             edge->hosts[h].ip, r->vni, c);
+        sim_assert(why == DROP_N_REASONS);  /* The packet itself fit. */
+        edge->st.pkts_sent++;
+        v->st.flood_wire++;
+        c->next = NULL;
+        *tail = c;
+        tail = &c->next;
+    }
 }
 
 /* Applies R to P (fast path): counts, tags or tunnels, or drops. */
@@ -524,8 +557,15 @@ apply(struct vswitch *v, struct net *net, struct pkt *p, bool rx,
         struct host *hosts = edge_of(net)->hosts;
         uint32_t dst = r->dst_host == NONE ? net_host_of_ip(net, p->ip.dst)
                                            : r->dst_host;
+        bool copies = r->outcome == VSW_FLOOD && r->dst_host == NONE &&
+                      v->ov->encap.kind != ENCAP_VLAN;
+        struct pkt pre;
+        if (copies)
+            pre = *p;
         out->drop = overlay_encap(v->ov, &v->st.tun, hosts[v->host].ip,
                                   hosts[dst].ip, r->vni, p);
+        if (copies && out->drop == DROP_N_REASONS)
+            flood_out(v, net, &pre, dst, r, out);
     }
 }
 
@@ -538,6 +578,8 @@ vsw_receive(struct server_dp *dp, struct net *net, struct server *srv,
     out->drop = DROP_N_REASONS;
     out->cycles = 0;
     out->upcall = false;
+    out->consumed = false;
+    out->copies = NULL;
     out->cookie = NONE;
     v->st.pkts++;
     struct vsw_key k;
@@ -613,10 +655,20 @@ vsw_receive(struct server_dp *dp, struct net *net, struct server *srv,
     lru_unlink(v, i);
     lru_push(v, i);
     apply(v, net, p, rx, &v->mf[i].res, out);
+    if (rx && p->flood_copy && out->drop == DROP_N_REASONS) {
+        /* A flood copy for a MAC none of this server's VMs has: the
+         * pipeline has seen it (learning its source), the VMs' ports
+         * ignore it; it ends here. */
+        v->st.flood_ignored++;
+        edge_of(net)->st.pkts_delivered++;
+        out->consumed = true;
+        out->drop = DROP_NO_ROUTE;   /* Not counted: consumed. */
+    }
     if (out->drop != DROP_N_REASONS && out->upcall) {
-        /* Dropped after the lookup (the tunnel's MTU): the handler does
-         * its upcall's work, but the packet keeps no place in its queue
-         * (host/datapath.h), and the flow is in the datapath. */
+        /* Dropped (the tunnel's MTU, a policy) or consumed (a flood
+         * copy) after the lookup: the handler does its upcall's work, but
+         * the packet keeps no place in its queue (host/datapath.h), and
+         * the flow is in the datapath. */
         struct vsw_megaflow *e = cookie_megaflow(v, out->cookie);
         if (e) {
             e->inflight--;
@@ -741,7 +793,7 @@ build_tables(struct vswitch *v, struct net *net)
                      DROP_POLICY, 1);
         }
     }
-    uint32_t me = s->host_identity ? s->host_identity[v->host] : 0;
+    uint32_t me = overlay_identity(ov, v->host);
     if (me) {
         for (size_t i = 0; i < s->n_allow; i++) {
             if (s->allow[i][1] + 1 != me)

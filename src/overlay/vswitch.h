@@ -149,6 +149,10 @@ struct vswitch_stats {
                                * upcall was still queued. */
     uint64_t installs, evictions;
     uint64_t floods, flood_copies;
+    uint64_t flood_wire;      /* Of the copies, those tunneled to other
+                               * VTEPs (software VTEPs). */
+    uint64_t flood_ignored;   /* Flood copies received for a MAC no VM
+                               * here has, consumed. */
     uint64_t controller_pkts; /* Sent to the controller (reactive). */
     uint64_t learned;         /* MAC addresses learned. */
     uint64_t policy_drops, table_drops;

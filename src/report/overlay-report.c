@@ -67,6 +67,8 @@ vswitch_totals(const struct overlay *ov, struct vswitch_stats *t,
         t->evictions += s->evictions;
         t->floods += s->floods;
         t->flood_copies += s->flood_copies;
+        t->flood_wire += s->flood_wire;
+        t->flood_ignored += s->flood_ignored;
         t->controller_pkts += s->controller_pkts;
         t->learned += s->learned;
         t->policy_drops += s->policy_drops;
@@ -86,9 +88,11 @@ vswitch_cols(FILE *f, const struct vswitch *v)
     const struct vswitch_stats *s = &v->st;
     fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
                ",%" PRIu64 ",%" PRIu64 ",%" PRIu32 ",%" PRIu64 ",%" PRIu64
-               ",%zu,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+               ",%" PRIu64 ",%" PRIu64 ",%zu,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+               ",%" PRIu64,
             s->pkts, s->microflow_hits, s->megaflow_hits, s->upcalls,
-            s->pending_upcalls, s->installs, s->evictions, v->mf_n, s->floods, s->flood_copies,
+            s->pending_upcalls, s->installs, s->evictions, v->mf_n, s->floods,
+            s->flood_copies, s->flood_wire, s->flood_ignored,
             vswitch_rules(v), s->learned, s->controller_pkts,
             s->policy_drops, s->table_drops);
 }
@@ -124,7 +128,8 @@ overlay_report_csv(FILE *f, const struct world *world,
             vsw ? ",vswitch_packets,microflow_hits,megaflow_hits,upcalls,"
                   "pending_upcalls,"
                   "megaflows_installed,megaflow_evictions,megaflows,floods,"
-                  "flood_copies,openflow_entries,macs_learned,"
+                  "flood_copies,flood_copies_sent,flood_copies_ignored,"
+                  "openflow_entries,macs_learned,"
                   "controller_packets,policy_drops,table_drops"
                 : "");
     char ip[16];
@@ -183,6 +188,8 @@ overlay_report_json(FILE *f, const struct world *world,
                ", \"megaflows_installed\": %" PRIu64
                ", \"megaflow_evictions\": %" PRIu64 ", \"megaflows\": %" PRIu64
                ", \"floods\": %" PRIu64 ", \"flood_copies\": %" PRIu64
+               ", \"flood_copies_sent\": %" PRIu64
+               ", \"flood_copies_ignored\": %" PRIu64
                ", \"openflow_entries\": %" PRIu64 ", \"macs_learned\": %" PRIu64
                ", \"controller_packets\": %" PRIu64 ", \"policy_drops\": %" PRIu64
                ", \"table_drops\": %" PRIu64 "}}",
@@ -190,7 +197,7 @@ overlay_report_json(FILE *f, const struct world *world,
             tables[ov->spec->vswitch.tables], v.pkts, v.microflow_hits,
             v.megaflow_hits, v.upcalls, v.pending_upcalls, v.installs,
             v.evictions, megaflows,
-            v.floods, v.flood_copies, rules, v.learned, v.controller_pkts,
+            v.floods, v.flood_copies, v.flood_wire, v.flood_ignored, rules, v.learned, v.controller_pkts,
             v.policy_drops, v.table_drops);
 }
 

@@ -165,6 +165,35 @@ fa=$(ov "$tmp/aging-long" floods 'c["vtep"] == "h1"') fb=$(ov "$tmp/aging-short"
 echo "# h1's floods to h3: mac_aging 300 s $fa, 100 us $fb"
 ok_if "$fa > 10 && $fa < 25 && $fb > $fa + 60" "a learned MAC ages out: flooding resumes ($fa -> $fb)"
 
+# ---- Flood copies on the wire (software VTEPs, head-end replication). --
+# h0 sends h2 a one-way UDP flow of 100 packets; h2 never answers, so
+# h0's vswitch floods every packet: the packet itself to h2 and a copy
+# tunneled to each other member of the tenant, h1 and h3 (2 x 100 = 200
+# copies).  The copies load h0's link (300 packets), leaf0's port to h1
+# (100) and leaf1's to h3 (100); h1's and h3's vswitches take them in,
+# learn h0's MAC from them and consume them (100 each), the flow loses
+# nothing.  Prepopulated tables put no copy on the wire.
+scen floodw "$VM" "vteps: server" "{tables: learning}" "{src: h0, dst: h2, size: 147200}"
+run "$tmp/floodw.yaml" -o "$tmp/floodw"
+run "$tmp/floodw.yaml" -o "$tmp/floodw-pre" --set overlay.vswitch.tables=prepopulated
+d=$tmp/floodw
+sent=$(ov "$d" flood_copies_sent 'c["vtep"] == "h0"')
+ign1=$(ov "$d" flood_copies_ignored 'c["vtep"] == "h1"') ign3=$(ov "$d" flood_copies_ignored 'c["vtep"] == "h3"')
+lk() { csv "$1/links.csv" 'c["packets"]' "c[\"from\"] == \"$2\" && c[\"to\"] == \"$3\""; }
+h0l=$(lk "$d" h0 leaf0) l1=$(lk "$d" leaf0 h1) l3=$(lk "$d" leaf1 h3) l2=$(lk "$d" leaf1 h2)
+echo "# flood copies: h0 sent $sent; h1 ignored $ign1, h3 $ign3; links h0 $h0l, leaf0->h1 $l1, leaf1->h3 $l3, leaf1->h2 $l2"
+t "$([ "$sent" = 200 ] && [ "$ign1" = 100 ] && [ "$ign3" = 100 ]; echo $?)" \
+    "h0 tunnels a copy of each flooded packet to h1 and h3 (200), each consumes its 100"
+t "$([ "$h0l" = 300 ] && [ "$l1" = 100 ] && [ "$l3" = 100 ] && [ "$l2" = 100 ]; echo $?)" \
+    "the copies load the links: h0's 300 packets, 100 to each of h1, h3 and h2"
+t "$([ "$(ov "$d" macs_learned 'c["vtep"] == "h1"')" = 1 ] && [ "$(ov "$d" macs_learned 'c["vtep"] == "h3"')" = 1 ] &&
+     [ "$(csv "$d/flows.csv" 'c["bytes_delivered"]')" = 147200 ] && [ "$(csv "$d/flows.csv" 'c["packets_dropped"]')" = 0 ] &&
+     [ "$(all_drops "$d/summary.json")" = 0 ] &&
+     [ "$(num packets_sent "$d/summary.json")" = 300 ] && [ "$(num packets_delivered "$d/summary.json")" = 300 ]; echo $?)" \
+    "h1 and h3 learn h0's MAC from the copies; the flow delivers all, nothing dropped; 300 packets sent, 300 consumed"
+t "$([ "$(ov "$tmp/floodw-pre" flood_copies_sent)" = 0 ] && [ "$(lk "$tmp/floodw-pre" leaf0 h1)" = 0 ]; echo $?)" \
+    "prepopulated tables: no copy on the wire"
+
 # ---- Reactive: the controller delay on exactly the first packet. ------
 D=20000000   # 20 us
 scen react "$VM" "" "{tables: reactive, controller_delay: 20us}" \
