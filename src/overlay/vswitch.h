@@ -23,7 +23,14 @@
  * in priority order un-wildcards its fields), looked up mask by mask
  * (tuple space search), bounded, evicting the least recently used.  A
  * packet that misses both is an upcall: the handler thread runs the
- * pipeline and installs a megaflow (host/datapath.h charges its time).
+ * pipeline and installs a megaflow (host/datapath.h charges its time);
+ * until it has, every packet that finds that megaflow is an upcall of its
+ * own, as in OVS, whose datapath does not have the flow yet.
+ *
+ * A flood with software VTEPs is head-end replication: a copy of the
+ * packet tunneled to every other member of the tenant (pkt.h's
+ * flood_copy), which the vswitch there takes in, learns from and
+ * consumes.
  *
  * VMs' MAC addresses are derived (02:00:hh:hh:hh:vv for VM vv of host
  * hhhhhh); their IPv4 addresses are their host's tenant address, and a
