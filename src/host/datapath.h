@@ -16,8 +16,16 @@
  * has done the fast path, it queues for the handler thread's work
  * (activity ACT_UPCALL on the datapath's handler core), then the slow
  * path may hold it longer (a controller's delay) before it goes on.  A
- * packet that hits an entry whose upcall is still queued goes through
- * the handler's queue too, at no cost, so that it does not overtake it.
+ * packet that hits an entry whose upcalls are still queued goes through
+ * the handler's queue too, so that it does not overtake them; the
+ * datapath's upcall_start() says what the handler spends on each packet
+ * (an upcall of its own, or nothing for one that only keeps its place).
+ *
+ * A flood may also make copies of the packet for other servers (a
+ * software VTEP's head-end replication): the bridging core hands them to
+ * the NIC once it has done the fast path.  A copy that reaches a server
+ * whose VMs do not own its destination is consumed by the datapath
+ * there.
  *
  * An implementation embeds `struct server_dp` as `up` and gets back to
  * itself with CONTAINER_OF; the class is a `static const struct
@@ -44,6 +52,14 @@ struct dp_verdict {
                                * (cache probes, flooded copies), cycles
                                * on the bridging core. */
     bool upcall;              /* Through the handler's queue. */
+    bool consumed;            /* With a drop reason: P was used up here
+                               * (a flood copy for a MAC this server does
+                               * not have, counted by the datapath): the
+                               * caller frees it without counting a
+                               * drop. */
+    struct pkt *copies;       /* Flood copies the datapath made (linked
+                               * through `next`), for the NIC once the
+                               * fast path is done; NULL for none. */
     uint64_t cookie;          /* With UPCALL: the datapath's, handed back
                                * to upcall_start() and upcall_done(). */
 };

@@ -730,6 +730,18 @@ upcall_done(struct net *net, struct cpu_work *w)
         dp_forward(net, srv, w->pkt);
 }
 
+/* Flood copies (linked through `next`) go to the NIC. */
+static void
+dp_copies(struct net *net, struct cpu_work *w)
+{
+    struct server *srv = w->obj;
+    for (struct pkt *p = w->pkt, *next; p; p = next) {
+        next = p->next;
+        p->next = NULL;
+        dma_put(net, &srv->tx_dma, p, 0);
+    }
+}
+
 /* The fast path has missed for P: its upcall queues for the handler. */
 static void
 dp_missed(struct net *net, struct cpu_work *w)
@@ -757,17 +769,22 @@ bridge_dp(struct net *net, struct server *srv, struct core *c, double cycles,
             core_run(net, srv->dp->handler, ACT_UPCALL,
                      server_dp_upcall_start(srv->dp, p, v.cookie), NULL,
                      NULL, NULL);
-        net_drop(net, p, v.drop);
+        if (v.consumed)
+            pkt_free(&net->pool, p);
+        else
+            net_drop(net, p, v.drop);
         core_run(net, c, ACT_STACK, fast_ps, done, obj, NULL);
         return;
     }
     if (!v.upcall) {
         core_run(net, c, ACT_STACK, fast_ps, done, obj, p);
-        return;
+    } else {
+        p->t_ps = v.cookie;   /* Read by dp_missed() and upcall_done(). */
+        core_run(net, c, ACT_STACK, fast_ps, dp_missed, srv, p);
+        core_run(net, c, ACT_STACK, 0, done, obj, NULL);
     }
-    p->t_ps = v.cookie;   /* Read by dp_missed() and upcall_done(). */
-    core_run(net, c, ACT_STACK, fast_ps, dp_missed, srv, p);
-    core_run(net, c, ACT_STACK, 0, done, obj, NULL);
+    if (v.copies)
+        core_run(net, c, ACT_STACK, 0, dp_copies, srv, v.copies);
 }
 
 /* The host's switch between its VMs and the NIC, on core C, for P (RX:

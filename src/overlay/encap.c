@@ -96,28 +96,47 @@ encap_outer_ip_bytes(const struct encap *e, const struct pkt *inner)
     return encap_frame_bytes(e, inner) - ETH_HDR_BYTES - ETH_FCS_BYTES;
 }
 
-/* The tunnel header and options at B; returns the end. */
+/* A Geneve option of class GENEVE_OPT_CLASS, TYPE and LEN bytes (its
+ * header included) at B; its data zero.  Returns where the data starts. */
 static uint8_t *
-serialize_tunnel(const struct encap *e, uint32_t vni, uint8_t *b)
+put_option(uint8_t *b, uint8_t type, uint32_t len)
+{
+    b = put_be(b, GENEVE_OPT_CLASS, 2);
+    *b++ = type;                   /* Not critical: the high bit is 0. */
+    *b++ = (uint8_t)((len - GENEVE_OPT_HDR_BYTES) / 4);
+    return b;
+}
+
+/* The tunnel header and options of O at B; returns the end. */
+static uint8_t *
+serialize_tunnel(const struct encap *e, const struct encap_outer *o,
+                 uint8_t *b)
 {
     if (e->kind == ENCAP_VXLAN) {
         *b = VXLAN_FLAG_I;
-        put_be(b + 4, vni & VNI_MAX, 3);
+        put_be(b + 4, o->vni & VNI_MAX, 3);
         return b + VXLAN_HDR_BYTES;
     }
     *b++ = (uint8_t)(e->opt_bytes / 4);  /* Version 0, Opt Len. */
     *b++ = 0;                            /* O, C, reserved. */
     b = put_be(b, GENEVE_PROTO_ETHERNET, 2);
-    b = put_be(b, vni & VNI_MAX, 3);
+    b = put_be(b, o->vni & VNI_MAX, 3);
     b++;                                 /* Reserved. */
-    /* The option bytes as TLVs of at most 4 + 124 bytes each. */
-    for (uint32_t left = e->opt_bytes; left > 0;) {
-        uint32_t len = left < GENEVE_OPT_HDR_BYTES + 124 ? left
-                                                      : GENEVE_OPT_HDR_BYTES + 124;
-        b = put_be(b, GENEVE_OPT_CLASS, 2);
-        *b++ = 0;                                  /* Type. */
-        *b++ = (uint8_t)((len - GENEVE_OPT_HDR_BYTES) / 4);
-        b += len - GENEVE_OPT_HDR_BYTES;           /* Data, zero. */
+    uint32_t left = e->opt_bytes;
+    if (o->has_identity) {
+        sim_assert(left >= GENEVE_IDENTITY_OPT_BYTES);
+        b = put_option(b, GENEVE_OPT_TYPE_IDENTITY,
+                       GENEVE_IDENTITY_OPT_BYTES);
+        b = put_be(b, o->identity, 4);
+        left -= GENEVE_IDENTITY_OPT_BYTES;
+    }
+    /* The rest as filler TLVs of at most 4 + 124 bytes each. */
+    while (left > 0) {
+        uint32_t len = left < GENEVE_OPT_HDR_BYTES + 124
+                           ? left
+                           : GENEVE_OPT_HDR_BYTES + 124;
+        b = put_option(b, GENEVE_OPT_TYPE_FILL, len);
+        b += len - GENEVE_OPT_HDR_BYTES;   /* Data, zero. */
         left -= len;
     }
     return b;
@@ -154,7 +173,7 @@ encap_serialize(const struct encap *e, const struct encap_outer *o,
     size_t n = pkt_serialize(&outer, buf, cap);
     sim_assert(n == encap_frame_bytes(e, inner) - ETH_FCS_BYTES);
     uint8_t *b = buf + ETH_HDR_BYTES + IPV4_HDR_BYTES + UDP_HDR_BYTES;
-    b = serialize_tunnel(e, o->vni, b);
+    b = serialize_tunnel(e, o, b);
     size_t m = pkt_serialize(inner, b, cap - (size_t)(b - buf));
     sim_assert(m == inner_bytes);
     return n;

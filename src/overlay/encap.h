@@ -39,8 +39,18 @@
 #define GENEVE_OPT_HDR_BYTES 4
 #define GENEVE_OPT_MAX_BYTES 252     /* Opt Len is 6 bits of 4-byte words. */
 #define GENEVE_PROTO_ETHERNET 0x6558 /* Transparent Ethernet bridging. */
-#define GENEVE_OPT_CLASS 0x0103      /* An experimental class, used for
-                                      * every option dcsim writes. */
+/* Option classes 0xFFF0..0xFFFF are for experimental use (RFC 8926
+ * section 7, IANA "Geneve Option Class").  The identity option is the one
+ * early Cilium wrote (cilium/cilium, bpf/lib/geneve.h and the daemon's
+ * writeGeneve(), 2016-2018: GENEVE_CLASS_EXPERIMENTAL 0xffff,
+ * GENEVE_TYPE_SECLABEL 1, 4 bytes of data holding the source endpoint's
+ * 32-bit security identity, big-endian); today's Cilium carries the
+ * identity in the VNI instead.  The option bytes beyond it are filler
+ * options of type 0 in the same class, data zero. */
+#define GENEVE_OPT_CLASS 0xFFFF
+#define GENEVE_OPT_TYPE_IDENTITY 0x01
+#define GENEVE_OPT_TYPE_FILL 0x00
+#define GENEVE_IDENTITY_OPT_BYTES 8  /* 4 B TLV header + 4 B identity. */
 #define VNI_MAX 0xFFFFFFu            /* 24 bits. */
 #define VLAN_VID_MAX 4094            /* 12 bits; 4095 is reserved. */
 #define ENCAP_SPORT_MIN 49152        /* RFC 7348 section 5. */
@@ -67,6 +77,9 @@ struct encap_outer {
     uint16_t sport;            /* encap_sport(). */
     uint32_t vni;              /* 1..VNI_MAX. */
     uint8_t ttl;
+    bool has_identity;         /* Geneve: the first option is the identity
+                                * option (opt_bytes >= 8). */
+    uint32_t identity;         /* Its data: the source's identity. */
 };
 
 /* Bytes an encapsulation adds to the inner frame: outer Ethernet + IPv4
@@ -95,10 +108,11 @@ uint32_t encap_outer_ip_bytes(const struct encap *, const struct pkt *inner);
 uint32_t encap_frame_bytes(const struct encap *, const struct pkt *inner);
 
 /* Writes the tunnel packet around INNER as on the wire (without preamble,
- * IFG and FCS) into BUF of CAP bytes: outer headers, tunnel header and
- * options, then the inner frame as pkt_serialize() writes it without its
- * FCS; for a VLAN, INNER with the tag of VID O->vni.  Returns the bytes
- * written. */
+ * IFG and FCS) into BUF of CAP bytes: outer headers (the IPv4 checksum
+ * computed, the UDP checksum 0), tunnel header and options (the identity
+ * option first if O has one, then filler options), then the inner frame
+ * as pkt_serialize() writes it without its FCS; for a VLAN, INNER with
+ * the tag of VID O->vni.  Returns the bytes written. */
 size_t encap_serialize(const struct encap *, const struct encap_outer *,
                        const struct pkt *inner, uint8_t *buf, size_t cap);
 

@@ -340,6 +340,7 @@ megaflow_remove(struct vswitch *v, uint32_t i)
     mask_ref(v, e->mask, -1);
     e->used = false;
     e->inflight = 0;
+    e->pending = false;
     e->serial++;
     e->next = v->free_head;
     v->free_head = i;
@@ -409,6 +410,7 @@ megaflow_install(struct vswitch *v, const struct vsw_key *k, uint32_t mask,
     e->gen = v->mac_gen;
     e->expires_ps = expires_ps;
     e->inflight = 0;
+    e->pending = false;
     e->used = true;
     uint32_t *head = &v->buckets[key_hash(&e->key, mask) & (v->n_buckets - 1)];
     e->next = *head;
@@ -422,17 +424,19 @@ megaflow_install(struct vswitch *v, const struct vsw_key *k, uint32_t mask,
 
 /* ---- The datapath. ---- */
 
-/* A verdict's cookie: bit 63 set for a miss (the handler's work), the
- * megaflow's serial (31 bits) and index, or NONE for none. */
+/* A verdict's cookie: bit 63 set for a miss (the handler's work), bit
+ * 62 for the upcall that installs its megaflow in the datapath, the
+ * megaflow's serial (30 bits) and index, or NONE for none. */
 #define COOKIE_MISS (UINT64_C(1) << 63)
+#define COOKIE_INSTALL (UINT64_C(1) << 62)
+#define COOKIE_SERIAL 0x3FFFFFFFu
 
 static uint64_t
-cookie_of(const struct vswitch *v, uint32_t i, bool miss)
+cookie_of(const struct vswitch *v, uint32_t i, uint64_t flags)
 {
-    uint64_t c = miss ? COOKIE_MISS : 0;
     if (i == NONE)
-        return c | NONE;
-    return c | (uint64_t)(v->mf[i].serial & 0x7FFFFFFF) << 32 | i;
+        return flags | NONE;
+    return flags | (uint64_t)(v->mf[i].serial & COOKIE_SERIAL) << 32 | i;
 }
 
 /* The megaflow of COOKIE if it still holds the same entry, or NULL. */
@@ -441,7 +445,8 @@ cookie_megaflow(struct vswitch *v, uint64_t cookie)
 {
     uint32_t i = (uint32_t)cookie;
     if (i == NONE || i >= v->mf_alloc ||
-        (v->mf[i].serial & 0x7FFFFFFF) != (uint32_t)(cookie >> 32 & 0x7FFFFFFF))
+        (v->mf[i].serial & COOKIE_SERIAL) !=
+            (uint32_t)(cookie >> 32 & COOKIE_SERIAL))
         return NULL;
     return &v->mf[i];
 }
@@ -453,7 +458,7 @@ extract(struct vswitch *v, struct net *net, const struct pkt *p, bool rx,
     const struct overlay *ov = v->ov;
     const struct flow *f = &edge_of(net)->flows[p->flow_id];
     uint32_t src = net_host_of_ip(net, p->ip.src);
-    uint32_t dst = net_host_of_ip(net, p->ip.dst);
+    uint32_t dst = overlay_inner_dst(net, p);
     memset(k, 0, sizeof *k);
     k->in_port = (uint16_t)(rx ? VSW_UPLINK : 1 + vm);
     k->dl_src = vm_mac(src, flow_vm(net, f, src));
@@ -475,8 +480,8 @@ extract(struct vswitch *v, struct net *net, const struct pkt *p, bool rx,
             k->vlan = (uint16_t)p->vni;
         else
             k->tun_id = p->vni;
-        if (v->spec->host_identity && ov->encap.kind == ENCAP_GENEVE)
-            k->identity = v->spec->host_identity[src];
+        if (overlay_has_identity(ov))
+            k->identity = overlay_identity(ov, src);  /* Its option. */
     }
     *src_out = src;
 }
@@ -494,6 +499,39 @@ flood_copies(const struct vswitch *v, bool rx)
         n += (uint32_t)t->n_hosts - 2;
     }
     return n;
+}
+
+/* Head-end replication of the flooded packet PRE (before its tunnel):
+ * a copy tunneled to every other member of the tenant but DST, onto
+ * OUT's list for the NIC.  Each is a packet its host sends and the far
+ * host consumes (edge counters), not its flow's. */
+static void
+flood_out(struct vswitch *v, struct net *net, const struct pkt *pre,
+          uint32_t dst, const struct vsw_result *r, struct dp_verdict *out)
+{
+    const struct overlay_spec *o = v->ov->spec;
+    const struct tenant_spec *t = &o->tenants[o->host_tenant[v->host] - 1];
+    struct edge *edge = edge_of(net);
+    struct pkt **tail = &out->copies;
+    for (size_t j = 0; j < t->n_hosts; j++) {
+        uint32_t h = t->hosts[j];
+        if (h == v->host || h == dst)
+            continue;
+        struct pkt *c = pkt_alloc(&net->pool);
+        *c = *pre;
+        c->hooks = 0;            /* Traces follow the packet itself. */
+        c->flood_copy = true;
+        c->ip.dst = edge->hosts[h].ip;
+        enum drop_reason why = overlay_encap(v->ov, &v->st.tun,
+                                             edge->hosts[v->host].ip,
+                                             edge->hosts[h].ip, r->vni, c);
+        sim_assert(why == DROP_N_REASONS);  /* The packet itself fit. */
+        edge->st.pkts_sent++;
+        v->st.flood_wire++;
+        c->next = NULL;
+        *tail = c;
+        tail = &c->next;
+    }
 }
 
 /* Applies R to P (fast path): counts, tags or tunnels, or drops. */
@@ -519,8 +557,15 @@ apply(struct vswitch *v, struct net *net, struct pkt *p, bool rx,
         struct host *hosts = edge_of(net)->hosts;
         uint32_t dst = r->dst_host == NONE ? net_host_of_ip(net, p->ip.dst)
                                            : r->dst_host;
+        bool copies = r->outcome == VSW_FLOOD && r->dst_host == NONE &&
+                      v->ov->encap.kind != ENCAP_VLAN;
+        struct pkt pre;
+        if (copies)
+            pre = *p;
         out->drop = overlay_encap(v->ov, &v->st.tun, hosts[v->host].ip,
                                   hosts[dst].ip, r->vni, p);
+        if (copies && out->drop == DROP_N_REASONS)
+            flood_out(v, net, &pre, dst, r, out);
     }
 }
 
@@ -533,6 +578,8 @@ vsw_receive(struct server_dp *dp, struct net *net, struct server *srv,
     out->drop = DROP_N_REASONS;
     out->cycles = 0;
     out->upcall = false;
+    out->consumed = false;
+    out->copies = NULL;
     out->cookie = NONE;
     v->st.pkts++;
     struct vsw_key k;
@@ -544,23 +591,22 @@ vsw_receive(struct server_dp *dp, struct net *net, struct server *srv,
     uint32_t h = key_hash(&k, 0);
     struct vsw_micro *m = &v->micro[h & (v->n_micro - 1)];
     uint32_t i = NONE;
+    bool micro = false;
     if (m->valid && key_eq(&m->key, &k) && v->mf[m->mega].serial == m->serial &&
         !megaflow_stale(v, &v->mf[m->mega], now)) {
         i = m->mega;
-        v->st.microflow_hits++;
+        micro = true;
     } else {
         uint32_t probes;
         i = megaflow_lookup(v, &k, now, &probes);
         out->cycles += probes * v->spec->mask_probe;
-        if (i != NONE) {
-            v->st.megaflow_hits++;
-        } else {
+        if (i == NONE) {
             struct vsw_result r;
             uint32_t wc;
             uint64_t expires;
             v->st.upcalls++;
             out->upcall = true;
-            out->cookie = cookie_of(v, NONE, true);
+            out->cookie = cookie_of(v, NONE, COOKIE_MISS);
             pipeline(v, &k, src, now, &r, &wc, &expires);
             if (r.controller) {
                 v->st.controller_pkts++;
@@ -569,26 +615,67 @@ vsw_receive(struct server_dp *dp, struct net *net, struct server *srv,
             }
             i = megaflow_install(v, &k, wc, &r, expires);
             if (r.outcome != VSW_DROP) {
-                /* Packets that hit it wait behind this one. */
+                /* The datapath has it once the handler is done with this
+                 * upcall; packets that hit it wait behind this one. */
                 v->mf[i].inflight++;
-                out->cookie = cookie_of(v, i, true);
+                v->mf[i].pending = true;
+                out->cookie = cookie_of(v, i, COOKIE_MISS | COOKIE_INSTALL);
             }
         }
         *m = (struct vsw_micro){ .key = k, .mega = i,
                                  .serial = v->mf[i].serial, .valid = true };
     }
-    if (!out->upcall && v->mf[i].inflight) {
-        /* Its upcall is still queued: keep behind it (OVS would upcall
-         * this one too). */
+    if (!out->upcall && v->mf[i].pending) {
+        /* The upcall that installs its megaflow is still in the handler's
+         * queue: the datapath does not have the flow yet, so this packet
+         * misses too and is an upcall of its own (OVS upcalls every packet
+         * that misses; the handler's flow put then finds the flow there),
+         * queued behind the first. */
+        v->mf[i].inflight++;
+        v->st.upcalls++;
+        v->st.pending_upcalls++;
+        out->upcall = true;
+        out->cookie = cookie_of(v, i, COOKIE_MISS);
+    } else if (!out->upcall && v->mf[i].inflight) {
+        /* Installed, but upcalls of its packets are still queued: a hit
+         * that keeps behind them, at no handler cost, so that it does not
+         * overtake them. */
         v->mf[i].inflight++;
         out->upcall = true;
-        out->cookie = cookie_of(v, i, false);
+        out->cookie = cookie_of(v, i, 0);
+    }
+    if (!(out->cookie & COOKIE_MISS)) {
+        if (micro)
+            v->st.microflow_hits++;
+        else
+            v->st.megaflow_hits++;
     }
     if (rx && v->spec->tables == VSW_LEARNING)
         learn(v, k.dl_src, src, now);  /* Revalidators refresh it. */
     lru_unlink(v, i);
     lru_push(v, i);
     apply(v, net, p, rx, &v->mf[i].res, out);
+    if (rx && p->flood_copy && out->drop == DROP_N_REASONS) {
+        /* A flood copy for a MAC none of this server's VMs has: the
+         * pipeline has seen it (learning its source), the VMs' ports
+         * ignore it; it ends here. */
+        v->st.flood_ignored++;
+        edge_of(net)->st.pkts_delivered++;
+        out->consumed = true;
+        out->drop = DROP_NO_ROUTE;   /* Not counted: consumed. */
+    }
+    if (out->drop != DROP_N_REASONS && out->upcall) {
+        /* Dropped (the tunnel's MTU, a policy) or consumed (a flood
+         * copy) after the lookup: the handler does its upcall's work, but
+         * the packet keeps no place in its queue (host/datapath.h), and
+         * the flow is in the datapath. */
+        struct vsw_megaflow *e = cookie_megaflow(v, out->cookie);
+        if (e) {
+            e->inflight--;
+            if (out->cookie & COOKIE_INSTALL)
+                e->pending = false;
+        }
+    }
 }
 
 static uint64_t
@@ -608,6 +695,8 @@ vsw_upcall_done(struct server_dp *dp, struct net *net, struct pkt *p,
     if (e) {
         sim_assert(e->inflight > 0);
         e->inflight--;
+        if (cookie & COOKIE_INSTALL)
+            e->pending = false;   /* The datapath has the flow now. */
     }
     if (v->spec->tables != VSW_REACTIVE)
         return 0;
@@ -704,7 +793,7 @@ build_tables(struct vswitch *v, struct net *net)
                      DROP_POLICY, 1);
         }
     }
-    uint32_t me = s->host_identity ? s->host_identity[v->host] : 0;
+    uint32_t me = overlay_identity(ov, v->host);
     if (me) {
         for (size_t i = 0; i < s->n_allow; i++) {
             if (s->allow[i][1] + 1 != me)

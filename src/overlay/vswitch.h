@@ -23,7 +23,14 @@
  * in priority order un-wildcards its fields), looked up mask by mask
  * (tuple space search), bounded, evicting the least recently used.  A
  * packet that misses both is an upcall: the handler thread runs the
- * pipeline and installs a megaflow (host/datapath.h charges its time).
+ * pipeline and installs a megaflow (host/datapath.h charges its time);
+ * until it has, every packet that finds that megaflow is an upcall of its
+ * own, as in OVS, whose datapath does not have the flow yet.
+ *
+ * A flood with software VTEPs is head-end replication: a copy of the
+ * packet tunneled to every other member of the tenant (pkt.h's
+ * flood_copy), which the vswitch there takes in, learns from and
+ * consumes.
  *
  * VMs' MAC addresses are derived (02:00:hh:hh:hh:vv for VM vv of host
  * hhhhhh); their IPv4 addresses are their host's tenant address, and a
@@ -129,6 +136,8 @@ struct vsw_megaflow {
     uint64_t expires_ps;      /* When a learned entry it used ages out
                                * (it is stale then); 0: never. */
     uint32_t inflight;        /* Its packets in the handler's queue. */
+    bool pending;             /* The upcall that installs it is queued:
+                               * the datapath does not have it yet. */
     bool used;
     struct vsw_result res;
 };
@@ -143,8 +152,14 @@ struct vswitch_stats {
     uint64_t pkts;
     uint64_t microflow_hits, megaflow_hits;
     uint64_t upcalls;         /* Misses of both caches. */
+    uint64_t pending_upcalls; /* Of which misses of a flow whose first
+                               * upcall was still queued. */
     uint64_t installs, evictions;
     uint64_t floods, flood_copies;
+    uint64_t flood_wire;      /* Of the copies, those tunneled to other
+                               * VTEPs (software VTEPs). */
+    uint64_t flood_ignored;   /* Flood copies received for a MAC no VM
+                               * here has, consumed. */
     uint64_t controller_pkts; /* Sent to the controller (reactive). */
     uint64_t learned;         /* MAC addresses learned. */
     uint64_t policy_drops, table_drops;

@@ -8,8 +8,11 @@
 #include "fabric/net.h"
 #include "fabric/port.h"
 #include "fabric/switch.h"
+#include "host/edge.h"
+#include "host/host.h"
 #include "overlay/vswitch.h"
 #include "sim/util.h"
+#include "transport/flow.h"
 
 #define VTEP_NET 0xAC100000u   /* 172.16.0.0/16: the VTEPs' loopbacks. */
 
@@ -236,6 +239,75 @@ overlay_warn_mtu(const struct overlay *ov, struct net *net,
              "%u)", mtu_bytes, need, over, encap_name(&ov->encap),
              ov->underlay_mtu_bytes, ov->underlay_mtu_bytes - over);
     return true;
+}
+
+uint32_t
+overlay_identity(const struct overlay *ov, uint32_t h)
+{
+    const uint32_t *id = ov->spec->vswitch.host_identity;
+    return id ? id[h] : 0;
+}
+
+bool
+overlay_has_identity(const struct overlay *ov)
+{
+    return ov->encap.kind == ENCAP_GENEVE &&
+           ov->spec->vswitch.n_identities > 0;
+}
+
+/* A leaf VTEP's MAC: locally administered, from its loopback address. */
+static void
+vtep_mac(uint32_t ip, uint8_t mac[6])
+{
+    mac[0] = 0x02;
+    mac[1] = 0x00;
+    for (int i = 0; i < 4; i++)
+        mac[2 + i] = (uint8_t)(ip >> (24 - 8 * i));
+}
+
+uint32_t
+overlay_inner_dst(const struct net *net, const struct pkt *p)
+{
+    if (!p->flood_copy)
+        return net_host_of_ip(net, p->ip.dst);
+    const struct flow *f = &edge_of_const(net)->flows[p->flow_id];
+    return net_host_of_ip(net, p->ip.src) == f->src ? f->dst : f->src;
+}
+
+void
+overlay_outer(const struct overlay *ov, const struct net *net,
+              const struct pkt *p, struct encap_outer *o, struct pkt *inner)
+{
+    uint32_t src = net_host_of_ip(net, p->ip.src);
+    uint32_t dst = net_host_of_ip(net, p->ip.dst);
+    sim_assert(src != UINT32_MAX && dst != UINT32_MAX);
+    memset(o, 0, sizeof *o);
+    if (ov->spec->vteps == VTEP_SERVER) {
+        o->src_ip = p->ip.src;
+        o->dst_ip = p->ip.dst;
+        pkt_host_mac(src, o->src_mac);
+        pkt_host_mac(dst, o->dst_mac);
+    } else {
+        o->src_ip = ov->vteps[ov->host_vtep[src]].ip;
+        o->dst_ip = ov->vteps[ov->host_vtep[dst]].ip;
+        vtep_mac(o->src_ip, o->src_mac);
+        vtep_mac(o->dst_ip, o->dst_mac);
+    }
+    /* The inner frame, and its headers' hash, as overlay_encap() found
+     * it in hash0. */
+    *inner = *p;
+    if (p->flood_copy) {
+        const struct host *to =
+            &edge_of_const(net)->hosts[overlay_inner_dst(net, p)];
+        inner->ip.dst = to->ip;
+        memcpy(inner->eth.dst, to->mac, 6);
+    }
+    pkt_set_5tuple_hash(inner);
+    o->sport = encap_sport(&ov->encap, inner->hash0);
+    o->vni = p->vni;
+    o->ttl = p->ip.ttl;
+    o->has_identity = overlay_has_identity(ov);
+    o->identity = overlay_identity(ov, src);
 }
 
 uint32_t

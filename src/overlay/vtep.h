@@ -101,6 +101,24 @@ enum drop_reason overlay_encap(const struct overlay *, struct vtep_stats *,
                                uint32_t vni, struct pkt *);
 /* Takes P out of its tunnel (or its tag off), counting into ST. */
 void overlay_decap(struct vtep_stats *, struct pkt *);
+/* The host P's inner frame is for: its IPv4 destination's, or for a
+ * flood copy (pkt.h) its flow's other end. */
+uint32_t overlay_inner_dst(const struct net *, const struct pkt *);
+/* The outer headers of P, a tunnel packet (p->vni set; VXLAN or Geneve)
+ * on the fabric, as its ingress VTEP wrote them: the VTEPs' addresses
+ * (leaves' loopbacks, or the hosts' own with software VTEPs) and MACs,
+ * the source port hashed from the inner headers (the one P's route hash
+ * was made from), the VNI, the TTL and the source's identity; and in
+ * *INNER its inner frame (a flood copy's addressed as the flooded frame
+ * was).  For traces (report/capture.c). */
+void overlay_outer(const struct overlay *, const struct net *,
+                   const struct pkt *, struct encap_outer *,
+                   struct pkt *inner);
+/* The security identity host H's packets carry (overlay.vswitch
+ * identities: its index + 1), 0 for none. */
+uint32_t overlay_identity(const struct overlay *, uint32_t h);
+/* Whether the overlay's Geneve packets carry the identity option. */
+bool overlay_has_identity(const struct overlay *);
 /* Whether the overlay has vswitches. */
 bool overlay_has_vswitch(const struct overlay *);
 /* The tenant address of host H (0 if it is in no tenant). */

@@ -298,6 +298,10 @@ struct pkt {
                               * outside one.  Written by
                               * the first switch only in runs with an
                               * overlay, read only by VTEPs. */
+    bool flood_copy;         /* A copy a vswitch flooded to another VTEP
+                              * (overlay/): ip.dst is that VTEP's host,
+                              * which consumes it; its inner frame is
+                              * addressed to its flow's other end. */
 } __attribute__((aligned(64)));
 
 /* struct pkt's hooks. */

@@ -10,6 +10,8 @@
 #include "fabric/net.h"
 #include "fabric/observer.h"
 #include "fabric/port.h"
+#include "overlay/encap.h"
+#include "overlay/vtep.h"
 #include "pkt/pkt.h"
 #include "report/monitor.h"
 #include "report/results-dir.h"
@@ -42,6 +44,7 @@ struct capture {
     uint64_t start_ps, stop_ps; /* The window; stop TIME_NEVER: none. */
     uint32_t snaplen;
     bool erf;                   /* Native IB: each frame in an ERF record. */
+    const struct overlay *ov;   /* Tunnel packets' outer headers, or NULL. */
     uint8_t buf[ERF_HDR_BYTES + CAPTURE_FRAME_MAX];
 };
 
@@ -78,7 +81,19 @@ capture_depart(struct net_observer *obs, struct net *net,
     if (now < c->start_ps || now >= c->stop_ps || p->framing == PKT_IB_FC)
         return;
     size_t hdr = c->erf ? ERF_HDR_BYTES : 0;
-    size_t len = pkt_serialize(p, c->buf + hdr, sizeof c->buf - hdr);
+    size_t len;
+    if (p->vni && c->ov->encap.kind != ENCAP_VLAN) {
+        /* A tunnel packet: the outer headers its VTEP wrote, then the
+         * inner frame.  (A VLAN segment's tag is in the frame itself.) */
+        struct encap_outer o;
+        struct pkt inner;
+        overlay_outer(c->ov, net, p, &o, &inner);
+        sim_assert(encap_outer_hash(&c->ov->encap, &o) == p->hash0);
+        len = encap_serialize(&c->ov->encap, &o, &inner, c->buf + hdr,
+                              sizeof c->buf - hdr);
+    } else {
+        len = pkt_serialize(p, c->buf + hdr, sizeof c->buf - hdr);
+    }
     size_t caplen = len < c->snaplen ? len : c->snaplen;
     if (c->erf)
         put_erf_header(c->buf, now, len, caplen);
@@ -121,6 +136,7 @@ capture_attach(struct world *w, struct results_dir *rd, struct capture **out,
     c->stop_ps = spec->stop_ps ? spec->stop_ps : TIME_NEVER;
     c->snaplen = spec->snaplen;
     c->erf = w->scn->fabric == FABRIC_INFINIBAND;
+    c->ov = w->overlay;
     c->pd = pcap_open_dead_with_tstamp_precision(
         c->erf ? DLT_ERF : DLT_EN10MB,
         (int)c->snaplen + (c->erf ? ERF_HDR_BYTES : 0),

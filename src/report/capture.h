@@ -1,7 +1,9 @@
 /* The packet capture (scenario `monitor.pcap`): every frame that starts
  * onto the link of a chosen port within a time window, written to
  * monitor.pcap (docs/output.md) byte for byte as pkt_serialize() lays it
- * out, for Wireshark or tshark.
+ * out (a tunnel packet of an overlay behind the outer Ethernet, IPv4, UDP
+ * and VXLAN or Geneve headers its VTEP wrote, overlay/encap.h), for
+ * Wireshark or tshark.
  *
  * The file is classic pcap with nanosecond timestamps, written through
  * libpcap's dump API: link type Ethernet (DLT_EN10MB, frames without

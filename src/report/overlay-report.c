@@ -62,10 +62,13 @@ vswitch_totals(const struct overlay *ov, struct vswitch_stats *t,
         t->microflow_hits += s->microflow_hits;
         t->megaflow_hits += s->megaflow_hits;
         t->upcalls += s->upcalls;
+        t->pending_upcalls += s->pending_upcalls;
         t->installs += s->installs;
         t->evictions += s->evictions;
         t->floods += s->floods;
         t->flood_copies += s->flood_copies;
+        t->flood_wire += s->flood_wire;
+        t->flood_ignored += s->flood_ignored;
         t->controller_pkts += s->controller_pkts;
         t->learned += s->learned;
         t->policy_drops += s->policy_drops;
@@ -84,10 +87,12 @@ vswitch_cols(FILE *f, const struct vswitch *v)
         v = &zero;
     const struct vswitch_stats *s = &v->st;
     fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-               ",%" PRIu64 ",%" PRIu32 ",%" PRIu64 ",%" PRIu64 ",%zu,%" PRIu64
-               ",%" PRIu64 ",%" PRIu64 ",%" PRIu64,
+               ",%" PRIu64 ",%" PRIu64 ",%" PRIu32 ",%" PRIu64 ",%" PRIu64
+               ",%" PRIu64 ",%" PRIu64 ",%zu,%" PRIu64 ",%" PRIu64 ",%" PRIu64
+               ",%" PRIu64,
             s->pkts, s->microflow_hits, s->megaflow_hits, s->upcalls,
-            s->installs, s->evictions, v->mf_n, s->floods, s->flood_copies,
+            s->pending_upcalls, s->installs, s->evictions, v->mf_n, s->floods,
+            s->flood_copies, s->flood_wire, s->flood_ignored,
             vswitch_rules(v), s->learned, s->controller_pkts,
             s->policy_drops, s->table_drops);
 }
@@ -121,8 +126,10 @@ overlay_report_csv(FILE *f, const struct world *world,
                "decap_bytes,overhead_bytes,local_packets,mtu_drops,"
                "isolation_drops%s\n",
             vsw ? ",vswitch_packets,microflow_hits,megaflow_hits,upcalls,"
+                  "pending_upcalls,"
                   "megaflows_installed,megaflow_evictions,megaflows,floods,"
-                  "flood_copies,openflow_entries,macs_learned,"
+                  "flood_copies,flood_copies_sent,flood_copies_ignored,"
+                  "openflow_entries,macs_learned,"
                   "controller_packets,policy_drops,table_drops"
                 : "");
     char ip[16];
@@ -177,16 +184,20 @@ overlay_report_json(FILE *f, const struct world *world,
     fprintf(f, ",\n    \"vswitch\": {\"vswitches\": %" PRIu32 ", \"vteps\": "
                "\"%s\", \"tables\": \"%s\", \"packets\": %" PRIu64
                ", \"microflow_hits\": %" PRIu64 ", \"megaflow_hits\": %" PRIu64
-               ", \"upcalls\": %" PRIu64 ", \"megaflows_installed\": %" PRIu64
+               ", \"upcalls\": %" PRIu64 ", \"pending_upcalls\": %" PRIu64
+               ", \"megaflows_installed\": %" PRIu64
                ", \"megaflow_evictions\": %" PRIu64 ", \"megaflows\": %" PRIu64
                ", \"floods\": %" PRIu64 ", \"flood_copies\": %" PRIu64
+               ", \"flood_copies_sent\": %" PRIu64
+               ", \"flood_copies_ignored\": %" PRIu64
                ", \"openflow_entries\": %" PRIu64 ", \"macs_learned\": %" PRIu64
                ", \"controller_packets\": %" PRIu64 ", \"policy_drops\": %" PRIu64
                ", \"table_drops\": %" PRIu64 "}}",
             ov->n_vswitches, server_vteps(ov) ? "server" : "leaf",
             tables[ov->spec->vswitch.tables], v.pkts, v.microflow_hits,
-            v.megaflow_hits, v.upcalls, v.installs, v.evictions, megaflows,
-            v.floods, v.flood_copies, rules, v.learned, v.controller_pkts,
+            v.megaflow_hits, v.upcalls, v.pending_upcalls, v.installs,
+            v.evictions, megaflows,
+            v.floods, v.flood_copies, v.flood_wire, v.flood_ignored, rules, v.learned, v.controller_pkts,
             v.policy_drops, v.table_drops);
 }
 

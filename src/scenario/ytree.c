@@ -442,6 +442,45 @@ set_fail(char **err, const char *origin, const char *fmt, ...)
     return false;
 }
 
+/* Gives node N, its keys and everything below it ORIGIN for a mark. */
+static void
+mark_origin(struct ynode *n, const char *origin)
+{
+    n->mark = (struct ymark){ 0, 0, origin };
+    for (size_t i = 0; i < n->n_pairs; i++) {
+        n->pairs[i].key_mark = n->mark;
+        mark_origin(n->pairs[i].value, origin);
+    }
+    for (size_t i = 0; i < n->n_items; i++)
+        mark_origin(n->items[i], origin);
+}
+
+/* The node an override's VALUE makes: a YAML flow sequence for a value
+ * that starts with '[' ("[23, 80]", "[]"), else a plain scalar.  Returns
+ * NULL with *ERR allocated for a list that is not valid YAML. */
+static struct ynode *
+override_node(const char *value, const char *origin, char **err)
+{
+    if (value[0] != '[')
+        return scalar_new(value, origin);
+    struct ynode *n = NULL;
+    char *perr;
+    if (!ytree_parse("", value, strlen(value), &n, &perr)) {
+        /* PERR is ":LINE:COL: message" (the line and column of a value
+         * of one line, where libyaml noticed the fault). */
+        const char *msg = strstr(perr, ": ");
+        set_fail(err, origin, "the list '%s' is not valid YAML (%s); "
+                 "expected a list such as [A, B]", value,
+                 msg ? msg + 2 : perr);
+        free(perr);
+        return NULL;
+    }
+    /* Starting with '[', a single document is a flow sequence. */
+    sim_assert(n && n->kind == YNODE_SEQUENCE);
+    mark_origin(n, origin);
+    return n;
+}
+
 /* Parses a sequence index: decimal digits only. */
 static bool
 parse_index(const char *s, size_t n, size_t *index)
@@ -520,8 +559,11 @@ ytree_set(struct ynode *root, const char *key, const char *value,
         }
 
         if (!dot) {
+            struct ynode *v = override_node(value, origin, err);
+            if (!v)
+                return false;
             ytree_free(*slot);
-            *slot = scalar_new(value, origin);
+            *slot = v;
             return true;
         }
         if (!*slot || ytree_is_null(*slot)) {

@@ -5,7 +5,8 @@
  * scalars, each node marked with its line and column.  It accepts only
  * what a scenario needs: one document, no anchors, aliases or tags, no
  * duplicate keys, scalar keys.  ytree_set() applies a command-line
- * override ("--set a.b.0.c=VALUE") to the tree; nodes it creates or
+ * override ("--set a.b.0.c=VALUE", VALUE a scalar or a list "[A, B]") to
+ * the tree; nodes it creates or
  * replaces carry the override's text as their origin, so that an error
  * about them names the override instead of a file position.
  *
@@ -68,10 +69,12 @@ bool ytree_parse(const char *file, const char *text, size_t len,
 
 /* Applies one override to the mapping ROOT: walks the dotted KEY
  * (numeric segments index sequences), creating missing mapping keys and
- * intermediate mappings, and replaces the last node with a plain scalar
- * VALUE.  New and replaced nodes get ORIGIN as their mark's origin.
- * Returns false with *ERR allocated ("ORIGIN: message") if KEY is empty,
- * indexes past the end of a sequence, or passes through a scalar. */
+ * intermediate mappings, and replaces the last node with VALUE: a plain
+ * scalar, or, for a VALUE that starts with '[', the YAML flow sequence it
+ * writes ("[23, 80]").  New and replaced nodes get ORIGIN as their
+ * mark's origin.  Returns false with *ERR allocated ("ORIGIN: message")
+ * if KEY is empty, indexes past the end of a sequence, or passes through
+ * a scalar, or if a list VALUE is not valid YAML. */
 bool ytree_set(struct ynode *root, const char *key, const char *value,
                const char *origin, char **err);
 

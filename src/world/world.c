@@ -14,12 +14,13 @@
 #include "transport/transport.h"
 #include "workload/workload.h"
 
-/* A packet of a flow was dropped: the flow's loss counters. */
+/* A packet of a flow was dropped: the flow's loss counters (a vswitch's
+ * flood copy is not the flow's). */
 static void
 world_dropped(struct net *net, const struct pkt *p)
 {
     struct edge *edge = edge_of(net);
-    if (p->flow_id < edge->n_flows) {
+    if (p->flow_id < edge->n_flows && !p->flood_copy) {
         struct flow *f = &edge->flows[p->flow_id];
         f->pkts_dropped++;
         f->bytes_lost += p->payload_bytes;

@@ -26,6 +26,11 @@ unreachable|unreachable.yaml|unreachable.yaml:7:7: host '"'b'"' cannot reach|
 empty|empty.yaml|empty.yaml:1:1: empty scenario|
 missing-file|does-not-exist.yaml|does-not-exist.yaml: cannot open:|
 bad-set|valid.yaml|--set topology.bogus=1: unknown key '"'bogus'"'|--set topology.bogus=1
+set-list-syntax|valid.yaml|--set qos.lossless=[3,4: the list '"'[3,4'"' is not valid YAML|--set qos.lossless=[3,4
+set-list-empty-item|valid.yaml|--set qos.lossless=[3,,4]: the list '"'[3,,4]'"' is not valid YAML|--set qos.lossless=[3,,4]
+set-list-trailing|valid.yaml|--set qos.lossless=[3]x: the list '"'[3]x'"' is not valid YAML|--set qos.lossless=[3]x
+set-list-item|valid.yaml|--set qos.lossless=[3,3]: qos.lossless.1 is '"'3'"' (listed twice)|--set qos.lossless=[3,3]
+set-list-nested|valid.yaml|--set qos.lossless=[[3]]: qos.lossless.0 is a sequence|--set qos.lossless=[[3]]
 ets-class-range|ets-class-range.yaml|ets-class-range.yaml:10:17: switch.ets.strict.1 is '"'8'"'; expected an integer 0..7|
 ets-weight-class|ets-weight-class.yaml|ets-weight-class.yaml:10:22: switch.ets.weights key is '"'9'"'; expected a traffic class 0..7|
 ets-both|ets-both.yaml|ets-both.yaml:11:22: switch.ets.weights.6: class 6 is also strict|

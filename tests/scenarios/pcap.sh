@@ -211,4 +211,118 @@ awk -F'\t' 'NR == 1 { if ($1 != 6) exit 1; p = $2; next }
             { if ($2 != p + 1) exit 1; p = $2 } END { exit NR < 10 }' "$tmp/ibbth"
 tcheck $? "h1's packets (SLID 2): WRITE First, then consecutive PSNs"
 
+# --- Overlays.  VXLAN between leaf VTEPs: two TCP flows of one tenant,
+# h0 -> h3 and h1 -> h2.  The capture takes h0's NIC port and leaf1's
+# port to h3 (inner frames: the hosts send and receive untagged, plain
+# frames) and leaf0's two uplinks (tunnel packets: outer Ethernet, IPv4
+# from leaf0's VTEP 172.16.0.1 to leaf1's 172.16.0.2, UDP to 4789 from
+# the port hashed from the inner headers, VXLAN with VNI 5000).
+cat >"$tmp/vxlan.yaml" <<'YAML'
+stop: 2ms
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+overlay:
+  underlay_mtu: 9216
+  tenants: [{name: red, vni: 5000, hosts: [h0, h1, h2, h3]}]
+traffic:
+  - pattern: flows
+    protocol: tcp
+    flows: [{src: h0, dst: h3, size: 50KB}, {src: h1, dst: h2, size: 50KB}]
+monitor:
+  pcap: {ports: [h0, leaf0->spine0, leaf0->spine1, leaf1->h3]}
+YAML
+run "$tmp/vxlan.yaml" -o "$tmp/vxlan"; t $? "a VXLAN run with a capture"
+dir=$tmp/vxlan pcap=$tmp/vxlan/monitor.pcap
+clean "$pcap"; tcheck $? "tshark: no malformed frame, no bad outer IPv4 or inner TCP checksum"
+up=$(($(packets leaf0 spine0) + $(packets leaf0 spine1)))
+host=$(($(packets h0 leaf0) + $(packets leaf1 h3)))
+got=$(frames "$pcap") tun=$(frames "$pcap" -Y vxlan)
+tcheck "$([ "$got" = $((up + host)) ] && [ "$tun" = "$up" ] && [ "$up" -gt 0 ]; echo $?)" \
+    "frames = links.csv packets of the four ports ($got); the uplinks' $up are VXLAN, the host ports' none"
+ts "$pcap" -Y vxlan -T fields -e ip.src -e ip.dst -e udp.dstport -e udp.srcport \
+    -e vxlan.vni -e tcp.srcport -e frame.len -e ip.len >"$tmp/vx"
+awk -F'\t' '$1 != "172.16.0.1,10.0.0.1" && $1 != "172.16.0.1,10.0.0.2" { exit 1 }
+            $2 !~ /^172\.16\.0\.2,10\.0\.0\.[34]$/ || $3 != 4789 || $5 != 5000 { exit 1 }
+            { split($4, sp, ","); if (sp[1] < 49152 || sp[1] > 65535) exit 1
+              split($8, l, ","); if ($7 != l[2] + 14 + 50) exit 1
+              port[$6] = port[$6] "," sp[1] }
+            END { for (f in port) { n = split(substr(port[f], 2), a, ",");
+                                    for (i = 2; i <= n; i++) if (a[i] != a[1]) exit 1; k++ }
+                  exit k != 2 }' "$tmp/vx"
+tcheck $? "VXLAN: 172.16.0.1 -> 172.16.0.2, UDP 4789, VNI 5000, 50 B around the inner frame; one outer source port in 49152..65535 per flow"
+
+# VLAN segments: leaf0 tags the tenant's frames with its VID on the
+# uplinks, leaf1 untags them.
+sed 's/vni: 5000/vlan: 300/; s/^  underlay_mtu: 9216$/  encapsulation: vlan/' "$tmp/vxlan.yaml" >"$tmp/vlan.yaml"
+run "$tmp/vlan.yaml" -o "$tmp/vlan"; t $? "a VLAN-segment run with a capture"
+dir=$tmp/vlan pcap=$tmp/vlan/monitor.pcap
+clean "$pcap"; tcheck $? "tshark: no malformed frame, no bad checksum"
+up=$(($(packets leaf0 spine0) + $(packets leaf0 spine1)))
+tagged=$(frames "$pcap" -Y 'vlan.id == 300') all=$(frames "$pcap")
+tcheck "$([ "$tagged" = "$up" ] && [ "$all" = $((up + $(packets h0 leaf0) + $(packets leaf1 h3))) ]; echo $?)" \
+    "the uplinks' $up frames carry the 802.1Q tag of VID 300, the host ports' are untagged ($tagged of $all)"
+
+# Geneve between software VTEPs with identities: every frame h0 (data)
+# and h3 (ACKs) send is a tunnel packet from host to host (UDP 6081, VNI 77)
+# whose 12 B of options are the identity option (class 0xffff, type 1,
+# one word: the sender's identity, w = 1 for h0, d = 2 for h3) and a
+# 4 B filler (tshark lists the options' total length first: 12, 8, 4).
+cat >"$tmp/geneve.yaml" <<'YAML'
+stop: 2ms
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+server: {vm: {io: vhost, count: 1}}
+overlay:
+  encapsulation: geneve
+  geneve_option_bytes: 12
+  vteps: server
+  underlay_mtu: 9216
+  vswitch:
+    identities: [{name: w, hosts: [h0]}, {name: d, hosts: [h3]}]
+    allow: [{from: w, to: d}, {from: d, to: w}]
+  tenants: [{name: red, vni: 77, hosts: [h0, h3]}]
+traffic:
+  - {pattern: flows, protocol: tcp, flows: [{src: h0, dst: h3, size: 50KB}]}
+monitor:
+  pcap: {ports: [h0, h3]}
+YAML
+run "$tmp/geneve.yaml" -o "$tmp/geneve"; t $? "a Geneve run with software VTEPs and identities, with a capture"
+dir=$tmp/geneve pcap=$tmp/geneve/monitor.pcap
+clean "$pcap"; tcheck $? "tshark: no malformed frame, no bad checksum"
+want=$(($(packets h0 leaf0) + $(packets h3 leaf1)))
+got=$(frames "$pcap") gen=$(frames "$pcap" -Y 'geneve.vni == 77 && udp.dstport == 6081')
+tcheck "$([ "$got" = "$want" ] && [ "$gen" = "$got" ]; echo $?)" "frames = links.csv packets ($got, $want), every one Geneve VNI 77 to UDP 6081 ($gen)"
+ts "$pcap" -T fields -e ip.src -e geneve.option.class -e geneve.option.type \
+    -e geneve.option.length -e geneve.option.unknown.data -e frame.len -e ip.len >"$tmp/gen"
+awk -F'\t' '{ split($1, s, ","); id = s[1] == "10.0.0.1" ? "00000001" : s[1] == "10.0.0.4" ? "00000002" : "bad"
+              split($7, l, ",")
+              if ($2 != "0xffff,0xffff" || $3 != "0x01,0x00" || $4 != "12,8,4" || $5 !~ "^" id) exit 1
+              inner = l[2] + 14 < 60 ? 60 : l[2] + 14
+              if ($6 != l[1] + 14 || l[1] != 20 + 8 + 8 + 12 + inner) exit 1
+              seen[id]++ }
+     END { exit seen["00000001"] < 10 || seen["00000002"] < 10 }' "$tmp/gen"
+tcheck $? "Geneve options: the identity option (class 0xffff, type 1, 8 B, the sender's identity) then a 4 B filler; 62 B around the inner frame (padded to 60 B)"
+
+# Flood copies: with learning vswitches and software VTEPs, h0's flood of
+# a UDP flow to h2 (who never answers) sends h1 a copy of every packet:
+# the tunnel goes to h1 (outer 10.0.0.1 -> 10.0.0.2), the inner frame is
+# still for h2 (10.0.0.3).
+cat >"$tmp/flood.yaml" <<'YAML'
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+server: {vm: {io: vhost, count: 1}}
+overlay:
+  vteps: server
+  underlay_mtu: 9216
+  vswitch: {tables: learning}
+  tenants: [{name: red, vni: 9, hosts: [h0, h1, h2, h3]}]
+traffic:
+  - {pattern: flows, protocol: udp, flows: [{src: h0, dst: h2, size: 14720}]}
+monitor:
+  pcap: {ports: [leaf0->h1]}
+YAML
+run "$tmp/flood.yaml" -o "$tmp/flood"; t $? "a run with flood copies and a capture"
+dir=$tmp/flood pcap=$tmp/flood/monitor.pcap
+clean "$pcap"; tcheck $? "tshark: no malformed frame, no bad checksum"
+copies=$(frames "$pcap" -Y 'vxlan.vni == 9 && ip.dst == 10.0.0.2 && ip.dst == 10.0.0.3 && ip.src == 10.0.0.1')
+tcheck "$([ "$copies" = 10 ] && [ "$(packets leaf0 h1)" = 10 ] && [ "$(frames "$pcap")" = 10 ]; echo $?)" \
+    "leaf0->h1 carries the 10 copies: VXLAN to h1 around h0's frame for h2 ($copies)"
+
 echo "1..$n"

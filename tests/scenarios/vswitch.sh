@@ -5,13 +5,18 @@
 # follow from the mechanisms (overlay/vswitch.h, docs/models.md):
 #   Cache: with a port ACL the pipeline looks at both transport ports,
 #     so each UDP flow is its own megaflow.  N = 64 concurrent flows
-#     h0 -> h1 through a cache of 1024 megaflows: exactly one upcall per
-#     flow at each end, 2 x 64 = 128; every other packet hits.  Through a
+#     h0 -> h1 through a cache of 1024 megaflows: exactly one megaflow
+#     installed per flow at each end, 2 x 64 = 128.  As in OVS, a packet
+#     that arrives while its flow's first upcall is still queued misses
+#     too and is an upcall of its own (pending_upcalls); a packet after
+#     the install hits: upcalls = 128 + pending, hits = packets -
+#     upcalls, the handler cores busy exactly upcalls x 5.4 us.  A flow
+#     paced slower than an upcall takes exactly one per end.  Through a
 #     cache of 16 (LRU, the flows' packets interleaved round robin) every
 #     packet misses: upcalls ~ packets, the handler cores busy, and the
 #     aggregate throughput falls to the handler's rate (one packet per
-#     5.4 us).  Flows of 147200 B are 100 datagrams of 1472 B.  Without the ACL the 64 flows share one megaflow per end:
-#     2 upcalls.
+#     5.4 us).  Flows of 147200 B are 100 datagrams of 1472 B.  Without
+#     the ACL the 64 flows share one megaflow per end: 2 installs.
 #   Learning floods an unknown destination: a one-way UDP flow's
 #     destination never speaks, so all its N packets are flooded; with a
 #     TCP flow only those sent before the first ACK is learned.
@@ -88,8 +93,13 @@ cpu_big=$(upcall_busy "$tmp/big") cpu_small=$(upcall_busy "$tmp/small")
 g_big=$(agg "$tmp/big") g_small=$(agg "$tmp/small")
 echo "# 64 flows, $pkts datapath packets: cache 1024: $up_big upcalls, $hits_big hits, upcall cores $cpu_big, $g_big Gb/s;"
 echo "#   cache 16: $up_small upcalls, $ev_small evictions, upcall cores $cpu_small, $g_small Gb/s"
-ok_if "$up_big == 128 && $hits_big == $pkts - 128" \
-    "a big enough cache: one upcall per megaflow at each end (128), every other packet hits"
+inst_big=$(ov "$tmp/big" megaflows_installed) pend_big=$(ov "$tmp/big" pending_upcalls)
+sim_big=$(num sim_time_ps "$tmp/big/summary.json")
+echo "#   cache 1024: $inst_big megaflows installed, $pend_big upcalls while the first was queued"
+ok_if "$inst_big == 128 && $up_big == 128 + $pend_big && $pend_big > 0 && $hits_big == $pkts - $up_big" \
+    "a big enough cache: one megaflow per flow at each end (128 installs); upcalls = 128 + those of packets that came before the install ($pend_big); every later packet hits"
+ok_if "($cpu_big * $sim_big - $up_big * 5400000)^2 < ($sim_big / 1000000)^2" \
+    "every upcall, pending ones too, costs the handler 5.4 us ($cpu_big cores x $sim_big ps = $up_big x 5.4 us)"
 ok_if "$up_small > 0.99 * $pkts && $ev_small > 0" \
     "16 megaflows for 64 flows: nearly every packet upcalls ($up_small of $pkts), $ev_small evictions"
 ok_if "$cpu_small > 10 * $cpu_big" "the handler cores' time rises ($cpu_big -> $cpu_small cores)"
@@ -99,14 +109,32 @@ ok_if "$g_small < 0.5 * $g_big" "throughput falls ($g_big -> $g_small Gb/s)"
 end=$(max "$tmp/small/flows.csv" 'c["end_ps"]')
 ok_if "$end >= $up_small / 2 * 5400000" \
     "the run lasts at least one end's upcalls x 5.4 us ($end ps >= $up_small / 2 x 5.4 us)"
-up=$(ov "$tmp/noacl" upcalls)
-t "$([ "$up" = 2 ]; echo $?)" "without the port ACL the 64 flows share one megaflow per end: $up upcalls"
+up=$(ov "$tmp/noacl" megaflows_installed)
+t "$([ "$up" = 2 ]; echo $?)" "without the port ACL the 64 flows share one megaflow per end: $up installs"
 hosts_cols=$(head -n 1 "$tmp/big/hosts.csv")
 case $hosts_cols in *,upcall,*) r=0 ;; *) r=1 ;; esac
 t $r "hosts.csv has the handler's upcall column"
 run "$tmp/cache.yaml" -o "$tmp/small2" --set overlay.vswitch.megaflow_entries=16
 same_results "$tmp/small" "$tmp/small2" flows.csv overlay.csv hosts.csv
 t $? "the same run twice gives the same results"
+
+# ---- One upcall per missed packet: paced against back to back. --------
+# 100 datagrams h0 -> h2, prepopulated tables.  Paced at 500 Mb/s (one
+# every 24.6 us, longer than an upcall even after the first packet's
+# 5.4 us delay at the sender), the second packet comes after the first's
+# upcall is done at either end: one upcall per end.  Back to back at
+# 25 Gb/s, the packets that reach each end within its first upcall miss
+# as well.
+scen paced "$VM" "" "{tables: prepopulated}" "{src: h0, dst: h2, size: 147200, rate: 500Mbps}"
+run "$tmp/paced.yaml" -o "$tmp/paced"
+sed 's/, rate: 500Mbps//' "$tmp/paced.yaml" >"$tmp/burst.yaml"
+run "$tmp/burst.yaml" -o "$tmp/burst"
+up_p=$(ov "$tmp/paced" upcalls) pend_p=$(ov "$tmp/paced" pending_upcalls)
+up_b=$(ov "$tmp/burst" upcalls) pend_b=$(ov "$tmp/burst" pending_upcalls)
+echo "# one flow, 100 packets: paced $up_p upcalls ($pend_p pending); back to back $up_b upcalls ($pend_b pending)"
+t "$([ "$up_p" = 2 ] && [ "$pend_p" = 0 ]; echo $?)" "paced slower than an upcall: one upcall per end"
+ok_if "$up_b == 2 + $pend_b && $pend_b > 0 && $(ov "$tmp/burst" megaflows_installed) == 2" \
+    "back to back: each packet that misses before the install is an upcall of its own ($pend_b), still one install per end"
 
 # ---- Learning floods unknown destinations; prepopulated does not. -----
 scen learn "$VM" "" "{tables: learning}" "{src: h0, dst: h2, size: 1472000}"
@@ -136,6 +164,35 @@ run "$tmp/aging.yaml" -o "$tmp/aging-short" --set overlay.vswitch.mac_aging=100u
 fa=$(ov "$tmp/aging-long" floods 'c["vtep"] == "h1"') fb=$(ov "$tmp/aging-short" floods 'c["vtep"] == "h1"')
 echo "# h1's floods to h3: mac_aging 300 s $fa, 100 us $fb"
 ok_if "$fa > 10 && $fa < 25 && $fb > $fa + 60" "a learned MAC ages out: flooding resumes ($fa -> $fb)"
+
+# ---- Flood copies on the wire (software VTEPs, head-end replication). --
+# h0 sends h2 a one-way UDP flow of 100 packets; h2 never answers, so
+# h0's vswitch floods every packet: the packet itself to h2 and a copy
+# tunneled to each other member of the tenant, h1 and h3 (2 x 100 = 200
+# copies).  The copies load h0's link (300 packets), leaf0's port to h1
+# (100) and leaf1's to h3 (100); h1's and h3's vswitches take them in,
+# learn h0's MAC from them and consume them (100 each), the flow loses
+# nothing.  Prepopulated tables put no copy on the wire.
+scen floodw "$VM" "vteps: server" "{tables: learning}" "{src: h0, dst: h2, size: 147200}"
+run "$tmp/floodw.yaml" -o "$tmp/floodw"
+run "$tmp/floodw.yaml" -o "$tmp/floodw-pre" --set overlay.vswitch.tables=prepopulated
+d=$tmp/floodw
+sent=$(ov "$d" flood_copies_sent 'c["vtep"] == "h0"')
+ign1=$(ov "$d" flood_copies_ignored 'c["vtep"] == "h1"') ign3=$(ov "$d" flood_copies_ignored 'c["vtep"] == "h3"')
+lk() { csv "$1/links.csv" 'c["packets"]' "c[\"from\"] == \"$2\" && c[\"to\"] == \"$3\""; }
+h0l=$(lk "$d" h0 leaf0) l1=$(lk "$d" leaf0 h1) l3=$(lk "$d" leaf1 h3) l2=$(lk "$d" leaf1 h2)
+echo "# flood copies: h0 sent $sent; h1 ignored $ign1, h3 $ign3; links h0 $h0l, leaf0->h1 $l1, leaf1->h3 $l3, leaf1->h2 $l2"
+t "$([ "$sent" = 200 ] && [ "$ign1" = 100 ] && [ "$ign3" = 100 ]; echo $?)" \
+    "h0 tunnels a copy of each flooded packet to h1 and h3 (200), each consumes its 100"
+t "$([ "$h0l" = 300 ] && [ "$l1" = 100 ] && [ "$l3" = 100 ] && [ "$l2" = 100 ]; echo $?)" \
+    "the copies load the links: h0's 300 packets, 100 to each of h1, h3 and h2"
+t "$([ "$(ov "$d" macs_learned 'c["vtep"] == "h1"')" = 1 ] && [ "$(ov "$d" macs_learned 'c["vtep"] == "h3"')" = 1 ] &&
+     [ "$(csv "$d/flows.csv" 'c["bytes_delivered"]')" = 147200 ] && [ "$(csv "$d/flows.csv" 'c["packets_dropped"]')" = 0 ] &&
+     [ "$(all_drops "$d/summary.json")" = 0 ] &&
+     [ "$(num packets_sent "$d/summary.json")" = 300 ] && [ "$(num packets_delivered "$d/summary.json")" = 300 ]; echo $?)" \
+    "h1 and h3 learn h0's MAC from the copies; the flow delivers all, nothing dropped; 300 packets sent, 300 consumed"
+t "$([ "$(ov "$tmp/floodw-pre" flood_copies_sent)" = 0 ] && [ "$(lk "$tmp/floodw-pre" leaf0 h1)" = 0 ]; echo $?)" \
+    "prepopulated tables: no copy on the wire"
 
 # ---- Reactive: the controller delay on exactly the first packet. ------
 D=20000000   # 20 us

@@ -98,13 +98,30 @@ test_geneve(void)
     ok(buf[36] == 0x17 && buf[37] == 0xC1, "UDP destination 6081");
     static const uint8_t gen[16] = {
         0x02, 0x00, 0x65, 0x58, 0x12, 0x34, 0x56, 0x00,  /* Base. */
-        0x01, 0x03, 0x00, 0x01, 0, 0, 0, 0,              /* One TLV. */
+        0xFF, 0xFF, 0x00, 0x01, 0, 0, 0, 0,              /* One TLV. */
     };
     ok(!memcmp(buf + 42, gen, 16),
-       "base header: Opt Len 2 words, protocol 0x6558, VNI; option "
-       "class 0x0103, type 0, length 1 word, 4 B of data");
+       "base header: Opt Len 2 words, protocol 0x6558, VNI; a filler "
+       "option: class 0xFFFF (experimental), type 0, length 1 word, 4 B "
+       "of zeros");
     ok(buf[58] == 0x02 && buf[70] == 0x08 && buf[71] == 0x00,
        "the inner frame starts after the option");
+
+    /* The identity option, as early Cilium wrote it: class 0xffff, type
+     * 1, one word of data holding the 32-bit identity. */
+    struct encap_outer o = outer;
+    o.has_identity = true;
+    o.identity = 0x0001E240;   /* 123456 */
+    e.opt_bytes = 16;
+    n = encap_serialize(&e, &o, &in, buf, sizeof buf);
+    static const uint8_t idopt[24] = {
+        0x04, 0x00, 0x65, 0x58, 0x12, 0x34, 0x56, 0x00,  /* Base. */
+        0xFF, 0xFF, 0x01, 0x01, 0x00, 0x01, 0xE2, 0x40,  /* Identity. */
+        0xFF, 0xFF, 0x00, 0x01, 0, 0, 0, 0,              /* Filler. */
+    };
+    ok(n == 66 + 14 + 20 + 20 + 100 && !memcmp(buf + 42, idopt, 24),
+       "identity 123456: option class 0xFFFF, type 1, length 1 word, "
+       "data 00 01 e2 40, then 8 B of filler option");
 
     e.opt_bytes = 252;
     n = encap_serialize(&e, &outer, &in, buf, sizeof buf);
