@@ -195,7 +195,8 @@ struct sto_worker {
 };
 
 struct sto_host {
-    struct nvme_dev dev;
+    struct nvme_dev *dev;     /* spec->devices of them... */
+    uint32_t next_dev;        /* ...taking commands in turn. */
     uint64_t ios_init, ios_target;
     uint64_t first_ps, last_ps;  /* As a target: first command, last. */
     bool used;
@@ -419,7 +420,7 @@ storage_flow_cap(const struct storage_spec *s, const char *file,
             double dur_s = (double)j->duration_ps / (double)PS_PER_S;
             double ceil = MAX(nvme_ceiling_iops(&s->device, false, j->bs),
                               nvme_ceiling_iops(&s->device, true, j->bs));
-            ios = ceil * dur_s + s->device.units + 1;
+            ios = (ceil * dur_s + s->device.units + 1) * s->devices;
             if (j->rate_iops)
                 ios = MIN(ios, ((double)j->rate_iops * dur_s + 1) * j->numjobs);
             ios += (double)j->iodepth * j->numjobs;
@@ -682,6 +683,18 @@ leg_device_done(struct net *net, struct nvme_cmd *c)
     leg_advance(net, CONTAINER_OF(c, struct sto_leg, cmd));
 }
 
+/* Host H's SSD for its next command: a host's SSDs are striped (RAID 0
+ * with a stripe unit of at least the block size), so its commands,
+ * whatever their job, go to one SSD after another. */
+static struct nvme_dev *
+host_dev(struct storage *st, uint32_t h)
+{
+    struct sto_host *sh = &st->hosts[h];
+    struct nvme_dev *d = &sh->dev[sh->next_dev];
+    sh->next_dev = (sh->next_dev + 1) % st->spec->devices;
+    return d;
+}
+
 /* The host's first command as a target (an SPDK target polls from it). */
 static void
 target_busy(struct storage *st, uint32_t h, uint64_t now)
@@ -750,7 +763,7 @@ leg_advance(struct net *net, struct sto_leg *leg)
             leg->cmd.write = true;
             leg->cmd.bytes = j->bs;
             leg->cmd.done = leg_device_done;
-            nvme_submit(net, &st->hosts[leg->host].dev, &leg->cmd);
+            nvme_submit(net, host_dev(st, leg->host), &leg->cmd);
             return;
         case 3:
             st->hosts[leg->host].ios_target++;
@@ -878,7 +891,7 @@ advance(struct net *net, struct sto_io *io)
             io->cmd.write = io->write;
             io->cmd.bytes = j->bs;
             io->cmd.done = device_done;
-            nvme_submit(net, &st->hosts[dev_host].dev, &io->cmd);
+            nvme_submit(net, host_dev(st, dev_host), &io->cmd);
             return;
         case STEP_MSG:
             if (send_msg(net, st, io, step))
@@ -974,8 +987,11 @@ storage_create(struct storage **out, struct net *net,
     st->io_of = xcalloc(cap ? cap : 1, sizeof *st->io_of);
     st->leg_of = xcalloc(cap ? cap : 1, sizeof *st->leg_of);
     st->hosts = xcalloc(net->n_hosts ? net->n_hosts : 1, sizeof *st->hosts);
-    for (uint32_t h = 0; h < net->n_hosts; h++)
-        nvme_init(&st->hosts[h].dev, &spec->device);
+    for (uint32_t h = 0; h < net->n_hosts; h++) {
+        st->hosts[h].dev = xcalloc(spec->devices, sizeof *st->hosts[h].dev);
+        for (uint32_t d = 0; d < spec->devices; d++)
+            nvme_init(&st->hosts[h].dev[d], &spec->device);
+    }
     st->jobs = xcalloc(spec->n_jobs ? spec->n_jobs : 1, sizeof *st->jobs);
     for (size_t i = 0; i < spec->n_jobs; i++) {
         const struct storage_job_spec *j = &spec->jobs[i];
@@ -1049,6 +1065,8 @@ storage_destroy(struct storage *st, struct net *net)
         free(st->jobs[i].st.lat_ps);
     free(st->workers);
     free(st->jobs);
+    for (uint32_t h = 0; h < net->n_hosts; h++)
+        free(st->hosts[h].dev);
     free(st->hosts);
     free(st->io_of);
     free(st->leg_of);
