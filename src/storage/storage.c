@@ -478,12 +478,19 @@ entries_fill(struct storage *st, const struct net *net,
 
 /* ---- Running. ---- */
 
+/* The core that runs WORKER's software on host H: one of its app
+ * cores, or in a host whose endpoints are VMs (server.vm) a vCPU of the
+ * worker's VM; NULL without a server. */
 static struct core *
 core_of(struct net *net, uint32_t h, uint32_t worker)
 {
     struct server *srv = edge_of(net)->hosts[h].srv;
     if (!srv)
         return NULL;
+    if (srv->n_vms) {
+        const struct vm *vm = &srv->vms[worker % srv->n_vms];
+        return vm->vcpu[worker % vm->n_vcpus];
+    }
     const struct server_spec *s = srv->spec;
     return &srv->cores[s->app_cores[worker % s->n_app_cores]];
 }

@@ -106,6 +106,33 @@ echo "# one 4 KiB read on servers: nvme-rdma $r us, nvme-tcp $tn us, iscsi $ti u
 ok_if "$r < $tn && $r < $ti" "on servers NVMe-oF/RDMA reads faster than NVMe/TCP and iSCSI"
 ok_if "$(sto "$tmp/one-nvme-rdma" lat_max_us) <= $(sto "$tmp/one-nvme-tcp" lat_max_us)" "without host costs NVMe-oF/RDMA is no slower than NVMe/TCP"
 
+# VM initiators: h0's endpoints in a VM.  Its submission and completion
+# run on the VM's vCPU (a core past the host's own); over NVMe/TCP its
+# packets also take the VM's I/O path, so with vhost-net the read takes
+# longer than on bare metal, in its fabric stage, and costs the host a
+# vhost worker's time; an SR-IOV VF skips the host's backend but not
+# the guest's stack.  RDMA goes NIC to guest memory either way: a VM's
+# read takes what bare metal's does.
+for io in vhost sriov; do
+    for proto in nvme-tcp nvme-rdma; do
+        run "vm-$io-$proto" "{jobs: [{initiator: h0, target: h1, protocol: $proto, count: 1}]}" "server: {nodes: {h0: {vm: {io: $io}}}}"
+    done
+done
+bt=$(sto "$tmp/srv-nvme-tcp" lat_max_us) br=$(sto "$tmp/srv-nvme-rdma" lat_max_us)
+vt=$(sto "$tmp/vm-vhost-nvme-tcp" lat_max_us) st=$(sto "$tmp/vm-sriov-nvme-tcp" lat_max_us)
+vr=$(sto "$tmp/vm-vhost-nvme-rdma" lat_max_us) sr=$(sto "$tmp/vm-sriov-nvme-rdma" lat_max_us)
+vf=$(sto "$tmp/vm-vhost-nvme-tcp" fabric_us) bf=$(sto "$tmp/srv-nvme-tcp" fabric_us)
+vh=$(awk -F, '$1 == "h0" { s += $8 } END { print s + 0 }' "$tmp/vm-vhost-nvme-tcp/hosts.csv")
+# (Over RDMA the initiator's only application work is the submission
+# and completion: on the vCPU, none on the host's app core 1.)
+va=$(awk -F, '$1 == "h0" && $2 > 1 { s += $5 } END { print s + 0 }' "$tmp/vm-vhost-nvme-rdma/hosts.csv")
+ha=$(awk -F, '$1 == "h0" && $2 == 1 { s += $5 } END { print s + 0 }' "$tmp/vm-vhost-nvme-rdma/hosts.csv")
+echo "# VM initiator, one 4 KiB read: nvme-tcp bare $bt us, vhost $vt us (fabric $bf -> $vf us), sriov $st us; nvme-rdma bare $br us, vhost $vr us, sriov $sr us"
+ok_if "$vt > $bt && $vf - $bf > $vt - $bt - 0.0015 && $vh > 0" "vhost initiator: NVMe/TCP pays the VM's I/O path in the fabric stage, a vhost worker busy"
+ok_if "$va > 0 && $ha == 0" "the VM initiator's submission and completion run on its vCPU, not the host's app core"
+ok_if "$st > $bt && $st < $vt" "SR-IOV initiator: slower than bare metal, faster than vhost-net"
+ok_if "$vr == $br && $sr == $br" "RDMA from a VM reads as fast as from bare metal"
+
 # Host costs: a local read on a server pays the initiator's submission
 # and completion, 8400 cycles each at 3 GHz.
 run cpu-local "{jobs: [{initiator: h0, protocol: local, count: 1}]}" "server: {}"
