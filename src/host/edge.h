@@ -48,6 +48,8 @@ struct edge_entry {
                                   * both its ends are done (flow files:
                                   * memory follows the flows in progress,
                                   * not all those made so far). */
+    bool stream;                 /* Its flows are message streams
+                                  * (transport_open_stream()). */
 };
 
 /* What hosts, servers and transports read of the configuration, set by
@@ -74,6 +76,9 @@ struct edge_owner_class {
      * owner may start flows in response (a workload's next round).
      * Required. */
     void (*flow_done)(struct edge *, struct flow *);
+    /* A message posted on stream F with TAG has been delivered whole
+     * (transport_msg_done()).  Required if streams are used. */
+    void (*msg_done)(struct edge *, struct flow *, uint64_t tag);
 };
 
 struct edge {

@@ -81,7 +81,8 @@ storage_report_csv(FILE *f, const struct world *world,
     fprintf(f, "job,initiator,target,protocol,rw,bs_bytes,iodepth,numjobs,"
                "ios,reads,writes,bytes,seconds,iops,mb_per_s,lat_mean_us,"
                "lat_p50_us,lat_p99_us,lat_p999_us,lat_max_us,"
-               "initiator_cpu_us_per_io,target_cpu_us_per_io\n");
+               "initiator_cpu_us_per_io,target_cpu_us_per_io,submit_us,"
+               "fabric_us,target_us,device_us,replicas_us,complete_us\n");
     for (size_t i = 0; i < storage_n_jobs(st); i++) {
         const struct storage_job_spec *j = storage_job(st, i);
         const struct storage_job_stats *s = storage_job_stats(st, i);
@@ -90,7 +91,7 @@ storage_report_csv(FILE *f, const struct world *world,
         bool local = j->proto == STORAGE_LOCAL;
         fprintf(f, "%zu,%s,%s,%s,%s,%" PRIu64 ",%u,%u,%" PRIu64 ",%" PRIu64
                    ",%" PRIu64 ",%" PRIu64 ",%.9f,%.3f,%.3f,%.3f,%.3f,%.3f,"
-                   "%.3f,%.3f,%.3f,%.3f\n",
+                   "%.3f,%.3f,%.3f,%.3f,",
                 i, edge->hosts[j->initiator].up.name,
                 j->n_pool ? "pool" : edge->hosts[j->target].up.name,
                 storage_proto_names[j->proto],
@@ -99,6 +100,13 @@ storage_report_csv(FILE *f, const struct world *world,
                 g.mean_us, g.lat_us.p50, g.lat_us.p99, g.lat_us.p999,
                 g.lat_us.max, cpu_us_per_io(world, j->initiator, false),
                 local ? 0 : cpu_us_per_io(world, j->target, true));
+        /* The mean latency's breakdown, by stage (storage.h). */
+        for (int k = 0; k < STORAGE_N_STAGES; k++)
+            fprintf(f, "%s%.3f", k ? "," : "",
+                    s->completed ? (double)s->stage_ps[k] / 1e6 /
+                                       (double)s->completed
+                                 : 0.0);
+        fputc('\n', f);
     }
 }
 

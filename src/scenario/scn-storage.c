@@ -20,6 +20,9 @@ static const char *const target_names[] = { "kernel", "spdk" };
 static const struct key storage_keys[] = {
     { "device", KEY_CUSTOM, .what = "mapping", .note = "see storage.device",
       .help = "The NVMe SSD of every host." },
+    { "devices", KEY_U32, S(devices), 1, 64, .dflt = "1",
+      .help = "SSDs per host, each a `device`; commands striped over "
+              "them." },
     { "target", KEY_CUSTOM, .what = "kernel, spdk", .note = "kernel",
       .help = "Target software: interrupts or polling reactors." },
     { "in_capsule", KEY_SIZE, S(in_capsule_bytes), 0, .dflt = "4KiB",

@@ -77,7 +77,8 @@ struct storage_job_spec {
 
 struct storage_spec {
     bool on;                  /* A `storage` section. */
-    struct nvme_spec device;  /* Every target's (and initiator's) SSD. */
+    struct nvme_spec device;  /* Every target's (and initiator's) SSD... */
+    uint32_t devices;         /* ...this many per host, striped. */
     enum storage_target target;
     uint64_t in_capsule_bytes;/* NVMe-oF: writes up to this go in the
                                * command capsule. */

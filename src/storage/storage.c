@@ -36,10 +36,18 @@
  * Digests add 4 B per header (header_digest) and per data segment
  * (data_digest); iSCSI pads data segments to 4 B.
  *
- * A message starts when the step before it is over: the RDMA response
- * capsule after the RDMA WRITE has been delivered (dcsim's flows have no
- * order between them; a real RC QP sends the SEND right behind the
- * WRITE, so this costs the read about one one-way path latency). */
+ * Messages travel on sessions that stay open for the run, as a real
+ * initiator's do after `nvme connect` or an iSCSI login: per worker (an
+ * I/O queue) and pair of hosts, one message stream each way
+ * (transport_open_stream()), an RC queue pair's two send queues or a TCP
+ * connection's two byte streams.  A message is posted on its stream when
+ * the step before it is over and completes when delivered, behind every
+ * message posted on that stream before it; a message followed at once by
+ * another of the same sender (an RDMA WRITE and its response SEND) does
+ * not wait: both are posted, and the SEND completes after the WRITE in
+ * queue-pair order.  RDMA READs (a target fetching a write's data) are
+ * each a flow of their own: the target is their requester, and the
+ * step after them waits for their data anyway. */
 #include "storage/storage.h"
 
 #include <inttypes.h>
@@ -94,15 +102,28 @@ const char *const storage_rw_names[STORAGE_N_RW] = {
 #define OBJECT_SMALL_BYTES 16
 #define INITIATOR_PORT0 49152
 
-/* What carries a message: the index of its edge entry after the
- * workload's. */
+/* What carries a message. */
 enum carrier {
-    CARRY_SEND,               /* RoCE SEND. */
-    CARRY_WRITE,              /* RDMA WRITE. */
-    CARRY_READ,               /* RDMA READ: the flow's source is the
-                               * requester; the data comes to it. */
-    CARRY_TCP,
+    CARRY_SEND,               /* RoCE SEND, on the RDMA stream. */
+    CARRY_WRITE,              /* RDMA WRITE, on the RDMA stream. */
+    CARRY_READ,               /* RDMA READ, a flow of its own: the flow's
+                               * source is the requester; the data comes
+                               * to it. */
+    CARRY_TCP,                /* Bytes of the TCP stream. */
 };
+
+/* Storage's edge entries after the workload's (STORAGE_N_ENTRIES). */
+enum sto_entry {
+    ENTRY_RDMA_STREAM,
+    ENTRY_READ,
+    ENTRY_TCP_STREAM,
+};
+
+/* A message's tag (transport_post()): its worker, its I/O's slot and its
+ * leg + 1 (0: the I/O's own step), or TAG_NOWAIT for a message no step
+ * waits for. */
+#define TAG_NOWAIT UINT64_MAX
+#define TAG_SLOT_BITS 24
 
 enum step_kind {
     STEP_SUBMIT,              /* Initiator software, before. */
@@ -120,6 +141,9 @@ struct step {
     uint8_t carrier;          /* STEP_MSG: enum carrier. */
     bool to_initiator;        /* STEP_MSG: the flow's source is the
                                * target. */
+    bool nowait;              /* STEP_MSG: the next step is a message of
+                               * the same sender on the same stream: go
+                               * on once this one is posted. */
     uint64_t bytes;           /* STEP_MSG: its size. */
 };
 
@@ -148,6 +172,8 @@ struct sto_io {
     uint8_t step;
     uint32_t target;          /* The target, or the object's primary. */
     uint64_t issued_ps;
+    uint64_t step_ps;         /* When its current step began. */
+    uint64_t stage_ps[STORAGE_N_STAGES];  /* Its time so far, by stage. */
     struct sto_leg *legs;     /* Object jobs: replicas of them. */
     uint32_t legs_left;
 };
@@ -169,10 +195,16 @@ struct sto_worker {
 };
 
 struct sto_host {
-    struct nvme_dev dev;
+    struct nvme_dev *dev;     /* spec->devices of them... */
+    uint32_t next_dev;        /* ...taking commands in turn. */
     uint64_t ios_init, ios_target;
     uint64_t first_ps, last_ps;  /* As a target: first command, last. */
     bool used;
+};
+
+/* A message stream: worker W's from host SRC to DST, flow ID. */
+struct sto_stream {
+    uint32_t w, src, dst, id;
 };
 
 struct storage {
@@ -183,8 +215,12 @@ struct storage {
     struct sto_host *hosts;   /* Per host. */
     uint32_t first_flow, next_flow, end_flow;
     uint16_t first_entry;
-    struct sto_io **io_of;    /* By flow id - first_flow. */
-    int8_t *leg_of;           /* Its leg, or -1: the I/O's own step. */
+    struct sto_io **io_of;    /* RDMA READs' flows, by flow id -
+                               * first_flow: their I/O... */
+    int8_t *leg_of;           /* ...and its leg, or -1: its own step. */
+    struct sto_stream *streams;  /* Open addressing by (w, src, dst);
+                                  * id UINT32_MAX: empty. */
+    uint32_t n_streams, cap_streams;
     struct tcp_spec tcp;      /* Its TCP messages' parameters. */
     uint64_t msgs, msg_bytes;
 };
@@ -336,21 +372,35 @@ program_build(const struct storage_spec *s, const struct storage_job_spec *j,
     }
     put(p, STEP_COMPLETE);
     put(p, STEP_END);
+    for (uint8_t k = 0; k + 1 < p->n; k++) {
+        const struct step *a = &p->s[k], *b = &p->s[k + 1];
+        p->s[k].nowait = a->kind == STEP_MSG && b->kind == STEP_MSG &&
+                         a->to_initiator == b->to_initiator &&
+                         a->carrier != CARRY_READ && b->carrier != CARRY_READ;
+    }
 }
 
 /* ---- Sizing. ---- */
 
-/* Models beyond this many message records are refused (a flow record is
+/* Models beyond this many flow records are refused (a flow record is
  * about 170 bytes). */
 #define STORAGE_MAX_FLOWS (UINT32_C(1) << 24)
 
-static uint32_t
-program_msgs_max(const struct storage_spec *s, const struct storage_job_spec *j)
+/* The most messages, and RDMA READs among them, of one of J's I/Os. */
+static void
+program_msgs_max(const struct storage_spec *s, const struct storage_job_spec *j,
+                 uint32_t *msgs, uint32_t *reads)
 {
-    struct program r, w;
-    program_build(s, j, false, &r);
-    program_build(s, j, true, &w);
-    return MAX(r.msgs, w.msgs);
+    *msgs = *reads = 0;
+    for (int op = 0; op < 2; op++) {
+        struct program p;
+        program_build(s, j, op, &p);
+        uint32_t r = 0;
+        for (uint8_t k = 0; k < p.n; k++)
+            r += p.s[k].kind == STEP_MSG && p.s[k].carrier == CARRY_READ;
+        *msgs = MAX(*msgs, p.msgs);
+        *reads = MAX(*reads, r);
+    }
 }
 
 bool
@@ -370,16 +420,25 @@ storage_flow_cap(const struct storage_spec *s, const char *file,
             double dur_s = (double)j->duration_ps / (double)PS_PER_S;
             double ceil = MAX(nvme_ceiling_iops(&s->device, false, j->bs),
                               nvme_ceiling_iops(&s->device, true, j->bs));
-            ios = ceil * dur_s + s->device.units + 1;
+            ios = (ceil * dur_s + s->device.units + 1) * s->devices;
             if (j->rate_iops)
                 ios = MIN(ios, ((double)j->rate_iops * dur_s + 1) * j->numjobs);
             ios += (double)j->iodepth * j->numjobs;
         }
-        total += ceil(ios) * program_msgs_max(s, j);
+        /* Each RDMA READ is a flow; the other messages go on streams,
+         * no more than the messages and than two per worker and pair of
+         * hosts it talks over (an object job's: client and primary,
+         * primary and replica). */
+        uint32_t msgs, reads;
+        program_msgs_max(s, j, &msgs, &reads);
+        double pairs = j->n_pool ? (double)j->n_pool * (double)j->n_pool : 1;
+        total += ceil(ios) * reads +
+                 MIN(ceil(ios) * msgs, 2 * pairs * j->numjobs);
         if (total > STORAGE_MAX_FLOWS) {
             *err = xasprintf("%s:%u:%u: storage.jobs.%zu: the jobs up to "
-                             "this one would send up to %.0f messages, "
-                             "more than the %" PRIu32 " this model keeps; "
+                             "this one would need up to %.0f message flows "
+                             "(streams and RDMA READs), more than the "
+                             "%" PRIu32 " this model keeps; "
                              "expected fewer I/Os (a smaller count or a "
                              "shorter duration)",
                              file, j->loc.line, j->loc.col, i, total,
@@ -391,11 +450,12 @@ storage_flow_cap(const struct storage_spec *s, const char *file,
     return true;
 }
 
-/* What storage's messages ask of the transports.  Storage connections
- * live long: dcsim's TCP carries one message per connection, so each
- * message's connection starts with the window a warmed-up connection
- * has (the receive buffer's worth of segments), not slow start, and
- * its RTO. */
+/* What storage's messages ask of the transports.  Storage sessions are
+ * connected before the job (`nvme connect`, an iSCSI login) and have
+ * carried I/O before it: their TCP connections start established
+ * (no handshake) with the window a warmed-up connection has (the
+ * receive buffer's worth of segments), not slow start, and the RTO of a
+ * connection with RTT samples. */
 static void
 entries_fill(struct storage *st, const struct net *net,
              const struct tcp_spec *tcp, struct edge_entry *out)
@@ -408,20 +468,29 @@ entries_fill(struct storage *st, const struct net *net,
     /* And the RTO a connection with RTT samples has in a datacenter:
      * its floor, not RFC 6298's 1 s before the first sample. */
     st->tcp.init_rto_ps = MIN(tcp->init_rto_ps, tcp->min_rto_ps);
-    out[CARRY_SEND] = (struct edge_entry){ .verb = RDMA_VERB_SEND };
-    out[CARRY_WRITE] = (struct edge_entry){ .verb = RDMA_VERB_WRITE };
-    out[CARRY_READ] = (struct edge_entry){ .verb = RDMA_VERB_READ };
-    out[CARRY_TCP] = (struct edge_entry){ .tcp = &st->tcp };
+    st->tcp.handshake = false;
+    out[ENTRY_RDMA_STREAM] = (struct edge_entry){ .verb = RDMA_VERB_SEND,
+                                                  .stream = true };
+    out[ENTRY_READ] = (struct edge_entry){ .verb = RDMA_VERB_READ };
+    out[ENTRY_TCP_STREAM] = (struct edge_entry){ .tcp = &st->tcp,
+                                                 .stream = true };
 }
 
 /* ---- Running. ---- */
 
+/* The core that runs WORKER's software on host H: one of its app
+ * cores, or in a host whose endpoints are VMs (server.vm) a vCPU of the
+ * worker's VM; NULL without a server. */
 static struct core *
 core_of(struct net *net, uint32_t h, uint32_t worker)
 {
     struct server *srv = edge_of(net)->hosts[h].srv;
     if (!srv)
         return NULL;
+    if (srv->n_vms) {
+        const struct vm *vm = &srv->vms[worker % srv->n_vms];
+        return vm->vcpu[worker % vm->n_vcpus];
+    }
     const struct server_spec *s = srv->spec;
     return &srv->cores[s->app_cores[worker % s->n_app_cores]];
 }
@@ -471,7 +540,10 @@ flow_fill(const struct net *net, const struct storage *st,
     f->size_bytes = bytes;
     f->tc = j->tc;
     f->transport = carrier_transport(net, carrier);
-    f->entry = (uint16_t)(st->first_entry + carrier);
+    f->entry = (uint16_t)(st->first_entry +
+                          (carrier == CARRY_READ  ? ENTRY_READ
+                           : carrier == CARRY_TCP ? ENTRY_TCP_STREAM
+                                                  : ENTRY_RDMA_STREAM));
 }
 
 /* Message STEP of worker W's I/O to or from TARGET. */
@@ -491,9 +563,9 @@ flow_fill_step(const struct net *net, const struct storage *st,
                   step->carrier, step->bytes, f);
 }
 
-/* A new message flow for IO (its LEG, or -1), to be filled. */
+/* A new flow record, to be filled. */
 static struct flow *
-msg_new(struct net *net, struct storage *st, struct sto_io *io, int leg)
+flow_new(struct net *net, struct storage *st)
 {
     struct edge *edge = edge_of(net);
     sim_assert(st->next_flow < st->end_flow);
@@ -502,26 +574,104 @@ msg_new(struct net *net, struct storage *st, struct sto_io *io, int leg)
     memset(f, 0, sizeof *f);
     f->id = id;
     f->start_ps = net->sim.now_ps;
-    st->io_of[id - st->first_flow] = io;
-    st->leg_of[id - st->first_flow] = (int8_t)leg;
+    st->leg_of[id - st->first_flow] = -1;
     return f;
 }
 
-static void
-msg_send(struct net *net, struct storage *st, struct flow *f)
+static uint64_t
+stream_hash(uint32_t w, uint32_t src, uint32_t dst)
 {
-    st->msgs++;
-    st->msg_bytes += f->size_bytes;
-    transport_launch_flow(net, f->id);
+    return rng_mix64(((uint64_t)w << 32) ^ ((uint64_t)src << 16) ^ dst);
 }
 
+/* Worker W's stream from SRC to DST: found, or made from TEMPLATE (its
+ * ends, ports, class and carrier filled) and opened. */
+static struct flow *
+stream_get(struct net *net, struct storage *st, uint32_t w,
+           const struct flow *template)
+{
+    if (2 * (st->n_streams + 1) > st->cap_streams) {
+        /* Grow the table (twice the size) and put every stream back. */
+        struct sto_stream *old = st->streams;
+        uint32_t n = st->cap_streams;
+        st->cap_streams = n ? 2 * n : 64;
+        st->streams = xmalloc(st->cap_streams * sizeof *st->streams);
+        for (uint32_t i = 0; i < st->cap_streams; i++)
+            st->streams[i].id = UINT32_MAX;
+        for (uint32_t i = 0; i < n; i++) {
+            if (old[i].id == UINT32_MAX)
+                continue;
+            uint64_t k = stream_hash(old[i].w, old[i].src, old[i].dst);
+            while (st->streams[k & (st->cap_streams - 1)].id != UINT32_MAX)
+                k++;
+            st->streams[k & (st->cap_streams - 1)] = old[i];
+        }
+        free(old);
+    }
+    struct edge *edge = edge_of(net);
+    uint32_t src = template->src, dst = template->dst;
+    for (uint64_t k = stream_hash(w, src, dst);; k++) {
+        struct sto_stream *e = &st->streams[k & (st->cap_streams - 1)];
+        if (e->id == UINT32_MAX) {
+            struct flow *f = flow_new(net, st);
+            uint32_t id = f->id;
+            *f = *template;
+            f->id = id;
+            f->start_ps = net->sim.now_ps;
+            f->size_bytes = 0;
+            *e = (struct sto_stream){ .w = w, .src = src, .dst = dst,
+                                      .id = id };
+            st->n_streams++;
+            transport_open_stream(net, id);
+            return f;
+        }
+        if (e->w == w && e->src == src && e->dst == dst)
+            return &edge->flows[e->id];
+    }
+}
+
+/* Sends message TEMPLATE by CARRIER (its ends, size and class filled by
+ * flow_fill()) for IO's LEG (-1: its own step): an RDMA READ as a flow
+ * of its own, anything else posted on the worker's stream between its
+ * ends, tagged for storage_msg_done() unless NOWAIT. */
 static void
+msg_send(struct net *net, struct storage *st, struct sto_io *io, int leg,
+         const struct flow *template, enum carrier carrier, bool nowait)
+{
+    st->msgs++;
+    st->msg_bytes += template->size_bytes;
+    struct sto_worker *w = io->w;
+    if (carrier != CARRY_READ) {
+        uint64_t tag = nowait ? TAG_NOWAIT
+                              : (uint64_t)w->index << 32 |
+                                    (uint64_t)(io - w->ios) << 8 |
+                                    (uint64_t)(leg + 1);
+        struct flow *f = stream_get(net, st, w->index, template);
+        transport_post(net, f, template->size_bytes,
+                       carrier == CARRY_WRITE ? RDMA_VERB_WRITE
+                                              : RDMA_VERB_SEND,
+                       tag);
+        return;
+    }
+    struct flow *f = flow_new(net, st);
+    uint32_t id = f->id;
+    *f = *template;
+    f->id = id;
+    f->start_ps = net->sim.now_ps;
+    st->io_of[id - st->first_flow] = io;
+    st->leg_of[id - st->first_flow] = (int8_t)leg;
+    transport_launch_flow(net, id);
+}
+
+/* IO's message STEP; true if the I/O goes on at once (STEP's nowait). */
+static bool
 send_msg(struct net *net, struct storage *st, struct sto_io *io,
          const struct step *step)
 {
-    struct flow *f = msg_new(net, st, io, -1);
-    flow_fill_step(net, st, io->w, io->target, step, f);
-    msg_send(net, st, f);
+    struct flow f = { 0 };
+    flow_fill_step(net, st, io->w, io->target, step, &f);
+    msg_send(net, st, io, -1, &f, step->carrier, step->nowait);
+    return step->nowait;
 }
 
 /* ---- Object PUTs: the replicas' legs. ---- */
@@ -538,6 +688,18 @@ static void
 leg_device_done(struct net *net, struct nvme_cmd *c)
 {
     leg_advance(net, CONTAINER_OF(c, struct sto_leg, cmd));
+}
+
+/* Host H's SSD for its next command: a host's SSDs are striped (RAID 0
+ * with a stripe unit of at least the block size), so its commands,
+ * whatever their job, go to one SSD after another. */
+static struct nvme_dev *
+host_dev(struct storage *st, uint32_t h)
+{
+    struct sto_host *sh = &st->hosts[h];
+    struct nvme_dev *d = &sh->dev[sh->next_dev];
+    sh->next_dev = (sh->next_dev + 1) % st->spec->devices;
+    return d;
 }
 
 /* The host's first command as a target (an SPDK target polls from it). */
@@ -591,13 +753,12 @@ leg_advance(struct net *net, struct sto_leg *leg)
             stage = 2;
         else if (k == 0)
             stage = 4;
-        struct flow *f;
+        struct flow f = { 0 };
         switch (stage) {
         case 0:
-            f = msg_new(net, st, io, k);
             flow_fill(net, st, j, io->target, port, leg->host, OBJECT_PORT,
-                      c, j->bs, f);
-            msg_send(net, st, f);
+                      c, j->bs, &f);
+            msg_send(net, st, io, k, &f, c, false);
             return;
         case 1:
             if (target_work(net, st, leg->host, w->index,
@@ -609,15 +770,14 @@ leg_advance(struct net *net, struct sto_leg *leg)
             leg->cmd.write = true;
             leg->cmd.bytes = j->bs;
             leg->cmd.done = leg_device_done;
-            nvme_submit(net, &st->hosts[leg->host].dev, &leg->cmd);
+            nvme_submit(net, host_dev(st, leg->host), &leg->cmd);
             return;
         case 3:
             st->hosts[leg->host].ios_target++;
             st->hosts[leg->host].last_ps = net->sim.now_ps;
-            f = msg_new(net, st, io, k);
             flow_fill(net, st, j, leg->host, OBJECT_PORT, io->target, port,
-                      c, OBJECT_SMALL_BYTES, f);
-            msg_send(net, st, f);
+                      c, OBJECT_SMALL_BYTES, &f);
+            msg_send(net, st, io, k, &f, c, false);
             return;
         default:
             if (--io->legs_left == 0)
@@ -669,6 +829,8 @@ io_end(struct net *net, struct sto_io *io)
     uint64_t now = net->sim.now_ps;
     stats_append(&s->lat_ps, &s->completed, &s->lat_cap,
                  (double)(now - io->issued_ps));
+    for (int k = 0; k < STORAGE_N_STAGES; k++)
+        s->stage_ps[k] += io->stage_ps[k];
     s->bytes += j->bs;
     s->last_ps = now;
     st->hosts[j->initiator].ios_init++;
@@ -688,6 +850,19 @@ advance(struct net *net, struct sto_io *io)
     const struct storage_job_spec *j = w->job->spec;
     const struct storage_costs *cost = &st->spec->cost;
     const struct program *p = &w->job->prog[io->write];
+    /* The step that just ended: its time. */
+    static const uint8_t stage_of[] = {
+        [STEP_SUBMIT] = STORAGE_STAGE_SUBMIT,
+        [STEP_TARGET] = STORAGE_STAGE_TARGET,
+        [STEP_DEVICE] = STORAGE_STAGE_DEVICE,
+        [STEP_MSG] = STORAGE_STAGE_FABRIC,
+        [STEP_FANOUT] = STORAGE_STAGE_REPLICAS,
+        [STEP_COMPLETE] = STORAGE_STAGE_COMPLETE,
+    };
+    uint64_t now = net->sim.now_ps;
+    if (io->step)
+        io->stage_ps[stage_of[p->s[io->step - 1].kind]] += now - io->step_ps;
+    io->step_ps = now;
     for (;;) {
         const struct step *step = &p->s[io->step++];
         uint32_t dev_host = j->proto == STORAGE_LOCAL ? j->initiator
@@ -723,10 +898,11 @@ advance(struct net *net, struct sto_io *io)
             io->cmd.write = io->write;
             io->cmd.bytes = j->bs;
             io->cmd.done = device_done;
-            nvme_submit(net, &st->hosts[dev_host].dev, &io->cmd);
+            nvme_submit(net, host_dev(st, dev_host), &io->cmd);
             return;
         case STEP_MSG:
-            send_msg(net, st, io, step);
+            if (send_msg(net, st, io, step))
+                continue;
             return;
         case STEP_END:
             io_end(net, io);
@@ -789,6 +965,7 @@ issue(struct net *net, struct sto_worker *w, struct sto_io *io)
     w->issued++;
     io->step = 0;
     io->issued_ps = now;
+    memset(io->stage_ps, 0, sizeof io->stage_ps);
     advance(net, io);
 }
 
@@ -817,8 +994,11 @@ storage_create(struct storage **out, struct net *net,
     st->io_of = xcalloc(cap ? cap : 1, sizeof *st->io_of);
     st->leg_of = xcalloc(cap ? cap : 1, sizeof *st->leg_of);
     st->hosts = xcalloc(net->n_hosts ? net->n_hosts : 1, sizeof *st->hosts);
-    for (uint32_t h = 0; h < net->n_hosts; h++)
-        nvme_init(&st->hosts[h].dev, &spec->device);
+    for (uint32_t h = 0; h < net->n_hosts; h++) {
+        st->hosts[h].dev = xcalloc(spec->devices, sizeof *st->hosts[h].dev);
+        for (uint32_t d = 0; d < spec->devices; d++)
+            nvme_init(&st->hosts[h].dev[d], &spec->device);
+    }
     st->jobs = xcalloc(spec->n_jobs ? spec->n_jobs : 1, sizeof *st->jobs);
     for (size_t i = 0; i < spec->n_jobs; i++) {
         const struct storage_job_spec *j = &spec->jobs[i];
@@ -892,9 +1072,12 @@ storage_destroy(struct storage *st, struct net *net)
         free(st->jobs[i].st.lat_ps);
     free(st->workers);
     free(st->jobs);
+    for (uint32_t h = 0; h < net->n_hosts; h++)
+        free(st->hosts[h].dev);
     free(st->hosts);
     free(st->io_of);
     free(st->leg_of);
+    free(st->streams);
     free(st);
 }
 
@@ -909,6 +1092,22 @@ storage_flow_done(struct storage *st, struct net *net, struct flow *f)
 {
     struct sto_io *io = st->io_of[f->id - st->first_flow];
     int leg = st->leg_of[f->id - st->first_flow];
+    if (leg < 0)
+        advance(net, io);
+    else
+        leg_advance(net, &io->legs[leg]);
+}
+
+void
+storage_msg_done(struct storage *st, struct net *net, struct flow *f,
+                 uint64_t tag)
+{
+    (void)f;
+    if (tag == TAG_NOWAIT)
+        return;
+    struct sto_worker *w = &st->workers[tag >> 32];
+    struct sto_io *io = &w->ios[(tag >> 8) & ((UINT64_C(1) << TAG_SLOT_BITS) - 1)];
+    int leg = (int)(tag & 0xff) - 1;
     if (leg < 0)
         advance(net, io);
     else

@@ -5,19 +5,22 @@
  * An I/O is a short program of steps (storage.c builds one per job and
  * operation): software at the initiator (submission), the protocol's
  * messages, software at the target, the SSD (host/blk.h, nvme_submit()),
- * more messages, and the initiator's completion.  Each message is one
- * flow of the existing transports, of the protocol's real size: a RoCE
- * SEND, RDMA WRITE or RDMA READ (transport/rdma.c), or a TCP message
- * (transport/tcp.c) holding the PDUs one side writes at once.  The next
+ * more messages, and the initiator's completion.  Each message has the
+ * protocol's real size and is carried by the existing transports: a
+ * RoCE SEND or RDMA WRITE posted on the worker's RDMA message stream to
+ * its peer (one queue pair's send queue, transport/rdma.c), the PDUs one
+ * side writes at once appended to the worker's TCP stream
+ * (transport/tcp.c), or an RDMA READ as a flow of its own.  The next
  * step starts when the message has been delivered (the edge's owner
- * hands the flow's completion to storage_flow_done()).  Software steps
- * run on the servers' cores, when the hosts have a `server` section;
- * without one they cost nothing.
+ * hands a stream message's completion to storage_msg_done(), a READ
+ * flow's to storage_flow_done()).  Software steps run on the servers'
+ * cores, when the hosts have a `server` section; without one they cost
+ * nothing.
  *
- * The messages' flows live in edge->flows after the workload's room
- * (from FIRST_FLOW on), beyond edge->n_flows, so flows.csv and the
- * flow statistics hold the workload's flows only; storage.csv holds the
- * jobs (report/storage-report.c). */
+ * The streams' and READs' flows live in edge->flows after the
+ * workload's room (from FIRST_FLOW on), beyond edge->n_flows, so
+ * flows.csv and the flow statistics hold the workload's flows only;
+ * storage.csv holds the jobs (report/storage-report.c). */
 #ifndef DCSIM_STORAGE_H
 #define DCSIM_STORAGE_H 1
 
@@ -34,20 +37,39 @@ struct net;
 struct storage;
 struct tcp_spec;
 
+/* Where an I/O's time goes (storage.csv's breakdown): the time from
+ * the start of each of its steps to the start of the next, by kind. */
+enum storage_stage {
+    STORAGE_STAGE_SUBMIT,     /* Initiator software before, its wait for
+                               * a core included. */
+    STORAGE_STAGE_FABRIC,     /* Messages: from posting to delivery (the
+                               * transports' queues, the wire, the
+                               * switches, the receiving host's stack). */
+    STORAGE_STAGE_TARGET,     /* Target software per command, its wait
+                               * for a core included. */
+    STORAGE_STAGE_DEVICE,     /* The SSD: its queue, media and data path. */
+    STORAGE_STAGE_REPLICAS,   /* Object PUT at the primary: its own write
+                               * and the replicas', in parallel. */
+    STORAGE_STAGE_COMPLETE,   /* Initiator software after. */
+    STORAGE_N_STAGES,
+};
+
 /* What a job has done (storage.csv). */
 struct storage_job_stats {
     uint64_t issued, completed, reads, writes, bytes;
     uint64_t first_ps, last_ps;   /* First issue, last completion. */
     double *lat_ps;               /* Per completed I/O, in order. */
     uint64_t lat_cap;
+    /* Summed over the completed I/Os. */
+    uint64_t stage_ps[STORAGE_N_STAGES];
 };
 
 /* The edge entries storage's messages use (edge.h, flow->entry), from
  * FIRST_ENTRY on: STORAGE_N_ENTRIES of them. */
-#define STORAGE_N_ENTRIES 4
+#define STORAGE_N_ENTRIES 3
 
-/* The flows SPEC's jobs can need at most (their messages); 0 with only
- * local jobs.  Returns false, with *ERR allocated, if there would be
+/* The flows SPEC's jobs can need at most (their streams and RDMA
+ * READs); 0 with only local jobs.  Returns false, with *ERR allocated, if there would be
  * more than the model keeps (a duration too long for the device). */
 bool storage_flow_cap(const struct storage_spec *, const char *file,
                       uint32_t *cap, char **err);
@@ -68,6 +90,9 @@ void storage_destroy(struct storage *, struct net *);
 /* Flow F (one of storage's: id >= its first flow) has been delivered. */
 bool storage_owns_flow(const struct storage *, const struct flow *);
 void storage_flow_done(struct storage *, struct net *, struct flow *);
+/* A message posted on storage's stream F with TAG has been delivered. */
+void storage_msg_done(struct storage *, struct net *, struct flow *,
+                      uint64_t tag);
 
 /* Results, for report/. */
 size_t storage_n_jobs(const struct storage *);

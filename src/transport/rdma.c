@@ -27,7 +27,15 @@
  *
  * The flow completes when the responder has the whole message (as for
  * the other transports); `acked_ps` records when the requester saw the
- * last ACK, i.e. the WRITE's completion. */
+ * last ACK, i.e. the WRITE's completion.
+ *
+ * A message stream (transport_open_stream()) is a QP that stays open and
+ * carries messages posted one after another, SENDs and WRITEs in any
+ * mix: their packets follow each other in one PSN sequence, so a SEND
+ * posted behind a WRITE leaves right behind its last packet and
+ * completes after it, in QP order (IBTA 9.5, ordering rules); each
+ * message completes when the responder has it all in order ("Message
+ * streams" below). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +77,8 @@ struct rdma_qp {
     uint64_t inc_bytes;          /* Bytes sent toward the byte counter. */
     struct event alpha_timer, dec_timer, inc_timer;
     struct rdma_hpcc *hpcc;      /* HPCC's state; NULL without HPCC. */
+    struct rdma_stream *stream;  /* A message stream's messages; NULL for
+                                  * a one-message flow. */
     /* DCQCN notification point (responder). */
     uint64_t last_cnp_ps;
     bool cnp_ever;
@@ -359,6 +369,18 @@ dcqcn_cnp(struct net *net, struct rdma_qp *qp)
         sim_schedule(&net->sim, &qp->dec_timer, net->sim.now_ps);
 }
 
+/* A stream QP that went idle with its rate cut has let its increase
+ * timer lapse (it stops while nothing is to send); new data starts it
+ * again, as a NIC's timers would have run on. */
+static void
+dcqcn_resume_idle(struct net *net, struct rdma_qp *qp)
+{
+    if (qp->cfg->cc == RDMA_CC_DCQCN && qp->rate < (double)qp->line_bps &&
+        !event_is_scheduled(&net->sim, &qp->inc_timer))
+        sim_schedule(&net->sim, &qp->inc_timer,
+                     net->sim.now_ps + qp->cfg->dcqcn.inc_period_ps);
+}
+
 static struct pkt *
 rdma_pull_cnp(struct net *net, struct tx_source *src, uint64_t *next_ready)
 {
@@ -441,6 +463,115 @@ static const struct {
     },
 };
 
+/* ---- Message streams: the messages posted on a stream QP, oldest
+ * first, each sendable once its work request has been posted (`start`),
+ * its packets numbered on from the message before it. ---- */
+
+struct rdma_msg {
+    uint64_t first, end;         /* Its packets [first, end), once
+                                  * sendable. */
+    uint64_t bytes_before;       /* Stream bytes before its first. */
+    uint64_t bytes;
+    uint64_t tag;                /* transport_msg_done()'s. */
+    enum rdma_verb verb;
+};
+
+struct rdma_stream {
+    struct rdma_msg *m;          /* Not yet both delivered and
+                                  * acknowledged, oldest first: n of
+                                  * them, */
+    uint32_t n, cap;
+    uint32_t ready;              /* the first `ready` sendable, */
+    uint32_t rx;                 /* the first `rx` delivered. */
+};
+
+/* The sendable message holding packet IDX (< qp->n_pkts). */
+static const struct rdma_msg *
+stream_msg(const struct rdma_stream *st, uint64_t idx)
+{
+    uint32_t lo = 0, hi = st->ready;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (st->m[mid].first <= idx)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    sim_assert(lo < st->ready && idx >= st->m[lo].first &&
+               idx < st->m[lo].end);
+    return &st->m[lo];
+}
+
+static void
+rdma_post(struct net *net, struct flow *f, uint64_t bytes,
+          enum rdma_verb verb, uint64_t tag)
+{
+    struct rdma_stream *st = ((struct rdma_qp *)f->tp)->stream;
+    (void)net;
+    sim_assert(st && bytes > 0 &&
+               (verb == RDMA_VERB_SEND || verb == RDMA_VERB_WRITE));
+    if (st->n == st->cap) {
+        st->cap = st->cap ? 2 * st->cap : 8;
+        st->m = xrealloc(st->m, st->cap * sizeof *st->m);
+    }
+    st->m[st->n++] = (struct rdma_msg){ .bytes = bytes, .tag = tag,
+                                        .verb = verb };
+}
+
+/* `start` on a stream: the oldest message not yet sendable becomes so,
+ * its packets after the last message's. */
+static void
+stream_ready(struct net *net, struct rdma_qp *qp)
+{
+    struct rdma_stream *st = qp->stream;
+    sim_assert(st->ready < st->n);
+    struct rdma_msg *m = &st->m[st->ready++];
+    m->first = qp->n_pkts;
+    m->bytes_before = qp->flow->size_bytes;
+    qp->n_pkts += (m->bytes + qp->cfg->mtu - 1) / qp->cfg->mtu;
+    m->end = qp->n_pkts;
+    qp->flow->size_bytes += m->bytes;
+    if (qp->failed)
+        return;
+    dcqcn_resume_idle(net, qp);
+    nic_activate(net, &qp->data_src);
+}
+
+/* The responder's in-order packets reach qp->expected: the messages now
+ * whole complete, in order. */
+static void
+stream_delivered(struct net *net, struct rdma_qp *qp)
+{
+    struct rdma_stream *st = qp->stream;
+    while (st->rx < st->ready && st->m[st->rx].end <= qp->expected)
+        transport_msg_done(net, qp->flow, st->m[st->rx++].tag);
+}
+
+/* Forgets the messages delivered and acknowledged. */
+static void
+stream_retire(struct rdma_qp *qp)
+{
+    struct rdma_stream *st = qp->stream;
+    uint32_t k = 0;
+    while (k < st->rx && st->m[k].end <= qp->una)
+        k++;
+    if (!k)
+        return;
+    memmove(st->m, st->m + k, (st->n - k) * sizeof *st->m);
+    st->n -= k;
+    st->ready -= k;
+    st->rx -= k;
+}
+
+static void
+stream_free(struct rdma_qp *qp)
+{
+    if (qp->stream)
+        free(qp->stream->m);
+    free(qp->stream);
+    qp->stream = NULL;
+}
+
 /* ---- HPCC (rdma-hpcc.h): the requester's window and pacing; the
  * switches fill the INT (port.c), the responder echoes it. ---- */
 
@@ -448,6 +579,12 @@ static const struct {
 static uint64_t
 bytes_before(const struct rdma_qp *qp, uint64_t idx)
 {
+    if (qp->stream) {
+        if (idx >= qp->n_pkts)
+            return qp->flow->size_bytes;
+        const struct rdma_msg *m = stream_msg(qp->stream, idx);
+        return m->bytes_before + (idx - m->first) * qp->cfg->mtu;
+    }
     uint64_t b = idx * qp->cfg->mtu;
     return b < qp->flow->size_bytes ? b : qp->flow->size_bytes;
 }
@@ -544,18 +681,28 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     struct pkt *p = pkt_alloc(&net->pool);
     *p = qp->data_proto;
     p->seq = (uint32_t)i;
-    p->payload_bytes = i + 1 < qp->n_pkts
+    /* The message it belongs to: the flow's, or a stream's. */
+    enum rdma_verb verb = qp->verb;
+    uint64_t first = 0, end = qp->n_pkts, bytes = f->size_bytes;
+    if (qp->stream) {
+        const struct rdma_msg *m = stream_msg(qp->stream, i);
+        verb = m->verb;
+        first = m->first;
+        end = m->end;
+        bytes = m->bytes;
+    }
+    p->payload_bytes = i + 1 < end
                            ? mtu
-                           : (uint32_t)(f->size_bytes - i * mtu);
-    bool last = i + 1 == qp->n_pkts;
-    int pos = i == 0 ? (last ? PKT_ONLY : PKT_FIRST)
-                     : (last ? PKT_LAST : PKT_MIDDLE);
-    p->l4.roce.opcode = verb_pkts[qp->verb].opcode[pos];
+                           : (uint32_t)(bytes - (i - first) * mtu);
+    bool last = i + 1 == end;
+    int pos = i == first ? (last ? PKT_ONLY : PKT_FIRST)
+                         : (last ? PKT_LAST : PKT_MIDDLE);
+    p->l4.roce.opcode = verb_pkts[verb].opcode[pos];
     p->l4.roce.psn = psn_of(qp, i);
     p->l4.roce.ack_req = last || (i + 1) % qp->cfg->ack_every == 0;
     p->l4_extra = ns3_headers(qp)
                       ? NS3_SEQTS_BYTES + int_bytes(qp)
-                      : IB_BTH_BYTES + verb_pkts[qp->verb].ext_bytes[pos] +
+                      : IB_BTH_BYTES + verb_pkts[verb].ext_bytes[pos] +
                             IB_ICRC_BYTES + int_bytes(qp);
     p->ip.id = (uint16_t)i;
     pkt_set_lengths(p);
@@ -741,7 +888,9 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
             qp->since_ack = 0;
             queue_ack(net, qp, IB_AETH_ACK, i, p);
         }
-        if (qp->expected == qp->n_pkts && !f->completed)
+        if (qp->stream)
+            stream_delivered(net, qp);
+        else if (qp->expected == qp->n_pkts && !f->completed)
             transport_flow_done(net, f);
     } else if (i > qp->expected) {
         /* One NAK per sequence error; a requester that went back and
@@ -789,6 +938,8 @@ requester_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
         } else {
             arm_rto(net, qp);
         }
+        if (qp->stream)
+            stream_retire(qp);
     }
     if (syndrome == IB_AETH_RNR) {
         f->naks++;
@@ -940,6 +1091,12 @@ rdma_setup(struct net *net, struct flow *f)
     qp->wqe_idx = qp->verb == RDMA_VERB_SEND        ? 0
                   : qp->verb == RDMA_VERB_WRITE_IMM ? qp->n_pkts - 1
                                                     : UINT64_MAX;
+    /* A stream's receives are always posted (no RNR). */
+    if (ts->stream) {
+        sim_assert(!qp->read);
+        qp->stream = xcalloc(1, sizeof *qp->stream);
+        qp->wqe_idx = UINT64_MAX;
+    }
     /* The initial PSN, per QP, from the flow's own stream. */
     struct rng r;
     rng_init(&r, edge_of(net)->cfg.seed, rng_stream_id("rdma/isn") ^ f->id);
@@ -1040,7 +1197,9 @@ static void
 rdma_start(struct net *net, struct flow *f)
 {
     struct rdma_qp *qp = f->tp;
-    if (qp->read)
+    if (qp->stream)
+        stream_ready(net, qp);
+    else if (qp->read)
         read_request(net, qp, 0);
     else
         nic_activate(net, &qp->data_src);
@@ -1059,6 +1218,7 @@ qp_stop(struct net *net, struct flow *f)
     }
     free(qp->hpcc);
     qp->hpcc = NULL;
+    stream_free(qp);
     f->tp = NULL;
     return qp;
 }
@@ -1098,6 +1258,7 @@ const struct transport_class transport_roce = {
     .start = rdma_start,
     .receive = rdma_receive,
     .teardown = rdma_teardown,
+    .post = rdma_post,
 };
 
 /* RoCEv1 carries the IB transport straight in Ethernet frames (EtherType
@@ -1134,6 +1295,7 @@ const struct transport_class transport_rocev1 = {
     .receive = rdma_receive,
     .teardown = rdma_teardown,
     .check = rocev1_check,
+    .post = rdma_post,
 };
 
 /* Native InfiniBand (protocol ib, on a `fabric: infiniband`): the same
@@ -1146,6 +1308,7 @@ const struct transport_class transport_ib = {
     .start = rdma_start,
     .receive = rdma_receive,
     .teardown = rdma_teardown,
+    .post = rdma_post,
 };
 
 bool

@@ -22,7 +22,14 @@
  *
  * Connection state is taken from a pool at the flow's start and returned
  * when both ends are done, so the events it registers scale with the
- * connections open at once rather than with the flows of a run. */
+ * connections open at once rather than with the flows of a run.
+ *
+ * A message stream (transport_open_stream()) is a connection that stays
+ * open: each message posted appends its bytes to the byte stream (the
+ * flow's size grows), segments may carry the end of one message and the
+ * start of the next, and each message completes when the receiver has
+ * its last byte in order.  One direction: a session that talks both ways
+ * is two streams, so their ACKs are not piggybacked on data. */
 #include "transport/tcp.h"
 
 #include <stdlib.h>
@@ -147,6 +154,8 @@ conn_get(struct net *net)
         c->cap_ooo = keep.cap_ooo;
         c->acks = keep.acks;
         c->cap_acks = keep.cap_acks;
+        c->msgs = keep.msgs;
+        c->cap_msgs = keep.cap_msgs;
         return c;
     }
     /* Aligned for the packet templates inside. */
@@ -194,6 +203,7 @@ tcp_pool_free(struct net *net)
     for (uint32_t i = 0; i < pool->n_all; i++) {
         free(pool->all[i]->ooo);
         free(pool->all[i]->acks);
+        free(pool->all[i]->msgs);
         free(pool->all[i]);
     }
     free(pool->all);
@@ -610,6 +620,10 @@ queue_ack(struct net *net, struct tcp_conn *c, bool ece, uint8_t flags)
     a->flags = flags;
     c->n_acks++;
     c->unacked_segs = 0;
+    /* A stream stays open: a delayed ACK's timer, with nothing left to
+     * acknowledge, would keep the run going to its deadline. */
+    if (c->stream)
+        sim_cancel(&net->sim, &c->delack_ev);
     uint64_t j = c->cfg->ack_jitter_ps;
     if (!j) {
         nic_activate(net, &c->ack_src);
@@ -711,7 +725,24 @@ ooo_drain(struct tcp_conn *c)
     c->n_ooo -= k;
 }
 
-static void
+/* Stream: the messages whose last byte rcv_nxt has passed complete, in
+ * order.  True if one did. */
+static bool
+stream_delivered(struct net *net, struct tcp_conn *c)
+{
+    bool any = false;
+    while (c->n_msgs && c->msgs[c->msg_head].end <= c->rcv_nxt) {
+        uint64_t tag = c->msgs[c->msg_head].tag;
+        c->msg_head = --c->n_msgs ? c->msg_head + 1 : 0;
+        any = true;
+        transport_msg_done(net, c->flow, tag);
+    }
+    return any;
+}
+
+/* In-order data up to rcv_nxt has arrived.  True if it ends a message:
+ * the flow's, or one of a stream's. */
+static bool
 deliver(struct net *net, struct tcp_conn *c, uint64_t old_nxt)
 {
     struct flow *f = c->flow;
@@ -719,8 +750,13 @@ deliver(struct net *net, struct tcp_conn *c, uint64_t old_nxt)
     f->bytes_delivered += n;
     edge_of(net)->st.bytes_delivered += n;
     sim_assert(f->bytes_delivered <= f->size_bytes);
-    if (c->rcv_nxt == f->size_bytes)
+    if (c->stream)
+        return stream_delivered(net, c);
+    if (c->rcv_nxt == f->size_bytes) {
         transport_flow_done(net, f);
+        return true;
+    }
+    return false;
 }
 
 static void
@@ -768,13 +804,13 @@ receiver_data(struct net *net, struct tcp_conn *c, const struct pkt *p)
     bool filled = c->n_ooo > 0;
     if (filled)
         ooo_drain(c);
-    deliver(net, c, old);
+    bool msg_end = deliver(net, c, old);
     c->unacked_segs++;
     bool quick = c->quickacks > 0;
     if (quick)
         c->quickacks--;
     if (quick || filled || c->unacked_segs >= c->cfg->delack_segs ||
-        c->rcv_nxt == c->flow->size_bytes) {
+        msg_end) {
         queue_ack(net, c, ece_now(c), 0);
     } else if (c->unacked_segs == 1) {
         sim_schedule(&net->sim, &c->delack_ev,
@@ -833,6 +869,7 @@ tcp_start(struct net *net, struct flow *f)
     tx_source_rebind(&c->data_src, &edge_of(net)->hosts[f->src], f->tc);
     tx_source_rebind(&c->ack_src, &edge_of(net)->hosts[f->dst], f->tc);
     c->data_src.flow_id = c->ack_src.flow_id = f->id;
+    c->stream = edge_of(net)->cfg.entries[f->entry].stream;
     c->cc->init(c);
     if (cfg->handshake) {
         c->syn_pending = true;
@@ -857,6 +894,32 @@ tcp_receive(struct net *net, struct flow *f, struct pkt *p)
     pkt_free(&net->pool, p);
 }
 
+/* Stream: BYTES more of the byte stream, a message ending with them. */
+static void
+tcp_post(struct net *net, struct flow *f, uint64_t bytes,
+         enum rdma_verb verb, uint64_t tag)
+{
+    struct tcp_conn *c = f->tp;
+    (void)verb;
+    sim_assert(c && c->stream && bytes > 0);
+    if (c->msg_head + c->n_msgs == c->cap_msgs) {
+        /* Full at the end: move the messages left to the front, or
+         * grow. */
+        if (c->msg_head) {
+            memmove(c->msgs, c->msgs + c->msg_head,
+                    c->n_msgs * sizeof *c->msgs);
+            c->msg_head = 0;
+        } else {
+            c->cap_msgs = c->cap_msgs ? 2 * c->cap_msgs : 8;
+            c->msgs = xrealloc(c->msgs, c->cap_msgs * sizeof *c->msgs);
+        }
+    }
+    f->size_bytes += bytes;
+    c->msgs[c->msg_head + c->n_msgs++] =
+        (struct tcp_msg){ .end = f->size_bytes, .tag = tag };
+    sender_wake(net, c);
+}
+
 bool
 tcp_sample(const struct flow *f, struct tcp_sample *out)
 {
@@ -877,6 +940,7 @@ const struct transport_class transport_tcp = {
     .setup = tcp_setup,
     .start = tcp_start,
     .receive = tcp_receive,
+    .post = tcp_post,
 };
 
 const struct transport_class transport_iwarp = {

@@ -68,6 +68,11 @@ struct tcp_range {
     uint64_t start, end;
 };
 
+/* A message of a stream: its end in the byte stream, its tag. */
+struct tcp_msg {
+    uint64_t end, tag;
+};
+
 /* An ACK waiting for the receiver's NIC. */
 struct tcp_ack {
     uint64_t ack;               /* Cumulative: next byte expected. */
@@ -149,6 +154,12 @@ struct tcp_conn {
     struct event delack_ev;
     struct tcp_ack *acks;       /* Ring of ACKs for the NIC. */
     uint32_t ack_head, n_acks, cap_acks;
+
+    /* A message stream (transport_open_stream()): the messages posted
+     * and not yet delivered, oldest first: msgs[msg_head] on. */
+    bool stream;
+    struct tcp_msg *msgs;
+    uint32_t msg_head, n_msgs, cap_msgs;
 };
 
 #endif

@@ -53,6 +53,42 @@ transport_flow_done(struct net *net, struct flow *f)
     edge_of(net)->owner->flow_done(edge_of(net), f);
 }
 
+void
+transport_open_stream(struct net *net, uint32_t id)
+{
+    struct flow *f = &edge_of(net)->flows[id];
+    sim_assert(f->transport->post && f->size_bytes == 0 &&
+               edge_of(net)->cfg.entries[f->entry].stream);
+    f->transport->setup(net, f);
+    edge_of(net)->st.flows_started++;
+    if (!f->transport->nic_offload)
+        f->transport->start(net, f);
+}
+
+void
+transport_post(struct net *net, struct flow *f, uint64_t bytes,
+               enum rdma_verb verb, uint64_t tag)
+{
+    f->transport->post(net, f, bytes, verb, tag);
+    edge_of(net)->total_flow_bytes += bytes;
+    if (!f->transport->nic_offload)
+        return;
+    /* The work request runs on the CPU first; `start` then lets the
+     * NIC have the message. */
+    if (UNLIKELY(edge_of(net)->servers))
+        server_rdma_post(net, f);
+    else
+        f->transport->start(net, f);
+}
+
+void
+transport_msg_done(struct net *net, struct flow *f, uint64_t tag)
+{
+    if (UNLIKELY(edge_of(net)->servers) && f->transport->nic_offload)
+        server_rdma_poll(net, f);
+    edge_of(net)->owner->msg_done(edge_of(net), f, tag);
+}
+
 static void
 flow_start(struct sim *s, void *obj, uint64_t arg)
 {

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "transport/transport-spec.h"
+
 struct flow;
 struct net;
 struct pkt;
@@ -33,6 +35,18 @@ struct transport_class {
     /* Before the run: can F be carried at all in this network?  Returns
      * 0, or 2 with *ERR allocated ("FILE:LINE:COL: ...").  Optional. */
     int (*check)(const struct net *, const struct flow *, char **err);
+    /* Message streams (a flow whose edge entry has `stream`, opened by
+     * transport_open_stream()): queues a message of BYTES (> 0) on F,
+     * behind every message posted on F before it; VERB is the RDMA
+     * operation (SEND or WRITE; other transports ignore it).  A
+     * nic_offload transport sends it only when `start` is called for it
+     * (once per post, in order: the work request's post has run on the
+     * CPU); any other may send it at once.  When the message's last
+     * byte has been delivered in order the transport calls
+     * transport_msg_done(F, TAG).  Optional: transports without streams
+     * leave it NULL. */
+    void (*post)(struct net *, struct flow *, uint64_t bytes,
+                 enum rdma_verb verb, uint64_t tag);
 };
 
 const struct transport_class *transport_find(const char *name);
@@ -67,6 +81,28 @@ void transport_launch_flow(struct net *, uint32_t id);
  * owner (whose workload may start flows in response).  Every transport
  * calls it exactly once per completed flow. */
 void transport_flow_done(struct net *, struct flow *);
+
+/* Message streams: one long-lived connection or queue pair carrying a
+ * sequence of messages in order, each with its own completion (a
+ * storage session's RC queue pair or TCP connection).  A stream is a
+ * flow of size 0 whose edge entry has `stream`; its size grows by the
+ * messages posted and it never completes.  Per direction: the flow's
+ * source sends, its destination receives (a bidirectional session is
+ * two streams).
+ *
+ * Sets up flow ID (its transport has `post`) and opens it now: it can
+ * take messages at once. */
+void transport_open_stream(struct net *, uint32_t id);
+/* Posts a message of BYTES on stream F (transport_class.post); with a
+ * server model an RDMA post first costs the source's CPU its work
+ * request (server_rdma_post()), as a flow's start does. */
+void transport_post(struct net *, struct flow *, uint64_t bytes,
+                    enum rdma_verb verb, uint64_t tag);
+/* A message posted on stream F with TAG has been delivered whole, in
+ * order: its completion polled (RDMA with a server model), the edge's
+ * owner told (edge_owner_class.msg_done).  Transports call it once per
+ * message, in the order posted. */
+void transport_msg_done(struct net *, struct flow *, uint64_t tag);
 
 extern const struct transport_class transport_udp;
 extern const struct transport_class transport_tcp;

@@ -43,8 +43,19 @@ world_flow_done(struct edge *edge, struct flow *f)
         workload_flow_done(w->wl, &edge->net, f);
 }
 
+/* A message of a stream was delivered: only storage's streams have
+ * them. */
+static void
+world_msg_done(struct edge *edge, struct flow *f, uint64_t tag)
+{
+    struct world *w = CONTAINER_OF(edge, struct world, edge);
+    sim_assert(storage_owns_flow(w->storage, f));
+    storage_msg_done(w->storage, &edge->net, f, tag);
+}
+
 static const struct edge_owner_class world_edge_owner = {
     .flow_done = world_flow_done,
+    .msg_done = world_msg_done,
 };
 
 void

@@ -46,6 +46,9 @@ check write-latency "storage: {device: {write_latency: 5}, jobs: [$J]}" 2:35 "st
 check read-rate "storage: {device: {read_rate: 0}, jobs: [$J]}" 2:31 "storage.device.read_rate is '0'"
 check write-rate "storage: {device: {write_rate: fast}, jobs: [$J]}" 2:32 "storage.device.write_rate is 'fast'"
 check units "storage: {device: {units: 0}, jobs: [$J]}" 2:27 "storage.device.units is '0'; expected an integer 1..65536"
+check devices-zero "storage: {devices: 0, jobs: [$J]}" 2:20 "storage.devices is '0'; expected an integer 1..64"
+check devices-many "storage: {devices: 65, jobs: [$J]}" 2:20 "storage.devices is '65'; expected an integer 1..64"
+check devices-list "storage: {devices: [a, b], jobs: [$J]}" 2:20 "storage.devices is a sequence"
 check queue-depth "storage: {device: {queue_depth: 65537}, jobs: [$J]}" 2:33 "storage.device.queue_depth is '65537'"
 check costs-mapping "storage: {costs: 1, jobs: [$J]}" 2:18 "storage.costs is '1'; expected a mapping"
 check costs-key "storage: {costs: {irq: 1}, jobs: [$J]}" 2:19 "unknown key 'irq' in storage.costs"
@@ -88,7 +91,10 @@ check pool-twice "storage: {jobs: [{$O, replicas: 1, pool: [h1, h1]}]}" 2:90 "st
 check pool-racks "storage: {jobs: [{$O, pool: [h1]}]}" 2:72 "storage.jobs.0.pool: its hosts are in 1 rack, fewer than the 3 replicas"
 check replicas "storage: {jobs: [{$O, replicas: 17, pool: [h1]}]}" 2:76 "storage.jobs.0.replicas is '17'; expected an integer 1..16"
 check replicas-block "$(job ', replicas: 2')" 2:71 "storage.jobs.0.replicas is '2' (given with a block protocol)"
-check too-many "storage: {jobs: [{initiator: h0, target: h1, protocol: iscsi, duration: 100s}]}" 2:18 "storage.jobs.0: the jobs up to this one would send up to"
+# Messages ride on a few streams per worker; what can run out is the
+# RDMA READs, one flow each: 64 KiB writes beyond in_capsule at the
+# SSD's 30.5k a second for 1000 s.
+check too-many "storage: {jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, rw: write, bs: 64KiB, duration: 1000s}]}" 2:18 "storage.jobs.0: the jobs up to this one would need up to"
 cat >"$tmp/ib.yaml" <<YAML
 topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 2}
 fabric: infiniband

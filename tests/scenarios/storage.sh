@@ -56,11 +56,12 @@ tcp_msg() {
         done
 }
 # NVMe-oF/RDMA: SEND of the 64 B command; the SSD; RDMA WRITE of 4096 B
-# (four 1024 B packets, RETH on the first); SEND of the 16 B completion.
+# (four 1024 B packets, RETH on the first) and SEND of the 16 B
+# completion, posted together on the target's queue pair: the SEND's
+# packet follows the WRITE's last one, five frames in one train.
 rdma_ps=$(awk -v a="$(msg_ps "$(roce 64 0)")" \
-              -v b="$(msg_ps "$(roce 1024 16) $(roce 1024 0) $(roce 1024 0) $(roce 1024 0)")" \
-              -v c="$(msg_ps "$(roce 16 0)")" -v d="$dev_ps" \
-              'BEGIN { printf "%.3f", a + b + c + d }')
+              -v b="$(msg_ps "$(roce 1024 16) $(roce 1024 0) $(roce 1024 0) $(roce 1024 0) $(roce 16 0)")" \
+              -v d="$dev_ps" 'BEGIN { printf "%.3f", a + b + d }')
 # NVMe/TCP: CapsuleCmd 72 B; the SSD; C2HData 24 B + 4096 B and
 # CapsuleResp 24 B in one write (4144 B: segments 1460, 1460, 1224).
 ntcp_ps=$(awk -v a="$(msg_ps "$(tcp_msg 72)")" -v b="$(msg_ps "$(tcp_msg 4144)")" \
@@ -79,6 +80,59 @@ for p in local:$dev_ps nvme-rdma:$rdma_ps nvme-tcp:$ntcp_ps iscsi:$iscsi_ps; do
     ok_if "$got * 1e6 - $want < 1500 && $want - $got * 1e6 < 1500" \
         "$proto: one 4 KiB read on an idle path is the sum of its parts (to the ns)"
 done
+# The breakdown (storage.csv's stages) of the one-read runs: the SSD's
+# stage is the device's time, the messages' the sum of their trips, and
+# the stages add up to the latency (each rounded to the ns).
+for p in nvme-rdma:$rdma_ps nvme-tcp:$ntcp_ps; do
+    proto=${p%%:*} want=${p#*:}
+    d=$tmp/one-$proto
+    dev=$(sto "$d" device_us) fab=$(sto "$d" fabric_us) lat=$(sto "$d" lat_mean_us)
+    sum=$(awk -v a="$(sto "$d" submit_us)" -v b="$fab" -v c="$(sto "$d" target_us)" \
+              -v e="$dev" -v f="$(sto "$d" replicas_us)" -v g="$(sto "$d" complete_us)" \
+              'BEGIN { printf "%.3f", a + b + c + e + f + g }')
+    echo "# $proto breakdown: fabric $fab us, device $dev us, sum $sum us of $lat us"
+    ok_if "$dev * 1e6 - $dev_ps < 1500 && $dev_ps - $dev * 1e6 < 1500 && $fab * 1e6 - ($want - $dev_ps) < 1500 && ($want - $dev_ps) - $fab * 1e6 < 1500" \
+        "$proto: the breakdown's device stage is the SSD's time, its fabric stage the messages'"
+    ok_if "$sum - $lat < 0.0061 && $lat - $sum < 0.0061" "$proto: the stages add up to the mean latency"
+done
+# With host costs, RDMA's read is the fastest of the three: the same
+# initiator and target work per command, but posts and polls in place
+# of the TCP stack's per-packet work and copies on both ends.
+for proto in nvme-rdma nvme-tcp iscsi; do
+    run "srv-$proto" "{jobs: [{initiator: h0, target: h1, protocol: $proto, count: 1}]}" "server: {}"
+done
+r=$(sto "$tmp/srv-nvme-rdma" lat_max_us) tn=$(sto "$tmp/srv-nvme-tcp" lat_max_us) ti=$(sto "$tmp/srv-iscsi" lat_max_us)
+echo "# one 4 KiB read on servers: nvme-rdma $r us, nvme-tcp $tn us, iscsi $ti us"
+ok_if "$r < $tn && $r < $ti" "on servers NVMe-oF/RDMA reads faster than NVMe/TCP and iSCSI"
+ok_if "$(sto "$tmp/one-nvme-rdma" lat_max_us) <= $(sto "$tmp/one-nvme-tcp" lat_max_us)" "without host costs NVMe-oF/RDMA is no slower than NVMe/TCP"
+
+# VM initiators: h0's endpoints in a VM.  Its submission and completion
+# run on the VM's vCPU (a core past the host's own); over NVMe/TCP its
+# packets also take the VM's I/O path, so with vhost-net the read takes
+# longer than on bare metal, in its fabric stage, and costs the host a
+# vhost worker's time; an SR-IOV VF skips the host's backend but not
+# the guest's stack.  RDMA goes NIC to guest memory either way: a VM's
+# read takes what bare metal's does.
+for io in vhost sriov; do
+    for proto in nvme-tcp nvme-rdma; do
+        run "vm-$io-$proto" "{jobs: [{initiator: h0, target: h1, protocol: $proto, count: 1}]}" "server: {nodes: {h0: {vm: {io: $io}}}}"
+    done
+done
+bt=$(sto "$tmp/srv-nvme-tcp" lat_max_us) br=$(sto "$tmp/srv-nvme-rdma" lat_max_us)
+vt=$(sto "$tmp/vm-vhost-nvme-tcp" lat_max_us) st=$(sto "$tmp/vm-sriov-nvme-tcp" lat_max_us)
+vr=$(sto "$tmp/vm-vhost-nvme-rdma" lat_max_us) sr=$(sto "$tmp/vm-sriov-nvme-rdma" lat_max_us)
+vf=$(sto "$tmp/vm-vhost-nvme-tcp" fabric_us) bf=$(sto "$tmp/srv-nvme-tcp" fabric_us)
+vh=$(awk -F, '$1 == "h0" { s += $8 } END { print s + 0 }' "$tmp/vm-vhost-nvme-tcp/hosts.csv")
+# (Over RDMA the initiator's only application work is the submission
+# and completion: on the vCPU, none on the host's app core 1.)
+va=$(awk -F, '$1 == "h0" && $2 > 1 { s += $5 } END { print s + 0 }' "$tmp/vm-vhost-nvme-rdma/hosts.csv")
+ha=$(awk -F, '$1 == "h0" && $2 == 1 { s += $5 } END { print s + 0 }' "$tmp/vm-vhost-nvme-rdma/hosts.csv")
+echo "# VM initiator, one 4 KiB read: nvme-tcp bare $bt us, vhost $vt us (fabric $bf -> $vf us), sriov $st us; nvme-rdma bare $br us, vhost $vr us, sriov $sr us"
+ok_if "$vt > $bt && $vf - $bf > $vt - $bt - 0.0015 && $vh > 0" "vhost initiator: NVMe/TCP pays the VM's I/O path in the fabric stage, a vhost worker busy"
+ok_if "$va > 0 && $ha == 0" "the VM initiator's submission and completion run on its vCPU, not the host's app core"
+ok_if "$st > $bt && $st < $vt" "SR-IOV initiator: slower than bare metal, faster than vhost-net"
+ok_if "$vr == $br && $sr == $br" "RDMA from a VM reads as fast as from bare metal"
+
 # Host costs: a local read on a server pays the initiator's submission
 # and completion, 8400 cycles each at 3 GHz.
 run cpu-local "{jobs: [{initiator: h0, protocol: local, count: 1}]}" "server: {}"
@@ -112,6 +166,11 @@ for r in sat-local sat-rdma; do
     echo "# $r: $got IOPS, ceiling $ceil"
     ok_if "$got > $ceil * 0.98 && $got < $ceil * 1.02" "$r: IOPS saturate at the SSD's ceiling within 2%"
 done
+# Two SSDs per host, striped: twice the ceiling.
+run sat-dev2 "{devices: 2, jobs: [{initiator: h0, protocol: local, iodepth: 64, count: 40000}]}"
+got=$(sto "$tmp/sat-dev2" iops)
+echo "# sat-dev2: $got IOPS, ceiling 2 x $ceil"
+ok_if "$got > 2 * $ceil * 0.98 && $got < 2 * $ceil * 1.02" "devices 2: IOPS saturate at twice one SSD's ceiling within 2%"
 # Writes: the data path first (16 Gb/s), then a unit for 10 us:
 # min(5 / 10 us, 16 Gb/s / 4 KiB).
 wceil=$(awk 'BEGIN { a = 5 / 10e-6; b = 16e9 / (8 * 4096); printf "%.1f", a < b ? a : b }')
@@ -154,6 +213,51 @@ echo "# one target core: spdk $si IOPS at $s us CPU per I/O; kernel $ki IOPS at 
 ok_if "$s < $k / 2" "an SPDK target spends less CPU per I/O than a kernel target at load"
 ok_if "$si > $ceil * 0.98" "the SPDK target reaches the SSD's ceiling on one core"
 ok_if "$ki > $kceil * 0.98 && $ki < $kceil * 1.02" "the kernel target saturates at its core's ceiling within 2%"
+
+# load NAME PROTOCOL SERVER STORAGE_KEYS: four initiators (h0, h2, h3,
+# h4) of two workers of 16 outstanding 4 KiB reads each, against h1,
+# for 4 ms; five hosts under one leaf.
+load() {
+    jobs=
+    for h in h0 h2 h3 h4; do
+        jobs="$jobs{initiator: $h, target: h1, protocol: $2, iodepth: 16, numjobs: 2, duration: 4ms}, "
+    done
+    cat >"$tmp/$1.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 5,
+           server_link: {rate: 100Gbps, delay: 1us}}
+server: $3
+storage: {$4, jobs: [${jobs%, }]}
+YAML
+    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1" --quiet
+    t $? "$1: $2 under load runs"
+}
+# One SPDK target under four initiators, two workers of 16 outstanding
+# 4 KiB iSCSI reads each (the seed claims' IOPS run).  With one app
+# core an initiator's submission and completion work (2 x 8400 cycles)
+# and its TCP stack share that core, and I/Os queue for it: the
+# submission stage is many times its 2.8 us of work.  With two, the
+# SSD is the bottleneck: I/Os wait longest there, and IOPS are at its
+# ceiling within 4% (the first I/Os' trip to it and the last ones' back
+# are in the job's 4 ms, the SSD idle meanwhile).
+for cores in 1 2; do
+    ac="[1]"; [ "$cores" = 2 ] && ac="[1, 2]"
+    load "iscsi-iops$cores" iscsi "{app_cores: $ac, nodes: {h1: {app_cores: [1]}}}" "target: spdk"
+done
+i1=$(num iops "$tmp/iscsi-iops1/summary.json") i2=$(num iops "$tmp/iscsi-iops2/summary.json")
+s1=$(sto "$tmp/iscsi-iops1" submit_us)
+d2=$(sto "$tmp/iscsi-iops2" device_us) f2=$(sto "$tmp/iscsi-iops2" fabric_us)
+echo "# SPDK iSCSI, 128 outstanding: $i1 IOPS with one initiator app core (submission stage $s1 us), $i2 with two (device stage $d2 us, fabric $f2 us); SSD ceiling $ceil"
+ok_if "$s1 > 5 * 8400 / 3000" "one initiator app core: I/Os queue for it ($s1 us to submit 2.8 us of work)"
+ok_if "$i2 > $ceil * 0.96 && $i2 < $ceil * 1.01 && $d2 > $f2" "two initiator app cores: SPDK iSCSI reaches the SSD's ceiling, I/Os waiting at the SSD"
+
+# The seeds' "1M+ IOPS per server": one target with two SSDs and two
+# SPDK reactors, four initiators of four application cores, 4 KiB
+# NVMe-oF/RDMA reads: the two SSDs' ceiling, 1.11M, within 4% (the
+# first I/Os' trip and the last ones' back are in the 4 ms).
+load million nvme-rdma "{app_cores: [1, 2, 3, 4], nodes: {h1: {app_cores: [1, 2]}}}" "target: spdk, devices: 2"
+got=$(num iops "$tmp/million/summary.json")
+echo "# one target, two SSDs, two SPDK reactors: $got IOPS (ceiling 2 x $ceil)"
+ok_if "$got > 1e6 && $got > 2 * $ceil * 0.96" "one server serves 1M+ 4 KiB NVMe-oF/RDMA reads with two SSDs"
 
 # An incast of iSCSI writes in lossless class 4: seven initiators write
 # 64 KiB blocks to h0 through one leaf.  With PFC the leaf pauses them
