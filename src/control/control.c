@@ -222,5 +222,6 @@ control_destroy(struct control *ctl)
     free(ctl->rec);
     free(ctl->cut);
     free(ctl->sw_down);
+    ctl_speakers_free(&ctl->speakers);
     free(ctl);
 }

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "control/control-spec.h"
+#include "control/speaker.h"
 #include "fabric/drop.h"
 
 struct net;
@@ -74,6 +75,7 @@ struct control {
     uint8_t *cut;             /* Per port (net->ports): its cable is cut
                                * by a link event. */
     uint8_t *sw_down;         /* Per switch (net->switches): failed. */
+    struct ctl_speakers speakers;  /* BGP speakers, for control.csv. */
 };
 
 /* Builds the control plane of a built net and schedules SPEC's events;
