@@ -902,6 +902,9 @@ make_sessions(struct ebgp *eb)
             s->port = (uint8_t)p;
             s->peer_node = l->peer->id;
             s->state = SESS_ESTABLISHED;
+            /* Its opening exchange, at time 0, was its last
+             * announcement. */
+            s->mrai_ready_ps = eb->spec->bgp_mrai_ps;
         }
     }
     for (uint32_t si = 0; si < eb->n_sess; si++) {
