@@ -459,18 +459,24 @@ mrai_fire(struct sim *sim, void *obj, uint64_t si)
     release_held_tags(eb, s);
 }
 
+/* Marks G for advertising again on session SI. */
+static void
+sess_mark(struct ebgp *eb, uint32_t si, uint32_t g)
+{
+    size_t k = (size_t)si * eb->n_pfx + g;
+    if (!eb->dirty[k]) {
+        eb->dirty[k] = 1;
+        list_push(&eb->sess[si].pending, g);
+    }
+}
+
 /* Marks G for advertising again on every Established session of X. */
 static void
 mark_all(struct ebgp *eb, uint32_t x, uint32_t g)
 {
-    for (uint32_t si = eb->sess_start[x]; si < eb->sess_start[x + 1]; si++) {
-        struct sess *s = &eb->sess[si];
-        size_t k = (size_t)si * eb->n_pfx + g;
-        if (s->state == SESS_ESTABLISHED && !eb->dirty[k]) {
-            eb->dirty[k] = 1;
-            list_push(&s->pending, g);
-        }
-    }
+    for (uint32_t si = eb->sess_start[x]; si < eb->sess_start[x + 1]; si++)
+        if (eb->sess[si].state == SESS_ESTABLISHED)
+            sess_mark(eb, si, g);
 }
 
 static void
@@ -590,14 +596,9 @@ sess_established(struct ebgp *eb, uint32_t si, uint32_t tag)
 {
     struct sess *s = &eb->sess[si];
     s->state = SESS_ESTABLISHED;
-    for (uint32_t g = 0; g < eb->n_pfx; g++) {
-        size_t k = (size_t)si * eb->n_pfx + g;
-        if (eb->best[(size_t)s->sw * eb->n_pfx + g] != PATH_NONE &&
-            !eb->dirty[k]) {
-            eb->dirty[k] = 1;
-            list_push(&s->pending, g);
-        }
-    }
+    for (uint32_t g = 0; g < eb->n_pfx; g++)
+        if (eb->best[(size_t)s->sw * eb->n_pfx + g] != PATH_NONE)
+            sess_mark(eb, si, g);
     sess_flush(eb, si, tag);
 }
 

@@ -42,7 +42,9 @@
 #     after convergence is the failure's (events' windows run to the
 #     next event or the end).
 #   control.csv: one row per switch (role ebgp), RFC 7938's AS numbers
-#     (one AS for the spines, one per leaf), message counts and bytes.
+#     (one AS for the spines, one per leaf; on a fat-tree one for the
+#     cores, one per pod's aggregation), message counts and bytes.
+#   Scale: a k = 16 fat-tree reconverges (wall time printed).
 set -u
 . "$(dirname "$0")/../lib.sh"
 run() { timeout 120 "$DCSIM" run "$@" --quiet; }
@@ -212,6 +214,42 @@ for model in oracle bgp; do
         [ "$sum" = "$(num no_route "$tmp/part-$model/summary.json")" ]
     t $? "$model: partitioned, converged $conv ps after the cut, then $hole packets black-holed to the end; the events' $sum is summary.json's no_route"
 done
+
+# Fat-trees: RFC 7938's numbering per tier (k = 4: 4 cores in one AS,
+# each pod's 2 aggregation switches in one, 8 edges in their own: 13
+# ASes for 20 speakers); and a k = 16 fat-tree (320 switches, 128 rack
+# prefixes) reconverges after an edge-aggregation cut.  agg0 of pod 0 has
+# no other path to edge0 (through a core or edge1 the path holds its
+# pod's AS): it withdraws, and so do the 8 cores behind it, whose
+# withdrawals each of the other pods' agg0 handles one after the other
+# before telling its edges: at least 4 hops of P = 20 us, 8 of them
+# queued at one CPU.
+for k in 4 16; do
+    cat >"$tmp/ft$k.yaml" <<YAML
+name: ft$k
+stop: 5ms
+topology: {type: fat-tree, k: $k}
+traffic:
+  - {pattern: flows, protocol: tcp, flows: [{src: h0, dst: h$((k * k * k / 4 - 1)), size: 100KB, start: 1ms}]}
+events: [{at: 100us, link_down: [edge0, agg0]}]
+control: {convergence: bgp, bgp_processing: 20us}
+YAML
+    start=$(date +%s)
+    run "$tmp/ft$k.yaml" -o "$tmp/ft$k"
+    rc=$? secs=$(( $(date +%s) - start ))
+    echo "# fat-tree k = $k: $secs s of wall time"
+done
+speakers=$(grep -c ',ebgp,' "$tmp/ft4/control.csv")
+ases=$(cut -d, -f3 "$tmp/ft4/control.csv" | tail -n +2 | sort -u | wc -l)
+cores=$(awk -F, '$1 ~ /^core/ { print $3 }' "$tmp/ft4/control.csv" | sort -u | wc -l)
+[ "$speakers" = 20 ] && [ "$ases" = 13 ] && [ "$cores" = 1 ]
+t $? "k = 4: $speakers speakers in $ases ASes, the cores in $cores"
+conv=$(ev "$tmp/ft16" convergence_ps)
+done_=$(csv "$tmp/ft16/flows.csv" 'c["completed"]')
+wd=$(csv "$tmp/ft16/control.csv" 'c["withdrawals_rx"]')
+[ "$rc" = 0 ] && [ "$conv" -ge $((4 * 20000000 + 7 * 20000000)) ] && [ "$done_" = 1 ] &&
+    [ "$(grep -c ',ebgp,' "$tmp/ft16/control.csv")" = 320 ]
+t $? "k = 16: 320 speakers, converged $conv ps after the cut ($wd withdrawals received), the flow completes"
 
 run "$tmp/cut.yaml" -o "$tmp/again"
 same_results "$tmp/cut" "$tmp/again" flows.csv events.csv control.csv links.csv
