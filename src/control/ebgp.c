@@ -948,7 +948,8 @@ converge_initial(struct ebgp *eb)
                 uint32_t n, best = decide(eb, x, g, &n);
                 uint32_t *cur = &eb->best[x * np + g];
                 if (best != *cur) {
-                    rib_count(eb, x, (best != PATH_NONE) - (*cur != PATH_NONE));
+                    rib_count(eb, x,
+                              (best != PATH_NONE) - (*cur != PATH_NONE));
                     *cur = best;
                     changed = true;
                 }
