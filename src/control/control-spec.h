@@ -26,6 +26,8 @@ enum ctl_convergence {
                                * of the surviving graph after a fixed
                                * delay (the HPCC simulator's global
                                * recomputation). */
+    CTL_CONVERGE_BGP,         /* eBGP per cable (RFC 7938): UPDATEs cross
+                               * the fabric hop by hop (ebgp.h). */
 };
 
 enum ctl_event_kind {
@@ -56,6 +58,12 @@ struct control_spec {
     enum ctl_convergence convergence;
     uint64_t oracle_delay_ps; /* With CTL_CONVERGE_ORACLE: from detection
                                * to every switch's new table. */
+    uint64_t bgp_processing_ps;  /* With CTL_CONVERGE_BGP: CPU time per
+                                  * UPDATE (or OPEN, or session down). */
+    uint64_t bgp_mrai_ps;     /* MinRouteAdvertisementInterval per peer;
+                               * 0: none. */
+    uint8_t bgp_tc;           /* Traffic class of BGP messages (their
+                               * DSCP is CS<bgp_tc>). */
     struct ctl_event_spec *events;  /* In time order (ties: file order). */
     size_t n_events;
 };

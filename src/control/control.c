@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "control/ebgp.h"
 #include "fabric/net.h"
 #include "fabric/port.h"
 #include "fabric/route.h"
@@ -98,15 +99,31 @@ static void
 converge(struct sim *sim, void *obj, uint64_t i)
 {
     struct control *ctl = obj;
-    struct ctl_record *r = &ctl->rec[i];
     route_compute(ctl->net);
-    r->converged_ps = sim->now_ps;
-    count_losses(ctl, r);
+    ctl->rec[i].converged_ps = sim->now_ps;
+}
+
+void
+control_work(struct control *ctl, uint32_t tag, int delta)
+{
+    if (tag == UINT32_MAX)
+        return;
+    struct ctl_record *r = &ctl->rec[tag];
+    r->work += (uint64_t)(int64_t)delta;
+    if (!r->work && r->detected_ps != UINT64_MAX)
+        r->converged_ps = r->last_fib_ps;
+}
+
+void
+control_fib_changed(struct control *ctl, uint32_t tag)
+{
+    if (tag != UINT32_MAX)
+        ctl->rec[tag].last_fib_ps = ctl->net->sim.now_ps;
 }
 
 /* End END of a cable of event R, on its node, has noticed. */
 static void
-end_detects(struct control *ctl, const struct ctl_record *r,
+end_detects(struct control *ctl, struct ctl_record *r,
             struct port *end)
 {
     if (end->node->class != &switch_class || node_failed(ctl, end->node))
@@ -117,8 +134,14 @@ end_detects(struct control *ctl, const struct ctl_record *r,
             return;
         end->link.withdrawn = 1;
         route_withdraw_port(sw_cast(end->node), end->index);
+        if (ctl->bgp)
+            ebgp_port_down(ctl->bgp, sw_cast(end->node), end->index,
+                           (uint32_t)(r - ctl->rec));
     } else if (!end->link.down) {
         end->link.withdrawn = 0;
+        if (ctl->bgp)
+            ebgp_port_up(ctl->bgp, sw_cast(end->node), end->index,
+                         (uint32_t)(r - ctl->rec));
     }
 }
 
@@ -137,7 +160,15 @@ detect(struct sim *sim, void *obj, uint64_t i)
         end_detects(ctl, r, peer_of(p));
     }
     r->detected_ps = sim->now_ps;
-    sim_call(sim, sim->now_ps + ctl->spec->oracle_delay_ps, converge, ctl, i);
+    if (!ctl->bgp) {
+        sim_call(sim, sim->now_ps + ctl->spec->oracle_delay_ps, converge,
+                 ctl, i);
+        return;
+    }
+    /* The withdrawals above changed tables now; the speakers' work
+     * follows (nothing to do: converged at once). */
+    r->last_fib_ps = sim->now_ps;
+    control_work(ctl, (uint32_t)i, 0);
 }
 
 /* When the ends of a cable whose state changed at T notice it. */
@@ -158,11 +189,16 @@ fire(struct sim *sim, void *obj, uint64_t i)
     struct ctl_record *r = &ctl->rec[i];
     const struct ctl_event_spec *e = r->spec;
     struct node *a = net->nodes[e->a];
+    /* The previous event's loss window closes as this one's opens. */
+    if (i > 0)
+        count_losses(ctl, &ctl->rec[i - 1]);
     snapshot(net, r->at_start);
     r->fired = true;
     if (e->kind == CTL_SWITCH_DOWN || e->kind == CTL_SWITCH_UP) {
         bool down = e->kind == CTL_SWITCH_DOWN;
         ctl->sw_down[e->a - net->n_hosts] = down;
+        if (down && ctl->bgp)
+            ebgp_switch_down(ctl->bgp, sw_cast(a));
         /* A switch that loses power loses what its buffers held. */
         for (uint16_t k = 0; down && k < a->n_ports; k++)
             for (uint8_t tc = 0; tc < 8; tc++)
@@ -201,17 +237,22 @@ control_create(struct net *net, const struct control_spec *spec)
         r->detected_ps = r->converged_ps = UINT64_MAX;
         sim_call(&net->sim, r->spec->at_ps, fire, ctl, i);
     }
+    if (spec->convergence == CTL_CONVERGE_BGP)
+        ctl->bgp = ebgp_create(ctl);
     return ctl;
 }
 
 void
 control_finish(struct control *ctl)
 {
-    for (size_t i = 0; i < ctl->n_rec; i++) {
-        struct ctl_record *r = &ctl->rec[i];
-        if (r->fired && r->converged_ps == UINT64_MAX)
-            count_losses(ctl, r);
-    }
+    /* The last event that happened: its window closes at the end. */
+    for (size_t i = ctl->n_rec; i-- > 0;)
+        if (ctl->rec[i].fired) {
+            count_losses(ctl, &ctl->rec[i]);
+            break;
+        }
+    if (ctl->bgp)
+        ebgp_finish(ctl->bgp);
 }
 
 void
@@ -219,8 +260,10 @@ control_destroy(struct control *ctl)
 {
     if (!ctl)
         return;
+    ebgp_destroy(ctl->bgp);
     free(ctl->rec);
     free(ctl->cut);
     free(ctl->sw_down);
+    ctl_speakers_free(&ctl->speakers);
     free(ctl);
 }

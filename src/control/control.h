@@ -19,7 +19,10 @@
  * group left empty black-holes its traffic (dropped as no_route) until
  * the routing protocol moves it.
  *
- * Reconvergence last: with the `oracle` model every switch installs the
+ * Reconvergence last: with the `bgp` model (ebgp.h) each switch's BGP
+ * speaker learns of the detection, and the UPDATEs that follow cross the
+ * fabric hop by hop, each switch changing its own table as they come.
+ * With the `oracle` model every switch installs the
  * shortest paths of the graph without the withdrawn cables
  * (route_compute()) a fixed delay after the detection, all at once, as
  * the HPCC simulator's global recomputation does; ECMP groups shrink,
@@ -29,8 +32,13 @@
  * the repair).
  *
  * Each event gets a record (struct ctl_record) for events.csv: when it
- * was detected, when every switch had converged, and the packets lost in
- * between.  A run without events builds no control plane at all. */
+ * was detected, when every switch had converged, and the packets lost.
+ * An event's losses are counted from its time until the next event's (or
+ * the end of the run): after convergence too, so that the lasting
+ * black hole of a partitioned fabric (no_route) is the failure's; the
+ * windows of successive events do not overlap, and their sums are the
+ * fabric's drops since the first event.  A run without events builds no
+ * control plane at all. */
 #ifndef DCSIM_CONTROL_H
 #define DCSIM_CONTROL_H 1
 
@@ -38,8 +46,10 @@
 #include <stdint.h>
 
 #include "control/control-spec.h"
+#include "control/speaker.h"
 #include "fabric/drop.h"
 
+struct ebgp;
 struct net;
 
 /* Reasons a failure loses packets for, counted per event. */
@@ -58,12 +68,18 @@ struct ctl_record {
     uint64_t detected_ps;     /* First detection; UINT64_MAX: none (the
                                * run ended first, or no live switch was
                                * next to it). */
-    uint64_t converged_ps;    /* Every switch's table updated;
-                               * UINT64_MAX: not before the end. */
-    uint64_t lost[CTL_N_LOSSES];  /* Drops from the event until it had
-                                   * converged (or the end). */
+    uint64_t converged_ps;    /* Every switch's table updated (bgp: the
+                               * last change of a table the event caused,
+                               * once its messages have all been
+                               * handled); UINT64_MAX: not before the
+                               * end. */
+    uint64_t lost[CTL_N_LOSSES];  /* Drops from the event until the next
+                                   * one (or the end). */
     uint64_t at_start[CTL_N_LOSSES];  /* The fabric's counts at the event
                                        * (internal). */
+    uint64_t work;            /* bgp: messages, CPU jobs and timers the
+                               * event caused still to come (internal). */
+    uint64_t last_fib_ps;     /* bgp: when a table last changed for it. */
 };
 
 struct control {
@@ -74,6 +90,8 @@ struct control {
     uint8_t *cut;             /* Per port (net->ports): its cable is cut
                                * by a link event. */
     uint8_t *sw_down;         /* Per switch (net->switches): failed. */
+    struct ctl_speakers speakers;  /* BGP speakers, for control.csv. */
+    struct ebgp *bgp;         /* The bgp model's speakers, or NULL. */
 };
 
 /* Builds the control plane of a built net and schedules SPEC's events;
@@ -84,6 +102,13 @@ void control_destroy(struct control *);
 /* The run has ended: closes the loss counts of the events still
  * converging, at the end. */
 void control_finish(struct control *);
+
+/* For the routing models: event record TAG (UINT32_MAX: none) has DELTA
+ * more pieces of work to come; at none, once detected, it has converged
+ * at its last table change. */
+void control_work(struct control *, uint32_t tag, int delta);
+/* A switch's table changed now because of event record TAG. */
+void control_fib_changed(struct control *, uint32_t tag);
 
 /* Name of event kind K in scenarios and events.csv ("link_down"). */
 const char *control_event_name(enum ctl_event_kind k);

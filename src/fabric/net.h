@@ -34,6 +34,7 @@ struct port;
 struct qos_node;
 struct qos_spec;
 struct sw;
+struct sw_cpu;
 struct switch_spec;
 struct topo_graph;
 
@@ -41,8 +42,12 @@ struct net_stats {
     uint64_t packet_hops;       /* Transmissions of a packet over a link. */
     uint64_t drops[DROP_N_REASONS];
     uint64_t bytes_lost;        /* Application payload dropped. */
-    uint64_t ctrl_in_use;       /* PFC frames or IB flow-control packets
-                                 * queued or on the wire. */
+    uint64_t ctrl_lost;         /* Switches' own messages (sw_cpu.h)
+                                 * dropped: sent by no host, counted in
+                                 * drops. */
+    uint64_t ctrl_in_use;       /* PFC frames, IB flow-control packets
+                                 * and switches' own messages queued or
+                                 * on the wire. */
 };
 
 /* A PFC watchdog event, for reports. */
@@ -115,6 +120,9 @@ struct net {
     struct net_observer *observers[NET_N_HOOKS]; /* By hook bit. */
     struct net_observer *capture; /* Of links with `capture` (observer.h). */
     struct net_observer int_collector; /* HPCC's INT, when on (int.h). */
+    struct sw_cpu *cpu;         /* The switches' control plane, given
+                                 * the packets addressed to a switch
+                                 * (sw-cpu.h); NULL: none. */
     struct pfc_event *pfc_events;
     size_t n_pfc_events, cap_pfc_events;
     char **warnings;            /* About the model as configured. */

@@ -59,6 +59,22 @@ set_hash(const uint8_t *ports, uint32_t n)
 static uint16_t group_intern(struct sw *, struct group_table *,
                              const uint8_t *ports, uint32_t n);
 
+/* Adds an ECMP group of the N ports PORTS to S; returns its index. */
+static uint16_t
+group_append(struct sw *s, const uint8_t *ports, uint32_t n)
+{
+    sim_assert(s->n_groups < ROUTE_DIRECT - 1);
+    uint16_t idx = s->n_groups++;
+    s->groups = xrealloc(s->groups, s->n_groups * sizeof *s->groups);
+    s->group_ports = xrealloc(s->group_ports, s->n_group_ports + n + 1);
+    s->groups[idx].n = (uint16_t)n;
+    s->groups[idx].first = (uint16_t)s->n_group_ports;
+    sim_assert(s->n_group_ports + n < UINT16_MAX);
+    memcpy(&s->group_ports[s->n_group_ports], ports, n);
+    s->n_group_ports += n;
+    return idx;
+}
+
 static void
 group_table_grow(struct sw *s, struct group_table *t)
 {
@@ -91,15 +107,7 @@ group_intern(struct sw *s, struct group_table *t, const uint8_t *ports,
             return (uint16_t)(t->slots[h] - 1);
         h = (h + 1) & (t->cap - 1);
     }
-    sim_assert(s->n_groups < ROUTE_DIRECT - 1);
-    uint16_t idx = s->n_groups++;
-    s->groups = xrealloc(s->groups, s->n_groups * sizeof *s->groups);
-    s->group_ports = xrealloc(s->group_ports, s->n_group_ports + n + 1);
-    s->groups[idx].n = (uint16_t)n;
-    s->groups[idx].first = (uint16_t)s->n_group_ports;
-    sim_assert(s->n_group_ports + n < UINT16_MAX);
-    memcpy(&s->group_ports[s->n_group_ports], ports, n);
-    s->n_group_ports += n;
+    uint16_t idx = group_append(s, ports, n);
     t->slots[h] = idx + 1u;
     return idx;
 }
@@ -273,6 +281,26 @@ route_withdraw_port(struct sw *s, uint8_t port)
                 ports[n++] = ports[k];
         g->n = n;
     }
+}
+
+bool
+route_set(struct sw *s, uint32_t g, const uint8_t *ports, uint32_t n)
+{
+    sim_assert(s->route[g] != ROUTE_DIRECT);
+    const struct ecmp_group *cur = &s->groups[s->route[g]];
+    if (cur->n == n && !memcmp(&s->group_ports[cur->first], ports, n))
+        return false;
+    for (uint16_t i = 0; i < s->n_groups; i++) {
+        const struct ecmp_group *e = &s->groups[i];
+        if (e->n == n && !memcmp(&s->group_ports[e->first], ports, n)) {
+            s->route[g] = i;
+            return true;
+        }
+    }
+    /* A set never seen here: a group of its own (the interning table of
+     * route_compute() is gone, and a switch has few sets). */
+    s->route[g] = group_append(s, ports, n);
+    return true;
 }
 
 void

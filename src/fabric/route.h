@@ -28,6 +28,7 @@
 #ifndef DCSIM_ROUTE_H
 #define DCSIM_ROUTE_H 1
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct net;
@@ -46,5 +47,12 @@ void route_compute(struct net *);
  * any routing protocol has reacted.  A group left empty routes nothing
  * (its traffic is dropped as no_route). */
 void route_withdraw_port(struct sw *, uint8_t port);
+
+/* Makes S route destination group G (not one of its own: S is not the
+ * group's home) over the N ports PORTS, in ascending order (n = 0: no
+ * route), reusing an ECMP group of S with exactly these ports or adding
+ * one; what a routing protocol (control/'s eBGP) installs in the
+ * forwarding table.  Returns whether the ports differ from those G had. */
+bool route_set(struct sw *s, uint32_t g, const uint8_t *ports, uint32_t n);
 
 #endif

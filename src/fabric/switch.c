@@ -6,6 +6,7 @@
 #include "fabric/fc.h"
 #include "fabric/net.h"
 #include "fabric/port.h"
+#include "fabric/sw-cpu.h"
 #include "fabric/tunnel.h"
 #include "sim/crc32.h"
 
@@ -75,18 +76,43 @@ switch_drop(struct net *net, struct sw *s, struct pkt *p,
     net_drop(net, p, why);
 }
 
+/* P cannot be forwarded (for WHY): it goes to S's control plane if it is
+ * addressed to S and the net has one (sw-cpu.h), else it is dropped. */
+static void __attribute__((noinline))
+switch_unforwardable(struct net *net, struct sw *s, struct pkt *p,
+                     enum drop_reason why)
+{
+    if (net->cpu && p->ip.dst == pkt_switch_ip(s->up.id - net->n_hosts)) {
+        fc_rx_leave(net, &s->up.ports[p->in_port], p);
+        net->cpu->class->receive(net->cpu, net, s, p);
+        return;
+    }
+    switch_drop(net, s, p, why);
+}
+
+void
+sw_cpu_send(struct net *net, struct sw *s, uint8_t port, struct pkt *p,
+            uint8_t tc)
+{
+    /* Its buffer accounting charges the egress port's own ingress: the
+     * CPU's port has none of its own here. */
+    p->in_port = port;
+    net->st.ctrl_in_use++;
+    port_send(net, &s->up.ports[port], p, tc);
+}
+
 static void
 switch_forward(struct net *net, struct sw *s, struct pkt *p)
 {
     if (p->ip.ttl <= 1) {
-        switch_drop(net, s, p, DROP_TTL);
+        switch_unforwardable(net, s, p, DROP_TTL);
         return;
     }
     p->ip.ttl--;
     uint32_t dst = net_host_of_ip(net, p->ip.dst);
     int out = dst == UINT32_MAX ? -1 : switch_route(net, s, dst, p->hash0);
     if (out < 0) {
-        switch_drop(net, s, p, DROP_NO_ROUTE);
+        switch_unforwardable(net, s, p, DROP_NO_ROUTE);
         return;
     }
     port_send(net, &s->up.ports[out], p, qos_classify(s->qos, p));

@@ -307,6 +307,10 @@ struct pkt {
 /* struct pkt's hooks. */
 #define PKT_HOOK_INT 1u      /* Switch egress ports append an INT hop
                               * record (HPCC data; the pool has INT). */
+#define PKT_HOOK_CTRL 4u     /* A control-plane message (control/'s BGP
+                              * sessions): its loss is reported to the
+                              * control plane, which resends it as its
+                              * TCP connection would. */
 #define PKT_HOOK_TRACE 2u    /* Its latency is broken down by stage
                               * (report/breakdown.h; record bd_rec). */
 
@@ -383,6 +387,16 @@ void pkt_make_ib_fc(struct pkt *, uint8_t vl, uint32_t fctbs, uint32_t fccl);
 /* Host addresses: 10.<hi>.<lo>.<x> derived from a host index; LID
  * index + 1 (LID 0 is reserved, IBTA 4.1.3). */
 uint32_t pkt_host_ip(uint32_t host_index);
+/* Switch addresses, for the switches' own control traffic (BGP sessions,
+ * control/): 172.16.0.0/12 plus the switch's index (0-based among the
+ * switches), outside the hosts' 10.0.0.0/8. */
+#define PKT_SWITCH_NET 0xAC100000u
+#define PKT_SWITCH_MASK 0xFFF00000u
+static inline uint32_t
+pkt_switch_ip(uint32_t switch_index)
+{
+    return PKT_SWITCH_NET | switch_index;
+}
 static inline uint16_t
 pkt_host_lid(uint32_t host_index)
 {

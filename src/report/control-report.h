@@ -5,6 +5,7 @@
 #ifndef DCSIM_CONTROL_REPORT_H
 #define DCSIM_CONTROL_REPORT_H 1
 
+#include <stdbool.h>
 #include <stdio.h>
 
 struct world;
@@ -13,6 +14,11 @@ struct run_info;
 void control_report_csv(FILE *, const struct world *, const struct run_info *);
 void control_report_json(FILE *, const struct world *,
                          const struct run_info *);
+/* control.csv: one row per BGP speaker; written when a routing model
+ * runs BGP. */
+bool control_report_speakers_wanted(const struct world *);
+void control_report_speakers_csv(FILE *, const struct world *,
+                                 const struct run_info *);
 void control_report_print(FILE *, const struct world *,
                           const struct run_info *);
 

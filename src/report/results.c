@@ -477,6 +477,7 @@ enum writer_when {
     WITH_FCT_TXT,             /* monitor.fct_txt. */
     WITH_EVENTS,              /* An `events` list. */
     WITH_STORAGE,             /* A `storage` section. */
+    WITH_SPEAKERS,            /* A routing model runs BGP. */
 };
 
 static const struct {
@@ -502,6 +503,7 @@ static const struct {
     { "fct.txt", write_fct_txt, WITH_FCT_TXT },
     { "events.csv", control_report_csv, WITH_EVENTS },
     { "storage.csv", storage_report_csv, WITH_STORAGE },
+    { "control.csv", control_report_speakers_csv, WITH_SPEAKERS },
 };
 
 static bool
@@ -537,6 +539,8 @@ writer_wanted(size_t i, const struct world *world, const struct run_info *ri)
         return world->control != NULL;
     case WITH_STORAGE:
         return storage_report_wanted(world);
+    case WITH_SPEAKERS:
+        return control_report_speakers_wanted(world);
     default:
         return true;
     }

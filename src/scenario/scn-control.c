@@ -28,11 +28,22 @@ static const struct key control_keys[] = {
       .help = "BFD's agreed transmit interval (NX-OS default: 50 ms)." },
     { "bfd_multiplier", KEY_U32, C(bfd_multiplier), 1, 255, .dflt = "3",
       .help = "BFD's Detect Mult: packets missed before down (NX-OS: 3)." },
-    { "convergence", KEY_CUSTOM, .what = "oracle", .dflt = "oracle",
-      .help = "How switches recompute routes after a detection." },
+    { "convergence", KEY_CUSTOM, .what = "oracle, bgp", .dflt = "oracle",
+      .help = "How switches recompute routes after a detection: all at "
+              "once, or eBGP per cable (RFC 7938)." },
     { "oracle_delay", KEY_DURATION, C(oracle_delay_ps), 0, .dflt = "0",
       .help = "From detection to every switch's new routes (HPCC's "
-              "simulator: none)." },
+              "simulator: none).  Only with oracle." },
+    { "bgp_processing", KEY_DURATION, C(bgp_processing_ps), 0,
+      .dflt = "1ms",
+      .help = "CPU time a switch spends on each UPDATE, OPEN or session "
+              "down, one at a time.  Only with bgp." },
+    { "bgp_mrai", KEY_DURATION, C(bgp_mrai_ps), 0, .dflt = "0",
+      .help = "MinRouteAdvertisementInterval per peer; withdrawals are "
+              "not delayed (FRR's eBGP default: 0).  Only with bgp." },
+    { "bgp_tc", KEY_TC, C(bgp_tc), .dflt = "6",
+      .help = "Traffic class of BGP messages, DSCP CS<tc> (RFC 4594 "
+              "network control: CS6).  Only with bgp." },
 };
 #undef C
 
@@ -80,13 +91,27 @@ scn_parse_control(struct ctx *c, const struct ynode *map,
         s->detection = (enum ctl_detection)k;
     }
     n = ytree_get(map, "convergence");
-    if (n && n->kind == YNODE_SCALAR && !strcmp(n->text, "bgp"))
-        return fail_at(c, &n->mark, "control.convergence: bgp (eBGP "
-                       "withdrawals hop by hop, RFC 7938) is not modelled "
-                       "yet; expected oracle");
-    static const char *const models[] = { "oracle" };
-    if (n && !read_choice(c, n, "control.convergence", models, 1, &k))
-        return false;
+    static const char *const models[] = { "oracle", "bgp" };
+    if (n) {
+        if (!read_choice(c, n, "control.convergence", models, 2, &k))
+            return false;
+        s->convergence = (enum ctl_convergence)k;
+    }
+    /* A key of the other model would be ignored: say so. */
+    static const char *const bgp_only[] = { "bgp_processing", "bgp_mrai",
+                                            "bgp_tc" };
+    static const char *const oracle_only[] = { "oracle_delay" };
+    bool bgp = s->convergence == CTL_CONVERGE_BGP;
+    const char *const *other = bgp ? oracle_only : bgp_only;
+    size_t n_other = bgp ? ARRAY_SIZE(oracle_only) : ARRAY_SIZE(bgp_only);
+    for (size_t i = 0; i < n_other; i++) {
+        const struct ypair *pr = ytree_pair(map, other[i]);
+        if (pr)
+            return fail_at(c, &pr->key_mark, "control.%s is only read with "
+                           "convergence: %s; expected convergence: %s, or "
+                           "no %s", other[i], bgp ? "oracle" : "bgp",
+                           bgp ? "oracle" : "bgp", other[i]);
+    }
     return true;
 }
 

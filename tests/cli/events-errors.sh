@@ -24,6 +24,10 @@ scenario "events: [$E]
 control: {detection: bfd, bfd_interval: 10ms, bfd_multiplier: 5, oracle_delay: 1ms, carrier_down: 0, carrier_up: 1ms, convergence: oracle}" >"$tmp/good.yaml"
 "$DCSIM" validate "$tmp/good.yaml" >/dev/null 2>"$tmp/err"
 t $? "a good events list and control section validate"
+scenario "events: [$E]
+control: {convergence: bgp, bgp_processing: 0, bgp_mrai: 30s, bgp_tc: 0}" >"$tmp/good-bgp.yaml"
+"$DCSIM" validate "$tmp/good-bgp.yaml" >/dev/null 2>"$tmp/err"
+t $? "a good bgp control section validates"
 
 check() { refused_as "$@"; }
 
@@ -61,8 +65,17 @@ check carrier-up 'control: {carrier_up: soon}' 6:23 "control.carrier_up is 'soon
 check bfd-interval 'control: {bfd_interval: 0ms}' 6:25 "control.bfd_interval is '0ms'"
 check bfd-multiplier 'control: {bfd_multiplier: 0}' 6:27 "control.bfd_multiplier is '0'; expected an integer 1..255"
 check bfd-multiplier-big 'control: {bfd_multiplier: 256}' 6:27 "expected an integer 1..255"
-check convergence 'control: {convergence: ospf}' 6:24 "control.convergence is 'ospf'; expected one of: oracle"
-check convergence-bgp 'control: {convergence: bgp}' 6:24 "bgp (eBGP withdrawals hop by hop, RFC 7938) is not modelled yet"
+check convergence 'control: {convergence: ospf}' 6:24 "control.convergence is 'ospf'; expected one of: oracle, bgp"
+check convergence-seq 'control: {convergence: [bgp]}' 6:24 "control.convergence is a sequence"
 check oracle-delay 'control: {oracle_delay: fast}' 6:25 "control.oracle_delay is 'fast'"
+check oracle-delay-bgp 'control: {convergence: bgp, oracle_delay: 1ms}' 6:29 "control.oracle_delay is only read with convergence: oracle"
+check bgp-processing 'control: {convergence: bgp, bgp_processing: fast}' 6:45 "control.bgp_processing is 'fast'"
+check bgp-processing-neg 'control: {convergence: bgp, bgp_processing: -1ms}' 6:45 "control.bgp_processing is '-1ms'"
+check bgp-processing-oracle 'control: {bgp_processing: 1ms}' 6:11 "control.bgp_processing is only read with convergence: bgp"
+check bgp-mrai 'control: {convergence: bgp, bgp_mrai: 30}' 6:39 "control.bgp_mrai is '30'"
+check bgp-mrai-oracle 'control: {convergence: oracle, bgp_mrai: 0}' 6:32 "control.bgp_mrai is only read with convergence: bgp"
+check bgp-tc 'control: {convergence: bgp, bgp_tc: 8}' 6:37 "control.bgp_tc is '8'"
+check bgp-tc-word 'control: {convergence: bgp, bgp_tc: cs6}' 6:37 "control.bgp_tc is 'cs6'"
+check bgp-tc-oracle 'control: {bgp_tc: 6}' 6:11 "control.bgp_tc is only read with convergence: bgp"
 
 echo "1..$n"
