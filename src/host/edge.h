@@ -72,6 +72,9 @@ struct edge_owner_class {
      * owner may start flows in response (a workload's next round).
      * Required. */
     void (*flow_done)(struct edge *, struct flow *);
+    /* Control flow F (flow.h's `control`) has delivered more bytes in
+     * order: F->bytes_delivered in all.  Required if there are any. */
+    void (*control_data)(struct edge *, struct flow *);
 };
 
 struct edge {

@@ -281,6 +281,12 @@ struct pkt {
                               * outside one.  Written by
                               * the first switch only in runs with an
                               * overlay, read only by VTEPs. */
+    uint32_t inner_dst;      /* Inside a tunnel whose far end is not the
+                              * inner destination's host (a VM that moved,
+                              * BGP EVPN): the inner ip.dst, while ip.dst
+                              * holds the tunnel's (the underlay routes on
+                              * it); 0 otherwise.  Set and cleared by the
+                              * software VTEPs (overlay/vswitch.c). */
 } __attribute__((aligned(64)));
 
 /* struct pkt's hooks. */

@@ -719,7 +719,9 @@ deliver(struct net *net, struct tcp_conn *c, uint64_t old_nxt)
     f->bytes_delivered += n;
     edge_of(net)->st.bytes_delivered += n;
     sim_assert(f->bytes_delivered <= f->size_bytes);
-    if (c->rcv_nxt == f->size_bytes)
+    if (UNLIKELY(f->control))
+        edge_of(net)->owner->control_data(edge_of(net), f);
+    else if (c->rcv_nxt == f->size_bytes)
         transport_flow_done(net, f);
 }
 
@@ -855,6 +857,15 @@ tcp_receive(struct net *net, struct flow *f, struct pkt *p)
             sender_receive(net, c, p);
     }
     pkt_free(&net->pool, p);
+}
+
+void
+tcp_stream_write(struct net *net, struct flow *f, uint64_t bytes)
+{
+    sim_assert(f->control);
+    f->size_bytes += bytes;
+    if (f->tp)
+        sender_wake(net, f->tp);
 }
 
 bool

@@ -42,8 +42,17 @@ world_flow_done(struct edge *edge, struct flow *f)
         workload_flow_done(w->wl, &edge->net, f);
 }
 
+/* A control stream delivered more: BGP EVPN's. */
+static void
+world_control_data(struct edge *edge, struct flow *f)
+{
+    struct world *w = CONTAINER_OF(edge, struct world, edge);
+    evpn_stream_data(w->control->evpn, &edge->net, f);
+}
+
 static const struct edge_owner_class world_edge_owner = {
     .flow_done = world_flow_done,
+    .control_data = world_control_data,
 };
 
 void
