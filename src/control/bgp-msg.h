@@ -16,10 +16,41 @@
  * every current implementation sends), so an AS_PATH of N ASNs in one
  * AS_SEQUENCE segment is 3 + 2 + 4 N bytes.  An IPv4 prefix in the NLRI
  * or withdrawn routes is a length byte and the prefix's significant
- * octets. */
+ * octets.
+ *
+ * BGP EVPN (RFC 7432, RFC 8365; evpn.c) sends its OPEN with one
+ * Capabilities parameter (RFC 5492: 2 B) holding multiprotocol L2VPN/EVPN
+ * (AFI 25, SAFI 70, RFC 4760: 6 B), four-octet AS numbers (RFC 6793: 6 B)
+ * and route refresh (RFC 2918: 2 B): 45 B.  Its UPDATEs: the header, the
+ * withdrawn routes' and path attributes' lengths
+ * (2 + 2 B) and its attributes, each a 3 B header (flags, type, one-byte
+ * length: every attribute here is under 256 B) and its value:
+ *   ORIGIN 1 B, AS_PATH empty inside one AS (iBGP), LOCAL_PREF 4 B;
+ *   MP_REACH_NLRI (RFC 4760): AFI 2, SAFI 1, next-hop length 1, the
+ *     VTEP's IPv4 address 4, reserved 1, then the NLRI;
+ *   EXTENDED_COMMUNITIES (RFC 4360), 8 B each: the route target (the
+ *     tenant's, auto-derived ASN:VNI, RFC 8365 5.1.2.1), the
+ *     encapsulation (RFC 9012: VXLAN), and on a type 2 route that has
+ *     moved the MAC mobility sequence number (RFC 7432 7.7);
+ *   COMMUNITIES (RFC 1997): one 4 B community tagging the tenant for
+ *     policy;
+ *   PMSI_TUNNEL on a type 3 route (RFC 6514 5: flags 1, tunnel type 1 =
+ *     ingress replication, label 3 = the VNI, the VTEP's address 4);
+ *   reflected routes carry ORIGINATOR_ID (4 B) and CLUSTER_LIST (4 B per
+ *     cluster) (RFC 4456).
+ * EVPN NLRI (RFC 7432 7): route type 1 B, length 1 B, then
+ *   type 2, MAC/IP: RD 8, ESI 10, Ethernet tag 4, MAC length 1, MAC 6,
+ *     IP length 1, IPv4 4, MPLS label 3 (the VNI) = 37 B;
+ *   type 3, inclusive multicast: RD 8, Ethernet tag 4, IP length 1,
+ *     originator's IPv4 4 = 17 B;
+ *   type 5, IP prefix (RFC 9136): RD 8, ESI 10, Ethernet tag 4, prefix
+ *     length 1, IPv4 prefix 4, gateway 4, label 3 = 34 B.
+ * A withdrawal is an UPDATE with MP_UNREACH_NLRI alone (AFI, SAFI and the
+ * NLRI); End-of-RIB (RFC 4724) is one with no NLRI. */
 #ifndef DCSIM_BGP_MSG_H
 #define DCSIM_BGP_MSG_H 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -97,5 +128,65 @@ size_t bgp_header_write(uint8_t *buf, uint16_t len, enum bgp_msg_type type);
  * belongs to no flow (flow_id UINT32_MAX) and carries PKT_HOOK_CTRL. */
 void bgp_msg_pkt(struct pkt *p, uint32_t src_ip, uint32_t dst_ip,
                  uint32_t msg_bytes, uint8_t ttl, uint8_t tc);
+
+/* EVPN (evpn.c). */
+#define BGP_EVPN_OPEN_BYTES (BGP_HDR_BYTES + 10 + 2 + 6 + 6 + 2)
+#define BGP_EXT_COMMUNITY_BYTES 8
+
+/* EVPN route types (RFC 7432 7, RFC 9136 3). */
+enum evpn_route_type {
+    EVPN_MAC_IP = 2,
+    EVPN_IMET = 3,
+    EVPN_PREFIX = 5,
+};
+
+/* Bytes of one EVPN NLRI of TYPE, its type and length octets included. */
+static inline uint32_t
+bgp_evpn_nlri_bytes(enum evpn_route_type type)
+{
+    switch (type) {
+    case EVPN_MAC_IP:
+        return 2 + 8 + 10 + 4 + 1 + 6 + 1 + 4 + 3;
+    case EVPN_IMET:
+        return 2 + 8 + 4 + 1 + 4;
+    case EVPN_PREFIX:
+        return 2 + 8 + 10 + 4 + 1 + 4 + 4 + 3;
+    }
+    return 0;
+}
+
+/* Bytes of an UPDATE advertising one EVPN route of TYPE; MOBILITY: with
+ * a MAC mobility community; N_CLUSTERS: its CLUSTER_LIST's length (0:
+ * not reflected, no ORIGINATOR_ID either). */
+static inline uint32_t
+bgp_evpn_update_bytes(enum evpn_route_type type, bool mobility,
+                 uint32_t n_clusters)
+{
+    uint32_t n = BGP_UPDATE_MIN_BYTES;
+    n += BGP_ATTR_HDR_BYTES + 1;                /* ORIGIN */
+    n += BGP_ATTR_HDR_BYTES;                    /* AS_PATH, empty */
+    n += BGP_ATTR_HDR_BYTES + 4;                /* LOCAL_PREF */
+    n += BGP_ATTR_HDR_BYTES + 9 + bgp_evpn_nlri_bytes(type);
+    n += BGP_ATTR_HDR_BYTES +
+         BGP_EXT_COMMUNITY_BYTES * (2 + (mobility ? 1 : 0));
+    n += BGP_ATTR_HDR_BYTES + 4;                /* COMMUNITIES */
+    if (type == EVPN_IMET)
+        n += BGP_ATTR_HDR_BYTES + 9;            /* PMSI_TUNNEL */
+    if (n_clusters)
+        n += BGP_ATTR_HDR_BYTES + 4 +           /* ORIGINATOR_ID */
+             BGP_ATTR_HDR_BYTES + 4 * n_clusters;
+    return n;
+}
+
+/* Bytes of an UPDATE withdrawing one EVPN route of TYPE. */
+static inline uint32_t
+bgp_evpn_withdraw_bytes(enum evpn_route_type type)
+{
+    return BGP_UPDATE_MIN_BYTES + BGP_ATTR_HDR_BYTES + 3 +
+           bgp_evpn_nlri_bytes(type);
+}
+
+/* Bytes of the End-of-RIB marker of L2VPN/EVPN. */
+#define BGP_EVPN_EOR_BYTES (BGP_UPDATE_MIN_BYTES + BGP_ATTR_HDR_BYTES + 3)
 
 #endif

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "control/evpn-spec.h"
 #include "fabric/topo.h"
 
 /* How a switch learns that a neighbour is gone. */
@@ -35,6 +36,8 @@ enum ctl_event_kind {
     CTL_LINK_UP,
     CTL_SWITCH_DOWN,
     CTL_SWITCH_UP,
+    CTL_VM_MOVE,              /* The VMs of host A move to server B
+                               * (BGP EVPN). */
 };
 
 /* One entry of `events`, resolved against the graph. */
@@ -43,7 +46,8 @@ struct ctl_event_spec {
     enum ctl_event_kind kind;
     uint32_t a, b;            /* Topology node indices: the cable's ends
                                * (links: every cable between the two);
-                               * the switch in A for switch events. */
+                               * the switch in A for switch events; the
+                               * hosts for a VM move. */
     struct src_loc loc;       /* Of the entry, for messages. */
 };
 
@@ -66,6 +70,7 @@ struct control_spec {
                                * DSCP is CS<bgp_tc>). */
     struct ctl_event_spec *events;  /* In time order (ties: file order). */
     size_t n_events;
+    struct evpn_spec evpn;    /* The `evpn` section (evpn.h). */
 };
 
 #endif

@@ -2,6 +2,8 @@
  * control.h. */
 #include "control/control.h"
 
+#include "control/evpn.h"
+
 #include <stdlib.h>
 
 #include "control/ebgp.h"
@@ -16,6 +18,7 @@ static const enum drop_reason loss_reason[CTL_N_LOSSES] = {
     [CTL_LOSS_SWITCH_DOWN] = DROP_SWITCH_DOWN,
     [CTL_LOSS_NO_ROUTE] = DROP_NO_ROUTE,
     [CTL_LOSS_TTL] = DROP_TTL,
+    [CTL_LOSS_VM_MOVED] = DROP_VM_MOVED,
 };
 
 enum drop_reason
@@ -32,6 +35,7 @@ control_event_name(enum ctl_event_kind k)
         [CTL_LINK_UP] = "link_up",
         [CTL_SWITCH_DOWN] = "switch_down",
         [CTL_SWITCH_UP] = "switch_up",
+        [CTL_VM_MOVE] = "vm_move",
     };
     return names[k];
 }
@@ -181,6 +185,12 @@ detection_ps(const struct control_spec *s, bool down, uint64_t t)
     return down ? t / iv * iv + s->bfd_multiplier * iv : (t / iv + 2) * iv;
 }
 
+bool
+control_has_loss(const struct control *ctl, enum ctl_loss l)
+{
+    return l != CTL_LOSS_VM_MOVED || ctl->evpn;
+}
+
 static void
 fire(struct sim *sim, void *obj, uint64_t i)
 {
@@ -194,6 +204,10 @@ fire(struct sim *sim, void *obj, uint64_t i)
         count_losses(ctl, &ctl->rec[i - 1]);
     snapshot(net, r->at_start);
     r->fired = true;
+    if (e->kind == CTL_VM_MOVE) {
+        evpn_vm_move(ctl->evpn, net, e->a, e->b, r);
+        return;
+    }
     if (e->kind == CTL_SWITCH_DOWN || e->kind == CTL_SWITCH_UP) {
         bool down = e->kind == CTL_SWITCH_DOWN;
         ctl->sw_down[e->a - net->n_hosts] = down;
@@ -222,13 +236,13 @@ fire(struct sim *sim, void *obj, uint64_t i)
 struct control *
 control_create(struct net *net, const struct control_spec *spec)
 {
-    if (!spec->n_events)
+    if (!spec->n_events && !spec->evpn.enabled)
         return NULL;
     struct control *ctl = xcalloc(1, sizeof *ctl);
     ctl->net = net;
     ctl->spec = spec;
     ctl->n_rec = spec->n_events;
-    ctl->rec = xcalloc(ctl->n_rec, sizeof *ctl->rec);
+    ctl->rec = xcalloc(ctl->n_rec ? ctl->n_rec : 1, sizeof *ctl->rec);
     ctl->cut = xcalloc(net->n_ports ? net->n_ports : 1, 1);
     ctl->sw_down = xcalloc(net->n_switches ? net->n_switches : 1, 1);
     for (size_t i = 0; i < ctl->n_rec; i++) {
@@ -242,9 +256,36 @@ control_create(struct net *net, const struct control_spec *spec)
     return ctl;
 }
 
+/* A VM move's packets to the old place are dropped there whenever they
+ * arrive, some after the last VTEP has learned the move (they were on
+ * their way): each move counts those until the next move or the end. */
+static void
+count_moved(struct control *ctl)
+{
+    uint64_t now = ctl->net->st.drops[DROP_VM_MOVED];
+    struct ctl_record *last = NULL;
+    for (size_t i = 0; i < ctl->n_rec; i++) {
+        struct ctl_record *r = &ctl->rec[i];
+        if (r->spec->kind != CTL_VM_MOVE)
+            r->lost[CTL_LOSS_VM_MOVED] = 0;  /* Only moves lose these. */
+        if (!r->fired || r->spec->kind != CTL_VM_MOVE)
+            continue;
+        if (last)
+            last->lost[CTL_LOSS_VM_MOVED] =
+                r->at_start[CTL_LOSS_VM_MOVED] -
+                last->at_start[CTL_LOSS_VM_MOVED];
+        last = r;
+    }
+    if (last)
+        last->lost[CTL_LOSS_VM_MOVED] =
+            now - last->at_start[CTL_LOSS_VM_MOVED];
+}
+
 void
 control_finish(struct control *ctl)
 {
+    if (ctl->evpn)
+        evpn_finish(ctl->evpn);
     /* The last event that happened: its window closes at the end. */
     for (size_t i = ctl->n_rec; i-- > 0;)
         if (ctl->rec[i].fired) {
@@ -253,6 +294,7 @@ control_finish(struct control *ctl)
         }
     if (ctl->bgp)
         ebgp_finish(ctl->bgp);
+    count_moved(ctl);
 }
 
 void
@@ -265,5 +307,6 @@ control_destroy(struct control *ctl)
     free(ctl->cut);
     free(ctl->sw_down);
     ctl_speakers_free(&ctl->speakers);
+    evpn_destroy(ctl->evpn);
     free(ctl);
 }

@@ -58,6 +58,7 @@ enum ctl_loss {
     CTL_LOSS_SWITCH_DOWN,     /* In a switch when it failed. */
     CTL_LOSS_NO_ROUTE,        /* Black-holed: an empty ECMP group. */
     CTL_LOSS_TTL,             /* Looping until the TTL ran out. */
+    CTL_LOSS_VM_MOVED,        /* Sent to a VM's old server (EVPN). */
     CTL_N_LOSSES
 };
 
@@ -92,10 +93,12 @@ struct control {
     uint8_t *sw_down;         /* Per switch (net->switches): failed. */
     struct ctl_speakers speakers;  /* BGP speakers, for control.csv. */
     struct ebgp *bgp;         /* The bgp model's speakers, or NULL. */
+    struct evpn *evpn;        /* BGP EVPN (evpn.h), or NULL; the world
+                               * starts it (evpn_create()). */
 };
 
 /* Builds the control plane of a built net and schedules SPEC's events;
- * NULL when SPEC has none (nothing is scheduled then). */
+ * NULL when SPEC has none and no EVPN (nothing is scheduled then). */
 struct control *control_create(struct net *, const struct control_spec *);
 void control_destroy(struct control *);
 
@@ -109,6 +112,9 @@ void control_finish(struct control *);
 void control_work(struct control *, uint32_t tag, int delta);
 /* A switch's table changed now because of event record TAG. */
 void control_fib_changed(struct control *, uint32_t tag);
+/* Whether the loss L is one this control plane can have (vm_moved only
+ * with EVPN), for the results' columns. */
+bool control_has_loss(const struct control *, enum ctl_loss l);
 
 /* Name of event kind K in scenarios and events.csv ("link_down"). */
 const char *control_event_name(enum ctl_event_kind k);

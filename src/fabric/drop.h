@@ -20,6 +20,9 @@ enum drop_reason {
     DROP_SWITCH_DOWN,  /* Held in a switch when it failed. */
     DROP_POLICY,       /* Denied by a vswitch's ACL or identity policy
                         * (overlay/vswitch.h). */
+    DROP_VM_MOVED,     /* Reached a VM's old server after it moved, before
+                        * the sender's VTEP learned the new place (BGP
+                        * EVPN, control/evpn.h). */
     DROP_N_REASONS
 };
 
@@ -40,6 +43,7 @@ drop_reason_name(enum drop_reason r)
         [DROP_LINK_DOWN] = "link_down",
         [DROP_SWITCH_DOWN] = "switch_down",
         [DROP_POLICY] = "policy_denied",
+        [DROP_VM_MOVED] = "vm_moved",
     };
     return names[r];
 }

@@ -698,11 +698,12 @@ bridged(struct net *net, struct cpu_work *w)
 
 /* ---- The virtual switch (datapath.h) in place of the host bridge. ---- */
 
-/* P goes on past the vswitch: to its VM, or to the NIC. */
+/* P goes on past the vswitch: to its VM (addressed to this host, or
+ * received for a VM that moved here, BGP EVPN), or to the NIC. */
 static void
 dp_forward(struct net *net, struct server *srv, struct pkt *p)
 {
-    if (p->ip.dst == srv->host->ip)
+    if (p->ip.dst == srv->host->ip || p->ip.src != srv->host->ip)
         to_guest(net, srv, p);
     else
         dma_put(net, &srv->tx_dma, p, 0);

@@ -25,6 +25,11 @@ enum vsw_tables {
                                * flooded; learned entries age. */
     VSW_REACTIVE,             /* A table miss goes to the controller,
                                * which installs the entry after a delay. */
+    VSW_EVPN,                 /* BGP EVPN installs them (control/evpn.h):
+                               * a remote MAC once its type 2 route is
+                               * in; until then ingress replication to the
+                               * type 3 list, or a drop with ARP
+                               * suppression. */
 };
 
 /* overlay.vswitch: an Open vSwitch-style virtual switch on every server

@@ -347,13 +347,15 @@ megaflow_remove(struct vswitch *v, uint32_t i)
     v->mf_n--;
 }
 
-/* Revalidation: a flooding megaflow once a MAC has been learned since,
- * and one that used a learned entry once that entry has aged out. */
+/* Revalidation: a flooding megaflow once a MAC has been learned since
+ * (with EVPN, any megaflow once table 2 has changed), and one that used a
+ * learned entry once that entry has aged out. */
 static bool
 megaflow_stale(const struct vswitch *v, const struct vsw_megaflow *e,
                uint64_t now)
 {
-    return (e->res.outcome == VSW_FLOOD && e->gen != v->mac_gen) ||
+    return ((e->res.outcome == VSW_FLOOD || v->spec->tables == VSW_EVPN) &&
+            e->gen != v->mac_gen) ||
            (e->expires_ps && now >= e->expires_ps);
 }
 
@@ -493,6 +495,8 @@ static uint32_t
 flood_copies(const struct vswitch *v, bool rx)
 {
     uint32_t n = v->n_vms - 1;
+    if (!rx && v->spec->tables == VSW_EVPN)
+        return n + (v->n_bum ? v->n_bum - 1 : 0);  /* The type 3 list. */
     if (!rx && v->ov->spec->vteps == VTEP_SERVER) {
         const struct tenant_spec *t =
             &v->ov->spec->tenants[v->ov->spec->host_tenant[v->host] - 1];
@@ -502,7 +506,8 @@ flood_copies(const struct vswitch *v, bool rx)
 }
 
 /* Head-end replication of the flooded packet PRE (before its tunnel):
- * a copy tunneled to every other member of the tenant but DST, onto
+ * a copy tunneled to every other member of the tenant but DST (with
+ * EVPN, every other VTEP of its type 3 list), onto
  * OUT's list for the NIC.  Each is a packet its host sends and the far
  * host consumes (edge counters), not its flow's. */
 static void
@@ -515,8 +520,9 @@ flood_out(struct vswitch *v, struct net *net, const struct pkt *pre,
     struct pkt **tail = &out->copies;
     for (size_t j = 0; j < t->n_hosts; j++) {
         uint32_t h = t->hosts[j];
-        if (h == v->host || h == dst)
-            continue;
+        if (h == v->host || h == dst ||
+            (v->spec->tables == VSW_EVPN && !v->bum[h]))
+            continue;    /* With EVPN: only to the type 3 list. */
         struct pkt *c = pkt_alloc(&net->pool);
         *c = *pre;
         c->hooks = 0;            /* Traces follow the packet itself. */
@@ -534,6 +540,28 @@ flood_out(struct vswitch *v, struct net *net, const struct pkt *pre,
     }
 }
 
+/* With EVPN: a flood whose copies miss the destination's VTEP (not in
+ * the type 3 list yet), and a frame from the uplink that table 2 would
+ * send back up it (its VM has moved away: the route to the new place is
+ * in, the sender's VTEP did not know yet), are dropped. */
+static bool
+evpn_drop(struct vswitch *v, struct net *net, const struct pkt *p, bool rx,
+          const struct vsw_result *r, struct dp_verdict *out)
+{
+    if (!rx && r->outcome == VSW_FLOOD &&
+        !v->bum[net_host_of_ip(net, p->ip.dst)]) {
+        v->st.table_drops++;
+        out->drop = DROP_NO_ROUTE;
+        return true;
+    }
+    if (rx && r->outcome == VSW_OUT && r->port == VSW_UPLINK) {
+        v->st.table_drops++;
+        out->drop = DROP_VM_MOVED;
+        return true;
+    }
+    return false;
+}
+
 /* Applies R to P (fast path): counts, tags or tunnels, or drops. */
 static void
 apply(struct vswitch *v, struct net *net, struct pkt *p, bool rx,
@@ -547,6 +575,9 @@ apply(struct vswitch *v, struct net *net, struct pkt *p, bool rx,
             v->st.table_drops++;
         return;
     }
+    if (UNLIKELY(v->spec->tables == VSW_EVPN) &&
+        evpn_drop(v, net, p, rx, r, out))
+        return;
     if (r->outcome == VSW_FLOOD) {
         uint32_t copies = flood_copies(v, rx);
         v->st.floods++;
@@ -566,6 +597,13 @@ apply(struct vswitch *v, struct net *net, struct pkt *p, bool rx,
                                   hosts[dst].ip, r->vni, p);
         if (copies && out->drop == DROP_N_REASONS)
             flood_out(v, net, &pre, dst, r, out);
+        if (v->ov->encap.kind != ENCAP_VLAN && hosts[dst].ip != p->ip.dst &&
+            out->drop == DROP_N_REASONS) {
+            /* To a VM that has moved (EVPN): the underlay routes on the
+             * outer destination. */
+            p->inner_dst = p->ip.dst;
+            p->ip.dst = hosts[dst].ip;
+        }
     }
 }
 
@@ -581,12 +619,19 @@ vsw_receive(struct server_dp *dp, struct net *net, struct server *srv,
     out->consumed = false;
     out->copies = NULL;
     out->cookie = NONE;
+    if (UNLIKELY(edge_of(net)->flows[p->flow_id].control))
+        return;   /* The host's own (BGP): its internal port, untouched. */
     v->st.pkts++;
     struct vsw_key k;
     uint32_t src;
     extract(v, net, p, rx, vm, &k, &src);
-    if (rx && p->vni && v->ov->spec->vteps == VTEP_SERVER)
+    if (rx && p->vni && v->ov->spec->vteps == VTEP_SERVER) {
+        if (p->inner_dst) {
+            p->ip.dst = p->inner_dst;
+            p->inner_dst = 0;
+        }
         overlay_decap(&v->st.tun, p);
+    }
     uint64_t now = net->sim.now_ps;
     uint32_t h = key_hash(&k, 0);
     struct vsw_micro *m = &v->micro[h & (v->n_micro - 1)];
@@ -823,6 +868,12 @@ build_tables(struct vswitch *v, struct net *net)
         remote_entries(v, net, &v->proactive);
         rule_act(table_add(t2, 0, 0, NULL), VA_CONTROLLER, 0, 0);
         break;
+    case VSW_EVPN:
+        /* Remote MACs come from type 2 routes; until then, ingress
+         * replication to the type 3 list. */
+        rule_act(table_add(t2, 0, 0, NULL), VA_FLOOD, 0, 0);
+        v->bum = xcalloc(net->n_hosts, 1);
+        break;
     }
 }
 
@@ -879,6 +930,7 @@ vswitches_destroy(struct overlay *ov)
         free(v->masks);
         free(v->mask_refs);
         free(v->micro);
+        free(v->bum);
     }
     free(ov->vswitches);
 }
@@ -890,4 +942,91 @@ vswitch_rules(const struct vswitch *v)
     for (int t = 0; t < VSW_N_TABLES; t++)
         n += v->tables[t].n;
     return n;
+}
+
+/* ---- BGP EVPN's hooks. ---- */
+
+struct vswitch *
+vswitch_of_host(struct overlay *ov, uint32_t h)
+{
+    uint32_t lo = 0, hi = ov->n_vswitches;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ov->vswitches[mid].host < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ov->n_vswitches && ov->vswitches[lo].host == h
+               ? &ov->vswitches[lo]
+               : NULL;
+}
+
+void
+vswitches_evpn_suppress_arp(struct overlay *ov)
+{
+    for (uint32_t i = 0; i < ov->n_vswitches; i++) {
+        struct vsw_table *t = &ov->vswitches[i].tables[2];
+        struct vsw_rule *miss = &t->rules[t->n - 1];
+        sim_assert(miss->priority == 0);
+        miss->n_acts = 0;
+        rule_act(miss, VA_DROP, DROP_NO_ROUTE, 0);
+    }
+}
+
+/* Sets table 2's entries for the VMs of host MAC to (ACT, ARG): output
+ * or drop; a tunnel to host AT if AT is not NONE. */
+static void
+evpn_set(struct vswitch *v, struct net *net, uint32_t mac, uint32_t at,
+         bool gone)
+{
+    struct vsw_table *t2 = &v->tables[2];
+    uint32_t n = edge_of(net)->servers[mac].n_vms;
+    for (uint32_t k = 0; k < (n ? n : 1); k++) {
+        uint64_t dl = vm_mac(mac, k);
+        struct vsw_rule *r = table_find_mac(t2, dl);
+        if (at == NONE && !gone) {
+            if (r) {
+                size_t i = (size_t)(r - t2->rules);
+                memmove(r, r + 1, (t2->n - i - 1) * sizeof *r);
+                t2->n--;
+            }
+            continue;
+        }
+        if (!r) {
+            struct vsw_key m = { .dl_dst = dl };
+            r = table_add(t2, 100, VF_DL_DST, &m);
+        }
+        r->n_acts = 0;
+        if (gone)
+            rule_act(r, VA_DROP, DROP_VM_MOVED, 0);
+        else if (at == v->host)
+            rule_act(r, VA_OUTPUT, 1 + k % v->n_vms, 0);
+        else
+            remote_acts(v, r, at);
+    }
+    v->mac_gen++;
+}
+
+void
+vswitch_evpn_mac(struct vswitch *v, struct net *net, uint32_t mac,
+                 uint32_t at)
+{
+    evpn_set(v, net, mac, at, false);
+}
+
+void
+vswitch_evpn_gone(struct vswitch *v, struct net *net, uint32_t mac)
+{
+    evpn_set(v, net, mac, NONE, true);
+}
+
+void
+vswitch_evpn_flood(struct vswitch *v, uint32_t at, bool on)
+{
+    if (v->bum[at] == on)
+        return;
+    v->bum[at] = on;
+    v->n_bum += on ? 1 : UINT32_MAX;
+    v->mac_gen++;
 }

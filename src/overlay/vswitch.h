@@ -189,6 +189,9 @@ struct vswitch {
     /* Microflow cache. */
     struct vsw_micro *micro;
     uint32_t n_micro;         /* A power of two. */
+    /* EVPN: the VTEPs of its type 3 list (per host, 1: floods to it). */
+    uint8_t *bum;
+    uint32_t n_bum;
     struct vswitch_stats st;
 };
 
@@ -196,6 +199,24 @@ struct vswitch {
  * scenario has checked that each has VMs behind a software path). */
 void vswitches_create(struct overlay *, struct net *);
 void vswitches_destroy(struct overlay *);
+/* ---- BGP EVPN's hooks (tables: evpn; control/evpn.h's data plane). ----
+ * Each changes table 2 and revalidates the datapath's caches. */
+
+/* The vswitch of host H, or NULL. */
+struct vswitch *vswitch_of_host(struct overlay *, uint32_t h);
+/* Unknown destinations are dropped rather than flooded (ARP
+ * suppression): every vswitch's table-miss entry. */
+void vswitches_evpn_suppress_arp(struct overlay *);
+/* V reaches the VMs of host MAC through host AT's VTEP, locally if AT is
+ * V's host, or no more (AT == UINT32_MAX). */
+void vswitch_evpn_mac(struct vswitch *v, struct net *, uint32_t mac,
+                      uint32_t at);
+/* The VMs of host MAC have left V: frames for them are dropped
+ * (vm_moved). */
+void vswitch_evpn_gone(struct vswitch *v, struct net *, uint32_t mac);
+/* V's flood list gains (ON) or loses host AT's VTEP. */
+void vswitch_evpn_flood(struct vswitch *v, uint32_t at, bool on);
+
 /* Installed OpenFlow entries of V, over its tables. */
 size_t vswitch_rules(const struct vswitch *);
 

@@ -268,6 +268,8 @@ vtep_mac(uint32_t ip, uint8_t mac[6])
 uint32_t
 overlay_inner_dst(const struct net *net, const struct pkt *p)
 {
+    if (p->inner_dst)
+        return net_host_of_ip(net, p->inner_dst);
     if (!p->flood_copy)
         return net_host_of_ip(net, p->ip.dst);
     const struct flow *f = &edge_of_const(net)->flows[p->flow_id];
@@ -296,7 +298,7 @@ overlay_outer(const struct overlay *ov, const struct net *net,
     /* The inner frame, and its headers' hash, as overlay_encap() found
      * it in hash0. */
     *inner = *p;
-    if (p->flood_copy) {
+    if (p->flood_copy || p->inner_dst) {
         const struct host *to =
             &edge_of_const(net)->hosts[overlay_inner_dst(net, p)];
         inner->ip.dst = to->ip;

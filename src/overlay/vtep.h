@@ -101,8 +101,9 @@ enum drop_reason overlay_encap(const struct overlay *, struct vtep_stats *,
                                uint32_t vni, struct pkt *);
 /* Takes P out of its tunnel (or its tag off), counting into ST. */
 void overlay_decap(struct vtep_stats *, struct pkt *);
-/* The host P's inner frame is for: its IPv4 destination's, or for a
- * flood copy (pkt.h) its flow's other end. */
+/* The host P's inner frame is for: its IPv4 destination's; for a
+ * flood copy (pkt.h) its flow's other end; in a tunnel to a VM that has
+ * moved (BGP EVPN), its inner_dst's. */
 uint32_t overlay_inner_dst(const struct net *, const struct pkt *);
 /* The outer headers of P, a tunnel packet (p->vni set; VXLAN or Geneve)
  * on the fabric, as its ingress VTEP wrote them: the VTEPs' addresses

@@ -302,6 +302,12 @@ struct pkt {
                               * (overlay/): ip.dst is that VTEP's host,
                               * which consumes it; its inner frame is
                               * addressed to its flow's other end. */
+    uint32_t inner_dst;      /* Inside a tunnel whose far end is not the
+                              * inner destination's host (a VM that moved,
+                              * BGP EVPN): the inner ip.dst, while ip.dst
+                              * holds the tunnel's (the underlay routes on
+                              * it); 0 otherwise.  Set and cleared by the
+                              * software VTEPs (overlay/vswitch.c). */
 } __attribute__((aligned(64)));
 
 /* struct pkt's hooks. */

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 
 #include "control/control.h"
+#include "control/evpn.h"
 #include "fabric/net.h"
 #include "fabric/node.h"
 #include "world/world.h"
@@ -37,13 +38,15 @@ control_report_csv(FILE *f, const struct world *world,
     fprintf(f, "event,time_ps,kind,node,peer,detected_ps,converged_ps,"
                "detection_ps,convergence_ps");
     for (int l = 0; l < CTL_N_LOSSES; l++)
-        fprintf(f, ",lost_%s",
-                drop_reason_name(control_loss_reason((enum ctl_loss)l)));
+        if (control_has_loss(ctl, (enum ctl_loss)l))
+            fprintf(f, ",lost_%s",
+                    drop_reason_name(control_loss_reason((enum ctl_loss)l)));
     fprintf(f, ",lost_total\n");
     for (size_t i = 0; i < ctl->n_rec; i++) {
         const struct ctl_record *r = &ctl->rec[i];
         const struct ctl_event_spec *e = r->spec;
-        bool link = e->kind == CTL_LINK_DOWN || e->kind == CTL_LINK_UP;
+        bool link = e->kind == CTL_LINK_DOWN || e->kind == CTL_LINK_UP ||
+                    e->kind == CTL_VM_MOVE;
         fprintf(f, "%zu,%" PRIu64 ",%s,%s,%s", i, e->at_ps,
                 control_event_name(e->kind), net->nodes[e->a]->name,
                 link ? net->nodes[e->b]->name : "");
@@ -55,7 +58,8 @@ control_report_csv(FILE *f, const struct world *world,
                         ? UINT64_MAX
                         : r->converged_ps - e->at_ps);
         for (int l = 0; l < CTL_N_LOSSES; l++)
-            fprintf(f, ",%" PRIu64, r->lost[l]);
+            if (control_has_loss(ctl, (enum ctl_loss)l))
+                fprintf(f, ",%" PRIu64, r->lost[l]);
         fprintf(f, ",%" PRIu64 "\n", lost_total(r));
     }
 }
@@ -137,10 +141,26 @@ control_report_json(FILE *f, const struct world *world,
             world->control->n_rec, t.fired, t.detected, t.converged,
             t.max_detection_ps, t.max_convergence_ps);
     for (int l = 0; l < CTL_N_LOSSES; l++)
-        fprintf(f, "\"%s\": %" PRIu64 ", ",
-                drop_reason_name(control_loss_reason((enum ctl_loss)l)),
-                t.lost[l]);
+        if (control_has_loss(world->control, (enum ctl_loss)l))
+            fprintf(f, "\"%s\": %" PRIu64 ", ",
+                    drop_reason_name(control_loss_reason((enum ctl_loss)l)),
+                    t.lost[l]);
     fprintf(f, "\"total\": %" PRIu64 "}}", t.lost_total);
+    if (!world->control->evpn)
+        return;
+    struct evpn_totals e;
+    evpn_totals(world->control->evpn, &e);
+    fprintf(f, ",\n  \"evpn\": {\"vteps\": %" PRIu32 ", \"route_reflectors\": "
+               "%" PRIu32 ", \"sessions\": %" PRIu32 ", \"sessions_up\": %" PRIu32
+               ", \"all_established_ps\": ",
+            e.vteps, e.rrs, e.sessions, e.sessions_up);
+    if (e.established_ps == UINT64_MAX)
+        fputs("null", f);
+    else
+        fprintf(f, "%" PRIu64, e.established_ps);
+    fprintf(f, ", \"messages\": %" PRIu64 ", \"updates\": %" PRIu64
+               ", \"bytes\": %" PRIu64 ", \"rib_entries\": %" PRIu64 "}",
+            e.msgs, e.updates, e.bytes, e.rib_entries);
 }
 
 void
@@ -150,8 +170,16 @@ control_report_print(FILE *f, const struct world *world,
     (void)ri;
     struct totals t;
     totals(world->control, &t);
-    fprintf(f, "  events: %zu of %zu happened, %zu converged (slowest %.3f us "
+    if (world->control->n_rec)
+        fprintf(f, "  events: %zu of %zu happened, %zu converged (slowest %.3f us "
                "after its event); %" PRIu64 " packets lost meanwhile\n",
             t.fired, world->control->n_rec, t.converged,
             (double)t.max_convergence_ps / 1e6, t.lost_total);
+    if (!world->control->evpn)
+        return;
+    struct evpn_totals e;
+    evpn_totals(world->control->evpn, &e);
+    fprintf(f, "  evpn: %" PRIu32 " of %" PRIu32 " sessions up, %" PRIu64
+               " messages (%" PRIu64 " B), %" PRIu64 " RIB entries\n",
+            e.sessions_up, e.sessions, e.msgs, e.bytes, e.rib_entries);
 }

@@ -177,7 +177,7 @@ overlay_report_json(FILE *f, const struct world *world,
         return;
     }
     static const char *const tables[] = { "prepopulated", "learning",
-                                          "reactive" };
+                                          "reactive", "evpn" };
     struct vswitch_stats v;
     uint64_t megaflows, rules;
     vswitch_totals(ov, &v, &megaflows, &rules);

@@ -15,6 +15,7 @@
 #include "fabric/switch.h"
 #include "host/host.h"
 #include "report/blk-report.h"
+#include "control/control.h"
 #include "report/control-report.h"
 #include "report/storage-report.h"
 #include "report/breakdown.h"
@@ -218,6 +219,9 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
         /* Only a vswitch drops by policy. */
         if (r == DROP_POLICY &&
             !(world->overlay && overlay_has_vswitch(world->overlay)))
+            continue;
+        /* Only an EVPN's VM moves leave packets at an old server. */
+        if (r == DROP_VM_MOVED && !(world->control && world->control->evpn))
             continue;
         fprintf(f, "%s\"%s\": %llu", r ? ", " : "",
                 drop_reason_name((enum drop_reason)r),
@@ -536,7 +540,7 @@ writer_wanted(size_t i, const struct world *world, const struct run_info *ri)
     case WITH_FCT_TXT:
         return world->scn->monitor.fct_txt;
     case WITH_EVENTS:
-        return world->control != NULL;
+        return world->control && world->control->n_rec;
     case WITH_STORAGE:
         return storage_report_wanted(world);
     case WITH_SPEAKERS:

@@ -49,6 +49,7 @@ static const struct key_section *const sections[] = {
     &scn_faults_keys,
     &scn_event_keys,
     &scn_control_keys,
+    &scn_evpn_keys,
     &scn_traffic_keys,
     &scn_flow_size_keys,
     &scn_flow_keys,

@@ -76,6 +76,8 @@ static const struct key top_keys[] = {
       .note = "none", .help = "Links and switches that fail and come back." },
     SECTION("control", "all defaults",
             "Failure detection and route reconvergence."),
+    SECTION("evpn", "none",
+            "BGP EVPN speakers on the software VTEPs, route reflectors."),
     SECTION("storage", "none", "NVMe SSDs, storage protocols and jobs."),
 };
 #undef S
@@ -213,6 +215,9 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     n = ytree_get(root, "control");
     if (n && !scn_parse_control(c, n, &scn->control))
         return false;
+    n = ytree_get(root, "evpn");
+    if (n && !scn_parse_evpn(c, n, &scn->control.evpn))
+        return false;
     n = ytree_get(root, "rdma");
     if (n && !scn_parse_rdma(c, n, &scn->rdma))
         return false;
@@ -303,6 +308,7 @@ scenario_defaults(struct scenario *scn)
      * is the first registered. */
     keys_defaults(&scn_tcp_keys, &scn->tcp);
     scn_control_defaults(&scn->control);
+    scn_evpn_defaults(&scn->control.evpn);
     scn->tcp.cc = tcp_cc_name(0);
 }
 
@@ -357,6 +363,7 @@ scenario_load(const char *path, const struct scenario_override *overrides,
         scn_resolve_server_nodes(&c, root, scn) &&
         scn_resolve_stall(&c, root, scn) &&
         scn_resolve_overlay(&c, root, scn) &&
+        scn_resolve_evpn(&c, root, scn) &&
         scn_resolve_events(&c, root, scn))
         scn_resolve_storage(&c, ytree_get(root, "storage"), scn);
 
@@ -410,6 +417,7 @@ scenario_free(struct scenario *scn)
     free(scn->sw.where);
     free(scn->sw.ecn.by_rate);
     scn_overlay_spec_free(&scn->overlay);
+    scn_evpn_spec_free(&scn->control.evpn);
     scn_control_spec_free(&scn->control);
     scn_storage_spec_free(&scn->storage);
     memset(scn, 0, sizeof *scn);

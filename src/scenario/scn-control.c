@@ -59,6 +59,9 @@ static const struct key event_keys[] = {
       .help = "The switch fails: its cables go dark, its buffers are lost." },
     { "switch_up", KEY_CUSTOM, .what = "switch name",
       .help = "The switch comes back, with empty buffers." },
+    { "vm_move", KEY_CUSTOM, .what = "sequence of two host names",
+      .help = "The first host's VMs move to the second server (BGP "
+              "EVPN)." },
 };
 #undef E
 
@@ -71,6 +74,7 @@ static const char *const action_keys[] = {
     [CTL_LINK_UP] = "link_up",
     [CTL_SWITCH_DOWN] = "switch_down",
     [CTL_SWITCH_UP] = "switch_up",
+    [CTL_VM_MOVE] = "vm_move",
 };
 
 bool
@@ -195,17 +199,12 @@ parse_event(struct ctx *c, const struct scenario *scn, const struct ynode *n,
     const struct key_section *sec = &scn_event_keys;
     if (!need_mapping(c, n, path, "a mapping with 'at' and one action"))
         return false;
-    /* Host and VM moves belong to BGP EVPN (issue 15), which is not
-     * there yet: say so rather than call the key unknown. */
-    static const char *const later[] = { "vm_move", "host_move" };
-    for (size_t i = 0; i < ARRAY_SIZE(later); i++) {
-        const struct ypair *pr = ytree_pair(n, later[i]);
-        if (pr)
-            return fail_at(c, &pr->key_mark, "%s.%s: VM and host moves are "
-                           "not modelled yet (they need BGP EVPN); expected "
-                           "one of link_down, link_up, switch_down, "
-                           "switch_up", path, later[i]);
-    }
+    /* A host's address moves with its VMs: vm_move says it. */
+    const struct ypair *hm = ytree_pair(n, "host_move");
+    if (hm)
+        return fail_at(c, &hm->key_mark, "%s.host_move: a host's tenant "
+                       "address moves with its VMs; expected vm_move: "
+                       "[HOST, TO]", path);
     char where[PATH_BYTES + 8];
     snprintf(where, sizeof where, "in %s", path);
     if (!keys_check(c, n, where, sec, 0) || !require_key(c, n, path, "at") ||
@@ -228,10 +227,13 @@ parse_event(struct ctx *c, const struct scenario *scn, const struct ynode *n,
     }
     if (!action)
         return fail_at(c, &n->mark, "%s: no action; expected one of "
-                       "link_down, link_up, switch_down, switch_up", path);
+                       "link_down, link_up, switch_down, switch_up, vm_move",
+                       path);
     char p[PATH_BYTES];
     path_key(p, path, action_keys[e->kind]);
-    if (!parse_target(c, &scn->graph, action, p, e))
+    if (e->kind == CTL_VM_MOVE
+            ? !scn_resolve_vm_move(c, scn, action, p, &e->a, &e->b)
+            : !parse_target(c, &scn->graph, action, p, e))
         return false;
     const struct ynode *at = ytree_get(n, "at");
     if (scn->stop_ps && e->at_ps >= scn->stop_ps) {

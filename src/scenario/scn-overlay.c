@@ -46,7 +46,8 @@ static const struct key overlay_keys[] = {
 
 #define V(F) offsetof(struct vswitch_spec, F)
 static const struct key vswitch_keys[] = {
-    { "tables", KEY_CUSTOM, .what = "prepopulated, learning, reactive",
+    { "tables", KEY_CUSTOM,
+      .what = "prepopulated, learning, reactive, evpn",
       .dflt = "prepopulated",
       .help = "How the OpenFlow tables get their forwarding entries." },
     { "microflow_entries", KEY_U32, V(microflow_entries), 1, 1u << 20,
@@ -260,7 +261,7 @@ static bool
 parse_vswitch(struct ctx *c, const struct ynode *map, struct overlay_spec *o)
 {
     static const char *const tables[] = { "prepopulated", "learning",
-                                          "reactive" };
+                                          "reactive", "evpn" };
     static const char *const ident_required[] = { "name", "hosts" };
     static const char *const allow_required[] = { "from", "to" };
     struct vswitch_spec *v = &o->vswitch;
@@ -276,7 +277,7 @@ parse_vswitch(struct ctx *c, const struct ynode *map, struct overlay_spec *o)
     const struct ynode *n = ytree_get(map, "tables");
     size_t k;
     if (n) {
-        if (!read_choice(c, n, "overlay.vswitch.tables", tables, 3, &k))
+        if (!read_choice(c, n, "overlay.vswitch.tables", tables, 4, &k))
             return false;
         v->tables = (enum vsw_tables)k;
     }
@@ -505,9 +506,8 @@ check_traffic(struct ctx *c, const struct ynode *root,
     return true;
 }
 
-/* The server spec of host H (its server.nodes entry or the section's). */
-static const struct server_spec *
-spec_of(const struct scenario *scn, uint32_t h)
+const struct server_spec *
+scn_server_spec_of(const struct scenario *scn, uint32_t h)
 {
     for (size_t i = 0; i < scn->n_server_nodes; i++)
         if (scn->server_nodes[i].host == h)
@@ -529,7 +529,7 @@ check_vswitch(struct ctx *c, const struct ynode *root, const struct ynode *map,
     for (uint32_t h = 0; h < scn->graph.n_hosts; h++) {
         if (!o->host_tenant[h])
             continue;
-        const struct server_spec *s = spec_of(scn, h);
+        const struct server_spec *s = scn_server_spec_of(scn, h);
         const char *name = scn->graph.nodes[h].name;
         if (!scn->has_server || !s->has_vm)
             return fail_at(c, &vm->mark, "overlay.vswitch: host %s has no "

@@ -113,6 +113,21 @@ bool scn_parse_overlay(struct ctx *c, const struct ynode *map,
 bool scn_resolve_overlay(struct ctx *c, const struct ynode *root,
                          struct scenario *scn);
 void scn_overlay_spec_free(struct overlay_spec *o);
+/* The server spec of host H (its server.nodes entry or the section's). */
+const struct server_spec *scn_server_spec_of(const struct scenario *scn,
+                                             uint32_t h);
+
+/* scn-evpn.c */
+bool scn_parse_evpn(struct ctx *c, const struct ynode *map,
+                    struct evpn_spec *e);
+void scn_evpn_defaults(struct evpn_spec *e);
+bool scn_resolve_evpn(struct ctx *c, const struct ynode *root,
+                      struct scenario *scn);
+/* Events: vm_move's target (two hosts of one EVPN tenant). */
+bool scn_resolve_vm_move(struct ctx *c, const struct scenario *scn,
+                         const struct ynode *n, const char *path,
+                         uint32_t *from, uint32_t *to);
+void scn_evpn_spec_free(struct evpn_spec *e);
 
 /* scn-storage.c */
 bool scn_parse_storage(struct ctx *c, const struct ynode *map,
@@ -126,6 +141,7 @@ void scn_storage_spec_free(struct storage_spec *s);
 extern const struct key_section scn_faults_keys;
 extern const struct key_section scn_control_keys;
 extern const struct key_section scn_event_keys;
+extern const struct key_section scn_evpn_keys;
 extern const struct key_section scn_tcp_keys;
 extern const struct key_section scn_pfc_keys;
 extern const struct key_section scn_pfc_watchdog_keys;

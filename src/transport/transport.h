@@ -77,6 +77,10 @@ uint64_t transport_ideal_fct(const struct net *, uint32_t from, uint32_t to,
  * time, and for flows added during the run (later incast rounds). */
 void transport_launch_flow(struct net *, uint32_t id);
 
+/* Control flow F (flow.h's `control`, protocol tcp): the application
+ * writes BYTES more; they go out as the window allows. */
+void tcp_stream_write(struct net *, struct flow *f, uint64_t bytes);
+
 /* Records that F's last byte was delivered now and tells the edge's
  * owner (whose workload may start flows in response).  Every transport
  * calls it exactly once per completed flow. */

@@ -247,12 +247,14 @@ warn_late_starts(struct net *net, const struct scenario *scn)
 /* The storage section: its messages' edge entries after the traffic
  * entries, room for its flows after the workload's, and its jobs. */
 static int
-build_storage(struct world *w, const struct scenario *scn, char **err)
+build_storage(struct world *w, const struct scenario *scn, uint32_t *room,
+              char **err)
 {
     struct edge *edge = &w->edge;
     uint32_t cap, first = w->wl->flow_cap;
     if (!storage_flow_cap(&scn->storage, scn->file, &cap, err))
         return 2;
+    *room = first + cap + 1;
     w->entries = xrealloc(w->entries, (scn->n_traffic + STORAGE_N_ENTRIES) *
                                           sizeof *w->entries);
     edge->cfg.entries = w->entries;
@@ -261,6 +263,73 @@ build_storage(struct world *w, const struct scenario *scn, char **err)
     return storage_create(&w->storage, &edge->net, &scn->storage, scn->file,
                           first, cap, &scn->tcp, &w->entries[scn->n_traffic],
                           (uint16_t)scn->n_traffic, err);
+}
+
+/* ---- BGP EVPN's data plane: the vswitches (overlay/vswitch.h). ---- */
+
+static struct vswitch *
+evpn_vswitch(struct evpn_dp *dp, uint32_t h)
+{
+    struct world *w = CONTAINER_OF(dp, struct world, evpn_dp);
+    struct vswitch *v = vswitch_of_host(w->overlay, h);
+    sim_assert(v != NULL);
+    return v;
+}
+
+static void
+evpn_dp_mac(struct evpn_dp *dp, uint32_t v, uint32_t mac, uint32_t at)
+{
+    struct world *w = CONTAINER_OF(dp, struct world, evpn_dp);
+    vswitch_evpn_mac(evpn_vswitch(dp, v), world_net(w), mac, at);
+}
+
+static void
+evpn_dp_flood(struct evpn_dp *dp, uint32_t v, uint32_t at, bool on)
+{
+    vswitch_evpn_flood(evpn_vswitch(dp, v), at, on);
+}
+
+static void
+evpn_dp_gone(struct evpn_dp *dp, uint32_t v, uint32_t mac)
+{
+    struct world *w = CONTAINER_OF(dp, struct world, evpn_dp);
+    vswitch_evpn_gone(evpn_vswitch(dp, v), world_net(w), mac);
+}
+
+static const struct evpn_dp_class world_evpn_dp_class = {
+    .mac = evpn_dp_mac,
+    .flood = evpn_dp_flood,
+    .gone = evpn_dp_gone,
+};
+
+/* BGP EVPN: its speakers' flows after everything else's, in an edge entry
+ * of their own (the scenario's tcp settings). */
+static void
+build_evpn(struct world *w, const struct scenario *scn, uint32_t room)
+{
+    struct edge *edge = &w->edge;
+    struct net *net = &edge->net;
+    const struct evpn_spec *spec = &scn->control.evpn;
+    const uint32_t *host_vni = w->overlay->host_vni;
+    uint32_t cap = evpn_flow_cap(spec, host_vni, net->n_hosts);
+    size_t entry = scn->n_traffic + (scn->storage.on ? STORAGE_N_ENTRIES : 0);
+    w->entries = xrealloc(w->entries, (entry + 1) * sizeof *w->entries);
+    w->entries[entry] = (struct edge_entry){ .tcp = &scn->tcp };
+    edge->cfg.entries = w->entries;
+    edge->flows = xrealloc(edge->flows,
+                           ((size_t)room + cap + 1) * sizeof *edge->flows);
+    if (spec->arp_suppression)
+        vswitches_evpn_suppress_arp(w->overlay);
+    w->evpn_dp.class = &world_evpn_dp_class;
+    struct evpn_config cfg = {
+        .spec = spec,
+        .host_vni = host_vni,
+        .first_flow = room,
+        .entry = (uint16_t)entry,
+        .stop_ps = scn->stop_ps,
+        .dp = &w->evpn_dp,
+    };
+    w->control->evpn = evpn_create(net, &cfg, &w->control->speakers);
 }
 
 static int
@@ -298,8 +367,11 @@ build(struct world *w, const struct scenario *scn, char **err)
     if (!check_monitor(w, scn, err))
         return 2;
     warn_late_starts(net, scn);
-    if (scn->storage.on && build_storage(w, scn, err))
+    uint32_t room = w->wl->flow_cap;
+    if (scn->storage.on && build_storage(w, scn, &room, err))
         return 2;
+    if (scn->control.evpn.enabled)
+        build_evpn(w, scn, room);
     for (uint32_t i = 0; i < edge->n_flows; i++) {
         const struct flow *f = &edge->flows[i];
         if (f->transport->check && f->transport->check(net, f, err))

@@ -53,9 +53,18 @@ world_msg_done(struct edge *edge, struct flow *f, uint64_t tag)
     storage_msg_done(w->storage, &edge->net, f, tag);
 }
 
+/* A control stream delivered more: BGP EVPN's. */
+static void
+world_control_data(struct edge *edge, struct flow *f)
+{
+    struct world *w = CONTAINER_OF(edge, struct world, edge);
+    evpn_stream_data(w->control->evpn, &edge->net, f);
+}
+
 static const struct edge_owner_class world_edge_owner = {
     .flow_done = world_flow_done,
     .msg_done = world_msg_done,
+    .control_data = world_control_data,
 };
 
 void

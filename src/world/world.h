@@ -22,6 +22,7 @@
 #ifndef DCSIM_WORLD_H
 #define DCSIM_WORLD_H 1
 
+#include "control/evpn.h"
 #include "host/edge.h"
 #include "workload/workload.h"
 #include "sim/util.h"
@@ -41,6 +42,8 @@ struct world {
     struct overlay *overlay;    /* VTEPs and tenants, or NULL. */
     struct control *control;    /* Scenario events, or NULL: none. */
     struct storage *storage;    /* Storage jobs and targets, or NULL. */
+    struct evpn_dp evpn_dp;     /* EVPN's data plane: the vswitches
+                                 * (world-build.c). */
 };
 
 static inline struct world *

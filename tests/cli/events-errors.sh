@@ -50,8 +50,8 @@ check link-mapping 'events: [{at: 1ms, link_down: {a: leaf0}}]' 6:31 "events.0.l
 check switch-unknown 'events: [{at: 1ms, switch_down: spine7}]' 6:33 "events.0.switch_down is 'spine7' (no node named 'spine7'); expected the name of a switch"
 check switch-host 'events: [{at: 1ms, switch_up: h0}]' 6:31 "events.0.switch_up is 'h0' (a host); expected the name of a switch"
 check switch-sequence 'events: [{at: 1ms, switch_down: [spine0]}]' 6:33 "events.0.switch_down is a sequence"
-check vm-move 'events: [{at: 1ms, vm_move: {vm: a, to: h3}}]' 6:20 "VM and host moves are not modelled yet"
-check host-move 'events: [{at: 1ms, host_move: h0}]' 6:20 "VM and host moves are not modelled yet"
+check vm-move-no-evpn 'events: [{at: 1ms, vm_move: [h0, h3]}]' 6:29 "events.0.vm_move: VM moves are learned through BGP EVPN; expected an evpn section"
+check host-move 'events: [{at: 1ms, host_move: h0}]' 6:20 "events.0.host_move: a host's tenant address moves with its VMs; expected vm_move"
 check second-entry "events: [$E, {at: 2ms, switch_down: leaf9}]" 6:72 "events.1.switch_down is 'leaf9'"
 check infiniband "fabric: infiniband
 events: [$E]" 7:1 "events are not supported on a fabric: infiniband"

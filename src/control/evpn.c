@@ -1,0 +1,973 @@
+/* BGP EVPN speakers, their sessions over TCP, RIBs and route reflection;
+ * see evpn.h. */
+#include "control/evpn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "control/bgp-msg.h"
+#include "control/control.h"
+#include "control/speaker.h"
+#include "fabric/net.h"
+#include "host/cpu.h"
+#include "host/edge.h"
+#include "host/server.h"
+#include "sim/util.h"
+#include "transport/flow.h"
+#include "transport/transport.h"
+
+#define NONE UINT32_MAX
+#define BGP_PORT 179
+#define EPHEMERAL0 49152
+#define MAX_CLUSTERS 4   /* One level of reflection makes at most 2. */
+
+/* One route's key: its NLRI (the RD is the originator's). */
+struct nlri {
+    uint32_t type;             /* enum evpn_route_type. */
+    uint32_t vni;
+    uint32_t mac;              /* Type 2: the host whose VMs it is. */
+    uint32_t origin;           /* Originating speaker (its RD). */
+};
+
+/* One path of an NLRI, as a speaker holds it. */
+struct path {
+    struct nlri nlri;
+    uint32_t seq;              /* MAC mobility sequence number. */
+    uint32_t from;             /* The speaker it came from; its holder
+                                * for its own routes. */
+    uint32_t n_clusters;
+    uint32_t clusters[MAX_CLUSTERS];  /* CLUSTER_LIST, newest first. */
+};
+
+/* An NLRI in a speaker's RIB: its paths (one per peer) and the best. */
+struct rib_entry {
+    struct nlri nlri;
+    bool used;
+    uint32_t n, cap;
+    struct path *paths;
+    uint32_t best;             /* Index in paths, or NONE. */
+};
+
+struct rib {
+    struct rib_entry *v;       /* Open addressing, linear probing. */
+    uint32_t cap, n_keys;      /* A power of two; keys ever used. */
+    uint64_t paths;            /* Paths held. */
+};
+
+/* A message written into a session's direction, not yet delivered. */
+struct msg {
+    uint64_t end;              /* Stream offset after its last byte. */
+    uint32_t bytes;
+    uint8_t type;              /* enum bgp_msg_type. */
+    bool withdraw;
+    bool eor;
+    struct path path;          /* UPDATE. */
+};
+
+/* A FIFO of fixed-size items, in a ring that doubles when full. */
+struct evq {
+    char *v;
+    size_t item;               /* Bytes per item. */
+    size_t head, n, cap;       /* In items. */
+};
+
+enum fsm { FSM_IDLE, FSM_OPEN_SENT, FSM_OPEN_CONFIRM, FSM_ESTABLISHED };
+
+/* One iBGP session; side K is speaker end[K], sending on dir[K]. */
+struct session {
+    uint32_t end[2];
+    uint32_t flow[2];          /* Flow id of each direction. */
+    uint64_t written[2];       /* Bytes written into it. */
+    struct evq q[2];          /* Messages written, not yet delivered. */
+    uint8_t state[2];          /* enum fsm, per side. */
+    uint64_t up_ps[2];         /* When each side got Established. */
+};
+
+/* A message delivered to a speaker, waiting for its CPU. */
+struct pending {
+    uint32_t session;
+    uint8_t side;              /* The receiver's side. */
+    struct msg m;
+};
+
+struct speaker {
+    struct evpn *ev;
+    uint32_t host;
+    size_t row;                /* In the control plane's speaker list. */
+    bool rr;
+    uint32_t cluster;          /* RR: its cluster; VTEP: the cluster it
+                                * is a client of (route reflectors). */
+    uint32_t vni;              /* VTEP: its tenant's. */
+    uint32_t *sess;            /* Its sessions, */
+    uint32_t n_sess;
+    struct rib rib;
+    struct evq pq;            /* Messages waiting for its CPU
+                                * (struct pending). */
+    struct core *core;         /* On a server: the core that runs BGP; */
+    uint64_t busy_until_ps;    /* else its own control CPU. */
+    uint32_t *win_origin;      /* VTEP, per host's MACs: the speaker of
+                                * the installed type 2 route, or NONE, */
+    uint32_t *win_seq;         /* and its sequence number. */
+};
+
+/* A vm_move whose convergence is being watched. */
+struct move {
+    uint32_t mac, to;          /* Host of the MACs; new speaker. */
+    uint32_t seq;
+    uint32_t waiting;          /* VTEPs of the tenant still to learn it. */
+    uint8_t *learned;          /* Per speaker. */
+    struct ctl_record *rec;
+};
+
+struct evpn {
+    struct net *net;
+    const struct evpn_spec *spec;
+    struct evpn_dp *dp;
+    struct ctl_speakers *list;
+    uint64_t stop_ps;
+    struct speaker *sp;
+    uint32_t n_sp, n_vteps;    /* VTEPs first, then the RRs. */
+    uint32_t *sp_of_host;      /* Per host: its VTEP speaker, or NONE. */
+    uint32_t *loc;             /* Per host: the speaker its VMs are
+                                * behind now, or NONE. */
+    uint32_t n_hosts;
+    struct session *sess;
+    uint32_t n_sess;
+    uint32_t first_flow;
+    struct move *moves;
+    size_t n_moves;
+};
+
+/* ---- Counting the sessions. ---- */
+
+static uint32_t
+count_vteps(const uint32_t *host_vni, uint32_t n_hosts)
+{
+    uint32_t n = 0;
+    for (uint32_t h = 0; h < n_hosts; h++)
+        n += host_vni[h] != 0;
+    return n;
+}
+
+static uint32_t
+n_clusters(const struct evpn_spec *s)
+{
+    return (uint32_t)((s->n_rr + s->cluster_size - 1) / s->cluster_size);
+}
+
+/* RRs in cluster C. */
+static uint32_t
+cluster_rrs(const struct evpn_spec *s, uint32_t c)
+{
+    uint32_t left = (uint32_t)s->n_rr - c * s->cluster_size;
+    return left < s->cluster_size ? left : s->cluster_size;
+}
+
+uint32_t
+evpn_session_count(const struct evpn_spec *s, const uint32_t *host_vni,
+                   uint32_t n_hosts)
+{
+    uint64_t n = count_vteps(host_vni, n_hosts);
+    if (s->topology == EVPN_FULL_MESH)
+        return (uint32_t)(n * (n - 1) / 2);
+    uint64_t k = 0, clusters = n_clusters(s);
+    for (uint64_t i = 0; i < n; i++)
+        k += cluster_rrs(s, (uint32_t)(i % clusters));
+    return (uint32_t)(k + (uint64_t)s->n_rr * (s->n_rr - 1) / 2);
+}
+
+uint32_t
+evpn_flow_cap(const struct evpn_spec *s, const uint32_t *host_vni,
+              uint32_t n_hosts)
+{
+    return 2 * evpn_session_count(s, host_vni, n_hosts);
+}
+
+/* ---- The RIB. ---- */
+
+static bool
+nlri_eq(const struct nlri *a, const struct nlri *b)
+{
+    return a->type == b->type && a->vni == b->vni && a->mac == b->mac &&
+           a->origin == b->origin;
+}
+
+static uint32_t
+nlri_hash(const struct nlri *k)
+{
+    uint32_t h = 2166136261u;
+    uint32_t w[4] = { k->type, k->vni, k->mac, k->origin };
+    for (int i = 0; i < 4; i++)
+        h = (h ^ w[i]) * 16777619u;
+    return h ^ h >> 16;
+}
+
+static void rib_grow(struct rib *);
+
+/* The entry of K in R, made if absent. */
+static struct rib_entry *
+rib_get(struct rib *r, const struct nlri *k)
+{
+    if (2 * (r->n_keys + 1) > r->cap)
+        rib_grow(r);
+    uint32_t i = nlri_hash(k) & (r->cap - 1);
+    while (r->v[i].used && !nlri_eq(&r->v[i].nlri, k))
+        i = (i + 1) & (r->cap - 1);
+    struct rib_entry *e = &r->v[i];
+    if (!e->used) {
+        e->used = true;
+        e->nlri = *k;
+        e->best = NONE;
+        r->n_keys++;
+    }
+    return e;
+}
+
+/* The entry of K in R, or NULL. */
+static struct rib_entry *
+rib_find(const struct rib *r, const struct nlri *k)
+{
+    if (!r->cap)
+        return NULL;
+    uint32_t i = nlri_hash(k) & (r->cap - 1);
+    for (; r->v[i].used; i = (i + 1) & (r->cap - 1))
+        if (nlri_eq(&r->v[i].nlri, k))
+            return &r->v[i];
+    return NULL;
+}
+
+static void
+rib_grow(struct rib *r)
+{
+    struct rib old = *r;
+    r->cap = old.cap ? 2 * old.cap : 64;
+    r->v = xcalloc(r->cap, sizeof *r->v);
+    r->n_keys = 0;
+    for (uint32_t i = 0; i < old.cap; i++) {
+        if (!old.v[i].used)
+            continue;
+        struct rib_entry *e = rib_get(r, &old.v[i].nlri);
+        *e = old.v[i];
+    }
+    free(old.v);
+}
+
+static void
+rib_free(struct rib *r)
+{
+    for (uint32_t i = 0; i < r->cap; i++)
+        free(r->v[i].paths);
+    free(r->v);
+}
+
+/* Path of E from speaker FROM, or NONE. */
+static uint32_t
+path_from(const struct rib_entry *e, uint32_t from)
+{
+    for (uint32_t i = 0; i < e->n; i++)
+        if (e->paths[i].from == from)
+            return i;
+    return NONE;
+}
+
+/* Whether path A is better than B at speaker SELF. */
+static bool
+path_better(const struct path *a, const struct path *b, uint32_t self)
+{
+    if ((a->from == self) != (b->from == self))
+        return a->from == self;
+    if (a->n_clusters != b->n_clusters)
+        return a->n_clusters < b->n_clusters;
+    return a->from < b->from;
+}
+
+static void
+choose_best(struct rib_entry *e, uint32_t self)
+{
+    e->best = NONE;
+    for (uint32_t i = 0; i < e->n; i++)
+        if (e->best == NONE ||
+            path_better(&e->paths[i], &e->paths[e->best], self))
+            e->best = i;
+}
+
+/* ---- Writing messages. ---- */
+
+/* A new slot at R's tail, to be filled. */
+static void *
+evq_push(struct evq *r)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 16;
+        char *v = xmalloc(cap * r->item);
+        for (size_t i = 0; i < r->n; i++)
+            memcpy(v + i * r->item, r->v + (r->head + i) % r->cap * r->item,
+                   r->item);
+        free(r->v);
+        r->v = v;
+        r->cap = cap;
+        r->head = 0;
+    }
+    return r->v + (r->head + r->n++) % r->cap * r->item;
+}
+
+/* R's oldest item (R not empty). */
+static void *
+evq_head(const struct evq *r)
+{
+    return r->v + r->head * r->item;
+}
+
+static void
+evq_pop(struct evq *r)
+{
+    r->head = (r->head + 1) % r->cap;
+    r->n--;
+}
+
+static struct ctl_speaker *
+row(struct evpn *ev, const struct speaker *s)
+{
+    return &ev->list->v[s->row];
+}
+
+/* Side K of session S writes M into its stream. */
+static void
+send_msg(struct evpn *ev, uint32_t si, int k, struct msg *m)
+{
+    struct session *s = &ev->sess[si];
+    struct ctl_speaker *r = row(ev, &ev->sp[s->end[k]]);
+    s->written[k] += m->bytes;
+    m->end = s->written[k];
+    *(struct msg *)evq_push(&s->q[k]) = *m;
+    r->msgs_tx++;
+    r->bytes_tx += m->bytes;
+    if (m->type == BGP_UPDATE) {
+        r->updates_tx++;
+        if (m->withdraw)
+            r->withdrawals_tx++;
+        else if (!m->eor)
+            r->routes_tx++;
+    }
+    tcp_stream_write(ev->net, &edge_of(ev->net)->flows[s->flow[k]],
+                     m->bytes);
+}
+
+static void
+send_simple(struct evpn *ev, uint32_t si, int k, uint8_t type)
+{
+    struct msg m = { .type = type,
+                     .bytes = type == BGP_OPEN ? BGP_EVPN_OPEN_BYTES
+                                               : BGP_KEEPALIVE_BYTES };
+    send_msg(ev, si, k, &m);
+}
+
+/* Whether speaker X is a route-reflector client of RR speaker R. */
+static bool
+is_client(const struct evpn *ev, uint32_t r, uint32_t x)
+{
+    const struct speaker *a = &ev->sp[r], *b = &ev->sp[x];
+    return a->rr && !b->rr && a->cluster == b->cluster;
+}
+
+/* Whether speaker SELF advertises path P to peer PEER (RFC 4456 6). */
+static bool
+may_send(const struct evpn *ev, uint32_t self, const struct path *p,
+         uint32_t peer)
+{
+    if (p->from == peer)
+        return false;
+    if (p->from == self)
+        return true;
+    if (!ev->sp[self].rr)
+        return false;                   /* iBGP: no re-advertising. */
+    return is_client(ev, self, p->from) || is_client(ev, self, peer);
+}
+
+/* Side K of session SI advertises P (from its speaker). */
+static void
+send_path(struct evpn *ev, uint32_t si, int k, const struct path *p)
+{
+    uint32_t self = ev->sess[si].end[k];
+    struct msg m = { .type = BGP_UPDATE, .path = *p };
+    if (p->from != self) {
+        /* Reflected: this RR's cluster goes in front. */
+        sim_assert(p->n_clusters < MAX_CLUSTERS);
+        memmove(&m.path.clusters[1], &m.path.clusters[0],
+                p->n_clusters * sizeof *p->clusters);
+        m.path.clusters[0] = ev->sp[self].cluster;
+        m.path.n_clusters++;
+    }
+    m.bytes = bgp_evpn_update_bytes((enum evpn_route_type)p->nlri.type,
+                               p->nlri.type == EVPN_MAC_IP && p->seq > 0,
+                               m.path.n_clusters);
+    send_msg(ev, si, k, &m);
+}
+
+static void
+send_withdraw(struct evpn *ev, uint32_t si, int k, const struct nlri *n)
+{
+    struct msg m = { .type = BGP_UPDATE, .withdraw = true };
+    m.path.nlri = *n;
+    m.bytes = bgp_evpn_withdraw_bytes((enum evpn_route_type)n->type);
+    send_msg(ev, si, k, &m);
+}
+
+/* ---- The data plane of a VTEP. ---- */
+
+static bool
+type2_beats(uint32_t seq, uint32_t origin, uint32_t wseq, uint32_t worigin)
+{
+    if (worigin == NONE)
+        return true;
+    if (seq != wseq)
+        return seq > wseq;
+    return origin < worigin;
+}
+
+static void move_check(struct evpn *, uint32_t s, uint32_t mac);
+
+/* Recomputes which type 2 route of host MAC's VMs speaker S installs,
+ * and tells the data plane of a change. */
+static void
+mac_update(struct evpn *ev, uint32_t si, uint32_t mac)
+{
+    struct speaker *s = &ev->sp[si];
+    uint32_t wo = NONE, ws = 0;
+    for (uint32_t i = 0; i < s->rib.cap; i++) {
+        const struct rib_entry *e = &s->rib.v[i];
+        if (!e->used || e->best == NONE || e->nlri.type != EVPN_MAC_IP ||
+            e->nlri.mac != mac)
+            continue;
+        const struct path *p = &e->paths[e->best];
+        if (type2_beats(p->seq, e->nlri.origin, ws, wo)) {
+            wo = e->nlri.origin;
+            ws = p->seq;
+        }
+    }
+    if (wo == s->win_origin[mac] && ws == s->win_seq[mac])
+        return;
+    uint32_t old = s->win_origin[mac];
+    s->win_origin[mac] = wo;
+    s->win_seq[mac] = ws;
+    if (old != wo)
+        ev->dp->class->mac(ev->dp, s->host, mac,
+                           wo == NONE ? NONE : ev->sp[wo].host);
+    move_check(ev, si, mac);
+}
+
+static void on_best_change(struct evpn *, uint32_t s, struct rib_entry *,
+                           const struct path *old);
+
+/* RFC 7432 15.1: a VTEP that advertised MAC and now holds a newer route
+ * for it from elsewhere withdraws its own. */
+static void
+mobility_withdraw(struct evpn *ev, uint32_t si, uint32_t mac)
+{
+    struct speaker *s = &ev->sp[si];
+    if (s->win_origin[mac] == si || s->win_origin[mac] == NONE)
+        return;
+    struct nlri own = { EVPN_MAC_IP, s->vni, mac, si };
+    struct rib_entry *e = rib_find(&s->rib, &own);
+    uint32_t i = e ? path_from(e, si) : NONE;
+    if (i == NONE)
+        return;
+    struct path old = e->paths[i];
+    e->paths[i] = e->paths[--e->n];
+    s->rib.paths--;
+    row(ev, s)->rib_entries = s->rib.paths;
+    choose_best(e, si);
+    on_best_change(ev, si, e, &old);
+}
+
+/* Speaker S's best path of E has changed from OLD (NULL: none): tell its
+ * peers and, on a VTEP, its data plane. */
+static void
+on_best_change(struct evpn *ev, uint32_t si, struct rib_entry *e,
+               const struct path *old)
+{
+    struct speaker *s = &ev->sp[si];
+    const struct path *now = e->best == NONE ? NULL : &e->paths[e->best];
+    for (uint32_t j = 0; j < s->n_sess; j++) {
+        uint32_t x = s->sess[j];
+        struct session *ss = &ev->sess[x];
+        int k = ss->end[0] == si ? 0 : 1;
+        if (ss->state[k] != FSM_ESTABLISHED)
+            continue;
+        uint32_t peer = ss->end[1 - k];
+        if (now && may_send(ev, si, now, peer))
+            send_path(ev, x, k, now);
+        else if (old && may_send(ev, si, old, peer))
+            send_withdraw(ev, x, k, &e->nlri);
+    }
+    if (s->rr)
+        return;
+    if (e->nlri.type == EVPN_IMET && e->nlri.origin != si)
+        ev->dp->class->flood(ev->dp, s->host, ev->sp[e->nlri.origin].host,
+                             now != NULL);
+    if (e->nlri.type == EVPN_MAC_IP) {
+        mac_update(ev, si, e->nlri.mac);
+        mobility_withdraw(ev, si, e->nlri.mac);
+    }
+}
+
+/* Speaker S sets (or, with P NULL, removes) the path of N from FROM. */
+static void
+rib_set(struct evpn *ev, uint32_t si, const struct nlri *n, uint32_t from,
+        const struct path *p)
+{
+    struct speaker *s = &ev->sp[si];
+    struct rib_entry *e = rib_get(&s->rib, n);
+    struct path old;
+    bool had = e->best != NONE;
+    if (had)
+        old = e->paths[e->best];
+    uint32_t i = path_from(e, from);
+    if (p) {
+        if (i == NONE) {
+            if (e->n == e->cap) {
+                e->cap = e->cap ? 2 * e->cap : 2;
+                e->paths = xrealloc(e->paths, e->cap * sizeof *e->paths);
+            }
+            i = e->n++;
+            s->rib.paths++;
+        }
+        e->paths[i] = *p;
+        e->paths[i].from = from;
+    } else if (i != NONE) {
+        e->paths[i] = e->paths[--e->n];
+        s->rib.paths--;
+    } else {
+        return;
+    }
+    struct ctl_speaker *r = row(ev, s);
+    r->rib_entries = s->rib.paths;
+    if (r->rib_entries > r->rib_peak)
+        r->rib_peak = r->rib_entries;
+    choose_best(e, si);
+    const struct path *now = e->best == NONE ? NULL : &e->paths[e->best];
+    if (!had && !now)
+        return;
+    if (had && now && now->from == old.from && now->seq == old.seq &&
+        now->n_clusters == old.n_clusters)
+        return;
+    on_best_change(ev, si, e, had ? &old : NULL);
+}
+
+/* Speaker S originates its route N with sequence number SEQ. */
+static void
+originate(struct evpn *ev, uint32_t si, uint32_t type, uint32_t mac,
+          uint32_t seq)
+{
+    struct path p = { .nlri = { type, ev->sp[si].vni, mac, si },
+                      .seq = seq, .from = si };
+    rib_set(ev, si, &p.nlri, si, &p);
+}
+
+/* ---- Receiving. ---- */
+
+static void
+established(struct evpn *ev, uint32_t si, int k)
+{
+    struct session *s = &ev->sess[si];
+    uint32_t self = s->end[k], peer = s->end[1 - k];
+    struct speaker *sp = &ev->sp[self];
+    s->state[k] = FSM_ESTABLISHED;
+    s->up_ps[k] = ev->net->sim.now_ps;
+    /* The initial table: every best path the peer may have. */
+    for (uint32_t i = 0; i < sp->rib.cap; i++) {
+        const struct rib_entry *e = &sp->rib.v[i];
+        if (e->used && e->best != NONE &&
+            may_send(ev, self, &e->paths[e->best], peer))
+            send_path(ev, si, k, &e->paths[e->best]);
+    }
+    struct msg eor = { .type = BGP_UPDATE, .eor = true,
+                       .bytes = BGP_EVPN_EOR_BYTES };
+    send_msg(ev, si, k, &eor);
+}
+
+static void
+apply_update(struct evpn *ev, uint32_t si, int k, const struct msg *m)
+{
+    struct session *s = &ev->sess[si];
+    uint32_t self = s->end[k], peer = s->end[1 - k];
+    struct speaker *sp = &ev->sp[self];
+    const struct path *p = &m->path;
+    if (m->eor)
+        return;
+    if (sp->rr) {
+        for (uint32_t i = 0; i < p->n_clusters; i++)
+            if (p->clusters[i] == sp->cluster)
+                return;               /* RFC 4456 8: a loop. */
+    } else if (p->nlri.origin == self || p->nlri.vni != sp->vni) {
+        return;   /* Its own (ORIGINATOR_ID), or a route target it does
+                   * not import. */
+    }
+    rib_set(ev, self, &p->nlri, peer, m->withdraw ? NULL : p);
+}
+
+/* Speaker S's CPU has run the oldest message waiting for it. */
+static void
+process(struct evpn *ev, uint32_t si_sp)
+{
+    struct speaker *sp = &ev->sp[si_sp];
+    sim_assert(sp->pq.n > 0);
+    struct pending pd = *(struct pending *)evq_head(&sp->pq);
+    evq_pop(&sp->pq);
+    struct session *s = &ev->sess[pd.session];
+    int k = pd.side;
+    switch (pd.m.type) {
+    case BGP_OPEN:
+        if (s->state[k] == FSM_OPEN_SENT) {
+            s->state[k] = FSM_OPEN_CONFIRM;
+            send_simple(ev, pd.session, k, BGP_KEEPALIVE);
+        }
+        break;
+    case BGP_KEEPALIVE:
+        if (s->state[k] == FSM_OPEN_CONFIRM)
+            established(ev, pd.session, k);
+        break;
+    case BGP_UPDATE:
+        if (s->state[k] == FSM_ESTABLISHED)
+            apply_update(ev, pd.session, k, &pd.m);
+        break;
+    }
+}
+
+static void
+core_done(struct net *net, struct cpu_work *w)
+{
+    (void)net;
+    struct speaker *sp = w->obj;
+    process(sp->ev, (uint32_t)(sp - sp->ev->sp));
+}
+
+static void
+cpu_done(struct sim *sim, void *obj, uint64_t s)
+{
+    (void)sim;
+    process(obj, (uint32_t)s);
+}
+
+/* A message for speaker S has arrived whole: it waits for the CPU. */
+static void
+receive(struct evpn *ev, uint32_t si, int k, const struct msg *m)
+{
+    struct session *s = &ev->sess[si];
+    uint32_t self = s->end[k];
+    struct speaker *sp = &ev->sp[self];
+    struct ctl_speaker *r = row(ev, sp);
+    r->msgs_rx++;
+    r->bytes_rx += m->bytes;
+    uint64_t cost = 0;
+    if (m->type == BGP_UPDATE) {
+        r->updates_rx++;
+        if (m->withdraw)
+            r->withdrawals_rx++;
+        else if (!m->eor)
+            r->routes_rx++;
+        cost = ev->spec->update_cpu_ps;
+    }
+    r->cpu_ps += cost;
+    *(struct pending *)evq_push(&sp->pq) =
+        (struct pending){ .session = si, .side = (uint8_t)k, .m = *m };
+    if (sp->core) {
+        core_run(ev->net, sp->core, ACT_APP, cost, core_done, sp, NULL);
+        return;
+    }
+    uint64_t now = ev->net->sim.now_ps;
+    uint64_t t = (sp->busy_until_ps > now ? sp->busy_until_ps : now) + cost;
+    sp->busy_until_ps = t;
+    sim_call(&ev->net->sim, t, cpu_done, ev, self);
+}
+
+void
+evpn_stream_data(struct evpn *ev, struct net *net, struct flow *f)
+{
+    (void)net;
+    uint32_t i = f->id - ev->first_flow;
+    uint32_t si = i / 2;
+    int k = (int)(i % 2);
+    struct evq *q = &ev->sess[si].q[k];
+    while (q->n && ((struct msg *)evq_head(q))->end <= f->bytes_delivered) {
+        struct msg m = *(struct msg *)evq_head(q);
+        evq_pop(q);
+        receive(ev, si, 1 - k, &m);
+    }
+}
+
+bool
+evpn_owns_flow(const struct evpn *ev, const struct flow *f)
+{
+    return ev && f->id >= ev->first_flow &&
+           f->id - ev->first_flow < 2 * ev->n_sess;
+}
+
+/* ---- Opening the sessions, keeping them alive. ---- */
+
+static void
+keepalive(struct sim *sim, void *obj, uint64_t x)
+{
+    struct evpn *ev = obj;
+    uint32_t si = (uint32_t)(x / 2);
+    int k = (int)(x % 2);
+    send_simple(ev, si, k, BGP_KEEPALIVE);
+    uint64_t next = sim->now_ps + ev->spec->keepalive_ps;
+    if (next < ev->stop_ps)
+        sim_call(sim, next, keepalive, ev, x);
+}
+
+static void
+open_all(struct sim *sim, void *obj, uint64_t unused)
+{
+    (void)unused;
+    struct evpn *ev = obj;
+    for (uint32_t si = 0; si < ev->n_sess; si++) {
+        for (int k = 0; k < 2; k++) {
+            ev->sess[si].state[k] = FSM_OPEN_SENT;
+            send_simple(ev, si, k, BGP_OPEN);
+            uint64_t next = sim->now_ps + ev->spec->keepalive_ps;
+            if (next < ev->stop_ps)
+                sim_call(sim, next, keepalive, ev, 2 * (uint64_t)si + k);
+        }
+    }
+}
+
+/* ---- Building. ---- */
+
+static void
+add_session(struct evpn *ev, uint32_t a, uint32_t b)
+{
+    uint32_t si = ev->n_sess++;
+    struct session *s = &ev->sess[si];
+    s->end[0] = a;
+    s->end[1] = b;
+    s->q[0].item = s->q[1].item = sizeof(struct msg);
+    for (int k = 0; k < 2; k++) {
+        struct speaker *sp = &ev->sp[s->end[k]];
+        sp->sess = xrealloc(sp->sess, (sp->n_sess + 1) * sizeof *sp->sess);
+        sp->sess[sp->n_sess++] = si;
+        row(ev, sp)->sessions++;
+    }
+}
+
+static void
+launch_flows(struct evpn *ev, uint16_t entry)
+{
+    struct edge *edge = edge_of(ev->net);
+    for (uint32_t si = 0; si < ev->n_sess; si++) {
+        struct session *s = &ev->sess[si];
+        for (int k = 0; k < 2; k++) {
+            uint32_t id = ev->first_flow + 2 * si + (uint32_t)k;
+            struct flow *f = &edge->flows[id];
+            memset(f, 0, sizeof *f);
+            f->id = id;
+            f->src = ev->sp[s->end[k]].host;
+            f->dst = ev->sp[s->end[1 - k]].host;
+            f->sport = (uint16_t)(EPHEMERAL0 + (2 * si + (uint32_t)k) % 16384);
+            f->dport = BGP_PORT;
+            f->tc = ev->spec->tc;
+            f->transport = &transport_tcp;
+            f->entry = entry;
+            f->control = true;
+            f->start_ps = ev->spec->start_ps;
+            s->flow[k] = id;
+            transport_launch_flow(ev->net, id);
+        }
+    }
+}
+
+static void
+add_speaker(struct evpn *ev, uint32_t host, bool rr, uint32_t cluster,
+            uint32_t vni, struct ctl_speakers *list)
+{
+    struct speaker *sp = &ev->sp[ev->n_sp++];
+    struct edge *edge = edge_of(ev->net);
+    sp->ev = ev;
+    sp->pq.item = sizeof(struct pending);
+    sp->host = host;
+    sp->rr = rr;
+    sp->cluster = cluster;
+    sp->vni = vni;
+    sp->row = ctl_speakers_add(list, host, rr ? "rr" : "vtep", ev->spec->asn);
+    if (edge->servers) {
+        struct server *srv = &edge->servers[host];
+        sp->core = &srv->cores[ev->spec->cpu_core < srv->n_cores
+                                   ? ev->spec->cpu_core
+                                   : srv->n_cores - 1];
+    }
+    if (!rr) {
+        sp->win_origin = xmalloc(ev->n_hosts * sizeof *sp->win_origin);
+        sp->win_seq = xcalloc(ev->n_hosts, sizeof *sp->win_seq);
+        for (uint32_t h = 0; h < ev->n_hosts; h++)
+            sp->win_origin[h] = NONE;
+    }
+}
+
+struct evpn *
+evpn_create(struct net *net, const struct evpn_config *cfg,
+            struct ctl_speakers *list)
+{
+    const struct evpn_spec *spec = cfg->spec;
+    struct evpn *ev = xcalloc(1, sizeof *ev);
+    ev->net = net;
+    ev->spec = spec;
+    ev->dp = cfg->dp;
+    ev->list = list;
+    ev->stop_ps = cfg->stop_ps;
+    ev->first_flow = cfg->first_flow;
+    ev->n_hosts = net->n_hosts;
+    ev->n_vteps = count_vteps(cfg->host_vni, ev->n_hosts);
+    ev->sp = xcalloc(ev->n_vteps + spec->n_rr, sizeof *ev->sp);
+    ev->sp_of_host = xmalloc(ev->n_hosts * sizeof *ev->sp_of_host);
+    ev->loc = xmalloc(ev->n_hosts * sizeof *ev->loc);
+    bool rrs = spec->topology == EVPN_ROUTE_REFLECTORS;
+    uint32_t clusters = rrs ? n_clusters(spec) : 1;
+    for (uint32_t h = 0; h < ev->n_hosts; h++) {
+        ev->sp_of_host[h] = ev->loc[h] = NONE;
+        if (cfg->host_vni[h]) {
+            ev->sp_of_host[h] = ev->loc[h] = ev->n_sp;
+            add_speaker(ev, h, false, ev->n_sp % clusters, cfg->host_vni[h],
+                        list);
+        }
+    }
+    for (size_t r = 0; rrs && r < spec->n_rr; r++)
+        add_speaker(ev, spec->rr_hosts[r], true,
+                    (uint32_t)r / spec->cluster_size, 0, list);
+    ev->sess = xcalloc(evpn_session_count(spec, cfg->host_vni, ev->n_hosts) + 1,
+                       sizeof *ev->sess);
+    if (!rrs) {
+        for (uint32_t a = 0; a < ev->n_vteps; a++)
+            for (uint32_t b = a + 1; b < ev->n_vteps; b++)
+                add_session(ev, a, b);
+    } else {
+        for (uint32_t a = 0; a < ev->n_vteps; a++)
+            for (uint32_t r = ev->n_vteps; r < ev->n_sp; r++)
+                if (ev->sp[r].cluster == ev->sp[a].cluster)
+                    add_session(ev, a, r);
+        for (uint32_t r = ev->n_vteps; r < ev->n_sp; r++)
+            for (uint32_t q = r + 1; q < ev->n_sp; q++)
+                add_session(ev, r, q);
+    }
+    sim_assert(ev->n_sess == evpn_session_count(spec, cfg->host_vni,
+                                                ev->n_hosts));
+    launch_flows(ev, cfg->entry);
+    /* Each VTEP's own routes, in its RIB before any session is up. */
+    for (uint32_t a = 0; a < ev->n_vteps; a++) {
+        originate(ev, a, EVPN_IMET, 0, 0);
+        originate(ev, a, EVPN_MAC_IP, ev->sp[a].host, 0);
+        if (spec->type5)
+            originate(ev, a, EVPN_PREFIX, 0, 0);
+    }
+    sim_call(&net->sim, spec->start_ps, open_all, ev, 0);
+    return ev;
+}
+
+void
+evpn_destroy(struct evpn *ev)
+{
+    if (!ev)
+        return;
+    for (uint32_t i = 0; i < ev->n_sp; i++) {
+        struct speaker *sp = &ev->sp[i];
+        rib_free(&sp->rib);
+        free(sp->sess);
+        free(sp->pq.v);
+        free(sp->win_origin);
+        free(sp->win_seq);
+    }
+    for (uint32_t i = 0; i < ev->n_sess; i++)
+        for (int k = 0; k < 2; k++)
+            free(ev->sess[i].q[k].v);
+    for (size_t i = 0; i < ev->n_moves; i++)
+        free(ev->moves[i].learned);
+    free(ev->moves);
+    free(ev->sess);
+    free(ev->sp);
+    free(ev->sp_of_host);
+    free(ev->loc);
+    free(ev);
+}
+
+/* ---- VM moves. ---- */
+
+static void
+move_check(struct evpn *ev, uint32_t si, uint32_t mac)
+{
+    const struct speaker *s = &ev->sp[si];
+    for (size_t i = 0; i < ev->n_moves; i++) {
+        struct move *mv = &ev->moves[i];
+        if (mv->mac != mac || !mv->waiting || mv->learned[si] ||
+            s->vni != ev->sp[mv->to].vni || s->win_origin[mac] != mv->to ||
+            s->win_seq[mac] < mv->seq)
+            continue;
+        mv->learned[si] = 1;
+        if (!--mv->waiting)
+            mv->rec->converged_ps = ev->net->sim.now_ps;
+    }
+}
+
+void
+evpn_vm_move(struct evpn *ev, struct net *net, uint32_t mac, uint32_t to,
+             struct ctl_record *r)
+{
+    uint32_t t = ev->sp_of_host[to], from = ev->loc[mac];
+    sim_assert(t != NONE && from != NONE);
+    r->detected_ps = net->sim.now_ps;
+    if (t == from) {
+        r->converged_ps = net->sim.now_ps;
+        return;
+    }
+    struct speaker *ts = &ev->sp[t];
+    ev->moves = xrealloc(ev->moves, (ev->n_moves + 1) * sizeof *ev->moves);
+    struct move *mv = &ev->moves[ev->n_moves++];
+    *mv = (struct move){ .mac = mac, .to = t, .rec = r };
+    mv->learned = xcalloc(ev->n_sp, 1);
+    mv->seq = (ts->win_origin[mac] == NONE ? 0 : ts->win_seq[mac]) + 1;
+    for (uint32_t i = 0; i < ev->n_vteps; i++)
+        if (i != t && ev->sp[i].vni == ts->vni)
+            mv->waiting++;
+    mv->learned[t] = 1;
+    ev->loc[mac] = t;
+    ev->dp->class->gone(ev->dp, ev->sp[from].host, mac);
+    originate(ev, t, EVPN_MAC_IP, mac, mv->seq);
+    if (!mv->waiting)
+        r->converged_ps = net->sim.now_ps;
+}
+
+/* ---- Results. ---- */
+
+void
+evpn_finish(struct evpn *ev)
+{
+    for (uint32_t si = 0; si < ev->n_sess; si++)
+        for (int k = 0; k < 2; k++)
+            if (ev->sess[si].state[k] == FSM_ESTABLISHED)
+                row(ev, &ev->sp[ev->sess[si].end[k]])->sessions_up++;
+}
+
+void
+evpn_totals(const struct evpn *ev, struct evpn_totals *t)
+{
+    *t = (struct evpn_totals){ .vteps = ev->n_vteps,
+                               .rrs = ev->n_sp - ev->n_vteps,
+                               .sessions = ev->n_sess };
+    for (uint32_t si = 0; si < ev->n_sess; si++) {
+        const struct session *s = &ev->sess[si];
+        if (s->state[0] != FSM_ESTABLISHED || s->state[1] != FSM_ESTABLISHED) {
+            t->established_ps = UINT64_MAX;
+            continue;
+        }
+        t->sessions_up++;
+        for (int k = 0; k < 2 && t->established_ps != UINT64_MAX; k++)
+            if (s->up_ps[k] > t->established_ps)
+                t->established_ps = s->up_ps[k];
+    }
+    for (uint32_t i = 0; i < ev->n_sp; i++) {
+        const struct ctl_speaker *r = &ev->list->v[ev->sp[i].row];
+        t->msgs += r->msgs_tx;
+        t->updates += r->updates_tx;
+        t->bytes += r->bytes_tx;
+        t->rib_entries += r->rib_entries;
+    }
+}

@@ -1,0 +1,127 @@
+/* BGP EVPN (RFC 7432, RFC 8365) over the simulated fabric: the control
+ * plane of the overlay's software VTEPs.
+ *
+ * Speakers.  Every VTEP (a tenant server whose vswitch tunnels,
+ * overlay.vteps: server) runs a BGP speaker in one AS; so does every
+ * route reflector the scenario names (hosts, RFC 4456).  Sessions are
+ * iBGP: a full mesh of the VTEPs (n(n-1)/2), or each VTEP a client of
+ * the RRs of one cluster and the RRs meshed among themselves.
+ *
+ * Sessions are TCP connections over the fabric.  Each direction of a
+ * session is one of dcsim's TCP connections (transport/tcp.c carries
+ * bytes one way per connection, ACKs the other), a control stream
+ * (flow.h's `control`) to port 179 in evpn.tc: every message is written
+ * into it as it is sent, with its real size (bgp-msg.h), so BGP's
+ * packets queue with the data, are lost and resent as data is, and
+ * arrive when TCP delivers their last byte in order.  The BGP finite
+ * state machine is RFC 4271's from Connect on: each side sends OPEN at
+ * evpn.start, answers the peer's OPEN with a KEEPALIVE, and is
+ * Established once the peer's KEEPALIVE follows; it then sends its
+ * routes, one UPDATE each, and End-of-RIB.
+ *
+ * Every message received waits for the speaker's CPU: a FIFO that
+ * charges evpn.update_cpu per UPDATE, on a server's core evpn.core
+ * (shared with whatever else runs there), else on a control CPU of its
+ * own.  Only then is it applied: the path is stored (Adj-RIB-In, one per
+ * NLRI and peer), the best path chosen (own, then the shortest
+ * CLUSTER_LIST, then the lowest peer), and a change propagated:
+ *   - a VTEP advertises its own routes only (iBGP split horizon):
+ *     type 3 (inclusive multicast) per VNI, type 2 (MAC/IP) for the VMs
+ *     of its host, and type 5 (the tenant's subnet) if asked; it keeps
+ *     (imports) only routes whose route target is its tenant's;
+ *   - a route reflector reflects a client's best path to every other
+ *     peer and a non-client's to its clients, adding its cluster to the
+ *     CLUSTER_LIST and the ORIGINATOR_ID; it ignores a path whose
+ *     CLUSTER_LIST holds its cluster, and a client one whose
+ *     ORIGINATOR_ID is itself (loop prevention).
+ * A VTEP's data plane follows its RIB (struct evpn_dp): the location of
+ * a MAC is that of its type 2 route with the highest MAC mobility
+ * sequence number (RFC 7432 15, ties to the lowest VTEP), and its flood
+ * list is the VTEPs of its type 3 routes.
+ *
+ * A VM move (event vm_move) takes the VMs of a host to another server at
+ * once: the old server drops what still reaches it (vm_moved), the new
+ * one originates a type 2 route with a sequence number one above the
+ * highest it holds (RFC 7432 15.1), and every VTEP redirects its traffic
+ * when that route is installed; the old VTEP, seeing a newer route for a
+ * MAC it advertised, withdraws its own. */
+#ifndef DCSIM_CONTROL_EVPN_H
+#define DCSIM_CONTROL_EVPN_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "control/evpn-spec.h"
+
+struct ctl_record;
+struct ctl_speakers;
+struct evpn;
+struct evpn_dp;
+struct flow;
+struct net;
+
+/* What a VTEP's data plane is told by its RIB; implemented above the
+ * control floor (the world, over overlay/vswitch.h). */
+struct evpn_dp_class {
+    /* VTEP host V sends to the VMs of host MAC through the VTEP of host
+     * AT (V itself: delivered locally), or knows no location for them
+     * (AT == UINT32_MAX).  Required. */
+    void (*mac)(struct evpn_dp *, uint32_t v, uint32_t mac, uint32_t at);
+    /* VTEP host V floods its BUM traffic to host AT's VTEP, or stops.
+     * Required. */
+    void (*flood)(struct evpn_dp *, uint32_t v, uint32_t at, bool on);
+    /* The VMs of host MAC have left server V: what reaches V for them is
+     * dropped (vm_moved).  Required. */
+    void (*gone)(struct evpn_dp *, uint32_t v, uint32_t mac);
+};
+
+struct evpn_dp {
+    const struct evpn_dp_class *class;
+};
+
+/* What the builder hands EVPN. */
+struct evpn_config {
+    const struct evpn_spec *spec;
+    const uint32_t *host_vni;  /* Per host: its tenant's VNI, 0: none. */
+    uint32_t first_flow;       /* Room in edge->flows from here, */
+    uint16_t entry;            /* and the edge entry (TCP) of its flows. */
+    uint64_t stop_ps;          /* The run's stop; 0: none (then no
+                                * periodic KEEPALIVE). */
+    struct evpn_dp *dp;
+};
+
+/* Sessions of SPEC over the N_HOSTS hosts of HOST_VNI. */
+uint32_t evpn_session_count(const struct evpn_spec *, const uint32_t *host_vni,
+                            uint32_t n_hosts);
+/* Flows it needs in edge->flows: two per session. */
+uint32_t evpn_flow_cap(const struct evpn_spec *, const uint32_t *host_vni,
+                       uint32_t n_hosts);
+
+/* Builds the speakers (adding their rows to SPEAKERS, which must outlive
+ * it), their sessions' flows, and schedules the sessions' opening. */
+struct evpn *evpn_create(struct net *, const struct evpn_config *,
+                         struct ctl_speakers *speakers);
+void evpn_destroy(struct evpn *);
+/* Whether flow F is one of E's. */
+bool evpn_owns_flow(const struct evpn *, const struct flow *f);
+/* F, one of E's, has delivered more bytes (edge_owner_class). */
+void evpn_stream_data(struct evpn *, struct net *, struct flow *f);
+/* The VMs of host MAC move to server TO now (event R); R's converged_ps
+ * is set when every other VTEP of the tenant has installed the new
+ * route. */
+void evpn_vm_move(struct evpn *, struct net *, uint32_t mac, uint32_t to,
+                  struct ctl_record *r);
+/* The run has ended: sessions up and RIB sizes into the speakers' rows. */
+void evpn_finish(struct evpn *);
+
+/* Totals for summary.json. */
+struct evpn_totals {
+    uint32_t vteps, rrs, sessions, sessions_up;
+    uint64_t msgs, updates, bytes, rib_entries;
+    uint64_t established_ps;   /* When the last session came up;
+                                * UINT64_MAX: not all did. */
+};
+void evpn_totals(const struct evpn *, struct evpn_totals *);
+
+#endif

@@ -1,0 +1,225 @@
+/* The `evpn` section (BGP EVPN over the fabric: speakers on the software
+ * VTEPs and route reflectors), docs/scenario.md "evpn", into struct
+ * evpn_spec (control/evpn-spec.h), and the `vm_move` event's target.
+ * Route reflectors name hosts, so they are resolved once the graph and
+ * the overlay's tenants are known. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario/read.h"
+#include "scenario/scenario.h"
+#include "scenario/sections.h"
+#include "scenario/ytree.h"
+#include "sim/util.h"
+
+#define E(F) offsetof(struct evpn_spec, F)
+static const struct key evpn_keys[] = {
+    { "topology", KEY_CUSTOM, .what = "full_mesh, route_reflectors",
+      .dflt = "full_mesh",
+      .help = "iBGP sessions: every VTEP pair, or VTEPs to route "
+              "reflectors (RFC 4456)." },
+    { "route_reflectors", KEY_CUSTOM, .what = "sequence of host names",
+      .note = "required (route_reflectors)",
+      .help = "Hosts that run the route reflectors (not VTEPs)." },
+    { "cluster_size", KEY_U32, E(cluster_size), 1, 64, .dflt = "2",
+      .help = "RRs per cluster: redundant RRs every client of the cluster "
+              "peers with." },
+    { "asn", KEY_U32, E(asn), 1, UINT32_MAX, .dflt = "65000",
+      .help = "The AS of every speaker (iBGP; RFC 6996 private range)." },
+    { "tc", KEY_TC, E(tc), .dflt = "6",
+      .help = "Traffic class of BGP's packets (CS6, network control: RFC "
+              "4594)." },
+    { "start", KEY_DURATION, E(start_ps), 0, .dflt = "0",
+      .help = "When every session opens (OPEN sent)." },
+    { "keepalive", KEY_DURATION, E(keepalive_ps), 1, .dflt = "30s",
+      .help = "KEEPALIVE interval (RFC 4271 10: a third of the 90 s hold "
+              "time)." },
+    { "update_cpu", KEY_DURATION, E(update_cpu_ps), 0, .dflt = "20us",
+      .help = "A speaker's CPU time per UPDATE received (an assumption; "
+              "docs/models.md)." },
+    { "core", KEY_U32, E(cpu_core), 0, 2047, .dflt = "0",
+      .help = "On a server: the core that runs the BGP daemon." },
+    { "type5", KEY_BOOL, E(type5), .dflt = "false",
+      .help = "Each VTEP also advertises its tenant's subnet (type 5)." },
+    { "arp_suppression", KEY_BOOL, E(arp_suppression), .dflt = "false",
+      .help = "Drop traffic to MACs without a type 2 route instead of "
+              "ingress replication." },
+};
+#undef E
+
+const struct key_section scn_evpn_keys = KEY_SECTION("evpn", evpn_keys);
+
+void
+scn_evpn_defaults(struct evpn_spec *e)
+{
+    keys_defaults(&scn_evpn_keys, e);
+    e->topology = EVPN_FULL_MESH;
+}
+
+bool
+scn_parse_evpn(struct ctx *c, const struct ynode *map, struct evpn_spec *e)
+{
+    static const char *const topologies[] = { "full_mesh",
+                                              "route_reflectors" };
+    const struct key_section *sec = &scn_evpn_keys;
+    if (!need_mapping(c, map, "evpn", "a mapping of EVPN settings") ||
+        !keys_check(c, map, "in evpn", sec, 0) ||
+        !keys_read(c, map, "evpn", sec, 0, e))
+        return false;
+    e->enabled = true;
+    const struct ynode *n = ytree_get(map, "topology");
+    size_t k;
+    if (n) {
+        if (!read_choice(c, n, "evpn.topology", topologies, 2, &k))
+            return false;
+        e->topology = (enum evpn_topology)k;
+    }
+    n = ytree_get(map, "route_reflectors");
+    if (e->topology == EVPN_ROUTE_REFLECTORS && !n)
+        return fail_at(c, &map->mark, "evpn: topology: route_reflectors "
+                       "needs route_reflectors (the hosts that run them)");
+    if (n && e->topology != EVPN_ROUTE_REFLECTORS)
+        return fail_at(c, &n->mark, "evpn.route_reflectors: only with "
+                       "topology: route_reflectors");
+    if (n && !need_sequence(c, n, "evpn.route_reflectors", true,
+                            "a non-empty sequence of host names"))
+        return false;
+    return true;
+}
+
+/* What EVPN needs of the overlay: software VTEPs that tunnel, and
+ * vswitch tables that EVPN fills. */
+static bool
+check_overlay(struct ctx *c, const struct ynode *root,
+              const struct scenario *scn)
+{
+    const struct overlay_spec *o = &scn->overlay;
+    const struct ypair *pr = ytree_pair(root, "evpn");
+    const struct ynode *ov = ytree_get(root, "overlay");
+    const struct ynode *tables = ytree_get(ytree_get(ov, "vswitch"), "tables");
+    if (!scn->control.evpn.enabled) {
+        if (o->vswitch.enabled && o->vswitch.tables == VSW_EVPN)
+            return fail_at(c, &tables->mark, "overlay.vswitch.tables: evpn "
+                           "needs an evpn section (the BGP speakers that "
+                           "install the entries)");
+        return true;
+    }
+    if (!o->enabled || o->vteps != VTEP_SERVER)
+        return fail_at(c, &pr->key_mark, "evpn: the speakers run on "
+                       "software VTEPs; expected an overlay with vteps: "
+                       "server (hardware VTEPs in leaves have no BGP "
+                       "endpoint in dcsim yet)");
+    if (o->encap.kind == ENCAP_VLAN)
+        return fail_at(c, &pr->key_mark, "evpn: EVPN's routes carry VNIs of "
+                       "VXLAN or Geneve tunnels; expected overlay."
+                       "encapsulation vxlan or geneve");
+    if (o->vswitch.tables != VSW_EVPN)
+        return fail_at(c, tables ? &tables->mark : &pr->key_mark,
+                       "evpn: the vswitches' tables must come from EVPN; "
+                       "expected overlay.vswitch.tables: evpn");
+    return true;
+}
+
+/* The server cores of host H (0: no server). */
+static uint32_t
+host_cores(const struct scenario *scn, uint32_t h)
+{
+    if (!scn->has_server)
+        return 0;
+    const struct server_spec *s = scn_server_spec_of(scn, h);
+    return s->sockets * s->cores_per_socket;
+}
+
+static bool
+check_core(struct ctx *c, const struct ynode *map, const struct scenario *scn,
+           uint32_t h)
+{
+    uint32_t cores = host_cores(scn, h), core = scn->control.evpn.cpu_core;
+    if (!cores || core < cores)
+        return true;
+    const struct ynode *n = ytree_get(map, "core");
+    return fail_at(c, n ? &n->mark : &map->mark, "evpn.core: host %s has %u "
+                   "cores (0..%u)", scn->graph.nodes[h].name, cores,
+                   cores - 1);
+}
+
+bool
+scn_resolve_evpn(struct ctx *c, const struct ynode *root,
+                 struct scenario *scn)
+{
+    if (!check_overlay(c, root, scn))
+        return false;
+    struct evpn_spec *e = &scn->control.evpn;
+    if (!e->enabled)
+        return true;
+    const struct ynode *map = ytree_get(root, "evpn");
+    const uint32_t *tenant = scn->overlay.host_tenant;
+    for (uint32_t h = 0; h < scn->graph.n_hosts; h++)
+        if (tenant[h] && !check_core(c, map, scn, h))
+            return false;
+    const struct ynode *seq = ytree_get(map, "route_reflectors");
+    if (!seq)
+        return true;
+    e->rr_hosts = xcalloc(seq->n_items, sizeof *e->rr_hosts);
+    e->n_rr = seq->n_items;
+    for (size_t i = 0; i < seq->n_items; i++) {
+        char path[PATH_BYTES];
+        const struct ynode *n = seq->items[i];
+        path_index(path, "evpn.route_reflectors", i);
+        if (!need_scalar(c, n, path, "a host name") ||
+            !scn_resolve_host(c, scn, n, path, &e->rr_hosts[i]))
+            return false;
+        uint32_t h = e->rr_hosts[i];
+        if (tenant[h])
+            return fail_at(c, &n->mark, "%s: host %s is a VTEP (in tenant "
+                           "%s); expected a host outside every tenant",
+                           path, n->text,
+                           scn->overlay.tenants[tenant[h] - 1].name);
+        for (size_t j = 0; j < i; j++)
+            if (e->rr_hosts[j] == h)
+                return fail_at(c, &n->mark, "%s: host %s is already a "
+                               "route reflector", path, n->text);
+        if (!check_core(c, map, scn, h))
+            return false;
+    }
+    return true;
+}
+
+bool
+scn_resolve_vm_move(struct ctx *c, const struct scenario *scn,
+                    const struct ynode *n, const char *path, uint32_t *from,
+                    uint32_t *to)
+{
+    static const char form[] = "a sequence of two hosts of one tenant: the "
+                               "host whose VMs move and the server they "
+                               "move to (itself: back home), e.g. [h0, h5]";
+    if (!scn->control.evpn.enabled)
+        return fail_at(c, &n->mark, "%s: VM moves are learned through BGP "
+                       "EVPN; expected an evpn section", path);
+    if (!need_sequence(c, n, path, true, form))
+        return false;
+    if (n->n_items != 2)
+        return fail_value(c, n, path, NULL, form);
+    uint32_t h[2];
+    for (size_t i = 0; i < 2; i++) {
+        char sub[PATH_BYTES];
+        path_index(sub, path, i);
+        if (!need_scalar(c, n->items[i], sub, form) ||
+            !scn_resolve_host(c, scn, n->items[i], sub, &h[i]))
+            return false;
+        if (!scn->overlay.host_tenant[h[i]])
+            return fail_value(c, n->items[i], sub, "in no tenant", form);
+    }
+    const uint32_t *t = scn->overlay.host_tenant;
+    if (t[h[0]] != t[h[1]])
+        return fail_value(c, n, path, "hosts of two tenants", form);
+    *from = h[0];
+    *to = h[1];
+    return true;
+}
+
+void
+scn_evpn_spec_free(struct evpn_spec *e)
+{
+    free(e->rr_hosts);
+}

@@ -1,0 +1,71 @@
+#!/bin/sh
+# Bad `evpn` sections and vm_move events (issue 15 item 15: every key):
+# `dcsim validate` and `dcsim run -o DIR` exit 2, print one line on
+# stderr that starts with FILE:LINE:COL of the mistake and names it,
+# print nothing on stdout, and leave no DIR behind.  A good section
+# validates, so the cases fail for their own reason.
+set -u
+. "$(dirname "$0")/../lib.sh"
+
+# scenario TEXT: software VTEPs with EVPN tables (line 4, or $OV), TEXT
+# from line 6.  Tenant a is h0, h1, h3; tenant b h4; h2 and h5 are in
+# none.
+OVD='overlay: {vteps: server, underlay_mtu: 9216, vswitch: {tables: evpn}, tenants: [{name: a, vni: 1, hosts: [h0, h1, h3]}, {name: b, vni: 2, hosts: [h4]}]}'
+scenario() {
+    cat <<YAML
+stop: 10ms
+topology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 3}
+server: {vm: {io: vhost}}
+${OV:-$OVD}
+traffic: [{pattern: flows, flows: [{src: h0, dst: h3, size: 10KB}]}]
+$1
+YAML
+}
+
+scenario "evpn: {topology: route_reflectors, route_reflectors: [h2, h5], cluster_size: 1, asn: 64512, tc: 5, start: 1us, keepalive: 1ms, update_cpu: 5us, core: 1, type5: true, arp_suppression: true}
+events: [{at: 1ms, vm_move: [h0, h3]}]" >"$tmp/good.yaml"
+"$DCSIM" validate "$tmp/good.yaml" >/dev/null 2>"$tmp/err"
+t $? "a good evpn section and vm_move validate"
+
+check() { refused_as "$@"; }
+RR='topology: route_reflectors, route_reflectors'
+
+check not-mapping 'evpn: 5' 6:7 "evpn is '5'; expected a mapping of EVPN settings"
+check unknown-key 'evpn: {topo: full_mesh}' 6:8 "unknown key 'topo' in evpn"
+check topology 'evpn: {topology: star}' 6:18 "evpn.topology is 'star'; expected one of: full_mesh, route_reflectors"
+check rr-missing 'evpn: {topology: route_reflectors}' 6:7 "topology: route_reflectors needs route_reflectors"
+check rr-full-mesh 'evpn: {route_reflectors: [h2]}' 6:26 "evpn.route_reflectors: only with topology: route_reflectors"
+check rr-empty "evpn: {$RR: []}" 6:54 "evpn.route_reflectors is a sequence; expected a non-empty sequence of host names"
+check rr-scalar "evpn: {$RR: h2}" 6:54 "evpn.route_reflectors is 'h2'"
+check rr-unknown "evpn: {$RR: [h9]}" 6:55 "evpn.route_reflectors.0: no host named 'h9'"
+check rr-switch "evpn: {$RR: [leaf0]}" 6:55 "no host named 'leaf0' (it is a switch"
+check rr-vtep "evpn: {$RR: [h0]}" 6:55 "host h0 is a VTEP (in tenant a)"
+check rr-twice "evpn: {$RR: [h2, h2]}" 6:59 "evpn.route_reflectors.1: host h2 is already a route reflector"
+check rr-nested "evpn: {$RR: [[h2]]}" 6:55 "evpn.route_reflectors.0 is a sequence; expected a host name"
+check cluster-size 'evpn: {cluster_size: 0}' 6:22 "evpn.cluster_size is '0'; expected an integer 1..64"
+check cluster-size-big 'evpn: {cluster_size: 65}' 6:22 "expected an integer 1..64"
+check asn 'evpn: {asn: 0}' 6:13 "evpn.asn is '0'"
+check tc 'evpn: {tc: 8}' 6:12 "evpn.tc is '8'; expected an integer 0..7"
+check start 'evpn: {start: -1ms}' 6:15 "evpn.start is '-1ms'"
+check keepalive 'evpn: {keepalive: 0s}' 6:19 "evpn.keepalive is '0s' (must be greater than zero)"
+check update-cpu 'evpn: {update_cpu: fast}' 6:20 "evpn.update_cpu is 'fast'"
+check core 'evpn: {core: 99}' 6:14 "evpn.core: host h0 has 32 cores (0..31)"
+check type5 'evpn: {type5: maybe}' 6:15 "evpn.type5 is 'maybe'; expected true or false"
+check arp-suppression 'evpn: {arp_suppression: 2}' 6:25 "evpn.arp_suppression is '2'; expected true or false"
+check no-evpn '' 4:64 "overlay.vswitch.tables: evpn needs an evpn section"
+OV='overlay: {tenants: [{name: a, vni: 1, hosts: [h0, h1, h3]}]}' \
+    check leaf-vteps 'evpn: {}' 6:1 "evpn: the speakers run on software VTEPs; expected an overlay with vteps: server"
+OV='host: {}' check no-overlay 'evpn: {}' 6:1 "expected an overlay with vteps: server"
+OV='overlay: {vteps: server, vswitch: {tables: learning}, tenants: [{name: a, vni: 1, hosts: [h0, h1, h3]}]}' \
+    check tables 'evpn: {}' 4:44 "expected overlay.vswitch.tables: evpn"
+
+# vm_move
+M() { printf 'evpn: {}\nevents: [{at: 1ms, vm_move: %s}]' "$1"; }
+check move-scalar "$(M h0)" 7:29 "events.0.vm_move is 'h0'; expected a sequence of two hosts of one tenant"
+check move-one "$(M '[h0]')" 7:29 "events.0.vm_move is a sequence; expected a sequence of two hosts"
+check move-unknown "$(M '[h0, h9]')" 7:34 "events.0.vm_move.1: no host named 'h9'"
+check move-no-tenant "$(M '[h0, h2]')" 7:34 "events.0.vm_move.1 is 'h2' (in no tenant)"
+check move-tenants "$(M '[h0, h4]')" 7:29 "(hosts of two tenants)"
+check move-nested "$(M '[h0, [h3]]')" 7:34 "events.0.vm_move.1 is a sequence"
+
+echo "1..$n"
