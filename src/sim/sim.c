@@ -38,6 +38,13 @@ struct call_block {
 #define WIDTH_CHECK 65536u
 #define NEAR_MASK (NEAR_BUCKETS - 1)
 
+/* An emptied bucket's array is kept for the next bucket to fill only up
+ * to this many keys; a larger one (thousands of ties when hosts start
+ * together) is freed, so that the calendar's memory follows the events
+ * pending now rather than the largest burst of the run (~5 MiB at k=16
+ * before).  A bucket that fills past it again regrows by doubling. */
+#define SPARE_MAX_KEYS 256u
+
 /* Bits that hold ids 0 .. LEAVES - 1 (at least 1, at most 32). */
 static uint32_t
 id_bits_for(uint32_t leaves)
@@ -281,7 +288,10 @@ static inline void
 near_emptied(struct sim *s, uint32_t b)
 {
     struct sim_bucket *bk = &s->buckets[b];
-    s->spare[s->n_spare++] = (struct sim_bucket){ bk->keys, 0, bk->cap };
+    if (LIKELY(bk->cap <= SPARE_MAX_KEYS))
+        s->spare[s->n_spare++] = (struct sim_bucket){ bk->keys, 0, bk->cap };
+    else
+        free(bk->keys);
     *bk = (struct sim_bucket){ NULL, 0, 0 };
     s->nonempty[b / 64] &= ~(UINT64_C(1) << (b % 64));
     if (b == s->first_b)

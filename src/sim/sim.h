@@ -47,7 +47,8 @@
  * 32 B of tree, 4 B of position and 8 B of index per registered event,
  * 16 B per pending near event (in arrays of at least 8 that an emptied
  * bucket hands to the next one to fill, so that the calendar's keys stay
- * in cache), and 257 KiB of bucket headers, bitmap and spare arrays. */
+ * in cache, or frees if it grew past 256 keys), and 257 KiB of bucket
+ * headers, bitmap and spare arrays. */
 #ifndef DCSIM_SIM_H
 #define DCSIM_SIM_H 1
 
