@@ -40,7 +40,10 @@ pfc_port_create(struct sim *sim, struct port *port,
     pf->response_ps = response_ps;
     event_init(sim, &pf->expire, pfc_expire);
     event_init(sim, &pf->refresh, pfc_refresh);
-    event_init(sim, &pf->watchdog, pfc_watchdog);
+    /* A registered event costs the queue ~44 B (sim.h): the watchdog's
+     * only where it can run. */
+    if (spec->watchdog)
+        event_init(sim, &pf->watchdog, pfc_watchdog);
     fc_port_attach(&pf->up, &fc_pfc, port);
     return pf;
 }
@@ -167,13 +170,19 @@ class_of(const struct pfc_port *pf, int prio)
     return pf->qos->pcp_prio[prio];
 }
 
-/* Class C's statistics at PF, allocated at the first use. */
+/* Class C's state at PF, allocated at the first use. */
+static struct pfc_class *
+class_state(struct pfc_port *pf, int c)
+{
+    if (UNLIKELY(!pf->cls))
+        pf->cls = xcalloc(8, sizeof *pf->cls);
+    return &pf->cls[c];
+}
+
 static struct pfc_stats *
 stats_of(struct pfc_port *pf, int c)
 {
-    if (UNLIKELY(!pf->st))
-        pf->st = xcalloc(8, sizeof *pf->st);
-    return &pf->st[c];
+    return &class_state(pf, c)->st;
 }
 
 static void
@@ -225,7 +234,7 @@ static void
 pause_begin(struct pfc_port *pf, int c, uint64_t now)
 {
     pf->up.port->paused |= (uint8_t)(1u << c);
-    pf->since_ps[c] = now;
+    class_state(pf, c)->since_ps = now;
 }
 
 /* Counts class C's pause from its start to NOW. */
@@ -233,7 +242,7 @@ static void
 pause_account(struct pfc_port *pf, int c, uint64_t now)
 {
     struct pfc_stats *st = stats_of(pf, c);
-    uint64_t d = now - pf->since_ps[c];
+    uint64_t d = now - class_state(pf, c)->since_ps;
     st->paused_ps += d;
     if (d > st->longest_ps)
         st->longest_ps = d;
@@ -274,7 +283,7 @@ pfc_apply(struct net *net, struct pfc_port *pf, const struct pfc_hdr *h)
             /* The watchdog ignores pauses, and restores the class only
              * after a quiet `restoration` period. */
             if (q)
-                pf->storm_rx_ps[c] = now;
+                class_state(pf, c)->storm_rx_ps = now;
             continue;
         }
         if (!q) {
@@ -289,8 +298,9 @@ pfc_apply(struct net *net, struct pfc_port *pf, const struct pfc_hdr *h)
             if (pf->spec->watchdog)
                 arm(&net->sim, &pf->watchdog, now + pf->spec->wd_detect_ps);
         }
-        pf->until_ps[c] = now + pause_ps(port, q);
-        arm(&net->sim, &pf->expire, pf->until_ps[c]);
+        uint64_t until = now + pause_ps(port, q);
+        class_state(pf, c)->until_ps = until;
+        arm(&net->sim, &pf->expire, until);
     }
     if (resumed)
         port_kick(net, port);
@@ -332,11 +342,12 @@ pfc_expire(struct sim *sim, struct event *ev)
     for (int c = 0; c < 8; c++) {
         if (!(pf->up.port->paused >> c & 1))
             continue;
-        if (pf->until_ps[c] <= now) {
+        uint64_t until = class_state(pf, c)->until_ps;
+        if (until <= now) {
             pause_end(pf, c, now);
             resumed = true;
-        } else if (pf->until_ps[c] < next) {
-            next = pf->until_ps[c];
+        } else if (until < next) {
+            next = until;
         }
     }
     if (next != TIME_NEVER)
@@ -461,7 +472,7 @@ declare_storm(struct net *net, struct pfc_port *pf, int c)
     uint8_t bit = (uint8_t)(1u << c);
     pause_end(pf, c, now);
     pf->storm |= bit;
-    pf->storm_rx_ps[c] = now;
+    class_state(pf, c)->storm_rx_ps = now;
     stats_of(pf, c)->storms++;
     net_pfc_event(net, port, (uint8_t)c, "storm");
     if (pf->spec->wd_action == PFC_WD_DROP) {
@@ -488,7 +499,7 @@ pfc_watchdog(struct sim *sim, struct event *ev)
     for (int c = 0; c < 8; c++) {
         uint8_t bit = (uint8_t)(1u << c);
         if (pf->storm & bit) {
-            t = pf->storm_rx_ps[c] + spec->wd_restore_ps;
+            t = class_state(pf, c)->storm_rx_ps + spec->wd_restore_ps;
             if (t <= now) {
                 pf->storm &= (uint8_t)~bit;
                 port->fc_drop &= (uint8_t)~bit;
@@ -498,7 +509,7 @@ pfc_watchdog(struct sim *sim, struct event *ev)
                 continue;
             }
         } else if (port->paused & bit) {
-            t = pf->since_ps[c] + spec->wd_detect_ps;
+            t = class_state(pf, c)->since_ps + spec->wd_detect_ps;
             if (t <= now) {
                 if (port->eligible & bit) {
                     declare_storm(net, pf, c);
@@ -539,7 +550,7 @@ pfc_finish(struct fc_port *fc, uint64_t end_ps)
 static void
 pfc_destroy(struct fc_port *fc)
 {
-    free(pfc_of(fc)->st);
+    free(pfc_of(fc)->cls);
     free(pfc_of(fc));
 }
 

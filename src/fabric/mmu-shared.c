@@ -31,8 +31,6 @@ mmu_shared_setup(struct mmu *m, uint16_t n_ports, uint64_t reserve,
     m->lossless = lossless;
     for (int i = 0; i < 8; i++)
         m->alpha[i] = alpha[i];
-    for (size_t i = 0; i < (size_t)n_ports * 8; i++)
-        m->pg[i].alpha = alpha[i % 8];
     m->xoff_static = xoff_static;
     m->xon_offset = xon_offset;
 }
@@ -45,8 +43,11 @@ mmu_scale_alpha(struct mmu *m, uint16_t port, uint64_t rate_bps,
         if (!(m->lossless >> c & 1))
             continue;
         struct mmu_pg *g = &m->pg[port * 8 + c];
-        for (uint64_t r = rate_bps; r > nic_bps && g->alpha < 1; r /= 2)
-            g->alpha *= 2;
+        double alpha = m->alpha[c];
+        for (uint64_t r = rate_bps; r > nic_bps && alpha < 1; r /= 2) {
+            alpha *= 2;
+            g->alpha_shift++;
+        }
     }
 }
 
@@ -81,13 +82,27 @@ free_shared(const struct mmu *m)
     return (double)(m->shared_size - m->shared_used);
 }
 
-/* Would G, holding BYTES, be past its pause threshold? */
+/* G, of class C: its dynamic threshold's factor, the class's alpha
+ * doubled alpha_shift times (exact: scaling a double by a power of two
+ * does not round). */
+static inline double
+pg_alpha(const struct mmu *m, const struct mmu_pg *g, uint8_t c)
+{
+    double a = m->alpha[c];
+    return UNLIKELY(g->alpha_shift) ? a * (double)(UINT64_C(1)
+                                                   << g->alpha_shift)
+                                    : a;
+}
+
+/* Would G, of class C, holding BYTES, be past its pause threshold? */
 static inline bool
-over_threshold(const struct mmu *m, const struct mmu_pg *g, uint64_t bytes)
+over_threshold(const struct mmu *m, const struct mmu_pg *g, uint8_t c,
+               uint64_t bytes)
 {
     if (m->xoff_static)
         return bytes > m->xoff_static;
-    return (double)shared_part(m, bytes) > g->alpha * free_shared(m);
+    return (double)shared_part(m, bytes) >
+           pg_alpha(m, g, c) * free_shared(m);
 }
 
 static void
@@ -120,7 +135,7 @@ shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
     bool pool_ok = grow <= m->shared_size - m->shared_used;
 
     if (m->lossless >> tc & 1) {
-        if (pool_ok && !over_threshold(m, g, after))
+        if (pool_ok && !over_threshold(m, g, tc, after))
             return charge(m, g, after, grow, frame_bytes);
         if ((uint64_t)g->hdrm + frame_bytes > m->headroom[in_port])
             return DROP_HEADROOM;
@@ -160,7 +175,7 @@ mmu_pg_past_xoff(const struct mmu *m, uint16_t port, uint8_t pg)
     return g->hdrm > 0 || (m->xoff_static
                                ? g->bytes >= m->xoff_static
                                : (double)shared_part(m, g->bytes) >=
-                                     g->alpha * free_shared(m));
+                                     pg_alpha(m, g, pg) * free_shared(m));
 }
 
 bool
@@ -173,7 +188,8 @@ mmu_pg_at_xon(const struct mmu *m, uint16_t port, uint8_t pg)
         return g->bytes + m->xon_offset <= m->xoff_static;
     uint64_t sh = shared_part(m, g->bytes);
     return sh == 0 ||
-           (double)(sh + m->xon_offset) <= g->alpha * free_shared(m);
+           (double)(sh + m->xon_offset) <=
+               pg_alpha(m, g, pg) * free_shared(m);
 }
 
 const struct mmu_class mmu_shared = {

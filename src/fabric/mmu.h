@@ -34,9 +34,9 @@ struct mmu_pg {
     uint32_t bytes;              /* Charged to reserve + shared pool. */
     uint32_t hdrm;               /* Charged to headroom. */
     uint32_t hdrm_max;           /* Peak of hdrm. */
-    double alpha;                /* Lossless: the dynamic threshold's
-                                  * factor (qos.alpha, scaled by
-                                  * mmu_scale_alpha()). */
+    uint8_t alpha_shift;         /* Lossless: the dynamic threshold's
+                                  * factor is mmu.alpha[class] doubled
+                                  * this many times (mmu_scale_alpha()). */
     bool held;                   /* Flow control keeps the upstream
                                   * stopped (mmu_pg_set_held()). */
 };
@@ -59,7 +59,8 @@ struct mmu {
     uint64_t xoff_static;        /* 0: dynamic threshold. */
     uint64_t xon_offset;
     double alpha[8];             /* qos.alpha (lossy classes' egress
-                                  * threshold; mmu_pg.alpha's start). */
+                                  * threshold; scaled per priority group
+                                  * by mmu_pg.alpha_shift). */
 };
 
 void mmu_init(struct mmu *, const char *class_name, uint64_t queue_limit_bytes,

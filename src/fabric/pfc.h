@@ -58,6 +58,17 @@ struct pfc_stats {
     uint64_t wd_drops;
 };
 
+/* One class of a port, beyond what every port keeps: its statistics and
+ * its pause timing, allocated together at the port's first PFC frame or
+ * watchdog action (every pause begins with a frame received). */
+struct pfc_class {
+    struct pfc_stats st;
+    uint64_t until_ps;        /* Egress: current pause ends. */
+    uint64_t since_ps;        /* Egress: current pause began. */
+    uint64_t storm_rx_ps;     /* Stormed: last pause received (or storm
+                               * start). */
+};
+
 /* A port's PFC state; `up.port` is the port. */
 struct pfc_port {
     struct fc_port up;
@@ -70,17 +81,15 @@ struct pfc_port {
     uint8_t storm;            /* Egress: classes declared stormed. */
     uint8_t lossless;         /* Classes PFC applies to. */
     uint64_t response_ps;     /* Our reaction time to a received frame. */
-    uint64_t until_ps[8];     /* Egress: current pause ends. */
-    uint64_t since_ps[8];     /* Egress: current pause began. */
-    uint64_t storm_rx_ps[8];  /* Stormed: last pause received (or storm
-                               * start). */
     struct event expire;      /* Earliest until_ps of a paused class. */
     struct event refresh;     /* Re-send pauses for `xoff` classes. */
-    struct event watchdog;    /* Next detection or restoration check. */
-    struct pfc_stats *st;     /* By class, allocated at the port's first
+    struct event watchdog;    /* Next detection or restoration check;
+                               * registered only with pfc.watchdog. */
+    struct pfc_class *cls;    /* By class, allocated at the port's first
                                * PFC frame or watchdog action (out of
-                               * line: 576 B a port that most runs never
-                               * touch); read with pfc_port_stats(). */
+                               * line: 768 B a port that most runs never
+                               * touch); statistics read with
+                               * pfc_port_stats(). */
 };
 
 /* Class C's statistics at PF: all zero before its first PFC event. */
@@ -88,7 +97,7 @@ static inline const struct pfc_stats *
 pfc_port_stats(const struct pfc_port *pf, int c)
 {
     static const struct pfc_stats zero;
-    return pf->st ? &pf->st[c] : &zero;
+    return pf->cls ? &pf->cls[c].st : &zero;
 }
 
 /* Gives PORT PFC state: SPEC and QOS (the node's classification) are the

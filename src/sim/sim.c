@@ -19,11 +19,11 @@ struct call_block {
     struct call_node nodes[CALL_BLOCK];
 };
 
-#define INITIAL_LEAVES 1024u
+#define INITIAL_IDS 1024u
 
 /* The calendar's bucket width starts at 2^10 ps and stays within
  * [2^MIN_SHIFT, 2^MAX_SHIFT] ps.  Every WIDTH_CHECK events filed it is
- * doubled if more than 1/32 of them went to the far tree only because
+ * doubled if more than 1/32 of them went to the far heap only because
  * the calendar's horizon (NEAR_BUCKETS widths) was too short, or else
  * halved if filing moved keys more than a quarter of a place per event.
  * Events tie at the same picosecond so often (a permutation's hosts
@@ -38,12 +38,19 @@ struct call_block {
 #define WIDTH_CHECK 65536u
 #define NEAR_MASK (NEAR_BUCKETS - 1)
 
-/* Bits that hold ids 0 .. LEAVES - 1 (at least 1, at most 32). */
+/* An emptied bucket's array is kept for the next bucket to fill only up
+ * to this many keys; a larger one (thousands of ties when hosts start
+ * together) is freed, so that the calendar's memory follows the events
+ * pending now rather than the largest burst of the run (~5 MiB at k=16
+ * before).  A bucket that fills past it again regrows by doubling. */
+#define SPARE_MAX_KEYS 256u
+
+/* Bits that hold ids 0 .. IDS - 1 (at least 1, at most 32). */
 static uint32_t
-id_bits_for(uint32_t leaves)
+id_bits_for(uint32_t ids)
 {
     uint32_t b = 1;
-    while (b < 32 && (UINT64_C(1) << b) < leaves)
+    while (b < 32 && (UINT64_C(1) << b) < ids)
         b++;
     return b;
 }
@@ -54,14 +61,10 @@ sim_init(struct sim *s, uint64_t seed)
     memset(s, 0, sizeof *s);
     s->end_ps = TIME_NEVER - 1;
     s->seed = seed;
-    s->fired_id = UINT32_MAX;
-    s->leaves = INITIAL_LEAVES;
-    s->id_bits = id_bits_for(s->leaves);
+    s->id_cap = INITIAL_IDS;
+    s->id_bits = id_bits_for(s->id_cap);
     s->seq_limit = UINT64_C(1) << (64 - s->id_bits);
-    s->tree = xmalloc(2 * (size_t)s->leaves * sizeof *s->tree);
-    for (size_t i = 0; i < 2 * (size_t)s->leaves; i++)
-        s->tree[i] = KEY_IDLE;
-    s->evs_cap = INITIAL_LEAVES;
+    s->evs_cap = INITIAL_IDS;
     s->evs = xmalloc(s->evs_cap * sizeof *s->evs);
     s->pos = xmalloc(s->evs_cap * sizeof *s->pos);
     s->buckets = xcalloc(NEAR_BUCKETS, sizeof *s->buckets);
@@ -74,7 +77,7 @@ sim_init(struct sim *s, uint64_t seed)
 void
 sim_uninit(struct sim *s)
 {
-    free(s->tree);
+    free(s->far);
     free(s->evs);
     free(s->pos);
     for (uint32_t b = 0; b < NEAR_BUCKETS; b++)
@@ -139,28 +142,25 @@ is_near(const struct sim *s, uint64_t t_ps)
 static heap_key *
 key_slot(struct sim *s, uint32_t id)
 {
-    if (s->pos[id] == POS_FAR)
-        return &s->tree[s->leaves + id];
+    if (s->pos[id] & POS_FAR)
+        return &s->far[s->pos[id] & ~POS_FAR];
     return &s->buckets[bucket_of(s, s->evs[id]->time_ps)].keys[s->pos[id]];
 }
 
-/* Moves the queue to a tree of LEAVES (>= registered events) leaves, its
- * ids taking as few bits as LEAVES allows, and rewrites the calendar's
- * keys to match.  Scheduled events keep their order; their sequence
- * numbers are kept too unless RENUMBER is set or they would not fit the
- * narrower field, and then become 0, 1, ... in queue order (s->seq
- * continuing after them), which orders every later event after them
- * exactly as before (and keeps the buckets sorted).  O(leaves),
- * plus a sort of the scheduled events when renumbering. */
+/* Gives the keys an id field sized for IDS (>= registered events) ids,
+ * as few bits as that allows, and rewrites every pending key to match.
+ * Scheduled events keep their order; their sequence numbers are kept too
+ * unless RENUMBER is set or they would not fit the narrower field, and
+ * then become 0, 1, ... in queue order (s->seq continuing after them),
+ * which orders every later event after them exactly as before.  Since no
+ * two keys compare differently after, every key is rewritten in its
+ * place: the buckets stay sorted and the far heap a heap.  O(registered
+ * events), plus a sort of the scheduled events when renumbering. */
 static void
-tree_rebuild(struct sim *s, uint32_t leaves, bool renumber)
+keys_rebuild(struct sim *s, uint32_t ids, bool renumber)
 {
-    uint32_t bits = id_bits_for(leaves);
+    uint32_t bits = id_bits_for(ids);
     uint64_t limit = UINT64_C(1) << (64 - bits);
-    size_t n = leaves;
-    heap_key *t = xmalloc(2 * n * sizeof *t);
-    for (size_t i = 0; i < n; i++)
-        t[n + i] = KEY_IDLE;
     heap_key *pending = xmalloc(((size_t)s->heap_len + 1) * sizeof *pending);
     uint32_t k = 0;
     for (uint32_t id = 0; id < s->n_evs; id++)
@@ -178,16 +178,11 @@ tree_rebuild(struct sim *s, uint32_t leaves, bool renumber)
         pending[r] = (pending[r] >> 64) << 64 |
                      (heap_key)(seq << bits | id);
     }
-    heap_key *old = s->tree;
-    s->tree = t;
-    s->leaves = leaves;
+    s->id_cap = ids;
     s->id_bits = bits;
     s->seq_limit = limit;
     for (uint32_t r = 0; r < k; r++)
         *key_slot(s, key_id(s, pending[r])) = pending[r];
-    for (size_t i = n - 1; i >= 1; i--)
-        t[i] = key_min(t[2 * i], t[2 * i + 1]);
-    free(old);
     free(pending);
 }
 
@@ -203,11 +198,13 @@ event_init(struct sim *s, struct event *ev, event_fn *fn)
         s->evs = xrealloc(s->evs, (size_t)s->evs_cap * sizeof *s->evs);
         s->pos = xrealloc(s->pos, (size_t)s->evs_cap * sizeof *s->pos);
     }
-    if (s->n_evs == s->leaves) {
-        /* Growing by half (not doubling) wastes a fifth of the tree on
-         * average, against a third. */
-        uint64_t grown = (uint64_t)s->leaves + s->leaves / 2;
-        tree_rebuild(s, (uint32_t)MIN(grown, EVENT_MAX_IDS - 1), false);
+    if (s->n_evs == s->id_cap) {
+        uint64_t grown = (uint64_t)s->id_cap + s->id_cap / 2;
+        uint32_t ids = (uint32_t)MIN(grown, EVENT_MAX_IDS - 1);
+        if (id_bits_for(ids) != s->id_bits)
+            keys_rebuild(s, ids, false);
+        else
+            s->id_cap = ids;
     }
     ev->time_ps = 0;
     ev->id = s->n_evs++;
@@ -224,15 +221,73 @@ event_init_background(struct sim *s, struct event *ev, event_fn *fn)
     ev->background = true;
 }
 
-/* Writes K into leaf ID and replays the matches above it. */
+/* Puts K at index I of the far heap and records where its event is. */
 static inline void
-tree_set(struct sim *s, uint32_t id, heap_key k)
+far_set(struct sim *s, uint32_t i, heap_key k)
 {
-    heap_key *t = s->tree;
-    uint32_t i = s->leaves + id;
-    t[i] = k;
-    for (; i > 1; i >>= 1)
-        t[i >> 1] = key_min(t[i], t[i ^ 1]);
+    s->far[i] = k;
+    s->pos[key_id(s, k)] = POS_FAR | i;
+}
+
+/* Moves the key at I up the far heap to its place. */
+static void
+far_up(struct sim *s, uint32_t i)
+{
+    heap_key k = s->far[i];
+    while (i > 0) {
+        uint32_t parent = (i - 1) / 2;
+        if (s->far[parent] <= k)
+            break;
+        far_set(s, i, s->far[parent]);
+        i = parent;
+    }
+    far_set(s, i, k);
+}
+
+/* Moves the key at I down the far heap to its place. */
+static void
+far_down(struct sim *s, uint32_t i)
+{
+    heap_key k = s->far[i];
+    uint32_t n = s->far_len;
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && s->far[c + 1] < s->far[c])
+            c++;
+        if (s->far[c] >= k)
+            break;
+        far_set(s, i, s->far[c]);
+        i = c;
+    }
+    far_set(s, i, k);
+}
+
+static void
+far_push(struct sim *s, heap_key k)
+{
+    if (UNLIKELY(s->far_len == s->far_cap)) {
+        sim_assert(s->far_cap < POS_FAR - 1);
+        s->far_cap = s->far_cap ? 2 * s->far_cap : 64;
+        s->far = xrealloc(s->far, (size_t)s->far_cap * sizeof *s->far);
+    }
+    s->far[s->far_len] = k;
+    far_up(s, s->far_len++);
+}
+
+/* Takes the key at I out of the far heap. */
+static void
+far_remove(struct sim *s, uint32_t i)
+{
+    heap_key last = s->far[--s->far_len];
+    if (i == s->far_len)
+        return;
+    s->far[i] = last;
+    if (i > 0 && last < s->far[(i - 1) / 2])
+        far_up(s, i);
+    else
+        far_down(s, i);
 }
 
 static void near_rebucket(struct sim *, uint32_t shift);
@@ -281,7 +336,10 @@ static inline void
 near_emptied(struct sim *s, uint32_t b)
 {
     struct sim_bucket *bk = &s->buckets[b];
-    s->spare[s->n_spare++] = (struct sim_bucket){ bk->keys, 0, bk->cap };
+    if (LIKELY(bk->cap <= SPARE_MAX_KEYS))
+        s->spare[s->n_spare++] = (struct sim_bucket){ bk->keys, 0, bk->cap };
+    else
+        free(bk->keys);
     *bk = (struct sim_bucket){ NULL, 0, 0 };
     s->nonempty[b / 64] &= ~(UINT64_C(1) << (b % 64));
     if (b == s->first_b)
@@ -305,7 +363,7 @@ near_remove(struct sim *s, uint32_t id, uint64_t t_ps)
 }
 
 /* Files pending event ID, key K, due at T_PS: in the calendar if it is
- * near, else in the far tree; and checks the bucket width every
+ * near, else in the far heap; and checks the bucket width every
  * WIDTH_CHECK events. */
 static inline void
 queue_put(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
@@ -313,10 +371,7 @@ queue_put(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
     if (LIKELY(is_near(s, t_ps))) {
         near_insert(s, id, k, t_ps);
     } else {
-        if (id == s->fired_id)
-            s->fired_id = UINT32_MAX;
-        tree_set(s, id, k);
-        s->pos[id] = POS_FAR;
+        far_push(s, k);
         uint32_t wider = s->bucket_shift + 1;
         if ((t_ps >> wider) - (s->now_ps >> wider) < NEAR_BUCKETS)
             s->near_misses++;
@@ -337,8 +392,8 @@ queue_put(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
 static inline void
 queue_take(struct sim *s, uint32_t id)
 {
-    if (s->pos[id] == POS_FAR)
-        tree_set(s, id, KEY_IDLE);
+    if (s->pos[id] & POS_FAR)
+        far_remove(s, s->pos[id] & ~POS_FAR);
     else
         near_remove(s, id, s->evs[id]->time_ps);
     s->pos[id] = POS_IDLE;
@@ -368,8 +423,7 @@ near_rebucket(struct sim *s, uint32_t shift)
         if (is_near(s, t_ps)) {
             near_insert(s, id, keys[i], t_ps);
         } else {
-            tree_set(s, id, keys[i]);
-            s->pos[id] = POS_FAR;
+            far_push(s, keys[i]);
         }
     }
     free(keys);
@@ -422,7 +476,7 @@ sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
         t_ps = TIME_NEVER;
     }
     if (UNLIKELY(s->seq >= s->seq_limit))
-        tree_rebuild(s, s->leaves, true);
+        keys_rebuild(s, s->id_cap, true);
     heap_key k = (heap_key)t_ps << 64 |
                  (heap_key)(s->seq++ << s->id_bits | ev->id);
     if (s->pos[ev->id] == POS_IDLE) {
@@ -491,7 +545,7 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
 {
     uint64_t start = s->events;
     while (s->heap_len > 0 && !s->stop) {
-        heap_key top = s->tree[1];
+        heap_key top = s->far_len ? s->far[0] : KEY_IDLE;
         struct sim_bucket *bk = NULL;
         if (LIKELY(s->near_len > 0)) {
             struct sim_bucket *first = near_first(s);
@@ -521,22 +575,12 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
                 near_emptied(s, s->first_b);
             s->near_len--;
         } else {
-            /* The event is idle while it fires.  Its leaf is cleared
-             * lazily: if the handler reschedules it far, the climb
-             * happens once. */
-            s->tree[s->leaves + id] = KEY_IDLE;
-            s->fired_id = id;
+            far_remove(s, 0);
         }
         s->pos[id] = POS_IDLE;
         s->heap_len--;
         s->now_ps = t;
         ev->fn(s, ev);
-        if (s->fired_id == id) {
-            /* Not rescheduled far: replay the matches above its empty
-             * leaf. */
-            s->fired_id = UINT32_MAX;
-            tree_set(s, id, KEY_IDLE);
-        }
         if (UNLIKELY(progress && (s->events & (SIM_PROGRESS_EVERY - 1)) == 0))
             progress(s, aux);
     }

@@ -31,23 +31,24 @@
  * Scheduling one is an insertion from the bucket's end, which mostly
  * stops at once since keys mostly come in order; the next event is the
  * earliest nonempty bucket's key at first_head.  Far events (timers, and
- * anything beyond the calendar) go to a tournament (winner) tree with one
- * leaf per registered event, holding its key or all-ones when idle; each
- * inner node holds the smaller key of its children, so the root is the
- * next far event.  The tree is implicit: `leaves` leaves at [leaves,
- * 2 * leaves), node i's children at 2i and 2i + 1, for any number of
- * leaves, and it grows by half its size when full.  Scheduling a far
- * event rewrites its leaf and the path above it.  The bucket width
+ * anything beyond the calendar) go to a binary min-heap of their keys,
+ * each event's heap index kept by id, so that moving or cancelling one
+ * is O(log pending far events).  It holds only pending far events: a
+ * tournament tree with a leaf per registered event, which it replaced,
+ * cost 32 B per event that most events (a port's, a link's) never used.
+ * The bucket width
  * adapts to the queue's density (sim.c), which changes where events sit,
  * never their order.  Most events are near: a port's end of
  * transmission or a link's next arrival, rescheduled by its own handler
  * a few hundred nanoseconds ahead; the calendar costs them O(1)
- * amortized where the tree's climb over every registered event cost
+ * amortized where a climb over every registered event cost
  * log2(events) levels (docs/performance.md gives the figures).  Memory:
- * 32 B of tree, 4 B of position and 8 B of index per registered event,
- * 16 B per pending near event (in arrays of at least 8 that an emptied
+ * 4 B of position and 8 B of index per registered event, 16 B per
+ * pending far event (in an array that doubles), 16 B per pending near
+ * event (in arrays of at least 8 that an emptied
  * bucket hands to the next one to fill, so that the calendar's keys stay
- * in cache), and 257 KiB of bucket headers, bitmap and spare arrays. */
+ * in cache, or frees if it grew past 256 keys), and 257 KiB of bucket
+ * headers, bitmap and spare arrays. */
 #ifndef DCSIM_SIM_H
 #define DCSIM_SIM_H 1
 
@@ -91,10 +92,11 @@ struct sim_bucket {
 /* Buckets in the calendar ring (a power of two). */
 #define NEAR_BUCKETS 8192u
 
-/* sim.pos[] for an idle event and for one in the far tree; any other
- * value is the event's index in its bucket. */
+/* sim.pos[]: POS_IDLE for an idle event, POS_FAR | i for one at index i
+ * of the far heap, else the event's index in its bucket.  Either index
+ * stays below 2^31 - 1: that many pending events would need ~100 GiB. */
 #define POS_IDLE UINT32_MAX
-#define POS_FAR (UINT32_MAX - 1)
+#define POS_FAR (UINT32_C(1) << 31)
 
 struct sim {
     uint64_t now_ps;          /* Current simulated time. */
@@ -103,11 +105,11 @@ struct sim {
     uint64_t events;          /* Events executed so far, not counting
                                * background events. */
     uint64_t seq_limit;       /* 1 << (64 - id_bits): renumber there. */
-    heap_key *tree;           /* Far events' winner tree: [1] root,
-                               * leaves from [leaves]; 2 * leaves
-                               * entries. */
-    uint32_t *pos;            /* By event id: POS_IDLE, POS_FAR or the
-                               * index in its bucket. */
+    heap_key *far;            /* Far events' binary min-heap: [0] the
+                               * next, children of i at 2i + 1, 2i + 2. */
+    uint32_t far_len, far_cap;
+    uint32_t *pos;            /* By event id: POS_IDLE, POS_FAR | heap
+                               * index, or the index in its bucket. */
     struct sim_bucket *buckets;  /* NEAR_BUCKETS, by (time >> shift). */
     uint64_t *nonempty;       /* Bitmap of the nonempty buckets. */
     struct sim_bucket *spare; /* Key arrays of emptied buckets, the
@@ -122,14 +124,13 @@ struct sim {
     uint32_t near_misses;     /* filed, far ones a bucket twice as wide
                                * would have kept near, and places keys */
     uint64_t moves;           /* moved to make room for earlier ones. */
-    uint32_t leaves;          /* >= registered events. */
+    uint32_t id_cap;          /* Ids the key's id field is sized for
+                               * (>= registered events). */
     uint32_t id_bits;         /* Bits of the key that hold the id. */
     uint32_t heap_len;        /* Events scheduled, near and far. */
     uint32_t n_background;    /* Of those, background events. */
     struct event **evs;       /* By event id. */
     uint32_t n_evs, evs_cap;
-    uint32_t fired_id;        /* Firing event whose leaf is idle but whose
-                               * path above still holds its old key. */
     volatile sig_atomic_t stop;  /* Set by sim_stop() to leave sim_run()
                                   * (volatile: a signal handler may set
                                   * it). */
