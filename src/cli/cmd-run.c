@@ -291,9 +291,11 @@ cmd_run(int argc, char **argv)
     sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 
     cli_print_warnings(net);
-    /* Once, before the run: without gnuplot there is no report page. */
-    bool report_page = report_page_gnuplot();
-    if (!report_page)
+    /* Once, before the run: without gnuplot there is no report page;
+     * --no-report asks for none, so gnuplot is neither looked for nor
+     * run. */
+    bool report_page = !a.no_report && report_page_gnuplot();
+    if (!report_page && !a.no_report)
         fprintf(stderr, "dcsim run: warning: gnuplot not found on PATH "
                         "(Debian package gnuplot-nox): no %s\n",
                 REPORT_PAGE_FILE);

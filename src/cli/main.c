@@ -12,12 +12,14 @@ static const struct command {
 } commands[] = {
     { "run", cmd_run,
       "run FILE [-o DIR] [--seed N] [--set KEY=VALUE]... [--quiet] "
-      "[--progress]",
+      "[--progress] [--no-report]",
       "simulate a scenario and write results to DIR "
       "(default results/<name>), with report.html to open first when "
       "gnuplot is installed; --quiet prints no summary, --progress "
       "prints a progress line every second on stderr even when it is not "
-      "a terminal (FILE - reads standard input)" },
+      "a terminal, --no-report writes every result file but report.html "
+      "and does not run gnuplot (dcsim report DIR makes it later; "
+      "FILE - reads standard input)" },
     { "report", cmd_report, "report DIR",
       "rebuild report.html, the page of summary and plots, in results "
       "directory DIR from its files (needs gnuplot)" },

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The command line: --version, --help, help COMMAND, validate, topo, run's
-# files and summary, --set, --progress, and argument errors (exit 2,
+# files and summary, --set, --progress, --no-report, and argument errors (exit 2,
 # nothing written).
 set -u
 DCSIM=${DCSIM:-./dcsim}
@@ -82,4 +82,35 @@ rc=$?
 [ $rc = 0 ] && [ ! -s "$tmp/e2" ] && cmp -s "$tmp/p1/flows.csv" "$tmp/p2/flows.csv" &&
     cmp -s "$tmp/p1/links.csv" "$tmp/p2/links.csv"
 t $? "--progress changes no result; without it a script's stderr stays empty"
+
+# --no-report: every result file but report.html, gnuplot neither looked
+# for (no warning where it is missing) nor named in the summary.
+"$DCSIM" help run | grep -q -- '--no-report writes every result file but report.html'
+t $? "dcsim help run describes --no-report"
+PATH=/nonexistent-dcsim-path "$DCSIM" run "$tmp/s.yaml" -o "$tmp/nr" --no-report >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 0 ] && [ ! -s "$tmp/e" ] && [ ! -e "$tmp/nr/report.html" ] && ! grep -q report.html "$tmp/o" &&
+    [ "$(ls -A "$tmp/nr" | wc -l)" = 6 ]
+t $? "--no-report: exit 0, no report.html, no warning, the summary names none (exit $rc)"
+ok=0
+for f in $(ls "$tmp/out"); do
+    [ "$f" = report.html ] && continue
+    if [ "$f" = summary.json ]; then
+        grep -v wall_seconds "$tmp/out/$f" >"$tmp/s1"; grep -v wall_seconds "$tmp/nr/$f" >"$tmp/s2"
+        cmp -s "$tmp/s1" "$tmp/s2" || ok=1
+    else
+        cmp -s "$tmp/out/$f" "$tmp/nr/$f" || ok=1
+    fi
+done
+t $ok "... and every other file is that of a run with the page"
+# Misuse: not an option of validate or report, and it takes no value.
+for c in "validate $tmp/s.yaml --no-report" "topo $tmp/s.yaml --no-report" \
+    "run $tmp/s.yaml -o $tmp/nr2 --no-report=yes" "report $tmp/out --no-report"; do
+    set -- $c
+    "$DCSIM" "$@" >"$tmp/o" 2>"$tmp/e"
+    rc=$?
+    [ $rc = 2 ] && [ ! -s "$tmp/o" ] && [ "$(wc -l <"$tmp/e")" = 1 ] &&
+        grep -q "unknown option '--no-report" "$tmp/e" && [ ! -e "$tmp/nr2" ]
+    t $? "dcsim $1 ... ${c##* }: exit 2, one line, nothing written (exit $rc)"
+done
 echo "1..$n"
