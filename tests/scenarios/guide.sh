@@ -8,11 +8,19 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
 labs=$here/scenarios/guide
-run() { lab=$1 out=$2; shift 2; "$DCSIM" run "$labs/$lab.yaml" -o "$tmp/$out" --quiet "$@"; }
+# Runs LAB into OUT with more arguments, without report.html (gnuplot
+# takes much of a lab's time); run_page with it.
+page=0
+run() {
+    lab=$1 out=$2; shift 2
+    [ $page = 1 ] || set -- --no-report "$@"
+    "$DCSIM" run "$labs/$lab.yaml" -o "$tmp/$out" --quiet "$@"
+}
+run_page() { page=1; run "$@"; rp=$?; page=0; return $rp; }
 # Runs a copy of LAB without its `vm` line (bare metal) into OUT.
 run_bare() {
     sed '/^  vm: {io: [a-z]*}$/d; s/^server:$/server: {}/' "$labs/$1.yaml" >"$tmp/$1-bare.yaml"
-    "$DCSIM" run "$tmp/$1-bare.yaml" -o "$tmp/$2" --quiet
+    "$DCSIM" run "$tmp/$1-bare.yaml" -o "$tmp/$2" --quiet --no-report
 }
 # less A B: A < B (decimals).
 less() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
@@ -73,12 +81,12 @@ t $? "without: $(all_drops "$tmp/nopfc/summary.json") drops, the incast does not
 
 # ETS: the weights are the shares, and swap with them.
 share() { col "$1/flows.csv" bytes_delivered | awk '{ v[NR] = $1 } END { printf "%.3f", v[1] / (v[1] + v[2]) }'; }
-run ets-sharing ets && run ets-sharing ets2 --set switch.ets.weights.0=30 --set switch.ets.weights.3=70
+run_page ets-sharing ets && run ets-sharing ets2 --set switch.ets.weights.0=30 --set switch.ets.weights.3=70
 t $? "ETS lab runs with 70/30 and 30/70"
 s1=$(share "$tmp/ets") s2=$(share "$tmp/ets2")
 less 0.68 "$s1" && less "$s1" 0.72 && less 0.28 "$s2" && less "$s2" 0.32
 t $? "class 0's share: $s1 at 70/30, $s2 at 30/70"
-run ets-sharing ets-again && same_results "$tmp/ets" "$tmp/ets-again" flows.csv links.csv queues.csv report.html
+run_page ets-sharing ets-again && same_results "$tmp/ets" "$tmp/ets-again" flows.csv links.csv queues.csv report.html
 t $? "the ETS lab twice: the same results"
 
 # ECN + DCQCN: fewer pauses than without congestion control.
@@ -157,7 +165,7 @@ t $? "TCP through the same VF: over 3 times slower"
 gbps() { awk -v f="$(fct "$1" 0)" 'BEGIN { printf "%.3f", 16e6 / f * 1000 }'; }
 sed '/rate_limit: {rate/d' "$labs/microvm-rate-limit.yaml" >"$tmp/nolimit.yaml"
 run microvm-rate-limit rl && run microvm-rate-limit rl-half --set server.vm.rate_limit.rate=500Mbps &&
-    "$DCSIM" run "$tmp/nolimit.yaml" -o "$tmp/rl-none" --quiet
+    "$DCSIM" run "$tmp/nolimit.yaml" -o "$tmp/rl-none" --quiet --no-report
 t $? "microVM lab runs at 1 Gb/s, 500 Mb/s and unlimited"
 less "$(gbps "$tmp/rl")" 1.01 && less 0.9 "$(gbps "$tmp/rl")" &&
     less "$(gbps "$tmp/rl-half")" 0.505 && less 0.45 "$(gbps "$tmp/rl-half")" &&
