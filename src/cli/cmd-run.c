@@ -346,12 +346,14 @@ cmd_run(int argc, char **argv)
     }
     ri.peak_rss_bytes = peak_rss_bytes();
     ri.report_page = report_page;
+    /* The monitor's last samples first: they read pauses still in
+     * progress, which fc_finish() then counts up to the end. */
+    if (mon)
+        monitor_finish(mon, ri.sim_time_ps);
     fc_finish(net, ri.sim_time_ps);
     if (world->control)
         control_finish(world->control);
     results_summarize(world, &ri);
-    if (mon)
-        monitor_finish(mon, ri.sim_time_ps);
     ri.monitor = mon;
     ri.breakdown = bd;
 
