@@ -186,4 +186,24 @@ t $? "overlay lab runs with VXLAN, Geneve and a 1500 B underlay"
 t $? "VXLAN adds 50 B a packet, Geneve with options 58, the flows complete"
 [ "$(num mtu_exceeded "$tmp/mtu/summary.json")" -gt 0 ] && [ "$(num flows_completed "$tmp/mtu/summary.json")" = 0 ]
 t $? "a 1500 B underlay drops full-size tunnel packets ($(num mtu_exceeded "$tmp/mtu/summary.json")), no flow completes"
+# Failover: the window is detection + reconvergence; afterwards nothing
+# goes to spine0 from either leaf and the three others carry it all; every
+# flow completes; a longer detection or reconvergence loses more.
+fo() { col "$1/events.csv" "$2"; }
+run failover-ecmp fo && run failover-ecmp fo-bfd --set control.detection=bfd &&
+    run failover-ecmp fo-slow --set control.oracle_delay=1ms
+t $? "failover lab runs with carrier, BFD and a 1 ms reconvergence"
+[ "$(fo "$tmp/fo" detection_ps)" = 10000000 ] && [ "$(fo "$tmp/fo" convergence_ps)" = 60000000 ] &&
+    [ "$(fo "$tmp/fo-bfd" detection_ps)" = 150000000 ] && [ "$(fo "$tmp/fo-slow" convergence_ps)" = 1010000000 ]
+t $? "the outage: 10 us to detect + 50 to converge; 150 us to detect with BFD; 1.01 ms with a slow reconvergence"
+after() { col "$tmp/fo/link_series.csv" bytes "c[\"time_ps\"] > 170000000 && c[\"node\"] \"->\" c[\"to\"] == \"$1\"" | awk '{ s += $1 } END { print s + 0 }'; }
+[ "$(after "leaf0->spine0")" = 0 ] && [ "$(after "leaf1->spine0")" = 0 ] &&
+    less 0 "$(after "leaf0->spine1")" && less 0 "$(after "leaf0->spine2")" && less 0 "$(after "leaf0->spine3")"
+t $? "once converged, no byte to spine0; leaf0's other uplinks carry $(after "leaf0->spine1"), $(after "leaf0->spine2"), $(after "leaf0->spine3") B"
+[ "$(num flows_incomplete "$tmp/fo/summary.json")$(num flows_incomplete "$tmp/fo-bfd/summary.json")$(num flows_incomplete "$tmp/fo-slow/summary.json")" = 000 ]
+t $? "every flow completes, in each of the three runs"
+lost() { fo "$tmp/$1" lost_total; }
+less "$(lost fo)" "$(lost fo-bfd)" && less "$(lost fo)" "$(lost fo-slow)" &&
+    less "$(fo "$tmp/fo" lost_no_route)" "$(fo "$tmp/fo-slow" lost_no_route)"
+t $? "packets lost: $(lost fo) with carrier, $(lost fo-bfd) with BFD, $(lost fo-slow) with a slow reconvergence (black-holed: $(fo "$tmp/fo-slow" lost_no_route))"
 echo "1..$n"
