@@ -186,6 +186,25 @@ t $? "overlay lab runs with VXLAN, Geneve and a 1500 B underlay"
 t $? "VXLAN adds 50 B a packet, Geneve with options 58, the flows complete"
 [ "$(num mtu_exceeded "$tmp/mtu/summary.json")" -gt 0 ] && [ "$(num flows_completed "$tmp/mtu/summary.json")" = 0 ]
 t $? "a 1500 B underlay drops full-size tunnel packets ($(num mtu_exceeded "$tmp/mtu/summary.json")), no flow completes"
+# RDMA's variants: without PFC, RoCEv2's losses cost it an RC timeout
+# while iWARP (TCP) recovers; with PFC RoCEv2 loses nothing and is
+# fastest; RoCEv1 cannot be routed; InfiniBand's credits drop nothing.
+done_ps() { col "$1/incast.csv" completion_ps; }
+run rdma-variants rv && run rdma-variants rv-iwarp --set traffic.0.protocol=iwarp &&
+    run rdma-variants rv-pfc --set pfc.enabled=true &&
+    "$DCSIM" run "$here/scenarios/ib-incast.yaml" -o "$tmp/rv-ib" --quiet --no-report
+t $? "RDMA variants lab runs: RoCEv2 without and with PFC, iWARP; and the InfiniBand example"
+[ "$(all_drops "$tmp/rv/summary.json")" -gt "$(all_drops "$tmp/rv-iwarp/summary.json")" ] &&
+    [ "$(all_drops "$tmp/rv-iwarp/summary.json")" -gt 0 ] && [ "$(all_drops "$tmp/rv-pfc/summary.json")" = 0 ] &&
+    [ "$(all_drops "$tmp/rv-ib/summary.json")" = 0 ]
+t $? "drops: RoCEv2 $(all_drops "$tmp/rv/summary.json"), iWARP $(all_drops "$tmp/rv-iwarp/summary.json"), RoCEv2 with PFC and InfiniBand none"
+less "$(done_ps "$tmp/rv-pfc")" "$(done_ps "$tmp/rv-iwarp")" && less "$(( $(done_ps "$tmp/rv-iwarp") * 10 ))" "$(done_ps "$tmp/rv")" &&
+    [ "$(col "$tmp/rv/flows.csv" timeouts | awk '{ s += $1 } END { print s }')" -gt 0 ]
+t $? "incast done: RoCEv2 with PFC $(done_ps "$tmp/rv-pfc") ps < iWARP $(done_ps "$tmp/rv-iwarp") ps, 10 x that < RoCEv2's lossy $(done_ps "$tmp/rv") ps (RC timeouts)"
+"$DCSIM" validate "$labs/rdma-variants.yaml" --set traffic.0.protocol=rocev1 >/dev/null 2>"$tmp/v1.err"
+[ $? = 2 ] && grep -q 'cannot cross a router' "$tmp/v1.err"
+t $? "RoCEv1 across the racks is refused: its frames cannot cross a router"
+
 # Failover: the window is detection + reconvergence; afterwards nothing
 # goes to spine0 from either leaf and the three others carry it all; every
 # flow completes; a longer detection or reconvergence loses more.
