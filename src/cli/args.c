@@ -15,7 +15,7 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     fprintf(stderr, "dcsim %s: ", cmd);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see dcsim --help)\n");
+    fprintf(stderr, " (see dcsim help %s)\n", cmd);
     va_end(ap);
     return 2;
 }

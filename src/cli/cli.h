@@ -20,7 +20,7 @@ int cmd_keys(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 
-/* Prints "dcsim CMD: MESSAGE (see dcsim --help)" on stderr; returns 2. */
+/* Prints "dcsim CMD: MESSAGE (see dcsim help CMD)" on stderr; returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) PRINTF_FMT(2, 3);
 
 /* Options shared by the subcommands that load a scenario. */

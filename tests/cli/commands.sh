@@ -73,6 +73,22 @@ t $? "dcsim run --help prints the same"
 t $? "dcsim validate FILE -h prints validate's usage"
 "$DCSIM" help frob >/dev/null 2>"$tmp/e"; [ $? = 2 ] && grep -q "unknown command 'frob'" "$tmp/e"
 t $? "dcsim help frob: exit 2"
+"$DCSIM" help help >"$tmp/h4"; [ $? = 0 ] && "$DCSIM" --help | cmp -s - "$tmp/h4"
+t $? "dcsim help help prints the overview, as dcsim --help"
+# Each option of run on a line of its own; the prose wrapped to 79
+# columns (usage lines may be longer: they are copied whole).
+ok=0
+for o in -o --seed --set --quiet --progress --no-report; do
+    grep -q -- "^  $o[ ,]" "$tmp/h1" || { echo "# help run: no line for $o"; ok=1; }
+done
+for c in run report validate topo kvm-probe import keys; do
+    "$DCSIM" help $c | grep -v '^usage: ' | awk 'length > 79 { bad = 1 } END { exit bad }' ||
+        { echo "# help $c: a line over 79 columns"; ok=1; }
+done
+t $ok "dcsim help COMMAND: one line per option, text within 79 columns"
+"$DCSIM" run "$tmp/s.yaml" --frob 2>"$tmp/e"
+[ $? = 2 ] && grep -qF "dcsim run: unknown option '--frob' (see dcsim help run)" "$tmp/e"
+t $? "a usage error points to the command's help"
 
 # --progress: progress lines on stderr although it is not a terminal; the
 # results are those of a run without it.
@@ -85,7 +101,7 @@ t $? "--progress changes no result; without it a script's stderr stays empty"
 
 # --no-report: every result file but report.html, gnuplot neither looked
 # for (no warning where it is missing) nor named in the summary.
-"$DCSIM" help run | grep -q -- '--no-report writes every result file but report.html'
+"$DCSIM" help run | grep -q -- '^  --no-report  *write every result file but report.html'
 t $? "dcsim help run describes --no-report"
 PATH=/nonexistent-dcsim-path "$DCSIM" run "$tmp/s.yaml" -o "$tmp/nr" --no-report >"$tmp/o" 2>"$tmp/e"
 rc=$?
