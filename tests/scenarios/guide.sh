@@ -60,6 +60,18 @@ t $? "64 B messages: spine-leaf $(small "$tmp/sl") ps < 3-tier $(small "$tmp/tt"
 less "$(big "$tmp/sl")" "$(big "$tmp/tt")"
 t $? "2 MB transfers, median FCT: spine-leaf $(big "$tmp/sl") ps < 3-tier $(big "$tmp/tt") ps"
 
+# Server hierarchy: one switch within a rack, three to any other rack,
+# and the same latency to each other rack.
+run server-hierarchy sh
+t $? "server hierarchy lab runs"
+path() { col "$tmp/sh/flows.csv" path "c[\"dst\"] == \"$1\""; }
+lat() { col "$tmp/sh/flows.csv" fct_ps "c[\"dst\"] == \"$1\""; }
+[ "$(path h1)" = leaf0 ] && path h8 | grep -q '^leaf0>spine[01]>leaf1$' &&
+    path h16 | grep -q '^leaf0>spine[01]>leaf2$' && path h24 | grep -q '^leaf0>spine[01]>leaf3$'
+t $? "paths: $(path h1) within the rack; $(path h8), $(path h16), $(path h24) across"
+less "$(lat h1)" "$(lat h8)" && [ "$(lat h8)" = "$(lat h16)" ] && [ "$(lat h8)" = "$(lat h24)" ]
+t $? "latency: $(lat h1) ps within the rack < $(lat h8) ps, the same to each other rack"
+
 # ECMP: per-switch seeds use every aggregation-to-core link; one seed
 # everywhere polarizes onto half of them.
 used() { col "$1/links.csv" bytes 'c["from"] ~ /^agg/ && c["to"] ~ /^core/' | awk '$1 > 0 { n++ } END { print n + 0 }'; }
