@@ -217,6 +217,22 @@ t $? "incast done: RoCEv2 with PFC $(done_ps "$tmp/rv-pfc") ps < iWARP $(done_ps
 [ $? = 2 ] && grep -q 'cannot cross a router' "$tmp/v1.err"
 t $? "RoCEv1 across the racks is refused: its frames cannot cross a router"
 
+# OVS: one upcall per connection, direction and vswitch, the rest cache
+# hits; a thrashing megaflow cache upcalls a large part and is slower;
+# learning tables flood until they have learned.
+vs() { sed -n "s/.*\"vswitch\": {[^}]*\"$2\": \([0-9]*\).*/\1/p" "$tmp/$1/summary.json"; }
+med() { col "$tmp/$1/flows.csv" fct_ps | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+run ovs-datapath ovs && run ovs-datapath ovs-thrash --set overlay.vswitch.megaflow_entries=2 &&
+    run ovs-datapath ovs-learn --set overlay.vswitch.tables=learning
+t $? "OVS lab runs: prepopulated, a 2-entry megaflow cache, learning"
+[ "$(vs ovs upcalls)" = 64 ] && [ "$(vs ovs floods)" = 0 ] &&
+    [ $(( $(vs ovs microflow_hits) + $(vs ovs megaflow_hits) + 64 )) = "$(vs ovs packets)" ]
+t $? "$(vs ovs upcalls) upcalls (16 connections x 2 directions x 2 vswitches), every other of $(vs ovs packets) packets a cache hit"
+less "$(( $(vs ovs-thrash packets) / 4 ))" "$(vs ovs-thrash upcalls)" && less "$(( $(med ovs) * 3 ))" "$(med ovs-thrash)"
+t $? "a thrashing cache: $(vs ovs-thrash upcalls) upcalls, median FCT $(med ovs-thrash) ps against $(med ovs) ps"
+less 0 "$(vs ovs-learn floods)" && less 0 "$(vs ovs-learn macs_learned)" && less 64 "$(vs ovs-learn upcalls)"
+t $? "learning: $(vs ovs-learn floods) packets flooded until $(vs ovs-learn macs_learned) MACs were learned"
+
 # Failover: the window is detection + reconvergence; afterwards nothing
 # goes to spine0 from either leaf and the three others carry it all; every
 # flow completes; a longer detection or reconvergence loses more.
