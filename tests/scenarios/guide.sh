@@ -90,6 +90,9 @@ t $? "PFC lab runs with and without PFC"
 t $? "with PFC: no drop, $(pauses "$tmp/pfc") pause frames, the incast completes"
 [ "$(all_drops "$tmp/nopfc/summary.json")" -gt 0 ] && [ "$(col "$tmp/nopfc/incast.csv" completed)" = 0 ]
 t $? "without: $(all_drops "$tmp/nopfc/summary.json") drops, the incast does not complete"
+half=$(col "$tmp/pfc/pfc_series.csv" 1 'c["node"] ~ /^h[12]$/ && c["paused_fraction"] > 0.5' | wc -l)
+[ "$half" -ge 20 ] && [ ! -e "$tmp/nopfc/pfc_series.csv" ]
+t $? "the pause timeline: h1 or h2 paused over half of an interval of 5 us $half times; without PFC no timeline"
 
 # ETS: the weights are the shares, and swap with them.
 share() { col "$1/flows.csv" bytes_delivered | awk '{ v[NR] = $1 } END { printf "%.3f", v[1] / (v[1] + v[2]) }'; }
