@@ -15,7 +15,7 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     fprintf(stderr, "dcsim %s: ", cmd);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see dcsim --help)\n");
+    fprintf(stderr, " (see dcsim help %s)\n", cmd);
     va_end(ap);
     return 2;
 }
@@ -87,6 +87,8 @@ cli_parse_args(const char *cmd, int argc, char **argv, int allow_run,
             a->quiet = 1;
         } else if (allow_run && !strcmp(arg, "--progress")) {
             a->progress = 1;
+        } else if (allow_run && !strcmp(arg, "--no-report")) {
+            a->no_report = 1;
         } else if (arg[0] == '-' && arg[1]) {
             char *m = xasprintf("unknown option '%s'", arg);
             bad(cmd, m);

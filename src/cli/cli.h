@@ -20,7 +20,7 @@ int cmd_keys(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 
-/* Prints "dcsim CMD: MESSAGE (see dcsim --help)" on stderr; returns 2. */
+/* Prints "dcsim CMD: MESSAGE (see dcsim help CMD)" on stderr; returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) PRINTF_FMT(2, 3);
 
 /* Options shared by the subcommands that load a scenario. */
@@ -32,10 +32,11 @@ struct scenario_args {
     int quiet;
     int progress;             /* --progress: progress lines on stderr even
                                * when it is not a terminal. */
+    int no_report;            /* --no-report: no report.html. */
 };
 
-/* Parses ARGV after the subcommand name.  ALLOW_RUN enables -o, --seed
- * and --quiet.  Returns 0, or 2 after printing a message. */
+/* Parses ARGV after the subcommand name.  ALLOW_RUN enables -o, --seed,
+ * --quiet, --progress and --no-report.  Returns 0, or 2 after printing a message. */
 int cli_parse_args(const char *cmd, int argc, char **argv, int allow_run,
                    struct scenario_args *);
 void cli_args_free(struct scenario_args *);

@@ -46,38 +46,67 @@ struct progress {
                                * instead of one line redrawn. */
 };
 
-/* The live line on stderr: simulated time done (of the total when the
- * scenario has a stop time), events/s, and an ETA from the fraction of
- * the stop time or, without one, of the flows' bytes delivered or lost. */
+/* Simulated time T_PS in the unit that suits SCALE_PS (the run's length,
+ * or T_PS itself without one): "850.000 us", "12.345 ms", "1.500 s". */
+static void
+print_sim_time(uint64_t t_ps, uint64_t scale_ps)
+{
+    if (scale_ps < 10 * PS_PER_MS)
+        fprintf(stderr, "%.3f us", (double)t_ps / 1e6);
+    else if (scale_ps < 10 * PS_PER_S)
+        fprintf(stderr, "%.3f ms", (double)t_ps / 1e9);
+    else
+        fprintf(stderr, "%.3f s", (double)t_ps / 1e12);
+}
+
+/* The progress line on stderr: simulated time done (of the total when
+ * the scenario has a stop time), events/s, wall time so far and an ETA
+ * from the fraction of the stop time or, without one, of the flows'
+ * bytes delivered or lost.  On a terminal one line redrawn four times a
+ * second; otherwise (--progress) a line a second, and one at the end
+ * saying END ("done", "stopped") instead of the ETA. */
+static void
+print_progress(struct sim *s, struct progress *pr, double now,
+               const char *end)
+{
+    const struct world *world = world_of(net_of(s));
+    const struct edge *edge = &world->edge;
+    uint64_t stop_ps = world->scn->stop_ps;
+    double rate = (double)(s->events - pr->last_events) / (now - pr->last);
+    double frac = 0;
+    if (stop_ps)
+        frac = (double)s->now_ps / (double)stop_ps;
+    else if (edge->total_flow_bytes)
+        frac = (double)(edge->st.bytes_delivered + edge->net.st.bytes_lost) /
+               (double)edge->total_flow_bytes;
+    uint64_t scale_ps = stop_ps ? stop_ps : s->now_ps;
+    fprintf(stderr, "%s  sim ", pr->lines ? "" : "\r");
+    print_sim_time(s->now_ps, scale_ps);
+    if (stop_ps) {
+        fprintf(stderr, " / ");
+        print_sim_time(stop_ps, scale_ps);
+    }
+    fprintf(stderr, "  %.2f M events/s  %.0f s wall", rate / 1e6,
+            now - pr->t0);
+    if (end)
+        fprintf(stderr, "  %s", end);
+    else if (frac > 0.001)
+        fprintf(stderr, "  %3.0f%%  ETA %.0f s", frac * 100,
+                (now - pr->t0) * (1 - frac) / frac);
+    /* On a terminal, room for a longer line before it. */
+    fputs(pr->lines ? "\n" : "   ", stderr);
+    pr->last = now;
+    pr->last_events = s->events;
+    pr->shown = !pr->lines;
+}
+
 static void
 show_progress(struct sim *s, void *aux)
 {
     struct progress *pr = aux;
-    const struct world *world = world_of(net_of(s));
-    const struct edge *edge = &world->edge;
     double now = wall_now();
-    if (now - pr->last < (pr->lines ? 1.0 : 0.25))
-        return;
-    double rate = (double)(s->events - pr->last_events) / (now - pr->last);
-    double frac = 0;
-    if (world->scn->stop_ps)
-        frac = (double)s->now_ps / (double)world->scn->stop_ps;
-    else if (edge->total_flow_bytes)
-        frac = (double)(edge->st.bytes_delivered + edge->net.st.bytes_lost) /
-               (double)edge->total_flow_bytes;
-    fprintf(stderr, "%s  sim %.3f us", pr->lines ? "" : "\r",
-            (double)s->now_ps / 1e6);
-    if (world->scn->stop_ps)
-        fprintf(stderr, " / %.3f us", (double)world->scn->stop_ps / 1e6);
-    fprintf(stderr, "  %.2f M events/s", rate / 1e6);
-    if (frac > 0.001)
-        fprintf(stderr, "  %3.0f%%  ETA %.0f s   ", frac * 100,
-                (now - pr->t0) * (1 - frac) / frac);
-    if (pr->lines)
-        fputc('\n', stderr);
-    pr->last = now;
-    pr->last_events = s->events;
-    pr->shown = !pr->lines;
+    if (now - pr->last >= (pr->lines ? 1.0 : 0.25))
+        print_progress(s, pr, now, NULL);
 }
 
 static double
@@ -291,9 +320,11 @@ cmd_run(int argc, char **argv)
     sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 
     cli_print_warnings(net);
-    /* Once, before the run: without gnuplot there is no report page. */
-    bool report_page = report_page_gnuplot();
-    if (!report_page)
+    /* Once, before the run: without gnuplot there is no report page;
+     * --no-report asks for none, so gnuplot is neither looked for nor
+     * run. */
+    bool report_page = !a.no_report && report_page_gnuplot();
+    if (!report_page && !a.no_report)
         fprintf(stderr, "dcsim run: warning: gnuplot not found on PATH "
                         "(Debian package gnuplot-nox): no %s\n",
                 REPORT_PAGE_FILE);
@@ -313,6 +344,10 @@ cmd_run(int argc, char **argv)
     pr.lines = !tty;
     double cpu0 = user_cpu_seconds();
     sim_run(&net->sim, live ? show_progress : NULL, &pr);
+    /* A log that had progress lines gets one for the end. */
+    if (live && pr.lines && pr.last > pr.t0)
+        print_progress(&net->sim, &pr, wall_now(),
+                       run_signal ? "stopped" : "done");
     if (pr.shown && workload_error(world->wl))
         fprintf(stderr, "\n");
     if (workload_error(world->wl)) {
@@ -344,12 +379,14 @@ cmd_run(int argc, char **argv)
     }
     ri.peak_rss_bytes = peak_rss_bytes();
     ri.report_page = report_page;
+    /* The monitor's last samples first: they read pauses still in
+     * progress, which fc_finish() then counts up to the end. */
+    if (mon)
+        monitor_finish(mon, ri.sim_time_ps);
     fc_finish(net, ri.sim_time_ps);
     if (world->control)
         control_finish(world->control);
     results_summarize(world, &ri);
-    if (mon)
-        monitor_finish(mon, ri.sim_time_ps);
     ri.monitor = mon;
     ri.breakdown = bd;
 

@@ -9,12 +9,22 @@
 #include "fabric/net.h"
 #include "world/world.h"
 #include "fabric/node.h"
+#include "fabric/pfc.h"
 #include "fabric/port.h"
 #include "report/results-dir.h"
 #include "scenario/scenario.h"
 #include "sim/sim.h"
 #include "transport/transport.h"
 #include "transport/flow.h"
+
+/* A chosen port with PFC, for pfc_series.csv. */
+struct monitor_pfc {
+    const struct pfc_port *pf;
+    uint64_t paused_ps[N_TC]; /* Per class: paused time up to the last
+                               * sample. */
+    uint8_t classes;          /* Classes written: the lossless ones, and
+                               * any other once it has been paused. */
+};
 
 /* One port at one sample time. */
 struct monitor_sample {
@@ -44,6 +54,10 @@ struct monitor {
     const uint32_t *tcp;      /* monitor.tcp: flow ids. */
     size_t n_tcp;
     FILE *tcp_csv;            /* tcp_series.csv, or NULL. */
+    struct monitor_pfc *pfc;  /* The chosen ports with PFC. */
+    size_t n_pfc;
+    FILE *pfc_csv;            /* pfc_series.csv, or NULL. */
+    uint64_t pfc_last_ps;     /* Time of its last rows. */
     const char *dir;          /* The results directory, for messages. */
 };
 
@@ -98,6 +112,45 @@ record_tcp(struct monitor *m, uint64_t t_ps)
     }
 }
 
+/* Class C of PF's port, paused (by its peer) for how long up to T_PS: the
+ * pauses ended, and the one in progress.  Before pfc_finish(), which
+ * counts the one in progress itself. */
+static uint64_t
+pfc_paused_by(const struct pfc_port *pf, int c, uint64_t t_ps)
+{
+    uint64_t d = pfc_port_stats(pf, c)->paused_ps;
+    /* A paused class has its state: every pause begins with a frame. */
+    if (pf->up.port->paused >> c & 1)
+        d += t_ps - pf->cls[c].since_ps;
+    return d;
+}
+
+/* Rows of pfc_series.csv at T_PS for the interval since the last ones:
+ * each chosen PFC port's classes, the time each was paused in it. */
+static void
+record_pfc(struct monitor *m, uint64_t t_ps)
+{
+    double span_ps = (double)(t_ps - m->pfc_last_ps);
+    for (size_t i = 0; i < m->n_pfc; i++) {
+        struct monitor_pfc *mp = &m->pfc[i];
+        const struct port *p = mp->pf->up.port;
+        for (int c = 0; c < N_TC; c++) {
+            uint64_t now = pfc_paused_by(mp->pf, c, t_ps);
+            uint64_t d = now - mp->paused_ps[c];
+            mp->paused_ps[c] = now;
+            if (d)
+                mp->classes |= (uint8_t)(1u << c);
+            if (!t_ps || !(mp->classes >> c & 1))
+                continue;
+            fprintf(m->pfc_csv, "%llu,%s,%u,%s,%d,%llu,%.6f\n",
+                    (unsigned long long)t_ps, p->node->name, p->index,
+                    p->link.peer->name, c, (unsigned long long)d,
+                    (double)d / span_ps);
+        }
+    }
+    m->pfc_last_ps = t_ps;
+}
+
 static void
 monitor_record(struct monitor *m)
 {
@@ -121,6 +174,8 @@ monitor_record(struct monitor *m)
         record_links(m, t_ps);
     if (m->tcp_csv)
         record_tcp(m, t_ps);
+    if (m->pfc_csv)
+        record_pfc(m, t_ps);
     struct monitor_sample *row = &m->samples[m->n_samples * m->n_ports];
     for (size_t i = 0; i < m->n_ports; i++) {
         for (int tc = 0; tc < N_TC; tc++) {
@@ -195,6 +250,15 @@ monitor_create(struct world *world)
                                     &m->n_links);
     m->link_sent = xcalloc(m->n_links ? m->n_links : 1,
                            sizeof *m->link_sent);
+    m->pfc = xcalloc(m->n_ports ? m->n_ports : 1, sizeof *m->pfc);
+    for (size_t i = 0; i < m->n_ports; i++) {
+        const struct port *p = m->ports[i];
+        if (p->fc && p->fc->class == &fc_pfc) {
+            struct monitor_pfc *mp = &m->pfc[m->n_pfc++];
+            mp->pf = pfc_port_cast(p->fc);
+            mp->classes = mp->pf->lossless;
+        }
+    }
     m->tcp = spec->tcp;
     m->n_tcp = spec->n_tcp;
     m->edge = edge;
@@ -217,6 +281,9 @@ monitor_destroy(struct monitor *m)
         fclose(m->link_csv);
     if (m->tcp_csv)
         fclose(m->tcp_csv);
+    if (m->pfc_csv)
+        fclose(m->pfc_csv);
+    free(m->pfc);
     free(m->links);
     free(m->link_sent);
     free(m->ports);
@@ -243,6 +310,7 @@ open_series(struct results_dir *rd, const char *name, const char *header,
 
 static const char link_series_name[] = "link_series.csv";
 static const char tcp_series_name[] = "tcp_series.csv";
+static const char pfc_series_name[] = "pfc_series.csv";
 
 int
 monitor_open_series(struct monitor *m, struct results_dir *rd, char **err)
@@ -261,6 +329,11 @@ monitor_open_series(struct monitor *m, struct results_dir *rd, char **err)
                         "time_ps,flow,cwnd_bytes,ssthresh_bytes,"
                         "inflight_bytes,srtt_ns,rto_ns\n",
                         &m->tcp_csv, err);
+    if (!e && m->n_pfc)
+        e = open_series(rd, pfc_series_name,
+                        "time_ps,node,port,to,tc,paused_ps,"
+                        "paused_fraction\n",
+                        &m->pfc_csv, err);
     return e;
 }
 
@@ -291,6 +364,8 @@ monitor_close_series(struct monitor *m, char **err)
     int e = close_series(&m->link_csv, m->dir, link_series_name, err);
     if (!e)
         e = close_series(&m->tcp_csv, m->dir, tcp_series_name, err);
+    if (!e)
+        e = close_series(&m->pfc_csv, m->dir, pfc_series_name, err);
     return e;
 }
 
@@ -301,6 +376,10 @@ monitor_finish(struct monitor *m, uint64_t end_ps)
      * the queues at every sample time up to END_PS. */
     while (m->next_ps != TIME_NEVER && m->next_ps <= end_ps)
         monitor_record(m);
+    /* pfc_series.csv's last rows cover the part of an interval up to the
+     * end, so that its paused times add up to pfc.csv's. */
+    if (m->pfc_csv && end_ps > m->pfc_last_ps)
+        record_pfc(m, end_ps);
 }
 
 /* The traffic classes written for port P: those whose queue admitted or

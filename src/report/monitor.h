@@ -14,9 +14,11 @@
  *
  * Queue and QP samples are kept in memory until the results are written:
  * 96 bytes per chosen port per sample.  Link utilization
- * (link_series.csv, monitor.links) and TCP state (tcp_series.csv,
- * monitor.tcp) are written as they are sampled, into files that
- * monitor_open_series() creates before the run. */
+ * (link_series.csv, monitor.links), TCP state (tcp_series.csv,
+ * monitor.tcp) and, with PFC, the time the chosen ports' classes were
+ * paused in each interval (pfc_series.csv) are written as they are
+ * sampled, into files that monitor_open_series() creates before the
+ * run. */
 #ifndef DCSIM_MONITOR_H
 #define DCSIM_MONITOR_H 1
 
@@ -42,9 +44,9 @@ struct port **monitor_select_ports(struct world *,
 struct monitor *monitor_create(struct world *);
 void monitor_destroy(struct monitor *);
 
-/* Creates link_series.csv and tcp_series.csv in RD's staging directory
- * for the series the scenario asks for, before the first sample (a NULL
- * monitor: nothing).  Returns 0, or an errno value with *ERR allocated. */
+/* Creates link_series.csv, tcp_series.csv and pfc_series.csv in RD's
+ * staging directory for the series the scenario asks for, before the
+ * first sample (a NULL monitor: nothing).  Returns 0, or an errno value with *ERR allocated. */
 int monitor_open_series(struct monitor *, struct results_dir *rd,
                         char **err);
 /* Flushes and closes them after monitor_finish().  Returns 0, or an
@@ -52,7 +54,9 @@ int monitor_open_series(struct monitor *, struct results_dir *rd,
 int monitor_close_series(struct monitor *, char **err);
 
 /* Records the samples due at or before END_PS (the end of the run) that
- * the tick has not taken. */
+ * the tick has not taken, and pfc_series.csv's rows for the part of an
+ * interval before END_PS.  Before fc_finish(), which ends the pauses in
+ * progress. */
 void monitor_finish(struct monitor *, uint64_t end_ps);
 
 /* queue_series.csv, whole. */

@@ -225,6 +225,44 @@ plot_pfc(struct page *pg)
     bars_free(&bs);
 }
 
+/* The monitored ports' pauses over time (pfc_series.csv): a line per
+ * port and class that was paused at all. */
+static void
+plot_pfc_series(struct page *pg)
+{
+    struct csv c;
+    if (!csv_open(pg, "pfc_series.csv", &c))
+        return;
+    struct series_set ss = { 0 };
+    read_port_series(&c, "paused_fraction", true, false, &ss);
+    /* Only the series with a pause; a rank is the sum of fractions. */
+    size_t n_rows = ss.n, kept = 0;
+    for (size_t i = 0; i < ss.n; i++) {
+        if (ss.s[i].rank > 0) {
+            ss.s[kept++] = ss.s[i];
+        } else {
+            free(ss.s[i].key);
+            free(ss.s[i].label);
+            free(ss.s[i].x);
+            free(ss.s[i].y);
+        }
+    }
+    ss.n = kept;
+    ss.next = 0;
+    if (n_rows && !kept)
+        page_note(pg, "No monitored port was paused "
+                      "(<a href=\"pfc_series.csv\">pfc_series.csv</a>).");
+    plot_lines(pg, &ss, "PFC pauses over time",
+               xasprintf("The fraction of each interval that a monitored "
+                         "port's class could not send because its peer "
+                         "paused it (the %d most paused of %zu paused "
+                         "classes; <a href=\"pfc_series.csv\">"
+                         "pfc_series.csv</a>).",
+                         kept < MAX_LINES ? (int)kept : MAX_LINES, kept),
+               "fraction paused", 1.0, THIN_MEAN, "steps");
+    series_free(&ss);
+}
+
 /* Drops by traffic class: queues.csv's switch queues. */
 static void
 plot_drops(struct page *pg)
@@ -366,6 +404,7 @@ page_plots_draw(struct page *pg)
         plot_links(pg);
         plot_queues(pg);
         plot_pfc(pg);
+        plot_pfc_series(pg);
         plot_drops(pg);
         plot_cpu(pg);
         plot_exits(pg);

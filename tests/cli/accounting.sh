@@ -23,7 +23,7 @@ traffic:
   - {pattern: incast, senders: 7, receiver: h0, size: 200KB, tc: 3,
      protocol: udp}
 YAML
-"$DCSIM" run "$tmp/pfc.yaml" -o "$tmp/pfc" --quiet
+"$DCSIM" run "$tmp/pfc.yaml" -o "$tmp/pfc" --quiet --no-report
 s=$tmp/pfc/summary.json
 ctrl=$(num control_frames_in_flight "$s")
 [ "${ctrl:-0}" -gt 0 ]

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The command line: --version, --help, help COMMAND, validate, topo, run's
-# files and summary, --set, --progress, and argument errors (exit 2,
+# files and summary, --set, --progress, --no-report, and argument errors (exit 2,
 # nothing written).
 set -u
 DCSIM=${DCSIM:-./dcsim}
@@ -73,6 +73,22 @@ t $? "dcsim run --help prints the same"
 t $? "dcsim validate FILE -h prints validate's usage"
 "$DCSIM" help frob >/dev/null 2>"$tmp/e"; [ $? = 2 ] && grep -q "unknown command 'frob'" "$tmp/e"
 t $? "dcsim help frob: exit 2"
+"$DCSIM" help help >"$tmp/h4"; [ $? = 0 ] && "$DCSIM" --help | cmp -s - "$tmp/h4"
+t $? "dcsim help help prints the overview, as dcsim --help"
+# Each option of run on a line of its own; the prose wrapped to 79
+# columns (usage lines may be longer: they are copied whole).
+ok=0
+for o in -o --seed --set --quiet --progress --no-report; do
+    grep -q -- "^  $o[ ,]" "$tmp/h1" || { echo "# help run: no line for $o"; ok=1; }
+done
+for c in run report validate topo kvm-probe import keys; do
+    "$DCSIM" help $c | grep -v '^usage: ' | awk 'length > 79 { bad = 1 } END { exit bad }' ||
+        { echo "# help $c: a line over 79 columns"; ok=1; }
+done
+t $ok "dcsim help COMMAND: one line per option, text within 79 columns"
+"$DCSIM" run "$tmp/s.yaml" --frob 2>"$tmp/e"
+[ $? = 2 ] && grep -qF "dcsim run: unknown option '--frob' (see dcsim help run)" "$tmp/e"
+t $? "a usage error points to the command's help"
 
 # --progress: progress lines on stderr although it is not a terminal; the
 # results are those of a run without it.
@@ -82,4 +98,44 @@ rc=$?
 [ $rc = 0 ] && [ ! -s "$tmp/e2" ] && cmp -s "$tmp/p1/flows.csv" "$tmp/p2/flows.csv" &&
     cmp -s "$tmp/p1/links.csv" "$tmp/p2/links.csv"
 t $? "--progress changes no result; without it a script's stderr stays empty"
+# A run of a few seconds: a line a second in one format, the last "done".
+"$DCSIM" run "$here/tests/cli/long-run.yaml" -o "$tmp/p3" --quiet --no-report --progress \
+    --set stop=60ms 2>"$tmp/e3" >/dev/null
+rc=$?
+lines=$(wc -l <"$tmp/e3")
+[ $rc = 0 ] && [ "$lines" -ge 2 ] &&
+    ! grep -Ev '^  sim [0-9.]+ ms / 60\.000 ms  [0-9.]+ M events/s  [0-9]+ s wall  ( *[0-9]+%  ETA [0-9]+ s|done)$' "$tmp/e3" &&
+    tail -n 1 "$tmp/e3" | grep -q '^  sim 60\.000 ms / 60\.000 ms .* done$'
+t $? "--progress on a longer run: $lines lines of simulated time, events/s, wall time, ETA, the last 'done'"
+
+# --no-report: every result file but report.html, gnuplot neither looked
+# for (no warning where it is missing) nor named in the summary.
+"$DCSIM" help run | grep -q -- '^  --no-report  *write every result file but report.html'
+t $? "dcsim help run describes --no-report"
+PATH=/nonexistent-dcsim-path "$DCSIM" run "$tmp/s.yaml" -o "$tmp/nr" --no-report >"$tmp/o" 2>"$tmp/e"
+rc=$?
+[ $rc = 0 ] && [ ! -s "$tmp/e" ] && [ ! -e "$tmp/nr/report.html" ] && ! grep -q report.html "$tmp/o" &&
+    [ "$(ls -A "$tmp/nr" | wc -l)" = 6 ]
+t $? "--no-report: exit 0, no report.html, no warning, the summary names none (exit $rc)"
+ok=0
+for f in $(ls "$tmp/out"); do
+    [ "$f" = report.html ] && continue
+    if [ "$f" = summary.json ]; then
+        grep -v wall_seconds "$tmp/out/$f" >"$tmp/s1"; grep -v wall_seconds "$tmp/nr/$f" >"$tmp/s2"
+        cmp -s "$tmp/s1" "$tmp/s2" || ok=1
+    else
+        cmp -s "$tmp/out/$f" "$tmp/nr/$f" || ok=1
+    fi
+done
+t $ok "... and every other file is that of a run with the page"
+# Misuse: not an option of validate or report, and it takes no value.
+for c in "validate $tmp/s.yaml --no-report" "topo $tmp/s.yaml --no-report" \
+    "run $tmp/s.yaml -o $tmp/nr2 --no-report=yes" "report $tmp/out --no-report"; do
+    set -- $c
+    "$DCSIM" "$@" >"$tmp/o" 2>"$tmp/e"
+    rc=$?
+    [ $rc = 2 ] && [ ! -s "$tmp/o" ] && [ "$(wc -l <"$tmp/e")" = 1 ] &&
+        grep -q "unknown option '--no-report" "$tmp/e" && [ ! -e "$tmp/nr2" ]
+    t $? "dcsim $1 ... ${c##* }: exit 2, one line, nothing written (exit $rc)"
+done
 echo "1..$n"

@@ -44,7 +44,7 @@ notes=$(grep -c '^#   ' "$tmp/ex.yaml")
 t $? "$notes options not expressed, listed at the top and on stderr (TRACE_FILE, PINT_PROB, ...)"
 "$DCSIM" validate "$tmp/ex.yaml" >/dev/null
 t $? "the scenario validates"
-"$DCSIM" run "$tmp/ex.yaml" -o "$tmp/out" --quiet
+"$DCSIM" run "$tmp/ex.yaml" -o "$tmp/out" --quiet --no-report
 t $? "and runs"
 # fct.txt: the simulator's columns and addresses; FCTs within 5%.
 awk 'NR == FNR { ns[$1 " " $2] = $7; next }
@@ -95,7 +95,7 @@ t $? "the ECN maps and the PFC headroom and alpha are not listed as not expresse
 # the 1010 HPCC flows, 1 of the first 350).
 "$DCSIM" import ns3 mix/config_fat_ws30_hp95ai50.txt -o "$tmp/fh.yaml" 2>/dev/null &&
     head -351 "$tmp/fh.flows.csv" >"$tmp/fh.head" && mv "$tmp/fh.head" "$tmp/fh.flows.csv" &&
-    "$DCSIM" run "$tmp/fh.yaml" -o "$tmp/fho" --quiet --set stop=2.02s --set rdma.ack_first=true &&
+    "$DCSIM" run "$tmp/fh.yaml" -o "$tmp/fho" --quiet --no-report --set stop=2.02s --set rdma.ack_first=true &&
     grep -q '"flows_completed": 350,' "$tmp/fho/summary.json"
 t $? "HPCC with ack_first: the first 350 WebSearch flows all complete"
 cd "$tmp/sim" || exit 1

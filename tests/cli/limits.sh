@@ -97,7 +97,7 @@ while IFS='	' read -r key type dflt; do
         continue
     fi
     rm -rf "$tmp/out"
-    timeout 120 "$DCSIM" run "$fix/$found.yaml" -q -o "$tmp/out" \
+    timeout 120 "$DCSIM" run "$fix/$found.yaml" -q --no-report -o "$tmp/out" \
         --set "$p=$max" >/dev/null 2>"$tmp/err"
     rc=$?
     if [ $rc = 0 ]; then

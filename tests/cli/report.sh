@@ -9,12 +9,12 @@ set -u
 case $DCSIM in /*) ;; *) DCSIM=$PWD/$DCSIM ;; esac
 nogp=/nonexistent-dcsim-path
 files="flows.csv fct_by_size.csv links.csv queues.csv incast.csv pfc.csv
-queue_series.csv rate_series.csv link_series.csv tcp_series.csv hosts.csv vms.csv"
+queue_series.csv rate_series.csv link_series.csv tcp_series.csv pfc_series.csv hosts.csv vms.csv"
 no_staging() { ! ls -a "$1" | grep -q '^\.dcsim-tmp-'; }
 
 # Every kind of plot: TCP and RoCE (PFC, lossless class 3) and UDP into
 # small buffers (drops), VMs with virtio NICs (CPU, exits), a monitor of
-# links, queues, TCP windows and QP rates.
+# links, queues (and so PFC pauses over time), TCP windows and QP rates.
 cat >"$tmp/rich.yaml" <<'YAML'
 name: rich
 stop: 2ms
@@ -38,7 +38,7 @@ traffic:
 monitor:
   interval: 10us
   links: [leaf1->h7, leaf0->h3, h0, h4]
-  queues: [leaf1->h7, leaf0->h3]
+  queues: [leaf1->h7, leaf0->h3, h4, spine0->leaf0]
   tcp: [0, 1, 2]
   qps: [3, 4]
 YAML
@@ -53,7 +53,7 @@ t $? "without gnuplot: exit 0, one warning, no report.html, the summary names no
 
 if ! command -v gnuplot >/dev/null; then
     i=0
-    while [ $i -lt 22 ]; do
+    while [ $i -lt 23 ]; do
         t 0 "# SKIP gnuplot is not installed (scripts/install-deps.sh)"
         i=$((i + 1))
     done
@@ -83,8 +83,8 @@ for h in $(grep -o 'href="[^"]*"' "$page" | sed 's/^href="//; s/"$//' | sort -u)
 done
 t $ok "report.html loads nothing: its links are the directory's files"
 figs=$(grep -c '<figure' "$page") svgs=$(grep -c '<svg' "$page")
-[ "$figs" = 10 ] && [ "$svgs" = 10 ]
-t $? "ten plots, each an inlined SVG ($figs figures, $svgs SVGs)"
+[ "$figs" = 11 ] && [ "$svgs" = 11 ]
+t $? "eleven plots, each an inlined SVG ($figs figures, $svgs SVGs)"
 [ "$(grep -o "id='[^']*'" "$page" | sort | uniq -d | wc -l)" = 0 ]
 t $? "the inlined SVGs' ids are unique in the page"
 ! grep -q 'wall_seconds' "$page"; t $? "the page leaves out the wall-clock time"
@@ -152,7 +152,17 @@ if command -v chromium >/dev/null; then
     }
     chrome --dump-dom "file://$page" >"$tmp/rich.dom"
     d=$(drawn "$tmp/rich.dom")
-    [ "$d" = 10/10 ]; t $? "Chromium renders the rich page: $d plots drawn"
+    [ "$d" = 11/11 ]; t $? "Chromium renders the rich page: $d plots drawn"
+    # The pause timeline: a figure of its own, whose SVG draws a line
+    # (a path of more than two points) for each of the paused ports.
+    awk '/<figure/ { inside = 1; body = "" }
+         inside { body = body $0 "\n" }
+         /<\/figure>/ { if (body ~ /PFC pauses over time/) print body; inside = 0 }' \
+        "$tmp/rich.dom" >"$tmp/pfc-fig"
+    lines=$(grep -o 'd="M[^"]*"' "$tmp/pfc-fig" | awk -F'L' 'NF > 3' | wc -l)
+    grep -q 'h4 &gt; leaf1 tc 3\|h4 > leaf1 tc 3' "$tmp/pfc-fig" &&
+        grep -q 'spine0 &gt; leaf0 tc 3\|spine0 > leaf0 tc 3' "$tmp/pfc-fig" && [ "$lines" -ge 2 ]
+    t $? "... among them the PFC pause timeline of h4 and spine0's port to leaf0 ($lines lines drawn)"
     "$DCSIM" run "$here/scenarios/spine-leaf.yaml" -o "$tmp/default" --quiet
     chrome --dump-dom "file://$tmp/default/report.html" >"$tmp/default.dom"
     d=$(drawn "$tmp/default.dom")
@@ -164,6 +174,6 @@ if command -v chromium >/dev/null; then
     # A blank page of that size compresses to a few KB.
     [ "$size" -gt 40000 ]; t $? "its screenshot is not blank ($size bytes of PNG)"
 else
-    for i in 1 2 3; do t 0 "# SKIP chromium is not installed (scripts/install-deps.sh)"; done
+    for i in 1 2 3 4; do t 0 "# SKIP chromium is not installed (scripts/install-deps.sh)"; done
 fi
 echo "1..$n"

@@ -20,7 +20,7 @@ server:
   vm: {io: virtio, mmio: true${3:+, $3},
        block: $2}
 YAML
-    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1" --quiet
+    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1" --quiet --no-report
     t $? "$1 runs"
 }
 
@@ -97,7 +97,7 @@ cat >"$tmp/pci.yaml" <<'YAML'
 topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 1}
 server: {vm: {io: virtio, block: {job: {requests: 500}}}}
 YAML
-"$DCSIM" run "$tmp/pci.yaml" -o "$tmp/pci" --quiet
+"$DCSIM" run "$tmp/pci.yaml" -o "$tmp/pci" --quiet --no-report
 k=$(cell "$tmp/pci" block.csv kicks)
 ok_if "$(cell "$tmp/pci" vms.csv exits_io) == $k && $(cell "$tmp/pci" vms.csv exits_mmio) == 0" \
     "virtio-pci: port-I/O kicks, no MMIO exit"
@@ -116,7 +116,7 @@ v=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "vmm") c = i; next } 
 ok_if "$v > 0" "the block backend runs as VMM work ($v cores)"
 
 # 8. The same scenario twice: the same results.
-"$DCSIM" run "$tmp/shared.yaml" -o "$tmp/shared2" --quiet
+"$DCSIM" run "$tmp/shared.yaml" -o "$tmp/shared2" --quiet --no-report
 cmp -s "$tmp/shared/block.csv" "$tmp/shared2/block.csv"
 t $? "block.csv is deterministic"
 

@@ -6,7 +6,7 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
-run() { "$DCSIM" run "$@" --quiet; }
+run() { "$DCSIM" run "$@" --quiet --no-report; }
 # part DIR NAME: the mean of NAME_ns over the delivered packets of
 # DIR/breakdown.csv, in ns.
 part() {

@@ -7,7 +7,7 @@
 # alpha every 10 us (rate_series.csv) until 6 ms.
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 60 "$DCSIM" run "$@" --quiet; }
+run() { timeout 60 "$DCSIM" run "$@" --quiet --no-report; }
 
 cat >"$tmp/two.yaml" <<'YAML'
 name: dcqcn-knobs

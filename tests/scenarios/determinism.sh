@@ -18,10 +18,10 @@ YAML
 
 for seedopt in "" "--seed 9"; do
     # shellcheck disable=SC2086
-    "$DCSIM" run "$tmp/s.yaml" -o "$tmp/a" --quiet $seedopt
+    "$DCSIM" run "$tmp/s.yaml" -o "$tmp/a" --quiet --no-report $seedopt
     ra=$?
     # shellcheck disable=SC2086
-    "$DCSIM" run "$tmp/s.yaml" -o "$tmp/b" --quiet $seedopt
+    "$DCSIM" run "$tmp/s.yaml" -o "$tmp/b" --quiet --no-report $seedopt
     rb=$?
     t $((ra + rb)) "two runs succeed ${seedopt:-(scenario seed)}"
     for f in flows.csv fct_by_size.csv links.csv queues.csv; do
@@ -36,7 +36,7 @@ for seedopt in "" "--seed 9"; do
     rm -rf "$tmp/a" "$tmp/b"
 done
 # The scenario exercises drops, so the comparison covers loss too.
-"$DCSIM" run "$tmp/s.yaml" -o "$tmp/c" --quiet
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/c" --quiet --no-report
 grep -q '"queue_full": [1-9]' "$tmp/c/summary.json"
 t $? "the determinism scenario has drops"
 ! cmp -s "$tmp/flows.csv" "$tmp/flows-9.csv"

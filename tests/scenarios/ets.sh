@@ -52,8 +52,8 @@ flow() {
 # window NAME: runs NAME.yaml to 1 ms and to 3 ms and prints, per flow
 # in file order, "tc=share" of the bottleneck over the window.
 window() {
-    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1-1" --quiet --set stop=1ms &&
-        "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1-3" --quiet --set stop=3ms ||
+    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1-1" --quiet --no-report --set stop=1ms &&
+        "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1-3" --quiet --no-report --set stop=3ms ||
         return 1
     awk -F, 'FNR == 1 { next }
              NR == FNR { early[$1] = $13; next }
@@ -113,7 +113,7 @@ t $? "and its link a->s is saturated"
 check nic-strict '{scheduler: ets}' '{scheduler: strict}' "$one" \
     "host.scheduler strict under ets switches: class 3 takes the NIC" 0=0 3=1
 
-"$DCSIM" run "$tmp/paced.yaml" -o "$tmp/again" --quiet --set stop=3ms
+"$DCSIM" run "$tmp/paced.yaml" -o "$tmp/again" --quiet --no-report --set stop=3ms
 for f in flows.csv links.csv queues.csv; do
     cmp -s "$tmp/paced-3/$f" "$tmp/again/$f"
     t $? "$f identical across runs"

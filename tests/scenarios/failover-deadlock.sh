@@ -30,7 +30,7 @@
 # timeout), with nothing paused at the end.
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 60 "$DCSIM" run "$@" --quiet; }
+run() { timeout 60 "$DCSIM" run "$@" --quiet --no-report; }
 bounces='c["path"] ~ /agg[0-9]+>edge[0-9]+>agg/'
 
 # The switches whose class-3 ports towards switches were paused at the end

@@ -37,7 +37,7 @@
 #     changes nothing, and writes no events.csv and no link_down drops.
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 60 "$DCSIM" run "$@" --quiet; }
+run() { timeout 60 "$DCSIM" run "$@" --quiet --no-report; }
 ev() { csv "$1/events.csv" "c[\"$2\"]" "c[\"event\"] == ${3:-0}"; }
 
 {

@@ -26,7 +26,7 @@ monitor: {fct_txt: true}
 traffic:
   - {pattern: file, file: f.$f, format: $fmt, protocol: roce}
 YAML
-    "$DCSIM" run "$tmp/$f.yaml" -o "$tmp/o$f" --quiet
+    "$DCSIM" run "$tmp/$f.yaml" -o "$tmp/o$f" --quiet --no-report
     t $? "a $fmt flow file runs"
 done
 same_results "$tmp/ocsv" "$tmp/otxt" flows.csv fct_by_size.csv fct.txt
@@ -40,7 +40,7 @@ t $? "3 flows, starts 0 + 1 + 1 us, class 3 each"
 [ "$(awk '$4 != 100 || $3 != 10000' "$tmp/ocsv/fct.txt" | wc -l)" = 0 ] &&
     [ "$(wc -l <"$tmp/ocsv/fct.txt")" = 3 ]
 t $? "fct.txt: 3 flows, source port 10000, destination port 100"
-"$DCSIM" run "$tmp/csv.yaml" -o "$tmp/ocsv2" --quiet
+"$DCSIM" run "$tmp/csv.yaml" -o "$tmp/ocsv2" --quiet --no-report
 same_results "$tmp/ocsv" "$tmp/ocsv2" flows.csv fct_by_size.csv fct.txt
 t $? "deterministic: a second run gives identical results"
 
@@ -62,7 +62,7 @@ rdma: {cc: dcqcn}
 traffic:
   - {pattern: file, file: big$1.csv, protocol: roce}
 YAML
-    "$DCSIM" run "$tmp/m$1.yaml" -o "$tmp/m$1" >"$tmp/m$1.out" || echo "# run failed"
+    "$DCSIM" run "$tmp/m$1.yaml" -o "$tmp/m$1" --no-report >"$tmp/m$1.out" || echo "# run failed"
     sed -n 's/.*peak RSS \([0-9.]*\) MiB.*/\1/p' "$tmp/m$1.out"
 }
 r200=$(rss 200) r20k=$(rss 20000) r200k=$(rss 200000)

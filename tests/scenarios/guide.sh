@@ -8,11 +8,19 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
 labs=$here/scenarios/guide
-run() { lab=$1 out=$2; shift 2; "$DCSIM" run "$labs/$lab.yaml" -o "$tmp/$out" --quiet "$@"; }
+# Runs LAB into OUT with more arguments, without report.html (gnuplot
+# takes much of a lab's time); run_page with it.
+page=0
+run() {
+    lab=$1 out=$2; shift 2
+    [ $page = 1 ] || set -- --no-report "$@"
+    "$DCSIM" run "$labs/$lab.yaml" -o "$tmp/$out" --quiet "$@"
+}
+run_page() { page=1; run "$@"; rp=$?; page=0; return $rp; }
 # Runs a copy of LAB without its `vm` line (bare metal) into OUT.
 run_bare() {
     sed '/^  vm: {io: [a-z]*}$/d; s/^server:$/server: {}/' "$labs/$1.yaml" >"$tmp/$1-bare.yaml"
-    "$DCSIM" run "$tmp/$1-bare.yaml" -o "$tmp/$2" --quiet
+    "$DCSIM" run "$tmp/$1-bare.yaml" -o "$tmp/$2" --quiet --no-report
 }
 # less A B: A < B (decimals).
 less() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
@@ -52,6 +60,18 @@ t $? "64 B messages: spine-leaf $(small "$tmp/sl") ps < 3-tier $(small "$tmp/tt"
 less "$(big "$tmp/sl")" "$(big "$tmp/tt")"
 t $? "2 MB transfers, median FCT: spine-leaf $(big "$tmp/sl") ps < 3-tier $(big "$tmp/tt") ps"
 
+# Server hierarchy: one switch within a rack, three to any other rack,
+# and the same latency to each other rack.
+run server-hierarchy sh
+t $? "server hierarchy lab runs"
+path() { col "$tmp/sh/flows.csv" path "c[\"dst\"] == \"$1\""; }
+lat() { col "$tmp/sh/flows.csv" fct_ps "c[\"dst\"] == \"$1\""; }
+[ "$(path h1)" = leaf0 ] && path h8 | grep -q '^leaf0>spine[01]>leaf1$' &&
+    path h16 | grep -q '^leaf0>spine[01]>leaf2$' && path h24 | grep -q '^leaf0>spine[01]>leaf3$'
+t $? "paths: $(path h1) within the rack; $(path h8), $(path h16), $(path h24) across"
+less "$(lat h1)" "$(lat h8)" && [ "$(lat h8)" = "$(lat h16)" ] && [ "$(lat h8)" = "$(lat h24)" ]
+t $? "latency: $(lat h1) ps within the rack < $(lat h8) ps, the same to each other rack"
+
 # ECMP: per-switch seeds use every aggregation-to-core link; one seed
 # everywhere polarizes onto half of them.
 used() { col "$1/links.csv" bytes 'c["from"] ~ /^agg/ && c["to"] ~ /^core/' | awk '$1 > 0 { n++ } END { print n + 0 }'; }
@@ -70,15 +90,18 @@ t $? "PFC lab runs with and without PFC"
 t $? "with PFC: no drop, $(pauses "$tmp/pfc") pause frames, the incast completes"
 [ "$(all_drops "$tmp/nopfc/summary.json")" -gt 0 ] && [ "$(col "$tmp/nopfc/incast.csv" completed)" = 0 ]
 t $? "without: $(all_drops "$tmp/nopfc/summary.json") drops, the incast does not complete"
+half=$(col "$tmp/pfc/pfc_series.csv" 1 'c["node"] ~ /^h[12]$/ && c["paused_fraction"] > 0.5' | wc -l)
+[ "$half" -ge 20 ] && [ ! -e "$tmp/nopfc/pfc_series.csv" ]
+t $? "the pause timeline: h1 or h2 paused over half of an interval of 5 us $half times; without PFC no timeline"
 
 # ETS: the weights are the shares, and swap with them.
 share() { col "$1/flows.csv" bytes_delivered | awk '{ v[NR] = $1 } END { printf "%.3f", v[1] / (v[1] + v[2]) }'; }
-run ets-sharing ets && run ets-sharing ets2 --set switch.ets.weights.0=30 --set switch.ets.weights.3=70
+run_page ets-sharing ets && run ets-sharing ets2 --set switch.ets.weights.0=30 --set switch.ets.weights.3=70
 t $? "ETS lab runs with 70/30 and 30/70"
 s1=$(share "$tmp/ets") s2=$(share "$tmp/ets2")
 less 0.68 "$s1" && less "$s1" 0.72 && less 0.28 "$s2" && less "$s2" 0.32
 t $? "class 0's share: $s1 at 70/30, $s2 at 30/70"
-run ets-sharing ets-again && same_results "$tmp/ets" "$tmp/ets-again" flows.csv links.csv queues.csv report.html
+run_page ets-sharing ets-again && same_results "$tmp/ets" "$tmp/ets-again" flows.csv links.csv queues.csv report.html
 t $? "the ETS lab twice: the same results"
 
 # ECN + DCQCN: fewer pauses than without congestion control.
@@ -157,7 +180,7 @@ t $? "TCP through the same VF: over 3 times slower"
 gbps() { awk -v f="$(fct "$1" 0)" 'BEGIN { printf "%.3f", 16e6 / f * 1000 }'; }
 sed '/rate_limit: {rate/d' "$labs/microvm-rate-limit.yaml" >"$tmp/nolimit.yaml"
 run microvm-rate-limit rl && run microvm-rate-limit rl-half --set server.vm.rate_limit.rate=500Mbps &&
-    "$DCSIM" run "$tmp/nolimit.yaml" -o "$tmp/rl-none" --quiet
+    "$DCSIM" run "$tmp/nolimit.yaml" -o "$tmp/rl-none" --quiet --no-report
 t $? "microVM lab runs at 1 Gb/s, 500 Mb/s and unlimited"
 less "$(gbps "$tmp/rl")" 1.01 && less 0.9 "$(gbps "$tmp/rl")" &&
     less "$(gbps "$tmp/rl-half")" 0.505 && less 0.45 "$(gbps "$tmp/rl-half")" &&
@@ -178,4 +201,59 @@ t $? "overlay lab runs with VXLAN, Geneve and a 1500 B underlay"
 t $? "VXLAN adds 50 B a packet, Geneve with options 58, the flows complete"
 [ "$(num mtu_exceeded "$tmp/mtu/summary.json")" -gt 0 ] && [ "$(num flows_completed "$tmp/mtu/summary.json")" = 0 ]
 t $? "a 1500 B underlay drops full-size tunnel packets ($(num mtu_exceeded "$tmp/mtu/summary.json")), no flow completes"
+# RDMA's variants: without PFC, RoCEv2's losses cost it an RC timeout
+# while iWARP (TCP) recovers; with PFC RoCEv2 loses nothing and is
+# fastest; RoCEv1 cannot be routed; InfiniBand's credits drop nothing.
+done_ps() { col "$1/incast.csv" completion_ps; }
+run rdma-variants rv && run rdma-variants rv-iwarp --set traffic.0.protocol=iwarp &&
+    run rdma-variants rv-pfc --set pfc.enabled=true &&
+    "$DCSIM" run "$here/scenarios/ib-incast.yaml" -o "$tmp/rv-ib" --quiet --no-report
+t $? "RDMA variants lab runs: RoCEv2 without and with PFC, iWARP; and the InfiniBand example"
+[ "$(all_drops "$tmp/rv/summary.json")" -gt "$(all_drops "$tmp/rv-iwarp/summary.json")" ] &&
+    [ "$(all_drops "$tmp/rv-iwarp/summary.json")" -gt 0 ] && [ "$(all_drops "$tmp/rv-pfc/summary.json")" = 0 ] &&
+    [ "$(all_drops "$tmp/rv-ib/summary.json")" = 0 ]
+t $? "drops: RoCEv2 $(all_drops "$tmp/rv/summary.json"), iWARP $(all_drops "$tmp/rv-iwarp/summary.json"), RoCEv2 with PFC and InfiniBand none"
+less "$(done_ps "$tmp/rv-pfc")" "$(done_ps "$tmp/rv-iwarp")" && less "$(( $(done_ps "$tmp/rv-iwarp") * 10 ))" "$(done_ps "$tmp/rv")" &&
+    [ "$(col "$tmp/rv/flows.csv" timeouts | awk '{ s += $1 } END { print s }')" -gt 0 ]
+t $? "incast done: RoCEv2 with PFC $(done_ps "$tmp/rv-pfc") ps < iWARP $(done_ps "$tmp/rv-iwarp") ps, 10 x that < RoCEv2's lossy $(done_ps "$tmp/rv") ps (RC timeouts)"
+"$DCSIM" validate "$labs/rdma-variants.yaml" --set traffic.0.protocol=rocev1 >/dev/null 2>"$tmp/v1.err"
+[ $? = 2 ] && grep -q 'cannot cross a router' "$tmp/v1.err"
+t $? "RoCEv1 across the racks is refused: its frames cannot cross a router"
+
+# OVS: one upcall per connection, direction and vswitch, the rest cache
+# hits; a thrashing megaflow cache upcalls a large part and is slower;
+# learning tables flood until they have learned.
+vs() { sed -n "s/.*\"vswitch\": {[^}]*\"$2\": \([0-9]*\).*/\1/p" "$tmp/$1/summary.json"; }
+med() { col "$tmp/$1/flows.csv" fct_ps | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+run ovs-datapath ovs && run ovs-datapath ovs-thrash --set overlay.vswitch.megaflow_entries=2 &&
+    run ovs-datapath ovs-learn --set overlay.vswitch.tables=learning
+t $? "OVS lab runs: prepopulated, a 2-entry megaflow cache, learning"
+[ "$(vs ovs upcalls)" = 64 ] && [ "$(vs ovs floods)" = 0 ] &&
+    [ $(( $(vs ovs microflow_hits) + $(vs ovs megaflow_hits) + 64 )) = "$(vs ovs packets)" ]
+t $? "$(vs ovs upcalls) upcalls (16 connections x 2 directions x 2 vswitches), every other of $(vs ovs packets) packets a cache hit"
+less "$(( $(vs ovs-thrash packets) / 4 ))" "$(vs ovs-thrash upcalls)" && less "$(( $(med ovs) * 3 ))" "$(med ovs-thrash)"
+t $? "a thrashing cache: $(vs ovs-thrash upcalls) upcalls, median FCT $(med ovs-thrash) ps against $(med ovs) ps"
+less 0 "$(vs ovs-learn floods)" && less 0 "$(vs ovs-learn macs_learned)" && less 64 "$(vs ovs-learn upcalls)"
+t $? "learning: $(vs ovs-learn floods) packets flooded until $(vs ovs-learn macs_learned) MACs were learned"
+
+# Failover: the window is detection + reconvergence; afterwards nothing
+# goes to spine0 from either leaf and the three others carry it all; every
+# flow completes; a longer detection or reconvergence loses more.
+fo() { col "$1/events.csv" "$2"; }
+run failover-ecmp fo && run failover-ecmp fo-bfd --set control.detection=bfd &&
+    run failover-ecmp fo-slow --set control.oracle_delay=1ms
+t $? "failover lab runs with carrier, BFD and a 1 ms reconvergence"
+[ "$(fo "$tmp/fo" detection_ps)" = 10000000 ] && [ "$(fo "$tmp/fo" convergence_ps)" = 60000000 ] &&
+    [ "$(fo "$tmp/fo-bfd" detection_ps)" = 150000000 ] && [ "$(fo "$tmp/fo-slow" convergence_ps)" = 1010000000 ]
+t $? "the outage: 10 us to detect + 50 to converge; 150 us to detect with BFD; 1.01 ms with a slow reconvergence"
+after() { col "$tmp/fo/link_series.csv" bytes "c[\"time_ps\"] > 170000000 && c[\"node\"] \"->\" c[\"to\"] == \"$1\"" | awk '{ s += $1 } END { print s + 0 }'; }
+[ "$(after "leaf0->spine0")" = 0 ] && [ "$(after "leaf1->spine0")" = 0 ] &&
+    less 0 "$(after "leaf0->spine1")" && less 0 "$(after "leaf0->spine2")" && less 0 "$(after "leaf0->spine3")"
+t $? "once converged, no byte to spine0; leaf0's other uplinks carry $(after "leaf0->spine1"), $(after "leaf0->spine2"), $(after "leaf0->spine3") B"
+[ "$(num flows_incomplete "$tmp/fo/summary.json")$(num flows_incomplete "$tmp/fo-bfd/summary.json")$(num flows_incomplete "$tmp/fo-slow/summary.json")" = 000 ]
+t $? "every flow completes, in each of the three runs"
+lost() { fo "$tmp/$1" lost_total; }
+less "$(lost fo)" "$(lost fo-bfd)" && less "$(lost fo)" "$(lost fo-slow)" &&
+    less "$(fo "$tmp/fo" lost_no_route)" "$(fo "$tmp/fo-slow" lost_no_route)"
+t $? "packets lost: $(lost fo) with carrier, $(lost fo-bfd) with BFD, $(lost fo-slow) with a slow reconvergence (black-holed: $(fo "$tmp/fo-slow" lost_no_route))"
 echo "1..$n"

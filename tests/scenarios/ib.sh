@@ -7,7 +7,7 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 here=$(cd "$(dirname "$0")/../.." && pwd)
-run() { timeout 60 "$DCSIM" run "$@" --quiet 2>>"$tmp/warnings"; }
+run() { timeout 60 "$DCSIM" run "$@" --quiet --no-report 2>>"$tmp/warnings"; }
 # Column NAME of flows.csv's row for flow 0.
 col() { awk -F, -v k="$2" 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR == 2 {print $c[k]}' "$1/flows.csv"; }
 # IB header sizes (IBTA Vol 1 ch. 7 and 9): LRH 8, BTH 12, RETH 16,

@@ -22,9 +22,9 @@ set -u
 # run NAME: runs $tmp/NAME.yaml twice into $tmp/NAME and $tmp/NAME-2 and
 # checks that the results are identical.
 run() {
-    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1" >"$tmp/$1.out"
+    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1" --no-report >"$tmp/$1.out"
     ra=$?
-    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1-2" --quiet
+    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1-2" --quiet --no-report
     t $((ra + $?)) "$1: two runs succeed"
     same=0
     for f in flows.csv links.csv queues.csv incast.csv; do

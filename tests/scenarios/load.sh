@@ -16,7 +16,7 @@ traffic:
   - {pattern: flows, flows: [{src: h0, dst: h1, size: 1KB}]}
   - {pattern: random, load: 0.3, duration: 200us, size: 20KB, start: 5us}
 YAML
-"$DCSIM" run "$tmp/s.yaml" -o "$tmp/a" >"$tmp/out"
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/a" --no-report >"$tmp/out"
 t $? "a load scenario runs"
 grep -q '"entry": 1, .*"window_ps": 200000000, "target_load": 0.300000, "offered_load": 0\.' \
     "$tmp/a/summary.json"
@@ -35,7 +35,7 @@ grep -q "traffic.1: $flows flows, offered load .* of the hosts' link capacity (t
     "$tmp/out"
 t $? "the human summary prints the offered and target load"
 
-"$DCSIM" run "$tmp/s.yaml" -o "$tmp/b" --quiet
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/b" --quiet --no-report
 for f in flows.csv links.csv queues.csv; do
     cmp -s "$tmp/a/$f" "$tmp/b/$f"
     t $? "$f identical across runs"

@@ -6,7 +6,7 @@
 # fails instead of hanging the suite.
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 20 "$DCSIM" run "$@" --quiet; }
+run() { timeout 20 "$DCSIM" run "$@" --quiet --no-report; }
 
 # UDP incast, 8 senders of 100 KB to h0, all at 25 Gb/s.  Five of the 11
 # other hosts are remote, so up to 3 local and 5 remote senders feed

@@ -18,7 +18,7 @@
 # Every run is bounded by `timeout`; one scene runs twice (determinism).
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 30 "$DCSIM" run "$@" --quiet; }
+run() { timeout 30 "$DCSIM" run "$@" --quiet --no-report; }
 # ok_if AWK-CONDITION MESSAGE: an awk expression over the shell's numbers.
 ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
 # row FILE PREFIX COLUMN: COLUMN (a header name) of FILE's first row that

@@ -22,7 +22,7 @@
 #     each flow reaches its own tenant's host, with VNIs or VLAN IDs.
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 60 "$DCSIM" run "$@" --quiet; }
+run() { timeout 60 "$DCSIM" run "$@" --quiet --no-report; }
 fct() { csv "$1/flows.csv" 'c["fct_ps"]'; }
 
 cat >"$tmp/goodput.yaml" <<'YAML'
@@ -99,7 +99,7 @@ t "$(echo "$per" | tr ' ' '\n' | sort -n | tr '\n' ' ' | grep -qx '0 0 0 1000 ';
 # MTU.
 # 1472000 B: 1000 full packets of 1472 B of UDP payload.
 sed 's/^mtu: 1450/mtu: 1500/; s/size: 1422000/size: 1472000/' "$tmp/goodput.yaml" >"$tmp/mtu.yaml"
-"$DCSIM" run "$tmp/mtu.yaml" -o "$tmp/mtu1500" --quiet 2>"$tmp/mtu.err"
+"$DCSIM" run "$tmp/mtu.yaml" -o "$tmp/mtu1500" --quiet --no-report 2>"$tmp/mtu.err"
 d=$(num mtu_exceeded "$tmp/mtu1500/summary.json")
 md=$(csv "$tmp/mtu1500/overlay.csv" 'c["mtu_drops"]')
 echo "# 1500 B over a 1500 B underlay: $d dropped as mtu_exceeded ($md in overlay.csv)"
@@ -107,7 +107,7 @@ t "$([ "$d" = 1000 ] && [ "$md" = 1000 ]; echo $?)" "every full packet is droppe
 t "$(grep -q 'warning: overlay: a 1500 B inner datagram needs 1550 B' "$tmp/mtu.err" &&
      grep -q '"warnings": \["overlay: a 1500 B' "$tmp/mtu1500/summary.json"; echo $?)" \
     "the start-up warning is printed and in summary.json"
-"$DCSIM" run "$tmp/mtu.yaml" -o "$tmp/mtu9216" --quiet --set overlay.underlay_mtu=9216 2>"$tmp/mtu.err"
+"$DCSIM" run "$tmp/mtu.yaml" -o "$tmp/mtu9216" --quiet --no-report --set overlay.underlay_mtu=9216 2>"$tmp/mtu.err"
 d=$(num mtu_exceeded "$tmp/mtu9216/summary.json")
 c=$(csv "$tmp/mtu9216/flows.csv" 'c["completed"]')
 echo "# over a 9216 B underlay: $d dropped, $c of 1 flow completed"

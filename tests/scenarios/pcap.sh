@@ -10,7 +10,7 @@
 # are checked all the same.
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 30 "$DCSIM" run "$@" --quiet; }
+run() { timeout 30 "$DCSIM" run "$@" --quiet --no-report; }
 have_tshark=0
 command -v tshark >/dev/null 2>&1 && have_tshark=1
 # ts FILE ARGS...: tshark reading FILE (its banner about root dropped).

@@ -16,7 +16,7 @@
 # the end.  With action forward, traffic flows without drops.
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 60 "$DCSIM" run "$@" --quiet; }
+run() { timeout 60 "$DCSIM" run "$@" --quiet --no-report; }
 
 {
     echo "name: ring-deadlock"

@@ -8,7 +8,7 @@
 # `restoration` after the last pause frame.
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 60 "$DCSIM" run "$@" --quiet; }
+run() { timeout 60 "$DCSIM" run "$@" --quiet --no-report; }
 # Column COL of pfc.csv's row for NODE's port facing PEER, class 3.
 col() { awk -F, -v a="$2" -v b="$3" -v c="$4" '$1 == a && $3 == b && $4 == 3 {print $c}' "$1"; }
 

@@ -12,7 +12,7 @@ set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 # ok_if AWK-CONDITION MESSAGE: an awk expression over the shell's numbers.
 ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
-run() { timeout 20 "$DCSIM" run "$@" --quiet; }
+run() { timeout 20 "$DCSIM" run "$@" --quiet --no-report; }
 
 # csv, max and all_drops: tests/lib.sh.
 # js FILE KEY: the number after "KEY": in a summary.json (first match).

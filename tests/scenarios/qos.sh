@@ -9,7 +9,7 @@
 # (pause frames name the PCP).
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 60 "$DCSIM" run "$@" --quiet; }
+run() { timeout 60 "$DCSIM" run "$@" --quiet --no-report; }
 
 cat >"$tmp/incast.yaml" <<'YAML'
 name: qos-incast

@@ -4,7 +4,7 @@
 # retransmission when PFC keeps the fabric lossless; DCQCN and HPCC.
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 60 "$DCSIM" run "$@" --quiet; }
+run() { timeout 60 "$DCSIM" run "$@" --quiet --no-report; }
 # Column NAME of flows.csv's row for flow 0.
 col() { awk -F, -v k="$2" 'NR == 1 {for (i = 1; i <= NF; i++) c[$i] = i} NR == 2 {print $c[k]}' "$1/flows.csv"; }
 
@@ -280,7 +280,7 @@ traffic:
     protocol: rocev1
     flows: [{src: h0, dst: h1, size: 1MB}, {src: h0, dst: h2, size: 1MB}]
 YAML
-"$DCSIM" run "$tmp/v1x.yaml" -o "$tmp/v1x" >"$tmp/out" 2>"$tmp/err"
+"$DCSIM" run "$tmp/v1x.yaml" -o "$tmp/v1x" --no-report >"$tmp/out" 2>"$tmp/err"
 rc=$?
 [ "$rc" = 2 ] && [ ! -e "$tmp/v1x" ] && [ ! -s "$tmp/out" ] &&
     grep -q "v1x.yaml:4:5: traffic.0: protocol rocev1 cannot carry h0 -> h2: they hang off different switches (leaf0, leaf1)" "$tmp/err"

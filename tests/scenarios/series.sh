@@ -7,7 +7,7 @@
 # the series are the same twice.
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 20 "$DCSIM" run "$@" --quiet; }
+run() { timeout 20 "$DCSIM" run "$@" --quiet --no-report; }
 
 # Two TCP senders on leaf0 to h3 on leaf1, 1 MB each at 25 Gb/s: leaf1's
 # port to h3 is the bottleneck, busy for about 2 MB / 25 Gb/s = 640 us.

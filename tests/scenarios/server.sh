@@ -12,7 +12,7 @@ col() {
 }
 sum() { awk '{ s += $1 } END { printf "%.10g\n", s }'; }
 max() { awk 'NR == 1 || $1 > m { m = $1 } END { printf "%.6f\n", m }'; }
-run() { "$DCSIM" run "$@" --quiet; }
+run() { "$DCSIM" run "$@" --quiet --no-report; }
 # gbps DIR: goodput of the first flow of DIR/flows.csv in Gb/s.
 gbps() { awk -F, 'NR == 2 { printf "%.4f\n", $6 * 8 / $9 * 1000 }' "$1/flows.csv"; }
 # busy DIR: cores busy on average over all hosts.

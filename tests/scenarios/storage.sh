@@ -20,7 +20,7 @@ topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 2,
 ${3:-}
 storage: $2
 YAML
-    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1" --quiet
+    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1" --quiet --no-report
     t $? "$1 runs"
 }
 
@@ -277,7 +277,7 @@ pfc: {enabled: $pfc}
 tcp: {min_rto: 1ms}
 storage: {jobs: [${jobs%, }]}
 YAML
-    "$DCSIM" run "$tmp/incast-$pfc.yaml" -o "$tmp/incast-$pfc" --quiet
+    "$DCSIM" run "$tmp/incast-$pfc.yaml" -o "$tmp/incast-$pfc" --quiet --no-report
     t $? "incast of iSCSI writes, pfc $pfc, runs"
 done
 dp=$(all_drops "$tmp/incast-true/summary.json")
@@ -340,7 +340,7 @@ topology: {type: spine-leaf, spines: 1, leaves: 4, servers_per_leaf: 2,
 storage: {jobs: [{initiator: h7, protocol: object-tcp, rw: write, bs: 1KiB,
                   replicas: $r, pool: [h0, h2, h4], count: 1}]}
 YAML
-    "$DCSIM" run "$tmp/put$r.yaml" -o "$tmp/put$r" --quiet
+    "$DCSIM" run "$tmp/put$r.yaml" -o "$tmp/put$r" --quiet --no-report
     t $? "object PUT with $r replicas runs"
 done
 l1=$(sto "$tmp/put1" lat_max_us) l2=$(sto "$tmp/put2" lat_max_us) l3=$(sto "$tmp/put3" lat_max_us)
@@ -372,7 +372,7 @@ ok_if "$rd + $wr == 40 && $rd > 0 && $wr > 0 && $b == 40 * (65536 + 16)" "object
 # ---- The example (scenarios/storage-fabric.yaml). ----
 ex=$(dirname "$0")/../../scenarios/storage-fabric.yaml
 "$DCSIM" validate "$ex" >/dev/null; t $? "scenarios/storage-fabric.yaml validates"
-"$DCSIM" run "$ex" -o "$tmp/ex" --quiet; t $? "scenarios/storage-fabric.yaml runs"
+"$DCSIM" run "$ex" -o "$tmp/ex" --quiet --no-report; t $? "scenarios/storage-fabric.yaml runs"
 rd=$(csv "$tmp/ex/storage.csv" 'c["iops"]' 'c["protocol"] == "nvme-rdma"')
 is=$(csv "$tmp/ex/storage.csv" 'c["iops"]' 'c["protocol"] == "iscsi"')
 echo "# example: NVMe-oF/RDMA jobs $rd IOPS to h24, iSCSI jobs $is IOPS to h25"
@@ -388,10 +388,10 @@ topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 2}
 traffic:
   - {pattern: flows, protocol: tcp, flows: [{src: h0, dst: h1, size: 20KB}]}
 YAML
-"$DCSIM" run "$tmp/none.yaml" -o "$tmp/none" --quiet
+"$DCSIM" run "$tmp/none.yaml" -o "$tmp/none" --quiet --no-report
 [ ! -e "$tmp/none/storage.csv" ] && ! grep -q '"storage"' "$tmp/none/summary.json"
 t $? "a run without storage has no storage.csv and no storage summary"
-"$DCSIM" run "$tmp/mix.yaml" -o "$tmp/mix2" --quiet
+"$DCSIM" run "$tmp/mix.yaml" -o "$tmp/mix2" --quiet --no-report
 same_results "$tmp/mix" "$tmp/mix2" storage.csv flows.csv
 t $? "the same storage run twice gives identical results"
 echo "1..$n"

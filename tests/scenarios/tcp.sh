@@ -16,7 +16,7 @@ col() {
 }
 sum() { awk '{ s += $1 } END { printf "%.0f\n", s }'; }
 max() { awk 'NR == 1 || $1 > m { m = $1 } END { printf "%.0f\n", m }'; }
-run() { "$DCSIM" run "$@" --quiet; }
+run() { "$DCSIM" run "$@" --quiet --no-report; }
 
 # ---------------------------------------------------------------------
 # 1. One long flow on an idle 100 Gb/s path.  The best goodput the

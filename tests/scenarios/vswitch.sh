@@ -34,7 +34,7 @@
 #     so x's flow is dropped whole as policy_denied.
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 120 "$DCSIM" run "$@" --quiet; }
+run() { timeout 120 "$DCSIM" run "$@" --quiet --no-report; }
 ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
 ov() { csv "$1/overlay.csv" "c[\"$2\"]" "${3:-1}"; }
 fct() { csv "$1/flows.csv" 'c["fct_ps"]' "${2:-1}"; }
