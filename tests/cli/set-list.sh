@@ -7,7 +7,7 @@
 # not valid YAML and bad items are refused in tests/cli/bad-input.sh.
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 60 "$DCSIM" run "$@" --quiet; }
+run() { timeout 60 "$DCSIM" run "$@" --quiet --no-report; }
 
 # A vswitch whose port ACL denies the UDP flow's destination port: its
 # datagrams are dropped as policy_denied, the TCP flow's pass.

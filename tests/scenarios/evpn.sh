@@ -43,7 +43,7 @@
 #   Determinism: an EVPN run twice gives identical results.
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 300 "$DCSIM" run "$@" --quiet; }
+run() { timeout 300 "$DCSIM" run "$@" --quiet --no-report; }
 sp() { csv "$1/control.csv" "c[\"$2\"]" "${3:-1}"; }
 ev() { csv "$1/events.csv" "c[\"$2\"]" "c[\"event\"] == ${3:-0}"; }
 # evj KEY FILE: KEY of summary.json's "evpn" object.

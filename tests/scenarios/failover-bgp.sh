@@ -47,7 +47,7 @@
 #   Scale: a k = 16 fat-tree reconverges (wall time printed).
 set -u
 . "$(dirname "$0")/../lib.sh"
-run() { timeout 120 "$DCSIM" run "$@" --quiet; }
+run() { timeout 120 "$DCSIM" run "$@" --quiet --no-report; }
 ev() { cell "$1" events.csv "$2" "${3:-1}"; }
 # Wire time at 100 Gb/s of a BGP message of $1 bytes, in ps.
 wire() { echo $(( ($1 + 20 + 20 + 18 + 20) * 80 )); }
