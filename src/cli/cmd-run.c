@@ -72,7 +72,9 @@ print_progress(struct sim *s, struct progress *pr, double now,
     const struct world *world = world_of(net_of(s));
     const struct edge *edge = &world->edge;
     uint64_t stop_ps = world->scn->stop_ps;
-    double rate = (double)(s->events - pr->last_events) / (now - pr->last);
+    double rate = now > pr->last ? (double)(s->events - pr->last_events) /
+                                       (now - pr->last)
+                                 : 0;
     double frac = 0;
     if (stop_ps)
         frac = (double)s->now_ps / (double)stop_ps;
@@ -344,8 +346,9 @@ cmd_run(int argc, char **argv)
     pr.lines = !tty;
     double cpu0 = user_cpu_seconds();
     sim_run(&net->sim, live ? show_progress : NULL, &pr);
-    /* A log that had progress lines gets one for the end. */
-    if (live && pr.lines && pr.last > pr.t0)
+    /* A log of progress lines gets one for the end, however short the
+     * run: whether a periodic line came depends on the machine. */
+    if (live && pr.lines)
         print_progress(&net->sim, &pr, wall_now(),
                        run_signal ? "stopped" : "done");
     if (pr.shown && workload_error(world->wl))

@@ -98,12 +98,13 @@ rc=$?
 [ $rc = 0 ] && [ ! -s "$tmp/e2" ] && cmp -s "$tmp/p1/flows.csv" "$tmp/p2/flows.csv" &&
     cmp -s "$tmp/p1/links.csv" "$tmp/p2/links.csv"
 t $? "--progress changes no result; without it a script's stderr stays empty"
-# A run of a few seconds: a line a second in one format, the last "done".
+# A longer run: lines (one a second of wall time, so how many depends on
+# the machine: at least the last) in one format, the last "done".
 "$DCSIM" run "$here/tests/cli/long-run.yaml" -o "$tmp/p3" --quiet --no-report --progress \
     --set stop=60ms 2>"$tmp/e3" >/dev/null
 rc=$?
 lines=$(wc -l <"$tmp/e3")
-[ $rc = 0 ] && [ "$lines" -ge 2 ] &&
+[ $rc = 0 ] && [ "$lines" -ge 1 ] &&
     ! grep -Ev '^  sim [0-9.]+ ms / 60\.000 ms  [0-9.]+ M events/s  [0-9]+ s wall  ( *[0-9]+%  ETA [0-9]+ s|done)$' "$tmp/e3" &&
     tail -n 1 "$tmp/e3" | grep -q '^  sim 60\.000 ms / 60\.000 ms .* done$'
 t $? "--progress on a longer run: $lines lines of simulated time, events/s, wall time, ETA, the last 'done'"
