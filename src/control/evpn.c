@@ -54,9 +54,8 @@ struct rib {
     uint64_t paths;            /* Paths held. */
 };
 
-/* A message written into a session's direction, not yet delivered. */
+/* A message posted on a session's direction. */
 struct msg {
-    uint64_t end;              /* Stream offset after its last byte. */
     uint32_t bytes;
     uint8_t type;              /* enum bgp_msg_type. */
     bool withdraw;
@@ -73,12 +72,14 @@ struct evq {
 
 enum fsm { FSM_IDLE, FSM_OPEN_SENT, FSM_OPEN_CONFIRM, FSM_ESTABLISHED };
 
-/* One iBGP session; side K is speaker end[K], sending on dir[K]. */
+/* One iBGP session; side K is speaker end[K], sending on the message
+ * stream flow[K] (transport.h): each message is a transport_post() whose
+ * tag is its number in that direction, delivered to evpn_msg_done(). */
 struct session {
     uint32_t end[2];
     uint32_t flow[2];          /* Flow id of each direction. */
-    uint64_t written[2];       /* Bytes written into it. */
-    struct evq q[2];          /* Messages written, not yet delivered. */
+    uint64_t posted[2];        /* Messages posted on it. */
+    struct evq q[2];          /* Messages posted, not yet delivered. */
     uint8_t state[2];          /* enum fsm, per side. */
     uint64_t up_ps[2];         /* When each side got Established. */
 };
@@ -331,14 +332,12 @@ row(struct evpn *ev, const struct speaker *s)
     return &ev->list->v[s->row];
 }
 
-/* Side K of session S writes M into its stream. */
+/* Side K of session S posts M on its stream. */
 static void
-send_msg(struct evpn *ev, uint32_t si, int k, struct msg *m)
+send_msg(struct evpn *ev, uint32_t si, int k, const struct msg *m)
 {
     struct session *s = &ev->sess[si];
     struct ctl_speaker *r = row(ev, &ev->sp[s->end[k]]);
-    s->written[k] += m->bytes;
-    m->end = s->written[k];
     *(struct msg *)evq_push(&s->q[k]) = *m;
     r->msgs_tx++;
     r->bytes_tx += m->bytes;
@@ -349,8 +348,9 @@ send_msg(struct evpn *ev, uint32_t si, int k, struct msg *m)
         else if (!m->eor)
             r->routes_tx++;
     }
-    tcp_stream_write(ev->net, &edge_of(ev->net)->flows[s->flow[k]],
-                     m->bytes);
+    /* TCP takes no verb: any will do. */
+    transport_post(ev->net, &edge_of(ev->net)->flows[s->flow[k]], m->bytes,
+                   RDMA_VERB_SEND, s->posted[k]++);
 }
 
 static void
@@ -682,18 +682,18 @@ receive(struct evpn *ev, uint32_t si, int k, const struct msg *m)
 }
 
 void
-evpn_stream_data(struct evpn *ev, struct net *net, struct flow *f)
+evpn_msg_done(struct evpn *ev, struct net *net, struct flow *f, uint64_t tag)
 {
     (void)net;
     uint32_t i = f->id - ev->first_flow;
     uint32_t si = i / 2;
     int k = (int)(i % 2);
     struct evq *q = &ev->sess[si].q[k];
-    while (q->n && ((struct msg *)evq_head(q))->end <= f->bytes_delivered) {
-        struct msg m = *(struct msg *)evq_head(q);
-        evq_pop(q);
-        receive(ev, si, 1 - k, &m);
-    }
+    /* Streams deliver in the order posted: TAG is the oldest left. */
+    sim_assert(q->n && tag == ev->sess[si].posted[k] - q->n);
+    struct msg m = *(struct msg *)evq_head(q);
+    evq_pop(q);
+    receive(ev, si, 1 - k, &m);
 }
 
 bool
@@ -717,11 +717,16 @@ keepalive(struct sim *sim, void *obj, uint64_t x)
         sim_call(sim, next, keepalive, ev, x);
 }
 
+/* At evpn.start: each direction of every session opens its stream (its
+ * TCP connection, with the handshake if `tcp.handshake`) and posts its
+ * OPEN on it. */
 static void
 open_all(struct sim *sim, void *obj, uint64_t unused)
 {
     (void)unused;
     struct evpn *ev = obj;
+    for (uint32_t i = 0; i < 2 * ev->n_sess; i++)
+        transport_open_stream(ev->net, ev->first_flow + i);
     for (uint32_t si = 0; si < ev->n_sess; si++) {
         for (int k = 0; k < 2; k++) {
             ev->sess[si].state[k] = FSM_OPEN_SENT;
@@ -751,8 +756,10 @@ add_session(struct evpn *ev, uint32_t a, uint32_t b)
     }
 }
 
+/* Fills each session direction's flow, a message stream opened at
+ * evpn.start (open_all()). */
 static void
-launch_flows(struct evpn *ev, uint16_t entry)
+make_flows(struct evpn *ev, uint16_t entry)
 {
     struct edge *edge = edge_of(ev->net);
     for (uint32_t si = 0; si < ev->n_sess; si++) {
@@ -772,7 +779,6 @@ launch_flows(struct evpn *ev, uint16_t entry)
             f->control = true;
             f->start_ps = ev->spec->start_ps;
             s->flow[k] = id;
-            transport_launch_flow(ev->net, id);
         }
     }
 }
@@ -851,7 +857,7 @@ evpn_create(struct net *net, const struct evpn_config *cfg,
     }
     sim_assert(ev->n_sess == evpn_session_count(spec, cfg->host_vni,
                                                 ev->n_hosts));
-    launch_flows(ev, cfg->entry);
+    make_flows(ev, cfg->entry);
     /* Each VTEP's own routes, in its RIB before any session is up. */
     for (uint32_t a = 0; a < ev->n_vteps; a++) {
         originate(ev, a, EVPN_IMET, 0, 0);

@@ -9,11 +9,14 @@
  *
  * Sessions are TCP connections over the fabric.  Each direction of a
  * session is one of dcsim's TCP connections (transport/tcp.c carries
- * bytes one way per connection, ACKs the other), a control stream
- * (flow.h's `control`) to port 179 in evpn.tc: every message is written
- * into it as it is sent, with its real size (bgp-msg.h), so BGP's
- * packets queue with the data, are lost and resent as data is, and
- * arrive when TCP delivers their last byte in order.  The BGP finite
+ * bytes one way per connection, ACKs the other), a message stream
+ * (transport_open_stream(), opened at evpn.start) to port 179 in
+ * evpn.tc: every message is posted on it as it is sent
+ * (transport_post()), with its real size (bgp-msg.h), so BGP's packets
+ * queue with the data, are lost and resent as data is, and a message
+ * arrives (evpn_msg_done()) when TCP delivers its last byte in order.
+ * The flows are also flow.h's `control`: a vswitch passes them as the
+ * host's own traffic.  The BGP finite
  * state machine is RFC 4271's from Connect on: each side sends OPEN at
  * evpn.start, answers the peer's OPEN with a KEEPALIVE, and is
  * Established once the peer's KEEPALIVE follows; it then sends its
@@ -85,7 +88,8 @@ struct evpn_config {
     const struct evpn_spec *spec;
     const uint32_t *host_vni;  /* Per host: its tenant's VNI, 0: none. */
     uint32_t first_flow;       /* Room in edge->flows from here, */
-    uint16_t entry;            /* and the edge entry (TCP) of its flows. */
+    uint16_t entry;            /* and the edge entry of its flows (TCP,
+                                * `stream`). */
     uint64_t stop_ps;          /* The run's stop; 0: none (then no
                                 * periodic KEEPALIVE). */
     struct evpn_dp *dp;
@@ -105,8 +109,10 @@ struct evpn *evpn_create(struct net *, const struct evpn_config *,
 void evpn_destroy(struct evpn *);
 /* Whether flow F is one of E's. */
 bool evpn_owns_flow(const struct evpn *, const struct flow *f);
-/* F, one of E's, has delivered more bytes (edge_owner_class). */
-void evpn_stream_data(struct evpn *, struct net *, struct flow *f);
+/* The message posted on F, one of E's streams, with TAG has been
+ * delivered (edge_owner_class.msg_done): its receiver takes it. */
+void evpn_msg_done(struct evpn *, struct net *, struct flow *f,
+                   uint64_t tag);
 /* The VMs of host MAC move to server TO now (event R); R's converged_ps
  * is set when every other VTEP of the tenant has installed the new
  * route. */

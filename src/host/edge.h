@@ -79,9 +79,6 @@ struct edge_owner_class {
     /* A message posted on stream F with TAG has been delivered whole
      * (transport_msg_done()).  Required if streams are used. */
     void (*msg_done)(struct edge *, struct flow *, uint64_t tag);
-    /* Control flow F (flow.h's `control`) has delivered more bytes in
-     * order: F->bytes_delivered in all.  Required if there are any. */
-    void (*control_data)(struct edge *, struct flow *);
 };
 
 struct edge {

@@ -32,13 +32,12 @@ struct flow {
     bool route_set;            /* route_hash is known (the flow is set
                                 * up). */
     bool route_reversed;       /* Its data goes dst to src (RDMA READ). */
-    bool control;              /* A control-plane stream (a BGP session's
-                                * one direction, control/evpn.c): TCP
-                                * only; its size grows as the application
-                                * writes (tcp_stream_write()), it never
-                                * completes, each in-order delivery is
-                                * told to the edge's owner, and a vswitch
-                                * passes its packets as the host's own. */
+    bool control;              /* The host's own control-plane traffic
+                                * (a BGP session's one direction, a
+                                * message stream of control/evpn.c): a
+                                * vswitch passes its packets as the
+                                * host's own, not a VM's.  The transport
+                                * does not look at it. */
     uint32_t route_hash;       /* hash0 of its data packets: their path is
                                 * path_trace(src, dst, route_hash), or
                                 * (dst, src) when route_reversed. */

@@ -752,12 +752,6 @@ deliver(struct net *net, struct tcp_conn *c, uint64_t old_nxt)
     sim_assert(f->bytes_delivered <= f->size_bytes);
     if (c->stream)
         return stream_delivered(net, c);
-    if (UNLIKELY(f->control)) {
-        /* All written so far has arrived: ACK at once, as at a flow's
-         * end. */
-        edge_of(net)->owner->control_data(edge_of(net), f);
-        return c->rcv_nxt == f->size_bytes;
-    }
     if (c->rcv_nxt == f->size_bytes) {
         transport_flow_done(net, f);
         return true;
@@ -924,15 +918,6 @@ tcp_post(struct net *net, struct flow *f, uint64_t bytes,
     c->msgs[c->msg_head + c->n_msgs++] =
         (struct tcp_msg){ .end = f->size_bytes, .tag = tag };
     sender_wake(net, c);
-}
-
-void
-tcp_stream_write(struct net *net, struct flow *f, uint64_t bytes)
-{
-    sim_assert(f->control);
-    f->size_bytes += bytes;
-    if (f->tp)
-        sender_wake(net, f->tp);
 }
 
 bool

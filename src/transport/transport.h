@@ -77,10 +77,6 @@ uint64_t transport_ideal_fct(const struct net *, uint32_t from, uint32_t to,
  * time, and for flows added during the run (later incast rounds). */
 void transport_launch_flow(struct net *, uint32_t id);
 
-/* Control flow F (flow.h's `control`, protocol tcp): the application
- * writes BYTES more; they go out as the window allows. */
-void tcp_stream_write(struct net *, struct flow *f, uint64_t bytes);
-
 /* Records that F's last byte was delivered now and tells the edge's
  * owner (whose workload may start flows in response).  Every transport
  * calls it exactly once per completed flow. */
@@ -88,11 +84,11 @@ void transport_flow_done(struct net *, struct flow *);
 
 /* Message streams: one long-lived connection or queue pair carrying a
  * sequence of messages in order, each with its own completion (a
- * storage session's RC queue pair or TCP connection).  A stream is a
- * flow of size 0 whose edge entry has `stream`; its size grows by the
- * messages posted and it never completes.  Per direction: the flow's
- * source sends, its destination receives (a bidirectional session is
- * two streams).
+ * storage session's RC queue pair or TCP connection, one direction of a
+ * BGP EVPN session).  A stream is a flow of size 0 whose edge entry has
+ * `stream`; its size grows by the messages posted and it never
+ * completes.  Per direction: the flow's source sends, its destination
+ * receives (a bidirectional session is two streams).
  *
  * Sets up flow ID (its transport has `post`) and opens it now: it can
  * take messages at once. */

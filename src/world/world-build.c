@@ -302,8 +302,8 @@ static const struct evpn_dp_class world_evpn_dp_class = {
     .gone = evpn_dp_gone,
 };
 
-/* BGP EVPN: its speakers' flows after everything else's, in an edge entry
- * of their own (the scenario's tcp settings). */
+/* BGP EVPN: its speakers' flows after everything else's, message streams
+ * in an edge entry of their own (the scenario's tcp settings). */
 static void
 build_evpn(struct world *w, const struct scenario *scn, uint32_t room)
 {
@@ -314,7 +314,8 @@ build_evpn(struct world *w, const struct scenario *scn, uint32_t room)
     uint32_t cap = evpn_flow_cap(spec, host_vni, net->n_hosts);
     size_t entry = scn->n_traffic + (scn->storage.on ? STORAGE_N_ENTRIES : 0);
     w->entries = xrealloc(w->entries, (entry + 1) * sizeof *w->entries);
-    w->entries[entry] = (struct edge_entry){ .tcp = &scn->tcp };
+    w->entries[entry] = (struct edge_entry){ .tcp = &scn->tcp,
+                                             .stream = true };
     edge->cfg.entries = w->entries;
     edge->flows = xrealloc(edge->flows,
                            ((size_t)room + cap + 1) * sizeof *edge->flows);

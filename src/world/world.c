@@ -43,28 +43,23 @@ world_flow_done(struct edge *edge, struct flow *f)
         workload_flow_done(w->wl, &edge->net, f);
 }
 
-/* A message of a stream was delivered: only storage's streams have
- * them. */
+/* A message of a stream was delivered: storage's streams and BGP EVPN's
+ * sessions have them. */
 static void
 world_msg_done(struct edge *edge, struct flow *f, uint64_t tag)
 {
     struct world *w = CONTAINER_OF(edge, struct world, edge);
-    sim_assert(storage_owns_flow(w->storage, f));
-    storage_msg_done(w->storage, &edge->net, f, tag);
-}
-
-/* A control stream delivered more: BGP EVPN's. */
-static void
-world_control_data(struct edge *edge, struct flow *f)
-{
-    struct world *w = CONTAINER_OF(edge, struct world, edge);
-    evpn_stream_data(w->control->evpn, &edge->net, f);
+    if (storage_owns_flow(w->storage, f)) {
+        storage_msg_done(w->storage, &edge->net, f, tag);
+        return;
+    }
+    sim_assert(w->control && evpn_owns_flow(w->control->evpn, f));
+    evpn_msg_done(w->control->evpn, &edge->net, f, tag);
 }
 
 static const struct edge_owner_class world_edge_owner = {
     .flow_done = world_flow_done,
     .msg_done = world_msg_done,
-    .control_data = world_control_data,
 };
 
 void
