@@ -238,6 +238,28 @@ t $? "a thrashing cache: $(vs ovs-thrash upcalls) upcalls, median FCT $(med ovs-
 less 0 "$(vs ovs-learn floods)" && less 0 "$(vs ovs-learn macs_learned)" && less 64 "$(vs ovs-learn upcalls)"
 t $? "learning: $(vs ovs-learn floods) packets flooded until $(vs ovs-learn macs_learned) MACs were learned"
 
+# EVPN: a full mesh of n(n-1)/2 sessions against two route reflectors
+# (2 per VTEP); the RRs carry most of the bytes; the tables come from the
+# control plane, so nothing is flooded and the stream completes.
+run evpn-route-reflectors evpn-mesh &&
+    run evpn-route-reflectors evpn-rr --set evpn.topology=route_reflectors \
+        --set 'evpn.route_reflectors=[h32, h33]'
+t $? "EVPN lab runs: full mesh, route reflectors"
+ej() { sed -n "s/.*\"evpn\": {[^}]*\"$2\": \([0-9]*\).*/\1/p" "$tmp/$1/summary.json"; }
+vtep_sessions() { col "$tmp/$1/control.csv" sessions 'c["speaker"] == "h0"'; }
+rr_bytes() { col "$tmp/$1/control.csv" bytes_tx 'c["role"] == "rr"' | awk '{ s += $1 } END { print s + 0 }'; }
+[ "$(ej evpn-mesh sessions)" = $((32 * 31 / 2)) ] && [ "$(ej evpn-rr sessions)" = 65 ] &&
+    [ "$(vtep_sessions evpn-mesh)" = 31 ] && [ "$(vtep_sessions evpn-rr)" = 2 ] &&
+    [ "$(ej evpn-mesh sessions_up)" = "$(ej evpn-mesh sessions)" ] &&
+    [ "$(ej evpn-rr sessions_up)" = "$(ej evpn-rr sessions)" ]
+t $? "sessions: full mesh $(ej evpn-mesh sessions) (31 per VTEP), route reflectors $(ej evpn-rr sessions) (2 per VTEP), all up"
+less "$(( $(ej evpn-rr bytes) / 2 ))" "$(rr_bytes evpn-rr)"
+t $? "the RRs send $(rr_bytes evpn-rr) of $(ej evpn-rr bytes) BGP bytes (the mesh: $(ej evpn-mesh bytes) in all)"
+[ "$(vs evpn-mesh floods)" = 0 ] && [ "$(vs evpn-rr floods)" = 0 ] &&
+    [ "$(col "$tmp/evpn-mesh/flows.csv" completed)" = 1 ] &&
+    [ "$(col "$tmp/evpn-rr/flows.csv" completed)" = 1 ]
+t $? "no flood, the stream completes in both"
+
 # Failover: the window is detection + reconvergence; afterwards nothing
 # goes to spine0 from either leaf and the three others carry it all; every
 # flow completes; a longer detection or reconvergence loses more.
