@@ -716,31 +716,40 @@ dp_released(struct sim *s, void *obj, uint64_t host)
     dp_forward(net, &edge_of(net)->servers[host], obj);
 }
 
+/* Flood copies COPIES (linked through `next`) go to the NIC. */
+static void
+send_copies(struct net *net, struct server *srv, struct pkt *copies)
+{
+    for (struct pkt *p = copies, *next; p; p = next) {
+        next = p->next;
+        p->next = NULL;
+        dma_put(net, &srv->tx_dma, p, 0);
+    }
+}
+
+static void
+dp_copies(struct net *net, struct cpu_work *w)
+{
+    send_copies(net, w->obj, w->pkt);
+}
+
 /* The handler thread has run P's upcall; the slow path may hold it.
  * P's t_ps holds its verdict's cookie while it is in the handler's
- * queue (bridge_dp()). */
+ * queue, and its `next` the flood copies the handler sends once done,
+ * after P, as OVS's handler executes a miss's actions (bridge_dp()). */
 static void
 upcall_done(struct net *net, struct cpu_work *w)
 {
     struct server *srv = w->obj;
+    struct pkt *copies = w->pkt->next;
+    w->pkt->next = NULL;
     uint64_t hold = server_dp_upcall_done(srv->dp, net, w->pkt, w->pkt->t_ps);
     if (hold)
         sim_call(&net->sim, net->sim.now_ps + hold, dp_released, w->pkt,
                  srv->host->index);
     else
         dp_forward(net, srv, w->pkt);
-}
-
-/* Flood copies (linked through `next`) go to the NIC. */
-static void
-dp_copies(struct net *net, struct cpu_work *w)
-{
-    struct server *srv = w->obj;
-    for (struct pkt *p = w->pkt, *next; p; p = next) {
-        next = p->next;
-        p->next = NULL;
-        dma_put(net, &srv->tx_dma, p, 0);
-    }
+    send_copies(net, srv, copies);
 }
 
 /* The fast path has missed for P: its upcall queues for the handler. */
@@ -781,6 +790,8 @@ bridge_dp(struct net *net, struct server *srv, struct core *c, double cycles,
         core_run(net, c, ACT_STACK, fast_ps, done, obj, p);
     } else {
         p->t_ps = v.cookie;   /* Read by dp_missed() and upcall_done(). */
+        p->next = v.copies;   /* The handler sends them (upcall_done()). */
+        v.copies = NULL;
         core_run(net, c, ACT_STACK, fast_ps, dp_missed, srv, p);
         core_run(net, c, ACT_STACK, 0, done, obj, NULL);
     }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # VLAN segments as broadcast domains (fabric/flood.h, docs/models.md,
-# "VLAN broadcast domains").
+# "VLAN broadcast domains"), and when a software VTEP's flood copies
+# leave (after the upcall, as OVS's handler sends them).
 #
 # The tree, by hand.  Spine-leaf of 2 spines and 3 leaves, 2 hosts a leaf
 # (h0 h1 on leaf0, h2 h3 on leaf1, h4 h5 on leaf2); every uplink 100 Gb/s
@@ -90,5 +91,34 @@ run "$tmp/pre.yaml" -o "$tmp/pre"
 cp=$(num packets_sent "$tmp/pre/summary.json")
 h1=$(csv "$tmp/pre/links.csv" 'c["packets"]' 'c["to"] == "h1" || c["to"] == "h4"')
 t "$([ "$cp" = 17 ] && [ "$h1" = 0 ]; echo $?)" "prepopulated: 17 packets, none to h1 or h4 ($cp, $h1)"
+
+# A software VTEP's flood (VXLAN, head-end replication) of a packet that
+# takes an upcall: OVS's handler executes the flood after the upcall, so
+# the copies to h1 and h3 leave h0 after the packet itself (a frame time
+# apart at 25 Gb/s: 1588 B, 508 ns), not during the upcall's 5.4 us.
+cat >"$tmp/vx.yaml" <<'YAML'
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+server: {vm: {io: vhost, count: 1}}
+overlay:
+  vteps: server
+  underlay_mtu: 9216
+  vswitch: {tables: learning}
+  tenants: [{name: red, vni: 9, hosts: [h0, h1, h2, h3]}]
+traffic:
+  - {pattern: flows, protocol: udp, flows: [{src: h0, dst: h2, size: 1472}]}
+monitor:
+  pcap: {ports: [h0->leaf0]}
+YAML
+run "$tmp/vx.yaml" -o "$tmp/vx"; t $? "a VXLAN flood with a capture of h0's port"
+if [ $have_tshark = 1 ]; then
+    gaps=$(tshark -r "$tmp/vx/monitor.pcap" -T fields -e frame.time_epoch -e ip.dst 2>/dev/null |
+           awk '{ split($2, d, ","); t = $1 * 1e9
+                  if (d[1] == "10.0.0.3") own = t; else c[++k] = t }
+                END { printf "%.0f %.0f %.0f", own, c[1] - own, c[2] - own }')
+fi
+set -- ${gaps:-0 0 0}
+tcheck "$([ "$1" -ge 5400 ] && [ "$2" -ge 500 ] && [ "$2" -le 520 ] &&
+          [ "$3" -ge 1010 ] && [ "$3" -le 1030 ]; echo $?)" \
+    "the copies leave one and two frame times after the packet, itself after the upcall (packet at $1 ns, copies +$2, +$3 ns)"
 
 echo "1..$n"
