@@ -1043,6 +1043,27 @@ vswitch_evpn_gone(struct vswitch *v, struct net *net, uint32_t mac)
 }
 
 void
+vswitch_vm_arrive(struct vswitch *v, struct net *net, uint32_t mac)
+{
+    if (mac == v->host)
+        return;      /* Back home: its own ports' entries admit them. */
+    struct vsw_table *t0 = &v->tables[0];
+    uint32_t n = edge_of(net)->servers[mac].n_vms;
+    for (uint32_t k = 0; k < (n ? n : 1); k++) {
+        struct vsw_key m = { .dl_src = vm_mac(mac, k) };
+        bool have = false;
+        for (size_t i = 0; i < t0->n && !have; i++)
+            have = t0->rules[i].fields == VF_DL_SRC &&
+                   t0->rules[i].match.dl_src == m.dl_src;
+        /* From any VM port: the guest's vNIC is one of this server's,
+         * chosen per flow as for the server's own VMs. */
+        if (!have)
+            rule_act(table_add(t0, 150, VF_DL_SRC, &m), VA_GOTO, 1, 0);
+    }
+    v->mac_gen++;
+}
+
+void
 vswitch_evpn_flood(struct vswitch *v, uint32_t at, bool on)
 {
     if (v->bum[at] == on)
