@@ -394,12 +394,14 @@ cmd_run(int argc, char **argv)
     ri.breakdown = bd;
 
     /* Conservation: every packet sent was delivered, dropped (with a
-     * reason) or is still in the network; the switches' own messages
+     * reason) or is still in the network, and so was every copy the
+     * switches made of a VLAN's flooded frame; the switches' own messages
      * (fabric/sw-cpu.h) were received, lost or are in flight. */
     uint64_t drops = 0;
     for (int r = 0; r < DROP_N_REASONS; r++)
         drops += net->st.drops[r];
-    sim_assert(edge->st.pkts_sent + net->st.ctrl_in_use + net->st.ctrl_lost ==
+    sim_assert(edge->st.pkts_sent + net->st.flood_copies +
+               net->st.ctrl_in_use + net->st.ctrl_lost ==
                edge->st.pkts_delivered + drops + net->pool.in_use);
 
     int rc = write_results(world, &ri, cap, mon, &rd);

@@ -936,6 +936,7 @@ evpn_vm_move(struct evpn *ev, struct net *net, uint32_t mac, uint32_t to,
     mv->learned[t] = 1;
     ev->loc[mac] = t;
     ev->dp->class->gone(ev->dp, ev->sp[from].host, mac);
+    ev->dp->class->moved(ev->dp, mac, ev->sp[t].host);
     originate(ev, t, EVPN_MAC_IP, mac, mv->seq);
     if (!mv->waiting)
         r->converged_ps = net->sim.now_ps;

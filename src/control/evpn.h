@@ -77,6 +77,9 @@ struct evpn_dp_class {
     /* The VMs of host MAC have left server V: what reaches V for them is
      * dropped (vm_moved).  Required. */
     void (*gone)(struct evpn_dp *, uint32_t v, uint32_t mac);
+    /* The VMs of host MAC now run on server TO (a vm_move): their own
+     * sending leaves from there.  Required. */
+    void (*moved)(struct evpn_dp *, uint32_t mac, uint32_t to);
 };
 
 struct evpn_dp {

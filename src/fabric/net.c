@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fabric/fc.h"
+#include "fabric/flood.h"
 #include "fabric/ib.h"
 #include "fabric/observer.h"
 #include "fabric/pfc.h"
@@ -161,6 +162,7 @@ net_init(struct net *net, const struct net_config *cfg, uint64_t stop_ps)
         net->nodes[i] = &s->up;
     }
     net->faulty = cfg->faults->loss > 0 || cfg->faults->reorder > 0;
+    net->rx_slow = net->faulty;
     rng_init(&net->fault_rng, cfg->seed, rng_stream_id("faults"));
 }
 
@@ -428,6 +430,7 @@ net_finish(struct net *net, char **err)
 void
 net_uninit(struct net *net)
 {
+    flood_destroy(net);
     for (uint32_t i = 0; i < net->n_switches; i++) {
         mmu_free(&net->switches[i].mmu);
         free(net->switches[i].ecn_by_rate);

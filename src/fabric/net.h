@@ -48,6 +48,8 @@ struct net_stats {
     uint64_t ctrl_in_use;       /* PFC frames, IB flow-control packets
                                  * and switches' own messages queued or
                                  * on the wire. */
+    uint64_t flood_copies;      /* Copies of VLAN BUM frames the switches
+                                 * made (flood.h): sent by no host. */
 };
 
 /* A PFC watchdog event, for reports. */
@@ -114,6 +116,10 @@ struct net {
     uint32_t n_groups;
     struct net_stats st;
     bool faulty;                /* Scenario injects loss or reordering. */
+    bool rx_slow;               /* Faulty, or flooding VLANs: switches
+                                 * take their slow receive path. */
+    struct flood *flood;        /* VLAN broadcast domains (flood.h), or
+                                 * NULL: switches only route. */
     struct rng fault_rng;
     const struct fc_class *fc;  /* Flow control at every port (fc.h): PFC,
                                  * IB credits, or NULL for none. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fabric/fc.h"
+#include "fabric/flood.h"
 #include "fabric/net.h"
 #include "fabric/port.h"
 #include "fabric/sw-cpu.h"
@@ -143,8 +144,9 @@ inject_fault(struct net *net, struct sw *s, struct pkt *p)
     return false;
 }
 
-/* A packet at a switch with a tunnel endpoint or faults: the endpoint
- * first, then the faults, then forwarding.  Kept out of line so that the
+/* A packet at a switch with a tunnel endpoint, faults or VLAN flooding:
+ * the endpoint first, then the faults, then bridging (a BUM frame) or
+ * forwarding.  Kept out of line so that the
  * common path below is a test and a tail call. */
 static void __attribute__((noinline))
 switch_receive_slow(struct net *net, struct sw *s, struct pkt *p)
@@ -158,6 +160,13 @@ switch_receive_slow(struct net *net, struct sw *s, struct pkt *p)
     }
     if (net->faulty && inject_fault(net, s, p))
         return;
+    if (p->bum) {
+        /* A VLAN's broadcast or unknown unicast: bridged (flood.h). */
+        enum drop_reason why = flood_forward(net, s, p);
+        if (why != DROP_N_REASONS)
+            switch_drop(net, s, p, why);
+        return;
+    }
     switch_forward(net, s, p);
 }
 
@@ -167,7 +176,7 @@ switch_receive(struct net *net, struct node *node, struct pkt *p,
 {
     struct sw *s = sw_cast(node);
     p->in_port = in_port;
-    if (UNLIKELY(net->faulty | (s->tunnel != NULL))) {
+    if (UNLIKELY(net->rx_slow | (s->tunnel != NULL))) {
         switch_receive_slow(net, s, p);
         return;
     }

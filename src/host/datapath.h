@@ -23,7 +23,8 @@
  *
  * A flood may also make copies of the packet for other servers (a
  * software VTEP's head-end replication): the bridging core hands them to
- * the NIC once it has done the fast path.  A copy that reaches a server
+ * the NIC once it has done the fast path, or, when the packet takes an
+ * upcall, the handler does once it is done with it (after the packet).  A copy that reaches a server
  * whose VMs do not own its destination is consumed by the datapath
  * there.
  *
@@ -59,7 +60,8 @@ struct dp_verdict {
                                * drop. */
     struct pkt *copies;       /* Flood copies the datapath made (linked
                                * through `next`), for the NIC once the
-                               * fast path is done; NULL for none. */
+                               * fast path is done (with UPCALL: once the
+                               * upcall is); NULL for none. */
     uint64_t cookie;          /* With UPCALL: the datapath's, handed back
                                * to upcall_start() and upcall_done(). */
 };

@@ -92,6 +92,9 @@ struct edge {
     struct cpu_pool cpu_pool;   /* Their cores' work items. */
     struct flow *flows;
     uint32_t n_flows;
+    uint32_t *runs_on;          /* Per host: the host whose server runs its
+                                 * VMs now (a vm_move, BGP EVPN), or NULL
+                                 * while every host runs its own. */
     uint64_t total_flow_bytes;  /* Sum of flow sizes, for progress. */
     struct tcp_pool *tcp;       /* TCP connection state (tcp.c). */
     struct rdma_qp *rdma_free;  /* Released queue pairs, kept for reuse
@@ -106,6 +109,13 @@ static inline struct edge *
 edge_of(struct net *net)
 {
     return CONTAINER_OF(net, struct edge, net);
+}
+
+/* The host whose server runs host H's VMs now: H but after a vm_move. */
+static inline uint32_t
+edge_runs_on(const struct edge *edge, uint32_t h)
+{
+    return UNLIKELY(edge->runs_on != NULL) ? edge->runs_on[h] : h;
 }
 
 static inline const struct edge *

@@ -66,6 +66,44 @@ tx_source_rebind(struct tx_source *src, struct host *h, uint8_t tc)
     src->tc = tc;
 }
 
+/* Takes SRC, ready, off NIC's ready list of its class.  first_tail may
+ * still name it: a source no longer ready leads nothing
+ * (ready_insert_first()). */
+static void
+nic_unlink(struct nic *nic, struct tx_source *src)
+{
+    uint8_t tc = src->tc;
+    tx_list_remove(&nic->ready_head[tc], &nic->ready_tail[tc],
+                   tx_list_prev(nic->ready_head[tc], src), src);
+    if (!nic->ready_head[tc])
+        nic->ready_mask &= (uint8_t)~(1u << tc);
+}
+
+struct host *
+host_running(struct net *net, uint32_t h)
+{
+    struct edge *edge = edge_of(net);
+    return &edge->hosts[edge_runs_on(edge, h)];
+}
+
+void
+tx_source_move(struct net *net, struct tx_source *src, struct host *to)
+{
+    if (!src->host || src->host == to)
+        return;
+    bool ready = src->ready;
+    if (ready) {
+        if (src->host->srv &&
+            !edge_of(net)->flows[src->flow_id].transport->nic_offload)
+            server_deactivate(net, src);
+        else
+            nic_unlink(&src->host->nic, src);
+    }
+    src->host = to;
+    if (ready)
+        nic_activate(net, src);
+}
+
 /* SRC, marked `first`, joins its ready list behind the other `first`
  * sources and ahead of the rest.  first_tail is the last of them, and
  * pull_next() takes sources off the head without updating it: when it

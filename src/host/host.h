@@ -103,6 +103,39 @@ void tx_source_init(struct tx_source *, struct sim *,
 /* Moves an idle SRC (not ready, wake not scheduled) to host H and class
  * TC: sources that are pooled and reused for new flows. */
 void tx_source_rebind(struct tx_source *, struct host *, uint8_t tc);
+
+/* Takes SRC off the ready list *HEAD .. *TAIL (linked through `next`),
+ * PREV being the source before it (NULL: SRC heads the list). */
+static inline void
+tx_list_remove(struct tx_source **head, struct tx_source **tail,
+               struct tx_source *prev, struct tx_source *src)
+{
+    if (prev)
+        prev->next = src->next;
+    else
+        *head = src->next;
+    if (*tail == src)
+        *tail = prev;
+    src->ready = false;
+}
+
+/* The source before SRC in the ready list from HEAD (NULL: SRC heads
+ * it); SRC must be in it. */
+static inline struct tx_source *
+tx_list_prev(struct tx_source *head, const struct tx_source *src)
+{
+    struct tx_source *prev = NULL;
+    for (; head != src; head = head->next)
+        prev = head;
+    return prev;
+}
+/* The host whose server runs host H's VMs now (H but after a vm_move,
+ * edge_runs_on()): where H's end of a flow sends from. */
+struct host *host_running(struct net *, uint32_t h);
+/* SRC now sends from host TO (its flow's end has moved there, a
+ * vm_move): if it was ready at its old host it leaves that host's ready
+ * list and becomes ready at TO; a paced wake-up finds it at TO. */
+void tx_source_move(struct net *, struct tx_source *, struct host *to);
 /* As tx_source_init() for an idle SRC initialized before, whose wake
  * event stays registered with the engine: a pooled source given to a new
  * sender of CLASS. */

@@ -134,6 +134,8 @@ const struct server_spec *server_spec_of(const struct edge_config *,
 /* SRC (a software transport's sender on a host with a server) has data:
  * its core will build its packets. */
 void server_activate(struct net *, struct tx_source *);
+/* SRC, ready on a core of its host's server, leaves that core's list. */
+void server_deactivate(struct net *, struct tx_source *);
 /* The NIC port of the server's host is about to choose a frame: room may
  * have opened in the send ring. */
 void server_tx_ready(struct net *, struct server *);

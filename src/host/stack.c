@@ -550,13 +550,7 @@ pump(struct net *net, struct core *c)
             srv->n_blocked++;
             return;
         }
-        if (prev)
-            prev->next = src->next;
-        else
-            c->ready_head = src->next;
-        if (c->ready_tail == src)
-            c->ready_tail = prev;
-        src->ready = false;
+        tx_list_remove(&c->ready_head, &c->ready_tail, prev, src);
         uint64_t next_ps;
         struct pkt *p = src->class->pull(net, src, &next_ps);
         if (next_ps <= net->sim.now_ps)
@@ -609,6 +603,14 @@ server_activate(struct net *net, struct tx_source *src)
     ready_append(c, src);
     if (core_idle(c))
         pump(net, c);
+}
+
+void
+server_deactivate(struct net *net, struct tx_source *src)
+{
+    struct core *c = tx_core(net, src->host->srv, src);
+    tx_list_remove(&c->ready_head, &c->ready_tail,
+                   tx_list_prev(c->ready_head, src), src);
 }
 
 void
@@ -698,12 +700,29 @@ bridged(struct net *net, struct cpu_work *w)
 
 /* ---- The virtual switch (datapath.h) in place of the host bridge. ---- */
 
-/* P goes on past the vswitch: to its VM (addressed to this host, or
- * received for a VM that moved here, BGP EVPN), or to the NIC. */
+/* Whether P, past the vswitch of SRV, is for one of its VMs: addressed
+ * to this host, or received for a VM that moved here (BGP EVPN).  Once a
+ * VM has moved (edge->runs_on), a host's own sending may carry another
+ * host's address (its VMs run here): then P is for a VM here when its
+ * destination's VMs run here and it is outside a tunnel. */
+static bool
+dp_inbound(struct net *net, const struct server *srv, const struct pkt *p)
+{
+    struct edge *edge = edge_of(net);
+    if (p->ip.dst == srv->host->ip)
+        return true;
+    if (LIKELY(!edge->runs_on))
+        return p->ip.src != srv->host->ip;
+    uint32_t dst = net_host_of_ip(net, p->ip.dst);
+    return !p->vni && dst != UINT32_MAX &&
+           edge_runs_on(edge, dst) == srv->host->index;
+}
+
+/* P goes on past the vswitch: to its VM, or to the NIC. */
 static void
 dp_forward(struct net *net, struct server *srv, struct pkt *p)
 {
-    if (p->ip.dst == srv->host->ip || p->ip.src != srv->host->ip)
+    if (dp_inbound(net, srv, p))
         to_guest(net, srv, p);
     else
         dma_put(net, &srv->tx_dma, p, 0);
@@ -716,31 +735,40 @@ dp_released(struct sim *s, void *obj, uint64_t host)
     dp_forward(net, &edge_of(net)->servers[host], obj);
 }
 
+/* Flood copies COPIES (linked through `next`) go to the NIC. */
+static void
+send_copies(struct net *net, struct server *srv, struct pkt *copies)
+{
+    for (struct pkt *p = copies, *next; p; p = next) {
+        next = p->next;
+        p->next = NULL;
+        dma_put(net, &srv->tx_dma, p, 0);
+    }
+}
+
+static void
+dp_copies(struct net *net, struct cpu_work *w)
+{
+    send_copies(net, w->obj, w->pkt);
+}
+
 /* The handler thread has run P's upcall; the slow path may hold it.
  * P's t_ps holds its verdict's cookie while it is in the handler's
- * queue (bridge_dp()). */
+ * queue, and its `next` the flood copies the handler sends once done,
+ * after P, as OVS's handler executes a miss's actions (bridge_dp()). */
 static void
 upcall_done(struct net *net, struct cpu_work *w)
 {
     struct server *srv = w->obj;
+    struct pkt *copies = w->pkt->next;
+    w->pkt->next = NULL;
     uint64_t hold = server_dp_upcall_done(srv->dp, net, w->pkt, w->pkt->t_ps);
     if (hold)
         sim_call(&net->sim, net->sim.now_ps + hold, dp_released, w->pkt,
                  srv->host->index);
     else
         dp_forward(net, srv, w->pkt);
-}
-
-/* Flood copies (linked through `next`) go to the NIC. */
-static void
-dp_copies(struct net *net, struct cpu_work *w)
-{
-    struct server *srv = w->obj;
-    for (struct pkt *p = w->pkt, *next; p; p = next) {
-        next = p->next;
-        p->next = NULL;
-        dma_put(net, &srv->tx_dma, p, 0);
-    }
+    send_copies(net, srv, copies);
 }
 
 /* The fast path has missed for P: its upcall queues for the handler. */
@@ -781,6 +809,8 @@ bridge_dp(struct net *net, struct server *srv, struct core *c, double cycles,
         core_run(net, c, ACT_STACK, fast_ps, done, obj, p);
     } else {
         p->t_ps = v.cookie;   /* Read by dp_missed() and upcall_done(). */
+        p->next = v.copies;   /* The handler sends them (upcall_done()). */
+        v.copies = NULL;
         core_run(net, c, ACT_STACK, fast_ps, dp_missed, srv, p);
         core_run(net, c, ACT_STACK, 0, done, obj, NULL);
     }
@@ -981,7 +1011,7 @@ post_done(struct net *net, struct cpu_work *w)
 void
 server_rdma_post(struct net *net, struct flow *f)
 {
-    struct server *srv = edge_of(net)->hosts[f->src].srv;
+    struct server *srv = host_running(net, f->src)->srv;
     core_run(net, app_core(srv, f), ACT_RDMA,
              server_ps(srv, srv->spec->cost.rdma_post), post_done, f, NULL);
 }
@@ -989,7 +1019,7 @@ server_rdma_post(struct net *net, struct flow *f)
 void
 server_rdma_poll(struct net *net, struct flow *f)
 {
-    struct server *srv = edge_of(net)->hosts[f->src].srv;
+    struct server *srv = host_running(net, f->src)->srv;
     core_run(net, app_core(srv, f), ACT_RDMA,
              server_ps(srv, srv->spec->cost.rdma_poll), NULL, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fabric/flood.h"
 #include "fabric/net.h"
 #include "host/edge.h"
 #include "host/host.h"
@@ -488,16 +489,26 @@ extract(struct vswitch *v, struct net *net, const struct pkt *p, bool rx,
     *src_out = src;
 }
 
+/* Whether V's floods go to a VLAN the switches flood (fabric/flood.h):
+ * software VTEPs on VLAN segments with learning tables. */
+static bool
+vlan_flooding(const struct vswitch *v)
+{
+    return v->ov->spec->vteps == VTEP_SERVER &&
+           v->ov->encap.kind == ENCAP_VLAN &&
+           v->spec->tables == VSW_LEARNING;
+}
+
 /* Copies a flood makes beyond the packet itself: the other local VMs,
  * and with software VTEPs the other hosts of the tenant (head-end
- * replication). */
+ * replication; on a VLAN the switches replicate the one frame). */
 static uint32_t
 flood_copies(const struct vswitch *v, bool rx)
 {
     uint32_t n = v->n_vms - 1;
     if (!rx && v->spec->tables == VSW_EVPN)
         return n + (v->n_bum ? v->n_bum - 1 : 0);  /* The type 3 list. */
-    if (!rx && v->ov->spec->vteps == VTEP_SERVER) {
+    if (!rx && v->ov->spec->vteps == VTEP_SERVER && !vlan_flooding(v)) {
         const struct tenant_spec *t =
             &v->ov->spec->tenants[v->ov->spec->host_tenant[v->host] - 1];
         n += (uint32_t)t->n_hosts - 2;
@@ -597,6 +608,9 @@ apply(struct vswitch *v, struct net *net, struct pkt *p, bool rx,
                                   hosts[dst].ip, r->vni, p);
         if (copies && out->drop == DROP_N_REASONS)
             flood_out(v, net, &pre, dst, r, out);
+        if (r->outcome == VSW_FLOOD && out->drop == DROP_N_REASONS &&
+            vlan_flooding(v))
+            p->bum = true;   /* The switches flood the tagged frame. */
         if (v->ov->encap.kind != ENCAP_VLAN && hosts[dst].ip != p->ip.dst &&
             out->drop == DROP_N_REASONS) {
             /* To a VM that has moved (EVPN): the underlay routes on the
@@ -915,6 +929,13 @@ vswitches_create(struct overlay *ov, struct net *net)
         build_tables(v, net);
         srv->dp = &v->up;
     }
+    if (ov->n_vswitches && vlan_flooding(&ov->vswitches[0])) {
+        /* Each tenant's VLAN is a broadcast domain of the switches. */
+        flood_create(net);
+        for (size_t i = 0; i < o->n_tenants; i++)
+            flood_vlan_add(net, (uint16_t)o->tenants[i].vni,
+                           o->tenants[i].hosts, o->tenants[i].n_hosts);
+    }
 }
 
 void
@@ -1019,6 +1040,27 @@ void
 vswitch_evpn_gone(struct vswitch *v, struct net *net, uint32_t mac)
 {
     evpn_set(v, net, mac, NONE, true);
+}
+
+void
+vswitch_vm_arrive(struct vswitch *v, struct net *net, uint32_t mac)
+{
+    if (mac == v->host)
+        return;      /* Back home: its own ports' entries admit them. */
+    struct vsw_table *t0 = &v->tables[0];
+    uint32_t n = edge_of(net)->servers[mac].n_vms;
+    for (uint32_t k = 0; k < (n ? n : 1); k++) {
+        struct vsw_key m = { .dl_src = vm_mac(mac, k) };
+        bool have = false;
+        for (size_t i = 0; i < t0->n && !have; i++)
+            have = t0->rules[i].fields == VF_DL_SRC &&
+                   t0->rules[i].match.dl_src == m.dl_src;
+        /* From any VM port: the guest's vNIC is one of this server's,
+         * chosen per flow as for the server's own VMs. */
+        if (!have)
+            rule_act(table_add(t0, 150, VF_DL_SRC, &m), VA_GOTO, 1, 0);
+    }
+    v->mac_gen++;
 }
 
 void

@@ -214,6 +214,9 @@ void vswitch_evpn_mac(struct vswitch *v, struct net *, uint32_t mac,
 /* The VMs of host MAC have left V: frames for them are dropped
  * (vm_moved). */
 void vswitch_evpn_gone(struct vswitch *v, struct net *, uint32_t mac);
+/* The VMs of host MAC now run behind V (a vm_move): table 0 admits
+ * their frames from its VM ports. */
+void vswitch_vm_arrive(struct vswitch *v, struct net *, uint32_t mac);
 /* V's flood list gains (ON) or loses host AT's VTEP. */
 void vswitch_evpn_flood(struct vswitch *v, uint32_t at, bool on);
 

@@ -105,6 +105,7 @@ overlay_decap(struct vtep_stats *st, struct pkt *p)
     st->decap_pkts++;
     st->decap_bytes += p->frame_bytes;
     p->vni = 0;
+    p->bum = false;
     p->eth.vlan = false;     /* Hosts send untagged frames (scn-overlay.c). */
     p->frame_bytes = (uint16_t)pkt_frame_bytes(p);
     pkt_set_route_hash(p);

@@ -301,7 +301,14 @@ struct pkt {
     bool flood_copy;         /* A copy a vswitch flooded to another VTEP
                               * (overlay/): ip.dst is that VTEP's host,
                               * which consumes it; its inner frame is
-                              * addressed to its flow's other end. */
+                              * addressed to its flow's other end.  Or a
+                              * copy of a VLAN's BUM frame a switch made
+                              * (fabric/flood.h), ip.dst unchanged; the
+                              * host that receives it consumes it. */
+    bool bum;                /* A VLAN's broadcast or unknown-unicast
+                              * frame: switches flood it (fabric/flood.h)
+                              * rather than route it.  Set by a learning
+                              * vswitch, cleared when its tag comes off. */
     uint32_t inner_dst;      /* Inside a tunnel whose far end is not the
                               * inner destination's host (a VM that moved,
                               * BGP EVPN): the inner ip.dst, while ip.dst

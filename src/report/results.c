@@ -193,7 +193,7 @@ write_summary(FILE *f, const struct world *world, const struct run_info *ri)
     fprintf(f, ",\n  \"flows_incomplete\": %llu",
             (unsigned long long)s->incomplete);
     fprintf(f, ",\n  \"packets_sent\": %llu",
-            (unsigned long long)edge->st.pkts_sent);
+            (unsigned long long)(edge->st.pkts_sent + st->flood_copies));
     fprintf(f, ",\n  \"packets_delivered\": %llu",
             (unsigned long long)edge->st.pkts_delivered);
     /* The pool also holds the control frames (PFC, IB flow control) in

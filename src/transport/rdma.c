@@ -693,6 +693,24 @@ qp_source_init(struct net *net, bool reused, struct tx_source *src,
         tx_source_init(src, &net->sim, class, h, tc);
 }
 
+/* The data sender is the flow's source end but for READ; the acks and
+ * CNPs come from the other end. */
+static size_t
+rdma_sources(struct flow *f, struct tx_source **out, bool *at_src)
+{
+    struct rdma_qp *qp = f->tp;
+    size_t n = 0;
+    out[n] = &qp->data_src;
+    at_src[n++] = !qp->read;
+    out[n] = &qp->ack_src;
+    at_src[n++] = qp->read;
+    if (qp->cfg->cc == RDMA_CC_DCQCN) {
+        out[n] = &qp->cnp_src;
+        at_src[n++] = qp->read;
+    }
+    return n;
+}
+
 static void
 rdma_setup(struct net *net, struct flow *f)
 {
@@ -724,11 +742,11 @@ rdma_setup(struct net *net, struct flow *f)
     rng_init(&r, edge_of(net)->cfg.seed, rng_stream_id("rdma/isn") ^ f->id);
     qp->isn = (uint32_t)rng_below(&r, IB_PSN_MASK + 1);
     qp_source_init(net, reused, &qp->data_src, &rdma_data_class,
-                   &edge_of(net)->hosts[from], f->tc);
+                   host_running(net, from), f->tc);
     uint8_t ack_tc = qp->cfg->ack_tc == RDMA_ACK_TC_DATA ? f->tc
                                                           : qp->cfg->ack_tc;
     qp_source_init(net, reused, &qp->ack_src, &rdma_ack_class,
-                   &edge_of(net)->hosts[to], ack_tc);
+                   host_running(net, to), ack_tc);
     qp->ack_src.first = qp->cfg->ack_first;
     qp->data_src.flow_id = qp->ack_src.flow_id = f->id;
     if (!reused)
@@ -738,7 +756,7 @@ rdma_setup(struct net *net, struct flow *f)
     qp->rate = qp->target = (double)qp->line_bps;
     if (qp->cfg->cc == RDMA_CC_DCQCN) {
         qp_source_init(net, reused, &qp->cnp_src, &rdma_cnp_class,
-                       &edge_of(net)->hosts[to], qp->cfg->cnp_tc);
+                       host_running(net, to), qp->cfg->cnp_tc);
         qp->cnp_src.flow_id = f->id;
         qp->cnp_src.first = qp->cfg->ack_first;
         if (!reused) {
@@ -877,6 +895,7 @@ const struct transport_class transport_roce = {
     .name = "roce",
     .nic_offload = true,
     .setup = rdma_setup,
+    .sources = rdma_sources,
     .start = rdma_start,
     .receive = rdma_receive,
     .teardown = rdma_teardown,
@@ -913,6 +932,7 @@ const struct transport_class transport_rocev1 = {
     .name = "rocev1",
     .nic_offload = true,
     .setup = rdma_setup,
+    .sources = rdma_sources,
     .start = rdma_start,
     .receive = rdma_receive,
     .teardown = rdma_teardown,
@@ -927,6 +947,7 @@ const struct transport_class transport_rocev1 = {
 const struct transport_class transport_ib = {
     .name = "ib",
     .setup = rdma_setup,
+    .sources = rdma_sources,
     .start = rdma_start,
     .receive = rdma_receive,
     .teardown = rdma_teardown,

@@ -844,6 +844,17 @@ tcp_setup(struct net *net, struct flow *f)
                             p.hash0);
 }
 
+static size_t
+tcp_sources(struct flow *f, struct tx_source **out, bool *at_src)
+{
+    struct tcp_conn *c = f->tp;
+    out[0] = &c->data_src;
+    at_src[0] = true;
+    out[1] = &c->ack_src;
+    at_src[1] = false;
+    return 2;
+}
+
 static void
 tcp_start(struct net *net, struct flow *f)
 {
@@ -866,8 +877,9 @@ tcp_start(struct net *net, struct flow *f)
     c->rto_deadline_ps = TIME_NEVER;
     c->quickacks = cfg->quickacks;
     make_protos(net, c);
-    tx_source_rebind(&c->data_src, &edge_of(net)->hosts[f->src], f->tc);
-    tx_source_rebind(&c->ack_src, &edge_of(net)->hosts[f->dst], f->tc);
+    /* From the servers that run the ends' VMs now (a vm_move). */
+    tx_source_rebind(&c->data_src, host_running(net, f->src), f->tc);
+    tx_source_rebind(&c->ack_src, host_running(net, f->dst), f->tc);
     c->data_src.flow_id = c->ack_src.flow_id = f->id;
     c->stream = edge_of(net)->cfg.entries[f->entry].stream;
     c->cc->init(c);
@@ -939,6 +951,7 @@ const struct transport_class transport_tcp = {
     .name = "tcp",
     .setup = tcp_setup,
     .start = tcp_start,
+    .sources = tcp_sources,
     .receive = tcp_receive,
     .post = tcp_post,
 };
@@ -949,5 +962,6 @@ const struct transport_class transport_iwarp = {
     .nic_offload = true,
     .setup = tcp_setup,
     .start = tcp_start,
+    .sources = tcp_sources,
     .receive = tcp_receive,
 };

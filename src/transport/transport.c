@@ -184,3 +184,17 @@ transport_set_ideal_fct(const struct net *net, struct flow *f, uint32_t mss,
     f->route_hash = hash0;
     f->route_set = true;
 }
+
+void
+transport_move_end(struct net *net, struct flow *f, bool at_src,
+                   struct host *to)
+{
+    struct tx_source *src[TRANSPORT_MAX_SOURCES];
+    bool end[TRANSPORT_MAX_SOURCES];
+    if (!f->tp || !f->transport->sources)
+        return;
+    size_t n = f->transport->sources(f, src, end);
+    for (size_t i = 0; i < n; i++)
+        if (end[i] == at_src)
+            tx_source_move(net, src[i], to);
+}

@@ -12,6 +12,8 @@
 #include "transport/transport-spec.h"
 
 struct flow;
+struct host;
+struct tx_source;
 struct net;
 struct pkt;
 
@@ -47,7 +49,22 @@ struct transport_class {
      * leave it NULL. */
     void (*post)(struct net *, struct flow *, uint64_t bytes,
                  enum rdma_verb verb, uint64_t tag);
+    /* F's transmit sources (F set up, f->tp set): up to
+     * TRANSPORT_MAX_SOURCES into OUT, each with whether it sends from
+     * F's source end (AT_SRC) or its destination end; returns how many.
+     * Called when an end's VM moves to another server (vm_move).
+     * Optional: without it a flow's ends stay where they were. */
+    size_t (*sources)(struct flow *, struct tx_source **out, bool *at_src);
 };
+
+#define TRANSPORT_MAX_SOURCES 3
+
+/* F's end at its source (AT_SRC) or destination now sends from host TO:
+ * its VM has moved there (vm_move).  Its state (windows, sequence
+ * numbers, timers) stays with F; what its old server had already built
+ * still leaves from there. */
+void transport_move_end(struct net *, struct flow *, bool at_src,
+                        struct host *to);
 
 const struct transport_class *transport_find(const char *name);
 /* The registered names, for validation and messages: I < transport_count(). */

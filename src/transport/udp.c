@@ -56,6 +56,15 @@ static const struct tx_source_class udp_source_class = {
     .pull = udp_pull,
 };
 
+static size_t
+udp_sources(struct flow *f, struct tx_source **out, bool *at_src)
+{
+    struct udp_sender *u = f->tp;
+    out[0] = &u->src;
+    at_src[0] = true;
+    return 1;
+}
+
 static void
 udp_setup(struct net *net, struct flow *f)
 {
@@ -64,7 +73,7 @@ udp_setup(struct net *net, struct flow *f)
     u->flow = f;
     u->mss = edge_of(net)->cfg.mtu_bytes - IPV4_HDR_BYTES - UDP_HDR_BYTES;
     tx_source_init(&u->src, &net->sim, &udp_source_class,
-                   &edge_of(net)->hosts[f->src], f->tc);
+                   host_running(net, f->src), f->tc);
     u->src.flow_id = f->id;
 
     transport_proto_pkt(net, f, IPPROTO_NUM_UDP, &u->proto);
@@ -101,6 +110,7 @@ const struct transport_class transport_udp = {
     .name = "udp",
     .setup = udp_setup,
     .start = udp_start,
+    .sources = udp_sources,
     .receive = udp_receive,
     .teardown = udp_teardown,
 };

@@ -296,10 +296,36 @@ evpn_dp_gone(struct evpn_dp *dp, uint32_t v, uint32_t mac)
     vswitch_evpn_gone(evpn_vswitch(dp, v), world_net(w), mac);
 }
 
+/* The VMs of host MAC run on server TO now: the vswitch there admits
+ * them, and the ends of their flows (workload flows; their own flows'
+ * state moves with them) send from TO. */
+static void
+evpn_dp_moved(struct evpn_dp *dp, uint32_t mac, uint32_t to)
+{
+    struct world *w = CONTAINER_OF(dp, struct world, evpn_dp);
+    struct net *net = world_net(w);
+    struct edge *edge = &w->edge;
+    if (!edge->runs_on) {
+        edge->runs_on = xmalloc(net->n_hosts * sizeof *edge->runs_on);
+        for (uint32_t h = 0; h < net->n_hosts; h++)
+            edge->runs_on[h] = h;
+    }
+    edge->runs_on[mac] = to;
+    vswitch_vm_arrive(evpn_vswitch(dp, to), net, mac);
+    for (uint32_t i = 0; i < edge->n_flows; i++) {
+        struct flow *f = &edge->flows[i];
+        if (f->src == mac)
+            transport_move_end(net, f, true, &edge->hosts[to]);
+        else if (f->dst == mac)
+            transport_move_end(net, f, false, &edge->hosts[to]);
+    }
+}
+
 static const struct evpn_dp_class world_evpn_dp_class = {
     .mac = evpn_dp_mac,
     .flood = evpn_dp_flood,
     .gone = evpn_dp_gone,
+    .moved = evpn_dp_moved,
 };
 
 /* BGP EVPN: its speakers' flows after everything else's, message streams

@@ -85,6 +85,7 @@ world_destroy(struct world *w)
     rdma_pool_free(net);
     servers_destroy(net);
     free(edge->flows);
+    free(edge->runs_on);
     workload_destroy(w->wl);
     free(edge->hosts);
     free(edge->host_rx);
