@@ -145,11 +145,11 @@ struct evpn {
 /* ---- Counting the sessions. ---- */
 
 static uint32_t
-count_vteps(const uint32_t *host_vni, uint32_t n_hosts)
+count_vteps(const uint32_t *node_vni, uint32_t n_nodes)
 {
     uint32_t n = 0;
-    for (uint32_t h = 0; h < n_hosts; h++)
-        n += host_vni[h] != 0;
+    for (uint32_t x = 0; x < n_nodes; x++)
+        n += node_vni[x] != 0;
     return n;
 }
 
@@ -168,10 +168,10 @@ cluster_rrs(const struct evpn_spec *s, uint32_t c)
 }
 
 uint32_t
-evpn_session_count(const struct evpn_spec *s, const uint32_t *host_vni,
-                   uint32_t n_hosts)
+evpn_session_count(const struct evpn_spec *s, const uint32_t *node_vni,
+                   uint32_t n_nodes)
 {
-    uint64_t n = count_vteps(host_vni, n_hosts);
+    uint64_t n = count_vteps(node_vni, n_nodes);
     if (s->topology == EVPN_FULL_MESH)
         return (uint32_t)(n * (n - 1) / 2);
     uint64_t k = 0, clusters = n_clusters(s);
