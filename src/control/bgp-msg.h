@@ -57,6 +57,10 @@
 struct pkt;
 
 #define BGP_PORT 179                  /* TCP port (RFC 4271 section 8.2.1). */
+/* Retransmission of a session's lost segment: Linux's TCP_RTO_MIN, which
+ * bounds the RTO of a session whose round trip is microseconds (ebgp.c,
+ * evpn-leaf.c). */
+#define BGP_RTO_PS 200000000000ull
 #define BGP_MARKER_BYTES 16
 #define BGP_HDR_BYTES 19              /* Marker, length, type. */
 #define BGP_MAX_MSG_BYTES 4096

@@ -13,9 +13,6 @@
 #include "fabric/switch.h"
 #include "sim/util.h"
 
-/* Retransmission of a lost segment: Linux's TCP_RTO_MIN, which bounds the
- * RTO of a session whose round trip is microseconds. */
-#define EBGP_RTO_PS 200000000000ull
 /* NLRI bytes of one rack prefix (/17 to /24, ebgp.h). */
 #define EBGP_PREFIX_BYTES 4u
 
@@ -732,7 +729,7 @@ ebgp_drop(struct net_observer *obs, struct net *net, struct pkt *p,
         return;
     }
     list_push(&s->rtx, i);
-    sim_call(&net->sim, net->sim.now_ps + EBGP_RTO_PS, rtx_fire, eb,
+    sim_call(&net->sim, net->sim.now_ps + BGP_RTO_PS, rtx_fire, eb,
              (uint64_t)i | (uint64_t)m->life << 32);
 }
 

@@ -19,7 +19,10 @@ enum evpn_topology {
 struct evpn_spec {
     bool enabled;             /* The scenario has an `evpn` section. */
     enum evpn_topology topology;
-    uint32_t *rr_hosts;       /* Route reflectors' host numbers, */
+    bool leaf;                /* The VTEPs are the leaves' (overlay.vteps:
+                               * leaf): the speakers run on switches. */
+    uint32_t *rr_hosts;       /* Route reflectors' node numbers (hosts;
+                               * switches with leaf VTEPs), */
     size_t n_rr;              /* in file order. */
     uint32_t cluster_size;    /* RRs per cluster (redundancy): clusters
                                * are consecutive groups of rr_hosts;

@@ -7,6 +7,7 @@
 
 #include "control/bgp-msg.h"
 #include "control/control.h"
+#include "control/evpn-leaf.h"
 #include "control/speaker.h"
 #include "fabric/net.h"
 #include "host/cpu.h"
@@ -128,10 +129,12 @@ struct evpn {
     uint64_t stop_ps;
     struct speaker *sp;
     uint32_t n_sp, n_vteps;    /* VTEPs first, then the RRs. */
-    uint32_t *sp_of_host;      /* Per host: its VTEP speaker, or NONE. */
+    uint32_t *sp_of_node;      /* Per node: its VTEP speaker, or NONE. */
     uint32_t *loc;             /* Per host: the speaker its VMs are
                                 * behind now, or NONE. */
-    uint32_t n_hosts;
+    uint32_t n_hosts, n_nodes;
+    uint32_t *mac_node;        /* Per host: its VTEP's node (evpn_config). */
+    struct evpn_leaf *leaf;    /* Leaf VTEPs: the sessions' transport. */
     struct session *sess;
     uint32_t n_sess;
     uint32_t first_flow;
@@ -142,11 +145,11 @@ struct evpn {
 /* ---- Counting the sessions. ---- */
 
 static uint32_t
-count_vteps(const uint32_t *host_vni, uint32_t n_hosts)
+count_vteps(const uint32_t *node_vni, uint32_t n_nodes)
 {
     uint32_t n = 0;
-    for (uint32_t h = 0; h < n_hosts; h++)
-        n += host_vni[h] != 0;
+    for (uint32_t x = 0; x < n_nodes; x++)
+        n += node_vni[x] != 0;
     return n;
 }
 
@@ -165,10 +168,10 @@ cluster_rrs(const struct evpn_spec *s, uint32_t c)
 }
 
 uint32_t
-evpn_session_count(const struct evpn_spec *s, const uint32_t *host_vni,
-                   uint32_t n_hosts)
+evpn_session_count(const struct evpn_spec *s, const uint32_t *node_vni,
+                   uint32_t n_nodes)
 {
-    uint64_t n = count_vteps(host_vni, n_hosts);
+    uint64_t n = count_vteps(node_vni, n_nodes);
     if (s->topology == EVPN_FULL_MESH)
         return (uint32_t)(n * (n - 1) / 2);
     uint64_t k = 0, clusters = n_clusters(s);
@@ -181,6 +184,8 @@ uint32_t
 evpn_flow_cap(const struct evpn_spec *s, const uint32_t *host_vni,
               uint32_t n_hosts)
 {
+    if (s->leaf)
+        return 0;
     return 2 * evpn_session_count(s, host_vni, n_hosts);
 }
 
@@ -347,6 +352,10 @@ send_msg(struct evpn *ev, uint32_t si, int k, const struct msg *m)
             r->withdrawals_tx++;
         else if (!m->eor)
             r->routes_tx++;
+    }
+    if (ev->leaf) {
+        evpn_leaf_post(ev->leaf, si, k, m->bytes);
+        return;
     }
     /* TCP takes no verb: any will do. */
     transport_post(ev->net, &edge_of(ev->net)->flows[s->flow[k]], m->bytes,
@@ -682,24 +691,31 @@ receive(struct evpn *ev, uint32_t si, int k, const struct msg *m)
 }
 
 void
+evpn_delivered(struct evpn *ev, uint32_t si, int k)
+{
+    struct evq *q = &ev->sess[si].q[k];
+    sim_assert(q->n > 0);
+    struct msg m = *(struct msg *)evq_head(q);
+    evq_pop(q);
+    receive(ev, si, 1 - k, &m);
+}
+
+void
 evpn_msg_done(struct evpn *ev, struct net *net, struct flow *f, uint64_t tag)
 {
     (void)net;
     uint32_t i = f->id - ev->first_flow;
     uint32_t si = i / 2;
     int k = (int)(i % 2);
-    struct evq *q = &ev->sess[si].q[k];
     /* Streams deliver in the order posted: TAG is the oldest left. */
-    sim_assert(q->n && tag == ev->sess[si].posted[k] - q->n);
-    struct msg m = *(struct msg *)evq_head(q);
-    evq_pop(q);
-    receive(ev, si, 1 - k, &m);
+    sim_assert(tag == ev->sess[si].posted[k] - ev->sess[si].q[k].n);
+    evpn_delivered(ev, si, k);
 }
 
 bool
 evpn_owns_flow(const struct evpn *ev, const struct flow *f)
 {
-    return ev && f->id >= ev->first_flow &&
+    return ev && !ev->leaf && f->id >= ev->first_flow &&
            f->id - ev->first_flow < 2 * ev->n_sess;
 }
 
@@ -725,7 +741,7 @@ open_all(struct sim *sim, void *obj, uint64_t unused)
 {
     (void)unused;
     struct evpn *ev = obj;
-    for (uint32_t i = 0; i < 2 * ev->n_sess; i++)
+    for (uint32_t i = 0; !ev->leaf && i < 2 * ev->n_sess; i++)
         transport_open_stream(ev->net, ev->first_flow + i);
     for (uint32_t si = 0; si < ev->n_sess; si++) {
         for (int k = 0; k < 2; k++) {
@@ -754,6 +770,9 @@ add_session(struct evpn *ev, uint32_t a, uint32_t b)
         sp->sess[sp->n_sess++] = si;
         row(ev, sp)->sessions++;
     }
+    if (ev->leaf)
+        evpn_leaf_session(ev->leaf, si, ev->sp[a].host - ev->n_hosts,
+                          ev->sp[b].host - ev->n_hosts);
 }
 
 /* Fills each session direction's flow, a message stream opened at
@@ -762,7 +781,7 @@ static void
 make_flows(struct evpn *ev, uint16_t entry)
 {
     struct edge *edge = edge_of(ev->net);
-    for (uint32_t si = 0; si < ev->n_sess; si++) {
+    for (uint32_t si = 0; !ev->leaf && si < ev->n_sess; si++) {
         struct session *s = &ev->sess[si];
         for (int k = 0; k < 2; k++) {
             uint32_t id = ev->first_flow + 2 * si + (uint32_t)k;
@@ -796,7 +815,7 @@ add_speaker(struct evpn *ev, uint32_t host, bool rr, uint32_t cluster,
     sp->cluster = cluster;
     sp->vni = vni;
     sp->row = ctl_speakers_add(list, host, rr ? "rr" : "vtep", ev->spec->asn);
-    if (edge->servers) {
+    if (edge->servers && host < ev->n_hosts) {
         struct server *srv = &edge->servers[host];
         sp->core = &srv->cores[ev->spec->cpu_core < srv->n_cores
                                    ? ev->spec->cpu_core
@@ -823,24 +842,33 @@ evpn_create(struct net *net, const struct evpn_config *cfg,
     ev->stop_ps = cfg->stop_ps;
     ev->first_flow = cfg->first_flow;
     ev->n_hosts = net->n_hosts;
-    ev->n_vteps = count_vteps(cfg->host_vni, ev->n_hosts);
+    ev->n_nodes = cfg->n_nodes;
+    ev->n_vteps = count_vteps(cfg->node_vni, ev->n_nodes);
     ev->sp = xcalloc(ev->n_vteps + spec->n_rr, sizeof *ev->sp);
-    ev->sp_of_host = xmalloc(ev->n_hosts * sizeof *ev->sp_of_host);
+    ev->sp_of_node = xmalloc(ev->n_nodes * sizeof *ev->sp_of_node);
     ev->loc = xmalloc(ev->n_hosts * sizeof *ev->loc);
+    ev->mac_node = xmalloc(ev->n_hosts * sizeof *ev->mac_node);
+    if (spec->leaf)
+        ev->leaf = evpn_leaf_create(net, ev, spec->tc);
     bool rrs = spec->topology == EVPN_ROUTE_REFLECTORS;
     uint32_t clusters = rrs ? n_clusters(spec) : 1;
-    for (uint32_t h = 0; h < ev->n_hosts; h++) {
-        ev->sp_of_host[h] = ev->loc[h] = NONE;
-        if (cfg->host_vni[h]) {
-            ev->sp_of_host[h] = ev->loc[h] = ev->n_sp;
-            add_speaker(ev, h, false, ev->n_sp % clusters, cfg->host_vni[h],
+    for (uint32_t x = 0; x < ev->n_nodes; x++) {
+        ev->sp_of_node[x] = NONE;
+        if (cfg->node_vni[x]) {
+            ev->sp_of_node[x] = ev->n_sp;
+            add_speaker(ev, x, false, ev->n_sp % clusters, cfg->node_vni[x],
                         list);
         }
+    }
+    for (uint32_t h = 0; h < ev->n_hosts; h++) {
+        ev->mac_node[h] = cfg->mac_node ? cfg->mac_node[h] : h;
+        ev->loc[h] = cfg->host_vni[h] ? ev->sp_of_node[ev->mac_node[h]]
+                                      : NONE;
     }
     for (size_t r = 0; rrs && r < spec->n_rr; r++)
         add_speaker(ev, spec->rr_hosts[r], true,
                     (uint32_t)r / spec->cluster_size, 0, list);
-    ev->sess = xcalloc(evpn_session_count(spec, cfg->host_vni, ev->n_hosts) + 1,
+    ev->sess = xcalloc(evpn_session_count(spec, cfg->node_vni, ev->n_nodes) + 1,
                        sizeof *ev->sess);
     if (!rrs) {
         for (uint32_t a = 0; a < ev->n_vteps; a++)
@@ -855,13 +883,16 @@ evpn_create(struct net *net, const struct evpn_config *cfg,
             for (uint32_t q = r + 1; q < ev->n_sp; q++)
                 add_session(ev, r, q);
     }
-    sim_assert(ev->n_sess == evpn_session_count(spec, cfg->host_vni,
-                                                ev->n_hosts));
+    sim_assert(ev->n_sess == evpn_session_count(spec, cfg->node_vni,
+                                                ev->n_nodes));
     make_flows(ev, cfg->entry);
-    /* Each VTEP's own routes, in its RIB before any session is up. */
+    /* Each VTEP's own routes, in its RIB before any session is up: a type
+     * 2 route for every tenant host behind it. */
     for (uint32_t a = 0; a < ev->n_vteps; a++) {
         originate(ev, a, EVPN_IMET, 0, 0);
-        originate(ev, a, EVPN_MAC_IP, ev->sp[a].host, 0);
+        for (uint32_t h = 0; h < ev->n_hosts; h++)
+            if (ev->loc[h] == a)
+                originate(ev, a, EVPN_MAC_IP, h, 0);
         if (spec->type5)
             originate(ev, a, EVPN_PREFIX, 0, 0);
     }
@@ -890,8 +921,10 @@ evpn_destroy(struct evpn *ev)
     free(ev->moves);
     free(ev->sess);
     free(ev->sp);
-    free(ev->sp_of_host);
+    free(ev->sp_of_node);
     free(ev->loc);
+    free(ev->mac_node);
+    evpn_leaf_destroy(ev->leaf);
     free(ev);
 }
 
@@ -917,9 +950,11 @@ void
 evpn_vm_move(struct evpn *ev, struct net *net, uint32_t mac, uint32_t to,
              struct ctl_record *r)
 {
-    uint32_t t = ev->sp_of_host[to], from = ev->loc[mac];
+    uint32_t t = ev->sp_of_node[ev->mac_node[to]], from = ev->loc[mac];
     sim_assert(t != NONE && from != NONE);
     r->detected_ps = net->sim.now_ps;
+    if (ev->dp->class->moved)
+        ev->dp->class->moved(ev->dp, mac, to);
     if (t == from) {
         r->converged_ps = net->sim.now_ps;
         return;
@@ -935,8 +970,8 @@ evpn_vm_move(struct evpn *ev, struct net *net, uint32_t mac, uint32_t to,
             mv->waiting++;
     mv->learned[t] = 1;
     ev->loc[mac] = t;
-    ev->dp->class->gone(ev->dp, ev->sp[from].host, mac);
-    ev->dp->class->moved(ev->dp, mac, ev->sp[t].host);
+    if (ev->dp->class->gone)
+        ev->dp->class->gone(ev->dp, ev->sp[from].host, mac);
     originate(ev, t, EVPN_MAC_IP, mac, mv->seq);
     if (!mv->waiting)
         r->converged_ps = net->sim.now_ps;

@@ -2,10 +2,19 @@
  * plane of the overlay's software VTEPs.
  *
  * Speakers.  Every VTEP (a tenant server whose vswitch tunnels,
- * overlay.vteps: server) runs a BGP speaker in one AS; so does every
- * route reflector the scenario names (hosts, RFC 4456).  Sessions are
+ * overlay.vteps: server; or a leaf switch with tenant hosts attached,
+ * overlay.vteps: leaf) runs a BGP speaker in one AS; so does every
+ * route reflector the scenario names (hosts, RFC 4456; switches, such as
+ * the spines, with leaf VTEPs).  Sessions are
  * iBGP: a full mesh of the VTEPs (n(n-1)/2), or each VTEP a client of
  * the RRs of one cluster and the RRs meshed among themselves.
+ *
+ * Leaf VTEPs' sessions join switches, which have no TCP endpoint: they
+ * are TCP/IP segments routed between the switches' own addresses
+ * (evpn-leaf.h), in-order with retransmission after a loss; a leaf's
+ * speaker runs on its control CPU (a FIFO, evpn.update_cpu per UPDATE)
+ * and originates a type 2 route for each tenant host attached to it.
+ * Everything else below holds for both.
  *
  * Sessions are TCP connections over the fabric.  Each direction of a
  * session is one of dcsim's TCP connections (transport/tcp.c carries
@@ -75,10 +84,12 @@ struct evpn_dp_class {
      * Required. */
     void (*flood)(struct evpn_dp *, uint32_t v, uint32_t at, bool on);
     /* The VMs of host MAC have left server V: what reaches V for them is
-     * dropped (vm_moved).  Required. */
+     * dropped (vm_moved).  Required with software VTEPs (leaf VTEPs
+     * learn it from `moved`). */
     void (*gone)(struct evpn_dp *, uint32_t v, uint32_t mac);
-    /* The VMs of host MAC now run on server TO (a vm_move): their own
-     * sending leaves from there.  Required. */
+    /* The VMs of host MAC run on server TO now: with software VTEPs
+     * their own sending leaves from there; with leaf VTEPs the leaf
+     * that originates their route delivers to TO's port.  Optional. */
     void (*moved)(struct evpn_dp *, uint32_t mac, uint32_t to);
 };
 
@@ -90,6 +101,12 @@ struct evpn_dp {
 struct evpn_config {
     const struct evpn_spec *spec;
     const uint32_t *host_vni;  /* Per host: its tenant's VNI, 0: none. */
+    const uint32_t *node_vni;  /* Per node: the VNI of the VTEP there (a
+                                * tenant host's own with software VTEPs,
+                                * a leaf's with hardware ones), 0: none; */
+    uint32_t n_nodes;          /* its length. */
+    const uint32_t *mac_node;  /* Per host: the node of the VTEP its VMs
+                                * are behind; NULL: the host itself. */
     uint32_t first_flow;       /* Room in edge->flows from here, */
     uint16_t entry;            /* and the edge entry of its flows (TCP,
                                 * `stream`). */
@@ -98,10 +115,12 @@ struct evpn_config {
     struct evpn_dp *dp;
 };
 
-/* Sessions of SPEC over the N_HOSTS hosts of HOST_VNI. */
-uint32_t evpn_session_count(const struct evpn_spec *, const uint32_t *host_vni,
-                            uint32_t n_hosts);
-/* Flows it needs in edge->flows: two per session. */
+/* Sessions of SPEC over the VTEPs of NODE_VNI (its N_NODES nodes, as in
+ * evpn_config). */
+uint32_t evpn_session_count(const struct evpn_spec *, const uint32_t *node_vni,
+                            uint32_t n_nodes);
+/* Flows it needs in edge->flows: two per session (none with leaf VTEPs,
+ * whose sessions are evpn-leaf.h's). */
 uint32_t evpn_flow_cap(const struct evpn_spec *, const uint32_t *host_vni,
                        uint32_t n_hosts);
 

@@ -446,6 +446,7 @@ net_uninit(struct net *net)
     }
     free(net->ports);
     free(net->host_group);
+    free(net->sw_anchor);
     free(net->home_port);
     free(net->pfc_events);
     for (size_t i = 0; i < net->n_warnings; i++)

@@ -129,6 +129,11 @@ struct net {
     struct sw_cpu *cpu;         /* The switches' control plane, given
                                  * the packets addressed to a switch
                                  * (sw-cpu.h); NULL: none. */
+    uint32_t *sw_anchor;        /* Per switch: a host that hangs from it
+                                 * alone, towards whose group its address
+                                 * is routed, or UINT32_MAX; NULL: switch
+                                 * addresses are not routed, only
+                                 * received (net_route_switches()). */
     struct pfc_event *pfc_events;
     size_t n_pfc_events, cap_pfc_events;
     char **warnings;            /* About the model as configured. */

@@ -10,6 +10,7 @@
 #include "fabric/sw-cpu.h"
 #include "fabric/tunnel.h"
 #include "sim/crc32.h"
+#include "sim/util.h"
 
 uint32_t
 ecmp_select(uint32_t h, uint32_t n)
@@ -88,7 +89,73 @@ switch_unforwardable(struct net *net, struct sw *s, struct pkt *p,
         net->cpu->class->receive(net->cpu, net, s, p);
         return;
     }
+    if (net->sw_anchor && why == DROP_NO_ROUTE &&
+        (p->ip.dst & PKT_SWITCH_MASK) == PKT_SWITCH_NET &&
+        p->ip.dst - PKT_SWITCH_NET < net->n_switches) {
+        /* Another switch's address, routed (multi-hop sessions). */
+        int out = switch_route_switch(net, s, p->ip.dst - PKT_SWITCH_NET,
+                                      p->hash0);
+        if (out >= 0) {
+            port_send(net, &s->up.ports[out], p, qos_classify(s->qos, p));
+            return;
+        }
+    }
     switch_drop(net, s, p, why);
+}
+
+/* Whether port P of a switch leads to node N over a cable not withdrawn
+ * (its switch has not detected it down). */
+static bool
+cable_to(const struct port *p, const struct node *n)
+{
+    return p->link.peer == n && !p->link.withdrawn;
+}
+
+int
+switch_route_switch(const struct net *net, const struct sw *s, uint32_t x,
+                    uint32_t hash0)
+{
+    const struct node *to = &net->switches[x].up;
+    for (uint16_t i = 0; i < s->up.n_ports; i++)
+        if (cable_to(&s->up.ports[i], to))
+            return i;
+    if (net->sw_anchor[x] != UINT32_MAX)
+        return switch_route(net, s, net->sw_anchor[x], hash0);
+    /* No host hangs from X: through a neighbour cabled to it. */
+    uint8_t via[256];
+    uint32_t n = 0;
+    for (uint16_t i = 0; i < s->up.n_ports && n < 256; i++) {
+        const struct port *p = &s->up.ports[i];
+        const struct node *y = p->link.peer;
+        if (p->link.withdrawn || y->class != &switch_class)
+            continue;
+        for (uint16_t j = 0; j < y->n_ports; j++)
+            if (cable_to(&y->ports[j], to)) {
+                via[n++] = (uint8_t)i;
+                break;
+            }
+    }
+    if (!n)
+        return -1;
+    return via[ecmp_select(switch_ecmp_hash(s, hash0), n)];
+}
+
+void
+net_route_switches(struct net *net)
+{
+    if (net->sw_anchor)
+        return;
+    net->sw_anchor = xmalloc(((size_t)net->n_switches + 1) *
+                             sizeof *net->sw_anchor);
+    for (uint32_t x = 0; x < net->n_switches; x++)
+        net->sw_anchor[x] = UINT32_MAX;
+    for (uint32_t h = net->n_hosts; h-- > 0;) {
+        const struct node *n = net->nodes[h];
+        if (net->home_port[h] == HOME_PORT_MULTI || n->n_ports != 1)
+            continue;
+        const struct node *to = n->ports[0].link.peer;
+        net->sw_anchor[to->id - net->n_hosts] = h;
+    }
 }
 
 void

@@ -82,6 +82,17 @@ qos_classify(const struct qos_spec *q, const struct pkt *p)
 /* Index 0..n-1 of the group member HASH selects. */
 uint32_t ecmp_select(uint32_t hash, uint32_t n);
 /* Egress port for a packet to host DST with unseeded hash HASH0, or -1. */
+/* The port by which S sends a packet with route hash HASH0 to switch X's
+ * own address (X not S), or -1: a cable to X that S has not withdrawn;
+ * else the route towards X's anchor host (net->sw_anchor), which follows
+ * the underlay's tables; else, for a switch without hosts (a spine), a
+ * neighbour cabled to it, chosen by the hash.  Only with
+ * net->sw_anchor. */
+int switch_route_switch(const struct net *, const struct sw *, uint32_t x,
+                        uint32_t hash0);
+/* Makes switch addresses routable across the fabric (sw-cpu.h): picks
+ * each switch's anchor host.  Idempotent. */
+void net_route_switches(struct net *);
 int switch_route(const struct net *, const struct sw *, uint32_t dst_host,
                  uint32_t hash0);
 

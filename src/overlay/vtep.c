@@ -15,6 +15,7 @@
 #include "transport/flow.h"
 
 #define VTEP_NET 0xAC100000u   /* 172.16.0.0/16: the VTEPs' loopbacks. */
+#define NONE UINT32_MAX
 
 static int
 entry_cmp(const void *a, const void *b)
@@ -36,6 +37,50 @@ static bool
 from_host(const struct sw *s, const struct pkt *p)
 {
     return s->up.ports[p->in_port].link.peer->class != &switch_class;
+}
+
+/* Sends P, for host DST, where VTEP AT (V itself: locally) has the VMs
+ * of DST: a tunnel packet goes to a host of AT (the VMs' server if they
+ * are there), the inner destination kept in inner_dst if that is not
+ * DST (pkt.h). */
+static void
+evpn_redirect(struct overlay *ov, struct net *net, uint32_t at,
+              uint32_t dst, struct pkt *p)
+{
+    uint32_t cur = ov->evpn_host[dst];
+    uint32_t to = ov->host_vtep[cur] == at ? cur : ov->vteps[at].anchor;
+    if (to == dst)
+        return;
+    if (!p->inner_dst)
+        p->inner_dst = p->ip.dst;
+    p->ip.dst = edge_of(net)->hosts[to].ip;
+}
+
+/* A tenant's packet from host port of leaf V for host DST in VNI, with
+ * EVPN: where V's RIB says the VMs of DST are. */
+static enum drop_reason
+vtep_encap_evpn(struct vtep *v, struct net *net, struct pkt *p,
+                uint32_t vni, uint32_t dst)
+{
+    struct overlay *ov = v->ov;
+    uint32_t vi = (uint32_t)(v - ov->vteps);
+    uint32_t at = ov->evpn_at[(size_t)vi * ov->n_hosts + dst];
+    if (at == NONE) {
+        /* Unknown: dropped (ARP suppression), or ingress-replicated to
+         * the type 3 list, whose copy to the VMs' VTEP delivers. */
+        at = ov->host_vtep[ov->evpn_host[dst]];
+        if (ov->evpn_suppress || !ov->evpn_bum[(size_t)vi * ov->n_vteps + at])
+            return DROP_NO_ROUTE;
+    }
+    if (at == vi) {
+        if (ov->host_vtep[ov->evpn_host[dst]] != vi)
+            return DROP_VM_MOVED;     /* Gone, and no newer route yet. */
+        v->st.local_pkts++;
+        evpn_redirect(ov, net, vi, dst, p);
+        return DROP_N_REASONS;
+    }
+    evpn_redirect(ov, net, at, dst, p);
+    return overlay_encap(ov, &v->st, v->ip, ov->vteps[at].ip, vni, p);
 }
 
 static enum drop_reason
@@ -61,6 +106,8 @@ vtep_encap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
         v->st.isolation_drops++;
         return DROP_NO_ROUTE;
     }
+    if (UNLIKELY(ov->evpn_at != NULL))
+        return vtep_encap_evpn(v, net, p, vni, dst);
     if (s->route[net->host_group[dst]] == ROUTE_DIRECT) {
         v->st.local_pkts++;
         return DROP_N_REASONS;
@@ -118,6 +165,17 @@ vtep_decap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
     uint32_t dst = net_host_of_ip(net, p->ip.dst);
     if (dst == UINT32_MAX || s->route[net->host_group[dst]] != ROUTE_DIRECT)
         return DROP_N_REASONS;   /* In transit (not a leaf-spine path). */
+    if (UNLIKELY(ov->evpn_at != NULL)) {
+        /* The VMs the tunnel is for: delivered if they are here still
+         * (perhaps on another server of this leaf), else gone. */
+        uint32_t real = p->inner_dst ? net_host_of_ip(net, p->inner_dst)
+                                     : dst;
+        uint32_t vi = (uint32_t)(v - ov->vteps);
+        if (ov->host_vtep[ov->evpn_host[real]] != vi)
+            return DROP_VM_MOVED;
+        evpn_redirect(ov, net, vi, real, p);
+        dst = real;
+    }
     const struct vtep_entry *e =
         overlay_lookup(ov, p->vni, ov->host_addr[dst]);
     if (!e || e->host != dst) {
@@ -186,9 +244,12 @@ overlay_create(const struct overlay_spec *spec, struct net *net,
         if (spec->vteps == VTEP_LEAF)
             s->tunnel = &v->up;
     }
-    for (uint32_t h = 0; h < n_hosts; h++)
+    for (uint32_t h = n_hosts; h-- > 0;) {
         ov->host_vtep[h] = vtep_of[host_switch(net, h)];
-    free(vtep_of);
+        ov->vteps[ov->host_vtep[h]].anchor = h;
+    }
+    ov->vtep_of_node = vtep_of;
+    ov->n_hosts = n_hosts;
 
     /* The forwarding table: every tenant member by (VNI, address). */
     for (size_t i = 0; i < spec->n_tenants; i++)
@@ -217,6 +278,10 @@ overlay_destroy(struct overlay *ov)
     free(ov->host_vni);
     free(ov->host_addr);
     free(ov->host_vtep);
+    free(ov->vtep_of_node);
+    free(ov->evpn_at);
+    free(ov->evpn_bum);
+    free(ov->evpn_host);
     free(ov->table);
     free(ov->vteps);
     vswitches_destroy(ov);
@@ -323,4 +388,41 @@ bool
 overlay_has_vswitch(const struct overlay *ov)
 {
     return ov->n_vswitches > 0;
+}
+
+void
+overlay_evpn_enable(struct overlay *ov, bool arp_suppression)
+{
+    size_t n = (size_t)ov->n_vteps * ov->n_hosts;
+    ov->evpn_at = xmalloc((n ? n : 1) * sizeof *ov->evpn_at);
+    for (size_t i = 0; i < n; i++)
+        ov->evpn_at[i] = NONE;
+    ov->evpn_bum = xcalloc((size_t)ov->n_vteps * ov->n_vteps + 1, 1);
+    ov->evpn_host = xmalloc((ov->n_hosts + 1) * sizeof *ov->evpn_host);
+    for (uint32_t h = 0; h < ov->n_hosts; h++)
+        ov->evpn_host[h] = h;
+    ov->evpn_suppress = arp_suppression;
+}
+
+void
+overlay_evpn_mac(struct overlay *ov, uint32_t v, uint32_t mac, uint32_t at)
+{
+    uint32_t vi = ov->vtep_of_node[v];
+    sim_assert(vi != NONE && (at == NONE || ov->vtep_of_node[at] != NONE));
+    ov->evpn_at[(size_t)vi * ov->n_hosts + mac] =
+        at == NONE ? NONE : ov->vtep_of_node[at];
+}
+
+void
+overlay_evpn_flood(struct overlay *ov, uint32_t v, uint32_t at, bool on)
+{
+    uint32_t vi = ov->vtep_of_node[v], ai = ov->vtep_of_node[at];
+    sim_assert(vi != NONE && ai != NONE);
+    ov->evpn_bum[(size_t)vi * ov->n_vteps + ai] = on;
+}
+
+void
+overlay_evpn_moved(struct overlay *ov, uint32_t mac, uint32_t to)
+{
+    ov->evpn_host[mac] = to;
 }

@@ -52,6 +52,8 @@ struct vtep {
     struct sw_tunnel up;
     struct overlay *ov;
     uint32_t switch_id;        /* Its switch's node id. */
+    uint32_t anchor;           /* A host attached to it (the underlay
+                                * routes its tunnels towards it). */
     uint32_t ip;               /* Its underlay address, 172.16.0.0/16. */
     struct vtep_stats st;
 };
@@ -78,6 +80,19 @@ struct overlay {
     uint32_t n_vteps;
     struct vswitch *vswitches; /* One per server with VMs (vswitch.h), */
     uint32_t n_vswitches;      /* or none. */
+    /* BGP EVPN on the leaves (control/evpn.h), or NULL: the table above
+     * is everything a leaf knows.  With it a leaf tunnels only to what
+     * its RIB installed: */
+    uint32_t *evpn_at;         /* [vtep * n_hosts + host]: the VTEP of the
+                                * host's VMs' type 2 route, or NONE; */
+    uint8_t *evpn_bum;         /* [vtep * n_vteps + vtep]: its type 3
+                                * list; */
+    uint32_t *evpn_host;       /* per host: the server its VMs are on
+                                * (vm_move), which its leaf delivers to; */
+    uint32_t *vtep_of_node;    /* per node: its VTEP, or NONE. */
+    bool evpn_suppress;        /* Unknown destinations dropped, not
+                                * sent to the type 3 list. */
+    uint32_t n_hosts;
 };
 
 /* Builds the overlay of SPEC over the finished net NET and attaches a
@@ -115,6 +130,20 @@ uint32_t overlay_inner_dst(const struct net *, const struct pkt *);
 void overlay_outer(const struct overlay *, const struct net *,
                    const struct pkt *, struct encap_outer *,
                    struct pkt *inner);
+/* BGP EVPN fills the leaves' tables (control/evpn.h's data plane, which
+ * names VTEPs by their switches' node ids): from now on every remote
+ * destination is unknown until overlay_evpn_mac() installs it; with
+ * ARP_SUPPRESSION unknown destinations are dropped, else sent to the
+ * type 3 list.  Once, before the run. */
+void overlay_evpn_enable(struct overlay *, bool arp_suppression);
+/* Leaf V reaches the VMs of host MAC through leaf AT's VTEP, or knows
+ * no more (AT == UINT32_MAX). */
+void overlay_evpn_mac(struct overlay *, uint32_t v, uint32_t mac,
+                      uint32_t at);
+/* Leaf V's type 3 list gains (ON) or loses leaf AT. */
+void overlay_evpn_flood(struct overlay *, uint32_t v, uint32_t at, bool on);
+/* The VMs of host MAC are on server TO now. */
+void overlay_evpn_moved(struct overlay *, uint32_t mac, uint32_t to);
 /* The security identity host H's packets carry (overlay.vswitch
  * identities: its index + 1), 0 for none. */
 uint32_t overlay_identity(const struct overlay *, uint32_t h);

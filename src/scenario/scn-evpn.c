@@ -1,8 +1,9 @@
-/* The `evpn` section (BGP EVPN over the fabric: speakers on the software
- * VTEPs and route reflectors), docs/scenario.md "evpn", into struct
- * evpn_spec (control/evpn-spec.h), and the `vm_move` event's target.
- * Route reflectors name hosts, so they are resolved once the graph and
- * the overlay's tenants are known. */
+/* The `evpn` section (BGP EVPN over the fabric: speakers on the VTEPs,
+ * software or the leaves', and route reflectors), docs/scenario.md
+ * "evpn", into struct evpn_spec (control/evpn-spec.h), and the `vm_move`
+ * event's target.  Route reflectors name hosts (switches with leaf
+ * VTEPs), so they are resolved once the graph and the overlay's tenants
+ * are known. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,9 +19,10 @@ static const struct key evpn_keys[] = {
       .dflt = "full_mesh",
       .help = "iBGP sessions: every VTEP pair, or VTEPs to route "
               "reflectors (RFC 4456)." },
-    { "route_reflectors", KEY_CUSTOM, .what = "sequence of host names",
+    { "route_reflectors", KEY_CUSTOM, .what = "sequence of node names",
       .note = "required (route_reflectors)",
-      .help = "Hosts that run the route reflectors (not VTEPs)." },
+      .help = "Nodes that run the route reflectors (not VTEPs): hosts, "
+              "or switches (e.g. spines) with overlay.vteps: leaf." },
     { "cluster_size", KEY_U32, E(cluster_size), 1, 64, .dflt = "2",
       .help = "RRs per cluster: redundant RRs every client of the cluster "
               "peers with." },
@@ -35,8 +37,8 @@ static const struct key evpn_keys[] = {
       .help = "KEEPALIVE interval (RFC 4271 10: a third of the 90 s hold "
               "time)." },
     { "update_cpu", KEY_DURATION, E(update_cpu_ps), 0, .dflt = "20us",
-      .help = "A speaker's CPU time per UPDATE received (an assumption; "
-              "docs/models.md)." },
+      .help = "A speaker's CPU time per UPDATE received, a switch's "
+              "control CPU's too (an assumption; docs/models.md)." },
     { "core", KEY_U32, E(cpu_core), 0, 2047, .dflt = "0",
       .help = "On a server: the core that runs the BGP daemon." },
     { "type5", KEY_BOOL, E(type5), .dflt = "false",
@@ -87,8 +89,38 @@ scn_parse_evpn(struct ctx *c, const struct ynode *map, struct evpn_spec *e)
     return true;
 }
 
-/* What EVPN needs of the overlay: software VTEPs that tunnel, and
- * vswitch tables that EVPN fills. */
+/* With leaf VTEPs: every leaf serves one tenant (its speaker imports one
+ * route target). */
+static bool
+check_leaves(struct ctx *c, const struct ypair *pr, const struct scenario *scn)
+{
+    const struct topo_graph *g = &scn->graph;
+    const uint32_t *tenant = scn->overlay.host_tenant;
+    uint32_t *of = xcalloc(g->n_nodes, sizeof *of);
+    bool ok = true;
+    for (uint32_t i = 0; i < g->n_links && ok; i++) {
+        uint32_t h = g->links[i].a, x = g->links[i].b;
+        if (h >= g->n_hosts) {
+            h = g->links[i].b;
+            x = g->links[i].a;
+        }
+        if (h >= g->n_hosts || x < g->n_hosts || !tenant[h])
+            continue;
+        if (of[x] && of[x] != tenant[h])
+            ok = fail_at(c, &pr->key_mark, "evpn: leaf %s has hosts of "
+                         "tenants %s and %s; with overlay.vteps: leaf each "
+                         "leaf's speaker serves one tenant in dcsim",
+                         g->nodes[x].name,
+                         scn->overlay.tenants[of[x] - 1].name,
+                         scn->overlay.tenants[tenant[h] - 1].name);
+        of[x] = tenant[h];
+    }
+    free(of);
+    return ok;
+}
+
+/* What EVPN needs of the overlay: VTEPs that tunnel, and (software
+ * VTEPs) vswitch tables that EVPN fills. */
 static bool
 check_overlay(struct ctx *c, const struct ynode *root,
               const struct scenario *scn)
@@ -104,15 +136,20 @@ check_overlay(struct ctx *c, const struct ynode *root,
                            "install the entries)");
         return true;
     }
-    if (!o->enabled || o->vteps != VTEP_SERVER)
-        return fail_at(c, &pr->key_mark, "evpn: the speakers run on "
-                       "software VTEPs; expected an overlay with vteps: "
-                       "server (hardware VTEPs in leaves have no BGP "
-                       "endpoint in dcsim yet)");
+    if (!o->enabled)
+        return fail_at(c, &pr->key_mark, "evpn: the speakers run on the "
+                       "VTEPs; expected an overlay (vteps: server or leaf)");
     if (o->encap.kind == ENCAP_VLAN)
         return fail_at(c, &pr->key_mark, "evpn: EVPN's routes carry VNIs of "
                        "VXLAN or Geneve tunnels; expected overlay."
                        "encapsulation vxlan or geneve");
+    if (o->vteps == VTEP_LEAF) {
+        if (o->vswitch.enabled && o->vswitch.tables == VSW_EVPN)
+            return fail_at(c, &tables->mark, "overlay.vswitch.tables: evpn "
+                           "fills software VTEPs' tables; with vteps: leaf "
+                           "EVPN fills the leaves'");
+        return check_leaves(c, pr, scn);
+    }
     if (o->vswitch.tables != VSW_EVPN)
         return fail_at(c, tables ? &tables->mark : &pr->key_mark,
                        "evpn: the vswitches' tables must come from EVPN; "
@@ -143,6 +180,32 @@ check_core(struct ctx *c, const struct ynode *map, const struct scenario *scn,
                    cores - 1);
 }
 
+/* A route reflector with leaf VTEPs: a switch with no tenant host. */
+static bool
+resolve_rr_switch(struct ctx *c, const struct scenario *scn,
+                  const struct ynode *n, const char *path, uint32_t *out)
+{
+    const struct topo_graph *g = &scn->graph;
+    int64_t i = topo_find(g, n->text);
+    if (i < 0 || (uint64_t)i < g->n_hosts)
+        return fail_at(c, &n->mark, "%s: no switch named '%s'%s (with "
+                       "overlay.vteps: leaf the route reflectors run on "
+                       "switches, e.g. the spines)", path, n->text,
+                       i >= 0 ? " (it is a host)" : "");
+    for (uint32_t k = 0; k < g->n_links; k++) {
+        const struct topo_link *l = &g->links[k];
+        uint32_t h = l->a == (uint64_t)i ? l->b : l->b == (uint64_t)i ? l->a
+                                                                    : UINT32_MAX;
+        if (h < g->n_hosts && scn->overlay.host_tenant[h])
+            return fail_at(c, &n->mark, "%s: switch %s is a VTEP (tenant "
+                           "host %s hangs from it); expected a switch "
+                           "without tenant hosts, e.g. a spine", path,
+                           n->text, g->nodes[h].name);
+    }
+    *out = (uint32_t)i;
+    return true;
+}
+
 bool
 scn_resolve_evpn(struct ctx *c, const struct ynode *root,
                  struct scenario *scn)
@@ -152,6 +215,7 @@ scn_resolve_evpn(struct ctx *c, const struct ynode *root,
     struct evpn_spec *e = &scn->control.evpn;
     if (!e->enabled)
         return true;
+    e->leaf = scn->overlay.vteps == VTEP_LEAF;
     const struct ynode *map = ytree_get(root, "evpn");
     const uint32_t *tenant = scn->overlay.host_tenant;
     for (uint32_t h = 0; h < scn->graph.n_hosts; h++)
@@ -166,20 +230,27 @@ scn_resolve_evpn(struct ctx *c, const struct ynode *root,
         char path[PATH_BYTES];
         const struct ynode *n = seq->items[i];
         path_index(path, "evpn.route_reflectors", i);
-        if (!need_scalar(c, n, path, "a host name") ||
-            !scn_resolve_host(c, scn, n, path, &e->rr_hosts[i]))
+        if (!need_scalar(c, n, path, e->leaf ? "a switch name"
+                                              : "a host name"))
             return false;
+        if (e->leaf) {
+            if (!resolve_rr_switch(c, scn, n, path, &e->rr_hosts[i]))
+                return false;
+        } else if (!scn_resolve_host(c, scn, n, path, &e->rr_hosts[i])) {
+            return false;
+        }
         uint32_t h = e->rr_hosts[i];
-        if (tenant[h])
+        if (!e->leaf && tenant[h])
             return fail_at(c, &n->mark, "%s: host %s is a VTEP (in tenant "
                            "%s); expected a host outside every tenant",
                            path, n->text,
                            scn->overlay.tenants[tenant[h] - 1].name);
         for (size_t j = 0; j < i; j++)
             if (e->rr_hosts[j] == h)
-                return fail_at(c, &n->mark, "%s: host %s is already a "
-                               "route reflector", path, n->text);
-        if (!check_core(c, map, scn, h))
+                return fail_at(c, &n->mark, "%s: %s %s is already a "
+                               "route reflector", path,
+                               e->leaf ? "switch" : "host", n->text);
+        if (!e->leaf && !check_core(c, map, scn, h))
             return false;
     }
     return true;

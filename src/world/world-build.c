@@ -305,6 +305,8 @@ evpn_dp_moved(struct evpn_dp *dp, uint32_t mac, uint32_t to)
     struct world *w = CONTAINER_OF(dp, struct world, evpn_dp);
     struct net *net = world_net(w);
     struct edge *edge = &w->edge;
+    if ((edge->runs_on ? edge->runs_on[mac] : mac) == to)
+        return;             /* Already there: nothing moves. */
     if (!edge->runs_on) {
         edge->runs_on = xmalloc(net->n_hosts * sizeof *edge->runs_on);
         for (uint32_t h = 0; h < net->n_hosts; h++)
@@ -328,6 +330,67 @@ static const struct evpn_dp_class world_evpn_dp_class = {
     .moved = evpn_dp_moved,
 };
 
+/* ---- With leaf VTEPs: the leaves' tables (overlay/vtep.h). ---- */
+
+static void
+evpn_leaf_mac(struct evpn_dp *dp, uint32_t v, uint32_t mac, uint32_t at)
+{
+    struct world *w = CONTAINER_OF(dp, struct world, evpn_dp);
+    overlay_evpn_mac(w->overlay, v, mac, at);
+}
+
+static void
+evpn_leaf_flood(struct evpn_dp *dp, uint32_t v, uint32_t at, bool on)
+{
+    struct world *w = CONTAINER_OF(dp, struct world, evpn_dp);
+    overlay_evpn_flood(w->overlay, v, at, on);
+}
+
+static void
+evpn_leaf_moved(struct evpn_dp *dp, uint32_t mac, uint32_t to)
+{
+    struct world *w = CONTAINER_OF(dp, struct world, evpn_dp);
+    overlay_evpn_moved(w->overlay, mac, to);
+}
+
+static const struct evpn_dp_class world_evpn_leaf_dp_class = {
+    .mac = evpn_leaf_mac,
+    .flood = evpn_leaf_flood,
+    .moved = evpn_leaf_moved,
+};
+
+/* BGP EVPN on the leaves: a speaker on every switch with a tenant host
+ * attached (the scenario has checked that each serves one tenant), its
+ * sessions the switches' own (no flows). */
+static void
+build_evpn_leaf(struct world *w, const struct scenario *scn)
+{
+    struct net *net = &w->edge.net;
+    struct overlay *ov = w->overlay;
+    const struct evpn_spec *spec = &scn->control.evpn;
+    uint32_t *node_vni = xcalloc(net->n_nodes, sizeof *node_vni);
+    uint32_t *mac_node = xmalloc((net->n_hosts + 1) * sizeof *mac_node);
+    for (uint32_t h = 0; h < net->n_hosts; h++) {
+        mac_node[h] = ov->vteps[ov->host_vtep[h]].switch_id;
+        if (ov->host_vni[h])
+            node_vni[mac_node[h]] = ov->host_vni[h];
+    }
+    overlay_evpn_enable(ov, spec->arp_suppression);
+    w->evpn_dp.class = &world_evpn_leaf_dp_class;
+    struct evpn_config cfg = {
+        .spec = spec,
+        .host_vni = ov->host_vni,
+        .node_vni = node_vni,
+        .n_nodes = net->n_nodes,
+        .mac_node = mac_node,
+        .stop_ps = scn->stop_ps,
+        .dp = &w->evpn_dp,
+    };
+    w->control->evpn = evpn_create(net, &cfg, &w->control->speakers);
+    free(node_vni);
+    free(mac_node);
+}
+
 /* BGP EVPN: its speakers' flows after everything else's, message streams
  * in an edge entry of their own (the scenario's tcp settings). */
 static void
@@ -337,6 +400,10 @@ build_evpn(struct world *w, const struct scenario *scn, uint32_t room)
     struct net *net = &edge->net;
     const struct evpn_spec *spec = &scn->control.evpn;
     const uint32_t *host_vni = w->overlay->host_vni;
+    if (spec->leaf) {
+        build_evpn_leaf(w, scn);
+        return;
+    }
     uint32_t cap = evpn_flow_cap(spec, host_vni, net->n_hosts);
     size_t entry = scn->n_traffic + (scn->storage.on ? STORAGE_N_ENTRIES : 0);
     w->entries = xrealloc(w->entries, (entry + 1) * sizeof *w->entries);
@@ -351,6 +418,8 @@ build_evpn(struct world *w, const struct scenario *scn, uint32_t room)
     struct evpn_config cfg = {
         .spec = spec,
         .host_vni = host_vni,
+        .node_vni = host_vni,
+        .n_nodes = net->n_hosts,
         .first_flow = room,
         .entry = (uint16_t)entry,
         .stop_ps = scn->stop_ps,

@@ -53,9 +53,23 @@ check core 'evpn: {core: 99}' 6:14 "evpn.core: host h0 has 32 cores (0..31)"
 check type5 'evpn: {type5: maybe}' 6:15 "evpn.type5 is 'maybe'; expected true or false"
 check arp-suppression 'evpn: {arp_suppression: 2}' 6:25 "evpn.arp_suppression is '2'; expected true or false"
 check no-evpn '' 4:64 "overlay.vswitch.tables: evpn needs an evpn section"
-OV='overlay: {tenants: [{name: a, vni: 1, hosts: [h0, h1, h3]}]}' \
-    check leaf-vteps 'evpn: {}' 6:1 "evpn: the speakers run on software VTEPs; expected an overlay with vteps: server"
-OV='host: {}' check no-overlay 'evpn: {}' 6:1 "expected an overlay with vteps: server"
+OV='host: {}' check no-overlay 'evpn: {}' 6:1 "evpn: the speakers run on the VTEPs; expected an overlay (vteps: server or leaf)"
+
+# Leaf VTEPs (overlay.vteps: leaf): route reflectors are switches without
+# tenant hosts; each leaf serves one tenant.  Tenant a is h0, h1, h3 (on
+# leaf0 and leaf1).
+OVL='overlay: {vteps: leaf, underlay_mtu: 9216, tenants: [{name: a, vni: 1, hosts: [h0, h1, h3]}]}'
+OV=$OVL scenario "evpn: {$RR: [spine0], arp_suppression: true}
+events: [{at: 1ms, vm_move: [h0, h3]}]" >"$tmp/good-leaf.yaml"
+"$DCSIM" validate "$tmp/good-leaf.yaml" >/dev/null 2>"$tmp/err"
+t $? "EVPN on leaf VTEPs with a spine as route reflector validates"
+OV=$OVL check leaf-rr-host "evpn: {$RR: [h2]}" 6:55 "evpn.route_reflectors.0: no switch named 'h2' (it is a host) (with overlay.vteps: leaf the route reflectors run on switches, e.g. the spines)"
+OV=$OVL check leaf-rr-vtep "evpn: {$RR: [leaf0]}" 6:55 "evpn.route_reflectors.0: switch leaf0 is a VTEP (tenant host h0 hangs from it); expected a switch without tenant hosts"
+OV=$OVL check leaf-rr-twice "evpn: {$RR: [spine0, spine0]}" 6:63 "evpn.route_reflectors.1: switch spine0 is already a route reflector"
+OV='overlay: {vteps: leaf, underlay_mtu: 9216, tenants: [{name: a, vni: 1, hosts: [h0, h3]}, {name: b, vni: 2, hosts: [h1]}]}' \
+    check leaf-two-tenants 'evpn: {}' 6:1 "evpn: leaf leaf0 has hosts of tenants a and b; with overlay.vteps: leaf each leaf's speaker serves one tenant"
+OV='overlay: {vteps: leaf, vswitch: {tables: evpn}, tenants: [{name: a, vni: 1, hosts: [h0, h3]}]}' \
+    check leaf-vswitch 'evpn: {}' 4:42 "overlay.vswitch.tables: evpn fills software VTEPs' tables; with vteps: leaf EVPN fills the leaves'"
 OV='overlay: {vteps: server, vswitch: {tables: learning}, tenants: [{name: a, vni: 1, hosts: [h0, h1, h3]}]}' \
     check tables 'evpn: {}' 4:44 "expected overlay.vswitch.tables: evpn"
 
