@@ -50,6 +50,9 @@ struct edge_entry {
                                   * not all those made so far). */
     bool stream;                 /* Its flows are message streams
                                   * (transport_open_stream()). */
+    uint32_t rd_max;             /* RDMA streams: RDMA READs outstanding
+                                  * at most (the queue pair's ORD); 0: no
+                                  * limit. */
 };
 
 /* What hosts, servers and transports read of the configuration, set by

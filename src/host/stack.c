@@ -59,7 +59,7 @@ flow_of(struct net *net, const struct pkt *p)
 static struct vm *
 vm_of(struct server *srv, const struct flow *f)
 {
-    return srv->n_vms ? &srv->vms[f->id % srv->n_vms] : NULL;
+    return srv->n_vms ? &srv->vms[flow_affinity(f) % srv->n_vms] : NULL;
 }
 
 static struct core *
@@ -67,7 +67,7 @@ app_core(struct server *srv, const struct flow *f)
 {
     struct vm *vm = vm_of(srv, f);
     if (vm)
-        return vm->vcpu[f->id % vm->n_vcpus];
+        return vm->vcpu[flow_affinity(f) % vm->n_vcpus];
     const struct server_spec *s = srv->spec;
     return &srv->cores[s->app_cores[f->id % s->n_app_cores]];
 }

@@ -26,7 +26,7 @@ static uint32_t
 flow_vm(struct net *net, const struct flow *f, uint32_t h)
 {
     uint32_t n = edge_of(net)->servers[h].n_vms;
-    return n ? f->id % n : 0;
+    return n ? flow_affinity(f) % n : 0;
 }
 
 /* ---- Keys and masks. ---- */

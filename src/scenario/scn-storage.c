@@ -27,6 +27,9 @@ static const struct key storage_keys[] = {
       .help = "Target software: interrupts or polling reactors." },
     { "in_capsule", KEY_SIZE, S(in_capsule_bytes), 0, .dflt = "4KiB",
       .help = "NVMe-oF writes up to this go in the command capsule." },
+    { "rdma_read_depth", KEY_U32, S(rdma_read_depth), 1, 255,
+      .dflt = "16",
+      .help = "RDMA READs outstanding per queue pair (ORD/IRD)." },
     { "header_digest", KEY_BOOL, S(header_digest), .dflt = "false",
       .help = "NVMe/TCP HDGST and iSCSI HeaderDigest (CRC32C)." },
     { "data_digest", KEY_BOOL, S(data_digest), .dflt = "false",
@@ -97,7 +100,8 @@ static const struct key job_keys[] = {
       .note = "required but with local and objects",
       .help = "The host whose SSD serves it." },
     { "protocol", KEY_CUSTOM,
-      .what = "local, nvme-rdma, nvme-tcp, iscsi, object-tcp, object-rdma",
+      .what = "local, nvme-rdma, nvme-tcp, iscsi, object-tcp, object-rdma, "
+              "nvme-iwarp",
       .note = "required", .help = "How the initiator reaches the SSD." },
     { "rw", KEY_CUSTOM,
       .what = "read, write, randread, randwrite, rw, randrw",
@@ -127,6 +131,13 @@ static const struct key job_keys[] = {
       .help = "Object protocols: the hosts objects are placed on." },
     { "replicas", KEY_U32, J(replicas), 1, STORAGE_MAX_REPLICAS,
       .dflt = "3", .help = "Object protocols: copies of each object." },
+    { "objects", KEY_U64, J(objects), 1, STORAGE_MAX_OBJECTS, .note = "none",
+      .help = "Object protocols: names each I/O draws from; none: each "
+              "I/O a new object." },
+    { "zipf", KEY_DECIMAL, J(zipf), .hi = 100,
+      .form = "an exponent 0..100 other than 1, e.g. 1.2", .dflt = "0",
+      .help = "With objects: Zipf exponent of the names' popularity "
+              "(fio's zipf:theta); 0: uniform." },
 };
 #undef J
 
@@ -220,6 +231,22 @@ parse_job(struct ctx *c, const struct ynode *map, const char *path,
     if (n && !object)
         return fail_value(c, n, sub, "given with a block protocol",
                           "a pool only with object-tcp or object-rdma");
+    const struct ynode *no = ytree_get(map, "objects");
+    if (no && !object) {
+        path_key(sub, path, "objects");
+        return fail_value(c, no, sub, "given with a block protocol",
+                          "objects only with object-tcp or object-rdma");
+    }
+    const struct ynode *nz = ytree_get(map, "zipf");
+    path_key(sub, path, "zipf");
+    if (nz && !no)
+        return fail_value(c, nz, sub, "given without objects",
+                          "zipf with objects, the names it ranks");
+    /* Gray's method (as fio's) divides by 1 - theta. */
+    if (nz && j->zipf == 1)
+        return fail_value(c, nz, sub, "a Zipf exponent of exactly 1",
+                          "an exponent other than 1, e.g. 0.99 or 1.01");
+    path_key(sub, path, "pool");
     if (object && (!require_key(c, map, path, "pool") ||
                    !need_sequence(c, n, sub, true,
                                   "a non-empty list of host names")))

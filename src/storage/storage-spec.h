@@ -19,6 +19,8 @@ enum storage_proto {
     STORAGE_OBJECT_TCP,       /* Replicated object store (Ceph-style),
                                * its messages over TCP, */
     STORAGE_OBJECT_RDMA,      /* or as RoCE SENDs. */
+    STORAGE_NVME_IWARP,       /* NVMe-oF over iWARP (RDMAP/DDP/MPA over
+                               * TCP). */
     STORAGE_N_PROTOS,
 };
 
@@ -47,6 +49,9 @@ struct storage_costs {
 
 /* Most replicas of an object. */
 #define STORAGE_MAX_REPLICAS 16
+/* Most names in a job's key space (a Zipf law's normalization sums
+ * over them once, at build time). */
+#define STORAGE_MAX_OBJECTS (UINT64_C(1) << 24)
 
 /* One entry of storage.jobs: a fio job, numjobs workers of iodepth each. */
 struct storage_job_spec {
@@ -69,6 +74,11 @@ struct storage_job_spec {
      * POOL's hosts in distinct racks (by a hash of the object's name);
      * the first is the primary. */
     uint32_t replicas;
+    /* The objects' names: each I/O a new one (objects 0), or one of
+     * OBJECTS names drawn uniformly (zipf 0) or by a Zipf law of
+     * exponent ZIPF (fio's random_distribution=zipf:theta). */
+    uint64_t objects;
+    double zipf;
     uint32_t *pool;           /* Host numbers, n_pool of them. */
     int32_t *pool_rack;       /* Their racks. */
     size_t n_pool;
@@ -82,6 +92,9 @@ struct storage_spec {
     enum storage_target target;
     uint64_t in_capsule_bytes;/* NVMe-oF: writes up to this go in the
                                * command capsule. */
+    uint32_t rdma_read_depth; /* NVMe-oF/RDMA: RDMA READs a target has
+                               * outstanding per queue pair at most (the
+                               * connection's initiator depth, ORD). */
     bool header_digest;       /* NVMe/TCP HDGST, iSCSI HeaderDigest. */
     bool data_digest;         /* NVMe/TCP DDGST, iSCSI DataDigest. */
     bool immediate_data;      /* iSCSI ImmediateData. */

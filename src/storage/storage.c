@@ -31,6 +31,10 @@
  *                    and answers P with a 16 B acknowledgment; when all
  *                    have, P->I 16 B acknowledgment
  *   object get       I->P 16 B request; P's SSD; P->I the object
+ *   nvme-iwarp       as nvme-rdma, the RDMAP messages on the session's
+ *                    TCP connection (RFC 5040-5044), but for a write
+ *                    beyond in_capsule: T->I RDMA Read Request (28 B,
+ *                    RFC 5040 4.4), I->T its Read Response (the data)
  * (P: the object's primary, placed by a hash of its name over the
  * pool's hosts, the replicas in racks distinct from it and each other.)
  * Digests add 4 B per header (header_digest) and per data segment
@@ -45,9 +49,13 @@
  * message posted on that stream before it; a message followed at once by
  * another of the same sender (an RDMA WRITE and its response SEND) does
  * not wait: both are posted, and the SEND completes after the WRITE in
- * queue-pair order.  RDMA READs (a target fetching a write's data) are
- * each a flow of their own: the target is their requester, and the
- * step after them waits for their data anyway. */
+ * queue-pair order.  An RDMA READ (a target fetching a write's data)
+ * goes on the target's send queue of the same queue pair, the stream
+ * from the target to the initiator, as the NVMe-oF RDMA binding posts
+ * it: behind the messages posted before it, and at most
+ * `rdma_read_depth` outstanding (the connection's negotiated initiator
+ * depth, the QP's ORD), the rest and everything behind them waiting in
+ * the send queue. */
 #include "storage/storage.h"
 
 #include <inttypes.h>
@@ -71,6 +79,7 @@ const char *const storage_proto_names[STORAGE_N_PROTOS] = {
     [STORAGE_ISCSI] = "iscsi",
     [STORAGE_OBJECT_TCP] = "object-tcp",
     [STORAGE_OBJECT_RDMA] = "object-rdma",
+    [STORAGE_NVME_IWARP] = "nvme-iwarp",
 };
 
 const char *const storage_rw_names[STORAGE_N_RW] = {
@@ -100,23 +109,26 @@ const char *const storage_rw_names[STORAGE_N_RW] = {
 /* An object store's acknowledgments and GET requests: 16 B (their
  * messengers' headers are left out, as are the PUT's). */
 #define OBJECT_SMALL_BYTES 16
+/* iWARP's RDMA Read Request: its RDMAP header (RFC 5040 4.4: sink STag
+ * and offset, size, source STag and offset). */
+#define IWARP_READ_REQ_BYTES 28
 #define INITIATOR_PORT0 49152
 
 /* What carries a message. */
 enum carrier {
     CARRY_SEND,               /* RoCE SEND, on the RDMA stream. */
     CARRY_WRITE,              /* RDMA WRITE, on the RDMA stream. */
-    CARRY_READ,               /* RDMA READ, a flow of its own: the flow's
-                               * source is the requester; the data comes
-                               * to it. */
+    CARRY_READ,               /* RDMA READ, on the RDMA stream from its
+                               * requester; the data comes to it. */
     CARRY_TCP,                /* Bytes of the TCP stream. */
+    CARRY_IWARP,              /* An RDMAP message on the iWARP stream. */
 };
 
 /* Storage's edge entries after the workload's (STORAGE_N_ENTRIES). */
 enum sto_entry {
     ENTRY_RDMA_STREAM,
-    ENTRY_READ,
     ENTRY_TCP_STREAM,
+    ENTRY_IWARP_STREAM,
 };
 
 /* A message's tag (transport_post()): its worker, its I/O's slot and its
@@ -183,6 +195,8 @@ struct sto_job {
     struct program prog[2];   /* Read, write. */
     struct storage_job_stats st;
     struct rng rng;           /* Read or write, for mixes. */
+    struct rng names;         /* With objects: the names drawn. */
+    double zetan, eta, alpha; /* With zipf: Gray's constants. */
 };
 
 struct sto_worker {
@@ -215,9 +229,6 @@ struct storage {
     struct sto_host *hosts;   /* Per host. */
     uint32_t first_flow, next_flow, end_flow;
     uint16_t first_entry;
-    struct sto_io **io_of;    /* RDMA READs' flows, by flow id -
-                               * first_flow: their I/O... */
-    int8_t *leg_of;           /* ...and its leg, or -1: its own step. */
     struct sto_stream *streams;  /* Open addressing by (w, src, dst);
                                   * id UINT32_MAX: empty. */
     uint32_t n_streams, cap_streams;
@@ -280,23 +291,34 @@ program_build(const struct storage_spec *s, const struct storage_job_spec *j,
         put(p, STEP_DEVICE);
         break;
     case STORAGE_NVME_RDMA:
+    case STORAGE_NVME_IWARP: {
+        /* iWARP: every RDMAP message on its TCP stream; its READ a Read
+         * Request one way and the Read Response (the data) back. */
+        bool iw = j->proto == STORAGE_NVME_IWARP;
+        enum carrier send = iw ? CARRY_IWARP : CARRY_SEND;
         if (!write) {
-            put_msg(p, CARRY_SEND, false, NVME_SQE_BYTES);
+            put_msg(p, send, false, NVME_SQE_BYTES);
             put(p, STEP_TARGET);
             put(p, STEP_DEVICE);
-            put_msg(p, CARRY_WRITE, true, bs);
+            put_msg(p, iw ? CARRY_IWARP : CARRY_WRITE, true, bs);
         } else if (bs <= s->in_capsule_bytes) {
-            put_msg(p, CARRY_SEND, false, NVME_SQE_BYTES + bs);
+            put_msg(p, send, false, NVME_SQE_BYTES + bs);
             put(p, STEP_TARGET);
             put(p, STEP_DEVICE);
         } else {
-            put_msg(p, CARRY_SEND, false, NVME_SQE_BYTES);
+            put_msg(p, send, false, NVME_SQE_BYTES);
             put(p, STEP_TARGET);
-            put_msg(p, CARRY_READ, true, bs);
+            if (iw) {
+                put_msg(p, CARRY_IWARP, true, IWARP_READ_REQ_BYTES);
+                put_msg(p, CARRY_IWARP, false, bs);
+            } else {
+                put_msg(p, CARRY_READ, true, bs);
+            }
             put(p, STEP_DEVICE);
         }
-        put_msg(p, CARRY_SEND, true, NVME_CQE_BYTES);
+        put_msg(p, send, true, NVME_CQE_BYTES);
         break;
+    }
     case STORAGE_NVME_TCP: {
         uint64_t resp = nvme_tcp_pdu(s, NVME_TCP_RESP_BYTES, 0);
         if (!write) {
@@ -386,21 +408,17 @@ program_build(const struct storage_spec *s, const struct storage_job_spec *j,
  * about 170 bytes). */
 #define STORAGE_MAX_FLOWS (UINT32_C(1) << 24)
 
-/* The most messages, and RDMA READs among them, of one of J's I/Os. */
-static void
-program_msgs_max(const struct storage_spec *s, const struct storage_job_spec *j,
-                 uint32_t *msgs, uint32_t *reads)
+/* The most messages of one of J's I/Os. */
+static uint32_t
+program_msgs_max(const struct storage_spec *s, const struct storage_job_spec *j)
 {
-    *msgs = *reads = 0;
+    uint32_t msgs = 0;
     for (int op = 0; op < 2; op++) {
         struct program p;
         program_build(s, j, op, &p);
-        uint32_t r = 0;
-        for (uint8_t k = 0; k < p.n; k++)
-            r += p.s[k].kind == STEP_MSG && p.s[k].carrier == CARRY_READ;
-        *msgs = MAX(*msgs, p.msgs);
-        *reads = MAX(*reads, r);
+        msgs = MAX(msgs, p.msgs);
     }
+    return msgs;
 }
 
 bool
@@ -425,15 +443,12 @@ storage_flow_cap(const struct storage_spec *s, const char *file,
                 ios = MIN(ios, ((double)j->rate_iops * dur_s + 1) * j->numjobs);
             ios += (double)j->iodepth * j->numjobs;
         }
-        /* Each RDMA READ is a flow; the other messages go on streams,
-         * no more than the messages and than two per worker and pair of
-         * hosts it talks over (an object job's: client and primary,
-         * primary and replica). */
-        uint32_t msgs, reads;
-        program_msgs_max(s, j, &msgs, &reads);
+        /* Messages go on streams, no more than the messages and than
+         * two per worker and pair of hosts it talks over (an object
+         * job's: client and primary, primary and replica). */
+        double msgs = program_msgs_max(s, j);
         double pairs = j->n_pool ? (double)j->n_pool * (double)j->n_pool : 1;
-        total += ceil(ios) * reads +
-                 MIN(ceil(ios) * msgs, 2 * pairs * j->numjobs);
+        total += MIN(ceil(ios) * msgs, 2 * pairs * j->numjobs);
         if (total > STORAGE_MAX_FLOWS) {
             *err = xasprintf("%s:%u:%u: storage.jobs.%zu: the jobs up to "
                              "this one would need up to %.0f message flows "
@@ -469,11 +484,12 @@ entries_fill(struct storage *st, const struct net *net,
      * its floor, not RFC 6298's 1 s before the first sample. */
     st->tcp.init_rto_ps = MIN(tcp->init_rto_ps, tcp->min_rto_ps);
     st->tcp.handshake = false;
-    out[ENTRY_RDMA_STREAM] = (struct edge_entry){ .verb = RDMA_VERB_SEND,
-                                                  .stream = true };
-    out[ENTRY_READ] = (struct edge_entry){ .verb = RDMA_VERB_READ };
+    out[ENTRY_RDMA_STREAM] = (struct edge_entry){
+        .verb = RDMA_VERB_SEND, .stream = true,
+        .rd_max = st->spec->rdma_read_depth };
     out[ENTRY_TCP_STREAM] = (struct edge_entry){ .tcp = &st->tcp,
                                                  .stream = true };
+    out[ENTRY_IWARP_STREAM] = out[ENTRY_TCP_STREAM];
 }
 
 /* ---- Running. ---- */
@@ -512,6 +528,8 @@ carrier_transport(const struct net *net, enum carrier c)
 {
     if (c == CARRY_TCP)
         return &transport_tcp;
+    if (c == CARRY_IWARP)
+        return &transport_iwarp;
     return edge_of_const(net)->cfg.infiniband ? &transport_ib
                                               : &transport_roce;
 }
@@ -521,7 +539,8 @@ target_port(enum storage_proto proto)
 {
     return proto == STORAGE_ISCSI          ? ISCSI_PORT
            : proto == STORAGE_NVME_TCP ||
-                   proto == STORAGE_NVME_RDMA ? NVME_TCP_PORT
+                   proto == STORAGE_NVME_RDMA ||
+                   proto == STORAGE_NVME_IWARP ? NVME_TCP_PORT
                                               : OBJECT_PORT;
 }
 
@@ -541,9 +560,9 @@ flow_fill(const struct net *net, const struct storage *st,
     f->tc = j->tc;
     f->transport = carrier_transport(net, carrier);
     f->entry = (uint16_t)(st->first_entry +
-                          (carrier == CARRY_READ  ? ENTRY_READ
-                           : carrier == CARRY_TCP ? ENTRY_TCP_STREAM
-                                                  : ENTRY_RDMA_STREAM));
+                          (carrier == CARRY_TCP     ? ENTRY_TCP_STREAM
+                           : carrier == CARRY_IWARP ? ENTRY_IWARP_STREAM
+                                                    : ENTRY_RDMA_STREAM));
 }
 
 /* Message STEP of worker W's I/O to or from TARGET. */
@@ -574,7 +593,6 @@ flow_new(struct net *net, struct storage *st)
     memset(f, 0, sizeof *f);
     f->id = id;
     f->start_ps = net->sim.now_ps;
-    st->leg_of[id - st->first_flow] = -1;
     return f;
 }
 
@@ -619,6 +637,9 @@ stream_get(struct net *net, struct storage *st, uint32_t w,
             f->id = id;
             f->start_ps = net->sim.now_ps;
             f->size_bytes = 0;
+            /* In the worker's VM and on its vCPU at both ends, where
+             * core_of() runs its software. */
+            f->affinity = w + 1;
             *e = (struct sto_stream){ .w = w, .src = src, .dst = dst,
                                       .id = id };
             st->n_streams++;
@@ -631,9 +652,9 @@ stream_get(struct net *net, struct storage *st, uint32_t w,
 }
 
 /* Sends message TEMPLATE by CARRIER (its ends, size and class filled by
- * flow_fill()) for IO's LEG (-1: its own step): an RDMA READ as a flow
- * of its own, anything else posted on the worker's stream between its
- * ends, tagged for storage_msg_done() unless NOWAIT. */
+ * flow_fill()) for IO's LEG (-1: its own step), posted on the worker's
+ * stream between its ends (an RDMA READ on its requester's, the data's
+ * destination), tagged for storage_msg_done() unless NOWAIT. */
 static void
 msg_send(struct net *net, struct storage *st, struct sto_io *io, int leg,
          const struct flow *template, enum carrier carrier, bool nowait)
@@ -641,26 +662,16 @@ msg_send(struct net *net, struct storage *st, struct sto_io *io, int leg,
     st->msgs++;
     st->msg_bytes += template->size_bytes;
     struct sto_worker *w = io->w;
-    if (carrier != CARRY_READ) {
-        uint64_t tag = nowait ? TAG_NOWAIT
-                              : (uint64_t)w->index << 32 |
-                                    (uint64_t)(io - w->ios) << 8 |
-                                    (uint64_t)(leg + 1);
-        struct flow *f = stream_get(net, st, w->index, template);
-        transport_post(net, f, template->size_bytes,
-                       carrier == CARRY_WRITE ? RDMA_VERB_WRITE
-                                              : RDMA_VERB_SEND,
-                       tag);
-        return;
-    }
-    struct flow *f = flow_new(net, st);
-    uint32_t id = f->id;
-    *f = *template;
-    f->id = id;
-    f->start_ps = net->sim.now_ps;
-    st->io_of[id - st->first_flow] = io;
-    st->leg_of[id - st->first_flow] = (int8_t)leg;
-    transport_launch_flow(net, id);
+    uint64_t tag = nowait ? TAG_NOWAIT
+                          : (uint64_t)w->index << 32 |
+                                (uint64_t)(io - w->ios) << 8 |
+                                (uint64_t)(leg + 1);
+    struct flow *f = stream_get(net, st, w->index, template);
+    transport_post(net, f, template->size_bytes,
+                   carrier == CARRY_WRITE  ? RDMA_VERB_WRITE
+                   : carrier == CARRY_READ ? RDMA_VERB_READ
+                                           : RDMA_VERB_SEND,
+                   tag);
 }
 
 /* IO's message STEP; true if the I/O goes on at once (STEP's nowait). */
@@ -787,6 +798,42 @@ leg_advance(struct net *net, struct sto_leg *leg)
     }
 }
 
+/* Zipf's law over N names of exponent THETA (!= 1), by Gray et al.'s
+ * method ("Quickly generating billion-record synthetic databases",
+ * SIGMOD 1994), as fio draws zipf:theta (lib/zipf.c): zeta(N, theta)
+ * summed once, then one uniform draw per name. */
+static void
+zipf_init(struct sto_job *job, uint64_t n, double theta)
+{
+    double zetan = 0;
+    for (uint64_t i = 1; i <= n; i++)
+        zetan += pow((double)i, -theta);
+    double zeta2 = 1 + pow(0.5, theta);
+    job->zetan = zetan;
+    job->alpha = 1 / (1 - theta);
+    /* (With 2 names or fewer the first two cases below draw them all.) */
+    job->eta = n > 2 ? (1 - pow(2.0 / (double)n, 1 - theta)) /
+                           (1 - zeta2 / zetan)
+                     : 0;
+}
+
+/* The rank (0: the most popular) of the name JOB's next I/O uses. */
+static uint64_t
+name_draw(struct sto_job *job)
+{
+    const struct storage_job_spec *j = job->spec;
+    if (!j->zipf)
+        return rng_below(&job->names, j->objects);
+    double u = rng_uniform(&job->names), uz = u * job->zetan;
+    if (uz < 1)
+        return 0;
+    if (uz < 1 + pow(0.5, j->zipf))
+        return 1;
+    double k = (double)j->objects *
+               pow(job->eta * u - job->eta + 1, job->alpha);
+    return k < (double)j->objects ? (uint64_t)k : j->objects - 1;
+}
+
 /* Places object number SEQ of job J (index JI) on its replicas: the
  * pool's hosts ranked by a hash of the name and the host (rendezvous
  * hashing), the first the primary, each next one the best in a rack not
@@ -883,6 +930,7 @@ advance(struct net *net, struct sto_io *io)
         case STEP_TARGET:
             if (target_work(net, st, io->target, w->index,
                             j->proto == STORAGE_NVME_RDMA ||
+                                j->proto == STORAGE_NVME_IWARP ||
                                 j->proto == STORAGE_OBJECT_RDMA,
                             cpu_done, io))
                 return;
@@ -959,7 +1007,8 @@ issue(struct net *net, struct sto_worker *w, struct sto_io *io)
         job->st.reads++;
     io->target = j->target;
     if (io->legs) {
-        place(j, (size_t)(job - w->st->jobs), job->st.issued - 1, io->legs);
+        place(j, (size_t)(job - w->st->jobs),
+              j->objects ? name_draw(job) : job->st.issued - 1, io->legs);
         io->target = io->legs[0].host;
     }
     w->issued++;
@@ -986,13 +1035,11 @@ storage_create(struct storage **out, struct net *net,
 {
     struct storage *st = xcalloc(1, sizeof *st);
     *out = st;
-    entries_fill(st, net, tcp, entries);
     st->spec = spec;
+    entries_fill(st, net, tcp, entries);
     st->first_flow = st->next_flow = first_flow;
     st->end_flow = first_flow + cap;
     st->first_entry = first_entry;
-    st->io_of = xcalloc(cap ? cap : 1, sizeof *st->io_of);
-    st->leg_of = xcalloc(cap ? cap : 1, sizeof *st->leg_of);
     st->hosts = xcalloc(net->n_hosts ? net->n_hosts : 1, sizeof *st->hosts);
     for (uint32_t h = 0; h < net->n_hosts; h++) {
         st->hosts[h].dev = xcalloc(spec->devices, sizeof *st->hosts[h].dev);
@@ -1008,6 +1055,10 @@ storage_create(struct storage **out, struct net *net,
         program_build(spec, j, true, &job->prog[1]);
         rng_init(&job->rng, edge_of(net)->cfg.seed,
                  rng_stream_id("storage/job") ^ i);
+        rng_init(&job->names, edge_of(net)->cfg.seed,
+                 rng_stream_id("storage/names") ^ i);
+        if (j->zipf)
+            zipf_init(job, j->objects, j->zipf);
         st->n_workers += j->numjobs;
         /* Every carrier a job uses must be able to carry its messages
          * here (the transports' own checks, on a message of the job). */
@@ -1075,8 +1126,6 @@ storage_destroy(struct storage *st, struct net *net)
     for (uint32_t h = 0; h < net->n_hosts; h++)
         free(st->hosts[h].dev);
     free(st->hosts);
-    free(st->io_of);
-    free(st->leg_of);
     free(st->streams);
     free(st);
 }
@@ -1085,17 +1134,6 @@ bool
 storage_owns_flow(const struct storage *st, const struct flow *f)
 {
     return st && f->id >= st->first_flow && f->id < st->end_flow;
-}
-
-void
-storage_flow_done(struct storage *st, struct net *net, struct flow *f)
-{
-    struct sto_io *io = st->io_of[f->id - st->first_flow];
-    int leg = st->leg_of[f->id - st->first_flow];
-    if (leg < 0)
-        advance(net, io);
-    else
-        leg_advance(net, &io->legs[leg]);
 }
 
 void

@@ -1,23 +1,22 @@
 /* Storage over the fabric: fio-style jobs at initiators issue block I/Os
- * to NVMe SSDs at targets, through NVMe-oF over RDMA, NVMe/TCP or iSCSI,
- * or to their own SSD (local).
+ * to NVMe SSDs at targets, through NVMe-oF over RDMA or iWARP, NVMe/TCP
+ * or iSCSI, or to their own SSD (local), or put and get objects.
  *
  * An I/O is a short program of steps (storage.c builds one per job and
  * operation): software at the initiator (submission), the protocol's
  * messages, software at the target, the SSD (host/blk.h, nvme_submit()),
  * more messages, and the initiator's completion.  Each message has the
  * protocol's real size and is carried by the existing transports: a
- * RoCE SEND or RDMA WRITE posted on the worker's RDMA message stream to
- * its peer (one queue pair's send queue, transport/rdma.c), the PDUs one
- * side writes at once appended to the worker's TCP stream
- * (transport/tcp.c), or an RDMA READ as a flow of its own.  The next
- * step starts when the message has been delivered (the edge's owner
- * hands a stream message's completion to storage_msg_done(), a READ
- * flow's to storage_flow_done()).  Software steps run on the servers'
+ * RoCE SEND, RDMA WRITE or RDMA READ posted on the worker's RDMA
+ * message stream to its peer (one queue pair's send queue,
+ * transport/rdma.c), or the PDUs one side writes at once appended to the
+ * worker's TCP stream (transport/tcp.c).  The next step starts when the
+ * message has been delivered (the edge's owner hands a stream message's
+ * completion to storage_msg_done()).  Software steps run on the servers'
  * cores, when the hosts have a `server` section; without one they cost
  * nothing.
  *
- * The streams' and READs' flows live in edge->flows after the
+ * The streams' flows live in edge->flows after the
  * workload's room (from FIRST_FLOW on), beyond edge->n_flows, so
  * flows.csv and the flow statistics hold the workload's flows only;
  * storage.csv holds the jobs (report/storage-report.c). */
@@ -68,8 +67,8 @@ struct storage_job_stats {
  * FIRST_ENTRY on: STORAGE_N_ENTRIES of them. */
 #define STORAGE_N_ENTRIES 3
 
-/* The flows SPEC's jobs can need at most (their streams and RDMA
- * READs); 0 with only local jobs.  Returns false, with *ERR allocated, if there would be
+/* The flows SPEC's jobs can need at most (their streams); 0 with only
+ * local jobs.  Returns false, with *ERR allocated, if there would be
  * more than the model keeps (a duration too long for the device). */
 bool storage_flow_cap(const struct storage_spec *, const char *file,
                       uint32_t *cap, char **err);
@@ -87,9 +86,8 @@ int storage_create(struct storage **, struct net *, const struct storage_spec *,
 /* Frees it and its flows' transport state. */
 void storage_destroy(struct storage *, struct net *);
 
-/* Flow F (one of storage's: id >= its first flow) has been delivered. */
+/* Whether F is one of storage's streams (id >= its first flow). */
 bool storage_owns_flow(const struct storage *, const struct flow *);
-void storage_flow_done(struct storage *, struct net *, struct flow *);
 /* A message posted on storage's stream F with TAG has been delivered. */
 void storage_msg_done(struct storage *, struct net *, struct flow *,
                       uint64_t tag);

@@ -12,6 +12,11 @@ struct transport_class;
 struct flow {
     uint32_t id;               /* Index in edge->flows (host/edge.h). */
     uint32_t src, dst;         /* Host numbers. */
+    uint32_t affinity;         /* What places it in a host's VMs (its VM
+                                * and vCPU: flow_affinity()): 0, its id;
+                                * else affinity - 1 (storage: its
+                                * worker's index, with the worker's
+                                * software). */
     uint64_t size_bytes;       /* Application payload. */
     uint64_t rate_bps;         /* Source pacing rate; 0 = line rate. */
     uint64_t start_ps;
@@ -56,6 +61,14 @@ struct flow {
     uint32_t naks;             /* RDMA: NAKs the requester received. */
     uint32_t cnps;             /* RDMA: CNPs the requester received. */
 };
+
+/* The number that chooses F's VM and its vCPU at either end
+ * (host/stack.c, overlay/vswitch.c): of N, the one it is modulo N. */
+static inline uint32_t
+flow_affinity(const struct flow *f)
+{
+    return f->affinity ? f->affinity - 1 : f->id;
+}
 
 /* The FCT of a flow alone in the network: the last packet's arrival at
  * the destination under store-and-forward, for N_PKTS packets of

@@ -96,19 +96,39 @@ struct rdma_msg {
     uint64_t bytes;
     uint64_t tag;                /* transport_msg_done()'s. */
     enum rdma_verb verb;
+    /* READ: its request sent (it counts against the ORD until done), and
+     * its response packets received in order at the requester. */
+    bool requested;
+    uint64_t got;
 };
 
 struct rdma_stream {
+    struct rdma_qp *qp;
     struct rdma_msg *m;          /* Not yet both delivered and
                                   * acknowledged, oldest first: n of
                                   * them, */
     uint32_t n, cap;
     uint32_t ready;              /* the first `ready` sendable, */
-    uint32_t rx;                 /* the first `rx` delivered. */
+    uint32_t rx;                 /* the first `rx` delivered (a READ:
+                                  * its request). */
+    /* RDMA READs (the requester the stream's source, the data coming
+     * back from its destination): */
+    uint32_t rd_out;             /* requested and not yet whole, */
+    uint32_t rd_max;             /* at most this many (the QP's ORD;
+                                  * 0: no limit); */
+    uint64_t rd_gap;             /* a response missing here has been
+                                  * asked for again (UINT64_MAX: none). */
+    /* The responder's READ responses: packets [resp_next, resp_limit)
+     * still to send (those of READ messages among them), from
+     * resp_src in the stream's class; an ACK naming a later packet
+     * waits for them (IBTA 9.5: a responder answers in PSN order). */
+    uint64_t resp_next, resp_limit;
+    struct tx_source resp_src;
+    struct pkt resp_proto;       /* Template of READ responses. */
 };
 
 /* The sendable message holding packet IDX (< qp->n_pkts). */
-static const struct rdma_msg *
+static struct rdma_msg *
 stream_msg(const struct rdma_stream *st, uint64_t idx)
 {
     uint32_t lo = 0, hi = st->ready;
@@ -131,7 +151,8 @@ rdma_post(struct net *net, struct flow *f, uint64_t bytes,
     struct rdma_stream *st = ((struct rdma_qp *)f->tp)->stream;
     (void)net;
     sim_assert(st && bytes > 0 &&
-               (verb == RDMA_VERB_SEND || verb == RDMA_VERB_WRITE));
+               (verb == RDMA_VERB_SEND || verb == RDMA_VERB_WRITE ||
+                verb == RDMA_VERB_READ));
     if (st->n == st->cap) {
         st->cap = st->cap ? 2 * st->cap : 8;
         st->m = xrealloc(st->m, st->cap * sizeof *st->m);
@@ -165,8 +186,12 @@ static void
 stream_delivered(struct net *net, struct rdma_qp *qp)
 {
     struct rdma_stream *st = qp->stream;
-    while (st->rx < st->ready && st->m[st->rx].end <= qp->expected)
-        transport_msg_done(net, qp->flow, st->m[st->rx++].tag);
+    while (st->rx < st->ready && st->m[st->rx].end <= qp->expected) {
+        const struct rdma_msg *m = &st->m[st->rx++];
+        /* A READ completes when its data is back (stream_read_resp()). */
+        if (m->verb != RDMA_VERB_READ)
+            transport_msg_done(net, qp->flow, m->tag);
+    }
 }
 
 /* Forgets the messages delivered and acknowledged. */
@@ -175,7 +200,9 @@ stream_retire(struct rdma_qp *qp)
 {
     struct rdma_stream *st = qp->stream;
     uint32_t k = 0;
-    while (k < st->rx && st->m[k].end <= qp->una)
+    while (k < st->rx && st->m[k].end <= qp->una &&
+           (st->m[k].verb != RDMA_VERB_READ ||
+            st->m[k].got == st->m[k].end - st->m[k].first))
         k++;
     if (!k)
         return;
@@ -186,10 +213,12 @@ stream_retire(struct rdma_qp *qp)
 }
 
 static void
-stream_free(struct rdma_qp *qp)
+stream_free(struct net *net, struct rdma_qp *qp)
 {
-    if (qp->stream)
+    if (qp->stream) {
+        sim_cancel(&net->sim, &qp->stream->resp_src.wake);
         free(qp->stream->m);
+    }
     free(qp->stream);
     qp->stream = NULL;
 }
@@ -283,6 +312,12 @@ hpcc_resume(struct net *net, struct rdma_qp *qp)
         sim_schedule(&net->sim, &qp->data_src.wake, h->next_tx_ps);
 }
 
+static struct pkt *data_paced(struct net *, struct rdma_qp *, struct pkt *,
+                              uint64_t *next_ready);
+static struct pkt *stream_read_request(struct net *, struct rdma_qp *,
+                                       struct rdma_msg *,
+                                       uint64_t *next_ready);
+
 static struct pkt *
 rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
 {
@@ -298,6 +333,11 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     }
     if (UNLIKELY(qp->hpcc) && !hpcc_may_send(net, qp, next_ready))
         return NULL;
+    if (UNLIKELY(qp->stream)) {
+        struct rdma_msg *m = stream_msg(qp->stream, qp->next);
+        if (m->verb == RDMA_VERB_READ)
+            return stream_read_request(net, qp, m, next_ready);
+    }
     uint64_t i = qp->next++;
     uint32_t mtu = qp->cfg->mtu;
     struct pkt *p = pkt_alloc(&net->pool);
@@ -338,6 +378,17 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     /* The requester times out; a READ responder does not. */
     if (!qp->read && !event_is_scheduled(&net->sim, &qp->rto))
         arm_rto(net, qp);
+    return data_paced(net, qp, p, next_ready);
+}
+
+/* Data packet P (or a stream's READ request) leaves the requester now:
+ * when may the next?  The QP's rate limit, DCQCN's rate, HPCC's
+ * pacing and window. */
+static struct pkt *
+data_paced(struct net *net, struct rdma_qp *qp, struct pkt *p,
+           uint64_t *next_ready)
+{
+    struct flow *f = qp->flow;
     uint32_t wire = pkt_wire_bytes(p);
     uint64_t rate = f->rate_bps;
     if (qp->cfg->cc != RDMA_CC_NONE) {
@@ -376,6 +427,10 @@ rdma_pull_ack(struct net *net, struct tx_source *src, uint64_t *next_ready)
         return p;
     }
     if (!qp->ack_pending)
+        return NULL;
+    /* Behind READ responses still to send, it waits for them. */
+    if (UNLIKELY(qp->stream) && qp->stream->resp_next < qp->stream->resp_limit &&
+        qp->ack_idx >= qp->stream->resp_next)
         return NULL;
     qp->ack_pending = false;
     struct pkt *p = pkt_alloc(&net->pool);
@@ -473,6 +528,27 @@ queue_ack(struct net *net, struct rdma_qp *qp, uint8_t syndrome, uint64_t idx,
     nic_activate(net, &qp->ack_src);
 }
 
+/* The responder got packet P of index I, beyond the one it expects.
+ * One NAK per sequence error (a READ requester: a READ request again);
+ * a requester that went back and lost `expected` again starts a new
+ * one. */
+static void
+sequence_error(struct net *net, struct rdma_qp *qp, uint64_t i, struct pkt *p)
+{
+    if (!qp->nak_sent || i <= qp->ooo_high) {
+        qp->nak_sent = true;
+        qp->ooo_high = i;
+        if (qp->read) {
+            qp->flow->naks++;
+            read_request(net, qp, qp->expected);
+        } else {
+            queue_ack(net, qp, IB_AETH_NAK_SEQ, qp->expected, p);
+        }
+    } else {
+        qp->ooo_high = i;
+    }
+}
+
 static void
 responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
 {
@@ -515,24 +591,222 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
         else if (qp->expected == qp->n_pkts && !f->completed)
             transport_flow_done(net, f);
     } else if (i > qp->expected) {
-        /* One NAK per sequence error; a requester that went back and
-         * lost `expected` again starts a new one. */
-        if (!qp->nak_sent || i <= qp->ooo_high) {
-            qp->nak_sent = true;
-            qp->ooo_high = i;
-            if (qp->read) {
-                f->naks++;
-                read_request(net, qp, qp->expected);
-            } else {
-                queue_ack(net, qp, IB_AETH_NAK_SEQ, qp->expected, p);
-            }
-        } else {
-            qp->ooo_high = i;
-        }
+        sequence_error(net, qp, i, p);
     } else if (qp->expected > 0 && !qp->read) {
         queue_ack(net, qp, IB_AETH_ACK, qp->expected - 1, p);
     }
     pkt_free(&net->pool, p);
+}
+
+/* The requester's packets before ACKED have been acknowledged. */
+static void
+acked_to(struct net *net, struct rdma_qp *qp, uint64_t acked)
+{
+    if (acked <= qp->una)
+        return;
+    qp->una = acked;
+    qp->retries = 0;
+    qp->rnr_retries = 0;
+    if (qp->una >= qp->n_pkts) {
+        sim_cancel(&net->sim, &qp->rto);
+        qp->flow->acked_ps = net->sim.now_ps;
+    } else {
+        arm_rto(net, qp);
+    }
+    if (qp->stream) {
+        /* Going back N, it need not resend what is acknowledged (and a
+         * stream has forgotten the messages acknowledged whole). */
+        qp->next = MAX(qp->next, qp->una);
+        stream_retire(qp);
+    }
+}
+
+/* ---- RDMA READs on a stream (IBTA 9.4.3, 9.5, 9.7.4.1.4): the
+ * requester sends one READ request (BTH + RETH) naming the first PSN of
+ * the message's responses, which take as many PSNs as they have
+ * packets; the responder answers with READ response packets (AETH on
+ * the first and last), which acknowledge everything before them.  At
+ * most rd_max READs are outstanding (the ORD): a READ beyond it, and
+ * every message behind it, waits in the send queue.  A response found
+ * missing makes the requester ask again from it, and go back N. ---- */
+
+/* The first packet not yet acknowledged by a READ's responses: ACKs of
+ * later messages do not pass it. */
+static uint64_t
+stream_read_floor(const struct rdma_stream *st)
+{
+    for (uint32_t k = 0; k < st->ready; k++) {
+        const struct rdma_msg *m = &st->m[k];
+        if (m->verb == RDMA_VERB_READ && m->requested &&
+            m->got < m->end - m->first)
+            return m->first + m->got;
+    }
+    return UINT64_MAX;
+}
+
+/* The requester's next packet is READ M's (from qp->next on): its
+ * request, unless the ORD is reached by others. */
+static struct pkt *
+stream_read_request(struct net *net, struct rdma_qp *qp, struct rdma_msg *m,
+                    uint64_t *next_ready)
+{
+    struct rdma_stream *st = qp->stream;
+    if (!m->requested) {
+        if (st->rd_max && st->rd_out >= st->rd_max) {
+            *next_ready = TIME_NEVER;   /* A READ's end wakes it. */
+            return NULL;
+        }
+        m->requested = true;
+        st->rd_out++;
+    }
+    uint64_t i = qp->next;
+    qp->next = m->end;
+    struct pkt *p = pkt_alloc(&net->pool);
+    *p = qp->data_proto;
+    p->payload_bytes = 0;
+    p->seq = (uint32_t)i;
+    p->l4.roce.opcode = IB_OP_READ_REQUEST;
+    p->l4.roce.psn = psn_of(qp, i);
+    p->l4.roce.ack_req = true;
+    p->l4_extra = ns3_headers(qp) ? NS3_SEQTS_BYTES + int_bytes(qp)
+                                  : IB_BTH_BYTES + IB_RETH_BYTES +
+                                        IB_ICRC_BYTES + int_bytes(qp);
+    pkt_set_lengths(p);
+    qp->flow->pkts_sent++;
+    if (i < qp->high)
+        qp->flow->retx_pkts++;
+    qp->high = MAX(qp->high, m->end);
+    if (!event_is_scheduled(&net->sim, &qp->rto))
+        arm_rto(net, qp);
+    return data_paced(net, qp, p, next_ready);
+}
+
+/* Responder: the READ responses owed, one packet a turn. */
+static struct pkt *
+stream_pull_resp(struct net *net, struct tx_source *src, uint64_t *next_ready)
+{
+    struct rdma_stream *st = CONTAINER_OF(src, struct rdma_stream, resp_src);
+    struct rdma_qp *qp = st->qp;
+    *next_ready = TIME_NEVER;
+    struct pkt *p = NULL;
+    while (!p && st->n && st->resp_next < st->resp_limit) {
+        st->resp_next = MAX(st->resp_next, st->m[0].first);
+        const struct rdma_msg *m = stream_msg(st, st->resp_next);
+        if (m->verb != RDMA_VERB_READ) {
+            st->resp_next = m->end;
+            continue;
+        }
+        uint64_t i = st->resp_next++;
+        uint32_t mtu = qp->cfg->mtu;
+        p = pkt_alloc(&net->pool);
+        *p = st->resp_proto;
+        p->seq = (uint32_t)i;
+        p->payload_bytes = i + 1 < m->end
+                               ? mtu
+                               : (uint32_t)(m->bytes - (i - m->first) * mtu);
+        bool last = i + 1 == m->end;
+        int pos = i == m->first ? (last ? PKT_ONLY : PKT_FIRST)
+                                : (last ? PKT_LAST : PKT_MIDDLE);
+        p->l4.roce.opcode = verb_pkts[RDMA_VERB_READ].opcode[pos];
+        p->l4.roce.psn = psn_of(qp, i);
+        p->l4_extra = ns3_headers(qp)
+                          ? NS3_SEQTS_BYTES
+                          : IB_BTH_BYTES +
+                                verb_pkts[RDMA_VERB_READ].ext_bytes[pos] +
+                                IB_ICRC_BYTES;
+        p->ip.id = (uint16_t)i;
+        pkt_set_lengths(p);
+        qp->flow->pkts_sent++;
+    }
+    /* Skip to the next READ, so that an ACK behind none goes. */
+    while (st->n && st->resp_next < st->resp_limit) {
+        const struct rdma_msg *m = stream_msg(st, st->resp_next);
+        if (m->verb == RDMA_VERB_READ)
+            break;
+        st->resp_next = m->end;
+    }
+    if (st->resp_next < st->resp_limit)
+        *next_ready = net->sim.now_ps;
+    else if (qp->ack_pending && !qp->ack_src.ready)
+        sim_schedule(&net->sim, &qp->ack_src.wake, net->sim.now_ps);
+    return p;
+}
+
+static const struct tx_source_class stream_resp_class = {
+    .name = "roce-read-resp",
+    .pull = stream_pull_resp,
+};
+
+/* Responder: a READ request for packets from IDX on arrived. */
+static void
+stream_read_asked(struct net *net, struct rdma_qp *qp, struct pkt *p)
+{
+    struct rdma_stream *st = qp->stream;
+    uint64_t i = idx_of(qp, p->l4.roce.psn, qp->expected);
+    if (p->ip.ecn == ECN_CE && qp->cfg->cc == RDMA_CC_DCQCN)
+        dcqcn_marked(net, qp);
+    if (i > qp->expected) {
+        /* Ahead of a lost packet: a sequence error, as for data. */
+        sequence_error(net, qp, i, p);
+    } else if (st->n && i >= st->m[0].first) {
+        const struct rdma_msg *m = stream_msg(st, i);
+        if (i == qp->expected) {
+            qp->expected = m->end;
+            qp->nak_sent = false;
+        }
+        if (m->verb == RDMA_VERB_READ) {
+            /* New, or asked again (responses lost): send from I. */
+            if (st->resp_next >= st->resp_limit || i < st->resp_next)
+                st->resp_next = i;
+            st->resp_limit = MAX(st->resp_limit, m->end);
+            nic_activate(net, &st->resp_src);
+        } else if (i < qp->expected) {
+            queue_ack(net, qp, IB_AETH_ACK, qp->expected - 1, p);
+        }
+        stream_delivered(net, qp);
+    }
+    pkt_free(&net->pool, p);
+}
+
+/* Requester: a READ response arrived. */
+static void
+stream_read_resp(struct net *net, struct rdma_qp *qp, struct pkt *p)
+{
+    struct rdma_stream *st = qp->stream;
+    struct flow *f = qp->flow;
+    uint64_t j = idx_of(qp, p->l4.roce.psn, qp->una);
+    uint32_t bytes = p->payload_bytes;
+    pkt_free(&net->pool, p);
+    if (qp->failed || j >= qp->high || !st->n || j < st->m[0].first)
+        return;
+    struct rdma_msg *m = stream_msg(st, j);
+    uint64_t want = m->first + m->got;
+    if (m->verb != RDMA_VERB_READ || j < want)
+        return;                         /* A duplicate. */
+    if (j > want) {
+        /* One lost: ask again from it, once per loss. */
+        if (st->rd_gap != want) {
+            st->rd_gap = want;
+            f->naks++;
+            go_back(net, qp, want);
+        }
+        return;
+    }
+    m->got++;
+    st->rd_gap = UINT64_MAX;
+    f->bytes_delivered += bytes;
+    edge_of(net)->st.bytes_delivered += bytes;
+    uint64_t tag = m->tag;
+    bool whole = j + 1 == m->end;
+    if (whole)
+        st->rd_out--;
+    acked_to(net, qp, MIN(j + 1, stream_read_floor(st)));
+    if (!whole)
+        return;
+    /* The ORD has room again. */
+    if (qp->next < qp->n_pkts && !qp->failed)
+        nic_activate(net, &qp->data_src);
+    transport_msg_done(net, f, tag);
 }
 
 static void
@@ -550,19 +824,10 @@ requester_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
     if (qp->hpcc)
         hpcc_ack(&qp->hpcc->hp, pkt_int(p), acked, qp->next);
     pkt_free(&net->pool, p);
-    if (acked > qp->una) {
-        qp->una = acked;
-        qp->retries = 0;
-        qp->rnr_retries = 0;
-        if (qp->una >= qp->n_pkts) {
-            sim_cancel(&net->sim, &qp->rto);
-            f->acked_ps = net->sim.now_ps;
-        } else {
-            arm_rto(net, qp);
-        }
-        if (qp->stream)
-            stream_retire(qp);
-    }
+    /* A READ is acknowledged by its own responses only. */
+    if (UNLIKELY(qp->stream) && qp->stream->rd_out)
+        acked = MIN(acked, stream_read_floor(qp->stream));
+    acked_to(net, qp, acked);
     if (syndrome == IB_AETH_RNR) {
         f->naks++;
         /* rnr_retry 7 means forever (IBTA 9.7.5.2.8). */
@@ -621,6 +886,11 @@ rdma_receive(struct net *net, struct flow *f, struct pkt *p)
         if (p->l4.roce.becn)
             dcqcn_cnp(net, qp);
         requester_receive(net, qp, p);
+    } else if (qp->stream && op == IB_OP_READ_REQUEST) {
+        stream_read_asked(net, qp, p);
+    } else if (qp->stream && op >= IB_OP_READ_RESP_FIRST &&
+               op <= IB_OP_READ_RESP_ONLY) {
+        stream_read_resp(net, qp, p);
     } else if (op == IB_OP_READ_REQUEST) {
         /* Responder: send (again) from the PSN asked for. */
         uint64_t k = idx_of(qp, p->l4.roce.psn, qp->next);
@@ -735,6 +1005,9 @@ rdma_setup(struct net *net, struct flow *f)
     if (ts->stream) {
         sim_assert(!qp->read);
         qp->stream = xcalloc(1, sizeof *qp->stream);
+        qp->stream->qp = qp;
+        qp->stream->rd_max = ts->rd_max;
+        qp->stream->rd_gap = UINT64_MAX;
         qp->wqe_idx = UINT64_MAX;
     }
     /* The initial PSN, per QP, from the flow's own stream. */
@@ -798,6 +1071,18 @@ rdma_setup(struct net *net, struct flow *f)
     }
     pkt_set_route_hash(d);
     pkt_set_route_hash(a);
+    /* A stream's READ responses: data from its destination, in its class,
+     * not ECN-capable (the QP's reaction point is its requester's). */
+    if (qp->stream) {
+        struct pkt *rp = &qp->stream->resp_proto;
+        *rp = *d;
+        pkt_reverse(rp);
+        rp->ip.ecn = ECN_NOT_ECT;
+        pkt_set_route_hash(rp);
+        tx_source_init(&qp->stream->resp_src, &net->sim, &stream_resp_class,
+                       &edge_of(net)->hosts[to], f->tc);
+        qp->stream->resp_src.flow_id = f->id;
+    }
     /* HPCC: switches fill the data packets' INT; ACKs carry it back. */
     if (qp->cfg->cc == RDMA_CC_HPCC) {
         sim_assert(!qp->read);  /* Refused by the parser: no ACKs. */
@@ -858,7 +1143,7 @@ qp_stop(struct net *net, struct flow *f)
     }
     free(qp->hpcc);
     qp->hpcc = NULL;
-    stream_free(qp);
+    stream_free(net, qp);
     f->tp = NULL;
     return qp;
 }

@@ -731,7 +731,8 @@ static bool
 stream_delivered(struct net *net, struct tcp_conn *c)
 {
     bool any = false;
-    while (c->n_msgs && c->msgs[c->msg_head].end <= c->rcv_nxt) {
+    while (c->n_msgs > c->n_posted &&
+           c->msgs[c->msg_head].end <= c->rcv_nxt) {
         uint64_t tag = c->msgs[c->msg_head].tag;
         c->msg_head = --c->n_msgs ? c->msg_head + 1 : 0;
         any = true;
@@ -906,7 +907,8 @@ tcp_receive(struct net *net, struct flow *f, struct pkt *p)
     pkt_free(&net->pool, p);
 }
 
-/* Stream: BYTES more of the byte stream, a message ending with them. */
+/* Stream: BYTES more of the byte stream, a message ending with them;
+ * on iWARP once its work request has run (iwarp_start()). */
 static void
 tcp_post(struct net *net, struct flow *f, uint64_t bytes,
          enum rdma_verb verb, uint64_t tag)
@@ -926,9 +928,42 @@ tcp_post(struct net *net, struct flow *f, uint64_t bytes,
             c->msgs = xrealloc(c->msgs, c->cap_msgs * sizeof *c->msgs);
         }
     }
+    if (is_iwarp(f)) {
+        c->msgs[c->msg_head + c->n_msgs++] =
+            (struct tcp_msg){ .end = bytes, .tag = tag };
+        c->n_posted++;
+        return;
+    }
     f->size_bytes += bytes;
     c->msgs[c->msg_head + c->n_msgs++] =
         (struct tcp_msg){ .end = f->size_bytes, .tag = tag };
+    sender_wake(net, c);
+}
+
+/* iWARP message streams: the RNIC's connection is open from the stream's
+ * opening (transport_open_stream() calls `setup` only, for a NIC-run
+ * transport); `start` is then called once per posted message, when its
+ * work request has run, and appends it to the byte stream. */
+static void
+iwarp_setup(struct net *net, struct flow *f)
+{
+    tcp_setup(net, f);
+    if (edge_of(net)->cfg.entries[f->entry].stream)
+        tcp_start(net, f);
+}
+
+static void
+iwarp_start(struct net *net, struct flow *f)
+{
+    struct tcp_conn *c = f->tp;
+    if (!c || !c->stream) {
+        tcp_start(net, f);
+        return;
+    }
+    sim_assert(c->n_posted > 0);
+    struct tcp_msg *m = &c->msgs[c->msg_head + c->n_msgs - c->n_posted--];
+    f->size_bytes += m->end;
+    m->end = f->size_bytes;
     sender_wake(net, c);
 }
 
@@ -960,8 +995,9 @@ const struct transport_class transport_iwarp = {
     .name = "iwarp",
     /* An RNIC runs TCP, MPA and DDP itself (RFC 5040-5044). */
     .nic_offload = true,
-    .setup = tcp_setup,
-    .start = tcp_start,
+    .setup = iwarp_setup,
+    .start = iwarp_start,
     .sources = tcp_sources,
     .receive = tcp_receive,
+    .post = tcp_post,
 };

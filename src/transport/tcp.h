@@ -156,10 +156,13 @@ struct tcp_conn {
     uint32_t ack_head, n_acks, cap_acks;
 
     /* A message stream (transport_open_stream()): the messages posted
-     * and not yet delivered, oldest first: msgs[msg_head] on. */
+     * and not yet delivered, oldest first: msgs[msg_head] on; on iWARP
+     * the last n_posted of them wait for their work request (`start`),
+     * their `end` holding their size until then. */
     bool stream;
     struct tcp_msg *msgs;
     uint32_t msg_head, n_msgs, cap_msgs;
+    uint32_t n_posted;
 };
 
 #endif

@@ -40,13 +40,16 @@ struct transport_class {
     /* Message streams (a flow whose edge entry has `stream`, opened by
      * transport_open_stream()): queues a message of BYTES (> 0) on F,
      * behind every message posted on F before it; VERB is the RDMA
-     * operation (SEND or WRITE; other transports ignore it).  A
+     * operation (SEND, WRITE or READ; other transports ignore it).  A
      * nic_offload transport sends it only when `start` is called for it
      * (once per post, in order: the work request's post has run on the
      * CPU); any other may send it at once.  When the message's last
      * byte has been delivered in order the transport calls
-     * transport_msg_done(F, TAG).  Optional: transports without streams
-     * leave it NULL. */
+     * transport_msg_done(F, TAG); for a READ (F's source fetching BYTES
+     * from its destination, at most the entry's rd_max outstanding)
+     * when its last byte is back at F's source, which may be after
+     * messages posted behind it were delivered.  Optional: transports
+     * without streams leave it NULL. */
     void (*post)(struct net *, struct flow *, uint64_t bytes,
                  enum rdma_verb verb, uint64_t tag);
     /* F's transmit sources (F set up, f->tp set): up to
@@ -118,7 +121,7 @@ void transport_post(struct net *, struct flow *, uint64_t bytes,
 /* A message posted on stream F with TAG has been delivered whole, in
  * order: its completion polled (RDMA with a server model), the edge's
  * owner told (edge_owner_class.msg_done).  Transports call it once per
- * message, in the order posted. */
+ * message, in the order posted (an RDMA READ: once its data is back). */
 void transport_msg_done(struct net *, struct flow *, uint64_t tag);
 
 extern const struct transport_class transport_udp;

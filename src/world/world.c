@@ -31,16 +31,13 @@ static const struct net_owner_class world_net_owner = {
     .dropped = world_dropped,
 };
 
-/* A flow completed: a storage message moves its I/O on; the workload
- * may start the next round. */
+/* A flow completed: the workload may start the next round.  (Storage's
+ * and EVPN's flows are streams, which never complete.) */
 static void
 world_flow_done(struct edge *edge, struct flow *f)
 {
     struct world *w = CONTAINER_OF(edge, struct world, edge);
-    if (storage_owns_flow(w->storage, f))
-        storage_flow_done(w->storage, &edge->net, f);
-    else
-        workload_flow_done(w->wl, &edge->net, f);
+    workload_flow_done(w->wl, &edge->net, f);
 }
 
 /* A message of a stream was delivered: storage's streams and BGP EVPN's

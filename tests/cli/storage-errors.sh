@@ -31,6 +31,7 @@ check jobs-empty 'storage: {jobs: []}' 2:17 "storage.jobs is a sequence; expecte
 check jobs-mapping 'storage: {jobs: {a: 1}}' 2:17 "storage.jobs is a mapping; expected a non-empty sequence"
 check target-choice "storage: {target: user, jobs: [$J]}" 2:19 "storage.target is 'user'; expected one of: kernel, spdk"
 check in-capsule "storage: {in_capsule: -1, jobs: [$J]}" 2:23 "storage.in_capsule is '-1'"
+check rdma-read-depth "storage: {rdma_read_depth: 0, jobs: [$J]}" 2:28 "storage.rdma_read_depth is '0'; expected an integer 1..255"
 check header-digest "storage: {header_digest: 1, jobs: [$J]}" 2:26 "storage.header_digest is '1'"
 check data-digest "storage: {data_digest: yes, jobs: [$J]}" 2:24 "storage.data_digest is 'yes'"
 check immediate-data "storage: {immediate_data: 2, jobs: [$J]}" 2:27 "storage.immediate_data is '2'"
@@ -91,10 +92,20 @@ check pool-twice "storage: {jobs: [{$O, replicas: 1, pool: [h1, h1]}]}" 2:90 "st
 check pool-racks "storage: {jobs: [{$O, pool: [h1]}]}" 2:72 "storage.jobs.0.pool: its hosts are in 1 rack, fewer than the 3 replicas"
 check replicas "storage: {jobs: [{$O, replicas: 17, pool: [h1]}]}" 2:76 "storage.jobs.0.replicas is '17'; expected an integer 1..16"
 check replicas-block "$(job ', replicas: 2')" 2:71 "storage.jobs.0.replicas is '2' (given with a block protocol)"
-# Messages ride on a few streams per worker; what can run out is the
-# RDMA READs, one flow each: 64 KiB writes beyond in_capsule at the
-# SSD's 30.5k a second for 1000 s.
-check too-many "storage: {jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, rw: write, bs: 64KiB, duration: 1000s}]}" 2:18 "storage.jobs.0: the jobs up to this one would need up to"
+check objects-block "$(job ', objects: 2')" 2:70 "storage.jobs.0.objects is '2' (given with a block protocol)"
+check objects-zero "storage: {jobs: [{$O, objects: 0, pool: [h1]}]}" 2:75 "storage.jobs.0.objects is '0'"
+check zipf-alone "storage: {jobs: [{$O, zipf: 1.2, pool: [h1]}]}" 2:72 "storage.jobs.0.zipf is '1.2' (given without objects)"
+check zipf-one "storage: {jobs: [{$O, objects: 9, zipf: 1, pool: [h1]}]}" 2:84 "storage.jobs.0.zipf is '1' (a Zipf exponent of exactly 1)"
+check zipf-range "storage: {jobs: [{$O, objects: 9, zipf: -1, pool: [h1]}]}" 2:84 "storage.jobs.0.zipf is '-1'"
+# Messages ride on two streams per worker and pair of hosts; an object
+# job's workers talk over every pair of its pool: 1024 workers over a
+# pool of 95 hosts may need 2 x 1024 x 95^2 streams, more than 2^24.
+pool=$(seq 1 95 | sed 's/^/h/' | paste -sd, -)
+cat >"$tmp/many.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 4, servers_per_leaf: 24}
+storage: {jobs: [{initiator: h0, protocol: object-tcp, numjobs: 1024, count: 100000, pool: [$pool]}]}
+YAML
+refused too-many "$tmp/many.yaml" "2:18: " "storage.jobs.0: the jobs up to this one would need up to"
 cat >"$tmp/ib.yaml" <<YAML
 topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 2}
 fabric: infiniband

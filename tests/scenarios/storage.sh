@@ -133,6 +133,20 @@ ok_if "$va > 0 && $ha == 0" "the VM initiator's submission and completion run on
 ok_if "$st > $bt && $st < $vt" "SR-IOV initiator: slower than bare metal, faster than vhost-net"
 ok_if "$vr == $br && $sr == $br" "RDMA from a VM reads as fast as from bare metal"
 
+# A worker's sessions stay in its VM: with two VMs on h0 (vms.csv),
+# one worker's NVMe/TCP connection sends and receives through VM 0 only
+# (the worker's index mod count), where its software runs; two workers
+# use one VM each.
+for nj in 1 2; do
+    run "vm2-$nj" "{jobs: [{initiator: h0, target: h1, protocol: nvme-tcp, numjobs: $nj, count: 20}]}" "server: {nodes: {h0: {vm: {io: vhost, count: 2}}}}"
+done
+vmp() { awk -F, -v v="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) k[$i] = i; next }
+        $1 == "h0" && $2 == v { print $k[c] }' "$1/vms.csv"; }
+a=$tmp/vm2-1 b=$tmp/vm2-2
+echo "# two VMs on h0, one worker: VM 0 $(vmp "$a" 0 packets_tx)/$(vmp "$a" 0 packets_rx) packets out/in, VM 1 $(vmp "$a" 1 packets_tx)/$(vmp "$a" 1 packets_rx); two workers: VM 0 $(vmp "$b" 0 packets_tx)/$(vmp "$b" 0 packets_rx), VM 1 $(vmp "$b" 1 packets_tx)/$(vmp "$b" 1 packets_rx)"
+ok_if "$(vmp "$a" 0 packets_tx) > 0 && $(vmp "$a" 0 packets_rx) > 0 && $(vmp "$a" 1 packets_tx) == 0 && $(vmp "$a" 1 packets_rx) == 0" "one worker's connection goes in and out through its own VM only"
+ok_if "$(vmp "$b" 0 packets_rx) > 0 && $(vmp "$b" 1 packets_rx) > 0 && $(vmp "$b" 0 packets_tx) == $(vmp "$b" 1 packets_tx)" "two workers: one VM each, the same packets out of each"
+
 # Host costs: a local read on a server pays the initiator's submission
 # and completion, 8400 cycles each at 3 GHz.
 run cpu-local "{jobs: [{initiator: h0, protocol: local, count: 1}]}" "server: {}"
@@ -289,6 +303,80 @@ ok_if "$dp == 0 && $pp > 0" "lossless class 4 with PFC: pauses, no drops"
 ok_if "$dn > 0" "without PFC the incast drops"
 ok_if "$iop == 56 && $ion == 56" "every I/O completes either way (TCP recovers the losses)"
 
+# ---- RDMA READs on the session's queue pair. ----
+# A 64 KiB NVMe-oF/RDMA write, beyond in_capsule: the capsule SEND of
+# 64 B; the target's ACK of it and, right behind it on h1's link, its
+# READ request (BTH + RETH 16, no payload) on its own send queue of the
+# session; h0's 64 READ response packets (AETH 4 on the first and the
+# last) in one train; the SSD (64 KiB at 16 Gb/s, then 10 us); the 16 B
+# completion SEND.
+train="$(roce 1024 4)"
+for k in $(seq 62); do train="$train $(roce 1024 0)"; done
+train="$train $(roce 1024 4)"
+devw64=$(awk 'BEGIN { printf "%.0f", 10e6 + 65536 * 8 / 16e9 * 1e12 }')
+req_ps=$(msg_ps "$(roce 0 4) $(roce 0 16)")
+train_ps=$(msg_ps "$train")
+want=$(awk -v a="$(msg_ps "$(roce 64 0)")" -v b="$req_ps" -v c="$train_ps" \
+           -v d="$devw64" -v e="$(msg_ps "$(roce 16 0)")" \
+           'BEGIN { printf "%.3f", a + b + c + d + e }')
+run rd-one "{jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, rw: write, bs: 64KiB, count: 1}]}"
+got=$(sto "$tmp/rd-one" lat_max_us)
+echo "# nvme-rdma: one 64 KiB write (RDMA READ) $got us, analytic $(awk -v w="$want" 'BEGIN { printf "%.3f", w / 1e6 }') us"
+ok_if "$got * 1e6 - $want < 1500 && $want - $got * 1e6 < 1500" "nvme-rdma: one 64 KiB write, its data RDMA-READ, is the sum of its parts (to the ns)"
+# The bytes on the wire: h0 sends the capsule, the 64 responses and the
+# ACK of the completion; h1 the ACK of the capsule, the READ request and
+# the completion (links.csv: frames with preamble and gap).
+sum() { echo "$@" | tr ' ' '\n' | awk '{ s += $1 } END { print s }'; }
+up0=$(sum "$(roce 64 0) $train $(roce 0 4)")
+up1=$(sum "$(roce 0 4) $(roce 0 16) $(roce 16 0)")
+b0=$(csv "$tmp/rd-one/links.csv" 'c["bytes"]' 'c["from"] == "h0"')
+b1=$(csv "$tmp/rd-one/links.csv" 'c["bytes"]' 'c["from"] == "h1"')
+echo "# wire bytes: h0 $b0 (computed $up0), h1 $b1 (computed $up1)"
+ok_if "$b0 == $up0 && $b1 == $up1" "the write's frames on the wire: capsule, READ request, 64 responses, completion and two ACKs"
+# The READs go on the target's send queue of the session, at most
+# rdma_read_depth (the ORD) outstanding.  32 writes outstanding, eight
+# SSDs (244k IOPS), one worker: with depth 1 the queue pair fetches one
+# block at a time, a READ request's trip then its responses' train, so
+# IOPS are 1 / that (within 1% below: h0's capsules and ACKs share its
+# link with the trains); with the default 16 the trains follow each
+# other and h0's link is the limit: per write the train, a capsule and
+# an ACK at 100 Gb/s, within 1%.
+for d in 1 16; do
+    run "rd-depth$d" "{devices: 8, rdma_read_depth: $d, jobs: [{initiator: h0, target: h1, protocol: nvme-rdma, rw: write, bs: 64KiB, iodepth: 32, count: 2000}]}"
+done
+i1=$(sto "$tmp/rd-depth1" iops) i16=$(sto "$tmp/rd-depth16" iops)
+w1=$(awk -v a="$req_ps" -v b="$train_ps" 'BEGIN { printf "%.1f", 1e12 / (a + b) }')
+w16=$(awk -v b="$up0" 'BEGIN { printf "%.1f", 100e9 / 8 / b }')
+echo "# 32 writes of 64 KiB outstanding: rdma_read_depth 1 $i1 IOPS (one READ at a time: $w1), 16 $i16 IOPS (h0's link: $w16)"
+ok_if "$i1 <= $w1 && $i1 > 0.99 * $w1" "rdma_read_depth 1: one READ outstanding on the queue pair sets the IOPS"
+ok_if "$i16 <= $w16 && $i16 > 0.99 * $w16" "rdma_read_depth 16: the READs fill the initiator's link"
+
+# ---- NVMe-oF over iWARP: the RDMAP messages on a TCP connection. ----
+# Each segment one FPDU: TCP/IP 40 B, MPA length 2, DDP/RDMAP 14, pad to
+# 4, CRC 4 (20 B here) and at most 1440 B of data.  A 4 KiB read: the
+# 64 B command in one segment (124 B of IP packet); the SSD; the 4096 B
+# RDMA WRITE and the 16 B SEND posted together, 4112 B in segments of
+# 1440, 1440 and 1232 B.
+iw_ps=$(awk -v a="$(msg_ps "$(wire 124)")" \
+            -v b="$(msg_ps "$(wire 1500) $(wire 1500) $(wire 1292)")" \
+            -v d="$dev_ps" 'BEGIN { printf "%.3f", a + b + d }')
+run one-nvme-iwarp "{jobs: [{initiator: h0, target: h1, protocol: nvme-iwarp, count: 1}]}"
+got=$(sto "$tmp/one-nvme-iwarp" lat_max_us)
+echo "# nvme-iwarp: one 4 KiB read $got us, analytic $(awk -v w="$iw_ps" 'BEGIN { printf "%.3f", w / 1e6 }') us"
+ok_if "$got * 1e6 - $iw_ps < 1500 && $iw_ps - $got * 1e6 < 1500" "nvme-iwarp: one 4 KiB read on an idle path is the sum of its parts (to the ns)"
+# A 64 KiB write beyond in_capsule: the command, the target's RDMA Read
+# Request (28 B), the initiator's Read Response with the data, the
+# completion.
+run iw-write "{jobs: [{initiator: h0, target: h1, protocol: nvme-iwarp, rw: write, bs: 64KiB, count: 10}]}"
+m=$(num messages "$tmp/iw-write/summary.json") b=$(num message_bytes "$tmp/iw-write/summary.json")
+ok_if "$m == 40 && $b == 10 * (64 + 28 + 65536 + 16)" "nvme-iwarp write: command, RDMA Read Request, Read Response, completion ($m messages, $b bytes)"
+# The RNIC runs TCP: the target's CPU per I/O is an RDMA target's (its
+# command work, an interrupt, posts and polls), not NVMe/TCP's.
+run cpu-nvme-iwarp "{jobs: [{initiator: h0, target: h1, protocol: nvme-iwarp, bs: 128KiB, count: 200}]}" "server: {}"
+wi=$(sto "$tmp/cpu-nvme-iwarp" target_cpu_us_per_io)
+echo "# 128 KiB reads, target CPU per I/O: nvme-iwarp $wi us, nvme-rdma $r us, nvme-tcp $tn us"
+ok_if "$wi == $r && $tn > 3 * $wi" "an iWARP target spends an RDMA target's CPU per I/O, far less than NVMe/TCP's"
+
 # ---- Messages: sizes and counts. ----
 run msgs "{jobs: [{initiator: h0, target: h1, protocol: nvme-tcp, rw: write, bs: 64KiB, count: 10}]}"
 # A 64 KiB write over NVMe/TCP, beyond in_capsule: CapsuleCmd 72, R2T
@@ -360,6 +448,42 @@ ok_if "$l3 - $l2 > 0.088 - 0.0015 && $l3 - $l2 < 0.088 + 0.02" "three replicas: 
 # PUT are acknowledged with 16 B.
 b=$(num message_bytes "$tmp/put3/summary.json")
 ok_if "$b == 3 * 1024 + 3 * 16" "the write's network bytes are 3 x the object ($b bytes with the acks)"
+# A GET goes to the primary alone: the 16 B request's trip, the
+# primary's SSD reading 1 KiB (9 us, then 1024 B at 19.2 Gb/s), the
+# object's trip back, four links each way.
+devr=$(awk 'BEGIN { printf "%.0f", 9e6 + 1024 * 8 / 19.2e9 * 1e12 }')
+# objset NAME KEYS: 1 KiB GETs from h7 over the pool h0, h2, h4.
+objset() {
+    cat >"$tmp/$1.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 4, servers_per_leaf: 2,
+           server_link: {rate: 100Gbps, delay: 1us},
+           uplink: {rate: 100Gbps, delay: 1us}}
+storage: {jobs: [{initiator: h7, protocol: object-tcp, rw: read, bs: 1KiB,
+                  pool: [h0, h2, h4]$2}]}
+YAML
+    "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1" --quiet --no-report
+    t $? "$1 runs"
+}
+objset get1 ", count: 1"
+got=$(sto "$tmp/get1" lat_max_us)
+want=$(awk -v a="$ack" -v b="$devr" -v c="$obj" 'BEGIN { printf "%.3f", (a + b + c) / 1e6 }')
+echo "# one 1 KiB GET: $got us, analytic $want us"
+ok_if "$got - $want < 0.0015 && $want - $got < 0.0015" "a GET: one request to the primary, its SSD, the object back ($want us)"
+# The names' key space: 2000 GETs over objects: 2 go to those two
+# names' primaries only, half each when drawn uniformly; with zipf: 3
+# the first name has 1 / (1 + 2^-3) = 88.9% of them (within 2.5%, over
+# 3 standard deviations), its primary's link the bytes' share (every GET
+# the same frames).
+share() { awk -F, '$1 ~ /^h[024]$/ { b[$1] = $7; s += $7 }
+          END { m = 0; n = 0; for (h in b) { if (b[h] > 0) n++; if (b[h] > m) m = b[h] }
+                printf "%d %.4f\n", n, m / s }' "$1/links.csv"; }
+objset uni ", objects: 2, count: 2000"
+objset zipf ", objects: 2, zipf: 3, count: 2000"
+su=$(share "$tmp/uni") sz=$(share "$tmp/zipf")
+echo "# objects 2: uniform: $su (hosts serving, busiest share); zipf 3: $sz"
+ok_if "${su% *} == 2 && ${su#* } > 0.47 && ${su#* } < 0.53" "objects: 2 drawn uniformly: two primaries, half the GETs each"
+ok_if "${sz% *} == 2 && ${sz#* } > 0.889 - 0.025 && ${sz#* } < 0.889 + 0.025" "zipf: 3 over two names: the first has 88.9% of the GETs"
+
 # RDMA: the messages as SENDs.  A GET is a 16 B request to the primary
 # and the object back; a PUT with one replica the object and a 16 B
 # acknowledgment: 64 KiB + 16 B per I/O either way.
