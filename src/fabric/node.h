@@ -23,6 +23,11 @@ struct node_class {
      * into its queues (a host NIC pulls from its transmit sources here).
      * Optional. */
     void (*tx_ready)(struct net *, struct node *, struct port *);
+    /* PKT is to arrive on port IN_PORT a few events from now (port.c's
+     * prefetch hook): a chance to start fetching what receive() will
+     * touch.  It must change nothing.  Optional. */
+    void (*prefetch_rx)(const struct net *, const struct node *,
+                        const struct pkt *, uint8_t in_port);
     /* The node's MAC address (PFC frames' source).  Optional: without
      * it, one is made from the node id and the port (pfc.c). */
     void (*mac)(const struct node *, uint8_t mac[6]);

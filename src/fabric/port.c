@@ -16,6 +16,7 @@
 
 static void port_tx_done(struct sim *, struct event *);
 static void link_arrive(struct sim *, struct event *);
+static event_prefetch_fn port_tx_prefetch, link_arrive_prefetch;
 
 void
 port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
@@ -31,6 +32,54 @@ port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
     port->mmu = mmu;
     event_init(sim, &port->tx_done, port_tx_done);
     event_init(sim, &port->link.arrive, link_arrive);
+    event_set_prefetch(sim, &port->tx_done, port_tx_prefetch);
+    event_set_prefetch(sim, &port->link.arrive, link_arrive_prefetch);
+}
+
+/* The end of a transmission is near (sim.h's prefetch pipeline): stage 0
+ * fetches the port's first two lines (its struct event is in the third),
+ * stage 1 the queues that may send next, the link's slot the frame will
+ * take and the node. */
+static void
+port_tx_prefetch(const struct sim *s, const struct event *ev, unsigned stage)
+{
+    const struct port *port = CONTAINER_OF(ev, struct port, tx_done);
+    if (stage == 0) {
+        __builtin_prefetch(port);
+        __builtin_prefetch(&port->link);
+        return;
+    }
+    if (stage == 2) {
+        /* The head packets: port_dequeue() reads their sizes, their
+         * ingress ports and their successors. */
+        for (unsigned e = port->eligible; e; e &= e - 1)
+            __builtin_prefetch(port->q[__builtin_ctz(e)].head);
+        return;
+    }
+    for (unsigned e = port->eligible; e; e &= e - 1)
+        __builtin_prefetch(&port->q[__builtin_ctz(e)]);
+    const struct link *l = &port->link;
+    if (l->cap)
+        __builtin_prefetch(&l->ring[(l->first + l->n) & (l->cap - 1)], 1);
+    __builtin_prefetch(port->node);
+}
+
+/* A packet's arrival is near: stage 0 fetches its link slot and the node
+ * it arrives at, stage 1 the packet. */
+static void
+link_arrive_prefetch(const struct sim *s, const struct event *ev,
+                     unsigned stage)
+{
+    const struct link *l = CONTAINER_OF(ev, struct link, arrive);
+    if (stage == 0) {
+        __builtin_prefetch(&l->ring[l->first]);
+        __builtin_prefetch(l->peer);
+    } else if (stage == 1) {
+        __builtin_prefetch(l->ring[l->first].p);
+    } else if (l->peer->class->prefetch_rx) {
+        l->peer->class->prefetch_rx(net_of((struct sim *)s), l->peer,
+                                    l->ring[l->first].p, l->peer_port);
+    }
 }
 
 void
@@ -73,11 +122,7 @@ link_pop(struct sim *s, struct link *l)
     struct pkt *p = l->ring[l->first].p;
     l->first = (l->first + 1) & (l->cap - 1);
     if (--l->n) {
-        const struct link_slot *next = &l->ring[l->first];
-        /* The next arrival's packet is touched again in a while: start
-         * fetching it now. */
-        __builtin_prefetch(next->p);
-        sim_schedule(s, &l->arrive, next->arrive_ps);
+        sim_schedule(s, &l->arrive, l->ring[l->first].arrive_ps);
     }
     return p;
 }

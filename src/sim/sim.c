@@ -45,6 +45,10 @@ struct call_block {
  * before).  A bucket that fills past it again regrows by doubling. */
 #define SPARE_MAX_KEYS 256u
 
+/* How far near_make_first() looks for the next nonempty bucket, in
+ * words of the bitmap. */
+#define PEEK_WORDS 2u
+
 /* Bits that hold ids 0 .. IDS - 1 (at least 1, at most 32). */
 static uint32_t
 id_bits_for(uint32_t ids)
@@ -67,11 +71,14 @@ sim_init(struct sim *s, uint64_t seed)
     s->evs_cap = INITIAL_IDS;
     s->evs = xmalloc(s->evs_cap * sizeof *s->evs);
     s->pos = xmalloc(s->evs_cap * sizeof *s->pos);
-    s->buckets = xcalloc(NEAR_BUCKETS, sizeof *s->buckets);
+    /* One more, always empty: sim.peek_b when there is no next bucket. */
+    s->buckets = xcalloc(NEAR_BUCKETS + 1, sizeof *s->buckets);
     s->nonempty = xcalloc(NEAR_BUCKETS / 64, sizeof *s->nonempty);
     s->spare = xmalloc(NEAR_BUCKETS * sizeof *s->spare);
     s->first_b = UINT32_MAX;
+    s->peek_b = NEAR_BUCKETS;
     s->bucket_shift = INITIAL_SHIFT;
+    s->n_pf_fns = 1;
 }
 
 void
@@ -209,6 +216,7 @@ event_init(struct sim *s, struct event *ev, event_fn *fn)
     ev->time_ps = 0;
     ev->id = s->n_evs++;
     ev->background = false;
+    ev->prefetch = 0;
     ev->fn = fn;
     s->evs[ev->id] = ev;
     s->pos[ev->id] = POS_IDLE;
@@ -219,6 +227,19 @@ event_init_background(struct sim *s, struct event *ev, event_fn *fn)
 {
     event_init(s, ev, fn);
     ev->background = true;
+}
+
+void
+event_set_prefetch(struct sim *s, struct event *ev, event_prefetch_fn *fn)
+{
+    uint32_t i = 1;
+    while (i < s->n_pf_fns && s->pf_fns[i] != fn)
+        i++;
+    if (i == s->n_pf_fns) {
+        sim_assert(i < SIM_PF_FNS);
+        s->pf_fns[s->n_pf_fns++] = fn;
+    }
+    ev->prefetch = (uint8_t)i;
 }
 
 /* Puts K at index I of the far heap and records where its event is. */
@@ -445,6 +466,18 @@ near_make_first(struct sim *s, uint32_t b)
     }
     s->first_b = b;
     s->first_head = 0;
+    /* The lookahead's next bucket, if one is near. */
+    s->peek_b = NEAR_BUCKETS;
+    uint32_t w = b / 64;
+    uint64_t word = s->nonempty[w] & (~UINT64_C(1) << (b % 64));
+    for (uint32_t i = 0; i <= PEEK_WORDS; i++) {
+        if (word) {
+            s->peek_b = w * 64 + (uint32_t)__builtin_ctzll(word);
+            break;
+        }
+        w = (w + 1) % (NEAR_BUCKETS / 64);
+        word = s->nonempty[w];
+    }
 }
 
 /* The earliest nonempty calendar bucket (the calendar is not empty).  Every pending event is due at or after now, so the search
@@ -534,6 +567,44 @@ sim_call(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj, uint64_t arg)
     sim_schedule(s, &c->ev, t_ps);
 }
 
+/* The key of the event D places after the next one to fire in the
+ * calendar (D = 0: the next), or NULL if the first bucket and the one
+ * after it hold fewer.  Only the lookahead asks: a key inserted later
+ * between them is missed, which costs a prefetch, never the order. */
+static inline const heap_key *
+near_ahead(const struct sim *s, uint32_t d)
+{
+    if (s->first_b != UINT32_MAX) {
+        const struct sim_bucket *a = &s->buckets[s->first_b];
+        uint32_t rem = a->len - s->first_head;
+        if (d < rem)
+            return &a->keys[s->first_head + d];
+        d -= rem;
+    }
+    const struct sim_bucket *b = &s->buckets[s->peek_b];
+    return d < b->len ? &b->keys[d] : NULL;
+}
+
+/* The prefetch pipeline, run as each event fires (D = SIM_PF_DIST, S =
+ * SIM_PF_STAGES): the struct event (S + 1) x D events ahead is fetched,
+ * and the hook of the one (S - i) x D ahead runs its stage i, so each
+ * stage finds what the one before fetched in cache, D events later. */
+static inline void
+near_prefetch(const struct sim *s)
+{
+    const heap_key *k = near_ahead(s, (SIM_PF_STAGES + 1) * SIM_PF_DIST - 1);
+    if (k)
+        __builtin_prefetch(s->evs[key_id(s, *k)]);
+    for (unsigned stage = 0; stage < SIM_PF_STAGES; stage++) {
+        k = near_ahead(s, (SIM_PF_STAGES - stage) * SIM_PF_DIST - 1);
+        if (!k)
+            continue;
+        const struct event *ev = s->evs[key_id(s, *k)];
+        if (ev->prefetch)
+            s->pf_fns[ev->prefetch](s, ev, stage);
+    }
+}
+
 void
 sim_stop(struct sim *s)
 {
@@ -580,6 +651,7 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
         s->pos[id] = POS_IDLE;
         s->heap_len--;
         s->now_ps = t;
+        near_prefetch(s);
         ev->fn(s, ev);
         if (UNLIKELY(progress && (s->events & (SIM_PROGRESS_EVERY - 1)) == 0))
             progress(s, aux);

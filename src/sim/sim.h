@@ -48,7 +48,14 @@
  * event (in arrays of at least 8 that an emptied
  * bucket hands to the next one to fill, so that the calendar's keys stay
  * in cache, or frees if it grew past 256 keys), and 257 KiB of bucket
- * headers, bitmap and spare arrays. */
+ * headers, bitmap and spare arrays.
+ *
+ * Lookahead: the calendar knows the next events in firing order (the
+ * first bucket's keys, then the next nonempty bucket's), so sim_run()
+ * runs a software prefetch pipeline over them (event_set_prefetch()):
+ * a hop whose lines (the packet, the ports, the queue, the MMU counters)
+ * were last touched long ago no longer stalls on each in turn; the next
+ * few events' misses are in flight together (docs/performance.md). */
 #ifndef DCSIM_SIM_H
 #define DCSIM_SIM_H 1
 
@@ -62,12 +69,19 @@ struct sim;
 struct event;
 
 typedef void event_fn(struct sim *, struct event *);
+/* A prefetch hook: starts fetching what EV's handler will touch, without
+ * changing anything; sim_run() calls it for STAGE 0 .. SIM_PF_STAGES - 1
+ * as the event comes closer in the queue (event_set_prefetch()). */
+typedef void event_prefetch_fn(const struct sim *, const struct event *,
+                               unsigned stage);
 
 struct event {
     uint64_t time_ps;   /* When it fires; valid while scheduled. */
     uint32_t id;        /* Dense id within its sim (event_init()). */
     bool background;    /* Observes without acting: see
                          * event_init_background(). */
+    uint8_t prefetch;   /* Index of its prefetch hook in sim.pf_fns, or
+                         * 0 for none. */
     event_fn *fn;       /* Handler. */
 };
 
@@ -98,6 +112,14 @@ struct sim_bucket {
 #define POS_IDLE UINT32_MAX
 #define POS_FAR (UINT32_C(1) << 31)
 
+/* Prefetch hooks a sim can hold (index 0 is none). */
+#define SIM_PF_FNS 8u
+/* Stages of a prefetch hook, and events between two stages
+ * (event_set_prefetch(); 1 measured the same as 2 on ft16-roce-pfc,
+ * docs/performance.md). */
+#define SIM_PF_STAGES 3u
+#define SIM_PF_DIST 2u
+
 struct sim {
     uint64_t now_ps;          /* Current simulated time. */
     uint64_t end_ps;          /* Stop before events later than this. */
@@ -119,6 +141,10 @@ struct sim {
     uint32_t first_b;         /* The bucket events are popped from, or
                                * UINT32_MAX. */
     uint32_t first_head;      /* Its keys before this one have fired. */
+    uint32_t peek_b;          /* The next nonempty bucket after first_b
+                               * when it became first (or NEAR_BUCKETS,
+                               * always empty): where the lookahead goes
+                               * on past first_b's keys. */
     uint32_t bucket_shift;    /* log2 of a bucket's width in ps. */
     uint32_t puts;            /* Since the last width check: events */
     uint32_t near_misses;     /* filed, far ones a bucket twice as wide
@@ -130,6 +156,8 @@ struct sim {
     uint32_t heap_len;        /* Events scheduled, near and far. */
     uint32_t n_background;    /* Of those, background events. */
     struct event **evs;       /* By event id. */
+    event_prefetch_fn *pf_fns[SIM_PF_FNS];  /* By event.prefetch. */
+    uint32_t n_pf_fns;
     uint32_t n_evs, evs_cap;
     volatile sig_atomic_t stop;  /* Set by sim_stop() to leave sim_run()
                                   * (volatile: a signal handler may set
@@ -152,6 +180,18 @@ void event_init(struct sim *, struct event *, event_fn *fn);
  * nor keep a run without a stop time going forever; they are not counted
  * in `events` either. */
 void event_init_background(struct sim *, struct event *, event_fn *fn);
+/* Gives EV a prefetch hook FN.  sim_run() looks ahead in the calendar:
+ * when EV is SIM_PF_STAGES + 1 steps of SIM_PF_DIST events from
+ * firing, its struct event is fetched; at each later step FN runs for
+ * the next stage, 0 .. SIM_PF_STAGES - 1, and may read what it fetched
+ * at the stage before, which has had SIM_PF_DIST events' time to arrive.
+ * So the cache misses of the next events' handlers overlap one another
+ * and the current handler instead of each stalling the loop in turn.
+ * FN must change nothing: it may run for an event that is moved or
+ * cancelled before it fires, and may not run at all (timers in the far
+ * heap, an event just scheduled close ahead).  A sim holds at most
+ * SIM_PF_FNS - 1 distinct hooks. */
+void event_set_prefetch(struct sim *, struct event *, event_prefetch_fn *fn);
 
 #define KEY_IDLE (~(heap_key)0)
 

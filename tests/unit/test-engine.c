@@ -222,6 +222,78 @@ test_model(void)
     free(m);
 }
 
+/* Prefetch hooks: an event's hook runs its stages in order before the
+ * event fires, never after, and across a bucket boundary; an event
+ * without a hook gets none. */
+struct pf_rec {
+    struct event ev;
+    int fired;            /* Firing order, or -1. */
+    int stages[SIM_PF_STAGES + 1];  /* Stages seen, in order. */
+    int n_stages;
+    bool late;            /* A stage ran after it fired. */
+    int *n_fired;
+};
+
+static void
+pf_fire(struct sim *s, struct event *ev)
+{
+    struct pf_rec *r = CONTAINER_OF(ev, struct pf_rec, ev);
+    r->fired = (*r->n_fired)++;
+    (void)s;
+}
+
+static void
+pf_hook(const struct sim *s, const struct event *ev, unsigned stage)
+{
+    struct pf_rec *r = CONTAINER_OF(ev, struct pf_rec, ev);
+    if (r->fired >= 0)
+        r->late = true;
+    if (r->n_stages <= (int)SIM_PF_STAGES)
+        r->stages[r->n_stages++] = (int)stage;
+    (void)s;
+}
+
+static void
+test_prefetch(void)
+{
+    struct sim s;
+    sim_init(&s, 1);
+    enum { N = 60 };
+    struct pf_rec r[N];
+    int n_fired = 0;
+    for (int i = 0; i < N; i++) {
+        r[i] = (struct pf_rec){ .fired = -1, .n_fired = &n_fired };
+        event_init(&s, &r[i].ev, pf_fire);
+        if (i != 40)
+            event_set_prefetch(&s, &r[i].ev, pf_hook);
+        /* Half tie at 100 ps, half 5 ns later, a few buckets on. */
+        sim_schedule(&s, &r[i].ev, i < N / 2 ? 100 : 5100);
+    }
+    sim_run(&s, NULL, NULL);
+    /* The I-th event to fire gets the stages from S - I / D on (S =
+     * SIM_PF_STAGES, D = SIM_PF_DIST): the last ones, in order. */
+    bool as_due = n_fired == N, late = false;
+    for (int i = 0; i < N; i++) {
+        late |= r[i].late;
+        int first = (int)SIM_PF_STAGES - r[i].fired / (int)SIM_PF_DIST;
+        if (first < 0)
+            first = 0;
+        if (i == 40)
+            first = SIM_PF_STAGES;
+        as_due &= r[i].n_stages == (int)SIM_PF_STAGES - first;
+        for (int j = 0; j < r[i].n_stages; j++)
+            as_due &= r[i].stages[j] == first + j;
+    }
+    ok(as_due, "each event gets its prefetch stages in order as it comes "
+               "within reach, across the bucket boundary");
+    ok(!late, "no stage runs after its event fired");
+    ok(r[40].n_stages == 0 && r[N / 2].n_stages == (int)SIM_PF_STAGES,
+       "no hook, no stages; the first event of the next bucket gets all");
+    ok(r[0].ev.prefetch == r[1].ev.prefetch && r[0].ev.prefetch != 0,
+       "one hook, one index");
+    sim_uninit(&s);
+}
+
 int
 main(void)
 {
@@ -314,6 +386,7 @@ main(void)
     test_background();
     test_renumber();
     test_model();
+    test_prefetch();
 
     /* CRC-32 check value (../shared/data/vectors/crc_check_values.txt). */
     is_u64(crc32("123456789", 9), 0xCBF43926u, "CRC-32/ISO-HDLC check value");
