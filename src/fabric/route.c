@@ -303,6 +303,112 @@ route_set(struct sw *s, uint32_t g, const uint8_t *ports, uint32_t n)
     return true;
 }
 
+/* Switch indices of X's neighbours a->peer lists, once each, by
+ * decreasing simulator id (the sw's ecmp_seed under switch.ecmp_hash
+ * ns3): the order in which the HPCC ns-3 simulator's search visits them
+ * (ns3-ecmp.h).  Lists for every switch, as in struct sw_adj. */
+static void
+ns3_neighbours(const struct net *net, const struct sw_adj *a,
+               struct sw_adj *out)
+{
+    uint32_t ns = net->n_switches;
+    out->start = xmalloc(((size_t)ns + 1) * sizeof *out->start);
+    out->peer = xmalloc(((size_t)a->start[ns] + 1) * sizeof *out->peer);
+    uint32_t n = 0;
+    for (uint32_t x = 0; x < ns; x++) {
+        out->start[x] = n;
+        for (uint32_t k = a->start[x]; k < a->start[x + 1]; k++) {
+            uint32_t y = a->peer[k];
+            if (y == UINT32_MAX)
+                continue;
+            uint32_t id = net->switches[y].ecmp_seed, i = out->start[x];
+            while (i < n && out->peer[i] != y &&
+                   net->switches[out->peer[i]].ecmp_seed > id)
+                i++;
+            if (i < n && out->peer[i] == y)
+                continue;
+            memmove(&out->peer[i + 1], &out->peer[i],
+                    (n - i) * sizeof *out->peer);
+            out->peer[i] = y;
+            n++;
+        }
+    }
+    out->start[ns] = n;
+}
+
+/* switch.ecmp_hash ns3: puts every ECMP group in the order in which the
+ * simulator lists the next hops (ns3-ecmp.h).  For each destination
+ * group, a breadth-first search from its switches as the simulator's
+ * from one of its hosts; a switch's next hops are then ordered by when
+ * the search dequeued them, and a neighbour cabled twice keeps its last
+ * port only.  One search per destination group. */
+static void
+route_order_ns3(struct net *net, const struct sw_adj *a,
+                const struct host_key *keys, const uint32_t *group_rep)
+{
+    uint32_t ns = net->n_switches, first_sw = net->n_hosts;
+    struct sw_adj nb;
+    ns3_neighbours(net, a, &nb);
+    uint32_t *pos = xmalloc(((size_t)ns + 1) * sizeof *pos);
+    uint32_t *fifo = xmalloc(((size_t)ns + 1) * sizeof *fifo);
+    uint8_t set[256];
+    for (uint32_t g = 0; g < net->n_groups; g++) {
+        const struct host_key *k = &keys[group_rep[g]];
+        for (uint32_t x = 0; x < ns; x++)
+            pos[x] = UNREACHED;
+        /* The host's own switches first, by decreasing id. */
+        uint32_t tail = 0;
+        for (uint32_t i = k->n; i-- > 0;)
+            fifo[tail++] = k->sw[i] - first_sw;
+        for (uint32_t i = 1; i < tail; i++)
+            for (uint32_t j = i; j > 0 && net->switches[fifo[j]].ecmp_seed >
+                                              net->switches[fifo[j - 1]].ecmp_seed;
+                 j--) {
+                uint32_t t = fifo[j];
+                fifo[j] = fifo[j - 1];
+                fifo[j - 1] = t;
+            }
+        for (uint32_t i = 0; i < tail; i++)
+            pos[fifo[i]] = i;
+        for (uint32_t head = 0; head < tail; head++) {
+            uint32_t x = fifo[head];
+            for (uint32_t i = nb.start[x]; i < nb.start[x + 1]; i++)
+                if (pos[nb.peer[i]] == UNREACHED) {
+                    pos[nb.peer[i]] = tail;
+                    fifo[tail++] = nb.peer[i];
+                }
+        }
+        for (uint32_t x = 0; x < ns; x++) {
+            struct sw *s = &net->switches[x];
+            if (s->route[g] == ROUTE_DIRECT || s->groups[s->route[g]].n < 2)
+                continue;
+            const struct ecmp_group *grp = &s->groups[s->route[g]];
+            const uint8_t *ports = &s->group_ports[grp->first];
+            uint32_t n = 0;
+            for (uint16_t i = 0; i < grp->n; i++) {
+                uint32_t y = a->peer[a->start[x] + ports[i]];
+                uint32_t j = 0;
+                while (j < n && a->peer[a->start[x] + set[j]] != y)
+                    j++;
+                if (j < n) {                 /* A parallel cable: the */
+                    if (ports[i] > set[j])   /* later one stays. */
+                        set[j] = ports[i];
+                    continue;
+                }
+                for (j = n++; j > 0 && pos[a->peer[a->start[x] + set[j - 1]]] >
+                                           pos[y];
+                     j--)
+                    set[j] = set[j - 1];
+                set[j] = ports[i];
+            }
+            route_set(s, g, set, n);
+        }
+    }
+    free(fifo);
+    free(pos);
+    sw_adj_uninit(&nb);
+}
+
 void
 route_compute(struct net *net)
 {
@@ -466,6 +572,8 @@ route_compute(struct net *net)
             s->route[g] = memo[c];
         }
     }
+    if (net->ns3_ip)
+        route_order_ns3(net, &adj, keys, group_rep);
     free(table.slots);
     free(memo);
     free(set);

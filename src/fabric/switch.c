@@ -5,6 +5,7 @@
 
 #include "fabric/fc.h"
 #include "fabric/net.h"
+#include "fabric/ns3-ecmp.h"
 #include "fabric/port.h"
 #include "fabric/sw-cpu.h"
 #include "fabric/tunnel.h"
@@ -47,8 +48,8 @@ port_towards(const struct node *n, uint32_t switch_id)
 }
 
 int
-switch_route(const struct net *net, const struct sw *s, uint32_t dst_host,
-             uint32_t hash0)
+switch_route(const struct net *net, const struct sw *s, uint32_t src_host,
+             uint32_t dst_host, uint32_t hash0)
 {
     uint16_t g = s->route[net->host_group[dst_host]];
     if (g == ROUTE_DIRECT) {
@@ -62,6 +63,11 @@ switch_route(const struct net *net, const struct sw *s, uint32_t dst_host,
         return -1;
     if (grp->n == 1)
         return s->group_ports[grp->first];
+    if (UNLIKELY(net->ns3_ip != NULL))
+        return s->group_ports[grp->first +
+                              ns3_ecmp_hash(net->ns3_ip[src_host],
+                                            net->ns3_ip[dst_host], hash0,
+                                            s->ecmp_seed) % grp->n];
     uint32_t h = switch_ecmp_hash(s, hash0);
     return s->group_ports[grp->first + ecmp_select(h, grp->n)];
 }
@@ -110,7 +116,10 @@ switch_forward(struct net *net, struct sw *s, struct pkt *p)
     }
     p->ip.ttl--;
     uint32_t dst = net_host_of_ip(net, p->ip.dst);
-    int out = dst == UINT32_MAX ? -1 : switch_route(net, s, dst, p->hash0);
+    uint32_t src = net->ns3_ip ? net_host_of_ip(net, p->ip.src) : 0;
+    int out = dst == UINT32_MAX || src == UINT32_MAX
+                  ? -1
+                  : switch_route(net, s, src, dst, p->hash0);
     if (out < 0) {
         switch_unforwardable(net, s, p, DROP_NO_ROUTE);
         return;

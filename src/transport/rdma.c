@@ -778,8 +778,11 @@ rdma_setup(struct net *net, struct flow *f)
         if (ib)
             a->lrh.sl = a->lrh.vl = ack_tc;
     }
-    pkt_set_route_hash(d);
-    pkt_set_route_hash(a);
+    /* The simulator's ECMP key has the flow's ports, not 4791. */
+    uint16_t sp = qp->read ? f->dport : f->sport;
+    uint16_t dp = qp->read ? f->sport : f->dport;
+    transport_route_hash(net, d, sp, dp);
+    transport_route_hash(net, a, dp, sp);
     /* HPCC: switches fill the data packets' INT; ACKs carry it back. */
     if (qp->cfg->cc == RDMA_CC_HPCC) {
         sim_assert(!qp->read);  /* Refused by the parser: no ACKs. */
