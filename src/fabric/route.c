@@ -303,52 +303,55 @@ route_set(struct sw *s, uint32_t g, const uint8_t *ports, uint32_t n)
     return true;
 }
 
-/* Switch indices of X's neighbours a->peer lists, once each, by
- * decreasing simulator id (the sw's ecmp_seed under switch.ecmp_hash
- * ns3): the order in which the HPCC ns-3 simulator's search visits them
- * (ns3-ecmp.h).  Lists for every switch, as in struct sw_adj. */
-static void
-ns3_neighbours(const struct net *net, const struct sw_adj *a,
-               struct sw_adj *out)
+/* The simulator's node id of switch X (its ECMP seed under
+ * switch.ecmp_hash ns3). */
+static uint32_t
+ns3_id(const struct net *net, uint32_t x)
 {
-    uint32_t ns = net->n_switches;
-    out->start = xmalloc(((size_t)ns + 1) * sizeof *out->start);
-    out->peer = xmalloc(((size_t)a->start[ns] + 1) * sizeof *out->peer);
-    uint32_t n = 0;
-    for (uint32_t x = 0; x < ns; x++) {
-        out->start[x] = n;
-        for (uint32_t k = a->start[x]; k < a->start[x + 1]; k++) {
-            uint32_t y = a->peer[k];
-            if (y == UINT32_MAX)
-                continue;
-            uint32_t id = net->switches[y].ecmp_seed, i = out->start[x];
-            while (i < n && out->peer[i] != y &&
-                   net->switches[out->peer[i]].ecmp_seed > id)
-                i++;
-            if (i < n && out->peer[i] == y)
-                continue;
-            memmove(&out->peer[i + 1], &out->peer[i],
-                    (n - i) * sizeof *out->peer);
-            out->peer[i] = y;
-            n++;
-        }
-    }
-    out->start[ns] = n;
+    return net->switches[x].ecmp_seed;
+}
+
+/* Inserts switch Y into V[0..*N-1], kept by decreasing simulator id, once:
+ * the order in which the HPCC ns-3 simulator's search visits a node's
+ * neighbours (ns3-ecmp.h). */
+static void
+ns3_insert(const struct net *net, uint32_t *v, uint32_t *n, uint32_t y)
+{
+    uint32_t i = 0;
+    while (i < *n && v[i] != y && ns3_id(net, v[i]) > ns3_id(net, y))
+        i++;
+    if (i < *n && v[i] == y)
+        return;
+    memmove(&v[i + 1], &v[i], (*n - i) * sizeof *v);
+    v[i] = y;
+    (*n)++;
 }
 
 /* switch.ecmp_hash ns3: puts every ECMP group in the order in which the
  * simulator lists the next hops (ns3-ecmp.h).  For each destination
- * group, a breadth-first search from its switches as the simulator's
- * from one of its hosts; a switch's next hops are then ordered by when
- * the search dequeued them, and a neighbour cabled twice keeps its last
- * port only.  One search per destination group. */
+ * group, a breadth-first search from its switches, as the simulator's
+ * from one of its hosts, visiting neighbours by decreasing id; a
+ * switch's next hops are then ordered by when the search dequeued them,
+ * and a neighbour cabled twice keeps its last port only. */
 static void
 route_order_ns3(struct net *net, const struct sw_adj *a,
                 const struct host_key *keys, const uint32_t *group_rep)
 {
     uint32_t ns = net->n_switches, first_sw = net->n_hosts;
+    /* Every switch's neighbours in visiting order, as in sw_adj. */
     struct sw_adj nb;
-    ns3_neighbours(net, a, &nb);
+    nb.start = xmalloc(((size_t)ns + 1) * sizeof *nb.start);
+    nb.peer = xmalloc(((size_t)a->start[ns] + 1) * sizeof *nb.peer);
+    uint32_t m = 0;
+    for (uint32_t x = 0; x < ns; x++) {
+        nb.start[x] = m;
+        uint32_t n = 0;
+        for (uint32_t k = a->start[x]; k < a->start[x + 1]; k++)
+            if (a->peer[k] != UINT32_MAX)
+                ns3_insert(net, &nb.peer[m], &n, a->peer[k]);
+        m += n;
+    }
+    nb.start[ns] = m;
     uint32_t *pos = xmalloc(((size_t)ns + 1) * sizeof *pos);
     uint32_t *fifo = xmalloc(((size_t)ns + 1) * sizeof *fifo);
     uint8_t set[256];
@@ -356,18 +359,9 @@ route_order_ns3(struct net *net, const struct sw_adj *a,
         const struct host_key *k = &keys[group_rep[g]];
         for (uint32_t x = 0; x < ns; x++)
             pos[x] = UNREACHED;
-        /* The host's own switches first, by decreasing id. */
-        uint32_t tail = 0;
-        for (uint32_t i = k->n; i-- > 0;)
-            fifo[tail++] = k->sw[i] - first_sw;
-        for (uint32_t i = 1; i < tail; i++)
-            for (uint32_t j = i; j > 0 && net->switches[fifo[j]].ecmp_seed >
-                                              net->switches[fifo[j - 1]].ecmp_seed;
-                 j--) {
-                uint32_t t = fifo[j];
-                fifo[j] = fifo[j - 1];
-                fifo[j - 1] = t;
-            }
+        uint32_t tail = 0;                    /* The host's switches. */
+        for (uint32_t i = 0; i < k->n; i++)
+            ns3_insert(net, fifo, &tail, k->sw[i] - first_sw);
         for (uint32_t i = 0; i < tail; i++)
             pos[fifo[i]] = i;
         for (uint32_t head = 0; head < tail; head++) {
@@ -384,20 +378,18 @@ route_order_ns3(struct net *net, const struct sw_adj *a,
                 continue;
             const struct ecmp_group *grp = &s->groups[s->route[g]];
             const uint8_t *ports = &s->group_ports[grp->first];
+            const uint32_t *peer = &a->peer[a->start[x]];  /* By port. */
             uint32_t n = 0;
             for (uint16_t i = 0; i < grp->n; i++) {
-                uint32_t y = a->peer[a->start[x] + ports[i]];
-                uint32_t j = 0;
-                while (j < n && a->peer[a->start[x] + set[j]] != y)
+                uint32_t y = peer[ports[i]], j = 0;
+                while (j < n && peer[set[j]] != y)
                     j++;
-                if (j < n) {                 /* A parallel cable: the */
-                    if (ports[i] > set[j])   /* later one stays. */
+                if (j < n) {        /* A parallel cable: the later stays. */
+                    if (ports[i] > set[j])
                         set[j] = ports[i];
                     continue;
                 }
-                for (j = n++; j > 0 && pos[a->peer[a->start[x] + set[j - 1]]] >
-                                           pos[y];
-                     j--)
+                for (j = n++; j > 0 && pos[peer[set[j - 1]]] > pos[y]; j--)
                     set[j] = set[j - 1];
                 set[j] = ports[i];
             }

@@ -1116,8 +1116,6 @@ test_ns3_ecmp(void)
     /* Next hops: the search from h2 dequeues s5, then s5's neighbours by
      * decreasing id, s8, s7, s6; s4's group towards h2 is in that
      * order, and the hash (Python) modulo 3 indexes it. */
-    struct scenario scn;
-    struct net *net = build(ns3_ecmp_yaml, &scn);
     static const struct {
         const char *src, *dst, *tor;
         const char *spine[4];     /* For sport 10000 .. 10003. */
@@ -1127,23 +1125,42 @@ test_ns3_ecmp(void)
         { "h2", "h0", "s5", { "s7", "s7", "s8", "s7" } },
         { "h3", "h1", "s5", { "s8", "s7", "s6", "s6" } },
     };
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
-        const struct node *tor = node_named(net, f[i].tor);
-        const struct sw *s = CONTAINER_OF(tor, const struct sw, up);
-        uint32_t src = node_named(net, f[i].src)->id;
-        uint32_t dst = node_named(net, f[i].dst)->id;
-        is_u64(s->ecmp_seed, ns3_node_id(f[i].tor, 's'),
-               "%s's seed is its simulator id", f[i].tor);
-        for (uint16_t p = 0; p < 4; p++) {
-            int out = switch_route(net, s, src, dst,
-                                   ns3_ports_word(10000 + p, 100));
-            const char *got = out < 0 ? "none"
-                                      : tor->ports[out].link.peer->name;
-            ok(!strcmp(got, f[i].spine[p]), "%s -> %s port %u: via %s (%s)",
-               f[i].src, f[i].dst, 10000 + p, f[i].spine[p], got);
+    /* Then with a second s4-s6 cable, which must change nothing but the
+     * port (the groups keep three members, not four). */
+    for (int twice = 0; twice < 2; twice++) {
+        char yaml[sizeof ns3_ecmp_yaml + 64];
+        const char *sw = strstr(ns3_ecmp_yaml, "switch:");
+        static const char again[] =
+            "    - {a: s4, b: s6, rate: 400Gbps, delay: 1us}\n";
+        snprintf(yaml, sizeof yaml, "%.*s%s%s", (int)(sw - ns3_ecmp_yaml),
+                 ns3_ecmp_yaml, twice ? again : "", sw);
+        struct scenario scn;
+        struct net *net = build(yaml, &scn);
+        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+            const struct node *tor = node_named(net, f[i].tor);
+            const struct sw *s = CONTAINER_OF(tor, const struct sw, up);
+            uint32_t src = node_named(net, f[i].src)->id;
+            uint32_t dst = node_named(net, f[i].dst)->id;
+            is_u64(s->ecmp_seed, ns3_node_id(f[i].tor, 's'),
+                   "%s's seed is its simulator id", f[i].tor);
+            for (uint16_t p = 0; p < 4; p++) {
+                int out = switch_route(net, s, src, dst,
+                                       ns3_ports_word(10000 + p, 100));
+                const char *got = out < 0 ? "none"
+                                          : tor->ports[out].link.peer->name;
+                ok(!strcmp(got, f[i].spine[p]),
+                   "%s%s -> %s port %u: via %s (%s)",
+                   twice ? "s4-s6 cabled twice: " : "", f[i].src, f[i].dst,
+                   10000 + p, f[i].spine[p], got);
+                /* The simulator keeps one interface per neighbour: the
+                 * later cable's. */
+                if (twice && !strcmp(got, "s6"))
+                    ok(out == tor->n_ports - 1 || strcmp(f[i].tor, "s4"),
+                       "s4-s6 cabled twice: the later cable (port %d)", out);
+            }
         }
+        finish(net, &scn);
     }
-    finish(net, &scn);
 }
 
 int
