@@ -922,7 +922,9 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
     for (uint32_t n = 0; n < im->g.n_nodes && !nic_bps; n++)
         if (im->g.nodes[n].is_host)
             nic_bps = im->host_rate[n];
-    fprintf(out, "switch:\n  buffer: %" PRIu64 "MiB\n", buffer);
+    /* Its ECMP choice: every flow on the simulator's path. */
+    fprintf(out, "switch:\n  buffer: %" PRIu64 "MiB\n  ecmp_hash: ns3\n",
+            buffer);
     if (!write_ecn(im, out, nic_bps))
         return false;
     fprintf(out, "qos: {lossless: [");

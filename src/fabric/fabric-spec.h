@@ -18,6 +18,12 @@ enum ecmp_seed_mode {
     ECMP_SEED_SAME,           /* Every switch the same seed (polarizes). */
 };
 
+/* How a switch picks among equal next hops (switch.ecmp_hash). */
+enum ecmp_hash_mode {
+    ECMP_HASH_CRC,            /* dcsim's seeded CRC-32 (switch.h). */
+    ECMP_HASH_NS3,            /* The HPCC ns-3 simulator's (ns3-ecmp.h). */
+};
+
 enum ecn_mark_mode {
     ECN_MARK_OFF,
     ECN_MARK_STEP,            /* CE when the queue exceeds K (DCTCP). */
@@ -82,6 +88,7 @@ struct switch_spec {
     struct ets_spec ets;      /* With scheduler "ets". */
     enum ecmp_seed_mode ecmp_seed_mode;
     uint32_t ecmp_seed;       /* With ECMP_SEED_SAME. */
+    enum ecmp_hash_mode ecmp_hash;
     struct ecn_spec ecn;
     char *where;              /* For buffer errors found at build time:
                                * "FILE:LINE:COL" of switch.buffer, switch

@@ -11,6 +11,7 @@
 #include "fabric/fc.h"
 #include "fabric/flood.h"
 #include "fabric/ib.h"
+#include "fabric/ns3-ecmp.h"
 #include "fabric/observer.h"
 #include "fabric/pfc.h"
 #include "fabric/port.h"
@@ -118,6 +119,8 @@ net_qos_of(const struct net *net, uint32_t id)
 static uint32_t
 switch_seed(const struct net_config *cfg, const char *name)
 {
+    if (cfg->sw->ecmp_hash == ECMP_HASH_NS3)
+        return ns3_node_id(name, 's');   /* Checked by the scenario. */
     if (cfg->sw->ecmp_seed_mode == ECMP_SEED_SAME)
         return cfg->sw->ecmp_seed;
     char buf[96];
@@ -160,6 +163,12 @@ net_init(struct net *net, const struct net_config *cfg, uint64_t stop_ps)
         snprintf(stream, sizeof stream, "ecn/%s", tn->name);
         rng_init(&s->ecn_rng, cfg->seed, rng_stream_id(stream));
         net->nodes[i] = &s->up;
+    }
+    if (sw->ecmp_hash == ECMP_HASH_NS3) {
+        net->ns3_ip = xcalloc(g->n_hosts ? g->n_hosts : 1,
+                              sizeof *net->ns3_ip);
+        for (uint32_t i = 0; i < g->n_hosts; i++)
+            net->ns3_ip[i] = ns3_node_ip(ns3_node_id(g->nodes[i].name, 'h'));
     }
     net->faulty = cfg->faults->loss > 0 || cfg->faults->reorder > 0;
     net->rx_slow = net->faulty;
@@ -448,6 +457,7 @@ net_uninit(struct net *net)
     free(net->host_group);
     free(net->sw_anchor);
     free(net->home_port);
+    free(net->ns3_ip);
     free(net->pfc_events);
     for (size_t i = 0; i < net->n_warnings; i++)
         free(net->warnings[i]);

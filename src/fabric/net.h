@@ -114,6 +114,9 @@ struct net {
                                  * on its switch, of its cable (the last
                                  * hop's egress); HOME_PORT_MULTI else. */
     uint32_t n_groups;
+    uint32_t *ns3_ip;           /* switch.ecmp_hash ns3: each host's
+                                 * address in the HPCC ns-3 simulator
+                                 * (ns3-ecmp.h); NULL otherwise. */
     struct net_stats st;
     bool faulty;                /* Scenario injects loss or reordering. */
     bool rx_slow;               /* Faulty, or flooding VLANs: switches

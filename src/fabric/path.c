@@ -24,7 +24,7 @@ path_trace(const struct net *net, uint32_t src, uint32_t dst, uint32_t hash0,
             return;
         }
         const struct sw *s = CONTAINER_OF(at, const struct sw, up);
-        int out = switch_route(net, s, dst, hash0);
+        int out = switch_route(net, s, src, dst, hash0);
         if (out < 0)
             return;
         port = &at->ports[out];

@@ -19,7 +19,7 @@ struct path {
 };
 
 /* Traces the path from host SRC to host DST of packets whose unseeded
- * 5-tuple CRC is HASH0.  Aborts on a routing loop (an internal error:
+ * 5-tuple CRC is HASH0 (switch.ecmp_hash ns3: whose ports word).  Aborts on a routing loop (an internal error:
  * routes are shortest paths).  Stops at a switch without a route, which
  * only a failure (scenario `events`) makes: the path then ends there. */
 void path_trace(const struct net *, uint32_t src, uint32_t dst, uint32_t hash0,

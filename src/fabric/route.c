@@ -303,6 +303,104 @@ route_set(struct sw *s, uint32_t g, const uint8_t *ports, uint32_t n)
     return true;
 }
 
+/* The simulator's node id of switch X (its ECMP seed under
+ * switch.ecmp_hash ns3). */
+static uint32_t
+ns3_id(const struct net *net, uint32_t x)
+{
+    return net->switches[x].ecmp_seed;
+}
+
+/* Inserts switch Y into V[0..*N-1], kept by decreasing simulator id, once:
+ * the order in which the HPCC ns-3 simulator's search visits a node's
+ * neighbours (ns3-ecmp.h). */
+static void
+ns3_insert(const struct net *net, uint32_t *v, uint32_t *n, uint32_t y)
+{
+    uint32_t i = 0;
+    while (i < *n && v[i] != y && ns3_id(net, v[i]) > ns3_id(net, y))
+        i++;
+    if (i < *n && v[i] == y)
+        return;
+    memmove(&v[i + 1], &v[i], (*n - i) * sizeof *v);
+    v[i] = y;
+    (*n)++;
+}
+
+/* switch.ecmp_hash ns3: puts every ECMP group in the order in which the
+ * simulator lists the next hops (ns3-ecmp.h).  For each destination
+ * group, a breadth-first search from its switches, as the simulator's
+ * from one of its hosts, visiting neighbours by decreasing id; a
+ * switch's next hops are then ordered by when the search dequeued them,
+ * and a neighbour cabled twice keeps its last port only. */
+static void
+route_order_ns3(struct net *net, const struct sw_adj *a,
+                const struct host_key *keys, const uint32_t *group_rep)
+{
+    uint32_t ns = net->n_switches, first_sw = net->n_hosts;
+    /* Every switch's neighbours in visiting order, as in sw_adj. */
+    struct sw_adj nb;
+    nb.start = xmalloc(((size_t)ns + 1) * sizeof *nb.start);
+    nb.peer = xmalloc(((size_t)a->start[ns] + 1) * sizeof *nb.peer);
+    uint32_t m = 0;
+    for (uint32_t x = 0; x < ns; x++) {
+        nb.start[x] = m;
+        uint32_t n = 0;
+        for (uint32_t k = a->start[x]; k < a->start[x + 1]; k++)
+            if (a->peer[k] != UINT32_MAX)
+                ns3_insert(net, &nb.peer[m], &n, a->peer[k]);
+        m += n;
+    }
+    nb.start[ns] = m;
+    uint32_t *pos = xmalloc(((size_t)ns + 1) * sizeof *pos);
+    uint32_t *fifo = xmalloc(((size_t)ns + 1) * sizeof *fifo);
+    uint8_t set[256];
+    for (uint32_t g = 0; g < net->n_groups; g++) {
+        const struct host_key *k = &keys[group_rep[g]];
+        for (uint32_t x = 0; x < ns; x++)
+            pos[x] = UNREACHED;
+        uint32_t tail = 0;                    /* The host's switches. */
+        for (uint32_t i = 0; i < k->n; i++)
+            ns3_insert(net, fifo, &tail, k->sw[i] - first_sw);
+        for (uint32_t i = 0; i < tail; i++)
+            pos[fifo[i]] = i;
+        for (uint32_t head = 0; head < tail; head++) {
+            uint32_t x = fifo[head];
+            for (uint32_t i = nb.start[x]; i < nb.start[x + 1]; i++)
+                if (pos[nb.peer[i]] == UNREACHED) {
+                    pos[nb.peer[i]] = tail;
+                    fifo[tail++] = nb.peer[i];
+                }
+        }
+        for (uint32_t x = 0; x < ns; x++) {
+            struct sw *s = &net->switches[x];
+            if (s->route[g] == ROUTE_DIRECT || s->groups[s->route[g]].n < 2)
+                continue;
+            const struct ecmp_group *grp = &s->groups[s->route[g]];
+            const uint8_t *ports = &s->group_ports[grp->first];
+            const uint32_t *peer = &a->peer[a->start[x]];  /* By port. */
+            uint32_t n = 0;
+            for (uint16_t i = 0; i < grp->n; i++) {
+                uint32_t y = peer[ports[i]], j = 0;
+                while (j < n && peer[set[j]] != y)
+                    j++;
+                if (j < n) {        /* A parallel cable: the later stays. */
+                    if (ports[i] > set[j])
+                        set[j] = ports[i];
+                    continue;
+                }
+                for (j = n++; j > 0 && pos[peer[set[j - 1]]] > pos[y]; j--)
+                    set[j] = set[j - 1];
+                set[j] = ports[i];
+            }
+            route_set(s, g, set, n);
+        }
+    }
+    free(fifo);
+    free(pos);
+    sw_adj_uninit(&nb);
+}
+
 void
 route_compute(struct net *net)
 {
@@ -466,6 +564,8 @@ route_compute(struct net *net)
             s->route[g] = memo[c];
         }
     }
+    if (net->ns3_ip)
+        route_order_ns3(net, &adj, keys, group_rep);
     free(table.slots);
     free(memo);
     free(set);

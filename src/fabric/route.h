@@ -24,7 +24,11 @@
  * next-hop sets, O(switches x groups) to fill the tables; for a k-ary
  * fat-tree O(k^4) = O(links^(4/3)), in the size of its tables (one
  * entry per switch and rack).  tests/unit/test-fabric.c checks every table
- * against one search per group. */
+ * against one search per group.
+ *
+ * Under switch.ecmp_hash ns3 each group's ports are then put in the HPCC
+ * ns-3 simulator's order (ns3-ecmp.h), one more search per destination
+ * group. */
 #ifndef DCSIM_ROUTE_H
 #define DCSIM_ROUTE_H 1
 

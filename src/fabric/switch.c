@@ -6,6 +6,7 @@
 #include "fabric/fc.h"
 #include "fabric/flood.h"
 #include "fabric/net.h"
+#include "fabric/ns3-ecmp.h"
 #include "fabric/port.h"
 #include "fabric/sw-cpu.h"
 #include "fabric/tunnel.h"
@@ -49,8 +50,8 @@ port_towards(const struct node *n, uint32_t switch_id)
 }
 
 int
-switch_route(const struct net *net, const struct sw *s, uint32_t dst_host,
-             uint32_t hash0)
+switch_route(const struct net *net, const struct sw *s, uint32_t src_host,
+             uint32_t dst_host, uint32_t hash0)
 {
     uint16_t g = s->route[net->host_group[dst_host]];
     if (g == ROUTE_DIRECT) {
@@ -64,6 +65,11 @@ switch_route(const struct net *net, const struct sw *s, uint32_t dst_host,
         return -1;
     if (grp->n == 1)
         return s->group_ports[grp->first];
+    if (UNLIKELY(net->ns3_ip != NULL))
+        return s->group_ports[grp->first +
+                              ns3_ecmp_hash(net->ns3_ip[src_host],
+                                            net->ns3_ip[dst_host], hash0,
+                                            s->ecmp_seed) % grp->n];
     uint32_t h = switch_ecmp_hash(s, hash0);
     return s->group_ports[grp->first + ecmp_select(h, grp->n)];
 }
@@ -120,7 +126,9 @@ switch_route_switch(const struct net *net, const struct sw *s, uint32_t x,
         if (cable_to(&s->up.ports[i], to))
             return i;
     if (net->sw_anchor[x] != UINT32_MAX)
-        return switch_route(net, s, net->sw_anchor[x], hash0);
+        /* The source host matters only to ns3's hash, which runs
+         * without switch addresses (it is refused with an overlay). */
+        return switch_route(net, s, 0, net->sw_anchor[x], hash0);
     /* No host hangs from X: through a neighbour cabled to it. */
     uint8_t via[256];
     uint32_t n = 0;
@@ -178,7 +186,10 @@ switch_forward(struct net *net, struct sw *s, struct pkt *p)
     }
     p->ip.ttl--;
     uint32_t dst = net_host_of_ip(net, p->ip.dst);
-    int out = dst == UINT32_MAX ? -1 : switch_route(net, s, dst, p->hash0);
+    uint32_t src = net->ns3_ip ? net_host_of_ip(net, p->ip.src) : 0;
+    int out = dst == UINT32_MAX || src == UINT32_MAX
+                  ? -1
+                  : switch_route(net, s, src, dst, p->hash0);
     if (out < 0) {
         switch_unforwardable(net, s, p, DROP_NO_ROUTE);
         return;
@@ -262,7 +273,10 @@ switch_prefetch_rx(const struct net *net, const struct node *node,
     if (UNLIKELY(net->faulty | (s->tunnel != NULL)) || p->ip.ttl <= 1)
         return;
     uint32_t dst = net_host_of_ip(net, p->ip.dst);
-    int out = dst == UINT32_MAX ? -1 : switch_route(net, s, dst, p->hash0);
+    uint32_t src = net->ns3_ip ? net_host_of_ip(net, p->ip.src) : 0;
+    int out = dst == UINT32_MAX || src == UINT32_MAX
+                  ? -1
+                  : switch_route(net, s, src, dst, p->hash0);
     if (out < 0)
         return;
     const struct port *port = &s->up.ports[out];

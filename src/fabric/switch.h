@@ -16,7 +16,11 @@
  * passes the seeded CRC through a fixed non-linear finalizer (MurmurHash3
  * fmix32) before taking it modulo the group size.  With every switch on
  * the same seed (switch.ecmp_seed: N) all switches compute the same
- * value and the second tier polarizes, as in the field. */
+ * value and the second tier polarizes, as in the field.
+ *
+ * switch.ecmp_hash: ns3 hashes as the HPCC ns-3 simulator does instead
+ * (ns3-ecmp.h): net->ns3_ip is set, each switch's ecmp_seed is its node
+ * id there, and a packet's hash0 holds the simulator's ports word. */
 #ifndef DCSIM_SWITCH_H
 #define DCSIM_SWITCH_H 1
 
@@ -46,7 +50,8 @@ struct sw {
     struct ecn_marker ecn;     /* Ports of rates not in ecn_by_rate. */
     struct ecn_marker *ecn_by_rate; /* Per switch.ecn.by_rate entry. */
     struct rng ecn_rng;        /* The markers' coin. */
-    uint32_t ecmp_seed;        /* Initial CRC register. */
+    uint32_t ecmp_seed;        /* Initial CRC register (ns3: the
+                                * simulator's node id). */
     uint32_t ecmp_xor;         /* crc32_update(seed, 13 zero bytes). */
     uint16_t *route;           /* Per destination group: group index or
                                 * ROUTE_DIRECT. */
@@ -81,7 +86,6 @@ qos_classify(const struct qos_spec *q, const struct pkt *p)
 
 /* Index 0..n-1 of the group member HASH selects. */
 uint32_t ecmp_select(uint32_t hash, uint32_t n);
-/* Egress port for a packet to host DST with unseeded hash HASH0, or -1. */
 /* The port by which S sends a packet with route hash HASH0 to switch X's
  * own address (X not S), or -1: a cable to X that S has not withdrawn;
  * else the route towards X's anchor host (net->sw_anchor), which follows
@@ -93,8 +97,10 @@ int switch_route_switch(const struct net *, const struct sw *, uint32_t x,
 /* Makes switch addresses routable across the fabric (sw-cpu.h): picks
  * each switch's anchor host.  Idempotent. */
 void net_route_switches(struct net *);
-int switch_route(const struct net *, const struct sw *, uint32_t dst_host,
-                 uint32_t hash0);
+/* Egress port for a packet from host SRC to host DST with unseeded hash
+ * HASH0 (ns3: with ports word HASH0), or -1. */
+int switch_route(const struct net *, const struct sw *, uint32_t src_host,
+                 uint32_t dst_host, uint32_t hash0);
 
 static inline struct sw *
 sw_cast(struct node *n)

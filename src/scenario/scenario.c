@@ -357,6 +357,7 @@ scenario_load(const char *path, const struct scenario_override *overrides,
     if (parse_top(&c, root, scn) &&
         scn_build_graph(&c, root, overrides, n_overrides, scn) &&
         scn_check_ib_lids(&c, root, scn) &&
+        scn_check_ecmp_hash(&c, root, scn) &&
         scn_resolve_traffic(&c, ytree_get(root, "traffic"), scn) &&
         scn_resolve_monitor(&c, ytree_get(root, "monitor"), scn) &&
         scn_resolve_qos_nodes(&c, root, scn) &&

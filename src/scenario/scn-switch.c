@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fabric/mmu.h"
+#include "fabric/ns3-ecmp.h"
 #include "fabric/sched.h"
 #include "scenario/read.h"
 #include "scenario/scenario.h"
@@ -38,6 +39,8 @@ static const struct key switch_keys[] = {
       .help = "How an egress port picks among its traffic classes." },
     { "ecmp_seed", KEY_CUSTOM, .what = "per-switch or integer 0..4294967295",
       .note = "per-switch", .help = "Seed of the ECMP hash." },
+    { "ecmp_hash", KEY_CUSTOM, .what = "crc, ns3", .note = "crc",
+      .help = "ECMP hash: dcsim's, or the HPCC ns-3 simulator's." },
     { "ecn", KEY_CUSTOM, .what = "mapping", .note = "{mode: off}",
       .help = "ECN marking at every egress queue." },
     { "ets", KEY_CUSTOM, .what = "mapping",
@@ -389,6 +392,56 @@ scn_parse_switch(struct ctx *c, const struct ynode *map,
             sw->ecmp_seed = (uint32_t)v;
         }
     }
+    n = ytree_get(map, "ecmp_hash");
+    if (n) {
+        static const char *const names[] = {
+            [ECMP_HASH_CRC] = "crc",
+            [ECMP_HASH_NS3] = "ns3",
+        };
+        size_t h;
+        if (!read_choice(c, n, "switch.ecmp_hash", names, 2, &h))
+            return false;
+        sw->ecmp_hash = (enum ecmp_hash_mode)h;
+        const struct ypair *seed = ytree_pair(map, "ecmp_seed");
+        if (seed && h == ECMP_HASH_NS3)
+            return fail_at(c, &seed->key_mark,
+                           "switch.ecmp_seed given with switch.ecmp_hash "
+                           "ns3, whose seeds are the simulator's node ids; "
+                           "expected no switch.ecmp_seed");
+    }
     n = ytree_get(map, "ecn");
     return !n || parse_ecn(c, n, &sw->ecn);
+}
+
+bool
+scn_check_ecmp_hash(struct ctx *c, const struct ynode *root,
+                    const struct scenario *scn)
+{
+    if (scn->sw.ecmp_hash != ECMP_HASH_NS3)
+        return true;
+    const struct ynode *sw = ytree_get(root, "switch");
+    const struct ypair *key = ytree_pair(sw, "ecmp_hash");
+    const struct ymark *at = &key->key_mark;
+    if (scn->fabric == FABRIC_INFINIBAND)
+        return fail_at(c, at, "switch.ecmp_hash ns3 with fabric infiniband, "
+                       "whose switches route by destination LID; expected "
+                       "switch.ecmp_hash: crc");
+    if (ytree_get(root, "overlay"))
+        return fail_at(c, at, "switch.ecmp_hash ns3 with an overlay, whose "
+                       "tunnels the simulator does not have; expected "
+                       "switch.ecmp_hash: crc, or no overlay");
+    /* Node names carry the simulator's ids, as the importer writes them. */
+    const struct topo_graph *g = &scn->graph;
+    for (uint32_t i = 0; i < g->n_nodes; i++) {
+        const struct topo_node *tn = &g->nodes[i];
+        if (ns3_node_id(tn->name, tn->is_host ? 'h' : 's') == UINT32_MAX)
+            return fail_at(c, at, "switch.ecmp_hash ns3, but %s '%s' is not "
+                           "named by a simulator node id; expected "
+                           "%s<id> for every %s, as `dcsim import ns3` "
+                           "names them",
+                           tn->is_host ? "host" : "switch", tn->name,
+                           tn->is_host ? "h" : "s",
+                           tn->is_host ? "host" : "switch");
+    }
+    return true;
 }

@@ -105,6 +105,10 @@ bool scn_check_rdma(struct ctx *c, const struct ynode *root,
                     const struct scenario *scn);
 bool scn_check_ib(struct ctx *c, const struct ynode *root,
                   struct scenario *scn);
+/* switch.ecmp_hash ns3: refuses an InfiniBand fabric, an overlay, and
+ * node names that are not the simulator's ids (hN, sN). */
+bool scn_check_ecmp_hash(struct ctx *c, const struct ynode *root,
+                         const struct scenario *scn);
 bool scn_check_ib_lids(struct ctx *c, const struct ynode *root,
                        const struct scenario *scn);
 /* scn-overlay.c */

@@ -1069,8 +1069,11 @@ rdma_setup(struct net *net, struct flow *f)
         if (ib)
             a->lrh.sl = a->lrh.vl = ack_tc;
     }
-    pkt_set_route_hash(d);
-    pkt_set_route_hash(a);
+    /* The simulator's ECMP key has the flow's ports, not 4791. */
+    uint16_t sp = qp->read ? f->dport : f->sport;
+    uint16_t dp = qp->read ? f->sport : f->dport;
+    transport_route_hash(net, d, sp, dp);
+    transport_route_hash(net, a, dp, sp);
     /* A stream's READ responses: data from its destination, in its class,
      * not ECN-capable (the QP's reaction point is its requester's). */
     if (qp->stream) {
@@ -1078,7 +1081,7 @@ rdma_setup(struct net *net, struct flow *f)
         *rp = *d;
         pkt_reverse(rp);
         rp->ip.ecn = ECN_NOT_ECT;
-        pkt_set_route_hash(rp);
+        transport_route_hash(net, rp, dp, sp);
         tx_source_init(&qp->stream->resp_src, &net->sim, &stream_resp_class,
                        &edge_of(net)->hosts[to], f->tc);
         qp->stream->resp_src.flow_id = f->id;

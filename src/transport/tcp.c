@@ -307,7 +307,7 @@ make_protos(const struct net *net, struct tcp_conn *c)
     r->ip.dst = c->data_proto.ip.src;
     r->l4.tcp.sport = c->data_proto.l4.tcp.dport;
     r->l4.tcp.dport = c->data_proto.l4.tcp.sport;
-    pkt_set_5tuple_hash(r);
+    transport_route_hash(net, r, r->l4.tcp.sport, r->l4.tcp.dport);
 }
 
 static struct pkt *

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fabric/net.h"
+#include "fabric/ns3-ecmp.h"
 #include "host/edge.h"
 #include "fabric/path.h"
 #include "host/host.h"
@@ -145,7 +146,17 @@ transport_proto_pkt(const struct net *net, const struct flow *f, uint8_t proto,
         p->l4.tcp.sport = f->sport;
         p->l4.tcp.dport = f->dport;
     }
-    pkt_set_5tuple_hash(p);
+    transport_route_hash(net, p, f->sport, f->dport);
+}
+
+void
+transport_route_hash(const struct net *net, struct pkt *p, uint16_t sport,
+                     uint16_t dport)
+{
+    if (net->ns3_ip)
+        p->hash0 = ns3_ports_word(sport, dport);
+    else
+        pkt_set_route_hash(p);
 }
 
 uint64_t

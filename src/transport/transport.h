@@ -74,6 +74,13 @@ const struct transport_class *transport_find(const char *name);
 size_t transport_count(void);
 const char *transport_name(size_t i);
 
+/* Sets P's route hash (pkt->hash0, what switches pick next hops by): the
+ * CRC of its 5-tuple (pkt_set_route_hash()), or under switch.ecmp_hash
+ * ns3 the HPCC simulator's ports word for SPORT and DPORT (ns3-ecmp.h),
+ * which may differ from P's own (RoCEv2's destination port is 4791). */
+void transport_route_hash(const struct net *, struct pkt *, uint16_t sport,
+                          uint16_t dport);
+
 /* Fills P, a header template for F's packets from its source host to
  * its destination: addresses, DSCP class selector CS<tc>, TTL, protocol
  * PROTO and ports, and the 5-tuple hash.  Lengths are left unset. */

@@ -558,6 +558,8 @@ workload_destroy(struct workload *wl)
         flowfile_close(wl->feeds[i].ff);
     free(wl->feeds);
     free(wl->feed_sport);
+    free(wl->pair_key);
+    free(wl->pair_sport);
     free(wl->err);
     for (size_t i = 0; i < wl->n_incasts; i++)
         free(wl->incasts[i].round);
@@ -636,6 +638,37 @@ workload_offered_load(const struct workload *wl, size_t i, double *load)
     return true;
 }
 
+/* The source port slot of the host pair SRC, DST (pair_key, pair_sport). */
+static uint32_t *
+pair_sport(struct workload *wl, uint32_t src, uint32_t dst)
+{
+    if ((wl->n_pairs + 1) * 2 > wl->pair_cap) {
+        uint32_t old = wl->pair_cap;
+        uint64_t *keys = wl->pair_key;
+        uint32_t *ports = wl->pair_sport;
+        wl->pair_cap = old ? 2 * old : 64;
+        wl->pair_key = xcalloc(wl->pair_cap, sizeof *wl->pair_key);
+        wl->pair_sport = xcalloc(wl->pair_cap, sizeof *wl->pair_sport);
+        wl->n_pairs = 0;
+        for (uint32_t i = 0; i < old; i++)
+            if (keys[i]) {
+                uint64_t k = keys[i] - 1;
+                *pair_sport(wl, (uint32_t)(k >> 32), (uint32_t)k) = ports[i];
+            }
+        free(keys);
+        free(ports);
+    }
+    uint64_t key = ((uint64_t)src << 32 | dst) + 1;
+    uint32_t i = (uint32_t)rng_mix64(key) & (wl->pair_cap - 1);
+    while (wl->pair_key[i] && wl->pair_key[i] != key)
+        i = (i + 1) & (wl->pair_cap - 1);
+    if (!wl->pair_key[i]) {
+        wl->pair_key[i] = key;
+        wl->n_pairs++;
+    }
+    return &wl->pair_sport[i];
+}
+
 /* Makes FEED's pending flow, the next of its file, in the room reserved
  * for it, and launches it (it starts now or later at its start time). */
 static void
@@ -649,8 +682,13 @@ feed_make(struct net *net, struct workload *wl, struct workload_feed *fd)
     flow_init(f, id, ff->src, ff->dst, ff->size_bytes, ff->start_ps,
               ff->rate_bps, ff->tc, fd->tp);
     f->entry = (uint16_t)fd->entry;
-    /* As the HPCC simulator numbers them: from 10000, per source. */
-    f->sport = (uint16_t)(10000 + wl->feed_sport[ff->src]++ % 55536);
+    /* From 10000, per source; under switch.ecmp_hash ns3 per host pair,
+     * as the HPCC simulator numbers them (its third.cc, wrapping as its
+     * uint16_t does), so that its ECMP key is the flow's. */
+    if (net->ns3_ip)
+        f->sport = (uint16_t)(10000 + (*pair_sport(wl, ff->src, ff->dst))++);
+    else
+        f->sport = (uint16_t)(10000 + wl->feed_sport[ff->src]++ % 55536);
     f->dport = ff->dport ? ff->dport : APP_DPORT;
     edge->n_flows++;
     wl->entries[fd->entry].flows++;

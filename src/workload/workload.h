@@ -84,6 +84,12 @@ struct workload {
     size_t n_feeds;
     uint32_t *feed_sport;             /* By source host: source ports its
                                        * file flows have taken. */
+    uint64_t *pair_key;               /* switch.ecmp_hash ns3: source ports
+                                       * by host pair instead, an open-
+                                       * addressing table of keys
+                                       * (src << 32 | dst) + 1 (0: empty) */
+    uint32_t *pair_sport;             /* and the ports each pair took. */
+    uint32_t pair_cap, n_pairs;       /* Slots (a power of two), used. */
     char *err;                        /* A flow file's bad line met during
                                        * the run, or NULL. */
 };

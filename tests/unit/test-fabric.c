@@ -4,8 +4,11 @@
  * spines, hash polarization with one seed on every switch, UDP loss
  * accounting, the shared MMU's pool with and without PFC, and every
  * routing table of fat-trees, spine-leafs, three-tiers and irregular
- * explicit graphs against one BFS per destination group.  Scenarios are
- * real YAML files loaded by scenario_load(). */
+ * explicit graphs against one BFS per destination group, and the HPCC
+ * ns-3 simulator's ECMP hash (switch.ecmp_hash: ns3) against vectors of
+ * an independent Python MurmurHash3 (itself checked against the
+ * published MurmurHash3_x86_32 vectors) and its next-hop order.
+ * Scenarios are real YAML files loaded by scenario_load(). */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include <unistd.h>
 
 #include "fabric/net.h"
+#include "fabric/ns3-ecmp.h"
 #include "fabric/path.h"
 #include "fabric/port.h"
 #include "fabric/route.h"
@@ -1037,6 +1041,128 @@ lopsided(void)
     return y;
 }
 
+
+/* Hosts h0, h1 on s4, h2, h3 on s5, spines s6, s7, s8 between them,
+ * listed out of id order so that only the names can give the ids. */
+static const char ns3_ecmp_yaml[] =
+    "topology:\n"
+    "  type: explicit\n"
+    "  nodes:\n"
+    "    - {name: h3, kind: host}\n"
+    "    - {name: h0, kind: host}\n"
+    "    - {name: h2, kind: host}\n"
+    "    - {name: h1, kind: host}\n"
+    "    - {name: s7, kind: switch}\n"
+    "    - {name: s5, kind: switch}\n"
+    "    - {name: s8, kind: switch}\n"
+    "    - {name: s4, kind: switch}\n"
+    "    - {name: s6, kind: switch}\n"
+    "  links:\n"
+    "    - {a: h0, b: s4, rate: 100Gbps, delay: 1us}\n"
+    "    - {a: h1, b: s4, rate: 100Gbps, delay: 1us}\n"
+    "    - {a: h2, b: s5, rate: 100Gbps, delay: 1us}\n"
+    "    - {a: h3, b: s5, rate: 100Gbps, delay: 1us}\n"
+    "    - {a: s4, b: s6, rate: 400Gbps, delay: 1us}\n"
+    "    - {a: s4, b: s7, rate: 400Gbps, delay: 1us}\n"
+    "    - {a: s4, b: s8, rate: 400Gbps, delay: 1us}\n"
+    "    - {a: s5, b: s6, rate: 400Gbps, delay: 1us}\n"
+    "    - {a: s5, b: s7, rate: 400Gbps, delay: 1us}\n"
+    "    - {a: s5, b: s8, rate: 400Gbps, delay: 1us}\n"
+    "switch: {ecmp_hash: ns3}\n"
+    "traffic: []\n";
+
+/* switch.ecmp_hash: ns3, SwitchNode::EcmpHash and GetOutDev of the HPCC
+ * simulator (ns3-ecmp.h). */
+static void
+test_ns3_ecmp(void)
+{
+    is_u64(ns3_node_ip(0), 0x0b000001u, "ns-3 host 0 is 11.0.0.1");
+    is_u64(ns3_node_ip(238), 0x0b00ee01u, "host 238 is 0b00ee01 (fct.txt)");
+    is_u64(ns3_node_ip(264), 0x0b010801u, "host 264 is 0b010801 (fct.txt)");
+    is_u64(ns3_ports_word(10000, 100), 10000u | 100u << 16,
+           "ports word: sport | dport << 16");
+    is_u64(ns3_node_id("h12", 'h'), 12, "h12 is node 12");
+    is_u64(ns3_node_id("s0", 's'), 0, "s0 is node 0");
+    ok(ns3_node_id("s12", 'h') == UINT32_MAX &&
+           ns3_node_id("h012", 'h') == UINT32_MAX &&
+           ns3_node_id("h", 'h') == UINT32_MAX &&
+           ns3_node_id("h1x", 'h') == UINT32_MAX &&
+           ns3_node_id("h4294967295", 'h') == UINT32_MAX &&
+           ns3_node_id("h99999999999", 'h') == UINT32_MAX,
+       "other names are no simulator id");
+    /* Vectors of an independent Python MurmurHash3_x86_32 over the 12
+     * bytes (the three words little-endian), which gives the published
+     * vectors ("" seed 1: 514E28B7, "Hello, world!" seed 9747B28C:
+     * 24884CBA, ...). */
+    static const struct {
+        uint32_t src, dst, ports, seed, hash;
+    } v[] = {
+        { 0, 2, 10000 | 100u << 16, 4, 0x03e6c3e4u },
+        { 238, 190, 10000 | 100u << 16, 334, 0xbba01afcu },
+        { 1, 3, 10001 | 100u << 16, 4, 0xd3dcb2e4u },
+        { 319, 0, 0xFFFFFFFFu, 375, 0xf26f5e3au },
+        { 0, 0, 0, 0, 0xed127b5au },
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        is_u64(ns3_ecmp_hash(ns3_node_ip(v[i].src), ns3_node_ip(v[i].dst),
+                             v[i].ports, v[i].seed),
+               v[i].hash, "EcmpHash(h%u, h%u, %08x, seed %u)", v[i].src,
+               v[i].dst, v[i].ports, v[i].seed);
+    is_u64(ns3_ecmp_hash(0, 0, 0, 0), 0xd941144bu, "EcmpHash of 12 zeros");
+    /* Bytes 01 02 .. 0c: the words 0x04030201, 0x08070605, 0x0c0b0a09. */
+    is_u64(ns3_ecmp_hash(0x04030201u, 0x08070605u, 0x0c0b0a09u, 0x9747b28cu),
+           0x7a6c648cu, "EcmpHash of bytes 1..12, seed 9747b28c");
+
+    /* Next hops: the search from h2 dequeues s5, then s5's neighbours by
+     * decreasing id, s8, s7, s6; s4's group towards h2 is in that
+     * order, and the hash (Python) modulo 3 indexes it. */
+    static const struct {
+        const char *src, *dst, *tor;
+        const char *spine[4];     /* For sport 10000 .. 10003. */
+    } f[] = {
+        { "h0", "h2", "s4", { "s6", "s8", "s6", "s7" } },
+        { "h1", "h2", "s4", { "s7", "s8", "s6", "s8" } },
+        { "h2", "h0", "s5", { "s7", "s7", "s8", "s7" } },
+        { "h3", "h1", "s5", { "s8", "s7", "s6", "s6" } },
+    };
+    /* Then with a second s4-s6 cable, which must change nothing but the
+     * port (the groups keep three members, not four). */
+    for (int twice = 0; twice < 2; twice++) {
+        char yaml[sizeof ns3_ecmp_yaml + 64];
+        const char *sw = strstr(ns3_ecmp_yaml, "switch:");
+        static const char again[] =
+            "    - {a: s4, b: s6, rate: 400Gbps, delay: 1us}\n";
+        snprintf(yaml, sizeof yaml, "%.*s%s%s", (int)(sw - ns3_ecmp_yaml),
+                 ns3_ecmp_yaml, twice ? again : "", sw);
+        struct scenario scn;
+        struct net *net = build(yaml, &scn);
+        for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+            const struct node *tor = node_named(net, f[i].tor);
+            const struct sw *s = CONTAINER_OF(tor, const struct sw, up);
+            uint32_t src = node_named(net, f[i].src)->id;
+            uint32_t dst = node_named(net, f[i].dst)->id;
+            is_u64(s->ecmp_seed, ns3_node_id(f[i].tor, 's'),
+                   "%s's seed is its simulator id", f[i].tor);
+            for (uint16_t p = 0; p < 4; p++) {
+                int out = switch_route(net, s, src, dst,
+                                       ns3_ports_word(10000 + p, 100));
+                const char *got = out < 0 ? "none"
+                                          : tor->ports[out].link.peer->name;
+                ok(!strcmp(got, f[i].spine[p]),
+                   "%s%s -> %s port %u: via %s (%s)",
+                   twice ? "s4-s6 cabled twice: " : "", f[i].src, f[i].dst,
+                   10000 + p, f[i].spine[p], got);
+                /* The simulator keeps one interface per neighbour: the
+                 * later cable's. */
+                if (twice && !strcmp(got, "s6"))
+                    ok(out == tor->n_ports - 1 || strcmp(f[i].tor, "s4"),
+                       "s4-s6 cabled twice: the later cable (port %d)", out);
+            }
+        }
+        finish(net, &scn);
+    }
+}
+
 int
 main(void)
 {
@@ -1051,6 +1177,7 @@ main(void)
     test_fct();
     test_ecmp_balance();
     test_polarization();
+    test_ns3_ecmp();
     test_loss();
     test_shared_pool();
     test_routes_generated();
