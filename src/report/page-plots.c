@@ -329,6 +329,18 @@ plot_cpu(struct page *pg)
     bars_free(&bs);
 }
 
+/* COLS[i]: the index of column PREFIX NAMES[i] of C, or -1. */
+static void
+csv_cols_prefixed(const struct csv *c, const char *prefix,
+                  const char *const *names, size_t n, int *cols)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *name = xasprintf("%s%s", prefix, names[i]);
+        cols[i] = csv_col(c, name);
+        free(name);
+    }
+}
+
 /* VM exits by reason (vms.csv). */
 static void
 plot_exits(struct page *pg)
@@ -342,11 +354,7 @@ plot_exits(struct page *pg)
         return;
     int host = csv_col(&c, "host"), vm = csv_col(&c, "vm"),
         col[ARRAY_SIZE(reasons)];
-    for (size_t r = 0; r < ARRAY_SIZE(reasons); r++) {
-        char name[40];
-        snprintf(name, sizeof name, "exits_%s", reasons[r]);
-        col[r] = csv_col(&c, name);
-    }
+    csv_cols_prefixed(&c, "exits_", reasons, ARRAY_SIZE(reasons), col);
     struct bars bs = { 0 };
     while (csv_next(&c)) {
         char *label = xasprintf("%s/%s", csv_get(&c, host), csv_get(&c, vm));
@@ -776,11 +784,7 @@ plot_events_lost(struct page *pg)
         return;
     int ev = csv_col(&c, "event"), kind = csv_col(&c, "kind"),
         col[ARRAY_SIZE(reasons)];
-    for (size_t r = 0; r < ARRAY_SIZE(reasons); r++) {
-        char name[40];
-        snprintf(name, sizeof name, "lost_%s", reasons[r]);
-        col[r] = csv_col(&c, name);
-    }
+    csv_cols_prefixed(&c, "lost_", reasons, ARRAY_SIZE(reasons), col);
     struct bars bs = { 0 };
     double total = 0;
     while (csv_next(&c)) {
