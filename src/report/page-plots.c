@@ -543,11 +543,11 @@ plot_storage(struct page *pg)
 
 /* ---- Overlay (overlay.csv). ---- */
 
-/* One of overlay.csv's plots: per VTEP or vswitch, columns COLS
- * (N_COLS of them, summed into a value where NAMES groups them: value
- * i is the sum of the columns whose GROUP is i), the 16 rows of highest
- * total; rows whose values are all zero are left out.  False if no row
- * has a value, or the file lacks the columns. */
+/* One of overlay.csv's plots: a bar per VTEP or vswitch, of N_VALUES
+ * values, value i the sum of the columns COLS[j] (of N_COLS, at most 8)
+ * whose GROUP[j] is i; the 16 rows of highest total.  Rows whose columns
+ * are all zero are left out, and with them a plot that has none or a
+ * file without the columns. */
 struct overlay_plot {
     const char *title;
     const char *what;         /* The caption's start, HTML. */
@@ -567,6 +567,7 @@ plot_overlay_one(struct page *pg, const struct overlay_plot *op)
     if (!csv_open(pg, "overlay.csv", &c))
         return;
     int vtep = csv_col(&c, "vtep"), col[8];
+    sim_assert(op->n_cols <= ARRAY_SIZE(col));
     bool have = true;
     for (size_t i = 0; i < op->n_cols; i++)
         have &= (col[i] = csv_col(&c, op->cols[i])) >= 0;
