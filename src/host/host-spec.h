@@ -167,6 +167,10 @@ struct server_spec {
     uint32_t buffer_node;     /* NUMA node of the application's buffers. */
     uint64_t pcie_rate_bps;
     uint64_t pcie_latency_ps;
+    uint64_t remote_dma_ps;   /* Added to the NIC's DMA of an RDMA
+                               * message's data to or from buffers on
+                               * another node than its own (the
+                               * inter-socket link). */
     uint32_t *app_cores;      /* Flows' application threads, by flow. */
     size_t n_app_cores;
     uint32_t *irq_cores;      /* RSS: receive queues' interrupts. */

@@ -42,6 +42,9 @@ struct dma_chan {
     struct server *srv;
     struct pkt_fifo q;
     uint64_t busy_until_ps;
+    uint64_t last_ps;          /* When the last transfer queued lands:
+                                * transfers land in order (PCIe's posted
+                                * writes do not pass each other). */
     struct event ev;
     bool rx;
     uint64_t bytes;

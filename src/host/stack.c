@@ -240,8 +240,12 @@ nic_irq_exits(const struct vm_spec *v)
 
 /* ---- PCIe. ---- */
 
+/* Puts P on DMA channel D after STALL_PS with the channel held (an
+ * IOTLB miss), landing REMOTE_PS later than the channel's latency (its
+ * memory on the other NUMA node) but never before the transfer ahead. */
 static void
-dma_put(struct net *net, struct dma_chan *d, struct pkt *p, uint64_t stall_ps)
+dma_put_at(struct net *net, struct dma_chan *d, struct pkt *p,
+           uint64_t stall_ps, uint64_t remote_ps)
 {
     const struct server_spec *s = d->srv->spec;
     uint64_t now = net->sim.now_ps;
@@ -249,7 +253,10 @@ dma_put(struct net *net, struct dma_chan *d, struct pkt *p, uint64_t stall_ps)
     d->busy_until_ps = start + stall_ps +
                        ser_time_ps(p->frame_bytes, s->pcie_rate_bps);
     d->bytes += p->frame_bytes;
-    p->t_ps = d->busy_until_ps + s->pcie_latency_ps;
+    p->t_ps = d->busy_until_ps + s->pcie_latency_ps + remote_ps;
+    if (p->t_ps < d->last_ps)
+        p->t_ps = d->last_ps;
+    d->last_ps = p->t_ps;
     if (UNLIKELY(pkt_traced(p))) {
         host_observe_to(net, p, BD_PCIE);
         host_observe_credit(net, p, BD_IOMMU, stall_ps);
@@ -257,6 +264,25 @@ dma_put(struct net *net, struct dma_chan *d, struct pkt *p, uint64_t stall_ps)
     pkt_fifo_push(&d->q, p);
     if (d->q.head == p)
         sim_schedule(&net->sim, &d->ev, p->t_ps);
+}
+
+static void
+dma_put(struct net *net, struct dma_chan *d, struct pkt *p, uint64_t stall_ps)
+{
+    dma_put_at(net, d, p, stall_ps, 0);
+}
+
+/* The extra latency of the NIC's DMA for an RDMA message of flow F:
+ * its data, zero-copy, is in the application's buffers, which may sit on
+ * another NUMA node than the NIC's PCIe slot.  (Software transports'
+ * frames are DMA'd to kernel buffers on the NIC's node; their copies pay
+ * instead, copy_cycles().) */
+static uint64_t
+remote_dma_ps(const struct server *srv, const struct flow *f)
+{
+    const struct server_spec *s = srv->spec;
+    return f->transport->nic_offload && s->buffer_node != s->nic_node
+           ? s->remote_dma_ps : 0;
 }
 
 /* The IOMMU translates the pages of a VF's DMA buffer number SLOT: a
@@ -996,16 +1022,35 @@ server_receive(struct net *net, struct server *srv, struct pkt *p)
     uint64_t stall = 0;
     if (vm && srv->spec->vm.io == VM_IO_SRIOV)
         stall = iotlb_stall(vm, vm->pkts_rx);
-    dma_put(net, &srv->rx_dma, p, stall);
+    /* An RDMA frame's payload is written into the application's buffer
+     * (an ACK or a CNP has none to write). */
+    dma_put_at(net, &srv->rx_dma, p, stall,
+               p->payload_bytes ? remote_dma_ps(srv, f) : 0);
 }
 
 /* ---- RDMA: the CPU posts and polls; the NIC does the rest. ---- */
 
 static void
+nic_start(struct sim *s, void *obj, uint64_t arg)
+{
+    struct flow *f = obj;
+    (void)arg;
+    f->transport->start(net_of(s), f);
+}
+
+/* The work request is posted; the NIC fetches it and the message's first
+ * data from the application's buffers, across the sockets if they sit on
+ * the other node. */
+static void
 post_done(struct net *net, struct cpu_work *w)
 {
     struct flow *f = w->obj;
-    f->transport->start(net, f);
+    struct server *srv = edge_of(net)->hosts[f->src].srv;
+    uint64_t remote = remote_dma_ps(srv, f);
+    if (remote)
+        sim_call(&net->sim, net->sim.now_ps + remote, nic_start, f, 0);
+    else
+        f->transport->start(net, f);
 }
 
 void

@@ -14,7 +14,9 @@
 
 struct results_dir;
 
-#define MAX_PLOTS 12
+/* Plots a page holds at most: every kind of plot page-plots.c draws
+ * fits. */
+#define MAX_PLOTS 32
 /* Lines a plot draws at most (the ones that rank highest), and points a
  * line keeps: longer series are cut into that many runs of consecutive
  * samples, each drawn as one point (the runs' mean, or for queues their
@@ -27,6 +29,8 @@ struct results_dir;
 struct plot {
     const char *title;
     char *caption;            /* HTML. */
+    const char *section;      /* Its heading on the page, or NULL for
+                               * the first one, "Plots". */
 };
 
 struct page {
@@ -34,6 +38,8 @@ struct page {
     FILE *gp;                 /* The gnuplot script. */
     struct plot plots[MAX_PLOTS];
     size_t n_plots;
+    const char *section;      /* The section the next plot opens in
+                               * (page_section()); NULL: "Plots". */
     char *notes;              /* HTML list items: what has no plot. */
     int err;                  /* The first error, with `msg`. */
     char *msg;
@@ -84,6 +90,9 @@ enum thin { THIN_MEAN, THIN_MAX };
 
 /* Defined, and described, in report-page.c. */
 void page_note(struct page *pg, const char *fmt, ...) PRINTF_FMT(2, 3);
+void page_section(struct page *pg, const char *heading);
+void gp_text(FILE *f, const char *s);
+double page_summary_num(struct page *pg, const char *key);
 void page_fail(struct page *pg, int e, const char *fmt, ...)
     PRINTF_FMT(3, 4);
 bool csv_open(struct page *pg, const char *name, struct csv *c);

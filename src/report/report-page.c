@@ -27,9 +27,18 @@
     WORK_DIR "/p0." ext, WORK_DIR "/p1." ext, WORK_DIR "/p2." ext, \
     WORK_DIR "/p3." ext, WORK_DIR "/p4." ext, WORK_DIR "/p5." ext, \
     WORK_DIR "/p6." ext, WORK_DIR "/p7." ext, WORK_DIR "/p8." ext, \
-    WORK_DIR "/p9." ext, WORK_DIR "/p10." ext, WORK_DIR "/p11." ext }
-static const char *const dat_names[MAX_PLOTS] = PLOT_NAMES("dat");
-static const char *const svg_names[MAX_PLOTS] = PLOT_NAMES("svg");
+    WORK_DIR "/p9." ext, WORK_DIR "/p10." ext, WORK_DIR "/p11." ext, \
+    WORK_DIR "/p12." ext, WORK_DIR "/p13." ext, WORK_DIR "/p14." ext, \
+    WORK_DIR "/p15." ext, WORK_DIR "/p16." ext, WORK_DIR "/p17." ext, \
+    WORK_DIR "/p18." ext, WORK_DIR "/p19." ext, WORK_DIR "/p20." ext, \
+    WORK_DIR "/p21." ext, WORK_DIR "/p22." ext, WORK_DIR "/p23." ext, \
+    WORK_DIR "/p24." ext, WORK_DIR "/p25." ext, WORK_DIR "/p26." ext, \
+    WORK_DIR "/p27." ext, WORK_DIR "/p28." ext, WORK_DIR "/p29." ext, \
+    WORK_DIR "/p30." ext, WORK_DIR "/p31." ext }
+static const char *const dat_names[] = PLOT_NAMES("dat");
+static const char *const svg_names[] = PLOT_NAMES("svg");
+_Static_assert(ARRAY_SIZE(dat_names) == MAX_PLOTS,
+               "a work file name per plot");
 static const char script_name[] = WORK_DIR "/plots.gp";
 static const char errors_name[] = WORK_DIR "/gnuplot.err";
 
@@ -64,6 +73,14 @@ page_note(struct page *pg, const char *fmt, ...)
     pg->notes = all;
 }
 
+/* The plots begun from now on go under HEADING (a static string), a
+ * section of their own after the page's first, "Plots". */
+void
+page_section(struct page *pg, const char *heading)
+{
+    pg->section = heading;
+}
+
 /* Text as HTML. */
 static void
 html_text(FILE *f, const char *s)
@@ -82,7 +99,7 @@ html_text(FILE *f, const char *s)
 /* Text as a gnuplot string between double quotes (a label in a data
  * file or a title in the script): quotes, backslashes and control
  * characters become '_'. */
-static void
+void
 gp_text(FILE *f, const char *s)
 {
     fputc('"', f);
@@ -217,6 +234,7 @@ plot_begin(struct page *pg, const char *title, char *caption)
     }
     pg->plots[i].title = title;
     pg->plots[i].caption = caption;
+    pg->plots[i].section = pg->section;
     pg->n_plots++;
     fprintf(pg->gp, "\nreset\nset terminal svg size 760,330 dynamic "
                     "font \"sans,11\" background \"#ffffff\"\n"
@@ -521,6 +539,27 @@ read_whole(struct page *pg, const char *name, size_t *len)
     return text;
 }
 
+/* Number KEY at summary.json's top level, or -1 if it has none. */
+double
+page_summary_num(struct page *pg, const char *key)
+{
+    size_t len;
+    char *text = read_whole(pg, "summary.json", &len);
+    struct ynode *root = NULL;
+    char *err = NULL;
+    double v = -1;
+    if (text && ytree_parse("summary.json", text, len, &root, &err) &&
+        root && root->kind == YNODE_MAPPING) {
+        const struct ynode *n = ytree_get(root, key);
+        if (n && n->kind == YNODE_SCALAR)
+            v = strtod(n->text, NULL);
+    }
+    free(err);
+    ytree_free(root);
+    free(text);
+    return v;
+}
+
 /* The page's head and summary table: summary.json but for its
  * wall-clock figures. */
 static void
@@ -781,6 +820,12 @@ report_page_write(struct results_dir *rd, char **err)
         if (!pg.n_plots)
             fputs("<p>The run's files hold nothing to plot.</p>\n", f);
         for (size_t i = 0; i < pg.n_plots && !pg.err; i++) {
+            const char *h = pg.plots[i].section;
+            if (h && (!i || h != pg.plots[i - 1].section)) {
+                fputs("<h2>", f);
+                html_text(f, h);
+                fputs("</h2>\n", f);
+            }
             fprintf(f, "<figure id=\"plot-%zu\">\n<h3>", i);
             html_text(f, pg.plots[i].title);
             fputs("</h3>\n", f);

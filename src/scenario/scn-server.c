@@ -36,6 +36,10 @@ static const struct key server_keys[] = {
       .help = "Each direction of the NIC's PCIe link (Gen3 x16)." },
     { "pcie_latency", KEY_DURATION, S(pcie_latency_ps), .dflt = "500ns",
       .help = "Added to each DMA transfer." },
+    { "remote_dma", KEY_DURATION, S(remote_dma_ps), .dflt = "60ns",
+      .help = "Added to the NIC's DMA of RDMA data to or from buffers on "
+              "another node than buffer_node's (Xeon SP: remote minus "
+              "local memory latency)." },
     { "app_cores", KEY_CUSTOM, .what = "list of core numbers", .note = "[1]",
       .help = "The flows' application threads." },
     { "irq_cores", KEY_CUSTOM, .what = "list of core numbers", .note = "[0]",

@@ -53,7 +53,7 @@ t $? "without gnuplot: exit 0, one warning, no report.html, the summary names no
 
 if ! command -v gnuplot >/dev/null; then
     i=0
-    while [ $i -lt 23 ]; do
+    while [ $i -lt 44 ]; do
         t 0 "# SKIP gnuplot is not installed (scripts/install-deps.sh)"
         i=$((i + 1))
     done
@@ -134,6 +134,66 @@ rc=$?
     grep -q "gnuplot failed (exit status 1): plots.gp, line 3: invented error" "$tmp/e"
 t $? "a failing gnuplot: exit 1 with its message, no results directory (exit $rc)"
 
+# The storage, overlay and control sections, in the pages of example
+# scenarios that write storage.csv, overlay.csv (leaf VTEPs; vswitches),
+# events.csv and control.csv (BGP EVPN; the underlay's eBGP), cut short
+# where a shorter run has the same events.  Each page names its section
+# and plots, and `dcsim report DIR` makes the same page from the files.
+here=$(cd "$(dirname "$0")/../.." && pwd)
+storage_plots="Storage IOPS per job|Storage completion latency|Where an I/O's time goes|Storage CPU per I/O"
+tunnel_plots="Tunnel packets per VTEP|Encapsulation overhead"
+vswitch_plots="$tunnel_plots|vswitch datapath caches|Overlay floods and drops"
+control_plots="Events: failure, detection, convergence|Packets lost per event|BGP UPDATEs per speaker|BGP bytes per speaker|RIB size per speaker"
+# name scenario --set-or-"" sections plots
+set -- \
+    storage "storage-fabric" "" "Storage" "$storage_plots" \
+    tenants "overlay-tenants" "" "Overlay" "$tunnel_plots" \
+    evpn "evpn-failover" "stop=4.5ms" "Overlay|Control plane and events" "$vswitch_plots|$control_plots" \
+    bgp "failover-bgp" "stop=1.5ms" "Control plane and events" "$control_plots"
+feature_pages=""
+while [ $# -ge 5 ]; do
+    name=$1 scen=$2 set=$3 heads=$4 plots=$5
+    shift 5
+    feature_pages="$feature_pages $name"
+    echo "$plots" | tr '|' '\n' >"$tmp/$name.titles"
+    "$DCSIM" run "$here/scenarios/$scen.yaml" ${set:+--set "$set"} -o "$tmp/$name" --quiet &&
+        "$DCSIM" run "$here/scenarios/$scen.yaml" ${set:+--set "$set"} -o "$tmp/$name-plain" \
+            --quiet --no-report
+    t $? "$scen runs"
+    want=$(cat "$tmp/$name.titles")
+    got=$(sed -n 's|^<h3>\(.*\)</h3>$|\1|p' "$tmp/$name/report.html" | grep -Fx "$want")
+    heads_ok=0
+    for h in $(echo "$heads" | tr ' |' '_\n'); do
+        grep -qF "<h2>$(echo "$h" | tr _ ' ')</h2>" "$tmp/$name/report.html" || heads_ok=1
+    done
+    [ "$got" = "$want" ] && [ $heads_ok = 0 ]
+    t $? "$scen's page has its sections ($heads) and their plots in order"
+    [ "$got" = "$want" ] || echo "$got" | sed 's/^/# got: /'
+    "$DCSIM" report "$tmp/$name-plain" >/dev/null &&
+        cmp -s "$tmp/$name/report.html" "$tmp/$name-plain/report.html"
+    t $? "dcsim report rebuilds $scen's page"
+done
+# overlay-tenants' leaf VTEPs dropped nothing: said, not drawn.
+grep -q "No VTEP or vswitch flooded or dropped a packet" "$tmp/tenants/report.html"
+t $? "an overlay without floods or drops says so instead of an empty plot"
+# A file with a header and no rows: no section, no empty plot.
+for f in storage:storage.csv evpn:overlay.csv bgp:events.csv bgp:control.csv; do
+    d=${f%%:*} file=${f#*:}
+    rm -rf "$tmp/cut" && cp -r "$tmp/$d-plain" "$tmp/cut" && rm "$tmp/cut/report.html"
+    head -n 1 "$tmp/$d-plain/$file" >"$tmp/cut/$file"
+    "$DCSIM" report "$tmp/cut" >/dev/null
+    rc=$?
+    case $file in
+    storage.csv) gone="Storage"; kept="" ;;
+    overlay.csv) gone="Overlay"; kept="Control plane and events" ;;
+    events.csv) gone="Events: failure"; kept="BGP UPDATEs per speaker" ;;
+    control.csv) gone="BGP UPDATEs per speaker"; kept="Events: failure" ;;
+    esac
+    [ $rc = 0 ] && ! grep -q ">$gone" "$tmp/cut/report.html" &&
+        { [ -z "$kept" ] || grep -q ">$kept" "$tmp/cut/report.html"; }
+    t $? "$file with no rows: no '$gone' on the page${kept:+, '$kept' still there} (exit $rc)"
+done
+
 # Headless Chromium: every plot is drawn (an SVG with paths) in the
 # rich page and in the default scenario's, whose screenshot is not blank.
 if command -v chromium >/dev/null; then
@@ -173,7 +233,39 @@ if command -v chromium >/dev/null; then
     size=$(wc -c <"$tmp/default.png" 2>/dev/null || echo 0)
     # A blank page of that size compresses to a few KB.
     [ "$size" -gt 40000 ]; t $? "its screenshot is not blank ($size bytes of PNG)"
+    # Each new section's plots: an SVG whose data groups (gnuplot_plot_N,
+    # each with one path of its own for the key's sample) draw more paths
+    # than they have groups: bars, boxes or lines, not only the key.  The
+    # pages' plots go into one page for one Chromium, each after a mark.
+    for name in $feature_pages; do
+        echo "<p>page $name</p>"
+        sed -n '/^<h2>Plots<\/h2>$/,/^<h2>Files<\/h2>$/p' "$tmp/$name/report.html"
+    done >"$tmp/features.html"
+    chrome --dump-dom "file://$tmp/features.html" >"$tmp/features.dom"
+    for name in $feature_pages; do
+        bad=""
+        while IFS= read -r title; do
+            r=$(awk -v page="<p>page $name</p>" -v t="<h3>$title</h3>" '
+                index($0, "<p>page ") { here = index($0, page) > 0 }
+                here && /<figure/ { inside = 1; body = "" }
+                inside { body = body $0 "\n" }
+                inside && /<\/figure>/ {
+                    if (index(body, t)) {
+                        s = body; sub(/^.*<svg/, "", s)
+                        i = index(s, "gnuplot_plot_1\"")
+                        d = i ? substr(s, i) : ""
+                        g = gsub(/gnuplot_plot_[0-9]+"/, "", d)
+                        p = gsub(/<path[^>]* d="M/, "", d)
+                        print (index(s, "</svg>") && g && p > g) ? "ok" : "empty"
+                    }
+                    inside = 0
+                }' "$tmp/features.dom")
+            [ "$r" = ok ] || bad="$bad [$title: ${r:-missing}]"
+        done <"$tmp/$name.titles"
+        [ -z "$bad" ]
+        t $? "Chromium draws every plot of $name's new sections, none empty${bad:+:$bad}"
+    done
 else
-    for i in 1 2 3 4; do t 0 "# SKIP chromium is not installed (scripts/install-deps.sh)"; done
+    for i in 1 2 3 4 5 6 7 8; do t 0 "# SKIP chromium is not installed (scripts/install-deps.sh)"; done
 fi
 echo "1..$n"

@@ -119,6 +119,26 @@ t $? "cores busy: TCP $(busy "$tmp/tcp"), RoCE $(busy "$tmp/roce") (under a tent
 less "$(small "$tmp/roce")" "$(small "$tmp/tcp")"
 t $? "64 B messages: RoCE $(small "$tmp/roce") ps < TCP $(small "$tmp/tcp") ps"
 
+# NUMA: the NIC moved to the other socket from the threads and buffers
+# (nic_node 1) costs TCP CPU per byte (the copies cross the sockets) and
+# RDMA latency per message (its DMA does), not RDMA throughput; threads,
+# interrupts and buffers moved with it give the local run back, exactly.
+app() { sed -n 's/.*"by_activity": {"app": \([0-9.]*\).*/\1/p' "$1/summary.json"; }
+run numa-placement numa-local && run numa-placement numa-far --set server.nic_node=1 &&
+    run numa-placement numa-moved --set server.nic_node=1 --set server.buffer_node=1 \
+        --set 'server.app_cores=[17]' --set 'server.irq_cores=[16]'
+t $? "NUMA lab runs local, with the NIC far, and with everything moved to the NIC"
+less "$(app "$tmp/numa-local")" "$(app "$tmp/numa-far")" &&
+    less "$(busy "$tmp/numa-local")" "$(busy "$tmp/numa-far")" &&
+    less "$(fct "$tmp/numa-local" 0)" "$(fct "$tmp/numa-far" 0)"
+t $? "TCP with the NIC far: app cores $(app "$tmp/numa-local") -> $(app "$tmp/numa-far"), all $(busy "$tmp/numa-local") -> $(busy "$tmp/numa-far"), FCT $(fct "$tmp/numa-local" 0) -> $(fct "$tmp/numa-far" 0) ps"
+less "$(fct "$tmp/numa-local" 2)" "$(fct "$tmp/numa-far" 2)" &&
+    less "$(fct "$tmp/numa-far" 1)" "$(awk -v f="$(fct "$tmp/numa-local" 1)" 'BEGIN { print f * 1.001 }')"
+t $? "RoCE with far buffers: 4 KB $(fct "$tmp/numa-local" 2) -> $(fct "$tmp/numa-far" 2) ps; 20 MB within 0.1% ($(fct "$tmp/numa-local" 1) -> $(fct "$tmp/numa-far" 1) ps)"
+cmp -s "$tmp/numa-local/flows.csv" "$tmp/numa-moved/flows.csv" &&
+    [ "$(busy "$tmp/numa-local")" = "$(busy "$tmp/numa-moved")" ]
+t $? "NUMA lab with everything on the NIC's node: the local run's results"
+
 # Storage: NVMe-oF/RDMA against iSCSI, job 0 against job 1 of storage.csv.
 stc() { col "$1/storage.csv" "$3" "c[\"job\"] == $2"; }
 run storage-rdma st4 &&

@@ -126,6 +126,34 @@ ok_if "$top > 0.9" "because one core is saturated"
 # RoCE's goodput limit: 1024 B of payload per 1024+14+20+8+12+4+4+20 B.
 ok_if "$gr > 0.95 * 100 * 1024 / 1106" "RDMA reaches line rate"
 ok_if "$gn < 0.95 * $gt" "a remote-NUMA NIC lowers the CPU-bound throughput"
+
+# RDMA's data is zero-copy in the application's buffers: with them on the
+# node away from the NIC's slot (buffer_node), the NIC's DMA of a
+# message's data crosses the sockets.  A one-packet message pays
+# remote_dma twice, the sender NIC's fetch and the receiver NIC's write
+# (the ACK carries no data to write), and so does a 1 MB message, since
+# its transfers pipeline behind the first: 2 x 60 ns = 120000 ps more
+# FCT, exactly, at the default; remote_dma 0 gives the local figures.
+cat >"$tmp/rnuma.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 2,
+           server_link: {rate: 100Gbps, delay: 1us}, uplink: {rate: 100Gbps, delay: 1us}}
+server: {}
+traffic:
+  - pattern: flows
+    protocol: roce
+    flows: [{src: h0, dst: h1, size: 1000B}, {src: h0, dst: h1, size: 1MB, start: 100us}]
+YAML
+run "$tmp/rnuma.yaml" -o "$tmp/rn0" && run "$tmp/rnuma.yaml" -o "$tmp/rn1" --set server.buffer_node=1 &&
+    run "$tmp/rnuma.yaml" -o "$tmp/rn1b" --set server.buffer_node=1 &&
+    run "$tmp/rnuma.yaml" -o "$tmp/rnz" --set server.buffer_node=1 --set server.remote_dma=0
+t $? "RoCE with local and remote buffers runs"
+col "$tmp/rn0/flows.csv" fct_ps >"$tmp/rn0.fct"
+d=$(col "$tmp/rn1/flows.csv" fct_ps | paste -d' ' - "$tmp/rn0.fct" |
+    awk '{ printf "%s%d", (NR > 1 ? " " : ""), $1 - $2 }')
+[ "$d" = "120000 120000" ]
+t $? "remote buffers add 2 x remote_dma to an RDMA message's FCT, small or large ($d ps)"
+cmp -s "$tmp/rn1/flows.csv" "$tmp/rn1b/flows.csv" && cmp -s "$tmp/rn0/flows.csv" "$tmp/rnz/flows.csv"
+t $? "the same twice; remote_dma 0 is the local run"
 r=$(col "$tmp/roce100/hosts.csv" rdma | sum)
 s=$(col "$tmp/roce100/hosts.csv" stack | sum)
 ok_if "$s == 0 && $r > 0" "RDMA spends CPU only on posts and polls"
