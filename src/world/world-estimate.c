@@ -59,7 +59,7 @@
 #define TCP_STATE_BYTES sizeof(struct tcp_conn)
 #define RDMA_STATE_BYTES sizeof(struct rdma_qp)
 #define UDP_STATE_BYTES (2 * sizeof(struct pkt) + 64)
-#define MALLOC_OVERHEAD_BYTES 16
+#define MALLOC_OVERHEAD_BYTES 32
 /* Events registered per port (end of transmission, link arrival), per
  * port with PFC (pause expiry, refresh; the watchdog's with
  * pfc.watchdog), per host and per flow; the engine's bytes per registered
