@@ -82,7 +82,7 @@ ib_tx_gate(struct net *net, struct fc_port *fc, uint8_t ready)
     uint8_t ok = 0;
     for (uint8_t m = ready; m; m &= (uint8_t)(m - 1)) {
         int vl = __builtin_ctz(m);
-        if (has_credits(ib, vl, ib_blocks(port->q[vl].head->frame_bytes)))
+        if (has_credits(ib, vl, ib_blocks(port_q(port, (unsigned)vl)->head->frame_bytes)))
             ok |= (uint8_t)(1u << vl);
     }
     uint8_t blocked = ready & (uint8_t)~ok;
@@ -145,8 +145,9 @@ fc_arrive(struct sim *sim, void *obj, uint64_t port_index)
     ib->st[vl].fc_rcvd++;
     net->st.ctrl_in_use--;
     pkt_free(&net->pool, p);
-    if (ib->starved >> vl & 1 && port->q[vl].head &&
-        has_credits(ib, vl, ib_blocks(port->q[vl].head->frame_bytes))) {
+    const struct port_queue *pq = port_queue_find(port, (unsigned)vl);
+    if (ib->starved >> vl & 1 && pq && pq->q.head &&
+        has_credits(ib, vl, ib_blocks(pq->q.head->frame_bytes))) {
         wait_end(ib, vl, sim->now_ps);
         port_kick(net, port);
     }

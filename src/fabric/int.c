@@ -18,7 +18,7 @@ int_push(const struct port *port, struct pkt *p, uint64_t now)
         return;
     uint64_t qlen = 0;
     for (unsigned m = port->eligible; m; m &= m - 1)
-        qlen += port->q[__builtin_ctz(m)].bytes;
+        qlen += port_q(port, (unsigned)__builtin_ctz(m))->bytes;
     struct int_hop *hop = &h->hop[h->nhop++];
     hop->ts_ps = now;
     hop->rate_bps = port->rate_bps;

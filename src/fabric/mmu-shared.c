@@ -146,7 +146,7 @@ shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
         return -1;
     }
     double limit = (double)m->reserve + m->alpha[tc] * free_shared(m);
-    if ((double)(port->q[tc].bytes + frame_bytes) > limit)
+    if ((double)(port_q(port, tc)->bytes + frame_bytes) > limit)
         return DROP_THRESHOLD;
     if (!pool_ok)
         return DROP_BUFFER_FULL;

@@ -12,7 +12,7 @@ taildrop_admit(struct mmu *m, const struct port *port, uint8_t tc,
                uint8_t in_port, uint32_t frame_bytes)
 {
     (void)in_port;
-    if (port->q[tc].bytes + frame_bytes > m->queue_limit_bytes)
+    if (port_q(port, tc)->bytes + frame_bytes > m->queue_limit_bytes)
         return DROP_QUEUE_FULL;
     if (m->buffer_bytes && m->used_bytes + frame_bytes > m->buffer_bytes)
         return DROP_BUFFER_FULL;

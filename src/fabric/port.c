@@ -26,7 +26,8 @@ port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
     port->node = node;
     port->index = index;
     port->rate_bps = rate_bps;
-    port->ps_per_byte = 8 * PS_PER_S % rate_bps ? 0 : 8 * PS_PER_S / rate_bps;
+    uint64_t ps_per_byte = 8 * PS_PER_S % rate_bps ? 0 : 8 * PS_PER_S / rate_bps;
+    port->ps_per_byte = ps_per_byte <= UINT32_MAX ? (uint32_t)ps_per_byte : 0;
     port->framing_bytes = ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
     port->sched = sched;
     port->mmu = mmu;
@@ -86,6 +87,26 @@ void
 port_uninit(struct port *port)
 {
     free(port->link.ring);
+    free(port->qv);
+}
+
+const struct port_queue port_queue_none;
+
+struct port_queue *
+port_queue_make(struct port *port, unsigned tc)
+{
+    unsigned n = 0;
+    for (unsigned c = 0; c < N_TC; c++)
+        n += (port->qmap >> (4 * c) & 15) != 0;
+    struct port_queue *qv = xmalloc_aligned(_Alignof(struct port_queue),
+                                            (n + 1) * sizeof *qv);
+    if (n)
+        memcpy(qv, port->qv, n * sizeof *qv);
+    memset(&qv[n], 0, sizeof qv[n]);
+    free(port->qv);
+    port->qv = qv;
+    port->qmap |= (n + 1) << (4 * tc);
+    return &qv[n];
 }
 
 /* Doubles L's ring (full, or never used), keeping the order from slot 0. */
@@ -231,14 +252,14 @@ port_kick(struct net *net, struct port *port)
             return;
         p = port_dequeue(port, tc, now);
         if (port->ecn && !port->ecn_at_enqueue)
-            ecn_consider(port->ecn, &port->qs[tc].ecn_marked, p,
-                         port->q[tc].bytes);
+            ecn_consider(port->ecn, &port_queue_find(port, tc)->st.ecn_marked,
+                         p, port_q(port, tc)->bytes);
     }
     uint32_t frame = p->frame_bytes;
     uint8_t in_port = p->in_port;
 
     uint32_t wire = port_wire_bytes(port, frame);
-    uint64_t ser = port->ps_per_byte ? wire * port->ps_per_byte
+    uint64_t ser = port->ps_per_byte ? (uint64_t)wire * port->ps_per_byte
                                      : ser_time_ps(wire, port->rate_bps);
     if (UNLIKELY(p->hooks | port->link.capture))
         net_observe_depart(net, port, p, ser);
@@ -265,13 +286,13 @@ port_kick(struct net *net, struct port *port)
 uint64_t
 port_flush(struct net *net, struct port *port, uint8_t tc, int why)
 {
-    struct queue *q = &port->q[tc];
+    struct port_queue *pq = port_queue_find(port, tc);
     uint64_t n = 0;
-    while (q->head) {
-        struct pkt *p = queue_pop(q, net->sim.now_ps);
+    while (pq && pq->q.head) {
+        struct pkt *p = queue_pop(&pq->q, net->sim.now_ps);
         if (port->mmu)
             port_release(net, port, tc, p->in_port, p->frame_bytes);
-        port->qs[tc].drops++;
+        pq->st.drops++;
         net_drop(net, p, (enum drop_reason)why);
         n++;
     }
@@ -288,7 +309,7 @@ port_tx_done(struct sim *s, struct event *ev)
 void
 port_push(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
 {
-    queue_push(&port->q[tc], p, net->sim.now_ps);
+    queue_push(&port_queue_get(port, tc)->q, p, net->sim.now_ps);
     port->eligible |= (uint8_t)(1u << tc);
 }
 
@@ -300,8 +321,9 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
      * an event scheduled for its end of transmission. */
     if (port->eligible && net->sim.now_ps >= port->busy_until_ps)
         port_kick(net, port);
+    struct port_queue *pq = port_queue_get(port, tc);
     if (UNLIKELY(port->fc_drop >> tc & 1)) {
-        port->qs[tc].drops++;
+        pq->st.drops++;
         net_drop(net, p, (enum drop_reason)fc_tx_refuse(port->fc, tc));
         return;
     }
@@ -309,7 +331,7 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
         struct mmu *m = port->mmu;
         int why = mmu_admit(m, port, tc, p->in_port, p->frame_bytes);
         if (why >= 0) {
-            port->qs[tc].drops++;
+            pq->st.drops++;
             net_drop(net, p, (enum drop_reason)why);
             return;
         }
@@ -318,9 +340,9 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
             fc_rx_admitted(net, &port->node->ports[p->in_port], tc);
     }
     if (port->ecn && port->ecn_at_enqueue)
-        ecn_consider(port->ecn, &port->qs[tc].ecn_marked, p,
-                     port->q[tc].bytes);
-    port_push(net, port, p, tc);
+        ecn_consider(port->ecn, &pq->st.ecn_marked, p, pq->q.bytes);
+    queue_push(&pq->q, p, net->sim.now_ps);
+    port->eligible |= (uint8_t)(1u << tc);
     port_kick(net, port);
 }
 
@@ -328,5 +350,7 @@ _Static_assert(offsetof(struct port, fc_tx) < 64,
                "port_kick's fields must fit the first cache line");
 _Static_assert(offsetof(struct port, link.arrive) + sizeof(struct event) <= 128,
                "the link's ring and event must fit the second cache line");
-_Static_assert(offsetof(struct port, ets) + sizeof(void *) <= 192,
+_Static_assert(offsetof(struct port, qv) + sizeof(void *) <= 192,
                "the transmit path's fields must fit three cache lines");
+_Static_assert(sizeof(struct port) <= 256, "a port is four cache lines");
+_Static_assert(N_TC * 4 <= 32 && N_TC <= 15, "qmap holds a slot per class");

@@ -1,5 +1,5 @@
-/* A port: eight egress queues, a scheduler, and the outgoing direction of
- * the full-duplex link it is cabled to.
+/* A port: an egress queue per traffic class it uses, a scheduler, and the
+ * outgoing direction of the full-duplex link it is cabled to.
  *
  * Transmission: port_send() offers a packet to a queue (through the
  * switch's MMU, which may refuse it); when the port is idle it picks a
@@ -80,20 +80,33 @@ struct link {
     uint64_t prop_ps;         /* Propagation alone, as configured. */
 };
 
+/* A class's egress queue at a port: the line every push and pop touches,
+ * then the counters of what it refused and marked.  A port has one per
+ * class that ever sent or refused a packet there, made on the first
+ * (port_queue_get()), so that the classes a scenario never uses cost a
+ * port nothing (docs/performance.md, Memory per host). */
+struct port_queue {
+    struct queue q;
+    struct queue_stats st;
+};
+
 struct port {
     /* Hot: what every transmission and admission reads, in the first
      * cache line (ports are allocated cache-line aligned). */
     struct node *node;
     uint64_t busy_until_ps;   /* End of the frame being serialized. */
-    uint64_t ps_per_byte;     /* 8e12 / rate when exact (every Ethernet
-                               * rate), else 0: ser_time_ps() divides. */
+    uint32_t ps_per_byte;     /* 8e12 / rate when exact and below 2^32
+                               * (every Ethernet rate), else 0:
+                               * ser_time_ps() divides. */
+    uint32_t qmap;            /* Bits 4tc..4tc+3: 1 + class tc's index in
+                               * `qv`, or 0 while it has no queue. */
     const struct sched_class *sched;
     struct mmu *mmu;          /* Switch buffer admission; NULL on hosts. */
     struct ecn_marker *ecn;   /* Switch ECN marking; NULL when off. */
     struct fc_port *fc;       /* Flow-control state (fc.h), owned by the
                                * port; NULL without flow control. */
     uint8_t index;            /* Within node->ports. */
-    uint8_t eligible;         /* Bit tc set: q[tc] is not empty. */
+    uint8_t eligible;         /* Bit tc set: tc's queue is not empty. */
     uint8_t paused;           /* Bit tc set: the peer paused tc (PFC). */
     uint8_t fc_drop;          /* Bit tc set: flow control drops what
                                * arrives for tc (the PFC watchdog). */
@@ -109,17 +122,20 @@ struct port {
     struct link link;
     struct event tx_done;     /* At busy_until_ps, when work waits. */
     uint64_t rate_bps;
+    struct port_queue *qv;    /* The classes' queues that exist (qmap). */
+    /* Fourth line: the scheduler's. */
     const struct ets_spec *ets;  /* Read by the ets scheduler. */
-    /* Per class, and the ets scheduler's state. */
     uint32_t sched_state[10]; /* Scheduler's private per-port state. */
-    struct queue q[8];
-    struct queue_stats qs[8];
 } __attribute__((aligned(64)));
+
+/* An egress queue that never held or refused a packet, for readers of
+ * statistics (port_queue_view()). */
+extern const struct port_queue port_queue_none;
 
 void port_init(struct port *, struct sim *, struct node *, uint8_t index,
                uint64_t rate_bps, const struct sched_class *, struct mmu *);
-/* Frees what PORT allocated as it ran (its link's ring); the packets in
- * it belong to the pool. */
+/* Frees what PORT allocated as it ran (its link's ring, its queues); the
+ * packets in them belong to the pool. */
 void port_uninit(struct port *);
 
 /* Offers PKT to queue TC of PORT; drops it (counted) if the MMU refuses.
@@ -136,11 +152,44 @@ void port_kick(struct net *, struct port *);
  * reports each packet to it before PORT's node sees it. */
 void port_attach_fc(struct port *, struct fc_port *);
 
+/* Class TC's queue at PORT, or NULL while it has none. */
+static inline struct port_queue *
+port_queue_find(const struct port *port, unsigned tc)
+{
+    unsigned slot = port->qmap >> (4 * tc) & 15;
+    return slot ? &port->qv[slot - 1] : NULL;
+}
+/* Makes class TC's queue at PORT, which has none (port_queue_get()). */
+struct port_queue *port_queue_make(struct port *, unsigned tc);
+/* Class TC's queue at PORT, made empty if it had none.  Making one moves
+ * the port's other queues: hold no pointer to a queue across it. */
+static inline struct port_queue *
+port_queue_get(struct port *port, unsigned tc)
+{
+    struct port_queue *pq = port_queue_find(port, tc);
+    return LIKELY(pq != NULL) ? pq : port_queue_make(port, tc);
+}
+/* The queue of class TC at PORT, which has one: TC has packets (a bit of
+ * `eligible`), or port_send() is admitting one to it. */
+static inline struct queue *
+port_q(const struct port *port, unsigned tc)
+{
+    return &port->qv[(port->qmap >> (4 * tc) & 15) - 1].q;
+}
+/* Class TC's queue at PORT for reading its statistics: an empty one
+ * (port_queue_none) while it has none. */
+static inline const struct port_queue *
+port_queue_view(const struct port *port, unsigned tc)
+{
+    const struct port_queue *pq = port_queue_find(port, tc);
+    return pq ? pq : &port_queue_none;
+}
+
 /* Takes the head packet of class TC (not empty) off PORT's queue. */
 static inline struct pkt *
 port_dequeue(struct port *port, int tc, uint64_t now_ps)
 {
-    struct queue *q = &port->q[tc];
+    struct queue *q = port_q(port, (unsigned)tc);
     struct pkt *p = queue_pop(q, now_ps);
     if (!q->head)
         port->eligible &= (uint8_t)~(1u << tc);

@@ -69,7 +69,7 @@ highest(uint32_t mask)
 static uint32_t
 head_wire_bytes(const struct port *port, int tc)
 {
-    return port_wire_bytes(port, port->q[tc].head->frame_bytes);
+    return port_wire_bytes(port, port_q(port, (unsigned)tc)->head->frame_bytes);
 }
 
 /* Charges the head frame of TC to its deficit, which covers it. */
@@ -97,7 +97,7 @@ ets_pick(struct port *port, uint8_t eligible)
     while (idle) {
         int tc = __builtin_ctz(idle);
         idle &= idle - 1;
-        if (!port->q[tc].head) {
+        if (!port_q(port, (unsigned)tc)->head) {
             st[tc] = 0;
             st[ETS_CREDIT] &= ~(1u << tc);
         }

@@ -9,7 +9,8 @@
  * ELIGIBLE may leave out classes whose queues hold packets (a class that
  * PFC has paused, say); a scheduler must not count that against the
  * class, and must keep serving the others.  Whether queue tc holds
- * packets is `port->q[tc].head != NULL`. */
+ * packets is `port_q(port, tc)->head != NULL`
+ * (port.h; it has a queue since its first packet). */
 #ifndef DCSIM_SCHED_PROVIDER_H
 #define DCSIM_SCHED_PROVIDER_H 1
 

@@ -353,8 +353,8 @@ ring_room(struct server *srv, const struct ring *r)
     uint32_t used = r->used;
     if (r->nic) {
         const struct port *port = srv->host->nic.port;
-        for (int tc = 0; tc < N_TC; tc++)
-            used += port->q[tc].packets;
+        for (unsigned tc = 0; tc < N_TC; tc++)
+            used += port_queue_view(port, tc)->q.packets;
     }
     return used < r->size;
 }

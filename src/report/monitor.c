@@ -179,8 +179,10 @@ monitor_record(struct monitor *m)
     struct monitor_sample *row = &m->samples[m->n_samples * m->n_ports];
     for (size_t i = 0; i < m->n_ports; i++) {
         for (int tc = 0; tc < N_TC; tc++) {
-            row[i].bytes[tc] = m->ports[i]->q[tc].bytes;
-            row[i].packets[tc] = m->ports[i]->q[tc].packets;
+            const struct queue *q =
+                &port_queue_view(m->ports[i], (unsigned)tc)->q;
+            row[i].bytes[tc] = q->bytes;
+            row[i].packets[tc] = q->packets;
         }
     }
     m->n_samples++;
@@ -389,9 +391,11 @@ static uint8_t
 classes_used(const struct port *p)
 {
     uint8_t mask = 0;
-    for (int tc = 0; tc < N_TC; tc++)
-        if (p->q[tc].enqueued || p->qs[tc].drops)
+    for (int tc = 0; tc < N_TC; tc++) {
+        const struct port_queue *pq = port_queue_view(p, (unsigned)tc);
+        if (pq->q.enqueued || pq->st.drops)
             mask |= (uint8_t)(1u << tc);
+    }
     return mask ? mask : 1;
 }
 

@@ -427,10 +427,11 @@ write_queues(FILE *f, const struct world *world, const struct run_info *ri)
         if (p->node->class != &switch_class)
             continue;
         for (int tc = 0; tc < N_TC; tc++) {
-            const struct queue *q = &p->q[tc];
+            const struct port_queue *pq = port_queue_view(p, (unsigned)tc);
+            const struct queue *q = &pq->q;
             /* Headroom belongs to the ingress side of the same port. */
             uint64_t hdrm = mmu_headroom_peak(p->mmu, p->index, (uint8_t)tc);
-            if (!q->enqueued && !p->qs[tc].drops && !hdrm)
+            if (!q->enqueued && !pq->st.drops && !hdrm)
                 continue;
             /* Close the occupancy integral at the end of the run. */
             uint64_t area = q->area_byte_ps;
@@ -443,8 +444,8 @@ write_queues(FILE *f, const struct world *world, const struct run_info *ri)
                     p->node->name, p->index, p->link.peer->name, tc,
                     (unsigned long long)q->max_bytes, avg,
                     (unsigned long long)q->enqueued,
-                    (unsigned long long)p->qs[tc].drops,
-                    (unsigned long long)p->qs[tc].ecn_marked,
+                    (unsigned long long)pq->st.drops,
+                    (unsigned long long)pq->st.ecn_marked,
                     (unsigned long long)hdrm);
         }
     }

@@ -3,12 +3,21 @@
  * memory would not fit in the machine, and both can tell before building
  * a world of millions of nodes or flows.
  *
- * Memory is counted from the sizes of the structures the builder makes:
- * a struct host (and host_rx) per host, a struct sw per switch, two
- * struct port per cable, a route entry per switch and destination group
- * (at most one group per switch that hosts attach to), the flow array
- * with each flow's transport state, and the engine's 40 B per registered
- * event.  Queued packets are bounded by the buffers: every switch buffer
+ * Memory is counted from the sizes of the structures the builder makes
+ * (the process holds ~4.2 MiB besides, its program, libraries and parsed
+ * scenario, which the estimate leaves out): a struct host (and host_rx
+ * with host.rx_rate) per host, a struct sw per switch and its shared
+ * MMU's groups (eight struct mmu_pg and a headroom per switch port), a
+ * struct port per cable end with its flow-control state (struct pfc_port
+ * with PFC, struct ib_port on InfiniBand) and a queue per class it will
+ * carry (struct port_queue, made at the class's first packet: one per
+ * traffic class the traffic entries name, and one for acknowledgements
+ * and CNPs), the topology graph, a route entry per switch and
+ * destination group (at most one group per switch that hosts attach
+ * to), the flow array with each flow's transport state, and the engine's
+ * 12 B per registered event (sim.h), its arrays grown by half when full.
+ * docs/performance.md (Memory per host) compares this with measured peak
+ * RSS.  Queued packets are bounded by the buffers: every switch buffer
  * (switch.buffer, or queue_bytes x classes x ports without one, or on
  * InfiniBand ib.vl_buffer x lanes x ports) and host receive buffer full
  * of minimum-size (64 B) frames, each a struct pkt.  Monitor series grow
@@ -28,33 +37,57 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fabric/ib.h"
+#include "fabric/mmu.h"
+#include "fabric/pfc.h"
 #include "fabric/port.h"
 #include "fabric/switch.h"
+#include "host/cpu.h"
 #include "host/host.h"
+#include "host/server.h"
 #include "pkt/pkt.h"
 #include "scenario/scenario.h"
 #include "storage/storage.h"
 #include "transport/flow.h"
+#include "transport/rdma-qp.h"
 #include "transport/tcp.h"
 #include "transport/transport.h"
 
-/* A flow's transport state: TCP's connection, or for the others (a UDP
- * sender, an RDMA queue pair) an allowance of two packet templates; plus
+/* A flow's transport state: TCP's connection (iWARP's too), an RDMA queue
+ * pair, or for a UDP sender an allowance of two packet templates; plus
  * the allocator's overhead. */
 #define TCP_STATE_BYTES sizeof(struct tcp_conn)
-#define OTHER_STATE_BYTES (2 * sizeof(struct pkt) + 64)
+#define RDMA_STATE_BYTES sizeof(struct rdma_qp)
+#define UDP_STATE_BYTES (2 * sizeof(struct pkt) + 64)
 #define MALLOC_OVERHEAD_BYTES 32
-/* Events registered per port, host and flow, and the engine's bytes per
- * registered event (sim.h). */
+/* Events registered per port (end of transmission, link arrival), per
+ * port with PFC (pause expiry, refresh; the watchdog's with
+ * pfc.watchdog), per host and per flow; the engine's bytes per registered
+ * event (its pointer and position, sim.h), and how much larger than the
+ * registered events its arrays may be (they grow by half when full). */
 #define EVENTS_PER_PORT 2
+#define EVENTS_PER_PFC_PORT 2
 #define EVENTS_PER_HOST 4
 #define EVENTS_PER_FLOW 2
-#define EVENT_BYTES 40
+#define EVENT_BYTES 12
+#define EVENT_SLACK 1.5
 #define MIN_FRAME_BYTES 64
 /* Events per packet-hop, as measured on the scaling set
  * (docs/performance.md). */
 #define EVENTS_PER_HOP 1.5
 #define MONITOR_SAMPLE_BYTES (N_TC * (sizeof(uint64_t) + sizeof(uint32_t)))
+
+/* A server of SPEC: its cores, each with its TLB (a page tag and an age
+ * per entry, server.c). */
+static double
+server_bytes(const struct server_spec *spec)
+{
+    double sets = MAX(spec->tlb_entries / TLB_WAYS, 1u);
+    return sizeof(struct server) +
+           (double)spec->sockets * spec->cores_per_socket *
+               (sizeof(struct core) +
+                sets * TLB_WAYS * (sizeof(uint64_t) + sizeof(uint32_t)));
+}
 
 /* Egress ports a monitor.queues selection samples: one per cable at its
  * node (to its peer only, with one). */
@@ -78,7 +111,7 @@ world_estimate(const struct scenario *scn, struct world_estimate *e)
 {
     const struct topo_graph *g = &scn->graph;
     double hosts = g->n_hosts, switches = g->n_nodes - g->n_hosts;
-    double ports = 2.0 * g->n_links;
+    double ports = 2.0 * g->n_links, host_ports = 0;
     /* Destination groups: switches with a host on them. */
     bool *homes = calloc(g->n_nodes ? g->n_nodes : 1, 1);
     double groups = 0, min_host_bps = 0;
@@ -90,6 +123,7 @@ world_estimate(const struct scenario *scn, struct world_estimate *e)
         uint32_t sw = tl->a < g->n_hosts ? tl->b : tl->a;
         if ((tl->a < g->n_hosts) == (tl->b < g->n_hosts))
             continue;
+        host_ports++;
         if (homes && !homes[sw]) {
             homes[sw] = true;
             groups++;
@@ -102,8 +136,9 @@ world_estimate(const struct scenario *scn, struct world_estimate *e)
         groups = hosts;
 
     /* The flows, entry by entry (their state depends on the protocol). */
-    double bytes = 0, flow_mem = 0;
+    double bytes = 0, flow_mem = 0, flow_events = 0;
     uint64_t last_start_ps = 0;
+    uint8_t classes = 0;
     e->flows = 0;
     for (size_t i = 0; i < scn->n_traffic; i++) {
         struct workload_config wcfg = world_workload_config(scn);
@@ -115,11 +150,15 @@ world_estimate(const struct scenario *scn, struct world_estimate *e)
         e->flows += n;
         bytes += b;
         last_start_ps = MAX(last_start_ps, last);
+        const char *proto = scn->traffic[i].protocol;
         flow_mem += n * (sizeof(struct flow) + sizeof(uint32_t) +
-                         EVENTS_PER_FLOW * EVENT_BYTES +
                          MALLOC_OVERHEAD_BYTES +
-                         (strcmp(scn->traffic[i].protocol, "tcp")
-                              ? OTHER_STATE_BYTES : TCP_STATE_BYTES));
+                         (!strcmp(proto, "tcp") || !strcmp(proto, "iwarp")
+                              ? TCP_STATE_BYTES
+                          : !strcmp(proto, "udp") ? UDP_STATE_BYTES
+                                                  : RDMA_STATE_BYTES));
+        flow_events += n * EVENTS_PER_FLOW;
+        classes |= (uint8_t)(1u << (scn->traffic[i].tc & (N_TC - 1)));
     }
 
     /* Storage's messages: a flow record each, with its transport's
@@ -127,19 +166,47 @@ world_estimate(const struct scenario *scn, struct world_estimate *e)
     uint32_t sto_cap;
     char *sto_err = NULL;
     if (scn->storage.on &&
-        storage_flow_cap(&scn->storage, scn->file, &sto_cap, &sto_err))
+        storage_flow_cap(&scn->storage, scn->file, &sto_cap, &sto_err)) {
         flow_mem += (double)sto_cap *
                     (sizeof(struct flow) + sizeof(void *) +
-                     EVENTS_PER_FLOW * EVENT_BYTES + MALLOC_OVERHEAD_BYTES +
-                     TCP_STATE_BYTES);
+                     MALLOC_OVERHEAD_BYTES + TCP_STATE_BYTES);
+        flow_events += (double)sto_cap * EVENTS_PER_FLOW;
+    }
     free(sto_err);
 
-    e->static_bytes = hosts * (sizeof(struct host) + sizeof(struct host_rx) +
-                               EVENTS_PER_HOST * EVENT_BYTES) +
-                      switches * sizeof(struct sw) +
-                      ports * (sizeof(struct port) +
-                               EVENTS_PER_PORT * EVENT_BYTES) +
-                      switches * (groups + 1) * sizeof(uint16_t) + flow_mem;
+    /* The built world. */
+    bool ib = scn->fabric == FABRIC_INFINIBAND;
+    bool pfc = !ib && scn->pfc.enabled;
+    double port_bytes = sizeof(struct port) +
+                        (__builtin_popcount(classes) + 1) *
+                            sizeof(struct port_queue);
+    double events = hosts * EVENTS_PER_HOST + ports * EVENTS_PER_PORT +
+                    flow_events;
+    if (pfc) {
+        port_bytes += sizeof(struct pfc_port) + MALLOC_OVERHEAD_BYTES;
+        events += ports * (EVENTS_PER_PFC_PORT + scn->pfc.watchdog);
+    }
+    if (ib)
+        port_bytes += sizeof(struct ib_port) + MALLOC_OVERHEAD_BYTES;
+    double mmu_bytes = !ib && !strcmp(scn->sw.mmu, "shared")
+                           ? (ports - host_ports) *
+                                 (N_TC * sizeof(struct mmu_pg) +
+                                  sizeof(uint32_t))
+                           : 0;
+    e->static_bytes =
+        hosts * (sizeof(struct host) +
+                 (scn->host.rx_rate_bps ? sizeof(struct host_rx) : 0)) +
+        switches * sizeof(struct sw) + mmu_bytes + ports * port_bytes +
+        g->n_nodes * (sizeof(struct topo_node) + sizeof(void *)) +
+        g->n_links * sizeof(struct topo_link) +
+        switches * (groups + 1) * sizeof(uint16_t) + flow_mem +
+        events * EVENT_BYTES * EVENT_SLACK;
+    if (scn->has_server) {
+        double others = hosts - (double)scn->n_server_nodes;
+        for (size_t i = 0; i < scn->n_server_nodes; i++)
+            e->static_bytes += server_bytes(&scn->server_nodes[i].spec);
+        e->static_bytes += MAX(others, 0) * server_bytes(&scn->server);
+    }
 
     /* Packets the buffers can hold. */
     double buffered;

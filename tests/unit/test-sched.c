@@ -70,7 +70,7 @@ bench_push(struct bench *b, int tc, uint32_t n)
         struct pkt *p = calloc(1, sizeof *p);
         p->frame_bytes =
             (uint16_t)b->sizes[tc][b->made[tc]++ % b->n_sizes[tc]];
-        queue_push(&b->port.q[tc], p, 0);
+        queue_push(&port_queue_get(&b->port, (unsigned)tc)->q, p, 0);
     }
 }
 
@@ -81,9 +81,10 @@ bench_step(struct bench *b)
 {
     uint8_t eligible = 0;
     for (int tc = 0; tc < N_TC; tc++) {
-        while (b->port.q[tc].packets < b->depth[tc])
+        while (port_queue_view(&b->port, (unsigned)tc)->q.packets <
+               b->depth[tc])
             bench_push(b, tc, 1);
-        if (b->port.q[tc].head)
+        if (port_queue_view(&b->port, (unsigned)tc)->q.head)
             eligible |= (uint8_t)(1u << tc);
     }
     eligible &= (uint8_t)~b->paused;
@@ -94,7 +95,7 @@ bench_step(struct bench *b)
         b->bad_picks++;
         return tc;
     }
-    struct pkt *p = queue_pop(&b->port.q[tc], 0);
+    struct pkt *p = queue_pop(port_q(&b->port, (unsigned)tc), 0);
     b->wire[tc] += p->frame_bytes + OVERHEAD;
     b->frames[tc]++;
     free(p);
@@ -119,8 +120,9 @@ static void
 bench_uninit(struct bench *b)
 {
     for (int tc = 0; tc < N_TC; tc++)
-        while (b->port.q[tc].head)
-            free(queue_pop(&b->port.q[tc], 0));
+        while (port_queue_view(&b->port, (unsigned)tc)->q.head)
+            free(queue_pop(port_q(&b->port, (unsigned)tc), 0));
+    port_uninit(&b->port);
 }
 
 static double
@@ -227,7 +229,8 @@ test_strict_and_unweighted(void)
     ok(b.frames[4] == 0 && b.frames[5] == 0,
        "weight 0 and unlisted classes wait while weighted ones have frames");
     b.depth[0] = b.depth[3] = 0;
-    while (b.port.q[0].head || b.port.q[3].head)
+    while (port_queue_view(&b.port, 0)->q.head ||
+           port_queue_view(&b.port, 3)->q.head)
         bench_step(&b);
     int a = bench_step(&b), c = bench_step(&b);
     ok(a == 5 && c == 5, "then the unlisted and weight-0 classes, highest "
