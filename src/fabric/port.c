@@ -48,17 +48,18 @@ port_tx_prefetch(const struct sim *s, const struct event *ev, unsigned stage)
     if (stage == 0) {
         __builtin_prefetch(port);
         __builtin_prefetch(&port->link);
+        __builtin_prefetch(&port->qv);
         return;
     }
     if (stage == 2) {
         /* The head packets: port_dequeue() reads their sizes, their
          * ingress ports and their successors. */
         for (unsigned e = port->eligible; e; e &= e - 1)
-            __builtin_prefetch(port->q[__builtin_ctz(e)].head);
+            __builtin_prefetch(port_q(port, (unsigned)__builtin_ctz(e))->head);
         return;
     }
     for (unsigned e = port->eligible; e; e &= e - 1)
-        __builtin_prefetch(&port->q[__builtin_ctz(e)]);
+        __builtin_prefetch(port_q(port, (unsigned)__builtin_ctz(e)));
     const struct link *l = &port->link;
     if (l->cap)
         __builtin_prefetch(&l->ring[(l->first + l->n) & (l->cap - 1)], 1);

@@ -283,7 +283,10 @@ switch_prefetch_rx(const struct net *net, const struct node *node,
     uint8_t tc = qos_classify(s->qos, p);
     __builtin_prefetch(port);
     __builtin_prefetch(&port->link);
-    __builtin_prefetch(&port->q[tc]);
+    /* Its queue's address is on a line of the port being fetched now:
+     * the line that holds it, not the queue (stalling here would move
+     * the miss, not hide it). */
+    __builtin_prefetch(&port->qv);
     if (s->mmu.pg)
         __builtin_prefetch(&s->mmu.pg[in_port * 8 + tc]);
 }
