@@ -79,6 +79,7 @@ sim_init(struct sim *s, uint64_t seed)
     s->peek_b = NEAR_BUCKETS;
     s->bucket_shift = INITIAL_SHIFT;
     s->n_pf_fns = 1;
+    s->prefetch = true;
 }
 
 void
@@ -651,7 +652,8 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
         s->pos[id] = POS_IDLE;
         s->heap_len--;
         s->now_ps = t;
-        near_prefetch(s);
+        if (s->prefetch)
+            near_prefetch(s);
         ev->fn(s, ev);
         if (UNLIKELY(progress && (s->events & (SIM_PROGRESS_EVERY - 1)) == 0))
             progress(s, aux);

@@ -158,6 +158,10 @@ struct sim {
     struct event **evs;       /* By event id. */
     event_prefetch_fn *pf_fns[SIM_PF_FNS];  /* By event.prefetch. */
     uint32_t n_pf_fns;
+    bool prefetch;            /* Run the prefetch pipeline (on unless its
+                               * owner turns it off: its own loads and
+                               * calls cost more than they hide while the
+                               * model fits in cache). */
     uint32_t n_evs, evs_cap;
     volatile sig_atomic_t stop;  /* Set by sim_stop() to leave sim_run()
                                   * (volatile: a signal handler may set
