@@ -325,6 +325,7 @@ build_evpn(struct world *w, const struct scenario *scn, uint32_t room)
     struct evpn_config cfg = {
         .spec = spec,
         .host_vni = host_vni,
+        .host_addr = w->overlay->host_addr,
         .first_flow = room,
         .entry = (uint16_t)entry,
         .stop_ps = scn->stop_ps,
