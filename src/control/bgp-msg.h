@@ -68,6 +68,9 @@ struct pkt;
                                        * BGP Identifier, Opt Parm Len. */
 #define BGP_KEEPALIVE_BYTES BGP_HDR_BYTES
 #define BGP_UPDATE_MIN_BYTES 23       /* Header and the two length fields. */
+#define BGP_NOTIFICATION_BYTES 21     /* Header, error code and subcode
+                                       * (no data: Hold Timer Expired, or
+                                       * Cease). */
 
 enum bgp_msg_type {
     BGP_OPEN = 1,
@@ -192,5 +195,24 @@ bgp_evpn_withdraw_bytes(enum evpn_route_type type)
 
 /* Bytes of the End-of-RIB marker of L2VPN/EVPN. */
 #define BGP_EVPN_EOR_BYTES (BGP_UPDATE_MIN_BYTES + BGP_ATTR_HDR_BYTES + 3)
+
+/* Route Target Constraint (RFC 4684): the OPEN's capabilities gain
+ * multiprotocol IPv4 RT-constrain (AFI 1, SAFI 132: 6 B); a membership
+ * route is an UPDATE with ORIGIN, an empty AS_PATH, LOCAL_PREF and
+ * MP_REACH_NLRI (AFI, SAFI, next hop, reserved: 9 B) holding one NLRI:
+ * its length byte and 96 bits, the origin AS (4 B) and the route target
+ * (8 B), or, for the default membership that asks for every route (an
+ * RR's), the length byte alone (prefix length 0).  Its End-of-RIB is the
+ * same size as EVPN's. */
+#define BGP_RTC_CAP_BYTES 6
+static inline uint32_t
+bgp_rtc_update_bytes(bool default_rt)
+{
+    return BGP_UPDATE_MIN_BYTES + BGP_ATTR_HDR_BYTES + 1 + /* ORIGIN */
+           BGP_ATTR_HDR_BYTES +                        /* AS_PATH */
+           BGP_ATTR_HDR_BYTES + 4 +                    /* LOCAL_PREF */
+           BGP_ATTR_HDR_BYTES + 9 + (default_rt ? 1 : 1 + 4 + 8);
+}
+#define BGP_RTC_EOR_BYTES BGP_EVPN_EOR_BYTES
 
 #endif

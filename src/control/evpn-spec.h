@@ -16,6 +16,25 @@ enum evpn_topology {
                                * each other. */
 };
 
+/* Which routes of other tenants a VTEP keeps. */
+enum evpn_import {
+    EVPN_IMPORT_RT,           /* Its tenant's route target only (RFC 7432
+                               * 9.1.1: a VTEP imports the EVIs it
+                               * hosts). */
+    EVPN_IMPORT_ALL,          /* Every route target (a VTEP that retains
+                               * every route, as an RR does). */
+};
+
+/* One entry of the import route-map: routes whose community matches are
+ * permitted or denied; the first entry that matches decides. */
+struct evpn_policy {
+    bool any;                 /* Match every route, */
+    bool own;                 /* or the VTEP's own tenant's community, */
+    uint32_t community;       /* else this one (RFC 1997: AS << 16 |
+                               * value). */
+    bool permit;
+};
+
 struct evpn_spec {
     bool enabled;             /* The scenario has an `evpn` section. */
     enum evpn_topology topology;
@@ -32,12 +51,25 @@ struct evpn_spec {
     uint8_t tc;               /* Traffic class of BGP's packets. */
     uint64_t start_ps;        /* When the sessions open. */
     uint64_t keepalive_ps;    /* KEEPALIVE interval. */
+    uint64_t hold_ps;         /* Hold time (RFC 4271 4.2); 0: no hold
+                               * timer. */
     uint64_t update_cpu_ps;   /* A speaker's CPU per UPDATE received. */
     uint32_t cpu_core;        /* On a server: the core that runs BGP. */
     bool type5;               /* Each VTEP also originates its tenant's
                                * subnet as a type 5 route. */
     bool arp_suppression;     /* Unknown destinations are dropped, not
                                * ingress-replicated. */
+    uint8_t *type5_len;       /* Per host (VTEPs): the length of the
+                               * type 5 prefix around its tenant address
+                               * (type5); NULL without type5. */
+    bool host_routes;         /* Type 2 routes for the VTEPs' own VMs
+                               * (false: type 5 only). */
+    enum evpn_import import;
+    struct evpn_policy *policy;   /* The import route-map at every VTEP, */
+    size_t n_policy;              /* in order; none: permit all. */
+    bool rt_constraint;       /* RFC 4684: each speaker is sent only the
+                               * routes of the route targets it asked
+                               * for. */
 };
 
 #endif

@@ -21,6 +21,8 @@
 #define BGP_PORT 179
 #define EPHEMERAL0 49152
 #define MAX_CLUSTERS 4   /* One level of reflection makes at most 2. */
+#define RTC_ALL UINT32_MAX   /* A peer's RT membership: the default one,
+                              * every route. */
 
 /* One route's key: its NLRI (the RD is the originator's). */
 struct nlri {
@@ -61,6 +63,10 @@ struct msg {
     uint8_t type;              /* enum bgp_msg_type. */
     bool withdraw;
     bool eor;
+    bool rtc;                  /* Of RT-constrain (RFC 4684): a
+                                * membership, its route target in
+                                * path.nlri.vni (0: the default), or its
+                                * End-of-RIB. */
     struct path path;          /* UPDATE. */
 };
 
@@ -83,6 +89,13 @@ struct session {
     struct evq q[2];          /* Messages posted, not yet delivered. */
     uint8_t state[2];          /* enum fsm, per side. */
     uint64_t up_ps[2];         /* When each side got Established. */
+    /* evpn.rt_constraint: the route target side K's peer asked for
+     * (RTC_ALL: every one; 0: none yet), and whether its End-of-RIB of
+     * memberships has come (side K then sends its routes). */
+    uint32_t want[2];
+    bool rtc_in[2];
+    uint64_t last_rx_ps[2];    /* evpn.hold: when side K last received a
+                                * message. */
 };
 
 /* A message delivered to a speaker, waiting for its CPU. */
@@ -110,6 +123,12 @@ struct speaker {
     uint32_t *win_origin;      /* VTEP, per host's MACs: the speaker of
                                 * the installed type 2 route, or NONE, */
     uint32_t *win_seq;         /* and its sequence number. */
+    uint32_t *fwd;             /* VTEP, per host's MACs: the speaker its
+                                * data plane sends them to (the type 2
+                                * winner, else the longest type 5
+                                * prefix's), or NONE. */
+    uint8_t *t5;               /* VTEP with type5, per speaker: 1 if it
+                                * holds that speaker's type 5 route. */
 };
 
 /* A vm_move whose convergence is being watched. */
@@ -135,6 +154,7 @@ struct evpn {
     uint32_t n_hosts, n_nodes;
     uint32_t *mac_node;        /* Per host: its VTEP's node (evpn_config). */
     struct evpn_leaf *leaf;    /* Leaf VTEPs: the sessions' transport. */
+    const uint32_t *host_addr; /* Per host: its tenant address. */
     struct session *sess;
     uint32_t n_sess;
     uint32_t first_flow;
@@ -368,6 +388,8 @@ send_simple(struct evpn *ev, uint32_t si, int k, uint8_t type)
     struct msg m = { .type = type,
                      .bytes = type == BGP_OPEN ? BGP_EVPN_OPEN_BYTES
                                                : BGP_KEEPALIVE_BYTES };
+    if (type == BGP_OPEN && ev->spec->rt_constraint)
+        m.bytes += BGP_RTC_CAP_BYTES;
     send_msg(ev, si, k, &m);
 }
 
@@ -422,7 +444,210 @@ send_withdraw(struct evpn *ev, uint32_t si, int k, const struct nlri *n)
     send_msg(ev, si, k, &m);
 }
 
+/* ---- Policy: import route-map, route target constraint. ---- */
+
+/* The standard community (RFC 1997) that tags tenant VNI's routes: the
+ * low 16 bits of the AS, then those of the VNI. */
+static uint32_t
+community_of(const struct evpn *ev, uint32_t vni)
+{
+    return (ev->spec->asn & 0xFFFF) << 16 | (vni & 0xFFFF);
+}
+
+/* Whether VTEP SP imports path P: its route target (evpn.import), then
+ * the route-map evpn.policy, whose first matching entry decides and
+ * which denies what none matches (a route-map's implicit deny). */
+static bool
+import_permits(const struct evpn *ev, const struct speaker *sp,
+               const struct path *p)
+{
+    const struct evpn_spec *s = ev->spec;
+    if (s->import == EVPN_IMPORT_RT && p->nlri.vni != sp->vni)
+        return false;
+    if (!s->n_policy)
+        return true;
+    uint32_t c = community_of(ev, p->nlri.vni);
+    for (size_t i = 0; i < s->n_policy; i++) {
+        const struct evpn_policy *pe = &s->policy[i];
+        if (pe->any ||
+            c == (pe->own ? community_of(ev, sp->vni) : pe->community))
+            return pe->permit;
+    }
+    return false;
+}
+
+/* Whether side K of session SI may send routes of N's route target now:
+ * with evpn.rt_constraint, once the peer's memberships are all in
+ * (RFC 4684 6: routes wait for its End-of-RIB), and only of a route
+ * target it asked for. */
+static bool
+rtc_allows(const struct evpn *ev, uint32_t si, int k, const struct nlri *n)
+{
+    const struct session *s = &ev->sess[si];
+    if (!ev->spec->rt_constraint)
+        return true;
+    return s->rtc_in[k] && (s->want[k] == RTC_ALL || s->want[k] == n->vni);
+}
+
+/* Side K of session SI, just Established, sends its RT membership and
+ * the End-of-RIB of memberships: a VTEP its tenant's route target, an RR
+ * the default membership (every route, which it reflects). */
+static void
+rtc_send(struct evpn *ev, uint32_t si, int k)
+{
+    const struct speaker *sp = &ev->sp[ev->sess[si].end[k]];
+    struct msg m = { .type = BGP_UPDATE, .rtc = true };
+    m.path.nlri.vni = sp->rr ? 0 : sp->vni;
+    m.bytes = bgp_rtc_update_bytes(sp->rr);
+    send_msg(ev, si, k, &m);
+    struct msg eor = { .type = BGP_UPDATE, .rtc = true, .eor = true,
+                       .bytes = BGP_RTC_EOR_BYTES };
+    send_msg(ev, si, k, &eor);
+}
+
+static void send_table(struct evpn *, uint32_t si, int k);
+
+/* Side K of session SI takes the peer's RT-constrain message M. */
+static void
+rtc_receive(struct evpn *ev, uint32_t si, int k, const struct msg *m)
+{
+    struct session *s = &ev->sess[si];
+    if (!m->eor) {
+        s->want[k] = m->path.nlri.vni ? m->path.nlri.vni : RTC_ALL;
+        return;
+    }
+    if (s->rtc_in[k])
+        return;
+    s->rtc_in[k] = true;
+    send_table(ev, si, k);
+}
+
+/* ---- Hold timers (evpn.hold). ---- */
+
+static void rib_set(struct evpn *, uint32_t si, const struct nlri *,
+                    uint32_t from, const struct path *);
+
+/* Side K of session SI goes down (RFC 4271 6.5, 8): Idle, and every path
+ * its peer sent it is gone (withdrawn from its own peers in turn); with
+ * NOTIFY it tells the peer first (Hold Timer Expired). */
+static void
+session_down(struct evpn *ev, uint32_t si, int k, bool notify)
+{
+    struct session *s = &ev->sess[si];
+    uint32_t self = s->end[k], peer = s->end[1 - k];
+    struct rib *r = &ev->sp[self].rib;
+    if (notify) {
+        struct msg m = { .type = BGP_NOTIFICATION,
+                         .bytes = BGP_NOTIFICATION_BYTES };
+        send_msg(ev, si, k, &m);
+    }
+    s->state[k] = FSM_IDLE;
+    /* The NLRI first: removing paths may grow the table (rib_get). */
+    struct nlri *gone = xmalloc((r->n_keys + 1) * sizeof *gone);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < r->cap; i++)
+        if (r->v[i].used && path_from(&r->v[i], peer) != NONE)
+            gone[n++] = r->v[i].nlri;
+    for (uint32_t i = 0; i < n; i++)
+        rib_set(ev, self, &gone[i], peer, NULL);
+    free(gone);
+}
+
+static void
+hold_check(struct sim *sim, void *obj, uint64_t x)
+{
+    struct evpn *ev = obj;
+    uint32_t si = (uint32_t)(x / 2);
+    int k = (int)(x % 2);
+    struct session *s = &ev->sess[si];
+    if (s->state[k] == FSM_IDLE)
+        return;
+    uint64_t deadline = s->last_rx_ps[k] + ev->spec->hold_ps;
+    if (sim->now_ps < deadline)
+        sim_call(sim, deadline, hold_check, ev, x);
+    else
+        session_down(ev, si, k, true);
+}
+
+/* Side K of session SI has the peer's OPEN: its hold timer starts (one
+ * event at a time, pushed back lazily to the last message's arrival plus
+ * the hold time). */
+static void
+hold_start(struct evpn *ev, uint32_t si, int k)
+{
+    struct sim *sim = &ev->net->sim;
+    ev->sess[si].last_rx_ps[k] = sim->now_ps;
+    sim_call(sim, sim->now_ps + ev->spec->hold_ps, hold_check, ev,
+             2 * (uint64_t)si + (uint64_t)k);
+}
+
 /* ---- The data plane of a VTEP. ---- */
+
+/* Whether the type 5 prefix of VTEP speaker O covers address ADDR; its
+ * length in *LEN. */
+static bool
+type5_covers(const struct evpn *ev, uint32_t o, uint32_t addr, uint32_t *len)
+{
+    uint32_t h = ev->sp[o].host;
+    *len = ev->spec->type5_len[h];
+    uint32_t mask = *len ? UINT32_MAX << (32 - *len) : 0;
+    return ((ev->host_addr[h] ^ addr) & mask) == 0;
+}
+
+/* The VTEP speaker S's longest type 5 prefix covering host MAC's address
+ * leads to (ties: its own, else the lowest VTEP); NONE for none, or its
+ * own (the subnet is its own: a VM not here is not behind it either),
+ * or if MAC's VMs are here. */
+static uint32_t
+type5_lookup(const struct evpn *ev, uint32_t si, uint32_t mac)
+{
+    const struct speaker *s = &ev->sp[si];
+    uint32_t best = NONE, best_len = 0, len;
+    if (ev->loc[mac] == si)
+        return NONE;
+    for (uint32_t o = 0; o < ev->n_vteps; o++) {
+        if (!s->t5[o] || !type5_covers(ev, o, ev->host_addr[mac], &len))
+            continue;
+        if (best != NONE && (len < best_len || (len == best_len && o != si)))
+            continue;
+        best = o;
+        best_len = len;
+    }
+    return best == si ? NONE : best;
+}
+
+/* Tells VTEP speaker S's data plane where host MAC's VMs are if that has
+ * changed: the type 2 route it installed, else the longest type 5
+ * prefix (symmetric IRB, RFC 9135: routed to the prefix's VTEP). */
+static void
+fwd_update(struct evpn *ev, uint32_t si, uint32_t mac)
+{
+    struct speaker *s = &ev->sp[si];
+    uint32_t at = s->win_origin[mac];
+    if (at == NONE && s->t5)
+        at = type5_lookup(ev, si, mac);
+    if (at == s->fwd[mac])
+        return;
+    s->fwd[mac] = at;
+    ev->dp->class->mac(ev->dp, s->host, mac,
+                       at == NONE ? NONE : ev->sp[at].host);
+}
+
+/* VTEP speaker S holds (ON) or no longer holds VTEP O's type 5 route:
+ * the hosts of its tenant that O's prefix covers may move. */
+static void
+type5_change(struct evpn *ev, uint32_t si, uint32_t o, bool on)
+{
+    struct speaker *s = &ev->sp[si];
+    uint32_t len;
+    s->t5[o] = on;
+    for (uint32_t x = 0; x < ev->n_vteps; x++) {
+        uint32_t mac = ev->sp[x].host;
+        if (ev->sp[x].vni == s->vni &&
+            type5_covers(ev, o, ev->host_addr[mac], &len))
+            fwd_update(ev, si, mac);
+    }
+}
 
 static bool
 type2_beats(uint32_t seq, uint32_t origin, uint32_t wseq, uint32_t worigin)
@@ -456,12 +681,9 @@ mac_update(struct evpn *ev, uint32_t si, uint32_t mac)
     }
     if (wo == s->win_origin[mac] && ws == s->win_seq[mac])
         return;
-    uint32_t old = s->win_origin[mac];
     s->win_origin[mac] = wo;
     s->win_seq[mac] = ws;
-    if (old != wo)
-        ev->dp->class->mac(ev->dp, s->host, mac,
-                           wo == NONE ? NONE : ev->sp[wo].host);
+    fwd_update(ev, si, mac);
     move_check(ev, si, mac);
 }
 
@@ -501,7 +723,8 @@ on_best_change(struct evpn *ev, uint32_t si, struct rib_entry *e,
         uint32_t x = s->sess[j];
         struct session *ss = &ev->sess[x];
         int k = ss->end[0] == si ? 0 : 1;
-        if (ss->state[k] != FSM_ESTABLISHED)
+        if (ss->state[k] != FSM_ESTABLISHED ||
+            !rtc_allows(ev, x, k, &e->nlri))
             continue;
         uint32_t peer = ss->end[1 - k];
         if (now && may_send(ev, si, now, peer))
@@ -509,8 +732,10 @@ on_best_change(struct evpn *ev, uint32_t si, struct rib_entry *e,
         else if (old && may_send(ev, si, old, peer))
             send_withdraw(ev, x, k, &e->nlri);
     }
-    if (s->rr)
-        return;
+    if (s->rr || e->nlri.vni != s->vni)
+        return;       /* Another tenant's (import: all): no data plane. */
+    if (e->nlri.type == EVPN_PREFIX)
+        type5_change(ev, si, e->nlri.origin, now != NULL);
     if (e->nlri.type == EVPN_IMET && e->nlri.origin != si)
         ev->dp->class->flood(ev->dp, s->host, ev->sp[e->nlri.origin].host,
                              now != NULL);
@@ -575,24 +800,36 @@ originate(struct evpn *ev, uint32_t si, uint32_t type, uint32_t mac,
 
 /* ---- Receiving. ---- */
 
+/* Side K of session SI sends its initial table: every best path the
+ * peer may have, then End-of-RIB. */
 static void
-established(struct evpn *ev, uint32_t si, int k)
+send_table(struct evpn *ev, uint32_t si, int k)
 {
     struct session *s = &ev->sess[si];
     uint32_t self = s->end[k], peer = s->end[1 - k];
     struct speaker *sp = &ev->sp[self];
-    s->state[k] = FSM_ESTABLISHED;
-    s->up_ps[k] = ev->net->sim.now_ps;
-    /* The initial table: every best path the peer may have. */
     for (uint32_t i = 0; i < sp->rib.cap; i++) {
         const struct rib_entry *e = &sp->rib.v[i];
         if (e->used && e->best != NONE &&
-            may_send(ev, self, &e->paths[e->best], peer))
+            may_send(ev, self, &e->paths[e->best], peer) &&
+            rtc_allows(ev, si, k, &e->nlri))
             send_path(ev, si, k, &e->paths[e->best]);
     }
     struct msg eor = { .type = BGP_UPDATE, .eor = true,
                        .bytes = BGP_EVPN_EOR_BYTES };
     send_msg(ev, si, k, &eor);
+}
+
+static void
+established(struct evpn *ev, uint32_t si, int k)
+{
+    struct session *s = &ev->sess[si];
+    s->state[k] = FSM_ESTABLISHED;
+    s->up_ps[k] = ev->net->sim.now_ps;
+    if (ev->spec->rt_constraint)
+        rtc_send(ev, si, k);   /* The table follows the peer's. */
+    else
+        send_table(ev, si, k);
 }
 
 static void
@@ -602,15 +839,19 @@ apply_update(struct evpn *ev, uint32_t si, int k, const struct msg *m)
     uint32_t self = s->end[k], peer = s->end[1 - k];
     struct speaker *sp = &ev->sp[self];
     const struct path *p = &m->path;
+    if (m->rtc) {
+        rtc_receive(ev, si, k, m);
+        return;
+    }
     if (m->eor)
         return;
     if (sp->rr) {
         for (uint32_t i = 0; i < p->n_clusters; i++)
             if (p->clusters[i] == sp->cluster)
                 return;               /* RFC 4456 8: a loop. */
-    } else if (p->nlri.origin == self || p->nlri.vni != sp->vni) {
-        return;   /* Its own (ORIGINATOR_ID), or a route target it does
-                   * not import. */
+    } else if (p->nlri.origin == self || !import_permits(ev, sp, p)) {
+        return;   /* Its own (ORIGINATOR_ID), or a route its import
+                   * policy rejects. */
     }
     rib_set(ev, self, &p->nlri, peer, m->withdraw ? NULL : p);
 }
@@ -630,7 +871,13 @@ process(struct evpn *ev, uint32_t si_sp)
         if (s->state[k] == FSM_OPEN_SENT) {
             s->state[k] = FSM_OPEN_CONFIRM;
             send_simple(ev, pd.session, k, BGP_KEEPALIVE);
+            if (ev->spec->hold_ps)
+                hold_start(ev, pd.session, k);
         }
+        break;
+    case BGP_NOTIFICATION:
+        if (s->state[k] != FSM_IDLE)
+            session_down(ev, pd.session, k, false);
         break;
     case BGP_KEEPALIVE:
         if (s->state[k] == FSM_OPEN_CONFIRM)
@@ -668,6 +915,7 @@ receive(struct evpn *ev, uint32_t si, int k, const struct msg *m)
     struct ctl_speaker *r = row(ev, sp);
     r->msgs_rx++;
     r->bytes_rx += m->bytes;
+    s->last_rx_ps[k] = ev->net->sim.now_ps;
     uint64_t cost = 0;
     if (m->type == BGP_UPDATE) {
         r->updates_rx++;
@@ -727,6 +975,8 @@ keepalive(struct sim *sim, void *obj, uint64_t x)
     struct evpn *ev = obj;
     uint32_t si = (uint32_t)(x / 2);
     int k = (int)(x % 2);
+    if (ev->sess[si].state[k] == FSM_IDLE)
+        return;               /* Down (evpn.hold): no more KEEPALIVEs. */
     send_simple(ev, si, k, BGP_KEEPALIVE);
     uint64_t next = sim->now_ps + ev->spec->keepalive_ps;
     if (next < ev->stop_ps)
@@ -824,8 +1074,11 @@ add_speaker(struct evpn *ev, uint32_t host, bool rr, uint32_t cluster,
     if (!rr) {
         sp->win_origin = xmalloc(ev->n_hosts * sizeof *sp->win_origin);
         sp->win_seq = xcalloc(ev->n_hosts, sizeof *sp->win_seq);
+        sp->fwd = xmalloc(ev->n_hosts * sizeof *sp->fwd);
         for (uint32_t h = 0; h < ev->n_hosts; h++)
-            sp->win_origin[h] = NONE;
+            sp->win_origin[h] = sp->fwd[h] = NONE;
+        if (ev->spec->type5)
+            sp->t5 = xcalloc(ev->n_vteps, 1);
     }
 }
 
@@ -843,6 +1096,7 @@ evpn_create(struct net *net, const struct evpn_config *cfg,
     ev->first_flow = cfg->first_flow;
     ev->n_hosts = net->n_hosts;
     ev->n_nodes = cfg->n_nodes;
+    ev->host_addr = cfg->host_addr;
     ev->n_vteps = count_vteps(cfg->node_vni, ev->n_nodes);
     ev->sp = xcalloc(ev->n_vteps + spec->n_rr, sizeof *ev->sp);
     ev->sp_of_node = xmalloc(ev->n_nodes * sizeof *ev->sp_of_node);
@@ -890,9 +1144,10 @@ evpn_create(struct net *net, const struct evpn_config *cfg,
      * 2 route for every tenant host behind it. */
     for (uint32_t a = 0; a < ev->n_vteps; a++) {
         originate(ev, a, EVPN_IMET, 0, 0);
-        for (uint32_t h = 0; h < ev->n_hosts; h++)
-            if (ev->loc[h] == a)
-                originate(ev, a, EVPN_MAC_IP, h, 0);
+        if (spec->host_routes)
+            for (uint32_t h = 0; h < ev->n_hosts; h++)
+                if (ev->loc[h] == a)
+                    originate(ev, a, EVPN_MAC_IP, h, 0);
         if (spec->type5)
             originate(ev, a, EVPN_PREFIX, 0, 0);
     }
@@ -912,6 +1167,8 @@ evpn_destroy(struct evpn *ev)
         free(sp->pq.v);
         free(sp->win_origin);
         free(sp->win_seq);
+        free(sp->fwd);
+        free(sp->t5);
     }
     for (uint32_t i = 0; i < ev->n_sess; i++)
         for (int k = 0; k < 2; k++)

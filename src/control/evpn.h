@@ -39,8 +39,15 @@
  * CLUSTER_LIST, then the lowest peer), and a change propagated:
  *   - a VTEP advertises its own routes only (iBGP split horizon):
  *     type 3 (inclusive multicast) per VNI, type 2 (MAC/IP) for the VMs
- *     of its host, and type 5 (the tenant's subnet) if asked; it keeps
- *     (imports) only routes whose route target is its tenant's;
+ *     of its host (unless evpn.host_routes is false), and type 5 (a
+ *     prefix around its tenant address) if asked; it keeps (imports)
+ *     only routes whose route target is its tenant's (evpn.import: all,
+ *     every route), then only those its route-map on the tenants'
+ *     communities permits (evpn.policy);
+ *   - with evpn.rt_constraint (RFC 4684) each side sends its route
+ *     target membership once Established (a VTEP its tenant's, an RR
+ *     the default: everything) and its routes only after the peer's,
+ *     and only those of route targets the peer asked for;
  *   - a route reflector reflects a client's best path to every other
  *     peer and a non-client's to its clients, adding its cluster to the
  *     CLUSTER_LIST and the ORIGINATOR_ID; it ignores a path whose
@@ -48,8 +55,14 @@
  *     ORIGINATOR_ID is itself (loop prevention).
  * A VTEP's data plane follows its RIB (struct evpn_dp): the location of
  * a MAC is that of its type 2 route with the highest MAC mobility
- * sequence number (RFC 7432 15, ties to the lowest VTEP), and its flood
+ * sequence number (RFC 7432 15, ties to the lowest VTEP), else the VTEP
+ * of the longest type 5 prefix covering its tenant address (RFC 9135's
+ * symmetric IRB; none if that prefix is the VTEP's own), and its flood
  * list is the VTEPs of its type 3 routes.
+ *
+ * With evpn.hold a side whose peer has sent nothing for the hold time
+ * sends NOTIFICATION, goes Idle and drops the peer's paths (RFC 4271
+ * 6.5); so does a side that receives a NOTIFICATION.
  *
  * A VM move (event vm_move) takes the VMs of a host to another server at
  * once: the old server drops what still reaches it (vm_moved), the new
@@ -107,6 +120,7 @@ struct evpn_config {
     uint32_t n_nodes;          /* its length. */
     const uint32_t *mac_node;  /* Per host: the node of the VTEP its VMs
                                 * are behind; NULL: the host itself. */
+    const uint32_t *host_addr; /* Per host: its tenant address. */
     uint32_t first_flow;       /* Room in edge->flows from here, */
     uint16_t entry;            /* and the edge entry of its flows (TCP,
                                 * `stream`). */

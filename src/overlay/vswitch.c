@@ -552,9 +552,11 @@ flood_out(struct vswitch *v, struct net *net, const struct pkt *pre,
 }
 
 /* With EVPN: a flood whose copies miss the destination's VTEP (not in
- * the type 3 list yet), and a frame from the uplink that table 2 would
+ * the type 3 list yet), a frame from the uplink that table 2 would
  * send back up it (its VM has moved away: the route to the new place is
- * in, the sender's VTEP did not know yet), are dropped. */
+ * in, the sender's VTEP did not know yet), and a frame tunneled here for
+ * a VM that is not here and that table 2 does not know (routed by a type
+ * 5 prefix to a VTEP without it), are dropped. */
 static bool
 evpn_drop(struct vswitch *v, struct net *net, const struct pkt *p, bool rx,
           const struct vsw_result *r, struct dp_verdict *out)
@@ -566,8 +568,15 @@ evpn_drop(struct vswitch *v, struct net *net, const struct pkt *p, bool rx,
         return true;
     }
     if (rx && r->outcome == VSW_OUT && r->port == VSW_UPLINK) {
+        /* Its VMs have left, or (a type 5 prefix's) were never here. */
         v->st.table_drops++;
-        out->drop = DROP_VM_MOVED;
+        out->drop = v->left[net_host_of_ip(net, p->ip.dst)] ? DROP_VM_MOVED
+                                                            : DROP_NO_ROUTE;
+        return true;
+    }
+    if (rx && r->outcome == VSW_FLOOD && !p->flood_copy) {
+        v->st.table_drops++;
+        out->drop = DROP_NO_ROUTE;
         return true;
     }
     return false;
@@ -887,6 +896,7 @@ build_tables(struct vswitch *v, struct net *net)
          * replication to the type 3 list. */
         rule_act(table_add(t2, 0, 0, NULL), VA_FLOOD, 0, 0);
         v->bum = xcalloc(net->n_hosts, 1);
+        v->left = xcalloc(net->n_hosts, 1);
         break;
     }
 }
@@ -952,6 +962,7 @@ vswitches_destroy(struct overlay *ov)
         free(v->mask_refs);
         free(v->micro);
         free(v->bum);
+        free(v->left);
     }
     free(ov->vswitches);
 }
@@ -1039,6 +1050,7 @@ vswitch_evpn_mac(struct vswitch *v, struct net *net, uint32_t mac,
 void
 vswitch_evpn_gone(struct vswitch *v, struct net *net, uint32_t mac)
 {
+    v->left[mac] = 1;
     evpn_set(v, net, mac, NONE, true);
 }
 

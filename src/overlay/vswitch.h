@@ -192,6 +192,8 @@ struct vswitch {
     /* EVPN: the VTEPs of its type 3 list (per host, 1: floods to it). */
     uint8_t *bum;
     uint32_t n_bum;
+    uint8_t *left;            /* EVPN, per host: 1 once its VMs have left
+                               * this server (vm_move). */
     struct vswitch_stats st;
 };
 

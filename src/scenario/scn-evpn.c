@@ -4,6 +4,7 @@
  * event's target.  Route reflectors name hosts (switches with leaf
  * VTEPs), so they are resolved once the graph and the overlay's tenants
  * are known. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,10 @@ static const struct key evpn_keys[] = {
     { "keepalive", KEY_DURATION, E(keepalive_ps), 1, .dflt = "30s",
       .help = "KEEPALIVE interval (RFC 4271 10: a third of the 90 s hold "
               "time)." },
+    { "hold", KEY_DURATION_AUTO, E(hold_ps), .word = "off", .dflt = "off",
+      .help = "Hold time: a session that hears nothing for this long is "
+              "dropped with its routes (RFC 4271); keepalive defaults to "
+              "a third of it." },
     { "update_cpu", KEY_DURATION, E(update_cpu_ps), 0, .dflt = "20us",
       .help = "A speaker's CPU time per UPDATE received, a switch's "
               "control CPU's too (an assumption; docs/models.md)." },
@@ -46,16 +51,104 @@ static const struct key evpn_keys[] = {
     { "arp_suppression", KEY_BOOL, E(arp_suppression), .dflt = "false",
       .help = "Drop traffic to MACs without a type 2 route instead of "
               "ingress replication." },
+    { "type5_prefix", KEY_CUSTOM,
+      .what = "integer 8..32, or a mapping of VTEP host names to them",
+      .note = "the tenant's prefix length",
+      .help = "Length of each VTEP's type 5 prefix around its tenant "
+              "address (with type5)." },
+    { "host_routes", KEY_BOOL, E(host_routes), .dflt = "true",
+      .help = "Each VTEP advertises its VMs as type 2 routes (false: type "
+              "5 only, with type5)." },
+    { "import", KEY_CUSTOM, .what = "route_target, all",
+      .dflt = "route_target",
+      .help = "A VTEP keeps its tenant's routes only, or every route." },
+    { "policy", KEY_CUSTOM, .what = "sequence of {community, action}",
+      .note = "none (permit all)",
+      .help = "Import route-map at every VTEP, by RFC 1997 community." },
+    { "rt_constraint", KEY_BOOL, E(rt_constraint), .dflt = "false",
+      .help = "RFC 4684: a speaker is sent only routes of the route "
+              "targets it asked for." },
 };
 #undef E
 
 const struct key_section scn_evpn_keys = KEY_SECTION("evpn", evpn_keys);
+
+static const struct key policy_keys[] = {
+    { "community", KEY_CUSTOM,
+      .what = "\"AS:VALUE\" (each 0..65535), own, any",
+      .note = "required",
+      .help = "The community a route must carry (own: the VTEP's "
+              "tenant's; any: every route)." },
+    { "action", KEY_CUSTOM, .what = "permit, deny", .note = "required",
+      .help = "What a matching route gets." },
+};
+
+const struct key_section scn_evpn_policy_keys =
+    KEY_SECTION("evpn.policy[]", policy_keys);
 
 void
 scn_evpn_defaults(struct evpn_spec *e)
 {
     keys_defaults(&scn_evpn_keys, e);
     e->topology = EVPN_FULL_MESH;
+    e->import = EVPN_IMPORT_RT;
+}
+
+/* A community "AS:VALUE" (RFC 1997), or own, of policy entry N. */
+static bool
+read_community(struct ctx *c, const struct ynode *n, const char *path,
+               struct evpn_policy *pe)
+{
+    static const char form[] = "a community \"AS:VALUE\" (each 0..65535), "
+                               "own or any";
+    const char *text;
+    if (!read_string(c, n, path, form, &text))
+        return false;
+    if (!strcmp(text, "own") || !strcmp(text, "any")) {
+        pe->own = text[0] == 'o';
+        pe->any = text[0] == 'a';
+        return true;
+    }
+    unsigned a, b;
+    char end;
+    if (sscanf(text, "%5u:%5u%c", &a, &b, &end) != 2 || a > 65535 ||
+        b > 65535 || strspn(text, "0123456789:") != strlen(text))
+        return fail_value(c, n, path, NULL, form);
+    pe->community = (uint32_t)a << 16 | b;
+    return true;
+}
+
+/* evpn.policy: the import route-map's entries, in order. */
+static bool
+parse_policy(struct ctx *c, const struct ynode *seq, struct evpn_spec *e)
+{
+    static const char *const required[] = { "community", "action" };
+    static const char *const actions[] = { "permit", "deny" };
+    if (!need_sequence(c, seq, "evpn.policy", true,
+                       "a non-empty sequence of {community, action}"))
+        return false;
+    e->policy = xcalloc(seq->n_items, sizeof *e->policy);
+    for (size_t i = 0; i < seq->n_items; i++) {
+        char path[PATH_BYTES], sub[PATH_BYTES], where[PATH_BYTES + 8];
+        const struct ynode *m = seq->items[i];
+        struct evpn_policy *pe = &e->policy[i];
+        size_t k;
+        path_index(path, "evpn.policy", i);
+        snprintf(where, sizeof where, "in %s", path);
+        if (!need_mapping(c, m, path, "a mapping {community, action}") ||
+            !keys_check(c, m, where, &scn_evpn_policy_keys, 0) ||
+            !require_keys(c, m, path, required, 2))
+            return false;
+        path_key(sub, path, "community");
+        if (!read_community(c, ytree_get(m, "community"), sub, pe))
+            return false;
+        path_key(sub, path, "action");
+        if (!read_choice(c, ytree_get(m, "action"), sub, actions, 2, &k))
+            return false;
+        pe->permit = k == 0;
+        e->n_policy++;
+    }
+    return true;
 }
 
 bool
@@ -63,6 +156,7 @@ scn_parse_evpn(struct ctx *c, const struct ynode *map, struct evpn_spec *e)
 {
     static const char *const topologies[] = { "full_mesh",
                                               "route_reflectors" };
+    static const char *const imports[] = { "route_target", "all" };
     const struct key_section *sec = &scn_evpn_keys;
     if (!need_mapping(c, map, "evpn", "a mapping of EVPN settings") ||
         !keys_check(c, map, "in evpn", sec, 0) ||
@@ -86,6 +180,32 @@ scn_parse_evpn(struct ctx *c, const struct ynode *map, struct evpn_spec *e)
     if (n && !need_sequence(c, n, "evpn.route_reflectors", true,
                             "a non-empty sequence of host names"))
         return false;
+    n = ytree_get(map, "import");
+    if (n) {
+        if (!read_choice(c, n, "evpn.import", imports, 2, &k))
+            return false;
+        e->import = (enum evpn_import)k;
+    }
+    n = ytree_get(map, "policy");
+    if (n && !parse_policy(c, n, e))
+        return false;
+    const struct ypair *pr = ytree_pair(map, "hold");
+    if (pr && e->hold_ps && !ytree_get(map, "keepalive"))
+        e->keepalive_ps = e->hold_ps / 3 ? e->hold_ps / 3 : 1;
+    else if (pr && e->hold_ps && e->hold_ps <= e->keepalive_ps)
+        return fail_at(c, &pr->value->mark, "evpn.hold: %s is not longer "
+                       "than evpn.keepalive; expected a hold time above the "
+                       "KEEPALIVE interval (RFC 4271: three of them)",
+                       pr->value->text);
+    pr = ytree_pair(map, "type5_prefix");
+    if (pr && !e->type5)
+        return fail_at(c, &pr->key_mark, "evpn.type5_prefix: only with "
+                       "type5: true");
+    pr = ytree_pair(map, "host_routes");
+    if (pr && !e->host_routes && !e->type5)
+        return fail_at(c, &pr->value->mark, "evpn.host_routes: false needs "
+                       "type5: true (type 5 routes are then the only ones "
+                       "that lead to a VM)");
     return true;
 }
 
@@ -206,6 +326,53 @@ resolve_rr_switch(struct ctx *c, const struct scenario *scn,
     return true;
 }
 
+/* evpn.type5_prefix: every VTEP's type 5 prefix length, the tenant's
+ * own unless the key says otherwise. */
+static bool
+resolve_type5(struct ctx *c, const struct ynode *map, struct scenario *scn)
+{
+    static const char form[] = "an integer 8..32, or a mapping of VTEP "
+                               "host names to integers 8..32";
+    struct evpn_spec *e = &scn->control.evpn;
+    const struct overlay_spec *o = &scn->overlay;
+    uint32_t n_hosts = scn->graph.n_hosts;
+    e->type5_len = xcalloc(n_hosts, 1);
+    for (uint32_t h = 0; h < n_hosts; h++)
+        if (o->host_tenant[h])
+            e->type5_len[h] = o->tenants[o->host_tenant[h] - 1].prefix_len;
+    const struct ynode *n = ytree_get(map, "type5_prefix");
+    uint32_t len;
+    if (!n)
+        return true;
+    if (n->kind == YNODE_SCALAR) {
+        if (!read_u32(c, n, "evpn.type5_prefix", 8, 32, &len))
+            return false;
+        for (uint32_t h = 0; h < n_hosts; h++)
+            if (o->host_tenant[h])
+                e->type5_len[h] = (uint8_t)len;
+        return true;
+    }
+    if (!need_mapping(c, n, "evpn.type5_prefix", form))
+        return false;
+    for (size_t i = 0; i < n->n_pairs; i++) {
+        const struct ypair *pr = &n->pairs[i];
+        char path[PATH_BYTES];
+        struct ynode name = { .kind = YNODE_SCALAR, .mark = pr->key_mark,
+                              .text = pr->key };
+        uint32_t h;
+        path_key(path, "evpn.type5_prefix", pr->key);
+        if (!scn_resolve_host(c, scn, &name, path, &h))
+            return false;
+        if (!o->host_tenant[h])
+            return fail_at(c, &pr->key_mark, "%s: host %s is in no tenant; "
+                           "expected a VTEP", path, pr->key);
+        if (!read_u32(c, pr->value, path, 8, 32, &len))
+            return false;
+        e->type5_len[h] = (uint8_t)len;
+    }
+    return true;
+}
+
 bool
 scn_resolve_evpn(struct ctx *c, const struct ynode *root,
                  struct scenario *scn)
@@ -221,6 +388,13 @@ scn_resolve_evpn(struct ctx *c, const struct ynode *root,
     for (uint32_t h = 0; h < scn->graph.n_hosts; h++)
         if (tenant[h] && !check_core(c, map, scn, h))
             return false;
+    if (e->type5 && e->leaf)
+        return fail_at(c, &ytree_get(map, "type5")->mark,
+                       "evpn.type5: type 5 prefixes are modelled with "
+                       "software VTEPs only (overlay.vteps: server); the "
+                       "leaves' tables take type 2 routes");
+    if (e->type5 && !resolve_type5(c, map, scn))
+        return false;
     const struct ynode *seq = ytree_get(map, "route_reflectors");
     if (!seq)
         return true;
@@ -293,4 +467,6 @@ void
 scn_evpn_spec_free(struct evpn_spec *e)
 {
     free(e->rr_hosts);
+    free(e->type5_len);
+    free(e->policy);
 }

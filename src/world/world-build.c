@@ -383,6 +383,7 @@ build_evpn_leaf(struct world *w, const struct scenario *scn)
         .node_vni = node_vni,
         .n_nodes = net->n_nodes,
         .mac_node = mac_node,
+        .host_addr = ov->host_addr,
         .stop_ps = scn->stop_ps,
         .dp = &w->evpn_dp,
     };
@@ -420,6 +421,7 @@ build_evpn(struct world *w, const struct scenario *scn, uint32_t room)
         .host_vni = host_vni,
         .node_vni = host_vni,
         .n_nodes = net->n_hosts,
+        .host_addr = w->overlay->host_addr,
         .first_flow = room,
         .entry = (uint16_t)entry,
         .stop_ps = scn->stop_ps,

@@ -280,6 +280,25 @@ t $? "the RRs send $(rr_bytes evpn-rr) of $(ej evpn-rr bytes) BGP bytes (the mes
     [ "$(col "$tmp/evpn-rr/flows.csv" completed)" = 1 ]
 t $? "no flood, the stream completes in both"
 
+# EVPN with 8 tenants of 4 VTEPs: importing every route target, only the
+# tenant's, a community route-map, and Route Target Constraint.  Policy
+# at the VTEP cuts its RIB (126 -> 14 paths: 2 + 4 x 31 -> 2 + 4 x 3), not
+# what it receives; the RR's filtering cuts both (15562 -> 1844 B: see
+# tests/scenarios/evpn-policy.sh for the arithmetic).
+run evpn-communities ec-all && run evpn-communities ec-rt --set evpn.import=route_target &&
+    run evpn-communities ec-own --set 'evpn.policy=[{community: own, action: permit}]' &&
+    run evpn-communities ec-rtc --set evpn.rt_constraint=true
+t $? "EVPN communities lab runs: import all, route target, community route-map, RT constraint"
+h0() { col "$tmp/$1/control.csv" "$2" 'c["speaker"] == "h0"'; }
+[ "$(h0 ec-all rib_entries)" = 126 ] && [ "$(h0 ec-rt rib_entries)" = 14 ] &&
+    [ "$(h0 ec-own rib_entries)" = 14 ] && [ "$(h0 ec-rtc rib_entries)" = 14 ] &&
+    [ "$(h0 ec-all bytes_rx)" = 15562 ] && [ "$(h0 ec-rt bytes_rx)" = 15562 ] &&
+    [ "$(h0 ec-own bytes_rx)" = 15562 ] && [ "$(h0 ec-rtc bytes_rx)" = 1844 ]
+t $? "h0's RIB: $(h0 ec-all rib_entries) -> $(h0 ec-rt rib_entries) (route target), $(h0 ec-own rib_entries) (community), $(h0 ec-rtc rib_entries) (RTC); bytes received $(h0 ec-all bytes_rx), $(h0 ec-rt bytes_rx), $(h0 ec-own bytes_rx), $(h0 ec-rtc bytes_rx)"
+[ "$(col "$tmp/ec-all/flows.csv" completed)" = 1 ] && [ "$(col "$tmp/ec-rtc/flows.csv" completed)" = 1 ] &&
+    [ "$(col "$tmp/ec-own/flows.csv" completed)" = 1 ]
+t $? "the tenant's stream completes with every policy"
+
 # Failover: the window is detection + reconvergence; afterwards nothing
 # goes to spine0 from either leaf and the three others carry it all; every
 # flow completes; a longer detection or reconvergence loses more.
