@@ -74,6 +74,20 @@ switch_route(const struct net *net, const struct sw *s, uint32_t src_host,
     return s->group_ports[grp->first + ecmp_select(h, grp->n)];
 }
 
+/* The egress port by which S forwards P to its destination host, or -1
+ * (no such host, or no route): what switch_forward() does and its
+ * prefetch hook foresees. */
+static inline int
+switch_out_port(const struct net *net, const struct sw *s,
+                const struct pkt *p)
+{
+    uint32_t dst = net_host_of_ip(net, p->ip.dst);
+    uint32_t src = net->ns3_ip ? net_host_of_ip(net, p->ip.src) : 0;
+    return dst == UINT32_MAX || src == UINT32_MAX
+               ? -1
+               : switch_route(net, s, src, dst, p->hash0);
+}
+
 /* Drops P inside S; under flow control that watches arrivals (IB) it
  * leaves the input buffer it filled. */
 static void
@@ -185,11 +199,7 @@ switch_forward(struct net *net, struct sw *s, struct pkt *p)
         return;
     }
     p->ip.ttl--;
-    uint32_t dst = net_host_of_ip(net, p->ip.dst);
-    uint32_t src = net->ns3_ip ? net_host_of_ip(net, p->ip.src) : 0;
-    int out = dst == UINT32_MAX || src == UINT32_MAX
-                  ? -1
-                  : switch_route(net, s, src, dst, p->hash0);
+    int out = switch_out_port(net, s, p);
     if (out < 0) {
         switch_unforwardable(net, s, p, DROP_NO_ROUTE);
         return;
@@ -270,13 +280,9 @@ switch_prefetch_rx(const struct net *net, const struct node *node,
                    const struct pkt *p, uint8_t in_port)
 {
     const struct sw *s = CONTAINER_OF(node, struct sw, up);
-    if (UNLIKELY(net->faulty | (s->tunnel != NULL)) || p->ip.ttl <= 1)
+    if (UNLIKELY(net->rx_slow | (s->tunnel != NULL)) || p->ip.ttl <= 1)
         return;
-    uint32_t dst = net_host_of_ip(net, p->ip.dst);
-    uint32_t src = net->ns3_ip ? net_host_of_ip(net, p->ip.src) : 0;
-    int out = dst == UINT32_MAX || src == UINT32_MAX
-                  ? -1
-                  : switch_route(net, s, src, dst, p->hash0);
+    int out = switch_out_port(net, s, p);
     if (out < 0)
         return;
     const struct port *port = &s->up.ports[out];
