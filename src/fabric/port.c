@@ -252,9 +252,10 @@ port_kick(struct net *net, struct port *port)
         if (tc < 0)
             return;
         p = port_dequeue(port, tc, now);
-        if (port->ecn && !port->ecn_at_enqueue)
-            ecn_consider(port->ecn, &port_queue_find(port, tc)->st.ecn_marked,
-                         p, port_q(port, tc)->bytes);
+        if (port->ecn && !port->ecn_at_enqueue) {
+            struct port_queue *pq = port_queue_find(port, tc);
+            ecn_consider(port->ecn, &pq->st.ecn_marked, p, pq->q.bytes);
+        }
     }
     uint32_t frame = p->frame_bytes;
     uint8_t in_port = p->in_port;
