@@ -68,6 +68,11 @@ struct control_spec {
                                * 0: none. */
     uint8_t bgp_tc;           /* Traffic class of BGP messages (their
                                * DSCP is CS<bgp_tc>). */
+    uint64_t bgp_connect_retry_ps;  /* ConnectRetryTime (RFC 4271 10). */
+    bool bgp_tor_asn_shared;  /* Every tier-1 switch in one AS (RFC 7938
+                               * 5.2.4's ASN reuse), not one each. */
+    uint32_t bgp_allowas_in;  /* A path may hold the switch's own AS this
+                               * many times (allowas-in); 0: none. */
     struct ctl_event_spec *events;  /* In time order (ties: file order). */
     size_t n_events;
     struct evpn_spec evpn;    /* The `evpn` section (evpn.h). */

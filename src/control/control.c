@@ -213,6 +213,8 @@ fire(struct sim *sim, void *obj, uint64_t i)
         ctl->sw_down[e->a - net->n_hosts] = down;
         if (down && ctl->bgp)
             ebgp_switch_down(ctl->bgp, sw_cast(a));
+        if (down && ctl->evpn)
+            evpn_switch_down(ctl->evpn, e->a);
         /* A switch that loses power loses what its buffers held. */
         for (uint16_t k = 0; down && k < a->n_ports; k++)
             for (uint8_t tc = 0; tc < 8; tc++)
@@ -229,6 +231,10 @@ fire(struct sim *sim, void *obj, uint64_t i)
         }
         cable_apply(ctl, p);
     }
+    if (e->kind == CTL_SWITCH_UP && ctl->bgp)
+        ebgp_switch_up(ctl->bgp, sw_cast(a), (uint32_t)i);
+    if (e->kind == CTL_SWITCH_UP && ctl->evpn)
+        evpn_switch_up(ctl->evpn, e->a);
     sim_call(sim, detection_ps(ctl->spec, is_down_event(e->kind), e->at_ps),
              detect, ctl, i);
 }

@@ -36,8 +36,12 @@ struct path_table {
     uint32_t n_slots;         /* Power of two. */
 };
 
+/* RFC 4271 section 8's states.  Connect stands for Active too: the
+ * session waits for its ConnectRetryTimer, or for a connection from the
+ * peer, having tried one of its own (ebgp.h). */
 enum sess_state {
     SESS_IDLE,
+    SESS_CONNECT,
     SESS_OPEN_SENT,
     SESS_OPEN_CONFIRM,
     SESS_ESTABLISHED,
@@ -64,6 +68,11 @@ struct sess {
     uint32_t mrai_gen;        /* The timer armed: GEN + 1, or 0. */
     uint32_t held_tags[4];    /* Events the armed timer holds. */
     uint32_t n_held_tags;
+    bool fell;                /* Went down from Established since it
+                               * was last Established. */
+    uint64_t retry_at_ps;     /* Connect: the ConnectRetryTimer's
+                               * expiry (one event per generation,
+                               * pushed back lazily). */
 };
 
 /* One message, or a local job for the CPU (a session gone down). */
@@ -72,6 +81,9 @@ enum msg_type {
     MSG_UPDATE = BGP_UPDATE,
     MSG_KEEPALIVE = BGP_KEEPALIVE,
     MSG_DOWN = 16,            /* Local: session SESS went down. */
+    MSG_SYN,                  /* TCP: a connection attempt (SYN), */
+    MSG_SYN_ACK,              /* and its acceptance; not BGP messages:
+                               * no sequence number, no CPU. */
 };
 
 struct msg {
@@ -183,13 +195,14 @@ path_intern(struct path_table *t, uint32_t asn, uint32_t parent)
     return id;
 }
 
-static bool
-path_has(const struct path_table *t, uint32_t id, uint32_t asn)
+/* How many times path ID holds ASN. */
+static uint32_t
+path_count(const struct path_table *t, uint32_t id, uint32_t asn)
 {
+    uint32_t n = 0;
     for (; id > PATH_EMPTY; id = t->v[id].parent)
-        if (t->v[id].asn == asn)
-            return true;
-    return false;
+        n += t->v[id].asn == asn;
+    return n;
 }
 
 /* Messages. */
@@ -257,6 +270,10 @@ msg_transmit(struct ebgp *eb, uint32_t i)
     struct pkt *p = pkt_alloc(&net->pool);
     bgp_msg_pkt(p, pkt_switch_ip(s->sw), pkt_switch_ip(eb->sess[s->peer].sw),
                 m->bytes, 1, eb->spec->bgp_tc);
+    if (m->type == MSG_SYN)
+        p->l4.tcp.flags = TCP_F_SYN;
+    else if (m->type == MSG_SYN_ACK)
+        p->l4.tcp.flags = TCP_F_SYN | TCP_F_ACK;
     p->seq = i;
     sw_cpu_send(net, sw, s->port, p, qos_classify(sw->qos, p));
 }
@@ -535,7 +552,11 @@ static void
 rib_in_set(struct ebgp *eb, uint32_t si, uint32_t g, uint32_t path)
 {
     uint32_t x = eb->sess[si].sw;
-    if (path != PATH_NONE && path_has(&eb->paths, path, eb->asn[x]))
+    /* allowas-in is the ToRs' (tier 1), as RFC 7938 5.2.4 has it. */
+    uint32_t allow = eb->net->switches[x].up.tier <= 1
+                         ? eb->spec->bgp_allowas_in
+                         : 0;
+    if (path != PATH_NONE && path_count(&eb->paths, path, eb->asn[x]) > allow)
         path = PATH_NONE;
     uint32_t *cur = &eb->rib_in[(size_t)si * eb->n_pfx + g];
     rib_count(eb, x, (path != PATH_NONE) - (*cur != PATH_NONE));
@@ -587,12 +608,17 @@ process_update(struct ebgp *eb, struct msg *m, uint32_t ri)
     flush_all(eb, r->sw, m->tag);
 }
 
-/* Session SI is Established: it advertises its switch's whole table. */
+/* Session SI is Established: it advertises its switch's whole table
+ * (its Adj-RIB-Out was emptied when it went down). */
 static void
 sess_established(struct ebgp *eb, uint32_t si, uint32_t tag)
 {
     struct sess *s = &eb->sess[si];
     s->state = SESS_ESTABLISHED;
+    if (s->fell) {
+        speaker_of(eb, s->sw)->reconnects++;
+        s->fell = false;
+    }
     for (uint32_t g = 0; g < eb->n_pfx; g++)
         if (eb->best[(size_t)s->sw * eb->n_pfx + g] != PATH_NONE)
             sess_mark(eb, si, g);
@@ -632,6 +658,109 @@ cpu_done(struct sim *sim, void *obj, uint64_t arg)
     msg_release(eb, i);
 }
 
+/* The finite state machine's connection (RFC 4271 section 8). */
+
+static void sess_reset(struct ebgp *, uint32_t si, struct u32_list *l);
+static void retry_fire(struct sim *, void *, uint64_t);
+
+/* Whether session SI's switch has its cable: a port it has seen go down
+ * (withdrawn) neither sends nor accepts a connection, its interface down
+ * (FRR: no valid next hop to the peer). */
+static bool
+sess_port_up(const struct ebgp *eb, uint32_t si)
+{
+    const struct sess *s = &eb->sess[si];
+    return !eb->net->switches[s->sw].up.ports[s->port].link.withdrawn;
+}
+
+/* Session SI tries a TCP connection: a SYN on its cable; none when its
+ * port is down, the attempt failing at once. */
+static void
+sess_try(struct ebgp *eb, uint32_t si, uint32_t tag)
+{
+    if (!sess_port_up(eb, si))
+        return;
+    uint32_t i = msg_new(eb, MSG_SYN, si, tag);
+    eb->msgs[i].bytes = 0;
+    msg_transmit(eb, i);
+}
+
+/* Arms session SI's ConnectRetryTimer for now + control.bgp_connect_retry;
+ * not past the run's stop (a run without one keeps no timer: it would
+ * never end). */
+static void
+retry_arm(struct ebgp *eb, uint32_t si)
+{
+    struct sim *sim = &eb->net->sim;
+    struct sess *s = &eb->sess[si];
+    bool armed = s->retry_at_ps > sim->now_ps;
+    s->retry_at_ps = sim->now_ps + eb->spec->bgp_connect_retry_ps;
+    if (!armed && s->retry_at_ps <= sim->end_ps && sim->end_ps < TIME_NEVER - 1)
+        sim_call(sim, s->retry_at_ps, retry_fire, eb,
+                 (uint64_t)si | (uint64_t)s->gen << 32);
+}
+
+/* Session SI starts (AutomaticStart, RFC 4271 8.1.1 event 3): Connect,
+ * an attempt now and the ConnectRetryTimer. */
+static void
+sess_start(struct ebgp *eb, uint32_t si, uint32_t tag)
+{
+    eb->sess[si].state = SESS_CONNECT;
+    eb->sess[si].retry_at_ps = 0;
+    retry_arm(eb, si);
+    sess_try(eb, si, tag);
+}
+
+/* The ConnectRetryTimer expired (event 9): another attempt.  Attempts
+ * the timer makes belong to no event (it runs as long as the cable is
+ * down, which an event's convergence does not wait for). */
+static void
+retry_fire(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct ebgp *eb = obj;
+    uint32_t si = (uint32_t)arg, gen = (uint32_t)(arg >> 32);
+    struct sess *s = &eb->sess[si];
+    if (gen != s->gen || s->state != SESS_CONNECT)
+        return;
+    if (sim->now_ps < s->retry_at_ps) {
+        sim_call(sim, s->retry_at_ps, retry_fire, eb, arg);
+        return;
+    }
+    retry_arm(eb, si);
+    sess_try(eb, si, UINT32_MAX);
+}
+
+/* Session SI's connection has failed before it was Established (its
+ * SYN-ACK lost: TCP_connection_fails): back to Connect, a new
+ * generation; it had no routes yet. */
+static void
+sess_fail(struct ebgp *eb, uint32_t si, uint32_t tag)
+{
+    sess_reset(eb, si, NULL);
+    sess_start(eb, si, tag);
+}
+
+/* Session RI's side receives a SYN or a SYN-ACK of a current attempt of
+ * its peer.  In Connect it accepts (a SYN: TCP_CR_Acked, answered with a
+ * SYN-ACK) or completes (a SYN-ACK: TCP_CR_Acked) the connection and
+ * sends its OPEN; both ends' SYNs crossing are TCP's simultaneous open,
+ * one connection.  Elsewhere the attempt is refused (a collision with a
+ * connection further on, RFC 4271 6.8) and the peer retries. */
+static void
+tcp_handshake(struct ebgp *eb, uint32_t ri, uint8_t type, uint32_t tag)
+{
+    struct sess *r = &eb->sess[ri];
+    if (r->state != SESS_CONNECT || !sess_port_up(eb, ri))
+        return;
+    if (type == MSG_SYN) {
+        uint32_t i = msg_new(eb, MSG_SYN_ACK, ri, tag);
+        eb->msgs[i].bytes = 0;
+        msg_transmit(eb, i);
+    }
+    r->state = SESS_OPEN_SENT;
+    send_simple(eb, ri, MSG_OPEN, tag);
+}
+
 /* Message I was received in order on session RI. */
 static void
 msg_accept(struct ebgp *eb, uint32_t ri, uint32_t i)
@@ -660,8 +789,16 @@ ebgp_receive(struct sw_cpu *cpu, struct net *net, struct sw *s,
     const struct sess *snd = &eb->sess[m->sess];
     uint32_t ri = snd->peer;
     struct sess *r = &eb->sess[ri];
-    /* Sent by an earlier connection, or into one that is gone. */
-    if (m->gen != snd->gen || r->state == SESS_IDLE) {
+    if (m->type == MSG_SYN || m->type == MSG_SYN_ACK) {
+        if (m->gen == snd->gen)
+            tcp_handshake(eb, ri, m->type, m->tag);
+        msg_release(eb, i);
+        return;
+    }
+    /* Sent by an earlier connection, or into one that is gone (or not
+     * yet there). */
+    if (m->gen != snd->gen || r->state == SESS_IDLE ||
+        r->state == SESS_CONNECT) {
         msg_release(eb, i);
         return;
     }
@@ -724,6 +861,16 @@ ebgp_drop(struct net_observer *obs, struct net *net, struct pkt *p,
     uint32_t i = p->seq;
     struct msg *m = &eb->msgs[i];
     struct sess *s = &eb->sess[m->sess];
+    if (m->type == MSG_SYN || m->type == MSG_SYN_ACK) {
+        /* The attempt failed: the SYN's sender tries again when its
+         * ConnectRetryTimer expires; the side that accepted (SYN-ACK)
+         * has its connection fail. */
+        if (m->type == MSG_SYN_ACK && m->gen == s->gen &&
+            (s->state == SESS_OPEN_SENT || s->state == SESS_OPEN_CONFIRM))
+            sess_fail(eb, m->sess, m->tag);
+        msg_release(eb, i);
+        return;
+    }
     if (m->gen != s->gen || s->state == SESS_IDLE) {
         msg_release(eb, i);
         return;
@@ -755,6 +902,10 @@ static void
 sess_reset(struct ebgp *eb, uint32_t si, struct u32_list *l)
 {
     struct sess *s = &eb->sess[si];
+    if (s->state == SESS_ESTABLISHED) {
+        speaker_of(eb, s->sw)->flaps++;
+        s->fell = true;
+    }
     s->state = SESS_IDLE;
     s->gen++;
     s->tx_seq = s->rx_seq = 0;
@@ -784,13 +935,17 @@ ebgp_port_down(struct ebgp *eb, struct sw *sw, uint8_t port, uint32_t tag)
 {
     uint32_t x = (uint32_t)(sw - eb->net->switches);
     uint32_t si = sess_of_port(eb, x, port);
-    if (si == UINT32_MAX || eb->sess[si].state == SESS_IDLE)
+    if (si == UINT32_MAX || eb->sess[si].state == SESS_IDLE ||
+        eb->sess[si].state == SESS_CONNECT)
         return;
     /* The session falls at once (BFD or the carrier tells BGP, RFC
-     * 5882); its routes' consequences are one job for the CPU. */
+     * 5882); its routes' consequences are one job for the CPU.  It
+     * starts again at once, and its attempts fail while the port is
+     * down. */
     uint32_t i = msg_new(eb, MSG_DOWN, si, tag);
     sess_reset(eb, si, &eb->msgs[i].pfx);
     cpu_queue(eb, x, i);
+    sess_start(eb, si, tag);
 }
 
 void
@@ -798,10 +953,13 @@ ebgp_port_up(struct ebgp *eb, struct sw *sw, uint8_t port, uint32_t tag)
 {
     uint32_t x = (uint32_t)(sw - eb->net->switches);
     uint32_t si = sess_of_port(eb, x, port);
-    if (si == UINT32_MAX || eb->sess[si].state != SESS_IDLE)
+    if (si == UINT32_MAX || eb->sess[si].state != SESS_CONNECT)
         return;
-    eb->sess[si].state = SESS_OPEN_SENT;
-    send_simple(eb, si, MSG_OPEN, tag);
+    /* The peer is reachable again: FRR's next-hop tracking
+     * (bgp_fsm_nht_update()) ends the wait for the ConnectRetryTimer
+     * at once, an attempt now and the timer restarted. */
+    retry_arm(eb, si);
+    sess_try(eb, si, tag);
 }
 
 void
@@ -812,7 +970,8 @@ ebgp_switch_down(struct ebgp *eb, struct sw *sw)
     eb->cpu_free_ps[x] = eb->net->sim.now_ps;
     for (uint32_t si = eb->sess_start[x]; si < eb->sess_start[x + 1]; si++)
         sess_reset(eb, si, NULL);
-    /* It comes back knowing nothing but its own racks. */
+    /* It comes back knowing nothing but its own racks (its sessions
+     * stay Idle until then). */
     for (uint32_t g = 0; g < eb->n_pfx; g++) {
         if (is_home(eb, x, g))
             continue;
@@ -822,6 +981,14 @@ ebgp_switch_down(struct ebgp *eb, struct sw *sw)
         *b = PATH_NONE;
         route_set(sw, g, eb->ports, 0);
     }
+}
+
+void
+ebgp_switch_up(struct ebgp *eb, struct sw *sw, uint32_t tag)
+{
+    uint32_t x = (uint32_t)(sw - eb->net->switches);
+    for (uint32_t si = eb->sess_start[x]; si < eb->sess_start[x + 1]; si++)
+        sess_start(eb, si, tag);
 }
 
 /* Building. */
@@ -836,6 +1003,7 @@ number_ases(struct ebgp *eb)
         if (net->switches[x].up.tier > top)
             top = net->switches[x].up.tier;
     uint32_t next = BGP_ASN_PRIVATE4_FIRST + 1;
+    uint32_t tor = eb->spec->bgp_tor_asn_shared ? next++ : 0;
     for (uint32_t x = 0; x < eb->n_sw; x++) {
         const struct node *n = &net->switches[x].up;
         if (n->tier == top && top > 1) {
@@ -843,7 +1011,7 @@ number_ases(struct ebgp *eb)
             continue;
         }
         if (n->tier <= 1) {
-            eb->asn[x] = next++;
+            eb->asn[x] = tor ? tor : next++;
             continue;
         }
         /* A middle tier: the AS of an earlier switch of the tier cabled

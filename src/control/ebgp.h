@@ -11,7 +11,10 @@
  * four-octet private range (RFC 6996): the top tier 4200000000, then
  * clusters and tier-1 switches in node order.  Shared ASes are what keep
  * paths valley-free: a spine rejects a route that already went through a
- * spine (its own AS in the AS_PATH, RFC 4271 section 9.1.2).
+ * spine (its own AS in the AS_PATH, RFC 4271 section 9.1.2).  With
+ * control.bgp_tor_asn: shared every tier-1 switch has one AS (RFC 7938
+ * 5.2.4's ASN reuse), and tier-1 switches accept paths holding their AS
+ * up to control.bgp_allowas_in times (allowas-in).
  *
  * Prefixes: every routing destination group (fabric/route.h: the hosts
  * that hang from the same switches, a rack) is one IPv4 prefix,
@@ -44,9 +47,17 @@
  *
  * Sessions are Established at time 0 with the converged tables (found by
  * running the decision process to a fixed point, which also installs
- * them: on a Clos they are route_compute()'s); a cable that comes back
- * opens its session again (OPEN, KEEPALIVE both ways, then each side's
- * whole table). */
+ * them: on a Clos they are route_compute()'s).  After that each follows
+ * RFC 4271 section 8's state machine: a session that falls (its port
+ * detected down) goes Idle and starts again at once, in Connect: a TCP
+ * connection attempt (a SYN on the cable; none while the port is down)
+ * now and on every expiry of its ConnectRetryTimer
+ * (control.bgp_connect_retry), and at once when the port is seen up
+ * again (FRR's next-hop tracking).  A side in Connect that receives a
+ * SYN answers with a SYN-ACK; with the SYN-ACK, or the peer's SYN, it
+ * sends its OPEN; the peer's OPEN brings a KEEPALIVE, the peer's
+ * KEEPALIVE Established, and each side then sends its whole table.  A
+ * failed switch's sessions stay Idle until it comes back. */
 #ifndef DCSIM_EBGP_H
 #define DCSIM_EBGP_H 1
 
@@ -65,8 +76,12 @@ void ebgp_destroy(struct ebgp *);
  * for the event of record TAG. */
 void ebgp_port_down(struct ebgp *, struct sw *s, uint8_t port, uint32_t tag);
 void ebgp_port_up(struct ebgp *, struct sw *s, uint8_t port, uint32_t tag);
-/* Switch S has lost power: its speaker forgets everything. */
+/* Switch S has lost power: its speaker forgets everything, its sessions
+ * Idle. */
 void ebgp_switch_down(struct ebgp *, struct sw *s);
+/* Switch S is back (its cables mended), for the event of record TAG: its
+ * speaker starts every session from Idle. */
+void ebgp_switch_up(struct ebgp *, struct sw *s, uint32_t tag);
 
 /* The run has ended: the speakers' RIB sizes and sessions up. */
 void ebgp_finish(struct ebgp *);

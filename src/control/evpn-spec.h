@@ -53,6 +53,9 @@ struct evpn_spec {
     uint64_t keepalive_ps;    /* KEEPALIVE interval. */
     uint64_t hold_ps;         /* Hold time (RFC 4271 4.2); 0: no hold
                                * timer. */
+    uint64_t connect_retry_ps;  /* ConnectRetryTime (RFC 4271 10): how
+                                 * often a session that went down tries a
+                                 * new connection. */
     uint64_t update_cpu_ps;   /* A speaker's CPU per UPDATE received. */
     uint32_t cpu_core;        /* On a server: the core that runs BGP. */
     bool type5;               /* Each VTEP also originates its tenant's

@@ -68,6 +68,8 @@ struct msg {
                                 * path.nlri.vni (0: the default), or its
                                 * End-of-RIB. */
     struct path path;          /* UPDATE. */
+    uint32_t conn;             /* The session's connection it was posted
+                                * on (struct session). */
 };
 
 /* A FIFO of fixed-size items, in a ring that doubles when full. */
@@ -77,7 +79,15 @@ struct evq {
     size_t head, n, cap;       /* In items. */
 };
 
-enum fsm { FSM_IDLE, FSM_OPEN_SENT, FSM_OPEN_CONFIRM, FSM_ESTABLISHED };
+/* RFC 4271 section 8's states; Connect stands for Active too (a side
+ * waiting for its ConnectRetryTimer or for the peer's answer). */
+enum fsm {
+    FSM_IDLE,
+    FSM_CONNECT,
+    FSM_OPEN_SENT,
+    FSM_OPEN_CONFIRM,
+    FSM_ESTABLISHED
+};
 
 /* One iBGP session; side K is speaker end[K], sending on the message
  * stream flow[K] (transport.h): each message is a transport_post() whose
@@ -96,6 +106,18 @@ struct session {
     bool rtc_in[2];
     uint64_t last_rx_ps[2];    /* evpn.hold: when side K last received a
                                 * message. */
+    /* The TCP connection: both streams are one connection, numbered
+     * from 0 (opened at evpn.start); a side that goes down closes it,
+     * one that tries again opens the next (in the same two flows). */
+    uint32_t conn;
+    bool closed;               /* Closed, the next not yet opened. */
+    uint32_t side_conn[2];     /* The connection side K is on: it sends
+                                * only on that one, if still open, and
+                                * takes only its messages. */
+    uint64_t retry_at_ps[2];   /* Connect: the ConnectRetryTimer. */
+    bool retry_armed[2];       /* Its event is pending; */
+    bool hold_armed[2];        /* so is the hold timer's. */
+    bool fell[2];              /* Left Established since it last was. */
 };
 
 /* A message delivered to a speaker, waiting for its CPU. */
@@ -158,6 +180,7 @@ struct evpn {
     struct session *sess;
     uint32_t n_sess;
     uint32_t first_flow;
+    uint16_t entry;            /* The edge entry of the sessions' flows. */
     struct move *moves;
     size_t n_moves;
 };
@@ -363,7 +386,6 @@ send_msg(struct evpn *ev, uint32_t si, int k, const struct msg *m)
 {
     struct session *s = &ev->sess[si];
     struct ctl_speaker *r = row(ev, &ev->sp[s->end[k]]);
-    *(struct msg *)evq_push(&s->q[k]) = *m;
     r->msgs_tx++;
     r->bytes_tx += m->bytes;
     if (m->type == BGP_UPDATE) {
@@ -373,6 +395,13 @@ send_msg(struct evpn *ev, uint32_t si, int k, const struct msg *m)
         else if (!m->eor)
             r->routes_tx++;
     }
+    /* Written on a connection the peer has closed (this side has not
+     * heard: nothing comes back on a dead path): lost. */
+    if (s->closed || s->side_conn[k] != s->conn)
+        return;
+    struct msg *q = evq_push(&s->q[k]);
+    *q = *m;
+    q->conn = s->conn;
     if (ev->leaf) {
         evpn_leaf_post(ev->leaf, si, k, m->bytes);
         return;
@@ -522,26 +551,63 @@ rtc_receive(struct evpn *ev, uint32_t si, int k, const struct msg *m)
     send_table(ev, si, k);
 }
 
-/* ---- Hold timers (evpn.hold). ---- */
+/* ---- The finite state machine: hold timers (evpn.hold), going down,
+ * connecting again (evpn.connect_retry). ---- */
 
 static void rib_set(struct evpn *, uint32_t si, const struct nlri *,
                     uint32_t from, const struct path *);
+static void flow_init(struct evpn *, uint32_t si, int k, uint64_t start_ps);
+static void sess_start(struct evpn *, uint32_t si, int k);
 
-/* Side K of session SI goes down (RFC 4271 6.5, 8): Idle, and every path
- * its peer sent it is gone (withdrawn from its own peers in turn); with
- * NOTIFY it tells the peer first (Hold Timer Expired). */
+/* Session SI's connection closes: with host streams both flows' TCP
+ * connections are abandoned (transport_close_stream()) and what they
+ * still carried is lost; leaf VTEPs' transport (evpn-leaf.h) has no
+ * close, so what it still carries arrives and is discarded as the old
+ * connection's. */
 static void
-session_down(struct evpn *ev, uint32_t si, int k, bool notify)
+conn_close(struct evpn *ev, uint32_t si)
+{
+    struct session *s = &ev->sess[si];
+    if (s->closed)
+        return;
+    s->closed = true;
+    if (ev->leaf)
+        return;
+    for (int k = 0; k < 2; k++) {
+        transport_close_stream(ev->net, &edge_of(ev->net)->flows[s->flow[k]]);
+        s->q[k].head = s->q[k].n = 0;
+    }
+}
+
+/* Session SI's next connection opens (replacing the current one, if a
+ * side still uses it); false if a closed TCP connection still holds a
+ * flow (its last packets waiting to leave): the attempt fails. */
+static bool
+conn_open(struct evpn *ev, uint32_t si)
+{
+    struct session *s = &ev->sess[si];
+    conn_close(ev, si);
+    struct flow *flows = edge_of(ev->net)->flows;
+    for (int k = 0; !ev->leaf && k < 2; k++)
+        if (flows[s->flow[k]].tp)
+            return false;
+    s->conn++;
+    s->closed = false;
+    for (int k = 0; !ev->leaf && k < 2; k++) {
+        flow_init(ev, si, k, ev->net->sim.now_ps);
+        transport_open_stream(ev->net, s->flow[k]);
+    }
+    return true;
+}
+
+/* Side K of session SI forgets every path its peer sent it, withdrawing
+ * them from its own peers in turn (RFC 4271 6.5, 8). */
+static void
+drop_paths(struct evpn *ev, uint32_t si, int k)
 {
     struct session *s = &ev->sess[si];
     uint32_t self = s->end[k], peer = s->end[1 - k];
     struct rib *r = &ev->sp[self].rib;
-    if (notify) {
-        struct msg m = { .type = BGP_NOTIFICATION,
-                         .bytes = BGP_NOTIFICATION_BYTES };
-        send_msg(ev, si, k, &m);
-    }
-    s->state[k] = FSM_IDLE;
     /* The NLRI first: removing paths may grow the table (rib_get). */
     struct nlri *gone = xmalloc((r->n_keys + 1) * sizeof *gone);
     uint32_t n = 0;
@@ -553,6 +619,41 @@ session_down(struct evpn *ev, uint32_t si, int k, bool notify)
     free(gone);
 }
 
+/* Side K of session SI goes Idle: a flap if it was Established; its
+ * peer's route target membership is forgotten. */
+static void
+side_idle(struct evpn *ev, uint32_t si, int k)
+{
+    struct session *s = &ev->sess[si];
+    if (s->state[k] == FSM_ESTABLISHED) {
+        row(ev, &ev->sp[s->end[k]])->flaps++;
+        s->fell[k] = true;
+    }
+    s->state[k] = FSM_IDLE;
+    s->want[k] = 0;
+    s->rtc_in[k] = false;
+}
+
+/* Side K of session SI goes down (RFC 4271 6.5, 8): Idle, and every path
+ * its peer sent it is gone; with NOTIFY it tells the peer first (Hold
+ * Timer Expired).  It closes the connection it was on and starts again
+ * at once (AutomaticStart, RFC 4271 8.1.1 event 3). */
+static void
+session_down(struct evpn *ev, uint32_t si, int k, bool notify)
+{
+    struct session *s = &ev->sess[si];
+    if (notify) {
+        struct msg m = { .type = BGP_NOTIFICATION,
+                         .bytes = BGP_NOTIFICATION_BYTES };
+        send_msg(ev, si, k, &m);
+    }
+    side_idle(ev, si, k);
+    drop_paths(ev, si, k);
+    if (s->side_conn[k] == s->conn)
+        conn_close(ev, si);
+    sess_start(ev, si, k);
+}
+
 static void
 hold_check(struct sim *sim, void *obj, uint64_t x)
 {
@@ -560,13 +661,17 @@ hold_check(struct sim *sim, void *obj, uint64_t x)
     uint32_t si = (uint32_t)(x / 2);
     int k = (int)(x % 2);
     struct session *s = &ev->sess[si];
-    if (s->state[k] == FSM_IDLE)
+    if (s->state[k] == FSM_IDLE || s->state[k] == FSM_CONNECT) {
+        s->hold_armed[k] = false;
         return;
+    }
     uint64_t deadline = s->last_rx_ps[k] + ev->spec->hold_ps;
-    if (sim->now_ps < deadline)
+    if (sim->now_ps < deadline) {
         sim_call(sim, deadline, hold_check, ev, x);
-    else
+    } else {
+        s->hold_armed[k] = false;
         session_down(ev, si, k, true);
+    }
 }
 
 /* Side K of session SI has the peer's OPEN: its hold timer starts (one
@@ -576,9 +681,73 @@ static void
 hold_start(struct evpn *ev, uint32_t si, int k)
 {
     struct sim *sim = &ev->net->sim;
-    ev->sess[si].last_rx_ps[k] = sim->now_ps;
+    struct session *s = &ev->sess[si];
+    s->last_rx_ps[k] = sim->now_ps;
+    if (s->hold_armed[k])
+        return;
+    s->hold_armed[k] = true;
     sim_call(sim, sim->now_ps + ev->spec->hold_ps, hold_check, ev,
              2 * (uint64_t)si + (uint64_t)k);
+}
+
+/* Side K of session SI tries a connection: the session's next TCP
+ * connection, its OPEN the first thing on it; the peer's OPEN in answer
+ * completes it.  While the path is down the OPEN does not arrive and the
+ * ConnectRetryTimer tries again. */
+static void
+sess_try(struct evpn *ev, uint32_t si, int k)
+{
+    struct session *s = &ev->sess[si];
+    if (!conn_open(ev, si))
+        return;
+    s->side_conn[k] = s->conn;
+    send_simple(ev, si, k, BGP_OPEN);
+}
+
+/* Arms side K's ConnectRetryTimer for now + evpn.connect_retry (not past
+ * the run's stop; none without one, as KEEPALIVEs). */
+static void retry_fire(struct sim *, void *, uint64_t);
+
+static void
+retry_arm(struct evpn *ev, uint32_t si, int k)
+{
+    struct sim *sim = &ev->net->sim;
+    struct session *s = &ev->sess[si];
+    s->retry_at_ps[k] = sim->now_ps + ev->spec->connect_retry_ps;
+    if (s->retry_armed[k] || s->retry_at_ps[k] >= ev->stop_ps)
+        return;
+    s->retry_armed[k] = true;
+    sim_call(sim, s->retry_at_ps[k], retry_fire, ev,
+             2 * (uint64_t)si + (uint64_t)k);
+}
+
+static void
+retry_fire(struct sim *sim, void *obj, uint64_t x)
+{
+    struct evpn *ev = obj;
+    uint32_t si = (uint32_t)(x / 2);
+    int k = (int)(x % 2);
+    struct session *s = &ev->sess[si];
+    s->retry_armed[k] = false;
+    if (s->state[k] != FSM_CONNECT)
+        return;
+    if (sim->now_ps < s->retry_at_ps[k]) {
+        s->retry_armed[k] = true;
+        sim_call(sim, s->retry_at_ps[k], retry_fire, ev, x);
+        return;
+    }
+    retry_arm(ev, si, k);
+    sess_try(ev, si, k);
+}
+
+/* Side K of session SI starts: Connect, an attempt now and the
+ * ConnectRetryTimer. */
+static void
+sess_start(struct evpn *ev, uint32_t si, int k)
+{
+    ev->sess[si].state[k] = FSM_CONNECT;
+    retry_arm(ev, si, k);
+    sess_try(ev, si, k);
 }
 
 /* ---- The data plane of a VTEP. ---- */
@@ -826,6 +995,10 @@ established(struct evpn *ev, uint32_t si, int k)
     struct session *s = &ev->sess[si];
     s->state[k] = FSM_ESTABLISHED;
     s->up_ps[k] = ev->net->sim.now_ps;
+    if (s->fell[k]) {
+        row(ev, &ev->sp[s->end[k]])->reconnects++;
+        s->fell[k] = false;
+    }
     if (ev->spec->rt_constraint)
         rtc_send(ev, si, k);   /* The table follows the peer's. */
     else
@@ -866,9 +1039,22 @@ process(struct evpn *ev, uint32_t si_sp)
     evq_pop(&sp->pq);
     struct session *s = &ev->sess[pd.session];
     int k = pd.side;
+    if (pd.m.conn != s->conn)
+        return;               /* Of a connection closed since. */
+    uint8_t st = s->state[k];
+    bool mine = s->side_conn[k] == s->conn;
     switch (pd.m.type) {
     case BGP_OPEN:
-        if (s->state[k] == FSM_OPEN_SENT) {
+        /* The peer's new connection: a side trying one of its own, or
+         * still opening an older one, takes it (the newer wins the
+         * collision, RFC 4271 6.8); Idle and Established refuse it. */
+        if (!mine && st != FSM_IDLE && st != FSM_ESTABLISHED) {
+            s->side_conn[k] = s->conn;
+            s->state[k] = st = FSM_OPEN_SENT;
+            send_simple(ev, pd.session, k, BGP_OPEN);
+            mine = true;
+        }
+        if (mine && (st == FSM_OPEN_SENT || st == FSM_CONNECT)) {
             s->state[k] = FSM_OPEN_CONFIRM;
             send_simple(ev, pd.session, k, BGP_KEEPALIVE);
             if (ev->spec->hold_ps)
@@ -876,15 +1062,15 @@ process(struct evpn *ev, uint32_t si_sp)
         }
         break;
     case BGP_NOTIFICATION:
-        if (s->state[k] != FSM_IDLE)
+        if (mine && st != FSM_IDLE && st != FSM_CONNECT)
             session_down(ev, pd.session, k, false);
         break;
     case BGP_KEEPALIVE:
-        if (s->state[k] == FSM_OPEN_CONFIRM)
+        if (mine && st == FSM_OPEN_CONFIRM)
             established(ev, pd.session, k);
         break;
     case BGP_UPDATE:
-        if (s->state[k] == FSM_ESTABLISHED)
+        if (mine && st == FSM_ESTABLISHED)
             apply_update(ev, pd.session, k, &pd.m);
         break;
     }
@@ -910,6 +1096,8 @@ static void
 receive(struct evpn *ev, uint32_t si, int k, const struct msg *m)
 {
     struct session *s = &ev->sess[si];
+    if (m->conn != s->conn)
+        return;   /* Leaf VTEPs: the rest of a closed connection. */
     uint32_t self = s->end[k];
     struct speaker *sp = &ev->sp[self];
     struct ctl_speaker *r = row(ev, sp);
@@ -975,9 +1163,9 @@ keepalive(struct sim *sim, void *obj, uint64_t x)
     struct evpn *ev = obj;
     uint32_t si = (uint32_t)(x / 2);
     int k = (int)(x % 2);
-    if (ev->sess[si].state[k] == FSM_IDLE)
-        return;               /* Down (evpn.hold): no more KEEPALIVEs. */
-    send_simple(ev, si, k, BGP_KEEPALIVE);
+    /* Down: none until it is up again. */
+    if (ev->sess[si].state[k] > FSM_CONNECT)
+        send_simple(ev, si, k, BGP_KEEPALIVE);
     uint64_t next = sim->now_ps + ev->spec->keepalive_ps;
     if (next < ev->stop_ps)
         sim_call(sim, next, keepalive, ev, x);
@@ -1025,31 +1213,36 @@ add_session(struct evpn *ev, uint32_t a, uint32_t b)
                           ev->sp[b].host - ev->n_hosts);
 }
 
-/* Fills each session direction's flow, a message stream opened at
- * evpn.start (open_all()). */
+/* Fills the flow of session SI's direction K, a message stream opened at
+ * START_PS (evpn.start: open_all(); later: a new connection). */
 static void
-make_flows(struct evpn *ev, uint16_t entry)
+flow_init(struct evpn *ev, uint32_t si, int k, uint64_t start_ps)
 {
-    struct edge *edge = edge_of(ev->net);
-    for (uint32_t si = 0; !ev->leaf && si < ev->n_sess; si++) {
-        struct session *s = &ev->sess[si];
-        for (int k = 0; k < 2; k++) {
-            uint32_t id = ev->first_flow + 2 * si + (uint32_t)k;
-            struct flow *f = &edge->flows[id];
-            memset(f, 0, sizeof *f);
-            f->id = id;
-            f->src = ev->sp[s->end[k]].host;
-            f->dst = ev->sp[s->end[1 - k]].host;
-            f->sport = (uint16_t)(EPHEMERAL0 + (2 * si + (uint32_t)k) % 16384);
-            f->dport = BGP_PORT;
-            f->tc = ev->spec->tc;
-            f->transport = &transport_tcp;
-            f->entry = entry;
-            f->control = true;
-            f->start_ps = ev->spec->start_ps;
-            s->flow[k] = id;
-        }
-    }
+    struct session *s = &ev->sess[si];
+    uint32_t id = ev->first_flow + 2 * si + (uint32_t)k;
+    struct flow *f = &edge_of(ev->net)->flows[id];
+    memset(f, 0, sizeof *f);
+    f->id = id;
+    f->src = ev->sp[s->end[k]].host;
+    f->dst = ev->sp[s->end[1 - k]].host;
+    /* Each connection from its own ephemeral port. */
+    f->sport = (uint16_t)(EPHEMERAL0 + (2 * si + (uint32_t)k +
+                                        2 * ev->n_sess * s->conn) % 16384);
+    f->dport = BGP_PORT;
+    f->tc = ev->spec->tc;
+    f->transport = &transport_tcp;
+    f->entry = ev->entry;
+    f->control = true;
+    f->start_ps = start_ps;
+    s->flow[k] = id;
+}
+
+static void
+make_flows(struct evpn *ev)
+{
+    for (uint32_t si = 0; !ev->leaf && si < ev->n_sess; si++)
+        for (int k = 0; k < 2; k++)
+            flow_init(ev, si, k, ev->spec->start_ps);
 }
 
 static void
@@ -1139,7 +1332,8 @@ evpn_create(struct net *net, const struct evpn_config *cfg,
     }
     sim_assert(ev->n_sess == evpn_session_count(spec, cfg->node_vni,
                                                 ev->n_nodes));
-    make_flows(ev, cfg->entry);
+    ev->entry = cfg->entry;
+    make_flows(ev);
     /* Each VTEP's own routes, in its RIB before any session is up: a type
      * 2 route for every tenant host behind it. */
     for (uint32_t a = 0; a < ev->n_vteps; a++) {
@@ -1232,6 +1426,41 @@ evpn_vm_move(struct evpn *ev, struct net *net, uint32_t mac, uint32_t to,
     originate(ev, t, EVPN_MAC_IP, mac, mv->seq);
     if (!mv->waiting)
         r->converged_ps = net->sim.now_ps;
+}
+
+/* ---- Switches that fail and come back. ---- */
+
+void
+evpn_switch_down(struct evpn *ev, uint32_t node)
+{
+    for (uint32_t i = 0; i < ev->n_sp; i++) {
+        struct speaker *sp = &ev->sp[i];
+        if (sp->host != node)
+            continue;
+        /* Every side Idle first, so that forgetting the paths sends
+         * nothing: the box is dead, its peers learn it by their hold
+         * timers. */
+        for (uint32_t j = 0; j < sp->n_sess; j++) {
+            uint32_t si = sp->sess[j];
+            side_idle(ev, si, ev->sess[si].end[0] == i ? 0 : 1);
+        }
+        for (uint32_t j = 0; j < sp->n_sess; j++) {
+            uint32_t si = sp->sess[j];
+            drop_paths(ev, si, ev->sess[si].end[0] == i ? 0 : 1);
+        }
+    }
+}
+
+void
+evpn_switch_up(struct evpn *ev, uint32_t node)
+{
+    for (uint32_t i = 0; i < ev->n_sp; i++) {
+        struct speaker *sp = &ev->sp[i];
+        for (uint32_t j = 0; sp->host == node && j < sp->n_sess; j++) {
+            uint32_t si = sp->sess[j];
+            sess_start(ev, si, ev->sess[si].end[0] == i ? 0 : 1);
+        }
+    }
 }
 
 /* ---- Results. ---- */

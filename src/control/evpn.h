@@ -25,11 +25,10 @@
  * queue with the data, are lost and resent as data is, and a message
  * arrives (evpn_msg_done()) when TCP delivers its last byte in order.
  * The flows are also flow.h's `control`: a vswitch passes them as the
- * host's own traffic.  The BGP finite
- * state machine is RFC 4271's from Connect on: each side sends OPEN at
- * evpn.start, answers the peer's OPEN with a KEEPALIVE, and is
- * Established once the peer's KEEPALIVE follows; it then sends its
- * routes, one UPDATE each, and End-of-RIB.
+ * host's own traffic.  The BGP finite state machine is RFC 4271's: at
+ * evpn.start each side sends OPEN, answers the peer's OPEN with a
+ * KEEPALIVE, and is Established once the peer's KEEPALIVE follows; it
+ * then sends its routes, one UPDATE each, and End-of-RIB.
  *
  * Every message received waits for the speaker's CPU: a FIFO that
  * charges evpn.update_cpu per UPDATE, on a server's core evpn.core
@@ -62,7 +61,16 @@
  *
  * With evpn.hold a side whose peer has sent nothing for the hold time
  * sends NOTIFICATION, goes Idle and drops the peer's paths (RFC 4271
- * 6.5); so does a side that receives a NOTIFICATION.
+ * 6.5); so does a side that receives a NOTIFICATION.  It closes the TCP
+ * connection (transport_close_stream(), both directions) and starts
+ * again at once: Connect, a new connection in the same two flows (new
+ * ephemeral ports) with its OPEN on it, and another every
+ * evpn.connect_retry (the ConnectRetryTimer) until the peer's OPEN
+ * answers; the side that gets the OPEN takes the new connection unless
+ * it is Established on the old one.  Established again, each side sends
+ * its whole table.  A switch that fails (evpn_switch_down()) takes its
+ * speakers' sessions to Idle at once, sending nothing; switch_up starts
+ * them again.
  *
  * A VM move (event vm_move) takes the VMs of a host to another server at
  * once: the old server drops what still reaches it (vm_moved), the new
@@ -154,6 +162,12 @@ void evpn_msg_done(struct evpn *, struct net *, struct flow *f,
  * route. */
 void evpn_vm_move(struct evpn *, struct net *, uint32_t mac, uint32_t to,
                   struct ctl_record *r);
+/* Switch NODE fails: its speakers (leaf VTEPs, route reflectors on
+ * switches) go Idle on every session, sending nothing, and forget what
+ * their peers sent them; their peers find out by their hold timers. */
+void evpn_switch_down(struct evpn *, uint32_t node);
+/* Switch NODE is back: its speakers start every session from Idle. */
+void evpn_switch_up(struct evpn *, uint32_t node);
 /* The run has ended: sessions up and RIB sizes into the speakers' rows. */
 void evpn_finish(struct evpn *);
 

@@ -30,6 +30,9 @@ struct ctl_speaker {
                                * the end, */
     uint64_t rib_peak;        /* and at most. */
     uint64_t cpu_ps;          /* Time its CPU spent on messages. */
+    uint32_t flaps;           /* Times a session of it left Established
+                               * (RFC 4271 8: to Idle), */
+    uint32_t reconnects;      /* and times one came back to it. */
 };
 
 struct ctl_speakers {

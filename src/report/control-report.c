@@ -80,19 +80,19 @@ control_report_speakers_csv(FILE *f, const struct world *world,
     fprintf(f, "speaker,role,asn,sessions,sessions_up,msgs_tx,msgs_rx,"
                "updates_tx,updates_rx,routes_tx,routes_rx,withdrawals_tx,"
                "withdrawals_rx,bytes_tx,bytes_rx,rib_entries,rib_peak,"
-               "cpu_ps\n");
+               "cpu_ps,flaps,reconnects\n");
     for (size_t i = 0; i < l->n; i++) {
         const struct ctl_speaker *s = &l->v[i];
         fprintf(f,
                 "%s,%s,%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",%" PRIu64
                 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
                 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-                ",%" PRIu64 ",%" PRIu64 "\n",
+                ",%" PRIu64 ",%" PRIu64 ",%" PRIu32 ",%" PRIu32 "\n",
                 net->nodes[s->node]->name, s->role, s->asn, s->sessions,
                 s->sessions_up, s->msgs_tx, s->msgs_rx, s->updates_tx,
                 s->updates_rx, s->routes_tx, s->routes_rx, s->withdrawals_tx,
                 s->withdrawals_rx, s->bytes_tx, s->bytes_rx, s->rib_entries,
-                s->rib_peak, s->cpu_ps);
+                s->rib_peak, s->cpu_ps, s->flaps, s->reconnects);
     }
 }
 

@@ -44,6 +44,18 @@ static const struct key control_keys[] = {
     { "bgp_tc", KEY_TC, C(bgp_tc), .dflt = "6",
       .help = "Traffic class of BGP messages, DSCP CS<tc> (RFC 4594 "
               "network control: CS6).  Only with bgp." },
+    { "bgp_connect_retry", KEY_DURATION, C(bgp_connect_retry_ps), 1,
+      .dflt = "10s",
+      .help = "ConnectRetryTime: a session that went down tries a new TCP "
+              "connection this often (FRR datacenter: 10 s; RFC 4271: "
+              "120 s).  Only with bgp." },
+    { "bgp_tor_asn", KEY_CUSTOM, .what = "unique, shared", .dflt = "unique",
+      .help = "The switches hosts hang from: an AS each, or one AS for "
+              "all (RFC 7938 5.2.4: ASN reuse; needs bgp_allowas_in).  "
+              "Only with bgp." },
+    { "bgp_allowas_in", KEY_U32, C(bgp_allowas_in), 0, 10, .dflt = "0",
+      .help = "Accept paths holding the switch's own AS this many times "
+              "(allowas-in; 0: RFC 4271's loop check).  Only with bgp." },
 };
 #undef C
 
@@ -101,9 +113,17 @@ scn_parse_control(struct ctx *c, const struct ynode *map,
             return false;
         s->convergence = (enum ctl_convergence)k;
     }
+    n = ytree_get(map, "bgp_tor_asn");
+    static const char *const tor_asns[] = { "unique", "shared" };
+    if (n) {
+        if (!read_choice(c, n, "control.bgp_tor_asn", tor_asns, 2, &k))
+            return false;
+        s->bgp_tor_asn_shared = k == 1;
+    }
     /* A key of the other model would be ignored: say so. */
     static const char *const bgp_only[] = { "bgp_processing", "bgp_mrai",
-                                            "bgp_tc" };
+                                            "bgp_tc", "bgp_connect_retry",
+                                            "bgp_tor_asn", "bgp_allowas_in" };
     static const char *const oracle_only[] = { "oracle_delay" };
     bool bgp = s->convergence == CTL_CONVERGE_BGP;
     const char *const *other = bgp ? oracle_only : bgp_only;

@@ -41,6 +41,11 @@ static const struct key evpn_keys[] = {
       .help = "Hold time: a session that hears nothing for this long is "
               "dropped with its routes (RFC 4271); keepalive defaults to "
               "a third of it." },
+    { "connect_retry", KEY_DURATION, E(connect_retry_ps), 1,
+      .dflt = "10s",
+      .help = "ConnectRetryTime: a session that went down tries a new TCP "
+              "connection this often (FRR datacenter: 10 s; RFC 4271: "
+              "120 s)." },
     { "update_cpu", KEY_DURATION, E(update_cpu_ps), 0, .dflt = "20us",
       .help = "A speaker's CPU time per UPDATE received, a switch's "
               "control CPU's too (an assumption; docs/models.md)." },

@@ -353,6 +353,11 @@ tcp_data_pull(struct net *net, struct tx_source *src, uint64_t *next_ready)
     struct tcp_conn *c = CONTAINER_OF(src, struct tcp_conn, data_src);
     struct flow *f = c->flow;
     *next_ready = TIME_NEVER;
+    if (UNLIKELY(c->aborted)) {
+        /* Closed while it waited in the ready list. */
+        conn_maybe_release(net, c);
+        return NULL;
+    }
     if (c->syn_pending)
         return make_syn(net, c);
 
@@ -898,6 +903,15 @@ static void
 tcp_receive(struct net *net, struct flow *f, struct pkt *p)
 {
     struct tcp_conn *c = f->tp;
+    /* A closed stream's packets still on their way are discarded, as are
+     * those of an earlier connection of a stream opened again (another
+     * source port: transport_class.close). */
+    if (c && UNLIKELY(c->stream) &&
+        (c->aborted ||
+         (p->ip.dst == c->data_proto.ip.dst ? p->l4.tcp.sport
+                                            : p->l4.tcp.dport) !=
+             c->data_proto.l4.tcp.sport))
+        c = NULL;
     if (c) {
         if (p->ip.dst == c->data_proto.ip.dst)
             receiver_data(net, c, p);
@@ -905,6 +919,21 @@ tcp_receive(struct net *net, struct flow *f, struct pkt *p)
             sender_receive(net, c, p);
     }
     pkt_free(&net->pool, p);
+}
+
+/* Stream: the application closes the connection (transport_class.close):
+ * as an abort after too many timeouts, without the FIN and RST that are
+ * not modelled. */
+static void
+tcp_close(struct net *net, struct flow *f)
+{
+    struct tcp_conn *c = f->tp;
+    if (!c || c->aborted)
+        return;
+    c->aborted = true;
+    c->rto_deadline_ps = TIME_NEVER;
+    c->rtx_pending = c->syn_pending = false;
+    conn_maybe_release(net, c);
 }
 
 /* Stream: BYTES more of the byte stream, a message ending with them;
@@ -987,6 +1016,7 @@ const struct transport_class transport_tcp = {
     .setup = tcp_setup,
     .start = tcp_start,
     .sources = tcp_sources,
+    .close = tcp_close,
     .receive = tcp_receive,
     .post = tcp_post,
 };

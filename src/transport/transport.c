@@ -67,6 +67,13 @@ transport_open_stream(struct net *net, uint32_t id)
 }
 
 void
+transport_close_stream(struct net *net, struct flow *f)
+{
+    sim_assert(f->transport->close != NULL);
+    f->transport->close(net, f);
+}
+
+void
 transport_post(struct net *net, struct flow *f, uint64_t bytes,
                enum rdma_verb verb, uint64_t tag)
 {

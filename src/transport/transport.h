@@ -58,6 +58,15 @@ struct transport_class {
      * Called when an end's VM moves to another server (vm_move).
      * Optional: without it a flow's ends stay where they were. */
     size_t (*sources)(struct flow *, struct tx_source **out, bool *at_src);
+    /* Message streams: abandons F's connection (a BGP session that went
+     * down closes its TCP connection): nothing more is sent or resent,
+     * messages not yet delivered never will be, and what of it is still
+     * in the network is discarded on arrival.  F->tp is NULL once the
+     * connection's last queued packet has left (perhaps at once); F may
+     * then be opened again (transport_open_stream(), after resetting
+     * its size) as a new connection, from another source port: packets
+     * of the old one that still arrive are discarded.  Optional. */
+    void (*close)(struct net *, struct flow *);
 };
 
 #define TRANSPORT_MAX_SOURCES 3
@@ -120,6 +129,8 @@ void transport_flow_done(struct net *, struct flow *);
  * Sets up flow ID (its transport has `post`) and opens it now: it can
  * take messages at once. */
 void transport_open_stream(struct net *, uint32_t id);
+/* Closes stream F (transport_class.close; F's transport must have it). */
+void transport_close_stream(struct net *, struct flow *);
 /* Posts a message of BYTES on stream F (transport_class.post); with a
  * server model an RDMA post first costs the source's CPU its work
  * request (server_rdma_post()), as a flow's start does. */

@@ -77,5 +77,12 @@ check bgp-mrai-oracle 'control: {convergence: oracle, bgp_mrai: 0}' 6:32 "contro
 check bgp-tc 'control: {convergence: bgp, bgp_tc: 8}' 6:37 "control.bgp_tc is '8'"
 check bgp-tc-word 'control: {convergence: bgp, bgp_tc: cs6}' 6:37 "control.bgp_tc is 'cs6'"
 check bgp-tc-oracle 'control: {bgp_tc: 6}' 6:11 "control.bgp_tc is only read with convergence: bgp"
+check bgp-retry-zero 'control: {convergence: bgp, bgp_connect_retry: 0s}' 6:48 "control.bgp_connect_retry is '0s' (must be greater than zero)"
+check bgp-retry-units 'control: {convergence: bgp, bgp_connect_retry: 10}' 6:48 "control.bgp_connect_retry is '10'"
+check bgp-retry-oracle 'control: {bgp_connect_retry: 10s}' 6:11 "control.bgp_connect_retry is only read with convergence: bgp"
+check bgp-tor-asn 'control: {convergence: bgp, bgp_tor_asn: reused}' 6:42 "control.bgp_tor_asn is 'reused'; expected one of: unique, shared"
+check bgp-tor-asn-oracle 'control: {bgp_tor_asn: shared}' 6:11 "control.bgp_tor_asn is only read with convergence: bgp"
+check bgp-allowas 'control: {convergence: bgp, bgp_allowas_in: 11}' 6:45 "control.bgp_allowas_in is '11'; expected an integer 0..10"
+check bgp-allowas-oracle 'control: {bgp_allowas_in: 1}' 6:11 "control.bgp_allowas_in is only read with convergence: bgp"
 
 echo "1..$n"

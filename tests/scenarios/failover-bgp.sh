@@ -17,10 +17,15 @@
 #     1 us + P = 211.0084 us.  leaf0 keeps an AS_PATH of the same length
 #     through the other spines and sends nothing.  The oracle model on the
 #     same cut converges at D + oracle_delay.
-#   Repair at 1 ms (carrier_up 100 us): D' = 1.1 ms, both ends send an
-#     OPEN, handle the other's (P), answer with a KEEPALIVE, which makes
-#     the session Established (KEEPALIVEs cost no CPU time): t1 = D' +
-#     w(OPEN) + w(KEEPALIVE) + 2 us + P.  Each side sends its table:
+#   Repair at 1 ms (carrier_up 100 us): D' = 1.1 ms.  Each end's session
+#     waits in Connect; seeing the port up it tries a TCP connection at
+#     once (FRR's next-hop tracking): both send a SYN (64 B frame, 84 B
+#     on the wire), each gets the other's 1 us later (simultaneous open)
+#     and answers with a SYN-ACK and its OPEN, back to back; each handles
+#     the other's OPEN (P), answers with a KEEPALIVE, which makes the
+#     session Established (KEEPALIVEs cost no CPU time): t1 = D' + w(SYN)
+#     + w(SYN-ACK) + w(OPEN) + w(KEEPALIVE) + 3 us + P.  Each side sends
+#     its table:
 #     leaf0 its own prefix ([leaf0], 47 B) first; the spine handles it
 #     (P) and announces [spine, leaf0] to leaf1 (51 B), which handles it
 #     (P) and puts spine0 back in its group for leaf0: converged = t1 +
@@ -89,11 +94,12 @@ d=$(ev "$tmp/quiet" detected_ps) c=$(ev "$tmp/quiet" converged_ps)
 [ "$d" = "$D" ] && [ "$c" = "$want" ]
 t $? "cut: detected at $d ps, converged at D + P + w(27 B) + 1 us + P = $want ps ($c)"
 D2=1100000000
-t1=$((D2 + $(wire 49) + $(wire 19) + 2 * US + P))
+SYN=$((84 * 80))
+t1=$((D2 + 2 * SYN + $(wire 49) + $(wire 19) + 3 * US + P))
 want2=$((t1 + $(wire 47) + $(wire 51) + 2 * US + 2 * P))
 c2=$(ev "$tmp/quiet" converged_ps 2)
 [ "$c2" = "$want2" ]
-t $? "repair: converged at D' + w(OPEN) + w(KEEPALIVE) + 2 us + P + w(47 B) + w(51 B) + 2 us + 2 P = $want2 ps ($c2)"
+t $? "repair: converged at D' + 2 w(SYN) + w(OPEN) + w(KEEPALIVE) + 3 us + P + w(47 B) + w(51 B) + 2 us + 2 P = $want2 ps ($c2)"
 
 sed 's/convergence: bgp, bgp_processing: 50us/convergence: oracle, oracle_delay: 50us/' \
     "$tmp/quiet.yaml" >"$tmp/oracle.yaml"
