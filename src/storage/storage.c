@@ -1136,6 +1136,13 @@ storage_destroy(struct storage *st, struct net *net)
     free(st);
 }
 
+void
+storage_flow_range(const struct storage *st, uint32_t *first, uint32_t *end)
+{
+    *first = st->first_flow;
+    *end = st->next_flow;
+}
+
 bool
 storage_owns_flow(const struct storage *st, const struct flow *f)
 {
