@@ -182,7 +182,7 @@ done
 # 1 MB writes, 3 replicas, one at a time.
 ST_REP_N=20
 for t in tcp rdma; do
-    echo "{initiator: h0, protocol: object-$t, rw: write, bs: 1MB, pool: [h1, h2, h3], replicas: 3, count: $ST_REP_N}" |
+    echo "{initiator: h0, protocol: object-$t, op: put, bs: 1MB, pool: [h1, h2, h3], replicas: 3, count: $ST_REP_N}" |
         st_scenario "st-rep-$t" kernel racks >"$tmp/st-rep-$t.yaml"
     run "st-rep-$t"
 done

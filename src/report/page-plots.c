@@ -408,7 +408,7 @@ plot_flow_series(struct page *pg, const char *file, const char *column,
 
 /* Reads storage.csv's jobs that completed an I/O into five sets of
  * bars, one per plot, each bar labelled "jobN initiator>target
- * protocol" and ranked so that the first MAX_BARS jobs show.  False if
+ * protocol" (an object job's with its op) and ranked so that the first MAX_BARS jobs show.  False if
  * the run wrote no storage.csv. */
 static bool
 read_storage(struct page *pg, struct bars *iops, struct bars *lat,
@@ -427,6 +427,7 @@ read_storage(struct page *pg, struct bars *iops, struct bars *lat,
         return false;
     int job = csv_col(&c, "job"), ini = csv_col(&c, "initiator"),
         tgt = csv_col(&c, "target"), proto = csv_col(&c, "protocol"),
+        ops = csv_col(&c, "rw"),
         ios = csv_col(&c, "ios"), iops_col = csv_col(&c, "iops"),
         cpu_ini = csv_col(&c, "initiator_cpu_us_per_io"),
         cpu_tgt = csv_col(&c, "target_cpu_us_per_io");
@@ -440,9 +441,12 @@ read_storage(struct page *pg, struct bars *iops, struct bars *lat,
     while (csv_next(&c)) {
         if (csv_num(&c, ios) <= 0)
             continue;
-        char *label = xasprintf("job%s %s>%s %s", csv_get(&c, job),
+        /* An object job's bars say what it does: get, put or mix. */
+        bool object = !strncmp(csv_get(&c, proto), "object-", 7);
+        char *label = xasprintf("job%s %s>%s %s%s%s", csv_get(&c, job),
                                 csv_get(&c, ini), csv_get(&c, tgt),
-                                csv_get(&c, proto));
+                                csv_get(&c, proto), object ? " " : "",
+                                object ? csv_get(&c, ops) : "");
         double rank = -csv_num(&c, job);
         struct bar *b = bars_add(iops, label);
         b->v[0] = csv_num(&c, iops_col) * 1e-3;

@@ -71,6 +71,23 @@ cpu_us_per_io(const struct world *world, uint32_t h, bool target)
                : 0;
 }
 
+/* The GETs and PUTs the object jobs issued; false if no job is one. */
+static bool
+object_ops(const struct storage *st, uint64_t *gets, uint64_t *puts)
+{
+    bool any = false;
+    *gets = *puts = 0;
+    for (size_t i = 0; i < storage_n_jobs(st); i++) {
+        if (!storage_proto_object(storage_job(st, i)->proto))
+            continue;
+        const struct storage_job_stats *s = storage_job_stats(st, i);
+        *gets += s->reads;
+        *puts += s->writes;
+        any = true;
+    }
+    return any;
+}
+
 void
 storage_report_csv(FILE *f, const struct world *world,
                    const struct run_info *ri)
@@ -95,7 +112,7 @@ storage_report_csv(FILE *f, const struct world *world,
                 i, edge->hosts[j->initiator].up.name,
                 j->n_pool ? "pool" : edge->hosts[j->target].up.name,
                 storage_proto_names[j->proto],
-                storage_rw_names[j->rw], j->bs, j->iodepth, j->numjobs, g.ios,
+                storage_job_ops(j), j->bs, j->iodepth, j->numjobs, g.ios,
                 s->reads, s->writes, g.bytes, g.seconds, g.iops, g.mbps,
                 g.mean_us, g.lat_us.p50, g.lat_us.p99, g.lat_us.p999,
                 g.lat_us.max, cpu_us_per_io(world, j->initiator, false),
@@ -118,11 +135,16 @@ storage_report_json(FILE *f, const struct world *world,
     const struct storage *st = world->storage;
     struct sto_fig g;
     figures(st, SIZE_MAX, &g);
-    fprintf(f, ",\n  \"storage\": {\"jobs\": %zu, \"ios\": %" PRIu64
+    uint64_t gets, puts;
+    fprintf(f, ",\n  \"storage\": {\"jobs\": %zu", storage_n_jobs(st));
+    if (object_ops(st, &gets, &puts))
+        fprintf(f, ", \"gets\": %" PRIu64 ", \"puts\": %" PRIu64, gets,
+                puts);
+    fprintf(f, ", \"ios\": %" PRIu64
                ", \"bytes\": %" PRIu64 ", \"iops\": %.3f, \"mb_per_s\": "
                "%.3f, \"messages\": %" PRIu64 ", \"message_bytes\": %" PRIu64
                ", \"latency_us\": ",
-            storage_n_jobs(st), g.ios, g.bytes, g.iops, g.mbps,
+            g.ios, g.bytes, g.iops, g.mbps,
             storage_messages(st), storage_message_bytes(st));
     if (!g.lat_us.n)
         fprintf(f, "null}");
@@ -140,8 +162,13 @@ storage_report_print(FILE *f, const struct world *world,
     (void)ri;
     struct sto_fig g;
     figures(world->storage, SIZE_MAX, &g);
-    fprintf(f, "  storage: %zu jobs, %" PRIu64 " I/Os, %.0f IOPS, %.1f MB/s",
-            storage_n_jobs(world->storage), g.ios, g.iops, g.mbps);
+    uint64_t gets, puts;
+    fprintf(f, "  storage: %zu jobs, %" PRIu64 " I/Os",
+            storage_n_jobs(world->storage), g.ios);
+    if (object_ops(world->storage, &gets, &puts))
+        fprintf(f, " (objects: %" PRIu64 " GETs, %" PRIu64 " PUTs issued)",
+                gets, puts);
+    fprintf(f, ", %.0f IOPS, %.1f MB/s", g.iops, g.mbps);
     if (g.lat_us.n)
         fprintf(f, "; latency p50 %.1f us, p99 %.1f us", g.lat_us.p50,
                 g.lat_us.p99);

@@ -109,6 +109,11 @@ static const struct key job_keys[] = {
     { "read_fraction", KEY_FRACTION, J(read_fraction), .hi = 1,
       .form = "a fraction 0..1, e.g. 0.7", .dflt = "0.5",
       .help = "rw, randrw: the share of reads (fio's rwmixread / 100)." },
+    { "op", KEY_CUSTOM, .what = "get, put, mix", .note = "get",
+      .help = "Object protocols: GETs, PUTs or both (in place of rw)." },
+    { "get_fraction", KEY_FRACTION, J(read_fraction), .hi = 1,
+      .form = "a fraction 0..1, e.g. 0.7", .dflt = "0.5",
+      .help = "op mix: the share of GETs." },
     { "bs", KEY_SIZE, J(bs), 1, UINT64_C(1) << 30,
       .limit = "1GiB: one I/O is one message of the transports",
       .dflt = "4KiB", .help = "Bytes per I/O, at most 1GiB." },
@@ -170,6 +175,68 @@ read_mapping(struct ctx *c, const struct ynode *n, const char *path,
            keys_read(c, n, path, sec, 0, base);
 }
 
+/* A job's operations: fio's rw (and read_fraction) for a block
+ * protocol; for an object protocol op (and get_fraction), as object-store
+ * benchmarks name them, each the rw that runs it.  The other protocol
+ * family's keys are refused, naming the right one. */
+static bool
+parse_ops(struct ctx *c, const struct ynode *map, const char *path,
+          bool object, struct storage_job_spec *j)
+{
+    static const struct {
+        const char *key;
+        bool object;          /* The key of object protocols. */
+        const char *instead;  /* The other family's key, for the message. */
+    } keys[] = {
+        { "rw", false, "op: get, put or mix (an object job's operations; "
+                       "rw is fio's, for block protocols)" },
+        { "read_fraction", false, "get_fraction with op: mix (the share of "
+                                  "GETs)" },
+        { "op", true, "rw: read, write, randread, randwrite, rw or randrw "
+                      "(op is an object job's, with object-tcp or "
+                      "object-rdma)" },
+        { "get_fraction", true, "read_fraction with rw: rw or randrw "
+                                "(get_fraction is an object job's)" },
+    };
+    char sub[PATH_BYTES];
+    for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+        const struct ynode *n = ytree_get(map, keys[k].key);
+        path_key(sub, path, keys[k].key);
+        if (n && keys[k].object != object)
+            return fail_value(c, n, sub,
+                              object ? "given with an object protocol"
+                                     : "given with a block protocol",
+                              keys[k].instead);
+    }
+    size_t i;
+    const struct ynode *n = ytree_get(map, object ? "op" : "rw");
+    path_key(sub, path, object ? "op" : "rw");
+    if (n && !(object ? read_choice(c, n, sub, storage_op_names,
+                                    STORAGE_N_OPS, &i)
+                      : read_choice(c, n, sub, storage_rw_names,
+                                    STORAGE_N_RW, &i)))
+        return false;
+    if (!object) {
+        if (n)
+            j->rw = (enum storage_rw)i;
+        return true;
+    }
+    static const enum storage_rw runs[STORAGE_N_OPS] = {
+        [STORAGE_OP_GET] = STORAGE_RANDREAD,
+        [STORAGE_OP_PUT] = STORAGE_RANDWRITE,
+        [STORAGE_OP_MIX] = STORAGE_RANDRW,
+    };
+    j->op = n ? (enum storage_op)i : STORAGE_OP_GET;
+    j->rw = runs[j->op];
+    n = ytree_get(map, "get_fraction");
+    path_key(sub, path, "get_fraction");
+    if (n && j->op != STORAGE_OP_MIX)
+        return fail_value(c, n, sub, "given without op: mix",
+                          "get_fraction only with op: mix, the share of "
+                          "its GETs");
+    return true;
+}
+
 static bool
 parse_job(struct ctx *c, const struct ynode *map, const char *path,
           struct storage_job_spec *j)
@@ -191,12 +258,10 @@ parse_job(struct ctx *c, const struct ynode *map, const char *path,
                      STORAGE_N_PROTOS, &i))
         return false;
     j->proto = (enum storage_proto)i;
-    const struct ynode *n = ytree_get(map, "rw");
-    path_key(sub, path, "rw");
-    if (n && !read_choice(c, n, sub, storage_rw_names, STORAGE_N_RW, &i))
+    bool object = storage_proto_object(j->proto);
+    if (!parse_ops(c, map, path, object, j))
         return false;
-    if (n)
-        j->rw = (enum storage_rw)i;
+    const struct ynode *n;
     /* Host names: strings now, resolved with the graph. */
     static const char *const hosts[] = { "initiator", "target" };
     for (size_t k = 0; k < ARRAY_SIZE(hosts); k++) {
@@ -206,8 +271,6 @@ parse_job(struct ctx *c, const struct ynode *map, const char *path,
         if (n && !read_string(c, n, sub, "a host name", &name))
             return false;
     }
-    bool object = j->proto == STORAGE_OBJECT_TCP ||
-                  j->proto == STORAGE_OBJECT_RDMA;
     n = ytree_get(map, "target");
     if (j->proto == STORAGE_LOCAL && n) {
         path_key(sub, path, "target");

@@ -31,6 +31,17 @@ enum storage_rw {
     STORAGE_N_RW,
 };
 
+/* An object job's operations (`op`), as object-store benchmarks name
+ * them (rados bench write / rand, COSBench's write / read, warp's put /
+ * get / mixed): each maps to the rw of the same I/Os, which storage.c
+ * runs. */
+enum storage_op {
+    STORAGE_OP_GET,           /* Reads: rw randread. */
+    STORAGE_OP_PUT,           /* Writes: rw randwrite. */
+    STORAGE_OP_MIX,           /* Both, get_fraction of them GETs: randrw. */
+    STORAGE_N_OPS,
+};
+
 /* The target's software. */
 enum storage_target {
     STORAGE_TARGET_KERNEL,    /* Linux nvmet / LIO: an interrupt and the
@@ -59,7 +70,9 @@ struct storage_job_spec {
     uint32_t target;
     enum storage_proto proto;
     enum storage_rw rw;
-    double read_fraction;     /* rw, randrw: share of reads. */
+    enum storage_op op;       /* Object protocols: what rw runs. */
+    double read_fraction;     /* rw, randrw (op mix): share of reads
+                               * (GETs). */
     uint64_t bs;              /* Bytes per I/O. */
     uint32_t iodepth;         /* Outstanding I/Os per worker. */
     uint32_t numjobs;         /* Workers, each its own queue pair or
@@ -110,5 +123,22 @@ struct storage_spec {
 /* "local", "nvme-rdma", ...: the scenario's names. */
 extern const char *const storage_proto_names[STORAGE_N_PROTOS];
 extern const char *const storage_rw_names[STORAGE_N_RW];
+extern const char *const storage_op_names[STORAGE_N_OPS];
+
+/* Whether a job of protocol P puts and gets objects. */
+static inline bool
+storage_proto_object(enum storage_proto p)
+{
+    return p == STORAGE_OBJECT_TCP || p == STORAGE_OBJECT_RDMA;
+}
+
+/* Job J's operations as storage.csv names them: its op for an object
+ * job, its rw for a block job. */
+static inline const char *
+storage_job_ops(const struct storage_job_spec *j)
+{
+    return storage_proto_object(j->proto) ? storage_op_names[j->op]
+                                          : storage_rw_names[j->rw];
+}
 
 #endif

@@ -91,6 +91,12 @@ const char *const storage_rw_names[STORAGE_N_RW] = {
     [STORAGE_RANDRW] = "randrw",
 };
 
+const char *const storage_op_names[STORAGE_N_OPS] = {
+    [STORAGE_OP_GET] = "get",
+    [STORAGE_OP_PUT] = "put",
+    [STORAGE_OP_MIX] = "mix",
+};
+
 /* Sizes of the protocols' units (see the top of this file). */
 #define NVME_SQE_BYTES 64
 #define NVME_CQE_BYTES 16
@@ -1128,6 +1134,13 @@ storage_destroy(struct storage *st, struct net *net)
     free(st->hosts);
     free(st->streams);
     free(st);
+}
+
+void
+storage_flow_range(const struct storage *st, uint32_t *first, uint32_t *end)
+{
+    *first = st->first_flow;
+    *end = st->next_flow;
 }
 
 bool

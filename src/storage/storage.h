@@ -86,6 +86,9 @@ int storage_create(struct storage **, struct net *, const struct storage_spec *,
 /* Frees it and its flows' transport state. */
 void storage_destroy(struct storage *, struct net *);
 
+/* Its streams opened so far are the flows of ids [*FIRST, *END). */
+void storage_flow_range(const struct storage *, uint32_t *first,
+                        uint32_t *end);
 /* Whether F is one of storage's streams (id >= its first flow). */
 bool storage_owns_flow(const struct storage *, const struct flow *);
 /* A message posted on storage's stream F with TAG has been delivered. */

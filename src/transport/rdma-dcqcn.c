@@ -5,7 +5,9 @@
  * responder (CNPs for CE-marked packets, as packets of their own or on
  * the next ACK), each rule's variant a key of rdma.dcqcn
  * (docs/models.md says which implementation does what).  The queue
- * pair's state is rdma-qp.h's; rdma.c calls in here. */
+ * pair's state is rdma-qp.h's; rdma.c calls in here, also for a message
+ * stream's READ responses, whose reaction point is the responder's end
+ * (rdma.c's struct rdma_read_cc). */
 #include <string.h>
 
 #include "fabric/net.h"

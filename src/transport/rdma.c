@@ -102,6 +102,25 @@ struct rdma_msg {
     uint64_t got;
 };
 
+/* DCQCN for a stream's READ responses (RoCEv2 with DCQCN: they are
+ * ECN-capable data like any other).  A switch marks them; the requester,
+ * which receives them, is their notification point and sends CNPs to
+ * the responder, whose queue pair is their reaction point and paces its
+ * responses at its own rate.  That end of the connection is a queue pair
+ * of its own here (its rate, alpha, timers and, at the requester, the
+ * CNPs it is owed), made at the stream's first READ. */
+struct rdma_read_cc {
+    struct rdma_qp qp;           /* The responder's end: una 0 while
+                                  * responses are owed, 1 when not (its
+                                  * timers run while it has some). */
+    struct rdma_spec cfg;        /* The QP's, CNPs always packets of their
+                                  * own: no ACK goes to the responder to
+                                  * carry them. */
+    uint64_t marked;             /* CE-marked responses received. */
+    uint64_t cnps;               /* CNPs received by the responder. */
+    double min_rate_bps;         /* Its lowest rate. */
+};
+
 struct rdma_stream {
     struct rdma_qp *qp;
     struct rdma_msg *m;          /* Not yet both delivered and
@@ -125,6 +144,8 @@ struct rdma_stream {
     uint64_t resp_next, resp_limit;
     struct tx_source resp_src;
     struct pkt resp_proto;       /* Template of READ responses. */
+    struct rdma_read_cc *cc;     /* DCQCN's for them; NULL until the
+                                  * first READ under DCQCN. */
 };
 
 /* The sendable message holding packet IDX (< qp->n_pkts). */
@@ -217,6 +238,14 @@ stream_free(struct net *net, struct rdma_qp *qp)
 {
     if (qp->stream) {
         sim_cancel(&net->sim, &qp->stream->resp_src.wake);
+        struct rdma_read_cc *cc = qp->stream->cc;
+        if (cc) {
+            sim_cancel(&net->sim, &cc->qp.alpha_timer);
+            sim_cancel(&net->sim, &cc->qp.dec_timer);
+            sim_cancel(&net->sim, &cc->qp.inc_timer);
+            sim_cancel(&net->sim, &cc->qp.cnp_src.wake);
+            free(cc);
+        }
         free(qp->stream->m);
     }
     free(qp->stream);
@@ -681,6 +710,65 @@ stream_read_request(struct net *net, struct rdma_qp *qp, struct rdma_msg *m,
     return data_paced(net, qp, p, next_ready);
 }
 
+/* The first READ of QP's stream under DCQCN: its responses' reaction
+ * point (the responder's end, on its NIC's rate) and notification point
+ * (CNPs from the requester, in rdma.cnp_tc, to the responder's queue
+ * pair number). */
+static void
+read_cc_create(struct net *net, struct rdma_qp *qp)
+{
+    struct rdma_read_cc *cc = xcalloc(1, sizeof *cc);
+    struct rdma_qp *rq = &cc->qp;
+    struct flow *f = qp->flow;
+    cc->cfg = *qp->cfg;
+    cc->cfg.dcqcn.cnp_on_ack = false;
+    rq->cfg = &cc->cfg;
+    rq->flow = f;
+    rq->n_pkts = 1;
+    rq->una = 1;
+    rq->line_bps = edge_of(net)->hosts[f->dst].nic.port->rate_bps;
+    rq->rate = rq->target = (double)rq->line_bps;
+    rq->alpha = cc->cfg.dcqcn.alpha0;
+    cc->min_rate_bps = rq->rate;
+    event_init(&net->sim, &rq->alpha_timer, dcqcn_alpha_timer);
+    event_init(&net->sim, &rq->dec_timer, dcqcn_dec_timer);
+    event_init(&net->sim, &rq->inc_timer, dcqcn_inc_timer);
+    /* A CNP goes the way the requester's data does. */
+    rq->data_proto = qp->data_proto;
+    rq->ctl_proto = qp->data_proto;
+    rq->ctl_proto.ip.ecn = ECN_NOT_ECT;
+    rq->ctl_proto.l4.roce.dest_qp = qp->data_proto.l4.roce.dest_qp ^ 0x800000;
+    tx_source_init(&rq->cnp_src, &net->sim, &rdma_cnp_class,
+                   host_running(net, f->src), qp->cfg->cnp_tc);
+    rq->cnp_src.flow_id = f->id;
+    rq->cnp_src.first = qp->cfg->ack_first;
+    qp->stream->cc = cc;
+}
+
+/* Whether CNP P is for the READ responses' reaction point. */
+static bool
+read_cc_cnp(const struct rdma_qp *qp, const struct pkt *p)
+{
+    const struct rdma_read_cc *cc = qp->stream ? qp->stream->cc : NULL;
+    return cc && p->l4.roce.dest_qp == cc->qp.ctl_proto.l4.roce.dest_qp;
+}
+
+/* READ response P (WIRE bytes) leaves the responder now: the next may
+ * at its DCQCN rate. */
+static uint64_t
+read_cc_paced(struct net *net, struct rdma_read_cc *cc, const struct pkt *p)
+{
+    struct rdma_qp *rq = &cc->qp;
+    uint32_t wire = pkt_wire_bytes(p);
+    dcqcn_sent(net, rq, wire);
+    if (rq->rate < cc->min_rate_bps)
+        cc->min_rate_bps = rq->rate;
+    uint64_t now = net->sim.now_ps;
+    return (uint64_t)rq->rate < rq->line_bps
+               ? now + ser_time_ps(wire, (uint64_t)rq->rate)
+               : now;
+}
+
 /* Responder: the READ responses owed, one packet a turn. */
 static struct pkt *
 stream_pull_resp(struct net *net, struct tx_source *src, uint64_t *next_ready)
@@ -689,6 +777,7 @@ stream_pull_resp(struct net *net, struct tx_source *src, uint64_t *next_ready)
     struct rdma_qp *qp = st->qp;
     *next_ready = TIME_NEVER;
     struct pkt *p = NULL;
+    uint64_t next_ps = net->sim.now_ps;
     while (!p && st->n && st->resp_next < st->resp_limit) {
         st->resp_next = MAX(st->resp_next, st->m[0].first);
         const struct rdma_msg *m = stream_msg(st, st->resp_next);
@@ -717,6 +806,8 @@ stream_pull_resp(struct net *net, struct tx_source *src, uint64_t *next_ready)
         p->ip.id = (uint16_t)i;
         pkt_set_lengths(p);
         qp->flow->pkts_sent++;
+        if (st->cc)
+            next_ps = read_cc_paced(net, st->cc, p);
     }
     /* Skip to the next READ, so that an ACK behind none goes. */
     while (st->n && st->resp_next < st->resp_limit) {
@@ -725,8 +816,10 @@ stream_pull_resp(struct net *net, struct tx_source *src, uint64_t *next_ready)
             break;
         st->resp_next = m->end;
     }
+    if (st->cc)
+        st->cc->qp.una = st->resp_next < st->resp_limit ? 0 : 1;
     if (st->resp_next < st->resp_limit)
-        *next_ready = net->sim.now_ps;
+        *next_ready = next_ps;
     else if (qp->ack_pending && !qp->ack_src.ready)
         sim_schedule(&net->sim, &qp->ack_src.wake, net->sim.now_ps);
     return p;
@@ -759,6 +852,12 @@ stream_read_asked(struct net *net, struct rdma_qp *qp, struct pkt *p)
             if (st->resp_next >= st->resp_limit || i < st->resp_next)
                 st->resp_next = i;
             st->resp_limit = MAX(st->resp_limit, m->end);
+            if (!st->cc && qp->cfg->cc == RDMA_CC_DCQCN)
+                read_cc_create(net, qp);
+            if (st->cc && st->cc->qp.una) {
+                st->cc->qp.una = 0;
+                dcqcn_resume_idle(net, &st->cc->qp);
+            }
             nic_activate(net, &st->resp_src);
         } else if (i < qp->expected) {
             queue_ack(net, qp, IB_AETH_ACK, qp->expected - 1, p);
@@ -776,6 +875,10 @@ stream_read_resp(struct net *net, struct rdma_qp *qp, struct pkt *p)
     struct flow *f = qp->flow;
     uint64_t j = idx_of(qp, p->l4.roce.psn, qp->una);
     uint32_t bytes = p->payload_bytes;
+    if (p->ip.ecn == ECN_CE && st->cc) {
+        st->cc->marked++;
+        dcqcn_marked(net, &st->cc->qp);
+    }
     pkt_free(&net->pool, p);
     if (qp->failed || j >= qp->high || !st->n || j < st->m[0].first)
         return;
@@ -880,7 +983,12 @@ rdma_receive(struct net *net, struct flow *f, struct pkt *p)
         return;
     }
     if (op == IB_OP_CNP) {
-        dcqcn_cnp(net, qp);
+        if (UNLIKELY(read_cc_cnp(qp, p))) {
+            qp->stream->cc->cnps++;
+            dcqcn_cnp(net, &qp->stream->cc->qp);
+        } else {
+            dcqcn_cnp(net, qp);
+        }
         pkt_free(&net->pool, p);
     } else if (op == IB_OP_ACK) {
         if (p->l4.roce.becn)
@@ -1075,12 +1183,12 @@ rdma_setup(struct net *net, struct flow *f)
     transport_route_hash(net, d, sp, dp);
     transport_route_hash(net, a, dp, sp);
     /* A stream's READ responses: data from its destination, in its class,
-     * not ECN-capable (the QP's reaction point is its requester's). */
+     * ECN-capable under DCQCN as the data (struct rdma_read_cc); no INT
+     * (docs/models.md: no ACK would echo it). */
     if (qp->stream) {
         struct pkt *rp = &qp->stream->resp_proto;
         *rp = *d;
         pkt_reverse(rp);
-        rp->ip.ecn = ECN_NOT_ECT;
         transport_route_hash(net, rp, dp, sp);
         tx_source_init(&qp->stream->resp_src, &net->sim, &stream_resp_class,
                        &edge_of(net)->hosts[to], f->tc);
@@ -1267,6 +1375,13 @@ rdma_qp_sample(const struct flow *f, struct rdma_qp_sample *out)
     case RDMA_CC_NONE:
         out->rate_bps = out->target_bps = (double)f->rate_bps;
         break;
+    }
+    const struct rdma_read_cc *cc = qp->stream ? qp->stream->cc : NULL;
+    if (cc) {
+        out->read_rate_bps = cc->qp.rate;
+        out->read_min_rate_bps = cc->min_rate_bps;
+        out->read_marked = cc->marked;
+        out->read_cnps = cc->cnps;
     }
     return true;
 }

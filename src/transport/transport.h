@@ -162,6 +162,12 @@ struct rdma_qp_sample {
     double alpha;             /* DCQCN's alpha; else 0. */
     double window_bytes;      /* HPCC's window W; else 0 (none). */
     double util;              /* HPCC's U averaged over T; else 0. */
+    /* A message stream's READ responses under DCQCN (0 before its first
+     * READ, or without DCQCN): the responder's rate now and its lowest,
+     * the CE-marked responses the requester received and the CNPs it
+     * sent that reached the responder. */
+    double read_rate_bps, read_min_rate_bps;
+    uint64_t read_marked, read_cnps;
 };
 
 /* Samples RDMA (roce, rocev1, ib) flow F's queue pair into *OUT.  False

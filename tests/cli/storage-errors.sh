@@ -97,6 +97,16 @@ check objects-zero "storage: {jobs: [{$O, objects: 0, pool: [h1]}]}" 2:75 "stora
 check zipf-alone "storage: {jobs: [{$O, zipf: 1.2, pool: [h1]}]}" 2:72 "storage.jobs.0.zipf is '1.2' (given without objects)"
 check zipf-one "storage: {jobs: [{$O, objects: 9, zipf: 1, pool: [h1]}]}" 2:84 "storage.jobs.0.zipf is '1' (a Zipf exponent of exactly 1)"
 check zipf-range "storage: {jobs: [{$O, objects: 9, zipf: -1, pool: [h1]}]}" 2:84 "storage.jobs.0.zipf is '-1'"
+# An object job's operations are op and get_fraction, a block job's rw
+# and read_fraction: each family's keys are refused with the other's
+# protocols, the message naming the right key.
+check obj-rw "storage: {jobs: [{$O, rw: write, pool: [h1]}]}" 2:70 "storage.jobs.0.rw is 'write' (given with an object protocol); expected op: get, put or mix"
+check obj-read-fraction "storage: {jobs: [{$O, read_fraction: 0.2, pool: [h1]}]}" 2:81 "storage.jobs.0.read_fraction is '0.2' (given with an object protocol); expected get_fraction with op: mix"
+check op-block "$(job ', op: put')" 2:65 "storage.jobs.0.op is 'put' (given with a block protocol); expected rw: read, write"
+check get-fraction-block "$(job ', get_fraction: 0.2')" 2:75 "storage.jobs.0.get_fraction is '0.2' (given with a block protocol); expected read_fraction with rw: rw or randrw"
+check op "storage: {jobs: [{$O, op: delete, pool: [h1]}]}" 2:70 "storage.jobs.0.op is 'delete'; expected one of: get, put, mix"
+check get-fraction-op "storage: {jobs: [{$O, op: put, get_fraction: 0.2, pool: [h1]}]}" 2:89 "storage.jobs.0.get_fraction is '0.2' (given without op: mix); expected get_fraction only with op: mix"
+check get-fraction-range "storage: {jobs: [{$O, op: mix, get_fraction: 2, pool: [h1]}]}" 2:89 "storage.jobs.0.get_fraction is '2'"
 # Messages ride on two streams per worker and pair of hosts; an object
 # job's workers talk over every pair of its pool: 1024 workers over a
 # pool of 95 hosts may need 2 x 1024 x 95^2 streams, more than 2^24.

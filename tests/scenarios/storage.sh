@@ -425,7 +425,7 @@ for r in 1 2 3; do
 topology: {type: spine-leaf, spines: 1, leaves: 4, servers_per_leaf: 2,
            server_link: {rate: 100Gbps, delay: 1us},
            uplink: {rate: 100Gbps, delay: 1us}}
-storage: {jobs: [{initiator: h7, protocol: object-tcp, rw: write, bs: 1KiB,
+storage: {jobs: [{initiator: h7, protocol: object-tcp, op: put, bs: 1KiB,
                   replicas: $r, pool: [h0, h2, h4], count: 1}]}
 YAML
     "$DCSIM" run "$tmp/put$r.yaml" -o "$tmp/put$r" --quiet --no-report
@@ -458,7 +458,7 @@ objset() {
 topology: {type: spine-leaf, spines: 1, leaves: 4, servers_per_leaf: 2,
            server_link: {rate: 100Gbps, delay: 1us},
            uplink: {rate: 100Gbps, delay: 1us}}
-storage: {jobs: [{initiator: h7, protocol: object-tcp, rw: read, bs: 1KiB,
+storage: {jobs: [{initiator: h7, protocol: object-tcp, op: get, bs: 1KiB,
                   pool: [h0, h2, h4]$2}]}
 YAML
     "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1" --quiet --no-report
@@ -487,11 +487,17 @@ ok_if "${sz% *} == 2 && ${sz#* } > 0.889 - 0.025 && ${sz#* } < 0.889 + 0.025" "z
 # RDMA: the messages as SENDs.  A GET is a 16 B request to the primary
 # and the object back; a PUT with one replica the object and a 16 B
 # acknowledgment: 64 KiB + 16 B per I/O either way.
-run obj-rdma "{jobs: [{initiator: h0, protocol: object-rdma, rw: randrw, bs: 64KiB, replicas: 1, pool: [h1], count: 40}]}"
+run obj-rdma "{jobs: [{initiator: h0, protocol: object-rdma, op: mix, bs: 64KiB, replicas: 1, pool: [h1], count: 40}]}"
 b=$(num message_bytes "$tmp/obj-rdma/summary.json")
 rd=$(sto "$tmp/obj-rdma" reads) wr=$(sto "$tmp/obj-rdma" writes)
 echo "# object-rdma 64 KiB: $rd GETs, $wr PUTs, $b message bytes"
 ok_if "$rd + $wr == 40 && $rd > 0 && $wr > 0 && $b == 40 * (65536 + 16)" "object-rdma GETs and PUTs: one object and 16 B each"
+# An object job's rows and totals say get, put or mix, not fio's rw: the
+# same 40 I/Os as GETs and PUTs in summary.json.
+op=$(sto "$tmp/obj-rdma" rw) op1=$(sto "$tmp/put1" rw) op2=$(sto "$tmp/get1" rw)
+gets=$(num gets "$tmp/obj-rdma/summary.json") puts=$(num puts "$tmp/obj-rdma/summary.json")
+echo "# storage.csv rw: $op, $op1, $op2; summary.json: $gets GETs, $puts PUTs"
+ok_if "\"$op $op1 $op2\" == \"mix put get\" && $gets == $rd && $puts == $wr" "object jobs labelled mix, put, get; summary.json's gets and puts are the rows' reads and writes"
 
 # ---- The example (scenarios/storage-fabric.yaml). ----
 ex=$(dirname "$0")/../../scenarios/storage-fabric.yaml
