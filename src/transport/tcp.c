@@ -15,7 +15,11 @@
  *   - ECN (RFC 3168): ECT(0) on new data, CE echoed as ECE, CWR; DCTCP's
  *     receiver echoes CE per packet with the RFC 8257 delayed-ACK rule;
  *   - a receive window: the receive buffer less the bytes held out of
- *     order (the application reads in-order data at once).
+ *     order (the application reads in-order data at once);
+ *   - the window's restart after idle (RFC 5681 4.1, RFC 2861; Linux's
+ *     tcp_slow_start_after_idle): a message stream that writes after
+ *     sending nothing for longer than an RTO restarts from its initial
+ *     window.
  * Not modelled: FIN/close, SACK, timestamps, Nagle (the application
  * writes the whole message at once), zero-window probes (a sender with
  * nothing in flight may always send one segment).
@@ -284,6 +288,41 @@ can_send_new(const struct tcp_conn *c)
     return flight == 0 || flight + len <= min_u64(cwnd, c->rwnd);
 }
 
+/* The application writes: if the connection has sent nothing for longer
+ * than an RTO and has nothing in flight, its window restarts (RFC 5681
+ * 4.1, RFC 2861 section 3), as Linux does under
+ * net.ipv4.tcp_slow_start_after_idle (tcp_slow_start_after_idle_check()
+ * in include/net/tcp.h, called as data is queued; tcp_cwnd_restart() in
+ * net/ipv4/tcp_output.c): cwnd halves once per RTO of idle time beyond
+ * the first, down to the restart window min(initial window, cwnd), and
+ * ssthresh keeps at least 3/4 of the old cwnd (tcp_current_ssthresh()).
+ * Linux's initial window is tcp_init_cwnd(): the route's `initcwnd` if
+ * set, else TCP_INIT_CWND (10); here the connection's own `init_cwnd`,
+ * which storage raises for its sessions as a route's initcwnd would. */
+static void
+restart_after_idle(const struct net *net, struct tcp_conn *c)
+{
+    if (!c->cfg->slow_start_after_idle || !c->established ||
+        c->snd_una != c->snd_max)
+        return;
+    uint64_t idle = net->sim.now_ps - c->last_data_ps;
+    if (idle <= c->rto_ps)
+        return;
+    uint64_t restart = min_u64((uint64_t)c->cfg->init_cwnd * c->mss,
+                               c->cwnd);
+    if (!c->in_recovery && !c->in_cwr) {
+        uint64_t keep = (c->cwnd >> 1) + (c->cwnd >> 2);
+        if (c->ssthresh < keep)
+            c->ssthresh = keep;
+    }
+    uint64_t cwnd = c->cwnd;
+    while (idle > c->rto_ps && cwnd > restart) {
+        idle -= c->rto_ps;
+        cwnd >>= 1;
+    }
+    c->cwnd = cwnd > restart ? cwnd : restart;
+}
+
 static void
 sender_wake(struct net *net, struct tcp_conn *c)
 {
@@ -401,6 +440,7 @@ tcp_data_pull(struct net *net, struct tx_source *src, uint64_t *next_ready)
 
     f->pkts_sent++;
     f->bytes_sent += len;
+    c->last_data_ps = net->sim.now_ps;
     if (retx) {
         f->retx_pkts++;
         /* Karn: a retransmitted segment gives no RTT sample. */
@@ -877,6 +917,7 @@ tcp_start(struct net *net, struct flow *f)
     c->rto_ps = clamp_rto(cfg, cfg->init_rto_ps);
     c->rto_deadline_ps = TIME_NEVER;
     c->quickacks = cfg->quickacks;
+    c->last_data_ps = net->sim.now_ps;
     make_protos(net, c);
     /* From the servers that run the ends' VMs now (a vm_move). */
     tx_source_rebind(&c->data_src, host_running(net, f->src), f->tc);
@@ -934,6 +975,7 @@ tcp_post(struct net *net, struct flow *f, uint64_t bytes,
         c->n_posted++;
         return;
     }
+    restart_after_idle(net, c);
     f->size_bytes += bytes;
     c->msgs[c->msg_head + c->n_msgs++] =
         (struct tcp_msg){ .end = f->size_bytes, .tag = tag };
@@ -962,6 +1004,7 @@ iwarp_start(struct net *net, struct flow *f)
     }
     sim_assert(c->n_posted > 0);
     struct tcp_msg *m = &c->msgs[c->msg_head + c->n_msgs - c->n_posted--];
+    restart_after_idle(net, c);
     f->size_bytes += m->end;
     m->end = f->size_bytes;
     sender_wake(net, c);

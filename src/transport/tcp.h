@@ -120,6 +120,8 @@ struct tcp_conn {
     uint64_t timed_end;         /* ...whose last byte + 1 is this... */
     uint64_t timed_at_ps;       /* ...sent at this time. */
     uint32_t backoff;           /* RTO doublings since the last ACK. */
+    uint64_t last_data_ps;      /* When a data segment last left (Linux's
+                                 * lsndtime), or the connection opened. */
     struct event rto_ev;        /* Lazily re-armed: see tcp.c. */
     uint64_t rto_deadline_ps;   /* TIME_NEVER when stopped. */
 
