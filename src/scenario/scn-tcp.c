@@ -13,7 +13,8 @@
 /* Defaults: RFC 6928 (init_cwnd), RFC 6298 2.1 (init_rto), RFC 5681 4.2
  * and 3.2 (delayed_ack, dupack_threshold), RFC 8257 4.2 (dctcp_g), and
  * Linux's TCP_RTO_MIN, TCP_RTO_MAX, tcp_retries2, TCP_MAX_QUICKACKS,
- * TCP_DELACK_MIN and tcp_rmem[2] for the rest.  `cc`'s is the first
+ * TCP_DELACK_MIN, tcp_rmem[2] and net.ipv4.tcp_slow_start_after_idle
+ * for the rest.  `cc`'s is the first
  * registered algorithm (scenario_defaults()). */
 #define T(F) offsetof(struct tcp_spec, F)
 static const struct key tcp_keys[] = {
@@ -48,6 +49,9 @@ static const struct key tcp_keys[] = {
     { "dctcp_g", KEY_FRACTION, T(dctcp_g), .lo_open = true, .hi = 1,
       .form = "a real number in (0, 1], e.g. 0.0625", .dflt = "0.0625",
       .help = "DCTCP's alpha gain g." },
+    { "slow_start_after_idle", KEY_BOOL, T(slow_start_after_idle),
+      .dflt = "true",
+      .help = "Restart the window after idling longer than the RTO." },
 };
 #undef T
 

@@ -32,9 +32,10 @@
  *                    have, P->I 16 B acknowledgment
  *   object get       I->P 16 B request; P's SSD; P->I the object
  *   nvme-iwarp       as nvme-rdma, the RDMAP messages on the session's
- *                    TCP connection (RFC 5040-5044), but for a write
- *                    beyond in_capsule: T->I RDMA Read Request (28 B,
- *                    RFC 5040 4.4), I->T its Read Response (the data)
+ *                    TCP connection (RFC 5040-5044): a READ is T->I an
+ *                    RDMA Read Request (28 B, RFC 5040 4.4), which the
+ *                    initiator's RNIC answers I->T with the Read
+ *                    Response (the data)
  * (P: the object's primary, placed by a hash of its name over the
  * pool's hosts, the replicas in racks distinct from it and each other.)
  * Digests add 4 B per header (header_digest) and per data segment
@@ -55,7 +56,9 @@
  * it: behind the messages posted before it, and at most
  * `rdma_read_depth` outstanding (the connection's negotiated initiator
  * depth, the QP's ORD), the rest and everything behind them waiting in
- * the send queue. */
+ * the send queue.  iWARP's READ is posted the same way; its Read
+ * Response comes back on the worker's stream the other way, which the
+ * two streams' pairing (transport_pair_streams()) tells the transport. */
 #include "storage/storage.h"
 
 #include <inttypes.h>
@@ -115,9 +118,6 @@ const char *const storage_op_names[STORAGE_N_OPS] = {
 /* An object store's acknowledgments and GET requests: 16 B (their
  * messengers' headers are left out, as are the PUT's). */
 #define OBJECT_SMALL_BYTES 16
-/* iWARP's RDMA Read Request: its RDMAP header (RFC 5040 4.4: sink STag
- * and offset, size, source STag and offset). */
-#define IWARP_READ_REQ_BYTES 28
 #define INITIATOR_PORT0 49152
 
 /* What carries a message. */
@@ -127,7 +127,9 @@ enum carrier {
     CARRY_READ,               /* RDMA READ, on the RDMA stream from its
                                * requester; the data comes to it. */
     CARRY_TCP,                /* Bytes of the TCP stream. */
-    CARRY_IWARP,              /* An RDMAP message on the iWARP stream. */
+    CARRY_IWARP_SEND,         /* The same three as RDMAP messages on the */
+    CARRY_IWARP_WRITE,        /* iWARP stream; a READ's Read Response   */
+    CARRY_IWARP_READ,         /* comes back on the other one. */
 };
 
 /* Storage's edge entries after the workload's (STORAGE_N_ENTRIES). */
@@ -285,6 +287,20 @@ iscsi_pdus(const struct storage_spec *s, uint64_t data)
            (data && s->data_digest ? n * DIGEST_BYTES : 0);
 }
 
+/* An RDMA READ: its data comes back to the stream's source. */
+static bool
+carrier_reads(uint8_t c)
+{
+    return c == CARRY_READ || c == CARRY_IWARP_READ;
+}
+
+static bool
+carrier_iwarp(uint8_t c)
+{
+    return c == CARRY_IWARP_SEND || c == CARRY_IWARP_WRITE ||
+           c == CARRY_IWARP_READ;
+}
+
 static void
 program_build(const struct storage_spec *s, const struct storage_job_spec *j,
               bool write, struct program *p)
@@ -298,15 +314,14 @@ program_build(const struct storage_spec *s, const struct storage_job_spec *j,
         break;
     case STORAGE_NVME_RDMA:
     case STORAGE_NVME_IWARP: {
-        /* iWARP: every RDMAP message on its TCP stream; its READ a Read
-         * Request one way and the Read Response (the data) back. */
+        /* iWARP: every RDMAP message on the session's TCP connection. */
         bool iw = j->proto == STORAGE_NVME_IWARP;
-        enum carrier send = iw ? CARRY_IWARP : CARRY_SEND;
+        enum carrier send = iw ? CARRY_IWARP_SEND : CARRY_SEND;
         if (!write) {
             put_msg(p, send, false, NVME_SQE_BYTES);
             put(p, STEP_TARGET);
             put(p, STEP_DEVICE);
-            put_msg(p, iw ? CARRY_IWARP : CARRY_WRITE, true, bs);
+            put_msg(p, iw ? CARRY_IWARP_WRITE : CARRY_WRITE, true, bs);
         } else if (bs <= s->in_capsule_bytes) {
             put_msg(p, send, false, NVME_SQE_BYTES + bs);
             put(p, STEP_TARGET);
@@ -314,12 +329,7 @@ program_build(const struct storage_spec *s, const struct storage_job_spec *j,
         } else {
             put_msg(p, send, false, NVME_SQE_BYTES);
             put(p, STEP_TARGET);
-            if (iw) {
-                put_msg(p, CARRY_IWARP, true, IWARP_READ_REQ_BYTES);
-                put_msg(p, CARRY_IWARP, false, bs);
-            } else {
-                put_msg(p, CARRY_READ, true, bs);
-            }
+            put_msg(p, iw ? CARRY_IWARP_READ : CARRY_READ, true, bs);
             put(p, STEP_DEVICE);
         }
         put_msg(p, send, true, NVME_CQE_BYTES);
@@ -404,7 +414,8 @@ program_build(const struct storage_spec *s, const struct storage_job_spec *j,
         const struct step *a = &p->s[k], *b = &p->s[k + 1];
         p->s[k].nowait = a->kind == STEP_MSG && b->kind == STEP_MSG &&
                          a->to_initiator == b->to_initiator &&
-                         a->carrier != CARRY_READ && b->carrier != CARRY_READ;
+                         !carrier_reads(a->carrier) &&
+                         !carrier_reads(b->carrier);
     }
 }
 
@@ -495,7 +506,10 @@ entries_fill(struct storage *st, const struct net *net,
         .rd_max = st->spec->rdma_read_depth };
     out[ENTRY_TCP_STREAM] = (struct edge_entry){ .tcp = &st->tcp,
                                                  .stream = true };
+    /* iWARP's ORD, as RoCE's (MPA's enhanced connection setup negotiates
+     * IRD and ORD, RFC 6581). */
     out[ENTRY_IWARP_STREAM] = out[ENTRY_TCP_STREAM];
+    out[ENTRY_IWARP_STREAM].rd_max = st->spec->rdma_read_depth;
 }
 
 /* ---- Running. ---- */
@@ -534,7 +548,7 @@ carrier_transport(const struct net *net, enum carrier c)
 {
     if (c == CARRY_TCP)
         return &transport_tcp;
-    if (c == CARRY_IWARP)
+    if (carrier_iwarp(c))
         return &transport_iwarp;
     return edge_of_const(net)->cfg.infiniband ? &transport_ib
                                               : &transport_roce;
@@ -566,8 +580,8 @@ flow_fill(const struct net *net, const struct storage *st,
     f->tc = j->tc;
     f->transport = carrier_transport(net, carrier);
     f->entry = (uint16_t)(st->first_entry +
-                          (carrier == CARRY_TCP     ? ENTRY_TCP_STREAM
-                           : carrier == CARRY_IWARP ? ENTRY_IWARP_STREAM
+                          (carrier == CARRY_TCP       ? ENTRY_TCP_STREAM
+                           : carrier_iwarp(carrier) ? ENTRY_IWARP_STREAM
                                                     : ENTRY_RDMA_STREAM));
 }
 
@@ -608,8 +622,23 @@ stream_hash(uint32_t w, uint32_t src, uint32_t dst)
     return rng_mix64(((uint64_t)w << 32) ^ ((uint64_t)src << 16) ^ dst);
 }
 
+/* The slot of worker W's stream from SRC to DST, or the empty one where
+ * it would go. */
+static struct sto_stream *
+stream_slot(struct storage *st, uint32_t w, uint32_t src, uint32_t dst)
+{
+    for (uint64_t k = stream_hash(w, src, dst);; k++) {
+        struct sto_stream *e = &st->streams[k & (st->cap_streams - 1)];
+        if (e->id == UINT32_MAX ||
+            (e->w == w && e->src == src && e->dst == dst))
+            return e;
+    }
+}
+
 /* Worker W's stream from SRC to DST: found, or made from TEMPLATE (its
- * ends, ports, class and carrier filled) and opened. */
+ * ends, ports, class and carrier filled) and opened, and paired with
+ * the worker's stream the other way if there is one (the connection's
+ * other direction, which iWARP's Read Responses take). */
 static struct flow *
 stream_get(struct net *net, struct storage *st, uint32_t w,
            const struct flow *template)
@@ -622,39 +651,32 @@ stream_get(struct net *net, struct storage *st, uint32_t w,
         st->streams = xmalloc(st->cap_streams * sizeof *st->streams);
         for (uint32_t i = 0; i < st->cap_streams; i++)
             st->streams[i].id = UINT32_MAX;
-        for (uint32_t i = 0; i < n; i++) {
-            if (old[i].id == UINT32_MAX)
-                continue;
-            uint64_t k = stream_hash(old[i].w, old[i].src, old[i].dst);
-            while (st->streams[k & (st->cap_streams - 1)].id != UINT32_MAX)
-                k++;
-            st->streams[k & (st->cap_streams - 1)] = old[i];
-        }
+        for (uint32_t i = 0; i < n; i++)
+            if (old[i].id != UINT32_MAX)
+                *stream_slot(st, old[i].w, old[i].src, old[i].dst) = old[i];
         free(old);
     }
     struct edge *edge = edge_of(net);
     uint32_t src = template->src, dst = template->dst;
-    for (uint64_t k = stream_hash(w, src, dst);; k++) {
-        struct sto_stream *e = &st->streams[k & (st->cap_streams - 1)];
-        if (e->id == UINT32_MAX) {
-            struct flow *f = flow_new(net, st);
-            uint32_t id = f->id;
-            *f = *template;
-            f->id = id;
-            f->start_ps = net->sim.now_ps;
-            f->size_bytes = 0;
-            /* In the worker's VM and on its vCPU at both ends, where
-             * core_of() runs its software. */
-            f->affinity = w + 1;
-            *e = (struct sto_stream){ .w = w, .src = src, .dst = dst,
-                                      .id = id };
-            st->n_streams++;
-            transport_open_stream(net, id);
-            return f;
-        }
-        if (e->w == w && e->src == src && e->dst == dst)
-            return &edge->flows[e->id];
-    }
+    struct sto_stream *e = stream_slot(st, w, src, dst);
+    if (e->id != UINT32_MAX)
+        return &edge->flows[e->id];
+    struct flow *f = flow_new(net, st);
+    uint32_t id = f->id;
+    *f = *template;
+    f->id = id;
+    f->start_ps = net->sim.now_ps;
+    f->size_bytes = 0;
+    /* In the worker's VM and on its vCPU at both ends, where core_of()
+     * runs its software. */
+    f->affinity = w + 1;
+    *e = (struct sto_stream){ .w = w, .src = src, .dst = dst, .id = id };
+    st->n_streams++;
+    transport_open_stream(net, id);
+    const struct sto_stream *r = stream_slot(st, w, dst, src);
+    if (r->id != UINT32_MAX && edge->flows[r->id].transport == f->transport)
+        transport_pair_streams(net, f, &edge->flows[r->id]);
+    return f;
 }
 
 /* Sends message TEMPLATE by CARRIER (its ends, size and class filled by
@@ -674,9 +696,10 @@ msg_send(struct net *net, struct storage *st, struct sto_io *io, int leg,
                                 (uint64_t)(leg + 1);
     struct flow *f = stream_get(net, st, w->index, template);
     transport_post(net, f, template->size_bytes,
-                   carrier == CARRY_WRITE  ? RDMA_VERB_WRITE
-                   : carrier == CARRY_READ ? RDMA_VERB_READ
-                                           : RDMA_VERB_SEND,
+                   carrier == CARRY_WRITE || carrier == CARRY_IWARP_WRITE
+                       ? RDMA_VERB_WRITE
+                   : carrier_reads(carrier) ? RDMA_VERB_READ
+                                            : RDMA_VERB_SEND,
                    tag);
 }
 

@@ -15,7 +15,11 @@
  *   - ECN (RFC 3168): ECT(0) on new data, CE echoed as ECE, CWR; DCTCP's
  *     receiver echoes CE per packet with the RFC 8257 delayed-ACK rule;
  *   - a receive window: the receive buffer less the bytes held out of
- *     order (the application reads in-order data at once).
+ *     order (the application reads in-order data at once);
+ *   - the window's restart after idle (RFC 5681 4.1, RFC 2861; Linux's
+ *     tcp_slow_start_after_idle): a message stream that writes after
+ *     sending nothing for longer than an RTO restarts from its initial
+ *     window.
  * Not modelled: FIN/close, SACK, timestamps, Nagle (the application
  * writes the whole message at once), zero-window probes (a sender with
  * nothing in flight may always send one segment).
@@ -75,12 +79,23 @@ flow_tcp_spec(const struct net *net, const struct flow *f)
 }
 
 /* iWARP (RFC 5040 RDMAP, 5041 DDP, 5044 MPA) over this TCP: each segment
- * carries one FPDU, MPA's marker-free, segment-aligned framing as iWARP
- * NICs send it: MPA length 2 B, the tagged DDP header with RDMAP's
- * control byte 14 B (RDMA WRITE), pad to 4 B, MPA CRC32c 4 B.  dcsim's
- * sequence numbers count application bytes; the framing is on the wire
- * (l4_extra) but not in the sequence space. */
-#define IWARP_FPDU_HDR_BYTES (2 + 14 + 4)
+ * carries one FPDU, MPA's marker-free framing as iWARP NICs send it, and
+ * one FPDU never holds bytes of two messages: DDP cuts each message into
+ * its own segments (the last one flagged), MPA puts each in one FPDU and
+ * a sender aligned to TCP segments starts every FPDU a segment (RFC 5044's
+ * FPDU alignment), so a message's last segment ends its TCP segment.  An
+ * FPDU: MPA's length 2 B; the DDP header with RDMAP's control byte,
+ * tagged 14 B (RDMA Write, Read Response: controls 2, STag 4, TO 8) or
+ * untagged 18 B (Send, Read Request: controls 2, RDMAP's reserved 4,
+ * queue number, message sequence number and offset 4 each); pad to 4 B;
+ * CRC32c 4 B.  A Read Request's payload is its RDMAP header (RFC 5040
+ * 4.4: sink STag and offset, size, source STag and offset, 28 B).
+ * dcsim's sequence numbers count application bytes; the framing is on
+ * the wire (l4_extra) but not in the sequence space. */
+#define MPA_FRAMING_BYTES (2 + 4)
+#define DDP_TAGGED_BYTES 14
+#define DDP_UNTAGGED_BYTES 18
+#define IWARP_READ_REQ_BYTES 28
 
 static bool
 is_iwarp(const struct flow *f)
@@ -88,14 +103,22 @@ is_iwarp(const struct flow *f)
     return f->transport == &transport_iwarp;
 }
 
-/* The framing of a segment carrying LEN application bytes. */
-static uint8_t
-iwarp_overhead(uint32_t len)
+/* The DDP header of a message of KIND. */
+static uint32_t
+iwarp_ddp_bytes(uint8_t kind)
 {
-    uint32_t ulpdu = 14 + len;
-    return (uint8_t)(IWARP_FPDU_HDR_BYTES + (4 - (2 + ulpdu) % 4) % 4);
+    return kind == TCP_MSG_SEND || kind == TCP_MSG_READ_REQ
+               ? DDP_UNTAGGED_BYTES
+               : DDP_TAGGED_BYTES;
 }
 
+/* The framing of an FPDU with a DDP header of DDP bytes carrying LEN
+ * application bytes. */
+static uint8_t
+iwarp_overhead(uint32_t ddp, uint32_t len)
+{
+    return (uint8_t)(MPA_FRAMING_BYTES + ddp + (4 - (2 + ddp + len) % 4) % 4);
+}
 
 /* ------------------------------------------------------------------ */
 /* Sequence numbers. */
@@ -265,6 +288,42 @@ min_u64(uint64_t a, uint64_t b)
     return a < b ? a : b;
 }
 
+/* The message of stream C holding byte OFF of its byte stream (on
+ * iWARP those delivered stay until acknowledged, so that a segment sent
+ * again is cut as it was the first time). */
+static const struct tcp_msg *
+msg_at(const struct tcp_conn *c, uint64_t off)
+{
+    const struct tcp_msg *m = &c->msgs[c->msg_head];
+    uint32_t n = c->n_msgs - c->n_posted, i = 0;
+    while (i < n && m[i].end <= off)
+        i++;
+    sim_assert(i < n);
+    return &m[i];
+}
+
+/* The length of the segment that starts at byte OFF, sent by LIMIT: an
+ * MSS at most; on iWARP one FPDU, which ends with its message at the
+ * latest (its framing in *EXTRA). */
+static uint32_t
+seg_len(const struct tcp_conn *c, uint64_t off, uint64_t limit,
+        uint8_t *extra)
+{
+    uint64_t len = min_u64(c->mss, limit - off);
+    *extra = 0;
+    if (LIKELY(!c->iwarp))
+        return (uint32_t)len;
+    uint32_t ddp = DDP_TAGGED_BYTES;
+    if (c->stream) {
+        const struct tcp_msg *m = msg_at(c, off);
+        ddp = iwarp_ddp_bytes(m->kind);
+        len = min_u64(len, m->end - off);
+        len = min_u64(len, c->mss - (ddp - DDP_TAGGED_BYTES));
+    }
+    *extra = iwarp_overhead(ddp, (uint32_t)len);
+    return (uint32_t)len;
+}
+
 /* May a new segment go out now?  Within min(cwnd, rwnd) of snd_una; a
  * sender with nothing in flight may always send one.  Limited transmit
  * (RFC 3042): each of the first two duplicate ACKs lets one more new
@@ -277,11 +336,47 @@ can_send_new(const struct tcp_conn *c)
     if (!c->established || c->snd_nxt >= size)
         return false;
     uint64_t flight = c->snd_nxt - c->snd_una;
-    uint64_t len = min_u64(c->mss, size - c->snd_nxt);
+    uint8_t extra;
+    uint64_t len = seg_len(c, c->snd_nxt, size, &extra);
     uint64_t cwnd = c->cwnd;
     if (!c->in_recovery && c->dupacks < c->cfg->dupack_thresh)
         cwnd += (uint64_t)(c->dupacks < 2 ? c->dupacks : 2) * c->mss;
     return flight == 0 || flight + len <= min_u64(cwnd, c->rwnd);
+}
+
+/* The application writes: if the connection has sent nothing for longer
+ * than an RTO and has nothing in flight, its window restarts (RFC 5681
+ * 4.1, RFC 2861 section 3), as Linux does under
+ * net.ipv4.tcp_slow_start_after_idle (tcp_slow_start_after_idle_check()
+ * in include/net/tcp.h, called as data is queued; tcp_cwnd_restart() in
+ * net/ipv4/tcp_output.c): cwnd halves once per RTO of idle time beyond
+ * the first, down to the restart window min(initial window, cwnd), and
+ * ssthresh keeps at least 3/4 of the old cwnd (tcp_current_ssthresh()).
+ * Linux's initial window is tcp_init_cwnd(): the route's `initcwnd` if
+ * set, else TCP_INIT_CWND (10); here the connection's own `init_cwnd`,
+ * which storage raises for its sessions as a route's initcwnd would. */
+static void
+restart_after_idle(const struct net *net, struct tcp_conn *c)
+{
+    if (!c->cfg->slow_start_after_idle || !c->established ||
+        c->snd_una != c->snd_max)
+        return;
+    uint64_t idle = net->sim.now_ps - c->last_data_ps;
+    if (idle <= c->rto_ps)
+        return;
+    uint64_t restart = min_u64((uint64_t)c->cfg->init_cwnd * c->mss,
+                               c->cwnd);
+    if (!c->in_recovery && !c->in_cwr) {
+        uint64_t keep = (c->cwnd >> 1) + (c->cwnd >> 2);
+        if (c->ssthresh < keep)
+            c->ssthresh = keep;
+    }
+    uint64_t cwnd = c->cwnd;
+    while (idle > c->rto_ps && cwnd > restart) {
+        idle -= c->rto_ps;
+        cwnd >>= 1;
+    }
+    c->cwnd = cwnd > restart ? cwnd : restart;
 }
 
 static void
@@ -363,15 +458,16 @@ tcp_data_pull(struct net *net, struct tx_source *src, uint64_t *next_ready)
 
     uint64_t off;
     uint32_t len;
+    uint8_t extra;
     bool retx;
     if (c->rtx_pending) {
         c->rtx_pending = false;
         off = c->rtx_off;
-        len = (uint32_t)min_u64(c->mss, c->snd_max - off);
+        len = seg_len(c, off, c->snd_max, &extra);
         retx = true;
     } else if (can_send_new(c)) {
         off = c->snd_nxt;
-        len = (uint32_t)min_u64(c->mss, f->size_bytes - off);
+        len = seg_len(c, off, f->size_bytes, &extra);
         retx = off < c->snd_max;   /* Resending after a timeout. */
         c->snd_nxt += len;
         if (c->snd_nxt > c->snd_max)
@@ -384,8 +480,7 @@ tcp_data_pull(struct net *net, struct tx_source *src, uint64_t *next_ready)
 
     struct pkt *p = make_pkt(net, c, false);
     p->payload_bytes = len;
-    if (is_iwarp(f))
-        p->l4_extra = iwarp_overhead(len);
+    p->l4_extra = extra;
     p->l4.tcp.seq = c->isn_snd + 1 + (uint32_t)off;
     p->l4.tcp.ack = c->isn_peer + 1;
     p->l4.tcp.flags = TCP_F_ACK;
@@ -406,6 +501,7 @@ tcp_data_pull(struct net *net, struct tx_source *src, uint64_t *next_ready)
 
     f->pkts_sent++;
     f->bytes_sent += len;
+    c->last_data_ps = net->sim.now_ps;
     if (retx) {
         f->retx_pkts++;
         /* Karn: a retransmitted segment gives no RTT sample. */
@@ -486,6 +582,17 @@ ecn_echo(struct tcp_conn *c)
     c->send_cwr = true;
 }
 
+/* iWARP: forgets the delivered messages the sender has seen
+ * acknowledged. */
+static void
+msgs_acked(struct tcp_conn *c)
+{
+    while (c->n_rcvd && c->msgs[c->msg_head].end <= c->snd_una) {
+        c->n_rcvd--;
+        c->msg_head = --c->n_msgs ? c->msg_head + 1 : 0;
+    }
+}
+
 static void
 new_ack(struct net *net, struct tcp_conn *c, uint64_t ack, bool ece)
 {
@@ -513,6 +620,8 @@ new_ack(struct net *net, struct tcp_conn *c, uint64_t ack, bool ece)
         else if (!c->in_cwr && cwnd_limited)
             c->cc->cong_avoid(c, acked);
     }
+    if (c->n_rcvd)
+        msgs_acked(c);
     if (c->snd_una == c->snd_max)
         rto_stop(net, c);
     else
@@ -730,18 +839,106 @@ ooo_drain(struct tcp_conn *c)
     c->n_ooo -= k;
 }
 
-/* Stream: the messages whose last byte rcv_nxt has passed complete, in
- * order.  True if one did. */
+/* Room for one more message at the end of C's array: the messages left
+ * moved to the front, or the array grown. */
+static void
+msgs_room(struct tcp_conn *c)
+{
+    if (c->msg_head + c->n_msgs < c->cap_msgs)
+        return;
+    if (c->msg_head) {
+        memmove(c->msgs, c->msgs + c->msg_head, c->n_msgs * sizeof *c->msgs);
+        c->msg_head = 0;
+    } else {
+        c->cap_msgs = c->cap_msgs ? 2 * c->cap_msgs : 8;
+        c->msgs = xrealloc(c->msgs, c->cap_msgs * sizeof *c->msgs);
+    }
+}
+
+/* iWARP: the messages whose work requests have run join C's byte
+ * stream, in order; a Read Request beyond the ORD (rd_max outstanding)
+ * waits, and so does every message behind it, until a Read Response
+ * ends one (the RNIC's send queue, RFC 5040's ORD as MPA's connection
+ * setup negotiates it, RFC 6581). */
+static void
+iwarp_join(struct net *net, struct tcp_conn *c)
+{
+    struct flow *f = c->flow;
+    while (c->n_started) {
+        struct tcp_msg *m = &c->msgs[c->msg_head + c->n_msgs - c->n_posted];
+        if (m->kind == TCP_MSG_READ_REQ) {
+            if (c->rd_max && c->reads_out >= c->rd_max)
+                break;
+            c->reads_out++;
+        }
+        restart_after_idle(net, c);
+        f->size_bytes += m->end;
+        m->end = f->size_bytes;
+        c->n_posted--;
+        c->n_started--;
+    }
+    sender_wake(net, c);
+}
+
+/* iWARP: Read Request M of stream C is here whole; the responder's RNIC
+ * answers it with its Read Response on the connection's other direction
+ * (the peer stream), ahead of the messages whose work requests it has
+ * not had yet.  No CPU takes part (RFC 5040: the Data Source's RNIC
+ * reads the source buffer and sends the response itself). */
+static void
+iwarp_read_respond(struct net *net, struct tcp_conn *c,
+                   const struct tcp_msg *m)
+{
+    sim_assert(c->peer && c->peer->tp);
+    struct flow *pf = c->peer;
+    struct tcp_conn *r = pf->tp;
+    msgs_room(r);
+    struct tcp_msg *at = &r->msgs[r->msg_head + r->n_msgs - r->n_posted];
+    memmove(at + 1, at, r->n_posted * sizeof *at);
+    r->n_msgs++;
+    restart_after_idle(net, r);
+    pf->size_bytes += m->read_bytes;
+    *at = (struct tcp_msg){ .end = pf->size_bytes, .tag = m->tag,
+                            .kind = TCP_MSG_READ_RESP };
+    sender_wake(net, r);
+}
+
+/* iWARP: a Read Response is here whole on stream C: its Read Request,
+ * on the peer stream, is over (completed there, where it was posted)
+ * and frees a place in the peer's ORD. */
+static void
+iwarp_read_done(struct net *net, struct tcp_conn *c, uint64_t tag)
+{
+    struct flow *rf = c->peer;
+    struct tcp_conn *q = rf->tp;
+    sim_assert(q->reads_out > 0);
+    q->reads_out--;
+    iwarp_join(net, q);
+    transport_msg_done(net, rf, tag);
+}
+
+/* Stream: the messages whose last byte rcv_nxt has passed are delivered,
+ * in order: each completes, but an iWARP Read Request draws its
+ * response, and a Read Response completes its request.  True if one
+ * was. */
 static bool
 stream_delivered(struct net *net, struct tcp_conn *c)
 {
     bool any = false;
-    while (c->n_msgs > c->n_posted &&
-           c->msgs[c->msg_head].end <= c->rcv_nxt) {
-        uint64_t tag = c->msgs[c->msg_head].tag;
-        c->msg_head = --c->n_msgs ? c->msg_head + 1 : 0;
+    while (c->n_msgs - c->n_posted > c->n_rcvd &&
+           c->msgs[c->msg_head + c->n_rcvd].end <= c->rcv_nxt) {
+        struct tcp_msg m = c->msgs[c->msg_head + c->n_rcvd];
+        if (c->iwarp)
+            c->n_rcvd++;
+        else
+            c->msg_head = --c->n_msgs ? c->msg_head + 1 : 0;
         any = true;
-        transport_msg_done(net, c->flow, tag);
+        if (m.kind == TCP_MSG_READ_REQ)
+            iwarp_read_respond(net, c, &m);
+        else if (m.kind == TCP_MSG_READ_RESP)
+            iwarp_read_done(net, c, m.tag);
+        else
+            transport_msg_done(net, c->flow, m.tag);
     }
     return any;
 }
@@ -832,8 +1029,10 @@ static uint32_t
 tcp_mss(const struct net *net, const struct flow *f)
 {
     uint32_t mss = edge_of_const(net)->cfg.mtu_bytes - TCP_IP_HDR_BYTES;
+    /* iWARP: a tagged FPDU's payload at most (MPA's MULPDU less the
+     * DDP header); an untagged one carries 4 B less. */
     if (is_iwarp(f))
-        mss = (mss - IWARP_FPDU_HDR_BYTES) & ~3u;
+        mss = (mss - MPA_FRAMING_BYTES - DDP_TAGGED_BYTES) & ~3u;
     return mss;
 }
 
@@ -846,7 +1045,9 @@ tcp_setup(struct net *net, struct flow *f)
     uint32_t mss = tcp_mss(net, f);
     transport_set_ideal_fct(net, f, mss,
                             TCP_IP_HDR_BYTES +
-                                (is_iwarp(f) ? iwarp_overhead(mss) : 0),
+                                (is_iwarp(f) ? iwarp_overhead(DDP_TAGGED_BYTES,
+                                                              mss)
+                                             : 0),
                             p.hash0);
 }
 
@@ -882,12 +1083,15 @@ tcp_start(struct net *net, struct flow *f)
     c->rto_ps = clamp_rto(cfg, cfg->init_rto_ps);
     c->rto_deadline_ps = TIME_NEVER;
     c->quickacks = cfg->quickacks;
+    c->last_data_ps = net->sim.now_ps;
     make_protos(net, c);
     /* From the servers that run the ends' VMs now (a vm_move). */
     tx_source_rebind(&c->data_src, host_running(net, f->src), f->tc);
     tx_source_rebind(&c->ack_src, host_running(net, f->dst), f->tc);
     c->data_src.flow_id = c->ack_src.flow_id = f->id;
     c->stream = edge_of(net)->cfg.entries[f->entry].stream;
+    c->iwarp = is_iwarp(f);
+    c->rd_max = edge_of(net)->cfg.entries[f->entry].rd_max;
     c->cc->init(c);
     if (cfg->handshake) {
         c->syn_pending = true;
@@ -937,32 +1141,28 @@ tcp_close(struct net *net, struct flow *f)
 }
 
 /* Stream: BYTES more of the byte stream, a message ending with them;
- * on iWARP once its work request has run (iwarp_start()). */
+ * on iWARP an RDMAP message of VERB (a READ's request its 28 B, the
+ * BYTES coming back on the peer stream) once its work request has run
+ * (iwarp_start()). */
 static void
 tcp_post(struct net *net, struct flow *f, uint64_t bytes,
          enum rdma_verb verb, uint64_t tag)
 {
     struct tcp_conn *c = f->tp;
-    (void)verb;
     sim_assert(c && c->stream && bytes > 0);
-    if (c->msg_head + c->n_msgs == c->cap_msgs) {
-        /* Full at the end: move the messages left to the front, or
-         * grow. */
-        if (c->msg_head) {
-            memmove(c->msgs, c->msgs + c->msg_head,
-                    c->n_msgs * sizeof *c->msgs);
-            c->msg_head = 0;
-        } else {
-            c->cap_msgs = c->cap_msgs ? 2 * c->cap_msgs : 8;
-            c->msgs = xrealloc(c->msgs, c->cap_msgs * sizeof *c->msgs);
-        }
-    }
-    if (is_iwarp(f)) {
-        c->msgs[c->msg_head + c->n_msgs++] =
-            (struct tcp_msg){ .end = bytes, .tag = tag };
+    msgs_room(c);
+    if (c->iwarp) {
+        uint8_t kind = verb == RDMA_VERB_SEND   ? TCP_MSG_SEND
+                       : verb == RDMA_VERB_READ ? TCP_MSG_READ_REQ
+                                                : TCP_MSG_BYTES;
+        bool rd = kind == TCP_MSG_READ_REQ;
+        c->msgs[c->msg_head + c->n_msgs++] = (struct tcp_msg){
+            .end = rd ? IWARP_READ_REQ_BYTES : bytes, .tag = tag,
+            .read_bytes = rd ? bytes : 0, .kind = kind };
         c->n_posted++;
         return;
     }
+    restart_after_idle(net, c);
     f->size_bytes += bytes;
     c->msgs[c->msg_head + c->n_msgs++] =
         (struct tcp_msg){ .end = f->size_bytes, .tag = tag };
@@ -972,7 +1172,7 @@ tcp_post(struct net *net, struct flow *f, uint64_t bytes,
 /* iWARP message streams: the RNIC's connection is open from the stream's
  * opening (transport_open_stream() calls `setup` only, for a NIC-run
  * transport); `start` is then called once per posted message, when its
- * work request has run, and appends it to the byte stream. */
+ * work request has run, and lets it join the byte stream. */
 static void
 iwarp_setup(struct net *net, struct flow *f)
 {
@@ -989,11 +1189,20 @@ iwarp_start(struct net *net, struct flow *f)
         tcp_start(net, f);
         return;
     }
-    sim_assert(c->n_posted > 0);
-    struct tcp_msg *m = &c->msgs[c->msg_head + c->n_msgs - c->n_posted--];
-    f->size_bytes += m->end;
-    m->end = f->size_bytes;
-    sender_wake(net, c);
+    sim_assert(c->n_posted > c->n_started);
+    c->n_started++;
+    iwarp_join(net, c);
+}
+
+/* Streams A and B are the two directions of one iWARP connection. */
+static void
+iwarp_pair(struct net *net, struct flow *a, struct flow *b)
+{
+    (void)net;
+    struct tcp_conn *ca = a->tp, *cb = b->tp;
+    sim_assert(ca && cb && ca->stream && cb->stream);
+    ca->peer = b;
+    cb->peer = a;
 }
 
 bool
@@ -1030,4 +1239,5 @@ const struct transport_class transport_iwarp = {
     .sources = tcp_sources,
     .receive = tcp_receive,
     .post = tcp_post,
+    .pair = iwarp_pair,
 };

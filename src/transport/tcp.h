@@ -68,9 +68,24 @@ struct tcp_range {
     uint64_t start, end;
 };
 
+/* What a stream's message is.  On TCP only bytes; on iWARP an RDMAP
+ * message (RFC 5040) in DDP segments (RFC 5041), tagged or untagged. */
+enum tcp_msg_kind {
+    TCP_MSG_BYTES,            /* TCP: bytes; iWARP: an RDMA Write. */
+    TCP_MSG_SEND,             /* iWARP Send (untagged, queue 0). */
+    TCP_MSG_READ_REQ,         /* iWARP RDMA Read Request (untagged, queue
+                               * 1): its Read Response comes back on the
+                               * peer stream, and it completes then. */
+    TCP_MSG_READ_RESP,        /* iWARP RDMA Read Response (tagged), made
+                               * by the responder's RNIC for the peer
+                               * stream's Read Request. */
+};
+
 /* A message of a stream: its end in the byte stream, its tag. */
 struct tcp_msg {
     uint64_t end, tag;
+    uint64_t read_bytes;      /* TCP_MSG_READ_REQ: the bytes it reads. */
+    uint8_t kind;             /* enum tcp_msg_kind */
 };
 
 /* An ACK waiting for the receiver's NIC. */
@@ -93,6 +108,7 @@ struct tcp_conn {
     bool ecn;                   /* ECN in use on this connection. */
     bool established;           /* Handshake done (or not modelled). */
     bool aborted;               /* Gave up after max_retries timeouts. */
+    bool iwarp;                 /* iWARP's framing (transport_iwarp). */
     struct pkt data_proto;      /* Header template, sender to receiver. */
     struct pkt ack_proto;       /* Receiver to sender. */
 
@@ -120,6 +136,8 @@ struct tcp_conn {
     uint64_t timed_end;         /* ...whose last byte + 1 is this... */
     uint64_t timed_at_ps;       /* ...sent at this time. */
     uint32_t backoff;           /* RTO doublings since the last ACK. */
+    uint64_t last_data_ps;      /* When a data segment last left (Linux's
+                                 * lsndtime), or the connection opened. */
     struct event rto_ev;        /* Lazily re-armed: see tcp.c. */
     uint64_t rto_deadline_ps;   /* TIME_NEVER when stopped. */
 
@@ -157,12 +175,21 @@ struct tcp_conn {
 
     /* A message stream (transport_open_stream()): the messages posted
      * and not yet delivered, oldest first: msgs[msg_head] on; on iWARP
-     * the last n_posted of them wait for their work request (`start`),
-     * their `end` holding their size until then. */
+     * the last n_posted of them are not in the byte stream yet, their
+     * `end` holding their size until then: the first n_started of those
+     * have had their work request run (`start`) and wait only for the
+     * ORD; and the first n_rcvd messages are delivered but kept until
+     * acknowledged, for the sender's segmentation. */
     bool stream;
     struct tcp_msg *msgs;
     uint32_t msg_head, n_msgs, cap_msgs;
-    uint32_t n_posted;
+    uint32_t n_posted, n_started, n_rcvd;
+    /* iWARP: the stream the other way on the same connection
+     * (transport_pair_streams()), which carries the Read Responses to
+     * this one's Read Requests; and those outstanding, at most rd_max
+     * (the ORD; 0: no limit). */
+    struct flow *peer;
+    uint32_t reads_out, rd_max;
 };
 
 #endif

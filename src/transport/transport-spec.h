@@ -31,6 +31,10 @@ struct tcp_spec {
     uint32_t dupack_thresh;   /* Duplicate ACKs that trigger fast
                                * retransmit (RFC 5681: 3). */
     double dctcp_g;           /* DCTCP alpha gain (RFC 8257: 1/16). */
+    bool slow_start_after_idle;  /* Restart the window after an idle
+                               * period longer than the RTO (RFC 5681
+                               * 4.1, RFC 2861; Linux
+                               * tcp_slow_start_after_idle). */
 };
 
 /* RDMA parameters (docs/scenario.md, `rdma`): RoCEv2 reliable

@@ -90,6 +90,15 @@ transport_post(struct net *net, struct flow *f, uint64_t bytes,
 }
 
 void
+transport_pair_streams(struct net *net, struct flow *a, struct flow *b)
+{
+    sim_assert(a->transport == b->transport && a->src == b->dst &&
+               a->dst == b->src);
+    if (a->transport->pair)
+        a->transport->pair(net, a, b);
+}
+
+void
 transport_msg_done(struct net *net, struct flow *f, uint64_t tag)
 {
     if (UNLIKELY(edge_of(net)->servers) && f->transport->nic_offload)

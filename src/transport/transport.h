@@ -52,6 +52,12 @@ struct transport_class {
      * without streams leave it NULL. */
     void (*post)(struct net *, struct flow *, uint64_t bytes,
                  enum rdma_verb verb, uint64_t tag);
+    /* Message streams A and B, both open on this transport, are the two
+     * directions of one connection (transport_pair_streams()).  A
+     * transport whose responder answers in the NIC sends the answer on
+     * the other direction: iWARP's RDMA Read Responses (RFC 5040), so a
+     * READ posted on an iWARP stream needs its pair.  Optional. */
+    void (*pair)(struct net *, struct flow *a, struct flow *b);
     /* F's transmit sources (F set up, f->tp set): up to
      * TRANSPORT_MAX_SOURCES into OUT, each with whether it sends from
      * F's source end (AT_SRC) or its destination end; returns how many.
@@ -136,6 +142,10 @@ void transport_close_stream(struct net *, struct flow *);
  * request (server_rdma_post()), as a flow's start does. */
 void transport_post(struct net *, struct flow *, uint64_t bytes,
                     enum rdma_verb verb, uint64_t tag);
+/* Streams A and B (open, of one transport) are the two directions of one
+ * connection: A's source is B's destination (transport_class.pair; a
+ * no-op for transports without it). */
+void transport_pair_streams(struct net *, struct flow *a, struct flow *b);
 /* A message posted on stream F with TAG has been delivered whole, in
  * order: its completion polled (RDMA with a server model), the edge's
  * owner told (edge_owner_class.msg_done).  Transports call it once per

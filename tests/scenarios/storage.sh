@@ -352,30 +352,82 @@ ok_if "$i1 <= $w1 && $i1 > 0.99 * $w1" "rdma_read_depth 1: one READ outstanding 
 ok_if "$i16 <= $w16 && $i16 > 0.99 * $w16" "rdma_read_depth 16: the READs fill the initiator's link"
 
 # ---- NVMe-oF over iWARP: the RDMAP messages on a TCP connection. ----
-# Each segment one FPDU: TCP/IP 40 B, MPA length 2, DDP/RDMAP 14, pad to
-# 4, CRC 4 (20 B here) and at most 1440 B of data.  A 4 KiB read: the
-# 64 B command in one segment (124 B of IP packet); the SSD; the 4096 B
-# RDMA WRITE and the 16 B SEND posted together, 4112 B in segments of
-# 1440, 1440 and 1232 B.
-iw_ps=$(awk -v a="$(msg_ps "$(wire 124)")" \
-            -v b="$(msg_ps "$(wire 1500) $(wire 1500) $(wire 1292)")" \
+# Each segment one FPDU, and no FPDU holds bytes of two messages (DDP
+# segments each message; MPA aligns FPDUs to segments): TCP/IP 40 B, MPA
+# length 2, the DDP/RDMAP header (tagged 14 B for an RDMA Write or a Read
+# Response, untagged 18 B for a Send or a Read Request), pad to 4, CRC 4;
+# at most 1440 B of data (tagged) or 1436 B (untagged).
+# iwarp_ip DDP LEN: the IP packet of an FPDU of LEN bytes.
+iwarp_ip() { awk -v h="$1" -v n="$2" 'BEGIN { u = 2 + h + n; print 40 + u + (4 - u % 4) % 4 + 4 }'; }
+# A 4 KiB read: the 64 B command Send (128 B of IP packet); the SSD; the
+# 4096 B RDMA Write in segments of 1440, 1440 and 1216 B, and the 16 B
+# completion Send in a segment of its own, posted together.  (Cut from
+# the byte stream without regard to messages, as before, the Send would
+# share the Write's last segment: 1440, 1440, 1232 B.)
+iw_ps=$(awk -v a="$(msg_ps "$(wire "$(iwarp_ip 18 64)")")" \
+            -v b="$(msg_ps "$(wire 1500) $(wire 1500) $(wire "$(iwarp_ip 14 1216)") $(wire "$(iwarp_ip 18 16)")")" \
             -v d="$dev_ps" 'BEGIN { printf "%.3f", a + b + d }')
 run one-nvme-iwarp "{jobs: [{initiator: h0, target: h1, protocol: nvme-iwarp, count: 1}]}"
 got=$(sto "$tmp/one-nvme-iwarp" lat_max_us)
 echo "# nvme-iwarp: one 4 KiB read $got us, analytic $(awk -v w="$iw_ps" 'BEGIN { printf "%.3f", w / 1e6 }') us"
 ok_if "$got * 1e6 - $iw_ps < 1500 && $iw_ps - $got * 1e6 < 1500" "nvme-iwarp: one 4 KiB read on an idle path is the sum of its parts (to the ns)"
-# A 64 KiB write beyond in_capsule: the command, the target's RDMA Read
-# Request (28 B), the initiator's Read Response with the data, the
-# completion.
+# The same read's bytes on the wire: h1 sends the two Write segments of
+# 1500 B, the 1276 B one, the completion's 80 B one, and the pure ACK of
+# the command (40 B); h0 the command and the ACK of the completion (the
+# Write's are delayed ACKs and quick ACKs: counted from links.csv below).
+b1=$(csv "$tmp/one-nvme-iwarp/links.csv" 'c["bytes"]' 'c["from"] == "h1"')
+p1=$(csv "$tmp/one-nvme-iwarp/links.csv" 'c["packets"]' 'c["from"] == "h1"')
+up1=$(sum "$(wire 1500) $(wire 1500) $(wire "$(iwarp_ip 14 1216)") $(wire "$(iwarp_ip 18 16)") $(wire 40)")
+echo "# nvme-iwarp 4 KiB read: h1 sends $p1 frames, $b1 B (computed 5 frames, $up1 B)"
+ok_if "$p1 == 5 && $b1 == $up1" "nvme-iwarp: the completion Send is a segment of its own, each FPDU framed by its header"
+# A 64 KiB write beyond in_capsule: the command, the target's RDMA READ
+# (its Read Request on the target's direction, the initiator's RNIC's
+# Read Response on the other), the completion: as nvme-rdma's, three
+# messages posted, the READ counted by its data.
 run iw-write "{jobs: [{initiator: h0, target: h1, protocol: nvme-iwarp, rw: write, bs: 64KiB, count: 10}]}"
 m=$(num messages "$tmp/iw-write/summary.json") b=$(num message_bytes "$tmp/iw-write/summary.json")
-ok_if "$m == 40 && $b == 10 * (64 + 28 + 65536 + 16)" "nvme-iwarp write: command, RDMA Read Request, Read Response, completion ($m messages, $b bytes)"
+ok_if "$m == 30 && $b == 10 * (64 + 65536 + 16)" "nvme-iwarp write: command, RDMA READ, completion ($m messages, $b bytes)"
 # The RNIC runs TCP: the target's CPU per I/O is an RDMA target's (its
 # command work, an interrupt, posts and polls), not NVMe/TCP's.
 run cpu-nvme-iwarp "{jobs: [{initiator: h0, target: h1, protocol: nvme-iwarp, bs: 128KiB, count: 200}]}" "server: {}"
 wi=$(sto "$tmp/cpu-nvme-iwarp" target_cpu_us_per_io)
 echo "# 128 KiB reads, target CPU per I/O: nvme-iwarp $wi us, nvme-rdma $r us, nvme-tcp $tn us"
 ok_if "$wi == $r && $tn > 3 * $wi" "an iWARP target spends an RDMA target's CPU per I/O, far less than NVMe/TCP's"
+# The Read Response is the initiator's RNIC's: no work request posted or
+# polled on the initiator's CPU, whose cost per 64 KiB write is then
+# nvme-rdma's (its command's post and poll and the completion's), and
+# the target's too (its READ's post and its poll when the data is in).
+for p in nvme-rdma nvme-iwarp; do
+    run "cpuw-$p" "{jobs: [{initiator: h0, target: h1, protocol: $p, rw: write, bs: 64KiB, count: 200}]}" "server: {}"
+done
+ri=$(sto "$tmp/cpuw-nvme-rdma" initiator_cpu_us_per_io) wii=$(sto "$tmp/cpuw-nvme-iwarp" initiator_cpu_us_per_io)
+rt=$(sto "$tmp/cpuw-nvme-rdma" target_cpu_us_per_io) wit=$(sto "$tmp/cpuw-nvme-iwarp" target_cpu_us_per_io)
+echo "# 64 KiB writes, CPU per I/O: initiator nvme-iwarp $wii us, nvme-rdma $ri us; target nvme-iwarp $wit us, nvme-rdma $rt us"
+ok_if "$wii == $ri && $wit == $rt" "nvme-iwarp: the Read Response costs the initiator's CPU nothing, as an RDMA READ's"
+# The ORD bounds iWARP's outstanding READs too (rdma_read_depth).  32
+# writes outstanding, eight SSDs, one worker: with depth 1 the target
+# sends one Read Request (28 B of RDMAP header, untagged) and waits for
+# its Read Response's 46 segments (45 of 1440 B, one of 736 B) before
+# the next, so IOPS are at most 1 / that (within 1% below: h0's
+# commands and ACKs share its link with the responses); with 16 the
+# responses follow each other and h0's link is the limit: per write the
+# responses, a command and two pure ACKs (of the Read Request and of the
+# completion), within 5% below (a command waits in the byte stream
+# behind the Read Responses before it, unlike RoCE's, so the target's
+# READs come less evenly).
+iwtrain=
+for k in $(seq 45); do iwtrain="$iwtrain $(wire 1500)"; done
+iwtrain="$iwtrain $(wire "$(iwarp_ip 14 736)")"
+iwreq_ps=$(msg_ps "$(wire "$(iwarp_ip 18 28)")") iwtrain_ps=$(msg_ps "$iwtrain")
+for d in 1 16; do
+    run "iw-depth$d" "{devices: 8, rdma_read_depth: $d, jobs: [{initiator: h0, target: h1, protocol: nvme-iwarp, rw: write, bs: 64KiB, iodepth: 32, count: 2000}]}"
+done
+i1=$(sto "$tmp/iw-depth1" iops) i16=$(sto "$tmp/iw-depth16" iops)
+w1=$(awk -v a="$iwreq_ps" -v b="$iwtrain_ps" 'BEGIN { printf "%.1f", 1e12 / (a + b) }')
+w16=$(awk -v b="$(sum "$iwtrain $(wire "$(iwarp_ip 18 64)") $(wire 40) $(wire 40)")" 'BEGIN { printf "%.1f", 100e9 / 8 / b }')
+echo "# nvme-iwarp, 32 writes of 64 KiB outstanding: rdma_read_depth 1 $i1 IOPS (one READ at a time: $w1), 16 $i16 IOPS (h0's link: $w16)"
+ok_if "$i1 <= $w1 && $i1 > 0.99 * $w1" "nvme-iwarp rdma_read_depth 1: one Read Request outstanding on the connection sets the IOPS"
+ok_if "$i16 <= $w16 && $i16 > 0.95 * $w16 && $i16 > 1.5 * $i1" "nvme-iwarp rdma_read_depth 16: the Read Responses fill the initiator's link"
 
 # ---- Messages: sizes and counts. ----
 run msgs "{jobs: [{initiator: h0, target: h1, protocol: nvme-tcp, rw: write, bs: 64KiB, count: 10}]}"

@@ -866,6 +866,8 @@ test_tcp_ecn_faults(struct files *fs)
     ok(!strcmp(scn.tcp.cc, "cubic"), "top-level cc");
     is_u64(scn.tcp.min_rto_ps, PS_PER_MS, "top-level min_rto");
     is_u64(scn.tcp.init_cwnd, 10, "init_cwnd defaults to 10");
+    ok(scn.tcp.slow_start_after_idle,
+       "slow_start_after_idle defaults to true (Linux's default)");
     is_u64(scn.tcp.max_rto_ps, 120 * PS_PER_S, "max_rto defaults to 120 s");
     ok(scn.faults.loss == 0.001 && scn.faults.reorder == 0.5 &&
            scn.faults.reorder_delay_ps == 3 * PS_PER_US,
@@ -913,6 +915,13 @@ test_tcp_ecn_faults(struct files *fs)
     expect_error(fs, "zero delayed_ack",
                  SPINE_LEAF "tcp: {delayed_ack: 0}\n", "6:20",
                  "tcp.delayed_ack is '0'; expected an integer 1..64");
+    expect_error(fs, "slow_start_after_idle not a bool",
+                 SPINE_LEAF "tcp: {slow_start_after_idle: 1}\n", "6:30",
+                 "tcp.slow_start_after_idle is '1'");
+    expect_error(fs, "entry slow_start_after_idle not a bool",
+                 SPINE_LEAF "traffic:\n  - {pattern: all-to-all, size: 1MB, "
+                 "protocol: tcp, tcp: {slow_start_after_idle: off}}\n", "7:82",
+                 "traffic.0.tcp.slow_start_after_idle is 'off'");
     expect_error(fs, "tcp on a udp entry",
                  SPINE_LEAF "traffic:\n  - {pattern: all-to-all, size: 1MB, "
                  "tcp: {cc: cubic}}\n", "7:38",
