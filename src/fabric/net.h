@@ -72,7 +72,8 @@ struct net_config {
     bool infiniband;                  /* Native IB links, credit flow
                                        * control, no switch MMU. */
     bool ppp;                         /* The ns-3 simulator's PPP links:
-                                       * no preamble or gap (pkt.h). */
+                                       * no preamble or gap (pkt.h), and
+                                       * whole-ns frame times (port.h). */
     const struct ib_spec *ib;         /* With INFINIBAND. */
     uint32_t ib_mtu_bytes;            /* IB MTU of the largest packet, for
                                        * the credit round trip. */

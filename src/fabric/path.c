@@ -13,6 +13,7 @@ path_trace(const struct net *net, uint32_t src, uint32_t dst, uint32_t hash0,
     const struct port *port = &at->ports[0];  /* Its NIC (host.h). */
     path->n_links = 0;
     path->node[0] = at->id;
+    path->ns3_time = port->ns3_time;
     for (;;) {
         sim_assert(path->n_links < PATH_MAX_LINKS);
         path->rate_bps[path->n_links] = port->rate_bps;
@@ -36,8 +37,10 @@ path_latency_ps(const struct path *path, uint32_t wire_bytes)
 {
     uint64_t t_ps = 0;
     for (uint32_t i = 0; i < path->n_links; i++)
-        t_ps = sat_add_u64(t_ps, sat_add_u64(ser_time_ps(wire_bytes,
-                                                         path->rate_bps[i]),
-                                             path->delay_ps[i]));
+        t_ps = sat_add_u64(t_ps,
+                           sat_add_u64(ser_time_link_ps(wire_bytes,
+                                                        path->rate_bps[i],
+                                                        path->ns3_time),
+                                       path->delay_ps[i]));
     return t_ps;
 }

@@ -5,6 +5,7 @@
 #ifndef DCSIM_PATH_H
 #define DCSIM_PATH_H 1
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct net;
@@ -16,6 +17,8 @@ struct path {
     uint32_t node[PATH_MAX_LINKS + 1];     /* Node ids, source first. */
     uint64_t rate_bps[PATH_MAX_LINKS];
     uint64_t delay_ps[PATH_MAX_LINKS];     /* Propagation + forwarding. */
+    bool ns3_time;                         /* Frame times in whole ns
+                                            * (`fabric: ns3`, port.h). */
 };
 
 /* Traces the path from host SRC to host DST of packets whose unseeded

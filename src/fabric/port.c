@@ -262,7 +262,8 @@ port_kick(struct net *net, struct port *port)
 
     uint32_t wire = port_wire_bytes(port, frame);
     uint64_t ser = port->ps_per_byte ? (uint64_t)wire * port->ps_per_byte
-                                     : ser_time_ps(wire, port->rate_bps);
+                                     : ser_time_link_ps(wire, port->rate_bps,
+                                                        port->ns3_time);
     if (UNLIKELY(p->hooks | port->link.capture))
         net_observe_depart(net, port, p, ser);
     port->busy_until_ps = now + ser;
@@ -320,8 +321,16 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
 {
     /* A frame ending now leaves before this one is admitted: departures
      * precede arrivals at the same instant, whether or not the port had
-     * an event scheduled for its end of transmission. */
-    if (port->eligible && net->sim.now_ps >= port->busy_until_ps)
+     * an event scheduled for its end of transmission.  Not on the ns-3
+     * simulator's links (`fabric: ns3`): there a frame's arrival is an
+     * event scheduled when it started onto its link, before the end of
+     * the transmission under way here was, so frames arriving at that
+     * instant join the queue first (QbbChannel::TransmitStart schedules
+     * the receive; QbbNetDevice::TransmitComplete, then
+     * DequeueAndTransmit, sends the next), and the queue a departure
+     * sees (HPCC's INT, ECN marking) counts them. */
+    if (port->eligible && net->sim.now_ps >= port->busy_until_ps &&
+        !port->ns3_time)
         port_kick(net, port);
     struct port_queue *pq = port_queue_get(port, tc);
     if (UNLIKELY(port->fc_drop >> tc & 1)) {
@@ -345,6 +354,10 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
         ecn_consider(port->ecn, &pq->st.ecn_marked, p, pq->q.bytes);
     queue_push(&pq->q, p, net->sim.now_ps);
     port->eligible |= (uint8_t)(1u << tc);
+    /* ns-3's order (above): the end of transmission due now sends. */
+    if (UNLIKELY(port->ns3_time) &&
+        event_is_scheduled(&net->sim, &port->tx_done))
+        return;
     port_kick(net, port);
 }
 

@@ -97,7 +97,7 @@ struct port {
     uint64_t busy_until_ps;   /* End of the frame being serialized. */
     uint32_t ps_per_byte;     /* 8e12 / rate when exact and below 2^32
                                * (every Ethernet rate), else 0:
-                               * ser_time_ps() divides. */
+                               * ser_time_link_ps() divides. */
     uint32_t qmap;            /* Bits 4tc..4tc+3: 1 + class tc's index in
                                * `qv`, or 0 while it has no queue. */
     const struct sched_class *sched;
@@ -126,6 +126,9 @@ struct port {
     /* Fourth line: the scheduler's. */
     const struct ets_spec *ets;  /* Read by the ets scheduler. */
     uint32_t sched_state[10]; /* Scheduler's private per-port state. */
+    bool ns3_time;            /* `fabric: ns3`: a frame takes whole ns,
+                               * rounded down (ser_time_ns3_ps()); then
+                               * ps_per_byte is 0. */
 } __attribute__((aligned(64)));
 
 /* An egress queue that never held or refused a packet, for readers of

@@ -221,13 +221,14 @@ struct ib_fc_hdr {
 /* The links of the HPCC ns-3 simulator (`fabric: ns3`;
  * github.com/alibaba-edu/High-Precision-Congestion-Control at 9f4be2a,
  * simulation/src/point-to-point/model/qbb-net-device.cc and rdma-hw.cc):
- * a frame is a 2-byte PPP header and the IP datagram, and it occupies the
- * wire for exactly its bytes (TransmitStart: no preamble, gap, FCS or
- * minimum size).  Its RDMA packets carry the simulator's headers in place
+ * a frame is a PPP header and the IP datagram, and it occupies the wire
+ * for exactly its bytes (TransmitStart: no preamble, gap, FCS or minimum
+ * size).  The simulator's PppHeader is 14 bytes, an Ethernet header's
+ * size, not PPP's 2 (ppp-header.cc, PppHeader::GetStaticSize).  Its RDMA packets carry the simulator's headers in place
  * of RoCE's: data UDP + a 6-byte SeqTsHeader (+ INT); ACKs and NAKs a
  * 12-byte qbbHeader (+ INT) with no UDP header, in an IP datagram of at
  * least 46 bytes (ReceiveUdp pads the qbbHeader to 60 - 14 - 20 B). */
-#define PPP_HDR_BYTES 2
+#define PPP_HDR_BYTES 14
 #define NS3_SEQTS_BYTES 6
 #define NS3_QBB_BYTES 12
 #define NS3_ACK_MIN_IP_BYTES 46

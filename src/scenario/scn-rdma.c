@@ -98,6 +98,10 @@ static const struct key dcqcn_keys[] = {
     { "cnp_on_ack", KEY_BOOL, D(cnp_on_ack), .note = "false",
       .help = "NP: the CNP rides on the next ACK or NAK, not in a packet "
               "of its own." },
+    { "free_timers", KEY_BOOL, D(free_timers), .note = "the preset's",
+      .help = "RP: from the first CNP, the alpha and decrease timers tick "
+              "on fixed periods and a CNP waits for the next decrease "
+              "tick; false: a CNP after a quiet period cuts at once." },
 };
 #undef D
 

@@ -5,6 +5,7 @@
 #define DCSIM_UTIL_H 1
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
@@ -95,6 +96,33 @@ ser_time_ps(uint64_t wire_bytes, uint64_t rate_bps)
     u128 num = (u128)wire_bytes * 8u * PS_PER_S;
     u128 t = (num + rate_bps - 1) / rate_bps;
     return t > UINT64_MAX ? UINT64_MAX : (uint64_t)t;
+}
+
+/* The time the HPCC ns-3 simulator gives WIRE_BYTES at RATE_BPS (links
+ * and NIC pacing under `fabric: ns3`): Seconds(DataRate::CalculateTxTime
+ * (bytes)), the double bytes * 8 / rate in seconds, made a Time of whole
+ * nanoseconds the way ns-3.17's int64x64_t does it with 128-bit integers
+ * (core/model/int64x64-128.h: the fraction scaled by 2^64 and truncated,
+ * then multiplied by 10^9, and the integer part kept).  So it is rounded
+ * down: 1048 B at 100 Gb/s take 83 ns, not 83.84. */
+static inline uint64_t
+ser_time_ns3_ps(uint64_t wire_bytes, uint64_t rate_bps)
+{
+    double s = (double)wire_bytes * 8 / (double)rate_bps;
+    uint64_t whole = (uint64_t)s;
+    uint64_t frac = (uint64_t)((s - (double)whole) * 18446744073709551616.0);
+    uint64_t ns = whole * 1000000000u +
+                  (uint64_t)(((u128)frac * 1000000000u) >> 64);
+    return ns * 1000;
+}
+
+/* A link's or a pacer's time for WIRE_BYTES at RATE_BPS: ser_time_ps(),
+ * or with NS3 the simulator's whole nanoseconds (ser_time_ns3_ps()). */
+static inline uint64_t
+ser_time_link_ps(uint64_t wire_bytes, uint64_t rate_bps, bool ns3)
+{
+    return ns3 ? ser_time_ns3_ps(wire_bytes, rate_bps)
+               : ser_time_ps(wire_bytes, rate_bps);
 }
 
 #endif

@@ -5,7 +5,8 @@
 
 uint64_t
 flow_ideal_fct(uint64_t n, uint32_t wire, uint32_t last_wire, uint64_t gap_ps,
-               const uint64_t *rates, const uint64_t *delays, uint32_t h)
+               const uint64_t *rates, const uint64_t *delays, uint32_t h,
+               bool ns3_time)
 {
     sim_assert(n >= 1 && h >= 1 && h <= 64);
     uint64_t delay_sum = 0;
@@ -19,9 +20,9 @@ flow_ideal_fct(uint64_t n, uint32_t wire, uint32_t last_wire, uint64_t gap_ps,
     first[0] = 0;
     mid[0] = last[0] = gap_ps;
     for (uint32_t i = 1; i <= h; i++) {
-        mid[i] = ser_time_ps(wire, rates[i - 1]);
-        first[i] = n == 1 ? ser_time_ps(last_wire, rates[i - 1]) : mid[i];
-        last[i] = ser_time_ps(last_wire, rates[i - 1]);
+        mid[i] = ser_time_link_ps(wire, rates[i - 1], ns3_time);
+        last[i] = ser_time_link_ps(last_wire, rates[i - 1], ns3_time);
+        first[i] = n == 1 ? last[i] : mid[i];
     }
     if (n == 1) {
         uint64_t t = 0;

@@ -74,12 +74,14 @@ flow_affinity(const struct flow *f)
  * the destination under store-and-forward, for N_PKTS packets of
  * WIRE_BYTES each except the last, of LAST_WIRE_BYTES, released by a
  * pacer every GAP_PS (0 = back to back), over H links with RATES_BPS and
- * DELAYS_PS (propagation + forwarding latency).  Exact, not an estimate:
+ * DELAYS_PS (propagation + forwarding latency), each frame's time rounded
+ * down to whole ns with NS3_TIME (`fabric: ns3`, ser_time_ns3_ps()).
+ * Exact, not an estimate:
  * it is the longest path through the (packet x hop) grid of the max-plus
  * recurrence D[k][i] = max(D[k][i-1] + delay, D[k-1][i]) + ser(k, i). */
 uint64_t flow_ideal_fct(uint64_t n_pkts, uint32_t wire_bytes,
                         uint32_t last_wire_bytes, uint64_t gap_ps,
                         const uint64_t *rates_bps, const uint64_t *delays_ps,
-                        uint32_t h);
+                        uint32_t h, bool ns3_time);
 
 #endif

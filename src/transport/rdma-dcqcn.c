@@ -64,14 +64,16 @@ static const struct dcqcn_preset {
      * cut; CLAMP_TARGET_RATE 0 (CheckRateDecreaseMlx: the target follows
      * a cut only after a timer increase); every ACK of a CE-marked packet
      * carries a CNP (ReceiveUdp; L2_ACK_INTERVAL 1: an ACK per packet), so
-     * no CNP interval. */
+     * no CNP interval; the alpha and decrease timers start at the first
+     * CNP and tick to the end (cnp_received_mlx, UpdateAlphaMlx,
+     * CheckRateDecreaseMlx: free_timers). */
     { "ns3", {
         .g = 1.0 / 256, .alpha0 = 1.0, .cnp_interval_ps = 0,
         .alpha_period_ps = 1 * PS_PER_US, .dec_period_ps = 4 * PS_PER_US,
         .inc_period_ps = 900 * PS_PER_US, .byte_counter = 0,
         .fast_recovery = 1, .ai_bps = 50000000, .hai_bps = 100000000,
         .min_rate_bps = 100000000, .min_dec_factor = 0, .clamp = false,
-        .hyper = DCQCN_HYPER_CONSTANT } },
+        .hyper = DCQCN_HYPER_CONSTANT, .free_timers = true } },
 };
 
 void
@@ -169,15 +171,21 @@ dcqcn_cut(struct net *net, struct rdma_qp *qp)
     sim_schedule(&net->sim, &qp->inc_timer, net->sim.now_ps + d->inc_period_ps);
 }
 
+/* The decrease timer: a cut if a CNP came since the last tick.  It stops
+ * after a quiet period (the next CNP cuts at once), or with free_timers
+ * ticks on (the simulator's CheckRateDecreaseMlx reschedules itself
+ * first, then looks at m_decrease_cnp_arrived). */
 void
 dcqcn_dec_timer(struct sim *sim, struct event *ev)
 {
     struct rdma_qp *qp = CONTAINER_OF(ev, struct rdma_qp, dec_timer);
-    if (!qp->cnp_dec || !qp_active(qp))
-        return;  /* Quiet for a period: the next CNP cuts at once. */
-    qp->cnp_dec = false;
-    dcqcn_cut(net_of(sim), qp);
+    if (!qp_active(qp) || (!qp->cnp_dec && !qp->cfg->dcqcn.free_timers))
+        return;
     sim_schedule(sim, ev, sim->now_ps + qp->cfg->dcqcn.dec_period_ps);
+    if (qp->cnp_dec) {
+        qp->cnp_dec = false;
+        dcqcn_cut(net_of(sim), qp);
+    }
 }
 
 void
@@ -192,9 +200,27 @@ dcqcn_alpha_timer(struct sim *sim, struct event *ev)
     sim_schedule(sim, ev, sim->now_ps + d->alpha_period_ps);
 }
 
+/* A CNP reached the RP.  With free_timers, the first one starts the
+ * timers as the simulator's cnp_received_mlx does: alpha set to its
+ * initial value without counting this CNP in it, the alpha update a
+ * period later, the first decrease tick a decrease period and 1 ns later
+ * ("after alpha update"), which cuts for this CNP. */
 void
 dcqcn_cnp(struct net *net, struct rdma_qp *qp)
 {
+    const struct dcqcn_params *d = &qp->cfg->dcqcn;
+    uint64_t now = net->sim.now_ps;
+    if (d->free_timers && !event_is_scheduled(&net->sim, &qp->dec_timer)) {
+        qp->flow->cnps++;
+        qp->alpha = d->alpha0;
+        qp->cnp_alpha = false;
+        qp->cnp_dec = true;
+        qp->target = qp->rate;
+        sim_schedule(&net->sim, &qp->alpha_timer, now + d->alpha_period_ps);
+        sim_schedule(&net->sim, &qp->dec_timer,
+                     now + d->dec_period_ps + PS_PER_NS);
+        return;
+    }
     qp->flow->cnps++;
     qp->cnp_alpha = qp->cnp_dec = true;
     if (!event_is_scheduled(&net->sim, &qp->alpha_timer))

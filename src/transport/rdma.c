@@ -330,7 +330,8 @@ hpcc_resume(struct net *net, struct rdma_qp *qp)
     if (qp->flow->rate_bps && qp->flow->rate_bps < rate)
         rate = qp->flow->rate_bps;
     h->next_tx_ps = rate < qp->line_bps
-                        ? h->last_tx_ps + ser_time_ps(h->last_wire, rate)
+                        ? h->last_tx_ps + ser_time_link_ps(h->last_wire, rate,
+                                                           ns3_headers(qp))
                         : h->last_tx_ps;
     if (qp->data_src.ready || qp->failed || qp->next >= qp->n_pkts ||
         hpcc_window_full(qp))
@@ -428,7 +429,8 @@ data_paced(struct net *net, struct rdma_qp *qp, struct pkt *p,
             rate = (uint64_t)qp->rate;
     }
     uint64_t now = net->sim.now_ps;
-    uint64_t next = rate ? now + ser_time_ps(wire, rate) : now;
+    uint64_t next =
+        rate ? now + ser_time_link_ps(wire, rate, ns3_headers(qp)) : now;
     if (UNLIKELY(qp->hpcc))
         next = hpcc_sent(qp, p, now, wire, next);
     *next_ready = qp->next >= qp->n_pkts ? TIME_NEVER : next;

@@ -77,6 +77,12 @@ struct dcqcn_params {
     bool cnp_on_ack;          /* NP: no CNP packet; the next ACK or NAK
                                * carries it (BTH BECN), as the HPCC
                                * simulator's ACKs do. */
+    bool free_timers;         /* RP: from the first CNP on, the alpha and
+                               * decrease timers tick every period to the
+                               * end and a CNP waits for the next decrease
+                               * tick (the HPCC simulator's); false: the
+                               * decrease timer starts with a CNP, which
+                               * then cuts at once. */
 };
 
 /* HPCC's window (the simulator's HAS_WIN and VAR_WIN). */

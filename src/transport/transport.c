@@ -197,9 +197,10 @@ transport_ideal_fct(const struct net *net, uint32_t from, uint32_t to,
     }
     struct path path;
     path_trace(net, from, to, hash0, &path);
-    uint64_t gap = rate_bps ? ser_time_ps(wire, rate_bps) : 0;
+    uint64_t gap = rate_bps ? ser_time_link_ps(wire, rate_bps, path.ns3_time)
+                            : 0;
     return flow_ideal_fct(n, wire, last_wire, gap, path.rate_bps,
-                          path.delay_ps, path.n_links);
+                          path.delay_ps, path.n_links, path.ns3_time);
 }
 
 void

@@ -152,8 +152,15 @@ scene nlin $N --set rdma.dcqcn.hyper=linear
 scene nt $N --set rdma.dcqcn.increase_timer=100us
 rn=$(after "$tmp/n") rai=$(after "$tmp/nai") rhai=$(after "$tmp/nhai")
 rlin=$(after "$tmp/nlin") rt=$(after "$tmp/nt")
-gt "$rai" "$rn"
-t $? "r_ai 1Gbps recovers faster: mean rate after the competitor $rai vs $rn"
+# R_AI acts once per cut (the step after fast recovery), so the mean
+# rate after the competitor hangs on the cuts before it (with the ns3
+# preset's free_timers, 1 Gb/s ended below 50 Mb/s); its own step is
+# what it sets: the target's largest rise between two samples (one
+# timer event each, 20 us apart) is R_AI, not R_HAI's 100 Mb/s.
+rise() { series '{if (p != "" && $4 - p > m) m = $4 - p; p = $4} END {printf "%.0f", m}' "$1"; }
+ran=$(rise "$tmp/n") raiu=$(rise "$tmp/nai")
+[ "$raiu" = 1000000000 ] && [ "$ran" = 100000000 ]
+t $? "r_ai 1Gbps: the target rises by $raiu b/s in one step, by at most $ran (R_HAI) with 50Mbps (mean rate after the competitor $rai vs $rn)"
 gt "$rhai" "$rn"
 t $? "r_hai 1Gbps recovers faster: $rhai vs $rn"
 gt "$rlin" "$rn"

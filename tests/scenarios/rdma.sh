@@ -395,25 +395,48 @@ wb=$(awk -F, '$1 == "h0" {print $7}' "$tmp/pay/links.csv")
 t $? "rdma.payload 1000: $pk packets, $wb B on the first link"
 
 # fabric: ns3, the HPCC simulator's frames and headers: the same WRITE's
-# data packets are PPP 2 + IPv4 20 + UDP 8 + SeqTsHeader 6 + 1000 = 1036
-# B on the wire (no preamble, gap or FCS; no RETH), with HPCC's INT 42 B
-# more: 1078 B; its ACKs a 12-byte qbbHeader padded to a 46-byte
-# datagram, 48 B with PPP, with HPCC 2 + 20 + 12 + 42 = 76 B (Ethernet: 86
-# B).  So the flow alone (h0 -> leaf0 -> spine -> leaf1 -> h3 at 25, 100,
-# 100 and 25 Gb/s: 320, 80, 80, 320 ps a byte) finishes sooner by its
-# 1000 x 46 B at the first hop (14.72 us), the last packet's 46 B at the
-# three after it (14.72 + 3.68 + 3.68 ns) and the first packet's RETH at
-# all four (5.12 + 1.28 + 1.28 + 5.12 ns): 14754880 ps.
+# data packets are its 14-byte PppHeader + IPv4 20 + UDP 8 + SeqTsHeader
+# 6 + 1000 = 1048 B on the wire (no preamble, gap or FCS; no RETH), with
+# HPCC's INT 42 B more: 1090 B; its ACKs a 12-byte qbbHeader padded to a
+# 46-byte datagram, 60 B, with HPCC 14 + 20 + 12 + 42 = 88 B (Ethernet:
+# 86 B).  Each frame takes whole ns, rounded down as ns-3's Time does:
+# 1048 B at 25 Gb/s 335 ns (335.36), at 100 Gb/s 83 ns (83.84).  So the
+# flow alone (h0 -> leaf0 -> spine -> leaf1 -> h3 at 25, 100, 100 and 25
+# Gb/s, 1 us links) takes 1000 x 335 ns at the first hop, the last
+# packet's 83 + 83 + 335 ns at the three after it and 4 x 1 us:
+# 339 501 000 ps.
 run "$tmp/pay.yaml" -o "$tmp/pn" --set fabric=ns3; t $? "fabric ns3 runs"
 run "$tmp/pay.yaml" -o "$tmp/ph" --set fabric=ns3 --set rdma.cc=hpcc; t $? "and with HPCC"
 hb() { awk -F, -v h="$2" '$1 == h {print $7}' "$1/links.csv"; }
 [ "$(hb "$tmp/pay" h3)" = 86000 ] &&
-    [ "$(hb "$tmp/pn" h0) $(hb "$tmp/pn" h3)" = "1036000 48000" ] &&
-    [ "$(hb "$tmp/ph" h0) $(hb "$tmp/ph" h3)" = "1078000 76000" ]
-t $? "fabric ns3: 1000 x 1036 B of data and 1000 x 48 B of ACKs (HPCC: 1078 and 76; Ethernet: $wb and 86000)"
-fe=$(col "$tmp/pay" fct_ps) fn=$(col "$tmp/pn" fct_ps)
-ok_if "$fe - $fn == 14754880" "fabric ns3: the flow alone takes $fn ps instead of $fe"
+    [ "$(hb "$tmp/pn" h0) $(hb "$tmp/pn" h3)" = "1048000 60000" ] &&
+    [ "$(hb "$tmp/ph" h0) $(hb "$tmp/ph" h3)" = "1090000 88000" ]
+t $? "fabric ns3: 1000 x 1048 B of data and 1000 x 60 B of ACKs (HPCC: 1090 and 88; Ethernet: $wb and 86000)"
+fn=$(col "$tmp/pn" fct_ps)
+ok_if "$fn == 339501000" "fabric ns3: the flow alone takes $fn ps (Ethernet: $(col "$tmp/pay" fct_ps))"
 [ "$(col "$tmp/pn" ideal_fct_ps)" = "$fn" ]
 t $? "and its ideal FCT counts the same bytes: $fn ps"
+
+# rdma.dcqcn.free_timers (the ns3 preset's): the first CNP starts the
+# decrease timer and waits for its first tick, one decrease period (4 us)
+# + 1 ns later, where without it the CNP cuts at once.  Two flows into h2
+# at line rate, step marking at 40 KB: h0's QP is sampled every 100 ns;
+# its first sample below line rate (25 Gb/s) comes 4.0 us later with the
+# simulator's timers, and both cuts are alpha 1's halving (12.5 Gb/s).
+cat >"$tmp/ft.yaml" <<'YAML'
+name: free-timers
+topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 3}
+switch: {ecn: {mode: step, k: 40KB}}
+rdma: {cc: dcqcn, dcqcn: {preset: ns3}}
+monitor: {interval: 100ns, qps: [0]}
+traffic:
+  - {pattern: flows, protocol: roce, flows: [{src: h0, dst: h2, size: 2MB}, {src: h1, dst: h2, size: 2MB}]}
+YAML
+cut() { awk -F, 'NR > 1 && $3 < 25000000000 {print $1, $3; exit}' "$1/rate_series.csv"; }
+run "$tmp/ft.yaml" -o "$tmp/ft1" && run "$tmp/ft.yaml" -o "$tmp/ft0" --set rdma.dcqcn.free_timers=false
+t $? "DCQCN with and without free_timers runs"
+c1=$(cut "$tmp/ft1") c0=$(cut "$tmp/ft0")
+ok_if "${c1% *} - ${c0% *} == 4000000 && ${c1#* } == 12500000000 && ${c0#* } == 12500000000" \
+    "free_timers: the first cut is seen at ${c1% *} ps, at once without: ${c0% *} ps (rates ${c1#* }, ${c0#* })"
 
 echo "1..$n"
