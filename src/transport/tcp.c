@@ -907,6 +907,28 @@ tcp_receive(struct net *net, struct flow *f, struct pkt *p)
     pkt_free(&net->pool, p);
 }
 
+/* P is to arrive (host.c's prefetch hook): the line that tells the
+ * direction (the data template's), then, for data (it carries payload),
+ * the receiver's source, its state and the ACK template, and for an ACK
+ * the sender's lines (rtt, window, congestion control, its source for
+ * sending more). */
+static void
+tcp_prefetch_rx(const struct flow *f, const struct pkt *p)
+{
+    const struct tcp_conn *c = f->tp;
+    __builtin_prefetch(&c->data_proto);
+    const char *from, *to;
+    if (p->payload_bytes) {
+        from = (const char *)&c->ack_src;
+        to = (const char *)(&c->ack_proto + 1);
+    } else {
+        from = (const char *)c;
+        to = (const char *)&c->ccs + sizeof c->ccs;
+    }
+    for (; from < to; from += 64)
+        __builtin_prefetch(from);
+}
+
 /* Stream: BYTES more of the byte stream, a message ending with them;
  * on iWARP once its work request has run (iwarp_start()). */
 static void
@@ -988,6 +1010,7 @@ const struct transport_class transport_tcp = {
     .start = tcp_start,
     .sources = tcp_sources,
     .receive = tcp_receive,
+    .prefetch_rx = tcp_prefetch_rx,
     .post = tcp_post,
 };
 
@@ -999,5 +1022,6 @@ const struct transport_class transport_iwarp = {
     .start = iwarp_start,
     .sources = tcp_sources,
     .receive = tcp_receive,
+    .prefetch_rx = tcp_prefetch_rx,
     .post = tcp_post,
 };
