@@ -16,7 +16,7 @@
 
 static void port_tx_done(struct sim *, struct event *);
 static void link_arrive(struct sim *, struct event *);
-static event_prefetch_fn port_tx_prefetch, link_arrive_prefetch;
+static event_prefetch_fn link_arrive_prefetch;
 
 void
 port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
@@ -41,7 +41,7 @@ port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
  * fetches the port's first two lines (its struct event is in the third),
  * stage 1 the queues that may send next, the link's slot the frame will
  * take and the node. */
-static void
+void
 port_tx_prefetch(const struct sim *s, const struct event *ev, unsigned stage)
 {
     const struct port *port = CONTAINER_OF(ev, struct port, tx_done);

@@ -137,6 +137,12 @@ extern const struct port_queue port_queue_none;
 
 void port_init(struct port *, struct sim *, struct node *, uint8_t index,
                uint64_t rate_bps, const struct sched_class *, struct mmu *);
+/* The prefetch hook port_init() gives PORT's end of transmission
+ * (sim.h's event_set_prefetch()); a node that has more to fetch before
+ * its port pulls the next frame gives the event its own hook, which
+ * calls this one (host.c). */
+void port_tx_prefetch(const struct sim *, const struct event *,
+                      unsigned stage);
 /* Frees what PORT allocated as it ran (its link's ring, its queues); the
  * packets in them belong to the pool. */
 void port_uninit(struct port *);

@@ -27,11 +27,48 @@ host_init(struct host *h, uint32_t index, const char *name)
     pkt_host_mac(index, h->mac);
 }
 
+/* The host port's end of transmission is near (sim.h's prefetch
+ * pipeline): the port's own stages, and what host_tx_ready() will read
+ * when the port pulls its next frame.  Stage 1 fetches the NIC's ready
+ * lists (the host's first line, which holds ready_mask, comes with the
+ * port's stage 1), stage 2 the head source of each class the port will
+ * pull from, the lines after it that its pull() reads
+ * (TX_SOURCE_HOT_LINES) and the class's queue, which the packet pulled
+ * goes to (the port's own hook fetches only the queues that have
+ * packets). */
+static void
+host_tx_prefetch(const struct sim *s, const struct event *ev, unsigned stage)
+{
+    port_tx_prefetch(s, ev, stage);
+    const struct port *port = CONTAINER_OF(ev, struct port, tx_done);
+    if (stage == 0)
+        return;
+    const struct nic *nic = &host_cast(port->node)->nic;
+    if (stage == 1) {
+        __builtin_prefetch(&nic->ready_head[0]);
+        __builtin_prefetch(&nic->ready_head[N_TC - 1]);
+        __builtin_prefetch(&nic->ready_tail[N_TC - 1]);
+        return;
+    }
+    for (unsigned want = nic->ready_mask & ~(port->eligible | port->paused);
+         want; want &= want - 1) {
+        unsigned tc = (unsigned)__builtin_ctz(want);
+        const char *src = (const char *)nic->ready_head[tc];
+        for (unsigned i = 0; i <= TX_SOURCE_HOT_LINES; i++)
+            __builtin_prefetch(src + 64 * i);
+        /* The queue the packet goes to (port_push()). */
+        const struct port_queue *q = port_queue_find(port, tc);
+        if (q)
+            __builtin_prefetch(q, 1);
+    }
+}
+
 void
-host_attach_nic(struct host *h)
+host_attach_nic(struct net *net, struct host *h)
 {
     sim_assert(h->up.n_ports >= 1);
     h->nic.port = &h->up.ports[0];
+    event_set_prefetch(&net->sim, &h->nic.port->tx_done, host_tx_prefetch);
 }
 
 void
@@ -318,10 +355,37 @@ host_receive(struct net *net, struct node *node, struct pkt *p,
         deliver(net, p);
 }
 
+/* P is to arrive soon (the link's prefetch hook, after the packet's
+ * line): fetch the host's port and NIC lists, which an answer (an ACK)
+ * queued on the way touches, and what the transport's receive will
+ * read.  That state hangs off the flow, a load further than the
+ * pipeline's stages reach: the hook reads the flow's line here, which
+ * may wait for memory, but what follows it in the loop need not wait
+ * for the hook. */
+static void
+host_prefetch_rx(const struct net *net, const struct node *node,
+                 const struct pkt *p, uint8_t in_port)
+{
+    (void)in_port;
+    const struct host *h = CONTAINER_OF(node, const struct host, up);
+    __builtin_prefetch(&h->nic.ready_head[0]);
+    __builtin_prefetch(h->nic.port);
+    /* The packet's second line: its transport header. */
+    __builtin_prefetch((const char *)p + 64);
+    const struct edge *edge = edge_of_const(net);
+    /* Not a flow's (a PFC frame, a BGP message: pkt.c). */
+    if (UNLIKELY(edge->servers != NULL) || p->flow_id == UINT32_MAX)
+        return;
+    const struct flow *f = &edge->flows[p->flow_id];
+    if (f->tp && f->transport->prefetch_rx)
+        f->transport->prefetch_rx(f, p);
+}
+
 const struct node_class host_class = {
     .kind = "host",
     .receive = host_receive,
     .tx_ready = host_tx_ready,
+    .prefetch_rx = host_prefetch_rx,
     .mac = host_mac,
     .rx_at_xon = host_rx_at_xon,
 };

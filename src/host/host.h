@@ -43,6 +43,13 @@ struct tx_source_class {
     bool rx_driven;
 };
 
+/* The NIC's prefetch hook (host.c) fetches a ready source's line and
+ * the TX_SOURCE_HOT_LINES lines after it a few events before the NIC
+ * pulls from it: a transport lays out what its pull() reads per packet
+ * there (a tx_source is one line; rdma-qp.h), on a cache-line aligned
+ * object. */
+#define TX_SOURCE_HOT_LINES 4u
+
 struct tx_source {
     const struct tx_source_class *class;
     struct host *host;
@@ -55,13 +62,15 @@ struct tx_source {
     struct event wake;         /* Paced: when it becomes ready again. */
 };
 
+/* Read on every pull: ready_mask with the host's first line, the lists'
+ * heads and tails in the next two (struct host). */
 struct nic {
+    uint8_t ready_mask;        /* Bit tc: ready list tc not empty. */
     struct port *port;         /* The host's (only) port. */
     struct tx_source *ready_head[N_TC], *ready_tail[N_TC];
     struct tx_source *first_tail[N_TC]; /* The last `first` source of
                                 * ready list tc, while it is ready: they
                                 * lead it. */
-    uint8_t ready_mask;        /* Bit tc: ready list tc not empty. */
 };
 
 /* The NIC's receive buffer, when the host drains it at a finite rate
@@ -86,17 +95,17 @@ struct host {
     struct node up;
     uint32_t index;            /* Host number 0..n_hosts-1. */
     uint32_t ip;
-    uint8_t mac[6];
+    struct server *srv;        /* NULL: no CPU model (server.h). */
     struct nic nic;
     struct host_rx *rx;        /* NULL: no receive-rate limit. */
-    struct server *srv;        /* NULL: no CPU model (server.h). */
+    uint8_t mac[6];
 };
 
 extern const struct node_class host_class;
 
 void host_init(struct host *, uint32_t index, const char *name);
 /* Called once the host's ports exist. */
-void host_attach_nic(struct host *);
+void host_attach_nic(struct net *, struct host *);
 
 void tx_source_init(struct tx_source *, struct sim *,
                     const struct tx_source_class *, struct host *, uint8_t tc);

@@ -518,21 +518,26 @@ pkt_pool_uninit(struct pkt_pool *pool)
 }
 
 struct pkt *
-pkt_pool_grow_and_alloc(struct pkt_pool *pool)
+pkt_alloc_fresh(struct pkt_pool *pool)
 {
-    /* Cache-line aligned, as struct pkt asks: malloc() alone aligns to
-     * 16 bytes, which would split each packet's hot line in two. */
-    size_t size = sizeof(struct pkt_slab) +
-                  (pool->with_int ? PKT_SLAB_PKTS * sizeof(struct pkt) : 0);
-    struct pkt_slab *s = xmalloc_aligned(_Alignof(struct pkt_slab), size);
-    s->next = pool->slabs;
-    pool->slabs = s;
-    for (int i = PKT_SLAB_PKTS - 1; i >= 0; i--) {
-        s->pkts[i].next = pool->free;
-        pool->free = &s->pkts[i];
+    if (pool->fresh == pool->fresh_end) {
+        /* Cache-line aligned, as struct pkt asks: malloc() alone aligns
+         * to 16 bytes, which would split each packet's hot line in
+         * two. */
+        size_t size = sizeof(struct pkt_slab) +
+                      (pool->with_int ? PKT_SLAB_PKTS * sizeof(struct pkt) : 0);
+        struct pkt_slab *s = xmalloc_aligned(_Alignof(struct pkt_slab), size);
+        s->next = pool->slabs;
+        pool->slabs = s;
+        pool->fresh = s->pkts;
+        pool->fresh_end = s->pkts + PKT_SLAB_PKTS;
+        pool->allocated += PKT_SLAB_PKTS;
     }
-    pool->allocated += PKT_SLAB_PKTS;
-    return pkt_alloc(pool);
+    struct pkt *p = pool->fresh++;
+    if (++pool->in_use > pool->peak_in_use)
+        pool->peak_in_use = pool->in_use;
+    p->next = NULL;
+    return p;
 }
 
 _Static_assert(offsetof(struct pkt, seq) <= 64,

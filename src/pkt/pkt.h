@@ -452,7 +452,11 @@ pkt_fifo_pop(struct pkt_fifo *f)
 /* The packet pool.  Packets are carved from slabs that are never returned
  * to the system until the pool is destroyed; pkt_alloc() only calls malloc
  * when every packet ever made is in use, so a run in steady state does
- * not.
+ * not.  A freed packet goes on a free list, the next to be handed out
+ * (its lines are still cached); when the list is empty, the newest slab
+ * hands out its packets in address order, none touched before (so a
+ * growing pool writes each new packet once, when it is handed out, and
+ * the order is that of a slab threaded onto the free list up front).
  *
  * INT: a pool told so before its first packet gives every packet an INT
  * slot.  A slab then holds its PKT_SLAB_PKTS packets followed by as many
@@ -463,6 +467,8 @@ pkt_fifo_pop(struct pkt_fifo *f)
 
 struct pkt_pool {
     struct pkt *free;
+    struct pkt *fresh, *fresh_end;  /* The newest slab's packets not yet
+                                     * handed out. */
     struct pkt_slab *slabs;
     uint64_t in_use;       /* Packets handed out and not yet freed. */
     uint64_t allocated;    /* Packets carved so far. */
@@ -474,14 +480,16 @@ void pkt_pool_init(struct pkt_pool *);
 /* Gives the packets of POOL INT slots; before its first pkt_alloc(). */
 void pkt_pool_enable_int(struct pkt_pool *);
 void pkt_pool_uninit(struct pkt_pool *);
-struct pkt *pkt_pool_grow_and_alloc(struct pkt_pool *);
+/* pkt_alloc() with the free list empty: the newest slab's next packet,
+ * from a new slab if it has none left. */
+struct pkt *pkt_alloc_fresh(struct pkt_pool *);
 
 static inline struct pkt *
 pkt_alloc(struct pkt_pool *pool)
 {
     struct pkt *p = pool->free;
     if (!p)
-        return pkt_pool_grow_and_alloc(pool);
+        return pkt_alloc_fresh(pool);
     pool->free = p->next;
     if (++pool->in_use > pool->peak_in_use)
         pool->peak_in_use = pool->in_use;

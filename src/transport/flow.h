@@ -9,7 +9,24 @@
 
 struct transport_class;
 
+/* What a packet's hop through a host reads comes first, in two groups
+ * of 32 bytes (each within one cache line in an array on a 32-byte
+ * boundary): the sender's pull, then the receiver's demultiplexing and
+ * delivery. */
 struct flow {
+    /* Read and counted per packet sent. */
+    uint64_t size_bytes;       /* Application payload. */
+    uint64_t rate_bps;         /* Source pacing rate; 0 = line rate. */
+    uint64_t bytes_sent;       /* Payload handed to the NIC. */
+    uint32_t pkts_sent;
+    uint32_t retx_pkts;        /* Reliable transports: packets resent. */
+    /* Read and counted per packet received. */
+    const struct transport_class *transport;
+    void *tp;                  /* The transport's per-flow state. */
+    uint64_t bytes_delivered;  /* Payload received by the destination. */
+    uint16_t entry;            /* Index of its scenario traffic entry. */
+    bool completed;
+    uint8_t tc;
     uint32_t id;               /* Index in edge->flows (host/edge.h). */
     uint32_t src, dst;         /* Host numbers. */
     uint32_t affinity;         /* What places it in a host's VMs (its VM
@@ -17,8 +34,9 @@ struct flow {
                                 * else affinity - 1 (storage: its
                                 * worker's index, with the worker's
                                 * software). */
-    uint64_t size_bytes;       /* Application payload. */
-    uint64_t rate_bps;         /* Source pacing rate; 0 = line rate. */
+    uint32_t route_hash;       /* hash0 of its data packets: their path is
+                                * path_trace(src, dst, route_hash), or
+                                * (dst, src) when route_reversed. */
     uint64_t start_ps;
     uint64_t end_ps;           /* Last byte delivered; 0 until then. */
     uint64_t acked_ps;         /* RDMA: the requester saw the last ACK
@@ -31,9 +49,6 @@ struct flow {
                                 * standalone FCT of the HPCC simulator
                                 * (fct.h).  0 for other flows. */
     uint16_t sport, dport;
-    uint8_t tc;
-    bool completed;
-    uint16_t entry;            /* Index of its scenario traffic entry. */
     bool route_set;            /* route_hash is known (the flow is set
                                 * up). */
     bool route_reversed;       /* Its data goes dst to src (RDMA READ). */
@@ -43,20 +58,11 @@ struct flow {
                                 * vswitch passes its packets as the
                                 * host's own, not a VM's.  The transport
                                 * does not look at it. */
-    uint32_t route_hash;       /* hash0 of its data packets: their path is
-                                * path_trace(src, dst, route_hash), or
-                                * (dst, src) when route_reversed. */
-    const struct transport_class *transport;
     const char *cc;            /* Its congestion control (static name),
                                 * or NULL for transports without one. */
-    void *tp;                  /* The transport's per-flow state. */
-    /* Counters. */
-    uint64_t bytes_sent;       /* Payload handed to the NIC. */
-    uint64_t bytes_delivered;  /* Payload received by the destination. */
+    /* Other counters. */
     uint64_t bytes_lost;       /* Payload in dropped packets. */
-    uint32_t pkts_sent;
     uint32_t pkts_dropped;
-    uint32_t retx_pkts;        /* Reliable transports: packets resent. */
     uint32_t timeouts;         /* Reliable transports: RTO expiries. */
     uint32_t naks;             /* RDMA: NAKs the requester received. */
     uint32_t cnps;             /* RDMA: CNPs the requester received. */

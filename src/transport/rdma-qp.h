@@ -24,67 +24,93 @@ struct rdma_hpcc {
                                   * echoes. */
 };
 
+/* Laid out by who reads what per packet (the queue pair is allocated on
+ * cache line, see qp_alloc()): the requester's send path reads its
+ * tx_source, the two lines after it and the data template after them
+ * (line 5 only while DCQCN has cut the rate); the responder's receive
+ * path and its ACK's pull read the flow, the configuration and the PSN
+ * base in lines 1 and 2, then its tx_source, its own line and the
+ * control template.  The host's prefetch hook
+ * fetches a ready source's line and the TX_SOURCE_HOT_LINES after it
+ * before the NIC pulls from it (host.h), so each source's per-packet
+ * state follows it.  Timers, DCQCN's slow path and the pool link come
+ * last. */
 struct rdma_qp {
-    struct flow *flow;
-    struct rdma_qp *next_free;   /* In edge->rdma_free once released. */
-    const struct rdma_spec *cfg;
+    /* Line 0: the requester's source. */
     struct tx_source data_src;   /* At the requester. */
-    struct tx_source ack_src;    /* At the responder. */
-    struct tx_source cnp_src;    /* At the responder (DCQCN NP). */
-    struct event rto;
-    /* DCQCN or HPCC reaction point (requester). */
-    uint64_t line_bps;
-    double rate, target;         /* Rc, Rt in bit/s (HPCC: rate W / T). */
-    double alpha;
-    bool cnp_alpha, cnp_dec;     /* CNPs since the last alpha update and
-                                  * since the last decrease check. */
-    uint32_t t_stage, b_stage;   /* Rate-increase events since the cut. */
-    uint64_t inc_bytes;          /* Bytes sent toward the byte counter. */
-    struct event alpha_timer, dec_timer, inc_timer;
+    /* Line 1: both ends, per packet. */
+    struct flow *flow;
+    const struct rdma_spec *cfg;
     struct rdma_hpcc *hpcc;      /* HPCC's state; NULL without HPCC. */
     struct rdma_stream *stream;  /* A message stream's messages; NULL for
                                   * a one-message flow. */
-    /* DCQCN notification point (responder). */
-    uint64_t last_cnp_ps;
-    bool cnp_ever;
-    uint32_t cnp_pending;        /* CNPs owed: at most 1 unless the CNP
-                                  * interval is 0. */
-    bool ack_becn;               /* With cnp_on_ack: the next ACK or NAK
-                                  * carries a CNP. */
-    uint64_t recv_at_ps;         /* SEND: the receive is posted then. */
-    struct pkt data_proto;       /* Template of data packets. */
-    struct pkt ctl_proto;        /* Template of ACKs, CNPs, READ requests:
-                                  * the reverse direction. */
-    uint32_t isn;                /* PSN of packet 0. */
     uint64_t n_pkts;
     /* Requester, in packet indices 0..n_pkts. */
     uint64_t next;               /* Next to send. */
-    uint64_t una;                /* Oldest not acknowledged. */
     uint64_t high;               /* One past the highest ever sent. */
-    uint32_t retries;            /* Timeouts in a row. */
-    uint32_t rnr_retries;        /* RNR NAKs in a row. */
     uint64_t hold_until_ps;      /* After an RNR NAK: wait until then. */
+    /* Line 2. */
+    uint32_t isn;                /* PSN of packet 0. */
     enum rdma_verb verb;
-    uint64_t wqe_idx;            /* The packet that consumes the posted
-                                  * receive (SEND: the first; WRITE with
-                                  * immediate: the last); UINT64_MAX: none. */
     bool read;                   /* Verb READ: data flows from the flow's
                                   * destination (responder) back to its
                                   * source (requester), which asks for it
                                   * with READ requests. */
-    uint64_t req_from;           /* READ: the next request asks from here. */
-    bool req_pending;
     bool failed;
-    /* Responder. */
+    bool ns3;                    /* `fabric: ns3`: the templates' framing
+                                  * is PKT_PPP (ns3_headers()). */
+    uint32_t retries;            /* Timeouts in a row. */
+    struct event rto;
+    uint64_t una;                /* Oldest not acknowledged. */
+    /* DCQCN or HPCC reaction point (requester). */
+    uint64_t line_bps;
+    double rate;                 /* Rc in bit/s (HPCC: rate W / T). */
+    /* Lines 3-4. */
+    struct pkt data_proto;       /* Template of data packets. */
+    /* Line 5. */
+    uint64_t inc_bytes;          /* Bytes sent toward the byte counter. */
+    uint32_t t_stage, b_stage;   /* Rate-increase events since the cut. */
+    bool cnp_alpha, cnp_dec;     /* CNPs since the last alpha update and
+                                  * since the last decrease check. */
+    double target;               /* Rt in bit/s. */
+    double alpha;
+    uint32_t rnr_retries;        /* RNR NAKs in a row. */
+    bool req_pending;
+    uint64_t req_from;           /* READ: the next request asks from here. */
+    /* Line 6: the responder's source. */
+    _Alignas(64) struct tx_source ack_src;  /* At the responder. */
+    /* Line 7: the responder, per packet. */
     uint64_t expected;           /* Next in-order packet. */
+    uint64_t ooo_high;           /* After a NAK: the highest out-of-order
+                                  * PSN since (nak_sent). */
+    uint64_t ack_idx;            /* ACK: newest in order; NAK: expected. */
     uint32_t since_ack;          /* In-order packets not yet ACKed. */
-    bool nak_sent;               /* For `expected`, until it arrives... */
-    uint64_t ooo_high;           /* ...or the requester is seen going back
-                                  * (an out-of-order PSN at or below the
-                                  * highest one since the NAK). */
+    bool nak_sent;               /* For `expected`, until it arrives or
+                                  * the requester is seen going back (an
+                                  * out-of-order PSN at or below
+                                  * ooo_high). */
     bool ack_pending;
     uint8_t ack_syndrome;
-    uint64_t ack_idx;            /* ACK: newest in order; NAK: expected. */
+    bool ack_becn;               /* With cnp_on_ack: the next ACK or NAK
+                                  * carries a CNP. */
+    /* DCQCN notification point (responder). */
+    uint64_t last_cnp_ps;
+    uint32_t cnp_pending;        /* CNPs owed: at most 1 unless the CNP
+                                  * interval is 0. */
+    bool cnp_ever;
+    uint64_t wqe_idx;            /* The packet that consumes the posted
+                                  * receive (SEND: the first; WRITE with
+                                  * immediate: the last); UINT64_MAX: none. */
+    uint64_t recv_at_ps;         /* SEND: the receive is posted then. */
+    /* Lines 8-9. */
+    struct pkt ctl_proto;        /* Template of ACKs, CNPs, READ requests:
+                                  * the reverse direction. */
+    /* Line 10. */
+    _Alignas(64) struct tx_source cnp_src;  /* At the responder (DCQCN
+                                             * NP). */
+    /* Cold: DCQCN's timers, the pool. */
+    struct event alpha_timer, dec_timer, inc_timer;
+    struct rdma_qp *next_free;   /* In edge->rdma_free once released. */
 };
 
 static inline uint32_t
@@ -119,7 +145,7 @@ int_bytes(const struct rdma_qp *qp)
 static inline bool
 ns3_headers(const struct rdma_qp *qp)
 {
-    return qp->data_proto.framing == PKT_PPP;
+    return qp->ns3;
 }
 
 /* Header bytes after the UDP header of a control packet (ACK, NAK, CNP,

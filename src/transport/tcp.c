@@ -1140,6 +1140,28 @@ tcp_close(struct net *net, struct flow *f)
     conn_maybe_release(net, c);
 }
 
+/* P is to arrive (host.c's prefetch hook): the line that tells the
+ * direction (the data template's), then, for data (it carries payload),
+ * the receiver's source, its state and the ACK template, and for an ACK
+ * the sender's lines (rtt, window, congestion control, its source for
+ * sending more). */
+static void
+tcp_prefetch_rx(const struct flow *f, const struct pkt *p)
+{
+    const struct tcp_conn *c = f->tp;
+    __builtin_prefetch(&c->data_proto);
+    const char *from, *to;
+    if (p->payload_bytes) {
+        from = (const char *)&c->ack_src;
+        to = (const char *)(&c->ack_proto + 1);
+    } else {
+        from = (const char *)c;
+        to = (const char *)&c->ccs + sizeof c->ccs;
+    }
+    for (; from < to; from += 64)
+        __builtin_prefetch(from);
+}
+
 /* Stream: BYTES more of the byte stream, a message ending with them;
  * on iWARP an RDMAP message of VERB (a READ's request its 28 B, the
  * BYTES coming back on the peer stream) once its work request has run
@@ -1227,6 +1249,7 @@ const struct transport_class transport_tcp = {
     .sources = tcp_sources,
     .close = tcp_close,
     .receive = tcp_receive,
+    .prefetch_rx = tcp_prefetch_rx,
     .post = tcp_post,
 };
 
@@ -1238,6 +1261,7 @@ const struct transport_class transport_iwarp = {
     .start = iwarp_start,
     .sources = tcp_sources,
     .receive = tcp_receive,
+    .prefetch_rx = tcp_prefetch_rx,
     .post = tcp_post,
     .pair = iwarp_pair,
 };

@@ -95,51 +95,61 @@ struct tcp_ack {
     uint8_t flags;              /* Extra flags (SYN for a SYN-ACK). */
 };
 
+/* Laid out by who reads what per packet (the connection is allocated on
+ * a cache line): the sender's pull reads its tx_source, the two lines
+ * after it and the data template after them, which the host's prefetch
+ * hook fetches before the NIC pulls (TX_SOURCE_HOT_LINES, host.h); an
+ * ACK's processing reads lines 1, 2 and 5 and the congestion control's
+ * state; the receiver's, its tx_source, the lines after it and the ACK
+ * template. */
 struct tcp_conn {
+    /* Line 0. */
+    struct tx_source data_src;  /* The sender's. */
+    /* Line 1: the sender, per segment. */
     struct flow *flow;
-    const struct sim *sim;      /* For the time, in congestion control. */
     const struct tcp_spec *cfg;
     const struct tcp_cc_class *cc;
-    struct tcp_conn *next_free;  /* In the pool while unused. */
+    uint64_t snd_una;           /* Oldest unacknowledged byte. */
+    uint64_t snd_nxt;           /* Next byte to send. */
+    uint64_t snd_max;           /* Highest byte ever sent + 1. */
+    uint64_t cwnd;              /* Bytes. */
+    uint64_t rwnd;              /* Receiver's advertised window. */
+    /* Line 2. */
     uint32_t mss;               /* Payload bytes per full segment. */
     uint32_t isn_snd;           /* Sender's initial sequence number. */
     uint32_t isn_peer;          /* The receiver's, as the sender knows it. */
+    uint32_t dupacks;
     uint8_t wscale;             /* Window scale of rcv_buf (RFC 7323). */
     bool ecn;                   /* ECN in use on this connection. */
     bool established;           /* Handshake done (or not modelled). */
     bool aborted;               /* Gave up after max_retries timeouts. */
     bool iwarp;                 /* iWARP's framing (transport_iwarp). */
-    struct pkt data_proto;      /* Header template, sender to receiver. */
-    struct pkt ack_proto;       /* Receiver to sender. */
-
-    /* Sender. */
-    struct tx_source data_src;
-    uint64_t snd_una;           /* Oldest unacknowledged byte. */
-    uint64_t snd_nxt;           /* Next byte to send. */
-    uint64_t snd_max;           /* Highest byte ever sent + 1. */
-    uint64_t cwnd, ssthresh;    /* Bytes. */
-    uint64_t cwnd_cnt;          /* Bytes acked toward the next +MSS. */
-    uint64_t rwnd;              /* Receiver's advertised window. */
-    uint32_t dupacks;
     bool in_recovery;           /* NewReno fast recovery (RFC 6582). */
-    uint64_t recover;           /* snd_max when recovery began. */
     bool rtx_pending;           /* Send the segment at rtx_off next. */
-    uint64_t rtx_off;
     bool in_cwr;                /* Window cut for ECE this window. */
-    uint64_t cwr_end;
     bool send_cwr;              /* Set CWR on the next data segment. */
     bool syn_pending;           /* Handshake: SYN to (re)send. */
-    /* RTT estimation (RFC 6298), one segment timed at a time. */
-    uint64_t srtt_ps, rttvar_ps, rto_ps;
     bool rtt_valid;
     bool timing;                /* A segment is being timed... */
+    uint32_t backoff;           /* RTO doublings since the last ACK. */
+    uint64_t rtx_off;
     uint64_t timed_end;         /* ...whose last byte + 1 is this... */
     uint64_t timed_at_ps;       /* ...sent at this time. */
-    uint32_t backoff;           /* RTO doublings since the last ACK. */
+    uint64_t rto_deadline_ps;   /* TIME_NEVER when stopped. */
+    /* Lines 3-4. */
+    struct pkt data_proto;      /* Header template, sender to receiver. */
+    /* Line 5: the sender, per ACK. */
+    uint64_t ssthresh;          /* Bytes. */
+    uint64_t cwnd_cnt;          /* Bytes acked toward the next +MSS. */
+    uint64_t recover;           /* snd_max when recovery began. */
+    uint64_t cwr_end;
+    /* RTT estimation (RFC 6298), one segment timed at a time. */
+    uint64_t srtt_ps, rttvar_ps, rto_ps;
     uint64_t last_data_ps;      /* When a data segment last left (Linux's
                                  * lsndtime), or the connection opened. */
     struct event rto_ev;        /* Lazily re-armed: see tcp.c. */
-    uint64_t rto_deadline_ps;   /* TIME_NEVER when stopped. */
+    const struct sim *sim;      /* For the time, in congestion control. */
+    struct tcp_conn *next_free;  /* In the pool while unused. */
 
     /* Congestion-control private state. */
     union {
@@ -158,21 +168,6 @@ struct tcp_conn {
         } cubic;
     } ccs;
 
-    /* Receiver. */
-    struct tx_source ack_src;
-    uint64_t rcv_nxt;           /* Next byte expected in order. */
-    uint32_t isn_rcv;           /* The sender's ISN, as received. */
-    struct tcp_range *ooo;      /* Out-of-order ranges, sorted, disjoint. */
-    uint32_t n_ooo, cap_ooo;
-    uint64_t ooo_bytes;
-    uint32_t unacked_segs;      /* In-order segments not yet acked. */
-    uint32_t quickacks;         /* Left to acknowledge without delay. */
-    bool ce_state;              /* DCTCP receiver: last data was CE. */
-    bool ece_latch;             /* RFC 3168 receiver: echo until CWR. */
-    struct event delack_ev;
-    struct tcp_ack *acks;       /* Ring of ACKs for the NIC. */
-    uint32_t ack_head, n_acks, cap_acks;
-
     /* A message stream (transport_open_stream()): the messages posted
      * and not yet delivered, oldest first: msgs[msg_head] on; on iWARP
      * the last n_posted of them are not in the byte stream yet, their
@@ -190,6 +185,22 @@ struct tcp_conn {
      * (the ORD; 0: no limit). */
     struct flow *peer;
     uint32_t reads_out, rd_max;
+
+    /* Receiver. */
+    _Alignas(64) struct tx_source ack_src;
+    uint64_t rcv_nxt;           /* Next byte expected in order. */
+    uint32_t isn_rcv;           /* The sender's ISN, as received. */
+    struct tcp_range *ooo;      /* Out-of-order ranges, sorted, disjoint. */
+    uint32_t n_ooo, cap_ooo;
+    uint64_t ooo_bytes;
+    uint32_t unacked_segs;      /* In-order segments not yet acked. */
+    uint32_t quickacks;         /* Left to acknowledge without delay. */
+    bool ce_state;              /* DCTCP receiver: last data was CE. */
+    bool ece_latch;             /* RFC 3168 receiver: echo until CWR. */
+    struct event delack_ev;
+    struct tcp_ack *acks;       /* Ring of ACKs for the NIC. */
+    uint32_t ack_head, n_acks, cap_acks;
+    struct pkt ack_proto;       /* Receiver to sender. */
 };
 
 #endif

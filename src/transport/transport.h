@@ -32,6 +32,11 @@ struct transport_class {
     /* A packet of F arrived at its destination host; the transport owns
      * it and frees it.  Required. */
     void (*receive)(struct net *, struct flow *, struct pkt *);
+    /* P, of F, is to arrive at its destination host a few events from
+     * now (the host's prefetch hook, host.c): a chance to start fetching
+     * what receive() will touch of f->tp, which is nonnull.  It must
+     * change nothing.  Optional. */
+    void (*prefetch_rx)(const struct flow *, const struct pkt *);
     /* Frees per-flow state.  Optional. */
     void (*teardown)(struct net *, struct flow *);
     /* Before the run: can F be carried at all in this network?  Returns

@@ -446,7 +446,7 @@ build(struct world *w, const struct scenario *scn, char **err)
     build_hosts(edge, &scn->graph);
     net_connect(net);
     for (uint32_t i = 0; i < net->n_hosts; i++)
-        host_attach_nic(&edge->hosts[i]);
+        host_attach_nic(net, &edge->hosts[i]);
     if (net_finish(net, err) ||
         (scn->host.rx_rate_bps && !setup_host_rx(edge, scn, err)))
         return 2;
