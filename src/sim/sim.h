@@ -127,9 +127,13 @@ struct sim {
     uint64_t events;          /* Events executed so far, not counting
                                * background events. */
     uint64_t seq_limit;       /* 1 << (64 - id_bits): renumber there. */
+    uint64_t id_mask;         /* (1 << id_bits) - 1: a key's id. */
     heap_key *far;            /* Far events' binary min-heap: [0] the
                                * next, children of i at 2i + 1, 2i + 2. */
     uint32_t far_len, far_cap;
+    uint64_t far_due_ps;      /* From this time on the far heap's first
+                               * event is near: sim_run() moves it into
+                               * the calendar (UINT64_MAX: none). */
     uint32_t *pos;            /* By event id: POS_IDLE, POS_FAR | heap
                                * index, or the index in its bucket. */
     struct sim_bucket *buckets;  /* NEAR_BUCKETS, by (time >> shift). */
