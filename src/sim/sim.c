@@ -579,6 +579,8 @@ sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
         uint32_t b = bucket_of(s, t_ps);
         struct sim_bucket *bk = &s->buckets[b];
         uint32_t i = bk->len;
+        if (i == bk->cap && i == 0 && s->n_spare > 0)
+            *bk = s->spare[--s->n_spare];  /* As near_insert() would. */
         if (LIKELY(i < bk->cap && (i == 0 || bk->keys[i - 1] < k) &&
                    s->puts < WIDTH_CHECK - 1)) {
             bk->keys[i] = k;
