@@ -68,6 +68,8 @@ sim_init(struct sim *s, uint64_t seed)
     s->id_cap = INITIAL_IDS;
     s->id_bits = id_bits_for(s->id_cap);
     s->seq_limit = UINT64_C(1) << (64 - s->id_bits);
+    s->id_mask = (UINT64_C(1) << s->id_bits) - 1;
+    s->far_due_ps = UINT64_MAX;
     s->evs_cap = INITIAL_IDS;
     s->evs = xmalloc(s->evs_cap * sizeof *s->evs);
     s->pos = xmalloc(s->evs_cap * sizeof *s->pos);
@@ -113,7 +115,7 @@ key_min(heap_key a, heap_key b)
 static inline uint32_t
 key_id(const struct sim *s, heap_key k)
 {
-    return (uint32_t)((uint64_t)k & ((UINT64_C(1) << s->id_bits) - 1));
+    return (uint32_t)((uint64_t)k & s->id_mask);
 }
 
 static inline uint64_t
@@ -188,6 +190,7 @@ keys_rebuild(struct sim *s, uint32_t ids, bool renumber)
     }
     s->id_cap = ids;
     s->id_bits = bits;
+    s->id_mask = (UINT64_C(1) << bits) - 1;
     s->seq_limit = limit;
     for (uint32_t r = 0; r < k; r++)
         *key_slot(s, key_id(s, pending[r])) = pending[r];
@@ -243,6 +246,22 @@ event_set_prefetch(struct sim *s, struct event *ev, event_prefetch_fn *fn)
     ev->prefetch = (uint8_t)i;
 }
 
+/* Sets far_due_ps from the far heap's first key: the earliest time at
+ * which is_near() holds for it, i.e. its bucket is less than
+ * NEAR_BUCKETS widths after now's. */
+static inline void
+far_due_update(struct sim *s)
+{
+    if (s->far_len == 0) {
+        s->far_due_ps = UINT64_MAX;
+        return;
+    }
+    uint64_t fb = (uint64_t)(s->far[0] >> 64) >> s->bucket_shift;
+    s->far_due_ps = fb < NEAR_BUCKETS
+                        ? 0
+                        : (fb - NEAR_BUCKETS + 1) << s->bucket_shift;
+}
+
 /* Puts K at index I of the far heap and records where its event is. */
 static inline void
 far_set(struct sim *s, uint32_t i, heap_key k)
@@ -296,6 +315,7 @@ far_push(struct sim *s, heap_key k)
     }
     s->far[s->far_len] = k;
     far_up(s, s->far_len++);
+    far_due_update(s);
 }
 
 /* Takes the key at I out of the far heap. */
@@ -303,13 +323,14 @@ static void
 far_remove(struct sim *s, uint32_t i)
 {
     heap_key last = s->far[--s->far_len];
-    if (i == s->far_len)
-        return;
-    s->far[i] = last;
-    if (i > 0 && last < s->far[(i - 1) / 2])
-        far_up(s, i);
-    else
-        far_down(s, i);
+    if (i < s->far_len) {
+        s->far[i] = last;
+        if (i > 0 && last < s->far[(i - 1) / 2])
+            far_up(s, i);
+        else
+            far_down(s, i);
+    }
+    far_due_update(s);
 }
 
 static void near_rebucket(struct sim *, uint32_t shift);
@@ -449,6 +470,7 @@ near_rebucket(struct sim *s, uint32_t shift)
         }
     }
     free(keys);
+    far_due_update(s);
 }
 
 /* Makes bucket B the one that events are popped from.  The previous one,
@@ -481,9 +503,12 @@ near_make_first(struct sim *s, uint32_t b)
     }
 }
 
-/* The earliest nonempty calendar bucket (the calendar is not empty).  Every pending event is due at or after now, so the search
- * starts at now's bucket and goes round the ring. */
-static inline struct sim_bucket *
+/* The earliest nonempty calendar bucket (the calendar is not empty),
+ * made the first.  Every pending event is due at or after now, so the
+ * search starts at now's bucket and goes round the ring.  sim_run() asks
+ * only when the first bucket is not now's: while it is, no other can be
+ * earlier. */
+static uint32_t
 near_first(struct sim *s)
 {
     uint32_t start = bucket_of(s, s->now_ps);
@@ -496,11 +521,27 @@ near_first(struct sim *s)
     uint32_t b = w * 64 + (uint32_t)__builtin_ctzll(word);
     if (b != s->first_b)
         near_make_first(s, b);
-    return &s->buckets[b];
+    return b;
 }
 
-void
-sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
+/* Moves the far heap's events that are near now into the calendar, so
+ * that every event fires from the calendar while it holds any (the far
+ * heap's keys all lie beyond its horizon) and the prefetch pipeline sees
+ * timers coming as it sees the rest.  Their keys are kept: the order is
+ * untouched. */
+static void
+far_migrate(struct sim *s)
+{
+    do {
+        heap_key k = s->far[0];
+        far_remove(s, 0);
+        near_insert(s, key_id(s, k), k, (uint64_t)(k >> 64));
+    } while (s->now_ps >= s->far_due_ps);
+}
+
+/* sim_schedule() for whatever its fast path does not take. */
+static NOINLINE void
+schedule_slow(struct sim *s, struct event *ev, uint64_t t_ps)
 {
     if (UNLIKELY(t_ps < s->now_ps)) {
         /* now + delay passed 2^64 - 1 ps and wrapped: every delay is below
@@ -522,6 +563,40 @@ sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
     }
     ev->time_ps = t_ps;
     queue_put(s, ev->id, k, t_ps);
+}
+
+void
+sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
+{
+    /* The common case in a few loads and stores: an idle event due within
+     * the calendar's horizon, after every key already in its bucket (keys
+     * mostly come in order), with room left there.  It files the key
+     * exactly where schedule_slow() would. */
+    uint32_t id = ev->id;
+    if (LIKELY(t_ps >= s->now_ps && s->pos[id] == POS_IDLE &&
+               s->seq < s->seq_limit && is_near(s, t_ps))) {
+        heap_key k = (heap_key)t_ps << 64 | (heap_key)(s->seq << s->id_bits | id);
+        uint32_t b = bucket_of(s, t_ps);
+        struct sim_bucket *bk = &s->buckets[b];
+        uint32_t i = bk->len;
+        if (i == bk->cap && i == 0 && s->n_spare > 0)
+            *bk = s->spare[--s->n_spare];  /* As near_insert() would. */
+        if (LIKELY(i < bk->cap && (i == 0 || bk->keys[i - 1] < k) &&
+                   s->puts < WIDTH_CHECK - 1)) {
+            bk->keys[i] = k;
+            bk->len = i + 1;
+            s->pos[id] = i;
+            s->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
+            s->near_len++;
+            s->seq++;
+            s->puts++;
+            s->heap_len++;
+            s->n_background += ev->background;
+            ev->time_ps = t_ps;
+            return;
+        }
+    }
+    schedule_slow(s, ev, t_ps);
 }
 
 void
@@ -568,42 +643,64 @@ sim_call(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj, uint64_t arg)
     sim_schedule(s, &c->ev, t_ps);
 }
 
-/* The key of the event D places after the next one to fire in the
- * calendar (D = 0: the next), or NULL if the first bucket and the one
- * after it hold fewer.  Only the lookahead asks: a key inserted later
- * between them is missed, which costs a prefetch, never the order. */
-static inline const heap_key *
-near_ahead(const struct sim *s, uint32_t d)
-{
-    if (s->first_b != UINT32_MAX) {
-        const struct sim_bucket *a = &s->buckets[s->first_b];
-        uint32_t rem = a->len - s->first_head;
-        if (d < rem)
-            return &a->keys[s->first_head + d];
-        d -= rem;
-    }
-    const struct sim_bucket *b = &s->buckets[s->peek_b];
-    return d < b->len ? &b->keys[d] : NULL;
-}
-
 /* The prefetch pipeline, run as each event fires (D = SIM_PF_DIST, S =
  * SIM_PF_STAGES): the struct event (S + 1) x D events ahead is fetched,
  * and the hook of the one (S - i) x D ahead runs its stage i, so each
- * stage finds what the one before fetched in cache, D events later. */
+ * stage finds what the one before fetched in cache, D events later.
+ * Events ahead are read off the first bucket's keys still to fire, then
+ * the next nonempty bucket's (peek_b), all before any hook runs: a key
+ * filed later between them is missed, which costs a prefetch, never the
+ * order. */
+/* The event D places after the next one to fire: the next to fire are
+ * the NA keys at A, then NB's. */
+static ALWAYS_INLINE const struct event *
+event_ahead(const struct sim *s, const heap_key *a, uint32_t na,
+            const struct sim_bucket *nb, uint32_t d)
+{
+    if (d < na)
+        return s->evs[key_id(s, a[d])];
+    if (d - na < nb->len)
+        return s->evs[key_id(s, nb->keys[d - na])];
+    return NULL;
+}
+
 static inline void
 near_prefetch(const struct sim *s)
 {
-    const heap_key *k = near_ahead(s, (SIM_PF_STAGES + 1) * SIM_PF_DIST - 1);
-    if (k)
-        __builtin_prefetch(s->evs[key_id(s, *k)]);
-    for (unsigned stage = 0; stage < SIM_PF_STAGES; stage++) {
-        k = near_ahead(s, (SIM_PF_STAGES - stage) * SIM_PF_DIST - 1);
-        if (!k)
-            continue;
-        const struct event *ev = s->evs[key_id(s, *k)];
-        if (ev->prefetch)
-            s->pf_fns[ev->prefetch](s, ev, stage);
+    /* Written out for three stages (a loop here was not unrolled). */
+    _Static_assert(SIM_PF_STAGES == 3, "near_prefetch() has three stages");
+    enum { D = SIM_PF_DIST, FAR = 4 * D - 1 };
+    const struct event *ahead[4];
+    const heap_key *a = NULL;
+    uint32_t na = 0;
+    if (s->first_b != UINT32_MAX) {
+        const struct sim_bucket *fb = &s->buckets[s->first_b];
+        a = fb->keys + s->first_head;
+        na = fb->len - s->first_head;
     }
+    if (LIKELY(na > FAR)) {
+        /* All in the first bucket (ties make it the common case). */
+        ahead[0] = s->evs[key_id(s, a[FAR])];
+        ahead[1] = s->evs[key_id(s, a[FAR - D])];
+        ahead[2] = s->evs[key_id(s, a[FAR - 2 * D])];
+        ahead[3] = s->evs[key_id(s, a[FAR - 3 * D])];
+    } else {
+        const struct sim_bucket *nb = &s->buckets[s->peek_b];
+        ahead[0] = event_ahead(s, a, na, nb, FAR);
+        ahead[1] = event_ahead(s, a, na, nb, FAR - D);
+        ahead[2] = event_ahead(s, a, na, nb, FAR - 2 * D);
+        ahead[3] = event_ahead(s, a, na, nb, FAR - 3 * D);
+        if (!ahead[0])
+            goto hooks;
+    }
+    __builtin_prefetch(ahead[0]);
+hooks:
+    if (ahead[1] && ahead[1]->prefetch)
+        s->pf_fns[ahead[1]->prefetch](s, ahead[1], 0);
+    if (ahead[2] && ahead[2]->prefetch)
+        s->pf_fns[ahead[2]->prefetch](s, ahead[2], 1);
+    if (ahead[3] && ahead[3]->prefetch)
+        s->pf_fns[ahead[3]->prefetch](s, ahead[3], 2);
 }
 
 void
@@ -617,14 +714,20 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
 {
     uint64_t start = s->events;
     while (s->heap_len > 0 && !s->stop) {
-        heap_key top = s->far_len ? s->far[0] : KEY_IDLE;
+        if (UNLIKELY(s->now_ps >= s->far_due_ps))
+            far_migrate(s);
+        /* Far keys all come after the calendar's: the far heap is asked
+         * only when the calendar is empty. */
+        heap_key top;
         struct sim_bucket *bk = NULL;
         if (LIKELY(s->near_len > 0)) {
-            struct sim_bucket *first = near_first(s);
-            if (first->keys[s->first_head] < top) {
-                bk = first;
-                top = first->keys[s->first_head];
-            }
+            uint32_t b = s->first_b;
+            if (UNLIKELY(b != bucket_of(s, s->now_ps)))
+                b = near_first(s);
+            bk = &s->buckets[b];
+            top = bk->keys[s->first_head];
+        } else {
+            top = s->far[0];
         }
         uint64_t t = (uint64_t)(top >> 64);
         if (t > s->end_ps)

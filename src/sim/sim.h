@@ -22,9 +22,8 @@
  * order.  So neither events nor schedules have a ceiling short of
  * memory (and of 2^32 - 1 event ids).
  *
- * The queue has two parts, and sim_run() fires whichever holds the
- * smaller key, so the order is exactly that of the keys whatever part an
- * event is in.  Near events, due within NEAR_BUCKETS buckets of
+ * The queue has two parts, and the order is exactly that of the keys
+ * whatever part an event is in.  Near events, due within NEAR_BUCKETS buckets of
  * 2^bucket_shift ps from now, sit in a calendar: one sorted array of
  * keys per bucket (a ring indexed by time >> bucket_shift), a bitmap of
  * the nonempty ones, and each event's index in its bucket by id.
@@ -36,6 +35,11 @@
  * is O(log pending far events).  It holds only pending far events: a
  * tournament tree with a leaf per registered event, which it replaced,
  * cost 32 B per event that most events (a port's, a link's) never used.
+ * A far event moves into the calendar, key unchanged, as soon as time
+ * brings it within the horizon (sim_run() compares now with far_due_ps),
+ * so that every far key is later than every near one: events fire from
+ * the calendar while it holds any, from the far heap only when it is
+ * empty, and the prefetch pipeline sees timers coming like the rest.
  * The bucket width
  * adapts to the queue's density (sim.c), which changes where events sit,
  * never their order.  Most events are near: a port's end of
@@ -127,9 +131,13 @@ struct sim {
     uint64_t events;          /* Events executed so far, not counting
                                * background events. */
     uint64_t seq_limit;       /* 1 << (64 - id_bits): renumber there. */
+    uint64_t id_mask;         /* (1 << id_bits) - 1: a key's id. */
     heap_key *far;            /* Far events' binary min-heap: [0] the
                                * next, children of i at 2i + 1, 2i + 2. */
     uint32_t far_len, far_cap;
+    uint64_t far_due_ps;      /* From this time on the far heap's first
+                               * event is near: sim_run() moves it into
+                               * the calendar (UINT64_MAX: none). */
     uint32_t *pos;            /* By event id: POS_IDLE, POS_FAR | heap
                                * index, or the index in its bucket. */
     struct sim_bucket *buckets;  /* NEAR_BUCKETS, by (time >> shift). */
@@ -192,8 +200,8 @@ void event_init_background(struct sim *, struct event *, event_fn *fn);
  * So the cache misses of the next events' handlers overlap one another
  * and the current handler instead of each stalling the loop in turn.
  * FN must change nothing: it may run for an event that is moved or
- * cancelled before it fires, and may not run at all (timers in the far
- * heap, an event just scheduled close ahead).  A sim holds at most
+ * cancelled before it fires, and may not run at all (an event just
+ * scheduled close ahead, or one that fires while the calendar is empty).  A sim holds at most
  * SIM_PF_FNS - 1 distinct hooks. */
 void event_set_prefetch(struct sim *, struct event *, event_prefetch_fn *fn);
 

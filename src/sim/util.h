@@ -33,11 +33,13 @@
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define PRINTF_FMT(a, b) __attribute__((format(printf, a, b)))
 #define ALWAYS_INLINE inline __attribute__((always_inline))
+#define NOINLINE __attribute__((noinline))
 #else
 #define LIKELY(x) (x)
 #define UNLIKELY(x) (x)
 #define PRINTF_FMT(a, b)
 #define ALWAYS_INLINE inline
+#define NOINLINE
 #endif
 
 noreturn void sim_abort(const char *file, int line, const char *fmt, ...)

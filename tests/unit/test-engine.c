@@ -294,6 +294,56 @@ test_prefetch(void)
     sim_uninit(&s);
 }
 
+/* A timer filed in the far heap moves into the calendar once it comes
+ * within the calendar's horizon, ahead of its time, so the pipeline
+ * gives it its stages like any other event; the order is unchanged.
+ * The starter fires alone (from the far heap, the calendar being empty)
+ * and files ten events 1 ps before the timer. */
+struct pf_starter {
+    struct event ev;
+    struct pf_rec *recs;
+    int n;
+    uint64_t at_ps;
+};
+
+static void
+pf_start(struct sim *s, struct event *ev)
+{
+    struct pf_starter *st = CONTAINER_OF(ev, struct pf_starter, ev);
+    for (int i = 0; i < st->n; i++)
+        sim_schedule(s, &st->recs[i].ev, st->at_ps);
+}
+
+static void
+test_prefetch_far(void)
+{
+    struct sim s;
+    sim_init(&s, 1);
+    enum { N = 10 };
+    uint64_t timer_ps = UINT64_C(1000000000500);  /* 1 s: far. */
+    struct pf_rec r[N + 1];
+    int n_fired = 0;
+    for (int i = 0; i <= N; i++) {
+        r[i] = (struct pf_rec){ .fired = -1, .n_fired = &n_fired };
+        event_init(&s, &r[i].ev, pf_fire);
+        event_set_prefetch(&s, &r[i].ev, pf_hook);
+    }
+    struct pf_starter st = { .recs = r, .n = N, .at_ps = timer_ps - 1 };
+    event_init(&s, &st.ev, pf_start);
+    sim_schedule(&s, &r[N].ev, timer_ps);
+    sim_schedule(&s, &st.ev, timer_ps - 1000);
+    ok(s.far_len == 2 && s.near_len == 0, "the timer and the starter are far");
+    sim_run(&s, NULL, NULL);
+    ok(n_fired == N + 1 && r[N].fired == N,
+       "the timer fires after the ten events due before it");
+    bool stages = r[N].n_stages == (int)SIM_PF_STAGES && !r[N].late;
+    for (int j = 0; stages && j < r[N].n_stages; j++)
+        stages = r[N].stages[j] == j;
+    ok(stages, "the far timer got its %u prefetch stages before it fired "
+               "(%d)", SIM_PF_STAGES, r[N].n_stages);
+    sim_uninit(&s);
+}
+
 int
 main(void)
 {
@@ -387,6 +437,7 @@ main(void)
     test_renumber();
     test_model();
     test_prefetch();
+    test_prefetch_far();
 
     /* CRC-32 check value (../shared/data/vectors/crc_check_values.txt). */
     is_u64(crc32("123456789", 9), 0xCBF43926u, "CRC-32/ISO-HDLC check value");
