@@ -33,7 +33,10 @@
  *     encapsulation (RFC 9012: VXLAN), and on a type 2 route that has
  *     moved the MAC mobility sequence number (RFC 7432 7.7);
  *   COMMUNITIES (RFC 1997): one 4 B community tagging the tenant for
- *     policy;
+ *     policy, and one more per community a route reflector's outbound
+ *     route-map set (evpn.rr_policy);
+ *   LARGE_COMMUNITY (RFC 8092), 12 B each, with evpn.large_community
+ *     or a large community an RR set: none by default;
  *   PMSI_TUNNEL on a type 3 route (RFC 6514 5: flags 1, tunnel type 1 =
  *     ingress replication, label 3 = the VNI, the VTEP's address 4);
  *   reflected routes carry ORIGINATOR_ID (4 B) and CLUSTER_LIST (4 B per
@@ -162,12 +165,20 @@ bgp_evpn_nlri_bytes(enum evpn_route_type type)
     return 0;
 }
 
+/* Bytes of one large community (RFC 8092: global administrator, local
+ * data 1 and 2, four octets each). */
+#define BGP_LARGE_COMMUNITY_BYTES 12
+
 /* Bytes of an UPDATE advertising one EVPN route of TYPE; MOBILITY: with
  * a MAC mobility community; N_CLUSTERS: its CLUSTER_LIST's length (0:
- * not reflected, no ORIGINATOR_ID either). */
+ * not reflected, no ORIGINATOR_ID either); N_COMMUNITIES: standard
+ * communities in its COMMUNITIES attribute (at least the tenant's);
+ * N_LARGE: large communities, in a LARGE_COMMUNITY attribute (RFC 8092,
+ * type 32) if any. */
 static inline uint32_t
 bgp_evpn_update_bytes(enum evpn_route_type type, bool mobility,
-                 uint32_t n_clusters)
+                      uint32_t n_clusters, uint32_t n_communities,
+                      uint32_t n_large)
 {
     uint32_t n = BGP_UPDATE_MIN_BYTES;
     n += BGP_ATTR_HDR_BYTES + 1;                /* ORIGIN */
@@ -176,7 +187,9 @@ bgp_evpn_update_bytes(enum evpn_route_type type, bool mobility,
     n += BGP_ATTR_HDR_BYTES + 9 + bgp_evpn_nlri_bytes(type);
     n += BGP_ATTR_HDR_BYTES +
          BGP_EXT_COMMUNITY_BYTES * (2 + (mobility ? 1 : 0));
-    n += BGP_ATTR_HDR_BYTES + 4;                /* COMMUNITIES */
+    n += BGP_ATTR_HDR_BYTES + 4 * n_communities;    /* COMMUNITIES */
+    if (n_large)
+        n += BGP_ATTR_HDR_BYTES + BGP_LARGE_COMMUNITY_BYTES * n_large;
     if (type == EVPN_IMET)
         n += BGP_ATTR_HDR_BYTES + 9;            /* PMSI_TUNNEL */
     if (n_clusters)

@@ -25,14 +25,27 @@ enum evpn_import {
                                * every route, as an RR does). */
 };
 
-/* One entry of the import route-map: routes whose community matches are
- * permitted or denied; the first entry that matches decides. */
+/* Distinct communities an outbound route-map (evpn.rr_policy) may add,
+ * of each kind. */
+#define EVPN_MAX_SET 4
+
+/* One entry of a route-map (the import one at the VTEPs, evpn.policy, or
+ * the outbound one at the route reflectors, evpn.rr_policy): routes whose
+ * community matches are permitted or denied; the first entry that
+ * matches decides. */
 struct evpn_policy {
     bool any;                 /* Match every route, */
-    bool own;                 /* or the VTEP's own tenant's community, */
+    bool own;                 /* or the VTEP's own tenants' community, */
+    bool large;               /* or the large community LC, */
     uint32_t community;       /* else this one (RFC 1997: AS << 16 |
                                * value). */
+    uint32_t lc[3];           /* RFC 8092: global administrator, local
+                               * data 1 and 2. */
     bool permit;
+    /* rr_policy: a community a permitted route gets (additive). */
+    bool set, set_large;
+    uint32_t set_community;
+    uint32_t set_lc[3];
 };
 
 struct evpn_spec {
@@ -73,6 +86,11 @@ struct evpn_spec {
     bool rt_constraint;       /* RFC 4684: each speaker is sent only the
                                * routes of the route targets it asked
                                * for. */
+    struct evpn_policy *rr_policy;  /* The outbound route-map at every
+                                     * route reflector, to every peer, */
+    size_t n_rr_policy;             /* in order; none: permit all. */
+    bool large_community;     /* Every route a VTEP originates carries the
+                               * large community ASN:VNI:0 too. */
 };
 
 #endif

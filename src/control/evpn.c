@@ -40,6 +40,14 @@ struct path {
                                 * for its own routes. */
     uint32_t n_clusters;
     uint32_t clusters[MAX_CLUSTERS];  /* CLUSTER_LIST, newest first. */
+    uint8_t n_comms, n_large;
+    uint32_t comms[EVPN_MAX_SET];     /* Standard communities beyond the
+                                       * tenant's (community_of()), set
+                                       * by RRs (evpn.rr_policy). */
+    uint32_t large[EVPN_MAX_SET + 1][3];  /* Large communities (RFC
+                                           * 8092): the originator's
+                                           * (evpn.large_community), then
+                                           * those RRs set. */
 };
 
 /* An NLRI in a speaker's RIB: its paths (one per peer) and the best. */
@@ -134,7 +142,10 @@ struct speaker {
     bool rr;
     uint32_t cluster;          /* RR: its cluster; VTEP: the cluster it
                                 * is a client of (route reflectors). */
-    uint32_t vni;              /* VTEP: its tenant's. */
+    uint8_t *serves;           /* VTEP, per VNI index (evpn.vnis): 1 if
+                                * a tenant host's VMs are behind it (a
+                                * leaf may serve several tenants, each
+                                * its MAC-VRF). */
     uint32_t *sess;            /* Its sessions, */
     uint32_t n_sess;
     struct rib rib;
@@ -149,8 +160,9 @@ struct speaker {
                                 * data plane sends them to (the type 2
                                 * winner, else the longest type 5
                                 * prefix's), or NONE. */
-    uint8_t *t5;               /* VTEP with type5, per speaker: 1 if it
-                                * holds that speaker's type 5 route. */
+    uint8_t *t5;               /* VTEP with type5, per speaker and VNI
+                                * index: 1 if it holds that speaker's
+                                * type 5 route of that VNI. */
 };
 
 /* A vm_move whose convergence is being watched. */
@@ -177,6 +189,17 @@ struct evpn {
     uint32_t *mac_node;        /* Per host: its VTEP's node (evpn_config). */
     struct evpn_leaf *leaf;    /* Leaf VTEPs: the sessions' transport. */
     const uint32_t *host_addr; /* Per host: its tenant address. */
+    const uint32_t *host_vni;  /* Per host: its tenant's VNI, 0: none. */
+    uint32_t *vnis;            /* The tenants' VNIs, ascending: a VNI's
+                                * index is its place here. */
+    uint32_t n_vni;
+    uint32_t *t5_addr;         /* Per VTEP speaker and VNI index: the
+                                * address its type 5 prefix is around
+                                * (its first host's of the tenant), */
+    uint8_t *t5_len;           /* and its length (type5). */
+    uint8_t *rtc_want;         /* evpn.rt_constraint, per session side
+                                * (2 si + k) and VNI index: the peer
+                                * asked for that route target. */
     struct session *sess;
     uint32_t n_sess;
     uint32_t first_flow;
@@ -230,6 +253,31 @@ evpn_flow_cap(const struct evpn_spec *s, const uint32_t *host_vni,
     if (s->leaf)
         return 0;
     return 2 * evpn_session_count(s, host_vni, n_hosts);
+}
+
+/* ---- Tenants. ---- */
+
+/* The index of VNI in ev->vnis, or NONE. */
+static uint32_t
+vni_index(const struct evpn *ev, uint32_t vni)
+{
+    uint32_t lo = 0, hi = ev->n_vni;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (ev->vnis[mid] < vni)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ev->n_vni && ev->vnis[lo] == vni ? lo : NONE;
+}
+
+/* Whether speaker S is a VTEP of tenant VNI. */
+static bool
+serves(const struct evpn *ev, const struct speaker *s, uint32_t vni)
+{
+    uint32_t i = vni_index(ev, vni);
+    return s->serves && i != NONE && s->serves[i];
 }
 
 /* ---- The RIB. ---- */
@@ -430,7 +478,13 @@ is_client(const struct evpn *ev, uint32_t r, uint32_t x)
     return a->rr && !b->rr && a->cluster == b->cluster;
 }
 
-/* Whether speaker SELF advertises path P to peer PEER (RFC 4456 6). */
+static bool rr_policy_permits(const struct evpn *, const struct speaker *,
+                              const struct path *,
+                              const struct evpn_policy **pe);
+static void policy_set(const struct evpn_policy *, struct path *);
+
+/* Whether speaker SELF advertises path P to peer PEER (RFC 4456 6; an RR
+ * only what its outbound route-map permits). */
 static bool
 may_send(const struct evpn *ev, uint32_t self, const struct path *p,
          uint32_t peer)
@@ -441,7 +495,9 @@ may_send(const struct evpn *ev, uint32_t self, const struct path *p,
         return true;
     if (!ev->sp[self].rr)
         return false;                   /* iBGP: no re-advertising. */
-    return is_client(ev, self, p->from) || is_client(ev, self, peer);
+    const struct evpn_policy *pe;
+    return (is_client(ev, self, p->from) || is_client(ev, self, peer)) &&
+           rr_policy_permits(ev, &ev->sp[self], p, &pe);
 }
 
 /* Side K of session SI advertises P (from its speaker). */
@@ -457,10 +513,14 @@ send_path(struct evpn *ev, uint32_t si, int k, const struct path *p)
                 p->n_clusters * sizeof *p->clusters);
         m.path.clusters[0] = ev->sp[self].cluster;
         m.path.n_clusters++;
+        const struct evpn_policy *pe;
+        rr_policy_permits(ev, &ev->sp[self], p, &pe);
+        policy_set(pe, &m.path);
     }
     m.bytes = bgp_evpn_update_bytes((enum evpn_route_type)p->nlri.type,
-                               p->nlri.type == EVPN_MAC_IP && p->seq > 0,
-                               m.path.n_clusters);
+                                    p->nlri.type == EVPN_MAC_IP && p->seq > 0,
+                                    m.path.n_clusters, 1 + m.path.n_comms,
+                                    m.path.n_large);
     send_msg(ev, si, k, &m);
 }
 
@@ -483,26 +543,98 @@ community_of(const struct evpn *ev, uint32_t vni)
     return (ev->spec->asn & 0xFFFF) << 16 | (vni & 0xFFFF);
 }
 
+/* Whether path P carries the community of route-map entry PE (own: one
+ * of VTEP SP's tenants'). */
+static bool
+policy_matches(const struct evpn *ev, const struct speaker *sp,
+               const struct evpn_policy *pe, const struct path *p)
+{
+    uint32_t c = community_of(ev, p->nlri.vni);
+    if (pe->any)
+        return true;
+    if (pe->large) {
+        for (uint32_t i = 0; i < p->n_large; i++)
+            if (!memcmp(p->large[i], pe->lc, sizeof pe->lc))
+                return true;
+        return false;
+    }
+    if (pe->own) {
+        for (uint32_t v = 0; v < ev->n_vni; v++)
+            if (sp->serves[v] && c == community_of(ev, ev->vnis[v]))
+                return true;
+        return false;
+    }
+    if (c == pe->community)
+        return true;
+    for (uint32_t i = 0; i < p->n_comms; i++)
+        if (p->comms[i] == pe->community)
+            return true;
+    return false;
+}
+
+/* The entry of route-map MAP (N entries) that decides path P at speaker
+ * SP, the first that matches; NULL for none (a route-map's implicit
+ * deny). */
+static const struct evpn_policy *
+policy_entry(const struct evpn *ev, const struct speaker *sp,
+             const struct evpn_policy *map, size_t n, const struct path *p)
+{
+    for (size_t i = 0; i < n; i++)
+        if (policy_matches(ev, sp, &map[i], p))
+            return &map[i];
+    return NULL;
+}
+
 /* Whether VTEP SP imports path P: its route target (evpn.import), then
- * the route-map evpn.policy, whose first matching entry decides and
- * which denies what none matches (a route-map's implicit deny). */
+ * the route-map evpn.policy. */
 static bool
 import_permits(const struct evpn *ev, const struct speaker *sp,
                const struct path *p)
 {
     const struct evpn_spec *s = ev->spec;
-    if (s->import == EVPN_IMPORT_RT && p->nlri.vni != sp->vni)
+    if (s->import == EVPN_IMPORT_RT && !serves(ev, sp, p->nlri.vni))
         return false;
     if (!s->n_policy)
         return true;
-    uint32_t c = community_of(ev, p->nlri.vni);
-    for (size_t i = 0; i < s->n_policy; i++) {
-        const struct evpn_policy *pe = &s->policy[i];
-        if (pe->any ||
-            c == (pe->own ? community_of(ev, sp->vni) : pe->community))
-            return pe->permit;
+    const struct evpn_policy *pe =
+        policy_entry(ev, sp, s->policy, s->n_policy, p);
+    return pe && pe->permit;
+}
+
+/* Whether RR speaker SP's outbound route-map (evpn.rr_policy) lets path
+ * P out; the deciding entry in *PE (NULL without a route-map). */
+static bool
+rr_policy_permits(const struct evpn *ev, const struct speaker *sp,
+                  const struct path *p, const struct evpn_policy **pe)
+{
+    const struct evpn_spec *s = ev->spec;
+    *pe = NULL;
+    if (!sp->rr || !s->n_rr_policy)
+        return true;
+    *pe = policy_entry(ev, sp, s->rr_policy, s->n_rr_policy, p);
+    return *pe && (*pe)->permit;
+}
+
+/* Path P gains the community PE sets (once: additive, RFC 1997's and
+ * RFC 8092's sets hold each value once). */
+static void
+policy_set(const struct evpn_policy *pe, struct path *p)
+{
+    if (!pe || !pe->set)
+        return;
+    if (!pe->set_large) {
+        for (uint32_t i = 0; i < p->n_comms; i++)
+            if (p->comms[i] == pe->set_community)
+                return;
+        sim_assert(p->n_comms < EVPN_MAX_SET);
+        p->comms[p->n_comms++] = pe->set_community;
+        return;
     }
-    return false;
+    for (uint32_t i = 0; i < p->n_large; i++)
+        if (!memcmp(p->large[i], pe->set_lc, sizeof pe->set_lc))
+            return;
+    sim_assert(p->n_large < EVPN_MAX_SET + 1);
+    memcpy(p->large[p->n_large++], pe->set_lc, sizeof pe->set_lc);
 }
 
 /* Whether side K of session SI may send routes of N's route target now:
@@ -515,20 +647,29 @@ rtc_allows(const struct evpn *ev, uint32_t si, int k, const struct nlri *n)
     const struct session *s = &ev->sess[si];
     if (!ev->spec->rt_constraint)
         return true;
-    return s->rtc_in[k] && (s->want[k] == RTC_ALL || s->want[k] == n->vni);
+    uint32_t i = vni_index(ev, n->vni);
+    return s->rtc_in[k] &&
+           (s->want[k] == RTC_ALL ||
+            (i != NONE &&
+             ev->rtc_want[(2 * (size_t)si + (uint32_t)k) * ev->n_vni + i]));
 }
 
-/* Side K of session SI, just Established, sends its RT membership and
- * the End-of-RIB of memberships: a VTEP its tenant's route target, an RR
- * the default membership (every route, which it reflects). */
+/* Side K of session SI, just Established, sends its RT memberships and
+ * the End-of-RIB of memberships: a VTEP its tenants' route targets, one
+ * UPDATE each, an RR the default membership (every route, which it
+ * reflects). */
 static void
 rtc_send(struct evpn *ev, uint32_t si, int k)
 {
     const struct speaker *sp = &ev->sp[ev->sess[si].end[k]];
-    struct msg m = { .type = BGP_UPDATE, .rtc = true };
-    m.path.nlri.vni = sp->rr ? 0 : sp->vni;
-    m.bytes = bgp_rtc_update_bytes(sp->rr);
-    send_msg(ev, si, k, &m);
+    for (uint32_t v = 0; v < (sp->rr ? 1 : ev->n_vni); v++) {
+        if (!sp->rr && !sp->serves[v])
+            continue;
+        struct msg m = { .type = BGP_UPDATE, .rtc = true };
+        m.path.nlri.vni = sp->rr ? 0 : ev->vnis[v];
+        m.bytes = bgp_rtc_update_bytes(sp->rr);
+        send_msg(ev, si, k, &m);
+    }
     struct msg eor = { .type = BGP_UPDATE, .rtc = true, .eor = true,
                        .bytes = BGP_RTC_EOR_BYTES };
     send_msg(ev, si, k, &eor);
@@ -542,7 +683,11 @@ rtc_receive(struct evpn *ev, uint32_t si, int k, const struct msg *m)
 {
     struct session *s = &ev->sess[si];
     if (!m->eor) {
-        s->want[k] = m->path.nlri.vni ? m->path.nlri.vni : RTC_ALL;
+        uint32_t v = vni_index(ev, m->path.nlri.vni);
+        if (!m->path.nlri.vni)
+            s->want[k] = RTC_ALL;
+        else if (v != NONE)
+            ev->rtc_want[(2 * (size_t)si + (uint32_t)k) * ev->n_vni + v] = 1;
         return;
     }
     if (s->rtc_in[k])
@@ -752,15 +897,16 @@ sess_start(struct evpn *ev, uint32_t si, int k)
 
 /* ---- The data plane of a VTEP. ---- */
 
-/* Whether the type 5 prefix of VTEP speaker O covers address ADDR; its
- * length in *LEN. */
+/* Whether the type 5 prefix of VTEP speaker O for the tenant of VNI
+ * index V covers address ADDR; its length in *LEN. */
 static bool
-type5_covers(const struct evpn *ev, uint32_t o, uint32_t addr, uint32_t *len)
+type5_covers(const struct evpn *ev, uint32_t o, uint32_t v, uint32_t addr,
+             uint32_t *len)
 {
-    uint32_t h = ev->sp[o].host;
-    *len = ev->spec->type5_len[h];
+    size_t i = (size_t)o * ev->n_vni + v;
+    *len = ev->t5_len[i];
     uint32_t mask = *len ? UINT32_MAX << (32 - *len) : 0;
-    return ((ev->host_addr[h] ^ addr) & mask) == 0;
+    return ((ev->t5_addr[i] ^ addr) & mask) == 0;
 }
 
 /* The VTEP speaker S's longest type 5 prefix covering host MAC's address
@@ -772,10 +918,12 @@ type5_lookup(const struct evpn *ev, uint32_t si, uint32_t mac)
 {
     const struct speaker *s = &ev->sp[si];
     uint32_t best = NONE, best_len = 0, len;
+    uint32_t v = vni_index(ev, ev->host_vni[mac]);
     if (ev->loc[mac] == si)
         return NONE;
     for (uint32_t o = 0; o < ev->n_vteps; o++) {
-        if (!s->t5[o] || !type5_covers(ev, o, ev->host_addr[mac], &len))
+        if (!s->t5[(size_t)o * ev->n_vni + v] ||
+            !type5_covers(ev, o, v, ev->host_addr[mac], &len))
             continue;
         if (best != NONE && (len < best_len || (len == best_len && o != si)))
             continue;
@@ -802,20 +950,19 @@ fwd_update(struct evpn *ev, uint32_t si, uint32_t mac)
                        at == NONE ? NONE : ev->sp[at].host);
 }
 
-/* VTEP speaker S holds (ON) or no longer holds VTEP O's type 5 route:
- * the hosts of its tenant that O's prefix covers may move. */
+/* VTEP speaker S holds (ON) or no longer holds VTEP O's type 5 route
+ * of tenant VNI: the hosts of the tenant that O's prefix covers may
+ * move. */
 static void
-type5_change(struct evpn *ev, uint32_t si, uint32_t o, bool on)
+type5_change(struct evpn *ev, uint32_t si, uint32_t o, uint32_t vni, bool on)
 {
     struct speaker *s = &ev->sp[si];
-    uint32_t len;
-    s->t5[o] = on;
-    for (uint32_t x = 0; x < ev->n_vteps; x++) {
-        uint32_t mac = ev->sp[x].host;
-        if (ev->sp[x].vni == s->vni &&
-            type5_covers(ev, o, ev->host_addr[mac], &len))
+    uint32_t len, v = vni_index(ev, vni);
+    s->t5[(size_t)o * ev->n_vni + v] = on;
+    for (uint32_t mac = 0; mac < ev->n_hosts; mac++)
+        if (ev->host_vni[mac] == vni &&
+            type5_covers(ev, o, v, ev->host_addr[mac], &len))
             fwd_update(ev, si, mac);
-    }
 }
 
 static bool
@@ -867,7 +1014,7 @@ mobility_withdraw(struct evpn *ev, uint32_t si, uint32_t mac)
     struct speaker *s = &ev->sp[si];
     if (s->win_origin[mac] == si || s->win_origin[mac] == NONE)
         return;
-    struct nlri own = { EVPN_MAC_IP, s->vni, mac, si };
+    struct nlri own = { EVPN_MAC_IP, ev->host_vni[mac], mac, si };
     struct rib_entry *e = rib_find(&s->rib, &own);
     uint32_t i = e ? path_from(e, si) : NONE;
     if (i == NONE)
@@ -901,17 +1048,26 @@ on_best_change(struct evpn *ev, uint32_t si, struct rib_entry *e,
         else if (old && may_send(ev, si, old, peer))
             send_withdraw(ev, x, k, &e->nlri);
     }
-    if (s->rr || e->nlri.vni != s->vni)
+    if (s->rr || !serves(ev, s, e->nlri.vni))
         return;       /* Another tenant's (import: all): no data plane. */
     if (e->nlri.type == EVPN_PREFIX)
-        type5_change(ev, si, e->nlri.origin, now != NULL);
+        type5_change(ev, si, e->nlri.origin, e->nlri.vni, now != NULL);
     if (e->nlri.type == EVPN_IMET && e->nlri.origin != si)
-        ev->dp->class->flood(ev->dp, s->host, ev->sp[e->nlri.origin].host,
-                             now != NULL);
+        ev->dp->class->flood(ev->dp, s->host, e->nlri.vni,
+                             ev->sp[e->nlri.origin].host, now != NULL);
     if (e->nlri.type == EVPN_MAC_IP) {
         mac_update(ev, si, e->nlri.mac);
         mobility_withdraw(ev, si, e->nlri.mac);
     }
+}
+
+/* Whether paths A and B carry the same communities beyond the tenant's. */
+static bool
+same_tags(const struct path *a, const struct path *b)
+{
+    return a->n_comms == b->n_comms && a->n_large == b->n_large &&
+           !memcmp(a->comms, b->comms, a->n_comms * sizeof *a->comms) &&
+           !memcmp(a->large, b->large, a->n_large * sizeof *a->large);
 }
 
 /* Speaker S sets (or, with P NULL, removes) the path of N from FROM. */
@@ -952,18 +1108,24 @@ rib_set(struct evpn *ev, uint32_t si, const struct nlri *n, uint32_t from,
     if (!had && !now)
         return;
     if (had && now && now->from == old.from && now->seq == old.seq &&
-        now->n_clusters == old.n_clusters)
+        now->n_clusters == old.n_clusters && same_tags(now, &old))
         return;
     on_best_change(ev, si, e, had ? &old : NULL);
 }
 
-/* Speaker S originates its route N with sequence number SEQ. */
+/* Speaker S originates its route of TYPE in tenant VNI (of host MAC's
+ * VMs, type 2) with sequence number SEQ. */
 static void
-originate(struct evpn *ev, uint32_t si, uint32_t type, uint32_t mac,
-          uint32_t seq)
+originate(struct evpn *ev, uint32_t si, uint32_t type, uint32_t vni,
+          uint32_t mac, uint32_t seq)
 {
-    struct path p = { .nlri = { type, ev->sp[si].vni, mac, si },
+    struct path p = { .nlri = { type, vni, mac, si },
                       .seq = seq, .from = si };
+    if (ev->spec->large_community) {
+        p.n_large = 1;
+        p.large[0][0] = ev->spec->asn;
+        p.large[0][1] = vni;
+    }
     rib_set(ev, si, &p.nlri, si, &p);
 }
 
@@ -1247,7 +1409,7 @@ make_flows(struct evpn *ev)
 
 static void
 add_speaker(struct evpn *ev, uint32_t host, bool rr, uint32_t cluster,
-            uint32_t vni, struct ctl_speakers *list)
+            struct ctl_speakers *list)
 {
     struct speaker *sp = &ev->sp[ev->n_sp++];
     struct edge *edge = edge_of(ev->net);
@@ -1256,7 +1418,6 @@ add_speaker(struct evpn *ev, uint32_t host, bool rr, uint32_t cluster,
     sp->host = host;
     sp->rr = rr;
     sp->cluster = cluster;
-    sp->vni = vni;
     sp->row = ctl_speakers_add(list, host, rr ? "rr" : "vtep", ev->spec->asn);
     if (edge->servers && host < ev->n_hosts) {
         struct server *srv = &edge->servers[host];
@@ -1270,8 +1431,52 @@ add_speaker(struct evpn *ev, uint32_t host, bool rr, uint32_t cluster,
         sp->fwd = xmalloc(ev->n_hosts * sizeof *sp->fwd);
         for (uint32_t h = 0; h < ev->n_hosts; h++)
             sp->win_origin[h] = sp->fwd[h] = NONE;
+        sp->serves = xcalloc(ev->n_vni + 1, 1);
         if (ev->spec->type5)
-            sp->t5 = xcalloc(ev->n_vteps, 1);
+            sp->t5 = xcalloc((size_t)ev->n_vteps * ev->n_vni + 1, 1);
+    }
+}
+
+/* The tenants' VNIs (ev->vnis) from HOST_VNI, kept sorted as they come
+ * (a handful of tenants). */
+static void
+collect_vnis(struct evpn *ev, const uint32_t *host_vni)
+{
+    ev->vnis = xmalloc((ev->n_hosts + 1) * sizeof *ev->vnis);
+    for (uint32_t h = 0; h < ev->n_hosts; h++) {
+        uint32_t v = host_vni[h], i = ev->n_vni;
+        if (!v || vni_index(ev, v) != NONE)
+            continue;
+        for (; i > 0 && ev->vnis[i - 1] > v; i--)
+            ev->vnis[i] = ev->vnis[i - 1];
+        ev->vnis[i] = v;
+        ev->n_vni++;
+    }
+}
+
+/* The tenants each VTEP serves (those of the hosts whose VMs are behind
+ * it) and, with type5, its prefix per tenant: around the tenant address
+ * of its first host of the tenant, of that host's evpn.type5_prefix
+ * length (RFC 9136: one IP prefix route per subnet per IP-VRF). */
+static void
+serve_tenants(struct evpn *ev)
+{
+    if (ev->spec->type5) {
+        ev->t5_addr = xcalloc((size_t)ev->n_vteps * ev->n_vni + 1,
+                              sizeof *ev->t5_addr);
+        ev->t5_len = xcalloc((size_t)ev->n_vteps * ev->n_vni + 1, 1);
+    }
+    for (uint32_t h = 0; h < ev->n_hosts; h++) {
+        uint32_t o = ev->loc[h];
+        if (o == NONE)
+            continue;
+        uint32_t v = vni_index(ev, ev->host_vni[h]);
+        size_t i = (size_t)o * ev->n_vni + v;
+        ev->sp[o].serves[v] = 1;
+        if (ev->spec->type5 && !ev->t5_len[i]) {
+            ev->t5_addr[i] = ev->host_addr[h];
+            ev->t5_len[i] = ev->spec->type5_len[h];
+        }
     }
 }
 
@@ -1290,6 +1495,8 @@ evpn_create(struct net *net, const struct evpn_config *cfg,
     ev->n_hosts = net->n_hosts;
     ev->n_nodes = cfg->n_nodes;
     ev->host_addr = cfg->host_addr;
+    ev->host_vni = cfg->host_vni;
+    collect_vnis(ev, cfg->host_vni);
     ev->n_vteps = count_vteps(cfg->node_vni, ev->n_nodes);
     ev->sp = xcalloc(ev->n_vteps + spec->n_rr, sizeof *ev->sp);
     ev->sp_of_node = xmalloc(ev->n_nodes * sizeof *ev->sp_of_node);
@@ -1303,8 +1510,7 @@ evpn_create(struct net *net, const struct evpn_config *cfg,
         ev->sp_of_node[x] = NONE;
         if (cfg->node_vni[x]) {
             ev->sp_of_node[x] = ev->n_sp;
-            add_speaker(ev, x, false, ev->n_sp % clusters, cfg->node_vni[x],
-                        list);
+            add_speaker(ev, x, false, ev->n_sp % clusters, list);
         }
     }
     for (uint32_t h = 0; h < ev->n_hosts; h++) {
@@ -1314,9 +1520,12 @@ evpn_create(struct net *net, const struct evpn_config *cfg,
     }
     for (size_t r = 0; rrs && r < spec->n_rr; r++)
         add_speaker(ev, spec->rr_hosts[r], true,
-                    (uint32_t)r / spec->cluster_size, 0, list);
-    ev->sess = xcalloc(evpn_session_count(spec, cfg->node_vni, ev->n_nodes) + 1,
-                       sizeof *ev->sess);
+                    (uint32_t)r / spec->cluster_size, list);
+    serve_tenants(ev);
+    uint32_t n_sess = evpn_session_count(spec, cfg->node_vni, ev->n_nodes);
+    ev->sess = xcalloc(n_sess + 1, sizeof *ev->sess);
+    if (spec->rt_constraint)
+        ev->rtc_want = xcalloc(2 * (size_t)n_sess * ev->n_vni + 1, 1);
     if (!rrs) {
         for (uint32_t a = 0; a < ev->n_vteps; a++)
             for (uint32_t b = a + 1; b < ev->n_vteps; b++)
@@ -1337,13 +1546,17 @@ evpn_create(struct net *net, const struct evpn_config *cfg,
     /* Each VTEP's own routes, in its RIB before any session is up: a type
      * 2 route for every tenant host behind it. */
     for (uint32_t a = 0; a < ev->n_vteps; a++) {
-        originate(ev, a, EVPN_IMET, 0, 0);
+        const uint8_t *sv = ev->sp[a].serves;
+        for (uint32_t v = 0; v < ev->n_vni; v++)
+            if (sv[v])
+                originate(ev, a, EVPN_IMET, ev->vnis[v], 0, 0);
         if (spec->host_routes)
             for (uint32_t h = 0; h < ev->n_hosts; h++)
                 if (ev->loc[h] == a)
-                    originate(ev, a, EVPN_MAC_IP, h, 0);
-        if (spec->type5)
-            originate(ev, a, EVPN_PREFIX, 0, 0);
+                    originate(ev, a, EVPN_MAC_IP, ev->host_vni[h], h, 0);
+        for (uint32_t v = 0; spec->type5 && v < ev->n_vni; v++)
+            if (sv[v])
+                originate(ev, a, EVPN_PREFIX, ev->vnis[v], 0, 0);
     }
     sim_call(&net->sim, spec->start_ps, open_all, ev, 0);
     return ev;
@@ -1363,6 +1576,7 @@ evpn_destroy(struct evpn *ev)
         free(sp->win_seq);
         free(sp->fwd);
         free(sp->t5);
+        free(sp->serves);
     }
     for (uint32_t i = 0; i < ev->n_sess; i++)
         for (int k = 0; k < 2; k++)
@@ -1375,6 +1589,10 @@ evpn_destroy(struct evpn *ev)
     free(ev->sp_of_node);
     free(ev->loc);
     free(ev->mac_node);
+    free(ev->vnis);
+    free(ev->t5_addr);
+    free(ev->t5_len);
+    free(ev->rtc_want);
     evpn_leaf_destroy(ev->leaf);
     free(ev);
 }
@@ -1388,7 +1606,7 @@ move_check(struct evpn *ev, uint32_t si, uint32_t mac)
     for (size_t i = 0; i < ev->n_moves; i++) {
         struct move *mv = &ev->moves[i];
         if (mv->mac != mac || !mv->waiting || mv->learned[si] ||
-            s->vni != ev->sp[mv->to].vni || s->win_origin[mac] != mv->to ||
+            !serves(ev, s, ev->host_vni[mac]) || s->win_origin[mac] != mv->to ||
             s->win_seq[mac] < mv->seq)
             continue;
         mv->learned[si] = 1;
@@ -1417,13 +1635,13 @@ evpn_vm_move(struct evpn *ev, struct net *net, uint32_t mac, uint32_t to,
     mv->learned = xcalloc(ev->n_sp, 1);
     mv->seq = (ts->win_origin[mac] == NONE ? 0 : ts->win_seq[mac]) + 1;
     for (uint32_t i = 0; i < ev->n_vteps; i++)
-        if (i != t && ev->sp[i].vni == ts->vni)
+        if (i != t && serves(ev, &ev->sp[i], ev->host_vni[mac]))
             mv->waiting++;
     mv->learned[t] = 1;
     ev->loc[mac] = t;
     if (ev->dp->class->gone)
         ev->dp->class->gone(ev->dp, ev->sp[from].host, mac);
-    originate(ev, t, EVPN_MAC_IP, mac, mv->seq);
+    originate(ev, t, EVPN_MAC_IP, ev->host_vni[mac], mac, mv->seq);
     if (!mv->waiting)
         r->converged_ps = net->sim.now_ps;
 }

@@ -14,6 +14,8 @@
  * (evpn-leaf.h), in-order with retransmission after a loss; a leaf's
  * speaker runs on its control CPU (a FIFO, evpn.update_cpu per UPDATE)
  * and originates a type 2 route for each tenant host attached to it.
+ * A VTEP serves the tenants of the hosts whose VMs are behind it (a
+ * leaf may serve several: a MAC-VRF per VNI, an IP-VRF per tenant).
  * Everything else below holds for both.
  *
  * Sessions are TCP connections over the fabric.  Each direction of a
@@ -38,13 +40,14 @@
  * CLUSTER_LIST, then the lowest peer), and a change propagated:
  *   - a VTEP advertises its own routes only (iBGP split horizon):
  *     type 3 (inclusive multicast) per VNI, type 2 (MAC/IP) for the VMs
- *     of its host (unless evpn.host_routes is false), and type 5 (a
- *     prefix around its tenant address) if asked; it keeps (imports)
- *     only routes whose route target is its tenant's (evpn.import: all,
+ *     behind it (unless evpn.host_routes is false), and type 5 (per
+ *     tenant, a prefix around its first host's tenant address) if
+ *     asked; it keeps (imports) only routes whose route target is one
+ *     of its tenants' (evpn.import: all,
  *     every route), then only those its route-map on the tenants'
  *     communities permits (evpn.policy);
  *   - with evpn.rt_constraint (RFC 4684) each side sends its route
- *     target membership once Established (a VTEP its tenant's, an RR
+ *     target memberships once Established (a VTEP its tenants', an RR
  *     the default: everything) and its routes only after the peer's,
  *     and only those of route targets the peer asked for;
  *   - a route reflector reflects a client's best path to every other
@@ -101,9 +104,10 @@ struct evpn_dp_class {
      * AT (V itself: delivered locally), or knows no location for them
      * (AT == UINT32_MAX).  Required. */
     void (*mac)(struct evpn_dp *, uint32_t v, uint32_t mac, uint32_t at);
-    /* VTEP host V floods its BUM traffic to host AT's VTEP, or stops.
-     * Required. */
-    void (*flood)(struct evpn_dp *, uint32_t v, uint32_t at, bool on);
+    /* VTEP host V floods the BUM traffic of tenant VNI to host AT's
+     * VTEP, or stops (V's type 3 list for VNI).  Required. */
+    void (*flood)(struct evpn_dp *, uint32_t v, uint32_t vni, uint32_t at,
+                  bool on);
     /* The VMs of host MAC have left server V: what reaches V for them is
      * dropped (vm_moved).  Required with software VTEPs (leaf VTEPs
      * learn it from `moved`). */
@@ -122,9 +126,11 @@ struct evpn_dp {
 struct evpn_config {
     const struct evpn_spec *spec;
     const uint32_t *host_vni;  /* Per host: its tenant's VNI, 0: none. */
-    const uint32_t *node_vni;  /* Per node: the VNI of the VTEP there (a
-                                * tenant host's own with software VTEPs,
-                                * a leaf's with hardware ones), 0: none; */
+    const uint32_t *node_vni;  /* Per node: non-zero for a VTEP there (a
+                                * tenant host's VNI with software VTEPs,
+                                * one of a leaf's with hardware ones; it
+                                * serves the tenants of the hosts whose
+                                * VMs are behind it), 0: none; */
     uint32_t n_nodes;          /* its length. */
     const uint32_t *mac_node;  /* Per host: the node of the VTEP its VMs
                                 * are behind; NULL: the host itself. */

@@ -49,7 +49,9 @@ struct net_stats {
                                  * and switches' own messages queued or
                                  * on the wire. */
     uint64_t flood_copies;      /* Copies of VLAN BUM frames the switches
-                                 * made (flood.h): sent by no host. */
+                                 * made (flood.h), and replicas of BUM
+                                 * frames their tunnel endpoints made
+                                 * (tunnel.h): sent by no host. */
 };
 
 /* A PFC watchdog event, for reports. */

@@ -232,20 +232,11 @@ inject_fault(struct net *net, struct sw *s, struct pkt *p)
     return false;
 }
 
-/* A packet at a switch with a tunnel endpoint, faults or VLAN flooding:
- * the endpoint first, then the faults, then bridging (a BUM frame) or
- * forwarding.  Kept out of line so that the
- * common path below is a test and a tail call. */
-static void __attribute__((noinline))
-switch_receive_slow(struct net *net, struct sw *s, struct pkt *p)
+/* After the tunnel endpoint: the faults, then bridging (a BUM frame) or
+ * forwarding. */
+static void
+switch_receive_rest(struct net *net, struct sw *s, struct pkt *p)
 {
-    if (s->tunnel) {
-        enum drop_reason why = sw_tunnel_receive(s->tunnel, net, s, p);
-        if (why != DROP_N_REASONS) {
-            switch_drop(net, s, p, why);
-            return;
-        }
-    }
     if (net->faulty && inject_fault(net, s, p))
         return;
     if (p->bum) {
@@ -256,6 +247,32 @@ switch_receive_slow(struct net *net, struct sw *s, struct pkt *p)
         return;
     }
     switch_forward(net, s, p);
+}
+
+/* A packet at a switch with a tunnel endpoint, faults or VLAN flooding:
+ * the endpoint first (and after the packet, the replicas it made), then
+ * the rest.  Kept out of line so that the common path below is a test
+ * and a tail call. */
+static void __attribute__((noinline))
+switch_receive_slow(struct net *net, struct sw *s, struct pkt *p)
+{
+    if (!s->tunnel) {
+        switch_receive_rest(net, s, p);
+        return;
+    }
+    struct sw_tunnel_out out = { 0 };
+    enum drop_reason why = sw_tunnel_receive(s->tunnel, net, s, p, &out);
+    if (!out.taken && why != DROP_N_REASONS)
+        switch_drop(net, s, p, why);
+    else if (!out.taken)
+        switch_receive_rest(net, s, p);
+    while (out.copies) {
+        struct pkt *c = out.copies;
+        out.copies = c->next;
+        c->next = NULL;
+        net->st.flood_copies++;
+        switch_receive_rest(net, s, c);
+    }
 }
 
 static void

@@ -8,7 +8,10 @@
  * pays one pointer test per packet.  The endpoint may rewrite the
  * packet's sizes, route hash and tunnel fields (encapsulate or
  * decapsulate it); the switch then forwards what it gets back on
- * pkt->hash0 and the destination's routing group as ever.
+ * pkt->hash0 and the destination's routing group as ever.  It may also
+ * hand the switch replicas to forward besides (ingress replication of a
+ * BUM frame to the remote VTEPs, RFC 8365 section 8.3), or keep the
+ * packet (a replica that ends at its far VTEP).
  *
  * An implementation embeds `struct sw_tunnel` as `up` and gets back to
  * itself with CONTAINER_OF; the class is a `static const struct
@@ -17,6 +20,8 @@
 #ifndef DCSIM_TUNNEL_H
 #define DCSIM_TUNNEL_H 1
 
+#include <stdbool.h>
+
 #include "fabric/drop.h"
 
 struct net;
@@ -24,13 +29,28 @@ struct pkt;
 struct sw;
 struct sw_tunnel;
 
+/* What an endpoint hands back besides its verdict on a packet; the
+ * switch zeroes it before each call. */
+struct sw_tunnel_out {
+    struct pkt *copies;          /* Replicas the switch forwards after the
+                                  * packet, by their own headers, each
+                                  * counted in net->st.flood_copies (sent
+                                  * by no host); linked by `next`, owned by
+                                  * the switch once returned. */
+    bool taken;                  /* The endpoint has kept the packet (freed
+                                  * it and counted where it went): the
+                                  * verdict is ignored. */
+};
+
 struct sw_tunnel_class {
     const char *name;            /* For messages.  Required. */
     /* P arrived at switch S by port p->in_port.  Returns DROP_N_REASONS
      * to let the switch forward P (perhaps rewritten), or the reason for
-     * which the switch must drop it (the switch frees it).  Required. */
+     * which the switch must drop it (the switch frees it); OUT as above.
+     * Required. */
     enum drop_reason (*receive)(struct sw_tunnel *, struct net *,
-                                struct sw *, struct pkt *);
+                                struct sw *, struct pkt *,
+                                struct sw_tunnel_out *out);
 };
 
 struct sw_tunnel {
@@ -39,9 +59,9 @@ struct sw_tunnel {
 
 static inline enum drop_reason
 sw_tunnel_receive(struct sw_tunnel *t, struct net *net, struct sw *s,
-                  struct pkt *p)
+                  struct pkt *p, struct sw_tunnel_out *out)
 {
-    return t->class->receive(t, net, s, p);
+    return t->class->receive(t, net, s, p, out);
 }
 
 #endif

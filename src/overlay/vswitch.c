@@ -901,6 +901,28 @@ build_tables(struct vswitch *v, struct net *net)
     }
 }
 
+/* The megaflow slab a vswitch starts with. */
+#define MF_FIRST_SLAB 64
+
+uint32_t
+vswitch_buckets(uint32_t mf_cap)
+{
+    return pow2_at_least(mf_cap < 32768 ? 2 * mf_cap : 65536);
+}
+
+double
+vswitch_build_bytes(const struct vswitch_spec *s, uint32_t n_hosts)
+{
+    double n = sizeof(struct vswitch) +
+               (double)vswitch_buckets(s->megaflow_entries) *
+                   sizeof(uint32_t) +
+               (double)MIN(s->megaflow_entries, MF_FIRST_SLAB) *
+                   sizeof(struct vsw_megaflow);
+    if (s->tables == VSW_EVPN)
+        n += 2.0 * n_hosts;     /* bum, left. */
+    return n;
+}
+
 void
 vswitches_create(struct overlay *ov, struct net *net)
 {
@@ -924,12 +946,11 @@ vswitches_create(struct overlay *ov, struct net *net)
         v->vni = o->tenants[o->host_tenant[h] - 1].vni;
         v->bridge_cycles = srv->spec->cost.bridge_pkt;
         v->mf_cap = s->megaflow_entries;
-        v->mf_alloc = v->mf_cap < 64 ? v->mf_cap : 64;
+        v->mf_alloc = MIN(v->mf_cap, MF_FIRST_SLAB);
         v->mf = xcalloc(v->mf_alloc, sizeof *v->mf);
         for (uint32_t i = 0; i < v->mf_alloc; i++)
             v->mf[i].next = i + 1 < v->mf_alloc ? i + 1 : NONE;
-        v->n_buckets = pow2_at_least(v->mf_cap < 32768 ? 2 * v->mf_cap
-                                                       : 65536);
+        v->n_buckets = vswitch_buckets(v->mf_cap);
         v->buckets = xmalloc(v->n_buckets * sizeof *v->buckets);
         for (uint32_t i = 0; i < v->n_buckets; i++)
             v->buckets[i] = NONE;

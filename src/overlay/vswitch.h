@@ -201,6 +201,16 @@ struct vswitch {
  * scenario has checked that each has VMs behind a software path). */
 void vswitches_create(struct overlay *, struct net *);
 void vswitches_destroy(struct overlay *);
+/* Hash buckets of a megaflow cache of MF_CAP entries (a power of two,
+ * twice the entries up to 65536). */
+uint32_t vswitch_buckets(uint32_t mf_cap);
+/* Bytes vswitches_create() writes for one vswitch of SPEC in a net of
+ * N_HOSTS hosts: the struct, its megaflow cache's buckets (all written)
+ * and first slab of entries (it doubles as flows are installed, up to
+ * megaflow_entries), EVPN's per-host arrays.  Its microflow cache
+ * (microflow_entries x struct vsw_micro, zeroed) is not among them: its
+ * pages become resident as flows hash into them. */
+double vswitch_build_bytes(const struct vswitch_spec *, uint32_t n_hosts);
 /* ---- BGP EVPN's hooks (tables: evpn; control/evpn.h's data plane). ----
  * Each changes table 2 and revalidates the datapath's caches. */
 

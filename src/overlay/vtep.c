@@ -56,20 +56,62 @@ evpn_redirect(struct overlay *ov, struct net *net, uint32_t at,
     p->ip.dst = edge_of(net)->hosts[to].ip;
 }
 
-/* A tenant's packet from host port of leaf V for host DST in VNI, with
- * EVPN: where V's RIB says the VMs of DST are. */
+/* The type 3 list of leaf VI for tenant T (index in the spec): per
+ * VTEP, 1 if it is on it. */
+static uint8_t *
+bum_list(const struct overlay *ov, uint32_t vi, uint32_t t)
+{
+    return &ov->evpn_bum[((size_t)vi * ov->spec->n_tenants + t) *
+                         ov->n_vteps];
+}
+
+/* Ingress replication (RFC 8365 8.3) of P, an unknown unicast of tenant
+ * VNI at leaf V going itself to VTEP HOME: a replica tunneled to every
+ * other VTEP of LIST, V's type 3 list, onto OUT for the switch.  Each is
+ * addressed to a host of its VTEP (the underlay routes on hosts'
+ * addresses), which takes it (vtep_decap()). */
+static void
+bum_replicate(struct vtep *v, struct net *net, const struct pkt *p,
+              uint32_t vni, uint32_t home, const uint8_t *list,
+              struct sw_tunnel_out *out)
+{
+    struct overlay *ov = v->ov;
+    uint32_t vi = (uint32_t)(v - ov->vteps);
+    struct pkt **tail = &out->copies;
+    for (uint32_t a = 0; a < ov->n_vteps; a++) {
+        if (!list[a] || a == vi || a == home)
+            continue;
+        struct pkt *c = pkt_alloc(&net->pool);
+        *c = *p;
+        c->next = NULL;
+        c->hooks = 0;            /* Traces follow the packet itself. */
+        c->flood_copy = true;
+        c->ip.dst = edge_of(net)->hosts[ov->vteps[a].anchor].ip;
+        enum drop_reason why = overlay_encap(ov, &v->st, v->ip,
+                                             ov->vteps[a].ip, vni, c);
+        sim_assert(why == DROP_N_REASONS);  /* The packet itself fits. */
+        *tail = c;
+        tail = &c->next;
+    }
+}
+
+/* A tenant's packet from host port of leaf V for host DST in VNI (tenant
+ * T), with EVPN: where V's RIB says the VMs of DST are. */
 static enum drop_reason
 vtep_encap_evpn(struct vtep *v, struct net *net, struct pkt *p,
-                uint32_t vni, uint32_t dst)
+                uint32_t vni, uint32_t t, uint32_t dst,
+                struct sw_tunnel_out *out)
 {
     struct overlay *ov = v->ov;
     uint32_t vi = (uint32_t)(v - ov->vteps);
     uint32_t at = ov->evpn_at[(size_t)vi * ov->n_hosts + dst];
+    const uint8_t *list = NULL;
     if (at == NONE) {
         /* Unknown: dropped (ARP suppression), or ingress-replicated to
          * the type 3 list, whose copy to the VMs' VTEP delivers. */
         at = ov->host_vtep[ov->evpn_host[dst]];
-        if (ov->evpn_suppress || !ov->evpn_bum[(size_t)vi * ov->n_vteps + at])
+        list = bum_list(ov, vi, t);
+        if (ov->evpn_suppress || !list[at])
             return DROP_NO_ROUTE;
     }
     if (at == vi) {
@@ -79,12 +121,20 @@ vtep_encap_evpn(struct vtep *v, struct net *net, struct pkt *p,
         evpn_redirect(ov, net, vi, dst, p);
         return DROP_N_REASONS;
     }
+    struct pkt pre;
+    if (list)
+        pre = *p;
     evpn_redirect(ov, net, at, dst, p);
-    return overlay_encap(ov, &v->st, v->ip, ov->vteps[at].ip, vni, p);
+    enum drop_reason why =
+        overlay_encap(ov, &v->st, v->ip, ov->vteps[at].ip, vni, p);
+    if (list && why == DROP_N_REASONS)
+        bum_replicate(v, net, &pre, vni, at, list, out);
+    return why;
 }
 
 static enum drop_reason
-vtep_encap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
+vtep_encap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p,
+           struct sw_tunnel_out *out)
 {
     struct overlay *ov = v->ov;
     uint32_t src = net_host_of_ip(net, p->ip.src);
@@ -107,7 +157,8 @@ vtep_encap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
         return DROP_NO_ROUTE;
     }
     if (UNLIKELY(ov->evpn_at != NULL))
-        return vtep_encap_evpn(v, net, p, vni, dst);
+        return vtep_encap_evpn(v, net, p, vni, ov->spec->host_tenant[src] - 1,
+                               dst, out);
     if (s->route[net->host_group[dst]] == ROUTE_DIRECT) {
         v->st.local_pkts++;
         return DROP_N_REASONS;
@@ -159,12 +210,23 @@ overlay_decap(struct vtep_stats *st, struct pkt *p)
 }
 
 static enum drop_reason
-vtep_decap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
+vtep_decap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p,
+           struct sw_tunnel_out *out)
 {
     struct overlay *ov = v->ov;
     uint32_t dst = net_host_of_ip(net, p->ip.dst);
     if (dst == UINT32_MAX || s->route[net->host_group[dst]] != ROUTE_DIRECT)
         return DROP_N_REASONS;   /* In transit (not a leaf-spine path). */
+    if (UNLIKELY(p->flood_copy)) {
+        /* A replica of a BUM frame (bum_replicate()): this VTEP takes it
+         * out of its tunnel; its access ports' hosts are not the frame's
+         * destination, so it ends here. */
+        overlay_decap(&v->st, p);
+        edge_of(net)->st.pkts_delivered++;
+        pkt_free(&net->pool, p);
+        out->taken = true;
+        return DROP_N_REASONS;
+    }
     if (UNLIKELY(ov->evpn_at != NULL)) {
         /* The VMs the tunnel is for: delivered if they are here still
          * (perhaps on another server of this leaf), else gone. */
@@ -188,12 +250,12 @@ vtep_decap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p)
 
 static enum drop_reason
 vtep_receive(struct sw_tunnel *t, struct net *net, struct sw *s,
-             struct pkt *p)
+             struct pkt *p, struct sw_tunnel_out *out)
 {
     struct vtep *v = CONTAINER_OF(t, struct vtep, up);
     if (from_host(s, p))
-        return vtep_encap(v, net, s, p);
-    return p->vni ? vtep_decap(v, net, s, p) : DROP_N_REASONS;
+        return vtep_encap(v, net, s, p, out);
+    return p->vni ? vtep_decap(v, net, s, p, out) : DROP_N_REASONS;
 }
 
 static const struct sw_tunnel_class vtep_class = {
@@ -397,7 +459,8 @@ overlay_evpn_enable(struct overlay *ov, bool arp_suppression)
     ov->evpn_at = xmalloc((n ? n : 1) * sizeof *ov->evpn_at);
     for (size_t i = 0; i < n; i++)
         ov->evpn_at[i] = NONE;
-    ov->evpn_bum = xcalloc((size_t)ov->n_vteps * ov->n_vteps + 1, 1);
+    ov->evpn_bum = xcalloc((size_t)ov->n_vteps * ov->spec->n_tenants *
+                               ov->n_vteps + 1, 1);
     ov->evpn_host = xmalloc((ov->n_hosts + 1) * sizeof *ov->evpn_host);
     for (uint32_t h = 0; h < ov->n_hosts; h++)
         ov->evpn_host[h] = h;
@@ -414,11 +477,15 @@ overlay_evpn_mac(struct overlay *ov, uint32_t v, uint32_t mac, uint32_t at)
 }
 
 void
-overlay_evpn_flood(struct overlay *ov, uint32_t v, uint32_t at, bool on)
+overlay_evpn_flood(struct overlay *ov, uint32_t v, uint32_t vni, uint32_t at,
+                   bool on)
 {
     uint32_t vi = ov->vtep_of_node[v], ai = ov->vtep_of_node[at];
-    sim_assert(vi != NONE && ai != NONE);
-    ov->evpn_bum[(size_t)vi * ov->n_vteps + ai] = on;
+    uint32_t t = 0;
+    while (t < ov->spec->n_tenants && ov->spec->tenants[t].vni != vni)
+        t++;
+    sim_assert(vi != NONE && ai != NONE && t < ov->spec->n_tenants);
+    bum_list(ov, vi, t)[ai] = on;
 }
 
 void

@@ -13,6 +13,12 @@
  *     A packet to a host behind the same VTEP is bridged locally;
  *   - from the fabric, a tunnel packet for a host attached here is
  *     decapsulated: the inner frame, its size and hash, go on.
+ * With BGP EVPN a leaf ingress-replicates an unknown unicast (RFC 8365
+ * 8.3): the frame itself to its destination's leaf, and a replica
+ * (pkt->flood_copy, addressed to a host of that leaf) to every other leaf
+ * of the VNI's type 3 list, handed to the switch (fabric/tunnel.h's
+ * copies); a leaf that receives a replica decapsulates it and keeps it
+ * (counted delivered: its hosts are not the destination).
  * With VLAN segments (ENCAP_VLAN) the ingress leaf, an access port, tags
  * the frame with the tenant's VID instead (4 B, no outer headers, the
  * route hash unchanged) and the egress leaf removes the tag.
@@ -85,8 +91,10 @@ struct overlay {
      * its RIB installed: */
     uint32_t *evpn_at;         /* [vtep * n_hosts + host]: the VTEP of the
                                 * host's VMs' type 2 route, or NONE; */
-    uint8_t *evpn_bum;         /* [vtep * n_vteps + vtep]: its type 3
-                                * list; */
+    uint8_t *evpn_bum;         /* [(vtep * n_tenants + tenant) * n_vteps
+                                * + vtep]: its type 3 list per tenant
+                                * (VNI), whose VTEPs get a replica of an
+                                * unknown unicast (RFC 8365 8.3); */
     uint32_t *evpn_host;       /* per host: the server its VMs are on
                                 * (vm_move), which its leaf delivers to; */
     uint32_t *vtep_of_node;    /* per node: its VTEP, or NONE. */
@@ -140,8 +148,9 @@ void overlay_evpn_enable(struct overlay *, bool arp_suppression);
  * no more (AT == UINT32_MAX). */
 void overlay_evpn_mac(struct overlay *, uint32_t v, uint32_t mac,
                       uint32_t at);
-/* Leaf V's type 3 list gains (ON) or loses leaf AT. */
-void overlay_evpn_flood(struct overlay *, uint32_t v, uint32_t at, bool on);
+/* Leaf V's type 3 list of tenant VNI gains (ON) or loses leaf AT. */
+void overlay_evpn_flood(struct overlay *, uint32_t v, uint32_t vni,
+                        uint32_t at, bool on);
 /* The VMs of host MAC are on server TO now. */
 void overlay_evpn_moved(struct overlay *, uint32_t mac, uint32_t to);
 /* The security identity host H's packets carry (overlay.vswitch

@@ -51,6 +51,7 @@ static const struct key_section *const sections[] = {
     &scn_control_keys,
     &scn_evpn_keys,
     &scn_evpn_policy_keys,
+    &scn_evpn_rr_policy_keys,
     &scn_traffic_keys,
     &scn_flow_size_keys,
     &scn_flow_keys,

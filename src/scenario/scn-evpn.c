@@ -52,7 +52,8 @@ static const struct key evpn_keys[] = {
     { "core", KEY_U32, E(cpu_core), 0, 2047, .dflt = "0",
       .help = "On a server: the core that runs the BGP daemon." },
     { "type5", KEY_BOOL, E(type5), .dflt = "false",
-      .help = "Each VTEP also advertises its tenant's subnet (type 5)." },
+      .help = "Each VTEP also advertises a prefix per tenant it serves "
+              "(type 5)." },
     { "arp_suppression", KEY_BOOL, E(arp_suppression), .dflt = "false",
       .help = "Drop traffic to MACs without a type 2 route instead of "
               "ingress replication." },
@@ -73,6 +74,13 @@ static const struct key evpn_keys[] = {
     { "rt_constraint", KEY_BOOL, E(rt_constraint), .dflt = "false",
       .help = "RFC 4684: a speaker is sent only routes of the route "
               "targets it asked for." },
+    { "rr_policy", KEY_CUSTOM, .what = "sequence of {community, action, set}",
+      .note = "none (permit all)",
+      .help = "Outbound route-map at every route reflector, by community: "
+              "routes denied are not sent, permitted ones may be tagged." },
+    { "large_community", KEY_BOOL, E(large_community), .dflt = "false",
+      .help = "Every route a VTEP originates also carries the large "
+              "community ASN:VNI:0 (RFC 8092, 12 B)." },
 };
 #undef E
 
@@ -80,16 +88,35 @@ const struct key_section scn_evpn_keys = KEY_SECTION("evpn", evpn_keys);
 
 static const struct key policy_keys[] = {
     { "community", KEY_CUSTOM,
-      .what = "\"AS:VALUE\" (each 0..65535), own, any",
+      .what = "\"AS:VALUE\" (each 0..65535), \"ASN:LOCAL1:LOCAL2\" (each "
+              "0..4294967295), own, any",
       .note = "required",
-      .help = "The community a route must carry (own: the VTEP's "
-              "tenant's; any: every route)." },
+      .help = "The community a route must carry (own: one of the VTEP's "
+              "tenants'; any: every route)." },
     { "action", KEY_CUSTOM, .what = "permit, deny", .note = "required",
       .help = "What a matching route gets." },
 };
 
 const struct key_section scn_evpn_policy_keys =
     KEY_SECTION("evpn.policy[]", policy_keys);
+
+static const struct key rr_policy_keys[] = {
+    { "community", KEY_CUSTOM,
+      .what = "\"AS:VALUE\" (each 0..65535), \"ASN:LOCAL1:LOCAL2\" (each "
+              "0..4294967295), any",
+      .note = "required",
+      .help = "The community a route must carry (any: every route)." },
+    { "action", KEY_CUSTOM, .what = "permit, deny", .note = "required",
+      .help = "Whether a matching route is sent." },
+    { "set", KEY_CUSTOM,
+      .what = "\"AS:VALUE\" or \"ASN:LOCAL1:LOCAL2\"",
+      .note = "none",
+      .help = "A community a permitted route gets besides its own "
+              "(additive)." },
+};
+
+const struct key_section scn_evpn_rr_policy_keys =
+    KEY_SECTION("evpn.rr_policy[]", rr_policy_keys);
 
 void
 scn_evpn_defaults(struct evpn_spec *e)
@@ -99,59 +126,147 @@ scn_evpn_defaults(struct evpn_spec *e)
     e->import = EVPN_IMPORT_RT;
 }
 
-/* A community "AS:VALUE" (RFC 1997), or own, of policy entry N. */
+/* A community of TEXT: "AS:VALUE" (RFC 1997, each 0..65535) into *STD,
+ * or "ASN:LOCAL1:LOCAL2" (RFC 8092, each 0..4294967295) into LC with
+ * *LARGE set.  Returns whether TEXT is one. */
+static bool
+parse_community(const char *text, uint32_t *std, bool *large, uint32_t lc[3])
+{
+    uint64_t v[3] = { 0, 0, 0 };
+    int n = 0, digits = 0;
+    for (const char *q = text;; q++) {
+        if (*q >= '0' && *q <= '9') {
+            if (++digits > 10)
+                return false;
+            v[n] = v[n] * 10 + (uint64_t)(*q - '0');
+            continue;
+        }
+        if (!digits || v[n] > UINT32_MAX || (*q && *q != ':'))
+            return false;
+        n++;
+        if (!*q)
+            break;
+        if (n == 3)
+            return false;
+        digits = 0;
+    }
+    if (n == 2) {
+        if (v[0] > 65535 || v[1] > 65535)
+            return false;
+        *large = false;
+        *std = (uint32_t)(v[0] << 16 | v[1]);
+        return true;
+    }
+    if (n != 3)
+        return false;
+    *large = true;
+    for (int i = 0; i < 3; i++)
+        lc[i] = (uint32_t)v[i];
+    return true;
+}
+
+/* The `community` of a route-map entry: a community, any, or (at the
+ * VTEPs, not on an RR) own. */
 static bool
 read_community(struct ctx *c, const struct ynode *n, const char *path,
-               struct evpn_policy *pe)
+               bool rr, struct evpn_policy *pe)
 {
-    static const char form[] = "a community \"AS:VALUE\" (each 0..65535), "
-                               "own or any";
+    const char *form = rr ? "a community \"AS:VALUE\" (each 0..65535), a "
+                            "large community \"ASN:LOCAL1:LOCAL2\" (each "
+                            "0..4294967295) or any"
+                          : "a community \"AS:VALUE\" (each 0..65535), a "
+                            "large community \"ASN:LOCAL1:LOCAL2\" (each "
+                            "0..4294967295), own or any";
     const char *text;
     if (!read_string(c, n, path, form, &text))
         return false;
-    if (!strcmp(text, "own") || !strcmp(text, "any")) {
+    if ((!strcmp(text, "own") && !rr) || !strcmp(text, "any")) {
         pe->own = text[0] == 'o';
         pe->any = text[0] == 'a';
         return true;
     }
-    unsigned a, b;
-    char end;
-    if (sscanf(text, "%5u:%5u%c", &a, &b, &end) != 2 || a > 65535 ||
-        b > 65535 || strspn(text, "0123456789:") != strlen(text))
-        return fail_value(c, n, path, NULL, form);
-    pe->community = (uint32_t)a << 16 | b;
+    if (!parse_community(text, &pe->community, &pe->large, pe->lc))
+        return fail_value(c, n, path, rr && !strcmp(text, "own")
+                                          ? "a route reflector serves no "
+                                            "tenant"
+                                          : NULL, form);
     return true;
 }
 
-/* evpn.policy: the import route-map's entries, in order. */
+/* A route-map (evpn.policy, or with RR evpn.rr_policy): its entries, in
+ * order, into *OUT and *N. */
 static bool
-parse_policy(struct ctx *c, const struct ynode *seq, struct evpn_spec *e)
+parse_route_map(struct ctx *c, const struct ynode *seq, bool rr,
+                struct evpn_policy **out, size_t *n_out)
 {
     static const char *const required[] = { "community", "action" };
     static const char *const actions[] = { "permit", "deny" };
-    if (!need_sequence(c, seq, "evpn.policy", true,
-                       "a non-empty sequence of {community, action}"))
+    static const char set_form[] = "a community \"AS:VALUE\" (each "
+                                   "0..65535) or a large community "
+                                   "\"ASN:LOCAL1:LOCAL2\" (each "
+                                   "0..4294967295)";
+    const char *name = rr ? "evpn.rr_policy" : "evpn.policy";
+    const struct key_section *sec = rr ? &scn_evpn_rr_policy_keys
+                                       : &scn_evpn_policy_keys;
+    if (!need_sequence(c, seq, name, true,
+                       rr ? "a non-empty sequence of {community, action, "
+                            "set}"
+                          : "a non-empty sequence of {community, action}"))
         return false;
-    e->policy = xcalloc(seq->n_items, sizeof *e->policy);
+    struct evpn_policy *v = xcalloc(seq->n_items, sizeof *v);
+    *out = v;
+    uint32_t sets[2][EVPN_MAX_SET][3];
+    size_t n_sets[2] = { 0, 0 };
     for (size_t i = 0; i < seq->n_items; i++) {
         char path[PATH_BYTES], sub[PATH_BYTES], where[PATH_BYTES + 8];
         const struct ynode *m = seq->items[i];
-        struct evpn_policy *pe = &e->policy[i];
+        struct evpn_policy *pe = &v[i];
         size_t k;
-        path_index(path, "evpn.policy", i);
+        path_index(path, name, i);
         snprintf(where, sizeof where, "in %s", path);
-        if (!need_mapping(c, m, path, "a mapping {community, action}") ||
-            !keys_check(c, m, where, &scn_evpn_policy_keys, 0) ||
+        if (!need_mapping(c, m, path, rr ? "a mapping {community, action, "
+                                           "set}"
+                                         : "a mapping {community, action}") ||
+            !keys_check(c, m, where, sec, 0) ||
             !require_keys(c, m, path, required, 2))
             return false;
         path_key(sub, path, "community");
-        if (!read_community(c, ytree_get(m, "community"), sub, pe))
+        if (!read_community(c, ytree_get(m, "community"), sub, rr, pe))
             return false;
         path_key(sub, path, "action");
         if (!read_choice(c, ytree_get(m, "action"), sub, actions, 2, &k))
             return false;
         pe->permit = k == 0;
-        e->n_policy++;
+        (*n_out)++;
+        const struct ynode *set = ytree_get(m, "set");
+        if (!set)
+            continue;
+        path_key(sub, path, "set");
+        const char *text;
+        if (!read_string(c, set, sub, set_form, &text))
+            return false;
+        if (!pe->permit)
+            return fail_at(c, &set->mark, "%s: only with action: permit (a "
+                           "denied route is not sent)", sub);
+        if (!parse_community(text, &pe->set_community, &pe->set_large,
+                             pe->set_lc))
+            return fail_value(c, set, sub, NULL, set_form);
+        pe->set = true;
+        int kind = pe->set_large;
+        uint32_t key[3] = { pe->set_community, 0, 0 };
+        if (kind)
+            memcpy(key, pe->set_lc, sizeof key);
+        bool seen = false;
+        for (size_t j = 0; j < n_sets[kind]; j++)
+            seen |= !memcmp(sets[kind][j], key, sizeof key);
+        if (seen)
+            continue;
+        if (n_sets[kind] == EVPN_MAX_SET)
+            return fail_at(c, &set->mark, "%s: more than %d distinct %s "
+                           "communities set; expected at most %d", sub,
+                           EVPN_MAX_SET, kind ? "large" : "standard",
+                           EVPN_MAX_SET);
+        memcpy(sets[kind][n_sets[kind]++], key, sizeof key);
     }
     return true;
 }
@@ -192,7 +307,15 @@ scn_parse_evpn(struct ctx *c, const struct ynode *map, struct evpn_spec *e)
         e->import = (enum evpn_import)k;
     }
     n = ytree_get(map, "policy");
-    if (n && !parse_policy(c, n, e))
+    if (n && !parse_route_map(c, n, false, &e->policy, &e->n_policy))
+        return false;
+    n = ytree_get(map, "rr_policy");
+    if (n && e->topology != EVPN_ROUTE_REFLECTORS)
+        return fail_at(c, &ytree_pair(map, "rr_policy")->key_mark,
+                       "evpn.rr_policy: only with topology: "
+                       "route_reflectors (it is the reflectors' outbound "
+                       "route-map)");
+    if (n && !parse_route_map(c, n, true, &e->rr_policy, &e->n_rr_policy))
         return false;
     const struct ypair *pr = ytree_pair(map, "hold");
     if (pr && e->hold_ps && !ytree_get(map, "keepalive"))
@@ -214,34 +337,17 @@ scn_parse_evpn(struct ctx *c, const struct ynode *map, struct evpn_spec *e)
     return true;
 }
 
-/* With leaf VTEPs: every leaf serves one tenant (its speaker imports one
- * route target). */
-static bool
-check_leaves(struct ctx *c, const struct ypair *pr, const struct scenario *scn)
+/* The switch host H hangs from (its first cable's), or UINT32_MAX. */
+static uint32_t
+host_leaf(const struct topo_graph *g, uint32_t h)
 {
-    const struct topo_graph *g = &scn->graph;
-    const uint32_t *tenant = scn->overlay.host_tenant;
-    uint32_t *of = xcalloc(g->n_nodes, sizeof *of);
-    bool ok = true;
-    for (uint32_t i = 0; i < g->n_links && ok; i++) {
-        uint32_t h = g->links[i].a, x = g->links[i].b;
-        if (h >= g->n_hosts) {
-            h = g->links[i].b;
-            x = g->links[i].a;
-        }
-        if (h >= g->n_hosts || x < g->n_hosts || !tenant[h])
-            continue;
-        if (of[x] && of[x] != tenant[h])
-            ok = fail_at(c, &pr->key_mark, "evpn: leaf %s has hosts of "
-                         "tenants %s and %s; with overlay.vteps: leaf each "
-                         "leaf's speaker serves one tenant in dcsim",
-                         g->nodes[x].name,
-                         scn->overlay.tenants[of[x] - 1].name,
-                         scn->overlay.tenants[tenant[h] - 1].name);
-        of[x] = tenant[h];
+    for (uint32_t i = 0; i < g->n_links; i++) {
+        if (g->links[i].a == h)
+            return g->links[i].b;
+        if (g->links[i].b == h)
+            return g->links[i].a;
     }
-    free(of);
-    return ok;
+    return UINT32_MAX;
 }
 
 /* What EVPN needs of the overlay: VTEPs that tunnel, and (software
@@ -273,7 +379,7 @@ check_overlay(struct ctx *c, const struct ynode *root,
             return fail_at(c, &tables->mark, "overlay.vswitch.tables: evpn "
                            "fills software VTEPs' tables; with vteps: leaf "
                            "EVPN fills the leaves'");
-        return check_leaves(c, pr, scn);
+        return true;
     }
     if (o->vswitch.tables != VSW_EVPN)
         return fail_at(c, tables ? &tables->mark : &pr->key_mark,
@@ -371,6 +477,18 @@ resolve_type5(struct ctx *c, const struct ynode *map, struct scenario *scn)
         if (!o->host_tenant[h])
             return fail_at(c, &pr->key_mark, "%s: host %s is in no tenant; "
                            "expected a VTEP", path, pr->key);
+        uint32_t first = h;
+        for (uint32_t x = 0; e->leaf && x < h && first == h; x++)
+            if (o->host_tenant[x] == o->host_tenant[h] &&
+                host_leaf(&scn->graph, x) == host_leaf(&scn->graph, h))
+                first = x;
+        if (first != h)
+            return fail_at(c, &pr->key_mark, "%s: with overlay.vteps: leaf, "
+                           "%s's prefix for tenant %s is around its "
+                           "first host of the tenant; expected %s",
+                           path, scn->graph.nodes[host_leaf(&scn->graph, h)].name,
+                           o->tenants[o->host_tenant[h] - 1].name,
+                           scn->graph.nodes[first].name);
         if (!read_u32(c, pr->value, path, 8, 32, &len))
             return false;
         e->type5_len[h] = (uint8_t)len;
@@ -393,11 +511,6 @@ scn_resolve_evpn(struct ctx *c, const struct ynode *root,
     for (uint32_t h = 0; h < scn->graph.n_hosts; h++)
         if (tenant[h] && !check_core(c, map, scn, h))
             return false;
-    if (e->type5 && e->leaf)
-        return fail_at(c, &ytree_get(map, "type5")->mark,
-                       "evpn.type5: type 5 prefixes are modelled with "
-                       "software VTEPs only (overlay.vteps: server); the "
-                       "leaves' tables take type 2 routes");
     if (e->type5 && !resolve_type5(c, map, scn))
         return false;
     const struct ynode *seq = ytree_get(map, "route_reflectors");
@@ -474,4 +587,5 @@ scn_evpn_spec_free(struct evpn_spec *e)
     free(e->rr_hosts);
     free(e->type5_len);
     free(e->policy);
+    free(e->rr_policy);
 }

@@ -147,6 +147,7 @@ extern const struct key_section scn_control_keys;
 extern const struct key_section scn_event_keys;
 extern const struct key_section scn_evpn_keys;
 extern const struct key_section scn_evpn_policy_keys;
+extern const struct key_section scn_evpn_rr_policy_keys;
 extern const struct key_section scn_tcp_keys;
 extern const struct key_section scn_pfc_keys;
 extern const struct key_section scn_pfc_watchdog_keys;

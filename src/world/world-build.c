@@ -284,8 +284,10 @@ evpn_dp_mac(struct evpn_dp *dp, uint32_t v, uint32_t mac, uint32_t at)
 }
 
 static void
-evpn_dp_flood(struct evpn_dp *dp, uint32_t v, uint32_t at, bool on)
+evpn_dp_flood(struct evpn_dp *dp, uint32_t v, uint32_t vni, uint32_t at,
+              bool on)
 {
+    (void)vni;                /* The vswitch's tenant's. */
     vswitch_evpn_flood(evpn_vswitch(dp, v), at, on);
 }
 
@@ -340,10 +342,11 @@ evpn_leaf_mac(struct evpn_dp *dp, uint32_t v, uint32_t mac, uint32_t at)
 }
 
 static void
-evpn_leaf_flood(struct evpn_dp *dp, uint32_t v, uint32_t at, bool on)
+evpn_leaf_flood(struct evpn_dp *dp, uint32_t v, uint32_t vni, uint32_t at,
+                bool on)
 {
     struct world *w = CONTAINER_OF(dp, struct world, evpn_dp);
-    overlay_evpn_flood(w->overlay, v, at, on);
+    overlay_evpn_flood(w->overlay, v, vni, at, on);
 }
 
 static void
@@ -360,7 +363,7 @@ static const struct evpn_dp_class world_evpn_leaf_dp_class = {
 };
 
 /* BGP EVPN on the leaves: a speaker on every switch with a tenant host
- * attached (the scenario has checked that each serves one tenant), its
+ * attached (serving the tenants of its hosts, a MAC-VRF each), its
  * sessions the switches' own (no flows). */
 static void
 build_evpn_leaf(struct world *w, const struct scenario *scn)

@@ -15,7 +15,12 @@
  * and CNPs), the topology graph, a route entry per switch and
  * destination group (at most one group per switch that hosts attach
  * to), the flow array with each flow's transport state, and the engine's
- * 12 B per registered event (sim.h), its arrays grown by half when full.
+ * 12 B per registered event (sim.h), its arrays grown by half when full,
+ * and with overlay.vswitch each tenant server's vswitch: its megaflow
+ * cache's buckets (written at build), its first slab of megaflows and
+ * those the flows install, and the pages of its microflow cache that the
+ * flows' keys land on (scenarios/evpn-failover.yaml was estimated 32% low
+ * of its peak RSS without them, 6% with).
  * docs/performance.md (Memory per host) compares this with measured peak
  * RSS.  Queued packets are bounded by the buffers: every switch buffer
  * (switch.buffer, or queue_bytes x classes x ports without one, or on
@@ -45,6 +50,7 @@
 #include "host/cpu.h"
 #include "host/host.h"
 #include "host/server.h"
+#include "overlay/vswitch.h"
 #include "pkt/pkt.h"
 #include "scenario/scenario.h"
 #include "storage/storage.h"
@@ -87,6 +93,43 @@ server_bytes(const struct server_spec *spec)
            (double)spec->sockets * spec->cores_per_socket *
                (sizeof(struct core) +
                 sets * TLB_WAYS * (sizeof(uint64_t) + sizeof(uint32_t)));
+}
+
+/* Page size: how much of a zeroed cache one entry written makes
+ * resident. */
+#define PAGE_BYTES 4096
+/* Cache lookups per flow in vswitches: its data at the sender's and
+ * the receiver's, its acknowledgements likewise. */
+#define VSW_KEYS_PER_FLOW 4
+
+/* The vswitches (overlay.vswitch) of a run of FLOWS flows: one per tenant
+ * host whose server has VMs, each with its megaflow cache's buckets and
+ * first slab (vswitch_build_bytes()), its microflow cache's pages that
+ * the flows' keys land on (at most one each), and the megaflow entries
+ * they install (with the slabs' doubling). */
+static double
+vswitch_mem(const struct scenario *scn, double flows)
+{
+    const struct overlay_spec *o = &scn->overlay;
+    const struct vswitch_spec *vs = &o->vswitch;
+    uint32_t n_hosts = scn->graph.n_hosts;
+    if (!o->enabled || !vs->enabled || !scn->has_server)
+        return 0;
+    double n = 0;
+    for (uint32_t h = 0; h < n_hosts; h++) {
+        const struct server_spec *s = &scn->server;
+        for (size_t i = 0; i < scn->n_server_nodes; i++)
+            if (scn->server_nodes[i].host == h)
+                s = &scn->server_nodes[i].spec;
+        n += o->host_tenant[h] && s->has_vm && s->vm.count;
+    }
+    double keys = VSW_KEYS_PER_FLOW * flows;
+    double micro = MIN(n * vs->microflow_entries * sizeof(struct vsw_micro),
+                       keys * PAGE_BYTES);
+    double mega = 2 * MIN(keys, n * vs->megaflow_entries) *
+                  sizeof(struct vsw_megaflow);
+    return (double)n_hosts * sizeof(struct vswitch) +
+           n * vswitch_build_bytes(vs, n_hosts) + micro + mega;
 }
 
 /* Egress ports a monitor.queues selection samples: one per cable at its
@@ -207,6 +250,7 @@ world_estimate(const struct scenario *scn, struct world_estimate *e)
             e->static_bytes += server_bytes(&scn->server_nodes[i].spec);
         e->static_bytes += MAX(others, 0) * server_bytes(&scn->server);
     }
+    e->static_bytes += vswitch_mem(scn, e->flows);
 
     /* Packets the buffers can hold. */
     double buffered;

@@ -64,12 +64,33 @@ check policy-entry 'evpn: {policy: [5]}' 6:17 "evpn.policy.0 is '5'; expected a 
 check policy-key 'evpn: {policy: [{community: own, action: permit, foo: 1}]}' 6:50 "unknown key 'foo' in evpn.policy.0; expected one of: community, action"
 check policy-no-action 'evpn: {policy: [{community: own}]}' 6:17 "missing required key 'action' in evpn.policy.0"
 check policy-no-community 'evpn: {policy: [{action: deny}]}' 6:17 "missing required key 'community' in evpn.policy.0"
-check community-big 'evpn: {policy: [{community: "65536:1", action: deny}]}' 6:29 "evpn.policy.0.community is '65536:1'; expected a community \"AS:VALUE\" (each 0..65535), own or any"
+check community-big 'evpn: {policy: [{community: "65536:1", action: deny}]}' 6:29 "evpn.policy.0.community is '65536:1'; expected a community \"AS:VALUE\" (each 0..65535), a large community \"ASN:LOCAL1:LOCAL2\" (each 0..4294967295), own or any"
 check community-word 'evpn: {policy: [{community: abc, action: deny}]}' 6:29 "evpn.policy.0.community is 'abc'"
-check community-three 'evpn: {policy: [{community: "1:2:3", action: deny}]}' 6:29 "evpn.policy.0.community is '1:2:3'"
+check community-four 'evpn: {policy: [{community: "1:2:3:4", action: deny}]}' 6:29 "evpn.policy.0.community is '1:2:3:4'"
+check community-large-big 'evpn: {policy: [{community: "1:4294967296:3", action: deny}]}' 6:29 "evpn.policy.0.community is '1:4294967296:3'"
+check community-empty-field 'evpn: {policy: [{community: "1::3", action: deny}]}' 6:29 "evpn.policy.0.community is '1::3'"
+check policy-set 'evpn: {policy: [{community: own, action: permit, set: "1:2"}]}' 6:50 "unknown key 'set' in evpn.policy.0; expected one of: community, action"
 check community-seq 'evpn: {policy: [{community: [1], action: deny}]}' 6:29 "evpn.policy.0.community is a sequence"
 check action 'evpn: {policy: [{community: own, action: maybe}]}' 6:42 "evpn.policy.0.action is 'maybe'; expected one of: permit, deny"
 check rt-constraint 'evpn: {rt_constraint: 3}' 6:23 "evpn.rt_constraint is '3'; expected true or false"
+check large-community 'evpn: {large_community: 3}' 6:25 "evpn.large_community is '3'; expected true or false"
+
+# evpn.rr_policy: the route reflectors' outbound route-map.
+RRP="topology: route_reflectors, route_reflectors: [h2]"
+scenario "evpn: {$RRP, large_community: true, policy: [{community: \"65000:1:7\", action: permit}], rr_policy: [{community: \"65000:2\", action: deny}, {community: \"65000:1:0\", action: permit, set: \"65000:1:7\"}, {community: any, action: permit, set: \"65000:7\"}]}" >"$tmp/good-rrp.yaml"
+"$DCSIM" validate "$tmp/good-rrp.yaml" >/dev/null 2>"$tmp/err"
+t $? "a good rr_policy with large communities validates: $(cat "$tmp/err")"
+check rrp-mesh 'evpn: {rr_policy: [{community: any, action: permit}]}' 6:8 "evpn.rr_policy: only with topology: route_reflectors"
+check rrp-scalar "evpn: {$RRP, rr_policy: 5}" 6:71 "evpn.rr_policy is '5'; expected a non-empty sequence of {community, action, set}"
+check rrp-entry "evpn: {$RRP, rr_policy: [5]}" 6:72 "evpn.rr_policy.0 is '5'; expected a mapping {community, action, set}"
+check rrp-key "evpn: {$RRP, rr_policy: [{community: any, action: permit, tag: 1}]}" 6:105 "unknown key 'tag' in evpn.rr_policy.0; expected one of: community, action, set"
+check rrp-no-action "evpn: {$RRP, rr_policy: [{community: any}]}" 6:72 "missing required key 'action' in evpn.rr_policy.0"
+check rrp-own "evpn: {$RRP, rr_policy: [{community: own, action: permit}]}" 6:84 "evpn.rr_policy.0.community is 'own' (a route reflector serves no tenant); expected a community"
+check rrp-set-deny "evpn: {$RRP, rr_policy: [{community: any, action: deny, set: \"1:2\"}]}" 6:108 "evpn.rr_policy.0.set: only with action: permit"
+check rrp-set-bad "evpn: {$RRP, rr_policy: [{community: any, action: permit, set: any}]}" 6:110 "evpn.rr_policy.0.set is 'any'; expected a community \"AS:VALUE\" (each 0..65535) or a large community"
+check rrp-set-seq "evpn: {$RRP, rr_policy: [{community: any, action: permit, set: [1]}]}" 6:110 "evpn.rr_policy.0.set is a sequence"
+S='{community: any, action: permit, set:'
+check rrp-sets "evpn: {$RRP, rr_policy: [$S \"1:1\"}, $S \"1:2\"}, $S \"1:3\"}, $S \"1:1\"}, $S \"1:4\"}, $S \"1:5\"}]}" 6:340 "evpn.rr_policy.5.set: more than 4 distinct standard communities set; expected at most 4"
 check host-routes 'evpn: {host_routes: 7}' 6:21 "evpn.host_routes is '7'; expected true or false"
 check host-routes-type5 'evpn: {host_routes: false}' 6:21 "evpn.host_routes: false needs type5: true"
 check type5-prefix-alone 'evpn: {type5_prefix: 30}' 6:8 "evpn.type5_prefix: only with type5: true"
@@ -89,7 +110,7 @@ check no-evpn '' 4:64 "overlay.vswitch.tables: evpn needs an evpn section"
 OV='host: {}' check no-overlay 'evpn: {}' 6:1 "evpn: the speakers run on the VTEPs; expected an overlay (vteps: server or leaf)"
 
 # Leaf VTEPs (overlay.vteps: leaf): route reflectors are switches without
-# tenant hosts; each leaf serves one tenant.  Tenant a is h0, h1, h3 (on
+# tenant hosts.  Tenant a is h0, h1, h3 (on
 # leaf0 and leaf1).
 OVL='overlay: {vteps: leaf, underlay_mtu: 9216, tenants: [{name: a, vni: 1, hosts: [h0, h1, h3]}]}'
 OV=$OVL scenario "evpn: {$RR: [spine0], arp_suppression: true}
@@ -99,9 +120,14 @@ t $? "EVPN on leaf VTEPs with a spine as route reflector validates"
 OV=$OVL check leaf-rr-host "evpn: {$RR: [h2]}" 6:55 "evpn.route_reflectors.0: no switch named 'h2' (it is a host) (with overlay.vteps: leaf the route reflectors run on switches, e.g. the spines)"
 OV=$OVL check leaf-rr-vtep "evpn: {$RR: [leaf0]}" 6:55 "evpn.route_reflectors.0: switch leaf0 is a VTEP (tenant host h0 hangs from it); expected a switch without tenant hosts"
 OV=$OVL check leaf-rr-twice "evpn: {$RR: [spine0, spine0]}" 6:63 "evpn.route_reflectors.1: switch spine0 is already a route reflector"
-OV=$OVL check leaf-type5 "evpn: {type5: true}" 6:15 "evpn.type5: type 5 prefixes are modelled with software VTEPs only (overlay.vteps: server); the leaves' tables take type 2 routes"
-OV='overlay: {vteps: leaf, underlay_mtu: 9216, tenants: [{name: a, vni: 1, hosts: [h0, h3]}, {name: b, vni: 2, hosts: [h1]}]}' \
-    check leaf-two-tenants 'evpn: {}' 6:1 "evpn: leaf leaf0 has hosts of tenants a and b; with overlay.vteps: leaf each leaf's speaker serves one tenant"
+# Several tenants on a leaf, and type 5 routes (a prefix per leaf and
+# tenant, around its first host's address), are allowed; a prefix length
+# given for a leaf's other host of the tenant is refused.
+OV='overlay: {vteps: leaf, underlay_mtu: 9216, tenants: [{name: a, vni: 1, hosts: [h0, h3]}, {name: b, vni: 2, hosts: [h1, h4]}]}' \
+    scenario "evpn: {$RR: [spine0], type5: true, type5_prefix: {h0: 30, h1: 28}}" >"$tmp/good-leaf2.yaml"
+"$DCSIM" validate "$tmp/good-leaf2.yaml" >/dev/null 2>"$tmp/err"
+t $? "two tenants on a leaf with type 5 routes validate: $(cat "$tmp/err")"
+OV=$OVL check leaf-type5-host 'evpn: {type5: true, type5_prefix: {h0: 30, h1: 30}}' 6:44 "evpn.type5_prefix.h1: with overlay.vteps: leaf, leaf0's prefix for tenant a is around its first host of the tenant; expected h0"
 OV='overlay: {vteps: leaf, vswitch: {tables: evpn}, tenants: [{name: a, vni: 1, hosts: [h0, h3]}]}' \
     check leaf-vswitch 'evpn: {}' 4:42 "overlay.vswitch.tables: evpn fills software VTEPs' tables; with vteps: leaf EVPN fills the leaves'"
 OV='overlay: {vteps: server, vswitch: {tables: learning}, tenants: [{name: a, vni: 1, hosts: [h0, h1, h3]}]}' \
