@@ -28,6 +28,10 @@ struct node_class {
      * touch.  It must change nothing.  Optional. */
     void (*prefetch_rx)(const struct net *, const struct node *,
                         const struct pkt *, uint8_t in_port);
+    /* The same packet, a stage later: what the lines prefetch_rx fetched
+     * lead to (a switch: the egress queue and link slot).  Optional. */
+    void (*prefetch_rx_next)(const struct net *, const struct node *,
+                             const struct pkt *, uint8_t in_port);
     /* The node's MAC address (PFC frames' source).  Optional: without
      * it, one is made from the node id and the port (pfc.c). */
     void (*mac)(const struct node *, uint8_t mac[6]);

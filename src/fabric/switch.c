@@ -272,8 +272,8 @@ switch_receive(struct net *net, struct node *node, struct pkt *p,
 }
 
 /* P is to arrive on IN_PORT soon: fetch the lines its forwarding will
- * touch, the egress port's first two, its queue and the ingress
- * priority group's MMU counters, by the same route switch_forward()
+ * touch, the egress port's first three, the MMU's two lines and the
+ * ingress priority group's counters, by the same route switch_forward()
  * will take (nothing is written). */
 static void
 switch_prefetch_rx(const struct net *net, const struct node *node,
@@ -293,12 +293,40 @@ switch_prefetch_rx(const struct net *net, const struct node *node,
      * the line that holds it, not the queue (stalling here would move
      * the miss, not hide it). */
     __builtin_prefetch(&port->qv);
-    if (s->mmu.pg)
-        __builtin_prefetch(&s->mmu.pg[in_port * 8 + tc]);
+    __builtin_prefetch(&s->mmu, 1);
+    if (s->mmu.pg) {
+        __builtin_prefetch(&s->mmu.lossless);
+        __builtin_prefetch(&s->mmu.pg[in_port * 8 + tc], 1);
+    }
+}
+
+/* A stage later: the egress queue (its address is in the port's third
+ * line, fetched by switch_prefetch_rx()) and the link slot the packet
+ * will take if it leaves at once.  The route is computed again: its
+ * lines are in cache by now. */
+static void
+switch_prefetch_rx_next(const struct net *net, const struct node *node,
+                        const struct pkt *p, uint8_t in_port)
+{
+    (void)in_port;
+    const struct sw *s = CONTAINER_OF(node, struct sw, up);
+    if (UNLIKELY(net->rx_slow | (s->tunnel != NULL)) || p->ip.ttl <= 1)
+        return;
+    int out = switch_out_port(net, s, p);
+    if (out < 0)
+        return;
+    const struct port *port = &s->up.ports[out];
+    const struct port_queue *pq = port_queue_find(port, qos_classify(s->qos, p));
+    if (pq)
+        __builtin_prefetch(pq, 1);
+    const struct link *l = &port->link;
+    if (l->cap)
+        __builtin_prefetch(&l->ring[(l->first + l->n) & (l->cap - 1)], 1);
 }
 
 const struct node_class switch_class = {
     .kind = "switch",
     .receive = switch_receive,
     .prefetch_rx = switch_prefetch_rx,
+    .prefetch_rx_next = switch_prefetch_rx_next,
 };

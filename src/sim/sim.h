@@ -117,7 +117,7 @@ struct sim_bucket {
 /* Stages of a prefetch hook, and events between two stages
  * (event_set_prefetch(); 1 measured the same as 2 on ft16-roce-pfc,
  * docs/performance.md). */
-#define SIM_PF_STAGES 3u
+#define SIM_PF_STAGES 4u
 #define SIM_PF_DIST 2u
 
 struct sim {
