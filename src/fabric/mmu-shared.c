@@ -20,12 +20,12 @@
 #include "sim/util.h"
 
 void
-mmu_shared_setup(struct mmu *m, uint16_t n_ports, uint64_t reserve,
-                 uint8_t lossless, const double alpha[8], uint64_t xoff_static,
-                 uint64_t xon_offset)
+mmu_shared_setup(struct mmu *m, struct mmu_pg *pg, uint16_t n_ports,
+                 uint64_t reserve, uint8_t lossless, const double alpha[8],
+                 uint64_t xoff_static, uint64_t xon_offset)
 {
     m->n_ports = n_ports;
-    m->pg = xcalloc((size_t)n_ports * 8 + 1, sizeof *m->pg);
+    m->pg = pg;
     m->headroom = xcalloc((size_t)n_ports + 1, sizeof *m->headroom);
     m->reserve = reserve;
     m->lossless = lossless;

@@ -40,7 +40,6 @@ mmu_init(struct mmu *m, const char *class_name, uint64_t queue_limit_bytes,
 void
 mmu_free(struct mmu *m)
 {
-    free(m->pg);
     free(m->headroom);
     m->pg = NULL;
     m->headroom = NULL;

@@ -42,32 +42,36 @@ struct mmu_pg {
 };
 
 struct mmu {
+    /* What every admission and release reads, in one cache line (struct
+     * sw aligns it), then the class bits and alpha in the next. */
     const struct mmu_class *class;
-    uint64_t queue_limit_bytes;  /* taildrop: per egress queue. */
-    uint64_t buffer_bytes;       /* Whole switch; 0 = unlimited. */
-    uint64_t used_bytes;         /* Frame bytes held now. */
-    uint64_t max_used_bytes;
-
-    /* shared */
-    struct mmu_pg *pg;           /* [ingress port * 8 + class]. */
-    uint32_t *headroom;          /* Per port: bytes per lossless class. */
-    uint16_t n_ports;
-    uint8_t lossless;            /* Bit c: class c is lossless (PFC on). */
+    struct mmu_pg *pg;           /* shared: [ingress port * 8 + class];
+                                  * not the MMU's (mmu_shared_setup()). */
     uint64_t reserve;            /* Per (ingress port, class). */
     uint64_t shared_size;        /* Buffer - reserves - headroom. */
     uint64_t shared_used;
     uint64_t xoff_static;        /* 0: dynamic threshold. */
-    uint64_t xon_offset;
+    uint64_t used_bytes;         /* Frame bytes held now. */
+    uint64_t max_used_bytes;
+    uint8_t lossless;            /* Bit c: class c is lossless (PFC on). */
+    uint16_t n_ports;
     double alpha[8];             /* qos.alpha (lossy classes' egress
                                   * threshold; scaled per priority group
                                   * by mmu_pg.alpha_shift). */
+    uint32_t *headroom;          /* Per port: bytes per lossless class. */
+    uint64_t xon_offset;
+    uint64_t queue_limit_bytes;  /* taildrop: per egress queue. */
+    uint64_t buffer_bytes;       /* Whole switch; 0 = unlimited. */
 };
 
 void mmu_init(struct mmu *, const char *class_name, uint64_t queue_limit_bytes,
               uint64_t buffer_bytes);
-/* The shared MMU's parameters and per-port state for N_PORTS ports.
- * LOSSLESS is 0 without PFC.  XOFF_STATIC 0 means dynamic. */
-void mmu_shared_setup(struct mmu *, uint16_t n_ports, uint64_t reserve,
+/* The shared MMU's parameters and per-port state for N_PORTS ports, its
+ * groups in PG (N_PORTS * 8 zeroed, the caller's: the net keeps every
+ * switch's in one array, arena.h).  LOSSLESS is 0 without PFC.
+ * XOFF_STATIC 0 means dynamic. */
+void mmu_shared_setup(struct mmu *, struct mmu_pg *pg, uint16_t n_ports,
+                      uint64_t reserve,
                       uint8_t lossless, const double alpha[8],
                       uint64_t xoff_static, uint64_t xon_offset);
 /* pfc.alpha_by_rate: ingress PORT, of RATE_BPS, doubles the alpha of

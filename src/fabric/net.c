@@ -148,7 +148,8 @@ net_init(struct net *net, const struct net_config *cfg, uint64_t stop_ps)
     net->n_hosts = g->n_hosts;
     net->n_switches = g->n_nodes - g->n_hosts;
     net->nodes = xcalloc(g->n_nodes, sizeof *net->nodes);
-    net->switches = xcalloc(net->n_switches, sizeof *net->switches);
+    /* Aligned as struct sw asks, so that forwarding reads two lines. */
+    net->switches = arena_huge(net->n_switches * sizeof *net->switches);
     for (uint32_t i = g->n_hosts; i < g->n_nodes; i++) {
         const struct topo_node *tn = &g->nodes[i];
         sim_assert(!tn->is_host);
@@ -224,8 +225,7 @@ net_connect(struct net *net)
     net->n_ports = 2 * g->n_links;
     /* Aligned as struct port asks, so that its hot fields share a line. */
     size_t ports_size = (net->n_ports ? net->n_ports : 1) * sizeof *net->ports;
-    net->ports = xmalloc_aligned(_Alignof(struct port), ports_size);
-    memset(net->ports, 0, ports_size);
+    net->ports = arena_huge(ports_size);
     uint32_t off = 0;
     for (uint32_t i = 0; i < g->n_nodes; i++) {
         sim_assert(deg[i] <= 255);
@@ -278,13 +278,22 @@ net_connect(struct net *net)
         a->n_ports++;
         b->n_ports++;
     }
-    for (uint32_t i = 0; i < net->n_switches; i++) {
-        struct sw *s = &net->switches[i];
-        if (!strcmp(cfg->sw->mmu, "shared"))
-            mmu_shared_setup(&s->mmu, s->up.n_ports, cfg->sw->reserve_bytes,
+    if (!strcmp(cfg->sw->mmu, "shared")) {
+        /* Every switch's groups in one array, on huge pages at scale. */
+        size_t n_pg = 0;
+        for (uint32_t i = 0; i < net->n_switches; i++)
+            n_pg += (size_t)net->switches[i].up.n_ports * 8;
+        net->mmu_pg = arena_huge((n_pg + 1) * sizeof *net->mmu_pg);
+        n_pg = 0;
+        for (uint32_t i = 0; i < net->n_switches; i++) {
+            struct sw *s = &net->switches[i];
+            mmu_shared_setup(&s->mmu, &net->mmu_pg[n_pg], s->up.n_ports,
+                             cfg->sw->reserve_bytes,
                              cfg->pfc->enabled ? cfg->qos->lossless : 0,
                              cfg->qos->alpha, cfg->pfc->xoff_bytes,
                              cfg->pfc->xon_offset_bytes);
+            n_pg += (size_t)s->up.n_ports * 8;
+        }
     }
     if (cfg->pfc->enabled && cfg->pfc->alpha_by_rate &&
         !strcmp(cfg->sw->mmu, "shared")) {
@@ -453,7 +462,6 @@ net_uninit(struct net *net)
     for (uint32_t i = 0; i < net->n_switches; i++) {
         mmu_free(&net->switches[i].mmu);
         free(net->switches[i].ecn_by_rate);
-        free(net->switches[i].route);
         free(net->switches[i].groups);
         free(net->switches[i].group_ports);
     }
@@ -461,10 +469,13 @@ net_uninit(struct net *net)
     free(net->nodes);
     for (uint32_t i = 0; i < net->n_ports; i++) {
         fc_port_destroy(&net->ports[i]);
-        port_uninit(&net->ports[i]);
+        port_uninit(&net->arena, &net->ports[i]);
     }
+    arena_uninit(&net->arena);
     free(net->ports);
+    free(net->mmu_pg);
     free(net->host_group);
+    free(net->route_mem);
     free(net->sw_anchor);
     free(net->home_port);
     free(net->ns3_ip);

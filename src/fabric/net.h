@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fabric/arena.h"
 #include "fabric/drop.h"
 #include "fabric/observer.h"
 #include "pkt/pkt.h"
@@ -27,6 +28,7 @@ struct ets_spec;
 struct fault_spec;
 struct fc_class;
 struct ib_spec;
+struct mmu_pg;
 struct net_observer;
 struct node;
 struct pfc_spec;
@@ -110,13 +112,18 @@ struct net {
     uint32_t n_nodes, n_hosts, n_switches;
     struct node **nodes;        /* By topology node index; hosts first. */
     struct sw *switches;        /* n_switches. */
-    struct port *ports;         /* Every port, contiguous. */
+    struct port *ports;         /* Every port, contiguous (arena_huge()). */
+    struct arena arena;         /* The ports' queues and link rings. */
+    struct mmu_pg *mmu_pg;      /* Every shared MMU's groups (mmu.h), or
+                                 * NULL. */
     uint32_t n_ports;
     uint32_t *host_group;       /* Routing destination group of each host. */
     uint8_t *home_port;         /* Per host with one port: the port index,
                                  * on its switch, of its cable (the last
                                  * hop's egress); HOME_PORT_MULTI else. */
     uint32_t n_groups;
+    uint16_t *route_mem;        /* Every switch's route table (route.h),
+                                 * n_groups each. */
     uint32_t *ns3_ip;           /* switch.ecmp_hash ns3: each host's
                                  * address in the HPCC ns-3 simulator
                                  * (ns3-ecmp.h); NULL otherwise. */

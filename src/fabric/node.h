@@ -25,9 +25,17 @@ struct node_class {
     void (*tx_ready)(struct net *, struct node *, struct port *);
     /* PKT is to arrive on port IN_PORT a few events from now (port.c's
      * prefetch hook): a chance to start fetching what receive() will
-     * touch.  It must change nothing.  Optional. */
+     * touch.  It must change nothing that anything reads before
+     * receive() overwrites it (a switch leaves a hint for
+     * prefetch_rx_next in PKT's in_port).  Optional. */
     void (*prefetch_rx)(const struct net *, const struct node *,
                         const struct pkt *, uint8_t in_port);
+    /* The same packet, a stage later: what the lines prefetch_rx fetched
+     * lead to (a switch: the egress queue and link slot).  It may run
+     * without prefetch_rx before it (the lookahead missed the event
+     * then), and must change nothing.  Optional. */
+    void (*prefetch_rx_next)(const struct net *, const struct node *,
+                             const struct pkt *, uint8_t in_port);
     /* The node's MAC address (PFC frames' source).  Optional: without
      * it, one is made from the node id and the port (pfc.c). */
     void (*mac)(const struct node *, uint8_t mac[6]);

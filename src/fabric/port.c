@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fabric/arena.h"
 #include "fabric/ecn.h"
 #include "fabric/fc.h"
 #include "fabric/mmu.h"
@@ -40,34 +41,52 @@ port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
 /* The end of a transmission is near (sim.h's prefetch pipeline): stage 0
  * fetches the port's first two lines (its struct event is in the third),
  * stage 1 the queues that may send next, the link's slot the frame will
- * take and the node. */
+ * take, the node and its MMU's hot line, stage 2 their head packets,
+ * stage 3 the MMU group
+ * each head packet's release will charge back (by its ingress port). */
 void
 port_tx_prefetch(const struct sim *s, const struct event *ev, unsigned stage)
 {
     const struct port *port = CONTAINER_OF(ev, struct port, tx_done);
-    if (stage == 0) {
+    switch (stage) {
+    case 0:
         __builtin_prefetch(port);
         __builtin_prefetch(&port->link);
         __builtin_prefetch(&port->qv);
         return;
+    case 1: {
+        for (unsigned e = port->eligible; e; e &= e - 1)
+            __builtin_prefetch(port_q(port, (unsigned)__builtin_ctz(e)));
+        const struct link *l = &port->link;
+        if (l->cap)
+            __builtin_prefetch(&l->ring[(l->first + l->n) & (l->cap - 1)], 1);
+        __builtin_prefetch(port->node);
+        if (port->mmu)
+            __builtin_prefetch(port->mmu, 1);
+        return;
     }
-    if (stage == 2) {
+    case 2:
         /* The head packets: port_dequeue() reads their sizes, their
          * ingress ports and their successors. */
         for (unsigned e = port->eligible; e; e &= e - 1)
             __builtin_prefetch(port_q(port, (unsigned)__builtin_ctz(e))->head);
         return;
+    default:
+        if (port->mmu && port->mmu->pg) {
+            for (unsigned e = port->eligible; e; e &= e - 1) {
+                unsigned tc = (unsigned)__builtin_ctz(e);
+                const struct pkt *p = port_q(port, tc)->head;
+                if (p)
+                    __builtin_prefetch(&port->mmu->pg[p->in_port * 8 + tc], 1);
+            }
+        }
+        return;
     }
-    for (unsigned e = port->eligible; e; e &= e - 1)
-        __builtin_prefetch(port_q(port, (unsigned)__builtin_ctz(e)));
-    const struct link *l = &port->link;
-    if (l->cap)
-        __builtin_prefetch(&l->ring[(l->first + l->n) & (l->cap - 1)], 1);
-    __builtin_prefetch(port->node);
 }
 
 /* A packet's arrival is near: stage 0 fetches its link slot and the node
- * it arrives at, stage 1 the packet. */
+ * it arrives at, stage 1 the packet, stages 2 and 3 what the node's
+ * prefetch_rx and prefetch_rx_next ask for. */
 static void
 link_arrive_prefetch(const struct sim *s, const struct event *ev,
                      unsigned stage)
@@ -75,36 +94,51 @@ link_arrive_prefetch(const struct sim *s, const struct event *ev,
     const struct link *l = CONTAINER_OF(ev, struct link, arrive);
     if (stage == 0) {
         __builtin_prefetch(&l->ring[l->first]);
+        /* A node's first two lines: a switch's forwarding state. */
         __builtin_prefetch(l->peer);
+        __builtin_prefetch((const char *)l->peer + 64);
     } else if (stage == 1) {
         __builtin_prefetch(l->ring[l->first].p);
-    } else if (l->peer->class->prefetch_rx) {
-        l->peer->class->prefetch_rx(net_of((struct sim *)s), l->peer,
-                                    l->ring[l->first].p, l->peer_port);
+    } else {
+        const struct node_class *c = l->peer->class;
+        void (*fn)(const struct net *, const struct node *,
+                   const struct pkt *, uint8_t) =
+            stage == 2 ? c->prefetch_rx : c->prefetch_rx_next;
+        if (fn)
+            fn(net_of((struct sim *)s), l->peer, l->ring[l->first].p,
+               l->peer_port);
     }
 }
 
-void
-port_uninit(struct port *port)
+/* Queues a port has, by its qmap. */
+static unsigned
+port_n_queues(const struct port *port)
 {
-    free(port->link.ring);
-    free(port->qv);
+    unsigned n = 0;
+    for (unsigned c = 0; c < N_TC; c++)
+        n += (port->qmap >> (4 * c) & 15) != 0;
+    return n;
+}
+
+void
+port_uninit(struct arena *arena, struct port *port)
+{
+    arena_free(arena, port->link.ring,
+               port->link.cap * sizeof *port->link.ring);
+    arena_free(arena, port->qv, port_n_queues(port) * sizeof *port->qv);
 }
 
 const struct port_queue port_queue_none;
 
 struct port_queue *
-port_queue_make(struct port *port, unsigned tc)
+port_queue_make(struct arena *arena, struct port *port, unsigned tc)
 {
-    unsigned n = 0;
-    for (unsigned c = 0; c < N_TC; c++)
-        n += (port->qmap >> (4 * c) & 15) != 0;
-    struct port_queue *qv = xmalloc_aligned(_Alignof(struct port_queue),
-                                            (n + 1) * sizeof *qv);
+    unsigned n = port_n_queues(port);
+    struct port_queue *qv = arena_alloc(arena, (n + 1) * sizeof *qv);
     if (n)
         memcpy(qv, port->qv, n * sizeof *qv);
     memset(&qv[n], 0, sizeof qv[n]);
-    free(port->qv);
+    arena_free(arena, port->qv, n * sizeof *qv);
     port->qv = qv;
     port->qmap |= (n + 1) << (4 * tc);
     return &qv[n];
@@ -112,13 +146,13 @@ port_queue_make(struct port *port, unsigned tc)
 
 /* Doubles L's ring (full, or never used), keeping the order from slot 0. */
 static void
-link_grow(struct link *l)
+link_grow(struct arena *arena, struct link *l)
 {
     uint32_t cap = l->cap ? 2 * l->cap : 16;
-    struct link_slot *ring = xmalloc(cap * sizeof *ring);
+    struct link_slot *ring = arena_alloc(arena, cap * sizeof *ring);
     for (uint32_t i = 0; i < l->n; i++)
         ring[i] = l->ring[(l->first + i) & (l->cap - 1)];
-    free(l->ring);
+    arena_free(arena, l->ring, l->cap * sizeof *l->ring);
     l->ring = ring;
     l->cap = cap;
     l->first = 0;
@@ -128,7 +162,7 @@ static void
 link_put(struct sim *s, struct link *l, struct pkt *p, uint64_t arrive_ps)
 {
     if (UNLIKELY(l->n == l->cap))
-        link_grow(l);
+        link_grow(&net_of(s)->arena, l);
     struct link_slot *slot = &l->ring[(l->first + l->n) & (l->cap - 1)];
     slot->p = p;
     slot->arrive_ps = arrive_ps;
@@ -312,7 +346,7 @@ port_tx_done(struct sim *s, struct event *ev)
 void
 port_push(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
 {
-    queue_push(&port_queue_get(port, tc)->q, p, net->sim.now_ps);
+    queue_push(&port_queue_get(&net->arena, port, tc)->q, p, net->sim.now_ps);
     port->eligible |= (uint8_t)(1u << tc);
 }
 
@@ -332,7 +366,7 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     if (port->eligible && net->sim.now_ps >= port->busy_until_ps &&
         !port->ns3_time)
         port_kick(net, port);
-    struct port_queue *pq = port_queue_get(port, tc);
+    struct port_queue *pq = port_queue_get(&net->arena, port, tc);
     if (UNLIKELY(port->fc_drop >> tc & 1)) {
         pq->st.drops++;
         net_drop(net, p, (enum drop_reason)fc_tx_refuse(port->fc, tc));

@@ -39,6 +39,7 @@
 #include "fabric/queue.h"
 #include "sim/sim.h"
 
+struct arena;
 struct ecn_marker;
 struct ets_spec;
 struct fc_port;
@@ -143,9 +144,9 @@ void port_init(struct port *, struct sim *, struct node *, uint8_t index,
  * calls this one (host.c). */
 void port_tx_prefetch(const struct sim *, const struct event *,
                       unsigned stage);
-/* Frees what PORT allocated as it ran (its link's ring, its queues); the
- * packets in them belong to the pool. */
-void port_uninit(struct port *);
+/* Gives back to ARENA what PORT made as it ran (its link's ring, its
+ * queues); the packets in them belong to the pool. */
+void port_uninit(struct arena *, struct port *);
 
 /* Offers PKT to queue TC of PORT; drops it (counted) if the MMU refuses.
  * Starts transmission if the port is idle. */
@@ -169,14 +170,16 @@ port_queue_find(const struct port *port, unsigned tc)
     return slot ? &port->qv[slot - 1] : NULL;
 }
 /* Makes class TC's queue at PORT, which has none (port_queue_get()). */
-struct port_queue *port_queue_make(struct port *, unsigned tc);
-/* Class TC's queue at PORT, made empty if it had none.  Making one moves
- * the port's other queues: hold no pointer to a queue across it. */
+struct port_queue *port_queue_make(struct arena *, struct port *,
+                                   unsigned tc);
+/* Class TC's queue at PORT, made empty (from ARENA, the net's) if it had
+ * none.  Making one moves the port's other queues: hold no pointer to a
+ * queue across it. */
 static inline struct port_queue *
-port_queue_get(struct port *port, unsigned tc)
+port_queue_get(struct arena *arena, struct port *port, unsigned tc)
 {
     struct port_queue *pq = port_queue_find(port, tc);
-    return LIKELY(pq != NULL) ? pq : port_queue_make(port, tc);
+    return LIKELY(pq != NULL) ? pq : port_queue_make(arena, port, tc);
 }
 /* The queue of class TC at PORT, which has one: TC has packets (a bit of
  * `eligible`), or port_send() is admitting one to it. */

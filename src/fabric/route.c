@@ -256,7 +256,6 @@ route_clear(struct net *net)
 {
     for (uint32_t x = 0; x < net->n_switches; x++) {
         struct sw *s = &net->switches[x];
-        free(s->route);
         free(s->groups);
         free(s->group_ports);
         s->route = NULL;
@@ -266,7 +265,9 @@ route_clear(struct net *net)
         s->n_group_ports = 0;
     }
     free(net->host_group);
+    free(net->route_mem);
     net->host_group = NULL;
+    net->route_mem = NULL;
 }
 
 void
@@ -537,9 +538,12 @@ route_compute(struct net *net)
     uint8_t *set = xmalloc(256);
     uint16_t *memo = xmalloc(((size_t)n_classes + 1) * sizeof *memo);
     struct group_table table = { 0 };
+    /* Every switch's table in one array, on huge pages at scale. */
+    net->route_mem = arena_huge(((size_t)ns * n_groups + 1) *
+                                sizeof *net->route_mem);
     for (uint32_t x = 0; x < ns; x++) {
         struct sw *s = &net->switches[x];
-        s->route = xmalloc(((size_t)n_groups + 1) * sizeof *s->route);
+        s->route = &net->route_mem[(size_t)x * n_groups];
         for (uint32_t c = 0; c < n_classes; c++)
             memo[c] = UINT16_MAX;
         if (table.cap)

@@ -289,33 +289,68 @@ switch_receive(struct net *net, struct node *node, struct pkt *p,
 }
 
 /* P is to arrive on IN_PORT soon: fetch the lines its forwarding will
- * touch, the egress port's first two, its queue and the ingress
- * priority group's MMU counters, by the same route switch_forward()
- * will take (nothing is written). */
+ * touch, the egress port's first three, the MMU's two lines and the
+ * ingress priority group's counters, by the same route switch_forward()
+ * will take.  The one thing written is a hint for the next stage: the
+ * egress port goes into p->in_port (PF_NO_PORT: none), which nothing
+ * reads while the packet is on the link and switch_receive() overwrites
+ * before anything does. */
+#define PF_NO_PORT UINT8_MAX
 static void
 switch_prefetch_rx(const struct net *net, const struct node *node,
                    const struct pkt *p, uint8_t in_port)
 {
     const struct sw *s = CONTAINER_OF(node, struct sw, up);
+    struct pkt *hint = (struct pkt *)p;
+    hint->in_port = PF_NO_PORT;
     if (UNLIKELY(net->rx_slow | (s->tunnel != NULL)) || p->ip.ttl <= 1)
         return;
     int out = switch_out_port(net, s, p);
     if (out < 0)
         return;
+    hint->in_port = (uint8_t)out;
     const struct port *port = &s->up.ports[out];
     uint8_t tc = qos_classify(s->qos, p);
     __builtin_prefetch(port);
     __builtin_prefetch(&port->link);
     /* Its queue's address is on a line of the port being fetched now:
      * the line that holds it, not the queue (stalling here would move
-     * the miss, not hide it). */
+     * the miss, not hide it; switch_prefetch_rx_next() fetches it). */
     __builtin_prefetch(&port->qv);
-    if (s->mmu.pg)
-        __builtin_prefetch(&s->mmu.pg[in_port * 8 + tc]);
+    __builtin_prefetch(&s->mmu, 1);
+    if (s->mmu.pg) {
+        __builtin_prefetch(&s->mmu.lossless);
+        __builtin_prefetch(&s->mmu.pg[in_port * 8 + tc], 1);
+    }
+}
+
+/* A stage later: the egress queue and the link slot the packet will take
+ * if it leaves at once, by the port switch_prefetch_rx() left in
+ * p->in_port (whose lines it fetched).  A hint from an earlier hop, where
+ * the stage before did not run, is a port index all the same: bounded,
+ * it costs a useless prefetch at worst. */
+static void
+switch_prefetch_rx_next(const struct net *net, const struct node *node,
+                        const struct pkt *p, uint8_t in_port)
+{
+    (void)net;
+    (void)in_port;
+    const struct sw *s = CONTAINER_OF(node, struct sw, up);
+    if (p->in_port >= s->up.n_ports)
+        return;
+    const struct port *port = &s->up.ports[p->in_port];
+    const struct port_queue *pq = port_queue_find(port,
+                                                  qos_classify(s->qos, p));
+    if (pq)
+        __builtin_prefetch(pq, 1);
+    const struct link *l = &port->link;
+    if (l->cap)
+        __builtin_prefetch(&l->ring[(l->first + l->n) & (l->cap - 1)], 1);
 }
 
 const struct node_class switch_class = {
     .kind = "switch",
     .receive = switch_receive,
     .prefetch_rx = switch_prefetch_rx,
+    .prefetch_rx_next = switch_prefetch_rx_next,
 };

@@ -44,23 +44,27 @@ struct ecmp_group {
 #define ROUTE_DIRECT UINT16_MAX  /* Destination host is attached here. */
 
 struct sw {
+    /* What forwarding reads, in the first two cache lines (switches are
+     * allocated cache-line aligned, and port.c's prefetch hook fetches a
+     * node's first two lines before a packet arrives); the MMU's hot
+     * line follows (mmu.h). */
     struct node up;
     const struct qos_spec *qos; /* Classification (scenario.h). */
-    struct mmu mmu;
-    struct ecn_marker ecn;     /* Ports of rates not in ecn_by_rate. */
-    struct ecn_marker *ecn_by_rate; /* Per switch.ecn.by_rate entry. */
-    struct rng ecn_rng;        /* The markers' coin. */
-    uint32_t ecmp_seed;        /* Initial CRC register (ns3: the
-                                * simulator's node id). */
-    uint32_t ecmp_xor;         /* crc32_update(seed, 13 zero bytes). */
     uint16_t *route;           /* Per destination group: group index or
                                 * ROUTE_DIRECT. */
-    struct ecmp_group *groups;
-    uint16_t n_groups;
-    uint8_t *group_ports;      /* Port indices, groups back to back. */
-    uint32_t n_group_ports;
     struct sw_tunnel *tunnel;  /* A tunnel endpoint (tunnel.h) that sees
                                 * every packet received, or NULL. */
+    struct ecmp_group *groups;
+    uint8_t *group_ports;      /* Port indices, groups back to back. */
+    uint32_t ecmp_xor;         /* crc32_update(seed, 13 zero bytes). */
+    uint32_t ecmp_seed;        /* Initial CRC register (ns3: the
+                                * simulator's node id). */
+    uint16_t n_groups;
+    uint32_t n_group_ports;
+    struct ecn_marker *ecn_by_rate; /* Per switch.ecn.by_rate entry. */
+    struct ecn_marker ecn;     /* Ports of rates not in ecn_by_rate. */
+    _Alignas(64) struct mmu mmu;
+    struct rng ecn_rng;        /* The markers' coin. */
 };
 
 extern const struct node_class switch_class;

@@ -667,10 +667,10 @@ event_ahead(const struct sim *s, const heap_key *a, uint32_t na,
 static inline void
 near_prefetch(const struct sim *s)
 {
-    /* Written out for three stages (a loop here was not unrolled). */
-    _Static_assert(SIM_PF_STAGES == 3, "near_prefetch() has three stages");
-    enum { D = SIM_PF_DIST, FAR = 4 * D - 1 };
-    const struct event *ahead[4];
+    /* Written out for four stages (a loop here was not unrolled). */
+    _Static_assert(SIM_PF_STAGES == 4, "near_prefetch() has four stages");
+    enum { D = SIM_PF_DIST, FAR = (SIM_PF_STAGES + 1) * D - 1 };
+    const struct event *ahead[SIM_PF_STAGES + 1];
     const heap_key *a = NULL;
     uint32_t na = 0;
     if (s->first_b != UINT32_MAX) {
@@ -684,12 +684,14 @@ near_prefetch(const struct sim *s)
         ahead[1] = s->evs[key_id(s, a[FAR - D])];
         ahead[2] = s->evs[key_id(s, a[FAR - 2 * D])];
         ahead[3] = s->evs[key_id(s, a[FAR - 3 * D])];
+        ahead[4] = s->evs[key_id(s, a[FAR - 4 * D])];
     } else {
         const struct sim_bucket *nb = &s->buckets[s->peek_b];
         ahead[0] = event_ahead(s, a, na, nb, FAR);
         ahead[1] = event_ahead(s, a, na, nb, FAR - D);
         ahead[2] = event_ahead(s, a, na, nb, FAR - 2 * D);
         ahead[3] = event_ahead(s, a, na, nb, FAR - 3 * D);
+        ahead[4] = event_ahead(s, a, na, nb, FAR - 4 * D);
         if (!ahead[0])
             goto hooks;
     }
@@ -701,6 +703,8 @@ hooks:
         s->pf_fns[ahead[2]->prefetch](s, ahead[2], 1);
     if (ahead[3] && ahead[3]->prefetch)
         s->pf_fns[ahead[3]->prefetch](s, ahead[3], 2);
+    if (ahead[4] && ahead[4]->prefetch)
+        s->pf_fns[ahead[4]->prefetch](s, ahead[4], 3);
 }
 
 void

@@ -74,7 +74,9 @@ struct event;
 
 typedef void event_fn(struct sim *, struct event *);
 /* A prefetch hook: starts fetching what EV's handler will touch, without
- * changing anything; sim_run() calls it for STAGE 0 .. SIM_PF_STAGES - 1
+ * changing anything its handler or the order reads (a hook may leave
+ * itself a hint where nothing else looks: switch.c); sim_run() calls it
+ * for STAGE 0 .. SIM_PF_STAGES - 1
  * as the event comes closer in the queue (event_set_prefetch()). */
 typedef void event_prefetch_fn(const struct sim *, const struct event *,
                                unsigned stage);
@@ -119,9 +121,11 @@ struct sim_bucket {
 /* Prefetch hooks a sim can hold (index 0 is none). */
 #define SIM_PF_FNS 8u
 /* Stages of a prefetch hook, and events between two stages
- * (event_set_prefetch(); 1 measured the same as 2 on ft16-roce-pfc,
- * docs/performance.md). */
-#define SIM_PF_STAGES 3u
+ * (event_set_prefetch(); a distance of 1 measured the same as 2 on
+ * ft16-roce-pfc; the fourth stage fetches what the third's lines point
+ * to, the egress queue and the MMU group of a release: docs/
+ * performance.md). */
+#define SIM_PF_STAGES 4u
 #define SIM_PF_DIST 2u
 
 struct sim {

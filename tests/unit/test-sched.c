@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fabric/arena.h"
 #include "fabric/port.h"
 #include "fabric/sched.h"
 #include "pkt/pkt.h"
@@ -21,6 +22,7 @@
 
 struct bench {
     struct port port;
+    struct arena arena;       /* The port's queues. */
     struct ets_spec ets;
     const struct sched_class *sched;
     /* Frame sizes of class tc cycle through sizes[tc][0..n_sizes-1]. */
@@ -70,7 +72,8 @@ bench_push(struct bench *b, int tc, uint32_t n)
         struct pkt *p = calloc(1, sizeof *p);
         p->frame_bytes =
             (uint16_t)b->sizes[tc][b->made[tc]++ % b->n_sizes[tc]];
-        queue_push(&port_queue_get(&b->port, (unsigned)tc)->q, p, 0);
+        queue_push(&port_queue_get(&b->arena, &b->port, (unsigned)tc)->q, p,
+                   0);
     }
 }
 
@@ -122,7 +125,8 @@ bench_uninit(struct bench *b)
     for (int tc = 0; tc < N_TC; tc++)
         while (port_queue_view(&b->port, (unsigned)tc)->q.head)
             free(queue_pop(port_q(&b->port, (unsigned)tc), 0));
-    port_uninit(&b->port);
+    port_uninit(&b->arena, &b->port);
+    arena_uninit(&b->arena);
 }
 
 static double
