@@ -1,5 +1,7 @@
 /* BGP EVPN speakers, their sessions over TCP, RIBs and route reflection;
- * see evpn.h. */
+ * see evpn.h.  Its policy (import, RR route-maps, RT constraint) is in
+ * evpn-policy.c, the sessions' state machine in evpn-fsm.c; what they
+ * share is in evpn-int.h. */
 #include "control/evpn.h"
 
 #include <stdlib.h>
@@ -7,6 +9,7 @@
 
 #include "control/bgp-msg.h"
 #include "control/control.h"
+#include "control/evpn-int.h"
 #include "control/evpn-leaf.h"
 #include "control/speaker.h"
 #include "fabric/net.h"
@@ -17,196 +20,8 @@
 #include "transport/flow.h"
 #include "transport/transport.h"
 
-#define NONE UINT32_MAX
 #define BGP_PORT 179
 #define EPHEMERAL0 49152
-#define MAX_CLUSTERS 4   /* One level of reflection makes at most 2. */
-#define RTC_ALL UINT32_MAX   /* A peer's RT membership: the default one,
-                              * every route. */
-
-/* One route's key: its NLRI (the RD is the originator's). */
-struct nlri {
-    uint32_t type;             /* enum evpn_route_type. */
-    uint32_t vni;
-    uint32_t mac;              /* Type 2: the host whose VMs it is. */
-    uint32_t origin;           /* Originating speaker (its RD). */
-};
-
-/* One path of an NLRI, as a speaker holds it. */
-struct path {
-    struct nlri nlri;
-    uint32_t seq;              /* MAC mobility sequence number. */
-    uint32_t from;             /* The speaker it came from; its holder
-                                * for its own routes. */
-    uint32_t n_clusters;
-    uint32_t clusters[MAX_CLUSTERS];  /* CLUSTER_LIST, newest first. */
-    uint8_t n_comms, n_large;
-    uint32_t comms[EVPN_MAX_SET];     /* Standard communities beyond the
-                                       * tenant's (community_of()), set
-                                       * by RRs (evpn.rr_policy). */
-    uint32_t large[EVPN_MAX_SET + 1][3];  /* Large communities (RFC
-                                           * 8092): the originator's
-                                           * (evpn.large_community), then
-                                           * those RRs set. */
-};
-
-/* An NLRI in a speaker's RIB: its paths (one per peer) and the best. */
-struct rib_entry {
-    struct nlri nlri;
-    bool used;
-    uint32_t n, cap;
-    struct path *paths;
-    uint32_t best;             /* Index in paths, or NONE. */
-};
-
-struct rib {
-    struct rib_entry *v;       /* Open addressing, linear probing. */
-    uint32_t cap, n_keys;      /* A power of two; keys ever used. */
-    uint64_t paths;            /* Paths held. */
-};
-
-/* A message posted on a session's direction. */
-struct msg {
-    uint32_t bytes;
-    uint8_t type;              /* enum bgp_msg_type. */
-    bool withdraw;
-    bool eor;
-    bool rtc;                  /* Of RT-constrain (RFC 4684): a
-                                * membership, its route target in
-                                * path.nlri.vni (0: the default), or its
-                                * End-of-RIB. */
-    struct path path;          /* UPDATE. */
-    uint32_t conn;             /* The session's connection it was posted
-                                * on (struct session). */
-};
-
-/* A FIFO of fixed-size items, in a ring that doubles when full. */
-struct evq {
-    char *v;
-    size_t item;               /* Bytes per item. */
-    size_t head, n, cap;       /* In items. */
-};
-
-/* RFC 4271 section 8's states; Connect stands for Active too (a side
- * waiting for its ConnectRetryTimer or for the peer's answer). */
-enum fsm {
-    FSM_IDLE,
-    FSM_CONNECT,
-    FSM_OPEN_SENT,
-    FSM_OPEN_CONFIRM,
-    FSM_ESTABLISHED
-};
-
-/* One iBGP session; side K is speaker end[K], sending on the message
- * stream flow[K] (transport.h): each message is a transport_post() whose
- * tag is its number in that direction, delivered to evpn_msg_done(). */
-struct session {
-    uint32_t end[2];
-    uint32_t flow[2];          /* Flow id of each direction. */
-    uint64_t posted[2];        /* Messages posted on it. */
-    struct evq q[2];          /* Messages posted, not yet delivered. */
-    uint8_t state[2];          /* enum fsm, per side. */
-    uint64_t up_ps[2];         /* When each side got Established. */
-    /* evpn.rt_constraint: the route target side K's peer asked for
-     * (RTC_ALL: every one; 0: none yet), and whether its End-of-RIB of
-     * memberships has come (side K then sends its routes). */
-    uint32_t want[2];
-    bool rtc_in[2];
-    uint64_t last_rx_ps[2];    /* evpn.hold: when side K last received a
-                                * message. */
-    /* The TCP connection: both streams are one connection, numbered
-     * from 0 (opened at evpn.start); a side that goes down closes it,
-     * one that tries again opens the next (in the same two flows). */
-    uint32_t conn;
-    bool closed;               /* Closed, the next not yet opened. */
-    uint32_t side_conn[2];     /* The connection side K is on: it sends
-                                * only on that one, if still open, and
-                                * takes only its messages. */
-    uint64_t retry_at_ps[2];   /* Connect: the ConnectRetryTimer. */
-    bool retry_armed[2];       /* Its event is pending; */
-    bool hold_armed[2];        /* so is the hold timer's. */
-    bool fell[2];              /* Left Established since it last was. */
-};
-
-/* A message delivered to a speaker, waiting for its CPU. */
-struct pending {
-    uint32_t session;
-    uint8_t side;              /* The receiver's side. */
-    struct msg m;
-};
-
-struct speaker {
-    struct evpn *ev;
-    uint32_t host;
-    size_t row;                /* In the control plane's speaker list. */
-    bool rr;
-    uint32_t cluster;          /* RR: its cluster; VTEP: the cluster it
-                                * is a client of (route reflectors). */
-    uint8_t *serves;           /* VTEP, per VNI index (evpn.vnis): 1 if
-                                * a tenant host's VMs are behind it (a
-                                * leaf may serve several tenants, each
-                                * its MAC-VRF). */
-    uint32_t *sess;            /* Its sessions, */
-    uint32_t n_sess;
-    struct rib rib;
-    struct evq pq;            /* Messages waiting for its CPU
-                                * (struct pending). */
-    struct core *core;         /* On a server: the core that runs BGP; */
-    uint64_t busy_until_ps;    /* else its own control CPU. */
-    uint32_t *win_origin;      /* VTEP, per host's MACs: the speaker of
-                                * the installed type 2 route, or NONE, */
-    uint32_t *win_seq;         /* and its sequence number. */
-    uint32_t *fwd;             /* VTEP, per host's MACs: the speaker its
-                                * data plane sends them to (the type 2
-                                * winner, else the longest type 5
-                                * prefix's), or NONE. */
-    uint8_t *t5;               /* VTEP with type5, per speaker and VNI
-                                * index: 1 if it holds that speaker's
-                                * type 5 route of that VNI. */
-};
-
-/* A vm_move whose convergence is being watched. */
-struct move {
-    uint32_t mac, to;          /* Host of the MACs; new speaker. */
-    uint32_t seq;
-    uint32_t waiting;          /* VTEPs of the tenant still to learn it. */
-    uint8_t *learned;          /* Per speaker. */
-    struct ctl_record *rec;
-};
-
-struct evpn {
-    struct net *net;
-    const struct evpn_spec *spec;
-    struct evpn_dp *dp;
-    struct ctl_speakers *list;
-    uint64_t stop_ps;
-    struct speaker *sp;
-    uint32_t n_sp, n_vteps;    /* VTEPs first, then the RRs. */
-    uint32_t *sp_of_node;      /* Per node: its VTEP speaker, or NONE. */
-    uint32_t *loc;             /* Per host: the speaker its VMs are
-                                * behind now, or NONE. */
-    uint32_t n_hosts, n_nodes;
-    uint32_t *mac_node;        /* Per host: its VTEP's node (evpn_config). */
-    struct evpn_leaf *leaf;    /* Leaf VTEPs: the sessions' transport. */
-    const uint32_t *host_addr; /* Per host: its tenant address. */
-    const uint32_t *host_vni;  /* Per host: its tenant's VNI, 0: none. */
-    uint32_t *vnis;            /* The tenants' VNIs, ascending: a VNI's
-                                * index is its place here. */
-    uint32_t n_vni;
-    uint32_t *t5_addr;         /* Per VTEP speaker and VNI index: the
-                                * address its type 5 prefix is around
-                                * (its first host's of the tenant), */
-    uint8_t *t5_len;           /* and its length (type5). */
-    uint8_t *rtc_want;         /* evpn.rt_constraint, per session side
-                                * (2 si + k) and VNI index: the peer
-                                * asked for that route target. */
-    struct session *sess;
-    uint32_t n_sess;
-    uint32_t first_flow;
-    uint16_t entry;            /* The edge entry of the sessions' flows. */
-    struct move *moves;
-    size_t n_moves;
-};
 
 /* ---- Counting the sessions. ---- */
 
@@ -258,8 +73,8 @@ evpn_flow_cap(const struct evpn_spec *s, const uint32_t *host_vni,
 /* ---- Tenants. ---- */
 
 /* The index of VNI in ev->vnis, or NONE. */
-static uint32_t
-vni_index(const struct evpn *ev, uint32_t vni)
+uint32_t
+evpn_vni_index(const struct evpn *ev, uint32_t vni)
 {
     uint32_t lo = 0, hi = ev->n_vni;
     while (lo < hi) {
@@ -273,10 +88,10 @@ vni_index(const struct evpn *ev, uint32_t vni)
 }
 
 /* Whether speaker S is a VTEP of tenant VNI. */
-static bool
-serves(const struct evpn *ev, const struct speaker *s, uint32_t vni)
+bool
+evpn_serves(const struct evpn *ev, const struct speaker *s, uint32_t vni)
 {
-    uint32_t i = vni_index(ev, vni);
+    uint32_t i = evpn_vni_index(ev, vni);
     return s->serves && i != NONE && s->serves[i];
 }
 
@@ -358,8 +173,8 @@ rib_free(struct rib *r)
 }
 
 /* Path of E from speaker FROM, or NONE. */
-static uint32_t
-path_from(const struct rib_entry *e, uint32_t from)
+uint32_t
+evpn_path_from(const struct rib_entry *e, uint32_t from)
 {
     for (uint32_t i = 0; i < e->n; i++)
         if (e->paths[i].from == from)
@@ -422,18 +237,18 @@ evq_pop(struct evq *r)
     r->n--;
 }
 
-static struct ctl_speaker *
-row(struct evpn *ev, const struct speaker *s)
+struct ctl_speaker *
+evpn_row(struct evpn *ev, const struct speaker *s)
 {
     return &ev->list->v[s->row];
 }
 
 /* Side K of session S posts M on its stream. */
-static void
-send_msg(struct evpn *ev, uint32_t si, int k, const struct msg *m)
+void
+evpn_send_msg(struct evpn *ev, uint32_t si, int k, const struct msg *m)
 {
     struct session *s = &ev->sess[si];
-    struct ctl_speaker *r = row(ev, &ev->sp[s->end[k]]);
+    struct ctl_speaker *r = evpn_row(ev, &ev->sp[s->end[k]]);
     r->msgs_tx++;
     r->bytes_tx += m->bytes;
     if (m->type == BGP_UPDATE) {
@@ -459,15 +274,15 @@ send_msg(struct evpn *ev, uint32_t si, int k, const struct msg *m)
                    RDMA_VERB_SEND, s->posted[k]++);
 }
 
-static void
-send_simple(struct evpn *ev, uint32_t si, int k, uint8_t type)
+void
+evpn_send_simple(struct evpn *ev, uint32_t si, int k, uint8_t type)
 {
     struct msg m = { .type = type,
                      .bytes = type == BGP_OPEN ? BGP_EVPN_OPEN_BYTES
                                                : BGP_KEEPALIVE_BYTES };
     if (type == BGP_OPEN && ev->spec->rt_constraint)
         m.bytes += BGP_RTC_CAP_BYTES;
-    send_msg(ev, si, k, &m);
+    evpn_send_msg(ev, si, k, &m);
 }
 
 /* Whether speaker X is a route-reflector client of RR speaker R. */
@@ -477,11 +292,6 @@ is_client(const struct evpn *ev, uint32_t r, uint32_t x)
     const struct speaker *a = &ev->sp[r], *b = &ev->sp[x];
     return a->rr && !b->rr && a->cluster == b->cluster;
 }
-
-static bool rr_policy_permits(const struct evpn *, const struct speaker *,
-                              const struct path *,
-                              const struct evpn_policy **pe);
-static void policy_set(const struct evpn_policy *, struct path *);
 
 /* Whether speaker SELF advertises path P to peer PEER (RFC 4456 6; an RR
  * only what its outbound route-map permits). */
@@ -497,7 +307,7 @@ may_send(const struct evpn *ev, uint32_t self, const struct path *p,
         return false;                   /* iBGP: no re-advertising. */
     const struct evpn_policy *pe;
     return (is_client(ev, self, p->from) || is_client(ev, self, peer)) &&
-           rr_policy_permits(ev, &ev->sp[self], p, &pe);
+           evpn_rr_policy_permits(ev, &ev->sp[self], p, &pe);
 }
 
 /* Side K of session SI advertises P (from its speaker). */
@@ -514,14 +324,14 @@ send_path(struct evpn *ev, uint32_t si, int k, const struct path *p)
         m.path.clusters[0] = ev->sp[self].cluster;
         m.path.n_clusters++;
         const struct evpn_policy *pe;
-        rr_policy_permits(ev, &ev->sp[self], p, &pe);
-        policy_set(pe, &m.path);
+        evpn_rr_policy_permits(ev, &ev->sp[self], p, &pe);
+        evpn_policy_set(pe, &m.path);
     }
     m.bytes = bgp_evpn_update_bytes((enum evpn_route_type)p->nlri.type,
                                     p->nlri.type == EVPN_MAC_IP && p->seq > 0,
                                     m.path.n_clusters, 1 + m.path.n_comms,
                                     m.path.n_large);
-    send_msg(ev, si, k, &m);
+    evpn_send_msg(ev, si, k, &m);
 }
 
 static void
@@ -530,369 +340,7 @@ send_withdraw(struct evpn *ev, uint32_t si, int k, const struct nlri *n)
     struct msg m = { .type = BGP_UPDATE, .withdraw = true };
     m.path.nlri = *n;
     m.bytes = bgp_evpn_withdraw_bytes((enum evpn_route_type)n->type);
-    send_msg(ev, si, k, &m);
-}
-
-/* ---- Policy: import route-map, route target constraint. ---- */
-
-/* The standard community (RFC 1997) that tags tenant VNI's routes: the
- * low 16 bits of the AS, then those of the VNI. */
-static uint32_t
-community_of(const struct evpn *ev, uint32_t vni)
-{
-    return (ev->spec->asn & 0xFFFF) << 16 | (vni & 0xFFFF);
-}
-
-/* Whether path P carries the community of route-map entry PE (own: one
- * of VTEP SP's tenants'). */
-static bool
-policy_matches(const struct evpn *ev, const struct speaker *sp,
-               const struct evpn_policy *pe, const struct path *p)
-{
-    uint32_t c = community_of(ev, p->nlri.vni);
-    if (pe->any)
-        return true;
-    if (pe->large) {
-        for (uint32_t i = 0; i < p->n_large; i++)
-            if (!memcmp(p->large[i], pe->lc, sizeof pe->lc))
-                return true;
-        return false;
-    }
-    if (pe->own) {
-        for (uint32_t v = 0; v < ev->n_vni; v++)
-            if (sp->serves[v] && c == community_of(ev, ev->vnis[v]))
-                return true;
-        return false;
-    }
-    if (c == pe->community)
-        return true;
-    for (uint32_t i = 0; i < p->n_comms; i++)
-        if (p->comms[i] == pe->community)
-            return true;
-    return false;
-}
-
-/* The entry of route-map MAP (N entries) that decides path P at speaker
- * SP, the first that matches; NULL for none (a route-map's implicit
- * deny). */
-static const struct evpn_policy *
-policy_entry(const struct evpn *ev, const struct speaker *sp,
-             const struct evpn_policy *map, size_t n, const struct path *p)
-{
-    for (size_t i = 0; i < n; i++)
-        if (policy_matches(ev, sp, &map[i], p))
-            return &map[i];
-    return NULL;
-}
-
-/* Whether VTEP SP imports path P: its route target (evpn.import), then
- * the route-map evpn.policy. */
-static bool
-import_permits(const struct evpn *ev, const struct speaker *sp,
-               const struct path *p)
-{
-    const struct evpn_spec *s = ev->spec;
-    if (s->import == EVPN_IMPORT_RT && !serves(ev, sp, p->nlri.vni))
-        return false;
-    if (!s->n_policy)
-        return true;
-    const struct evpn_policy *pe =
-        policy_entry(ev, sp, s->policy, s->n_policy, p);
-    return pe && pe->permit;
-}
-
-/* Whether RR speaker SP's outbound route-map (evpn.rr_policy) lets path
- * P out; the deciding entry in *PE (NULL without a route-map). */
-static bool
-rr_policy_permits(const struct evpn *ev, const struct speaker *sp,
-                  const struct path *p, const struct evpn_policy **pe)
-{
-    const struct evpn_spec *s = ev->spec;
-    *pe = NULL;
-    if (!sp->rr || !s->n_rr_policy)
-        return true;
-    *pe = policy_entry(ev, sp, s->rr_policy, s->n_rr_policy, p);
-    return *pe && (*pe)->permit;
-}
-
-/* Path P gains the community PE sets (once: additive, RFC 1997's and
- * RFC 8092's sets hold each value once). */
-static void
-policy_set(const struct evpn_policy *pe, struct path *p)
-{
-    if (!pe || !pe->set)
-        return;
-    if (!pe->set_large) {
-        for (uint32_t i = 0; i < p->n_comms; i++)
-            if (p->comms[i] == pe->set_community)
-                return;
-        sim_assert(p->n_comms < EVPN_MAX_SET);
-        p->comms[p->n_comms++] = pe->set_community;
-        return;
-    }
-    for (uint32_t i = 0; i < p->n_large; i++)
-        if (!memcmp(p->large[i], pe->set_lc, sizeof pe->set_lc))
-            return;
-    sim_assert(p->n_large < EVPN_MAX_SET + 1);
-    memcpy(p->large[p->n_large++], pe->set_lc, sizeof pe->set_lc);
-}
-
-/* Whether side K of session SI may send routes of N's route target now:
- * with evpn.rt_constraint, once the peer's memberships are all in
- * (RFC 4684 6: routes wait for its End-of-RIB), and only of a route
- * target it asked for. */
-static bool
-rtc_allows(const struct evpn *ev, uint32_t si, int k, const struct nlri *n)
-{
-    const struct session *s = &ev->sess[si];
-    if (!ev->spec->rt_constraint)
-        return true;
-    uint32_t i = vni_index(ev, n->vni);
-    return s->rtc_in[k] &&
-           (s->want[k] == RTC_ALL ||
-            (i != NONE &&
-             ev->rtc_want[(2 * (size_t)si + (uint32_t)k) * ev->n_vni + i]));
-}
-
-/* Side K of session SI, just Established, sends its RT memberships and
- * the End-of-RIB of memberships: a VTEP its tenants' route targets, one
- * UPDATE each, an RR the default membership (every route, which it
- * reflects). */
-static void
-rtc_send(struct evpn *ev, uint32_t si, int k)
-{
-    const struct speaker *sp = &ev->sp[ev->sess[si].end[k]];
-    for (uint32_t v = 0; v < (sp->rr ? 1 : ev->n_vni); v++) {
-        if (!sp->rr && !sp->serves[v])
-            continue;
-        struct msg m = { .type = BGP_UPDATE, .rtc = true };
-        m.path.nlri.vni = sp->rr ? 0 : ev->vnis[v];
-        m.bytes = bgp_rtc_update_bytes(sp->rr);
-        send_msg(ev, si, k, &m);
-    }
-    struct msg eor = { .type = BGP_UPDATE, .rtc = true, .eor = true,
-                       .bytes = BGP_RTC_EOR_BYTES };
-    send_msg(ev, si, k, &eor);
-}
-
-static void send_table(struct evpn *, uint32_t si, int k);
-
-/* Side K of session SI takes the peer's RT-constrain message M. */
-static void
-rtc_receive(struct evpn *ev, uint32_t si, int k, const struct msg *m)
-{
-    struct session *s = &ev->sess[si];
-    if (!m->eor) {
-        uint32_t v = vni_index(ev, m->path.nlri.vni);
-        if (!m->path.nlri.vni)
-            s->want[k] = RTC_ALL;
-        else if (v != NONE)
-            ev->rtc_want[(2 * (size_t)si + (uint32_t)k) * ev->n_vni + v] = 1;
-        return;
-    }
-    if (s->rtc_in[k])
-        return;
-    s->rtc_in[k] = true;
-    send_table(ev, si, k);
-}
-
-/* ---- The finite state machine: hold timers (evpn.hold), going down,
- * connecting again (evpn.connect_retry). ---- */
-
-static void rib_set(struct evpn *, uint32_t si, const struct nlri *,
-                    uint32_t from, const struct path *);
-static void flow_init(struct evpn *, uint32_t si, int k, uint64_t start_ps);
-static void sess_start(struct evpn *, uint32_t si, int k);
-
-/* Session SI's connection closes: with host streams both flows' TCP
- * connections are abandoned (transport_close_stream()) and what they
- * still carried is lost; leaf VTEPs' transport (evpn-leaf.h) has no
- * close, so what it still carries arrives and is discarded as the old
- * connection's. */
-static void
-conn_close(struct evpn *ev, uint32_t si)
-{
-    struct session *s = &ev->sess[si];
-    if (s->closed)
-        return;
-    s->closed = true;
-    if (ev->leaf)
-        return;
-    for (int k = 0; k < 2; k++) {
-        transport_close_stream(ev->net, &edge_of(ev->net)->flows[s->flow[k]]);
-        s->q[k].head = s->q[k].n = 0;
-    }
-}
-
-/* Session SI's next connection opens (replacing the current one, if a
- * side still uses it); false if a closed TCP connection still holds a
- * flow (its last packets waiting to leave): the attempt fails. */
-static bool
-conn_open(struct evpn *ev, uint32_t si)
-{
-    struct session *s = &ev->sess[si];
-    conn_close(ev, si);
-    struct flow *flows = edge_of(ev->net)->flows;
-    for (int k = 0; !ev->leaf && k < 2; k++)
-        if (flows[s->flow[k]].tp)
-            return false;
-    s->conn++;
-    s->closed = false;
-    for (int k = 0; !ev->leaf && k < 2; k++) {
-        flow_init(ev, si, k, ev->net->sim.now_ps);
-        transport_open_stream(ev->net, s->flow[k]);
-    }
-    return true;
-}
-
-/* Side K of session SI forgets every path its peer sent it, withdrawing
- * them from its own peers in turn (RFC 4271 6.5, 8). */
-static void
-drop_paths(struct evpn *ev, uint32_t si, int k)
-{
-    struct session *s = &ev->sess[si];
-    uint32_t self = s->end[k], peer = s->end[1 - k];
-    struct rib *r = &ev->sp[self].rib;
-    /* The NLRI first: removing paths may grow the table (rib_get). */
-    struct nlri *gone = xmalloc((r->n_keys + 1) * sizeof *gone);
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < r->cap; i++)
-        if (r->v[i].used && path_from(&r->v[i], peer) != NONE)
-            gone[n++] = r->v[i].nlri;
-    for (uint32_t i = 0; i < n; i++)
-        rib_set(ev, self, &gone[i], peer, NULL);
-    free(gone);
-}
-
-/* Side K of session SI goes Idle: a flap if it was Established; its
- * peer's route target membership is forgotten. */
-static void
-side_idle(struct evpn *ev, uint32_t si, int k)
-{
-    struct session *s = &ev->sess[si];
-    if (s->state[k] == FSM_ESTABLISHED) {
-        row(ev, &ev->sp[s->end[k]])->flaps++;
-        s->fell[k] = true;
-    }
-    s->state[k] = FSM_IDLE;
-    s->want[k] = 0;
-    s->rtc_in[k] = false;
-}
-
-/* Side K of session SI goes down (RFC 4271 6.5, 8): Idle, and every path
- * its peer sent it is gone; with NOTIFY it tells the peer first (Hold
- * Timer Expired).  It closes the connection it was on and starts again
- * at once (AutomaticStart, RFC 4271 8.1.1 event 3). */
-static void
-session_down(struct evpn *ev, uint32_t si, int k, bool notify)
-{
-    struct session *s = &ev->sess[si];
-    if (notify) {
-        struct msg m = { .type = BGP_NOTIFICATION,
-                         .bytes = BGP_NOTIFICATION_BYTES };
-        send_msg(ev, si, k, &m);
-    }
-    side_idle(ev, si, k);
-    drop_paths(ev, si, k);
-    if (s->side_conn[k] == s->conn)
-        conn_close(ev, si);
-    sess_start(ev, si, k);
-}
-
-static void
-hold_check(struct sim *sim, void *obj, uint64_t x)
-{
-    struct evpn *ev = obj;
-    uint32_t si = (uint32_t)(x / 2);
-    int k = (int)(x % 2);
-    struct session *s = &ev->sess[si];
-    if (s->state[k] == FSM_IDLE || s->state[k] == FSM_CONNECT) {
-        s->hold_armed[k] = false;
-        return;
-    }
-    uint64_t deadline = s->last_rx_ps[k] + ev->spec->hold_ps;
-    if (sim->now_ps < deadline) {
-        sim_call(sim, deadline, hold_check, ev, x);
-    } else {
-        s->hold_armed[k] = false;
-        session_down(ev, si, k, true);
-    }
-}
-
-/* Side K of session SI has the peer's OPEN: its hold timer starts (one
- * event at a time, pushed back lazily to the last message's arrival plus
- * the hold time). */
-static void
-hold_start(struct evpn *ev, uint32_t si, int k)
-{
-    struct sim *sim = &ev->net->sim;
-    struct session *s = &ev->sess[si];
-    s->last_rx_ps[k] = sim->now_ps;
-    if (s->hold_armed[k])
-        return;
-    s->hold_armed[k] = true;
-    sim_call(sim, sim->now_ps + ev->spec->hold_ps, hold_check, ev,
-             2 * (uint64_t)si + (uint64_t)k);
-}
-
-/* Side K of session SI tries a connection: the session's next TCP
- * connection, its OPEN the first thing on it; the peer's OPEN in answer
- * completes it.  While the path is down the OPEN does not arrive and the
- * ConnectRetryTimer tries again. */
-static void
-sess_try(struct evpn *ev, uint32_t si, int k)
-{
-    struct session *s = &ev->sess[si];
-    if (!conn_open(ev, si))
-        return;
-    s->side_conn[k] = s->conn;
-    send_simple(ev, si, k, BGP_OPEN);
-}
-
-/* Arms side K's ConnectRetryTimer for now + evpn.connect_retry (not past
- * the run's stop; none without one, as KEEPALIVEs). */
-static void retry_fire(struct sim *, void *, uint64_t);
-
-static void
-retry_arm(struct evpn *ev, uint32_t si, int k)
-{
-    struct sim *sim = &ev->net->sim;
-    struct session *s = &ev->sess[si];
-    s->retry_at_ps[k] = sim->now_ps + ev->spec->connect_retry_ps;
-    if (s->retry_armed[k] || s->retry_at_ps[k] >= ev->stop_ps)
-        return;
-    s->retry_armed[k] = true;
-    sim_call(sim, s->retry_at_ps[k], retry_fire, ev,
-             2 * (uint64_t)si + (uint64_t)k);
-}
-
-static void
-retry_fire(struct sim *sim, void *obj, uint64_t x)
-{
-    struct evpn *ev = obj;
-    uint32_t si = (uint32_t)(x / 2);
-    int k = (int)(x % 2);
-    struct session *s = &ev->sess[si];
-    s->retry_armed[k] = false;
-    if (s->state[k] != FSM_CONNECT)
-        return;
-    if (sim->now_ps < s->retry_at_ps[k]) {
-        s->retry_armed[k] = true;
-        sim_call(sim, s->retry_at_ps[k], retry_fire, ev, x);
-        return;
-    }
-    retry_arm(ev, si, k);
-    sess_try(ev, si, k);
-}
-
-/* Side K of session SI starts: Connect, an attempt now and the
- * ConnectRetryTimer. */
-static void
-sess_start(struct evpn *ev, uint32_t si, int k)
-{
-    ev->sess[si].state[k] = FSM_CONNECT;
-    retry_arm(ev, si, k);
-    sess_try(ev, si, k);
+    evpn_send_msg(ev, si, k, &m);
 }
 
 /* ---- The data plane of a VTEP. ---- */
@@ -918,7 +366,7 @@ type5_lookup(const struct evpn *ev, uint32_t si, uint32_t mac)
 {
     const struct speaker *s = &ev->sp[si];
     uint32_t best = NONE, best_len = 0, len;
-    uint32_t v = vni_index(ev, ev->host_vni[mac]);
+    uint32_t v = evpn_vni_index(ev, ev->host_vni[mac]);
     if (ev->loc[mac] == si)
         return NONE;
     for (uint32_t o = 0; o < ev->n_vteps; o++) {
@@ -957,7 +405,7 @@ static void
 type5_change(struct evpn *ev, uint32_t si, uint32_t o, uint32_t vni, bool on)
 {
     struct speaker *s = &ev->sp[si];
-    uint32_t len, v = vni_index(ev, vni);
+    uint32_t len, v = evpn_vni_index(ev, vni);
     s->t5[(size_t)o * ev->n_vni + v] = on;
     for (uint32_t mac = 0; mac < ev->n_hosts; mac++)
         if (ev->host_vni[mac] == vni &&
@@ -1016,13 +464,13 @@ mobility_withdraw(struct evpn *ev, uint32_t si, uint32_t mac)
         return;
     struct nlri own = { EVPN_MAC_IP, ev->host_vni[mac], mac, si };
     struct rib_entry *e = rib_find(&s->rib, &own);
-    uint32_t i = e ? path_from(e, si) : NONE;
+    uint32_t i = e ? evpn_path_from(e, si) : NONE;
     if (i == NONE)
         return;
     struct path old = e->paths[i];
     e->paths[i] = e->paths[--e->n];
     s->rib.paths--;
-    row(ev, s)->rib_entries = s->rib.paths;
+    evpn_row(ev, s)->rib_entries = s->rib.paths;
     choose_best(e, si);
     on_best_change(ev, si, e, &old);
 }
@@ -1040,7 +488,7 @@ on_best_change(struct evpn *ev, uint32_t si, struct rib_entry *e,
         struct session *ss = &ev->sess[x];
         int k = ss->end[0] == si ? 0 : 1;
         if (ss->state[k] != FSM_ESTABLISHED ||
-            !rtc_allows(ev, x, k, &e->nlri))
+            !evpn_rtc_allows(ev, x, k, &e->nlri))
             continue;
         uint32_t peer = ss->end[1 - k];
         if (now && may_send(ev, si, now, peer))
@@ -1048,7 +496,7 @@ on_best_change(struct evpn *ev, uint32_t si, struct rib_entry *e,
         else if (old && may_send(ev, si, old, peer))
             send_withdraw(ev, x, k, &e->nlri);
     }
-    if (s->rr || !serves(ev, s, e->nlri.vni))
+    if (s->rr || !evpn_serves(ev, s, e->nlri.vni))
         return;       /* Another tenant's (import: all): no data plane. */
     if (e->nlri.type == EVPN_PREFIX)
         type5_change(ev, si, e->nlri.origin, e->nlri.vni, now != NULL);
@@ -1071,9 +519,9 @@ same_tags(const struct path *a, const struct path *b)
 }
 
 /* Speaker S sets (or, with P NULL, removes) the path of N from FROM. */
-static void
-rib_set(struct evpn *ev, uint32_t si, const struct nlri *n, uint32_t from,
-        const struct path *p)
+void
+evpn_rib_set(struct evpn *ev, uint32_t si, const struct nlri *n,
+             uint32_t from, const struct path *p)
 {
     struct speaker *s = &ev->sp[si];
     struct rib_entry *e = rib_get(&s->rib, n);
@@ -1081,7 +529,7 @@ rib_set(struct evpn *ev, uint32_t si, const struct nlri *n, uint32_t from,
     bool had = e->best != NONE;
     if (had)
         old = e->paths[e->best];
-    uint32_t i = path_from(e, from);
+    uint32_t i = evpn_path_from(e, from);
     if (p) {
         if (i == NONE) {
             if (e->n == e->cap) {
@@ -1099,7 +547,7 @@ rib_set(struct evpn *ev, uint32_t si, const struct nlri *n, uint32_t from,
     } else {
         return;
     }
-    struct ctl_speaker *r = row(ev, s);
+    struct ctl_speaker *r = evpn_row(ev, s);
     r->rib_entries = s->rib.paths;
     if (r->rib_entries > r->rib_peak)
         r->rib_peak = r->rib_entries;
@@ -1126,15 +574,15 @@ originate(struct evpn *ev, uint32_t si, uint32_t type, uint32_t vni,
         p.large[0][0] = ev->spec->asn;
         p.large[0][1] = vni;
     }
-    rib_set(ev, si, &p.nlri, si, &p);
+    evpn_rib_set(ev, si, &p.nlri, si, &p);
 }
 
 /* ---- Receiving. ---- */
 
 /* Side K of session SI sends its initial table: every best path the
  * peer may have, then End-of-RIB. */
-static void
-send_table(struct evpn *ev, uint32_t si, int k)
+void
+evpn_send_table(struct evpn *ev, uint32_t si, int k)
 {
     struct session *s = &ev->sess[si];
     uint32_t self = s->end[k], peer = s->end[1 - k];
@@ -1143,12 +591,12 @@ send_table(struct evpn *ev, uint32_t si, int k)
         const struct rib_entry *e = &sp->rib.v[i];
         if (e->used && e->best != NONE &&
             may_send(ev, self, &e->paths[e->best], peer) &&
-            rtc_allows(ev, si, k, &e->nlri))
+            evpn_rtc_allows(ev, si, k, &e->nlri))
             send_path(ev, si, k, &e->paths[e->best]);
     }
     struct msg eor = { .type = BGP_UPDATE, .eor = true,
                        .bytes = BGP_EVPN_EOR_BYTES };
-    send_msg(ev, si, k, &eor);
+    evpn_send_msg(ev, si, k, &eor);
 }
 
 static void
@@ -1158,13 +606,13 @@ established(struct evpn *ev, uint32_t si, int k)
     s->state[k] = FSM_ESTABLISHED;
     s->up_ps[k] = ev->net->sim.now_ps;
     if (s->fell[k]) {
-        row(ev, &ev->sp[s->end[k]])->reconnects++;
+        evpn_row(ev, &ev->sp[s->end[k]])->reconnects++;
         s->fell[k] = false;
     }
     if (ev->spec->rt_constraint)
-        rtc_send(ev, si, k);   /* The table follows the peer's. */
+        evpn_rtc_send(ev, si, k);   /* The table follows the peer's. */
     else
-        send_table(ev, si, k);
+        evpn_send_table(ev, si, k);
 }
 
 static void
@@ -1175,7 +623,7 @@ apply_update(struct evpn *ev, uint32_t si, int k, const struct msg *m)
     struct speaker *sp = &ev->sp[self];
     const struct path *p = &m->path;
     if (m->rtc) {
-        rtc_receive(ev, si, k, m);
+        evpn_rtc_receive(ev, si, k, m);
         return;
     }
     if (m->eor)
@@ -1184,11 +632,11 @@ apply_update(struct evpn *ev, uint32_t si, int k, const struct msg *m)
         for (uint32_t i = 0; i < p->n_clusters; i++)
             if (p->clusters[i] == sp->cluster)
                 return;               /* RFC 4456 8: a loop. */
-    } else if (p->nlri.origin == self || !import_permits(ev, sp, p)) {
+    } else if (p->nlri.origin == self || !evpn_import_permits(ev, sp, p)) {
         return;   /* Its own (ORIGINATOR_ID), or a route its import
                    * policy rejects. */
     }
-    rib_set(ev, self, &p->nlri, peer, m->withdraw ? NULL : p);
+    evpn_rib_set(ev, self, &p->nlri, peer, m->withdraw ? NULL : p);
 }
 
 /* Speaker S's CPU has run the oldest message waiting for it. */
@@ -1213,19 +661,19 @@ process(struct evpn *ev, uint32_t si_sp)
         if (!mine && st != FSM_IDLE && st != FSM_ESTABLISHED) {
             s->side_conn[k] = s->conn;
             s->state[k] = st = FSM_OPEN_SENT;
-            send_simple(ev, pd.session, k, BGP_OPEN);
+            evpn_send_simple(ev, pd.session, k, BGP_OPEN);
             mine = true;
         }
         if (mine && (st == FSM_OPEN_SENT || st == FSM_CONNECT)) {
             s->state[k] = FSM_OPEN_CONFIRM;
-            send_simple(ev, pd.session, k, BGP_KEEPALIVE);
+            evpn_send_simple(ev, pd.session, k, BGP_KEEPALIVE);
             if (ev->spec->hold_ps)
-                hold_start(ev, pd.session, k);
+                evpn_hold_start(ev, pd.session, k);
         }
         break;
     case BGP_NOTIFICATION:
         if (mine && st != FSM_IDLE && st != FSM_CONNECT)
-            session_down(ev, pd.session, k, false);
+            evpn_session_down(ev, pd.session, k, false);
         break;
     case BGP_KEEPALIVE:
         if (mine && st == FSM_OPEN_CONFIRM)
@@ -1262,7 +710,7 @@ receive(struct evpn *ev, uint32_t si, int k, const struct msg *m)
         return;   /* Leaf VTEPs: the rest of a closed connection. */
     uint32_t self = s->end[k];
     struct speaker *sp = &ev->sp[self];
-    struct ctl_speaker *r = row(ev, sp);
+    struct ctl_speaker *r = evpn_row(ev, sp);
     r->msgs_rx++;
     r->bytes_rx += m->bytes;
     s->last_rx_ps[k] = ev->net->sim.now_ps;
@@ -1317,43 +765,6 @@ evpn_owns_flow(const struct evpn *ev, const struct flow *f)
            f->id - ev->first_flow < 2 * ev->n_sess;
 }
 
-/* ---- Opening the sessions, keeping them alive. ---- */
-
-static void
-keepalive(struct sim *sim, void *obj, uint64_t x)
-{
-    struct evpn *ev = obj;
-    uint32_t si = (uint32_t)(x / 2);
-    int k = (int)(x % 2);
-    /* Down: none until it is up again. */
-    if (ev->sess[si].state[k] > FSM_CONNECT)
-        send_simple(ev, si, k, BGP_KEEPALIVE);
-    uint64_t next = sim->now_ps + ev->spec->keepalive_ps;
-    if (next < ev->stop_ps)
-        sim_call(sim, next, keepalive, ev, x);
-}
-
-/* At evpn.start: each direction of every session opens its stream (its
- * TCP connection, with the handshake if `tcp.handshake`) and posts its
- * OPEN on it. */
-static void
-open_all(struct sim *sim, void *obj, uint64_t unused)
-{
-    (void)unused;
-    struct evpn *ev = obj;
-    for (uint32_t i = 0; !ev->leaf && i < 2 * ev->n_sess; i++)
-        transport_open_stream(ev->net, ev->first_flow + i);
-    for (uint32_t si = 0; si < ev->n_sess; si++) {
-        for (int k = 0; k < 2; k++) {
-            ev->sess[si].state[k] = FSM_OPEN_SENT;
-            send_simple(ev, si, k, BGP_OPEN);
-            uint64_t next = sim->now_ps + ev->spec->keepalive_ps;
-            if (next < ev->stop_ps)
-                sim_call(sim, next, keepalive, ev, 2 * (uint64_t)si + k);
-        }
-    }
-}
-
 /* ---- Building. ---- */
 
 static void
@@ -1368,7 +779,7 @@ add_session(struct evpn *ev, uint32_t a, uint32_t b)
         struct speaker *sp = &ev->sp[s->end[k]];
         sp->sess = xrealloc(sp->sess, (sp->n_sess + 1) * sizeof *sp->sess);
         sp->sess[sp->n_sess++] = si;
-        row(ev, sp)->sessions++;
+        evpn_row(ev, sp)->sessions++;
     }
     if (ev->leaf)
         evpn_leaf_session(ev->leaf, si, ev->sp[a].host - ev->n_hosts,
@@ -1376,9 +787,9 @@ add_session(struct evpn *ev, uint32_t a, uint32_t b)
 }
 
 /* Fills the flow of session SI's direction K, a message stream opened at
- * START_PS (evpn.start: open_all(); later: a new connection). */
-static void
-flow_init(struct evpn *ev, uint32_t si, int k, uint64_t start_ps)
+ * START_PS (evpn.start: evpn_open_all(); later: a new connection). */
+void
+evpn_flow_init(struct evpn *ev, uint32_t si, int k, uint64_t start_ps)
 {
     struct session *s = &ev->sess[si];
     uint32_t id = ev->first_flow + 2 * si + (uint32_t)k;
@@ -1404,7 +815,7 @@ make_flows(struct evpn *ev)
 {
     for (uint32_t si = 0; !ev->leaf && si < ev->n_sess; si++)
         for (int k = 0; k < 2; k++)
-            flow_init(ev, si, k, ev->spec->start_ps);
+            evpn_flow_init(ev, si, k, ev->spec->start_ps);
 }
 
 static void
@@ -1445,7 +856,7 @@ collect_vnis(struct evpn *ev, const uint32_t *host_vni)
     ev->vnis = xmalloc((ev->n_hosts + 1) * sizeof *ev->vnis);
     for (uint32_t h = 0; h < ev->n_hosts; h++) {
         uint32_t v = host_vni[h], i = ev->n_vni;
-        if (!v || vni_index(ev, v) != NONE)
+        if (!v || evpn_vni_index(ev, v) != NONE)
             continue;
         for (; i > 0 && ev->vnis[i - 1] > v; i--)
             ev->vnis[i] = ev->vnis[i - 1];
@@ -1470,7 +881,7 @@ serve_tenants(struct evpn *ev)
         uint32_t o = ev->loc[h];
         if (o == NONE)
             continue;
-        uint32_t v = vni_index(ev, ev->host_vni[h]);
+        uint32_t v = evpn_vni_index(ev, ev->host_vni[h]);
         size_t i = (size_t)o * ev->n_vni + v;
         ev->sp[o].serves[v] = 1;
         if (ev->spec->type5 && !ev->t5_len[i]) {
@@ -1558,7 +969,7 @@ evpn_create(struct net *net, const struct evpn_config *cfg,
             if (sv[v])
                 originate(ev, a, EVPN_PREFIX, ev->vnis[v], 0, 0);
     }
-    sim_call(&net->sim, spec->start_ps, open_all, ev, 0);
+    sim_call(&net->sim, spec->start_ps, evpn_open_all, ev, 0);
     return ev;
 }
 
@@ -1606,7 +1017,7 @@ move_check(struct evpn *ev, uint32_t si, uint32_t mac)
     for (size_t i = 0; i < ev->n_moves; i++) {
         struct move *mv = &ev->moves[i];
         if (mv->mac != mac || !mv->waiting || mv->learned[si] ||
-            !serves(ev, s, ev->host_vni[mac]) || s->win_origin[mac] != mv->to ||
+            !evpn_serves(ev, s, ev->host_vni[mac]) || s->win_origin[mac] != mv->to ||
             s->win_seq[mac] < mv->seq)
             continue;
         mv->learned[si] = 1;
@@ -1635,7 +1046,7 @@ evpn_vm_move(struct evpn *ev, struct net *net, uint32_t mac, uint32_t to,
     mv->learned = xcalloc(ev->n_sp, 1);
     mv->seq = (ts->win_origin[mac] == NONE ? 0 : ts->win_seq[mac]) + 1;
     for (uint32_t i = 0; i < ev->n_vteps; i++)
-        if (i != t && serves(ev, &ev->sp[i], ev->host_vni[mac]))
+        if (i != t && evpn_serves(ev, &ev->sp[i], ev->host_vni[mac]))
             mv->waiting++;
     mv->learned[t] = 1;
     ev->loc[mac] = t;
@@ -1646,41 +1057,6 @@ evpn_vm_move(struct evpn *ev, struct net *net, uint32_t mac, uint32_t to,
         r->converged_ps = net->sim.now_ps;
 }
 
-/* ---- Switches that fail and come back. ---- */
-
-void
-evpn_switch_down(struct evpn *ev, uint32_t node)
-{
-    for (uint32_t i = 0; i < ev->n_sp; i++) {
-        struct speaker *sp = &ev->sp[i];
-        if (sp->host != node)
-            continue;
-        /* Every side Idle first, so that forgetting the paths sends
-         * nothing: the box is dead, its peers learn it by their hold
-         * timers. */
-        for (uint32_t j = 0; j < sp->n_sess; j++) {
-            uint32_t si = sp->sess[j];
-            side_idle(ev, si, ev->sess[si].end[0] == i ? 0 : 1);
-        }
-        for (uint32_t j = 0; j < sp->n_sess; j++) {
-            uint32_t si = sp->sess[j];
-            drop_paths(ev, si, ev->sess[si].end[0] == i ? 0 : 1);
-        }
-    }
-}
-
-void
-evpn_switch_up(struct evpn *ev, uint32_t node)
-{
-    for (uint32_t i = 0; i < ev->n_sp; i++) {
-        struct speaker *sp = &ev->sp[i];
-        for (uint32_t j = 0; sp->host == node && j < sp->n_sess; j++) {
-            uint32_t si = sp->sess[j];
-            sess_start(ev, si, ev->sess[si].end[0] == i ? 0 : 1);
-        }
-    }
-}
-
 /* ---- Results. ---- */
 
 void
@@ -1689,7 +1065,7 @@ evpn_finish(struct evpn *ev)
     for (uint32_t si = 0; si < ev->n_sess; si++)
         for (int k = 0; k < 2; k++)
             if (ev->sess[si].state[k] == FSM_ESTABLISHED)
-                row(ev, &ev->sp[ev->sess[si].end[k]])->sessions_up++;
+                evpn_row(ev, &ev->sp[ev->sess[si].end[k]])->sessions_up++;
 }
 
 void

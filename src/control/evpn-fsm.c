@@ -1,0 +1,285 @@
+/* BGP EVPN sessions' finite state machine (RFC 4271 section 8): the
+ * TCP connections a session opens and closes, hold timers (evpn.hold),
+ * going down and connecting again (evpn.connect_retry), KEEPALIVEs,
+ * opening every session at evpn.start, and switches that fail and come
+ * back.  evpn.c carries the messages and keeps the RIBs; see evpn.h,
+ * and evpn-int.h for what they share. */
+#include "control/evpn-int.h"
+
+#include <stdlib.h>
+
+#include "control/bgp-msg.h"
+#include "control/control.h"
+#include "fabric/net.h"
+#include "host/edge.h"
+#include "sim/util.h"
+#include "transport/flow.h"
+#include "transport/transport.h"
+
+/* ---- The finite state machine: hold timers (evpn.hold), going down,
+ * connecting again (evpn.connect_retry). ---- */
+
+static void sess_start(struct evpn *, uint32_t si, int k);
+
+/* Session SI's connection closes: with host streams both flows' TCP
+ * connections are abandoned (transport_close_stream()) and what they
+ * still carried is lost; leaf VTEPs' transport (evpn-leaf.h) has no
+ * close, so what it still carries arrives and is discarded as the old
+ * connection's. */
+static void
+conn_close(struct evpn *ev, uint32_t si)
+{
+    struct session *s = &ev->sess[si];
+    if (s->closed)
+        return;
+    s->closed = true;
+    if (ev->leaf)
+        return;
+    for (int k = 0; k < 2; k++) {
+        transport_close_stream(ev->net, &edge_of(ev->net)->flows[s->flow[k]]);
+        s->q[k].head = s->q[k].n = 0;
+    }
+}
+
+/* Session SI's next connection opens (replacing the current one, if a
+ * side still uses it); false if a closed TCP connection still holds a
+ * flow (its last packets waiting to leave): the attempt fails. */
+static bool
+conn_open(struct evpn *ev, uint32_t si)
+{
+    struct session *s = &ev->sess[si];
+    conn_close(ev, si);
+    struct flow *flows = edge_of(ev->net)->flows;
+    for (int k = 0; !ev->leaf && k < 2; k++)
+        if (flows[s->flow[k]].tp)
+            return false;
+    s->conn++;
+    s->closed = false;
+    for (int k = 0; !ev->leaf && k < 2; k++) {
+        evpn_flow_init(ev, si, k, ev->net->sim.now_ps);
+        transport_open_stream(ev->net, s->flow[k]);
+    }
+    return true;
+}
+
+/* Side K of session SI forgets every path its peer sent it, withdrawing
+ * them from its own peers in turn (RFC 4271 6.5, 8). */
+static void
+drop_paths(struct evpn *ev, uint32_t si, int k)
+{
+    struct session *s = &ev->sess[si];
+    uint32_t self = s->end[k], peer = s->end[1 - k];
+    struct rib *r = &ev->sp[self].rib;
+    /* The NLRI first: removing paths may grow the table (rib_get). */
+    struct nlri *gone = xmalloc((r->n_keys + 1) * sizeof *gone);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < r->cap; i++)
+        if (r->v[i].used && evpn_path_from(&r->v[i], peer) != NONE)
+            gone[n++] = r->v[i].nlri;
+    for (uint32_t i = 0; i < n; i++)
+        evpn_rib_set(ev, self, &gone[i], peer, NULL);
+    free(gone);
+}
+
+/* Side K of session SI goes Idle: a flap if it was Established; its
+ * peer's route target membership is forgotten. */
+static void
+side_idle(struct evpn *ev, uint32_t si, int k)
+{
+    struct session *s = &ev->sess[si];
+    if (s->state[k] == FSM_ESTABLISHED) {
+        evpn_row(ev, &ev->sp[s->end[k]])->flaps++;
+        s->fell[k] = true;
+    }
+    s->state[k] = FSM_IDLE;
+    s->want[k] = 0;
+    s->rtc_in[k] = false;
+}
+
+/* Side K of session SI goes down (RFC 4271 6.5, 8): Idle, and every path
+ * its peer sent it is gone; with NOTIFY it tells the peer first (Hold
+ * Timer Expired).  It closes the connection it was on and starts again
+ * at once (AutomaticStart, RFC 4271 8.1.1 event 3). */
+void
+evpn_session_down(struct evpn *ev, uint32_t si, int k, bool notify)
+{
+    struct session *s = &ev->sess[si];
+    if (notify) {
+        struct msg m = { .type = BGP_NOTIFICATION,
+                         .bytes = BGP_NOTIFICATION_BYTES };
+        evpn_send_msg(ev, si, k, &m);
+    }
+    side_idle(ev, si, k);
+    drop_paths(ev, si, k);
+    if (s->side_conn[k] == s->conn)
+        conn_close(ev, si);
+    sess_start(ev, si, k);
+}
+
+static void
+hold_check(struct sim *sim, void *obj, uint64_t x)
+{
+    struct evpn *ev = obj;
+    uint32_t si = (uint32_t)(x / 2);
+    int k = (int)(x % 2);
+    struct session *s = &ev->sess[si];
+    if (s->state[k] == FSM_IDLE || s->state[k] == FSM_CONNECT) {
+        s->hold_armed[k] = false;
+        return;
+    }
+    uint64_t deadline = s->last_rx_ps[k] + ev->spec->hold_ps;
+    if (sim->now_ps < deadline) {
+        sim_call(sim, deadline, hold_check, ev, x);
+    } else {
+        s->hold_armed[k] = false;
+        evpn_session_down(ev, si, k, true);
+    }
+}
+
+/* Side K of session SI has the peer's OPEN: its hold timer starts (one
+ * event at a time, pushed back lazily to the last message's arrival plus
+ * the hold time). */
+void
+evpn_hold_start(struct evpn *ev, uint32_t si, int k)
+{
+    struct sim *sim = &ev->net->sim;
+    struct session *s = &ev->sess[si];
+    s->last_rx_ps[k] = sim->now_ps;
+    if (s->hold_armed[k])
+        return;
+    s->hold_armed[k] = true;
+    sim_call(sim, sim->now_ps + ev->spec->hold_ps, hold_check, ev,
+             2 * (uint64_t)si + (uint64_t)k);
+}
+
+/* Side K of session SI tries a connection: the session's next TCP
+ * connection, its OPEN the first thing on it; the peer's OPEN in answer
+ * completes it.  While the path is down the OPEN does not arrive and the
+ * ConnectRetryTimer tries again. */
+static void
+sess_try(struct evpn *ev, uint32_t si, int k)
+{
+    struct session *s = &ev->sess[si];
+    if (!conn_open(ev, si))
+        return;
+    s->side_conn[k] = s->conn;
+    evpn_send_simple(ev, si, k, BGP_OPEN);
+}
+
+/* Arms side K's ConnectRetryTimer for now + evpn.connect_retry (not past
+ * the run's stop; none without one, as KEEPALIVEs). */
+static void retry_fire(struct sim *, void *, uint64_t);
+
+static void
+retry_arm(struct evpn *ev, uint32_t si, int k)
+{
+    struct sim *sim = &ev->net->sim;
+    struct session *s = &ev->sess[si];
+    s->retry_at_ps[k] = sim->now_ps + ev->spec->connect_retry_ps;
+    if (s->retry_armed[k] || s->retry_at_ps[k] >= ev->stop_ps)
+        return;
+    s->retry_armed[k] = true;
+    sim_call(sim, s->retry_at_ps[k], retry_fire, ev,
+             2 * (uint64_t)si + (uint64_t)k);
+}
+
+static void
+retry_fire(struct sim *sim, void *obj, uint64_t x)
+{
+    struct evpn *ev = obj;
+    uint32_t si = (uint32_t)(x / 2);
+    int k = (int)(x % 2);
+    struct session *s = &ev->sess[si];
+    s->retry_armed[k] = false;
+    if (s->state[k] != FSM_CONNECT)
+        return;
+    if (sim->now_ps < s->retry_at_ps[k]) {
+        s->retry_armed[k] = true;
+        sim_call(sim, s->retry_at_ps[k], retry_fire, ev, x);
+        return;
+    }
+    retry_arm(ev, si, k);
+    sess_try(ev, si, k);
+}
+
+/* Side K of session SI starts: Connect, an attempt now and the
+ * ConnectRetryTimer. */
+static void
+sess_start(struct evpn *ev, uint32_t si, int k)
+{
+    ev->sess[si].state[k] = FSM_CONNECT;
+    retry_arm(ev, si, k);
+    sess_try(ev, si, k);
+}
+
+/* ---- Opening the sessions, keeping them alive. ---- */
+
+static void
+keepalive(struct sim *sim, void *obj, uint64_t x)
+{
+    struct evpn *ev = obj;
+    uint32_t si = (uint32_t)(x / 2);
+    int k = (int)(x % 2);
+    /* Down: none until it is up again. */
+    if (ev->sess[si].state[k] > FSM_CONNECT)
+        evpn_send_simple(ev, si, k, BGP_KEEPALIVE);
+    uint64_t next = sim->now_ps + ev->spec->keepalive_ps;
+    if (next < ev->stop_ps)
+        sim_call(sim, next, keepalive, ev, x);
+}
+
+/* At evpn.start: each direction of every session opens its stream (its
+ * TCP connection, with the handshake if `tcp.handshake`) and posts its
+ * OPEN on it. */
+void
+evpn_open_all(struct sim *sim, void *obj, uint64_t unused)
+{
+    (void)unused;
+    struct evpn *ev = obj;
+    for (uint32_t i = 0; !ev->leaf && i < 2 * ev->n_sess; i++)
+        transport_open_stream(ev->net, ev->first_flow + i);
+    for (uint32_t si = 0; si < ev->n_sess; si++) {
+        for (int k = 0; k < 2; k++) {
+            ev->sess[si].state[k] = FSM_OPEN_SENT;
+            evpn_send_simple(ev, si, k, BGP_OPEN);
+            uint64_t next = sim->now_ps + ev->spec->keepalive_ps;
+            if (next < ev->stop_ps)
+                sim_call(sim, next, keepalive, ev, 2 * (uint64_t)si + k);
+        }
+    }
+}
+
+/* ---- Switches that fail and come back. ---- */
+
+void
+evpn_switch_down(struct evpn *ev, uint32_t node)
+{
+    for (uint32_t i = 0; i < ev->n_sp; i++) {
+        struct speaker *sp = &ev->sp[i];
+        if (sp->host != node)
+            continue;
+        /* Every side Idle first, so that forgetting the paths sends
+         * nothing: the box is dead, its peers learn it by their hold
+         * timers. */
+        for (uint32_t j = 0; j < sp->n_sess; j++) {
+            uint32_t si = sp->sess[j];
+            side_idle(ev, si, ev->sess[si].end[0] == i ? 0 : 1);
+        }
+        for (uint32_t j = 0; j < sp->n_sess; j++) {
+            uint32_t si = sp->sess[j];
+            drop_paths(ev, si, ev->sess[si].end[0] == i ? 0 : 1);
+        }
+    }
+}
+
+void
+evpn_switch_up(struct evpn *ev, uint32_t node)
+{
+    for (uint32_t i = 0; i < ev->n_sp; i++) {
+        struct speaker *sp = &ev->sp[i];
+        for (uint32_t j = 0; sp->host == node && j < sp->n_sess; j++) {
+            uint32_t si = sp->sess[j];
+            sess_start(ev, si, ev->sess[si].end[0] == i ? 0 : 1);
+        }
+    }
+}
