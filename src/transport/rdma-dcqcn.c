@@ -7,7 +7,7 @@
  * (docs/models.md says which implementation does what).  The queue
  * pair's state is rdma-qp.h's; rdma.c calls in here, also for a message
  * stream's READ responses, whose reaction point is the responder's end
- * (rdma.c's struct rdma_read_cc). */
+ * (rdma-qp.h's struct rdma_read_cc, made by rdma-stream.c). */
 #include <string.h>
 
 #include "fabric/net.h"

@@ -1,7 +1,8 @@
 /* The state of one RDMA queue pair, shared by the files of the RC
- * transport: rdma.c (requester, responder, message streams, HPCC's glue)
- * and rdma-dcqcn.c (DCQCN's reaction and notification points).  Private
- * to src/transport/. */
+ * transport: rdma.c (requester, responder, HPCC's glue), rdma-stream.c
+ * (message streams and their READs) and rdma-dcqcn.c (DCQCN's reaction
+ * and notification points), and the functions that cross between them.
+ * Private to src/transport/. */
 #ifndef DCSIM_RDMA_QP_H
 #define DCSIM_RDMA_QP_H 1
 
@@ -167,6 +168,140 @@ qp_active(const struct rdma_qp *qp)
 {
     return !qp->failed && qp->una < qp->n_pkts;
 }
+
+/* Per verb, the opcode and the extended headers (besides BTH and ICRC)
+ * of a message's only, first, middle and last packet (IBTA 9.2-9.4, table
+ * 38): RETH opens a WRITE, 4 B of immediate data close a WRITE with
+ * immediate, AETH opens and closes a READ response. */
+enum { PKT_ONLY, PKT_FIRST, PKT_MIDDLE, PKT_LAST };
+struct rdma_pkt_layout {
+    uint8_t opcode[4];
+    uint8_t ext_bytes[4];
+};
+extern const struct rdma_pkt_layout rdma_verb_pkts[];  /* By verb (rdma.c). */
+
+/* Message streams (rdma-stream.c): the messages posted on a stream QP,
+ * oldest first, each sendable once its work request has been posted
+ * (`start`), its packets numbered on from the message before it. */
+
+struct rdma_msg {
+    uint64_t first, end;         /* Its packets [first, end), once
+                                  * sendable. */
+    uint64_t bytes_before;       /* Stream bytes before its first. */
+    uint64_t bytes;
+    uint64_t tag;                /* transport_msg_done()'s. */
+    enum rdma_verb verb;
+    /* READ: its request sent (it counts against the ORD until done), and
+     * its response packets received in order at the requester. */
+    bool requested;
+    uint64_t got;
+};
+
+/* DCQCN for a stream's READ responses (RoCEv2 with DCQCN: they are
+ * ECN-capable data like any other).  A switch marks them; the requester,
+ * which receives them, is their notification point and sends CNPs to
+ * the responder, whose queue pair is their reaction point and paces its
+ * responses at its own rate.  That end of the connection is a queue pair
+ * of its own here (its rate, alpha, timers and, at the requester, the
+ * CNPs it is owed), made at the stream's first READ. */
+struct rdma_read_cc {
+    struct rdma_qp qp;           /* The responder's end: una 0 while
+                                  * responses are owed, 1 when not (its
+                                  * timers run while it has some). */
+    struct rdma_spec cfg;        /* The QP's, CNPs always packets of their
+                                  * own: no ACK goes to the responder to
+                                  * carry them. */
+    uint64_t marked;             /* CE-marked responses received. */
+    uint64_t cnps;               /* CNPs received by the responder. */
+    double min_rate_bps;         /* Its lowest rate. */
+};
+
+struct rdma_stream {
+    struct rdma_qp *qp;
+    struct rdma_msg *m;          /* Not yet both delivered and
+                                  * acknowledged, oldest first: n of
+                                  * them, */
+    uint32_t n, cap;
+    uint32_t ready;              /* the first `ready` sendable, */
+    uint32_t rx;                 /* the first `rx` delivered (a READ:
+                                  * its request). */
+    /* RDMA READs (the requester the stream's source, the data coming
+     * back from its destination): */
+    uint32_t rd_out;             /* requested and not yet whole, */
+    uint32_t rd_max;             /* at most this many (the QP's ORD;
+                                  * 0: no limit); */
+    uint64_t rd_gap;             /* a response missing here has been
+                                  * asked for again (UINT64_MAX: none). */
+    /* The responder's READ responses: packets [resp_next, resp_limit)
+     * still to send (those of READ messages among them), from
+     * resp_src in the stream's class; an ACK naming a later packet
+     * waits for them (IBTA 9.5: a responder answers in PSN order). */
+    uint64_t resp_next, resp_limit;
+    struct tx_source resp_src;
+    struct pkt resp_proto;       /* Template of READ responses. */
+    struct rdma_read_cc *cc;     /* DCQCN's for them; NULL until the
+                                  * first READ under DCQCN. */
+};
+
+/* Go back to packet IDX and resend from there. */
+static inline void
+go_back(struct net *net, struct rdma_qp *qp, uint64_t idx)
+{
+    if (idx < qp->next) {
+        qp->next = idx;
+        nic_activate(net, &qp->data_src);
+    }
+}
+
+/* Whether CNP P is for the READ responses' reaction point. */
+static inline bool
+read_cc_cnp(const struct rdma_qp *qp, const struct pkt *p)
+{
+    const struct rdma_read_cc *cc = qp->stream ? qp->stream->cc : NULL;
+    return cc && p->l4.roce.dest_qp == cc->qp.ctl_proto.l4.roce.dest_qp;
+}
+
+/* The requester and responder (rdma.c), for a stream's READs. */
+/* Data packet P (or a stream's READ request) leaves now: when may the
+ * next?  Returns P. */
+struct pkt *rdma_data_paced(struct net *, struct rdma_qp *, struct pkt *,
+                            uint64_t *next_ready);
+/* The responder owes an ACK (or NAK) naming IDX, for data packet P. */
+void rdma_queue_ack(struct net *, struct rdma_qp *, uint8_t syndrome,
+                    uint64_t idx, struct pkt *p);
+/* The responder got packet P of index I, beyond the one it expects. */
+void rdma_sequence_error(struct net *, struct rdma_qp *, uint64_t i,
+                         struct pkt *p);
+/* The requester's packets before ACKED have been acknowledged. */
+void rdma_acked_to(struct net *, struct rdma_qp *, uint64_t acked);
+
+/* Message streams and their READs (rdma-stream.c). */
+/* The sendable message holding packet IDX (< qp->n_pkts). */
+struct rdma_msg *rdma_stream_msg(const struct rdma_stream *, uint64_t idx);
+/* transport_class's post: a message posted on F's stream. */
+void rdma_post(struct net *, struct flow *f, uint64_t bytes,
+               enum rdma_verb verb, uint64_t tag);
+/* `start` on a stream: the oldest message not yet posted becomes sendable. */
+void rdma_stream_ready(struct net *, struct rdma_qp *);
+/* The responder's in-order packets reach qp->expected: whole messages
+ * complete. */
+void rdma_stream_delivered(struct net *, struct rdma_qp *);
+/* Forgets the messages delivered and acknowledged. */
+void rdma_stream_retire(struct rdma_qp *);
+/* Frees QP's stream, if any, and cancels its events. */
+void rdma_stream_free(struct net *, struct rdma_qp *);
+/* The first packet not yet acknowledged by a READ's responses. */
+uint64_t rdma_stream_read_floor(const struct rdma_stream *);
+/* The requester's next packet is READ M's: its request, or NULL while the
+ * ORD is reached. */
+struct pkt *rdma_stream_read_request(struct net *, struct rdma_qp *,
+                                     struct rdma_msg *m, uint64_t *next_ready);
+/* Responder: a READ request P arrived. */
+void rdma_stream_read_asked(struct net *, struct rdma_qp *, struct pkt *p);
+/* Requester: a READ response P arrived. */
+void rdma_stream_read_resp(struct net *, struct rdma_qp *, struct pkt *p);
+/* The responder's READ responses leave through resp_src, of this class. */
+extern const struct tx_source_class rdma_stream_resp_class;
 
 /* DCQCN (rdma-dcqcn.c).  Reaction point: timers (event_init()ed with the
  * QP), bytes sent toward the byte counter, a CNP received, a stream's

@@ -34,8 +34,8 @@
  * mix: their packets follow each other in one PSN sequence, so a SEND
  * posted behind a WRITE leaves right behind its last packet and
  * completes after it, in QP order (IBTA 9.5, ordering rules); each
- * message completes when the responder has it all in order ("Message
- * streams" below).
+ * message completes when the responder has it all in order (streams
+ * and their READs are in rdma-stream.c).
  *
  * The queue pair's state is in rdma-qp.h; DCQCN's reaction and
  * notification points are in rdma-dcqcn.c, HPCC's window arithmetic in
@@ -53,16 +53,8 @@
 #include "transport/rdma-qp.h"
 #include "transport/transport.h"
 
-/* Per verb, the opcode and the extended headers (besides BTH and ICRC)
- * of a message's only, first, middle and last packet (IBTA 9.2-9.4, table
- * 38): RETH opens a WRITE, 4 B of immediate data close a WRITE with
- * immediate, AETH opens and closes a READ response. */
-enum { PKT_ONLY, PKT_FIRST, PKT_MIDDLE, PKT_LAST };
-
-static const struct {
-    uint8_t opcode[4];
-    uint8_t ext_bytes[4];
-} verb_pkts[] = {
+/* Per verb, its packets' opcodes and extended headers (rdma-qp.h). */
+const struct rdma_pkt_layout rdma_verb_pkts[] = {
     [RDMA_VERB_WRITE] = {
         { IB_OP_WRITE_ONLY, IB_OP_WRITE_FIRST, IB_OP_WRITE_MIDDLE,
           IB_OP_WRITE_LAST },
@@ -85,173 +77,6 @@ static const struct {
     },
 };
 
-/* ---- Message streams: the messages posted on a stream QP, oldest
- * first, each sendable once its work request has been posted (`start`),
- * its packets numbered on from the message before it. ---- */
-
-struct rdma_msg {
-    uint64_t first, end;         /* Its packets [first, end), once
-                                  * sendable. */
-    uint64_t bytes_before;       /* Stream bytes before its first. */
-    uint64_t bytes;
-    uint64_t tag;                /* transport_msg_done()'s. */
-    enum rdma_verb verb;
-    /* READ: its request sent (it counts against the ORD until done), and
-     * its response packets received in order at the requester. */
-    bool requested;
-    uint64_t got;
-};
-
-/* DCQCN for a stream's READ responses (RoCEv2 with DCQCN: they are
- * ECN-capable data like any other).  A switch marks them; the requester,
- * which receives them, is their notification point and sends CNPs to
- * the responder, whose queue pair is their reaction point and paces its
- * responses at its own rate.  That end of the connection is a queue pair
- * of its own here (its rate, alpha, timers and, at the requester, the
- * CNPs it is owed), made at the stream's first READ. */
-struct rdma_read_cc {
-    struct rdma_qp qp;           /* The responder's end: una 0 while
-                                  * responses are owed, 1 when not (its
-                                  * timers run while it has some). */
-    struct rdma_spec cfg;        /* The QP's, CNPs always packets of their
-                                  * own: no ACK goes to the responder to
-                                  * carry them. */
-    uint64_t marked;             /* CE-marked responses received. */
-    uint64_t cnps;               /* CNPs received by the responder. */
-    double min_rate_bps;         /* Its lowest rate. */
-};
-
-struct rdma_stream {
-    struct rdma_qp *qp;
-    struct rdma_msg *m;          /* Not yet both delivered and
-                                  * acknowledged, oldest first: n of
-                                  * them, */
-    uint32_t n, cap;
-    uint32_t ready;              /* the first `ready` sendable, */
-    uint32_t rx;                 /* the first `rx` delivered (a READ:
-                                  * its request). */
-    /* RDMA READs (the requester the stream's source, the data coming
-     * back from its destination): */
-    uint32_t rd_out;             /* requested and not yet whole, */
-    uint32_t rd_max;             /* at most this many (the QP's ORD;
-                                  * 0: no limit); */
-    uint64_t rd_gap;             /* a response missing here has been
-                                  * asked for again (UINT64_MAX: none). */
-    /* The responder's READ responses: packets [resp_next, resp_limit)
-     * still to send (those of READ messages among them), from
-     * resp_src in the stream's class; an ACK naming a later packet
-     * waits for them (IBTA 9.5: a responder answers in PSN order). */
-    uint64_t resp_next, resp_limit;
-    struct tx_source resp_src;
-    struct pkt resp_proto;       /* Template of READ responses. */
-    struct rdma_read_cc *cc;     /* DCQCN's for them; NULL until the
-                                  * first READ under DCQCN. */
-};
-
-/* The sendable message holding packet IDX (< qp->n_pkts). */
-static struct rdma_msg *
-stream_msg(const struct rdma_stream *st, uint64_t idx)
-{
-    uint32_t lo = 0, hi = st->ready;
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (st->m[mid].first <= idx)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    sim_assert(lo < st->ready && idx >= st->m[lo].first &&
-               idx < st->m[lo].end);
-    return &st->m[lo];
-}
-
-static void
-rdma_post(struct net *net, struct flow *f, uint64_t bytes,
-          enum rdma_verb verb, uint64_t tag)
-{
-    struct rdma_stream *st = ((struct rdma_qp *)f->tp)->stream;
-    (void)net;
-    sim_assert(st && bytes > 0 &&
-               (verb == RDMA_VERB_SEND || verb == RDMA_VERB_WRITE ||
-                verb == RDMA_VERB_READ));
-    if (st->n == st->cap) {
-        st->cap = st->cap ? 2 * st->cap : 8;
-        st->m = xrealloc(st->m, st->cap * sizeof *st->m);
-    }
-    st->m[st->n++] = (struct rdma_msg){ .bytes = bytes, .tag = tag,
-                                        .verb = verb };
-}
-
-/* `start` on a stream: the oldest message not yet sendable becomes so,
- * its packets after the last message's. */
-static void
-stream_ready(struct net *net, struct rdma_qp *qp)
-{
-    struct rdma_stream *st = qp->stream;
-    sim_assert(st->ready < st->n);
-    struct rdma_msg *m = &st->m[st->ready++];
-    m->first = qp->n_pkts;
-    m->bytes_before = qp->flow->size_bytes;
-    qp->n_pkts += (m->bytes + qp->cfg->mtu - 1) / qp->cfg->mtu;
-    m->end = qp->n_pkts;
-    qp->flow->size_bytes += m->bytes;
-    if (qp->failed)
-        return;
-    dcqcn_resume_idle(net, qp);
-    nic_activate(net, &qp->data_src);
-}
-
-/* The responder's in-order packets reach qp->expected: the messages now
- * whole complete, in order. */
-static void
-stream_delivered(struct net *net, struct rdma_qp *qp)
-{
-    struct rdma_stream *st = qp->stream;
-    while (st->rx < st->ready && st->m[st->rx].end <= qp->expected) {
-        const struct rdma_msg *m = &st->m[st->rx++];
-        /* A READ completes when its data is back (stream_read_resp()). */
-        if (m->verb != RDMA_VERB_READ)
-            transport_msg_done(net, qp->flow, m->tag);
-    }
-}
-
-/* Forgets the messages delivered and acknowledged. */
-static void
-stream_retire(struct rdma_qp *qp)
-{
-    struct rdma_stream *st = qp->stream;
-    uint32_t k = 0;
-    while (k < st->rx && st->m[k].end <= qp->una &&
-           (st->m[k].verb != RDMA_VERB_READ ||
-            st->m[k].got == st->m[k].end - st->m[k].first))
-        k++;
-    if (!k)
-        return;
-    memmove(st->m, st->m + k, (st->n - k) * sizeof *st->m);
-    st->n -= k;
-    st->ready -= k;
-    st->rx -= k;
-}
-
-static void
-stream_free(struct net *net, struct rdma_qp *qp)
-{
-    if (qp->stream) {
-        sim_cancel(&net->sim, &qp->stream->resp_src.wake);
-        struct rdma_read_cc *cc = qp->stream->cc;
-        if (cc) {
-            sim_cancel(&net->sim, &cc->qp.alpha_timer);
-            sim_cancel(&net->sim, &cc->qp.dec_timer);
-            sim_cancel(&net->sim, &cc->qp.inc_timer);
-            sim_cancel(&net->sim, &cc->qp.cnp_src.wake);
-            free(cc);
-        }
-        free(qp->stream->m);
-    }
-    free(qp->stream);
-    qp->stream = NULL;
-}
-
 /* ---- HPCC (rdma-hpcc.h): the requester's window and pacing; the
  * switches fill the INT (port.c), the responder echoes it. ---- */
 
@@ -262,7 +87,7 @@ bytes_before(const struct rdma_qp *qp, uint64_t idx)
     if (qp->stream) {
         if (idx >= qp->n_pkts)
             return qp->flow->size_bytes;
-        const struct rdma_msg *m = stream_msg(qp->stream, idx);
+        const struct rdma_msg *m = rdma_stream_msg(qp->stream, idx);
         return m->bytes_before + (idx - m->first) * qp->cfg->mtu;
     }
     uint64_t b = idx * qp->cfg->mtu;
@@ -342,12 +167,6 @@ hpcc_resume(struct net *net, struct rdma_qp *qp)
         sim_schedule(&net->sim, &qp->data_src.wake, h->next_tx_ps);
 }
 
-static struct pkt *data_paced(struct net *, struct rdma_qp *, struct pkt *,
-                              uint64_t *next_ready);
-static struct pkt *stream_read_request(struct net *, struct rdma_qp *,
-                                       struct rdma_msg *,
-                                       uint64_t *next_ready);
-
 static struct pkt *
 rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
 {
@@ -364,9 +183,9 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     if (UNLIKELY(qp->hpcc) && !hpcc_may_send(net, qp, next_ready))
         return NULL;
     if (UNLIKELY(qp->stream)) {
-        struct rdma_msg *m = stream_msg(qp->stream, qp->next);
+        struct rdma_msg *m = rdma_stream_msg(qp->stream, qp->next);
         if (m->verb == RDMA_VERB_READ)
-            return stream_read_request(net, qp, m, next_ready);
+            return rdma_stream_read_request(net, qp, m, next_ready);
     }
     uint64_t i = qp->next++;
     uint32_t mtu = qp->cfg->mtu;
@@ -377,7 +196,7 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     enum rdma_verb verb = qp->verb;
     uint64_t first = 0, end = qp->n_pkts, bytes = f->size_bytes;
     if (qp->stream) {
-        const struct rdma_msg *m = stream_msg(qp->stream, i);
+        const struct rdma_msg *m = rdma_stream_msg(qp->stream, i);
         verb = m->verb;
         first = m->first;
         end = m->end;
@@ -389,12 +208,12 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     bool last = i + 1 == end;
     int pos = i == first ? (last ? PKT_ONLY : PKT_FIRST)
                          : (last ? PKT_LAST : PKT_MIDDLE);
-    p->l4.roce.opcode = verb_pkts[verb].opcode[pos];
+    p->l4.roce.opcode = rdma_verb_pkts[verb].opcode[pos];
     p->l4.roce.psn = psn_of(qp, i);
     p->l4.roce.ack_req = last || (i + 1) % qp->cfg->ack_every == 0;
     p->l4_extra = ns3_headers(qp)
                       ? NS3_SEQTS_BYTES + int_bytes(qp)
-                      : IB_BTH_BYTES + verb_pkts[verb].ext_bytes[pos] +
+                      : IB_BTH_BYTES + rdma_verb_pkts[verb].ext_bytes[pos] +
                             IB_ICRC_BYTES + int_bytes(qp);
     p->ip.id = (uint16_t)i;
     pkt_set_lengths(p);
@@ -408,15 +227,15 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     /* The requester times out; a READ responder does not. */
     if (!qp->read && !event_is_scheduled(&net->sim, &qp->rto))
         arm_rto(net, qp);
-    return data_paced(net, qp, p, next_ready);
+    return rdma_data_paced(net, qp, p, next_ready);
 }
 
 /* Data packet P (or a stream's READ request) leaves the requester now:
  * when may the next?  The QP's rate limit, DCQCN's rate, HPCC's
  * pacing and window. */
-static struct pkt *
-data_paced(struct net *net, struct rdma_qp *qp, struct pkt *p,
-           uint64_t *next_ready)
+struct pkt *
+rdma_data_paced(struct net *net, struct rdma_qp *qp, struct pkt *p,
+                uint64_t *next_ready)
 {
     struct flow *f = qp->flow;
     uint32_t wire = pkt_wire_bytes(p);
@@ -492,15 +311,6 @@ static const struct tx_source_class rdma_ack_class = {
     .pull = rdma_pull_ack,
 };
 
-/* Go back to packet IDX and resend from there. */
-static void
-go_back(struct net *net, struct rdma_qp *qp, uint64_t idx)
-{
-    if (idx < qp->next) {
-        qp->next = idx;
-        nic_activate(net, &qp->data_src);
-    }
-}
 
 /* READ requester: ask for the data from packet FROM on (IBTA 9.7.4.1.4:
  * a READ re-issued from the first missing PSN). */
@@ -542,9 +352,9 @@ rdma_timeout(struct sim *sim, struct event *ev)
 }
 
 /* The responder owes an ACK (or NAK) naming IDX, for data packet P. */
-static void
-queue_ack(struct net *net, struct rdma_qp *qp, uint8_t syndrome, uint64_t idx,
-          struct pkt *p)
+void
+rdma_queue_ack(struct net *net, struct rdma_qp *qp, uint8_t syndrome,
+               uint64_t idx, struct pkt *p)
 {
     /* A NAK not yet sent for the same point is not downgraded. */
     if (qp->ack_pending && qp->ack_syndrome != IB_AETH_ACK &&
@@ -563,8 +373,9 @@ queue_ack(struct net *net, struct rdma_qp *qp, uint8_t syndrome, uint64_t idx,
  * One NAK per sequence error (a READ requester: a READ request again);
  * a requester that went back and lost `expected` again starts a new
  * one. */
-static void
-sequence_error(struct net *net, struct rdma_qp *qp, uint64_t i, struct pkt *p)
+void
+rdma_sequence_error(struct net *net, struct rdma_qp *qp, uint64_t i,
+                    struct pkt *p)
 {
     if (!qp->nak_sent || i <= qp->ooo_high) {
         qp->nak_sent = true;
@@ -573,7 +384,7 @@ sequence_error(struct net *net, struct rdma_qp *qp, uint64_t i, struct pkt *p)
             qp->flow->naks++;
             read_request(net, qp, qp->expected);
         } else {
-            queue_ack(net, qp, IB_AETH_NAK_SEQ, qp->expected, p);
+            rdma_queue_ack(net, qp, IB_AETH_NAK_SEQ, qp->expected, p);
         }
     } else {
         qp->ooo_high = i;
@@ -593,7 +404,7 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
          * it, then silence for the rest of the message until it comes
          * back (IBTA 9.7.5.2.8). */
         if (i == qp->wqe_idx)
-            queue_ack(net, qp, IB_AETH_RNR, i, p);
+            rdma_queue_ack(net, qp, IB_AETH_RNR, i, p);
         pkt_free(&net->pool, p);
         return;
     }
@@ -615,23 +426,23 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
             }
         } else if (ack_req || ++qp->since_ack >= qp->cfg->ack_every) {
             qp->since_ack = 0;
-            queue_ack(net, qp, IB_AETH_ACK, i, p);
+            rdma_queue_ack(net, qp, IB_AETH_ACK, i, p);
         }
         if (qp->stream)
-            stream_delivered(net, qp);
+            rdma_stream_delivered(net, qp);
         else if (qp->expected == qp->n_pkts && !f->completed)
             transport_flow_done(net, f);
     } else if (i > qp->expected) {
-        sequence_error(net, qp, i, p);
+        rdma_sequence_error(net, qp, i, p);
     } else if (qp->expected > 0 && !qp->read) {
-        queue_ack(net, qp, IB_AETH_ACK, qp->expected - 1, p);
+        rdma_queue_ack(net, qp, IB_AETH_ACK, qp->expected - 1, p);
     }
     pkt_free(&net->pool, p);
 }
 
 /* The requester's packets before ACKED have been acknowledged. */
-static void
-acked_to(struct net *net, struct rdma_qp *qp, uint64_t acked)
+void
+rdma_acked_to(struct net *net, struct rdma_qp *qp, uint64_t acked)
 {
     if (acked <= qp->una)
         return;
@@ -648,271 +459,10 @@ acked_to(struct net *net, struct rdma_qp *qp, uint64_t acked)
         /* Going back N, it need not resend what is acknowledged (and a
          * stream has forgotten the messages acknowledged whole). */
         qp->next = MAX(qp->next, qp->una);
-        stream_retire(qp);
+        rdma_stream_retire(qp);
     }
 }
 
-/* ---- RDMA READs on a stream (IBTA 9.4.3, 9.5, 9.7.4.1.4): the
- * requester sends one READ request (BTH + RETH) naming the first PSN of
- * the message's responses, which take as many PSNs as they have
- * packets; the responder answers with READ response packets (AETH on
- * the first and last), which acknowledge everything before them.  At
- * most rd_max READs are outstanding (the ORD): a READ beyond it, and
- * every message behind it, waits in the send queue.  A response found
- * missing makes the requester ask again from it, and go back N. ---- */
-
-/* The first packet not yet acknowledged by a READ's responses: ACKs of
- * later messages do not pass it. */
-static uint64_t
-stream_read_floor(const struct rdma_stream *st)
-{
-    for (uint32_t k = 0; k < st->ready; k++) {
-        const struct rdma_msg *m = &st->m[k];
-        if (m->verb == RDMA_VERB_READ && m->requested &&
-            m->got < m->end - m->first)
-            return m->first + m->got;
-    }
-    return UINT64_MAX;
-}
-
-/* The requester's next packet is READ M's (from qp->next on): its
- * request, unless the ORD is reached by others. */
-static struct pkt *
-stream_read_request(struct net *net, struct rdma_qp *qp, struct rdma_msg *m,
-                    uint64_t *next_ready)
-{
-    struct rdma_stream *st = qp->stream;
-    if (!m->requested) {
-        if (st->rd_max && st->rd_out >= st->rd_max) {
-            *next_ready = TIME_NEVER;   /* A READ's end wakes it. */
-            return NULL;
-        }
-        m->requested = true;
-        st->rd_out++;
-    }
-    uint64_t i = qp->next;
-    qp->next = m->end;
-    struct pkt *p = pkt_alloc(&net->pool);
-    *p = qp->data_proto;
-    p->payload_bytes = 0;
-    p->seq = (uint32_t)i;
-    p->l4.roce.opcode = IB_OP_READ_REQUEST;
-    p->l4.roce.psn = psn_of(qp, i);
-    p->l4.roce.ack_req = true;
-    p->l4_extra = ns3_headers(qp) ? NS3_SEQTS_BYTES + int_bytes(qp)
-                                  : IB_BTH_BYTES + IB_RETH_BYTES +
-                                        IB_ICRC_BYTES + int_bytes(qp);
-    pkt_set_lengths(p);
-    qp->flow->pkts_sent++;
-    if (i < qp->high)
-        qp->flow->retx_pkts++;
-    qp->high = MAX(qp->high, m->end);
-    if (!event_is_scheduled(&net->sim, &qp->rto))
-        arm_rto(net, qp);
-    return data_paced(net, qp, p, next_ready);
-}
-
-/* The first READ of QP's stream under DCQCN: its responses' reaction
- * point (the responder's end, on its NIC's rate) and notification point
- * (CNPs from the requester, in rdma.cnp_tc, to the responder's queue
- * pair number). */
-static void
-read_cc_create(struct net *net, struct rdma_qp *qp)
-{
-    struct rdma_read_cc *cc = xcalloc(1, sizeof *cc);
-    struct rdma_qp *rq = &cc->qp;
-    struct flow *f = qp->flow;
-    cc->cfg = *qp->cfg;
-    cc->cfg.dcqcn.cnp_on_ack = false;
-    rq->cfg = &cc->cfg;
-    rq->flow = f;
-    rq->n_pkts = 1;
-    rq->una = 1;
-    rq->line_bps = edge_of(net)->hosts[f->dst].nic.port->rate_bps;
-    rq->rate = rq->target = (double)rq->line_bps;
-    rq->alpha = cc->cfg.dcqcn.alpha0;
-    cc->min_rate_bps = rq->rate;
-    event_init(&net->sim, &rq->alpha_timer, dcqcn_alpha_timer);
-    event_init(&net->sim, &rq->dec_timer, dcqcn_dec_timer);
-    event_init(&net->sim, &rq->inc_timer, dcqcn_inc_timer);
-    /* A CNP goes the way the requester's data does. */
-    rq->data_proto = qp->data_proto;
-    rq->ctl_proto = qp->data_proto;
-    rq->ctl_proto.ip.ecn = ECN_NOT_ECT;
-    rq->ctl_proto.l4.roce.dest_qp = qp->data_proto.l4.roce.dest_qp ^ 0x800000;
-    tx_source_init(&rq->cnp_src, &net->sim, &rdma_cnp_class,
-                   host_running(net, f->src), qp->cfg->cnp_tc);
-    rq->cnp_src.flow_id = f->id;
-    rq->cnp_src.first = qp->cfg->ack_first;
-    qp->stream->cc = cc;
-}
-
-/* Whether CNP P is for the READ responses' reaction point. */
-static bool
-read_cc_cnp(const struct rdma_qp *qp, const struct pkt *p)
-{
-    const struct rdma_read_cc *cc = qp->stream ? qp->stream->cc : NULL;
-    return cc && p->l4.roce.dest_qp == cc->qp.ctl_proto.l4.roce.dest_qp;
-}
-
-/* READ response P (WIRE bytes) leaves the responder now: the next may
- * at its DCQCN rate. */
-static uint64_t
-read_cc_paced(struct net *net, struct rdma_read_cc *cc, const struct pkt *p)
-{
-    struct rdma_qp *rq = &cc->qp;
-    uint32_t wire = pkt_wire_bytes(p);
-    dcqcn_sent(net, rq, wire);
-    if (rq->rate < cc->min_rate_bps)
-        cc->min_rate_bps = rq->rate;
-    uint64_t now = net->sim.now_ps;
-    return (uint64_t)rq->rate < rq->line_bps
-               ? now + ser_time_ps(wire, (uint64_t)rq->rate)
-               : now;
-}
-
-/* Responder: the READ responses owed, one packet a turn. */
-static struct pkt *
-stream_pull_resp(struct net *net, struct tx_source *src, uint64_t *next_ready)
-{
-    struct rdma_stream *st = CONTAINER_OF(src, struct rdma_stream, resp_src);
-    struct rdma_qp *qp = st->qp;
-    *next_ready = TIME_NEVER;
-    struct pkt *p = NULL;
-    uint64_t next_ps = net->sim.now_ps;
-    while (!p && st->n && st->resp_next < st->resp_limit) {
-        st->resp_next = MAX(st->resp_next, st->m[0].first);
-        const struct rdma_msg *m = stream_msg(st, st->resp_next);
-        if (m->verb != RDMA_VERB_READ) {
-            st->resp_next = m->end;
-            continue;
-        }
-        uint64_t i = st->resp_next++;
-        uint32_t mtu = qp->cfg->mtu;
-        p = pkt_alloc(&net->pool);
-        *p = st->resp_proto;
-        p->seq = (uint32_t)i;
-        p->payload_bytes = i + 1 < m->end
-                               ? mtu
-                               : (uint32_t)(m->bytes - (i - m->first) * mtu);
-        bool last = i + 1 == m->end;
-        int pos = i == m->first ? (last ? PKT_ONLY : PKT_FIRST)
-                                : (last ? PKT_LAST : PKT_MIDDLE);
-        p->l4.roce.opcode = verb_pkts[RDMA_VERB_READ].opcode[pos];
-        p->l4.roce.psn = psn_of(qp, i);
-        p->l4_extra = ns3_headers(qp)
-                          ? NS3_SEQTS_BYTES
-                          : IB_BTH_BYTES +
-                                verb_pkts[RDMA_VERB_READ].ext_bytes[pos] +
-                                IB_ICRC_BYTES;
-        p->ip.id = (uint16_t)i;
-        pkt_set_lengths(p);
-        qp->flow->pkts_sent++;
-        if (st->cc)
-            next_ps = read_cc_paced(net, st->cc, p);
-    }
-    /* Skip to the next READ, so that an ACK behind none goes. */
-    while (st->n && st->resp_next < st->resp_limit) {
-        const struct rdma_msg *m = stream_msg(st, st->resp_next);
-        if (m->verb == RDMA_VERB_READ)
-            break;
-        st->resp_next = m->end;
-    }
-    if (st->cc)
-        st->cc->qp.una = st->resp_next < st->resp_limit ? 0 : 1;
-    if (st->resp_next < st->resp_limit)
-        *next_ready = next_ps;
-    else if (qp->ack_pending && !qp->ack_src.ready)
-        sim_schedule(&net->sim, &qp->ack_src.wake, net->sim.now_ps);
-    return p;
-}
-
-static const struct tx_source_class stream_resp_class = {
-    .name = "roce-read-resp",
-    .pull = stream_pull_resp,
-};
-
-/* Responder: a READ request for packets from IDX on arrived. */
-static void
-stream_read_asked(struct net *net, struct rdma_qp *qp, struct pkt *p)
-{
-    struct rdma_stream *st = qp->stream;
-    uint64_t i = idx_of(qp, p->l4.roce.psn, qp->expected);
-    if (p->ip.ecn == ECN_CE && qp->cfg->cc == RDMA_CC_DCQCN)
-        dcqcn_marked(net, qp);
-    if (i > qp->expected) {
-        /* Ahead of a lost packet: a sequence error, as for data. */
-        sequence_error(net, qp, i, p);
-    } else if (st->n && i >= st->m[0].first) {
-        const struct rdma_msg *m = stream_msg(st, i);
-        if (i == qp->expected) {
-            qp->expected = m->end;
-            qp->nak_sent = false;
-        }
-        if (m->verb == RDMA_VERB_READ) {
-            /* New, or asked again (responses lost): send from I. */
-            if (st->resp_next >= st->resp_limit || i < st->resp_next)
-                st->resp_next = i;
-            st->resp_limit = MAX(st->resp_limit, m->end);
-            if (!st->cc && qp->cfg->cc == RDMA_CC_DCQCN)
-                read_cc_create(net, qp);
-            if (st->cc && st->cc->qp.una) {
-                st->cc->qp.una = 0;
-                dcqcn_resume_idle(net, &st->cc->qp);
-            }
-            nic_activate(net, &st->resp_src);
-        } else if (i < qp->expected) {
-            queue_ack(net, qp, IB_AETH_ACK, qp->expected - 1, p);
-        }
-        stream_delivered(net, qp);
-    }
-    pkt_free(&net->pool, p);
-}
-
-/* Requester: a READ response arrived. */
-static void
-stream_read_resp(struct net *net, struct rdma_qp *qp, struct pkt *p)
-{
-    struct rdma_stream *st = qp->stream;
-    struct flow *f = qp->flow;
-    uint64_t j = idx_of(qp, p->l4.roce.psn, qp->una);
-    uint32_t bytes = p->payload_bytes;
-    if (p->ip.ecn == ECN_CE && st->cc) {
-        st->cc->marked++;
-        dcqcn_marked(net, &st->cc->qp);
-    }
-    pkt_free(&net->pool, p);
-    if (qp->failed || j >= qp->high || !st->n || j < st->m[0].first)
-        return;
-    struct rdma_msg *m = stream_msg(st, j);
-    uint64_t want = m->first + m->got;
-    if (m->verb != RDMA_VERB_READ || j < want)
-        return;                         /* A duplicate. */
-    if (j > want) {
-        /* One lost: ask again from it, once per loss. */
-        if (st->rd_gap != want) {
-            st->rd_gap = want;
-            f->naks++;
-            go_back(net, qp, want);
-        }
-        return;
-    }
-    m->got++;
-    st->rd_gap = UINT64_MAX;
-    f->bytes_delivered += bytes;
-    edge_of(net)->st.bytes_delivered += bytes;
-    uint64_t tag = m->tag;
-    bool whole = j + 1 == m->end;
-    if (whole)
-        st->rd_out--;
-    acked_to(net, qp, MIN(j + 1, stream_read_floor(st)));
-    if (!whole)
-        return;
-    /* The ORD has room again. */
-    if (qp->next < qp->n_pkts && !qp->failed)
-        nic_activate(net, &qp->data_src);
-    transport_msg_done(net, f, tag);
-}
 
 static void
 requester_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
@@ -931,8 +481,8 @@ requester_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
     pkt_free(&net->pool, p);
     /* A READ is acknowledged by its own responses only. */
     if (UNLIKELY(qp->stream) && qp->stream->rd_out)
-        acked = MIN(acked, stream_read_floor(qp->stream));
-    acked_to(net, qp, acked);
+        acked = MIN(acked, rdma_stream_read_floor(qp->stream));
+    rdma_acked_to(net, qp, acked);
     if (syndrome == IB_AETH_RNR) {
         f->naks++;
         /* rnr_retry 7 means forever (IBTA 9.7.5.2.8). */
@@ -997,10 +547,10 @@ rdma_receive(struct net *net, struct flow *f, struct pkt *p)
             dcqcn_cnp(net, qp);
         requester_receive(net, qp, p);
     } else if (qp->stream && op == IB_OP_READ_REQUEST) {
-        stream_read_asked(net, qp, p);
+        rdma_stream_read_asked(net, qp, p);
     } else if (qp->stream && op >= IB_OP_READ_RESP_FIRST &&
                op <= IB_OP_READ_RESP_ONLY) {
-        stream_read_resp(net, qp, p);
+        rdma_stream_read_resp(net, qp, p);
     } else if (op == IB_OP_READ_REQUEST) {
         /* Responder: send (again) from the PSN asked for. */
         uint64_t k = idx_of(qp, p->l4.roce.psn, qp->next);
@@ -1215,7 +765,8 @@ rdma_setup(struct net *net, struct flow *f)
         *rp = *d;
         pkt_reverse(rp);
         transport_route_hash(net, rp, dp, sp);
-        tx_source_init(&qp->stream->resp_src, &net->sim, &stream_resp_class,
+        tx_source_init(&qp->stream->resp_src, &net->sim,
+                       &rdma_stream_resp_class,
                        &edge_of(net)->hosts[to], f->tc);
         qp->stream->resp_src.flow_id = f->id;
     }
@@ -1259,7 +810,7 @@ rdma_start(struct net *net, struct flow *f)
 {
     struct rdma_qp *qp = f->tp;
     if (qp->stream)
-        stream_ready(net, qp);
+        rdma_stream_ready(net, qp);
     else if (qp->read)
         read_request(net, qp, 0);
     else
@@ -1279,7 +830,7 @@ qp_stop(struct net *net, struct flow *f)
     }
     free(qp->hpcc);
     qp->hpcc = NULL;
-    stream_free(net, qp);
+    rdma_stream_free(net, qp);
     f->tp = NULL;
     return qp;
 }
