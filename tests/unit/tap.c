@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "scenario/scenario.h"
+#include "world/world.h"
+
 static int n_tests, n_failed;
 
 static void
@@ -90,4 +93,24 @@ done_testing(void)
 {
     printf("1..%d\n", n_tests);
     return n_failed ? 1 : 0;
+}
+
+struct world *
+tap_world(const char *path, const char *text, struct scenario *scn)
+{
+    tap_write_file(path, text);
+    char *err = NULL;
+    if (scenario_load(path, NULL, 0, scn, &err)) {
+        diag("%s: %s", path, err);
+        free(err);
+        return NULL;
+    }
+    struct world *world;
+    if (world_create(&world, scn, &err)) {
+        diag("%s: %s", path, err);
+        free(err);
+        scenario_free(scn);
+        return NULL;
+    }
+    return world;
 }

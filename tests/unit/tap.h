@@ -25,6 +25,14 @@ int done_testing(void);
 void tap_write_file(const char *path, const char *text);
 bool tap_is_zero(const void *p, size_t n);
 
+/* Writes TEXT to PATH, loads it as a scenario into *SCN and builds it:
+ * the world, or NULL after a diagnostic naming what failed (*SCN then
+ * holds nothing to free). */
+struct scenario;
+struct world;
+struct world *tap_world(const char *path, const char *text,
+                        struct scenario *scn);
+
 #define is_u64(got, want, ...)                                               \
     tap_is_u64((uint64_t)(got), (uint64_t)(want), __VA_ARGS__)
 bool tap_is_u64(uint64_t got, uint64_t want, const char *fmt, ...)

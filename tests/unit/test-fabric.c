@@ -40,19 +40,9 @@ build(const char *yaml, struct scenario *scn)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/s.yaml", tmpdir);
-    FILE *f = fopen(path, "w");
-    fputs(yaml, f);
-    fclose(f);
-    char *err = NULL;
-    if (scenario_load(path, NULL, 0, scn, &err)) {
-        diag("scenario error: %s", err);
+    struct world *world = tap_world(path, yaml, scn);
+    if (!world)
         exit(1);
-    }
-    struct world *world;
-    if (world_create(&world, scn, &err)) {
-        diag("build error: %s", err);
-        exit(1);
-    }
     return world_net(world);
 }
 

@@ -53,25 +53,13 @@ struct seen {
 static bool
 run(const char *dir, const char *cc, struct seen *out)
 {
-    char path[128];
+    char path[128], text[sizeof scenario_fmt + 16];
     snprintf(path, sizeof path, "%s/%s.yaml", dir, cc);
-    FILE *f = fopen(path, "w");
-    if (!f || fprintf(f, scenario_fmt, cc) < 0 || fclose(f))
-        return false;
+    snprintf(text, sizeof text, scenario_fmt, cc);
     struct scenario scn;
-    char *err = NULL;
-    if (scenario_load(path, NULL, 0, &scn, &err)) {
-        diag("%s", err);
-        free(err);
+    struct world *world = tap_world(path, text, &scn);
+    if (!world)
         return false;
-    }
-    struct world *world;
-    if (world_create(&world, &scn, &err)) {
-        diag("%s", err);
-        free(err);
-        scenario_free(&scn);
-        return false;
-    }
     struct net *net = world_net(world);
     sim_run(&net->sim, NULL, NULL);
     memset(out, 0, sizeof *out);

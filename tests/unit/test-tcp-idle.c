@@ -83,24 +83,13 @@ sample(struct sim *s, void *obj, uint64_t arg)
 static bool
 run(const char *dir, const char *on, struct probe *p)
 {
-    char path[128], text[1024];
+    char path[128], text[sizeof scenario_fmt + 16];
     snprintf(path, sizeof path, "%s/%s.yaml", dir, on);
     snprintf(text, sizeof text, scenario_fmt, on);
-    tap_write_file(path, text);
     struct scenario scn;
-    char *err = NULL;
-    if (scenario_load(path, NULL, 0, &scn, &err)) {
-        diag("%s", err);
-        free(err);
+    struct world *world = tap_world(path, text, &scn);
+    if (!world)
         return false;
-    }
-    struct world *world;
-    if (world_create(&world, &scn, &err)) {
-        diag("%s", err);
-        free(err);
-        scenario_free(&scn);
-        return false;
-    }
     memset(p, 0, sizeof *p);
     p->net = world_net(world);
     sim_call(&p->net->sim, 0, sample, p, 0);
