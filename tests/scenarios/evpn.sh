@@ -193,16 +193,7 @@ traffic:
 events:
   - {at: 1ms, vm_move: [h4, h5]}
 YAML
-run "$tmp/cong.yaml" -o "$tmp/cong"
-run "$tmp/cong.yaml" -o "$tmp/calm" --set traffic.0.flows.0.start=2.5ms \
-    --set traffic.0.flows.1.start=2.5ms
-run "$tmp/cong.yaml" -o "$tmp/prio" --set evpn.tc=6
-cc=$(ev "$tmp/cong" convergence_ps) ca=$(ev "$tmp/calm" convergence_ps)
-cp=$(ev "$tmp/prio" convergence_ps)
-[ "$cc" -ge $((ca + 500000000)) ]
-t $? "behind the bursts in class 0 the move converges in $cc ps, >= 500 us later than without them ($ca ps)"
-[ "$cp" -le $((ca + 5000000)) ]
-t $? "in class 6, strict priority, it converges in $cp ps, within 5 us of the calm run"
+congested_control_path "$tmp/cong.yaml" 2.5ms "$tmp"
 
 # ---- Determinism. ----
 run "$tmp/move.yaml" -o "$tmp/move2"
