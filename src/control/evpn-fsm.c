@@ -10,6 +10,7 @@
 
 #include "control/bgp-msg.h"
 #include "control/control.h"
+#include "control/evpn-leaf.h"
 #include "fabric/net.h"
 #include "host/edge.h"
 #include "sim/util.h"
@@ -21,11 +22,9 @@
 
 static void sess_start(struct evpn *, uint32_t si, int k);
 
-/* Session SI's connection closes: with host streams both flows' TCP
- * connections are abandoned (transport_close_stream()) and what they
- * still carried is lost; leaf VTEPs' transport (evpn-leaf.h) has no
- * close, so what it still carries arrives and is discarded as the old
- * connection's. */
+/* Session SI's connection closes: both flows' TCP connections are
+ * abandoned (transport_close_stream(); leaf VTEPs' transport,
+ * evpn_leaf_close()) and what they still carried is lost. */
 static void
 conn_close(struct evpn *ev, uint32_t si)
 {
@@ -34,9 +33,11 @@ conn_close(struct evpn *ev, uint32_t si)
         return;
     s->closed = true;
     if (ev->leaf)
-        return;
+        evpn_leaf_close(ev->leaf, si);
     for (int k = 0; k < 2; k++) {
-        transport_close_stream(ev->net, &edge_of(ev->net)->flows[s->flow[k]]);
+        if (!ev->leaf)
+            transport_close_stream(ev->net,
+                                   &edge_of(ev->net)->flows[s->flow[k]]);
         s->q[k].head = s->q[k].n = 0;
     }
 }

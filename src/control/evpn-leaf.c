@@ -25,6 +25,8 @@ struct u32v {
 /* One direction of a session: side K's messages to side 1 - K. */
 struct dir {
     struct u32v bytes;        /* Every message sent, by number. */
+    uint32_t first;           /* The current connection's first number:
+                               * those before are of closed ones. */
     uint32_t rx_next;         /* Next number the receiver takes. */
     struct u32v held;         /* Numbers arrived ahead of a lost one. */
 };
@@ -101,13 +103,16 @@ transmit(struct evpn_leaf *lf, uint32_t si, int k, uint32_t num)
     sw_cpu_send(net, sw, (uint8_t)out, p, qos_classify(sw->qos, p));
 }
 
+/* A lost segment's RTO: sent again, unless its connection has been
+ * closed since (nothing more is resent). */
 static void
 rtx_fire(struct sim *sim, void *obj, uint64_t arg)
 {
     (void)sim;
     struct evpn_leaf *lf = obj;
-    uint32_t d = (uint32_t)(arg >> 32);
-    transmit(lf, d / 2, (int)(d % 2), (uint32_t)arg);
+    uint32_t d = (uint32_t)(arg >> 32), num = (uint32_t)arg;
+    if (num >= lf->s[d / 2].d[d % 2].first)
+        transmit(lf, d / 2, (int)(d % 2), num);
 }
 
 void
@@ -144,6 +149,7 @@ leaf_receive(struct sw_cpu *cpu, struct net *net, struct sw *sw,
         return;
     }
     uint32_t from = p->ip.src - PKT_SWITCH_NET, num = p->seq;
+    uint32_t hash0 = p->hash0;
     uint32_t to = (uint32_t)(sw - net->switches);
     pkt_free(&net->pool, p);
     net->st.ctrl_in_use--;
@@ -151,6 +157,16 @@ leaf_receive(struct sw_cpu *cpu, struct net *net, struct sw *sw,
     uint32_t si = find(lf, from, to, &k);
     sim_assert(si != UINT32_MAX);
     struct dir *d = &lf->s[si].d[k];
+    if (num < d->first)
+        return;   /* Of a closed connection: discarded on arrival. */
+    if (num == d->first && d->rx_next == d->first &&
+        switch_route_switch(net, sw, from, hash0) < 0) {
+        /* A connection's first segment stands for its SYN: without a
+         * route back the SYN-ACK cannot leave, the handshake does not
+         * complete, and the sender tries again after its RTO. */
+        schedule_rtx(lf, si, k, num);
+        return;
+    }
     if (num != d->rx_next) {
         /* Behind a lost segment: TCP holds it back. */
         push(&d->held, num);
@@ -193,13 +209,24 @@ leaf_drop(struct net_observer *obs, struct net *net, struct pkt *p,
     uint32_t si = find(lf, p->ip.src - PKT_SWITCH_NET,
                        p->ip.dst - PKT_SWITCH_NET, &k);
     sim_assert(si != UINT32_MAX);
-    schedule_rtx(lf, si, k, p->seq);
+    if (p->seq >= lf->s[si].d[k].first)
+        schedule_rtx(lf, si, k, p->seq);
 }
 
 static const struct net_observer_class leaf_obs_class = {
     .name = "evpn",
     .drop = leaf_drop,
 };
+
+void
+evpn_leaf_close(struct evpn_leaf *lf, uint32_t si)
+{
+    for (int k = 0; k < 2; k++) {
+        struct dir *d = &lf->s[si].d[k];
+        d->first = d->rx_next = d->bytes.n;
+        d->held.n = 0;
+    }
+}
 
 void
 evpn_leaf_session(struct evpn_leaf *lf, uint32_t si, uint32_t a, uint32_t b)

@@ -24,7 +24,10 @@
  * and a lost segment (dropped anywhere: a full buffer, a cable cut, no
  * route yet) is sent again after BGP_RTO_PS, Linux's minimum RTO.  No
  * ACKs cross the fabric: a session's few hundred bytes of UPDATEs never
- * fill a window. */
+ * fill a window.  A session that goes down closes its connection
+ * (evpn_leaf_close()), as a host's BGP daemon closes its socket: the
+ * segments are numbered on per direction across connections, and those
+ * of a closed one are neither resent nor taken. */
 #ifndef DCSIM_CONTROL_EVPN_LEAF_H
 #define DCSIM_CONTROL_EVPN_LEAF_H 1
 
@@ -45,6 +48,12 @@ void evpn_leaf_session(struct evpn_leaf *, uint32_t si, uint32_t a,
                        uint32_t b);
 /* Side K of session SI sends its next message, of BYTES. */
 void evpn_leaf_post(struct evpn_leaf *, uint32_t si, int k, uint32_t bytes);
+/* Session SI's connection closes, both directions (as
+ * transport_close_stream() closes a host's stream, transport.h): nothing
+ * of it is sent or resent any more, what it still carries is discarded
+ * on arrival and never delivered (evpn_delivered()), and the next
+ * message posted opens the next connection. */
+void evpn_leaf_close(struct evpn_leaf *, uint32_t si);
 
 /* Implemented by evpn.c: the oldest message that side K of session SI
  * sent and its peer has not had has arrived, in order. */

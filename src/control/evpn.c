@@ -706,8 +706,8 @@ static void
 receive(struct evpn *ev, uint32_t si, int k, const struct msg *m)
 {
     struct session *s = &ev->sess[si];
-    if (m->conn != s->conn)
-        return;   /* Leaf VTEPs: the rest of a closed connection. */
+    /* A closed connection delivers nothing (conn_close()). */
+    sim_assert(m->conn == s->conn);
     uint32_t self = s->end[k];
     struct speaker *sp = &ev->sp[self];
     struct ctl_speaker *r = evpn_row(ev, sp);

@@ -65,7 +65,8 @@
  * With evpn.hold a side whose peer has sent nothing for the hold time
  * sends NOTIFICATION, goes Idle and drops the peer's paths (RFC 4271
  * 6.5); so does a side that receives a NOTIFICATION.  It closes the TCP
- * connection (transport_close_stream(), both directions) and starts
+ * connection (transport_close_stream(), both directions; between leaf
+ * VTEPs evpn-leaf.h's evpn_leaf_close()) and starts
  * again at once: Connect, a new connection in the same two flows (new
  * ephemeral ports) with its OPEN on it, and another every
  * evpn.connect_retry (the ConnectRetryTimer) until the peer's OPEN

@@ -10,8 +10,9 @@
  * decapsulate it); the switch then forwards what it gets back on
  * pkt->hash0 and the destination's routing group as ever.  It may also
  * hand the switch replicas to forward besides (ingress replication of a
- * BUM frame to the remote VTEPs, RFC 8365 section 8.3), or keep the
- * packet (a replica that ends at its far VTEP).
+ * BUM frame to the remote VTEPs, RFC 8365 section 8.3, and to the
+ * switch's own hosts), or keep the packet (a replica with no host to
+ * flood to at its far VTEP).
  *
  * An implementation embeds `struct sw_tunnel` as `up` and gets back to
  * itself with CONTAINER_OF; the class is a `static const struct

@@ -261,6 +261,13 @@ deliver(struct net *net, struct pkt *p)
     if (UNLIKELY(pkt_traced(p)))
         host_observe_end(net, p);
     edge_of(net)->st.pkts_delivered++;
+    if (UNLIKELY(p->flood_copy)) {
+        /* A copy of a frame flooded to every host of its VNI (a leaf
+         * VTEP's, overlay/vtep.c): addressed to another MAC, discarded
+         * as a NIC's filter discards it. */
+        pkt_free(&net->pool, p);
+        return;
+    }
     edge_of(net)->st.last_delivery_ps = net->sim.now_ps;
     f->transport->receive(net, f, p);
 }

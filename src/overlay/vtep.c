@@ -67,17 +67,17 @@ bum_list(const struct overlay *ov, uint32_t vi, uint32_t t)
 
 /* Ingress replication (RFC 8365 8.3) of P, an unknown unicast of tenant
  * VNI at leaf V going itself to VTEP HOME: a replica tunneled to every
- * other VTEP of LIST, V's type 3 list, onto OUT for the switch.  Each is
- * addressed to a host of its VTEP (the underlay routes on hosts'
- * addresses), which takes it (vtep_decap()). */
-static void
+ * other VTEP of LIST, V's type 3 list, appended at *TAIL (the switch's
+ * copies, fabric/tunnel.h); returns the new tail.  Each is addressed to
+ * a host of its VTEP (the underlay routes on hosts' addresses), which
+ * floods it to its hosts of the VNI (vtep_decap()). */
+static struct pkt **
 bum_replicate(struct vtep *v, struct net *net, const struct pkt *p,
               uint32_t vni, uint32_t home, const uint8_t *list,
-              struct sw_tunnel_out *out)
+              struct pkt **tail)
 {
     struct overlay *ov = v->ov;
     uint32_t vi = (uint32_t)(v - ov->vteps);
-    struct pkt **tail = &out->copies;
     for (uint32_t a = 0; a < ov->n_vteps; a++) {
         if (!list[a] || a == vi || a == home)
             continue;
@@ -93,13 +93,50 @@ bum_replicate(struct vtep *v, struct net *net, const struct pkt *p,
         *tail = c;
         tail = &c->next;
     }
+    return tail;
 }
 
-/* A tenant's packet from host port of leaf V for host DST in VNI (tenant
- * T), with EVPN: where V's RIB says the VMs of DST are. */
+/* The local half of flooding P, an unknown unicast of tenant VNI out of
+ * its tunnel (or never in one), at leaf V: a copy to each of V's own
+ * hosts of the VNI but SKIP_A and SKIP_B (the frame's source, whose
+ * port it came by, and its destination, which gets the frame itself;
+ * NONE: nobody), never back into the fabric (split horizon: a replica
+ * from the overlay is not replicated again).  A host of the VNI is a
+ * MAC whose VMs are on a server behind V (evpn_host), and its copy is
+ * addressed to that server, whose NIC discards it (not its address:
+ * host.c).  Appended at *TAIL, counted in local_pkts; returns the new
+ * tail. */
+static struct pkt **
+bum_flood_local(struct vtep *v, struct net *net, const struct pkt *p,
+                uint32_t vni, uint32_t skip_a, uint32_t skip_b,
+                struct pkt **tail)
+{
+    struct overlay *ov = v->ov;
+    uint32_t vi = (uint32_t)(v - ov->vteps);
+    for (uint32_t h = 0; h < ov->n_hosts; h++) {
+        if (ov->host_vni[h] != vni || h == skip_a || h == skip_b ||
+            ov->host_vtep[ov->evpn_host[h]] != vi)
+            continue;
+        struct pkt *c = pkt_alloc(&net->pool);
+        *c = *p;
+        c->next = NULL;
+        c->hooks = 0;            /* Traces follow the packet itself. */
+        c->flood_copy = true;
+        c->flooded = false;
+        c->inner_dst = 0;
+        c->ip.dst = edge_of(net)->hosts[ov->evpn_host[h]].ip;
+        v->st.local_pkts++;
+        *tail = c;
+        tail = &c->next;
+    }
+    return tail;
+}
+
+/* A tenant's packet from host SRC by a host port of leaf V for host DST
+ * in VNI (tenant T), with EVPN: where V's RIB says the VMs of DST are. */
 static enum drop_reason
 vtep_encap_evpn(struct vtep *v, struct net *net, struct pkt *p,
-                uint32_t vni, uint32_t t, uint32_t dst,
+                uint32_t vni, uint32_t t, uint32_t src, uint32_t dst,
                 struct sw_tunnel_out *out)
 {
     struct overlay *ov = v->ov;
@@ -107,8 +144,9 @@ vtep_encap_evpn(struct vtep *v, struct net *net, struct pkt *p,
     uint32_t at = ov->evpn_at[(size_t)vi * ov->n_hosts + dst];
     const uint8_t *list = NULL;
     if (at == NONE) {
-        /* Unknown: dropped (ARP suppression), or ingress-replicated to
-         * the type 3 list, whose copy to the VMs' VTEP delivers. */
+        /* Unknown: dropped (ARP suppression), or flooded: to V's other
+         * hosts of the VNI and ingress-replicated to the type 3 list,
+         * whose copy to the VMs' VTEP (the frame itself) delivers. */
         at = ov->host_vtep[ov->evpn_host[dst]];
         list = bum_list(ov, vi, t);
         if (ov->evpn_suppress || !list[at])
@@ -127,8 +165,12 @@ vtep_encap_evpn(struct vtep *v, struct net *net, struct pkt *p,
     evpn_redirect(ov, net, at, dst, p);
     enum drop_reason why =
         overlay_encap(ov, &v->st, v->ip, ov->vteps[at].ip, vni, p);
-    if (list && why == DROP_N_REASONS)
-        bum_replicate(v, net, &pre, vni, at, list, out);
+    if (list && why == DROP_N_REASONS) {
+        p->flooded = true;
+        bum_flood_local(v, net, &pre, vni, src, dst,
+                        bum_replicate(v, net, &pre, vni, at, list,
+                                      &out->copies));
+    }
     return why;
 }
 
@@ -158,7 +200,7 @@ vtep_encap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p,
     }
     if (UNLIKELY(ov->evpn_at != NULL))
         return vtep_encap_evpn(v, net, p, vni, ov->spec->host_tenant[src] - 1,
-                               dst, out);
+                               src, dst, out);
     if (s->route[net->host_group[dst]] == ROUTE_DIRECT) {
         v->st.local_pkts++;
         return DROP_N_REASONS;
@@ -204,6 +246,7 @@ overlay_decap(struct vtep_stats *st, struct pkt *p)
     st->decap_bytes += p->frame_bytes;
     p->vni = 0;
     p->bum = false;
+    p->flooded = false;
     p->eth.vlan = false;     /* Hosts send untagged frames (scn-overlay.c). */
     p->frame_bytes = (uint16_t)pkt_frame_bytes(p);
     pkt_set_route_hash(p);
@@ -217,14 +260,24 @@ vtep_decap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p,
     uint32_t dst = net_host_of_ip(net, p->ip.dst);
     if (dst == UINT32_MAX || s->route[net->host_group[dst]] != ROUTE_DIRECT)
         return DROP_N_REASONS;   /* In transit (not a leaf-spine path). */
+    uint32_t vni = p->vni;
     if (UNLIKELY(p->flood_copy)) {
-        /* A replica of a BUM frame (bum_replicate()): this VTEP takes it
-         * out of its tunnel; its access ports' hosts are not the frame's
-         * destination, so it ends here. */
+        /* A replica of a BUM frame (bum_replicate()): out of its tunnel
+         * and flooded to this leaf's hosts of the VNI, the replica itself
+         * to the first (bum_flood_local()); with none here (moved away)
+         * it ends here. */
         overlay_decap(&v->st, p);
-        edge_of(net)->st.pkts_delivered++;
-        pkt_free(&net->pool, p);
-        out->taken = true;
+        struct pkt *first = NULL;
+        bum_flood_local(v, net, p, vni, NONE, NONE, &first);
+        if (!first) {
+            edge_of(net)->st.pkts_delivered++;
+            pkt_free(&net->pool, p);
+            out->taken = true;
+            return DROP_N_REASONS;
+        }
+        p->ip.dst = first->ip.dst;
+        out->copies = first->next;
+        pkt_free(&net->pool, first);
         return DROP_N_REASONS;
     }
     if (UNLIKELY(ov->evpn_at != NULL)) {
@@ -244,7 +297,11 @@ vtep_decap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p,
         v->st.isolation_drops++;
         return DROP_NO_ROUTE;
     }
+    bool flooded = p->flooded;
     overlay_decap(&v->st, p);
+    if (UNLIKELY(flooded))
+        bum_flood_local(v, net, p, vni, net_host_of_ip(net, p->ip.src), dst,
+                        &out->copies);
     return DROP_N_REASONS;
 }
 

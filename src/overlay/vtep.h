@@ -17,8 +17,12 @@
  * 8.3): the frame itself to its destination's leaf, and a replica
  * (pkt->flood_copy, addressed to a host of that leaf) to every other leaf
  * of the VNI's type 3 list, handed to the switch (fabric/tunnel.h's
- * copies); a leaf that receives a replica decapsulates it and keeps it
- * (counted delivered: its hosts are not the destination).
+ * copies), and a copy to each of its own other hosts of the VNI; a leaf
+ * that receives a replica decapsulates it and floods it to its hosts of
+ * the VNI, and the destination's leaf floods the frame itself (marked
+ * pkt->flooded) to its other hosts of the VNI besides delivering it
+ * (RFC 7432 section 11).  Nothing received from the fabric goes back
+ * into it; the hosts' NICs discard the copies (host.c).
  * With VLAN segments (ENCAP_VLAN) the ingress leaf, an access port, tags
  * the frame with the tenant's VID instead (4 B, no outer headers, the
  * route hash unchanged) and the egress leaf removes the tag.

@@ -310,6 +310,12 @@ struct pkt {
                               * frame: switches flood it (fabric/flood.h)
                               * rather than route it.  Set by a learning
                               * vswitch, cleared when its tag comes off. */
+    bool flooded;            /* An unknown unicast a leaf VTEP
+                              * ingress-replicated (BGP EVPN,
+                              * overlay/vtep.c), in its tunnel to the
+                              * destination's leaf: that leaf floods it
+                              * to its other hosts of the VNI too.
+                              * Cleared when the tunnel ends. */
     uint32_t inner_dst;      /* Inside a tunnel whose far end is not the
                               * inner destination's host (a VM that moved,
                               * BGP EVPN): the inner ip.dst, while ip.dst

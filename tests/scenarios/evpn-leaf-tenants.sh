@@ -35,7 +35,8 @@
 #     only, each the whole /24, so no location is ever known and h0's N
 #     datagrams to h1 are unknown unicast: leaf0 tunnels each to leaf1
 #     (h1's VTEP, which delivers it) and a replica to leaf2, the rest of
-#     red's type 3 list; leaf3 (blue) gets nothing.  overlay.csv:
+#     red's type 3 list, which floods it to h2; leaf3 (blue) gets
+#     nothing (evpn-leaf-bum.sh counts the flooding).  overlay.csv:
 #     leaf0 encapsulated 2N, leaf1 and leaf2 decapsulated N each, leaf3
 #     0; summary.json's packets_sent is N + N replicas; every datagram
 #     delivered.  With ARP suppression none leaves leaf0.
