@@ -380,6 +380,26 @@ main(void)
     ok(n == 5 && memcmp(log, want2, sizeof want2) == 0,
        "cancelled event never fires; moved event fires at its new time");
 
+    /* An event filed with a sequence taken earlier fires, among the
+     * events of its instant, where one scheduled then would have: r[3]'s
+     * taken before r[1] and r[2] were scheduled, r[4]'s between them (r[3]
+     * moved from another time); r[5], far, fires last. */
+    n = 0;
+    uint64_t t0 = s.now_ps;
+    uint64_t early = sim_take_seq(&s);
+    sim_schedule(&s, &r[1].ev, t0 + 300);
+    uint64_t mid = sim_take_seq(&s);
+    sim_schedule(&s, &r[2].ev, t0 + 300);
+    sim_schedule(&s, &r[0].ev, t0 + 300);
+    sim_schedule_seq(&s, &r[4].ev, t0 + 300, mid);
+    sim_schedule_seq(&s, &r[3].ev, t0 + 100, mid);
+    sim_schedule_seq(&s, &r[3].ev, t0 + 300, early);  /* Moved. */
+    sim_schedule_seq(&s, &r[5].ev, t0 + (UINT64_C(1) << 50), early);
+    sim_run(&s, NULL, NULL);
+    int want3[6] = { 3, 1, 4, 2, 0, 5 };
+    ok(n == 6 && memcmp(log, want3, sizeof want3) == 0,
+       "sim_schedule_seq() files an event where its sequence places it");
+
     /* A large random workload comes out sorted, with cancellations. */
     enum { N = 20000 };
     struct rec *many = calloc(N, sizeof *many);
