@@ -216,6 +216,10 @@ link_pop(struct sim *s, struct link *l, bool ns3)
     l->first = (l->first + 1) & (l->cap - 1);
     if (--l->n) {
         uint64_t t_ps = l->ring[l->first].arrive_ps;
+        /* Under `fabric: ns3` that may be now: a frame shorter than a
+         * nanosecond takes none (ser_time_ns3_ps(): 50 B at 400 Gb/s).
+         * Its sequence, taken when it started, after this frame's, files
+         * it after this event, as sim_schedule_seq() asks. */
         if (ns3)
             sim_schedule_seq(s, &l->arrive, t_ps,
                              CONTAINER_OF(l, struct port, link)

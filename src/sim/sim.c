@@ -589,9 +589,6 @@ void
 sim_schedule_seq(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq)
 {
     t_ps = time_unwrap(s, t_ps);
-    /* Keys at now have fired in part: an older sequence could sort
-     * before one of them. */
-    sim_assert(t_ps > s->now_ps);
     /* Taken before a renumbering (keys_rebuild()): its place among the
      * renumbered keys is lost, so it orders as if scheduled now. */
     if (UNLIKELY(seq >= s->seq))

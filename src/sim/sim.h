@@ -233,9 +233,12 @@ void sim_schedule(struct sim *, struct event *, uint64_t t_ps);
 /* Takes the next insertion sequence number, as scheduling an event now
  * would, for an event to be scheduled later with sim_schedule_seq(). */
 uint64_t sim_take_seq(struct sim *);
-/* Schedules EV at T_PS, after now, with SEQ from sim_take_seq() instead
- * of a new sequence number: among the events due at T_PS it fires where
- * it would had it been scheduled when SEQ was taken.  This lets one
+/* Schedules EV at T_PS (>= now) with SEQ from sim_take_seq() instead of
+ * a new sequence number: among the events due at T_PS it fires where it
+ * would had it been scheduled when SEQ was taken.  At now, SEQ must be
+ * later than the firing event's (a frame that started after it): the
+ * events before that one have fired, and an older SEQ would fire next
+ * instead of in its place.  This lets one
  * embedded event stand for a series of events each due to be scheduled
  * at an earlier time, ordered as those would be (a link's arrivals under
  * `fabric: ns3`, port.c).  A SEQ taken before a renumbering (see
