@@ -253,11 +253,8 @@ net_connect(struct net *net)
             port_init(ps[e], &net->sim, me, (uint8_t)me->n_ports,
                       tl->rate_bps, sw ? sw_sched : host_sched,
                       mmu ? &sw_cast(me)->mmu : NULL);
-            if (cfg->ppp) {
-                ps[e]->framing_bytes = 0;
-                ps[e]->ps_per_byte = 0;
-                ps[e]->ns3_time = true;
-            }
+            if (cfg->ppp)
+                port_set_ns3(ps[e]);
             ps[e]->ets = sw ? &cfg->sw->ets : cfg->host_ets;
             if (sw && cfg->sw->ecn.mode != ECN_MARK_OFF) {
                 ps[e]->ecn = ecn_marker_for(sw_cast(me), &cfg->sw->ecn,

@@ -17,6 +17,7 @@
 
 static void port_tx_done(struct sim *, struct event *);
 static void link_arrive(struct sim *, struct event *);
+static void link_arrive_ns3(struct sim *, struct event *);
 static event_prefetch_fn link_arrive_prefetch;
 
 void
@@ -36,6 +37,15 @@ port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
     event_init(sim, &port->link.arrive, link_arrive);
     event_set_prefetch(sim, &port->tx_done, port_tx_prefetch);
     event_set_prefetch(sim, &port->link.arrive, link_arrive_prefetch);
+}
+
+void
+port_set_ns3(struct port *port)
+{
+    port->framing_bytes = 0;
+    port->ps_per_byte = 0;
+    port->ns3_time = true;
+    port->link.arrive.fn = link_arrive_ns3;
 }
 
 /* The end of a transmission is near (sim.h's prefetch pipeline): stage 0
@@ -125,6 +135,9 @@ port_uninit(struct arena *arena, struct port *port)
 {
     arena_free(arena, port->link.ring,
                port->link.cap * sizeof *port->link.ring);
+    if (port->ns3_seq)
+        arena_free(arena, port->ns3_seq,
+                   port->link.cap * sizeof *port->ns3_seq);
     arena_free(arena, port->qv, port_n_queues(port) * sizeof *port->qv);
 }
 
@@ -144,7 +157,8 @@ port_queue_make(struct arena *arena, struct port *port, unsigned tc)
     return &qv[n];
 }
 
-/* Doubles L's ring (full, or never used), keeping the order from slot 0. */
+/* Doubles L's ring (full, or never used), keeping the order from slot 0;
+ * under `fabric: ns3` its port's ring of sequence numbers too. */
 static void
 link_grow(struct arena *arena, struct link *l)
 {
@@ -154,31 +168,64 @@ link_grow(struct arena *arena, struct link *l)
         ring[i] = l->ring[(l->first + i) & (l->cap - 1)];
     arena_free(arena, l->ring, l->cap * sizeof *l->ring);
     l->ring = ring;
+    struct port *port = CONTAINER_OF(l, struct port, link);
+    if (port->ns3_time) {
+        uint64_t *seq = arena_alloc(arena, cap * sizeof *seq);
+        for (uint32_t i = 0; i < l->n; i++)
+            seq[i] = port->ns3_seq[(l->first + i) & (l->cap - 1)];
+        if (port->ns3_seq)
+            arena_free(arena, port->ns3_seq, l->cap * sizeof *seq);
+        port->ns3_seq = seq;
+    }
     l->cap = cap;
     l->first = 0;
 }
 
-static void
-link_put(struct sim *s, struct link *l, struct pkt *p, uint64_t arrive_ps)
+/* Puts P on L, to arrive at ARRIVE_PS.  With NS3 (`fabric: ns3`,
+ * port_set_ns3()) P's arrival keeps the sequence number of this moment,
+ * its start, in L's port's ns3_seq.  Callers pass a constant where the
+ * path is hot, so that the inlined copy has no test of it. */
+static ALWAYS_INLINE void
+link_put(struct sim *s, struct link *l, struct pkt *p, uint64_t arrive_ps,
+         bool ns3)
 {
     if (UNLIKELY(l->n == l->cap))
         link_grow(&net_of(s)->arena, l);
-    struct link_slot *slot = &l->ring[(l->first + l->n) & (l->cap - 1)];
+    uint32_t i = (l->first + l->n) & (l->cap - 1);
+    struct link_slot *slot = &l->ring[i];
     slot->p = p;
     slot->arrive_ps = arrive_ps;
+    uint64_t *seq = ns3 ? CONTAINER_OF(l, struct port, link)->ns3_seq : NULL;
+    if (ns3)
+        seq[i] = sim_take_seq(s);
     /* The link was empty: P is the head and needs the event. */
-    if (!l->n++)
-        sim_schedule(s, &l->arrive, arrive_ps);
+    if (!l->n++) {
+        if (ns3)
+            sim_schedule_seq(s, &l->arrive, arrive_ps, seq[i]);
+        else
+            sim_schedule(s, &l->arrive, arrive_ps);
+    }
 }
 
-/* Takes the arriving head packet off L and schedules the next arrival. */
-static inline struct pkt *
-link_pop(struct sim *s, struct link *l)
+/* Takes the arriving head packet off L and schedules the next arrival
+ * (NS3 as for link_put()). */
+static ALWAYS_INLINE struct pkt *
+link_pop(struct sim *s, struct link *l, bool ns3)
 {
     struct pkt *p = l->ring[l->first].p;
     l->first = (l->first + 1) & (l->cap - 1);
     if (--l->n) {
-        sim_schedule(s, &l->arrive, l->ring[l->first].arrive_ps);
+        uint64_t t_ps = l->ring[l->first].arrive_ps;
+        /* Under `fabric: ns3` that may be now: a frame shorter than a
+         * nanosecond takes none (ser_time_ns3_ps(): 50 B at 400 Gb/s).
+         * Its sequence, taken when it started, after this frame's, files
+         * it after this event, as sim_schedule_seq() asks. */
+        if (ns3)
+            sim_schedule_seq(s, &l->arrive, t_ps,
+                             CONTAINER_OF(l, struct port, link)
+                                 ->ns3_seq[l->first]);
+        else
+            sim_schedule(s, &l->arrive, t_ps);
     }
     return p;
 }
@@ -187,7 +234,15 @@ static void
 link_arrive(struct sim *s, struct event *ev)
 {
     struct link *l = CONTAINER_OF(ev, struct link, arrive);
-    struct pkt *p = link_pop(s, l);
+    struct pkt *p = link_pop(s, l, false);
+    l->peer->class->receive(net_of(s), l->peer, p, l->peer_port);
+}
+
+static void
+link_arrive_ns3(struct sim *s, struct event *ev)
+{
+    struct link *l = CONTAINER_OF(ev, struct link, arrive);
+    struct pkt *p = link_pop(s, l, true);
     l->peer->class->receive(net_of(s), l->peer, p, l->peer_port);
 }
 
@@ -198,7 +253,7 @@ link_arrive_fc(struct sim *s, struct event *ev)
 {
     struct link *l = CONTAINER_OF(ev, struct link, arrive);
     struct net *net = net_of(s);
-    struct pkt *p = link_pop(s, l);
+    struct pkt *p = link_pop(s, l, false);
     p->in_port = l->peer_port;
     fc_rx_arrive(net, &l->peer->ports[l->peer_port], p);
     l->peer->class->receive(net, l->peer, p, l->peer_port);
@@ -209,7 +264,8 @@ static void
 link_arrive_dead(struct sim *s, struct event *ev)
 {
     struct link *l = CONTAINER_OF(ev, struct link, arrive);
-    net_drop(net_of(s), link_pop(s, l), DROP_LINK_DOWN);
+    bool ns3 = CONTAINER_OF(l, struct port, link)->ns3_time;
+    net_drop(net_of(s), link_pop(s, l, ns3), DROP_LINK_DOWN);
 }
 
 void
@@ -231,6 +287,8 @@ port_link_set_down(struct net *net, struct port *port, bool down)
         l->arrive.fn = link_arrive_dead;
     else if (peer->fc && peer->fc->class->rx_arrive)
         l->arrive.fn = link_arrive_fc;
+    else if (port->ns3_time)
+        l->arrive.fn = link_arrive_ns3;
     else
         l->arrive.fn = link_arrive;
 }
@@ -243,6 +301,8 @@ port_attach_fc(struct port *port, struct fc_port *fc)
                             (fc->class->tx_sent ? PORT_FC_SENT : 0));
     if (fc->class->rx_arrive) {
         struct port *peer = &port->link.peer->ports[port->link.peer_port];
+        /* InfiniBand's credits; never on the ns-3 simulator's links. */
+        sim_assert(!peer->ns3_time);
         peer->link.arrive.fn = link_arrive_fc;
     }
 }
@@ -259,6 +319,15 @@ port_release(struct net *net, struct port *port, uint8_t tc, uint8_t in_port,
     mmu_release(m, port, tc, in_port, frame);
     if (UNLIKELY(m->lossless >> tc & 1) && mmu_pg_resume_due(m, in_port, tc))
         fc_rx_released(net, &port->node->ports[in_port], tc);
+}
+
+/* Under `fabric: ns3` the end of every transmission is an event, filed
+ * as the frame starts and before its arrival (port_set_ns3()). */
+static NOINLINE void
+port_end_ns3(struct sim *s, struct port *port)
+{
+    if (!event_is_scheduled(s, &port->tx_done))
+        sim_schedule(s, &port->tx_done, port->busy_until_ps);
 }
 
 void
@@ -295,23 +364,36 @@ port_kick(struct net *net, struct port *port)
     uint8_t in_port = p->in_port;
 
     uint32_t wire = port_wire_bytes(port, frame);
-    uint64_t ser = port->ps_per_byte ? (uint64_t)wire * port->ps_per_byte
-                                     : ser_time_link_ps(wire, port->rate_bps,
-                                                        port->ns3_time);
+    uint64_t ser;
+    bool ns3 = false;  /* port->ns3_time, read only where ps_per_byte is 0. */
+    if (LIKELY(port->ps_per_byte)) {
+        ser = (uint64_t)wire * port->ps_per_byte;
+    } else {
+        ser = ser_time_link_ps(wire, port->rate_bps, port->ns3_time);
+        ns3 = port->ns3_time;
+    }
     if (UNLIKELY(p->hooks | port->link.capture))
         net_observe_depart(net, port, p, ser);
     port->busy_until_ps = now + ser;
-    /* Wake up at the end of this frame only if something may follow. */
+    /* Wake up at the end of this frame only if something may follow (at
+     * every end under `fabric: ns3`: below). */
     if (port->eligible || node->class->tx_ready || port->fc_ctrl)
         sim_schedule(&net->sim, &port->tx_done, now + ser);
     port->link.wire_bytes += wire;
     port->link.packets++;
     net->st.packet_hops++;
+    if (UNLIKELY(ns3))
+        port_end_ns3(&net->sim, port);
     if (tc < 0) {
         fc_ctrl_sent(net, fc, p, now + ser);
         return;
     }
-    link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps);
+    if (UNLIKELY(ns3))
+        link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps,
+                 true);
+    else
+        link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps,
+                 false);
     /* After the frame is on its way: a resume or a credit update sent
      * from here may start on this very port. */
     if (port->mmu)
@@ -356,13 +438,11 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     /* A frame ending now leaves before this one is admitted: departures
      * precede arrivals at the same instant, whether or not the port had
      * an event scheduled for its end of transmission.  Not on the ns-3
-     * simulator's links (`fabric: ns3`): there a frame's arrival is an
-     * event scheduled when it started onto its link, before the end of
-     * the transmission under way here was, so frames arriving at that
-     * instant join the queue first (QbbChannel::TransmitStart schedules
-     * the receive; QbbNetDevice::TransmitComplete, then
-     * DequeueAndTransmit, sends the next), and the queue a departure
-     * sees (HPCC's INT, ECN marking) counts them. */
+     * simulator's links (`fabric: ns3`): there the end of transmission
+     * is an event like the arrival, and of two due at one instant the one
+     * whose frame started first fires first (port_set_ns3()); a frame
+     * arriving before the end joins the queue, and the queue the
+     * departure sees (HPCC's INT, ECN marking) counts it. */
     if (port->eligible && net->sim.now_ps >= port->busy_until_ps &&
         !port->ns3_time)
         port_kick(net, port);

@@ -127,9 +127,12 @@ struct port {
     /* Fourth line: the scheduler's. */
     const struct ets_spec *ets;  /* Read by the ets scheduler. */
     uint32_t sched_state[10]; /* Scheduler's private per-port state. */
+    uint64_t *ns3_seq;        /* `fabric: ns3`: by link.ring slot, the
+                               * engine sequence number taken when the
+                               * frame started (port_set_ns3()). */
     bool ns3_time;            /* `fabric: ns3`: a frame takes whole ns,
                                * rounded down (ser_time_ns3_ps()); then
-                               * ps_per_byte is 0. */
+                               * ps_per_byte is 0 (port_set_ns3()). */
 } __attribute__((aligned(64)));
 
 /* An egress queue that never held or refused a packet, for readers of
@@ -138,6 +141,21 @@ extern const struct port_queue port_queue_none;
 
 void port_init(struct port *, struct sim *, struct node *, uint8_t index,
                uint64_t rate_bps, const struct sched_class *, struct mmu *);
+/* Makes PORT, just initialized, carry the HPCC ns-3 simulator's frames
+ * (`fabric: ns3`): no Ethernet framing, frame times in whole ns rounded
+ * down, and the simulator's order of the events at one instant.  There a
+ * frame's end of transmission and its arrival at the far end are both
+ * events scheduled when it starts (QbbNetDevice::TransmitStart, then
+ * QbbChannel::TransmitStart), and ns-3's scheduler fires the events due at
+ * one instant in the order they were scheduled.  So the port schedules
+ * its end of transmission at every start (not only when something
+ * waits), and the link, which holds one event for the frame at its head,
+ * schedules each frame's arrival with the sequence number taken when the
+ * frame started (sim_schedule_seq()): arrivals at one node at one instant
+ * come in the order their frames started, whichever link they took, and
+ * an arrival at a port whose frame ends at that instant comes before the
+ * end if its frame started first. */
+void port_set_ns3(struct port *);
 /* The prefetch hook port_init() gives PORT's end of transmission
  * (sim.h's event_set_prefetch()); a node that has more to fetch before
  * its port pulls the next frame gives the event its own hook, which

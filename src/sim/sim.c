@@ -539,9 +539,9 @@ far_migrate(struct sim *s)
     } while (s->now_ps >= s->far_due_ps);
 }
 
-/* sim_schedule() for whatever its fast path does not take. */
-static NOINLINE void
-schedule_slow(struct sim *s, struct event *ev, uint64_t t_ps)
+/* T_PS, or TIME_NEVER if it wrapped (sim_schedule()). */
+static uint64_t
+time_unwrap(const struct sim *s, uint64_t t_ps)
 {
     if (UNLIKELY(t_ps < s->now_ps)) {
         /* now + delay passed 2^64 - 1 ps and wrapped: every delay is below
@@ -550,10 +550,14 @@ schedule_slow(struct sim *s, struct event *ev, uint64_t t_ps)
         sim_assert(s->now_ps - t_ps > TIME_WRAP_PS);
         t_ps = TIME_NEVER;
     }
-    if (UNLIKELY(s->seq >= s->seq_limit))
-        keys_rebuild(s, s->id_cap, true);
-    heap_key k = (heap_key)t_ps << 64 |
-                 (heap_key)(s->seq++ << s->id_bits | ev->id);
+    return t_ps;
+}
+
+/* Files EV at T_PS with sequence number SEQ, moving it if scheduled. */
+static void
+schedule_key(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq)
+{
+    heap_key k = (heap_key)t_ps << 64 | (heap_key)(seq << s->id_bits | ev->id);
     if (s->pos[ev->id] == POS_IDLE) {
         s->heap_len++;
         if (UNLIKELY(ev->background))
@@ -563,6 +567,33 @@ schedule_slow(struct sim *s, struct event *ev, uint64_t t_ps)
     }
     ev->time_ps = t_ps;
     queue_put(s, ev->id, k, t_ps);
+}
+
+/* sim_schedule() for whatever its fast path does not take. */
+static NOINLINE void
+schedule_slow(struct sim *s, struct event *ev, uint64_t t_ps)
+{
+    t_ps = time_unwrap(s, t_ps);
+    schedule_key(s, ev, t_ps, sim_take_seq(s));
+}
+
+uint64_t
+sim_take_seq(struct sim *s)
+{
+    if (UNLIKELY(s->seq >= s->seq_limit))
+        keys_rebuild(s, s->id_cap, true);
+    return s->seq++;
+}
+
+void
+sim_schedule_seq(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq)
+{
+    t_ps = time_unwrap(s, t_ps);
+    /* Taken before a renumbering (keys_rebuild()): its place among the
+     * renumbered keys is lost, so it orders as if scheduled now. */
+    if (UNLIKELY(seq >= s->seq))
+        seq = sim_take_seq(s);
+    schedule_key(s, ev, t_ps, seq);
 }
 
 void

@@ -12,7 +12,9 @@
  *
  * Ordering: events fire in (time, sequence) order, the sequence being
  * assigned when the event is scheduled, so ties resolve first-in first-out
- * and a run is deterministic.  A scheduled event is one 128-bit key,
+ * and a run is deterministic (an event may instead take the sequence
+ * number of an earlier moment: sim_schedule_seq()).  A scheduled event
+ * is one 128-bit key,
  * time_ps << 64 | seq << id_bits | event id, so one unsigned compare
  * orders two events; id_bits is just wide enough for the registered
  * events and grows with them, the sequence taking the rest of the low
@@ -228,6 +230,22 @@ event_is_scheduled(const struct sim *s, const struct event *ev)
  * never fires, since sim_run() stops before TIME_NEVER whatever end_ps
  * says. */
 void sim_schedule(struct sim *, struct event *, uint64_t t_ps);
+/* Takes the next insertion sequence number, as scheduling an event now
+ * would, for an event to be scheduled later with sim_schedule_seq(). */
+uint64_t sim_take_seq(struct sim *);
+/* Schedules EV at T_PS (>= now) with SEQ from sim_take_seq() instead of
+ * a new sequence number: among the events due at T_PS it fires where it
+ * would had it been scheduled when SEQ was taken.  At now, SEQ must be
+ * later than the firing event's (a frame that started after it): the
+ * events before that one have fired, and an older SEQ would fire next
+ * instead of in its place.  This lets one
+ * embedded event stand for a series of events each due to be scheduled
+ * at an earlier time, ordered as those would be (a link's arrivals under
+ * `fabric: ns3`, port.c).  A SEQ taken before a renumbering (see
+ * Ordering above; after some 2^40 schedules) has lost its place, and
+ * orders as if scheduled now. */
+void sim_schedule_seq(struct sim *, struct event *, uint64_t t_ps,
+                      uint64_t seq);
 /* Removes EV from the queue if scheduled; a no-op otherwise. */
 void sim_cancel(struct sim *, struct event *);
 

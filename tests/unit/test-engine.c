@@ -23,6 +23,22 @@ rec_fire(struct sim *s, struct event *ev)
     (void)s;
 }
 
+/* A link's arrival under `fabric: ns3` (fabric/port.c): logs, then
+ * files its follower at the same instant with the follower's sequence. */
+struct chain {
+    struct rec r;
+    struct event *next;
+    uint64_t next_seq;
+};
+
+static void
+chain_fire(struct sim *s, struct event *ev)
+{
+    struct chain *c = CONTAINER_OF(ev, struct chain, r.ev);
+    rec_fire(s, ev);
+    sim_schedule_seq(s, c->next, s->now_ps, c->next_seq);
+}
+
 /* A periodic background sampler: logs each firing time, then comes back
  * PERIOD later, unconditionally. */
 struct ticker {
@@ -379,6 +395,43 @@ main(void)
     int want2[5] = { 1, 3, 4, 5, 0 };
     ok(n == 5 && memcmp(log, want2, sizeof want2) == 0,
        "cancelled event never fires; moved event fires at its new time");
+
+    /* An event filed with a sequence taken earlier fires, among the
+     * events of its instant, where one scheduled then would have: r[3]'s
+     * taken before r[1] and r[2] were scheduled, r[4]'s between them (r[3]
+     * moved from another time); r[5], far, fires last. */
+    n = 0;
+    uint64_t t0 = s.now_ps;
+    uint64_t early = sim_take_seq(&s);
+    sim_schedule(&s, &r[1].ev, t0 + 300);
+    uint64_t mid = sim_take_seq(&s);
+    sim_schedule(&s, &r[2].ev, t0 + 300);
+    sim_schedule(&s, &r[0].ev, t0 + 300);
+    sim_schedule_seq(&s, &r[4].ev, t0 + 300, mid);
+    sim_schedule_seq(&s, &r[3].ev, t0 + 100, mid);
+    sim_schedule_seq(&s, &r[3].ev, t0 + 300, early);  /* Moved. */
+    sim_schedule_seq(&s, &r[5].ev, t0 + (UINT64_C(1) << 50), early);
+    sim_run(&s, NULL, NULL);
+    int want3[6] = { 3, 1, 4, 2, 0, 5 };
+    ok(n == 6 && memcmp(log, want3, sizeof want3) == 0,
+       "sim_schedule_seq() files an event where its sequence places it");
+
+    /* At now: a frame that takes no time arrives at the instant the
+     * one before it does, filed by that one's arrival with the sequence
+     * of its start, before an event scheduled after it started. */
+    n = 0;
+    struct chain c = { .r = { .id = 7, .log = log, .n = &n },
+                       .next = &r[1].ev };
+    event_init(&s, &c.r.ev, chain_fire);
+    uint64_t t1 = s.now_ps + 1000;
+    uint64_t first = sim_take_seq(&s);
+    c.next_seq = sim_take_seq(&s);
+    sim_schedule(&s, &r[2].ev, t1);
+    sim_schedule_seq(&s, &c.r.ev, t1, first);
+    sim_run(&s, NULL, NULL);
+    int want4[3] = { 7, 1, 2 };
+    ok(n == 3 && memcmp(log, want4, sizeof want4) == 0,
+       "sim_schedule_seq() at now files an event after the firing one");
 
     /* A large random workload comes out sorted, with cancellations. */
     enum { N = 20000 };

@@ -1,0 +1,88 @@
+#!/bin/sh
+# `fabric: ns3`: frames that reach a switch at the same instant by
+# different links join its queue in the order their transmissions
+# started, as in the HPCC ns-3 simulator, where each frame's receive event
+# is scheduled when it starts (QbbChannel::TransmitStart) and its
+# scheduler fires the events of one instant in the order they were
+# scheduled.  Three hosts on one switch, 100 Gb/s links; every flow is one
+# 1000 B UDP datagram: a 1042 B frame (14 B PPP + 20 B IP + 8 B UDP +
+# 1000 B) that holds a link 83 ns (83.36 rounded down, ns-3's Time).
+# A frame that starts at S on a link of delay D arrives at S + 83 + D.
+# The end times below are derived by hand from that, each scene twice.
+set -u
+. "$(dirname "$0")/../lib.sh"
+run() { timeout 30 "$DCSIM" run "$@" --quiet --no-report; }
+
+# scene DELAY_A DELAY_B FLOWS: the star with a's and b's cable delays;
+# c's cable is 1 us.
+scene() {
+    cat <<YAML
+name: ns3-order
+fabric: ns3
+topology:
+  type: explicit
+  nodes:
+    - {name: s0, kind: switch}
+    - {name: a, kind: host}
+    - {name: b, kind: host}
+    - {name: c, kind: host}
+  links:
+    - {a: s0, b: a, rate: 100Gbps, delay: $1}
+    - {a: s0, b: b, rate: 100Gbps, delay: $2}
+    - {a: s0, b: c, rate: 100Gbps, delay: 1us}
+traffic:
+  - {pattern: flows, protocol: udp, flows: [$3]}
+YAML
+}
+# ends DIR: the flows' end times in ns, in flow order.
+ends() {
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+             { printf "%s%d", (NR > 2 ? " " : ""), $h["end_ps"] / 1000 }' "$1/flows.csv"
+}
+check() {
+    run "$tmp/$1.yaml" -o "$tmp/$1"
+    t $? "scene $1 runs"
+    run "$tmp/$1.yaml" -o "$tmp/$1b"
+    same_results "$tmp/$1" "$tmp/$1b" flows.csv
+    t $? "scene $1 twice gives the same results"
+    got=$(ends "$tmp/$1")
+    [ "$got" = "$2" ]
+    t $? "$3 (ends $got ns, want $2)"
+}
+
+# 1. a (2 us cable) sends A1 at 0 and A2 at 83 ns, back to back; b (1 us)
+# sends B at 1083 ns.  A1 reaches s0 at 2083 and leaves at once (to c at
+# 2083 + 83 + 1000 = 3166).  A2 (83 + 83 + 2000) and B (1083 + 83 + 1000)
+# both reach s0 at 2166, as A1's transmission there ends.  A2 started
+# first, so it is queued first and leaves first, 2166-2249 (at c 3249),
+# then B, 2249-2332 (at c 3332).  The link's own order would say B: A2's
+# arrival could only be filed when A1 arrived, at 2083, after B started.
+scene 2us 1us "{src: a, dst: c, size: 1000B, start: 0ns},
+               {src: a, dst: c, size: 1000B, start: 83ns},
+               {src: b, dst: c, size: 1000B, start: 1083ns}" >"$tmp/one.yaml"
+check one "3166 3249 3332" "A2, started before B, overtakes it at the switch"
+# Both were queued when the port chose the next frame at 2166: their
+# frames started before A1's transmission at s0 (2083), whose end is an
+# event filed then, so they arrive before it ends, even though nothing
+# waited when A1 started.  The queue held 2 x 1042 B; sending A2 as it
+# arrived would have held one frame.
+q=$(cell "$tmp/one" queues.csv max_bytes)
+[ "$q" = 2084 ]
+t $? "the queue at s0 held both frames before the next left ($q B, want 2084)"
+
+# 2. The other way round: a (1 us) sends A1 at 917 and A2 at 1083 ns, b
+# (2 us) B1 at 0 and B2 at 83 ns, back to back.  A1 reaches s0 at 2000
+# and leaves at once (at c 3083).  B1 reaches s0 at 2083, as A1's
+# transmission ends there: B1 started at 0, before that transmission (at
+# 2000), so it is queued first and leaves 2083-2166 (at c 3166).  B2
+# (83 + 83 + 2000) and A2 (1083 + 83 + 1000) both arrive at 2166: B2
+# started first and leaves first, 2166-2249 (at c 3249), then A2 (3332).
+# The link's own order would say A2: its arrival was filed when A1
+# arrived (2000), B2's when B1 did (2083).
+scene 1us 2us "{src: b, dst: c, size: 1000B, start: 0ns},
+               {src: b, dst: c, size: 1000B, start: 83ns},
+               {src: a, dst: c, size: 1000B, start: 917ns},
+               {src: a, dst: c, size: 1000B, start: 1083ns}" >"$tmp/two.yaml"
+check two "3166 3249 3083 3332" "B2, started before A2, goes first"
+
+echo "1..$n"
