@@ -1,4 +1,5 @@
-/* Storage jobs and protocols; see storage.h for the model.
+/* Storage jobs and protocols; see storage.h for the model.  The object
+ * store's placement and its PUTs' replica legs are object.c's.
  *
  * The protocols' message sequences (NVMe base 1.4 and NVMe-oF 1.1 for the
  * NVMe capsules; NVMe-oF's RDMA transport binding; the NVMe/TCP transport
@@ -60,6 +61,7 @@
  * Response comes back on the worker's stream the other way, which the
  * two streams' pairing (transport_pair_streams()) tells the transport. */
 #include "storage/storage.h"
+#include "storage/storage-int.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -114,137 +116,7 @@ const char *const storage_op_names[STORAGE_N_OPS] = {
  * the dynamic range, one per worker. */
 #define NVME_TCP_PORT 4420
 #define ISCSI_PORT 3260
-#define OBJECT_PORT 6800             /* Ceph's OSDs: 6800 on. */
-/* An object store's acknowledgments and GET requests: 16 B (their
- * messengers' headers are left out, as are the PUT's). */
-#define OBJECT_SMALL_BYTES 16
-#define INITIATOR_PORT0 49152
 
-/* What carries a message. */
-enum carrier {
-    CARRY_SEND,               /* RoCE SEND, on the RDMA stream. */
-    CARRY_WRITE,              /* RDMA WRITE, on the RDMA stream. */
-    CARRY_READ,               /* RDMA READ, on the RDMA stream from its
-                               * requester; the data comes to it. */
-    CARRY_TCP,                /* Bytes of the TCP stream. */
-    CARRY_IWARP_SEND,         /* The same three as RDMAP messages on the */
-    CARRY_IWARP_WRITE,        /* iWARP stream; a READ's Read Response   */
-    CARRY_IWARP_READ,         /* comes back on the other one. */
-};
-
-/* Storage's edge entries after the workload's (STORAGE_N_ENTRIES). */
-enum sto_entry {
-    ENTRY_RDMA_STREAM,
-    ENTRY_TCP_STREAM,
-    ENTRY_IWARP_STREAM,
-};
-
-/* A message's tag (transport_post()): its worker, its I/O's slot and its
- * leg + 1 (0: the I/O's own step), or TAG_NOWAIT for a message no step
- * waits for. */
-#define TAG_NOWAIT UINT64_MAX
-#define TAG_SLOT_BITS 24
-
-enum step_kind {
-    STEP_SUBMIT,              /* Initiator software, before. */
-    STEP_TARGET,              /* Target software, per command. */
-    STEP_DEVICE,              /* The SSD. */
-    STEP_MSG,                 /* A message. */
-    STEP_FANOUT,              /* Object PUT at the primary: its own write
-                               * and every replica's, in parallel. */
-    STEP_COMPLETE,            /* Initiator software, after. */
-    STEP_END,
-};
-
-struct step {
-    uint8_t kind;             /* enum step_kind */
-    uint8_t carrier;          /* STEP_MSG: enum carrier. */
-    bool to_initiator;        /* STEP_MSG: the flow's source is the
-                               * target. */
-    bool nowait;              /* STEP_MSG: the next step is a message of
-                               * the same sender on the same stream: go
-                               * on once this one is posted. */
-    uint64_t bytes;           /* STEP_MSG: its size. */
-};
-
-#define MAX_STEPS 10
-struct program {
-    struct step s[MAX_STEPS];
-    uint8_t n, msgs;
-};
-
-struct sto_worker;
-struct sto_io;
-
-/* One replica's part of an object PUT (leg 0: the primary's own write):
- * the object to it, its software and SSD, its acknowledgment. */
-struct sto_leg {
-    struct sto_io *io;
-    struct nvme_cmd cmd;
-    uint32_t host;
-    uint8_t stage;
-};
-
-struct sto_io {
-    struct sto_worker *w;
-    struct nvme_cmd cmd;
-    bool write;
-    uint8_t step;
-    uint32_t target;          /* The target, or the object's primary. */
-    uint64_t issued_ps;
-    uint64_t step_ps;         /* When its current step began. */
-    uint64_t stage_ps[STORAGE_N_STAGES];  /* Its time so far, by stage. */
-    struct sto_leg *legs;     /* Object jobs: replicas of them. */
-    uint32_t legs_left;
-};
-
-struct sto_job {
-    const struct storage_job_spec *spec;
-    struct program prog[2];   /* Read, write. */
-    struct storage_job_stats st;
-    struct rng rng;           /* Read or write, for mixes. */
-    struct rng names;         /* With objects: the names drawn. */
-    double zetan, eta, alpha; /* With zipf: Gray's constants. */
-};
-
-struct sto_worker {
-    struct storage *st;
-    struct sto_job *job;
-    uint32_t index;           /* Over every job: its port and cores. */
-    struct sto_io *ios;       /* iodepth of them. */
-    uint64_t issued;
-    uint64_t next_ok_ps;      /* rate: the next issue no earlier. */
-};
-
-struct sto_host {
-    struct nvme_dev *dev;     /* spec->devices of them... */
-    uint32_t next_dev;        /* ...taking commands in turn. */
-    uint64_t ios_init, ios_target;
-    uint64_t first_ps, last_ps;  /* As a target: first command, last. */
-    bool used;
-};
-
-/* A message stream: worker W's from host SRC to DST, flow ID. */
-struct sto_stream {
-    uint32_t w, src, dst, id;
-};
-
-struct storage {
-    const struct storage_spec *spec;
-    struct sto_job *jobs;
-    struct sto_worker *workers;
-    uint32_t n_workers;
-    struct sto_host *hosts;   /* Per host. */
-    uint32_t first_flow, next_flow, end_flow;
-    uint16_t first_entry;
-    struct sto_stream *streams;  /* Open addressing by (w, src, dst);
-                                  * id UINT32_MAX: empty. */
-    uint32_t n_streams, cap_streams;
-    struct tcp_spec tcp;      /* Its TCP messages' parameters. */
-    uint64_t msgs, msg_bytes;
-};
-
-static void advance(struct net *, struct sto_io *);
 static void issue(struct net *, struct sto_worker *, struct sto_io *);
 
 /* ---- Programs. ---- */
@@ -534,13 +406,13 @@ core_of(struct net *net, uint32_t h, uint32_t worker)
 static void
 cpu_done(struct net *net, struct cpu_work *w)
 {
-    advance(net, w->obj);
+    sto_advance(net, w->obj);
 }
 
 static void
 device_done(struct net *net, struct nvme_cmd *c)
 {
-    advance(net, CONTAINER_OF(c, struct sto_io, cmd));
+    sto_advance(net, CONTAINER_OF(c, struct sto_io, cmd));
 }
 
 static const struct transport_class *
@@ -566,11 +438,11 @@ target_port(enum storage_proto proto)
 
 /* Flow F (its id set): BYTES by CARRIER from host SRC (port SPORT) to
  * DST (DPORT) in job J's class. */
-static void
-flow_fill(const struct net *net, const struct storage *st,
-          const struct storage_job_spec *j, uint32_t src, uint16_t sport,
-          uint32_t dst, uint16_t dport, enum carrier carrier, uint64_t bytes,
-          struct flow *f)
+void
+sto_flow_fill(const struct net *net, const struct storage *st,
+              const struct storage_job_spec *j, uint32_t src, uint16_t sport,
+              uint32_t dst, uint16_t dport, enum carrier carrier,
+              uint64_t bytes, struct flow *f)
 {
     f->src = src;
     f->dst = dst;
@@ -595,11 +467,11 @@ flow_fill_step(const struct net *net, const struct storage *st,
     uint16_t iport = (uint16_t)(INITIATOR_PORT0 + w->index % 16384);
     uint16_t tport = target_port(j->proto);
     if (step->to_initiator)
-        flow_fill(net, st, j, target, tport, j->initiator, iport,
-                  step->carrier, step->bytes, f);
+        sto_flow_fill(net, st, j, target, tport, j->initiator, iport,
+                      step->carrier, step->bytes, f);
     else
-        flow_fill(net, st, j, j->initiator, iport, target, tport,
-                  step->carrier, step->bytes, f);
+        sto_flow_fill(net, st, j, j->initiator, iport, target, tport,
+                      step->carrier, step->bytes, f);
 }
 
 /* A new flow record, to be filled. */
@@ -680,12 +552,12 @@ stream_get(struct net *net, struct storage *st, uint32_t w,
 }
 
 /* Sends message TEMPLATE by CARRIER (its ends, size and class filled by
- * flow_fill()) for IO's LEG (-1: its own step), posted on the worker's
+ * sto_flow_fill()) for IO's LEG (-1: its own step), posted on the worker's
  * stream between its ends (an RDMA READ on its requester's, the data's
  * destination), tagged for storage_msg_done() unless NOWAIT. */
-static void
-msg_send(struct net *net, struct storage *st, struct sto_io *io, int leg,
-         const struct flow *template, enum carrier carrier, bool nowait)
+void
+sto_msg_send(struct net *net, struct storage *st, struct sto_io *io, int leg,
+             const struct flow *template, enum carrier carrier, bool nowait)
 {
     st->msgs++;
     st->msg_bytes += template->size_bytes;
@@ -710,31 +582,15 @@ send_msg(struct net *net, struct storage *st, struct sto_io *io,
 {
     struct flow f = { 0 };
     flow_fill_step(net, st, io->w, io->target, step, &f);
-    msg_send(net, st, io, -1, &f, step->carrier, step->nowait);
+    sto_msg_send(net, st, io, -1, &f, step->carrier, step->nowait);
     return step->nowait;
-}
-
-/* ---- Object PUTs: the replicas' legs. ---- */
-
-static void leg_advance(struct net *, struct sto_leg *);
-
-static void
-leg_cpu_done(struct net *net, struct cpu_work *w)
-{
-    leg_advance(net, w->obj);
-}
-
-static void
-leg_device_done(struct net *net, struct nvme_cmd *c)
-{
-    leg_advance(net, CONTAINER_OF(c, struct sto_leg, cmd));
 }
 
 /* Host H's SSD for its next command: a host's SSDs are striped (RAID 0
  * with a stripe unit of at least the block size), so its commands,
  * whatever their job, go to one SSD after another. */
-static struct nvme_dev *
-host_dev(struct storage *st, uint32_t h)
+struct nvme_dev *
+sto_host_dev(struct storage *st, uint32_t h)
 {
     struct sto_host *sh = &st->hosts[h];
     struct nvme_dev *d = &sh->dev[sh->next_dev];
@@ -754,9 +610,9 @@ target_busy(struct storage *st, uint32_t h, uint64_t now)
 
 /* Runs the target's software for one command on host H's worker core;
  * false without a server (nothing to run). */
-static bool
-target_work(struct net *net, struct storage *st, uint32_t h, uint32_t worker,
-            bool rdma, cpu_done_fn *done, void *obj)
+bool
+sto_target_work(struct net *net, struct storage *st, uint32_t h,
+                uint32_t worker, bool rdma, cpu_done_fn *done, void *obj)
 {
     target_busy(st, h, net->sim.now_ps);
     struct core *c = core_of(net, h, worker);
@@ -773,125 +629,6 @@ target_work(struct net *net, struct storage *st, uint32_t h, uint32_t worker,
                                     : st->spec->cost.kernel_io),
              done, obj, NULL);
     return true;
-}
-
-/* Leg 0 writes at the primary; the others: 0 the object to the
- * replica, 1 its software, 2 its SSD, 3 its acknowledgment, 4 done. */
-static void
-leg_advance(struct net *net, struct sto_leg *leg)
-{
-    struct sto_io *io = leg->io;
-    struct sto_worker *w = io->w;
-    struct storage *st = w->st;
-    const struct storage_job_spec *j = w->job->spec;
-    enum carrier c = j->proto == STORAGE_OBJECT_TCP ? CARRY_TCP : CARRY_SEND;
-    uint16_t port = (uint16_t)(INITIATOR_PORT0 + io->target % 16384);
-    int k = (int)(leg - io->legs);
-    for (;;) {
-        uint8_t stage = leg->stage++;
-        if (k == 0 && stage == 0)
-            stage = 2;
-        else if (k == 0)
-            stage = 4;
-        struct flow f = { 0 };
-        switch (stage) {
-        case 0:
-            flow_fill(net, st, j, io->target, port, leg->host, OBJECT_PORT,
-                      c, j->bs, &f);
-            msg_send(net, st, io, k, &f, c, false);
-            return;
-        case 1:
-            if (target_work(net, st, leg->host, w->index,
-                            j->proto == STORAGE_OBJECT_RDMA, leg_cpu_done,
-                            leg))
-                return;
-            continue;
-        case 2:
-            leg->cmd.write = true;
-            leg->cmd.bytes = j->bs;
-            leg->cmd.done = leg_device_done;
-            nvme_submit(net, host_dev(st, leg->host), &leg->cmd);
-            return;
-        case 3:
-            st->hosts[leg->host].ios_target++;
-            st->hosts[leg->host].last_ps = net->sim.now_ps;
-            flow_fill(net, st, j, leg->host, OBJECT_PORT, io->target, port,
-                      c, OBJECT_SMALL_BYTES, &f);
-            msg_send(net, st, io, k, &f, c, false);
-            return;
-        default:
-            if (--io->legs_left == 0)
-                advance(net, io);
-            return;
-        }
-    }
-}
-
-/* Zipf's law over N names of exponent THETA (!= 1), by Gray et al.'s
- * method ("Quickly generating billion-record synthetic databases",
- * SIGMOD 1994), as fio draws zipf:theta (lib/zipf.c): zeta(N, theta)
- * summed once, then one uniform draw per name. */
-static void
-zipf_init(struct sto_job *job, uint64_t n, double theta)
-{
-    double zetan = 0;
-    for (uint64_t i = 1; i <= n; i++)
-        zetan += pow((double)i, -theta);
-    double zeta2 = 1 + pow(0.5, theta);
-    job->zetan = zetan;
-    job->alpha = 1 / (1 - theta);
-    /* (With 2 names or fewer the first two cases below draw them all.) */
-    job->eta = n > 2 ? (1 - pow(2.0 / (double)n, 1 - theta)) /
-                           (1 - zeta2 / zetan)
-                     : 0;
-}
-
-/* The rank (0: the most popular) of the name JOB's next I/O uses. */
-static uint64_t
-name_draw(struct sto_job *job)
-{
-    const struct storage_job_spec *j = job->spec;
-    if (!j->zipf)
-        return rng_below(&job->names, j->objects);
-    double u = rng_uniform(&job->names), uz = u * job->zetan;
-    if (uz < 1)
-        return 0;
-    if (uz < 1 + pow(0.5, j->zipf))
-        return 1;
-    double k = (double)j->objects *
-               pow(job->eta * u - job->eta + 1, job->alpha);
-    return k < (double)j->objects ? (uint64_t)k : j->objects - 1;
-}
-
-/* Places object number SEQ of job J (index JI) on its replicas: the
- * pool's hosts ranked by a hash of the name and the host (rendezvous
- * hashing), the first the primary, each next one the best in a rack not
- * yet used. */
-static void
-place(const struct storage_job_spec *j, size_t ji, uint64_t seq,
-      struct sto_leg *legs)
-{
-    uint64_t name = rng_mix64(((uint64_t)ji << 40) ^ seq);
-    int32_t racks[STORAGE_MAX_REPLICAS];
-    uint32_t n = 0;
-    while (n < j->replicas) {
-        uint64_t best = 0;
-        size_t pick = SIZE_MAX;
-        for (size_t i = 0; i < j->n_pool; i++) {
-            bool used = false;
-            for (uint32_t k = 0; k < n; k++)
-                used |= racks[k] == j->pool_rack[i];
-            uint64_t score = rng_mix64(name ^ rng_mix64(j->pool[i] + 1));
-            if (!used && (pick == SIZE_MAX || score > best)) {
-                best = score;
-                pick = i;
-            }
-        }
-        sim_assert(pick != SIZE_MAX);  /* Racks checked by the parser. */
-        racks[n] = j->pool_rack[pick];
-        legs[n].host = j->pool[pick];
-        n++;
-    }
 }
 
 /* The I/O is over: its figures, and the worker's next. */
@@ -918,8 +655,8 @@ io_end(struct net *net, struct sto_io *io)
 }
 
 /* Runs the I/O's steps until one has to wait. */
-static void
-advance(struct net *net, struct sto_io *io)
+void
+sto_advance(struct net *net, struct sto_io *io)
 {
     struct sto_worker *w = io->w;
     struct storage *st = w->st;
@@ -957,25 +694,25 @@ advance(struct net *net, struct sto_io *io)
                      cpu_done, io, NULL);
             return;
         case STEP_TARGET:
-            if (target_work(net, st, io->target, w->index,
-                            j->proto == STORAGE_NVME_RDMA ||
-                                j->proto == STORAGE_NVME_IWARP ||
-                                j->proto == STORAGE_OBJECT_RDMA,
-                            cpu_done, io))
+            if (sto_target_work(net, st, io->target, w->index,
+                                j->proto == STORAGE_NVME_RDMA ||
+                                    j->proto == STORAGE_NVME_IWARP ||
+                                    j->proto == STORAGE_OBJECT_RDMA,
+                                cpu_done, io))
                 return;
             continue;
         case STEP_FANOUT:
             io->legs_left = j->replicas;
             for (uint32_t k = 0; k < j->replicas; k++) {
                 io->legs[k].stage = 0;
-                leg_advance(net, &io->legs[k]);
+                object_leg_advance(net, &io->legs[k]);
             }
             return;
         case STEP_DEVICE:
             io->cmd.write = io->write;
             io->cmd.bytes = j->bs;
             io->cmd.done = device_done;
-            nvme_submit(net, host_dev(st, dev_host), &io->cmd);
+            nvme_submit(net, sto_host_dev(st, dev_host), &io->cmd);
             return;
         case STEP_MSG:
             if (send_msg(net, st, io, step))
@@ -1036,15 +773,16 @@ issue(struct net *net, struct sto_worker *w, struct sto_io *io)
         job->st.reads++;
     io->target = j->target;
     if (io->legs) {
-        place(j, (size_t)(job - w->st->jobs),
-              j->objects ? name_draw(job) : job->st.issued - 1, io->legs);
+        object_place(j, (size_t)(job - w->st->jobs),
+                     j->objects ? object_name_draw(job) : job->st.issued - 1,
+                     io->legs);
         io->target = io->legs[0].host;
     }
     w->issued++;
     io->step = 0;
     io->issued_ps = now;
     memset(io->stage_ps, 0, sizeof io->stage_ps);
-    advance(net, io);
+    sto_advance(net, io);
 }
 
 static void
@@ -1087,7 +825,7 @@ storage_create(struct storage **out, struct net *net,
         rng_init(&job->names, edge_of(net)->cfg.seed,
                  rng_stream_id("storage/names") ^ i);
         if (j->zipf)
-            zipf_init(job, j->objects, j->zipf);
+            object_zipf_init(job, j->objects, j->zipf);
         st->n_workers += j->numjobs;
         /* Every carrier a job uses must be able to carry its messages
          * here (the transports' own checks, on a message of the job). */
@@ -1183,9 +921,9 @@ storage_msg_done(struct storage *st, struct net *net, struct flow *f,
     struct sto_io *io = &w->ios[(tag >> 8) & ((UINT64_C(1) << TAG_SLOT_BITS) - 1)];
     int leg = (int)(tag & 0xff) - 1;
     if (leg < 0)
-        advance(net, io);
+        sto_advance(net, io);
     else
-        leg_advance(net, &io->legs[leg]);
+        object_leg_advance(net, &io->legs[leg]);
 }
 
 size_t
