@@ -43,6 +43,8 @@ enum sto_entry {
     ENTRY_RDMA_STREAM,
     ENTRY_TCP_STREAM,
     ENTRY_IWARP_STREAM,
+    ENTRY_TCP_LOGIN,          /* A session opened after a vm_move: TCP */
+    ENTRY_IWARP_LOGIN,        /* with its handshake (migrate.c). */
 };
 
 /* A message's tag (transport_post()): its worker, its I/O's slot and its
@@ -50,6 +52,8 @@ enum sto_entry {
  * waits for. */
 #define TAG_NOWAIT UINT64_MAX
 #define TAG_SLOT_BITS 24
+/* The leg of a session's setup message (migrate.c). */
+#define LEG_LOGIN 254
 
 enum step_kind {
     STEP_SUBMIT,              /* Initiator software, before. */
@@ -107,6 +111,7 @@ struct sto_io {
 struct sto_job {
     const struct storage_job_spec *spec;
     struct program prog[2];   /* Read, write. */
+    struct program login;     /* A new session's setup (migrate.c). */
     struct storage_job_stats st;
     struct rng rng;           /* Read or write, for mixes. */
     struct rng names;         /* With objects: the names drawn. */
@@ -120,6 +125,22 @@ struct sto_worker {
     struct sto_io *ios;       /* iodepth of them. */
     uint64_t issued;
     uint64_t next_ok_ps;      /* rate: the next issue no earlier. */
+    uint32_t host;            /* The server its initiator's software and
+                               * sessions run on: the job's initiator, or
+                               * the one its VMs last moved to. */
+    uint32_t inflight;        /* I/Os issued, not ended nor held. */
+    /* A vm_move (migrate.c). */
+    bool moving;              /* Draining the old session or opening the
+                               * new one: I/Os issued are held. */
+    bool own;                 /* Its sessions are the servers' own traffic
+                               * (since a move). */
+    bool handshake;           /* Its new connections open with TCP's
+                               * handshake (the new session's). */
+    uint32_t to;              /* Where its VMs moved. */
+    uint8_t login_step;       /* The next message of the session's setup. */
+    struct sto_io **held;     /* Held I/Os, n_held of them (room for
+                               * iodepth). */
+    uint32_t n_held;
 };
 
 struct sto_host {
@@ -147,6 +168,7 @@ struct storage {
                                   * id UINT32_MAX: empty. */
     uint32_t n_streams, cap_streams;
     struct tcp_spec tcp;      /* Its TCP messages' parameters. */
+    struct tcp_spec tcp_login;/* A new session's after a vm_move. */
     uint64_t msgs, msg_bytes;
 };
 
@@ -163,6 +185,13 @@ void sto_flow_fill(const struct net *, const struct storage *,
 /* Sends message TEMPLATE by CARRIER for IO's LEG (-1: its own step). */
 void sto_msg_send(struct net *, struct storage *, struct sto_io *io, int leg,
                   const struct flow *template, enum carrier, bool nowait);
+/* Posts message TEMPLATE by CARRIER on worker W's stream, tagged TAG. */
+void sto_post(struct net *, struct storage *, struct sto_worker *w,
+              uint64_t tag, const struct flow *template, enum carrier);
+/* Message STEP of worker W's I/O to or from TARGET. */
+void sto_flow_fill_step(const struct net *, const struct storage *,
+                        const struct sto_worker *w, uint32_t target,
+                        const struct step *step, struct flow *f);
 /* Host H's SSD for its next command. */
 struct nvme_dev *sto_host_dev(struct storage *, uint32_t h);
 /* Runs the target's software for one command on host H's core for
@@ -183,5 +212,15 @@ uint64_t object_name_draw(struct sto_job *);
 /* Places object SEQ of job J (index JI) on its replicas, LEGS. */
 void object_place(const struct storage_job_spec *j, size_t ji, uint64_t seq,
                   struct sto_leg *legs);
+
+/* ---- migrate.c ---- */
+
+/* Worker W issued IO while moving: held until its new session is up. */
+void migrate_hold(struct sto_worker *w, struct sto_io *io);
+/* One of moving worker W's I/Os has ended: once the last has, the new
+ * session opens. */
+void migrate_io_ended(struct net *, struct sto_worker *w);
+/* Worker W's last setup message has been delivered: the next. */
+void migrate_login_next(struct net *, struct sto_worker *w);
 
 #endif

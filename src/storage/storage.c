@@ -112,6 +112,17 @@ const char *const storage_op_names[STORAGE_N_OPS] = {
 #define NVME_TCP_R2T_BYTES 24
 #define ISCSI_BHS_BYTES 48
 #define DIGEST_BYTES 4               /* CRC32C. */
+#define NVME_TCP_IC_BYTES 128        /* ICReq, ICResp (no digests yet). */
+#define NVMF_CONNECT_DATA_BYTES 1024 /* Connect's data: host and NQNs. */
+/* iSCSI login text (key=value pairs, NUL-terminated), as open-iscsi
+ * sends it with typical IQNs: InitiatorName, InitiatorAlias, TargetName,
+ * SessionType, AuthMethod (security stage); HeaderDigest, DataDigest and
+ * the thirteen operational keys of RFC 7143 13 (operational stage); and
+ * the target's answers.  dcsim's estimates of their length. */
+#define ISCSI_LOGIN_SEC_REQ_BYTES 160
+#define ISCSI_LOGIN_SEC_RSP_BYTES 48
+#define ISCSI_LOGIN_OP_REQ_BYTES 352
+#define ISCSI_LOGIN_OP_RSP_BYTES 320
 /* Well-known ports: NVMe/TCP (IANA 4420), iSCSI (3260); initiators' from
  * the dynamic range, one per worker. */
 #define NVME_TCP_PORT 4420
@@ -291,6 +302,55 @@ program_build(const struct storage_spec *s, const struct storage_job_spec *j,
     }
 }
 
+/* The messages of a session's setup (migrate.c), once its connection is
+ * up (RDMA's connection manager exchange is not modelled; TCP's
+ * handshake is the connection's, ENTRY_TCP_LOGIN):
+ *   nvme-tcp    I->T ICReq (128 B), T->I ICResp (128 B) (TP 8000 3.6.2),
+ *               then the Fabrics Connect command with its 1024 B of data
+ *               in the capsule (NVMe-oF 1.1 3.3) and its CapsuleResp
+ *   nvme-rdma,  the Connect command (a SEND of the 64 B SQE and its 1024 B
+ *   nvme-iwarp  of data) and its response (a SEND of the 16 B CQE)
+ *   iscsi       RFC 7143's login without authentication (AuthMethod=None,
+ *               as open-iscsi negotiates it): a Login Request and Response
+ *               for the security stage, then for the operational one, each
+ *               a BHS and its key=value text
+ *   object      nothing beyond the connections (each new one's handshake,
+ *               as it is first used)
+ * One session per worker: its I/O queue.  The admin queue an NVMe-oF
+ * host connects first, and the commands that enable and identify the
+ * controller on it, are not modelled. */
+static void
+program_login_build(const struct storage_spec *s,
+                    const struct storage_job_spec *j, struct program *p)
+{
+    memset(p, 0, sizeof *p);
+    switch (j->proto) {
+    case STORAGE_NVME_TCP:
+        put_msg(p, CARRY_TCP, false, NVME_TCP_IC_BYTES);
+        put_msg(p, CARRY_TCP, true, NVME_TCP_IC_BYTES);
+        put_msg(p, CARRY_TCP, false,
+                nvme_tcp_pdu(s, NVME_TCP_CMD_BYTES, NVMF_CONNECT_DATA_BYTES));
+        put_msg(p, CARRY_TCP, true, nvme_tcp_pdu(s, NVME_TCP_RESP_BYTES, 0));
+        break;
+    case STORAGE_NVME_RDMA:
+    case STORAGE_NVME_IWARP: {
+        enum carrier send = j->proto == STORAGE_NVME_IWARP ? CARRY_IWARP_SEND
+                                                           : CARRY_SEND;
+        put_msg(p, send, false, NVME_SQE_BYTES + NVMF_CONNECT_DATA_BYTES);
+        put_msg(p, send, true, NVME_CQE_BYTES);
+        break;
+    }
+    case STORAGE_ISCSI:
+        put_msg(p, CARRY_TCP, false, iscsi_pdus(s, ISCSI_LOGIN_SEC_REQ_BYTES));
+        put_msg(p, CARRY_TCP, true, iscsi_pdus(s, ISCSI_LOGIN_SEC_RSP_BYTES));
+        put_msg(p, CARRY_TCP, false, iscsi_pdus(s, ISCSI_LOGIN_OP_REQ_BYTES));
+        put_msg(p, CARRY_TCP, true, iscsi_pdus(s, ISCSI_LOGIN_OP_RSP_BYTES));
+        break;
+    default:
+        break;
+    }
+}
+
 /* ---- Sizing. ---- */
 
 /* Models beyond this many flow records are refused (a flow record is
@@ -312,7 +372,8 @@ program_msgs_max(const struct storage_spec *s, const struct storage_job_spec *j)
 
 bool
 storage_flow_cap(const struct storage_spec *s, const char *file,
-                 uint32_t *cap, char **err)
+                 const uint32_t *moved, size_t n_moved, uint32_t *cap,
+                 char **err)
 {
     double total = 0;
     for (size_t i = 0; i < s->n_jobs; i++) {
@@ -338,6 +399,12 @@ storage_flow_cap(const struct storage_spec *s, const char *file,
         double msgs = program_msgs_max(s, j);
         double pairs = j->n_pool ? (double)j->n_pool * (double)j->n_pool : 1;
         total += MIN(ceil(ios) * msgs, 2 * pairs * j->numjobs);
+        /* Each move of its initiator: a new session per worker (both
+         * directions, to each host of an object pool). */
+        for (size_t m = 0; m < n_moved; m++)
+            if (moved[m] == j->initiator && j->proto != STORAGE_LOCAL)
+                total += 2.0 * (j->n_pool ? (double)j->n_pool : 1) *
+                         j->numjobs;
         if (total > STORAGE_MAX_FLOWS) {
             *err = xasprintf("%s:%u:%u: storage.jobs.%zu: the jobs up to "
                              "this one would need up to %.0f message flows "
@@ -382,6 +449,15 @@ entries_fill(struct storage *st, const struct net *net,
      * IRD and ORD, RFC 6581). */
     out[ENTRY_IWARP_STREAM] = out[ENTRY_TCP_STREAM];
     out[ENTRY_IWARP_STREAM].rd_max = st->spec->rdma_read_depth;
+    /* A session a moved VM's destination opens (migrate.c): a new
+     * connection, its three-way handshake first, from the scenario's TCP
+     * parameters as they are. */
+    st->tcp_login = *tcp;
+    st->tcp_login.handshake = true;
+    out[ENTRY_TCP_LOGIN] = out[ENTRY_TCP_STREAM];
+    out[ENTRY_TCP_LOGIN].tcp = &st->tcp_login;
+    out[ENTRY_IWARP_LOGIN] = out[ENTRY_IWARP_STREAM];
+    out[ENTRY_IWARP_LOGIN].tcp = &st->tcp_login;
 }
 
 /* ---- Running. ---- */
@@ -457,21 +533,33 @@ sto_flow_fill(const struct net *net, const struct storage *st,
                                                     : ENTRY_RDMA_STREAM));
 }
 
-/* Message STEP of worker W's I/O to or from TARGET. */
-static void
-flow_fill_step(const struct net *net, const struct storage *st,
-               const struct sto_worker *w, uint32_t target,
-               const struct step *step, struct flow *f)
+/* Message STEP of worker W's I/O to or from TARGET, from or to the
+ * server its initiator runs on.  After a vm_move (migrate.c) its sessions
+ * are that server's own traffic, and a new session's connection opens
+ * with TCP's handshake, from the initiator. */
+void
+sto_flow_fill_step(const struct net *net, const struct storage *st,
+                   const struct sto_worker *w, uint32_t target,
+                   const struct step *step, struct flow *f)
 {
     const struct storage_job_spec *j = w->job->spec;
     uint16_t iport = (uint16_t)(INITIATOR_PORT0 + w->index % 16384);
     uint16_t tport = target_port(j->proto);
     if (step->to_initiator)
-        sto_flow_fill(net, st, j, target, tport, j->initiator, iport,
+        sto_flow_fill(net, st, j, target, tport, w->host, iport,
                       step->carrier, step->bytes, f);
     else
-        sto_flow_fill(net, st, j, j->initiator, iport, target, tport,
+        sto_flow_fill(net, st, j, w->host, iport, target, tport,
                       step->carrier, step->bytes, f);
+    if (UNLIKELY(w->own)) {
+        f->control = true;
+        if (w->handshake && !step->to_initiator &&
+            (step->carrier == CARRY_TCP || carrier_iwarp(step->carrier)))
+            f->entry = (uint16_t)(st->first_entry +
+                                  (step->carrier == CARRY_TCP
+                                       ? ENTRY_TCP_LOGIN
+                                       : ENTRY_IWARP_LOGIN));
+    }
 }
 
 /* A new flow record, to be filled. */
@@ -559,13 +647,22 @@ void
 sto_msg_send(struct net *net, struct storage *st, struct sto_io *io, int leg,
              const struct flow *template, enum carrier carrier, bool nowait)
 {
-    st->msgs++;
-    st->msg_bytes += template->size_bytes;
     struct sto_worker *w = io->w;
     uint64_t tag = nowait ? TAG_NOWAIT
                           : (uint64_t)w->index << 32 |
                                 (uint64_t)(io - w->ios) << 8 |
                                 (uint64_t)(leg + 1);
+    sto_post(net, st, w, tag, template, carrier);
+}
+
+/* Posts message TEMPLATE by CARRIER on worker W's stream between its
+ * ends, tagged TAG. */
+void
+sto_post(struct net *net, struct storage *st, struct sto_worker *w,
+         uint64_t tag, const struct flow *template, enum carrier carrier)
+{
+    st->msgs++;
+    st->msg_bytes += template->size_bytes;
     struct flow *f = stream_get(net, st, w->index, template);
     transport_post(net, f, template->size_bytes,
                    carrier == CARRY_WRITE || carrier == CARRY_IWARP_WRITE
@@ -581,7 +678,7 @@ send_msg(struct net *net, struct storage *st, struct sto_io *io,
          const struct step *step)
 {
     struct flow f = { 0 };
-    flow_fill_step(net, st, io->w, io->target, step, &f);
+    sto_flow_fill_step(net, st, io->w, io->target, step, &f);
     sto_msg_send(net, st, io, -1, &f, step->carrier, step->nowait);
     return step->nowait;
 }
@@ -651,7 +748,10 @@ io_end(struct net *net, struct sto_io *io)
         st->hosts[io->target].ios_target++;
         st->hosts[io->target].last_ps = now;
     }
+    io->w->inflight--;
     issue(net, io->w, io);
+    if (UNLIKELY(io->w->moving))
+        migrate_io_ended(net, io->w);
 }
 
 /* Runs the I/O's steps until one has to wait. */
@@ -684,7 +784,7 @@ sto_advance(struct net *net, struct sto_io *io)
         switch (step->kind) {
         case STEP_SUBMIT:
         case STEP_COMPLETE:
-            c = core_of(net, j->initiator, w->index);
+            c = core_of(net, w->host, w->index);
             if (!c)
                 continue;
             core_run(net, c, ACT_APP,
@@ -782,6 +882,11 @@ issue(struct net *net, struct sto_worker *w, struct sto_io *io)
     io->step = 0;
     io->issued_ps = now;
     memset(io->stage_ps, 0, sizeof io->stage_ps);
+    if (UNLIKELY(w->moving)) {
+        migrate_hold(w, io);
+        return;
+    }
+    w->inflight++;
     sto_advance(net, io);
 }
 
@@ -820,6 +925,7 @@ storage_create(struct storage **out, struct net *net,
         job->spec = j;
         program_build(spec, j, false, &job->prog[0]);
         program_build(spec, j, true, &job->prog[1]);
+        program_login_build(spec, j, &job->login);
         rng_init(&job->rng, edge_of(net)->cfg.seed,
                  rng_stream_id("storage/job") ^ i);
         rng_init(&job->names, edge_of(net)->cfg.seed,
@@ -835,9 +941,9 @@ storage_create(struct storage **out, struct net *net,
                 if (p->s[k].kind != STEP_MSG)
                     continue;
                 struct flow f = { .id = first_flow };
-                struct sto_worker tmp = { .job = job };
+                struct sto_worker tmp = { .job = job, .host = j->initiator };
                 uint32_t t = j->n_pool ? j->pool[0] : j->target;
-                flow_fill_step(net, st, &tmp, t, &p->s[k], &f);
+                sto_flow_fill_step(net, st, &tmp, t, &p->s[k], &f);
                 if (f.transport->check && f.transport->check(net, &f, err))
                     return 2;
             }
@@ -853,6 +959,7 @@ storage_create(struct storage **out, struct net *net,
             w->st = st;
             w->job = &st->jobs[i];
             w->index = k;
+            w->host = j->initiator;
             w->ios = xcalloc(j->iodepth, sizeof *w->ios);
             for (uint32_t d = 0; d < j->iodepth; d++) {
                 struct sto_io *io = &w->ios[d];
@@ -885,6 +992,7 @@ storage_destroy(struct storage *st, struct net *net)
         for (uint32_t d = 0; w->ios && d < w->job->spec->iodepth; d++)
             free(w->ios[d].legs);
         free(w->ios);
+        free(w->held);
     }
     for (size_t i = 0; i < st->spec->n_jobs; i++)
         free(st->jobs[i].st.lat_ps);
@@ -918,6 +1026,10 @@ storage_msg_done(struct storage *st, struct net *net, struct flow *f,
     if (tag == TAG_NOWAIT)
         return;
     struct sto_worker *w = &st->workers[tag >> 32];
+    if ((tag & 0xff) == LEG_LOGIN + 1) {
+        migrate_login_next(net, w);
+        return;
+    }
     struct sto_io *io = &w->ios[(tag >> 8) & ((UINT64_C(1) << TAG_SLOT_BITS) - 1)];
     int leg = (int)(tag & 0xff) - 1;
     if (leg < 0)
