@@ -1,4 +1,5 @@
-/* Storage jobs and protocols; see storage.h for the model.
+/* Storage jobs and protocols; see storage.h for the model.  The object
+ * store's placement and its PUTs' replica legs are object.c's.
  *
  * The protocols' message sequences (NVMe base 1.4 and NVMe-oF 1.1 for the
  * NVMe capsules; NVMe-oF's RDMA transport binding; the NVMe/TCP transport
@@ -60,6 +61,7 @@
  * Response comes back on the worker's stream the other way, which the
  * two streams' pairing (transport_pair_streams()) tells the transport. */
 #include "storage/storage.h"
+#include "storage/storage-int.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -110,141 +112,22 @@ const char *const storage_op_names[STORAGE_N_OPS] = {
 #define NVME_TCP_R2T_BYTES 24
 #define ISCSI_BHS_BYTES 48
 #define DIGEST_BYTES 4               /* CRC32C. */
+#define NVME_TCP_IC_BYTES 128        /* ICReq, ICResp (no digests yet). */
+#define NVMF_CONNECT_DATA_BYTES 1024 /* Connect's data: host and NQNs. */
+/* iSCSI login text (key=value pairs, NUL-terminated), as open-iscsi
+ * sends it with typical IQNs: InitiatorName, InitiatorAlias, TargetName,
+ * SessionType, AuthMethod (security stage); HeaderDigest, DataDigest and
+ * the thirteen operational keys of RFC 7143 13 (operational stage); and
+ * the target's answers.  dcsim's estimates of their length. */
+#define ISCSI_LOGIN_SEC_REQ_BYTES 160
+#define ISCSI_LOGIN_SEC_RSP_BYTES 48
+#define ISCSI_LOGIN_OP_REQ_BYTES 352
+#define ISCSI_LOGIN_OP_RSP_BYTES 320
 /* Well-known ports: NVMe/TCP (IANA 4420), iSCSI (3260); initiators' from
  * the dynamic range, one per worker. */
 #define NVME_TCP_PORT 4420
 #define ISCSI_PORT 3260
-#define OBJECT_PORT 6800             /* Ceph's OSDs: 6800 on. */
-/* An object store's acknowledgments and GET requests: 16 B (their
- * messengers' headers are left out, as are the PUT's). */
-#define OBJECT_SMALL_BYTES 16
-#define INITIATOR_PORT0 49152
 
-/* What carries a message. */
-enum carrier {
-    CARRY_SEND,               /* RoCE SEND, on the RDMA stream. */
-    CARRY_WRITE,              /* RDMA WRITE, on the RDMA stream. */
-    CARRY_READ,               /* RDMA READ, on the RDMA stream from its
-                               * requester; the data comes to it. */
-    CARRY_TCP,                /* Bytes of the TCP stream. */
-    CARRY_IWARP_SEND,         /* The same three as RDMAP messages on the */
-    CARRY_IWARP_WRITE,        /* iWARP stream; a READ's Read Response   */
-    CARRY_IWARP_READ,         /* comes back on the other one. */
-};
-
-/* Storage's edge entries after the workload's (STORAGE_N_ENTRIES). */
-enum sto_entry {
-    ENTRY_RDMA_STREAM,
-    ENTRY_TCP_STREAM,
-    ENTRY_IWARP_STREAM,
-};
-
-/* A message's tag (transport_post()): its worker, its I/O's slot and its
- * leg + 1 (0: the I/O's own step), or TAG_NOWAIT for a message no step
- * waits for. */
-#define TAG_NOWAIT UINT64_MAX
-#define TAG_SLOT_BITS 24
-
-enum step_kind {
-    STEP_SUBMIT,              /* Initiator software, before. */
-    STEP_TARGET,              /* Target software, per command. */
-    STEP_DEVICE,              /* The SSD. */
-    STEP_MSG,                 /* A message. */
-    STEP_FANOUT,              /* Object PUT at the primary: its own write
-                               * and every replica's, in parallel. */
-    STEP_COMPLETE,            /* Initiator software, after. */
-    STEP_END,
-};
-
-struct step {
-    uint8_t kind;             /* enum step_kind */
-    uint8_t carrier;          /* STEP_MSG: enum carrier. */
-    bool to_initiator;        /* STEP_MSG: the flow's source is the
-                               * target. */
-    bool nowait;              /* STEP_MSG: the next step is a message of
-                               * the same sender on the same stream: go
-                               * on once this one is posted. */
-    uint64_t bytes;           /* STEP_MSG: its size. */
-};
-
-#define MAX_STEPS 10
-struct program {
-    struct step s[MAX_STEPS];
-    uint8_t n, msgs;
-};
-
-struct sto_worker;
-struct sto_io;
-
-/* One replica's part of an object PUT (leg 0: the primary's own write):
- * the object to it, its software and SSD, its acknowledgment. */
-struct sto_leg {
-    struct sto_io *io;
-    struct nvme_cmd cmd;
-    uint32_t host;
-    uint8_t stage;
-};
-
-struct sto_io {
-    struct sto_worker *w;
-    struct nvme_cmd cmd;
-    bool write;
-    uint8_t step;
-    uint32_t target;          /* The target, or the object's primary. */
-    uint64_t issued_ps;
-    uint64_t step_ps;         /* When its current step began. */
-    uint64_t stage_ps[STORAGE_N_STAGES];  /* Its time so far, by stage. */
-    struct sto_leg *legs;     /* Object jobs: replicas of them. */
-    uint32_t legs_left;
-};
-
-struct sto_job {
-    const struct storage_job_spec *spec;
-    struct program prog[2];   /* Read, write. */
-    struct storage_job_stats st;
-    struct rng rng;           /* Read or write, for mixes. */
-    struct rng names;         /* With objects: the names drawn. */
-    double zetan, eta, alpha; /* With zipf: Gray's constants. */
-};
-
-struct sto_worker {
-    struct storage *st;
-    struct sto_job *job;
-    uint32_t index;           /* Over every job: its port and cores. */
-    struct sto_io *ios;       /* iodepth of them. */
-    uint64_t issued;
-    uint64_t next_ok_ps;      /* rate: the next issue no earlier. */
-};
-
-struct sto_host {
-    struct nvme_dev *dev;     /* spec->devices of them... */
-    uint32_t next_dev;        /* ...taking commands in turn. */
-    uint64_t ios_init, ios_target;
-    uint64_t first_ps, last_ps;  /* As a target: first command, last. */
-    bool used;
-};
-
-/* A message stream: worker W's from host SRC to DST, flow ID. */
-struct sto_stream {
-    uint32_t w, src, dst, id;
-};
-
-struct storage {
-    const struct storage_spec *spec;
-    struct sto_job *jobs;
-    struct sto_worker *workers;
-    uint32_t n_workers;
-    struct sto_host *hosts;   /* Per host. */
-    uint32_t first_flow, next_flow, end_flow;
-    uint16_t first_entry;
-    struct sto_stream *streams;  /* Open addressing by (w, src, dst);
-                                  * id UINT32_MAX: empty. */
-    uint32_t n_streams, cap_streams;
-    struct tcp_spec tcp;      /* Its TCP messages' parameters. */
-    uint64_t msgs, msg_bytes;
-};
-
-static void advance(struct net *, struct sto_io *);
 static void issue(struct net *, struct sto_worker *, struct sto_io *);
 
 /* ---- Programs. ---- */
@@ -419,6 +302,55 @@ program_build(const struct storage_spec *s, const struct storage_job_spec *j,
     }
 }
 
+/* The messages of a session's setup (migrate.c), once its connection is
+ * up (RDMA's connection manager exchange is not modelled; TCP's
+ * handshake is the connection's, ENTRY_TCP_LOGIN):
+ *   nvme-tcp    I->T ICReq (128 B), T->I ICResp (128 B) (TP 8000 3.6.2),
+ *               then the Fabrics Connect command with its 1024 B of data
+ *               in the capsule (NVMe-oF 1.1 3.3) and its CapsuleResp
+ *   nvme-rdma,  the Connect command (a SEND of the 64 B SQE and its 1024 B
+ *   nvme-iwarp  of data) and its response (a SEND of the 16 B CQE)
+ *   iscsi       RFC 7143's login without authentication (AuthMethod=None,
+ *               as open-iscsi negotiates it): a Login Request and Response
+ *               for the security stage, then for the operational one, each
+ *               a BHS and its key=value text
+ *   object      nothing beyond the connections (each new one's handshake,
+ *               as it is first used)
+ * One session per worker: its I/O queue.  The admin queue an NVMe-oF
+ * host connects first, and the commands that enable and identify the
+ * controller on it, are not modelled. */
+static void
+program_login_build(const struct storage_spec *s,
+                    const struct storage_job_spec *j, struct program *p)
+{
+    memset(p, 0, sizeof *p);
+    switch (j->proto) {
+    case STORAGE_NVME_TCP:
+        put_msg(p, CARRY_TCP, false, NVME_TCP_IC_BYTES);
+        put_msg(p, CARRY_TCP, true, NVME_TCP_IC_BYTES);
+        put_msg(p, CARRY_TCP, false,
+                nvme_tcp_pdu(s, NVME_TCP_CMD_BYTES, NVMF_CONNECT_DATA_BYTES));
+        put_msg(p, CARRY_TCP, true, nvme_tcp_pdu(s, NVME_TCP_RESP_BYTES, 0));
+        break;
+    case STORAGE_NVME_RDMA:
+    case STORAGE_NVME_IWARP: {
+        enum carrier send = j->proto == STORAGE_NVME_IWARP ? CARRY_IWARP_SEND
+                                                           : CARRY_SEND;
+        put_msg(p, send, false, NVME_SQE_BYTES + NVMF_CONNECT_DATA_BYTES);
+        put_msg(p, send, true, NVME_CQE_BYTES);
+        break;
+    }
+    case STORAGE_ISCSI:
+        put_msg(p, CARRY_TCP, false, iscsi_pdus(s, ISCSI_LOGIN_SEC_REQ_BYTES));
+        put_msg(p, CARRY_TCP, true, iscsi_pdus(s, ISCSI_LOGIN_SEC_RSP_BYTES));
+        put_msg(p, CARRY_TCP, false, iscsi_pdus(s, ISCSI_LOGIN_OP_REQ_BYTES));
+        put_msg(p, CARRY_TCP, true, iscsi_pdus(s, ISCSI_LOGIN_OP_RSP_BYTES));
+        break;
+    default:
+        break;
+    }
+}
+
 /* ---- Sizing. ---- */
 
 /* Models beyond this many flow records are refused (a flow record is
@@ -440,7 +372,8 @@ program_msgs_max(const struct storage_spec *s, const struct storage_job_spec *j)
 
 bool
 storage_flow_cap(const struct storage_spec *s, const char *file,
-                 uint32_t *cap, char **err)
+                 const uint32_t *moved, size_t n_moved, uint32_t *cap,
+                 char **err)
 {
     double total = 0;
     for (size_t i = 0; i < s->n_jobs; i++) {
@@ -466,6 +399,12 @@ storage_flow_cap(const struct storage_spec *s, const char *file,
         double msgs = program_msgs_max(s, j);
         double pairs = j->n_pool ? (double)j->n_pool * (double)j->n_pool : 1;
         total += MIN(ceil(ios) * msgs, 2 * pairs * j->numjobs);
+        /* Each move of its initiator: a new session per worker (both
+         * directions, to each host of an object pool). */
+        for (size_t m = 0; m < n_moved; m++)
+            if (moved[m] == j->initiator && j->proto != STORAGE_LOCAL)
+                total += 2.0 * (j->n_pool ? (double)j->n_pool : 1) *
+                         j->numjobs;
         if (total > STORAGE_MAX_FLOWS) {
             *err = xasprintf("%s:%u:%u: storage.jobs.%zu: the jobs up to "
                              "this one would need up to %.0f message flows "
@@ -510,6 +449,15 @@ entries_fill(struct storage *st, const struct net *net,
      * IRD and ORD, RFC 6581). */
     out[ENTRY_IWARP_STREAM] = out[ENTRY_TCP_STREAM];
     out[ENTRY_IWARP_STREAM].rd_max = st->spec->rdma_read_depth;
+    /* A session a moved VM's destination opens (migrate.c): a new
+     * connection, its three-way handshake first, from the scenario's TCP
+     * parameters as they are. */
+    st->tcp_login = *tcp;
+    st->tcp_login.handshake = true;
+    out[ENTRY_TCP_LOGIN] = out[ENTRY_TCP_STREAM];
+    out[ENTRY_TCP_LOGIN].tcp = &st->tcp_login;
+    out[ENTRY_IWARP_LOGIN] = out[ENTRY_IWARP_STREAM];
+    out[ENTRY_IWARP_LOGIN].tcp = &st->tcp_login;
 }
 
 /* ---- Running. ---- */
@@ -534,13 +482,13 @@ core_of(struct net *net, uint32_t h, uint32_t worker)
 static void
 cpu_done(struct net *net, struct cpu_work *w)
 {
-    advance(net, w->obj);
+    sto_advance(net, w->obj);
 }
 
 static void
 device_done(struct net *net, struct nvme_cmd *c)
 {
-    advance(net, CONTAINER_OF(c, struct sto_io, cmd));
+    sto_advance(net, CONTAINER_OF(c, struct sto_io, cmd));
 }
 
 static const struct transport_class *
@@ -566,11 +514,11 @@ target_port(enum storage_proto proto)
 
 /* Flow F (its id set): BYTES by CARRIER from host SRC (port SPORT) to
  * DST (DPORT) in job J's class. */
-static void
-flow_fill(const struct net *net, const struct storage *st,
-          const struct storage_job_spec *j, uint32_t src, uint16_t sport,
-          uint32_t dst, uint16_t dport, enum carrier carrier, uint64_t bytes,
-          struct flow *f)
+void
+sto_flow_fill(const struct net *net, const struct storage *st,
+              const struct storage_job_spec *j, uint32_t src, uint16_t sport,
+              uint32_t dst, uint16_t dport, enum carrier carrier,
+              uint64_t bytes, struct flow *f)
 {
     f->src = src;
     f->dst = dst;
@@ -585,21 +533,33 @@ flow_fill(const struct net *net, const struct storage *st,
                                                     : ENTRY_RDMA_STREAM));
 }
 
-/* Message STEP of worker W's I/O to or from TARGET. */
-static void
-flow_fill_step(const struct net *net, const struct storage *st,
-               const struct sto_worker *w, uint32_t target,
-               const struct step *step, struct flow *f)
+/* Message STEP of worker W's I/O to or from TARGET, from or to the
+ * server its initiator runs on.  After a vm_move (migrate.c) its sessions
+ * are that server's own traffic, and a new session's connection opens
+ * with TCP's handshake, from the initiator. */
+void
+sto_flow_fill_step(const struct net *net, const struct storage *st,
+                   const struct sto_worker *w, uint32_t target,
+                   const struct step *step, struct flow *f)
 {
     const struct storage_job_spec *j = w->job->spec;
     uint16_t iport = (uint16_t)(INITIATOR_PORT0 + w->index % 16384);
     uint16_t tport = target_port(j->proto);
     if (step->to_initiator)
-        flow_fill(net, st, j, target, tport, j->initiator, iport,
-                  step->carrier, step->bytes, f);
+        sto_flow_fill(net, st, j, target, tport, w->host, iport,
+                      step->carrier, step->bytes, f);
     else
-        flow_fill(net, st, j, j->initiator, iport, target, tport,
-                  step->carrier, step->bytes, f);
+        sto_flow_fill(net, st, j, w->host, iport, target, tport,
+                      step->carrier, step->bytes, f);
+    if (UNLIKELY(w->own)) {
+        f->control = true;
+        if (w->handshake && !step->to_initiator &&
+            (step->carrier == CARRY_TCP || carrier_iwarp(step->carrier)))
+            f->entry = (uint16_t)(st->first_entry +
+                                  (step->carrier == CARRY_TCP
+                                       ? ENTRY_TCP_LOGIN
+                                       : ENTRY_IWARP_LOGIN));
+    }
 }
 
 /* A new flow record, to be filled. */
@@ -680,20 +640,29 @@ stream_get(struct net *net, struct storage *st, uint32_t w,
 }
 
 /* Sends message TEMPLATE by CARRIER (its ends, size and class filled by
- * flow_fill()) for IO's LEG (-1: its own step), posted on the worker's
+ * sto_flow_fill()) for IO's LEG (-1: its own step), posted on the worker's
  * stream between its ends (an RDMA READ on its requester's, the data's
  * destination), tagged for storage_msg_done() unless NOWAIT. */
-static void
-msg_send(struct net *net, struct storage *st, struct sto_io *io, int leg,
-         const struct flow *template, enum carrier carrier, bool nowait)
+void
+sto_msg_send(struct net *net, struct storage *st, struct sto_io *io, int leg,
+             const struct flow *template, enum carrier carrier, bool nowait)
 {
-    st->msgs++;
-    st->msg_bytes += template->size_bytes;
     struct sto_worker *w = io->w;
     uint64_t tag = nowait ? TAG_NOWAIT
                           : (uint64_t)w->index << 32 |
                                 (uint64_t)(io - w->ios) << 8 |
                                 (uint64_t)(leg + 1);
+    sto_post(net, st, w, tag, template, carrier);
+}
+
+/* Posts message TEMPLATE by CARRIER on worker W's stream between its
+ * ends, tagged TAG. */
+void
+sto_post(struct net *net, struct storage *st, struct sto_worker *w,
+         uint64_t tag, const struct flow *template, enum carrier carrier)
+{
+    st->msgs++;
+    st->msg_bytes += template->size_bytes;
     struct flow *f = stream_get(net, st, w->index, template);
     transport_post(net, f, template->size_bytes,
                    carrier == CARRY_WRITE || carrier == CARRY_IWARP_WRITE
@@ -709,32 +678,16 @@ send_msg(struct net *net, struct storage *st, struct sto_io *io,
          const struct step *step)
 {
     struct flow f = { 0 };
-    flow_fill_step(net, st, io->w, io->target, step, &f);
-    msg_send(net, st, io, -1, &f, step->carrier, step->nowait);
+    sto_flow_fill_step(net, st, io->w, io->target, step, &f);
+    sto_msg_send(net, st, io, -1, &f, step->carrier, step->nowait);
     return step->nowait;
-}
-
-/* ---- Object PUTs: the replicas' legs. ---- */
-
-static void leg_advance(struct net *, struct sto_leg *);
-
-static void
-leg_cpu_done(struct net *net, struct cpu_work *w)
-{
-    leg_advance(net, w->obj);
-}
-
-static void
-leg_device_done(struct net *net, struct nvme_cmd *c)
-{
-    leg_advance(net, CONTAINER_OF(c, struct sto_leg, cmd));
 }
 
 /* Host H's SSD for its next command: a host's SSDs are striped (RAID 0
  * with a stripe unit of at least the block size), so its commands,
  * whatever their job, go to one SSD after another. */
-static struct nvme_dev *
-host_dev(struct storage *st, uint32_t h)
+struct nvme_dev *
+sto_host_dev(struct storage *st, uint32_t h)
 {
     struct sto_host *sh = &st->hosts[h];
     struct nvme_dev *d = &sh->dev[sh->next_dev];
@@ -754,9 +707,9 @@ target_busy(struct storage *st, uint32_t h, uint64_t now)
 
 /* Runs the target's software for one command on host H's worker core;
  * false without a server (nothing to run). */
-static bool
-target_work(struct net *net, struct storage *st, uint32_t h, uint32_t worker,
-            bool rdma, cpu_done_fn *done, void *obj)
+bool
+sto_target_work(struct net *net, struct storage *st, uint32_t h,
+                uint32_t worker, bool rdma, cpu_done_fn *done, void *obj)
 {
     target_busy(st, h, net->sim.now_ps);
     struct core *c = core_of(net, h, worker);
@@ -773,125 +726,6 @@ target_work(struct net *net, struct storage *st, uint32_t h, uint32_t worker,
                                     : st->spec->cost.kernel_io),
              done, obj, NULL);
     return true;
-}
-
-/* Leg 0 writes at the primary; the others: 0 the object to the
- * replica, 1 its software, 2 its SSD, 3 its acknowledgment, 4 done. */
-static void
-leg_advance(struct net *net, struct sto_leg *leg)
-{
-    struct sto_io *io = leg->io;
-    struct sto_worker *w = io->w;
-    struct storage *st = w->st;
-    const struct storage_job_spec *j = w->job->spec;
-    enum carrier c = j->proto == STORAGE_OBJECT_TCP ? CARRY_TCP : CARRY_SEND;
-    uint16_t port = (uint16_t)(INITIATOR_PORT0 + io->target % 16384);
-    int k = (int)(leg - io->legs);
-    for (;;) {
-        uint8_t stage = leg->stage++;
-        if (k == 0 && stage == 0)
-            stage = 2;
-        else if (k == 0)
-            stage = 4;
-        struct flow f = { 0 };
-        switch (stage) {
-        case 0:
-            flow_fill(net, st, j, io->target, port, leg->host, OBJECT_PORT,
-                      c, j->bs, &f);
-            msg_send(net, st, io, k, &f, c, false);
-            return;
-        case 1:
-            if (target_work(net, st, leg->host, w->index,
-                            j->proto == STORAGE_OBJECT_RDMA, leg_cpu_done,
-                            leg))
-                return;
-            continue;
-        case 2:
-            leg->cmd.write = true;
-            leg->cmd.bytes = j->bs;
-            leg->cmd.done = leg_device_done;
-            nvme_submit(net, host_dev(st, leg->host), &leg->cmd);
-            return;
-        case 3:
-            st->hosts[leg->host].ios_target++;
-            st->hosts[leg->host].last_ps = net->sim.now_ps;
-            flow_fill(net, st, j, leg->host, OBJECT_PORT, io->target, port,
-                      c, OBJECT_SMALL_BYTES, &f);
-            msg_send(net, st, io, k, &f, c, false);
-            return;
-        default:
-            if (--io->legs_left == 0)
-                advance(net, io);
-            return;
-        }
-    }
-}
-
-/* Zipf's law over N names of exponent THETA (!= 1), by Gray et al.'s
- * method ("Quickly generating billion-record synthetic databases",
- * SIGMOD 1994), as fio draws zipf:theta (lib/zipf.c): zeta(N, theta)
- * summed once, then one uniform draw per name. */
-static void
-zipf_init(struct sto_job *job, uint64_t n, double theta)
-{
-    double zetan = 0;
-    for (uint64_t i = 1; i <= n; i++)
-        zetan += pow((double)i, -theta);
-    double zeta2 = 1 + pow(0.5, theta);
-    job->zetan = zetan;
-    job->alpha = 1 / (1 - theta);
-    /* (With 2 names or fewer the first two cases below draw them all.) */
-    job->eta = n > 2 ? (1 - pow(2.0 / (double)n, 1 - theta)) /
-                           (1 - zeta2 / zetan)
-                     : 0;
-}
-
-/* The rank (0: the most popular) of the name JOB's next I/O uses. */
-static uint64_t
-name_draw(struct sto_job *job)
-{
-    const struct storage_job_spec *j = job->spec;
-    if (!j->zipf)
-        return rng_below(&job->names, j->objects);
-    double u = rng_uniform(&job->names), uz = u * job->zetan;
-    if (uz < 1)
-        return 0;
-    if (uz < 1 + pow(0.5, j->zipf))
-        return 1;
-    double k = (double)j->objects *
-               pow(job->eta * u - job->eta + 1, job->alpha);
-    return k < (double)j->objects ? (uint64_t)k : j->objects - 1;
-}
-
-/* Places object number SEQ of job J (index JI) on its replicas: the
- * pool's hosts ranked by a hash of the name and the host (rendezvous
- * hashing), the first the primary, each next one the best in a rack not
- * yet used. */
-static void
-place(const struct storage_job_spec *j, size_t ji, uint64_t seq,
-      struct sto_leg *legs)
-{
-    uint64_t name = rng_mix64(((uint64_t)ji << 40) ^ seq);
-    int32_t racks[STORAGE_MAX_REPLICAS];
-    uint32_t n = 0;
-    while (n < j->replicas) {
-        uint64_t best = 0;
-        size_t pick = SIZE_MAX;
-        for (size_t i = 0; i < j->n_pool; i++) {
-            bool used = false;
-            for (uint32_t k = 0; k < n; k++)
-                used |= racks[k] == j->pool_rack[i];
-            uint64_t score = rng_mix64(name ^ rng_mix64(j->pool[i] + 1));
-            if (!used && (pick == SIZE_MAX || score > best)) {
-                best = score;
-                pick = i;
-            }
-        }
-        sim_assert(pick != SIZE_MAX);  /* Racks checked by the parser. */
-        racks[n] = j->pool_rack[pick];
-        legs[n].host = j->pool[pick];
-        n++;
-    }
 }
 
 /* The I/O is over: its figures, and the worker's next. */
@@ -914,12 +748,15 @@ io_end(struct net *net, struct sto_io *io)
         st->hosts[io->target].ios_target++;
         st->hosts[io->target].last_ps = now;
     }
+    io->w->inflight--;
     issue(net, io->w, io);
+    if (UNLIKELY(io->w->moving))
+        migrate_io_ended(net, io->w);
 }
 
 /* Runs the I/O's steps until one has to wait. */
-static void
-advance(struct net *net, struct sto_io *io)
+void
+sto_advance(struct net *net, struct sto_io *io)
 {
     struct sto_worker *w = io->w;
     struct storage *st = w->st;
@@ -947,7 +784,7 @@ advance(struct net *net, struct sto_io *io)
         switch (step->kind) {
         case STEP_SUBMIT:
         case STEP_COMPLETE:
-            c = core_of(net, j->initiator, w->index);
+            c = core_of(net, w->host, w->index);
             if (!c)
                 continue;
             core_run(net, c, ACT_APP,
@@ -957,25 +794,25 @@ advance(struct net *net, struct sto_io *io)
                      cpu_done, io, NULL);
             return;
         case STEP_TARGET:
-            if (target_work(net, st, io->target, w->index,
-                            j->proto == STORAGE_NVME_RDMA ||
-                                j->proto == STORAGE_NVME_IWARP ||
-                                j->proto == STORAGE_OBJECT_RDMA,
-                            cpu_done, io))
+            if (sto_target_work(net, st, io->target, w->index,
+                                j->proto == STORAGE_NVME_RDMA ||
+                                    j->proto == STORAGE_NVME_IWARP ||
+                                    j->proto == STORAGE_OBJECT_RDMA,
+                                cpu_done, io))
                 return;
             continue;
         case STEP_FANOUT:
             io->legs_left = j->replicas;
             for (uint32_t k = 0; k < j->replicas; k++) {
                 io->legs[k].stage = 0;
-                leg_advance(net, &io->legs[k]);
+                object_leg_advance(net, &io->legs[k]);
             }
             return;
         case STEP_DEVICE:
             io->cmd.write = io->write;
             io->cmd.bytes = j->bs;
             io->cmd.done = device_done;
-            nvme_submit(net, host_dev(st, dev_host), &io->cmd);
+            nvme_submit(net, sto_host_dev(st, dev_host), &io->cmd);
             return;
         case STEP_MSG:
             if (send_msg(net, st, io, step))
@@ -1036,15 +873,21 @@ issue(struct net *net, struct sto_worker *w, struct sto_io *io)
         job->st.reads++;
     io->target = j->target;
     if (io->legs) {
-        place(j, (size_t)(job - w->st->jobs),
-              j->objects ? name_draw(job) : job->st.issued - 1, io->legs);
+        object_place(j, (size_t)(job - w->st->jobs),
+                     j->objects ? object_name_draw(job) : job->st.issued - 1,
+                     io->legs);
         io->target = io->legs[0].host;
     }
     w->issued++;
     io->step = 0;
     io->issued_ps = now;
     memset(io->stage_ps, 0, sizeof io->stage_ps);
-    advance(net, io);
+    if (UNLIKELY(w->moving)) {
+        migrate_hold(w, io);
+        return;
+    }
+    w->inflight++;
+    sto_advance(net, io);
 }
 
 static void
@@ -1082,12 +925,13 @@ storage_create(struct storage **out, struct net *net,
         job->spec = j;
         program_build(spec, j, false, &job->prog[0]);
         program_build(spec, j, true, &job->prog[1]);
+        program_login_build(spec, j, &job->login);
         rng_init(&job->rng, edge_of(net)->cfg.seed,
                  rng_stream_id("storage/job") ^ i);
         rng_init(&job->names, edge_of(net)->cfg.seed,
                  rng_stream_id("storage/names") ^ i);
         if (j->zipf)
-            zipf_init(job, j->objects, j->zipf);
+            object_zipf_init(job, j->objects, j->zipf);
         st->n_workers += j->numjobs;
         /* Every carrier a job uses must be able to carry its messages
          * here (the transports' own checks, on a message of the job). */
@@ -1097,9 +941,9 @@ storage_create(struct storage **out, struct net *net,
                 if (p->s[k].kind != STEP_MSG)
                     continue;
                 struct flow f = { .id = first_flow };
-                struct sto_worker tmp = { .job = job };
+                struct sto_worker tmp = { .job = job, .host = j->initiator };
                 uint32_t t = j->n_pool ? j->pool[0] : j->target;
-                flow_fill_step(net, st, &tmp, t, &p->s[k], &f);
+                sto_flow_fill_step(net, st, &tmp, t, &p->s[k], &f);
                 if (f.transport->check && f.transport->check(net, &f, err))
                     return 2;
             }
@@ -1115,6 +959,7 @@ storage_create(struct storage **out, struct net *net,
             w->st = st;
             w->job = &st->jobs[i];
             w->index = k;
+            w->host = j->initiator;
             w->ios = xcalloc(j->iodepth, sizeof *w->ios);
             for (uint32_t d = 0; d < j->iodepth; d++) {
                 struct sto_io *io = &w->ios[d];
@@ -1147,6 +992,7 @@ storage_destroy(struct storage *st, struct net *net)
         for (uint32_t d = 0; w->ios && d < w->job->spec->iodepth; d++)
             free(w->ios[d].legs);
         free(w->ios);
+        free(w->held);
     }
     for (size_t i = 0; i < st->spec->n_jobs; i++)
         free(st->jobs[i].st.lat_ps);
@@ -1180,12 +1026,16 @@ storage_msg_done(struct storage *st, struct net *net, struct flow *f,
     if (tag == TAG_NOWAIT)
         return;
     struct sto_worker *w = &st->workers[tag >> 32];
+    if ((tag & 0xff) == LEG_LOGIN + 1) {
+        migrate_login_next(net, w);
+        return;
+    }
     struct sto_io *io = &w->ios[(tag >> 8) & ((UINT64_C(1) << TAG_SLOT_BITS) - 1)];
     int leg = (int)(tag & 0xff) - 1;
     if (leg < 0)
-        advance(net, io);
+        sto_advance(net, io);
     else
-        leg_advance(net, &io->legs[leg]);
+        object_leg_advance(net, &io->legs[leg]);
 }
 
 size_t

@@ -65,13 +65,16 @@ struct storage_job_stats {
 
 /* The edge entries storage's messages use (edge.h, flow->entry), from
  * FIRST_ENTRY on: STORAGE_N_ENTRIES of them. */
-#define STORAGE_N_ENTRIES 3
+#define STORAGE_N_ENTRIES 5
 
 /* The flows SPEC's jobs can need at most (their streams); 0 with only
- * local jobs.  Returns false, with *ERR allocated, if there would be
- * more than the model keeps (a duration too long for the device). */
+ * local jobs.  MOVED (N_MOVED of them) holds the host of every vm_move,
+ * whose initiators open new sessions.  Returns false, with *ERR
+ * allocated, if there would be more than the model keeps (a duration
+ * too long for the device). */
 bool storage_flow_cap(const struct storage_spec *, const char *file,
-                      uint32_t *cap, char **err);
+                      const uint32_t *moved, size_t n_moved, uint32_t *cap,
+                      char **err);
 
 /* Builds the storage of SPEC on NET (its hosts and servers built, its
  * flow array with room for CAP flows from FIRST_FLOW) and schedules its
@@ -94,6 +97,12 @@ bool storage_owns_flow(const struct storage *, const struct flow *);
 /* A message posted on storage's stream F with TAG has been delivered. */
 void storage_msg_done(struct storage *, struct net *, struct flow *,
                       uint64_t tag);
+
+/* The VMs of host MAC run on server TO from now (a vm_move): the sessions
+ * of its jobs' workers (as initiator) drain their I/Os in flight and
+ * TO opens new ones to the same targets (migrate.c). */
+void storage_vm_moved(struct storage *, struct net *, uint32_t mac,
+                      uint32_t to);
 
 /* Results, for report/. */
 size_t storage_n_jobs(const struct storage *);

@@ -54,7 +54,9 @@ struct flow {
     bool route_reversed;       /* Its data goes dst to src (RDMA READ). */
     bool control;              /* The host's own control-plane traffic
                                 * (a BGP session's one direction, a
-                                * message stream of control/evpn.c): a
+                                * message stream of control/evpn.c; a
+                                * moved VM's storage session,
+                                * storage/migrate.c): a
                                 * vswitch passes its packets as the
                                 * host's own, not a VM's.  The transport
                                 * does not look at it. */

@@ -244,6 +244,21 @@ warn_late_starts(struct net *net, const struct scenario *scn)
     }
 }
 
+bool
+world_storage_cap(const struct scenario *scn, uint32_t *cap, char **err)
+{
+    const struct control_spec *c = &scn->control;
+    uint32_t *moved = xmalloc((c->n_events ? c->n_events : 1) *
+                              sizeof *moved);
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_events; i++)
+        if (c->events[i].kind == CTL_VM_MOVE)
+            moved[n++] = c->events[i].a;
+    bool ok = storage_flow_cap(&scn->storage, scn->file, moved, n, cap, err);
+    free(moved);
+    return ok;
+}
+
 /* The storage section: its messages' edge entries after the traffic
  * entries, room for its flows after the workload's, and its jobs. */
 static int
@@ -252,7 +267,7 @@ build_storage(struct world *w, const struct scenario *scn, uint32_t *room,
 {
     struct edge *edge = &w->edge;
     uint32_t cap, first = w->wl->flow_cap;
-    if (!storage_flow_cap(&scn->storage, scn->file, &cap, err))
+    if (!world_storage_cap(scn, &cap, err))
         return 2;
     *room = first + cap + 1;
     w->entries = xrealloc(w->entries, (scn->n_traffic + STORAGE_N_ENTRIES) *
@@ -299,8 +314,9 @@ evpn_dp_gone(struct evpn_dp *dp, uint32_t v, uint32_t mac)
 }
 
 /* The VMs of host MAC run on server TO now: the vswitch there admits
- * them, and the ends of their flows (workload flows; their own flows'
- * state moves with them) send from TO. */
+ * them, the ends of their flows (workload flows; their own flows'
+ * state moves with them) send from TO, and their storage sessions drain
+ * and open again from TO (storage_vm_moved()). */
 static void
 evpn_dp_moved(struct evpn_dp *dp, uint32_t mac, uint32_t to)
 {
@@ -323,6 +339,8 @@ evpn_dp_moved(struct evpn_dp *dp, uint32_t mac, uint32_t to)
         else if (f->dst == mac)
             transport_move_end(net, f, false, &edge->hosts[to]);
     }
+    if (w->storage)
+        storage_vm_moved(w->storage, net, mac, to);
 }
 
 static const struct evpn_dp_class world_evpn_dp_class = {

@@ -209,7 +209,7 @@ world_estimate(const struct scenario *scn, struct world_estimate *e)
     uint32_t sto_cap;
     char *sto_err = NULL;
     if (scn->storage.on &&
-        storage_flow_cap(&scn->storage, scn->file, &sto_cap, &sto_err)) {
+        world_storage_cap(scn, &sto_cap, &sto_err)) {
         flow_mem += (double)sto_cap *
                     (sizeof(struct flow) + sizeof(void *) +
                      MALLOC_OVERHEAD_BYTES + TCP_STATE_BYTES);

@@ -91,6 +91,10 @@ void world_estimate(const struct scenario *, struct world_estimate *);
 /* The workload's inputs, from SCN (which must outlive them). */
 struct workload_config world_workload_config(const struct scenario *scn);
 
+/* The flows SCN's storage jobs can need at most (storage_flow_cap(),
+ * with its vm_move events); false with *ERR allocated if too many. */
+bool world_storage_cap(const struct scenario *, uint32_t *cap, char **err);
+
 /* For the builder: makes W the owner its fabric and edge report to
  * (drops and completions, counted per flow; world.c). */
 void world_own(struct world *);
