@@ -13,7 +13,7 @@ should_mark(struct ecn_marker *m, uint64_t q)
         return q > e->k_bytes;
     if (q <= e->kmin_bytes)
         return false;
-    if (q >= e->kmax_bytes)
+    if (q > e->kmax_bytes || (q == e->kmax_bytes && !m->ns3))
         return true;
     double p = e->pmax * (double)(q - e->kmin_bytes) /
                (double)(e->kmax_bytes - e->kmin_bytes);

@@ -35,6 +35,11 @@ struct ecn_marker {
     const struct ecn_spec *spec;
     struct rng *rng;           /* RED's coin: one stream per switch, shared
                                 * by its markers. */
+    bool ns3;                  /* RED as the HPCC simulator's ShouldSendCN
+                                * (`fabric: ns3`): always above Kmax, the
+                                * coin above Kmin, so at Kmax exactly the
+                                * coin (with Pmax) where dcsim's own rule
+                                * marks. */
 };
 
 /* Marks P (if ECN-capable) by the rule, for a queue of QUEUE_BYTES;

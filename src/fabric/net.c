@@ -159,11 +159,13 @@ net_init(struct net *net, const struct net_config *cfg, uint64_t stop_ps)
         mmu_init(&s->mmu, sw->mmu, sw->queue_bytes, sw->buffer_bytes);
         s->ecn.spec = &sw->ecn;
         s->ecn.rng = &s->ecn_rng;
+        s->ecn.ns3 = cfg->ppp;
         if (sw->ecn.n_by_rate) {
             s->ecn_by_rate = xcalloc(sw->ecn.n_by_rate, sizeof *s->ecn_by_rate);
             for (size_t k = 0; k < sw->ecn.n_by_rate; k++) {
                 s->ecn_by_rate[k].spec = &sw->ecn.by_rate[k].spec;
                 s->ecn_by_rate[k].rng = &s->ecn_rng;
+                s->ecn_by_rate[k].ns3 = cfg->ppp;
             }
         }
         char stream[96];

@@ -2,7 +2,8 @@
  * (Ethernet, PFC and native InfiniBand),
  * exact single-flow FCTs over 1, 2 and 4 links, ECMP balance over four
  * spines, hash polarization with one seed on every switch, UDP loss
- * accounting, the shared MMU's pool with and without PFC, and every
+ * accounting, the shared MMU's pool with and without PFC, RED at Kmax by
+ * dcsim's rule and by the HPCC simulator's (`fabric: ns3`), and every
  * routing table of fat-trees, spine-leafs, three-tiers and irregular
  * explicit graphs against one BFS per destination group, and the HPCC
  * ns-3 simulator's ECMP hash (switch.ecmp_hash: ns3) against vectors of
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fabric/ecn.h"
 #include "fabric/net.h"
 #include "fabric/ns3-ecmp.h"
 #include "fabric/path.h"
@@ -338,6 +340,48 @@ static const char *two_hosts =
     "  links:\n"
     "    - {a: a, b: sw, rate: 100Gbps, delay: 1us}\n"
     "    - {a: sw, b: b, rate: 100Gbps, delay: 1us}\n";
+
+/* RED at Kmax exactly: dcsim's rule marks, the HPCC simulator's
+ * ShouldSendCN (switch-mmu.cc) marks only above Kmax and draws the coin
+ * with p = Pmax there; `fabric: ns3` takes the simulator's.  Above Kmax
+ * both always mark, at Kmin neither. */
+static void
+test_ecn_kmax(void)
+{
+    static const char *const fabric[] = { "", "fabric: ns3\n" };
+    for (int ns3 = 0; ns3 < 2; ns3++) {
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml,
+                 "%s%sswitch: {ecn: {mode: red, kmin: 400KB, kmax: 1600KB, "
+                 "pmax: 0.2}}\n", two_hosts, fabric[ns3]);
+        struct scenario scn;
+        struct net *net = build(yaml, &scn);
+        struct ecn_marker *m = &sw_cast(net->nodes[net->n_hosts])->ecn;
+        const uint64_t q[] = { 400000, 1600000, 1600001 };
+        uint32_t marked[3] = { 0, 0, 0 };
+        const uint32_t tries = 20000;
+        for (int k = 0; k < 3; k++)
+            for (uint32_t i = 0; i < tries; i++) {
+                struct pkt p;
+                uint64_t n = 0;
+                memset(&p, 0, sizeof p);
+                p.ip.ecn = ECN_ECT0;
+                ecn_consider(m, &n, &p, q[k]);
+                marked[k] += (uint32_t)n;
+            }
+        printf("# %s: marked at Kmin %u, at Kmax %u, above %u of %u\n",
+               ns3 ? "fabric: ns3" : "Ethernet", marked[0], marked[1],
+               marked[2], tries);
+        ok(marked[0] == 0, "%s: never at Kmin", fabric[ns3][0] ? "ns3" : "own rule");
+        ok(marked[2] == tries, "%s: always above Kmax", fabric[ns3][0] ? "ns3" : "own rule");
+        if (ns3)
+            ok(marked[1] > tries / 5 - tries / 50 && marked[1] < tries / 5 + tries / 50,
+               "ns3: at Kmax with Pmax 0.2 (%u of %u)", marked[1], tries);
+        else
+            ok(marked[1] == tries, "own rule: always at Kmax");
+        finish(net, &scn);
+    }
+}
 
 static void
 check_single_flow(const char *what, const char *yaml, uint32_t links,
@@ -1190,6 +1234,7 @@ main(void)
     test_ns3_ecmp();
     test_loss();
     test_shared_pool();
+    test_ecn_kmax();
     test_routes_generated();
     test_routes_withdrawn();
     test_routes_bounce();
