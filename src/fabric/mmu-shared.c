@@ -105,6 +105,31 @@ over_threshold(const struct mmu *m, const struct mmu_pg *g, uint8_t c,
            pg_alpha(m, g, c) * free_shared(m);
 }
 
+/* Is G, of class C, past XOFF: in its headroom, or at its pause
+ * threshold? */
+static inline bool
+pg_past_xoff(const struct mmu *m, const struct mmu_pg *g, uint8_t c)
+{
+    return g->hdrm > 0 || (m->xoff_static
+                               ? g->bytes >= m->xoff_static
+                               : (double)shared_part(m, g->bytes) >=
+                                     pg_alpha(m, g, c) * free_shared(m));
+}
+
+/* Is G, of class C, back at XON: headroom empty and xon_offset below its
+ * pause threshold? */
+static inline bool
+pg_at_xon(const struct mmu *m, const struct mmu_pg *g, uint8_t c)
+{
+    if (g->hdrm > 0)
+        return false;
+    if (m->xoff_static)
+        return g->bytes + m->xon_offset <= m->xoff_static;
+    uint64_t sh = shared_part(m, g->bytes);
+    return sh == 0 ||
+           (double)(sh + m->xon_offset) <= pg_alpha(m, g, c) * free_shared(m);
+}
+
 static void
 hold(struct mmu *m, uint32_t frame_bytes)
 {
@@ -115,14 +140,13 @@ hold(struct mmu *m, uint32_t frame_bytes)
 
 /* Charges G's reserve and the shared pool: its bytes become AFTER, of
  * which GROW more are shared. */
-static int
+static void
 charge(struct mmu *m, struct mmu_pg *g, uint64_t after, uint64_t grow,
        uint32_t frame_bytes)
 {
     m->shared_used += grow;
     g->bytes = (uint32_t)after;
     hold(m, frame_bytes);
-    return -1;
 }
 
 static int
@@ -133,27 +157,31 @@ shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
     uint64_t after = (uint64_t)g->bytes + frame_bytes;
     uint64_t grow = shared_part(m, after) - shared_part(m, g->bytes);
     bool pool_ok = grow <= m->shared_size - m->shared_used;
-
     if (m->lossless >> tc & 1) {
-        if (pool_ok && !over_threshold(m, g, tc, after))
-            return charge(m, g, after, grow, frame_bytes);
-        if ((uint64_t)g->hdrm + frame_bytes > m->headroom[in_port])
-            return DROP_HEADROOM;
-        g->hdrm += frame_bytes;
-        if (g->hdrm > g->hdrm_max)
-            g->hdrm_max = g->hdrm;
-        hold(m, frame_bytes);
-        return -1;
+        if (pool_ok && !over_threshold(m, g, tc, after)) {
+            charge(m, g, after, grow, frame_bytes);
+        } else {
+            if ((uint64_t)g->hdrm + frame_bytes > m->headroom[in_port])
+                return DROP_HEADROOM;
+            g->hdrm += frame_bytes;
+            if (g->hdrm > g->hdrm_max)
+                g->hdrm_max = g->hdrm;
+            hold(m, frame_bytes);
+        }
+        /* mmu_pg_pause_due(), on the counters just written. */
+        return !g->held && pg_past_xoff(m, g, tc) ? MMU_ADMITTED_PAUSE
+                                                  : MMU_ADMITTED;
     }
     double limit = (double)m->reserve + m->alpha[tc] * free_shared(m);
     if ((double)(port_q(port, tc)->bytes + frame_bytes) > limit)
         return DROP_THRESHOLD;
     if (!pool_ok)
         return DROP_BUFFER_FULL;
-    return charge(m, g, after, grow, frame_bytes);
+    charge(m, g, after, grow, frame_bytes);
+    return MMU_ADMITTED;
 }
 
-static void
+static bool
 shared_release(struct mmu *m, const struct port *port, uint8_t tc,
                uint8_t in_port, uint32_t frame_bytes)
 {
@@ -166,30 +194,22 @@ shared_release(struct mmu *m, const struct port *port, uint8_t tc,
     m->shared_used -= shared_part(m, g->bytes) - shared_part(m, g->bytes - rest);
     g->bytes -= rest;
     m->used_bytes -= frame_bytes;
+    /* mmu_pg_resume_due(): the bit is set only while PFC holds a
+     * lossless group, so it is the rare case and goes first. */
+    return UNLIKELY(g->held) && (m->lossless >> tc & 1) &&
+           pg_at_xon(m, g, tc);
 }
 
 bool
 mmu_pg_past_xoff(const struct mmu *m, uint16_t port, uint8_t pg)
 {
-    const struct mmu_pg *g = &m->pg[port * 8 + pg];
-    return g->hdrm > 0 || (m->xoff_static
-                               ? g->bytes >= m->xoff_static
-                               : (double)shared_part(m, g->bytes) >=
-                                     pg_alpha(m, g, pg) * free_shared(m));
+    return pg_past_xoff(m, &m->pg[port * 8 + pg], pg);
 }
 
 bool
 mmu_pg_at_xon(const struct mmu *m, uint16_t port, uint8_t pg)
 {
-    const struct mmu_pg *g = &m->pg[port * 8 + pg];
-    if (g->hdrm > 0)
-        return false;
-    if (m->xoff_static)
-        return g->bytes + m->xon_offset <= m->xoff_static;
-    uint64_t sh = shared_part(m, g->bytes);
-    return sh == 0 ||
-           (double)(sh + m->xon_offset) <=
-               pg_alpha(m, g, pg) * free_shared(m);
+    return pg_at_xon(m, &m->pg[port * 8 + pg], pg);
 }
 
 const struct mmu_class mmu_shared = {

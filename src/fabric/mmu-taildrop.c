@@ -19,10 +19,10 @@ taildrop_admit(struct mmu *m, const struct port *port, uint8_t tc,
     m->used_bytes += frame_bytes;
     if (m->used_bytes > m->max_used_bytes)
         m->max_used_bytes = m->used_bytes;
-    return -1;
+    return MMU_ADMITTED;
 }
 
-static void
+static bool
 taildrop_release(struct mmu *m, const struct port *port, uint8_t tc,
                  uint8_t in_port, uint32_t frame_bytes)
 {
@@ -30,6 +30,7 @@ taildrop_release(struct mmu *m, const struct port *port, uint8_t tc,
     (void)port;
     (void)tc;
     m->used_bytes -= frame_bytes;
+    return false;
 }
 
 const struct mmu_class mmu_taildrop = {

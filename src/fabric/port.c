@@ -255,9 +255,7 @@ static ALWAYS_INLINE void
 port_release(struct net *net, struct port *port, uint8_t tc, uint8_t in_port,
              uint32_t frame)
 {
-    struct mmu *m = port->mmu;
-    mmu_release(m, port, tc, in_port, frame);
-    if (UNLIKELY(m->lossless >> tc & 1) && mmu_pg_resume_due(m, in_port, tc))
+    if (UNLIKELY(mmu_release(port->mmu, port, tc, in_port, frame)))
         fc_rx_released(net, &port->node->ports[in_port], tc);
 }
 
@@ -373,16 +371,16 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
         return;
     }
     if (port->mmu) {
-        struct mmu *m = port->mmu;
-        int why = mmu_admit(m, port, tc, p->in_port, p->frame_bytes);
-        if (why >= 0) {
-            pq->st.drops++;
-            net_drop(net, p, (enum drop_reason)why);
-            return;
-        }
-        if (UNLIKELY(m->lossless >> tc & 1) &&
-            mmu_pg_pause_due(m, p->in_port, tc))
+        int why = mmu_admit(port->mmu, port, tc, p->in_port, p->frame_bytes);
+        if (UNLIKELY(why != MMU_ADMITTED)) {
+            if (why >= 0) {
+                pq->st.drops++;
+                net_drop(net, p, (enum drop_reason)why);
+                return;
+            }
+            /* MMU_ADMITTED_PAUSE. */
             fc_rx_admitted(net, &port->node->ports[p->in_port], tc);
+        }
     }
     if (port->ecn && port->ecn_at_enqueue)
         ecn_consider(port->ecn, &pq->st.ecn_marked, p, pq->q.bytes);
