@@ -8,6 +8,7 @@
 #include "fabric/arena.h"
 #include "fabric/ecn.h"
 #include "fabric/fc.h"
+#include "fabric/mmu-admit.h"
 #include "fabric/mmu.h"
 #include "fabric/net.h"
 #include "fabric/node.h"
@@ -255,7 +256,7 @@ static ALWAYS_INLINE void
 port_release(struct net *net, struct port *port, uint8_t tc, uint8_t in_port,
              uint32_t frame)
 {
-    if (UNLIKELY(mmu_release(port->mmu, port, tc, in_port, frame)))
+    if (UNLIKELY(mmu_release_inline(port->mmu, port, tc, in_port, frame)))
         fc_rx_released(net, &port->node->ports[in_port], tc);
 }
 
@@ -371,7 +372,8 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
         return;
     }
     if (port->mmu) {
-        int why = mmu_admit(port->mmu, port, tc, p->in_port, p->frame_bytes);
+        int why = mmu_admit_inline(port->mmu, port, tc, p->in_port,
+                                   p->frame_bytes);
         if (UNLIKELY(why != MMU_ADMITTED)) {
             if (why >= 0) {
                 pq->st.drops++;
