@@ -294,9 +294,7 @@ port_kick(struct net *net, struct port *port)
     uint8_t in_port = p->in_port;
 
     uint32_t wire = port_wire_bytes(port, frame);
-    uint64_t ser = port->ps_per_byte ? (uint64_t)wire * port->ps_per_byte
-                                     : ser_time_link_ps(wire, port->rate_bps,
-                                                        port->ns3_time);
+    uint64_t ser = port_ser_ps(port, wire);
     if (UNLIKELY(p->hooks | port->link.capture))
         net_observe_depart(net, port, p, ser);
     port->busy_until_ps = now + ser;
