@@ -260,6 +260,40 @@ port_release(struct net *net, struct port *port, uint8_t tc, uint8_t in_port,
         fc_rx_released(net, &port->node->ports[in_port], tc);
 }
 
+/* Puts P, of class TC (-1: a control frame of the port's flow
+ * control), on PORT's wire now: what port_kick() does once it has
+ * chosen P, and port_send() with a frame that leaves at once. */
+static ALWAYS_INLINE void
+port_transmit(struct net *net, struct port *port, struct pkt *p, int tc,
+              uint64_t now)
+{
+    uint32_t frame = p->frame_bytes;
+    uint8_t in_port = p->in_port;
+
+    uint32_t wire = port_wire_bytes(port, frame);
+    uint64_t ser = port_ser_ps(port, wire);
+    if (UNLIKELY(p->hooks | port->link.capture))
+        net_observe_depart(net, port, p, ser);
+    port->busy_until_ps = now + ser;
+    /* Wake up at the end of this frame only if something may follow. */
+    if (port->eligible || port->node->class->tx_ready || port->fc_ctrl)
+        sim_schedule(&net->sim, &port->tx_done, now + ser);
+    port->link.wire_bytes += wire;
+    port->link.packets++;
+    net->st.packet_hops++;
+    if (tc < 0) {
+        fc_ctrl_sent(net, port->fc, p, now + ser);
+        return;
+    }
+    link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps);
+    /* After the frame is on its way: a resume or a credit update sent
+     * from here may start on this very port. */
+    if (port->mmu)
+        port_release(net, port, (uint8_t)tc, in_port, frame);
+    if (UNLIKELY(port->fc_tx & PORT_FC_SENT))
+        fc_tx_sent(net, port->fc, (uint8_t)tc, in_port, frame);
+}
+
 void
 port_kick(struct net *net, struct port *port)
 {
@@ -274,13 +308,12 @@ port_kick(struct net *net, struct port *port)
         node->class->tx_ready(net, node, port);
     struct pkt *p;
     int tc = -1;
-    struct fc_port *fc = port->fc;
     if (UNLIKELY(port->fc_ctrl)) {
-        p = fc_ctrl_next(net, fc);
+        p = fc_ctrl_next(net, port->fc);
     } else {
         uint8_t ready = port->eligible & (uint8_t)~port->paused;
         if (UNLIKELY(port->fc_tx & PORT_FC_GATE))
-            ready = fc_tx_gate(net, fc, ready);
+            ready = fc_tx_gate(net, port->fc, ready);
         tc = sched_pick(port->sched, port, ready);
         if (tc < 0)
             return;
@@ -290,31 +323,7 @@ port_kick(struct net *net, struct port *port)
             ecn_consider(port->ecn, &pq->st.ecn_marked, p, pq->q.bytes);
         }
     }
-    uint32_t frame = p->frame_bytes;
-    uint8_t in_port = p->in_port;
-
-    uint32_t wire = port_wire_bytes(port, frame);
-    uint64_t ser = port_ser_ps(port, wire);
-    if (UNLIKELY(p->hooks | port->link.capture))
-        net_observe_depart(net, port, p, ser);
-    port->busy_until_ps = now + ser;
-    /* Wake up at the end of this frame only if something may follow. */
-    if (port->eligible || node->class->tx_ready || port->fc_ctrl)
-        sim_schedule(&net->sim, &port->tx_done, now + ser);
-    port->link.wire_bytes += wire;
-    port->link.packets++;
-    net->st.packet_hops++;
-    if (tc < 0) {
-        fc_ctrl_sent(net, fc, p, now + ser);
-        return;
-    }
-    link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps);
-    /* After the frame is on its way: a resume or a credit update sent
-     * from here may start on this very port. */
-    if (port->mmu)
-        port_release(net, port, (uint8_t)tc, in_port, frame);
-    if (UNLIKELY(port->fc_tx & PORT_FC_SENT))
-        fc_tx_sent(net, fc, (uint8_t)tc, in_port, frame);
+    port_transmit(net, port, p, tc, now);
 }
 
 uint64_t
@@ -345,6 +354,24 @@ port_push(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
 {
     queue_push(&port_queue_get(&net->arena, port, tc)->q, p, net->sim.now_ps);
     port->eligible |= (uint8_t)(1u << tc);
+}
+
+/* Whether a frame of class TC offered to PORT now, with nothing queued,
+ * would leave at once by port_kick(): the port is idle with no control
+ * frame waiting, TC is not paused or gated, strict priority picks it
+ * (the only class eligible), the node pulls nothing first, and under
+ * ns-3's order (port_send()) no end of transmission is due.  Then
+ * port_send() skips the queue's push and pop (a switch forwarding
+ * through an idle port: most hops in an uncongested fabric). */
+static ALWAYS_INLINE bool
+port_leaves_at_once(const struct net *net, const struct port *port,
+                    uint8_t tc, uint64_t now)
+{
+    return !port->eligible && now >= port->busy_until_ps &&
+           !port->fc_ctrl && !(port->paused >> tc & 1) &&
+           !(port->fc_tx & PORT_FC_GATE) && port->sched == &sched_strict &&
+           !port->node->class->tx_ready &&
+           !(port->ns3_time && event_is_scheduled(&net->sim, &port->tx_done));
 }
 
 void
@@ -384,7 +411,24 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     }
     if (port->ecn && port->ecn_at_enqueue)
         ecn_consider(port->ecn, &pq->st.ecn_marked, p, pq->q.bytes);
-    queue_push(&pq->q, p, net->sim.now_ps);
+    uint64_t now = net->sim.now_ps;
+    if (port_leaves_at_once(net, port, tc, now)) {
+        /* What queue_push() and port_kick()'s pop leave behind: the
+         * queue empty again, its integral brought up to now (the queue
+         * held nothing), one more packet enqueued and perhaps a new
+         * peak; and the marking at dequeue sees the queue empty. */
+        struct queue *q = &pq->q;
+        q->area_since_ps = now;
+        q->enqueued++;
+        if (p->frame_bytes > q->max_bytes)
+            q->max_bytes = p->frame_bytes;
+        p->next = NULL;
+        if (port->ecn && !port->ecn_at_enqueue)
+            ecn_consider(port->ecn, &pq->st.ecn_marked, p, 0);
+        port_transmit(net, port, p, tc, now);
+        return;
+    }
+    queue_push(&pq->q, p, now);
     port->eligible |= (uint8_t)(1u << tc);
     /* ns-3's order (above): the end of transmission due now sends. */
     if (UNLIKELY(port->ns3_time) &&
