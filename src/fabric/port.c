@@ -146,7 +146,7 @@ port_queue_make(struct arena *arena, struct port *port, unsigned tc)
 }
 
 /* Doubles L's ring (full, or never used), keeping the order from slot 0. */
-static void
+static void __attribute__((noinline))
 link_grow(struct arena *arena, struct link *l)
 {
     uint32_t cap = l->cap ? 2 * l->cap : 16;
@@ -159,7 +159,7 @@ link_grow(struct arena *arena, struct link *l)
     l->first = 0;
 }
 
-static void
+static ALWAYS_INLINE void
 link_put(struct sim *s, struct link *l, struct pkt *p, uint64_t arrive_ps)
 {
     if (UNLIKELY(l->n == l->cap))

@@ -50,7 +50,7 @@ port_towards(const struct node *n, uint32_t switch_id)
 }
 
 /* switch_route(), inline on the forwarding path. */
-static inline int
+static ALWAYS_INLINE int
 route_port(const struct net *net, const struct sw *s, uint32_t src_host,
            uint32_t dst_host, uint32_t hash0)
 {
