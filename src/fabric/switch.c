@@ -85,7 +85,7 @@ switch_route(const struct net *net, const struct sw *s, uint32_t src_host,
 /* The egress port by which S forwards P to its destination host, or -1
  * (no such host, or no route): what switch_forward() does and its
  * prefetch hook foresees. */
-static inline int
+static ALWAYS_INLINE int
 switch_out_port(const struct net *net, const struct sw *s,
                 const struct pkt *p)
 {
@@ -199,7 +199,7 @@ sw_cpu_send(struct net *net, struct sw *s, uint8_t port, struct pkt *p,
     port_send(net, &s->up.ports[port], p, tc);
 }
 
-static void
+static ALWAYS_INLINE void
 switch_forward(struct net *net, struct sw *s, struct pkt *p)
 {
     if (p->ip.ttl <= 1) {
