@@ -3,6 +3,7 @@
 #ifndef DCSIM_MMU_PROVIDER_H
 #define DCSIM_MMU_PROVIDER_H 1
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct mmu;
@@ -11,13 +12,16 @@ struct port;
 struct mmu_class {
     const char *name;  /* Required. */
     /* Decide whether a frame that entered by IN_PORT may be queued at
-     * queue TC of PORT; on yes, account for it and return -1, else return
-     * an enum drop_reason.  Required.  Called on every enqueue, so it
-     * must be cheap. */
+     * queue TC of PORT; on yes, account for it and return MMU_ADMITTED,
+     * or MMU_ADMITTED_PAUSE if TC is lossless and its ingress group is
+     * past XOFF and not held after it (mmu.h), else return an enum
+     * drop_reason.  Required.  Called on every enqueue, so it must be
+     * cheap. */
     int (*admit)(struct mmu *, const struct port *, uint8_t tc,
                  uint8_t in_port, uint32_t frame_bytes);
-    /* Give back what admit() charged.  Required. */
-    void (*release)(struct mmu *, const struct port *, uint8_t tc,
+    /* Give back what admit() charged; return true if TC is lossless and
+     * its ingress group is held and back at XON after it.  Required. */
+    bool (*release)(struct mmu *, const struct port *, uint8_t tc,
                     uint8_t in_port, uint32_t frame_bytes);
 };
 

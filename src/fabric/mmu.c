@@ -44,17 +44,3 @@ mmu_free(struct mmu *m)
     m->pg = NULL;
     m->headroom = NULL;
 }
-
-int
-mmu_admit(struct mmu *m, const struct port *port, uint8_t tc, uint8_t in_port,
-          uint32_t frame_bytes)
-{
-    return m->class->admit(m, port, tc, in_port, frame_bytes);
-}
-
-void
-mmu_release(struct mmu *m, const struct port *port, uint8_t tc,
-            uint8_t in_port, uint32_t frame_bytes)
-{
-    m->class->release(m, port, tc, in_port, frame_bytes);
-}

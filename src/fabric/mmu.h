@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "fabric/drop.h"
+#include "fabric/mmu-provider.h"
 
 struct port;
 struct mmu_class;
@@ -86,45 +87,60 @@ void mmu_set_headroom(struct mmu *, uint16_t port, uint32_t bytes);
 uint64_t mmu_shared_commit(struct mmu *);
 void mmu_free(struct mmu *);
 
-/* Returns -1 if a frame of FRAME_BYTES that entered by port IN_PORT may
- * join queue TC of PORT (and charges it), else the enum drop_reason to
- * drop it with. */
-int mmu_admit(struct mmu *, const struct port *, uint8_t tc, uint8_t in_port,
-              uint32_t frame_bytes);
-/* A frame of FRAME_BYTES that entered by IN_PORT left queue TC of PORT. */
-void mmu_release(struct mmu *, const struct port *, uint8_t tc,
-                 uint8_t in_port, uint32_t frame_bytes);
+/* What mmu_admit() returns for a frame it takes: MMU_ADMITTED, or
+ * MMU_ADMITTED_PAUSE when the frame's class is lossless and its ingress
+ * group is now past XOFF and not held (mmu_pg_pause_due()), so that the
+ * transmit path tells flow control without asking again.  Any other
+ * value (>= 0) is the enum drop_reason to drop the frame with. */
+#define MMU_ADMITTED (-1)
+#define MMU_ADMITTED_PAUSE (-2)
 
+/* Admits a frame of FRAME_BYTES that entered by port IN_PORT to queue TC
+ * of PORT (and charges it), or refuses it: see MMU_ADMITTED.  Inline,
+ * as mmu_release(): both run on every hop through a switch. */
+static inline int
+mmu_admit(struct mmu *m, const struct port *port, uint8_t tc,
+          uint8_t in_port, uint32_t frame_bytes)
+{
+    return m->class->admit(m, port, tc, in_port, frame_bytes);
+}
+/* A frame of FRAME_BYTES that entered by IN_PORT left queue TC of PORT.
+ * Returns true when TC is lossless and the ingress group is held and now
+ * back at XON (mmu_pg_resume_due()): flow control may restart the peer. */
+static inline bool
+mmu_release(struct mmu *m, const struct port *port, uint8_t tc,
+            uint8_t in_port, uint32_t frame_bytes)
+{
+    return m->class->release(m, port, tc, in_port, frame_bytes);
+}
 /* PFC thresholds of ingress (PORT, lossless class PG), shared MMU only:
  * past XOFF (in headroom, or at the pause threshold), and back at XON
  * (headroom empty and XON_OFFSET below the threshold). */
 bool mmu_pg_past_xoff(const struct mmu *, uint16_t port, uint8_t pg);
 bool mmu_pg_at_xon(const struct mmu *, uint16_t port, uint8_t pg);
-
 /* Whether the flow control of ingress PORT holds its upstream's class PG
  * stopped, as it records with mmu_pg_set_held().  The transmit path
  * tells flow control of a lossless frame admitted only when the group is
  * not held and past XOFF, and of one released only when it is held and
  * back at XON (fc-provider.h): the bit sits beside the counters the
- * admission has just touched, so a hop reads no flow-control state. */
+ * admission has just touched, so a hop reads no flow-control state.
+ * The MMU answers both as it admits and releases (MMU_ADMITTED_PAUSE,
+ * mmu_release()'s result); these say the same of a group at any time. */
 static inline bool
 mmu_pg_pause_due(const struct mmu *m, uint16_t port, uint8_t pg)
 {
     return !m->pg[port * 8 + pg].held && mmu_pg_past_xoff(m, port, pg);
 }
-
 static inline bool
 mmu_pg_resume_due(const struct mmu *m, uint16_t port, uint8_t pg)
 {
     return m->pg[port * 8 + pg].held && mmu_pg_at_xon(m, port, pg);
 }
-
 static inline void
 mmu_pg_set_held(struct mmu *m, uint16_t port, uint8_t pg, bool held)
 {
     m->pg[port * 8 + pg].held = held;
 }
-
 /* Peak PFC headroom use of ingress (PORT, PG); 0 without a shared MMU. */
 static inline uint32_t
 mmu_headroom_peak(const struct mmu *m, uint16_t port, uint8_t pg)

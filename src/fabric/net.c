@@ -27,17 +27,6 @@
  * in cache, it costs 0-25%. */
 #define NET_PREFETCH_MIN_PORTS 2048u
 
-uint32_t
-net_host_of_ip(const struct net *net, uint32_t ip)
-{
-    /* Inverse of pkt_host_ip(): 10.<net hi>.<net lo>.<1..250>. */
-    uint32_t x = ip & 0xFF;
-    if (ip >> 24 != 10 || x < 1 || x > 250)
-        return UINT32_MAX;
-    uint32_t h = ((ip >> 8) & 0xFFFF) * 250 + x - 1;
-    return h < net->n_hosts ? h : UINT32_MAX;
-}
-
 void
 net_pfc_event(struct net *net, const struct port *port, uint8_t tc,
               const char *what)

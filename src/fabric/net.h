@@ -188,7 +188,16 @@ void net_pfc_event(struct net *, const struct port *, uint8_t tc,
 void net_warn(struct net *, const char *fmt, ...) PRINTF_FMT(2, 3);
 
 /* Host number of an IPv4 address (inverse of pkt_host_ip()), or
- * UINT32_MAX if it is not one of ours. */
-uint32_t net_host_of_ip(const struct net *, uint32_t ip);
+ * UINT32_MAX if it is not one of ours.  Inline: every switch hop asks. */
+static inline uint32_t
+net_host_of_ip(const struct net *net, uint32_t ip)
+{
+    /* Inverse of pkt_host_ip(): 10.<net hi>.<net lo>.<1..250>. */
+    uint32_t x = ip & 0xFF;
+    if (ip >> 24 != 10 || x < 1 || x > 250)
+        return UINT32_MAX;
+    uint32_t h = ((ip >> 8) & 0xFFFF) * 250 + x - 1;
+    return h < net->n_hosts ? h : UINT32_MAX;
+}
 
 #endif

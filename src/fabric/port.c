@@ -8,6 +8,7 @@
 #include "fabric/arena.h"
 #include "fabric/ecn.h"
 #include "fabric/fc.h"
+#include "fabric/mmu-admit.h"
 #include "fabric/mmu.h"
 #include "fabric/net.h"
 #include "fabric/node.h"
@@ -130,14 +131,29 @@ port_n_queues(const struct port *port)
     return n;
 }
 
+/* Bytes per slot of a link's ring: its struct link_slot, and under
+ * `fabric: ns3` the sequence number of the frame's start after the ring
+ * (link_ns3_seq()). */
+static inline size_t
+link_slot_bytes(bool ns3)
+{
+    return sizeof(struct link_slot) + (ns3 ? sizeof(uint64_t) : 0);
+}
+
+/* Under `fabric: ns3`: by ring slot, the engine sequence number taken
+ * when the frame in it started (sim_take_seq()), stored after L's ring
+ * so that the port spends no line of its own on it. */
+static inline uint64_t *
+link_ns3_seq(struct link *l)
+{
+    return (uint64_t *)(l->ring + l->cap);
+}
+
 void
 port_uninit(struct arena *arena, struct port *port)
 {
     arena_free(arena, port->link.ring,
-               port->link.cap * sizeof *port->link.ring);
-    if (port->ns3_seq)
-        arena_free(arena, port->ns3_seq,
-                   port->link.cap * sizeof *port->ns3_seq);
+               port->link.cap * link_slot_bytes(port->ns3_time));
     arena_free(arena, port->qv, port_n_queues(port) * sizeof *port->qv);
 }
 
@@ -158,33 +174,30 @@ port_queue_make(struct arena *arena, struct port *port, unsigned tc)
 }
 
 /* Doubles L's ring (full, or never used), keeping the order from slot 0;
- * under `fabric: ns3` its port's ring of sequence numbers too. */
-static void
+ * under `fabric: ns3` the sequence numbers after it too. */
+static void __attribute__((noinline))
 link_grow(struct arena *arena, struct link *l)
 {
+    bool ns3 = CONTAINER_OF(l, struct port, link)->ns3_time;
     uint32_t cap = l->cap ? 2 * l->cap : 16;
-    struct link_slot *ring = arena_alloc(arena, cap * sizeof *ring);
+    struct link_slot *ring = arena_alloc(arena, cap * link_slot_bytes(ns3));
     for (uint32_t i = 0; i < l->n; i++)
         ring[i] = l->ring[(l->first + i) & (l->cap - 1)];
-    arena_free(arena, l->ring, l->cap * sizeof *l->ring);
-    l->ring = ring;
-    struct port *port = CONTAINER_OF(l, struct port, link);
-    if (port->ns3_time) {
-        uint64_t *seq = arena_alloc(arena, cap * sizeof *seq);
+    if (ns3) {
+        uint64_t *seq = (uint64_t *)(ring + cap), *old = link_ns3_seq(l);
         for (uint32_t i = 0; i < l->n; i++)
-            seq[i] = port->ns3_seq[(l->first + i) & (l->cap - 1)];
-        if (port->ns3_seq)
-            arena_free(arena, port->ns3_seq, l->cap * sizeof *seq);
-        port->ns3_seq = seq;
+            seq[i] = old[(l->first + i) & (l->cap - 1)];
     }
+    arena_free(arena, l->ring, l->cap * link_slot_bytes(ns3));
+    l->ring = ring;
     l->cap = cap;
     l->first = 0;
 }
 
 /* Puts P on L, to arrive at ARRIVE_PS.  With NS3 (`fabric: ns3`,
  * port_set_ns3()) P's arrival keeps the sequence number of this moment,
- * its start, in L's port's ns3_seq.  Callers pass a constant where the
- * path is hot, so that the inlined copy has no test of it. */
+ * its start, after L's ring (link_ns3_seq()).  Callers pass a constant
+ * where the path is hot, so that the inlined copy has no test of it. */
 static ALWAYS_INLINE void
 link_put(struct sim *s, struct link *l, struct pkt *p, uint64_t arrive_ps,
          bool ns3)
@@ -195,7 +208,7 @@ link_put(struct sim *s, struct link *l, struct pkt *p, uint64_t arrive_ps,
     struct link_slot *slot = &l->ring[i];
     slot->p = p;
     slot->arrive_ps = arrive_ps;
-    uint64_t *seq = ns3 ? CONTAINER_OF(l, struct port, link)->ns3_seq : NULL;
+    uint64_t *seq = ns3 ? link_ns3_seq(l) : NULL;
     if (ns3)
         seq[i] = sim_take_seq(s);
     /* The link was empty: P is the head and needs the event. */
@@ -222,8 +235,7 @@ link_pop(struct sim *s, struct link *l, bool ns3)
          * it after this event, as sim_schedule_seq() asks. */
         if (ns3)
             sim_schedule_seq(s, &l->arrive, t_ps,
-                             CONTAINER_OF(l, struct port, link)
-                                 ->ns3_seq[l->first]);
+                             link_ns3_seq(l)[l->first]);
         else
             sim_schedule(s, &l->arrive, t_ps);
     }
@@ -315,9 +327,7 @@ static ALWAYS_INLINE void
 port_release(struct net *net, struct port *port, uint8_t tc, uint8_t in_port,
              uint32_t frame)
 {
-    struct mmu *m = port->mmu;
-    mmu_release(m, port, tc, in_port, frame);
-    if (UNLIKELY(m->lossless >> tc & 1) && mmu_pg_resume_due(m, in_port, tc))
+    if (UNLIKELY(mmu_release_inline(port->mmu, port, tc, in_port, frame)))
         fc_rx_released(net, &port->node->ports[in_port], tc);
 }
 
@@ -328,6 +338,55 @@ port_end_ns3(struct sim *s, struct port *port)
 {
     if (!event_is_scheduled(s, &port->tx_done))
         sim_schedule(s, &port->tx_done, port->busy_until_ps);
+}
+
+/* Puts P, of class TC (-1: a control frame of the port's flow
+ * control), on PORT's wire now: what port_kick() does once it has
+ * chosen P, and port_send() with a frame that leaves at once. */
+static ALWAYS_INLINE void
+port_transmit(struct net *net, struct port *port, struct pkt *p, int tc,
+              uint64_t now)
+{
+    uint32_t frame = p->frame_bytes;
+    uint8_t in_port = p->in_port;
+
+    uint32_t wire = port_wire_bytes(port, frame);
+    uint64_t ser;
+    bool ns3 = false;  /* port->ns3_time, read only where ps_per_byte is 0. */
+    if (LIKELY(port->ps_per_byte)) {
+        ser = (uint64_t)wire * port->ps_per_byte;
+    } else {
+        ser = port_ser_ps(port, wire);
+        ns3 = port->ns3_time;
+    }
+    if (UNLIKELY(p->hooks | port->link.capture))
+        net_observe_depart(net, port, p, ser);
+    port->busy_until_ps = now + ser;
+    /* Wake up at the end of this frame only if something may follow (at
+     * every end under `fabric: ns3`: below). */
+    if (port->eligible || port->node->class->tx_ready || port->fc_ctrl)
+        sim_schedule(&net->sim, &port->tx_done, now + ser);
+    port->link.wire_bytes += wire;
+    port->link.packets++;
+    net->st.packet_hops++;
+    if (UNLIKELY(ns3))
+        port_end_ns3(&net->sim, port);
+    if (tc < 0) {
+        fc_ctrl_sent(net, port->fc, p, now + ser);
+        return;
+    }
+    if (UNLIKELY(ns3))
+        link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps,
+                 true);
+    else
+        link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps,
+                 false);
+    /* After the frame is on its way: a resume or a credit update sent
+     * from here may start on this very port. */
+    if (port->mmu)
+        port_release(net, port, (uint8_t)tc, in_port, frame);
+    if (UNLIKELY(port->fc_tx & PORT_FC_SENT))
+        fc_tx_sent(net, port->fc, (uint8_t)tc, in_port, frame);
 }
 
 void
@@ -344,13 +403,12 @@ port_kick(struct net *net, struct port *port)
         node->class->tx_ready(net, node, port);
     struct pkt *p;
     int tc = -1;
-    struct fc_port *fc = port->fc;
     if (UNLIKELY(port->fc_ctrl)) {
-        p = fc_ctrl_next(net, fc);
+        p = fc_ctrl_next(net, port->fc);
     } else {
         uint8_t ready = port->eligible & (uint8_t)~port->paused;
         if (UNLIKELY(port->fc_tx & PORT_FC_GATE))
-            ready = fc_tx_gate(net, fc, ready);
+            ready = fc_tx_gate(net, port->fc, ready);
         tc = sched_pick(port->sched, port, ready);
         if (tc < 0)
             return;
@@ -360,46 +418,7 @@ port_kick(struct net *net, struct port *port)
             ecn_consider(port->ecn, &pq->st.ecn_marked, p, pq->q.bytes);
         }
     }
-    uint32_t frame = p->frame_bytes;
-    uint8_t in_port = p->in_port;
-
-    uint32_t wire = port_wire_bytes(port, frame);
-    uint64_t ser;
-    bool ns3 = false;  /* port->ns3_time, read only where ps_per_byte is 0. */
-    if (LIKELY(port->ps_per_byte)) {
-        ser = (uint64_t)wire * port->ps_per_byte;
-    } else {
-        ser = ser_time_link_ps(wire, port->rate_bps, port->ns3_time);
-        ns3 = port->ns3_time;
-    }
-    if (UNLIKELY(p->hooks | port->link.capture))
-        net_observe_depart(net, port, p, ser);
-    port->busy_until_ps = now + ser;
-    /* Wake up at the end of this frame only if something may follow (at
-     * every end under `fabric: ns3`: below). */
-    if (port->eligible || node->class->tx_ready || port->fc_ctrl)
-        sim_schedule(&net->sim, &port->tx_done, now + ser);
-    port->link.wire_bytes += wire;
-    port->link.packets++;
-    net->st.packet_hops++;
-    if (UNLIKELY(ns3))
-        port_end_ns3(&net->sim, port);
-    if (tc < 0) {
-        fc_ctrl_sent(net, fc, p, now + ser);
-        return;
-    }
-    if (UNLIKELY(ns3))
-        link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps,
-                 true);
-    else
-        link_put(&net->sim, &port->link, p, now + ser + port->link.delay_ps,
-                 false);
-    /* After the frame is on its way: a resume or a credit update sent
-     * from here may start on this very port. */
-    if (port->mmu)
-        port_release(net, port, (uint8_t)tc, in_port, frame);
-    if (UNLIKELY(port->fc_tx & PORT_FC_SENT))
-        fc_tx_sent(net, fc, (uint8_t)tc, in_port, frame);
+    port_transmit(net, port, p, tc, now);
 }
 
 uint64_t
@@ -432,6 +451,24 @@ port_push(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     port->eligible |= (uint8_t)(1u << tc);
 }
 
+/* Whether a frame of class TC offered to PORT now, with nothing queued,
+ * would leave at once by port_kick(): the port is idle with no control
+ * frame waiting, TC is not paused or gated, strict priority picks it
+ * (the only class eligible), the node pulls nothing first, and under
+ * ns-3's order (port_send()) no end of transmission is due.  Then
+ * port_send() skips the queue's push and pop (a switch forwarding
+ * through an idle port: most hops in an uncongested fabric). */
+static ALWAYS_INLINE bool
+port_leaves_at_once(const struct net *net, const struct port *port,
+                    uint8_t tc, uint64_t now)
+{
+    return !port->eligible && now >= port->busy_until_ps &&
+           !port->fc_ctrl && !(port->paused >> tc & 1) &&
+           !(port->fc_tx & PORT_FC_GATE) && port->sched == &sched_strict &&
+           !port->node->class->tx_ready &&
+           !(port->ns3_time && event_is_scheduled(&net->sim, &port->tx_done));
+}
+
 void
 port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
 {
@@ -453,20 +490,38 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
         return;
     }
     if (port->mmu) {
-        struct mmu *m = port->mmu;
-        int why = mmu_admit(m, port, tc, p->in_port, p->frame_bytes);
-        if (why >= 0) {
-            pq->st.drops++;
-            net_drop(net, p, (enum drop_reason)why);
-            return;
-        }
-        if (UNLIKELY(m->lossless >> tc & 1) &&
-            mmu_pg_pause_due(m, p->in_port, tc))
+        int why = mmu_admit_inline(port->mmu, port, tc, p->in_port,
+                                   p->frame_bytes);
+        if (UNLIKELY(why != MMU_ADMITTED)) {
+            if (why >= 0) {
+                pq->st.drops++;
+                net_drop(net, p, (enum drop_reason)why);
+                return;
+            }
+            /* MMU_ADMITTED_PAUSE. */
             fc_rx_admitted(net, &port->node->ports[p->in_port], tc);
+        }
     }
     if (port->ecn && port->ecn_at_enqueue)
         ecn_consider(port->ecn, &pq->st.ecn_marked, p, pq->q.bytes);
-    queue_push(&pq->q, p, net->sim.now_ps);
+    uint64_t now = net->sim.now_ps;
+    if (port_leaves_at_once(net, port, tc, now)) {
+        /* What queue_push() and port_kick()'s pop leave behind: the
+         * queue empty again, its integral brought up to now (the queue
+         * held nothing), one more packet enqueued and perhaps a new
+         * peak; and the marking at dequeue sees the queue empty. */
+        struct queue *q = &pq->q;
+        q->area_since_ps = now;
+        q->enqueued++;
+        if (p->frame_bytes > q->max_bytes)
+            q->max_bytes = p->frame_bytes;
+        p->next = NULL;
+        if (port->ecn && !port->ecn_at_enqueue)
+            ecn_consider(port->ecn, &pq->st.ecn_marked, p, 0);
+        port_transmit(net, port, p, tc, now);
+        return;
+    }
+    queue_push(&pq->q, p, now);
     port->eligible |= (uint8_t)(1u << tc);
     /* ns-3's order (above): the end of transmission due now sends. */
     if (UNLIKELY(port->ns3_time) &&

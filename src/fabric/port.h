@@ -127,12 +127,17 @@ struct port {
     /* Fourth line: the scheduler's. */
     const struct ets_spec *ets;  /* Read by the ets scheduler. */
     uint32_t sched_state[10]; /* Scheduler's private per-port state. */
-    uint64_t *ns3_seq;        /* `fabric: ns3`: by link.ring slot, the
-                               * engine sequence number taken when the
-                               * frame started (port_set_ns3()). */
+    /* With ps_per_byte 0: the last frame's wire bytes and their time on
+     * the wire, so that a run of frames of one size (a flow's data, its
+     * ACKs) divides once (port_ser_ps()).  0 and 0 at first, which is
+     * right: no bytes take no time. */
+    uint32_t ser_wire_bytes;
     bool ns3_time;            /* `fabric: ns3`: a frame takes whole ns,
                                * rounded down (ser_time_ns3_ps()); then
-                               * ps_per_byte is 0 (port_set_ns3()). */
+                               * ps_per_byte is 0, and the link's ring
+                               * is followed by the frames' sequence
+                               * numbers (link_ns3_seq(), port_set_ns3()). */
+    uint64_t ser_ps;
 } __attribute__((aligned(64)));
 
 /* An egress queue that never held or refused a packet, for readers of
@@ -226,6 +231,22 @@ port_dequeue(struct port *port, int tc, uint64_t now_ps)
     else
         __builtin_prefetch(q->head);
     return p;
+}
+/* Time on PORT's wire of WIRE_BYTES: a multiplication, or where the
+ * rate does not divide 8e12 ps or frames take whole ns (`fabric: ns3`)
+ * the division of ser_time_link_ps(), done once per run of frames of
+ * one size. */
+static inline uint64_t
+port_ser_ps(struct port *port, uint32_t wire_bytes)
+{
+    if (LIKELY(port->ps_per_byte))
+        return (uint64_t)wire_bytes * port->ps_per_byte;
+    if (wire_bytes != port->ser_wire_bytes) {
+        port->ser_wire_bytes = wire_bytes;
+        port->ser_ps = ser_time_link_ps(wire_bytes, port->rate_bps,
+                                        port->ns3_time);
+    }
+    return port->ser_ps;
 }
 /* Wire bytes of a frame of FRAME_BYTES on PORT. */
 static inline uint32_t

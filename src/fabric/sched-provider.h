@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include "fabric/sched.h"  /* sched_strict, which sched_pick() inlines. */
+
 struct port;
 
 struct sched_class {
@@ -27,7 +29,6 @@ struct sched_class {
     int (*pick)(struct port *, uint8_t eligible);
 };
 
-extern const struct sched_class sched_strict;
 extern const struct sched_class sched_ets;
 
 #endif

@@ -6,8 +6,7 @@ static int
 strict_pick(struct port *port, uint8_t eligible)
 {
     (void)port;
-    /* Highest set bit: class 7 is the highest priority. */
-    return 31 - __builtin_clz((unsigned)eligible);
+    return sched_strict_highest(eligible);
 }
 
 const struct sched_class sched_strict = {

@@ -33,9 +33,8 @@ sched_name(size_t i)
 }
 
 int
-sched_pick(const struct sched_class *c, struct port *port, uint8_t eligible)
+sched_pick_class(const struct sched_class *c, struct port *port,
+                 uint8_t eligible)
 {
-    if (!eligible)
-        return -1;
     return c->pick(port, eligible);
 }

@@ -49,9 +49,10 @@ port_towards(const struct node *n, uint32_t switch_id)
     return -1;
 }
 
-int
-switch_route(const struct net *net, const struct sw *s, uint32_t src_host,
-             uint32_t dst_host, uint32_t hash0)
+/* switch_route(), inline on the forwarding path. */
+static ALWAYS_INLINE int
+route_port(const struct net *net, const struct sw *s, uint32_t src_host,
+           uint32_t dst_host, uint32_t hash0)
 {
     uint16_t g = s->route[net->host_group[dst_host]];
     if (g == ROUTE_DIRECT) {
@@ -74,10 +75,17 @@ switch_route(const struct net *net, const struct sw *s, uint32_t src_host,
     return s->group_ports[grp->first + ecmp_select(h, grp->n)];
 }
 
+int
+switch_route(const struct net *net, const struct sw *s, uint32_t src_host,
+             uint32_t dst_host, uint32_t hash0)
+{
+    return route_port(net, s, src_host, dst_host, hash0);
+}
+
 /* The egress port by which S forwards P to its destination host, or -1
  * (no such host, or no route): what switch_forward() does and its
  * prefetch hook foresees. */
-static inline int
+static ALWAYS_INLINE int
 switch_out_port(const struct net *net, const struct sw *s,
                 const struct pkt *p)
 {
@@ -85,7 +93,7 @@ switch_out_port(const struct net *net, const struct sw *s,
     uint32_t src = net->ns3_ip ? net_host_of_ip(net, p->ip.src) : 0;
     return dst == UINT32_MAX || src == UINT32_MAX
                ? -1
-               : switch_route(net, s, src, dst, p->hash0);
+               : route_port(net, s, src, dst, p->hash0);
 }
 
 /* Drops P inside S; under flow control that watches arrivals (IB) it
@@ -191,7 +199,7 @@ sw_cpu_send(struct net *net, struct sw *s, uint8_t port, struct pkt *p,
     port_send(net, &s->up.ports[port], p, tc);
 }
 
-static void
+static ALWAYS_INLINE void
 switch_forward(struct net *net, struct sw *s, struct pkt *p)
 {
     if (p->ip.ttl <= 1) {

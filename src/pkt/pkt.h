@@ -363,6 +363,15 @@ uint32_t wire_bytes_for_ip(uint32_t ip_bytes, bool vlan);
 /* Fills ip.total_len, the L4 length field and frame_bytes from
  * payload_bytes (and eth.vlan); call again after changing either. */
 void pkt_set_lengths(struct pkt *);
+/* pkt_wire_bytes() of P from its frame_bytes, which pkt_set_lengths()
+ * has set: the pacing of every packet a NIC sends reads it. */
+static inline uint32_t
+pkt_wire_bytes_of_frame(const struct pkt *p)
+{
+    return p->frame_bytes +
+           (p->framing == PKT_ETHERNET ? ETH_PREAMBLE_BYTES + ETH_IFG_BYTES
+                                       : 0);
+}
 /* Recomputes hash0 from the IPv4 5-tuple (src, dst, proto, ports). */
 void pkt_set_5tuple_hash(struct pkt *);
 /* Makes P (a template from SRC_HOST to DST_HOST) a native IB data

@@ -262,8 +262,8 @@ read_cc_cnp(const struct rdma_qp *qp, const struct pkt *p)
 }
 
 /* The requester and responder (rdma.c), for a stream's READs. */
-/* Data packet P (or a stream's READ request) leaves now: when may the
- * next?  Returns P. */
+/* Data packet P (or a stream's READ request), its lengths set
+ * (pkt_set_lengths()), leaves now: when may the next?  Returns P. */
 struct pkt *rdma_data_paced(struct net *, struct rdma_qp *, struct pkt *,
                             uint64_t *next_ready);
 /* The responder owes an ACK (or NAK) naming IDX, for data packet P. */

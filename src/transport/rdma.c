@@ -238,7 +238,7 @@ rdma_data_paced(struct net *net, struct rdma_qp *qp, struct pkt *p,
                 uint64_t *next_ready)
 {
     struct flow *f = qp->flow;
-    uint32_t wire = pkt_wire_bytes(p);
+    uint32_t wire = pkt_wire_bytes_of_frame(p);
     uint64_t rate = f->rate_bps;
     if (qp->cfg->cc != RDMA_CC_NONE) {
         if (qp->cfg->cc == RDMA_CC_DCQCN)
