@@ -1,0 +1,251 @@
+/* The underlay's eBGP sessions' finite state machine (RFC 4271 section
+ * 8): connection attempts (a SYN on the cable, SYN-ACK, simultaneous
+ * open), the ConnectRetryTimer (control.bgp_connect_retry), OPEN and
+ * KEEPALIVE bringing a session to Established, sessions that fall with
+ * their port and start again, and switches that fail and come back.
+ * ebgp.c carries the messages and keeps the RIBs; see ebgp.h, and
+ * ebgp-int.h for what they share. */
+#include "control/ebgp-int.h"
+
+#include "fabric/port.h"
+
+/* Session SI is Established: it advertises its switch's whole table
+ * (its Adj-RIB-Out was emptied when it went down). */
+static void
+sess_established(struct ebgp *eb, uint32_t si, uint32_t tag)
+{
+    struct sess *s = &eb->sess[si];
+    s->state = SESS_ESTABLISHED;
+    if (s->fell) {
+        speaker_of(eb, s->sw)->reconnects++;
+        s->fell = false;
+    }
+    for (uint32_t g = 0; g < eb->n_pfx; g++)
+        if (eb->best[(size_t)s->sw * eb->n_pfx + g] != PATH_NONE)
+            ebgp_sess_mark(eb, si, g);
+    ebgp_sess_flush(eb, si, tag);
+}
+
+/* Session RI's side has processed the peer's OPEN or KEEPALIVE (TYPE):
+ * an OPEN in OpenSent brings OpenConfirm and a KEEPALIVE, a KEEPALIVE in
+ * OpenConfirm Established. */
+void
+ebgp_fsm_receive(struct ebgp *eb, uint32_t ri, uint8_t type, uint32_t tag)
+{
+    struct sess *r = &eb->sess[ri];
+    if (type == MSG_OPEN && r->state == SESS_OPEN_SENT) {
+        r->state = SESS_OPEN_CONFIRM;
+        ebgp_send_simple(eb, ri, MSG_KEEPALIVE, tag);
+    } else if (type == MSG_KEEPALIVE && r->state == SESS_OPEN_CONFIRM) {
+        sess_established(eb, ri, tag);
+    }
+}
+
+/* The finite state machine's connection (RFC 4271 section 8). */
+
+static void sess_reset(struct ebgp *, uint32_t si, struct u32_list *l);
+static void retry_fire(struct sim *, void *, uint64_t);
+
+/* Whether session SI's switch has its cable: a port it has seen go down
+ * (withdrawn) neither sends nor accepts a connection, its interface down
+ * (FRR: no valid next hop to the peer). */
+static bool
+sess_port_up(const struct ebgp *eb, uint32_t si)
+{
+    const struct sess *s = &eb->sess[si];
+    return !eb->net->switches[s->sw].up.ports[s->port].link.withdrawn;
+}
+
+/* Session SI tries a TCP connection: a SYN on its cable; none when its
+ * port is down, the attempt failing at once. */
+static void
+sess_try(struct ebgp *eb, uint32_t si, uint32_t tag)
+{
+    if (!sess_port_up(eb, si))
+        return;
+    uint32_t i = ebgp_msg_new(eb, MSG_SYN, si, tag);
+    eb->msgs[i].bytes = 0;
+    ebgp_msg_transmit(eb, i);
+}
+
+/* Arms session SI's ConnectRetryTimer for now + control.bgp_connect_retry;
+ * not past the run's stop (a run without one keeps no timer: it would
+ * never end). */
+static void
+retry_arm(struct ebgp *eb, uint32_t si)
+{
+    struct sim *sim = &eb->net->sim;
+    struct sess *s = &eb->sess[si];
+    bool armed = s->retry_at_ps > sim->now_ps;
+    s->retry_at_ps = sim->now_ps + eb->spec->bgp_connect_retry_ps;
+    if (!armed && s->retry_at_ps <= sim->end_ps && sim->end_ps < TIME_NEVER - 1)
+        sim_call(sim, s->retry_at_ps, retry_fire, eb,
+                 (uint64_t)si | (uint64_t)s->gen << 32);
+}
+
+/* Session SI starts (AutomaticStart, RFC 4271 8.1.1 event 3): Connect,
+ * an attempt now and the ConnectRetryTimer. */
+static void
+sess_start(struct ebgp *eb, uint32_t si, uint32_t tag)
+{
+    eb->sess[si].state = SESS_CONNECT;
+    eb->sess[si].retry_at_ps = 0;
+    retry_arm(eb, si);
+    sess_try(eb, si, tag);
+}
+
+/* The ConnectRetryTimer expired (event 9): another attempt.  Attempts
+ * the timer makes belong to no event (it runs as long as the cable is
+ * down, which an event's convergence does not wait for). */
+static void
+retry_fire(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct ebgp *eb = obj;
+    uint32_t si = (uint32_t)arg, gen = (uint32_t)(arg >> 32);
+    struct sess *s = &eb->sess[si];
+    if (gen != s->gen || s->state != SESS_CONNECT)
+        return;
+    if (sim->now_ps < s->retry_at_ps) {
+        sim_call(sim, s->retry_at_ps, retry_fire, eb, arg);
+        return;
+    }
+    retry_arm(eb, si);
+    sess_try(eb, si, UINT32_MAX);
+}
+
+/* Session SI's connection has failed before it was Established (its
+ * SYN-ACK lost: TCP_connection_fails): back to Connect, a new
+ * generation; it had no routes yet. */
+void
+ebgp_sess_fail(struct ebgp *eb, uint32_t si, uint32_t tag)
+{
+    sess_reset(eb, si, NULL);
+    sess_start(eb, si, tag);
+}
+
+/* Session RI's side receives a SYN or a SYN-ACK of a current attempt of
+ * its peer.  In Connect it accepts (a SYN: TCP_CR_Acked, answered with a
+ * SYN-ACK) or completes (a SYN-ACK: TCP_CR_Acked) the connection and
+ * sends its OPEN; both ends' SYNs crossing are TCP's simultaneous open,
+ * one connection.  Elsewhere the attempt is refused (a collision with a
+ * connection further on, RFC 4271 6.8) and the peer retries. */
+void
+ebgp_tcp_handshake(struct ebgp *eb, uint32_t ri, uint8_t type, uint32_t tag)
+{
+    struct sess *r = &eb->sess[ri];
+    if (r->state != SESS_CONNECT || !sess_port_up(eb, ri))
+        return;
+    if (type == MSG_SYN) {
+        uint32_t i = ebgp_msg_new(eb, MSG_SYN_ACK, ri, tag);
+        eb->msgs[i].bytes = 0;
+        ebgp_msg_transmit(eb, i);
+    }
+    r->state = SESS_OPEN_SENT;
+    ebgp_send_simple(eb, ri, MSG_OPEN, tag);
+}
+
+/* Sessions going down and coming up. */
+
+uint32_t
+ebgp_sess_of_port(const struct ebgp *eb, uint32_t x, uint8_t port)
+{
+    for (uint32_t si = eb->sess_start[x]; si < eb->sess_start[x + 1]; si++)
+        if (eb->sess[si].port == port)
+            return si;
+    return UINT32_MAX;
+}
+
+/* Session SI stops: its connection's messages and timers are dropped;
+ * returns the prefixes it had routes for (into L). */
+static void
+sess_reset(struct ebgp *eb, uint32_t si, struct u32_list *l)
+{
+    struct sess *s = &eb->sess[si];
+    if (s->state == SESS_ESTABLISHED) {
+        speaker_of(eb, s->sw)->flaps++;
+        s->fell = true;
+    }
+    s->state = SESS_IDLE;
+    s->gen++;
+    s->tx_seq = s->rx_seq = 0;
+    for (uint32_t k = 0; k < s->held.n; k++)
+        ebgp_msg_release(eb, s->held.v[k]);
+    for (uint32_t k = 0; k < s->rtx.n; k++)
+        ebgp_msg_release(eb, s->rtx.v[k]);
+    s->held.n = s->rtx.n = 0;
+    size_t base = (size_t)si * eb->n_pfx;
+    for (uint32_t k = 0; k < s->pending.n; k++)
+        eb->dirty[base + s->pending.v[k]] = 0;
+    s->pending.n = 0;
+    ebgp_release_held_tags(eb, s);
+    s->mrai_ready_ps = 0;
+    for (uint32_t g = 0; g < eb->n_pfx; g++) {
+        eb->rib_out[base + g] = PATH_NONE;
+        if (eb->rib_in[base + g] != PATH_NONE) {
+            ebgp_rib_in_set(eb, si, g, PATH_NONE);
+            if (l)
+                list_push(l, g);
+        }
+    }
+}
+
+void
+ebgp_port_down(struct ebgp *eb, struct sw *sw, uint8_t port, uint32_t tag)
+{
+    uint32_t x = (uint32_t)(sw - eb->net->switches);
+    uint32_t si = ebgp_sess_of_port(eb, x, port);
+    if (si == UINT32_MAX || eb->sess[si].state == SESS_IDLE ||
+        eb->sess[si].state == SESS_CONNECT)
+        return;
+    /* The session falls at once (BFD or the carrier tells BGP, RFC
+     * 5882); its routes' consequences are one job for the CPU.  It
+     * starts again at once, and its attempts fail while the port is
+     * down. */
+    uint32_t i = ebgp_msg_new(eb, MSG_DOWN, si, tag);
+    sess_reset(eb, si, &eb->msgs[i].pfx);
+    ebgp_cpu_queue(eb, x, i);
+    sess_start(eb, si, tag);
+}
+
+void
+ebgp_port_up(struct ebgp *eb, struct sw *sw, uint8_t port, uint32_t tag)
+{
+    uint32_t x = (uint32_t)(sw - eb->net->switches);
+    uint32_t si = ebgp_sess_of_port(eb, x, port);
+    if (si == UINT32_MAX || eb->sess[si].state != SESS_CONNECT)
+        return;
+    /* The peer is reachable again: FRR's next-hop tracking
+     * (bgp_fsm_nht_update()) ends the wait for the ConnectRetryTimer
+     * at once, an attempt now and the timer restarted. */
+    retry_arm(eb, si);
+    sess_try(eb, si, tag);
+}
+
+void
+ebgp_switch_down(struct ebgp *eb, struct sw *sw)
+{
+    uint32_t x = (uint32_t)(sw - eb->net->switches);
+    eb->sw_gen[x]++;
+    eb->cpu_free_ps[x] = eb->net->sim.now_ps;
+    for (uint32_t si = eb->sess_start[x]; si < eb->sess_start[x + 1]; si++)
+        sess_reset(eb, si, NULL);
+    /* It comes back knowing nothing but its own racks (its sessions
+     * stay Idle until then). */
+    for (uint32_t g = 0; g < eb->n_pfx; g++) {
+        if (is_home(eb, x, g))
+            continue;
+        uint32_t *b = &eb->best[(size_t)x * eb->n_pfx + g];
+        if (*b != PATH_NONE)
+            ebgp_rib_count(eb, x, -1);
+        *b = PATH_NONE;
+        route_set(sw, g, eb->ports, 0);
+    }
+}
+
+void
+ebgp_switch_up(struct ebgp *eb, struct sw *sw, uint32_t tag)
+{
+    uint32_t x = (uint32_t)(sw - eb->net->switches);
+    for (uint32_t si = eb->sess_start[x]; si < eb->sess_start[x + 1]; si++)
+        sess_start(eb, si, tag);
+}
