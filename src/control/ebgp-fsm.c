@@ -65,6 +65,7 @@ sess_try(struct ebgp *eb, uint32_t si, uint32_t tag)
         return;
     uint32_t i = ebgp_msg_new(eb, MSG_SYN, si, tag);
     eb->msgs[i].bytes = 0;
+    eb->sess[si].trying = true;
     ebgp_msg_transmit(eb, i);
 }
 
@@ -123,18 +124,48 @@ ebgp_sess_fail(struct ebgp *eb, uint32_t si, uint32_t tag)
     sess_start(eb, si, tag);
 }
 
+/* Switch X's BGP Identifier (RFC 4271 section 4.2): its loopback
+ * address, 172.16.0.0/12 plus its index (pkt_switch_ip()), as RFC 7938
+ * fabrics set the router ID; unique per switch, so the collision rule
+ * always has a winner. */
+uint32_t
+ebgp_router_id(uint32_t x)
+{
+    return pkt_switch_ip(x);
+}
+
 /* Session RI's side receives a SYN or a SYN-ACK of a current attempt of
  * its peer.  In Connect it accepts (a SYN: TCP_CR_Acked, answered with a
  * SYN-ACK) or completes (a SYN-ACK: TCP_CR_Acked) the connection and
- * sends its OPEN; both ends' SYNs crossing are TCP's simultaneous open,
- * one connection.  Elsewhere the attempt is refused (a collision with a
- * connection further on, RFC 4271 6.8) and the peer retries. */
+ * sends its OPEN.  Elsewhere the attempt is refused (a collision with a
+ * connection further on, RFC 4271 6.8) and the peer retries.
+ *
+ * Both ends' SYNs crossing are two connections, each to the other's port
+ * 179 (BGP's connections never make TCP's simultaneous open: the ports
+ * differ), and RFC 4271 section 6.8 keeps the one initiated by the
+ * speaker with the higher BGP Identifier, compared as unsigned 32-bit
+ * integers.  Both ends know both Identifiers (the peer's is configured
+ * with the neighbour, as a datacenter's unnumbered sessions learn it),
+ * so a side whose own SYN is out refuses the peer's when its own
+ * Identifier is higher, and waits for the answer to its own; the lower
+ * side accepts the higher's and gives its own up (the answer to it never
+ * comes: the higher side refuses it).  The losing connection's OPENs and
+ * its Cease NOTIFICATION (RFC 4486 subcode 7) are not sent. */
 void
 ebgp_tcp_handshake(struct ebgp *eb, uint32_t ri, uint8_t type, uint32_t tag)
 {
     struct sess *r = &eb->sess[ri];
-    if (r->state != SESS_CONNECT || !sess_port_up(eb, ri))
+    struct sess *p = &eb->sess[r->peer];
+    if (r->state != SESS_CONNECT || !sess_port_up(eb, ri)) {
+        p->trying = false;
         return;
+    }
+    if (type == MSG_SYN && r->trying &&
+        ebgp_router_id(r->sw) > ebgp_router_id(p->sw)) {
+        p->trying = false;
+        return;
+    }
+    r->trying = false;
     if (type == MSG_SYN) {
         uint32_t i = ebgp_msg_new(eb, MSG_SYN_ACK, ri, tag);
         eb->msgs[i].bytes = 0;
@@ -166,6 +197,7 @@ sess_reset(struct ebgp *eb, uint32_t si, struct u32_list *l)
         s->fell = true;
     }
     s->state = SESS_IDLE;
+    s->trying = false;
     s->gen++;
     s->tx_seq = s->rx_seq = 0;
     for (uint32_t k = 0; k < s->held.n; k++)

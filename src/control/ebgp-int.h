@@ -78,6 +78,8 @@ struct sess {
     uint32_t n_held_tags;
     bool fell;                /* Went down from Established since it
                                * was last Established. */
+    bool trying;              /* Connect: its own SYN of this generation
+                               * is out, neither answered nor refused. */
     uint64_t retry_at_ps;     /* Connect: the ConnectRetryTimer's
                                * expiry (one event per generation,
                                * pushed back lazily). */
@@ -190,6 +192,9 @@ void ebgp_sess_mark(struct ebgp *, uint32_t si, uint32_t g);
 void ebgp_sess_flush(struct ebgp *, uint32_t si, uint32_t tag);
 
 /* ebgp-fsm.c. */
+
+/* Switch X's BGP Identifier: its loopback address, pkt_switch_ip(). */
+uint32_t ebgp_router_id(uint32_t x);
 
 /* Session SI of switch X on its port PORT, or UINT32_MAX. */
 uint32_t ebgp_sess_of_port(const struct ebgp *, uint32_t x, uint8_t port);

@@ -596,6 +596,8 @@ ebgp_drop(struct net_observer *obs, struct net *net, struct pkt *p,
         if (m->type == MSG_SYN_ACK && m->gen == s->gen &&
             (s->state == SESS_OPEN_SENT || s->state == SESS_OPEN_CONFIRM))
             ebgp_sess_fail(eb, m->sess, m->tag);
+        if (m->type == MSG_SYN && m->gen == s->gen)
+            s->trying = false;
         ebgp_msg_release(eb, i);
         return;
     }

@@ -56,7 +56,9 @@
  * again (FRR's next-hop tracking).  A side in Connect that receives a
  * SYN answers with a SYN-ACK; with the SYN-ACK, or the peer's SYN, it
  * sends its OPEN; the peer's OPEN brings a KEEPALIVE, the peer's
- * KEEPALIVE Established, and each side then sends its whole table.  A
+ * KEEPALIVE Established, and each side then sends its whole table.
+ * Both ends' SYNs crossing collide (RFC 4271 6.8): the connection of the
+ * higher BGP Identifier, the switch's loopback address, survives.  A
  * failed switch's sessions stay Idle until it comes back. */
 #ifndef DCSIM_EBGP_H
 #define DCSIM_EBGP_H 1
