@@ -16,6 +16,7 @@ sess_established(struct ebgp *eb, uint32_t si, uint32_t tag)
 {
     struct sess *s = &eb->sess[si];
     s->state = SESS_ESTABLISHED;
+    s->up_ps = eb->net->sim.now_ps;
     if (s->fell) {
         speaker_of(eb, s->sw)->reconnects++;
         s->fell = false;
@@ -175,6 +176,53 @@ ebgp_tcp_handshake(struct ebgp *eb, uint32_t ri, uint8_t type, uint32_t tag)
     ebgp_send_simple(eb, ri, MSG_OPEN, tag);
 }
 
+/* Peer oscillation damping (RFC 4271 8.1.1, DampPeerOscillations; the
+ * method is left to implementations).  A session that falls from
+ * Established waits its IdleHoldTime in Idle before it starts again: the
+ * first flap control.bgp_idle_hold, each later one twice the previous,
+ * up to control.bgp_idle_hold_max, as FRR doubles its start timer
+ * (bgpd/bgp_fsm.c, peer->v_start: 1 s, doubled up to 120 s); a session
+ * that stayed Established for bgp_idle_hold_max before it fell starts
+ * over from bgp_idle_hold (FRR resets at every Established, so its delay
+ * grows only while sessions fail before it). */
+static void
+idle_fire(struct sim *sim, void *obj, uint64_t arg)
+{
+    (void)sim;
+    struct ebgp *eb = obj;
+    uint32_t si = (uint32_t)arg, gen = (uint32_t)(arg >> 32);
+    struct sess *s = &eb->sess[si];
+    if (gen != s->gen || !s->idle_held)
+        return;
+    uint32_t tag = s->up_tag;
+    s->idle_held = false;
+    s->up_tag = UINT32_MAX;
+    sess_start(eb, si, tag);
+    if (tag != UINT32_MAX)
+        control_work(eb->ctl, tag, -1);
+}
+
+/* Session SI, fallen from Established, waits its IdleHoldTime (not past
+ * the run's stop, as the ConnectRetryTimer). */
+static void
+idle_hold(struct ebgp *eb, uint32_t si)
+{
+    struct sim *sim = &eb->net->sim;
+    struct sess *s = &eb->sess[si];
+    const struct control_spec *c = eb->spec;
+    if (!s->idle_hold_ps || sim->now_ps - s->up_ps >= c->bgp_idle_hold_max_ps)
+        s->idle_hold_ps = c->bgp_idle_hold_ps;
+    uint64_t at = sim->now_ps + s->idle_hold_ps;
+    s->idle_hold_ps = 2 * s->idle_hold_ps < c->bgp_idle_hold_max_ps
+                          ? 2 * s->idle_hold_ps
+                          : c->bgp_idle_hold_max_ps;
+    s->idle_held = true;
+    s->up_tag = UINT32_MAX;
+    if (at <= sim->end_ps && sim->end_ps < TIME_NEVER - 1)
+        sim_call(sim, at, idle_fire, eb,
+                 (uint64_t)si | (uint64_t)s->gen << 32);
+}
+
 /* Sessions going down and coming up. */
 
 uint32_t
@@ -198,6 +246,10 @@ sess_reset(struct ebgp *eb, uint32_t si, struct u32_list *l)
     }
     s->state = SESS_IDLE;
     s->trying = false;
+    if (s->idle_held && s->up_tag != UINT32_MAX)
+        control_work(eb->ctl, s->up_tag, -1);
+    s->idle_held = false;
+    s->up_tag = UINT32_MAX;
     s->gen++;
     s->tx_seq = s->rx_seq = 0;
     for (uint32_t k = 0; k < s->held.n; k++)
@@ -234,9 +286,13 @@ ebgp_port_down(struct ebgp *eb, struct sw *sw, uint8_t port, uint32_t tag)
      * starts again at once, and its attempts fail while the port is
      * down. */
     uint32_t i = ebgp_msg_new(eb, MSG_DOWN, si, tag);
+    bool flap = eb->sess[si].state == SESS_ESTABLISHED;
     sess_reset(eb, si, &eb->msgs[i].pfx);
     ebgp_cpu_queue(eb, x, i);
-    sess_start(eb, si, tag);
+    if (flap && eb->spec->bgp_idle_hold_ps)
+        idle_hold(eb, si);
+    else
+        sess_start(eb, si, tag);
 }
 
 void
@@ -244,7 +300,18 @@ ebgp_port_up(struct ebgp *eb, struct sw *sw, uint8_t port, uint32_t tag)
 {
     uint32_t x = (uint32_t)(sw - eb->net->switches);
     uint32_t si = ebgp_sess_of_port(eb, x, port);
-    if (si == UINT32_MAX || eb->sess[si].state != SESS_CONNECT)
+    if (si == UINT32_MAX)
+        return;
+    struct sess *s = &eb->sess[si];
+    if (s->idle_held) {
+        /* Its start, when the IdleHoldTimer expires, is this event's. */
+        if (s->up_tag != UINT32_MAX)
+            control_work(eb->ctl, s->up_tag, -1);
+        s->up_tag = tag;
+        control_work(eb->ctl, tag, 1);
+        return;
+    }
+    if (s->state != SESS_CONNECT)
         return;
     /* The peer is reachable again: FRR's next-hop tracking
      * (bgp_fsm_nht_update()) ends the wait for the ConnectRetryTimer

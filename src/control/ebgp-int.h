@@ -80,6 +80,13 @@ struct sess {
                                * was last Established. */
     bool trying;              /* Connect: its own SYN of this generation
                                * is out, neither answered nor refused. */
+    uint64_t up_ps;           /* When it was last Established. */
+    uint64_t idle_hold_ps;    /* control.bgp_idle_hold: the IdleHoldTime
+                               * its next flap waits; 0 before the
+                               * first. */
+    bool idle_held;           /* Idle, its IdleHoldTimer running. */
+    uint32_t up_tag;          /* Meanwhile: the port_up event its start
+                               * will belong to, or UINT32_MAX. */
     uint64_t retry_at_ps;     /* Connect: the ConnectRetryTimer's
                                * expiry (one event per generation,
                                * pushed back lazily). */

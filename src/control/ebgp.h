@@ -49,7 +49,9 @@
  * running the decision process to a fixed point, which also installs
  * them: on a Clos they are route_compute()'s).  After that each follows
  * RFC 4271 section 8's state machine: a session that falls (its port
- * detected down) goes Idle and starts again at once, in Connect: a TCP
+ * detected down) goes Idle and starts again at once (or, with
+ * control.bgp_idle_hold, after its IdleHoldTimer, which doubles with
+ * every flap up to control.bgp_idle_hold_max), in Connect: a TCP
  * connection attempt (a SYN on the cable; none while the port is down)
  * now and on every expiry of its ConnectRetryTimer
  * (control.bgp_connect_retry), and at once when the port is seen up

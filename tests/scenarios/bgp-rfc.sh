@@ -24,6 +24,18 @@
 #   OPEN on connection 2 (before, the newest attempt won and h4 opened
 #   connection 3).  h4's session is the fourth of four (si 3): connection
 #   c's segments leave h4 from port 49152 + 2 si + 2 x 4 c = 49158 + 8 c.
+# Damping, eBGP.  The cable leaf0-spine0 flaps: down at 1, 4, 8, 14, 24
+#   and 45 ms, each time mended 0.5 ms later (carrier_down 10 us,
+#   carrier_up 100 us); bgp_idle_hold 1 ms, bgp_idle_hold_max 8 ms.  Each
+#   fall (at D = down + 10 us) waits its IdleHoldTime in Idle: 1, 2, 4, 8
+#   ms (doubled per flap, capped), then 8 ms again, then, the session
+#   having stayed Established 13 ms (more than the cap) before the last
+#   fall, 1 ms.  Both ends wait alike and start together, past the
+#   repair, so the handshake and table exchange then take what they take
+#   without damping after the port is seen up (X, from the same flaps
+#   undamped: the first repair's converged_ps - its detected_ps).  So
+#   each repair converges at D + hold + X: the test recovers the six
+#   delays from events.csv.
 set -u
 . "$(dirname "$0")/../lib.sh"
 run() { timeout 300 "$DCSIM" run "$@" --quiet --no-report; }
@@ -103,6 +115,40 @@ tcheck "$([ "$opens" = "1 2 " ]; echo $?)" \
 [ "$(sp "$tmp/evpn" reconnects h4)" = 1 ] && [ "$(sp "$tmp/evpn" reconnects h5)" = 1 ] &&
     [ "$(csv "$tmp/evpn/control.csv" 'c["sessions"] - c["sessions_up"]')" = 0 ]
 t $? "the session is Established again (1 reconnect at each end), every session up"
+
+# ---- Damping, eBGP. ----
+{
+    echo 'name: damping'
+    echo 'stop: 50ms'
+    echo 'topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 1,'
+    echo '           server_link: {rate: 25Gbps, delay: 1us}, uplink: {rate: 100Gbps, delay: 1us}}'
+    echo 'events:'
+    for d in 1 4 8 14 24 45; do
+        echo "  - {at: ${d}ms, link_down: [leaf0, spine0]}"
+        echo "  - {at: ${d}.5ms, link_up: [leaf0, spine0]}"
+    done
+    echo 'control: {carrier_down: 10us, carrier_up: 100us, convergence: bgp, bgp_processing: 50us}'
+} >"$tmp/nodamp.yaml"
+run "$tmp/nodamp.yaml" -o "$tmp/nodamp"; t $? "eBGP: a cable that flaps six times, undamped, runs"
+X=$(($(cell "$tmp/nodamp" events.csv converged_ps 2) - $(cell "$tmp/nodamp" events.csv detected_ps 2)))
+run "$tmp/nodamp.yaml" -o "$tmp/damp" --set control.bgp_idle_hold=1ms --set control.bgp_idle_hold_max=8ms
+t $? "the same with bgp_idle_hold 1 ms, bgp_idle_hold_max 8 ms runs"
+delays=
+for k in 1 2 3 4 5 6; do
+    D=$(cell "$tmp/damp" events.csv detected_ps $((2 * k - 1)))
+    c=$(cell "$tmp/damp" events.csv converged_ps $((2 * k)))
+    r=$((c - X - D))
+    [ $((r % 1000000000)) = 0 ] || delays="${delays}~"
+    delays="$delays$((r / 1000000000)) "
+done
+[ "$delays" = "1 2 4 8 8 1 " ]
+t $? "the repairs converge IdleHoldTimes of $delays(ms; want 1 2 4 8 8 1) after the falls, plus the undamped handshake X = $X ps"
+[ "$(sp "$tmp/damp" flaps leaf0)" = 6 ] && [ "$(sp "$tmp/damp" reconnects leaf0)" = 6 ] &&
+    [ "$(csv "$tmp/damp/control.csv" 'c["sessions"] - c["sessions_up"]')" = 0 ]
+t $? "6 flaps and 6 reconnects at leaf0; every session up at the end"
+run "$tmp/nodamp.yaml" -o "$tmp/damp0" --set control.bgp_idle_hold=0 --set control.bgp_idle_hold_max=8ms
+same_results "$tmp/nodamp" "$tmp/damp0" control.csv events.csv flows.csv
+t $? "bgp_idle_hold 0 changes nothing"
 
 # Determinism.
 run "$tmp/evpn.yaml" -o "$tmp/evpn2"
