@@ -71,8 +71,8 @@ sess_try(struct ebgp *eb, uint32_t si, uint32_t tag)
 }
 
 /* Arms session SI's ConnectRetryTimer for now + control.bgp_connect_retry;
- * not past the run's stop (a run without one keeps no timer: it would
- * never end). */
+ * not past the run's stop (without one it does not keep the run going,
+ * control_timer()). */
 static void
 retry_arm(struct ebgp *eb, uint32_t si)
 {
@@ -80,9 +80,9 @@ retry_arm(struct ebgp *eb, uint32_t si)
     struct sess *s = &eb->sess[si];
     bool armed = s->retry_at_ps > sim->now_ps;
     s->retry_at_ps = sim->now_ps + eb->spec->bgp_connect_retry_ps;
-    if (!armed && s->retry_at_ps <= sim->end_ps && sim->end_ps < TIME_NEVER - 1)
-        sim_call(sim, s->retry_at_ps, retry_fire, eb,
-                 (uint64_t)si | (uint64_t)s->gen << 32);
+    if (!armed && s->retry_at_ps <= sim->end_ps)
+        control_timer(sim, s->retry_at_ps, retry_fire, eb,
+                      (uint64_t)si | (uint64_t)s->gen << 32);
 }
 
 /* Session SI starts (AutomaticStart, RFC 4271 8.1.1 event 3): Connect,
@@ -108,7 +108,7 @@ retry_fire(struct sim *sim, void *obj, uint64_t arg)
     if (gen != s->gen || s->state != SESS_CONNECT)
         return;
     if (sim->now_ps < s->retry_at_ps) {
-        sim_call(sim, s->retry_at_ps, retry_fire, eb, arg);
+        control_timer(sim, s->retry_at_ps, retry_fire, eb, arg);
         return;
     }
     retry_arm(eb, si);
@@ -218,9 +218,9 @@ idle_hold(struct ebgp *eb, uint32_t si)
                           : c->bgp_idle_hold_max_ps;
     s->idle_held = true;
     s->up_tag = UINT32_MAX;
-    if (at <= sim->end_ps && sim->end_ps < TIME_NEVER - 1)
-        sim_call(sim, at, idle_fire, eb,
-                 (uint64_t)si | (uint64_t)s->gen << 32);
+    if (at <= sim->end_ps)
+        control_timer(sim, at, idle_fire, eb,
+                      (uint64_t)si | (uint64_t)s->gen << 32);
 }
 
 /* Sessions going down and coming up. */

@@ -129,7 +129,7 @@ hold_check(struct sim *sim, void *obj, uint64_t x)
     }
     uint64_t deadline = s->last_rx_ps[k] + ev->spec->hold_ps;
     if (sim->now_ps < deadline) {
-        sim_call(sim, deadline, hold_check, ev, x);
+        control_timer(sim, deadline, hold_check, ev, x);
     } else {
         s->hold_armed[k] = false;
         evpn_session_down(ev, si, k, true);
@@ -148,8 +148,8 @@ evpn_hold_start(struct evpn *ev, uint32_t si, int k)
     if (s->hold_armed[k])
         return;
     s->hold_armed[k] = true;
-    sim_call(sim, sim->now_ps + ev->spec->hold_ps, hold_check, ev,
-             2 * (uint64_t)si + (uint64_t)k);
+    control_timer(sim, sim->now_ps + ev->spec->hold_ps, hold_check, ev,
+                  2 * (uint64_t)si + (uint64_t)k);
 }
 
 uint32_t
@@ -195,7 +195,8 @@ sess_try(struct evpn *ev, uint32_t si, int k)
 }
 
 /* Arms side K's ConnectRetryTimer for now + evpn.connect_retry (not past
- * the run's stop; none without one, as KEEPALIVEs). */
+ * the run's stop; without one it does not keep the run going,
+ * control_timer()). */
 static void retry_fire(struct sim *, void *, uint64_t);
 
 static void
@@ -204,11 +205,11 @@ retry_arm(struct evpn *ev, uint32_t si, int k)
     struct sim *sim = &ev->net->sim;
     struct session *s = &ev->sess[si];
     s->retry_at_ps[k] = sim->now_ps + ev->spec->connect_retry_ps;
-    if (s->retry_armed[k] || s->retry_at_ps[k] >= ev->stop_ps)
+    if (s->retry_armed[k] || (ev->stop_ps && s->retry_at_ps[k] >= ev->stop_ps))
         return;
     s->retry_armed[k] = true;
-    sim_call(sim, s->retry_at_ps[k], retry_fire, ev,
-             2 * (uint64_t)si + (uint64_t)k);
+    control_timer(sim, s->retry_at_ps[k], retry_fire, ev,
+                  2 * (uint64_t)si + (uint64_t)k);
 }
 
 static void
@@ -223,7 +224,7 @@ retry_fire(struct sim *sim, void *obj, uint64_t x)
         return;
     if (sim->now_ps < s->retry_at_ps[k]) {
         s->retry_armed[k] = true;
-        sim_call(sim, s->retry_at_ps[k], retry_fire, ev, x);
+        control_timer(sim, s->retry_at_ps[k], retry_fire, ev, x);
         return;
     }
     retry_arm(ev, si, k);
@@ -252,8 +253,8 @@ keepalive(struct sim *sim, void *obj, uint64_t x)
     if (ev->sess[si].state[k] > FSM_CONNECT)
         evpn_send_simple(ev, si, k, BGP_KEEPALIVE);
     uint64_t next = sim->now_ps + ev->spec->keepalive_ps;
-    if (next < ev->stop_ps)
-        sim_call(sim, next, keepalive, ev, x);
+    if (!ev->stop_ps || next < ev->stop_ps)
+        control_timer(sim, next, keepalive, ev, x);
 }
 
 /* At evpn.start: each direction of every session opens its stream (its
@@ -276,8 +277,9 @@ evpn_open_all(struct sim *sim, void *obj, uint64_t unused)
             ev->sess[si].state[k] = FSM_OPEN_SENT;
             evpn_send_simple(ev, si, k, BGP_OPEN);
             uint64_t next = sim->now_ps + ev->spec->keepalive_ps;
-            if (next < ev->stop_ps)
-                sim_call(sim, next, keepalive, ev, 2 * (uint64_t)si + k);
+            if (!ev->stop_ps || next < ev->stop_ps)
+                control_timer(sim, next, keepalive, ev,
+                              2 * (uint64_t)si + (uint64_t)k);
         }
     }
 }

@@ -36,6 +36,18 @@
 #   undamped: the first repair's converged_ps - its detected_ps).  So
 #   each repair converges at D + hold + X: the test recovers the six
 #   delays from events.csv.
+# Timers without a stop.  Control-plane timers do not keep a run going
+#   by themselves (background events), so a run without `stop` ends with
+#   its workload, and meanwhile the timers work.  EVPN: the damping-free
+#   collision scenario's outage made 2 ms long (1 to 3 ms), connect_retry
+#   1 ms, no stop: the ConnectRetryTimer brings h4's session back after
+#   the repair (1 flap, 1 reconnect: before, no timer ran without a stop
+#   and the session stayed down, while the hold timers, which did run,
+#   flapped the other sessions for ever); the run ends soon after h0's
+#   datagrams (the last sent at 5.2 ms), not later than 6 ms.  eBGP: the
+#   flapping cable without a stop and a TCP flow starting at 46.5 ms: the
+#   last IdleHoldTimer (expiring at 46.01 ms) fires and the repairs
+#   converge exactly as with a stop.
 set -u
 . "$(dirname "$0")/../lib.sh"
 run() { timeout 300 "$DCSIM" run "$@" --quiet --no-report; }
@@ -149,6 +161,27 @@ t $? "6 flaps and 6 reconnects at leaf0; every session up at the end"
 run "$tmp/nodamp.yaml" -o "$tmp/damp0" --set control.bgp_idle_hold=0 --set control.bgp_idle_hold_max=8ms
 same_results "$tmp/nodamp" "$tmp/damp0" control.csv events.csv flows.csv
 t $? "bgp_idle_hold 0 changes nothing"
+
+# ---- Timers without a stop. ----
+sed -e '/^stop:/d' -e 's/connect_retry: 2ms/connect_retry: 1ms/' -e 's/at: 1.5ms, link_up/at: 3ms, link_up/' \
+    -e '/^monitor:/d' "$tmp/evpn.yaml" >"$tmp/nostop.yaml"
+run "$tmp/nostop.yaml" -o "$tmp/nostop"; t $? "EVPN: a 2 ms cut without a stop time runs, and ends"
+end=$(num sim_time_ps "$tmp/nostop/summary.json")
+[ "$(sp "$tmp/nostop" flaps h4)" = 1 ] && [ "$(sp "$tmp/nostop" reconnects h4)" = 1 ] &&
+    [ "$(csv "$tmp/nostop/control.csv" 'c["sessions"] - c["sessions_up"]')" = 0 ] &&
+    [ "$(csv "$tmp/nostop/control.csv" 'c["flaps"]')" = 2 ] &&
+    [ "$end" -gt 5200000000 ] && [ "$end" -le 6000000000 ]
+t $? "the ConnectRetryTimer brought h4's session back (1 flap and 1 reconnect at h4 and at the RR, none elsewhere); the run ended at $end ps, with its workload"
+{
+    sed '/^stop:/d' "$tmp/nodamp.yaml"
+    echo 'traffic: [{pattern: flows, protocol: tcp, flows: [{src: h0, dst: h1, size: 10KB, start: 46.5ms}]}]'
+} >"$tmp/damp-nostop.yaml"
+run "$tmp/damp-nostop.yaml" -o "$tmp/damp-nostop" --set control.bgp_idle_hold=1ms --set control.bgp_idle_hold_max=8ms
+t $? "eBGP: the flapping cable with damping, without a stop time, runs"
+[ "$(cell "$tmp/damp-nostop" events.csv converged_ps 12)" = "$(cell "$tmp/damp" events.csv converged_ps 12)" ] &&
+    [ "$(csv "$tmp/damp-nostop/flows.csv" 'c["completed"]')" = 1 ] &&
+    [ "$(sp "$tmp/damp-nostop" reconnects leaf0)" = 6 ]
+t $? "the last repair converges as with a stop (its IdleHoldTimer fired while the flow ran), 6 reconnects"
 
 # Determinism.
 run "$tmp/evpn.yaml" -o "$tmp/evpn2"
