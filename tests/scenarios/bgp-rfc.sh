@@ -52,18 +52,6 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 run() { timeout 300 "$DCSIM" run "$@" --quiet --no-report; }
 sp() { csv "$1/control.csv" "c[\"$2\"]" "c[\"speaker\"] == \"$3\""; }
-have_tshark=0
-command -v tshark >/dev/null 2>&1 && have_tshark=1
-# tcheck STATUS DESCRIPTION: a check that reads monitor.pcap with tshark,
-# else a skip.
-tcheck() {
-    if [ $have_tshark = 1 ]; then
-        t "$1" "$2"
-    else
-        n=$((n + 1))
-        echo "ok $n # skip tshark is not installed: $2"
-    fi
-}
 # seg PCAP FILTER: time, source address and port, TCP length and flags
 # of the segments FILTER selects.
 seg() {
