@@ -24,6 +24,9 @@
 #                          NAME.yaml and checks it is `refused` at
 #                          LINE:COL with a message holding WANT.
 #   ok_if EXPR DESCRIPTION  t with the status of the awk condition EXPR.
+#   tcheck STATUS DESCRIPTION  t for a check that reads a capture with
+#                          tshark; a TAP skip where tshark is not
+#                          installed (have_tshark 0).
 #   col DIR FILE NAME [ROW]  column NAME of data row ROW (default 1) of the
 #                          CSV file DIR/FILE.
 #   same_results A B FILE...  status 0 if result directories A and B hold
@@ -43,6 +46,16 @@ csv_awk() {
         END { printf "%.0f\n", r }' "$2"
 }
 ok_if() { awk "BEGIN { exit !($1) }"; t $? "$2"; }
+have_tshark=0
+command -v tshark >/dev/null 2>&1 && have_tshark=1
+tcheck() {
+    if [ $have_tshark = 1 ]; then
+        t "$1" "$2"
+    else
+        n=$((n + 1))
+        echo "ok $n # skip tshark is not installed: $2"
+    fi
+}
 # cell DIR FILE NAME [ROW]: column NAME of data row ROW (default 1) of
 # DIR/FILE.  Not `col`, which several tests define for themselves.
 cell() {

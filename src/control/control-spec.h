@@ -69,6 +69,10 @@ struct control_spec {
     uint8_t bgp_tc;           /* Traffic class of BGP messages (their
                                * DSCP is CS<bgp_tc>). */
     uint64_t bgp_connect_retry_ps;  /* ConnectRetryTime (RFC 4271 10). */
+    uint64_t bgp_idle_hold_ps;      /* IdleHoldTime after a session's
+                                     * first flap (RFC 4271 8.1.1's
+                                     * DampPeerOscillations); 0: none. */
+    uint64_t bgp_idle_hold_max_ps;  /* Its cap, as it doubles per flap. */
     bool bgp_tor_asn_shared;  /* Every tier-1 switch in one AS (RFC 7938
                                * 5.2.4's ASN reuse), not one each. */
     uint32_t bgp_allowas_in;  /* A path may hold the switch's own AS this

@@ -119,6 +119,16 @@ control_work(struct control *ctl, uint32_t tag, int delta)
 }
 
 void
+control_timer(struct sim *sim, uint64_t t_ps, call_fn *fn, void *obj,
+              uint64_t arg)
+{
+    if (sim->end_ps < TIME_NEVER - 1)
+        sim_call(sim, t_ps, fn, obj, arg);
+    else
+        sim_call_background(sim, t_ps, fn, obj, arg);
+}
+
+void
 control_fib_changed(struct control *ctl, uint32_t tag)
 {
     if (tag != UINT32_MAX)

@@ -48,6 +48,7 @@
 #include "control/control-spec.h"
 #include "control/speaker.h"
 #include "fabric/drop.h"
+#include "sim/sim.h"
 
 struct ebgp;
 struct net;
@@ -110,6 +111,14 @@ void control_finish(struct control *);
  * more pieces of work to come; at none, once detected, it has converged
  * at its last table change. */
 void control_work(struct control *, uint32_t tag, int delta);
+/* Schedules a control-plane timer FN(OBJ, ARG) at T_PS (a retry, an
+ * IdleHoldTimer, a KEEPALIVE, a hold timer): in a run with a stop time a
+ * plain event (its caller arms none past the stop); in one without, a
+ * background event (sim.h's sim_call_background()), which fires while
+ * the workload or anything else is left to do and never keeps the run
+ * going by itself, so the run ends when the workload is done. */
+void control_timer(struct sim *, uint64_t t_ps, call_fn *, void *obj,
+                   uint64_t arg);
 /* A switch's table changed now because of event record TAG. */
 void control_fib_changed(struct control *, uint32_t tag);
 /* Whether the loss L is one this control plane can have (vm_moved only

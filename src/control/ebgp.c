@@ -1,143 +1,14 @@
-/* The underlay's eBGP speakers, sessions and messages; see ebgp.h. */
-#include "control/ebgp.h"
+/* The underlay's eBGP speakers: their messages on the wire and through
+ * the switches' CPUs, the RIBs, the decision process and MRAI, and
+ * building the speakers with their converged tables; see ebgp.h.  The
+ * sessions' state machine is in ebgp-fsm.c, and ebgp-int.h holds what
+ * the two share. */
+#include "control/ebgp-int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "control/bgp-msg.h"
-#include "control/control.h"
-#include "fabric/net.h"
 #include "fabric/port.h"
-#include "fabric/route.h"
-#include "fabric/sw-cpu.h"
-#include "fabric/switch.h"
-#include "sim/util.h"
-
-/* NLRI bytes of one rack prefix (/17 to /24, ebgp.h). */
-#define EBGP_PREFIX_BYTES 4u
-
-/* AS paths, interned: path I is AS asn[I] followed by path parent[I], so
- * that a switch's advertisement is one entry on top of its best path and
- * every path is a 4-byte id.  Id 0 is no route, id 1 the empty path (a
- * prefix the switch originates). */
-#define PATH_NONE 0u
-#define PATH_EMPTY 1u
-
-struct path {
-    uint32_t asn;
-    uint32_t parent;
-    uint32_t len;             /* ASNs in the path. */
-};
-
-struct path_table {
-    struct path *v;
-    uint32_t n, cap;
-    uint32_t *slots;          /* Open addressing: id, 0 = empty. */
-    uint32_t n_slots;         /* Power of two. */
-};
-
-/* RFC 4271 section 8's states.  Connect stands for Active too: the
- * session waits for its ConnectRetryTimer, or for a connection from the
- * peer, having tried one of its own (ebgp.h). */
-enum sess_state {
-    SESS_IDLE,
-    SESS_CONNECT,
-    SESS_OPEN_SENT,
-    SESS_OPEN_CONFIRM,
-    SESS_ESTABLISHED,
-};
-
-struct u32_list {
-    uint32_t *v;
-    uint32_t n, cap;
-};
-
-/* One end of the session over one cable: switch SW's side. */
-struct sess {
-    uint32_t sw;              /* Switch index (0-based). */
-    uint32_t peer;            /* The session at the far end. */
-    uint32_t peer_node;       /* Its switch's node id (the tie-break). */
-    uint8_t port;             /* SW's port of the cable. */
-    uint8_t state;            /* enum sess_state. */
-    uint32_t gen;             /* Counts the times it went down. */
-    uint32_t tx_seq, rx_seq;  /* Next message sent, next expected. */
-    struct u32_list held;     /* Received ahead of a lost one (msgs). */
-    struct u32_list rtx;      /* Lost, waiting to be resent (msgs). */
-    struct u32_list pending;  /* Prefixes to advertise again. */
-    uint64_t mrai_ready_ps;   /* No announcement before. */
-    uint32_t mrai_gen;        /* The timer armed: GEN + 1, or 0. */
-    uint32_t held_tags[4];    /* Events the armed timer holds. */
-    uint32_t n_held_tags;
-    bool fell;                /* Went down from Established since it
-                               * was last Established. */
-    uint64_t retry_at_ps;     /* Connect: the ConnectRetryTimer's
-                               * expiry (one event per generation,
-                               * pushed back lazily). */
-};
-
-/* One message, or a local job for the CPU (a session gone down). */
-enum msg_type {
-    MSG_OPEN = BGP_OPEN,
-    MSG_UPDATE = BGP_UPDATE,
-    MSG_KEEPALIVE = BGP_KEEPALIVE,
-    MSG_DOWN = 16,            /* Local: session SESS went down. */
-    MSG_SYN,                  /* TCP: a connection attempt (SYN), */
-    MSG_SYN_ACK,              /* and its acceptance; not BGP messages:
-                               * no sequence number, no CPU. */
-};
-
-struct msg {
-    uint32_t sess;            /* Sending session (MSG_DOWN: the session). */
-    uint32_t gen;             /* Its generation then. */
-    uint32_t rgen;            /* The receiving session's, once accepted. */
-    uint32_t seq;
-    uint32_t tag;             /* Event record, or UINT32_MAX. */
-    uint32_t life;            /* Counts its slot's uses. */
-    uint8_t type;             /* enum msg_type. */
-    uint32_t bytes;           /* BGP message bytes. */
-    uint32_t path;            /* UPDATE: of its NLRI; PATH_NONE: its
-                               * prefixes are withdrawn. */
-    struct u32_list pfx;      /* UPDATE, MSG_DOWN: prefixes. */
-    uint32_t next_free;
-};
-
-struct ebgp {
-    struct sw_cpu cpu;        /* Receives the messages (sw-cpu.h). */
-    struct net_observer obs;  /* Told of their losses. */
-    struct control *ctl;
-    struct net *net;
-    const struct control_spec *spec;
-    uint32_t n_sw, n_pfx;
-    uint32_t *asn;            /* Per switch. */
-    uint32_t *speaker;        /* Per switch: index in ctl->speakers. */
-    uint32_t *sess_start;     /* Per switch + 1: its sessions, in port
-                               * order. */
-    struct sess *sess;
-    uint32_t n_sess;
-    uint32_t *rib_in;         /* [sess * n_pfx + g]: path received. */
-    uint32_t *rib_out;        /* [sess * n_pfx + g]: path sent. */
-    uint8_t *dirty;           /* [sess * n_pfx + g]: in sess.pending. */
-    uint32_t *best;           /* [sw * n_pfx + g]: Loc-RIB. */
-    uint64_t *rib_n;          /* Per switch: RIB entries now. */
-    uint64_t *cpu_free_ps;    /* Per switch: its CPU is busy until. */
-    uint32_t *sw_gen;         /* Per switch: counts its failures. */
-    struct path_table paths;
-    struct msg *msgs;
-    uint32_t n_msgs, free_msg;
-    uint8_t *ports;           /* Scratch: an ECMP set. */
-};
-
-/* Lists. */
-
-static void
-list_push(struct u32_list *l, uint32_t x)
-{
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 8;
-        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-    }
-    l->v[l->n++] = x;
-}
 
 /* Paths. */
 
@@ -207,8 +78,8 @@ path_count(const struct path_table *t, uint32_t id, uint32_t asn)
 
 /* Messages. */
 
-static uint32_t
-msg_new(struct ebgp *eb, uint8_t type, uint32_t sess, uint32_t tag)
+uint32_t
+ebgp_msg_new(struct ebgp *eb, uint8_t type, uint32_t sess, uint32_t tag)
 {
     uint32_t i = eb->free_msg;
     if (i == UINT32_MAX) {
@@ -230,8 +101,8 @@ msg_new(struct ebgp *eb, uint8_t type, uint32_t sess, uint32_t tag)
 }
 
 /* Message I's work is done (processed, or dropped with its session). */
-static void
-msg_release(struct ebgp *eb, uint32_t i)
+void
+ebgp_msg_release(struct ebgp *eb, uint32_t i)
 {
     struct msg *m = &eb->msgs[i];
     uint32_t tag = m->tag;
@@ -241,27 +112,9 @@ msg_release(struct ebgp *eb, uint32_t i)
     control_work(eb->ctl, tag, -1);
 }
 
-static struct ctl_speaker *
-speaker_of(struct ebgp *eb, uint32_t sw)
-{
-    return &eb->ctl->speakers.v[eb->speaker[sw]];
-}
-
-static struct sw *
-sw_at(struct ebgp *eb, uint32_t x)
-{
-    return &eb->net->switches[x];
-}
-
-static bool
-is_home(const struct ebgp *eb, uint32_t x, uint32_t g)
-{
-    return eb->net->switches[x].route[g] == ROUTE_DIRECT;
-}
-
 /* Puts message I on the wire of its session. */
-static void
-msg_transmit(struct ebgp *eb, uint32_t i)
+void
+ebgp_msg_transmit(struct ebgp *eb, uint32_t i)
 {
     struct net *net = eb->net;
     const struct msg *m = &eb->msgs[i];
@@ -296,20 +149,20 @@ msg_send(struct ebgp *eb, uint32_t i)
         else
             sp->routes_tx += m->pfx.n;
     }
-    msg_transmit(eb, i);
+    ebgp_msg_transmit(eb, i);
 }
 
-static void
-send_simple(struct ebgp *eb, uint32_t sess, uint8_t type, uint32_t tag)
+void
+ebgp_send_simple(struct ebgp *eb, uint32_t sess, uint8_t type, uint32_t tag)
 {
-    uint32_t i = msg_new(eb, type, sess, tag);
+    uint32_t i = ebgp_msg_new(eb, type, sess, tag);
     eb->msgs[i].bytes = type == MSG_OPEN ? BGP_OPEN_BYTES
                                          : BGP_KEEPALIVE_BYTES;
     msg_send(eb, i);
 }
 
-static void
-rib_count(struct ebgp *eb, uint32_t x, int64_t delta)
+void
+ebgp_rib_count(struct ebgp *eb, uint32_t x, int64_t delta)
 {
     eb->rib_n[x] += (uint64_t)delta;
     struct ctl_speaker *sp = speaker_of(eb, x);
@@ -340,7 +193,7 @@ send_updates(struct ebgp *eb, uint32_t sess, uint32_t path,
     uint32_t per_msg = room / EBGP_PREFIX_BYTES;
     for (uint32_t k = 0; k < n; k += per_msg) {
         uint32_t c = n - k < per_msg ? n - k : per_msg;
-        uint32_t i = msg_new(eb, MSG_UPDATE, sess, tag);
+        uint32_t i = ebgp_msg_new(eb, MSG_UPDATE, sess, tag);
         struct msg *m = &eb->msgs[i];
         m->path = path;
         for (uint32_t j = 0; j < c; j++)
@@ -375,8 +228,8 @@ static void mrai_fire(struct sim *, void *, uint64_t);
 
 /* Sends what session SESS has pending: withdrawals now, announcements
  * now if its MRAI allows, else when it does (a timer). */
-static void
-sess_flush(struct ebgp *eb, uint32_t si, uint32_t tag)
+void
+ebgp_sess_flush(struct ebgp *eb, uint32_t si, uint32_t tag)
 {
     struct sess *s = &eb->sess[si];
     if (!s->pending.n)
@@ -441,8 +294,8 @@ sess_flush(struct ebgp *eb, uint32_t si, uint32_t tag)
     }
 }
 
-static void
-release_held_tags(struct ebgp *eb, struct sess *s)
+void
+ebgp_release_held_tags(struct ebgp *eb, struct sess *s)
 {
     for (uint32_t k = 0; k < s->n_held_tags; k++)
         control_work(eb->ctl, s->held_tags[k], -1);
@@ -465,17 +318,17 @@ mrai_fire(struct sim *sim, void *obj, uint64_t si)
         uint32_t held[4], n = s->n_held_tags;
         memcpy(held, s->held_tags, sizeof held);
         s->n_held_tags = 0;
-        sess_flush(eb, (uint32_t)si, tag);
+        ebgp_sess_flush(eb, (uint32_t)si, tag);
         for (uint32_t k = 0; k < n; k++)
             control_work(eb->ctl, held[k], -1);
         return;
     }
-    release_held_tags(eb, s);
+    ebgp_release_held_tags(eb, s);
 }
 
 /* Marks G for advertising again on session SI. */
-static void
-sess_mark(struct ebgp *eb, uint32_t si, uint32_t g)
+void
+ebgp_sess_mark(struct ebgp *eb, uint32_t si, uint32_t g)
 {
     size_t k = (size_t)si * eb->n_pfx + g;
     if (!eb->dirty[k]) {
@@ -490,14 +343,14 @@ mark_all(struct ebgp *eb, uint32_t x, uint32_t g)
 {
     for (uint32_t si = eb->sess_start[x]; si < eb->sess_start[x + 1]; si++)
         if (eb->sess[si].state == SESS_ESTABLISHED)
-            sess_mark(eb, si, g);
+            ebgp_sess_mark(eb, si, g);
 }
 
 static void
 flush_all(struct ebgp *eb, uint32_t x, uint32_t tag)
 {
     for (uint32_t si = eb->sess_start[x]; si < eb->sess_start[x + 1]; si++)
-        sess_flush(eb, si, tag);
+        ebgp_sess_flush(eb, si, tag);
 }
 
 /* The decision process for prefix G at switch X: its best path and its
@@ -542,14 +395,14 @@ recompute(struct ebgp *eb, uint32_t x, uint32_t g, uint32_t tag)
     uint32_t *cur = &eb->best[(size_t)x * eb->n_pfx + g];
     if (best == *cur)
         return;
-    rib_count(eb, x, (best != PATH_NONE) - (*cur != PATH_NONE));
+    ebgp_rib_count(eb, x, (best != PATH_NONE) - (*cur != PATH_NONE));
     *cur = best;
     mark_all(eb, x, g);
 }
 
 /* Sets session SI's route for G to PATH (after the loop check). */
-static void
-rib_in_set(struct ebgp *eb, uint32_t si, uint32_t g, uint32_t path)
+void
+ebgp_rib_in_set(struct ebgp *eb, uint32_t si, uint32_t g, uint32_t path)
 {
     uint32_t x = eb->sess[si].sw;
     /* allowas-in is the ToRs' (tier 1), as RFC 7938 5.2.4 has it. */
@@ -559,7 +412,7 @@ rib_in_set(struct ebgp *eb, uint32_t si, uint32_t g, uint32_t path)
     if (path != PATH_NONE && path_count(&eb->paths, path, eb->asn[x]) > allow)
         path = PATH_NONE;
     uint32_t *cur = &eb->rib_in[(size_t)si * eb->n_pfx + g];
-    rib_count(eb, x, (path != PATH_NONE) - (*cur != PATH_NONE));
+    ebgp_rib_count(eb, x, (path != PATH_NONE) - (*cur != PATH_NONE));
     *cur = path;
 }
 
@@ -568,8 +421,8 @@ rib_in_set(struct ebgp *eb, uint32_t si, uint32_t g, uint32_t path)
 static void cpu_done(struct sim *, void *, uint64_t);
 
 /* Queues message I on switch X's CPU, behind what is there. */
-static void
-cpu_queue(struct ebgp *eb, uint32_t x, uint32_t i)
+void
+ebgp_cpu_queue(struct ebgp *eb, uint32_t x, uint32_t i)
 {
     uint64_t now = eb->net->sim.now_ps;
     uint64_t cost = eb->msgs[i].type == MSG_KEEPALIVE
@@ -602,27 +455,10 @@ process_update(struct ebgp *eb, struct msg *m, uint32_t ri)
     if (r->state != SESS_ESTABLISHED)
         return;
     for (uint32_t k = 0; k < m->pfx.n; k++) {
-        rib_in_set(eb, ri, m->pfx.v[k], m->path);
+        ebgp_rib_in_set(eb, ri, m->pfx.v[k], m->path);
         recompute(eb, r->sw, m->pfx.v[k], m->tag);
     }
     flush_all(eb, r->sw, m->tag);
-}
-
-/* Session SI is Established: it advertises its switch's whole table
- * (its Adj-RIB-Out was emptied when it went down). */
-static void
-sess_established(struct ebgp *eb, uint32_t si, uint32_t tag)
-{
-    struct sess *s = &eb->sess[si];
-    s->state = SESS_ESTABLISHED;
-    if (s->fell) {
-        speaker_of(eb, s->sw)->reconnects++;
-        s->fell = false;
-    }
-    for (uint32_t g = 0; g < eb->n_pfx; g++)
-        if (eb->best[(size_t)s->sw * eb->n_pfx + g] != PATH_NONE)
-            sess_mark(eb, si, g);
-    sess_flush(eb, si, tag);
 }
 
 static void
@@ -639,126 +475,18 @@ cpu_done(struct sim *sim, void *obj, uint64_t arg)
                 recompute(eb, x, m->pfx.v[k], m->tag);
             flush_all(eb, x, m->tag);
         }
-        msg_release(eb, i);
+        ebgp_msg_release(eb, i);
         return;
     }
     uint32_t ri = eb->sess[m->sess].peer;
     struct sess *r = &eb->sess[ri];
     if (sw_gen == eb->sw_gen[r->sw] && msg_current(eb, m, r)) {
-        if (m->type == MSG_UPDATE) {
+        if (m->type == MSG_UPDATE)
             process_update(eb, m, ri);
-        } else if (m->type == MSG_OPEN && r->state == SESS_OPEN_SENT) {
-            r->state = SESS_OPEN_CONFIRM;
-            send_simple(eb, ri, MSG_KEEPALIVE, m->tag);
-        } else if (m->type == MSG_KEEPALIVE &&
-                   r->state == SESS_OPEN_CONFIRM) {
-            sess_established(eb, ri, m->tag);
-        }
+        else
+            ebgp_fsm_receive(eb, ri, m->type, m->tag);
     }
-    msg_release(eb, i);
-}
-
-/* The finite state machine's connection (RFC 4271 section 8). */
-
-static void sess_reset(struct ebgp *, uint32_t si, struct u32_list *l);
-static void retry_fire(struct sim *, void *, uint64_t);
-
-/* Whether session SI's switch has its cable: a port it has seen go down
- * (withdrawn) neither sends nor accepts a connection, its interface down
- * (FRR: no valid next hop to the peer). */
-static bool
-sess_port_up(const struct ebgp *eb, uint32_t si)
-{
-    const struct sess *s = &eb->sess[si];
-    return !eb->net->switches[s->sw].up.ports[s->port].link.withdrawn;
-}
-
-/* Session SI tries a TCP connection: a SYN on its cable; none when its
- * port is down, the attempt failing at once. */
-static void
-sess_try(struct ebgp *eb, uint32_t si, uint32_t tag)
-{
-    if (!sess_port_up(eb, si))
-        return;
-    uint32_t i = msg_new(eb, MSG_SYN, si, tag);
-    eb->msgs[i].bytes = 0;
-    msg_transmit(eb, i);
-}
-
-/* Arms session SI's ConnectRetryTimer for now + control.bgp_connect_retry;
- * not past the run's stop (a run without one keeps no timer: it would
- * never end). */
-static void
-retry_arm(struct ebgp *eb, uint32_t si)
-{
-    struct sim *sim = &eb->net->sim;
-    struct sess *s = &eb->sess[si];
-    bool armed = s->retry_at_ps > sim->now_ps;
-    s->retry_at_ps = sim->now_ps + eb->spec->bgp_connect_retry_ps;
-    if (!armed && s->retry_at_ps <= sim->end_ps && sim->end_ps < TIME_NEVER - 1)
-        sim_call(sim, s->retry_at_ps, retry_fire, eb,
-                 (uint64_t)si | (uint64_t)s->gen << 32);
-}
-
-/* Session SI starts (AutomaticStart, RFC 4271 8.1.1 event 3): Connect,
- * an attempt now and the ConnectRetryTimer. */
-static void
-sess_start(struct ebgp *eb, uint32_t si, uint32_t tag)
-{
-    eb->sess[si].state = SESS_CONNECT;
-    eb->sess[si].retry_at_ps = 0;
-    retry_arm(eb, si);
-    sess_try(eb, si, tag);
-}
-
-/* The ConnectRetryTimer expired (event 9): another attempt.  Attempts
- * the timer makes belong to no event (it runs as long as the cable is
- * down, which an event's convergence does not wait for). */
-static void
-retry_fire(struct sim *sim, void *obj, uint64_t arg)
-{
-    struct ebgp *eb = obj;
-    uint32_t si = (uint32_t)arg, gen = (uint32_t)(arg >> 32);
-    struct sess *s = &eb->sess[si];
-    if (gen != s->gen || s->state != SESS_CONNECT)
-        return;
-    if (sim->now_ps < s->retry_at_ps) {
-        sim_call(sim, s->retry_at_ps, retry_fire, eb, arg);
-        return;
-    }
-    retry_arm(eb, si);
-    sess_try(eb, si, UINT32_MAX);
-}
-
-/* Session SI's connection has failed before it was Established (its
- * SYN-ACK lost: TCP_connection_fails): back to Connect, a new
- * generation; it had no routes yet. */
-static void
-sess_fail(struct ebgp *eb, uint32_t si, uint32_t tag)
-{
-    sess_reset(eb, si, NULL);
-    sess_start(eb, si, tag);
-}
-
-/* Session RI's side receives a SYN or a SYN-ACK of a current attempt of
- * its peer.  In Connect it accepts (a SYN: TCP_CR_Acked, answered with a
- * SYN-ACK) or completes (a SYN-ACK: TCP_CR_Acked) the connection and
- * sends its OPEN; both ends' SYNs crossing are TCP's simultaneous open,
- * one connection.  Elsewhere the attempt is refused (a collision with a
- * connection further on, RFC 4271 6.8) and the peer retries. */
-static void
-tcp_handshake(struct ebgp *eb, uint32_t ri, uint8_t type, uint32_t tag)
-{
-    struct sess *r = &eb->sess[ri];
-    if (r->state != SESS_CONNECT || !sess_port_up(eb, ri))
-        return;
-    if (type == MSG_SYN) {
-        uint32_t i = msg_new(eb, MSG_SYN_ACK, ri, tag);
-        eb->msgs[i].bytes = 0;
-        msg_transmit(eb, i);
-    }
-    r->state = SESS_OPEN_SENT;
-    send_simple(eb, ri, MSG_OPEN, tag);
+    ebgp_msg_release(eb, i);
 }
 
 /* Message I was received in order on session RI. */
@@ -772,7 +500,7 @@ msg_accept(struct ebgp *eb, uint32_t ri, uint32_t i)
     struct ctl_speaker *sp = speaker_of(eb, r->sw);
     sp->msgs_rx++;
     sp->bytes_rx += m->bytes;
-    cpu_queue(eb, r->sw, i);
+    ebgp_cpu_queue(eb, r->sw, i);
 }
 
 /* The fabric hands over a message that reached its switch. */
@@ -791,15 +519,15 @@ ebgp_receive(struct sw_cpu *cpu, struct net *net, struct sw *s,
     struct sess *r = &eb->sess[ri];
     if (m->type == MSG_SYN || m->type == MSG_SYN_ACK) {
         if (m->gen == snd->gen)
-            tcp_handshake(eb, ri, m->type, m->tag);
-        msg_release(eb, i);
+            ebgp_tcp_handshake(eb, ri, m->type, m->tag);
+        ebgp_msg_release(eb, i);
         return;
     }
     /* Sent by an earlier connection, or into one that is gone (or not
      * yet there). */
     if (m->gen != snd->gen || r->state == SESS_IDLE ||
         r->state == SESS_CONNECT) {
-        msg_release(eb, i);
+        ebgp_msg_release(eb, i);
         return;
     }
     if (m->seq != r->rx_seq) {
@@ -845,7 +573,7 @@ rtx_fire(struct sim *sim, void *obj, uint64_t arg)
     struct ctl_speaker *sp = speaker_of(eb, s->sw);
     sp->msgs_tx++;
     sp->bytes_tx += m->bytes;
-    msg_transmit(eb, i);
+    ebgp_msg_transmit(eb, i);
 }
 
 /* A message's segment was dropped: TCP sends it again after its RTO,
@@ -867,12 +595,14 @@ ebgp_drop(struct net_observer *obs, struct net *net, struct pkt *p,
          * has its connection fail. */
         if (m->type == MSG_SYN_ACK && m->gen == s->gen &&
             (s->state == SESS_OPEN_SENT || s->state == SESS_OPEN_CONFIRM))
-            sess_fail(eb, m->sess, m->tag);
-        msg_release(eb, i);
+            ebgp_sess_fail(eb, m->sess, m->tag);
+        if (m->type == MSG_SYN && m->gen == s->gen)
+            s->trying = false;
+        ebgp_msg_release(eb, i);
         return;
     }
     if (m->gen != s->gen || s->state == SESS_IDLE) {
-        msg_release(eb, i);
+        ebgp_msg_release(eb, i);
         return;
     }
     list_push(&s->rtx, i);
@@ -884,112 +614,6 @@ static const struct net_observer_class ebgp_obs_class = {
     .name = "ebgp",
     .drop = ebgp_drop,
 };
-
-/* Sessions going down and coming up. */
-
-static uint32_t
-sess_of_port(const struct ebgp *eb, uint32_t x, uint8_t port)
-{
-    for (uint32_t si = eb->sess_start[x]; si < eb->sess_start[x + 1]; si++)
-        if (eb->sess[si].port == port)
-            return si;
-    return UINT32_MAX;
-}
-
-/* Session SI stops: its connection's messages and timers are dropped;
- * returns the prefixes it had routes for (into L). */
-static void
-sess_reset(struct ebgp *eb, uint32_t si, struct u32_list *l)
-{
-    struct sess *s = &eb->sess[si];
-    if (s->state == SESS_ESTABLISHED) {
-        speaker_of(eb, s->sw)->flaps++;
-        s->fell = true;
-    }
-    s->state = SESS_IDLE;
-    s->gen++;
-    s->tx_seq = s->rx_seq = 0;
-    for (uint32_t k = 0; k < s->held.n; k++)
-        msg_release(eb, s->held.v[k]);
-    for (uint32_t k = 0; k < s->rtx.n; k++)
-        msg_release(eb, s->rtx.v[k]);
-    s->held.n = s->rtx.n = 0;
-    size_t base = (size_t)si * eb->n_pfx;
-    for (uint32_t k = 0; k < s->pending.n; k++)
-        eb->dirty[base + s->pending.v[k]] = 0;
-    s->pending.n = 0;
-    release_held_tags(eb, s);
-    s->mrai_ready_ps = 0;
-    for (uint32_t g = 0; g < eb->n_pfx; g++) {
-        eb->rib_out[base + g] = PATH_NONE;
-        if (eb->rib_in[base + g] != PATH_NONE) {
-            rib_in_set(eb, si, g, PATH_NONE);
-            if (l)
-                list_push(l, g);
-        }
-    }
-}
-
-void
-ebgp_port_down(struct ebgp *eb, struct sw *sw, uint8_t port, uint32_t tag)
-{
-    uint32_t x = (uint32_t)(sw - eb->net->switches);
-    uint32_t si = sess_of_port(eb, x, port);
-    if (si == UINT32_MAX || eb->sess[si].state == SESS_IDLE ||
-        eb->sess[si].state == SESS_CONNECT)
-        return;
-    /* The session falls at once (BFD or the carrier tells BGP, RFC
-     * 5882); its routes' consequences are one job for the CPU.  It
-     * starts again at once, and its attempts fail while the port is
-     * down. */
-    uint32_t i = msg_new(eb, MSG_DOWN, si, tag);
-    sess_reset(eb, si, &eb->msgs[i].pfx);
-    cpu_queue(eb, x, i);
-    sess_start(eb, si, tag);
-}
-
-void
-ebgp_port_up(struct ebgp *eb, struct sw *sw, uint8_t port, uint32_t tag)
-{
-    uint32_t x = (uint32_t)(sw - eb->net->switches);
-    uint32_t si = sess_of_port(eb, x, port);
-    if (si == UINT32_MAX || eb->sess[si].state != SESS_CONNECT)
-        return;
-    /* The peer is reachable again: FRR's next-hop tracking
-     * (bgp_fsm_nht_update()) ends the wait for the ConnectRetryTimer
-     * at once, an attempt now and the timer restarted. */
-    retry_arm(eb, si);
-    sess_try(eb, si, tag);
-}
-
-void
-ebgp_switch_down(struct ebgp *eb, struct sw *sw)
-{
-    uint32_t x = (uint32_t)(sw - eb->net->switches);
-    eb->sw_gen[x]++;
-    eb->cpu_free_ps[x] = eb->net->sim.now_ps;
-    for (uint32_t si = eb->sess_start[x]; si < eb->sess_start[x + 1]; si++)
-        sess_reset(eb, si, NULL);
-    /* It comes back knowing nothing but its own racks (its sessions
-     * stay Idle until then). */
-    for (uint32_t g = 0; g < eb->n_pfx; g++) {
-        if (is_home(eb, x, g))
-            continue;
-        uint32_t *b = &eb->best[(size_t)x * eb->n_pfx + g];
-        if (*b != PATH_NONE)
-            rib_count(eb, x, -1);
-        *b = PATH_NONE;
-        route_set(sw, g, eb->ports, 0);
-    }
-}
-
-void
-ebgp_switch_up(struct ebgp *eb, struct sw *sw, uint32_t tag)
-{
-    uint32_t x = (uint32_t)(sw - eb->net->switches);
-    for (uint32_t si = eb->sess_start[x]; si < eb->sess_start[x + 1]; si++)
-        sess_start(eb, si, tag);
-}
 
 /* Building. */
 
@@ -1076,7 +700,8 @@ make_sessions(struct ebgp *eb)
     for (uint32_t si = 0; si < eb->n_sess; si++) {
         struct sess *s = &eb->sess[si];
         const struct link *l = &net->switches[s->sw].up.ports[s->port].link;
-        s->peer = sess_of_port(eb, l->peer->id - net->n_hosts, l->peer_port);
+        s->peer = ebgp_sess_of_port(eb, l->peer->id - net->n_hosts,
+                                    l->peer_port);
     }
 }
 
@@ -1102,7 +727,7 @@ converge_initial(struct ebgp *eb)
                 uint32_t adv = advert(eb, y, g);
                 eb->rib_out[s->peer * np + g] = adv;
                 uint32_t before = eb->rib_in[si * np + g];
-                rib_in_set(eb, si, g, adv);
+                ebgp_rib_in_set(eb, si, g, adv);
                 changed |= eb->rib_in[si * np + g] != before;
             }
         }
@@ -1113,7 +738,7 @@ converge_initial(struct ebgp *eb)
                 uint32_t n, best = decide(eb, x, g, &n);
                 uint32_t *cur = &eb->best[x * np + g];
                 if (best != *cur) {
-                    rib_count(eb, x,
+                    ebgp_rib_count(eb, x,
                               (best != PATH_NONE) - (*cur != PATH_NONE));
                     *cur = best;
                     changed = true;

@@ -49,14 +49,18 @@
  * running the decision process to a fixed point, which also installs
  * them: on a Clos they are route_compute()'s).  After that each follows
  * RFC 4271 section 8's state machine: a session that falls (its port
- * detected down) goes Idle and starts again at once, in Connect: a TCP
+ * detected down) goes Idle and starts again at once (or, with
+ * control.bgp_idle_hold, after its IdleHoldTimer, which doubles with
+ * every flap up to control.bgp_idle_hold_max), in Connect: a TCP
  * connection attempt (a SYN on the cable; none while the port is down)
  * now and on every expiry of its ConnectRetryTimer
  * (control.bgp_connect_retry), and at once when the port is seen up
  * again (FRR's next-hop tracking).  A side in Connect that receives a
  * SYN answers with a SYN-ACK; with the SYN-ACK, or the peer's SYN, it
  * sends its OPEN; the peer's OPEN brings a KEEPALIVE, the peer's
- * KEEPALIVE Established, and each side then sends its whole table.  A
+ * KEEPALIVE Established, and each side then sends its whole table.
+ * Both ends' SYNs crossing collide (RFC 4271 6.8): the connection of the
+ * higher BGP Identifier, the switch's loopback address, survives.  A
  * failed switch's sessions stay Idle until it comes back. */
 #ifndef DCSIM_EBGP_H
 #define DCSIM_EBGP_H 1

@@ -130,7 +130,7 @@ hold_check(struct sim *sim, void *obj, uint64_t x)
     }
     uint64_t deadline = s->last_rx_ps[k] + ev->spec->hold_ps;
     if (sim->now_ps < deadline) {
-        sim_call(sim, deadline, hold_check, ev, x);
+        control_timer(sim, deadline, hold_check, ev, x);
     } else {
         s->hold_armed[k] = false;
         evpn_session_down(ev, si, k, true);
@@ -149,26 +149,55 @@ evpn_hold_start(struct evpn *ev, uint32_t si, int k)
     if (s->hold_armed[k])
         return;
     s->hold_armed[k] = true;
-    sim_call(sim, sim->now_ps + ev->spec->hold_ps, hold_check, ev,
-             2 * (uint64_t)si + (uint64_t)k);
+    control_timer(sim, sim->now_ps + ev->spec->hold_ps, hold_check, ev,
+                  2 * (uint64_t)si + (uint64_t)k);
+}
+
+uint32_t
+evpn_router_id(const struct evpn *ev, uint32_t sp)
+{
+    uint32_t node = ev->sp[sp].host;
+    return node < ev->n_hosts ? pkt_host_ip(node)
+                              : pkt_switch_ip(node - ev->n_hosts);
 }
 
 /* Side K of session SI tries a connection: the session's next TCP
  * connection, its OPEN the first thing on it; the peer's OPEN in answer
  * completes it.  While the path is down the OPEN does not arrive and the
- * ConnectRetryTimer tries again. */
+ * ConnectRetryTimer tries again.
+ *
+ * A collision (RFC 4271 6.8): if the peer is opening a connection of its
+ * own (not yet Established) and the peer's BGP Identifier is the higher
+ * (unsigned), that connection wins: this side takes it instead of
+ * opening one, its OPEN the answer the peer waits for (a real speaker
+ * would open its own as well and close it with a Cease NOTIFICATION once
+ * the OPENs showed the Identifiers; that losing connection is not
+ * modelled).  Otherwise this side's new connection replaces the peer's,
+ * which the peer gives up when this side's OPEN arrives. */
 static void
 sess_try(struct evpn *ev, uint32_t si, int k)
 {
     struct session *s = &ev->sess[si];
+    int p = 1 - k;
+    if (!s->closed && s->conn_by == p && s->side_conn[p] == s->conn &&
+        s->state[p] != FSM_IDLE && s->state[p] != FSM_ESTABLISHED &&
+        evpn_router_id(ev, s->end[p]) > evpn_router_id(ev, s->end[k])) {
+        if (s->side_conn[k] != s->conn) {
+            s->side_conn[k] = s->conn;
+            evpn_send_simple(ev, si, k, BGP_OPEN);
+        }
+        return;
+    }
     if (!conn_open(ev, si))
         return;
+    s->conn_by = (uint8_t)k;
     s->side_conn[k] = s->conn;
     evpn_send_simple(ev, si, k, BGP_OPEN);
 }
 
 /* Arms side K's ConnectRetryTimer for now + evpn.connect_retry (not past
- * the run's stop; none without one, as KEEPALIVEs). */
+ * the run's stop; without one it does not keep the run going,
+ * control_timer()). */
 static void retry_fire(struct sim *, void *, uint64_t);
 
 static void
@@ -177,11 +206,11 @@ retry_arm(struct evpn *ev, uint32_t si, int k)
     struct sim *sim = &ev->net->sim;
     struct session *s = &ev->sess[si];
     s->retry_at_ps[k] = sim->now_ps + ev->spec->connect_retry_ps;
-    if (s->retry_armed[k] || s->retry_at_ps[k] >= ev->stop_ps)
+    if (s->retry_armed[k] || (ev->stop_ps && s->retry_at_ps[k] >= ev->stop_ps))
         return;
     s->retry_armed[k] = true;
-    sim_call(sim, s->retry_at_ps[k], retry_fire, ev,
-             2 * (uint64_t)si + (uint64_t)k);
+    control_timer(sim, s->retry_at_ps[k], retry_fire, ev,
+                  2 * (uint64_t)si + (uint64_t)k);
 }
 
 static void
@@ -196,7 +225,7 @@ retry_fire(struct sim *sim, void *obj, uint64_t x)
         return;
     if (sim->now_ps < s->retry_at_ps[k]) {
         s->retry_armed[k] = true;
-        sim_call(sim, s->retry_at_ps[k], retry_fire, ev, x);
+        control_timer(sim, s->retry_at_ps[k], retry_fire, ev, x);
         return;
     }
     retry_arm(ev, si, k);
@@ -225,8 +254,8 @@ keepalive(struct sim *sim, void *obj, uint64_t x)
     if (ev->sess[si].state[k] > FSM_CONNECT)
         evpn_send_simple(ev, si, k, BGP_KEEPALIVE);
     uint64_t next = sim->now_ps + ev->spec->keepalive_ps;
-    if (next < ev->stop_ps)
-        sim_call(sim, next, keepalive, ev, x);
+    if (!ev->stop_ps || next < ev->stop_ps)
+        control_timer(sim, next, keepalive, ev, x);
 }
 
 /* At evpn.start: each direction of every session opens its stream (its
@@ -240,12 +269,18 @@ evpn_open_all(struct sim *sim, void *obj, uint64_t unused)
     for (uint32_t i = 0; !ev->leaf && i < 2 * ev->n_sess; i++)
         transport_open_stream(ev->net, ev->first_flow + i);
     for (uint32_t si = 0; si < ev->n_sess; si++) {
+        /* Both sides open at once: the connection that survives the
+         * collision is the higher Identifier's (sess_try()). */
+        struct session *s = &ev->sess[si];
+        s->conn_by = evpn_router_id(ev, s->end[1]) >
+                     evpn_router_id(ev, s->end[0]);
         for (int k = 0; k < 2; k++) {
             ev->sess[si].state[k] = FSM_OPEN_SENT;
             evpn_send_simple(ev, si, k, BGP_OPEN);
             uint64_t next = sim->now_ps + ev->spec->keepalive_ps;
-            if (next < ev->stop_ps)
-                sim_call(sim, next, keepalive, ev, 2 * (uint64_t)si + k);
+            if (!ev->stop_ps || next < ev->stop_ps)
+                control_timer(sim, next, keepalive, ev,
+                              2 * (uint64_t)si + (uint64_t)k);
         }
     }
 }

@@ -124,6 +124,9 @@ struct session {
     uint32_t side_conn[2];     /* The connection side K is on: it sends
                                 * only on that one, if still open, and
                                 * takes only its messages. */
+    uint8_t conn_by;           /* The side that opened conn (RFC 4271
+                                * 6.8's collision rule keeps the one the
+                                * higher BGP Identifier opened). */
     uint64_t retry_at_ps[2];   /* Connect: the ConnectRetryTimer. */
     bool retry_armed[2];       /* Its event is pending; */
     bool hold_armed[2];        /* so is the hold timer's. */
@@ -252,6 +255,10 @@ void evpn_rtc_send(struct evpn *, uint32_t si, int k);
 void evpn_rtc_receive(struct evpn *, uint32_t si, int k, const struct msg *m);
 
 /* evpn-fsm.c. */
+
+/* Speaker SP's BGP Identifier: its address (a server's, or a switch's
+ * loopback, pkt_switch_ip()). */
+uint32_t evpn_router_id(const struct evpn *, uint32_t sp);
 
 /* Side K of session SI goes down, telling the peer first with NOTIFY. */
 void evpn_session_down(struct evpn *, uint32_t si, int k, bool notify);

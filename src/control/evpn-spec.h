@@ -90,7 +90,9 @@ struct evpn_spec {
                                      * route reflector, to every peer, */
     size_t n_rr_policy;             /* in order; none: permit all. */
     bool large_community;     /* Every route a VTEP originates carries the
-                               * large community ASN:VNI:0 too. */
+                               * large community ASN:VNI:DATA2 too, */
+    uint32_t large_data2;     /* DATA2, its Local Data Part 2 (RFC 8092
+                               * section 3). */
 };
 
 #endif

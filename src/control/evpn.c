@@ -573,6 +573,7 @@ originate(struct evpn *ev, uint32_t si, uint32_t type, uint32_t vni,
         p.n_large = 1;
         p.large[0][0] = ev->spec->asn;
         p.large[0][1] = vni;
+        p.large[0][2] = ev->spec->large_data2;
     }
     evpn_rib_set(ev, si, &p.nlri, si, &p);
 }

@@ -139,8 +139,9 @@ struct evpn_config {
     uint32_t first_flow;       /* Room in edge->flows from here, */
     uint16_t entry;            /* and the edge entry of its flows (TCP,
                                 * `stream`). */
-    uint64_t stop_ps;          /* The run's stop; 0: none (then no
-                                * periodic KEEPALIVE). */
+    uint64_t stop_ps;          /* The run's stop; 0: none (then the
+                                * sessions' timers are background
+                                * events, control_timer()). */
     struct evpn_dp *dp;
 };
 

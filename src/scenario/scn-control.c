@@ -49,6 +49,16 @@ static const struct key control_keys[] = {
       .help = "ConnectRetryTime: a session that went down tries a new TCP "
               "connection this often (FRR datacenter: 10 s; RFC 4271: "
               "120 s).  Only with bgp." },
+    { "bgp_idle_hold", KEY_DURATION, C(bgp_idle_hold_ps), 0, .dflt = "0",
+      .help = "IdleHoldTime: a session that fell from Established waits "
+              "this long in Idle before it starts again, doubling per "
+              "flap (RFC 4271 8.1.1 DampPeerOscillations; FRR: 1 s; 0: "
+              "none).  Only with bgp." },
+    { "bgp_idle_hold_max", KEY_DURATION, C(bgp_idle_hold_max_ps), 1,
+      .dflt = "120s",
+      .help = "Cap of the doubling IdleHoldTime, and how long a session "
+              "stays Established to start again from bgp_idle_hold (FRR: "
+              "120 s).  Only with bgp." },
     { "bgp_tor_asn", KEY_CUSTOM, .what = "unique, shared", .dflt = "unique",
       .help = "The switches hosts hang from: an AS each, or one AS for "
               "all (RFC 7938 5.2.4: ASN reuse; needs bgp_allowas_in).  "
@@ -123,6 +133,8 @@ scn_parse_control(struct ctx *c, const struct ynode *map,
     /* A key of the other model would be ignored: say so. */
     static const char *const bgp_only[] = { "bgp_processing", "bgp_mrai",
                                             "bgp_tc", "bgp_connect_retry",
+                                            "bgp_idle_hold",
+                                            "bgp_idle_hold_max",
                                             "bgp_tor_asn", "bgp_allowas_in" };
     static const char *const oracle_only[] = { "oracle_delay" };
     bool bgp = s->convergence == CTL_CONVERGE_BGP;
@@ -135,6 +147,15 @@ scn_parse_control(struct ctx *c, const struct ynode *map,
                            "convergence: %s; expected convergence: %s, or "
                            "no %s", other[i], bgp ? "oracle" : "bgp",
                            bgp ? "oracle" : "bgp", other[i]);
+    }
+    if (s->bgp_idle_hold_ps > s->bgp_idle_hold_max_ps) {
+        const char *key = ytree_get(map, "bgp_idle_hold_max")
+                              ? "control.bgp_idle_hold_max"
+                              : "control.bgp_idle_hold";
+        return fail_value(c, ytree_get(map, key + 8), key,
+                          "bgp_idle_hold is greater than bgp_idle_hold_max",
+                          "bgp_idle_hold <= bgp_idle_hold_max (default "
+                          "120s)");
     }
     return true;
 }

@@ -80,7 +80,11 @@ static const struct key evpn_keys[] = {
               "routes denied are not sent, permitted ones may be tagged." },
     { "large_community", KEY_BOOL, E(large_community), .dflt = "false",
       .help = "Every route a VTEP originates also carries the large "
-              "community ASN:VNI:0 (RFC 8092, 12 B)." },
+              "community ASN:VNI:DATA2 (RFC 8092, 12 B)." },
+    { "large_community_data2", KEY_U32, E(large_data2), 0, UINT32_MAX,
+      .dflt = "0",
+      .help = "DATA2 of that large community: its Local Data Part 2 "
+              "(RFC 8092 section 3).  Only with large_community: true." },
 };
 #undef E
 
@@ -325,6 +329,10 @@ scn_parse_evpn(struct ctx *c, const struct ynode *map, struct evpn_spec *e)
                        "than evpn.keepalive; expected a hold time above the "
                        "KEEPALIVE interval (RFC 4271: three of them)",
                        pr->value->text);
+    pr = ytree_pair(map, "large_community_data2");
+    if (pr && !e->large_community)
+        return fail_at(c, &pr->key_mark, "evpn.large_community_data2: only "
+                       "with large_community: true");
     pr = ytree_pair(map, "type5_prefix");
     if (pr && !e->type5)
         return fail_at(c, &pr->key_mark, "evpn.type5_prefix: only with "

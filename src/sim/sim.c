@@ -653,8 +653,12 @@ call_fire(struct sim *s, struct event *ev)
     fn(s, obj, arg);
 }
 
-void
-sim_call(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj, uint64_t arg)
+/* A pool node for FN(OBJ, ARG), its event BACKGROUND or not, scheduled
+ * at T_PS.  A node returns to the pool for either kind, so the flag is
+ * set each time. */
+static void
+call_schedule(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj,
+              uint64_t arg, bool background)
 {
     if (!s->free_calls) {
         struct call_block *b = xmalloc(sizeof *b);
@@ -671,7 +675,21 @@ sim_call(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj, uint64_t arg)
     c->fn = fn;
     c->obj = obj;
     c->arg = arg;
+    c->ev.background = background;
     sim_schedule(s, &c->ev, t_ps);
+}
+
+void
+sim_call(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj, uint64_t arg)
+{
+    call_schedule(s, t_ps, fn, obj, arg, false);
+}
+
+void
+sim_call_background(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj,
+                    uint64_t arg)
+{
+    call_schedule(s, t_ps, fn, obj, arg, true);
 }
 
 /* The prefetch pipeline, run as each event fires (D = SIM_PF_DIST, S =

@@ -253,6 +253,13 @@ void sim_cancel(struct sim *, struct event *);
  * cancellable; use an embedded event for timers that may be cancelled. */
 typedef void call_fn(struct sim *, void *obj, uint64_t arg);
 void sim_call(struct sim *, uint64_t t_ps, call_fn *, void *obj, uint64_t arg);
+/* The same as a background event: a timer that may act on the model when
+ * it fires (a protocol's retry or keepalive) but must not keep a run
+ * going by itself.  It fires in time order while any other event is
+ * left; once only background events are, sim_run() returns without it.
+ * Not counted in `events`. */
+void sim_call_background(struct sim *, uint64_t t_ps, call_fn *, void *obj,
+                         uint64_t arg);
 
 /* Runs events until only background events are left, the next event is
  * after end_ps, or sim_stop() is called.  PROGRESS, if nonnull, is invoked

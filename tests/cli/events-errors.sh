@@ -25,7 +25,7 @@ control: {detection: bfd, bfd_interval: 10ms, bfd_multiplier: 5, oracle_delay: 1
 "$DCSIM" validate "$tmp/good.yaml" >/dev/null 2>"$tmp/err"
 t $? "a good events list and control section validate"
 scenario "events: [$E]
-control: {convergence: bgp, bgp_processing: 0, bgp_mrai: 30s, bgp_tc: 0}" >"$tmp/good-bgp.yaml"
+control: {convergence: bgp, bgp_processing: 0, bgp_mrai: 30s, bgp_tc: 0, bgp_idle_hold: 1s, bgp_idle_hold_max: 1s}" >"$tmp/good-bgp.yaml"
 "$DCSIM" validate "$tmp/good-bgp.yaml" >/dev/null 2>"$tmp/err"
 t $? "a good bgp control section validates"
 
@@ -80,6 +80,13 @@ check bgp-tc-oracle 'control: {bgp_tc: 6}' 6:11 "control.bgp_tc is only read wit
 check bgp-retry-zero 'control: {convergence: bgp, bgp_connect_retry: 0s}' 6:48 "control.bgp_connect_retry is '0s' (must be greater than zero)"
 check bgp-retry-units 'control: {convergence: bgp, bgp_connect_retry: 10}' 6:48 "control.bgp_connect_retry is '10'"
 check bgp-retry-oracle 'control: {bgp_connect_retry: 10s}' 6:11 "control.bgp_connect_retry is only read with convergence: bgp"
+check bgp-idle-hold 'control: {convergence: bgp, bgp_idle_hold: 1}' 6:44 "control.bgp_idle_hold is '1'"
+check bgp-idle-hold-neg 'control: {convergence: bgp, bgp_idle_hold: -1s}' 6:44 "control.bgp_idle_hold is '-1s'"
+check bgp-idle-hold-oracle 'control: {bgp_idle_hold: 1s}' 6:11 "control.bgp_idle_hold is only read with convergence: bgp"
+check bgp-idle-max-zero 'control: {convergence: bgp, bgp_idle_hold_max: 0s}' 6:48 "control.bgp_idle_hold_max is '0s' (must be greater than zero)"
+check bgp-idle-max-below 'control: {convergence: bgp, bgp_idle_hold: 2s, bgp_idle_hold_max: 1s}' 6:67 "control.bgp_idle_hold_max is '1s' (bgp_idle_hold is greater than bgp_idle_hold_max)"
+check bgp-idle-over-default 'control: {convergence: bgp, bgp_idle_hold: 200s}' 6:44 "control.bgp_idle_hold is '200s' (bgp_idle_hold is greater than bgp_idle_hold_max); expected bgp_idle_hold <= bgp_idle_hold_max (default 120s)"
+check bgp-idle-max-oracle 'control: {bgp_idle_hold_max: 10s}' 6:11 "control.bgp_idle_hold_max is only read with convergence: bgp"
 check bgp-tor-asn 'control: {convergence: bgp, bgp_tor_asn: reused}' 6:42 "control.bgp_tor_asn is 'reused'; expected one of: unique, shared"
 check bgp-tor-asn-oracle 'control: {bgp_tor_asn: shared}' 6:11 "control.bgp_tor_asn is only read with convergence: bgp"
 check bgp-allowas 'control: {convergence: bgp, bgp_allowas_in: 11}' 6:45 "control.bgp_allowas_in is '11'; expected an integer 0..10"

@@ -74,6 +74,10 @@ check community-seq 'evpn: {policy: [{community: [1], action: deny}]}' 6:29 "evp
 check action 'evpn: {policy: [{community: own, action: maybe}]}' 6:42 "evpn.policy.0.action is 'maybe'; expected one of: permit, deny"
 check rt-constraint 'evpn: {rt_constraint: 3}' 6:23 "evpn.rt_constraint is '3'; expected true or false"
 check large-community 'evpn: {large_community: 3}' 6:25 "evpn.large_community is '3'; expected true or false"
+check large-data2-alone 'evpn: {large_community_data2: 7}' 6:8 "evpn.large_community_data2: only with large_community: true"
+check large-data2-big 'evpn: {large_community: true, large_community_data2: 4294967296}' 6:54 "evpn.large_community_data2 is '4294967296'"
+check large-data2-neg 'evpn: {large_community: true, large_community_data2: -1}' 6:54 "evpn.large_community_data2 is '-1'"
+check large-data2-word 'evpn: {large_community: true, large_community_data2: seven}' 6:54 "evpn.large_community_data2 is 'seven'"
 
 # evpn.rr_policy: the route reflectors' outbound route-map.
 RRP="topology: route_reflectors, route_reflectors: [h2]"

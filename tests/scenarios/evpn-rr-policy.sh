@@ -104,6 +104,17 @@ run "$tmp/rr.yaml" -o "$tmp/one-lc" --set evpn.large_community=true
 b2=$(by "$tmp/two-lc") b1=$(by "$tmp/one-lc")
 [ $((b1 - b0)) = $((24 * 15)) ] && [ $((b2 - b1)) = $((24 * 12)) ]
 t $? "reflected routes with the originator's large community: $b1 B (+15 B each); with a second the RR sets: $b2 B (+12 B each)"
+# Local Data Part 2 (RFC 8092): large_community_data2 sets the third
+# field.  An import policy permitting only 65000:100:7 (implicit deny
+# after it) takes the other leaf's 2 routes when it is 7 (4 paths, as
+# without a policy) and none when it is the default 0 (2: its own).
+sed 's/evpn: {topology: full_mesh}/evpn: {topology: full_mesh, large_community: true, policy: [{community: "65000:100:7", action: permit}]}/' \
+    "$tmp/two.yaml" >"$tmp/data2.yaml"
+run "$tmp/data2.yaml" -o "$tmp/data2-7" --set evpn.large_community_data2=7
+run "$tmp/data2.yaml" -o "$tmp/data2-0"
+r7=$(sp "$tmp/data2-7" rib_entries 'c["speaker"] == "leaf0"') r0=$(sp "$tmp/data2-0" rib_entries 'c["speaker"] == "leaf0"')
+[ "$r7" = 4 ] && [ "$r0" = 2 ] && [ "$(sp "$tmp/data2-7" bytes_tx 'c["speaker"] == "leaf0"')" = 343 ]
+t $? "large_community_data2 7: leaf0 imports 65000:100:7 routes ($r7 paths); the default 65000:100:0 does not match ($r0); same size on the wire"
 
 run "$tmp/deny.yaml" -o "$tmp/deny2"
 same_results "$tmp/deny" "$tmp/deny2" control.csv

@@ -20,12 +20,16 @@
 #   Repair at 1 ms (carrier_up 100 us): D' = 1.1 ms.  Each end's session
 #     waits in Connect; seeing the port up it tries a TCP connection at
 #     once (FRR's next-hop tracking): both send a SYN (64 B frame, 84 B
-#     on the wire), each gets the other's 1 us later (simultaneous open)
-#     and answers with a SYN-ACK and its OPEN, back to back; each handles
-#     the other's OPEN (P), answers with a KEEPALIVE, which makes the
-#     session Established (KEEPALIVEs cost no CPU time): t1 = D' + w(SYN)
-#     + w(SYN-ACK) + w(OPEN) + w(KEEPALIVE) + 3 us + P.  Each side sends
-#     its table:
+#     on the wire), each gets the other's 1 us later.  They collide (RFC
+#     4271 6.8): spine0 (BGP Identifier 172.16.0.2, above leaf0's
+#     172.16.0.0) refuses leaf0's, leaf0 accepts spine0's and answers
+#     with a SYN-ACK and its OPEN, back to back; spine0 sends its OPEN on
+#     the SYN-ACK.  Each handles the other's OPEN (P) and answers with a
+#     KEEPALIVE, which makes the session Established (KEEPALIVEs cost no
+#     CPU time): leaf0 at t1 = D' + w(SYN) + w(SYN-ACK) + w(OPEN) +
+#     w(KEEPALIVE) + 3 us + P, spine0 1 us later (its OPEN left one trip
+#     after leaf0's), before leaf0's first UPDATE reaches it.  Each side
+#     sends its table:
 #     leaf0 its own prefix ([leaf0], 47 B) first; the spine handles it
 #     (P) and announces [spine, leaf0] to leaf1 (51 B), which handles it
 #     (P) and puts spine0 back in its group for leaf0: converged = t1 +

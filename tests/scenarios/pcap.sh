@@ -11,19 +11,8 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 run() { timeout 30 "$DCSIM" run "$@" --quiet --no-report; }
-have_tshark=0
-command -v tshark >/dev/null 2>&1 && have_tshark=1
 # ts FILE ARGS...: tshark reading FILE (its banner about root dropped).
 ts() { f=$1; shift; tshark -r "$f" -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE "$@" 2>/dev/null; }
-# tcheck STATUS DESCRIPTION: a check that needs tshark, else a skip.
-tcheck() {
-    if [ $have_tshark = 1 ]; then
-        t "$1" "$2"
-    else
-        n=$((n + 1))
-        echo "ok $n # skip tshark is not installed: $2"
-    fi
-}
 # clean FILE [ARGS]: tshark dissects every frame without an error-level
 # expert item (malformed, exception) and shows no "Bad" checksum.
 clean() {

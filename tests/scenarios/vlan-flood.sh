@@ -28,16 +28,6 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 run() { timeout 60 "$DCSIM" run "$@" --quiet --no-report; }
-have_tshark=0
-command -v tshark >/dev/null 2>&1 && have_tshark=1
-tcheck() {
-    if [ $have_tshark = 1 ]; then
-        t "$1" "$2"
-    else
-        n=$((n + 1))
-        echo "ok $n # skip tshark is not installed: $2"
-    fi
-}
 
 cat >"$tmp/vlan.yaml" <<'YAML'
 topology: {type: spine-leaf, spines: 2, leaves: 3, servers_per_leaf: 2,

@@ -104,6 +104,77 @@ call_log(struct sim *s, void *obj, uint64_t arg)
  * events are renumbered in queue order, and ties still fire first-in
  * first-out across the renumbering; registering events while others are
  * pending widens the id field without reordering them either. */
+/* A background one-shot call that acts: logs its time, schedules its
+ * real event ARG ps later (if ARG and it is idle), and calls itself again
+ * 10 ps later with the same ARG. */
+struct bg_timer {
+    struct rec real;
+    uint64_t fired[16];
+    int n;
+};
+
+static void
+bg_call(struct sim *s, void *obj, uint64_t arg)
+{
+    struct bg_timer *b = obj;
+    if (b->n < 16)
+        b->fired[b->n++] = s->now_ps;
+    if (arg && !event_is_scheduled(s, &b->real.ev))
+        sim_schedule(s, &b->real.ev, s->now_ps + arg);
+    sim_call_background(s, s->now_ps + 10, bg_call, b, arg);
+}
+
+/* sim_call_background(): a timer that fires while real work is left (and
+ * may add some), never keeps the run going by itself, and returns its
+ * pool node for plain calls to reuse. */
+static void
+test_call_background(void)
+{
+    struct sim s;
+    sim_init(&s, 1);
+    int log[8], n = 0;
+    struct bg_timer b = { .real = { .id = 7, .log = log, .n = &n } };
+    event_init(&s, &b.real.ev, rec_fire);
+    sim_call_background(&s, 5, bg_call, &b, 0);
+    uint64_t ran = sim_run(&s, NULL, NULL);
+    ok(ran == 0 && b.n == 0 && s.now_ps == 0,
+       "alone, a background call does not fire: the run ends at once");
+    sim_schedule(&s, &b.real.ev, 32);
+    ran = sim_run(&s, NULL, NULL);
+    ok(b.n == 3 && b.fired[2] == 25 && n == 1 && s.now_ps == 32 && ran == 1,
+       "with a real event at 32 it fires at 5, 15, 25 (%d firings), and "
+       "the run ends at 32", b.n);
+    sim_uninit(&s);
+
+    /* A firing that adds real work keeps the run going for that work
+     * only: A at 10; the firing at 5 schedules B at 25; the one at 15
+     * finds B pending; at 25 B fires and nothing real is left. */
+    sim_init(&s, 1);
+    n = 0;
+    struct rec a = { .id = 1, .log = log, .n = &n };
+    struct bg_timer c = { .real = { .id = 2, .log = log, .n = &n } };
+    event_init(&s, &a.ev, rec_fire);
+    event_init(&s, &c.real.ev, rec_fire);
+    sim_schedule(&s, &a.ev, 10);
+    sim_call_background(&s, 5, bg_call, &c, 20);
+    sim_run(&s, NULL, NULL);
+    ok(n == 2 && log[1] == 2 && c.n == 2 && s.now_ps == 25,
+       "a firing at 5 adds real work at 25, which ends the run (%d real, "
+       "%d firings, end %llu)", n, c.n, (unsigned long long)s.now_ps);
+    /* A plain call at 30, from the pool: real work again, so the
+     * background call left queued at 25 fires (and adds B at 45), then
+     * the plain call, then B. */
+    uint64_t clog[3] = { 0 };
+    sim_call(&s, s.now_ps + 5, call_log, clog, s.now_ps + 5);
+    ran = sim_run(&s, NULL, NULL);
+    ok(ran == 2 && s.now_ps == 45 && clog[0] == 1 && clog[2] == 0 &&
+           c.n == 4 && c.fired[2] == 25 && c.fired[3] == 35,
+       "a plain call at 30 fires as real work (%llu real events, end %llu, "
+       "%d firings)", (unsigned long long)ran, (unsigned long long)s.now_ps,
+       c.n);
+    sim_uninit(&s);
+}
+
 static void
 test_renumber(void)
 {
@@ -487,6 +558,7 @@ main(void)
     sim_uninit(&s);
 
     test_background();
+    test_call_background();
     test_renumber();
     test_model();
     test_prefetch();
