@@ -371,12 +371,17 @@ static bool
 read_topology(struct import *im, FILE *out)
 {
     struct tokens t;
-    uint64_t nodes, switches, links;
+    /* Zero where a count is missing or bad, so that nothing below is
+     * sized from an unset one. */
+    uint64_t nodes = 0, switches = 0, links = 0;
     if (tokens_read(&t, im->topo_path, &im->err))
         return false;
     bool ok = tok_uint(im, &t, 0, "node count", 100000, &nodes) &&
               tok_uint(im, &t, 1, "switch count", nodes, &switches) &&
               tok_uint(im, &t, 2, "link count", 10000000, &links);
+    /* No node: a link's node ids would have no bound (nodes - 1). */
+    if (ok && !nodes)
+        ok = fail(im, &t.v[0], "node count 0; expected at least one node");
     size_t i = 3;
     bool *is_switch = xcalloc(nodes + 1, sizeof *is_switch);
     for (uint64_t s = 0; ok && s < switches; s++, i++) {

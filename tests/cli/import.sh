@@ -165,6 +165,10 @@ topo '5s/0.001ms/1 furlong/'
 bad "a link delay that is not one" mix/t.txt:5:13: "link delay '1' (missing unit)"
 head -n 10 mix/topology.txt >mix/t.txt
 bad "fewer links than counted" mix/t.txt:11:1: "the file ends before its link's first node"
+: >mix/t.txt
+bad "an empty topology file" mix/t.txt:1:1: "the file ends before its node count"
+printf '0 0 1\n50000000 60000000 100Gbps 0.001ms 0\n' >mix/t.txt
+bad "no node but a link" mix/t.txt:1:1: "node count 0; expected at least one node"
 topo '3s/^0 1 /1 1 /'
 bad "a link from a node to itself" mix/t.txt:3:3: "a link from node 1 to itself"
 conf 's#mix/flow.txt#mix/f.txt#'
