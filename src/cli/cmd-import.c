@@ -906,7 +906,7 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
              const char *flows_name)
 {
     uint64_t buffer, ps;
-    const char *why;
+    const char *why = "zero";      /* Set by a failed parse. */
     char stop[64];
     if (!cfg_uint(im, K_BUFFER_SIZE, 1u << 20, 16, &buffer))
         return false;
@@ -916,8 +916,7 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
     if (!units_parse_duration(stop, &ps, &why) || !ps)
         return fail(im, im->val[K_SIMULATOR_STOP_TIME], "SIMULATOR_STOP_TIME "
                     "'%s' (%s); expected seconds > 0, e.g. 4.00",
-                    im->val[K_SIMULATOR_STOP_TIME]->text,
-                    ps ? why : "zero");
+                    im->val[K_SIMULATOR_STOP_TIME]->text, why);
     /* Its links: PPP frames, no preamble or gap; its RDMA headers. */
     fprintf(out, "name: %s\nseed: 1\nstop: %s\nfabric: ns3\n", name, stop);
     if (!read_topology(im, out) || !convert_flows(im, flows) ||

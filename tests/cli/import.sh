@@ -150,7 +150,9 @@ bad "payload above 4096" mix/bad.txt:4:21: "PACKET_PAYLOAD_SIZE '5000'"
 conf 's/^L2_ACK_INTERVAL 1/L2_ACK_INTERVAL 0/'
 bad "no ACKs" mix/bad.txt:29:17: "L2_ACK_INTERVAL 0"
 conf 's/^SIMULATOR_STOP_TIME 4.00/SIMULATOR_STOP_TIME soon/'
-bad "stop time not a number" mix/bad.txt:13:21: "SIMULATOR_STOP_TIME 'soon"
+bad "stop time not a number" mix/bad.txt:13:21: "SIMULATOR_STOP_TIME 'soon' (not a number)"
+conf 's/^SIMULATOR_STOP_TIME 4.00/SIMULATOR_STOP_TIME 0/'
+bad "stop time zero" mix/bad.txt:13:21: "SIMULATOR_STOP_TIME '0' (zero)"
 conf 's/^U_TARGET 0.95/U_TARGET 1.5/'
 bad "eta above 1" mix/bad.txt:36:10: "U_TARGET 1.5"
 conf 's/^CC_MODE 3/CC_MODE 1/; s/^EWMA_GAIN 0.00390625/EWMA_GAIN 2/'
