@@ -75,17 +75,14 @@ iwarp_read_done(struct net *net, struct tcp_conn *c, uint64_t tag)
     transport_msg_done(net, rf, tag);
 }
 
-/* Stream: an RDMAP message of VERB, BYTES long (a READ's request its
- * 28 B, the BYTES coming back on the peer stream), to join the byte
- * stream once its work request has run (iwarp_start()). */
-static void
-iwarp_post(struct net *net, struct flow *f, uint64_t bytes,
-           enum rdma_verb verb, uint64_t tag)
+/* Stream C: an RDMAP message of VERB, BYTES long (a READ's request its
+ * 28 B, the BYTES coming back on the peer stream), queued to join the
+ * byte stream once its work request has run (iwarp_start()); tcp_post()
+ * has made room for it. */
+void
+iwarp_post(struct tcp_conn *c, uint64_t bytes, enum rdma_verb verb,
+           uint64_t tag)
 {
-    (void)net;
-    struct tcp_conn *c = f->tp;
-    sim_assert(c && c->stream && bytes > 0);
-    msgs_room(c);
     uint8_t kind = verb == RDMA_VERB_SEND   ? TCP_MSG_SEND
                    : verb == RDMA_VERB_READ ? TCP_MSG_READ_REQ
                                             : TCP_MSG_BYTES;
@@ -141,6 +138,6 @@ const struct transport_class transport_iwarp = {
     .sources = tcp_sources,
     .receive = tcp_receive,
     .prefetch_rx = tcp_prefetch_rx,
-    .post = iwarp_post,
+    .post = tcp_post,
     .pair = iwarp_pair,
 };

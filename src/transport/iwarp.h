@@ -64,6 +64,9 @@ iwarp_overhead(uint32_t ddp, uint32_t len)
 void iwarp_read_respond(struct net *, struct tcp_conn *,
                         const struct tcp_msg *);
 void iwarp_read_done(struct net *, struct tcp_conn *, uint64_t tag);
+/* And by TCP's post for an iWARP stream. */
+void iwarp_post(struct tcp_conn *, uint64_t bytes, enum rdma_verb,
+                uint64_t tag);
 
 /* TCP's side (tcp.c), which iWARP's connections run on. */
 void restart_after_idle(const struct net *, struct tcp_conn *);
@@ -74,5 +77,7 @@ void tcp_start(struct net *, struct flow *);
 size_t tcp_sources(struct flow *, struct tx_source **, bool *at_src);
 void tcp_receive(struct net *, struct flow *, struct pkt *);
 void tcp_prefetch_rx(const struct flow *, const struct pkt *);
+void tcp_post(struct net *, struct flow *, uint64_t bytes, enum rdma_verb,
+              uint64_t tag);
 
 #endif

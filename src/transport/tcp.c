@@ -1059,16 +1059,21 @@ tcp_prefetch_rx(const struct flow *f, const struct pkt *p)
         __builtin_prefetch(from);
 }
 
-/* Stream: BYTES more of the byte stream, a message ending with them
- * (VERB is iWARP's: iwarp_post()). */
-static void
+/* Stream: BYTES more of the byte stream, a message ending with them;
+ * on iWARP an RDMAP message of VERB (a READ's request its 28 B, the
+ * BYTES coming back on the peer stream) once its work request has run
+ * (iwarp_start()). */
+void
 tcp_post(struct net *net, struct flow *f, uint64_t bytes,
          enum rdma_verb verb, uint64_t tag)
 {
-    (void)verb;
     struct tcp_conn *c = f->tp;
     sim_assert(c && c->stream && bytes > 0);
     msgs_room(c);
+    if (c->iwarp) {
+        iwarp_post(c, bytes, verb, tag);
+        return;
+    }
     restart_after_idle(net, c);
     f->size_bytes += bytes;
     c->msgs[c->msg_head + c->n_msgs++] =
