@@ -97,6 +97,26 @@ refused_as() {
     scenario "$2" >"$tmp/$1.yaml"
     refused "$1" "$tmp/$1.yaml" "$3: " "$4"
 }
+# evpn_fabric NAME STOP SPINES LEAVES PER_LEAF VTEPS TENANT...: the opening
+# of an EVPN test's scenario (name, stop, topology, overlay) on standard
+# output, for the test to follow with its own evpn, traffic and events
+# sections: a spine-leaf fabric of 25 Gb/s links of 1 us, a 9216 B
+# underlay, VTEPS `server` (one vhost VM a server, each with an EVPN
+# vswitch) or `leaf`, and overlay.tenants: one flow list ("[{...}]") or
+# one block entry ("- {...}") per TENANT.
+evpn_fabric() {
+    printf 'name: %s\nstop: %s\n' "$1" "$2"
+    printf 'topology: {type: spine-leaf, spines: %s, leaves: %s, servers_per_leaf: %s,\n' "$3" "$4" "$5"
+    echo '           server_link: {rate: 25Gbps, delay: 1us}, uplink: {rate: 25Gbps, delay: 1us}}'
+    if [ "$6" = server ]; then echo 'server: {vm: {io: vhost, count: 1}}'; fi
+    printf 'overlay:\n  underlay_mtu: 9216\n  vteps: %s\n' "$6"
+    if [ "$6" = server ]; then echo '  vswitch: {tables: evpn}'; fi
+    shift 6
+    case $1 in
+    \[*) echo "  tenants: $1" ;;
+    *) echo '  tenants:'; for e in "$@"; do echo "    - $e"; done ;;
+    esac
+}
 same_results() {
     sr_a=$1 sr_b=$2
     shift 2

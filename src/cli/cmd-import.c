@@ -371,12 +371,17 @@ static bool
 read_topology(struct import *im, FILE *out)
 {
     struct tokens t;
-    uint64_t nodes, switches, links;
+    /* Zero where a count is missing or bad, so that nothing below is
+     * sized from an unset one. */
+    uint64_t nodes = 0, switches = 0, links = 0;
     if (tokens_read(&t, im->topo_path, &im->err))
         return false;
     bool ok = tok_uint(im, &t, 0, "node count", 100000, &nodes) &&
               tok_uint(im, &t, 1, "switch count", nodes, &switches) &&
               tok_uint(im, &t, 2, "link count", 10000000, &links);
+    /* No node: a link's node ids would have no bound (nodes - 1). */
+    if (ok && !nodes)
+        ok = fail(im, &t.v[0], "node count 0; expected at least one node");
     size_t i = 3;
     bool *is_switch = xcalloc(nodes + 1, sizeof *is_switch);
     for (uint64_t s = 0; ok && s < switches; s++, i++) {
@@ -901,7 +906,7 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
              const char *flows_name)
 {
     uint64_t buffer, ps;
-    const char *why;
+    const char *why = "zero";      /* Set by a failed parse. */
     char stop[64];
     if (!cfg_uint(im, K_BUFFER_SIZE, 1u << 20, 16, &buffer))
         return false;
@@ -911,8 +916,7 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
     if (!units_parse_duration(stop, &ps, &why) || !ps)
         return fail(im, im->val[K_SIMULATOR_STOP_TIME], "SIMULATOR_STOP_TIME "
                     "'%s' (%s); expected seconds > 0, e.g. 4.00",
-                    im->val[K_SIMULATOR_STOP_TIME]->text,
-                    ps ? why : "zero");
+                    im->val[K_SIMULATOR_STOP_TIME]->text, why);
     /* Its links: PPP frames, no preamble or gap; its RDMA headers. */
     fprintf(out, "name: %s\nseed: 1\nstop: %s\nfabric: ns3\n", name, stop);
     if (!read_topology(im, out) || !convert_flows(im, flows) ||

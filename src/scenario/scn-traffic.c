@@ -500,6 +500,10 @@ scn_resolve_host(struct ctx *c, const struct scenario *scn,
                  const struct ynode *n, const char *path, uint32_t *host)
 {
     const struct topo_graph *g = &scn->graph;
+    /* A list of names may hold a mapping or a list where a name belongs
+     * ("[h0, x: 1]" is a list of a name and a mapping). */
+    if (n->kind != YNODE_SCALAR)
+        return need_scalar(c, n, path, "a host name");
     int64_t i = topo_find(g, n->text);
     if (i >= 0 && (uint64_t)i < g->n_hosts && g->nodes[i].is_host) {
         *host = (uint32_t)i;

@@ -44,6 +44,7 @@
 #include "sim/rng.h"
 #include "transport/transport.h"
 #include "transport/flow.h"
+#include "transport/iwarp.h"
 
 #define TCP_IP_HDR_BYTES (IPV4_HDR_BYTES + TCP_HDR_BYTES)
 
@@ -76,48 +77,6 @@ static const struct tcp_spec *
 flow_tcp_spec(const struct net *net, const struct flow *f)
 {
     return edge_of_const(net)->cfg.entries[f->entry].tcp;
-}
-
-/* iWARP (RFC 5040 RDMAP, 5041 DDP, 5044 MPA) over this TCP: each segment
- * carries one FPDU, MPA's marker-free framing as iWARP NICs send it, and
- * one FPDU never holds bytes of two messages: DDP cuts each message into
- * its own segments (the last one flagged), MPA puts each in one FPDU and
- * a sender aligned to TCP segments starts every FPDU a segment (RFC 5044's
- * FPDU alignment), so a message's last segment ends its TCP segment.  An
- * FPDU: MPA's length 2 B; the DDP header with RDMAP's control byte,
- * tagged 14 B (RDMA Write, Read Response: controls 2, STag 4, TO 8) or
- * untagged 18 B (Send, Read Request: controls 2, RDMAP's reserved 4,
- * queue number, message sequence number and offset 4 each); pad to 4 B;
- * CRC32c 4 B.  A Read Request's payload is its RDMAP header (RFC 5040
- * 4.4: sink STag and offset, size, source STag and offset, 28 B).
- * dcsim's sequence numbers count application bytes; the framing is on
- * the wire (l4_extra) but not in the sequence space. */
-#define MPA_FRAMING_BYTES (2 + 4)
-#define DDP_TAGGED_BYTES 14
-#define DDP_UNTAGGED_BYTES 18
-#define IWARP_READ_REQ_BYTES 28
-
-static bool
-is_iwarp(const struct flow *f)
-{
-    return f->transport == &transport_iwarp;
-}
-
-/* The DDP header of a message of KIND. */
-static uint32_t
-iwarp_ddp_bytes(uint8_t kind)
-{
-    return kind == TCP_MSG_SEND || kind == TCP_MSG_READ_REQ
-               ? DDP_UNTAGGED_BYTES
-               : DDP_TAGGED_BYTES;
-}
-
-/* The framing of an FPDU with a DDP header of DDP bytes carrying LEN
- * application bytes. */
-static uint8_t
-iwarp_overhead(uint32_t ddp, uint32_t len)
-{
-    return (uint8_t)(MPA_FRAMING_BYTES + ddp + (4 - (2 + ddp + len) % 4) % 4);
 }
 
 /* ------------------------------------------------------------------ */
@@ -355,7 +314,7 @@ can_send_new(const struct tcp_conn *c)
  * Linux's initial window is tcp_init_cwnd(): the route's `initcwnd` if
  * set, else TCP_INIT_CWND (10); here the connection's own `init_cwnd`,
  * which storage raises for its sessions as a route's initcwnd would. */
-static void
+void
 restart_after_idle(const struct net *net, struct tcp_conn *c)
 {
     if (!c->cfg->slow_start_after_idle || !c->established ||
@@ -379,7 +338,7 @@ restart_after_idle(const struct net *net, struct tcp_conn *c)
     c->cwnd = cwnd > restart ? cwnd : restart;
 }
 
-static void
+void
 sender_wake(struct net *net, struct tcp_conn *c)
 {
     if (c->aborted)
@@ -841,7 +800,7 @@ ooo_drain(struct tcp_conn *c)
 
 /* Room for one more message at the end of C's array: the messages left
  * moved to the front, or the array grown. */
-static void
+void
 msgs_room(struct tcp_conn *c)
 {
     if (c->msg_head + c->n_msgs < c->cap_msgs)
@@ -853,68 +812,6 @@ msgs_room(struct tcp_conn *c)
         c->cap_msgs = c->cap_msgs ? 2 * c->cap_msgs : 8;
         c->msgs = xrealloc(c->msgs, c->cap_msgs * sizeof *c->msgs);
     }
-}
-
-/* iWARP: the messages whose work requests have run join C's byte
- * stream, in order; a Read Request beyond the ORD (rd_max outstanding)
- * waits, and so does every message behind it, until a Read Response
- * ends one (the RNIC's send queue, RFC 5040's ORD as MPA's connection
- * setup negotiates it, RFC 6581). */
-static void
-iwarp_join(struct net *net, struct tcp_conn *c)
-{
-    struct flow *f = c->flow;
-    while (c->n_started) {
-        struct tcp_msg *m = &c->msgs[c->msg_head + c->n_msgs - c->n_posted];
-        if (m->kind == TCP_MSG_READ_REQ) {
-            if (c->rd_max && c->reads_out >= c->rd_max)
-                break;
-            c->reads_out++;
-        }
-        restart_after_idle(net, c);
-        f->size_bytes += m->end;
-        m->end = f->size_bytes;
-        c->n_posted--;
-        c->n_started--;
-    }
-    sender_wake(net, c);
-}
-
-/* iWARP: Read Request M of stream C is here whole; the responder's RNIC
- * answers it with its Read Response on the connection's other direction
- * (the peer stream), ahead of the messages whose work requests it has
- * not had yet.  No CPU takes part (RFC 5040: the Data Source's RNIC
- * reads the source buffer and sends the response itself). */
-static void
-iwarp_read_respond(struct net *net, struct tcp_conn *c,
-                   const struct tcp_msg *m)
-{
-    sim_assert(c->peer && c->peer->tp);
-    struct flow *pf = c->peer;
-    struct tcp_conn *r = pf->tp;
-    msgs_room(r);
-    struct tcp_msg *at = &r->msgs[r->msg_head + r->n_msgs - r->n_posted];
-    memmove(at + 1, at, r->n_posted * sizeof *at);
-    r->n_msgs++;
-    restart_after_idle(net, r);
-    pf->size_bytes += m->read_bytes;
-    *at = (struct tcp_msg){ .end = pf->size_bytes, .tag = m->tag,
-                            .kind = TCP_MSG_READ_RESP };
-    sender_wake(net, r);
-}
-
-/* iWARP: a Read Response is here whole on stream C: its Read Request,
- * on the peer stream, is over (completed there, where it was posted)
- * and frees a place in the peer's ORD. */
-static void
-iwarp_read_done(struct net *net, struct tcp_conn *c, uint64_t tag)
-{
-    struct flow *rf = c->peer;
-    struct tcp_conn *q = rf->tp;
-    sim_assert(q->reads_out > 0);
-    q->reads_out--;
-    iwarp_join(net, q);
-    transport_msg_done(net, rf, tag);
 }
 
 /* Stream: the messages whose last byte rcv_nxt has passed are delivered,
@@ -1036,7 +933,7 @@ tcp_mss(const struct net *net, const struct flow *f)
     return mss;
 }
 
-static void
+void
 tcp_setup(struct net *net, struct flow *f)
 {
     struct pkt p;
@@ -1051,7 +948,7 @@ tcp_setup(struct net *net, struct flow *f)
                             p.hash0);
 }
 
-static size_t
+size_t
 tcp_sources(struct flow *f, struct tx_source **out, bool *at_src)
 {
     struct tcp_conn *c = f->tp;
@@ -1062,7 +959,7 @@ tcp_sources(struct flow *f, struct tx_source **out, bool *at_src)
     return 2;
 }
 
-static void
+void
 tcp_start(struct net *net, struct flow *f)
 {
     const struct tcp_spec *cfg = flow_tcp_spec(net, f);
@@ -1103,7 +1000,7 @@ tcp_start(struct net *net, struct flow *f)
     sender_wake(net, c);
 }
 
-static void
+void
 tcp_receive(struct net *net, struct flow *f, struct pkt *p)
 {
     struct tcp_conn *c = f->tp;
@@ -1145,7 +1042,7 @@ tcp_close(struct net *net, struct flow *f)
  * the receiver's source, its state and the ACK template, and for an ACK
  * the sender's lines (rtt, window, congestion control, its source for
  * sending more). */
-static void
+void
 tcp_prefetch_rx(const struct flow *f, const struct pkt *p)
 {
     const struct tcp_conn *c = f->tp;
@@ -1166,7 +1063,7 @@ tcp_prefetch_rx(const struct flow *f, const struct pkt *p)
  * on iWARP an RDMAP message of VERB (a READ's request its 28 B, the
  * BYTES coming back on the peer stream) once its work request has run
  * (iwarp_start()). */
-static void
+void
 tcp_post(struct net *net, struct flow *f, uint64_t bytes,
          enum rdma_verb verb, uint64_t tag)
 {
@@ -1174,14 +1071,7 @@ tcp_post(struct net *net, struct flow *f, uint64_t bytes,
     sim_assert(c && c->stream && bytes > 0);
     msgs_room(c);
     if (c->iwarp) {
-        uint8_t kind = verb == RDMA_VERB_SEND   ? TCP_MSG_SEND
-                       : verb == RDMA_VERB_READ ? TCP_MSG_READ_REQ
-                                                : TCP_MSG_BYTES;
-        bool rd = kind == TCP_MSG_READ_REQ;
-        c->msgs[c->msg_head + c->n_msgs++] = (struct tcp_msg){
-            .end = rd ? IWARP_READ_REQ_BYTES : bytes, .tag = tag,
-            .read_bytes = rd ? bytes : 0, .kind = kind };
-        c->n_posted++;
+        iwarp_post(c, bytes, verb, tag);
         return;
     }
     restart_after_idle(net, c);
@@ -1189,42 +1079,6 @@ tcp_post(struct net *net, struct flow *f, uint64_t bytes,
     c->msgs[c->msg_head + c->n_msgs++] =
         (struct tcp_msg){ .end = f->size_bytes, .tag = tag };
     sender_wake(net, c);
-}
-
-/* iWARP message streams: the RNIC's connection is open from the stream's
- * opening (transport_open_stream() calls `setup` only, for a NIC-run
- * transport); `start` is then called once per posted message, when its
- * work request has run, and lets it join the byte stream. */
-static void
-iwarp_setup(struct net *net, struct flow *f)
-{
-    tcp_setup(net, f);
-    if (edge_of(net)->cfg.entries[f->entry].stream)
-        tcp_start(net, f);
-}
-
-static void
-iwarp_start(struct net *net, struct flow *f)
-{
-    struct tcp_conn *c = f->tp;
-    if (!c || !c->stream) {
-        tcp_start(net, f);
-        return;
-    }
-    sim_assert(c->n_posted > c->n_started);
-    c->n_started++;
-    iwarp_join(net, c);
-}
-
-/* Streams A and B are the two directions of one iWARP connection. */
-static void
-iwarp_pair(struct net *net, struct flow *a, struct flow *b)
-{
-    (void)net;
-    struct tcp_conn *ca = a->tp, *cb = b->tp;
-    sim_assert(ca && cb && ca->stream && cb->stream);
-    ca->peer = b;
-    cb->peer = a;
 }
 
 bool
@@ -1251,17 +1105,4 @@ const struct transport_class transport_tcp = {
     .receive = tcp_receive,
     .prefetch_rx = tcp_prefetch_rx,
     .post = tcp_post,
-};
-
-const struct transport_class transport_iwarp = {
-    .name = "iwarp",
-    /* An RNIC runs TCP, MPA and DDP itself (RFC 5040-5044). */
-    .nic_offload = true,
-    .setup = iwarp_setup,
-    .start = iwarp_start,
-    .sources = tcp_sources,
-    .receive = tcp_receive,
-    .prefetch_rx = tcp_prefetch_rx,
-    .post = tcp_post,
-    .pair = iwarp_pair,
 };

@@ -150,7 +150,9 @@ bad "payload above 4096" mix/bad.txt:4:21: "PACKET_PAYLOAD_SIZE '5000'"
 conf 's/^L2_ACK_INTERVAL 1/L2_ACK_INTERVAL 0/'
 bad "no ACKs" mix/bad.txt:29:17: "L2_ACK_INTERVAL 0"
 conf 's/^SIMULATOR_STOP_TIME 4.00/SIMULATOR_STOP_TIME soon/'
-bad "stop time not a number" mix/bad.txt:13:21: "SIMULATOR_STOP_TIME 'soon"
+bad "stop time not a number" mix/bad.txt:13:21: "SIMULATOR_STOP_TIME 'soon' (not a number)"
+conf 's/^SIMULATOR_STOP_TIME 4.00/SIMULATOR_STOP_TIME 0/'
+bad "stop time zero" mix/bad.txt:13:21: "SIMULATOR_STOP_TIME '0' (zero)"
 conf 's/^U_TARGET 0.95/U_TARGET 1.5/'
 bad "eta above 1" mix/bad.txt:36:10: "U_TARGET 1.5"
 conf 's/^CC_MODE 3/CC_MODE 1/; s/^EWMA_GAIN 0.00390625/EWMA_GAIN 2/'
@@ -165,6 +167,10 @@ topo '5s/0.001ms/1 furlong/'
 bad "a link delay that is not one" mix/t.txt:5:13: "link delay '1' (missing unit)"
 head -n 10 mix/topology.txt >mix/t.txt
 bad "fewer links than counted" mix/t.txt:11:1: "the file ends before its link's first node"
+: >mix/t.txt
+bad "an empty topology file" mix/t.txt:1:1: "the file ends before its node count"
+printf '0 0 1\n50000000 60000000 100Gbps 0.001ms 0\n' >mix/t.txt
+bad "no node but a link" mix/t.txt:1:1: "node count 0; expected at least one node"
 topo '3s/^0 1 /1 1 /'
 bad "a link from a node to itself" mix/t.txt:3:3: "a link from node 1 to itself"
 conf 's#mix/flow.txt#mix/f.txt#'

@@ -43,6 +43,7 @@ check tenants-mapping 'overlay: {tenants: {a: 1}}' 5:20 "overlay.tenants is a ma
 check tenant-scalar 'overlay: {tenants: [a]}' 5:21 "overlay.tenants.0 is 'a'; expected a mapping"
 check tenant-unknown-key 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0], vni_: 5}]}' 5:52 "unknown key 'vni_' in overlay.tenants.0"
 check no-name 'overlay: {tenants: [{vni: 1, hosts: [h0, h2]}]}' 5:21 "missing required key 'name' in overlay.tenants.0"
+check host-mapping 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0, x: 1]}]}' 5:51 "overlay.tenants.0.hosts.1 is a mapping; expected a host name"
 check no-vni 'overlay: {tenants: [{name: a, hosts: [h0, h2]}]}' 5:21 "missing required key 'vni'"
 check no-hosts 'overlay: {tenants: [{name: a, vni: 1}]}' 5:21 "missing required key 'hosts'"
 check vni-zero 'overlay: {tenants: [{name: a, vni: 0, hosts: [h0, h2]}]}' 5:36 "overlay.tenants.0.vni is '0'; expected an integer 1..16777215"
@@ -154,6 +155,9 @@ refused vswitch-identity-host-twice "$tmp/id-twice.yaml" "6:185: " "host h0 alre
 scenario "$S
 overlay: {encapsulation: geneve, geneve_option_bytes: 8, vteps: server, $G, vswitch: {identities: [{name: w, hosts: [h7]}]}}" >"$tmp/id-host.yaml"
 refused vswitch-identity-host "$tmp/id-host.yaml" "6:161: " "no host named 'h7'"
+scenario "$S
+overlay: {encapsulation: geneve, geneve_option_bytes: 8, vteps: server, $G, vswitch: {identities: [{name: w, hosts: [h0, x: 1]}]}}" >"$tmp/id-map.yaml"
+refused vswitch-identity-host-mapping "$tmp/id-map.yaml" "6:165: " "overlay.vswitch.identities.0.hosts.1 is a mapping; expected a host name"
 cat >"$tmp/roce.yaml" <<YAML
 topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
 $S

@@ -60,17 +60,8 @@ sp() { csv "$1/control.csv" "c[\"$2\"]" "c[\"speaker\"] == \"$3\""; }
 est() { sed -n 's/.*"all_established_ps": \([0-9]*\).*/\1/p' "$1/summary.json"; }
 
 four() {
+    evpn_fabric "$1" "$2" 2 2 3 server '[{name: red, vni: 100, hosts: [h0, h1, h3, h4]}]'
     cat <<YAML
-name: $1
-stop: $2
-topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 3,
-           server_link: {rate: 25Gbps, delay: 1us}, uplink: {rate: 25Gbps, delay: 1us}}
-server: {vm: {io: vhost, count: 1}}
-overlay:
-  underlay_mtu: 9216
-  vteps: server
-  vswitch: {tables: evpn}
-  tenants: [{name: red, vni: 100, hosts: [h0, h1, h3, h4]}]
 evpn: {topology: route_reflectors, route_reflectors: [h2], update_cpu: 10us,
        keepalive: 100us, hold: 300us, connect_retry: $3, arp_suppression: true}
 traffic: [{pattern: flows, protocol: udp,

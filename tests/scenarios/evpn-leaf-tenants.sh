@@ -48,17 +48,9 @@ fl() { csv "$1/flows.csv" "c[\"$2\"]" "c[\"src\"] == \"$3\" && c[\"dst\"] == \"$
 ov() { csv "$1/overlay.csv" "c[\"$2\"]" "c[\"vtep\"] == \"$3\""; }
 
 # ---- Two tenants on one leaf. ----
-cat >"$tmp/two.yaml" <<'YAML'
-name: two-tenants
-stop: 3ms
-topology: {type: spine-leaf, spines: 1, leaves: 3, servers_per_leaf: 2,
-           server_link: {rate: 25Gbps, delay: 1us}, uplink: {rate: 25Gbps, delay: 1us}}
-overlay:
-  underlay_mtu: 9216
-  vteps: leaf
-  tenants:
-    - {name: red, vni: 100, hosts: [h0, h2, h4]}
-    - {name: blue, vni: 200, hosts: [h1, h3]}
+{ evpn_fabric two-tenants 3ms 1 3 2 leaf '{name: red, vni: 100, hosts: [h0, h2, h4]}' \
+    '{name: blue, vni: 200, hosts: [h1, h3]}'
+  cat <<'YAML'
 evpn: {topology: full_mesh, arp_suppression: true}
 traffic:
   - pattern: flows
@@ -67,6 +59,7 @@ traffic:
       - {src: h0, dst: h2, size: 147200, start: 1ms, rate: 1Gbps}
       - {src: h1, dst: h3, size: 147200, start: 1ms, rate: 1Gbps}
 YAML
+} >"$tmp/two.yaml"
 run "$tmp/two.yaml" -o "$tmp/two"
 t $? "two tenants on leaf0 and leaf1: the run completes"
 r0=$(sp "$tmp/two" rib_entries 'c["speaker"] == "leaf0"')
@@ -94,15 +87,8 @@ u0=$(sp "$tmp/rtc" updates_tx 'c["speaker"] == "leaf0"')
 t $? "RT constraint: a leaf asks for each of its tenants' route targets; RIBs as without ($r0, $r1, $r2); leaf0 sent $u0 UPDATEs = its 2 memberships + EoR to each peer, 4 routes + EoR to leaf1, red's 2 + EoR to leaf2 (14)"
 
 # ---- Type 5 routes between two subnets of a tenant. ----
-cat >"$tmp/t5.yaml" <<'YAML'
-name: type5-leaf
-stop: 3ms
-topology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 3,
-           server_link: {rate: 25Gbps, delay: 1us}, uplink: {rate: 25Gbps, delay: 1us}}
-overlay:
-  underlay_mtu: 9216
-  vteps: leaf
-  tenants: [{name: red, vni: 100, hosts: [h0, h1, h2, h3, h4, h5]}]
+{ evpn_fabric type5-leaf 3ms 1 2 3 leaf '[{name: red, vni: 100, hosts: [h0, h1, h2, h3, h4, h5]}]'
+  cat <<'YAML'
 evpn: {topology: full_mesh, arp_suppression: true, type5: true,
        host_routes: false, type5_prefix: 30}
 traffic:
@@ -111,6 +97,7 @@ traffic:
     flows:
       - {src: h0, dst: h4, size: 147200, start: 1ms, rate: 1Gbps}
 YAML
+} >"$tmp/t5.yaml"
 run "$tmp/t5.yaml" -o "$tmp/t5"
 t $? "type 5 routes from leaf VTEPs: the run completes"
 d=$(fl "$tmp/t5" bytes_delivered h0 h4)
@@ -123,17 +110,9 @@ d=$(fl "$tmp/t5-29" bytes_delivered h0 h4) nr=$(num no_route "$tmp/t5-29/summary
 t $? "/29 prefixes (both 10.0.0.0/29, a leaf's own wins): $d B delivered, $nr of 100 datagrams dropped (no_route)"
 
 # ---- Ingress replication of BUM frames. ----
-cat >"$tmp/bum.yaml" <<'YAML'
-name: bum-leaf
-stop: 3ms
-topology: {type: spine-leaf, spines: 1, leaves: 4, servers_per_leaf: 1,
-           server_link: {rate: 25Gbps, delay: 1us}, uplink: {rate: 25Gbps, delay: 1us}}
-overlay:
-  underlay_mtu: 9216
-  vteps: leaf
-  tenants:
-    - {name: red, vni: 100, hosts: [h0, h1, h2]}
-    - {name: blue, vni: 200, hosts: [h3]}
+{ evpn_fabric bum-leaf 3ms 1 4 1 leaf '{name: red, vni: 100, hosts: [h0, h1, h2]}' \
+    '{name: blue, vni: 200, hosts: [h3]}'
+  cat <<'YAML'
 evpn: {topology: full_mesh, type5: true, host_routes: false}
 traffic:
   - pattern: flows
@@ -141,6 +120,7 @@ traffic:
     flows:
       - {src: h0, dst: h1, size: 73600, start: 1ms, rate: 1Gbps}
 YAML
+} >"$tmp/bum.yaml"
 N=50
 run "$tmp/bum.yaml" -o "$tmp/bum"
 t $? "BUM replication from a leaf VTEP: the run completes"

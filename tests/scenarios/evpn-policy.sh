@@ -146,17 +146,8 @@ t $? "full mesh: $(((N - 1) * 190 + (m - 1) * 220)) B received with RT constrain
 # four NAME EVPN-KEYS FLOW: the fabric of the type 5 and hold cases:
 # tenant red = h0, h1, h3, h4 on two leaves, its RR h2, one UDP flow.
 four() {
+    evpn_fabric "$1" 3ms 2 2 3 server '[{name: red, vni: 100, hosts: [h0, h1, h3, h4]}]'
     cat <<YAML
-name: $1
-stop: 3ms
-topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 3,
-           server_link: {rate: 25Gbps, delay: 1us}, uplink: {rate: 25Gbps, delay: 1us}}
-server: {vm: {io: vhost, count: 1}}
-overlay:
-  underlay_mtu: 9216
-  vteps: server
-  vswitch: {tables: evpn}
-  tenants: [{name: red, vni: 100, hosts: [h0, h1, h3, h4]}]
 evpn: {topology: route_reflectors, route_reflectors: [h2], $2}
 traffic: [{pattern: flows, protocol: udp, flows: [$3]}]
 YAML

@@ -103,17 +103,8 @@ for N in 4 32 128; do
 done
 
 # ---- A VM move. ----
-cat >"$tmp/move.yaml" <<'YAML'
-name: move
-stop: 6ms
-topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 3,
-           server_link: {rate: 25Gbps, delay: 1us}, uplink: {rate: 25Gbps, delay: 1us}}
-server: {vm: {io: vhost, count: 1}}
-overlay:
-  underlay_mtu: 9216
-  vteps: server
-  vswitch: {tables: evpn}
-  tenants: [{name: red, vni: 100, hosts: [h0, h1, h3, h4]}]
+{ evpn_fabric move 6ms 2 2 3 server '[{name: red, vni: 100, hosts: [h0, h1, h3, h4]}]'
+  cat <<'YAML'
 evpn: {topology: route_reflectors, route_reflectors: [h2], update_cpu: 100us}
 traffic:
   - pattern: flows
@@ -125,6 +116,7 @@ events:
 monitor:
   pcap: {ports: [leaf1->h4], start: 2ms, snaplen: 64}
 YAML
+} >"$tmp/move.yaml"
 run "$tmp/move.yaml" -o "$tmp/move"
 t $? "the VM move runs"
 T=2000000000 U=100000000 P=12000000

@@ -24,17 +24,8 @@ set -u
 run() { timeout 120 "$DCSIM" run "$@" --quiet --no-report; }
 ov() { csv "$1/overlay.csv" "c[\"$2\"]" "c[\"vtep\"] == \"$3\""; }
 
-cat >"$tmp/move.yaml" <<'YAML'
-name: move-send
-stop: 6ms
-topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 3,
-           server_link: {rate: 25Gbps, delay: 1us}, uplink: {rate: 25Gbps, delay: 1us}}
-server: {vm: {io: vhost, count: 1}}
-overlay:
-  underlay_mtu: 9216
-  vteps: server
-  vswitch: {tables: evpn}
-  tenants: [{name: red, vni: 100, hosts: [h0, h1, h3, h4]}]
+{ evpn_fabric move-send 6ms 2 2 3 server '[{name: red, vni: 100, hosts: [h0, h1, h3, h4]}]'
+  cat <<'YAML'
 evpn: {topology: route_reflectors, route_reflectors: [h2], update_cpu: 100us}
 traffic:
   - pattern: flows
@@ -44,6 +35,7 @@ traffic:
 events:
   - {at: 2ms, vm_move: [h3, h4]}
 YAML
+} >"$tmp/move.yaml"
 run "$tmp/move.yaml" -o "$tmp/move"; t $? "a VM that sends moves"
 e3=$(ov "$tmp/move" encap_packets h3) e4=$(ov "$tmp/move" encap_packets h4)
 t "$([ "$e3" = 82 ] && [ "$e4" = 218 ]; echo $?)" \
