@@ -309,14 +309,16 @@ switch_prefetch_rx(const struct net *net, const struct node *node,
                    const struct pkt *p, uint8_t in_port)
 {
     const struct sw *s = CONTAINER_OF(node, struct sw, up);
-    struct pkt *hint = (struct pkt *)p;
-    hint->in_port = PF_NO_PORT;
-    if (UNLIKELY(net->rx_slow | (s->tunnel != NULL)) || p->ip.ttl <= 1)
-        return;
-    int out = switch_out_port(net, s, p);
+    /* The hint is stored once, after the reads: the packet's line, which
+     * stage 1 fetched, is read first (a store first showed in cachegrind,
+     * which does not model the prefetch, as 0.7 M more D1 write misses
+     * at k=16 and as many fewer read misses: the same line's miss). */
+    int out = UNLIKELY(net->rx_slow | (s->tunnel != NULL)) || p->ip.ttl <= 1
+                  ? -1
+                  : switch_out_port(net, s, p);
+    ((struct pkt *)p)->in_port = out < 0 ? PF_NO_PORT : (uint8_t)out;
     if (out < 0)
         return;
-    hint->in_port = (uint8_t)out;
     const struct port *port = &s->up.ports[out];
     uint8_t tc = qos_classify(s->qos, p);
     __builtin_prefetch(port);

@@ -166,9 +166,42 @@ key_slot(struct sim *s, uint32_t id)
  * two keys compare differently after, every key is rewritten in its
  * place: the buckets stay sorted and the far heap a heap.  O(registered
  * events), plus a sort of the scheduled events when renumbering. */
+static void queue_put(struct sim *, uint32_t id, heap_key, uint64_t t_ps);
+static void queue_take(struct sim *, uint32_t id);
+
+static inline struct sim_timer *
+timer_of(struct event *ev)
+{
+    return CONTAINER_OF(ev, struct sim_timer, ev);
+}
+
+/* The key timer TM was last armed with. */
+static inline heap_key
+timer_due_key(const struct sim *s, const struct sim_timer *tm)
+{
+    return (heap_key)tm->due_ps << 64 |
+           (heap_key)(tm->due_seq << s->id_bits | tm->ev.id);
+}
+
+/* Files timer TM, scheduled under an earlier key than it was last armed
+ * with, under that key. */
+static void
+timer_refile(struct sim *s, struct sim_timer *tm)
+{
+    queue_take(s, tm->ev.id);
+    tm->ev.time_ps = tm->due_ps;
+    queue_put(s, tm->ev.id, timer_due_key(s, tm), tm->due_ps);
+}
+
 static void
 keys_rebuild(struct sim *s, uint32_t ids, bool renumber)
 {
+    /* Timers first go where they were last armed: the keys to rewrite
+     * are then the ones sim_schedule() would have made. */
+    for (uint32_t id = 0; id < s->n_evs; id++)
+        if (s->pos[id] != POS_IDLE && s->evs[id]->timer &&
+            *key_slot(s, id) != timer_due_key(s, timer_of(s->evs[id])))
+            timer_refile(s, timer_of(s->evs[id]));
     uint32_t bits = id_bits_for(ids);
     uint64_t limit = UINT64_C(1) << (64 - bits);
     heap_key *pending = xmalloc(((size_t)s->heap_len + 1) * sizeof *pending);
@@ -187,6 +220,8 @@ keys_rebuild(struct sim *s, uint32_t ids, bool renumber)
         uint64_t seq = renumber ? r : key_seq(s, pending[r]);
         pending[r] = (pending[r] >> 64) << 64 |
                      (heap_key)(seq << bits | id);
+        if (s->evs[id]->timer)
+            timer_of(s->evs[id])->due_seq = seq;
     }
     s->id_cap = ids;
     s->id_bits = bits;
@@ -221,6 +256,7 @@ event_init(struct sim *s, struct event *ev, event_fn *fn)
     ev->id = s->n_evs++;
     ev->background = false;
     ev->prefetch = 0;
+    ev->timer = false;
     ev->fn = fn;
     s->evs[ev->id] = ev;
     s->pos[ev->id] = POS_IDLE;
@@ -641,6 +677,33 @@ sim_cancel(struct sim *s, struct event *ev)
     queue_take(s, ev->id);
 }
 
+void
+sim_timer_init(struct sim *s, struct sim_timer *tm, event_fn *fn)
+{
+    event_init(s, &tm->ev, fn);
+    tm->ev.timer = true;
+    tm->due_ps = 0;
+    tm->due_seq = 0;
+}
+
+void
+sim_timer_arm(struct sim *s, struct sim_timer *tm, uint64_t t_ps)
+{
+    /* Scheduled for T_PS or earlier (so T_PS did not wrap): the key the
+     * queue holds is no later than this one, and sim_run() refiles the
+     * timer when it comes up.  The sequence number is taken now, as
+     * sim_schedule() would. */
+    if (LIKELY(s->pos[tm->ev.id] != POS_IDLE && t_ps >= tm->due_ps &&
+               s->seq < s->seq_limit)) {
+        tm->due_ps = t_ps;
+        tm->due_seq = s->seq++;
+        return;
+    }
+    sim_schedule(s, &tm->ev, t_ps);
+    tm->due_ps = tm->ev.time_ps;
+    tm->due_seq = s->seq - 1;
+}
+
 static void
 call_fire(struct sim *s, struct event *ev)
 {
@@ -756,6 +819,22 @@ hooks:
         s->pf_fns[ahead[4]->prefetch](s, ahead[4], 3);
 }
 
+/* Takes the first key, event ID's, out of the queue: the first bucket's
+ * next key if BK is that bucket, else the far heap's first. */
+static ALWAYS_INLINE void
+queue_pop(struct sim *s, struct sim_bucket *bk, uint32_t id)
+{
+    if (LIKELY(bk != NULL)) {
+        /* The first bucket's next key: popped in O(1). */
+        if (++s->first_head == bk->len)
+            near_emptied(s, s->first_b);
+        s->near_len--;
+    } else {
+        far_remove(s, 0);
+    }
+    s->pos[id] = POS_IDLE;
+}
+
 void
 sim_stop(struct sim *s)
 {
@@ -787,6 +866,15 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
             break;
         uint32_t id = key_id(s, top);
         struct event *ev = s->evs[id];
+        /* A timer armed for later since it was filed goes where it was
+         * last armed, without firing; the clock stays where it is. */
+        if (UNLIKELY(ev->timer) && top != timer_due_key(s, timer_of(ev))) {
+            queue_pop(s, bk, id);
+            struct sim_timer *tm = timer_of(ev);
+            ev->time_ps = tm->due_ps;
+            queue_put(s, id, timer_due_key(s, tm), tm->due_ps);
+            continue;
+        }
         /* Whether anything real is left is asked only when a background
          * event is due, which keeps the common path to one predictable
          * branch. */
@@ -797,15 +885,7 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
         } else {
             s->events++;
         }
-        if (LIKELY(bk != NULL)) {
-            /* The first bucket's next key: popped in O(1). */
-            if (++s->first_head == bk->len)
-                near_emptied(s, s->first_b);
-            s->near_len--;
-        } else {
-            far_remove(s, 0);
-        }
-        s->pos[id] = POS_IDLE;
+        queue_pop(s, bk, id);
         s->heap_len--;
         s->now_ps = t;
         if (s->prefetch)

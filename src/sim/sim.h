@@ -90,7 +90,28 @@ struct event {
                          * event_init_background(). */
     uint8_t prefetch;   /* Index of its prefetch hook in sim.pf_fns, or
                          * 0 for none. */
+    bool timer;         /* Embedded in a struct sim_timer. */
     event_fn *fn;       /* Handler. */
+};
+
+/* A timer that is re-armed far more often than it fires: a
+ * retransmission timeout, pushed back by every acknowledgement.  Moving
+ * an event costs a removal from the queue and an insertion (in the far
+ * heap, O(log pending far events), for a timeout); arming a scheduled
+ * timer for a time no earlier than its due time only records the time
+ * and the sequence number that sim_schedule() would have given it.
+ * When the key the queue holds comes up, sim_run() files the timer
+ * again under that recorded key, without firing it and without counting
+ * an event; only the key it was last armed with fires.  So a timer
+ * fires exactly when and in the order sim_schedule() would have made
+ * it: every key is the same.  Arm it with sim_timer_arm() only;
+ * sim_cancel(), event_is_scheduled() and a handler's CONTAINER_OF take
+ * its `ev` as any event's.  While scheduled, ev.time_ps is when the
+ * queue holds it (at or before due_ps). */
+struct sim_timer {
+    struct event ev;
+    uint64_t due_ps;    /* When it fires, while scheduled. */
+    uint64_t due_seq;   /* The sequence number of its last arming. */
 };
 
 /* Registered events a sim can hold: ids are 32-bit, and all ones is no
@@ -248,6 +269,13 @@ void sim_schedule_seq(struct sim *, struct event *, uint64_t t_ps,
                       uint64_t seq);
 /* Removes EV from the queue if scheduled; a no-op otherwise. */
 void sim_cancel(struct sim *, struct event *);
+
+/* Registers timer TM with S, as event_init() does an event. */
+void sim_timer_init(struct sim *, struct sim_timer *, event_fn *fn);
+/* sim_schedule() for a timer: fires TM at T_PS (and moves it if it is
+ * scheduled), exactly as sim_schedule() would, but without touching the
+ * queue when TM is scheduled for T_PS or earlier (struct sim_timer). */
+void sim_timer_arm(struct sim *, struct sim_timer *, uint64_t t_ps);
 
 /* One-shot call of FN(sim, obj, arg) at T_PS, from a pool.  Not
  * cancellable; use an embedded event for timers that may be cancelled. */

@@ -61,7 +61,6 @@ struct rdma_qp {
     bool ns3;                    /* `fabric: ns3`: the templates' framing
                                   * is PKT_PPP (ns3_headers()). */
     uint32_t retries;            /* Timeouts in a row. */
-    struct event rto;
     uint64_t una;                /* Oldest not acknowledged. */
     /* DCQCN or HPCC reaction point (requester). */
     uint64_t line_bps;
@@ -109,7 +108,10 @@ struct rdma_qp {
     /* Line 10. */
     _Alignas(64) struct tx_source cnp_src;  /* At the responder (DCQCN
                                              * NP). */
-    /* Cold: DCQCN's timers, the pool. */
+    /* Cold: the timers, the pool. */
+    struct sim_timer rto;        /* Re-armed by every ACK without moving
+                                  * (sim.h), so its line is not read per
+                                  * packet. */
     struct event alpha_timer, dec_timer, inc_timer;
     struct rdma_qp *next_free;   /* In edge->rdma_free once released. */
 };
@@ -132,7 +134,7 @@ idx_of(const struct rdma_qp *qp, uint32_t psn, uint64_t ref)
 static inline void
 arm_rto(struct net *net, struct rdma_qp *qp)
 {
-    sim_schedule(&net->sim, &qp->rto, net->sim.now_ps + qp->cfg->timeout_ps);
+    sim_timer_arm(&net->sim, &qp->rto, net->sim.now_ps + qp->cfg->timeout_ps);
 }
 
 /* Bytes of INT header on the QP's data packets and ACKs. */

@@ -183,7 +183,7 @@ rdma_stream_read_request(struct net *net, struct rdma_qp *qp,
     if (i < qp->high)
         qp->flow->retx_pkts++;
     qp->high = MAX(qp->high, m->end);
-    if (!event_is_scheduled(&net->sim, &qp->rto))
+    if (!event_is_scheduled(&net->sim, &qp->rto.ev))
         arm_rto(net, qp);
     return rdma_data_paced(net, qp, p, next_ready);
 }

@@ -225,7 +225,7 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
         f->bytes_sent += p->payload_bytes;
     }
     /* The requester times out; a READ responder does not. */
-    if (!qp->read && !event_is_scheduled(&net->sim, &qp->rto))
+    if (!qp->read && !event_is_scheduled(&net->sim, &qp->rto.ev))
         arm_rto(net, qp);
     return rdma_data_paced(net, qp, p, next_ready);
 }
@@ -326,7 +326,7 @@ read_request(struct net *net, struct rdma_qp *qp, uint64_t from)
 static void
 rdma_timeout(struct sim *sim, struct event *ev)
 {
-    struct rdma_qp *qp = CONTAINER_OF(ev, struct rdma_qp, rto);
+    struct rdma_qp *qp = CONTAINER_OF(ev, struct rdma_qp, rto.ev);
     struct net *net = net_of(sim);
     if (qp->read) {
         if (qp->expected >= qp->n_pkts || qp->failed)
@@ -418,7 +418,7 @@ responder_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
              * progress resets its timeout. */
             qp->retries = 0;
             if (qp->expected == qp->n_pkts) {
-                sim_cancel(&net->sim, &qp->rto);
+                sim_cancel(&net->sim, &qp->rto.ev);
                 f->acked_ps = net->sim.now_ps;
                 transport_flow_done(net, f);
             } else {
@@ -450,7 +450,7 @@ rdma_acked_to(struct net *net, struct rdma_qp *qp, uint64_t acked)
     qp->retries = 0;
     qp->rnr_retries = 0;
     if (qp->una >= qp->n_pkts) {
-        sim_cancel(&net->sim, &qp->rto);
+        sim_cancel(&net->sim, &qp->rto.ev);
         qp->flow->acked_ps = net->sim.now_ps;
     } else {
         arm_rto(net, qp);
@@ -488,12 +488,12 @@ requester_receive(struct net *net, struct rdma_qp *qp, struct pkt *p)
         /* rnr_retry 7 means forever (IBTA 9.7.5.2.8). */
         if (qp->cfg->rnr_retry < 7 && ++qp->rnr_retries > qp->cfg->rnr_retry) {
             qp->failed = true;
-            sim_cancel(&net->sim, &qp->rto);
+            sim_cancel(&net->sim, &qp->rto.ev);
             return;
         }
         qp->hold_until_ps = net->sim.now_ps + qp->cfg->rnr_timer_ps;
         /* The timeout would fire while we wait on purpose. */
-        sim_schedule(&net->sim, &qp->rto,
+        sim_timer_arm(&net->sim, &qp->rto,
                      qp->hold_until_ps + qp->cfg->timeout_ps);
         go_back(net, qp, i);
     } else if (syndrome != IB_AETH_ACK) {
@@ -619,14 +619,14 @@ qp_alloc(struct net *net, bool *reused)
         return qp;
     }
     edge_of(net)->rdma_free = qp->next_free;
-    struct event keep[4] = { qp->rto, qp->alpha_timer, qp->dec_timer,
-                             qp->inc_timer };
+    struct sim_timer rto = qp->rto;
+    struct event keep[3] = { qp->alpha_timer, qp->dec_timer, qp->inc_timer };
     struct tx_source src[3] = { qp->data_src, qp->ack_src, qp->cnp_src };
     memset(qp, 0, sizeof *qp);
-    qp->rto = keep[0];
-    qp->alpha_timer = keep[1];
-    qp->dec_timer = keep[2];
-    qp->inc_timer = keep[3];
+    qp->rto = rto;
+    qp->alpha_timer = keep[0];
+    qp->dec_timer = keep[1];
+    qp->inc_timer = keep[2];
     qp->data_src = src[0];
     qp->ack_src = src[1];
     qp->cnp_src = src[2];
@@ -705,7 +705,7 @@ rdma_setup(struct net *net, struct flow *f)
     qp->ack_src.first = qp->cfg->ack_first;
     qp->data_src.flow_id = qp->ack_src.flow_id = f->id;
     if (!reused)
-        event_init(&net->sim, &qp->rto, rdma_timeout);
+        sim_timer_init(&net->sim, &qp->rto, rdma_timeout);
     f->cc = qp->cfg->cc_name;
     qp->line_bps = edge_of(net)->hosts[from].nic.port->rate_bps;
     qp->rate = qp->target = (double)qp->line_bps;
@@ -822,7 +822,7 @@ static struct rdma_qp *
 qp_stop(struct net *net, struct flow *f)
 {
     struct rdma_qp *qp = f->tp;
-    sim_cancel(&net->sim, &qp->rto);
+    sim_cancel(&net->sim, &qp->rto.ev);
     if (qp->cfg->cc == RDMA_CC_DCQCN) {
         sim_cancel(&net->sim, &qp->alpha_timer);
         sim_cancel(&net->sim, &qp->dec_timer);

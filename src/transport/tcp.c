@@ -131,7 +131,7 @@ conn_get(struct net *net)
         c->data_src = keep.data_src;
         c->ack_src = keep.ack_src;
         c->rto_ev = keep.rto_ev;
-        c->delack_ev = keep.delack_ev;
+        c->delack = keep.delack;
         c->ooo = keep.ooo;
         c->cap_ooo = keep.cap_ooo;
         c->acks = keep.acks;
@@ -148,7 +148,7 @@ conn_get(struct net *net)
     tx_source_init(&c->data_src, &net->sim, &tcp_data_class, NULL, 0);
     tx_source_init(&c->ack_src, &net->sim, &tcp_ack_class, NULL, 0);
     event_init(&net->sim, &c->rto_ev, tcp_rto_fire);
-    event_init(&net->sim, &c->delack_ev, tcp_delack_fire);
+    sim_timer_init(&net->sim, &c->delack, tcp_delack_fire);
     if (pool->n_all == pool->cap_all) {
         pool->cap_all = pool->cap_all ? 2 * pool->cap_all : 64;
         pool->all = xrealloc(pool->all, pool->cap_all * sizeof *pool->all);
@@ -169,7 +169,7 @@ conn_maybe_release(struct net *net, struct tcp_conn *c)
         event_is_scheduled(&net->sim, &c->ack_src.wake))
         return;
     sim_cancel(&net->sim, &c->rto_ev);
-    sim_cancel(&net->sim, &c->delack_ev);
+    sim_cancel(&net->sim, &c->delack.ev);
     f->tp = NULL;
     c->flow = NULL;
     c->next_free = edge_of(net)->tcp->free;
@@ -696,7 +696,7 @@ queue_ack(struct net *net, struct tcp_conn *c, bool ece, uint8_t flags)
     /* A stream stays open: a delayed ACK's timer, with nothing left to
      * acknowledge, would keep the run going to its deadline. */
     if (c->stream)
-        sim_cancel(&net->sim, &c->delack_ev);
+        sim_cancel(&net->sim, &c->delack.ev);
     uint64_t j = c->cfg->ack_jitter_ps;
     if (!j) {
         nic_activate(net, &c->ack_src);
@@ -744,7 +744,7 @@ tcp_ack_pull(struct net *net, struct tx_source *src, uint64_t *next_ready)
 static void
 tcp_delack_fire(struct sim *s, struct event *ev)
 {
-    struct tcp_conn *c = CONTAINER_OF(ev, struct tcp_conn, delack_ev);
+    struct tcp_conn *c = CONTAINER_OF(ev, struct tcp_conn, delack.ev);
     if (c->unacked_segs)
         queue_ack(net_of(s), c, ece_now(c), 0);
 }
@@ -913,7 +913,7 @@ receiver_data(struct net *net, struct tcp_conn *c, const struct pkt *p)
         msg_end) {
         queue_ack(net, c, ece_now(c), 0);
     } else if (c->unacked_segs == 1) {
-        sim_schedule(&net->sim, &c->delack_ev,
+        sim_timer_arm(&net->sim, &c->delack,
                      net->sim.now_ps + c->cfg->delack_ps);
     }
 }

@@ -197,7 +197,8 @@ struct tcp_conn {
     uint32_t quickacks;         /* Left to acknowledge without delay. */
     bool ce_state;              /* DCTCP receiver: last data was CE. */
     bool ece_latch;             /* RFC 3168 receiver: echo until CWR. */
-    struct event delack_ev;
+    struct sim_timer delack;    /* Re-armed by the first segment of each
+                                 * ACK's worth without moving (sim.h). */
     struct tcp_ack *acks;       /* Ring of ACKs for the NIC. */
     uint32_t ack_head, n_acks, cap_acks;
     struct pkt ack_proto;       /* Receiver to sender. */

@@ -1,5 +1,6 @@
 /* Engine: event ordering by (time, insertion), cancellation, rescheduling,
- * one-shot calls, background events, RNG streams, CRC-32 check value. */
+ * lazily re-armed timers, one-shot calls, background events, RNG
+ * streams, CRC-32 check value. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,22 +223,35 @@ test_renumber(void)
  * checked to be the pending event with the smallest (time, sequence) of
  * a plain array kept beside the queue, across a renumbering.  Halfway,
  * the common delay grows past the calendar's horizon, so that the width
- * grows again. */
-enum { MODEL_N = 400, MODEL_FIRINGS = 300000 };
+ * grows again.  Every third event is a timer (sim_timer_arm()), which
+ * must fire exactly as sim_schedule() would have it, also when events
+ * registered in mid-run widen the keys' id field while timers wait to
+ * be refiled. */
+enum { MODEL_N = 400, MODEL_FIRINGS = 300000, MODEL_EXTRA = 2000 };
 
 struct model {
     struct sim s;
-    struct event ev[MODEL_N];
+    struct sim_timer tm[MODEL_N];   /* Only .ev unless a timer. */
+    struct event extra[MODEL_EXTRA];
     bool pending[MODEL_N];
     uint64_t time_ps[MODEL_N], seq[MODEL_N], next_seq;
     struct rng g;
     int fired, wrong, scheduled_wrong;
 };
 
+static bool
+model_is_timer(int i)
+{
+    return i % 3 == 0;
+}
+
 static void
 model_schedule(struct model *m, int i, uint64_t t_ps)
 {
-    sim_schedule(&m->s, &m->ev[i], t_ps);
+    if (model_is_timer(i))
+        sim_timer_arm(&m->s, &m->tm[i], t_ps);
+    else
+        sim_schedule(&m->s, &m->tm[i].ev, t_ps);
     m->pending[i] = true;
     m->time_ps[i] = t_ps;
     m->seq[i] = m->next_seq++;
@@ -263,7 +277,7 @@ static void
 model_fire(struct sim *s, struct event *ev)
 {
     struct model *m = CONTAINER_OF(s, struct model, s);
-    int me = (int)(ev - m->ev), want = -1;
+    int me = (int)(CONTAINER_OF(ev, struct sim_timer, ev) - m->tm), want = -1;
     for (int i = 0; i < MODEL_N; i++)
         if (m->pending[i] &&
             (want < 0 || m->time_ps[i] < m->time_ps[want] ||
@@ -274,6 +288,9 @@ model_fire(struct sim *s, struct event *ev)
     m->pending[me] = false;
     if (++m->fired == MODEL_FIRINGS / 2)
         s->seq = s->seq_limit - 2;  /* Renumber in mid-run. */
+    if (m->fired == MODEL_FIRINGS / 4)  /* Widen the id field. */
+        for (int i = 0; i < MODEL_EXTRA; i++)
+            event_init(s, &m->extra[i], model_fire);
     if (m->fired >= MODEL_FIRINGS)
         return;
     if (rng_below(&m->g, 10) < 9)
@@ -281,12 +298,12 @@ model_fire(struct sim *s, struct event *ev)
     int other = (int)rng_below(&m->g, MODEL_N);
     uint64_t r = rng_below(&m->g, 10);
     if (r == 0) {
-        sim_cancel(s, &m->ev[other]);
+        sim_cancel(s, &m->tm[other].ev);
         m->pending[other] = false;
     } else if (r < 3) {
         model_schedule(m, other, s->now_ps + model_delay(m));
     }
-    if (event_is_scheduled(s, &m->ev[other]) != m->pending[other])
+    if (event_is_scheduled(s, &m->tm[other].ev) != m->pending[other])
         m->scheduled_wrong++;
 }
 
@@ -297,16 +314,96 @@ test_model(void)
     sim_init(&m->s, 1);
     rng_init(&m->g, 5, rng_stream_id("model"));
     for (int i = 0; i < MODEL_N; i++) {
-        event_init(&m->s, &m->ev[i], model_fire);
+        if (model_is_timer(i))
+            sim_timer_init(&m->s, &m->tm[i], model_fire);
+        else
+            event_init(&m->s, &m->tm[i].ev, model_fire);
         model_schedule(m, i, rng_below(&m->g, 1000));
     }
     sim_run(&m->s, NULL, NULL);
-    ok(m->fired >= MODEL_FIRINGS && m->wrong == 0 && m->scheduled_wrong == 0,
-       "%d firings of %d self-rescheduling events match a model of the "
-       "queue (%d out of order, %d wrong scheduled states)", m->fired,
-       MODEL_N, m->wrong, m->scheduled_wrong);
+    ok(m->fired >= MODEL_FIRINGS && m->wrong == 0 && m->scheduled_wrong == 0 &&
+           m->s.events == (uint64_t)m->fired,
+       "%d firings of %d self-rescheduling events and timers match a "
+       "model of the queue (%d out of order, %d wrong scheduled states, "
+       "%llu events counted)", m->fired, MODEL_N, m->wrong,
+       m->scheduled_wrong, (unsigned long long)m->s.events);
     sim_uninit(&m->s);
     free(m);
+}
+
+/* A timer re-armed later many times fires once, at the last time, and
+ * ties with events scheduled before and after its last arming as
+ * sim_schedule() would order them; refiling its earlier keys neither
+ * counts as an event nor moves the clock, also when the run is cut
+ * before it fires. */
+struct trec {
+    struct sim_timer tm;
+    int *log;
+    int *n;
+};
+
+static void
+trec_fire(struct sim *s, struct event *ev)
+{
+    struct trec *t = CONTAINER_OF(ev, struct trec, tm.ev);
+    t->log[(*t->n)++] = 9;
+    (void)s;
+}
+
+static void
+test_timer(void)
+{
+    struct sim s;
+    sim_init(&s, 1);
+    int log[8] = { 0 }, n = 0;
+    struct trec t = { .log = log, .n = &n };
+    struct rec r[2];
+    sim_timer_init(&s, &t.tm, trec_fire);
+    for (int i = 0; i < 2; i++) {
+        event_init(&s, &r[i].ev, rec_fire);
+        r[i].id = i;
+        r[i].log = log;
+        r[i].n = &n;
+    }
+    sim_timer_arm(&s, &t.tm, 100);
+    sim_schedule(&s, &r[0].ev, 5000);   /* Before the timer's last arming. */
+    for (uint64_t d = 200; d <= 5000; d += 100)
+        sim_timer_arm(&s, &t.tm, d);     /* Ends at 5000 after r[0]. */
+    sim_schedule(&s, &r[1].ev, 5000);   /* After it. */
+    sim_run(&s, NULL, NULL);
+    int want[3] = { 0, 9, 1 };
+    ok(n == 3 && memcmp(log, want, sizeof want) == 0 && s.events == 3 &&
+           s.now_ps == 5000,
+       "a timer re-armed 50 times fires once, at the last time, in its "
+       "last arming's place among ties (%d firings, %llu events)", n,
+       (unsigned long long)s.events);
+
+    /* Armed for earlier: it moves. */
+    n = 0;
+    sim_timer_arm(&s, &t.tm, 9000);
+    sim_timer_arm(&s, &t.tm, 6000);
+    sim_schedule(&s, &r[0].ev, 8000);
+    sim_run(&s, NULL, NULL);
+    int want2[2] = { 9, 0 };
+    ok(n == 2 && memcmp(log, want2, sizeof want2) == 0 && s.now_ps == 8000,
+       "a timer armed for earlier fires then");
+
+    /* Cut between the key the queue holds and the last arming. */
+    n = 0;
+    sim_schedule(&s, &r[0].ev, 8100);
+    sim_timer_arm(&s, &t.tm, 8200);
+    sim_timer_arm(&s, &t.tm, 20000);
+    s.end_ps = 10000;
+    uint64_t ran = sim_run(&s, NULL, NULL);
+    ok(n == 1 && ran == 1 && s.now_ps == 8100 &&
+           event_is_scheduled(&s, &t.tm.ev) && sim_pending(&s) == 1,
+       "a cut run leaves the re-armed timer pending and the clock at the "
+       "last event (now %llu)", (unsigned long long)s.now_ps);
+    s.end_ps = TIME_NEVER - 1;
+    sim_cancel(&s, &t.tm.ev);
+    ok(sim_run(&s, NULL, NULL) == 0 && n == 1,
+       "a cancelled re-armed timer never fires");
+    sim_uninit(&s);
 }
 
 /* Prefetch hooks: an event's hook runs its stages in order before the
@@ -560,6 +657,7 @@ main(void)
     test_background();
     test_call_background();
     test_renumber();
+    test_timer();
     test_model();
     test_prefetch();
     test_prefetch_far();
