@@ -173,7 +173,13 @@ evpn_router_id(const struct evpn *ev, uint32_t sp)
  * would open its own as well and close it with a Cease NOTIFICATION once
  * the OPENs showed the Identifiers; that losing connection is not
  * modelled).  Otherwise this side's new connection replaces the peer's,
- * which the peer gives up when this side's OPEN arrives. */
+ * which the peer gives up when this side's OPEN arrives.  A leaf VTEP's
+ * peer connection whose SYN was refused or lost (evpn_leaf_syn_lost())
+ * never reached this side: there is nothing to collide with, and this
+ * side opens its own, as a real speaker whose peer's SYN it never
+ * answered would (taking that connection would leave this side waiting
+ * for the peer's OPEN until the SYN's RTO, and the peer for this side's
+ * KEEPALIVE until its hold timer). */
 static void
 sess_try(struct evpn *ev, uint32_t si, int k)
 {
@@ -181,6 +187,7 @@ sess_try(struct evpn *ev, uint32_t si, int k)
     int p = 1 - k;
     if (!s->closed && s->conn_by == p && s->side_conn[p] == s->conn &&
         s->state[p] != FSM_IDLE && s->state[p] != FSM_ESTABLISHED &&
+        !(ev->leaf && evpn_leaf_syn_lost(ev->leaf, si, p)) &&
         evpn_router_id(ev, s->end[p]) > evpn_router_id(ev, s->end[k])) {
         if (s->side_conn[k] != s->conn) {
             s->side_conn[k] = s->conn;

@@ -29,6 +29,8 @@ struct dir {
                                * those before are of closed ones. */
     uint32_t rx_next;         /* Next number the receiver takes. */
     struct u32v held;         /* Numbers arrived ahead of a lost one. */
+    bool syn_lost;            /* The connection's first segment (its SYN)
+                               * was refused or lost, not yet taken. */
 };
 
 struct lsess {
@@ -164,6 +166,7 @@ leaf_receive(struct sw_cpu *cpu, struct net *net, struct sw *sw,
         /* A connection's first segment stands for its SYN: without a
          * route back the SYN-ACK cannot leave, the handshake does not
          * complete, and the sender tries again after its RTO. */
+        d->syn_lost = true;
         schedule_rtx(lf, si, k, num);
         return;
     }
@@ -209,8 +212,12 @@ leaf_drop(struct net_observer *obs, struct net *net, struct pkt *p,
     uint32_t si = find(lf, p->ip.src - PKT_SWITCH_NET,
                        p->ip.dst - PKT_SWITCH_NET, &k);
     sim_assert(si != UINT32_MAX);
-    if (p->seq >= lf->s[si].d[k].first)
-        schedule_rtx(lf, si, k, p->seq);
+    struct dir *d = &lf->s[si].d[k];
+    if (p->seq < d->first)
+        return;
+    if (p->seq == d->first && d->rx_next == d->first)
+        d->syn_lost = true;
+    schedule_rtx(lf, si, k, p->seq);
 }
 
 static const struct net_observer_class leaf_obs_class = {
@@ -225,7 +232,15 @@ evpn_leaf_close(struct evpn_leaf *lf, uint32_t si)
         struct dir *d = &lf->s[si].d[k];
         d->first = d->rx_next = d->bytes.n;
         d->held.n = 0;
+        d->syn_lost = false;
     }
+}
+
+bool
+evpn_leaf_syn_lost(const struct evpn_leaf *lf, uint32_t si, int k)
+{
+    const struct dir *d = &lf->s[si].d[k];
+    return d->syn_lost && d->rx_next == d->first;
 }
 
 void

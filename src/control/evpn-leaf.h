@@ -31,6 +31,7 @@
 #ifndef DCSIM_CONTROL_EVPN_LEAF_H
 #define DCSIM_CONTROL_EVPN_LEAF_H 1
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct evpn;
@@ -54,6 +55,12 @@ void evpn_leaf_post(struct evpn_leaf *, uint32_t si, int k, uint32_t bytes);
  * on arrival and never delivered (evpn_delivered()), and the next
  * message posted opens the next connection. */
 void evpn_leaf_close(struct evpn_leaf *, uint32_t si);
+/* Whether the connection side K of session SI opened is still unknown to
+ * the peer: its first segment, standing for the SYN, was refused (no
+ * route back for the SYN-ACK) or lost, and waits for its RTO.  The peer
+ * has no such connection then, and no collision with it (RFC 4271
+ * 6.8). */
+bool evpn_leaf_syn_lost(const struct evpn_leaf *, uint32_t si, int k);
 
 /* Implemented by evpn.c: the oldest message that side K of session SI
  * sent and its peer has not had has arrived, in order. */

@@ -23,7 +23,12 @@
 #     standing for its SYN) reaches the leaves, but their cable to spine0
 #     is withdrawn until 2.51 ms: no route back for the SYN-ACK, so the
 #     handshake fails, to be retried after TCP's 200 ms RTO.
-#   - At D + 2C the leaves' attempt gets through: OPEN out, spine0's
+#   - At D + 2C the leaves' attempt gets through.  spine0 has the higher
+#     BGP Identifier, but its connection never reached the leaf (its SYN
+#     still waits for the RTO): no collision (RFC 4271 6.8), so the leaf
+#     opens its own rather than answer on spine0's (which would leave
+#     the leaf waiting for spine0's OPEN and spine0 for the leaf's
+#     KEEPALIVE until spine0's hold timer, 300 us later): OPEN out, spine0's
 #     OPEN and KEEPALIVE back, the leaf's KEEPALIVE out: every session
 #     Established at E = D + 2C + 2 x 1.0984 + 0.0776 + 1.0776 us = 1 ms
 #     + H + 2C + 4.352 us = 3.304352 ms (summary.json's
