@@ -84,17 +84,8 @@ tcheck "$([ "$syns" = "172.16.0.0 172.16.0.2 " ] && [ "$acks" = "172.16.0.0 " ];
 t $? "the session is back (1 reconnect at each end, every session up) and a later flow completes"
 
 # ---- Collision, EVPN. ----
-cat >"$tmp/evpn.yaml" <<'YAML'
-name: collision-evpn
-stop: 5ms
-topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 3,
-           server_link: {rate: 25Gbps, delay: 1us}, uplink: {rate: 25Gbps, delay: 1us}}
-server: {vm: {io: vhost, count: 1}}
-overlay:
-  underlay_mtu: 9216
-  vteps: server
-  vswitch: {tables: evpn}
-  tenants: [{name: red, vni: 100, hosts: [h0, h1, h3, h4]}]
+{ evpn_fabric collision-evpn 5ms 2 2 3 server '[{name: red, vni: 100, hosts: [h0, h1, h3, h4]}]'
+  cat <<'YAML'
 evpn: {topology: route_reflectors, route_reflectors: [h5], update_cpu: 10us,
        keepalive: 100us, hold: 300us, connect_retry: 2ms, arp_suppression: true}
 traffic: [{pattern: flows, protocol: udp,
@@ -103,6 +94,7 @@ control: {carrier_up: 10us}
 events: [{at: 1ms, link_down: [leaf1, h4]}, {at: 1.5ms, link_up: [leaf1, h4]}]
 monitor: {pcap: {ports: [h4]}}
 YAML
+} >"$tmp/evpn.yaml"
 run "$tmp/evpn.yaml" -o "$tmp/evpn"; t $? "EVPN: both ends of h4's session fall while its link is cut, then retry"
 if [ $have_tshark = 1 ]; then
     # h4's OPENs (45 B segments) to the RR after the cut: the connection

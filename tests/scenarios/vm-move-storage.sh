@@ -39,17 +39,8 @@ bytes() {
         END { print s + 0 }' "$1/link_series.csv"
 }
 
-cat >"$tmp/move.yaml" <<'YAML'
-name: move-storage
-stop: 10ms
-topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 3,
-           server_link: {rate: 25Gbps, delay: 1us}, uplink: {rate: 25Gbps, delay: 1us}}
-server: {vm: {io: vhost, count: 1}}
-overlay:
-  underlay_mtu: 9216
-  vteps: server
-  vswitch: {tables: evpn}
-  tenants: [{name: red, vni: 100, hosts: [h0, h1, h3, h4]}]
+{ evpn_fabric move-storage 10ms 2 2 3 server '[{name: red, vni: 100, hosts: [h0, h1, h3, h4]}]'
+  cat <<'YAML'
 evpn: {topology: route_reflectors, route_reflectors: [h2], update_cpu: 1us}
 storage:
   jobs:
@@ -60,6 +51,7 @@ monitor:
 events:
   - {at: 2ms, vm_move: [h3, h4]}
 YAML
+} >"$tmp/move.yaml"
 run "$tmp/move.yaml" -o "$tmp/move"; t $? "a VM with an NVMe/TCP session moves"
 ios=$(sto "$tmp/move" ios) reads=$(sto "$tmp/move" reads)
 msgs=$(num messages "$tmp/move/summary.json")
