@@ -351,14 +351,9 @@ port_transmit(struct net *net, struct port *port, struct pkt *p, int tc,
     uint8_t in_port = p->in_port;
 
     uint32_t wire = port_wire_bytes(port, frame);
-    uint64_t ser;
-    bool ns3 = false;  /* port->ns3_time, read only where ps_per_byte is 0. */
-    if (LIKELY(port->ps_per_byte)) {
-        ser = (uint64_t)wire * port->ps_per_byte;
-    } else {
-        ser = port_ser_ps(port, wire);
-        ns3 = port->ns3_time;
-    }
+    uint64_t ser = port_ser_ps(port, wire);
+    /* port->ns3_time, read only where ps_per_byte is 0. */
+    bool ns3 = !port->ps_per_byte && port->ns3_time;
     if (UNLIKELY(p->hooks | port->link.capture))
         net_observe_depart(net, port, p, ser);
     port->busy_until_ps = now + ser;
@@ -506,16 +501,8 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
         ecn_consider(port->ecn, &pq->st.ecn_marked, p, pq->q.bytes);
     uint64_t now = net->sim.now_ps;
     if (port_leaves_at_once(net, port, tc, now)) {
-        /* What queue_push() and port_kick()'s pop leave behind: the
-         * queue empty again, its integral brought up to now (the queue
-         * held nothing), one more packet enqueued and perhaps a new
-         * peak; and the marking at dequeue sees the queue empty. */
-        struct queue *q = &pq->q;
-        q->area_since_ps = now;
-        q->enqueued++;
-        if (p->frame_bytes > q->max_bytes)
-            q->max_bytes = p->frame_bytes;
-        p->next = NULL;
+        /* The marking at dequeue sees the queue empty. */
+        queue_pass(&pq->q, p, now);
         if (port->ecn && !port->ecn_at_enqueue)
             ecn_consider(port->ecn, &pq->st.ecn_marked, p, 0);
         port_transmit(net, port, p, tc, now);
