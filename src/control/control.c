@@ -192,7 +192,17 @@ detection_ps(const struct control_spec *s, bool down, uint64_t t)
     if (s->detection == CTL_DETECT_CARRIER)
         return t + (down ? s->carrier_down_ps : s->carrier_up_ps);
     uint64_t iv = s->bfd_interval_ps;
-    return down ? t / iv * iv + s->bfd_multiplier * iv : (t / iv + 2) * iv;
+    return down ? control_bfd_down_ps(iv, s->bfd_multiplier, t)
+                : (t / iv + 2) * iv;
+}
+
+uint64_t
+control_bfd_down_ps(uint64_t interval_ps, uint32_t mult, uint64_t t_ps)
+{
+    uint64_t last = t_ps / interval_ps * interval_ps;
+    if (interval_ps > (UINT64_MAX - last) / mult)
+        return UINT64_MAX;    /* Never, within simulated time. */
+    return last + mult * interval_ps;
 }
 
 bool

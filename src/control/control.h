@@ -119,6 +119,13 @@ void control_work(struct control *, uint32_t tag, int delta);
  * going by itself, so the run ends when the workload is done. */
 void control_timer(struct sim *, uint64_t t_ps, call_fn *, void *obj,
                    uint64_t arg);
+/* When a BFD session (RFC 5880 6.8.4) of INTERVAL_PS and Detect Mult
+ * MULT notices a failure at T_PS: its peer's packets were sent every
+ * interval (multiples of it from 0), the last before T_PS, and the
+ * detection time runs out MULT intervals after that one (UINT64_MAX if
+ * that is beyond simulated time). */
+uint64_t control_bfd_down_ps(uint64_t interval_ps, uint32_t mult,
+                             uint64_t t_ps);
 /* A switch's table changed now because of event record TAG. */
 void control_fib_changed(struct control *, uint32_t tag);
 /* Whether the loss L is one this control plane can have (vm_moved only

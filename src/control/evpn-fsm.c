@@ -294,6 +294,50 @@ evpn_open_all(struct sim *sim, void *obj, uint64_t unused)
 
 /* ---- Switches that fail and come back. ---- */
 
+/* evpn.bfd: side K of session SI runs a BFD session with its peer (RFC
+ * 5883's multihop BFD between their addresses, FRR's `neighbor X bfd`);
+ * the peer's switch failed and its BFD packets stopped.  When the
+ * detection time has run out (control_bfd_down_ps(), as the underlay's
+ * BFD, control.c) with the peer still down since, BFD is down and so is
+ * the BGP session: Cease NOTIFICATION, BFD Down (RFC 9384), Idle, the
+ * peer's paths gone, and a new connection tried (evpn_session_down()),
+ * as at the hold timer's expiry but sooner.  A side in Idle or Connect
+ * has no session to close. */
+static void
+bfd_fire(struct sim *sim, void *obj, uint64_t x)
+{
+    struct evpn *ev = obj;
+    uint32_t si = (uint32_t)(x / 2);
+    int k = (int)(x % 2);
+    struct session *s = &ev->sess[si];
+    const struct speaker *peer = &ev->sp[s->end[1 - k]];
+    if (!peer->down || ev->sp[s->end[k]].down ||
+        control_bfd_down_ps(ev->spec->bfd_interval_ps,
+                            ev->spec->bfd_multiplier, peer->down_ps) !=
+            sim->now_ps ||
+        s->state[k] == FSM_IDLE || s->state[k] == FSM_CONNECT)
+        return;
+    evpn_session_down(ev, si, k, true);
+}
+
+/* Speaker I's switch has failed: with evpn.bfd each of its peers' sides
+ * finds out by BFD (bfd_fire()). */
+static void
+bfd_watch(struct evpn *ev, uint32_t i)
+{
+    struct sim *sim = &ev->net->sim;
+    const struct speaker *sp = &ev->sp[i];
+    uint64_t at = control_bfd_down_ps(ev->spec->bfd_interval_ps,
+                                      ev->spec->bfd_multiplier, sp->down_ps);
+    for (uint32_t j = 0; j < sp->n_sess; j++) {
+        uint32_t si = sp->sess[j];
+        int peer_side = ev->sess[si].end[0] == i ? 1 : 0;
+        if (at != UINT64_MAX && (!ev->stop_ps || at < ev->stop_ps))
+            control_timer(sim, at, bfd_fire, ev,
+                          2 * (uint64_t)si + (uint64_t)peer_side);
+    }
+}
+
 void
 evpn_switch_down(struct evpn *ev, uint32_t node)
 {
@@ -301,6 +345,10 @@ evpn_switch_down(struct evpn *ev, uint32_t node)
         struct speaker *sp = &ev->sp[i];
         if (sp->host != node)
             continue;
+        sp->down = true;
+        sp->down_ps = ev->net->sim.now_ps;
+        if (ev->spec->bfd)
+            bfd_watch(ev, i);
         /* Every side Idle first, so that forgetting the paths sends
          * nothing: the box is dead, its peers learn it by their hold
          * timers. */
@@ -320,6 +368,8 @@ evpn_switch_up(struct evpn *ev, uint32_t node)
 {
     for (uint32_t i = 0; i < ev->n_sp; i++) {
         struct speaker *sp = &ev->sp[i];
+        if (sp->host == node)
+            sp->down = false;
         for (uint32_t j = 0; sp->host == node && j < sp->n_sess; j++) {
             uint32_t si = sp->sess[j];
             sess_start(ev, si, ev->sess[si].end[0] == i ? 0 : 1);

@@ -168,6 +168,8 @@ struct speaker {
     uint8_t *t5;               /* VTEP with type5, per speaker and VNI
                                 * index: 1 if it holds that speaker's
                                 * type 5 route of that VNI. */
+    bool down;                 /* Its switch has failed (switch_down), */
+    uint64_t down_ps;          /* since then. */
 };
 
 /* A vm_move whose convergence is being watched. */

@@ -69,6 +69,16 @@ struct evpn_spec {
     uint64_t connect_retry_ps;  /* ConnectRetryTime (RFC 4271 10): how
                                  * often a session that went down tries a
                                  * new connection. */
+    bool bfd;                 /* Leaf VTEPs: BFD (RFC 5880, multihop RFC
+                               * 5883) on every session, FRR's `neighbor
+                               * X bfd`: a side whose peer's switch fails
+                               * goes down after interval x multiplier,
+                               * not at its hold timer. */
+    uint64_t bfd_interval_ps; /* Its agreed transmit interval, */
+    uint32_t bfd_multiplier;  /* and Detect Mult. */
+    uint64_t mac_aging_ps;    /* Leaf VTEPs without host_routes: how long
+                               * a leaf keeps a host of its own it learned
+                               * from the host's frames. */
     uint64_t update_cpu_ps;   /* A speaker's CPU per UPDATE received. */
     uint32_t cpu_core;        /* On a server: the core that runs BGP. */
     bool type5;               /* Each VTEP also originates its tenant's

@@ -74,7 +74,9 @@
  * it is Established on the old one.  Established again, each side sends
  * its whole table.  A switch that fails (evpn_switch_down()) takes its
  * speakers' sessions to Idle at once, sending nothing; switch_up starts
- * them again.
+ * them again.  With evpn.bfd (leaf VTEPs) its peers go down when BFD's
+ * detection time runs out (control_bfd_down_ps()), not at their hold
+ * timers.
  *
  * A VM move (event vm_move) takes the VMs of a host to another server at
  * once: the old server drops what still reaches it (vm_moved), the new
@@ -172,7 +174,8 @@ void evpn_vm_move(struct evpn *, struct net *, uint32_t mac, uint32_t to,
                   struct ctl_record *r);
 /* Switch NODE fails: its speakers (leaf VTEPs, route reflectors on
  * switches) go Idle on every session, sending nothing, and forget what
- * their peers sent them; their peers find out by their hold timers. */
+ * their peers sent them; their peers find out by their hold timers, or
+ * with evpn.bfd by BFD. */
 void evpn_switch_down(struct evpn *, uint32_t node);
 /* Switch NODE is back: its speakers start every session from Idle. */
 void evpn_switch_up(struct evpn *, uint32_t node);

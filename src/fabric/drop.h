@@ -23,6 +23,10 @@ enum drop_reason {
     DROP_VM_MOVED,     /* Reached a VM's old server after it moved, before
                         * the sender's VTEP learned the new place (BGP
                         * EVPN, control/evpn.h). */
+    DROP_FLOOD_MISSED, /* An unknown unicast that a leaf VTEP flooded (BGP
+                        * EVPN ingress replication) without reaching its
+                        * destination: the destination's leaf was not on
+                        * the VNI's type 3 list (overlay/vtep.h). */
     DROP_N_REASONS
 };
 
@@ -44,6 +48,7 @@ drop_reason_name(enum drop_reason r)
         [DROP_SWITCH_DOWN] = "switch_down",
         [DROP_POLICY] = "policy_denied",
         [DROP_VM_MOVED] = "vm_moved",
+        [DROP_FLOOD_MISSED] = "flood_missed",
     };
     return names[r];
 }

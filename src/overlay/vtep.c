@@ -70,7 +70,8 @@ bum_list(const struct overlay *ov, uint32_t vi, uint32_t t)
  * other VTEP of LIST, V's type 3 list, appended at *TAIL (the switch's
  * copies, fabric/tunnel.h); returns the new tail.  Each is addressed to
  * a host of its VTEP (the underlay routes on hosts' addresses), which
- * floods it to its hosts of the VNI (vtep_decap()). */
+ * floods it to its hosts of the VNI (vtep_decap()).  A replica too large
+ * for the underlay is not made (mtu_drops). */
 static struct pkt **
 bum_replicate(struct vtep *v, struct net *net, const struct pkt *p,
               uint32_t vni, uint32_t home, const uint8_t *list,
@@ -87,9 +88,11 @@ bum_replicate(struct vtep *v, struct net *net, const struct pkt *p,
         c->hooks = 0;            /* Traces follow the packet itself. */
         c->flood_copy = true;
         c->ip.dst = edge_of(net)->hosts[ov->vteps[a].anchor].ip;
-        enum drop_reason why = overlay_encap(ov, &v->st, v->ip,
-                                             ov->vteps[a].ip, vni, c);
-        sim_assert(why == DROP_N_REASONS);  /* The packet itself fits. */
+        if (overlay_encap(ov, &v->st, v->ip, ov->vteps[a].ip, vni, c) !=
+            DROP_N_REASONS) {
+            pkt_free(&net->pool, c);
+            continue;
+        }
         *tail = c;
         tail = &c->next;
     }
@@ -132,8 +135,56 @@ bum_flood_local(struct vtep *v, struct net *net, const struct pkt *p,
     return tail;
 }
 
+/* Whether leaf VI has learned host H on an access port: a frame from H
+ * arrived there within evpn.mac_aging (data-plane learning of the source
+ * MAC, as a Linux bridge's FDB learns and ages it). */
+static bool
+evpn_learned(const struct overlay *ov, const struct net *net, uint32_t vi,
+             uint32_t h)
+{
+    uint64_t seen = ov->evpn_seen[(size_t)vi * ov->n_hosts + h];
+    return seen != UINT64_MAX && net->sim.now_ps - seen < ov->evpn_aging_ps;
+}
+
+/* An unknown unicast P of tenant VNI (T) from host SRC for host DST at
+ * leaf V, flooded (RFC 7432 sections 11 and 16.1; RFC 8365 8.3's ingress
+ * replication): a replica to every VTEP of V's type 3 list and a copy to
+ * each of V's own other hosts of the VNI, wherever DST is.  The frame
+ * itself reaches DST only if the flood does: DST is V's own (a host V has
+ * not learned), or DST's leaf is on the list (the frame, marked flooded,
+ * goes there in place of its replica); else it is dropped, flood_missed,
+ * and its copies go on. */
+static enum drop_reason
+bum_flood(struct vtep *v, struct net *net, struct pkt *p, uint32_t vni,
+          uint32_t t, uint32_t src, uint32_t dst, struct sw_tunnel_out *out)
+{
+    struct overlay *ov = v->ov;
+    uint32_t vi = (uint32_t)(v - ov->vteps);
+    uint32_t home = ov->host_vtep[ov->evpn_host[dst]];
+    const uint8_t *list = bum_list(ov, vi, t);
+    struct pkt pre = *p;
+    enum drop_reason why = DROP_N_REASONS;
+    if (home == vi) {
+        v->st.local_pkts++;
+        evpn_redirect(ov, net, vi, dst, p);
+    } else if (list[home]) {
+        evpn_redirect(ov, net, home, dst, p);
+        why = overlay_encap(ov, &v->st, v->ip, ov->vteps[home].ip, vni, p);
+        if (why != DROP_N_REASONS)
+            return why;       /* Its replicas would not fit either. */
+        p->flooded = true;
+    } else {
+        why = DROP_FLOOD_MISSED;
+    }
+    bum_flood_local(v, net, &pre, vni, src, dst,
+                    bum_replicate(v, net, &pre, vni, home, list,
+                                  &out->copies));
+    return why;
+}
+
 /* A tenant's packet from host SRC by a host port of leaf V for host DST
- * in VNI (tenant T), with EVPN: where V's RIB says the VMs of DST are. */
+ * in VNI (tenant T), with EVPN: where V's RIB says the VMs of DST are,
+ * else (a host of V's own) where V has learned them; else flooded. */
 static enum drop_reason
 vtep_encap_evpn(struct vtep *v, struct net *net, struct pkt *p,
                 uint32_t vni, uint32_t t, uint32_t src, uint32_t dst,
@@ -141,16 +192,15 @@ vtep_encap_evpn(struct vtep *v, struct net *net, struct pkt *p,
 {
     struct overlay *ov = v->ov;
     uint32_t vi = (uint32_t)(v - ov->vteps);
+    ov->evpn_seen[(size_t)vi * ov->n_hosts + src] = net->sim.now_ps;
     uint32_t at = ov->evpn_at[(size_t)vi * ov->n_hosts + dst];
-    const uint8_t *list = NULL;
+    if (at == NONE && evpn_learned(ov, net, vi, dst))
+        at = vi;
     if (at == NONE) {
-        /* Unknown: dropped (ARP suppression), or flooded: to V's other
-         * hosts of the VNI and ingress-replicated to the type 3 list,
-         * whose copy to the VMs' VTEP (the frame itself) delivers. */
-        at = ov->host_vtep[ov->evpn_host[dst]];
-        list = bum_list(ov, vi, t);
-        if (ov->evpn_suppress || !list[at])
+        /* Unknown: dropped (ARP suppression), or flooded. */
+        if (ov->evpn_suppress)
             return DROP_NO_ROUTE;
+        return bum_flood(v, net, p, vni, t, src, dst, out);
     }
     if (at == vi) {
         if (ov->host_vtep[ov->evpn_host[dst]] != vi)
@@ -159,19 +209,8 @@ vtep_encap_evpn(struct vtep *v, struct net *net, struct pkt *p,
         evpn_redirect(ov, net, vi, dst, p);
         return DROP_N_REASONS;
     }
-    struct pkt pre;
-    if (list)
-        pre = *p;
     evpn_redirect(ov, net, at, dst, p);
-    enum drop_reason why =
-        overlay_encap(ov, &v->st, v->ip, ov->vteps[at].ip, vni, p);
-    if (list && why == DROP_N_REASONS) {
-        p->flooded = true;
-        bum_flood_local(v, net, &pre, vni, src, dst,
-                        bum_replicate(v, net, &pre, vni, at, list,
-                                      &out->copies));
-    }
-    return why;
+    return overlay_encap(ov, &v->st, v->ip, ov->vteps[at].ip, vni, p);
 }
 
 static enum drop_reason
@@ -401,6 +440,7 @@ overlay_destroy(struct overlay *ov)
     free(ov->evpn_at);
     free(ov->evpn_bum);
     free(ov->evpn_host);
+    free(ov->evpn_seen);
     free(ov->table);
     free(ov->vteps);
     vswitches_destroy(ov);
@@ -510,7 +550,8 @@ overlay_has_vswitch(const struct overlay *ov)
 }
 
 void
-overlay_evpn_enable(struct overlay *ov, bool arp_suppression)
+overlay_evpn_enable(struct overlay *ov, bool arp_suppression,
+                    uint64_t mac_aging_ps)
 {
     size_t n = (size_t)ov->n_vteps * ov->n_hosts;
     ov->evpn_at = xmalloc((n ? n : 1) * sizeof *ov->evpn_at);
@@ -522,6 +563,16 @@ overlay_evpn_enable(struct overlay *ov, bool arp_suppression)
     for (uint32_t h = 0; h < ov->n_hosts; h++)
         ov->evpn_host[h] = h;
     ov->evpn_suppress = arp_suppression;
+    ov->evpn_seen = xmalloc((n ? n : 1) * sizeof *ov->evpn_seen);
+    for (size_t i = 0; i < n; i++)
+        ov->evpn_seen[i] = UINT64_MAX;
+    ov->evpn_aging_ps = mac_aging_ps;
+}
+
+bool
+overlay_evpn_leaf(const struct overlay *ov)
+{
+    return ov->evpn_at != NULL;
 }
 
 void

@@ -22,7 +22,13 @@
  * the VNI, and the destination's leaf floods the frame itself (marked
  * pkt->flooded) to its other hosts of the VNI besides delivering it
  * (RFC 7432 section 11).  Nothing received from the fabric goes back
- * into it; the hosts' NICs discard the copies (host.c).
+ * into it; the hosts' NICs discard the copies (host.c).  The flood goes
+ * to the list whatever it holds: a destination whose leaf is not on it
+ * is not reached (the frame is dropped, flood_missed; its copies go on);
+ * one behind the leaf itself gets the frame down its port.  A leaf knows
+ * its own hosts from its own type 2 routes, or without them
+ * (evpn.host_routes: false) learns each from the frames it sends on its
+ * access port, for evpn.mac_aging.
  * With VLAN segments (ENCAP_VLAN) the ingress leaf, an access port, tags
  * the frame with the tenant's VID instead (4 B, no outer headers, the
  * route hash unchanged) and the egress leaf removes the tag.
@@ -101,6 +107,12 @@ struct overlay {
                                 * unknown unicast (RFC 8365 8.3); */
     uint32_t *evpn_host;       /* per host: the server its VMs are on
                                 * (vm_move), which its leaf delivers to; */
+    uint64_t *evpn_seen;       /* [vtep * n_hosts + host]: when a frame
+                                * of the host last arrived on one of the
+                                * VTEP's access ports (it learns its own
+                                * hosts so), or UINT64_MAX; */
+    uint64_t evpn_aging_ps;    /* and how long it keeps that (MAC aging,
+                                * evpn.mac_aging); */
     uint32_t *vtep_of_node;    /* per node: its VTEP, or NONE. */
     bool evpn_suppress;        /* Unknown destinations dropped, not
                                 * sent to the type 3 list. */
@@ -144,10 +156,16 @@ void overlay_outer(const struct overlay *, const struct net *,
                    struct pkt *inner);
 /* BGP EVPN fills the leaves' tables (control/evpn.h's data plane, which
  * names VTEPs by their switches' node ids): from now on every remote
- * destination is unknown until overlay_evpn_mac() installs it; with
- * ARP_SUPPRESSION unknown destinations are dropped, else sent to the
- * type 3 list.  Once, before the run. */
-void overlay_evpn_enable(struct overlay *, bool arp_suppression);
+ * destination is unknown until overlay_evpn_mac() installs it, and a
+ * leaf's own host until the leaf installs its own route for it or learns
+ * it from its frames (kept MAC_AGING_PS after the last); with
+ * ARP_SUPPRESSION unknown destinations are dropped, else flooded (the
+ * type 3 list and the leaf's own hosts of the VNI).  Once, before the
+ * run. */
+void overlay_evpn_enable(struct overlay *, bool arp_suppression,
+                         uint64_t mac_aging_ps);
+/* Whether BGP EVPN fills the leaves' tables (overlay_evpn_enable()). */
+bool overlay_evpn_leaf(const struct overlay *);
 /* Leaf V reaches the VMs of host MAC through leaf AT's VTEP, or knows
  * no more (AT == UINT32_MAX). */
 void overlay_evpn_mac(struct overlay *, uint32_t v, uint32_t mac,

@@ -46,6 +46,23 @@ static const struct key evpn_keys[] = {
       .help = "ConnectRetryTime: a session that went down tries a new TCP "
               "connection this often (FRR datacenter: 10 s; RFC 4271: "
               "120 s)." },
+    { "bfd", KEY_BOOL, E(bfd), .dflt = "false",
+      .help = "With overlay.vteps: leaf, BFD on every session (RFC 5883 "
+              "multihop; FRR's neighbor X bfd): a side whose peer's switch "
+              "fails goes down after bfd_interval x bfd_multiplier, not at "
+              "its hold timer." },
+    { "bfd_interval", KEY_DURATION, E(bfd_interval_ps), 1, .dflt = "300ms",
+      .help = "BFD's agreed transmit interval (FRR bfdd's default "
+              "transmit-interval and receive-interval).  Only with bfd: "
+              "true." },
+    { "bfd_multiplier", KEY_U32, E(bfd_multiplier), 1, 255, .dflt = "3",
+      .help = "BFD's Detect Mult (FRR bfdd's default detect-multiplier).  "
+              "Only with bfd: true." },
+    { "mac_aging", KEY_DURATION, E(mac_aging_ps), 1, .dflt = "300s",
+      .help = "With overlay.vteps: leaf and host_routes: false, how long a "
+              "leaf keeps a host of its own it learned from the host's "
+              "frames (the Linux bridge's ageing_time; IEEE 802.1Q's "
+              "recommended 300 s)." },
     { "update_cpu", KEY_DURATION, E(update_cpu_ps), 0, .dflt = "20us",
       .help = "A speaker's CPU time per UPDATE received, a switch's "
               "control CPU's too (an assumption; docs/models.md)." },
@@ -337,6 +354,17 @@ scn_parse_evpn(struct ctx *c, const struct ynode *map, struct evpn_spec *e)
     if (pr && !e->type5)
         return fail_at(c, &pr->key_mark, "evpn.type5_prefix: only with "
                        "type5: true");
+    pr = ytree_pair(map, "bfd_interval");
+    if (!pr)
+        pr = ytree_pair(map, "bfd_multiplier");
+    if (pr && !e->bfd)
+        return fail_at(c, &pr->key_mark, "evpn.%s: only with bfd: true",
+                       pr->key);
+    pr = ytree_pair(map, "mac_aging");
+    if (pr && e->host_routes)
+        return fail_at(c, &pr->key_mark, "evpn.mac_aging: only with "
+                       "host_routes: false (with type 2 routes for its own "
+                       "hosts a leaf knows them from the start)");
     pr = ytree_pair(map, "host_routes");
     if (pr && !e->host_routes && !e->type5)
         return fail_at(c, &pr->value->mark, "evpn.host_routes: false needs "
@@ -382,6 +410,15 @@ check_overlay(struct ctx *c, const struct ynode *root,
         return fail_at(c, &pr->key_mark, "evpn: EVPN's routes carry VNIs of "
                        "VXLAN or Geneve tunnels; expected overlay."
                        "encapsulation vxlan or geneve");
+    const struct ynode *em = ytree_get(root, "evpn");
+    const struct ypair *kp = ytree_pair(em, "mac_aging");
+    if (!kp && scn->control.evpn.bfd)
+        kp = ytree_pair(em, "bfd");
+    if (kp && o->vteps != VTEP_LEAF)
+        return fail_at(c, &kp->key_mark, "evpn.%s: only with overlay.vteps: "
+                       "leaf (a leaf's %s)", kp->key,
+                       strcmp(kp->key, "bfd") ? "MAC learning on its access "
+                       "ports" : "sessions with switches that may fail");
     if (o->vteps == VTEP_LEAF) {
         if (o->vswitch.enabled && o->vswitch.tables == VSW_EVPN)
             return fail_at(c, &tables->mark, "overlay.vswitch.tables: evpn "

@@ -132,6 +132,22 @@ OV='overlay: {vteps: leaf, underlay_mtu: 9216, tenants: [{name: a, vni: 1, hosts
 "$DCSIM" validate "$tmp/good-leaf2.yaml" >/dev/null 2>"$tmp/err"
 t $? "two tenants on a leaf with type 5 routes validate: $(cat "$tmp/err")"
 OV=$OVL check leaf-type5-host 'evpn: {type5: true, type5_prefix: {h0: 30, h1: 30}}' 6:44 "evpn.type5_prefix.h1: with overlay.vteps: leaf, leaf0's prefix for tenant a is around its first host of the tenant; expected h0"
+# BFD on the sessions and MAC learning on the access ports: leaf VTEPs'.
+OV=$OVL scenario "evpn: {$RR: [spine0], bfd: true, bfd_interval: 100ms, bfd_multiplier: 5, type5: true, host_routes: false, mac_aging: 30s}" >"$tmp/good-leaf3.yaml"
+"$DCSIM" validate "$tmp/good-leaf3.yaml" >/dev/null 2>"$tmp/err"
+t $? "leaf VTEPs with BFD and MAC aging validate: $(cat "$tmp/err")"
+OV=$OVL check bfd 'evpn: {bfd: 2}' 6:13 "evpn.bfd is '2'; expected true or false"
+OV=$OVL check bfd-interval 'evpn: {bfd: true, bfd_interval: 0s}' 6:33 "evpn.bfd_interval is '0s' (must be greater than zero)"
+OV=$OVL check bfd-interval-word 'evpn: {bfd: true, bfd_interval: fast}' 6:33 "evpn.bfd_interval is 'fast'"
+OV=$OVL check bfd-interval-alone 'evpn: {bfd_interval: 1s}' 6:8 "evpn.bfd_interval: only with bfd: true"
+OV=$OVL check bfd-multiplier 'evpn: {bfd: true, bfd_multiplier: 0}' 6:35 "evpn.bfd_multiplier is '0'; expected an integer 1..255"
+OV=$OVL check bfd-multiplier-big 'evpn: {bfd: true, bfd_multiplier: 256}' 6:35 "evpn.bfd_multiplier is '256'; expected an integer 1..255"
+OV=$OVL check bfd-multiplier-alone 'evpn: {bfd: false, bfd_multiplier: 3}' 6:20 "evpn.bfd_multiplier: only with bfd: true"
+check bfd-server 'evpn: {bfd: true}' 6:8 "evpn.bfd: only with overlay.vteps: leaf (a leaf's sessions with switches that may fail)"
+OV=$OVL check mac-aging 'evpn: {type5: true, host_routes: false, mac_aging: 0s}' 6:52 "evpn.mac_aging is '0s' (must be greater than zero)"
+OV=$OVL check mac-aging-word 'evpn: {type5: true, host_routes: false, mac_aging: never}' 6:52 "evpn.mac_aging is 'never'"
+OV=$OVL check mac-aging-host-routes 'evpn: {mac_aging: 10s}' 6:8 "evpn.mac_aging: only with host_routes: false (with type 2 routes for its own hosts a leaf knows them from the start)"
+check mac-aging-server 'evpn: {type5: true, host_routes: false, mac_aging: 10s}' 6:41 "evpn.mac_aging: only with overlay.vteps: leaf (a leaf's MAC learning on its access ports)"
 OV='overlay: {vteps: leaf, vswitch: {tables: evpn}, tenants: [{name: a, vni: 1, hosts: [h0, h3]}]}' \
     check leaf-vswitch 'evpn: {}' 4:42 "overlay.vswitch.tables: evpn fills software VTEPs' tables; with vteps: leaf EVPN fills the leaves'"
 OV='overlay: {vteps: server, vswitch: {tables: learning}, tenants: [{name: a, vni: 1, hosts: [h0, h1, h3]}]}' \

@@ -12,7 +12,7 @@ set -u
 here=$(cd "$(dirname "$0")/../.." && pwd)
 fix="$here/tests/cli/limits"
 fixtures="ethernet server hpcc dcqcn ib explicit three-tier fat-tree vswitch-learning
-          vswitch-reactive storage bgp evpn"
+          vswitch-reactive storage bgp evpn evpn-leaf"
 
 # The --set path of a key of the reference: [] is entry $3, LINK a named
 # topology's server_link, RATE the link rate a fixture lists (25Gbps); a

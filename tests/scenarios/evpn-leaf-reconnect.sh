@@ -42,6 +42,17 @@
 #     other datagram is delivered (one may be in flight at the stop).
 #   - With C = 500 us the third retry, at D + 3 x 500 us, is the first
 #     after 2.51 ms: E = 1 ms + H + 1.5 ms + 4.352 us = 2.804352 ms.
+#   - With BFD on the sessions (evpn.bfd; interval I, Detect Mult M) the
+#     leaves find spine0 dead when BFD's detection time runs out, as the
+#     underlay's BFD would: spine0's last BFD packet left at the last
+#     multiple of I up to the failure F = 1.05 ms, so D = floor(F / I) x
+#     I + M x I, and the rest follows from D as above: E = D + 2C +
+#     3.2744 us (the handshake after the retry).  I = 30 us, M = 3: F is
+#     a multiple of I, D = F + I x M = 1.14 ms (161.0776 us before the
+#     hold timer's 1.3010776 ms), retries at 1.14 and 2.14 ms find spine0
+#     down, E = 3.143274 ms.  M = 5: D = 1.2 ms, E = 3.2032744 ms.  I =
+#     40 us, M = 3: the last packet at 1.04 ms, D = 1.16 ms, E =
+#     3.1632744 ms.
 set -u
 . "$(dirname "$0")/../lib.sh"
 run() { timeout 300 "$DCSIM" run "$@" --quiet --no-report; }
@@ -91,6 +102,18 @@ run "$tmp/rc.yaml" -o "$tmp/c500" --set evpn.connect_retry=500us
 e=$(est "$tmp/c500")
 [ "$e" = 2804352000 ]
 t $? "connect_retry 500 us: Established at $e ps, the third retry (1 ms + H + 3 x 500 us + 4.352 us = 2804352000)"
+
+# BFD: the session-down time D from E (E - 2C - 3.2744 us).
+for case in 30us:3:1140000000 30us:5:1200000000 40us:3:1160000000; do
+    i=${case%%:*} rest=${case#*:}
+    m=${rest%%:*} want_d=${rest#*:}
+    run "$tmp/rc.yaml" -o "$tmp/bfd" --set evpn.bfd=true --set evpn.bfd_interval=$i --set evpn.bfd_multiplier=$m
+    e=$(est "$tmp/bfd")
+    d=$((e - 2000000000 - 3274400))
+    got="$(sp "$tmp/bfd" flaps leaf0)/$(sp "$tmp/bfd" reconnects leaf0) $(sp "$tmp/bfd" flaps spine0)/$(sp "$tmp/bfd" reconnects spine0)"
+    [ "$d" = "$want_d" ] && [ "$got" = "1/1 2/2" ]
+    t $? "BFD interval $i x $m: the leaves' sessions down at $d ps (want $want_d: the last BFD packet before 1.05 ms + $m x $i; the hold timer's 1301077600), Established at $e ps; flaps/reconnects leaf0, spine0 $got"
+done
 
 run "$tmp/rc.yaml" -o "$tmp/rc2"
 same_results "$tmp/rc" "$tmp/rc2" control.csv events.csv flows.csv
