@@ -127,7 +127,8 @@ static const struct key rr_policy_keys[] = {
       .note = "required",
       .help = "The community a route must carry (any: every route)." },
     { "action", KEY_CUSTOM, .what = "permit, deny", .note = "required",
-      .help = "Whether a matching route is sent." },
+      .help = "Whether a matching route is sent (a neighbour's inbound "
+              "route-map: kept)." },
     { "set", KEY_CUSTOM,
       .what = "\"AS:VALUE\" or \"ASN:LOCAL1:LOCAL2\"",
       .note = "none",
@@ -158,23 +159,9 @@ static const struct key neighbor_keys[] = {
 const struct key_section scn_evpn_neighbor_keys =
     KEY_SECTION("evpn.neighbor_policy[]", neighbor_keys);
 
-static const struct key neighbor_map_keys[] = {
-    { "community", KEY_CUSTOM,
-      .what = "\"AS:VALUE\" (each 0..65535), \"ASN:LOCAL1:LOCAL2\" (each "
-              "0..4294967295), any",
-      .note = "required",
-      .help = "The community a route must carry (any: every route)." },
-    { "action", KEY_CUSTOM, .what = "permit, deny", .note = "required",
-      .help = "Whether a matching route is sent (out) or kept (in)." },
-    { "set", KEY_CUSTOM,
-      .what = "\"AS:VALUE\" or \"ASN:LOCAL1:LOCAL2\"",
-      .note = "none",
-      .help = "A community a permitted route gets besides its own "
-              "(additive)." },
-};
-
+/* A neighbour's route-map has the entries of rr_policy's. */
 const struct key_section scn_evpn_neighbor_map_keys =
-    KEY_SECTION("evpn.neighbor_policy[].route_map[]", neighbor_map_keys);
+    KEY_SECTION("evpn.neighbor_policy[].route_map[]", rr_policy_keys);
 
 void
 scn_evpn_defaults(struct evpn_spec *e)

@@ -5,7 +5,7 @@
 # one neighbour, or with every client of a route reflector (a peer
 # group, which a client's own entry overrides), outbound or inbound.
 # control/evpn-policy.c; docs/models.md "Communities".
-#   Four leaves, one host each: red on leaf0, leaf1 (h0, h1), blue on
+#   Four leaves, one host each (evpn_fabric's cables): red on leaf0, leaf1 (h0, h1), blue on
 #   leaf2, leaf3; every leaf keeps every route (import: all); spine0
 #   reflects.  A leaf originates a type 3 and a type 2 route (2 paths),
 #   so without maps every leaf holds its 2 and the other 6 (8), the RR
@@ -36,21 +36,15 @@ set -u
 run() { timeout 300 "$DCSIM" run "$@" --quiet --no-report; }
 sp() { csv "$1/control.csv" "c[\"$2\"]" "${3:-1}"; }
 rib() { sp "$1" rib_entries "c[\"speaker\"] == \"$2\""; }
-ribs() { echo "$(rib "$1" leaf0) $(rib "$1" leaf1) $(rib "$1" leaf2) $(rib "$1" leaf3) $(rib "$1" spine0)"; }
+# ribs DIR: the RIB sizes of leaf0-3 and the RR.
+ribs() {
+    for s in leaf0 leaf1 leaf2 leaf3 spine0; do printf '%s ' "$(rib "$1" $s)"; done
+}
 rr_tx() { sp "$1" "$2" 'c["speaker"] == "spine0"'; }
 
-cat >"$tmp/rr.yaml" <<'YAML'
-name: neighbor-policy
-stop: 2ms
-topology: {type: spine-leaf, spines: 1, leaves: 4, servers_per_leaf: 1}
-overlay:
-  underlay_mtu: 9216
-  vteps: leaf
-  tenants:
-    - {name: red, vni: 100, hosts: [h0, h1]}
-    - {name: blue, vni: 200, hosts: [h2, h3]}
-evpn: {topology: route_reflectors, route_reflectors: [spine0], import: all}
-YAML
+{ evpn_fabric neighbor-policy 2ms 1 4 1 leaf '{name: red, vni: 100, hosts: [h0, h1]}' '{name: blue, vni: 200, hosts: [h2, h3]}'
+  echo 'evpn: {topology: route_reflectors, route_reflectors: [spine0], import: all}'
+} >"$tmp/rr.yaml"
 # with NAME EXTRA: the scenario with EXTRA added to its evpn section, run.
 with() {
     sed "s/import: all}/import: all,\n       $2}/" "$tmp/rr.yaml" >"$tmp/$1.yaml"
@@ -59,33 +53,33 @@ with() {
 DENY_BLUE='[{community: "65000:200", action: deny}, {community: any, action: permit}]'
 with base ''
 b=$(ribs "$tmp/base")
-[ "$b" = "8 8 8 8 8" ] && [ "$(rr_tx "$tmp/base" updates_tx)" = 28 ]
+[ "$b" = "8 8 8 8 8 " ] && [ "$(rr_tx "$tmp/base" updates_tx)" = 28 ]
 t $? "without maps: RIBs (leaf0-3, RR) $b, 8 each; the RR sent 28 UPDATEs"
 
 with out1 "neighbor_policy: [{speaker: spine0, neighbor: leaf0, direction: out, route_map: $DENY_BLUE}]"
 o=$(ribs "$tmp/out1") u=$(rr_tx "$tmp/out1" updates_tx)
-[ "$o" = "4 8 8 8 8" ] && [ "$u" = 24 ]
+[ "$o" = "4 8 8 8 8 " ] && [ "$u" = 24 ]
 t $? "the RR denies blue to leaf0 alone: RIBs $o (want 4 8 8 8 8), the RR sent $u UPDATEs (24): one client receives what another does not"
 
 with group "neighbor_policy: [{speaker: spine0, neighbor: clients, direction: out, route_map: $DENY_BLUE}, {speaker: spine0, neighbor: leaf2, direction: out, route_map: [{community: any, action: permit}]}]"
 g=$(ribs "$tmp/group") u=$(rr_tx "$tmp/group" updates_tx)
-[ "$g" = "4 4 8 6 8" ] && [ "$u" = 18 ]
+[ "$g" = "4 4 8 6 8 " ] && [ "$u" = 18 ]
 t $? "the same on the clients peer group, leaf2's own entry permitting all: RIBs $g (want 4 4 8 6 8), $u UPDATEs (18)"
 
 with in1 "neighbor_policy: [{speaker: leaf3, neighbor: spine0, direction: in, route_map: [{community: \"65000:100\", action: deny}, {community: any, action: permit}]}]"
 i=$(ribs "$tmp/in1")
-[ "$i" = "8 8 8 4 8" ] && [ "$(rr_tx "$tmp/in1" updates_tx)" = 28 ] &&
+[ "$i" = "8 8 8 4 8 " ] && [ "$(rr_tx "$tmp/in1" updates_tx)" = 28 ] &&
     [ "$(sp "$tmp/in1" updates_rx 'c["speaker"] == "leaf3"')" = 7 ]
 t $? "leaf3 drops red's routes on receipt: RIBs $i (want 8 8 8 4 8); the RR still sent 28 and leaf3 received 7"
 
 with tag "policy: [{community: \"65000:9\", action: permit}], neighbor_policy: [{speaker: leaf3, neighbor: spine0, direction: in, route_map: [{community: any, action: permit, set: \"65000:9\"}]}]"
 g=$(ribs "$tmp/tag")
-[ "$g" = "2 2 2 8 8" ]
+[ "$g" = "2 2 2 8 8 " ]
 t $? "leaf3 tags what it receives with 65000:9, which the import route-map wants: RIBs $g (want 2 2 2 8 8)"
 
 with rrin "neighbor_policy: [{speaker: spine0, neighbor: leaf0, direction: in, route_map: [{community: any, action: permit, set: \"65000:7\"}]}]"
 b0=$(rr_tx "$tmp/base" bytes_tx) b1=$(rr_tx "$tmp/rrin" bytes_tx)
-[ $((b1 - b0)) = 24 ] && [ "$(ribs "$tmp/rrin")" = "8 8 8 8 8" ]
+[ $((b1 - b0)) = 24 ] && [ "$(ribs "$tmp/rrin")" = "8 8 8 8 8 " ]
 t $? "the RR tags leaf0's routes on receipt: reflected to 3 leaves they carry 4 B more each: $b0 -> $b1 B (+24)"
 
 sed 's/topology: route_reflectors, route_reflectors: \[spine0\], import: all}/topology: full_mesh, import: all,\n       neighbor_policy: [{speaker: leaf0, neighbor: leaf1, direction: out, route_map: [{community: any, action: deny}]}]}/' \
