@@ -643,13 +643,19 @@ apply_update(struct evpn *ev, uint32_t si, int k, const struct msg *m)
         return;                       /* Its own (ORIGINATOR_ID). */
     }
     /* The neighbour's inbound route-map first (a route it denies is
-     * dropped on receipt, one it permits takes what it sets), then the
-     * VTEP's import.  A withdrawal carries no communities to match. */
+     * dropped on receipt, and replaces, so removes, the peer's earlier
+     * path of the NLRI, as FRR treats a route its `route-map in`
+     * filters; one it permits takes what it sets), then the VTEP's
+     * import.  A withdrawal carries no communities to match. */
     struct path tagged;
     const struct evpn_policy *pe;
     if (!m->withdraw && ev->spec->n_nbr) {
-        if (!evpn_neighbor_permits(ev, self, peer, true, p, &pe))
+        if (!evpn_neighbor_permits(ev, self, peer, true, p, &pe)) {
+            const struct rib_entry *e = rib_find(&sp->rib, &p->nlri);
+            if (e && evpn_path_from(e, peer) != NONE)
+                evpn_rib_set(ev, self, &p->nlri, peer, NULL);
             return;
+        }
         tagged = *p;
         evpn_policy_set(pe, &tagged);
         p = &tagged;
