@@ -1,6 +1,7 @@
 /* BGP EVPN sessions' finite state machine (RFC 4271 section 8): the
  * TCP connections a session opens and closes, hold timers (evpn.hold),
- * going down and connecting again (evpn.connect_retry), KEEPALIVEs,
+ * going down, damping (evpn.idle_hold) and connecting again
+ * (evpn.connect_retry), KEEPALIVEs,
  * opening every session at evpn.start, and switches that fail and come
  * back.  evpn.c carries the messages and keeps the RIBs; see evpn.h,
  * and evpn-int.h for what they share. */
@@ -93,18 +94,60 @@ side_idle(struct evpn *ev, uint32_t si, int k)
         s->fell[k] = true;
     }
     s->state[k] = FSM_IDLE;
+    s->idle_gen[k]++;
     s->want[k] = 0;
     s->rtc_in[k] = false;
+}
+
+static void
+idle_fire(struct sim *sim, void *obj, uint64_t x)
+{
+    (void)sim;
+    struct evpn *ev = obj;
+    uint32_t si = (uint32_t)x / 2, gen = (uint32_t)(x >> 32);
+    int k = (int)(x % 2);
+    struct session *s = &ev->sess[si];
+    if (gen == s->idle_gen[k] && s->state[k] == FSM_IDLE)
+        sess_start(ev, si, k);
+}
+
+/* Peer oscillation damping (RFC 4271 8.1.1, DampPeerOscillations), as
+ * the underlay's (ebgp-fsm.c idle_hold(), FRR's doubling start timer):
+ * side K of session SI, fallen from Established, waits its IdleHoldTime
+ * in Idle (refusing the peer's OPENs) before it starts again: the first
+ * fall evpn.idle_hold, each later one twice the previous, up to
+ * evpn.idle_hold_max; a side that had stayed Established for
+ * idle_hold_max before it fell starts over from idle_hold.  Not past
+ * the run's stop, as the ConnectRetryTimer. */
+static void
+idle_hold(struct evpn *ev, uint32_t si, int k)
+{
+    struct sim *sim = &ev->net->sim;
+    struct session *s = &ev->sess[si];
+    const struct evpn_spec *c = ev->spec;
+    if (!s->idle_hold_ps[k] ||
+        sim->now_ps - s->up_ps[k] >= c->idle_hold_max_ps)
+        s->idle_hold_ps[k] = c->idle_hold_ps;
+    uint64_t at = sim->now_ps + s->idle_hold_ps[k];
+    s->idle_hold_ps[k] = 2 * s->idle_hold_ps[k] < c->idle_hold_max_ps
+                             ? 2 * s->idle_hold_ps[k]
+                             : c->idle_hold_max_ps;
+    if (!ev->stop_ps || at < ev->stop_ps)
+        control_timer(sim, at, idle_fire, ev,
+                      (2 * (uint64_t)si + (uint64_t)k) |
+                          (uint64_t)s->idle_gen[k] << 32);
 }
 
 /* Side K of session SI goes down (RFC 4271 6.5, 8): Idle, and every path
  * its peer sent it is gone; with NOTIFY it tells the peer first (Hold
  * Timer Expired).  It closes the connection it was on and starts again
- * at once (AutomaticStart, RFC 4271 8.1.1 event 3). */
+ * (AutomaticStart, RFC 4271 8.1.1 event 3): at once, or, fallen from
+ * Established with evpn.idle_hold, after its IdleHoldTimer. */
 void
 evpn_session_down(struct evpn *ev, uint32_t si, int k, bool notify)
 {
     struct session *s = &ev->sess[si];
+    bool flap = s->state[k] == FSM_ESTABLISHED;
     if (notify) {
         struct msg m = { .type = BGP_NOTIFICATION,
                          .bytes = BGP_NOTIFICATION_BYTES };
@@ -114,7 +157,10 @@ evpn_session_down(struct evpn *ev, uint32_t si, int k, bool notify)
     drop_paths(ev, si, k);
     if (s->side_conn[k] == s->conn)
         conn_close(ev, si);
-    sess_start(ev, si, k);
+    if (flap && ev->spec->idle_hold_ps)
+        idle_hold(ev, si, k);
+    else
+        sess_start(ev, si, k);
 }
 
 static void

@@ -2,9 +2,9 @@
  * RIBs and messages that evpn.c (the RIB, writing and receiving messages,
  * a VTEP's data plane, building, VM moves, results), evpn-policy.c
  * (import route-map, route target constraint, an RR's outbound
- * route-map and the communities it sets) and evpn-fsm.c (RFC 4271's
+ * route-map, per-neighbour route-maps and the communities they set) and evpn-fsm.c (RFC 4271's
  * state machine: connections, hold timers, ConnectRetryTimer,
- * KEEPALIVEs, switches that fail and come back) share, and the functions
+ * IdleHoldTimer, KEEPALIVEs, switches that fail and come back) share, and the functions
  * that cross between them.  Callers outside control/ use evpn.h. */
 #ifndef DCSIM_CONTROL_EVPN_INT_H
 #define DCSIM_CONTROL_EVPN_INT_H
@@ -45,7 +45,8 @@ struct path {
     uint8_t n_comms, n_large;
     uint32_t comms[EVPN_MAX_SET];     /* Standard communities beyond the
                                        * tenant's (community_of()), set
-                                       * by RRs (evpn.rr_policy). */
+                                       * by route-maps (evpn.rr_policy,
+                                       * evpn.neighbor_policy). */
     uint32_t large[EVPN_MAX_SET + 1][3];  /* Large communities (RFC
                                            * 8092): the originator's
                                            * (evpn.large_community), then
@@ -131,6 +132,11 @@ struct session {
     bool retry_armed[2];       /* Its event is pending; */
     bool hold_armed[2];        /* so is the hold timer's. */
     bool fell[2];              /* Left Established since it last was. */
+    /* evpn.idle_hold: side K's next IdleHoldTime (0: none yet), and the
+     * generation of its IdleHoldTimer (an Idle side's pending timer is
+     * void once the side goes Idle again). */
+    uint64_t idle_hold_ps[2];
+    uint32_t idle_gen[2];
 };
 
 /* A message delivered to a speaker, waiting for its CPU. */
@@ -221,6 +227,8 @@ struct evpn {
 uint32_t evpn_vni_index(const struct evpn *, uint32_t vni);
 /* Whether speaker S is a VTEP of tenant VNI. */
 bool evpn_serves(const struct evpn *, const struct speaker *s, uint32_t vni);
+/* Whether speaker X is a route-reflector client of RR speaker R. */
+bool evpn_is_client(const struct evpn *, uint32_t r, uint32_t x);
 /* Path of E from speaker FROM, or NONE. */
 uint32_t evpn_path_from(const struct rib_entry *e, uint32_t from);
 /* Speaker S's row of control.csv. */
@@ -246,6 +254,11 @@ bool evpn_import_permits(const struct evpn *, const struct speaker *sp,
 bool evpn_rr_policy_permits(const struct evpn *, const struct speaker *sp,
                             const struct path *p,
                             const struct evpn_policy **pe);
+/* Whether SELF's evpn.neighbor_policy for PEER, inbound (IN) or
+ * outbound, lets P through; the deciding entry in *PE. */
+bool evpn_neighbor_permits(const struct evpn *, uint32_t self, uint32_t peer,
+                           bool in, const struct path *p,
+                           const struct evpn_policy **pe);
 /* Path P gains the community PE sets (PE NULL: none). */
 void evpn_policy_set(const struct evpn_policy *pe, struct path *p);
 /* Whether side K of session SI may send routes of N's route target now. */

@@ -1,6 +1,7 @@
 /* BGP EVPN's policy: a VTEP's import (route targets, then the route-map
  * evpn.policy on communities), a route reflector's outbound route-map
- * (evpn.rr_policy) and the communities it sets, and Route Target
+ * (evpn.rr_policy), per-neighbour inbound and outbound route-maps
+ * (evpn.neighbor_policy), the communities they set, and Route Target
  * Constraint (RFC 4684, evpn.rt_constraint).  evpn.c asks it what may
  * come in and go out; see evpn.h, and evpn-int.h for what they share. */
 #include "control/evpn-int.h"
@@ -89,6 +90,45 @@ evpn_rr_policy_permits(const struct evpn *ev, const struct speaker *sp,
     if (!sp->rr || !s->n_rr_policy)
         return true;
     *pe = policy_entry(ev, sp, s->rr_policy, s->n_rr_policy, p);
+    return *pe && (*pe)->permit;
+}
+
+/* The route-map speaker SELF applies to what it sends to (IN false) or
+ * receives from peer PEER: the peer's own (evpn.neighbor_policy), else
+ * that of its peer group (an RR's clients), as FRR lets a neighbour's
+ * own setting override its peer-group's; NULL for none. */
+static const struct evpn_neighbor_map *
+neighbor_map(const struct evpn *ev, uint32_t self, uint32_t peer, bool in)
+{
+    const struct evpn_spec *s = ev->spec;
+    const struct evpn_neighbor_map *group = NULL;
+    for (size_t i = 0; i < s->n_nbr; i++) {
+        const struct evpn_neighbor_map *nm = &s->nbr[i];
+        if (nm->in != in || nm->speaker != ev->sp[self].host)
+            continue;
+        if (nm->neighbor == ev->sp[peer].host)
+            return nm;
+        if (nm->neighbor == EVPN_CLIENTS && evpn_is_client(ev, self, peer))
+            group = nm;
+    }
+    return group;
+}
+
+/* Whether speaker SELF's route-map for peer PEER in that direction lets
+ * path P (as SELF holds it, or as it arrived) through; the deciding
+ * entry in *PE (NULL without a route-map). */
+bool
+evpn_neighbor_permits(const struct evpn *ev, uint32_t self, uint32_t peer,
+                      bool in, const struct path *p,
+                      const struct evpn_policy **pe)
+{
+    *pe = NULL;
+    if (!ev->spec->n_nbr)
+        return true;
+    const struct evpn_neighbor_map *nm = neighbor_map(ev, self, peer, in);
+    if (!nm)
+        return true;
+    *pe = policy_entry(ev, &ev->sp[self], nm->map, nm->n_map, p);
     return *pe && (*pe)->permit;
 }
 

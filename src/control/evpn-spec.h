@@ -25,8 +25,8 @@ enum evpn_import {
                                * every route, as an RR does). */
 };
 
-/* Distinct communities an outbound route-map (evpn.rr_policy) may add,
- * of each kind. */
+/* Distinct communities the route-maps that set them (evpn.rr_policy,
+ * evpn.neighbor_policy) may add, of each kind, all of them together. */
 #define EVPN_MAX_SET 4
 
 /* One entry of a route-map (the import one at the VTEPs, evpn.policy, or
@@ -46,6 +46,22 @@ struct evpn_policy {
     bool set, set_large;
     uint32_t set_community;
     uint32_t set_lc[3];
+};
+
+/* evpn_neighbor_map's neighbour for every route-reflector client of the
+ * speaker (FRR: a peer-group of its clients). */
+#define EVPN_CLIENTS UINT32_MAX
+
+/* A route-map one speaker applies to the routes it sends to (outbound)
+ * or receives from (inbound) one neighbour or its clients: FRR's
+ * `neighbor X route-map NAME out|in` (evpn.neighbor_policy). */
+struct evpn_neighbor_map {
+    uint32_t speaker;         /* Node of the speaker that applies it (a
+                               * VTEP's host or leaf, or an RR's). */
+    uint32_t neighbor;        /* Node of the peer, or EVPN_CLIENTS. */
+    bool in;                  /* Inbound, else outbound. */
+    struct evpn_policy *map;  /* Its entries, in order (sets allowed), */
+    size_t n_map;
 };
 
 struct evpn_spec {
@@ -79,6 +95,12 @@ struct evpn_spec {
     uint64_t mac_aging_ps;    /* Leaf VTEPs without host_routes: how long
                                * a leaf keeps a host of its own it learned
                                * from the host's frames. */
+    uint64_t idle_hold_ps;    /* IdleHoldTime (RFC 4271 8.1.1) after a
+                               * session side's first fall from
+                               * Established, doubling per further one;
+                               * 0: it starts again at once. */
+    uint64_t idle_hold_max_ps;  /* Its cap, and how long a side must stay
+                                 * Established to start over. */
     uint64_t update_cpu_ps;   /* A speaker's CPU per UPDATE received. */
     uint32_t cpu_core;        /* On a server: the core that runs BGP. */
     bool type5;               /* Each VTEP also originates its tenant's
@@ -99,6 +121,8 @@ struct evpn_spec {
     struct evpn_policy *rr_policy;  /* The outbound route-map at every
                                      * route reflector, to every peer, */
     size_t n_rr_policy;             /* in order; none: permit all. */
+    struct evpn_neighbor_map *nbr;  /* Per-neighbour route-maps, */
+    size_t n_nbr;                   /* in file order; none: no map. */
     bool large_community;     /* Every route a VTEP originates carries the
                                * large community ASN:VNI:DATA2 too, */
     uint32_t large_data2;     /* DATA2, its Local Data Part 2 (RFC 8092

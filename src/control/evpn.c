@@ -285,29 +285,30 @@ evpn_send_simple(struct evpn *ev, uint32_t si, int k, uint8_t type)
     evpn_send_msg(ev, si, k, &m);
 }
 
-/* Whether speaker X is a route-reflector client of RR speaker R. */
-static bool
-is_client(const struct evpn *ev, uint32_t r, uint32_t x)
+bool
+evpn_is_client(const struct evpn *ev, uint32_t r, uint32_t x)
 {
     const struct speaker *a = &ev->sp[r], *b = &ev->sp[x];
     return a->rr && !b->rr && a->cluster == b->cluster;
 }
 
 /* Whether speaker SELF advertises path P to peer PEER (RFC 4456 6; an RR
- * only what its outbound route-map permits). */
+ * only what its outbound route-map permits), and the route-map it has
+ * for PEER's way out lets it. */
 static bool
 may_send(const struct evpn *ev, uint32_t self, const struct path *p,
          uint32_t peer)
 {
+    const struct evpn_policy *pe;
     if (p->from == peer)
         return false;
-    if (p->from == self)
-        return true;
-    if (!ev->sp[self].rr)
-        return false;                   /* iBGP: no re-advertising. */
-    const struct evpn_policy *pe;
-    return (is_client(ev, self, p->from) || is_client(ev, self, peer)) &&
-           evpn_rr_policy_permits(ev, &ev->sp[self], p, &pe);
+    if (p->from != self &&
+        (!ev->sp[self].rr ||            /* iBGP: no re-advertising. */
+         !(evpn_is_client(ev, self, p->from) ||
+           evpn_is_client(ev, self, peer)) ||
+         !evpn_rr_policy_permits(ev, &ev->sp[self], p, &pe)))
+        return false;
+    return evpn_neighbor_permits(ev, self, peer, false, p, &pe);
 }
 
 /* Side K of session SI advertises P (from its speaker). */
@@ -327,6 +328,11 @@ send_path(struct evpn *ev, uint32_t si, int k, const struct path *p)
         evpn_rr_policy_permits(ev, &ev->sp[self], p, &pe);
         evpn_policy_set(pe, &m.path);
     }
+    /* The neighbour's outbound route-map matches the path as this
+     * speaker holds it, as rr_policy does; both add what they set. */
+    const struct evpn_policy *npe;
+    evpn_neighbor_permits(ev, self, ev->sess[si].end[1 - k], false, p, &npe);
+    evpn_policy_set(npe, &m.path);
     m.bytes = bgp_evpn_update_bytes((enum evpn_route_type)p->nlri.type,
                                     p->nlri.type == EVPN_MAC_IP && p->seq > 0,
                                     m.path.n_clusters, 1 + m.path.n_comms,
@@ -633,10 +639,29 @@ apply_update(struct evpn *ev, uint32_t si, int k, const struct msg *m)
         for (uint32_t i = 0; i < p->n_clusters; i++)
             if (p->clusters[i] == sp->cluster)
                 return;               /* RFC 4456 8: a loop. */
-    } else if (p->nlri.origin == self || !evpn_import_permits(ev, sp, p)) {
-        return;   /* Its own (ORIGINATOR_ID), or a route its import
-                   * policy rejects. */
+    } else if (p->nlri.origin == self) {
+        return;                       /* Its own (ORIGINATOR_ID). */
     }
+    /* The neighbour's inbound route-map first (a route it denies is
+     * dropped on receipt, and replaces, so removes, the peer's earlier
+     * path of the NLRI, as FRR treats a route its `route-map in`
+     * filters; one it permits takes what it sets), then the VTEP's
+     * import.  A withdrawal carries no communities to match. */
+    struct path tagged;
+    const struct evpn_policy *pe;
+    if (!m->withdraw && ev->spec->n_nbr) {
+        if (!evpn_neighbor_permits(ev, self, peer, true, p, &pe)) {
+            const struct rib_entry *e = rib_find(&sp->rib, &p->nlri);
+            if (e && evpn_path_from(e, peer) != NONE)
+                evpn_rib_set(ev, self, &p->nlri, peer, NULL);
+            return;
+        }
+        tagged = *p;
+        evpn_policy_set(pe, &tagged);
+        p = &tagged;
+    }
+    if (!sp->rr && !evpn_import_permits(ev, sp, p))
+        return;   /* A route its import policy rejects. */
     evpn_rib_set(ev, self, &p->nlri, peer, m->withdraw ? NULL : p);
 }
 

@@ -52,6 +52,8 @@ static const struct key_section *const sections[] = {
     &scn_evpn_keys,
     &scn_evpn_policy_keys,
     &scn_evpn_rr_policy_keys,
+    &scn_evpn_neighbor_keys,
+    &scn_evpn_neighbor_map_keys,
     &scn_traffic_keys,
     &scn_flow_size_keys,
     &scn_flow_keys,

@@ -63,6 +63,16 @@ static const struct key evpn_keys[] = {
               "leaf keeps a host of its own it learned from the host's "
               "frames (the Linux bridge's ageing_time; IEEE 802.1Q's "
               "recommended 300 s)." },
+    { "idle_hold", KEY_DURATION, E(idle_hold_ps), 0, .dflt = "0",
+      .help = "IdleHoldTime: a session that fell from Established waits "
+              "this long in Idle before it starts again, doubling per "
+              "flap (RFC 4271 8.1.1 DampPeerOscillations; FRR: 1 s; 0: "
+              "none)." },
+    { "idle_hold_max", KEY_DURATION, E(idle_hold_max_ps), 1,
+      .dflt = "120s",
+      .help = "Cap of the doubling IdleHoldTime, and how long a session "
+              "stays Established to start again from idle_hold (FRR: "
+              "120 s)." },
     { "update_cpu", KEY_DURATION, E(update_cpu_ps), 0, .dflt = "20us",
       .help = "A speaker's CPU time per UPDATE received, a switch's "
               "control CPU's too (an assumption; docs/models.md)." },
@@ -95,6 +105,12 @@ static const struct key evpn_keys[] = {
       .note = "none (permit all)",
       .help = "Outbound route-map at every route reflector, by community: "
               "routes denied are not sent, permitted ones may be tagged." },
+    { "neighbor_policy", KEY_CUSTOM,
+      .what = "sequence of {speaker, neighbor, direction, route_map}",
+      .note = "none",
+      .help = "Route-maps a speaker applies to one neighbour's routes (or "
+              "its clients'), inbound or outbound (FRR: neighbor X "
+              "route-map NAME in|out)." },
     { "large_community", KEY_BOOL, E(large_community), .dflt = "false",
       .help = "Every route a VTEP originates also carries the large "
               "community ASN:VNI:DATA2 (RFC 8092, 12 B)." },
@@ -128,7 +144,8 @@ static const struct key rr_policy_keys[] = {
       .note = "required",
       .help = "The community a route must carry (any: every route)." },
     { "action", KEY_CUSTOM, .what = "permit, deny", .note = "required",
-      .help = "Whether a matching route is sent." },
+      .help = "Whether a matching route is sent (a neighbour's inbound "
+              "route-map: kept)." },
     { "set", KEY_CUSTOM,
       .what = "\"AS:VALUE\" or \"ASN:LOCAL1:LOCAL2\"",
       .note = "none",
@@ -138,6 +155,30 @@ static const struct key rr_policy_keys[] = {
 
 const struct key_section scn_evpn_rr_policy_keys =
     KEY_SECTION("evpn.rr_policy[]", rr_policy_keys);
+
+static const struct key neighbor_keys[] = {
+    { "speaker", KEY_CUSTOM, .what = "node name", .note = "required",
+      .help = "The speaker that applies the route-map: a VTEP (its host, "
+              "or leaf with overlay.vteps: leaf) or a route reflector." },
+    { "neighbor", KEY_CUSTOM, .what = "node name, clients",
+      .note = "required",
+      .help = "The peer whose routes it applies to, or clients: every "
+              "route-reflector client of the speaker (a peer-group; a "
+              "peer's own entry overrides it)." },
+    { "direction", KEY_CUSTOM, .what = "in, out", .note = "required",
+      .help = "out: routes sent to the neighbour; in: routes received "
+              "from it, before the VTEP's import (evpn.policy)." },
+    { "route_map", KEY_CUSTOM, .what = "sequence of {community, action, set}",
+      .note = "required",
+      .help = "Its entries: the first whose community matches decides." },
+};
+
+const struct key_section scn_evpn_neighbor_keys =
+    KEY_SECTION("evpn.neighbor_policy[]", neighbor_keys);
+
+/* A neighbour's route-map has the entries of rr_policy's. */
+const struct key_section scn_evpn_neighbor_map_keys =
+    KEY_SECTION("evpn.neighbor_policy[].route_map[]", rr_policy_keys);
 
 void
 scn_evpn_defaults(struct evpn_spec *e)
@@ -187,11 +228,12 @@ parse_community(const char *text, uint32_t *std, bool *large, uint32_t lc[3])
 }
 
 /* The `community` of a route-map entry: a community, any, or (at the
- * VTEPs, not on an RR) own. */
+ * VTEPs' import, NO_OWN NULL) own; NO_OWN says why not. */
 static bool
 read_community(struct ctx *c, const struct ynode *n, const char *path,
-               bool rr, struct evpn_policy *pe)
+               const char *no_own, struct evpn_policy *pe)
 {
+    bool rr = no_own != NULL;
     const char *form = rr ? "a community \"AS:VALUE\" (each 0..65535), a "
                             "large community \"ASN:LOCAL1:LOCAL2\" (each "
                             "0..4294967295) or any"
@@ -207,17 +249,72 @@ read_community(struct ctx *c, const struct ynode *n, const char *path,
         return true;
     }
     if (!parse_community(text, &pe->community, &pe->large, pe->lc))
-        return fail_value(c, n, path, rr && !strcmp(text, "own")
-                                          ? "a route reflector serves no "
-                                            "tenant"
-                                          : NULL, form);
+        return fail_value(c, n, path, rr && !strcmp(text, "own") ? no_own
+                                                                 : NULL,
+                          form);
     return true;
 }
 
-/* A route-map (evpn.policy, or with RR evpn.rr_policy): its entries, in
- * order, into *OUT and *N. */
+/* The communities the route-maps that set them set, all together: a path
+ * gathers them (evpn_policy_set()), at most EVPN_MAX_SET of each kind. */
+struct set_seen {
+    uint32_t v[2][EVPN_MAX_SET][3];
+    size_t n[2];
+};
+
+/* Entry PE's set, counted in SEEN; false if it is one too many of its
+ * kind (SET, at PATH, is where to say so; NULL: cannot be). */
 static bool
-parse_route_map(struct ctx *c, const struct ynode *seq, bool rr,
+note_set(struct ctx *c, const struct ynode *set, const char *path,
+         const struct evpn_policy *pe, struct set_seen *seen)
+{
+    int kind = pe->set_large;
+    uint32_t key[3] = { pe->set_community, 0, 0 };
+    if (kind)
+        memcpy(key, pe->set_lc, sizeof key);
+    for (size_t j = 0; j < seen->n[kind]; j++)
+        if (!memcmp(seen->v[kind][j], key, sizeof key))
+            return true;
+    if (seen->n[kind] == EVPN_MAX_SET)
+        return fail_at(c, &set->mark, "%s: more than %d distinct %s "
+                       "communities set; expected at most %d", path,
+                       EVPN_MAX_SET, kind ? "large" : "standard",
+                       EVPN_MAX_SET);
+    memcpy(seen->v[kind][seen->n[kind]++], key, sizeof key);
+    return true;
+}
+
+/* What kind of route-map parse_route_map() reads. */
+struct map_kind {
+    const struct key_section *sec;  /* Its entries' keys. */
+    const char *no_own;       /* Why `own` is refused; NULL: allowed. */
+    const char *seq_form, *entry_form;
+    const char *deny_set;     /* Why `set` needs permit. */
+};
+
+static const struct map_kind import_map = {
+    &scn_evpn_policy_keys, NULL,
+    "a non-empty sequence of {community, action}",
+    "a mapping {community, action}", NULL,
+};
+static const struct map_kind rr_map = {
+    &scn_evpn_rr_policy_keys, "a route reflector serves no tenant",
+    "a non-empty sequence of {community, action, set}",
+    "a mapping {community, action, set}", "a denied route is not sent",
+};
+static const struct map_kind neighbor_map = {
+    &scn_evpn_neighbor_map_keys, "own is the import route-map's "
+    "(evpn.policy)",
+    "a non-empty sequence of {community, action, set}",
+    "a mapping {community, action, set}", "a denied route gets nothing",
+};
+
+/* A route-map of kind K at NAME (evpn.policy, evpn.rr_policy, a
+ * neighbour's): its entries, in order, into *OUT and *N; the communities
+ * it sets counted in SEEN. */
+static bool
+parse_route_map(struct ctx *c, const struct ynode *seq, const char *name,
+                const struct map_kind *k, struct set_seen *seen,
                 struct evpn_policy **out, size_t *n_out)
 {
     static const char *const required[] = { "community", "action" };
@@ -226,38 +323,29 @@ parse_route_map(struct ctx *c, const struct ynode *seq, bool rr,
                                    "0..65535) or a large community "
                                    "\"ASN:LOCAL1:LOCAL2\" (each "
                                    "0..4294967295)";
-    const char *name = rr ? "evpn.rr_policy" : "evpn.policy";
-    const struct key_section *sec = rr ? &scn_evpn_rr_policy_keys
-                                       : &scn_evpn_policy_keys;
-    if (!need_sequence(c, seq, name, true,
-                       rr ? "a non-empty sequence of {community, action, "
-                            "set}"
-                          : "a non-empty sequence of {community, action}"))
+    if (!need_sequence(c, seq, name, true, k->seq_form))
         return false;
     struct evpn_policy *v = xcalloc(seq->n_items, sizeof *v);
     *out = v;
-    uint32_t sets[2][EVPN_MAX_SET][3];
-    size_t n_sets[2] = { 0, 0 };
     for (size_t i = 0; i < seq->n_items; i++) {
         char path[PATH_BYTES], sub[PATH_BYTES], where[PATH_BYTES + 8];
         const struct ynode *m = seq->items[i];
         struct evpn_policy *pe = &v[i];
-        size_t k;
+        size_t a;
         path_index(path, name, i);
         snprintf(where, sizeof where, "in %s", path);
-        if (!need_mapping(c, m, path, rr ? "a mapping {community, action, "
-                                           "set}"
-                                         : "a mapping {community, action}") ||
-            !keys_check(c, m, where, sec, 0) ||
+        if (!need_mapping(c, m, path, k->entry_form) ||
+            !keys_check(c, m, where, k->sec, 0) ||
             !require_keys(c, m, path, required, 2))
             return false;
         path_key(sub, path, "community");
-        if (!read_community(c, ytree_get(m, "community"), sub, rr, pe))
+        if (!read_community(c, ytree_get(m, "community"), sub, k->no_own,
+                            pe))
             return false;
         path_key(sub, path, "action");
-        if (!read_choice(c, ytree_get(m, "action"), sub, actions, 2, &k))
+        if (!read_choice(c, ytree_get(m, "action"), sub, actions, 2, &a))
             return false;
-        pe->permit = k == 0;
+        pe->permit = a == 0;
         (*n_out)++;
         const struct ynode *set = ytree_get(m, "set");
         if (!set)
@@ -267,27 +355,14 @@ parse_route_map(struct ctx *c, const struct ynode *seq, bool rr,
         if (!read_string(c, set, sub, set_form, &text))
             return false;
         if (!pe->permit)
-            return fail_at(c, &set->mark, "%s: only with action: permit (a "
-                           "denied route is not sent)", sub);
+            return fail_at(c, &set->mark, "%s: only with action: permit (%s)",
+                           sub, k->deny_set);
         if (!parse_community(text, &pe->set_community, &pe->set_large,
                              pe->set_lc))
             return fail_value(c, set, sub, NULL, set_form);
         pe->set = true;
-        int kind = pe->set_large;
-        uint32_t key[3] = { pe->set_community, 0, 0 };
-        if (kind)
-            memcpy(key, pe->set_lc, sizeof key);
-        bool seen = false;
-        for (size_t j = 0; j < n_sets[kind]; j++)
-            seen |= !memcmp(sets[kind][j], key, sizeof key);
-        if (seen)
-            continue;
-        if (n_sets[kind] == EVPN_MAX_SET)
-            return fail_at(c, &set->mark, "%s: more than %d distinct %s "
-                           "communities set; expected at most %d", sub,
-                           EVPN_MAX_SET, kind ? "large" : "standard",
-                           EVPN_MAX_SET);
-        memcpy(sets[kind][n_sets[kind]++], key, sizeof key);
+        if (!note_set(c, set, sub, pe, seen))
+            return false;
     }
     return true;
 }
@@ -327,8 +402,10 @@ scn_parse_evpn(struct ctx *c, const struct ynode *map, struct evpn_spec *e)
             return false;
         e->import = (enum evpn_import)k;
     }
+    struct set_seen seen = { .n = { 0, 0 } };
     n = ytree_get(map, "policy");
-    if (n && !parse_route_map(c, n, false, &e->policy, &e->n_policy))
+    if (n && !parse_route_map(c, n, "evpn.policy", &import_map, &seen,
+                              &e->policy, &e->n_policy))
         return false;
     n = ytree_get(map, "rr_policy");
     if (n && e->topology != EVPN_ROUTE_REFLECTORS)
@@ -336,7 +413,8 @@ scn_parse_evpn(struct ctx *c, const struct ynode *map, struct evpn_spec *e)
                        "evpn.rr_policy: only with topology: "
                        "route_reflectors (it is the reflectors' outbound "
                        "route-map)");
-    if (n && !parse_route_map(c, n, true, &e->rr_policy, &e->n_rr_policy))
+    if (n && !parse_route_map(c, n, "evpn.rr_policy", &rr_map, &seen,
+                              &e->rr_policy, &e->n_rr_policy))
         return false;
     const struct ypair *pr = ytree_pair(map, "hold");
     if (pr && e->hold_ps && !ytree_get(map, "keepalive"))
@@ -346,6 +424,14 @@ scn_parse_evpn(struct ctx *c, const struct ynode *map, struct evpn_spec *e)
                        "than evpn.keepalive; expected a hold time above the "
                        "KEEPALIVE interval (RFC 4271: three of them)",
                        pr->value->text);
+    if (e->idle_hold_ps > e->idle_hold_max_ps) {
+        const char *key = ytree_get(map, "idle_hold_max")
+                              ? "evpn.idle_hold_max"
+                              : "evpn.idle_hold";
+        return fail_value(c, ytree_get(map, key + 5), key,
+                          "idle_hold is greater than idle_hold_max",
+                          "idle_hold <= idle_hold_max (default 120s)");
+    }
     pr = ytree_pair(map, "large_community_data2");
     if (pr && !e->large_community)
         return fail_at(c, &pr->key_mark, "evpn.large_community_data2: only "
@@ -541,6 +627,170 @@ resolve_type5(struct ctx *c, const struct ynode *map, struct scenario *scn)
     return true;
 }
 
+/* Per node of the graph: its VTEP speaker's number, as control/evpn.c
+ * numbers them (the nodes with a tenant's VMs behind them, in node
+ * order: tenant hosts, or with leaf VTEPs the leaves they hang from), or
+ * UINT32_MAX for none. */
+static uint32_t *
+vtep_numbers(const struct scenario *scn)
+{
+    const struct topo_graph *g = &scn->graph;
+    uint32_t *v = xmalloc((g->n_nodes + 1) * sizeof *v);
+    for (uint32_t x = 0; x < g->n_nodes; x++)
+        v[x] = UINT32_MAX;
+    for (uint32_t h = 0; h < g->n_hosts; h++) {
+        uint32_t x = scn->control.evpn.leaf ? host_leaf(g, h) : h;
+        if (scn->overlay.host_tenant[h] && x != UINT32_MAX)
+            v[x] = 0;
+    }
+    for (uint32_t x = 0, n = 0; x < g->n_nodes; x++)
+        if (v[x] == 0)
+            v[x] = n++;
+    return v;
+}
+
+/* Node X's place in evpn.route_reflectors, or UINT32_MAX. */
+static uint32_t
+rr_index(const struct evpn_spec *e, uint32_t x)
+{
+    for (size_t r = 0; r < e->n_rr; r++)
+        if (e->rr_hosts[r] == x)
+            return (uint32_t)r;
+    return UINT32_MAX;
+}
+
+/* Whether speakers A and B (nodes; VTEP numbers in VTEP) have a session:
+ * every two VTEPs in a full mesh; with route reflectors, VTEP number i
+ * and the RRs of cluster i mod the clusters, and every two RRs (the
+ * layout control/evpn.c builds, evpn_create()). */
+static bool
+have_session(const struct evpn_spec *e, const uint32_t *vtep, uint32_t a,
+             uint32_t b)
+{
+    uint32_t ra = rr_index(e, a), rb = rr_index(e, b);
+    uint32_t clusters = (uint32_t)((e->n_rr + e->cluster_size - 1) /
+                                   e->cluster_size);
+    if (a == b)
+        return false;
+    if (e->topology == EVPN_FULL_MESH)
+        return vtep[a] != UINT32_MAX && vtep[b] != UINT32_MAX;
+    if (ra != UINT32_MAX && rb != UINT32_MAX)
+        return true;
+    if (ra != UINT32_MAX && vtep[b] != UINT32_MAX)
+        return vtep[b] % clusters == ra / e->cluster_size;
+    if (rb != UINT32_MAX && vtep[a] != UINT32_MAX)
+        return vtep[a] % clusters == rb / e->cluster_size;
+    return false;
+}
+
+/* One evpn.neighbor_policy entry M at PATH into NM: its speaker, its
+ * neighbour, its direction and its route-map (sets counted in SEEN). */
+static bool
+read_neighbor_map(struct ctx *c, const struct ynode *m, const char *path,
+                  const struct scenario *scn, const uint32_t *vtep,
+                  struct set_seen *seen, struct evpn_neighbor_map *nm)
+{
+    static const char *const required[] = { "speaker", "neighbor",
+                                            "direction", "route_map" };
+    static const char *const dirs[] = { "in", "out" };
+    const struct evpn_spec *e = &scn->control.evpn;
+    const struct topo_graph *g = &scn->graph;
+    char where[PATH_BYTES + 8], sub[PATH_BYTES];
+    const char *text;
+    size_t k;
+    snprintf(where, sizeof where, "in %s", path);
+    if (!need_mapping(c, m, path, "a mapping {speaker, neighbor, "
+                      "direction, route_map}") ||
+        !keys_check(c, m, where, &scn_evpn_neighbor_keys, 0) ||
+        !require_keys(c, m, path, required, 4))
+        return false;
+    const struct ynode *n = ytree_get(m, "speaker");
+    path_key(sub, path, "speaker");
+    if (!read_string(c, n, sub, "a node name", &text))
+        return false;
+    int64_t x = topo_find(g, text);
+    if (x < 0 || (vtep[x] == UINT32_MAX && rr_index(e, (uint32_t)x) ==
+                                               UINT32_MAX))
+        return fail_at(c, &n->mark, "%s: %s '%s'%s; expected a VTEP (%s) "
+                       "or a route reflector", sub,
+                       x < 0 ? "no node named" : "node", text,
+                       x < 0 ? "" : " runs no BGP speaker",
+                       e->leaf ? "a leaf with tenant hosts"
+                               : "a host in a tenant");
+    nm->speaker = (uint32_t)x;
+    n = ytree_get(m, "neighbor");
+    path_key(sub, path, "neighbor");
+    if (!read_string(c, n, sub, "a node name or clients", &text))
+        return false;
+    if (!strcmp(text, "clients")) {
+        if (rr_index(e, nm->speaker) == UINT32_MAX)
+            return fail_at(c, &n->mark, "%s: clients: %s is no route "
+                           "reflector (only an RR has clients); expected "
+                           "a peer's name", sub, g->nodes[x].name);
+        nm->neighbor = EVPN_CLIENTS;
+    } else {
+        int64_t y = topo_find(g, text);
+        if (y < 0 || !have_session(e, vtep, nm->speaker, (uint32_t)y))
+            return fail_at(c, &n->mark, "%s: %s has no session with "
+                           "'%s'; expected one of its peers%s", sub,
+                           g->nodes[x].name, text,
+                           rr_index(e, nm->speaker) != UINT32_MAX
+                               ? " or clients" : "");
+        nm->neighbor = (uint32_t)y;
+    }
+    path_key(sub, path, "direction");
+    if (!read_choice(c, ytree_get(m, "direction"), sub, dirs, 2, &k))
+        return false;
+    nm->in = k == 0;
+    path_key(sub, path, "route_map");
+    return parse_route_map(c, ytree_get(m, "route_map"), sub, &neighbor_map,
+                           seen, &nm->map, &nm->n_map);
+}
+
+/* evpn.neighbor_policy: every entry, once its speakers are known; a
+ * speaker has one route-map per neighbour (or peer group) and
+ * direction. */
+static bool
+resolve_neighbors(struct ctx *c, const struct ynode *map,
+                  struct scenario *scn)
+{
+    struct evpn_spec *e = &scn->control.evpn;
+    const struct ynode *seq = ytree_get(map, "neighbor_policy");
+    if (!seq)
+        return true;
+    if (!need_sequence(c, seq, "evpn.neighbor_policy", true,
+                       "a non-empty sequence of {speaker, neighbor, "
+                       "direction, route_map}"))
+        return false;
+    struct set_seen seen = { .n = { 0, 0 } };
+    for (size_t i = 0; i < e->n_rr_policy; i++)
+        if (e->rr_policy[i].set)
+            note_set(c, NULL, NULL, &e->rr_policy[i], &seen);
+    uint32_t *vtep = vtep_numbers(scn);
+    e->nbr = xcalloc(seq->n_items, sizeof *e->nbr);
+    e->n_nbr = seq->n_items;   /* Each freed, read or not. */
+    bool ok = true;
+    for (size_t i = 0; ok && i < seq->n_items; i++) {
+        char path[PATH_BYTES];
+        struct evpn_neighbor_map *nm = &e->nbr[i];
+        path_index(path, "evpn.neighbor_policy", i);
+        ok = read_neighbor_map(c, seq->items[i], path, scn, vtep, &seen, nm);
+        for (size_t j = 0; ok && j < i; j++)
+            if (e->nbr[j].speaker == nm->speaker &&
+                e->nbr[j].neighbor == nm->neighbor && e->nbr[j].in == nm->in)
+                ok = fail_at(c, &seq->items[i]->mark, "%s: %s already has "
+                             "a route-map %s %s (entry %zu); expected one "
+                             "per neighbour and direction", path,
+                             scn->graph.nodes[nm->speaker].name,
+                             nm->in ? "in from" : "out to",
+                             nm->neighbor == EVPN_CLIENTS
+                                 ? "clients"
+                                 : scn->graph.nodes[nm->neighbor].name, j);
+    }
+    free(vtep);
+    return ok;
+}
+
 bool
 scn_resolve_evpn(struct ctx *c, const struct ynode *root,
                  struct scenario *scn)
@@ -560,7 +810,7 @@ scn_resolve_evpn(struct ctx *c, const struct ynode *root,
         return false;
     const struct ynode *seq = ytree_get(map, "route_reflectors");
     if (!seq)
-        return true;
+        return resolve_neighbors(c, map, scn);
     e->rr_hosts = xcalloc(seq->n_items, sizeof *e->rr_hosts);
     e->n_rr = seq->n_items;
     for (size_t i = 0; i < seq->n_items; i++) {
@@ -590,7 +840,7 @@ scn_resolve_evpn(struct ctx *c, const struct ynode *root,
         if (!e->leaf && !check_core(c, map, scn, h))
             return false;
     }
-    return true;
+    return resolve_neighbors(c, map, scn);
 }
 
 bool
@@ -633,4 +883,7 @@ scn_evpn_spec_free(struct evpn_spec *e)
     free(e->type5_len);
     free(e->policy);
     free(e->rr_policy);
+    for (size_t i = 0; i < e->n_nbr; i++)
+        free(e->nbr[i].map);
+    free(e->nbr);
 }

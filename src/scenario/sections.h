@@ -148,6 +148,8 @@ extern const struct key_section scn_event_keys;
 extern const struct key_section scn_evpn_keys;
 extern const struct key_section scn_evpn_policy_keys;
 extern const struct key_section scn_evpn_rr_policy_keys;
+extern const struct key_section scn_evpn_neighbor_keys;
+extern const struct key_section scn_evpn_neighbor_map_keys;
 extern const struct key_section scn_tcp_keys;
 extern const struct key_section scn_pfc_keys;
 extern const struct key_section scn_pfc_watchdog_keys;

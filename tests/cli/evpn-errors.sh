@@ -95,6 +95,36 @@ check rrp-set-bad "evpn: {$RRP, rr_policy: [{community: any, action: permit, set
 check rrp-set-seq "evpn: {$RRP, rr_policy: [{community: any, action: permit, set: [1]}]}" 6:110 "evpn.rr_policy.0.set is a sequence"
 S='{community: any, action: permit, set:'
 check rrp-sets "evpn: {$RRP, rr_policy: [$S \"1:1\"}, $S \"1:2\"}, $S \"1:3\"}, $S \"1:1\"}, $S \"1:4\"}, $S \"1:5\"}]}" 6:340 "evpn.rr_policy.5.set: more than 4 distinct standard communities set; expected at most 4"
+
+# evpn.neighbor_policy: per-neighbour route-maps (RR h2, every VTEP its
+# client: h0 and h1 have no session with each other).
+NP="$RRP, neighbor_policy"
+M='route_map: [{community: any, action: permit}]'
+scenario "evpn: {$NP: [{speaker: h2, neighbor: clients, direction: out, route_map: [{community: \"65000:2\", action: deny}, {community: any, action: permit, set: \"65000:1:7\"}]}, {speaker: h2, neighbor: h4, direction: out, $M}, {speaker: h0, neighbor: h2, direction: in, route_map: [{community: any, action: permit, set: \"65000:9\"}]}]}" >"$tmp/good-np.yaml"
+"$DCSIM" validate "$tmp/good-np.yaml" >/dev/null 2>"$tmp/err"
+t $? "a good neighbor_policy validates: $(cat "$tmp/err")"
+check np-scalar "evpn: {$NP: 5}" 6:77 "evpn.neighbor_policy is '5'; expected a non-empty sequence of {speaker, neighbor, direction, route_map}"
+check np-entry "evpn: {$NP: [5]}" 6:78 "evpn.neighbor_policy.0 is '5'; expected a mapping {speaker, neighbor, direction, route_map}"
+check np-key "evpn: {$NP: [{speaker: h2, neighbor: h0, direction: out, $M, peer: h1}]}" 6:169 "unknown key 'peer' in evpn.neighbor_policy.0; expected one of: speaker, neighbor, direction, route_map"
+check np-no-direction "evpn: {$NP: [{speaker: h2, neighbor: h0, $M}]}" 6:78 "missing required key 'direction' in evpn.neighbor_policy.0"
+check np-speaker-unknown "evpn: {$NP: [{speaker: h9, neighbor: h0, direction: out, $M}]}" 6:88 "evpn.neighbor_policy.0.speaker: no node named 'h9'; expected a VTEP (a host in a tenant) or a route reflector"
+check np-speaker-none "evpn: {$NP: [{speaker: h5, neighbor: h0, direction: out, $M}]}" 6:88 "evpn.neighbor_policy.0.speaker: node 'h5' runs no BGP speaker"
+check np-speaker-seq "evpn: {$NP: [{speaker: [h2], neighbor: h0, direction: out, $M}]}" 6:88 "evpn.neighbor_policy.0.speaker is a sequence; expected a node name"
+check np-no-session "evpn: {$NP: [{speaker: h0, neighbor: h1, direction: out, $M}]}" 6:102 "evpn.neighbor_policy.0.neighbor: h0 has no session with 'h1'; expected one of its peers"
+check np-clients-vtep "evpn: {$NP: [{speaker: h0, neighbor: clients, direction: out, $M}]}" 6:102 "evpn.neighbor_policy.0.neighbor: clients: h0 is no route reflector"
+check np-direction "evpn: {$NP: [{speaker: h2, neighbor: h0, direction: both, $M}]}" 6:117 "evpn.neighbor_policy.0.direction is 'both'; expected one of: in, out"
+check np-map-empty "evpn: {$NP: [{speaker: h2, neighbor: h0, direction: out, route_map: []}]}" 6:133 "evpn.neighbor_policy.0.route_map is a sequence; expected a non-empty sequence of {community, action, set}"
+check np-map-key "evpn: {$NP: [{speaker: h2, neighbor: h0, direction: out, route_map: [{community: any, action: permit, match: 1}]}]}" 6:167 "unknown key 'match' in evpn.neighbor_policy.0.route_map.0; expected one of: community, action, set"
+check np-own "evpn: {$NP: [{speaker: h0, neighbor: h2, direction: out, route_map: [{community: own, action: permit}]}]}" 6:146 "evpn.neighbor_policy.0.route_map.0.community is 'own' (own is the import route-map's (evpn.policy)); expected a community"
+check np-set-deny "evpn: {$NP: [{speaker: h2, neighbor: h0, direction: in, route_map: [{community: any, action: deny, set: \"1:2\"}]}]}" 6:169 "evpn.neighbor_policy.0.route_map.0.set: only with action: permit (a denied route gets nothing)"
+check np-twice "evpn: {$NP: [{speaker: h2, neighbor: h0, direction: out, $M}, {speaker: h2, neighbor: h0, direction: out, $M}]}" 6:170 "evpn.neighbor_policy.1: h2 already has a route-map out to h0 (entry 0); expected one per neighbour and direction"
+check np-sets "evpn: {$RRP, rr_policy: [$S \"1:1\"}, $S \"1:2\"}, $S \"1:3\"}], neighbor_policy: [{speaker: h2, neighbor: h0, direction: out, route_map: [$S \"1:3\"}, $S \"1:4\"}, $S \"1:5\"}]}]}" 6:415 "evpn.neighbor_policy.0.route_map.2.set: more than 4 distinct standard communities set; expected at most 4"
+# evpn.idle_hold, evpn.idle_hold_max: damping of the sessions' restarts.
+check idle-hold 'evpn: {idle_hold: 1}' 6:19 "evpn.idle_hold is '1'"
+check idle-hold-neg 'evpn: {idle_hold: -1s}' 6:19 "evpn.idle_hold is '-1s'"
+check idle-max-zero 'evpn: {idle_hold_max: 0s}' 6:23 "evpn.idle_hold_max is '0s' (must be greater than zero)"
+check idle-max-below 'evpn: {idle_hold: 2s, idle_hold_max: 1s}' 6:38 "evpn.idle_hold_max is '1s' (idle_hold is greater than idle_hold_max)"
+check idle-over-default 'evpn: {idle_hold: 200s}' 6:19 "evpn.idle_hold is '200s' (idle_hold is greater than idle_hold_max); expected idle_hold <= idle_hold_max (default 120s)"
 check host-routes 'evpn: {host_routes: 7}' 6:21 "evpn.host_routes is '7'; expected true or false"
 check host-routes-type5 'evpn: {host_routes: false}' 6:21 "evpn.host_routes: false needs type5: true"
 check type5-prefix-alone 'evpn: {type5_prefix: 30}' 6:8 "evpn.type5_prefix: only with type5: true"
@@ -124,6 +154,7 @@ t $? "EVPN on leaf VTEPs with a spine as route reflector validates"
 OV=$OVL check leaf-rr-host "evpn: {$RR: [h2]}" 6:55 "evpn.route_reflectors.0: no switch named 'h2' (it is a host) (with overlay.vteps: leaf the route reflectors run on switches, e.g. the spines)"
 OV=$OVL check leaf-rr-vtep "evpn: {$RR: [leaf0]}" 6:55 "evpn.route_reflectors.0: switch leaf0 is a VTEP (tenant host h0 hangs from it); expected a switch without tenant hosts"
 OV=$OVL check leaf-rr-twice "evpn: {$RR: [spine0, spine0]}" 6:63 "evpn.route_reflectors.1: switch spine0 is already a route reflector"
+OV=$OVL check np-leaf-host "evpn: {$RR: [spine0], neighbor_policy: [{speaker: h0, neighbor: spine0, direction: in, $M}]}" 6:92 "evpn.neighbor_policy.0.speaker: node 'h0' runs no BGP speaker; expected a VTEP (a leaf with tenant hosts) or a route reflector"
 # Several tenants on a leaf, and type 5 routes (a prefix per leaf and
 # tenant, around its first host's address), are allowed; a prefix length
 # given for a leaf's other host of the tenant is refused.
