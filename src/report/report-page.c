@@ -714,6 +714,13 @@ inline_svg(struct page *pg, FILE *out, size_t i)
     static const char *const refs[] = { "id='", "id=\"", "href='#",
                                         "href=\"#", "url(#" };
     while (*s) {
+        /* Every reference starts with one of these letters: the text up
+         * to the next of them goes out whole. */
+        size_t run = strcspn(s, "ihu");
+        fwrite(s, 1, run, out);
+        s += run;
+        if (!*s)
+            break;
         size_t r;
         for (r = 0; r < ARRAY_SIZE(refs); r++)
             if (!strncmp(s, refs[r], strlen(refs[r])))

@@ -33,20 +33,39 @@ hpcc_init(struct hpcc *h, const struct hpcc_params *p, uint64_t line_bps,
     h->fast_react = p->fast_react;
     h->sample_feedback = p->sample_feedback;
     h->int_multi = p->int_multi;
+    if (p->int_multi) {
+        h->tx_unit = 128 * p->int_multi;
+        h->q_unit = 80 * p->int_multi;
+        h->tx_magic = UINT64_MAX / h->tx_unit + 1;
+        h->q_magic = UINT64_MAX / h->q_unit + 1;
+    }
     h->w = h->w_c = h->w_max;
     h->u = 1;
+}
+
+/* u of one hop (hpcc_hop_util()), given B, the hop's rate in bytes per
+ * ps, and B_T = B x T.  An empty queue adds nothing (x + 0.0 is x), so
+ * its division is skipped. */
+static inline double
+hop_util(const struct int_hop *cur, const struct int_hop *prev, double b,
+         double b_t)
+{
+    double tau_ps = (double)(cur->ts_ps - prev->ts_ps);
+    double bytes = (double)(uint32_t)(cur->tx_bytes - prev->tx_bytes);
+    uint32_t q = cur->qlen_bytes < prev->qlen_bytes ? cur->qlen_bytes
+                                                    : prev->qlen_bytes;
+    double u = bytes / tau_ps / b;
+    if (q)
+        u += (double)q / b_t;
+    return u;
 }
 
 double
 hpcc_hop_util(const struct int_hop *cur, const struct int_hop *prev,
               uint64_t t_ps)
 {
-    double tau_ps = (double)(cur->ts_ps - prev->ts_ps);
-    double bytes = (double)(uint32_t)(cur->tx_bytes - prev->tx_bytes);
     double b = (double)cur->rate_bps / (8.0 * (double)PS_PER_S);  /* B/ps */
-    uint32_t q = cur->qlen_bytes < prev->qlen_bytes ? cur->qlen_bytes
-                                                    : prev->qlen_bytes;
-    return bytes / tau_ps / b + (double)q / (b * (double)t_ps);
+    return hop_util(cur, prev, b, b * (double)t_ps);
 }
 
 /* Keeps IN's records as the ones the next ACK is measured against. */
@@ -57,21 +76,41 @@ keep(struct hpcc *h, const struct int_hdr *in)
     memcpy(h->last.hop, in->hop, in->nhop * sizeof in->hop[0]);
 }
 
-/* IN's records as the simulator's IntHop holds them with INT_MULTI M
- * (int-header.h, IntHop::Set): time in whole ns, bytes sent in units of
- * 128 M B and the queue in units of 80 M B, rounded down.  (The byte
- * counter wraps at 2^32 here, at 2^20 units there.) */
-static void
-int_round(const struct int_hdr *in, uint32_t m, struct int_hdr *out)
+/* A % D, given MAGIC = UINT64_MAX / D + 1 (hpcc_init()), by two
+ * multiplications instead of a division: exact for every 32-bit A and D
+ * (Lemire, Kaser and Kurz, "Faster remainder by direct computation",
+ * Software: Practice and Experience 49(6), 2019, fastmod_u32). */
+static inline uint32_t
+mod_u32(uint32_t a, uint64_t magic, uint32_t d)
 {
-    out->nhop = in->nhop;
-    for (uint32_t i = 0; i < in->nhop; i++) {
-        struct int_hop *o = &out->hop[i];
-        *o = in->hop[i];
-        o->ts_ps -= o->ts_ps % PS_PER_NS;
-        o->tx_bytes -= o->tx_bytes % (128 * m);
-        o->qlen_bytes -= o->qlen_bytes % (80 * m);
+    return (uint32_t)(((u128)(magic * a) * d) >> 64);
+}
+
+/* Record IN as the simulator's IntHop holds it with INT_MULTI m
+ * (int-header.h, IntHop::Set): time in whole ns, bytes sent in units of
+ * 128 m B and the queue in units of 80 m B, rounded down.  (The byte
+ * counter wraps at 2^32 here, at 2^20 units there.) */
+static inline struct int_hop
+hop_round(const struct hpcc *h, const struct int_hop *in)
+{
+    struct int_hop o = *in;
+    o.ts_ps -= o.ts_ps % PS_PER_NS;
+    o.tx_bytes -= mod_u32(o.tx_bytes, h->tx_magic, h->tx_unit);
+    o.qlen_bytes -= mod_u32(o.qlen_bytes, h->q_magic, h->q_unit);
+    return o;
+}
+
+/* Keeps IN's records, rounded with INT_MULTI (hop_round()). */
+static void
+keep_rounded(struct hpcc *h, const struct int_hdr *in)
+{
+    if (!h->int_multi) {
+        keep(h, in);
+        return;
     }
+    h->last.nhop = in->nhop;
+    for (uint32_t i = 0; i < in->nhop; i++)
+        h->last.hop[i] = hop_round(h, &in->hop[i]);
 }
 
 bool
@@ -79,15 +118,10 @@ hpcc_ack(struct hpcc *h, const struct int_hdr *in, uint64_t acked,
          uint64_t next)
 {
     sim_assert(in->nhop <= INT_MAX_HOPS);
-    struct int_hdr rounded;
-    if (h->int_multi) {
-        int_round(in, h->int_multi, &rounded);
-        in = &rounded;
-    }
     if (!h->started) {
         /* The first round: nothing to compare with yet. */
         h->started = true;
-        keep(h, in);
+        keep_rounded(h, in);
         h->last_update = next;
         return false;
     }
@@ -100,13 +134,24 @@ hpcc_ack(struct hpcc *h, const struct int_hdr *in, uint64_t acked,
         uint64_t tau = 0;
         for (uint32_t i = 0; i < in->nhop; i++) {
             const struct int_hop *cur = &in->hop[i], *prev = &h->last.hop[i];
+            struct int_hop rounded;
+            if (h->int_multi) {
+                rounded = hop_round(h, cur);
+                cur = &rounded;
+            }
             /* The same record again, or an older one (ACKs reordered):
              * no interval to measure. */
             if (cur->ts_ps <= prev->ts_ps)
                 continue;
             if (h->sample_feedback && !round && cur->qlen_bytes == 0)
                 continue;
-            double u = hpcc_hop_util(cur, prev, h->t_ps);
+            /* The hop's B and B x T, kept while its rate stays. */
+            if (cur->rate_bps != h->b_rate_bps[i]) {
+                h->b_rate_bps[i] = cur->rate_bps;
+                h->b[i] = (double)cur->rate_bps / (8.0 * (double)PS_PER_S);
+                h->b_t[i] = h->b[i] * (double)h->t_ps;
+            }
+            double u = hop_util(cur, prev, h->b[i], h->b_t[i]);
             if (!any || u > max_u) {
                 max_u = u;
                 tau = cur->ts_ps - prev->ts_ps;
@@ -141,7 +186,7 @@ hpcc_ack(struct hpcc *h, const struct int_hdr *in, uint64_t acked,
         }
     } else {
         /* Another number of hops (a new path): start measuring it. */
-        keep(h, in);
+        keep_rounded(h, in);
     }
     if (round && next > h->last_update)
         h->last_update = next;

@@ -73,6 +73,15 @@ struct hpcc {
     bool fast_react;          /* W changes on every ACK, else per round. */
     bool sample_feedback;     /* Between rounds, skip hops with no queue. */
     uint32_t int_multi;       /* Telemetry rounding (INT_MULTI); 0: none. */
+    uint32_t tx_unit, q_unit; /* With int_multi: its units of bytes sent
+                               * and of queue, 128 and 80 x int_multi. */
+    uint64_t tx_magic, q_magic;  /* UINT64_MAX / unit + 1, to take the
+                                  * remainder without dividing. */
+    uint64_t b_rate_bps[INT_MAX_HOPS];  /* Per hop of `last`: the rate
+                                         * b and b_t were computed for
+                                         * (0: none yet). */
+    double b[INT_MAX_HOPS];   /* That rate in bytes per ps. */
+    double b_t[INT_MAX_HOPS]; /* b x T, in bytes. */
     bool started;             /* `last` holds a first ACK's records. */
     struct int_hdr last;      /* The previous ACK's records. */
 };

@@ -81,7 +81,7 @@ const struct rdma_pkt_layout rdma_verb_pkts[] = {
  * switches fill the INT (port.c), the responder echoes it. ---- */
 
 /* Payload bytes of the packets before index IDX. */
-static uint64_t
+static ALWAYS_INLINE uint64_t
 bytes_before(const struct rdma_qp *qp, uint64_t idx)
 {
     if (qp->stream) {

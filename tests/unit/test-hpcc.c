@@ -216,6 +216,80 @@ test_options(void)
     ok(near(h.w_ai, 1000), "w_ai 1000 B: W_AI %.0f", h.w_ai);
 }
 
+/* Record H as the simulator stores it with INT_MULTI M, by the division
+ * the definition states (rdma-hpcc.c takes the remainders by
+ * multiplication). */
+static struct int_hop
+round_ref(struct int_hop h, uint32_t m)
+{
+    h.ts_ps -= h.ts_ps % 1000;
+    h.tx_bytes -= h.tx_bytes % (128 * m);
+    h.qlen_bytes -= h.qlen_bytes % (80 * m);
+    return h;
+}
+
+/* u after an ACK of record CUR against PREV, from U: u (T - tau) + U tau
+ * over T, tau at most T; unchanged when CUR is no later. */
+static double
+u_after(double u, const struct int_hop *cur, const struct int_hop *prev)
+{
+    if (cur->ts_ps <= prev->ts_ps)
+        return u;
+    uint64_t tau = cur->ts_ps - prev->ts_ps;
+    if (tau > T)
+        tau = T;
+    double max_u = hpcc_hop_util(cur, prev, T);
+    return (u * (double)(T - tau) + max_u * (double)tau) / (double)T;
+}
+
+/* The telemetry's rounding (INT_MULTI, powers of two or not, up to the
+ * key's largest) and each hop's rate kept from one ACK to the next,
+ * against round_ref() and hpcc_hop_util(): u to the bit over three ACKs
+ * of pseudo-random records (queues empty or not, the byte counter
+ * wrapping, the hop's rate changing at the third). */
+static void
+test_rounding(void)
+{
+    static const uint32_t multis[] = { 0, 1, 3, 4, 7, 1024 };
+    uint64_t x = 88172645463325252u;
+    for (size_t k = 0; k < sizeof multis / sizeof multis[0]; k++) {
+        uint32_t m = multis[k];
+        int bad = 0;
+        for (int n = 0; n < 500; n++) {
+            struct int_hop r[3];
+            uint64_t ts = 0;
+            uint32_t tx = 0;
+            for (int j = 0; j < 3; j++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                ts += x % (3 * T);
+                tx += (uint32_t)(x >> 20);
+                r[j] = (struct int_hop){
+                    .ts_ps = ts, .rate_bps = j < 2 ? LINE : 4 * LINE,
+                    .tx_bytes = tx,
+                    .qlen_bytes = x >> 40 & 1 ? 0 : (uint32_t)(x >> 44)
+                };
+            }
+            struct hpcc_params p = { .eta = 0.95, .fast_react = true,
+                                     .int_multi = m };
+            struct hpcc h;
+            hpcc_init(&h, &p, LINE, T);
+            double want = h.u;
+            for (int j = 0; j < 3; j++) {
+                struct int_hdr in = one_hop(r[j]);
+                hpcc_ack(&h, &in, (uint64_t)j + 1, 10);
+                if (j > 0) {
+                    struct int_hop c = m ? round_ref(r[j], m) : r[j];
+                    struct int_hop q = m ? round_ref(r[j - 1], m) : r[j - 1];
+                    want = u_after(want, &c, &q);
+                }
+            }
+            bad += h.u != want;
+        }
+        ok(bad == 0, "int_multi %u: u over 3 ACKs as rounded by %% and "
+                     "hpcc_hop_util(), 500 draws: %d differ", m, bad);
+    }
+}
+
 /* Two packets of a pool with INT have separate slots, apart from the
  * packets (ASan would see an overrun). */
 static void
@@ -247,6 +321,7 @@ main(void)
     test_window();
     test_stages();
     test_options();
+    test_rounding();
     test_pool_slots();
     return done_testing();
 }
