@@ -197,6 +197,8 @@ pfc_send(struct net *net, struct pfc_port *pf, uint8_t classes,
     uint8_t mac[6];
     port_mac(port, mac);
     pkt_make_pfc(p, mac, prios, quanta);
+    if (port->ns3_time)
+        p->frame_bytes = NS3_PFC_FRAME_BYTES;
     net->st.ctrl_in_use++;
     p->next = NULL;
     if (pf->ctrl_tail)
@@ -212,6 +214,11 @@ pfc_send(struct net *net, struct pfc_port *pf, uint8_t classes,
             else
                 stats_of(pf, c)->resume_sent++;
         }
+    /* Under `fabric: ns3` an end of transmission due now sends it, ahead
+     * of the queued data (port_set_ns3(); the simulator's SendPfc queues
+     * it in its control queue for TransmitComplete to take). */
+    if (port->ns3_time && event_is_scheduled(&net->sim, &port->tx_done))
+        return;
     port_kick(net, port);
 }
 

@@ -232,6 +232,9 @@ struct ib_fc_hdr {
 #define NS3_SEQTS_BYTES 6
 #define NS3_QBB_BYTES 12
 #define NS3_ACK_MIN_IP_BYTES 46
+/* Its PFC frame: the PPP header, an IPv4 header (protocol 0xFE) and a
+ * 9-byte PauseHeader (QbbNetDevice::SendPfc, pause-header.cc). */
+#define NS3_PFC_FRAME_BYTES (PPP_HDR_BYTES + IPV4_HDR_BYTES + 9)
 
 enum pkt_framing {
     PKT_ETHERNET,        /* Ethernet II frame (the default). */

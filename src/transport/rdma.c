@@ -143,6 +143,30 @@ hpcc_sent(struct rdma_qp *qp, struct pkt *p, uint64_t now, uint32_t wire,
     return hpcc_window_full(qp) ? TIME_NEVER : next_ps;
 }
 
+/* Under `fabric: ns3`, hpcc_resume() as the simulator's NIC does it
+ * (RdmaHw::ChangeRate, QbbNetDevice::UpdateNextAvail and
+ * TriggerTransmit): a wake-up already filed moves only to an earlier
+ * time, so that it keeps its place among the events of its instant
+ * (filed when the frame before ended: rdma_data_paced()); with none
+ * filed the NIC looks now, window full or not, and sends, or files the
+ * wake-up at the pacing time, or, busy, does either when its frame ends
+ * (pull_next()). */
+static void
+hpcc_resume_ns3(struct net *net, struct rdma_qp *qp)
+{
+    struct event *wake = &qp->data_src.wake;
+    uint64_t next_ps = qp->hpcc->next_tx_ps;
+    if (event_is_scheduled(&net->sim, wake)) {
+        if (next_ps >= wake->time_ps)
+            return;
+        if (next_ps > net->sim.now_ps) {
+            sim_schedule(&net->sim, wake, next_ps);
+            return;
+        }
+    }
+    nic_activate(net, &qp->data_src);
+}
+
 /* After an ACK changed the window: the rate applies to the gap after the
  * last packet (the simulator's ChangeRate), and a QP that waited for the
  * window or for its pacing time is woken when it may send. */
@@ -158,8 +182,13 @@ hpcc_resume(struct net *net, struct rdma_qp *qp)
                         ? h->last_tx_ps + ser_time_link_ps(h->last_wire, rate,
                                                            ns3_headers(qp))
                         : h->last_tx_ps;
-    if (qp->data_src.ready || qp->failed || qp->next >= qp->n_pkts ||
-        hpcc_window_full(qp))
+    if (qp->data_src.ready || qp->failed || qp->next >= qp->n_pkts)
+        return;
+    if (UNLIKELY(qp->ns3)) {
+        hpcc_resume_ns3(net, qp);
+        return;
+    }
+    if (hpcc_window_full(qp))
         return;
     if (h->next_tx_ps <= net->sim.now_ps)
         nic_activate(net, &qp->data_src);
@@ -250,8 +279,15 @@ rdma_data_paced(struct net *net, struct rdma_qp *qp, struct pkt *p,
     uint64_t now = net->sim.now_ps;
     uint64_t next =
         rate ? now + ser_time_link_ps(wire, rate, ns3_headers(qp)) : now;
-    if (UNLIKELY(qp->hpcc))
+    if (UNLIKELY(qp->hpcc)) {
         next = hpcc_sent(qp, p, now, wire, next);
+        /* The simulator's NIC files its next send when this frame ends
+         * and nothing may go (QbbNetDevice::DequeueAndTransmit), for the
+         * pacing time, window or not: the QP stays ready, and is asked
+         * again then (hpcc_may_send()). */
+        if (UNLIKELY(qp->ns3) && next > now)
+            next = now;
+    }
     *next_ready = qp->next >= qp->n_pkts ? TIME_NEVER : next;
     return p;
 }

@@ -53,6 +53,12 @@ awk 'NR == FNR { ns[$1 " " $2] = $7; next }
        if (!(k in ns) || NF != 8 || $3 != 10000 || $4 != 100 || d > 0.05) bad = 1; n++ }
      END { exit bad || n != 2 }' mix/fct.ns3.txt "$tmp/out/fct.txt"
 t $? "fct.txt: the simulator's addresses and ports; both FCTs within 5% of the simulator's"
+# With the simulator's frames, order of events at one instant and NIC
+# next-send rule (docs/validation.md, section 4), to the nanosecond.
+awk 'NR == FNR { ns[$1 " " $2] = $7; next }
+     { if ($7 != ns[$1 " " $2]) bad = 1; n++ } END { exit bad || n != 2 }' \
+    mix/fct.ns3.txt "$tmp/out/fct.txt"
+t $? "both FCTs are the simulator's to the nanosecond"
 
 # CC_MODE 1: DCQCN's keys from the config.
 sed "s/^CC_MODE 3/CC_MODE 1/; s/^ENABLE_QCN 1/BOGUS_KEY 7\nENABLE_QCN 1/" mix/config.txt >mix/dcqcn.txt

@@ -3,7 +3,8 @@
  * exact single-flow FCTs over 1, 2 and 4 links, ECMP balance over four
  * spines, hash polarization with one seed on every switch, UDP loss
  * accounting, the shared MMU's pool with and without PFC, RED at Kmax by
- * dcsim's rule and by the HPCC simulator's (`fabric: ns3`), and every
+ * dcsim's rule and by the HPCC simulator's (`fabric: ns3`), its PAUSE
+ * frame generated mid-frame, and every
  * routing table of fat-trees, spine-leafs, three-tiers and irregular
  * explicit graphs against one BFS per destination group, and the HPCC
  * ns-3 simulator's ECMP hash (switch.ecmp_hash: ns3) against vectors of
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "fabric/ecn.h"
+#include "fabric/fc.h"
 #include "fabric/net.h"
 #include "fabric/ns3-ecmp.h"
 #include "fabric/path.h"
@@ -381,6 +383,64 @@ test_ecn_kmax(void)
             ok(marked[1] == tries, "own rule: always at Kmax");
         finish(net, &scn);
     }
+}
+
+/* The port of switch SW that faces node N. */
+static struct port *
+port_to(struct node *sw, const struct node *n)
+{
+    for (uint16_t i = 0; i < sw->n_ports; i++)
+        if (sw->ports[i].link.peer == n)
+            return &sw->ports[i];
+    sim_assert(false);
+    return NULL;
+}
+
+static void
+pause_at(struct sim *s, void *obj, uint64_t tc)
+{
+    fc_rx_admitted(net_of(s), obj, (uint8_t)tc);
+}
+
+/* Under `fabric: ns3` a PAUSE is the simulator's 43 B frame (SendPfc:
+ * PPP 14 + IPv4 20 + PauseHeader 9: 3.44 ns at 100 Gb/s, 3 ns in whole
+ * ns) that waits for the frame on the wire and goes before the queued
+ * data.  b sends two 1472 B UDP datagrams to a, 1514 B frames (PPP 14 +
+ * IPv4 20 + UDP 8 + 1472) of 121 ns: the first crosses sw -> a from 1121
+ * to 1242 ns, the second reaches sw at 1242 ns, and is queued before
+ * that end of transmission fires (ns-3's order).  A PAUSE generated at
+ * sw at 1200 ns, mid-frame, leaves at 1242, ends at 1245 and stops a's
+ * class 3 (response 0) at 1245 + 1000 = 2245 ns; the second datagram
+ * leaves behind it at 1245 and reaches a at 1245 + 121 + 1000 = 2366 ns
+ * (2363 without the PAUSE). */
+static void
+test_ns3_pause_mid_frame(void)
+{
+    char yaml[1024];
+    snprintf(yaml, sizeof yaml,
+             "%sfabric: ns3\nstop: 1ms\npfc: {response: 0}\n"
+             "traffic:\n  - pattern: flows\n    flows:\n"
+             "      - {src: b, dst: a, size: 2944B}\n",
+             two_hosts);
+    struct scenario scn;
+    struct net *net = build(yaml, &scn);
+    struct node *a = net->nodes[0], *sw = net->nodes[net->n_hosts];
+    sim_call(&net->sim, 1200000, pause_at, port_to(sw, a), 3);
+    net->sim.end_ps = 2244999;
+    sim_run(&net->sim, NULL, NULL);
+    ok(!(a->ports[0].paused >> 3 & 1), "ns3 PAUSE: a not paused at 2244.999 ns");
+    net->sim.end_ps = 2245000;
+    sim_run(&net->sim, NULL, NULL);
+    ok(a->ports[0].paused >> 3 & 1,
+       "ns3 PAUSE mid-frame: 42 ns of frame left + 3 ns + 1 us later, "
+       "a is paused (2245 ns)");
+    net->sim.end_ps = TIME_NEVER;
+    sim_run(&net->sim, NULL, NULL);
+    const struct flow *f = &edge_of(net)->flows[0];
+    ok(f->completed, "ns3 PAUSE: the flow completes");
+    is_u64(f->end_ps, 2366000,
+           "ns3 PAUSE: the queued datagram follows it, at a at 2366 ns");
+    finish(net, &scn);
 }
 
 static void
@@ -1235,6 +1295,7 @@ main(void)
     test_loss();
     test_shared_pool();
     test_ecn_kmax();
+    test_ns3_pause_mid_frame();
     test_routes_generated();
     test_routes_withdrawn();
     test_routes_bounce();
