@@ -29,6 +29,7 @@ undefined-behaviour errors show up:
   scripts/fuzz-mutate.py --dcsim build-san/dcsim --count 3000 --seed 1
 """
 import argparse
+import fnmatch
 import glob
 import os
 import random
@@ -204,6 +205,10 @@ def main():
     ap.add_argument("--run-refused", type=float, default=0.25,
                     help="share of the mutants that validate refuses to "
                     "run all the same (default 0.25)")
+    ap.add_argument("--only", action="append", default=[], metavar="GLOB",
+                    help="mutate only the seeds whose name matches GLOB "
+                    "(a path such as scenarios/*.yaml, or tests/scenarios/"
+                    "evpn-*.sh#* for a script's heredocs); may be repeated")
     ap.add_argument("--no-run", action="store_true",
                     help="validate only, no short run")
     a = ap.parse_args()
@@ -216,6 +221,11 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     rng = random.Random(a.seed)
     seeds = sources(root)
+    if a.only:
+        seeds = [(name, text) for name, text in seeds
+                 if any(fnmatch.fnmatchcase(name, g) for g in a.only)]
+        if not seeds:
+            ap.error("no seed matches --only %s" % " ".join(a.only))
     counts = {}
     found = slow = 0
     try:

@@ -244,13 +244,12 @@ static bool
 check_us(struct import *im, enum cfg_key k, char *out, size_t size)
 {
     uint64_t ps;
-    const char *why;
+    const char *why = "zero";      /* Set by a failed parse. */
     const struct tok *v = im->val[k];
     snprintf(out, size, "%sus", v->text);
     if (!units_parse_duration(out, &ps, &why) || !ps)
         return fail(im, v, "%s '%s' (%s); expected a number of "
-                    "microseconds > 0", cfg_keys[k].name, v->text,
-                    ps ? why : "zero");
+                    "microseconds > 0", cfg_keys[k].name, v->text, why);
     return true;
 }
 

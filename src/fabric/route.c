@@ -402,14 +402,37 @@ route_order_ns3(struct net *net, const struct sw_adj *a,
     sw_adj_uninit(&nb);
 }
 
-void
-route_compute(struct net *net)
-{
-    uint32_t nh = net->n_hosts, ns = net->n_switches;
-    route_clear(net);
+/* What route_compute() works from, built step by step. */
+struct route_build {
+    struct net *net;
+    uint32_t first_sw;        /* Switches follow hosts in node order. */
+    struct sw_adj adj;
+    /* Step 1: hosts sorted by their switches; group G's representative
+     * is keys[group_rep[G]]. */
+    struct host_key *keys;
+    uint32_t *group_rep;      /* Key index. */
+    uint32_t n_groups;
+    /* Step 2: group G's neighbourhood is near.v[near_start[G] ..
+     * near_start[G + 1]). */
+    struct u32_vec near;
+    size_t *near_start;
+    /* Step 3: groups with the same neighbourhood share a class, and
+     * dist[c * ns + x] is switch X's distance to class C's groups. */
+    uint32_t *class_of, *class_rep;
+    uint32_t n_classes;
+    uint32_t *dist;
+    /* Step 4: switch X is home to or near the groups sp_group[sp_start[X]
+     * .. sp_start[X + 1]), in group order. */
+    uint32_t *sp_start, *sp_group;
+};
 
-    /* 1. Destination groups: hosts with the same set of switches. */
-    struct host_key *keys = xcalloc(nh, sizeof *keys);
+/* 1. Destination groups: hosts with the same set of switches. */
+static void
+route_group_hosts(struct route_build *b)
+{
+    struct net *net = b->net;
+    uint32_t nh = net->n_hosts;
+    struct host_key *keys = b->keys = xcalloc(nh, sizeof *keys);
     for (uint32_t i = 0; i < nh; i++) {
         const struct node *h = net->nodes[i];   /* Hosts come first. */
         keys[i].host = i;
@@ -424,119 +447,144 @@ route_compute(struct net *net)
     qsort(keys, nh, sizeof *keys, cmp_key);
     net->host_group = xcalloc(nh, sizeof *net->host_group);
     uint32_t n_groups = 0;
-    uint32_t *group_rep = xcalloc(nh, sizeof *group_rep); /* Key index. */
+    b->group_rep = xcalloc(nh, sizeof *b->group_rep);
     for (uint32_t i = 0; i < nh; i++) {
         if (i == 0 || !same_homes(&keys[i], &keys[i - 1]))
-            group_rep[n_groups++] = i;
+            b->group_rep[n_groups++] = i;
         net->host_group[keys[i].host] = n_groups - 1;
     }
-    net->n_groups = n_groups;
+    net->n_groups = b->n_groups = n_groups;
+}
 
-    uint32_t first_sw = nh;   /* Switches follow hosts in node order. */
-    struct sw_adj adj;
-    sw_adj_init(&adj, net);
-
-    /* 2. Each group's neighbourhood: the switches next to its switches,
-     * sorted; group G's is near.v[near_start[G] .. near_start[G + 1]). */
+/* 2. Each group's neighbourhood: the switches next to its switches,
+ * sorted. */
+static void
+route_find_near(struct route_build *b)
+{
+    uint32_t ns = b->net->n_switches, n_groups = b->n_groups;
+    const struct sw_adj *adj = &b->adj;
+    struct u32_vec *near = &b->near;
     uint32_t *mark = xmalloc(((size_t)ns + 1) * sizeof *mark);
     for (uint32_t x = 0; x < ns; x++)
         mark[x] = UINT32_MAX;
-    struct u32_vec near = { 0 };
-    size_t *near_start = xmalloc(((size_t)n_groups + 1) * sizeof *near_start);
+    b->near_start = xmalloc(((size_t)n_groups + 1) * sizeof *b->near_start);
     for (uint32_t g = 0; g < n_groups; g++) {
-        const struct host_key *k = &keys[group_rep[g]];
-        near_start[g] = near.n;
+        const struct host_key *k = &b->keys[b->group_rep[g]];
+        b->near_start[g] = near->n;
         for (uint32_t i = 0; i < k->n; i++)
-            mark[k->sw[i] - first_sw] = 2 * g;           /* A home. */
+            mark[k->sw[i] - b->first_sw] = 2 * g;        /* A home. */
         for (uint32_t i = 0; i < k->n; i++) {
-            uint32_t x = k->sw[i] - first_sw;
-            for (uint32_t j = adj.start[x]; j < adj.start[x + 1]; j++) {
-                uint32_t y = adj.peer[j];
+            uint32_t x = k->sw[i] - b->first_sw;
+            for (uint32_t j = adj->start[x]; j < adj->start[x + 1]; j++) {
+                uint32_t y = adj->peer[j];
                 if (y != UINT32_MAX && mark[y] != 2 * g &&
                     mark[y] != 2 * g + 1) {
                     mark[y] = 2 * g + 1;                 /* Near. */
-                    u32_vec_push(&near, y);
+                    u32_vec_push(near, y);
                 }
             }
         }
-        if (near.n - near_start[g] > 1)
-            qsort(near.v + near_start[g], near.n - near_start[g],
-                  sizeof *near.v, cmp_u32);
+        if (near->n - b->near_start[g] > 1)
+            qsort(near->v + b->near_start[g], near->n - b->near_start[g],
+                  sizeof *near->v, cmp_u32);
     }
-    near_start[n_groups] = near.n;
+    b->near_start[n_groups] = near->n;
     /* No group may have neighbours (one switch and its hosts); near.v +
      * 0 below must still point at an array, not be NULL + 0. */
-    if (!near.v)
-        near.v = xmalloc(sizeof *near.v);
+    if (!near->v)
+        near->v = xmalloc(sizeof *near->v);
+    free(mark);
+}
 
-    /* 3. Classes of groups with the same neighbourhood, and one BFS per
-     * class: dist[c * ns + x] is switch X's distance to every group of
-     * class C, except at the group's own switches (distance 1). */
-    uint32_t *class_of = xmalloc(((size_t)n_groups + 1) * sizeof *class_of);
-    uint32_t *class_rep = xmalloc(((size_t)n_groups + 1) * sizeof *class_rep);
+/* 3. Classes of groups with the same neighbourhood, and one BFS per
+ * class: dist[c * ns + x] is switch X's distance to every group of
+ * class C, except at the group's own switches (distance 1). */
+static void
+route_classify(struct route_build *b)
+{
+    uint32_t ns = b->net->n_switches, n_groups = b->n_groups;
+    const uint32_t *near = b->near.v;
+    const size_t *near_start = b->near_start;
+    b->class_of = xmalloc(((size_t)n_groups + 1) * sizeof *b->class_of);
+    b->class_rep = xmalloc(((size_t)n_groups + 1) * sizeof *b->class_rep);
     uint32_t n_classes = 0;
     uint32_t cap = 64;
     while (cap < 2 * (uint64_t)n_groups)
         cap *= 2;
     uint32_t *slots = xcalloc(cap, sizeof *slots);   /* Class + 1. */
     for (uint32_t g = 0; g < n_groups; g++) {
-        const uint32_t *v = near.v + near_start[g];
+        const uint32_t *v = near + near_start[g];
         size_t n = near_start[g + 1] - near_start[g];
         uint32_t h = list_hash(v, n) & (cap - 1);
         for (;; h = (h + 1) & (cap - 1)) {
             if (!slots[h]) {
-                class_rep[n_classes] = g;
+                b->class_rep[n_classes] = g;
                 slots[h] = ++n_classes;
                 break;
             }
-            uint32_t r = class_rep[slots[h] - 1];
+            uint32_t r = b->class_rep[slots[h] - 1];
             size_t rn = near_start[r + 1] - near_start[r];
             if (rn == n &&
-                (n == 0 || !memcmp(near.v + near_start[r], v, n * sizeof *v)))
+                (n == 0 || !memcmp(near + near_start[r], v, n * sizeof *v)))
                 break;
         }
-        class_of[g] = slots[h] - 1;
+        b->class_of[g] = slots[h] - 1;
     }
     free(slots);
-    uint32_t *dist = xmalloc(((size_t)n_classes * ns + 1) * sizeof *dist);
+    b->n_classes = n_classes;
+    b->dist = xmalloc(((size_t)n_classes * ns + 1) * sizeof *b->dist);
     uint32_t *fifo = xmalloc(((size_t)ns + 1) * sizeof *fifo);
     for (uint32_t c = 0; c < n_classes; c++) {
-        uint32_t r = class_rep[c];
-        bfs_from_near(&adj, ns, near.v + near_start[r],
+        uint32_t r = b->class_rep[c];
+        bfs_from_near(&b->adj, ns, near + near_start[r],
                       (uint32_t)(near_start[r + 1] - near_start[r]),
-                      &dist[(size_t)c * ns], fifo);
+                      &b->dist[(size_t)c * ns], fifo);
     }
+    free(fifo);
+}
 
-    /* 4. Per switch, the groups it is home to or near, in group order. */
-    uint32_t *sp_start = xcalloc((size_t)ns + 1, sizeof *sp_start);
-    for (uint32_t g = 0; g < n_groups; g++) {
-        const struct host_key *k = &keys[group_rep[g]];
+/* 4. Per switch, the groups it is home to or near, in group order. */
+static void
+route_index_switches(struct route_build *b)
+{
+    uint32_t ns = b->net->n_switches;
+    const uint32_t *near = b->near.v;
+    const size_t *near_start = b->near_start;
+    uint32_t *sp_start = b->sp_start =
+        xcalloc((size_t)ns + 1, sizeof *sp_start);
+    for (uint32_t g = 0; g < b->n_groups; g++) {
+        const struct host_key *k = &b->keys[b->group_rep[g]];
         for (uint32_t i = 0; i < k->n; i++)
-            sp_start[k->sw[i] - first_sw + 1]++;
+            sp_start[k->sw[i] - b->first_sw + 1]++;
         for (size_t i = near_start[g]; i < near_start[g + 1]; i++)
-            sp_start[near.v[i] + 1]++;
+            sp_start[near[i] + 1]++;
     }
     for (uint32_t x = 0; x < ns; x++)
         sp_start[x + 1] += sp_start[x];
-    uint32_t *sp_group = xmalloc(((size_t)sp_start[ns] + 1) *
-                                 sizeof *sp_group);
+    b->sp_group = xmalloc(((size_t)sp_start[ns] + 1) * sizeof *b->sp_group);
     uint32_t *fill = xmalloc(((size_t)ns + 1) * sizeof *fill);
     memcpy(fill, sp_start, (size_t)ns * sizeof *fill);
-    for (uint32_t g = 0; g < n_groups; g++) {
-        const struct host_key *k = &keys[group_rep[g]];
+    for (uint32_t g = 0; g < b->n_groups; g++) {
+        const struct host_key *k = &b->keys[b->group_rep[g]];
         for (uint32_t i = 0; i < k->n; i++)
-            sp_group[fill[k->sw[i] - first_sw]++] = g;
+            b->sp_group[fill[k->sw[i] - b->first_sw]++] = g;
         for (size_t i = near_start[g]; i < near_start[g + 1]; i++)
-            sp_group[fill[near.v[i]]++] = g;
+            b->sp_group[fill[near[i]]++] = g;
     }
     free(fill);
+}
 
-    /* 5. The tables, switch by switch, each switch interning its port sets
-     * in group order (so group indices come out as a search per group
-     * would number them).  Away from a group, a switch's next hops depend
-     * on the group's class only, and are interned once per class. */
+/* 5. The tables, switch by switch, each switch interning its port sets
+ * in group order (so group indices come out as a search per group
+ * would number them).  Away from a group, a switch's next hops depend
+ * on the group's class only, and are interned once per class. */
+static void
+route_fill_tables(struct route_build *b)
+{
+    struct net *net = b->net;
+    uint32_t ns = net->n_switches, n_groups = b->n_groups;
     uint8_t *set = xmalloc(256);
-    uint16_t *memo = xmalloc(((size_t)n_classes + 1) * sizeof *memo);
+    uint16_t *memo = xmalloc(((size_t)b->n_classes + 1) * sizeof *memo);
     struct group_table table = { 0 };
     /* Every switch's table in one array, on huge pages at scale. */
     net->route_mem = arena_huge(((size_t)ns * n_groups + 1) *
@@ -544,45 +592,56 @@ route_compute(struct net *net)
     for (uint32_t x = 0; x < ns; x++) {
         struct sw *s = &net->switches[x];
         s->route = &net->route_mem[(size_t)x * n_groups];
-        for (uint32_t c = 0; c < n_classes; c++)
+        for (uint32_t c = 0; c < b->n_classes; c++)
             memo[c] = UINT16_MAX;
         if (table.cap)
             memset(table.slots, 0, table.cap * sizeof *table.slots);
-        uint32_t sp = sp_start[x];
+        uint32_t sp = b->sp_start[x];
         for (uint32_t g = 0; g < n_groups; g++) {
-            if (sp < sp_start[x + 1] && sp_group[sp] == g) {
+            if (sp < b->sp_start[x + 1] && b->sp_group[sp] == g) {
                 sp++;
-                const struct host_key *k = &keys[group_rep[g]];
-                if (bsearch(&(uint32_t){ x + first_sw }, k->sw, k->n,
+                const struct host_key *k = &b->keys[b->group_rep[g]];
+                if (bsearch(&(uint32_t){ x + b->first_sw }, k->sw, k->n,
                             sizeof k->sw[0], cmp_u32))
                     s->route[g] = ROUTE_DIRECT;
                 else
-                    s->route[g] = intern_homes(s, &table, &adj, x, k->sw,
-                                               k->n, first_sw, set);
+                    s->route[g] = intern_homes(s, &table, &b->adj, x, k->sw,
+                                               k->n, b->first_sw, set);
                 continue;
             }
-            uint32_t c = class_of[g];
+            uint32_t c = b->class_of[g];
             if (memo[c] == UINT16_MAX)
-                memo[c] = intern_closer(s, &table, &adj, x,
-                                        &dist[(size_t)c * ns], set);
+                memo[c] = intern_closer(s, &table, &b->adj, x,
+                                        &b->dist[(size_t)c * ns], set);
             s->route[g] = memo[c];
         }
     }
-    if (net->ns3_ip)
-        route_order_ns3(net, &adj, keys, group_rep);
     free(table.slots);
     free(memo);
     free(set);
-    free(sp_group);
-    free(sp_start);
-    free(fifo);
-    free(dist);
-    free(class_rep);
-    free(class_of);
-    free(near_start);
-    free(near.v);
-    free(mark);
-    sw_adj_uninit(&adj);
-    free(group_rep);
-    free(keys);
+}
+
+void
+route_compute(struct net *net)
+{
+    struct route_build b = { .net = net, .first_sw = net->n_hosts };
+    route_clear(net);
+    route_group_hosts(&b);
+    sw_adj_init(&b.adj, net);
+    route_find_near(&b);
+    route_classify(&b);
+    route_index_switches(&b);
+    route_fill_tables(&b);
+    if (net->ns3_ip)
+        route_order_ns3(net, &b.adj, b.keys, b.group_rep);
+    free(b.sp_group);
+    free(b.sp_start);
+    free(b.dist);
+    free(b.class_rep);
+    free(b.class_of);
+    free(b.near_start);
+    free(b.near.v);
+    sw_adj_uninit(&b.adj);
+    free(b.group_rep);
+    free(b.keys);
 }

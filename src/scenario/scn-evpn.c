@@ -417,9 +417,16 @@ scn_parse_evpn(struct ctx *c, const struct ynode *map, struct evpn_spec *e)
                               &e->rr_policy, &e->n_rr_policy))
         return false;
     const struct ypair *pr = ytree_pair(map, "hold");
-    if (pr && e->hold_ps && !ytree_get(map, "keepalive"))
-        e->keepalive_ps = e->hold_ps / 3 ? e->hold_ps / 3 : 1;
-    else if (pr && e->hold_ps && e->hold_ps <= e->keepalive_ps)
+    if (pr && e->hold_ps && !ytree_get(map, "keepalive")) {
+        /* A third of a hold time under 3 ps would be no interval at
+         * all: refused, not rounded up to one that is not a third. */
+        if (e->hold_ps < 3)
+            return fail_at(c, &pr->value->mark, "evpn.hold: %s leaves no "
+                           "KEEPALIVE interval (a third of it); expected "
+                           "at least 3ps, or a keepalive below it",
+                           pr->value->text);
+        e->keepalive_ps = e->hold_ps / 3;
+    } else if (pr && e->hold_ps && e->hold_ps <= e->keepalive_ps)
         return fail_at(c, &pr->value->mark, "evpn.hold: %s is not longer "
                        "than evpn.keepalive; expected a hold time above the "
                        "KEEPALIVE interval (RFC 4271: three of them)",

@@ -140,6 +140,7 @@ check hold 'evpn: {hold: fast}' 6:14 "evpn.hold is 'fast'"
 check hold-zero 'evpn: {hold: 0s}' 6:14 "evpn.hold is '0s'"
 check hold-short 'evpn: {keepalive: 30s, hold: 10s}' 6:30 "evpn.hold: 10s is not longer than evpn.keepalive"
 check hold-equal 'evpn: {keepalive: 3s, hold: 3s}' 6:29 "evpn.hold: 3s is not longer than evpn.keepalive"
+check hold-tiny 'evpn: {hold: 2ps}' 6:14 "evpn.hold: 2ps leaves no KEEPALIVE interval (a third of it); expected at least 3ps"
 check no-evpn '' 4:64 "overlay.vswitch.tables: evpn needs an evpn section"
 OV='host: {}' check no-overlay 'evpn: {}' 6:1 "evpn: the speakers run on the VTEPs; expected an overlay (vteps: server or leaf)"
 

@@ -159,6 +159,10 @@ conf 's/^SIMULATOR_STOP_TIME 4.00/SIMULATOR_STOP_TIME soon/'
 bad "stop time not a number" mix/bad.txt:13:21: "SIMULATOR_STOP_TIME 'soon' (not a number)"
 conf 's/^SIMULATOR_STOP_TIME 4.00/SIMULATOR_STOP_TIME 0/'
 bad "stop time zero" mix/bad.txt:13:21: "SIMULATOR_STOP_TIME '0' (zero)"
+conf 's/^CC_MODE 3/CC_MODE 1/; s/^RATE_DECREASE_INTERVAL 4/RATE_DECREASE_INTERVAL soon/'
+bad "DCQCN period not a number" mix/bad.txt:17:24: "RATE_DECREASE_INTERVAL 'soon' (not a number)"
+conf 's/^CC_MODE 3/CC_MODE 1/; s/^RP_TIMER 900 /RP_TIMER 0/'
+bad "DCQCN period zero" mix/bad.txt:19:10: "RP_TIMER '0' (zero)"
 conf 's/^U_TARGET 0.95/U_TARGET 1.5/'
 bad "eta above 1" mix/bad.txt:36:10: "U_TARGET 1.5"
 conf 's/^CC_MODE 3/CC_MODE 1/; s/^EWMA_GAIN 0.00390625/EWMA_GAIN 2/'
