@@ -13,26 +13,29 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 run() { timeout 30 "$DCSIM" run "$@" --quiet --no-report; }
 
+# star FLOWS HOST:RATE:DELAY...: a switch s0 with the hosts on cables
+# of those rates and delays.
+star() {
+    flows=$1
+    shift
+    printf 'name: ns3-order\nfabric: ns3\ntopology:\n  type: explicit\n'
+    printf '  nodes:\n    - {name: s0, kind: switch}\n'
+    for h in "$@"; do
+        printf '    - {name: %s, kind: host}\n' "${h%%:*}"
+    done
+    printf '  links:\n'
+    for h in "$@"; do
+        rest=${h#*:}
+        printf '    - {a: s0, b: %s, rate: %s, delay: %s}\n' \
+            "${h%%:*}" "${rest%%:*}" "${rest#*:}"
+    done
+    printf 'traffic:\n  - {pattern: flows, protocol: udp, flows: [%s]}\n' \
+        "$flows"
+}
 # scene DELAY_A DELAY_B FLOWS: the star with a's and b's cable delays;
 # c's cable is 1 us.
 scene() {
-    cat <<YAML
-name: ns3-order
-fabric: ns3
-topology:
-  type: explicit
-  nodes:
-    - {name: s0, kind: switch}
-    - {name: a, kind: host}
-    - {name: b, kind: host}
-    - {name: c, kind: host}
-  links:
-    - {a: s0, b: a, rate: 100Gbps, delay: $1}
-    - {a: s0, b: b, rate: 100Gbps, delay: $2}
-    - {a: s0, b: c, rate: 100Gbps, delay: 1us}
-traffic:
-  - {pattern: flows, protocol: udp, flows: [$3]}
-YAML
+    star "$3" "a:100Gbps:$1" "b:100Gbps:$2" c:100Gbps:1us
 }
 # ends DIR: the flows' end times in ns, in flow order.
 ends() {
@@ -95,29 +98,11 @@ check two "3166 3249 3083 3332" "B2, started before A2, goes first"
 # waits behind it (1249-1332, at c 2332): the queue never holds more
 # than one frame.  Had the end come after them, both would have waited
 # for it (2084 B), the departures at the same times.
-cat >"$tmp/three.yaml" <<YAML
-name: ns3-order
-fabric: ns3
-topology:
-  type: explicit
-  nodes:
-    - {name: s0, kind: switch}
-    - {name: a, kind: host}
-    - {name: b, kind: host}
-    - {name: c, kind: host}
-    - {name: d, kind: host}
-  links:
-    - {a: s0, b: a, rate: 100Gbps, delay: 1us}
-    - {a: s0, b: b, rate: 400Gbps, delay: 50ns}
-    - {a: s0, b: c, rate: 100Gbps, delay: 1us}
-    - {a: s0, b: d, rate: 400Gbps, delay: 50ns}
-traffic:
-  - pattern: flows
-    protocol: udp
-    flows: [{src: a, dst: c, size: 1000B, start: 0ns},
-            {src: b, dst: c, size: 1000B, start: 1096ns},
-            {src: d, dst: c, size: 1000B, start: 1096ns}]
-YAML
+star "{src: a, dst: c, size: 1000B, start: 0ns},
+      {src: b, dst: c, size: 1000B, start: 1096ns},
+      {src: d, dst: c, size: 1000B, start: 1096ns}" \
+    a:100Gbps:1us b:400Gbps:50ns c:100Gbps:1us d:400Gbps:50ns \
+    >"$tmp/three.yaml"
 check three "2166 2249 2332" "B and D, started after A1 left s0, come after its end"
 q=$(cell "$tmp/three" queues.csv max_bytes)
 [ "$q" = 1042 ]
