@@ -355,12 +355,11 @@ port_end_ns3(struct sim *s, struct port *port)
 static NOINLINE void
 port_end_ns3_file(struct sim *s, struct port *port)
 {
-    const struct link *l = &port->link;
+    struct link *l = &port->link;
     /* A cut cable keeps no frame, but its end was filed as it was cut. */
     if (!l->n)
         return;
-    uint64_t seq = link_ns3_seq((struct link *)l)[(l->first + l->n - 1) &
-                                                  (l->cap - 1)];
+    uint64_t seq = link_ns3_seq(l)[(l->first + l->n - 1) & (l->cap - 1)];
     if (port->busy_until_ps > s->now_ps || seq > sim_now_seq(s))
         sim_schedule_seq(s, &port->tx_done, port->busy_until_ps, seq);
 }

@@ -263,7 +263,8 @@ uint64_t sim_take_seq(struct sim *);
  * instead of in its place.  This lets one
  * embedded event stand for a series of events each due to be scheduled
  * at an earlier time, ordered as those would be (a link's arrivals under
- * `fabric: ns3`, port.c).  A SEQ taken before a renumbering (see
+ * `fabric: ns3`, port.c), or an event filed late under the key it would
+ * have had (a port's end of transmission there: sim_now_seq()).  A SEQ taken before a renumbering (see
  * Ordering above; after some 2^40 schedules) has lost its place, and
  * orders as if scheduled now. */
 void sim_schedule_seq(struct sim *, struct event *, uint64_t t_ps,
