@@ -20,6 +20,7 @@ static void port_tx_done(struct sim *, struct event *);
 static void link_arrive(struct sim *, struct event *);
 static void link_arrive_ns3(struct sim *, struct event *);
 static event_prefetch_fn link_arrive_prefetch;
+static inline void port_end_ns3_due(struct sim *, struct port *);
 
 void
 port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
@@ -286,6 +287,10 @@ port_link_set_down(struct net *net, struct port *port, bool down)
     struct link *l = &port->link;
     if (l->down == down)
         return;
+    /* The frames on the wire go, and with them the sequence number of
+     * the last one's start, which its end still to come needs. */
+    if (port->ns3_time)
+        port_end_ns3_due(&net->sim, port);
     l->down = down;
     sim_cancel(&net->sim, &l->arrive);
     while (l->n) {
@@ -331,13 +336,48 @@ port_release(struct net *net, struct port *port, uint8_t tc, uint8_t in_port,
         fc_rx_released(net, &port->node->ports[in_port], tc);
 }
 
-/* Under `fabric: ns3` the end of every transmission is an event, filed
- * as the frame starts and before its arrival (port_set_ns3()). */
+/* Under `fabric: ns3` the end of every transmission is an event
+ * (port_set_ns3()): a control frame's is filed as it starts. */
 static NOINLINE void
 port_end_ns3(struct sim *s, struct port *port)
 {
     if (!event_is_scheduled(s, &port->tx_done))
         sim_schedule(s, &port->tx_done, port->busy_until_ps);
+}
+
+/* A data frame's end is filed only when something could tell
+ * (port_end_ns3_due()), with the sequence number of the frame's start
+ * its arrival keeps, the last in the link's ring: nothing takes a number
+ * between the two, so the end orders against every other event as one
+ * filed as the frame started would, and before its own arrival (an
+ * earlier event id).  Filed only if still to come: due later than now,
+ * or now after the event firing. */
+static NOINLINE void
+port_end_ns3_file(struct sim *s, struct port *port)
+{
+    struct link *l = &port->link;
+    /* A cut cable keeps no frame, but its end was filed as it was cut. */
+    if (!l->n)
+        return;
+    uint64_t seq = link_ns3_seq(l)[(l->first + l->n - 1) & (l->cap - 1)];
+    if (port->busy_until_ps > s->now_ps || seq > sim_now_seq(s))
+        sim_schedule_seq(s, &port->tx_done, port->busy_until_ps, seq);
+}
+
+/* Under `fabric: ns3`: files the end of PORT's frame if it may be still
+ * to come and is not filed (a data frame's, port_transmit()), before
+ * anything that tells an end still to come from one passed: a frame
+ * offered to the port (port_send()), a kick (port_kick()), a cut.  From
+ * then on the port runs as if the end had been filed as the frame
+ * started; where nothing asks (most frames from a switch port that
+ * nothing waits behind), the end, which would have found nothing to
+ * send, costs no event. */
+static inline void
+port_end_ns3_due(struct sim *s, struct port *port)
+{
+    if (port->busy_until_ps >= s->now_ps &&
+        !event_is_scheduled(s, &port->tx_done))
+        port_end_ns3_file(s, port);
 }
 
 /* Puts P, of class TC (-1: a control frame of the port's flow
@@ -357,16 +397,17 @@ port_transmit(struct net *net, struct port *port, struct pkt *p, int tc,
     if (UNLIKELY(p->hooks | port->link.capture))
         net_observe_depart(net, port, p, ser);
     port->busy_until_ps = now + ser;
-    /* Wake up at the end of this frame only if something may follow (at
-     * every end under `fabric: ns3`: below). */
+    /* Wake up at the end of this frame only if something may follow
+     * (under `fabric: ns3` a control frame's always, a data frame's when
+     * something asks: port_end_ns3_due()). */
     if (port->eligible || port->node->class->tx_ready || port->fc_ctrl)
         sim_schedule(&net->sim, &port->tx_done, now + ser);
     port->link.wire_bytes += wire;
     port->link.packets++;
     net->st.packet_hops++;
-    if (UNLIKELY(ns3))
-        port_end_ns3(&net->sim, port);
     if (tc < 0) {
+        if (UNLIKELY(ns3))
+            port_end_ns3(&net->sim, port);
         fc_ctrl_sent(net, port->fc, p, now + ser);
         return;
     }
@@ -384,8 +425,14 @@ port_transmit(struct net *net, struct port *port, struct pkt *p, int tc,
         fc_tx_sent(net, port->fc, (uint8_t)tc, in_port, frame);
 }
 
-void
-port_kick(struct net *net, struct port *port)
+/* port_kick() once any end under `fabric: ns3` that a kick could pass
+ * is filed: from port_send(), which files it first, and from the end
+ * itself.  That end may be one passed by a frame started at its instant
+ * (port_kick() from another event), which leaves it filed (port_end_ns3(),
+ * or port_transmit()'s test of what may follow): it finds the port busy
+ * and files the new frame's end afresh. */
+static void
+port_pull(struct net *net, struct port *port)
 {
     uint64_t now = net->sim.now_ps;
     if (now < port->busy_until_ps) {
@@ -416,6 +463,15 @@ port_kick(struct net *net, struct port *port)
     port_transmit(net, port, p, tc, now);
 }
 
+void
+port_kick(struct net *net, struct port *port)
+{
+    /* port->ns3_time, read only where ps_per_byte is 0. */
+    if (UNLIKELY(!port->ps_per_byte && port->ns3_time))
+        port_end_ns3_due(&net->sim, port);
+    port_pull(net, port);
+}
+
 uint64_t
 port_flush(struct net *net, struct port *port, uint8_t tc, int why)
 {
@@ -436,7 +492,7 @@ port_flush(struct net *net, struct port *port, uint8_t tc, int why)
 static void
 port_tx_done(struct sim *s, struct event *ev)
 {
-    port_kick(net_of(s), CONTAINER_OF(ev, struct port, tx_done));
+    port_pull(net_of(s), CONTAINER_OF(ev, struct port, tx_done));
 }
 
 void
@@ -477,7 +533,7 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
      * departure sees (HPCC's INT, ECN marking) counts it. */
     if (port->eligible && net->sim.now_ps >= port->busy_until_ps &&
         !port->ns3_time)
-        port_kick(net, port);
+        port_pull(net, port);
     struct port_queue *pq = port_queue_get(&net->arena, port, tc);
     if (UNLIKELY(port->fc_drop >> tc & 1)) {
         pq->st.drops++;
@@ -500,6 +556,9 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     if (port->ecn && port->ecn_at_enqueue)
         ecn_consider(port->ecn, &pq->st.ecn_marked, p, pq->q.bytes);
     uint64_t now = net->sim.now_ps;
+    /* ns-3's order (above): an end still to come is an event. */
+    if (UNLIKELY(!port->ps_per_byte && port->ns3_time))
+        port_end_ns3_due(&net->sim, port);
     if (port_leaves_at_once(net, port, tc, now)) {
         /* The marking at dequeue sees the queue empty. */
         queue_pass(&pq->q, p, now);
@@ -514,7 +573,7 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     if (UNLIKELY(port->ns3_time) &&
         event_is_scheduled(&net->sim, &port->tx_done))
         return;
-    port_kick(net, port);
+    port_pull(net, port);
 }
 
 _Static_assert(offsetof(struct port, fc_tx) < 64,

@@ -121,7 +121,8 @@ struct port {
     /* Second and third lines: the link, then the rest of what every
      * transmission touches. */
     struct link link;
-    struct event tx_done;     /* At busy_until_ps, when work waits. */
+    struct event tx_done;     /* At busy_until_ps, when work waits (or
+                               * `fabric: ns3` asks: port_set_ns3()). */
     uint64_t rate_bps;
     struct port_queue *qv;    /* The classes' queues that exist (qmap). */
     /* Fourth line: the scheduler's. */
@@ -152,14 +153,19 @@ void port_init(struct port *, struct sim *, struct node *, uint8_t index,
  * frame's end of transmission and its arrival at the far end are both
  * events scheduled when it starts (QbbNetDevice::TransmitStart, then
  * QbbChannel::TransmitStart), and ns-3's scheduler fires the events due at
- * one instant in the order they were scheduled.  So the port schedules
- * its end of transmission at every start (not only when something
- * waits), and the link, which holds one event for the frame at its head,
- * schedules each frame's arrival with the sequence number taken when the
- * frame started (sim_schedule_seq()): arrivals at one node at one instant
- * come in the order their frames started, whichever link they took, and
- * an arrival at a port whose frame ends at that instant comes before the
- * end if its frame started first. */
+ * one instant in the order they were scheduled.  So the link, which
+ * holds one event for the frame at its head, schedules each frame's
+ * arrival with the sequence number taken when the frame started
+ * (sim_schedule_seq()): arrivals at one node at one instant come in the
+ * order their frames started, whichever link they took.  The port's end
+ * of transmission orders as if scheduled at every start, with the same
+ * sequence number as the frame's arrival: an arrival at a port whose
+ * frame ends at that instant comes before the end if its frame started
+ * first.  It is filed at the start only when something waits; else when
+ * something could tell an end still to come from one passed (a frame
+ * offered to the port, a kick, a cut: port.c's port_end_ns3_due(),
+ * which compares with the firing event's sequence number at the end's
+ * instant), and not at all where nothing asks. */
 void port_set_ns3(struct port *);
 /* The prefetch hook port_init() gives PORT's end of transmission
  * (sim.h's event_set_prefetch()); a node that has more to fetch before

@@ -888,6 +888,7 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
         queue_pop(s, bk, id);
         s->heap_len--;
         s->now_ps = t;
+        s->now_seq = key_seq(s, top);
         if (s->prefetch)
             near_prefetch(s);
         ev->fn(s, ev);

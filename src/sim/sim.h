@@ -155,6 +155,7 @@ struct sim {
     uint64_t now_ps;          /* Current simulated time. */
     uint64_t end_ps;          /* Stop before events later than this. */
     uint64_t seq;             /* Next insertion sequence number. */
+    uint64_t now_seq;         /* The firing event's (sim_now_seq()). */
     uint64_t events;          /* Events executed so far, not counting
                                * background events. */
     uint64_t seq_limit;       /* 1 << (64 - id_bits): renumber there. */
@@ -262,7 +263,8 @@ uint64_t sim_take_seq(struct sim *);
  * instead of in its place.  This lets one
  * embedded event stand for a series of events each due to be scheduled
  * at an earlier time, ordered as those would be (a link's arrivals under
- * `fabric: ns3`, port.c).  A SEQ taken before a renumbering (see
+ * `fabric: ns3`, port.c), or an event filed late under the key it would
+ * have had (a port's end of transmission there: sim_now_seq()).  A SEQ taken before a renumbering (see
  * Ordering above; after some 2^40 schedules) has lost its place, and
  * orders as if scheduled now. */
 void sim_schedule_seq(struct sim *, struct event *, uint64_t t_ps,
@@ -304,6 +306,23 @@ static inline uint64_t
 sim_now(const struct sim *s)
 {
     return s->now_ps;
+}
+
+/* The sequence number of the event firing now (sim_run()), which
+ * places it among the events due at now: one filed at now with a smaller
+ * sequence number has fired, one with a greater is still to come.  That
+ * lets a model keep an event it would file at every occasion but rarely
+ * needs unfiled, with its time and sequence number, and file it
+ * (sim_schedule_seq()) only when something could see the difference
+ * (port.c under `fabric: ns3`).  A renumbering (see Ordering) leaves
+ * it as it was: it compares right with the numbers taken before the
+ * renumbering, and compares greater than those taken after it until the
+ * next event fires, so that such a number taken for an event at now
+ * reads as fired. */
+static inline uint64_t
+sim_now_seq(const struct sim *s)
+{
+    return s->now_seq;
 }
 
 /* Events scheduled, background events aside: nonzero after sim_run() if

@@ -13,26 +13,29 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 run() { timeout 30 "$DCSIM" run "$@" --quiet --no-report; }
 
+# star FLOWS HOST:RATE:DELAY...: a switch s0 with the hosts on cables
+# of those rates and delays.
+star() {
+    flows=$1
+    shift
+    printf 'name: ns3-order\nfabric: ns3\ntopology:\n  type: explicit\n'
+    printf '  nodes:\n    - {name: s0, kind: switch}\n'
+    for h in "$@"; do
+        printf '    - {name: %s, kind: host}\n' "${h%%:*}"
+    done
+    printf '  links:\n'
+    for h in "$@"; do
+        rest=${h#*:}
+        printf '    - {a: s0, b: %s, rate: %s, delay: %s}\n' \
+            "${h%%:*}" "${rest%%:*}" "${rest#*:}"
+    done
+    printf 'traffic:\n  - {pattern: flows, protocol: udp, flows: [%s]}\n' \
+        "$flows"
+}
 # scene DELAY_A DELAY_B FLOWS: the star with a's and b's cable delays;
 # c's cable is 1 us.
 scene() {
-    cat <<YAML
-name: ns3-order
-fabric: ns3
-topology:
-  type: explicit
-  nodes:
-    - {name: s0, kind: switch}
-    - {name: a, kind: host}
-    - {name: b, kind: host}
-    - {name: c, kind: host}
-  links:
-    - {a: s0, b: a, rate: 100Gbps, delay: $1}
-    - {a: s0, b: b, rate: 100Gbps, delay: $2}
-    - {a: s0, b: c, rate: 100Gbps, delay: 1us}
-traffic:
-  - {pattern: flows, protocol: udp, flows: [$3]}
-YAML
+    star "$3" "a:100Gbps:$1" "b:100Gbps:$2" c:100Gbps:1us
 }
 # ends DIR: the flows' end times in ns, in flow order.
 ends() {
@@ -84,5 +87,25 @@ scene 1us 2us "{src: b, dst: c, size: 1000B, start: 0ns},
                {src: a, dst: c, size: 1000B, start: 917ns},
                {src: a, dst: c, size: 1000B, start: 1083ns}" >"$tmp/two.yaml"
 check two "3166 3249 3083 3332" "B2, started before A2, goes first"
+
+# 3. An end already passed: a (1 us) sends A1 at 0, which reaches s0 at
+# 1083 and leaves at once (1083-1166, at c 2166); nothing waits behind
+# it, so its end is filed only if something asks (port.c).  b and d,
+# on 400 Gb/s cables of 50 ns (the frame holds them 20 ns, 20.84
+# rounded down), send B and D at 1096, after A1's transmission at s0
+# started: both reach s0 at 1166, as it ends, and come after its end.
+# B finds the port idle and leaves at once (1166-1249, at c 2249), D
+# waits behind it (1249-1332, at c 2332): the queue never holds more
+# than one frame.  Had the end come after them, both would have waited
+# for it (2084 B), the departures at the same times.
+star "{src: a, dst: c, size: 1000B, start: 0ns},
+      {src: b, dst: c, size: 1000B, start: 1096ns},
+      {src: d, dst: c, size: 1000B, start: 1096ns}" \
+    a:100Gbps:1us b:400Gbps:50ns c:100Gbps:1us d:400Gbps:50ns \
+    >"$tmp/three.yaml"
+check three "2166 2249 2332" "B and D, started after A1 left s0, come after its end"
+q=$(cell "$tmp/three" queues.csv max_bytes)
+[ "$q" = 1042 ]
+t $? "the first frame after the end left at once ($q B queued at most, want 1042)"
 
 echo "1..$n"
