@@ -214,10 +214,11 @@ pfc_send(struct net *net, struct pfc_port *pf, uint8_t classes,
             else
                 stats_of(pf, c)->resume_sent++;
         }
-    /* Under `fabric: ns3` an end of transmission due now sends it, ahead
-     * of the queued data (port_set_ns3(); the simulator's SendPfc queues
-     * it in its control queue for TransmitComplete to take). */
-    if (port->ns3_time && event_is_scheduled(&net->sim, &port->tx_done))
+    /* Under `fabric: ns3` an end of transmission still to come (filed now
+     * if it was not: port_ns3_end_pending()) sends it, ahead of the queued
+     * data (port_set_ns3(); the simulator's SendPfc queues it in its
+     * control queue for TransmitComplete to take). */
+    if (port->ns3_time && port_ns3_end_pending(net, port))
         return;
     port_kick(net, port);
 }

@@ -489,6 +489,13 @@ port_flush(struct net *net, struct port *port, uint8_t tc, int why)
     return n;
 }
 
+bool
+port_ns3_end_pending(struct net *net, struct port *port)
+{
+    port_end_ns3_due(&net->sim, port);
+    return event_is_scheduled(&net->sim, &port->tx_done);
+}
+
 static void
 port_tx_done(struct sim *s, struct event *ev)
 {

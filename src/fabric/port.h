@@ -186,6 +186,11 @@ void port_push(struct net *, struct port *, struct pkt *, uint8_t tc);
  * Control frames of its flow control (fc.h) go first; then a class that
  * is neither paused nor held back by the flow control. */
 void port_kick(struct net *, struct port *);
+/* Under `fabric: ns3`: whether the end of PORT's frame under way is still
+ * to come (filed now if it had not been: port_end_ns3_due()), so that a
+ * control frame waits for it as the simulator's SendPfc waits for
+ * TransmitComplete. */
+bool port_ns3_end_pending(struct net *, struct port *);
 /* Makes FC PORT's flow control (fc_port_attach() calls this at build
  * time): with a provider that watches arrivals, the link into PORT
  * reports each packet to it before PORT's node sees it. */
