@@ -70,6 +70,7 @@ sim_init(struct sim *s, uint64_t seed)
     s->seq_limit = UINT64_C(1) << (64 - s->id_bits);
     s->id_mask = (UINT64_C(1) << s->id_bits) - 1;
     s->far_due_ps = UINT64_MAX;
+    s->run_limit_ps = UINT64_MAX;  /* sim_run() sets it from end_ps. */
     s->evs_cap = INITIAL_IDS;
     s->evs = xmalloc(s->evs_cap * sizeof *s->evs);
     s->pos = xmalloc(s->evs_cap * sizeof *s->pos);
@@ -80,6 +81,7 @@ sim_init(struct sim *s, uint64_t seed)
     s->first_b = UINT32_MAX;
     s->peek_b = NEAR_BUCKETS;
     s->bucket_shift = INITIAL_SHIFT;
+    s->near_span_ps = (uint64_t)(NEAR_BUCKETS - 1) << INITIAL_SHIFT;
     s->n_pf_fns = 1;
     s->prefetch = true;
 }
@@ -282,6 +284,14 @@ event_set_prefetch(struct sim *s, struct event *ev, event_prefetch_fn *fn)
     ev->prefetch = (uint8_t)i;
 }
 
+/* Sets run_limit_ps from far_due_ps and end_ps. */
+static inline void
+run_limit_update(struct sim *s)
+{
+    uint64_t after_end = s->end_ps == UINT64_MAX ? UINT64_MAX : s->end_ps + 1;
+    s->run_limit_ps = MIN(s->far_due_ps, after_end);
+}
+
 /* Sets far_due_ps from the far heap's first key: the earliest time at
  * which is_near() holds for it, i.e. its bucket is less than
  * NEAR_BUCKETS widths after now's. */
@@ -290,12 +300,13 @@ far_due_update(struct sim *s)
 {
     if (s->far_len == 0) {
         s->far_due_ps = UINT64_MAX;
-        return;
+    } else {
+        uint64_t fb = (uint64_t)(s->far[0] >> 64) >> s->bucket_shift;
+        s->far_due_ps = fb < NEAR_BUCKETS
+                            ? 0
+                            : (fb - NEAR_BUCKETS + 1) << s->bucket_shift;
     }
-    uint64_t fb = (uint64_t)(s->far[0] >> 64) >> s->bucket_shift;
-    s->far_due_ps = fb < NEAR_BUCKETS
-                        ? 0
-                        : (fb - NEAR_BUCKETS + 1) << s->bucket_shift;
+    run_limit_update(s);
 }
 
 /* Puts K at index I of the far heap and records where its event is. */
@@ -496,6 +507,7 @@ near_rebucket(struct sim *s, uint32_t shift)
     s->near_len = 0;
     s->first_b = UINT32_MAX;
     s->bucket_shift = shift;
+    s->near_span_ps = (uint64_t)(NEAR_BUCKETS - 1) << shift;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t id = key_id(s, keys[i]);
         uint64_t t_ps = s->evs[id]->time_ps;
@@ -509,23 +521,13 @@ near_rebucket(struct sim *s, uint32_t shift)
     far_due_update(s);
 }
 
-/* Makes bucket B the one that events are popped from.  The previous one,
- * if it still holds keys (an earlier bucket filled while it was first),
- * moves its unfired keys to the front. */
+/* Points the lookahead's next bucket (peek_b) at the next nonempty one
+ * after B, if one is near.  Only the prefetch pipeline reads it, so it is
+ * kept only while the pipeline runs (a stale one costs a prefetch, never
+ * the order). */
 static void
-near_make_first(struct sim *s, uint32_t b)
+near_peek(struct sim *s, uint32_t b)
 {
-    if (s->first_b != UINT32_MAX && s->first_head > 0) {
-        struct sim_bucket *old = &s->buckets[s->first_b];
-        uint32_t n = old->len - s->first_head;
-        memmove(old->keys, old->keys + s->first_head, n * sizeof *old->keys);
-        old->len = n;
-        for (uint32_t i = 0; i < n; i++)
-            s->pos[key_id(s, old->keys[i])] = i;
-    }
-    s->first_b = b;
-    s->first_head = 0;
-    /* The lookahead's next bucket, if one is near. */
     s->peek_b = NEAR_BUCKETS;
     uint32_t w = b / 64;
     uint64_t word = s->nonempty[w] & (~UINT64_C(1) << (b % 64));
@@ -539,13 +541,11 @@ near_make_first(struct sim *s, uint32_t b)
     }
 }
 
-/* The earliest nonempty calendar bucket (the calendar is not empty),
- * made the first.  Every pending event is due at or after now, so the
- * search starts at now's bucket and goes round the ring.  sim_run() asks
- * only when the first bucket is not now's: while it is, no other can be
- * earlier. */
-static uint32_t
-near_first(struct sim *s)
+/* The earliest nonempty calendar bucket (the calendar is not empty).
+ * Every pending event is due at or after now, so the search starts at
+ * now's bucket and goes round the ring. */
+static ALWAYS_INLINE uint32_t
+near_scan(const struct sim *s)
 {
     uint32_t start = bucket_of(s, s->now_ps);
     uint32_t w = start / 64;
@@ -554,9 +554,46 @@ near_first(struct sim *s)
         w = (w + 1) % (NEAR_BUCKETS / 64);
         word = s->nonempty[w];
     }
-    uint32_t b = w * 64 + (uint32_t)__builtin_ctzll(word);
-    if (b != s->first_b)
-        near_make_first(s, b);
+    return w * 64 + (uint32_t)__builtin_ctzll(word);
+}
+
+/* Makes the earliest nonempty bucket the one that events are popped
+ * from, when a run starts (an event may have been filed before the first
+ * bucket since the last run: a run cut by end_ps leaves now behind it).
+ * The previous one, if it still holds keys, moves its unfired keys to the
+ * front. */
+static void
+near_first(struct sim *s)
+{
+    uint32_t b = near_scan(s);
+    if (b == s->first_b)
+        return;
+    if (s->first_b != UINT32_MAX && s->first_head > 0) {
+        struct sim_bucket *old = &s->buckets[s->first_b];
+        uint32_t n = old->len - s->first_head;
+        memmove(old->keys, old->keys + s->first_head, n * sizeof *old->keys);
+        old->len = n;
+        for (uint32_t i = 0; i < n; i++)
+            s->pos[key_id(s, old->keys[i])] = i;
+    }
+    s->first_b = b;
+    s->first_head = 0;
+    if (s->prefetch)
+        near_peek(s, b);
+}
+
+/* The same once the first bucket has emptied (first_b is UINT32_MAX),
+ * in sim_run()'s loop: while a run goes on, the first bucket stays the
+ * earliest nonempty one until it empties, since every key filed is due
+ * at or after now, in it or later. */
+static ALWAYS_INLINE uint32_t
+near_next(struct sim *s)
+{
+    uint32_t b = near_scan(s);
+    s->first_b = b;
+    s->first_head = 0;
+    if (s->prefetch)
+        near_peek(s, b);
     return b;
 }
 
@@ -564,7 +601,9 @@ near_first(struct sim *s)
  * that every event fires from the calendar while it holds any (the far
  * heap's keys all lie beyond its horizon) and the prefetch pipeline sees
  * timers coming as it sees the rest.  Their keys are kept: the order is
- * untouched. */
+ * untouched, though a key moved in may be due before the first bucket's
+ * (the clock came within the horizon of a far key and a handler filed a
+ * later near one), so the first bucket is looked for again. */
 static void
 far_migrate(struct sim *s)
 {
@@ -573,6 +612,8 @@ far_migrate(struct sim *s)
         far_remove(s, 0);
         near_insert(s, key_id(s, k), k, (uint64_t)(k >> 64));
     } while (s->now_ps >= s->far_due_ps);
+    if (s->first_b != UINT32_MAX)
+        near_first(s);
 }
 
 /* T_PS, or TIME_NEVER if it wrapped (sim_schedule()). */
@@ -638,31 +679,42 @@ sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
     /* The common case in a few loads and stores: an idle event due within
      * the calendar's horizon, after every key already in its bucket (keys
      * mostly come in order), with room left there.  It files the key
-     * exactly where schedule_slow() would. */
+     * exactly where schedule_slow() would.  One unsigned compare of
+     * t_ps - now with near_span_ps asks both whether T_PS is not in the
+     * past and whether it is near. */
     uint32_t id = ev->id;
-    if (LIKELY(t_ps >= s->now_ps && s->pos[id] == POS_IDLE &&
-               s->seq < s->seq_limit && is_near(s, t_ps))) {
+    if (LIKELY(t_ps - s->now_ps < s->near_span_ps &&
+               s->pos[id] == POS_IDLE && s->seq < s->seq_limit &&
+               s->puts < WIDTH_CHECK - 1)) {
         heap_key k = (heap_key)t_ps << 64 | (heap_key)(s->seq << s->id_bits | id);
         uint32_t b = bucket_of(s, t_ps);
         struct sim_bucket *bk = &s->buckets[b];
         uint32_t i = bk->len;
-        if (i == bk->cap && i == 0 && s->n_spare > 0)
-            *bk = s->spare[--s->n_spare];  /* As near_insert() would. */
-        if (LIKELY(i < bk->cap && (i == 0 || bk->keys[i - 1] < k) &&
-                   s->puts < WIDTH_CHECK - 1)) {
-            bk->keys[i] = k;
-            bk->len = i + 1;
-            s->pos[id] = i;
+        if (i == 0) {
+            /* An empty bucket: its bit is clear (a bucket's bit is set
+             * exactly while it holds keys still to fire). */
+            if (bk->cap == 0) {
+                if (UNLIKELY(s->n_spare == 0))
+                    goto slow;
+                *bk = s->spare[--s->n_spare];  /* As near_insert() would. */
+            }
             s->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
-            s->near_len++;
-            s->seq++;
-            s->puts++;
-            s->heap_len++;
-            s->n_background += ev->background;
-            ev->time_ps = t_ps;
-            return;
+        } else if (UNLIKELY(i == bk->cap || bk->keys[i - 1] > k)) {
+            goto slow;
         }
+        bk->keys[i] = k;
+        bk->len = i + 1;
+        s->pos[id] = i;
+        s->near_len++;
+        s->seq++;
+        s->puts++;
+        s->heap_len++;
+        if (UNLIKELY(ev->background))
+            s->n_background++;
+        ev->time_ps = t_ps;
+        return;
     }
+slow:
     schedule_slow(s, ev, t_ps);
 }
 
@@ -776,7 +828,7 @@ event_ahead(const struct sim *s, const heap_key *a, uint32_t na,
     return NULL;
 }
 
-static inline void
+static ALWAYS_INLINE void
 near_prefetch(const struct sim *s)
 {
     /* Written out for four stages (a loop here was not unrolled). */
@@ -824,7 +876,7 @@ hooks:
 static ALWAYS_INLINE void
 queue_pop(struct sim *s, struct sim_bucket *bk, uint32_t id)
 {
-    if (LIKELY(bk != NULL)) {
+    if (bk != NULL) {
         /* The first bucket's next key: popped in O(1). */
         if (++s->first_head == bk->len)
             near_emptied(s, s->first_b);
@@ -833,6 +885,47 @@ queue_pop(struct sim *s, struct sim_bucket *bk, uint32_t id)
         far_remove(s, 0);
     }
     s->pos[id] = POS_IDLE;
+}
+
+/* Fires TOP, the queue's first key (due no later than end_ps), taken
+ * from BK, the first bucket, or from the far heap if BK is NULL; sim_run()
+ * inlines it once for each, so the pop is decided at compile time.
+ * Returns false if the run must end before it. */
+static ALWAYS_INLINE bool
+run_fire(struct sim *s, heap_key top, struct sim_bucket *bk,
+         progress_fn *progress, void *aux)
+{
+    uint32_t id = key_id(s, top);
+    struct event *ev = s->evs[id];
+    /* A timer armed for later since it was filed goes where it was
+     * last armed, without firing; the clock stays where it is. */
+    if (UNLIKELY(ev->timer) && top != timer_due_key(s, timer_of(ev))) {
+        queue_pop(s, bk, id);
+        struct sim_timer *tm = timer_of(ev);
+        ev->time_ps = tm->due_ps;
+        queue_put(s, id, timer_due_key(s, tm), tm->due_ps);
+        return true;
+    }
+    /* Whether anything real is left is asked only when a background
+     * event is due, which keeps the common path to one predictable
+     * branch. */
+    if (UNLIKELY(ev->background)) {
+        if (s->heap_len == s->n_background)
+            return false;
+        s->n_background--;
+    } else {
+        s->events++;
+    }
+    queue_pop(s, bk, id);
+    s->heap_len--;
+    s->now_ps = (uint64_t)(top >> 64);
+    s->now_seq = key_seq(s, top);
+    if (s->prefetch)
+        near_prefetch(s);
+    ev->fn(s, ev);
+    if (UNLIKELY(progress && (s->events & (SIM_PROGRESS_EVERY - 1)) == 0))
+        progress(s, aux);
+    return true;
 }
 
 void
@@ -845,55 +938,38 @@ uint64_t
 sim_run(struct sim *s, progress_fn *progress, void *aux)
 {
     uint64_t start = s->events;
-    while (s->heap_len > 0 && !s->stop) {
-        if (UNLIKELY(s->now_ps >= s->far_due_ps))
-            far_migrate(s);
-        /* Far keys all come after the calendar's: the far heap is asked
-         * only when the calendar is empty. */
-        heap_key top;
-        struct sim_bucket *bk = NULL;
+    run_limit_update(s);  /* end_ps may have changed since the last run. */
+    if (s->first_b != UINT32_MAX)
+        near_first(s);
+    while (!s->stop) {
         if (LIKELY(s->near_len > 0)) {
             uint32_t b = s->first_b;
-            if (UNLIKELY(b != bucket_of(s, s->now_ps)))
-                b = near_first(s);
-            bk = &s->buckets[b];
-            top = bk->keys[s->first_head];
-        } else {
-            top = s->far[0];
-        }
-        uint64_t t = (uint64_t)(top >> 64);
-        if (t > s->end_ps)
-            break;
-        uint32_t id = key_id(s, top);
-        struct event *ev = s->evs[id];
-        /* A timer armed for later since it was filed goes where it was
-         * last armed, without firing; the clock stays where it is. */
-        if (UNLIKELY(ev->timer) && top != timer_due_key(s, timer_of(ev))) {
-            queue_pop(s, bk, id);
-            struct sim_timer *tm = timer_of(ev);
-            ev->time_ps = tm->due_ps;
-            queue_put(s, id, timer_due_key(s, tm), tm->due_ps);
-            continue;
-        }
-        /* Whether anything real is left is asked only when a background
-         * event is due, which keeps the common path to one predictable
-         * branch. */
-        if (UNLIKELY(ev->background)) {
-            if (s->heap_len == s->n_background)
+            if (UNLIKELY(b == UINT32_MAX))
+                b = near_next(s);
+            struct sim_bucket *bk = &s->buckets[b];
+            heap_key top = bk->keys[s->first_head];
+            uint64_t t = (uint64_t)(top >> 64);
+            /* One compare for the two rare cases: past end_ps, or the
+             * clock come within the horizon of the far heap's first key
+             * (now >= far_due_ps, so TOP, due no earlier, is at or after
+             * run_limit_ps too). */
+            if (UNLIKELY(t >= s->run_limit_ps)) {
+                if (t > s->end_ps)
+                    break;
+                if (s->now_ps >= s->far_due_ps) {
+                    far_migrate(s);
+                    continue;
+                }
+            }
+            if (!run_fire(s, top, bk, progress, aux))
                 break;
-            s->n_background--;
         } else {
-            s->events++;
+            /* The far heap is asked only when the calendar is empty. */
+            if (s->far_len == 0 || (uint64_t)(s->far[0] >> 64) > s->end_ps)
+                break;
+            if (!run_fire(s, s->far[0], NULL, progress, aux))
+                break;
         }
-        queue_pop(s, bk, id);
-        s->heap_len--;
-        s->now_ps = t;
-        s->now_seq = key_seq(s, top);
-        if (s->prefetch)
-            near_prefetch(s);
-        ev->fn(s, ev);
-        if (UNLIKELY(progress && (s->events & (SIM_PROGRESS_EVERY - 1)) == 0))
-            progress(s, aux);
     }
     s->stop = false;
     return s->events - start;

@@ -38,7 +38,8 @@
  * tournament tree with a leaf per registered event, which it replaced,
  * cost 32 B per event that most events (a port's, a link's) never used.
  * A far event moves into the calendar, key unchanged, as soon as time
- * brings it within the horizon (sim_run() compares now with far_due_ps),
+ * brings it within the horizon (sim_run() compares now with far_due_ps
+ * when the first key is due at or after it, run_limit_ps),
  * so that every far key is later than every near one: events fire from
  * the calendar while it holds any, from the far heap only when it is
  * empty, and the prefetch pipeline sees timers coming like the rest.
@@ -166,6 +167,9 @@ struct sim {
     uint64_t far_due_ps;      /* From this time on the far heap's first
                                * event is near: sim_run() moves it into
                                * the calendar (UINT64_MAX: none). */
+    uint64_t run_limit_ps;    /* The earlier of far_due_ps and end_ps + 1:
+                               * sim_run() looks at either only for a
+                               * key due at or after it. */
     uint32_t *pos;            /* By event id: POS_IDLE, POS_FAR | heap
                                * index, or the index in its bucket. */
     struct sim_bucket *buckets;  /* NEAR_BUCKETS, by (time >> shift). */
@@ -182,6 +186,9 @@ struct sim {
                                * always empty): where the lookahead goes
                                * on past first_b's keys. */
     uint32_t bucket_shift;    /* log2 of a bucket's width in ps. */
+    uint64_t near_span_ps;    /* (NEAR_BUCKETS - 1) << bucket_shift: an
+                               * event due less than this after now is
+                               * near (sim_schedule()'s fast path). */
     uint32_t puts;            /* Since the last width check: events */
     uint32_t near_misses;     /* filed, far ones a bucket twice as wide
                                * would have kept near, and places keys */

@@ -308,10 +308,11 @@ model_fire(struct sim *s, struct event *ev)
 }
 
 static void
-test_model(void)
+test_model(bool prefetch)
 {
     struct model *m = calloc(1, sizeof *m);
     sim_init(&m->s, 1);
+    m->s.prefetch = prefetch;
     rng_init(&m->g, 5, rng_stream_id("model"));
     for (int i = 0; i < MODEL_N; i++) {
         if (model_is_timer(i))
@@ -324,11 +325,77 @@ test_model(void)
     ok(m->fired >= MODEL_FIRINGS && m->wrong == 0 && m->scheduled_wrong == 0 &&
            m->s.events == (uint64_t)m->fired,
        "%d firings of %d self-rescheduling events and timers match a "
-       "model of the queue (%d out of order, %d wrong scheduled states, "
-       "%llu events counted)", m->fired, MODEL_N, m->wrong,
-       m->scheduled_wrong, (unsigned long long)m->s.events);
+       "model of the queue, prefetch pipeline %s (%d out of order, %d "
+       "wrong scheduled states, %llu events counted)", m->fired, MODEL_N,
+       prefetch ? "on" : "off", m->wrong, m->scheduled_wrong,
+       (unsigned long long)m->s.events);
     sim_uninit(&m->s);
     free(m);
+}
+
+/* sim_run() looks for the first bucket again only when it empties, and
+ * when a run starts: between runs an event may be filed before it, as
+ * may a far event moved into the calendar after a handler filed a near
+ * one due later (its bucket is earlier than the first). */
+struct flog {
+    struct event ev;
+    int id;
+    int *log, *n;
+    struct event *then;   /* Filed by this one's handler at then_ps. */
+    uint64_t then_ps;
+};
+
+static void
+flog_fire(struct sim *s, struct event *ev)
+{
+    struct flog *f = CONTAINER_OF(ev, struct flog, ev);
+    f->log[(*f->n)++] = f->id;
+    if (f->then)
+        sim_schedule(s, f->then, f->then_ps);
+}
+
+static void
+test_first_bucket(void)
+{
+    struct sim s;
+    sim_init(&s, 1);
+    int log[8], n = 0;
+    struct flog f[5];
+    for (int i = 0; i < 5; i++) {
+        f[i] = (struct flog){ .id = i, .log = log, .n = &n };
+        event_init(&s, &f[i].ev, flog_fire);
+    }
+    /* Buckets are 2^10 ps wide to begin with: 4100 and 4200 share one,
+     * 1200 is three before it. */
+    sim_schedule(&s, &f[0].ev, 4100);
+    sim_schedule(&s, &f[1].ev, 4200);
+    s.end_ps = 1000;
+    sim_run(&s, NULL, NULL);
+    sim_schedule(&s, &f[2].ev, 1200);
+    s.end_ps = 4150;
+    sim_run(&s, NULL, NULL);  /* Leaves 4200 behind 4100 in the bucket. */
+    sim_schedule(&s, &f[3].ev, 4160);
+    s.end_ps = TIME_NEVER - 1;
+    sim_run(&s, NULL, NULL);
+    ok(n == 4 && log[0] == 2 && log[1] == 0 && log[2] == 3 && log[3] == 1,
+       "events filed between runs before the first bucket, or in it "
+       "before its next key, fire first (%d: %d %d %d %d)", n, log[0],
+       log[1], log[2], log[3]);
+
+    /* F (f[4]) is far when filed; f[0]'s handler, once the clock has
+     * brought F within the horizon, files f[1] a bucket after F's. */
+    n = 0;
+    uint64_t t0 = s.now_ps, far_ps = t0 + 10000000;
+    sim_schedule(&s, &f[4].ev, far_ps);
+    ok(s.far_len == 1, "F is far when filed");
+    f[0].then = &f[1].ev;
+    f[0].then_ps = far_ps + 1024;
+    sim_schedule(&s, &f[0].ev, t0 + 2000000);
+    sim_run(&s, NULL, NULL);
+    ok(n == 3 && log[0] == 0 && log[1] == 4 && log[2] == 1,
+       "a far event moved into the calendar before the first bucket's "
+       "keys fires first (%d: %d %d %d)", n, log[0], log[1], log[2]);
+    sim_uninit(&s);
 }
 
 /* A timer re-armed later many times fires once, at the last time, and
@@ -658,7 +725,9 @@ main(void)
     test_call_background();
     test_renumber();
     test_timer();
-    test_model();
+    test_model(true);
+    test_model(false);
+    test_first_bucket();
     test_prefetch();
     test_prefetch_far();
 
