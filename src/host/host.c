@@ -1,6 +1,7 @@
 /* Hosts and their NIC's transmit scheduling; see host.h. */
 #include "host/host.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fabric/fc.h"
@@ -13,6 +14,7 @@
 #include "transport/flow.h"
 
 static void source_wake(struct sim *, struct event *);
+static void ring_leave(struct tx_source *);
 
 void
 host_init(struct host *h, uint32_t index, const char *name)
@@ -68,7 +70,14 @@ host_attach_nic(struct net *net, struct host *h)
 {
     sim_assert(h->up.n_ports >= 1);
     h->nic.port = &h->up.ports[0];
+    h->nic.ns3_ring = edge_of(net)->cfg.ppp;
     event_set_prefetch(&net->sim, &h->nic.port->tx_done, host_tx_prefetch);
+}
+
+void
+host_uninit(struct host *h)
+{
+    free(h->nic.ring);
 }
 
 void
@@ -88,6 +97,7 @@ tx_source_reinit(struct tx_source *src, const struct tx_source_class *class,
 {
     struct event wake = src->wake;
     sim_assert(!src->ready);
+    ring_leave(src);
     memset(src, 0, sizeof *src);
     src->wake = wake;
     src->class = class;
@@ -99,6 +109,7 @@ void
 tx_source_rebind(struct tx_source *src, struct host *h, uint8_t tc)
 {
     sim_assert(!src->ready);
+    ring_leave(src);
     src->host = h;
     src->tc = tc;
 }
@@ -136,6 +147,7 @@ tx_source_move(struct net *net, struct tx_source *src, struct host *to)
         else
             nic_unlink(&src->host->nic, src);
     }
+    ring_leave(src);
     src->host = to;
     if (ready)
         nic_activate(net, src);
@@ -185,6 +197,80 @@ ready_append(struct nic *nic, struct tx_source *src)
     nic->ready_mask |= (uint8_t)(1u << src->tc);
 }
 
+/* SRC takes the NIC's next ring slot (the simulator's AddQp, from
+ * RdmaHw::AddQueuePair: a new QP goes last). */
+static void
+ring_join(struct nic *nic, struct tx_source *src)
+{
+    if (nic->ring_n == nic->ring_cap) {
+        nic->ring_cap = nic->ring_cap ? 2 * nic->ring_cap : 8;
+        nic->ring = xrealloc(nic->ring, nic->ring_cap * sizeof *nic->ring);
+    }
+    nic->ring[nic->ring_n++] = src;
+    src->in_ring = true;
+}
+
+/* SRC leaves its host's ring at once: it is moving to another host or
+ * being reused for another flow (a released queue pair), which the
+ * simulator never does.  The slots after it move up one, as a scan's
+ * removal moves them (ring_pick()); ring_last stays. */
+static void
+ring_leave(struct tx_source *src)
+{
+    if (!src->in_ring)
+        return;
+    struct nic *nic = &src->host->nic;
+    uint32_t i = 0;
+    while (nic->ring[i] != src)
+        i++;
+    memmove(&nic->ring[i], &nic->ring[i + 1],
+            (nic->ring_n - i - 1) * sizeof *nic->ring);
+    nic->ring_n--;
+    src->in_ring = false;
+}
+
+/* The slot of the ring source of class TC to serve next, as
+ * RdmaEgressQueue::GetNextQindex (qbb-net-device.cc lines 93-129) picks
+ * it: the first ready one in the slots after ring_last, wrapping round;
+ * a source not ready (paced, out of data, paused) is passed over.  On
+ * the way, as there, the finished sources from the lowest-numbered one
+ * the scan passed leave the ring and the slots after them close up.  TC
+ * must have a ready ring source. */
+static uint32_t
+ring_pick(struct nic *nic, uint8_t tc)
+{
+    uint32_t n = nic->ring_n, res = UINT32_MAX, min_done = UINT32_MAX;
+    for (uint32_t i = 1; i <= n; i++) {
+        uint32_t idx = (i + nic->ring_last) % n;
+        const struct tx_source *src = nic->ring[idx];
+        if (src->ready) {
+            if (src->tc == tc) {
+                res = idx;
+                break;
+            }
+        } else if (idx < min_done && src->class->finished(src)) {
+            min_done = idx;
+        }
+    }
+    sim_assert(res != UINT32_MAX);
+    if (min_done != UINT32_MAX) {
+        uint32_t next = min_done;
+        nic->ring[min_done]->in_ring = false;
+        for (uint32_t i = min_done + 1; i < n; i++) {
+            struct tx_source *src = nic->ring[i];
+            if (src->ready || !src->class->finished(src)) {
+                if (i == res)
+                    res = next;
+                nic->ring[next++] = src;
+            } else {
+                src->in_ring = false;
+            }
+        }
+        nic->ring_n = next;
+    }
+    return res;
+}
+
 void
 nic_activate(struct net *net, struct tx_source *src)
 {
@@ -196,6 +282,9 @@ nic_activate(struct net *net, struct tx_source *src)
     if (src->ready)
         return;
     sim_cancel(&net->sim, &src->wake);
+    if (UNLIKELY(src->host->nic.ns3_ring) && src->class->finished &&
+        !src->in_ring)
+        ring_join(&src->host->nic, src);
     ready_append(&src->host->nic, src);
     port_kick(net, src->host->nic.port);
 }
@@ -206,12 +295,42 @@ source_wake(struct sim *s, struct event *ev)
     nic_activate(net_of(s), CONTAINER_OF(ev, struct tx_source, wake));
 }
 
+/* Puts SRC, just asked for a packet, back at the tail of its ready list
+ * if it stays ready (NEXT_PS now), or schedules its wake-up. */
+static ALWAYS_INLINE void
+after_pull(struct net *net, struct nic *nic, struct tx_source *src,
+           uint64_t next_ps)
+{
+    if (next_ps <= net->sim.now_ps)
+        ready_append(nic, src);
+    else if (next_ps != TIME_NEVER)
+        sim_schedule(&net->sim, &src->wake, next_ps);
+}
+
+/* pull_next() when a ring source heads ready list TC (`fabric: ns3`):
+ * the simulator's scan picks which ring source sends. */
+static struct pkt * __attribute__((noinline))
+pull_ring(struct net *net, struct nic *nic, int tc)
+{
+    uint32_t k = ring_pick(nic, (uint8_t)tc);
+    struct tx_source *src = nic->ring[k];
+    nic_unlink(nic, src);
+    uint64_t next_ps;
+    struct pkt *p = src->class->pull(net, src, &next_ps);
+    if (p)
+        nic->ring_last = k;
+    after_pull(net, nic, src, next_ps);
+    return p;
+}
+
 /* Takes the head source of ready list TC off the list and asks it for a
  * packet; puts it back at the tail if it stays ready. */
 static struct pkt *
 pull_next(struct net *net, struct nic *nic, int tc)
 {
     struct tx_source *src = nic->ready_head[tc];
+    if (UNLIKELY(src->in_ring))
+        return pull_ring(net, nic, tc);
     nic->ready_head[tc] = src->next;
     if (!src->next) {
         nic->ready_tail[tc] = NULL;
@@ -220,10 +339,7 @@ pull_next(struct net *net, struct nic *nic, int tc)
     src->ready = false;
     uint64_t next_ps;
     struct pkt *p = src->class->pull(net, src, &next_ps);
-    if (next_ps <= net->sim.now_ps)
-        ready_append(nic, src);
-    else if (next_ps != TIME_NEVER)
-        sim_schedule(&net->sim, &src->wake, next_ps);
+    after_pull(net, nic, src, next_ps);
     return p;
 }
 

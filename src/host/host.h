@@ -9,7 +9,9 @@
  * robin among themselves) and asks it for one packet.  The source
  * answers with the time it will next be ready (now, later when paced, or
  * never), so flows never build an unbounded queue inside the host, just
- * as a socket or a queue pair is back-pressured by its NIC. */
+ * as a socket or a queue pair is back-pressured by its NIC.  Under
+ * `fabric: ns3` the RDMA queue pairs' data sources are picked as the HPCC
+ * simulator's NIC picks them (struct nic's ring). */
 #ifndef DCSIM_HOST_H
 #define DCSIM_HOST_H 1
 
@@ -41,6 +43,11 @@ struct tx_source_class {
     /* Its packets answer received ones (ACKs): with a server model they
      * are built on the receive path's core. */
     bool rx_driven;
+    /* A queue pair's data: whether it is finished (everything it had to
+     * send acknowledged), so that the NIC drops it from its ring under
+     * `fabric: ns3` (struct nic).  Those without it never join the ring.
+     * Optional. */
+    bool (*finished)(const struct tx_source *);
 };
 
 /* The NIC's prefetch hook (host.c) fetches a ready source's line and
@@ -59,6 +66,7 @@ struct tx_source {
     bool ready;                /* In the ready list. */
     bool first;                /* Goes before the other sources of its
                                 * class (RDMA control, rdma.ack_first). */
+    bool in_ring;              /* In its host's NIC ring (struct nic). */
     struct event wake;         /* Paced: when it becomes ready again. */
 };
 
@@ -71,6 +79,16 @@ struct nic {
     struct tx_source *first_tail[N_TC]; /* The last `first` source of
                                 * ready list tc, while it is ready: they
                                 * lead it. */
+    /* `fabric: ns3`: the HPCC simulator's QP scan (RdmaEgressQueue::
+     * GetNextQindex, qbb-net-device.cc).  Every source whose class has
+     * `finished`, from its first activation, holds a slot of RING in the
+     * order they came, ready or not, until a scan finds it finished.
+     * When such a source heads its ready list, the one served is the
+     * first ready one of the class in the ring after slot RING_LAST, the
+     * last one served. */
+    bool ns3_ring;
+    uint32_t ring_n, ring_cap, ring_last;
+    struct tx_source **ring;
 };
 
 /* The NIC's receive buffer, when the host drains it at a finite rate
@@ -106,6 +124,8 @@ extern const struct node_class host_class;
 void host_init(struct host *, uint32_t index, const char *name);
 /* Called once the host's ports exist. */
 void host_attach_nic(struct net *, struct host *);
+/* Frees what host H allocated (its NIC's ring). */
+void host_uninit(struct host *);
 
 void tx_source_init(struct tx_source *, struct sim *,
                     const struct tx_source_class *, struct host *, uint8_t tc);

@@ -337,9 +337,21 @@ rdma_pull_ack(struct net *net, struct tx_source *src, uint64_t *next_ready)
     return p;
 }
 
+/* Everything sent is acknowledged (the simulator's
+ * RdmaQueuePair::IsFinished), or the queue pair failed or was released:
+ * it leaves its NIC's ring under `fabric: ns3` (host.h). */
+static bool
+rdma_data_finished(const struct tx_source *src)
+{
+    const struct rdma_qp *qp = CONTAINER_OF(src, const struct rdma_qp,
+                                            data_src);
+    return !qp->flow || qp->failed || qp->una >= qp->n_pkts;
+}
+
 static const struct tx_source_class rdma_data_class = {
     .name = "roce",
     .pull = rdma_pull_data,
+    .finished = rdma_data_finished,
 };
 
 static const struct tx_source_class rdma_ack_class = {

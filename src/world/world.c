@@ -7,6 +7,7 @@
 #include "control/control.h"
 #include "fabric/net.h"
 #include "host/edge.h"
+#include "host/host.h"
 #include "host/server.h"
 #include "overlay/vtep.h"
 #include "storage/storage.h"
@@ -84,6 +85,8 @@ world_destroy(struct world *w)
     free(edge->flows);
     free(edge->runs_on);
     workload_destroy(w->wl);
+    for (uint32_t i = 0; edge->hosts && i < net->n_hosts; i++)
+        host_uninit(&edge->hosts[i]);
     free(edge->hosts);
     free(edge->host_rx);
     free(w->entries);
