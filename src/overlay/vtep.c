@@ -192,10 +192,12 @@ vtep_encap_evpn(struct vtep *v, struct net *net, struct pkt *p,
 {
     struct overlay *ov = v->ov;
     uint32_t vi = (uint32_t)(v - ov->vteps);
-    ov->evpn_seen[(size_t)vi * ov->n_hosts + src] = net->sim.now_ps;
     uint32_t at = ov->evpn_at[(size_t)vi * ov->n_hosts + dst];
-    if (at == NONE && evpn_learned(ov, net, vi, dst))
-        at = vi;
+    if (ov->evpn_seen) {
+        ov->evpn_seen[(size_t)vi * ov->n_hosts + src] = net->sim.now_ps;
+        if (at == NONE && evpn_learned(ov, net, vi, dst))
+            at = vi;
+    }
     if (at == NONE) {
         /* Unknown: dropped (ARP suppression), or flooded. */
         if (ov->evpn_suppress)
@@ -563,10 +565,12 @@ overlay_evpn_enable(struct overlay *ov, bool arp_suppression,
     for (uint32_t h = 0; h < ov->n_hosts; h++)
         ov->evpn_host[h] = h;
     ov->evpn_suppress = arp_suppression;
-    ov->evpn_seen = xmalloc((n ? n : 1) * sizeof *ov->evpn_seen);
-    for (size_t i = 0; i < n; i++)
-        ov->evpn_seen[i] = UINT64_MAX;
-    ov->evpn_aging_ps = mac_aging_ps;
+    if (mac_aging_ps) {
+        ov->evpn_seen = xmalloc((n ? n : 1) * sizeof *ov->evpn_seen);
+        for (size_t i = 0; i < n; i++)
+            ov->evpn_seen[i] = UINT64_MAX;
+        ov->evpn_aging_ps = mac_aging_ps;
+    }
 }
 
 bool

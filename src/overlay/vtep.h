@@ -110,7 +110,8 @@ struct overlay {
     uint64_t *evpn_seen;       /* [vtep * n_hosts + host]: when a frame
                                 * of the host last arrived on one of the
                                 * VTEP's access ports (it learns its own
-                                * hosts so), or UINT64_MAX; */
+                                * hosts so), or UINT64_MAX; NULL without
+                                * learning (host_routes); */
     uint64_t evpn_aging_ps;    /* and how long it keeps that (MAC aging,
                                 * evpn.mac_aging); */
     uint32_t *vtep_of_node;    /* per node: its VTEP, or NONE. */
@@ -157,8 +158,9 @@ void overlay_outer(const struct overlay *, const struct net *,
 /* BGP EVPN fills the leaves' tables (control/evpn.h's data plane, which
  * names VTEPs by their switches' node ids): from now on every remote
  * destination is unknown until overlay_evpn_mac() installs it, and a
- * leaf's own host until the leaf installs its own route for it or learns
- * it from its frames (kept MAC_AGING_PS after the last); with
+ * leaf's own host until the leaf installs its own route for it or, with
+ * MAC_AGING_PS (0: no learning, as with evpn.host_routes), learns it from
+ * its frames (kept MAC_AGING_PS after the last); with
  * ARP_SUPPRESSION unknown destinations are dropped, else flooded (the
  * type 3 list and the leaf's own hosts of the VNI).  Once, before the
  * run. */

@@ -396,7 +396,8 @@ build_evpn_leaf(struct world *w, const struct scenario *scn)
         if (ov->host_vni[h])
             node_vni[mac_node[h]] = ov->host_vni[h];
     }
-    overlay_evpn_enable(ov, spec->arp_suppression, spec->mac_aging_ps);
+    overlay_evpn_enable(ov, spec->arp_suppression,
+                        spec->host_routes ? 0 : spec->mac_aging_ps);
     w->evpn_dp.class = &world_evpn_leaf_dp_class;
     struct evpn_config cfg = {
         .spec = spec,
