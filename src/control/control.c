@@ -197,6 +197,17 @@ detection_ps(const struct control_spec *s, bool down, uint64_t t)
 }
 
 uint64_t
+control_idle_hold_ps(uint64_t *hold_ps, uint64_t up_ps, uint64_t now_ps,
+                     uint64_t first_ps, uint64_t max_ps)
+{
+    if (!*hold_ps || now_ps - up_ps >= max_ps)
+        *hold_ps = first_ps;
+    uint64_t wait = *hold_ps;
+    *hold_ps = 2 * wait < max_ps ? 2 * wait : max_ps;
+    return wait;
+}
+
+uint64_t
 control_bfd_down_ps(uint64_t interval_ps, uint32_t mult, uint64_t t_ps)
 {
     uint64_t last = t_ps / interval_ps * interval_ps;

@@ -124,6 +124,15 @@ void control_timer(struct sim *, uint64_t t_ps, call_fn *, void *obj,
  * interval (multiples of it from 0), the last before T_PS, and the
  * detection time runs out MULT intervals after that one (UINT64_MAX if
  * that is beyond simulated time). */
+/* Peer oscillation damping (RFC 4271 8.1.1, DampPeerOscillations), as FRR
+ * doubles a peer's start timer: a session side that fell from Established
+ * at NOW_PS, Established since UP_PS, waits the IdleHoldTime this returns:
+ * FIRST_PS after its first fall (*HOLD_PS 0), else *HOLD_PS, which then
+ * doubles up to MAX_PS; a side that had stayed Established for MAX_PS
+ * starts over from FIRST_PS.  *HOLD_PS is the side's own state. */
+uint64_t control_idle_hold_ps(uint64_t *hold_ps, uint64_t up_ps,
+                              uint64_t now_ps, uint64_t first_ps,
+                              uint64_t max_ps);
 uint64_t control_bfd_down_ps(uint64_t interval_ps, uint32_t mult,
                              uint64_t t_ps);
 /* A switch's table changed now because of event record TAG. */

@@ -210,12 +210,10 @@ idle_hold(struct ebgp *eb, uint32_t si)
     struct sim *sim = &eb->net->sim;
     struct sess *s = &eb->sess[si];
     const struct control_spec *c = eb->spec;
-    if (!s->idle_hold_ps || sim->now_ps - s->up_ps >= c->bgp_idle_hold_max_ps)
-        s->idle_hold_ps = c->bgp_idle_hold_ps;
-    uint64_t at = sim->now_ps + s->idle_hold_ps;
-    s->idle_hold_ps = 2 * s->idle_hold_ps < c->bgp_idle_hold_max_ps
-                          ? 2 * s->idle_hold_ps
-                          : c->bgp_idle_hold_max_ps;
+    uint64_t at = sim->now_ps +
+                  control_idle_hold_ps(&s->idle_hold_ps, s->up_ps, sim->now_ps,
+                                       c->bgp_idle_hold_ps,
+                                       c->bgp_idle_hold_max_ps);
     s->idle_held = true;
     s->up_tag = UINT32_MAX;
     if (at <= sim->end_ps)

@@ -125,13 +125,10 @@ idle_hold(struct evpn *ev, uint32_t si, int k)
     struct sim *sim = &ev->net->sim;
     struct session *s = &ev->sess[si];
     const struct evpn_spec *c = ev->spec;
-    if (!s->idle_hold_ps[k] ||
-        sim->now_ps - s->up_ps[k] >= c->idle_hold_max_ps)
-        s->idle_hold_ps[k] = c->idle_hold_ps;
-    uint64_t at = sim->now_ps + s->idle_hold_ps[k];
-    s->idle_hold_ps[k] = 2 * s->idle_hold_ps[k] < c->idle_hold_max_ps
-                             ? 2 * s->idle_hold_ps[k]
-                             : c->idle_hold_max_ps;
+    uint64_t at = sim->now_ps +
+                  control_idle_hold_ps(&s->idle_hold_ps[k], s->up_ps[k],
+                                       sim->now_ps, c->idle_hold_ps,
+                                       c->idle_hold_max_ps);
     if (!ev->stop_ps || at < ev->stop_ps)
         control_timer(sim, at, idle_fire, ev,
                       (2 * (uint64_t)si + (uint64_t)k) |
