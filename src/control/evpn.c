@@ -49,6 +49,18 @@ cluster_rrs(const struct evpn_spec *s, uint32_t c)
 }
 
 uint32_t
+evpn_vtep_cluster(const struct evpn_spec *s, uint32_t i)
+{
+    return s->topology == EVPN_ROUTE_REFLECTORS ? i % n_clusters(s) : 0;
+}
+
+uint32_t
+evpn_rr_cluster(const struct evpn_spec *s, uint32_t r)
+{
+    return r / (uint32_t)s->cluster_size;
+}
+
+uint32_t
 evpn_session_count(const struct evpn_spec *s, const uint32_t *node_vni,
                    uint32_t n_nodes)
 {
@@ -942,12 +954,11 @@ evpn_create(struct net *net, const struct evpn_config *cfg,
     if (spec->leaf)
         ev->leaf = evpn_leaf_create(net, ev, spec->tc);
     bool rrs = spec->topology == EVPN_ROUTE_REFLECTORS;
-    uint32_t clusters = rrs ? n_clusters(spec) : 1;
     for (uint32_t x = 0; x < ev->n_nodes; x++) {
         ev->sp_of_node[x] = NONE;
         if (cfg->node_vni[x]) {
             ev->sp_of_node[x] = ev->n_sp;
-            add_speaker(ev, x, false, ev->n_sp % clusters, list);
+            add_speaker(ev, x, false, evpn_vtep_cluster(spec, ev->n_sp), list);
         }
     }
     for (uint32_t h = 0; h < ev->n_hosts; h++) {
@@ -957,7 +968,7 @@ evpn_create(struct net *net, const struct evpn_config *cfg,
     }
     for (size_t r = 0; rrs && r < spec->n_rr; r++)
         add_speaker(ev, spec->rr_hosts[r], true,
-                    (uint32_t)r / spec->cluster_size, list);
+                    evpn_rr_cluster(spec, (uint32_t)r), list);
     serve_tenants(ev);
     uint32_t n_sess = evpn_session_count(spec, cfg->node_vni, ev->n_nodes);
     ev->sess = xcalloc(n_sess + 1, sizeof *ev->sess);

@@ -147,6 +147,12 @@ struct evpn_config {
     struct evpn_dp *dp;
 };
 
+/* With route reflectors, the cluster of VTEP speaker I (the VTEPs
+ * numbered in node order) and of the R-th of evpn.route_reflectors: a
+ * VTEP peers with every RR of its cluster, and the RRs with each other
+ * (evpn_create()); 0 in a full mesh. */
+uint32_t evpn_vtep_cluster(const struct evpn_spec *, uint32_t i);
+uint32_t evpn_rr_cluster(const struct evpn_spec *, uint32_t r);
 /* Sessions of SPEC over the VTEPs of NODE_VNI (its N_NODES nodes, as in
  * evpn_config). */
 uint32_t evpn_session_count(const struct evpn_spec *, const uint32_t *node_vni,

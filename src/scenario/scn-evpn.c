@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "control/evpn.h"
 #include "scenario/read.h"
 #include "scenario/scenario.h"
 #include "scenario/sections.h"
@@ -669,14 +670,12 @@ rr_index(const struct evpn_spec *e, uint32_t x)
 /* Whether speakers A and B (nodes; VTEP numbers in VTEP) have a session:
  * every two VTEPs in a full mesh; with route reflectors, VTEP number i
  * and the RRs of cluster i mod the clusters, and every two RRs (the
- * layout control/evpn.c builds, evpn_create()). */
+ * layout control/evpn.c builds: evpn_vtep_cluster(), evpn_rr_cluster()). */
 static bool
 have_session(const struct evpn_spec *e, const uint32_t *vtep, uint32_t a,
              uint32_t b)
 {
     uint32_t ra = rr_index(e, a), rb = rr_index(e, b);
-    uint32_t clusters = (uint32_t)((e->n_rr + e->cluster_size - 1) /
-                                   e->cluster_size);
     if (a == b)
         return false;
     if (e->topology == EVPN_FULL_MESH)
@@ -684,9 +683,9 @@ have_session(const struct evpn_spec *e, const uint32_t *vtep, uint32_t a,
     if (ra != UINT32_MAX && rb != UINT32_MAX)
         return true;
     if (ra != UINT32_MAX && vtep[b] != UINT32_MAX)
-        return vtep[b] % clusters == ra / e->cluster_size;
+        return evpn_vtep_cluster(e, vtep[b]) == evpn_rr_cluster(e, ra);
     if (rb != UINT32_MAX && vtep[a] != UINT32_MAX)
-        return vtep[a] % clusters == rb / e->cluster_size;
+        return evpn_vtep_cluster(e, vtep[a]) == evpn_rr_cluster(e, rb);
     return false;
 }
 
