@@ -68,6 +68,16 @@ tokens_read(struct tokens *t, const char *path, char **err)
             col = c == '\n' ? 1 : col + 1;
             continue;
         }
+        /* A token ends at a NUL (strchr() below finds the terminator), so
+         * one that starts there would never end. */
+        if (c == '\0') {
+            *err = xasprintf("%s:%" PRIu32 ":%" PRIu32 ": a NUL byte; "
+                             "expected text", path, line, col);
+            free(t->buf);
+            free(t->v);
+            memset(t, 0, sizeof *t);
+            return 2;
+        }
         if (t->n == cap) {
             cap = cap ? 2 * cap : 256;
             t->v = xrealloc(t->v, cap * sizeof *t->v);

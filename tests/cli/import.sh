@@ -126,7 +126,8 @@ cd "$tmp/sim" || exit 1
 # Bad input: FILE:LINE:COL, exit 2, one line, nothing written.
 bad() {  # NAME WANT_PREFIX WANT_TEXT (config: mix/bad.txt)
     rm -f "$tmp/b.yaml" "$tmp/b.flows.csv"
-    "$DCSIM" import ns3 mix/bad.txt -o "$tmp/b.yaml" >"$tmp/out1" 2>"$tmp/err"
+    # A timeout: a NUL byte once made the reader loop, growing, forever.
+    timeout 60 "$DCSIM" import ns3 mix/bad.txt -o "$tmp/b.yaml" >"$tmp/out1" 2>"$tmp/err"
     rc=$?
     case $(cat "$tmp/err") in
     "$2"*"$3"*) good=0 ;;
@@ -183,6 +184,8 @@ printf '0 0 1\n50000000 60000000 100Gbps 0.001ms 0\n' >mix/t.txt
 bad "no node but a link" mix/t.txt:1:1: "node count 0; expected at least one node"
 topo '3s/^0 1 /1 1 /'
 bad "a link from a node to itself" mix/t.txt:3:3: "a link from node 1 to itself"
+printf '2 1 1\n0\n0 1\0 100Gbps 0.001ms 0\n' >mix/t.txt
+bad "a NUL byte in a token" mix/t.txt:3:4: "a NUL byte; expected text"
 conf 's#mix/flow.txt#mix/f.txt#'
 printf '2\n2 1 3 100 200000000 2\n3 1 3 100 lots 2\n' >mix/f.txt
 bad "a flow size that is not one" mix/f.txt:3:11: "size 'lots'"
