@@ -32,6 +32,7 @@
 
 #include "cli/cli.h"
 #include "fabric/topo.h"
+#include "fabric/topo-provider.h"
 #include "scenario/units.h"
 #include "workload/flowfile.h"
 
@@ -374,6 +375,61 @@ tok_uint(struct import *im, const struct tokens *t, size_t i,
     return true;
 }
 
+/* The representative of node N's set of linked nodes (union-find). */
+static uint32_t
+root_of(uint32_t *up, uint32_t n)
+{
+    while (up[n] != n)
+        n = up[n] = up[up[n]];
+    return n;
+}
+
+/* What dcsim's topology check (fabric/topo.c's topo_check()) refuses,
+ * said of the topology file T rather than of the scenario made from it:
+ * no host, a node with more links than a switch has ports, a host
+ * without a link, hosts that cannot reach each other. */
+static bool
+check_graph(struct import *im, const struct tokens *t)
+{
+    const struct topo_graph *g = &im->g;
+    const struct tok *links_tok = &t->v[2];
+    uint32_t *up = xmalloc((g->n_nodes + 1) * sizeof *up);
+    uint32_t *ports = xcalloc(g->n_nodes + 1, sizeof *ports);
+    bool ok = true;
+    for (uint32_t n = 0; n < g->n_nodes; n++)
+        up[n] = n;
+    for (uint32_t l = 0; l < g->n_links; l++) {
+        uint32_t a = g->links[l].a, b = g->links[l].b;
+        ports[a]++;
+        ports[b]++;
+        up[root_of(up, a)] = root_of(up, b);
+    }
+    if (!g->n_hosts)
+        ok = fail(im, &t->v[1], "all %" PRIu32 " nodes are switches; "
+                  "expected at least one host", g->n_nodes);
+    uint32_t first = UINT32_MAX;
+    for (uint32_t n = 0; ok && n < g->n_nodes; n++) {
+        if (ports[n] > TOPO_MAX_PORTS)
+            ok = fail(im, links_tok, "node %" PRIu32 " has %" PRIu32 " links;"
+                      " a node has at most %d ports", n, ports[n],
+                      TOPO_MAX_PORTS);
+        else if (!g->nodes[n].is_host)
+            continue;
+        else if (!ports[n])
+            ok = fail(im, links_tok, "host node %" PRIu32 " has no link; "
+                      "expected a link at each host", n);
+        else if (first == UINT32_MAX)
+            first = n;
+        else if (root_of(up, n) != root_of(up, first))
+            ok = fail(im, links_tok, "host node %" PRIu32 " cannot reach "
+                      "host node %" PRIu32 "; expected links that join "
+                      "every host to every other", n, first);
+    }
+    free(up);
+    free(ports);
+    return ok;
+}
+
 /* The topology file: "NODES SWITCHES LINKS", the switches' ids, then a
  * line per link "A B RATE DELAY ERROR_RATE". */
 static bool
@@ -457,6 +513,8 @@ read_topology(struct import *im, FILE *out)
                 im->g.nodes[a].name, im->g.nodes[b].name, t.v[i + 2].text,
                 t.v[i + 3].text);
     }
+    if (ok)
+        ok = check_graph(im, &t);
     if (ok && lossy)
         note(im, N_KEYS, "%s: links with an error rate > 0: dcsim drops no "
              "packets on links (faults.loss drops at switches, on every "

@@ -186,6 +186,16 @@ topo '3s/^0 1 /1 1 /'
 bad "a link from a node to itself" mix/t.txt:3:3: "a link from node 1 to itself"
 printf '2 1 1\n0\n0 1\0 100Gbps 0.001ms 0\n' >mix/t.txt
 bad "a NUL byte in a token" mix/t.txt:3:4: "a NUL byte; expected text"
+# What the scenario would be refused for, said of the topology file (it
+# once said 'the scenario made from mix/bad.txt does not load: B.yaml.tmp:61:7').
+printf '3 3 1\n0 1 2\n0 1 100Gbps 0.001ms 0\n' >mix/t.txt
+bad "no host" mix/t.txt:1:3: "all 3 nodes are switches; expected at least one host"
+printf '4 1 2\n0\n0 2 100Gbps 0.001ms 0\n0 3 100Gbps 0.001ms 0\n' >mix/t.txt
+bad "a host without a link" mix/t.txt:1:5: "host node 1 has no link"
+printf '4 1 2\n0\n0 1 100Gbps 0.001ms 0\n2 3 100Gbps 0.001ms 0\n' >mix/t.txt
+bad "hosts that cannot reach each other" mix/t.txt:1:5: "host node 2 cannot reach host node 1"
+awk 'BEGIN { print "258 1 257"; print 0; for (i = 1; i < 258; i++) print "0", i, "100Gbps 0.001ms 0" }' >mix/t.txt
+bad "a switch of 257 links" mix/t.txt:1:7: "node 0 has 257 links; a node has at most 255 ports"
 conf 's#mix/flow.txt#mix/f.txt#'
 printf '2\n2 1 3 100 200000000 2\n3 1 3 100 lots 2\n' >mix/f.txt
 bad "a flow size that is not one" mix/f.txt:3:11: "size 'lots'"
