@@ -33,6 +33,7 @@
 #include "cli/cli.h"
 #include "fabric/topo.h"
 #include "fabric/topo-provider.h"
+#include "pkt/pkt.h"
 #include "scenario/units.h"
 #include "workload/flowfile.h"
 
@@ -855,6 +856,14 @@ write_rdma(struct import *im, FILE *out, uint64_t nic_bps)
              "%" PRIu64 "): the simulator ACKs each packet once a QP has "
              "received %" PRIu64 " bytes, before that only at chunk "
              "multiples; dcsim ACKs every packet", ack, chunk, ack);
+    /* No IP MTU bounds the simulator's packets; dcsim's (1500 unless
+     * raised) must hold one of PAYLOAD with a WRITE's headers and HPCC's
+     * INT (scn-rdma.c's check), else the scenario would be refused. */
+    uint64_t ip_bytes = payload + IPV4_HDR_BYTES + UDP_HDR_BYTES +
+                        IB_BTH_BYTES + IB_RETH_BYTES + IB_ICRC_BYTES +
+                        (cc == 3 ? INT_HDR_BYTES : 0);
+    if (ip_bytes > 1500)
+        fprintf(out, "mtu: %" PRIu64 "\n", ip_bytes);
     fprintf(out, "rdma:\n  payload: %" PRIu64 "\n  ack_every: 1\n",
             payload);
     if (payload > 1024)
@@ -977,6 +986,9 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
     char stop[64];
     if (!cfg_uint(im, K_BUFFER_SIZE, 1u << 20, 16, &buffer))
         return false;
+    if (!buffer)
+        return fail(im, im->val[K_BUFFER_SIZE], "BUFFER_SIZE 0; expected "
+                    "a switch's buffer in MiB, 1..%u", 1u << 20);
     snprintf(stop, sizeof stop, "%ss", im->val[K_SIMULATOR_STOP_TIME]
                                            ? im->val[K_SIMULATOR_STOP_TIME]->text
                                            : "3.01");

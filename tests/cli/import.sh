@@ -60,6 +60,15 @@ awk 'NR == FNR { ns[$1 " " $2] = $7; next }
     mix/fct.ns3.txt "$tmp/out/fct.txt"
 t $? "both FCTs are the simulator's to the nanosecond"
 
+# A payload above 1398 B: a WRITE with HPCC's INT is more than 1500 B at
+# the IP layer, so the IP mtu is raised to hold it (it was left at 1500,
+# and the scenario refused as it was loaded back).
+sed 's/^PACKET_PAYLOAD_SIZE 1000/PACKET_PAYLOAD_SIZE 4096/' mix/config.txt >mix/p4k.txt
+"$DCSIM" import ns3 mix/p4k.txt -o "$tmp/p4k.yaml" 2>/dev/null &&
+    grep -qx 'mtu: 4198' "$tmp/p4k.yaml" && grep -qx '  mtu: 4096' "$tmp/p4k.yaml" &&
+    "$DCSIM" validate "$tmp/p4k.yaml" >/dev/null
+t $? "PACKET_PAYLOAD_SIZE 4096: rdma.mtu 4096, IP mtu 4198 (4096 + 60 B of headers + 42 of INT); it validates"
+
 # CC_MODE 1: DCQCN's keys from the config.
 sed "s/^CC_MODE 3/CC_MODE 1/; s/^ENABLE_QCN 1/BOGUS_KEY 7\nENABLE_QCN 1/" mix/config.txt >mix/dcqcn.txt
 "$DCSIM" import ns3 mix/dcqcn.txt -o "$tmp/dc.yaml" 2>"$tmp/err"
@@ -154,6 +163,8 @@ conf 's#^FLOW_FILE mix/flow.txt#FLOW_FILE mix/none.txt#'
 bad "a flow file that is not there" mix/bad.txt:7:11: "FLOW_FILE mix/none.txt: cannot open"
 conf 's/^PACKET_PAYLOAD_SIZE 1000/PACKET_PAYLOAD_SIZE 5000/'
 bad "payload above 4096" mix/bad.txt:4:21: "PACKET_PAYLOAD_SIZE '5000'"
+conf 's/^BUFFER_SIZE 32/BUFFER_SIZE 0/'
+bad "no buffer" mix/bad.txt:55:13: "BUFFER_SIZE 0; expected a switch's buffer in MiB"
 conf 's/^L2_ACK_INTERVAL 1/L2_ACK_INTERVAL 0/'
 bad "no ACKs" mix/bad.txt:29:17: "L2_ACK_INTERVAL 0"
 conf 's/^SIMULATOR_STOP_TIME 4.00/SIMULATOR_STOP_TIME soon/'
