@@ -535,9 +535,11 @@ red_parse(struct import *im, const struct tok *kmin_tok,
     double pmax;
     const char *why = "";
     if (!units_parse_u64(kmax_tok->text, kmax, &why) ||
-        !units_parse_u64(kmin_tok->text, kmin, &why) || *kmin >= *kmax)
+        !units_parse_u64(kmin_tok->text, kmin, &why) || *kmin >= *kmax ||
+        *kmax > UINT64_MAX / 1000)  /* Written in KB: bytes must fit. */
         return fail(im, kmin_tok, "KMIN %s and KMAX %s; expected integers "
-                    "(KB) with KMIN < KMAX", kmin_tok->text, kmax_tok->text);
+                    "(KB) with KMIN < KMAX <= %" PRIu64, kmin_tok->text,
+                    kmax_tok->text, UINT64_MAX / 1000);
     if (!units_parse_fraction(pmax_tok->text, &pmax, &why) || pmax <= 0)
         return fail(im, pmax_tok, "PMAX '%s'; expected a probability in "
                     "(0, 1]", pmax_tok->text);

@@ -157,6 +157,8 @@ conf 's/^KMAX_MAP 3/KMAX_MAP x/'
 bad "a map without its count" mix/bad.txt:52:10: "KMAX_MAP count 'x'"
 conf 's/^KMIN_MAP 3 25000000000 100 50000000000 200 100000000000 400/KMIN_MAP 1 25000000000 100/'
 bad "no KMIN for the topology's rate" mix/bad.txt:53:1: "KMIN_MAP has no entry for the link rate 100000000000"
+conf 's/^KMAX_MAP 3 25000000000 400 50000000000 800 100000000000 1600/KMAX_MAP 1 100000000000 18446744073709552/'
+bad "a KMAX whose bytes overflow" mix/bad.txt:53:57: "KMIN 400 and KMAX 18446744073709552; expected integers (KB) with KMIN < KMAX <= 18446744073709551"
 conf '/^TOPOLOGY_FILE/d'
 bad "no TOPOLOGY_FILE" mix/bad.txt:1:1: "no TOPOLOGY_FILE"
 conf 's#^FLOW_FILE mix/flow.txt#FLOW_FILE mix/none.txt#'
