@@ -32,6 +32,8 @@
 
 #include "cli/cli.h"
 #include "fabric/topo.h"
+#include "fabric/topo-provider.h"
+#include "pkt/pkt.h"
 #include "scenario/units.h"
 #include "workload/flowfile.h"
 
@@ -67,6 +69,16 @@ tokens_read(struct tokens *t, const char *path, char **err)
             line += c == '\n';
             col = c == '\n' ? 1 : col + 1;
             continue;
+        }
+        /* A token ends at a NUL (strchr() below finds the terminator), so
+         * one that starts there would never end. */
+        if (c == '\0') {
+            *err = xasprintf("%s:%" PRIu32 ":%" PRIu32 ": a NUL byte; "
+                             "expected text", path, line, col);
+            free(t->buf);
+            free(t->v);
+            memset(t, 0, sizeof *t);
+            return 2;
         }
         if (t->n == cap) {
             cap = cap ? 2 * cap : 256;
@@ -364,6 +376,61 @@ tok_uint(struct import *im, const struct tokens *t, size_t i,
     return true;
 }
 
+/* The representative of node N's set of linked nodes (union-find). */
+static uint32_t
+root_of(uint32_t *up, uint32_t n)
+{
+    while (up[n] != n)
+        n = up[n] = up[up[n]];
+    return n;
+}
+
+/* What dcsim's topology check (fabric/topo.c's topo_check()) refuses,
+ * said of the topology file T rather than of the scenario made from it:
+ * no host, a node with more links than a switch has ports, a host
+ * without a link, hosts that cannot reach each other. */
+static bool
+check_graph(struct import *im, const struct tokens *t)
+{
+    const struct topo_graph *g = &im->g;
+    const struct tok *links_tok = &t->v[2];
+    uint32_t *up = xmalloc((g->n_nodes + 1) * sizeof *up);
+    uint32_t *ports = xcalloc(g->n_nodes + 1, sizeof *ports);
+    bool ok = true;
+    for (uint32_t n = 0; n < g->n_nodes; n++)
+        up[n] = n;
+    for (uint32_t l = 0; l < g->n_links; l++) {
+        uint32_t a = g->links[l].a, b = g->links[l].b;
+        ports[a]++;
+        ports[b]++;
+        up[root_of(up, a)] = root_of(up, b);
+    }
+    if (!g->n_hosts)
+        ok = fail(im, &t->v[1], "all %" PRIu32 " nodes are switches; "
+                  "expected at least one host", g->n_nodes);
+    uint32_t first = UINT32_MAX;
+    for (uint32_t n = 0; ok && n < g->n_nodes; n++) {
+        if (ports[n] > TOPO_MAX_PORTS)
+            ok = fail(im, links_tok, "node %" PRIu32 " has %" PRIu32 " links;"
+                      " a node has at most %d ports", n, ports[n],
+                      TOPO_MAX_PORTS);
+        else if (!g->nodes[n].is_host)
+            continue;
+        else if (!ports[n])
+            ok = fail(im, links_tok, "host node %" PRIu32 " has no link; "
+                      "expected a link at each host", n);
+        else if (first == UINT32_MAX)
+            first = n;
+        else if (root_of(up, n) != root_of(up, first))
+            ok = fail(im, links_tok, "host node %" PRIu32 " cannot reach "
+                      "host node %" PRIu32 "; expected links that join "
+                      "every host to every other", n, first);
+    }
+    free(up);
+    free(ports);
+    return ok;
+}
+
 /* The topology file: "NODES SWITCHES LINKS", the switches' ids, then a
  * line per link "A B RATE DELAY ERROR_RATE". */
 static bool
@@ -447,6 +514,8 @@ read_topology(struct import *im, FILE *out)
                 im->g.nodes[a].name, im->g.nodes[b].name, t.v[i + 2].text,
                 t.v[i + 3].text);
     }
+    if (ok)
+        ok = check_graph(im, &t);
     if (ok && lossy)
         note(im, N_KEYS, "%s: links with an error rate > 0: dcsim drops no "
              "packets on links (faults.loss drops at switches, on every "
@@ -466,9 +535,11 @@ red_parse(struct import *im, const struct tok *kmin_tok,
     double pmax;
     const char *why = "";
     if (!units_parse_u64(kmax_tok->text, kmax, &why) ||
-        !units_parse_u64(kmin_tok->text, kmin, &why) || *kmin >= *kmax)
+        !units_parse_u64(kmin_tok->text, kmin, &why) || *kmin >= *kmax ||
+        *kmax > UINT64_MAX / 1000)  /* Written in KB: bytes must fit. */
         return fail(im, kmin_tok, "KMIN %s and KMAX %s; expected integers "
-                    "(KB) with KMIN < KMAX", kmin_tok->text, kmax_tok->text);
+                    "(KB) with KMIN < KMAX <= %" PRIu64, kmin_tok->text,
+                    kmax_tok->text, UINT64_MAX / 1000);
     if (!units_parse_fraction(pmax_tok->text, &pmax, &why) || pmax <= 0)
         return fail(im, pmax_tok, "PMAX '%s'; expected a probability in "
                     "(0, 1]", pmax_tok->text);
@@ -787,6 +858,14 @@ write_rdma(struct import *im, FILE *out, uint64_t nic_bps)
              "%" PRIu64 "): the simulator ACKs each packet once a QP has "
              "received %" PRIu64 " bytes, before that only at chunk "
              "multiples; dcsim ACKs every packet", ack, chunk, ack);
+    /* No IP MTU bounds the simulator's packets; dcsim's (1500 unless
+     * raised) must hold one of PAYLOAD with a WRITE's headers and HPCC's
+     * INT (scn-rdma.c's check), else the scenario would be refused. */
+    uint64_t ip_bytes = payload + IPV4_HDR_BYTES + UDP_HDR_BYTES +
+                        IB_BTH_BYTES + IB_RETH_BYTES + IB_ICRC_BYTES +
+                        (cc == 3 ? INT_HDR_BYTES : 0);
+    if (ip_bytes > 1500)
+        fprintf(out, "mtu: %" PRIu64 "\n", ip_bytes);
     fprintf(out, "rdma:\n  payload: %" PRIu64 "\n  ack_every: 1\n",
             payload);
     if (payload > 1024)
@@ -909,6 +988,9 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
     char stop[64];
     if (!cfg_uint(im, K_BUFFER_SIZE, 1u << 20, 16, &buffer))
         return false;
+    if (!buffer)
+        return fail(im, im->val[K_BUFFER_SIZE], "BUFFER_SIZE 0; expected "
+                    "a switch's buffer in MiB, 1..%u", 1u << 20);
     snprintf(stop, sizeof stop, "%ss", im->val[K_SIMULATOR_STOP_TIME]
                                            ? im->val[K_SIMULATOR_STOP_TIME]->text
                                            : "3.01");

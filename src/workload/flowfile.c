@@ -41,6 +41,7 @@ struct flowfile {
     char *line;               /* getline()'s buffer. */
     size_t line_cap;
     uint64_t line_no;         /* Of the line in LINE. */
+    size_t line_len;          /* Of LINE, NULs included. */
     int col_of[N_COLUMNS];    /* CSV: the field of each column, or -1. */
     int n_header;             /* CSV: fields of the header. */
     uint64_t left;            /* ns3: flows still to read. */
@@ -72,7 +73,19 @@ read_line(struct flowfile *ff)
     ff->line_no++;
     while (n > 0 && (ff->line[n - 1] == '\n' || ff->line[n - 1] == '\r'))
         ff->line[--n] = '\0';
+    ff->line_len = (size_t)n;
     return true;
+}
+
+/* Refuses a NUL byte in the line just read, which would silently end
+ * it there (a field cut short, the rest of the line unread). */
+static int
+check_text(const struct flowfile *ff, char **err)
+{
+    size_t len = strlen(ff->line);
+    if (len != ff->line_len)
+        return fail(ff, len + 1, err, "a NUL byte; expected text");
+    return 0;
 }
 
 static bool
@@ -176,6 +189,8 @@ read_header(struct flowfile *ff, char **err)
                     "the columns src,dst,size_bytes,start_ps (and "
                     "optionally tc, rate_bps, dport)");
     }
+    if (check_text(ff, err))
+        return 2;
     int n = split(ff, ",", false, fl, MAX_FIELDS);
     if (n > MAX_FIELDS)
         n = MAX_FIELDS;
@@ -209,6 +224,8 @@ read_count(struct flowfile *ff, char **err)
         return fail(ff, 1, err, "empty file; expected the number of flows "
                     "on the first line");
     }
+    if (check_text(ff, err))
+        return 2;
     int n = split(ff, " \t", true, fl, 2);
     if (n != 1 || !parse_uint(fl[0].text, fl[0].len, UINT32_MAX, &ff->left))
         return fail(ff, n ? fl[0].col : 1, err, "'%s' is not a flow count; "
@@ -305,6 +322,8 @@ parse_flow(struct flowfile *ff, struct flowfile_flow *f, char **err)
     struct field fl[MAX_FIELDS];
     uint64_t v;
     memset(f, 0, sizeof *f);
+    if (check_text(ff, err))
+        return 2;
     if (ff->format == FLOWFILE_NS3) {
         int n = split(ff, " \t", true, fl, MAX_FIELDS);
         if (n != 6)

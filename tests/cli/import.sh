@@ -60,6 +60,15 @@ awk 'NR == FNR { ns[$1 " " $2] = $7; next }
     mix/fct.ns3.txt "$tmp/out/fct.txt"
 t $? "both FCTs are the simulator's to the nanosecond"
 
+# A payload above 1398 B: a WRITE with HPCC's INT is more than 1500 B at
+# the IP layer, so the IP mtu is raised to hold it (it was left at 1500,
+# and the scenario refused as it was loaded back).
+sed 's/^PACKET_PAYLOAD_SIZE 1000/PACKET_PAYLOAD_SIZE 4096/' mix/config.txt >mix/p4k.txt
+"$DCSIM" import ns3 mix/p4k.txt -o "$tmp/p4k.yaml" 2>/dev/null &&
+    grep -qx 'mtu: 4198' "$tmp/p4k.yaml" && grep -qx '  mtu: 4096' "$tmp/p4k.yaml" &&
+    "$DCSIM" validate "$tmp/p4k.yaml" >/dev/null
+t $? "PACKET_PAYLOAD_SIZE 4096: rdma.mtu 4096, IP mtu 4198 (4096 + 60 B of headers + 42 of INT); it validates"
+
 # CC_MODE 1: DCQCN's keys from the config.
 sed "s/^CC_MODE 3/CC_MODE 1/; s/^ENABLE_QCN 1/BOGUS_KEY 7\nENABLE_QCN 1/" mix/config.txt >mix/dcqcn.txt
 "$DCSIM" import ns3 mix/dcqcn.txt -o "$tmp/dc.yaml" 2>"$tmp/err"
@@ -126,7 +135,8 @@ cd "$tmp/sim" || exit 1
 # Bad input: FILE:LINE:COL, exit 2, one line, nothing written.
 bad() {  # NAME WANT_PREFIX WANT_TEXT (config: mix/bad.txt)
     rm -f "$tmp/b.yaml" "$tmp/b.flows.csv"
-    "$DCSIM" import ns3 mix/bad.txt -o "$tmp/b.yaml" >"$tmp/out1" 2>"$tmp/err"
+    # A timeout: a NUL byte once made the reader loop, growing, forever.
+    timeout 60 "$DCSIM" import ns3 mix/bad.txt -o "$tmp/b.yaml" >"$tmp/out1" 2>"$tmp/err"
     rc=$?
     case $(cat "$tmp/err") in
     "$2"*"$3"*) good=0 ;;
@@ -147,12 +157,16 @@ conf 's/^KMAX_MAP 3/KMAX_MAP x/'
 bad "a map without its count" mix/bad.txt:52:10: "KMAX_MAP count 'x'"
 conf 's/^KMIN_MAP 3 25000000000 100 50000000000 200 100000000000 400/KMIN_MAP 1 25000000000 100/'
 bad "no KMIN for the topology's rate" mix/bad.txt:53:1: "KMIN_MAP has no entry for the link rate 100000000000"
+conf 's/^KMAX_MAP 3 25000000000 400 50000000000 800 100000000000 1600/KMAX_MAP 1 100000000000 18446744073709552/'
+bad "a KMAX whose bytes overflow" mix/bad.txt:53:57: "KMIN 400 and KMAX 18446744073709552; expected integers (KB) with KMIN < KMAX <= 18446744073709551"
 conf '/^TOPOLOGY_FILE/d'
 bad "no TOPOLOGY_FILE" mix/bad.txt:1:1: "no TOPOLOGY_FILE"
 conf 's#^FLOW_FILE mix/flow.txt#FLOW_FILE mix/none.txt#'
 bad "a flow file that is not there" mix/bad.txt:7:11: "FLOW_FILE mix/none.txt: cannot open"
 conf 's/^PACKET_PAYLOAD_SIZE 1000/PACKET_PAYLOAD_SIZE 5000/'
 bad "payload above 4096" mix/bad.txt:4:21: "PACKET_PAYLOAD_SIZE '5000'"
+conf 's/^BUFFER_SIZE 32/BUFFER_SIZE 0/'
+bad "no buffer" mix/bad.txt:55:13: "BUFFER_SIZE 0; expected a switch's buffer in MiB"
 conf 's/^L2_ACK_INTERVAL 1/L2_ACK_INTERVAL 0/'
 bad "no ACKs" mix/bad.txt:29:17: "L2_ACK_INTERVAL 0"
 conf 's/^SIMULATOR_STOP_TIME 4.00/SIMULATOR_STOP_TIME soon/'
@@ -183,6 +197,18 @@ printf '0 0 1\n50000000 60000000 100Gbps 0.001ms 0\n' >mix/t.txt
 bad "no node but a link" mix/t.txt:1:1: "node count 0; expected at least one node"
 topo '3s/^0 1 /1 1 /'
 bad "a link from a node to itself" mix/t.txt:3:3: "a link from node 1 to itself"
+printf '2 1 1\n0\n0 1\0 100Gbps 0.001ms 0\n' >mix/t.txt
+bad "a NUL byte in a token" mix/t.txt:3:4: "a NUL byte; expected text"
+# What the scenario would be refused for, said of the topology file (it
+# once said 'the scenario made from mix/bad.txt does not load: B.yaml.tmp:61:7').
+printf '3 3 1\n0 1 2\n0 1 100Gbps 0.001ms 0\n' >mix/t.txt
+bad "no host" mix/t.txt:1:3: "all 3 nodes are switches; expected at least one host"
+printf '4 1 2\n0\n0 2 100Gbps 0.001ms 0\n0 3 100Gbps 0.001ms 0\n' >mix/t.txt
+bad "a host without a link" mix/t.txt:1:5: "host node 1 has no link"
+printf '4 1 2\n0\n0 1 100Gbps 0.001ms 0\n2 3 100Gbps 0.001ms 0\n' >mix/t.txt
+bad "hosts that cannot reach each other" mix/t.txt:1:5: "host node 2 cannot reach host node 1"
+awk 'BEGIN { print "258 1 257"; print 0; for (i = 1; i < 258; i++) print "0", i, "100Gbps 0.001ms 0" }' >mix/t.txt
+bad "a switch of 257 links" mix/t.txt:1:7: "node 0 has 257 links; a node has at most 255 ports"
 conf 's#mix/flow.txt#mix/f.txt#'
 printf '2\n2 1 3 100 200000000 2\n3 1 3 100 lots 2\n' >mix/f.txt
 bad "a flow size that is not one" mix/f.txt:3:11: "size 'lots'"

@@ -126,6 +126,8 @@ bad "decreasing start" csv "${h}h0,h1,10,7\nh1,h2,10,6\n" 3:10 "starts before th
 bad "a missing field" csv "${h}h0,h1,10\n" 2:9 "3 fields; expected 4"
 bad "tc 8" csv 'src,dst,size_bytes,start_ps,tc\nh0,h1,10,0,8\n' 2:12 "tc '8'"
 bad "dport 0" csv 'src,dst,size_bytes,start_ps,dport\nh0,h1,10,0,0\n' 2:12 "dport '0'"
+# A NUL once ended the line unseen: these were read as start 5 and 2 s.
+bad "a NUL byte" csv "${h}h0,h1,10,0\nh1,h2,10,5\0009\n" 3:11 "a NUL byte; expected text"
 bad "no count" txt '0 1 3 100 10 2.0\n' 1:1 "not a flow count"
 bad "empty ns3" txt '' 1:1 "empty file"
 bad "fewer lines than counted" txt '3\n0 1 3 100 10 2\n' 3:1 "2 flows short"
@@ -135,6 +137,7 @@ bad "unknown node" txt '1\n0 77 3 100 10 2\n' 2:3 "no host named h77"
 bad "pg 9" txt '1\n0 1 9 100 10 2\n' 2:5 "pg '9'"
 bad "start in exponent form" txt '1\n0 1 3 100 10 2e-6\n' 2:14 "start_time '2e-6'"
 bad "start below a picosecond" txt '1\n0 1 3 100 10 0.0000000000001\n' 2:14 "at most 12 decimals"
+bad "a NUL byte in ns3" txt '1\n0 1 3 100 10 2\0007\n' 2:15 "a NUL byte; expected text"
 bad "decreasing ns3 start" txt '2\n0 1 3 100 10 2.5\n1 2 3 100 10 2.4\n' 3:14 "starts before the flow above it"
 
 # Keys of a file entry.
