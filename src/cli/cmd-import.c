@@ -155,7 +155,9 @@ struct import {
     char *notes_buf;
     size_t notes_len;
     size_t n_notes;
-    const struct tok *val[N_KEYS];   /* Each key's first value, if given. */
+    const struct tok *val[N_KEYS];   /* Each key's last value, if given
+                                      * (a repeated key overrides, as the
+                                      * simulator's config reader does). */
     const struct tok *key[N_KEYS];   /* Each key, if given. */
     struct rate_map map[3];          /* KMAX, KMIN, PMAX. */
     struct tokens conf;
