@@ -287,6 +287,16 @@ rdma_data_paced(struct net *net, struct rdma_qp *qp, struct pkt *p,
          * again then (hpcc_may_send()). */
         if (UNLIKELY(qp->ns3) && next > now)
             next = now;
+    } else if (UNLIKELY(qp->ns3) && next > now) {
+        /* So for DCQCN's rate and a flow's rate limit: the simulator's
+         * NIC files the next send at this frame's end, when no QP may
+         * send (DequeueAndTransmit, qbb-net-device.cc 283-294), and a
+         * DCQCN rate change leaves it (RdmaHw::*Mlx set m_rate alone;
+         * only HPCC's ChangeRate moves m_nextAvail).  The QP stays ready
+         * and is held until its pacing time; the NIC asks it when this
+         * frame ends and files its wake-up then (rdma_pull_data()). */
+        qp->hold_until_ps = next;
+        next = now;
     }
     *next_ready = qp->next >= qp->n_pkts ? TIME_NEVER : next;
     return p;
