@@ -604,6 +604,8 @@ rdma_receive(struct net *net, struct flow *f, struct pkt *p)
         if (p->l4.roce.becn)
             dcqcn_cnp(net, qp);
         requester_receive(net, qp, p);
+        if (UNLIKELY(qp->ns3) && qp->data_src.host)
+            nic_trigger(net, qp->data_src.host);
     } else if (qp->stream && op == IB_OP_READ_REQUEST) {
         rdma_stream_read_asked(net, qp, p);
     } else if (qp->stream && op >= IB_OP_READ_RESP_FIRST &&
