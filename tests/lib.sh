@@ -117,6 +117,39 @@ evpn_fabric() {
     *) echo '  tenants:'; for e in "$@"; do echo "    - $e"; done ;;
     esac
 }
+# star_topology HOST:RATE:DELAY...: a scenario's `topology` (YAML at the
+# top level): a switch s0 with the hosts on cables of those rates and
+# delays.
+star_topology() {
+    printf 'topology:\n  type: explicit\n'
+    printf '  nodes:\n    - {name: s0, kind: switch}\n'
+    for st_h in "$@"; do
+        printf '    - {name: %s, kind: host}\n' "${st_h%%:*}"
+    done
+    printf '  links:\n'
+    for st_h in "$@"; do
+        st_rest=${st_h#*:}
+        printf '    - {a: s0, b: %s, rate: %s, delay: %s}\n' \
+            "${st_h%%:*}" "${st_rest%%:*}" "${st_rest#*:}"
+    done
+}
+
+# check_ends NAME WANT WHAT: runs the scenario $tmp/NAME.yaml twice
+# (to $tmp/NAME and $tmp/NAMEb): it runs, gives the same results twice,
+# and its flows end at WANT, their end times in ns in flow order.
+check_ends() {
+    timeout 30 "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1" --quiet --no-report
+    t $? "scene $1 runs"
+    timeout 30 "$DCSIM" run "$tmp/$1.yaml" -o "$tmp/$1b" --quiet --no-report
+    same_results "$tmp/$1" "$tmp/$1b" flows.csv
+    t $? "scene $1 twice gives the same results"
+    ce_got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+        { printf "%s%d", (NR > 2 ? " " : ""), $h["end_ps"] / 1000 }' \
+        "$tmp/$1/flows.csv")
+    [ "$ce_got" = "$2" ]
+    t $? "$3 (ends $ce_got ns, want $2)"
+}
+
 same_results() {
     sr_a=$1 sr_b=$2
     shift 2

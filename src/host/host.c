@@ -271,6 +271,34 @@ ring_pick(struct nic *nic, uint8_t tc)
     return res;
 }
 
+/* A scan of the ring that finds no source to send (GetNextQindex
+ * passing every slot, qbb-net-device.cc lines 93-129): as ring_pick()'s,
+ * it drops the finished sources, here all of them, and the later slots
+ * close up; ring_last stays, so it may now name the slot of a later
+ * source, and the next scan starts one further on. */
+static void
+ring_sweep(struct nic *nic)
+{
+    uint32_t next = 0;
+    for (uint32_t i = 0; i < nic->ring_n; i++) {
+        struct tx_source *src = nic->ring[i];
+        if (src->ready || !src->class->finished(src))
+            nic->ring[next++] = src;
+        else
+            src->in_ring = false;
+    }
+    nic->ring_n = next;
+}
+
+void
+nic_trigger(struct net *net, struct host *h)
+{
+    /* A frame whose end is still to fire, at this instant too, keeps
+     * the simulator's device BUSY: it looks when that end fires. */
+    if (!event_is_scheduled(&net->sim, &h->nic.port->tx_done))
+        port_kick(net, h->nic.port);
+}
+
 void
 nic_activate(struct net *net, struct tx_source *src)
 {
@@ -364,6 +392,14 @@ host_tx_ready(struct net *net, struct node *node, struct port *port)
             port_push(net, port, p, (uint8_t)tc);
         }
     }
+    /* Under `fabric: ns3` the simulator's NIC scans its QPs whenever its
+     * link is free and no ACK waits (QbbNetDevice::DequeueAndTransmit,
+     * qbb-net-device.cc lines 257-296), also when none may send: at the
+     * end of a frame, at a resume, at each ACK received
+     * (nic_trigger()). */
+    if (UNLIKELY(nic->ns3_ring) && nic->ring_n &&
+        !(port->eligible & ~port->paused))
+        ring_sweep(nic);
 }
 
 /* host_deliver(), kept inline on the receive path of hosts without a

@@ -172,6 +172,11 @@ void tx_source_reinit(struct tx_source *, const struct tx_source_class *,
                       struct host *, uint8_t tc);
 /* SRC has data to send now: put it on its NIC's ready list. */
 void nic_activate(struct net *, struct tx_source *);
+/* Under `fabric: ns3`, what the simulator's NIC does when its host
+ * receives an ACK (RdmaHw::ReceiveAck ends with TriggerTransmit,
+ * rdma-hw.cc line 436): with its link free, it looks for something to
+ * send and scans its queue pairs (host.c, ring_sweep()). */
+void nic_trigger(struct net *, struct host *);
 
 /* P reached the transport of its flow at this host (after the host's
  * processing, if any). */

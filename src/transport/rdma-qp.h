@@ -49,7 +49,9 @@ struct rdma_qp {
     /* Requester, in packet indices 0..n_pkts. */
     uint64_t next;               /* Next to send. */
     uint64_t high;               /* One past the highest ever sent. */
-    uint64_t hold_until_ps;      /* After an RNR NAK: wait until then. */
+    uint64_t hold_until_ps;      /* After an RNR NAK, or under `fabric:
+                                  * ns3` its pacing time: wait until
+                                  * then (rdma_data_paced()). */
     /* Line 2. */
     uint32_t isn;                /* PSN of packet 0. */
     enum rdma_verb verb;

@@ -287,6 +287,16 @@ rdma_data_paced(struct net *net, struct rdma_qp *qp, struct pkt *p,
          * again then (hpcc_may_send()). */
         if (UNLIKELY(qp->ns3) && next > now)
             next = now;
+    } else if (UNLIKELY(qp->ns3) && next > now) {
+        /* So for DCQCN's rate and a flow's rate limit: the simulator's
+         * NIC files the next send at this frame's end, when no QP may
+         * send (DequeueAndTransmit, qbb-net-device.cc 283-294), and a
+         * DCQCN rate change leaves it (RdmaHw::*Mlx set m_rate alone;
+         * only HPCC's ChangeRate moves m_nextAvail).  The QP stays ready
+         * and is held until its pacing time; the NIC asks it when this
+         * frame ends and files its wake-up then (rdma_pull_data()). */
+        qp->hold_until_ps = next;
+        next = now;
     }
     *next_ready = qp->next >= qp->n_pkts ? TIME_NEVER : next;
     return p;
@@ -594,6 +604,8 @@ rdma_receive(struct net *net, struct flow *f, struct pkt *p)
         if (p->l4.roce.becn)
             dcqcn_cnp(net, qp);
         requester_receive(net, qp, p);
+        if (UNLIKELY(qp->ns3) && qp->data_src.host)
+            nic_trigger(net, qp->data_src.host);
     } else if (qp->stream && op == IB_OP_READ_REQUEST) {
         rdma_stream_read_asked(net, qp, p);
     } else if (qp->stream && op >= IB_OP_READ_RESP_FIRST &&
