@@ -703,8 +703,8 @@ near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
     heap_key k = (heap_key)t_ps << 64 | (heap_key)(seq << s->id_bits | id);
     uint32_t b = bucket_of(s, t_ps);
     struct sim_bucket *bk = &s->buckets[b];
-    uint32_t i = bk->len;
-    if (i == 0) {
+    uint32_t n = bk->len, i = n;
+    if (n == 0) {
         /* An empty bucket: its bit is clear (a bucket's bit is set
          * exactly while it holds keys still to fire). */
         if (bk->cap == 0) {
@@ -713,16 +713,16 @@ near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
             *bk = s->spare[--s->n_spare];  /* As near_insert() would. */
         }
         s->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
-    } else if (UNLIKELY(i == bk->cap)) {
+    } else if (UNLIKELY(n == bk->cap)) {
         return false;
     } else if (move) {
-        i = near_place(s, bk->keys, b == s->first_b ? s->first_head : 0, i,
+        i = near_place(s, bk->keys, b == s->first_b ? s->first_head : 0, n,
                        k);
-    } else if (UNLIKELY(bk->keys[i - 1] > k)) {
+    } else if (UNLIKELY(bk->keys[n - 1] > k)) {
         return false;
     }
     bk->keys[i] = k;
-    bk->len++;
+    bk->len = n + 1;
     s->pos[id] = i;
     s->near_len++;
     s->puts++;
