@@ -382,6 +382,40 @@ far_remove(struct sim *s, uint32_t i)
 
 static void near_rebucket(struct sim *, uint32_t shift);
 
+/* Makes room for K among the sorted KEYS[HEAD .. END - 1] of a bucket
+ * that has room at END: moves the keys later than K one place up,
+ * recording their new places, and returns K's place.  Keys arrive
+ * mostly in order (by sequence), so the search from the end stops at
+ * once but for the few that overtake others (under `fabric: ns3` most
+ * do: a link's next arrival is filed under the sequence number its
+ * frame's start took, behind keys filed since). */
+static ALWAYS_INLINE uint32_t
+near_place(struct sim *s, heap_key *keys, uint32_t head, uint32_t end,
+           heap_key k)
+{
+    if (end == head || LIKELY(keys[end - 1] <= k))
+        return end;
+    /* Locals, since a store to pos[] could alias them; a pointer and
+     * the place walk down together, each key read once. */
+    uint32_t *pos = s->pos;
+    uint64_t id_mask = s->id_mask;
+    heap_key *p = keys + end;
+    const heap_key *stop = keys + head;
+    uint32_t i = end;
+    heap_key x = p[-1];
+    for (;;) {
+        *p-- = x;
+        pos[(uint64_t)x & id_mask] = i--;
+        if (p == stop)
+            break;
+        x = p[-1];
+        if (x <= k)
+            break;
+    }
+    s->moves += end - i;
+    return i;
+}
+
 /* Puts K, the key of event ID due at T_PS, into its calendar bucket in
  * its place.  Keys arrive mostly in order (by sequence), so the search
  * from the end stops at once but for the few that overtake others. */
@@ -398,20 +432,8 @@ near_insert(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
             bk->keys = xrealloc(bk->keys, (size_t)bk->cap * sizeof *bk->keys);
         }
     }
-    uint32_t end = bk->len++, i = end;
     uint32_t head = b == s->first_b ? s->first_head : 0;
-    if (i > head && UNLIKELY(bk->keys[i - 1] > k)) {
-        /* Locals, since a store to pos[] could alias them. */
-        heap_key *keys = bk->keys;
-        uint32_t *pos = s->pos;
-        uint64_t id_mask = (UINT64_C(1) << s->id_bits) - 1;
-        do {
-            keys[i] = keys[i - 1];
-            pos[(uint64_t)keys[i] & id_mask] = i;
-            i--;
-        } while (i > head && keys[i - 1] > k);
-        s->moves += end - i;
-    }
+    uint32_t i = near_place(s, bk->keys, head, bk->len++, k);
     bk->keys[i] = k;
     s->pos[id] = i;
     s->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
@@ -662,9 +684,65 @@ sim_take_seq(struct sim *s)
     return s->seq++;
 }
 
+/* The fast path of sim_schedule() and sim_schedule_seq(): files event
+ * EV, idle, due at T_PS within the calendar's horizon, under SEQ, in its
+ * bucket, exactly where queue_put() would, and returns true; or returns
+ * false, having changed nothing, when it is not idle or is due too far
+ * ahead, its bucket has no room, a width check is due, or its key would
+ * go before the bucket's last and MOVE (a compile-time constant) does
+ * not allow that.  One unsigned compare of t_ps - now with near_span_ps
+ * asks both whether T_PS is not in the past and whether it is near. */
+static ALWAYS_INLINE bool
+near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
+          bool move)
+{
+    uint32_t id = ev->id;
+    if (UNLIKELY(t_ps - s->now_ps >= s->near_span_ps ||
+                 s->pos[id] != POS_IDLE || s->puts >= WIDTH_CHECK - 1))
+        return false;
+    heap_key k = (heap_key)t_ps << 64 | (heap_key)(seq << s->id_bits | id);
+    uint32_t b = bucket_of(s, t_ps);
+    struct sim_bucket *bk = &s->buckets[b];
+    uint32_t n = bk->len, i = n;
+    if (n == 0) {
+        /* An empty bucket: its bit is clear (a bucket's bit is set
+         * exactly while it holds keys still to fire). */
+        if (bk->cap == 0) {
+            if (UNLIKELY(s->n_spare == 0))
+                return false;
+            *bk = s->spare[--s->n_spare];  /* As near_insert() would. */
+        }
+        s->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
+    } else if (UNLIKELY(n == bk->cap)) {
+        return false;
+    } else if (move) {
+        i = near_place(s, bk->keys, b == s->first_b ? s->first_head : 0, n,
+                       k);
+    } else if (UNLIKELY(bk->keys[n - 1] > k)) {
+        return false;
+    }
+    bk->keys[i] = k;
+    bk->len = n + 1;
+    s->pos[id] = i;
+    s->near_len++;
+    s->puts++;
+    s->heap_len++;
+    if (UNLIKELY(ev->background))
+        s->n_background++;
+    ev->time_ps = t_ps;
+    return true;
+}
+
 void
 sim_schedule_seq(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq)
 {
+    /* Under `fabric: ns3` every link arrival and every end of a data
+     * frame comes here (port.c), so it has sim_schedule()'s fast path,
+     * with the insertion from the bucket's end that their earlier
+     * sequence numbers mostly need.  A SEQ not below s->seq was taken
+     * before a renumbering: the slow path. */
+    if (LIKELY(seq < s->seq && near_file(s, ev, t_ps, seq, true)))
+        return;
     t_ps = time_unwrap(s, t_ps);
     /* Taken before a renumbering (keys_rebuild()): its place among the
      * renumbered keys is lost, so it orders as if scheduled now. */
@@ -679,42 +757,12 @@ sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
     /* The common case in a few loads and stores: an idle event due within
      * the calendar's horizon, after every key already in its bucket (keys
      * mostly come in order), with room left there.  It files the key
-     * exactly where schedule_slow() would.  One unsigned compare of
-     * t_ps - now with near_span_ps asks both whether T_PS is not in the
-     * past and whether it is near. */
-    uint32_t id = ev->id;
-    if (LIKELY(t_ps - s->now_ps < s->near_span_ps &&
-               s->pos[id] == POS_IDLE && s->seq < s->seq_limit &&
-               s->puts < WIDTH_CHECK - 1)) {
-        heap_key k = (heap_key)t_ps << 64 | (heap_key)(s->seq << s->id_bits | id);
-        uint32_t b = bucket_of(s, t_ps);
-        struct sim_bucket *bk = &s->buckets[b];
-        uint32_t i = bk->len;
-        if (i == 0) {
-            /* An empty bucket: its bit is clear (a bucket's bit is set
-             * exactly while it holds keys still to fire). */
-            if (bk->cap == 0) {
-                if (UNLIKELY(s->n_spare == 0))
-                    goto slow;
-                *bk = s->spare[--s->n_spare];  /* As near_insert() would. */
-            }
-            s->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
-        } else if (UNLIKELY(i == bk->cap || bk->keys[i - 1] > k)) {
-            goto slow;
-        }
-        bk->keys[i] = k;
-        bk->len = i + 1;
-        s->pos[id] = i;
-        s->near_len++;
+     * exactly where schedule_slow() would. */
+    if (LIKELY(s->seq < s->seq_limit &&
+               near_file(s, ev, t_ps, s->seq, false))) {
         s->seq++;
-        s->puts++;
-        s->heap_len++;
-        if (UNLIKELY(ev->background))
-            s->n_background++;
-        ev->time_ps = t_ps;
         return;
     }
-slow:
     schedule_slow(s, ev, t_ps);
 }
 

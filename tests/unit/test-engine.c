@@ -702,6 +702,65 @@ main(void)
     free(many);
     free(big);
 
+    /* The same with sequences taken earlier, as a link's arrivals under
+     * `fabric: ns3` are filed (sim_schedule_seq()'s insertion from the
+     * bucket's end): every event takes its sequence in turn, a quarter
+     * are scheduled then, the rest filed afterwards in a shuffled order
+     * under the sequence they took, all within 64 ps so that they tie
+     * and overtake one another; every seventh is cancelled, which finds
+     * it by the place its moves left recorded.  They fire by (time,
+     * sequence). */
+    enum { M = 6000 };
+    many = calloc(M, sizeof *many);
+    big = calloc(M, sizeof *big);
+    uint64_t *mseq = calloc(M, sizeof *mseq), *mt = calloc(M, sizeof *mt);
+    int *order = calloc(M, sizeof *order);
+    nb = 0;
+    base = s.now_ps + 10;
+    int later = 0;
+    for (int i = 0; i < M; i++) {
+        event_init(&s, &many[i].ev, rec_fire);
+        many[i].id = i;
+        many[i].log = big;
+        many[i].n = &nb;
+        mt[i] = base + rng_below(&g, 64);
+        if (i % 4 == 0) {
+            mseq[i] = s.seq;
+            sim_schedule(&s, &many[i].ev, mt[i]);
+        } else {
+            mseq[i] = sim_take_seq(&s);
+            order[later++] = i;
+        }
+    }
+    for (int i = later - 1; i > 0; i--) {
+        int j = (int)rng_below(&g, (uint64_t)i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (int i = 0; i < later; i++)
+        sim_schedule_seq(&s, &many[order[i]].ev, mt[order[i]],
+                         mseq[order[i]]);
+    cancelled = 0;
+    for (int i = 0; i < M; i += 7) {
+        sim_cancel(&s, &many[i].ev);
+        cancelled++;
+    }
+    sim_run(&s, NULL, NULL);
+    sorted = nb == M - cancelled;
+    for (int i = 0; sorted && i < nb; i++) {
+        int a = big[i > 0 ? i - 1 : 0], b = big[i];
+        if (b % 7 == 0 || (i > 0 && (mt[a] > mt[b] ||
+                                     (mt[a] == mt[b] && mseq[a] >= mseq[b]))))
+            sorted = false;
+    }
+    ok(sorted, "6000 tied events filed under earlier sequences, every "
+               "seventh cancelled, fire by (time, sequence)");
+    free(many);
+    free(big);
+    free(mseq);
+    free(mt);
+    free(order);
+
     /* One-shot calls from the pool. */
     uint64_t clog[3] = { 0, 0, 0 };
     for (int i = 0; i < 600; i++) {
