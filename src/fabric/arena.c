@@ -1,35 +1,18 @@
 /* Huge-page-friendly memory for per-port state; see arena.h. */
-#define _DEFAULT_SOURCE 1       /* madvise(), MADV_HUGEPAGE. */
 #include "fabric/arena.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "sim/util.h"
 
-#define HUGE_BYTES ((size_t)2 << 20)
 #define FIRST_CHUNK ((size_t)64 << 10)
-
-/* N bytes aligned to 2 MiB, which the kernel may back with huge pages
- * (an advice: without transparent huge pages it is ordinary memory). */
-static void *
-huge_alloc(size_t n)
-{
-    size_t size = (n + HUGE_BYTES - 1) & ~(HUGE_BYTES - 1);
-    void *p = xmalloc_aligned(HUGE_BYTES, size);
-#ifdef MADV_HUGEPAGE
-    (void)madvise(p, size, MADV_HUGEPAGE);
-#endif
-    return p;
-}
 
 void *
 arena_huge(size_t n)
 {
-    void *p = n >= HUGE_BYTES / 2 ? huge_alloc(n)
-                                  : xmalloc_aligned(64, n ? n : 1);
+    void *p = xmalloc_huge(n);
     memset(p, 0, n);
     return p;
 }
@@ -65,8 +48,8 @@ arena_alloc(struct arena *a, size_t n)
         if (a->next_chunk < FIRST_CHUNK)
             a->next_chunk = FIRST_CHUNK;
         size_t size = a->next_chunk < bytes ? bytes : a->next_chunk;
-        char *chunk = size >= HUGE_BYTES ? huge_alloc(size)
-                                         : xmalloc_aligned(64, size);
+        char *chunk = size >= HUGE_PAGE_BYTES ? xmalloc_huge(size)
+                                              : xmalloc_aligned(64, size);
         if (a->n_chunks == a->cap_chunks) {
             a->cap_chunks = a->cap_chunks ? 2 * a->cap_chunks : 16;
             a->chunks = xrealloc(a->chunks,
@@ -75,7 +58,7 @@ arena_alloc(struct arena *a, size_t n)
         a->chunks[a->n_chunks++] = chunk;
         a->cur = chunk;
         a->end = chunk + size;
-        if (a->next_chunk < HUGE_BYTES)
+        if (a->next_chunk < HUGE_PAGE_BYTES)
             a->next_chunk *= 2;
     }
     p = a->cur;
