@@ -24,6 +24,33 @@ size_class(size_t n)
     return n <= 64 ? 0 : (unsigned)(64 - __builtin_clzll((n - 1) >> 6));
 }
 
+/* Makes room for BYTES in a new chunk, giving what is left of the newest
+ * to the free lists, in the largest blocks it holds. */
+static void
+arena_grow(struct arena *a, size_t bytes)
+{
+    for (unsigned k = ARENA_CLASSES; k-- > 0;)
+        while ((size_t)(a->end - a->cur) >= (size_t)64 << k) {
+            memcpy(a->cur, &a->free[k], sizeof(void *));
+            a->free[k] = a->cur;
+            a->cur += (size_t)64 << k;
+        }
+    if (a->next_chunk < FIRST_CHUNK)
+        a->next_chunk = FIRST_CHUNK;
+    size_t size = a->next_chunk < bytes ? bytes : a->next_chunk;
+    char *chunk = size >= HUGE_PAGE_BYTES ? xmalloc_huge(size)
+                                          : xmalloc_aligned(64, size);
+    if (a->n_chunks == a->cap_chunks) {
+        a->cap_chunks = a->cap_chunks ? 2 * a->cap_chunks : 16;
+        a->chunks = xrealloc(a->chunks, a->cap_chunks * sizeof *a->chunks);
+    }
+    a->chunks[a->n_chunks++] = chunk;
+    a->cur = chunk;
+    a->end = chunk + size;
+    if (a->next_chunk < HUGE_PAGE_BYTES)
+        a->next_chunk *= 2;
+}
+
 void *
 arena_alloc(struct arena *a, size_t n)
 {
@@ -36,32 +63,22 @@ arena_alloc(struct arena *a, size_t n)
         return p;
     }
     size_t bytes = (size_t)64 << c;
-    if ((size_t)(a->end - a->cur) < bytes) {
-        /* What is left of the chunk goes to the free lists, in the
-         * largest blocks it holds. */
-        for (unsigned k = ARENA_CLASSES; k-- > 0;)
-            while ((size_t)(a->end - a->cur) >= (size_t)64 << k) {
-                memcpy(a->cur, &a->free[k], sizeof(void *));
-                a->free[k] = a->cur;
-                a->cur += (size_t)64 << k;
-            }
-        if (a->next_chunk < FIRST_CHUNK)
-            a->next_chunk = FIRST_CHUNK;
-        size_t size = a->next_chunk < bytes ? bytes : a->next_chunk;
-        char *chunk = size >= HUGE_PAGE_BYTES ? xmalloc_huge(size)
-                                              : xmalloc_aligned(64, size);
-        if (a->n_chunks == a->cap_chunks) {
-            a->cap_chunks = a->cap_chunks ? 2 * a->cap_chunks : 16;
-            a->chunks = xrealloc(a->chunks,
-                                 a->cap_chunks * sizeof *a->chunks);
-        }
-        a->chunks[a->n_chunks++] = chunk;
-        a->cur = chunk;
-        a->end = chunk + size;
-        if (a->next_chunk < HUGE_PAGE_BYTES)
-            a->next_chunk *= 2;
-    }
+    if ((size_t)(a->end - a->cur) < bytes)
+        arena_grow(a, bytes);
     p = a->cur;
+    a->cur += bytes;
+    return p;
+}
+
+void *
+arena_carve(struct arena *a, size_t n)
+{
+    size_t bytes = (n + 63) & ~(size_t)63;
+    if (bytes == 0)
+        bytes = 64;
+    if ((size_t)(a->end - a->cur) < bytes)
+        arena_grow(a, bytes);
+    void *p = a->cur;
     a->cur += bytes;
     return p;
 }

@@ -71,8 +71,9 @@ void *xmalloc_aligned(size_t align, size_t n);
  * kilobytes (what a run grows a little at a time should come from an
  * arena whose chunks double up to a huge page: fabric/arena.h).  Where
  * transparent huge pages are off it is ordinary memory.  free() frees
- * it.  xrealloc_huge() is realloc() for such a block of OLD_N bytes
- * (copied) growing to N. */
+ * it.  xrealloc_huge() grows P (NULL, or memory of malloc() or of these
+ * two) to N bytes, keeping its first OLD_N, on huge pages from
+ * HUGE_MIN_BYTES up and by realloc() below. */
 #define HUGE_PAGE_BYTES ((size_t)2 << 20)
 #define HUGE_MIN_BYTES (HUGE_PAGE_BYTES / 2)
 void *xmalloc_huge(size_t n);
