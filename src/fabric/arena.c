@@ -1,35 +1,18 @@
 /* Huge-page-friendly memory for per-port state; see arena.h. */
-#define _DEFAULT_SOURCE 1       /* madvise(), MADV_HUGEPAGE. */
 #include "fabric/arena.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "sim/util.h"
 
-#define HUGE_BYTES ((size_t)2 << 20)
 #define FIRST_CHUNK ((size_t)64 << 10)
-
-/* N bytes aligned to 2 MiB, which the kernel may back with huge pages
- * (an advice: without transparent huge pages it is ordinary memory). */
-static void *
-huge_alloc(size_t n)
-{
-    size_t size = (n + HUGE_BYTES - 1) & ~(HUGE_BYTES - 1);
-    void *p = xmalloc_aligned(HUGE_BYTES, size);
-#ifdef MADV_HUGEPAGE
-    (void)madvise(p, size, MADV_HUGEPAGE);
-#endif
-    return p;
-}
 
 void *
 arena_huge(size_t n)
 {
-    void *p = n >= HUGE_BYTES / 2 ? huge_alloc(n)
-                                  : xmalloc_aligned(64, n ? n : 1);
+    void *p = xmalloc_huge(n);
     memset(p, 0, n);
     return p;
 }
@@ -39,6 +22,33 @@ static unsigned
 size_class(size_t n)
 {
     return n <= 64 ? 0 : (unsigned)(64 - __builtin_clzll((n - 1) >> 6));
+}
+
+/* Makes room for BYTES in a new chunk, giving what is left of the newest
+ * to the free lists, in the largest blocks it holds. */
+static void
+arena_grow(struct arena *a, size_t bytes)
+{
+    for (unsigned k = ARENA_CLASSES; k-- > 0;)
+        while ((size_t)(a->end - a->cur) >= (size_t)64 << k) {
+            memcpy(a->cur, &a->free[k], sizeof(void *));
+            a->free[k] = a->cur;
+            a->cur += (size_t)64 << k;
+        }
+    if (a->next_chunk < FIRST_CHUNK)
+        a->next_chunk = FIRST_CHUNK;
+    size_t size = a->next_chunk < bytes ? bytes : a->next_chunk;
+    char *chunk = size >= HUGE_PAGE_BYTES ? xmalloc_huge(size)
+                                          : xmalloc_aligned(64, size);
+    if (a->n_chunks == a->cap_chunks) {
+        a->cap_chunks = a->cap_chunks ? 2 * a->cap_chunks : 16;
+        a->chunks = xrealloc(a->chunks, a->cap_chunks * sizeof *a->chunks);
+    }
+    a->chunks[a->n_chunks++] = chunk;
+    a->cur = chunk;
+    a->end = chunk + size;
+    if (a->next_chunk < HUGE_PAGE_BYTES)
+        a->next_chunk *= 2;
 }
 
 void *
@@ -53,32 +63,22 @@ arena_alloc(struct arena *a, size_t n)
         return p;
     }
     size_t bytes = (size_t)64 << c;
-    if ((size_t)(a->end - a->cur) < bytes) {
-        /* What is left of the chunk goes to the free lists, in the
-         * largest blocks it holds. */
-        for (unsigned k = ARENA_CLASSES; k-- > 0;)
-            while ((size_t)(a->end - a->cur) >= (size_t)64 << k) {
-                memcpy(a->cur, &a->free[k], sizeof(void *));
-                a->free[k] = a->cur;
-                a->cur += (size_t)64 << k;
-            }
-        if (a->next_chunk < FIRST_CHUNK)
-            a->next_chunk = FIRST_CHUNK;
-        size_t size = a->next_chunk < bytes ? bytes : a->next_chunk;
-        char *chunk = size >= HUGE_BYTES ? huge_alloc(size)
-                                         : xmalloc_aligned(64, size);
-        if (a->n_chunks == a->cap_chunks) {
-            a->cap_chunks = a->cap_chunks ? 2 * a->cap_chunks : 16;
-            a->chunks = xrealloc(a->chunks,
-                                 a->cap_chunks * sizeof *a->chunks);
-        }
-        a->chunks[a->n_chunks++] = chunk;
-        a->cur = chunk;
-        a->end = chunk + size;
-        if (a->next_chunk < HUGE_BYTES)
-            a->next_chunk *= 2;
-    }
+    if ((size_t)(a->end - a->cur) < bytes)
+        arena_grow(a, bytes);
     p = a->cur;
+    a->cur += bytes;
+    return p;
+}
+
+void *
+arena_carve(struct arena *a, size_t n)
+{
+    size_t bytes = (n + 63) & ~(size_t)63;
+    if (bytes == 0)
+        bytes = 64;
+    if ((size_t)(a->end - a->cur) < bytes)
+        arena_grow(a, bytes);
+    void *p = a->cur;
     a->cur += bytes;
     return p;
 }

@@ -102,7 +102,7 @@ struct edge {
     struct tcp_pool *tcp;       /* TCP connection state (tcp.c). */
     struct rdma_qp *rdma_free;  /* Released queue pairs, kept for reuse
                                  * with their registered events (rdma.c);
-                                 * freed with the edge. */
+                                 * in the net's arena. */
     struct host_observer *obs;  /* Packets' stages inside hosts, or NULL
                                  * (host-observer.h). */
     struct edge_stats st;

@@ -491,6 +491,10 @@ _Static_assert(offsetof(struct pkt_slab, pkts) +
                        PKT_SLAB_PKTS * sizeof(struct pkt) ==
                    sizeof(struct pkt_slab),
                "INT slots start where the packets end");
+_Static_assert(sizeof(struct pkt_slab) <= HUGE_PAGE_BYTES &&
+                   sizeof(struct pkt_slab) + sizeof(struct pkt) >
+                       HUGE_PAGE_BYTES,
+               "a slab fills one huge page");
 
 void
 pkt_pool_init(struct pkt_pool *pool)
@@ -523,10 +527,13 @@ pkt_alloc_fresh(struct pkt_pool *pool)
     if (pool->fresh == pool->fresh_end) {
         /* Cache-line aligned, as struct pkt asks: malloc() alone aligns
          * to 16 bytes, which would split each packet's hot line in
-         * two. */
+         * two.  The first slab on ordinary pages, the rest on huge ones
+         * (pkt.h). */
         size_t size = sizeof(struct pkt_slab) +
                       (pool->with_int ? PKT_SLAB_PKTS * sizeof(struct pkt) : 0);
-        struct pkt_slab *s = xmalloc_aligned(_Alignof(struct pkt_slab), size);
+        struct pkt_slab *s =
+            pool->slabs ? xmalloc_huge(size)
+                        : xmalloc_aligned(_Alignof(struct pkt_slab), size);
         s->next = pool->slabs;
         pool->slabs = s;
         pool->fresh = s->pkts;

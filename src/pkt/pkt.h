@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/util.h"
+
 #define ETH_HDR_BYTES 14
 #define VLAN_TAG_BYTES 4
 #define ETH_FCS_BYTES 4
@@ -476,12 +478,22 @@ pkt_fifo_pop(struct pkt_fifo *f)
  * growing pool writes each new packet once, when it is handed out, and
  * the order is that of a slab threaded onto the free list up front).
  *
+ * A slab fills one 2 MiB huge page (sim/util.h's xmalloc_huge(): a link
+ * to the next slab in the first 64 bytes, then PKT_SLAB_PKTS packets),
+ * since at 1 024 hosts and beyond the packets a hop touches are spread
+ * over a hundred MiB and, on 4 KiB pages, miss the TLB as well as the
+ * cache.  All but the first: a small run, which may need a few hundred
+ * packets, gets its first slab on ordinary pages, touched only as far as
+ * it hands packets out, and pays for huge pages only once it outgrows it.
+ *
  * INT: a pool told so before its first packet gives every packet an INT
  * slot.  A slab then holds its PKT_SLAB_PKTS packets followed by as many
- * slots of the packets' size, so the slot of a packet lies at a fixed
- * distance from it: no pointer in the packet, nothing to free, and a
- * pool without INT (every run without HPCC) carries no extra byte. */
-#define PKT_SLAB_PKTS 4096
+ * slots of the packets' size (two huge pages), so the slot of a packet
+ * lies at a fixed distance from it: no pointer in the packet, nothing to
+ * free, and a pool without INT (every run without HPCC) carries no extra
+ * byte. */
+#define PKT_SLAB_PKTS                                                        \
+    ((HUGE_PAGE_BYTES - _Alignof(struct pkt)) / sizeof(struct pkt))
 
 struct pkt_pool {
     struct pkt *free;

@@ -242,9 +242,13 @@ event_init(struct sim *s, struct event *ev, event_fn *fn)
                   "more than %" PRIu32 " events registered in one simulation",
                   EVENT_MAX_IDS - 1);
     if (s->n_evs == s->evs_cap) {
+        /* On huge pages from 1 MiB up (sim/util.h). */
+        size_t n = s->n_evs;
         s->evs_cap += s->evs_cap / 2;
-        s->evs = xrealloc(s->evs, (size_t)s->evs_cap * sizeof *s->evs);
-        s->pos = xrealloc(s->pos, (size_t)s->evs_cap * sizeof *s->pos);
+        s->evs = xrealloc_huge(s->evs, n * sizeof *s->evs,
+                               (size_t)s->evs_cap * sizeof *s->evs);
+        s->pos = xrealloc_huge(s->pos, n * sizeof *s->pos,
+                               (size_t)s->evs_cap * sizeof *s->pos);
     }
     if (s->n_evs == s->id_cap) {
         uint64_t grown = (uint64_t)s->id_cap + s->id_cap / 2;

@@ -1,5 +1,6 @@
 /* Allocation wrappers, the fatal-error path used by sim_assert(), and
  * reading a whole input file. */
+#define _DEFAULT_SOURCE 1       /* madvise(), MADV_HUGEPAGE. */
 #include "sim/util.h"
 
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 void
 sim_abort(const char *file, int line, const char *fmt, ...)
@@ -39,6 +41,32 @@ xmalloc_aligned(size_t align, size_t n)
     if (!p)
         sim_abort(__FILE__, __LINE__, "out of memory (%zu bytes)", n);
     return p;
+}
+
+void *
+xmalloc_huge(size_t n)
+{
+    if (n < HUGE_MIN_BYTES)
+        return xmalloc_aligned(64, n);
+    size_t size = (n + HUGE_PAGE_BYTES - 1) & ~(HUGE_PAGE_BYTES - 1);
+    void *p = xmalloc_aligned(HUGE_PAGE_BYTES, size);
+#ifdef MADV_HUGEPAGE
+    /* An advice: it fails harmlessly where huge pages are unknown. */
+    (void)madvise(p, size, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+void *
+xrealloc_huge(void *p, size_t old_n, size_t n)
+{
+    if (n < HUGE_MIN_BYTES)
+        return xrealloc(p, n);
+    void *q = xmalloc_huge(n);
+    if (p)
+        memcpy(q, p, MIN(old_n, n));
+    free(p);
+    return q;
 }
 
 void *

@@ -56,6 +56,28 @@ noreturn void sim_abort(const char *file, int line, const char *fmt, ...)
 void *xmalloc(size_t n);
 /* Memory aligned to ALIGN (a power of two); free() it as usual. */
 void *xmalloc_aligned(size_t align, size_t n);
+
+/* Memory for what a hop touches, on 2 MiB pages where the kernel has
+ * them.  A hop reads a dozen lines scattered over the whole model (ports,
+ * queues, packets, queue pairs, the event queue's arrays); at 1 024 hosts
+ * and beyond, with 4 KiB pages, nearly every one of them also misses the
+ * TLB, and a page walk under a hypervisor costs as much as the miss
+ * itself (docs/performance.md, "Huge pages for the packets and the
+ * rest").  xmalloc_huge() gives N bytes (not zeroed) aligned to
+ * HUGE_PAGE_BYTES and rounded up to whole huge pages, advised
+ * madvise(MADV_HUGEPAGE) so that transparent huge pages in `madvise`
+ * mode back it too; below HUGE_MIN_BYTES it gives plain 64-byte aligned
+ * memory, so that a small run is not charged a 2 MiB page for a few
+ * kilobytes (what a run grows a little at a time should come from an
+ * arena whose chunks double up to a huge page: fabric/arena.h).  Where
+ * transparent huge pages are off it is ordinary memory.  free() frees
+ * it.  xrealloc_huge() grows P (NULL, or memory of malloc() or of these
+ * two) to N bytes, keeping its first OLD_N, on huge pages from
+ * HUGE_MIN_BYTES up and by realloc() below. */
+#define HUGE_PAGE_BYTES ((size_t)2 << 20)
+#define HUGE_MIN_BYTES (HUGE_PAGE_BYTES / 2)
+void *xmalloc_huge(size_t n);
+void *xrealloc_huge(void *p, size_t old_n, size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);

@@ -673,8 +673,9 @@ qp_alloc(struct net *net, bool *reused)
     struct rdma_qp *qp = edge_of(net)->rdma_free;
     *reused = qp != NULL;
     if (!qp) {
-        /* On a cache line, as its layout asks (rdma-qp.h). */
-        qp = xmalloc_aligned(_Alignof(struct rdma_qp), sizeof *qp);
+        /* On a cache line, as its layout asks (rdma-qp.h), in the net's
+         * arena beside the others (on huge pages: fabric/arena.h). */
+        qp = arena_carve(&net->arena, sizeof *qp);
         memset(qp, 0, sizeof *qp);
         return qp;
     }
@@ -895,10 +896,11 @@ qp_stop(struct net *net, struct flow *f)
     return qp;
 }
 
+/* The queue pair's memory stays in the net's arena until it goes. */
 static void
 rdma_teardown(struct net *net, struct flow *f)
 {
-    free(qp_stop(net, f));
+    (void)qp_stop(net, f);
 }
 
 /* F's queue pair to the free list, its events still registered. */
@@ -914,12 +916,7 @@ rdma_release(struct net *net, struct flow *f)
 void
 rdma_pool_free(struct net *net)
 {
-    struct rdma_qp *qp = edge_of(net)->rdma_free;
-    while (qp) {
-        struct rdma_qp *next = qp->next_free;
-        free(qp);
-        qp = next;
-    }
+    /* Their memory is the net's arena's. */
     edge_of(net)->rdma_free = NULL;
 }
 

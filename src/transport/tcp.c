@@ -140,11 +140,9 @@ conn_get(struct net *net)
         c->cap_msgs = keep.cap_msgs;
         return c;
     }
-    /* Aligned for the packet templates inside. */
-    void *mem;
-    if (posix_memalign(&mem, 64, sizeof *c))
-        sim_abort(__FILE__, __LINE__, "out of memory");
-    c = memset(mem, 0, sizeof *c);
+    /* Aligned for the packet templates inside, in the net's arena beside
+     * the others (on huge pages: fabric/arena.h). */
+    c = memset(arena_carve(&net->arena, sizeof *c), 0, sizeof *c);
     tx_source_init(&c->data_src, &net->sim, &tcp_data_class, NULL, 0);
     tx_source_init(&c->ack_src, &net->sim, &tcp_ack_class, NULL, 0);
     event_init(&net->sim, &c->rto_ev, tcp_rto_fire);
@@ -186,7 +184,6 @@ tcp_pool_free(struct net *net)
         free(pool->all[i]->ooo);
         free(pool->all[i]->acks);
         free(pool->all[i]->msgs);
-        free(pool->all[i]);
     }
     free(pool->all);
     free(pool);

@@ -214,7 +214,8 @@ size_t tcp_cc_count(void);
 const char *tcp_cc_name(size_t i);
 /* Frees the edge's pool of TCP connection state (world_destroy()). */
 void tcp_pool_free(struct net *);
-/* Frees the queue pairs released during the run (rdma.c). */
+/* Drops the queue pairs released during the run, whose memory is the
+ * net's arena's (rdma.c). */
 void rdma_pool_free(struct net *);
 
 #endif

@@ -68,8 +68,11 @@ flow_add(struct flow_vec *fv, struct rng *r, uint32_t src, uint32_t dst,
          const struct transport_class *tp)
 {
     if (fv->n == fv->cap) {
+        /* On huge pages once it reaches 1 MiB: a hop's sender and
+         * receiver read their flow (sim/util.h). */
         fv->cap = fv->cap ? fv->cap * 2 : 1024;
-        fv->v = xrealloc(fv->v, fv->cap * sizeof *fv->v);
+        fv->v = xrealloc_huge(fv->v, fv->n * sizeof *fv->v,
+                              fv->cap * sizeof *fv->v);
     }
     struct flow *f = &fv->v[fv->n];
     flow_init(f, fv->n, src, dst, size, start_ps, rate_bps, tc, tp);
@@ -481,7 +484,8 @@ incasts_make(const struct workload_config *cfg, struct workload *wl,
     wl->flow_cap = fv->n + reserve;
     if (wl->flow_cap > fv->cap) {
         fv->cap = wl->flow_cap;
-        fv->v = xrealloc(fv->v, fv->cap * sizeof *fv->v);
+        fv->v = xrealloc_huge(fv->v, fv->n * sizeof *fv->v,
+                              fv->cap * sizeof *fv->v);
     }
     /* Zeroed, so that the room reserved for a flow file's flows costs
      * no memory until they are made. */
