@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +134,32 @@ parse_seconds(const char *text, size_t len, uint64_t *ps)
         frac *= 10;
     *ps = whole * UINT64_C(1000000000000) + frac;
     return *ps <= START_MAX_PS;
+}
+
+/* The start the HPCC simulator gives a flow whose start_time reads TEXT
+ * (LEN bytes, a valid decimal by parse_seconds()), in picoseconds: its
+ * third.cc reads the decimal into a double (the nearest, as strtod()
+ * rounds) and makes it a Time with Seconds(double), at the default 1 ns
+ * resolution.  That is ns-3's 128-bit int64x64_t (INT64X64_USE_128, what
+ * its build picks where the compiler has __int128): the double becomes
+ * floor(d) << 64 plus its fraction times 2^64 truncated (int64x64-128.h),
+ * is multiplied by 10^9 << 64 (Umul(), exact here) and the Time keeps the
+ * high 64 bits, so the nanoseconds are floor(d) * 10^9 plus the high half
+ * of the 64-bit fraction times 10^9: rounded down.  A decimal whose double
+ * lies below it (2.000005414) thus starts 1 ns early.  Every step is exact
+ * (floor, subtraction of the floor and scaling by 2^64 are exact on a
+ * double), so this is the simulator's start to the nanosecond. */
+static uint64_t
+ns3_start_ps(const char *text, size_t len)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*s", (int)len, text);
+    double d = strtod(buf, NULL);
+    double whole = floor(d);
+    uint64_t frac64 = (uint64_t)ldexp(d - whole, 64);
+    uint64_t ns = (uint64_t)whole * UINT64_C(1000000000) +
+                  (uint64_t)(((u128)frac64 * 1000000000u) >> 64);
+    return ns * 1000;
 }
 
 /* The host named NAME (LEN bytes), or -1. */
@@ -346,6 +373,7 @@ parse_flow(struct flowfile *ff, struct flowfile_flow *f, char **err)
                         "seconds, a decimal 0..1000000 with at most 12 "
                         "decimals, e.g. 2.000001", (int)fl[5].len,
                         fl[5].text);
+        f->start_ps = ns3_start_ps(fl[5].text, fl[5].len);
         if (f->src == f->dst)
             return fail(ff, fl[1].col, err, "dst is the same host as src; "
                         "expected another host");

@@ -9,7 +9,8 @@
  *        of flows, then that many lines "src dst pg dport size start",
  *        src and dst node ids (id N is the host named hN), pg the
  *        priority group (dcsim's traffic class), size in bytes and start
- *        in seconds (a decimal, exact to the picosecond); lines after
+ *        in seconds (a decimal, started when that simulator starts it:
+ *        its nearest double rounded down to the nanosecond); lines after
  *        the last flow are ignored, as that simulator ignores them.
  *
  * Start times may not decrease from one flow to the next, so that the

@@ -9,8 +9,10 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 
 topo='topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 4}'
-# Three RoCE WRITEs: two at 0, one at 1 us.
-printf 'src,dst,size_bytes,start_ps,tc,dport\nh0,h5,100000,0,3,100\nh1,h5,20000,1000000,3,100\nh2,h6,300000,1000000,3,100\n' >"$tmp/f.csv"
+# Three RoCE WRITEs: one at 0, two at 1 us in the simulator's file, which
+# it starts at 999 ns: the double nearest 0.000001 lies below it and its
+# Seconds(double) rounds down to the ns (docs/ns3.md).
+printf 'src,dst,size_bytes,start_ps,tc,dport\nh0,h5,100000,0,3,100\nh1,h5,20000,999000,3,100\nh2,h6,300000,999000,3,100\n' >"$tmp/f.csv"
 printf '3 \n0 5 3 100 100000 0.000000000\n1 5 3 100 20000 0.000001000\n2 6 3 100 300000 0.000001\nPlease order the flows in ascending start_time!\n' >"$tmp/f.txt"
 for f in csv txt; do
     fmt=csv
@@ -32,9 +34,9 @@ done
 same_results "$tmp/ocsv" "$tmp/otxt" flows.csv fct_by_size.csv fct.txt
 t $? "the same flows as CSV and as the simulator's file: identical results"
 [ "$(csv "$tmp/ocsv/flows.csv" 1)" = 3 ] &&
-    [ "$(csv "$tmp/ocsv/flows.csv" 'c["start_ps"]')" = 2000000 ] &&
+    [ "$(csv "$tmp/ocsv/flows.csv" 'c["start_ps"]')" = 1998000 ] &&
     [ "$(csv "$tmp/ocsv/flows.csv" 'c["tc"]')" = 9 ]
-t $? "3 flows, starts 0 + 1 + 1 us, class 3 each"
+t $? "3 flows, starts 0 + 999 + 999 ns, class 3 each"
 # The simulator numbers source ports from 10000 per source host; the
 # destination port is the file's (fct.txt's fourth field).
 [ "$(awk '$4 != 100 || $3 != 10000' "$tmp/ocsv/fct.txt" | wc -l)" = 0 ] &&
@@ -43,6 +45,19 @@ t $? "fct.txt: 3 flows, source port 10000, destination port 100"
 "$DCSIM" run "$tmp/csv.yaml" -o "$tmp/ocsv2" --quiet --no-report
 same_results "$tmp/ocsv" "$tmp/ocsv2" flows.csv fct_by_size.csv fct.txt
 t $? "deterministic: a second run gives identical results"
+
+# The simulator's start of a flow: the double nearest the decimal, made a
+# Time by ns-3's 128-bit fixed point at 1 ns and rounded down.  A double
+# below its decimal starts 1 ns early (2.000005414 is 2.00000541399..),
+# one above (2.000000404 is 2.00000040400..01) or exact (2.5) on time;
+# 0.000000003 (2.99..e-9) starts at 2 ns.  CSV starts are exact.
+printf '5\n0 5 3 100 1000 0.000000003\n1 5 3 100 1000 2.000000404\n2 6 3 100 1000 2.000005414\n3 7 3 100 1000 2.5\n4 6 3 100 1000 2.500000000001\n' >"$tmp/s.txt"
+sed 's/f\.txt/s.txt/; s/^stop: 10ms/stop: 2.6s/' "$tmp/txt.yaml" >"$tmp/s.yaml"
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/os" --quiet --no-report &&
+    starts=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "start_ps") c = i; next }
+                      { printf "%s ", $c }' "$tmp/os/flows.csv")
+[ "${starts:-}" = "2000 2000000404000 2000005413000 2500000000000 2500000000000 " ]
+t $? "ns3 starts as the simulator makes them: ${starts:-?}ps"
 
 # Memory: 16 hosts; 20 000 flows of 10 KB, one a microsecond, from h(i) to
 # h(i+5) mod 16, over 20 ms.  A 200 000-line file of which the run
