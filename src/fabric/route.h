@@ -57,6 +57,7 @@ void route_withdraw_port(struct sw *, uint8_t port);
  * route), reusing an ECMP group of S with exactly these ports or adding
  * one; what a routing protocol (control/'s eBGP) installs in the
  * forwarding table.  Returns whether the ports differ from those G had. */
-bool route_set(struct sw *s, uint32_t g, const uint8_t *ports, uint32_t n);
+bool route_set(struct net *, struct sw *s, uint32_t g, const uint8_t *ports,
+               uint32_t n);
 
 #endif

@@ -54,7 +54,7 @@ static ALWAYS_INLINE int
 route_port(const struct net *net, const struct sw *s, uint32_t src_host,
            uint32_t dst_host, uint32_t hash0)
 {
-    uint16_t g = s->route[net->host_group[dst_host]];
+    uint16_t g = sw_route(s, net->host_group[dst_host]);
     if (g == ROUTE_DIRECT) {
         uint8_t home = net->home_port[dst_host];
         return home != HOME_PORT_MULTI
