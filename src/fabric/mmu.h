@@ -119,7 +119,10 @@ mmu_release(struct mmu *m, const struct port *port, uint8_t tc,
  * (headroom empty and XON_OFFSET below the threshold). */
 bool mmu_pg_past_xoff(const struct mmu *, uint16_t port, uint8_t pg);
 bool mmu_pg_at_xon(const struct mmu *, uint16_t port, uint8_t pg);
-/* The counters of ingress (PORT, class PG).  The array is class-major:
+/* The counters of ingress (PORT, class PG); mmu_pg_at_n() for a caller
+ * that has the MMU's port count (its switch's) from a line it has read,
+ * where the MMU's own (in its second line) would cost a load (a
+ * prefetch hook).  The array is class-major:
  * the groups of one class at a switch's ports sit side by side, four to
  * a line, so that a class's traffic through a switch touches a quarter
  * of the lines a port-major array would, and each of them four times as
@@ -127,9 +130,14 @@ bool mmu_pg_at_xon(const struct mmu *, uint16_t port, uint8_t pg);
  * ~82 ns of simulated time, has left every cache by the next frame:
  * docs/performance.md). */
 static inline struct mmu_pg *
+mmu_pg_at_n(const struct mmu *m, uint16_t n_ports, uint16_t port, uint8_t pg)
+{
+    return &m->pg[(size_t)pg * n_ports + port];
+}
+static inline struct mmu_pg *
 mmu_pg_at(const struct mmu *m, uint16_t port, uint8_t pg)
 {
-    return &m->pg[(size_t)pg * m->n_ports + port];
+    return mmu_pg_at_n(m, m->n_ports, port, pg);
 }
 
 /* Whether the flow control of ingress PORT holds its upstream's class PG

@@ -330,7 +330,7 @@ switch_prefetch_rx(const struct net *net, const struct node *node,
     __builtin_prefetch(&s->mmu, 1);
     if (s->mmu.pg) {
         __builtin_prefetch(&s->mmu.lossless);
-        __builtin_prefetch(mmu_pg_at(&s->mmu, in_port, tc), 1);
+        __builtin_prefetch(mmu_pg_at_n(&s->mmu, s->up.n_ports, in_port, tc), 1);
     }
 }
 
