@@ -335,7 +335,7 @@ ebgp_switch_down(struct ebgp *eb, struct sw *sw)
         if (*b != PATH_NONE)
             ebgp_rib_count(eb, x, -1);
         *b = PATH_NONE;
-        route_set(sw, g, eb->ports, 0);
+        route_set(eb->net, sw, g, eb->ports, 0);
     }
 }
 

@@ -169,7 +169,7 @@ sw_at(struct ebgp *eb, uint32_t x)
 static inline bool
 is_home(const struct ebgp *eb, uint32_t x, uint32_t g)
 {
-    return eb->net->switches[x].route[g] == ROUTE_DIRECT;
+    return sw_route(&eb->net->switches[x], g) == ROUTE_DIRECT;
 }
 
 /* ebgp.c. */

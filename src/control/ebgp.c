@@ -390,7 +390,7 @@ recompute(struct ebgp *eb, uint32_t x, uint32_t g, uint32_t tag)
         return;
     uint32_t n;
     uint32_t best = decide(eb, x, g, &n);
-    if (route_set(sw_at(eb, x), g, eb->ports, n))
+    if (route_set(eb->net, sw_at(eb, x), g, eb->ports, n))
         control_fib_changed(eb->ctl, tag);
     uint32_t *cur = &eb->best[(size_t)x * eb->n_pfx + g];
     if (best == *cur)
@@ -750,7 +750,7 @@ converge_initial(struct ebgp *eb)
             if (!is_home(eb, x, g)) {
                 uint32_t n;
                 decide(eb, x, g, &n);
-                route_set(sw_at(eb, x), g, eb->ports, n);
+                route_set(eb->net, sw_at(eb, x), g, eb->ports, n);
             }
 }
 

@@ -123,7 +123,7 @@ static ALWAYS_INLINE int
 mmu_shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
                  uint8_t in_port, uint32_t frame_bytes)
 {
-    struct mmu_pg *g = &m->pg[in_port * 8 + tc];
+    struct mmu_pg *g = mmu_pg_at(m, in_port, tc);
     uint64_t after = (uint64_t)g->bytes + frame_bytes;
     uint64_t grow = mmu_shared_part(m, after) - mmu_shared_part(m, g->bytes);
     bool pool_ok = grow <= m->shared_size - m->shared_used;
@@ -158,7 +158,7 @@ mmu_shared_release(struct mmu *m, const struct port *port, uint8_t tc,
                    uint8_t in_port, uint32_t frame_bytes)
 {
     (void)port;
-    struct mmu_pg *g = &m->pg[in_port * 8 + tc];
+    struct mmu_pg *g = mmu_pg_at(m, in_port, tc);
     uint32_t from_hdrm = g->hdrm < frame_bytes ? g->hdrm : frame_bytes;
     uint32_t rest = frame_bytes - from_hdrm;
     g->hdrm -= from_hdrm;

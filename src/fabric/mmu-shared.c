@@ -45,7 +45,7 @@ mmu_scale_alpha(struct mmu *m, uint16_t port, uint64_t rate_bps,
     for (int c = 0; c < 8; c++) {
         if (!(m->lossless >> c & 1))
             continue;
-        struct mmu_pg *g = &m->pg[port * 8 + c];
+        struct mmu_pg *g = mmu_pg_at(m, port, (uint8_t)c);
         double alpha = m->alpha[c];
         for (uint64_t r = rate_bps; r > nic_bps && alpha < 1; r /= 2) {
             alpha *= 2;
@@ -90,13 +90,13 @@ shared_release(struct mmu *m, const struct port *port, uint8_t tc,
 bool
 mmu_pg_past_xoff(const struct mmu *m, uint16_t port, uint8_t pg)
 {
-    return mmu_shared_past_xoff(m, &m->pg[port * 8 + pg], pg);
+    return mmu_shared_past_xoff(m, mmu_pg_at(m, port, pg), pg);
 }
 
 bool
 mmu_pg_at_xon(const struct mmu *m, uint16_t port, uint8_t pg)
 {
-    return mmu_shared_at_xon(m, &m->pg[port * 8 + pg], pg);
+    return mmu_shared_at_xon(m, mmu_pg_at(m, port, pg), pg);
 }
 
 const struct mmu_class mmu_shared = {

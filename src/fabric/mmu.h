@@ -46,7 +46,8 @@ struct mmu {
     /* What every admission and release reads, in one cache line (struct
      * sw aligns it), then the class bits and alpha in the next. */
     const struct mmu_class *class;
-    struct mmu_pg *pg;           /* shared: [ingress port * 8 + class];
+    struct mmu_pg *pg;           /* shared: by class, then ingress port
+                                  * (mmu_pg_at());
                                   * not the MMU's (mmu_shared_setup()). */
     uint64_t reserve;            /* Per (ingress port, class). */
     uint64_t shared_size;        /* Buffer - reserves - headroom. */
@@ -118,6 +119,27 @@ mmu_release(struct mmu *m, const struct port *port, uint8_t tc,
  * (headroom empty and XON_OFFSET below the threshold). */
 bool mmu_pg_past_xoff(const struct mmu *, uint16_t port, uint8_t pg);
 bool mmu_pg_at_xon(const struct mmu *, uint16_t port, uint8_t pg);
+/* The counters of ingress (PORT, class PG); mmu_pg_at_n() for a caller
+ * that has the MMU's port count (its switch's) from a line it has read,
+ * where the MMU's own (in its second line) would cost a load (a
+ * prefetch hook).  The array is class-major:
+ * the groups of one class at a switch's ports sit side by side, four to
+ * a line, so that a class's traffic through a switch touches a quarter
+ * of the lines a port-major array would, and each of them four times as
+ * often (at 8 192 hosts a line touched once per frame of one port, every
+ * ~82 ns of simulated time, has left every cache by the next frame:
+ * docs/performance.md). */
+static inline struct mmu_pg *
+mmu_pg_at_n(const struct mmu *m, uint16_t n_ports, uint16_t port, uint8_t pg)
+{
+    return &m->pg[(size_t)pg * n_ports + port];
+}
+static inline struct mmu_pg *
+mmu_pg_at(const struct mmu *m, uint16_t port, uint8_t pg)
+{
+    return mmu_pg_at_n(m, m->n_ports, port, pg);
+}
+
 /* Whether the flow control of ingress PORT holds its upstream's class PG
  * stopped, as it records with mmu_pg_set_held().  The transmit path
  * tells flow control of a lossless frame admitted only when the group is
@@ -129,23 +151,23 @@ bool mmu_pg_at_xon(const struct mmu *, uint16_t port, uint8_t pg);
 static inline bool
 mmu_pg_pause_due(const struct mmu *m, uint16_t port, uint8_t pg)
 {
-    return !m->pg[port * 8 + pg].held && mmu_pg_past_xoff(m, port, pg);
+    return !mmu_pg_at(m, port, pg)->held && mmu_pg_past_xoff(m, port, pg);
 }
 static inline bool
 mmu_pg_resume_due(const struct mmu *m, uint16_t port, uint8_t pg)
 {
-    return m->pg[port * 8 + pg].held && mmu_pg_at_xon(m, port, pg);
+    return mmu_pg_at(m, port, pg)->held && mmu_pg_at_xon(m, port, pg);
 }
 static inline void
 mmu_pg_set_held(struct mmu *m, uint16_t port, uint8_t pg, bool held)
 {
-    m->pg[port * 8 + pg].held = held;
+    mmu_pg_at(m, port, pg)->held = held;
 }
 /* Peak PFC headroom use of ingress (PORT, PG); 0 without a shared MMU. */
 static inline uint32_t
 mmu_headroom_peak(const struct mmu *m, uint16_t port, uint8_t pg)
 {
-    return m && m->pg ? m->pg[port * 8 + pg].hdrm_max : 0;
+    return m && m->pg ? mmu_pg_at(m, port, pg)->hdrm_max : 0;
 }
 
 /* The registered MMUs, for validation: I < mmu_count(). */

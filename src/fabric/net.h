@@ -122,8 +122,9 @@ struct net {
                                  * on its switch, of its cable (the last
                                  * hop's egress); HOME_PORT_MULTI else. */
     uint32_t n_groups;
-    uint16_t *route_mem;        /* Every switch's route table (route.h),
-                                 * n_groups each. */
+    uint16_t *route_mem;        /* Every switch's route table (route.h,
+                                 * sw_route()), back to back. */
+    size_t route_mem_len;
     uint32_t *ns3_ip;           /* switch.ecmp_hash ns3: each host's
                                  * address in the HPCC ns-3 simulator
                                  * (ns3-ecmp.h); NULL otherwise. */

@@ -89,7 +89,10 @@ port_tx_prefetch(const struct sim *s, const struct event *ev, unsigned stage)
                 unsigned tc = (unsigned)__builtin_ctz(e);
                 const struct pkt *p = port_q(port, tc)->head;
                 if (p)
-                    __builtin_prefetch(&port->mmu->pg[p->in_port * 8 + tc], 1);
+                    __builtin_prefetch(mmu_pg_at_n(port->mmu,
+                                                   port->node->n_ports,
+                                                   p->in_port, (uint8_t)tc),
+                                       1);
             }
         }
         return;

@@ -250,6 +250,16 @@ list_hash(const uint32_t *v, size_t n)
     return h ^ (uint32_t)n;
 }
 
+/* Whether S's table is a row of its own (route_set() widened it) rather
+ * than a part of net->route_mem. */
+static bool
+route_owned(const struct net *net, const struct sw *s)
+{
+    return s->route != NULL &&
+           (s->route < net->route_mem ||
+            s->route >= net->route_mem + net->route_mem_len);
+}
+
 /* Forgets every table, for a new computation. */
 static void
 route_clear(struct net *net)
@@ -258,7 +268,11 @@ route_clear(struct net *net)
         struct sw *s = &net->switches[x];
         free(s->groups);
         free(s->group_ports);
+        if (route_owned(net, s))
+            free((uint16_t *)s->route);
         s->route = NULL;
+        s->route_lo = s->route_n = 0;
+        s->route_dflt = 0;
         s->groups = NULL;
         s->group_ports = NULL;
         s->n_groups = 0;
@@ -268,6 +282,7 @@ route_clear(struct net *net)
     free(net->route_mem);
     net->host_group = NULL;
     net->route_mem = NULL;
+    net->route_mem_len = 0;
 }
 
 void
@@ -284,23 +299,43 @@ route_withdraw_port(struct sw *s, uint8_t port)
     }
 }
 
-bool
-route_set(struct sw *s, uint32_t g, const uint8_t *ports, uint32_t n)
+/* Sets S's entry for destination group G to V.  Outside the range its
+ * table holds, the table becomes a row of all of the net's groups, S's
+ * own (route_owned()). */
+static void
+route_put(struct net *net, struct sw *s, uint32_t g, uint16_t v)
 {
-    sim_assert(s->route[g] != ROUTE_DIRECT);
-    const struct ecmp_group *cur = &s->groups[s->route[g]];
+    if (g - s->route_lo >= s->route_n) {
+        uint16_t *row = xmalloc(((size_t)net->n_groups + 1) * sizeof *row);
+        for (uint32_t i = 0; i < net->n_groups; i++)
+            row[i] = sw_route(s, i);
+        if (route_owned(net, s))
+            free((uint16_t *)s->route);
+        s->route = row;
+        s->route_lo = 0;
+        s->route_n = net->n_groups;
+    }
+    ((uint16_t *)s->route)[g - s->route_lo] = v;
+}
+
+bool
+route_set(struct net *net, struct sw *s, uint32_t g, const uint8_t *ports,
+          uint32_t n)
+{
+    sim_assert(sw_route(s, g) != ROUTE_DIRECT);
+    const struct ecmp_group *cur = &s->groups[sw_route(s, g)];
     if (cur->n == n && !memcmp(&s->group_ports[cur->first], ports, n))
         return false;
     for (uint16_t i = 0; i < s->n_groups; i++) {
         const struct ecmp_group *e = &s->groups[i];
         if (e->n == n && !memcmp(&s->group_ports[e->first], ports, n)) {
-            s->route[g] = i;
+            route_put(net, s, g, i);
             return true;
         }
     }
     /* A set never seen here: a group of its own (the interning table of
      * route_compute() is gone, and a switch has few sets). */
-    s->route[g] = group_append(s, ports, n);
+    route_put(net, s, g, group_append(s, ports, n));
     return true;
 }
 
@@ -375,9 +410,10 @@ route_order_ns3(struct net *net, const struct sw_adj *a,
         }
         for (uint32_t x = 0; x < ns; x++) {
             struct sw *s = &net->switches[x];
-            if (s->route[g] == ROUTE_DIRECT || s->groups[s->route[g]].n < 2)
+            uint16_t r = sw_route(s, g);
+            if (r == ROUTE_DIRECT || s->groups[r].n < 2)
                 continue;
-            const struct ecmp_group *grp = &s->groups[s->route[g]];
+            const struct ecmp_group *grp = &s->groups[r];
             const uint8_t *ports = &s->group_ports[grp->first];
             const uint32_t *peer = &a->peer[a->start[x]];  /* By port. */
             uint32_t n = 0;
@@ -394,7 +430,7 @@ route_order_ns3(struct net *net, const struct sw_adj *a,
                     set[j] = set[j - 1];
                 set[j] = ports[i];
             }
-            route_set(s, g, set, n);
+            route_set(net, s, g, set, n);
         }
     }
     free(fifo);
@@ -574,10 +610,52 @@ route_index_switches(struct route_build *b)
     free(fill);
 }
 
+/* Keeps ROW, switch S's entries for all N groups, as a range of them
+ * and one entry for the rest: the rest takes the most frequent entry
+ * (the smallest of equals), the range runs from the first group that
+ * differs from it to the last.  A leaf's range is its own racks, a pod's
+ * aggregation switch its pod's; a core switch keeps nearly all.  The
+ * range is appended to POOL (LEN entries so far, CAP allocated), and
+ * S->route_lo gives its start there until route_fill_tables() points
+ * S->route at it. */
+static void
+route_compact(struct sw *s, const uint16_t *row, uint32_t n, uint32_t *count,
+              uint16_t **pool, size_t *len, size_t *cap)
+{
+    /* ROUTE_DIRECT counts in count[s->n_groups]. */
+    memset(count, 0, ((size_t)s->n_groups + 1) * sizeof *count);
+    for (uint32_t g = 0; g < n; g++)
+        count[row[g] == ROUTE_DIRECT ? s->n_groups : row[g]]++;
+    uint32_t best = 0;
+    for (uint32_t v = 1; v <= s->n_groups; v++)
+        if (count[v] > count[best])
+            best = v;
+    uint16_t dflt = best == s->n_groups ? ROUTE_DIRECT : (uint16_t)best;
+    uint32_t lo = 0, hi = n;
+    while (lo < hi && row[lo] == dflt)
+        lo++;
+    while (hi > lo && row[hi - 1] == dflt)
+        hi--;
+    if (*len + (hi - lo) > *cap) {
+        *cap = MAX(2 * *cap, *len + (hi - lo));
+        *pool = xrealloc(*pool, (*cap + 1) * sizeof **pool);
+    }
+    memcpy(*pool + *len, row + lo, (size_t)(hi - lo) * sizeof *row);
+    s->route_dflt = dflt;
+    s->route_lo = lo;
+    s->route_n = hi - lo;
+    s->route = (const uint16_t *)(uintptr_t)*len;  /* An offset, for now. */
+    *len += hi - lo;
+}
+
 /* 5. The tables, switch by switch, each switch interning its port sets
  * in group order (so group indices come out as a search per group
  * would number them).  Away from a group, a switch's next hops depend
- * on the group's class only, and are interned once per class. */
+ * on the group's class only, and are interned once per class.  Each
+ * table is then compacted (route_compact()): every switch's in one array,
+ * on huge pages at scale, ~1 KiB per switch of a k=32 fat-tree where a
+ * row of every group took 1 KiB per switch, leaves and aggregation
+ * switches included. */
 static void
 route_fill_tables(struct route_build *b)
 {
@@ -585,13 +663,13 @@ route_fill_tables(struct route_build *b)
     uint32_t ns = net->n_switches, n_groups = b->n_groups;
     uint8_t *set = xmalloc(256);
     uint16_t *memo = xmalloc(((size_t)b->n_classes + 1) * sizeof *memo);
+    uint16_t *row = xmalloc(((size_t)n_groups + 1) * sizeof *row);
+    uint32_t *count = xmalloc(((size_t)UINT16_MAX + 1) * sizeof *count);
+    uint16_t *pool = NULL;
+    size_t len = 0, cap = 0;
     struct group_table table = { 0 };
-    /* Every switch's table in one array, on huge pages at scale. */
-    net->route_mem = arena_huge(((size_t)ns * n_groups + 1) *
-                                sizeof *net->route_mem);
     for (uint32_t x = 0; x < ns; x++) {
         struct sw *s = &net->switches[x];
-        s->route = &net->route_mem[(size_t)x * n_groups];
         for (uint32_t c = 0; c < b->n_classes; c++)
             memo[c] = UINT16_MAX;
         if (table.cap)
@@ -603,19 +681,31 @@ route_fill_tables(struct route_build *b)
                 const struct host_key *k = &b->keys[b->group_rep[g]];
                 if (bsearch(&(uint32_t){ x + b->first_sw }, k->sw, k->n,
                             sizeof k->sw[0], cmp_u32))
-                    s->route[g] = ROUTE_DIRECT;
+                    row[g] = ROUTE_DIRECT;
                 else
-                    s->route[g] = intern_homes(s, &table, &b->adj, x, k->sw,
-                                               k->n, b->first_sw, set);
+                    row[g] = intern_homes(s, &table, &b->adj, x, k->sw,
+                                          k->n, b->first_sw, set);
                 continue;
             }
             uint32_t c = b->class_of[g];
             if (memo[c] == UINT16_MAX)
                 memo[c] = intern_closer(s, &table, &b->adj, x,
                                         &b->dist[(size_t)c * ns], set);
-            s->route[g] = memo[c];
+            row[g] = memo[c];
         }
+        route_compact(s, row, n_groups, count, &pool, &len, &cap);
     }
+    net->route_mem = arena_huge((len + 1) * sizeof *net->route_mem);
+    if (len)
+        memcpy(net->route_mem, pool, len * sizeof *pool);
+    net->route_mem_len = len;
+    for (uint32_t x = 0; x < ns; x++) {
+        struct sw *s = &net->switches[x];
+        s->route = net->route_mem + (uintptr_t)s->route;
+    }
+    free(pool);
+    free(count);
+    free(row);
     free(table.slots);
     free(memo);
     free(set);

@@ -22,9 +22,14 @@
  * get it wherever racks share their neighbours, and one search per
  * group otherwise.  Cost: O(classes x links) for the searches and the
  * next-hop sets, O(switches x groups) to fill the tables; for a k-ary
- * fat-tree O(k^4) = O(links^(4/3)), in the size of its tables (one
- * entry per switch and rack).  tests/unit/test-fabric.c checks every table
- * against one search per group.
+ * fat-tree O(k^4) = O(links^(4/3)), an entry per switch and rack, each
+ * written once into a row and compacted.  A switch keeps the range of
+ * its row that differs from the row's most frequent entry, and that
+ * entry for the rest (sw_route()): a leaf its own rack, an aggregation
+ * switch its pod's racks, a core switch nearly all (k^4/8 entries in
+ * all, a core switch's k^2/2 each, where full rows took 5k^4/8).
+ * tests/unit/test-fabric.c checks every table against one search per
+ * group.
  *
  * Under switch.ecmp_hash ns3 each group's ports are then put in the HPCC
  * ns-3 simulator's order (ns3-ecmp.h), one more search per destination
@@ -57,6 +62,7 @@ void route_withdraw_port(struct sw *, uint8_t port);
  * route), reusing an ECMP group of S with exactly these ports or adding
  * one; what a routing protocol (control/'s eBGP) installs in the
  * forwarding table.  Returns whether the ports differ from those G had. */
-bool route_set(struct sw *s, uint32_t g, const uint8_t *ports, uint32_t n);
+bool route_set(struct net *, struct sw *s, uint32_t g, const uint8_t *ports,
+               uint32_t n);
 
 #endif

@@ -54,7 +54,7 @@ static ALWAYS_INLINE int
 route_port(const struct net *net, const struct sw *s, uint32_t src_host,
            uint32_t dst_host, uint32_t hash0)
 {
-    uint16_t g = s->route[net->host_group[dst_host]];
+    uint16_t g = sw_route(s, net->host_group[dst_host]);
     if (g == ROUTE_DIRECT) {
         uint8_t home = net->home_port[dst_host];
         return home != HOME_PORT_MULTI
@@ -330,7 +330,7 @@ switch_prefetch_rx(const struct net *net, const struct node *node,
     __builtin_prefetch(&s->mmu, 1);
     if (s->mmu.pg) {
         __builtin_prefetch(&s->mmu.lossless);
-        __builtin_prefetch(&s->mmu.pg[in_port * 8 + tc], 1);
+        __builtin_prefetch(mmu_pg_at_n(&s->mmu, s->up.n_ports, in_port, tc), 1);
     }
 }
 

@@ -50,8 +50,9 @@ struct sw {
      * line follows (mmu.h). */
     struct node up;
     const struct qos_spec *qos; /* Classification (scenario.h). */
-    uint16_t *route;           /* Per destination group: group index or
-                                * ROUTE_DIRECT. */
+    const uint16_t *route;     /* Destination groups route_lo ..
+                                * route_lo + route_n - 1: group index or
+                                * ROUTE_DIRECT (sw_route()). */
     struct sw_tunnel *tunnel;  /* A tunnel endpoint (tunnel.h) that sees
                                 * every packet received, or NULL. */
     struct ecmp_group *groups;
@@ -60,14 +61,27 @@ struct sw {
     uint32_t ecmp_seed;        /* Initial CRC register (ns3: the
                                 * simulator's node id). */
     uint16_t n_groups;
-    uint32_t n_group_ports;
+    uint16_t route_dflt;       /* Every other group's entry. */
+    uint32_t route_lo, route_n;
     struct ecn_marker *ecn_by_rate; /* Per switch.ecn.by_rate entry. */
     struct ecn_marker ecn;     /* Ports of rates not in ecn_by_rate. */
+    uint32_t n_group_ports;
     _Alignas(64) struct mmu mmu;
     struct rng ecn_rng;        /* The markers' coin. */
 };
 
 extern const struct node_class switch_class;
+
+/* S's route table entry for destination group G: an index into
+ * S->groups, or ROUTE_DIRECT.  A table holds the entries of a range of
+ * groups and one for all the others (route.c's route_compact()): a leaf
+ * differs from its default, the uplinks, at its own racks only. */
+static inline uint16_t
+sw_route(const struct sw *s, uint32_t g)
+{
+    uint32_t i = g - s->route_lo;
+    return i < s->route_n ? s->route[i] : s->route_dflt;
+}
 
 void switch_init(struct sw *, uint32_t id, const char *name, uint8_t tier,
                  uint32_t ecmp_seed);

@@ -74,6 +74,10 @@ struct tx_source {
  * heads and tails in the next two (struct host). */
 struct nic {
     uint8_t ready_mask;        /* Bit tc: ready list tc not empty. */
+    bool ns3_ring;             /* `fabric: ns3`: the QP scan below.  In the
+                                * host's first line with ready_mask, since
+                                * every pull asks (it sat in a line of its
+                                * own, read for nothing, per packet). */
     struct port *port;         /* The host's (only) port. */
     struct tx_source *ready_head[N_TC], *ready_tail[N_TC];
     struct tx_source *first_tail[N_TC]; /* The last `first` source of
@@ -85,8 +89,7 @@ struct nic {
      * order they came, ready or not, until a scan finds it finished.
      * When such a source heads its ready list, the one served is the
      * first ready one of the class in the ring after slot RING_LAST, the
-     * last one served. */
-    bool ns3_ring;
+     * last one served (ns3_ring says whether it runs). */
     uint32_t ring_n, ring_cap, ring_last;
     struct tx_source **ring;
 };

@@ -242,7 +242,7 @@ vtep_encap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p,
     if (UNLIKELY(ov->evpn_at != NULL))
         return vtep_encap_evpn(v, net, p, vni, ov->spec->host_tenant[src] - 1,
                                src, dst, out);
-    if (s->route[net->host_group[dst]] == ROUTE_DIRECT) {
+    if (sw_route(s, net->host_group[dst]) == ROUTE_DIRECT) {
         v->st.local_pkts++;
         return DROP_N_REASONS;
     }
@@ -299,7 +299,7 @@ vtep_decap(struct vtep *v, struct net *net, struct sw *s, struct pkt *p,
 {
     struct overlay *ov = v->ov;
     uint32_t dst = net_host_of_ip(net, p->ip.dst);
-    if (dst == UINT32_MAX || s->route[net->host_group[dst]] != ROUTE_DIRECT)
+    if (dst == UINT32_MAX || sw_route(s, net->host_group[dst]) != ROUTE_DIRECT)
         return DROP_N_REASONS;   /* In transit (not a leaf-spine path). */
     uint32_t vni = p->vni;
     if (UNLIKELY(p->flood_copy)) {

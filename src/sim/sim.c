@@ -894,8 +894,9 @@ near_prefetch(const struct sim *s)
         a = fb->keys + s->first_head;
         na = fb->len - s->first_head;
     }
-    if (LIKELY(na > FAR)) {
+    if (LIKELY(na > FAR + D)) {
         /* All in the first bucket (ties make it the common case). */
+        __builtin_prefetch(&s->evs[key_id(s, a[FAR + D])]);
         ahead[0] = s->evs[key_id(s, a[FAR])];
         ahead[1] = s->evs[key_id(s, a[FAR - D])];
         ahead[2] = s->evs[key_id(s, a[FAR - 2 * D])];
@@ -903,6 +904,8 @@ near_prefetch(const struct sim *s)
         ahead[4] = s->evs[key_id(s, a[FAR - 4 * D])];
     } else {
         const struct sim_bucket *nb = &s->buckets[s->peek_b];
+        if (FAR + D - na < nb->len)
+            __builtin_prefetch(&s->evs[key_id(s, nb->keys[FAR + D - na])]);
         ahead[0] = event_ahead(s, a, na, nb, FAR);
         ahead[1] = event_ahead(s, a, na, nb, FAR - D);
         ahead[2] = event_ahead(s, a, na, nb, FAR - 2 * D);

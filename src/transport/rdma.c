@@ -247,6 +247,13 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     p->ip.id = (uint16_t)i;
     pkt_set_lengths(p);
     f->pkts_sent++;
+    /* While packets are outstanding the timeout is scheduled: armed at
+     * the first send, re-armed by every ACK that leaves some outstanding
+     * (rdma_acked_to()) and by the timeout itself, cancelled only when
+     * every packet is acknowledged or the QP fails.  So only a send with
+     * none outstanding asks the queue (whose lines, the timer's and the
+     * engine's, a send would otherwise read for nothing). */
+    bool outstanding = qp->una < qp->high;
     if (i < qp->high) {
         f->retx_pkts++;
     } else {
@@ -254,7 +261,8 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
         f->bytes_sent += p->payload_bytes;
     }
     /* The requester times out; a READ responder does not. */
-    if (!qp->read && !event_is_scheduled(&net->sim, &qp->rto.ev))
+    if (!qp->read && !outstanding &&
+        !event_is_scheduled(&net->sim, &qp->rto.ev))
         arm_rto(net, qp);
     return rdma_data_paced(net, qp, p, next_ready);
 }

@@ -14,7 +14,8 @@
  * traffic class the traffic entries name, and one for acknowledgements
  * and CNPs), the topology graph, a route entry per switch and
  * destination group (at most one group per switch that hosts attach
- * to), the flow array with each flow's transport state, and the engine's
+ * to; a bound: route.c keeps a range of each switch's entries, a leaf's
+ * few), the flow array with each flow's transport state, and the engine's
  * 12 B per registered event (sim.h), its arrays grown by half when full,
  * and with overlay.vswitch each tenant server's vswitch: its megaflow
  * cache's buckets (written at build), its first slab of megaflows and

@@ -789,7 +789,7 @@ check_group(const struct net *net, uint32_t g, uint32_t h,
     uint32_t bad = 0;
     for (uint32_t x = 0; x < ns; x++) {
         const struct sw *s = &net->switches[x];
-        uint16_t got = s->route[g];
+        uint16_t got = sw_route(s, g);
         if (dist[x] == 1) {
             if (got != ROUTE_DIRECT) {
                 bad++;
@@ -968,7 +968,7 @@ next_hops(const struct net *net, const char *sw, const char *dst,
     const struct node *n = node_named(net, sw);
     const struct sw *s = &net->switches[n->id - net->n_hosts];
     const struct ecmp_group *g =
-        &s->groups[s->route[net->host_group[node_named(net, dst)->id]]];
+        &s->groups[sw_route(s, net->host_group[node_named(net, dst)->id])];
     size_t len = 0;
     buf[0] = '\0';
     for (uint16_t k = 0; k < g->n; k++) {
