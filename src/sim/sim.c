@@ -49,6 +49,8 @@ struct call_block {
  * words of the bitmap. */
 #define PEEK_WORDS 2u
 
+static event_prefetch_fn pf_none;
+
 /* Bits that hold ids 0 .. IDS - 1 (at least 1, at most 32). */
 static uint32_t
 id_bits_for(uint32_t ids)
@@ -82,6 +84,7 @@ sim_init(struct sim *s, uint64_t seed)
     s->peek_b = NEAR_BUCKETS;
     s->bucket_shift = INITIAL_SHIFT;
     s->near_span_ps = (uint64_t)(NEAR_BUCKETS - 1) << INITIAL_SHIFT;
+    s->pf_fns[0] = pf_none;
     s->n_pf_fns = 1;
     s->prefetch = true;
 }
@@ -609,16 +612,17 @@ near_first(struct sim *s)
 }
 
 /* The same once the first bucket has emptied (first_b is UINT32_MAX),
- * in sim_run()'s loop: while a run goes on, the first bucket stays the
- * earliest nonempty one until it empties, since every key filed is due
- * at or after now, in it or later. */
+ * in sim_run()'s loop, PREFETCH saying whether the pipeline runs: while
+ * a run goes on, the first bucket stays the earliest nonempty one until
+ * it empties, since every key filed is due at or after now, in it or
+ * later. */
 static ALWAYS_INLINE uint32_t
-near_next(struct sim *s)
+near_next(struct sim *s, bool prefetch)
 {
     uint32_t b = near_scan(s);
     s->first_b = b;
     s->first_head = 0;
-    if (s->prefetch)
+    if (prefetch)
         near_peek(s, b);
     return b;
 }
@@ -867,8 +871,21 @@ sim_call_background(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj,
  * the next nonempty bucket's (peek_b), all before any hook runs: a key
  * filed later between them is missed, which costs a prefetch, never the
  * order. */
+
+/* Stands in for an event beyond the last one ahead, so that the hooks
+ * are called without a test: its hook, pf_fns[0], does nothing. */
+static const struct event no_event;
+
+static void
+pf_none(const struct sim *s, const struct event *ev, unsigned stage)
+{
+    (void)s;
+    (void)ev;
+    (void)stage;
+}
+
 /* The event D places after the next one to fire: the next to fire are
- * the NA keys at A, then NB's. */
+ * the NA keys at A, then NB's; no_event past them. */
 static ALWAYS_INLINE const struct event *
 event_ahead(const struct sim *s, const heap_key *a, uint32_t na,
             const struct sim_bucket *nb, uint32_t d)
@@ -877,77 +894,80 @@ event_ahead(const struct sim *s, const heap_key *a, uint32_t na,
         return s->evs[key_id(s, a[d])];
     if (d - na < nb->len)
         return s->evs[key_id(s, nb->keys[d - na])];
-    return NULL;
+    return &no_event;
 }
 
+/* Runs the pipeline for the next events to fire: the NA keys at A (the
+ * first bucket's still to fire, the one firing now taken out), then
+ * peek_b's.  The caller passes A and NA from what it read for its pop,
+ * so that they are not read again after the stores that took the key
+ * out. */
 static ALWAYS_INLINE void
-near_prefetch(const struct sim *s)
+near_prefetch(const struct sim *s, const heap_key *a, uint32_t na)
 {
     /* Written out for four stages (a loop here was not unrolled). */
     _Static_assert(SIM_PF_STAGES == 4, "near_prefetch() has four stages");
     enum { D = SIM_PF_DIST, FAR = (SIM_PF_STAGES + 1) * D - 1 };
     const struct event *ahead[SIM_PF_STAGES + 1];
-    const heap_key *a = NULL;
-    uint32_t na = 0;
-    if (s->first_b != UINT32_MAX) {
-        const struct sim_bucket *fb = &s->buckets[s->first_b];
-        a = fb->keys + s->first_head;
-        na = fb->len - s->first_head;
-    }
+    struct event *const *evs = s->evs;
+    uint64_t id_mask = s->id_mask;
     if (LIKELY(na > FAR + D)) {
         /* All in the first bucket (ties make it the common case). */
-        __builtin_prefetch(&s->evs[key_id(s, a[FAR + D])]);
-        ahead[0] = s->evs[key_id(s, a[FAR])];
-        ahead[1] = s->evs[key_id(s, a[FAR - D])];
-        ahead[2] = s->evs[key_id(s, a[FAR - 2 * D])];
-        ahead[3] = s->evs[key_id(s, a[FAR - 3 * D])];
-        ahead[4] = s->evs[key_id(s, a[FAR - 4 * D])];
+        __builtin_prefetch(&evs[(uint64_t)a[FAR + D] & id_mask]);
+        ahead[0] = evs[(uint64_t)a[FAR] & id_mask];
+        ahead[1] = evs[(uint64_t)a[FAR - D] & id_mask];
+        ahead[2] = evs[(uint64_t)a[FAR - 2 * D] & id_mask];
+        ahead[3] = evs[(uint64_t)a[FAR - 3 * D] & id_mask];
+        ahead[4] = evs[(uint64_t)a[FAR - 4 * D] & id_mask];
     } else {
         const struct sim_bucket *nb = &s->buckets[s->peek_b];
         if (FAR + D - na < nb->len)
-            __builtin_prefetch(&s->evs[key_id(s, nb->keys[FAR + D - na])]);
+            __builtin_prefetch(&evs[(uint64_t)nb->keys[FAR + D - na] &
+                                    id_mask]);
         ahead[0] = event_ahead(s, a, na, nb, FAR);
         ahead[1] = event_ahead(s, a, na, nb, FAR - D);
         ahead[2] = event_ahead(s, a, na, nb, FAR - 2 * D);
         ahead[3] = event_ahead(s, a, na, nb, FAR - 3 * D);
         ahead[4] = event_ahead(s, a, na, nb, FAR - 4 * D);
-        if (!ahead[0])
-            goto hooks;
     }
     __builtin_prefetch(ahead[0]);
-hooks:
-    if (ahead[1] && ahead[1]->prefetch)
-        s->pf_fns[ahead[1]->prefetch](s, ahead[1], 0);
-    if (ahead[2] && ahead[2]->prefetch)
-        s->pf_fns[ahead[2]->prefetch](s, ahead[2], 1);
-    if (ahead[3] && ahead[3]->prefetch)
-        s->pf_fns[ahead[3]->prefetch](s, ahead[3], 2);
-    if (ahead[4] && ahead[4]->prefetch)
-        s->pf_fns[ahead[4]->prefetch](s, ahead[4], 3);
+    /* No test for a hook: index 0's does nothing, and events beyond the
+     * last are no_event. */
+    s->pf_fns[ahead[1]->prefetch](s, ahead[1], 0);
+    s->pf_fns[ahead[2]->prefetch](s, ahead[2], 1);
+    s->pf_fns[ahead[3]->prefetch](s, ahead[3], 2);
+    s->pf_fns[ahead[4]->prefetch](s, ahead[4], 3);
 }
 
-/* Takes the first key, event ID's, out of the queue: the first bucket's
- * next key if BK is that bucket, else the far heap's first. */
+/* Takes the first key, event ID's, out of the far heap. */
 static ALWAYS_INLINE void
-queue_pop(struct sim *s, struct sim_bucket *bk, uint32_t id)
+far_pop(struct sim *s, uint32_t id)
 {
-    if (bk != NULL) {
-        /* The first bucket's next key: popped in O(1). */
-        if (++s->first_head == bk->len)
-            near_emptied(s, s->first_b);
-        s->near_len--;
-    } else {
-        far_remove(s, 0);
-    }
+    far_remove(s, 0);
     s->pos[id] = POS_IDLE;
 }
 
+/* Takes the first key, event ID's, out of BK, the first bucket, in O(1),
+ * and returns its place, the first of the keys still to fire there. */
+static ALWAYS_INLINE uint32_t
+near_pop(struct sim *s, struct sim_bucket *bk, uint32_t id)
+{
+    uint32_t head = ++s->first_head;
+    if (head == bk->len)
+        near_emptied(s, s->first_b);
+    s->near_len--;
+    s->pos[id] = POS_IDLE;
+    return head;
+}
+
 /* Fires TOP, the queue's first key (due no later than end_ps), taken
- * from BK, the first bucket, or from the far heap if BK is NULL; sim_run()
- * inlines it once for each, so the pop is decided at compile time.
- * Returns false if the run must end before it. */
+ * from BK, the first bucket, or from the far heap if BK is NULL, with
+ * the prefetch pipeline if PREFETCH; run_loop() inlines it once for each
+ * part, and is itself inlined once for each PREFETCH, so both are
+ * decided at compile time.  Returns false if the run must end before
+ * it. */
 static ALWAYS_INLINE bool
-run_fire(struct sim *s, heap_key top, struct sim_bucket *bk,
+run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch,
          progress_fn *progress, void *aux)
 {
     uint32_t id = key_id(s, top);
@@ -955,7 +975,10 @@ run_fire(struct sim *s, heap_key top, struct sim_bucket *bk,
     /* A timer armed for later since it was filed goes where it was
      * last armed, without firing; the clock stays where it is. */
     if (UNLIKELY(ev->timer) && top != timer_due_key(s, timer_of(ev))) {
-        queue_pop(s, bk, id);
+        if (bk != NULL)
+            near_pop(s, bk, id);
+        else
+            far_pop(s, id);
         struct sim_timer *tm = timer_of(ev);
         ev->time_ps = tm->due_ps;
         queue_put(s, id, timer_due_key(s, tm), tm->due_ps);
@@ -971,12 +994,21 @@ run_fire(struct sim *s, heap_key top, struct sim_bucket *bk,
     } else {
         s->events++;
     }
-    queue_pop(s, bk, id);
     s->heap_len--;
     s->now_ps = (uint64_t)(top >> 64);
     s->now_seq = key_seq(s, top);
-    if (s->prefetch)
-        near_prefetch(s);
+    if (bk != NULL) {
+        /* The keys array and length as they were before the pop, which
+         * may have handed the array on: then none is left to read. */
+        const heap_key *keys = bk->keys;
+        uint32_t len = bk->len;
+        uint32_t head = near_pop(s, bk, id);
+        if (prefetch)
+            near_prefetch(s, keys + head, len - head);
+    } else {
+        /* The calendar is empty, so there is nothing to look ahead at. */
+        far_pop(s, id);
+    }
     ev->fn(s, ev);
     if (UNLIKELY(progress && (s->events & (SIM_PROGRESS_EVERY - 1)) == 0))
         progress(s, aux);
@@ -989,6 +1021,48 @@ sim_stop(struct sim *s)
     s->stop = true;
 }
 
+/* sim_run()'s loop, inlined once with the prefetch pipeline and once
+ * without, so that neither tests for it at each event. */
+static ALWAYS_INLINE void
+run_loop(struct sim *s, bool prefetch, progress_fn *progress, void *aux)
+{
+    while (!s->stop) {
+        uint32_t b = s->first_b;
+        /* The first bucket is set while it holds keys, so the calendar's
+         * count is asked only once it has emptied. */
+        if (UNLIKELY(b == UINT32_MAX)) {
+            if (s->near_len == 0) {
+                /* The far heap is asked only when the calendar is
+                 * empty. */
+                if (s->far_len == 0 ||
+                    (uint64_t)(s->far[0] >> 64) > s->end_ps)
+                    break;
+                if (!run_fire(s, s->far[0], NULL, prefetch, progress, aux))
+                    break;
+                continue;
+            }
+            b = near_next(s, prefetch);
+        }
+        struct sim_bucket *bk = &s->buckets[b];
+        heap_key top = bk->keys[s->first_head];
+        uint64_t t = (uint64_t)(top >> 64);
+        /* One compare for the two rare cases: past end_ps, or the clock
+         * come within the horizon of the far heap's first key (now >=
+         * far_due_ps, so TOP, due no earlier, is at or after
+         * run_limit_ps too). */
+        if (UNLIKELY(t >= s->run_limit_ps)) {
+            if (t > s->end_ps)
+                break;
+            if (s->now_ps >= s->far_due_ps) {
+                far_migrate(s);
+                continue;
+            }
+        }
+        if (!run_fire(s, top, bk, prefetch, progress, aux))
+            break;
+    }
+}
+
 uint64_t
 sim_run(struct sim *s, progress_fn *progress, void *aux)
 {
@@ -996,36 +1070,10 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
     run_limit_update(s);  /* end_ps may have changed since the last run. */
     if (s->first_b != UINT32_MAX)
         near_first(s);
-    while (!s->stop) {
-        if (LIKELY(s->near_len > 0)) {
-            uint32_t b = s->first_b;
-            if (UNLIKELY(b == UINT32_MAX))
-                b = near_next(s);
-            struct sim_bucket *bk = &s->buckets[b];
-            heap_key top = bk->keys[s->first_head];
-            uint64_t t = (uint64_t)(top >> 64);
-            /* One compare for the two rare cases: past end_ps, or the
-             * clock come within the horizon of the far heap's first key
-             * (now >= far_due_ps, so TOP, due no earlier, is at or after
-             * run_limit_ps too). */
-            if (UNLIKELY(t >= s->run_limit_ps)) {
-                if (t > s->end_ps)
-                    break;
-                if (s->now_ps >= s->far_due_ps) {
-                    far_migrate(s);
-                    continue;
-                }
-            }
-            if (!run_fire(s, top, bk, progress, aux))
-                break;
-        } else {
-            /* The far heap is asked only when the calendar is empty. */
-            if (s->far_len == 0 || (uint64_t)(s->far[0] >> 64) > s->end_ps)
-                break;
-            if (!run_fire(s, s->far[0], NULL, progress, aux))
-                break;
-        }
-    }
+    if (s->prefetch)
+        run_loop(s, true, progress, aux);
+    else
+        run_loop(s, false, progress, aux);
     s->stop = false;
     return s->events - start;
 }

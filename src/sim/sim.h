@@ -199,12 +199,14 @@ struct sim {
     uint32_t heap_len;        /* Events scheduled, near and far. */
     uint32_t n_background;    /* Of those, background events. */
     struct event **evs;       /* By event id. */
-    event_prefetch_fn *pf_fns[SIM_PF_FNS];  /* By event.prefetch. */
+    event_prefetch_fn *pf_fns[SIM_PF_FNS];  /* By event.prefetch ([0]
+                                             * does nothing). */
     uint32_t n_pf_fns;
     bool prefetch;            /* Run the prefetch pipeline (on unless its
                                * owner turns it off: its own loads and
                                * calls cost more than they hide while the
-                               * model fits in cache). */
+                               * model fits in cache); read when
+                               * sim_run() starts. */
     uint32_t n_evs, evs_cap;
     volatile sig_atomic_t stop;  /* Set by sim_stop() to leave sim_run()
                                   * (volatile: a signal handler may set
