@@ -209,12 +209,13 @@ keys_rebuild(struct sim *s, uint32_t ids, bool renumber)
             timer_refile(s, timer_of(s->evs[id]));
     uint32_t bits = id_bits_for(ids);
     uint64_t limit = UINT64_C(1) << (64 - bits);
-    heap_key *pending = xmalloc(((size_t)s->heap_len + 1) * sizeof *pending);
+    uint32_t n = s->near_len + s->far_len;
+    heap_key *pending = xmalloc(((size_t)n + 1) * sizeof *pending);
     uint32_t k = 0;
     for (uint32_t id = 0; id < s->n_evs; id++)
         if (s->pos[id] != POS_IDLE)
             pending[k++] = *key_slot(s, id);
-    sim_assert(k == s->heap_len);
+    sim_assert(k == n);
     renumber = renumber || s->seq >= limit;
     if (renumber) {
         qsort(pending, k, sizeof *pending, cmp_key);
@@ -666,7 +667,6 @@ schedule_key(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq)
 {
     heap_key k = (heap_key)t_ps << 64 | (heap_key)(seq << s->id_bits | ev->id);
     if (s->pos[ev->id] == POS_IDLE) {
-        s->heap_len++;
         if (UNLIKELY(ev->background))
             s->n_background++;
     } else {
@@ -734,7 +734,6 @@ near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
     s->pos[id] = i;
     s->near_len++;
     s->puts++;
-    s->heap_len++;
     if (UNLIKELY(ev->background))
         s->n_background++;
     ev->time_ps = t_ps;
@@ -779,7 +778,6 @@ sim_cancel(struct sim *s, struct event *ev)
 {
     if (s->pos[ev->id] == POS_IDLE)
         return;
-    s->heap_len--;
     if (UNLIKELY(ev->background))
         s->n_background--;
     queue_take(s, ev->id);
@@ -988,13 +986,12 @@ run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch,
      * event is due, which keeps the common path to one predictable
      * branch. */
     if (UNLIKELY(ev->background)) {
-        if (s->heap_len == s->n_background)
+        if (s->near_len + s->far_len == s->n_background)
             return false;
         s->n_background--;
     } else {
         s->events++;
     }
-    s->heap_len--;
     s->now_ps = (uint64_t)(top >> 64);
     s->now_seq = key_seq(s, top);
     if (bk != NULL) {

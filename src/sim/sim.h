@@ -196,8 +196,8 @@ struct sim {
     uint32_t id_cap;          /* Ids the key's id field is sized for
                                * (>= registered events). */
     uint32_t id_bits;         /* Bits of the key that hold the id. */
-    uint32_t heap_len;        /* Events scheduled, near and far. */
-    uint32_t n_background;    /* Of those, background events. */
+    uint32_t n_background;    /* Scheduled background events (near_len
+                               * + far_len are all scheduled events). */
     struct event **evs;       /* By event id. */
     event_prefetch_fn *pf_fns[SIM_PF_FNS];  /* By event.prefetch ([0]
                                              * does nothing). */
@@ -339,7 +339,7 @@ sim_now_seq(const struct sim *s)
 static inline uint32_t
 sim_pending(const struct sim *s)
 {
-    return s->heap_len - s->n_background;
+    return s->near_len + s->far_len - s->n_background;
 }
 
 #define SIM_PROGRESS_EVERY (1u << 18)
