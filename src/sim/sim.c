@@ -939,7 +939,7 @@ near_prefetch(const struct sim *s, const heap_key *a, uint32_t na)
 
 /* Takes the first key, event ID's, out of the far heap. */
 static ALWAYS_INLINE void
-far_pop(struct sim *s, uint32_t id)
+far_pop(struct sim *s, uint64_t id)
 {
     far_remove(s, 0);
     s->pos[id] = POS_IDLE;
@@ -948,7 +948,7 @@ far_pop(struct sim *s, uint32_t id)
 /* Takes the first key, event ID's, out of BK, the first bucket, in O(1),
  * and returns its place, the first of the keys still to fire there. */
 static ALWAYS_INLINE uint32_t
-near_pop(struct sim *s, struct sim_bucket *bk, uint32_t id)
+near_pop(struct sim *s, struct sim_bucket *bk, uint64_t id)
 {
     uint32_t head = ++s->first_head;
     if (head == bk->len)
@@ -968,27 +968,31 @@ static ALWAYS_INLINE bool
 run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch,
          progress_fn *progress, void *aux)
 {
-    uint32_t id = key_id(s, top);
+    uint64_t id = (uint64_t)top & s->id_mask;  /* key_id(), unnarrowed. */
     struct event *ev = s->evs[id];
-    /* A timer armed for later since it was filed goes where it was
-     * last armed, without firing; the clock stays where it is. */
-    if (UNLIKELY(ev->timer) && top != timer_due_key(s, timer_of(ev))) {
-        if (bk != NULL)
-            near_pop(s, bk, id);
-        else
-            far_pop(s, id);
-        struct sim_timer *tm = timer_of(ev);
-        ev->time_ps = tm->due_ps;
-        queue_put(s, id, timer_due_key(s, tm), tm->due_ps);
-        return true;
-    }
-    /* Whether anything real is left is asked only when a background
-     * event is due, which keeps the common path to one predictable
-     * branch. */
-    if (UNLIKELY(ev->background)) {
-        if (s->near_len + s->far_len == s->n_background)
-            return false;
-        s->n_background--;
+    /* The two rare kinds in one test (the flags are adjacent bytes). */
+    if (UNLIKELY(ev->timer || ev->background)) {
+        /* A timer armed for later since it was filed goes where it was
+         * last armed, without firing; the clock stays where it is. */
+        if (ev->timer && top != timer_due_key(s, timer_of(ev))) {
+            if (bk != NULL)
+                near_pop(s, bk, id);
+            else
+                far_pop(s, id);
+            struct sim_timer *tm = timer_of(ev);
+            ev->time_ps = tm->due_ps;
+            queue_put(s, (uint32_t)id, timer_due_key(s, tm), tm->due_ps);
+            return true;
+        }
+        /* Whether anything real is left is asked only when a
+         * background event is due. */
+        if (ev->background) {
+            if (s->near_len + s->far_len == s->n_background)
+                return false;
+            s->n_background--;
+        } else {
+            s->events++;
+        }
     } else {
         s->events++;
     }

@@ -89,9 +89,10 @@ struct event {
     uint32_t id;        /* Dense id within its sim (event_init()). */
     bool background;    /* Observes without acting: see
                          * event_init_background(). */
+    bool timer;         /* Embedded in a struct sim_timer (next to
+                         * background: sim_run() tests both at once). */
     uint8_t prefetch;   /* Index of its prefetch hook in sim.pf_fns, or
                          * 0 for none. */
-    bool timer;         /* Embedded in a struct sim_timer. */
     event_fn *fn;       /* Handler. */
 };
 
