@@ -709,7 +709,9 @@ near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
                  s->pos[id] != POS_IDLE || s->puts >= WIDTH_CHECK - 1))
         return false;
     heap_key k = (heap_key)t_ps << 64 | (heap_key)(seq << s->id_bits | id);
-    uint32_t b = bucket_of(s, t_ps);
+    /* bucket_of() in 64 bits, and the last key's index in size_t below,
+     * so that neither is widened again for its address. */
+    uint64_t b = t_ps >> s->bucket_shift & NEAR_MASK;
     struct sim_bucket *bk = &s->buckets[b];
     uint32_t n = bk->len, i = n;
     if (n == 0) {
@@ -726,7 +728,7 @@ near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
     } else if (move) {
         i = near_place(s, bk->keys, b == s->first_b ? s->first_head : 0, n,
                        k);
-    } else if (UNLIKELY(bk->keys[n - 1] > k)) {
+    } else if (UNLIKELY(bk->keys[(size_t)n - 1] > k)) {
         return false;
     }
     bk->keys[i] = k;
