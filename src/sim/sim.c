@@ -84,8 +84,9 @@ sim_init(struct sim *s, uint64_t seed)
     s->peek_b = NEAR_BUCKETS;
     s->bucket_shift = INITIAL_SHIFT;
     s->near_span_ps = (uint64_t)(NEAR_BUCKETS - 1) << INITIAL_SHIFT;
-    s->pf_fns[0] = pf_none;
-    s->n_pf_fns = 1;
+    for (uint32_t st = 0; st < SIM_PF_STAGES; st++)
+        s->pf_fns[st][0] = pf_none;
+    s->n_pf_hooks = 1;
     s->prefetch = true;
 }
 
@@ -280,14 +281,18 @@ event_init_background(struct sim *s, struct event *ev, event_fn *fn)
 }
 
 void
-event_set_prefetch(struct sim *s, struct event *ev, event_prefetch_fn *fn)
+event_set_prefetch(struct sim *s, struct event *ev,
+                   const struct event_prefetch *pf)
 {
     uint32_t i = 1;
-    while (i < s->n_pf_fns && s->pf_fns[i] != fn)
+    while (i < s->n_pf_hooks && s->pf_hooks[i] != pf)
         i++;
-    if (i == s->n_pf_fns) {
+    if (i == s->n_pf_hooks) {
         sim_assert(i < SIM_PF_FNS);
-        s->pf_fns[s->n_pf_fns++] = fn;
+        s->pf_hooks[i] = pf;
+        for (uint32_t st = 0; st < SIM_PF_STAGES; st++)
+            s->pf_fns[st][i] = pf->stage[st] ? pf->stage[st] : pf_none;
+        s->n_pf_hooks++;
     }
     ev->prefetch = (uint8_t)i;
 }
@@ -873,15 +878,14 @@ sim_call_background(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj,
  * order. */
 
 /* Stands in for an event beyond the last one ahead, so that the hooks
- * are called without a test: its hook, pf_fns[0], does nothing. */
+ * are called without a test: its hook, index 0's, does nothing. */
 static const struct event no_event;
 
 static void
-pf_none(const struct sim *s, const struct event *ev, unsigned stage)
+pf_none(const struct sim *s, const struct event *ev)
 {
     (void)s;
     (void)ev;
-    (void)stage;
 }
 
 /* The event D places after the next one to fire: the next to fire are
@@ -931,12 +935,12 @@ near_prefetch(const struct sim *s, const heap_key *a, uint32_t na)
         ahead[4] = event_ahead(s, a, na, nb, FAR - 4 * D);
     }
     __builtin_prefetch(ahead[0]);
-    /* No test for a hook: index 0's does nothing, and events beyond the
-     * last are no_event. */
-    s->pf_fns[ahead[1]->prefetch](s, ahead[1], 0);
-    s->pf_fns[ahead[2]->prefetch](s, ahead[2], 1);
-    s->pf_fns[ahead[3]->prefetch](s, ahead[3], 2);
-    s->pf_fns[ahead[4]->prefetch](s, ahead[4], 3);
+    /* No test for a hook: index 0's stages do nothing, and events
+     * beyond the last are no_event. */
+    s->pf_fns[0][ahead[1]->prefetch](s, ahead[1]);
+    s->pf_fns[1][ahead[2]->prefetch](s, ahead[2]);
+    s->pf_fns[2][ahead[3]->prefetch](s, ahead[3]);
+    s->pf_fns[3][ahead[4]->prefetch](s, ahead[4]);
 }
 
 /* Takes the first key, event ID's, out of the far heap. */
