@@ -22,10 +22,13 @@ struct call_block {
 #define INITIAL_IDS 1024u
 
 /* The calendar's bucket width starts at 2^10 ps and stays within
- * [2^MIN_SHIFT, 2^MAX_SHIFT] ps.  Every WIDTH_CHECK events filed it is
- * doubled if more than 1/32 of them went to the far heap only because
- * the calendar's horizon (NEAR_BUCKETS widths) was too short, or else
- * halved if filing moved keys more than a quarter of a place per event.
+ * [2^MIN_SHIFT, 2^MAX_SHIFT] ps.  Once WIDTH_CHECK events have been
+ * filed since the last check (it waits for the first bucket to empty or
+ * an event to be filed the slow way, which keeps it out of
+ * sim_schedule()'s fast path), it is doubled if more than 1/32 of them
+ * went to the far heap only because the calendar's horizon
+ * (NEAR_BUCKETS widths) was too short, or else halved if filing moved
+ * keys more than a quarter of a place per event.
  * Events tie at the same picosecond so often (a permutation's hosts
  * start together and links have equal rates) that a bucket's size says
  * little: ties come in sequence order and cost nothing to file, what
@@ -487,9 +490,24 @@ near_remove(struct sim *s, uint32_t id, uint64_t t_ps)
     s->near_len--;
 }
 
+/* Doubles or halves the bucket width by what the events filed since the
+ * last check (WIDTH_CHECK or more) met (see WIDTH_CHECK). */
+static NOINLINE void
+width_check(struct sim *s)
+{
+    uint32_t shift = s->bucket_shift;
+    if (s->near_misses > s->puts / 32 && shift < MAX_SHIFT)
+        shift++;
+    else if (s->moves > s->puts / 4 && shift > MIN_SHIFT)
+        shift--;
+    s->puts = s->near_misses = s->moves = 0;
+    if (shift != s->bucket_shift)
+        near_rebucket(s, shift);
+}
+
 /* Files pending event ID, key K, due at T_PS: in the calendar if it is
- * near, else in the far heap; and checks the bucket width every
- * WIDTH_CHECK events. */
+ * near, else in the far heap; and checks the bucket width once
+ * WIDTH_CHECK events have been filed. */
 static inline void
 queue_put(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
 {
@@ -501,16 +519,8 @@ queue_put(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
         if ((t_ps >> wider) - (s->now_ps >> wider) < NEAR_BUCKETS)
             s->near_misses++;
     }
-    if (UNLIKELY(++s->puts == WIDTH_CHECK)) {
-        uint32_t shift = s->bucket_shift;
-        if (s->near_misses > WIDTH_CHECK / 32 && shift < MAX_SHIFT)
-            shift++;
-        else if (s->moves > WIDTH_CHECK / 4 && shift > MIN_SHIFT)
-            shift--;
-        s->puts = s->near_misses = s->moves = 0;
-        if (shift != s->bucket_shift)
-            near_rebucket(s, shift);
-    }
+    if (UNLIKELY(++s->puts >= WIDTH_CHECK))
+        width_check(s);
 }
 
 /* Takes pending event ID out of whichever part holds it. */
@@ -711,7 +721,7 @@ near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
 {
     uint32_t id = ev->id;
     if (UNLIKELY(t_ps - s->now_ps >= s->near_span_ps ||
-                 s->pos[id] != POS_IDLE || s->puts >= WIDTH_CHECK - 1))
+                 s->pos[id] != POS_IDLE))
         return false;
     heap_key k = (heap_key)t_ps << 64 | (heap_key)(seq << s->id_bits | id);
     /* bucket_of() in 64 bits, and the last key's index in size_t below,
@@ -1038,6 +1048,11 @@ run_loop(struct sim *s, bool prefetch, progress_fn *progress, void *aux)
         /* The first bucket is set while it holds keys, so the calendar's
          * count is asked only once it has emptied. */
         if (UNLIKELY(b == UINT32_MAX)) {
+            /* The fast path files events without asking for the width
+             * check: it is made here, between buckets, or by the slow
+             * path, whichever comes first. */
+            if (UNLIKELY(s->puts >= WIDTH_CHECK))
+                width_check(s);
             if (s->near_len == 0) {
                 /* The far heap is asked only when the calendar is
                  * empty. */
