@@ -962,7 +962,8 @@ far_pop(struct sim *s, uint64_t id)
 }
 
 /* Takes the first key, event ID's, out of BK, the first bucket, in O(1),
- * and returns its place, the first of the keys still to fire there. */
+ * and returns the new first_head, the place of the next key to fire
+ * there. */
 static ALWAYS_INLINE uint32_t
 near_pop(struct sim *s, struct sim_bucket *bk, uint64_t id)
 {

@@ -90,8 +90,8 @@ struct event {
                          * event_init_background(). */
     bool timer;         /* Embedded in a struct sim_timer (next to
                          * background: sim_run() tests both at once). */
-    uint8_t prefetch;   /* Index of its prefetch hook in sim.pf_fns, or
-                         * 0 for none. */
+    uint8_t prefetch;   /* Index of its prefetch hook in sim.pf_hooks,
+                         * or 0 for none. */
     event_fn *fn;       /* Handler. */
 };
 
@@ -209,10 +209,10 @@ struct sim {
     const struct event_prefetch *pf_hooks[SIM_PF_FNS];  /* By
                                              * event.prefetch ([0] none). */
     event_prefetch_fn *pf_fns[SIM_PF_STAGES][SIM_PF_FNS];  /* Their
-                                             * stages, by stage, then by
-                                             * event.prefetch; one that
-                                             * does nothing for [.][0]
-                                             * and a NULL stage. */
+                                             * stages, [stage][event.
+                                             * prefetch]: a function
+                                             * that does nothing for
+                                             * index 0 and NULL stages. */
     uint32_t n_pf_hooks;
     bool prefetch;            /* Run the prefetch pipeline (on unless its
                                * owner turns it off: its own loads and
