@@ -19,7 +19,7 @@
 static void port_tx_done(struct sim *, struct event *);
 static void link_arrive(struct sim *, struct event *);
 static void link_arrive_ns3(struct sim *, struct event *);
-static event_prefetch_fn link_arrive_prefetch;
+static const struct event_prefetch link_arrive_prefetch;
 static inline void port_end_ns3_due(struct sim *, struct port *);
 
 void
@@ -37,8 +37,8 @@ port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
     port->mmu = mmu;
     event_init(sim, &port->tx_done, port_tx_done);
     event_init(sim, &port->link.arrive, link_arrive);
-    event_set_prefetch(sim, &port->tx_done, port_tx_prefetch);
-    event_set_prefetch(sim, &port->link.arrive, link_arrive_prefetch);
+    event_set_prefetch(sim, &port->tx_done, &port_tx_prefetch);
+    event_set_prefetch(sim, &port->link.arrive, &link_arrive_prefetch);
 }
 
 void
@@ -57,73 +57,109 @@ port_set_ns3(struct port *port)
  * stage 3 the MMU group
  * each head packet's release will charge back (by its ingress port). */
 void
-port_tx_prefetch(const struct sim *s, const struct event *ev, unsigned stage)
+port_tx_fetch_port(const struct sim *s, const struct event *ev)
 {
     const struct port *port = CONTAINER_OF(ev, struct port, tx_done);
-    switch (stage) {
-    case 0:
-        __builtin_prefetch(port);
-        __builtin_prefetch(&port->link);
-        __builtin_prefetch(&port->qv);
-        return;
-    case 1: {
-        for (unsigned e = port->eligible; e; e &= e - 1)
-            __builtin_prefetch(port_q(port, (unsigned)__builtin_ctz(e)));
-        const struct link *l = &port->link;
-        if (l->cap)
-            __builtin_prefetch(&l->ring[(l->first + l->n) & (l->cap - 1)], 1);
-        __builtin_prefetch(port->node);
-        if (port->mmu)
-            __builtin_prefetch(port->mmu, 1);
-        return;
-    }
-    case 2:
-        /* The head packets: port_dequeue() reads their sizes, their
-         * ingress ports and their successors. */
-        for (unsigned e = port->eligible; e; e &= e - 1)
-            __builtin_prefetch(port_q(port, (unsigned)__builtin_ctz(e))->head);
-        return;
-    default:
-        if (port->mmu && port->mmu->pg) {
-            for (unsigned e = port->eligible; e; e &= e - 1) {
-                unsigned tc = (unsigned)__builtin_ctz(e);
-                const struct pkt *p = port_q(port, tc)->head;
-                if (p)
-                    __builtin_prefetch(mmu_pg_at_n(port->mmu,
-                                                   port->node->n_ports,
-                                                   p->in_port, (uint8_t)tc),
-                                       1);
-            }
-        }
-        return;
-    }
+    __builtin_prefetch(port);
+    __builtin_prefetch(&port->link);
+    __builtin_prefetch(&port->qv);
+    (void)s;
 }
+
+void
+port_tx_fetch_queues(const struct sim *s, const struct event *ev)
+{
+    const struct port *port = CONTAINER_OF(ev, struct port, tx_done);
+    for (unsigned e = port->eligible; e; e &= e - 1)
+        __builtin_prefetch(port_q(port, (unsigned)__builtin_ctz(e)));
+    const struct link *l = &port->link;
+    if (l->cap)
+        __builtin_prefetch(&l->ring[(l->first + l->n) & (l->cap - 1)], 1);
+    __builtin_prefetch(port->node);
+    if (port->mmu)
+        __builtin_prefetch(port->mmu, 1);
+    (void)s;
+}
+
+void
+port_tx_fetch_heads(const struct sim *s, const struct event *ev)
+{
+    const struct port *port = CONTAINER_OF(ev, struct port, tx_done);
+    /* The head packets: port_dequeue() reads their sizes, their ingress
+     * ports and their successors. */
+    for (unsigned e = port->eligible; e; e &= e - 1)
+        __builtin_prefetch(port_q(port, (unsigned)__builtin_ctz(e))->head);
+    (void)s;
+}
+
+void
+port_tx_fetch_groups(const struct sim *s, const struct event *ev)
+{
+    const struct port *port = CONTAINER_OF(ev, struct port, tx_done);
+    if (port->mmu && port->mmu->pg) {
+        for (unsigned e = port->eligible; e; e &= e - 1) {
+            unsigned tc = (unsigned)__builtin_ctz(e);
+            const struct pkt *p = port_q(port, tc)->head;
+            if (p)
+                __builtin_prefetch(mmu_pg_at_n(port->mmu, port->node->n_ports,
+                                               p->in_port, (uint8_t)tc),
+                                   1);
+        }
+    }
+    (void)s;
+}
+
+const struct event_prefetch port_tx_prefetch = {
+    .stage = { port_tx_fetch_port, port_tx_fetch_queues, port_tx_fetch_heads,
+               port_tx_fetch_groups },
+};
 
 /* A packet's arrival is near: stage 0 fetches its link slot and the node
  * it arrives at, stage 1 the packet, stages 2 and 3 what the node's
  * prefetch_rx and prefetch_rx_next ask for. */
 static void
-link_arrive_prefetch(const struct sim *s, const struct event *ev,
-                     unsigned stage)
+link_arrive_fetch_slot(const struct sim *s, const struct event *ev)
 {
     const struct link *l = CONTAINER_OF(ev, struct link, arrive);
-    if (stage == 0) {
-        __builtin_prefetch(&l->ring[l->first]);
-        /* A node's first two lines: a switch's forwarding state. */
-        __builtin_prefetch(l->peer);
-        __builtin_prefetch((const char *)l->peer + 64);
-    } else if (stage == 1) {
-        __builtin_prefetch(l->ring[l->first].p);
-    } else {
-        const struct node_class *c = l->peer->class;
-        void (*fn)(const struct net *, const struct node *,
-                   const struct pkt *, uint8_t) =
-            stage == 2 ? c->prefetch_rx : c->prefetch_rx_next;
-        if (fn)
-            fn(net_of((struct sim *)s), l->peer, l->ring[l->first].p,
-               l->peer_port);
-    }
+    __builtin_prefetch(&l->ring[l->first]);
+    /* A node's first two lines: a switch's forwarding state. */
+    __builtin_prefetch(l->peer);
+    __builtin_prefetch((const char *)l->peer + 64);
+    (void)s;
 }
+
+static void
+link_arrive_fetch_pkt(const struct sim *s, const struct event *ev)
+{
+    const struct link *l = CONTAINER_OF(ev, struct link, arrive);
+    __builtin_prefetch(l->ring[l->first].p);
+    (void)s;
+}
+
+static void
+link_arrive_fetch_rx(const struct sim *s, const struct event *ev)
+{
+    const struct link *l = CONTAINER_OF(ev, struct link, arrive);
+    const struct node_class *c = l->peer->class;
+    if (c->prefetch_rx)
+        c->prefetch_rx(net_of((struct sim *)s), l->peer, l->ring[l->first].p,
+                       l->peer_port);
+}
+
+static void
+link_arrive_fetch_rx_next(const struct sim *s, const struct event *ev)
+{
+    const struct link *l = CONTAINER_OF(ev, struct link, arrive);
+    const struct node_class *c = l->peer->class;
+    if (c->prefetch_rx_next)
+        c->prefetch_rx_next(net_of((struct sim *)s), l->peer,
+                            l->ring[l->first].p, l->peer_port);
+}
+
+static const struct event_prefetch link_arrive_prefetch = {
+    .stage = { link_arrive_fetch_slot, link_arrive_fetch_pkt,
+               link_arrive_fetch_rx, link_arrive_fetch_rx_next },
+};
 
 /* Queues a port has, by its qmap. */
 static unsigned

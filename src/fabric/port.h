@@ -167,12 +167,13 @@ void port_init(struct port *, struct sim *, struct node *, uint8_t index,
  * which compares with the firing event's sequence number at the end's
  * instant), and not at all where nothing asks. */
 void port_set_ns3(struct port *);
-/* The prefetch hook port_init() gives PORT's end of transmission
- * (sim.h's event_set_prefetch()); a node that has more to fetch before
- * its port pulls the next frame gives the event its own hook, which
- * calls this one (host.c). */
-void port_tx_prefetch(const struct sim *, const struct event *,
-                      unsigned stage);
+/* The prefetch hook port_init() gives a port's end of transmission
+ * (sim.h's event_set_prefetch()), and its stages, 0 to 3; a node that
+ * has more to fetch before its port pulls the next frame gives the event
+ * its own hook, whose stages call these (host.c). */
+extern const struct event_prefetch port_tx_prefetch;
+event_prefetch_fn port_tx_fetch_port, port_tx_fetch_queues,
+    port_tx_fetch_heads, port_tx_fetch_groups;
 /* Gives back to ARENA what PORT made as it ran (its link's ring, its
  * queues); the packets in them belong to the pool. */
 void port_uninit(struct arena *, struct port *);

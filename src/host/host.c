@@ -33,25 +33,29 @@ host_init(struct host *h, uint32_t index, const char *name)
  * pipeline): the port's own stages, and what host_tx_ready() will read
  * when the port pulls its next frame.  Stage 1 fetches the NIC's ready
  * lists (the host's first line, which holds ready_mask, comes with the
- * port's stage 1), stage 2 the head source of each class the port will
- * pull from, the lines after it that its pull() reads
+ * port's stage 1), stages 2 and 3 the head source of each class the port
+ * will pull from, the lines after it that its pull() reads
  * (TX_SOURCE_HOT_LINES) and the class's queue, which the packet pulled
  * goes to (the port's own hook fetches only the queues that have
  * packets). */
 static void
-host_tx_prefetch(const struct sim *s, const struct event *ev, unsigned stage)
+host_tx_fetch_ready(const struct sim *s, const struct event *ev)
 {
-    port_tx_prefetch(s, ev, stage);
+    port_tx_fetch_queues(s, ev);
     const struct port *port = CONTAINER_OF(ev, struct port, tx_done);
-    if (stage == 0)
-        return;
     const struct nic *nic = &host_cast(port->node)->nic;
-    if (stage == 1) {
-        __builtin_prefetch(&nic->ready_head[0]);
-        __builtin_prefetch(&nic->ready_head[N_TC - 1]);
-        __builtin_prefetch(&nic->ready_tail[N_TC - 1]);
-        return;
-    }
+    __builtin_prefetch(&nic->ready_head[0]);
+    __builtin_prefetch(&nic->ready_head[N_TC - 1]);
+    __builtin_prefetch(&nic->ready_tail[N_TC - 1]);
+}
+
+/* The head sources and their queues, for stages 2 and 3.  Inlined: a
+ * function that only prefetches may be taken for one without effects,
+ * and its calls dropped (GCC does). */
+static ALWAYS_INLINE void
+host_tx_fetch_sources(const struct port *port)
+{
+    const struct nic *nic = &host_cast(port->node)->nic;
     for (unsigned want = nic->ready_mask & ~(port->eligible | port->paused);
          want; want &= want - 1) {
         unsigned tc = (unsigned)__builtin_ctz(want);
@@ -65,13 +69,32 @@ host_tx_prefetch(const struct sim *s, const struct event *ev, unsigned stage)
     }
 }
 
+static void
+host_tx_fetch_heads(const struct sim *s, const struct event *ev)
+{
+    port_tx_fetch_heads(s, ev);
+    host_tx_fetch_sources(CONTAINER_OF(ev, struct port, tx_done));
+}
+
+static void
+host_tx_fetch_groups(const struct sim *s, const struct event *ev)
+{
+    port_tx_fetch_groups(s, ev);
+    host_tx_fetch_sources(CONTAINER_OF(ev, struct port, tx_done));
+}
+
+static const struct event_prefetch host_tx_prefetch = {
+    .stage = { port_tx_fetch_port, host_tx_fetch_ready, host_tx_fetch_heads,
+               host_tx_fetch_groups },
+};
+
 void
 host_attach_nic(struct net *net, struct host *h)
 {
     sim_assert(h->up.n_ports >= 1);
     h->nic.port = &h->up.ports[0];
     h->nic.ns3_ring = edge_of(net)->cfg.ppp;
-    event_set_prefetch(&net->sim, &h->nic.port->tx_done, host_tx_prefetch);
+    event_set_prefetch(&net->sim, &h->nic.port->tx_done, &host_tx_prefetch);
 }
 
 void

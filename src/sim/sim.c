@@ -22,10 +22,13 @@ struct call_block {
 #define INITIAL_IDS 1024u
 
 /* The calendar's bucket width starts at 2^10 ps and stays within
- * [2^MIN_SHIFT, 2^MAX_SHIFT] ps.  Every WIDTH_CHECK events filed it is
- * doubled if more than 1/32 of them went to the far heap only because
- * the calendar's horizon (NEAR_BUCKETS widths) was too short, or else
- * halved if filing moved keys more than a quarter of a place per event.
+ * [2^MIN_SHIFT, 2^MAX_SHIFT] ps.  Once WIDTH_CHECK events have been
+ * filed since the last check (it waits for the first bucket to empty or
+ * an event to be filed the slow way, which keeps it out of
+ * sim_schedule()'s fast path), it is doubled if more than 1/32 of them
+ * went to the far heap only because the calendar's horizon
+ * (NEAR_BUCKETS widths) was too short, or else halved if filing moved
+ * keys more than a quarter of a place per event.
  * Events tie at the same picosecond so often (a permutation's hosts
  * start together and links have equal rates) that a bucket's size says
  * little: ties come in sequence order and cost nothing to file, what
@@ -48,6 +51,8 @@ struct call_block {
 /* How far near_make_first() looks for the next nonempty bucket, in
  * words of the bitmap. */
 #define PEEK_WORDS 2u
+
+static event_prefetch_fn pf_none;
 
 /* Bits that hold ids 0 .. IDS - 1 (at least 1, at most 32). */
 static uint32_t
@@ -82,7 +87,9 @@ sim_init(struct sim *s, uint64_t seed)
     s->peek_b = NEAR_BUCKETS;
     s->bucket_shift = INITIAL_SHIFT;
     s->near_span_ps = (uint64_t)(NEAR_BUCKETS - 1) << INITIAL_SHIFT;
-    s->n_pf_fns = 1;
+    for (uint32_t st = 0; st < SIM_PF_STAGES; st++)
+        s->pf_fns[st][0] = pf_none;
+    s->n_pf_hooks = 1;
     s->prefetch = true;
 }
 
@@ -206,12 +213,13 @@ keys_rebuild(struct sim *s, uint32_t ids, bool renumber)
             timer_refile(s, timer_of(s->evs[id]));
     uint32_t bits = id_bits_for(ids);
     uint64_t limit = UINT64_C(1) << (64 - bits);
-    heap_key *pending = xmalloc(((size_t)s->heap_len + 1) * sizeof *pending);
+    uint32_t n = s->near_len + s->far_len;
+    heap_key *pending = xmalloc(((size_t)n + 1) * sizeof *pending);
     uint32_t k = 0;
     for (uint32_t id = 0; id < s->n_evs; id++)
         if (s->pos[id] != POS_IDLE)
             pending[k++] = *key_slot(s, id);
-    sim_assert(k == s->heap_len);
+    sim_assert(k == n);
     renumber = renumber || s->seq >= limit;
     if (renumber) {
         qsort(pending, k, sizeof *pending, cmp_key);
@@ -276,14 +284,18 @@ event_init_background(struct sim *s, struct event *ev, event_fn *fn)
 }
 
 void
-event_set_prefetch(struct sim *s, struct event *ev, event_prefetch_fn *fn)
+event_set_prefetch(struct sim *s, struct event *ev,
+                   const struct event_prefetch *pf)
 {
     uint32_t i = 1;
-    while (i < s->n_pf_fns && s->pf_fns[i] != fn)
+    while (i < s->n_pf_hooks && s->pf_hooks[i] != pf)
         i++;
-    if (i == s->n_pf_fns) {
+    if (i == s->n_pf_hooks) {
         sim_assert(i < SIM_PF_FNS);
-        s->pf_fns[s->n_pf_fns++] = fn;
+        s->pf_hooks[i] = pf;
+        for (uint32_t st = 0; st < SIM_PF_STAGES; st++)
+            s->pf_fns[st][i] = pf->stage[st] ? pf->stage[st] : pf_none;
+        s->n_pf_hooks++;
     }
     ev->prefetch = (uint8_t)i;
 }
@@ -478,9 +490,24 @@ near_remove(struct sim *s, uint32_t id, uint64_t t_ps)
     s->near_len--;
 }
 
+/* Doubles or halves the bucket width by what the events filed since the
+ * last check (WIDTH_CHECK or more) met (see WIDTH_CHECK). */
+static NOINLINE void
+width_check(struct sim *s)
+{
+    uint32_t shift = s->bucket_shift;
+    if (s->near_misses > s->puts / 32 && shift < MAX_SHIFT)
+        shift++;
+    else if (s->moves > s->puts / 4 && shift > MIN_SHIFT)
+        shift--;
+    s->puts = s->near_misses = s->moves = 0;
+    if (shift != s->bucket_shift)
+        near_rebucket(s, shift);
+}
+
 /* Files pending event ID, key K, due at T_PS: in the calendar if it is
- * near, else in the far heap; and checks the bucket width every
- * WIDTH_CHECK events. */
+ * near, else in the far heap; and checks the bucket width once
+ * WIDTH_CHECK events have been filed. */
 static inline void
 queue_put(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
 {
@@ -492,16 +519,8 @@ queue_put(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
         if ((t_ps >> wider) - (s->now_ps >> wider) < NEAR_BUCKETS)
             s->near_misses++;
     }
-    if (UNLIKELY(++s->puts == WIDTH_CHECK)) {
-        uint32_t shift = s->bucket_shift;
-        if (s->near_misses > WIDTH_CHECK / 32 && shift < MAX_SHIFT)
-            shift++;
-        else if (s->moves > WIDTH_CHECK / 4 && shift > MIN_SHIFT)
-            shift--;
-        s->puts = s->near_misses = s->moves = 0;
-        if (shift != s->bucket_shift)
-            near_rebucket(s, shift);
-    }
+    if (UNLIKELY(++s->puts >= WIDTH_CHECK))
+        width_check(s);
 }
 
 /* Takes pending event ID out of whichever part holds it. */
@@ -609,16 +628,17 @@ near_first(struct sim *s)
 }
 
 /* The same once the first bucket has emptied (first_b is UINT32_MAX),
- * in sim_run()'s loop: while a run goes on, the first bucket stays the
- * earliest nonempty one until it empties, since every key filed is due
- * at or after now, in it or later. */
+ * in sim_run()'s loop, PREFETCH saying whether the pipeline runs: while
+ * a run goes on, the first bucket stays the earliest nonempty one until
+ * it empties, since every key filed is due at or after now, in it or
+ * later. */
 static ALWAYS_INLINE uint32_t
-near_next(struct sim *s)
+near_next(struct sim *s, bool prefetch)
 {
     uint32_t b = near_scan(s);
     s->first_b = b;
     s->first_head = 0;
-    if (s->prefetch)
+    if (prefetch)
         near_peek(s, b);
     return b;
 }
@@ -662,7 +682,6 @@ schedule_key(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq)
 {
     heap_key k = (heap_key)t_ps << 64 | (heap_key)(seq << s->id_bits | ev->id);
     if (s->pos[ev->id] == POS_IDLE) {
-        s->heap_len++;
         if (UNLIKELY(ev->background))
             s->n_background++;
     } else {
@@ -702,10 +721,12 @@ near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
 {
     uint32_t id = ev->id;
     if (UNLIKELY(t_ps - s->now_ps >= s->near_span_ps ||
-                 s->pos[id] != POS_IDLE || s->puts >= WIDTH_CHECK - 1))
+                 s->pos[id] != POS_IDLE))
         return false;
     heap_key k = (heap_key)t_ps << 64 | (heap_key)(seq << s->id_bits | id);
-    uint32_t b = bucket_of(s, t_ps);
+    /* bucket_of() in 64 bits, and the last key's index in size_t below,
+     * so that neither is widened again for its address. */
+    uint64_t b = t_ps >> s->bucket_shift & NEAR_MASK;
     struct sim_bucket *bk = &s->buckets[b];
     uint32_t n = bk->len, i = n;
     if (n == 0) {
@@ -722,7 +743,7 @@ near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
     } else if (move) {
         i = near_place(s, bk->keys, b == s->first_b ? s->first_head : 0, n,
                        k);
-    } else if (UNLIKELY(bk->keys[n - 1] > k)) {
+    } else if (UNLIKELY(bk->keys[(size_t)n - 1] > k)) {
         return false;
     }
     bk->keys[i] = k;
@@ -730,7 +751,6 @@ near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
     s->pos[id] = i;
     s->near_len++;
     s->puts++;
-    s->heap_len++;
     if (UNLIKELY(ev->background))
         s->n_background++;
     ev->time_ps = t_ps;
@@ -775,7 +795,6 @@ sim_cancel(struct sim *s, struct event *ev)
 {
     if (s->pos[ev->id] == POS_IDLE)
         return;
-    s->heap_len--;
     if (UNLIKELY(ev->background))
         s->n_background--;
     queue_take(s, ev->id);
@@ -867,8 +886,20 @@ sim_call_background(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj,
  * the next nonempty bucket's (peek_b), all before any hook runs: a key
  * filed later between them is missed, which costs a prefetch, never the
  * order. */
+
+/* Stands in for an event beyond the last one ahead, so that the hooks
+ * are called without a test: its hook, index 0's, does nothing. */
+static const struct event no_event;
+
+static void
+pf_none(const struct sim *s, const struct event *ev)
+{
+    (void)s;
+    (void)ev;
+}
+
 /* The event D places after the next one to fire: the next to fire are
- * the NA keys at A, then NB's. */
+ * the NA keys at A, then NB's; no_event past them. */
 static ALWAYS_INLINE const struct event *
 event_ahead(const struct sim *s, const heap_key *a, uint32_t na,
             const struct sim_bucket *nb, uint32_t d)
@@ -877,106 +908,125 @@ event_ahead(const struct sim *s, const heap_key *a, uint32_t na,
         return s->evs[key_id(s, a[d])];
     if (d - na < nb->len)
         return s->evs[key_id(s, nb->keys[d - na])];
-    return NULL;
+    return &no_event;
 }
 
+/* Runs the pipeline for the next events to fire: the NA keys at A (the
+ * first bucket's still to fire, the one firing now taken out), then
+ * peek_b's.  The caller passes A and NA from what it read for its pop,
+ * so that they are not read again after the stores that took the key
+ * out. */
 static ALWAYS_INLINE void
-near_prefetch(const struct sim *s)
+near_prefetch(const struct sim *s, const heap_key *a, uint32_t na)
 {
     /* Written out for four stages (a loop here was not unrolled). */
     _Static_assert(SIM_PF_STAGES == 4, "near_prefetch() has four stages");
     enum { D = SIM_PF_DIST, FAR = (SIM_PF_STAGES + 1) * D - 1 };
     const struct event *ahead[SIM_PF_STAGES + 1];
-    const heap_key *a = NULL;
-    uint32_t na = 0;
-    if (s->first_b != UINT32_MAX) {
-        const struct sim_bucket *fb = &s->buckets[s->first_b];
-        a = fb->keys + s->first_head;
-        na = fb->len - s->first_head;
-    }
+    struct event *const *evs = s->evs;
+    uint64_t id_mask = s->id_mask;
     if (LIKELY(na > FAR + D)) {
         /* All in the first bucket (ties make it the common case). */
-        __builtin_prefetch(&s->evs[key_id(s, a[FAR + D])]);
-        ahead[0] = s->evs[key_id(s, a[FAR])];
-        ahead[1] = s->evs[key_id(s, a[FAR - D])];
-        ahead[2] = s->evs[key_id(s, a[FAR - 2 * D])];
-        ahead[3] = s->evs[key_id(s, a[FAR - 3 * D])];
-        ahead[4] = s->evs[key_id(s, a[FAR - 4 * D])];
+        __builtin_prefetch(&evs[(uint64_t)a[FAR + D] & id_mask]);
+        ahead[0] = evs[(uint64_t)a[FAR] & id_mask];
+        ahead[1] = evs[(uint64_t)a[FAR - D] & id_mask];
+        ahead[2] = evs[(uint64_t)a[FAR - 2 * D] & id_mask];
+        ahead[3] = evs[(uint64_t)a[FAR - 3 * D] & id_mask];
+        ahead[4] = evs[(uint64_t)a[FAR - 4 * D] & id_mask];
     } else {
         const struct sim_bucket *nb = &s->buckets[s->peek_b];
         if (FAR + D - na < nb->len)
-            __builtin_prefetch(&s->evs[key_id(s, nb->keys[FAR + D - na])]);
+            __builtin_prefetch(&evs[(uint64_t)nb->keys[FAR + D - na] &
+                                    id_mask]);
         ahead[0] = event_ahead(s, a, na, nb, FAR);
         ahead[1] = event_ahead(s, a, na, nb, FAR - D);
         ahead[2] = event_ahead(s, a, na, nb, FAR - 2 * D);
         ahead[3] = event_ahead(s, a, na, nb, FAR - 3 * D);
         ahead[4] = event_ahead(s, a, na, nb, FAR - 4 * D);
-        if (!ahead[0])
-            goto hooks;
     }
     __builtin_prefetch(ahead[0]);
-hooks:
-    if (ahead[1] && ahead[1]->prefetch)
-        s->pf_fns[ahead[1]->prefetch](s, ahead[1], 0);
-    if (ahead[2] && ahead[2]->prefetch)
-        s->pf_fns[ahead[2]->prefetch](s, ahead[2], 1);
-    if (ahead[3] && ahead[3]->prefetch)
-        s->pf_fns[ahead[3]->prefetch](s, ahead[3], 2);
-    if (ahead[4] && ahead[4]->prefetch)
-        s->pf_fns[ahead[4]->prefetch](s, ahead[4], 3);
+    /* No test for a hook: index 0's stages do nothing, and events
+     * beyond the last are no_event. */
+    s->pf_fns[0][ahead[1]->prefetch](s, ahead[1]);
+    s->pf_fns[1][ahead[2]->prefetch](s, ahead[2]);
+    s->pf_fns[2][ahead[3]->prefetch](s, ahead[3]);
+    s->pf_fns[3][ahead[4]->prefetch](s, ahead[4]);
 }
 
-/* Takes the first key, event ID's, out of the queue: the first bucket's
- * next key if BK is that bucket, else the far heap's first. */
+/* Takes the first key, event ID's, out of the far heap. */
 static ALWAYS_INLINE void
-queue_pop(struct sim *s, struct sim_bucket *bk, uint32_t id)
+far_pop(struct sim *s, uint64_t id)
 {
-    if (bk != NULL) {
-        /* The first bucket's next key: popped in O(1). */
-        if (++s->first_head == bk->len)
-            near_emptied(s, s->first_b);
-        s->near_len--;
-    } else {
-        far_remove(s, 0);
-    }
+    far_remove(s, 0);
     s->pos[id] = POS_IDLE;
 }
 
+/* Takes the first key, event ID's, out of BK, the first bucket, in O(1),
+ * and returns the new first_head, the place of the next key to fire
+ * there. */
+static ALWAYS_INLINE uint32_t
+near_pop(struct sim *s, struct sim_bucket *bk, uint64_t id)
+{
+    uint32_t head = ++s->first_head;
+    if (head == bk->len)
+        near_emptied(s, s->first_b);
+    s->near_len--;
+    s->pos[id] = POS_IDLE;
+    return head;
+}
+
 /* Fires TOP, the queue's first key (due no later than end_ps), taken
- * from BK, the first bucket, or from the far heap if BK is NULL; sim_run()
- * inlines it once for each, so the pop is decided at compile time.
- * Returns false if the run must end before it. */
+ * from BK, the first bucket, or from the far heap if BK is NULL, with
+ * the prefetch pipeline if PREFETCH; run_loop() inlines it once for each
+ * part, and is itself inlined once for each PREFETCH, so both are
+ * decided at compile time.  Returns false if the run must end before
+ * it. */
 static ALWAYS_INLINE bool
-run_fire(struct sim *s, heap_key top, struct sim_bucket *bk,
+run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch,
          progress_fn *progress, void *aux)
 {
-    uint32_t id = key_id(s, top);
+    uint64_t id = (uint64_t)top & s->id_mask;  /* key_id(), unnarrowed. */
     struct event *ev = s->evs[id];
-    /* A timer armed for later since it was filed goes where it was
-     * last armed, without firing; the clock stays where it is. */
-    if (UNLIKELY(ev->timer) && top != timer_due_key(s, timer_of(ev))) {
-        queue_pop(s, bk, id);
-        struct sim_timer *tm = timer_of(ev);
-        ev->time_ps = tm->due_ps;
-        queue_put(s, id, timer_due_key(s, tm), tm->due_ps);
-        return true;
-    }
-    /* Whether anything real is left is asked only when a background
-     * event is due, which keeps the common path to one predictable
-     * branch. */
-    if (UNLIKELY(ev->background)) {
-        if (s->heap_len == s->n_background)
-            return false;
-        s->n_background--;
+    /* The two rare kinds in one test (the flags are adjacent bytes). */
+    if (UNLIKELY(ev->timer || ev->background)) {
+        /* A timer armed for later since it was filed goes where it was
+         * last armed, without firing; the clock stays where it is. */
+        if (ev->timer && top != timer_due_key(s, timer_of(ev))) {
+            if (bk != NULL)
+                near_pop(s, bk, id);
+            else
+                far_pop(s, id);
+            struct sim_timer *tm = timer_of(ev);
+            ev->time_ps = tm->due_ps;
+            queue_put(s, (uint32_t)id, timer_due_key(s, tm), tm->due_ps);
+            return true;
+        }
+        /* Whether anything real is left is asked only when a
+         * background event is due. */
+        if (ev->background) {
+            if (s->near_len + s->far_len == s->n_background)
+                return false;
+            s->n_background--;
+        } else {
+            s->events++;
+        }
     } else {
         s->events++;
     }
-    queue_pop(s, bk, id);
-    s->heap_len--;
     s->now_ps = (uint64_t)(top >> 64);
     s->now_seq = key_seq(s, top);
-    if (s->prefetch)
-        near_prefetch(s);
+    if (bk != NULL) {
+        /* The keys array and length as they were before the pop, which
+         * may have handed the array on: then none is left to read. */
+        const heap_key *keys = bk->keys;
+        uint32_t len = bk->len;
+        uint32_t head = near_pop(s, bk, id);
+        if (prefetch)
+            near_prefetch(s, keys + head, len - head);
+    } else {
+        /* The calendar is empty, so there is nothing to look ahead at. */
+        far_pop(s, id);
+    }
     ev->fn(s, ev);
     if (UNLIKELY(progress && (s->events & (SIM_PROGRESS_EVERY - 1)) == 0))
         progress(s, aux);
@@ -989,6 +1039,53 @@ sim_stop(struct sim *s)
     s->stop = true;
 }
 
+/* sim_run()'s loop, inlined once with the prefetch pipeline and once
+ * without, so that neither tests for it at each event. */
+static ALWAYS_INLINE void
+run_loop(struct sim *s, bool prefetch, progress_fn *progress, void *aux)
+{
+    while (!s->stop) {
+        uint32_t b = s->first_b;
+        /* The first bucket is set while it holds keys, so the calendar's
+         * count is asked only once it has emptied. */
+        if (UNLIKELY(b == UINT32_MAX)) {
+            /* The fast path files events without asking for the width
+             * check: it is made here, between buckets, or by the slow
+             * path, whichever comes first. */
+            if (UNLIKELY(s->puts >= WIDTH_CHECK))
+                width_check(s);
+            if (s->near_len == 0) {
+                /* The far heap is asked only when the calendar is
+                 * empty. */
+                if (s->far_len == 0 ||
+                    (uint64_t)(s->far[0] >> 64) > s->end_ps)
+                    break;
+                if (!run_fire(s, s->far[0], NULL, prefetch, progress, aux))
+                    break;
+                continue;
+            }
+            b = near_next(s, prefetch);
+        }
+        struct sim_bucket *bk = &s->buckets[b];
+        heap_key top = bk->keys[s->first_head];
+        uint64_t t = (uint64_t)(top >> 64);
+        /* One compare for the two rare cases: past end_ps, or the clock
+         * come within the horizon of the far heap's first key (now >=
+         * far_due_ps, so TOP, due no earlier, is at or after
+         * run_limit_ps too). */
+        if (UNLIKELY(t >= s->run_limit_ps)) {
+            if (t > s->end_ps)
+                break;
+            if (s->now_ps >= s->far_due_ps) {
+                far_migrate(s);
+                continue;
+            }
+        }
+        if (!run_fire(s, top, bk, prefetch, progress, aux))
+            break;
+    }
+}
+
 uint64_t
 sim_run(struct sim *s, progress_fn *progress, void *aux)
 {
@@ -996,36 +1093,10 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
     run_limit_update(s);  /* end_ps may have changed since the last run. */
     if (s->first_b != UINT32_MAX)
         near_first(s);
-    while (!s->stop) {
-        if (LIKELY(s->near_len > 0)) {
-            uint32_t b = s->first_b;
-            if (UNLIKELY(b == UINT32_MAX))
-                b = near_next(s);
-            struct sim_bucket *bk = &s->buckets[b];
-            heap_key top = bk->keys[s->first_head];
-            uint64_t t = (uint64_t)(top >> 64);
-            /* One compare for the two rare cases: past end_ps, or the
-             * clock come within the horizon of the far heap's first key
-             * (now >= far_due_ps, so TOP, due no earlier, is at or after
-             * run_limit_ps too). */
-            if (UNLIKELY(t >= s->run_limit_ps)) {
-                if (t > s->end_ps)
-                    break;
-                if (s->now_ps >= s->far_due_ps) {
-                    far_migrate(s);
-                    continue;
-                }
-            }
-            if (!run_fire(s, top, bk, progress, aux))
-                break;
-        } else {
-            /* The far heap is asked only when the calendar is empty. */
-            if (s->far_len == 0 || (uint64_t)(s->far[0] >> 64) > s->end_ps)
-                break;
-            if (!run_fire(s, s->far[0], NULL, progress, aux))
-                break;
-        }
-    }
+    if (s->prefetch)
+        run_loop(s, true, progress, aux);
+    else
+        run_loop(s, false, progress, aux);
     s->stop = false;
     return s->events - start;
 }

@@ -76,22 +76,22 @@ struct sim;
 struct event;
 
 typedef void event_fn(struct sim *, struct event *);
-/* A prefetch hook: starts fetching what EV's handler will touch, without
- * changing anything its handler or the order reads (a hook may leave
- * itself a hint where nothing else looks: switch.c); sim_run() calls it
- * for STAGE 0 .. SIM_PF_STAGES - 1
- * as the event comes closer in the queue (event_set_prefetch()). */
-typedef void event_prefetch_fn(const struct sim *, const struct event *,
-                               unsigned stage);
+/* One stage of a prefetch hook: starts fetching what EV's handler will
+ * touch, without changing anything its handler or the order reads (a
+ * hook may leave itself a hint where nothing else looks: switch.c);
+ * sim_run() calls stages 0 .. SIM_PF_STAGES - 1 in turn as the event
+ * comes closer in the queue (struct event_prefetch). */
+typedef void event_prefetch_fn(const struct sim *, const struct event *);
 
 struct event {
     uint64_t time_ps;   /* When it fires; valid while scheduled. */
     uint32_t id;        /* Dense id within its sim (event_init()). */
     bool background;    /* Observes without acting: see
                          * event_init_background(). */
-    uint8_t prefetch;   /* Index of its prefetch hook in sim.pf_fns, or
-                         * 0 for none. */
-    bool timer;         /* Embedded in a struct sim_timer. */
+    bool timer;         /* Embedded in a struct sim_timer (next to
+                         * background: sim_run() tests both at once). */
+    uint8_t prefetch;   /* Index of its prefetch hook in sim.pf_hooks,
+                         * or 0 for none. */
     event_fn *fn;       /* Handler. */
 };
 
@@ -152,6 +152,13 @@ struct sim_bucket {
 #define SIM_PF_STAGES 4u
 #define SIM_PF_DIST 2u
 
+/* A prefetch hook (event_set_prefetch()): a function per stage, so that
+ * none asks which stage it is (NULL: nothing to fetch at that stage).
+ * Its owner keeps it, a static const, for the life of the sim. */
+struct event_prefetch {
+    event_prefetch_fn *stage[SIM_PF_STAGES];
+};
+
 struct sim {
     uint64_t now_ps;          /* Current simulated time. */
     uint64_t end_ps;          /* Stop before events later than this. */
@@ -196,15 +203,22 @@ struct sim {
     uint32_t id_cap;          /* Ids the key's id field is sized for
                                * (>= registered events). */
     uint32_t id_bits;         /* Bits of the key that hold the id. */
-    uint32_t heap_len;        /* Events scheduled, near and far. */
-    uint32_t n_background;    /* Of those, background events. */
+    uint32_t n_background;    /* Scheduled background events (near_len
+                               * + far_len are all scheduled events). */
     struct event **evs;       /* By event id. */
-    event_prefetch_fn *pf_fns[SIM_PF_FNS];  /* By event.prefetch. */
-    uint32_t n_pf_fns;
+    const struct event_prefetch *pf_hooks[SIM_PF_FNS];  /* By
+                                             * event.prefetch ([0] none). */
+    event_prefetch_fn *pf_fns[SIM_PF_STAGES][SIM_PF_FNS];  /* Their
+                                             * stages, [stage][event.
+                                             * prefetch]: a function
+                                             * that does nothing for
+                                             * index 0 and NULL stages. */
+    uint32_t n_pf_hooks;
     bool prefetch;            /* Run the prefetch pipeline (on unless its
                                * owner turns it off: its own loads and
                                * calls cost more than they hide while the
-                               * model fits in cache). */
+                               * model fits in cache); read when
+                               * sim_run() starts. */
     uint32_t n_evs, evs_cap;
     volatile sig_atomic_t stop;  /* Set by sim_stop() to leave sim_run()
                                   * (volatile: a signal handler may set
@@ -227,18 +241,19 @@ void event_init(struct sim *, struct event *, event_fn *fn);
  * nor keep a run without a stop time going forever; they are not counted
  * in `events` either. */
 void event_init_background(struct sim *, struct event *, event_fn *fn);
-/* Gives EV a prefetch hook FN.  sim_run() looks ahead in the calendar:
+/* Gives EV a prefetch hook PF.  sim_run() looks ahead in the calendar:
  * when EV is SIM_PF_STAGES + 1 steps of SIM_PF_DIST events from
- * firing, its struct event is fetched; at each later step FN runs for
- * the next stage, 0 .. SIM_PF_STAGES - 1, and may read what it fetched
- * at the stage before, which has had SIM_PF_DIST events' time to arrive.
+ * firing, its struct event is fetched; at each later step PF's next
+ * stage runs, 0 .. SIM_PF_STAGES - 1, and may read what the stage
+ * before fetched, which has had SIM_PF_DIST events' time to arrive.
  * So the cache misses of the next events' handlers overlap one another
  * and the current handler instead of each stalling the loop in turn.
- * FN must change nothing: it may run for an event that is moved or
+ * A stage must change nothing: it may run for an event that is moved or
  * cancelled before it fires, and may not run at all (an event just
- * scheduled close ahead, or one that fires while the calendar is empty).  A sim holds at most
- * SIM_PF_FNS - 1 distinct hooks. */
-void event_set_prefetch(struct sim *, struct event *, event_prefetch_fn *fn);
+ * scheduled close ahead, or one that fires while the calendar is
+ * empty).  A sim holds at most SIM_PF_FNS - 1 distinct hooks. */
+void event_set_prefetch(struct sim *, struct event *,
+                        const struct event_prefetch *pf);
 
 #define KEY_IDLE (~(heap_key)0)
 
@@ -337,7 +352,7 @@ sim_now_seq(const struct sim *s)
 static inline uint32_t
 sim_pending(const struct sim *s)
 {
-    return s->heap_len - s->n_background;
+    return s->near_len + s->far_len - s->n_background;
 }
 
 #define SIM_PROGRESS_EVERY (1u << 18)

@@ -494,15 +494,30 @@ pf_fire(struct sim *s, struct event *ev)
 }
 
 static void
-pf_hook(const struct sim *s, const struct event *ev, unsigned stage)
+pf_record(const struct event *ev, int stage)
 {
     struct pf_rec *r = CONTAINER_OF(ev, struct pf_rec, ev);
     if (r->fired >= 0)
         r->late = true;
     if (r->n_stages <= (int)SIM_PF_STAGES)
-        r->stages[r->n_stages++] = (int)stage;
-    (void)s;
+        r->stages[r->n_stages++] = stage;
 }
+
+#define PF_STAGE(N)                                                      \
+    static void pf_stage##N(const struct sim *s, const struct event *ev) \
+    {                                                                    \
+        pf_record(ev, N);                                                \
+        (void)s;                                                         \
+    }
+PF_STAGE(0)
+PF_STAGE(1)
+PF_STAGE(2)
+PF_STAGE(3)
+
+_Static_assert(SIM_PF_STAGES == 4, "pf_hook has four stages");
+static const struct event_prefetch pf_hook = {
+    .stage = { pf_stage0, pf_stage1, pf_stage2, pf_stage3 },
+};
 
 static void
 test_prefetch(void)
@@ -516,7 +531,7 @@ test_prefetch(void)
         r[i] = (struct pf_rec){ .fired = -1, .n_fired = &n_fired };
         event_init(&s, &r[i].ev, pf_fire);
         if (i != 40)
-            event_set_prefetch(&s, &r[i].ev, pf_hook);
+            event_set_prefetch(&s, &r[i].ev, &pf_hook);
         /* Half tie at 100 ps, half 5 ns later, a few buckets on. */
         sim_schedule(&s, &r[i].ev, i < N / 2 ? 100 : 5100);
     }
@@ -577,7 +592,7 @@ test_prefetch_far(void)
     for (int i = 0; i <= N; i++) {
         r[i] = (struct pf_rec){ .fired = -1, .n_fired = &n_fired };
         event_init(&s, &r[i].ev, pf_fire);
-        event_set_prefetch(&s, &r[i].ev, pf_hook);
+        event_set_prefetch(&s, &r[i].ev, &pf_hook);
     }
     struct pf_starter st = { .recs = r, .n = N, .at_ps = timer_ps - 1 };
     event_init(&s, &st.ev, pf_start);
