@@ -7,6 +7,7 @@
 #ifndef DCSIM_MMU_ADMIT_H
 #define DCSIM_MMU_ADMIT_H 1
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -37,66 +38,114 @@ mmu_taildrop_release(struct mmu *m, uint32_t frame_bytes)
     return false;
 }
 
-/* The shared buffer (mmu-shared.c). */
+/* The shared buffer (mmu-shared.c).
+ *
+ * The dynamic thresholds compare a count of bytes with alpha x F, F the
+ * free shared pool.  The model states them in doubles; they are integer
+ * arithmetic here wherever that decides exactly as the doubles (every
+ * case short of a lossy limit of 32 TiB), and the doubles beyond.
+ * Alpha is a power of two from 2^-7 to 2^6 (qos.alpha; mmu_scale_alpha()
+ * doubles it only while below 1), and a scenario's sizes are at most
+ * 2^50 B (its units), so F <= switch.buffer <= 2^50:
+ * - F and each count compared with alpha x F (a group's shared bytes,
+ *   below 2^33; an egress queue plus the frame, at most the buffer and
+ *   a frame) convert to doubles exactly, and alpha x F, F times a power
+ *   of two, is exact too: the doubles compare exact values;
+ * - N >= alpha x F exactly when N x 2^alpha_shr >= F x 2^alpha_shl, and
+ *   N > alpha x F when the same holds with >: integers below 2^57 for
+ *   a group's shared bytes (mmu_pg_at_threshold(),
+ *   mmu_pg_past_threshold());
+ * - for an integer N and a real X, N > X exactly when N > floor(X), and
+ *   N <= X when N <= floor(X); floor(alpha x F) is F shifted
+ *   (mmu_pg_threshold());
+ * - two sums can need more than a double's 53 bits: a lossy queue's
+ *   limit, reserve + alpha x F, a multiple of 2^-7, is exact below 2^45
+ *   (mmu_pg_over_limit()), and a group's shared bytes plus pfc.xon_offset,
+ *   which wraps in 64 bits as it did, below 2^53 (mmu_pg_within());
+ *   beyond, those two compare in doubles as the model states them.
+ * tests/unit/test-fabric.c checks each against its double expression. */
+#define MMU_EXACT_LIMIT_BYTES (UINT64_C(1) << 45)
+#define MMU_EXACT_COUNT_BYTES (UINT64_C(1) << 53)
+
 static inline uint64_t
 mmu_shared_part(const struct mmu *m, uint64_t bytes)
 {
     return bytes > m->reserve ? bytes - m->reserve : 0;
 }
 
-static inline double
-mmu_free_shared(const struct mmu *m)
-{
-    return (double)(m->shared_size - m->shared_used);
-}
-
-/* G, of class C: its dynamic threshold's factor, the class's alpha
- * doubled alpha_shift times (exact: scaling a double by a power of two
- * does not round). */
-static inline double
-mmu_pg_alpha(const struct mmu *m, const struct mmu_pg *g, uint8_t c)
-{
-    double a = m->alpha[c];
-    return UNLIKELY(g->alpha_shift) ? a * (double)(UINT64_C(1)
-                                                   << g->alpha_shift)
-                                    : a;
-}
-
-/* Would G, of class C, holding BYTES, be past its pause threshold? */
+/* Whether SHARED_BYTES of G (below 2^33) are at least alpha x
+ * FREE_BYTES. */
 static inline bool
-mmu_over_threshold(const struct mmu *m, const struct mmu_pg *g, uint8_t c,
-                   uint64_t bytes)
+mmu_pg_at_threshold(const struct mmu_pg *g, uint64_t shared_bytes,
+                    uint64_t free_bytes)
 {
-    if (m->xoff_static)
-        return bytes > m->xoff_static;
-    return (double)mmu_shared_part(m, bytes) >
-           mmu_pg_alpha(m, g, c) * mmu_free_shared(m);
+    return shared_bytes << g->alpha_shr >= free_bytes << g->alpha_shl;
 }
 
-/* Is G, of class C, past XOFF: in its headroom, or at its pause
- * threshold? */
+/* Whether they are more than alpha x FREE_BYTES. */
 static inline bool
-mmu_shared_past_xoff(const struct mmu *m, const struct mmu_pg *g, uint8_t c)
+mmu_pg_past_threshold(const struct mmu_pg *g, uint64_t shared_bytes,
+                      uint64_t free_bytes)
+{
+    return shared_bytes << g->alpha_shr > free_bytes << g->alpha_shl;
+}
+
+/* floor(alpha x FREE_BYTES), alpha G's. */
+static inline uint64_t
+mmu_pg_threshold(const struct mmu_pg *g, uint64_t free_bytes)
+{
+    return free_bytes << g->alpha_shl >> g->alpha_shr;
+}
+
+/* alpha x FREE_BYTES as the model's double, exact. */
+static inline double
+mmu_pg_alpha_free(const struct mmu_pg *g, uint64_t free_bytes)
+{
+    return ldexp((double)free_bytes, g->alpha_shl - g->alpha_shr);
+}
+
+/* Whether BYTES are more than RESERVE + alpha x FREE_BYTES (a lossy
+ * queue's limit). */
+static inline bool
+mmu_pg_over_limit(const struct mmu_pg *g, uint64_t reserve, uint64_t bytes,
+                  uint64_t free_bytes)
+{
+    uint64_t limit = reserve + mmu_pg_threshold(g, free_bytes);
+    if (LIKELY(limit < MMU_EXACT_LIMIT_BYTES))
+        return bytes > limit;
+    return (double)bytes > (double)reserve + mmu_pg_alpha_free(g, free_bytes);
+}
+
+/* Whether BYTES are at most alpha x FREE_BYTES. */
+static inline bool
+mmu_pg_within(const struct mmu_pg *g, uint64_t bytes, uint64_t free_bytes)
+{
+    if (LIKELY(bytes < MMU_EXACT_COUNT_BYTES))
+        return bytes <= mmu_pg_threshold(g, free_bytes);
+    return (double)bytes <= mmu_pg_alpha_free(g, free_bytes);
+}
+
+/* Is G past XOFF: in its headroom, or at its pause threshold? */
+static inline bool
+mmu_shared_past_xoff(const struct mmu *m, const struct mmu_pg *g)
 {
     return g->hdrm > 0 ||
            (m->xoff_static ? g->bytes >= m->xoff_static
-                           : (double)mmu_shared_part(m, g->bytes) >=
-                                 mmu_pg_alpha(m, g, c) * mmu_free_shared(m));
+                           : mmu_pg_at_threshold(g, mmu_shared_part(m, g->bytes),
+                                                 m->shared_free));
 }
 
-/* Is G, of class C, back at XON: headroom empty and xon_offset below its
- * pause threshold? */
+/* Is G back at XON: headroom empty and xon_offset below its pause
+ * threshold? */
 static inline bool
-mmu_shared_at_xon(const struct mmu *m, const struct mmu_pg *g, uint8_t c)
+mmu_shared_at_xon(const struct mmu *m, const struct mmu_pg *g)
 {
     if (g->hdrm > 0)
         return false;
     if (m->xoff_static)
         return g->bytes + m->xon_offset <= m->xoff_static;
     uint64_t sh = mmu_shared_part(m, g->bytes);
-    return sh == 0 ||
-           (double)(sh + m->xon_offset) <=
-               mmu_pg_alpha(m, g, c) * mmu_free_shared(m);
+    return sh == 0 || mmu_pg_within(g, sh + m->xon_offset, m->shared_free);
 }
 
 static inline void
@@ -113,7 +162,7 @@ static inline void
 mmu_charge(struct mmu *m, struct mmu_pg *g, uint64_t after, uint64_t grow,
            uint32_t frame_bytes)
 {
-    m->shared_used += grow;
+    m->shared_free -= grow;
     g->bytes = (uint32_t)after;
     mmu_hold(m, frame_bytes);
 }
@@ -125,11 +174,30 @@ mmu_shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
 {
     struct mmu_pg *g = mmu_pg_at(m, in_port, tc);
     uint64_t after = (uint64_t)g->bytes + frame_bytes;
-    uint64_t grow = mmu_shared_part(m, after) - mmu_shared_part(m, g->bytes);
-    bool pool_ok = grow <= m->shared_size - m->shared_used;
+    uint64_t shared_after = mmu_shared_part(m, after);
+    /* The frame's shared part: all of it once the reserve is full. */
+    uint64_t grow = LIKELY(g->bytes >= m->reserve) ? frame_bytes
+                                                   : shared_after;
+    uint64_t free_bytes = m->shared_free;
+    bool pool_ok = grow <= free_bytes;
     if (m->lossless >> tc & 1) {
-        if (pool_ok && !mmu_over_threshold(m, g, tc, after)) {
+        /* Charged to reserve and pool unless that would take the group
+         * past its pause threshold, and then past XOFF (as
+         * mmu_shared_past_xoff() on the counters charged). */
+        bool charge, past;
+        if (UNLIKELY(m->xoff_static)) {
+            charge = pool_ok && after <= m->xoff_static;
+            past = after >= m->xoff_static;
+        } else {
+            /* Against the pool now, and against what the frame leaves
+             * of it. */
+            charge = pool_ok &&
+                     !mmu_pg_past_threshold(g, shared_after, free_bytes);
+            past = mmu_pg_at_threshold(g, shared_after, free_bytes - grow);
+        }
+        if (LIKELY(charge)) {
             mmu_charge(m, g, after, grow, frame_bytes);
+            past = past || g->hdrm > 0;
         } else {
             if ((uint64_t)g->hdrm + frame_bytes > m->headroom[in_port])
                 return DROP_HEADROOM;
@@ -137,14 +205,13 @@ mmu_shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
             if (g->hdrm > g->hdrm_max)
                 g->hdrm_max = g->hdrm;
             mmu_hold(m, frame_bytes);
+            past = true;  /* In headroom: a frame is never empty. */
         }
-        /* mmu_pg_pause_due(), on the counters just written. */
-        return !g->held && mmu_shared_past_xoff(m, g, tc)
-                   ? MMU_ADMITTED_PAUSE
-                   : MMU_ADMITTED;
+        /* mmu_pg_pause_due(). */
+        return !g->held && past ? MMU_ADMITTED_PAUSE : MMU_ADMITTED;
     }
-    double limit = (double)m->reserve + m->alpha[tc] * mmu_free_shared(m);
-    if ((double)(port_q(port, tc)->bytes + frame_bytes) > limit)
+    if (mmu_pg_over_limit(g, m->reserve, port_q(port, tc)->bytes + frame_bytes,
+                          free_bytes))
         return DROP_THRESHOLD;
     if (!pool_ok)
         return DROP_BUFFER_FULL;
@@ -159,27 +226,35 @@ mmu_shared_release(struct mmu *m, const struct port *port, uint8_t tc,
 {
     (void)port;
     struct mmu_pg *g = mmu_pg_at(m, in_port, tc);
-    uint32_t from_hdrm = g->hdrm < frame_bytes ? g->hdrm : frame_bytes;
-    uint32_t rest = frame_bytes - from_hdrm;
-    g->hdrm -= from_hdrm;
+    /* Headroom first; it holds nothing but while PFC pauses. */
+    uint32_t rest = frame_bytes;
+    if (UNLIKELY(g->hdrm)) {
+        uint32_t from_hdrm = g->hdrm < frame_bytes ? g->hdrm : frame_bytes;
+        g->hdrm -= from_hdrm;
+        rest -= from_hdrm;
+    }
     sim_assert(g->bytes >= rest);
-    m->shared_used -= mmu_shared_part(m, g->bytes) -
-                      mmu_shared_part(m, g->bytes - rest);
-    g->bytes -= rest;
+    uint32_t left = g->bytes - rest;
+    /* All of REST was shared while the reserve stays full. */
+    m->shared_free += LIKELY(left >= m->reserve)
+                          ? rest
+                          : mmu_shared_part(m, g->bytes);
+    g->bytes = left;
     m->used_bytes -= frame_bytes;
     /* mmu_pg_resume_due(): the bit is set only while PFC holds a
      * lossless group, so it is the rare case and goes first. */
     return UNLIKELY(g->held) && (m->lossless >> tc & 1) &&
-           mmu_shared_at_xon(m, g, tc);
+           mmu_shared_at_xon(m, g);
 }
 
 /* mmu_admit() and mmu_release() for the transmit path: the two
- * registered MMUs' inline, any other's through its class. */
+ * registered MMUs' inline (the shared one known by its groups, which
+ * no other has), any other's through its class. */
 static ALWAYS_INLINE int
 mmu_admit_inline(struct mmu *m, const struct port *port, uint8_t tc,
                  uint8_t in_port, uint32_t frame_bytes)
 {
-    if (LIKELY(m->class == &mmu_shared))
+    if (LIKELY(m->pg != NULL))
         return mmu_shared_admit(m, port, tc, in_port, frame_bytes);
     if (m->class == &mmu_taildrop)
         return mmu_taildrop_admit(m, port, tc, frame_bytes);
@@ -190,7 +265,7 @@ static ALWAYS_INLINE bool
 mmu_release_inline(struct mmu *m, const struct port *port, uint8_t tc,
                    uint8_t in_port, uint32_t frame_bytes)
 {
-    if (LIKELY(m->class == &mmu_shared))
+    if (LIKELY(m->pg != NULL))
         return mmu_shared_release(m, port, tc, in_port, frame_bytes);
     if (m->class == &mmu_taildrop)
         return mmu_taildrop_release(m, frame_bytes);

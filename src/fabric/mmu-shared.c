@@ -14,6 +14,7 @@
  * queue's length (reserve + alpha x free), as Broadcom-style egress
  * service pools do.  Admission and release are in mmu-admit.h, inline
  * for the transmit path. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "fabric/mmu-provider.h"
@@ -21,6 +22,18 @@
 #include "fabric/mmu.h"
 #include "fabric/port.h"
 #include "sim/util.h"
+
+/* G's dynamic threshold factor becomes ALPHA, a power of two from 2^-7
+ * to 2^6 (qos.alpha's range), which the thresholds' integer arithmetic
+ * needs (mmu-admit.h). */
+static void
+pg_set_alpha(struct mmu_pg *g, double alpha)
+{
+    int exp;
+    sim_assert(frexp(alpha, &exp) == 0.5 && exp - 1 >= -7 && exp - 1 <= 6);
+    g->alpha_shl = (uint8_t)(exp - 1 > 0 ? exp - 1 : 0);
+    g->alpha_shr = (uint8_t)(exp - 1 < 0 ? 1 - exp : 0);
+}
 
 void
 mmu_shared_setup(struct mmu *m, struct mmu_pg *pg, uint16_t n_ports,
@@ -32,8 +45,15 @@ mmu_shared_setup(struct mmu *m, struct mmu_pg *pg, uint16_t n_ports,
     m->headroom = xcalloc((size_t)n_ports + 1, sizeof *m->headroom);
     m->reserve = reserve;
     m->lossless = lossless;
-    for (int i = 0; i < 8; i++)
+    /* Every group starts as its class's, alpha included. */
+    struct mmu_pg fresh[8] = { { 0 } };
+    for (int i = 0; i < 8; i++) {
         m->alpha[i] = alpha[i];
+        pg_set_alpha(&fresh[i], alpha[i]);
+    }
+    for (uint16_t port = 0; port < n_ports; port++)
+        for (uint8_t c = 0; c < 8; c++)
+            *mmu_pg_at(m, port, c) = fresh[c];
     m->xoff_static = xoff_static;
     m->xon_offset = xon_offset;
 }
@@ -45,12 +65,10 @@ mmu_scale_alpha(struct mmu *m, uint16_t port, uint64_t rate_bps,
     for (int c = 0; c < 8; c++) {
         if (!(m->lossless >> c & 1))
             continue;
-        struct mmu_pg *g = mmu_pg_at(m, port, (uint8_t)c);
         double alpha = m->alpha[c];
-        for (uint64_t r = rate_bps; r > nic_bps && alpha < 1; r /= 2) {
+        for (uint64_t r = rate_bps; r > nic_bps && alpha < 1; r /= 2)
             alpha *= 2;
-            g->alpha_shift++;
-        }
+        pg_set_alpha(mmu_pg_at(m, port, (uint8_t)c), alpha);
     }
 }
 
@@ -70,6 +88,7 @@ mmu_shared_commit(struct mmu *m)
     if (need > m->buffer_bytes)
         return need - m->buffer_bytes;
     m->shared_size = m->buffer_bytes - need;
+    m->shared_free = m->shared_size;
     return 0;
 }
 
@@ -90,13 +109,13 @@ shared_release(struct mmu *m, const struct port *port, uint8_t tc,
 bool
 mmu_pg_past_xoff(const struct mmu *m, uint16_t port, uint8_t pg)
 {
-    return mmu_shared_past_xoff(m, mmu_pg_at(m, port, pg), pg);
+    return mmu_shared_past_xoff(m, mmu_pg_at(m, port, pg));
 }
 
 bool
 mmu_pg_at_xon(const struct mmu *m, uint16_t port, uint8_t pg)
 {
-    return mmu_shared_at_xon(m, mmu_pg_at(m, port, pg), pg);
+    return mmu_shared_at_xon(m, mmu_pg_at(m, port, pg));
 }
 
 const struct mmu_class mmu_shared = {

@@ -35,9 +35,12 @@ struct mmu_pg {
     uint32_t bytes;              /* Charged to reserve + shared pool. */
     uint32_t hdrm;               /* Charged to headroom. */
     uint32_t hdrm_max;           /* Peak of hdrm. */
-    uint8_t alpha_shift;         /* Lossless: the dynamic threshold's
-                                  * factor is mmu.alpha[class] doubled
-                                  * this many times (mmu_scale_alpha()). */
+    /* The dynamic threshold's factor alpha, a power of two: 2^alpha_shl
+     * / 2^alpha_shr, one of the two 0.  It is mmu.alpha[class], for a
+     * lossless class doubled per mmu_scale_alpha(); the thresholds are
+     * integer arithmetic on these (mmu-admit.h). */
+    uint8_t alpha_shl;
+    uint8_t alpha_shr;
     bool held;                   /* Flow control keeps the upstream
                                   * stopped (mmu_pg_set_held()). */
 };
@@ -51,15 +54,15 @@ struct mmu {
                                   * not the MMU's (mmu_shared_setup()). */
     uint64_t reserve;            /* Per (ingress port, class). */
     uint64_t shared_size;        /* Buffer - reserves - headroom. */
-    uint64_t shared_used;
+    uint64_t shared_free;        /* What the groups leave of it. */
     uint64_t xoff_static;        /* 0: dynamic threshold. */
     uint64_t used_bytes;         /* Frame bytes held now. */
     uint64_t max_used_bytes;
     uint8_t lossless;            /* Bit c: class c is lossless (PFC on). */
     uint16_t n_ports;
-    double alpha[8];             /* qos.alpha (lossy classes' egress
-                                  * threshold; scaled per priority group
-                                  * by mmu_pg.alpha_shift). */
+    double alpha[8];             /* qos.alpha, powers of two from 1/128
+                                  * to 64 (each group keeps its own as
+                                  * mmu_pg.alpha_shl and alpha_shr). */
     uint32_t *headroom;          /* Per port: bytes per lossless class. */
     uint64_t xon_offset;
     uint64_t queue_limit_bytes;  /* taildrop: per egress queue. */

@@ -2,7 +2,8 @@
  * (Ethernet, PFC and native InfiniBand),
  * exact single-flow FCTs over 1, 2 and 4 links, ECMP balance over four
  * spines, hash polarization with one seed on every switch, UDP loss
- * accounting, the shared MMU's pool with and without PFC, RED at Kmax by
+ * accounting, the shared MMU's pool with and without PFC and its
+ * thresholds against the doubles they replaced, RED at Kmax by
  * dcsim's rule and by the HPCC simulator's (`fabric: ns3`), its PAUSE
  * frame generated mid-frame, and every
  * routing table of fat-trees, spine-leafs, three-tiers and irregular
@@ -11,6 +12,7 @@
  * an independent Python MurmurHash3 (itself checked against the
  * published MurmurHash3_x86_32 vectors) and its next-hop order.
  * Scenarios are real YAML files loaded by scenario_load(). */
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 
 #include "fabric/ecn.h"
 #include "fabric/fc.h"
+#include "fabric/mmu-admit.h"
 #include "fabric/net.h"
 #include "fabric/ns3-ecmp.h"
 #include "fabric/path.h"
@@ -31,6 +34,7 @@
 #include "pkt/pkt.h"
 #include "scenario/scenario.h"
 #include "sim/crc32.h"
+#include "sim/rng.h"
 #include "sim/util.h"
 #include "tap.h"
 #include "transport/flow.h"
@@ -712,6 +716,81 @@ test_shared_pool(void)
 #undef SHARED_POOL_YAML
 }
 
+/* The shared MMU's thresholds are integer arithmetic that must decide
+ * every case as the model's doubles (mmu-admit.h has the argument): each
+ * against the double expression it replaced, for every alpha from 2^-7
+ * to 2^6, free pools and reserves up to a scenario's largest size (2^50
+ * B) and counts on, next to and around the thresholds, where the sums
+ * take the doubles' path too; 300 000 draws. */
+static void
+test_mmu_thresholds(void)
+{
+    const uint64_t most = UINT64_C(1) << 50;
+    struct rng rng;
+    rng_init(&rng, 1, rng_stream_id("test/mmu"));
+    uint64_t wrong_past = 0, wrong_at = 0, wrong_within = 0, wrong_limit = 0;
+    uint64_t slow_within = 0, slow_limit = 0;
+    for (int i = 0; i < 300000; i++) {
+        int e = (int)rng_below(&rng, 14) - 7;
+        struct mmu_pg g = { .alpha_shl = (uint8_t)(e > 0 ? e : 0),
+                            .alpha_shr = (uint8_t)(e < 0 ? -e : 0) };
+        double alpha = ldexp(1, e);
+        /* Free bytes of every magnitude, the largest and none included. */
+        uint64_t free_bytes =
+            i % 97 == 0   ? most
+            : i % 89 == 0 ? 0
+                          : rng_below(&rng, UINT64_C(2) << rng_below(&rng, 50));
+        uint64_t thr = mmu_pg_threshold(&g, free_bytes);
+        double limit = alpha * (double)free_bytes;
+        /* A group's shared bytes: next to the threshold, or any. */
+        uint64_t n = rng_below(&rng, UINT64_C(1) << 33);
+        if (rng_below(&rng, 4) && thr < UINT64_C(1) << 33)
+            n = thr + rng_below(&rng, 5) - 2;
+        if (n >= UINT64_C(1) << 33)
+            n = 0;
+        wrong_past += ((double)n > limit) !=
+                      mmu_pg_past_threshold(&g, n, free_bytes);
+        wrong_at += ((double)n >= limit) !=
+                    mmu_pg_at_threshold(&g, n, free_bytes);
+        /* Shared bytes plus pfc.xon_offset, any size and wrapping as it
+         * did: next to the threshold, small, near 2^53 or near 2^64. */
+        uint64_t s;
+        switch (rng_below(&rng, 4)) {
+        case 0:
+            s = thr + rng_below(&rng, 5) - 2;
+            break;
+        case 1:
+            s = n + rng_below(&rng, 1u << 20);
+            break;
+        case 2:
+            s = (UINT64_C(1) << 53) + rng_below(&rng, 1u << 20) - (1u << 19);
+            break;
+        default:
+            s = n - 1 - rng_below(&rng, 1u << 20);
+        }
+        slow_within += s >= UINT64_C(1) << 53;
+        wrong_within += ((double)s <= limit) !=
+                        mmu_pg_within(&g, s, free_bytes);
+        /* A lossy queue's bytes with the frame against reserve + alpha x
+         * free, next to it or anywhere below twice the largest size. */
+        uint64_t reserve = rng_below(&rng, 2) ? rng_below(&rng, 1u << 16)
+                                              : rng_below(&rng, most + 1);
+        uint64_t q = rng_below(&rng, 4) ? reserve + thr + rng_below(&rng, 5) - 2
+                                        : rng_below(&rng, 2 * most);
+        slow_limit += reserve + thr >= UINT64_C(1) << 45;
+        wrong_limit += ((double)q > (double)reserve + limit) !=
+                       mmu_pg_over_limit(&g, reserve, q, free_bytes);
+    }
+    is_u64(wrong_past, 0, "shared MMU: past the pause threshold as in doubles");
+    is_u64(wrong_at, 0, "shared MMU: at the pause threshold as in doubles");
+    is_u64(wrong_within, 0,
+           "shared MMU: XON's offset below the threshold as in doubles "
+           "(%" PRIu64 " draws of 2^53 B or more)", slow_within);
+    is_u64(wrong_limit, 0,
+           "shared MMU: a lossy queue's limit as in doubles (%" PRIu64
+           " limits of 2^45 B or more)", slow_limit);
+}
+
 /* Routing tables against a reference.  route_compute() searches once
  * per class of destination groups that share a neighbourhood; these
  * checks recompute every table the plain way, one breadth-first search
@@ -1294,6 +1373,7 @@ main(void)
     test_ns3_ecmp();
     test_loss();
     test_shared_pool();
+    test_mmu_thresholds();
     test_ecn_kmax();
     test_ns3_pause_mid_frame();
     test_routes_generated();
