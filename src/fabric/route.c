@@ -640,7 +640,8 @@ route_compact(struct sw *s, const uint16_t *row, uint32_t n, uint32_t *count,
         *cap = MAX(2 * *cap, *len + (hi - lo));
         *pool = xrealloc(*pool, (*cap + 1) * sizeof **pool);
     }
-    memcpy(*pool + *len, row + lo, (size_t)(hi - lo) * sizeof *row);
+    if (hi > lo)  /* POOL may be NULL yet: an empty range copies nothing. */
+        memcpy(*pool + *len, row + lo, (size_t)(hi - lo) * sizeof *row);
     s->route_dflt = dflt;
     s->route_lo = lo;
     s->route_n = hi - lo;
