@@ -106,7 +106,12 @@ struct port {
     struct ecn_marker *ecn;   /* Switch ECN marking; NULL when off. */
     struct fc_port *fc;       /* Flow-control state (fc.h), owned by the
                                * port; NULL without flow control. */
-    uint8_t index;            /* Within node->ports. */
+    bool ns3_time;            /* `fabric: ns3`: a frame takes whole ns,
+                               * rounded down (ser_time_ns3_ps()); then
+                               * ps_per_byte is 0, and the link's ring
+                               * is followed by the frames' sequence
+                               * numbers (link_ns3_seq(), port_set_ns3()).
+                               * Asked at every frame offered, so here. */
     uint8_t eligible;         /* Bit tc set: tc's queue is not empty. */
     uint8_t paused;           /* Bit tc set: the peer paused tc (PFC). */
     uint8_t fc_drop;          /* Bit tc set: flow control drops what
@@ -133,11 +138,7 @@ struct port {
      * ACKs) divides once (port_ser_ps()).  0 and 0 at first, which is
      * right: no bytes take no time. */
     uint32_t ser_wire_bytes;
-    bool ns3_time;            /* `fabric: ns3`: a frame takes whole ns,
-                               * rounded down (ser_time_ns3_ps()); then
-                               * ps_per_byte is 0, and the link's ring
-                               * is followed by the frames' sequence
-                               * numbers (link_ns3_seq(), port_set_ns3()). */
+    uint8_t index;            /* Within node->ports (PFC's pauses). */
     uint64_t ser_ps;
 } __attribute__((aligned(64)));
 
