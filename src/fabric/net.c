@@ -450,9 +450,8 @@ net_uninit(struct net *net)
     for (uint32_t i = 0; i < net->n_switches; i++) {
         mmu_free(&net->switches[i].mmu);
         free(net->switches[i].ecn_by_rate);
-        free(net->switches[i].groups);
-        free(net->switches[i].group_ports);
     }
+    route_free(net);
     free(net->switches);
     free(net->nodes);
     for (uint32_t i = 0; i < net->n_ports; i++) {
@@ -462,8 +461,6 @@ net_uninit(struct net *net)
     arena_uninit(&net->arena);
     free(net->ports);
     free(net->mmu_pg);
-    free(net->host_group);
-    free(net->route_mem);
     free(net->sw_anchor);
     free(net->home_port);
     free(net->ns3_ip);

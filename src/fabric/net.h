@@ -124,7 +124,6 @@ struct net {
     uint32_t n_groups;
     uint16_t *route_mem;        /* Every switch's route table (route.h,
                                  * sw_route()), back to back. */
-    size_t route_mem_len;
     uint32_t *ns3_ip;           /* switch.ecmp_hash ns3: each host's
                                  * address in the HPCC ns-3 simulator
                                  * (ns3-ecmp.h); NULL otherwise. */

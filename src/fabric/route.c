@@ -250,27 +250,17 @@ list_hash(const uint32_t *v, size_t n)
     return h ^ (uint32_t)n;
 }
 
-/* Whether S's table is a row of its own (route_set() widened it) rather
- * than a part of net->route_mem. */
-static bool
-route_owned(const struct net *net, const struct sw *s)
-{
-    return s->route != NULL &&
-           (s->route < net->route_mem ||
-            s->route >= net->route_mem + net->route_mem_len);
-}
-
-/* Forgets every table, for a new computation. */
-static void
-route_clear(struct net *net)
+void
+route_free(struct net *net)
 {
     for (uint32_t x = 0; x < net->n_switches; x++) {
         struct sw *s = &net->switches[x];
         free(s->groups);
         free(s->group_ports);
-        if (route_owned(net, s))
+        if (s->route_own)
             free((uint16_t *)s->route);
         s->route = NULL;
+        s->route_own = false;
         s->route_lo = s->route_n = 0;
         s->route_dflt = 0;
         s->groups = NULL;
@@ -282,7 +272,6 @@ route_clear(struct net *net)
     free(net->route_mem);
     net->host_group = NULL;
     net->route_mem = NULL;
-    net->route_mem_len = 0;
 }
 
 void
@@ -301,7 +290,7 @@ route_withdraw_port(struct sw *s, uint8_t port)
 
 /* Sets S's entry for destination group G to V.  Outside the range its
  * table holds, the table becomes a row of all of the net's groups, S's
- * own (route_owned()). */
+ * own (route_own). */
 static void
 route_put(struct net *net, struct sw *s, uint32_t g, uint16_t v)
 {
@@ -309,9 +298,10 @@ route_put(struct net *net, struct sw *s, uint32_t g, uint16_t v)
         uint16_t *row = xmalloc(((size_t)net->n_groups + 1) * sizeof *row);
         for (uint32_t i = 0; i < net->n_groups; i++)
             row[i] = sw_route(s, i);
-        if (route_owned(net, s))
+        if (s->route_own)
             free((uint16_t *)s->route);
         s->route = row;
+        s->route_own = true;
         s->route_lo = 0;
         s->route_n = net->n_groups;
     }
@@ -649,6 +639,47 @@ route_compact(struct sw *s, const uint16_t *row, uint32_t n, uint32_t *count,
     *len += hi - lo;
 }
 
+/* Makes POOL (LEN entries, freed here) net->route_mem, on huge pages at
+ * scale, and points each switch's table at its range there (whose start
+ * route_compact() left in s->route). */
+static void
+route_install(struct net *net, uint16_t *pool, size_t len)
+{
+    net->route_mem = arena_huge((len + 1) * sizeof *net->route_mem);
+    if (len)
+        memcpy(net->route_mem, pool, len * sizeof *pool);
+    for (uint32_t x = 0; x < net->n_switches; x++) {
+        struct sw *s = &net->switches[x];
+        s->route = net->route_mem + (uintptr_t)s->route;
+    }
+    free(pool);
+}
+
+/* Compacts every switch's table again, after route_set() has widened
+ * some to rows of their own (route_order_ns3() rewrites most). */
+static void
+route_recompact(struct net *net)
+{
+    uint32_t n_groups = net->n_groups;
+    uint16_t *row = xmalloc(((size_t)n_groups + 1) * sizeof *row);
+    uint32_t *count = xmalloc(((size_t)UINT16_MAX + 1) * sizeof *count);
+    uint16_t *pool = NULL;
+    size_t len = 0, cap = 0;
+    for (uint32_t x = 0; x < net->n_switches; x++) {
+        struct sw *s = &net->switches[x];
+        for (uint32_t g = 0; g < n_groups; g++)
+            row[g] = sw_route(s, g);
+        if (s->route_own)
+            free((uint16_t *)s->route);
+        s->route_own = false;
+        route_compact(s, row, n_groups, count, &pool, &len, &cap);
+    }
+    free(net->route_mem);
+    route_install(net, pool, len);
+    free(count);
+    free(row);
+}
+
 /* 5. The tables, switch by switch, each switch interning its port sets
  * in group order (so group indices come out as a search per group
  * would number them).  Away from a group, a switch's next hops depend
@@ -696,15 +727,7 @@ route_fill_tables(struct route_build *b)
         }
         route_compact(s, row, n_groups, count, &pool, &len, &cap);
     }
-    net->route_mem = arena_huge((len + 1) * sizeof *net->route_mem);
-    if (len)
-        memcpy(net->route_mem, pool, len * sizeof *pool);
-    net->route_mem_len = len;
-    for (uint32_t x = 0; x < ns; x++) {
-        struct sw *s = &net->switches[x];
-        s->route = net->route_mem + (uintptr_t)s->route;
-    }
-    free(pool);
+    route_install(net, pool, len);
     free(count);
     free(row);
     free(table.slots);
@@ -716,15 +739,17 @@ void
 route_compute(struct net *net)
 {
     struct route_build b = { .net = net, .first_sw = net->n_hosts };
-    route_clear(net);
+    route_free(net);
     route_group_hosts(&b);
     sw_adj_init(&b.adj, net);
     route_find_near(&b);
     route_classify(&b);
     route_index_switches(&b);
     route_fill_tables(&b);
-    if (net->ns3_ip)
+    if (net->ns3_ip) {
         route_order_ns3(net, &b.adj, b.keys, b.group_rep);
+        route_recompact(net);
+    }
     free(b.sp_group);
     free(b.sp_start);
     free(b.dist);

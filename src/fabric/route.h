@@ -50,6 +50,8 @@ struct sw;
  * switches reconverge after a failure or a repair.  Forwarding reads the
  * tables as before, so a run without failures pays nothing for it. */
 void route_compute(struct net *);
+/* Frees net->host_group and every switch's table and ECMP groups. */
+void route_free(struct net *);
 
 /* Takes PORT out of every ECMP group of S, in place: what a switch's
  * forwarding hardware does when it sees one of its ports go down, before

@@ -66,6 +66,9 @@ struct sw {
     struct ecn_marker *ecn_by_rate; /* Per switch.ecn.by_rate entry. */
     struct ecn_marker ecn;     /* Ports of rates not in ecn_by_rate. */
     uint32_t n_group_ports;
+    bool route_own;            /* `route` is a row of its own (route.c's
+                                * route_put()), not a part of
+                                * net->route_mem. */
     _Alignas(64) struct mmu mmu;
     struct rng ecn_rng;        /* The markers' coin. */
 };
