@@ -148,23 +148,13 @@ mmu_shared_at_xon(const struct mmu *m, const struct mmu_pg *g)
     return sh == 0 || mmu_pg_within(g, sh + m->xon_offset, m->shared_free);
 }
 
-static inline void
-mmu_hold(struct mmu *m, uint32_t frame_bytes)
-{
-    m->used_bytes += frame_bytes;
-    if (m->used_bytes > m->max_used_bytes)
-        m->max_used_bytes = m->used_bytes;
-}
-
 /* Charges G's reserve and the shared pool: its bytes become AFTER, of
  * which GROW more are shared. */
 static inline void
-mmu_charge(struct mmu *m, struct mmu_pg *g, uint64_t after, uint64_t grow,
-           uint32_t frame_bytes)
+mmu_charge(struct mmu *m, struct mmu_pg *g, uint64_t after, uint64_t grow)
 {
     m->shared_free -= grow;
     g->bytes = (uint32_t)after;
-    mmu_hold(m, frame_bytes);
 }
 
 /* The shared MMU's admit (mmu-provider.h). */
@@ -183,7 +173,9 @@ mmu_shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
     if (m->lossless >> tc & 1) {
         /* Charged to reserve and pool unless that would take the group
          * past its pause threshold, and then past XOFF (as
-         * mmu_shared_past_xoff() on the counters charged). */
+         * mmu_shared_past_xoff() on the counters charged, but for a
+         * group charged past the 4 GiB its 32-bit count holds: that
+         * wraps, as it always did, and XOFF is judged on the sum). */
         bool charge, past;
         if (UNLIKELY(m->xoff_static)) {
             charge = pool_ok && after <= m->xoff_static;
@@ -196,7 +188,7 @@ mmu_shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
             past = mmu_pg_at_threshold(g, shared_after, free_bytes - grow);
         }
         if (LIKELY(charge)) {
-            mmu_charge(m, g, after, grow, frame_bytes);
+            mmu_charge(m, g, after, grow);
             past = past || g->hdrm > 0;
         } else {
             if ((uint64_t)g->hdrm + frame_bytes > m->headroom[in_port])
@@ -204,7 +196,6 @@ mmu_shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
             g->hdrm += frame_bytes;
             if (g->hdrm > g->hdrm_max)
                 g->hdrm_max = g->hdrm;
-            mmu_hold(m, frame_bytes);
             past = true;  /* In headroom: a frame is never empty. */
         }
         /* mmu_pg_pause_due(). */
@@ -215,7 +206,7 @@ mmu_shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
         return DROP_THRESHOLD;
     if (!pool_ok)
         return DROP_BUFFER_FULL;
-    mmu_charge(m, g, after, grow, frame_bytes);
+    mmu_charge(m, g, after, grow);
     return MMU_ADMITTED;
 }
 
@@ -240,7 +231,6 @@ mmu_shared_release(struct mmu *m, const struct port *port, uint8_t tc,
                           ? rest
                           : mmu_shared_part(m, g->bytes);
     g->bytes = left;
-    m->used_bytes -= frame_bytes;
     /* mmu_pg_resume_due(): the bit is set only while PFC holds a
      * lossless group, so it is the rare case and goes first. */
     return UNLIKELY(g->held) && (m->lossless >> tc & 1) &&

@@ -56,8 +56,9 @@ struct mmu {
     uint64_t shared_size;        /* Buffer - reserves - headroom. */
     uint64_t shared_free;        /* What the groups leave of it. */
     uint64_t xoff_static;        /* 0: dynamic threshold. */
-    uint64_t used_bytes;         /* Frame bytes held now. */
-    uint64_t max_used_bytes;
+    uint64_t used_bytes;         /* taildrop: frame bytes held now (the
+                                  * shared MMU's groups count its). */
+    uint64_t max_used_bytes;     /* taildrop: peak of used_bytes. */
     uint8_t lossless;            /* Bit c: class c is lossless (PFC on). */
     uint16_t n_ports;
     double alpha[8];             /* qos.alpha, powers of two from 1/128
