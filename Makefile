@@ -79,7 +79,7 @@ LIB := $(B)/libdcsim.a
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CPPFLAGS += -DDCSIM_VERSION='"$(VERSION)"'
 
-.PHONY: all demo check test bench bench-scale deps clean fuzz seed-claims
+.PHONY: all demo check test bench bench-scale bench-memlat deps clean fuzz seed-claims
 .SECONDARY:
 all: $(BIN)
 
@@ -144,6 +144,16 @@ bench: $(BIN)
 
 bench-scale: $(BIN)
 	bench/run.sh bench/scale/*.yaml
+
+# The memory figures docs/performance.md bounds a hop with: the time per
+# random line, alone and with 16 misses in flight, in a cache-sized and a
+# fabric-sized working set.
+bench-memlat: $(B)/memlat
+	@for a in "8 1 0" "1024 1 0" "1024 16 0" "1024 16 1"; do $(B)/memlat $$a; done
+
+$(B)/memlat: bench/memlat.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
 
 seed-claims: $(BIN)
 	DCSIM=$(abspath $(BIN)) scripts/seed-claims.sh
