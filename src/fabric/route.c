@@ -606,8 +606,8 @@ route_index_switches(struct route_build *b)
  * differs from it to the last.  A leaf's range is its own racks, a pod's
  * aggregation switch its pod's; a core switch keeps nearly all.  The
  * range is appended to POOL (LEN entries so far, CAP allocated), and
- * S->route_lo gives its start there until route_fill_tables() points
- * S->route at it. */
+ * S->route holds its offset there until route_install() points it at
+ * the range. */
 static void
 route_compact(struct sw *s, const uint16_t *row, uint32_t n, uint32_t *count,
               uint16_t **pool, size_t *len, size_t *cap)
