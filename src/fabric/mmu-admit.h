@@ -26,8 +26,6 @@ mmu_taildrop_admit(struct mmu *m, const struct port *port, uint8_t tc,
     if (m->buffer_bytes && m->used_bytes + frame_bytes > m->buffer_bytes)
         return DROP_BUFFER_FULL;
     m->used_bytes += frame_bytes;
-    if (m->used_bytes > m->max_used_bytes)
-        m->max_used_bytes = m->used_bytes;
     return MMU_ADMITTED;
 }
 

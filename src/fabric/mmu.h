@@ -47,7 +47,8 @@ struct mmu_pg {
 
 struct mmu {
     /* What every admission and release reads, in one cache line (struct
-     * sw aligns it), then the class bits and alpha in the next. */
+     * sw aligns it): the class bits and the port count included; alpha,
+     * the headroom and the taildrop limits in the next. */
     const struct mmu_class *class;
     struct mmu_pg *pg;           /* shared: by class, then ingress port
                                   * (mmu_pg_at());
@@ -58,9 +59,9 @@ struct mmu {
     uint64_t xoff_static;        /* 0: dynamic threshold. */
     uint64_t used_bytes;         /* taildrop: frame bytes held now (the
                                   * shared MMU's groups count its). */
-    uint64_t max_used_bytes;     /* taildrop: peak of used_bytes. */
     uint8_t lossless;            /* Bit c: class c is lossless (PFC on). */
-    uint16_t n_ports;
+    uint16_t n_ports;            /* Here, in the first line, since
+                                  * mmu_pg_at() reads it. */
     double alpha[8];             /* qos.alpha, powers of two from 1/128
                                   * to 64 (each group keeps its own as
                                   * mmu_pg.alpha_shl and alpha_shr). */
@@ -123,10 +124,7 @@ mmu_release(struct mmu *m, const struct port *port, uint8_t tc,
  * (headroom empty and XON_OFFSET below the threshold). */
 bool mmu_pg_past_xoff(const struct mmu *, uint16_t port, uint8_t pg);
 bool mmu_pg_at_xon(const struct mmu *, uint16_t port, uint8_t pg);
-/* The counters of ingress (PORT, class PG); mmu_pg_at_n() for a caller
- * that has the MMU's port count (its switch's) from a line it has read,
- * where the MMU's own (in its second line) would cost a load (a
- * prefetch hook).  The array is class-major:
+/* The counters of ingress (PORT, class PG).  The array is class-major:
  * the groups of one class at a switch's ports sit side by side, four to
  * a line, so that a class's traffic through a switch touches a quarter
  * of the lines a port-major array would, and each of them four times as
@@ -134,14 +132,9 @@ bool mmu_pg_at_xon(const struct mmu *, uint16_t port, uint8_t pg);
  * ~82 ns of simulated time, has left every cache by the next frame:
  * docs/performance.md). */
 static inline struct mmu_pg *
-mmu_pg_at_n(const struct mmu *m, uint16_t n_ports, uint16_t port, uint8_t pg)
-{
-    return &m->pg[(size_t)pg * n_ports + port];
-}
-static inline struct mmu_pg *
 mmu_pg_at(const struct mmu *m, uint16_t port, uint8_t pg)
 {
-    return mmu_pg_at_n(m, m->n_ports, port, pg);
+    return &m->pg[(size_t)pg * m->n_ports + port];
 }
 
 /* Whether the flow control of ingress PORT holds its upstream's class PG

@@ -101,8 +101,8 @@ port_tx_fetch_groups(const struct sim *s, const struct event *ev)
             unsigned tc = (unsigned)__builtin_ctz(e);
             const struct pkt *p = port_q(port, tc)->head;
             if (p)
-                __builtin_prefetch(mmu_pg_at_n(port->mmu, port->node->n_ports,
-                                               p->in_port, (uint8_t)tc),
+                __builtin_prefetch(mmu_pg_at(port->mmu, p->in_port,
+                                             (uint8_t)tc),
                                    1);
         }
     }

@@ -297,7 +297,7 @@ switch_receive(struct net *net, struct node *node, struct pkt *p,
 }
 
 /* P is to arrive on IN_PORT soon: fetch the lines its forwarding will
- * touch, the egress port's first three, the MMU's two lines and the
+ * touch, the egress port's first three, the MMU's first line and the
  * ingress priority group's counters, by the same route switch_forward()
  * will take.  The one thing written is a hint for the next stage: the
  * egress port goes into p->in_port (PF_NO_PORT: none), which nothing
@@ -328,10 +328,8 @@ switch_prefetch_rx(const struct net *net, const struct node *node,
      * the miss, not hide it; switch_prefetch_rx_next() fetches it). */
     __builtin_prefetch(&port->qv);
     __builtin_prefetch(&s->mmu, 1);
-    if (s->mmu.pg) {
-        __builtin_prefetch(&s->mmu.lossless);
-        __builtin_prefetch(mmu_pg_at_n(&s->mmu, s->up.n_ports, in_port, tc), 1);
-    }
+    if (s->mmu.pg)
+        __builtin_prefetch(mmu_pg_at(&s->mmu, in_port, tc), 1);
 }
 
 /* A stage later: the egress queue and the link slot the packet will take
