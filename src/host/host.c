@@ -33,7 +33,7 @@ host_init(struct host *h, uint32_t index, const char *name)
  * pipeline): the port's own stages, and what host_tx_ready() will read
  * when the port pulls its next frame.  Stage 1 fetches the NIC's ready
  * lists (the host's first line, which holds ready_mask, comes with the
- * port's stage 1), stages 2 and 3 the head source of each class the port
+ * port's stage 1), stage 2 the head source of each class the port
  * will pull from, the lines after it that its pull() reads
  * (TX_SOURCE_HOT_LINES) and the class's queue, which the packet pulled
  * goes to (the port's own hook fetches only the queues that have
@@ -49,7 +49,7 @@ host_tx_fetch_ready(const struct sim *s, const struct event *ev)
     __builtin_prefetch(&nic->ready_tail[N_TC - 1]);
 }
 
-/* The head sources and their queues, for stages 2 and 3.  Inlined: a
+/* The head sources and their queues, for stage 2.  Inlined: a
  * function that only prefetches may be taken for one without effects,
  * and its calls dropped (GCC does). */
 static ALWAYS_INLINE void
@@ -76,16 +76,9 @@ host_tx_fetch_heads(const struct sim *s, const struct event *ev)
     host_tx_fetch_sources(CONTAINER_OF(ev, struct port, tx_done));
 }
 
-static void
-host_tx_fetch_groups(const struct sim *s, const struct event *ev)
-{
-    port_tx_fetch_groups(s, ev);
-    host_tx_fetch_sources(CONTAINER_OF(ev, struct port, tx_done));
-}
-
 static const struct event_prefetch host_tx_prefetch = {
     .stage = { port_tx_fetch_port, host_tx_fetch_ready, host_tx_fetch_heads,
-               host_tx_fetch_groups },
+               port_tx_fetch_groups },
 };
 
 void
