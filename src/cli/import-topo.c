@@ -86,14 +86,15 @@ read_topology(struct import *im, FILE *out)
     bool ok = tok_uint(im, &t, 0, "node count", 100000, &nodes) &&
               tok_uint(im, &t, 1, "switch count", nodes, &switches) &&
               tok_uint(im, &t, 2, "link count", 10000000, &links);
-    /* No node: a link's node ids would have no bound (nodes - 1). */
+    /* No node: a node id (of a switch, of a link's end) would have no
+     * bound (nodes - 1). */
     if (ok && !nodes)
         ok = fail(im, &t.v[0], "node count 0; expected at least one node");
     size_t i = 3;
     bool *is_switch = xcalloc(nodes + 1, sizeof *is_switch);
     for (uint64_t s = 0; ok && s < switches; s++, i++) {
         uint64_t id;
-        ok = tok_uint(im, &t, i, "switch id", nodes ? nodes - 1 : 0, &id);
+        ok = tok_uint(im, &t, i, "switch id", nodes - 1, &id);
         if (ok && is_switch[id])
             ok = fail(im, &t.v[i], "switch %" PRIu64 " listed twice; "
                       "expected each switch id once", id);

@@ -26,7 +26,7 @@ struct tokens {
     const char *path;
     char *buf;                /* The file; tokens NUL-terminated in it. */
     struct tok *v;
-    size_t n, next;
+    size_t n;
 };
 
 /* Reads PATH into T, split at whitespace.  Returns 0, or 2 with *ERR
