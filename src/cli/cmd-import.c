@@ -21,7 +21,14 @@
  * does not parse or names a missing node) is reported as FILE:LINE:COL
  * with exit status 2, and nothing is written.  The written scenario is
  * loaded back before the files are put in place, so an import that would
- * not validate is refused too. */
+ * not validate is refused too.
+ *
+ * Here, in order: the tokens of the simulator's files; its config keys
+ * and the checks of their values; what the scenario's sections are
+ * written from (ECN with the RED maps, the flows, the trace, RDMA);
+ * import_write() putting them together; the command.  The topology file
+ * is read and checked in import-topo.c; import.h holds what the two
+ * share. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -31,28 +38,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/import.h"
 #include "fabric/topo.h"
-#include "fabric/topo-provider.h"
 #include "pkt/pkt.h"
 #include "scenario/units.h"
 #include "workload/flowfile.h"
 
-/* A token of an input file and where it starts. */
-struct tok {
-    const char *path;
-    const char *text;         /* NUL-terminated inside the file's copy. */
-    uint32_t line, col;
-};
-
-/* A whitespace-separated input file, as C++'s `>>` reads it. */
-struct tokens {
-    const char *path;
-    char *buf;                /* The file; tokens NUL-terminated in it. */
-    struct tok *v;
-    size_t n, next;
-};
-
-static int
+int
 tokens_read(struct tokens *t, const char *path, char **err)
 {
     size_t len, cap = 0;
@@ -91,31 +83,15 @@ tokens_read(struct tokens *t, const char *path, char **err)
     return 0;
 }
 
-static void
+void
 tokens_free(struct tokens *t)
 {
     free(t->buf);
     free(t->v);
 }
 
-/* The config keys third.cc reads, with the number of values each takes
- * (-1: a map, a count N then N pairs). */
-enum cfg_key {
-    K_ENABLE_QCN, K_USE_DYNAMIC_PFC_THRESHOLD, K_CLAMP_TARGET_RATE,
-    K_PAUSE_TIME, K_DATA_RATE, K_LINK_DELAY, K_PACKET_PAYLOAD_SIZE,
-    K_L2_CHUNK_SIZE, K_L2_ACK_INTERVAL, K_L2_BACK_TO_ZERO, K_TOPOLOGY_FILE,
-    K_FLOW_FILE, K_TRACE_FILE, K_TRACE_OUTPUT_FILE, K_SIMULATOR_STOP_TIME,
-    K_ALPHA_RESUME_INTERVAL, K_RP_TIMER, K_EWMA_GAIN, K_FAST_RECOVERY_TIMES,
-    K_RATE_AI, K_RATE_HAI, K_ERROR_RATE_PER_LINK, K_CC_MODE,
-    K_RATE_DECREASE_INTERVAL, K_MIN_RATE, K_FCT_OUTPUT_FILE, K_HAS_WIN,
-    K_GLOBAL_T, K_MI_THRESH, K_VAR_WIN, K_FAST_REACT, K_U_TARGET, K_INT_MULTI,
-    K_RATE_BOUND, K_ACK_HIGH_PRIO, K_DCTCP_RATE_AI, K_PFC_OUTPUT_FILE,
-    K_LINK_DOWN, K_ENABLE_TRACE, K_KMAX_MAP, K_KMIN_MAP, K_PMAX_MAP,
-    K_BUFFER_SIZE, K_QLEN_MON_FILE, K_QLEN_MON_START, K_QLEN_MON_END,
-    K_MULTI_RATE, K_SAMPLE_FEEDBACK, K_PINT_LOG_BASE, K_PINT_PROB,
-    N_KEYS,
-};
-
+/* Each config key's name as third.cc reads it, and the number of values
+ * it takes (-1: a map, a count N then N pairs). */
 static const struct {
     const char *name;
     int arity;
@@ -140,36 +116,7 @@ static const struct {
 #undef K
 };
 
-/* A map key's entries: link rate (bit/s) -> value. */
-struct rate_map {
-    const struct tok *at;     /* The key, or NULL if not given. */
-    size_t n;
-    uint64_t rate[16];
-    const struct tok *value[16];
-};
-
-struct import {
-    const char *config;
-    char *err;                /* The first error (FILE:LINE:COL: ...). */
-    FILE *notes;              /* What the scenario does not express. */
-    char *notes_buf;
-    size_t notes_len;
-    size_t n_notes;
-    const struct tok *val[N_KEYS];   /* Each key's last value, if given
-                                      * (a repeated key overrides, as the
-                                      * simulator's config reader does). */
-    const struct tok *key[N_KEYS];   /* Each key, if given. */
-    struct rate_map map[3];          /* KMAX, KMIN, PMAX. */
-    struct tokens conf;
-    /* The topology: node i is ns-3 node i, named hI or sI. */
-    struct topo_graph g;
-    char *topo_path, *flow_path, *trace_path;
-    uint64_t *host_rate;      /* By node: its (first) link's rate. */
-    bool pg_used[8];
-    uint64_t n_flows;
-};
-
-static bool PRINTF_FMT(3, 4)
+bool PRINTF_FMT(3, 4)
 fail(struct import *im, const struct tok *at, const char *fmt, ...)
 {
     if (im->err)
@@ -185,7 +132,7 @@ fail(struct import *im, const struct tok *at, const char *fmt, ...)
 
 /* One line of the not-expressed list, about KEY (of the config) if
  * given. */
-static void PRINTF_FMT(3, 4)
+void PRINTF_FMT(3, 4)
 note(struct import *im, enum cfg_key k, const char *fmt, ...)
 {
     va_list ap;
@@ -242,7 +189,7 @@ cfg_real(struct import *im, enum cfg_key k, double dflt, double *out)
 
 /* A rate as ns-3's DataRate writes it ("50Mb/s", "100Gbps"); dcsim reads
  * the same forms. */
-static bool
+bool
 check_rate(struct import *im, const struct tok *v, const char *what)
 {
     uint64_t bps;
@@ -361,7 +308,7 @@ find_input(struct import *im, enum cfg_key k)
 }
 
 /* An integer token 0..MAX of a topology or trace file. */
-static bool
+bool
 tok_uint(struct import *im, const struct tokens *t, size_t i,
          const char *what, uint64_t max, uint64_t *out)
 {
@@ -376,155 +323,6 @@ tok_uint(struct import *im, const struct tokens *t, size_t i,
         return fail(im, &t->v[i], "%s '%s' (%s); expected an integer "
                     "0..%" PRIu64, what, t->v[i].text, why, max);
     return true;
-}
-
-/* The representative of node N's set of linked nodes (union-find). */
-static uint32_t
-root_of(uint32_t *up, uint32_t n)
-{
-    while (up[n] != n)
-        n = up[n] = up[up[n]];
-    return n;
-}
-
-/* What dcsim's topology check (fabric/topo.c's topo_check()) refuses,
- * said of the topology file T rather than of the scenario made from it:
- * no host, a node with more links than a switch has ports, a host
- * without a link, hosts that cannot reach each other. */
-static bool
-check_graph(struct import *im, const struct tokens *t)
-{
-    const struct topo_graph *g = &im->g;
-    const struct tok *links_tok = &t->v[2];
-    uint32_t *up = xmalloc((g->n_nodes + 1) * sizeof *up);
-    uint32_t *ports = xcalloc(g->n_nodes + 1, sizeof *ports);
-    bool ok = true;
-    for (uint32_t n = 0; n < g->n_nodes; n++)
-        up[n] = n;
-    for (uint32_t l = 0; l < g->n_links; l++) {
-        uint32_t a = g->links[l].a, b = g->links[l].b;
-        ports[a]++;
-        ports[b]++;
-        up[root_of(up, a)] = root_of(up, b);
-    }
-    if (!g->n_hosts)
-        ok = fail(im, &t->v[1], "all %" PRIu32 " nodes are switches; "
-                  "expected at least one host", g->n_nodes);
-    uint32_t first = UINT32_MAX;
-    for (uint32_t n = 0; ok && n < g->n_nodes; n++) {
-        if (ports[n] > TOPO_MAX_PORTS)
-            ok = fail(im, links_tok, "node %" PRIu32 " has %" PRIu32 " links;"
-                      " a node has at most %d ports", n, ports[n],
-                      TOPO_MAX_PORTS);
-        else if (!g->nodes[n].is_host)
-            continue;
-        else if (!ports[n])
-            ok = fail(im, links_tok, "host node %" PRIu32 " has no link; "
-                      "expected a link at each host", n);
-        else if (first == UINT32_MAX)
-            first = n;
-        else if (root_of(up, n) != root_of(up, first))
-            ok = fail(im, links_tok, "host node %" PRIu32 " cannot reach "
-                      "host node %" PRIu32 "; expected links that join "
-                      "every host to every other", n, first);
-    }
-    free(up);
-    free(ports);
-    return ok;
-}
-
-/* The topology file: "NODES SWITCHES LINKS", the switches' ids, then a
- * line per link "A B RATE DELAY ERROR_RATE". */
-static bool
-read_topology(struct import *im, FILE *out)
-{
-    struct tokens t;
-    /* Zero where a count is missing or bad, so that nothing below is
-     * sized from an unset one. */
-    uint64_t nodes = 0, switches = 0, links = 0;
-    if (tokens_read(&t, im->topo_path, &im->err))
-        return false;
-    bool ok = tok_uint(im, &t, 0, "node count", 100000, &nodes) &&
-              tok_uint(im, &t, 1, "switch count", nodes, &switches) &&
-              tok_uint(im, &t, 2, "link count", 10000000, &links);
-    /* No node: a link's node ids would have no bound (nodes - 1). */
-    if (ok && !nodes)
-        ok = fail(im, &t.v[0], "node count 0; expected at least one node");
-    size_t i = 3;
-    bool *is_switch = xcalloc(nodes + 1, sizeof *is_switch);
-    for (uint64_t s = 0; ok && s < switches; s++, i++) {
-        uint64_t id;
-        ok = tok_uint(im, &t, i, "switch id", nodes ? nodes - 1 : 0, &id);
-        if (ok && is_switch[id])
-            ok = fail(im, &t.v[i], "switch %" PRIu64 " listed twice; "
-                      "expected each switch id once", id);
-        if (ok)
-            is_switch[id] = true;
-    }
-    if (ok) {
-        im->g.n_nodes = (uint32_t)nodes;
-        im->g.nodes = xcalloc(nodes + 1, sizeof *im->g.nodes);
-        im->host_rate = xcalloc(nodes + 1, sizeof *im->host_rate);
-        for (uint32_t n = 0; n < nodes; n++) {
-            im->g.nodes[n].is_host = !is_switch[n];
-            im->g.nodes[n].name = xasprintf("%s%u", is_switch[n] ? "s" : "h",
-                                            n);
-            im->g.n_hosts += !is_switch[n];
-        }
-        fprintf(out, "topology:\n  type: explicit\n  nodes:\n");
-        for (uint32_t n = 0; n < nodes; n++)
-            fprintf(out, "    - {name: %s, kind: %s}\n", im->g.nodes[n].name,
-                    is_switch[n] ? "switch" : "host");
-        fprintf(out, "  links:\n");
-        im->g.links = xcalloc(links + 1, sizeof *im->g.links);
-    }
-    bool lossy = false;
-    for (uint64_t l = 0; ok && l < links; l++, i += 5) {
-        uint64_t a, b, ps;
-        double er;
-        const char *why;
-        ok = tok_uint(im, &t, i, "link's first node", nodes - 1, &a) &&
-             tok_uint(im, &t, i + 1, "link's second node", nodes - 1, &b);
-        if (ok && a == b)
-            ok = fail(im, &t.v[i + 1], "a link from node %" PRIu64 " to "
-                      "itself; expected two different nodes", a);
-        if (ok && i + 4 >= t.n)
-            ok = tok_uint(im, &t, t.n, "link's rate, delay and error rate",
-                          0, &ps);
-        if (!ok)
-            break;
-        if (!check_rate(im, &t.v[i + 2], "link rate"))
-            ok = false;
-        else if (!units_parse_duration(t.v[i + 3].text, &ps, &why))
-            ok = fail(im, &t.v[i + 3], "link delay '%s' (%s); expected %s",
-                      t.v[i + 3].text, why, UNITS_DURATION_FORM);
-        else if (!units_parse_decimal(t.v[i + 4].text, &er, &why) || er > 1)
-            ok = fail(im, &t.v[i + 4], "link error rate '%s'; expected a "
-                      "probability 0..1", t.v[i + 4].text);
-        if (!ok)
-            break;
-        lossy |= er > 0;
-        uint64_t bps;
-        units_parse_rate(t.v[i + 2].text, &bps, &why);
-        im->g.links[im->g.n_links++] = (struct topo_link){
-            (uint32_t)a, (uint32_t)b, bps, ps, { 0, 0 } };
-        if (!im->host_rate[a])
-            im->host_rate[a] = bps;
-        if (!im->host_rate[b])
-            im->host_rate[b] = bps;
-        fprintf(out, "    - {a: %s, b: %s, rate: %s, delay: %s}\n",
-                im->g.nodes[a].name, im->g.nodes[b].name, t.v[i + 2].text,
-                t.v[i + 3].text);
-    }
-    if (ok)
-        ok = check_graph(im, &t);
-    if (ok && lossy)
-        note(im, N_KEYS, "%s: links with an error rate > 0: dcsim drops no "
-             "packets on links (faults.loss drops at switches, on every "
-             "path alike)", im->topo_path);
-    free(is_switch);
-    tokens_free(&t);
-    return ok;
 }
 
 /* Parses one link rate's RED thresholds, the maps' values at KMIN,
