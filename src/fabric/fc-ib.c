@@ -161,7 +161,7 @@ ib_ctrl_sent(struct net *net, struct fc_port *fc, struct pkt *p,
     struct port *peer = &l->peer->ports[l->peer_port];
     /* A link packet is consumed by the link layer: no forwarding
      * latency, only the cable. */
-    sim_call(&net->sim, end_ps + l->prop_ps, fc_arrive, p,
+    sim_call(&net->sim, end_ps + link_prop_ps(net, l), fc_arrive, p,
              (uint64_t)(peer - net->ports));
 }
 
@@ -208,14 +208,15 @@ ib_rx_leave(struct net *net, struct fc_port *fc, const struct pkt *p)
 }
 
 uint64_t
-ib_credit_loop_bytes(const struct port *port, uint32_t max_packet)
+ib_credit_loop_bytes(const struct net *net, const struct port *port,
+                     uint32_t max_packet)
 {
     const struct link *l = &port->link;
     const struct port *peer = &l->peer->ports[l->peer_port];
     uint64_t ps = ser_time_ps(max_packet, port->rate_bps) + l->delay_ps +
                   ser_time_ps(max_packet, peer->rate_bps) +
                   ser_time_ps(IB_FC_PACKET_BYTES, peer->rate_bps) +
-                  peer->link.prop_ps;
+                  link_prop_ps(net, &peer->link);
     u128 bits = (u128)port->rate_bps * ps;
     u128 bytes = (bits + 8 * PS_PER_S - 1) / (8 * PS_PER_S);
     return bytes > UINT64_MAX ? UINT64_MAX : (uint64_t)bytes;

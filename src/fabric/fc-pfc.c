@@ -92,13 +92,14 @@ pfc_default_response_ps(uint64_t rate_bps)
  * the IEEE 802.1Qbb Annex N delay model (2 x cable delay + 2 x max frame
  * + PFC frame + response), with dcsim's own latency in the data path. */
 uint64_t
-pfc_headroom_bytes(const struct port *port, uint32_t mtu, int n_lossless)
+pfc_headroom_bytes(const struct net *net, const struct port *port,
+                   uint32_t mtu, int n_lossless)
 {
     const struct link *l = &port->link;
     const struct port *peer = &l->peer->ports[l->peer_port];
     uint64_t rate_bps = port->rate_bps;
     uint64_t data_delay_ps = peer->link.delay_ps;
-    uint64_t pause_delay_ps = l->prop_ps;
+    uint64_t pause_delay_ps = link_prop_ps(net, l);
     uint64_t response_ps = pfc_port_cast(peer->fc)->response_ps;
     uint64_t max_frame = (uint64_t)mtu + ETH_HDR_BYTES + VLAN_TAG_BYTES +
                          ETH_FCS_BYTES + ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
@@ -117,9 +118,9 @@ pfc_headroom_bytes(const struct port *port, uint32_t mtu, int n_lossless)
  * * 3, the delay in ns-3 time steps (ns); rounded down before the
  * product as there. */
 uint64_t
-pfc_headroom_ns3_bytes(const struct port *port)
+pfc_headroom_ns3_bytes(const struct net *net, const struct port *port)
 {
-    u128 bits = (u128)port->rate_bps * port->link.prop_ps;
+    u128 bits = (u128)port->rate_bps * link_prop_ps(net, &port->link);
     u128 bytes = bits / (8 * PS_PER_S) * 3;
     return bytes > UINT64_MAX ? UINT64_MAX : (uint64_t)bytes;
 }
@@ -336,7 +337,8 @@ pfc_ctrl_sent(struct net *net, struct fc_port *fc, struct pkt *p,
     const struct link *l = &fc->port->link;
     struct port *peer = &l->peer->ports[l->peer_port];
     uint64_t response = peer->fc ? pfc_port_cast(peer->fc)->response_ps : 0;
-    sim_call(&net->sim, end_ps + l->prop_ps + response, pfc_arrive, p,
+    sim_call(&net->sim, end_ps + link_prop_ps(net, l) + response, pfc_arrive,
+             p,
              (uint64_t)(peer - net->ports));
 }
 

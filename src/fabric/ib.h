@@ -102,6 +102,7 @@ ib_port_cast(struct fc_port *fc)
  * serialization and the peer's forwarding latency, propagation both
  * ways, a flow-control packet, and a packet in progress it may wait
  * behind) at the link's rate. */
-uint64_t ib_credit_loop_bytes(const struct port *, uint32_t max_packet);
+uint64_t ib_credit_loop_bytes(const struct net *, const struct port *,
+                              uint32_t max_packet);
 
 #endif

@@ -254,7 +254,6 @@ net_connect(struct net *net)
             }
             ps[e]->link.peer = peer;
             ps[e]->link.peer_port = (uint8_t)peer->n_ports;
-            ps[e]->link.prop_ps = tl->delay_ps;
             /* A switch's forwarding latency is spent between the last bit
              * arriving and the packet joining an egress queue; adding it
              * to the delay of the links into the switch models exactly
@@ -325,11 +324,12 @@ setup_pfc(struct net *net, const struct net_config *cfg)
         struct sw *s = &net->switches[i];
         for (uint16_t k = 0; k < s->up.n_ports; k++) {
             struct port *port = &s->up.ports[k];
-            uint64_t need = pfc_headroom_bytes(port, cfg->mtu_bytes,
+            uint64_t need = pfc_headroom_bytes(net, port, cfg->mtu_bytes,
                                                n_lossless);
             uint64_t have = spec->headroom_bytes ? spec->headroom_bytes
-                            : spec->headroom_ns3 ? pfc_headroom_ns3_bytes(port)
-                                                 : need;
+                            : spec->headroom_ns3
+                                ? pfc_headroom_ns3_bytes(net, port)
+                                : need;
             if (have > UINT32_MAX)
                 have = UINT32_MAX;
             if (have < need) {
@@ -381,7 +381,7 @@ setup_ib(struct net *net, const struct net_config *cfg)
         struct port *port = &net->ports[i];
         bool sw = port->node->class == &switch_class;
         ib_port_create(port, sw ? IB_PORT_SWITCH : hca, cap, cap);
-        uint64_t need = ib_credit_loop_bytes(port, max_packet);
+        uint64_t need = ib_credit_loop_bytes(net, port, max_packet);
         if (need > cfg->ib->vl_buffer_bytes) {
             short_ports++;
             if (need > worst_need) {

@@ -36,7 +36,7 @@ struct net_observer_class {
     const char *name;            /* For messages.  Required. */
     /* P, hooked for this observer, starts onto PORT's link now
      * (net->sim.now_ps) and takes SER_PS to serialize; then it propagates
-     * for port->link.prop_ps.  The observer may write P's headers (INT
+     * for link_prop_ps() (port.h).  The observer may write P's headers (INT
      * appends a hop record) but must not free or requeue it.  Optional. */
     void (*depart)(struct net_observer *, struct net *, const struct port *,
                    struct pkt *, uint64_t ser_ps);

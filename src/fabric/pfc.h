@@ -123,10 +123,10 @@ uint64_t pfc_default_response_ps(uint64_t rate_bps);
 /* Headroom one lossless class needs at the ingress of PORT (whose peer
  * has its PFC state): everything that can still arrive after it decides
  * to pause (docs/models.md). */
-uint64_t pfc_headroom_bytes(const struct port *, uint32_t mtu,
-                            int n_lossless);
+uint64_t pfc_headroom_bytes(const struct net *, const struct port *,
+                            uint32_t mtu, int n_lossless);
 /* The HPCC simulator's headroom of switch PORT (pfc.headroom ns3): three
  * times what its link carries in its propagation delay. */
-uint64_t pfc_headroom_ns3_bytes(const struct port *);
+uint64_t pfc_headroom_ns3_bytes(const struct net *, const struct port *);
 
 #endif

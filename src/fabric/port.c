@@ -114,25 +114,22 @@ const struct event_prefetch port_tx_prefetch = {
                port_tx_fetch_groups },
 };
 
-/* A packet's arrival is near: stage 0 fetches its link slot and the node
- * it arrives at, stage 1 the packet, stages 2 and 3 what the node's
- * prefetch_rx and prefetch_rx_next ask for. */
-static void
-link_arrive_fetch_slot(const struct sim *s, const struct event *ev)
-{
-    const struct link *l = CONTAINER_OF(ev, struct link, arrive);
-    __builtin_prefetch(&l->ring[l->first]);
-    /* A node's first two lines: a switch's forwarding state. */
-    __builtin_prefetch(l->peer);
-    __builtin_prefetch((const char *)l->peer + 64);
-    (void)s;
-}
-
+/* A packet's arrival is near: stage 0 fetches the packet (the link's
+ * head: one load, where the ring slot it was read from cost a stage of
+ * its own), the node it arrives at and the ring slot of the packet after
+ * it, whose arrival the handler files; stages 1 and 2 what the node's
+ * prefetch_rx and prefetch_rx_next ask for, which then have four events'
+ * time to come (docs/performance.md). */
 static void
 link_arrive_fetch_pkt(const struct sim *s, const struct event *ev)
 {
     const struct link *l = CONTAINER_OF(ev, struct link, arrive);
-    __builtin_prefetch(l->ring[l->first].p);
+    __builtin_prefetch(l->head);
+    /* A node's first two lines: a switch's forwarding state. */
+    __builtin_prefetch(l->peer);
+    __builtin_prefetch((const char *)l->peer + 64);
+    if (l->n > 1)
+        __builtin_prefetch(&l->ring[(l->first + 1) & (l->cap - 1)]);
     (void)s;
 }
 
@@ -142,7 +139,7 @@ link_arrive_fetch_rx(const struct sim *s, const struct event *ev)
     const struct link *l = CONTAINER_OF(ev, struct link, arrive);
     const struct node_class *c = l->peer->class;
     if (c->prefetch_rx)
-        c->prefetch_rx(net_of((struct sim *)s), l->peer, l->ring[l->first].p,
+        c->prefetch_rx(net_of((struct sim *)s), l->peer, l->head,
                        l->peer_port);
 }
 
@@ -152,13 +149,13 @@ link_arrive_fetch_rx_next(const struct sim *s, const struct event *ev)
     const struct link *l = CONTAINER_OF(ev, struct link, arrive);
     const struct node_class *c = l->peer->class;
     if (c->prefetch_rx_next)
-        c->prefetch_rx_next(net_of((struct sim *)s), l->peer,
-                            l->ring[l->first].p, l->peer_port);
+        c->prefetch_rx_next(net_of((struct sim *)s), l->peer, l->head,
+                            l->peer_port);
 }
 
 static const struct event_prefetch link_arrive_prefetch = {
-    .stage = { link_arrive_fetch_slot, link_arrive_fetch_pkt,
-               link_arrive_fetch_rx, link_arrive_fetch_rx_next },
+    .stage = { link_arrive_fetch_pkt, link_arrive_fetch_rx,
+               link_arrive_fetch_rx_next, NULL },
 };
 
 /* Queues a port has, by its qmap. */
@@ -253,6 +250,7 @@ link_put(struct sim *s, struct link *l, struct pkt *p, uint64_t arrive_ps,
         seq[i] = sim_take_seq(s);
     /* The link was empty: P is the head and needs the event. */
     if (!l->n++) {
+        l->head = p;
         if (ns3)
             sim_schedule_seq(s, &l->arrive, arrive_ps, seq[i]);
         else
@@ -265,10 +263,12 @@ link_put(struct sim *s, struct link *l, struct pkt *p, uint64_t arrive_ps,
 static ALWAYS_INLINE struct pkt *
 link_pop(struct sim *s, struct link *l, bool ns3)
 {
-    struct pkt *p = l->ring[l->first].p;
+    struct pkt *p = l->head;
     l->first = (l->first + 1) & (l->cap - 1);
     if (--l->n) {
-        uint64_t t_ps = l->ring[l->first].arrive_ps;
+        const struct link_slot *next = &l->ring[l->first];
+        l->head = next->p;
+        uint64_t t_ps = next->arrive_ps;
         /* Under `fabric: ns3` that may be now: a frame shorter than a
          * nanosecond takes none (ser_time_ns3_ps(): 50 B at 400 Gb/s).
          * Its sequence, taken when it started, after this frame's, files
@@ -278,6 +278,8 @@ link_pop(struct sim *s, struct link *l, bool ns3)
                              link_ns3_seq(l)[l->first]);
         else
             sim_schedule(s, &l->arrive, t_ps);
+    } else {
+        l->head = NULL;
     }
     return p;
 }
@@ -338,6 +340,7 @@ port_link_set_down(struct net *net, struct port *port, bool down)
         l->n--;
         net_drop(net, p, DROP_LINK_DOWN);
     }
+    l->head = NULL;
     const struct port *peer = &l->peer->ports[l->peer_port];
     if (down)
         l->arrive.fn = link_arrive_dead;
@@ -347,6 +350,13 @@ port_link_set_down(struct net *net, struct port *port, bool down)
         l->arrive.fn = link_arrive_ns3;
     else
         l->arrive.fn = link_arrive;
+}
+
+uint64_t
+link_prop_ps(const struct net *net, const struct link *l)
+{
+    return l->delay_ps -
+           (l->peer->class == &switch_class ? net->cfg.sw->latency_ps : 0);
 }
 
 void

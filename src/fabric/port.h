@@ -60,7 +60,7 @@ struct link_slot {
 
 /* The outgoing direction of a port's cable.  Its first 64 bytes are what
  * sending and arriving read (struct port puts them in its second cache
- * line); the counters and the configured propagation follow. */
+ * line); the counters and the delay, which only sending reads, follow. */
 struct link {
     struct link_slot *ring;   /* In flight, in arrival order from `first`. */
     uint32_t first;           /* Ring index of the next arrival. */
@@ -74,11 +74,17 @@ struct link {
     uint8_t withdrawn;        /* Nonzero: the port's switch has detected
                                * the cut and routes around it (route.h). */
     struct node *peer;        /* Node at the far end. */
-    uint64_t delay_ps;        /* Propagation (+ peer forwarding latency). */
+    struct pkt *head;         /* The packet at `first`, arriving next
+                               * (also in the ring), or NULL: the
+                               * arrival's prefetch finds it here, a load
+                               * sooner than in the ring. */
     struct event arrive;      /* Arrival of the packet at `first`. */
     uint64_t wire_bytes;      /* Sent so far, including preamble + IFG. */
     uint64_t packets;
-    uint64_t prop_ps;         /* Propagation alone, as configured. */
+    uint64_t delay_ps;        /* Propagation (+ peer forwarding latency;
+                               * the propagation alone: link_prop_ps()).
+                               * Read as a frame starts, when the
+                               * counters beside it are written. */
 };
 
 /* A class's egress queue at a port: the line every push and pop touches,
@@ -277,6 +283,9 @@ port_wire_bytes(const struct port *port, uint32_t frame_bytes)
  * hook: the arrival event's handler is swapped, so a link that never
  * fails pays nothing. */
 void port_link_set_down(struct net *, struct port *, bool down);
+/* The propagation delay of L alone, as configured: its delay less the
+ * forwarding latency of a switch at the far end. */
+uint64_t link_prop_ps(const struct net *, const struct link *);
 /* Drops every packet queued in class TC with reason WHY; returns how many. */
 uint64_t port_flush(struct net *, struct port *, uint8_t tc, int why);
 

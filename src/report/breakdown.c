@@ -140,7 +140,7 @@ bd_wire(struct net_observer *obs, struct net *net, const struct port *port,
         struct pkt *p, uint64_t ser_ps)
 {
     struct bd_rec *r = rec_of(of_net(obs), p);
-    uint64_t prop_ps = port->link.prop_ps;
+    uint64_t prop_ps = link_prop_ps(net, &port->link);
     bool to_switch = port->link.peer->class == &switch_class;
     close_stage(r, net->sim.now_ps);
     r->part_ps[BD_WIRE] += ser_ps + prop_ps;

@@ -415,7 +415,7 @@ write_links(FILE *f, const struct world *world, const struct run_info *ri)
         fprintf(f, "%s,%s,%u,%u,%llu,%llu,%llu,%llu,%.6f\n", p->node->name,
                 p->link.peer->name, p->index, p->link.peer_port,
                 (unsigned long long)p->rate_bps,
-                (unsigned long long)p->link.prop_ps,
+                (unsigned long long)link_prop_ps(net, &p->link),
                 (unsigned long long)p->link.wire_bytes,
                 (unsigned long long)p->link.packets, util);
     }

@@ -131,7 +131,7 @@ setup_host_rx(struct edge *edge, const struct scenario *scn, char **err)
         rx->qos = net_qos_of(net, i);
         if (scn->pfc.enabled) {
             uint64_t need = pfc_headroom_bytes(
-                h->nic.port, scn->mtu_bytes,
+                net, h->nic.port, scn->mtu_bytes,
                 __builtin_popcount(scn->qos.lossless));
             if (sat_add_u64(need, scn->pfc.xon_offset_bytes) >= rx->cap) {
                 *err = xasprintf(
