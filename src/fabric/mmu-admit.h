@@ -171,9 +171,9 @@ mmu_shared_admit(struct mmu *m, const struct port *port, uint8_t tc,
     if (m->lossless >> tc & 1) {
         /* Charged to reserve and pool unless that would take the group
          * past its pause threshold, and then past XOFF (as
-         * mmu_shared_past_xoff() on the counters charged, but for a
-         * group charged past the 4 GiB its 32-bit count holds: that
-         * wraps, as it always did, and XOFF is judged on the sum). */
+         * mmu_shared_past_xoff() on the counters charged: a group's
+         * 32-bit count cannot wrap, since the scenario keeps
+         * switch.buffer + switch.reserve below 4 GiB, scn-switch.c). */
         bool charge, past;
         if (UNLIKELY(m->xoff_static)) {
             charge = pool_ok && after <= m->xoff_static;

@@ -377,6 +377,24 @@ scn_parse_switch(struct ctx *c, const struct ynode *map,
         return fail_value(c, ytree_get(map, "buffer"), "switch.buffer",
                           "the shared MMU needs a finite buffer",
                           UNITS_SIZE_FORM);
+    /* An ingress group's count (struct mmu_pg, 32 bits so that a
+     * switch's groups of one class share a few lines: mmu.h) reaches at
+     * most its reserve plus the whole shared pool, which is less than the
+     * buffer: with the two below 4 GiB it cannot wrap. */
+    if (shared && sw->buffer_bytes + sw->reserve_bytes > UINT32_MAX) {
+        /* The larger of the two, if the map gives it (one of them it
+         * must: the defaults are far below). */
+        bool res = sw->reserve_bytes > sw->buffer_bytes;
+        if (!ytree_get(map, res ? "reserve" : "buffer"))
+            res = !res;
+        return fail_value(c, ytree_get(map, res ? "reserve" : "buffer"),
+                          res ? "switch.reserve" : "switch.buffer",
+                          "switch.buffer and switch.reserve together reach "
+                          "4 GiB, past what the shared MMU counts per "
+                          "ingress group (32 bits)",
+                          "a size that keeps switch.buffer + switch.reserve "
+                          "below 4GiB (4294967296 B)");
+    }
 
     n = ytree_get(map, "ecmp_seed");
     if (n) {

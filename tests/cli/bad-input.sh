@@ -55,6 +55,8 @@ pfc-watchdog-action|pfc-watchdog-action.yaml|pfc-watchdog-action.yaml:10:54: pfc
 pfc-xon-offset|pfc-xon-offset.yaml|pfc-xon-offset.yaml:9:46: pfc.xon_offset is '"'20KB'"' (above pfc.xoff|
 pfc-small-buffer|pfc-small-buffer.yaml|pfc-small-buffer.yaml:15:3: switch leaf0: its buffer of 500000 B cannot hold its reserves and PFC headroom (87498 B more is needed)|
 buffer-set-in-file|valid-pfc.yaml|--set switch.buffer=400KB: switch leaf0: its buffer of 400000 B|--set switch.buffer=400KB
+buffer-4gib|valid-pfc.yaml|--set switch.buffer=4294963200: switch.buffer is '"'4294963200'"' (switch.buffer and switch.reserve together reach 4 GiB|--set switch.buffer=4294963200
+reserve-4gib|valid-pfc.yaml|--set switch.reserve=4GiB: switch.reserve is '"'4GiB'"' (switch.buffer and switch.reserve together reach 4 GiB|--set switch.reserve=4GiB
 rdma-cc-unknown|rdma-cc-unknown.yaml|rdma-cc-unknown.yaml:7:12: rdma.cc is '"'timely'"'; expected one of: none, dcqcn, hpcc|
 hpcc-eta|hpcc-eta.yaml|hpcc-eta.yaml:7:30: rdma.hpcc.eta is '"'1.5'"' (greater than 1); expected a real number in (0, 1]|
 hpcc-eta-set|valid.yaml|--set rdma.hpcc.eta=0: rdma.hpcc.eta is '"'0'"'|--set rdma.cc=hpcc --set rdma.hpcc.eta=0
