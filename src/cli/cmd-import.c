@@ -190,13 +190,16 @@ cfg_real(struct import *im, enum cfg_key k, double dflt, double *out)
 /* A rate as ns-3's DataRate writes it ("50Mb/s", "100Gbps"); dcsim reads
  * the same forms. */
 bool
-check_rate(struct import *im, const struct tok *v, const char *what)
+check_rate(struct import *im, const struct tok *v, const char *what,
+           uint64_t *bps)
 {
-    uint64_t bps;
+    uint64_t r;
     const char *why;
-    if (!units_parse_rate(v->text, &bps, &why))
+    if (!units_parse_rate(v->text, &r, &why))
         return fail(im, v, "%s '%s' (%s); expected %s", what, v->text, why,
                     UNITS_RATE_FORM);
+    if (bps)
+        *bps = r;
     return true;
 }
 
@@ -727,7 +730,7 @@ write_rdma(struct import *im, FILE *out, uint64_t nic_bps)
         for (size_t i = 0; i < ARRAY_SIZE(rates); i++)
             if (im->val[rates[i].k]) {
                 if (!check_rate(im, im->val[rates[i].k],
-                                cfg_keys[rates[i].k].name))
+                                cfg_keys[rates[i].k].name, NULL))
                     return false;
                 fprintf(out, "    %s: %s\n", rates[i].name,
                         im->val[rates[i].k]->text);
@@ -759,7 +762,7 @@ write_rdma(struct import *im, FILE *out, uint64_t nic_bps)
                 fast_react ? "true" : "false", sample ? "true" : "false",
                 multi, !has_win ? "off" : var_win ? "variable" : "fixed");
         if (im->val[K_RATE_AI]) {
-            if (!check_rate(im, im->val[K_RATE_AI], "RATE_AI"))
+            if (!check_rate(im, im->val[K_RATE_AI], "RATE_AI", NULL))
                 return false;
             fprintf(out, "    r_ai: %s\n", im->val[K_RATE_AI]->text);
         }

@@ -133,7 +133,8 @@ read_topology(struct import *im, FILE *out)
                           0, &ps);
         if (!ok)
             break;
-        if (!check_rate(im, &t.v[i + 2], "link rate"))
+        uint64_t bps;
+        if (!check_rate(im, &t.v[i + 2], "link rate", &bps))
             ok = false;
         else if (!units_parse_duration(t.v[i + 3].text, &ps, &why))
             ok = fail(im, &t.v[i + 3], "link delay '%s' (%s); expected %s",
@@ -144,8 +145,6 @@ read_topology(struct import *im, FILE *out)
         if (!ok)
             break;
         lossy |= er > 0;
-        uint64_t bps;
-        units_parse_rate(t.v[i + 2].text, &bps, &why);
         im->g.links[im->g.n_links++] = (struct topo_link){
             (uint32_t)a, (uint32_t)b, bps, ps, { 0, 0 } };
         if (!im->host_rate[a])

@@ -93,8 +93,9 @@ bool fail(struct import *im, const struct tok *at, const char *fmt, ...)
 void note(struct import *im, enum cfg_key k, const char *fmt, ...)
     PRINTF_FMT(3, 4);
 /* Checks token V as a rate (ns-3's DataRate forms, "100Gbps"), WHAT
- * naming it in the error. */
-bool check_rate(struct import *im, const struct tok *v, const char *what);
+ * naming it in the error; stores it in *BPS unless BPS is NULL. */
+bool check_rate(struct import *im, const struct tok *v, const char *what,
+                uint64_t *bps);
 /* Reads token I of T, WHAT, as an integer 0..MAX into *OUT. */
 bool tok_uint(struct import *im, const struct tokens *t, size_t i,
               const char *what, uint64_t max, uint64_t *out);
