@@ -447,54 +447,6 @@ out:
     return ok;
 }
 
-/* The largest base RTT over host pairs as third.cc computes maxRtt: a
- * breadth-first search from each host through switches, each node's
- * delay and store-and-forward time of one payload taken on the path
- * that first reaches it; rtt = 2 x delay + that time (ns). */
-static uint64_t
-max_rtt_ns(const struct import *im, uint64_t payload)
-{
-    const struct topo_link *links = im->g.links;
-    uint32_t n_links = im->g.n_links, n = im->g.n_nodes;
-    uint64_t *dly = xmalloc((n + 1) * sizeof *dly);
-    uint64_t *tx = xmalloc((n + 1) * sizeof *tx);
-    uint32_t *q = xmalloc((n + 1) * sizeof *q);
-    uint64_t max = 0;
-    for (uint32_t h = 0; h < n; h++) {
-        if (!im->g.nodes[h].is_host)
-            continue;
-        for (uint32_t i = 0; i < n; i++)
-            dly[i] = UINT64_MAX;
-        size_t head = 0, tail = 0;
-        dly[h] = tx[h] = 0;
-        q[tail++] = h;
-        while (head < tail) {
-            uint32_t x = q[head++];
-            for (uint32_t l = 0; l < n_links; l++) {
-                uint32_t y;
-                if (links[l].a == x)
-                    y = links[l].b;
-                else if (links[l].b == x)
-                    y = links[l].a;
-                else
-                    continue;
-                if (dly[y] != UINT64_MAX)
-                    continue;
-                dly[y] = dly[x] + links[l].delay_ps / 1000;
-                tx[y] = tx[x] + payload * 8 * 1000000000 / links[l].rate_bps;
-                if (!im->g.nodes[y].is_host)
-                    q[tail++] = y;
-                else
-                    max = MAX(max, 2 * dly[y] + tx[y]);
-            }
-        }
-    }
-    free(dly);
-    free(tx);
-    free(q);
-    return max;
-}
-
 /* The flow file: converted line by line into OUT, a dcsim CSV flow file,
  * with the simulator's node ids as host names. */
 static bool

@@ -4,7 +4,9 @@
  * graph (node i is ns-3 node i, named hI or sI) and written as the
  * scenario's explicit topology.  What dcsim's topology check would
  * refuse in the scenario made from it (check_graph()) is reported at the
- * topology file instead, as bad input of the import. */
+ * topology file instead, as bad input of the import.  The graph's
+ * largest base RTT, which the simulator derives from it, is computed
+ * here too (max_rtt_ns()). */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -164,4 +166,66 @@ read_topology(struct import *im, FILE *out)
     free(is_switch);
     tokens_free(&t);
     return ok;
+}
+
+/* The largest base RTT over host pairs as third.cc computes maxRtt: a
+ * breadth-first search from each host through switches, each node's
+ * delay and store-and-forward time of one payload taken on the path
+ * that first reaches it; rtt = 2 x delay + that time (ns).  Each node's
+ * links are visited in the file's order, as a scan of every link for
+ * each node would find them (and as the simulator's search does), over
+ * a table of each node's links made once, so that the searches take
+ * hosts x (nodes + links) rather than hosts x nodes x links. */
+uint64_t
+max_rtt_ns(const struct import *im, uint64_t payload)
+{
+    const struct topo_link *links = im->g.links;
+    uint32_t n_links = im->g.n_links, n = im->g.n_nodes;
+    /* Node x's links: adj[first[x] .. first[x + 1] - 1], by index. */
+    uint32_t *first = xcalloc((size_t)n + 2, sizeof *first);
+    uint32_t *adj = xmalloc(((size_t)2 * n_links + 1) * sizeof *adj);
+    for (uint32_t l = 0; l < n_links; l++) {
+        first[links[l].a + 2]++;
+        first[links[l].b + 2]++;
+    }
+    for (uint32_t x = 0; x < n; x++)
+        first[x + 2] += first[x + 1];
+    for (uint32_t l = 0; l < n_links; l++) {
+        adj[first[links[l].a + 1]++] = l;
+        adj[first[links[l].b + 1]++] = l;
+    }
+    uint64_t *dly = xmalloc(((size_t)n + 1) * sizeof *dly);
+    uint64_t *tx = xmalloc(((size_t)n + 1) * sizeof *tx);
+    uint32_t *q = xmalloc(((size_t)n + 1) * sizeof *q);
+    uint64_t max = 0;
+    for (uint32_t h = 0; h < n; h++) {
+        if (!im->g.nodes[h].is_host)
+            continue;
+        for (uint32_t i = 0; i < n; i++)
+            dly[i] = UINT64_MAX;
+        size_t head = 0, tail = 0;
+        dly[h] = tx[h] = 0;
+        q[tail++] = h;
+        while (head < tail) {
+            uint32_t x = q[head++];
+            for (uint32_t k = first[x]; k < first[x + 1]; k++) {
+                const struct topo_link *lk = &links[adj[k]];
+                uint32_t y = lk->a == x ? lk->b : lk->a;
+                if (dly[y] != UINT64_MAX)
+                    continue;
+                dly[y] = dly[x] + lk->delay_ps / 1000;
+                tx[y] = tx[x] + payload * 8 * 1000000000 / lk->rate_bps;
+                if (!im->g.nodes[y].is_host)
+                    q[tail++] = y;
+                else
+                    max = MAX(max, 2 * dly[y] + tx[y]);
+            }
+        }
+    }
+    free(first);
+    free(adj);
+    free(dly);
+    free(tx);
+    free(q);
+    return max;
 }

@@ -104,5 +104,8 @@ bool tok_uint(struct import *im, const struct tokens *t, size_t i,
  * graph and host_rate and writes it to OUT as the scenario's topology
  * section. */
 bool read_topology(struct import *im, FILE *out);
+/* The largest base RTT over host pairs of the graph read, in ns, for
+ * packets of PAYLOAD bytes (import-topo.c). */
+uint64_t max_rtt_ns(const struct import *im, uint64_t payload);
 
 #endif
