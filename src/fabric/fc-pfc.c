@@ -338,8 +338,7 @@ pfc_ctrl_sent(struct net *net, struct fc_port *fc, struct pkt *p,
     struct port *peer = &l->peer->ports[l->peer_port];
     uint64_t response = peer->fc ? pfc_port_cast(peer->fc)->response_ps : 0;
     sim_call(&net->sim, end_ps + link_prop_ps(net, l) + response, pfc_arrive,
-             p,
-             (uint64_t)(peer - net->ports));
+             p, (uint64_t)(peer - net->ports));
 }
 
 static void
