@@ -28,7 +28,8 @@ struct call_block {
  * sim_schedule()'s fast path), it is doubled if more than 1/32 of them
  * went to the far heap only because the calendar's horizon
  * (NEAR_BUCKETS widths) was too short, or else halved if filing moved
- * keys more than a quarter of a place per event.
+ * keys more than a quarter of a place per event, counting only the
+ * insertions that passed a key due later (near_place()).
  * Events tie at the same picosecond so often (a permutation's hosts
  * start together and links have equal rates) that a bucket's size says
  * little: ties come in sequence order and cost nothing to file, what
@@ -398,19 +399,13 @@ far_remove(struct sim *s, uint32_t i)
 
 static void near_rebucket(struct sim *, uint32_t shift);
 
-/* Makes room for K among the sorted KEYS[HEAD .. END - 1] of a bucket
- * that has room at END: moves the keys later than K one place up,
- * recording their new places, and returns K's place.  Keys arrive
- * mostly in order (by sequence), so the search from the end stops at
- * once but for the few that overtake others (under `fabric: ns3` most
- * do: a link's next arrival is filed under the sequence number its
- * frame's start took, behind keys filed since). */
+/* near_place() once K is known to go before KEYS[END - 1], the last of
+ * the sorted KEYS[HEAD .. END - 1] (near_file_before() has it out of
+ * line). */
 static ALWAYS_INLINE uint32_t
-near_place(struct sim *s, heap_key *keys, uint32_t head, uint32_t end,
+near_shift(struct sim *s, heap_key *keys, uint32_t head, uint32_t end,
            heap_key k)
 {
-    if (end == head || LIKELY(keys[end - 1] <= k))
-        return end;
     /* Locals, since a store to pos[] could alias them; a pointer and
      * the place walk down together, each key read once. */
     uint32_t *pos = s->pos;
@@ -428,8 +423,31 @@ near_place(struct sim *s, heap_key *keys, uint32_t head, uint32_t end,
         if (x <= k)
             break;
     }
-    s->moves += end - i;
+    /* Keys of K's own picosecond go before or after it in one bucket
+     * whatever the width, so moves past them alone (most of them under
+     * `fabric: ns3`) do not count for the width check: a narrower
+     * bucket would not save them, and the horizon it shortens would
+     * send events to the far heap.  The last key moved, now at END, is
+     * the latest. */
+    if ((uint64_t)(keys[end] >> 64) != (uint64_t)(k >> 64))
+        s->moves += end - i;
     return i;
+}
+
+/* Makes room for K among the sorted KEYS[HEAD .. END - 1] of a bucket
+ * that has room at END: moves the keys later than K one place up,
+ * recording their new places, and returns K's place.  Keys arrive
+ * mostly in order (by sequence), so the search from the end stops at
+ * once but for the few that overtake others (under `fabric: ns3` most
+ * do: a link's next arrival is filed under the sequence number its
+ * frame's start took, behind keys filed since). */
+static ALWAYS_INLINE uint32_t
+near_place(struct sim *s, heap_key *keys, uint32_t head, uint32_t end,
+           heap_key k)
+{
+    if (end == head || LIKELY(keys[end - 1] <= k))
+        return end;
+    return near_shift(s, keys, head, end, k);
 }
 
 /* Puts K, the key of event ID due at T_PS, into its calendar bucket in
@@ -707,6 +725,38 @@ sim_take_seq(struct sim *s)
     return s->seq++;
 }
 
+/* Puts K, event EV's key, due at T_PS, at place I of BK, which held N
+ * keys and has room there (those later than K moved up), and records EV
+ * filed. */
+static ALWAYS_INLINE void
+near_filed(struct sim *s, struct event *ev, struct sim_bucket *bk,
+           uint32_t i, uint32_t n, heap_key k, uint64_t t_ps)
+{
+    bk->keys[i] = k;
+    bk->len = n + 1;
+    s->pos[ev->id] = i;
+    s->near_len++;
+    s->puts++;
+    if (UNLIKELY(ev->background))
+        s->n_background++;
+    ev->time_ps = t_ps;
+}
+
+/* near_file()'s insertion of K, idle event EV's key, into BK, bucket B,
+ * which has room, before its last key.  Out of line, so that the
+ * append, which needs no loop, needs few registers and no frame (under
+ * `fabric: ns3` sim_schedule_seq() takes each path about half the
+ * time). */
+static NOINLINE void
+near_file_before(struct sim *s, struct event *ev, struct sim_bucket *bk,
+                 uint64_t b, heap_key k)
+{
+    uint32_t head = b == s->first_b ? s->first_head : 0;
+    uint32_t n = bk->len;
+    near_filed(s, ev, bk, near_shift(s, bk->keys, head, n, k), n, k,
+               (uint64_t)(k >> 64));
+}
+
 /* The fast path of sim_schedule() and sim_schedule_seq(): files event
  * EV, idle, due at T_PS within the calendar's horizon, under SEQ, in its
  * bucket, exactly where queue_put() would, and returns true; or returns
@@ -740,21 +790,29 @@ near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
         s->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
     } else if (UNLIKELY(n == bk->cap)) {
         return false;
-    } else if (move) {
-        i = near_place(s, bk->keys, b == s->first_b ? s->first_head : 0, n,
-                       k);
-    } else if (UNLIKELY(bk->keys[(size_t)n - 1] > k)) {
-        return false;
+    } else if (bk->keys[(size_t)n - 1] > k) {
+        if (!move)
+            return false;
+        near_file_before(s, ev, bk, b, k);
+        return true;
     }
-    bk->keys[i] = k;
-    bk->len = n + 1;
-    s->pos[id] = i;
-    s->near_len++;
-    s->puts++;
-    if (UNLIKELY(ev->background))
-        s->n_background++;
-    ev->time_ps = t_ps;
+    near_filed(s, ev, bk, i, n, k, t_ps);
     return true;
+}
+
+/* sim_schedule_seq() for whatever its fast path does not take (out of
+ * line, as near_file_before(), so that the fast path saves few
+ * registers). */
+static NOINLINE void
+schedule_seq_slow(struct sim *s, struct event *ev, uint64_t t_ps,
+                  uint64_t seq)
+{
+    t_ps = time_unwrap(s, t_ps);
+    /* Taken before a renumbering (keys_rebuild()): its place among the
+     * renumbered keys is lost, so it orders as if scheduled now. */
+    if (UNLIKELY(seq >= s->seq))
+        seq = sim_take_seq(s);
+    schedule_key(s, ev, t_ps, seq);
 }
 
 void
@@ -767,12 +825,7 @@ sim_schedule_seq(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq)
      * before a renumbering: the slow path. */
     if (LIKELY(seq < s->seq && near_file(s, ev, t_ps, seq, true)))
         return;
-    t_ps = time_unwrap(s, t_ps);
-    /* Taken before a renumbering (keys_rebuild()): its place among the
-     * renumbered keys is lost, so it orders as if scheduled now. */
-    if (UNLIKELY(seq >= s->seq))
-        seq = sim_take_seq(s);
-    schedule_key(s, ev, t_ps, seq);
+    schedule_seq_slow(s, ev, t_ps, seq);
 }
 
 void

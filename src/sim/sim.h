@@ -199,7 +199,9 @@ struct sim {
     uint32_t puts;            /* Since the last width check: events */
     uint32_t near_misses;     /* filed, far ones a bucket twice as wide
                                * would have kept near, and places keys */
-    uint64_t moves;           /* moved to make room for earlier ones. */
+    uint64_t moves;           /* moved to make room for earlier ones
+                               * (in insertions that passed a later
+                               * time: near_place()). */
     uint32_t id_cap;          /* Ids the key's id field is sized for
                                * (>= registered events). */
     uint32_t id_bits;         /* Bits of the key that hold the id. */
