@@ -81,6 +81,59 @@ static const struct event_prefetch host_tx_prefetch = {
                port_tx_fetch_groups },
 };
 
+/* A paced source's wake-up is near (a queue pair held to DCQCN's rate or
+ * a flow's, a paced TCP connection): source_wake() puts the source on its
+ * NIC's ready list (the host's first line, the list's head and tail, the
+ * tail source's `next`) and kicks the port, which, idle, pulls from the
+ * source at once (host_tx_ready()): the source's hot lines, the port's,
+ * its queue and link slot, which host_tx_prefetch fetches before an end
+ * of transmission; here nothing did, and each was a miss in turn.  The
+ * source's own line holds the event and comes with it; stage 0 fetches
+ * the host's lines, stage 1 the tail source, the source's hot lines and
+ * the port's, stage 2 what the port's own stage 1 fetches and the queue
+ * the packet goes to.  A source whose wake-up is filed has a host,
+ * which source_wake() reads as well. */
+static void
+source_wake_fetch_host(const struct sim *s, const struct event *ev)
+{
+    const struct tx_source *src = CONTAINER_OF(ev, struct tx_source, wake);
+    const struct host *h = src->host;
+    __builtin_prefetch(&h->srv);
+    __builtin_prefetch(&h->nic.port);
+    __builtin_prefetch(&h->nic.ready_head[src->tc], 1);
+    __builtin_prefetch(&h->nic.ready_tail[src->tc], 1);
+    (void)s;
+}
+
+static void
+source_wake_fetch_port(const struct sim *s, const struct event *ev)
+{
+    const struct tx_source *src = CONTAINER_OF(ev, struct tx_source, wake);
+    const struct host *h = src->host;
+    const struct tx_source *tail = h->nic.ready_tail[src->tc];
+    if (tail)
+        __builtin_prefetch(&tail->next, 1);
+    for (unsigned i = 1; i <= TX_SOURCE_HOT_LINES; i++)
+        __builtin_prefetch((const char *)src + 64 * i);
+    port_tx_fetch_port(s, &h->nic.port->tx_done);
+}
+
+static void
+source_wake_fetch_queues(const struct sim *s, const struct event *ev)
+{
+    const struct tx_source *src = CONTAINER_OF(ev, struct tx_source, wake);
+    const struct port *port = src->host->nic.port;
+    port_tx_fetch_queues(s, &port->tx_done);
+    const struct port_queue *q = port_queue_find(port, src->tc);
+    if (q)
+        __builtin_prefetch(q, 1);
+}
+
+static const struct event_prefetch source_wake_prefetch = {
+    .stage = { source_wake_fetch_host, source_wake_fetch_port,
+               source_wake_fetch_queues, NULL },
+};
+
 void
 host_attach_nic(struct net *net, struct host *h)
 {
@@ -105,6 +158,7 @@ tx_source_init(struct tx_source *src, struct sim *sim,
     src->host = h;
     src->tc = tc;
     event_init(sim, &src->wake, source_wake);
+    event_set_prefetch(sim, &src->wake, &source_wake_prefetch);
 }
 
 void
