@@ -369,8 +369,12 @@ nic_trigger(struct net *net, struct host *h)
         port_kick(net, h->nic.port);
 }
 
-void
-nic_activate(struct net *net, struct tx_source *src)
+/* nic_activate(), or with WOKEN for a source whose wake-up is firing:
+ * that wake-up is no longer scheduled, so there is nothing to cancel,
+ * and the queue need not be asked (sim_cancel()'s call and its look at
+ * the position table, at every packet of a paced queue pair). */
+static ALWAYS_INLINE void
+activate(struct net *net, struct tx_source *src, bool woken)
 {
     if (UNLIKELY(src->host->srv) &&
         !edge_of(net)->flows[src->flow_id].transport->nic_offload) {
@@ -379,7 +383,8 @@ nic_activate(struct net *net, struct tx_source *src)
     }
     if (src->ready)
         return;
-    sim_cancel(&net->sim, &src->wake);
+    if (!woken)
+        sim_cancel(&net->sim, &src->wake);
     if (UNLIKELY(src->host->nic.ns3_ring) && src->class->finished &&
         !src->in_ring)
         ring_join(&src->host->nic, src);
@@ -387,10 +392,16 @@ nic_activate(struct net *net, struct tx_source *src)
     port_kick(net, src->host->nic.port);
 }
 
+void
+nic_activate(struct net *net, struct tx_source *src)
+{
+    activate(net, src, false);
+}
+
 static void
 source_wake(struct sim *s, struct event *ev)
 {
-    nic_activate(net_of(s), CONTAINER_OF(ev, struct tx_source, wake));
+    activate(net_of(s), CONTAINER_OF(ev, struct tx_source, wake), true);
 }
 
 /* Puts SRC, just asked for a packet, back at the tail of its ready list
