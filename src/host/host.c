@@ -81,6 +81,28 @@ static const struct event_prefetch host_tx_prefetch = {
                port_tx_fetch_groups },
 };
 
+/* The sender's fields of the flow SRC sends for, at the head of struct
+ * flow (flow.h): its pull reads the flow's size and counts what it sent
+ * there, a load further than the source's own lines, which hold its id.
+ * For a wake-up only: a fourth stage of host_tx_prefetch for it cost 1%
+ * more instructions at every end of transmission and measured no faster
+ * (ft32-roce-pfc; docs/performance.md).  Every source's transport sets
+ * its flow's id; the bound keeps the fetch inside the array all the
+ * same. */
+static ALWAYS_INLINE void
+fetch_flow(const struct sim *s, const struct tx_source *src)
+{
+    const struct edge *edge =
+        edge_of_const(CONTAINER_OF(s, const struct net, sim));
+    if (src->flow_id < edge->n_flows) {
+        const struct flow *f = &edge->flows[src->flow_id];
+        /* Its fields may straddle two lines: the array's entries are
+         * not aligned on lines. */
+        __builtin_prefetch(&f->size_bytes, 1);
+        __builtin_prefetch(&f->pkts_sent, 1);
+    }
+}
+
 /* A paced source's wake-up is near (a queue pair held to DCQCN's rate or
  * a flow's, a paced TCP connection): source_wake() puts the source on its
  * NIC's ready list (the host's first line, the list's head and tail, the
@@ -89,10 +111,10 @@ static const struct event_prefetch host_tx_prefetch = {
  * its queue and link slot, which host_tx_prefetch fetches before an end
  * of transmission; here nothing did, and each was a miss in turn.  The
  * source's own line holds the event and comes with it; stage 0 fetches
- * the host's lines, stage 1 the tail source, the source's hot lines and
- * the port's, stage 2 what the port's own stage 1 fetches and the queue
- * the packet goes to.  A source whose wake-up is filed has a host,
- * which source_wake() reads as well. */
+ * the host's lines, stage 1 the tail source, the source's hot lines, its
+ * flow's and the port's, stage 2 what the port's own stage 1 fetches and
+ * the queue the packet goes to.  A source whose wake-up is filed has a
+ * host, which source_wake() reads as well. */
 static void
 source_wake_fetch_host(const struct sim *s, const struct event *ev)
 {
@@ -115,6 +137,7 @@ source_wake_fetch_port(const struct sim *s, const struct event *ev)
         __builtin_prefetch(&tail->next, 1);
     for (unsigned i = 1; i <= TX_SOURCE_HOT_LINES; i++)
         __builtin_prefetch((const char *)src + 64 * i);
+    fetch_flow(s, src);
     port_tx_fetch_port(s, &h->nic.port->tx_done);
 }
 
