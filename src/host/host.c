@@ -81,6 +81,82 @@ static const struct event_prefetch host_tx_prefetch = {
                port_tx_fetch_groups },
 };
 
+/* The sender's fields of the flow SRC sends for, at the head of struct
+ * flow (flow.h): its pull reads the flow's size and counts what it sent
+ * there, a load further than the source's own lines, which hold its id.
+ * For a wake-up only: a fourth stage of host_tx_prefetch for it cost 1%
+ * more instructions at every end of transmission and measured no faster
+ * (ft32-roce-pfc; docs/performance.md).  Every source's transport sets
+ * its flow's id; the bound keeps the fetch inside the array all the
+ * same. */
+static ALWAYS_INLINE void
+fetch_flow(const struct sim *s, const struct tx_source *src)
+{
+    const struct edge *edge =
+        edge_of_const(CONTAINER_OF(s, const struct net, sim));
+    if (src->flow_id < edge->n_flows) {
+        const struct flow *f = &edge->flows[src->flow_id];
+        /* Its fields may straddle two lines: the array's entries are
+         * not aligned on lines. */
+        __builtin_prefetch(&f->size_bytes, 1);
+        __builtin_prefetch(&f->pkts_sent, 1);
+    }
+}
+
+/* A paced source's wake-up is near (a queue pair held to DCQCN's rate or
+ * a flow's, a paced TCP connection): source_wake() puts the source on its
+ * NIC's ready list (the host's first line, the list's head and tail, the
+ * tail source's `next`) and kicks the port, which, idle, pulls from the
+ * source at once (host_tx_ready()): the source's hot lines, the port's,
+ * its queue and link slot, which host_tx_prefetch fetches before an end
+ * of transmission; here nothing did, and each was a miss in turn.  The
+ * source's own line holds the event and comes with it; stage 0 fetches
+ * the host's lines, stage 1 the tail source, the source's hot lines, its
+ * flow's and the port's, stage 2 what the port's own stage 1 fetches and
+ * the queue the packet goes to.  A source whose wake-up is filed has a
+ * host, which source_wake() reads as well. */
+static void
+source_wake_fetch_host(const struct sim *s, const struct event *ev)
+{
+    const struct tx_source *src = CONTAINER_OF(ev, struct tx_source, wake);
+    const struct host *h = src->host;
+    __builtin_prefetch(&h->srv);
+    __builtin_prefetch(&h->nic.port);
+    __builtin_prefetch(&h->nic.ready_head[src->tc], 1);
+    __builtin_prefetch(&h->nic.ready_tail[src->tc], 1);
+    (void)s;
+}
+
+static void
+source_wake_fetch_port(const struct sim *s, const struct event *ev)
+{
+    const struct tx_source *src = CONTAINER_OF(ev, struct tx_source, wake);
+    const struct host *h = src->host;
+    const struct tx_source *tail = h->nic.ready_tail[src->tc];
+    if (tail)
+        __builtin_prefetch(&tail->next, 1);
+    for (unsigned i = 1; i <= TX_SOURCE_HOT_LINES; i++)
+        __builtin_prefetch((const char *)src + 64 * i);
+    fetch_flow(s, src);
+    port_tx_fetch_port(s, &h->nic.port->tx_done);
+}
+
+static void
+source_wake_fetch_queues(const struct sim *s, const struct event *ev)
+{
+    const struct tx_source *src = CONTAINER_OF(ev, struct tx_source, wake);
+    const struct port *port = src->host->nic.port;
+    port_tx_fetch_queues(s, &port->tx_done);
+    const struct port_queue *q = port_queue_find(port, src->tc);
+    if (q)
+        __builtin_prefetch(q, 1);
+}
+
+static const struct event_prefetch source_wake_prefetch = {
+    .stage = { source_wake_fetch_host, source_wake_fetch_port,
+               source_wake_fetch_queues, NULL },
+};
+
 void
 host_attach_nic(struct net *net, struct host *h)
 {
@@ -105,6 +181,7 @@ tx_source_init(struct tx_source *src, struct sim *sim,
     src->host = h;
     src->tc = tc;
     event_init(sim, &src->wake, source_wake);
+    event_set_prefetch(sim, &src->wake, &source_wake_prefetch);
 }
 
 void
@@ -315,8 +392,12 @@ nic_trigger(struct net *net, struct host *h)
         port_kick(net, h->nic.port);
 }
 
-void
-nic_activate(struct net *net, struct tx_source *src)
+/* nic_activate(), or with WOKEN for a source whose wake-up is firing:
+ * that wake-up is no longer scheduled, so there is nothing to cancel,
+ * and the queue need not be asked (sim_cancel()'s call and its look at
+ * the position table, at every packet of a paced queue pair). */
+static ALWAYS_INLINE void
+activate(struct net *net, struct tx_source *src, bool woken)
 {
     if (UNLIKELY(src->host->srv) &&
         !edge_of(net)->flows[src->flow_id].transport->nic_offload) {
@@ -325,7 +406,8 @@ nic_activate(struct net *net, struct tx_source *src)
     }
     if (src->ready)
         return;
-    sim_cancel(&net->sim, &src->wake);
+    if (!woken)
+        sim_cancel(&net->sim, &src->wake);
     if (UNLIKELY(src->host->nic.ns3_ring) && src->class->finished &&
         !src->in_ring)
         ring_join(&src->host->nic, src);
@@ -333,10 +415,16 @@ nic_activate(struct net *net, struct tx_source *src)
     port_kick(net, src->host->nic.port);
 }
 
+void
+nic_activate(struct net *net, struct tx_source *src)
+{
+    activate(net, src, false);
+}
+
 static void
 source_wake(struct sim *s, struct event *ev)
 {
-    nic_activate(net_of(s), CONTAINER_OF(ev, struct tx_source, wake));
+    activate(net_of(s), CONTAINER_OF(ev, struct tx_source, wake), true);
 }
 
 /* Puts SRC, just asked for a packet, back at the tail of its ready list

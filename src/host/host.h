@@ -50,10 +50,11 @@ struct tx_source_class {
     bool (*finished)(const struct tx_source *);
 };
 
-/* The NIC's prefetch hook (host.c) fetches a ready source's line and
+/* The NIC's prefetch hooks (host.c) fetch a ready source's line and
  * the TX_SOURCE_HOT_LINES lines after it a few events before the NIC
- * pulls from it: a transport lays out what its pull() reads per packet
- * there (a tx_source is one line; rdma-qp.h), on a cache-line aligned
+ * pulls from it, at an end of transmission or at a paced source's
+ * wake-up: a transport lays out what its pull() reads per packet there
+ * (a tx_source is one line; rdma-qp.h), on a cache-line aligned
  * object. */
 #define TX_SOURCE_HOT_LINES 4u
 

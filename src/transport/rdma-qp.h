@@ -28,7 +28,8 @@ struct rdma_hpcc {
 /* Laid out by who reads what per packet (the queue pair is allocated on
  * cache line, see qp_alloc()): the requester's send path reads its
  * tx_source, the two lines after it and the data template after them
- * (line 5 only while DCQCN has cut the rate); the responder's receive
+ * (DCQCN's byte counter among them, counted per packet while the rate
+ * is cut), and an ACK lines 1 and 2; the responder's receive
  * path and its ACK's pull read the flow, the configuration and the PSN
  * base in lines 1 and 2, then its tx_source, its own line and the
  * control template.  The host's prefetch hook
@@ -67,16 +68,23 @@ struct rdma_qp {
     /* DCQCN or HPCC reaction point (requester). */
     uint64_t line_bps;
     double rate;                 /* Rc in bit/s (HPCC: rate W / T). */
+    uint64_t inc_bytes;          /* Bytes sent toward the byte counter
+                                  * (DCQCN), per packet while the rate is
+                                  * cut: here, not with the rest of the
+                                  * reaction point in line 5, which the
+                                  * send path then need not touch. */
+    uint32_t rnr_retries;        /* RNR NAKs in a row, reset by every ACK
+                                  * that advances (in the line the ACK
+                                  * reads anyway). */
     /* Lines 3-4. */
     struct pkt data_proto;       /* Template of data packets. */
-    /* Line 5. */
-    uint64_t inc_bytes;          /* Bytes sent toward the byte counter. */
+    /* Line 5: DCQCN's reaction point but for its rate (CNPs, timers,
+     * a byte counter's increase event), a READ's request. */
     uint32_t t_stage, b_stage;   /* Rate-increase events since the cut. */
     bool cnp_alpha, cnp_dec;     /* CNPs since the last alpha update and
                                   * since the last decrease check. */
     double target;               /* Rt in bit/s. */
     double alpha;
-    uint32_t rnr_retries;        /* RNR NAKs in a row. */
     bool req_pending;
     uint64_t req_from;           /* READ: the next request asks from here. */
     /* Line 6: the responder's source. */
