@@ -173,27 +173,17 @@ read_topology(struct import *im, FILE *out)
  * delay and store-and-forward time of one payload taken on the path
  * that first reaches it; rtt = 2 x delay + that time (ns).  Each node's
  * links are visited in the file's order, as a scan of every link for
- * each node would find them (and as the simulator's search does), over
- * a table of each node's links made once, so that the searches take
- * hosts x (nodes + links) rather than hosts x nodes x links. */
+ * each node would find them (and as the simulator's search does): the
+ * graph's adjacency (topo_adj_init()) lists them by index, so that the
+ * searches take hosts x (nodes + links) rather than hosts x nodes x
+ * links. */
 uint64_t
 max_rtt_ns(const struct import *im, uint64_t payload)
 {
     const struct topo_link *links = im->g.links;
-    uint32_t n_links = im->g.n_links, n = im->g.n_nodes;
-    /* Node x's links: adj[first[x] .. first[x + 1] - 1], by index. */
-    uint32_t *first = xcalloc((size_t)n + 2, sizeof *first);
-    uint32_t *adj = xmalloc(((size_t)2 * n_links + 1) * sizeof *adj);
-    for (uint32_t l = 0; l < n_links; l++) {
-        first[links[l].a + 2]++;
-        first[links[l].b + 2]++;
-    }
-    for (uint32_t x = 0; x < n; x++)
-        first[x + 2] += first[x + 1];
-    for (uint32_t l = 0; l < n_links; l++) {
-        adj[first[links[l].a + 1]++] = l;
-        adj[first[links[l].b + 1]++] = l;
-    }
+    uint32_t n = im->g.n_nodes;
+    struct topo_adj adj;
+    topo_adj_init(&adj, &im->g);
     uint64_t *dly = xmalloc(((size_t)n + 1) * sizeof *dly);
     uint64_t *tx = xmalloc(((size_t)n + 1) * sizeof *tx);
     uint32_t *q = xmalloc(((size_t)n + 1) * sizeof *q);
@@ -208,8 +198,8 @@ max_rtt_ns(const struct import *im, uint64_t payload)
         q[tail++] = h;
         while (head < tail) {
             uint32_t x = q[head++];
-            for (uint32_t k = first[x]; k < first[x + 1]; k++) {
-                const struct topo_link *lk = &links[adj[k]];
+            for (uint32_t k = adj.start[x]; k < adj.start[x + 1]; k++) {
+                const struct topo_link *lk = &links[adj.link[k]];
                 uint32_t y = lk->a == x ? lk->b : lk->a;
                 if (dly[y] != UINT64_MAX)
                     continue;
@@ -222,8 +212,7 @@ max_rtt_ns(const struct import *im, uint64_t payload)
             }
         }
     }
-    free(first);
-    free(adj);
+    topo_adj_uninit(&adj);
     free(dly);
     free(tx);
     free(q);
