@@ -49,6 +49,25 @@ host_tx_fetch_ready(const struct sim *s, const struct event *ev)
     __builtin_prefetch(&nic->ready_tail[N_TC - 1]);
 }
 
+/* A ready source's line and the TX_SOURCE_HOT_LINES after it, which
+ * its pull() reads (host.h). */
+static ALWAYS_INLINE void
+fetch_source_lines(const struct tx_source *src)
+{
+    for (unsigned i = 0; i <= TX_SOURCE_HOT_LINES; i++)
+        __builtin_prefetch((const char *)src + 64 * i);
+}
+
+/* PORT's queue of class TC, which a packet pulled for TC goes to
+ * (port_push()), if it has one yet. */
+static ALWAYS_INLINE void
+fetch_class_queue(const struct port *port, unsigned tc)
+{
+    const struct port_queue *q = port_queue_find(port, tc);
+    if (q)
+        __builtin_prefetch(q, 1);
+}
+
 /* The head sources and their queues, for stage 2.  Inlined: a
  * function that only prefetches may be taken for one without effects,
  * and its calls dropped (GCC does). */
@@ -59,13 +78,8 @@ host_tx_fetch_sources(const struct port *port)
     for (unsigned want = nic->ready_mask & ~(port->eligible | port->paused);
          want; want &= want - 1) {
         unsigned tc = (unsigned)__builtin_ctz(want);
-        const char *src = (const char *)nic->ready_head[tc];
-        for (unsigned i = 0; i <= TX_SOURCE_HOT_LINES; i++)
-            __builtin_prefetch(src + 64 * i);
-        /* The queue the packet goes to (port_push()). */
-        const struct port_queue *q = port_queue_find(port, tc);
-        if (q)
-            __builtin_prefetch(q, 1);
+        fetch_source_lines(nic->ready_head[tc]);
+        fetch_class_queue(port, tc);
     }
 }
 
@@ -135,8 +149,7 @@ source_wake_fetch_port(const struct sim *s, const struct event *ev)
     const struct tx_source *tail = h->nic.ready_tail[src->tc];
     if (tail)
         __builtin_prefetch(&tail->next, 1);
-    for (unsigned i = 1; i <= TX_SOURCE_HOT_LINES; i++)
-        __builtin_prefetch((const char *)src + 64 * i);
+    fetch_source_lines(src);
     fetch_flow(s, src);
     port_tx_fetch_port(s, &h->nic.port->tx_done);
 }
@@ -147,9 +160,7 @@ source_wake_fetch_queues(const struct sim *s, const struct event *ev)
     const struct tx_source *src = CONTAINER_OF(ev, struct tx_source, wake);
     const struct port *port = src->host->nic.port;
     port_tx_fetch_queues(s, &port->tx_done);
-    const struct port_queue *q = port_queue_find(port, src->tc);
-    if (q)
-        __builtin_prefetch(q, 1);
+    fetch_class_queue(port, src->tc);
 }
 
 static const struct event_prefetch source_wake_prefetch = {
