@@ -616,10 +616,9 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     if (UNLIKELY(!port->ps_per_byte && port->ns3_time))
         port_end_ns3_due(&net->sim, port);
     if (port_leaves_at_once(net, port, tc, now)) {
-        /* The marking at dequeue sees the queue empty. */
+        /* The marking at dequeue sees the queue empty, which neither
+         * rule marks (ecn.h): no call. */
         queue_pass(&pq->q, p, now);
-        if (port->ecn && !port->ecn_at_enqueue)
-            ecn_consider(port->ecn, &pq->st.ecn_marked, p, 0);
         port_transmit(net, port, p, tc, now);
         return;
     }
