@@ -431,10 +431,14 @@ port_end_ns3_due(struct sim *s, struct port *port)
 
 /* Puts P, of class TC (-1: a control frame of the port's flow
  * control), on PORT's wire now: what port_kick() does once it has
- * chosen P, and port_send() with a frame that leaves at once. */
+ * chosen P, and port_send() with a frame that leaves at once.  IDLE (a
+ * constant): the caller has seen that nothing waits to follow, no class
+ * queued, no control frame, a node that pulls nothing
+ * (port_leaves_at_once()); the observers of the departure only watch,
+ * so it stays so. */
 static ALWAYS_INLINE void
 port_transmit(struct net *net, struct port *port, struct pkt *p, int tc,
-              uint64_t now)
+              uint64_t now, bool idle)
 {
     uint32_t frame = p->frame_bytes;
     uint8_t in_port = p->in_port;
@@ -449,7 +453,8 @@ port_transmit(struct net *net, struct port *port, struct pkt *p, int tc,
     /* Wake up at the end of this frame only if something may follow
      * (under `fabric: ns3` a control frame's always, a data frame's when
      * something asks: port_end_ns3_due()). */
-    if (port->eligible || port->node->class->tx_ready || port->fc_ctrl)
+    if (!idle &&
+        (port->eligible || port->node->class->tx_ready || port->fc_ctrl))
         sim_schedule(&net->sim, &port->tx_done, now + ser);
     port->link.wire_bytes += wire;
     port->link.packets++;
@@ -509,7 +514,7 @@ port_pull(struct net *net, struct port *port)
             ecn_consider(port->ecn, &pq->st.ecn_marked, p, pq->q.bytes);
         }
     }
-    port_transmit(net, port, p, tc, now);
+    port_transmit(net, port, p, tc, now, false);
 }
 
 void
@@ -619,7 +624,7 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
         /* The marking at dequeue sees the queue empty, which neither
          * rule marks (ecn.h): no call. */
         queue_pass(&pq->q, p, now);
-        port_transmit(net, port, p, tc, now);
+        port_transmit(net, port, p, tc, now, true);
         return;
     }
     queue_push(&pq->q, p, now);
