@@ -34,6 +34,8 @@ port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
     port->ps_per_byte = ps_per_byte <= UINT32_MAX ? (uint32_t)ps_per_byte : 0;
     port->framing_bytes = ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
     port->sched = sched;
+    port->tx_bits = (uint8_t)((sched != &sched_strict ? PORT_NOT_STRICT : 0) |
+                              (node->class->tx_ready ? PORT_PULLS : 0));
     port->mmu = mmu;
     event_init(sim, &port->tx_done, port_tx_done);
     event_init(sim, &port->link.arrive, link_arrive);
@@ -363,8 +365,10 @@ void
 port_attach_fc(struct port *port, struct fc_port *fc)
 {
     port->fc = fc;
-    port->fc_tx = (uint8_t)((fc->class->tx_gate ? PORT_FC_GATE : 0) |
-                            (fc->class->tx_sent ? PORT_FC_SENT : 0));
+    port->tx_bits = (uint8_t)((port->tx_bits &
+                               ~(PORT_FC_GATE | PORT_FC_SENT)) |
+                              (fc->class->tx_gate ? PORT_FC_GATE : 0) |
+                              (fc->class->tx_sent ? PORT_FC_SENT : 0));
     if (fc->class->rx_arrive) {
         struct port *peer = &port->link.peer->ports[port->link.peer_port];
         /* InfiniBand's credits; never on the ns-3 simulator's links. */
@@ -454,7 +458,7 @@ port_transmit(struct net *net, struct port *port, struct pkt *p, int tc,
      * (under `fabric: ns3` a control frame's always, a data frame's when
      * something asks: port_end_ns3_due()). */
     if (!idle &&
-        (port->eligible || port->node->class->tx_ready || port->fc_ctrl))
+        (port->eligible || (port->tx_bits & PORT_PULLS) || port->fc_ctrl))
         sim_schedule(&net->sim, &port->tx_done, now + ser);
     port->link.wire_bytes += wire;
     port->link.packets++;
@@ -475,7 +479,7 @@ port_transmit(struct net *net, struct port *port, struct pkt *p, int tc,
      * from here may start on this very port. */
     if (port->mmu)
         port_release(net, port, (uint8_t)tc, in_port, frame);
-    if (UNLIKELY(port->fc_tx & PORT_FC_SENT))
+    if (UNLIKELY(port->tx_bits & PORT_FC_SENT))
         fc_tx_sent(net, port->fc, (uint8_t)tc, in_port, frame);
 }
 
@@ -494,16 +498,15 @@ port_pull(struct net *net, struct port *port)
             sim_schedule(&net->sim, &port->tx_done, port->busy_until_ps);
         return;
     }
-    struct node *node = port->node;
-    if (node->class->tx_ready)
-        node->class->tx_ready(net, node, port);
+    if (port->tx_bits & PORT_PULLS)
+        port->node->class->tx_ready(net, port->node, port);
     struct pkt *p;
     int tc = -1;
     if (UNLIKELY(port->fc_ctrl)) {
         p = fc_ctrl_next(net, port->fc);
     } else {
         uint8_t ready = port->eligible & (uint8_t)~port->paused;
-        if (UNLIKELY(port->fc_tx & PORT_FC_GATE))
+        if (UNLIKELY(port->tx_bits & PORT_FC_GATE))
             ready = fc_tx_gate(net, port->fc, ready);
         tc = sched_pick(port->sched, port, ready);
         if (tc < 0)
@@ -576,8 +579,7 @@ port_leaves_at_once(const struct net *net, const struct port *port,
 {
     return !port->eligible && now >= port->busy_until_ps &&
            !port->fc_ctrl && !(port->paused >> tc & 1) &&
-           !(port->fc_tx & PORT_FC_GATE) && port->sched == &sched_strict &&
-           !port->node->class->tx_ready &&
+           !(port->tx_bits & (PORT_FC_GATE | PORT_PULLS | PORT_NOT_STRICT)) &&
            !(port->ns3_time && event_is_scheduled(&net->sim, &port->tx_done));
 }
 
@@ -636,7 +638,7 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     port_pull(net, port);
 }
 
-_Static_assert(offsetof(struct port, fc_tx) < 64,
+_Static_assert(offsetof(struct port, tx_bits) < 64,
                "port_kick's fields must fit the first cache line");
 _Static_assert(offsetof(struct port, link.arrive) + sizeof(struct event) <= 128,
                "the link's ring and event must fit the second cache line");
