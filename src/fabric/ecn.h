@@ -43,7 +43,9 @@ struct ecn_marker {
 };
 
 /* Marks P (if ECN-capable) by the rule, for a queue of QUEUE_BYTES;
- * counts the mark in *MARKED. */
+ * counts the mark in *MARKED.  An empty queue is marked by neither rule
+ * (step: more than K bytes; red: more than Kmin, both unsigned), and
+ * draws no coin: port.c's frame that leaves at once is not offered. */
 void ecn_consider(struct ecn_marker *, uint64_t *marked, struct pkt *p,
                   uint64_t queue_bytes);
 

@@ -4,7 +4,8 @@
  * in the table in fc.c: PFC (fc-pfc.c, IEEE 802.1Qbb) and InfiniBand
  * credits (fc-ib.c, IBTA Vol 1 7.9).  "None" is no provider at all: a
  * port without flow control has `fc` NULL, and its transmit path tests
- * two bytes of its first cache line (fc_ctrl, fc_tx) that stay 0.
+ * two bytes of its first cache line (fc_ctrl, and tx_bits's
+ * PORT_FC_* bits) that stay 0.
  *
  * State.  Each port under flow control owns one state object of its
  * provider, which embeds `struct fc_port` as its member `up` and gets
@@ -20,8 +21,9 @@
  *   port->paused   bit tc set: the peer stopped class tc (PFC);
  *   port->fc_drop  bit tc set: what arrives for class tc is dropped
  *                  (the PFC watchdog), through `tx_refuse`;
- *   port->fc_tx    which of `tx_gate` and `tx_sent` the class has
- *                  (fc_port_attach() sets it; the provider leaves it).
+ *   port->tx_bits  PORT_FC_GATE, PORT_FC_SENT: which of `tx_gate` and
+ *                  `tx_sent` the class has (fc_port_attach() sets them;
+ *                  the provider leaves them).
  * A provider that sets one of them to nonzero from an event must
  * port_kick() the port when it clears it, so that waiting work restarts.
  *

@@ -50,7 +50,7 @@ fc_ctrl_sent(struct net *net, struct fc_port *fc, struct pkt *p,
     fc->class->ctrl_sent(net, fc, p, end_ps);
 }
 
-/* Only where port->fc_tx has PORT_FC_GATE, PORT_FC_SENT. */
+/* Only where port->tx_bits has PORT_FC_GATE, PORT_FC_SENT. */
 static inline uint8_t
 fc_tx_gate(struct net *net, struct fc_port *fc, uint8_t ready)
 {

@@ -25,9 +25,9 @@ struct node_class {
     void (*tx_ready)(struct net *, struct node *, struct port *);
     /* PKT is to arrive on port IN_PORT a few events from now (port.c's
      * prefetch hook): a chance to start fetching what receive() will
-     * touch.  It must change nothing that anything reads before
-     * receive() overwrites it (a switch leaves a hint for
-     * prefetch_rx_next in PKT's in_port).  Optional. */
+     * touch.  It must change nothing that anything but the node reads
+     * before receive() (a switch leaves PKT the egress port it found,
+     * for prefetch_rx_next and for receive(): switch.c).  Optional. */
     void (*prefetch_rx)(const struct net *, const struct node *,
                         const struct pkt *, uint8_t in_port);
     /* The same packet, a stage later: what the lines prefetch_rx fetched

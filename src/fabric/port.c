@@ -34,6 +34,8 @@ port_init(struct port *port, struct sim *sim, struct node *node, uint8_t index,
     port->ps_per_byte = ps_per_byte <= UINT32_MAX ? (uint32_t)ps_per_byte : 0;
     port->framing_bytes = ETH_PREAMBLE_BYTES + ETH_IFG_BYTES;
     port->sched = sched;
+    port->tx_bits = (uint8_t)((sched != &sched_strict ? PORT_NOT_STRICT : 0) |
+                              (node->class->tx_ready ? PORT_PULLS : 0));
     port->mmu = mmu;
     event_init(sim, &port->tx_done, port_tx_done);
     event_init(sim, &port->link.arrive, link_arrive);
@@ -363,8 +365,10 @@ void
 port_attach_fc(struct port *port, struct fc_port *fc)
 {
     port->fc = fc;
-    port->fc_tx = (uint8_t)((fc->class->tx_gate ? PORT_FC_GATE : 0) |
-                            (fc->class->tx_sent ? PORT_FC_SENT : 0));
+    port->tx_bits = (uint8_t)((port->tx_bits &
+                               ~(PORT_FC_GATE | PORT_FC_SENT)) |
+                              (fc->class->tx_gate ? PORT_FC_GATE : 0) |
+                              (fc->class->tx_sent ? PORT_FC_SENT : 0));
     if (fc->class->rx_arrive) {
         struct port *peer = &port->link.peer->ports[port->link.peer_port];
         /* InfiniBand's credits; never on the ns-3 simulator's links. */
@@ -431,10 +435,14 @@ port_end_ns3_due(struct sim *s, struct port *port)
 
 /* Puts P, of class TC (-1: a control frame of the port's flow
  * control), on PORT's wire now: what port_kick() does once it has
- * chosen P, and port_send() with a frame that leaves at once. */
+ * chosen P, and port_send() with a frame that leaves at once.  IDLE (a
+ * constant): the caller has seen that nothing waits to follow, no class
+ * queued, no control frame, a node that pulls nothing
+ * (port_leaves_at_once()); the observers of the departure only watch,
+ * so it stays so. */
 static ALWAYS_INLINE void
 port_transmit(struct net *net, struct port *port, struct pkt *p, int tc,
-              uint64_t now)
+              uint64_t now, bool idle)
 {
     uint32_t frame = p->frame_bytes;
     uint8_t in_port = p->in_port;
@@ -449,7 +457,8 @@ port_transmit(struct net *net, struct port *port, struct pkt *p, int tc,
     /* Wake up at the end of this frame only if something may follow
      * (under `fabric: ns3` a control frame's always, a data frame's when
      * something asks: port_end_ns3_due()). */
-    if (port->eligible || port->node->class->tx_ready || port->fc_ctrl)
+    if (!idle &&
+        (port->eligible || (port->tx_bits & PORT_PULLS) || port->fc_ctrl))
         sim_schedule(&net->sim, &port->tx_done, now + ser);
     port->link.wire_bytes += wire;
     port->link.packets++;
@@ -470,35 +479,26 @@ port_transmit(struct net *net, struct port *port, struct pkt *p, int tc,
      * from here may start on this very port. */
     if (port->mmu)
         port_release(net, port, (uint8_t)tc, in_port, frame);
-    if (UNLIKELY(port->fc_tx & PORT_FC_SENT))
+    if (UNLIKELY(port->tx_bits & PORT_FC_SENT))
         fc_tx_sent(net, port->fc, (uint8_t)tc, in_port, frame);
 }
 
-/* port_kick() once any end under `fabric: ns3` that a kick could pass
- * is filed: from port_send(), which files it first, and from the end
- * itself.  That end may be one passed by a frame started at its instant
- * (port_kick() from another event), which leaves it filed (port_end_ns3(),
- * or port_transmit()'s test of what may follow): it finds the port busy
- * and files the new frame's end afresh. */
-static void
-port_pull(struct net *net, struct port *port)
+/* port_pull() on a port whose last frame has left (NOW, the clock, is
+ * not before busy_until_ps): out of line, so that a pull that finds the
+ * port busy (a frame queued behind one on the wire, half of all pulls
+ * on the k=16 scaling runs) saves no registers. */
+static NOINLINE void
+port_pull_idle(struct net *net, struct port *port, uint64_t now)
 {
-    uint64_t now = net->sim.now_ps;
-    if (now < port->busy_until_ps) {
-        if (!event_is_scheduled(&net->sim, &port->tx_done))
-            sim_schedule(&net->sim, &port->tx_done, port->busy_until_ps);
-        return;
-    }
-    struct node *node = port->node;
-    if (node->class->tx_ready)
-        node->class->tx_ready(net, node, port);
+    if (port->tx_bits & PORT_PULLS)
+        port->node->class->tx_ready(net, port->node, port);
     struct pkt *p;
     int tc = -1;
     if (UNLIKELY(port->fc_ctrl)) {
         p = fc_ctrl_next(net, port->fc);
     } else {
         uint8_t ready = port->eligible & (uint8_t)~port->paused;
-        if (UNLIKELY(port->fc_tx & PORT_FC_GATE))
+        if (UNLIKELY(port->tx_bits & PORT_FC_GATE))
             ready = fc_tx_gate(net, port->fc, ready);
         tc = sched_pick(port->sched, port, ready);
         if (tc < 0)
@@ -509,7 +509,25 @@ port_pull(struct net *net, struct port *port)
             ecn_consider(port->ecn, &pq->st.ecn_marked, p, pq->q.bytes);
         }
     }
-    port_transmit(net, port, p, tc, now);
+    port_transmit(net, port, p, tc, now, false);
+}
+
+/* port_kick() once any end under `fabric: ns3` that a kick could pass
+ * is filed: from port_send(), which files it first, and from the end
+ * itself.  That end may be one passed by a frame started at its instant
+ * (port_kick() from another event), which leaves it filed (port_end_ns3(),
+ * or port_transmit()'s test of what may follow): it finds the port busy
+ * and files the new frame's end afresh. */
+static ALWAYS_INLINE void
+port_pull(struct net *net, struct port *port)
+{
+    uint64_t now = net->sim.now_ps;
+    if (now < port->busy_until_ps) {
+        if (!event_is_scheduled(&net->sim, &port->tx_done))
+            sim_schedule(&net->sim, &port->tx_done, port->busy_until_ps);
+        return;
+    }
+    port_pull_idle(net, port, now);
 }
 
 void
@@ -571,8 +589,7 @@ port_leaves_at_once(const struct net *net, const struct port *port,
 {
     return !port->eligible && now >= port->busy_until_ps &&
            !port->fc_ctrl && !(port->paused >> tc & 1) &&
-           !(port->fc_tx & PORT_FC_GATE) && port->sched == &sched_strict &&
-           !port->node->class->tx_ready &&
+           !(port->tx_bits & (PORT_FC_GATE | PORT_PULLS | PORT_NOT_STRICT)) &&
            !(port->ns3_time && event_is_scheduled(&net->sim, &port->tx_done));
 }
 
@@ -589,7 +606,7 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
      * departure sees (HPCC's INT, ECN marking) counts it. */
     if (port->eligible && net->sim.now_ps >= port->busy_until_ps &&
         !port->ns3_time)
-        port_pull(net, port);
+        port_pull_idle(net, port, net->sim.now_ps);
     struct port_queue *pq = port_queue_get(&net->arena, port, tc);
     if (UNLIKELY(port->fc_drop >> tc & 1)) {
         pq->st.drops++;
@@ -616,11 +633,10 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     if (UNLIKELY(!port->ps_per_byte && port->ns3_time))
         port_end_ns3_due(&net->sim, port);
     if (port_leaves_at_once(net, port, tc, now)) {
-        /* The marking at dequeue sees the queue empty. */
+        /* The marking at dequeue sees the queue empty, which neither
+         * rule marks (ecn.h): no call. */
         queue_pass(&pq->q, p, now);
-        if (port->ecn && !port->ecn_at_enqueue)
-            ecn_consider(port->ecn, &pq->st.ecn_marked, p, 0);
-        port_transmit(net, port, p, tc, now);
+        port_transmit(net, port, p, tc, now, true);
         return;
     }
     queue_push(&pq->q, p, now);
@@ -632,7 +648,7 @@ port_send(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     port_pull(net, port);
 }
 
-_Static_assert(offsetof(struct port, fc_tx) < 64,
+_Static_assert(offsetof(struct port, tx_bits) < 64,
                "port_kick's fields must fit the first cache line");
 _Static_assert(offsetof(struct port, link.arrive) + sizeof(struct event) <= 128,
                "the link's ring and event must fit the second cache line");

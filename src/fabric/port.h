@@ -17,7 +17,8 @@
  * with it (`fc` not NULL) sends the control frames its provider has
  * waiting before every class, lets only the classes the provider allows
  * start, and tells the provider what it sent.  A port without it pays
- * a test of two bytes of its first cache line per transmission.  An InfiniBand port besides
+ * a test of two bytes of its first cache line per transmission (fc_ctrl,
+ * and bits of tx_bits).  An InfiniBand port besides
  * sends no Ethernet framing: a packet occupies the wire for its own
  * bytes (no preamble or inter-frame gap).
  *
@@ -48,9 +49,15 @@ struct net;
 struct node;
 struct sched_class;
 
-/* Bits of port->fc_tx: the provider has tx_gate, tx_sent. */
+/* Bits of port->tx_bits: what the transmit path asks of every frame,
+ * one byte of the first cache line.  The flow-control provider has
+ * tx_gate, tx_sent (port_attach_fc()); the port's node pulls frames
+ * into it (its class's tx_ready); the port's scheduler is another than
+ * strict priority (port_init()). */
 #define PORT_FC_GATE 1u
 #define PORT_FC_SENT 2u
+#define PORT_PULLS 4u
+#define PORT_NOT_STRICT 8u
 
 /* A packet in flight on a link and when it arrives at the far end. */
 struct link_slot {
@@ -127,8 +134,9 @@ struct port {
     bool ecn_at_enqueue;
     uint8_t framing_bytes;    /* Wire bytes besides the frame: preamble +
                                * SFD + IFG (20) on Ethernet, 0 on IB. */
-    uint8_t fc_tx;            /* PORT_FC_* bits: what `fc` wants to hear
-                               * of each data frame (port_attach_fc()). */
+    uint8_t tx_bits;          /* PORT_* bits (above): what `fc` wants to
+                               * hear of each data frame, and what the
+                               * node and the scheduler ask. */
     /* Second and third lines: the link, then the rest of what every
      * transmission touches. */
     struct link link;

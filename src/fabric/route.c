@@ -286,6 +286,7 @@ route_withdraw_port(struct sw *s, uint8_t port)
                 ports[n++] = ports[k];
         g->n = n;
     }
+    switch_forget_hints(s);
 }
 
 /* Sets S's entry for destination group G to V.  Outside the range its
@@ -306,6 +307,7 @@ route_put(struct net *net, struct sw *s, uint32_t g, uint16_t v)
         s->route_n = net->n_groups;
     }
     ((uint16_t *)s->route)[g - s->route_lo] = v;
+    switch_forget_hints(s);
 }
 
 bool
@@ -760,4 +762,6 @@ route_compute(struct net *net)
     sw_adj_uninit(&b.adj);
     free(b.group_rep);
     free(b.keys);
+    for (uint32_t x = 0; x < net->n_switches; x++)
+        switch_forget_hints(&net->switches[x]);
 }

@@ -199,20 +199,28 @@ sw_cpu_send(struct net *net, struct sw *s, uint8_t port, struct pkt *p,
     port_send(net, &s->up.ports[port], p, tc);
 }
 
+/* Forwards P by S's tables, or by HINT, 1 + the egress port they give P
+ * (0: none; switch_receive()). */
 static ALWAYS_INLINE void
-switch_forward(struct net *net, struct sw *s, struct pkt *p)
+switch_forward_by(struct net *net, struct sw *s, struct pkt *p, uint8_t hint)
 {
     if (p->ip.ttl <= 1) {
         switch_unforwardable(net, s, p, DROP_TTL);
         return;
     }
     p->ip.ttl--;
-    int out = switch_out_port(net, s, p);
+    int out = hint ? hint - 1 : switch_out_port(net, s, p);
     if (out < 0) {
         switch_unforwardable(net, s, p, DROP_NO_ROUTE);
         return;
     }
     port_send(net, &s->up.ports[out], p, qos_classify(s->qos, p));
+}
+
+static ALWAYS_INLINE void
+switch_forward(struct net *net, struct sw *s, struct pkt *p)
+{
+    switch_forward_by(net, s, p, 0);
 }
 
 static void
@@ -283,27 +291,51 @@ switch_receive_slow(struct net *net, struct sw *s, struct pkt *p)
     }
 }
 
+/* 1 + the egress port the prefetch stage left P (switch_prefetch_rx()),
+ * if S's tables still give it, else 0; P carries none onwards. */
+static ALWAYS_INLINE uint8_t
+take_hint(struct pkt *p)
+{
+    uint8_t hint = p->fwd_hint;
+    p->fwd_hint = 0;
+    return hint;
+}
+
 static void
 switch_receive(struct net *net, struct node *node, struct pkt *p,
                uint8_t in_port)
 {
     struct sw *s = sw_cast(node);
     p->in_port = in_port;
+    uint8_t hint = take_hint(p);
     if (UNLIKELY(net->rx_slow | (s->tunnel != NULL))) {
         switch_receive_slow(net, s, p);
         return;
     }
-    switch_forward(net, s, p);
+    switch_forward_by(net, s, p, hint);
+}
+
+void
+switch_forget_hints(struct sw *s)
+{
+    for (uint16_t i = 0; i < s->up.n_ports; i++) {
+        const struct link *out = &s->up.ports[i].link;
+        const struct link *in = &out->peer->ports[out->peer_port].link;
+        if (in->head)
+            in->head->fwd_hint = 0;
+    }
 }
 
 /* P is to arrive on IN_PORT soon: fetch the lines its forwarding will
  * touch, the egress port's first three, the MMU's first line and the
  * ingress priority group's counters, by the same route switch_forward()
- * will take.  The one thing written is a hint for the next stage: the
- * egress port goes into p->in_port (PF_NO_PORT: none), which nothing
- * reads while the packet is on the link and switch_receive() overwrites
- * before anything does. */
-#define PF_NO_PORT UINT8_MAX
+ * will take.  The one thing written is that route: 1 + the egress port
+ * goes into p->fwd_hint (0: none; so does a port numbered 255) for the
+ * next stage and for switch_receive(), which takes it without looking
+ * it up again.
+ * Nothing else reads it while the packet is on the link, the head of
+ * the link's ring (link_arrive_fetch_rx()); a change to S's tables
+ * before the packet arrives takes it back (switch_forget_hints()). */
 static void
 switch_prefetch_rx(const struct net *net, const struct node *node,
                    const struct pkt *p, uint8_t in_port)
@@ -316,7 +348,7 @@ switch_prefetch_rx(const struct net *net, const struct node *node,
     int out = UNLIKELY(net->rx_slow | (s->tunnel != NULL)) || p->ip.ttl <= 1
                   ? -1
                   : switch_out_port(net, s, p);
-    ((struct pkt *)p)->in_port = out < 0 ? PF_NO_PORT : (uint8_t)out;
+    ((struct pkt *)p)->fwd_hint = (uint8_t)(out + 1);
     if (out < 0)
         return;
     const struct port *port = &s->up.ports[out];
@@ -334,9 +366,8 @@ switch_prefetch_rx(const struct net *net, const struct node *node,
 
 /* A stage later: the egress queue and the link slot the packet will take
  * if it leaves at once, by the port switch_prefetch_rx() left in
- * p->in_port (whose lines it fetched).  A hint from an earlier hop, where
- * the stage before did not run, is a port index all the same: bounded,
- * it costs a useless prefetch at worst. */
+ * p->fwd_hint (whose lines it fetched).  Where that stage did not run,
+ * the packet carries none (switch_receive() took the last). */
 static void
 switch_prefetch_rx_next(const struct net *net, const struct node *node,
                         const struct pkt *p, uint8_t in_port)
@@ -344,9 +375,10 @@ switch_prefetch_rx_next(const struct net *net, const struct node *node,
     (void)net;
     (void)in_port;
     const struct sw *s = CONTAINER_OF(node, struct sw, up);
-    if (p->in_port >= s->up.n_ports)
+    unsigned out = p->fwd_hint - 1u;
+    if (out >= s->up.n_ports)
         return;
-    const struct port *port = &s->up.ports[p->in_port];
+    const struct port *port = &s->up.ports[out];
     const struct port_queue *pq = port_queue_find(port,
                                                   qos_classify(s->qos, p));
     if (pq)

@@ -105,6 +105,13 @@ qos_classify(const struct qos_spec *q, const struct pkt *p)
     return q->pcp_prio[p->eth.vlan ? p->eth.pcp : 0];
 }
 
+/* S's tables (or an ECMP group's ports) change: the egress ports its
+ * prefetch stage found for the packets it has yet to receive
+ * (pkt.fwd_hint) may no longer be theirs.  Those packets are at the
+ * heads of the links into S (the only packets that stage sees), and
+ * lose their hints here.  Every change to a table goes through route.c,
+ * which calls this. */
+void switch_forget_hints(struct sw *);
 /* Index 0..n-1 of the group member HASH selects. */
 uint32_t ecmp_select(uint32_t hash, uint32_t n);
 /* The port by which S sends a packet with route hash HASH0 to switch X's

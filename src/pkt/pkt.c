@@ -544,6 +544,7 @@ pkt_alloc_fresh(struct pkt_pool *pool)
     if (++pool->in_use > pool->peak_in_use)
         pool->peak_in_use = pool->in_use;
     p->next = NULL;
+    p->fwd_hint = 0;
     return p;
 }
 

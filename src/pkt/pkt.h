@@ -277,6 +277,15 @@ struct pkt {
     struct ipv4_hdr ip;      /* DSCP carries the traffic class (CS<tc>). */
     uint8_t in_port;         /* Port it entered the current switch (on
                               * IB, also HCA) by. */
+    uint8_t fwd_hint;        /* 1 + the egress port by which the switch
+                              * it arrives at next forwards it, as that
+                              * switch's prefetch stage found it and its
+                              * tables still give it (switch.c), or 0:
+                              * none.  Set to 0 as the packet is handed
+                              * out and received, and by every change to
+                              * the switch's tables
+                              * (switch_forget_hints()); 0 in a packet
+                              * copied from a zeroed template. */
     uint8_t hooks;           /* PKT_HOOK_*: work beyond forwarding, one
                               * test on the hot path for all of it. */
     /* Cold. */
@@ -524,6 +533,7 @@ pkt_alloc(struct pkt_pool *pool)
     if (++pool->in_use > pool->peak_in_use)
         pool->peak_in_use = pool->in_use;
     p->next = NULL;
+    p->fwd_hint = 0;
     return p;
 }
 

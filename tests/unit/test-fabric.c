@@ -1096,6 +1096,75 @@ test_routes_bounce(void)
     finish(net, &scn);
 }
 
+/* The port a switch's prefetch stage leaves in a packet (pkt.fwd_hint)
+ * is the one its tables give while they stand, and is forgotten when
+ * they change before the packet arrives: a port taken out of its ECMP
+ * groups, a group's ports set anew, the tables computed again.  A
+ * packet from h0 to h15 in a k=4 fat-tree, at the head of the link into
+ * edge0, is looked at by edge0's prefetch hook after each change. */
+static void
+test_fwd_hints(void)
+{
+    struct scenario scn;
+    struct net *net = build("name: r\ntopology: {type: fat-tree, k: 4}\n",
+                            &scn);
+    struct node *edge0 = node_named(net, "edge0");
+    struct sw *s = &net->switches[edge0->id - net->n_hosts];
+    uint32_t h0 = node_named(net, "h0")->id, h15 = node_named(net, "h15")->id;
+    const struct link *up = &net->nodes[h0]->ports[0].link;
+    uint8_t in_port = up->peer_port;
+    struct link *in = &net->nodes[h0]->ports[0].link;
+    sim_assert(up->peer == edge0);
+    struct pkt *p = pkt_alloc(&net->pool);
+    memset(p, 0, sizeof *p);
+    p->ip.src = pkt_host_ip(h0);
+    p->ip.dst = pkt_host_ip(h15);
+    p->ip.ttl = 64;
+    p->hash0 = 0x1234567u;
+    in->head = p;
+
+    uint32_t g = net->host_group[h15];
+    edge0->class->prefetch_rx(net, edge0, p, in_port);
+    int want = switch_route(net, s, h0, h15, p->hash0);
+    ok(want >= 0 && p->fwd_hint == want + 1,
+       "edge0's prefetch stage leaves its egress port %d for h15 (want %d)",
+       p->fwd_hint - 1, want);
+    route_withdraw_port(s, (uint8_t)want);
+    ok(p->fwd_hint == 0,
+       "taking port %d out of edge0's groups forgets it", want);
+
+    edge0->class->prefetch_rx(net, edge0, p, in_port);
+    want = switch_route(net, s, h0, h15, p->hash0);
+    ok(p->fwd_hint == want + 1,
+       "without it, the hint is port %d (want %d)", p->fwd_hint - 1, want);
+    uint8_t ports[1] = { (uint8_t)want };
+    route_set(net, s, g, ports, 1);
+    ok(p->fwd_hint != 0,
+       "setting h15's group to the same single port keeps it");
+    const struct ecmp_group *grp = &s->groups[sw_route(s, g)];
+    ok(grp->n == 1 && s->group_ports[grp->first] == want,
+       "h15's group is port %d alone", want);
+    route_set(net, s, g, ports, 0);
+    ok(p->fwd_hint == 0,
+       "a route withdrawn by the control plane forgets it");
+
+    edge0->class->prefetch_rx(net, edge0, p, in_port);
+    ok(p->fwd_hint == 0 &&
+           switch_route(net, s, h0, h15, p->hash0) < 0,
+       "with no route, the prefetch stage leaves no hint");
+    route_compute(net);
+    edge0->class->prefetch_rx(net, edge0, p, in_port);
+    ok(p->fwd_hint != 0,
+       "the tables computed again route h15 from edge0");
+    route_compute(net);
+    ok(p->fwd_hint == 0,
+       "computing the tables again forgets the hint");
+
+    in->head = NULL;
+    pkt_free(&net->pool, p);
+    finish(net, &scn);
+}
+
 static void
 test_routes_generated(void)
 {
@@ -1379,6 +1448,7 @@ main(void)
     test_routes_generated();
     test_routes_withdrawn();
     test_routes_bounce();
+    test_fwd_hints();
     check_routes("explicit, irregular", irregular);
     char *y = lopsided();
     check_routes("explicit, a fat-tree missing a cable", y);
