@@ -79,7 +79,8 @@ LIB := $(B)/libdcsim.a
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CPPFLAGS += -DDCSIM_VERSION='"$(VERSION)"'
 
-.PHONY: all demo check test bench bench-scale bench-memlat deps clean fuzz seed-claims
+.PHONY: all demo check test bench bench-scale bench-memlat bench-engine deps clean fuzz \
+	seed-claims
 .SECONDARY:
 all: $(BIN)
 
@@ -154,6 +155,15 @@ bench-memlat: $(B)/memlat
 $(B)/memlat: bench/memlat.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $<
+
+# The event queue's own cost per event, handlers doing nothing but filing
+# their event again, at the pending counts of a small and of a large
+# fabric (docs/performance.md, "How far this design goes").
+bench-engine: $(B)/enginefloor
+	@for n in 800 1000 8000 64000; do $(B)/enginefloor $$n; done
+
+$(B)/enginefloor: $(B)/bench/enginefloor.o $(LIB)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 seed-claims: $(BIN)
 	DCSIM=$(abspath $(BIN)) scripts/seed-claims.sh

@@ -27,9 +27,16 @@ struct call_block {
  * an event to be filed the slow way, which keeps it out of
  * sim_schedule()'s fast path), it is doubled if more than 1/32 of them
  * went to the far heap only because the calendar's horizon
- * (NEAR_BUCKETS widths) was too short, or else halved if filing moved
- * keys more than a quarter of a place per event, counting only the
- * insertions that passed a key due later (near_place()).
+ * (NEAR_BUCKETS widths) was too short, or if the prefetch pipeline's
+ * lookahead (the first bucket's keys and the next nonempty bucket's)
+ * found no event for its first stage at more than 1/8 of the events
+ * fired; or else halved if filing moved keys more than a quarter of a
+ * place per event, counting only the insertions that passed a key due
+ * later (near_place()), and the lookahead came up short at no more than
+ * 1/64 of them.  Without the lookahead's rule, a fabric past its first
+ * microseconds (fewer keys a picosecond, filed less in order) had its
+ * buckets narrowed to a key or two, and the pipeline ran dry: on
+ * ft16-roce-dcqcn from 200 us on, 40-100% of events got no first stage.
  * Events tie at the same picosecond so often (a permutation's hosts
  * start together and links have equal rates) that a bucket's size says
  * little: ties come in sequence order and cost nothing to file, what
@@ -514,11 +521,13 @@ static NOINLINE void
 width_check(struct sim *s)
 {
     uint32_t shift = s->bucket_shift;
-    if (s->near_misses > s->puts / 32 && shift < MAX_SHIFT)
+    if ((s->near_misses > s->puts / 32 || s->short_looks > s->puts / 8) &&
+        shift < MAX_SHIFT)
         shift++;
-    else if (s->moves > s->puts / 4 && shift > MIN_SHIFT)
+    else if (s->moves > s->puts / 4 && s->short_looks <= s->puts / 64 &&
+             shift > MIN_SHIFT)
         shift--;
-    s->puts = s->near_misses = s->moves = 0;
+    s->puts = s->near_misses = s->moves = s->short_looks = 0;
     if (shift != s->bucket_shift)
         near_rebucket(s, shift);
 }
@@ -970,7 +979,7 @@ event_ahead(const struct sim *s, const heap_key *a, uint32_t na,
  * so that they are not read again after the stores that took the key
  * out. */
 static ALWAYS_INLINE void
-near_prefetch(const struct sim *s, const heap_key *a, uint32_t na)
+near_prefetch(struct sim *s, const heap_key *a, uint32_t na)
 {
     /* Written out for four stages (a loop here was not unrolled). */
     _Static_assert(SIM_PF_STAGES == 4, "near_prefetch() has four stages");
@@ -997,6 +1006,7 @@ near_prefetch(const struct sim *s, const heap_key *a, uint32_t na)
         ahead[3] = event_ahead(s, a, na, nb, FAR - 3 * D);
         ahead[4] = event_ahead(s, a, na, nb, FAR - 4 * D);
     }
+    s->short_looks += ahead[1] == &no_event;
     __builtin_prefetch(ahead[0]);
     /* No test for a hook: index 0's stages do nothing, and events
      * beyond the last are no_event. */

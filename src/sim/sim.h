@@ -201,7 +201,9 @@ struct sim {
                                * would have kept near, and places keys */
     uint64_t moves;           /* moved to make room for earlier ones
                                * (in insertions that passed a later
-                               * time: near_place()). */
+                               * time: near_place()); and events fired */
+    uint32_t short_looks;     /* while the prefetch pipeline's lookahead
+                               * found no event for its first stage. */
     uint32_t id_cap;          /* Ids the key's id field is sized for
                                * (>= registered events). */
     uint32_t id_bits;         /* Bits of the key that hold the id. */

@@ -610,6 +610,81 @@ test_prefetch_far(void)
     sim_uninit(&s);
 }
 
+/* A sparse queue: 64 events, each filing itself again 5 to 35 ns on,
+ * about two to a bucket of the calendar's first width (1 024 ps), so
+ * that the first bucket and the next rarely hold the keys the pipeline
+ * looks ahead over.  The width check widens the buckets while the first
+ * stage often finds no event, so that, once it has, most events get
+ * their first stage before they fire (0.3% did before that rule, the
+ * width falling to 2^8 ps for the keys it moved); the order is the
+ * keys' whatever the width (test_model()). */
+enum { SPARSE_N = 64, SPARSE_FIRES = 400000 };
+struct sparse_ev {
+    struct event ev;
+    uint64_t period_ps;
+    bool staged;          /* Its first stage ran since it last fired. */
+};
+static unsigned sparse_fired, sparse_staged;
+
+static void
+sparse_fire(struct sim *s, struct event *ev)
+{
+    struct sparse_ev *e = CONTAINER_OF(ev, struct sparse_ev, ev);
+    /* Counted over the second half, after the width checks had time. */
+    if (++sparse_fired > SPARSE_FIRES / 2)
+        sparse_staged += e->staged;
+    e->staged = false;
+    if (sparse_fired == SPARSE_FIRES)
+        sim_stop(s);
+    else
+        sim_schedule(s, ev, sim_now(s) + e->period_ps);
+}
+
+static void
+sparse_stage0(const struct sim *s, const struct event *ev)
+{
+    ((struct sparse_ev *)CONTAINER_OF(ev, struct sparse_ev, ev))->staged =
+        true;
+    (void)s;
+}
+
+static void
+sparse_stage_none(const struct sim *s, const struct event *ev)
+{
+    (void)s;
+    (void)ev;
+}
+
+static const struct event_prefetch sparse_hook = {
+    .stage = { sparse_stage0, sparse_stage_none, sparse_stage_none,
+               sparse_stage_none },
+};
+
+static void
+test_prefetch_sparse(void)
+{
+    struct sim s;
+    sim_init(&s, 1);
+    s.prefetch = true;
+    uint32_t shift0 = s.bucket_shift;
+    struct sparse_ev e[SPARSE_N];
+    for (int i = 0; i < SPARSE_N; i++) {
+        e[i] = (struct sparse_ev){ .period_ps = 5000 + 30000 * (uint64_t)
+                                                   ((i * 37) % SPARSE_N) /
+                                               SPARSE_N };
+        event_init(&s, &e[i].ev, sparse_fire);
+        event_set_prefetch(&s, &e[i].ev, &sparse_hook);
+        sim_schedule(&s, &e[i].ev, e[i].period_ps);
+    }
+    sim_run(&s, NULL, NULL);
+    unsigned counted = SPARSE_FIRES - SPARSE_FIRES / 2;
+    ok(sparse_fired == SPARSE_FIRES && sparse_staged >= counted * 4 / 5,
+       "a sparse queue: %u of the last %u events got their first prefetch "
+       "stage (bucket width 2^%u ps, from 2^%u)",
+       sparse_staged, counted, s.bucket_shift, shift0);
+    sim_uninit(&s);
+}
+
 int
 main(void)
 {
@@ -804,6 +879,7 @@ main(void)
     test_first_bucket();
     test_prefetch();
     test_prefetch_far();
+    test_prefetch_sparse();
 
     /* CRC-32 check value (../shared/data/vectors/crc_check_values.txt). */
     is_u64(crc32("123456789", 9), 0xCBF43926u, "CRC-32/ISO-HDLC check value");
