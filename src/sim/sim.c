@@ -41,6 +41,9 @@ struct call_block {
 #define MAX_SHIFT 30u
 #define WIDTH_CHECK 65536u
 #define NEAR_MASK (NEAR_BUCKETS - 1)
+/* The buckets after the ring's (sim_init()). */
+#define PEEK_NONE NEAR_BUCKETS
+#define FIRST_NONE (NEAR_BUCKETS + 1)
 
 /* An emptied bucket's array is kept for the next bucket to fill only up
  * to this many keys; a larger one (thousands of ties when hosts start
@@ -80,12 +83,18 @@ sim_init(struct sim *s, uint64_t seed)
     s->evs_cap = INITIAL_IDS;
     s->evs = xmalloc(s->evs_cap * sizeof *s->evs);
     s->pos = xmalloc(s->evs_cap * sizeof *s->pos);
-    /* One more, always empty: sim.peek_b when there is no next bucket. */
-    s->buckets = xcalloc(NEAR_BUCKETS + 1, sizeof *s->buckets);
+    /* Two more: PEEK_NONE, always empty, sim.peek_b when there is no
+     * next bucket; and FIRST_NONE, sim.first_bk while no bucket is
+     * first, whose one key (KEY_IDLE) is due at or after any
+     * run_limit_ps, so that sim_run() finds it out in the compare it
+     * makes anyway. */
+    s->buckets = xcalloc(FIRST_NONE + 1, sizeof *s->buckets);
+    s->buckets[FIRST_NONE].keys = xmalloc(sizeof *s->buckets->keys);
+    s->buckets[FIRST_NONE].keys[0] = KEY_IDLE;
     s->nonempty = xcalloc(NEAR_BUCKETS / 64, sizeof *s->nonempty);
     s->spare = xmalloc(NEAR_BUCKETS * sizeof *s->spare);
-    s->first_b = UINT32_MAX;
-    s->peek_b = NEAR_BUCKETS;
+    s->first_bk = &s->buckets[FIRST_NONE];
+    s->peek_b = PEEK_NONE;
     s->bucket_shift = INITIAL_SHIFT;
     s->near_span_ps = (uint64_t)(NEAR_BUCKETS - 1) << INITIAL_SHIFT;
     for (uint32_t st = 0; st < SIM_PF_STAGES; st++)
@@ -104,6 +113,7 @@ sim_uninit(struct sim *s)
         free(s->buckets[b].keys);
     for (uint32_t i = 0; i < s->n_spare; i++)
         free(s->spare[i].keys);
+    free(s->buckets[FIRST_NONE].keys);
     free(s->buckets);
     free(s->nonempty);
     free(s->spare);
@@ -132,6 +142,20 @@ static inline uint64_t
 key_seq(const struct sim *s, heap_key k)
 {
     return (uint64_t)k >> s->id_bits;
+}
+
+/* Whether POS, an event's sim.pos[], is that of a scheduled event. */
+static inline bool
+pos_scheduled(uint32_t pos)
+{
+    return pos < POS_IDLE_BACKGROUND;
+}
+
+/* The sim.pos[] of EV idle. */
+static inline uint32_t
+pos_idle(const struct event *ev)
+{
+    return ev->background ? POS_IDLE_BACKGROUND : POS_IDLE;
 }
 
 static int
@@ -209,7 +233,7 @@ keys_rebuild(struct sim *s, uint32_t ids, bool renumber)
     /* Timers first go where they were last armed: the keys to rewrite
      * are then the ones sim_schedule() would have made. */
     for (uint32_t id = 0; id < s->n_evs; id++)
-        if (s->pos[id] != POS_IDLE && s->evs[id]->timer &&
+        if (pos_scheduled(s->pos[id]) && s->evs[id]->timer &&
             *key_slot(s, id) != timer_due_key(s, timer_of(s->evs[id])))
             timer_refile(s, timer_of(s->evs[id]));
     uint32_t bits = id_bits_for(ids);
@@ -218,7 +242,7 @@ keys_rebuild(struct sim *s, uint32_t ids, bool renumber)
     heap_key *pending = xmalloc(((size_t)n + 1) * sizeof *pending);
     uint32_t k = 0;
     for (uint32_t id = 0; id < s->n_evs; id++)
-        if (s->pos[id] != POS_IDLE)
+        if (pos_scheduled(s->pos[id]))
             pending[k++] = *key_slot(s, id);
     sim_assert(k == n);
     renumber = renumber || s->seq >= limit;
@@ -282,6 +306,7 @@ event_init_background(struct sim *s, struct event *ev, event_fn *fn)
 {
     event_init(s, ev, fn);
     ev->background = true;
+    s->pos[ev->id] = POS_IDLE_BACKGROUND;
 }
 
 void
@@ -373,7 +398,8 @@ static void
 far_push(struct sim *s, heap_key k)
 {
     if (UNLIKELY(s->far_len == s->far_cap)) {
-        sim_assert(s->far_cap < POS_FAR - 1);
+        /* Every POS_FAR | index stays below POS_IDLE_BACKGROUND. */
+        sim_assert(s->far_cap < POS_FAR / 2);
         s->far_cap = s->far_cap ? 2 * s->far_cap : 64;
         s->far = xrealloc(s->far, (size_t)s->far_cap * sizeof *s->far);
     }
@@ -466,7 +492,7 @@ near_insert(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
             bk->keys = xrealloc(bk->keys, (size_t)bk->cap * sizeof *bk->keys);
         }
     }
-    uint32_t head = b == s->first_b ? s->first_head : 0;
+    uint32_t head = bk == s->first_bk ? s->first_head : 0;
     uint32_t i = near_place(s, bk->keys, head, bk->len++, k);
     bk->keys[i] = k;
     s->pos[id] = i;
@@ -479,17 +505,19 @@ near_insert(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
  * when its lines would have left the cache, while the array is in cache
  * now. */
 static inline void
-near_emptied(struct sim *s, uint32_t b)
+near_emptied(struct sim *s, struct sim_bucket *bk)
 {
-    struct sim_bucket *bk = &s->buckets[b];
+    uint32_t b = (uint32_t)(bk - s->buckets);
     if (LIKELY(bk->cap <= SPARE_MAX_KEYS))
         s->spare[s->n_spare++] = (struct sim_bucket){ bk->keys, 0, bk->cap };
     else
         free(bk->keys);
     *bk = (struct sim_bucket){ NULL, 0, 0 };
     s->nonempty[b / 64] &= ~(UINT64_C(1) << (b % 64));
-    if (b == s->first_b)
-        s->first_b = UINT32_MAX;
+    if (bk == s->first_bk) {
+        s->first_bk = &s->buckets[FIRST_NONE];
+        s->first_head = 0;
+    }
 }
 
 /* Takes pending event ID, due at T_PS, out of its calendar bucket. */
@@ -503,8 +531,8 @@ near_remove(struct sim *s, uint32_t id, uint64_t t_ps)
         bk->keys[i] = bk->keys[i + 1];
         s->pos[key_id(s, bk->keys[i])] = i;
     }
-    if (bk->len == (b == s->first_b ? s->first_head : 0))
-        near_emptied(s, b);
+    if (bk->len == (bk == s->first_bk ? s->first_head : 0))
+        near_emptied(s, bk);
     s->near_len--;
 }
 
@@ -549,7 +577,7 @@ queue_take(struct sim *s, uint32_t id)
         far_remove(s, s->pos[id] & ~POS_FAR);
     else
         near_remove(s, id, s->evs[id]->time_ps);
-    s->pos[id] = POS_IDLE;
+    s->pos[id] = pos_idle(s->evs[id]);
 }
 
 /* Refiles every calendar event under a bucket width of 2^SHIFT ps. */
@@ -560,7 +588,7 @@ near_rebucket(struct sim *s, uint32_t shift)
     uint32_t n = 0;
     for (uint32_t b = 0; b < NEAR_BUCKETS; b++) {
         struct sim_bucket *bk = &s->buckets[b];
-        for (uint32_t i = b == s->first_b ? s->first_head : 0; i < bk->len;
+        for (uint32_t i = bk == s->first_bk ? s->first_head : 0; i < bk->len;
              i++)
             keys[n++] = bk->keys[i];
         bk->len = 0;
@@ -568,7 +596,8 @@ near_rebucket(struct sim *s, uint32_t shift)
     sim_assert(n == s->near_len);
     memset(s->nonempty, 0, NEAR_BUCKETS / 64 * sizeof *s->nonempty);
     s->near_len = 0;
-    s->first_b = UINT32_MAX;
+    s->first_bk = &s->buckets[FIRST_NONE];
+    s->first_head = 0;
     s->bucket_shift = shift;
     s->near_span_ps = (uint64_t)(NEAR_BUCKETS - 1) << shift;
     for (uint32_t i = 0; i < n; i++) {
@@ -591,7 +620,7 @@ near_rebucket(struct sim *s, uint32_t shift)
 static void
 near_peek(struct sim *s, uint32_t b)
 {
-    s->peek_b = NEAR_BUCKETS;
+    s->peek_b = PEEK_NONE;
     uint32_t w = b / 64;
     uint64_t word = s->nonempty[w] & (~UINT64_C(1) << (b % 64));
     for (uint32_t i = 0; i <= PEEK_WORDS; i++) {
@@ -629,36 +658,35 @@ static void
 near_first(struct sim *s)
 {
     uint32_t b = near_scan(s);
-    if (b == s->first_b)
+    if (&s->buckets[b] == s->first_bk)
         return;
-    if (s->first_b != UINT32_MAX && s->first_head > 0) {
-        struct sim_bucket *old = &s->buckets[s->first_b];
+    if (s->first_head > 0) {
+        /* (The first bucket is a real one: FIRST_NONE's head is 0.) */
+        struct sim_bucket *old = s->first_bk;
         uint32_t n = old->len - s->first_head;
         memmove(old->keys, old->keys + s->first_head, n * sizeof *old->keys);
         old->len = n;
         for (uint32_t i = 0; i < n; i++)
             s->pos[key_id(s, old->keys[i])] = i;
     }
-    s->first_b = b;
+    s->first_bk = &s->buckets[b];
     s->first_head = 0;
     if (s->prefetch)
         near_peek(s, b);
 }
 
-/* The same once the first bucket has emptied (first_b is UINT32_MAX),
+/* The same once the first bucket has emptied (first_bk is FIRST_NONE's),
  * in sim_run()'s loop, PREFETCH saying whether the pipeline runs: while
  * a run goes on, the first bucket stays the earliest nonempty one until
  * it empties, since every key filed is due at or after now, in it or
  * later. */
-static ALWAYS_INLINE uint32_t
+static ALWAYS_INLINE void
 near_next(struct sim *s, bool prefetch)
 {
     uint32_t b = near_scan(s);
-    s->first_b = b;
-    s->first_head = 0;
+    s->first_bk = &s->buckets[b];
     if (prefetch)
         near_peek(s, b);
-    return b;
 }
 
 /* Moves the far heap's events that are near now into the calendar, so
@@ -676,7 +704,7 @@ far_migrate(struct sim *s)
         far_remove(s, 0);
         near_insert(s, key_id(s, k), k, (uint64_t)(k >> 64));
     } while (s->now_ps >= s->far_due_ps);
-    if (s->first_b != UINT32_MAX)
+    if (s->first_bk != &s->buckets[FIRST_NONE])
         near_first(s);
 }
 
@@ -699,7 +727,7 @@ static void
 schedule_key(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq)
 {
     heap_key k = (heap_key)t_ps << 64 | (heap_key)(seq << s->id_bits | ev->id);
-    if (s->pos[ev->id] == POS_IDLE) {
+    if (!pos_scheduled(s->pos[ev->id])) {
         if (UNLIKELY(ev->background))
             s->n_background++;
     } else {
@@ -727,7 +755,8 @@ sim_take_seq(struct sim *s)
 
 /* Puts K, event EV's key, due at T_PS, at place I of BK, which held N
  * keys and has room there (those later than K moved up), and records EV
- * filed. */
+ * filed.  EV is not a background event: an idle one's position
+ * (POS_IDLE_BACKGROUND) sends it to the slow path, which counts it. */
 static ALWAYS_INLINE void
 near_filed(struct sim *s, struct event *ev, struct sim_bucket *bk,
            uint32_t i, uint32_t n, heap_key k, uint64_t t_ps)
@@ -737,21 +766,19 @@ near_filed(struct sim *s, struct event *ev, struct sim_bucket *bk,
     s->pos[ev->id] = i;
     s->near_len++;
     s->puts++;
-    if (UNLIKELY(ev->background))
-        s->n_background++;
     ev->time_ps = t_ps;
 }
 
-/* near_file()'s insertion of K, idle event EV's key, into BK, bucket B,
- * which has room, before its last key.  Out of line, so that the
+/* near_file()'s insertion of K, idle event EV's key, into BK, which has
+ * room, before its last key.  Out of line, so that the
  * append, which needs no loop, needs few registers and no frame (under
  * `fabric: ns3` sim_schedule_seq() takes each path about half the
  * time). */
 static NOINLINE void
 near_file_before(struct sim *s, struct event *ev, struct sim_bucket *bk,
-                 uint64_t b, heap_key k)
+                 heap_key k)
 {
-    uint32_t head = b == s->first_b ? s->first_head : 0;
+    uint32_t head = bk == s->first_bk ? s->first_head : 0;
     uint32_t n = bk->len;
     near_filed(s, ev, bk, near_shift(s, bk->keys, head, n, k), n, k,
                (uint64_t)(k >> 64));
@@ -760,7 +787,8 @@ near_file_before(struct sim *s, struct event *ev, struct sim_bucket *bk,
 /* The fast path of sim_schedule() and sim_schedule_seq(): files event
  * EV, idle, due at T_PS within the calendar's horizon, under SEQ, in its
  * bucket, exactly where queue_put() would, and returns true; or returns
- * false, having changed nothing, when it is not idle or is due too far
+ * false, having changed nothing, when it is not idle (or is a background
+ * event: its idle position is not POS_IDLE) or is due too far
  * ahead, its bucket has no room, a width check is due, or its key would
  * go before the bucket's last and MOVE (a compile-time constant) does
  * not allow that.  One unsigned compare of t_ps - now with near_span_ps
@@ -793,7 +821,7 @@ near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
     } else if (bk->keys[(size_t)n - 1] > k) {
         if (!move)
             return false;
-        near_file_before(s, ev, bk, b, k);
+        near_file_before(s, ev, bk, k);
         return true;
     }
     near_filed(s, ev, bk, i, n, k, t_ps);
@@ -846,7 +874,7 @@ sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
 void
 sim_cancel(struct sim *s, struct event *ev)
 {
-    if (s->pos[ev->id] == POS_IDLE)
+    if (!pos_scheduled(s->pos[ev->id]))
         return;
     if (UNLIKELY(ev->background))
         s->n_background--;
@@ -869,7 +897,7 @@ sim_timer_arm(struct sim *s, struct sim_timer *tm, uint64_t t_ps)
      * queue holds is no later than this one, and sim_run() refiles the
      * timer when it comes up.  The sequence number is taken now, as
      * sim_schedule() would. */
-    if (LIKELY(s->pos[tm->ev.id] != POS_IDLE && t_ps >= tm->due_ps &&
+    if (LIKELY(pos_scheduled(s->pos[tm->ev.id]) && t_ps >= tm->due_ps &&
                s->seq < s->seq_limit)) {
         tm->due_ps = t_ps;
         tm->due_seq = s->seq++;
@@ -915,6 +943,7 @@ call_schedule(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj,
     c->obj = obj;
     c->arg = arg;
     c->ev.background = background;
+    s->pos[c->ev.id] = pos_idle(&c->ev);
     sim_schedule(s, &c->ev, t_ps);
 }
 
@@ -1022,10 +1051,33 @@ near_pop(struct sim *s, struct sim_bucket *bk, uint64_t id)
 {
     uint32_t head = ++s->first_head;
     if (head == bk->len)
-        near_emptied(s, s->first_b);
+        near_emptied(s, bk);
     s->near_len--;
     s->pos[id] = POS_IDLE;
     return head;
+}
+
+/* Sets the clock to TOP, event ID's key, and takes TOP out of BK, the
+ * first bucket, running the prefetch pipeline if PREFETCH, or out of the
+ * far heap if BK is NULL. */
+static ALWAYS_INLINE void
+run_take(struct sim *s, heap_key top, struct sim_bucket *bk, uint64_t id,
+         bool prefetch)
+{
+    s->now_ps = (uint64_t)(top >> 64);
+    s->now_seq = key_seq(s, top);
+    if (bk != NULL) {
+        /* The keys array and length as they were before the pop, which
+         * may have handed the array on: then none is left to read. */
+        const heap_key *keys = bk->keys;
+        uint32_t len = bk->len;
+        uint32_t head = near_pop(s, bk, id);
+        if (prefetch)
+            near_prefetch(s, keys + head, len - head);
+    } else {
+        /* The calendar is empty, so there is nothing to look ahead at. */
+        far_pop(s, id);
+    }
 }
 
 /* Fires TOP, the queue's first key (due no later than end_ps), taken
@@ -1035,8 +1087,7 @@ near_pop(struct sim *s, struct sim_bucket *bk, uint64_t id)
  * decided at compile time.  Returns false if the run must end before
  * it. */
 static ALWAYS_INLINE bool
-run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch,
-         progress_fn *progress, void *aux)
+run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch)
 {
     uint64_t id = (uint64_t)top & s->id_mask;  /* key_id(), unnarrowed. */
     struct event *ev = s->evs[id];
@@ -1055,34 +1106,21 @@ run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch,
             return true;
         }
         /* Whether anything real is left is asked only when a
-         * background event is due. */
+         * background event is due.  It fires uncounted, idle under its
+         * own position (sim.h). */
         if (ev->background) {
             if (s->near_len + s->far_len == s->n_background)
                 return false;
             s->n_background--;
-        } else {
-            s->events++;
+            run_take(s, top, bk, id, prefetch);
+            s->pos[id] = POS_IDLE_BACKGROUND;
+            ev->fn(s, ev);
+            return true;
         }
-    } else {
-        s->events++;
     }
-    s->now_ps = (uint64_t)(top >> 64);
-    s->now_seq = key_seq(s, top);
-    if (bk != NULL) {
-        /* The keys array and length as they were before the pop, which
-         * may have handed the array on: then none is left to read. */
-        const heap_key *keys = bk->keys;
-        uint32_t len = bk->len;
-        uint32_t head = near_pop(s, bk, id);
-        if (prefetch)
-            near_prefetch(s, keys + head, len - head);
-    } else {
-        /* The calendar is empty, so there is nothing to look ahead at. */
-        far_pop(s, id);
-    }
+    s->events++;
+    run_take(s, top, bk, id, prefetch);
     ev->fn(s, ev);
-    if (UNLIKELY(progress && (s->events & (SIM_PROGRESS_EVERY - 1)) == 0))
-        progress(s, aux);
     return true;
 }
 
@@ -1097,36 +1135,45 @@ sim_stop(struct sim *s)
 static ALWAYS_INLINE void
 run_loop(struct sim *s, bool prefetch, progress_fn *progress, void *aux)
 {
+    uint64_t progress_events = s->events;
     while (!s->stop) {
-        uint32_t b = s->first_b;
-        /* The first bucket is set while it holds keys, so the calendar's
-         * count is asked only once it has emptied. */
-        if (UNLIKELY(b == UINT32_MAX)) {
-            /* The fast path files events without asking for the width
-             * check: it is made here, between buckets, or by the slow
-             * path, whichever comes first. */
-            if (UNLIKELY(s->puts >= WIDTH_CHECK))
-                width_check(s);
-            if (s->near_len == 0) {
-                /* The far heap is asked only when the calendar is
-                 * empty. */
-                if (s->far_len == 0 ||
-                    (uint64_t)(s->far[0] >> 64) > s->end_ps)
-                    break;
-                if (!run_fire(s, s->far[0], NULL, prefetch, progress, aux))
-                    break;
-                continue;
-            }
-            b = near_next(s, prefetch);
-        }
-        struct sim_bucket *bk = &s->buckets[b];
+        struct sim_bucket *bk = s->first_bk;
         heap_key top = bk->keys[s->first_head];
         uint64_t t = (uint64_t)(top >> 64);
-        /* One compare for the two rare cases: past end_ps, or the clock
-         * come within the horizon of the far heap's first key (now >=
-         * far_due_ps, so TOP, due no earlier, is at or after
-         * run_limit_ps too). */
+        /* One compare for the three rare cases: no first bucket (its
+         * stand-in's key is due at or after any run_limit_ps), past
+         * end_ps, or the clock come within the horizon of the far heap's
+         * first key (now >= far_due_ps, so TOP, due no earlier, is at or
+         * after run_limit_ps too). */
         if (UNLIKELY(t >= s->run_limit_ps)) {
+            if (bk == &s->buckets[FIRST_NONE]) {
+                /* The first bucket is kept while it holds keys, so the
+                 * calendar's count is asked only once it has emptied.
+                 * The fast path files events without asking for the
+                 * width check, and the loop does not count events for
+                 * the progress report: both are made here, between
+                 * buckets (the check, or by the slow path, whichever
+                 * comes first). */
+                if (UNLIKELY(s->puts >= WIDTH_CHECK))
+                    width_check(s);
+                if (progress &&
+                    s->events - progress_events >= SIM_PROGRESS_EVERY) {
+                    progress(s, aux);
+                    progress_events = s->events;
+                }
+                if (s->near_len == 0) {
+                    /* The far heap is asked only when the calendar is
+                     * empty. */
+                    if (s->far_len == 0 ||
+                        (uint64_t)(s->far[0] >> 64) > s->end_ps)
+                        break;
+                    if (!run_fire(s, s->far[0], NULL, prefetch))
+                        break;
+                    continue;
+                }
+                near_next(s, prefetch);
+                continue;
+            }
             if (t > s->end_ps)
                 break;
             if (s->now_ps >= s->far_due_ps) {
@@ -1134,7 +1181,7 @@ run_loop(struct sim *s, bool prefetch, progress_fn *progress, void *aux)
                 continue;
             }
         }
-        if (!run_fire(s, top, bk, prefetch, progress, aux))
+        if (!run_fire(s, top, bk, prefetch))
             break;
     }
 }
@@ -1144,7 +1191,7 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
 {
     uint64_t start = s->events;
     run_limit_update(s);  /* end_ps may have changed since the last run. */
-    if (s->first_b != UINT32_MAX)
+    if (s->first_bk != &s->buckets[FIRST_NONE])
         near_first(s);
     if (s->prefetch)
         run_loop(s, true, progress, aux);

@@ -136,10 +136,14 @@ struct sim_bucket {
 /* Buckets in the calendar ring (a power of two). */
 #define NEAR_BUCKETS 8192u
 
-/* sim.pos[]: POS_IDLE for an idle event, POS_FAR | i for one at index i
- * of the far heap, else the event's index in its bucket.  Either index
- * stays below 2^31 - 1: that many pending events would need ~100 GiB. */
+/* sim.pos[]: POS_IDLE for an idle event, POS_IDLE_BACKGROUND for an
+ * idle background event (so that sim_schedule()'s fast path, which
+ * takes only POS_IDLE, leaves counting them to the slow path), POS_FAR |
+ * i for one at index i of the far heap, else the event's index in its
+ * bucket.  Either index stays below 2^31 - 2: that many pending events
+ * would need ~100 GiB. */
 #define POS_IDLE UINT32_MAX
+#define POS_IDLE_BACKGROUND (UINT32_MAX - 1)
 #define POS_FAR (UINT32_C(1) << 31)
 
 /* Prefetch hooks a sim can hold (index 0 is none). */
@@ -177,21 +181,24 @@ struct sim {
     uint64_t run_limit_ps;    /* The earlier of far_due_ps and end_ps + 1:
                                * sim_run() looks at either only for a
                                * key due at or after it. */
-    uint32_t *pos;            /* By event id: POS_IDLE, POS_FAR | heap
+    uint32_t *pos;            /* By event id: POS_IDLE,
+                               * POS_IDLE_BACKGROUND, POS_FAR | heap
                                * index, or the index in its bucket. */
-    struct sim_bucket *buckets;  /* NEAR_BUCKETS, by (time >> shift). */
+    struct sim_bucket *buckets;  /* NEAR_BUCKETS, by (time >> shift),
+                                  * and two more (sim.c). */
     uint64_t *nonempty;       /* Bitmap of the nonempty buckets. */
     struct sim_bucket *spare; /* Key arrays of emptied buckets, the
                                * last emptied (still cached) on top. */
     uint32_t n_spare;
     uint32_t near_len;        /* Events in the calendar. */
-    uint32_t first_b;         /* The bucket events are popped from, or
-                               * UINT32_MAX. */
+    struct sim_bucket *first_bk;  /* The bucket events are popped from,
+                               * or a stand-in after the ring's (sim.c:
+                               * FIRST_NONE). */
     uint32_t first_head;      /* Its keys before this one have fired. */
-    uint32_t peek_b;          /* The next nonempty bucket after first_b
+    uint32_t peek_b;          /* The next nonempty bucket after first_bk
                                * when it became first (or NEAR_BUCKETS,
                                * always empty): where the lookahead goes
-                               * on past first_b's keys. */
+                               * on past first_bk's keys. */
     uint32_t bucket_shift;    /* log2 of a bucket's width in ps. */
     uint64_t near_span_ps;    /* (NEAR_BUCKETS - 1) << bucket_shift: an
                                * event due less than this after now is
@@ -266,7 +273,7 @@ void event_set_prefetch(struct sim *, struct event *,
 static inline bool
 event_is_scheduled(const struct sim *s, const struct event *ev)
 {
-    return s->pos[ev->id] != POS_IDLE;
+    return s->pos[ev->id] < POS_IDLE_BACKGROUND;
 }
 
 /* Schedules EV at absolute time T_PS (>= now).  If EV is already scheduled
@@ -317,7 +324,8 @@ void sim_call_background(struct sim *, uint64_t t_ps, call_fn *, void *obj,
 
 /* Runs events until only background events are left, the next event is
  * after end_ps, or sim_stop() is called.  PROGRESS, if nonnull, is invoked
- * about every PROGRESS_EVERY events.  Returns the number of events
+ * about every SIM_PROGRESS_EVERY events (when the calendar's first bucket
+ * empties after that many or more since the last time).  Returns the number of events
  * executed, background events aside. */
 typedef void progress_fn(struct sim *, void *aux);
 uint64_t sim_run(struct sim *, progress_fn *progress, void *aux);
