@@ -158,13 +158,6 @@ pos_idle(const struct event *ev)
     return ev->background ? POS_IDLE_BACKGROUND : POS_IDLE;
 }
 
-static int
-cmp_key(const void *a, const void *b)
-{
-    heap_key x = *(const heap_key *)a, y = *(const heap_key *)b;
-    return x < y ? -1 : x > y;
-}
-
 static inline uint32_t
 bucket_of(const struct sim *s, uint64_t t_ps)
 {
@@ -182,13 +175,35 @@ is_near(const struct sim *s, uint64_t t_ps)
            NEAR_BUCKETS;
 }
 
-/* Where pending event ID's key is stored. */
-static heap_key *
-key_slot(struct sim *s, uint32_t id)
+/* A pending key and where it is stored (keys_rebuild()). */
+struct key_slot {
+    heap_key k;
+    heap_key *slot;
+};
+
+static int
+cmp_key_slot(const void *a, const void *b)
 {
-    if (s->pos[id] & POS_FAR)
-        return &s->far[s->pos[id] & ~POS_FAR];
-    return &s->buckets[bucket_of(s, s->evs[id]->time_ps)].keys[s->pos[id]];
+    heap_key x = ((const struct key_slot *)a)->k;
+    heap_key y = ((const struct key_slot *)b)->k;
+    return x < y ? -1 : x > y;
+}
+
+/* Fills SLOTS with every pending key and where it is stored, the
+ * calendar's then the far heap's, and returns how many. */
+static uint32_t
+pending_slots(struct sim *s, struct key_slot *slots)
+{
+    uint32_t n = 0;
+    for (uint32_t b = 0; b < NEAR_BUCKETS; b++) {
+        struct sim_bucket *bk = &s->buckets[b];
+        for (uint32_t i = bk == s->first_bk ? s->first_head : 0; i < bk->len;
+             i++)
+            slots[n++] = (struct key_slot){ bk->keys[i], &bk->keys[i] };
+    }
+    for (uint32_t i = 0; i < s->far_len; i++)
+        slots[n++] = (struct key_slot){ s->far[i], &s->far[i] };
+    return n;
 }
 
 /* Gives the keys an id field sized for IDS (>= registered events) ids,
@@ -198,8 +213,9 @@ key_slot(struct sim *s, uint32_t id)
  * then become 0, 1, ... in queue order (s->seq continuing after them),
  * which orders every later event after them exactly as before.  Since no
  * two keys compare differently after, every key is rewritten in its
- * place: the buckets stay sorted and the far heap a heap.  O(registered
- * events), plus a sort of the scheduled events when renumbering. */
+ * place: the buckets stay sorted and the far heap a heap.  O(scheduled
+ * events + NEAR_BUCKETS), plus a sort of the scheduled events when
+ * renumbering. */
 static void queue_put(struct sim *, uint32_t id, heap_key, uint64_t t_ps);
 static void queue_take(struct sim *, uint32_t id);
 
@@ -230,31 +246,36 @@ timer_refile(struct sim *s, struct sim_timer *tm)
 static void
 keys_rebuild(struct sim *s, uint32_t ids, bool renumber)
 {
+    uint32_t n = s->near_len + s->far_len;
+    struct key_slot *pending = xmalloc(((size_t)n + 1) * sizeof *pending);
     /* Timers first go where they were last armed: the keys to rewrite
-     * are then the ones sim_schedule() would have made. */
-    for (uint32_t id = 0; id < s->n_evs; id++)
-        if (pos_scheduled(s->pos[id]) && s->evs[id]->timer &&
-            *key_slot(s, id) != timer_due_key(s, timer_of(s->evs[id])))
-            timer_refile(s, timer_of(s->evs[id]));
+     * are then the ones sim_schedule() would have made.  (Refiling
+     * moves keys, so the timers are listed first.) */
+    struct sim_timer **late = xmalloc(((size_t)n + 1) * sizeof *late);
+    uint32_t n_late = 0;
+    uint32_t k = pending_slots(s, pending);
+    for (uint32_t r = 0; r < k; r++) {
+        struct event *ev = s->evs[key_id(s, pending[r].k)];
+        if (ev->timer && pending[r].k != timer_due_key(s, timer_of(ev)))
+            late[n_late++] = timer_of(ev);
+    }
+    for (uint32_t i = 0; i < n_late; i++)
+        timer_refile(s, late[i]);
+    free(late);
     uint32_t bits = id_bits_for(ids);
     uint64_t limit = UINT64_C(1) << (64 - bits);
-    uint32_t n = s->near_len + s->far_len;
-    heap_key *pending = xmalloc(((size_t)n + 1) * sizeof *pending);
-    uint32_t k = 0;
-    for (uint32_t id = 0; id < s->n_evs; id++)
-        if (pos_scheduled(s->pos[id]))
-            pending[k++] = *key_slot(s, id);
+    k = pending_slots(s, pending);
     sim_assert(k == n);
     renumber = renumber || s->seq >= limit;
     if (renumber) {
-        qsort(pending, k, sizeof *pending, cmp_key);
+        qsort(pending, k, sizeof *pending, cmp_key_slot);
         s->seq = k;
     }
     for (uint32_t r = 0; r < k; r++) {
-        uint32_t id = key_id(s, pending[r]);
-        uint64_t seq = renumber ? r : key_seq(s, pending[r]);
-        pending[r] = (pending[r] >> 64) << 64 |
-                     (heap_key)(seq << bits | id);
+        heap_key key = pending[r].k;
+        uint32_t id = key_id(s, key);
+        uint64_t seq = renumber ? r : key_seq(s, key);
+        pending[r].k = (key >> 64) << 64 | (heap_key)(seq << bits | id);
         if (s->evs[id]->timer)
             timer_of(s->evs[id])->due_seq = seq;
     }
@@ -263,7 +284,7 @@ keys_rebuild(struct sim *s, uint32_t ids, bool renumber)
     s->id_mask = (UINT64_C(1) << bits) - 1;
     s->seq_limit = limit;
     for (uint32_t r = 0; r < k; r++)
-        *key_slot(s, key_id(s, pending[r])) = pending[r];
+        *pending[r].slot = pending[r].k;
     free(pending);
 }
 
@@ -432,23 +453,21 @@ static ALWAYS_INLINE uint32_t
 near_shift(struct sim *s, heap_key *keys, uint32_t head, uint32_t end,
            heap_key k)
 {
-    /* Locals, since a store to pos[] could alias them; a pointer and
-     * the place walk down together, each key read once. */
-    uint32_t *pos = s->pos;
-    uint64_t id_mask = s->id_mask;
+    /* A pointer walks down, each key read once; the keys moved need no
+     * other update, since a near event's position does not say where
+     * in its bucket it is (near_remove()). */
     heap_key *p = keys + end;
     const heap_key *stop = keys + head;
-    uint32_t i = end;
     heap_key x = p[-1];
     for (;;) {
         *p-- = x;
-        pos[(uint64_t)x & id_mask] = i--;
         if (p == stop)
             break;
         x = p[-1];
         if (x <= k)
             break;
     }
+    uint32_t i = (uint32_t)(p - keys);
     /* Keys of K's own picosecond go before or after it in one bucket
      * whatever the width, so moves past them alone (most of them under
      * `fabric: ns3`) do not count for the width check: a narrower
@@ -461,8 +480,8 @@ near_shift(struct sim *s, heap_key *keys, uint32_t head, uint32_t end,
 }
 
 /* Makes room for K among the sorted KEYS[HEAD .. END - 1] of a bucket
- * that has room at END: moves the keys later than K one place up,
- * recording their new places, and returns K's place.  Keys arrive
+ * that has room at END: moves the keys later than K one place up and
+ * returns K's place.  Keys arrive
  * mostly in order (by sequence), so the search from the end stops at
  * once but for the few that overtake others (under `fabric: ns3` most
  * do: a link's next arrival is filed under the sequence number its
@@ -495,7 +514,7 @@ near_insert(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
     uint32_t head = bk == s->first_bk ? s->first_head : 0;
     uint32_t i = near_place(s, bk->keys, head, bk->len++, k);
     bk->keys[i] = k;
-    s->pos[id] = i;
+    s->pos[id] = POS_NEAR;
     s->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
     s->near_len++;
 }
@@ -520,18 +539,34 @@ near_emptied(struct sim *s, struct sim_bucket *bk)
     }
 }
 
-/* Takes pending event ID, due at T_PS, out of its calendar bucket. */
+/* Takes pending event ID, due at T_PS, out of its calendar bucket.  Its
+ * key is looked for there, from the first of T_PS's keys on (found by
+ * bisection): a near event's position is POS_NEAR, not its place, so
+ * that filing a key before others (most filings under `fabric: ns3`)
+ * need not record the new places of the keys it moves, while a near
+ * event is seldom cancelled or moved (a few thousand times a run). */
 static void
 near_remove(struct sim *s, uint32_t id, uint64_t t_ps)
 {
-    uint32_t b = bucket_of(s, t_ps);
-    struct sim_bucket *bk = &s->buckets[b];
-    bk->len--;
-    for (uint32_t i = s->pos[id]; i < bk->len; i++) {
-        bk->keys[i] = bk->keys[i + 1];
-        s->pos[key_id(s, bk->keys[i])] = i;
+    struct sim_bucket *bk = &s->buckets[bucket_of(s, t_ps)];
+    uint32_t head = bk == s->first_bk ? s->first_head : 0;
+    uint32_t lo = head, hi = bk->len;
+    heap_key from = (heap_key)t_ps << 64;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (bk->keys[mid] < from)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    if (bk->len == (bk == s->first_bk ? s->first_head : 0))
+    while (key_id(s, bk->keys[lo]) != id) {
+        lo++;
+        sim_assert(lo < bk->len);
+    }
+    bk->len--;
+    memmove(bk->keys + lo, bk->keys + lo + 1,
+            (size_t)(bk->len - lo) * sizeof *bk->keys);
+    if (bk->len == head)
         near_emptied(s, bk);
     s->near_len--;
 }
@@ -666,8 +701,6 @@ near_first(struct sim *s)
         uint32_t n = old->len - s->first_head;
         memmove(old->keys, old->keys + s->first_head, n * sizeof *old->keys);
         old->len = n;
-        for (uint32_t i = 0; i < n; i++)
-            s->pos[key_id(s, old->keys[i])] = i;
     }
     s->first_bk = &s->buckets[b];
     s->first_head = 0;
@@ -763,7 +796,7 @@ near_filed(struct sim *s, struct event *ev, struct sim_bucket *bk,
 {
     bk->keys[i] = k;
     bk->len = n + 1;
-    s->pos[ev->id] = i;
+    s->pos[ev->id] = POS_NEAR;
     s->near_len++;
     s->puts++;
     ev->time_ps = t_ps;

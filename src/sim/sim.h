@@ -27,11 +27,13 @@
  * The queue has two parts, and the order is exactly that of the keys
  * whatever part an event is in.  Near events, due within NEAR_BUCKETS buckets of
  * 2^bucket_shift ps from now, sit in a calendar: one sorted array of
- * keys per bucket (a ring indexed by time >> bucket_shift), a bitmap of
- * the nonempty ones, and each event's index in its bucket by id.
- * Scheduling one is an insertion from the bucket's end, which mostly
- * stops at once since keys mostly come in order; the next event is the
- * earliest nonempty bucket's key at first_head.  Far events (timers, and
+ * keys per bucket (a ring indexed by time >> bucket_shift) and a bitmap
+ * of the nonempty ones.  Scheduling one is an insertion from the
+ * bucket's end, which mostly stops at once since keys mostly come in
+ * order; the next event is the earliest nonempty bucket's key at
+ * first_head.  Where in its bucket an event is is not kept: the rare
+ * removal looks for its key, which spares an insertion before other
+ * keys the updates of their places.  Far events (timers, and
  * anything beyond the calendar) go to a binary min-heap of their keys,
  * each event's heap index kept by id, so that moving or cancelling one
  * is O(log pending far events).  It holds only pending far events: a
@@ -139,12 +141,13 @@ struct sim_bucket {
 /* sim.pos[]: POS_IDLE for an idle event, POS_IDLE_BACKGROUND for an
  * idle background event (so that sim_schedule()'s fast path, which
  * takes only POS_IDLE, leaves counting them to the slow path), POS_FAR |
- * i for one at index i of the far heap, else the event's index in its
- * bucket.  Either index stays below 2^31 - 2: that many pending events
- * would need ~100 GiB. */
+ * i for one at index i of the far heap (i stays below 2^31 - 2: that
+ * many pending events would need ~100 GiB), POS_NEAR for one in the
+ * calendar (where in its bucket is not kept: sim.c's near_remove()). */
 #define POS_IDLE UINT32_MAX
 #define POS_IDLE_BACKGROUND (UINT32_MAX - 1)
 #define POS_FAR (UINT32_C(1) << 31)
+#define POS_NEAR 0u
 
 /* Prefetch hooks a sim can hold (index 0 is none). */
 #define SIM_PF_FNS 8u
@@ -183,7 +186,7 @@ struct sim {
                                * key due at or after it. */
     uint32_t *pos;            /* By event id: POS_IDLE,
                                * POS_IDLE_BACKGROUND, POS_FAR | heap
-                               * index, or the index in its bucket. */
+                               * index, or POS_NEAR. */
     struct sim_bucket *buckets;  /* NEAR_BUCKETS, by (time >> shift),
                                   * and two more (sim.c). */
     uint64_t *nonempty;       /* Bitmap of the nonempty buckets. */
