@@ -144,6 +144,27 @@ key_seq(const struct sim *s, heap_key k)
     return (uint64_t)k >> s->id_bits;
 }
 
+/* Events in the calendar. */
+static inline uint32_t
+near_len(const struct sim *s)
+{
+    return (uint32_t)(s->near_in - s->near_out);
+}
+
+/* Events filed since the last width check. */
+static inline uint64_t
+puts_since_check(const struct sim *s)
+{
+    return s->near_in - s->puts_base;
+}
+
+/* Events fired so far, background events aside (sim.events). */
+static inline uint64_t
+events_fired(const struct sim *s)
+{
+    return s->near_out + s->events_adj;
+}
+
 /* Whether POS, an event's sim.pos[], is that of a scheduled event. */
 static inline bool
 pos_scheduled(uint32_t pos)
@@ -246,7 +267,7 @@ timer_refile(struct sim *s, struct sim_timer *tm)
 static void
 keys_rebuild(struct sim *s, uint32_t ids, bool renumber)
 {
-    uint32_t n = s->near_len + s->far_len;
+    uint32_t n = near_len(s) + s->far_len;
     struct key_slot *pending = xmalloc(((size_t)n + 1) * sizeof *pending);
     /* Timers first go where they were last armed: the keys to rewrite
      * are then the ones sim_schedule() would have made.  (Refiling
@@ -516,7 +537,7 @@ near_insert(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
     bk->keys[i] = k;
     s->pos[id] = POS_NEAR;
     s->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
-    s->near_len++;
+    s->near_in++;
 }
 
 /* Marks bucket B empty (its keys all gone) and hands its array to the
@@ -568,7 +589,8 @@ near_remove(struct sim *s, uint32_t id, uint64_t t_ps)
             (size_t)(bk->len - lo) * sizeof *bk->keys);
     if (bk->len == head)
         near_emptied(s, bk);
-    s->near_len--;
+    s->near_out++;
+    s->events_adj--;  /* Taken out, not fired. */
 }
 
 /* Doubles or halves the bucket width by what the events filed since the
@@ -577,11 +599,14 @@ static NOINLINE void
 width_check(struct sim *s)
 {
     uint32_t shift = s->bucket_shift;
-    if (s->near_misses > s->puts / 32 && shift < MAX_SHIFT)
+    uint64_t puts = puts_since_check(s);
+    if (s->near_misses > puts / 32 && shift < MAX_SHIFT)
         shift++;
-    else if (s->moves > s->puts / 4 && shift > MIN_SHIFT)
+    else if (s->moves > puts / 4 && shift > MIN_SHIFT)
         shift--;
-    s->puts = s->near_misses = s->moves = 0;
+    s->puts_base = s->near_in;
+    s->near_misses = 0;
+    s->moves = 0;
     if (shift != s->bucket_shift)
         near_rebucket(s, shift);
 }
@@ -596,11 +621,12 @@ queue_put(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
         near_insert(s, id, k, t_ps);
     } else {
         far_push(s, k);
+        s->puts_base--;  /* Filed, though not in the calendar. */
         uint32_t wider = s->bucket_shift + 1;
         if ((t_ps >> wider) - (s->now_ps >> wider) < NEAR_BUCKETS)
             s->near_misses++;
     }
-    if (UNLIKELY(++s->puts >= WIDTH_CHECK))
+    if (UNLIKELY(puts_since_check(s) >= WIDTH_CHECK))
         width_check(s);
 }
 
@@ -619,7 +645,7 @@ queue_take(struct sim *s, uint32_t id)
 static void
 near_rebucket(struct sim *s, uint32_t shift)
 {
-    heap_key *keys = xmalloc(((size_t)s->near_len + 1) * sizeof *keys);
+    heap_key *keys = xmalloc(((size_t)near_len(s) + 1) * sizeof *keys);
     uint32_t n = 0;
     for (uint32_t b = 0; b < NEAR_BUCKETS; b++) {
         struct sim_bucket *bk = &s->buckets[b];
@@ -628,9 +654,12 @@ near_rebucket(struct sim *s, uint32_t shift)
             keys[n++] = bk->keys[i];
         bk->len = 0;
     }
-    sim_assert(n == s->near_len);
+    sim_assert(n == near_len(s));
     memset(s->nonempty, 0, NEAR_BUCKETS / 64 * sizeof *s->nonempty);
-    s->near_len = 0;
+    /* Taken out and filed again, neither fired nor filed anew. */
+    uint64_t puts = puts_since_check(s);
+    s->near_out += n;
+    s->events_adj -= n;
     s->first_bk = &s->buckets[FIRST_NONE];
     s->first_head = 0;
     s->bucket_shift = shift;
@@ -644,6 +673,7 @@ near_rebucket(struct sim *s, uint32_t shift)
             far_push(s, keys[i]);
         }
     }
+    s->puts_base = s->near_in - puts;
     free(keys);
     far_due_update(s);
 }
@@ -732,11 +762,13 @@ near_next(struct sim *s, bool prefetch)
 static void
 far_migrate(struct sim *s)
 {
+    uint64_t puts = puts_since_check(s);  /* Moved, not filed anew. */
     do {
         heap_key k = s->far[0];
         far_remove(s, 0);
         near_insert(s, key_id(s, k), k, (uint64_t)(k >> 64));
     } while (s->now_ps >= s->far_due_ps);
+    s->puts_base = s->near_in - puts;
     if (s->first_bk != &s->buckets[FIRST_NONE])
         near_first(s);
 }
@@ -797,8 +829,7 @@ near_filed(struct sim *s, struct event *ev, struct sim_bucket *bk,
     bk->keys[i] = k;
     bk->len = n + 1;
     s->pos[ev->id] = POS_NEAR;
-    s->near_len++;
-    s->puts++;
+    s->near_in++;  /* In the calendar, and filed since the width check. */
     ev->time_ps = t_ps;
 }
 
@@ -1085,7 +1116,7 @@ near_pop(struct sim *s, struct sim_bucket *bk, uint64_t id)
     uint32_t head = ++s->first_head;
     if (head == bk->len)
         near_emptied(s, bk);
-    s->near_len--;
+    s->near_out++;  /* Out of the calendar, and fired (events_fired()). */
     s->pos[id] = POS_IDLE;
     return head;
 }
@@ -1129,10 +1160,12 @@ run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch)
         /* A timer armed for later since it was filed goes where it was
          * last armed, without firing; the clock stays where it is. */
         if (ev->timer && top != timer_due_key(s, timer_of(ev))) {
-            if (bk != NULL)
+            if (bk != NULL) {
                 near_pop(s, bk, id);
-            else
+                s->events_adj--;  /* Not fired. */
+            } else {
                 far_pop(s, id);
+            }
             struct sim_timer *tm = timer_of(ev);
             ev->time_ps = tm->due_ps;
             queue_put(s, (uint32_t)id, timer_due_key(s, tm), tm->due_ps);
@@ -1142,16 +1175,20 @@ run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch)
          * background event is due.  It fires uncounted, idle under its
          * own position (sim.h). */
         if (ev->background) {
-            if (s->near_len + s->far_len == s->n_background)
+            if (near_len(s) + s->far_len == s->n_background)
                 return false;
             s->n_background--;
             run_take(s, top, bk, id, prefetch);
             s->pos[id] = POS_IDLE_BACKGROUND;
+            if (bk != NULL)
+                s->events_adj--;  /* Not counted. */
             ev->fn(s, ev);
             return true;
         }
     }
-    s->events++;
+    /* Counted by the calendar's pop (events_fired()), or here. */
+    if (bk == NULL)
+        s->events_adj++;
     run_take(s, top, bk, id, prefetch);
     ev->fn(s, ev);
     return true;
@@ -1168,7 +1205,7 @@ sim_stop(struct sim *s)
 static ALWAYS_INLINE void
 run_loop(struct sim *s, bool prefetch, progress_fn *progress, void *aux)
 {
-    uint64_t progress_events = s->events;
+    uint64_t progress_events = events_fired(s);
     while (!s->stop) {
         struct sim_bucket *bk = s->first_bk;
         heap_key top = bk->keys[s->first_head];
@@ -1183,18 +1220,18 @@ run_loop(struct sim *s, bool prefetch, progress_fn *progress, void *aux)
                 /* The first bucket is kept while it holds keys, so the
                  * calendar's count is asked only once it has emptied.
                  * The fast path files events without asking for the
-                 * width check, and the loop does not count events for
-                 * the progress report: both are made here, between
+                 * width check, and the loop fires them without asking
+                 * for the progress report: both are made here, between
                  * buckets (the check, or by the slow path, whichever
                  * comes first). */
-                if (UNLIKELY(s->puts >= WIDTH_CHECK))
+                if (UNLIKELY(puts_since_check(s) >= WIDTH_CHECK))
                     width_check(s);
                 if (progress &&
-                    s->events - progress_events >= SIM_PROGRESS_EVERY) {
+                    events_fired(s) - progress_events >= SIM_PROGRESS_EVERY) {
+                    s->events = progress_events = events_fired(s);
                     progress(s, aux);
-                    progress_events = s->events;
                 }
-                if (s->near_len == 0) {
+                if (near_len(s) == 0) {
                     /* The far heap is asked only when the calendar is
                      * empty. */
                     if (s->far_len == 0 ||
@@ -1222,7 +1259,7 @@ run_loop(struct sim *s, bool prefetch, progress_fn *progress, void *aux)
 uint64_t
 sim_run(struct sim *s, progress_fn *progress, void *aux)
 {
-    uint64_t start = s->events;
+    uint64_t start = events_fired(s);
     run_limit_update(s);  /* end_ps may have changed since the last run. */
     if (s->first_bk != &s->buckets[FIRST_NONE])
         near_first(s);
@@ -1231,5 +1268,6 @@ sim_run(struct sim *s, progress_fn *progress, void *aux)
     else
         run_loop(s, false, progress, aux);
     s->stop = false;
+    s->events = events_fired(s);
     return s->events - start;
 }

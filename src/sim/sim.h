@@ -31,9 +31,9 @@
  * of the nonempty ones.  Scheduling one is an insertion from the
  * bucket's end, which mostly stops at once since keys mostly come in
  * order; the next event is the earliest nonempty bucket's key at
- * first_head.  Where in its bucket an event is is not kept: the rare
- * removal looks for its key, which spares an insertion before other
- * keys the updates of their places.  Far events (timers, and
+ * first_head.  An event's place in its bucket is not kept, so that an
+ * insertion before other keys need not update theirs; the rare removal
+ * looks for the key.  Far events (timers, and
  * anything beyond the calendar) go to a binary min-heap of their keys,
  * each event's heap index kept by id, so that moving or cancelling one
  * is O(log pending far events).  It holds only pending far events: a
@@ -172,7 +172,13 @@ struct sim {
     uint64_t seq;             /* Next insertion sequence number. */
     uint64_t now_seq;         /* The firing event's (sim_now_seq()). */
     uint64_t events;          /* Events executed so far, not counting
-                               * background events. */
+                               * background events: written when
+                               * sim_run() returns and before it calls
+                               * its progress function (it counts them
+                               * as near_out + events_adj). */
+    uint64_t events_adj;      /* Events fired from the far heap, less
+                               * keys taken out of the calendar without
+                               * a counted firing. */
     uint64_t seq_limit;       /* 1 << (64 - id_bits): renumber there. */
     uint64_t id_mask;         /* (1 << id_bits) - 1: a key's id. */
     heap_key *far;            /* Far events' binary min-heap: [0] the
@@ -193,7 +199,8 @@ struct sim {
     struct sim_bucket *spare; /* Key arrays of emptied buckets, the
                                * last emptied (still cached) on top. */
     uint32_t n_spare;
-    uint32_t near_len;        /* Events in the calendar. */
+    uint64_t near_in;         /* Keys put into the calendar, and taken */
+    uint64_t near_out;        /* out: near_in - near_out are in it. */
     struct sim_bucket *first_bk;  /* The bucket events are popped from,
                                * or a stand-in after the ring's (sim.c:
                                * FIRST_NONE). */
@@ -206,8 +213,10 @@ struct sim {
     uint64_t near_span_ps;    /* (NEAR_BUCKETS - 1) << bucket_shift: an
                                * event due less than this after now is
                                * near (sim_schedule()'s fast path). */
-    uint32_t puts;            /* Since the last width check: events */
-    uint32_t near_misses;     /* filed, far ones a bucket twice as wide
+    uint64_t puts_base;       /* Since the last width check: events */
+    uint32_t near_misses;     /* filed (near_in - puts_base, the far
+                               * ones counted down in puts_base), far
+                               * ones a bucket twice as wide
                                * would have kept near, and places keys */
     uint64_t moves;           /* moved to make room for earlier ones
                                * (in insertions that passed a later
@@ -215,8 +224,9 @@ struct sim {
     uint32_t id_cap;          /* Ids the key's id field is sized for
                                * (>= registered events). */
     uint32_t id_bits;         /* Bits of the key that hold the id. */
-    uint32_t n_background;    /* Scheduled background events (near_len
-                               * + far_len are all scheduled events). */
+    uint32_t n_background;    /* Scheduled background events (near_in -
+                               * near_out + far_len are all scheduled
+                               * events). */
     struct event **evs;       /* By event id. */
     const struct event_prefetch *pf_hooks[SIM_PF_FNS];  /* By
                                              * event.prefetch ([0] none). */
@@ -365,7 +375,8 @@ sim_now_seq(const struct sim *s)
 static inline uint32_t
 sim_pending(const struct sim *s)
 {
-    return s->near_len + s->far_len - s->n_background;
+    return (uint32_t)(s->near_in - s->near_out) + s->far_len -
+           s->n_background;
 }
 
 #define SIM_PROGRESS_EVERY (1u << 18)
