@@ -48,6 +48,9 @@ struct call_block {
 #define MAX_SHIFT 30u
 #define WIDTH_CHECK 65536u
 #define NEAR_MASK (NEAR_BUCKETS - 1)
+/* The buckets after the ring's (sim_init()). */
+#define PEEK_NONE NEAR_BUCKETS
+#define FIRST_NONE (NEAR_BUCKETS + 1)
 
 /* An emptied bucket's array is kept for the next bucket to fill only up
  * to this many keys; a larger one (thousands of ties when hosts start
@@ -87,12 +90,18 @@ sim_init(struct sim *s, uint64_t seed)
     s->evs_cap = INITIAL_IDS;
     s->evs = xmalloc(s->evs_cap * sizeof *s->evs);
     s->pos = xmalloc(s->evs_cap * sizeof *s->pos);
-    /* One more, always empty: sim.peek_b when there is no next bucket. */
-    s->buckets = xcalloc(NEAR_BUCKETS + 1, sizeof *s->buckets);
+    /* Two more: PEEK_NONE, always empty, sim.peek_b when there is no
+     * next bucket; and FIRST_NONE, sim.first_bk while no bucket is
+     * first, whose one key (KEY_IDLE) is due at or after any
+     * run_limit_ps, so that sim_run() finds it out in the compare it
+     * makes anyway. */
+    s->buckets = xcalloc(FIRST_NONE + 1, sizeof *s->buckets);
+    s->buckets[FIRST_NONE].keys = xmalloc(sizeof *s->buckets->keys);
+    s->buckets[FIRST_NONE].keys[0] = KEY_IDLE;
     s->nonempty = xcalloc(NEAR_BUCKETS / 64, sizeof *s->nonempty);
     s->spare = xmalloc(NEAR_BUCKETS * sizeof *s->spare);
-    s->first_b = UINT32_MAX;
-    s->peek_b = NEAR_BUCKETS;
+    s->first_bk = &s->buckets[FIRST_NONE];
+    s->peek_b = PEEK_NONE;
     s->bucket_shift = INITIAL_SHIFT;
     s->near_span_ps = (uint64_t)(NEAR_BUCKETS - 1) << INITIAL_SHIFT;
     for (uint32_t st = 0; st < SIM_PF_STAGES; st++)
@@ -111,6 +120,7 @@ sim_uninit(struct sim *s)
         free(s->buckets[b].keys);
     for (uint32_t i = 0; i < s->n_spare; i++)
         free(s->spare[i].keys);
+    free(s->buckets[FIRST_NONE].keys);
     free(s->buckets);
     free(s->nonempty);
     free(s->spare);
@@ -141,11 +151,39 @@ key_seq(const struct sim *s, heap_key k)
     return (uint64_t)k >> s->id_bits;
 }
 
-static int
-cmp_key(const void *a, const void *b)
+/* Events in the calendar. */
+static inline uint32_t
+near_len(const struct sim *s)
 {
-    heap_key x = *(const heap_key *)a, y = *(const heap_key *)b;
-    return x < y ? -1 : x > y;
+    return (uint32_t)(s->near_in - s->near_out);
+}
+
+/* Events filed since the last width check. */
+static inline uint64_t
+puts_since_check(const struct sim *s)
+{
+    return s->near_in - s->puts_base;
+}
+
+/* Events fired so far, background events aside (sim.events). */
+static inline uint64_t
+events_fired(const struct sim *s)
+{
+    return s->near_out + s->events_adj;
+}
+
+/* Whether POS, an event's sim.pos[], is that of a scheduled event. */
+static inline bool
+pos_scheduled(uint32_t pos)
+{
+    return pos < POS_IDLE_BACKGROUND;
+}
+
+/* The sim.pos[] of EV idle. */
+static inline uint32_t
+pos_idle(const struct event *ev)
+{
+    return ev->background ? POS_IDLE_BACKGROUND : POS_IDLE;
 }
 
 static inline uint32_t
@@ -165,13 +203,35 @@ is_near(const struct sim *s, uint64_t t_ps)
            NEAR_BUCKETS;
 }
 
-/* Where pending event ID's key is stored. */
-static heap_key *
-key_slot(struct sim *s, uint32_t id)
+/* A pending key and where it is stored (keys_rebuild()). */
+struct key_slot {
+    heap_key k;
+    heap_key *slot;
+};
+
+static int
+cmp_key_slot(const void *a, const void *b)
 {
-    if (s->pos[id] & POS_FAR)
-        return &s->far[s->pos[id] & ~POS_FAR];
-    return &s->buckets[bucket_of(s, s->evs[id]->time_ps)].keys[s->pos[id]];
+    heap_key x = ((const struct key_slot *)a)->k;
+    heap_key y = ((const struct key_slot *)b)->k;
+    return x < y ? -1 : x > y;
+}
+
+/* Fills SLOTS with every pending key and where it is stored, the
+ * calendar's then the far heap's, and returns how many. */
+static uint32_t
+pending_slots(struct sim *s, struct key_slot *slots)
+{
+    uint32_t n = 0;
+    for (uint32_t b = 0; b < NEAR_BUCKETS; b++) {
+        struct sim_bucket *bk = &s->buckets[b];
+        for (uint32_t i = bk == s->first_bk ? s->first_head : 0; i < bk->len;
+             i++)
+            slots[n++] = (struct key_slot){ bk->keys[i], &bk->keys[i] };
+    }
+    for (uint32_t i = 0; i < s->far_len; i++)
+        slots[n++] = (struct key_slot){ s->far[i], &s->far[i] };
+    return n;
 }
 
 /* Gives the keys an id field sized for IDS (>= registered events) ids,
@@ -181,8 +241,9 @@ key_slot(struct sim *s, uint32_t id)
  * then become 0, 1, ... in queue order (s->seq continuing after them),
  * which orders every later event after them exactly as before.  Since no
  * two keys compare differently after, every key is rewritten in its
- * place: the buckets stay sorted and the far heap a heap.  O(registered
- * events), plus a sort of the scheduled events when renumbering. */
+ * place: the buckets stay sorted and the far heap a heap.  O(scheduled
+ * events + NEAR_BUCKETS), plus a sort of the scheduled events when
+ * renumbering. */
 static void queue_put(struct sim *, uint32_t id, heap_key, uint64_t t_ps);
 static void queue_take(struct sim *, uint32_t id);
 
@@ -213,31 +274,36 @@ timer_refile(struct sim *s, struct sim_timer *tm)
 static void
 keys_rebuild(struct sim *s, uint32_t ids, bool renumber)
 {
+    uint32_t n = near_len(s) + s->far_len;
+    struct key_slot *pending = xmalloc(((size_t)n + 1) * sizeof *pending);
     /* Timers first go where they were last armed: the keys to rewrite
-     * are then the ones sim_schedule() would have made. */
-    for (uint32_t id = 0; id < s->n_evs; id++)
-        if (s->pos[id] != POS_IDLE && s->evs[id]->timer &&
-            *key_slot(s, id) != timer_due_key(s, timer_of(s->evs[id])))
-            timer_refile(s, timer_of(s->evs[id]));
+     * are then the ones sim_schedule() would have made.  (Refiling
+     * moves keys, so the timers are listed first.) */
+    struct sim_timer **late = xmalloc(((size_t)n + 1) * sizeof *late);
+    uint32_t n_late = 0;
+    uint32_t k = pending_slots(s, pending);
+    for (uint32_t r = 0; r < k; r++) {
+        struct event *ev = s->evs[key_id(s, pending[r].k)];
+        if (ev->timer && pending[r].k != timer_due_key(s, timer_of(ev)))
+            late[n_late++] = timer_of(ev);
+    }
+    for (uint32_t i = 0; i < n_late; i++)
+        timer_refile(s, late[i]);
+    free(late);
     uint32_t bits = id_bits_for(ids);
     uint64_t limit = UINT64_C(1) << (64 - bits);
-    uint32_t n = s->near_len + s->far_len;
-    heap_key *pending = xmalloc(((size_t)n + 1) * sizeof *pending);
-    uint32_t k = 0;
-    for (uint32_t id = 0; id < s->n_evs; id++)
-        if (s->pos[id] != POS_IDLE)
-            pending[k++] = *key_slot(s, id);
+    k = pending_slots(s, pending);
     sim_assert(k == n);
     renumber = renumber || s->seq >= limit;
     if (renumber) {
-        qsort(pending, k, sizeof *pending, cmp_key);
+        qsort(pending, k, sizeof *pending, cmp_key_slot);
         s->seq = k;
     }
     for (uint32_t r = 0; r < k; r++) {
-        uint32_t id = key_id(s, pending[r]);
-        uint64_t seq = renumber ? r : key_seq(s, pending[r]);
-        pending[r] = (pending[r] >> 64) << 64 |
-                     (heap_key)(seq << bits | id);
+        heap_key key = pending[r].k;
+        uint32_t id = key_id(s, key);
+        uint64_t seq = renumber ? r : key_seq(s, key);
+        pending[r].k = (key >> 64) << 64 | (heap_key)(seq << bits | id);
         if (s->evs[id]->timer)
             timer_of(s->evs[id])->due_seq = seq;
     }
@@ -246,7 +312,7 @@ keys_rebuild(struct sim *s, uint32_t ids, bool renumber)
     s->id_mask = (UINT64_C(1) << bits) - 1;
     s->seq_limit = limit;
     for (uint32_t r = 0; r < k; r++)
-        *key_slot(s, key_id(s, pending[r])) = pending[r];
+        *pending[r].slot = pending[r].k;
     free(pending);
 }
 
@@ -289,6 +355,7 @@ event_init_background(struct sim *s, struct event *ev, event_fn *fn)
 {
     event_init(s, ev, fn);
     ev->background = true;
+    s->pos[ev->id] = POS_IDLE_BACKGROUND;
 }
 
 void
@@ -380,7 +447,8 @@ static void
 far_push(struct sim *s, heap_key k)
 {
     if (UNLIKELY(s->far_len == s->far_cap)) {
-        sim_assert(s->far_cap < POS_FAR - 1);
+        /* Every POS_FAR | index stays below POS_IDLE_BACKGROUND. */
+        sim_assert(s->far_cap < POS_FAR / 2);
         s->far_cap = s->far_cap ? 2 * s->far_cap : 64;
         s->far = xrealloc(s->far, (size_t)s->far_cap * sizeof *s->far);
     }
@@ -413,23 +481,21 @@ static ALWAYS_INLINE uint32_t
 near_shift(struct sim *s, heap_key *keys, uint32_t head, uint32_t end,
            heap_key k)
 {
-    /* Locals, since a store to pos[] could alias them; a pointer and
-     * the place walk down together, each key read once. */
-    uint32_t *pos = s->pos;
-    uint64_t id_mask = s->id_mask;
+    /* A pointer walks down, each key read once; the keys moved need no
+     * other update, since a near event's position does not say where
+     * in its bucket it is (near_remove()). */
     heap_key *p = keys + end;
     const heap_key *stop = keys + head;
-    uint32_t i = end;
     heap_key x = p[-1];
     for (;;) {
         *p-- = x;
-        pos[(uint64_t)x & id_mask] = i--;
         if (p == stop)
             break;
         x = p[-1];
         if (x <= k)
             break;
     }
+    uint32_t i = (uint32_t)(p - keys);
     /* Keys of K's own picosecond go before or after it in one bucket
      * whatever the width, so moves past them alone (most of them under
      * `fabric: ns3`) do not count for the width check: a narrower
@@ -442,8 +508,8 @@ near_shift(struct sim *s, heap_key *keys, uint32_t head, uint32_t end,
 }
 
 /* Makes room for K among the sorted KEYS[HEAD .. END - 1] of a bucket
- * that has room at END: moves the keys later than K one place up,
- * recording their new places, and returns K's place.  Keys arrive
+ * that has room at END: moves the keys later than K one place up and
+ * returns K's place.  Keys arrive
  * mostly in order (by sequence), so the search from the end stops at
  * once but for the few that overtake others (under `fabric: ns3` most
  * do: a link's next arrival is filed under the sequence number its
@@ -473,12 +539,12 @@ near_insert(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
             bk->keys = xrealloc(bk->keys, (size_t)bk->cap * sizeof *bk->keys);
         }
     }
-    uint32_t head = b == s->first_b ? s->first_head : 0;
+    uint32_t head = bk == s->first_bk ? s->first_head : 0;
     uint32_t i = near_place(s, bk->keys, head, bk->len++, k);
     bk->keys[i] = k;
-    s->pos[id] = i;
+    s->pos[id] = POS_NEAR;
     s->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
-    s->near_len++;
+    s->near_in++;
 }
 
 /* Marks bucket B empty (its keys all gone) and hands its array to the
@@ -486,33 +552,52 @@ near_insert(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
  * when its lines would have left the cache, while the array is in cache
  * now. */
 static inline void
-near_emptied(struct sim *s, uint32_t b)
+near_emptied(struct sim *s, struct sim_bucket *bk)
 {
-    struct sim_bucket *bk = &s->buckets[b];
+    uint32_t b = (uint32_t)(bk - s->buckets);
     if (LIKELY(bk->cap <= SPARE_MAX_KEYS))
         s->spare[s->n_spare++] = (struct sim_bucket){ bk->keys, 0, bk->cap };
     else
         free(bk->keys);
     *bk = (struct sim_bucket){ NULL, 0, 0 };
     s->nonempty[b / 64] &= ~(UINT64_C(1) << (b % 64));
-    if (b == s->first_b)
-        s->first_b = UINT32_MAX;
+    if (bk == s->first_bk) {
+        s->first_bk = &s->buckets[FIRST_NONE];
+        s->first_head = 0;
+    }
 }
 
-/* Takes pending event ID, due at T_PS, out of its calendar bucket. */
+/* Takes pending event ID, due at T_PS, out of its calendar bucket.  Its
+ * key is looked for there, from the first of T_PS's keys on (found by
+ * bisection): a near event's position is POS_NEAR, not its place, so
+ * that filing a key before others (most filings under `fabric: ns3`)
+ * need not record the new places of the keys it moves, while a near
+ * event is seldom cancelled or moved (a few thousand times a run). */
 static void
 near_remove(struct sim *s, uint32_t id, uint64_t t_ps)
 {
-    uint32_t b = bucket_of(s, t_ps);
-    struct sim_bucket *bk = &s->buckets[b];
-    bk->len--;
-    for (uint32_t i = s->pos[id]; i < bk->len; i++) {
-        bk->keys[i] = bk->keys[i + 1];
-        s->pos[key_id(s, bk->keys[i])] = i;
+    struct sim_bucket *bk = &s->buckets[bucket_of(s, t_ps)];
+    uint32_t head = bk == s->first_bk ? s->first_head : 0;
+    uint32_t lo = head, hi = bk->len;
+    heap_key from = (heap_key)t_ps << 64;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (bk->keys[mid] < from)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    if (bk->len == (b == s->first_b ? s->first_head : 0))
-        near_emptied(s, b);
-    s->near_len--;
+    while (key_id(s, bk->keys[lo]) != id) {
+        lo++;
+        sim_assert(lo < bk->len);
+    }
+    bk->len--;
+    memmove(bk->keys + lo, bk->keys + lo + 1,
+            (size_t)(bk->len - lo) * sizeof *bk->keys);
+    if (bk->len == head)
+        near_emptied(s, bk);
+    s->near_out++;
+    s->events_adj--;  /* Taken out, not fired. */
 }
 
 /* Doubles or halves the bucket width by what the events filed since the
@@ -521,13 +606,17 @@ static NOINLINE void
 width_check(struct sim *s)
 {
     uint32_t shift = s->bucket_shift;
-    if ((s->near_misses > s->puts / 32 || s->short_looks > s->puts / 8) &&
+    uint64_t puts = puts_since_check(s);
+    if ((s->near_misses > puts / 32 || s->short_looks > puts / 8) &&
         shift < MAX_SHIFT)
         shift++;
-    else if (s->moves > s->puts / 4 && s->short_looks <= s->puts / 64 &&
+    else if (s->moves > puts / 4 && s->short_looks <= puts / 64 &&
              shift > MIN_SHIFT)
         shift--;
-    s->puts = s->near_misses = s->moves = s->short_looks = 0;
+    s->puts_base = s->near_in;
+    s->near_misses = 0;
+    s->moves = 0;
+    s->short_looks = 0;
     if (shift != s->bucket_shift)
         near_rebucket(s, shift);
 }
@@ -542,11 +631,12 @@ queue_put(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
         near_insert(s, id, k, t_ps);
     } else {
         far_push(s, k);
+        s->puts_base--;  /* Filed, though not in the calendar. */
         uint32_t wider = s->bucket_shift + 1;
         if ((t_ps >> wider) - (s->now_ps >> wider) < NEAR_BUCKETS)
             s->near_misses++;
     }
-    if (UNLIKELY(++s->puts >= WIDTH_CHECK))
+    if (UNLIKELY(puts_since_check(s) >= WIDTH_CHECK))
         width_check(s);
 }
 
@@ -558,26 +648,30 @@ queue_take(struct sim *s, uint32_t id)
         far_remove(s, s->pos[id] & ~POS_FAR);
     else
         near_remove(s, id, s->evs[id]->time_ps);
-    s->pos[id] = POS_IDLE;
+    s->pos[id] = pos_idle(s->evs[id]);
 }
 
 /* Refiles every calendar event under a bucket width of 2^SHIFT ps. */
 static void
 near_rebucket(struct sim *s, uint32_t shift)
 {
-    heap_key *keys = xmalloc(((size_t)s->near_len + 1) * sizeof *keys);
+    heap_key *keys = xmalloc(((size_t)near_len(s) + 1) * sizeof *keys);
     uint32_t n = 0;
     for (uint32_t b = 0; b < NEAR_BUCKETS; b++) {
         struct sim_bucket *bk = &s->buckets[b];
-        for (uint32_t i = b == s->first_b ? s->first_head : 0; i < bk->len;
+        for (uint32_t i = bk == s->first_bk ? s->first_head : 0; i < bk->len;
              i++)
             keys[n++] = bk->keys[i];
         bk->len = 0;
     }
-    sim_assert(n == s->near_len);
+    sim_assert(n == near_len(s));
     memset(s->nonempty, 0, NEAR_BUCKETS / 64 * sizeof *s->nonempty);
-    s->near_len = 0;
-    s->first_b = UINT32_MAX;
+    /* Taken out and filed again, neither fired nor filed anew. */
+    uint64_t puts = puts_since_check(s);
+    s->near_out += n;
+    s->events_adj -= n;
+    s->first_bk = &s->buckets[FIRST_NONE];
+    s->first_head = 0;
     s->bucket_shift = shift;
     s->near_span_ps = (uint64_t)(NEAR_BUCKETS - 1) << shift;
     for (uint32_t i = 0; i < n; i++) {
@@ -589,6 +683,7 @@ near_rebucket(struct sim *s, uint32_t shift)
             far_push(s, keys[i]);
         }
     }
+    s->puts_base = s->near_in - puts;
     free(keys);
     far_due_update(s);
 }
@@ -600,7 +695,7 @@ near_rebucket(struct sim *s, uint32_t shift)
 static void
 near_peek(struct sim *s, uint32_t b)
 {
-    s->peek_b = NEAR_BUCKETS;
+    s->peek_b = PEEK_NONE;
     uint32_t w = b / 64;
     uint64_t word = s->nonempty[w] & (~UINT64_C(1) << (b % 64));
     for (uint32_t i = 0; i <= PEEK_WORDS; i++) {
@@ -638,36 +733,33 @@ static void
 near_first(struct sim *s)
 {
     uint32_t b = near_scan(s);
-    if (b == s->first_b)
+    if (&s->buckets[b] == s->first_bk)
         return;
-    if (s->first_b != UINT32_MAX && s->first_head > 0) {
-        struct sim_bucket *old = &s->buckets[s->first_b];
+    if (s->first_head > 0) {
+        /* (The first bucket is a real one: FIRST_NONE's head is 0.) */
+        struct sim_bucket *old = s->first_bk;
         uint32_t n = old->len - s->first_head;
         memmove(old->keys, old->keys + s->first_head, n * sizeof *old->keys);
         old->len = n;
-        for (uint32_t i = 0; i < n; i++)
-            s->pos[key_id(s, old->keys[i])] = i;
     }
-    s->first_b = b;
+    s->first_bk = &s->buckets[b];
     s->first_head = 0;
     if (s->prefetch)
         near_peek(s, b);
 }
 
-/* The same once the first bucket has emptied (first_b is UINT32_MAX),
+/* The same once the first bucket has emptied (first_bk is FIRST_NONE's),
  * in sim_run()'s loop, PREFETCH saying whether the pipeline runs: while
  * a run goes on, the first bucket stays the earliest nonempty one until
  * it empties, since every key filed is due at or after now, in it or
  * later. */
-static ALWAYS_INLINE uint32_t
+static ALWAYS_INLINE void
 near_next(struct sim *s, bool prefetch)
 {
     uint32_t b = near_scan(s);
-    s->first_b = b;
-    s->first_head = 0;
+    s->first_bk = &s->buckets[b];
     if (prefetch)
         near_peek(s, b);
-    return b;
 }
 
 /* Moves the far heap's events that are near now into the calendar, so
@@ -680,12 +772,14 @@ near_next(struct sim *s, bool prefetch)
 static void
 far_migrate(struct sim *s)
 {
+    uint64_t puts = puts_since_check(s);  /* Moved, not filed anew. */
     do {
         heap_key k = s->far[0];
         far_remove(s, 0);
         near_insert(s, key_id(s, k), k, (uint64_t)(k >> 64));
     } while (s->now_ps >= s->far_due_ps);
-    if (s->first_b != UINT32_MAX)
+    s->puts_base = s->near_in - puts;
+    if (s->first_bk != &s->buckets[FIRST_NONE])
         near_first(s);
 }
 
@@ -708,7 +802,7 @@ static void
 schedule_key(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq)
 {
     heap_key k = (heap_key)t_ps << 64 | (heap_key)(seq << s->id_bits | ev->id);
-    if (s->pos[ev->id] == POS_IDLE) {
+    if (!pos_scheduled(s->pos[ev->id])) {
         if (UNLIKELY(ev->background))
             s->n_background++;
     } else {
@@ -736,31 +830,29 @@ sim_take_seq(struct sim *s)
 
 /* Puts K, event EV's key, due at T_PS, at place I of BK, which held N
  * keys and has room there (those later than K moved up), and records EV
- * filed. */
+ * filed.  EV is not a background event: an idle one's position
+ * (POS_IDLE_BACKGROUND) sends it to the slow path, which counts it. */
 static ALWAYS_INLINE void
 near_filed(struct sim *s, struct event *ev, struct sim_bucket *bk,
            uint32_t i, uint32_t n, heap_key k, uint64_t t_ps)
 {
     bk->keys[i] = k;
     bk->len = n + 1;
-    s->pos[ev->id] = i;
-    s->near_len++;
-    s->puts++;
-    if (UNLIKELY(ev->background))
-        s->n_background++;
+    s->pos[ev->id] = POS_NEAR;
+    s->near_in++;  /* In the calendar, and filed since the width check. */
     ev->time_ps = t_ps;
 }
 
-/* near_file()'s insertion of K, idle event EV's key, into BK, bucket B,
- * which has room, before its last key.  Out of line, so that the
+/* near_file()'s insertion of K, idle event EV's key, into BK, which has
+ * room, before its last key.  Out of line, so that the
  * append, which needs no loop, needs few registers and no frame (under
  * `fabric: ns3` sim_schedule_seq() takes each path about half the
  * time). */
 static NOINLINE void
 near_file_before(struct sim *s, struct event *ev, struct sim_bucket *bk,
-                 uint64_t b, heap_key k)
+                 heap_key k)
 {
-    uint32_t head = b == s->first_b ? s->first_head : 0;
+    uint32_t head = bk == s->first_bk ? s->first_head : 0;
     uint32_t n = bk->len;
     near_filed(s, ev, bk, near_shift(s, bk->keys, head, n, k), n, k,
                (uint64_t)(k >> 64));
@@ -769,7 +861,8 @@ near_file_before(struct sim *s, struct event *ev, struct sim_bucket *bk,
 /* The fast path of sim_schedule() and sim_schedule_seq(): files event
  * EV, idle, due at T_PS within the calendar's horizon, under SEQ, in its
  * bucket, exactly where queue_put() would, and returns true; or returns
- * false, having changed nothing, when it is not idle or is due too far
+ * false, having changed nothing, when it is not idle (or is a background
+ * event: its idle position is not POS_IDLE) or is due too far
  * ahead, its bucket has no room, a width check is due, or its key would
  * go before the bucket's last and MOVE (a compile-time constant) does
  * not allow that.  One unsigned compare of t_ps - now with near_span_ps
@@ -802,7 +895,7 @@ near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
     } else if (bk->keys[(size_t)n - 1] > k) {
         if (!move)
             return false;
-        near_file_before(s, ev, bk, b, k);
+        near_file_before(s, ev, bk, k);
         return true;
     }
     near_filed(s, ev, bk, i, n, k, t_ps);
@@ -855,7 +948,7 @@ sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
 void
 sim_cancel(struct sim *s, struct event *ev)
 {
-    if (s->pos[ev->id] == POS_IDLE)
+    if (!pos_scheduled(s->pos[ev->id]))
         return;
     if (UNLIKELY(ev->background))
         s->n_background--;
@@ -878,7 +971,7 @@ sim_timer_arm(struct sim *s, struct sim_timer *tm, uint64_t t_ps)
      * queue holds is no later than this one, and sim_run() refiles the
      * timer when it comes up.  The sequence number is taken now, as
      * sim_schedule() would. */
-    if (LIKELY(s->pos[tm->ev.id] != POS_IDLE && t_ps >= tm->due_ps &&
+    if (LIKELY(pos_scheduled(s->pos[tm->ev.id]) && t_ps >= tm->due_ps &&
                s->seq < s->seq_limit)) {
         tm->due_ps = t_ps;
         tm->due_seq = s->seq++;
@@ -924,6 +1017,7 @@ call_schedule(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj,
     c->obj = obj;
     c->arg = arg;
     c->ev.background = background;
+    s->pos[c->ev.id] = pos_idle(&c->ev);
     sim_schedule(s, &c->ev, t_ps);
 }
 
@@ -1032,50 +1126,19 @@ near_pop(struct sim *s, struct sim_bucket *bk, uint64_t id)
 {
     uint32_t head = ++s->first_head;
     if (head == bk->len)
-        near_emptied(s, s->first_b);
-    s->near_len--;
+        near_emptied(s, bk);
+    s->near_out++;  /* Out of the calendar, and fired (events_fired()). */
     s->pos[id] = POS_IDLE;
     return head;
 }
 
-/* Fires TOP, the queue's first key (due no later than end_ps), taken
- * from BK, the first bucket, or from the far heap if BK is NULL, with
- * the prefetch pipeline if PREFETCH; run_loop() inlines it once for each
- * part, and is itself inlined once for each PREFETCH, so both are
- * decided at compile time.  Returns false if the run must end before
- * it. */
-static ALWAYS_INLINE bool
-run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch,
-         progress_fn *progress, void *aux)
+/* Sets the clock to TOP, event ID's key, and takes TOP out of BK, the
+ * first bucket, running the prefetch pipeline if PREFETCH, or out of the
+ * far heap if BK is NULL. */
+static ALWAYS_INLINE void
+run_take(struct sim *s, heap_key top, struct sim_bucket *bk, uint64_t id,
+         bool prefetch)
 {
-    uint64_t id = (uint64_t)top & s->id_mask;  /* key_id(), unnarrowed. */
-    struct event *ev = s->evs[id];
-    /* The two rare kinds in one test (the flags are adjacent bytes). */
-    if (UNLIKELY(ev->timer || ev->background)) {
-        /* A timer armed for later since it was filed goes where it was
-         * last armed, without firing; the clock stays where it is. */
-        if (ev->timer && top != timer_due_key(s, timer_of(ev))) {
-            if (bk != NULL)
-                near_pop(s, bk, id);
-            else
-                far_pop(s, id);
-            struct sim_timer *tm = timer_of(ev);
-            ev->time_ps = tm->due_ps;
-            queue_put(s, (uint32_t)id, timer_due_key(s, tm), tm->due_ps);
-            return true;
-        }
-        /* Whether anything real is left is asked only when a
-         * background event is due. */
-        if (ev->background) {
-            if (s->near_len + s->far_len == s->n_background)
-                return false;
-            s->n_background--;
-        } else {
-            s->events++;
-        }
-    } else {
-        s->events++;
-    }
     s->now_ps = (uint64_t)(top >> 64);
     s->now_seq = key_seq(s, top);
     if (bk != NULL) {
@@ -1090,9 +1153,55 @@ run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch,
         /* The calendar is empty, so there is nothing to look ahead at. */
         far_pop(s, id);
     }
+}
+
+/* Fires TOP, the queue's first key (due no later than end_ps), taken
+ * from BK, the first bucket, or from the far heap if BK is NULL, with
+ * the prefetch pipeline if PREFETCH; run_loop() inlines it once for each
+ * part, and is itself inlined once for each PREFETCH, so both are
+ * decided at compile time.  Returns false if the run must end before
+ * it. */
+static ALWAYS_INLINE bool
+run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch)
+{
+    uint64_t id = (uint64_t)top & s->id_mask;  /* key_id(), unnarrowed. */
+    struct event *ev = s->evs[id];
+    /* The two rare kinds in one test (the flags are adjacent bytes). */
+    if (UNLIKELY(ev->timer || ev->background)) {
+        /* A timer armed for later since it was filed goes where it was
+         * last armed, without firing; the clock stays where it is. */
+        if (ev->timer && top != timer_due_key(s, timer_of(ev))) {
+            if (bk != NULL) {
+                near_pop(s, bk, id);
+                s->events_adj--;  /* Not fired. */
+            } else {
+                far_pop(s, id);
+            }
+            struct sim_timer *tm = timer_of(ev);
+            ev->time_ps = tm->due_ps;
+            queue_put(s, (uint32_t)id, timer_due_key(s, tm), tm->due_ps);
+            return true;
+        }
+        /* Whether anything real is left is asked only when a
+         * background event is due.  It fires uncounted, idle under its
+         * own position (sim.h). */
+        if (ev->background) {
+            if (near_len(s) + s->far_len == s->n_background)
+                return false;
+            s->n_background--;
+            run_take(s, top, bk, id, prefetch);
+            s->pos[id] = POS_IDLE_BACKGROUND;
+            if (bk != NULL)
+                s->events_adj--;  /* Not counted. */
+            ev->fn(s, ev);
+            return true;
+        }
+    }
+    /* Counted by the calendar's pop (events_fired()), or here. */
+    if (bk == NULL)
+        s->events_adj++;
+    run_take(s, top, bk, id, prefetch);
     ev->fn(s, ev);
-    if (UNLIKELY(progress && (s->events & (SIM_PROGRESS_EVERY - 1)) == 0))
-        progress(s, aux);
     return true;
 }
 
@@ -1107,36 +1216,45 @@ sim_stop(struct sim *s)
 static ALWAYS_INLINE void
 run_loop(struct sim *s, bool prefetch, progress_fn *progress, void *aux)
 {
+    uint64_t progress_events = events_fired(s);
     while (!s->stop) {
-        uint32_t b = s->first_b;
-        /* The first bucket is set while it holds keys, so the calendar's
-         * count is asked only once it has emptied. */
-        if (UNLIKELY(b == UINT32_MAX)) {
-            /* The fast path files events without asking for the width
-             * check: it is made here, between buckets, or by the slow
-             * path, whichever comes first. */
-            if (UNLIKELY(s->puts >= WIDTH_CHECK))
-                width_check(s);
-            if (s->near_len == 0) {
-                /* The far heap is asked only when the calendar is
-                 * empty. */
-                if (s->far_len == 0 ||
-                    (uint64_t)(s->far[0] >> 64) > s->end_ps)
-                    break;
-                if (!run_fire(s, s->far[0], NULL, prefetch, progress, aux))
-                    break;
-                continue;
-            }
-            b = near_next(s, prefetch);
-        }
-        struct sim_bucket *bk = &s->buckets[b];
+        struct sim_bucket *bk = s->first_bk;
         heap_key top = bk->keys[s->first_head];
         uint64_t t = (uint64_t)(top >> 64);
-        /* One compare for the two rare cases: past end_ps, or the clock
-         * come within the horizon of the far heap's first key (now >=
-         * far_due_ps, so TOP, due no earlier, is at or after
-         * run_limit_ps too). */
+        /* One compare for the three rare cases: no first bucket (its
+         * stand-in's key is due at or after any run_limit_ps), past
+         * end_ps, or the clock come within the horizon of the far heap's
+         * first key (now >= far_due_ps, so TOP, due no earlier, is at or
+         * after run_limit_ps too). */
         if (UNLIKELY(t >= s->run_limit_ps)) {
+            if (bk == &s->buckets[FIRST_NONE]) {
+                /* The first bucket is kept while it holds keys, so the
+                 * calendar's count is asked only once it has emptied.
+                 * The fast path files events without asking for the
+                 * width check, and the loop fires them without asking
+                 * for the progress report: both are made here, between
+                 * buckets (the check, or by the slow path, whichever
+                 * comes first). */
+                if (UNLIKELY(puts_since_check(s) >= WIDTH_CHECK))
+                    width_check(s);
+                if (progress &&
+                    events_fired(s) - progress_events >= SIM_PROGRESS_EVERY) {
+                    s->events = progress_events = events_fired(s);
+                    progress(s, aux);
+                }
+                if (near_len(s) == 0) {
+                    /* The far heap is asked only when the calendar is
+                     * empty. */
+                    if (s->far_len == 0 ||
+                        (uint64_t)(s->far[0] >> 64) > s->end_ps)
+                        break;
+                    if (!run_fire(s, s->far[0], NULL, prefetch))
+                        break;
+                    continue;
+                }
+                near_next(s, prefetch);
+                continue;
+            }
             if (t > s->end_ps)
                 break;
             if (s->now_ps >= s->far_due_ps) {
@@ -1144,7 +1262,7 @@ run_loop(struct sim *s, bool prefetch, progress_fn *progress, void *aux)
                 continue;
             }
         }
-        if (!run_fire(s, top, bk, prefetch, progress, aux))
+        if (!run_fire(s, top, bk, prefetch))
             break;
     }
 }
@@ -1152,14 +1270,15 @@ run_loop(struct sim *s, bool prefetch, progress_fn *progress, void *aux)
 uint64_t
 sim_run(struct sim *s, progress_fn *progress, void *aux)
 {
-    uint64_t start = s->events;
+    uint64_t start = events_fired(s);
     run_limit_update(s);  /* end_ps may have changed since the last run. */
-    if (s->first_b != UINT32_MAX)
+    if (s->first_bk != &s->buckets[FIRST_NONE])
         near_first(s);
     if (s->prefetch)
         run_loop(s, true, progress, aux);
     else
         run_loop(s, false, progress, aux);
     s->stop = false;
+    s->events = events_fired(s);
     return s->events - start;
 }

@@ -27,11 +27,13 @@
  * The queue has two parts, and the order is exactly that of the keys
  * whatever part an event is in.  Near events, due within NEAR_BUCKETS buckets of
  * 2^bucket_shift ps from now, sit in a calendar: one sorted array of
- * keys per bucket (a ring indexed by time >> bucket_shift), a bitmap of
- * the nonempty ones, and each event's index in its bucket by id.
- * Scheduling one is an insertion from the bucket's end, which mostly
- * stops at once since keys mostly come in order; the next event is the
- * earliest nonempty bucket's key at first_head.  Far events (timers, and
+ * keys per bucket (a ring indexed by time >> bucket_shift) and a bitmap
+ * of the nonempty ones.  Scheduling one is an insertion from the
+ * bucket's end, which mostly stops at once since keys mostly come in
+ * order; the next event is the earliest nonempty bucket's key at
+ * first_head.  An event's place in its bucket is not kept, so that an
+ * insertion before other keys need not update theirs; the rare removal
+ * looks for the key.  Far events (timers, and
  * anything beyond the calendar) go to a binary min-heap of their keys,
  * each event's heap index kept by id, so that moving or cancelling one
  * is O(log pending far events).  It holds only pending far events: a
@@ -136,11 +138,16 @@ struct sim_bucket {
 /* Buckets in the calendar ring (a power of two). */
 #define NEAR_BUCKETS 8192u
 
-/* sim.pos[]: POS_IDLE for an idle event, POS_FAR | i for one at index i
- * of the far heap, else the event's index in its bucket.  Either index
- * stays below 2^31 - 1: that many pending events would need ~100 GiB. */
+/* sim.pos[]: POS_IDLE for an idle event, POS_IDLE_BACKGROUND for an
+ * idle background event (so that sim_schedule()'s fast path, which
+ * takes only POS_IDLE, leaves counting them to the slow path), POS_FAR |
+ * i for one at index i of the far heap (i stays below 2^31 - 2: that
+ * many pending events would need ~100 GiB), POS_NEAR for one in the
+ * calendar (where in its bucket is not kept: sim.c's near_remove()). */
 #define POS_IDLE UINT32_MAX
+#define POS_IDLE_BACKGROUND (UINT32_MAX - 1)
 #define POS_FAR (UINT32_C(1) << 31)
+#define POS_NEAR 0u
 
 /* Prefetch hooks a sim can hold (index 0 is none). */
 #define SIM_PF_FNS 8u
@@ -165,7 +172,13 @@ struct sim {
     uint64_t seq;             /* Next insertion sequence number. */
     uint64_t now_seq;         /* The firing event's (sim_now_seq()). */
     uint64_t events;          /* Events executed so far, not counting
-                               * background events. */
+                               * background events: written when
+                               * sim_run() returns and before it calls
+                               * its progress function (it counts them
+                               * as near_out + events_adj). */
+    uint64_t events_adj;      /* Events fired from the far heap, less
+                               * keys taken out of the calendar without
+                               * a counted firing. */
     uint64_t seq_limit;       /* 1 << (64 - id_bits): renumber there. */
     uint64_t id_mask;         /* (1 << id_bits) - 1: a key's id. */
     heap_key *far;            /* Far events' binary min-heap: [0] the
@@ -177,27 +190,33 @@ struct sim {
     uint64_t run_limit_ps;    /* The earlier of far_due_ps and end_ps + 1:
                                * sim_run() looks at either only for a
                                * key due at or after it. */
-    uint32_t *pos;            /* By event id: POS_IDLE, POS_FAR | heap
-                               * index, or the index in its bucket. */
-    struct sim_bucket *buckets;  /* NEAR_BUCKETS, by (time >> shift). */
+    uint32_t *pos;            /* By event id: POS_IDLE,
+                               * POS_IDLE_BACKGROUND, POS_FAR | heap
+                               * index, or POS_NEAR. */
+    struct sim_bucket *buckets;  /* NEAR_BUCKETS, by (time >> shift),
+                                  * and two more (sim.c). */
     uint64_t *nonempty;       /* Bitmap of the nonempty buckets. */
     struct sim_bucket *spare; /* Key arrays of emptied buckets, the
                                * last emptied (still cached) on top. */
     uint32_t n_spare;
-    uint32_t near_len;        /* Events in the calendar. */
-    uint32_t first_b;         /* The bucket events are popped from, or
-                               * UINT32_MAX. */
+    uint64_t near_in;         /* Keys put into the calendar, and taken */
+    uint64_t near_out;        /* out: near_in - near_out are in it. */
+    struct sim_bucket *first_bk;  /* The bucket events are popped from,
+                               * or a stand-in after the ring's (sim.c:
+                               * FIRST_NONE). */
     uint32_t first_head;      /* Its keys before this one have fired. */
-    uint32_t peek_b;          /* The next nonempty bucket after first_b
+    uint32_t peek_b;          /* The next nonempty bucket after first_bk
                                * when it became first (or NEAR_BUCKETS,
                                * always empty): where the lookahead goes
-                               * on past first_b's keys. */
+                               * on past first_bk's keys. */
     uint32_t bucket_shift;    /* log2 of a bucket's width in ps. */
     uint64_t near_span_ps;    /* (NEAR_BUCKETS - 1) << bucket_shift: an
                                * event due less than this after now is
                                * near (sim_schedule()'s fast path). */
-    uint32_t puts;            /* Since the last width check: events */
-    uint32_t near_misses;     /* filed, far ones a bucket twice as wide
+    uint64_t puts_base;       /* Since the last width check: events */
+    uint32_t near_misses;     /* filed (near_in - puts_base, the far
+                               * ones counted down in puts_base), far
+                               * ones a bucket twice as wide
                                * would have kept near, and places keys */
     uint64_t moves;           /* moved to make room for earlier ones
                                * (in insertions that passed a later
@@ -207,8 +226,9 @@ struct sim {
     uint32_t id_cap;          /* Ids the key's id field is sized for
                                * (>= registered events). */
     uint32_t id_bits;         /* Bits of the key that hold the id. */
-    uint32_t n_background;    /* Scheduled background events (near_len
-                               * + far_len are all scheduled events). */
+    uint32_t n_background;    /* Scheduled background events (near_in -
+                               * near_out + far_len are all scheduled
+                               * events). */
     struct event **evs;       /* By event id. */
     const struct event_prefetch *pf_hooks[SIM_PF_FNS];  /* By
                                              * event.prefetch ([0] none). */
@@ -268,7 +288,7 @@ void event_set_prefetch(struct sim *, struct event *,
 static inline bool
 event_is_scheduled(const struct sim *s, const struct event *ev)
 {
-    return s->pos[ev->id] != POS_IDLE;
+    return s->pos[ev->id] < POS_IDLE_BACKGROUND;
 }
 
 /* Schedules EV at absolute time T_PS (>= now).  If EV is already scheduled
@@ -319,7 +339,8 @@ void sim_call_background(struct sim *, uint64_t t_ps, call_fn *, void *obj,
 
 /* Runs events until only background events are left, the next event is
  * after end_ps, or sim_stop() is called.  PROGRESS, if nonnull, is invoked
- * about every PROGRESS_EVERY events.  Returns the number of events
+ * about every SIM_PROGRESS_EVERY events (when the calendar's first bucket
+ * empties after that many or more since the last time).  Returns the number of events
  * executed, background events aside. */
 typedef void progress_fn(struct sim *, void *aux);
 uint64_t sim_run(struct sim *, progress_fn *progress, void *aux);
@@ -356,7 +377,8 @@ sim_now_seq(const struct sim *s)
 static inline uint32_t
 sim_pending(const struct sim *s)
 {
-    return s->near_len + s->far_len - s->n_background;
+    return (uint32_t)(s->near_in - s->near_out) + s->far_len -
+           s->n_background;
 }
 
 #define SIM_PROGRESS_EVERY (1u << 18)

@@ -598,7 +598,8 @@ test_prefetch_far(void)
     event_init(&s, &st.ev, pf_start);
     sim_schedule(&s, &r[N].ev, timer_ps);
     sim_schedule(&s, &st.ev, timer_ps - 1000);
-    ok(s.far_len == 2 && s.near_len == 0, "the timer and the starter are far");
+    ok(s.far_len == 2 && s.near_in == s.near_out,
+       "the timer and the starter are far");
     sim_run(&s, NULL, NULL);
     ok(n_fired == N + 1 && r[N].fired == N,
        "the timer fires after the ten events due before it");
@@ -682,6 +683,55 @@ test_prefetch_sparse(void)
        "a sparse queue: %u of the last %u events got their first prefetch "
        "stage (bucket width 2^%u ps, from 2^%u)",
        sparse_staged, counted, s.bucket_shift, shift0);
+    sim_uninit(&s);
+}
+
+/* The progress function: called between buckets once SIM_PROGRESS_EVERY
+ * or more events have fired since its last call, and sim.events is
+ * up to date when it is (sim_run() counts events in its own way). */
+struct ticks {
+    struct event ev;
+    uint32_t left;
+    uint32_t calls;
+    uint64_t events_seen[4];
+};
+
+static void
+ticks_fire(struct sim *s, struct event *ev)
+{
+    struct ticks *t = CONTAINER_OF(ev, struct ticks, ev);
+    /* A bucket of its own each time (2^10 ps wide: with no far event
+     * and no key filed out of order, the width checks keep it), so
+     * that the first bucket empties after every event. */
+    if (--t->left > 0)
+        sim_schedule(s, ev, s->now_ps + 1024);
+}
+
+static void
+ticks_progress(struct sim *s, void *aux)
+{
+    struct ticks *t = aux;
+    if (t->calls < 4)
+        t->events_seen[t->calls] = s->events;
+    t->calls++;
+}
+
+static void
+test_progress(void)
+{
+    struct sim s;
+    sim_init(&s, 1);
+    struct ticks t = { .left = 5 * SIM_PROGRESS_EVERY / 2 };
+    event_init(&s, &t.ev, ticks_fire);
+    sim_schedule(&s, &t.ev, 0);
+    uint64_t n = sim_run(&s, ticks_progress, &t);
+    ok(n == 5 * SIM_PROGRESS_EVERY / 2 && s.events == n && t.calls == 2 &&
+           t.events_seen[0] == SIM_PROGRESS_EVERY &&
+           t.events_seen[1] == 2 * SIM_PROGRESS_EVERY,
+       "progress is called every %u events, with sim.events up to date "
+       "(%u calls, at %llu and %llu events of %llu)",
+       SIM_PROGRESS_EVERY, t.calls, (unsigned long long)t.events_seen[0],
+       (unsigned long long)t.events_seen[1], (unsigned long long)n);
     sim_uninit(&s);
 }
 
@@ -880,6 +930,7 @@ main(void)
     test_prefetch();
     test_prefetch_far();
     test_prefetch_sparse();
+    test_progress();
 
     /* CRC-32 check value (../shared/data/vectors/crc_check_values.txt). */
     is_u64(crc32("123456789", 9), 0xCBF43926u, "CRC-32/ISO-HDLC check value");
