@@ -133,9 +133,12 @@ demo:
 
 # Scripts in tests/cli and tests/scenarios find the binary through
 # DCSIM (and the sanitized build dir through DCSIM_BUILD).
+# The benchmarks' own programs are built too, so that a change to the
+# engine's interface cannot leave them broken unseen.
 check:
 	@scripts/install-deps.sh
-	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS)
+	@$(MAKE) --no-print-directory $(BIN) $(UNIT_BINS) $(B)/enginefloor \
+	  $(B)/memlat
 	DCSIM=$(abspath $(BIN)) DCSIM_BUILD=$(abspath $(B)) \
 	  prove -j2 --exec '' $(UNIT_BINS) $(sort $(wildcard tests/cli/*.sh tests/scenarios/*.sh))
 test: check
