@@ -1,4 +1,24 @@
-/* Event queue and run loop; see sim.h for the model. */
+/* Event queue and run loop; see sim.h for the model.  In this order:
+ *
+ *   - sim_init(), the keys (key_id(), key_seq()) and their rewriting when
+ *     the id field grows or the sequence wraps (keys_rebuild());
+ *   - registering events (event_init(), event_set_prefetch());
+ *   - the far heap (far_*()): timers and events beyond the calendar;
+ *   - the calendar (near_*()): insertion and removal in a bucket, the
+ *     bucket width and its check (width_check(), near_rebucket()), which
+ *     bucket comes first (near_first(), near_next()), far events moving
+ *     in (far_migrate());
+ *   - scheduling: the slow path (schedule_key()), the fast path shared
+ *     by sim_schedule() and sim_schedule_seq() (near_file()), cancelling,
+ *     re-armed timers (sim_timer_arm());
+ *   - one-shot calls from a pool (sim_call());
+ *   - the prefetch pipeline over the next events (near_prefetch());
+ *   - firing and the loop (run_fire(), run_loop(), sim_run()).
+ *
+ * The queue's parts stay in one file because the fast paths inline
+ * across them: a schedule is near_file()'s few stores, and a firing is
+ * the loop's pop, the pipeline and the handler's call with nothing
+ * between. */
 #include "sim/sim.h"
 
 #include <inttypes.h>

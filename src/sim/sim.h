@@ -25,10 +25,10 @@
  * memory (and of 2^32 - 1 event ids).
  *
  * The queue has two parts, and the order is exactly that of the keys
- * whatever part an event is in.  Near events, due within NEAR_BUCKETS buckets of
- * 2^bucket_shift ps from now, sit in a calendar: one sorted array of
- * keys per bucket (a ring indexed by time >> bucket_shift) and a bitmap
- * of the nonempty ones.  Scheduling one is an insertion from the
+ * whatever part an event is in.  Near events, due within NEAR_BUCKETS
+ * buckets of 2^bucket_shift ps from now, sit in a calendar: one sorted
+ * array of keys per bucket (a ring indexed by time >> bucket_shift) and
+ * a bitmap of the nonempty ones.  Scheduling one is an insertion from the
  * bucket's end, which mostly stops at once since keys mostly come in
  * order; the next event is the earliest nonempty bucket's key at
  * first_head.  An event's place in its bucket is not kept, so that an
@@ -206,23 +206,25 @@ struct sim {
                                * FIRST_NONE). */
     uint32_t first_head;      /* Its keys before this one have fired. */
     uint32_t peek_b;          /* The next nonempty bucket after first_bk
-                               * when it became first (or NEAR_BUCKETS,
-                               * always empty): where the lookahead goes
-                               * on past first_bk's keys. */
+                               * when it became first (or PEEK_NONE,
+                               * always empty: sim.c): where the
+                               * lookahead goes on past first_bk's
+                               * keys. */
     uint32_t bucket_shift;    /* log2 of a bucket's width in ps. */
     uint64_t near_span_ps;    /* (NEAR_BUCKETS - 1) << bucket_shift: an
                                * event due less than this after now is
                                * near (sim_schedule()'s fast path). */
-    uint64_t puts_base;       /* Since the last width check: events */
-    uint32_t near_misses;     /* filed (near_in - puts_base, the far
-                               * ones counted down in puts_base), far
-                               * ones a bucket twice as wide
-                               * would have kept near, and places keys */
-    uint64_t moves;           /* moved to make room for earlier ones
-                               * (in insertions that passed a later
-                               * time: near_place()); and events fired */
-    uint32_t short_looks;     /* while the prefetch pipeline's lookahead
-                               * found no event for its first stage. */
+    /* What the width check (sim.c) judges, counted since the last one. */
+    uint64_t puts_base;       /* Events filed are near_in - puts_base
+                               * (far ones are counted down here). */
+    uint32_t near_misses;     /* Events filed far that a bucket twice as
+                               * wide would have kept near. */
+    uint64_t moves;           /* Places keys moved to make room for
+                               * earlier ones, in insertions that passed
+                               * a later time (near_place()). */
+    uint32_t short_looks;     /* Events fired while the prefetch
+                               * pipeline's lookahead found no event for
+                               * its first stage. */
     uint32_t id_cap;          /* Ids the key's id field is sized for
                                * (>= registered events). */
     uint32_t id_bits;         /* Bits of the key that hold the id. */
@@ -310,9 +312,9 @@ uint64_t sim_take_seq(struct sim *);
  * embedded event stand for a series of events each due to be scheduled
  * at an earlier time, ordered as those would be (a link's arrivals under
  * `fabric: ns3`, port.c), or an event filed late under the key it would
- * have had (a port's end of transmission there: sim_now_seq()).  A SEQ taken before a renumbering (see
- * Ordering above; after some 2^40 schedules) has lost its place, and
- * orders as if scheduled now. */
+ * have had (a port's end of transmission there: sim_now_seq()).  A SEQ
+ * taken before a renumbering (see Ordering above; after some 2^40
+ * schedules) has lost its place, and orders as if scheduled now. */
 void sim_schedule_seq(struct sim *, struct event *, uint64_t t_ps,
                       uint64_t seq);
 /* Removes EV from the queue if scheduled; a no-op otherwise. */
@@ -339,9 +341,9 @@ void sim_call_background(struct sim *, uint64_t t_ps, call_fn *, void *obj,
 
 /* Runs events until only background events are left, the next event is
  * after end_ps, or sim_stop() is called.  PROGRESS, if nonnull, is invoked
- * about every SIM_PROGRESS_EVERY events (when the calendar's first bucket
- * empties after that many or more since the last time).  Returns the number of events
- * executed, background events aside. */
+ * about every SIM_PROGRESS_EVERY events (when the calendar's first
+ * bucket empties after that many or more since the last time).  Returns
+ * the number of events executed, background events aside. */
 typedef void progress_fn(struct sim *, void *aux);
 uint64_t sim_run(struct sim *, progress_fn *progress, void *aux);
 /* Makes the running sim_run() return before its next event, or the next
