@@ -142,17 +142,25 @@ struct port {
     struct link link;
     struct event tx_done;     /* At busy_until_ps, when work waits (or
                                * `fabric: ns3` asks: port_set_ns3()). */
-    uint64_t rate_bps;
     struct port_queue *qv;    /* The classes' queues that exist (qmap). */
+    /* Frames of class pass_tc that went straight through the idle port
+     * since they were last added to that class's queue counters, and the
+     * largest of them (port_send()): a frame that leaves at once counts
+     * as enqueued, and as the queue's peak for its size, without the
+     * queue's line (port_queue_enqueued(), port_queue_max_bytes()). */
+    uint32_t pass_n;
+    uint16_t pass_max_bytes;
+    uint8_t pass_tc;
+    uint8_t index;            /* Within node->ports (PFC's pauses). */
     /* Fourth line: the scheduler's. */
     const struct ets_spec *ets;  /* Read by the ets scheduler. */
-    uint32_t sched_state[10]; /* Scheduler's private per-port state. */
+    uint32_t sched_state[9];  /* Scheduler's private per-port state. */
     /* With ps_per_byte 0: the last frame's wire bytes and their time on
      * the wire, so that a run of frames of one size (a flow's data, its
      * ACKs) divides once (port_ser_ps()).  0 and 0 at first, which is
      * right: no bytes take no time. */
     uint32_t ser_wire_bytes;
-    uint8_t index;            /* Within node->ports (PFC's pauses). */
+    uint64_t rate_bps;        /* Read where ps_per_byte is 0. */
     uint64_t ser_ps;
 } __attribute__((aligned(64)));
 
@@ -245,6 +253,23 @@ port_queue_view(const struct port *port, unsigned tc)
 {
     const struct port_queue *pq = port_queue_find(port, tc);
     return pq ? pq : &port_queue_none;
+}
+/* Packets class TC's queue at PORT admitted, and the peak of its bytes,
+ * the frames that passed straight through included (port.pass_n). */
+static inline uint64_t
+port_queue_enqueued(const struct port *port, unsigned tc)
+{
+    return port_queue_view(port, tc)->q.enqueued +
+           (port->pass_tc == tc ? port->pass_n : 0);
+}
+
+static inline uint64_t
+port_queue_max_bytes(const struct port *port, unsigned tc)
+{
+    uint64_t max = port_queue_view(port, tc)->q.max_bytes;
+    if (port->pass_tc == tc && port->pass_n && port->pass_max_bytes > max)
+        max = port->pass_max_bytes;
+    return max;
 }
 
 /* Takes the head packet of class TC (not empty) off PORT's queue. */

@@ -65,18 +65,4 @@ queue_pop(struct queue *q, uint64_t now_ps)
     return p;
 }
 
-/* What queue_push() of P onto Q, empty, and queue_pop() at once at
- * NOW_PS leave behind: Q empty again with its integral brought up to now
- * (it held nothing), one more packet enqueued and perhaps a new peak.
- * For a frame that leaves through an idle port without waiting. */
-static inline void
-queue_pass(struct queue *q, struct pkt *p, uint64_t now_ps)
-{
-    q->area_since_ps = now_ps;
-    q->enqueued++;
-    if (p->frame_bytes > q->max_bytes)
-        q->max_bytes = p->frame_bytes;
-    p->next = NULL;
-}
-
 #endif

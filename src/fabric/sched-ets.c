@@ -49,14 +49,17 @@
 #include "fabric/sched.h"
 #include "sim/util.h"
 
-/* port->sched_state: the deficits of classes 0..7 in wire bytes, then: */
+/* port->sched_state: the deficits of classes 0..7 in wire bytes, then
+ * one word of: */
 enum {
-    ETS_TURN = N_TC,          /* 1 + the class whose turn it is; 0: none
-                               * yet (the next turn goes to the lowest
-                               * eligible class). */
-    ETS_CREDIT,               /* Bit tc: deficit of class tc > 0. */
+    ETS_CREDIT = N_TC,        /* Bit tc: deficit of class tc > 0; and at
+                               * ETS_TURN_SHIFT 1 + the class whose turn
+                               * it is, 0: none yet (the next turn goes
+                               * to the lowest eligible class). */
     ETS_STATE_WORDS,
 };
+#define ETS_CREDIT_MASK ((1u << N_TC) - 1)
+#define ETS_TURN_SHIFT 16u
 _Static_assert(ETS_STATE_WORDS <= ARRAY_SIZE(((struct port *)0)->sched_state),
                "sched_state too small for sched-ets");
 
@@ -93,7 +96,7 @@ ets_pick(struct port *port, uint8_t eligible)
 
     /* Classes with credit found empty lose it; paused ones (packets, but
      * not eligible) keep it. */
-    uint32_t idle = st[ETS_CREDIT] & ~(uint32_t)eligible;
+    uint32_t idle = st[ETS_CREDIT] & ETS_CREDIT_MASK & ~(uint32_t)eligible;
     while (idle) {
         int tc = __builtin_ctz(idle);
         idle &= idle - 1;
@@ -111,7 +114,7 @@ ets_pick(struct port *port, uint8_t eligible)
         return highest(eligible);
 
     /* The class whose turn it is goes on while its deficit lasts. */
-    uint32_t turn = st[ETS_TURN];
+    uint32_t turn = st[ETS_CREDIT] >> ETS_TURN_SHIFT;
     if (turn && (m >> (turn - 1) & 1)) {
         uint32_t cost = head_wire_bytes(port, (int)turn - 1);
         if (st[turn - 1] >= cost)
@@ -124,7 +127,8 @@ ets_pick(struct port *port, uint8_t eligible)
         uint32_t after = m & ~((1u << turn) - 1);
         int tc = __builtin_ctz(after ? after : m);
         turn = (uint32_t)tc + 1;
-        st[ETS_TURN] = turn;
+        st[ETS_CREDIT] = (st[ETS_CREDIT] & ETS_CREDIT_MASK) |
+                         turn << ETS_TURN_SHIFT;
         st[tc] += ets->quantum_bytes[tc];
         uint32_t cost = head_wire_bytes(port, tc);
         if (st[tc] >= cost)

@@ -372,17 +372,20 @@ static void
 switch_prefetch_rx_next(const struct net *net, const struct node *node,
                         const struct pkt *p, uint8_t in_port)
 {
-    (void)net;
     (void)in_port;
     const struct sw *s = CONTAINER_OF(node, struct sw, up);
     unsigned out = p->fwd_hint - 1u;
     if (out >= s->up.n_ports)
         return;
     const struct port *port = &s->up.ports[out];
-    const struct port_queue *pq = port_queue_find(port,
-                                                  qos_classify(s->qos, p));
-    if (pq)
-        __builtin_prefetch(pq, 1);
+    /* Its queue, unless the port looks idle: a frame that leaves at once
+     * does not touch the queue's line (port_send()). */
+    if (port->eligible || port->busy_until_ps > net->sim.now_ps) {
+        const struct port_queue *pq =
+            port_queue_find(port, qos_classify(s->qos, p));
+        if (pq)
+            __builtin_prefetch(pq, 1);
+    }
     const struct link *l = &port->link;
     if (l->cap)
         __builtin_prefetch(&l->ring[(l->first + l->n) & (l->cap - 1)], 1);

@@ -392,8 +392,8 @@ classes_used(const struct port *p)
 {
     uint8_t mask = 0;
     for (int tc = 0; tc < N_TC; tc++) {
-        const struct port_queue *pq = port_queue_view(p, (unsigned)tc);
-        if (pq->q.enqueued || pq->st.drops)
+        if (port_queue_enqueued(p, (unsigned)tc) ||
+            port_queue_view(p, (unsigned)tc)->st.drops)
             mask |= (uint8_t)(1u << tc);
     }
     return mask ? mask : 1;

@@ -436,7 +436,8 @@ write_queues(FILE *f, const struct world *world, const struct run_info *ri)
             const struct queue *q = &pq->q;
             /* Headroom belongs to the ingress side of the same port. */
             uint64_t hdrm = mmu_headroom_peak(p->mmu, p->index, (uint8_t)tc);
-            if (!q->enqueued && !pq->st.drops && !hdrm)
+            uint64_t enqueued = port_queue_enqueued(p, (unsigned)tc);
+            if (!enqueued && !pq->st.drops && !hdrm)
                 continue;
             /* Close the occupancy integral at the end of the run. */
             uint64_t area = q->area_byte_ps;
@@ -447,8 +448,9 @@ write_queues(FILE *f, const struct world *world, const struct run_info *ri)
                              : 0.0;
             fprintf(f, "%s,%u,%s,%d,%llu,%.3f,%llu,%llu,%llu,%llu\n",
                     p->node->name, p->index, p->link.peer->name, tc,
-                    (unsigned long long)q->max_bytes, avg,
-                    (unsigned long long)q->enqueued,
+                    (unsigned long long)port_queue_max_bytes(
+                        p, (unsigned)tc),
+                    avg, (unsigned long long)enqueued,
                     (unsigned long long)pq->st.drops,
                     (unsigned long long)pq->st.ecn_marked,
                     (unsigned long long)hdrm);
