@@ -576,6 +576,14 @@ port_push(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
     port->eligible |= (uint8_t)(1u << tc);
 }
 
+void
+port_send_pulled(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
+{
+    uint64_t now = net->sim.now_ps;
+    queue_pass(&port_queue_get(&net->arena, port, tc)->q, p, now);
+    port_transmit(net, port, p, tc, now, false);
+}
+
 /* Whether a frame of class TC offered to PORT now, with nothing queued,
  * would leave at once by port_kick(): the port is idle with no control
  * frame waiting, TC is not paused or gated, strict priority picks it
