@@ -344,8 +344,9 @@ static uint32_t
 ring_pick(struct nic *nic, uint8_t tc)
 {
     uint32_t n = nic->ring_n, res = UINT32_MAX, min_done = UINT32_MAX;
-    for (uint32_t i = 1; i <= n; i++) {
-        uint32_t idx = (i + nic->ring_last) % n;
+    /* Slot (ring_last + i) % n for i = 1..n, one division in all. */
+    uint32_t idx = (1 + nic->ring_last) % n;
+    for (uint32_t i = 1; i <= n; i++, idx = idx + 1 < n ? idx + 1 : 0) {
         const struct tx_source *src = nic->ring[idx];
         if (src->ready) {
             if (src->tc == tc) {
@@ -417,7 +418,10 @@ activate(struct net *net, struct tx_source *src, bool woken)
     }
     if (src->ready)
         return;
-    if (!woken)
+    /* Asked inline first: most sources activated (an ACK's, a data
+     * source after an ACK) have no wake-up filed, and sim_cancel() is a
+     * call into sim.c. */
+    if (!woken && event_is_scheduled(&net->sim, &src->wake))
         sim_cancel(&net->sim, &src->wake);
     if (UNLIKELY(src->host->nic.ns3_ring) && src->class->finished &&
         !src->in_ring)

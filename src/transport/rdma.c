@@ -96,8 +96,9 @@ bytes_before(const struct rdma_qp *qp, uint64_t idx)
 
 /* Unacknowledged payload has reached the window: W, line rate x T with
  * a fixed window, none without (the simulator's IsWinBound and GetWin:
- * it may overshoot by the last packet). */
-static bool
+ * it may overshoot by the last packet).  Inline: an HPCC queue pair asks
+ * it for every packet it sends. */
+static ALWAYS_INLINE bool
 hpcc_window_full(const struct rdma_qp *qp)
 {
     enum hpcc_window mode = qp->cfg->hpcc.window;
