@@ -20,8 +20,9 @@ struct node_class {
     void (*receive)(struct net *, struct node *, struct pkt *,
                     uint8_t in_port);
     /* PORT is about to choose its next frame: a chance to move packets
-     * into its queues (a host NIC pulls from its transmit sources here).
-     * Optional. */
+     * into its queues (a host NIC pulls from its transmit sources here),
+     * or to hand it the one it would choose (port_send_pulled(), when
+     * port_pulled_leaves_at_once()).  Optional. */
     void (*tx_ready)(struct net *, struct node *, struct port *);
     /* PKT is to arrive on port IN_PORT a few events from now (port.c's
      * prefetch hook): a chance to start fetching what receive() will

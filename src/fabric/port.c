@@ -614,6 +614,15 @@ port_pass(struct port *port, uint8_t tc, struct pkt *p)
     p->next = NULL;
 }
 
+void
+port_send_pulled(struct net *net, struct port *port, struct pkt *p, uint8_t tc)
+{
+    /* The class has a queue, which port_pass_fold() counts into. */
+    (void)port_queue_get(&net->arena, port, tc);
+    port_pass(port, tc, p);
+    port_transmit(net, port, p, tc, net->sim.now_ps, false);
+}
+
 /* Whether a frame of class TC offered to PORT now, with nothing queued,
  * would leave at once by port_kick(): the port is idle with no control
  * frame waiting, TC is not paused or gated, strict priority picks it

@@ -206,6 +206,12 @@ void port_uninit(struct arena *, struct port *);
 void port_send(struct net *, struct port *, struct pkt *, uint8_t tc);
 /* Enqueues without admission (host NICs refilling from their sources). */
 void port_push(struct net *, struct port *, struct pkt *, uint8_t tc);
+/* Sends PKT, pulled by PORT's node in its tx_ready for class TC, at once
+ * (without admission): what port_push() and the port's pick and
+ * dequeue right after would do, when port_pulled_leaves_at_once() says
+ * they would pick it.  The queue's state and counters are left as the
+ * push and pop leave them (port.c's port_pass()). */
+void port_send_pulled(struct net *, struct port *, struct pkt *, uint8_t tc);
 /* Starts the next transmission if the port is idle and has work.
  * Control frames of its flow control (fc.h) go first; then a class that
  * is neither paused nor held back by the flow control. */
@@ -270,6 +276,22 @@ port_queue_max_bytes(const struct port *port, unsigned tc)
     if (port->pass_tc == tc && port->pass_n && port->pass_max_bytes > max)
         max = port->pass_max_bytes;
     return max;
+}
+
+/* Whether a frame that PORT's node pulls in its tx_ready for a class
+ * not paused, the only class it pulls for, is the one the port sends
+ * next (port_pull_idle(), port.c): the port is still idle with nothing
+ * queued, no control frame waits, no gate holds a class back and strict
+ * priority picks (the only class eligible).  Then the node hands it to
+ * port_send_pulled() in place of port_push(), and the push, the pick and
+ * the pop are skipped: every frame of a host NIC with one class in
+ * use. */
+static inline bool
+port_pulled_leaves_at_once(const struct port *port, uint64_t now_ps)
+{
+    return !port->eligible && !port->fc_ctrl &&
+           !(port->tx_bits & (PORT_FC_GATE | PORT_NOT_STRICT)) &&
+           now_ps >= port->busy_until_ps;
 }
 
 /* Takes the head packet of class TC (not empty) off PORT's queue. */

@@ -59,7 +59,7 @@ fetch_source_lines(const struct tx_source *src)
 }
 
 /* PORT's queue of class TC, which a packet pulled for TC goes to
- * (port_push()), if it has one yet. */
+ * (port_push()) or passes (port_send_pulled()), if it has one yet. */
 static ALWAYS_INLINE void
 fetch_class_queue(const struct port *port, unsigned tc)
 {
@@ -344,8 +344,9 @@ static uint32_t
 ring_pick(struct nic *nic, uint8_t tc)
 {
     uint32_t n = nic->ring_n, res = UINT32_MAX, min_done = UINT32_MAX;
-    for (uint32_t i = 1; i <= n; i++) {
-        uint32_t idx = (i + nic->ring_last) % n;
+    /* Slot (ring_last + i) % n for i = 1..n, one division in all. */
+    uint32_t idx = (1 + nic->ring_last) % n;
+    for (uint32_t i = 1; i <= n; i++, idx = idx + 1 < n ? idx + 1 : 0) {
         const struct tx_source *src = nic->ring[idx];
         if (src->ready) {
             if (src->tc == tc) {
@@ -417,7 +418,10 @@ activate(struct net *net, struct tx_source *src, bool woken)
     }
     if (src->ready)
         return;
-    if (!woken)
+    /* Asked inline first: most sources activated (an ACK's, a data
+     * source after an ACK) have no wake-up filed, and sim_cancel() is a
+     * call into sim.c. */
+    if (!woken && event_is_scheduled(&net->sim, &src->wake))
         sim_cancel(&net->sim, &src->wake);
     if (UNLIKELY(src->host->nic.ns3_ring) && src->class->finished &&
         !src->in_ring)
@@ -495,6 +499,7 @@ host_tx_ready(struct net *net, struct node *node, struct port *port)
     if (UNLIKELY(host_cast(node)->srv))
         server_tx_ready(net, host_cast(node)->srv);
     uint8_t want = nic->ready_mask & (uint8_t)~(port->eligible | port->paused);
+    bool sent = false;
     while (want) {
         int tc = __builtin_ctz(want);
         want &= (uint8_t)(want - 1);
@@ -504,15 +509,23 @@ host_tx_ready(struct net *net, struct node *node, struct port *port)
         if (p) {
             host_observe_begin(net, p, BD_NIC);
             edge_of(net)->st.pkts_sent++;
-            port_push(net, port, p, (uint8_t)tc);
+            /* The last class pulled for (strict priority's pick among
+             * them all), with nothing queued before: it leaves now. */
+            if (!want && port_pulled_leaves_at_once(port, net->sim.now_ps)) {
+                port_send_pulled(net, port, p, (uint8_t)tc);
+                sent = true;
+            } else {
+                port_push(net, port, p, (uint8_t)tc);
+            }
         }
     }
     /* Under `fabric: ns3` the simulator's NIC scans its QPs whenever its
      * link is free and no ACK waits (QbbNetDevice::DequeueAndTransmit,
      * qbb-net-device.cc lines 257-296), also when none may send: at the
      * end of a frame, at a resume, at each ACK received
-     * (nic_trigger()). */
-    if (UNLIKELY(nic->ns3_ring) && nic->ring_n &&
+     * (nic_trigger()).  A frame sent at once (SENT) is one the port
+     * would have found queued. */
+    if (UNLIKELY(nic->ns3_ring) && nic->ring_n && !sent &&
         !(port->eligible & ~port->paused))
         ring_sweep(nic);
 }

@@ -47,30 +47,17 @@ pkt_wire_bytes(const struct pkt *p)
 }
 
 void
-pkt_set_lengths(struct pkt *p)
+pkt_set_lengths_other(struct pkt *p)
 {
-    uint32_t l4;
     if (p->framing == PKT_IB || p->framing == PKT_IB_FC) {
         p->frame_bytes = (uint16_t)pkt_frame_bytes(p);
         return;
     }
-    if (p->eth.ethertype == ETHERTYPE_ROCEV1) {
-        /* GRH in place of IPv4 + UDP; ip.total_len carries the length
-         * after the Ethernet header all the same. */
-        p->ip.total_len = (uint16_t)(IB_GRH_BYTES + p->l4_extra +
-                                     p->payload_bytes);
-        p->frame_bytes = (uint16_t)pkt_frame_bytes(p);
-        return;
-    }
-    if (p->ip.proto == IPPROTO_NUM_UDP) {
-        l4 = UDP_HDR_BYTES + p->l4_extra + p->payload_bytes;
-        p->l4.udp.len = (uint16_t)l4;
-    } else {
-        sim_assert(p->ip.proto == IPPROTO_NUM_TCP);
-        l4 = TCP_HDR_BYTES + p->l4_extra + p->payload_bytes;
-    }
-    sim_assert(IPV4_HDR_BYTES + l4 <= UINT16_MAX);
-    p->ip.total_len = (uint16_t)(IPV4_HDR_BYTES + l4);
+    /* RoCEv1: a GRH in place of IPv4 + UDP; ip.total_len carries the
+     * length after the Ethernet header all the same. */
+    sim_assert(p->eth.ethertype == ETHERTYPE_ROCEV1);
+    p->ip.total_len = (uint16_t)(IB_GRH_BYTES + p->l4_extra +
+                                 p->payload_bytes);
     p->frame_bytes = (uint16_t)pkt_frame_bytes(p);
 }
 

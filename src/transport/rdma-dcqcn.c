@@ -136,13 +136,12 @@ dcqcn_inc_timer(struct sim *sim, struct event *ev)
     sim_schedule(sim, ev, sim->now_ps + qp->cfg->dcqcn.inc_period_ps);
 }
 
-/* The byte counter: every B bytes sent since the last cut is an
- * increase event. */
+/* The byte counter (dcqcn_sent() has seen the rate cut and a counter
+ * configured): every B bytes sent since the last cut is an increase
+ * event. */
 void
-dcqcn_sent(struct net *net, struct rdma_qp *qp, uint32_t wire_bytes)
+dcqcn_count_bytes(struct net *net, struct rdma_qp *qp, uint32_t wire_bytes)
 {
-    if (qp->rate >= (double)qp->line_bps || !qp->cfg->dcqcn.byte_counter)
-        return;
     qp->inc_bytes += wire_bytes;
     if (qp->inc_bytes >= qp->cfg->dcqcn.byte_counter) {
         qp->inc_bytes -= qp->cfg->dcqcn.byte_counter;

@@ -321,12 +321,23 @@ extern const struct tx_source_class rdma_stream_resp_class;
 void dcqcn_alpha_timer(struct sim *, struct event *);
 void dcqcn_dec_timer(struct sim *, struct event *);
 void dcqcn_inc_timer(struct sim *, struct event *);
-void dcqcn_sent(struct net *, struct rdma_qp *, uint32_t wire_bytes);
+void dcqcn_count_bytes(struct net *, struct rdma_qp *, uint32_t wire_bytes);
 void dcqcn_cnp(struct net *, struct rdma_qp *);
 void dcqcn_resume_idle(struct net *, struct rdma_qp *);
 /* Notification point: a CE-marked data packet arrived; its CNPs leave
  * through cnp_src, of this class. */
 void dcqcn_marked(struct net *, struct rdma_qp *);
 extern const struct tx_source_class rdma_cnp_class;
+
+/* A data packet of WIRE_BYTES left a DCQCN reaction point: the byte
+ * counter's increase events, while the rate is cut.  Inline, as every
+ * data packet sent at line rate asks only the first test. */
+static inline void
+dcqcn_sent(struct net *net, struct rdma_qp *qp, uint32_t wire_bytes)
+{
+    if (qp->rate >= (double)qp->line_bps || !qp->cfg->dcqcn.byte_counter)
+        return;
+    dcqcn_count_bytes(net, qp, wire_bytes);
+}
 
 #endif

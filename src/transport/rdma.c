@@ -96,8 +96,9 @@ bytes_before(const struct rdma_qp *qp, uint64_t idx)
 
 /* Unacknowledged payload has reached the window: W, line rate x T with
  * a fixed window, none without (the simulator's IsWinBound and GetWin:
- * it may overshoot by the last packet). */
-static bool
+ * it may overshoot by the last packet).  Inline: an HPCC queue pair asks
+ * it for every packet it sends. */
+static ALWAYS_INLINE bool
 hpcc_window_full(const struct rdma_qp *qp)
 {
     enum hpcc_window mode = qp->cfg->hpcc.window;
@@ -196,6 +197,50 @@ hpcc_resume(struct net *net, struct rdma_qp *qp)
         sim_schedule(&net->sim, &qp->data_src.wake, h->next_tx_ps);
 }
 
+/* Data packet P (or a stream's READ request) leaves the requester now:
+ * when may the next?  The QP's rate limit, DCQCN's rate, HPCC's
+ * pacing and window.  Inline in rdma_pull_data(), its caller for every
+ * data packet. */
+static ALWAYS_INLINE struct pkt *
+data_paced(struct net *net, struct rdma_qp *qp, struct pkt *p,
+           uint64_t *next_ready)
+{
+    struct flow *f = qp->flow;
+    uint32_t wire = pkt_wire_bytes_of_frame(p);
+    uint64_t rate = f->rate_bps;
+    if (qp->cfg->cc != RDMA_CC_NONE) {
+        if (qp->cfg->cc == RDMA_CC_DCQCN)
+            dcqcn_sent(net, qp, wire);
+        if ((uint64_t)qp->rate < qp->line_bps &&
+            (!rate || (uint64_t)qp->rate < rate))
+            rate = (uint64_t)qp->rate;
+    }
+    uint64_t now = net->sim.now_ps;
+    uint64_t next =
+        rate ? now + ser_time_link_ps(wire, rate, ns3_headers(qp)) : now;
+    if (UNLIKELY(qp->hpcc)) {
+        next = hpcc_sent(qp, p, now, wire, next);
+        /* The simulator's NIC files its next send when this frame ends
+         * and nothing may go (QbbNetDevice::DequeueAndTransmit), for the
+         * pacing time, window or not: the QP stays ready, and is asked
+         * again then (hpcc_may_send()). */
+        if (UNLIKELY(qp->ns3) && next > now)
+            next = now;
+    } else if (UNLIKELY(qp->ns3) && next > now) {
+        /* So for DCQCN's rate and a flow's rate limit: the simulator's
+         * NIC files the next send at this frame's end, when no QP may
+         * send (DequeueAndTransmit, qbb-net-device.cc 283-294), and a
+         * DCQCN rate change leaves it (RdmaHw::*Mlx set m_rate alone;
+         * only HPCC's ChangeRate moves m_nextAvail).  The QP stays ready
+         * and is held until its pacing time; the NIC asks it when this
+         * frame ends and files its wake-up then (rdma_pull_data()). */
+        qp->hold_until_ps = next;
+        next = now;
+    }
+    *next_ready = qp->next >= qp->n_pkts ? TIME_NEVER : next;
+    return p;
+}
+
 static struct pkt *
 rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
 {
@@ -239,7 +284,10 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
                          : (last ? PKT_LAST : PKT_MIDDLE);
     p->l4.roce.opcode = rdma_verb_pkts[verb].opcode[pos];
     p->l4.roce.psn = psn_of(qp, i);
-    p->l4.roce.ack_req = last || (i + 1) % qp->cfg->ack_every == 0;
+    /* An ACK for every packet (ack_every 1, the default) needs no
+     * division. */
+    p->l4.roce.ack_req = last || qp->cfg->ack_every == 1 ||
+                         (i + 1) % qp->cfg->ack_every == 0;
     p->l4_extra = ns3_headers(qp)
                       ? NS3_SEQTS_BYTES + int_bytes(qp)
                       : IB_BTH_BYTES + rdma_verb_pkts[verb].ext_bytes[pos] +
@@ -264,50 +312,15 @@ rdma_pull_data(struct net *net, struct tx_source *src, uint64_t *next_ready)
     if (!qp->read && !outstanding &&
         !event_is_scheduled(&net->sim, &qp->rto.ev))
         arm_rto(net, qp);
-    return rdma_data_paced(net, qp, p, next_ready);
+    return data_paced(net, qp, p, next_ready);
 }
 
-/* Data packet P (or a stream's READ request) leaves the requester now:
- * when may the next?  The QP's rate limit, DCQCN's rate, HPCC's
- * pacing and window. */
+/* rdma-qp.h's, for a stream's READ requests and responses. */
 struct pkt *
 rdma_data_paced(struct net *net, struct rdma_qp *qp, struct pkt *p,
                 uint64_t *next_ready)
 {
-    struct flow *f = qp->flow;
-    uint32_t wire = pkt_wire_bytes_of_frame(p);
-    uint64_t rate = f->rate_bps;
-    if (qp->cfg->cc != RDMA_CC_NONE) {
-        if (qp->cfg->cc == RDMA_CC_DCQCN)
-            dcqcn_sent(net, qp, wire);
-        if ((uint64_t)qp->rate < qp->line_bps &&
-            (!rate || (uint64_t)qp->rate < rate))
-            rate = (uint64_t)qp->rate;
-    }
-    uint64_t now = net->sim.now_ps;
-    uint64_t next =
-        rate ? now + ser_time_link_ps(wire, rate, ns3_headers(qp)) : now;
-    if (UNLIKELY(qp->hpcc)) {
-        next = hpcc_sent(qp, p, now, wire, next);
-        /* The simulator's NIC files its next send when this frame ends
-         * and nothing may go (QbbNetDevice::DequeueAndTransmit), for the
-         * pacing time, window or not: the QP stays ready, and is asked
-         * again then (hpcc_may_send()). */
-        if (UNLIKELY(qp->ns3) && next > now)
-            next = now;
-    } else if (UNLIKELY(qp->ns3) && next > now) {
-        /* So for DCQCN's rate and a flow's rate limit: the simulator's
-         * NIC files the next send at this frame's end, when no QP may
-         * send (DequeueAndTransmit, qbb-net-device.cc 283-294), and a
-         * DCQCN rate change leaves it (RdmaHw::*Mlx set m_rate alone;
-         * only HPCC's ChangeRate moves m_nextAvail).  The QP stays ready
-         * and is held until its pacing time; the NIC asks it when this
-         * frame ends and files its wake-up then (rdma_pull_data()). */
-        qp->hold_until_ps = next;
-        next = now;
-    }
-    *next_ready = qp->next >= qp->n_pkts ? TIME_NEVER : next;
-    return p;
+    return data_paced(net, qp, p, next_ready);
 }
 
 static struct pkt *
