@@ -48,9 +48,9 @@ struct call_block {
  * sim_schedule()'s fast path), it is doubled if more than 1/32 of them
  * went to the far heap only because the calendar's horizon
  * (NEAR_BUCKETS widths) was too short, or if the prefetch pipeline's
- * lookahead (the first bucket's keys and the next nonempty bucket's)
- * found no event for its first stage at more than 1/8 of the events
- * fired; or else halved if filing moved keys more than a quarter of a
+ * lookahead (the first bucket's keys and the next two nonempty
+ * buckets') found no event for its first stage at more than 1/8 of the
+ * events fired; or else halved if filing moved keys more than a quarter of a
  * place per event, counting only the insertions that passed a key due
  * later (near_place()), and the lookahead came up short at no more than
  * 1/64 of them.  Without the lookahead's rule, a fabric past its first
@@ -79,8 +79,8 @@ struct call_block {
  * before).  A bucket that fills past it again regrows by doubling. */
 #define SPARE_MAX_KEYS 256u
 
-/* How far near_make_first() looks for the next nonempty bucket, in
- * words of the bitmap. */
+/* How far near_peek() looks for the next two nonempty buckets, in words
+ * of the bitmap. */
 #define PEEK_WORDS 2u
 
 static event_prefetch_fn pf_none;
@@ -110,9 +110,9 @@ sim_init(struct sim *s, uint64_t seed)
     s->evs_cap = INITIAL_IDS;
     s->evs = xmalloc(s->evs_cap * sizeof *s->evs);
     s->pos = xmalloc(s->evs_cap * sizeof *s->pos);
-    /* Two more: PEEK_NONE, always empty, sim.peek_b when there is no
-     * next bucket; and FIRST_NONE, sim.first_bk while no bucket is
-     * first, whose one key (KEY_IDLE) is due at or after any
+    /* Two more: PEEK_NONE, always empty, sim.peek_b or peek_c when
+     * there is no such bucket; and FIRST_NONE, sim.first_bk while no
+     * bucket is first, whose one key (KEY_IDLE) is due at or after any
      * run_limit_ps, so that sim_run() finds it out in the compare it
      * makes anyway. */
     s->buckets = xcalloc(FIRST_NONE + 1, sizeof *s->buckets);
@@ -122,6 +122,7 @@ sim_init(struct sim *s, uint64_t seed)
     s->spare = xmalloc(NEAR_BUCKETS * sizeof *s->spare);
     s->first_bk = &s->buckets[FIRST_NONE];
     s->peek_b = PEEK_NONE;
+    s->peek_c = PEEK_NONE;
     s->bucket_shift = INITIAL_SHIFT;
     s->near_span_ps = (uint64_t)(NEAR_BUCKETS - 1) << INITIAL_SHIFT;
     for (uint32_t st = 0; st < SIM_PF_STAGES; st++)
@@ -708,20 +709,30 @@ near_rebucket(struct sim *s, uint32_t shift)
     far_due_update(s);
 }
 
-/* Points the lookahead's next bucket (peek_b) at the next nonempty one
- * after B, if one is near.  Only the prefetch pipeline reads it, so it is
- * kept only while the pipeline runs (a stale one costs a prefetch, never
- * the order). */
+/* Points the lookahead's next buckets (peek_b, peek_c) at the next two
+ * nonempty ones after B, those that are near.  Only the prefetch
+ * pipeline reads them, so they are kept only while the pipeline runs (a
+ * stale one costs a prefetch, never the order).  The second matters
+ * once a run thins out: over the whole ft16 runs the first bucket and
+ * the next one held fewer than 8 keys at 5.5-7.3% of the events fired,
+ * and the bucket after them held the missing ones at most of those
+ * (docs/performance.md). */
 static void
 near_peek(struct sim *s, uint32_t b)
 {
     s->peek_b = PEEK_NONE;
+    s->peek_c = PEEK_NONE;
     uint32_t w = b / 64;
     uint64_t word = s->nonempty[w] & (~UINT64_C(1) << (b % 64));
     for (uint32_t i = 0; i <= PEEK_WORDS; i++) {
-        if (word) {
-            s->peek_b = w * 64 + (uint32_t)__builtin_ctzll(word);
-            break;
+        while (word) {
+            uint32_t found = w * 64 + (uint32_t)__builtin_ctzll(word);
+            if (s->peek_b != PEEK_NONE) {
+                s->peek_c = found;
+                return;
+            }
+            s->peek_b = found;
+            word &= word - 1;  /* The next one after it. */
         }
         w = (w + 1) % (NEAR_BUCKETS / 64);
         word = s->nonempty[w];
@@ -1059,9 +1070,9 @@ sim_call_background(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj,
  * and the hook of the one (S - i) x D ahead runs its stage i, so each
  * stage finds what the one before fetched in cache, D events later.
  * Events ahead are read off the first bucket's keys still to fire, then
- * the next nonempty bucket's (peek_b), all before any hook runs: a key
- * filed later between them is missed, which costs a prefetch, never the
- * order. */
+ * the next two nonempty buckets' (peek_b, peek_c), all before any hook
+ * runs: a key filed later between them is missed, which costs a
+ * prefetch, never the order. */
 
 /* Stands in for an event beyond the last one ahead, so that the hooks
  * are called without a test: its hook, index 0's, does nothing. */
@@ -1074,24 +1085,48 @@ pf_none(const struct sim *s, const struct event *ev)
     (void)ev;
 }
 
-/* The event D places after the next one to fire: the next to fire are
- * the NA keys at A, then NB's; no_event past them. */
+/* The key D places after the next one to fire: the next to fire are
+ * the NA keys at A, then NB's, then NC's; NULL past them. */
+static ALWAYS_INLINE const heap_key *
+key_ahead(const heap_key *a, uint32_t na, const struct sim_bucket *nb,
+          const struct sim_bucket *nc, uint32_t d)
+{
+    if (d < na)
+        return &a[d];
+    d -= na;
+    if (d < nb->len)
+        return &nb->keys[d];
+    d -= nb->len;
+    if (d < nc->len)
+        return &nc->keys[d];
+    return NULL;
+}
+
+/* The event of key_ahead()'s key; no_event past the last.  Written out
+ * rather than through key_ahead(): GCC kept its NULL test as a second
+ * branch, 5.6 instructions per packet-hop on ft16-roce-pfc cut at 20 us
+ * (callgrind). */
 static ALWAYS_INLINE const struct event *
 event_ahead(const struct sim *s, const heap_key *a, uint32_t na,
-            const struct sim_bucket *nb, uint32_t d)
+            const struct sim_bucket *nb, const struct sim_bucket *nc,
+            uint32_t d)
 {
     if (d < na)
         return s->evs[key_id(s, a[d])];
-    if (d - na < nb->len)
-        return s->evs[key_id(s, nb->keys[d - na])];
+    d -= na;
+    if (d < nb->len)
+        return s->evs[key_id(s, nb->keys[d])];
+    d -= nb->len;
+    if (d < nc->len)
+        return s->evs[key_id(s, nc->keys[d])];
     return &no_event;
 }
 
 /* Runs the pipeline for the next events to fire: the NA keys at A (the
  * first bucket's still to fire, the one firing now taken out), then
- * peek_b's.  The caller passes A and NA from what it read for its pop,
- * so that they are not read again after the stores that took the key
- * out. */
+ * peek_b's and peek_c's.  The caller passes A and NA from what it read
+ * for its pop, so that they are not read again after the stores that
+ * took the key out. */
 static ALWAYS_INLINE void
 near_prefetch(struct sim *s, const heap_key *a, uint32_t na)
 {
@@ -1111,14 +1146,15 @@ near_prefetch(struct sim *s, const heap_key *a, uint32_t na)
         ahead[4] = evs[(uint64_t)a[FAR - 4 * D] & id_mask];
     } else {
         const struct sim_bucket *nb = &s->buckets[s->peek_b];
-        if (FAR + D - na < nb->len)
-            __builtin_prefetch(&evs[(uint64_t)nb->keys[FAR + D - na] &
-                                    id_mask]);
-        ahead[0] = event_ahead(s, a, na, nb, FAR);
-        ahead[1] = event_ahead(s, a, na, nb, FAR - D);
-        ahead[2] = event_ahead(s, a, na, nb, FAR - 2 * D);
-        ahead[3] = event_ahead(s, a, na, nb, FAR - 3 * D);
-        ahead[4] = event_ahead(s, a, na, nb, FAR - 4 * D);
+        const struct sim_bucket *nc = &s->buckets[s->peek_c];
+        const heap_key *next = key_ahead(a, na, nb, nc, FAR + D);
+        if (next)
+            __builtin_prefetch(&evs[(uint64_t)*next & id_mask]);
+        ahead[0] = event_ahead(s, a, na, nb, nc, FAR);
+        ahead[1] = event_ahead(s, a, na, nb, nc, FAR - D);
+        ahead[2] = event_ahead(s, a, na, nb, nc, FAR - 2 * D);
+        ahead[3] = event_ahead(s, a, na, nb, nc, FAR - 3 * D);
+        ahead[4] = event_ahead(s, a, na, nb, nc, FAR - 4 * D);
     }
     s->short_looks += ahead[1] == &no_event;
     __builtin_prefetch(ahead[0]);

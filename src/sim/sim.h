@@ -60,11 +60,12 @@
  * headers, bitmap and spare arrays.
  *
  * Lookahead: the calendar knows the next events in firing order (the
- * first bucket's keys, then the next nonempty bucket's), so sim_run()
- * runs a software prefetch pipeline over them (event_set_prefetch()):
- * a hop whose lines (the packet, the ports, the queue, the MMU counters)
- * were last touched long ago no longer stalls on each in turn; the next
- * few events' misses are in flight together (docs/performance.md). */
+ * first bucket's keys, then the next two nonempty buckets'), so
+ * sim_run() runs a software prefetch pipeline over them
+ * (event_set_prefetch()): a hop whose lines (the packet, the ports, the
+ * queue, the MMU counters) were last touched long ago no longer stalls
+ * on each in turn; the next few events' misses are in flight together
+ * (docs/performance.md). */
 #ifndef DCSIM_SIM_H
 #define DCSIM_SIM_H 1
 
@@ -210,6 +211,9 @@ struct sim {
                                * always empty: sim.c): where the
                                * lookahead goes on past first_bk's
                                * keys. */
+    uint32_t peek_c;          /* The next nonempty one after peek_b then
+                               * (or PEEK_NONE): where it goes on past
+                               * peek_b's. */
     uint32_t bucket_shift;    /* log2 of a bucket's width in ps. */
     uint64_t near_span_ps;    /* (NEAR_BUCKETS - 1) << bucket_shift: an
                                * event due less than this after now is
