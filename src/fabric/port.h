@@ -147,7 +147,8 @@ struct port {
      * since they were last added to that class's queue counters, and the
      * largest of them (port_send()): a frame that leaves at once counts
      * as enqueued, and as the queue's peak for its size, without the
-     * queue's line (port_queue_enqueued(), port_queue_max_bytes()). */
+     * queue's line (port_queue_enqueued(), port_queue_max_bytes()); both
+     * are 0 once folded into the queue (port.c's port_pass_fold()). */
     uint32_t pass_n;
     uint16_t pass_max_bytes;
     uint8_t pass_tc;
@@ -272,8 +273,9 @@ port_queue_enqueued(const struct port *port, unsigned tc)
 static inline uint64_t
 port_queue_max_bytes(const struct port *port, unsigned tc)
 {
+    /* pass_max_bytes is 0 while pass_n is. */
     uint64_t max = port_queue_view(port, tc)->q.max_bytes;
-    if (port->pass_tc == tc && port->pass_n && port->pass_max_bytes > max)
+    if (port->pass_tc == tc && port->pass_max_bytes > max)
         max = port->pass_max_bytes;
     return max;
 }
