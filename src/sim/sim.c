@@ -11,33 +11,22 @@
  *   - scheduling: the slow path (schedule_key()), the fast path shared
  *     by sim_schedule() and sim_schedule_seq() (near_file()), cancelling,
  *     re-armed timers (sim_timer_arm());
- *   - one-shot calls from a pool (sim_call());
  *   - the prefetch pipeline over the next events (near_prefetch());
  *   - firing and the loop (run_fire(), run_loop(), sim_run()).
+ *
+ * The one-shot calls of sim_call() are a pool of events on top of this,
+ * in sim-call.c.
  *
  * The queue's parts stay in one file because the fast paths inline
  * across them: a schedule is near_file()'s few stores, and a firing is
  * the loop's pop, the pipeline and the handler's call with nothing
  * between. */
 #include "sim/sim.h"
+#include "sim/sim-call.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct call_node {
-    struct event ev;
-    call_fn *fn;
-    void *obj;
-    uint64_t arg;
-    struct call_node *next_free;
-};
-
-#define CALL_BLOCK 256
-struct call_block {
-    struct call_block *next;
-    struct call_node nodes[CALL_BLOCK];
-};
 
 #define INITIAL_IDS 1024u
 
@@ -145,12 +134,7 @@ sim_uninit(struct sim *s)
     free(s->buckets);
     free(s->nonempty);
     free(s->spare);
-    struct call_block *b = s->call_blocks;
-    while (b) {
-        struct call_block *next = b->next;
-        free(b);
-        b = next;
-    }
+    sim_calls_free(s);
     memset(s, 0, sizeof *s);
 }
 
@@ -377,6 +361,13 @@ event_init_background(struct sim *s, struct event *ev, event_fn *fn)
     event_init(s, ev, fn);
     ev->background = true;
     s->pos[ev->id] = POS_IDLE_BACKGROUND;
+}
+
+void
+event_set_background(struct sim *s, struct event *ev, bool background)
+{
+    ev->background = background;
+    s->pos[ev->id] = pos_idle(ev);
 }
 
 void
@@ -1011,58 +1002,6 @@ sim_timer_arm(struct sim *s, struct sim_timer *tm, uint64_t t_ps)
     sim_schedule(s, &tm->ev, t_ps);
     tm->due_ps = tm->ev.time_ps;
     tm->due_seq = s->seq - 1;
-}
-
-static void
-call_fire(struct sim *s, struct event *ev)
-{
-    struct call_node *c = CONTAINER_OF(ev, struct call_node, ev);
-    call_fn *fn = c->fn;
-    void *obj = c->obj;
-    uint64_t arg = c->arg;
-    c->next_free = s->free_calls;
-    s->free_calls = c;
-    fn(s, obj, arg);
-}
-
-/* A pool node for FN(OBJ, ARG), its event BACKGROUND or not, scheduled
- * at T_PS.  A node returns to the pool for either kind, so the flag is
- * set each time. */
-static void
-call_schedule(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj,
-              uint64_t arg, bool background)
-{
-    if (!s->free_calls) {
-        struct call_block *b = xmalloc(sizeof *b);
-        b->next = s->call_blocks;
-        s->call_blocks = b;
-        for (int i = CALL_BLOCK - 1; i >= 0; i--) {
-            event_init(s, &b->nodes[i].ev, call_fire);
-            b->nodes[i].next_free = s->free_calls;
-            s->free_calls = &b->nodes[i];
-        }
-    }
-    struct call_node *c = s->free_calls;
-    s->free_calls = c->next_free;
-    c->fn = fn;
-    c->obj = obj;
-    c->arg = arg;
-    c->ev.background = background;
-    s->pos[c->ev.id] = pos_idle(&c->ev);
-    sim_schedule(s, &c->ev, t_ps);
-}
-
-void
-sim_call(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj, uint64_t arg)
-{
-    call_schedule(s, t_ps, fn, obj, arg, false);
-}
-
-void
-sim_call_background(struct sim *s, uint64_t t_ps, call_fn *fn, void *obj,
-                    uint64_t arg)
-{
-    call_schedule(s, t_ps, fn, obj, arg, true);
 }
 
 /* The prefetch pipeline, run as each event fires (D = SIM_PF_DIST, S =

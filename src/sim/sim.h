@@ -271,6 +271,10 @@ void event_init(struct sim *, struct event *, event_fn *fn);
  * nor keep a run without a stop time going forever; they are not counted
  * in `events` either. */
 void event_init_background(struct sim *, struct event *, event_fn *fn);
+/* Makes idle event EV a background event (BACKGROUND true) or not, as
+ * event_init_background() or event_init() made it (sim_call()'s pool
+ * reuses its events for either kind). */
+void event_set_background(struct sim *, struct event *, bool background);
 /* Gives EV a prefetch hook PF.  sim_run() looks ahead in the calendar:
  * when EV is SIM_PF_STAGES + 1 steps of SIM_PF_DIST events from
  * firing, its struct event is fetched; at each later step PF's next
