@@ -98,7 +98,7 @@ sim_init(struct sim *s, uint64_t seed)
     s->run_limit_ps = UINT64_MAX;  /* sim_run() sets it from end_ps. */
     s->evs_cap = INITIAL_IDS;
     s->evs = xmalloc(s->evs_cap * sizeof *s->evs);
-    s->pos = xmalloc(s->evs_cap * sizeof *s->pos);
+    s->far_at = xmalloc(s->evs_cap * sizeof *s->far_at);
     /* Two more: PEEK_NONE, always empty, sim.peek_b or peek_c when
      * there is no such bucket; and FIRST_NONE, sim.first_bk while no
      * bucket is first, whose one key (KEY_IDLE) is due at or after any
@@ -125,7 +125,7 @@ sim_uninit(struct sim *s)
 {
     free(s->far);
     free(s->evs);
-    free(s->pos);
+    free(s->far_at);
     for (uint32_t b = 0; b < NEAR_BUCKETS; b++)
         free(s->buckets[b].keys);
     for (uint32_t i = 0; i < s->n_spare; i++)
@@ -177,18 +177,11 @@ events_fired(const struct sim *s)
     return s->near_out + s->events_adj;
 }
 
-/* Whether POS, an event's sim.pos[], is that of a scheduled event. */
-static inline bool
-pos_scheduled(uint32_t pos)
+/* The state of EV idle. */
+static inline uint8_t
+state_idle(const struct event *ev)
 {
-    return pos < POS_IDLE_BACKGROUND;
-}
-
-/* The sim.pos[] of EV idle. */
-static inline uint32_t
-pos_idle(const struct event *ev)
-{
-    return ev->background ? POS_IDLE_BACKGROUND : POS_IDLE;
+    return ev->background ? EV_IDLE_BACKGROUND : EV_IDLE;
 }
 
 static inline uint32_t
@@ -334,8 +327,8 @@ event_init(struct sim *s, struct event *ev, event_fn *fn)
         s->evs_cap += s->evs_cap / 2;
         s->evs = xrealloc_huge(s->evs, n * sizeof *s->evs,
                                (size_t)s->evs_cap * sizeof *s->evs);
-        s->pos = xrealloc_huge(s->pos, n * sizeof *s->pos,
-                               (size_t)s->evs_cap * sizeof *s->pos);
+        s->far_at = xrealloc_huge(s->far_at, n * sizeof *s->far_at,
+                                  (size_t)s->evs_cap * sizeof *s->far_at);
     }
     if (s->n_evs == s->id_cap) {
         uint64_t grown = (uint64_t)s->id_cap + s->id_cap / 2;
@@ -350,9 +343,9 @@ event_init(struct sim *s, struct event *ev, event_fn *fn)
     ev->background = false;
     ev->prefetch = 0;
     ev->timer = false;
+    ev->state = EV_IDLE;
     ev->fn = fn;
     s->evs[ev->id] = ev;
-    s->pos[ev->id] = POS_IDLE;
 }
 
 void
@@ -360,14 +353,15 @@ event_init_background(struct sim *s, struct event *ev, event_fn *fn)
 {
     event_init(s, ev, fn);
     ev->background = true;
-    s->pos[ev->id] = POS_IDLE_BACKGROUND;
+    ev->state = EV_IDLE_BACKGROUND;
 }
 
 void
 event_set_background(struct sim *s, struct event *ev, bool background)
 {
+    (void)s;
     ev->background = background;
-    s->pos[ev->id] = pos_idle(ev);
+    ev->state = state_idle(ev);
 }
 
 void
@@ -417,7 +411,7 @@ static inline void
 far_set(struct sim *s, uint32_t i, heap_key k)
 {
     s->far[i] = k;
-    s->pos[key_id(s, k)] = POS_FAR | i;
+    s->far_at[key_id(s, k)] = i;
 }
 
 /* Moves the key at I up the far heap to its place. */
@@ -459,11 +453,13 @@ static void
 far_push(struct sim *s, heap_key k)
 {
     if (UNLIKELY(s->far_len == s->far_cap)) {
-        /* Every POS_FAR | index stays below POS_IDLE_BACKGROUND. */
-        sim_assert(s->far_cap < POS_FAR / 2);
+        /* Every index fits far_at[] (2^31 pending events would need
+         * ~100 GiB). */
+        sim_assert(s->far_cap < UINT32_C(1) << 31);
         s->far_cap = s->far_cap ? 2 * s->far_cap : 64;
         s->far = xrealloc(s->far, (size_t)s->far_cap * sizeof *s->far);
     }
+    s->evs[key_id(s, k)]->state = EV_FAR;
     s->far[s->far_len] = k;
     far_up(s, s->far_len++);
     far_due_update(s);
@@ -494,7 +490,7 @@ near_shift(struct sim *s, heap_key *keys, uint32_t head, uint32_t end,
            heap_key k)
 {
     /* A pointer walks down, each key read once; the keys moved need no
-     * other update, since a near event's position does not say where
+     * other update, since a near event's state does not say where
      * in its bucket it is (near_remove()). */
     heap_key *p = keys + end;
     const heap_key *stop = keys + head;
@@ -554,7 +550,7 @@ near_insert(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
     uint32_t head = bk == s->first_bk ? s->first_head : 0;
     uint32_t i = near_place(s, bk->keys, head, bk->len++, k);
     bk->keys[i] = k;
-    s->pos[id] = POS_NEAR;
+    s->evs[id]->state = EV_NEAR;
     s->nonempty[b / 64] |= UINT64_C(1) << (b % 64);
     s->near_in++;
 }
@@ -581,7 +577,7 @@ near_emptied(struct sim *s, struct sim_bucket *bk)
 
 /* Takes pending event ID, due at T_PS, out of its calendar bucket.  Its
  * key is looked for there, from the first of T_PS's keys on (found by
- * bisection): a near event's position is POS_NEAR, not its place, so
+ * bisection): a near event's state is EV_NEAR, not its place, so
  * that filing a key before others (most filings under `fabric: ns3`)
  * need not record the new places of the keys it moves, while a near
  * event is seldom cancelled or moved (a few thousand times a run). */
@@ -656,11 +652,12 @@ queue_put(struct sim *s, uint32_t id, heap_key k, uint64_t t_ps)
 static inline void
 queue_take(struct sim *s, uint32_t id)
 {
-    if (s->pos[id] & POS_FAR)
-        far_remove(s, s->pos[id] & ~POS_FAR);
+    struct event *ev = s->evs[id];
+    if (ev->state == EV_FAR)
+        far_remove(s, s->far_at[id]);
     else
-        near_remove(s, id, s->evs[id]->time_ps);
-    s->pos[id] = pos_idle(s->evs[id]);
+        near_remove(s, id, ev->time_ps);
+    ev->state = state_idle(ev);
 }
 
 /* Refiles every calendar event under a bucket width of 2^SHIFT ps. */
@@ -824,7 +821,7 @@ static void
 schedule_key(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq)
 {
     heap_key k = (heap_key)t_ps << 64 | (heap_key)(seq << s->id_bits | ev->id);
-    if (!pos_scheduled(s->pos[ev->id])) {
+    if (!event_is_scheduled(s, ev)) {
         if (UNLIKELY(ev->background))
             s->n_background++;
     } else {
@@ -852,15 +849,15 @@ sim_take_seq(struct sim *s)
 
 /* Puts K, event EV's key, due at T_PS, at place I of BK, which held N
  * keys and has room there (those later than K moved up), and records EV
- * filed.  EV is not a background event: an idle one's position
- * (POS_IDLE_BACKGROUND) sends it to the slow path, which counts it. */
+ * filed.  EV is not a background event: an idle one's state
+ * (EV_IDLE_BACKGROUND) sends it to the slow path, which counts it. */
 static ALWAYS_INLINE void
 near_filed(struct sim *s, struct event *ev, struct sim_bucket *bk,
            uint32_t i, uint32_t n, heap_key k, uint64_t t_ps)
 {
     bk->keys[i] = k;
     bk->len = n + 1;
-    s->pos[ev->id] = POS_NEAR;
+    ev->state = EV_NEAR;
     s->near_in++;  /* In the calendar, and filed since the width check. */
     ev->time_ps = t_ps;
 }
@@ -884,18 +881,20 @@ near_file_before(struct sim *s, struct event *ev, struct sim_bucket *bk,
  * EV, idle, due at T_PS within the calendar's horizon, under SEQ, in its
  * bucket, exactly where queue_put() would, and returns true; or returns
  * false, having changed nothing, when it is not idle (or is a background
- * event: its idle position is not POS_IDLE) or is due too far
- * ahead, its bucket has no room, a width check is due, or its key would
- * go before the bucket's last and MOVE (a compile-time constant) does
- * not allow that.  One unsigned compare of t_ps - now with near_span_ps
- * asks both whether T_PS is not in the past and whether it is near. */
+ * event: its idle state is not EV_IDLE) or is due too far
+ * ahead, or its bucket has no room.  A key that goes before the
+ * bucket's last is put in its place out of line (near_file_before()):
+ * under `fabric: ns3` about half of all filings, and with DCQCN's rate
+ * limits 28% of sim_schedule()'s on ft16-roce-dcqcn, whose slow path
+ * cost 156 instructions a filing (docs/performance.md).  One unsigned
+ * compare of t_ps - now with near_span_ps asks both whether T_PS is not
+ * in the past and whether it is near. */
 static ALWAYS_INLINE bool
-near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
-          bool move)
+near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq)
 {
     uint32_t id = ev->id;
     if (UNLIKELY(t_ps - s->now_ps >= s->near_span_ps ||
-                 s->pos[id] != POS_IDLE))
+                 ev->state != EV_IDLE))
         return false;
     heap_key k = (heap_key)t_ps << 64 | (heap_key)(seq << s->id_bits | id);
     /* bucket_of() in 64 bits, and the last key's index in size_t below,
@@ -915,8 +914,6 @@ near_file(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq,
     } else if (UNLIKELY(n == bk->cap)) {
         return false;
     } else if (bk->keys[(size_t)n - 1] > k) {
-        if (!move)
-            return false;
         near_file_before(s, ev, bk, k);
         return true;
     }
@@ -947,7 +944,7 @@ sim_schedule_seq(struct sim *s, struct event *ev, uint64_t t_ps, uint64_t seq)
      * with the insertion from the bucket's end that their earlier
      * sequence numbers mostly need.  A SEQ not below s->seq was taken
      * before a renumbering: the slow path. */
-    if (LIKELY(seq < s->seq && near_file(s, ev, t_ps, seq, true)))
+    if (LIKELY(seq < s->seq && near_file(s, ev, t_ps, seq)))
         return;
     schedule_seq_slow(s, ev, t_ps, seq);
 }
@@ -956,13 +953,17 @@ void
 sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
 {
     /* The common case in a few loads and stores: an idle event due within
-     * the calendar's horizon, after every key already in its bucket (keys
-     * mostly come in order), with room left there.  It files the key
-     * exactly where schedule_slow() would. */
-    if (LIKELY(s->seq < s->seq_limit &&
-               near_file(s, ev, t_ps, s->seq, false))) {
-        s->seq++;
-        return;
+     * the calendar's horizon, with room left in its bucket (keys mostly
+     * come in order, after every key already there).  It files the key
+     * exactly where schedule_slow() would.  The sequence number is
+     * taken first, so that nothing is left to do after a filing before
+     * the bucket's last key, which is then a tail call. */
+    uint64_t seq = s->seq;
+    if (LIKELY(seq < s->seq_limit)) {
+        s->seq = seq + 1;
+        if (LIKELY(near_file(s, ev, t_ps, seq)))
+            return;
+        s->seq = seq;
     }
     schedule_slow(s, ev, t_ps);
 }
@@ -970,7 +971,7 @@ sim_schedule(struct sim *s, struct event *ev, uint64_t t_ps)
 void
 sim_cancel(struct sim *s, struct event *ev)
 {
-    if (!pos_scheduled(s->pos[ev->id]))
+    if (!event_is_scheduled(s, ev))
         return;
     if (UNLIKELY(ev->background))
         s->n_background--;
@@ -993,7 +994,7 @@ sim_timer_arm(struct sim *s, struct sim_timer *tm, uint64_t t_ps)
      * queue holds is no later than this one, and sim_run() refiles the
      * timer when it comes up.  The sequence number is taken now, as
      * sim_schedule() would. */
-    if (LIKELY(pos_scheduled(s->pos[tm->ev.id]) && t_ps >= tm->due_ps &&
+    if (LIKELY(event_is_scheduled(s, &tm->ev) && t_ps >= tm->due_ps &&
                s->seq < s->seq_limit)) {
         tm->due_ps = t_ps;
         tm->due_seq = s->seq++;
@@ -1105,34 +1106,36 @@ near_prefetch(struct sim *s, const heap_key *a, uint32_t na)
     s->pf_fns[3][ahead[4]->prefetch](s, ahead[4]);
 }
 
-/* Takes the first key, event ID's, out of the far heap. */
+/* Takes the first key, event EV's, out of the far heap, leaving EV in
+ * STATE. */
 static ALWAYS_INLINE void
-far_pop(struct sim *s, uint64_t id)
+far_pop(struct sim *s, struct event *ev, uint8_t state)
 {
     far_remove(s, 0);
-    s->pos[id] = POS_IDLE;
+    ev->state = state;
 }
 
-/* Takes the first key, event ID's, out of BK, the first bucket, in O(1),
- * and returns the new first_head, the place of the next key to fire
- * there. */
+/* Takes the first key, event EV's, out of BK, the first bucket, in O(1),
+ * leaving EV in STATE, and returns the new first_head, the place of the
+ * next key to fire there. */
 static ALWAYS_INLINE uint32_t
-near_pop(struct sim *s, struct sim_bucket *bk, uint64_t id)
+near_pop(struct sim *s, struct sim_bucket *bk, struct event *ev,
+         uint8_t state)
 {
     uint32_t head = ++s->first_head;
     if (head == bk->len)
         near_emptied(s, bk);
     s->near_out++;  /* Out of the calendar, and fired (events_fired()). */
-    s->pos[id] = POS_IDLE;
+    ev->state = state;
     return head;
 }
 
-/* Sets the clock to TOP, event ID's key, and takes TOP out of BK, the
+/* Sets the clock to TOP, event EV's key, and takes TOP out of BK, the
  * first bucket, running the prefetch pipeline if PREFETCH, or out of the
- * far heap if BK is NULL. */
+ * far heap if BK is NULL; EV is left in STATE. */
 static ALWAYS_INLINE void
-run_take(struct sim *s, heap_key top, struct sim_bucket *bk, uint64_t id,
-         bool prefetch)
+run_take(struct sim *s, heap_key top, struct sim_bucket *bk,
+         struct event *ev, uint8_t state, bool prefetch)
 {
     s->now_ps = (uint64_t)(top >> 64);
     s->now_seq = key_seq(s, top);
@@ -1141,12 +1144,12 @@ run_take(struct sim *s, heap_key top, struct sim_bucket *bk, uint64_t id,
          * may have handed the array on: then none is left to read. */
         const heap_key *keys = bk->keys;
         uint32_t len = bk->len;
-        uint32_t head = near_pop(s, bk, id);
+        uint32_t head = near_pop(s, bk, ev, state);
         if (prefetch)
             near_prefetch(s, keys + head, len - head);
     } else {
         /* The calendar is empty, so there is nothing to look ahead at. */
-        far_pop(s, id);
+        far_pop(s, ev, state);
     }
 }
 
@@ -1167,10 +1170,10 @@ run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch)
          * last armed, without firing; the clock stays where it is. */
         if (ev->timer && top != timer_due_key(s, timer_of(ev))) {
             if (bk != NULL) {
-                near_pop(s, bk, id);
+                near_pop(s, bk, ev, EV_IDLE);
                 s->events_adj--;  /* Not fired. */
             } else {
-                far_pop(s, id);
+                far_pop(s, ev, EV_IDLE);
             }
             struct sim_timer *tm = timer_of(ev);
             ev->time_ps = tm->due_ps;
@@ -1179,13 +1182,12 @@ run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch)
         }
         /* Whether anything real is left is asked only when a
          * background event is due.  It fires uncounted, idle under its
-         * own position (sim.h). */
+         * own state (sim.h). */
         if (ev->background) {
             if (near_len(s) + s->far_len == s->n_background)
                 return false;
             s->n_background--;
-            run_take(s, top, bk, id, prefetch);
-            s->pos[id] = POS_IDLE_BACKGROUND;
+            run_take(s, top, bk, ev, EV_IDLE_BACKGROUND, prefetch);
             if (bk != NULL)
                 s->events_adj--;  /* Not counted. */
             ev->fn(s, ev);
@@ -1195,7 +1197,7 @@ run_fire(struct sim *s, heap_key top, struct sim_bucket *bk, bool prefetch)
     /* Counted by the calendar's pop (events_fired()), or here. */
     if (bk == NULL)
         s->events_adj++;
-    run_take(s, top, bk, id, prefetch);
+    run_take(s, top, bk, ev, EV_IDLE, prefetch);
     ev->fn(s, ev);
     return true;
 }

@@ -52,7 +52,7 @@
  * a few hundred nanoseconds ahead; the calendar costs them O(1)
  * amortized where a climb over every registered event cost
  * log2(events) levels (docs/performance.md gives the figures).  Memory:
- * 4 B of position and 8 B of index per registered event, 16 B per
+ * 4 B of far-heap index and 8 B of address per registered event, 16 B per
  * pending far event (in an array that doubles), 16 B per pending near
  * event (in arrays of at least 8 that an emptied
  * bucket hands to the next one to fill, so that the calendar's keys stay
@@ -95,8 +95,18 @@ struct event {
                          * background: sim_run() tests both at once). */
     uint8_t prefetch;   /* Index of its prefetch hook in sim.pf_hooks,
                          * or 0 for none. */
+    uint8_t state;      /* EV_IDLE, EV_IDLE_BACKGROUND, EV_NEAR or
+                         * EV_FAR: kept here, in the line that filing and
+                         * firing touch anyway, rather than in a table of
+                         * its own (docs/performance.md). */
     event_fn *fn;       /* Handler. */
 };
+
+/* event.state: idle (a background event's idle state is its own, so
+ * that sim_schedule()'s fast path, which takes only EV_IDLE, leaves
+ * counting them to the slow path), in the calendar, or in the far heap
+ * (at sim.far_at[id]). */
+enum { EV_IDLE, EV_IDLE_BACKGROUND, EV_NEAR, EV_FAR };
 
 /* A timer that is re-armed far more often than it fires: a
  * retransmission timeout, pushed back by every acknowledgement.  Moving
@@ -139,17 +149,6 @@ struct sim_bucket {
 /* Buckets in the calendar ring (a power of two). */
 #define NEAR_BUCKETS 8192u
 
-/* sim.pos[]: POS_IDLE for an idle event, POS_IDLE_BACKGROUND for an
- * idle background event (so that sim_schedule()'s fast path, which
- * takes only POS_IDLE, leaves counting them to the slow path), POS_FAR |
- * i for one at index i of the far heap (i stays below 2^31 - 2: that
- * many pending events would need ~100 GiB), POS_NEAR for one in the
- * calendar (where in its bucket is not kept: sim.c's near_remove()). */
-#define POS_IDLE UINT32_MAX
-#define POS_IDLE_BACKGROUND (UINT32_MAX - 1)
-#define POS_FAR (UINT32_C(1) << 31)
-#define POS_NEAR 0u
-
 /* Prefetch hooks a sim can hold (index 0 is none). */
 #define SIM_PF_FNS 8u
 /* Stages of a prefetch hook, and events between two stages
@@ -191,9 +190,10 @@ struct sim {
     uint64_t run_limit_ps;    /* The earlier of far_due_ps and end_ps + 1:
                                * sim_run() looks at either only for a
                                * key due at or after it. */
-    uint32_t *pos;            /* By event id: POS_IDLE,
-                               * POS_IDLE_BACKGROUND, POS_FAR | heap
-                               * index, or POS_NEAR. */
+    uint32_t *far_at;         /* By event id: its index in the far heap,
+                               * while its state is EV_FAR (where in its
+                               * bucket a near one is is not kept:
+                               * sim.c's near_remove()). */
     struct sim_bucket *buckets;  /* NEAR_BUCKETS, by (time >> shift),
                                   * and two more (sim.c). */
     uint64_t *nonempty;       /* Bitmap of the nonempty buckets. */
@@ -298,7 +298,8 @@ void event_set_prefetch(struct sim *, struct event *,
 static inline bool
 event_is_scheduled(const struct sim *s, const struct event *ev)
 {
-    return s->pos[ev->id] < POS_IDLE_BACKGROUND;
+    (void)s;
+    return ev->state >= EV_NEAR;
 }
 
 /* Schedules EV at absolute time T_PS (>= now).  If EV is already scheduled
