@@ -19,6 +19,9 @@
 #                          one line on stderr that starts with FILE:WANT
 #                          (and holds ALSO), and leave no DIR: one TAP
 #                          line each.
+#   refused_at NAME FILE PLACE [ALSO]
+#                          the same, with stderr starting with PLACE (an
+#                          error found in a file the scenario names).
 #   refused_as NAME TEXT LINE:COL WANT
 #                          writes the script's own `scenario TEXT` to
 #                          NAME.yaml and checks it is `refused` at
@@ -70,6 +73,9 @@ all_drops() {
         awk -F': ' '{ s += $2 } END { print s + 0 }'
 }
 refused() {
+    refused_at "$1" "$2" "$2:$3" "${4:-}"
+}
+refused_at() {
     for r_cmd in run validate; do
         rm -rf "$tmp/refused"
         if [ "$r_cmd" = run ]; then
@@ -82,14 +88,16 @@ refused() {
         [ -s "$tmp/stdout" ] && r_why="$r_why output on stdout;"
         [ "$(wc -l <"$tmp/stderr")" = 1 ] || r_why="$r_why not one line on stderr;"
         case $(cat "$tmp/stderr") in
-        "$2:$3"*) ;;
-        *) r_why="$r_why stderr does not start with FILE:$3;" ;;
+        "$3"*) ;;
+        *) r_why="$r_why stderr does not start with $3;" ;;
         esac
         if [ -n "${4:-}" ]; then
             grep -qF -- "$4" "$tmp/stderr" || r_why="$r_why no '$4' in stderr;"
         fi
         [ -e "$tmp/refused" ] && r_why="$r_why output directory exists;"
-        t "$([ -z "$r_why" ]; echo $?)" "$r_cmd $1: exit 2, $(basename "$2"):$3${4:+ ... $4}${r_why:+ --$r_why}"
+        r_at=${3#"$2:"}
+        if [ "$r_at" = "$3" ]; then r_at=$(basename "$3"); else r_at="$(basename "$2"):$r_at"; fi
+        t "$([ -z "$r_why" ]; echo $?)" "$r_cmd $1: exit 2, $r_at${4:+ ... $4}${r_why:+ --$r_why}"
         [ -z "$r_why" ] || sed 's/^/# stderr: /' "$tmp/stderr"
     done
 }

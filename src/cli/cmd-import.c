@@ -20,8 +20,8 @@
  * Bad input (a value not of its key's form, a topology or flow line that
  * does not parse or names a missing node) is reported as FILE:LINE:COL
  * with exit status 2, and nothing is written.  The written scenario is
- * loaded back before the files are put in place, so an import that would
- * not validate is refused too.
+ * loaded back and built before the files are put in place, so an import
+ * that would not validate is refused too.
  *
  * Here, in order: the tokens of the simulator's files; its config keys
  * and the checks of their values; what the scenario's sections are
@@ -29,12 +29,14 @@
  * import_write() putting them together; the command.  The topology file
  * is read and checked in import-topo.c; import.h holds what the two
  * share. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -43,6 +45,7 @@
 #include "pkt/pkt.h"
 #include "scenario/units.h"
 #include "workload/flowfile.h"
+#include "world/world.h"
 
 int
 tokens_read(struct tokens *t, const char *path, char **err)
@@ -130,6 +133,94 @@ fail(struct import *im, const struct tok *at, const char *fmt, ...)
     return false;
 }
 
+/* The length of the UTF-8 character at S if a YAML comment or quoted
+ * scalar holds it on its line (libyaml's printable characters but its
+ * line breaks), else 0: a control character, a byte that is not UTF-8,
+ * NEL, the line and paragraph separators. */
+static size_t
+yaml_char_len(const unsigned char *s)
+{
+    unsigned c = s[0];
+    if (c == '\t' || (c >= 0x20 && c < 0x7f))
+        return 1;
+    size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+             : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    uint32_t cp = c & (n == 2 ? 0x1fu : n == 3 ? 0x0fu : 0x07u);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3fu);
+    }
+    if (!n || (n == 3 && cp < 0x800) ||
+        (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    if (cp < 0xa0 || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0x2028 ||
+        cp == 0x2029 || cp == 0xfeff || cp == 0xfffe || cp == 0xffff)
+        return 0;
+    return n;
+}
+
+/* Whether all of S is what yaml_char_len() accepts. */
+static bool
+yaml_text(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n;
+    while (*p && (n = yaml_char_len(p)))
+        p += n;
+    return !*p;
+}
+
+/* Writes S to OUT for a YAML comment: each byte that yaml_char_len()
+ * refuses as \xHH, so that a word of the simulator's files or a file
+ * name can neither end the comment nor make the scenario unreadable. */
+static void
+put_comment_text(const char *s, FILE *out)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = yaml_char_len(p);
+        if (n) {
+            fwrite(p, 1, n, out);
+            p += n;
+        } else {
+            fprintf(out, "\\x%02x", *p++);
+        }
+    }
+}
+
+/* Writes S as a YAML scalar that reads back as S (yaml_text() holds):
+ * plain if it is a word of letters, digits and . _ + - that starts with
+ * a letter, a digit or _, else single-quoted. */
+static void
+put_scalar(const char *s, FILE *out)
+{
+    bool plain = s[0] && (isalnum((unsigned char)s[0]) || s[0] == '_') &&
+                 strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstu"
+                        "vwxyz0123456789._+-") == strlen(s);
+    if (plain) {
+        fputs(s, out);
+        return;
+    }
+    fputc('\'', out);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputc('\'', out);
+        fputc(*s, out);
+    }
+    fputc('\'', out);
+}
+
+/* One line of the not-expressed list: LINE after "#   ". */
+static void
+note_line(struct import *im, const char *line)
+{
+    fputs("#   ", im->notes);
+    put_comment_text(line, im->notes);
+    fputc('\n', im->notes);
+    im->n_notes++;
+}
+
 /* One line of the not-expressed list, about KEY (of the config) if
  * given. */
 void PRINTF_FMT(3, 4)
@@ -137,15 +228,15 @@ note(struct import *im, enum cfg_key k, const char *fmt, ...)
 {
     va_list ap;
     const struct tok *at = k < N_KEYS ? im->key[k] : NULL;
-    fprintf(im->notes, "#   ");
-    if (at)
-        fprintf(im->notes, "%s:%u: %s: ", at->path, at->line,
-                cfg_keys[k].name);
     va_start(ap, fmt);
-    vfprintf(im->notes, fmt, ap);
+    char *msg = xvasprintf(fmt, ap);
     va_end(ap);
-    fputc('\n', im->notes);
-    im->n_notes++;
+    char *line = at ? xasprintf("%s:%u: %s: %s", at->path, at->line,
+                                cfg_keys[k].name, msg)
+                    : xstrdup(msg);
+    note_line(im, line);
+    free(line);
+    free(msg);
 }
 
 /* The value of key K as a number: an integer 0..MAX. */
@@ -230,9 +321,11 @@ read_config(struct import *im)
         while (k < N_KEYS && strcmp(cfg_keys[k].name, kt->text))
             k++;
         if (k == N_KEYS) {
-            fprintf(im->notes, "#   %s:%u: %s: not a key of the simulator "
-                    "(it ignores it too)\n", kt->path, kt->line, kt->text);
-            im->n_notes++;
+            char *line = xasprintf("%s:%u: %s: not a key of the simulator "
+                                   "(it ignores it too)", kt->path, kt->line,
+                                   kt->text);
+            note_line(im, line);
+            free(line);
             while (i < t->n && t->v[i].line == kt->line)
                 i++;
             continue;
@@ -276,6 +369,20 @@ read_config(struct import *im)
     return true;
 }
 
+/* PATH, found for config key K, unless it is a directory (which opens,
+ * and would read as an empty file): then NULL, PATH freed. */
+static char *
+input_file(struct import *im, enum cfg_key k, char *path)
+{
+    struct stat sb;
+    if (stat(path, &sb) || !S_ISDIR(sb.st_mode))
+        return path;
+    fail(im, im->val[k], "%s %s: a directory; expected the path of a file, "
+         "as the simulator opens it", cfg_keys[k].name, im->val[k]->text);
+    free(path);
+    return NULL;
+}
+
 /* The file NAME of config key K: from the working directory, else from
  * the config's directory or its parent (the simulator runs in
  * simulation/ with its files in mix/). */
@@ -286,7 +393,7 @@ find_input(struct import *im, enum cfg_key k)
     if (!v)
         return NULL;
     if (!access(v->text, R_OK) || v->text[0] == '/')
-        return xstrdup(v->text);
+        return input_file(im, k, xstrdup(v->text));
     char *dir = xstrdup(im->config);
     char *slash = strrchr(dir, '/');
     if (slash)
@@ -307,7 +414,7 @@ find_input(struct import *im, enum cfg_key k)
              cfg_keys[k].name, v->text, strerror(errno));
         return NULL;
     }
-    return p;
+    return input_file(im, k, p);
 }
 
 /* An integer token 0..MAX of a topology or trace file. */
@@ -741,11 +848,13 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
     uint64_t buffer, ps;
     const char *why = "zero";      /* Set by a failed parse. */
     char stop[64];
-    if (!cfg_uint(im, K_BUFFER_SIZE, 1u << 20, 16, &buffer))
+    /* Below 4 GiB with the default switch.reserve, as the shared MMU's
+     * 32-bit counts need (scn-switch.c). */
+    if (!cfg_uint(im, K_BUFFER_SIZE, 4095, 16, &buffer))
         return false;
     if (!buffer)
         return fail(im, im->val[K_BUFFER_SIZE], "BUFFER_SIZE 0; expected "
-                    "a switch's buffer in MiB, 1..%u", 1u << 20);
+                    "a switch's buffer in MiB, 1..4095");
     snprintf(stop, sizeof stop, "%ss", im->val[K_SIMULATOR_STOP_TIME]
                                            ? im->val[K_SIMULATOR_STOP_TIME]->text
                                            : "3.01");
@@ -754,7 +863,9 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
                     "'%s' (%s); expected seconds > 0, e.g. 4.00",
                     im->val[K_SIMULATOR_STOP_TIME]->text, why);
     /* Its links: PPP frames, no preamble or gap; its RDMA headers. */
-    fprintf(out, "name: %s\nseed: 1\nstop: %s\nfabric: ns3\n", name, stop);
+    fputs("name: ", out);
+    put_scalar(name, out);
+    fprintf(out, "\nseed: 1\nstop: %s\nfabric: ns3\n", stop);
     if (!read_topology(im, out) || !convert_flows(im, flows) ||
         !read_trace(im))
         return false;
@@ -791,9 +902,11 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
     if (!write_rdma(im, out, nic_bps))
         return false;
     fprintf(out, "monitor: {fct_txt: true}\n");
-    if (im->n_flows)
-        fprintf(out, "traffic:\n  - {pattern: file, file: %s, protocol: "
-                "roce}\n", flows_name);
+    if (im->n_flows) {
+        fputs("traffic:\n  - {pattern: file, file: ", out);
+        put_scalar(flows_name, out);
+        fputs(", protocol: roce}\n", out);
+    }
     return true;
 }
 
@@ -838,6 +951,17 @@ cmd_import(int argc, char **argv)
 
     struct import im = { .config = config };
     char *stem = stem_of(out_path ? out_path : config);
+    /* The scenario names itself and its flow file by the stem. */
+    if (!yaml_text(stem)) {
+        int rc = cli_usage_error("import", "%s '%s': a name with a control "
+                                 "character or bytes that are not UTF-8, "
+                                 "which a scenario cannot name its flow "
+                                 "file by; expected a printable file name",
+                                 out_path ? "-o" : "config", out_path
+                                                       ? out_path : config);
+        free(stem);
+        return rc;
+    }
     char *scn_path = out_path ? xstrdup(out_path) : xasprintf("%s.yaml", stem);
     char *dir = xstrdup(scn_path);
     char *slash = strrchr(dir, '/');
@@ -885,9 +1009,10 @@ cmd_import(int argc, char **argv)
         im.err = xasprintf("%s: cannot create: %s", scn_tmp, strerror(errno));
         goto done;
     }
-    fprintf(scn, "# Imported by dcsim import ns3 from %s (the HPCC "
-            "simulator's config;\n# docs/ns3.md maps each key).  %zu "
-            "flow%s in %s.\n", config, (size_t)im.n_flows,
+    fputs("# Imported by dcsim import ns3 from ", scn);
+    put_comment_text(config, scn);
+    fprintf(scn, " (the HPCC simulator's config;\n# docs/ns3.md maps each "
+            "key).  %zu flow%s in %s.\n", (size_t)im.n_flows,
             im.n_flows == 1 ? "" : "s", flows_name);
     if (im.n_notes)
         fprintf(scn, "# Not expressed: the simulator's run differs here "
@@ -916,6 +1041,19 @@ cmd_import(int argc, char **argv)
         unlink(flows_path);
         goto done;
     }
+    /* And built, as `dcsim validate` builds it: the builder refuses what
+     * only the whole world shows (a switch buffer too small for the
+     * reserves and PFC headroom of its ports). */
+    struct world *w;
+    if (world_create(&w, &check, &err)) {
+        im.err = xasprintf("dcsim import: the scenario made from %s is "
+                           "refused: %s", config, err);
+        free(err);
+        scenario_free(&check);
+        unlink(flows_path);
+        goto done;
+    }
+    world_destroy(w);
     scenario_free(&check);
     if (rename(scn_tmp, scn_path)) {
         im.err = xasprintf("%s: cannot create: %s", scn_path,

@@ -28,10 +28,87 @@ root_of(uint32_t *up, uint32_t n)
     return n;
 }
 
+/* Whether host X has a link to a switch of the set whose union-find
+ * root is R (UP: switches joined by switches). */
+static bool
+host_at(const struct topo_graph *g, const struct topo_adj *adj,
+        uint32_t *up, uint32_t x, uint32_t r)
+{
+    for (uint32_t k = adj->start[x]; k < adj->start[x + 1]; k++) {
+        const struct topo_link *l = &g->links[adj->link[k]];
+        uint32_t m = l->a == x ? l->b : l->a;
+        if (!g->nodes[m].is_host && root_of(up, m) == r)
+            return true;
+    }
+    return false;
+}
+
+/* Each host reaches every other from its NIC, its first link, as
+ * fabric/topo.c's topo_check_nics() wants: hosts do not forward, so a
+ * NIC cabled to a switch reaches the hosts cabled to the switches that
+ * switches join to it, and a NIC cabled to a host that host alone.  Said
+ * at the host's first link in T. */
+static bool
+check_nics(struct import *im, const struct tokens *t)
+{
+    const struct topo_graph *g = &im->g;
+    uint32_t n = g->n_nodes;
+    uint32_t *up = xmalloc(n * sizeof *up);
+    uint32_t *hosts = xcalloc(n, sizeof *hosts);   /* At each set's root. */
+    uint32_t *last = xmalloc(n * sizeof *last);    /* Host counted last. */
+    struct topo_adj adj;
+    bool ok = true;
+    topo_adj_init(&adj, g);
+    for (uint32_t i = 0; i < n; i++) {
+        up[i] = i;
+        last[i] = UINT32_MAX;
+    }
+    for (uint32_t l = 0; l < g->n_links; l++) {
+        uint32_t a = g->links[l].a, b = g->links[l].b;
+        if (!g->nodes[a].is_host && !g->nodes[b].is_host)
+            up[root_of(up, a)] = root_of(up, b);
+    }
+    for (uint32_t h = 0; h < n; h++)
+        for (uint32_t k = adj.start[h];
+             g->nodes[h].is_host && k < adj.start[h + 1]; k++) {
+            const struct topo_link *l = &g->links[adj.link[k]];
+            uint32_t m = l->a == h ? l->b : l->a;
+            if (!g->nodes[m].is_host && last[root_of(up, m)] != h) {
+                last[root_of(up, m)] = h;
+                hosts[root_of(up, m)]++;
+            }
+        }
+    for (uint32_t h = 0; ok && h < n; h++) {
+        if (!g->nodes[h].is_host)
+            continue;
+        uint32_t first = adj.link[adj.start[h]];
+        const struct topo_link *l = &g->links[first];
+        uint32_t p = l->a == h ? l->b : l->a;
+        bool to_host = g->nodes[p].is_host;
+        if (to_host ? g->n_hosts == 2 : hosts[root_of(up, p)] == g->n_hosts)
+            continue;
+        uint32_t x = 0;
+        while (!g->nodes[x].is_host || x == h ||
+               (to_host ? x == p : host_at(g, &adj, up, x, root_of(up, p))))
+            x++;
+        ok = fail(im, &t->v[3 + (n - g->n_hosts) + 5 * (size_t)first],
+                  "host node %" PRIu32 " cannot reach host node %" PRIu32
+                  " from its NIC, its first link (to node %" PRIu32 "); "
+                  "expected a first link at each host that leads to every "
+                  "other host (hosts do not forward)", h, x, p);
+    }
+    topo_adj_uninit(&adj);
+    free(up);
+    free(hosts);
+    free(last);
+    return ok;
+}
+
 /* What dcsim's topology check (fabric/topo.c's topo_check()) refuses,
  * said of the topology file T rather than of the scenario made from it:
  * no host, a node with more links than a switch has ports, a host
- * without a link, hosts that cannot reach each other. */
+ * without a link, hosts that cannot reach each other (from their NICs:
+ * check_nics()). */
 static bool
 check_graph(struct import *im, const struct tokens *t)
 {
@@ -71,7 +148,7 @@ check_graph(struct import *im, const struct tokens *t)
     }
     free(up);
     free(ports);
-    return ok;
+    return ok && check_nics(im, t);
 }
 
 /* The topology file: "NODES SWITCHES LINKS", the switches' ids, then a

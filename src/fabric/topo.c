@@ -324,6 +324,86 @@ topo_assert_contract(const struct topo_graph *g)
     }
 }
 
+/* Whether host X has a link to a switch of component C (COMP). */
+static bool
+topo_host_in(const struct topo_graph *g, const struct topo_adj *adj,
+             const uint32_t *comp, uint32_t x, uint32_t c)
+{
+    for (uint32_t k = adj->start[x]; k < adj->start[x + 1]; k++) {
+        uint32_t m = topo_link_peer(&g->links[adj->link[k]], x);
+        if (!g->nodes[m].is_host && comp[m] == c)
+            return true;
+    }
+    return false;
+}
+
+/* Every host reaches every other through its NIC, its first link
+ * (host.c): hosts do not forward, so a NIC cabled to a switch reaches
+ * the hosts cabled to the switches joined to that one by switches (its
+ * component, COMP: the first switch of it in graph order), and a NIC
+ * cabled to a host that host alone.  The search from host 0 in
+ * topo_check() goes out on all of its links, so it passes a host with
+ * several links whose first leads to too few hosts (a packet from it
+ * then met a host that is not its destination: path.c asserted).
+ * HOSTS and LAST are scratch arrays of a count per node. */
+static int
+topo_check_nics(const struct topo_spec *spec, const struct topo_graph *g,
+                const struct topo_adj *adj, uint32_t *comp, uint32_t *queue,
+                char **err, struct src_loc *err_loc)
+{
+    uint32_t n = g->n_nodes;
+    uint32_t *hosts = xcalloc(n, sizeof *hosts);   /* Hosts at each comp. */
+    uint32_t *last = xmalloc(n * sizeof *last);    /* Host counted last. */
+    int error = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        comp[i] = UINT32_MAX;
+        last[i] = UINT32_MAX;
+    }
+    for (uint32_t s = g->n_hosts; s < n; s++) {
+        if (comp[s] != UINT32_MAX)
+            continue;
+        uint32_t head = 0, tail = 0;
+        comp[s] = s;
+        queue[tail++] = s;
+        while (head < tail) {
+            uint32_t x = queue[head++];
+            for (uint32_t k = adj->start[x]; k < adj->start[x + 1]; k++) {
+                uint32_t m = topo_link_peer(&g->links[adj->link[k]], x);
+                if (!g->nodes[m].is_host && comp[m] == UINT32_MAX) {
+                    comp[m] = s;
+                    queue[tail++] = m;
+                }
+            }
+        }
+    }
+    for (uint32_t h = 0; h < g->n_hosts; h++)
+        for (uint32_t k = adj->start[h]; k < adj->start[h + 1]; k++) {
+            uint32_t m = topo_link_peer(&g->links[adj->link[k]], h);
+            if (!g->nodes[m].is_host && last[comp[m]] != h) {
+                last[comp[m]] = h;
+                hosts[comp[m]]++;
+            }
+        }
+    for (uint32_t h = 0; h < g->n_hosts && !error; h++) {
+        uint32_t p = topo_link_peer(&g->links[adj->link[adj->start[h]]], h);
+        bool to_host = g->nodes[p].is_host;
+        if (to_host ? g->n_hosts == 2 : hosts[comp[p]] == g->n_hosts)
+            continue;
+        uint32_t x = 0;
+        while (x == h || (to_host ? x == p
+                                  : topo_host_in(g, adj, comp, x, comp[p])))
+            x++;
+        error = topo_fail(err, err_loc, topo_node_loc(spec, &g->nodes[h]),
+                          "host '%s' cannot reach host '%s' from its NIC, "
+                          "its first link (to '%s'); hosts do not forward",
+                          g->nodes[h].name, g->nodes[x].name,
+                          g->nodes[p].name);
+    }
+    free(hosts);
+    free(last);
+    return error;
+}
+
 static int
 topo_check(const struct topo_spec *spec, struct topo_graph *g, char **err,
            struct src_loc *err_loc)
@@ -361,6 +441,8 @@ topo_check(const struct topo_spec *spec, struct topo_graph *g, char **err,
                                   "host '%s' cannot reach host '%s'",
                                   g->nodes[h].name, g->nodes[0].name);
     }
+    if (!error)
+        error = topo_check_nics(spec, g, &adj, dist, queue, err, err_loc);
     if (!error) {
         topo_infer_tiers(g, &adj, dist, queue);
         topo_assign_racks(g, &adj, dist);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "scenario/read.h"
 #include "scenario/scenario.h"
@@ -563,13 +564,21 @@ scn_resolve_traffic(struct ctx *c, const struct ynode *seq,
             struct flowfile_stats st;
             char *err = NULL;
             FILE *fp = fopen(ts->file, "r");
+            struct stat sb;
             path_key(sub, path, "file");
             if (!fp)
                 return fail_at(c, &ytree_get(map, "file")->mark,
                                "%s: cannot open %s: %s; expected the path "
                                "of a flow file, relative to the scenario's "
                                "directory", sub, ts->file, strerror(errno));
+            /* A directory opens, and would read as an empty file. */
+            bool dir = !fstat(fileno(fp), &sb) && S_ISDIR(sb.st_mode);
             fclose(fp);
+            if (dir)
+                return fail_at(c, &ytree_get(map, "file")->mark,
+                               "%s: %s is a directory; expected the path "
+                               "of a flow file, relative to the scenario's "
+                               "directory", sub, ts->file);
             if (flowfile_scan(ts->file, (enum flowfile_format)ts->file_format,
                               g, &st, &err)) {
                 /* The flow file's own position first. */

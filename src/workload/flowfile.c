@@ -28,7 +28,7 @@ static const char *const column_names[N_COLUMNS] = {
     "src", "dst", "size_bytes", "start_ps", "tc", "rate_bps", "dport",
 };
 
-/* The most fields of a CSV line that are looked at. */
+/* The most columns of a CSV file, and fields of an ns3 line looked at. */
 #define MAX_FIELDS 64
 
 /* The longest start time, as in scenario files: 10^6 s (units.h). */
@@ -76,6 +76,16 @@ read_line(struct flowfile *ff)
         ff->line[--n] = '\0';
     ff->line_len = (size_t)n;
     return true;
+}
+
+/* A file that opens but cannot be read (a directory): said as such,
+ * not as an empty file. */
+static int
+read_error(const struct flowfile *ff, char **err)
+{
+    *err = xasprintf("%s: cannot read the flow file: %s", ff->path,
+                     strerror(errno));
+    return 2;
 }
 
 /* Refuses a NUL byte in the line just read, which would silently end
@@ -207,10 +217,12 @@ split(struct flowfile *ff, const char *seps, bool squeeze, struct field *out,
 static int
 read_header(struct flowfile *ff, char **err)
 {
-    struct field fl[MAX_FIELDS];
+    struct field fl[MAX_FIELDS + 1];
     for (int c = 0; c < N_COLUMNS; c++)
         ff->col_of[c] = -1;
     if (!read_line(ff)) {
+        if (ferror(ff->fp))
+            return read_error(ff, err);
         ff->line_no = 1;
         return fail(ff, 1, err, "empty file; expected a header line naming "
                     "the columns src,dst,size_bytes,start_ps (and "
@@ -218,9 +230,17 @@ read_header(struct flowfile *ff, char **err)
     }
     if (check_text(ff, err))
         return 2;
-    int n = split(ff, ",", false, fl, MAX_FIELDS);
+    /* A UTF-8 byte-order mark, which spreadsheets write first, is not
+     * part of the first column's name. */
+    if (!strncmp(ff->line, "\xef\xbb\xbf", 3)) {
+        ff->line_len -= 3;
+        memmove(ff->line, ff->line + 3, ff->line_len + 1);
+    }
+    int n = split(ff, ",", false, fl, MAX_FIELDS + 1);
+    /* Each line is split into as many fields as the header has. */
     if (n > MAX_FIELDS)
-        n = MAX_FIELDS;
+        return fail(ff, fl[MAX_FIELDS].col, err, "%d columns; expected at "
+                    "most %d", n, MAX_FIELDS);
     for (int i = 0; i < n; i++)
         for (int c = 0; c < N_COLUMNS; c++)
             if (fl[i].len == strlen(column_names[c]) &&
@@ -247,6 +267,8 @@ read_count(struct flowfile *ff, char **err)
 {
     struct field fl[2];
     if (!read_line(ff)) {
+        if (ferror(ff->fp))
+            return read_error(ff, err);
         ff->line_no = 1;
         return fail(ff, 1, err, "empty file; expected the number of flows "
                     "on the first line");

@@ -1,10 +1,10 @@
 /* Flow files: a traffic entry's flows read from a file, one flow a line,
  * in streaming fashion (docs/scenario.md, "Flow files").  Two formats:
  *
- *   csv  a header line naming the columns, then one flow a line; columns
- *        src and dst (host names), size_bytes and start_ps (integers) are
- *        required, tc, rate_bps and dport optional, any other ignored (so
- *        an earlier run's flows.csv replays its flows);
+ *   csv  a header line naming the columns (at most 64), then one flow a
+ *        line; columns src and dst (host names), size_bytes and start_ps
+ *        (integers) are required, tc, rate_bps and dport optional, any
+ *        other ignored (so an earlier run's flows.csv replays its flows);
  *   ns3  the HPCC simulator's flow file (its scratch/third.cc): the number
  *        of flows, then that many lines "src dst pg dport size start",
  *        src and dst node ids (id N is the host named hN), pg the

@@ -23,6 +23,7 @@ negative-rate|negative-rate.yaml|negative-rate.yaml:7:23: topology.server_link.r
 zero-rate|zero-rate.yaml|zero-rate.yaml:8:11: topology.uplink.rate|
 no-such-host|no-such-host.yaml|no-such-host.yaml:11:24: traffic.0.flows.1.dst: no host named '"'h9'"'|
 unreachable|unreachable.yaml|unreachable.yaml:7:7: host '"'b'"' cannot reach|
+host-two-links|host-two-links.yaml|host-two-links.yaml:6:7: host '"'a'"' cannot reach host '"'c'"' from its NIC|
 empty|empty.yaml|empty.yaml:1:1: empty scenario|
 missing-file|does-not-exist.yaml|does-not-exist.yaml: cannot open:|
 bad-set|valid.yaml|--set topology.bogus=1: unknown key '"'bogus'"'|--set topology.bogus=1

@@ -223,6 +223,17 @@ printf '4 1 2\n0\n0 1 100Gbps 0.001ms 0\n2 3 100Gbps 0.001ms 0\n' >mix/t.txt
 bad "hosts that cannot reach each other" mix/t.txt:1:5: "host node 2 cannot reach host node 1"
 awk 'BEGIN { print "258 1 257"; print 0; for (i = 1; i < 258; i++) print "0", i, "100Gbps 0.001ms 0" }' >mix/t.txt
 bad "a switch of 257 links" mix/t.txt:1:7: "node 0 has 257 links; a node has at most 255 ports"
+printf '4 1 3\n0\n0 1 100Gbps 0.001ms 0\n1 2 100Gbps 0.001ms 0\n0 3 100Gbps 0.001ms 0\n' >mix/t.txt
+bad "a host reached only through another host" mix/t.txt:3:1: "host node 1 cannot reach host node 2 from its NIC"
+conf 's#^FLOW_FILE mix/flow.txt#FLOW_FILE mix#'
+bad "a flow file that is a directory" mix/bad.txt:7:11: "FLOW_FILE mix: a directory"
+conf 's/^BUFFER_SIZE 32/BUFFER_SIZE 4096/'
+bad "a buffer of 4 GiB" mix/bad.txt:55:13: "BUFFER_SIZE '4096'"
+# What only the built world shows: the scenario loads, and is refused
+# by `dcsim validate` (the import once wrote it).
+conf 's/^BUFFER_SIZE 32/BUFFER_SIZE 1/'
+bad "a buffer too small for the headroom" "dcsim import: the scenario made from mix/bad.txt is refused: " \
+    "cannot hold its reserves and PFC headroom"
 conf 's#mix/flow.txt#mix/f.txt#'
 printf '2\n2 1 3 100 200000000 2\n3 1 3 100 lots 2\n' >mix/f.txt
 bad "a flow size that is not one" mix/f.txt:3:11: "size 'lots'"
@@ -233,6 +244,22 @@ bad "fewer flows than counted" mix/f.txt:3:1: "2 flows short"
 conf 's#mix/trace.txt#mix/tr.txt#'
 printf '2\n1 x\n' >mix/tr.txt
 bad "a trace node that is not a number" mix/tr.txt:2:3: "traced node id 'x'"
+
+# Words echoed in the scenario's comments, and its name: bytes that are
+# not printable UTF-8 (a line separator would end the comment) show as
+# \xHH, and a name YAML would read otherwise is quoted; each once made
+# the scenario unreadable ('does not load: B.yaml.tmp:4:25').
+printf 'BOGUS\377\342\200\250x 1\n' >mix/bad.txt && cat mix/config.txt >>mix/bad.txt
+"$DCSIM" import ns3 mix/bad.txt -o "$tmp/a #b: [c].yaml" 2>/dev/null &&
+    grep -qF '#   mix/bad.txt:1: BOGUS\xff\xe2\x80\xa8x: not a key' "$tmp/a #b: [c].yaml" &&
+    grep -qxF "name: 'a #b: [c]'" "$tmp/a #b: [c].yaml" &&
+    "$DCSIM" validate "$tmp/a #b: [c].yaml" >/dev/null
+t $? "a key of bytes that are not text, a name of YAML's marks: imported, escaped and quoted; it validates"
+esc=$(printf '%s/o\033' "$tmp")
+"$DCSIM" import ns3 mix/config.txt -o "$esc.yaml" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q "a name with a control character" "$tmp/err" &&
+    [ ! -e "$esc.yaml" ] && [ ! -e "$esc.flows.csv" ] && [ ! -e "$esc.yaml.tmp" ]
+t $? "a scenario name with a control character: exit 2, nothing written"
 
 "$DCSIM" import ns3 >/dev/null 2>"$tmp/err"
 [ $? = 2 ] && grep -q 'no config file' "$tmp/err"

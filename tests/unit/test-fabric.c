@@ -1209,7 +1209,9 @@ test_routes_generated(void)
  * unequal paths), two twin switches t0/t1 with the same neighbours, a
  * dual-homed host, a host on a twin, a switch chain hanging off the ring
  * (tail0-tail1), a host cabled to a host as well as to a switch, and a
- * switch linked to hosts only (lone). */
+ * switch linked to hosts only (lone).  Each host's first link, its NIC,
+ * goes to the ring's side, as topo_check() wants: hosts do not
+ * forward. */
 static const char *irregular =
     "name: r\n"
     "topology:\n"
@@ -1251,11 +1253,11 @@ static const char *irregular =
     "    - {a: c, b: t0, rate: 100Gbps}\n"
     "    - {a: d, b: t1, rate: 100Gbps}\n"
     "    - {a: e, b: tail1, rate: 100Gbps}\n"
+    "    - {a: f, b: r2, rate: 100Gbps}\n"
     "    - {a: f, b: e, rate: 100Gbps}\n"
     "    - {a: f, b: lone, rate: 100Gbps}\n"
-    "    - {a: f, b: r2, rate: 100Gbps}\n"
-    "    - {a: g, b: lone, rate: 100Gbps}\n"
-    "    - {a: g, b: r1, rate: 100Gbps}\n";
+    "    - {a: g, b: r1, rate: 100Gbps}\n"
+    "    - {a: g, b: lone, rate: 100Gbps}\n";
 
 /* Appends printf-style text to the allocated string *Y. */
 static void PRINTF_FMT(2, 3)

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Flow files named from traffic entries (pattern: file), what the fuzzing
+# round of session 35 found by hand: a directory as the file (it opened,
+# and read as an empty file), a header of more columns than a reader
+# holds (its lines were then refused as having too many fields), and a
+# UTF-8 byte-order mark before the header (read into the first column's
+# name).  A refusal: exit 2, one line on stderr starting with the place
+# (the scenario's FILE:LINE:COL, or the flow file's), nothing on stdout,
+# no results directory (run and validate: lib.sh's refused).
+set -u
+. "$(dirname "$0")/../lib.sh"
+
+# scenario FILE: a scenario whose traffic is the flow file FILE.
+scenario() {
+    cat >"$tmp/s.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 2}
+stop: 1ms
+traffic:
+  - {pattern: file, file: $1, protocol: udp}
+YAML
+}
+mkdir "$tmp/flows.d"
+scenario flows.d
+refused "a directory" "$tmp/s.yaml" "4:27: traffic.0.file: " "flows.d is a directory"
+
+cols=$(awk 'BEGIN { for (i = 1; i <= 61; i++) printf ",x%d", i }')
+printf 'src,dst,size_bytes,start_ps%s\n' "$cols" >"$tmp/wide.csv"
+scenario wide.csv
+refused_at "65 columns" "$tmp/s.yaml" "$tmp/wide.csv:1:260: " "65 columns; expected at most 64"
+
+printf 'src,dst,size_bytes,start_ps%s\nh0,h1,1000,0%s\n' "${cols%,x61}" \
+    "$(echo "${cols%,x61}" | sed 's/x[0-9]*//g')" >"$tmp/wide.csv"
+"$DCSIM" validate "$tmp/s.yaml" >/dev/null
+t $? "64 columns: the flow file is read"
+
+printf '\357\273\277src,dst,size_bytes,start_ps\nh0,h1,1000,0\n' >"$tmp/bom.csv"
+scenario bom.csv
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/o" --quiet --no-report &&
+    [ "$(cell "$tmp/o" flows.csv size_bytes)" = 1000 ]
+t $? "a byte-order mark before the header is skipped: the flow runs"
+echo "1..$n"
