@@ -239,8 +239,8 @@ read_header(struct flowfile *ff, char **err)
     int n = split(ff, ",", false, fl, MAX_FIELDS + 1);
     /* Each line is split into as many fields as the header has. */
     if (n > MAX_FIELDS)
-        return fail(ff, fl[MAX_FIELDS].col, err, "%d columns; expected at "
-                    "most %d", n, MAX_FIELDS);
+        return fail(ff, fl[MAX_FIELDS].col, err, "a column after the "
+                    "%dth; expected at most %d", MAX_FIELDS, MAX_FIELDS);
     for (int i = 0; i < n; i++)
         for (int c = 0; c < N_COLUMNS; c++)
             if (fl[i].len == strlen(column_names[c]) &&

@@ -26,7 +26,7 @@ refused "a directory" "$tmp/s.yaml" "4:27: traffic.0.file: " "flows.d is a direc
 cols=$(awk 'BEGIN { for (i = 1; i <= 61; i++) printf ",x%d", i }')
 printf 'src,dst,size_bytes,start_ps%s\n' "$cols" >"$tmp/wide.csv"
 scenario wide.csv
-refused_at "65 columns" "$tmp/s.yaml" "$tmp/wide.csv:1:260: " "65 columns; expected at most 64"
+refused_at "65 columns" "$tmp/s.yaml" "$tmp/wide.csv:1:260: " "a column after the 64th; expected at most 64"
 
 printf 'src,dst,size_bytes,start_ps%s\nh0,h1,1000,0%s\n' "${cols%,x61}" \
     "$(echo "${cols%,x61}" | sed 's/x[0-9]*//g')" >"$tmp/wide.csv"
