@@ -261,12 +261,25 @@ read_header(struct flowfile *ff, char **err)
     return 0;
 }
 
-/* The ns3 file's first line: the number of flows. */
+/* Reads the next line of an ns3 file that is not blank: the
+ * simulator reads its flow file word by word (third.cc's `flowf >>`),
+ * so blank lines before the count and between flows are nothing to it. */
+static bool
+read_ns3_line(struct flowfile *ff)
+{
+    do {
+        if (!read_line(ff))
+            return false;
+    } while (blank(ff->line));
+    return true;
+}
+
+/* The ns3 file's first line that is not blank: the number of flows. */
 static int
 read_count(struct flowfile *ff, char **err)
 {
     struct field fl[2];
-    if (!read_line(ff)) {
+    if (!read_ns3_line(ff)) {
         if (ferror(ff->fp))
             return read_error(ff, err);
         ff->line_no = 1;
@@ -447,7 +460,7 @@ flowfile_next(struct flowfile *ff, struct flowfile_flow *f, char **err)
     if (ff->format == FLOWFILE_NS3) {
         if (!ff->left)
             return 0;
-        if (!read_line(ff)) {
+        if (!read_ns3_line(ff)) {
             ff->line_no++;
             return fail(ff, 1, err, "the file ends %" PRIu64 " flow%s "
                         "short of the count on its first line; expected "

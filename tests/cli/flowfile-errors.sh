@@ -4,7 +4,7 @@
 # and read as an empty file), a header of more columns than a reader
 # holds (its lines were then refused as having too many fields), and a
 # UTF-8 byte-order mark before the header (read into the first column's
-# name).  A refusal: exit 2, one line on stderr starting with the place
+# name); and the HPCC simulator's files with blank lines, which it skips.  A refusal: exit 2, one line on stderr starting with the place
 # (the scenario's FILE:LINE:COL, or the flow file's), nothing on stdout,
 # no results directory (run and validate: lib.sh's refused).
 set -u
@@ -38,4 +38,21 @@ scenario bom.csv
 "$DCSIM" run "$tmp/s.yaml" -o "$tmp/o" --quiet --no-report &&
     [ "$(cell "$tmp/o" flows.csv size_bytes)" = 1000 ]
 t $? "a byte-order mark before the header is skipped: the flow runs"
+# The HPCC simulator reads its flow file word by word (third.cc's
+# `flowf >>`), so blank lines before the count and between flows are
+# nothing to it, and nothing to `format: ns3`.
+printf '\n2\n0 1 3 100 1000 0.000001\n\n1 0 3 100 2000 0.000002\n' \
+    >"$tmp/blank.txt"
+cat >"$tmp/s.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 2}
+stop: 1ms
+traffic:
+  - {pattern: file, file: blank.txt, format: ns3, protocol: udp}
+YAML
+"$DCSIM" run "$tmp/s.yaml" -o "$tmp/b" --quiet --no-report &&
+    [ "$(awk -F, 'NR > 1' "$tmp/b/flows.csv" | wc -l)" = 2 ]
+t $? "ns3 format: blank lines before the count and between flows are skipped (2 flows run)"
+printf '2\n0 1 3 100 1000 0.000001\n\n' >"$tmp/short.txt"
+sed -i 's/blank.txt/short.txt/' "$tmp/s.yaml"
+refused_at "ns3 format: blank lines are not flows" "$tmp/s.yaml" "$tmp/short.txt:4:1: " "the file ends 1 flow short"
 echo "1..$n"
