@@ -261,11 +261,12 @@ read_header(struct flowfile *ff, char **err)
     return 0;
 }
 
-/* Reads the next line of an ns3 file that is not blank: the
- * simulator reads its flow file word by word (third.cc's `flowf >>`),
- * so blank lines before the count and between flows are nothing to it. */
+/* Reads the next line that is not blank.  A CSV file's blank lines are
+ * nothing; neither are an ns3 file's before the count and between flows,
+ * since the simulator reads its flow file word by word (third.cc's
+ * `flowf >>`). */
 static bool
-read_ns3_line(struct flowfile *ff)
+read_nonblank_line(struct flowfile *ff)
 {
     do {
         if (!read_line(ff))
@@ -279,7 +280,7 @@ static int
 read_count(struct flowfile *ff, char **err)
 {
     struct field fl[2];
-    if (!read_ns3_line(ff)) {
+    if (!read_nonblank_line(ff)) {
         if (ferror(ff->fp))
             return read_error(ff, err);
         ff->line_no = 1;
@@ -460,7 +461,7 @@ flowfile_next(struct flowfile *ff, struct flowfile_flow *f, char **err)
     if (ff->format == FLOWFILE_NS3) {
         if (!ff->left)
             return 0;
-        if (!read_ns3_line(ff)) {
+        if (!read_nonblank_line(ff)) {
             ff->line_no++;
             return fail(ff, 1, err, "the file ends %" PRIu64 " flow%s "
                         "short of the count on its first line; expected "
@@ -470,10 +471,8 @@ flowfile_next(struct flowfile *ff, struct flowfile_flow *f, char **err)
         ff->left--;
         return parse_flow(ff, f, err) ? 2 : 1;
     }
-    do {
-        if (!read_line(ff))
-            return 0;
-    } while (blank(ff->line));
+    if (!read_nonblank_line(ff))
+        return 0;
     return parse_flow(ff, f, err) ? 2 : 1;
 }
 
