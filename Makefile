@@ -151,9 +151,13 @@ bench-scale: $(BIN)
 
 # The memory figures docs/performance.md bounds a hop with: the time per
 # random line, alone and with 16 misses in flight, in a cache-sized and a
-# fabric-sized working set.
+# fabric-sized working set; then, with 16 in flight, read and written, at
+# sizes from 2 MiB to 64 MiB, which show how much of the last level of
+# cache the machine gives this process (the knee where the time per line
+# rises).
 bench-memlat: $(B)/memlat
 	@for a in "8 1 0" "1024 1 0" "1024 16 0" "1024 16 1"; do $(B)/memlat $$a; done
+	@for m in 2 4 8 16 32 64; do $(B)/memlat $$m 16 1; done
 
 $(B)/memlat: bench/memlat.c
 	@mkdir -p $(dir $@)
