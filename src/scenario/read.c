@@ -556,6 +556,23 @@ keys_check(struct ctx *c, const struct ynode *map, const char *where,
     return check_keys(c, map, where, names, n);
 }
 
+bool
+need_keyed(struct ctx *c, const struct ynode *n, const char *path,
+           const struct key_section *sec, const char *form)
+{
+    char where[PATH_BYTES + 8];
+    snprintf(where, sizeof where, "in %s", path);
+    return need_mapping(c, n, path, form) && keys_check(c, n, where, sec, 0);
+}
+
+bool
+read_keyed(struct ctx *c, const struct ynode *n, const char *path,
+           const struct key_section *sec, const char *form, void *base)
+{
+    return need_keyed(c, n, path, sec, form) &&
+           keys_read(c, n, path, sec, 0, base);
+}
+
 static const struct key *
 key_find(const struct key_section *sec, const char *name)
 {
