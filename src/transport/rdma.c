@@ -407,18 +407,10 @@ rdma_timeout(struct sim *sim, struct event *ev)
 {
     struct rdma_qp *qp = CONTAINER_OF(ev, struct rdma_qp, rto.ev);
     struct net *net = net_of(sim);
-    if (qp->read) {
-        if (qp->expected >= qp->n_pkts || qp->failed)
-            return;
-        qp->flow->timeouts++;
-        if (++qp->retries > qp->cfg->retry_cnt) {
-            qp->failed = true;
-            return;
-        }
-        read_request(net, qp, qp->expected);
-        return;
-    }
-    if (qp->una >= qp->n_pkts || qp->failed)
+    /* The first packet not yet had: for a READ requester the response it
+     * expects, for a sender the oldest unacknowledged one. */
+    uint64_t from = qp->read ? qp->expected : qp->una;
+    if (from >= qp->n_pkts || qp->failed)
         return;
     qp->flow->timeouts++;
     if (++qp->retries > qp->cfg->retry_cnt) {
@@ -426,8 +418,12 @@ rdma_timeout(struct sim *sim, struct event *ev)
         qp->failed = true;
         return;
     }
-    go_back(net, qp, qp->una);
-    arm_rto(net, qp);
+    if (qp->read) {
+        read_request(net, qp, from);
+    } else {
+        go_back(net, qp, from);
+        arm_rto(net, qp);
+    }
 }
 
 /* The responder owes an ACK (or NAK) naming IDX, for data packet P. */
