@@ -332,10 +332,7 @@ rdma_pull_ack(struct net *net, struct tx_source *src, uint64_t *next_ready)
         if (!qp->req_pending)
             return NULL;
         qp->req_pending = false;
-        struct pkt *p = pkt_alloc(&net->pool);
-        *p = qp->ctl_proto;
-        p->payload_bytes = 0;
-        p->l4.roce.opcode = IB_OP_READ_REQUEST;
+        struct pkt *p = rdma_ctl_packet(net, qp, IB_OP_READ_REQUEST);
         p->l4.roce.psn = psn_of(qp, qp->req_from);
         p->l4_extra = ns3_headers(qp)
                           ? ns3_ctl_extra(qp)
@@ -350,10 +347,7 @@ rdma_pull_ack(struct net *net, struct tx_source *src, uint64_t *next_ready)
         qp->ack_idx >= qp->stream->resp_next)
         return NULL;
     qp->ack_pending = false;
-    struct pkt *p = pkt_alloc(&net->pool);
-    *p = qp->ctl_proto;
-    p->payload_bytes = 0;
-    p->l4.roce.opcode = IB_OP_ACK;
+    struct pkt *p = rdma_ctl_packet(net, qp, IB_OP_ACK);
     p->l4.roce.psn = psn_of(qp, qp->ack_idx);
     p->l4.roce.syndrome = qp->ack_syndrome;
     p->l4.roce.msn = qp->expected == qp->n_pkts ? 1 : 0;
