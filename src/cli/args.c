@@ -117,13 +117,16 @@ cli_args_free(struct scenario_args *a)
 }
 
 int
-cli_build(const struct scenario_args *a, struct scenario *scn,
+cli_build(struct scenario_args *a, struct scenario *scn,
           struct world_estimate *est, struct world **world)
 {
-    if (cli_load(a, scn))
+    if (cli_load(a, scn)) {
+        cli_args_free(a);
         return 2;
+    }
     if (cli_check_cost(scn, est)) {
         scenario_free(scn);
+        cli_args_free(a);
         return 2;
     }
     char *err = NULL;
@@ -131,6 +134,7 @@ cli_build(const struct scenario_args *a, struct scenario *scn,
         fprintf(stderr, "%s\n", err);
         free(err);
         scenario_free(scn);
+        cli_args_free(a);
         return 2;
     }
     return 0;

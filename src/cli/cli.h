@@ -46,8 +46,9 @@ int cli_load(const struct scenario_args *, struct scenario *);
 struct world;
 struct world_estimate;
 /* cli_load(), cli_check_cost() into *EST, and world_create(): on failure
- * prints the error, frees what it made and returns 2. */
-int cli_build(const struct scenario_args *, struct scenario *,
+ * prints the error, frees what it made and ARGS (cli_args_free()), and
+ * returns 2, so that a subcommand can return at once. */
+int cli_build(struct scenario_args *args, struct scenario *,
               struct world_estimate *est, struct world **);
 
 struct net;

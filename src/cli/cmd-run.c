@@ -284,14 +284,11 @@ cmd_run(int argc, char **argv)
     double t_start = wall_now();
     struct scenario_args a;
     struct scenario scn;
-    if (cli_parse_args("run", argc, argv, 1, &a))
-        return 2;
     struct world *world;
     struct world_estimate est;
-    if (cli_build(&a, &scn, &est, &world)) {
-        cli_args_free(&a);
+    if (cli_parse_args("run", argc, argv, 1, &a) ||
+        cli_build(&a, &scn, &est, &world))
         return 2;
-    }
     char *dir = a.out_dir ? xstrdup(a.out_dir)
                           : xasprintf("results/%s", scn.name);
 

@@ -15,14 +15,11 @@ cmd_validate(int argc, char **argv)
 {
     struct scenario_args a;
     struct scenario scn;
-    if (cli_parse_args("validate", argc, argv, 0, &a))
-        return 2;
     struct world *world;
     struct world_estimate est;
-    if (cli_build(&a, &scn, &est, &world)) {
-        cli_args_free(&a);
+    if (cli_parse_args("validate", argc, argv, 0, &a) ||
+        cli_build(&a, &scn, &est, &world))
         return 2;
-    }
     /* Flows made at the start, and those flow files will make. */
     uint64_t flows = world->edge.n_flows;
     for (size_t i = 0; i < scn.n_traffic; i++)

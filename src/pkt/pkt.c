@@ -136,15 +136,25 @@ pkt_reverse(struct pkt *p)
     p->lrh.dlid = lid;
 }
 
-void
-pkt_make_ib_fc(struct pkt *p, uint8_t vl, uint32_t fctbs, uint32_t fccl)
+/* P as a link-level control frame (a PFC pause, an IB flow-control
+ * packet) of FRAMING and FRAME_BYTES: it carries no IP header and no
+ * payload, and belongs to no flow. */
+static void
+make_link_control(struct pkt *p, enum pkt_framing framing,
+                  uint16_t frame_bytes)
 {
     memset(&p->ip, 0, sizeof p->ip);
     p->hooks = 0;
     p->payload_bytes = 0;
     p->flow_id = UINT32_MAX;
-    p->framing = PKT_IB_FC;
-    p->frame_bytes = IB_FC_PACKET_BYTES;
+    p->framing = (uint8_t)framing;
+    p->frame_bytes = frame_bytes;
+}
+
+void
+pkt_make_ib_fc(struct pkt *p, uint8_t vl, uint32_t fctbs, uint32_t fccl)
+{
+    make_link_control(p, PKT_IB_FC, IB_FC_PACKET_BYTES);
     p->l4.fc.op = IB_FC_OP_NORMAL;
     p->l4.fc.vl = vl;
     p->l4.fc.fctbs = (uint16_t)(fctbs % IB_CREDIT_MOD);
@@ -168,12 +178,7 @@ pkt_make_pfc(struct pkt *p, const uint8_t src_mac[6], uint8_t enable,
              uint16_t quanta)
 {
     static const uint8_t pfc_dst[6] = { 0x01, 0x80, 0xC2, 0x00, 0x00, 0x01 };
-    memset(&p->ip, 0, sizeof p->ip);
-    p->hooks = 0;
-    p->payload_bytes = 0;
-    p->flow_id = UINT32_MAX;
-    p->framing = PKT_ETHERNET;
-    p->frame_bytes = PFC_FRAME_BYTES;
+    make_link_control(p, PKT_ETHERNET, PFC_FRAME_BYTES);
     memcpy(p->eth.dst, pfc_dst, 6);
     memcpy(p->eth.src, src_mac, 6);
     p->eth.vlan = false;

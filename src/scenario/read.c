@@ -357,23 +357,35 @@ check_max(struct ctx *c, const struct ynode *n, const char *path,
     return fail_value(c, n, path, why, form);
 }
 
+/* An amount PARSE accepts (units_parse_size(), units_parse_duration()),
+ * FORM in messages: zero refused if POSITIVE, more than MAX (nonzero)
+ * with LIMIT. */
+static bool
+read_amount(struct ctx *c, const struct ynode *n, const char *path,
+            bool (*parse)(const char *, uint64_t *, const char **),
+            const char *form, bool positive, uint64_t max,
+            const char *limit, uint64_t *out)
+{
+    const char *why;
+    uint64_t v;
+    if (!need_scalar(c, n, path, form))
+        return false;
+    if (!parse(n->text, &v, &why))
+        return fail_value(c, n, path, why, form);
+    if (positive && v == 0)
+        return fail_value(c, n, path, "must be greater than zero", form);
+    if (!check_max(c, n, path, v, max, limit, form))
+        return false;
+    *out = v;
+    return true;
+}
+
 bool
 read_size_max(struct ctx *c, const struct ynode *n, const char *path,
               bool positive, uint64_t max, const char *limit, uint64_t *out)
 {
-    const char *why;
-    uint64_t v;
-    if (!need_scalar(c, n, path, UNITS_SIZE_FORM))
-        return false;
-    if (!units_parse_size(n->text, &v, &why))
-        return fail_value(c, n, path, why, UNITS_SIZE_FORM);
-    if (positive && v == 0)
-        return fail_value(c, n, path, "must be greater than zero",
-                          UNITS_SIZE_FORM);
-    if (!check_max(c, n, path, v, max, limit, UNITS_SIZE_FORM))
-        return false;
-    *out = v;
-    return true;
+    return read_amount(c, n, path, units_parse_size, UNITS_SIZE_FORM,
+                       positive, max, limit, out);
 }
 
 bool
@@ -387,19 +399,8 @@ bool
 read_duration(struct ctx *c, const struct ynode *n, const char *path,
               bool positive, uint64_t max, const char *limit, uint64_t *out)
 {
-    const char *why;
-    uint64_t v;
-    if (!need_scalar(c, n, path, UNITS_DURATION_FORM))
-        return false;
-    if (!units_parse_duration(n->text, &v, &why))
-        return fail_value(c, n, path, why, UNITS_DURATION_FORM);
-    if (positive && v == 0)
-        return fail_value(c, n, path, "must be greater than zero",
-                          UNITS_DURATION_FORM);
-    if (!check_max(c, n, path, v, max, limit, UNITS_DURATION_FORM))
-        return false;
-    *out = v;
-    return true;
+    return read_amount(c, n, path, units_parse_duration, UNITS_DURATION_FORM,
+                       positive, max, limit, out);
 }
 
 /* A number PARSE accepts (units_parse_decimal(), units_parse_fraction())
@@ -554,6 +555,23 @@ keys_check(struct ctx *c, const struct ynode *map, const char *where,
         if (key_in_variant(&sec->keys[i], variant))
             names[n++] = sec->keys[i].name;
     return check_keys(c, map, where, names, n);
+}
+
+bool
+need_keyed(struct ctx *c, const struct ynode *n, const char *path,
+           const struct key_section *sec, const char *form)
+{
+    char where[PATH_BYTES + 8];
+    snprintf(where, sizeof where, "in %s", path);
+    return need_mapping(c, n, path, form) && keys_check(c, n, where, sec, 0);
+}
+
+bool
+read_keyed(struct ctx *c, const struct ynode *n, const char *path,
+           const struct key_section *sec, const char *form, void *base)
+{
+    return need_keyed(c, n, path, sec, form) &&
+           keys_read(c, n, path, sec, 0, base);
 }
 
 static const struct key *

@@ -120,6 +120,17 @@ bool read_page(struct ctx *c, const struct ynode *n, const char *path,
 bool keys_check(struct ctx *c, const struct ynode *map, const char *where,
                 const struct key_section *sec, unsigned variant);
 
+/* Node N at PATH (its parent's key or index): a mapping, or an error
+ * with FORM, and of SEC's keys only (variant 0), or "unknown key 'x' in
+ * PATH".  Most mappings of a scenario are checked so. */
+bool need_keyed(struct ctx *c, const struct ynode *n, const char *path,
+                const struct key_section *sec, const char *form);
+
+/* need_keyed(), then every typed key of SEC in N read into BASE
+ * (keys_read()): a mapping of typed keys only. */
+bool read_keyed(struct ctx *c, const struct ynode *n, const char *path,
+                const struct key_section *sec, const char *form, void *base);
+
 /* Typed key NAME of SEC from MAP (at PARENT), if present, into BASE. */
 bool key_get(struct ctx *c, const struct ynode *map, const char *parent,
              const struct key_section *sec, const char *name, void *base);

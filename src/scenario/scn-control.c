@@ -105,9 +105,8 @@ scn_parse_control(struct ctx *c, const struct ynode *map,
 {
     static const char *const detections[] = { "carrier", "bfd" };
     const struct key_section *sec = &scn_control_keys;
-    if (!need_mapping(c, map, "control", "a mapping of control settings") ||
-        !keys_check(c, map, "in control", sec, 0) ||
-        !keys_read(c, map, "control", sec, 0, s))
+    if (!read_keyed(c, map, "control", sec,
+                    "a mapping of control settings", s))
         return false;
     const struct ynode *n = ytree_get(map, "detection");
     size_t k;

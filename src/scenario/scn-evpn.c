@@ -329,14 +329,12 @@ parse_route_map(struct ctx *c, const struct ynode *seq, const char *name,
     struct evpn_policy *v = xcalloc(seq->n_items, sizeof *v);
     *out = v;
     for (size_t i = 0; i < seq->n_items; i++) {
-        char path[PATH_BYTES], sub[PATH_BYTES], where[PATH_BYTES + 8];
+        char path[PATH_BYTES], sub[PATH_BYTES];
         const struct ynode *m = seq->items[i];
         struct evpn_policy *pe = &v[i];
         size_t a;
         path_index(path, name, i);
-        snprintf(where, sizeof where, "in %s", path);
-        if (!need_mapping(c, m, path, k->entry_form) ||
-            !keys_check(c, m, where, k->sec, 0) ||
+        if (!need_keyed(c, m, path, k->sec, k->entry_form) ||
             !require_keys(c, m, path, required, 2))
             return false;
         path_key(sub, path, "community");
@@ -375,9 +373,7 @@ scn_parse_evpn(struct ctx *c, const struct ynode *map, struct evpn_spec *e)
                                               "route_reflectors" };
     static const char *const imports[] = { "route_target", "all" };
     const struct key_section *sec = &scn_evpn_keys;
-    if (!need_mapping(c, map, "evpn", "a mapping of EVPN settings") ||
-        !keys_check(c, map, "in evpn", sec, 0) ||
-        !keys_read(c, map, "evpn", sec, 0, e))
+    if (!read_keyed(c, map, "evpn", sec, "a mapping of EVPN settings", e))
         return false;
     e->enabled = true;
     const struct ynode *n = ytree_get(map, "topology");
@@ -701,13 +697,11 @@ read_neighbor_map(struct ctx *c, const struct ynode *m, const char *path,
     static const char *const dirs[] = { "in", "out" };
     const struct evpn_spec *e = &scn->control.evpn;
     const struct topo_graph *g = &scn->graph;
-    char where[PATH_BYTES + 8], sub[PATH_BYTES];
+    char sub[PATH_BYTES];
     const char *text;
     size_t k;
-    snprintf(where, sizeof where, "in %s", path);
-    if (!need_mapping(c, m, path, "a mapping {speaker, neighbor, "
-                      "direction, route_map}") ||
-        !keys_check(c, m, where, &scn_evpn_neighbor_keys, 0) ||
+    if (!need_keyed(c, m, path, &scn_evpn_neighbor_keys,
+                    "a mapping {speaker, neighbor, direction, route_map}") ||
         !require_keys(c, m, path, required, 4))
         return false;
     const struct ynode *n = ytree_get(m, "speaker");

@@ -28,9 +28,8 @@ bool
 scn_parse_faults(struct ctx *c, const struct ynode *map, struct fault_spec *f)
 {
     const struct key_section *sec = &scn_faults_keys;
-    if (!need_mapping(c, map, "faults", "a mapping of fault probabilities") ||
-        !keys_check(c, map, "in faults", sec, 0) ||
-        !keys_read(c, map, "faults", sec, 0, f))
+    if (!read_keyed(c, map, "faults", sec,
+                    "a mapping of fault probabilities", f))
         return false;
     if (f->reorder > 0 && !f->reorder_delay_ps)
         return require_key(c, map, "faults", "reorder_delay");

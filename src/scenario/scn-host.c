@@ -50,9 +50,8 @@ parse_rx_stall(struct ctx *c, const struct ynode *map, struct host_spec *h)
 {
     static const char *const required[] = { "hosts", "duration" };
     const struct ynode *n;
-    if (!need_mapping(c, map, "host.rx_stall",
-                      "a mapping with hosts, start and duration") ||
-        !keys_check(c, map, "in host.rx_stall", &scn_stall_keys, 0) ||
+    if (!need_keyed(c, map, "host.rx_stall", &scn_stall_keys,
+                    "a mapping with hosts, start and duration") ||
         !require_keys(c, map, "host.rx_stall", required,
                       ARRAY_SIZE(required)) ||
         !keys_read(c, map, "host.rx_stall", &scn_stall_keys, 0, h))
@@ -71,8 +70,8 @@ scn_parse_host(struct ctx *c, const struct ynode *map, struct host_spec *h,
     /* vlan after the others, the order in which errors have always
      * come. */
     static const char *const first[] = { "rx_rate", "rx_buffer" };
-    if (!need_mapping(c, map, "host", "a mapping of host parameters") ||
-        !keys_check(c, map, "in host", &scn_host_keys, 0) ||
+    if (!need_keyed(c, map, "host", &scn_host_keys,
+                    "a mapping of host parameters") ||
         !scn_parse_scheduler(c, map, "host", &h->scheduler, &h->ets) ||
         !keys_read_first(c, map, "host", &scn_host_keys, 0, h, first,
                          ARRAY_SIZE(first)))

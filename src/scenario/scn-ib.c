@@ -53,9 +53,8 @@ const struct key_section scn_ib_keys = KEY_SECTION("ib", ib_keys);
 static bool
 parse_ib(struct ctx *c, const struct ynode *map, struct ib_spec *ib)
 {
-    if (!need_mapping(c, map, "ib", "a mapping of InfiniBand parameters") ||
-        !keys_check(c, map, "in ib", &scn_ib_keys, 0) ||
-        !keys_read(c, map, "ib", &scn_ib_keys, 0, ib))
+    if (!read_keyed(c, map, "ib", &scn_ib_keys,
+                    "a mapping of InfiniBand parameters", ib))
         return false;
     const struct ynode *n = ytree_get(map, "vl_buffer");
     static const char form[] =

@@ -105,10 +105,9 @@ parse_pcap(struct ctx *c, const struct ynode *map, struct monitor_pcap *pc)
     const struct key_section *sec = &scn_monitor_pcap_keys;
     keys_defaults(sec, pc);
     pc->on = true;
-    if (!need_mapping(c, map, "monitor.pcap",
-                      "a mapping with ports and optionally start, stop and "
-                      "snaplen") ||
-        !keys_check(c, map, "in monitor.pcap", sec, 0) ||
+    if (!need_keyed(c, map, "monitor.pcap", sec,
+                    "a mapping with ports and optionally start, stop and "
+                    "snaplen") ||
         !require_key(c, map, "monitor.pcap", "ports") ||
         !keys_read(c, map, "monitor.pcap", sec, 0, pc) ||
         !read_ports(c, ytree_get(map, "ports"), "monitor.pcap.ports",
@@ -126,10 +125,9 @@ bool
 scn_parse_monitor(struct ctx *c, const struct ynode *map,
                   struct monitor_spec *m)
 {
-    if (!need_mapping(c, map, "monitor",
-                      "a mapping with interval and queues and/or qps, "
-                      "and/or breakdown") ||
-        !keys_check(c, map, "in monitor", &scn_monitor_keys, 0))
+    if (!need_keyed(c, map, "monitor", &scn_monitor_keys,
+                    "a mapping with interval and queues and/or qps, "
+                    "and/or breakdown"))
         return false;
     const struct ynode *bd = ytree_get(map, "breakdown");
     if (bd) {

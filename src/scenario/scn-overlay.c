@@ -184,15 +184,12 @@ parse_tenant(struct ctx *c, const struct ynode *map, const char *path,
     bool vlan = o->encap.kind == ENCAP_VLAN;
     const char *id = vlan ? "vlan" : "vni";
     struct tenant_spec *t = &o->tenants[i];
-    char sub[PATH_BYTES], where[PATH_BYTES + 4];
-    snprintf(where, sizeof where, "in %s", path);
+    char sub[PATH_BYTES];
     t->subnet = 0xC0A80000u;  /* 192.168.0.0/24 */
     t->prefix_len = 24;
-    if (!need_mapping(c, map, path, vlan ? "a mapping with name, vlan and "
-                                           "hosts"
-                                         : "a mapping with name, vni and "
-                                           "hosts") ||
-        !keys_check(c, map, where, &scn_tenant_keys, 0) ||
+    if (!need_keyed(c, map, path, &scn_tenant_keys,
+                    vlan ? "a mapping with name, vlan and hosts"
+                         : "a mapping with name, vni and hosts") ||
         !require_keys(c, map, path, vlan ? required_vlan : required, 3))
         return false;
     const struct ynode *n = ytree_get(map, vlan ? "vni" : "vlan");
@@ -269,10 +266,8 @@ parse_vswitch(struct ctx *c, const struct ynode *map, struct overlay_spec *o)
     v->enabled = true;
     v->handler_core = UINT32_MAX;
     keys_defaults(sec, v);
-    if (!need_mapping(c, map, "overlay.vswitch",
-                      "a mapping of vswitch settings") ||
-        !keys_check(c, map, "in overlay.vswitch", sec, 0) ||
-        !keys_read(c, map, "overlay.vswitch", sec, 0, v))
+    if (!read_keyed(c, map, "overlay.vswitch", sec,
+                    "a mapping of vswitch settings", v))
         return false;
     const struct ynode *n = ytree_get(map, "tables");
     size_t k;
@@ -322,12 +317,11 @@ parse_vswitch(struct ctx *c, const struct ynode *map, struct overlay_spec *o)
         v->identities = xcalloc(n->n_items, sizeof *v->identities);
         for (size_t i = 0; i < n->n_items; i++) {
             const struct ynode *m = n->items[i];
-            char path[PATH_BYTES], sub[PATH_BYTES], where[PATH_BYTES + 4];
+            char path[PATH_BYTES], sub[PATH_BYTES];
             const char *name;
             path_index(path, "overlay.vswitch.identities", i);
-            snprintf(where, sizeof where, "in %s", path);
-            if (!need_mapping(c, m, path, "a mapping with name and hosts") ||
-                !keys_check(c, m, where, &scn_identity_keys, 0) ||
+            if (!need_keyed(c, m, path, &scn_identity_keys,
+                            "a mapping with name and hosts") ||
                 !require_keys(c, m, path, ident_required, 2))
                 return false;
             path_key(sub, path, "name");
@@ -358,11 +352,10 @@ parse_vswitch(struct ctx *c, const struct ynode *map, struct overlay_spec *o)
         v->allow = xcalloc(n->n_items + 1, sizeof *v->allow);
         for (size_t i = 0; i < n->n_items; i++) {
             const struct ynode *m = n->items[i];
-            char path[PATH_BYTES], where[PATH_BYTES + 4];
+            char path[PATH_BYTES];
             path_index(path, "overlay.vswitch.allow", i);
-            snprintf(where, sizeof where, "in %s", path);
-            if (!need_mapping(c, m, path, "a mapping with from and to") ||
-                !keys_check(c, m, where, &scn_allow_keys, 0) ||
+            if (!need_keyed(c, m, path, &scn_allow_keys,
+                            "a mapping with from and to") ||
                 !require_keys(c, m, path, allow_required, 2) ||
                 !read_identity(c, m, path, "from", v, &v->allow[i][0]) ||
                 !read_identity(c, m, path, "to", v, &v->allow[i][1]))
@@ -381,8 +374,7 @@ scn_parse_overlay(struct ctx *c, const struct ynode *map,
     static const char *const places[] = { "leaf", "server" };
     const struct key_section *sec = &scn_overlay_keys;
     o->enabled = true;
-    if (!need_mapping(c, map, "overlay", "a mapping of overlay settings") ||
-        !keys_check(c, map, "in overlay", sec, 0) ||
+    if (!need_keyed(c, map, "overlay", sec, "a mapping of overlay settings") ||
         !require_key(c, map, "overlay", "tenants") ||
         !keys_read(c, map, "overlay", sec, 0, o))
         return false;

@@ -64,10 +64,8 @@ parse_pfc_watchdog(struct ctx *c, const struct ynode *map,
     const struct key_section *sec = &scn_pfc_watchdog_keys;
     static const char *const actions[] = { "drop", "forward" };
     p->watchdog = true;
-    if (!need_mapping(c, map, "pfc.watchdog",
-                      "a mapping of PFC watchdog settings") ||
-        !keys_check(c, map, "in pfc.watchdog", sec, 0) ||
-        !keys_read(c, map, "pfc.watchdog", sec, 0, p))
+    if (!read_keyed(c, map, "pfc.watchdog", sec,
+                    "a mapping of PFC watchdog settings", p))
         return false;
     const struct ynode *n = ytree_get(map, "action");
     size_t i;
@@ -119,8 +117,7 @@ scn_parse_pfc(struct ctx *c, const struct ynode *map, struct pfc_spec *p)
 {
     const struct key_section *sec = &scn_pfc_keys;
     p->enabled = true;
-    if (!need_mapping(c, map, "pfc", "a mapping of PFC settings") ||
-        !keys_check(c, map, "in pfc", sec, 0))
+    if (!need_keyed(c, map, "pfc", sec, "a mapping of PFC settings"))
         return false;
     const struct ynode *hr = ytree_get(map, "headroom");
     if (hr && !read_headroom(c, hr, p))

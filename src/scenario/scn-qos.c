@@ -142,7 +142,7 @@ bool
 scn_parse_qos_nodes(struct ctx *c, const struct ynode *map,
                     struct scenario *scn)
 {
-    char sub[PATH_BYTES], where[PATH_BYTES + 8];
+    char sub[PATH_BYTES];
     if (!need_mapping(c, map, "qos.nodes",
                       "a mapping of node names to {trust, dscp, pcp}"))
         return false;
@@ -152,10 +152,8 @@ scn_parse_qos_nodes(struct ctx *c, const struct ynode *map,
         struct qos_node *qn = &scn->qos_nodes[scn->n_qos_nodes++];
         qn->qos = scn->qos;
         path_key(sub, "qos.nodes", pr->key);
-        snprintf(where, sizeof where, "in %s", sub);
-        if (!need_mapping(c, pr->value, sub,
-                          "a mapping with trust, dscp and/or pcp") ||
-            !keys_check(c, pr->value, where, &scn_qos_node_keys, 0) ||
+        if (!need_keyed(c, pr->value, sub, &scn_qos_node_keys,
+                        "a mapping with trust, dscp and/or pcp") ||
             !parse_classify(c, pr->value, sub, &qn->qos))
             return false;
     }
@@ -165,8 +163,8 @@ scn_parse_qos_nodes(struct ctx *c, const struct ynode *map,
 bool
 scn_parse_qos(struct ctx *c, const struct ynode *map, struct qos_spec *q)
 {
-    if (!need_mapping(c, map, "qos", "a mapping of QoS settings") ||
-        !keys_check(c, map, "in qos", &scn_qos_keys, 0) ||
+    if (!need_keyed(c, map, "qos", &scn_qos_keys,
+                    "a mapping of QoS settings") ||
         !parse_classify(c, map, "qos", q))
         return false;
     size_t i;

@@ -164,8 +164,8 @@ parse_dcqcn(struct ctx *c, const struct ynode *map, bool have_profile,
 {
     static const char *const hypers[] = { "linear", "constant" };
     const struct key_section *sec = &scn_dcqcn_keys;
-    if (!need_mapping(c, map, "rdma.dcqcn", "a mapping of DCQCN parameters") ||
-        !keys_check(c, map, "in rdma.dcqcn", sec, 0))
+    if (!need_keyed(c, map, "rdma.dcqcn", sec,
+                    "a mapping of DCQCN parameters"))
         return false;
     const struct ynode *n = ytree_get(map, "preset");
     if (n && have_profile)
@@ -191,9 +191,8 @@ parse_hpcc(struct ctx *c, const struct ynode *map, struct hpcc_params *h)
 {
     static const char *const windows[] = { "variable", "fixed", "off" };
     const struct key_section *sec = &scn_hpcc_keys;
-    if (!need_mapping(c, map, "rdma.hpcc", "a mapping of HPCC parameters") ||
-        !keys_check(c, map, "in rdma.hpcc", sec, 0) ||
-        !keys_read(c, map, "rdma.hpcc", sec, 0, h))
+    if (!read_keyed(c, map, "rdma.hpcc", sec,
+                    "a mapping of HPCC parameters", h))
         return false;
     if (ytree_get(map, "w_ai") && ytree_get(map, "r_ai"))
         return fail_at(c, &ytree_pair(map, "w_ai")->key_mark,
@@ -216,8 +215,7 @@ scn_parse_rdma(struct ctx *c, const struct ynode *map, struct rdma_spec *r)
     const struct key_section *sec = &scn_rdma_keys;
     static const char *const ccs[] = { "none", "dcqcn", "hpcc" };
     size_t i;
-    if (!need_mapping(c, map, "rdma", "a mapping of RDMA parameters") ||
-        !keys_check(c, map, "in rdma", sec, 0))
+    if (!need_keyed(c, map, "rdma", sec, "a mapping of RDMA parameters"))
         return false;
     const struct ynode *cc = ytree_get(map, "cc");
     if (cc) {

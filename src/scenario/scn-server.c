@@ -103,11 +103,8 @@ static bool
 parse_cpu_costs(struct ctx *c, const struct ynode *map, const char *parent,
                 struct cpu_costs *k)
 {
-    char where[PATH_BYTES + 8];
-    snprintf(where, sizeof where, "in %s", parent);
-    return need_mapping(c, map, parent, "a mapping of costs in cycles") &&
-           keys_check(c, map, where, &scn_cpu_cost_keys, 0) &&
-           keys_read(c, map, parent, &scn_cpu_cost_keys, 0, k);
+    return read_keyed(c, map, parent, &scn_cpu_cost_keys,
+                      "a mapping of costs in cycles", k);
 }
 
 /* The server's custom keys read in table order: NUMA nodes, core lists

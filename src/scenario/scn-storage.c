@@ -164,17 +164,6 @@ scn_storage_defaults(struct storage_spec *s)
     s->target = STORAGE_TARGET_KERNEL;
 }
 
-/* A mapping at PATH whose keys are SEC's, read into BASE. */
-static bool
-read_mapping(struct ctx *c, const struct ynode *n, const char *path,
-             const struct key_section *sec, const char *form, void *base)
-{
-    char where[PATH_BYTES + 8];
-    snprintf(where, sizeof where, "in %s", path);
-    return need_mapping(c, n, path, form) && keys_check(c, n, where, sec, 0) &&
-           keys_read(c, n, path, sec, 0, base);
-}
-
 /* A job's operations: fio's rw (and read_fraction) for a block
  * protocol; for an object protocol op (and get_fraction), as object-store
  * benchmarks name them, each the rw that runs it.  The other protocol
@@ -246,8 +235,8 @@ parse_job(struct ctx *c, const struct ynode *map, const char *path,
     keys_defaults(sec, j);
     j->rw = STORAGE_RANDREAD;
     j->loc = (struct src_loc){ map->mark.line, map->mark.col };
-    if (!read_mapping(c, map, path, sec, "a mapping with initiator, "
-                      "protocol and count or duration", j))
+    if (!read_keyed(c, map, path, sec, "a mapping with initiator, "
+                    "protocol and count or duration", j))
         return false;
     static const char *const required[] = { "initiator", "protocol" };
     if (!require_keys(c, map, path, required, ARRAY_SIZE(required)))
@@ -330,8 +319,8 @@ static bool
 parse_costs(struct ctx *c, const struct ynode *n, const char *path,
             struct storage_costs *k)
 {
-    return read_mapping(c, n, path, &scn_storage_cost_keys,
-                        "a mapping of costs in cycles", k);
+    return read_keyed(c, n, path, &scn_storage_cost_keys,
+                      "a mapping of costs in cycles", k);
 }
 
 bool
@@ -340,7 +329,7 @@ scn_parse_storage(struct ctx *c, const struct ynode *map,
 {
     char sub[PATH_BYTES];
     const struct key_section *sec = &scn_storage_keys;
-    if (!read_mapping(c, map, "storage", sec, "a mapping with jobs", s) ||
+    if (!read_keyed(c, map, "storage", sec, "a mapping with jobs", s) ||
         !require_key(c, map, "storage", "jobs"))
         return false;
     s->on = true;
@@ -362,9 +351,9 @@ scn_parse_storage(struct ctx *c, const struct ynode *map,
     if (n)
         s->target = (enum storage_target)i;
     n = ytree_get(map, "device");
-    if (n && !read_mapping(c, n, "storage.device", &scn_storage_device_keys,
-                           "a mapping of the SSD's latencies, rates and "
-                           "parallelism", &s->device))
+    if (n && !read_keyed(c, n, "storage.device", &scn_storage_device_keys,
+                         "a mapping of the SSD's latencies, rates and "
+                         "parallelism", &s->device))
         return false;
     n = ytree_get(map, "costs");
     if (n && !parse_costs(c, n, "storage.costs", &s->cost))

@@ -145,10 +145,9 @@ parse_ecn_by_rate(struct ctx *c, const struct ynode *map, struct ecn_spec *e)
         /* The key as a node, so that it reads like a value. */
         struct ynode key = { .kind = YNODE_SCALAR, .mark = pair->key_mark,
                              .text = pair->key };
-        char key_path[PATH_BYTES + 8], sub[PATH_BYTES], where[PATH_BYTES + 8];
+        char key_path[PATH_BYTES + 8], sub[PATH_BYTES];
         snprintf(key_path, sizeof key_path, "%s key", path);
         path_key(sub, path, pair->key);
-        snprintf(where, sizeof where, "in %s", sub);
         struct ecn_rate *r = &e->by_rate[e->n_by_rate];
         if (!read_rate(c, &key, key_path, false, &r->rate_bps))
             return false;
@@ -159,9 +158,8 @@ parse_ecn_by_rate(struct ctx *c, const struct ynode *map, struct ecn_spec *e)
         r->spec = *e;
         r->spec.by_rate = NULL;
         r->spec.n_by_rate = 0;
-        if (!need_mapping(c, pair->value, sub,
-                          "a mapping with kmin, kmax and pmax") ||
-            !keys_check(c, pair->value, where, &scn_ecn_rate_keys, 0) ||
+        if (!need_keyed(c, pair->value, sub, &scn_ecn_rate_keys,
+                        "a mapping with kmin, kmax and pmax") ||
             !require_keys(c, pair->value, sub, req, ARRAY_SIZE(req)) ||
             !keys_read(c, pair->value, sub, &scn_ecn_rate_keys, 0, &r->spec) ||
             !check_red(c, pair->value, sub, &r->spec))
@@ -220,10 +218,9 @@ parse_ets(struct ctx *c, const struct ynode *map, const char *path,
           struct ets_spec *ets)
 {
     static const char class_form[] = "a traffic class 0..7";
-    char where[PATH_BYTES + 8], sub[PATH_BYTES], item[PATH_BYTES];
-    snprintf(where, sizeof where, "in %s", path);
-    if (!need_mapping(c, map, path, "a mapping with strict and weights") ||
-        !keys_check(c, map, where, &scn_ets_keys, 0))
+    char sub[PATH_BYTES], item[PATH_BYTES];
+    if (!need_keyed(c, map, path, &scn_ets_keys,
+                    "a mapping with strict and weights"))
         return false;
 
     const struct ynode *strict = ytree_get(map, "strict");

@@ -62,10 +62,8 @@ scn_parse_tcp(struct ctx *c, const struct ynode *map, const char *path,
               struct tcp_spec *t)
 {
     const struct key_section *sec = &scn_tcp_keys;
-    char where[PATH_BYTES + 8], sub[PATH_BYTES];
-    snprintf(where, sizeof where, "in %s", path);
-    if (!need_mapping(c, map, path, "a mapping of TCP parameters") ||
-        !keys_check(c, map, where, sec, 0))
+    char sub[PATH_BYTES];
+    if (!need_keyed(c, map, path, sec, "a mapping of TCP parameters"))
         return false;
     const struct ynode *n = ytree_get(map, "cc");
     if (n) {

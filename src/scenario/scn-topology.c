@@ -153,14 +153,12 @@ get_link(struct ctx *c, const struct ynode *map, const char *parent,
          const char *key, struct link_spec *ls)
 {
     const struct ynode *n = ytree_get(map, key);
-    char path[PATH_BYTES], where[PATH_BYTES + 8];
+    char path[PATH_BYTES];
     if (!n)
         return true;
     path_key(path, parent, key);
-    snprintf(where, sizeof where, "in %s", path);
-    return need_mapping(c, n, path, "a link mapping with rate and delay") &&
-           keys_check(c, n, where, &scn_link_keys, 0) &&
-           keys_read(c, n, path, &scn_link_keys, 0, ls);
+    return read_keyed(c, n, path, &scn_link_keys,
+                      "a link mapping with rate and delay", ls);
 }
 
 static int
@@ -196,14 +194,12 @@ parse_explicit_nodes(struct ctx *c, const struct ynode *seq,
     ex->nodes = xcalloc(seq->n_items, sizeof *ex->nodes);
     for (size_t i = 0; i < seq->n_items; i++) {
         const struct ynode *item = seq->items[i];
-        char path[PATH_BYTES], where[PATH_BYTES + 8];
+        char path[PATH_BYTES];
         path_index(path, "topology.nodes", i);
-        snprintf(where, sizeof where, "in %s", path);
         const char *name;
         size_t kind;
-        if (!need_mapping(c, item, path,
-                          "a node mapping with name, kind and tier") ||
-            !keys_check(c, item, where, &scn_node_keys, 0) ||
+        if (!need_keyed(c, item, path, &scn_node_keys,
+                        "a node mapping with name, kind and tier") ||
             !require_keys(c, item, path, required, ARRAY_SIZE(required)))
             return false;
 
@@ -303,12 +299,10 @@ parse_explicit_links(struct ctx *c, const struct ynode *seq,
     ex->links = xcalloc(seq->n_items, sizeof *ex->links);
     for (size_t i = 0; i < seq->n_items; i++) {
         const struct ynode *item = seq->items[i];
-        char path[PATH_BYTES], where[PATH_BYTES + 8];
+        char path[PATH_BYTES];
         path_index(path, "topology.links", i);
-        snprintf(where, sizeof where, "in %s", path);
-        if (!need_mapping(c, item, path,
-                          "a link mapping with a, b, rate and delay") ||
-            !keys_check(c, item, where, &scn_cable_keys, 0) ||
+        if (!need_keyed(c, item, path, &scn_cable_keys,
+                        "a link mapping with a, b, rate and delay") ||
             !require_keys(c, item, path, required, ARRAY_SIZE(required)))
             return false;
 

@@ -174,15 +174,13 @@ parse_flow(struct ctx *c, const struct ynode *item, const char *path,
            struct flow_spec *f)
 {
     static const char *const required[] = { "src", "dst", "size" };
-    char where[PATH_BYTES + 8], sub[PATH_BYTES];
+    char sub[PATH_BYTES];
     const char *name;
 
-    snprintf(where, sizeof where, "in %s", path);
     f->loc.line = item->mark.line;
     f->loc.col = item->mark.col;
-    if (!need_mapping(c, item, path,
-                      "a flow mapping with src, dst and size") ||
-        !keys_check(c, item, where, &scn_flow_keys, 0) ||
+    if (!need_keyed(c, item, path, &scn_flow_keys,
+                    "a flow mapping with src, dst and size") ||
         !require_keys(c, item, path, required, ARRAY_SIZE(required)))
         return false;
     /* Names are resolved once the graph exists; check the form now. */

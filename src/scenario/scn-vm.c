@@ -207,25 +207,12 @@ scn_vm_defaults(struct vm_spec *v)
     v->guest_page = 4096;
 }
 
-/* A mapping with exactly SEC's keys allowed, at PATH (its parent's
- * key). */
-static bool
-need_keyed(struct ctx *c, const struct ynode *map, const char *path,
-           const struct key_section *sec, const char *form)
-{
-    char where[PATH_BYTES + 8];
-    snprintf(where, sizeof where, "in %s", path);
-    return need_mapping(c, map, path, form) &&
-           keys_check(c, map, where, sec, 0);
-}
-
 static bool
 parse_vm_costs(struct ctx *c, const struct ynode *map, const char *parent,
                struct vm_costs *k)
 {
-    return need_keyed(c, map, parent, &scn_vm_cost_keys,
-                      "a mapping of costs in cycles") &&
-           keys_read(c, map, parent, &scn_vm_cost_keys, 0, k);
+    return read_keyed(c, map, parent, &scn_vm_cost_keys,
+                      "a mapping of costs in cycles", k);
 }
 
 /* `profile: FILE`, a host profile written by `dcsim kvm-probe` (relative
@@ -266,13 +253,10 @@ parse_token_bucket(struct ctx *c, const struct ynode *map, const char *path,
 {
     const struct key_section *sec = bytes ? &scn_bucket_bytes_keys
                                           : &scn_bucket_ops_keys;
-    char where[PATH_BYTES + 8];
-    snprintf(where, sizeof where, "in %s", path);
     /* refill_time first, the order errors have always come in. */
-    return need_mapping(c, map, path,
-                        "a mapping with size, refill_time and optionally "
-                        "one_time_burst (Firecracker's TokenBucket)") &&
-           keys_check(c, map, where, sec, 0) &&
+    return need_keyed(c, map, path, sec,
+                      "a mapping with size, refill_time and optionally "
+                      "one_time_burst (Firecracker's TokenBucket)") &&
            require_key(c, map, path, "size") &&
            require_key(c, map, path, "refill_time") &&
            key_get(c, map, path, sec, "refill_time", tb) &&
@@ -306,9 +290,8 @@ parse_blk(struct ctx *c, const struct ynode *map, const char *path,
     }
     n = ytree_get(map, "device");
     path_key(sub, path, "device");
-    if (n && (!need_keyed(c, n, sub, &scn_blk_device_keys,
-                          "a mapping of the device's latencies and rates") ||
-              !keys_read(c, n, sub, &scn_blk_device_keys, 0, b)))
+    if (n && !read_keyed(c, n, sub, &scn_blk_device_keys,
+                         "a mapping of the device's latencies and rates", b))
         return false;
     n = ytree_get(map, "rate_limiter");
     path_key(sub, path, "rate_limiter");
@@ -326,9 +309,8 @@ parse_blk(struct ctx *c, const struct ynode *map, const char *path,
     }
     n = ytree_get(map, "costs");
     path_key(sub, path, "costs");
-    if (n && (!need_keyed(c, n, sub, &scn_blk_cost_keys,
-                          "a mapping of per-request cycles") ||
-              !keys_read(c, n, sub, &scn_blk_cost_keys, 0, b)))
+    if (n && !read_keyed(c, n, sub, &scn_blk_cost_keys,
+                         "a mapping of per-request cycles", b))
         return false;
     n = ytree_get(map, "job");
     path_key(sub, path, "job");
@@ -390,11 +372,10 @@ scn_parse_vm(struct ctx *c, const struct ynode *map, const char *parent,
 {
     static const char *const ios[] = { "emulated", "virtio", "vhost",
                                        "sriov" };
-    char path[PATH_BYTES], where[PATH_BYTES + 8];
+    char path[PATH_BYTES];
     path_key(path, parent, "vm");
-    snprintf(where, sizeof where, "in %s", path);
-    if (!need_mapping(c, map, path, "a mapping of VM parameters") ||
-        !keys_check(c, map, where, &scn_vm_keys, 0) ||
+    if (!need_keyed(c, map, path, &scn_vm_keys,
+                    "a mapping of VM parameters") ||
         !require_key(c, map, path, "io"))
         return false;
     size_t io;
@@ -419,10 +400,7 @@ scn_parse_vm(struct ctx *c, const struct ynode *map, const char *parent,
         static const char *const rl_keys[] = { "rate", "burst" };
         const struct key_section *sec = &scn_vm_rate_limit_keys;
         path_key(sub, path, "rate_limit");
-        char w2[PATH_BYTES + 8];
-        snprintf(w2, sizeof w2, "in %s", sub);
-        if (!need_mapping(c, n, sub, "a mapping with rate and burst") ||
-            !keys_check(c, n, w2, sec, 0) ||
+        if (!need_keyed(c, n, sub, sec, "a mapping with rate and burst") ||
             !require_keys(c, n, sub, rl_keys, ARRAY_SIZE(rl_keys)) ||
             !keys_read(c, n, sub, sec, 0, v))
             return false;

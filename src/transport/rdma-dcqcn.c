@@ -250,11 +250,8 @@ rdma_pull_cnp(struct net *net, struct tx_source *src, uint64_t *next_ready)
         return NULL;
     if (--qp->cnp_pending)
         *next_ready = net->sim.now_ps;
-    struct pkt *p = pkt_alloc(&net->pool);
-    *p = qp->ctl_proto;
-    p->payload_bytes = 0;
+    struct pkt *p = rdma_ctl_packet(net, qp, IB_OP_CNP);
     p->ip.dscp = (uint8_t)(qp->cfg->cnp_tc << 3);
-    p->l4.roce.opcode = IB_OP_CNP;
     /* BTH, 16 reserved bytes, ICRC (RoCEv2 CNP, IBTA A17.9.4); under
      * fabric: ns3 the size of the simulator's ACK, which carries its CNPs. */
     p->l4_extra = ns3_headers(qp) ? ns3_ctl_extra(qp)

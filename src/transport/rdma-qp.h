@@ -132,6 +132,19 @@ psn_of(const struct rdma_qp *qp, uint64_t idx)
     return (uint32_t)((qp->isn + idx) & IB_PSN_MASK);
 }
 
+/* A control packet of QP's (an ACK or NAK, a CNP, a READ request) of
+ * OPCODE, from its template and with no payload; the caller sets the
+ * rest and its lengths. */
+static inline struct pkt *
+rdma_ctl_packet(struct net *net, const struct rdma_qp *qp, uint8_t opcode)
+{
+    struct pkt *p = pkt_alloc(&net->pool);
+    *p = qp->ctl_proto;
+    p->payload_bytes = 0;
+    p->l4.roce.opcode = opcode;
+    return p;
+}
+
 /* The packet index of PSN, taken as the one nearest to REF (24-bit
  * serial arithmetic). */
 static inline uint64_t

@@ -332,10 +332,7 @@ rdma_pull_ack(struct net *net, struct tx_source *src, uint64_t *next_ready)
         if (!qp->req_pending)
             return NULL;
         qp->req_pending = false;
-        struct pkt *p = pkt_alloc(&net->pool);
-        *p = qp->ctl_proto;
-        p->payload_bytes = 0;
-        p->l4.roce.opcode = IB_OP_READ_REQUEST;
+        struct pkt *p = rdma_ctl_packet(net, qp, IB_OP_READ_REQUEST);
         p->l4.roce.psn = psn_of(qp, qp->req_from);
         p->l4_extra = ns3_headers(qp)
                           ? ns3_ctl_extra(qp)
@@ -350,10 +347,7 @@ rdma_pull_ack(struct net *net, struct tx_source *src, uint64_t *next_ready)
         qp->ack_idx >= qp->stream->resp_next)
         return NULL;
     qp->ack_pending = false;
-    struct pkt *p = pkt_alloc(&net->pool);
-    *p = qp->ctl_proto;
-    p->payload_bytes = 0;
-    p->l4.roce.opcode = IB_OP_ACK;
+    struct pkt *p = rdma_ctl_packet(net, qp, IB_OP_ACK);
     p->l4.roce.psn = psn_of(qp, qp->ack_idx);
     p->l4.roce.syndrome = qp->ack_syndrome;
     p->l4.roce.msn = qp->expected == qp->n_pkts ? 1 : 0;
@@ -407,18 +401,10 @@ rdma_timeout(struct sim *sim, struct event *ev)
 {
     struct rdma_qp *qp = CONTAINER_OF(ev, struct rdma_qp, rto.ev);
     struct net *net = net_of(sim);
-    if (qp->read) {
-        if (qp->expected >= qp->n_pkts || qp->failed)
-            return;
-        qp->flow->timeouts++;
-        if (++qp->retries > qp->cfg->retry_cnt) {
-            qp->failed = true;
-            return;
-        }
-        read_request(net, qp, qp->expected);
-        return;
-    }
-    if (qp->una >= qp->n_pkts || qp->failed)
+    /* The first packet not yet had: for a READ requester the response it
+     * expects, for a sender the oldest unacknowledged one. */
+    uint64_t from = qp->read ? qp->expected : qp->una;
+    if (from >= qp->n_pkts || qp->failed)
         return;
     qp->flow->timeouts++;
     if (++qp->retries > qp->cfg->retry_cnt) {
@@ -426,8 +412,12 @@ rdma_timeout(struct sim *sim, struct event *ev)
         qp->failed = true;
         return;
     }
-    go_back(net, qp, qp->una);
-    arm_rto(net, qp);
+    if (qp->read) {
+        read_request(net, qp, from);
+    } else {
+        go_back(net, qp, from);
+        arm_rto(net, qp);
+    }
 }
 
 /* The responder owes an ACK (or NAK) naming IDX, for data packet P. */
