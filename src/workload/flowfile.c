@@ -476,6 +476,12 @@ flowfile_next(struct flowfile *ff, struct flowfile_flow *f, char **err)
     return parse_flow(ff, f, err) ? 2 : 1;
 }
 
+uint64_t
+flowfile_line(const struct flowfile *ff)
+{
+    return ff->line_no;
+}
+
 int
 flowfile_scan(const char *path, enum flowfile_format format,
               const struct topo_graph *graph, struct flowfile_stats *stats,

@@ -60,6 +60,8 @@ int flowfile_open(const char *path, enum flowfile_format format,
  * ("FILE:LINE:COL: ...") for a line that is not a valid flow. */
 int flowfile_next(struct flowfile *, struct flowfile_flow *f, char **err);
 void flowfile_close(struct flowfile *);
+/* The line of the flow flowfile_next() returned last. */
+uint64_t flowfile_line(const struct flowfile *);
 
 /* Reads PATH through, checking every flow, into *STATS.  Returns 0, or 2
  * with *ERR.  Memory does not grow with the file. */
