@@ -1021,7 +1021,15 @@ cmd_import(int argc, char **argv)
 
     struct import im = { .config = config };
     char *stem = stem_of(out_path ? out_path : config);
-    /* The scenario names itself and its flow file by the stem. */
+    /* The scenario names itself and its flow file by the stem.  (A config
+     * path that gives none ends in '/', and is refused as it is read.) */
+    if (!*stem && out_path) {
+        int rc = cli_usage_error("import", "-o '%s': no file name; expected "
+                                 "the scenario file to write, e.g. "
+                                 "run.yaml", out_path);
+        free(stem);
+        return rc;
+    }
     if (!yaml_text(stem)) {
         int rc = cli_usage_error("import", "%s '%s': a name with a control "
                                  "character or bytes that are not UTF-8, "
@@ -1066,7 +1074,7 @@ cmd_import(int argc, char **argv)
         goto done;
     flows = fopen(flows_tmp, "w");
     if (!flows) {
-        im.err = xasprintf("%s: cannot create: %s", flows_tmp,
+        im.err = xasprintf("%s: cannot create: %s", flows_path,
                            strerror(errno));
         goto done;
     }
@@ -1076,7 +1084,8 @@ cmd_import(int argc, char **argv)
     fflush(im.notes);
     scn = fopen(scn_tmp, "w");
     if (!scn) {
-        im.err = xasprintf("%s: cannot create: %s", scn_tmp, strerror(errno));
+        im.err = xasprintf("%s: cannot create: %s", scn_path,
+                           strerror(errno));
         goto done;
     }
     head = open_memstream(&head_buf, &head_len);

@@ -267,6 +267,22 @@ esc=$(printf '%s/o\033' "$tmp")
 [ $? = 2 ] && grep -q "a name with a control character" "$tmp/err" &&
     [ ! -e "$esc.yaml" ] && [ ! -e "$esc.flows.csv" ] && [ ! -e "$esc.yaml.tmp" ]
 t $? "a scenario name with a control character: exit 2, nothing written"
+# Files that cannot be created are named as asked for (they were named
+# with the .tmp of the file written first), and -o naming a directory with
+# its slash is refused as no file name (it once wrote a scenario named ''
+# and refused it as 'DIR/.yaml.tmp:11:7: name is ''').
+"$DCSIM" import ns3 mix/config.txt -o "$tmp/none/x.yaml" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && [ "$(cat "$tmp/err")" = "$tmp/none/x.flows.csv: cannot create: No such file or directory" ]
+t $? "-o in a directory that is not there: exit 2, the flow file named as it would be"
+mkdir "$tmp/d"
+"$DCSIM" import ns3 mix/config.txt -o "$tmp/d" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && [ "$(cat "$tmp/err")" = "$tmp/d: cannot create: Is a directory" ] &&
+    [ -z "$(ls -A "$tmp/d")" ] && [ ! -e "$tmp/d.flows.csv" ] && [ ! -e "$tmp/d.flows.csv.tmp" ]
+t $? "-o naming a directory: exit 2, nothing left beside it"
+"$DCSIM" import ns3 mix/config.txt -o "$tmp/d/" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -qF "dcsim import: -o '$tmp/d/': no file name; expected the scenario file to write" "$tmp/err" &&
+    [ -z "$(ls -A "$tmp/d")" ]
+t $? "-o DIR/: exit 2, no file name, nothing written"
 
 "$DCSIM" import ns3 >/dev/null 2>"$tmp/err"
 [ $? = 2 ] && grep -q 'no config file' "$tmp/err"
