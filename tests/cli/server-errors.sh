@@ -83,6 +83,17 @@ host: {rx_rate: 10Gbps, rx_buffer: 1MB}' 6:8 "host.rx_rate models a receiver of 
 
 check vm-profile-missing 'server: {vm: {io: virtio, profile: no-such.yaml}}' 5:36 "server.vm.profile: "
 check vm-profile-type 'server: {vm: {io: virtio, profile: [a]}}' 5:36 "server.vm.profile is a sequence"
+# A profile whose exits cost more than vm.costs takes (they once ran, the
+# costs overflowing the model's time, as if the exits were free).
+e='{median_ns: 1e300, p99_ns: 1e300, median_cycles: 1, p99_cycles: 1}'
+{
+    printf 'kvm_profile:\n  cpu: "x"\n  vendor: amd\n  hw_virt_flag: svm\n  nested: false\n'
+    printf '  tsc_ghz: 2\n  iterations: 10\n  exits:\n'
+    for k in pio_user mmio_user hlt_user hypercall_kernel cpuid_kernel doorbell_mmio_user doorbell_ioeventfd; do
+        echo "    $k: $e"
+    done
+} >"$tmp/slow-exits.yaml"
+check vm-profile-range 'server: {vm: {io: emulated, profile: slow-exits.yaml}}' 5:38 "server.vm.profile: its exits make vm.costs.exit_entry 3e+300 cycles at 3 GHz; expected exits that cost at most 1e9 cycles"
 check ib 'server: {}
 fabric: infiniband' 5:1 "a server section is not supported on a fabric: infiniband yet"
 
