@@ -69,6 +69,12 @@ no_staging "$tmp"; t $? "... with no staging directory left"
 touch "$tmp/afile"
 refuse "-o a regular file" "$tmp/afile" "not a directory"
 refuse "-o inside a regular file" "$tmp/afile/out" "Not a directory"
+# A link to nothing was taken for a new name: the run simulated, then
+# could not put its directory in the link's place (exit 1).
+ln -s "$tmp/nowhere/out" "$tmp/dangling"
+refuse "-o a symbolic link to nothing" "$tmp/dangling" "cannot write results to $tmp/dangling: a symbolic link to nothing"
+[ -L "$tmp/dangling" ] && [ ! -e "$tmp/nowhere" ] && no_staging "$tmp"
+t $? "... which is left as it was, nothing made"
 refuse "-o under /proc" /proc/dcsim-results "/proc"
 [ ! -e /proc/dcsim-results ]; t $? "... and nothing is created there"
 longpath=$(awk 'BEGIN { for (i = 0; i < 40; i++) printf "d%0200d/", i; printf "out" }')
