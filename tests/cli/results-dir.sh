@@ -118,7 +118,7 @@ fi
 (trap '' XFSZ; ulimit -f 8 && exec "$DCSIM" run "$long" -o "$tmp/big" \
     --set traffic.0.duration=5ms) >"$tmp/o" 2>"$tmp/e"
 rc=$?
-[ $rc = 1 ] && grep -Eq "cannot write $tmp/big/[a-z_]+\.(csv|json): File too large" "$tmp/e" &&
+[ $rc = 1 ] && grep -Eq "cannot write $tmp/big/[a-z_]+\.(csv|json|html): File too large" "$tmp/e" &&
     [ ! -e "$tmp/big" ] && no_staging "$tmp"
 t $? "a file over the size limit: exit 1, 'File too large' naming the file, nothing left (exit $rc)"
 [ $rc = 1 ] || sed 's/^/# /' "$tmp/e"
