@@ -52,6 +52,23 @@ YAML
 [ $? = 2 ] && grep -q "^$tmp/a2a.yaml:3:5: traffic.0: .*(4.295e+09 flows" "$tmp/err"
 t $? "all-to-all over 65536 hosts refused: $(cat "$tmp/err")"
 
+# 4b. VMs are counted (they once were not: a world of VMs was built
+# until memory ran out): 2^28 VMs, each with 256 vCPUs and a drive of
+# 4096 requests in flight, refused at server.vm.
+cat >"$tmp/vms.yaml" <<'YAML'
+topology: {type: fat-tree, k: 64}
+traffic:
+  - {pattern: flows, flows: [{src: h0, dst: h1, size: 1KB}]}
+server: {vm: {io: virtio, count: 4096, vcpus: 256, block: {job: {requests: 1, iodepth: 4096}}}}
+YAML
+for cmd in validate "run -o $tmp/vms"; do
+    "$DCSIM" $cmd "$tmp/vms.yaml" >"$tmp/out" 2>"$tmp/err" || rc=$?
+    [ "${rc:-0}" = 2 ] && [ ! -s "$tmp/out" ] && [ ! -e "$tmp/vms" ] &&
+        grep -q "^$tmp/vms.yaml:4:14: server.vm: the run needs about [0-9.]* TiB of memory, more than the .* available (the servers' cores and VMs [0-9.]* TiB); expected fewer VMs, vCPUs or hosts$" "$tmp/err"
+    t $? "${cmd%% *}: 2^28 VMs with drives refused at server.vm: $(cat "$tmp/err")"
+    unset rc
+done 2>/dev/null
+
 # 5. Monitor series that would not fit: refused at monitor.interval.
 cat >"$tmp/mon.yaml" <<'YAML'
 stop: 1s
