@@ -15,7 +15,8 @@
  *
  * Start times may not decrease from one flow to the next, so that the
  * flows can be made as simulated time reaches them: a reader holds one
- * line, never the file.  The scenario reads a file once through
+ * line (at most 1 MiB of it; a longer one is an error), never the
+ * file.  The scenario reads a file once through
  * (flowfile_scan()) to check every line and count its flows before the
  * run; the workload reads it again as the run goes (flowfile_next()).
  * Every error names FILE:LINE:COL. */
