@@ -213,6 +213,11 @@ parse_tenant(struct ctx *c, const struct ynode *map, const char *path,
     path_key(sub, path, "name");
     if (!read_string(c, n, sub, "a non-empty string", &name))
         return false;
+    /* flows.csv's tenant column holds it unquoted. */
+    if (strpbrk(name, ",\"\n\r"))
+        return fail_value(c, n, sub, "a comma, double quote or line break",
+                          "a name without them (flows.csv's tenant column "
+                          "holds it)");
     for (size_t j = 0; j < i; j++) {
         if (!strcmp(o->tenants[j].name, name))
             return fail_value(c, n, sub, "another tenant has this name",

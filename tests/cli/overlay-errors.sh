@@ -51,6 +51,9 @@ check vni-24-bits 'overlay: {tenants: [{name: a, vni: 16777216, hosts: [h0, h2]}
 check vni-twice 'overlay: {tenants: [{name: a, vni: 7, hosts: [h0, h2]}, {name: b, vni: 7, hosts: [h1]}]}' 5:72 "another tenant has this VNI"
 check name-twice 'overlay: {tenants: [{name: a, vni: 7, hosts: [h0, h2]}, {name: a, vni: 8, hosts: [h1]}]}' 5:64 "another tenant has this name"
 check name-empty "overlay: {tenants: [{name: '', vni: 7, hosts: [h0, h2]}]}" 5:28 "overlay.tenants.0.name is ''"
+# flows.csv's tenant column holds the name: a comma once made its rows
+# one column longer than the header.
+check name-comma "overlay: {tenants: [{name: 'a,b', vni: 7, hosts: [h0, h2]}]}" 5:28 "overlay.tenants.0.name is 'a,b' (a comma, double quote or line break); expected a name without them"
 check hosts-empty 'overlay: {tenants: [{name: a, vni: 1, hosts: []}]}' 5:46 "overlay.tenants.0.hosts is a sequence; expected a non-empty"
 check host-unknown 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0, h9]}]}' 5:51 "overlay.tenants.0.hosts.1: no host named 'h9'"
 check host-switch 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0, leaf0]}]}' 5:51 "it is a switch"
