@@ -839,6 +839,15 @@ write_rdma(struct import *im, FILE *out, uint64_t nic_bps)
     return note_unexpressed(im, cc);
 }
 
+/* Records that the line OUT is at is written from config key K. */
+static void
+mark_origin(struct import *im, FILE *out, enum cfg_key k)
+{
+    sim_assert(im->n_origins < ARRAY_SIZE(im->origin));
+    im->origin[im->n_origins++] = (struct import_origin){ ftell(out), k,
+                                                          im->val[k] };
+}
+
 /* Writes the scenario and flow file of IM into OUT and FLOWS (FLOWS_NAME
  * as the scenario names it). */
 static bool
@@ -873,9 +882,11 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
     for (uint32_t n = 0; n < im->g.n_nodes && !nic_bps; n++)
         if (im->g.nodes[n].is_host)
             nic_bps = im->host_rate[n];
-    /* Its ECMP choice: every flow on the simulator's path. */
-    fprintf(out, "switch:\n  buffer: %" PRIu64 "MiB\n  ecmp_hash: ns3\n",
-            buffer);
+    /* Its ECMP choice: every flow on the simulator's path.  A buffer too
+     * small for the PFC headroom is refused at its line, by the builder. */
+    fputs("switch:\n", out);
+    mark_origin(im, out, K_BUFFER_SIZE);
+    fprintf(out, "  buffer: %" PRIu64 "MiB\n  ecmp_hash: ns3\n", buffer);
     if (!write_ecn(im, out, nic_bps))
         return false;
     fprintf(out, "qos: {lossless: [");
@@ -908,6 +919,65 @@ import_write(struct import *im, FILE *out, FILE *flows, const char *name,
         fputs(", protocol: roce}\n", out);
     }
     return true;
+}
+
+/* The scenario file written to be checked: TMP, put in place as PATH if
+ * it passes, of the comment HEAD then BODY. */
+struct written {
+    const char *tmp, *path;
+    const char *head;
+    size_t head_len;
+    const char *body;
+};
+
+/* The number of lines of the LEN bytes at S. */
+static uint32_t
+lines_in(const char *s, size_t len)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += s[i] == '\n';
+    return n;
+}
+
+/* The message for ERR, what loading or building the scenario W of IM
+ * refused it for (HOW: "does not load", "is refused"), in the names the
+ * user wrote: at the config key a line of the scenario was written from
+ * (IM's origins) if ERR is at such a line, else with the scenario's own
+ * name for its temporary file's. */
+static char *
+refusal(const struct import *im, const struct written *w, const char *how,
+        const char *err)
+{
+    size_t tmp_len = strlen(w->tmp);
+    unsigned line, col;
+    int at = 0;
+    if (!strncmp(err, w->tmp, tmp_len) &&
+        sscanf(err + tmp_len, ":%u:%u: %n", &line, &col, &at) == 2 && at) {
+        uint32_t head_lines = lines_in(w->head, w->head_len);
+        for (size_t i = 0; i < im->n_origins; i++) {
+            const struct import_origin *o = &im->origin[i];
+            if (o->at && line == head_lines + 1 +
+                                     lines_in(w->body, (size_t)o->offset))
+                return xasprintf("%s:%u:%u: %s %s: the scenario made from "
+                                 "it %s: %s", o->at->path, o->at->line,
+                                 o->at->col, cfg_keys[o->key].name,
+                                 o->at->text, how, err + tmp_len + at);
+        }
+    }
+    char *named = xstrdup(err);
+    for (char *t = strstr(named, w->tmp); t;) {
+        size_t before = (size_t)(t - named);
+        char *next = xasprintf("%.*s%s%s", (int)before, named, w->path,
+                               t + tmp_len);
+        free(named);
+        named = next;
+        t = strstr(named + before + strlen(w->path), w->tmp);
+    }
+    char *msg = xasprintf("dcsim import: the scenario made from %s %s, so "
+                          "it is not written: %s", im->config, how, named);
+    free(named);
+    return msg;
 }
 
 /* Base name of PATH without its directory and its last extension. */
@@ -951,7 +1021,15 @@ cmd_import(int argc, char **argv)
 
     struct import im = { .config = config };
     char *stem = stem_of(out_path ? out_path : config);
-    /* The scenario names itself and its flow file by the stem. */
+    /* The scenario names itself and its flow file by the stem.  (A config
+     * path that gives none ends in '/', and is refused as it is read.) */
+    if (!*stem && out_path) {
+        int rc = cli_usage_error("import", "-o '%s': no file name; expected "
+                                 "the scenario file to write, e.g. "
+                                 "run.yaml", out_path);
+        free(stem);
+        return rc;
+    }
     if (!yaml_text(stem)) {
         int rc = cli_usage_error("import", "%s '%s': a name with a control "
                                  "character or bytes that are not UTF-8, "
@@ -973,9 +1051,9 @@ cmd_import(int argc, char **argv)
     char *flows_path = xasprintf("%s%s", dir, flows_name);
     char *scn_tmp = xasprintf("%s.tmp", scn_path);
     char *flows_tmp = xasprintf("%s.tmp", flows_path);
-    char *body = NULL;
-    size_t body_len = 0;
-    FILE *out = open_memstream(&body, &body_len);
+    char *body = NULL, *head_buf = NULL;
+    size_t body_len = 0, head_len = 0;
+    FILE *out = open_memstream(&body, &body_len), *head = NULL;
     im.notes = open_memstream(&im.notes_buf, &im.notes_len);
     FILE *flows = NULL, *scn = NULL;
     int rc = 2;
@@ -996,7 +1074,7 @@ cmd_import(int argc, char **argv)
         goto done;
     flows = fopen(flows_tmp, "w");
     if (!flows) {
-        im.err = xasprintf("%s: cannot create: %s", flows_tmp,
+        im.err = xasprintf("%s: cannot create: %s", flows_path,
                            strerror(errno));
         goto done;
     }
@@ -1006,19 +1084,23 @@ cmd_import(int argc, char **argv)
     fflush(im.notes);
     scn = fopen(scn_tmp, "w");
     if (!scn) {
-        im.err = xasprintf("%s: cannot create: %s", scn_tmp, strerror(errno));
+        im.err = xasprintf("%s: cannot create: %s", scn_path,
+                           strerror(errno));
         goto done;
     }
-    fputs("# Imported by dcsim import ns3 from ", scn);
-    put_comment_text(config, scn);
-    fprintf(scn, " (the HPCC simulator's config;\n# docs/ns3.md maps each "
+    head = open_memstream(&head_buf, &head_len);
+    fputs("# Imported by dcsim import ns3 from ", head);
+    put_comment_text(config, head);
+    fprintf(head, " (the HPCC simulator's config;\n# docs/ns3.md maps each "
             "key).  %zu flow%s in %s.\n", (size_t)im.n_flows,
             im.n_flows == 1 ? "" : "s", flows_name);
     if (im.n_notes)
-        fprintf(scn, "# Not expressed: the simulator's run differs here "
+        fprintf(head, "# Not expressed: the simulator's run differs here "
                 "(%zu):\n%s", im.n_notes, im.notes_buf);
     else
-        fprintf(scn, "# Everything in it is expressed.\n");
+        fprintf(head, "# Everything in it is expressed.\n");
+    fflush(head);
+    fwrite(head_buf, 1, head_len, scn);
     fwrite(body, 1, body_len, scn);
     if (fclose(scn) | fclose(flows)) {
         scn = flows = NULL;
@@ -1034,9 +1116,9 @@ cmd_import(int argc, char **argv)
     }
     struct scenario check;
     char *err = NULL;
+    struct written wr = { scn_tmp, scn_path, head_buf, head_len, body };
     if (scenario_load(scn_tmp, NULL, 0, &check, &err)) {
-        im.err = xasprintf("dcsim import: the scenario made from %s does "
-                           "not load: %s", config, err);
+        im.err = refusal(&im, &wr, "does not load", err);
         free(err);
         unlink(flows_path);
         goto done;
@@ -1046,8 +1128,7 @@ cmd_import(int argc, char **argv)
      * reserves and PFC headroom of its ports). */
     struct world *w;
     if (world_create(&w, &check, &err)) {
-        im.err = xasprintf("dcsim import: the scenario made from %s is "
-                           "refused: %s", config, err);
+        im.err = refusal(&im, &wr, "is refused", err);
         free(err);
         scenario_free(&check);
         unlink(flows_path);
@@ -1078,8 +1159,11 @@ done:
         unlink(flows_tmp);
     }
     fclose(out);
+    if (head)
+        fclose(head);
     fclose(im.notes);
     free(body);
+    free(head_buf);
     free(im.notes_buf);
     free(im.err);
     tokens_free(&im.conf);

@@ -21,6 +21,7 @@
 #include "cli/cli.h"
 #include "report/report-page.h"
 #include "report/results-dir.h"
+#include "scenario/ytree.h"
 
 /* What the signal handler removes. */
 static struct results_dir *report_dir;
@@ -125,6 +126,33 @@ stage_files(struct results_dir *rd, const char *dir, char ***names,
     return e;
 }
 
+/* The page's head is drawn from summary.json (SUMMARY, in DIR): one
+ * that is not the object `run` writes (cut short, emptied, overwritten)
+ * is bad input, said at its place before DIR is touched.  0, or 2 with
+ * the message printed. */
+static int
+check_summary(const char *summary)
+{
+    char *text = NULL, *err = NULL;
+    size_t len;
+    struct ynode *root = NULL;
+    if (!read_whole_file(summary, 1024, "the summary.json of a run", &text,
+                         &len, &err) &&
+        ytree_parse(summary, text, len, &root, &err) &&
+        (!root || root->kind != YNODE_MAPPING))
+        err = xasprintf("%s:%u:%u: %s; expected the JSON object dcsim run "
+                        "writes", summary, root ? root->mark.line : 1,
+                        root ? root->mark.col : 1,
+                        root ? "not an object" : "no JSON value");
+    ytree_free(root);
+    free(text);
+    if (!err)
+        return 0;
+    fprintf(stderr, "dcsim report: %s\n", err);
+    free(err);
+    return 2;
+}
+
 int
 cmd_report(int argc, char **argv)
 {
@@ -140,13 +168,16 @@ cmd_report(int argc, char **argv)
     const char *dir = argv[0];
     struct stat st;
     char *summary = xasprintf("%s/summary.json", dir);
-    int bad = stat(summary, &st) || !S_ISREG(st.st_mode);
-    free(summary);
-    if (bad) {
+    if (stat(summary, &st) || !S_ISREG(st.st_mode)) {
         fprintf(stderr, "dcsim report: %s: not a results directory (no "
                         "summary.json)\n", dir);
+        free(summary);
         return 2;
     }
+    int bad = check_summary(summary);
+    free(summary);
+    if (bad)
+        return bad;
     if (!report_page_gnuplot()) {
         fprintf(stderr, "dcsim report: gnuplot not found on PATH (Debian "
                         "package gnuplot-nox): cannot draw %s\n",

@@ -82,7 +82,27 @@ cli_check_cost(const struct scenario *scn, struct world_estimate *e)
         const struct traffic_spec *t = largest_entry(scn, &i);
         bytes_text(e->static_bytes, need, sizeof need);
         bytes_text(fabric.static_bytes, part, sizeof part);
-        if (t && e->static_bytes - fabric.static_bytes > fabric.static_bytes)
+        /* The servers' cores and VMs, and where the VMs are asked for. */
+        struct world_estimate bare = { 0 };
+        struct scenario no_server = *scn;
+        no_server.has_server = false;
+        world_estimate(&no_server, &bare);
+        const struct src_loc *vm = scn->server.has_vm ? &scn->server.vm.loc
+                                                      : NULL;
+        for (size_t k = 0; !vm && k < scn->n_server_nodes; k++)
+            if (scn->server_nodes[k].spec.has_vm)
+                vm = &scn->server_nodes[k].spec.vm.loc;
+        if (scn->has_server && vm &&
+            e->static_bytes - bare.static_bytes > bare.static_bytes) {
+            bytes_text(e->static_bytes - bare.static_bytes, part,
+                       sizeof part);
+            fprintf(stderr, "%s:%u:%u: server.vm: the run needs about %s "
+                    "of memory, more than the %s available (the servers' "
+                    "cores and VMs %s); expected fewer VMs, vCPUs or "
+                    "hosts\n", scn->file, vm->line, vm->col, need, have,
+                    part);
+        } else if (t && e->static_bytes - fabric.static_bytes >
+                            fabric.static_bytes)
             fprintf(stderr, "%s:%u:%u: traffic.%zu: the run needs about %s "
                     "of memory, more than the %s available (%.4g flows; "
                     "the fabric alone %s); expected fewer flows\n",

@@ -82,6 +82,15 @@ struct import {
     uint64_t *host_rate;      /* By node: its (first) link's rate. */
     bool pg_used[8];
     uint64_t n_flows;
+    /* The scenario lines written from one config key (by the offset of
+     * each in the scenario's body): what the written scenario is refused
+     * for at such a line is said of the key. */
+    struct import_origin {
+        long offset;
+        enum cfg_key key;
+        const struct tok *at;     /* Its value; NULL if not given. */
+    } origin[4];
+    size_t n_origins;
 };
 
 /* Records the error "FILE:LINE:COL: MESSAGE" at token AT unless one is

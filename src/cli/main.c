@@ -186,13 +186,24 @@ main(int argc, char **argv)
         }
         return command_help(c);
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-        !strcmp(argv[1], "help")) {
+    bool help = !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+                !strcmp(argv[1], "help");
+    bool version = !strcmp(argv[1], "--version");
+    /* `dcsim help help` is the overview; anything else after it, or after
+     * --version, is a mistake and is not passed over in silence. */
+    int extra = !strcmp(argv[1], "help") && argc > 2 ? 3 : 2;
+    if ((help || version) && argc > extra) {
+        fprintf(stderr, "dcsim %s: unexpected argument '%s'; expected "
+                        "dcsim %s\n", argv[1], argv[extra],
+                extra == 3 ? "help COMMAND" : argv[1]);
+        return 2;
+    }
+    if (help) {
         /* `dcsim help` and `dcsim help help` alike. */
         usage(stdout);
         return 0;
     }
-    if (!strcmp(argv[1], "--version")) {
+    if (version) {
         printf("dcsim %s\n", DCSIM_VERSION);
         return 0;
     }

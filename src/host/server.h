@@ -155,7 +155,12 @@ void server_rdma_poll(struct net *, struct flow *);
 static inline uint64_t
 server_ps(const struct server *srv, double cycles)
 {
-    return (uint64_t)(cycles * srv->ps_per_cycle + 0.5);
+    /* A time past 2^63 ps, 100 times the longest run (a cost of 1e9
+     * cycles a byte, a clock of a few Hz), saturates, as ser_time_ps()
+     * does: converting one past 2^64 would be undefined, and was a time
+     * of no meaning.  (The signed conversion is one instruction.) */
+    double ps = cycles * srv->ps_per_cycle + 0.5;
+    return ps < 0x1p63 ? (uint64_t)(int64_t)ps : UINT64_MAX;
 }
 /* virtio-mmio's interrupt handler reads InterruptStatus and writes
  * InterruptACK (Linux drivers/virtio/virtio_mmio.c, vm_interrupt()). */

@@ -208,6 +208,15 @@ locate(struct results_dir *rd, char **err)
             *err = fail(dir, e, NULL);
             return e;
         }
+        /* A symbolic link to nothing: the results could not take its
+         * place at the end (a directory cannot replace a link), so it is
+         * refused before the run. */
+        if (!lstat(dir, &st) && S_ISLNK(st.st_mode)) {
+            *err = xasprintf("cannot write results to %.*s%s: a symbolic "
+                             "link to nothing; expected a directory, a "
+                             "link to one, or a new name", SHOWN(dir));
+            return ENOTDIR;
+        }
         char *path = xstrdup(dir);
         for (size_t n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
             path[n - 1] = '\0';

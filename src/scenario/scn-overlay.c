@@ -14,6 +14,7 @@
 #include "scenario/ytree.h"
 #include "sim/util.h"
 #include "transport/transport.h"
+#include "workload/flowfile.h"
 
 #define O(F) offsetof(struct overlay_spec, F)
 static const struct key overlay_keys[] = {
@@ -209,6 +210,11 @@ parse_tenant(struct ctx *c, const struct ynode *map, const char *path,
     path_key(sub, path, "name");
     if (!read_string(c, n, sub, "a non-empty string", &name))
         return false;
+    /* flows.csv's tenant column holds it unquoted. */
+    if (strpbrk(name, ",\"\n\r"))
+        return fail_value(c, n, sub, "a comma, double quote or line break",
+                          "a name without them (flows.csv's tenant column "
+                          "holds it)");
     for (size_t j = 0; j < i; j++) {
         if (!strcmp(o->tenants[j].name, name))
             return fail_value(c, n, sub, "another tenant has this name",
@@ -468,8 +474,45 @@ same_tenant(struct ctx *c, const struct scenario *scn, const struct ynode *n,
                    g->nodes[b].name, tb ? o->tenants[tb - 1].name : "no tenant");
 }
 
-/* No flow between tenants: explicit flows pair by pair; a generated
- * pattern pairs any hosts, so every host must be in one tenant. */
+/* Fails at the first line of TS's flow file whose hosts are in
+ * different tenants (PATH naming the entry). */
+static bool
+file_same_tenant(struct ctx *c, const struct scenario *scn,
+                 const struct traffic_spec *ts, const char *path)
+{
+    const struct overlay_spec *o = &scn->overlay;
+    struct flowfile *ff = NULL;
+    struct flowfile_flow f;
+    char *err = NULL;
+    /* The traffic section has read the file through already. */
+    if (!flowfile_open(ts->file, (enum flowfile_format)ts->file_format,
+                       &scn->graph, &ff, &err))
+        while (!err && flowfile_next(ff, &f, &err) == 1) {
+            uint32_t ta = o->host_tenant[f.src], tb = o->host_tenant[f.dst];
+            const struct topo_graph *g = &scn->graph;
+            if (ta != tb)
+                err = xasprintf("%s:%" PRIu64 ":1: %s (%s) and %s (%s) are "
+                                "in different tenants; traffic never crosses "
+                                "tenants (%s.file)", ts->file,
+                                flowfile_line(ff), g->nodes[f.src].name,
+                                ta ? o->tenants[ta - 1].name : "no tenant",
+                                g->nodes[f.dst].name,
+                                tb ? o->tenants[tb - 1].name : "no tenant",
+                                path);
+        }
+    flowfile_close(ff);
+    if (!err)
+        return true;
+    if (!c->err)
+        c->err = err;
+    else
+        free(err);
+    return false;
+}
+
+/* No flow between tenants: explicit flows pair by pair, and a flow
+ * file's line by line; a generated pattern pairs any hosts, so every
+ * host must be in one tenant. */
 static bool
 check_traffic(struct ctx *c, const struct ynode *root,
               const struct scenario *scn)
@@ -480,6 +523,11 @@ check_traffic(struct ctx *c, const struct ynode *root,
         const struct ynode *map = seq->items[i];
         char path[PATH_BYTES];
         path_index(path, "traffic", i);
+        if (ts->pattern == PATTERN_FILE) {
+            if (!file_same_tenant(c, scn, ts, path))
+                return false;
+            continue;
+        }
         if (ts->pattern != PATTERN_FLOWS) {
             for (uint32_t h = 1; h < scn->graph.n_hosts; h++)
                 if (!same_tenant(c, scn, ytree_get(map, "pattern"), path, 0,

@@ -207,6 +207,22 @@ server_finish(struct ctx *c, const struct ynode *map, const char *path,
             v->cost.exit_user = (user > 0 ? user : 0) * s->ghz;
         if (!k || !ytree_get(k, "mmio"))
             v->cost.handle[EXIT_MMIO] = (mmio > 0 ? mmio : 0) * s->ghz;
+        /* The profile stands for those keys, and is held to their range
+         * (a cost beyond it does not fit the model's time). */
+        const struct { const char *name; double cycles; } set[] = {
+            { "exit_entry", v->cost.exit_entry },
+            { "exit_user", v->cost.exit_user },
+            { "mmio", v->cost.handle[EXIT_MMIO] },
+        };
+        const struct ynode *at = vm && ytree_get(vm, "profile")
+                                     ? ytree_get(vm, "profile") : map;
+        for (size_t i = 0; i < ARRAY_SIZE(set); i++)
+            if (set[i].cycles > 1e9)
+                return fail_at(c, &at->mark, "%s.vm.profile: its exits "
+                               "make vm.costs.%s %.6g cycles at %g GHz; "
+                               "expected exits that cost at most 1e9 "
+                               "cycles, as vm.costs takes", path,
+                               set[i].name, set[i].cycles, s->ghz);
     }
     uint32_t n_cores = s->sockets * s->cores_per_socket;
     static const uint32_t core0 = 0, core1 = 1;

@@ -212,6 +212,13 @@ parse_explicit_nodes(struct ctx *c, const struct ynode *seq,
         if (has_space(name))
             return fail_value(c, name_node, sub, "contains a space",
                               "a node name without spaces");
+        /* Results' CSV columns hold node names unquoted. */
+        const char *bad = strpbrk(name, ",\"");
+        if (bad)
+            return fail_value(c, name_node, sub, bad[0] == ',' ? "a comma"
+                              : "a double quote", "a node name without "
+                              "spaces, commas or double quotes (the "
+                              "results' CSV columns hold it)");
 
         path_key(sub, path, "kind");
         if (!read_choice(c, ytree_get(item, "kind"), sub, kinds,

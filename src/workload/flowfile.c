@@ -39,10 +39,14 @@ struct flowfile {
     char *path;
     enum flowfile_format format;
     const struct topo_graph *graph;
-    char *line;               /* getline()'s buffer. */
+    char *line;               /* The line read, NUL-terminated. */
     size_t line_cap;
     uint64_t line_no;         /* Of the line in LINE. */
     size_t line_len;          /* Of LINE, NULs included. */
+    bool overlong;            /* LINE is the first LINE_MAX_BYTES of a
+                               * longer line, the rest unread. */
+    char chunk[65536];        /* Read from FP, CHUNK_AT..CHUNK_END not */
+    size_t chunk_at, chunk_end;  /* yet taken into a line. */
     int col_of[N_COLUMNS];    /* CSV: the field of each column, or -1. */
     int n_header;             /* CSV: fields of the header. */
     uint64_t left;            /* ns3: flows still to read. */
@@ -63,18 +67,56 @@ fail(const struct flowfile *ff, size_t col, char **err, const char *fmt, ...)
     return 2;
 }
 
-/* The next line into FF->line, without its line end: true, or false at
- * the end of the file. */
+/* The longest line read.  A flow is a short line; a file without line
+ * ends (a device such as /dev/zero, a binary file) would otherwise be
+ * read whole into memory, without end. */
+#define LINE_MAX_BYTES (1u << 20)
+
+/* The next line into FF->line, without its line end (at most
+ * LINE_MAX_BYTES of it, FF->overlong set if there is more): true, or
+ * false at the end of the file.  Lines are cut from chunks of the file
+ * (memchr() finds each end) rather than read with getline(), which
+ * would take a line of any length whole. */
 static bool
 read_line(struct flowfile *ff)
 {
-    ssize_t n = getline(&ff->line, &ff->line_cap, ff->fp);
-    if (n < 0)
+    size_t n = 0;
+    bool any = false, end = false;
+    ff->overlong = false;
+    while (!end) {
+        if (ff->chunk_at == ff->chunk_end) {
+            ff->chunk_at = 0;
+            ff->chunk_end = fread(ff->chunk, 1, sizeof ff->chunk, ff->fp);
+            if (!ff->chunk_end)
+                break;
+        }
+        any = true;
+        const char *from = ff->chunk + ff->chunk_at;
+        size_t left = ff->chunk_end - ff->chunk_at;
+        const char *nl = memchr(from, '\n', left);
+        size_t take = nl ? (size_t)(nl - from) : left;
+        ff->chunk_at += take + (nl != NULL);
+        end = nl != NULL;
+        if (n + take > LINE_MAX_BYTES) {
+            ff->overlong = true;
+            take = LINE_MAX_BYTES - n;
+            end = true;
+        }
+        if (n + take + 1 > ff->line_cap) {
+            while (n + take + 1 > ff->line_cap)
+                ff->line_cap = ff->line_cap ? 2 * ff->line_cap : 256;
+            ff->line = xrealloc(ff->line, ff->line_cap);
+        }
+        memcpy(ff->line + n, from, take);
+        n += take;
+    }
+    if (!any)
         return false;
     ff->line_no++;
-    while (n > 0 && (ff->line[n - 1] == '\n' || ff->line[n - 1] == '\r'))
-        ff->line[--n] = '\0';
-    ff->line_len = (size_t)n;
+    while (n > 0 && ff->line[n - 1] == '\r')
+        n--;
+    ff->line[n] = '\0';
+    ff->line_len = n;
     return true;
 }
 
@@ -89,20 +131,27 @@ read_error(const struct flowfile *ff, char **err)
 }
 
 /* Refuses a NUL byte in the line just read, which would silently end
- * it there (a field cut short, the rest of the line unread). */
+ * it there (a field cut short, the rest of the line unread), and a line
+ * too long to be read whole. */
 static int
 check_text(const struct flowfile *ff, char **err)
 {
     size_t len = strlen(ff->line);
     if (len != ff->line_len)
         return fail(ff, len + 1, err, "a NUL byte; expected text");
+    if (ff->overlong)
+        return fail(ff, LINE_MAX_BYTES + 1, err, "a line longer than %u "
+                    "bytes; expected one flow a line", LINE_MAX_BYTES);
     return 0;
 }
 
+/* A line of spaces and tabs only (not one that a NUL byte or its length
+ * cut short, which check_text() refuses). */
 static bool
-blank(const char *s)
+blank(const struct flowfile *ff)
 {
-    return s[strspn(s, " \t")] == '\0';
+    return !ff->overlong &&
+           strspn(ff->line, " \t") == ff->line_len;
 }
 
 /* A decimal integer 0..MAX in TEXT (of LEN bytes). */
@@ -271,7 +320,7 @@ read_nonblank_line(struct flowfile *ff)
     do {
         if (!read_line(ff))
             return false;
-    } while (blank(ff->line));
+    } while (blank(ff));
     return true;
 }
 
@@ -474,6 +523,12 @@ flowfile_next(struct flowfile *ff, struct flowfile_flow *f, char **err)
     if (!read_nonblank_line(ff))
         return 0;
     return parse_flow(ff, f, err) ? 2 : 1;
+}
+
+uint64_t
+flowfile_line(const struct flowfile *ff)
+{
+    return ff->line_no;
 }
 
 int

@@ -15,7 +15,8 @@
  *
  * Start times may not decrease from one flow to the next, so that the
  * flows can be made as simulated time reaches them: a reader holds one
- * line, never the file.  The scenario reads a file once through
+ * line (at most 1 MiB of it; a longer one is an error), never the
+ * file.  The scenario reads a file once through
  * (flowfile_scan()) to check every line and count its flows before the
  * run; the workload reads it again as the run goes (flowfile_next()).
  * Every error names FILE:LINE:COL. */
@@ -60,6 +61,8 @@ int flowfile_open(const char *path, enum flowfile_format format,
  * ("FILE:LINE:COL: ...") for a line that is not a valid flow. */
 int flowfile_next(struct flowfile *, struct flowfile_flow *f, char **err);
 void flowfile_close(struct flowfile *);
+/* The line of the flow flowfile_next() returned last. */
+uint64_t flowfile_line(const struct flowfile *);
 
 /* Reads PATH through, checking every flow, into *STATS.  Returns 0, or 2
  * with *ERR.  Memory does not grow with the file. */

@@ -219,8 +219,9 @@ check_monitor(const struct world *w, const struct scenario *scn, char **err)
     return true;
 }
 
-/* Traffic that starts at or after the stop time never runs: most likely
- * a unit written wrong, so it is warned about, at its place. */
+/* Traffic or a storage job that starts at or after the stop time never
+ * runs: most likely a unit written wrong, so it is warned about, at its
+ * place. */
 static void
 warn_late_starts(struct net *net, const struct scenario *scn)
 {
@@ -242,6 +243,14 @@ warn_late_starts(struct net *net, const struct scenario *scn)
                          (double)fs->start_ps / 1e6,
                          (double)scn->stop_ps / 1e6);
         }
+    }
+    for (size_t i = 0; scn->storage.on && i < scn->storage.n_jobs; i++) {
+        const struct storage_job_spec *j = &scn->storage.jobs[i];
+        if (j->start_ps >= scn->stop_ps)
+            net_warn(net, "%s:%u:%u: storage.jobs.%zu starts at %.6g us, at "
+                     "or after stop (%.6g us): it will issue no I/O",
+                     scn->file, j->loc.line, j->loc.col, i,
+                     (double)j->start_ps / 1e6, (double)scn->stop_ps / 1e6);
     }
 }
 

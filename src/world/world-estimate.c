@@ -6,7 +6,9 @@
  * Memory is counted from the sizes of the structures the builder makes
  * (the process holds ~4.2 MiB besides, its program, libraries and parsed
  * scenario, which the estimate leaves out): a struct host (and host_rx
- * with host.rx_rate) per host, a struct sw per switch and its shared
+ * with host.rx_rate) per host, with a server section its server (cores
+ * and their TLBs, VMs and their vCPUs, IOTLBs and drives), a struct sw
+ * per switch and its shared
  * MMU's groups (eight struct mmu_pg and a headroom per switch port), a
  * struct port per cable end with its flow-control state (struct pfc_port
  * with PFC, struct ib_port on InfiniBand) and a queue per class it will
@@ -48,6 +50,7 @@
 #include "fabric/pfc.h"
 #include "fabric/port.h"
 #include "fabric/switch.h"
+#include "host/blk.h"
 #include "host/cpu.h"
 #include "host/host.h"
 #include "host/server.h"
@@ -85,15 +88,28 @@
 #define MONITOR_SAMPLE_BYTES (N_TC * (sizeof(uint64_t) + sizeof(uint32_t)))
 
 /* A server of SPEC: its cores, each with its TLB (a page tag and an age
- * per entry, server.c). */
+ * per entry, server.c), and its VMs, each with its vCPUs' core
+ * pointers, its IOTLB (made for every VM) and its virtio-blk drive. */
 static double
 server_bytes(const struct server_spec *spec)
 {
+    const size_t tlb_entry = sizeof(uint64_t) + sizeof(uint32_t);
     double sets = MAX(spec->tlb_entries / TLB_WAYS, 1u);
-    return sizeof(struct server) +
-           (double)spec->sockets * spec->cores_per_socket *
-               (sizeof(struct core) +
-                sets * TLB_WAYS * (sizeof(uint64_t) + sizeof(uint32_t)));
+    double bytes = sizeof(struct server) +
+                   (double)spec->sockets * spec->cores_per_socket *
+                       (sizeof(struct core) + sets * TLB_WAYS * tlb_entry);
+    if (spec->has_vm) {
+        const struct vm_spec *v = &spec->vm;
+        double iotlb_sets = MAX(v->iotlb_entries / TLB_WAYS, 1u);
+        double vm = sizeof(struct vm) + (double)v->vcpus *
+                                            sizeof(struct core *) +
+                    iotlb_sets * TLB_WAYS * tlb_entry;
+        if (v->blk.on)
+            vm += sizeof(struct vblk) +
+                  (double)v->blk.iodepth * sizeof(struct blk_req);
+        bytes += (double)v->count * vm;
+    }
+    return bytes;
 }
 
 /* Page size: how much of a zeroed cache one entry written makes

@@ -75,6 +75,13 @@ t $? "dcsim validate FILE -h prints validate's usage"
 t $? "dcsim help frob: exit 2"
 "$DCSIM" help help >"$tmp/h4"; [ $? = 0 ] && "$DCSIM" --help | cmp -s - "$tmp/h4"
 t $? "dcsim help help prints the overview, as dcsim --help"
+# Words after them were once passed over in silence (exit 0).
+for a in "--version x" "--help x" "-h x" "help help x"; do
+    "$DCSIM" $a >"$tmp/o" 2>"$tmp/e"
+    [ $? = 2 ] && [ ! -s "$tmp/o" ] && [ "$(wc -l <"$tmp/e")" = 1 ] &&
+        grep -q "unexpected argument 'x'" "$tmp/e"
+    t $? "dcsim $a: exit 2, unexpected argument 'x'"
+done
 # Each option of run on a line of its own; the prose wrapped to 79
 # columns (usage lines may be longer: they are copied whole).
 ok=0

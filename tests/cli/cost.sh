@@ -27,6 +27,19 @@ done
 grep -Eq '^estimate: 4 flows; memory [0-9.]+ KiB static, up to [0-9.]+ [KMG]iB of queued packets, 0 B of monitor series; about [0-9.e+]+ events$' "$tmp/v.out"
 t $? "validate prints the estimate: $(tail -1 "$tmp/v.out")"
 
+# too_big NAME WANT WHAT: validate and run of $tmp/NAME.yaml exit 2,
+# print nothing on stdout and leave no results directory; stderr matches
+# WANT.
+too_big() {
+    for cmd in validate "run -o $tmp/$1"; do
+        "$DCSIM" $cmd "$tmp/$1.yaml" >"$tmp/out" 2>"$tmp/err" || rc=$?
+        [ "${rc:-0}" = 2 ] && [ ! -s "$tmp/out" ] && [ ! -e "$tmp/$1" ] &&
+            grep -q "$2" "$tmp/err"
+        t $? "${cmd%% *}: $3: $(cat "$tmp/err")"
+        unset rc
+    done 2>/dev/null
+}
+
 # 3. Too many flows: refused before anything is built, at the traffic
 # entry, with the estimate; run leaves no results directory.
 cat >"$tmp/big.yaml" <<'YAML'
@@ -34,13 +47,8 @@ topology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 4}
 traffic:
   - {pattern: random, count: 4294967295, size: 64B}
 YAML
-for cmd in validate "run -o $tmp/big"; do
-    "$DCSIM" $cmd "$tmp/big.yaml" >"$tmp/out" 2>"$tmp/err" || rc=$?
-    [ "${rc:-0}" = 2 ] && [ ! -s "$tmp/out" ] && [ ! -e "$tmp/big" ] &&
-        grep -q "^$tmp/big.yaml:3:5: traffic.0: the run needs about [0-9.]* TiB of memory, more than the .* available (4.295e+09 flows" "$tmp/err"
-    t $? "${cmd%% *}: 2^32 flows refused with the estimate: $(cat "$tmp/err")"
-    unset rc
-done 2>/dev/null
+too_big big "^$tmp/big.yaml:3:5: traffic.0: the run needs about [0-9.]* TiB of memory, more than the .* available (4.295e+09 flows" \
+    "2^32 flows refused with the estimate"
 
 # 4. All-to-all on a large fabric: n^2 flows, refused at once.
 cat >"$tmp/a2a.yaml" <<'YAML'
@@ -51,6 +59,18 @@ YAML
 "$DCSIM" validate "$tmp/a2a.yaml" >/dev/null 2>"$tmp/err"
 [ $? = 2 ] && grep -q "^$tmp/a2a.yaml:3:5: traffic.0: .*(4.295e+09 flows" "$tmp/err"
 t $? "all-to-all over 65536 hosts refused: $(cat "$tmp/err")"
+
+# 4b. VMs are counted (they once were not: a world of VMs was built
+# until memory ran out): 2^28 VMs, each with 256 vCPUs and a drive of
+# 4096 requests in flight, refused at server.vm.
+cat >"$tmp/vms.yaml" <<'YAML'
+topology: {type: fat-tree, k: 64}
+traffic:
+  - {pattern: flows, flows: [{src: h0, dst: h1, size: 1KB}]}
+server: {vm: {io: virtio, count: 4096, vcpus: 256, block: {job: {requests: 1, iodepth: 4096}}}}
+YAML
+too_big vms "^$tmp/vms.yaml:4:14: server.vm: the run needs about [0-9.]* TiB of memory, more than the .* available (the servers' cores and VMs [0-9.]* TiB); expected fewer VMs, vCPUs or hosts$" \
+    "2^28 VMs with drives refused at server.vm"
 
 # 5. Monitor series that would not fit: refused at monitor.interval.
 cat >"$tmp/mon.yaml" <<'YAML'

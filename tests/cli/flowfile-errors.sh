@@ -55,4 +55,19 @@ t $? "ns3 format: blank lines before the count and between flows are skipped (2 
 printf '2\n0 1 3 100 1000 0.000001\n\n' >"$tmp/short.txt"
 sed -i 's/blank.txt/short.txt/' "$tmp/s.yaml"
 refused_at "ns3 format: blank lines are not flows" "$tmp/s.yaml" "$tmp/short.txt:4:1: " "the file ends 1 flow short"
+
+# A line is read up to 1 MiB: a file without line ends (/dev/zero) was
+# read whole into memory, without end (the sanitized build ran out of it
+# at 32 GiB).  A long line of spaces is not blank, and a long line of
+# text is refused at its 1 MiB + 1st byte.
+scenario /dev/zero
+refused_at "/dev/zero" "$tmp/s.yaml" "/dev/zero:1:1: " "a NUL byte; expected text"
+sed -i 's#file: /dev/zero,#file: /dev/zero, format: ns3,#' "$tmp/s.yaml"
+refused_at "/dev/zero, ns3 format" "$tmp/s.yaml" "/dev/zero:1:1: " "a NUL byte; expected text"
+{ printf 'src,dst,size_bytes,start_ps\n'; head -c 1048577 /dev/zero | tr '\0' ' '; printf '\n'; } >"$tmp/long.csv"
+scenario long.csv
+refused_at "a line of 1 MiB + 1 spaces" "$tmp/s.yaml" "$tmp/long.csv:2:1048577: " "a line longer than 1048576 bytes; expected one flow a line"
+{ printf 'src,dst,size_bytes,start_ps,note\nh0,h1,1000,0,'; head -c 1048563 /dev/zero | tr '\0' x; printf '\n'; } >"$tmp/long.csv"
+"$DCSIM" validate "$tmp/s.yaml" >/dev/null
+t $? "a flow line of exactly 1 MiB (a long column ignored) is read"
 echo "1..$n"

@@ -230,10 +230,17 @@ bad "a flow file that is a directory" mix/bad.txt:7:11: "FLOW_FILE mix: a direct
 conf 's/^BUFFER_SIZE 32/BUFFER_SIZE 4096/'
 bad "a buffer of 4 GiB" mix/bad.txt:55:13: "BUFFER_SIZE '4096'"
 # What only the built world shows: the scenario loads, and is refused
-# by `dcsim validate` (the import once wrote it).
+# by `dcsim validate` (the import once wrote it).  Said of the config key
+# the refused line was written from (it once named B.yaml.tmp:151:3), or
+# with no such key, of the scenario the user asked for.
 conf 's/^BUFFER_SIZE 32/BUFFER_SIZE 1/'
-bad "a buffer too small for the headroom" "dcsim import: the scenario made from mix/bad.txt is refused: " \
-    "cannot hold its reserves and PFC headroom"
+bad "a buffer too small for the headroom" mix/bad.txt:55:13: \
+    "BUFFER_SIZE 1: the scenario made from it is refused: switch s0: its buffer of 1048576 B cannot hold its reserves and PFC headroom"
+sed 's/0\.001ms/0.01ms/' mix/topology.txt >mix/t.txt
+conf '/^BUFFER_SIZE/d; s#mix/topology.txt#mix/t.txt#'
+bad "the default buffer too small for 10 us links' headroom" \
+    "dcsim import: the scenario made from mix/bad.txt is refused, so it is not written: $tmp/b.yaml:151:3: " \
+    "switch s0: its buffer of 16777216 B cannot hold"
 conf 's#mix/flow.txt#mix/f.txt#'
 printf '2\n2 1 3 100 200000000 2\n3 1 3 100 lots 2\n' >mix/f.txt
 bad "a flow size that is not one" mix/f.txt:3:11: "size 'lots'"
@@ -260,6 +267,22 @@ esc=$(printf '%s/o\033' "$tmp")
 [ $? = 2 ] && grep -q "a name with a control character" "$tmp/err" &&
     [ ! -e "$esc.yaml" ] && [ ! -e "$esc.flows.csv" ] && [ ! -e "$esc.yaml.tmp" ]
 t $? "a scenario name with a control character: exit 2, nothing written"
+# Files that cannot be created are named as asked for (they were named
+# with the .tmp of the file written first), and -o naming a directory with
+# its slash is refused as no file name (it once wrote a scenario named ''
+# and refused it as 'DIR/.yaml.tmp:11:7: name is ''').
+"$DCSIM" import ns3 mix/config.txt -o "$tmp/none/x.yaml" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && [ "$(cat "$tmp/err")" = "$tmp/none/x.flows.csv: cannot create: No such file or directory" ]
+t $? "-o in a directory that is not there: exit 2, the flow file named as it would be"
+mkdir "$tmp/d"
+"$DCSIM" import ns3 mix/config.txt -o "$tmp/d" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && [ "$(cat "$tmp/err")" = "$tmp/d: cannot create: Is a directory" ] &&
+    [ -z "$(ls -A "$tmp/d")" ] && [ ! -e "$tmp/d.flows.csv" ] && [ ! -e "$tmp/d.flows.csv.tmp" ]
+t $? "-o naming a directory: exit 2, nothing left beside it"
+"$DCSIM" import ns3 mix/config.txt -o "$tmp/d/" >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -qF "dcsim import: -o '$tmp/d/': no file name; expected the scenario file to write" "$tmp/err" &&
+    [ -z "$(ls -A "$tmp/d")" ]
+t $? "-o DIR/: exit 2, no file name, nothing written"
 
 "$DCSIM" import ns3 >/dev/null 2>"$tmp/err"
 [ $? = 2 ] && grep -q 'no config file' "$tmp/err"

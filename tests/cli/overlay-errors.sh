@@ -51,6 +51,9 @@ check vni-24-bits 'overlay: {tenants: [{name: a, vni: 16777216, hosts: [h0, h2]}
 check vni-twice 'overlay: {tenants: [{name: a, vni: 7, hosts: [h0, h2]}, {name: b, vni: 7, hosts: [h1]}]}' 5:72 "another tenant has this VNI"
 check name-twice 'overlay: {tenants: [{name: a, vni: 7, hosts: [h0, h2]}, {name: a, vni: 8, hosts: [h1]}]}' 5:64 "another tenant has this name"
 check name-empty "overlay: {tenants: [{name: '', vni: 7, hosts: [h0, h2]}]}" 5:28 "overlay.tenants.0.name is ''"
+# flows.csv's tenant column holds the name: a comma once made its rows
+# one column longer than the header.
+check name-comma "overlay: {tenants: [{name: 'a,b', vni: 7, hosts: [h0, h2]}]}" 5:28 "overlay.tenants.0.name is 'a,b' (a comma, double quote or line break); expected a name without them"
 check hosts-empty 'overlay: {tenants: [{name: a, vni: 1, hosts: []}]}' 5:46 "overlay.tenants.0.hosts is a sequence; expected a non-empty"
 check host-unknown 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0, h9]}]}' 5:51 "overlay.tenants.0.hosts.1: no host named 'h9'"
 check host-switch 'overlay: {tenants: [{name: a, vni: 1, hosts: [h0, leaf0]}]}' 5:51 "it is a switch"
@@ -101,6 +104,23 @@ traffic:
 overlay: {tenants: [{name: a, vni: 1, hosts: [h0, h1]}, {name: b, vni: 2, hosts: [h2, h3]}]}
 YAML
 refused pattern-cross "$tmp/pattern.yaml" "3:15: " "traffic.0: h0 (a) and h2 (b) are in different tenants"
+# A flow file: each flow's hosts in one tenant, said at the first line
+# that crosses (the check once paired every host of the fabric, and named
+# hosts the file does not hold).
+printf 'src,dst,size_bytes,start_ps\nh0,h1,1000,0\nh2,h3,1000,5\n\nh1,h2,1000,9\n' >"$tmp/flows.csv"
+cat >"$tmp/file.yaml" <<YAML
+topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
+traffic:
+  - {pattern: file, file: flows.csv}
+overlay: {underlay_mtu: 9216, tenants: [{name: a, vni: 1, hosts: [h0, h1]}, {name: b, vni: 2, hosts: [h2, h3]}]}
+YAML
+refused_at file-cross "$tmp/file.yaml" "$tmp/flows.csv:5:1: " "h1 (a) and h2 (b) are in different tenants; traffic never crosses tenants (traffic.0.file)"
+printf '2\n0 1 3 100 1000 2\n3 0 3 100 1000 2\n' >"$tmp/flows.txt"
+sed 's/file: flows.csv/file: flows.txt, format: ns3/' "$tmp/file.yaml" >"$tmp/file-ns3.yaml"
+refused_at file-cross-ns3 "$tmp/file-ns3.yaml" "$tmp/flows.txt:3:1: " "h3 (b) and h0 (a) are in different tenants"
+printf 'src,dst,size_bytes,start_ps\nh0,h1,1000,0\nh3,h2,1000,5\n' >"$tmp/flows.csv"
+"$DCSIM" validate "$tmp/file.yaml" >/dev/null
+t $? "a flow file whose flows each stay in one tenant validates"
 cat >"$tmp/ib.yaml" <<YAML
 topology: {type: spine-leaf, spines: 2, leaves: 2, servers_per_leaf: 2}
 fabric: infiniband

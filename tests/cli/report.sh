@@ -53,7 +53,7 @@ t $? "without gnuplot: exit 0, one warning, no report.html, the summary names no
 
 if ! command -v gnuplot >/dev/null; then
     i=0
-    while [ $i -lt 44 ]; do
+    while [ $i -lt 48 ]; do
         t 0 "# SKIP gnuplot is not installed (scripts/install-deps.sh)"
         i=$((i + 1))
     done
@@ -121,6 +121,20 @@ report_refused 2 "of a results directory holding a directory" "is not a result f
     "$DCSIM" report "$tmp/b"
 [ -d "$tmp/b/sub" ] && cmp -s "$tmp/a/report.html" "$tmp/b/report.html"
 t $? "... which is left as it was"
+# A summary.json that is not the run's object is bad input at its place
+# (it once failed at exit 1 as 'cannot write DIR/report.html: summary.json:
+# no mapping').
+cp -r "$tmp/a" "$tmp/cut" && head -c 40 "$tmp/a/summary.json" >"$tmp/cut/summary.json" &&
+    cp -r "$tmp/cut" "$tmp/cut0"
+report_refused 2 "of a summary.json cut short" "$tmp/cut/summary.json:" "$DCSIM" report "$tmp/cut"
+diff -r "$tmp/cut" "$tmp/cut0" >/dev/null
+t $? "... which is left as it was"
+: >"$tmp/cut/summary.json"
+report_refused 2 "of an empty summary.json" "$tmp/cut/summary.json:1:1: no JSON value; expected the JSON object dcsim run writes" \
+    "$DCSIM" report "$tmp/cut"
+echo '[1, 2]' >"$tmp/cut/summary.json"
+report_refused 2 "of a summary.json that is a list" "$tmp/cut/summary.json:1:1: not an object" \
+    "$DCSIM" report "$tmp/cut"
 rm "$tmp/plain/report.html" 2>/dev/null
 report_refused 1 "without gnuplot" "gnuplot not found on PATH" env PATH=$nogp "$DCSIM" report "$tmp/plain"
 

@@ -69,6 +69,12 @@ no_staging "$tmp"; t $? "... with no staging directory left"
 touch "$tmp/afile"
 refuse "-o a regular file" "$tmp/afile" "not a directory"
 refuse "-o inside a regular file" "$tmp/afile/out" "Not a directory"
+# A link to nothing was taken for a new name: the run simulated, then
+# could not put its directory in the link's place (exit 1).
+ln -s "$tmp/nowhere/out" "$tmp/dangling"
+refuse "-o a symbolic link to nothing" "$tmp/dangling" "cannot write results to $tmp/dangling: a symbolic link to nothing"
+[ -L "$tmp/dangling" ] && [ ! -e "$tmp/nowhere" ] && no_staging "$tmp"
+t $? "... which is left as it was, nothing made"
 refuse "-o under /proc" /proc/dcsim-results "/proc"
 [ ! -e /proc/dcsim-results ]; t $? "... and nothing is created there"
 longpath=$(awk 'BEGIN { for (i = 0; i < 40; i++) printf "d%0200d/", i; printf "out" }')
@@ -112,7 +118,7 @@ fi
 (trap '' XFSZ; ulimit -f 8 && exec "$DCSIM" run "$long" -o "$tmp/big" \
     --set traffic.0.duration=5ms) >"$tmp/o" 2>"$tmp/e"
 rc=$?
-[ $rc = 1 ] && grep -Eq "cannot write $tmp/big/[a-z_]+\.(csv|json): File too large" "$tmp/e" &&
+[ $rc = 1 ] && grep -Eq "cannot write $tmp/big/[a-z_]+\.(csv|json|html): File too large" "$tmp/e" &&
     [ ! -e "$tmp/big" ] && no_staging "$tmp"
 t $? "a file over the size limit: exit 1, 'File too large' naming the file, nothing left (exit $rc)"
 [ $rc = 1 ] || sed 's/^/# /' "$tmp/e"

@@ -83,6 +83,35 @@ host: {rx_rate: 10Gbps, rx_buffer: 1MB}' 6:8 "host.rx_rate models a receiver of 
 
 check vm-profile-missing 'server: {vm: {io: virtio, profile: no-such.yaml}}' 5:36 "server.vm.profile: "
 check vm-profile-type 'server: {vm: {io: virtio, profile: [a]}}' 5:36 "server.vm.profile is a sequence"
+# A profile whose exits cost more than vm.costs takes (they once ran, the
+# costs overflowing the model's time, as if the exits were free).
+e='{median_ns: 1e300, p99_ns: 1e300, median_cycles: 1, p99_cycles: 1}'
+{
+    printf 'kvm_profile:\n  cpu: "x"\n  vendor: amd\n  hw_virt_flag: svm\n  nested: false\n'
+    printf '  tsc_ghz: 2\n  iterations: 10\n  exits:\n'
+    for k in pio_user mmio_user hlt_user hypercall_kernel cpuid_kernel doorbell_mmio_user doorbell_ioeventfd; do
+        echo "    $k: $e"
+    done
+} >"$tmp/slow-exits.yaml"
+# A clock of 0.1 Hz is in server.ghz's range, and a cost of 1e9 cycles in
+# server.costs': together a syscall takes 1e22 ps, past 2^64.  That time
+# saturates (it was converted as it overflowed, to a time of no meaning):
+# the receiver never gets through the first segment, and the sender gives
+# up after its 16th timeout, at 1 + 2 + ... + 64 + 9 x 120 (max_rto) =
+# 1207 s.
+cat >"$tmp/slow-clock.yaml" <<YAML
+topology: {type: spine-leaf, spines: 1, leaves: 1, servers_per_leaf: 2}
+traffic:
+  - {pattern: flows, protocol: tcp, flows: [{src: h0, dst: h1, size: 10KB}]}
+server: {ghz: 0.0000000001, costs: {syscall: 1000000000}}
+YAML
+"$DCSIM" run "$tmp/slow-clock.yaml" -o "$tmp/slow-clock" --quiet --no-report &&
+    grep -q '"sim_time_ps": 1207000000000000,' "$tmp/slow-clock/summary.json" &&
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+             NR == 2 { ok = $c["timeouts"] == 16 && $c["completed"] == 0 }
+             END { exit !ok }' "$tmp/slow-clock/flows.csv"
+t $? "CPU costs past 2^64 ps saturate: the sender gives up after 16 timeouts, at 1207 s"
+check vm-profile-range 'server: {vm: {io: emulated, profile: slow-exits.yaml}}' 5:38 "server.vm.profile: its exits make vm.costs.exit_entry 3e+300 cycles at 3 GHz; expected exits that cost at most 1e9 cycles"
 check ib 'server: {}
 fabric: infiniband' 5:1 "a server section is not supported on a fabric: infiniband yet"
 

@@ -122,4 +122,14 @@ fabric: infiniband
 storage: {jobs: [$J]}
 YAML
 refused infiniband "$tmp/ib.yaml" "3:1: " "a storage section is not supported on a fabric: infiniband"
+
+# A job that starts at or after stop issues nothing: warned about at the
+# job, as traffic is (it once ran to an empty result without a word).
+printf 'stop: 1ms\nstorage: {jobs: [{initiator: h0, protocol: local, count: 1, start: 1ms}]}\n' |
+    scenario "$(cat)" >"$tmp/late.yaml"
+for cmd in validate "run -q --no-report -o $tmp/late"; do
+    "$DCSIM" $cmd "$tmp/late.yaml" >/dev/null 2>"$tmp/err"
+    [ $? = 0 ] && [ "$(cat "$tmp/err")" = "dcsim: warning: $tmp/late.yaml:3:18: storage.jobs.0 starts at 1000 us, at or after stop (1000 us): it will issue no I/O" ]
+    t $? "${cmd%% *}: a storage job starting at stop is warned about, at the job"
+done
 echo "1..$n"

@@ -767,6 +767,17 @@ test_explicit_errors(struct files *fs)
                  EXPLICIT_HEAD "    - {name: 'a b', kind: host}\n"
                  "  links: []\n", "4:14",
                  "topology.nodes.0.name is 'a b' (contains a space)");
+    /* The results' CSV columns hold node names unquoted: a comma once
+     * made links.csv rows of an extra column. */
+    expect_error(fs, "explicit node name with a comma",
+                 EXPLICIT_HEAD "    - {name: 'a,b', kind: host}\n"
+                 "  links: []\n", "4:14",
+                 "topology.nodes.0.name is 'a,b' (a comma); expected a node "
+                 "name without spaces, commas or double quotes");
+    expect_error(fs, "explicit node name with a double quote",
+                 EXPLICIT_HEAD "    - {name: 'a\"b', kind: host}\n"
+                 "  links: []\n", "4:14",
+                 "topology.nodes.0.name is 'a\"b' (a double quote)");
     expect_error(fs, "explicit node kind",
                  EXPLICIT_HEAD "    - {name: a, kind: router}\n"
                  "  links: []\n", "4:23",
