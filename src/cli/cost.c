@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "storage/storage.h"
 #include "world/world.h"
 
 /* MemAvailable of /proc/meminfo, else the physical memory. */
@@ -101,6 +102,21 @@ cli_check_cost(const struct scenario *scn, struct world_estimate *e)
                     "cores and VMs %s); expected fewer VMs, vCPUs or "
                     "hosts\n", scn->file, vm->line, vm->col, need, have,
                     part);
+        } else if (e->storage_bytes > e->static_bytes - e->storage_bytes) {
+            /* The storage jobs', named at the largest of them. */
+            size_t j = 0;
+            for (size_t k = 1; k < scn->storage.n_jobs; k++)
+                if (storage_job_bytes(&scn->storage, k, 0) >
+                    storage_job_bytes(&scn->storage, j, 0))
+                    j = k;
+            const struct src_loc *at = &scn->storage.jobs[j].loc;
+            bytes_text(e->storage_bytes, part, sizeof part);
+            fprintf(stderr, "%s:%u:%u: storage.jobs.%zu: the run needs "
+                    "about %s of memory, more than the %s available (the "
+                    "storage jobs' workers, I/O slots and latencies %s); "
+                    "expected fewer workers (numjobs), a smaller iodepth "
+                    "or fewer I/Os\n", scn->file, at->line, at->col, j,
+                    need, have, part);
         } else if (t && e->static_bytes - fabric.static_bytes >
                             fabric.static_bytes)
             fprintf(stderr, "%s:%u:%u: traffic.%zu: the run needs about %s "

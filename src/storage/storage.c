@@ -370,6 +370,38 @@ program_msgs_max(const struct storage_spec *s, const struct storage_job_spec *j)
     return msgs;
 }
 
+/* The most I/Os job J of S can issue. */
+static double
+job_ios_max(const struct storage_spec *s, const struct storage_job_spec *j)
+{
+    if (j->count)
+        return (double)j->count * j->numjobs;
+    /* Closed loop: an I/O is issued when one completes, and the SSD
+     * completes at most its ceiling (plus a unit's worth at the start);
+     * a rate limit bounds it too. */
+    double dur_s = (double)j->duration_ps / (double)PS_PER_S;
+    double ceil = MAX(nvme_ceiling_iops(&s->device, false, j->bs),
+                      nvme_ceiling_iops(&s->device, true, j->bs));
+    double ios = (ceil * dur_s + s->device.units + 1) * s->devices;
+    if (j->rate_iops)
+        ios = MIN(ios, ((double)j->rate_iops * dur_s + 1) * j->numjobs);
+    return ios + (double)j->iodepth * j->numjobs;
+}
+
+double
+storage_job_bytes(const struct storage_spec *s, size_t i,
+                  size_t alloc_overhead)
+{
+    const struct storage_job_spec *j = &s->jobs[i];
+    double io = sizeof(struct sto_io);
+    if (j->n_pool)
+        io += (double)j->replicas * sizeof(struct sto_leg) + alloc_overhead;
+    double worker = sizeof(struct sto_worker) + alloc_overhead +
+                    (double)j->iodepth * io;
+    return sizeof(struct sto_job) + (double)j->numjobs * worker +
+           job_ios_max(s, j) * sizeof(double);
+}
+
 bool
 storage_flow_cap(const struct storage_spec *s, const char *file,
                  const uint32_t *moved, size_t n_moved, uint32_t *cap,
@@ -378,21 +410,7 @@ storage_flow_cap(const struct storage_spec *s, const char *file,
     double total = 0;
     for (size_t i = 0; i < s->n_jobs; i++) {
         const struct storage_job_spec *j = &s->jobs[i];
-        double ios;
-        if (j->count) {
-            ios = (double)j->count * j->numjobs;
-        } else {
-            /* Closed loop: an I/O is issued when one completes, and the
-             * SSD completes at most its ceiling (plus a unit's worth at
-             * the start); a rate limit bounds it too. */
-            double dur_s = (double)j->duration_ps / (double)PS_PER_S;
-            double ceil = MAX(nvme_ceiling_iops(&s->device, false, j->bs),
-                              nvme_ceiling_iops(&s->device, true, j->bs));
-            ios = (ceil * dur_s + s->device.units + 1) * s->devices;
-            if (j->rate_iops)
-                ios = MIN(ios, ((double)j->rate_iops * dur_s + 1) * j->numjobs);
-            ios += (double)j->iodepth * j->numjobs;
-        }
+        double ios = job_ios_max(s, j);
         /* Messages go on streams, no more than the messages and than
          * two per worker and pair of hosts it talks over (an object
          * job's: client and primary, primary and replica). */

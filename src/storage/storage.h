@@ -76,6 +76,14 @@ bool storage_flow_cap(const struct storage_spec *, const char *file,
                       const uint32_t *moved, size_t n_moved, uint32_t *cap,
                       char **err);
 
+/* The bytes job I of SPEC holds: its workers, their I/O slots (iodepth
+ * each, with an object job's replica legs) and the latency of every I/O
+ * it can complete (job_ios_max() in storage.c), ALLOC_OVERHEAD counted
+ * for each allocation the build makes per worker and I/O slot.  A move's
+ * list of held I/Os (a pointer per slot, made at the move) is left out. */
+double storage_job_bytes(const struct storage_spec *, size_t i,
+                         size_t alloc_overhead);
+
 /* Builds the storage of SPEC on NET (its hosts and servers built, its
  * flow array with room for CAP flows from FIRST_FLOW) and schedules its
  * jobs.  ENTRIES (STORAGE_N_ENTRIES of them, edge->cfg.entries from

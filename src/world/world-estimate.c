@@ -23,7 +23,9 @@
  * cache's buckets (written at build), its first slab of megaflows and
  * those the flows install, and the pages of its microflow cache that the
  * flows' keys land on (scenarios/evpn-failover.yaml was estimated 32% low
- * of its peak RSS without them, 6% with).
+ * of its peak RSS without them, 6% with), and with a storage section its
+ * jobs' workers, their iodepth I/O slots each and the latency of every
+ * I/O they can complete (storage_job_bytes()).
  * docs/performance.md (Memory per host) compares this with measured peak
  * RSS.  Queued packets are bounded by the buffers: every switch buffer
  * (switch.buffer, or queue_bytes x classes x ports without one, or on
@@ -233,6 +235,11 @@ world_estimate(const struct scenario *scn, struct world_estimate *e)
         flow_events += (double)sto_cap * EVENTS_PER_FLOW;
     }
     free(sto_err);
+    /* Its jobs' workers, I/O slots and latency records. */
+    double sto_bytes = 0;
+    for (size_t i = 0; scn->storage.on && i < scn->storage.n_jobs; i++)
+        sto_bytes += storage_job_bytes(&scn->storage, i,
+                                       MALLOC_OVERHEAD_BYTES);
 
     /* The built world. */
     bool ib = scn->fabric == FABRIC_INFINIBAND;
@@ -267,7 +274,8 @@ world_estimate(const struct scenario *scn, struct world_estimate *e)
             e->static_bytes += server_bytes(&scn->server_nodes[i].spec);
         e->static_bytes += MAX(others, 0) * server_bytes(&scn->server);
     }
-    e->static_bytes += vswitch_mem(scn, e->flows);
+    e->static_bytes += vswitch_mem(scn, e->flows) + sto_bytes;
+    e->storage_bytes = sto_bytes;
 
     /* Packets the buffers can hold. */
     double buffered;

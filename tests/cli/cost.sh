@@ -72,6 +72,18 @@ YAML
 too_big vms "^$tmp/vms.yaml:4:14: server.vm: the run needs about [0-9.]* TiB of memory, more than the .* available (the servers' cores and VMs [0-9.]* TiB); expected fewer VMs, vCPUs or hosts$" \
     "2^28 VMs with drives refused at server.vm"
 
+# 4c. Storage jobs' workers and I/O slots are counted (they once were
+# not: 1024 workers of 65536 I/Os each were built until memory ran out):
+# 128 such jobs (~9 GiB each) refused at the first of the largest.
+job='{initiator: h0, target: h4, protocol: nvme-tcp, rw: randread, iodepth: 65536, numjobs: 1024, duration: 1ms}'
+{
+    printf '%s\n' 'topology: {type: spine-leaf, spines: 1, leaves: 2, servers_per_leaf: 4}' \
+        'server: {cores_per_socket: 8}' 'storage:' '  jobs:'
+    for i in $(seq 128); do printf '    - %s\n' "$job"; done
+} >"$tmp/sto.yaml"
+too_big sto "^$tmp/sto.yaml:5:7: storage.jobs.0: the run needs about [0-9.]* TiB of memory, more than the .* available (the storage jobs' workers, I/O slots and latencies [0-9.]* TiB); expected fewer workers (numjobs), a smaller iodepth or fewer I/Os$" \
+    "128 jobs of 1024 storage workers of 65536 I/Os refused at the job"
+
 # 5. Monitor series that would not fit: refused at monitor.interval.
 cat >"$tmp/mon.yaml" <<'YAML'
 stop: 1s
@@ -112,5 +124,24 @@ fi
 est1=$(mib "$tmp/ef1.out")
 awk -v a="$est" -v b="$est1" 'BEGIN { exit !(a - b >= 60 * 65534 * 4 / 1048576) }'
 t $? "with 1 megaflow entry (2 buckets) the estimate falls from $est MiB to $est1 MiB, by at least 60 x 65534 x 4 B"
+
+# 7. The storage jobs' estimate against what validate builds: 64 workers
+# of 4096 I/O slots (~34 MiB of them), within 15% of the peak RSS as in 6.
+head -5 "$tmp/sto.yaml" |
+    sed 's/iodepth: 65536, numjobs: 1024/iodepth: 4096, numjobs: 64/' >"$tmp/sto64.yaml"
+"$DCSIM" validate "$tmp/sto64.yaml" >"$tmp/sto.out" 2>&1
+est=$(mib "$tmp/sto.out")
+if grep -q __asan_init "$(command -v "$DCSIM")" 2>/dev/null; then
+    n=$((n + 1))
+    echo "ok $n # skip peak RSS under AddressSanitizer (its shadow memory and calloc)"
+elif [ -x /usr/bin/time ]; then
+    /usr/bin/time -v "$DCSIM" validate "$tmp/sto64.yaml" 2>"$tmp/sto.time" >/dev/null
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/sto.time")
+    awk -v e="$est" -v r="$rss" 'BEGIN { x = (e + 4.2) * 1024 / r; exit !(x > 0.85 && x < 1.15) }'
+    t $? "storage jobs: estimate $est MiB + 4.2 MiB against validate's peak RSS of $rss KiB, within 15%"
+else
+    n=$((n + 1))
+    echo "ok $n # skip peak RSS: no /usr/bin/time"
+fi
 
 echo "1..$n"
