@@ -116,6 +116,22 @@ default_name(const char *path)
     return name;
 }
 
+/* Refuses MAP's `start` (PATH.start) at or after the stop time: what it
+ * starts (WHAT) would never happen, most likely a unit written wrong, as
+ * control events at or after stop are refused (scn-control.c).  A start
+ * left at its default, or a run without a stop time, passes. */
+static bool
+check_start(struct ctx *c, const struct ynode *map, const char *path,
+            uint64_t start_ps, uint64_t stop_ps, const char *what)
+{
+    const struct ynode *n = map ? ytree_get(map, "start") : NULL;
+    if (!n || !stop_ps || start_ps < stop_ps)
+        return true;
+    return fail_at(c, &n->mark, "%s.start is %.6g us, at or after stop "
+                   "(%.6g us): %s; expected an earlier time", path,
+                   (double)start_ps / 1e6, (double)stop_ps / 1e6, what);
+}
+
 static bool
 parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
 {
@@ -216,7 +232,9 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     if (n && !scn_parse_control(c, n, &scn->control))
         return false;
     n = ytree_get(root, "evpn");
-    if (n && !scn_parse_evpn(c, n, &scn->control.evpn))
+    if (n && (!scn_parse_evpn(c, n, &scn->control.evpn) ||
+              !check_start(c, n, "evpn", scn->control.evpn.start_ps,
+                           scn->stop_ps, "no BGP session would open")))
         return false;
     n = ytree_get(root, "rdma");
     if (n && !scn_parse_rdma(c, n, &scn->rdma))
@@ -233,7 +251,10 @@ parse_top(struct ctx *c, const struct ynode *root, struct scenario *scn)
     if (!scn_check_rdma(c, root, scn))
         return false;
     n = ytree_get(root, "monitor");
-    if (n && !scn_parse_monitor(c, n, &scn->monitor))
+    if (n && (!scn_parse_monitor(c, n, &scn->monitor) ||
+              !check_start(c, ytree_get(n, "pcap"), "monitor.pcap",
+                           scn->monitor.pcap.start_ps, scn->stop_ps,
+                           "no frame would be captured")))
         return false;
     n = ytree_get(root, "overlay");
     if (n && !scn_parse_overlay(c, n, &scn->overlay))

@@ -32,6 +32,7 @@ RR='topology: route_reflectors, route_reflectors'
 
 check not-mapping 'evpn: 5' 6:7 "evpn is '5'; expected a mapping of EVPN settings"
 check unknown-key 'evpn: {topo: full_mesh}' 6:8 "unknown key 'topo' in evpn"
+check start-late 'evpn: {start: 10ms}' 6:15 "evpn.start is 10000 us, at or after stop (10000 us): no BGP session would open; expected an earlier time"
 check topology 'evpn: {topology: star}' 6:18 "evpn.topology is 'star'; expected one of: full_mesh, route_reflectors"
 check rr-missing 'evpn: {topology: route_reflectors}' 6:7 "topology: route_reflectors needs route_reflectors"
 check rr-full-mesh 'evpn: {route_reflectors: [h2]}' 6:26 "evpn.route_reflectors: only with topology: route_reflectors"

@@ -136,6 +136,8 @@ scenario 'monitor: {pcap: {ports: [h0, leaf0->h0], start: 1us, stop: 2ms, snaple
     >"$tmp/good-pcap.yaml"
 "$DCSIM" validate "$tmp/good-pcap.yaml" >/dev/null 2>"$tmp/err"
 t $? "a capture alone validates"
+check pcap-start-late "$(printf 'stop: 1ms\nmonitor: {pcap: {ports: [h0], start: 2ms}}')" \
+    6:38 "monitor.pcap.start is 2000 us, at or after stop (1000 us): no frame would be captured; expected an earlier time"
 check pcap-scalar 'monitor: {pcap: h0}' \
     5:17 "monitor.pcap is 'h0'; expected a mapping with ports"
 check pcap-no-ports 'monitor: {pcap: {snaplen: 64}}' \
