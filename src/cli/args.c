@@ -50,11 +50,11 @@ parse_set(const char *cmd, struct scenario_args *a, char *kv)
     return 0;
 }
 
-int
-cli_parse_args(const char *cmd, int argc, char **argv, int allow_run,
-               struct scenario_args *a)
+/* cli_parse_args() into A, zeroed; on failure A may hold --set pairs. */
+static int
+parse_args(const char *cmd, int argc, char **argv, int allow_run,
+           struct scenario_args *a)
 {
-    memset(a, 0, sizeof *a);
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         int has_value = i + 1 < argc;
@@ -106,6 +106,18 @@ cli_parse_args(const char *cmd, int argc, char **argv, int allow_run,
     }
     if (!a->file)
         return bad(cmd, "missing scenario FILE");
+    return 0;
+}
+
+int
+cli_parse_args(const char *cmd, int argc, char **argv, int allow_run,
+               struct scenario_args *a)
+{
+    memset(a, 0, sizeof *a);
+    if (parse_args(cmd, argc, argv, allow_run, a)) {
+        cli_args_free(a);
+        return 2;
+    }
     return 0;
 }
 

@@ -36,7 +36,8 @@ struct scenario_args {
 };
 
 /* Parses ARGV after the subcommand name.  ALLOW_RUN enables -o, --seed,
- * --quiet, --progress and --no-report.  Returns 0, or 2 after printing a message. */
+ * --quiet, --progress and --no-report.  Returns 0, or 2 after printing a
+ * message, A then holding nothing to free. */
 int cli_parse_args(const char *cmd, int argc, char **argv, int allow_run,
                    struct scenario_args *);
 void cli_args_free(struct scenario_args *);
