@@ -457,21 +457,35 @@ scn_parse_overlay(struct ctx *c, const struct ynode *map,
     return true;
 }
 
+/* NULL if hosts A and B are in one tenant; else what is wrong with a
+ * flow between them (one may be in none), allocated. */
+static char *
+tenant_clash(const struct scenario *scn, uint32_t a, uint32_t b)
+{
+    const struct overlay_spec *o = &scn->overlay;
+    uint32_t ta = o->host_tenant[a], tb = o->host_tenant[b];
+    if (ta == tb)
+        return NULL;
+    const struct topo_graph *g = &scn->graph;
+    return xasprintf("%s (%s) and %s (%s) are in different tenants; traffic "
+                     "never crosses tenants", g->nodes[a].name,
+                     ta ? o->tenants[ta - 1].name : "no tenant",
+                     g->nodes[b].name,
+                     tb ? o->tenants[tb - 1].name : "no tenant");
+}
+
 /* Fails at the traffic entry or flow N if hosts A and B are in
  * different tenants (or one in none). */
 static bool
 same_tenant(struct ctx *c, const struct scenario *scn, const struct ynode *n,
             const char *path, uint32_t a, uint32_t b)
 {
-    const struct overlay_spec *o = &scn->overlay;
-    uint32_t ta = o->host_tenant[a], tb = o->host_tenant[b];
-    if (ta == tb)
+    char *why = tenant_clash(scn, a, b);
+    if (!why)
         return true;
-    const struct topo_graph *g = &scn->graph;
-    return fail_at(c, &n->mark, "%s: %s (%s) and %s (%s) are in different "
-                   "tenants; traffic never crosses tenants", path,
-                   g->nodes[a].name, ta ? o->tenants[ta - 1].name : "no tenant",
-                   g->nodes[b].name, tb ? o->tenants[tb - 1].name : "no tenant");
+    fail_at(c, &n->mark, "%s: %s", path, why);
+    free(why);
+    return false;
 }
 
 /* Fails at the first line of TS's flow file whose hosts are in
@@ -480,7 +494,6 @@ static bool
 file_same_tenant(struct ctx *c, const struct scenario *scn,
                  const struct traffic_spec *ts, const char *path)
 {
-    const struct overlay_spec *o = &scn->overlay;
     struct flowfile *ff = NULL;
     struct flowfile_flow f;
     char *err = NULL;
@@ -488,17 +501,11 @@ file_same_tenant(struct ctx *c, const struct scenario *scn,
     if (!flowfile_open(ts->file, (enum flowfile_format)ts->file_format,
                        &scn->graph, &ff, &err))
         while (!err && flowfile_next(ff, &f, &err) == 1) {
-            uint32_t ta = o->host_tenant[f.src], tb = o->host_tenant[f.dst];
-            const struct topo_graph *g = &scn->graph;
-            if (ta != tb)
-                err = xasprintf("%s:%" PRIu64 ":1: %s (%s) and %s (%s) are "
-                                "in different tenants; traffic never crosses "
-                                "tenants (%s.file)", ts->file,
-                                flowfile_line(ff), g->nodes[f.src].name,
-                                ta ? o->tenants[ta - 1].name : "no tenant",
-                                g->nodes[f.dst].name,
-                                tb ? o->tenants[tb - 1].name : "no tenant",
-                                path);
+            char *why = tenant_clash(scn, f.src, f.dst);
+            if (why)
+                err = xasprintf("%s:%" PRIu64 ":1: %s (%s.file)", ts->file,
+                                flowfile_line(ff), why, path);
+            free(why);
         }
     flowfile_close(ff);
     if (!err)
