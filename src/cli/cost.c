@@ -83,20 +83,15 @@ cli_check_cost(const struct scenario *scn, struct world_estimate *e)
         const struct traffic_spec *t = largest_entry(scn, &i);
         bytes_text(e->static_bytes, need, sizeof need);
         bytes_text(fabric.static_bytes, part, sizeof part);
-        /* The servers' cores and VMs, and where the VMs are asked for. */
-        struct world_estimate bare = { 0 };
-        struct scenario no_server = *scn;
-        no_server.has_server = false;
-        world_estimate(&no_server, &bare);
+        /* Where the VMs are asked for. */
         const struct src_loc *vm = scn->server.has_vm ? &scn->server.vm.loc
                                                       : NULL;
         for (size_t k = 0; !vm && k < scn->n_server_nodes; k++)
             if (scn->server_nodes[k].spec.has_vm)
                 vm = &scn->server_nodes[k].spec.vm.loc;
         if (scn->has_server && vm &&
-            e->static_bytes - bare.static_bytes > bare.static_bytes) {
-            bytes_text(e->static_bytes - bare.static_bytes, part,
-                       sizeof part);
+            e->server_bytes > e->static_bytes - e->server_bytes) {
+            bytes_text(e->server_bytes, part, sizeof part);
             fprintf(stderr, "%s:%u:%u: server.vm: the run needs about %s "
                     "of memory, more than the %s available (the servers' "
                     "cores and VMs %s); expected fewer VMs, vCPUs or "

@@ -268,14 +268,16 @@ world_estimate(const struct scenario *scn, struct world_estimate *e)
         g->n_links * sizeof(struct topo_link) +
         switches * (groups + 1) * sizeof(uint16_t) + flow_mem +
         events * EVENT_BYTES * EVENT_SLACK;
+    e->server_bytes = 0;
     if (scn->has_server) {
         double others = hosts - (double)scn->n_server_nodes;
         for (size_t i = 0; i < scn->n_server_nodes; i++)
-            e->static_bytes += server_bytes(&scn->server_nodes[i].spec);
-        e->static_bytes += MAX(others, 0) * server_bytes(&scn->server);
+            e->server_bytes += server_bytes(&scn->server_nodes[i].spec);
+        e->server_bytes += MAX(others, 0) * server_bytes(&scn->server);
     }
-    e->static_bytes += vswitch_mem(scn, e->flows) + sto_bytes;
     e->storage_bytes = sto_bytes;
+    e->static_bytes += e->server_bytes + vswitch_mem(scn, e->flows) +
+                       sto_bytes;
 
     /* Packets the buffers can hold. */
     double buffered;

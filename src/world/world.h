@@ -79,8 +79,9 @@ struct world_estimate {
     double flows;             /* Over the whole run, every incast round. */
     double static_bytes;      /* The built world: nodes, ports, routes,
                                * flows and their state, the engine. */
-    double storage_bytes;     /* Of which the storage jobs' workers, I/O
-                               * slots and latency records. */
+    double server_bytes;      /* Of which the servers' cores and VMs, */
+    double storage_bytes;     /* and the storage jobs' workers, I/O slots
+                               * and latency records. */
     double queue_bytes;       /* Bound on packets the buffers can hold. */
     double series_bytes;      /* Monitor series at the end of the run. */
     double events;            /* Events the run will execute, roughly. */
