@@ -3,7 +3,8 @@
  *   - sim_init(), the keys (key_id(), key_seq()) and their rewriting when
  *     the id field grows or the sequence wraps (keys_rebuild());
  *   - registering events (event_init(), event_set_prefetch());
- *   - the far heap (far_*()): timers and events beyond the calendar;
+ *   - (the far heap, timers and events beyond the calendar, is in
+ *     sim-far.c: far_push(), far_remove(), far_due_update());
  *   - the calendar (near_*()): insertion and removal in a bucket, the
  *     bucket width and its check (width_check(), near_rebucket()), which
  *     bucket comes first (near_first(), near_next()), far events moving
@@ -15,7 +16,8 @@
  *   - firing and the loop (run_fire(), run_loop(), sim_run()).
  *
  * The one-shot calls of sim_call() are a pool of events on top of this,
- * in sim-call.c.
+ * in sim-call.c.  The far heap, which the fast paths reach only for a
+ * timer or an event beyond the calendar's horizon, is in sim-far.c.
  *
  * The queue's parts stay in one file because the fast paths inline
  * across them: a schedule is near_file()'s few stores, and a firing is
@@ -23,6 +25,7 @@
  * between. */
 #include "sim/sim.h"
 #include "sim/sim-call.h"
+#include "sim/sim-far.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -142,12 +145,6 @@ static inline heap_key
 key_min(heap_key a, heap_key b)
 {
     return b < a ? b : a;
-}
-
-static inline uint32_t
-key_id(const struct sim *s, heap_key k)
-{
-    return (uint32_t)((uint64_t)k & s->id_mask);
 }
 
 static inline uint64_t
@@ -379,105 +376,6 @@ event_set_prefetch(struct sim *s, struct event *ev,
         s->n_pf_hooks++;
     }
     ev->prefetch = (uint8_t)i;
-}
-
-/* Sets run_limit_ps from far_due_ps and end_ps. */
-static inline void
-run_limit_update(struct sim *s)
-{
-    uint64_t after_end = s->end_ps == UINT64_MAX ? UINT64_MAX : s->end_ps + 1;
-    s->run_limit_ps = MIN(s->far_due_ps, after_end);
-}
-
-/* Sets far_due_ps from the far heap's first key: the earliest time at
- * which is_near() holds for it, i.e. its bucket is less than
- * NEAR_BUCKETS widths after now's. */
-static inline void
-far_due_update(struct sim *s)
-{
-    if (s->far_len == 0) {
-        s->far_due_ps = UINT64_MAX;
-    } else {
-        uint64_t fb = (uint64_t)(s->far[0] >> 64) >> s->bucket_shift;
-        s->far_due_ps = fb < NEAR_BUCKETS
-                            ? 0
-                            : (fb - NEAR_BUCKETS + 1) << s->bucket_shift;
-    }
-    run_limit_update(s);
-}
-
-/* Puts K at index I of the far heap and records where its event is. */
-static inline void
-far_set(struct sim *s, uint32_t i, heap_key k)
-{
-    s->far[i] = k;
-    s->far_at[key_id(s, k)] = i;
-}
-
-/* Moves the key at I up the far heap to its place. */
-static void
-far_up(struct sim *s, uint32_t i)
-{
-    heap_key k = s->far[i];
-    while (i > 0) {
-        uint32_t parent = (i - 1) / 2;
-        if (s->far[parent] <= k)
-            break;
-        far_set(s, i, s->far[parent]);
-        i = parent;
-    }
-    far_set(s, i, k);
-}
-
-/* Moves the key at I down the far heap to its place. */
-static void
-far_down(struct sim *s, uint32_t i)
-{
-    heap_key k = s->far[i];
-    uint32_t n = s->far_len;
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= n)
-            break;
-        if (c + 1 < n && s->far[c + 1] < s->far[c])
-            c++;
-        if (s->far[c] >= k)
-            break;
-        far_set(s, i, s->far[c]);
-        i = c;
-    }
-    far_set(s, i, k);
-}
-
-static void
-far_push(struct sim *s, heap_key k)
-{
-    if (UNLIKELY(s->far_len == s->far_cap)) {
-        /* Every index fits far_at[] (2^31 pending events would need
-         * ~100 GiB). */
-        sim_assert(s->far_cap < UINT32_C(1) << 31);
-        s->far_cap = s->far_cap ? 2 * s->far_cap : 64;
-        s->far = xrealloc(s->far, (size_t)s->far_cap * sizeof *s->far);
-    }
-    s->evs[key_id(s, k)]->state = EV_FAR;
-    s->far[s->far_len] = k;
-    far_up(s, s->far_len++);
-    far_due_update(s);
-}
-
-/* Takes the key at I out of the far heap. */
-static void
-far_remove(struct sim *s, uint32_t i)
-{
-    heap_key last = s->far[--s->far_len];
-    if (i < s->far_len) {
-        s->far[i] = last;
-        if (i > 0 && last < s->far[(i - 1) / 2])
-            far_up(s, i);
-        else
-            far_down(s, i);
-    }
-    far_due_update(s);
 }
 
 static void near_rebucket(struct sim *, uint32_t shift);

@@ -291,6 +291,13 @@ void event_set_prefetch(struct sim *, struct event *,
 
 #define KEY_IDLE (~(heap_key)0)
 
+/* The id of the event whose key is K (its low id_bits bits). */
+static inline uint32_t
+key_id(const struct sim *s, heap_key k)
+{
+    return (uint32_t)((uint64_t)k & s->id_mask);
+}
+
 /* Scheduling more than this behind now is a time that wrapped (see
  * sim_schedule()). */
 #define TIME_WRAP_PS (UINT64_C(1) << 63)
